@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+// instance.cc - instances: a namespace registered with a primary ENI at device index 0.
+#include "control/world.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::control {
+
+void fill_info(const instance &i, vnitro_instance_info *out)
+{
+	*out = vnitro_instance_info{};
+	str_copy(out->name, sizeof(out->name), i.name);
+	str_copy(out->subnet_id, sizeof(out->subnet_id), i.home->id);
+	str_copy(out->az, sizeof(out->az), i.home->az);
+	if (i.slots[0])
+		str_copy(out->primary_eni_id, sizeof(out->primary_eni_id), i.slots[0]->id);
+	for (eni *e : i.slots)
+		out->eni_count += e != nullptr;
+	out->cookie = i.cookie;
+}
+
+} // namespace vnitro::control
+
+using namespace vnitro::control;
+
+extern "C" {
+
+int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cookie,
+			    const char *subnet_id, uint32_t primary_ip,
+			    struct vnitro_instance_info *out, struct vnitro_err *err)
+{
+	vnitro_eni_spec spec = {};
+	instance *inst, *other;
+	eni *primary;
+
+	if (!valid_instance_name(name)) {
+		fail(err, EINVAL_).str("invalid instance name: it names a network namespace, "
+				       "so use 1 to 63 characters, no '/', not \".\" or \"..\"");
+		return err->code;
+	}
+	if (find_instance(*ctl, name, nullptr)) {
+		fail(err, EEXIST_).str("instance \"").str(name).str("\" already exists");
+		return err->code;
+	}
+	other = ctl->instances.find([cookie](instance *it) { return it->cookie == cookie; });
+	if (other) {
+		fail(err, EEXIST_).str("this network namespace is already instance \"")
+			.str(other->name).str("\"");
+		return err->code;
+	}
+	str_copy(spec.subnet_id, sizeof(spec.subnet_id), subnet_id);
+	spec.private_ip = primary_ip;
+	spec.type = VNITRO_ENI_TYPE_INTERFACE;
+	primary = eni_create(*ctl, spec, err);
+	if (!primary)
+		return err->code;
+	inst = create<instance>();
+	if (!inst) {
+		fail(err, ENOMEM_).str("out of memory");
+		goto err_free_eni;
+	}
+	str_copy(inst->name, sizeof(inst->name), name);
+	inst->cookie = cookie;
+	inst->home = primary->home;
+	if (eni_plug(*ctl, primary, inst, 0, err))
+		goto err_free_instance;
+	ctl->instances.push_back(inst);
+	fill_info(*inst, out);
+	return 0;
+
+err_free_instance:
+	destroy(inst);
+err_free_eni:
+	eni_free(*ctl, primary);
+	return err->code;
+}
+
+int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vnitro_err *err)
+{
+	instance *inst = find_instance(*ctl, name, err);
+	eni *primary;
+
+	if (!inst)
+		return err->code;
+	// Secondary ENIs survive the instance, detached; the primary dies with it.
+	for (uint32_t index = VNITRO_MAX_DEVICE_INDEX; index > 0; index--)
+		if (inst->slots[index])
+			eni_unplug(*ctl, inst->slots[index]);
+	primary = inst->slots[0];
+	if (primary) {
+		eni_unplug(*ctl, primary);
+		eni_free(*ctl, primary);
+	}
+	ctl->instances.remove(inst);
+	ctl->ops->instance_release(ctl->ops_ctx, inst->cookie);
+	destroy(inst);
+	return 0;
+}
+
+int vnitro_ctl_instance_get(const struct vnitro_ctl *ctl, const char *name,
+			    struct vnitro_instance_info *out, struct vnitro_err *err)
+{
+	instance *inst = find_instance(*ctl, name, err);
+
+	if (!inst)
+		return err->code;
+	fill_info(*inst, out);
+	return 0;
+}
+
+int vnitro_ctl_instance_at(const struct vnitro_ctl *ctl, uint32_t pos,
+			   struct vnitro_instance_info *out)
+{
+	instance *inst = ctl->instances.at(pos);
+
+	if (!inst)
+		return -ENOENT_;
+	fill_info(*inst, out);
+	return 0;
+}
+
+} // extern "C"

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+// world.cc - the registry: VPCs and subnets, lookups, the default world, teardown.
+#include "control/world.h"
+#include "base/ipv4.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::control {
+
+namespace {
+
+// AWS accepts VPC and subnet blocks from /16 to /28.
+constexpr uint8_t min_prefixlen = 16;
+constexpr uint8_t max_prefixlen = 28;
+
+bool id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+int check_block(uint32_t addr, uint8_t prefixlen, const char *what, vnitro_err *err)
+{
+	if (prefixlen < min_prefixlen || prefixlen > max_prefixlen) {
+		fail(err, EINVAL_).str(what).str(" CIDR block /").u32(prefixlen)
+			.str(" is out of range: the netmask must be between /16 and /28");
+		return err->code;
+	}
+	if (addr & ~prefix_mask(prefixlen)) {
+		fail(err, EINVAL_).str(what).str(" CIDR block ").cidr(addr, prefixlen)
+			.str(" has host bits set; did you mean ")
+			.cidr(addr & prefix_mask(prefixlen), prefixlen).str("?");
+		return err->code;
+	}
+	return 0;
+}
+
+} // namespace
+
+bool valid_object_id(const char *id)
+{
+	size_t len = str_len(id, VNITRO_ID_MAX);
+
+	if (!len || len >= VNITRO_ID_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!id_char(id[i]))
+			return false;
+	return true;
+}
+
+// The rules of `ip netns add`: a file name under /run/netns.
+bool valid_instance_name(const char *name)
+{
+	size_t len = str_len(name, VNITRO_NAME_MAX);
+
+	if (!len || len >= VNITRO_NAME_MAX || str_eq(name, ".") || str_eq(name, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == '/')
+			return false;
+	return true;
+}
+
+vpc *find_vpc(const world &w, const char *id, vnitro_err *err)
+{
+	vpc *v = w.vpcs.find([id](vpc *it) { return str_eq(it->id, id); });
+
+	if (!v && err)
+		fail(err, ENOENT_).str("VPC \"").str(id).str("\" does not exist");
+	return v;
+}
+
+subnet *find_subnet(const world &w, const char *id, vnitro_err *err)
+{
+	subnet *s = w.subnets.find([id](subnet *it) { return str_eq(it->id, id); });
+
+	if (!s && err)
+		fail(err, ENOENT_).str("subnet \"").str(id).str("\" does not exist");
+	return s;
+}
+
+instance *find_instance(const world &w, const char *name, vnitro_err *err)
+{
+	instance *i = w.instances.find([name](instance *it) { return str_eq(it->name, name); });
+
+	if (!i && err)
+		fail(err, ENOENT_).str("instance \"").str(name).str("\" does not exist");
+	return i;
+}
+
+eni *find_eni(const world &w, const char *id, vnitro_err *err)
+{
+	eni *e = w.enis.find([id](eni *it) { return str_eq(it->id, id); });
+
+	if (!e && err)
+		fail(err, ENOENT_).str("network interface \"").str(id).str("\" does not exist");
+	return e;
+}
+
+} // namespace vnitro::control
+
+using namespace vnitro::control;
+
+extern "C" {
+
+struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx)
+{
+	vnitro_ctl *ctl = create<vnitro_ctl>();
+
+	if (!ctl)
+		return nullptr;
+	ctl->ops = ops;
+	ctl->ops_ctx = ops_ctx;
+	ctl->next_subnet_key = 1;
+	return ctl;
+}
+
+void vnitro_ctl_destroy(struct vnitro_ctl *ctl)
+{
+	vnitro_err ignored;
+
+	if (!ctl)
+		return;
+	while (instance *i = ctl->instances.front())
+		vnitro_ctl_instance_del(ctl, i->name, &ignored);
+	while (eni *e = ctl->enis.front())
+		eni_free(*ctl, e);
+	while (subnet *s = ctl->subnets.front()) {
+		ctl->subnets.remove(s);
+		destroy(s);
+	}
+	while (vpc *v = ctl->vpcs.front()) {
+		ctl->vpcs.remove(v);
+		destroy(v);
+	}
+	destroy(ctl);
+}
+
+int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
+		       uint8_t prefixlen, struct vnitro_err *err)
+{
+	vpc *v;
+
+	if (!valid_object_id(id)) {
+		fail(err, EINVAL_).str("invalid VPC id: use 1 to 31 characters a-z, 0-9 and '-'");
+		return err->code;
+	}
+	if (find_vpc(*ctl, id, nullptr)) {
+		fail(err, EEXIST_).str("VPC \"").str(id).str("\" already exists");
+		return err->code;
+	}
+	if (check_block(addr, prefixlen, "VPC", err))
+		return err->code;
+	v = create<vpc>();
+	if (!v) {
+		fail(err, ENOMEM_).str("out of memory");
+		return err->code;
+	}
+	str_copy(v->id, sizeof(v->id), id);
+	v->addr = addr;
+	v->prefixlen = prefixlen;
+	ctl->vpcs.push_back(v);
+	return 0;
+}
+
+int vnitro_ctl_subnet_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
+			  uint32_t addr, uint8_t prefixlen, const char *az,
+			  struct vnitro_err *err)
+{
+	vpc *v = find_vpc(*ctl, vpc_id, err);
+	subnet *s;
+
+	if (!v)
+		return err->code;
+	if (!valid_object_id(id) || !valid_object_id(az)) {
+		fail(err, EINVAL_).str("invalid subnet id or AZ name: use 1 to 31 characters a-z, 0-9 and '-'");
+		return err->code;
+	}
+	if (find_subnet(*ctl, id, nullptr)) {
+		fail(err, EEXIST_).str("subnet \"").str(id).str("\" already exists");
+		return err->code;
+	}
+	if (check_block(addr, prefixlen, "subnet", err))
+		return err->code;
+	if (!prefix_covers(v->addr, v->prefixlen, addr, prefixlen)) {
+		fail(err, EINVAL_).str("subnet CIDR block ").cidr(addr, prefixlen)
+			.str(" is not inside VPC ").str(v->id).str(" (").cidr(v->addr, v->prefixlen).str(")");
+		return err->code;
+	}
+	s = ctl->subnets.find([&](subnet *it) {
+		return it->owner == v && (prefix_contains(it->addr, it->prefixlen, addr) ||
+					  prefix_contains(addr, prefixlen, it->addr));
+	});
+	if (s) {
+		fail(err, EEXIST_).str("subnet CIDR block ").cidr(addr, prefixlen)
+			.str(" overlaps ").str(s->id).str(" (").cidr(s->addr, s->prefixlen).str(")");
+		return err->code;
+	}
+	s = create<subnet>();
+	if (!s) {
+		fail(err, ENOMEM_).str("out of memory");
+		return err->code;
+	}
+	str_copy(s->id, sizeof(s->id), id);
+	str_copy(s->az, sizeof(s->az), az);
+	s->owner = v;
+	s->addr = addr;
+	s->prefixlen = prefixlen;
+	s->key = ctl->next_subnet_key++;
+	ctl->subnets.push_back(s);
+	return 0;
+}
+
+int vnitro_ctl_create_default_world(struct vnitro_ctl *ctl, const char *instance_name,
+				    void *instance_cookie, struct vnitro_err *err)
+{
+	constexpr uint32_t vpc_block = 0xac1f0000;	// 172.31.0.0, AWS's default VPC
+	vnitro_instance_info info;
+
+	if (vnitro_ctl_vpc_add(ctl, "vpc-default", vpc_block, 16, err) ||
+	    vnitro_ctl_subnet_add(ctl, "subnet-default", "vpc-default", vpc_block, 20,
+				  "us-east-1a", err))
+		return err->code;
+	return vnitro_ctl_instance_add(ctl, instance_name, instance_cookie, "subnet-default",
+				       0, &info, err);
+}
+
+int vnitro_ctl_vpc_get(const struct vnitro_ctl *ctl, const char *id,
+		       struct vnitro_vpc_info *out, struct vnitro_err *err)
+{
+	vpc *v = find_vpc(*ctl, id, err);
+
+	if (!v)
+		return err->code;
+	str_copy(out->id, sizeof(out->id), v->id);
+	out->cidr_addr = v->addr;
+	out->cidr_prefixlen = v->prefixlen;
+	return 0;
+}
+
+int vnitro_ctl_vpc_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_vpc_info *out)
+{
+	vpc *v = ctl->vpcs.at(pos);
+	vnitro_err unused;
+
+	return v ? vnitro_ctl_vpc_get(ctl, v->id, out, &unused) : -ENOENT_;
+}
+
+int vnitro_ctl_subnet_get(const struct vnitro_ctl *ctl, const char *id,
+			  struct vnitro_subnet_info *out, struct vnitro_err *err)
+{
+	subnet *s = find_subnet(*ctl, id, err);
+
+	if (!s)
+		return err->code;
+	str_copy(out->id, sizeof(out->id), s->id);
+	str_copy(out->vpc_id, sizeof(out->vpc_id), s->owner->id);
+	str_copy(out->az, sizeof(out->az), s->az);
+	out->cidr_addr = s->addr;
+	out->cidr_prefixlen = s->prefixlen;
+	return 0;
+}
+
+int vnitro_ctl_subnet_at(const struct vnitro_ctl *ctl, uint32_t pos,
+			 struct vnitro_subnet_info *out)
+{
+	subnet *s = ctl->subnets.at(pos);
+	vnitro_err unused;
+
+	return s ? vnitro_ctl_subnet_get(ctl, s->id, out, &unused) : -ENOENT_;
+}
+
+} // extern "C"

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * core_api.h - the only boundary between the C shim and the C++ core:
+ * extern "C" functions, POD structs, fixed-width integers, opaque handles.
+ *
+ * Locking contract: every vnitro_ctl_* call is serialised by the caller (the
+ * shim's control mutex, or the single-threaded test harness). The fabric's
+ * data path (vnitro_fabric_xmit) runs concurrently from any CPU in atomic
+ * context; port add/del serialise among themselves inside the core.
+ */
+#ifndef VNITRO_CORE_API_H
+#define VNITRO_CORE_API_H
+
+#if defined(__cplusplus) && !__STDC_HOSTED__
+/* Freestanding C++ inside the kernel: no header may be included. */
+typedef __UINT8_TYPE__ uint8_t;
+typedef __UINT16_TYPE__ uint16_t;
+typedef __UINT32_TYPE__ uint32_t;
+typedef __UINT64_TYPE__ uint64_t;
+typedef __INT32_TYPE__ int32_t;
+typedef __SIZE_TYPE__ size_t;
+#elif defined(__KERNEL__)
+#include <linux/types.h>
+#else
+#include <stddef.h>
+#include <stdint.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	VNITRO_ID_MAX = 32,		/* ids incl. NUL, = VNITRO_ID_LEN (uapi) */
+	VNITRO_NAME_MAX = 64,		/* instance name incl. NUL */
+	VNITRO_MSG_MAX = 192,		/* an error message for extack */
+	VNITRO_MAX_DEVICE_INDEX = 31,	/* per instance, until type profiles */
+};
+
+/* Allocation flags for vnitro_services.alloc. */
+enum vnitro_alloc_flags {
+	VNITRO_ALLOC_SLEEP = 0,		/* may sleep (GFP_KERNEL) */
+	VNITRO_ALLOC_ATOMIC = 1,	/* must not sleep (GFP_ATOMIC) */
+};
+
+enum vnitro_log_level {
+	VNITRO_LOG_ERR,
+	VNITRO_LOG_WARN,
+	VNITRO_LOG_INFO,
+	VNITRO_LOG_DEBUG,
+};
+
+/*
+ * What the environment gives the core. The shim fills it with kernel
+ * primitives; the unit tests with libc ones. rcu_* give read-side critical
+ * sections that synchronize_rcu waits for (kernel RCU in the shim).
+ */
+struct vnitro_services {
+	void *(*alloc)(size_t size, unsigned int flags);	/* zeroed */
+	void (*free)(void *ptr);
+	void (*log)(int level, const char *msg);
+	uint64_t (*now_ns)(void);
+	void (*random)(void *buf, size_t len);
+	void (*rcu_read_lock)(void);
+	void (*rcu_read_unlock)(void);
+	void (*synchronize_rcu)(void);
+	void *(*mutex_create)(void);
+	void (*mutex_destroy)(void *mutex);
+	void (*mutex_lock)(void *mutex);
+	void (*mutex_unlock)(void *mutex);
+	/*
+	 * Data path, called inside an rcu_read_lock section in atomic context:
+	 * deliver hands the frame context (the shim's packet) to a port and
+	 * consumes it; deliver_copy gives a port a new frame built by the core.
+	 */
+	void (*deliver)(void *port_cookie, void *frame_ctx);
+	void (*deliver_copy)(void *port_cookie, const uint8_t *frame, uint32_t len);
+};
+
+/* ---- fabric: the switch every frame between two vnitro devices crosses ---- */
+
+struct vnitro_fabric;
+struct vnitro_fabric_port;
+
+/* What the fabric must know about a port when it is plugged in. */
+struct vnitro_port_desc {
+	uint8_t mac[6];
+	uint32_t ip;			/* primary private IPv4, host order */
+	uint32_t subnet_key;		/* equal keys = same subnet */
+	uint32_t subnet_addr;		/* subnet network address, host order */
+	uint8_t subnet_prefixlen;
+	void *cookie;			/* passed back to deliver() */
+};
+
+/* Fabric-wide drop/forward counters (monotonic). */
+struct vnitro_fabric_stats {
+	uint64_t forwarded;
+	uint64_t arp_replies;
+	uint64_t drop_malformed;
+	uint64_t drop_no_dest;		/* unknown destination MAC or ARP target */
+	uint64_t drop_cross_subnet;	/* needs a router: not built yet */
+	uint64_t drop_bcast_mcast;	/* the VPC carries no broadcast/multicast */
+};
+
+/* Per-port counters of frames the fabric refused, as seen by that port. */
+struct vnitro_port_stats {
+	uint64_t tx_dropped;
+	uint64_t rx_arp_replies;
+};
+
+struct vnitro_fabric *vnitro_fabric_create(void);
+void vnitro_fabric_destroy(struct vnitro_fabric *fab);
+/* Returns the port, or NULL with *err = -ENOMEM/-EADDRINUSE (MAC taken). */
+struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
+						  const struct vnitro_port_desc *desc,
+						  int *err);
+/* Unlinks the port and waits until no CPU can still deliver to it. */
+void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port *port);
+
+/* Verdicts of vnitro_fabric_xmit. */
+enum vnitro_xmit_verdict {
+	VNITRO_XMIT_DELIVERED,	/* frame_ctx was consumed by deliver() */
+	VNITRO_XMIT_ANSWERED,	/* the fabric answered it (ARP): caller frees */
+	VNITRO_XMIT_DROPPED,	/* refused and counted: caller frees */
+};
+
+/*
+ * Switch one Ethernet frame sent by @src. @frame/@len are the bytes the core
+ * may parse (at least the headers; the shim makes them linear). Atomic.
+ */
+enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
+					    struct vnitro_fabric_port *src,
+					    const uint8_t *frame, uint32_t len,
+					    void *frame_ctx);
+void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out);
+void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,
+				  struct vnitro_port_stats *out);
+
+/* ---- control plane: VPCs, subnets, instances, ENIs and their rules ---- */
+
+struct vnitro_ctl;
+
+/* An error for the user: negative errno plus an extack-ready sentence. */
+struct vnitro_err {
+	int code;
+	char msg[VNITRO_MSG_MAX];
+};
+
+/* What the shim must do when an ENI is attached to an instance. */
+struct vnitro_plug_desc {
+	char eni_id[VNITRO_ID_MAX];
+	struct vnitro_port_desc port;	/* cookie unused here */
+	void *instance_cookie;		/* the instance's namespace (shim's) */
+	uint32_t device_index;
+	uint8_t eni_type;		/* enum vnitro_eni_type */
+};
+
+/*
+ * Side effects the control plane asks of its environment. plug returns 0 and
+ * a cookie for the attachment, or a negative errno with err->msg set;
+ * unplug cannot fail. instance_release drops the namespace reference the
+ * control plane took over on instance_add.
+ */
+struct vnitro_ctl_ops {
+	int (*plug)(void *ops_ctx, const struct vnitro_plug_desc *desc,
+		    void **plug_cookie, struct vnitro_err *err);
+	void (*unplug)(void *ops_ctx, void *plug_cookie);
+	void (*instance_release)(void *ops_ctx, void *instance_cookie);
+};
+
+struct vnitro_vpc_info {
+	char id[VNITRO_ID_MAX];
+	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr_prefixlen;
+};
+
+struct vnitro_subnet_info {
+	char id[VNITRO_ID_MAX];
+	char vpc_id[VNITRO_ID_MAX];
+	char az[VNITRO_ID_MAX];
+	uint32_t cidr_addr;
+	uint8_t cidr_prefixlen;
+};
+
+struct vnitro_instance_info {
+	char name[VNITRO_NAME_MAX];
+	char subnet_id[VNITRO_ID_MAX];
+	char az[VNITRO_ID_MAX];
+	char primary_eni_id[VNITRO_ID_MAX];
+	uint32_t eni_count;
+	void *cookie;			/* the instance's namespace */
+};
+
+struct vnitro_eni_info {
+	char id[VNITRO_ID_MAX];
+	char subnet_id[VNITRO_ID_MAX];
+	char vpc_id[VNITRO_ID_MAX];
+	uint8_t mac[6];
+	uint32_t private_ip;		/* host order */
+	uint8_t type;
+	uint8_t source_dest_check;
+	uint8_t attached;
+	/* valid when attached: */
+	char instance[VNITRO_NAME_MAX];
+	uint32_t device_index;
+	void *plug_cookie;
+};
+
+/* Arguments of vnitro_ctl_eni_add; zero fields mean "choose for me". */
+struct vnitro_eni_spec {
+	char id[VNITRO_ID_MAX];		/* "" = generate */
+	char subnet_id[VNITRO_ID_MAX];
+	uint32_t private_ip;		/* 0 = allocate, host order */
+	uint8_t mac[6];			/* all zero = generate */
+	uint8_t type;
+};
+
+struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx);
+/* Deletes every instance and ENI (unplugging them) and frees the control plane. */
+void vnitro_ctl_destroy(struct vnitro_ctl *ctl);
+
+/* vpc-default 172.31.0.0/16, subnet-default 172.31.0.0/20, instance @name. */
+int vnitro_ctl_create_default_world(struct vnitro_ctl *ctl, const char *instance_name,
+				    void *instance_cookie, struct vnitro_err *err);
+
+int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
+		       uint8_t prefixlen, struct vnitro_err *err);
+int vnitro_ctl_subnet_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
+			  uint32_t addr, uint8_t prefixlen, const char *az,
+			  struct vnitro_err *err);
+
+/*
+ * Registers @cookie (a namespace) as instance @name and creates and attaches
+ * its primary ENI at index 0. On failure nothing is kept and the caller still
+ * owns the cookie; on success the control plane owns it.
+ */
+int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cookie,
+			    const char *subnet_id, uint32_t primary_ip,
+			    struct vnitro_instance_info *out, struct vnitro_err *err);
+int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vnitro_err *err);
+
+int vnitro_ctl_eni_add(struct vnitro_ctl *ctl, const struct vnitro_eni_spec *spec,
+		       struct vnitro_eni_info *out, struct vnitro_err *err);
+int vnitro_ctl_eni_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
+int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *instance,
+			  uint32_t device_index, struct vnitro_eni_info *out,
+			  struct vnitro_err *err);
+int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
+
+/* Lookups by id/name (-ENOENT with a message) and iteration by position. */
+int vnitro_ctl_vpc_get(const struct vnitro_ctl *ctl, const char *id,
+		       struct vnitro_vpc_info *out, struct vnitro_err *err);
+int vnitro_ctl_vpc_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_vpc_info *out);
+int vnitro_ctl_subnet_get(const struct vnitro_ctl *ctl, const char *id,
+			  struct vnitro_subnet_info *out, struct vnitro_err *err);
+int vnitro_ctl_subnet_at(const struct vnitro_ctl *ctl, uint32_t pos,
+			 struct vnitro_subnet_info *out);
+int vnitro_ctl_instance_get(const struct vnitro_ctl *ctl, const char *name,
+			    struct vnitro_instance_info *out, struct vnitro_err *err);
+int vnitro_ctl_instance_at(const struct vnitro_ctl *ctl, uint32_t pos,
+			   struct vnitro_instance_info *out);
+int vnitro_ctl_eni_get(const struct vnitro_ctl *ctl, const char *id,
+		       struct vnitro_eni_info *out, struct vnitro_err *err);
+int vnitro_ctl_eni_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_eni_info *out);
+
+/* ---- lifetime of the core as a whole ---- */
+
+/* Installs the services table; must precede every other call. */
+void vnitro_core_init(const struct vnitro_services *svc);
+void vnitro_core_exit(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VNITRO_CORE_API_H */

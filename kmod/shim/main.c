@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - module init/exit, and the control plane's side effects: attaching
+ * an ENI hot-plugs its PCI function into the instance's namespace.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "vnitro.h"
+
+static bool default_world = true;
+module_param(default_world, bool, 0444);
+MODULE_PARM_DESC(default_world,
+		 "Create vpc-default, subnet-default and instance i-host at load (default: on)");
+
+#define VNITRO_DEFAULT_INSTANCE "i-host"
+
+struct vnitro vnitro;
+
+static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void **cookie,
+		       struct vnitro_err *err)
+{
+	struct vnitro_eni_dev *edev;
+	int ret;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	edev = kzalloc(sizeof(*edev), GFP_KERNEL);
+	if (!edev) {
+		err->code = -ENOMEM;
+		strscpy(err->msg, "out of memory", sizeof(err->msg));
+		return err->code;
+	}
+	strscpy(edev->eni_id, desc->eni_id, sizeof(edev->eni_id));
+	edev->port = desc->port;
+	edev->net = desc->instance_cookie;
+	edev->device_index = desc->device_index;
+	ret = vnitro_pci_plug(edev, err);
+	if (ret) {
+		kfree(edev);
+		return ret;
+	}
+	*cookie = edev;
+	return 0;
+}
+
+static void vnitro_unplug(void *ops_ctx, void *cookie)
+{
+	struct vnitro_eni_dev *edev = cookie;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	vnitro_pci_unplug(edev);
+	kfree(edev);
+}
+
+static void vnitro_instance_release(void *ops_ctx, void *cookie)
+{
+	put_net(cookie);
+}
+
+const struct vnitro_ctl_ops vnitro_ctl_ops = {
+	.plug = vnitro_plug,
+	.unplug = vnitro_unplug,
+	.instance_release = vnitro_instance_release,
+};
+
+static int vnitro_default_world_create(void)
+{
+	struct vnitro_err err = {};
+	struct net *net = get_net(&init_net);
+	int ret;
+
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_create_default_world(vnitro.ctl, VNITRO_DEFAULT_INSTANCE, net, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret) {
+		/* The instance may not exist, so the namespace reference is still ours. */
+		put_net(net);
+		pr_err("default world: %s (errno %d)\n", err.msg, -ret);
+	}
+	return ret;
+}
+
+static void vnitro_ctl_teardown(void)
+{
+	mutex_lock(&vnitro.ctl_lock);
+	vnitro_ctl_destroy(vnitro.ctl);
+	vnitro.ctl = NULL;
+	mutex_unlock(&vnitro.ctl_lock);
+}
+
+static int __init vnitro_init(void)
+{
+	int ret;
+
+	mutex_init(&vnitro.ctl_lock);
+	vnitro_core_init(&vnitro_services);
+	vnitro.fabric = vnitro_fabric_create();
+	if (!vnitro.fabric) {
+		ret = -ENOMEM;
+		goto err_core_exit;
+	}
+	ret = vnitro_pci_init();
+	if (ret)
+		goto err_destroy_fabric;
+	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL);
+	if (!vnitro.ctl) {
+		ret = -ENOMEM;
+		goto err_pci_exit;
+	}
+	if (default_world) {
+		ret = vnitro_default_world_create();
+		if (ret)
+			goto err_teardown_ctl;
+	}
+	/* Last: userspace may call in as soon as the family exists. */
+	ret = vnitro_genl_init();
+	if (ret)
+		goto err_teardown_ctl;
+	pr_info("loaded\n");
+	return 0;
+
+err_teardown_ctl:
+	vnitro_ctl_teardown();		/* unplugs the default world's ENIs */
+err_pci_exit:
+	vnitro_pci_exit();
+err_destroy_fabric:
+	vnitro_fabric_destroy(vnitro.fabric);
+err_core_exit:
+	vnitro_core_exit();
+	mutex_destroy(&vnitro.ctl_lock);
+	return ret;
+}
+
+static void __exit vnitro_exit(void)
+{
+	vnitro_genl_exit();
+	vnitro_ctl_teardown();		/* unplugs every ENI */
+	vnitro_pci_exit();
+	vnitro_fabric_destroy(vnitro.fabric);
+	vnitro_core_exit();
+	mutex_destroy(&vnitro.ctl_lock);
+	pr_info("unloaded\n");
+}
+
+module_init(vnitro_init);
+module_exit(vnitro_exit);
+
+MODULE_DESCRIPTION("vnitro: a virtual Nitro card (ENA, ENIs, VPC fabric)");
+MODULE_AUTHOR("vnitro developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci.c - vnitro's virtual PCI bus: a root bus in a PCI domain of its own whose
+ * configuration space the module emulates, one hot-plugged ENA function per
+ * attached ENI, and vnitro's PCI driver, which binds those functions (and
+ * only those: driver_override keeps the distribution's ena driver away).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <asm/unaligned.h>
+
+#include "vnitro.h"
+
+enum {
+	VNITRO_PCI_FIRST_DOMAIN = 0x10000,	/* above any firmware domain */
+	VNITRO_PCI_FIRST_SLOT = 3,		/* EC2 puts eth0 at 00:03.0 on Nitro */
+	VNITRO_PCI_SLOTS = 32,
+	VNITRO_PCI_CFG_SIZE = 256,		/* conventional config space */
+};
+
+/* An emulated function 0 of a slot; present while edev is set. */
+struct vnitro_pci_slot {
+	u8 cfg[VNITRO_PCI_CFG_SIZE];
+	u8 wmask[VNITRO_PCI_CFG_SIZE];	/* bits software may change */
+	struct vnitro_eni_dev *edev;
+};
+
+static struct {
+	struct device *parent;
+	struct pci_sysdata sysdata;	/* must outlive the bus */
+	struct pci_bus *bus;
+	/* Config accessors run in atomic context with IRQs off. */
+	raw_spinlock_t cfg_lock;
+	struct vnitro_pci_slot slots[VNITRO_PCI_SLOTS];
+} vpci;
+
+static struct vnitro_pci_slot *vnitro_pci_slot_of(struct pci_bus *bus, unsigned int devfn)
+{
+	struct vnitro_pci_slot *slot;
+
+	if (bus != vpci.bus || PCI_FUNC(devfn) != 0)
+		return NULL;
+	slot = &vpci.slots[PCI_SLOT(devfn)];
+	return slot->edev ? slot : NULL;
+}
+
+static int vnitro_pci_read(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 *val)
+{
+	struct vnitro_pci_slot *slot;
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
+	slot = vnitro_pci_slot_of(bus, devfn);
+	if (!slot || where < 0 || where + size > VNITRO_PCI_CFG_SIZE) {
+		raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+		*val = ~0u;
+		return slot ? PCIBIOS_BAD_REGISTER_NUMBER : PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	*val = 0;
+	for (i = 0; i < size; i++)
+		*val |= (u32)slot->cfg[where + i] << (8 * i);
+	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static int vnitro_pci_write(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 val)
+{
+	struct vnitro_pci_slot *slot;
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
+	slot = vnitro_pci_slot_of(bus, devfn);
+	if (!slot || where < 0 || where + size > VNITRO_PCI_CFG_SIZE) {
+		raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+		return slot ? PCIBIOS_BAD_REGISTER_NUMBER : PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	/* Read-only bits keep their value: BAR sizing must find no BARs. */
+	for (i = 0; i < size; i++) {
+		u8 byte = val >> (8 * i), mask = slot->wmask[where + i];
+
+		slot->cfg[where + i] = (slot->cfg[where + i] & ~mask) | (byte & mask);
+	}
+	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops vnitro_pci_ops = {
+	.read = vnitro_pci_read,
+	.write = vnitro_pci_write,
+};
+
+/* A type-0 header of an ENA virtual function: no BARs, no INTx. */
+static void vnitro_pci_fill_config(struct vnitro_pci_slot *slot, u16 device)
+{
+	u8 *c = slot->cfg;
+
+	memset(slot->cfg, 0, sizeof(slot->cfg));
+	memset(slot->wmask, 0, sizeof(slot->wmask));
+	put_unaligned_le16(PCI_VENDOR_ID_AMAZON, c + PCI_VENDOR_ID);
+	put_unaligned_le16(device, c + PCI_DEVICE_ID);
+	c[PCI_CLASS_PROG] = 0;
+	put_unaligned_le16(PCI_CLASS_NETWORK_ETHERNET, c + PCI_CLASS_DEVICE);
+	c[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
+	put_unaligned_le16(PCI_VENDOR_ID_AMAZON, c + PCI_SUBSYSTEM_VENDOR_ID);
+	put_unaligned_le16(device, c + PCI_SUBSYSTEM_ID);
+	put_unaligned_le16(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			   PCI_COMMAND_PARITY | PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE,
+			   slot->wmask + PCI_COMMAND);
+	slot->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
+	slot->wmask[PCI_LATENCY_TIMER] = 0xff;
+	slot->wmask[PCI_INTERRUPT_LINE] = 0xff;
+}
+
+void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%d", vpci.sysdata.domain, vpci.bus->number,
+		 PCI_SLOT(edev->devfn), PCI_FUNC(edev->devfn));
+}
+
+/* Called with ctl_lock held; probing happens inside and creates the netdev. */
+int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err)
+{
+	struct vnitro_pci_slot *slot = NULL;
+	struct pci_dev *pdev;
+	unsigned long flags;
+	int s;
+
+	for (s = VNITRO_PCI_FIRST_SLOT; s < VNITRO_PCI_SLOTS; s++) {
+		if (!vpci.slots[s].edev) {
+			slot = &vpci.slots[s];
+			break;
+		}
+	}
+	if (!slot) {
+		err->code = -ENOSPC;
+		snprintf(err->msg, sizeof(err->msg),
+			 "the virtual PCI bus has no free slot (%d functions attached)",
+			 VNITRO_PCI_SLOTS - VNITRO_PCI_FIRST_SLOT);
+		return err->code;
+	}
+	edev->devfn = PCI_DEVFN(s, 0);
+	edev->probe_err = -ENODEV;
+	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
+	vnitro_pci_fill_config(slot, VNITRO_ENA_DEVICE_ID);
+	slot->edev = edev;
+	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+
+	pci_lock_rescan_remove();
+	pdev = pci_scan_single_device(vpci.bus, edev->devfn);
+	if (pdev)
+		pci_bus_add_device(pdev);
+	pci_unlock_rescan_remove();
+
+	if (!pdev || !edev->netdev) {
+		err->code = pdev ? edev->probe_err : -ENODEV;
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not bring up the ENA function for %s: %s (errno %d)",
+			 edev->eni_id, pdev ? "the driver failed to probe it" :
+			 "the PCI scan did not find it", -err->code);
+		vnitro_pci_unplug(edev);
+		return err->code;
+	}
+	return 0;
+}
+
+/*
+ * Removes the function if it is still there (a user may have removed it
+ * through sysfs), which unbinds the driver and destroys the netdev.
+ */
+void vnitro_pci_unplug(struct vnitro_eni_dev *edev)
+{
+	struct vnitro_pci_slot *slot = &vpci.slots[PCI_SLOT(edev->devfn)];
+	struct pci_dev *pdev;
+	unsigned long flags;
+
+	pci_lock_rescan_remove();
+	pdev = pci_get_slot(vpci.bus, edev->devfn);
+	if (pdev) {
+		pci_stop_and_remove_bus_device(pdev);
+		pci_dev_put(pdev);
+	}
+	pci_unlock_rescan_remove();
+
+	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
+	slot->edev = NULL;
+	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+}
+
+static int vnitro_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct vnitro_pci_slot *slot = vnitro_pci_slot_of(pdev->bus, pdev->devfn);
+	int ret;
+
+	if (!slot)
+		return -ENODEV;
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto out;
+	pci_set_master(pdev);
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_disable;
+	ret = vnitro_netdev_create(slot->edev, pdev);
+	if (ret)
+		goto err_disable;
+	return 0;
+
+err_disable:
+	pci_disable_device(pdev);
+out:
+	slot->edev->probe_err = ret;
+	return ret;
+}
+
+static void vnitro_pci_remove(struct pci_dev *pdev)
+{
+	struct vnitro_pci_slot *slot = vnitro_pci_slot_of(pdev->bus, pdev->devfn);
+
+	if (slot)
+		vnitro_netdev_destroy(slot->edev);
+	pci_disable_device(pdev);
+}
+
+/* Only functions whose driver_override names us: never real ENA hardware. */
+static const struct pci_device_id vnitro_pci_ids[] = {
+	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_ENA_DEVICE_ID, 1) },
+	{ }
+};
+
+static struct pci_driver vnitro_pci_driver = {
+	.name = VNITRO_DRV_NAME,
+	.id_table = vnitro_pci_ids,
+	.probe = vnitro_pci_probe,
+	.remove = vnitro_pci_remove,
+	/* Binding follows attachment, not sysfs bind/unbind. */
+	.driver.suppress_bind_attrs = true,
+};
+
+/*
+ * Runs inside device_add() before any driver can match, for every function
+ * on our bus, including ones a user brings back with /sys/bus/pci/rescan.
+ */
+static int vnitro_pci_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct device *dev = data;
+	struct pci_dev *pdev;
+
+	if (action != BUS_NOTIFY_ADD_DEVICE || !dev_is_pci(dev))
+		return NOTIFY_DONE;
+	pdev = to_pci_dev(dev);
+	if (pdev->bus != vpci.bus)
+		return NOTIFY_DONE;
+	if (driver_set_override(dev, &pdev->driver_override, VNITRO_DRV_NAME,
+				strlen(VNITRO_DRV_NAME)))
+		pci_warn(pdev, "could not set driver_override\n");
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vnitro_pci_nb = {
+	.notifier_call = vnitro_pci_notify,
+};
+
+static int vnitro_pci_first_free_domain(void)
+{
+	int domain = VNITRO_PCI_FIRST_DOMAIN;
+
+	while (pci_find_bus(domain, 0))
+		domain++;
+	return domain;
+}
+
+static int vnitro_pci_bus_create(void)
+{
+	struct resource busn = DEFINE_RES_NAMED(0, 1, "vnitro bus", IORESOURCE_BUS);
+	LIST_HEAD(resources);
+	struct pci_bus *bus;
+
+	vpci.sysdata.domain = vnitro_pci_first_free_domain();
+	vpci.sysdata.node = first_online_node;
+	pci_add_resource(&resources, &busn);
+
+	pci_lock_rescan_remove();
+	bus = pci_create_root_bus(vpci.parent, 0, &vnitro_pci_ops, &vpci.sysdata, &resources);
+	if (bus) {
+		vpci.bus = bus;
+		pci_scan_child_bus(bus);
+		pci_bus_add_devices(bus);
+	}
+	pci_unlock_rescan_remove();
+	if (!bus) {
+		pci_free_resource_list(&resources);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void vnitro_pci_bus_destroy(void)
+{
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(vpci.bus);
+	pci_remove_root_bus(vpci.bus);
+	pci_unlock_rescan_remove();
+	vpci.bus = NULL;
+}
+
+int vnitro_pci_init(void)
+{
+	int ret;
+
+	raw_spin_lock_init(&vpci.cfg_lock);
+	vpci.parent = root_device_register(VNITRO_DRV_NAME);
+	if (IS_ERR(vpci.parent))
+		return PTR_ERR(vpci.parent);
+	ret = bus_register_notifier(&pci_bus_type, &vnitro_pci_nb);
+	if (ret)
+		goto err_unregister_parent;
+	ret = pci_register_driver(&vnitro_pci_driver);
+	if (ret)
+		goto err_unregister_notifier;
+	ret = vnitro_pci_bus_create();
+	if (ret)
+		goto err_unregister_driver;
+	pr_info("virtual PCI bus %04x:00\n", vpci.sysdata.domain);
+	return 0;
+
+err_unregister_driver:
+	pci_unregister_driver(&vnitro_pci_driver);
+err_unregister_notifier:
+	bus_unregister_notifier(&pci_bus_type, &vnitro_pci_nb);
+err_unregister_parent:
+	root_device_unregister(vpci.parent);
+	return ret;
+}
+
+/* Every ENI has been unplugged by now; the bus is empty. */
+void vnitro_pci_exit(void)
+{
+	vnitro_pci_bus_destroy();
+	pci_unregister_driver(&vnitro_pci_driver);
+	bus_unregister_notifier(&pci_bus_type, &vnitro_pci_nb);
+	root_device_unregister(vpci.parent);
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/* services.c - the kernel primitives the C++ core is given (struct vnitro_services). */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/random.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "vnitro.h"
+
+static void *vnitro_svc_alloc(size_t size, unsigned int flags)
+{
+	return kzalloc(size, flags & VNITRO_ALLOC_ATOMIC ? GFP_ATOMIC : GFP_KERNEL);
+}
+
+static void vnitro_svc_free(void *ptr)
+{
+	kfree(ptr);
+}
+
+static void vnitro_svc_log(int level, const char *msg)
+{
+	switch (level) {
+	case VNITRO_LOG_ERR:
+		pr_err("%s\n", msg);
+		break;
+	case VNITRO_LOG_WARN:
+		pr_warn("%s\n", msg);
+		break;
+	case VNITRO_LOG_INFO:
+		pr_info("%s\n", msg);
+		break;
+	default:
+		pr_debug("%s\n", msg);
+	}
+}
+
+static void vnitro_svc_rcu_read_lock(void)
+{
+	rcu_read_lock();
+}
+
+static void vnitro_svc_rcu_read_unlock(void)
+{
+	rcu_read_unlock();
+}
+
+static void *vnitro_svc_mutex_create(void)
+{
+	struct mutex *m = kmalloc(sizeof(*m), GFP_KERNEL);
+
+	if (m)
+		mutex_init(m);
+	return m;
+}
+
+static void vnitro_svc_mutex_destroy(void *m)
+{
+	mutex_destroy(m);
+	kfree(m);
+}
+
+static void vnitro_svc_mutex_lock(void *m)
+{
+	mutex_lock(m);
+}
+
+static void vnitro_svc_mutex_unlock(void *m)
+{
+	mutex_unlock(m);
+}
+
+const struct vnitro_services vnitro_services = {
+	.alloc = vnitro_svc_alloc,
+	.free = vnitro_svc_free,
+	.log = vnitro_svc_log,
+	.now_ns = ktime_get_ns,
+	.random = get_random_bytes,
+	.rcu_read_lock = vnitro_svc_rcu_read_lock,
+	.rcu_read_unlock = vnitro_svc_rcu_read_unlock,
+	.synchronize_rcu = synchronize_rcu,
+	.mutex_create = vnitro_svc_mutex_create,
+	.mutex_destroy = vnitro_svc_mutex_destroy,
+	.mutex_lock = vnitro_svc_mutex_lock,
+	.mutex_unlock = vnitro_svc_mutex_unlock,
+	.deliver = vnitro_netdev_deliver,
+	.deliver_copy = vnitro_netdev_deliver_copy,
+};
