@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # vnitro: top-level build, VM and test entry points. See README.md.
 
-KREL ?= $(shell ls -1 /lib/modules 2>/dev/null | sort -V | tail -n 1)
+KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check check-core check-tools check-vm clean install help
+.PHONY: all kmod lib tools deps run check clean install help
 
 all: kmod lib tools
 
@@ -27,14 +27,14 @@ lib:
 tools: lib
 	$(MAKE) -C tools
 
-run: deps all
+# run and check set up a fresh machine first (deps is quick when all is there).
+run: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/run-tour.sh
 
-check: all
+check: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/check.sh
-
-check-core:
-	$(MAKE) -C selftests/core run
 
 install: all
 	$(MAKE) -C lib install
@@ -45,3 +45,5 @@ clean:
 	-$(MAKE) -C lib clean
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C selftests/core clean
+	-$(MAKE) -C selftests/net clean
+	-$(MAKE) -C selftests/tools clean

@@ -26,6 +26,8 @@ typedef __SIZE_TYPE__ size_t;
 #include <stdint.h>
 #endif
 
+#include <linux/vnitro.h>	/* the uapi: limits and enums shared with userspace */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -34,7 +36,6 @@ enum {
 	VNITRO_ID_MAX = 32,		/* ids incl. NUL, = VNITRO_ID_LEN (uapi) */
 	VNITRO_NAME_MAX = 64,		/* instance name incl. NUL */
 	VNITRO_MSG_MAX = 192,		/* an error message for extack */
-	VNITRO_MAX_DEVICE_INDEX = 31,	/* per instance, until type profiles */
 };
 
 /* Allocation flags for vnitro_services.alloc. */

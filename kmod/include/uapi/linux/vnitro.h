@@ -27,6 +27,12 @@
  * ENI_DETACH    ENI_ID. Refused for device index 0 (the primary ENI).
  * VPC_GET       [VPC_ID].
  * SUBNET_GET    [SUBNET_ID].
+ *
+ * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
+ * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
+ * from 0 to VNITRO_MAX_DEVICE_INDEX. The default world's instance for the
+ * initial namespace is "i-host" (module parameter default_world); an
+ * INSTANCE_ADD without NETNS_FD registers the initial namespace.
  */
 enum vnitro_cmd {
 	VNITRO_CMD_UNSPEC,
@@ -49,6 +55,10 @@ enum vnitro_cmd {
 enum {
 	VNITRO_ID_LEN = 32,		/* "eni-0123456789abcdef0", "subnet-…" */
 	VNITRO_NAME_LEN = 64,		/* instance (network namespace) name */
+	VNITRO_AZ_LEN = 32,
+	VNITRO_STATUS_LEN = 16,
+	VNITRO_PCI_SLOT_LEN = 32,
+	VNITRO_MAX_DEVICE_INDEX = 31,
 };
 
 enum vnitro_eni_type {

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations shared by the files of libvnitro. */
+#ifndef VNITRO_LIB_INTERNAL_H
+#define VNITRO_LIB_INTERNAL_H
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <stddef.h>
+
+#include <vnitro/vnitro.h>
+
+#define VNITRO_EXPORT	extern "C" __attribute__((visibility("default")))
+
+struct nl_sock;
+
+/* Opaque to users; owned by handle.cc. */
+struct vnitro_handle {
+	struct nl_sock *sock;
+	int family;		/* resolved id; -1 until vnitro_open() works */
+	char error[512];	/* vnitro_last_error() */
+};
+
+namespace vnitro::lib {
+
+/* handle.cc */
+int set_error(struct vnitro_handle *h, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int set_errno(struct vnitro_handle *h, int err);
+int nlerr_to_errno(int nlerr);
+
+/*
+ * extack.cc: writes the extended-ack text of an NLMSG_ERROR or NLMSG_DONE
+ * message to @buf; returns false if it carries none.
+ */
+bool extack_message(const struct nlmsghdr *nlh, char *buf, size_t len);
+
+/* attrs.cc: the attribute space, and decoding replies into result structs. */
+typedef int (*decode_fn)(struct nlattr **tb, void *out);
+struct decoder {
+	size_t size;		/* of the result struct */
+	decode_fn decode;	/* 0 or -EPROTO */
+	const char *what;	/* "ENI", for messages */
+};
+extern const struct decoder instance_decoder;
+extern const struct decoder eni_decoder;
+extern const struct decoder subnet_decoder;
+extern const struct decoder vpc_decoder;
+/* Validates a reply against the policy into @tb; 0 or a libnl error. */
+int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+/* "ENI_ID" for VNITRO_A_ENI_ID; NULL if unknown. */
+const char *attrs_name(int attr);
+/* Buffer size (NUL included) of a string attribute, 0 if not a string. */
+size_t attrs_string_size(int attr);
+
+/* request.cc: one request, its replies and its acknowledgement. */
+struct request {
+	struct vnitro_handle *h;
+	struct nl_msg *msg;
+	int err;		/* first failure while building it */
+};
+void request_init(struct request *req, struct vnitro_handle *h, uint8_t cmd,
+		  int flags);
+/* Puts record a failure in req->err, which request_do() reports. */
+void request_put_string(struct request *req, int attr, const char *value);
+void request_put_u32(struct request *req, int attr, uint32_t value);
+void request_put_u8(struct request *req, int attr, uint8_t value);
+void request_put(struct request *req, int attr, size_t len, const void *data);
+/*
+ * Sends the request and waits for its acknowledgement; decodes the one
+ * reply into @out if @dec is set (the kernel must then send one). Frees the
+ * message. Returns 0 or a negative errno after set_error().
+ */
+int request_do(struct request *req, const struct decoder *dec, void *out);
+/* Sends a dump request and collects every reply into a malloc()ed array. */
+int request_dump(struct request *req, const struct decoder *dec,
+		 void **items, size_t *count);
+/* A GET of the one object whose string attribute @key_attr is @key. */
+int request_get(struct vnitro_handle *h, uint8_t cmd, int key_attr,
+		const char *key, const struct decoder *dec, void *out);
+/* A dump of every object of GET command @cmd. */
+int request_list(struct vnitro_handle *h, uint8_t cmd,
+		 const struct decoder *dec, void **items, size_t *count);
+
+template <typename T>
+int request_list_of(struct vnitro_handle *h, uint8_t cmd,
+		    const struct decoder *dec, T **items, size_t *count)
+{
+	void *array = nullptr;
+	int rc = request_list(h, cmd, dec, &array, count);
+
+	*items = static_cast<T *>(array);
+	return rc;
+}
+
+} // namespace vnitro::lib
+
+#endif /* VNITRO_LIB_INTERNAL_H */

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# deps.sh - installs what vnitro needs to build, run and test, from Debian 12's archive.
+# Idempotent: asks apt only when a package is missing.
+set -euo pipefail
+
+packages=(
+	# build: the module against the distribution kernel, the C++ core, userspace
+	linux-image-amd64 linux-headers-amd64 make gcc g++ pkg-config bc libelf-dev
+	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libbpf-dev clang llvm
+	# tests
+	libcriterion-dev jq
+	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it
+	qemu-system-x86 busybox-static cpio kmod
+	# what users type inside it
+	iproute2 ethtool pciutils pci.ids iputils-ping procps util-linux iperf3
+	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The headers must match an installed kernel image: that pair is what we build for and boot.
+krel=$("$(dirname "$0")/krel.sh") || {
+	echo "deps: no kernel release has both /boot/vmlinuz-R and /lib/modules/R/build" >&2
+	exit 1
+}
+echo "deps: ok (kernel $krel)"

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tour.sh - the guided tour of Documentation/tour.md, run inside the VM by `make run`.
+set -eu -o pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+export PATH="$top/tools:$PATH"
+
+say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+say "vnitro is loaded: one virtual PCI bus, one ENA function for i-host's primary ENI"
+run lspci -nn -d 1d0f:
+say "the default world: a VPC, a subnet, the init namespace as instance i-host"
+run vnitro vpc show
+run vnitro subnet show
+run vnitro instance show
+run vnitro eni show
+say "the ENI is an ENA netdev, as on an EC2 instance"
+run ip -d link show eth0
+run ethtool -i eth0
+
+say "two more instances, each a network namespace with a primary ENI as eth0"
+run vnitro instance add i-a subnet subnet-default
+run vnitro instance add i-b subnet subnet-default
+
+say "configure the addresses the control plane assigned (DHCP will do this later)"
+for inst in i-a i-b; do
+	eni=$(vnitro -j instance show "$inst" | jq -r '.[0].primary_eni')
+	ip=$(vnitro -j eni show "$eni" | jq -r '.[0].private_ip')
+	run ip -n "$inst" addr add "$ip/20" dev eth0
+	run ip -n "$inst" link set eth0 up
+done
+ip_b=$(vnitro -j eni show "$(vnitro -j instance show i-b | jq -r '.[0].primary_eni')" | jq -r '.[0].private_ip')
+
+say "i-a pings i-b across the vnitro fabric"
+run ip netns exec i-a ping -c 3 "$ip_b"
+run ip netns exec i-a ethtool -i eth0
+run ip -n i-a neigh show
+say "tour done: see Documentation/tour.md for what each step shows"

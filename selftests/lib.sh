@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+# lib.sh - checks for the shell test suites: one "ok"/"not ok" line per check, a closing tally.
+#
+# Suites keep going after a failed check so that one run reports everything;
+# `summary` prints "N passed, N failed" and sets the exit status.
+
+VNITRO_TOP=${VNITRO_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+VNITRO=${VNITRO:-$VNITRO_TOP/tools/vnitro}
+export PATH="$VNITRO_TOP/tools:$PATH"
+_passed=0
+_failed=0
+_out=$(mktemp)
+trap 'rm -f "$_out"' EXIT
+
+ok() { _passed=$((_passed + 1)); echo "ok - $*"; }
+not_ok() { _failed=$((_failed + 1)); echo "not ok - $*"; }
+
+# check DESC CMD...: CMD must succeed.
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$_out" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/#   /' "$_out"
+	fi
+}
+
+# check_err DESC PATTERN CMD...: CMD must fail, print nothing on stdout, and
+# its stderr must match the extended regex PATTERN.
+check_err() {
+	local desc=$1 pattern=$2 rc=0 stdout
+	shift 2
+	stdout=$("$@" 2>"$_out") || rc=$?
+	if [[ $rc -ne 0 && -z $stdout ]] && grep -Eq -- "$pattern" "$_out"; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc, expected an error matching /$pattern/)"
+		{ echo "stdout: $stdout"; cat "$_out"; } | sed 's/^/#   /'
+	fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [[ "$2" == "$3" ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   expected: $2"
+		echo "#   actual:   $3"
+	fi
+}
+
+# check_match DESC REGEX TEXT
+check_match() {
+	if grep -Eq -- "$2" <<<"$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   /$2/ not found in:"
+		sed 's/^/#   /' <<<"$3"
+	fi
+}
+
+skip() { echo "ok - SKIP $*"; }
+
+summary() {
+	echo "$_passed passed, $_failed failed"
+	[[ $_failed -eq 0 ]]
+}
+
+# ---- vnitro helpers ----
+
+# eni_field ID FIELD|"JQ STRING": a field (or an interpolated string) of `vnitro -j eni show ID`.
+eni_field() {
+	local filter=$2
+	[[ $filter == \"* ]] || filter=".$filter"
+	"$VNITRO" -j eni show "$1" | jq -r ".[0] | $filter"
+}
+
+# primary_eni INSTANCE: the id of an instance's primary ENI.
+primary_eni() { "$VNITRO" -j instance show "$1" | jq -r '.[0].primary_eni'; }
+
+# subnet_prefixlen SUBNET
+subnet_prefixlen() { "$VNITRO" -j subnet show | jq -r --arg s "$1" '.[] | select(.id == $s) | .cidr' | cut -d/ -f2; }
+
+# netns_cmd INSTANCE CMD...: run CMD in the instance (i-host is the init namespace).
+netns_cmd() {
+	local inst=$1
+	shift
+	if [[ $inst == i-host ]]; then "$@"; else ip netns exec "$inst" "$@"; fi
+}
+
+# bring_up INSTANCE ENI: configure the ENI's address from the control plane, as DHCP would.
+bring_up() {
+	local inst=$1 eni=$2 ifname ip plen
+	ifname=$(eni_field "$eni" ifname)
+	ip=$(eni_field "$eni" private_ip)
+	plen=$(subnet_prefixlen "$(eni_field "$eni" subnet)")
+	netns_cmd "$inst" ip link set lo up
+	netns_cmd "$inst" ip addr add "$ip/$plen" dev "$ifname"
+	netns_cmd "$inst" ip link set "$ifname" up
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * genl-raw.c - sends the "vnitro" family malformed requests that the CLI would
+ * never build, so the tests can see the kernel's own policy at work.
+ * Prints "Error: <extack message>" and exits 1 when the kernel refuses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
+#include <linux/vnitro.h>
+
+struct request {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	char attrs[256];
+};
+
+static void put_attr(struct request *req, unsigned short type, const void *data, unsigned short len)
+{
+	struct nlattr *nla = (struct nlattr *)((char *)req + NLMSG_ALIGN(req->nlh.nlmsg_len));
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)nla + NLA_HDRLEN, data, len);
+	req->nlh.nlmsg_len = NLMSG_ALIGN(req->nlh.nlmsg_len) + NLA_ALIGN(nla->nla_len);
+}
+
+static void start(struct request *req, unsigned short family, unsigned char cmd)
+{
+	memset(req, 0, sizeof(*req));
+	req->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	req->nlh.nlmsg_type = family;
+	req->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req->genl.cmd = cmd;
+	req->genl.version = 1;
+}
+
+/* Sends @req; returns the ack's errno (0 on success) and copies any reply/extack. */
+static int transact(int fd, struct request *req, char *reply, size_t reply_len, char *msg, size_t msg_len)
+{
+	char buf[8192];
+	ssize_t n;
+
+	msg[0] = '\0';
+	if (send(fd, req, req->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			struct nlmsgerr *err = NLMSG_DATA(nlh);
+			struct nlattr *nla;
+			int rem;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR) {
+				if (reply)
+					memcpy(reply, nlh, nlh->nlmsg_len < reply_len ? nlh->nlmsg_len : reply_len);
+				continue;
+			}
+			if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+				return err->error;
+			/* Without NLM_F_CAPPED the original request follows the error. */
+			nla = (struct nlattr *)((char *)err + sizeof(*err) +
+				(nlh->nlmsg_flags & NLM_F_CAPPED ? 0 : NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN));
+			rem = (char *)nlh + nlh->nlmsg_len - (char *)nla;
+			for (; rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= rem;
+			     rem -= NLA_ALIGN(nla->nla_len), nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len)))
+				if ((nla->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+					snprintf(msg, msg_len, "%s", (char *)nla + NLA_HDRLEN);
+			return err->error;
+		}
+	}
+}
+
+static int resolve_family(int fd)
+{
+	char reply[4096], msg[256];
+	struct request req;
+	struct nlattr *nla;
+	int ret, rem;
+
+	start(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	put_attr(&req, CTRL_ATTR_FAMILY_NAME, VNITRO_GENL_NAME, sizeof(VNITRO_GENL_NAME));
+	ret = transact(fd, &req, reply, sizeof(reply), msg, sizeof(msg));
+	if (ret)
+		return ret;
+	nla = (struct nlattr *)(reply + NLMSG_HDRLEN + GENL_HDRLEN);
+	rem = ((struct nlmsghdr *)reply)->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	for (; rem >= NLA_HDRLEN; rem -= NLA_ALIGN(nla->nla_len),
+	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len)))
+		if (nla->nla_type == CTRL_ATTR_FAMILY_ID)
+			return *(unsigned short *)((char *)nla + NLA_HDRLEN);
+	return -ENOENT;
+}
+
+int main(int argc, char **argv)
+{
+	static const char subnet[] = "subnet-default", ifname[] = "eth9";
+	const unsigned char short_mac[4] = { 2, 0, 0, 1 };
+	int fd, one = 1, family, ret;
+	struct request req;
+	char msg[256];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s reply-only-attr|short-mac|missing-subnet\n", argv[0]);
+		return 2;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one))) {
+		perror("netlink");
+		return 1;
+	}
+	family = resolve_family(fd);
+	if (family < 0) {
+		fprintf(stderr, "Error: family %s: %s\n", VNITRO_GENL_NAME, strerror(-family));
+		return 1;
+	}
+	if (!strcmp(argv[1], "reply-only-attr")) {
+		start(&req, family, VNITRO_CMD_ENI_ADD);
+		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
+		put_attr(&req, VNITRO_A_IFNAME, ifname, sizeof(ifname));
+	} else if (!strcmp(argv[1], "short-mac")) {
+		start(&req, family, VNITRO_CMD_ENI_ADD);
+		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
+		put_attr(&req, VNITRO_A_MAC, short_mac, sizeof(short_mac));
+	} else if (!strcmp(argv[1], "missing-subnet")) {
+		start(&req, family, VNITRO_CMD_ENI_ADD);
+	} else {
+		fprintf(stderr, "Error: unknown case \"%s\"\n", argv[1]);
+		return 2;
+	}
+	ret = transact(fd, &req, NULL, 0, msg, sizeof(msg));
+	if (ret) {
+		fprintf(stderr, "Error: %s (%s)\n", msg[0] ? msg : "(no extack message)", strerror(-ret));
+		return 1;
+	}
+	printf("accepted\n");
+	return 0;
+}

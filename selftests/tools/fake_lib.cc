@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A test double for libvnitro: the same C API over canned objects, so that
+ * test_cli.sh can check the CLI's text and JSON output and its handling of
+ * kernel refusals without the module. Linked into vnitro_fake only.
+ * With VNITRO_FAKE_TRACE=FILE set, namespace calls are appended to FILE.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vnitro/vnitro.h>
+
+struct vnitro_handle {
+	char error[256];
+};
+
+namespace {
+
+const char PRIMARY[] = "eni-0a1b2c3d4e5f60718";
+
+int refuse(struct vnitro_handle *h, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->error, sizeof(h->error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void trace(const char *call, const char *name)
+{
+	const char *path = getenv("VNITRO_FAKE_TRACE");
+	FILE *f = path ? fopen(path, "a") : nullptr;
+
+	if (f) {
+		fprintf(f, "%s %s\n", call, name);
+		fclose(f);
+	}
+}
+
+template <typename T>
+int one_list(T **items, size_t *count, const T *src, size_t n)
+{
+	*items = static_cast<T *>(calloc(n ? n : 1, sizeof(T)));
+	memcpy(*items, src, n * sizeof(T));
+	*count = n;
+	return 0;
+}
+
+struct vnitro_instance make_instance(const char *name, const char *eni,
+				     uint32_t count)
+{
+	struct vnitro_instance in = {};
+
+	snprintf(in.name, sizeof(in.name), "%s", name);
+	snprintf(in.subnet_id, sizeof(in.subnet_id), "subnet-default");
+	snprintf(in.primary_eni_id, sizeof(in.primary_eni_id), "%s", eni);
+	snprintf(in.az, sizeof(in.az), "us-east-1a");
+	in.eni_count = count;
+	return in;
+}
+
+struct vnitro_eni make_eni(const char *id, uint8_t last)
+{
+	struct vnitro_eni e = {};
+	const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, last };
+
+	snprintf(e.id, sizeof(e.id), "%s", id);
+	snprintf(e.subnet_id, sizeof(e.subnet_id), "subnet-default");
+	snprintf(e.vpc_id, sizeof(e.vpc_id), "vpc-default");
+	memcpy(e.mac, mac, 6);
+	e.private_ip = htonl(0xac1f0000 | last);
+	e.type = VNITRO_ENI_TYPE_INTERFACE;
+	e.source_dest_check = 1;
+	snprintf(e.status, sizeof(e.status), "available");
+	e.device_index = -1;
+	return e;
+}
+
+void attach(struct vnitro_eni *e, const char *instance, uint32_t index)
+{
+	snprintf(e->status, sizeof(e->status), "in-use");
+	snprintf(e->instance, sizeof(e->instance), "%s", instance);
+	e->device_index = int32_t(index);
+	snprintf(e->ifname, sizeof(e->ifname), "eth%u", index);
+	e->ifindex = 2 + index;
+	snprintf(e->pci_slot, sizeof(e->pci_slot), "10000:00:%02x.0", 3 + index);
+}
+
+struct vnitro_eni primary_eni()
+{
+	struct vnitro_eni e = make_eni(PRIMARY, 4);
+
+	attach(&e, "i-host", 0);
+	return e;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *vnitro_version(void) { return "0.0.0-fake"; }
+
+int vnitro_open(struct vnitro_handle **hp)
+{
+	*hp = static_cast<struct vnitro_handle *>(calloc(1, sizeof(**hp)));
+	return 0;
+}
+
+void vnitro_close(struct vnitro_handle *h) { free(h); }
+
+const char *vnitro_last_error(const struct vnitro_handle *h)
+{
+	return h ? h->error : "no handle";
+}
+
+int vnitro_instance_add(struct vnitro_handle *h, const char *name,
+			int netns_fd, const char *subnet_id,
+			uint32_t, struct vnitro_instance *out)
+{
+	if (netns_fd < 0 || fcntl(netns_fd, F_GETFD) < 0)
+		return refuse(h, -EBADF, "bad namespace fd");
+	if (strcmp(subnet_id, "subnet-default"))
+		return refuse(h, -ENOENT, "subnet \"%s\" not found", subnet_id);
+	*out = make_instance(name, "eni-00000000000000001", 1);
+	return 0;
+}
+
+int vnitro_instance_del(struct vnitro_handle *h, const char *name)
+{
+	if (!strcmp(name, "nosuch"))
+		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
+	return 0;
+}
+
+int vnitro_instance_get(struct vnitro_handle *h, const char *name,
+			struct vnitro_instance *out)
+{
+	if (strcmp(name, "i-host"))
+		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
+	*out = make_instance("i-host", PRIMARY, 2);
+	return 0;
+}
+
+int vnitro_instance_list(struct vnitro_handle *, struct vnitro_instance **items,
+			 size_t *count)
+{
+	const struct vnitro_instance all[] = {
+		make_instance("i-host", PRIMARY, 2),
+		make_instance("web1", "eni-00000000000000001", 1),
+	};
+
+	return one_list(items, count, all, 2);
+}
+
+int vnitro_eni_add(struct vnitro_handle *h, const struct vnitro_eni_spec *spec,
+		   struct vnitro_eni *out)
+{
+	if (strcmp(spec->subnet_id, "subnet-default"))
+		return refuse(h, -ENOENT, "subnet \"%s\" not found",
+			      spec->subnet_id);
+	*out = make_eni(spec->id ? spec->id : "eni-0f", 0x99);
+	if (spec->private_ip)
+		out->private_ip = spec->private_ip;
+	if (spec->mac)
+		memcpy(out->mac, spec->mac, 6);
+	if (spec->type >= 0)
+		out->type = uint8_t(spec->type);
+	return 0;
+}
+
+int vnitro_eni_del(struct vnitro_handle *h, const char *id)
+{
+	if (!strcmp(id, PRIMARY))
+		return refuse(h, -EBUSY, "ENI %s is attached", id);
+	return 0;
+}
+
+int vnitro_eni_get(struct vnitro_handle *h, const char *id,
+		   struct vnitro_eni *out)
+{
+	if (strcmp(id, PRIMARY))
+		return refuse(h, -ENOENT, "ENI %s not found", id);
+	*out = primary_eni();
+	return 0;
+}
+
+int vnitro_eni_list(struct vnitro_handle *, struct vnitro_eni **items,
+		    size_t *count)
+{
+	const struct vnitro_eni all[] = { primary_eni(), make_eni("eni-5", 5) };
+
+	return one_list(items, count, all, 2);
+}
+
+int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
+		      const char *instance, uint32_t index,
+		      struct vnitro_eni *out)
+{
+	if (index == 0)
+		return refuse(h, -EBUSY, "device index 0 of %s is taken", instance);
+	*out = make_eni(id, 5);
+	attach(out, instance, index);
+	return 0;
+}
+
+int vnitro_eni_detach(struct vnitro_handle *h, const char *id)
+{
+	if (!strcmp(id, PRIMARY))
+		return refuse(h, -EINVAL, "cannot detach the primary ENI (device index 0)");
+	return 0;
+}
+
+int vnitro_vpc_get(struct vnitro_handle *h, const char *id,
+		   struct vnitro_vpc *out)
+{
+	if (strcmp(id, "vpc-default"))
+		return refuse(h, -ENOENT, "VPC %s not found", id);
+	*out = {};
+	snprintf(out->id, sizeof(out->id), "vpc-default");
+	out->cidr_addr = htonl(0xac1f0000);
+	out->cidr_prefixlen = 16;
+	return 0;
+}
+
+int vnitro_vpc_list(struct vnitro_handle *h, struct vnitro_vpc **items,
+		    size_t *count)
+{
+	struct vnitro_vpc v;
+
+	vnitro_vpc_get(h, "vpc-default", &v);
+	return one_list(items, count, &v, 1);
+}
+
+int vnitro_subnet_get(struct vnitro_handle *h, const char *id,
+		      struct vnitro_subnet *out)
+{
+	if (strcmp(id, "subnet-default"))
+		return refuse(h, -ENOENT, "subnet %s not found", id);
+	*out = {};
+	snprintf(out->id, sizeof(out->id), "subnet-default");
+	snprintf(out->vpc_id, sizeof(out->vpc_id), "vpc-default");
+	snprintf(out->az, sizeof(out->az), "us-east-1a");
+	out->cidr_addr = htonl(0xac1f0000);
+	out->cidr_prefixlen = 20;
+	return 0;
+}
+
+int vnitro_subnet_list(struct vnitro_handle *, struct vnitro_subnet **items,
+		       size_t *count)
+{
+	*items = nullptr;	/* an empty list must print [] */
+	*count = 0;
+	return 0;
+}
+
+int vnitro_netns_name_check(const char *name)
+{
+	if (!name || !name[0] || strlen(name) >= VNITRO_NAME_LEN ||
+	    strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	return 0;
+}
+
+/* Names starting with "existing" already exist, as after "ip netns add". */
+int vnitro_netns_add(const char *name, char *err, size_t errlen)
+{
+	trace("netns_add", name);
+	if (!strncmp(name, "existing", 8)) {
+		snprintf(err, errlen, "exists");
+		return -EEXIST;
+	}
+	return 0;
+}
+
+int vnitro_netns_open(const char *name)
+{
+	trace("netns_open", name);
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+int vnitro_netns_del(const char *name)
+{
+	trace("netns_del", name);
+	return strcmp(name, "i-host") ? 0 : -ENOENT;
+}
+
+} // extern "C"

@@ -1,0 +1,384 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host-side tests of tools/vnitro: everything that needs no vnitro kernel
+# module. Help at every level, -V, prefix matching, every usage error
+# (exit 2, "Error: ..." or {"error": ...} on stderr, nothing on stdout),
+# and, when the module is absent, the "not loaded" failure (exit 1).
+#
+# The output checks run the same CLI sources linked against fake_lib.cc, a
+# canned stand-in for libvnitro (vnitro_fake, which this script builds with
+# this directory's Makefile if needed); they are skipped if it cannot be.
+#
+# Usage: test_cli.sh          (VNITRO=/path/to/vnitro to test another build)
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+VNITRO=${VNITRO:-$here/../../tools/vnitro}
+FAKE=${FAKE:-$here/vnitro_fake}
+NOT_LOADED='the vnitro kernel module is not loaded (generic netlink family "vnitro" not found)'
+
+n=0 passed=0 failed=0 skipped=0
+out='' err='' rc=''
+
+pass() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+fail() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	echo "#   rc=$rc stdout=[$out] stderr=[$err]"
+	[[ $# -gt 1 ]] && echo "#   $2"
+	return 0
+}
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# run ARGS...: sets out, err and rc.
+run() {
+	local errfile
+	errfile=$(mktemp)
+	out=$("$VNITRO" "$@" 2>"$errfile")
+	rc=$?
+	err=$(<"$errfile")
+	rm -f "$errfile"
+}
+
+# help DESC EXPECTED-LINE ARGS...: usage on stdout, exit 0.
+help() {
+	local desc=$1 want=$2
+	shift 2
+	run "$@"
+	if [[ $rc -eq 0 && -z $err && $out == *"Usage:"* && $out == *"$want"* ]]; then
+		pass "$desc"
+	else
+		fail "$desc" "expected usage containing '$want'"
+	fi
+}
+
+# usage DESC [=EXACT-MESSAGE] ARGS...: a usage error, checked as text and
+# again under -j as JSON.
+usage() {
+	local desc=$1 exact=
+	shift
+	if [[ $1 == =* ]]; then
+		exact=${1#=}
+		shift
+	fi
+	run "$@"
+	if [[ $rc -ne 2 || -n $out || $err != "Error: "* || $err == *$'\n'* ]]; then
+		fail "$desc" "expected exit 2, one 'Error:' line on stderr, empty stdout"
+	elif [[ -n $exact && $err != "Error: $exact" ]]; then
+		fail "$desc" "expected: Error: $exact"
+	else
+		pass "$desc"
+	fi
+
+	run -j "$@"
+	if [[ $rc -eq 2 && -z $out && $(jq -r '.error | type' <<<"$err" 2>/dev/null) == string &&
+	      ( -z $exact || $(jq -r .error <<<"$err") == "$exact" ) ]]; then
+		pass "$desc (-j)"
+	else
+		fail "$desc (-j)" "expected exit 2 and {\"error\": ...} on stderr"
+	fi
+}
+
+# not_loaded DESC ARGS...: valid syntax that reaches netlink and fails.
+not_loaded() {
+	local desc=$1
+	shift
+	if [[ $module_loaded == yes ]]; then
+		skip "$desc" "the vnitro module is loaded"
+		return
+	fi
+	run "$@"
+	if [[ $rc -eq 1 && -z $out && $err == "Error: $NOT_LOADED" ]]; then
+		pass "$desc"
+	else
+		fail "$desc" "expected exit 1 and: Error: $NOT_LOADED"
+	fi
+}
+
+if [[ ! -x $VNITRO ]]; then
+	echo "not ok 1 - $VNITRO is built (run make -C tools)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if ! command -v jq >/dev/null; then
+	echo "not ok 1 - jq is installed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+module_loaded=no
+[[ -d /sys/module/vnitro ]] && module_loaded=yes
+
+## version and help
+
+run -V
+if [[ $rc -eq 0 && $out =~ ^vnitro\ [0-9]+\.[0-9]+\.[0-9]+$ && -z $err ]]; then
+	pass "-V prints the version"
+else
+	fail "-V prints the version"
+fi
+run --version
+if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
+
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet }" help
+help "vnitro -h" "OBJECT :=" -h
+help "vnitro --help" "OBJECT :=" --help
+help "vnitro h (prefix)" "OBJECT :=" h
+help "vnitro instance help" "vnitro instance add NAME subnet SUBNET" instance help
+help "vnitro eni help" "vnitro eni attach ID instance NAME index INDEX" eni help
+help "vnitro vpc help" "vnitro vpc { show | list }" vpc help
+help "vnitro subnet help" "vnitro subnet { show | list }" subnet help
+help "vnitro e h shows the eni help" "vnitro eni attach" e h
+help "vnitro i he shows the instance help" "vnitro instance add" i he
+help "vnitro v h" "vnitro vpc" v h
+help "vnitro s h" "vnitro subnet" s h
+help "vnitro eni add help (command level)" "vnitro eni add" eni add help
+help "vnitro instance add help" "vnitro instance add" instance add help
+help "vnitro -j eni help is still text" "vnitro eni" -j eni help
+
+run
+if [[ $rc -eq 2 && -z $out && $err == *"Usage:"* ]]; then
+	pass "no arguments: usage on stderr, exit 2"
+else
+	fail "no arguments: usage on stderr, exit 2"
+fi
+
+## unknown words
+
+usage "unknown object" '=unknown object "frob"; try "vnitro help"' frob
+usage "unknown command" '=unknown command "frob" for object "eni"; try "vnitro eni help"' eni frob
+usage "unknown instance command" instance attach
+usage "unknown option" '=unknown option "-x"; try "vnitro help"' -x
+usage "unknown long option" --frob eni
+usage "ambiguous command d (del, detach)" eni d
+usage "ambiguous keyword in (instance, index)" eni attach eni-1 in x index 1
+usage "unknown keyword" '=unknown keyword "frob"; try "vnitro eni help"' eni add subnet s frob 1
+usage "mac is no instance keyword" instance add web subnet s mac 02:00:00:00:00:01
+usage "duplicate keyword" eni add subnet a subnet b
+usage "unexpected argument after del" eni del eni-1 extra
+usage "unexpected argument after show" vpc show vpc-1 extra
+usage "ENI id given twice" eni show eni-1 eni-2
+
+## IPv4 addresses
+
+usage "ip 1.2.3" '="1.2.3" is not a valid IPv4 address' eni add subnet s ip 1.2.3
+usage "ip 256.1.1.1" '="256.1.1.1" is not a valid IPv4 address' eni add subnet s ip 256.1.1.1
+usage "ip empty" '="" is not a valid IPv4 address' eni add subnet s ip ""
+usage "ip 1.2.3.4.5" eni add subnet s ip 1.2.3.4.5
+usage "ip with leading zero" eni add subnet s ip 01.2.3.4
+usage "ip with trailing garbage" eni add subnet s ip 1.2.3.4x
+usage "ip 0.0.0.0" instance add web subnet s ip 0.0.0.0
+usage "instance ip 1.2.3" instance add web subnet s ip 1.2.3
+
+## MAC addresses
+
+usage "mac too short" '="02:00:00:00:00" is not a valid MAC address (expected XX:XX:XX:XX:XX:XX)' \
+	eni add subnet s mac 02:00:00:00:00
+usage "mac not hex" eni add subnet s mac 02:00:00:00:00:0g
+usage "mac too long" eni add subnet s mac 02:00:00:00:00:01:02
+usage "mac one-digit group" eni add subnet s mac 2:00:00:00:00:01
+usage "mac three-digit group" eni add subnet s mac 02:00:00:00:00:001
+usage "mac dashes" eni add subnet s mac 02-00-00-00-00-01
+usage "mac empty" eni add subnet s mac ""
+
+## ENI ids
+
+usage "ENI id uppercase" '="eni-0A1B" is not a valid ENI id (expected "eni-" and 1 to 17 lowercase hex digits)' \
+	eni del eni-0A1B
+usage "ENI id without digits" eni del eni-
+usage "ENI id of 18 digits" eni del eni-0123456789abcdef01
+usage "ENI id not hex" eni detach eni-xyz
+usage "ENI id without prefix" eni show 0a1b
+usage "ENI id for add" eni add eni-Q subnet s
+usage "ENI id for attach" eni attach foo instance web index 1
+usage "ENI id empty" eni del ""
+
+## device indexes
+
+usage "index -1" '="-1" is not a valid device index (expected 0 to 255)' eni attach eni-1 instance web index -1
+usage "index 256" eni attach eni-1 instance web index 256
+usage "index abc" eni attach eni-1 instance web index abc
+usage "index empty" eni attach eni-1 instance web index ""
+usage "index +1" eni attach eni-1 instance web index +1
+usage "index 0x1" eni attach eni-1 instance web index 0x1
+usage "index 1000" eni attach eni-1 instance web index 1000
+
+## other values
+
+usage "type foo" eni add subnet s type foo
+usage "instance name with /" instance add a/b subnet s
+usage "instance name .." instance add .. subnet s
+usage "instance name too long" instance add "$(printf 'n%.0s' {1..64})" subnet s
+usage "instance name empty" instance del ""
+usage "attach to an invalid instance name" eni attach eni-1 instance . index 1
+usage "subnet id too long" eni add subnet "subnet-$(printf '0%.0s' {1..32})"
+usage "subnet id empty" eni add subnet ""
+
+## missing values and arguments
+
+usage "subnet without value" '="subnet" needs a value; try "vnitro eni help"' eni add subnet
+usage "ip without value" eni add subnet s ip
+usage "mac without value" eni add subnet s mac
+usage "type without value" eni add subnet s type
+usage "instance without value" eni attach eni-1 instance
+usage "index without value" eni attach eni-1 instance web index
+usage "instance subnet without value" instance add web subnet
+usage "eni add without subnet" '="subnet SUBNET" is required; try "vnitro eni help"' eni add
+usage "eni add ip only" eni add ip 10.0.0.1
+usage "attach without instance" eni attach eni-1 index 1
+usage "attach without index" eni attach eni-1 instance web
+usage "attach without id" eni attach
+usage "del without id" eni del
+usage "detach without id" eni detach
+usage "instance add without name" instance add
+usage "instance add without subnet" instance add web
+usage "instance del without name" instance del
+
+## valid syntax reaches netlink: module absent here
+
+not_loaded "instance show without the module" instance show
+not_loaded "default command is show" instance
+not_loaded "vnitro e sh (prefixes)" e sh
+not_loaded "vnitro eni list" eni list
+not_loaded "vnitro vpc show" vpc show
+not_loaded "vnitro subnet sh subnet-default" subnet sh subnet-default
+not_loaded "eni add with every keyword, abbreviated" \
+	eni ad eni-0a1b subnet subnet-default i 10.0.0.5 m 02:AA:bb:00:00:01 t efa
+not_loaded "eni attach, keywords abbreviated" eni att eni-1 ins web ind 255
+not_loaded "eni del" eni delete eni-1
+not_loaded "eni detach" eni det eni-1
+not_loaded "instance del" instance del web
+not_loaded "instance add" instance add vnitro-test-$$ subnet subnet-default ip 172.31.0.9
+
+if [[ $module_loaded == yes ]]; then
+	skip "instance add leaves no namespace behind" "the vnitro module is loaded"
+elif [[ ! -e /run/netns/vnitro-test-$$ ]]; then
+	pass "instance add leaves no namespace behind"
+else
+	fail "instance add leaves no namespace behind"
+fi
+
+if [[ $module_loaded == yes ]]; then
+	skip "-j -p instance show: error as JSON" "the vnitro module is loaded"
+else
+	run -j -p instance show
+	if [[ $rc -eq 1 && -z $out && $(jq -r .error <<<"$err" 2>/dev/null) == "$NOT_LOADED" ]]; then
+		pass "-j -p instance show: error as JSON"
+	else
+		fail "-j -p instance show: error as JSON"
+	fi
+fi
+
+## output, over the fake library
+
+# check DESC CONDITION: CONDITION is evaluated by [[ ]] on the last run.
+check() {
+	if eval "[[ $2 ]]"; then pass "$1"; else fail "$1" "expected: $2"; fi
+}
+
+# jcheck DESC JQ-FILTER ARGS...: the filter must print "true" on stdout.
+jcheck() {
+	local desc=$1 filter=$2
+	shift 2
+	run "$@"
+	if [[ $rc -eq 0 && -z $err && $(jq -e "$filter" <<<"$out" 2>/dev/null) == true ]]; then
+		pass "$desc"
+	else
+		fail "$desc" "jq: $filter"
+	fi
+}
+
+# The conditions are single-quoted on purpose: check() evaluates them.
+# shellcheck disable=SC2016
+fake_tests() {
+	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
+	local eni_keys='["device_index","id","ifindex","ifname","instance","mac","pci_slot","private_ip","source_dest_check","status","subnet","type","vpc"]'
+
+	local nl=$'\n' want
+	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
+	want+="$nl    instance i-host index 0 dev eth0 ifindex 2 pci 10000:00:03.0"
+	want+="${nl}eni-5: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:05 ip 172.31.0.5 type interface source-dest-check on status available"
+	run eni show
+	check "eni show: text, attachment on a second line" '$rc -eq 0 && $out == "$want"'
+	jcheck "eni show -j: an array of ENIs with exactly the ENI keys" \
+		"type == \"array\" and length == 2 and all(.[]; keys == $eni_keys)" -j eni show
+	jcheck "eni show -j: attachment fields" \
+		'.[0] | .instance == "i-host" and .device_index == 0 and .ifname == "eth0" and .ifindex == 2 and .pci_slot == "10000:00:03.0" and .source_dest_check == true and .type == "interface"' \
+		-j eni show
+	jcheck "eni show -j: null attachment when detached" \
+		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot] == [null, null, null, null, null]' \
+		-j eni show
+	jcheck "eni show ID -j: still an array" 'type == "array" and length == 1' -j eni show $primary
+	run -j -p eni show
+	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
+	jcheck "instance show -j: exactly the instance keys" \
+		'all(.[]; keys == ["az","eni_count","name","primary_eni","subnet"]) and .[0].eni_count == 2' \
+		-j instance show
+	run instance show i-host
+	check "instance show NAME: text" \
+		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2"'
+	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16"}]' -j vpc show
+	jcheck "subnet show ID -j" \
+		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a"}]' \
+		-j subnet show subnet-default
+	jcheck "an empty list is []" '. == []' -j subnet show
+	run subnet show
+	check "an empty list prints nothing as text" '$rc -eq 0 && -z $out'
+
+	jcheck "eni add -j: one object, as given" \
+		'type == "object" and .id == "eni-abc" and .mac == "02:aa:bb:cc:dd:ee" and .private_ip == "10.1.2.3" and .type == "efa" and .instance == null' \
+		-j eni add eni-abc subnet subnet-default ip 10.1.2.3 mac 02:AA:bb:cc:dd:ee type efa
+	jcheck "eni attach -j: the attached ENI" \
+		'type == "object" and .instance == "web1" and .device_index == 3 and .status == "in-use"' \
+		-j eni attach eni-5 instance web1 index 3
+	run eni attach eni-5 instance web1 index 3
+	check "eni attach: text" \
+		'$rc -eq 0 && $out == "eni-5: "*"$nl    instance web1 index 3 dev eth3 ifindex 5 pci 10000:00:06.0"'
+	run eni detach eni-5
+	check "eni detach prints nothing" '$rc -eq 0 && -z $out && -z $err'
+	run -j eni del eni-5
+	check "eni del prints nothing, even under -j" '$rc -eq 0 && -z $out && -z $err'
+
+	run eni detach $primary
+	check "a kernel refusal prints its message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: cannot detach the primary ENI (device index 0)"'
+	run -j eni del $primary
+	check "a kernel refusal under -j" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "ENI $primary is attached"'
+	run eni show eni-9
+	check "show of a missing ENI fails" '$rc -eq 1 && $err == "Error: ENI eni-9 not found"'
+
+	trace=$(mktemp)
+	VNITRO_FAKE_TRACE=$trace run instance add web2 subnet nosuch
+	check "refused instance add removes the namespace it created" \
+		'$rc -eq 1 && $err == "Error: subnet \"nosuch\" not found" && $(<"$trace") == *"netns_del web2"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance add existing1 subnet nosuch
+	check "refused instance add keeps an existing namespace" \
+		'$rc -eq 1 && $(<"$trace") != *netns_del*'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run -j instance add web3 subnet subnet-default ip 172.31.0.9
+	check "instance add -j prints the instance" \
+		'$rc -eq 0 && $(jq -r .name <<<"$out") == web3 && $(<"$trace") != *netns_del*'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance del i-host
+	check "instance del of i-host ignores its missing namespace file" \
+		'$rc -eq 0 && -z $out && -z $err && $(<"$trace") == "netns_del i-host"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance del nosuch
+	check "refused instance del keeps the namespace" \
+		'$rc -eq 1 && ! -s $trace'
+	rm -f "$trace"
+}
+
+if [[ ! -x $FAKE && $FAKE == "$here/vnitro_fake" ]]; then
+	make -s -C "$here" vnitro_fake >/dev/null 2>&1
+fi
+if [[ -x $FAKE ]]; then
+	fake_tests
+else
+	skip "output checks" "$FAKE cannot be built (make -C selftests/tools vnitro_fake)"
+fi
+
+[[ $skipped -gt 0 ]] && echo "# $skipped skipped"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the CLI's JSON/text writer (tools/print.cc). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string>
+
+#include <criterion/criterion.h>
+
+#include "../../tools/print.h"
+
+using vnitro::cli::printer;
+
+/* Captures what a printer writes. */
+struct capture {
+	char *buf = nullptr;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	std::string text()
+	{
+		fflush(f);
+		return std::string(buf, len);
+	}
+	~capture()
+	{
+		fclose(f);
+		free(buf);
+	}
+};
+
+/* Criterion evaluates its arguments more than once: keep the text alive. */
+static void expect(capture &c, const char *want)
+{
+	std::string got = c.text();
+
+	cr_assert_str_eq(got.c_str(), want);
+}
+
+/* One object with every kind of value. */
+static void sample(printer &p)
+{
+	p.open_object();
+	p.string("id", "%s:", "eni-1");
+	p.uint("ifindex", " ifindex %s", 42);
+	p.boolean("check", " check %s", true);
+	p.string("none", " none %s", nullptr);
+	p.null("gone");
+	p.text("\n   ");
+	p.string("dev", " dev %s", "eth0");
+	p.close_object();
+}
+
+Test(json, compact_object)
+{
+	capture c;
+	printer p(c.f, true, false);
+
+	sample(p);
+	expect(c,
+			 "{\"id\":\"eni-1\",\"ifindex\":42,\"check\":true,"
+			 "\"none\":null,\"gone\":null,\"dev\":\"eth0\"}\n");
+}
+
+Test(json, text_mode)
+{
+	capture c;
+	printer p(c.f, false, true);
+
+	p.open_array();
+	sample(p);
+	sample(p);
+	p.close_array();
+	expect(c,
+			 "eni-1: ifindex 42 check on\n    dev eth0\n"
+			 "eni-1: ifindex 42 check on\n    dev eth0\n");
+}
+
+Test(json, compact_array)
+{
+	capture c;
+	printer p(c.f, true, false);
+
+	p.open_array();
+	for (int i = 0; i < 2; i++) {
+		p.open_object();
+		p.uint("n", "%s", uint64_t(i));
+		p.close_object();
+	}
+	p.close_array();
+	expect(c, "[{\"n\":0},{\"n\":1}]\n");
+}
+
+Test(json, empty_array)
+{
+	capture c;
+	printer p(c.f, true, true);
+
+	p.open_array();
+	p.close_array();
+	expect(c, "[]\n");
+}
+
+Test(json, pretty)
+{
+	capture c;
+	printer p(c.f, true, true);
+
+	p.open_array();
+	p.open_object();
+	p.string("id", "%s", "vpc-1");
+	p.boolean("ok", "%s", false);
+	p.close_object();
+	p.close_array();
+	expect(c,
+			 "[\n  {\n    \"id\": \"vpc-1\",\n    \"ok\": false\n  }\n]\n");
+}
+
+Test(json, escaping)
+{
+	capture c;
+	printer p(c.f, true, false);
+
+	p.open_object();
+	p.string("k", nullptr, "a\"b\\c\nd\te\x01" "f\x7f" "\xc3\xa9");
+	p.close_object();
+	expect(c,
+			 "{\"k\":\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007f\xc3\xa9\"}\n");
+}
+
+Test(json, json_only_fields_print_no_text)
+{
+	capture c;
+	printer p(c.f, false, false);
+
+	p.open_object();
+	p.string("hidden", nullptr, "x");
+	p.uint("n", nullptr, 7);
+	p.null("gone");
+	p.close_object();
+	expect(c, "\n");
+}
+
+Test(json, text_hole_and_uint_max)
+{
+	capture c;
+	printer p(c.f, false, false);
+
+	p.uint("n", "<%s>", UINT64_MAX);
+	p.string("s", "no hole", "ignored");
+	expect(c, "<18446744073709551615>no hole");
+}

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of libvnitro that need no vnitro module: reply decoding and
+ * extack parsing on synthetic messages, the request/ack/dump machinery
+ * against the kernel's own "nlctrl" family, and the netns helpers inside a
+ * private mount namespace with a tmpfs on /run.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/socket.h>
+
+#include <string>
+
+#include <criterion/criterion.h>
+
+#include "internal.h"
+
+using namespace vnitro::lib;
+
+/* ---- reply decoding ---- */
+
+static struct nl_msg *reply_new(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	cr_assert(msg);
+	cr_assert(genlmsg_put(msg, 0, 0, 0x20, 0, 0, VNITRO_CMD_ENI_GET,
+			      VNITRO_GENL_VERSION));
+	return msg;
+}
+
+static int decode(struct nl_msg *msg, const struct decoder *dec, void *out)
+{
+	struct nlattr *tb[VNITRO_A_MAX + 1] = {};
+	int rc = attrs_parse(nlmsg_hdr(msg), tb);
+
+	if (!rc) {
+		memset(out, 0, dec->size);
+		rc = dec->decode(tb, out);
+	}
+	nlmsg_free(msg);
+	return rc;
+}
+
+static void put_eni_base(struct nl_msg *msg)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x0a, 0x1b, 0x2c, 0x3d };
+
+	nla_put_string(msg, VNITRO_A_ENI_ID, "eni-0a1b2c3d4e5f67890");
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put(msg, VNITRO_A_MAC, 6, mac);
+	nla_put_u32(msg, VNITRO_A_PRIVATE_IP, htonl(0xac1f0004));
+	nla_put_u8(msg, VNITRO_A_ENI_TYPE, VNITRO_ENI_TYPE_EFA);
+	nla_put_u8(msg, VNITRO_A_SOURCE_DEST_CHECK, 1);
+	nla_put_string(msg, VNITRO_A_STATUS, "available");
+}
+
+Test(decode, eni_detached)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eni e;
+
+	put_eni_base(msg);
+	cr_assert_eq(decode(msg, &eni_decoder, &e), 0);
+	cr_assert_str_eq(e.id, "eni-0a1b2c3d4e5f67890");
+	cr_assert_str_eq(e.subnet_id, "subnet-default");
+	cr_assert_str_eq(e.vpc_id, "vpc-default");
+	cr_assert_eq(e.mac[0], 0x02);
+	cr_assert_eq(e.mac[5], 0x3d);
+	cr_assert_eq(e.private_ip, htonl(0xac1f0004));
+	cr_assert_eq(e.type, VNITRO_ENI_TYPE_EFA);
+	cr_assert_eq(e.source_dest_check, 1);
+	cr_assert_str_eq(e.status, "available");
+	cr_assert_eq(e.device_index, -1);
+	cr_assert_str_eq(e.instance, "");
+	cr_assert_eq(e.ifindex, 0u);
+}
+
+Test(decode, eni_attached)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eni e;
+
+	put_eni_base(msg);
+	nla_put_string(msg, VNITRO_A_INSTANCE_NAME, "i-host");
+	nla_put_u32(msg, VNITRO_A_DEVICE_INDEX, 3);
+	nla_put_string(msg, VNITRO_A_IFNAME, "eth3");
+	nla_put_u32(msg, VNITRO_A_IFINDEX, 7);
+	nla_put_string(msg, VNITRO_A_PCI_SLOT, "10000:00:03.0");
+	cr_assert_eq(decode(msg, &eni_decoder, &e), 0);
+	cr_assert_str_eq(e.instance, "i-host");
+	cr_assert_eq(e.device_index, 3);
+	cr_assert_str_eq(e.ifname, "eth3");
+	cr_assert_eq(e.ifindex, 7u);
+	cr_assert_str_eq(e.pci_slot, "10000:00:03.0");
+}
+
+Test(decode, string_longer_than_its_field_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	char id[VNITRO_ID_LEN + 1];
+	struct vnitro_eni e;
+
+	memset(id, 'a', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	nla_put_string(msg, VNITRO_A_ENI_ID, id);
+	cr_assert_neq(decode(msg, &eni_decoder, &e), 0);
+}
+
+Test(decode, short_mac_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eni e;
+
+	nla_put_string(msg, VNITRO_A_ENI_ID, "eni-1");
+	nla_put(msg, VNITRO_A_MAC, 5, "\x02\x00\x00\x00\x01");
+	cr_assert_neq(decode(msg, &eni_decoder, &e), 0);
+}
+
+Test(decode, eni_without_id_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eni e;
+
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	cr_assert_eq(decode(msg, &eni_decoder, &e), -EPROTO);
+}
+
+Test(decode, instance)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_instance in;
+
+	nla_put_string(msg, VNITRO_A_INSTANCE_NAME, "web1");
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	nla_put_string(msg, VNITRO_A_PRIMARY_ENI_ID, "eni-5");
+	nla_put_u32(msg, VNITRO_A_ENI_COUNT, 2);
+	nla_put_string(msg, VNITRO_A_AZ, "us-east-1a");
+	cr_assert_eq(decode(msg, &instance_decoder, &in), 0);
+	cr_assert_str_eq(in.name, "web1");
+	cr_assert_str_eq(in.subnet_id, "subnet-default");
+	cr_assert_str_eq(in.primary_eni_id, "eni-5");
+	cr_assert_eq(in.eni_count, 2u);
+	cr_assert_str_eq(in.az, "us-east-1a");
+}
+
+Test(decode, subnet_and_vpc)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_subnet sn;
+	struct vnitro_vpc v;
+
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0xac1f0000));
+	nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 20);
+	nla_put_string(msg, VNITRO_A_AZ, "us-east-1a");
+	cr_assert_eq(decode(msg, &subnet_decoder, &sn), 0);
+	cr_assert_str_eq(sn.vpc_id, "vpc-default");
+	cr_assert_eq(sn.cidr_addr, htonl(0xac1f0000));
+	cr_assert_eq(sn.cidr_prefixlen, 20);
+
+	msg = reply_new();
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0xac1f0000));
+	nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 16);
+	cr_assert_eq(decode(msg, &vpc_decoder, &v), 0);
+	cr_assert_str_eq(v.id, "vpc-default");
+	cr_assert_eq(v.cidr_prefixlen, 16);
+}
+
+/* ---- extack parsing ---- */
+
+/* Builds an NLMSG_ERROR or NLMSG_DONE as the kernel's netlink_ack() does. */
+struct ack_builder {
+	alignas(4) unsigned char buf[512] = {};
+	size_t len = NLMSG_HDRLEN;
+
+	struct nlmsghdr *hdr() { return reinterpret_cast<nlmsghdr *>(buf); }
+	void append(const void *data, size_t n)
+	{
+		memcpy(buf + len, data, n);
+		len += NLMSG_ALIGN(n);
+	}
+	void attr(int type, const void *data, size_t n)
+	{
+		struct nlattr a = { uint16_t(NLA_HDRLEN + n), uint16_t(type) };
+
+		memcpy(buf + len, &a, sizeof(a));
+		memcpy(buf + len + NLA_HDRLEN, data, n);
+		len += NLA_ALIGN(NLA_HDRLEN + n);
+	}
+	const struct nlmsghdr *done(uint16_t type, uint16_t flags)
+	{
+		hdr()->nlmsg_type = type;
+		hdr()->nlmsg_flags = flags;
+		hdr()->nlmsg_len = uint32_t(len);
+		return hdr();
+	}
+};
+
+static void put_nlmsgerr(ack_builder &b, uint32_t request_len)
+{
+	struct nlmsgerr e = {};
+
+	e.error = -EINVAL;
+	e.msg.nlmsg_len = request_len;
+	b.append(&e, sizeof(e));
+}
+
+Test(extack, capped_error_message)
+{
+	ack_builder b;
+	char text[64];
+
+	put_nlmsgerr(b, 200);	/* capped: the 200 bytes are not echoed */
+	b.attr(NLMSGERR_ATTR_MSG, "subnet not found", 17);
+	cr_assert(extack_message(b.done(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS),
+				 text, sizeof(text)));
+	cr_assert_str_eq(text, "subnet not found");
+}
+
+Test(extack, uncapped_error_skips_the_echoed_request)
+{
+	unsigned char payload[6] = { 1, 2, 3, 4, 5, 6 };
+	ack_builder b;
+	char text[64];
+
+	put_nlmsgerr(b, NLMSG_HDRLEN + sizeof(payload));
+	b.append(payload, sizeof(payload));
+	b.attr(NLMSGERR_ATTR_OFFS, "\x10\0\0\0", 4);
+	b.attr(NLMSGERR_ATTR_MSG, "ENI is attached", 16);
+	cr_assert(extack_message(b.done(NLMSG_ERROR, NLM_F_ACK_TLVS),
+				 text, sizeof(text)));
+	cr_assert_str_eq(text, "ENI is attached");
+}
+
+Test(extack, dump_done_message)
+{
+	int err = -ENOBUFS;
+	ack_builder b;
+	char text[64];
+
+	b.append(&err, sizeof(err));
+	b.attr(NLMSGERR_ATTR_MSG, "dump failed", 12);
+	cr_assert(extack_message(b.done(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS),
+				 text, sizeof(text)));
+	cr_assert_str_eq(text, "dump failed");
+}
+
+Test(extack, missing_attribute_is_named)
+{
+	uint32_t type = VNITRO_A_SUBNET_ID;
+	ack_builder b;
+	char text[64];
+
+	put_nlmsgerr(b, 40);
+	b.attr(NLMSGERR_ATTR_MISS_TYPE, &type, sizeof(type));
+	cr_assert(extack_message(b.done(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS),
+				 text, sizeof(text)));
+	cr_assert_str_eq(text, "missing attribute SUBNET_ID");
+}
+
+Test(extack, none_without_the_flag)
+{
+	ack_builder b;
+	char text[64] = "";
+
+	put_nlmsgerr(b, 40);
+	b.attr(NLMSGERR_ATTR_MSG, "ignored", 8);
+	cr_assert_not(extack_message(b.done(NLMSG_ERROR, NLM_F_CAPPED),
+				     text, sizeof(text)));
+}
+
+Test(extack, echoed_request_longer_than_the_message)
+{
+	ack_builder b;
+	char text[64];
+
+	put_nlmsgerr(b, 4000);	/* claims an uncapped echo that is not there */
+	b.attr(NLMSGERR_ATTR_MSG, "x", 2);
+	cr_assert_not(extack_message(b.done(NLMSG_ERROR, NLM_F_ACK_TLVS),
+				     text, sizeof(text)));
+}
+
+Test(extack, message_truncated_to_the_buffer)
+{
+	ack_builder b;
+	char text[5];
+
+	put_nlmsgerr(b, 40);
+	b.attr(NLMSGERR_ATTR_MSG, "a long message", 15);
+	cr_assert(extack_message(b.done(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS),
+				 text, sizeof(text)));
+	cr_assert_str_eq(text, "a lo");
+}
+
+/* ---- requests, acks and dumps, against the kernel's nlctrl family ---- */
+
+static struct vnitro_handle *ctrl;
+
+/* A handle pointed at nlctrl, whose replies and errors are known. */
+static void ctrl_open(void)
+{
+	int rc = vnitro_open(&ctrl);
+
+	cr_assert(ctrl);
+	if (rc && !ctrl->sock)
+		cr_skip_test("no generic netlink socket: %s",
+			     vnitro_last_error(ctrl));
+	cr_assert(rc == 0 || rc == -ENOENT, "vnitro_open: %s",
+		  vnitro_last_error(ctrl));
+	ctrl->family = GENL_ID_CTRL;
+	nl_socket_disable_auto_ack(ctrl->sock);
+}
+
+static void ctrl_close(void)
+{
+	vnitro_close(ctrl);
+}
+
+TestSuite(request, .init = ctrl_open, .fini = ctrl_close, .timeout = 10);
+
+/* True if the last error is the kernel's text, not a strerror fallback. */
+static bool has_extack(int rc)
+{
+	return strcmp(vnitro_last_error(ctrl), strerror(-rc)) != 0;
+}
+
+Test(request, open_without_module_explains)
+{
+	struct vnitro_handle *h;
+	int rc = vnitro_open(&h);
+
+	if (rc == 0) {
+		vnitro_close(h);
+		cr_skip_test("the vnitro module is loaded");
+	}
+	cr_assert_eq(rc, -ENOENT);
+	cr_assert_str_eq(vnitro_last_error(h),
+			 "the vnitro kernel module is not loaded (generic netlink family \"vnitro\" not found)");
+	/* A failed handle refuses commands instead of talking to nobody. */
+	cr_assert_eq(vnitro_eni_del(h, "eni-1"), -ENOTCONN);
+	vnitro_close(h);
+}
+
+Test(request, kernel_extack_text_is_kept)
+{
+	struct request req;
+	int rc;
+
+	/* CTRL_ATTR_FAMILY_ID is a u16: one byte fails its policy. */
+	request_init(&req, ctrl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	request_put_u8(&req, CTRL_ATTR_FAMILY_ID, 1);
+	rc = request_do(&req, nullptr, nullptr);
+	cr_assert_lt(rc, 0);
+	cr_assert(has_extack(rc), "no extack: %s", vnitro_last_error(ctrl));
+}
+
+Test(request, errno_without_extack)
+{
+	struct request req;
+	int rc;
+
+	request_init(&req, ctrl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	request_put(&req, CTRL_ATTR_FAMILY_NAME, 7, "nosuch");
+	rc = request_do(&req, nullptr, nullptr);
+	cr_assert_eq(rc, -ENOENT);
+	cr_assert_str_not_empty(vnitro_last_error(ctrl));
+}
+
+Test(request, unknown_command)
+{
+	struct request req;
+
+	request_init(&req, ctrl, 200, NLM_F_ACK);
+	cr_assert_eq(request_do(&req, nullptr, nullptr), -EOPNOTSUPP);
+}
+
+Test(request, ack_after_an_unwanted_reply)
+{
+	struct request req;
+
+	request_init(&req, ctrl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	request_put(&req, CTRL_ATTR_FAMILY_NAME, 7, "nlctrl");
+	cr_assert_eq(request_do(&req, nullptr, nullptr), 0);
+}
+
+Test(request, reply_failing_the_policy_is_refused)
+{
+	struct vnitro_eni e;
+	struct request req;
+
+	/* nlctrl's family reply is no ENI: its nested ops overflow "MAC". */
+	request_init(&req, ctrl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	request_put(&req, CTRL_ATTR_FAMILY_NAME, 7, "nlctrl");
+	cr_assert_eq(request_do(&req, &eni_decoder, &e), -EPROTO);
+	cr_assert(strstr(vnitro_last_error(ctrl), "malformed"));
+}
+
+Test(request, dump_runs_to_done_and_leaves_the_socket_clean)
+{
+	struct request req;
+	size_t count = 99;
+	void *items;
+
+	/* nlctrl's replies are no ENIs: the dump fails, but is read to the end. */
+	request_init(&req, ctrl, CTRL_CMD_GETFAMILY, NLM_F_DUMP);
+	cr_assert_eq(request_dump(&req, &eni_decoder, &items, &count), -EPROTO);
+	cr_assert_null(items);
+	cr_assert_eq(count, 0u);
+
+	request_init(&req, ctrl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	request_put(&req, CTRL_ATTR_FAMILY_NAME, 7, "nlctrl");
+	cr_assert_eq(request_do(&req, nullptr, nullptr), 0);
+}
+
+Test(request, oversized_string_is_not_sent)
+{
+	char name[VNITRO_NAME_LEN + 1];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	cr_assert_eq(vnitro_instance_del(ctrl, name), -ENAMETOOLONG);
+	cr_assert(strstr(vnitro_last_error(ctrl), "too long"));
+	cr_assert_eq(vnitro_instance_del(ctrl, ""), -EINVAL);
+}
+
+/* ---- network namespaces, in a private mount namespace ---- */
+
+static void private_run(void)
+{
+	if (unshare(CLONE_NEWNS))
+		cr_skip_test("cannot unshare the mount namespace: %s",
+			     strerror(errno));
+	cr_assert_eq(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
+	cr_assert_eq(mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0,
+		     "mount tmpfs: %s", strerror(errno));
+}
+
+TestSuite(netns, .init = private_run, .timeout = 10);
+
+static bool run_dir_is_shared(void)
+{
+	char line[1024];
+	bool shared = false;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, " /run/netns ") && strstr(line, " shared:"))
+			shared = true;
+	if (f)
+		fclose(f);
+	return shared;
+}
+
+Test(netns, name_check)
+{
+	char longest[VNITRO_NAME_LEN];
+
+	memset(longest, 'x', sizeof(longest));
+	longest[sizeof(longest) - 1] = '\0';
+	cr_assert_eq(vnitro_netns_name_check("web-1"), 0);
+	cr_assert_eq(vnitro_netns_name_check(longest), 0);
+	longest[sizeof(longest) - 1] = 'x';	/* no room for the NUL now */
+	cr_assert_eq(vnitro_netns_name_check(std::string(longest, sizeof(longest)).c_str()), -EINVAL);
+	cr_assert_eq(vnitro_netns_name_check(""), -EINVAL);
+	cr_assert_eq(vnitro_netns_name_check("."), -EINVAL);
+	cr_assert_eq(vnitro_netns_name_check(".."), -EINVAL);
+	cr_assert_eq(vnitro_netns_name_check("a/b"), -EINVAL);
+	cr_assert_eq(vnitro_netns_name_check(nullptr), -EINVAL);
+}
+
+Test(netns, add_open_del)
+{
+	struct stat ours, theirs;
+	char err[256] = "";
+	int fd;
+
+	cr_assert_eq(vnitro_netns_add("t1", err, sizeof(err)), 0, "%s", err);
+	cr_assert(run_dir_is_shared());
+	fd = vnitro_netns_open("t1");
+	cr_assert_geq(fd, 0);
+	cr_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	/* A new namespace, not ours. */
+	cr_assert_eq(fstat(fd, &theirs), 0);
+	cr_assert_eq(stat("/proc/self/ns/net", &ours), 0);
+	cr_assert_neq(theirs.st_ino, ours.st_ino);
+	cr_assert_eq(setns(fd, CLONE_NEWNET), 0, "setns: %s", strerror(errno));
+	close(fd);
+
+	cr_assert_eq(vnitro_netns_add("t1", err, sizeof(err)), -EEXIST);
+	cr_assert_eq(vnitro_netns_del("t1"), 0);
+	cr_assert_eq(access("/run/netns/t1", F_OK), -1);
+	cr_assert_eq(vnitro_netns_del("t1"), -ENOENT);
+	cr_assert_eq(vnitro_netns_open("t1"), -ENOENT);
+}
+
+Test(netns, iproute2_sees_ours_and_we_see_theirs)
+{
+	char err[256] = "";
+	int fd;
+
+	if (system("ip -V >/dev/null 2>&1"))
+		cr_skip_test("iproute2 is not installed");
+	cr_assert_eq(vnitro_netns_add("ours", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(system("ip netns exec ours true"), 0);
+	cr_assert_eq(system("ip netns add theirs"), 0);
+	fd = vnitro_netns_open("theirs");
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(setns(fd, CLONE_NEWNET), 0);
+	close(fd);
+	cr_assert_eq(vnitro_netns_del("theirs"), 0);
+	cr_assert_eq(system("ip netns del ours"), 0);
+}
+
+Test(netns, works_with_sigchld_ignored)
+{
+	char err[256] = "";
+
+	/* The child is then reaped by the kernel, and waitpid() says ECHILD. */
+	signal(SIGCHLD, SIG_IGN);
+	cr_assert_eq(vnitro_netns_add("t2", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vnitro_netns_del("t2"), 0);
+}
+
+Test(netns, invalid_name_touches_nothing)
+{
+	char err[256] = "";
+
+	cr_assert_eq(vnitro_netns_add("../etc", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "invalid"), "%s", err);
+	cr_assert_eq(access("/run/netns", F_OK), -1);
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Declarations shared by the files of the vnitro command-line tool. */
+#ifndef VNITRO_TOOLS_CLI_H
+#define VNITRO_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vnitro/vnitro.h>
+
+namespace vnitro::cli {
+
+/* Exit statuses, documented in "vnitro help". */
+enum status {
+	STATUS_OK = 0,
+	STATUS_ERROR = 1,	/* it failed, e.g. the kernel refused */
+	STATUS_USAGE = 2,	/* bad command line; nothing was done */
+};
+
+struct options {
+	bool json;
+	bool pretty;
+};
+
+/* One COMMAND of an OBJECT. */
+struct command {
+	const char *name;
+	int (*run)(const struct options *opts, int argc, char **argv);
+};
+
+/* One OBJECT; its first command is the default, its usage goes to "help". */
+struct object {
+	const char *name;
+	const struct command *commands;
+	size_t count;
+	void (*usage)(FILE *out);
+};
+
+extern const struct object instance_object;
+extern const struct object eni_object;
+extern const struct object vpc_object;
+extern const struct object subnet_object;
+
+/* report.cc: errors, as text or (under -j) JSON, on stderr. */
+void report_set_json(bool json);
+int report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+[[noreturn]] void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* dispatch.cc: prefix matching, command tables and the argument cursor. */
+bool is_prefix(const char *word, const char *of);
+/*
+ * Index of the name @word abbreviates (an exact match wins), or -1 if
+ * none. An ambiguous @word is a usage error naming the @kind of word.
+ */
+int match_word(const char *word, const char *const *names, size_t count,
+	       const char *kind);
+int run_object(const struct options *opts, const struct object *obj,
+	       int argc, char **argv);
+
+/* The words after COMMAND, consumed left to right. */
+class arg_cursor {
+public:
+	arg_cursor(int argc, char **argv, const char *object);
+	bool more() const { return argc_ > 0; }
+	const char *peek() const { return more() ? argv_[0] : nullptr; }
+	const char *next();
+	/* The value after @keyword, which must be there. */
+	const char *value(const char *keyword);
+	/* The index of the keyword in @names; unknown ones are usage errors. */
+	int keyword(const char *const *names, size_t count);
+	/* A usage error if bit @index of *@seen is set; then sets it. */
+	void once(unsigned *seen, int index, const char *keyword) const;
+	/* A usage error if any word is left. */
+	void finish() const;
+	/* A usage error: @name is missing. */
+	[[noreturn]] void missing(const char *name) const;
+
+private:
+	int argc_;
+	char **argv_;
+	const char *object_;
+};
+
+/* values.cc: parsing (usage error if invalid) and formatting values. */
+enum { IPV4_STRLEN = 16, MAC_STRLEN = 18, CIDR_STRLEN = 20 };
+uint32_t parse_ipv4(const char *s);	/* network order */
+uint32_t parse_private_ip(const char *s);	/* parse_ipv4(), not 0.0.0.0 */
+void parse_mac(const char *s, uint8_t mac[VNITRO_MAC_LEN]);
+uint32_t parse_device_index(const char *s);
+int parse_eni_type(const char *s);
+const char *check_eni_id(const char *s);
+const char *check_id(const char *s, const char *what);
+const char *check_instance_name(const char *s);
+const char *format_ipv4(uint32_t addr, char buf[IPV4_STRLEN]);
+const char *format_mac(const uint8_t mac[VNITRO_MAC_LEN], char buf[MAC_STRLEN]);
+const char *format_cidr(uint32_t addr, uint8_t prefixlen,
+			char buf[CIDR_STRLEN]);
+const char *eni_type_name(uint8_t type);
+
+/* session.cc: the connection to the kernel module for one command. */
+class session {
+public:
+	session() = default;
+	~session() { vnitro_close(h_); }
+	session(const session &) = delete;
+	session &operator=(const session &) = delete;
+
+	/* Opens the handle; on failure reports why and returns false. */
+	bool open();
+	struct vnitro_handle *handle() const { return h_; }
+	/* Reports the library's last error; returns STATUS_ERROR. */
+	int fail() const;
+
+private:
+	struct vnitro_handle *h_ = nullptr;
+};
+
+} // namespace vnitro::cli
+
+#endif /* VNITRO_TOOLS_CLI_H */

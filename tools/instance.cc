@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* "vnitro instance": network namespaces registered as instances. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "print.h"
+
+namespace vnitro::cli {
+
+namespace {
+
+void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vnitro instance { show | list } [ NAME ]\n"
+		"       vnitro instance add NAME subnet SUBNET [ ip ADDRESS ]\n"
+		"       vnitro instance { del | delete } NAME\n"
+		"       vnitro instance help\n"
+		"where  NAME := the instance's network namespace, as in \"ip netns\"\n"
+		"       ADDRESS := A.B.C.D, the primary ENI's address in SUBNET\n"
+		"\"add\" creates the namespace like \"ip netns add\" unless it exists;\n"
+		"\"del\" removes it like \"ip netns del\".\n");
+}
+
+void print_instance(printer &p, const struct vnitro_instance &in)
+{
+	p.open_object();
+	p.string("name", "%s:", in.name);
+	p.string("subnet", " subnet %s", in.subnet_id);
+	p.string("az", " az %s", in.az);
+	p.string("primary_eni", " primary-eni %s", in.primary_eni_id);
+	p.uint("eni_count", " enis %s", in.eni_count);
+	p.close_object();
+}
+
+int do_show(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "instance");
+	const char *name = args.more() ? check_instance_name(args.next())
+				       : nullptr;
+	struct vnitro_instance *list = nullptr, one;
+	size_t count = 1;
+	session s;
+	int rc;
+
+	args.finish();
+	if (!s.open())
+		return STATUS_ERROR;
+	if (name)
+		rc = vnitro_instance_get(s.handle(), name, &one);
+	else
+		rc = vnitro_instance_list(s.handle(), &list, &count);
+	if (rc)
+		return s.fail();
+
+	printer p(stdout, opts->json, opts->pretty);
+	p.open_array();
+	for (size_t i = 0; i < count; i++)
+		print_instance(p, name ? one : list[i]);
+	p.close_array();
+	free(list);
+	return STATUS_OK;
+}
+
+struct add_args {
+	const char *name;
+	const char *subnet_id;
+	uint32_t private_ip;	/* 0: the kernel picks */
+};
+
+enum add_keyword { ADD_SUBNET, ADD_IP };
+
+void parse_add(arg_cursor &args, struct add_args *a)
+{
+	static const char *const keywords[] = { "subnet", "ip" };
+	unsigned seen = 0;
+
+	if (!args.more())
+		args.missing("the instance NAME");
+	a->name = check_instance_name(args.next());
+	while (args.more()) {
+		int k = args.keyword(keywords, 2);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		if (k == ADD_SUBNET)
+			a->subnet_id = check_id(value, "subnet");
+		else
+			a->private_ip = parse_private_ip(value);
+	}
+	if (!a->subnet_id)
+		args.missing("\"subnet SUBNET\"");
+}
+
+/* Registers the namespace, which exists by now, with the kernel. */
+int register_netns(session &s, const struct add_args &a,
+		   struct vnitro_instance *out)
+{
+	int fd = vnitro_netns_open(a.name);
+	int rc;
+
+	if (fd < 0)
+		return report_error("cannot open network namespace \"%s\": %s",
+				    a.name, strerror(-fd));
+	rc = vnitro_instance_add(s.handle(), a.name, fd, a.subnet_id,
+				 a.private_ip, out);
+	close(fd);
+	return rc ? s.fail() : STATUS_OK;
+}
+
+int do_add(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "instance");
+	struct add_args a = {};
+	struct vnitro_instance in;
+	char why[512];
+	bool created;
+	session s;
+	int rc;
+
+	parse_add(args, &a);
+	/* Connect first: no namespace is left behind without the module. */
+	if (!s.open())
+		return STATUS_ERROR;
+
+	rc = vnitro_netns_add(a.name, why, sizeof(why));
+	if (rc && rc != -EEXIST)
+		return report_error("%s", why);
+	created = rc == 0;	/* an existing namespace is used, and kept */
+
+	rc = register_netns(s, a, &in);
+	if (rc) {
+		if (created)
+			vnitro_netns_del(a.name);
+		return rc;
+	}
+	printer p(stdout, opts->json, opts->pretty);
+	print_instance(p, in);
+	return STATUS_OK;
+}
+
+int do_del(const struct options *, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "instance");
+	const char *name;
+	session s;
+	int rc;
+
+	if (!args.more())
+		args.missing("the instance NAME");
+	name = check_instance_name(args.next());
+	args.finish();
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_instance_del(s.handle(), name))
+		return s.fail();
+
+	/* The initial namespace's instance ("i-host") has no file. */
+	rc = vnitro_netns_del(name);
+	if (rc && rc != -ENOENT)
+		return report_error("instance \"%s\" is deleted, but not its network namespace file: %s",
+				    name, strerror(-rc));
+	return STATUS_OK;
+}
+
+int do_help(const struct options *, int, char **)
+{
+	usage(stdout);
+	return STATUS_OK;
+}
+
+const struct command commands[] = {
+	{ "show", do_show },	/* the default */
+	{ "list", do_show },
+	{ "add", do_add },
+	{ "del", do_del },
+	{ "delete", do_del },
+	{ "help", do_help },
+};
+
+} // namespace
+
+const struct object instance_object = {
+	"instance", commands, sizeof(commands) / sizeof(commands[0]), usage,
+};
+
+} // namespace vnitro::cli

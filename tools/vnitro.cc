@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vnitro(8): global options and the OBJECT table; objects do the rest. */
+#include <string.h>
+
+#include "cli.h"
+
+using namespace vnitro::cli;
+
+namespace {
+
+void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vnitro [ OPTIONS ] OBJECT { COMMAND | help }\n"
+		"       vnitro [ -V | -h ]\n"
+		"where  OBJECT := { instance | eni | vpc | subnet }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
+		"Objects, commands and keywords may be abbreviated: \"vnitro e sh\".\n"
+		"Exit status: 0 success, 1 failure (e.g. the kernel refused),\n"
+		"             2 usage error (nothing was done).\n");
+}
+
+int object_help(const struct options *, int, char **)
+{
+	usage(stdout);
+	return STATUS_OK;
+}
+
+const struct command help_commands[] = {
+	{ "help", object_help },
+};
+
+/* "vnitro help" is an object of its own, as in iproute2. */
+const struct object help_object = {
+	"help", help_commands, 1, usage,
+};
+
+const struct object *const objects[] = {
+	&instance_object, &eni_object, &vpc_object, &subnet_object,
+	&help_object,
+};
+constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);
+
+enum option { OPT_JSON, OPT_PRETTY, OPT_VERSION, OPT_HELP };
+
+/* -j, -json, --json, ...: iproute2 takes one or two dashes. */
+enum option parse_option(const char *arg)
+{
+	static const char *const names[] = { "json", "pretty", "Version",
+					     "version", "help" };
+	static const enum option options[] = { OPT_JSON, OPT_PRETTY,
+					       OPT_VERSION, OPT_VERSION,
+					       OPT_HELP };
+	const char *word = arg + (arg[1] == '-' ? 2 : 1);
+	int i = match_word(word, names, 5, "option");
+
+	if (i < 0)
+		usage_error("unknown option \"%s\"; try \"vnitro help\"", arg);
+	return options[i];
+}
+
+const struct object *find_object(const char *word)
+{
+	const char *names[object_count];
+	int i;
+
+	for (size_t k = 0; k < object_count; k++)
+		names[k] = objects[k]->name;
+	i = match_word(word, names, object_count, "object");
+	if (i < 0)
+		usage_error("unknown object \"%s\"; try \"vnitro help\"", word);
+	return objects[i];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	struct options opts = {};
+
+	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		switch (parse_option(argv[0])) {
+		case OPT_JSON:
+			opts.json = true;
+			report_set_json(true);
+			break;
+		case OPT_PRETTY:
+			opts.pretty = true;
+			break;
+		case OPT_VERSION:
+			printf("vnitro %s\n", vnitro_version());
+			return STATUS_OK;
+		case OPT_HELP:
+			usage(stdout);
+			return STATUS_OK;
+		}
+	}
+	if (argc == 0) {
+		usage(stderr);
+		return STATUS_USAGE;
+	}
+	return run_object(&opts, find_object(argv[0]), argc - 1, argv + 1);
+}
