@@ -83,8 +83,9 @@ text &text::hex(uint64_t v, unsigned int width)
 {
 	static const char xdigits[] = "0123456789abcdef";
 
+	// Digits beyond the 16 a u64 holds are leading zeros.
 	while (width--)
-		ch(xdigits[(v >> (width * 4)) & 0xf]);
+		ch(width >= 16 ? '0' : xdigits[(v >> (width * 4)) & 0xf]);
 	return *this;
 }
 

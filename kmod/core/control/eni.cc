@@ -104,10 +104,11 @@ int choose_id(const world &w, const char *wanted, char *id, vnitro_err *err)
 {
 	if (!wanted[0]) {
 		do {
-			uint64_t r;
+			uint64_t r[2];
 
-			svc->random(&r, sizeof(r));
-			text(id, VNITRO_ID_MAX).str("eni-").hex(r & 0xfffffffffffffffull, 17);
+			// 17 random hex digits: one from r[0], sixteen from r[1].
+			svc->random(r, sizeof(r));
+			text(id, VNITRO_ID_MAX).str("eni-").hex(r[0], 1).hex(r[1], 16);
 		} while (find_eni(w, id, nullptr));
 		return 0;
 	}
