@@ -28,18 +28,15 @@ VNITRO_EXPORT int vnitro_eni_add(struct vnitro_handle *h,
 
 VNITRO_EXPORT int vnitro_eni_del(struct vnitro_handle *h, const char *id)
 {
-	struct request req;
-
-	request_init(&req, h, VNITRO_CMD_ENI_DEL, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_ENI_ID, id);
-	return request_do(&req, nullptr, nullptr);
+	return request_by_key(h, VNITRO_CMD_ENI_DEL, VNITRO_A_ENI_ID, id,
+			      nullptr, nullptr);
 }
 
 VNITRO_EXPORT int vnitro_eni_get(struct vnitro_handle *h, const char *id,
 				 struct vnitro_eni *out)
 {
-	return request_get(h, VNITRO_CMD_ENI_GET, VNITRO_A_ENI_ID, id,
-			   &eni_decoder, out);
+	return request_by_key(h, VNITRO_CMD_ENI_GET, VNITRO_A_ENI_ID, id,
+			      &eni_decoder, out);
 }
 
 VNITRO_EXPORT int vnitro_eni_list(struct vnitro_handle *h,
@@ -65,9 +62,6 @@ VNITRO_EXPORT int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
 
 VNITRO_EXPORT int vnitro_eni_detach(struct vnitro_handle *h, const char *id)
 {
-	struct request req;
-
-	request_init(&req, h, VNITRO_CMD_ENI_DETACH, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_ENI_ID, id);
-	return request_do(&req, nullptr, nullptr);
+	return request_by_key(h, VNITRO_CMD_ENI_DETACH, VNITRO_A_ENI_ID, id,
+			      nullptr, nullptr);
 }

@@ -26,18 +26,16 @@ VNITRO_EXPORT int vnitro_instance_add(struct vnitro_handle *h, const char *name,
 
 VNITRO_EXPORT int vnitro_instance_del(struct vnitro_handle *h, const char *name)
 {
-	struct request req;
-
-	request_init(&req, h, VNITRO_CMD_INSTANCE_DEL, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_INSTANCE_NAME, name);
-	return request_do(&req, nullptr, nullptr);
+	return request_by_key(h, VNITRO_CMD_INSTANCE_DEL,
+			      VNITRO_A_INSTANCE_NAME, name, nullptr, nullptr);
 }
 
 VNITRO_EXPORT int vnitro_instance_get(struct vnitro_handle *h, const char *name,
 				      struct vnitro_instance *out)
 {
-	return request_get(h, VNITRO_CMD_INSTANCE_GET, VNITRO_A_INSTANCE_NAME,
-			   name, &instance_decoder, out);
+	return request_by_key(h, VNITRO_CMD_INSTANCE_GET,
+			      VNITRO_A_INSTANCE_NAME, name, &instance_decoder,
+			      out);
 }
 
 VNITRO_EXPORT int vnitro_instance_list(struct vnitro_handle *h,

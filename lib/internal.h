@@ -74,9 +74,12 @@ int request_do(struct request *req, const struct decoder *dec, void *out);
 /* Sends a dump request and collects every reply into a malloc()ed array. */
 int request_dump(struct request *req, const struct decoder *dec,
 		 void **items, size_t *count);
-/* A GET of the one object whose string attribute @key_attr is @key. */
-int request_get(struct vnitro_handle *h, uint8_t cmd, int key_attr,
-		const char *key, const struct decoder *dec, void *out);
+/*
+ * Command @cmd on the one object whose string attribute @key_attr is @key:
+ * request_do() of a request holding only that key.
+ */
+int request_by_key(struct vnitro_handle *h, uint8_t cmd, int key_attr,
+		   const char *key, const struct decoder *dec, void *out);
 /* A dump of every object of GET command @cmd. */
 int request_list(struct vnitro_handle *h, uint8_t cmd,
 		 const struct decoder *dec, void **items, size_t *count);

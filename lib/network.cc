@@ -7,8 +7,8 @@ using namespace vnitro::lib;
 VNITRO_EXPORT int vnitro_vpc_get(struct vnitro_handle *h, const char *id,
 				 struct vnitro_vpc *out)
 {
-	return request_get(h, VNITRO_CMD_VPC_GET, VNITRO_A_VPC_ID, id,
-			   &vpc_decoder, out);
+	return request_by_key(h, VNITRO_CMD_VPC_GET, VNITRO_A_VPC_ID, id,
+			      &vpc_decoder, out);
 }
 
 VNITRO_EXPORT int vnitro_vpc_list(struct vnitro_handle *h,
@@ -21,8 +21,8 @@ VNITRO_EXPORT int vnitro_vpc_list(struct vnitro_handle *h,
 VNITRO_EXPORT int vnitro_subnet_get(struct vnitro_handle *h, const char *id,
 				    struct vnitro_subnet *out)
 {
-	return request_get(h, VNITRO_CMD_SUBNET_GET, VNITRO_A_SUBNET_ID, id,
-			   &subnet_decoder, out);
+	return request_by_key(h, VNITRO_CMD_SUBNET_GET, VNITRO_A_SUBNET_ID, id,
+			      &subnet_decoder, out);
 }
 
 VNITRO_EXPORT int vnitro_subnet_list(struct vnitro_handle *h,

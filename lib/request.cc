@@ -318,8 +318,8 @@ int request_dump(struct request *req, const struct decoder *dec,
 	return 0;
 }
 
-int request_get(struct vnitro_handle *h, uint8_t cmd, int key_attr,
-		const char *key, const struct decoder *dec, void *out)
+int request_by_key(struct vnitro_handle *h, uint8_t cmd, int key_attr,
+		   const char *key, const struct decoder *dec, void *out)
 {
 	struct request req;
 

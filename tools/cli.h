@@ -29,7 +29,10 @@ struct command {
 	int (*run)(const struct options *opts, int argc, char **argv);
 };
 
-/* One OBJECT; its first command is the default, its usage goes to "help". */
+/*
+ * One OBJECT; its first command is the default (or "help" if it has none).
+ * Dispatch gives every object a "help" command, which prints its usage.
+ */
 struct object {
 	const char *name;
 	const struct command *commands;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Prefix matching of objects, commands and keywords; the argument cursor. */
+/* Prefix matching, the "help" every object has, and the argument cursor. */
 #include <string.h>
 
 #include "cli.h"
@@ -43,6 +43,18 @@ int find_match(const char *word, size_t count, NameAt name_at, Same same,
 	usage_error("ambiguous %s \"%s\": could be %s", kind, word, list);
 }
 
+/* Every object has "help", matched as if it came last in its table. */
+const char *command_name(const struct object *obj, size_t k)
+{
+	return k < obj->count ? obj->commands[k].name : "help";
+}
+
+int help(const struct object *obj)
+{
+	obj->usage(stdout);
+	return STATUS_OK;
+}
+
 } // namespace
 
 bool is_prefix(const char *word, const char *of)
@@ -64,25 +76,30 @@ int run_object(const struct options *opts, const struct object *obj,
 	       int argc, char **argv)
 {
 	const struct command *cmds = obj->commands;
+	size_t count = obj->count;
 	int i;
 
 	if (argc == 0)
-		return cmds[0].run(opts, 0, argv);
+		return count ? cmds[0].run(opts, 0, argv) : help(obj);
 
 	i = find_match(
-		argv[0], obj->count, [&](size_t k) { return cmds[k].name; },
-		[&](size_t a, size_t b) { return cmds[a].run == cmds[b].run; },
+		argv[0], count + 1,
+		[&](size_t k) { return command_name(obj, k); },
+		[&](size_t a, size_t b) {
+			return a < count && b < count &&
+			       cmds[a].run == cmds[b].run;
+		},
 		"command");
 	if (i < 0)
 		usage_error("unknown command \"%s\" for object \"%s\"; try \"vnitro %s help\"",
 			    argv[0], obj->name, obj->name);
+	if (size_t(i) == count)
+		return help(obj);
 	argc--;
 	argv++;
 	/* "vnitro eni add help": help at the command level, too. */
-	if (argc > 0 && !strcmp(argv[0], "help")) {
-		obj->usage(stdout);
-		return STATUS_OK;
-	}
+	if (argc > 0 && !strcmp(argv[0], "help"))
+		return help(obj);
 	return cmds[i].run(opts, argc, argv);
 }
 

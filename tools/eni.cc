@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* "vnitro eni": create, delete, attach, detach and show ENIs. */
-#include <stdlib.h>
-
 #include "cli.h"
 #include "print.h"
+#include "show.h"
 
 namespace vnitro::cli {
 
@@ -76,28 +75,10 @@ int do_show(const struct options *opts, int argc, char **argv)
 {
 	arg_cursor args(argc, argv, "eni");
 	const char *id = args.more() ? check_eni_id(args.next()) : nullptr;
-	struct vnitro_eni *enis = nullptr, one;
-	size_t count = 1;
-	session s;
-	int rc;
 
 	args.finish();
-	if (!s.open())
-		return STATUS_ERROR;
-	if (id)
-		rc = vnitro_eni_get(s.handle(), id, &one);
-	else
-		rc = vnitro_eni_list(s.handle(), &enis, &count);
-	if (rc)
-		return s.fail();
-
-	printer p(stdout, opts->json, opts->pretty);
-	p.open_array();
-	for (size_t i = 0; i < count; i++)
-		print_eni(p, id ? one : enis[i]);
-	p.close_array();
-	free(enis);
-	return STATUS_OK;
+	return show_objects(opts, id, vnitro_eni_get, vnitro_eni_list,
+			    print_eni);
 }
 
 enum add_keyword { ADD_SUBNET, ADD_IP, ADD_MAC, ADD_TYPE };
@@ -216,12 +197,6 @@ int do_attach(const struct options *opts, int argc, char **argv)
 	return print_one(opts, eni);
 }
 
-int do_help(const struct options *, int, char **)
-{
-	usage(stdout);
-	return STATUS_OK;
-}
-
 const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
@@ -230,7 +205,6 @@ const struct command commands[] = {
 	{ "delete", do_del },
 	{ "attach", do_attach },
 	{ "detach", do_detach },
-	{ "help", do_help },
 };
 
 } // namespace

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* "vnitro instance": network namespaces registered as instances. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "print.h"
+#include "show.h"
 
 namespace vnitro::cli {
 
@@ -41,28 +41,10 @@ int do_show(const struct options *opts, int argc, char **argv)
 	arg_cursor args(argc, argv, "instance");
 	const char *name = args.more() ? check_instance_name(args.next())
 				       : nullptr;
-	struct vnitro_instance *list = nullptr, one;
-	size_t count = 1;
-	session s;
-	int rc;
 
 	args.finish();
-	if (!s.open())
-		return STATUS_ERROR;
-	if (name)
-		rc = vnitro_instance_get(s.handle(), name, &one);
-	else
-		rc = vnitro_instance_list(s.handle(), &list, &count);
-	if (rc)
-		return s.fail();
-
-	printer p(stdout, opts->json, opts->pretty);
-	p.open_array();
-	for (size_t i = 0; i < count; i++)
-		print_instance(p, name ? one : list[i]);
-	p.close_array();
-	free(list);
-	return STATUS_OK;
+	return show_objects(opts, name, vnitro_instance_get,
+			    vnitro_instance_list, print_instance);
 }
 
 struct add_args {
@@ -166,19 +148,12 @@ int do_del(const struct options *, int argc, char **argv)
 	return STATUS_OK;
 }
 
-int do_help(const struct options *, int, char **)
-{
-	usage(stdout);
-	return STATUS_OK;
-}
-
 const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
 	{ "add", do_add },
 	{ "del", do_del },
 	{ "delete", do_del },
-	{ "help", do_help },
 };
 
 } // namespace

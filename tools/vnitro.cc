@@ -20,19 +20,9 @@ void usage(FILE *out)
 		"             2 usage error (nothing was done).\n");
 }
 
-int object_help(const struct options *, int, char **)
-{
-	usage(stdout);
-	return STATUS_OK;
-}
-
-const struct command help_commands[] = {
-	{ "help", object_help },
-};
-
-/* "vnitro help" is an object of its own, as in iproute2. */
+/* "vnitro help" is an object of its own, as in iproute2, with only "help". */
 const struct object help_object = {
-	"help", help_commands, 1, usage,
+	"help", nullptr, 0, usage,
 };
 
 const struct object *const objects[] = {
