@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+// ctl_fixture.h - a control plane on the fake ops, snapshots of its state, refusal checks.
+#pragma once
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <initializer_list>
+
+#include <linux/vnitro.h>
+
+#include "harness.h"
+
+constexpr uint32_t ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	return static_cast<uint32_t>(a) << 24 | b << 16 | c << 8 | d;
+}
+
+// The default world's blocks.
+constexpr uint32_t vpc_default_block = ip4(172, 31, 0, 0);	// /16
+constexpr uint32_t subnet_default_block = ip4(172, 31, 0, 0);	// /20
+
+inline vnitro_ctl *ctl;
+// Stand-ins for network namespaces: the instances' cookies.
+inline int ns1, ns2, ns3;
+
+inline void ctl_release(void)
+{
+	vnitro_ctl_destroy(ctl);
+	ctl = nullptr;
+}
+
+// Suite .init: an empty control plane on the fake ops.
+inline void ctl_setup(void)
+{
+	harness_init(ctl_release);
+	ctl = vnitro_ctl_create(&fake_ctl_ops, &fake);
+	cr_assert_not_null(ctl);
+}
+
+/* ---- building a world; each helper asserts success ---- */
+
+// vpc-default, subnet-default (us-east-1a) and instance i1 on &ns1.
+inline void default_world(void)
+{
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_create_default_world(ctl, "i1", &ns1, &err), 0, "%s", err.msg);
+}
+
+inline void add_vpc(const char *id, uint32_t addr, uint8_t prefixlen)
+{
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_vpc_add(ctl, id, addr, prefixlen, &err), 0, "%s", err.msg);
+}
+
+inline void add_subnet(const char *id, const char *vpc, uint32_t addr, uint8_t prefixlen,
+		       const char *az)
+{
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_subnet_add(ctl, id, vpc, addr, prefixlen, az, &err), 0, "%s",
+		     err.msg);
+}
+
+inline vnitro_instance_info add_instance(const char *name, void *cookie, const char *subnet,
+					 uint32_t primary_ip = 0)
+{
+	vnitro_instance_info info;
+	vnitro_err err = {};
+
+	memset(&info, 0xa5, sizeof(info));
+	cr_assert_eq(vnitro_ctl_instance_add(ctl, name, cookie, subnet, primary_ip, &info, &err),
+		     0, "%s", err.msg);
+	return info;
+}
+
+inline vnitro_eni_spec eni_spec(const char *subnet, uint32_t ip = 0, const char *id = "",
+				const uint8_t *mac = nullptr, uint8_t type = VNITRO_ENI_TYPE_INTERFACE)
+{
+	vnitro_eni_spec spec = {};
+
+	snprintf(spec.id, sizeof(spec.id), "%s", id);
+	snprintf(spec.subnet_id, sizeof(spec.subnet_id), "%s", subnet);
+	spec.private_ip = ip;
+	if (mac)
+		memcpy(spec.mac, mac, 6);
+	spec.type = type;
+	return spec;
+}
+
+inline vnitro_eni_info add_eni(const vnitro_eni_spec &spec)
+{
+	vnitro_eni_info info;
+	vnitro_err err = {};
+
+	memset(&info, 0xa5, sizeof(info));
+	cr_assert_eq(vnitro_ctl_eni_add(ctl, &spec, &info, &err), 0, "%s", err.msg);
+	return info;
+}
+
+inline vnitro_eni_info attach(const char *id, const char *instance, uint32_t index)
+{
+	vnitro_eni_info info;
+	vnitro_err err = {};
+
+	memset(&info, 0xa5, sizeof(info));
+	cr_assert_eq(vnitro_ctl_eni_attach(ctl, id, instance, index, &info, &err), 0, "%s",
+		     err.msg);
+	return info;
+}
+
+inline void detach(const char *id)
+{
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_eni_detach(ctl, id, &err), 0, "%s", err.msg);
+}
+
+/* ---- looking at it ---- */
+
+inline vnitro_eni_info get_eni(const char *id)
+{
+	vnitro_eni_info info;
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_eni_get(ctl, id, &info, &err), 0, "%s", err.msg);
+	return info;
+}
+
+inline vnitro_instance_info get_instance(const char *name)
+{
+	vnitro_instance_info info;
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_instance_get(ctl, name, &info, &err), 0, "%s", err.msg);
+	return info;
+}
+
+inline bool eni_exists(const char *id)
+{
+	vnitro_eni_info info;
+	vnitro_err err = {};
+
+	return vnitro_ctl_eni_get(ctl, id, &info, &err) == 0;
+}
+
+// How many objects *_at iterates over before -ENOENT.
+#define DEFINE_COUNT(what, info_type)					\
+	inline uint32_t count_##what##s(void)				\
+	{								\
+		info_type info;						\
+		uint32_t n = 0;						\
+									\
+		while (vnitro_ctl_##what##_at(ctl, n, &info) == 0)	\
+			n++;						\
+		return n;						\
+	}
+DEFINE_COUNT(vpc, vnitro_vpc_info)
+DEFINE_COUNT(subnet, vnitro_subnet_info)
+DEFINE_COUNT(instance, vnitro_instance_info)
+DEFINE_COUNT(eni, vnitro_eni_info)
+#undef DEFINE_COUNT
+
+inline bool mac_is_local_unicast(const uint8_t *mac)
+{
+	return (mac[0] & 0x03) == 0x02;
+}
+
+/* ---- "a refused call changes nothing" ---- */
+
+// Everything the control plane shows through *_at, plus what it holds outside.
+struct snapshot {
+	char text[8192];
+	long live_allocs;
+	unsigned int live_plugs, unplugs, releases;
+};
+
+inline void snap_append(snapshot *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+inline void snap_append(snapshot *s, const char *fmt, ...)
+{
+	size_t len = strlen(s->text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->text + len, sizeof(s->text) - len, fmt, ap);
+	va_end(ap);
+}
+
+inline void take(snapshot *s)
+{
+	vnitro_vpc_info v;
+	vnitro_subnet_info sn;
+	vnitro_instance_info i;
+	vnitro_eni_info e;
+
+	s->text[0] = '\0';
+	for (uint32_t n = 0; vnitro_ctl_vpc_at(ctl, n, &v) == 0; n++)
+		snap_append(s, "vpc %s %08x/%u\n", v.id, v.cidr_addr, v.cidr_prefixlen);
+	for (uint32_t n = 0; vnitro_ctl_subnet_at(ctl, n, &sn) == 0; n++)
+		snap_append(s, "subnet %s %s %s %08x/%u\n", sn.id, sn.vpc_id, sn.az, sn.cidr_addr,
+			    sn.cidr_prefixlen);
+	for (uint32_t n = 0; vnitro_ctl_instance_at(ctl, n, &i) == 0; n++)
+		snap_append(s, "instance %s %s %s %s %u %p\n", i.name, i.subnet_id, i.az,
+			    i.primary_eni_id, i.eni_count, i.cookie);
+	for (uint32_t n = 0; vnitro_ctl_eni_at(ctl, n, &e) == 0; n++)
+		snap_append(s, "eni %s %s %s %02x:%02x:%02x:%02x:%02x:%02x %08x %u %u %u %s %u %p\n",
+			    e.id, e.subnet_id, e.vpc_id, e.mac[0], e.mac[1], e.mac[2], e.mac[3],
+			    e.mac[4], e.mac[5], e.private_ip, e.type, e.source_dest_check,
+			    e.attached, e.instance, e.device_index, e.plug_cookie);
+	s->live_allocs = harness.live_allocs;
+	s->live_plugs = fake_live_plugs();
+	s->unplugs = fake.unplugs;
+	s->releases = fake.releases;
+}
+
+/*
+ * Runs @call(err) and asserts that it returned @code, set err->code, wrote a
+ * message naming every word in @words, and left the control plane as it was.
+ */
+template <typename F>
+void check_refused(int line, int code, F call, std::initializer_list<const char *> words)
+{
+	static snapshot before_, after_;	// large: not on the stack
+	snapshot *before = &before_, *after = &after_;
+	vnitro_err err;
+	int rc;
+
+	take(before);
+	memset(&err, 0, sizeof(err));
+	rc = call(&err);
+	cr_assert_eq(rc, code, "line %d: returned %d (\"%s\"), expected %d", line, rc, err.msg,
+		     code);
+	cr_assert_eq(err.code, code, "line %d: err.code %d, expected %d", line, err.code, code);
+	for (const char *w : words)
+		cr_assert(strstr(err.msg, w), "line %d: message \"%s\" does not mention \"%s\"",
+			  line, err.msg, w);
+	take(after);
+	cr_assert_str_eq(after->text, before->text, "line %d: state changed from\n%sto\n%s", line,
+			 before->text, after->text);
+	cr_assert_eq(after->live_allocs, before->live_allocs,
+		     "line %d: %ld allocation(s) left behind", line,
+		     after->live_allocs - before->live_allocs);
+	cr_assert_eq(after->live_plugs, before->live_plugs, "line %d: plug left behind", line);
+	cr_assert_eq(after->unplugs, before->unplugs, "line %d: something was unplugged", line);
+	cr_assert_eq(after->releases, before->releases, "line %d: a namespace was released", line);
+}
+
+// assert_refused(-EINVAL, [&](vnitro_err *err) { return vnitro_ctl_...(..., err); }, "word", ...)
+#define assert_refused(code, call, ...) check_refused(__LINE__, code, call, { __VA_ARGS__ })

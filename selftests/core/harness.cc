@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+// harness.cc - the services table and control-plane ops the core runs on in userspace tests.
+#include "harness.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+
+// The core hard-codes Linux errno values; the host's must be the same.
+static_assert(vnitro::base::EPERM_ == EPERM && vnitro::base::ENOENT_ == ENOENT &&
+	      vnitro::base::ENOMEM_ == ENOMEM && vnitro::base::EBUSY_ == EBUSY &&
+	      vnitro::base::EEXIST_ == EEXIST && vnitro::base::EINVAL_ == EINVAL &&
+	      vnitro::base::ENOSPC_ == ENOSPC && vnitro::base::ERANGE_ == ERANGE &&
+	      vnitro::base::EADDRINUSE_ == EADDRINUSE, "core errno values differ from the host's");
+
+harness_record harness;
+fake_ctl fake;
+
+namespace {
+
+constexpr uint64_t default_seed = 0x766e6974726f2121ull;	// "vnitro!!"
+
+uint64_t rng_state;
+uint64_t clock_ns;
+uint8_t script[64];
+size_t script_call_len, script_len, script_pos;
+void (*release_hook)(void);
+
+struct fake_mutex {
+	bool held;
+};
+
+// Remembers the first breach; harness_verify() fails the test on it.
+void violate(const char *what)
+{
+	if (!harness.violation[0])
+		snprintf(harness.violation, sizeof(harness.violation), "%s", what);
+}
+
+void *svc_alloc(size_t size, unsigned int flags)
+{
+	void *p;
+
+	if (flags & ~VNITRO_ALLOC_ATOMIC)
+		violate("alloc: unknown flags");
+	harness.last_alloc_flags = flags;
+	if (harness.fail_alloc_in && --harness.fail_alloc_in == 0)
+		return nullptr;
+	p = calloc(1, size);
+	if (p) {
+		harness.live_allocs++;
+		harness.allocs++;
+	}
+	return p;
+}
+
+void svc_free(void *ptr)
+{
+	if (!ptr)
+		return;
+	harness.live_allocs--;
+	free(ptr);
+}
+
+void svc_log(int level, const char *msg)
+{
+	harness.log_count++;
+	harness.last_log_level = level;
+	snprintf(harness.last_log, sizeof(harness.last_log), "%s", msg);
+}
+
+// A clock that advances by 1us whenever it is read.
+uint64_t svc_now_ns(void)
+{
+	return clock_ns += 1000;
+}
+
+// xorshift64*: reproducible per seed, good enough for MACs and ids.
+uint8_t next_random_byte(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return static_cast<uint8_t>((rng_state * 0x2545f4914f6cdd1dull) >> 56);
+}
+
+void svc_random(void *buf, size_t len)
+{
+	uint8_t *p = static_cast<uint8_t *>(buf);
+
+	if (len == script_call_len && script_len - script_pos >= len) {
+		memcpy(p, script + script_pos, len);
+		script_pos += len;
+		return;
+	}
+	while (len--)
+		*p++ = next_random_byte();
+}
+
+void svc_rcu_read_lock(void)
+{
+	harness.rcu_depth++;
+}
+
+void svc_rcu_read_unlock(void)
+{
+	if (harness.rcu_depth-- <= 0)
+		violate("rcu_read_unlock without rcu_read_lock");
+}
+
+void svc_synchronize_rcu(void)
+{
+	if (harness.rcu_depth)
+		violate("synchronize_rcu inside an RCU read-side section");
+	harness.synchronize_calls++;
+}
+
+void *svc_mutex_create(void)
+{
+	void *m;
+
+	if (harness.fail_mutex_create) {
+		harness.fail_mutex_create = false;
+		return nullptr;
+	}
+	m = calloc(1, sizeof(fake_mutex));
+
+	if (m)
+		harness.live_mutexes++;
+	return m;
+}
+
+void svc_mutex_destroy(void *m)
+{
+	if (static_cast<fake_mutex *>(m)->held)
+		violate("mutex destroyed while held");
+	harness.live_mutexes--;
+	free(m);
+}
+
+// The tests are single-threaded: taking a held mutex would deadlock.
+void svc_mutex_lock(void *m)
+{
+	fake_mutex *fm = static_cast<fake_mutex *>(m);
+
+	if (fm->held)
+		violate("mutex_lock on a mutex already held (deadlock)");
+	fm->held = true;
+}
+
+void svc_mutex_unlock(void *m)
+{
+	fake_mutex *fm = static_cast<fake_mutex *>(m);
+
+	if (!fm->held)
+		violate("mutex_unlock of a mutex not held");
+	fm->held = false;
+}
+
+harness_delivery *record_delivery(void *cookie)
+{
+	harness_delivery *d;
+
+	if (!harness.rcu_depth)
+		violate("deliver outside an RCU read-side section");
+	if (harness.delivery_count == harness_max_deliveries) {
+		violate("too many deliveries for the harness to record");
+		return nullptr;
+	}
+	d = &harness.deliveries[harness.delivery_count++];
+	d->cookie = cookie;
+	d->rcu_depth = harness.rcu_depth;
+	return d;
+}
+
+void svc_deliver(void *port_cookie, void *frame_ctx)
+{
+	harness_delivery *d = record_delivery(port_cookie);
+
+	if (d)
+		d->frame_ctx = frame_ctx;
+}
+
+void svc_deliver_copy(void *port_cookie, const uint8_t *frame, uint32_t len)
+{
+	harness_delivery *d = record_delivery(port_cookie);
+
+	if (!d)
+		return;
+	d->copy = true;
+	d->len = len;
+	if (len > sizeof(d->frame)) {
+		violate("deliver_copy: frame larger than the harness records");
+		len = sizeof(d->frame);
+	}
+	memcpy(d->frame, frame, len);
+}
+
+int fake_plug(void *ops_ctx, const vnitro_plug_desc *desc, void **plug_cookie,
+	      vnitro_err *err)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+	int ret = f->fail_next_plug;
+
+	f->plugs++;
+	f->last_plug = *desc;
+	if (ret) {
+		f->fail_next_plug = 0;
+		snprintf(err->msg, sizeof(err->msg), "%s", f->fail_msg);
+		return ret;
+	}
+	for (void *&slot : f->live) {
+		if (!slot) {
+			slot = reinterpret_cast<void *>(f->next_cookie);
+			f->next_cookie += 0x10;
+			*plug_cookie = slot;
+			f->last_plug_cookie = slot;
+			return 0;
+		}
+	}
+	violate("plug: more live attachments than the fake can hold");
+	return -ENOMEM;
+}
+
+void fake_unplug(void *ops_ctx, void *plug_cookie)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	f->unplugs++;
+	f->last_unplug = plug_cookie;
+	for (void *&slot : f->live) {
+		if (slot && slot == plug_cookie) {
+			slot = nullptr;
+			return;
+		}
+	}
+	violate("unplug of a cookie that is not plugged");
+}
+
+void fake_instance_release(void *ops_ctx, void *instance_cookie)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	f->releases++;
+	f->last_release = instance_cookie;
+}
+
+} // namespace
+
+const vnitro_services harness_services = {
+	.alloc = svc_alloc,
+	.free = svc_free,
+	.log = svc_log,
+	.now_ns = svc_now_ns,
+	.random = svc_random,
+	.rcu_read_lock = svc_rcu_read_lock,
+	.rcu_read_unlock = svc_rcu_read_unlock,
+	.synchronize_rcu = svc_synchronize_rcu,
+	.mutex_create = svc_mutex_create,
+	.mutex_destroy = svc_mutex_destroy,
+	.mutex_lock = svc_mutex_lock,
+	.mutex_unlock = svc_mutex_unlock,
+	.deliver = svc_deliver,
+	.deliver_copy = svc_deliver_copy,
+};
+
+const vnitro_ctl_ops fake_ctl_ops = {
+	.plug = fake_plug,
+	.unplug = fake_unplug,
+	.instance_release = fake_instance_release,
+};
+
+void fake_fail_next_plug(int err, const char *msg)
+{
+	fake.fail_next_plug = err;
+	snprintf(fake.fail_msg, sizeof(fake.fail_msg), "%s", msg);
+}
+
+unsigned int fake_live_plugs(void)
+{
+	unsigned int n = 0;
+
+	for (void *slot : fake.live)
+		n += slot != nullptr;
+	return n;
+}
+
+void harness_seed(uint64_t seed)
+{
+	rng_state = seed ? seed : default_seed;
+	script_call_len = script_len = script_pos = 0;
+}
+
+void harness_random_script(size_t call_len, const void *bytes, size_t len)
+{
+	cr_assert_leq(len, sizeof(script), "random script too long");
+	memcpy(script, bytes, len);
+	script_call_len = call_len;
+	script_len = len;
+	script_pos = 0;
+}
+
+void harness_clear_deliveries(void)
+{
+	memset(harness.deliveries, 0, sizeof(harness.deliveries));
+	harness.delivery_count = 0;
+}
+
+void harness_init(void (*release)(void))
+{
+	memset(&harness, 0, sizeof(harness));
+	memset(&fake, 0, sizeof(fake));
+	fake.next_cookie = 0xc0de0000;
+	clock_ns = 0;
+	harness_seed(default_seed);
+	release_hook = release;
+	vnitro_core_init(&harness_services);
+}
+
+static void run_release_hook(void)
+{
+	void (*hook)(void) = release_hook;
+
+	release_hook = nullptr;
+	if (hook)
+		hook();
+}
+
+void harness_verify(void)
+{
+	run_release_hook();
+	cr_assert_str_empty(harness.violation, "services contract broken: %s", harness.violation);
+	cr_assert_eq(harness.live_allocs, 0, "%ld allocation(s) leaked", harness.live_allocs);
+	cr_assert_eq(harness.live_mutexes, 0, "%ld mutex(es) leaked", harness.live_mutexes);
+	cr_assert_eq(harness.rcu_depth, 0, "RCU read-side section left open");
+}
+
+void harness_fini(void)
+{
+	run_release_hook();
+	vnitro_core_exit();
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+// harness.h - the services table and control-plane ops the core runs on in userspace tests.
+#pragma once
+
+#include <criterion/criterion.h>
+#include <stdint.h>
+
+#include "core_api.h"
+
+enum {
+	harness_max_deliveries = 32,
+	harness_max_plugs = 64,
+	harness_frame_max = 128,
+};
+
+// One call of deliver() or deliver_copy(), as the core made it.
+struct harness_delivery {
+	void *cookie;
+	void *frame_ctx;		// deliver(): the context the core handed over
+	bool copy;			// deliver_copy(): frame/len hold the bytes
+	uint8_t frame[harness_frame_max];
+	uint32_t len;
+	int rcu_depth;			// read-side nesting at the time of the call
+};
+
+// What the services table saw since harness_init().
+struct harness_record {
+	long live_allocs;		// alloc() minus free() of non-NULL pointers
+	unsigned long allocs;		// successful alloc() calls
+	unsigned int last_alloc_flags;
+	unsigned long fail_alloc_in;	// fail the Nth next alloc() (1 = the next); 0 = never
+	long live_mutexes;
+	bool fail_mutex_create;		// the next mutex_create() returns NULL
+	int rcu_depth;
+	unsigned long synchronize_calls;
+	unsigned long log_count;
+	int last_log_level;
+	char last_log[256];
+	unsigned int delivery_count;
+	harness_delivery deliveries[harness_max_deliveries];
+	char violation[256];		// first breach of the services contract, "" if none
+};
+
+extern harness_record harness;
+extern const vnitro_services harness_services;
+
+// The fake environment of the control plane (vnitro_ctl_ops).
+struct fake_ctl {
+	unsigned int plugs, unplugs, releases;
+	vnitro_plug_desc last_plug;
+	void *last_plug_cookie;		// the cookie the last successful plug returned
+	void *last_unplug;
+	void *last_release;
+	int fail_next_plug;		// negative errno for the next plug, 0 = succeed
+	char fail_msg[VNITRO_MSG_MAX];
+	uintptr_t next_cookie;
+	void *live[harness_max_plugs];	// plug cookies not yet unplugged
+};
+
+extern fake_ctl fake;
+extern const vnitro_ctl_ops fake_ctl_ops;
+
+void fake_fail_next_plug(int err, const char *msg);
+unsigned int fake_live_plugs(void);
+
+// Suite .init: installs the services, clears the records, seeds the PRNG.
+// @release undoes what the suite's setup built (may be NULL).
+void harness_init(void (*release)(void));
+// Suite .fini: releases what is left (quietly, after a failed test) and exits the core.
+void harness_fini(void);
+// End of every test body: release, then assert nothing leaked and no contract was broken.
+void harness_verify(void);
+
+// Reseed the deterministic PRNG behind services.random.
+void harness_seed(uint64_t seed);
+// random() calls for exactly @call_len bytes take them from @bytes until it runs out.
+void harness_random_script(size_t call_len, const void *bytes, size_t len);
+// Forget the deliveries recorded so far.
+void harness_clear_deliveries(void);
+
+/*
+ * A Criterion test that ends with harness_verify(): a leak or a services
+ * contract breach fails the test itself, which a .fini assertion cannot do
+ * (Criterion only warns about failures in teardown).
+ */
+#define CORE_TEST(suite, name, ...)					\
+	static void suite##__##name(void);				\
+	Test(suite, name, ##__VA_ARGS__)				\
+	{								\
+		suite##__##name();					\
+		harness_verify();					\
+	}								\
+	static void suite##__##name(void)

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0
+// test_eni.cc - ENIs: creation, addressing, attach/detach/delete rules (core/control/eni.cc).
+#include "ctl_fixture.h"
+
+/*
+ * vpc-default 172.31.0.0/16
+ *   subnet-default 172.31.0.0/20  us-east-1a  i1 (primary .4), i2 (primary .5)
+ *   subnet-b       172.31.16.0/20 us-east-1b
+ *   subnet-c       172.31.32.0/20 us-east-1a
+ */
+static void setup(void)
+{
+	ctl_setup();
+	default_world();
+	add_subnet("subnet-b", "vpc-default", ip4(172, 31, 16, 0), 20, "us-east-1b");
+	add_subnet("subnet-c", "vpc-default", ip4(172, 31, 32, 0), 20, "us-east-1a");
+	add_instance("i2", &ns2, "subnet-default");
+}
+
+TestSuite(eni, .init = setup, .fini = harness_fini);
+
+static bool is_lower_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static const char *primary_of(const char *instance)
+{
+	static vnitro_instance_info i;
+
+	i = get_instance(instance);
+	return i.primary_eni_id;
+}
+
+/* ---- creation ---- */
+
+CORE_TEST(eni, add_reports_an_available_eni)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-b"));
+
+	cr_assert_str_eq(e.subnet_id, "subnet-b");
+	cr_assert_str_eq(e.vpc_id, "vpc-default");
+	cr_assert_eq(e.private_ip, ip4(172, 31, 16, 4));
+	cr_assert_eq(e.type, VNITRO_ENI_TYPE_INTERFACE);
+	cr_assert_eq(e.source_dest_check, 1);
+	cr_assert_eq(e.attached, 0);
+	cr_assert_str_empty(e.instance);
+	cr_assert_eq(e.device_index, 0);
+	cr_assert_null(e.plug_cookie);
+	cr_assert(mac_is_local_unicast(e.mac));
+	cr_assert_eq(fake.plugs, 2, "adding an ENI plugs nothing");
+}
+
+CORE_TEST(eni, generated_id_format)
+{
+	for (int n = 0; n < 8; n++) {
+		vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+
+		cr_assert_eq(strlen(e.id), 4 + 17, "\"%s\"", e.id);
+		cr_assert_eq(strncmp(e.id, "eni-", 4), 0, "\"%s\"", e.id);
+		cr_assert(is_lower_hex(e.id + 4), "\"%s\"", e.id);
+	}
+	cr_assert(is_lower_hex(primary_of("i1") + 4));
+}
+
+CORE_TEST(eni, generated_ids_and_macs_are_unique)
+{
+	vnitro_eni_info e[16];
+
+	for (int n = 0; n < 16; n++) {
+		e[n] = add_eni(eni_spec("subnet-b"));
+		for (int m = 0; m < n; m++) {
+			cr_assert_str_neq(e[n].id, e[m].id);
+			cr_assert_neq(memcmp(e[n].mac, e[m].mac, 6), 0);
+		}
+	}
+}
+
+CORE_TEST(eni, generation_is_reproducible_per_seed)
+{
+	vnitro_eni_info first, again, other;
+	vnitro_err err = {};
+
+	harness_seed(42);
+	first = add_eni(eni_spec("subnet-b"));
+	cr_assert_eq(vnitro_ctl_eni_del(ctl, first.id, &err), 0, "%s", err.msg);
+	harness_seed(42);
+	again = add_eni(eni_spec("subnet-b"));
+	cr_assert_str_eq(again.id, first.id);
+	cr_assert_arr_eq(again.mac, first.mac, 6);
+	harness_seed(43);
+	other = add_eni(eni_spec("subnet-b"));
+	cr_assert_str_neq(other.id, first.id);
+	cr_assert_neq(memcmp(other.mac, first.mac, 6), 0);
+}
+
+CORE_TEST(eni, generated_mac_is_forced_local_unicast)
+{
+	static const uint8_t draws[12] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };	// then zeros
+	static const uint8_t from_ones[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t from_zeros[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
+	vnitro_eni_info a, b;
+
+	// Only the two low bits of the first octet are forced: multicast off, local on.
+	harness_random_script(6, draws, sizeof(draws));
+	a = add_eni(eni_spec("subnet-b"));
+	b = add_eni(eni_spec("subnet-b"));
+	cr_assert_arr_eq(a.mac, from_ones, 6);
+	cr_assert_arr_eq(b.mac, from_zeros, 6);
+}
+
+CORE_TEST(eni, generated_mac_collision_is_retried)
+{
+	static const uint8_t mac_x[6] = { 0x02, 0x01, 0x02, 0x03, 0x04, 0x05 };
+	static const uint8_t mac_y[6] = { 0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e };
+	uint8_t script[6 + 6];
+	vnitro_eni_info e;
+
+	add_eni(eni_spec("subnet-b", 0, "", mac_x));
+	memcpy(script, mac_x, 6);		// taken: must be drawn again
+	memcpy(script + 6, mac_y, 6);
+	harness_random_script(6, script, sizeof(script));
+	e = add_eni(eni_spec("subnet-b"));
+	cr_assert_arr_eq(e.mac, mac_y, 6);
+}
+
+CORE_TEST(eni, generated_id_collision_is_retried)
+{
+	vnitro_eni_info a, b;
+
+	// Same seed, same first draw: b's first id is a's and must be drawn again.
+	harness_seed(7);
+	a = add_eni(eni_spec("subnet-b"));
+	harness_seed(7);
+	b = add_eni(eni_spec("subnet-b"));
+	cr_assert_str_neq(a.id, b.id);
+	cr_assert(eni_exists(a.id));
+	cr_assert(eni_exists(b.id));
+}
+
+CORE_TEST(eni, explicit_ids)
+{
+	static const char *const good[] = { "eni-0", "eni-0123abcd", "eni-0123456789abcdef0" };
+
+	for (const char *id : good) {
+		vnitro_eni_info e = add_eni(eni_spec("subnet-b", 0, id));
+
+		cr_assert_str_eq(e.id, id);
+		cr_assert(eni_exists(id));
+	}
+}
+
+CORE_TEST(eni, invalid_explicit_ids)
+{
+	static const char *const bad[] = {
+		"eni-", "eni", "eni-xyz", "eni-ABC", "ENI-123", "eni_123", "eni--1", "en-123",
+		"eni-0123456789abcdef01",	// 18 hex digits
+		"vpc-0123", " eni-1", "eni-1 ",
+	};
+
+	for (const char *id : bad) {
+		vnitro_eni_spec spec = eni_spec("subnet-b", 0, id);
+		vnitro_eni_info out;
+
+		assert_refused(-EINVAL, [&](vnitro_err *err) {
+			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		}, "invalid network interface id", id);
+	}
+}
+
+CORE_TEST(eni, duplicate_explicit_id)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-b", 0, "eni-abc");
+	vnitro_eni_info out;
+
+	add_eni(spec);
+	assert_refused(-EEXIST, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "eni-abc", "already exists");
+	spec = eni_spec("subnet-b", 0, primary_of("i1"));
+	assert_refused(-EEXIST, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "already exists");
+}
+
+CORE_TEST(eni, unknown_subnet)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-nope");
+	vnitro_eni_info out;
+
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "subnet \"subnet-nope\" does not exist");
+}
+
+CORE_TEST(eni, unknown_type)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", nullptr, VNITRO_ENI_TYPE_EFA + 1);
+	vnitro_eni_info out;
+
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "type 2");
+	cr_assert_eq(add_eni(eni_spec("subnet-b", 0, "", nullptr, VNITRO_ENI_TYPE_EFA)).type,
+		     VNITRO_ENI_TYPE_EFA);
+}
+
+CORE_TEST(eni, out_of_memory)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-b");
+	vnitro_eni_info out;
+
+	harness.fail_alloc_in = 1;
+	assert_refused(-ENOMEM, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "out of memory");
+}
+
+/* ---- addresses ---- */
+
+CORE_TEST(eni, addresses_are_allocated_lowest_first)
+{
+	vnitro_eni_info e5, e6, e7, again;
+	vnitro_err err = {};
+
+	// i1 has .4 and i2 .5.
+	e5 = add_eni(eni_spec("subnet-default"));
+	e6 = add_eni(eni_spec("subnet-default"));
+	e7 = add_eni(eni_spec("subnet-default"));
+	cr_assert_eq(e5.private_ip, ip4(172, 31, 0, 6));
+	cr_assert_eq(e6.private_ip, ip4(172, 31, 0, 7));
+	cr_assert_eq(e7.private_ip, ip4(172, 31, 0, 8));
+	cr_assert_eq(vnitro_ctl_eni_del(ctl, e6.id, &err), 0, "%s", err.msg);
+	again = add_eni(eni_spec("subnet-default"));
+	cr_assert_eq(again.private_ip, ip4(172, 31, 0, 7), "a freed address is reused first");
+	cr_assert_eq(add_eni(eni_spec("subnet-default")).private_ip, ip4(172, 31, 0, 9));
+	// Every subnet counts on its own.
+	cr_assert_eq(add_eni(eni_spec("subnet-b")).private_ip, ip4(172, 31, 16, 4));
+}
+
+CORE_TEST(eni, explicit_address)
+{
+	cr_assert_eq(add_eni(eni_spec("subnet-default", ip4(172, 31, 15, 254))).private_ip,
+		     ip4(172, 31, 15, 254));
+	cr_assert_eq(add_eni(eni_spec("subnet-default", ip4(172, 31, 0, 6))).private_ip,
+		     ip4(172, 31, 0, 6));
+	// The allocator steps over addresses taken explicitly.
+	cr_assert_eq(add_eni(eni_spec("subnet-default")).private_ip, ip4(172, 31, 0, 7));
+}
+
+CORE_TEST(eni, explicit_address_outside_the_subnet)
+{
+	static const uint32_t outside[] = {
+		ip4(172, 31, 16, 4),	// subnet-b
+		ip4(172, 31, 15, 255) + 1,
+		ip4(10, 0, 0, 4),
+	};
+
+	for (uint32_t ip : outside) {
+		vnitro_eni_spec spec = eni_spec("subnet-default", ip);
+		vnitro_eni_info out;
+
+		assert_refused(-EINVAL, [&](vnitro_err *err) {
+			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		}, "is not in subnet subnet-default", "172.31.0.0/20");
+	}
+}
+
+CORE_TEST(eni, reserved_addresses)
+{
+	static const uint32_t reserved[] = {
+		ip4(172, 31, 0, 0),	// network
+		ip4(172, 31, 0, 1),	// router
+		ip4(172, 31, 0, 2),	// DNS
+		ip4(172, 31, 0, 3),	// future use
+		ip4(172, 31, 15, 255),	// broadcast
+	};
+
+	for (uint32_t ip : reserved) {
+		vnitro_eni_spec spec = eni_spec("subnet-default", ip);
+		vnitro_eni_info out;
+		char dotted[16];
+
+		snprintf(dotted, sizeof(dotted), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
+			 (ip >> 8) & 0xff, ip & 0xff);
+		assert_refused(-EINVAL, [&](vnitro_err *err) {
+			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		}, dotted, "reserved", "subnet-default");
+	}
+}
+
+CORE_TEST(eni, address_in_use)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-default", ip4(172, 31, 0, 5));
+	vnitro_eni_info out;
+
+	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "172.31.0.5", "already assigned", "subnet-default");
+}
+
+CORE_TEST(eni, small_subnet_runs_out)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-t");
+	vnitro_eni_info out;
+
+	add_vpc("vpc-t", ip4(10, 0, 0, 0), 16);
+	add_subnet("subnet-t", "vpc-t", ip4(10, 0, 0, 0), 28, "us-east-1a");
+	// A /28 has 16 addresses, 5 of them reserved: .4 to .14.
+	for (uint8_t host = 4; host <= 14; host++)
+		cr_assert_eq(add_eni(spec).private_ip, ip4(10, 0, 0, host));
+	assert_refused(-ENOSPC, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "subnet-t", "no free IPv4 address");
+	cr_assert_eq(count_enis(), 2 + 11);
+}
+
+/* ---- MACs ---- */
+
+CORE_TEST(eni, explicit_mac)
+{
+	static const uint8_t mac[6] = { 0x0a, 0x12, 0x34, 0x56, 0x78, 0x9a };
+	vnitro_eni_info e = add_eni(eni_spec("subnet-b", 0, "", mac));
+	vnitro_eni_info got = get_eni(e.id);
+
+	cr_assert_arr_eq(e.mac, mac, 6);
+	cr_assert_arr_eq(got.mac, mac, 6);
+}
+
+CORE_TEST(eni, explicit_multicast_mac)
+{
+	static const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	for (const uint8_t *mac : { mcast, bcast }) {
+		vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", mac);
+		vnitro_eni_info out;
+
+		assert_refused(-EINVAL, [&](vnitro_err *err) {
+			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		}, "MAC address must be unicast");
+	}
+}
+
+CORE_TEST(eni, explicit_mac_reserved_for_vpc_routers)
+{
+	// The router of subnet key 1 and any other MAC under the VPC's prefix.
+	static const uint8_t router[6] = { 0x02, 0x56, 0x4e, 0x00, 0x00, 0x01 };
+	static const uint8_t other[6] = { 0x02, 0x56, 0x4e, 0xab, 0xcd, 0xef };
+
+	for (const uint8_t *mac : { router, other }) {
+		vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", mac);
+		vnitro_eni_info out;
+
+		assert_refused(-EINVAL, [&](vnitro_err *err) {
+			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		}, "02:56:4e", "reserved");
+	}
+}
+
+CORE_TEST(eni, explicit_mac_in_use)
+{
+	vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", get_eni(primary_of("i1")).mac);
+	vnitro_eni_info out;
+
+	// In any subnet: the fabric switches on MACs alone.
+	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "MAC address is already used");
+}
+
+/* ---- attach ---- */
+
+CORE_TEST(eni, attach_plugs_the_eni)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vnitro_eni_info out = attach(e.id, "i1", 1);
+	vnitro_eni_info got = get_eni(e.id);
+	const vnitro_plug_desc &d = fake.last_plug;
+	vnitro_subnet_info c;
+	vnitro_err err = {};
+
+	cr_assert_eq(out.attached, 1);
+	cr_assert_str_eq(out.instance, "i1");
+	cr_assert_eq(out.device_index, 1);
+	cr_assert_eq(out.plug_cookie, fake.last_plug_cookie);
+	cr_assert_not_null(out.plug_cookie);
+	cr_assert_eq(got.attached, 1);
+	cr_assert_str_eq(got.instance, "i1");
+	cr_assert_eq(got.device_index, 1);
+	cr_assert_eq(got.plug_cookie, out.plug_cookie);
+	cr_assert_eq(get_instance("i1").eni_count, 2);
+
+	cr_assert_str_eq(d.eni_id, e.id);
+	cr_assert_arr_eq(d.port.mac, e.mac, 6);
+	cr_assert_eq(d.port.ip, ip4(172, 31, 32, 4));
+	cr_assert_eq(vnitro_ctl_subnet_get(ctl, "subnet-c", &c, &err), 0);
+	cr_assert_eq(d.port.subnet_addr, c.cidr_addr);
+	cr_assert_eq(d.port.subnet_prefixlen, 20);
+	cr_assert_eq(d.instance_cookie, &ns1);
+	cr_assert_eq(d.device_index, 1);
+	cr_assert_eq(d.eni_type, VNITRO_ENI_TYPE_EFA);
+}
+
+CORE_TEST(eni, subnets_have_distinct_keys)
+{
+	uint32_t key_default, key_b, key_c;
+
+	key_default = fake.last_plug.port.subnet_key;		// i2's primary
+	attach(add_eni(eni_spec("subnet-c")).id, "i1", 1);
+	key_c = fake.last_plug.port.subnet_key;
+	add_instance("i3", &ns3, "subnet-b");
+	key_b = fake.last_plug.port.subnet_key;
+	cr_assert_neq(key_default, key_b);
+	cr_assert_neq(key_default, key_c);
+	cr_assert_neq(key_b, key_c);
+	// Same subnet, same key.
+	attach(add_eni(eni_spec("subnet-default")).id, "i1", 2);
+	cr_assert_eq(fake.last_plug.port.subnet_key, key_default);
+}
+
+CORE_TEST(eni, attach_unknown_eni_or_instance)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info out;
+
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, "eni-99", "i1", 1, &out, err);
+	}, "network interface \"eni-99\" does not exist");
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, e.id, "i-nope", 1, &out, err);
+	}, "instance \"i-nope\" does not exist");
+}
+
+CORE_TEST(eni, attach_twice)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info out;
+
+	attach(e.id, "i1", 1);
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, e.id, "i2", 2, &out, err);
+	}, e.id, "already attached to instance i1 at device index 1");
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 2, &out, err);
+	}, "already attached");
+}
+
+CORE_TEST(eni, attach_index_out_of_range)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info out;
+
+	for (uint32_t index : { 32u, 33u, 1000u, UINT32_MAX }) {
+		char number[16];
+
+		snprintf(number, sizeof(number), "%u", index);
+		assert_refused(-ERANGE, [&](vnitro_err *err) {
+			return vnitro_ctl_eni_attach(ctl, e.id, "i1", index, &out, err);
+		}, "device index", number, "0 to 31");
+	}
+	cr_assert_eq(attach(e.id, "i1", 31).device_index, 31, "31 is the last index");
+}
+
+CORE_TEST(eni, attach_to_a_used_index)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info out;
+
+	attach(a.id, "i1", 1);
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 1, &out, err);
+	}, "device index 1 of instance i1 is already used by", a.id);
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 0, &out, err);
+	}, "device index 0", primary_of("i1"));
+	// The same index of another instance is free.
+	attach(b.id, "i2", 1);
+}
+
+CORE_TEST(eni, attach_across_availability_zones)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_info out;
+
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 1, &out, err);
+	}, e.id, "availability zone us-east-1b", "instance i1 is in us-east-1a");
+}
+
+CORE_TEST(eni, attach_from_another_subnet_of_the_same_az)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-c"));
+	vnitro_instance_info i;
+
+	cr_assert_eq(attach(e.id, "i1", 4).device_index, 4);
+	i = get_instance("i1");
+	cr_assert_str_eq(i.subnet_id, "subnet-default", "an instance's subnet is its primary's");
+}
+
+CORE_TEST(eni, attach_plug_failure)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info out;
+
+	fake_fail_next_plug(-EIO, "hot-plug failed");
+	assert_refused(-EIO, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 1, &out, err);
+	}, "hot-plug failed");
+	cr_assert_eq(get_instance("i1").eni_count, 1);
+	// Neither the ENI nor the index is taken.
+	cr_assert_eq(attach(e.id, "i1", 1).device_index, 1);
+}
+
+/* ---- detach ---- */
+
+CORE_TEST(eni, detach_unplugs)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	void *cookie = attach(e.id, "i1", 3).plug_cookie;
+	vnitro_eni_info now;
+
+	detach(e.id);
+	cr_assert_eq(fake.last_unplug, cookie);
+	cr_assert_eq(fake.unplugs, 1);
+	now = get_eni(e.id);
+	cr_assert_eq(now.attached, 0);
+	cr_assert_str_empty(now.instance);
+	cr_assert_eq(now.device_index, 0);
+	cr_assert_null(now.plug_cookie);
+	cr_assert_eq(now.private_ip, e.private_ip, "detaching keeps the address");
+	cr_assert_arr_eq(now.mac, e.mac, 6);
+	cr_assert_eq(get_instance("i1").eni_count, 1);
+	// Free to go again, there or elsewhere.
+	attach(e.id, "i2", 3);
+	detach(e.id);
+	attach(e.id, "i1", 3);
+}
+
+CORE_TEST(eni, detach_the_primary)
+{
+	const char *primary = primary_of("i1");
+
+	assert_refused(-EPERM, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_detach(ctl, primary, err);
+	}, primary, "primary", "i1");
+}
+
+CORE_TEST(eni, detach_when_not_attached)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_detach(ctl, e.id, err);
+	}, e.id, "is not attached");
+}
+
+CORE_TEST(eni, detach_unknown)
+{
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_detach(ctl, "eni-99", err);
+	}, "\"eni-99\" does not exist");
+}
+
+/* ---- delete ---- */
+
+CORE_TEST(eni, delete_frees_id_address_and_mac)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default", 0, "eni-dead"));
+	vnitro_eni_info again;
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_eni_del(ctl, "eni-dead", &err), 0, "%s", err.msg);
+	cr_assert_not(eni_exists("eni-dead"));
+	cr_assert_eq(count_enis(), 2);
+	again = add_eni(eni_spec("subnet-default", e.private_ip, "eni-dead", e.mac));
+	cr_assert_str_eq(again.id, "eni-dead");
+}
+
+CORE_TEST(eni, delete_attached)
+{
+	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	const char *primary = primary_of("i1");
+
+	attach(e.id, "i2", 2);
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_del(ctl, e.id, err);
+	}, e.id, "attached to instance i2 at device index 2", "detach it first");
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_del(ctl, primary, err);
+	}, "attached to instance i1 at device index 0");
+}
+
+CORE_TEST(eni, delete_unknown)
+{
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_del(ctl, "eni-99", err);
+	}, "\"eni-99\" does not exist");
+}
+
+CORE_TEST(eni, get_unknown)
+{
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		vnitro_eni_info out;
+
+		return vnitro_ctl_eni_get(ctl, "eni-99", &out, err);
+	}, "network interface \"eni-99\" does not exist");
+}
+
+/* ---- iteration ---- */
+
+CORE_TEST(eni, iterate_in_insertion_order)
+{
+	const char *expect[5];
+	char primaries[2][VNITRO_ID_MAX];
+	vnitro_eni_info e;
+	vnitro_err err = {};
+
+	snprintf(primaries[0], sizeof(primaries[0]), "%s", primary_of("i1"));
+	snprintf(primaries[1], sizeof(primaries[1]), "%s", primary_of("i2"));
+	add_eni(eni_spec("subnet-b", 0, "eni-c"));
+	add_eni(eni_spec("subnet-default", 0, "eni-a"));
+	add_eni(eni_spec("subnet-c", 0, "eni-b"));
+	cr_assert_eq(vnitro_ctl_eni_del(ctl, "eni-a", &err), 0, "%s", err.msg);
+	add_eni(eni_spec("subnet-default", 0, "eni-a"));
+	expect[0] = primaries[0];
+	expect[1] = primaries[1];
+	expect[2] = "eni-c";
+	expect[3] = "eni-b";
+	expect[4] = "eni-a";
+	for (uint32_t n = 0; n < 5; n++) {
+		cr_assert_eq(vnitro_ctl_eni_at(ctl, n, &e), 0);
+		cr_assert_str_eq(e.id, expect[n]);
+	}
+	cr_assert_eq(vnitro_ctl_eni_at(ctl, 5, &e), -ENOENT);
+	cr_assert_eq(vnitro_ctl_eni_at(ctl, UINT32_MAX, &e), -ENOENT);
+}

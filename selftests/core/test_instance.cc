@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+// test_instance.cc - instances: a primary ENI at index 0, deletion (core/control/instance.cc).
+#include "ctl_fixture.h"
+
+static void setup(void)
+{
+	ctl_setup();
+	default_world();
+	// A second AZ for the instances that need one.
+	add_subnet("subnet-b", "vpc-default", ip4(172, 31, 16, 0), 20, "us-east-1b");
+}
+
+TestSuite(instance, .init = setup, .fini = harness_fini);
+
+CORE_TEST(instance, add_reports_the_instance)
+{
+	vnitro_instance_info i = add_instance("i2", &ns2, "subnet-b");
+	vnitro_eni_info e;
+
+	cr_assert_str_eq(i.name, "i2");
+	cr_assert_str_eq(i.subnet_id, "subnet-b");
+	cr_assert_str_eq(i.az, "us-east-1b");
+	cr_assert_eq(i.eni_count, 1);
+	cr_assert_eq(i.cookie, &ns2);
+	e = get_eni(i.primary_eni_id);
+	cr_assert_eq(e.private_ip, ip4(172, 31, 16, 4));
+	cr_assert_str_eq(e.instance, "i2");
+	cr_assert_eq(e.device_index, 0);
+	cr_assert_eq(fake.last_plug.instance_cookie, &ns2);
+	cr_assert_eq(fake.last_plug.device_index, 0);
+	cr_assert_str_eq(fake.last_plug.eni_id, i.primary_eni_id);
+	// Same answer from a lookup.
+	e = get_eni(get_instance("i2").primary_eni_id);
+	cr_assert_str_eq(e.id, i.primary_eni_id);
+}
+
+CORE_TEST(instance, explicit_primary_ip)
+{
+	vnitro_instance_info i = add_instance("i2", &ns2, "subnet-default", ip4(172, 31, 9, 9));
+
+	cr_assert_eq(get_eni(i.primary_eni_id).private_ip, ip4(172, 31, 9, 9));
+	cr_assert_eq(fake.last_plug.port.ip, ip4(172, 31, 9, 9));
+}
+
+CORE_TEST(instance, refused_primary_ip)
+{
+	vnitro_instance_info i;
+
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 1),
+					       &i, err);
+	}, "172.31.0.1", "reserved");
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 16, 4),
+					       &i, err);
+	}, "172.31.16.4", "not in subnet subnet-default");
+	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 4),
+					       &i, err);
+	}, "172.31.0.4", "already assigned");
+}
+
+CORE_TEST(instance, duplicate_name)
+{
+	vnitro_instance_info i;
+
+	assert_refused(-EEXIST, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i1", &ns2, "subnet-default", 0, &i, err);
+	}, "\"i1\"", "already exists");
+}
+
+CORE_TEST(instance, same_namespace_twice)
+{
+	vnitro_instance_info i;
+
+	assert_refused(-EEXIST, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i2", &ns1, "subnet-default", 0, &i, err);
+	}, "already instance \"i1\"");
+}
+
+CORE_TEST(instance, invalid_names)
+{
+	static const char *const bad[] = {
+		"", ".", "..", "a/b", "/", "i1/",
+		"n234567890123456789012345678901234567890123456789012345678901234",	// 64
+	};
+	vnitro_instance_info i;
+
+	cr_assert_eq(strlen(bad[6]), 64);
+	for (const char *name : bad)
+		assert_refused(-EINVAL, [&](vnitro_err *err) {
+			return vnitro_ctl_instance_add(ctl, name, &ns2, "subnet-default", 0, &i, err);
+		}, "invalid instance name");
+}
+
+CORE_TEST(instance, unusual_but_valid_names)
+{
+	static const char *const good[] = {
+		"n23456789012345678901234567890123456789012345678901234567890123",	// 63
+		"...", ".hidden", "Web Server", "i-0abc_DEF.x",
+	};
+	static int cookies[5];
+
+	cr_assert_eq(strlen(good[0]), 63);
+	for (int n = 0; n < 5; n++) {
+		vnitro_instance_info i = add_instance(good[n], &cookies[n], "subnet-default");
+
+		cr_assert_str_eq(i.name, good[n]);
+	}
+	cr_assert_eq(count_instances(), 6);
+}
+
+CORE_TEST(instance, unknown_subnet)
+{
+	vnitro_instance_info i;
+
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-nope", 0, &i, err);
+	}, "subnet \"subnet-nope\" does not exist");
+}
+
+CORE_TEST(instance, plug_failure_leaves_nothing_behind)
+{
+	vnitro_instance_info i;
+	unsigned int plugs = fake.plugs;
+
+	fake_fail_next_plug(-ENOSPC, "no free PCI slot on the instance bus");
+	assert_refused(-ENOSPC, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, &i, err);
+	}, "no free PCI slot on the instance bus");
+	cr_assert_eq(fake.plugs, plugs + 1, "plug was tried");
+	cr_assert_eq(fake.releases, 0, "the namespace is still the caller's");
+	// The name, the namespace and the address are all free again.
+	i = add_instance("i2", &ns2, "subnet-default");
+	cr_assert_eq(get_eni(i.primary_eni_id).private_ip, ip4(172, 31, 0, 5));
+}
+
+CORE_TEST(instance, out_of_memory_leaves_nothing_behind)
+{
+	vnitro_instance_info i;
+
+	// First allocation: the primary ENI; second: the instance.
+	for (unsigned long nth = 1; nth <= 2; nth++) {
+		harness.fail_alloc_in = nth;
+		assert_refused(-ENOMEM, [&](vnitro_err *err) {
+			return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, &i, err);
+		}, "out of memory");
+		harness.fail_alloc_in = 0;
+	}
+	add_instance("i2", &ns2, "subnet-default");
+}
+
+CORE_TEST(instance, get_unknown)
+{
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		vnitro_instance_info i;
+
+		return vnitro_ctl_instance_get(ctl, "i-nope", &i, err);
+	}, "instance \"i-nope\" does not exist");
+}
+
+CORE_TEST(instance, eni_count_follows_attachments)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
+
+	attach(a.id, "i1", 3);
+	cr_assert_eq(get_instance("i1").eni_count, 2);
+	attach(b.id, "i1", 31);
+	cr_assert_eq(get_instance("i1").eni_count, 3);
+	detach(a.id);
+	cr_assert_eq(get_instance("i1").eni_count, 2);
+}
+
+CORE_TEST(instance, del_keeps_secondaries_detached)
+{
+	vnitro_instance_info i = get_instance("i1");
+	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info spare = add_eni(eni_spec("subnet-default"));
+	void *cookie_a, *cookie_b, *cookie_primary = get_eni(i.primary_eni_id).plug_cookie;
+	vnitro_err err = {};
+
+	cookie_a = attach(a.id, "i1", 1).plug_cookie;
+	cookie_b = attach(b.id, "i1", 5).plug_cookie;
+	cr_assert_eq(fake_live_plugs(), 3);
+
+	cr_assert_eq(vnitro_ctl_instance_del(ctl, "i1", &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.unplugs, 3);
+	cr_assert_eq(fake_live_plugs(), 0, "unplugged: %p %p %p", cookie_a, cookie_b,
+		     cookie_primary);
+	cr_assert_eq(fake.releases, 1, "the namespace is released once");
+	cr_assert_eq(fake.last_release, &ns1);
+	cr_assert_eq(count_instances(), 0);
+	cr_assert_not(eni_exists(i.primary_eni_id), "the primary ENI dies with its instance");
+	for (const vnitro_eni_info *e : { &a, &b, &spare }) {
+		vnitro_eni_info now = get_eni(e->id);
+
+		cr_assert_eq(now.attached, 0, "%s still attached", e->id);
+		cr_assert_str_empty(now.instance);
+		cr_assert_eq(now.device_index, 0);
+		cr_assert_null(now.plug_cookie);
+		cr_assert_eq(now.private_ip, e->private_ip);
+	}
+	cr_assert_eq(count_enis(), 3);
+}
+
+CORE_TEST(instance, del_unknown)
+{
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_instance_del(ctl, "i-nope", err);
+	}, "instance \"i-nope\" does not exist");
+}
+
+CORE_TEST(instance, del_then_reuse)
+{
+	vnitro_instance_info i;
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_instance_del(ctl, "i1", &err), 0, "%s", err.msg);
+	// Same name, same namespace, and the primary's address is free again.
+	i = add_instance("i1", &ns1, "subnet-default");
+	cr_assert_eq(get_eni(i.primary_eni_id).private_ip, ip4(172, 31, 0, 4));
+	cr_assert_eq(fake.releases, 1);
+}
+
+CORE_TEST(instance, iterate_in_insertion_order)
+{
+	static const char *const expect[] = { "i1", "i3", "i4" };
+	static int ns4;
+	vnitro_instance_info i;
+	vnitro_err err = {};
+
+	add_instance("i2", &ns2, "subnet-b");
+	add_instance("i3", &ns3, "subnet-default");
+	add_instance("i4", &ns4, "subnet-b");
+	cr_assert_eq(count_instances(), 4);
+	cr_assert_eq(vnitro_ctl_instance_del(ctl, "i2", &err), 0, "%s", err.msg);
+	for (uint32_t n = 0; n < 3; n++) {
+		cr_assert_eq(vnitro_ctl_instance_at(ctl, n, &i), 0);
+		cr_assert_str_eq(i.name, expect[n]);
+	}
+	cr_assert_eq(vnitro_ctl_instance_at(ctl, 3, &i), -ENOENT);
+}
