@@ -2,6 +2,7 @@
 // eni.cc - elastic network interfaces: creation, addressing, attach and detach rules.
 #include "control/world.h"
 #include "base/ipv4.h"
+#include "fabric/frame.h"
 
 using namespace vnitro::base;
 
@@ -85,11 +86,15 @@ int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vnitro_err *
 		do {
 			svc->random(mac, 6);
 			mac[0] = static_cast<uint8_t>((mac[0] & 0xfc) | 0x02);
-		} while (mac_in_use(w, mac));
+		} while (mac_in_use(w, mac) || fabric::mac_is_vpc_reserved(mac));
 		return 0;
 	}
 	if (wanted[0] & 1) {
 		fail(err, EINVAL_).str("MAC address must be unicast (the low bit of the first octet must be 0)");
+		return err->code;
+	}
+	if (fabric::mac_is_vpc_reserved(wanted)) {
+		fail(err, EINVAL_).str("MAC addresses starting with 02:56:4e are reserved for the VPC's routers");
 		return err->code;
 	}
 	if (mac_in_use(w, wanted)) {

@@ -12,17 +12,6 @@ namespace {
 
 constexpr uint32_t bucket_count = 256;
 
-// The router's MAC in a subnet: 02:56:4e ("VN") followed by the subnet key.
-void router_mac(uint32_t subnet_key, uint8_t *mac)
-{
-	mac[0] = 0x02;
-	mac[1] = 0x56;
-	mac[2] = 0x4e;
-	mac[3] = static_cast<uint8_t>(subnet_key >> 16);
-	mac[4] = static_cast<uint8_t>(subnet_key >> 8);
-	mac[5] = static_cast<uint8_t>(subnet_key);
-}
-
 uint32_t mac_bucket(const uint8_t *mac)
 {
 	// The low octets of generated MACs are random; mix in the rest anyway.
@@ -138,12 +127,10 @@ struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 						  const struct vnitro_port_desc *desc, int *err)
 {
 	mutex_guard guard(fab->writer_lock);
-	uint8_t rmac[eth_alen];
 	vnitro_fabric_port *p;
 	port **head;
 
-	router_mac(desc->subnet_key, rmac);
-	if (lookup_mac(fab, desc->mac) || mem_eq(desc->mac, rmac, eth_alen)) {
+	if (lookup_mac(fab, desc->mac) || mac_is_vpc_reserved(desc->mac)) {
 		*err = -EADDRINUSE_;
 		return nullptr;
 	}

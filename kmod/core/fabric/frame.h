@@ -55,4 +55,21 @@ inline bool mac_is_broadcast(const uint8_t *mac)
 	return (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff;
 }
 
+// MACs of the VPC's own devices (the subnet routers): 02:56:4e ("VN") + a
+// 24-bit key. ENIs may not use the prefix.
+inline bool mac_is_vpc_reserved(const uint8_t *mac)
+{
+	return mac[0] == 0x02 && mac[1] == 0x56 && mac[2] == 0x4e;
+}
+
+inline void router_mac(uint32_t subnet_key, uint8_t *mac)
+{
+	mac[0] = 0x02;
+	mac[1] = 0x56;
+	mac[2] = 0x4e;
+	mac[3] = static_cast<uint8_t>(subnet_key >> 16);
+	mac[4] = static_cast<uint8_t>(subnet_key >> 8);
+	mac[5] = static_cast<uint8_t>(subnet_key);
+}
+
 } // namespace vnitro::fabric
