@@ -156,6 +156,8 @@ static int vnitro_netdev_open(struct net_device *dev)
 
 	napi_enable(&vnd->napi);
 	netif_start_queue(dev);
+	/* The fabric is always reachable: link up once the queues run, as ENA reports. */
+	netif_carrier_on(dev);
 	return 0;
 }
 
@@ -163,6 +165,7 @@ static int vnitro_netdev_stop(struct net_device *dev)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 
+	netif_carrier_off(dev);
 	netif_stop_queue(dev);
 	napi_disable(&vnd->napi);
 	skb_queue_purge(&vnd->rx_ring);
@@ -238,6 +241,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev->min_mtu = VNITRO_ENA_MIN_MTU;
 	dev->max_mtu = VNITRO_ENA_MAX_MTU;
 	netif_napi_add(dev, &vnd->napi, vnitro_netdev_poll);
+	netif_carrier_off(dev);
 
 	desc = edev->port;
 	desc.cookie = vnd;

@@ -40,13 +40,14 @@ check "ping i-a -> i-b" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
 check "ping i-b -> i-a" ip netns exec i-b ping -c 2 -W 2 -q "$ip_a"
 check "ping i-host -> i-a" ping -c 2 -W 2 -q "$ip_a"
 check "ping i-b -> i-host" ip netns exec i-b ping -c 2 -W 2 -q "$ip_host"
-check "TCP across the fabric (64 KiB)" sh -c "
-	ip netns exec i-b sh -c 'timeout 10 busybox nc -l -p 7000 > /tmp/rx' &
-	sleep 1
-	head -c 65536 /dev/urandom > /tmp/tx
-	ip netns exec i-a timeout 10 busybox nc -w 2 $ip_b 7000 < /tmp/tx
+check "TCP across the fabric (1 MiB, byte for byte)" sh -c "
+	head -c 1048576 /dev/urandom > /tmp/tx
+	ip netns exec i-b sh -c 'timeout 20 busybox nc -l -p 7000 > /tmp/rx' &
+	sleep 0.5
+	ip netns exec i-a bash -c 'cat /tmp/tx > /dev/tcp/$ip_b/7000'
 	wait
 	cmp /tmp/tx /tmp/rx"
+check_match "link is up as on EC2 (carrier, operstate UP)" 'state UP' "$(ip -n i-a link show eth0)"
 
 # The fabric answers ARP for the subnet router; the router itself comes later.
 ip netns exec i-a ping -c 1 -W 1 -q 172.31.0.1 >/dev/null 2>&1
