@@ -5,7 +5,8 @@ set -eu -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$top/tools:$PATH"
 
-say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+if [[ -t 1 ]]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+say() { printf '\n%s# %s%s\n' "$bold" "$*" "$plain"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 say "vnitro is loaded: one virtual PCI bus, one ENA function for i-host's primary ENI"
