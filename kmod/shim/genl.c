@@ -259,15 +259,11 @@ static int vnitro_cmd_instance_get(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- ENIs ---- */
 
+/* Replies read the attachment's netdev: callers hold ctl_lock. */
 static int vnitro_genl_eni_reply(struct genl_info *info, const struct vnitro_eni_info *eni)
 {
-	int ret;
-
-	/* The reply reads the attachment's netdev: still under ctl_lock. */
 	lockdep_assert_held(&vnitro.ctl_lock);
-	ret = vnitro_genl_reply(info, VNITRO_CMD_ENI_GET, vnitro_put_eni, eni);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret;
+	return vnitro_genl_reply(info, VNITRO_CMD_ENI_GET, vnitro_put_eni, eni);
 }
 
 static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
@@ -275,6 +271,7 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 	struct vnitro_eni_spec spec = {};
 	struct vnitro_eni_info eni;
 	struct vnitro_err err = {};
+	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
 		return -EINVAL;
@@ -299,11 +296,10 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	mutex_lock(&vnitro.ctl_lock);
-	if (vnitro_ctl_eni_add(vnitro.ctl, &spec, &eni, &err)) {
-		mutex_unlock(&vnitro.ctl_lock);
-		return vnitro_genl_fail(info, &err);
-	}
-	return vnitro_genl_eni_reply(info, &eni);
+	ret = vnitro_ctl_eni_add(vnitro.ctl, &spec, &eni, &err);
+	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret;
 }
 
 static int vnitro_cmd_eni_del(struct sk_buff *skb, struct genl_info *info)
@@ -323,19 +319,19 @@ static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vnitro_eni_info eni;
 	struct vnitro_err err = {};
+	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID) ||
 	    !vnitro_genl_require(info, VNITRO_A_INSTANCE_NAME) ||
 	    !vnitro_genl_require(info, VNITRO_A_DEVICE_INDEX))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	if (vnitro_ctl_eni_attach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
-				  vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
-				  nla_get_u32(info->attrs[VNITRO_A_DEVICE_INDEX]), &eni, &err)) {
-		mutex_unlock(&vnitro.ctl_lock);
-		return vnitro_genl_fail(info, &err);
-	}
-	return vnitro_genl_eni_reply(info, &eni);
+	ret = vnitro_ctl_eni_attach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
+				    vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
+				    nla_get_u32(info->attrs[VNITRO_A_DEVICE_INDEX]), &eni, &err);
+	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret;
 }
 
 static int vnitro_cmd_eni_detach(struct sk_buff *skb, struct genl_info *info)
@@ -355,15 +351,15 @@ static int vnitro_cmd_eni_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vnitro_eni_info eni;
 	struct vnitro_err err = {};
+	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	if (vnitro_ctl_eni_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), &eni, &err)) {
-		mutex_unlock(&vnitro.ctl_lock);
-		return vnitro_genl_fail(info, &err);
-	}
-	return vnitro_genl_eni_reply(info, &eni);
+	ret = vnitro_ctl_eni_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), &eni, &err);
+	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret;
 }
 
 /* ---- VPCs and subnets (read-only until the VPC issue) ---- */
