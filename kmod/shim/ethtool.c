@@ -17,7 +17,26 @@ static void vnitro_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *i
 	strscpy(info->bus_info, dev_name(dev->dev.parent), sizeof(info->bus_info));
 }
 
+/* ethtool -l: ENA exposes combined channels only. */
+static void vnitro_get_channels(struct net_device *dev, struct ethtool_channels *ch)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	ch->max_combined = vnd->max_queues;
+	ch->combined_count = vnd->num_queues;
+}
+
+/* ethtool -L combined N; the ethtool core has already checked N <= max. */
+static int vnitro_set_channels(struct net_device *dev, struct ethtool_channels *ch)
+{
+	if (!ch->combined_count)
+		return -EINVAL;
+	return vnitro_netdev_set_queues(dev, ch->combined_count);
+}
+
 const struct ethtool_ops vnitro_ethtool_ops = {
 	.get_drvinfo = vnitro_get_drvinfo,
 	.get_link = ethtool_op_get_link,
+	.get_channels = vnitro_get_channels,
+	.set_channels = vnitro_set_channels,
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * netdev.c - the ENA-like netdev of an attached ENI: transmit hands frames to
- * the fabric, the fabric delivers into the receiver's RX ring, and NAPI polls
- * that ring into the stack.
+ * the fabric, the fabric delivers into one of the receiver's RX rings, and
+ * that ring's NAPI polls it into the stack.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,35 +10,11 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
-#include <linux/u64_stats_sync.h>
 
 #include "vnitro.h"
 
 enum {
-	VNITRO_ENA_MIN_MTU = 128,	/* ENA_MIN_MTU */
-	VNITRO_ENA_MAX_MTU = 9216,	/* the device's max_mtu on Nitro */
-	VNITRO_RX_RING_SIZE = 1024,	/* ENA's default ring size */
 	VNITRO_PARSE_LEN = 64,		/* header bytes the fabric may read */
-};
-
-struct vnitro_queue_stats {
-	u64 packets;
-	u64 bytes;
-	u64 dropped;
-	struct u64_stats_sync syncp;
-};
-
-struct vnitro_netdev {
-	struct net_device *dev;
-	struct pci_dev *pdev;
-	struct vnitro_eni_dev *edev;
-	/* Our fabric port; NULL once unplugging began. Read under RCU. */
-	struct vnitro_fabric_port __rcu *port;
-	struct napi_struct napi;
-	struct sk_buff_head rx_ring;
-	struct vnitro_queue_stats tx;	/* written by xmit, under the TX lock */
-	struct vnitro_queue_stats rx;	/* written by NAPI */
-	atomic64_t rx_dropped;		/* written by any sender's CPU */
 };
 
 static void vnitro_stats_add(struct vnitro_queue_stats *s, unsigned int len)
@@ -59,8 +35,9 @@ static void vnitro_stats_drop(struct vnitro_queue_stats *s)
 static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	struct vnitro_fabric_port *port;
+	struct vnitro_queue_stats *stats = &vnd->tx[skb_get_queue_mapping(skb)];
 	enum vnitro_xmit_verdict verdict = VNITRO_XMIT_DROPPED;
+	struct vnitro_fabric_port *port;
 	unsigned int len = skb->len;
 
 	skb_tx_timestamp(skb);
@@ -72,29 +49,37 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 
 	switch (verdict) {
 	case VNITRO_XMIT_DELIVERED:
-		vnitro_stats_add(&vnd->tx, len);
+		vnitro_stats_add(stats, len);
 		break;
 	case VNITRO_XMIT_ANSWERED:
-		vnitro_stats_add(&vnd->tx, len);
+		vnitro_stats_add(stats, len);
 		dev_consume_skb_any(skb);
 		break;
 	case VNITRO_XMIT_DROPPED:
-		vnitro_stats_drop(&vnd->tx);
+		vnitro_stats_drop(stats);
 		dev_kfree_skb_any(skb);
 		break;
 	}
 	return NETDEV_TX_OK;
 }
 
-static void vnitro_rx_enqueue(struct vnitro_netdev *vnd, struct sk_buff *skb)
+/* The RX queue a received frame lands on; NULL while the queues are down. */
+static struct vnitro_rx_queue *vnitro_rx_queue_of(struct vnitro_netdev *vnd, struct sk_buff *skb)
 {
-	if (skb_queue_len(&vnd->rx_ring) >= VNITRO_RX_RING_SIZE) {
-		atomic64_inc(&vnd->rx_dropped);
+	if (!smp_load_acquire(&vnd->rx_up))
+		return NULL;
+	return &vnd->rx[0];
+}
+
+static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
+{
+	if (skb_queue_len(&rxq->ring) >= VNITRO_RX_RING_SIZE) {
+		atomic64_inc(&rxq->dropped);
 		kfree_skb(skb);
 		return;
 	}
-	skb_queue_tail(&vnd->rx_ring, skb);
-	napi_schedule(&vnd->napi);
+	skb_queue_tail(&rxq->ring, skb);
+	napi_schedule(&rxq->napi);
 }
 
 /* services.deliver: called by the fabric under RCU, in atomic context. */
@@ -102,46 +87,51 @@ void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
 {
 	struct vnitro_netdev *vnd = port_cookie;
 	struct sk_buff *skb = frame_ctx;
+	struct vnitro_rx_queue *rxq = vnitro_rx_queue_of(vnd, skb);
 
-	if (!netif_running(vnd->dev)) {
-		atomic64_inc(&vnd->rx_dropped);
+	if (!rxq) {
+		atomic64_inc(&vnd->rx[0].dropped);
 		kfree_skb(skb);
 		return;
 	}
 	/* Scrubs the sender's state and checks the receiver's MTU, like veth. */
 	if (__dev_forward_skb(vnd->dev, skb) != NET_RX_SUCCESS) {
-		atomic64_inc(&vnd->rx_dropped);
+		atomic64_inc(&rxq->dropped);
 		return;
 	}
-	vnitro_rx_enqueue(vnd, skb);
+	vnitro_rx_enqueue(rxq, skb);
 }
 
 /* services.deliver_copy: a frame the fabric itself sends (an ARP reply). */
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 {
 	struct vnitro_netdev *vnd = port_cookie;
+	struct vnitro_rx_queue *rxq;
 	struct sk_buff *skb;
 
-	if (!netif_running(vnd->dev))
-		return;
 	skb = netdev_alloc_skb_ip_align(vnd->dev, len);
 	if (!skb) {
-		atomic64_inc(&vnd->rx_dropped);
+		atomic64_inc(&vnd->rx[0].dropped);
 		return;
 	}
 	skb_put_data(skb, frame, len);
 	skb->protocol = eth_type_trans(skb, vnd->dev);
-	vnitro_rx_enqueue(vnd, skb);
+	rxq = vnitro_rx_queue_of(vnd, skb);
+	if (!rxq) {
+		kfree_skb(skb);
+		return;
+	}
+	vnitro_rx_enqueue(rxq, skb);
 }
 
 static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 {
-	struct vnitro_netdev *vnd = container_of(napi, struct vnitro_netdev, napi);
+	struct vnitro_rx_queue *rxq = container_of(napi, struct vnitro_rx_queue, napi);
 	struct sk_buff *skb;
 	int done = 0;
 
-	while (done < budget && (skb = skb_dequeue(&vnd->rx_ring))) {
-		vnitro_stats_add(&vnd->rx, skb->len + ETH_HLEN);
+	while (done < budget && (skb = skb_dequeue(&rxq->ring))) {
+		vnitro_stats_add(&rxq->stats, skb->len + ETH_HLEN);
 		napi_gro_receive(napi, skb);
 		done++;
 	}
@@ -150,12 +140,36 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* Starts num_queues queue pairs; the fabric may deliver once this returns. */
+static void vnitro_queues_up(struct vnitro_netdev *vnd)
+{
+	u32 q;
+
+	for (q = 0; q < vnd->num_queues; q++)
+		napi_enable(&vnd->rx[q].napi);
+	smp_store_release(&vnd->rx_up, true);
+	netif_tx_start_all_queues(vnd->dev);
+}
+
+/* Stops delivery, waits out senders still inside the fabric, drains the rings. */
+static void vnitro_queues_down(struct vnitro_netdev *vnd)
+{
+	u32 q;
+
+	netif_tx_disable(vnd->dev);
+	WRITE_ONCE(vnd->rx_up, false);
+	synchronize_rcu();
+	for (q = 0; q < vnd->num_queues; q++) {
+		napi_disable(&vnd->rx[q].napi);
+		skb_queue_purge(&vnd->rx[q].ring);
+	}
+}
+
 static int vnitro_netdev_open(struct net_device *dev)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 
-	napi_enable(&vnd->napi);
-	netif_start_queue(dev);
+	vnitro_queues_up(vnd);
 	/* The fabric is always reachable: link up once the queues run, as ENA reports. */
 	netif_carrier_on(dev);
 	return 0;
@@ -166,31 +180,60 @@ static int vnitro_netdev_stop(struct net_device *dev)
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 
 	netif_carrier_off(dev);
-	netif_stop_queue(dev);
-	napi_disable(&vnd->napi);
-	skb_queue_purge(&vnd->rx_ring);
+	vnitro_queues_down(vnd);
 	return 0;
+}
+
+/* ethtool -L combined N: like ena_update_queue_count, down, resize, up. */
+int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	bool running = netif_running(dev);
+	int ret;
+
+	ASSERT_RTNL();
+	if (running)
+		vnitro_queues_down(vnd);
+	ret = netif_set_real_num_tx_queues(dev, count);
+	if (!ret)
+		ret = netif_set_real_num_rx_queues(dev, count);
+	if (!ret)
+		vnd->num_queues = count;
+	else
+		netif_set_real_num_tx_queues(dev, vnd->num_queues);
+	if (running)
+		vnitro_queues_up(vnd);
+	return ret;
 }
 
 static void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped)
 {
 	unsigned int start;
+	u64 p, b, d;
 
 	do {
 		start = u64_stats_fetch_begin(&s->syncp);
-		*packets = s->packets;
-		*bytes = s->bytes;
-		*dropped = s->dropped;
+		p = s->packets;
+		b = s->bytes;
+		d = s->dropped;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
+	*packets += p;
+	*bytes += b;
+	*dropped += d;
 }
 
+/* Sums every queue, also those beyond the current count: counters never go back. */
 static void vnitro_netdev_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *stats)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
+	u32 q;
 
-	vnitro_read_stats(&vnd->tx, &stats->tx_packets, &stats->tx_bytes, &stats->tx_dropped);
-	vnitro_read_stats(&vnd->rx, &stats->rx_packets, &stats->rx_bytes, &stats->rx_dropped);
-	stats->rx_dropped += atomic64_read(&vnd->rx_dropped);
+	for (q = 0; q < vnd->max_queues; q++) {
+		vnitro_read_stats(&vnd->tx[q], &stats->tx_packets, &stats->tx_bytes, &stats->tx_dropped);
+		vnitro_read_stats(&vnd->rx[q].stats, &stats->rx_packets, &stats->rx_bytes,
+				  &stats->rx_dropped);
+		stats->rx_dropped += atomic64_read(&vnd->rx[q].dropped);
+	}
 }
 
 static const struct net_device_ops vnitro_netdev_ops = {
@@ -214,6 +257,31 @@ static int vnitro_netdev_register(struct net_device *dev, struct vnitro_eni_dev 
 	return register_netdevice(dev);
 }
 
+static void vnitro_queues_init(struct vnitro_netdev *vnd)
+{
+	u32 q;
+
+	/* As ena_calc_max_io_queue_num: no more queues than online CPUs. */
+	vnd->max_queues = min_t(u32, num_online_cpus(), VNITRO_ENA_DEFAULT_MAX_QUEUES);
+	vnd->num_queues = vnd->max_queues;
+	for (q = 0; q < vnd->max_queues; q++) {
+		skb_queue_head_init(&vnd->rx[q].ring);
+		u64_stats_init(&vnd->rx[q].stats.syncp);
+		u64_stats_init(&vnd->tx[q].syncp);
+		netif_napi_add(vnd->dev, &vnd->rx[q].napi, vnitro_netdev_poll);
+	}
+}
+
+static void vnitro_queues_uninit(struct vnitro_netdev *vnd)
+{
+	u32 q;
+
+	for (q = 0; q < vnd->max_queues; q++) {
+		skb_queue_purge(&vnd->rx[q].ring);
+		netif_napi_del(&vnd->rx[q].napi);
+	}
+}
+
 /* Called from probe; the fabric port exists before the netdev can be opened. */
 int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 {
@@ -223,16 +291,15 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	struct net_device *dev;
 	int ret;
 
-	dev = alloc_etherdev_mqs(sizeof(*vnd), 1, 1);
+	dev = alloc_etherdev_mqs(sizeof(*vnd), VNITRO_ENA_MAX_QUEUES, VNITRO_ENA_MAX_QUEUES);
 	if (!dev)
 		return -ENOMEM;
 	vnd = netdev_priv(dev);
 	vnd->dev = dev;
-	vnd->pdev = pdev;
 	vnd->edev = edev;
-	skb_queue_head_init(&vnd->rx_ring);
-	u64_stats_init(&vnd->tx.syncp);
-	u64_stats_init(&vnd->rx.syncp);
+	vnitro_queues_init(vnd);
+	netif_set_real_num_tx_queues(dev, vnd->num_queues);
+	netif_set_real_num_rx_queues(dev, vnd->num_queues);
 	SET_NETDEV_DEV(dev, &pdev->dev);
 	dev_net_set(dev, edev->net);
 	eth_hw_addr_set(dev, edev->port.mac);
@@ -240,14 +307,13 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev->ethtool_ops = &vnitro_ethtool_ops;
 	dev->min_mtu = VNITRO_ENA_MIN_MTU;
 	dev->max_mtu = VNITRO_ENA_MAX_MTU;
-	netif_napi_add(dev, &vnd->napi, vnitro_netdev_poll);
 	netif_carrier_off(dev);
 
 	desc = edev->port;
 	desc.cookie = vnd;
 	port = vnitro_fabric_port_add(vnitro.fabric, &desc, &ret);
 	if (!port)
-		goto err_free_netdev;
+		goto err_uninit_queues;
 	rcu_assign_pointer(vnd->port, port);
 
 	rtnl_lock();
@@ -262,8 +328,8 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 err_del_port:
 	RCU_INIT_POINTER(vnd->port, NULL);
 	vnitro_fabric_port_del(vnitro.fabric, port);
-err_free_netdev:
-	netif_napi_del(&vnd->napi);
+err_uninit_queues:
+	vnitro_queues_uninit(vnd);
 	free_netdev(dev);
 	return ret;
 }
@@ -287,7 +353,6 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	edev->netdev = NULL;
 	unregister_netdevice(dev);
 	rtnl_unlock();
-	skb_queue_purge(&vnd->rx_ring);
-	netif_napi_del(&vnd->napi);
+	vnitro_queues_uninit(vnd);
 	free_netdev(dev);
 }

@@ -6,6 +6,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 
 #include "core_api.h"
@@ -40,6 +41,47 @@ struct vnitro_eni_dev {
 	int probe_err;			/* why the last probe failed */
 };
 
+enum {
+	VNITRO_ENA_MAX_QUEUES = 32,		/* the largest instance types */
+	VNITRO_ENA_DEFAULT_MAX_QUEUES = 8,	/* until instance types set it */
+	VNITRO_ENA_MIN_MTU = 128,		/* ENA_MIN_MTU */
+	VNITRO_ENA_MAX_MTU = 9216,		/* the device's max_mtu on Nitro */
+	VNITRO_RX_RING_SIZE = 1024,		/* ENA_DEFAULT_RING_SIZE */
+};
+
+struct vnitro_queue_stats {
+	u64 packets;
+	u64 bytes;
+	u64 dropped;
+	struct u64_stats_sync syncp;
+};
+
+/* One RX queue: the ring the fabric delivers into and the NAPI that drains it. */
+struct vnitro_rx_queue {
+	struct napi_struct napi;
+	struct sk_buff_head ring;
+	struct vnitro_queue_stats stats;	/* written by this queue's NAPI */
+	atomic64_t dropped;			/* written by senders' CPUs */
+};
+
+/* netdev_priv() of an ENI's netdev. */
+struct vnitro_netdev {
+	struct net_device *dev;
+	struct vnitro_eni_dev *edev;
+	/* Our fabric port; NULL once unplugging began. Read under RCU. */
+	struct vnitro_fabric_port __rcu *port;
+	/*
+	 * Queues the fabric may deliver into: rx_up is published with release
+	 * after num_queues is set, and cleared (then an RCU grace period)
+	 * before either changes. RTNL serialises the writers.
+	 */
+	bool rx_up;
+	u32 num_queues;				/* ethtool -l "combined" */
+	u32 max_queues;
+	struct vnitro_queue_stats tx[VNITRO_ENA_MAX_QUEUES];	/* under each TX queue's lock */
+	struct vnitro_rx_queue rx[VNITRO_ENA_MAX_QUEUES];
+};
+
 /* services.c */
 extern const struct vnitro_services vnitro_services;
 
@@ -55,6 +97,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
+int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;

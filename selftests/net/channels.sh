@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# channels.sh - ENA queue pairs: ethtool -l/-L, as the ena driver exposes them, under traffic.
+#
+#   +------ i-a ------+              +------ i-b ------+
+#   | eth0  N queues  | -- fabric -- | eth0  N queues  |   (iperf3 a -> b)
+#   +-----------------+              +-----------------+
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+
+"$VNITRO" instance add i-a subnet subnet-default >/dev/null
+"$VNITRO" instance add i-b subnet subnet-default >/dev/null
+bring_up i-a "$(primary_eni i-a)"
+bring_up i-b "$(primary_eni i-b)"
+ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
+max=$(( $(nproc) < 8 ? $(nproc) : 8 ))
+
+channels() { ip netns exec i-a ethtool -l eth0 | awk -v part="$1" '/^Pre-set/ {p = "max"} /^Current/ {p = "cur"} p == part && /^Combined/ {print $2}'; }
+queues() { ls "/sys/class/net/eth0/queues" 2>/dev/null | tr '\n' ' '; }
+
+check_eq "max combined = min(online CPUs, 8), as ena computes it" "$max" "$(channels max)"
+check_eq "all queues in use by default" "$max" "$(channels cur)"
+check_eq "the stack sees them (i-host's eth0)" "$(for ((q = 0; q < max; q++)); do printf 'rx-%d ' $q; done; for ((q = 0; q < max; q++)); do printf 'tx-%d ' $q; done)" "$(queues)"
+
+check "ethtool -L combined 1" ip netns exec i-a ethtool -L eth0 combined 1
+check_eq "current combined is 1" 1 "$(channels cur)"
+check_eq "the stack has one queue pair" 1 "$(ip netns exec i-a sh -c 'ls /sys/class/net/eth0/queues | grep -c rx-')"
+check "traffic flows with one queue" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
+
+check_err "more than max is refused" 'exceeds maximum|Invalid argument' \
+	ip netns exec i-a ethtool -L eth0 combined $((max + 1))
+check_err "zero is refused" 'no RX or TX|Invalid argument' ip netns exec i-a ethtool -L eth0 combined 0
+check_err "separate rx/tx channels are not supported" 'exceeds maximum|not supported|Invalid argument' \
+	ip netns exec i-a ethtool -L eth0 rx 1
+check_eq "refusals changed nothing" 1 "$(channels cur)"
+
+ip netns exec i-b iperf3 -s -1 -D >/dev/null 2>&1
+sleep 0.5
+ip netns exec i-a iperf3 -c "$ip_b" -t 4 -P 2 >/tmp/iperf.out 2>&1 &
+iperf=$!
+sleep 1
+for n in $max 1 $max; do
+	ip netns exec i-a ethtool -L eth0 combined "$n" || break
+	ip netns exec i-b ethtool -L eth0 combined "$n" || break
+	sleep 0.5
+done
+check "resizing both ends under iperf3 traffic" test "$n" = "$max"
+check "iperf3 survived" wait $iperf
+check_match "and moved data" 'receiver' "$(cat /tmp/iperf.out)"
+check "link is down/up cleanly after" sh -c "ip -n i-a link set eth0 down && ip -n i-a link set eth0 up &&
+	ip netns exec i-a ping -c 2 -W 3 -q $ip_b"
+summary
