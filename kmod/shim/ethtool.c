@@ -17,6 +17,107 @@ static void vnitro_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *i
 	strscpy(info->bus_info, dev_name(dev->dev.parent), sizeof(info->bus_info));
 }
 
+/*
+ * ethtool -S, in the order and with the names of the ena driver (the ENI
+ * allowance group as on devices with ENI stats, the ENA Express group as
+ * amzn-drivers adds it). Only what vnitro emulates is counted; the rest
+ * stays zero until the feature behind it exists.
+ */
+static const char *const vnitro_stats_global[] = {
+	"tx_timeout", "suspend", "resume", "wd_expired", "interface_up", "interface_down",
+	"admin_q_pause",
+};
+
+static const char *const vnitro_stats_device[] = {
+	"bw_in_allowance_exceeded", "bw_out_allowance_exceeded", "pps_allowance_exceeded",
+	"conntrack_allowance_exceeded", "linklocal_allowance_exceeded",
+	"ena_srd_mode", "ena_srd_tx_pkts", "ena_srd_eligible_tx_pkts", "ena_srd_rx_pkts",
+	"ena_srd_resource_utilization",
+};
+
+/* Positions of the counted entries in the tables above. */
+enum { VNITRO_STAT_INTERFACE_UP = 4, VNITRO_STAT_INTERFACE_DOWN = 5 };
+enum { VNITRO_STAT_CNT, VNITRO_STAT_BYTES };	/* the first two of each queue group */
+
+static const char *const vnitro_stats_tx[] = {
+	"cnt", "bytes", "queue_stop", "queue_wakeup", "dma_mapping_err", "linearize",
+	"linearize_failed", "napi_comp", "tx_poll", "doorbells", "prepare_ctx_err", "bad_req_id",
+	"llq_buffer_copy", "missed_tx", "unmask_interrupt",
+};
+
+static const char *const vnitro_stats_rx[] = {
+	"cnt", "bytes", "rx_copybreak_pkt", "csum_good", "refil_partial", "csum_bad",
+	"page_alloc_fail", "skb_alloc_fail", "dma_mapping_err", "bad_desc_num", "bad_req_id",
+	"empty_rx_ring", "csum_unchecked", "xdp_aborted", "xdp_drop", "xdp_pass", "xdp_tx",
+	"xdp_invalid", "xdp_redirect",
+};
+
+static const char *const vnitro_stats_admin[] = {
+	"aborted_cmd", "submitted_cmd", "completed_cmd", "out_of_space", "no_completion",
+};
+
+static int vnitro_get_sset_count(struct net_device *dev, int sset)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return ARRAY_SIZE(vnitro_stats_global) + ARRAY_SIZE(vnitro_stats_device) +
+	       vnd->num_queues * (ARRAY_SIZE(vnitro_stats_tx) + ARRAY_SIZE(vnitro_stats_rx)) +
+	       ARRAY_SIZE(vnitro_stats_admin);
+}
+
+static void vnitro_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	u32 q, i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(vnitro_stats_global); i++)
+		ethtool_sprintf(&data, "%s", vnitro_stats_global[i]);
+	for (i = 0; i < ARRAY_SIZE(vnitro_stats_device); i++)
+		ethtool_sprintf(&data, "%s", vnitro_stats_device[i]);
+	for (q = 0; q < vnd->num_queues; q++) {
+		for (i = 0; i < ARRAY_SIZE(vnitro_stats_tx); i++)
+			ethtool_sprintf(&data, "queue_%u_tx_%s", q, vnitro_stats_tx[i]);
+		for (i = 0; i < ARRAY_SIZE(vnitro_stats_rx); i++)
+			ethtool_sprintf(&data, "queue_%u_rx_%s", q, vnitro_stats_rx[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(vnitro_stats_admin); i++)
+		ethtool_sprintf(&data, "ena_admin_q_%s", vnitro_stats_admin[i]);
+}
+
+/* Writes one queue group: cnt and bytes, then zeros for the rest. */
+static u64 *vnitro_put_queue_stats(u64 *data, struct vnitro_queue_stats *s, size_t n)
+{
+	u64 packets = 0, bytes = 0, dropped = 0;
+
+	vnitro_read_stats(s, &packets, &bytes, &dropped);
+	memset(data, 0, n * sizeof(*data));
+	data[VNITRO_STAT_CNT] = packets;
+	data[VNITRO_STAT_BYTES] = bytes;
+	return data + n;
+}
+
+/* Called under RTNL, so num_queues cannot change underneath. */
+static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stats *stats, u64 *data)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	size_t n_global = ARRAY_SIZE(vnitro_stats_global) + ARRAY_SIZE(vnitro_stats_device);
+	u32 q;
+
+	memset(data, 0, n_global * sizeof(*data));
+	data[VNITRO_STAT_INTERFACE_UP] = vnd->interface_up;
+	data[VNITRO_STAT_INTERFACE_DOWN] = vnd->interface_down;
+	data += n_global;
+	for (q = 0; q < vnd->num_queues; q++) {
+		data = vnitro_put_queue_stats(data, &vnd->tx[q], ARRAY_SIZE(vnitro_stats_tx));
+		data = vnitro_put_queue_stats(data, &vnd->rx[q].stats, ARRAY_SIZE(vnitro_stats_rx));
+	}
+	memset(data, 0, ARRAY_SIZE(vnitro_stats_admin) * sizeof(*data));
+}
+
 /* ethtool -l: ENA exposes combined channels only. */
 static void vnitro_get_channels(struct net_device *dev, struct ethtool_channels *ch)
 {
@@ -37,6 +138,9 @@ static int vnitro_set_channels(struct net_device *dev, struct ethtool_channels *
 const struct ethtool_ops vnitro_ethtool_ops = {
 	.get_drvinfo = vnitro_get_drvinfo,
 	.get_link = ethtool_op_get_link,
+	.get_sset_count = vnitro_get_sset_count,
+	.get_strings = vnitro_get_strings,
+	.get_ethtool_stats = vnitro_get_ethtool_stats,
 	.get_channels = vnitro_get_channels,
 	.set_channels = vnitro_set_channels,
 };

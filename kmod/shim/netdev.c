@@ -170,6 +170,7 @@ static int vnitro_netdev_open(struct net_device *dev)
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 
 	vnitro_queues_up(vnd);
+	vnd->interface_up++;
 	/* The fabric is always reachable: link up once the queues run, as ENA reports. */
 	netif_carrier_on(dev);
 	return 0;
@@ -181,6 +182,7 @@ static int vnitro_netdev_stop(struct net_device *dev)
 
 	netif_carrier_off(dev);
 	vnitro_queues_down(vnd);
+	vnd->interface_down++;
 	return 0;
 }
 
@@ -206,11 +208,12 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 	return ret;
 }
 
-static void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped)
+void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped)
 {
 	unsigned int start;
 	u64 p, b, d;
 
+	/* Adds to the caller's totals. */
 	do {
 		start = u64_stats_fetch_begin(&s->syncp);
 		p = s->packets;
@@ -222,13 +225,13 @@ static void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *b
 	*dropped += d;
 }
 
-/* Sums every queue, also those beyond the current count: counters never go back. */
+/* Sums the queues in use, as ena does, so it agrees with ethtool -S. */
 static void vnitro_netdev_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *stats)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	u32 q;
+	u32 q, n = READ_ONCE(vnd->num_queues);
 
-	for (q = 0; q < vnd->max_queues; q++) {
+	for (q = 0; q < n; q++) {
 		vnitro_read_stats(&vnd->tx[q], &stats->tx_packets, &stats->tx_bytes, &stats->tx_dropped);
 		vnitro_read_stats(&vnd->rx[q].stats, &stats->rx_packets, &stats->rx_bytes,
 				  &stats->rx_dropped);

@@ -78,6 +78,8 @@ struct vnitro_netdev {
 	bool rx_up;
 	u32 num_queues;				/* ethtool -l "combined" */
 	u32 max_queues;
+	u64 interface_up;			/* ndo_open calls, under RTNL */
+	u64 interface_down;			/* ndo_stop calls, under RTNL */
 	struct vnitro_queue_stats tx[VNITRO_ENA_MAX_QUEUES];	/* under each TX queue's lock */
 	struct vnitro_rx_queue rx[VNITRO_ENA_MAX_QUEUES];
 };
@@ -98,6 +100,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
+void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;
