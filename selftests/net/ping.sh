@@ -49,6 +49,21 @@ check "TCP across the fabric (1 MiB, byte for byte)" sh -c "
 	cmp /tmp/tx /tmp/rx"
 check_match "link is up as on EC2 (carrier, operstate UP)" 'state UP' "$(ip -n i-a link show eth0)"
 
+check "MTU 9001, the VPC's jumbo size, on both ends" sh -c \
+	"ip -n i-a link set eth0 mtu 9001 && ip -n i-b link set eth0 mtu 9001"
+check "a 9001-byte unfragmented ping crosses" ip netns exec i-a ping -c 2 -W 2 -q -M do -s 8973 "$ip_b"
+check "ENA's largest MTU, 9216, is accepted" ip -n i-a link set eth0 mtu 9216
+check_err "9217 is beyond ENA's range" 'mtu greater than device maximum|Invalid argument' \
+	ip -n i-a link set eth0 mtu 9217
+check_err "127 is below ENA's minimum" 'mtu less than device minimum|Invalid argument' \
+	ip -n i-a link set eth0 mtu 127
+dropped=$(ip -n i-b -j -s link show eth0 | jq '.[0].stats64.rx.dropped')
+ip netns exec i-a ping -c 1 -W 1 -q -M do -s 9100 "$ip_b" >/dev/null 2>&1
+check "a frame beyond the receiver's MTU is dropped and counted there" test \
+	"$(ip -n i-b -j -s link show eth0 | jq '.[0].stats64.rx.dropped')" -gt "$dropped"
+ip -n i-a link set eth0 mtu 1500
+ip -n i-b link set eth0 mtu 1500
+
 # The fabric answers ARP for the subnet router; the router itself comes later.
 ip netns exec i-a ping -c 1 -W 1 -q 172.31.0.1 >/dev/null 2>&1
 check_match "ARP for .1 resolves to the VPC router's MAC" '02:56:4e:00:00:01' \
