@@ -23,6 +23,7 @@ enum errno_value : int {
 	EINVAL_ = 22,
 	ENOSPC_ = 28,
 	ERANGE_ = 34,
+	EOPNOTSUPP_ = 95,
 	EADDRINUSE_ = 98,
 };
 
