@@ -3,6 +3,8 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
 
 #include "vnitro.h"
 
@@ -118,6 +120,92 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	memset(data, 0, ARRAY_SIZE(vnitro_stats_admin) * sizeof(*data));
 }
 
+/* ---- RSS: ethtool -x/-X and -n/-N rx-flow-hash, with ena's semantics (core/ena) ---- */
+
+static const struct vnitro_ena_rss_config *vnitro_rss_cfg(struct net_device *dev)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	return &rtnl_dereference(vnd->rss)->cfg;
+}
+
+static u32 vnitro_get_rxfh_key_size(struct net_device *dev)
+{
+	return vnitro_ena_rss_key_size(vnitro_rss_cfg(dev));
+}
+
+static u32 vnitro_get_rxfh_indir_size(struct net_device *dev)
+{
+	return VNITRO_ENA_RSS_TABLE_SIZE;
+}
+
+static int vnitro_get_rxfh(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc)
+{
+	vnitro_ena_rss_get_rxfh(vnitro_rss_cfg(dev), indir, key, hfunc);
+	return 0;
+}
+
+/*
+ * Changes a copy and publishes it, so the data path sees old or new, never a
+ * mix. ethtool's ioctl path carries no extack: the reason goes to the log.
+ */
+static int vnitro_set_rxfh(struct net_device *dev, const u32 *indir, const u8 *key, const u8 hfunc)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	struct vnitro_err err = {};
+	struct vnitro_rss *rss;
+	int ret;
+
+	rss = vnitro_netdev_rss_copy(vnd);
+	if (!rss)
+		return -ENOMEM;
+	ret = vnitro_ena_rss_set_rxfh(&rss->cfg, indir, key, hfunc, &err);
+	if (ret) {
+		netdev_info(dev, "RSS: %s\n", err.msg);
+		kfree(rss);
+		return ret;
+	}
+	vnitro_netdev_rss_publish(vnd, rss);
+	return 0;
+}
+
+static int vnitro_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info, u32 *rules)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	switch (info->cmd) {
+	case ETHTOOL_GRXRINGS:
+		info->data = vnd->num_queues;
+		return 0;
+	case ETHTOOL_GRXFH:
+		return vnitro_ena_rss_get_flow_hash(vnitro_rss_cfg(dev), info->flow_type, &info->data);
+	default:
+		return -EOPNOTSUPP;	/* ENA has no n-tuple filters */
+	}
+}
+
+static int vnitro_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	struct vnitro_err err = {};
+	struct vnitro_rss *rss;
+	int ret;
+
+	if (info->cmd != ETHTOOL_SRXFH)
+		return -EOPNOTSUPP;
+	rss = vnitro_netdev_rss_copy(vnd);
+	if (!rss)
+		return -ENOMEM;
+	ret = vnitro_ena_rss_set_flow_hash(&rss->cfg, info->flow_type, info->data, &err);
+	if (ret) {
+		netdev_info(dev, "RSS: %s\n", err.msg);
+		kfree(rss);
+		return ret;
+	}
+	vnitro_netdev_rss_publish(vnd, rss);
+	return 0;
+}
+
 /* ethtool -l: ENA exposes combined channels only. */
 static void vnitro_get_channels(struct net_device *dev, struct ethtool_channels *ch)
 {
@@ -141,6 +229,12 @@ const struct ethtool_ops vnitro_ethtool_ops = {
 	.get_sset_count = vnitro_get_sset_count,
 	.get_strings = vnitro_get_strings,
 	.get_ethtool_stats = vnitro_get_ethtool_stats,
+	.get_rxfh_key_size = vnitro_get_rxfh_key_size,
+	.get_rxfh_indir_size = vnitro_get_rxfh_indir_size,
+	.get_rxfh = vnitro_get_rxfh,
+	.set_rxfh = vnitro_set_rxfh,
+	.get_rxnfc = vnitro_get_rxnfc,
+	.set_rxnfc = vnitro_set_rxnfc,
 	.get_channels = vnitro_get_channels,
 	.set_channels = vnitro_set_channels,
 };

@@ -10,11 +10,12 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 
 #include "vnitro.h"
 
 enum {
-	VNITRO_PARSE_LEN = 64,		/* header bytes the fabric may read */
+	VNITRO_PARSE_LEN = 128,		/* header bytes the fabric and RSS may read */
 };
 
 static void vnitro_stats_add(struct vnitro_queue_stats *s, unsigned int len)
@@ -63,12 +64,35 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 	return NETDEV_TX_OK;
 }
 
-/* The RX queue a received frame lands on; NULL while the queues are down. */
-static struct vnitro_rx_queue *vnitro_rx_queue_of(struct vnitro_netdev *vnd, struct sk_buff *skb)
+/*
+ * The RX queue a received frame lands on, chosen as the device does: RSS over
+ * the frame's headers (the Ethernet header is still at skb->data). NULL
+ * while the queues are down. Called under RCU.
+ */
+static struct vnitro_rx_queue *vnitro_rx_queue_of(struct vnitro_netdev *vnd, struct sk_buff *skb,
+						  struct vnitro_ena_rss_result *res)
 {
+	struct vnitro_rss *rss;
+
 	if (!smp_load_acquire(&vnd->rx_up))
 		return NULL;
-	return &vnd->rx[0];
+	rss = rcu_dereference(vnd->rss);
+	vnitro_ena_rss_hash_frame(&rss->cfg, skb->data, skb_headlen(skb), res);
+	/* The config's queue count is the current one: both change only while down. */
+	return &vnd->rx[res->queue];
+}
+
+/* As ena_set_rx_hash: L4 for unfragmented TCP/UDP, the value without a type otherwise. */
+static void vnitro_rx_set_hash(struct vnitro_netdev *vnd, struct sk_buff *skb,
+			       const struct vnitro_ena_rss_result *res)
+{
+	bool l4;
+
+	if (!(vnd->dev->features & NETIF_F_RXHASH))
+		return;
+	l4 = res->proto == VNITRO_ENA_RSS_TCP4 || res->proto == VNITRO_ENA_RSS_UDP4 ||
+	     res->proto == VNITRO_ENA_RSS_TCP6 || res->proto == VNITRO_ENA_RSS_UDP6;
+	skb_set_hash(skb, res->hash, l4 ? PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_NONE);
 }
 
 static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
@@ -87,7 +111,8 @@ void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
 {
 	struct vnitro_netdev *vnd = port_cookie;
 	struct sk_buff *skb = frame_ctx;
-	struct vnitro_rx_queue *rxq = vnitro_rx_queue_of(vnd, skb);
+	struct vnitro_ena_rss_result res;
+	struct vnitro_rx_queue *rxq = vnitro_rx_queue_of(vnd, skb, &res);
 
 	if (!rxq) {
 		atomic64_inc(&vnd->rx[0].dropped);
@@ -99,6 +124,7 @@ void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
 		atomic64_inc(&rxq->dropped);
 		return;
 	}
+	vnitro_rx_set_hash(vnd, skb, &res);
 	vnitro_rx_enqueue(rxq, skb);
 }
 
@@ -106,6 +132,7 @@ void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 {
 	struct vnitro_netdev *vnd = port_cookie;
+	struct vnitro_ena_rss_result res;
 	struct vnitro_rx_queue *rxq;
 	struct sk_buff *skb;
 
@@ -115,12 +142,13 @@ void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 		return;
 	}
 	skb_put_data(skb, frame, len);
-	skb->protocol = eth_type_trans(skb, vnd->dev);
-	rxq = vnitro_rx_queue_of(vnd, skb);
+	rxq = vnitro_rx_queue_of(vnd, skb, &res);
 	if (!rxq) {
 		kfree_skb(skb);
 		return;
 	}
+	skb->protocol = eth_type_trans(skb, vnd->dev);
+	vnitro_rx_set_hash(vnd, skb, &res);
 	vnitro_rx_enqueue(rxq, skb);
 }
 
@@ -193,19 +221,50 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 	bool running = netif_running(dev);
 	int ret;
 
+	struct vnitro_err err = {};
+	struct vnitro_rss *rss;
+
 	ASSERT_RTNL();
+	rss = vnitro_netdev_rss_copy(vnd);
+	if (!rss)
+		return -ENOMEM;
+	/* Like ena: a new queue count resets the table to the default spread. */
+	ret = vnitro_ena_rss_set_queue_count(&rss->cfg, count, &err);
+	if (ret) {
+		kfree(rss);
+		return ret;
+	}
 	if (running)
 		vnitro_queues_down(vnd);
 	ret = netif_set_real_num_tx_queues(dev, count);
 	if (!ret)
 		ret = netif_set_real_num_rx_queues(dev, count);
-	if (!ret)
+	if (!ret) {
 		vnd->num_queues = count;
-	else
+		vnitro_netdev_rss_publish(vnd, rss);
+	} else {
 		netif_set_real_num_tx_queues(dev, vnd->num_queues);
+		kfree(rss);
+	}
 	if (running)
 		vnitro_queues_up(vnd);
 	return ret;
+}
+
+/* A private copy of the current RSS configuration to change; RTNL held. */
+struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd)
+{
+	ASSERT_RTNL();
+	return kmemdup(rtnl_dereference(vnd->rss), sizeof(struct vnitro_rss), GFP_KERNEL);
+}
+
+/* Makes @rss the data path's configuration; the old one goes after a grace period. */
+void vnitro_netdev_rss_publish(struct vnitro_netdev *vnd, struct vnitro_rss *rss)
+{
+	struct vnitro_rss *old = rtnl_dereference(vnd->rss);
+
+	rcu_assign_pointer(vnd->rss, rss);
+	kfree_rcu(old, rcu);
 }
 
 void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped)
@@ -260,6 +319,28 @@ static int vnitro_netdev_register(struct net_device *dev, struct vnitro_eni_dev 
 	return register_netdevice(dev);
 }
 
+/* RSS as ena sets it up at probe: the boot's netdev RSS key, default spread. */
+static int vnitro_rss_init(struct vnitro_netdev *vnd)
+{
+	u8 key[VNITRO_ENA_RSS_KEY_LEN];
+	struct vnitro_err err = {};
+	struct vnitro_rss *rss;
+	int ret;
+
+	rss = kzalloc(sizeof(*rss), GFP_KERNEL);
+	if (!rss)
+		return -ENOMEM;
+	netdev_rss_key_fill(key, sizeof(key));
+	ret = vnitro_ena_rss_init(&rss->cfg, vnd->num_queues, VNITRO_ENA_RSS_KEY_CONFIGURABLE, key, &err);
+	if (ret) {
+		netdev_err(vnd->dev, "RSS: %s\n", err.msg);
+		kfree(rss);
+		return ret;
+	}
+	RCU_INIT_POINTER(vnd->rss, rss);
+	return 0;
+}
+
 static void vnitro_queues_init(struct vnitro_netdev *vnd)
 {
 	u32 q;
@@ -301,6 +382,9 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	vnd->dev = dev;
 	vnd->edev = edev;
 	vnitro_queues_init(vnd);
+	ret = vnitro_rss_init(vnd);
+	if (ret)
+		goto err_uninit_queues;
 	netif_set_real_num_tx_queues(dev, vnd->num_queues);
 	netif_set_real_num_rx_queues(dev, vnd->num_queues);
 	SET_NETDEV_DEV(dev, &pdev->dev);
@@ -310,13 +394,15 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev->ethtool_ops = &vnitro_ethtool_ops;
 	dev->min_mtu = VNITRO_ENA_MIN_MTU;
 	dev->max_mtu = VNITRO_ENA_MAX_MTU;
+	dev->hw_features |= NETIF_F_RXHASH;
+	dev->features |= NETIF_F_RXHASH;
 	netif_carrier_off(dev);
 
 	desc = edev->port;
 	desc.cookie = vnd;
 	port = vnitro_fabric_port_add(vnitro.fabric, &desc, &ret);
 	if (!port)
-		goto err_uninit_queues;
+		goto err_free_rss;
 	rcu_assign_pointer(vnd->port, port);
 
 	rtnl_lock();
@@ -331,6 +417,8 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 err_del_port:
 	RCU_INIT_POINTER(vnd->port, NULL);
 	vnitro_fabric_port_del(vnitro.fabric, port);
+err_free_rss:
+	kfree(rcu_dereference_protected(vnd->rss, true));
 err_uninit_queues:
 	vnitro_queues_uninit(vnd);
 	free_netdev(dev);
@@ -357,5 +445,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	unregister_netdevice(dev);
 	rtnl_unlock();
 	vnitro_queues_uninit(vnd);
+	/* Unplugged and unregistered: no reader is left. */
+	kfree(rcu_dereference_protected(vnd->rss, true));
 	free_netdev(dev);
 }

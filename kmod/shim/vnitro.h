@@ -64,12 +64,20 @@ struct vnitro_rx_queue {
 	atomic64_t dropped;			/* written by senders' CPUs */
 };
 
+/* An RSS configuration as published to the data path. */
+struct vnitro_rss {
+	struct rcu_head rcu;
+	struct vnitro_ena_rss_config cfg;
+};
+
 /* netdev_priv() of an ENI's netdev. */
 struct vnitro_netdev {
 	struct net_device *dev;
 	struct vnitro_eni_dev *edev;
 	/* Our fabric port; NULL once unplugging began. Read under RCU. */
 	struct vnitro_fabric_port __rcu *port;
+	/* Replaced as a whole under RTNL (copy, change, publish); read under RCU. */
+	struct vnitro_rss __rcu *rss;
 	/*
 	 * Queues the fabric may deliver into: rx_up is published with release
 	 * after num_queues is set, and cleared (then an RCU grace period)
@@ -100,6 +108,8 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
+struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);
+void vnitro_netdev_rss_publish(struct vnitro_netdev *vnd, struct vnitro_rss *rss);
 void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped);
 
 /* ethtool.c */

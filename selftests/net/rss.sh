@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# rss.sh - the receiver's RX queue is the one ENA's RSS picks; ethtool -x/-X/-n/-N as ena answers.
+#
+#   +------ i-a ------+                +------ i-b --------------------------+
+#   | eth0 1.2.3.4    | -- fabric -->  | eth0 1.2.3.5  queues 0,1            |
+#   |  udp :7000      |                |  key = the issue's, table weight 3 1|
+#   +-----------------+                +-------------------------------------+
+# (Addresses outside the subnet reach i-b only while there is no source/dest
+# check; once the VPC issue adds it, this test must turn it off for i-a/i-b.)
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+
+KEY=77:d1:c9:34:a4:c9:bd:87:6e:35:dd:17:b2:e3:23:9e:39:6d:8a:93:2a:95:b4:72:3a:b3:7f:56:8e:de:b6:01:97:af:3b:2f:3a:70:e7:04
+
+"$VNITRO" instance add i-a subnet subnet-default >/dev/null
+"$VNITRO" instance add i-b subnet subnet-default >/dev/null
+mac_b=$(eni_field "$(primary_eni i-b)" mac)
+for i in i-a i-b; do ip -n $i link set lo up; ip -n $i link set eth0 up; done
+ip -n i-a addr add 1.2.3.4/24 dev eth0
+ip -n i-b addr add 1.2.3.5/24 dev eth0
+ip -n i-a neigh add 1.2.3.5 lladdr "$mac_b" dev eth0 nud permanent
+
+b_ethtool() { ip netns exec i-b ethtool "$@"; }
+qcnt() { b_ethtool -S eth0 | awk -v k="queue_$1_rx_cnt:" '$1 == k {print $2}'; }
+nq=$(b_ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')
+if [[ $nq -lt 2 ]]; then
+	skip "RSS steering needs 2 queues, this VM has $(nproc) CPU(s)"
+	summary
+	exit
+fi
+
+x=$(b_ethtool -x eth0)
+check_match "ethtool -x: 128-entry table, default spread over $nq queues" '^  120: +0 +1 ' "$x"
+check_match "ethtool -x: toeplitz is on" '^    toeplitz: on' "$x"
+check_match "ethtool -x: a 40-byte key" '^([0-9a-f]{2}:){39}[0-9a-f]{2}$' "$x"
+check_match "ethtool -n tcp4 hashes on IPs and ports" 'IP SA.*IP DA.*L4 bytes 0 & 1.*L4 bytes 2 & 3' \
+	"$(b_ethtool -n eth0 rx-flow-hash tcp4 | tr '\n' ' ')"
+# ethtool itself exits 0 here after printing the driver's refusal.
+check_match "no flow hash settings for ah4, as ena" 'Operation not supported' \
+	"$(b_ethtool -N eth0 rx-flow-hash ah4 sd 2>&1)"
+check_err "an entry beyond the queues is refused" 'Invalid argument|Cannot set RX flow hash' \
+	b_ethtool -X eth0 weight 1 1 1
+check_err "the xor hash function is refused" 'Operation not supported|Cannot set RX flow hash' \
+	b_ethtool -X eth0 hfunc xor
+
+check "set the issue's key and weights 3:1 (entries 96..127 on queue 1)" b_ethtool -X eth0 hkey "$KEY" weight 3 1
+check_match "ethtool -x echoes the key as written" "^${KEY:0:47}" "$(b_ethtool -x eth0)"
+check_match "entry 101 is queue 1, entry 84 queue 0" '^   96: +1 ' "$(b_ethtool -x eth0)"
+
+before0=$(qcnt 0) before1=$(qcnt 1)
+# Ten datagrams from a fixed source port (perl is Essential in Debian; busybox nc has no UDP).
+ip netns exec i-a perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(Proto => "udp", LocalAddr => "1.2.3.4:7000",
+				      PeerAddr => "1.2.3.5:7000") or die "socket: $!";
+	$s->send("datagram $_") for 1 .. 10;'
+sleep 0.5
+d0=$(( $(qcnt 0) - before0 )) d1=$(( $(qcnt 1) - before1 ))
+# ENA: hash 0x5b5eb8e5 -> entry 101 -> queue 1.  Textbook Toeplitz: 0xa9828bd4 -> entry 84 -> queue 0.
+check_eq "1.2.3.4:7000 -> 1.2.3.5:7000 lands on ENA's entry 101 (queue 1), every datagram" "10 0" "$d1 $d0"
+
+check "back to hashing on IPs only for udp4" b_ethtool -N eth0 rx-flow-hash udp4 sd
+check_match "ethtool -n udp4 shows it" 'IP SA.*IP DA' "$(b_ethtool -n eth0 rx-flow-hash udp4 | tr '\n' ' ')"
+check "crc32 is ENA's other hash function" b_ethtool -X eth0 hfunc crc32
+check_match "ethtool -x shows crc32 on" '^    crc32: on' "$(b_ethtool -x eth0)"
+check_err "the kernel keeps a configured table from losing its queues" 'too low for existing indirection table' \
+	b_ethtool -L eth0 combined 1
+check "ethtool -X default, then -L combined 1" sh -c "ip netns exec i-b ethtool -X eth0 default &&
+	ip netns exec i-b ethtool -L eth0 combined 1"
+check_match "one queue: every entry is 0" '^  120: +0 +0 ' "$(b_ethtool -x eth0)"
+check "and back to $nq queues" b_ethtool -L eth0 combined "$nq"
+check_match "ethtool -L restored the default spread, as ena" '^  120: +0 +1 ' "$(b_ethtool -x eth0)"
+summary
