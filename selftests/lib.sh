@@ -102,3 +102,14 @@ bring_up() {
 	netns_cmd "$inst" ip addr add "$ip/$plen" dev "$ifname"
 	netns_cmd "$inst" ip link set "$ifname" up
 }
+
+# two_instances: i-a and i-b in subnet-default, configured and up; sets ip_a and ip_b.
+two_instances() {
+	local inst
+	for inst in i-a i-b; do
+		"$VNITRO" instance add "$inst" subnet subnet-default >/dev/null || return
+		bring_up "$inst" "$(primary_eni "$inst")" || return
+	done
+	ip_a=$(eni_field "$(primary_eni i-a)" private_ip)
+	ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
+}

@@ -146,9 +146,22 @@ static int vnitro_get_rxfh(struct net_device *dev, u32 *indir, u8 *key, u8 *hfun
 }
 
 /*
- * Changes a copy and publishes it, so the data path sees old or new, never a
- * mix. ethtool's ioctl path carries no extack: the reason goes to the log.
+ * RSS changes are made to a copy that is then published, so the data path
+ * sees the old or the new configuration, never a mix. On failure the copy is
+ * dropped and, as ethtool's ioctl path carries no extack, the reason logged.
  */
+static int vnitro_rss_finish(struct vnitro_netdev *vnd, struct vnitro_rss *rss, int ret,
+			     const struct vnitro_err *err)
+{
+	if (ret) {
+		netdev_info(vnd->dev, "RSS: %s\n", err->msg);
+		kfree(rss);
+		return ret;
+	}
+	vnitro_netdev_rss_publish(vnd, rss);
+	return 0;
+}
+
 static int vnitro_set_rxfh(struct net_device *dev, const u32 *indir, const u8 *key, const u8 hfunc)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
@@ -160,13 +173,7 @@ static int vnitro_set_rxfh(struct net_device *dev, const u32 *indir, const u8 *k
 	if (!rss)
 		return -ENOMEM;
 	ret = vnitro_ena_rss_set_rxfh(&rss->cfg, indir, key, hfunc, &err);
-	if (ret) {
-		netdev_info(dev, "RSS: %s\n", err.msg);
-		kfree(rss);
-		return ret;
-	}
-	vnitro_netdev_rss_publish(vnd, rss);
-	return 0;
+	return vnitro_rss_finish(vnd, rss, ret, &err);
 }
 
 static int vnitro_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info, u32 *rules)
@@ -197,13 +204,7 @@ static int vnitro_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 	if (!rss)
 		return -ENOMEM;
 	ret = vnitro_ena_rss_set_flow_hash(&rss->cfg, info->flow_type, info->data, &err);
-	if (ret) {
-		netdev_info(dev, "RSS: %s\n", err.msg);
-		kfree(rss);
-		return ret;
-	}
-	vnitro_netdev_rss_publish(vnd, rss);
-	return 0;
+	return vnitro_rss_finish(vnd, rss, ret, &err);
 }
 
 /* ethtool -l: ENA exposes combined channels only. */

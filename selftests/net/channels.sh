@@ -8,11 +8,7 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-"$VNITRO" instance add i-a subnet subnet-default >/dev/null
-"$VNITRO" instance add i-b subnet subnet-default >/dev/null
-bring_up i-a "$(primary_eni i-a)"
-bring_up i-b "$(primary_eni i-b)"
-ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
+two_instances
 max=$(( $(nproc) < 8 ? $(nproc) : 8 ))
 
 channels() { ip netns exec i-a ethtool -l eth0 | awk -v part="$1" '/^Pre-set/ {p = "max"} /^Current/ {p = "cur"} p == part && /^Combined/ {print $2}'; }

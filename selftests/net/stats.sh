@@ -8,11 +8,7 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-"$VNITRO" instance add i-a subnet subnet-default >/dev/null
-"$VNITRO" instance add i-b subnet subnet-default >/dev/null
-bring_up i-a "$(primary_eni i-a)"
-bring_up i-b "$(primary_eni i-b)"
-ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
+two_instances
 nq=$(ip netns exec i-b ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')
 
 stat() { ip netns exec "$1" ethtool -S eth0 | awk -v k="$2:" '$1 == k {print $2}'; }
