@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check clean install help
+.PHONY: all kmod lib tools deps run check bench-ena clean install help
 
 all: kmod lib tools
 
@@ -13,6 +13,7 @@ help:
 	@echo "make         build kmod/vnitro.ko, lib/libvnitro and tools/vnitro"
 	@echo "make run     boot a QEMU VM with the module loaded and show the tour"
 	@echo "make check   run every test suite; ends with 'N passed, N failed'"
+	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
 
 deps:
 	@scripts/deps.sh
@@ -35,6 +36,11 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/check.sh
+
+# Figures, not assertions: vnitro against veth in one VM boot (BENCH_SMP vCPUs).
+bench-ena: deps
+	@$(MAKE) --no-print-directory all
+	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_SECS qemu/run -- selftests/bench/ena.sh
 
 install: all
 	$(MAKE) -C lib install

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ena.sh - `make bench-ena`: vnitro ENIs against a veth pair, measured in the same VM boot.
+# Prints figures and ratios; asserts nothing (a benchmark, not a test).
+#
+#   vnitro:  i-a eth0 --(fabric)--> i-b eth0        172.31.0.x
+#   veth:    v-a veth0 -----------> v-b veth0        10.99.0.1 -> 10.99.0.2
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+SECS=${BENCH_SECS:-5}
+
+two_instances
+ip netns add v-a
+ip netns add v-b
+ip link add veth0 netns v-a type veth peer name veth0 netns v-b
+ip -n v-a addr add 10.99.0.1/24 dev veth0
+ip -n v-b addr add 10.99.0.2/24 dev veth0
+for ns in v-a v-b; do ip -n $ns link set lo up; ip -n $ns link set veth0 up; done
+
+# iperf3 CLIENT_NS SERVER_NS ADDR ARGS...: what the receiver got, in bits/s
+# (TCP) or datagrams/s (UDP: received = sent - lost, over the run).
+iperf() {
+	local c=$1 s=$2 addr=$3
+	shift 3
+	ip netns exec "$s" iperf3 -s -1 -D >/dev/null 2>&1
+	sleep 0.3
+	ip netns exec "$c" iperf3 -c "$addr" -t "$SECS" -J "$@" 2>/dev/null |
+		jq -r 'if .start.test_start.protocol == "UDP"
+		       then (.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds
+		       else .end.sum_received.bits_per_second end' | cut -d. -f1
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+row() { printf '%-28s %14s %14s %8s\n' "$@"; }
+
+echo "vnitro ENA benchmark: $(nproc) vCPU(s) under QEMU TCG, ${SECS}s per run, kernel $(uname -r)"
+row "test" "vnitro" "veth" "ratio"
+for p in 1 4; do
+	n=$(iperf i-a i-b "$ip_b" -P $p)
+	v=$(iperf v-a v-b 10.99.0.2 -P $p)
+	row "TCP, $p stream(s) [bit/s]" "$n" "$v" "$(ratio "$n" "$v")"
+done
+n=$(iperf i-a i-b "$ip_b" -u -b 0 -l 64)
+v=$(iperf v-a v-b 10.99.0.2 -u -b 0 -l 64)
+row "UDP 64 B [packets/s]" "$n" "$v" "$(ratio "$n" "$v")"
+
+# RSS spread: 64 UDP flows (source ports 20000..20063) into i-b's queues.
+nq=$(ip netns exec i-b ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')
+before=$(ip netns exec i-b ethtool -S eth0 | awk '/^ +queue_[0-9]+_rx_cnt:/ {printf "%s ", $2}')
+ip netns exec i-a perl -MIO::Socket::INET -e '
+	for my $port (20000 .. 20063) {
+		my $s = IO::Socket::INET->new(Proto => "udp", LocalPort => $port,
+					      PeerAddr => "'"$ip_b"':9") or die "socket: $!";
+		$s->send("x") for 1 .. 100;
+	}'
+sleep 0.5
+after=$(ip netns exec i-b ethtool -S eth0 | awk '/^ +queue_[0-9]+_rx_cnt:/ {printf "%s ", $2}')
+echo
+echo "RSS spread of 64 UDP flows x 100 datagrams over $nq queue(s) (per-queue rx_cnt deltas):"
+paste <(tr ' ' '\n' <<<"$before") <(tr ' ' '\n' <<<"$after") | awk 'NF == 2 {
+	d = $2 - $1; printf "  queue %d: %d\n", q++, d
+	if (min == "" || d < min) min = d; if (d > max) max = d }
+	END { printf "  max/min: %s\n", (min > 0 ? sprintf("%.2f", max / min) : "n/a (an empty queue)") }'
