@@ -90,6 +90,9 @@ static void vnitro_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "ena_admin_q_%s", vnitro_stats_admin[i]);
 }
 
+/* Positions in vnitro_stats_rx of the checksum engine's counters. */
+enum { VNITRO_STAT_RX_CSUM_GOOD = 3, VNITRO_STAT_RX_CSUM_BAD = 5, VNITRO_STAT_RX_CSUM_UNCHECKED = 12 };
+
 /* Writes one queue group: cnt and bytes, then zeros for the rest. */
 static u64 *vnitro_put_queue_stats(u64 *data, struct vnitro_queue_stats *s, size_t n)
 {
@@ -114,8 +117,16 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	data[VNITRO_STAT_INTERFACE_DOWN] = vnd->interface_down;
 	data += n_global;
 	for (q = 0; q < vnd->num_queues; q++) {
+		struct vnitro_csum_stats csum;
+		u64 *rx;
+
 		data = vnitro_put_queue_stats(data, &vnd->tx[q], ARRAY_SIZE(vnitro_stats_tx));
+		rx = data;
 		data = vnitro_put_queue_stats(data, &vnd->rx[q].stats, ARRAY_SIZE(vnitro_stats_rx));
+		vnitro_read_csum_stats(&vnd->rx[q], &csum);
+		rx[VNITRO_STAT_RX_CSUM_GOOD] = csum.good;
+		rx[VNITRO_STAT_RX_CSUM_BAD] = csum.bad;
+		rx[VNITRO_STAT_RX_CSUM_UNCHECKED] = csum.unchecked;
 	}
 	memset(data, 0, ARRAY_SIZE(vnitro_stats_admin) * sizeof(*data));
 }

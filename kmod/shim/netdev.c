@@ -7,6 +7,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
@@ -152,16 +158,120 @@ void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 	vnitro_rx_enqueue(rxq, skb);
 }
 
+/*
+ * The device's L3/L4 checksum check; true when the checksum is right. @l4
+ * tells whether a TCP/UDP checksum was there to check at all. skb->data is
+ * the network header (after eth_type_trans).
+ */
+static bool vnitro_csum_check(struct sk_buff *skb, bool *l4)
+{
+	unsigned int l4off, l4len;
+	__wsum sum;
+	u8 proto;
+
+	*l4 = false;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, sizeof(*iph)))
+			return false;
+		iph = (const struct iphdr *)skb->data;
+		if (iph->ihl < 5 || !pskb_may_pull(skb, iph->ihl * 4))
+			return false;
+		iph = (const struct iphdr *)skb->data;
+		if (ip_fast_csum(iph, iph->ihl))
+			return false;			/* header checksum error */
+		if (ip_is_fragment(iph))
+			return true;			/* no L4 checksum to check */
+		proto = iph->protocol;
+		l4off = iph->ihl * 4;
+		l4len = ntohs(iph->tot_len) - l4off;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
+			return false;
+		/* Extension headers are not walked: such frames stay unchecked. */
+		proto = ((const struct ipv6hdr *)skb->data)->nexthdr;
+		l4off = sizeof(struct ipv6hdr);
+		l4len = ntohs(((const struct ipv6hdr *)skb->data)->payload_len);
+	} else {
+		return true;
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return true;
+	if (l4off + l4len > skb->len || l4len < (proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
+						      sizeof(struct udphdr)) ||
+	    !pskb_may_pull(skb, l4off + sizeof(struct udphdr)))
+		return false;
+	/* A zero UDP checksum over IPv4 means "none": nothing to check. */
+	if (proto == IPPROTO_UDP && skb->protocol == htons(ETH_P_IP) &&
+	    !((const struct udphdr *)(skb->data + l4off))->check)
+		return true;
+	*l4 = true;
+	sum = skb_checksum(skb, l4off, l4len, 0);
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph = (const struct iphdr *)skb->data;
+
+		return !csum_tcpudp_magic(iph->saddr, iph->daddr, l4len, proto, sum);
+	}
+	return !csum_ipv6_magic(&((const struct ipv6hdr *)skb->data)->saddr,
+				&((const struct ipv6hdr *)skb->data)->daddr, l4len, proto, sum);
+}
+
+/*
+ * RX checksum offload, as ena_rx_checksum maps the device's verdict. A frame
+ * whose sender left the checksum to the device (CHECKSUM_PARTIAL) is right by
+ * construction: it stays PARTIAL, which the stack trusts, unless the receiver
+ * turned RX checksumming off; then the device completes it first, so the
+ * stack's own check finds a correct checksum. Returns false to drop.
+ */
+static bool vnitro_rx_csum(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			   struct sk_buff *skb)
+{
+	struct vnitro_csum_stats *c = &rxq->csum;
+	bool ok, l4;
+
+	if (!(vnd->dev->features & NETIF_F_RXCSUM)) {
+		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+			return false;
+		skb->ip_summed = CHECKSUM_NONE;
+		return true;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		c->good++;
+		return true;
+	}
+	ok = vnitro_csum_check(skb, &l4);
+	if (!ok)
+		c->bad++;
+	else if (l4)
+		c->good++;
+	else
+		c->unchecked++;
+	skb->ip_summed = ok && l4 ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
+	return true;
+}
+
 static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 {
 	struct vnitro_rx_queue *rxq = container_of(napi, struct vnitro_rx_queue, napi);
 	struct sk_buff *skb;
 	int done = 0;
 
+	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
+
 	while (done < budget && (skb = skb_dequeue(&rxq->ring))) {
-		vnitro_stats_add(&rxq->stats, skb->len + ETH_HLEN);
-		napi_gro_receive(napi, skb);
 		done++;
+		u64_stats_update_begin(&rxq->stats.syncp);
+		if (!vnitro_rx_csum(vnd, rxq, skb)) {
+			rxq->stats.dropped++;
+			u64_stats_update_end(&rxq->stats.syncp);
+			kfree_skb(skb);
+			continue;
+		}
+		rxq->stats.packets++;
+		rxq->stats.bytes += skb->len + ETH_HLEN;
+		u64_stats_update_end(&rxq->stats.syncp);
+		napi_gro_receive(napi, skb);
 	}
 	if (done < budget)
 		napi_complete_done(napi, done);
@@ -265,6 +375,16 @@ void vnitro_netdev_rss_publish(struct vnitro_netdev *vnd, struct vnitro_rss *rss
 
 	rcu_assign_pointer(vnd->rss, rss);
 	kfree_rcu(old, rcu);
+}
+
+void vnitro_read_csum_stats(struct vnitro_rx_queue *rxq, struct vnitro_csum_stats *out)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&rxq->stats.syncp);
+		*out = rxq->csum;
+	} while (u64_stats_fetch_retry(&rxq->stats.syncp, start));
 }
 
 void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped)
@@ -394,8 +514,10 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev->ethtool_ops = &vnitro_ethtool_ops;
 	dev->min_mtu = VNITRO_ENA_MIN_MTU;
 	dev->max_mtu = VNITRO_ENA_MAX_MTU;
-	dev->hw_features |= NETIF_F_RXHASH;
-	dev->features |= NETIF_F_RXHASH;
+	/* As ena_set_dev_offloads for a device with checksum offload (TSO: not yet). */
+	dev->features |= NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | NETIF_F_RXCSUM |
+			 NETIF_F_RXHASH | NETIF_F_HIGHDMA;
+	dev->hw_features |= dev->features;
 	netif_carrier_off(dev);
 
 	desc = edev->port;

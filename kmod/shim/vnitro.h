@@ -56,11 +56,19 @@ struct vnitro_queue_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* What the device's checksum engine concluded, counted as ena counts it. */
+struct vnitro_csum_stats {
+	u64 good;
+	u64 bad;
+	u64 unchecked;
+};
+
 /* One RX queue: the ring the fabric delivers into and the NAPI that drains it. */
 struct vnitro_rx_queue {
 	struct napi_struct napi;
 	struct sk_buff_head ring;
 	struct vnitro_queue_stats stats;	/* written by this queue's NAPI */
+	struct vnitro_csum_stats csum;		/* likewise, under stats.syncp */
 	atomic64_t dropped;			/* written by senders' CPUs */
 };
 
@@ -110,6 +118,7 @@ void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
 struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);
 void vnitro_netdev_rss_publish(struct vnitro_netdev *vnd, struct vnitro_rss *rss);
+void vnitro_read_csum_stats(struct vnitro_rx_queue *rxq, struct vnitro_csum_stats *out);
 void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped);
 
 /* ethtool.c */
