@@ -113,3 +113,16 @@ two_instances() {
 	ip_a=$(eni_field "$(primary_eni i-a)" private_ip)
 	ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
 }
+
+# tcp_copy FROM TO ADDR: 1 MiB over TCP from instance FROM to ADDR in TO, compared
+# byte for byte. (bash's /dev/tcp sends everything; busybox nc as a sender
+# drops the tail of its input on exit.)
+tcp_copy() {
+	local from=$1 to=$2 addr=$3
+	head -c 1048576 /dev/urandom >/tmp/tcp_copy.tx
+	ip netns exec "$to" sh -c 'timeout 20 busybox nc -l -p 7000 > /tmp/tcp_copy.rx' &
+	sleep 0.5
+	ip netns exec "$from" bash -c "cat /tmp/tcp_copy.tx > /dev/tcp/$addr/7000"
+	wait
+	cmp /tmp/tcp_copy.tx /tmp/tcp_copy.rx
+}
