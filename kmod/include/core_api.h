@@ -33,8 +33,8 @@ extern "C" {
 #endif
 
 enum {
-	VNITRO_ID_MAX = 32,		/* ids incl. NUL, = VNITRO_ID_LEN (uapi) */
-	VNITRO_NAME_MAX = 64,		/* instance name incl. NUL */
+	VNITRO_ID_MAX = VNITRO_ID_LEN,		/* ids incl. NUL (uapi) */
+	VNITRO_NAME_MAX = VNITRO_NAME_LEN,	/* instance name incl. NUL (uapi) */
 	VNITRO_MSG_MAX = 192,		/* an error message for extack */
 };
 

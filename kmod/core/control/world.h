@@ -5,8 +5,6 @@
 #include "base/slist.h"
 #include "base/text.h"
 
-#include <linux/vnitro.h>
-
 namespace vnitro::control {
 
 struct instance;
