@@ -83,13 +83,46 @@ struct vnitro_services {
 struct vnitro_fabric;
 struct vnitro_fabric_port;
 
+enum {
+	/*
+	 * Private IPv4 addresses per ENI, primary included: the largest
+	 * per-ENI limit of the instance types we model (50, e.g. c5n.18xlarge).
+	 */
+	VNITRO_PORT_MAX_IPS = 50,
+	/* Routes per route table: the default VPC quota ("Routes per route table", 50). */
+	VNITRO_SUBNET_MAX_ROUTES = 50,
+	VNITRO_VPC_MTU = 9001,		/* jumbo frames inside a VPC */
+	VNITRO_IGW_MTU = 1500,		/* the internet edge */
+};
+
+/* What sits behind a port. */
+enum vnitro_port_kind {
+	VNITRO_PORT_ENI,	/* an attached ENI: one subnet, its private IPs */
+	VNITRO_PORT_IGW,	/* a VPC's internet gateway: the "internet" side */
+};
+
 /* What the fabric must know about a port when it is plugged in. */
 struct vnitro_port_desc {
 	uint8_t mac[6];
-	uint32_t ip;			/* primary private IPv4, host order */
-	uint32_t subnet_key;		/* equal keys = same subnet */
-	uint32_t subnet_addr;		/* subnet network address, host order */
+	uint8_t kind;			/* enum vnitro_port_kind */
+	/*
+	 * ENI: 1 = drop sent frames whose source IPv4 is not one of ips[] and
+	 * frames to deliver whose destination IPv4 is not (EC2's default).
+	 * IGW: unused.
+	 */
+	uint8_t source_dest_check;
+	/* IGW: 1 = answer DF packets over VNITRO_IGW_MTU with ICMP frag-needed
+	 * (PMTUD works); 0 = drop them silently (the PMTUD "black hole"). */
+	uint8_t frag_needed;
+	uint32_t ip;			/* ENI: primary private IPv4, host order */
+	uint32_t secondary_ips[VNITRO_PORT_MAX_IPS - 1];	/* ENI, host order */
+	uint32_t secondary_count;
+	uint32_t subnet_key;		/* ENI: equal keys = same subnet; IGW: 0 */
+	uint32_t subnet_addr;		/* ENI: subnet network address, host order */
 	uint8_t subnet_prefixlen;
+	uint32_t vpc_key;		/* equal keys = same VPC (ENI and IGW) */
+	uint32_t vpc_addr;		/* IGW: the VPC CIDR it answers ARP for */
+	uint8_t vpc_prefixlen;
 	void *cookie;			/* passed back to deliver() */
 };
 
@@ -97,41 +130,103 @@ struct vnitro_port_desc {
 struct vnitro_fabric_stats {
 	uint64_t forwarded;
 	uint64_t arp_replies;
+	uint64_t dhcp_replies;
+	uint64_t routed;		/* forwarded by the VPC router (TTL decremented) */
+	uint64_t frag_needed_sent;	/* ICMP 3/4 sent for the 1500-byte edge */
 	uint64_t drop_malformed;
-	uint64_t drop_no_dest;		/* unknown destination MAC or ARP target */
-	uint64_t drop_cross_subnet;	/* needs a router: not built yet */
-	uint64_t drop_bcast_mcast;	/* the VPC carries no broadcast/multicast */
+	uint64_t drop_no_dest;		/* unknown destination MAC, ARP target or IP */
+	uint64_t drop_cross_subnet;	/* another subnet, not through the router */
+	uint64_t drop_bcast_mcast;	/* the VPC carries no broadcast/multicast (but DHCP) */
+	uint64_t drop_src_dst_check;	/* either direction */
+	uint64_t drop_no_route;		/* no route, or the target is not attached (blackhole) */
+	uint64_t drop_ttl;		/* TTL would reach 0 */
+	uint64_t drop_too_big;		/* over the edge MTU: DF with frag-needed off, or no DF */
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
 struct vnitro_port_stats {
 	uint64_t tx_dropped;
 	uint64_t rx_arp_replies;
+	uint64_t tx_src_dst_dropped;	/* sent with a source IP not ours */
+	uint64_t rx_src_dst_dropped;	/* addressed to an IP not ours */
 };
 
 struct vnitro_fabric *vnitro_fabric_create(void);
 void vnitro_fabric_destroy(struct vnitro_fabric *fab);
-/* Returns the port, or NULL with *err = -ENOMEM/-EADDRINUSE (MAC taken). */
+/*
+ * Returns the port, or NULL with *err = -ENOMEM/-EADDRINUSE (MAC taken, or
+ * an IP already used in that VPC)/-EINVAL.
+ */
 struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 						  const struct vnitro_port_desc *desc,
 						  int *err);
+/*
+ * Replaces a plugged port's IPs and flags (secondary IP assigned or
+ * unassigned, source/dest check toggled); MAC, kind, subnet and cookie must
+ * not change (-EINVAL). Readers see the old or the new set, never a mix.
+ */
+int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_port *port,
+			      const struct vnitro_port_desc *desc);
 /* Unlinks the port and waits until no CPU can still deliver to it. */
 void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port *port);
+
+/* Where a route sends matching packets. */
+enum vnitro_route_target {
+	VNITRO_ROUTE_LOCAL,	/* inside the VPC: to the ENI that owns the destination IP */
+	VNITRO_ROUTE_ENI,	/* to the ENI with target_mac (e.g. a NAT instance) */
+	VNITRO_ROUTE_IGW,	/* to the VPC's internet gateway port */
+};
+
+struct vnitro_fabric_route {
+	uint32_t addr;			/* destination network, host order */
+	uint8_t prefixlen;
+	uint8_t target;			/* enum vnitro_route_target */
+	uint8_t target_mac[6];		/* VNITRO_ROUTE_ENI */
+};
+
+/* A subnet as the VPC router sees it: its CIDR and its route table. */
+struct vnitro_fabric_subnet_desc {
+	uint32_t key;			/* the subnet_key of its ports */
+	uint32_t vpc_key;
+	uint32_t addr;			/* host order */
+	uint8_t prefixlen;
+	uint32_t route_count;		/* longest prefix wins */
+	struct vnitro_fabric_route routes[VNITRO_SUBNET_MAX_ROUTES];
+};
+
+/*
+ * Adds or replaces (same key) a subnet and its route table; readers see the
+ * old or the new table. 0, -ENOMEM, or -EINVAL for a bad count or target.
+ * A route to an ENI that is not plugged (or an IGW that is not) drops what
+ * it matches, counted as drop_no_route (a "blackhole" route).
+ */
+int vnitro_fabric_subnet_set(struct vnitro_fabric *fab, const struct vnitro_fabric_subnet_desc *desc);
+void vnitro_fabric_subnet_del(struct vnitro_fabric *fab, uint32_t key);
 
 /* Verdicts of vnitro_fabric_xmit. */
 enum vnitro_xmit_verdict {
 	VNITRO_XMIT_DELIVERED,	/* frame_ctx was consumed by deliver() */
-	VNITRO_XMIT_ANSWERED,	/* the fabric answered it (ARP): caller frees */
+	VNITRO_XMIT_ANSWERED,	/* the fabric answered it (ARP, DHCP, ICMP): caller frees */
 	VNITRO_XMIT_DROPPED,	/* refused and counted: caller frees */
 };
 
 /*
- * Switch one Ethernet frame sent by @src. @frame/@len are the bytes the core
- * may parse (at least the headers; the shim makes them linear). Atomic.
+ * Switch or route one Ethernet frame sent by @src. @frame/@len are the bytes
+ * the core may parse (at least the headers; the shim makes them linear) and
+ * rewrite in place when it routes (MACs, TTL, IPv4 header checksum): the
+ * shim makes them writable first. Atomic.
+ *
+ * ENI ports: same-subnet frames are switched by MAC; frames to the subnet's
+ * router MAC are routed by the sender subnet's route table. ARP for the
+ * router and for any IP of the subnet is answered; DHCP (UDP 68 -> 67,
+ * broadcast) is answered with the ENI's primary IP, mask, router (.1), DNS
+ * (VPC base + 2) and interface MTU 9001. IGW ports: ARP for any IP of the
+ * VPC CIDR is answered with the VPC router's MAC; IPv4 is routed to the ENI
+ * that owns the destination.
  */
 enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
 					    struct vnitro_fabric_port *src,
-					    const uint8_t *frame, uint32_t len,
+					    uint8_t *frame, uint32_t len,
 					    void *frame_ctx);
 void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out);
 void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,

@@ -165,7 +165,7 @@ void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port
 
 enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
 					    struct vnitro_fabric_port *src,
-					    const uint8_t *frame, uint32_t len, void *frame_ctx)
+					    uint8_t *frame, uint32_t len, void *frame_ctx)
 {
 	rcu_guard rcu;
 	const uint8_t *dst_mac = frame;
