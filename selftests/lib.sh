@@ -114,6 +114,15 @@ two_instances() {
 	ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
 }
 
+# wait_listen INSTANCE PORT: until a TCP socket listens on PORT there (5 s at most).
+wait_listen() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return
+		sleep 0.1
+	done
+}
+
 # tcp_copy FROM TO ADDR: 1 MiB over TCP from instance FROM to ADDR in TO, compared
 # byte for byte. (bash's /dev/tcp sends everything; busybox nc as a sender
 # drops the tail of its input on exit.)
@@ -121,7 +130,7 @@ tcp_copy() {
 	local from=$1 to=$2 addr=$3
 	head -c 1048576 /dev/urandom >/tmp/tcp_copy.tx
 	ip netns exec "$to" sh -c 'timeout 20 busybox nc -l -p 7000 > /tmp/tcp_copy.rx' &
-	sleep 0.5
+	wait_listen "$to" 7000
 	ip netns exec "$from" bash -c "cat /tmp/tcp_copy.tx > /dev/tcp/$addr/7000"
 	wait
 	cmp /tmp/tcp_copy.tx /tmp/tcp_copy.rx

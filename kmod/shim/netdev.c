@@ -112,11 +112,9 @@ static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 	napi_schedule(&rxq->napi);
 }
 
-/* services.deliver: called by the fabric under RCU, in atomic context. */
-void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
+/* One frame into the RX queue RSS picks for it. skb->data: the Ethernet header. */
+static void vnitro_netdev_deliver_one(struct vnitro_netdev *vnd, struct sk_buff *skb)
 {
-	struct vnitro_netdev *vnd = port_cookie;
-	struct sk_buff *skb = frame_ctx;
 	struct vnitro_ena_rss_result res;
 	struct vnitro_rx_queue *rxq = vnitro_rx_queue_of(vnd, skb, &res);
 
@@ -132,6 +130,18 @@ void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
 	}
 	vnitro_rx_set_hash(vnd, skb, &res);
 	vnitro_rx_enqueue(rxq, skb);
+}
+
+/* services.deliver: called by the fabric under RCU, in atomic context. */
+void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
+{
+	struct vnitro_netdev *vnd = port_cookie;
+	struct sk_buff *skb = frame_ctx;
+
+	if (skb_is_gso(skb))
+		vnitro_tso_deliver(vnd, skb, vnitro_netdev_deliver_one);
+	else
+		vnitro_netdev_deliver_one(vnd, skb);
 }
 
 /* services.deliver_copy: a frame the fabric itself sends (an ARP reply). */
@@ -237,7 +247,7 @@ static bool vnitro_rx_csum(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rx
 		return true;
 	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		c->good++;
+		c->good += skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 		return true;
 	}
 	ok = vnitro_csum_check(skb, &l4);
@@ -249,6 +259,25 @@ static bool vnitro_rx_csum(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rx
 		c->unchecked++;
 	skb->ip_summed = ok && l4 ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
 	return true;
+}
+
+/*
+ * Counts a received frame as the wire frames it stands for: a TSO frame kept
+ * whole is gso_segs frames, each with its own headers. skb->data: the network
+ * header. Under stats->syncp.
+ */
+static void vnitro_rx_count(struct vnitro_queue_stats *stats, const struct sk_buff *skb)
+{
+	unsigned int segs = 1, hdrs = 0;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_shinfo(skb)->gso_segs;
+		hdrs = ETH_HLEN + skb_transport_offset(skb) +
+		       (skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6) ?
+			tcp_hdrlen(skb) : sizeof(struct udphdr));
+	}
+	stats->packets += segs;
+	stats->bytes += skb->len + ETH_HLEN + (segs - 1) * hdrs;
 }
 
 static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
@@ -268,8 +297,7 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 			kfree_skb(skb);
 			continue;
 		}
-		rxq->stats.packets++;
-		rxq->stats.bytes += skb->len + ETH_HLEN;
+		vnitro_rx_count(&rxq->stats, skb);
 		u64_stats_update_end(&rxq->stats.syncp);
 		napi_gro_receive(napi, skb);
 	}
@@ -514,9 +542,9 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev->ethtool_ops = &vnitro_ethtool_ops;
 	dev->min_mtu = VNITRO_ENA_MIN_MTU;
 	dev->max_mtu = VNITRO_ENA_MAX_MTU;
-	/* As ena_set_dev_offloads for a device with checksum offload (TSO: not yet). */
+	/* As ena_set_dev_offloads for a device with checksum offload (and TSO if modelled). */
 	dev->features |= NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | NETIF_F_RXCSUM |
-			 NETIF_F_RXHASH | NETIF_F_HIGHDMA;
+			 NETIF_F_RXHASH | NETIF_F_HIGHDMA | vnitro_tso_features();
 	dev->hw_features |= dev->features;
 	netif_carrier_off(dev);
 

@@ -128,6 +128,11 @@ extern const struct ethtool_ops vnitro_ethtool_ops;
 int vnitro_genl_init(void);
 void vnitro_genl_exit(void);
 
+/* tso.c */
+netdev_features_t vnitro_tso_features(void);
+void vnitro_tso_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb,
+			void (*deliver_one)(struct vnitro_netdev *vnd, struct sk_buff *skb));
+
 /* main.c: control-plane side effects (struct vnitro_ctl_ops) */
 extern const struct vnitro_ctl_ops vnitro_ctl_ops;
 

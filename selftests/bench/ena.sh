@@ -40,6 +40,19 @@ for p in 1 4; do
 	v=$(iperf v-a v-b 10.99.0.2 -P $p)
 	row "TCP, $p stream(s) [bit/s]" "$n" "$v" "$(ratio "$n" "$v")"
 done
+# The same over ENIs of a device that offers TSO (tso=1; EC2's ENA does not).
+echo 1 >/sys/module/vnitro/parameters/tso
+for inst in i-c i-d; do
+	"$VNITRO" instance add "$inst" subnet subnet-default >/dev/null
+	bring_up "$inst" "$(primary_eni "$inst")"
+done
+echo 0 >/sys/module/vnitro/parameters/tso
+ip_d=$(eni_field "$(primary_eni i-d)" private_ip)
+for p in 1 4; do
+	n=$(iperf i-c i-d "$ip_d" -P $p)
+	v=$(iperf v-a v-b 10.99.0.2 -P $p)
+	row "TCP, $p stream(s), tso=1" "$n" "$v" "$(ratio "$n" "$v")"
+done
 n=$(iperf i-a i-b "$ip_b" -u -b 0 -l 64)
 v=$(iperf v-a v-b 10.99.0.2 -u -b 0 -l 64)
 row "UDP 64 B [packets/s]" "$n" "$v" "$(ratio "$n" "$v")"
