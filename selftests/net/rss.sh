@@ -20,6 +20,7 @@ for i in i-a i-b; do ip -n $i link set lo up; ip -n $i link set eth0 up; done
 ip -n i-a addr add 1.2.3.4/24 dev eth0
 ip -n i-b addr add 1.2.3.5/24 dev eth0
 ip -n i-a neigh add 1.2.3.5 lladdr "$mac_b" dev eth0 nud permanent
+ip -n i-b neigh add 1.2.3.4 lladdr "$(ip netns exec i-a cat /sys/class/net/eth0/address)" dev eth0 nud permanent
 
 b_ethtool() { ip netns exec i-b ethtool "$@"; }
 qcnt() { b_ethtool -S eth0 | awk -v k="queue_$1_rx_cnt:" '$1 == k {print $2}'; }
@@ -51,13 +52,64 @@ check_match "entry 101 is queue 1, entry 84 queue 0" '^   96: +1 ' "$(b_ethtool 
 before0=$(qcnt 0) before1=$(qcnt 1)
 # Ten datagrams from a fixed source port (perl is Essential in Debian; busybox nc has no UDP).
 ip netns exec i-a perl -MIO::Socket::INET -e '
-	my $s = IO::Socket::INET->new(Proto => "udp", LocalAddr => "1.2.3.4:7000",
-				      PeerAddr => "1.2.3.5:7000") or die "socket: $!";
-	$s->send("datagram $_") for 1 .. 10;'
+	my $s = IO::Socket::INET->new(Proto => "udp", LocalAddr => "1.2.3.4:7000") or die "socket: $!";
+	$s->send("datagram $_", 0, pack_sockaddr_in(7000, inet_aton("1.2.3.5"))) for 1 .. 10;'
 sleep 0.5
 d0=$(( $(qcnt 0) - before0 )) d1=$(( $(qcnt 1) - before1 ))
 # ENA: hash 0x5b5eb8e5 -> entry 101 -> queue 1.  Textbook Toeplitz: 0xa9828bd4 -> entry 84 -> queue 0.
 check_eq "1.2.3.4:7000 -> 1.2.3.5:7000 lands on ENA's entry 101 (queue 1), every datagram" "10 0" "$d1 $d0"
+
+# steer_check DESC: 32 UDP flows (source ports 30000..30031, 3 datagrams each)
+# must be counted on exactly the queues an ENA device picks with the key and
+# table ethtool -x shows now (selftests/net/ena_hash.py is the oracle).
+steer_check() {
+	local x key table expected got before ports
+	x=$(b_ethtool -x eth0)
+	key=$(awk '/^RSS hash key:/ {getline; print}' <<<"$x")
+	table=$(awk '/^ +[0-9]+:/ {for (i = 2; i <= NF; i++) {printf "%s%s", sep, $i; sep = ","}}' <<<"$x")
+	ports=$(seq 30000 30031)
+	# shellcheck disable=SC2086
+	expected=$("$(dirname "$0")/ena_hash.py" "$key" "$table" 1.2.3.4 1.2.3.5 7000 $ports |
+		   awk -v n="$nq" '{c[$1] += 3} END {for (q = 0; q < n; q++) printf "%d ", c[q]}')
+	before=$(for ((q = 0; q < nq; q++)); do printf '%d ' "$(qcnt $q)"; done)
+	ip netns exec i-a perl -MIO::Socket::INET -e '
+		for my $port (30000 .. 30031) {
+			# Unconnected: an ICMP port unreachable must not fail the next send.
+			my $s = IO::Socket::INET->new(Proto => "udp", LocalAddr => "1.2.3.4:$port")
+				or die "socket: $!";
+			$s->send("flow $port", 0, pack_sockaddr_in(7000, inet_aton("1.2.3.5"))) for 1 .. 3;
+		}'
+	sleep 0.5
+	got=$(paste <(tr ' ' '\n' <<<"$before") \
+		    <(for ((q = 0; q < nq; q++)); do echo "$(qcnt $q)"; done) |
+	      awk 'NF == 2 {printf "%d ", $2 - $1}')
+	check_eq "$1: per-queue counts are ENA's (table[hash % 128])" "$expected" "$got"
+}
+
+check "the hash oracle reproduces AWS's example" "$(dirname "$0")/ena_hash.py" --self-test
+steer_check "issue's key, weights 3:1"
+check "a random key and an uneven table" b_ethtool -X eth0 hkey "$(head -c 40 /dev/urandom | od -An -tx1 |
+	tr -s ' \n' ':' | sed 's/^://; s/:$//')" weight 1 2
+steer_check "random key, weights 1:2"
+
+# Key and table changes under traffic: nothing breaks, traffic flows on.
+ip netns exec i-b iperf3 -s -1 -D -B 1.2.3.5 >/dev/null 2>&1
+wait_listen i-b 5201
+ip netns exec i-a iperf3 -c 1.2.3.5 -B 1.2.3.4 -t 4 -P 2 >/tmp/rss-iperf.out 2>&1 &
+iperf=$!
+sleep 1
+changes=0
+for i in 1 2 3 4 5 6; do
+	b_ethtool -X eth0 hkey "$(head -c 40 /dev/urandom | od -An -tx1 | tr -s ' \n' ':' |
+		sed 's/^://; s/:$//')" >/dev/null && b_ethtool -X eth0 weight $((i % 3 + 1)) 1 >/dev/null &&
+		changes=$((changes + 1))
+	sleep 0.3
+done
+wait "$iperf"
+check_eq "6 key and table changes during iperf3" 6 "$changes"
+check_match "iperf3 ran to the end across them" 'receiver' "$(cat /tmp/rss-iperf.out)"
+b_ethtool -X eth0 hkey "$KEY" weight 3 1
+steer_check "after the changes, back to the issue's key"
 
 check "back to hashing on IPs only for udp4" b_ethtool -N eth0 rx-flow-hash udp4 sd
 check_match "ethtool -n udp4 shows it" 'IP SA.*IP DA' "$(b_ethtool -n eth0 rx-flow-hash udp4 | tr '\n' ' ')"
