@@ -9,7 +9,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64 make gcc g++ pkg-config bc libelf-dev
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libbpf-dev clang llvm
 	# tests
-	libcriterion-dev jq
+	libcriterion-dev jq isc-dhcp-client
 	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it
 	qemu-system-x86 busybox-static cpio kmod
 	# what users type inside it

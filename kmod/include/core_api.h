@@ -93,6 +93,17 @@ enum {
 	VNITRO_SUBNET_MAX_ROUTES = 50,
 	VNITRO_VPC_MTU = 9001,		/* jumbo frames inside a VPC */
 	VNITRO_IGW_MTU = 1500,		/* the internet edge */
+	/*
+	 * MACs of the VPC's routers: 02:56:4e ("VN") + 24 bits. A subnet's
+	 * router is 02:56:4e + subnet_key (keys below 0x800000); the VPC router
+	 * the internet gateway sees is 02:56:4e + (0x800000 | vpc_key). ENI and
+	 * IGW ports may not use the prefix. The core rewrites a frame in place
+	 * only when it is sent to such a MAC (and routed).
+	 */
+	VNITRO_ROUTER_MAC_0 = 0x02,
+	VNITRO_ROUTER_MAC_1 = 0x56,
+	VNITRO_ROUTER_MAC_2 = 0x4e,
+	VNITRO_SUBNET_KEY_MAX = 0x7fffff,
 };
 
 /* What sits behind a port. */
@@ -114,14 +125,25 @@ struct vnitro_port_desc {
 	/* IGW: 1 = answer DF packets over VNITRO_IGW_MTU with ICMP frag-needed
 	 * (PMTUD works); 0 = drop them silently (the PMTUD "black hole"). */
 	uint8_t frag_needed;
-	uint32_t ip;			/* ENI: primary private IPv4, host order */
-	uint32_t secondary_ips[VNITRO_PORT_MAX_IPS - 1];	/* ENI, host order */
+	/*
+	 * ENI: primary private IPv4 (the DHCP lease) and the secondaries, host
+	 * order; all inside the subnet, none 0, no repeats (-EINVAL), none used
+	 * by another port of the VPC (-EADDRINUSE). IGW: none.
+	 */
+	uint32_t ip;
+	uint32_t secondary_ips[VNITRO_PORT_MAX_IPS - 1];
 	uint32_t secondary_count;
-	uint32_t subnet_key;		/* ENI: equal keys = same subnet; IGW: 0 */
+	uint32_t subnet_key;		/* ENI: equal keys = same subnet, 1..SUBNET_KEY_MAX; IGW: 0 */
 	uint32_t subnet_addr;		/* ENI: subnet network address, host order */
 	uint8_t subnet_prefixlen;
 	uint32_t vpc_key;		/* equal keys = same VPC (ENI and IGW) */
-	uint32_t vpc_addr;		/* IGW: the VPC CIDR it answers ARP for */
+	/*
+	 * The VPC CIDR. IGW: the block it answers ARP for. ENI: the DNS
+	 * address DHCP hands out (base + 2, "AmazonProvidedDNS") and the
+	 * implicit local route of a subnet without a route table; prefixlen 0
+	 * = unknown (no DNS option, no implicit route).
+	 */
+	uint32_t vpc_addr;
 	uint8_t vpc_prefixlen;
 	void *cookie;			/* passed back to deliver() */
 };
@@ -154,16 +176,19 @@ struct vnitro_port_stats {
 struct vnitro_fabric *vnitro_fabric_create(void);
 void vnitro_fabric_destroy(struct vnitro_fabric *fab);
 /*
- * Returns the port, or NULL with *err = -ENOMEM/-EADDRINUSE (MAC taken, or
- * an IP already used in that VPC)/-EINVAL.
+ * Returns the port, or NULL with *err = -ENOMEM, -EADDRINUSE (MAC taken or
+ * a router's, or an IP already used in that VPC), -EEXIST (the VPC has an
+ * IGW port already: one per VPC, as EC2 allows) or -EINVAL (kind, MAC not
+ * unicast, key or IPs out of range).
  */
 struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 						  const struct vnitro_port_desc *desc,
 						  int *err);
 /*
  * Replaces a plugged port's IPs and flags (secondary IP assigned or
- * unassigned, source/dest check toggled); MAC, kind, subnet and cookie must
- * not change (-EINVAL). Readers see the old or the new set, never a mix.
+ * unassigned, source/dest check or frag_needed toggled); MAC, kind, subnet,
+ * VPC and cookie must not change (-EINVAL). IPs as for port_add; -ENOMEM.
+ * Readers see the old or the new set, never a mix. Sleeps (waits for RCU).
  */
 int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_port *port,
 			      const struct vnitro_port_desc *desc);
@@ -196,9 +221,13 @@ struct vnitro_fabric_subnet_desc {
 
 /*
  * Adds or replaces (same key) a subnet and its route table; readers see the
- * old or the new table. 0, -ENOMEM, or -EINVAL for a bad count or target.
+ * old or the new table. 0, -ENOMEM, or -EINVAL for a bad key, count,
+ * prefix (host bits set), target, target MAC or a destination listed twice.
  * A route to an ENI that is not plugged (or an IGW that is not) drops what
- * it matches, counted as drop_no_route (a "blackhole" route).
+ * it matches, counted as drop_no_route (a "blackhole" route). A subnet the
+ * fabric has no table for routes as a new VPC's main table does: the VPC
+ * CIDR of the sending port (vpc_addr/vpc_prefixlen) is local, nothing else.
+ * subnet_del of an unknown key does nothing.
  */
 int vnitro_fabric_subnet_set(struct vnitro_fabric *fab, const struct vnitro_fabric_subnet_desc *desc);
 void vnitro_fabric_subnet_del(struct vnitro_fabric *fab, uint32_t key);
@@ -212,9 +241,10 @@ enum vnitro_xmit_verdict {
 
 /*
  * Switch or route one Ethernet frame sent by @src. @frame/@len are the bytes
- * the core may parse (at least the headers; the shim makes them linear) and
- * rewrite in place when it routes (MACs, TTL, IPv4 header checksum): the
- * shim makes them writable first. Atomic.
+ * the core may parse (at least the headers; the shim makes them linear, and
+ * all of a small frame, so that a DHCP message is whole) and rewrite in
+ * place when it routes (MACs, TTL, IPv4 header checksum): the shim makes
+ * them writable first when the destination MAC is a router's (above). Atomic.
  *
  * ENI ports: same-subnet frames are switched by MAC; frames to the subnet's
  * router MAC are routed by the sender subnet's route table. ARP for the

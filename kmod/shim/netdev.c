@@ -22,6 +22,12 @@
 
 enum {
 	VNITRO_PARSE_LEN = 128,		/* header bytes the fabric and RSS may read */
+	/*
+	 * Frames up to this size are made linear whole, so that the fabric
+	 * sees all of a DHCP message (RFC 2131: clients send at most 576
+	 * bytes unless told otherwise); copying that little is cheap.
+	 */
+	VNITRO_LINEAR_ALL_LEN = 576,
 };
 
 static void vnitro_stats_add(struct vnitro_queue_stats *s, unsigned int len)
@@ -39,6 +45,26 @@ static void vnitro_stats_drop(struct vnitro_queue_stats *s)
 	u64_stats_update_end(&s->syncp);
 }
 
+/*
+ * The bytes the fabric may read, linear, and writable when it may rewrite
+ * them: it routes (rewrites MACs, TTL and the IPv4 header checksum) only
+ * frames sent to a VPC router's MAC, so the copy of a cloned header (TCP
+ * clones every segment) is paid on routed frames alone. Returns the length.
+ */
+static unsigned int vnitro_xmit_prepare(struct sk_buff *skb)
+{
+	unsigned int len = skb->len <= VNITRO_LINEAR_ALL_LEN ? skb->len :
+			   min_t(unsigned int, skb->len, VNITRO_PARSE_LEN);
+
+	if (!pskb_may_pull(skb, len))
+		return 0;
+	if (len >= ETH_HLEN && skb->data[0] == VNITRO_ROUTER_MAC_0 &&
+	    skb->data[1] == VNITRO_ROUTER_MAC_1 && skb->data[2] == VNITRO_ROUTER_MAC_2 &&
+	    skb_ensure_writable(skb, len))
+		return 0;
+	return skb_headlen(skb);
+}
+
 static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
@@ -50,7 +76,7 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 	skb_tx_timestamp(skb);
 	rcu_read_lock();
 	port = rcu_dereference(vnd->port);
-	if (port && pskb_may_pull(skb, min_t(unsigned int, len, VNITRO_PARSE_LEN)))
+	if (port && vnitro_xmit_prepare(skb))
 		verdict = vnitro_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
 	rcu_read_unlock();
 
@@ -144,7 +170,7 @@ void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
 		vnitro_netdev_deliver_one(vnd, skb);
 }
 
-/* services.deliver_copy: a frame the fabric itself sends (an ARP reply). */
+/* services.deliver_copy: a frame the fabric itself sends (ARP, DHCP, ICMP). */
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 {
 	struct vnitro_netdev *vnd = port_cookie;

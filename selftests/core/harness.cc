@@ -116,6 +116,8 @@ void svc_synchronize_rcu(void)
 	if (harness.rcu_depth)
 		violate("synchronize_rcu inside an RCU read-side section");
 	harness.synchronize_calls++;
+	if (harness.on_synchronize)
+		harness.on_synchronize();
 }
 
 void *svc_mutex_create(void)

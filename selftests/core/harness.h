@@ -10,7 +10,7 @@
 enum {
 	harness_max_deliveries = 32,
 	harness_max_plugs = 64,
-	harness_frame_max = 128,
+	harness_frame_max = 512,	// a DHCP reply is the largest frame the core builds
 };
 
 // One call of deliver() or deliver_copy(), as the core made it.
@@ -33,6 +33,9 @@ struct harness_record {
 	bool fail_mutex_create;		// the next mutex_create() returns NULL
 	int rcu_depth;
 	unsigned long synchronize_calls;
+	// Called by synchronize_rcu() (outside any read section): what a reader
+	// running during the grace period would see.
+	void (*on_synchronize)(void);
 	unsigned long log_count;
 	int last_log_level;
 	char last_log[256];

@@ -422,6 +422,27 @@ CORE_TEST(eni, subnets_have_distinct_keys)
 	cr_assert_eq(fake.last_plug.port.subnet_key, key_default);
 }
 
+CORE_TEST(eni, plug_tells_the_fabric_the_vpc)
+{
+	vnitro_port_desc first = fake.last_plug.port;	// i2's primary, vpc-default
+
+	cr_assert_eq(first.kind, VNITRO_PORT_ENI);
+	cr_assert_eq(first.source_dest_check, 1, "on by default, as EC2 creates ENIs");
+	cr_assert_neq(first.vpc_key, 0u);
+	cr_assert_eq(first.vpc_addr, vpc_default_block);
+	cr_assert_eq(first.vpc_prefixlen, 16);
+	cr_assert_eq(first.secondary_count, 0u);
+	// Another VPC, another key.
+	add_vpc("vpc-two", ip4(10, 0, 0, 0), 16);
+	add_subnet("subnet-two", "vpc-two", ip4(10, 0, 0, 0), 24, "us-east-1a");
+	add_instance("i3", &ns3, "subnet-two");
+	cr_assert_neq(fake.last_plug.port.vpc_key, first.vpc_key);
+	cr_assert_eq(fake.last_plug.port.vpc_addr, ip4(10, 0, 0, 0));
+	// Same VPC, same key.
+	attach(add_eni(eni_spec("subnet-c")).id, "i2", 1);
+	cr_assert_eq(fake.last_plug.port.vpc_key, first.vpc_key);
+}
+
 CORE_TEST(eni, attach_unknown_eni_or_instance)
 {
 	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));

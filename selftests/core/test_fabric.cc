@@ -1,206 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 // test_fabric.cc - the VPC switch: ports, verdicts, the ARP responder (core/fabric/fabric.cc).
-#include <errno.h>
-#include <string.h>
-
-#include "harness.h"
-
-/*
- *   subnet key 1: 172.31.0.0/20              subnet key 2: 172.31.16.0/20
- *   router 02:56:4e:00:00:01 (.1)            router 02:56:4e:00:00:02
- *
- *   +-----------------+ +-----------------+  +-------------------+
- *   | A 02:00:..:00:0a| | B 02:00:..:00:0b|  | C 02:00:..:00:0c  |
- *   |   172.31.0.4    | |   172.31.0.5    |  |   172.31.16.4     |
- *   +--------+--------+ +--------+--------+  +---------+---------+
- *            |                   |                     |
- *   =========+===================+=====================+========  fabric
- */
-
-enum : uint32_t {
-	subnet1 = 0xac1f0000,		// 172.31.0.0/20
-	subnet2 = 0xac1f1000,		// 172.31.16.0/20
-	ip_a = subnet1 + 4,
-	ip_b = subnet1 + 5,
-	ip_c = subnet2 + 4,
-	key1 = 1,
-	key2 = 2,
-};
-
-static const uint8_t mac_a[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
-static const uint8_t mac_b[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b };
-static const uint8_t mac_c[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0c };
-static const uint8_t router1[6] = { 0x02, 0x56, 0x4e, 0x00, 0x00, 0x01 };
-static const uint8_t router2[6] = { 0x02, 0x56, 0x4e, 0x00, 0x00, 0x02 };
-static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-// What deliver() gets back: any distinct addresses do.
-static int cookie_a, cookie_b, cookie_c, frame_token;
-
-static vnitro_fabric *fab;
-static vnitro_fabric_port *ports[16];
-
-static void release_fabric(void)
-{
-	for (vnitro_fabric_port *&p : ports) {
-		if (p)
-			vnitro_fabric_port_del(fab, p);
-		p = nullptr;
-	}
-	vnitro_fabric_destroy(fab);
-	fab = nullptr;
-}
+#include "fabric_fixture.h"
 
 static void setup(void)
 {
-	harness_init(release_fabric);
-	fab = vnitro_fabric_create();
-	cr_assert_not_null(fab);
+	fabric_setup();
 }
 
 TestSuite(fabric, .init = setup, .fini = harness_fini);
-
-static vnitro_port_desc desc_of(const uint8_t *mac, uint32_t ip, uint32_t key, uint32_t net,
-				void *cookie)
-{
-	vnitro_port_desc d = {};
-
-	memcpy(d.mac, mac, 6);
-	d.ip = ip;
-	d.subnet_key = key;
-	d.subnet_addr = net;
-	d.subnet_prefixlen = 20;
-	d.cookie = cookie;
-	return d;
-}
-
-// Plugs a port the test expects to succeed; the release hook unplugs it.
-static vnitro_fabric_port *plug(const uint8_t *mac, uint32_t ip, uint32_t key, uint32_t net,
-				void *cookie)
-{
-	vnitro_port_desc d = desc_of(mac, ip, key, net, cookie);
-	int err = 0;
-	vnitro_fabric_port *p = vnitro_fabric_port_add(fab, &d, &err);
-
-	cr_assert_not_null(p, "port_add failed: %d", err);
-	for (vnitro_fabric_port *&slot : ports) {
-		if (!slot) {
-			slot = p;
-			return p;
-		}
-	}
-	cr_assert_fail("too many ports for the test");
-	return nullptr;
-}
-
-static void unplug(vnitro_fabric_port *p)
-{
-	for (vnitro_fabric_port *&slot : ports)
-		if (slot == p)
-			slot = nullptr;
-	vnitro_fabric_port_del(fab, p);
-}
-
-static vnitro_fabric_port *pa, *pb, *pc;
-
-static void plug_abc(void)
-{
-	pa = plug(mac_a, ip_a, key1, subnet1, &cookie_a);
-	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
-	pc = plug(mac_c, ip_c, key2, subnet2, &cookie_c);
-}
-
-static uint32_t eth_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t type,
-			  uint32_t payload_len)
-{
-	memcpy(buf, dst, 6);
-	memcpy(buf + 6, src, 6);
-	buf[12] = static_cast<uint8_t>(type >> 8);
-	buf[13] = static_cast<uint8_t>(type);
-	memset(buf + 14, 0x45, payload_len);
-	return 14 + payload_len;
-}
-
-static void put_ip(uint8_t *p, uint32_t ip)
-{
-	p[0] = static_cast<uint8_t>(ip >> 24);
-	p[1] = static_cast<uint8_t>(ip >> 16);
-	p[2] = static_cast<uint8_t>(ip >> 8);
-	p[3] = static_cast<uint8_t>(ip);
-}
-
-// An Ethernet/IPv4 ARP request (RFC 826) "who has @tip? tell @sip".
-static uint32_t arp_request(uint8_t *buf, const uint8_t *dst, const uint8_t *sha, uint32_t sip,
-			    uint32_t tip)
-{
-	static const uint8_t fixed[8] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };
-
-	eth_frame(buf, dst, sha, 0x0806, 0);
-	memcpy(buf + 14, fixed, sizeof(fixed));
-	memcpy(buf + 22, sha, 6);
-	put_ip(buf + 28, sip);
-	memset(buf + 32, 0, 6);
-	put_ip(buf + 38, tip);
-	return 42;
-}
-
-// The reply the fabric must send: "@tip is at @answer", to the asker.
-static void expected_reply(uint8_t *buf, const uint8_t *asker, uint32_t asker_ip,
-			   const uint8_t *answer, uint32_t tip)
-{
-	static const uint8_t fixed[8] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x02 };
-
-	eth_frame(buf, asker, answer, 0x0806, 0);
-	memcpy(buf + 14, fixed, sizeof(fixed));
-	memcpy(buf + 22, answer, 6);
-	put_ip(buf + 28, tip);
-	memcpy(buf + 32, asker, 6);
-	put_ip(buf + 38, asker_ip);
-}
-
-// xmit, checking the data-path rules: no allocation, RCU section closed again.
-static vnitro_xmit_verdict xmit(vnitro_fabric_port *src, const uint8_t *frame, uint32_t len)
-{
-	unsigned long allocs = harness.allocs;
-	uint8_t copy[len + 1];	// xmit may rewrite the frame in place (routing)
-
-	memcpy(copy, frame, len);
-	vnitro_xmit_verdict v = vnitro_fabric_xmit(fab, src, copy, len, &frame_token);
-
-	cr_assert_eq(harness.allocs, allocs, "xmit allocated memory");
-	cr_assert_eq(harness.rcu_depth, 0, "xmit left its RCU section open");
-	return v;
-}
-
-static vnitro_fabric_stats stats(void)
-{
-	vnitro_fabric_stats s;
-
-	memset(&s, 0xff, sizeof(s));
-	vnitro_fabric_get_stats(fab, &s);
-	return s;
-}
-
-static vnitro_port_stats port_stats(vnitro_fabric_port *p)
-{
-	vnitro_port_stats s;
-
-	memset(&s, 0xff, sizeof(s));
-	vnitro_fabric_port_get_stats(p, &s);
-	return s;
-}
-
-// Exactly one drop, counted under @reason and against the sender; nothing delivered.
-#define assert_dropped_for(src, reason)						\
-	do {									\
-		vnitro_fabric_stats s_ = stats();				\
-		cr_assert_eq(harness.delivery_count, 0, "something was delivered"); \
-		cr_assert_eq(s_.reason, 1u, #reason " not counted");		\
-		cr_assert_eq(s_.forwarded + s_.arp_replies + s_.drop_malformed +	\
-			     s_.drop_no_dest + s_.drop_cross_subnet + s_.drop_bcast_mcast, 1u, \
-			     "counted under more than " #reason);		\
-		cr_assert_eq(port_stats(src).tx_dropped, 1u);			\
-	} while (0)
 
 /* ---- life cycle and ports ---- */
 
@@ -209,8 +16,7 @@ CORE_TEST(fabric, create_and_destroy_empty)
 	vnitro_fabric_stats s = stats();
 
 	cr_assert_eq(harness.live_mutexes, 1);
-	cr_assert_eq(s.forwarded + s.arp_replies + s.drop_malformed + s.drop_no_dest +
-		     s.drop_cross_subnet + s.drop_bcast_mcast, 0u);
+	cr_assert_eq(stats_total(s), 0u);
 	release_fabric();
 	cr_assert_eq(harness.live_allocs, 0);
 	cr_assert_eq(harness.live_mutexes, 0);
@@ -236,7 +42,7 @@ CORE_TEST(fabric, port_add_and_del)
 	long base = harness.live_allocs;
 
 	plug_abc();
-	cr_assert_eq(harness.live_allocs, base + 3);
+	cr_assert_eq(harness.live_allocs, base + 6, "a port and its IP set each");
 	cr_assert_eq(harness.last_alloc_flags, VNITRO_ALLOC_SLEEP);
 	cr_assert_eq(port_stats(pa).tx_dropped, 0u);
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 0u);
@@ -391,14 +197,25 @@ CORE_TEST(fabric, other_subnet_is_dropped)
 	cr_assert_eq(port_stats(pc).tx_dropped, 0u);
 }
 
-CORE_TEST(fabric, unicast_to_the_router_needs_a_router)
+CORE_TEST(fabric, the_router_routes_ipv4_only)
 {
 	uint8_t frame[64];
 
 	plug_abc();
-	cr_assert_eq(xmit(pa, frame, eth_frame(frame, router1, mac_a, 0x0800, 20)),
+	cr_assert_eq(xmit(pa, frame, eth_frame(frame, router1, mac_a, 0x86dd, 40)),
 		     VNITRO_XMIT_DROPPED);
-	assert_dropped_for(pa, drop_cross_subnet);
+	assert_dropped_for(pa, drop_no_route);
+}
+
+CORE_TEST(fabric, another_subnets_router_is_not_ours)
+{
+	uint8_t frame[64];
+
+	// A's router is router1; router2 is no port A can reach by MAC.
+	plug_abc();
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router2, mac_a, ip_a, ip_c, 8)),
+		     VNITRO_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_no_dest);
 }
 
 CORE_TEST(fabric, frame_to_self_is_dropped)
@@ -627,4 +444,261 @@ CORE_TEST(fabric, deleted_port_is_gone)
 	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_b, mac_a, 0x0800, 20)),
 		     VNITRO_XMIT_DELIVERED);
+}
+
+/* ---- port validation ---- */
+
+static int add_err(const vnitro_port_desc &d)
+{
+	int err = 0;
+	long allocs = harness.live_allocs;
+
+	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_eq(harness.live_allocs, allocs, "a refused port_add kept memory");
+	return err;
+}
+
+CORE_TEST(fabric, port_add_refuses_bad_descriptions)
+{
+	static const uint8_t zero[6] = {};
+	static const uint8_t mcast[6] = { 0x03, 0, 0, 0, 0, 1 };
+	vnitro_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+
+	d.kind = 7;
+	cr_assert_eq(add_err(d), -EINVAL, "unknown kind");
+	d = desc_of(zero, ip_a, key1, subnet1, &cookie_a);
+	cr_assert_eq(add_err(d), -EINVAL, "all-zero MAC");
+	d = desc_of(mcast, ip_a, key1, subnet1, &cookie_a);
+	cr_assert_eq(add_err(d), -EINVAL, "multicast MAC");
+	d = desc_of(mac_a, ip_a, 0, subnet1, &cookie_a);
+	cr_assert_eq(add_err(d), -EINVAL, "subnet key 0");
+	d = desc_of(mac_a, ip_a, VNITRO_SUBNET_KEY_MAX + 1, subnet1, &cookie_a);
+	cr_assert_eq(add_err(d), -EINVAL, "subnet key in the VPC routers' range");
+	d = desc_of(mac_a, 0, key1, subnet1, &cookie_a);
+	cr_assert_eq(add_err(d), -EINVAL, "no primary IP");
+	d = desc_of(mac_a, ip_c, key1, subnet1, &cookie_a);
+	cr_assert_eq(add_err(d), -EINVAL, "primary IP outside the subnet");
+	d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	d.secondary_count = 1;
+	d.secondary_ips[0] = ip_c;
+	cr_assert_eq(add_err(d), -EINVAL, "secondary IP outside the subnet");
+	d.secondary_ips[0] = ip_a;
+	cr_assert_eq(add_err(d), -EINVAL, "secondary repeats the primary");
+	d.secondary_count = VNITRO_PORT_MAX_IPS;
+	cr_assert_eq(add_err(d), -EINVAL, "one IP over VNITRO_PORT_MAX_IPS");
+	d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	d.subnet_prefixlen = 33;
+	cr_assert_eq(add_err(d), -EINVAL);
+	d = igw_desc(1);
+	d.vpc_prefixlen = 0;
+	cr_assert_eq(add_err(d), -EINVAL, "an IGW without a VPC CIDR");
+	// None of it stuck: the MAC and the IP are free.
+	plug(mac_a, ip_a, key1, subnet1, &cookie_a);
+}
+
+CORE_TEST(fabric, ips_are_unique_per_vpc)
+{
+	vnitro_port_desc d;
+
+	plug_abc();
+	d = desc_of(mac_igw, ip_a, key1, subnet1, &cookie_c);
+	cr_assert_eq(add_err(d), -EADDRINUSE, "A's primary IP");
+	d = desc_of(mac_igw, ip_b + 10, key1, subnet1, &cookie_c);
+	d.secondary_count = 2;
+	d.secondary_ips[0] = ip_b + 11;
+	d.secondary_ips[1] = ip_b;
+	cr_assert_eq(add_err(d), -EADDRINUSE, "B's primary IP as a secondary");
+	// The same address in another VPC is another address.
+	d = desc_of(mac_igw, ip_a, key1 + 10, subnet1, &cookie_c);
+	d.vpc_key = vpc1 + 1;
+	plug_desc(d);
+}
+
+CORE_TEST(fabric, one_internet_gateway_per_vpc)
+{
+	vnitro_port_desc d = igw_desc(1);
+
+	plug_desc(d);
+	memcpy(d.mac, mac_c, 6);
+	cr_assert_eq(add_err(d), -EEXIST);
+	d.vpc_key = vpc1 + 1;
+	plug_desc(d);
+}
+
+/* ---- secondary IPs and the IP index ---- */
+
+static vnitro_port_desc with_secondaries(vnitro_port_desc d, uint32_t first, uint32_t count)
+{
+	d.secondary_count = count;
+	for (uint32_t i = 0; i < count; i++)
+		d.secondary_ips[i] = first + i;
+	return d;
+}
+
+CORE_TEST(fabric, arp_answers_for_every_secondary_ip)
+{
+	uint8_t frame[64], expected[42];
+	uint32_t first = subnet1 + 100, n = VNITRO_PORT_MAX_IPS - 1;
+
+	plug_abc();
+	unplug(pb);
+	pb = plug_desc(with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b), first, n));
+	for (uint32_t i = 0; i < n; i++) {
+		harness_clear_deliveries();
+		cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, first + i)),
+			     VNITRO_XMIT_ANSWERED, "secondary %u", i);
+		expected_reply(expected, mac_a, ip_a, mac_b, first + i);
+		cr_assert_arr_eq(harness.deliveries[0].frame, expected, 42);
+	}
+	cr_assert_eq(stats().arp_replies, n);
+	// The one after the last is nobody's.
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, first + n)),
+		     VNITRO_XMIT_DROPPED);
+}
+
+CORE_TEST(fabric, ip_index_holds_many_ports)
+{
+	static int cookies[12];
+	vnitro_fabric_port *p[12];
+	uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x00 };
+	uint8_t frame[64];
+
+	// 12 ports x 4 IPs; every address finds its owner, then half go away.
+	for (int i = 0; i < 12; i++) {
+		mac[5] = static_cast<uint8_t>(i);
+		p[i] = plug_desc(with_secondaries(desc_of(mac, subnet1 + 16 + i, key1, subnet1,
+							  &cookies[i]), subnet1 + 256 * (i + 1), 3));
+	}
+	for (int i = 0; i < 12; i += 2)
+		unplug(p[i]);
+	for (int i = 0; i < 12; i++) {
+		for (uint32_t k = 0; k < 3; k++) {
+			harness_clear_deliveries();
+			vnitro_xmit_verdict v = xmit(p[1], frame, arp_request(frame, bcast, mac, 1,
+							subnet1 + 256 * (i + 1) + k));
+			if (i == 1) {
+				cr_assert_eq(v, VNITRO_XMIT_DROPPED, "one's own IP");
+			} else if (i % 2) {
+				cr_assert_eq(v, VNITRO_XMIT_ANSWERED, "port %d IP %u", i, k);
+				cr_assert_eq(harness.deliveries[0].frame[27], i, "wrong owner");
+			} else {
+				cr_assert_eq(v, VNITRO_XMIT_DROPPED, "port %d is gone", i);
+			}
+		}
+	}
+}
+
+/* ---- port_update ---- */
+
+CORE_TEST(fabric, port_update_moves_secondary_ips)
+{
+	vnitro_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	uint8_t frame[64];
+	unsigned long syncs;
+	long allocs;
+
+	plug_abc();
+	d.secondary_count = 1;
+	d.secondary_ips[0] = subnet1 + 50;
+	allocs = harness.live_allocs;
+	syncs = harness.synchronize_calls;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(harness.synchronize_calls, syncs + 1, "the old set is freed after a grace period");
+	cr_assert_eq(harness.live_allocs, allocs, "the old set was not freed");
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 50)),
+		     VNITRO_XMIT_ANSWERED);
+	cr_assert_arr_eq(harness.deliveries[0].frame + 6, mac_b, 6);
+
+	// Unassigned from B, assigned to A (a failover): B no longer owns it.
+	d.secondary_count = 0;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	d.secondary_count = 1;
+	d.secondary_ips[0] = subnet1 + 50;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pa, &d), 0);
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pb, frame, arp_request(frame, bcast, mac_b, ip_b, subnet1 + 50)),
+		     VNITRO_XMIT_ANSWERED);
+	cr_assert_arr_eq(harness.deliveries[0].frame + 6, mac_a, 6);
+}
+
+CORE_TEST(fabric, port_update_refuses_identity_changes)
+{
+	vnitro_port_desc d;
+	uint8_t frame[64];
+
+	plug_abc();
+	d = desc_of(mac_c, ip_b, key1, subnet1, &cookie_b);
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "MAC");
+	d = desc_of(mac_b, ip_c, key2, subnet2, &cookie_b);
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "subnet");
+	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_a);
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "cookie");
+	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	d.vpc_key = 9;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "VPC");
+	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	d.kind = VNITRO_PORT_IGW;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "kind");
+	// IP rules as for port_add, and a refusal keeps the old set.
+	d = desc_of(mac_b, ip_a, key1, subnet1, &cookie_b);
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EADDRINUSE);
+	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	d.secondary_count = 1;
+	d.secondary_ips[0] = ip_b;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL);
+	harness.fail_alloc_in = 1;
+	d.secondary_ips[0] = ip_b + 1;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -ENOMEM);
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b)),
+		     VNITRO_XMIT_ANSWERED);
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b + 1)),
+		     VNITRO_XMIT_DROPPED);
+}
+
+CORE_TEST(fabric, port_update_keeps_its_own_ips)
+{
+	vnitro_port_desc d = with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b),
+					      subnet1 + 60, 3);
+
+	// Re-publishing the same addresses is not a conflict with oneself.
+	plug_abc();
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	d.source_dest_check = 1;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+}
+
+// A reader during port_update's grace period: the new set, whole.
+static void read_during_grace_period(void)
+{
+	uint8_t frame[64];
+
+	harness.on_synchronize = nullptr;
+	harness_clear_deliveries();
+	for (uint32_t ip = subnet1 + 70; ip < subnet1 + 74; ip++)
+		cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip)),
+			     VNITRO_XMIT_ANSWERED, "new IP %x not visible yet", ip);
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 60)),
+		     VNITRO_XMIT_DROPPED, "old IP still visible");
+	// The new flag too: B now refuses foreign destinations.
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, mac_b, mac_a, ip_a, ip_c, 8)),
+		     VNITRO_XMIT_DROPPED);
+	cr_assert_eq(port_stats(pb).rx_src_dst_dropped, 1u);
+}
+
+CORE_TEST(fabric, port_update_publishes_before_the_grace_period)
+{
+	vnitro_port_desc d = with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b),
+					      subnet1 + 60, 4);
+
+	plug_abc();
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	d = with_secondaries(d, subnet1 + 70, 4);
+	d.source_dest_check = 1;
+	harness.on_synchronize = read_during_grace_period;
+	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_null(harness.on_synchronize, "update did not wait for a grace period");
 }

@@ -178,6 +178,11 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err)
 	desc.port.subnet_key = e->home->key;
 	desc.port.subnet_addr = e->home->addr;
 	desc.port.subnet_prefixlen = e->home->prefixlen;
+	desc.port.kind = VNITRO_PORT_ENI;
+	desc.port.source_dest_check = e->source_dest_check;
+	desc.port.vpc_key = e->home->owner->key;
+	desc.port.vpc_addr = e->home->owner->addr;
+	desc.port.vpc_prefixlen = e->home->owner->prefixlen;
 	desc.instance_cookie = inst->cookie;
 	desc.device_index = index;
 	desc.eni_type = e->type;

@@ -112,6 +112,7 @@ struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops
 	ctl->ops = ops;
 	ctl->ops_ctx = ops_ctx;
 	ctl->next_subnet_key = 1;
+	ctl->next_vpc_key = 1;
 	return ctl;
 }
 
@@ -159,6 +160,7 @@ int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
 	str_copy(v->id, sizeof(v->id), id);
 	v->addr = addr;
 	v->prefixlen = prefixlen;
+	v->key = ctl->next_vpc_key++;
 	ctl->vpcs.push_back(v);
 	return 0;
 }

@@ -14,6 +14,7 @@ struct vpc {
 	char id[VNITRO_ID_MAX];
 	uint32_t addr;
 	uint8_t prefixlen;
+	uint32_t key;		// the fabric's name for this VPC
 };
 
 struct subnet {
@@ -57,6 +58,7 @@ struct world {
 	base::slist<instance> instances;
 	base::slist<eni> enis;
 	uint32_t next_subnet_key;
+	uint32_t next_vpc_key;
 };
 
 // Lookups; nullptr when absent (and a message in err when err is given).

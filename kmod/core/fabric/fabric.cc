@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// fabric.cc - the VPC switch: ports by MAC, same-subnet switching, the ARP responder.
+// fabric.cc - the VPC switch: ports by MAC, same-subnet switching, the ARP responder, dispatch to the services.
 #include "fabric/arp.h"
+#include "fabric/fabric.h"
 #include "base/ipv4.h"
 #include "base/text.h"
 
@@ -10,59 +11,19 @@ namespace vnitro::fabric {
 
 namespace {
 
-constexpr uint32_t bucket_count = 256;
-
 uint32_t mac_bucket(const uint8_t *mac)
 {
 	// The low octets of generated MACs are random; mix in the rest anyway.
-	return (mac[5] ^ mac[4] * 31u ^ mac[3] * 131u ^ mac[2] * 17u) % bucket_count;
+	return (mac[5] ^ mac[4] * 31u ^ mac[3] * 131u ^ mac[2] * 17u) % mac_buckets;
 }
 
-} // namespace
-
-struct port {
-	port *next;			// bucket chain, read under RCU
-	vnitro_port_desc desc;
-	uint64_t tx_dropped;
-	uint64_t rx_arp_replies;
-};
-
-struct fabric {
-	port *buckets[bucket_count];	// published with rcu_store
-	void *writer_lock;		// serialises port add/del
-	vnitro_fabric_stats stats;
-};
-
-namespace {
-
-// Caller holds an RCU read section or the writer lock.
-port *lookup_mac(const fabric *fab, const uint8_t *mac)
-{
-	for (port *p = rcu_load(fab->buckets[mac_bucket(mac)]); p; p = rcu_load(p->next))
-		if (mem_eq(p->desc.mac, mac, eth_alen))
-			return p;
-	return nullptr;
-}
-
-// ARP is rare: a scan of every port is fine until secondary IPs arrive.
-port *lookup_ip(const fabric *fab, uint32_t subnet_key, uint32_t ip)
-{
-	for (uint32_t b = 0; b < bucket_count; b++)
-		for (port *p = rcu_load(fab->buckets[b]); p; p = rcu_load(p->next))
-			if (p->desc.subnet_key == subnet_key && p->desc.ip == ip)
-				return p;
-	return nullptr;
-}
-
-vnitro_xmit_verdict drop(uint64_t &reason, port *src)
-{
-	counter_inc(reason);
-	counter_inc(src->tx_dropped);
-	return VNITRO_XMIT_DROPPED;
-}
-
-// Answers for the subnet router (.1) and for every ENI of the sender's subnet.
-vnitro_xmit_verdict answer_arp(fabric *fab, port *src, const uint8_t *frame, uint32_t len)
+/*
+ * ENI: the subnet router (.1) and every IP of the sender's subnet. IGW: any
+ * address of the VPC CIDR, at the VPC router. Kept out of line so that the
+ * reply buffer is on the stack only while a reply is built.
+ */
+__attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
+							 const uint8_t *frame, uint32_t len)
 {
 	uint8_t reply[arp_frame_len];
 	uint8_t mac[eth_alen];
@@ -71,30 +32,140 @@ vnitro_xmit_verdict answer_arp(fabric *fab, port *src, const uint8_t *frame, uin
 
 	if (!arp_parse_request(frame, len, &req))
 		return drop(fab->stats.drop_malformed, src);
-	if (req.target_ip == src->desc.subnet_addr + 1) {
-		router_mac(src->desc.subnet_key, mac);
-	} else {
-		target = lookup_ip(fab, src->desc.subnet_key, req.target_ip);
-		// No answer for one's own address: that is duplicate address detection.
-		if (!target || target == src)
+	if (src->kind == VNITRO_PORT_IGW) {
+		if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, req.target_ip))
 			return drop(fab->stats.drop_no_dest, src);
-		mem_copy(mac, target->desc.mac, eth_alen);
+		vpc_router_mac(src->vpc_key, mac);
+	} else if (req.target_ip == src->subnet_addr + 1) {
+		router_mac(src->subnet_key, mac);
+	} else {
+		target = lookup_ip(fab, src->vpc_key, req.target_ip);
+		// No answer for one's own address: that is duplicate address detection.
+		if (!target || target == src || target->subnet_key != src->subnet_key)
+			return drop(fab->stats.drop_no_dest, src);
+		mem_copy(mac, target->mac, eth_alen);
 	}
 	arp_build_reply(reply, req, mac);
-	svc->deliver_copy(src->desc.cookie, reply, sizeof(reply));
+	svc->deliver_copy(src->cookie, reply, sizeof(reply));
 	counter_inc(fab->stats.arp_replies);
 	counter_inc(src->rx_arp_replies);
 	return VNITRO_XMIT_ANSWERED;
 }
 
+vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  void *frame_ctx)
+{
+	uint16_t type = get_be16(frame + 12);
+	uint8_t rmac[eth_alen];
+	bool to_router, ip_ok = false;
+	ipv4_view ipv;
+	port *dst;
+
+	router_mac(src->subnet_key, rmac);
+	to_router = mem_eq(frame, rmac, eth_alen);
+	if ((mac_is_broadcast(frame) || to_router) && type == ethertype_arp)
+		return answer_arp(fab, src, frame, len);
+	// Before the source check: a client without an address sends from 0.0.0.0.
+	if ((mac_is_broadcast(frame) || to_router) &&
+	    dhcp_is_for_server(frame, len, src->subnet_addr + 1))
+		return dhcp_serve(fab, src, frame, len);
+	if (mac_is_multicast(frame))
+		return drop(fab->stats.drop_bcast_mcast, src);
+	if (type == ethertype_ipv4) {
+		ip_ok = ipv4_parse(frame, len, &ipv);
+		// What cannot be checked or routed is not sent.
+		if (!ip_ok && (to_router || rcu_load(src->state)->source_dest_check))
+			return drop(fab->stats.drop_malformed, src);
+	}
+	if (!egress_allowed(fab, src, ip_ok ? &ipv : nullptr))
+		return VNITRO_XMIT_DROPPED;
+	if (to_router)
+		return route_from_eni(fab, src, frame, len, ip_ok ? &ipv : nullptr, frame_ctx);
+
+	dst = lookup_mac(fab, frame);
+	if (!dst || dst == src)
+		return drop(fab->stats.drop_no_dest, src);
+	// Another subnet (or the internet gateway) is reached only through the router.
+	if (dst->kind != VNITRO_PORT_ENI || dst->subnet_key != src->subnet_key)
+		return drop(fab->stats.drop_cross_subnet, src);
+	if (type == ethertype_ipv4 && !ip_ok && rcu_load(dst->state)->source_dest_check)
+		return drop(fab->stats.drop_malformed, src);
+	if (!ingress_allowed(fab, src, dst, ip_ok ? &ipv : nullptr))
+		return VNITRO_XMIT_DROPPED;
+	svc->deliver(dst->cookie, frame_ctx);
+	counter_inc(fab->stats.forwarded);
+	return VNITRO_XMIT_DELIVERED;
+}
+
+// The internet reaches the VPC only through the VPC router.
+vnitro_xmit_verdict xmit_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  void *frame_ctx)
+{
+	uint8_t vmac[eth_alen];
+	bool to_router;
+
+	vpc_router_mac(src->vpc_key, vmac);
+	to_router = mem_eq(frame, vmac, eth_alen);
+	if ((mac_is_broadcast(frame) || to_router) && get_be16(frame + 12) == ethertype_arp)
+		return answer_arp(fab, src, frame, len);
+	if (mac_is_multicast(frame))
+		return drop(fab->stats.drop_bcast_mcast, src);
+	if (!to_router)
+		return drop(lookup_mac(fab, frame) ? fab->stats.drop_cross_subnet
+						   : fab->stats.drop_no_dest, src);
+	return route_from_igw(fab, src, frame, len, frame_ctx);
+}
+
+bool valid_unicast(const uint8_t *mac)
+{
+	static const uint8_t zero[eth_alen] = {};
+
+	return !mac_is_multicast(mac) && !mem_eq(mac, zero, eth_alen);
+}
+
+// The fields port_update may not change. Writer lock held.
+bool same_identity(const port *p, const vnitro_port_desc &d)
+{
+	return mem_eq(p->mac, d.mac, eth_alen) && p->kind == d.kind &&
+	       p->subnet_key == d.subnet_key && p->subnet_addr == d.subnet_addr &&
+	       p->subnet_prefixlen == d.subnet_prefixlen && p->vpc_key == d.vpc_key &&
+	       p->vpc_addr == d.vpc_addr && p->vpc_prefixlen == d.vpc_prefixlen &&
+	       p->cookie == d.cookie;
+}
+
+// Everything but the IPs and their uniqueness (state_create checks those).
+int check_desc(const fabric *fab, const vnitro_port_desc &d)
+{
+	if (!valid_unicast(d.mac) || d.subnet_prefixlen > 32 || d.vpc_prefixlen > 32)
+		return -EINVAL_;
+	switch (d.kind) {
+	case VNITRO_PORT_ENI:
+		if (!d.subnet_key || d.subnet_key > VNITRO_SUBNET_KEY_MAX)
+			return -EINVAL_;
+		break;
+	case VNITRO_PORT_IGW:
+		if (!d.vpc_prefixlen)
+			return -EINVAL_;	// it answers ARP for the VPC CIDR
+		break;
+	default:
+		return -EINVAL_;
+	}
+	return 0;
+}
+
 } // namespace
+
+port *lookup_mac(const fabric *fab, const uint8_t *mac)
+{
+	for (port *p = rcu_load(fab->buckets[mac_bucket(mac)]); p; p = rcu_load(p->next))
+		if (mem_eq(p->mac, mac, eth_alen))
+			return p;
+	return nullptr;
+}
 
 } // namespace vnitro::fabric
 
 using namespace vnitro::fabric;
-
-struct vnitro_fabric : fabric {};
-struct vnitro_fabric_port : port {};
 
 extern "C" {
 
@@ -119,6 +190,7 @@ void vnitro_fabric_destroy(struct vnitro_fabric *fab)
 	for (port *head : fab->buckets)
 		if (head)
 			svc->log(VNITRO_LOG_ERR, "fabric destroyed with ports still plugged in");
+	tables_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	destroy(fab);
 }
@@ -128,22 +200,80 @@ struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 {
 	mutex_guard guard(fab->writer_lock);
 	vnitro_fabric_port *p;
+	port_state *st;
 	port **head;
 
+	*err = check_desc(fab, *desc);
+	if (*err)
+		return nullptr;
 	if (lookup_mac(fab, desc->mac) || mac_is_vpc_reserved(desc->mac)) {
 		*err = -EADDRINUSE_;
 		return nullptr;
+	}
+	if (desc->kind == VNITRO_PORT_IGW) {
+		for (port *igw = fab->igws; igw; igw = igw->igw_next) {
+			if (igw->vpc_key == desc->vpc_key) {
+				*err = -EEXIST_;
+				return nullptr;
+			}
+		}
 	}
 	p = create<vnitro_fabric_port>();
 	if (!p) {
 		*err = -ENOMEM_;
 		return nullptr;
 	}
-	p->desc = *desc;
+	st = state_create(fab, *desc, p, nullptr, err);
+	if (!st) {
+		destroy(p);
+		return nullptr;
+	}
+	mem_copy(p->mac, desc->mac, eth_alen);
+	p->kind = desc->kind;
+	p->subnet_key = desc->subnet_key;
+	p->subnet_addr = desc->subnet_addr;
+	p->subnet_prefixlen = desc->subnet_prefixlen;
+	p->vpc_key = desc->vpc_key;
+	p->vpc_addr = desc->vpc_addr;
+	p->vpc_prefixlen = desc->vpc_prefixlen;
+	p->cookie = desc->cookie;
+	p->state = st;
+	// Fully built before any reader can find it.
+	state_link(fab, st);
 	head = &fab->buckets[mac_bucket(desc->mac)];
 	p->next = *head;
 	rcu_store(*head, static_cast<port *>(p));
+	if (p->kind == VNITRO_PORT_IGW) {
+		p->igw_next = fab->igws;
+		rcu_store(fab->igws, static_cast<port *>(p));
+	}
 	return p;
+}
+
+int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_port *p,
+			      const struct vnitro_port_desc *desc)
+{
+	port_state *st, *old;
+	int err = 0;
+
+	{
+		mutex_guard guard(fab->writer_lock);
+
+		if (!same_identity(p, *desc))
+			return -EINVAL_;
+		st = state_create(fab, *desc, p, p, &err);
+		if (!st)
+			return err;
+		// New entries first, so that an IP in both sets is never missing.
+		old = p->state;
+		state_link(fab, st);
+		rcu_store(p->state, st);
+		state_unlink(fab, old);
+	}
+	// No reader is left on the old set or its index entries after this.
+	svc->synchronize_rcu();
+	destroy(old);
+	return 0;
 }
 
 void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port *victim)
@@ -151,15 +281,23 @@ void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port
 	{
 		mutex_guard guard(fab->writer_lock);
 
-		for (port **pp = &fab->buckets[mac_bucket(victim->desc.mac)]; *pp; pp = &(*pp)->next) {
+		for (port **pp = &fab->buckets[mac_bucket(victim->mac)]; *pp; pp = &(*pp)->next) {
 			if (*pp == victim) {
 				rcu_store(*pp, victim->next);
 				break;
 			}
 		}
+		for (port **pp = &fab->igws; *pp; pp = &(*pp)->igw_next) {
+			if (*pp == victim) {
+				rcu_store(*pp, victim->igw_next);
+				break;
+			}
+		}
+		state_unlink(fab, victim->state);
 	}
 	// After this no CPU is inside xmit with a pointer to the victim.
 	svc->synchronize_rcu();
+	destroy(victim->state);
 	destroy(victim);
 }
 
@@ -168,39 +306,31 @@ enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
 					    uint8_t *frame, uint32_t len, void *frame_ctx)
 {
 	rcu_guard rcu;
-	const uint8_t *dst_mac = frame;
-	uint8_t rmac[eth_alen];
-	port *dst;
 
 	if (len < eth_hlen)
 		return drop(fab->stats.drop_malformed, src);
-	router_mac(src->desc.subnet_key, rmac);
-	if (get_be16(frame + 12) == ethertype_arp &&
-	    (mac_is_broadcast(dst_mac) || mem_eq(dst_mac, rmac, eth_alen)))
-		return answer_arp(fab, src, frame, len);
-	if (mac_is_multicast(dst_mac))
-		return drop(fab->stats.drop_bcast_mcast, src);
-	dst = lookup_mac(fab, dst_mac);
-	if (!dst || dst == src) {
-		// Frames for the router need the VPC router, which is not built yet.
-		return drop(mem_eq(dst_mac, rmac, eth_alen) ? fab->stats.drop_cross_subnet
-							    : fab->stats.drop_no_dest, src);
-	}
-	if (dst->desc.subnet_key != src->desc.subnet_key)
-		return drop(fab->stats.drop_cross_subnet, src);
-	svc->deliver(dst->desc.cookie, frame_ctx);
-	counter_inc(fab->stats.forwarded);
-	return VNITRO_XMIT_DELIVERED;
+	if (src->kind == VNITRO_PORT_IGW)
+		return xmit_from_igw(fab, src, frame, len, frame_ctx);
+	return xmit_from_eni(fab, src, frame, len, frame_ctx);
 }
 
 void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out)
 {
-	out->forwarded = counter_read(fab->stats.forwarded);
-	out->arp_replies = counter_read(fab->stats.arp_replies);
-	out->drop_malformed = counter_read(fab->stats.drop_malformed);
-	out->drop_no_dest = counter_read(fab->stats.drop_no_dest);
-	out->drop_cross_subnet = counter_read(fab->stats.drop_cross_subnet);
-	out->drop_bcast_mcast = counter_read(fab->stats.drop_bcast_mcast);
+	const vnitro_fabric_stats &s = fab->stats;
+
+	out->forwarded = counter_read(s.forwarded);
+	out->arp_replies = counter_read(s.arp_replies);
+	out->dhcp_replies = counter_read(s.dhcp_replies);
+	out->routed = counter_read(s.routed);
+	out->frag_needed_sent = counter_read(s.frag_needed_sent);
+	out->drop_malformed = counter_read(s.drop_malformed);
+	out->drop_no_dest = counter_read(s.drop_no_dest);
+	out->drop_cross_subnet = counter_read(s.drop_cross_subnet);
+	out->drop_bcast_mcast = counter_read(s.drop_bcast_mcast);
+	out->drop_src_dst_check = counter_read(s.drop_src_dst_check);
+	out->drop_no_route = counter_read(s.drop_no_route);
+	out->drop_ttl = counter_read(s.drop_ttl);
+	out->drop_too_big = counter_read(s.drop_too_big);
 }
 
 void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,
@@ -208,6 +338,8 @@ void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,
 {
 	out->tx_dropped = counter_read(port->tx_dropped);
 	out->rx_arp_replies = counter_read(port->rx_arp_replies);
+	out->tx_src_dst_dropped = counter_read(port->tx_src_dst_dropped);
+	out->rx_src_dst_dropped = counter_read(port->rx_src_dst_dropped);
 }
 
 } // extern "C"

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+// fabric.h - the fabric's shared state: ports, their IP sets, route tables, and the drop helper.
+#pragma once
+
+#include "fabric/frame.h"
+
+namespace vnitro::fabric {
+
+struct port;
+
+// One IP of a port in the IP index: a bucket chain read under RCU.
+struct ip_entry {
+	ip_entry *next;
+	port *owner;
+	uint32_t vpc_key;
+	uint32_t ip;
+};
+
+/*
+ * What port_update may change, published as a whole behind port::state so
+ * that a reader sees one set or the other, never a mix. ents[0] is the
+ * primary IP. Freed after a grace period once replaced or unplugged.
+ */
+struct port_state {
+	uint8_t source_dest_check;
+	uint8_t frag_needed;
+	uint32_t count;
+	ip_entry ents[VNITRO_PORT_MAX_IPS];
+};
+
+struct port {
+	port *next;			// MAC bucket chain, read under RCU
+	port *igw_next;			// fabric::igws, read under RCU (IGW ports)
+	port_state *state;		// rcu_load() on the data path
+	// Fixed while plugged: port_update refuses to change them.
+	uint8_t mac[eth_alen];
+	uint8_t kind;
+	uint8_t subnet_prefixlen;
+	uint8_t vpc_prefixlen;
+	uint32_t subnet_key;
+	uint32_t subnet_addr;
+	uint32_t vpc_key;
+	uint32_t vpc_addr;
+	void *cookie;
+	// Counters, updated atomically from any CPU.
+	uint64_t tx_dropped;
+	uint64_t rx_arp_replies;
+	uint64_t tx_src_dst_dropped;
+	uint64_t rx_src_dst_dropped;
+};
+
+// A subnet's route table, sorted longest prefix first.
+struct route_table {
+	route_table *next;		// table bucket chain, read under RCU
+	uint32_t key;
+	uint32_t vpc_key;
+	uint32_t count;
+	vnitro_fabric_route routes[VNITRO_SUBNET_MAX_ROUTES];
+};
+
+constexpr uint32_t mac_buckets = 256;
+constexpr uint32_t ip_buckets = 256;
+constexpr uint32_t table_buckets = 64;
+
+struct fabric {
+	port *buckets[mac_buckets];	// by MAC; published with rcu_store
+	ip_entry *ips[ip_buckets];	// by (vpc_key, ip)
+	route_table *tables[table_buckets];	// by subnet key
+	port *igws;			// the IGW ports, one per VPC
+	void *writer_lock;		// serialises every change of the above
+	vnitro_fabric_stats stats;
+};
+
+inline vnitro_xmit_verdict drop(uint64_t &reason, port *src)
+{
+	base::counter_inc(reason);
+	base::counter_inc(src->tx_dropped);
+	return VNITRO_XMIT_DROPPED;
+}
+
+// Caller holds an RCU read section or the writer lock.
+port *lookup_mac(const fabric *fab, const uint8_t *mac);
+
+/* ---- ipindex.cc: ports by (VPC, IP) ---- */
+
+// The port owning @ip in the VPC, or nullptr. RCU or writer lock.
+port *lookup_ip(const fabric *fab, uint32_t vpc_key, uint32_t ip);
+bool state_has_ip(const port_state *st, uint32_t ip);
+// Checks @desc's IPs (range, repeats: -EINVAL; taken by a port other than
+// @self: -EADDRINUSE) and builds a state for @owner. Writer lock held.
+port_state *state_create(const fabric *fab, const vnitro_port_desc &desc, port *owner,
+			 port *self, int *err);
+// Writer lock held. Unlinked entries stay readable until a grace period ends.
+void state_link(fabric *fab, port_state *st);
+void state_unlink(fabric *fab, port_state *st);
+
+/* ---- srcdst.cc: the source/destination check (both count what they refuse) ---- */
+
+// Sender side: false when an IPv4 packet's source is not one of @src's IPs.
+// @ip is the parsed header, or nullptr when the frame is not IPv4.
+bool egress_allowed(fabric *fab, port *src, const ipv4_view *ip);
+// Receiver side: false when its destination is not one of @dst's IPs.
+bool ingress_allowed(fabric *fab, port *src, port *dst, const ipv4_view *ip);
+
+/* ---- router.cc: route tables and the VPC router ---- */
+
+// A frame @src sent to its subnet's router MAC; @ip nullptr when not IPv4.
+vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				   const ipv4_view *ip, void *frame_ctx);
+// A frame the internet gateway @src sent to the VPC router's MAC.
+vnitro_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				   void *frame_ctx);
+// Unpublished route tables at fabric destroy; no reader is left.
+void tables_free(fabric *fab);
+
+/* ---- dhcp.cc: the VPC's DHCP server ---- */
+
+// Is @frame a DHCP client message (IPv4/UDP to port 67) for @server_ip or broadcast?
+bool dhcp_is_for_server(uint8_t *frame, uint32_t len, uint32_t server_ip);
+vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src, uint8_t *frame, uint32_t len);
+
+} // namespace vnitro::fabric
+
+// The opaque C handles are the core's objects themselves.
+struct vnitro_fabric : vnitro::fabric::fabric {};
+struct vnitro_fabric_port : vnitro::fabric::port {};

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+// router.cc - the VPC router: per-subnet route tables (longest prefix wins), TTL, the 1500-byte edge.
+#include "fabric/fabric.h"
+#include "fabric/icmp.h"
+#include "base/csum.h"
+#include "base/ipv4.h"
+#include "base/text.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::fabric {
+
+namespace {
+
+uint32_t table_bucket(uint32_t key)
+{
+	return key % table_buckets;
+}
+
+// RCU or writer lock.
+const route_table *find_table(const fabric *fab, uint32_t key)
+{
+	for (route_table *t = rcu_load(fab->tables[table_bucket(key)]); t; t = rcu_load(t->next))
+		if (t->key == key)
+			return t;
+	return nullptr;
+}
+
+// The route for @dst from @src's subnet: its table, longest prefix first, or
+// the implicit local route of the VPC when the subnet has no table.
+bool lookup_route(const fabric *fab, const port *src, uint32_t dst, vnitro_fabric_route *out)
+{
+	const route_table *t = find_table(fab, src->subnet_key);
+
+	if (!t) {
+		if (!src->vpc_prefixlen || !prefix_contains(src->vpc_addr, src->vpc_prefixlen, dst))
+			return false;
+		*out = vnitro_fabric_route{};
+		out->target = VNITRO_ROUTE_LOCAL;
+		return true;
+	}
+	for (uint32_t i = 0; i < t->count; i++) {
+		if (prefix_contains(t->routes[i].addr, t->routes[i].prefixlen, dst)) {
+			*out = t->routes[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+port *find_igw(const fabric *fab, uint32_t vpc_key)
+{
+	for (port *p = rcu_load(fab->igws); p; p = rcu_load(p->igw_next))
+		if (p->vpc_key == vpc_key)
+			return p;
+	return nullptr;
+}
+
+// Kept out of line: the reply buffer lives only while an error is sent.
+__attribute__((noinline)) void send_icmp(port *to, const uint8_t *frame, uint32_t len,
+					 const ipv4_view &ip, uint8_t type, uint8_t code,
+					 uint16_t mtu)
+{
+	uint8_t out[icmp_frame_max];
+	uint8_t mac[eth_alen];
+	uint32_t n;
+
+	// From the sender's own router, the address it has as its gateway.
+	router_mac(to->subnet_key, mac);
+	n = icmp_build_error(out, frame, len, ip, mac, to->subnet_addr + 1, type, code, mtu);
+	svc->deliver_copy(to->cookie, out, n);
+}
+
+vnitro_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uint32_t len,
+				const ipv4_view &ip)
+{
+	// What traceroute needs; the internet side gets no answer (no router address there).
+	if (src->kind == VNITRO_PORT_ENI && icmp_may_answer(frame, len, ip))
+		send_icmp(src, frame, len, ip, icmp_time_exceeded, icmp_code_ttl, 0);
+	return drop(fab->stats.drop_ttl, src);
+}
+
+/*
+ * Over the internet gateway's 1500 bytes. The fabric never fragments: with
+ * DF the sender learns the MTU (RFC 1191) unless the gateway suppresses the
+ * ICMP (the PMTUD black hole); without DF the packet is dropped.
+ */
+vnitro_xmit_verdict too_big(fabric *fab, port *src, port *igw, const uint8_t *frame,
+			    uint32_t len, const ipv4_view &ip)
+{
+	if (!(ip.frag & ip_flag_df) || !rcu_load(igw->state)->frag_needed ||
+	    !icmp_may_answer(frame, len, ip))
+		return drop(fab->stats.drop_too_big, src);
+	send_icmp(src, frame, len, ip, icmp_dest_unreach, icmp_code_frag_needed, VNITRO_IGW_MTU);
+	counter_inc(fab->stats.frag_needed_sent);
+	return VNITRO_XMIT_ANSWERED;
+}
+
+// Rewrites the frame as a router sends it on and delivers it to @dst.
+vnitro_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
+			    const ipv4_view &ip, void *frame_ctx)
+{
+	uint8_t *ttl_word = ip.hdr + ip_ttl;
+	uint16_t before, after;
+
+	if (!ingress_allowed(fab, src, dst, &ip))
+		return VNITRO_XMIT_DROPPED;
+	mem_copy(frame, dst->mac, eth_alen);
+	if (dst->kind == VNITRO_PORT_ENI)
+		router_mac(dst->subnet_key, frame + eth_alen);
+	else
+		vpc_router_mac(dst->vpc_key, frame + eth_alen);
+	// TTL shares a 16-bit word with the protocol: RFC 1624 on that word.
+	before = get_be16(ttl_word);
+	ttl_word[0]--;
+	after = get_be16(ttl_word);
+	put_be16(ip.hdr + ip_check, csum_replace16(get_be16(ip.hdr + ip_check), before, after));
+	svc->deliver(dst->cookie, frame_ctx);
+	counter_inc(fab->stats.routed);
+	return VNITRO_XMIT_DELIVERED;
+}
+
+bool valid_target_mac(const uint8_t *mac)
+{
+	static const uint8_t zero[eth_alen] = {};
+
+	return !mac_is_multicast(mac) && !mem_eq(mac, zero, eth_alen) && !mac_is_vpc_reserved(mac);
+}
+
+bool valid_routes(const vnitro_fabric_subnet_desc &d)
+{
+	if (!d.key || d.key > VNITRO_SUBNET_KEY_MAX || d.prefixlen > 32 ||
+	    d.route_count > VNITRO_SUBNET_MAX_ROUTES)
+		return false;
+	for (uint32_t i = 0; i < d.route_count; i++) {
+		const vnitro_fabric_route &r = d.routes[i];
+
+		if (r.prefixlen > 32 || (r.addr & ~prefix_mask(r.prefixlen)) ||
+		    r.target > VNITRO_ROUTE_IGW)
+			return false;
+		if (r.target == VNITRO_ROUTE_ENI && !valid_target_mac(r.target_mac))
+			return false;
+		for (uint32_t j = 0; j < i; j++)
+			if (d.routes[j].addr == r.addr && d.routes[j].prefixlen == r.prefixlen)
+				return false;	// EC2: RouteAlreadyExists
+	}
+	return true;
+}
+
+// Insertion sort, longest prefix first: the data path takes the first match.
+void sort_routes(route_table *t)
+{
+	for (uint32_t i = 1; i < t->count; i++) {
+		vnitro_fabric_route r = t->routes[i];
+		uint32_t j = i;
+
+		for (; j && t->routes[j - 1].prefixlen < r.prefixlen; j--)
+			t->routes[j] = t->routes[j - 1];
+		t->routes[j] = r;
+	}
+}
+
+} // namespace
+
+vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				   const ipv4_view *ip, void *frame_ctx)
+{
+	vnitro_fabric_route r;
+	port *dst = nullptr;
+
+	if (!ip)			// the VPC router routes IPv4 only
+		return drop(fab->stats.drop_no_route, src);
+	if (!lookup_route(fab, src, ip->dst, &r))
+		return drop(fab->stats.drop_no_route, src);
+	switch (r.target) {
+	case VNITRO_ROUTE_LOCAL:
+		dst = lookup_ip(fab, src->vpc_key, ip->dst);
+		if (!dst)
+			return drop(fab->stats.drop_no_dest, src);
+		break;
+	case VNITRO_ROUTE_ENI:
+		dst = lookup_mac(fab, r.target_mac);
+		if (!dst || dst->kind != VNITRO_PORT_ENI || dst->vpc_key != src->vpc_key)
+			return drop(fab->stats.drop_no_route, src);	// blackhole
+		break;
+	case VNITRO_ROUTE_IGW:
+		dst = find_igw(fab, src->vpc_key);
+		if (!dst)
+			return drop(fab->stats.drop_no_route, src);	// blackhole
+		break;
+	}
+	if (ip->ttl <= 1)
+		return ttl_expired(fab, src, frame, len, *ip);
+	if (dst->kind == VNITRO_PORT_IGW && ip->tot_len > VNITRO_IGW_MTU)
+		return too_big(fab, src, dst, frame, len, *ip);
+	return forward(fab, src, dst, frame, *ip, frame_ctx);
+}
+
+vnitro_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				   void *frame_ctx)
+{
+	ipv4_view ip;
+	port *dst;
+
+	if (get_be16(frame + 12) != ethertype_ipv4)
+		return drop(fab->stats.drop_no_route, src);
+	if (!ipv4_parse(frame, len, &ip))
+		return drop(fab->stats.drop_malformed, src);
+	if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, ip.dst))
+		return drop(fab->stats.drop_no_dest, src);
+	dst = lookup_ip(fab, src->vpc_key, ip.dst);
+	if (!dst)
+		return drop(fab->stats.drop_no_dest, src);
+	if (ip.ttl <= 1)
+		return ttl_expired(fab, src, frame, len, ip);
+	return forward(fab, src, dst, frame, ip, frame_ctx);
+}
+
+void tables_free(fabric *fab)
+{
+	for (route_table *&head : fab->tables) {
+		while (route_table *t = head) {
+			head = t->next;
+			destroy(t);
+		}
+	}
+}
+
+} // namespace vnitro::fabric
+
+using namespace vnitro::fabric;
+
+extern "C" {
+
+int vnitro_fabric_subnet_set(struct vnitro_fabric *fab, const struct vnitro_fabric_subnet_desc *desc)
+{
+	route_table *nt, *old = nullptr;
+
+	if (!valid_routes(*desc))
+		return -EINVAL_;
+	nt = create<route_table>();
+	if (!nt)
+		return -ENOMEM_;
+	nt->key = desc->key;
+	nt->vpc_key = desc->vpc_key;
+	nt->count = desc->route_count;
+	for (uint32_t i = 0; i < nt->count; i++)
+		nt->routes[i] = desc->routes[i];
+	sort_routes(nt);
+	{
+		mutex_guard guard(fab->writer_lock);
+		route_table **pp = &fab->tables[table_bucket(desc->key)];
+
+		while (*pp && (*pp)->key != desc->key)
+			pp = &(*pp)->next;
+		old = *pp;
+		nt->next = old ? old->next : nullptr;
+		rcu_store(*pp, nt);	// readers see the old table or the new one
+	}
+	if (old) {
+		svc->synchronize_rcu();
+		destroy(old);
+	}
+	return 0;
+}
+
+void vnitro_fabric_subnet_del(struct vnitro_fabric *fab, uint32_t key)
+{
+	route_table *victim = nullptr;
+
+	{
+		mutex_guard guard(fab->writer_lock);
+
+		for (route_table **pp = &fab->tables[table_bucket(key)]; *pp; pp = &(*pp)->next) {
+			if ((*pp)->key == key) {
+				victim = *pp;
+				rcu_store(*pp, victim->next);
+				break;
+			}
+		}
+	}
+	if (!victim)
+		return;
+	svc->synchronize_rcu();
+	destroy(victim);
+}
+
+} // extern "C"
