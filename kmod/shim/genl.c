@@ -217,7 +217,7 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_instance_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
-				      net, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
+				      net, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip, NULL,
 				      &inst, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {

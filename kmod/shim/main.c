@@ -54,7 +54,7 @@ static void vnitro_unplug(void *ops_ctx, void *cookie)
 	kfree(edev);
 }
 
-static void vnitro_instance_release(void *ops_ctx, void *cookie)
+static void vnitro_netns_release(void *ops_ctx, void *cookie)
 {
 	put_net(cookie);
 }
@@ -62,7 +62,7 @@ static void vnitro_instance_release(void *ops_ctx, void *cookie)
 const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.plug = vnitro_plug,
 	.unplug = vnitro_unplug,
-	.instance_release = vnitro_instance_release,
+	.netns_release = vnitro_netns_release,
 };
 
 static int vnitro_default_world_create(void)
