@@ -36,6 +36,8 @@ static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void 
 	edev->port = desc->port;
 	edev->net = desc->instance_cookie;
 	edev->device_index = desc->device_index;
+	edev->max_queues = desc->max_queues;
+	edev->rss_key_mode = desc->rss_key_mode;
 	ret = vnitro_pci_plug(edev, err);
 	if (ret) {
 		kfree(edev);
