@@ -35,6 +35,16 @@ constexpr attr_info u8(const char *name)
 	return { name, { NLA_U8, 0, 0 } };
 }
 
+constexpr attr_info u64(const char *name)
+{
+	return { name, { NLA_U64, 0, 0 } };
+}
+
+constexpr attr_info nested(const char *name)
+{
+	return { name, { NLA_NESTED, 0, 0 } };
+}
+
 constexpr attr_info bytes(const char *name, uint16_t len)
 {
 	return { name, { NLA_UNSPEC, len, len } };
@@ -65,6 +75,27 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_ENI_COUNT] = u32("ENI_COUNT");
 	t.a[VNITRO_A_STATUS] = str("STATUS", VNITRO_STATUS_LEN);
 	t.a[VNITRO_A_PAD] = bytes("PAD", 0);
+	t.a[VNITRO_A_INSTANCE_TYPE] = str("INSTANCE_TYPE", VNITRO_TYPE_LEN);
+	t.a[VNITRO_A_DESCRIPTION] = str("DESCRIPTION", VNITRO_DESCRIPTION_LEN);
+	t.a[VNITRO_A_SECURITY_GROUPS] = nested("SECURITY_GROUPS");
+	t.a[VNITRO_A_SECURITY_GROUP_ID] = str("SECURITY_GROUP_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_SECONDARY_IPS] = nested("SECONDARY_IPS");
+	t.a[VNITRO_A_IP_COUNT] = u32("IP_COUNT");
+	t.a[VNITRO_A_ENA_EXPRESS] = u8("ENA_EXPRESS");
+	t.a[VNITRO_A_ENA_EXPRESS_UDP] = u8("ENA_EXPRESS_UDP");
+	t.a[VNITRO_A_ROUTE_TARGET] = u8("ROUTE_TARGET");
+	t.a[VNITRO_A_IGW_ID] = str("IGW_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_FRAG_NEEDED] = u8("FRAG_NEEDED");
+	t.a[VNITRO_A_NETNS_NAME] = str("NETNS_NAME", VNITRO_NAME_LEN);
+	t.a[VNITRO_A_MAX_ENIS] = u32("MAX_ENIS");
+	t.a[VNITRO_A_MAX_IPS_PER_ENI] = u32("MAX_IPS_PER_ENI");
+	t.a[VNITRO_A_MAX_QUEUES] = u32("MAX_QUEUES");
+	t.a[VNITRO_A_EFA_SUPPORTED] = u8("EFA_SUPPORTED");
+	t.a[VNITRO_A_ENA_EXPRESS_SUPPORTED] = u8("ENA_EXPRESS_SUPPORTED");
+	t.a[VNITRO_A_BASELINE_MBPS] = u32("BASELINE_MBPS");
+	t.a[VNITRO_A_RSS_KEY_CONFIGURABLE] = u8("RSS_KEY_CONFIGURABLE");
+	t.a[VNITRO_A_TX_SRC_DST_DROPPED] = u64("TX_SRC_DST_DROPPED");
+	t.a[VNITRO_A_RX_SRC_DST_DROPPED] = u64("RX_SRC_DST_DROPPED");
 	return t;
 }
 
@@ -94,6 +125,98 @@ void get_string(char (&dst)[N], struct nlattr **tb, int attr)
 		nla_strlcpy(dst, tb[attr], N);
 }
 
+uint8_t get_u8(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u8(tb[attr]) : 0;
+}
+
+uint32_t get_u32(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u32(tb[attr]) : 0;
+}
+
+void decode_type_fields(struct nlattr **tb, struct vnitro_type *t)
+{
+	get_string(t->name, tb, VNITRO_A_INSTANCE_TYPE);
+	t->max_enis = get_u32(tb, VNITRO_A_MAX_ENIS);
+	t->max_ips_per_eni = get_u32(tb, VNITRO_A_MAX_IPS_PER_ENI);
+	t->max_queues = get_u32(tb, VNITRO_A_MAX_QUEUES);
+	t->baseline_mbps = get_u32(tb, VNITRO_A_BASELINE_MBPS);
+	t->efa = get_u8(tb, VNITRO_A_EFA_SUPPORTED);
+	t->ena_express = get_u8(tb, VNITRO_A_ENA_EXPRESS_SUPPORTED);
+	t->rss_key_configurable = get_u8(tb, VNITRO_A_RSS_KEY_CONFIGURABLE);
+}
+
+int decode_type(struct nlattr **tb, void *out)
+{
+	auto *t = static_cast<struct vnitro_type *>(out);
+
+	if (!tb[VNITRO_A_INSTANCE_TYPE])
+		return -EPROTO;
+	decode_type_fields(tb, t);
+	return 0;
+}
+
+/* The nests of an ENI: each entry of the one attribute type expected. */
+int decode_eni_lists(struct nlattr **tb, struct vnitro_eni *e)
+{
+	struct nlattr *a;
+	int rem;
+
+	if (tb[VNITRO_A_SECONDARY_IPS]) {
+		nla_for_each_nested(a, tb[VNITRO_A_SECONDARY_IPS], rem) {
+			if (nla_type(a) != VNITRO_A_PRIVATE_IP || nla_len(a) != 4 ||
+			    e->secondary_count == VNITRO_MAX_ENI_IPS - 1)
+				return -EPROTO;
+			e->secondary_ips[e->secondary_count++] = nla_get_u32(a);
+		}
+	}
+	if (tb[VNITRO_A_SECURITY_GROUPS]) {
+		nla_for_each_nested(a, tb[VNITRO_A_SECURITY_GROUPS], rem) {
+			if (nla_type(a) != VNITRO_A_SECURITY_GROUP_ID || nla_len(a) < 1 ||
+			    nla_len(a) > VNITRO_ID_LEN ||
+			    e->security_group_count == VNITRO_MAX_SECURITY_GROUPS)
+				return -EPROTO;
+			nla_strlcpy(e->security_groups[e->security_group_count++], a,
+				    VNITRO_ID_LEN);
+		}
+	}
+	return 0;
+}
+
+int decode_route(struct nlattr **tb, void *out)
+{
+	auto *r = static_cast<struct vnitro_route *>(out);
+
+	if (!tb[VNITRO_A_SUBNET_ID] || !tb[VNITRO_A_CIDR_ADDR])
+		return -EPROTO;
+	get_string(r->subnet_id, tb, VNITRO_A_SUBNET_ID);
+	r->addr = nla_get_u32(tb[VNITRO_A_CIDR_ADDR]);
+	r->prefixlen = get_u8(tb, VNITRO_A_CIDR_PREFIXLEN);
+	r->target = get_u8(tb, VNITRO_A_ROUTE_TARGET);
+	if (tb[VNITRO_A_ENI_ID])
+		get_string(r->target_id, tb, VNITRO_A_ENI_ID);
+	else
+		get_string(r->target_id, tb, VNITRO_A_IGW_ID);
+	get_string(r->status, tb, VNITRO_A_STATUS);
+	return 0;
+}
+
+int decode_igw(struct nlattr **tb, void *out)
+{
+	auto *g = static_cast<struct vnitro_igw *>(out);
+
+	if (!tb[VNITRO_A_IGW_ID])
+		return -EPROTO;
+	get_string(g->id, tb, VNITRO_A_IGW_ID);
+	get_string(g->vpc_id, tb, VNITRO_A_VPC_ID);
+	get_string(g->netns_name, tb, VNITRO_A_NETNS_NAME);
+	if (tb[VNITRO_A_MAC])
+		memcpy(g->mac, nla_data(tb[VNITRO_A_MAC]), VNITRO_MAC_LEN);
+	g->frag_needed = get_u8(tb, VNITRO_A_FRAG_NEEDED);
+	return 0;
+}
+
 int decode_instance(struct nlattr **tb, void *out)
 {
 	auto *in = static_cast<struct vnitro_instance *>(out);
@@ -106,6 +229,7 @@ int decode_instance(struct nlattr **tb, void *out)
 	get_string(in->az, tb, VNITRO_A_AZ);
 	if (tb[VNITRO_A_ENI_COUNT])
 		in->eni_count = nla_get_u32(tb[VNITRO_A_ENI_COUNT]);
+	decode_type_fields(tb, &in->type);
 	return 0;
 }
 
@@ -120,6 +244,10 @@ int decode_attachment(struct nlattr **tb, struct vnitro_eni *e)
 	e->device_index = int32_t(index);
 	get_string(e->instance, tb, VNITRO_A_INSTANCE_NAME);
 	get_string(e->ifname, tb, VNITRO_A_IFNAME);
+	if (tb[VNITRO_A_TX_SRC_DST_DROPPED])
+		e->tx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_TX_SRC_DST_DROPPED]);
+	if (tb[VNITRO_A_RX_SRC_DST_DROPPED])
+		e->rx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_RX_SRC_DST_DROPPED]);
 	get_string(e->pci_slot, tb, VNITRO_A_PCI_SLOT);
 	if (tb[VNITRO_A_IFINDEX])
 		e->ifindex = nla_get_u32(tb[VNITRO_A_IFINDEX]);
@@ -146,6 +274,11 @@ int decode_eni(struct nlattr **tb, void *out)
 	if (tb[VNITRO_A_SOURCE_DEST_CHECK])
 		e->source_dest_check =
 			!!nla_get_u8(tb[VNITRO_A_SOURCE_DEST_CHECK]);
+	e->ena_express = !!get_u8(tb, VNITRO_A_ENA_EXPRESS);
+	e->ena_express_udp = !!get_u8(tb, VNITRO_A_ENA_EXPRESS_UDP);
+	get_string(e->description, tb, VNITRO_A_DESCRIPTION);
+	if (decode_eni_lists(tb, e) < 0)
+		return -EPROTO;
 	return decode_attachment(tb, e);
 }
 
@@ -194,6 +327,15 @@ const struct decoder subnet_decoder = {
 };
 const struct decoder vpc_decoder = {
 	sizeof(struct vnitro_vpc), decode_vpc, "VPC",
+};
+const struct decoder route_decoder = {
+	sizeof(struct vnitro_route), decode_route, "route",
+};
+const struct decoder igw_decoder = {
+	sizeof(struct vnitro_igw), decode_igw, "internet gateway",
+};
+const struct decoder type_decoder = {
+	sizeof(struct vnitro_type), decode_type, "instance type",
 };
 
 int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb)

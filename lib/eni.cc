@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* ENIs: creating, deleting, attaching, detaching and reading them. */
 #include <errno.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -64,4 +65,65 @@ VNITRO_EXPORT int vnitro_eni_detach(struct vnitro_handle *h, const char *id)
 {
 	return request_by_key(h, VNITRO_CMD_ENI_DETACH, VNITRO_A_ENI_ID, id,
 			      nullptr, nullptr);
+}
+
+VNITRO_EXPORT int vnitro_eni_set(struct vnitro_handle *h, const char *id,
+				 const struct vnitro_eni_settings *s,
+				 struct vnitro_eni *out)
+{
+	struct vnitro_eni scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ENI_SET, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_ENI_ID, id);
+	if (s->set_source_dest_check)
+		request_put_u8(&req, VNITRO_A_SOURCE_DEST_CHECK,
+			       uint8_t(!!s->source_dest_check));
+	if (s->set_ena_express)
+		request_put_u8(&req, VNITRO_A_ENA_EXPRESS, uint8_t(!!s->ena_express));
+	if (s->set_ena_express_udp)
+		request_put_u8(&req, VNITRO_A_ENA_EXPRESS_UDP,
+			       uint8_t(!!s->ena_express_udp));
+	/* An empty description clears it: put it even when "". */
+	if (s->description && !req.err)
+		request_put(&req, VNITRO_A_DESCRIPTION, strlen(s->description) + 1,
+			    s->description);
+	if (s->set_security_groups) {
+		struct nlattr *nest = request_nest_start(&req, VNITRO_A_SECURITY_GROUPS);
+
+		for (size_t i = 0; i < s->security_group_count; i++)
+			request_put_string(&req, VNITRO_A_SECURITY_GROUP_ID,
+					   s->security_groups[i]);
+		request_nest_end(&req, nest);
+	}
+	return request_do(&req, &eni_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_eni_ip_assign(struct vnitro_handle *h, const char *id,
+				       uint32_t ip, uint32_t count,
+				       struct vnitro_eni *out)
+{
+	struct vnitro_eni scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ENI_IP_ASSIGN, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_ENI_ID, id);
+	if (ip)
+		request_put_u32(&req, VNITRO_A_PRIVATE_IP, ip);
+	else
+		request_put_u32(&req, VNITRO_A_IP_COUNT, count);
+	return request_do(&req, &eni_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_eni_ip_unassign(struct vnitro_handle *h,
+					 const char *id, uint32_t ip,
+					 struct vnitro_eni *out)
+{
+	struct vnitro_eni scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ENI_IP_UNASSIGN, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_ENI_ID, id);
+	request_put_u32(&req, VNITRO_A_PRIVATE_IP, ip);
+	return request_do(&req, &eni_decoder, out ? out : &scratch);
 }

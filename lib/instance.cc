@@ -11,6 +11,17 @@ VNITRO_EXPORT int vnitro_instance_add(struct vnitro_handle *h, const char *name,
 				      uint32_t private_ip,
 				      struct vnitro_instance *out)
 {
+	return vnitro_instance_add_typed(h, name, netns_fd, subnet_id,
+					 private_ip, nullptr, out);
+}
+
+VNITRO_EXPORT int vnitro_instance_add_typed(struct vnitro_handle *h,
+					    const char *name, int netns_fd,
+					    const char *subnet_id,
+					    uint32_t private_ip,
+					    const char *type,
+					    struct vnitro_instance *out)
+{
 	struct vnitro_instance scratch;
 	struct request req;
 
@@ -21,7 +32,23 @@ VNITRO_EXPORT int vnitro_instance_add(struct vnitro_handle *h, const char *name,
 		request_put_u32(&req, VNITRO_A_NETNS_FD, uint32_t(netns_fd));
 	if (private_ip)
 		request_put_u32(&req, VNITRO_A_PRIVATE_IP, private_ip);
+	if (type)
+		request_put_string(&req, VNITRO_A_INSTANCE_TYPE, type);
 	return request_do(&req, &instance_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_type_get(struct vnitro_handle *h, const char *name,
+				  struct vnitro_type *out)
+{
+	return request_by_key(h, VNITRO_CMD_TYPE_GET, VNITRO_A_INSTANCE_TYPE,
+			      name, &type_decoder, out);
+}
+
+VNITRO_EXPORT int vnitro_type_list(struct vnitro_handle *h,
+				   struct vnitro_type **items, size_t *count)
+{
+	return request_list_of(h, VNITRO_CMD_TYPE_GET, &type_decoder, items,
+			       count);
 }
 
 VNITRO_EXPORT int vnitro_instance_del(struct vnitro_handle *h, const char *name)

@@ -45,6 +45,9 @@ extern const struct decoder instance_decoder;
 extern const struct decoder eni_decoder;
 extern const struct decoder subnet_decoder;
 extern const struct decoder vpc_decoder;
+extern const struct decoder route_decoder;
+extern const struct decoder igw_decoder;
+extern const struct decoder type_decoder;
 /* Validates a reply against the policy into @tb; 0 or a libnl error. */
 int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 /* "ENI_ID" for VNITRO_A_ENI_ID; NULL if unknown. */
@@ -65,6 +68,9 @@ void request_put_string(struct request *req, int attr, const char *value);
 void request_put_u32(struct request *req, int attr, uint32_t value);
 void request_put_u8(struct request *req, int attr, uint8_t value);
 void request_put(struct request *req, int attr, size_t len, const void *data);
+/* A nest around the puts between them; end takes what start returned. */
+struct nlattr *request_nest_start(struct request *req, int attr);
+void request_nest_end(struct request *req, struct nlattr *nest);
 /*
  * Sends the request and waits for its acknowledgement; decodes the one
  * reply into @out if @dec is set (the kernel must then send one). Frees the

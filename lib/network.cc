@@ -32,3 +32,46 @@ VNITRO_EXPORT int vnitro_subnet_list(struct vnitro_handle *h,
 	return request_list_of(h, VNITRO_CMD_SUBNET_GET, &subnet_decoder,
 			       items, count);
 }
+
+VNITRO_EXPORT int vnitro_vpc_add(struct vnitro_handle *h, const char *id,
+				 uint32_t addr, uint8_t prefixlen,
+				 struct vnitro_vpc *out)
+{
+	struct vnitro_vpc scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_VPC_ADD, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_VPC_ID, id);
+	request_put_u32(&req, VNITRO_A_CIDR_ADDR, addr);
+	request_put_u8(&req, VNITRO_A_CIDR_PREFIXLEN, prefixlen);
+	return request_do(&req, &vpc_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_vpc_del(struct vnitro_handle *h, const char *id)
+{
+	return request_by_key(h, VNITRO_CMD_VPC_DEL, VNITRO_A_VPC_ID, id,
+			      nullptr, nullptr);
+}
+
+VNITRO_EXPORT int vnitro_subnet_add(struct vnitro_handle *h, const char *id,
+				    const char *vpc_id, uint32_t addr,
+				    uint8_t prefixlen, const char *az,
+				    struct vnitro_subnet *out)
+{
+	struct vnitro_subnet scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_SUBNET_ADD, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_SUBNET_ID, id);
+	request_put_string(&req, VNITRO_A_VPC_ID, vpc_id);
+	request_put_u32(&req, VNITRO_A_CIDR_ADDR, addr);
+	request_put_u8(&req, VNITRO_A_CIDR_PREFIXLEN, prefixlen);
+	request_put_string(&req, VNITRO_A_AZ, az);
+	return request_do(&req, &subnet_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_subnet_del(struct vnitro_handle *h, const char *id)
+{
+	return request_by_key(h, VNITRO_CMD_SUBNET_DEL, VNITRO_A_SUBNET_ID, id,
+			      nullptr, nullptr);
+}

@@ -277,6 +277,24 @@ void request_put(struct request *req, int attr, size_t len, const void *data)
 		put_result(req, nla_put(req->msg, attr, int(len), data));
 }
 
+struct nlattr *request_nest_start(struct request *req, int attr)
+{
+	struct nlattr *nest;
+
+	if (req->err)
+		return nullptr;
+	nest = nla_nest_start(req->msg, attr);
+	if (!nest)
+		put_result(req, -NLE_NOMEM);
+	return nest;
+}
+
+void request_nest_end(struct request *req, struct nlattr *nest)
+{
+	if (!req->err && nest)
+		nla_nest_end(req->msg, nest);
+}
+
 int request_do(struct request *req, const struct decoder *dec, void *out)
 {
 	struct exchange x = {};

@@ -44,6 +44,8 @@ extern const struct object instance_object;
 extern const struct object eni_object;
 extern const struct object vpc_object;
 extern const struct object subnet_object;
+extern const struct object route_object;
+extern const struct object igw_object;
 
 /* report.cc: errors, as text or (under -j) JSON, on stderr. */
 void report_set_json(bool json);
@@ -101,6 +103,9 @@ const char *format_mac(const uint8_t mac[VNITRO_MAC_LEN], char buf[MAC_STRLEN]);
 const char *format_cidr(uint32_t addr, uint8_t prefixlen,
 			char buf[CIDR_STRLEN]);
 const char *eni_type_name(uint8_t type);
+void parse_cidr(const char *s, uint32_t *addr, uint8_t *prefixlen);	/* network order */
+bool parse_on_off(const char *s, const char *keyword);
+uint32_t parse_u32(const char *s, const char *what, uint32_t min, uint32_t max);
 
 /* session.cc: the connection to the kernel module for one command. */
 class session {

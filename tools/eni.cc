@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* "vnitro eni": create, delete, attach, detach and show ENIs. */
+#include <string.h>
+
 #include "cli.h"
 #include "print.h"
 #include "show.h"
@@ -17,11 +19,19 @@ void usage(FILE *out)
 		"       vnitro eni { del | delete } ID\n"
 		"       vnitro eni attach ID instance NAME index INDEX\n"
 		"       vnitro eni detach ID\n"
+		"       vnitro eni set ID [ source-dest-check { on | off } ] [ description TEXT ]\n"
+		"                         [ security-groups SG[,SG...] ] [ ena-express { on | off } ]\n"
+		"                         [ ena-express-udp { on | off } ] [ mtu MTU ]\n"
+		"       vnitro eni assign ID { ip ADDRESS | count N }\n"
+		"       vnitro eni unassign ID ip ADDRESS\n"
 		"       vnitro eni help\n"
 		"where  ID := eni-HEX (1 to 17 lowercase hex digits)\n"
 		"       ADDRESS := A.B.C.D, in the subnet\n"
 		"       MAC := XX:XX:XX:XX:XX:XX\n"
 		"       INDEX := 0..255 (0 is the primary ENI's)\n"
+		"       SG := sg-HEX; at most 5; \"security-groups none\" clears them\n"
+		"       MTU := set on the attached netdev in its instance, as \"ip link set mtu\"\n"
+		"\"assign\" adds secondary private addresses; \"count N\" picks N free ones.\n"
 		"Without ID, MAC or ip, \"add\" lets the kernel choose them.\n");
 }
 
@@ -44,6 +54,26 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 	p.string("pci_slot", " pci %s", e.pci_slot);
 }
 
+void print_lists(printer &p, const struct vnitro_eni &e)
+{
+	char ip[IPV4_STRLEN];
+
+	if (e.secondary_count)
+		p.text("\n    secondary-ips");
+	p.open_array_key("secondary_ips");
+	for (uint32_t i = 0; i < e.secondary_count; i++)
+		p.string(nullptr, " %s", format_ipv4(e.secondary_ips[i], ip));
+	p.close_array();
+	if (e.security_group_count)
+		p.text("\n    security-groups");
+	p.open_array_key("security_groups");
+	for (uint32_t i = 0; i < e.security_group_count; i++)
+		p.string(nullptr, " %s", e.security_groups[i]);
+	p.close_array();
+	p.string("description", e.description[0] ? "\n    description \"%s\"" : nullptr,
+		 e.description);
+}
+
 void print_eni(printer &p, const struct vnitro_eni &e)
 {
 	char mac[MAC_STRLEN], ip[IPV4_STRLEN];
@@ -58,7 +88,22 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.boolean("source_dest_check", " source-dest-check %s",
 		  e.source_dest_check);
 	p.string("status", " status %s", e.status);
+	/* Text shows what is on or non-zero; JSON always has every key. */
+	p.boolean("ena_express", e.ena_express ? " ena-express %s" : nullptr, e.ena_express);
+	p.boolean("ena_express_udp", e.ena_express_udp ? " ena-express-udp %s" : nullptr,
+		  e.ena_express_udp);
+	print_lists(p, e);
 	print_attachment(p, e);
+	if (e.device_index >= 0) {
+		bool any = e.tx_src_dst_dropped || e.rx_src_dst_dropped;
+
+		p.uint("tx_src_dst_dropped", any ? "\n    src-dst-dropped tx %s" : nullptr,
+		       e.tx_src_dst_dropped);
+		p.uint("rx_src_dst_dropped", any ? " rx %s" : nullptr, e.rx_src_dst_dropped);
+	} else {
+		p.null("tx_src_dst_dropped");
+		p.null("rx_src_dst_dropped");
+	}
 	p.close_object();
 }
 
@@ -197,6 +242,143 @@ int do_attach(const struct options *opts, int argc, char **argv)
 	return print_one(opts, eni);
 }
 
+enum set_keyword { SET_SDC, SET_DESC, SET_SG, SET_EXPRESS, SET_EXPRESS_UDP, SET_MTU };
+
+/* "security-groups sg-1,sg-2" or "none"; the strings point into @buf. */
+size_t split_groups(const char *value, char *buf, size_t len, const char **out)
+{
+	size_t n = 0;
+
+	if (!strcmp(value, "none"))
+		return 0;
+	snprintf(buf, len, "%s", value);
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(nullptr, ",")) {
+		if (n == VNITRO_MAX_SECURITY_GROUPS)
+			usage_error("at most %d security groups per network interface",
+				    VNITRO_MAX_SECURITY_GROUPS);
+		out[n++] = check_id(tok, "security group");
+	}
+	if (!n)
+		usage_error("\"security-groups\" needs a list such as sg-1,sg-2, or \"none\"");
+	return n;
+}
+
+int do_set(const struct options *opts, int argc, char **argv)
+{
+	static const char *const keywords[] = { "source-dest-check", "description",
+						"security-groups", "ena-express",
+						"ena-express-udp", "mtu" };
+	arg_cursor args(argc, argv, "eni");
+	struct vnitro_eni_settings set = {};
+	const char *groups[VNITRO_MAX_SECURITY_GROUPS];
+	char group_buf[VNITRO_MAX_SECURITY_GROUPS * VNITRO_ID_LEN + 8];
+	uint32_t mtu = 0;
+	struct vnitro_eni eni;
+	unsigned seen = 0;
+	const char *id;
+	session s;
+
+	if (!args.more())
+		args.missing("the ENI id");
+	id = check_eni_id(args.next());
+	while (args.more()) {
+		int k = args.keyword(keywords, 6);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		switch (k) {
+		case SET_SDC:
+			set.set_source_dest_check = 1;
+			set.source_dest_check = parse_on_off(value, keywords[k]);
+			break;
+		case SET_DESC:
+			if (strlen(value) >= VNITRO_DESCRIPTION_LEN)
+				usage_error("a description has at most %d characters",
+					    VNITRO_DESCRIPTION_LEN - 1);
+			set.description = value;
+			break;
+		case SET_SG:
+			set.set_security_groups = 1;
+			set.security_group_count = split_groups(value, group_buf, sizeof(group_buf),
+								groups);
+			set.security_groups = groups;
+			break;
+		case SET_EXPRESS:
+			set.set_ena_express = 1;
+			set.ena_express = parse_on_off(value, keywords[k]);
+			break;
+		case SET_EXPRESS_UDP:
+			set.set_ena_express_udp = 1;
+			set.ena_express_udp = parse_on_off(value, keywords[k]);
+			break;
+		case SET_MTU:
+			mtu = parse_u32(value, "MTU", 68, 65535);
+			break;
+		}
+	}
+	if (!seen)
+		args.missing("a setting");
+	if (!s.open())
+		return STATUS_ERROR;
+	if (seen & ~(1u << SET_MTU)) {
+		if (vnitro_eni_set(s.handle(), id, &set, &eni))
+			return s.fail();
+	}
+	if (mtu && vnitro_eni_set_mtu(s.handle(), id, mtu))
+		return s.fail();
+	if (vnitro_eni_get(s.handle(), id, &eni))
+		return s.fail();
+	return print_one(opts, eni);
+}
+
+enum assign_keyword { ASSIGN_IP, ASSIGN_COUNT };
+
+/* "assign ID { ip A | count N }" and "unassign ID ip A". */
+int assign_common(const struct options *opts, int argc, char **argv, bool assign)
+{
+	static const char *const keywords[] = { "ip", "count" };
+	arg_cursor args(argc, argv, "eni");
+	uint32_t ip = 0, count = 0;
+	struct vnitro_eni eni;
+	unsigned seen = 0;
+	const char *id;
+	session s;
+	int rc;
+
+	if (!args.more())
+		args.missing("the ENI id");
+	id = check_eni_id(args.next());
+	while (args.more()) {
+		int k = args.keyword(keywords, assign ? 2 : 1);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		if (k == ASSIGN_IP)
+			ip = parse_private_ip(value);
+		else
+			count = parse_u32(value, "count", 1, VNITRO_MAX_ENI_IPS - 1);
+	}
+	if (seen == 3)
+		usage_error("give either \"ip ADDRESS\" or \"count N\", not both");
+	if (!seen)
+		args.missing(assign ? "\"ip ADDRESS\" or \"count N\"" : "\"ip ADDRESS\"");
+	if (!s.open())
+		return STATUS_ERROR;
+	rc = assign ? vnitro_eni_ip_assign(s.handle(), id, ip, count, &eni)
+		    : vnitro_eni_ip_unassign(s.handle(), id, ip, &eni);
+	return rc ? s.fail() : print_one(opts, eni);
+}
+
+int do_assign(const struct options *opts, int argc, char **argv)
+{
+	return assign_common(opts, argc, argv, true);
+}
+
+int do_unassign(const struct options *opts, int argc, char **argv)
+{
+	return assign_common(opts, argc, argv, false);
+}
+
 const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
@@ -205,6 +387,9 @@ const struct command commands[] = {
 	{ "delete", do_del },
 	{ "attach", do_attach },
 	{ "detach", do_detach },
+	{ "set", do_set },
+	{ "assign", do_assign },
+	{ "unassign", do_unassign },
 };
 
 } // namespace

@@ -16,11 +16,14 @@ void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: vnitro instance { show | list } [ NAME ]\n"
-		"       vnitro instance add NAME subnet SUBNET [ ip ADDRESS ]\n"
+		"       vnitro instance add NAME subnet SUBNET [ ip ADDRESS ] [ type TYPE ]\n"
+		"       vnitro instance types [ TYPE ]\n"
 		"       vnitro instance { del | delete } NAME\n"
 		"       vnitro instance help\n"
 		"where  NAME := the instance's network namespace, as in \"ip netns\"\n"
 		"       ADDRESS := A.B.C.D, the primary ENI's address in SUBNET\n"
+		"       TYPE := an EC2 instance type, e.g. t3.micro (default c5n.18xlarge);\n"
+		"               \"vnitro instance types\" lists them with their limits\n"
 		"\"add\" creates the namespace like \"ip netns add\" unless it exists;\n"
 		"\"del\" removes it like \"ip netns del\".\n");
 }
@@ -33,7 +36,31 @@ void print_instance(printer &p, const struct vnitro_instance &in)
 	p.string("az", " az %s", in.az);
 	p.string("primary_eni", " primary-eni %s", in.primary_eni_id);
 	p.uint("eni_count", " enis %s", in.eni_count);
+	p.string("type", " type %s", in.type.name);
 	p.close_object();
+}
+
+void print_type(printer &p, const struct vnitro_type &t)
+{
+	p.open_object();
+	p.string("name", "%s:", t.name);
+	p.uint("max_enis", " max-enis %s", t.max_enis);
+	p.uint("max_ips_per_eni", " ips-per-eni %s", t.max_ips_per_eni);
+	p.uint("max_queues", " queues %s", t.max_queues);
+	p.uint("baseline_mbps", " baseline-mbps %s", t.baseline_mbps);
+	p.boolean("efa", " efa %s", t.efa);
+	p.boolean("ena_express", " ena-express %s", t.ena_express);
+	p.boolean("rss_key_configurable", " rss-key %s", t.rss_key_configurable);
+	p.close_object();
+}
+
+int do_types(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "instance");
+	const char *name = args.more() ? check_id(args.next(), "instance type") : nullptr;
+
+	args.finish();
+	return show_objects(opts, name, vnitro_type_get, vnitro_type_list, print_type);
 }
 
 int do_show(const struct options *opts, int argc, char **argv)
@@ -51,27 +78,30 @@ struct add_args {
 	const char *name;
 	const char *subnet_id;
 	uint32_t private_ip;	/* 0: the kernel picks */
+	const char *type;	/* NULL: the kernel's default */
 };
 
-enum add_keyword { ADD_SUBNET, ADD_IP };
+enum add_keyword { ADD_SUBNET, ADD_IP, ADD_TYPE };
 
 void parse_add(arg_cursor &args, struct add_args *a)
 {
-	static const char *const keywords[] = { "subnet", "ip" };
+	static const char *const keywords[] = { "subnet", "ip", "type" };
 	unsigned seen = 0;
 
 	if (!args.more())
 		args.missing("the instance NAME");
 	a->name = check_instance_name(args.next());
 	while (args.more()) {
-		int k = args.keyword(keywords, 2);
+		int k = args.keyword(keywords, 3);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
 		if (k == ADD_SUBNET)
 			a->subnet_id = check_id(value, "subnet");
-		else
+		else if (k == ADD_IP)
 			a->private_ip = parse_private_ip(value);
+		else
+			a->type = check_id(value, "instance type");
 	}
 	if (!a->subnet_id)
 		args.missing("\"subnet SUBNET\"");
@@ -87,8 +117,8 @@ int register_netns(session &s, const struct add_args &a,
 	if (fd < 0)
 		return report_error("cannot open network namespace \"%s\": %s",
 				    a.name, strerror(-fd));
-	rc = vnitro_instance_add(s.handle(), a.name, fd, a.subnet_id,
-				 a.private_ip, out);
+	rc = vnitro_instance_add_typed(s.handle(), a.name, fd, a.subnet_id,
+				       a.private_ip, a.type, out);
 	close(fd);
 	return rc ? s.fail() : STATUS_OK;
 }
@@ -154,6 +184,7 @@ const struct command commands[] = {
 	{ "add", do_add },
 	{ "del", do_del },
 	{ "delete", do_del },
+	{ "types", do_types },
 };
 
 } // namespace

@@ -37,9 +37,9 @@ void printer::begin_value(const char *key)
 	}
 }
 
-void printer::open(char bracket)
+void printer::open(char bracket, const char *key)
 {
-	begin_value(nullptr);
+	begin_value(key);
 	fputc(bracket, out_);
 	if (depth_ + 1 >= MAX_DEPTH)
 		abort();	/* a bug in the caller, not bad input */
@@ -64,6 +64,12 @@ void printer::open_array()
 {
 	if (json_)
 		open('[');
+}
+
+void printer::open_array_key(const char *key)
+{
+	if (json_)
+		open('[', key);
 }
 
 void printer::close_array()

@@ -20,6 +20,8 @@ public:
 	bool json() const { return json_; }
 
 	void open_array();
+	/* An array as the value of @key in the enclosing object. */
+	void open_array_key(const char *key);
 	void close_array();
 	void open_object();
 	void close_object();
@@ -35,7 +37,7 @@ public:
 private:
 	enum { MAX_DEPTH = 16 };
 
-	void open(char bracket);
+	void open(char bracket, const char *key = nullptr);
 	void close(char bracket);
 	void begin_value(const char *key);
 	void text_value(const char *fmt, const char *value);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* "vnitro subnet": show the subnets the module knows. */
+/* "vnitro subnet": create, delete and show subnets. */
 #include "cli.h"
 #include "print.h"
 #include "show.h"
@@ -12,7 +12,13 @@ void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: vnitro subnet { show | list } [ ID ]\n"
-		"       vnitro subnet help\n");
+		"       vnitro subnet add ID vpc VPC cidr CIDR az AZ\n"
+		"       vnitro subnet { del | delete } ID\n"
+		"       vnitro subnet help\n"
+		"where  CIDR := A.B.C.D/N inside the VPC, N from 16 to 28\n"
+		"       AZ := an availability zone name, e.g. us-east-1a\n"
+		"EC2 reserves the first four and the last address of a subnet.\n"
+		"A subnet with network interfaces cannot be deleted.\n");
 }
 
 void print_subnet(printer &p, const struct vnitro_subnet &sn)
@@ -39,9 +45,70 @@ int do_show(const struct options *opts, int argc, char **argv)
 			    print_subnet);
 }
 
+enum add_keyword { ADD_VPC, ADD_CIDR, ADD_AZ };
+
+int do_add(const struct options *opts, int argc, char **argv)
+{
+	static const char *const keywords[] = { "vpc", "cidr", "az" };
+	arg_cursor args(argc, argv, "subnet");
+	const char *id, *vpc = nullptr, *az = nullptr;
+	struct vnitro_subnet sn;
+	uint32_t addr = 0;
+	uint8_t plen = 0;
+	unsigned seen = 0;
+	session s;
+
+	if (!args.more())
+		args.missing("the subnet id");
+	id = check_id(args.next(), "subnet");
+	while (args.more()) {
+		int k = args.keyword(keywords, 3);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		if (k == ADD_VPC)
+			vpc = check_id(value, "VPC");
+		else if (k == ADD_CIDR)
+			parse_cidr(value, &addr, &plen);
+		else
+			az = check_id(value, "availability zone");
+	}
+	if (!vpc)
+		args.missing("\"vpc VPC\"");
+	if (!(seen & (1u << ADD_CIDR)))
+		args.missing("\"cidr CIDR\"");
+	if (!az)
+		args.missing("\"az AZ\"");
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_subnet_add(s.handle(), id, vpc, addr, plen, az, &sn))
+		return s.fail();
+	printer p(stdout, opts->json, opts->pretty);
+	print_subnet(p, sn);
+	return STATUS_OK;
+}
+
+int do_del(const struct options *, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "subnet");
+	const char *id;
+	session s;
+
+	if (!args.more())
+		args.missing("the subnet id");
+	id = check_id(args.next(), "subnet");
+	args.finish();
+	if (!s.open())
+		return STATUS_ERROR;
+	return vnitro_subnet_del(s.handle(), id) ? s.fail() : STATUS_OK;
+}
+
 const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
+	{ "add", do_add },
+	{ "del", do_del },
+	{ "delete", do_del },
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 /* Addresses, ids, names and indexes: parsed strictly, formatted for output. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -159,6 +160,50 @@ const char *eni_type_name(uint8_t type)
 	case VNITRO_ENI_TYPE_EFA:	return "efa";
 	default:			return "unknown";
 	}
+}
+
+} // namespace vnitro::cli
+
+namespace vnitro::cli {
+
+void parse_cidr(const char *s, uint32_t *addr, uint8_t *prefixlen)
+{
+	char buf[CIDR_STRLEN];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? size_t(slash - s) : 0;
+	unsigned long plen;
+	char *end;
+
+	if (!slash || len >= sizeof(buf) || !slash[1] || strspn(slash + 1, "0123456789") !=
+	    strlen(slash + 1))
+		usage_error("\"%s\" is not a CIDR block (expected A.B.C.D/N)", s);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	plen = strtoul(slash + 1, &end, 10);
+	if (plen > 32 || strlen(slash + 1) > 2)
+		usage_error("\"%s\": the prefix length must be 0 to 32", s);
+	*addr = parse_ipv4(buf);
+	*prefixlen = uint8_t(plen);
+}
+
+bool parse_on_off(const char *s, const char *keyword)
+{
+	if (!strcmp(s, "on"))
+		return true;
+	if (!strcmp(s, "off"))
+		return false;
+	usage_error("\"%s\" needs \"on\" or \"off\", not \"%s\"", keyword, s);
+}
+
+uint32_t parse_u32(const char *s, const char *what, uint32_t min, uint32_t max)
+{
+	size_t len = strlen(s);
+	unsigned long v;
+
+	if (len == 0 || len > 10 || strspn(s, "0123456789") != len ||
+	    (v = strtoul(s, nullptr, 10)) < min || v > max)
+		usage_error("\"%s\" is not a valid %s (expected %u to %u)", s, what, min, max);
+	return uint32_t(v);
 }
 
 } // namespace vnitro::cli

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* "vnitro vpc": show the VPCs the module knows. */
+/* "vnitro vpc": create, delete and show VPCs. */
 #include "cli.h"
 #include "print.h"
 #include "show.h"
@@ -12,7 +12,11 @@ void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: vnitro vpc { show | list } [ ID ]\n"
-		"       vnitro vpc help\n");
+		"       vnitro vpc add ID cidr CIDR\n"
+		"       vnitro vpc { del | delete } ID\n"
+		"       vnitro vpc help\n"
+		"where  CIDR := A.B.C.D/N, N from 16 to 28 (as EC2)\n"
+		"A VPC with subnets or an internet gateway cannot be deleted.\n");
 }
 
 void print_vpc(printer &p, const struct vnitro_vpc &v)
@@ -36,9 +40,58 @@ int do_show(const struct options *opts, int argc, char **argv)
 			    print_vpc);
 }
 
+int do_add(const struct options *opts, int argc, char **argv)
+{
+	static const char *const keywords[] = { "cidr" };
+	arg_cursor args(argc, argv, "vpc");
+	uint32_t addr = 0;
+	uint8_t plen = 0;
+	struct vnitro_vpc v;
+	unsigned seen = 0;
+	const char *id;
+	session s;
+
+	if (!args.more())
+		args.missing("the VPC id");
+	id = check_id(args.next(), "VPC");
+	while (args.more()) {
+		int k = args.keyword(keywords, 1);
+
+		args.once(&seen, k, keywords[k]);
+		parse_cidr(args.value(keywords[k]), &addr, &plen);
+	}
+	if (!seen)
+		args.missing("\"cidr CIDR\"");
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_vpc_add(s.handle(), id, addr, plen, &v))
+		return s.fail();
+	printer p(stdout, opts->json, opts->pretty);
+	print_vpc(p, v);
+	return STATUS_OK;
+}
+
+int do_del(const struct options *, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "vpc");
+	const char *id;
+	session s;
+
+	if (!args.more())
+		args.missing("the VPC id");
+	id = check_id(args.next(), "VPC");
+	args.finish();
+	if (!s.open())
+		return STATUS_ERROR;
+	return vnitro_vpc_del(s.handle(), id) ? s.fail() : STATUS_OK;
+}
+
 const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
+	{ "add", do_add },
+	{ "del", do_del },
+	{ "delete", do_del },
 };
 
 } // namespace

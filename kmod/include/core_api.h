@@ -275,23 +275,63 @@ struct vnitro_err {
 /* What the shim must do when an ENI is attached to an instance. */
 struct vnitro_plug_desc {
 	char eni_id[VNITRO_ID_MAX];
-	struct vnitro_port_desc port;	/* cookie unused here */
+	struct vnitro_port_desc port;	/* complete but for the cookie */
 	void *instance_cookie;		/* the instance's namespace (shim's) */
 	uint32_t device_index;
 	uint8_t eni_type;		/* enum vnitro_eni_type */
+	/* From the instance type: */
+	uint8_t rss_key_mode;		/* enum vnitro_ena_rss_key_mode */
+	uint32_t max_queues;		/* ENA queue pairs per ENI */
+};
+
+/* What the shim must do when an internet gateway is created. */
+struct vnitro_igw_plug_desc {
+	char igw_id[VNITRO_ID_MAX];
+	struct vnitro_port_desc port;	/* kind VNITRO_PORT_IGW; cookie unused */
+	void *netns_cookie;		/* the "internet" namespace (shim's) */
 };
 
 /*
- * Side effects the control plane asks of its environment. plug returns 0 and
- * a cookie for the attachment, or a negative errno with err->msg set;
- * unplug cannot fail. instance_release drops the namespace reference the
- * control plane took over on instance_add.
+ * Side effects the control plane asks of its environment, all called with
+ * the control plane's lock held. plug returns 0 and a cookie for the
+ * attachment, or a negative errno with err->msg set; unplug cannot fail.
+ * netns_release drops a namespace reference the control plane took over
+ * (instance_add, igw_add).
+ *
+ * The others keep the fabric in step and may be NULL (nothing to keep in
+ * step): port_update replaces an attached ENI's port desc (IPs, source/dest
+ * check) and may fail (the core then rolls back); subnet_publish gives the
+ * VPC router a subnet and its route table (add or replace), subnet_withdraw
+ * takes it away; igw_plug/igw_unplug/igw_update do for a gateway's port what
+ * plug/unplug/port_update do for an ENI's.
  */
 struct vnitro_ctl_ops {
 	int (*plug)(void *ops_ctx, const struct vnitro_plug_desc *desc,
 		    void **plug_cookie, struct vnitro_err *err);
 	void (*unplug)(void *ops_ctx, void *plug_cookie);
-	void (*instance_release)(void *ops_ctx, void *instance_cookie);
+	void (*netns_release)(void *ops_ctx, void *netns_cookie);
+	int (*port_update)(void *ops_ctx, void *plug_cookie, const struct vnitro_port_desc *port,
+			   struct vnitro_err *err);
+	int (*subnet_publish)(void *ops_ctx, const struct vnitro_fabric_subnet_desc *desc,
+			      struct vnitro_err *err);
+	void (*subnet_withdraw)(void *ops_ctx, uint32_t key);
+	int (*igw_plug)(void *ops_ctx, const struct vnitro_igw_plug_desc *desc,
+			void **igw_cookie, struct vnitro_err *err);
+	void (*igw_unplug)(void *ops_ctx, void *igw_cookie);
+	int (*igw_update)(void *ops_ctx, void *igw_cookie, const struct vnitro_port_desc *port,
+			  struct vnitro_err *err);
+};
+
+/* An EC2 instance type and the limits vnitro enforces for it (control/types.cc). */
+struct vnitro_type_info {
+	char name[VNITRO_TYPE_LEN];
+	uint32_t max_enis;		/* network interfaces per instance */
+	uint32_t max_ips_per_eni;	/* private IPv4 per ENI, primary included */
+	uint32_t max_queues;		/* ENA queue pairs per ENI */
+	uint32_t baseline_mbps;		/* baseline bandwidth */
+	uint8_t efa;			/* EFA supported */
+	uint8_t ena_express;		/* ENA Express supported */
+	uint8_t rss_key_mode;		/* enum vnitro_ena_rss_key_mode */
 };
 
 struct vnitro_vpc_info {
@@ -314,6 +354,7 @@ struct vnitro_instance_info {
 	char az[VNITRO_ID_MAX];
 	char primary_eni_id[VNITRO_ID_MAX];
 	uint32_t eni_count;
+	struct vnitro_type_info type;
 	void *cookie;			/* the instance's namespace */
 };
 
@@ -323,8 +364,15 @@ struct vnitro_eni_info {
 	char vpc_id[VNITRO_ID_MAX];
 	uint8_t mac[6];
 	uint32_t private_ip;		/* host order */
+	uint32_t secondary_ips[VNITRO_PORT_MAX_IPS - 1];	/* host order, assignment order */
+	uint32_t secondary_count;
+	char description[VNITRO_DESCRIPTION_LEN];
+	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VNITRO_ID_MAX];
+	uint32_t security_group_count;
 	uint8_t type;
 	uint8_t source_dest_check;
+	uint8_t ena_express;
+	uint8_t ena_express_udp;
 	uint8_t attached;
 	/* valid when attached: */
 	char instance[VNITRO_NAME_MAX];
@@ -341,6 +389,36 @@ struct vnitro_eni_spec {
 	uint8_t type;
 };
 
+/* Arguments of vnitro_ctl_eni_set: only the fields whose set_* flag is 1 change. */
+struct vnitro_eni_changes {
+	uint8_t set_source_dest_check, source_dest_check;
+	uint8_t set_ena_express, ena_express;
+	uint8_t set_ena_express_udp, ena_express_udp;
+	uint8_t set_description;
+	char description[VNITRO_DESCRIPTION_LEN];
+	uint8_t set_security_groups;
+	uint32_t security_group_count;
+	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VNITRO_ID_MAX];
+};
+
+struct vnitro_route_info {
+	char subnet_id[VNITRO_ID_MAX];
+	uint32_t addr;			/* host order */
+	uint8_t prefixlen;
+	uint8_t target;			/* enum vnitro_route_target_kind */
+	char target_id[VNITRO_ID_MAX];	/* ENI or IGW id; "" for local */
+	uint8_t blackhole;		/* the target ENI is detached or gone */
+};
+
+struct vnitro_igw_info {
+	char id[VNITRO_ID_MAX];
+	char vpc_id[VNITRO_ID_MAX];
+	char netns_name[VNITRO_NAME_MAX];
+	uint8_t mac[6];
+	uint8_t frag_needed;
+	void *cookie;			/* what igw_plug returned (NULL without the op) */
+};
+
 struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx);
 /* Deletes every instance and ENI (unplugging them) and frees the control plane. */
 void vnitro_ctl_destroy(struct vnitro_ctl *ctl);
@@ -351,17 +429,28 @@ int vnitro_ctl_create_default_world(struct vnitro_ctl *ctl, const char *instance
 
 int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
 		       uint8_t prefixlen, struct vnitro_err *err);
+/* -EBUSY while the VPC has subnets or an internet gateway. */
+int vnitro_ctl_vpc_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
 int vnitro_ctl_subnet_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
 			  uint32_t addr, uint8_t prefixlen, const char *az,
 			  struct vnitro_err *err);
+/* -EBUSY while ENIs live in the subnet. */
+int vnitro_ctl_subnet_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
+
+/* The instance types: by name (-ENOENT listing them), by position. */
+int vnitro_ctl_type_get(const char *name, struct vnitro_type_info *out, struct vnitro_err *err);
+int vnitro_ctl_type_at(uint32_t pos, struct vnitro_type_info *out);
+/* The type of an INSTANCE_ADD without one. */
+#define VNITRO_DEFAULT_INSTANCE_TYPE "c5n.18xlarge"
 
 /*
- * Registers @cookie (a namespace) as instance @name and creates and attaches
- * its primary ENI at index 0. On failure nothing is kept and the caller still
- * owns the cookie; on success the control plane owns it.
+ * Registers @cookie (a namespace) as instance @name of type @type (NULL or
+ * "" = VNITRO_DEFAULT_INSTANCE_TYPE) and creates and attaches its primary
+ * ENI at index 0. On failure nothing is kept and the caller still owns the
+ * cookie; on success the control plane owns it.
  */
 int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cookie,
-			    const char *subnet_id, uint32_t primary_ip,
+			    const char *subnet_id, uint32_t primary_ip, const char *type,
 			    struct vnitro_instance_info *out, struct vnitro_err *err);
 int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vnitro_err *err);
 
@@ -372,6 +461,37 @@ int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *in
 			  uint32_t device_index, struct vnitro_eni_info *out,
 			  struct vnitro_err *err);
 int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
+/* All or nothing; an attached ENI's port is updated. */
+int vnitro_ctl_eni_set(struct vnitro_ctl *ctl, const char *id,
+		       const struct vnitro_eni_changes *changes, struct vnitro_eni_info *out,
+		       struct vnitro_err *err);
+/* @ip (host order) if not 0, else @count free addresses, lowest first. */
+int vnitro_ctl_eni_ip_assign(struct vnitro_ctl *ctl, const char *id, uint32_t ip,
+			     uint32_t count, struct vnitro_eni_info *out, struct vnitro_err *err);
+int vnitro_ctl_eni_ip_unassign(struct vnitro_ctl *ctl, const char *id, uint32_t ip,
+			       struct vnitro_eni_info *out, struct vnitro_err *err);
+
+/* Routes of a subnet's table: @target_id names an ENI ("eni-…") or an IGW. */
+int vnitro_ctl_route_add(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
+			 uint8_t prefixlen, const char *target_id, struct vnitro_route_info *out,
+			 struct vnitro_err *err);
+int vnitro_ctl_route_del(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
+			 uint8_t prefixlen, struct vnitro_err *err);
+int vnitro_ctl_route_get(const struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
+			 uint8_t prefixlen, struct vnitro_route_info *out, struct vnitro_err *err);
+/* Every route of every subnet, subnet by subnet, local route first. */
+int vnitro_ctl_route_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_route_info *out);
+
+/* Internet gateways: one per VPC; @cookie is the "internet" namespace (owned on success). */
+int vnitro_ctl_igw_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
+		       void *cookie, const char *netns_name, uint8_t frag_needed,
+		       struct vnitro_igw_info *out, struct vnitro_err *err);
+int vnitro_ctl_igw_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
+int vnitro_ctl_igw_set(struct vnitro_ctl *ctl, const char *id, uint8_t frag_needed,
+		       struct vnitro_igw_info *out, struct vnitro_err *err);
+int vnitro_ctl_igw_get(const struct vnitro_ctl *ctl, const char *id,
+		       struct vnitro_igw_info *out, struct vnitro_err *err);
+int vnitro_ctl_igw_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_igw_info *out);
 
 /* Lookups by id/name (-ENOENT with a message) and iteration by position. */
 int vnitro_ctl_vpc_get(const struct vnitro_ctl *ctl, const char *id,

@@ -24,17 +24,39 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_PRIVATE_IP] = { .type = NLA_BE32 },
 	[VNITRO_A_DEVICE_INDEX] = { .type = NLA_U32 },
 	[VNITRO_A_ENI_TYPE] = NLA_POLICY_MAX(NLA_U8, VNITRO_ENI_TYPE_EFA),
+	[VNITRO_A_SOURCE_DEST_CHECK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VNITRO_A_CIDR_ADDR] = { .type = NLA_BE32 },
+	[VNITRO_A_CIDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[VNITRO_A_AZ] = { .type = NLA_NUL_STRING, .len = VNITRO_AZ_LEN - 1 },
+	[VNITRO_A_INSTANCE_TYPE] = { .type = NLA_NUL_STRING, .len = VNITRO_TYPE_LEN - 1 },
+	[VNITRO_A_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = VNITRO_DESCRIPTION_LEN - 1 },
+	/* Entries are checked one by one in vnitro_genl_groups(). */
+	[VNITRO_A_SECURITY_GROUPS] = { .type = NLA_NESTED },
+	[VNITRO_A_SECURITY_GROUP_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_IP_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, VNITRO_MAX_ENI_IPS - 1),
+	[VNITRO_A_ENA_EXPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VNITRO_A_ENA_EXPRESS_UDP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VNITRO_A_IGW_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_FRAG_NEEDED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VNITRO_A_NETNS_NAME] = { .type = NLA_NUL_STRING, .len = VNITRO_NAME_LEN - 1 },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
-	[VNITRO_A_SOURCE_DEST_CHECK] = { .type = NLA_REJECT },
-	[VNITRO_A_CIDR_ADDR] = { .type = NLA_REJECT },
-	[VNITRO_A_CIDR_PREFIXLEN] = { .type = NLA_REJECT },
-	[VNITRO_A_AZ] = { .type = NLA_REJECT },
 	[VNITRO_A_PCI_SLOT] = { .type = NLA_REJECT },
 	[VNITRO_A_PRIMARY_ENI_ID] = { .type = NLA_REJECT },
 	[VNITRO_A_ENI_COUNT] = { .type = NLA_REJECT },
 	[VNITRO_A_STATUS] = { .type = NLA_REJECT },
+	[VNITRO_A_SECONDARY_IPS] = { .type = NLA_REJECT },
+	[VNITRO_A_ROUTE_TARGET] = { .type = NLA_REJECT },
+	[VNITRO_A_MAX_ENIS] = { .type = NLA_REJECT },
+	[VNITRO_A_MAX_IPS_PER_ENI] = { .type = NLA_REJECT },
+	[VNITRO_A_MAX_QUEUES] = { .type = NLA_REJECT },
+	[VNITRO_A_EFA_SUPPORTED] = { .type = NLA_REJECT },
+	[VNITRO_A_ENA_EXPRESS_SUPPORTED] = { .type = NLA_REJECT },
+	[VNITRO_A_BASELINE_MBPS] = { .type = NLA_REJECT },
+	[VNITRO_A_RSS_KEY_CONFIGURABLE] = { .type = NLA_REJECT },
+	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
+	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 };
 
 /* Messages for missing attributes; extack keeps the pointer, so literals. */
@@ -44,6 +66,12 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_ENI_ID] = "missing network interface id (VNITRO_A_ENI_ID)",
 	[VNITRO_A_DEVICE_INDEX] = "missing device index (VNITRO_A_DEVICE_INDEX)",
 	[VNITRO_A_VPC_ID] = "missing VPC id (VNITRO_A_VPC_ID)",
+	[VNITRO_A_CIDR_ADDR] = "missing CIDR block address (VNITRO_A_CIDR_ADDR)",
+	[VNITRO_A_CIDR_PREFIXLEN] = "missing CIDR block prefix length (VNITRO_A_CIDR_PREFIXLEN)",
+	[VNITRO_A_AZ] = "missing availability zone (VNITRO_A_AZ)",
+	[VNITRO_A_PRIVATE_IP] = "missing address (VNITRO_A_PRIVATE_IP)",
+	[VNITRO_A_IGW_ID] = "missing internet gateway id (VNITRO_A_IGW_ID)",
+	[VNITRO_A_FRAG_NEEDED] = "missing frag-needed setting (VNITRO_A_FRAG_NEEDED)",
 };
 
 /*
@@ -78,6 +106,101 @@ static const char *vnitro_genl_str(struct genl_info *info, int attr)
 
 /* ---- replies ---- */
 
+/* Secondary IPs and security groups, each a nest of repeated attributes. */
+static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vnitro_eni_info *eni)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	nest = nla_nest_start(msg, VNITRO_A_SECONDARY_IPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < eni->secondary_count; i++)
+		if (nla_put_be32(msg, VNITRO_A_PRIVATE_IP, htonl(eni->secondary_ips[i])))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, VNITRO_A_SECURITY_GROUPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < eni->security_group_count; i++)
+		if (nla_put_string(msg, VNITRO_A_SECURITY_GROUP_ID, eni->security_groups[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The fabric's source/dest check drops of an attached ENI's port. Under RTNL. */
+static int vnitro_put_port_stats(struct sk_buff *msg, struct net_device *dev)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	struct vnitro_fabric_port *port;
+	struct vnitro_port_stats st = {};
+
+	rcu_read_lock();
+	port = rcu_dereference(vnd->port);
+	if (port)
+		vnitro_fabric_port_get_stats(port, &st);
+	rcu_read_unlock();
+	if (nla_put_u64_64bit(msg, VNITRO_A_TX_SRC_DST_DROPPED, st.tx_src_dst_dropped,
+			      VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_RX_SRC_DST_DROPPED, st.rx_src_dst_dropped,
+			      VNITRO_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vnitro_put_type(struct sk_buff *msg, const struct vnitro_type_info *t)
+{
+	if (nla_put_string(msg, VNITRO_A_INSTANCE_TYPE, t->name) ||
+	    nla_put_u32(msg, VNITRO_A_MAX_ENIS, t->max_enis) ||
+	    nla_put_u32(msg, VNITRO_A_MAX_IPS_PER_ENI, t->max_ips_per_eni) ||
+	    nla_put_u32(msg, VNITRO_A_MAX_QUEUES, t->max_queues) ||
+	    nla_put_u32(msg, VNITRO_A_BASELINE_MBPS, t->baseline_mbps) ||
+	    nla_put_u8(msg, VNITRO_A_EFA_SUPPORTED, t->efa) ||
+	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_SUPPORTED, t->ena_express) ||
+	    nla_put_u8(msg, VNITRO_A_RSS_KEY_CONFIGURABLE,
+		       t->rss_key_mode == VNITRO_ENA_RSS_KEY_CONFIGURABLE))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vnitro_put_type_obj(struct sk_buff *msg, const void *obj)
+{
+	return vnitro_put_type(msg, obj);
+}
+
+static int vnitro_put_route(struct sk_buff *msg, const void *obj)
+{
+	const struct vnitro_route_info *r = obj;
+
+	if (nla_put_string(msg, VNITRO_A_SUBNET_ID, r->subnet_id) ||
+	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(r->addr)) ||
+	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, r->prefixlen) ||
+	    nla_put_u8(msg, VNITRO_A_ROUTE_TARGET, r->target) ||
+	    nla_put_string(msg, VNITRO_A_STATUS, r->blackhole ? "blackhole" : "active"))
+		return -EMSGSIZE;
+	if (r->target == VNITRO_ROUTE_TARGET_ENI &&
+	    nla_put_string(msg, VNITRO_A_ENI_ID, r->target_id))
+		return -EMSGSIZE;
+	if (r->target == VNITRO_ROUTE_TARGET_IGW &&
+	    nla_put_string(msg, VNITRO_A_IGW_ID, r->target_id))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
+{
+	const struct vnitro_igw_info *g = obj;
+
+	if (nla_put_string(msg, VNITRO_A_IGW_ID, g->id) ||
+	    nla_put_string(msg, VNITRO_A_VPC_ID, g->vpc_id) ||
+	    nla_put(msg, VNITRO_A_MAC, ETH_ALEN, g->mac) ||
+	    nla_put_u8(msg, VNITRO_A_FRAG_NEEDED, g->frag_needed) ||
+	    (g->netns_name[0] && nla_put_string(msg, VNITRO_A_NETNS_NAME, g->netns_name)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 {
 	const struct vnitro_eni_info *eni = obj;
@@ -90,7 +213,11 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 	    nla_put_be32(msg, VNITRO_A_PRIVATE_IP, htonl(eni->private_ip)) ||
 	    nla_put_u8(msg, VNITRO_A_ENI_TYPE, eni->type) ||
 	    nla_put_u8(msg, VNITRO_A_SOURCE_DEST_CHECK, eni->source_dest_check) ||
-	    nla_put_string(msg, VNITRO_A_STATUS, eni->attached ? "in-use" : "available"))
+	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS, eni->ena_express) ||
+	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_UDP, eni->ena_express_udp) ||
+	    nla_put_string(msg, VNITRO_A_DESCRIPTION, eni->description) ||
+	    nla_put_string(msg, VNITRO_A_STATUS, eni->attached ? "in-use" : "available") ||
+	    vnitro_put_eni_lists(msg, eni))
 		return -EMSGSIZE;
 	if (!eni->attached)
 		return 0;
@@ -108,7 +235,8 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 		rtnl_lock();
 		if (edev->netdev &&
 		    (nla_put_string(msg, VNITRO_A_IFNAME, edev->netdev->name) ||
-		     nla_put_u32(msg, VNITRO_A_IFINDEX, edev->netdev->ifindex)))
+		     nla_put_u32(msg, VNITRO_A_IFINDEX, edev->netdev->ifindex) ||
+		     vnitro_put_port_stats(msg, edev->netdev)))
 			ret = -EMSGSIZE;
 		rtnl_unlock();
 		return ret;
@@ -126,7 +254,7 @@ static int vnitro_put_instance(struct sk_buff *msg, const void *obj)
 	    (inst->primary_eni_id[0] &&
 	     nla_put_string(msg, VNITRO_A_PRIMARY_ENI_ID, inst->primary_eni_id)))
 		return -EMSGSIZE;
-	return 0;
+	return vnitro_put_type(msg, &inst->type);
 }
 
 static int vnitro_put_vpc(struct sk_buff *msg, const void *obj)
@@ -191,6 +319,20 @@ static int vnitro_genl_dump_one(struct sk_buff *skb, struct netlink_callback *cb
 
 /* ---- instances ---- */
 
+/* A reference on the namespace NETNS_FD names, or on the initial one without it. */
+static struct net *vnitro_genl_netns(struct genl_info *info)
+{
+	struct net *net;
+
+	if (!info->attrs[VNITRO_A_NETNS_FD])
+		return get_net(&init_net);
+	net = get_net_ns_by_fd(nla_get_u32(info->attrs[VNITRO_A_NETNS_FD]));
+	if (IS_ERR(net))
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_NETNS_FD],
+				    "not a network namespace file descriptor");
+	return net;
+}
+
 static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vnitro_instance_info inst;
@@ -204,20 +346,14 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	if (info->attrs[VNITRO_A_PRIVATE_IP])
 		ip = ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP]));
-	if (info->attrs[VNITRO_A_NETNS_FD]) {
-		net = get_net_ns_by_fd(nla_get_u32(info->attrs[VNITRO_A_NETNS_FD]));
-		if (IS_ERR(net)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_NETNS_FD],
-					    "not a network namespace file descriptor");
-			return PTR_ERR(net);
-		}
-	} else {
-		net = get_net(&init_net);
-	}
+	net = vnitro_genl_netns(info);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
 
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_instance_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
 				      net, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
+				      vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE),
 				      &inst, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
@@ -362,7 +498,7 @@ static int vnitro_cmd_eni_get(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* ---- VPCs and subnets (read-only until the VPC issue) ---- */
+/* ---- VPC and subnet lookups ---- */
 
 static int vnitro_cmd_vpc_get(struct sk_buff *skb, struct genl_info *info)
 {
@@ -397,6 +533,379 @@ static int vnitro_cmd_subnet_get(struct sk_buff *skb, struct genl_info *info)
 	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
 }
 
+/* ---- VPCs and subnets ---- */
+
+static int vnitro_genl_cidr(struct genl_info *info, u32 *addr, u8 *prefixlen)
+{
+	if (!vnitro_genl_require(info, VNITRO_A_CIDR_ADDR) ||
+	    !vnitro_genl_require(info, VNITRO_A_CIDR_PREFIXLEN))
+		return -EINVAL;
+	*addr = ntohl(nla_get_be32(info->attrs[VNITRO_A_CIDR_ADDR]));
+	*prefixlen = nla_get_u8(info->attrs[VNITRO_A_CIDR_PREFIXLEN]);
+	return 0;
+}
+
+static int vnitro_cmd_vpc_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_vpc_info vpc;
+	struct vnitro_err err = {};
+	const char *id;
+	u8 prefixlen;
+	u32 addr;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_VPC_ID) ||
+	    vnitro_genl_cidr(info, &addr, &prefixlen))
+		return -EINVAL;
+	id = vnitro_genl_str(info, VNITRO_A_VPC_ID);
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_vpc_add(vnitro.ctl, id, addr, prefixlen, &err);
+	if (!ret)
+		ret = vnitro_ctl_vpc_get(vnitro.ctl, id, &vpc, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_VPC_GET, vnitro_put_vpc, &vpc);
+}
+
+static int vnitro_cmd_vpc_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_VPC_ID))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_vpc_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_VPC_ID), &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret ? vnitro_genl_fail(info, &err) : 0;
+}
+
+static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_subnet_info subnet;
+	struct vnitro_err err = {};
+	const char *id;
+	u8 prefixlen;
+	u32 addr;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_VPC_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_AZ) ||
+	    vnitro_genl_cidr(info, &addr, &prefixlen))
+		return -EINVAL;
+	id = vnitro_genl_str(info, VNITRO_A_SUBNET_ID);
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_subnet_add(vnitro.ctl, id, vnitro_genl_str(info, VNITRO_A_VPC_ID), addr,
+				    prefixlen, vnitro_genl_str(info, VNITRO_A_AZ), &err);
+	if (!ret)
+		ret = vnitro_ctl_subnet_get(vnitro.ctl, id, &subnet, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
+}
+
+static int vnitro_cmd_subnet_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_subnet_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret ? vnitro_genl_fail(info, &err) : 0;
+}
+
+/* ---- ENI settings and addresses ---- */
+
+/* SECURITY_GROUPS: only SECURITY_GROUP_ID entries, NUL-terminated, at most five. */
+static int vnitro_genl_groups(struct genl_info *info, struct vnitro_eni_changes *c)
+{
+	const struct nlattr *nest = info->attrs[VNITRO_A_SECURITY_GROUPS];
+	const struct nlattr *attr;
+	int rem;
+
+	c->set_security_groups = 1;
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) != VNITRO_A_SECURITY_GROUP_ID || nla_len(attr) < 1 ||
+		    nla_len(attr) > VNITRO_ID_LEN ||
+		    ((const char *)nla_data(attr))[nla_len(attr) - 1] != '\0') {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "security groups must be SECURITY_GROUP_ID strings of at most 31 characters");
+			return -EINVAL;
+		}
+		if (c->security_group_count == VNITRO_MAX_SECURITY_GROUPS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "a network interface has at most 5 security groups");
+			return -ENOSPC;
+		}
+		strscpy(c->security_groups[c->security_group_count++], nla_data(attr),
+			VNITRO_ID_LEN);
+	}
+	return 0;
+}
+
+static int vnitro_genl_flag(struct genl_info *info, int attr, u8 *set, u8 *value)
+{
+	if (!info->attrs[attr])
+		return 0;
+	*set = 1;
+	*value = nla_get_u8(info->attrs[attr]);
+	return 1;
+}
+
+static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_eni_changes *c;
+	struct vnitro_eni_info eni;
+	struct vnitro_err err = {};
+	int any = 0, ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
+		return -EINVAL;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);	/* ~450 bytes: off the stack */
+	if (!c)
+		return -ENOMEM;
+	any |= vnitro_genl_flag(info, VNITRO_A_SOURCE_DEST_CHECK, &c->set_source_dest_check,
+				&c->source_dest_check);
+	any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS, &c->set_ena_express, &c->ena_express);
+	any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS_UDP, &c->set_ena_express_udp,
+				&c->ena_express_udp);
+	if (info->attrs[VNITRO_A_DESCRIPTION]) {
+		c->set_description = 1;
+		strscpy(c->description, nla_data(info->attrs[VNITRO_A_DESCRIPTION]),
+			sizeof(c->description));
+		any = 1;
+	}
+	if (info->attrs[VNITRO_A_SECURITY_GROUPS]) {
+		ret = vnitro_genl_groups(info, c);
+		if (ret)
+			goto out;
+		any = 1;
+	}
+	if (!any) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "nothing to set: give SOURCE_DEST_CHECK, DESCRIPTION, SECURITY_GROUPS, ENA_EXPRESS or ENA_EXPRESS_UDP");
+		ret = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_eni_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), c, &eni, &err);
+	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	mutex_unlock(&vnitro.ctl_lock);
+out:
+	kfree(c);
+	return ret;
+}
+
+static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_eni_info eni;
+	struct vnitro_err err = {};
+	u32 ip = 0, count = 0;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
+		return -EINVAL;
+	if (info->attrs[VNITRO_A_PRIVATE_IP] && info->attrs[VNITRO_A_IP_COUNT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_IP_COUNT],
+				    "give either an address (PRIVATE_IP) or a count (IP_COUNT), not both");
+		return -EINVAL;
+	}
+	if (info->attrs[VNITRO_A_PRIVATE_IP])
+		ip = ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP]));
+	else if (info->attrs[VNITRO_A_IP_COUNT])
+		count = nla_get_u32(info->attrs[VNITRO_A_IP_COUNT]);
+	else
+		count = 1;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_eni_ip_assign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), ip, count,
+				       &eni, &err);
+	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret;
+}
+
+static int vnitro_cmd_eni_ip_unassign(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_eni_info eni;
+	struct vnitro_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_PRIVATE_IP))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_eni_ip_unassign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
+					 ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP])),
+					 &eni, &err);
+	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret;
+}
+
+/* ---- routes ---- */
+
+static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_route_info route;
+	struct vnitro_err err = {};
+	const char *target;
+	u8 prefixlen;
+	u32 addr;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
+	    vnitro_genl_cidr(info, &addr, &prefixlen))
+		return -EINVAL;
+	if (!!info->attrs[VNITRO_A_ENI_ID] == !!info->attrs[VNITRO_A_IGW_ID]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a route needs one target: ENI_ID or IGW_ID");
+		return -EINVAL;
+	}
+	target = info->attrs[VNITRO_A_ENI_ID] ? vnitro_genl_str(info, VNITRO_A_ENI_ID)
+					      : vnitro_genl_str(info, VNITRO_A_IGW_ID);
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_route_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
+				   prefixlen, target, &route, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_ROUTE_GET, vnitro_put_route, &route);
+}
+
+static int vnitro_cmd_route_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_err err = {};
+	u8 prefixlen;
+	u32 addr;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
+	    vnitro_genl_cidr(info, &addr, &prefixlen))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_route_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
+				   prefixlen, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret ? vnitro_genl_fail(info, &err) : 0;
+}
+
+static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_route_info route;
+	struct vnitro_err err = {};
+	u8 prefixlen;
+	u32 addr;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
+	    vnitro_genl_cidr(info, &addr, &prefixlen))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_route_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
+				   prefixlen, &route, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_ROUTE_GET, vnitro_put_route, &route);
+}
+
+/* ---- internet gateways ---- */
+
+static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_igw_info igw;
+	struct vnitro_err err = {};
+	u8 frag_needed = 1;
+	struct net *net;
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_VPC_ID))
+		return -EINVAL;
+	if (info->attrs[VNITRO_A_FRAG_NEEDED])
+		frag_needed = nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]);
+	net = vnitro_genl_netns(info);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_igw_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
+				 vnitro_genl_str(info, VNITRO_A_VPC_ID), net,
+				 vnitro_genl_str(info, VNITRO_A_NETNS_NAME), frag_needed, &igw, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret) {
+		put_net(net);
+		return vnitro_genl_fail(info, &err);
+	}
+	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
+}
+
+static int vnitro_cmd_igw_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_igw_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID), &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret ? vnitro_genl_fail(info, &err) : 0;
+}
+
+static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_igw_info igw;
+	struct vnitro_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_FRAG_NEEDED))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_igw_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
+				 nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]), &igw, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
+}
+
+static int vnitro_cmd_igw_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_igw_info igw;
+	struct vnitro_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vnitro_ctl_igw_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID), &igw, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
+}
+
+/* ---- instance types (constant: no lock) ---- */
+
+static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vnitro_type_info type;
+	struct vnitro_err err = {};
+
+	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_TYPE))
+		return -EINVAL;
+	if (vnitro_ctl_type_get(vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE), &type, &err))
+		return vnitro_genl_fail(info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_TYPE_GET, vnitro_put_type_obj, &type);
+}
+
 /* ---- dumps: cb->args[0] is the position of the next object ---- */
 
 union vnitro_any_info {
@@ -404,6 +913,9 @@ union vnitro_any_info {
 	struct vnitro_subnet_info subnet;
 	struct vnitro_instance_info instance;
 	struct vnitro_eni_info eni;
+	struct vnitro_route_info route;
+	struct vnitro_igw_info igw;
+	struct vnitro_type_info type;
 };
 
 typedef int (*vnitro_at_fn)(u32 pos, void *out);
@@ -447,6 +959,36 @@ static int vnitro_subnet_at(u32 pos, void *out)
 	return vnitro_ctl_subnet_at(vnitro.ctl, pos, out);
 }
 
+static int vnitro_route_at(u32 pos, void *out)
+{
+	return vnitro_ctl_route_at(vnitro.ctl, pos, out);
+}
+
+static int vnitro_igw_at(u32 pos, void *out)
+{
+	return vnitro_ctl_igw_at(vnitro.ctl, pos, out);
+}
+
+static int vnitro_type_at(u32 pos, void *out)
+{
+	return vnitro_ctl_type_at(pos, out);
+}
+
+static int vnitro_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vnitro_genl_dump(skb, cb, VNITRO_CMD_ROUTE_GET, vnitro_route_at, vnitro_put_route);
+}
+
+static int vnitro_dump_igws(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vnitro_genl_dump(skb, cb, VNITRO_CMD_IGW_GET, vnitro_igw_at, vnitro_put_igw);
+}
+
+static int vnitro_dump_types(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vnitro_genl_dump(skb, cb, VNITRO_CMD_TYPE_GET, vnitro_type_at, vnitro_put_type_obj);
+}
+
 static int vnitro_dump_instances(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return vnitro_genl_dump(skb, cb, VNITRO_CMD_INSTANCE_GET, vnitro_instance_at,
@@ -484,6 +1026,23 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_VPC_GET, .doit = vnitro_cmd_vpc_get, .dumpit = vnitro_dump_vpcs },
 	{ .cmd = VNITRO_CMD_SUBNET_GET, .doit = vnitro_cmd_subnet_get,
 	  .dumpit = vnitro_dump_subnets },
+	{ .cmd = VNITRO_CMD_VPC_ADD, .doit = vnitro_cmd_vpc_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_VPC_DEL, .doit = vnitro_cmd_vpc_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SUBNET_ADD, .doit = vnitro_cmd_subnet_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SUBNET_DEL, .doit = vnitro_cmd_subnet_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ENI_SET, .doit = vnitro_cmd_eni_set, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ENI_IP_ASSIGN, .doit = vnitro_cmd_eni_ip_assign,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ENI_IP_UNASSIGN, .doit = vnitro_cmd_eni_ip_unassign,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ROUTE_ADD, .doit = vnitro_cmd_route_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ROUTE_DEL, .doit = vnitro_cmd_route_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ROUTE_GET, .doit = vnitro_cmd_route_get, .dumpit = vnitro_dump_routes },
+	{ .cmd = VNITRO_CMD_IGW_ADD, .doit = vnitro_cmd_igw_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_IGW_DEL, .doit = vnitro_cmd_igw_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_IGW_GET, .doit = vnitro_cmd_igw_get, .dumpit = vnitro_dump_igws },
+	{ .cmd = VNITRO_CMD_IGW_SET, .doit = vnitro_cmd_igw_set, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_TYPE_GET, .doit = vnitro_cmd_type_get, .dumpit = vnitro_dump_types },
 };
 
 static struct genl_family vnitro_genl_family __ro_after_init = {

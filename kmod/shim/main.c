@@ -36,6 +36,8 @@ static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void 
 	edev->port = desc->port;
 	edev->net = desc->instance_cookie;
 	edev->device_index = desc->device_index;
+	edev->max_queues = desc->max_queues;
+	edev->rss_key_mode = desc->rss_key_mode;
 	ret = vnitro_pci_plug(edev, err);
 	if (ret) {
 		kfree(edev);
@@ -54,7 +56,7 @@ static void vnitro_unplug(void *ops_ctx, void *cookie)
 	kfree(edev);
 }
 
-static void vnitro_instance_release(void *ops_ctx, void *cookie)
+static void vnitro_netns_release(void *ops_ctx, void *cookie)
 {
 	put_net(cookie);
 }
@@ -62,7 +64,7 @@ static void vnitro_instance_release(void *ops_ctx, void *cookie)
 const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.plug = vnitro_plug,
 	.unplug = vnitro_unplug,
-	.instance_release = vnitro_instance_release,
+	.netns_release = vnitro_netns_release,
 };
 
 static int vnitro_default_world_create(void)

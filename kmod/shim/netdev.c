@@ -505,7 +505,7 @@ static int vnitro_rss_init(struct vnitro_netdev *vnd)
 	if (!rss)
 		return -ENOMEM;
 	netdev_rss_key_fill(key, sizeof(key));
-	ret = vnitro_ena_rss_init(&rss->cfg, vnd->num_queues, VNITRO_ENA_RSS_KEY_CONFIGURABLE, key, &err);
+	ret = vnitro_ena_rss_init(&rss->cfg, vnd->num_queues, vnd->edev->rss_key_mode, key, &err);
 	if (ret) {
 		netdev_err(vnd->dev, "RSS: %s\n", err.msg);
 		kfree(rss);
@@ -519,8 +519,12 @@ static void vnitro_queues_init(struct vnitro_netdev *vnd)
 {
 	u32 q;
 
-	/* As ena_calc_max_io_queue_num: no more queues than online CPUs. */
-	vnd->max_queues = min_t(u32, num_online_cpus(), VNITRO_ENA_DEFAULT_MAX_QUEUES);
+	/*
+	 * As ena_calc_max_io_queue_num: no more queues than online CPUs, nor
+	 * than the device offers (the instance type's ENA queues per ENI).
+	 */
+	vnd->max_queues = clamp_t(u32, min(num_online_cpus(), vnd->edev->max_queues), 1,
+				  VNITRO_ENA_MAX_QUEUES);
 	vnd->num_queues = vnd->max_queues;
 	for (q = 0; q < vnd->max_queues; q++) {
 		skb_queue_head_init(&vnd->rx[q].ring);

@@ -35,6 +35,8 @@ struct vnitro_eni_dev {
 	struct vnitro_port_desc port;	/* snapshot for the fabric */
 	struct net *net;		/* the instance's; the instance holds the ref */
 	u32 device_index;
+	u32 max_queues;			/* the instance type's ENA queues per ENI */
+	u8 rss_key_mode;		/* the instance type's enum vnitro_ena_rss_key_mode */
 	unsigned int devfn;
 	/* Set by probe, cleared by remove, both under RTNL. */
 	struct net_device *netdev;
@@ -43,7 +45,6 @@ struct vnitro_eni_dev {
 
 enum {
 	VNITRO_ENA_MAX_QUEUES = 32,		/* the largest instance types */
-	VNITRO_ENA_DEFAULT_MAX_QUEUES = 8,	/* until instance types set it */
 	VNITRO_ENA_MIN_MTU = 128,		/* ENA_MIN_MTU */
 	VNITRO_ENA_MAX_MTU = 9216,		/* the device's max_mtu on Nitro */
 	VNITRO_RX_RING_SIZE = 1024,		/* ENA_DEFAULT_RING_SIZE */

@@ -67,13 +67,14 @@ inline void add_subnet(const char *id, const char *vpc, uint32_t addr, uint8_t p
 }
 
 inline vnitro_instance_info add_instance(const char *name, void *cookie, const char *subnet,
-					 uint32_t primary_ip = 0)
+					 uint32_t primary_ip = 0, const char *type = nullptr)
 {
 	vnitro_instance_info info;
 	vnitro_err err = {};
 
 	memset(&info, 0xa5, sizeof(info));
-	cr_assert_eq(vnitro_ctl_instance_add(ctl, name, cookie, subnet, primary_ip, &info, &err),
+	cr_assert_eq(vnitro_ctl_instance_add(ctl, name, cookie, subnet, primary_ip, type, &info,
+					     &err),
 		     0, "%s", err.msg);
 	return info;
 }
@@ -163,6 +164,8 @@ DEFINE_COUNT(vpc, vnitro_vpc_info)
 DEFINE_COUNT(subnet, vnitro_subnet_info)
 DEFINE_COUNT(instance, vnitro_instance_info)
 DEFINE_COUNT(eni, vnitro_eni_info)
+DEFINE_COUNT(route, vnitro_route_info)
+DEFINE_COUNT(igw, vnitro_igw_info)
 #undef DEFINE_COUNT
 
 inline bool mac_is_local_unicast(const uint8_t *mac)
@@ -174,9 +177,11 @@ inline bool mac_is_local_unicast(const uint8_t *mac)
 
 // Everything the control plane shows through *_at, plus what it holds outside.
 struct snapshot {
-	char text[8192];
+	char text[16384];
 	long live_allocs;
 	unsigned int live_plugs, unplugs, releases;
+	unsigned int port_updates, publishes, withdraws, live_igws, igw_updates;
+	uint32_t published[harness_max_plugs];
 };
 
 inline void snap_append(snapshot *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -195,7 +200,9 @@ inline void take(snapshot *s)
 	vnitro_vpc_info v;
 	vnitro_subnet_info sn;
 	vnitro_instance_info i;
-	vnitro_eni_info e;
+	static vnitro_eni_info e;	// large: not on the stack
+	vnitro_route_info r;
+	vnitro_igw_info g;
 
 	s->text[0] = '\0';
 	for (uint32_t n = 0; vnitro_ctl_vpc_at(ctl, n, &v) == 0; n++)
@@ -211,6 +218,28 @@ inline void take(snapshot *s)
 			    e.id, e.subnet_id, e.vpc_id, e.mac[0], e.mac[1], e.mac[2], e.mac[3],
 			    e.mac[4], e.mac[5], e.private_ip, e.type, e.source_dest_check,
 			    e.attached, e.instance, e.device_index, e.plug_cookie);
+	for (uint32_t n = 0; vnitro_ctl_eni_at(ctl, n, &e) == 0; n++) {
+		snap_append(s, "eni %s ips", e.id);
+		for (uint32_t k = 0; k < e.secondary_count; k++)
+			snap_append(s, " %08x", e.secondary_ips[k]);
+		snap_append(s, " sgs");
+		for (uint32_t k = 0; k < e.security_group_count; k++)
+			snap_append(s, " %s", e.security_groups[k]);
+		snap_append(s, " desc \"%s\" express %u %u\n", e.description, e.ena_express,
+			    e.ena_express_udp);
+	}
+	for (uint32_t n = 0; vnitro_ctl_route_at(ctl, n, &r) == 0; n++)
+		snap_append(s, "route %s %08x/%u %u %s %u\n", r.subnet_id, r.addr, r.prefixlen,
+			    r.target, r.target_id, r.blackhole);
+	for (uint32_t n = 0; vnitro_ctl_igw_at(ctl, n, &g) == 0; n++)
+		snap_append(s, "igw %s %s %s %u %p\n", g.id, g.vpc_id, g.netns_name, g.frag_needed,
+			    g.cookie);
+	s->port_updates = fake.port_updates;
+	s->publishes = fake.publishes;
+	s->withdraws = fake.withdraws;
+	s->live_igws = fake.live_igws;
+	s->igw_updates = fake.igw_updates;
+	memcpy(s->published, fake.published, sizeof(s->published));
 	s->live_allocs = harness.live_allocs;
 	s->live_plugs = fake_live_plugs();
 	s->unplugs = fake.unplugs;
@@ -247,6 +276,12 @@ void check_refused(int line, int code, F call, std::initializer_list<const char 
 	cr_assert_eq(after->live_plugs, before->live_plugs, "line %d: plug left behind", line);
 	cr_assert_eq(after->unplugs, before->unplugs, "line %d: something was unplugged", line);
 	cr_assert_eq(after->releases, before->releases, "line %d: a namespace was released", line);
+	cr_assert_eq(after->port_updates, before->port_updates, "line %d: a port was updated", line);
+	cr_assert_eq(after->withdraws, before->withdraws, "line %d: a subnet was withdrawn", line);
+	cr_assert_eq(after->live_igws, before->live_igws, "line %d: a gateway was (un)plugged", line);
+	cr_assert_eq(after->igw_updates, before->igw_updates, "line %d: a gateway was updated", line);
+	cr_assert_eq(memcmp(after->published, before->published, sizeof(after->published)), 0,
+		     "line %d: the published route tables changed", line);
 }
 
 // assert_refused(-EINVAL, [&](vnitro_err *err) { return vnitro_ctl_...(..., err); }, "word", ...)

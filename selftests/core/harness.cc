@@ -242,12 +242,111 @@ void fake_unplug(void *ops_ctx, void *plug_cookie)
 	violate("unplug of a cookie that is not plugged");
 }
 
-void fake_instance_release(void *ops_ctx, void *instance_cookie)
+void fake_netns_release(void *ops_ctx, void *netns_cookie)
 {
 	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
 
 	f->releases++;
-	f->last_release = instance_cookie;
+	f->last_release = netns_cookie;
+}
+
+// A failure injected with fake_fail_next(), consumed by the call it hits.
+int take_failure(fake_ctl *f, int *which, vnitro_err *err)
+{
+	int ret = *which;
+
+	if (ret) {
+		*which = 0;
+		err->code = ret;
+		snprintf(err->msg, sizeof(err->msg), "%s", f->fail_msg);
+	}
+	return ret;
+}
+
+bool is_live(fake_ctl *f, void *cookie)
+{
+	for (void *slot : f->live)
+		if (slot && slot == cookie)
+			return true;
+	return false;
+}
+
+int fake_port_update(void *ops_ctx, void *plug_cookie, const vnitro_port_desc *port,
+		     vnitro_err *err)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (!is_live(f, plug_cookie))
+		violate("port_update of a cookie that is not plugged");
+	if (take_failure(f, &f->fail_next_update, err))
+		return err->code;
+	f->port_updates++;
+	f->last_update_cookie = plug_cookie;
+	f->last_port = *port;
+	return 0;
+}
+
+int fake_subnet_publish(void *ops_ctx, const vnitro_fabric_subnet_desc *desc, vnitro_err *err)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (desc->key >= harness_max_plugs || desc->route_count > VNITRO_SUBNET_MAX_ROUTES)
+		violate("subnet_publish: key or route count out of range");
+	if (take_failure(f, &f->fail_next_publish, err))
+		return err->code;
+	f->publishes++;
+	f->last_subnet = *desc;
+	if (desc->key < harness_max_plugs)
+		f->published[desc->key] = desc->route_count + 1;
+	return 0;
+}
+
+void fake_subnet_withdraw(void *ops_ctx, uint32_t key)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (key >= harness_max_plugs || !f->published[key])
+		violate("subnet_withdraw of a subnet that is not published");
+	else
+		f->published[key] = 0;
+	f->withdraws++;
+}
+
+int fake_igw_plug(void *ops_ctx, const vnitro_igw_plug_desc *desc, void **cookie,
+		  vnitro_err *err)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (take_failure(f, &f->fail_next_igw, err))
+		return err->code;
+	f->igw_plugs++;
+	f->live_igws++;
+	f->last_igw = *desc;
+	*cookie = reinterpret_cast<void *>(f->next_cookie);
+	f->next_cookie += 0x10;
+	return 0;
+}
+
+void fake_igw_unplug(void *ops_ctx, void *cookie)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (!f->live_igws)
+		violate("igw_unplug without a live gateway");
+	else
+		f->live_igws--;
+	f->igw_unplugs++;
+}
+
+int fake_igw_update(void *ops_ctx, void *cookie, const vnitro_port_desc *port, vnitro_err *err)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (take_failure(f, &f->fail_next_igw, err))
+		return err->code;
+	f->igw_updates++;
+	f->last_igw_port = *port;
+	return 0;
 }
 
 } // namespace
@@ -272,12 +371,24 @@ const vnitro_services harness_services = {
 const vnitro_ctl_ops fake_ctl_ops = {
 	.plug = fake_plug,
 	.unplug = fake_unplug,
-	.instance_release = fake_instance_release,
+	.netns_release = fake_netns_release,
+	.port_update = fake_port_update,
+	.subnet_publish = fake_subnet_publish,
+	.subnet_withdraw = fake_subnet_withdraw,
+	.igw_plug = fake_igw_plug,
+	.igw_unplug = fake_igw_unplug,
+	.igw_update = fake_igw_update,
 };
 
 void fake_fail_next_plug(int err, const char *msg)
 {
 	fake.fail_next_plug = err;
+	snprintf(fake.fail_msg, sizeof(fake.fail_msg), "%s", msg);
+}
+
+void fake_fail_next(int *which, int err, const char *msg)
+{
+	*which = err;
 	snprintf(fake.fail_msg, sizeof(fake.fail_msg), "%s", msg);
 }
 

@@ -58,12 +58,29 @@ struct fake_ctl {
 	char fail_msg[VNITRO_MSG_MAX];
 	uintptr_t next_cookie;
 	void *live[harness_max_plugs];	// plug cookies not yet unplugged
+	// port_update
+	unsigned int port_updates;
+	void *last_update_cookie;
+	vnitro_port_desc last_port;
+	int fail_next_update;
+	// subnet_publish / subnet_withdraw; published[key] = route count + 1, 0 = none
+	unsigned int publishes, withdraws;
+	vnitro_fabric_subnet_desc last_subnet;
+	int fail_next_publish;
+	uint32_t published[harness_max_plugs];
+	// igw_plug / igw_unplug / igw_update
+	unsigned int igw_plugs, igw_unplugs, igw_updates, live_igws;
+	vnitro_igw_plug_desc last_igw;
+	vnitro_port_desc last_igw_port;
+	int fail_next_igw;
 };
 
 extern fake_ctl fake;
 extern const vnitro_ctl_ops fake_ctl_ops;
 
 void fake_fail_next_plug(int err, const char *msg);
+// The next call of another op fails: &fake.fail_next_update, _publish or _igw.
+void fake_fail_next(int *which, int err, const char *msg);
 unsigned int fake_live_plugs(void);
 
 // Suite .init: installs the services, clears the records, seeds the PRNG.

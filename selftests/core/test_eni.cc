@@ -660,3 +660,251 @@ CORE_TEST(eni, iterate_in_insertion_order)
 	cr_assert_eq(vnitro_ctl_eni_at(ctl, 5, &e), -ENOENT);
 	cr_assert_eq(vnitro_ctl_eni_at(ctl, UINT32_MAX, &e), -ENOENT);
 }
+
+/* ---- secondary private IPv4 addresses ---- */
+
+static vnitro_eni_info assign(const char *id, uint32_t ip, uint32_t count)
+{
+	static vnitro_eni_info e;
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, id, ip, count, &e, &err), 0, "%s", err.msg);
+	return e;
+}
+
+CORE_TEST(eni, assign_by_count_picks_the_lowest_free_addresses)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_info e = assign(a.id, 0, 2);
+
+	cr_assert_eq(e.secondary_count, 2);
+	cr_assert_eq(e.secondary_ips[0], ip4(172, 31, 16, 5));
+	cr_assert_eq(e.secondary_ips[1], ip4(172, 31, 16, 6));
+	// They are taken: a new ENI gets the next one.
+	cr_assert_eq(add_eni(eni_spec("subnet-b")).private_ip, ip4(172, 31, 16, 7));
+}
+
+CORE_TEST(eni, assign_by_address_checks_subnet_reserved_and_uniqueness)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_info b = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_info e;
+
+	e = assign(a.id, ip4(172, 31, 16, 100), 0);
+	cr_assert_eq(e.secondary_ips[0], ip4(172, 31, 16, 100));
+	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 16, 100), 0, &e, err);
+	}, "172.31.16.100", "already assigned");
+	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, b.id, a.private_ip, 0, &e, err);
+	}, "already assigned");
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 16, 3), 0, &e, err);
+	}, "172.31.16.3", "reserved");
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 31, 255), 0, &e, err);
+	}, "reserved");
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 0, 100), 0, &e, err);
+	}, "not in subnet subnet-b");
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, b.id, 0, 0, &e, err);
+	}, "address", "how many");
+	// A secondary address of an ENI is refused as another's primary too.
+	vnitro_eni_info out;
+	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
+		vnitro_eni_spec spec = eni_spec("subnet-b", ip4(172, 31, 16, 100));
+		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	}, "already assigned");
+}
+
+CORE_TEST(eni, detached_eni_holds_at_most_50_addresses)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_info e = assign(a.id, 0, 49);
+
+	cr_assert_eq(e.secondary_count, 49);
+	assert_refused(-ENOSPC, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
+	}, "at most 50");
+}
+
+CORE_TEST(eni, count_beyond_the_free_addresses_changes_nothing)
+{
+	vnitro_err err = {};
+	vnitro_eni_info e;
+
+	add_vpc("vpc-t", ip4(10, 9, 0, 0), 16);
+	add_subnet("subnet-t", "vpc-t", ip4(10, 9, 0, 0), 28, "us-east-1a");	// 11 usable
+	vnitro_eni_info a = add_eni(eni_spec("subnet-t"));
+	assert_refused(-ENOSPC, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 11, &e, err);
+	}, "no free IPv4 address");
+	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 10, &e, &err), 0, "%s", err.msg);
+}
+
+CORE_TEST(eni, unassign)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_info e = assign(a.id, 0, 3);
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_ctl_eni_ip_unassign(ctl, a.id, ip4(172, 31, 16, 6), &e, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(e.secondary_count, 2);
+	cr_assert_eq(e.secondary_ips[0], ip4(172, 31, 16, 5));
+	cr_assert_eq(e.secondary_ips[1], ip4(172, 31, 16, 7));
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_unassign(ctl, a.id, a.private_ip, &e, err);
+	}, "primary", "cannot be unassigned");
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_unassign(ctl, a.id, ip4(172, 31, 16, 6), &e, err);
+	}, "172.31.16.6", "not assigned");
+}
+
+CORE_TEST(eni, attached_changes_reach_the_fabric_and_its_refusal_rolls_back)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info e;
+
+	attach(a.id, "i1", 1);
+	e = assign(a.id, 0, 1);
+	cr_assert_eq(fake.port_updates, 1);
+	cr_assert_eq(fake.last_update_cookie, e.plug_cookie);
+	cr_assert_eq(fake.last_port.secondary_count, 1);
+	cr_assert_eq(fake.last_port.secondary_ips[0], e.secondary_ips[0]);
+	cr_assert_eq(fake.last_port.ip, a.private_ip);
+	cr_assert_eq(fake.last_port.source_dest_check, 1);
+	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
+	assert_refused(-ENOMEM, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
+	}, "no memory for the port");
+	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
+	assert_refused(-ENOMEM, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_ip_unassign(ctl, a.id, e.secondary_ips[0], &e, err);
+	}, "no memory for the port");
+}
+
+CORE_TEST(eni, move_carries_addresses_and_settings)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_changes c = {};
+	vnitro_eni_info e;
+	vnitro_err err = {};
+
+	assign(a.id, 0, 2);
+	c.set_security_groups = 1;
+	c.security_group_count = 1;
+	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-0123abcd");
+	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	attach(a.id, "i1", 1);
+	detach(a.id);
+	e = attach(a.id, "i2", 1);
+	cr_assert_eq(memcmp(e.mac, a.mac, 6), 0);
+	cr_assert_eq(e.secondary_count, 2);
+	cr_assert_str_eq(e.security_groups[0], "sg-0123abcd");
+	cr_assert_eq(fake.last_plug.port.secondary_count, 2);
+	cr_assert_eq(memcmp(fake.last_plug.port.mac, a.mac, 6), 0);
+}
+
+/* ---- ENI settings ---- */
+
+CORE_TEST(eni, set_stores_every_field)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
+	vnitro_eni_changes c = {};
+	vnitro_eni_info e;
+	vnitro_err err = {};
+
+	c.set_source_dest_check = 1;
+	c.set_description = 1;
+	snprintf(c.description, sizeof(c.description), "NAT instance, us-east-1a");
+	c.set_security_groups = 1;
+	c.security_group_count = 2;
+	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-1");
+	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "sg-0123456789abcdef0");
+	c.set_ena_express = c.ena_express = 1;
+	c.set_ena_express_udp = c.ena_express_udp = 1;
+	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	e = get_eni(a.id);
+	cr_assert_eq(e.source_dest_check, 0);
+	cr_assert_str_eq(e.description, "NAT instance, us-east-1a");
+	cr_assert_eq(e.security_group_count, 2);
+	cr_assert_str_eq(e.security_groups[1], "sg-0123456789abcdef0");
+	cr_assert_eq(e.ena_express, 1);
+	cr_assert_eq(e.ena_express_udp, 1);
+	cr_assert_eq(fake.port_updates, 0, "an available ENI has no port");
+	// Clearing.
+	c = vnitro_eni_changes{};
+	c.set_description = 1;
+	c.set_security_groups = 1;
+	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_str_empty(e.description);
+	cr_assert_eq(e.security_group_count, 0);
+	cr_assert_eq(e.source_dest_check, 0, "unchanged");
+}
+
+CORE_TEST(eni, set_refusals_change_nothing)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
+	static vnitro_eni_changes c;
+	vnitro_eni_info e;
+
+	c = vnitro_eni_changes{};
+	c.set_source_dest_check = 1;
+	c.set_security_groups = 1;
+	c.security_group_count = 6;
+	for (int i = 0; i < 6; i++)
+		snprintf(c.security_groups[i % 5], sizeof(c.security_groups[0]), "sg-%d", i);
+	assert_refused(-ENOSPC, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "at most 5 security groups");
+	c.security_group_count = 2;
+	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "sg-zz");
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "invalid security group id", "sg-zz");
+	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "%s", c.security_groups[0]);
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "listed twice");
+	c = vnitro_eni_changes{};
+	c.set_ena_express_udp = c.ena_express_udp = 1;
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "ENA Express for UDP needs ENA Express");
+	c = vnitro_eni_changes{};
+	c.set_description = 1;
+	memset(c.description, 'x', sizeof(c.description));
+	assert_refused(-EINVAL, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "at most 255 characters");
+	assert_refused(-ENOENT, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, "eni-404", &c, &e, err);
+	}, "eni-404");
+}
+
+CORE_TEST(eni, source_dest_check_reaches_an_attached_port)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_changes c = {};
+	vnitro_eni_info e;
+	vnitro_err err = {};
+
+	attach(a.id, "i1", 1);
+	cr_assert_eq(fake.last_plug.port.source_dest_check, 1, "on by default, as EC2");
+	c.set_source_dest_check = 1;
+	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.port_updates, 1);
+	cr_assert_eq(fake.last_port.source_dest_check, 0);
+	// Setting the same value again does not touch the fabric.
+	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.port_updates, 1);
+	c.source_dest_check = 1;
+	c.set_description = 1;
+	snprintf(c.description, sizeof(c.description), "kept only if the port takes it");
+	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
+	assert_refused(-ENOMEM, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "no memory for the port");
+}

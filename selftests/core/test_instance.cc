@@ -47,15 +47,15 @@ CORE_TEST(instance, refused_primary_ip)
 	vnitro_instance_info i;
 
 	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 1),
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 1), nullptr,
 					       &i, err);
 	}, "172.31.0.1", "reserved");
 	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 16, 4),
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 16, 4), nullptr,
 					       &i, err);
 	}, "172.31.16.4", "not in subnet subnet-default");
 	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 4),
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 4), nullptr,
 					       &i, err);
 	}, "172.31.0.4", "already assigned");
 }
@@ -65,7 +65,7 @@ CORE_TEST(instance, duplicate_name)
 	vnitro_instance_info i;
 
 	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i1", &ns2, "subnet-default", 0, &i, err);
+		return vnitro_ctl_instance_add(ctl, "i1", &ns2, "subnet-default", 0, nullptr, &i, err);
 	}, "\"i1\"", "already exists");
 }
 
@@ -74,7 +74,7 @@ CORE_TEST(instance, same_namespace_twice)
 	vnitro_instance_info i;
 
 	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns1, "subnet-default", 0, &i, err);
+		return vnitro_ctl_instance_add(ctl, "i2", &ns1, "subnet-default", 0, nullptr, &i, err);
 	}, "already instance \"i1\"");
 }
 
@@ -89,7 +89,7 @@ CORE_TEST(instance, invalid_names)
 	cr_assert_eq(strlen(bad[6]), 64);
 	for (const char *name : bad)
 		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_instance_add(ctl, name, &ns2, "subnet-default", 0, &i, err);
+			return vnitro_ctl_instance_add(ctl, name, &ns2, "subnet-default", 0, nullptr, &i, err);
 		}, "invalid instance name");
 }
 
@@ -115,7 +115,7 @@ CORE_TEST(instance, unknown_subnet)
 	vnitro_instance_info i;
 
 	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-nope", 0, &i, err);
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-nope", 0, nullptr, &i, err);
 	}, "subnet \"subnet-nope\" does not exist");
 }
 
@@ -126,7 +126,7 @@ CORE_TEST(instance, plug_failure_leaves_nothing_behind)
 
 	fake_fail_next_plug(-ENOSPC, "no free PCI slot on the instance bus");
 	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, &i, err);
+		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, nullptr, &i, err);
 	}, "no free PCI slot on the instance bus");
 	cr_assert_eq(fake.plugs, plugs + 1, "plug was tried");
 	cr_assert_eq(fake.releases, 0, "the namespace is still the caller's");
@@ -143,7 +143,7 @@ CORE_TEST(instance, out_of_memory_leaves_nothing_behind)
 	for (unsigned long nth = 1; nth <= 2; nth++) {
 		harness.fail_alloc_in = nth;
 		assert_refused(-ENOMEM, [&](vnitro_err *err) {
-			return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, &i, err);
+			return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, nullptr, &i, err);
 		}, "out of memory");
 		harness.fail_alloc_in = 0;
 	}

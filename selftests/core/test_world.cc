@@ -397,3 +397,62 @@ CORE_TEST(world, destroy_null_is_a_no_op)
 {
 	vnitro_ctl_destroy(nullptr);
 }
+
+/* ---- deleting VPCs and subnets ---- */
+
+CORE_TEST(world, vpc_del_refused_while_it_has_subnets)
+{
+	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
+	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
+	assert_refused(-EBUSY, [](vnitro_err *err) {
+		return vnitro_ctl_vpc_del(ctl, "vpc-x", err);
+	}, "vpc-x", "subnet-x");
+	assert_refused(-ENOENT, [](vnitro_err *err) {
+		return vnitro_ctl_vpc_del(ctl, "vpc-nope", err);
+	}, "vpc-nope");
+}
+
+CORE_TEST(world, subnet_del_refused_while_enis_live_in_it)
+{
+	vnitro_err err = {};
+	vnitro_eni_info e;
+
+	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
+	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
+	e = add_eni(eni_spec("subnet-x"));
+	assert_refused(-EBUSY, [](vnitro_err *err) {
+		return vnitro_ctl_subnet_del(ctl, "subnet-x", err);
+	}, "subnet-x", "still has network interface");
+	cr_assert_eq(vnitro_ctl_eni_del(ctl, e.id, &err), 0, "%s", err.msg);
+	cr_assert_eq(vnitro_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
+	cr_assert_eq(vnitro_ctl_vpc_del(ctl, "vpc-x", &err), 0, "%s", err.msg);
+	cr_assert_eq(count_vpcs(), 0);
+	cr_assert_eq(count_subnets(), 0);
+}
+
+CORE_TEST(world, subnet_add_publishes_its_local_route_and_del_withdraws_it)
+{
+	vnitro_err err = {};
+
+	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
+	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
+	cr_assert_eq(fake.publishes, 1);
+	cr_assert_eq(fake.last_subnet.route_count, 1);
+	cr_assert_eq(fake.last_subnet.routes[0].addr, ip4(10, 0, 0, 0));
+	cr_assert_eq(fake.last_subnet.routes[0].prefixlen, 16);
+	cr_assert_eq(fake.last_subnet.routes[0].target, VNITRO_ROUTE_LOCAL);
+	cr_assert_eq(fake.last_subnet.addr, ip4(10, 0, 1, 0));
+	cr_assert_neq(fake.last_subnet.vpc_key, 0);
+	cr_assert_eq(vnitro_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.withdraws, 1);
+}
+
+CORE_TEST(world, subnet_add_refused_when_the_fabric_refuses)
+{
+	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
+	fake_fail_next(&fake.fail_next_publish, -ENOMEM, "fabric out of memory");
+	assert_refused(-ENOMEM, [](vnitro_err *err) {
+		return vnitro_ctl_subnet_add(ctl, "subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24,
+					     "us-east-1a", err);
+	}, "fabric out of memory");
+}

@@ -9,12 +9,12 @@ set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
 two_instances
-max=$(( $(nproc) < 8 ? $(nproc) : 8 ))
+max=$(( $(nproc) < 32 ? $(nproc) : 32 ))  # c5n.18xlarge, the default type: 32 ENA queues
 
 channels() { ip netns exec i-a ethtool -l eth0 | awk -v part="$1" '/^Pre-set/ {p = "max"} /^Current/ {p = "cur"} p == part && /^Combined/ {print $2}'; }
 queues() { ls "/sys/class/net/eth0/queues" 2>/dev/null | tr '\n' ' '; }
 
-check_eq "max combined = min(online CPUs, 8), as ena computes it" "$max" "$(channels max)"
+check_eq "max combined = min(online CPUs, the type's 32), as ena computes it" "$max" "$(channels max)"
 check_eq "all queues in use by default" "$max" "$(channels cur)"
 check_eq "the stack sees them (i-host's eth0)" "$(for ((q = 0; q < max; q++)); do printf 'rx-%d ' $q; done; for ((q = 0; q < max; q++)); do printf 'tx-%d ' $q; done)" "$(queues)"
 

@@ -64,6 +64,7 @@ struct vnitro_instance make_instance(const char *name, const char *eni,
 	snprintf(in.primary_eni_id, sizeof(in.primary_eni_id), "%s", eni);
 	snprintf(in.az, sizeof(in.az), "us-east-1a");
 	in.eni_count = count;
+	snprintf(in.type.name, sizeof(in.type.name), "c5n.18xlarge");
 	return in;
 }
 
@@ -257,6 +258,149 @@ int vnitro_subnet_list(struct vnitro_handle *, struct vnitro_subnet **items,
 		       size_t *count)
 {
 	*items = nullptr;	/* an empty list must print [] */
+	*count = 0;
+	return 0;
+}
+
+/* The control-plane calls added with issue 4: refused as "not in the fake". */
+#define FAKE_REFUSE(h) refuse(h, -EOPNOTSUPP, "not implemented by the fake library")
+
+int vnitro_instance_add_typed(struct vnitro_handle *h, const char *name,
+			      int netns_fd, const char *subnet_id,
+			      uint32_t private_ip, const char *type,
+			      struct vnitro_instance *out)
+{
+	int rc = vnitro_instance_add(h, name, netns_fd, subnet_id, private_ip, out);
+
+	if (!rc && out)
+		snprintf(out->type.name, sizeof(out->type.name), "%s",
+			 type ? type : "c5n.18xlarge");
+	return rc;
+}
+
+int vnitro_type_get(struct vnitro_handle *h, const char *, struct vnitro_type *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_type_list(struct vnitro_handle *, struct vnitro_type **items, size_t *count)
+{
+	struct vnitro_type t = {};
+
+	snprintf(t.name, sizeof(t.name), "t3.micro");
+	t.max_enis = 2;
+	t.max_ips_per_eni = 2;
+	t.max_queues = 2;
+	t.baseline_mbps = 64;
+	return one_list(items, count, &t, 1);
+}
+
+int vnitro_eni_set(struct vnitro_handle *h, const char *id,
+		   const struct vnitro_eni_settings *s, struct vnitro_eni *out)
+{
+	int rc = vnitro_eni_get(h, id, out);
+
+	if (rc)
+		return rc;
+	trace("eni_set", id);
+	if (s->set_source_dest_check)
+		out->source_dest_check = uint8_t(!!s->source_dest_check);
+	if (s->description)
+		snprintf(out->description, sizeof(out->description), "%s", s->description);
+	if (s->set_security_groups) {
+		for (size_t i = 0; i < s->security_group_count; i++)
+			snprintf(out->security_groups[i], sizeof(out->security_groups[i]), "%s",
+				 s->security_groups[i]);
+		out->security_group_count = uint32_t(s->security_group_count);
+	}
+	return 0;
+}
+
+int vnitro_eni_set_mtu(struct vnitro_handle *h, const char *id, uint32_t)
+{
+	trace("eni_set_mtu", id);
+	return 0 * h->error[0];
+}
+
+int vnitro_eni_ip_assign(struct vnitro_handle *h, const char *, uint32_t, uint32_t,
+			 struct vnitro_eni *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_eni_ip_unassign(struct vnitro_handle *h, const char *, uint32_t, struct vnitro_eni *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_vpc_add(struct vnitro_handle *h, const char *, uint32_t, uint8_t, struct vnitro_vpc *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_vpc_del(struct vnitro_handle *h, const char *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_subnet_add(struct vnitro_handle *h, const char *, const char *, uint32_t, uint8_t,
+		      const char *, struct vnitro_subnet *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_subnet_del(struct vnitro_handle *h, const char *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_route_add(struct vnitro_handle *h, const char *, uint32_t, uint8_t, const char *,
+		     struct vnitro_route *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_route_del(struct vnitro_handle *h, const char *, uint32_t, uint8_t)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_route_list(struct vnitro_handle *, struct vnitro_route **items, size_t *count)
+{
+	struct vnitro_route r = {};
+
+	snprintf(r.subnet_id, sizeof(r.subnet_id), "subnet-default");
+	r.addr = htonl(0xac1f0000);
+	r.prefixlen = 16;
+	r.target = VNITRO_ROUTE_TARGET_LOCAL;
+	snprintf(r.status, sizeof(r.status), "active");
+	return one_list(items, count, &r, 1);
+}
+
+int vnitro_igw_add(struct vnitro_handle *h, const char *, const char *, int, const char *, int,
+		   struct vnitro_igw *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_igw_del(struct vnitro_handle *h, const char *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_igw_set(struct vnitro_handle *h, const char *, int, struct vnitro_igw *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_igw_get(struct vnitro_handle *h, const char *, struct vnitro_igw *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_igw_list(struct vnitro_handle *, struct vnitro_igw **items, size_t *count)
+{
+	*items = nullptr;
 	*count = 0;
 	return 0;
 }

@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -128,7 +128,23 @@ help "vnitro eni help" "vnitro eni attach ID instance NAME index INDEX" eni help
 help "vnitro vpc help" "vnitro vpc { show | list }" vpc help
 help "vnitro subnet help" "vnitro subnet { show | list }" subnet help
 help "vnitro e h shows the eni help" "vnitro eni attach" e h
-help "vnitro i he shows the instance help" "vnitro instance add" i he
+help "vnitro in he shows the instance help" "vnitro instance add" in he
+help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
+help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
+help "vnitro eni set help" "source-dest-check" eni set help
+usage "eni set: on/off only" ='"source-dest-check" needs "on" or "off", not "maybe"' \
+	eni set eni-1 source-dest-check maybe
+usage "eni set: no setting" eni set eni-1
+usage "eni set: six security groups" eni set eni-1 security-groups sg-1,sg-2,sg-3,sg-4,sg-5,sg-6
+usage "eni set: MTU out of range" eni set eni-1 mtu 12
+usage "eni assign: ip or count, not both" eni assign eni-1 ip 172.31.0.9 count 2
+usage "eni unassign takes no count" eni unassign eni-1 count 2
+usage "vpc add: a CIDR block" vpc add vpc-1 cidr 10.0.0.0
+usage "vpc add: prefix length" vpc add vpc-1 cidr 10.0.0.0/33
+usage "subnet add: az required" subnet add s-1 vpc vpc-1 cidr 10.0.0.0/24
+usage "route add: via required" route add 0.0.0.0/0 subnet subnet-default
+usage "igw set: on/off" igw set igw-1 frag-needed yes
+usage "vnitro i is ambiguous (instance, igw)" i he
 help "vnitro v h" "vnitro vpc" v h
 help "vnitro s h" "vnitro subnet" s h
 help "vnitro eni add help (command level)" "vnitro eni add" eni add help
@@ -291,7 +307,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["device_index","id","ifindex","ifname","instance","mac","pci_slot","private_ip","source_dest_check","status","subnet","type","vpc"]'
+	local eni_keys='["description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","pci_slot","private_ip","rx_src_dst_dropped","secondary_ips","security_groups","source_dest_check","status","subnet","tx_src_dst_dropped","type","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
@@ -311,11 +327,11 @@ fake_tests() {
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \
-		'all(.[]; keys == ["az","eni_count","name","primary_eni","subnet"]) and .[0].eni_count == 2' \
+		'all(.[]; keys == ["az","eni_count","name","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
 		-j instance show
 	run instance show i-host
 	check "instance show NAME: text" \
-		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2"'
+		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge"'
 	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16"}]' -j vpc show
 	jcheck "subnet show ID -j" \
 		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a"}]' \

@@ -28,9 +28,20 @@ bool valid_eni_id(const char *id)
 	return true;
 }
 
+bool has_ip(const eni &e, uint32_t ip)
+{
+	if (e.ip == ip)
+		return true;
+	for (uint32_t i = 0; i < e.secondary_count; i++)
+		if (e.secondary[i] == ip)
+			return true;
+	return false;
+}
+
+// Primary and secondary addresses are unique within a subnet.
 bool ip_in_use(const world &w, const subnet *s, uint32_t ip)
 {
-	return w.enis.find([&](eni *it) { return it->home == s && it->ip == ip; });
+	return w.enis.find([&](eni *it) { return it->home == s && has_ip(*it, ip); });
 }
 
 // AWS reserves the network address, .1 (router), .2 (DNS), .3 and the last one.
@@ -72,21 +83,12 @@ int choose_ip(const world &w, const subnet *s, uint32_t wanted, uint32_t *ip, vn
 	return 0;
 }
 
-bool mac_in_use(const world &w, const uint8_t *mac)
-{
-	return w.enis.find([mac](eni *it) { return mem_eq(it->mac, mac, 6); });
-}
-
 int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vnitro_err *err)
 {
 	static const uint8_t zero[6] = {};
 
 	if (mem_eq(wanted, zero, 6)) {
-		// Locally administered unicast, like the 02:/0a:/0e: MACs EC2 hands out.
-		do {
-			svc->random(mac, 6);
-			mac[0] = static_cast<uint8_t>((mac[0] & 0xfc) | 0x02);
-		} while (mac_in_use(w, mac) || fabric::mac_is_vpc_reserved(mac));
+		generate_mac(w, mac);
 		return 0;
 	}
 	if (wanted[0] & 1) {
@@ -130,7 +132,111 @@ int choose_id(const world &w, const char *wanted, char *id, vnitro_err *err)
 	return 0;
 }
 
+// "sg-" and 1 to 17 lowercase hex digits, as EC2 names security groups.
+bool valid_group_id(const char *id)
+{
+	size_t len = str_len(id, VNITRO_ID_MAX);
+
+	if (len < 4 || len > 3 + eni_hex_max || !mem_eq(id, "sg-", 3))
+		return false;
+	for (size_t i = 3; i < len; i++) {
+		char c = id[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+// How many private IPv4 addresses @e may hold: its instance type's limit
+// while attached, the largest type's while available.
+uint32_t ip_limit(const eni &e)
+{
+	return e.owner ? e.owner->type->max_ips_per_eni : uint32_t(VNITRO_PORT_MAX_IPS);
+}
+
+// Pushes an attached ENI's new addresses or flags to the fabric.
+int sync_port(world &w, eni *e, vnitro_err *err)
+{
+	vnitro_port_desc port;
+	int ret;
+
+	if (!e->owner || !w.ops->port_update)
+		return 0;
+	port_desc_of(*e, &port);
+	ret = w.ops->port_update(w.ops_ctx, e->plug_cookie, &port, err);
+	if (ret)
+		err->code = ret;
+	return ret;
+}
+
+// The attach-time rules of the instance type.
+int check_type_limits(const eni &e, const instance &inst, vnitro_err *err)
+{
+	const vnitro_type_info &t = *inst.type;
+	uint32_t count = 0;
+
+	for (eni *it : inst.slots)
+		count += it != nullptr;
+	if (count >= t.max_enis) {
+		fail(err, ENOSPC_).str(t.name).str(" supports at most ").u32(t.max_enis)
+			.str(" network interfaces, and instance ").str(inst.name).str(" has ")
+			.u32(count);
+		return err->code;
+	}
+	if (1 + e.secondary_count > t.max_ips_per_eni) {
+		fail(err, ENOSPC_).str(t.name).str(" supports at most ").u32(t.max_ips_per_eni)
+			.str(" private IPv4 addresses per network interface, and ").str(e.id)
+			.str(" has ").u32(1 + e.secondary_count);
+		return err->code;
+	}
+	if (e.type == VNITRO_ENI_TYPE_EFA && !t.efa) {
+		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support EFA; ").str(e.id)
+			.str(" is of type efa");
+		return err->code;
+	}
+	if (e.ena_express && !t.ena_express) {
+		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support ENA Express, which ")
+			.str(e.id).str(" has turned on");
+		return err->code;
+	}
+	return 0;
+}
+
 } // namespace
+
+bool mac_in_use(const world &w, const uint8_t *mac)
+{
+	return w.enis.find([mac](eni *it) { return mem_eq(it->mac, mac, 6); }) ||
+	       w.igws.find([mac](igw *it) { return mem_eq(it->mac, mac, 6); });
+}
+
+void generate_mac(const world &w, uint8_t *mac)
+{
+	// Locally administered unicast, like the 02:/0a:/0e: MACs EC2 hands out.
+	do {
+		svc->random(mac, 6);
+		mac[0] = static_cast<uint8_t>((mac[0] & 0xfc) | 0x02);
+	} while (mac_in_use(w, mac) || fabric::mac_is_vpc_reserved(mac));
+}
+
+void port_desc_of(const eni &e, vnitro_port_desc *out)
+{
+	*out = vnitro_port_desc{};
+	mem_copy(out->mac, e.mac, 6);
+	out->kind = VNITRO_PORT_ENI;
+	out->source_dest_check = e.source_dest_check;
+	out->ip = e.ip;
+	for (uint32_t i = 0; i < e.secondary_count; i++)
+		out->secondary_ips[i] = e.secondary[i];
+	out->secondary_count = e.secondary_count;
+	out->subnet_key = e.home->key;
+	out->subnet_addr = e.home->addr;
+	out->subnet_prefixlen = e.home->prefixlen;
+	out->vpc_key = e.home->owner->key;
+	out->vpc_addr = e.home->owner->addr;
+	out->vpc_prefixlen = e.home->owner->prefixlen;
+}
 
 eni *eni_create(world &w, const vnitro_eni_spec &spec, vnitro_err *err)
 {
@@ -162,6 +268,7 @@ eni *eni_create(world &w, const vnitro_eni_spec &spec, vnitro_err *err)
 
 void eni_free(world &w, eni *e)
 {
+	routes_eni_gone(w, e);
 	w.enis.remove(e);
 	destroy(e);
 }
@@ -172,20 +279,15 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err)
 	void *cookie = nullptr;
 	int ret;
 
+	if (check_type_limits(*e, *inst, err))
+		return err->code;
 	str_copy(desc.eni_id, sizeof(desc.eni_id), e->id);
-	mem_copy(desc.port.mac, e->mac, 6);
-	desc.port.ip = e->ip;
-	desc.port.subnet_key = e->home->key;
-	desc.port.subnet_addr = e->home->addr;
-	desc.port.subnet_prefixlen = e->home->prefixlen;
-	desc.port.kind = VNITRO_PORT_ENI;
-	desc.port.source_dest_check = e->source_dest_check;
-	desc.port.vpc_key = e->home->owner->key;
-	desc.port.vpc_addr = e->home->owner->addr;
-	desc.port.vpc_prefixlen = e->home->owner->prefixlen;
+	port_desc_of(*e, &desc.port);
 	desc.instance_cookie = inst->cookie;
 	desc.device_index = index;
 	desc.eni_type = e->type;
+	desc.rss_key_mode = inst->type->rss_key_mode;
+	desc.max_queues = inst->type->max_queues;
 	ret = w.ops->plug(w.ops_ctx, &desc, &cookie, err);
 	if (ret) {
 		err->code = ret;
@@ -195,6 +297,7 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err)
 	e->device_index = index;
 	e->plug_cookie = cookie;
 	inst->slots[index] = e;
+	routes_eni_changed(w, e);
 	return 0;
 }
 
@@ -205,6 +308,7 @@ void eni_unplug(world &w, eni *e)
 	e->owner = nullptr;
 	e->device_index = 0;
 	e->plug_cookie = nullptr;
+	routes_eni_changed(w, e);
 }
 
 void fill_info(const eni &e, vnitro_eni_info *out)
@@ -215,8 +319,17 @@ void fill_info(const eni &e, vnitro_eni_info *out)
 	str_copy(out->vpc_id, sizeof(out->vpc_id), e.home->owner->id);
 	mem_copy(out->mac, e.mac, 6);
 	out->private_ip = e.ip;
+	for (uint32_t i = 0; i < e.secondary_count; i++)
+		out->secondary_ips[i] = e.secondary[i];
+	out->secondary_count = e.secondary_count;
+	str_copy(out->description, sizeof(out->description), e.description);
+	for (uint32_t i = 0; i < e.group_count; i++)
+		str_copy(out->security_groups[i], sizeof(out->security_groups[i]), e.groups[i]);
+	out->security_group_count = e.group_count;
 	out->type = e.type;
 	out->source_dest_check = e.source_dest_check;
+	out->ena_express = e.ena_express;
+	out->ena_express_udp = e.ena_express_udp;
 	if (e.owner) {
 		out->attached = 1;
 		str_copy(out->instance, sizeof(out->instance), e.owner->name);
@@ -314,6 +427,155 @@ int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_
 		return err->code;
 	}
 	eni_unplug(*ctl, e);
+	return 0;
+}
+
+int vnitro_ctl_eni_set(struct vnitro_ctl *ctl, const char *id,
+		       const struct vnitro_eni_changes *c, struct vnitro_eni_info *out,
+		       struct vnitro_err *err)
+{
+	eni *e = find_eni(*ctl, id, err);
+	bool express, express_udp;
+
+	if (!e)
+		return err->code;
+	if (c->set_description &&
+	    str_len(c->description, VNITRO_DESCRIPTION_LEN) >= VNITRO_DESCRIPTION_LEN) {
+		fail(err, EINVAL_).str("a description has at most ")
+			.u32(VNITRO_DESCRIPTION_LEN - 1).str(" characters");
+		return err->code;
+	}
+	if (c->set_security_groups) {
+		if (c->security_group_count > VNITRO_MAX_SECURITY_GROUPS) {
+			fail(err, ENOSPC_).str("a network interface has at most ")
+				.u32(VNITRO_MAX_SECURITY_GROUPS).str(" security groups, not ")
+				.u32(c->security_group_count);
+			return err->code;
+		}
+		for (uint32_t i = 0; i < c->security_group_count; i++) {
+			if (!valid_group_id(c->security_groups[i])) {
+				fail(err, EINVAL_).str("invalid security group id \"")
+					.str(c->security_groups[i])
+					.str("\": expected \"sg-\" and 1 to 17 lowercase hex digits");
+				return err->code;
+			}
+			for (uint32_t j = 0; j < i; j++) {
+				if (str_eq(c->security_groups[i], c->security_groups[j])) {
+					fail(err, EINVAL_).str("security group ")
+						.str(c->security_groups[i]).str(" is listed twice");
+					return err->code;
+				}
+			}
+		}
+	}
+	express = c->set_ena_express ? c->ena_express : e->ena_express;
+	express_udp = c->set_ena_express_udp ? c->ena_express_udp : e->ena_express_udp;
+	if (express_udp && !express) {
+		fail(err, EINVAL_).str("ENA Express for UDP needs ENA Express turned on");
+		return err->code;
+	}
+	if (express && !e->ena_express && e->owner && !e->owner->type->ena_express) {
+		fail(err, EOPNOTSUPP_).str(e->owner->type->name)
+			.str(" does not support ENA Express (").str(e->id)
+			.str(" is attached to instance ").str(e->owner->name).str(")");
+		return err->code;
+	}
+	// The one change the fabric sees goes first: it is the one that can fail.
+	if (c->set_source_dest_check && e->source_dest_check != !!c->source_dest_check) {
+		e->source_dest_check = c->source_dest_check;
+		if (sync_port(*ctl, e, err)) {
+			e->source_dest_check = !e->source_dest_check;
+			return err->code;
+		}
+	}
+	if (c->set_description)
+		str_copy(e->description, sizeof(e->description), c->description);
+	if (c->set_security_groups) {
+		for (uint32_t i = 0; i < c->security_group_count; i++)
+			str_copy(e->groups[i], sizeof(e->groups[i]), c->security_groups[i]);
+		e->group_count = c->security_group_count;
+	}
+	e->ena_express = express;
+	e->ena_express_udp = express_udp;
+	fill_info(*e, out);
+	return 0;
+}
+
+int vnitro_ctl_eni_ip_assign(struct vnitro_ctl *ctl, const char *id, uint32_t ip,
+			     uint32_t count, struct vnitro_eni_info *out, struct vnitro_err *err)
+{
+	eni *e = find_eni(*ctl, id, err);
+	uint32_t limit, before;
+
+	if (!e)
+		return err->code;
+	if (ip)
+		count = 1;
+	if (!count) {
+		fail(err, EINVAL_).str("give an address to assign, or how many to pick");
+		return err->code;
+	}
+	limit = ip_limit(*e);
+	if (1 + e->secondary_count + count > limit) {
+		text msg = fail(err, ENOSPC_);
+
+		if (e->owner)
+			msg.str(e->owner->type->name).str(" supports at most ");
+		else
+			msg.str("a network interface holds at most ");
+		msg.u32(limit).str(" private IPv4 addresses per network interface; ").str(e->id)
+			.str(" has ").u32(1 + e->secondary_count).str(" and ").u32(count)
+			.str(count == 1 ? " more does not fit" : " more do not fit");
+		return err->code;
+	}
+	before = e->secondary_count;
+	for (uint32_t n = 0; n < count; n++) {
+		uint32_t chosen;
+
+		if (choose_ip(*ctl, e->home, ip, &chosen, err)) {
+			e->secondary_count = before;
+			return err->code;
+		}
+		e->secondary[e->secondary_count++] = chosen;
+	}
+	if (sync_port(*ctl, e, err)) {
+		e->secondary_count = before;
+		return err->code;
+	}
+	fill_info(*e, out);
+	return 0;
+}
+
+int vnitro_ctl_eni_ip_unassign(struct vnitro_ctl *ctl, const char *id, uint32_t ip,
+			       struct vnitro_eni_info *out, struct vnitro_err *err)
+{
+	eni *e = find_eni(*ctl, id, err);
+	uint32_t pos;
+
+	if (!e)
+		return err->code;
+	if (ip == e->ip) {
+		fail(err, EINVAL_).str("address ").ipv4(ip).str(" is the primary private IPv4 address of ")
+			.str(e->id).str(" and cannot be unassigned");
+		return err->code;
+	}
+	for (pos = 0; pos < e->secondary_count && e->secondary[pos] != ip; pos++)
+		;
+	if (pos == e->secondary_count) {
+		fail(err, ENOENT_).str("address ").ipv4(ip).str(" is not assigned to ").str(e->id);
+		return err->code;
+	}
+	for (uint32_t i = pos; i + 1 < e->secondary_count; i++)
+		e->secondary[i] = e->secondary[i + 1];
+	e->secondary_count--;
+	if (sync_port(*ctl, e, err)) {
+		for (uint32_t i = e->secondary_count; i > pos; i--)
+			e->secondary[i] = e->secondary[i - 1];
+		e->secondary[pos] = ip;
+		e->secondary_count++;
+		return err->code;
+	}
+	fill_info(*e, out);
 	return 0;
 }
 

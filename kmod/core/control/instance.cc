@@ -16,6 +16,7 @@ void fill_info(const instance &i, vnitro_instance_info *out)
 		str_copy(out->primary_eni_id, sizeof(out->primary_eni_id), i.slots[0]->id);
 	for (eni *e : i.slots)
 		out->eni_count += e != nullptr;
+	out->type = *i.type;
 	out->cookie = i.cookie;
 }
 
@@ -26,9 +27,10 @@ using namespace vnitro::control;
 extern "C" {
 
 int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cookie,
-			    const char *subnet_id, uint32_t primary_ip,
+			    const char *subnet_id, uint32_t primary_ip, const char *type,
 			    struct vnitro_instance_info *out, struct vnitro_err *err)
 {
+	const vnitro_type_info *t;
 	vnitro_eni_spec spec = {};
 	instance *inst, *other;
 	eni *primary;
@@ -48,6 +50,9 @@ int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cook
 			.str(other->name).str("\"");
 		return err->code;
 	}
+	t = find_type(type, err);
+	if (!t)
+		return err->code;
 	str_copy(spec.subnet_id, sizeof(spec.subnet_id), subnet_id);
 	spec.private_ip = primary_ip;
 	spec.type = VNITRO_ENI_TYPE_INTERFACE;
@@ -62,6 +67,7 @@ int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cook
 	str_copy(inst->name, sizeof(inst->name), name);
 	inst->cookie = cookie;
 	inst->home = primary->home;
+	inst->type = t;
 	if (eni_plug(*ctl, primary, inst, 0, err))
 		goto err_free_instance;
 	ctl->instances.push_back(inst);
@@ -92,7 +98,7 @@ int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vni
 		eni_free(*ctl, primary);
 	}
 	ctl->instances.remove(inst);
-	ctl->ops->instance_release(ctl->ops_ctx, inst->cookie);
+	ctl->ops->netns_release(ctl->ops_ctx, inst->cookie);
 	destroy(inst);
 	return 0;
 }

@@ -126,7 +126,16 @@ void vnitro_ctl_destroy(struct vnitro_ctl *ctl)
 		vnitro_ctl_instance_del(ctl, i->name, &ignored);
 	while (eni *e = ctl->enis.front())
 		eni_free(*ctl, e);
+	while (igw *g = ctl->igws.front()) {
+		if (ctl->ops->igw_unplug && g->cookie)
+			ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);
+		ctl->igws.remove(g);
+		ctl->ops->netns_release(ctl->ops_ctx, g->netns);
+		destroy(g);
+	}
 	while (subnet *s = ctl->subnets.front()) {
+		if (ctl->ops->subnet_withdraw)
+			ctl->ops->subnet_withdraw(ctl->ops_ctx, s->key);
 		ctl->subnets.remove(s);
 		destroy(s);
 	}
@@ -162,6 +171,49 @@ int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
 	v->prefixlen = prefixlen;
 	v->key = ctl->next_vpc_key++;
 	ctl->vpcs.push_back(v);
+	return 0;
+}
+
+int vnitro_ctl_vpc_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+{
+	vpc *v = find_vpc(*ctl, id, err);
+	subnet *s;
+
+	if (!v)
+		return err->code;
+	s = ctl->subnets.find([v](subnet *it) { return it->owner == v; });
+	if (s) {
+		fail(err, EBUSY_).str("VPC ").str(id).str(" still has subnet ").str(s->id)
+			.str("; delete its subnets first");
+		return err->code;
+	}
+	if (v->gateway) {
+		fail(err, EBUSY_).str("VPC ").str(id).str(" still has internet gateway ")
+			.str(v->gateway->id).str("; delete it first");
+		return err->code;
+	}
+	ctl->vpcs.remove(v);
+	destroy(v);
+	return 0;
+}
+
+int vnitro_ctl_subnet_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+{
+	subnet *s = find_subnet(*ctl, id, err);
+	eni *e;
+
+	if (!s)
+		return err->code;
+	e = ctl->enis.find([s](eni *it) { return it->home == s; });
+	if (e) {
+		fail(err, EBUSY_).str("subnet ").str(id).str(" still has network interface ")
+			.str(e->id).str("; delete its network interfaces first");
+		return err->code;
+	}
+	if (ctl->ops->subnet_withdraw)
+		ctl->ops->subnet_withdraw(ctl->ops_ctx, s->key);
+	ctl->subnets.remove(s);
+	destroy(s);
 	return 0;
 }
 
@@ -209,6 +261,11 @@ int vnitro_ctl_subnet_add(struct vnitro_ctl *ctl, const char *id, const char *vp
 	s->addr = addr;
 	s->prefixlen = prefixlen;
 	s->key = ctl->next_subnet_key++;
+	routes_init(*s);
+	if (routes_publish(*ctl, *s, err)) {
+		destroy(s);
+		return err->code;
+	}
 	ctl->subnets.push_back(s);
 	return 0;
 }
@@ -224,7 +281,7 @@ int vnitro_ctl_create_default_world(struct vnitro_ctl *ctl, const char *instance
 				  "us-east-1a", err))
 		return err->code;
 	return vnitro_ctl_instance_add(ctl, instance_name, instance_cookie, "subnet-default",
-				       0, &info, err);
+				       0, nullptr, &info, err);
 }
 
 int vnitro_ctl_vpc_get(const struct vnitro_ctl *ctl, const char *id,

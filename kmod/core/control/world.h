@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// world.h - the control plane's objects (VPC, subnet, instance, ENI) and their registry.
+// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW) and their registry.
 #pragma once
 
 #include "base/slist.h"
@@ -8,6 +8,8 @@
 namespace vnitro::control {
 
 struct instance;
+struct eni;
+struct igw;
 
 struct vpc {
 	vpc *next;
@@ -15,6 +17,20 @@ struct vpc {
 	uint32_t addr;
 	uint8_t prefixlen;
 	uint32_t key;		// the fabric's name for this VPC
+	igw *gateway;		// at most one internet gateway
+};
+
+// One entry of a subnet's route table (route.cc).
+struct route {
+	uint32_t addr;
+	uint8_t prefixlen;
+	uint8_t target;		// enum vnitro_route_target_kind
+	// VNITRO_ROUTE_TARGET_ENI: the ENI, or nullptr once deleted (a blackhole
+	// route keeps its id and MAC, as EC2 keeps showing it).
+	eni *to_eni;
+	uint8_t eni_mac[6];
+	igw *to_igw;
+	char target_id[VNITRO_ID_MAX];
 };
 
 struct subnet {
@@ -25,6 +41,8 @@ struct subnet {
 	uint32_t addr;
 	uint8_t prefixlen;
 	uint32_t key;		// the fabric's name for this subnet
+	uint32_t route_count;	// routes[0] is the local route
+	route routes[VNITRO_SUBNET_MAX_ROUTES];
 };
 
 struct eni {
@@ -33,8 +51,15 @@ struct eni {
 	subnet *home;
 	uint8_t mac[6];
 	uint32_t ip;
+	uint32_t secondary[VNITRO_PORT_MAX_IPS - 1];
+	uint32_t secondary_count;
+	char description[VNITRO_DESCRIPTION_LEN];
+	char groups[VNITRO_MAX_SECURITY_GROUPS][VNITRO_ID_MAX];
+	uint32_t group_count;
 	uint8_t type;
 	bool source_dest_check;
+	bool ena_express;
+	bool ena_express_udp;
 	// Attachment; owner == nullptr while available.
 	instance *owner;
 	uint32_t device_index;
@@ -46,7 +71,19 @@ struct instance {
 	char name[VNITRO_NAME_MAX];
 	void *cookie;		// the namespace, owned once registered
 	subnet *home;		// subnet of the primary ENI
+	const vnitro_type_info *type;
 	eni *slots[VNITRO_MAX_DEVICE_INDEX + 1];
+};
+
+struct igw {
+	igw *next;
+	char id[VNITRO_ID_MAX];
+	vpc *owner;
+	void *netns;		// the "internet" namespace, owned
+	char netns_name[VNITRO_NAME_MAX];
+	uint8_t mac[6];
+	bool frag_needed;
+	void *cookie;		// from ops->igw_plug
 };
 
 // The registry; vnitro_ctl is its C name.
@@ -57,6 +94,7 @@ struct world {
 	base::slist<subnet> subnets;
 	base::slist<instance> instances;
 	base::slist<eni> enis;
+	base::slist<igw> igws;
 	uint32_t next_subnet_key;
 	uint32_t next_vpc_key;
 };
@@ -66,6 +104,7 @@ vpc *find_vpc(const world &w, const char *id, vnitro_err *err);
 subnet *find_subnet(const world &w, const char *id, vnitro_err *err);
 instance *find_instance(const world &w, const char *name, vnitro_err *err);
 eni *find_eni(const world &w, const char *id, vnitro_err *err);
+igw *find_igw(const world &w, const char *id, vnitro_err *err);
 
 // Identifier rules shared by every object.
 bool valid_object_id(const char *id);
@@ -76,10 +115,31 @@ eni *eni_create(world &w, const vnitro_eni_spec &spec, vnitro_err *err);
 void eni_free(world &w, eni *e);
 int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err);
 void eni_unplug(world &w, eni *e);
+// The fabric's view of an attached ENI or of a gateway.
+void port_desc_of(const eni &e, vnitro_port_desc *out);
+void port_desc_of(const igw &g, vnitro_port_desc *out);
+// Random locally administered unicast MAC used by no ENI or gateway.
+void generate_mac(const world &w, uint8_t *mac);
+bool mac_in_use(const world &w, const uint8_t *mac);
+
+// Instance types (types.cc); nullptr and a message listing them if unknown.
+const vnitro_type_info *find_type(const char *name, vnitro_err *err);
+
+// Route tables (route.cc).
+void routes_init(subnet &s);
+// Gives the fabric @s's table; refusals come back with a message.
+int routes_publish(world &w, const subnet &s, vnitro_err *err);
+// Republishes every table that routes to @e (it was attached, detached or deleted).
+void routes_eni_changed(world &w, const eni *e);
+// Turns routes to @e into blackholes before it is freed.
+void routes_eni_gone(world &w, const eni *e);
+bool routes_use_igw(const world &w, const igw *g, const subnet **where);
 
 // Snapshots for replies.
 void fill_info(const eni &e, vnitro_eni_info *out);
 void fill_info(const instance &i, vnitro_instance_info *out);
+void fill_info(const subnet &s, const route &r, vnitro_route_info *out);
+void fill_info(const igw &g, vnitro_igw_info *out);
 
 } // namespace vnitro::control
 

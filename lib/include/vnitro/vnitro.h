@@ -29,12 +29,25 @@ extern "C" {
 
 struct vnitro_handle;
 
+/* An EC2 instance type's network limits (TYPE_GET, and in every instance). */
+struct vnitro_type {
+	char name[VNITRO_TYPE_LEN];
+	uint32_t max_enis;
+	uint32_t max_ips_per_eni;	/* private IPv4, primary included */
+	uint32_t max_queues;		/* ENA queue pairs per ENI */
+	uint32_t baseline_mbps;
+	uint8_t efa;			/* 0 or 1: supported */
+	uint8_t ena_express;
+	uint8_t rss_key_configurable;
+};
+
 struct vnitro_instance {
 	char name[VNITRO_NAME_LEN];
 	char subnet_id[VNITRO_ID_LEN];
 	char primary_eni_id[VNITRO_ID_LEN];
 	uint32_t eni_count;
 	char az[VNITRO_AZ_LEN];
+	struct vnitro_type type;
 };
 
 struct vnitro_eni {
@@ -45,6 +58,13 @@ struct vnitro_eni {
 	uint32_t private_ip;		/* network byte order */
 	uint8_t type;			/* enum vnitro_eni_type */
 	uint8_t source_dest_check;	/* 0 or 1 */
+	uint8_t ena_express;		/* 0 or 1 */
+	uint8_t ena_express_udp;	/* 0 or 1 */
+	uint32_t secondary_ips[VNITRO_MAX_ENI_IPS - 1];	/* network order */
+	uint32_t secondary_count;
+	char description[VNITRO_DESCRIPTION_LEN];
+	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VNITRO_ID_LEN];
+	uint32_t security_group_count;
 	char status[VNITRO_STATUS_LEN];
 	/* Attachment: instance "" and device_index -1 while detached. */
 	char instance[VNITRO_NAME_LEN];
@@ -52,6 +72,38 @@ struct vnitro_eni {
 	char ifname[IF_NAMESIZE];
 	uint32_t ifindex;		/* 0 while detached */
 	char pci_slot[VNITRO_PCI_SLOT_LEN];
+	/* Frames the fabric dropped for source/dest check (attached only). */
+	uint64_t tx_src_dst_dropped;
+	uint64_t rx_src_dst_dropped;
+};
+
+/* One route of a subnet's route table. */
+struct vnitro_route {
+	char subnet_id[VNITRO_ID_LEN];
+	uint32_t addr;			/* network byte order */
+	uint8_t prefixlen;
+	uint8_t target;			/* enum vnitro_route_target_kind */
+	char target_id[VNITRO_ID_LEN];	/* ENI or IGW id; "" for local */
+	char status[VNITRO_STATUS_LEN];	/* "active" | "blackhole" */
+};
+
+struct vnitro_igw {
+	char id[VNITRO_ID_LEN];
+	char vpc_id[VNITRO_ID_LEN];
+	char netns_name[VNITRO_NAME_LEN];
+	uint8_t mac[VNITRO_MAC_LEN];
+	uint8_t frag_needed;		/* 0 or 1 */
+};
+
+/* What ENI_SET changes: only the fields whose set_* is non-zero. */
+struct vnitro_eni_settings {
+	int set_source_dest_check, source_dest_check;
+	int set_ena_express, ena_express;
+	int set_ena_express_udp, ena_express_udp;
+	const char *description;	/* NULL: unchanged; "": cleared */
+	int set_security_groups;	/* replaces the list with these: */
+	const char *const *security_groups;
+	size_t security_group_count;
 };
 
 struct vnitro_subnet {
@@ -124,6 +176,16 @@ const char *vnitro_last_error(const struct vnitro_handle *h);
 int vnitro_instance_add(struct vnitro_handle *h, const char *name,
 			int netns_fd, const char *subnet_id,
 			uint32_t private_ip, struct vnitro_instance *out);
+/* The same, of instance type @type (NULL: the kernel's default, c5n.18xlarge). */
+int vnitro_instance_add_typed(struct vnitro_handle *h, const char *name,
+			      int netns_fd, const char *subnet_id,
+			      uint32_t private_ip, const char *type,
+			      struct vnitro_instance *out);
+/* TYPE_GET: one instance type by name, or all of them. */
+int vnitro_type_get(struct vnitro_handle *h, const char *name,
+		    struct vnitro_type *out);
+int vnitro_type_list(struct vnitro_handle *h, struct vnitro_type **items,
+		     size_t *count);
 /* INSTANCE_DEL: detaches every ENI of @name and deletes its primary ENI. */
 int vnitro_instance_del(struct vnitro_handle *h, const char *name);
 /* INSTANCE_GET of instance @name, and the dump of all instances. */
@@ -151,6 +213,53 @@ int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
 		      struct vnitro_eni *out);
 /* ENI_DETACH: the kernel refuses for the primary ENI (device index 0). */
 int vnitro_eni_detach(struct vnitro_handle *h, const char *id);
+/* ENI_SET: all of @s or nothing. */
+int vnitro_eni_set(struct vnitro_handle *h, const char *id,
+		   const struct vnitro_eni_settings *s, struct vnitro_eni *out);
+/* ENI_IP_ASSIGN: address @ip (network order), or if 0, @count free ones. */
+int vnitro_eni_ip_assign(struct vnitro_handle *h, const char *id, uint32_t ip,
+			 uint32_t count, struct vnitro_eni *out);
+/* ENI_IP_UNASSIGN: a secondary address. */
+int vnitro_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
+			   struct vnitro_eni *out);
+/*
+ * The MTU of attached ENI @id's netdev, set through rtnetlink inside its
+ * instance's namespace (/run/netns/INSTANCE, or the caller's own namespace
+ * for an instance without a file, such as i-host): what
+ * "ip -n INSTANCE link set dev IFNAME mtu N" does. -EINVAL with a message if
+ * the ENI is not attached; the kernel's errno if it refuses the MTU.
+ */
+int vnitro_eni_set_mtu(struct vnitro_handle *h, const char *id, uint32_t mtu);
+
+/* VPC_ADD, VPC_DEL, SUBNET_ADD, SUBNET_DEL (addresses in network order). */
+int vnitro_vpc_add(struct vnitro_handle *h, const char *id, uint32_t addr,
+		   uint8_t prefixlen, struct vnitro_vpc *out);
+int vnitro_vpc_del(struct vnitro_handle *h, const char *id);
+int vnitro_subnet_add(struct vnitro_handle *h, const char *id,
+		      const char *vpc_id, uint32_t addr, uint8_t prefixlen,
+		      const char *az, struct vnitro_subnet *out);
+int vnitro_subnet_del(struct vnitro_handle *h, const char *id);
+
+/* ROUTE_ADD/DEL/GET: @target_id is an ENI id or an internet gateway id. */
+int vnitro_route_add(struct vnitro_handle *h, const char *subnet_id,
+		     uint32_t addr, uint8_t prefixlen, const char *target_id,
+		     struct vnitro_route *out);
+int vnitro_route_del(struct vnitro_handle *h, const char *subnet_id,
+		     uint32_t addr, uint8_t prefixlen);
+int vnitro_route_list(struct vnitro_handle *h, struct vnitro_route **items,
+		      size_t *count);
+
+/* IGW_ADD (@netns_fd -1: the initial namespace), IGW_DEL, IGW_SET, IGW_GET. */
+int vnitro_igw_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
+		   int netns_fd, const char *netns_name, int frag_needed,
+		   struct vnitro_igw *out);
+int vnitro_igw_del(struct vnitro_handle *h, const char *id);
+int vnitro_igw_set(struct vnitro_handle *h, const char *id, int frag_needed,
+		   struct vnitro_igw *out);
+int vnitro_igw_get(struct vnitro_handle *h, const char *id,
+		   struct vnitro_igw *out);
+int vnitro_igw_list(struct vnitro_handle *h, struct vnitro_igw **items,
+		    size_t *count);
 
 /* VPC_GET and SUBNET_GET: one by id, or the dump of all. */
 int vnitro_vpc_get(struct vnitro_handle *h, const char *id,

@@ -13,10 +13,14 @@
  * Mutating commands need CAP_NET_ADMIN. Failures carry an extack message.
  *
  * INSTANCE_ADD  NAME, NETNS_FD (omit for the init namespace), SUBNET_ID,
- *               optional PRIVATE_IP for the primary ENI.
+ *               optional PRIVATE_IP for the primary ENI, optional
+ *               INSTANCE_TYPE ("c5n.18xlarge" when omitted).
  *               Registers the namespace as an instance and creates and
  *               attaches its primary ENI at device index 0.
- *               Reply: the instance (as INSTANCE_GET).
+ *               Reply: the instance (as INSTANCE_GET), with the type's
+ *               limits: MAX_ENIS, MAX_IPS_PER_ENI, MAX_QUEUES,
+ *               EFA_SUPPORTED, ENA_EXPRESS_SUPPORTED, BASELINE_MBPS,
+ *               RSS_KEY_CONFIGURABLE.
  * INSTANCE_DEL  NAME. Detaches every ENI; deletes the primary ENI.
  * INSTANCE_GET  [NAME].
  * ENI_ADD       SUBNET_ID, optional ENI_ID, PRIVATE_IP, MAC, ENI_TYPE.
@@ -27,6 +31,40 @@
  * ENI_DETACH    ENI_ID. Refused for device index 0 (the primary ENI).
  * VPC_GET       [VPC_ID].
  * SUBNET_GET    [SUBNET_ID].
+ *
+ * VPC_ADD       VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28). Reply: the VPC.
+ * VPC_DEL       VPC_ID. Refused while it has subnets or an internet gateway.
+ * SUBNET_ADD    SUBNET_ID, VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28,
+ *               inside the VPC, overlapping no other subnet), AZ.
+ *               Creates the subnet's route table with the "local" route
+ *               for the VPC's CIDR. Reply: the subnet.
+ * SUBNET_DEL    SUBNET_ID. Refused while ENIs live in it.
+ * ENI_SET       ENI_ID and any of SOURCE_DEST_CHECK, DESCRIPTION (empty
+ *               clears it), SECURITY_GROUPS (replaces the list; empty nest
+ *               clears it), ENA_EXPRESS, ENA_EXPRESS_UDP. All or nothing.
+ *               Reply: the ENI.
+ * ENI_IP_ASSIGN ENI_ID and either PRIVATE_IP (that address) or IP_COUNT
+ *               (that many free ones, lowest first): secondary private
+ *               IPv4 addresses. Reply: the ENI.
+ * ENI_IP_UNASSIGN ENI_ID, PRIVATE_IP (a secondary address). Reply: the ENI.
+ * ROUTE_ADD     SUBNET_ID, CIDR_ADDR, CIDR_PREFIXLEN and the target: ENI_ID
+ *               (an ENI of the same VPC) or IGW_ID (the VPC's internet
+ *               gateway). Reply: the route (as ROUTE_GET).
+ * ROUTE_DEL     SUBNET_ID, CIDR_ADDR, CIDR_PREFIXLEN. The local route stays.
+ * ROUTE_GET     [SUBNET_ID [CIDR_ADDR, CIDR_PREFIXLEN]]. A dump lists every
+ *               route of every subnet; a GET with only SUBNET_ID is refused.
+ *               Reply: SUBNET_ID, CIDR_ADDR, CIDR_PREFIXLEN, ROUTE_TARGET,
+ *               ENI_ID or IGW_ID, STATUS ("active" | "blackhole": the
+ *               target ENI is not attached or no longer exists).
+ * IGW_ADD       IGW_ID, VPC_ID, NETNS_FD (the "internet" namespace; omit
+ *               for the init namespace), optional NETNS_NAME (shown back),
+ *               optional FRAG_NEEDED (default 1). One per VPC.
+ *               Reply: the gateway (as IGW_GET), with IFNAME.
+ * IGW_DEL       IGW_ID. Refused while a route targets it.
+ * IGW_GET       [IGW_ID].
+ * IGW_SET       IGW_ID, FRAG_NEEDED. Reply: the gateway.
+ * TYPE_GET      [INSTANCE_TYPE]: the instance types and their limits
+ *               (the attributes of an instance reply after INSTANCE_TYPE).
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
@@ -46,6 +84,21 @@ enum vnitro_cmd {
 	VNITRO_CMD_ENI_DETACH,
 	VNITRO_CMD_VPC_GET,
 	VNITRO_CMD_SUBNET_GET,
+	VNITRO_CMD_VPC_ADD,
+	VNITRO_CMD_VPC_DEL,
+	VNITRO_CMD_SUBNET_ADD,
+	VNITRO_CMD_SUBNET_DEL,
+	VNITRO_CMD_ENI_SET,
+	VNITRO_CMD_ENI_IP_ASSIGN,
+	VNITRO_CMD_ENI_IP_UNASSIGN,
+	VNITRO_CMD_ROUTE_ADD,
+	VNITRO_CMD_ROUTE_DEL,
+	VNITRO_CMD_ROUTE_GET,
+	VNITRO_CMD_IGW_ADD,
+	VNITRO_CMD_IGW_DEL,
+	VNITRO_CMD_IGW_GET,
+	VNITRO_CMD_IGW_SET,
+	VNITRO_CMD_TYPE_GET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -59,11 +112,22 @@ enum {
 	VNITRO_STATUS_LEN = 16,
 	VNITRO_PCI_SLOT_LEN = 32,
 	VNITRO_MAX_DEVICE_INDEX = 31,
+	VNITRO_TYPE_LEN = 32,		/* "c5n.18xlarge" */
+	VNITRO_DESCRIPTION_LEN = 256,	/* EC2: up to 255 characters */
+	VNITRO_MAX_SECURITY_GROUPS = 5,	/* EC2 quota "Security groups per network interface" */
+	VNITRO_MAX_ENI_IPS = 50,	/* private IPv4 per ENI, primary included: the largest type's */
 };
 
 enum vnitro_eni_type {
 	VNITRO_ENI_TYPE_INTERFACE,
 	VNITRO_ENI_TYPE_EFA,
+};
+
+/* What a route sends its matching packets to (VNITRO_A_ROUTE_TARGET). */
+enum vnitro_route_target_kind {
+	VNITRO_ROUTE_TARGET_LOCAL,	/* the VPC itself: the ENI owning the address */
+	VNITRO_ROUTE_TARGET_ENI,	/* an ENI, e.g. a NAT instance's */
+	VNITRO_ROUTE_TARGET_IGW,	/* the VPC's internet gateway */
 };
 
 /* IPv4 addresses are u32 in network byte order, as in IFA_ADDRESS. */
@@ -87,8 +151,29 @@ enum vnitro_attr {
 	VNITRO_A_PCI_SLOT,		/* string, "10000:00:03.0" (reply only) */
 	VNITRO_A_PRIMARY_ENI_ID,	/* string (instance reply only) */
 	VNITRO_A_ENI_COUNT,		/* u32 (instance reply only) */
-	VNITRO_A_STATUS,		/* string: "available" | "in-use" */
+	VNITRO_A_STATUS,		/* string: "available" | "in-use" (ENI), route state */
 	VNITRO_A_PAD,
+	VNITRO_A_INSTANCE_TYPE,		/* string, "m5.large" */
+	VNITRO_A_DESCRIPTION,		/* string, at most 255 characters */
+	VNITRO_A_SECURITY_GROUPS,	/* nested: SECURITY_GROUP_ID, at most 5 */
+	VNITRO_A_SECURITY_GROUP_ID,	/* string, "sg-" and 1 to 17 lowercase hex digits */
+	VNITRO_A_SECONDARY_IPS,		/* nested: PRIVATE_IP each (reply only) */
+	VNITRO_A_IP_COUNT,		/* u32: how many addresses to pick */
+	VNITRO_A_ENA_EXPRESS,		/* u8, 0 or 1: ENA Express (SRD) for TCP */
+	VNITRO_A_ENA_EXPRESS_UDP,	/* u8, 0 or 1: ENA Express for UDP too */
+	VNITRO_A_ROUTE_TARGET,		/* u8, enum vnitro_route_target_kind (reply only) */
+	VNITRO_A_IGW_ID,		/* string, "igw-…" */
+	VNITRO_A_FRAG_NEEDED,		/* u8, 0 or 1: ICMP frag-needed at the 1500-byte edge */
+	VNITRO_A_NETNS_NAME,		/* string: the gateway's namespace, as the user named it */
+	VNITRO_A_MAX_ENIS,		/* u32 (reply only): network interfaces per instance */
+	VNITRO_A_MAX_IPS_PER_ENI,	/* u32 (reply only): private IPv4 per ENI */
+	VNITRO_A_MAX_QUEUES,		/* u32 (reply only): ENA queue pairs per ENI */
+	VNITRO_A_EFA_SUPPORTED,		/* u8 (reply only) */
+	VNITRO_A_ENA_EXPRESS_SUPPORTED,	/* u8 (reply only) */
+	VNITRO_A_BASELINE_MBPS,		/* u32 (reply only): baseline bandwidth, Mbit/s */
+	VNITRO_A_RSS_KEY_CONFIGURABLE,	/* u8 (reply only): ethtool -X hkey works */
+	VNITRO_A_TX_SRC_DST_DROPPED,	/* u64 (reply only): sent from an address not the ENI's */
+	VNITRO_A_RX_SRC_DST_DROPPED,	/* u64 (reply only): to an address not the ENI's */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

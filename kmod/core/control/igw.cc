@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+// igw.cc - internet gateways: one per VPC, a port into a namespace the user calls the internet.
+#include "control/world.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::control {
+
+igw *find_igw(const world &w, const char *id, vnitro_err *err)
+{
+	igw *g = w.igws.find([id](igw *it) { return str_eq(it->id, id); });
+
+	if (!g && err)
+		fail(err, ENOENT_).str("internet gateway \"").str(id).str("\" does not exist");
+	return g;
+}
+
+void port_desc_of(const igw &g, vnitro_port_desc *out)
+{
+	*out = vnitro_port_desc{};
+	mem_copy(out->mac, g.mac, 6);
+	out->kind = VNITRO_PORT_IGW;
+	out->frag_needed = g.frag_needed;
+	out->vpc_key = g.owner->key;
+	out->vpc_addr = g.owner->addr;
+	out->vpc_prefixlen = g.owner->prefixlen;
+}
+
+void fill_info(const igw &g, vnitro_igw_info *out)
+{
+	*out = vnitro_igw_info{};
+	str_copy(out->id, sizeof(out->id), g.id);
+	str_copy(out->vpc_id, sizeof(out->vpc_id), g.owner->id);
+	str_copy(out->netns_name, sizeof(out->netns_name), g.netns_name);
+	mem_copy(out->mac, g.mac, 6);
+	out->frag_needed = g.frag_needed;
+	out->cookie = g.cookie;
+}
+
+} // namespace vnitro::control
+
+using namespace vnitro::control;
+
+extern "C" {
+
+int vnitro_ctl_igw_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
+		       void *cookie, const char *netns_name, uint8_t frag_needed,
+		       struct vnitro_igw_info *out, struct vnitro_err *err)
+{
+	vnitro_igw_plug_desc desc = {};
+	vpc *v;
+	igw *g;
+
+	if (!valid_object_id(id) || !mem_eq(id, "igw-", 4) || !id[4]) {
+		fail(err, EINVAL_).str("invalid internet gateway id \"").str(id)
+			.str("\": expected \"igw-\" and up to 27 characters a-z, 0-9 and '-'");
+		return err->code;
+	}
+	if (find_igw(*ctl, id, nullptr)) {
+		fail(err, EEXIST_).str("internet gateway ").str(id).str(" already exists");
+		return err->code;
+	}
+	v = find_vpc(*ctl, vpc_id, err);
+	if (!v)
+		return err->code;
+	if (v->gateway) {
+		fail(err, EEXIST_).str("VPC ").str(v->id).str(" already has internet gateway ")
+			.str(v->gateway->id).str(": a VPC has at most one");
+		return err->code;
+	}
+	if (str_len(netns_name, VNITRO_NAME_MAX) >= VNITRO_NAME_MAX) {
+		fail(err, EINVAL_).str("namespace name is too long");
+		return err->code;
+	}
+	g = create<igw>();
+	if (!g) {
+		fail(err, ENOMEM_).str("out of memory");
+		return err->code;
+	}
+	str_copy(g->id, sizeof(g->id), id);
+	str_copy(g->netns_name, sizeof(g->netns_name), netns_name);
+	g->owner = v;
+	g->netns = cookie;
+	g->frag_needed = frag_needed;
+	generate_mac(*ctl, g->mac);
+	if (ctl->ops->igw_plug) {
+		str_copy(desc.igw_id, sizeof(desc.igw_id), id);
+		port_desc_of(*g, &desc.port);
+		desc.netns_cookie = cookie;
+		if (ctl->ops->igw_plug(ctl->ops_ctx, &desc, &g->cookie, err)) {
+			destroy(g);
+			return err->code;
+		}
+	}
+	v->gateway = g;
+	ctl->igws.push_back(g);
+	fill_info(*g, out);
+	return 0;
+}
+
+int vnitro_ctl_igw_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+{
+	igw *g = find_igw(*ctl, id, err);
+	const subnet *user;
+
+	if (!g)
+		return err->code;
+	if (routes_use_igw(*ctl, g, &user)) {
+		fail(err, EBUSY_).str("internet gateway ").str(id).str(" is the target of a route in ")
+			.str(user->id).str("; delete that route first");
+		return err->code;
+	}
+	if (ctl->ops->igw_unplug && g->cookie)
+		ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);
+	g->owner->gateway = nullptr;
+	ctl->igws.remove(g);
+	ctl->ops->netns_release(ctl->ops_ctx, g->netns);
+	destroy(g);
+	return 0;
+}
+
+int vnitro_ctl_igw_set(struct vnitro_ctl *ctl, const char *id, uint8_t frag_needed,
+		       struct vnitro_igw_info *out, struct vnitro_err *err)
+{
+	igw *g = find_igw(*ctl, id, err);
+	vnitro_port_desc port;
+	bool old;
+
+	if (!g)
+		return err->code;
+	old = g->frag_needed;
+	g->frag_needed = frag_needed;
+	if (ctl->ops->igw_update && g->cookie) {
+		port_desc_of(*g, &port);
+		if (ctl->ops->igw_update(ctl->ops_ctx, g->cookie, &port, err)) {
+			g->frag_needed = old;
+			return err->code;
+		}
+	}
+	fill_info(*g, out);
+	return 0;
+}
+
+int vnitro_ctl_igw_get(const struct vnitro_ctl *ctl, const char *id,
+		       struct vnitro_igw_info *out, struct vnitro_err *err)
+{
+	igw *g = find_igw(*ctl, id, err);
+
+	if (!g)
+		return err->code;
+	fill_info(*g, out);
+	return 0;
+}
+
+int vnitro_ctl_igw_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_igw_info *out)
+{
+	igw *g = ctl->igws.at(pos);
+
+	if (!g)
+		return -ENOENT_;
+	fill_info(*g, out);
+	return 0;
+}
+
+} // extern "C"

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+// route.cc - per-subnet route tables: the undeletable local route, routes to an ENI or the IGW.
+#include "control/world.h"
+#include "base/ipv4.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::control {
+
+namespace {
+
+route *find_route(subnet &s, uint32_t addr, uint8_t prefixlen)
+{
+	for (uint32_t i = 0; i < s.route_count; i++)
+		if (s.routes[i].addr == addr && s.routes[i].prefixlen == prefixlen)
+			return &s.routes[i];
+	return nullptr;
+}
+
+bool routes_to(const subnet &s, const eni *e)
+{
+	for (uint32_t i = 0; i < s.route_count; i++)
+		if (s.routes[i].target == VNITRO_ROUTE_TARGET_ENI && s.routes[i].to_eni == e)
+			return true;
+	return false;
+}
+
+int check_destination(uint32_t addr, uint8_t prefixlen, vnitro_err *err)
+{
+	if (prefixlen > 32) {
+		fail(err, EINVAL_).str("route destination prefix length /").u32(prefixlen)
+			.str(" is out of range (0 to 32)");
+		return err->code;
+	}
+	if (addr & ~prefix_mask(prefixlen)) {
+		fail(err, EINVAL_).str("route destination ").cidr(addr, prefixlen)
+			.str(" has host bits set; did you mean ")
+			.cidr(addr & prefix_mask(prefixlen), prefixlen).str("?");
+		return err->code;
+	}
+	return 0;
+}
+
+// Resolves @target_id into @r's target; the ENI or IGW must be of @s's VPC.
+int set_target(world &w, const subnet &s, const char *target_id, route *r, vnitro_err *err)
+{
+	if (str_len(target_id, 5) >= 4 && mem_eq(target_id, "eni-", 4)) {
+		eni *e = find_eni(w, target_id, err);
+
+		if (!e)
+			return err->code;
+		if (e->home->owner != s.owner) {
+			fail(err, EINVAL_).str("route target ").str(target_id).str(" is in VPC ")
+				.str(e->home->owner->id).str(", not in ").str(s.owner->id);
+			return err->code;
+		}
+		r->target = VNITRO_ROUTE_TARGET_ENI;
+		r->to_eni = e;
+		mem_copy(r->eni_mac, e->mac, 6);
+	} else {
+		igw *g = find_igw(w, target_id, nullptr);
+
+		if (!g) {
+			fail(err, ENOENT_).str("route target \"").str(target_id)
+				.str("\" is neither a network interface nor an internet gateway");
+			return err->code;
+		}
+		if (g->owner != s.owner) {
+			fail(err, EINVAL_).str("internet gateway ").str(target_id)
+				.str(" is attached to VPC ").str(g->owner->id).str(", not to ")
+				.str(s.owner->id);
+			return err->code;
+		}
+		r->target = VNITRO_ROUTE_TARGET_IGW;
+		r->to_igw = g;
+	}
+	str_copy(r->target_id, sizeof(r->target_id), target_id);
+	return 0;
+}
+
+} // namespace
+
+void routes_init(subnet &s)
+{
+	route &local = s.routes[0];
+
+	local = route{};
+	local.addr = s.owner->addr;
+	local.prefixlen = s.owner->prefixlen;
+	local.target = VNITRO_ROUTE_TARGET_LOCAL;
+	s.route_count = 1;
+}
+
+int routes_publish(world &w, const subnet &s, vnitro_err *err)
+{
+	vnitro_fabric_subnet_desc *desc;
+	int ret;
+
+	if (!w.ops->subnet_publish)
+		return 0;
+	// About 700 bytes: too much for a kernel stack frame next to the callers'.
+	desc = create<vnitro_fabric_subnet_desc>();
+	if (!desc) {
+		fail(err, ENOMEM_).str("out of memory");
+		return err->code;
+	}
+	desc->key = s.key;
+	desc->vpc_key = s.owner->key;
+	desc->addr = s.addr;
+	desc->prefixlen = s.prefixlen;
+	desc->route_count = s.route_count;
+	for (uint32_t i = 0; i < s.route_count; i++) {
+		const route &r = s.routes[i];
+		vnitro_fabric_route &fr = desc->routes[i];
+
+		fr.addr = r.addr;
+		fr.prefixlen = r.prefixlen;
+		switch (r.target) {
+		case VNITRO_ROUTE_TARGET_LOCAL:
+			fr.target = VNITRO_ROUTE_LOCAL;
+			break;
+		case VNITRO_ROUTE_TARGET_ENI:
+			// Unplugged or deleted: the fabric finds no port and drops (blackhole).
+			fr.target = VNITRO_ROUTE_ENI;
+			mem_copy(fr.target_mac, r.eni_mac, 6);
+			break;
+		default:
+			fr.target = VNITRO_ROUTE_IGW;
+			break;
+		}
+	}
+	ret = w.ops->subnet_publish(w.ops_ctx, desc, err);
+	destroy(desc);
+	if (ret)
+		err->code = ret;
+	return ret;
+}
+
+void routes_eni_changed(world &w, const eni *e)
+{
+	vnitro_err ignored;
+
+	// The tables themselves did not change, so a failure leaves the old ones.
+	for (subnet *s = w.subnets.front(); s; s = s->next)
+		if (routes_to(*s, e))
+			routes_publish(w, *s, &ignored);
+}
+
+void routes_eni_gone(world &w, const eni *e)
+{
+	for (subnet *s = w.subnets.front(); s; s = s->next)
+		for (uint32_t i = 0; i < s->route_count; i++)
+			if (s->routes[i].to_eni == e)
+				s->routes[i].to_eni = nullptr;
+}
+
+bool routes_use_igw(const world &w, const igw *g, const subnet **where)
+{
+	for (subnet *s = w.subnets.front(); s; s = s->next) {
+		for (uint32_t i = 0; i < s->route_count; i++) {
+			if (s->routes[i].to_igw == g) {
+				*where = s;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+void fill_info(const subnet &s, const route &r, vnitro_route_info *out)
+{
+	*out = vnitro_route_info{};
+	str_copy(out->subnet_id, sizeof(out->subnet_id), s.id);
+	out->addr = r.addr;
+	out->prefixlen = r.prefixlen;
+	out->target = r.target;
+	str_copy(out->target_id, sizeof(out->target_id), r.target_id);
+	out->blackhole = r.target == VNITRO_ROUTE_TARGET_ENI && (!r.to_eni || !r.to_eni->owner);
+}
+
+} // namespace vnitro::control
+
+using namespace vnitro::control;
+
+extern "C" {
+
+int vnitro_ctl_route_add(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
+			 uint8_t prefixlen, const char *target_id, struct vnitro_route_info *out,
+			 struct vnitro_err *err)
+{
+	subnet *s = find_subnet(*ctl, subnet_id, err);
+	route r = {};
+
+	if (!s)
+		return err->code;
+	if (check_destination(addr, prefixlen, err))
+		return err->code;
+	if (find_route(*s, addr, prefixlen)) {
+		fail(err, EEXIST_).str("the route table of ").str(s->id)
+			.str(" already has a route to ").cidr(addr, prefixlen)
+			.str("; delete it first");
+		return err->code;
+	}
+	if (s->route_count == VNITRO_SUBNET_MAX_ROUTES) {
+		// The default VPC quota "Routes per route table".
+		fail(err, ENOSPC_).str("the route table of ").str(s->id).str(" is full: at most ")
+			.u32(VNITRO_SUBNET_MAX_ROUTES).str(" routes per route table");
+		return err->code;
+	}
+	r.addr = addr;
+	r.prefixlen = prefixlen;
+	if (set_target(*ctl, *s, target_id, &r, err))
+		return err->code;
+	s->routes[s->route_count++] = r;
+	if (routes_publish(*ctl, *s, err)) {
+		s->route_count--;
+		return err->code;
+	}
+	fill_info(*s, s->routes[s->route_count - 1], out);
+	return 0;
+}
+
+int vnitro_ctl_route_del(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
+			 uint8_t prefixlen, struct vnitro_err *err)
+{
+	subnet *s = find_subnet(*ctl, subnet_id, err);
+	route *r, saved;
+	uint32_t pos;
+
+	if (!s)
+		return err->code;
+	r = find_route(*s, addr, prefixlen);
+	if (!r) {
+		fail(err, ENOENT_).str("the route table of ").str(s->id).str(" has no route to ")
+			.cidr(addr, prefixlen);
+		return err->code;
+	}
+	if (r->target == VNITRO_ROUTE_TARGET_LOCAL) {
+		fail(err, EPERM_).str("the local route ").cidr(addr, prefixlen)
+			.str(" of VPC ").str(s->owner->id).str(" cannot be deleted");
+		return err->code;
+	}
+	pos = static_cast<uint32_t>(r - s->routes);
+	saved = *r;
+	for (uint32_t i = pos; i + 1 < s->route_count; i++)
+		s->routes[i] = s->routes[i + 1];
+	s->route_count--;
+	if (routes_publish(*ctl, *s, err)) {
+		for (uint32_t i = s->route_count; i > pos; i--)
+			s->routes[i] = s->routes[i - 1];
+		s->routes[pos] = saved;
+		s->route_count++;
+		return err->code;
+	}
+	return 0;
+}
+
+int vnitro_ctl_route_get(const struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
+			 uint8_t prefixlen, struct vnitro_route_info *out, struct vnitro_err *err)
+{
+	subnet *s = find_subnet(*ctl, subnet_id, err);
+	route *r;
+
+	if (!s)
+		return err->code;
+	r = find_route(*s, addr, prefixlen);
+	if (!r) {
+		fail(err, ENOENT_).str("the route table of ").str(s->id).str(" has no route to ")
+			.cidr(addr, prefixlen);
+		return err->code;
+	}
+	fill_info(*s, *r, out);
+	return 0;
+}
+
+int vnitro_ctl_route_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_route_info *out)
+{
+	for (subnet *s = ctl->subnets.front(); s; s = s->next) {
+		if (pos < s->route_count) {
+			fill_info(*s, s->routes[pos], out);
+			return 0;
+		}
+		pos -= s->route_count;
+	}
+	return -ENOENT_;
+}
+
+} // extern "C"

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+// types.cc - the EC2 instance types vnitro models and the network limits each one has.
+#include "control/world.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::control {
+
+namespace {
+
+constexpr uint8_t configurable = VNITRO_ENA_RSS_KEY_CONFIGURABLE;
+constexpr uint8_t fixed = VNITRO_ENA_RSS_KEY_FIXED;
+
+/*
+ * Sources, per column:
+ *  - max_enis, max_ips_per_eni: EC2 User Guide, "Maximum IP addresses per
+ *    network interface" (docs.aws.amazon.com/AWSEC2/latest/UserGuide/
+ *    using-eni.html#AvailableIpPerENI), also DescribeInstanceTypes
+ *    NetworkInfo.MaximumNetworkInterfaces / Ipv4AddressesPerInterface.
+ *    p5.48xlarge has 64 ENIs over 32 network cards; vnitro models one card,
+ *    so device indexes still end at VNITRO_MAX_DEVICE_INDEX.
+ *  - max_queues: EC2 User Guide, "ENA queues" (default maximum ENA queues per
+ *    interface by instance type).
+ *  - baseline_mbps: the instance type specifications ("Network bandwidth
+ *    (Gbps)", baseline column; t3.micro 0.064, m5.large 0.75, c5n.large 3).
+ *  - efa: EC2 User Guide, "Supported instance types" for EFA.
+ *  - ena_express: EC2 User Guide, "Improve network performance with ENA
+ *    Express", supported instance types (Nitro v4 and later network-optimised
+ *    and accelerated types; not c5n).
+ *  - rss key mode: amzn-ec2-ena-utilities ena-toeplitz (see core_api.h):
+ *    configurable on network-optimised Nitro v3 (c5n) and later, fixed on
+ *    earlier Nitro types (t3, m5).
+ * Sorted by size, smallest first; the table is the list "vnitro instance
+ * types" shows.
+ */
+const vnitro_type_info types[] = {
+	{ "t3.micro", 2, 2, 2, 64, 0, 0, fixed },
+	{ "m5.large", 3, 10, 2, 750, 0, 0, fixed },
+	{ "c5n.large", 3, 10, 2, 3000, 0, 0, configurable },
+	{ "c5n.18xlarge", 15, 50, 32, 100000, 1, 0, configurable },
+	{ "p5.48xlarge", 64, 50, 32, 3200000, 1, 1, configurable },
+};
+
+constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);
+
+} // namespace
+
+const vnitro_type_info *find_type(const char *name, vnitro_err *err)
+{
+	if (!name || !name[0])
+		name = VNITRO_DEFAULT_INSTANCE_TYPE;
+	for (const vnitro_type_info &t : types)
+		if (str_eq(t.name, name))
+			return &t;
+	if (err) {
+		text msg = fail(err, EINVAL_).str("unknown instance type \"").str(name)
+				.str("\"; vnitro models ");
+		for (uint32_t i = 0; i < type_count; i++)
+			msg.str(i ? ", " : "").str(types[i].name);
+	}
+	return nullptr;
+}
+
+} // namespace vnitro::control
+
+using namespace vnitro::control;
+
+extern "C" {
+
+int vnitro_ctl_type_get(const char *name, struct vnitro_type_info *out, struct vnitro_err *err)
+{
+	const vnitro_type_info *t = find_type(name, err);
+
+	if (!t)
+		return err->code;
+	*out = *t;
+	return 0;
+}
+
+int vnitro_ctl_type_at(uint32_t pos, struct vnitro_type_info *out)
+{
+	if (pos >= type_count)
+		return -ENOENT_;
+	*out = types[pos];
+	return 0;
+}
+
+} // extern "C"

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Route tables and internet gateways. */
+#include "internal.h"
+#include <string.h>
+
+
+using namespace vnitro::lib;
+
+namespace {
+
+void put_destination(struct request *req, const char *subnet_id, uint32_t addr,
+		     uint8_t prefixlen)
+{
+	request_put_string(req, VNITRO_A_SUBNET_ID, subnet_id);
+	request_put_u32(req, VNITRO_A_CIDR_ADDR, addr);
+	request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, prefixlen);
+}
+
+} // namespace
+
+VNITRO_EXPORT int vnitro_route_add(struct vnitro_handle *h,
+				   const char *subnet_id, uint32_t addr,
+				   uint8_t prefixlen, const char *target_id,
+				   struct vnitro_route *out)
+{
+	struct vnitro_route scratch;
+	struct request req;
+	bool eni = target_id && !strncmp(target_id, "eni-", 4);
+
+	request_init(&req, h, VNITRO_CMD_ROUTE_ADD, NLM_F_ACK);
+	put_destination(&req, subnet_id, addr, prefixlen);
+	request_put_string(&req, eni ? VNITRO_A_ENI_ID : VNITRO_A_IGW_ID,
+			   target_id);
+	return request_do(&req, &route_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_route_del(struct vnitro_handle *h,
+				   const char *subnet_id, uint32_t addr,
+				   uint8_t prefixlen)
+{
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ROUTE_DEL, NLM_F_ACK);
+	put_destination(&req, subnet_id, addr, prefixlen);
+	return request_do(&req, nullptr, nullptr);
+}
+
+VNITRO_EXPORT int vnitro_route_list(struct vnitro_handle *h,
+				    struct vnitro_route **items, size_t *count)
+{
+	return request_list_of(h, VNITRO_CMD_ROUTE_GET, &route_decoder, items,
+			       count);
+}
+
+VNITRO_EXPORT int vnitro_igw_add(struct vnitro_handle *h, const char *id,
+				 const char *vpc_id, int netns_fd,
+				 const char *netns_name, int frag_needed,
+				 struct vnitro_igw *out)
+{
+	struct vnitro_igw scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_IGW_ADD, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_IGW_ID, id);
+	request_put_string(&req, VNITRO_A_VPC_ID, vpc_id);
+	if (netns_fd >= 0)
+		request_put_u32(&req, VNITRO_A_NETNS_FD, uint32_t(netns_fd));
+	if (netns_name)
+		request_put_string(&req, VNITRO_A_NETNS_NAME, netns_name);
+	request_put_u8(&req, VNITRO_A_FRAG_NEEDED, uint8_t(!!frag_needed));
+	return request_do(&req, &igw_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_igw_del(struct vnitro_handle *h, const char *id)
+{
+	return request_by_key(h, VNITRO_CMD_IGW_DEL, VNITRO_A_IGW_ID, id,
+			      nullptr, nullptr);
+}
+
+VNITRO_EXPORT int vnitro_igw_set(struct vnitro_handle *h, const char *id,
+				 int frag_needed, struct vnitro_igw *out)
+{
+	struct vnitro_igw scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_IGW_SET, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_IGW_ID, id);
+	request_put_u8(&req, VNITRO_A_FRAG_NEEDED, uint8_t(!!frag_needed));
+	return request_do(&req, &igw_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_igw_get(struct vnitro_handle *h, const char *id,
+				 struct vnitro_igw *out)
+{
+	return request_by_key(h, VNITRO_CMD_IGW_GET, VNITRO_A_IGW_ID, id,
+			      &igw_decoder, out);
+}
+
+VNITRO_EXPORT int vnitro_igw_list(struct vnitro_handle *h,
+				  struct vnitro_igw **items, size_t *count)
+{
+	return request_list_of(h, VNITRO_CMD_IGW_GET, &igw_decoder, items,
+			       count);
+}

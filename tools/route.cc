@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* "vnitro route": the route table of each subnet. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "print.h"
+
+namespace vnitro::cli {
+
+namespace {
+
+void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vnitro route { show | list } [ subnet SUBNET ]\n"
+		"       vnitro route add CIDR subnet SUBNET via TARGET\n"
+		"       vnitro route { del | delete } CIDR subnet SUBNET\n"
+		"       vnitro route help\n"
+		"where  CIDR := A.B.C.D/N, the destination (0.0.0.0/0 for a default route)\n"
+		"       TARGET := an ENI id (eni-HEX, of the same VPC) or the VPC's\n"
+		"                 internet gateway id (igw-...)\n"
+		"Every subnet has a \"local\" route for its VPC's CIDR, which cannot be\n"
+		"deleted. A route to an ENI that is detached or deleted is a blackhole.\n");
+}
+
+const char *target_name(uint8_t target)
+{
+	switch (target) {
+	case VNITRO_ROUTE_TARGET_LOCAL:
+		return "local";
+	case VNITRO_ROUTE_TARGET_ENI:
+		return "eni";
+	case VNITRO_ROUTE_TARGET_IGW:
+		return "igw";
+	}
+	return "unknown";
+}
+
+void print_route(printer &p, const struct vnitro_route &r)
+{
+	char cidr[CIDR_STRLEN];
+
+	p.open_object();
+	p.string("destination", "%s", format_cidr(r.addr, r.prefixlen, cidr));
+	p.string("subnet", " subnet %s", r.subnet_id);
+	p.string("target", " via %s", r.target_id[0] ? r.target_id : "local");
+	p.string("target_type", nullptr, target_name(r.target));
+	p.string("state", " %s", r.status);
+	p.close_object();
+}
+
+int do_show(const struct options *opts, int argc, char **argv)
+{
+	static const char *const keywords[] = { "subnet" };
+	arg_cursor args(argc, argv, "route");
+	const char *subnet = nullptr;
+	struct vnitro_route *items;
+	size_t count;
+	session s;
+
+	if (args.more()) {
+		args.keyword(keywords, 1);
+		subnet = check_id(args.value("subnet"), "subnet");
+	}
+	args.finish();
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_route_list(s.handle(), &items, &count))
+		return s.fail();
+	printer p(stdout, opts->json, opts->pretty);
+	p.open_array();
+	for (size_t i = 0; i < count; i++)
+		if (!subnet || !strcmp(items[i].subnet_id, subnet))
+			print_route(p, items[i]);
+	p.close_array();
+	free(items);
+	return STATUS_OK;
+}
+
+enum keyword { KW_SUBNET, KW_VIA };
+
+int route_common(const struct options *opts, int argc, char **argv, bool add)
+{
+	static const char *const keywords[] = { "subnet", "via" };
+	arg_cursor args(argc, argv, "route");
+	const char *subnet = nullptr, *via = nullptr;
+	struct vnitro_route r;
+	unsigned seen = 0;
+	uint32_t addr;
+	uint8_t plen;
+	session s;
+
+	if (!args.more())
+		args.missing("the destination CIDR");
+	parse_cidr(args.next(), &addr, &plen);
+	while (args.more()) {
+		int k = args.keyword(keywords, add ? 2 : 1);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		if (k == KW_SUBNET)
+			subnet = check_id(value, "subnet");
+		else
+			via = check_id(value, "route target");
+	}
+	if (!subnet)
+		args.missing("\"subnet SUBNET\"");
+	if (add && !via)
+		args.missing("\"via TARGET\"");
+	if (!s.open())
+		return STATUS_ERROR;
+	if (!add)
+		return vnitro_route_del(s.handle(), subnet, addr, plen) ? s.fail() : STATUS_OK;
+	if (vnitro_route_add(s.handle(), subnet, addr, plen, via, &r))
+		return s.fail();
+	printer p(stdout, opts->json, opts->pretty);
+	print_route(p, r);
+	return STATUS_OK;
+}
+
+int do_add(const struct options *opts, int argc, char **argv)
+{
+	return route_common(opts, argc, argv, true);
+}
+
+int do_del(const struct options *opts, int argc, char **argv)
+{
+	return route_common(opts, argc, argv, false);
+}
+
+const struct command commands[] = {
+	{ "show", do_show },	/* the default */
+	{ "list", do_show },
+	{ "add", do_add },
+	{ "del", do_del },
+	{ "delete", do_del },
+};
+
+} // namespace
+
+const struct object route_object = {
+	"route", commands, sizeof(commands) / sizeof(commands[0]), usage,
+};
+
+} // namespace vnitro::cli
