@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
 #include "vnitro.h"
@@ -61,10 +62,65 @@ static void vnitro_netns_release(void *ops_ctx, void *cookie)
 	put_net(cookie);
 }
 
+/*
+ * New IPs or source/dest check of an attached ENI: the snapshot a re-probe
+ * uses, and the live port if the driver is bound. RTNL keeps edev->netdev.
+ */
+static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc *port,
+			      struct vnitro_err *err)
+{
+	struct vnitro_eni_dev *edev = cookie;
+	struct vnitro_port_desc desc = *port;
+	struct vnitro_fabric_port *fport;
+	int ret = 0;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	rtnl_lock();
+	if (edev->netdev) {
+		struct vnitro_netdev *vnd = netdev_priv(edev->netdev);
+
+		fport = rtnl_dereference(vnd->port);
+		desc.cookie = vnd;
+		if (fport)
+			ret = vnitro_fabric_port_update(vnitro.fabric, fport, &desc);
+	}
+	if (!ret)
+		edev->port = *port;
+	rtnl_unlock();
+	if (ret) {
+		err->code = ret;
+		snprintf(err->msg, sizeof(err->msg),
+			 "the fabric refused the new port settings (errno %d)", -ret);
+	}
+	return ret;
+}
+
+static int vnitro_subnet_publish(void *ops_ctx, const struct vnitro_fabric_subnet_desc *desc,
+				 struct vnitro_err *err)
+{
+	int ret = vnitro_fabric_subnet_set(vnitro.fabric, desc);
+
+	if (ret) {
+		err->code = ret;
+		snprintf(err->msg, sizeof(err->msg),
+			 "the VPC router refused the route table (errno %d)", -ret);
+	}
+	return ret;
+}
+
+static void vnitro_subnet_withdraw(void *ops_ctx, uint32_t key)
+{
+	vnitro_fabric_subnet_del(vnitro.fabric, key);
+}
+
 const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.plug = vnitro_plug,
 	.unplug = vnitro_unplug,
 	.netns_release = vnitro_netns_release,
+	.port_update = vnitro_port_update,
+	.subnet_publish = vnitro_subnet_publish,
+	.subnet_withdraw = vnitro_subnet_withdraw,
+	/* igw_plug/unplug/update: the gateway's netdev is not built yet. */
 };
 
 static int vnitro_default_world_create(void)
