@@ -135,3 +135,35 @@ tcp_copy() {
 	wait
 	cmp /tmp/tcp_copy.tx /tmp/tcp_copy.rx
 }
+
+# ---- rings, coalescing, fault injection ----
+
+# quiet_pair: two_instances with one queue pair each, no IPv6 chatter and
+# permanent neighbours, so that every frame a check counts is one it sent.
+quiet_pair() {
+	local inst
+	two_instances || return
+	for inst in i-a i-b; do
+		ip netns exec "$inst" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 || return
+		ip netns exec "$inst" ethtool -L eth0 combined 1 || return
+	done
+	ip -n i-a neigh replace "$ip_b" lladdr "$(eni_field "$(primary_eni i-b)" mac)" dev eth0 nud permanent &&
+	ip -n i-b neigh replace "$ip_a" lladdr "$(eni_field "$(primary_eni i-a)" mac)" dev eth0 nud permanent
+}
+
+# fault_dir INSTANCE [QUEUE]: debugfs fault injection for the instance's primary ENI's queue pair.
+fault_dir() { echo "/sys/kernel/debug/vnitro/$(primary_eni "$1")/queue-${2:-0}"; }
+
+# irq_field INSTANCE FIELD: a field of queue 0's debugfs irq file (interrupts, rx_usecs, rx_ring ...).
+irq_field() { awk -v k="$2:" '$1 == k {print $2}' "$(fault_dir "$1")/irq"; }
+
+# estat INSTANCE NAME: one `ethtool -S eth0` counter.
+estat() { ip netns exec "$1" ethtool -S eth0 | awk -v k="$2:" '$1 == k {print $2}'; }
+
+# link_stat INSTANCE rx|tx FIELD: an `ip -s link` counter of eth0 (packets, bytes, dropped ...).
+link_stat() { ip -n "$1" -j -s link show eth0 | jq ".[0].stats64.$2.$3"; }
+
+# udp_burst FROM ADDR N: N one-byte UDP datagrams from instance FROM to ADDR, port 9, back to back.
+udp_burst() {
+	ip netns exec "$1" bash -c 'for ((i = 0; i < $2; i++)); do echo >/dev/udp/$1/9; done' _ "$2" "$3"
+}

@@ -90,6 +90,25 @@ static void vnitro_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "ena_admin_q_%s", vnitro_stats_admin[i]);
 }
 
+/* Positions in vnitro_stats_tx of the TX ring's and the NAPI loop's counters. */
+enum {
+	VNITRO_STAT_TX_QUEUE_STOP = 2, VNITRO_STAT_TX_QUEUE_WAKEUP = 3, VNITRO_STAT_TX_NAPI_COMP = 7,
+	VNITRO_STAT_TX_TX_POLL = 8, VNITRO_STAT_TX_UNMASK_INTERRUPT = 14,
+};
+
+/* ena counts its NAPI loop in the TX group of the queue pair. */
+static void vnitro_put_tx_ring_stats(u64 *tx, struct vnitro_netdev *vnd, u32 q)
+{
+	struct vnitro_napi_stats napi;
+
+	vnitro_read_tx_ring_stats(&vnd->txr[q], &tx[VNITRO_STAT_TX_QUEUE_STOP],
+				  &tx[VNITRO_STAT_TX_QUEUE_WAKEUP]);
+	vnitro_read_napi_stats(&vnd->rx[q], &napi);
+	tx[VNITRO_STAT_TX_NAPI_COMP] = napi.napi_comp;
+	tx[VNITRO_STAT_TX_TX_POLL] = napi.tx_poll;
+	tx[VNITRO_STAT_TX_UNMASK_INTERRUPT] = napi.unmask_interrupt;
+}
+
 /* Positions in vnitro_stats_rx of the checksum engine's counters. */
 enum { VNITRO_STAT_RX_CSUM_GOOD = 3, VNITRO_STAT_RX_CSUM_BAD = 5, VNITRO_STAT_RX_CSUM_UNCHECKED = 12 };
 
@@ -118,9 +137,10 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	data += n_global;
 	for (q = 0; q < vnd->num_queues; q++) {
 		struct vnitro_csum_stats csum;
-		u64 *rx;
+		u64 *rx, *tx = data;
 
 		data = vnitro_put_queue_stats(data, &vnd->tx[q], ARRAY_SIZE(vnitro_stats_tx));
+		vnitro_put_tx_ring_stats(tx, vnd, q);
 		rx = data;
 		data = vnitro_put_queue_stats(data, &vnd->rx[q].stats, ARRAY_SIZE(vnitro_stats_rx));
 		vnitro_read_csum_stats(&vnd->rx[q], &csum);
@@ -235,7 +255,85 @@ static int vnitro_set_channels(struct net_device *dev, struct ethtool_channels *
 	return vnitro_netdev_set_queues(dev, ch->combined_count);
 }
 
+/* ---- ethtool -g/-G: ring sizes, with ena's limits and rounding ---- */
+
+static void vnitro_get_ringparam(struct net_device *dev, struct ethtool_ringparam *ring,
+				 struct kernel_ethtool_ringparam *kernel_ring,
+				 struct netlink_ext_ack *extack)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	ring->rx_max_pending = VNITRO_RX_RING_SIZE_MAX;
+	ring->tx_max_pending = VNITRO_TX_RING_SIZE_MAX;
+	ring->rx_pending = vnd->rx_ring_size;
+	ring->tx_pending = vnd->tx_ring_size;
+}
+
+/*
+ * The ethtool core has refused sizes above the maximum ("requested ring size
+ * exceeds maximum") and the rings ena lacks (mini, jumbo). As
+ * ena_set_ringparam: below ENA_MIN_RING_SIZE becomes the minimum, and every
+ * size is rounded down to a power of two.
+ */
+static int vnitro_set_ringparam(struct net_device *dev, struct ethtool_ringparam *ring,
+				struct kernel_ethtool_ringparam *kernel_ring,
+				struct netlink_ext_ack *extack)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	u32 tx = rounddown_pow_of_two(max_t(u32, ring->tx_pending, VNITRO_RING_SIZE_MIN));
+	u32 rx = rounddown_pow_of_two(max_t(u32, ring->rx_pending, VNITRO_RING_SIZE_MIN));
+
+	if (tx == vnd->tx_ring_size && rx == vnd->rx_ring_size)
+		return 0;
+	return vnitro_netdev_set_rings(dev, tx, rx);
+}
+
+/* ---- ethtool -c/-C: interrupt moderation (coalesce.c does the moderating) ---- */
+
+static int vnitro_get_coalesce(struct net_device *dev, struct ethtool_coalesce *coal,
+			       struct kernel_ethtool_coalesce *kernel_coal,
+			       struct netlink_ext_ack *extack)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	/* As ena_get_coalesce: the non-adaptive intervals, whatever net_dim chose. */
+	coal->tx_coalesce_usecs = vnd->tx_usecs;
+	coal->rx_coalesce_usecs = vnd->rx_usecs;
+	coal->use_adaptive_rx_coalesce = vnd->adaptive_rx;
+	return 0;
+}
+
+/*
+ * The ethtool core refuses what supported_coalesce_params leaves out (frame
+ * counts, adaptive-tx, ...). ena writes the intervals into 15-bit fields of
+ * the interrupt register and would silently lose the high bits; vnitro
+ * refuses such values instead, before changing anything.
+ */
+static int vnitro_set_coalesce(struct net_device *dev, struct ethtool_coalesce *coal,
+			       struct kernel_ethtool_coalesce *kernel_coal,
+			       struct netlink_ext_ack *extack)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	u32 q;
+
+	if (coal->tx_coalesce_usecs > VNITRO_USECS_MAX || coal->rx_coalesce_usecs > VNITRO_USECS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "interrupt interval above the device's maximum of 32767 usecs");
+		netdev_info(dev, "coalesce: interrupt interval above the device's maximum of %u usecs\n",
+			    VNITRO_USECS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(vnd->tx_usecs, coal->tx_coalesce_usecs);
+	WRITE_ONCE(vnd->rx_usecs, coal->rx_coalesce_usecs);
+	/* ena_update_rx_rings_nonadaptive_intr_moderation: net_dim starts from here. */
+	for (q = 0; q < vnd->max_queues; q++)
+		WRITE_ONCE(vnd->rx[q].irq.rx_usecs, coal->rx_coalesce_usecs);
+	WRITE_ONCE(vnd->adaptive_rx, !!coal->use_adaptive_rx_coalesce);
+	return 0;
+}
+
 const struct ethtool_ops vnitro_ethtool_ops = {
+	/* As ena: the intervals and adaptive-rx, nothing else. */
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo = vnitro_get_drvinfo,
 	.get_link = ethtool_op_get_link,
 	.get_sset_count = vnitro_get_sset_count,
@@ -249,4 +347,8 @@ const struct ethtool_ops vnitro_ethtool_ops = {
 	.set_rxnfc = vnitro_set_rxnfc,
 	.get_channels = vnitro_get_channels,
 	.set_channels = vnitro_set_channels,
+	.get_ringparam = vnitro_get_ringparam,
+	.set_ringparam = vnitro_set_ringparam,
+	.get_coalesce = vnitro_get_coalesce,
+	.set_coalesce = vnitro_set_coalesce,
 };

@@ -159,9 +159,11 @@ static int __init vnitro_init(void)
 		ret = -ENOMEM;
 		goto err_core_exit;
 	}
+	/* Before any ENI: each one adds its fault-injection directory. */
+	vnitro_debugfs_init();
 	ret = vnitro_pci_init();
 	if (ret)
-		goto err_destroy_fabric;
+		goto err_debugfs_exit;
 	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL);
 	if (!vnitro.ctl) {
 		ret = -ENOMEM;
@@ -183,7 +185,8 @@ err_teardown_ctl:
 	vnitro_ctl_teardown();		/* unplugs the default world's ENIs */
 err_pci_exit:
 	vnitro_pci_exit();
-err_destroy_fabric:
+err_debugfs_exit:
+	vnitro_debugfs_exit();
 	vnitro_fabric_destroy(vnitro.fabric);
 err_core_exit:
 	vnitro_core_exit();
@@ -196,6 +199,7 @@ static void __exit vnitro_exit(void)
 	vnitro_genl_exit();
 	vnitro_ctl_teardown();		/* unplugs every ENI */
 	vnitro_pci_exit();
+	vnitro_debugfs_exit();
 	vnitro_fabric_destroy(vnitro.fabric);
 	vnitro_core_exit();
 	mutex_destroy(&vnitro.ctl_lock);

@@ -72,6 +72,8 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 	enum vnitro_xmit_verdict verdict = VNITRO_XMIT_DROPPED;
 	struct vnitro_fabric_port *port;
 	unsigned int len = skb->len;
+	u32 q = skb_get_queue_mapping(skb);
+	u32 descs = vnitro_tx_descs(skb);	/* before the receiver owns the frame */
 
 	skb_tx_timestamp(skb);
 	rcu_read_lock();
@@ -93,6 +95,7 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 		dev_kfree_skb_any(skb);
 		break;
 	}
+	vnitro_tx_ring_consume(vnd, q, descs);
 	return NETDEV_TX_OK;
 }
 
@@ -127,15 +130,22 @@ static void vnitro_rx_set_hash(struct vnitro_netdev *vnd, struct sk_buff *skb,
 	skb_set_hash(skb, res->hash, l4 ? PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_NONE);
 }
 
+/*
+ * A frame for the ring, after the faults injected into the queue. A full
+ * ring drops it, counted as the device's rx_drops (ena reports those as
+ * rx_dropped); otherwise the queue pair's interrupt is raised.
+ */
 static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 {
-	if (skb_queue_len(&rxq->ring) >= VNITRO_RX_RING_SIZE) {
+	if (vnitro_fault_rx(rxq, skb))
+		return;
+	if (skb_queue_len_lockless(&rxq->ring) >= READ_ONCE(rxq->vnd->rx_ring_size)) {
 		atomic64_inc(&rxq->dropped);
 		kfree_skb(skb);
 		return;
 	}
 	skb_queue_tail(&rxq->ring, skb);
-	napi_schedule(&rxq->napi);
+	vnitro_irq_raise(rxq, VNITRO_IRQ_RX);
 }
 
 /* One frame into the RX queue RSS picks for it. skb->data: the Ethernet header. */
@@ -314,7 +324,11 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 
 	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
 
-	while (done < budget && (skb = skb_dequeue(&rxq->ring))) {
+	/* One vector per queue pair, as ena_io_poll: TX completions first. */
+	vnitro_irq_polled(rxq);
+	vnitro_tx_ring_clean(vnd, rxq->qid);
+	while (done < budget && !READ_ONCE(rxq->faults.rx_stall) &&
+	       (skb = skb_dequeue(&rxq->ring))) {
 		done++;
 		u64_stats_update_begin(&rxq->stats.syncp);
 		if (!vnitro_rx_csum(vnd, rxq, skb)) {
@@ -328,7 +342,7 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 		napi_gro_receive(napi, skb);
 	}
 	if (done < budget)
-		napi_complete_done(napi, done);
+		vnitro_irq_poll_done(rxq, done);
 	return done;
 }
 
@@ -337,8 +351,10 @@ static void vnitro_queues_up(struct vnitro_netdev *vnd)
 {
 	u32 q;
 
-	for (q = 0; q < vnd->num_queues; q++)
+	for (q = 0; q < vnd->num_queues; q++) {
 		napi_enable(&vnd->rx[q].napi);
+		vnitro_irq_start(&vnd->rx[q]);
+	}
 	smp_store_release(&vnd->rx_up, true);
 	netif_tx_start_all_queues(vnd->dev);
 }
@@ -348,12 +364,15 @@ static void vnitro_queues_down(struct vnitro_netdev *vnd)
 {
 	u32 q;
 
-	netif_tx_disable(vnd->dev);
+	/* rx_up first: a TX completion running now must not wake a queue again. */
 	WRITE_ONCE(vnd->rx_up, false);
+	netif_tx_disable(vnd->dev);
 	synchronize_rcu();
 	for (q = 0; q < vnd->num_queues; q++) {
 		napi_disable(&vnd->rx[q].napi);
+		vnitro_irq_stop(&vnd->rx[q]);
 		skb_queue_purge(&vnd->rx[q].ring);
+		vnitro_tx_ring_reset(vnd, q);
 	}
 }
 
@@ -413,6 +432,29 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 	if (running)
 		vnitro_queues_up(vnd);
 	return ret;
+}
+
+/*
+ * ethtool -G: like ena_update_queue_sizes, the queues go down (ena_close,
+ * counted as interface_down), take the new sizes and come up again.
+ */
+int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	bool running = netif_running(dev);
+
+	ASSERT_RTNL();
+	if (running) {
+		vnitro_queues_down(vnd);
+		vnd->interface_down++;
+	}
+	WRITE_ONCE(vnd->tx_ring_size, tx_size);
+	WRITE_ONCE(vnd->rx_ring_size, rx_size);
+	if (running) {
+		vnitro_queues_up(vnd);
+		vnd->interface_up++;
+	}
+	return 0;
 }
 
 /* A private copy of the current RSS configuration to change; RTNL held. */
@@ -526,11 +568,22 @@ static void vnitro_queues_init(struct vnitro_netdev *vnd)
 	vnd->max_queues = clamp_t(u32, min(num_online_cpus(), vnd->edev->max_queues), 1,
 				  VNITRO_ENA_MAX_QUEUES);
 	vnd->num_queues = vnd->max_queues;
+	vnd->rx_ring_size = VNITRO_RING_SIZE_DEFAULT;
+	vnd->tx_ring_size = VNITRO_RING_SIZE_DEFAULT;
+	vnd->tx_usecs = VNITRO_TX_USECS_DEFAULT;
+	vnd->rx_usecs = VNITRO_RX_USECS_DEFAULT;
 	for (q = 0; q < vnd->max_queues; q++) {
-		skb_queue_head_init(&vnd->rx[q].ring);
-		u64_stats_init(&vnd->rx[q].stats.syncp);
+		struct vnitro_rx_queue *rxq = &vnd->rx[q];
+
+		rxq->vnd = vnd;
+		rxq->qid = q;
+		skb_queue_head_init(&rxq->ring);
+		u64_stats_init(&rxq->stats.syncp);
+		u64_stats_init(&rxq->napi_stats.syncp);
 		u64_stats_init(&vnd->tx[q].syncp);
-		netif_napi_add(vnd->dev, &vnd->rx[q].napi, vnitro_netdev_poll);
+		u64_stats_init(&vnd->txr[q].syncp);
+		vnitro_irq_init(rxq);
+		netif_napi_add(vnd->dev, &rxq->napi, vnitro_netdev_poll);
 	}
 }
 
@@ -539,6 +592,8 @@ static void vnitro_queues_uninit(struct vnitro_netdev *vnd)
 	u32 q;
 
 	for (q = 0; q < vnd->max_queues; q++) {
+		/* A debugfs unstall may have armed the timer after the queues went down. */
+		hrtimer_cancel(&vnd->rx[q].irq.timer);
 		skb_queue_purge(&vnd->rx[q].ring);
 		netif_napi_del(&vnd->rx[q].napi);
 	}
@@ -592,6 +647,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	rtnl_unlock();
 	if (ret)
 		goto err_del_port;
+	vnitro_debugfs_add(vnd);
 	return 0;
 
 err_del_port:
@@ -615,6 +671,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	if (!dev)
 		return;
 	vnd = netdev_priv(dev);
+	vnitro_debugfs_del(vnd);	/* no fault injection into a departing device */
 	/* Only probe and remove write it, serialised by the device lock. */
 	port = rcu_dereference_protected(vnd->port, true);
 	RCU_INIT_POINTER(vnd->port, NULL);

@@ -3,6 +3,8 @@
 #ifndef VNITRO_SHIM_H
 #define VNITRO_SHIM_H
 
+#include <linux/dim.h>
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -21,6 +23,7 @@ struct vnitro {
 	struct mutex ctl_lock;
 	struct vnitro_ctl *ctl;
 	struct vnitro_fabric *fabric;
+	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro, or an error pointer */
 };
 
 extern struct vnitro vnitro;
@@ -47,7 +50,21 @@ enum {
 	VNITRO_ENA_MAX_QUEUES = 32,		/* the largest instance types */
 	VNITRO_ENA_MIN_MTU = 128,		/* ENA_MIN_MTU */
 	VNITRO_ENA_MAX_MTU = 9216,		/* the device's max_mtu on Nitro */
-	VNITRO_RX_RING_SIZE = 1024,		/* ENA_DEFAULT_RING_SIZE */
+	/* Ring sizes, as ena_calc_io_queue_size and ena_set_ringparam treat them. */
+	VNITRO_RING_SIZE_DEFAULT = 1024,	/* ENA_DEFAULT_RING_SIZE */
+	VNITRO_RING_SIZE_MIN = 256,		/* ENA_MIN_RING_SIZE */
+	VNITRO_RX_RING_SIZE_MAX = 16384,	/* the device's max_rx_cq_depth on Nitro */
+	VNITRO_TX_RING_SIZE_MAX = 1024,		/* max_tx_cq_depth, bounded by the LLQ depth */
+	/*
+	 * ena stops a TX queue when fewer descriptors than a full skb needs are
+	 * left, and wakes it at ENA_TX_WAKEUP_THRESH free (both MAX_SKB_FRAGS + 2).
+	 */
+	VNITRO_TX_STOP_THRESH = MAX_SKB_FRAGS + 2,
+	/* Interrupt moderation defaults, ena_com.h (RX 20 since upstream dropped 0). */
+	VNITRO_TX_USECS_DEFAULT = 64,		/* ENA_INTR_INITIAL_TX_INTERVAL_USECS */
+	VNITRO_RX_USECS_DEFAULT = 20,		/* ENA_INTR_INITIAL_RX_INTERVAL_USECS */
+	/* Intervals travel in 15-bit fields of the interrupt register (ena_eth_io_defs.h). */
+	VNITRO_USECS_MAX = 0x7fff,
 };
 
 struct vnitro_queue_stats {
@@ -64,6 +81,49 @@ struct vnitro_csum_stats {
 	u64 unchecked;
 };
 
+/*
+ * The emulated MSI-X vector of a queue pair (coalesce.c). An event (a frame
+ * in the RX ring, a TX completion) raises it no sooner than the moderation
+ * interval after the first one; it then stays masked until the NAPI poll it
+ * scheduled completes and unmasks it, as ena_unmask_interrupt does.
+ */
+struct vnitro_irq {
+	struct hrtimer timer;
+	unsigned long flags;			/* VNITRO_IRQ_* bits */
+	u32 rx_usecs;				/* adaptive-rx's current choice (dim work) */
+	u16 napi_events;			/* polls that found frames, for net_dim */
+	struct dim dim;
+	atomic64_t interrupts;			/* times the vector fired */
+};
+
+/* ena's per-queue counters of the NAPI loop: written by this queue's NAPI. */
+struct vnitro_napi_stats {
+	u64 tx_poll;
+	u64 napi_comp;
+	u64 unmask_interrupt;
+	struct u64_stats_sync syncp;
+};
+
+/* Faults to inject into a queue pair, set through debugfs (debugfs.c). */
+struct vnitro_faults {
+	atomic_t rx_drop;			/* drop the next N received frames */
+	atomic_t rx_corrupt;			/* corrupt the next N */
+	bool rx_stall;				/* no RX processing: the ring fills */
+	bool tx_stall;				/* no TX completions: the TX ring fills */
+};
+
+/*
+ * TX descriptors of one queue. The frame is sent when ndo_start_xmit hands
+ * it to the fabric, but its descriptors stay in use until the queue pair's
+ * NAPI processes the completion, after the moderated TX interrupt.
+ */
+struct vnitro_tx_ring {
+	atomic_t used;				/* xmit adds, the TX clean subtracts */
+	u64 queue_stop;				/* under the TX queue's lock */
+	u64 queue_wakeup;			/* likewise */
+	struct u64_stats_sync syncp;
+};
+
 /* One RX queue: the ring the fabric delivers into and the NAPI that drains it. */
 struct vnitro_rx_queue {
 	struct napi_struct napi;
@@ -71,6 +131,11 @@ struct vnitro_rx_queue {
 	struct vnitro_queue_stats stats;	/* written by this queue's NAPI */
 	struct vnitro_csum_stats csum;		/* likewise, under stats.syncp */
 	atomic64_t dropped;			/* written by senders' CPUs */
+	struct vnitro_netdev *vnd;
+	u32 qid;
+	struct vnitro_irq irq;
+	struct vnitro_napi_stats napi_stats;
+	struct vnitro_faults faults;
 };
 
 /* An RSS configuration as published to the data path. */
@@ -97,7 +162,16 @@ struct vnitro_netdev {
 	u32 max_queues;
 	u64 interface_up;			/* ndo_open calls, under RTNL */
 	u64 interface_down;			/* ndo_stop calls, under RTNL */
+	/* ethtool -g/-G: changed under RTNL with the queues down; read anywhere. */
+	u32 rx_ring_size;
+	u32 tx_ring_size;
+	/* ethtool -c/-C: written under RTNL, read by the data path with READ_ONCE. */
+	u32 tx_usecs;
+	u32 rx_usecs;
+	bool adaptive_rx;
+	struct dentry *debugfs;			/* this ENI's directory (debugfs.c) */
 	struct vnitro_queue_stats tx[VNITRO_ENA_MAX_QUEUES];	/* under each TX queue's lock */
+	struct vnitro_tx_ring txr[VNITRO_ENA_MAX_QUEUES];
 	struct vnitro_rx_queue rx[VNITRO_ENA_MAX_QUEUES];
 };
 
@@ -117,10 +191,36 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
+int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size);
 struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);
 void vnitro_netdev_rss_publish(struct vnitro_netdev *vnd, struct vnitro_rss *rss);
 void vnitro_read_csum_stats(struct vnitro_rx_queue *rxq, struct vnitro_csum_stats *out);
 void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped);
+
+/* coalesce.c: the emulated interrupt of each queue pair, moderated */
+enum vnitro_irq_event { VNITRO_IRQ_RX, VNITRO_IRQ_TX };
+void vnitro_irq_init(struct vnitro_rx_queue *rxq);
+void vnitro_irq_start(struct vnitro_rx_queue *rxq);
+void vnitro_irq_stop(struct vnitro_rx_queue *rxq);
+void vnitro_irq_raise(struct vnitro_rx_queue *rxq, enum vnitro_irq_event ev);
+void vnitro_irq_polled(struct vnitro_rx_queue *rxq);
+void vnitro_irq_poll_done(struct vnitro_rx_queue *rxq, int rx_done);
+u32 vnitro_irq_rx_usecs(const struct vnitro_rx_queue *rxq);
+void vnitro_read_napi_stats(struct vnitro_rx_queue *rxq, struct vnitro_napi_stats *out);
+
+/* rings.c: TX descriptors in flight, queue stop and wake-up */
+u32 vnitro_tx_descs(const struct sk_buff *skb);
+void vnitro_tx_ring_consume(struct vnitro_netdev *vnd, u32 q, u32 descs);
+void vnitro_tx_ring_clean(struct vnitro_netdev *vnd, u32 q);
+void vnitro_tx_ring_reset(struct vnitro_netdev *vnd, u32 q);
+void vnitro_read_tx_ring_stats(struct vnitro_tx_ring *txr, u64 *stop, u64 *wakeup);
+
+/* debugfs.c: fault injection under /sys/kernel/debug/vnitro/ENI-ID/ */
+void vnitro_debugfs_init(void);
+void vnitro_debugfs_exit(void);
+void vnitro_debugfs_add(struct vnitro_netdev *vnd);
+void vnitro_debugfs_del(struct vnitro_netdev *vnd);
+bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;

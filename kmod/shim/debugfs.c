@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs.c - fault injection, netdevsim style: /sys/kernel/debug/vnitro/
+ * ENI-ID/queue-N/ drops or corrupts the next frames a queue receives and
+ * stalls its RX processing or TX completions; `irq` shows the queue pair's
+ * interrupt moderation at work. Never configuration: that is ethtool's.
+ */
+#include <linux/debugfs.h>
+#include <linux/netdevice.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+
+#include "vnitro.h"
+
+void vnitro_debugfs_init(void)
+{
+	vnitro.debugfs = debugfs_create_dir(VNITRO_DRV_NAME, NULL);
+}
+
+void vnitro_debugfs_exit(void)
+{
+	debugfs_remove(vnitro.debugfs);
+}
+
+/* ---- the faults, as the receive path applies them ---- */
+
+/*
+ * A bit error on the wire: the frame keeps its length, its last byte is
+ * flipped, so the device's L3/L4 checksum check fails (csum_bad) and the
+ * stack drops it. A frame whose checksum was left to the sending device gets
+ * it first, as it would have on the wire. skb->data is the network header.
+ */
+static int vnitro_corrupt(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -ENOMEM;
+	/* Private and linear: TCP's clone for retransmission must stay intact. */
+	if (!skb->len || skb_ensure_writable(skb, skb->len))
+		return -ENOMEM;
+	skb->data[skb->len - 1] ^= 0xff;
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+/* Takes one from a "next N frames" count; false when it was zero. */
+static bool vnitro_fault_take(atomic_t *count)
+{
+	return atomic_read(count) && atomic_dec_if_positive(count) >= 0;
+}
+
+/*
+ * Applies the faults injected into @rxq to a frame it receives, before the
+ * frame enters the ring. Returns true when the frame was dropped (and
+ * counted as the device's rx_drops, which ip -s link shows as rx dropped).
+ */
+bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
+{
+	struct vnitro_faults *f = &rxq->faults;
+
+	if (likely(!atomic_read(&f->rx_drop) && !atomic_read(&f->rx_corrupt)))
+		return false;
+	if (vnitro_fault_take(&f->rx_drop) ||
+	    (vnitro_fault_take(&f->rx_corrupt) && vnitro_corrupt(skb))) {
+		atomic64_inc(&rxq->dropped);
+		kfree_skb(skb);
+		return true;
+	}
+	return false;
+}
+
+/* ---- the files ---- */
+
+static int vnitro_count_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
+
+static int vnitro_count_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	atomic_set(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_count_fops, vnitro_count_get, vnitro_count_set, "%llu\n");
+
+static int vnitro_rx_stall_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct vnitro_rx_queue *)data)->faults.rx_stall);
+	return 0;
+}
+
+/* Unstalling raises the vector, so frames already waiting are processed. */
+static int vnitro_rx_stall_set(void *data, u64 val)
+{
+	struct vnitro_rx_queue *rxq = data;
+
+	if (val > 1)
+		return -EINVAL;
+	WRITE_ONCE(rxq->faults.rx_stall, val);
+	if (!val && !skb_queue_empty_lockless(&rxq->ring))
+		vnitro_irq_raise(rxq, VNITRO_IRQ_RX);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_rx_stall_fops, vnitro_rx_stall_get, vnitro_rx_stall_set, "%llu\n");
+
+static int vnitro_tx_stall_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct vnitro_rx_queue *)data)->faults.tx_stall);
+	return 0;
+}
+
+static int vnitro_tx_stall_set(void *data, u64 val)
+{
+	struct vnitro_rx_queue *rxq = data;
+
+	if (val > 1)
+		return -EINVAL;
+	WRITE_ONCE(rxq->faults.tx_stall, val);
+	if (!val && atomic_read(&rxq->vnd->txr[rxq->qid].used))
+		vnitro_irq_raise(rxq, VNITRO_IRQ_TX);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_tx_stall_fops, vnitro_tx_stall_get, vnitro_tx_stall_set, "%llu\n");
+
+/* What the queue pair's interrupt and rings are doing; read-only. */
+static int vnitro_irq_show(struct seq_file *m, void *v)
+{
+	struct vnitro_rx_queue *rxq = m->private;
+	struct vnitro_netdev *vnd = rxq->vnd;
+
+	seq_printf(m, "interrupts: %lld\n", (long long)atomic64_read(&rxq->irq.interrupts));
+	seq_printf(m, "rx_usecs: %u\n", vnitro_irq_rx_usecs(rxq));
+	seq_printf(m, "tx_usecs: %u\n", READ_ONCE(vnd->tx_usecs));
+	seq_printf(m, "rx_ring: %u/%u\n", skb_queue_len_lockless(&rxq->ring),
+		   READ_ONCE(vnd->rx_ring_size));
+	seq_printf(m, "tx_ring: %d/%u\n", atomic_read(&vnd->txr[rxq->qid].used),
+		   READ_ONCE(vnd->tx_ring_size));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vnitro_irq);
+
+/* Under /sys/kernel/debug/vnitro/, by ENI id: ifnames repeat across instances. */
+void vnitro_debugfs_add(struct vnitro_netdev *vnd)
+{
+	char name[16];
+	struct dentry *dir;
+	u32 q;
+
+	vnd->debugfs = debugfs_create_dir(vnd->edev->eni_id, vnitro.debugfs);
+	for (q = 0; q < vnd->max_queues; q++) {
+		struct vnitro_rx_queue *rxq = &vnd->rx[q];
+
+		snprintf(name, sizeof(name), "queue-%u", q);
+		dir = debugfs_create_dir(name, vnd->debugfs);
+		debugfs_create_file_unsafe("rx_drop", 0600, dir, &rxq->faults.rx_drop,
+					   &vnitro_count_fops);
+		debugfs_create_file_unsafe("rx_corrupt", 0600, dir, &rxq->faults.rx_corrupt,
+					   &vnitro_count_fops);
+		debugfs_create_file_unsafe("rx_stall", 0600, dir, rxq, &vnitro_rx_stall_fops);
+		debugfs_create_file_unsafe("tx_stall", 0600, dir, rxq, &vnitro_tx_stall_fops);
+		debugfs_create_file("irq", 0400, dir, rxq, &vnitro_irq_fops);
+	}
+}
+
+/* Before the netdev goes: once this returns no file operation is running. */
+void vnitro_debugfs_del(struct vnitro_netdev *vnd)
+{
+	debugfs_remove(vnd->debugfs);
+	vnd->debugfs = NULL;
+}
