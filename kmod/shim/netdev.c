@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
@@ -19,10 +20,6 @@
 #include <linux/slab.h>
 
 #include "vnitro.h"
-
-enum {
-	VNITRO_PARSE_LEN = 128,		/* header bytes the fabric and RSS may read */
-};
 
 static void vnitro_stats_add(struct vnitro_queue_stats *s, unsigned int len)
 {
@@ -258,9 +255,13 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
+	bool xdp_redirected = false;
 
 	while (done < budget && (skb = skb_dequeue(&rxq->ring))) {
 		done++;
+		skb = vnitro_xdp_rx(vnd, rxq, skb, &xdp_redirected);
+		if (!skb)
+			continue;	/* XDP consumed it, and counted it */
 		u64_stats_update_begin(&rxq->stats.syncp);
 		if (!vnitro_rx_csum(vnd, rxq, skb)) {
 			rxq->stats.dropped++;
@@ -273,6 +274,8 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 		u64_stats_update_end(&rxq->stats.syncp);
 		napi_gro_receive(napi, skb);
 	}
+	if (xdp_redirected)
+		xdp_do_flush();
 	if (done < budget)
 		napi_complete_done(napi, done);
 	return done;
@@ -424,6 +427,8 @@ static const struct net_device_ops vnitro_netdev_ops = {
 	.ndo_start_xmit = vnitro_netdev_xmit,
 	.ndo_get_stats64 = vnitro_netdev_get_stats64,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_bpf = vnitro_xdp_bpf,
+	.ndo_xdp_xmit = vnitro_xdp_xmit,
 };
 
 /* ethN for device index N, as EC2's guest images name them; else eth%d. */
@@ -502,9 +507,12 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	vnd->dev = dev;
 	vnd->edev = edev;
 	vnitro_queues_init(vnd);
-	ret = vnitro_rss_init(vnd);
+	ret = vnitro_xdp_init(vnd);
 	if (ret)
 		goto err_uninit_queues;
+	ret = vnitro_rss_init(vnd);
+	if (ret)
+		goto err_uninit_xdp;
 	netif_set_real_num_tx_queues(dev, vnd->num_queues);
 	netif_set_real_num_rx_queues(dev, vnd->num_queues);
 	SET_NETDEV_DEV(dev, &pdev->dev);
@@ -541,6 +549,8 @@ err_del_port:
 	vnitro_fabric_port_del(vnitro.fabric, port);
 err_free_rss:
 	kfree(rcu_dereference_protected(vnd->rss, true));
+err_uninit_xdp:
+	vnitro_xdp_uninit(vnd);
 err_uninit_queues:
 	vnitro_queues_uninit(vnd);
 	free_netdev(dev);
@@ -566,6 +576,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	edev->netdev = NULL;
 	unregister_netdevice(dev);
 	rtnl_unlock();
+	vnitro_xdp_uninit(vnd);
 	vnitro_queues_uninit(vnd);
 	/* Unplugged and unregistered: no reader is left. */
 	kfree(rcu_dereference_protected(vnd->rss, true));
