@@ -121,7 +121,11 @@ tcp_copy() {
 	local from=$1 to=$2 addr=$3
 	head -c 1048576 /dev/urandom >/tmp/tcp_copy.tx
 	ip netns exec "$to" sh -c 'timeout 20 busybox nc -l -p 7000 > /tmp/tcp_copy.rx' &
-	sleep 0.5
+	# Connect only once the listener is there (a fixed sleep loses the race on a busy host).
+	for _ in $(seq 50); do
+		ip netns exec "$to" ss -Hltn 'sport = :7000' | grep -q . && break
+		sleep 0.1
+	done
 	ip netns exec "$from" bash -c "cat /tmp/tcp_copy.tx > /dev/tcp/$addr/7000"
 	wait
 	cmp /tmp/tcp_copy.tx /tmp/tcp_copy.rx
