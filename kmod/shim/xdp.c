@@ -152,11 +152,19 @@ int vnitro_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames, u3
 
 	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
 		return -EINVAL;
-	/* Callers run under RCU (NAPI); rx_up orders num_queues as on delivery. */
-	if (!smp_load_acquire(&vnd->rx_up))
-		return -ENETDOWN;
-	if (!rcu_access_pointer(vnd->xdp_prog))
-		return -ENXIO;
+	/*
+	 * Queues going down clear rx_up, then wait a grace period before
+	 * num_queues changes: inside this section both stay as read.
+	 */
+	rcu_read_lock();
+	if (!smp_load_acquire(&vnd->rx_up)) {
+		nxmit = -ENETDOWN;
+		goto out_unlock;
+	}
+	if (!rcu_access_pointer(vnd->xdp_prog)) {
+		nxmit = -ENXIO;
+		goto out_unlock;
+	}
 	txq = &vnd->xdp_tx[smp_processor_id() % READ_ONCE(vnd->num_queues)];
 	spin_lock(&txq->lock);
 	for (i = 0; i < n; i++) {
@@ -165,6 +173,8 @@ int vnitro_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames, u3
 		nxmit++;
 	}
 	spin_unlock(&txq->lock);
+out_unlock:
+	rcu_read_unlock();
 	return nxmit;	/* the caller frees the rest */
 }
 
