@@ -8,6 +8,8 @@ packages=(
 	# build: the module against the distribution kernel, the C++ core, userspace
 	linux-image-amd64 linux-headers-amd64 make gcc g++ pkg-config bc libelf-dev
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libbpf-dev clang llvm
+	# XDP test programs: AF_XDP sockets (xsk.h left libbpf for libxdp)
+	libxdp-dev
 	# tests
 	libcriterion-dev jq isc-dhcp-client
 	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it

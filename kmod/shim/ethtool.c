@@ -66,6 +66,7 @@ static int vnitro_get_sset_count(struct net_device *dev, int sset)
 		return -EOPNOTSUPP;
 	return ARRAY_SIZE(vnitro_stats_global) + ARRAY_SIZE(vnitro_stats_device) +
 	       vnd->num_queues * (ARRAY_SIZE(vnitro_stats_tx) + ARRAY_SIZE(vnitro_stats_rx)) +
+	       vnitro_xdp_num_queues(vnd) * ARRAY_SIZE(vnitro_stats_tx) +
 	       ARRAY_SIZE(vnitro_stats_admin);
 }
 
@@ -86,6 +87,11 @@ static void vnitro_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		for (i = 0; i < ARRAY_SIZE(vnitro_stats_rx); i++)
 			ethtool_sprintf(&data, "queue_%u_rx_%s", q, vnitro_stats_rx[i]);
 	}
+	/* As ena: XDP TX queues follow the I/O queues, with TX counters only. */
+	for (q = 0; q < vnitro_xdp_num_queues(vnd); q++)
+		for (i = 0; i < ARRAY_SIZE(vnitro_stats_tx); i++)
+			ethtool_sprintf(&data, "queue_%u_xdp_tx_%s", vnd->num_queues + q,
+					vnitro_stats_tx[i]);
 	for (i = 0; i < ARRAY_SIZE(vnitro_stats_admin); i++)
 		ethtool_sprintf(&data, "ena_admin_q_%s", vnitro_stats_admin[i]);
 }
@@ -111,6 +117,8 @@ static void vnitro_put_tx_ring_stats(u64 *tx, struct vnitro_netdev *vnd, u32 q)
 
 /* Positions in vnitro_stats_rx of the checksum engine's counters. */
 enum { VNITRO_STAT_RX_CSUM_GOOD = 3, VNITRO_STAT_RX_CSUM_BAD = 5, VNITRO_STAT_RX_CSUM_UNCHECKED = 12 };
+/* ... and of the XDP verdicts, xdp_aborted to xdp_redirect in ena's order. */
+enum { VNITRO_STAT_RX_XDP = 13 };
 
 /* Writes one queue group: cnt and bytes, then zeros for the rest. */
 static u64 *vnitro_put_queue_stats(u64 *data, struct vnitro_queue_stats *s, size_t n)
@@ -136,6 +144,7 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	data[VNITRO_STAT_INTERFACE_DOWN] = vnd->interface_down;
 	data += n_global;
 	for (q = 0; q < vnd->num_queues; q++) {
+		struct vnitro_xdp_rx_stats xdp;
 		struct vnitro_csum_stats csum;
 		u64 *rx, *tx = data;
 
@@ -147,7 +156,16 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 		rx[VNITRO_STAT_RX_CSUM_GOOD] = csum.good;
 		rx[VNITRO_STAT_RX_CSUM_BAD] = csum.bad;
 		rx[VNITRO_STAT_RX_CSUM_UNCHECKED] = csum.unchecked;
+		vnitro_xdp_read_rx_stats(&vnd->rx[q], &xdp);
+		rx[VNITRO_STAT_RX_XDP + 0] = xdp.aborted;
+		rx[VNITRO_STAT_RX_XDP + 1] = xdp.drop;
+		rx[VNITRO_STAT_RX_XDP + 2] = xdp.pass;
+		rx[VNITRO_STAT_RX_XDP + 3] = xdp.tx;
+		rx[VNITRO_STAT_RX_XDP + 4] = xdp.invalid;
+		rx[VNITRO_STAT_RX_XDP + 5] = xdp.redirect;
 	}
+	for (q = 0; q < vnitro_xdp_num_queues(vnd); q++)
+		data = vnitro_put_queue_stats(data, &vnd->xdp_tx[q].stats, ARRAY_SIZE(vnitro_stats_tx));
 	memset(data, 0, ARRAY_SIZE(vnitro_stats_admin) * sizeof(*data));
 }
 
@@ -250,8 +268,16 @@ static void vnitro_get_channels(struct net_device *dev, struct ethtool_channels 
 /* ethtool -L combined N; the ethtool core has already checked N <= max. */
 static int vnitro_set_channels(struct net_device *dev, struct ethtool_channels *ch)
 {
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
 	if (!ch->combined_count)
 		return -EINVAL;
+	/* As ena_set_channels: with XDP, half the channels are XDP TX queues. */
+	if (rtnl_dereference(vnd->xdp_prog) && !vnitro_xdp_queue_count_ok(vnd, ch->combined_count)) {
+		netdev_info(dev, "XDP is attached: at most %u channels (half of %u), the rest are XDP TX queues\n",
+			    vnd->max_queues / 2, vnd->max_queues);
+		return -EINVAL;
+	}
 	return vnitro_netdev_set_queues(dev, ch->combined_count);
 }
 

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
@@ -21,7 +22,6 @@
 #include "vnitro.h"
 
 enum {
-	VNITRO_PARSE_LEN = 128,		/* header bytes the fabric and RSS may read */
 	/*
 	 * Frames up to this size are made linear whole, so that the fabric
 	 * sees all of a DHCP message (RFC 2131: clients send at most 576
@@ -323,6 +323,7 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
+	bool xdp_redirected = false;
 
 	/* One vector per queue pair, as ena_io_poll: TX completions first. */
 	vnitro_irq_polled(rxq);
@@ -330,6 +331,9 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 	while (done < budget && !READ_ONCE(rxq->faults.rx_stall) &&
 	       (skb = skb_dequeue(&rxq->ring))) {
 		done++;
+		skb = vnitro_xdp_rx(vnd, rxq, skb, &xdp_redirected);
+		if (!skb)
+			continue;	/* XDP consumed it, and counted it */
 		u64_stats_update_begin(&rxq->stats.syncp);
 		if (!vnitro_rx_csum(vnd, rxq, skb)) {
 			rxq->stats.dropped++;
@@ -341,6 +345,8 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 		u64_stats_update_end(&rxq->stats.syncp);
 		napi_gro_receive(napi, skb);
 	}
+	if (xdp_redirected)
+		xdp_do_flush();
 	if (done < budget)
 		vnitro_irq_poll_done(rxq, done);
 	return done;
@@ -520,6 +526,8 @@ static const struct net_device_ops vnitro_netdev_ops = {
 	.ndo_start_xmit = vnitro_netdev_xmit,
 	.ndo_get_stats64 = vnitro_netdev_get_stats64,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_bpf = vnitro_xdp_bpf,
+	.ndo_xdp_xmit = vnitro_xdp_xmit,
 };
 
 /* ethN for device index N, as EC2's guest images name them; else eth%d. */
@@ -615,9 +623,12 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	vnd->dev = dev;
 	vnd->edev = edev;
 	vnitro_queues_init(vnd);
-	ret = vnitro_rss_init(vnd);
+	ret = vnitro_xdp_init(vnd);
 	if (ret)
 		goto err_uninit_queues;
+	ret = vnitro_rss_init(vnd);
+	if (ret)
+		goto err_uninit_xdp;
 	netif_set_real_num_tx_queues(dev, vnd->num_queues);
 	netif_set_real_num_rx_queues(dev, vnd->num_queues);
 	SET_NETDEV_DEV(dev, &pdev->dev);
@@ -655,6 +666,8 @@ err_del_port:
 	vnitro_fabric_port_del(vnitro.fabric, port);
 err_free_rss:
 	kfree(rcu_dereference_protected(vnd->rss, true));
+err_uninit_xdp:
+	vnitro_xdp_uninit(vnd);
 err_uninit_queues:
 	vnitro_queues_uninit(vnd);
 	free_netdev(dev);
@@ -681,6 +694,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	edev->netdev = NULL;
 	unregister_netdevice(dev);
 	rtnl_unlock();
+	vnitro_xdp_uninit(vnd);
 	vnitro_queues_uninit(vnd);
 	/* Unplugged and unregistered: no reader is left. */
 	kfree(rcu_dereference_protected(vnd->rss, true));

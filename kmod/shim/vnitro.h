@@ -10,6 +10,7 @@
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
+#include <net/xdp.h>
 
 #include "core_api.h"
 
@@ -65,7 +66,18 @@ enum {
 	VNITRO_RX_USECS_DEFAULT = 20,		/* ENA_INTR_INITIAL_RX_INTERVAL_USECS */
 	/* Intervals travel in 15-bit fields of the interrupt register (ena_eth_io_defs.h). */
 	VNITRO_USECS_MAX = 0x7fff,
+	VNITRO_PARSE_LEN = 128,			/* header bytes the fabric and RSS may read */
 };
+
+/* ena_netdev.h: RX buffers are pages, at most 16 KiB. */
+#define VNITRO_ENA_PAGE_SIZE	(PAGE_SIZE > SZ_16K ? SZ_16K : PAGE_SIZE)
+/*
+ * ENA_XDP_MAX_MTU (ena_netdev.h, 6.1): one RX buffer less the Ethernet
+ * header, FCS, a VLAN tag, the XDP headroom and build_skb's tailroom
+ * (3498 with 4 KiB pages). The largest MTU a program without xdp.frags takes.
+ */
+#define VNITRO_ENA_XDP_MAX_MTU	(VNITRO_ENA_PAGE_SIZE - ETH_HLEN - ETH_FCS_LEN - VLAN_HLEN - \
+				 XDP_PACKET_HEADROOM - SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 
 struct vnitro_queue_stats {
 	u64 packets;
@@ -124,6 +136,16 @@ struct vnitro_tx_ring {
 	struct u64_stats_sync syncp;
 };
 
+/* ena's per-queue XDP verdict counters (ena_stats_rx: xdp_aborted ... xdp_redirect). */
+struct vnitro_xdp_rx_stats {
+	u64 aborted;
+	u64 drop;
+	u64 pass;
+	u64 tx;
+	u64 invalid;
+	u64 redirect;
+};
+
 /* One RX queue: the ring the fabric delivers into and the NAPI that drains it. */
 struct vnitro_rx_queue {
 	struct napi_struct napi;
@@ -136,6 +158,14 @@ struct vnitro_rx_queue {
 	struct vnitro_irq irq;
 	struct vnitro_napi_stats napi_stats;
 	struct vnitro_faults faults;
+	struct vnitro_xdp_rx_stats xdp;		/* written by this queue's NAPI, under stats.syncp */
+	struct xdp_rxq_info xdp_rxq;
+};
+
+/* One XDP TX queue (ena's tx_ring[xdp_first_ring + i]): XDP_TX and ndo_xdp_xmit. */
+struct vnitro_xdp_txq {
+	spinlock_t lock;			/* senders: RX NAPIs and redirecting CPUs */
+	struct vnitro_queue_stats stats;	/* under lock */
 };
 
 /* An RSS configuration as published to the data path. */
@@ -173,6 +203,10 @@ struct vnitro_netdev {
 	struct vnitro_queue_stats tx[VNITRO_ENA_MAX_QUEUES];	/* under each TX queue's lock */
 	struct vnitro_tx_ring txr[VNITRO_ENA_MAX_QUEUES];
 	struct vnitro_rx_queue rx[VNITRO_ENA_MAX_QUEUES];
+	/* Set under RTNL (ndo_bpf), read under RCU by NAPI and ndo_xdp_xmit. */
+	struct bpf_prog __rcu *xdp_prog;
+	/* num_queues of them in use while a program is attached. */
+	struct vnitro_xdp_txq xdp_tx[VNITRO_ENA_MAX_QUEUES];
 };
 
 /* services.c */
@@ -221,6 +255,16 @@ void vnitro_debugfs_exit(void);
 void vnitro_debugfs_add(struct vnitro_netdev *vnd);
 void vnitro_debugfs_del(struct vnitro_netdev *vnd);
 bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
+/* xdp.c: native XDP */
+int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int vnitro_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames, u32 flags);
+struct sk_buff *vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			      struct sk_buff *skb, bool *redirected);
+bool vnitro_xdp_queue_count_ok(const struct vnitro_netdev *vnd, u32 count);
+u32 vnitro_xdp_num_queues(const struct vnitro_netdev *vnd);
+void vnitro_xdp_read_rx_stats(struct vnitro_rx_queue *rxq, struct vnitro_xdp_rx_stats *out);
+int vnitro_xdp_init(struct vnitro_netdev *vnd);
+void vnitro_xdp_uninit(struct vnitro_netdev *vnd);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xdp_drop.bpf.c - XDP_DROP for every frame. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+SEC("xdp")
+int xdp_drop(struct xdp_md *ctx)
+{
+	return XDP_DROP;
+}
+
+char LICENSE[] SEC("license") = "GPL";
