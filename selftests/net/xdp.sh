@@ -30,12 +30,10 @@ two_instances
 ib() { ip netns exec i-b "$@"; }
 ia() { ip netns exec i-a "$@"; }
 load() { ib "$bpf/xdp_load" attach "$@"; }
-# stat [IF] NAME: one ethtool -S counter of i-b's device (eth0 by default).
-stat() {
-	local dev=eth0
-	(($# == 2)) && { dev=$1; shift; }
-	ib ethtool -S "$dev" | awk -v k="$1:" '$1 == k {print $2}'
-}
+# rx NAME [IF]: queue_N_rx_NAME summed over the RX queues (RSS spreads flows).
+rx() { ib ethtool -S "${2:-eth0}" | awk -v re="^queue_[0-9]+_rx_$1:\$" '$1 ~ re {s += $2} END {print s + 0}'; }
+# xdptx [IF]: queue_N_xdp_tx_cnt summed over the XDP TX queues; empty when there is none.
+xdptx() { ib ethtool -S "${1:-eth0}" | awk '$1 ~ /^queue_[0-9]+_xdp_tx_cnt:$/ {s += $2; n++} END {if (n) print s}'; }
 probe() { ia "$bpf/udp_probe" "$ip_b" "$@"; }
 max=$(ib ethtool -l eth0 | awk '/^Pre-set/ {p = 1} p && /^Combined/ {print $2; exit}')
 half=$((max / 2))
@@ -63,32 +61,32 @@ check_err "ethtool -L above half is refused while XDP is on" 'Invalid argument' 
 	ib ethtool -L eth0 combined "$max"
 
 # ---- the actions, on traffic ----
-pass0=$(stat queue_0_rx_xdp_pass) cnt0=$(stat queue_0_rx_cnt)
+pass0=$(rx xdp_pass) cnt0=$(rx cnt)
 check "XDP_PASS: ping gets replies" ia ping -c 5 -i 0.2 -W 2 -q "$ip_b"
-check_eq "xdp_pass counts the 5 requests" $((pass0 + 5)) "$(stat queue_0_rx_xdp_pass)"
-check_eq "rx_cnt counts them too" $((cnt0 + 5)) "$(stat queue_0_rx_cnt)"
+check_eq "xdp_pass counts the 5 requests" $((pass0 + 5)) "$(rx xdp_pass)"
+check_eq "rx_cnt counts them too" $((cnt0 + 5)) "$(rx cnt)"
 
 check "attach xdp_drop (replacing xdp_pass)" load eth0 "$bpf/xdp_drop.bpf.o" xdp_drop
-drop0=$(stat queue_0_rx_xdp_drop) cnt0=$(stat queue_0_rx_cnt)
+drop0=$(rx xdp_drop) cnt0=$(rx cnt)
 check_eq "XDP_DROP: no reply" "sent 20 received 0" "$(probe 20)"
-check_eq "xdp_drop counts exactly the 20 frames sent" $((drop0 + 20)) "$(stat queue_0_rx_xdp_drop)"
-check_eq "rx_cnt counts dropped frames as ena does" $((cnt0 + 20)) "$(stat queue_0_rx_cnt)"
+check_eq "xdp_drop counts exactly the 20 frames sent" $((drop0 + 20)) "$(rx xdp_drop)"
+check_eq "rx_cnt counts dropped frames as ena does" $((cnt0 + 20)) "$(rx cnt)"
 check "ping fails under xdp_drop" sh -c "! ip netns exec i-a ping -c 2 -W 1 -q $ip_b"
 
 check "attach xdp_tx" load eth0 "$bpf/xdp_tx.bpf.o" xdp_tx
-tx0=$(stat queue_0_rx_xdp_tx) txq0=$(stat "queue_${half}_xdp_tx_cnt")
+tx0=$(rx xdp_tx) txq0=$(xdptx)
 check_eq "XDP_TX: the sender gets its 20 frames back" "sent 20 received 20" "$(probe 20)"
-check_eq "xdp_tx counts them" $((tx0 + 20)) "$(stat queue_0_rx_xdp_tx)"
-check_eq "they left through XDP TX queue $half" $((txq0 + 20)) "$(stat "queue_${half}_xdp_tx_cnt")"
+check_eq "xdp_tx counts them" $((tx0 + 20)) "$(rx xdp_tx)"
+check_eq "they left through the XDP TX queues" $((txq0 + 20)) "$(xdptx)"
 
 check "attach xdp_aborted" load eth0 "$bpf/xdp_aborted.bpf.o" xdp_aborted
 tracing=/sys/kernel/tracing
 [[ -d $tracing/events ]] || mount -t tracefs nodev "$tracing" 2>/dev/null
 echo 1 >"$tracing/events/xdp/xdp_exception/enable" 2>/dev/null
 echo >"$tracing/trace" 2>/dev/null
-ab0=$(stat queue_0_rx_xdp_aborted)
+ab0=$(rx xdp_aborted)
 check_eq "XDP_ABORTED: frames dropped" "sent 7 received 0" "$(probe 7)"
-check_eq "xdp_aborted counts them" $((ab0 + 7)) "$(stat queue_0_rx_xdp_aborted)"
+check_eq "xdp_aborted counts them" $((ab0 + 7)) "$(rx xdp_aborted)"
 if [[ -r $tracing/trace ]]; then
 	check_eq "trace_xdp_exception fired for each" 7 "$(grep -c 'xdp_exception:.*action=ABORTED' "$tracing/trace")"
 	echo 0 >"$tracing/events/xdp/xdp_exception/enable"
@@ -97,18 +95,18 @@ else
 fi
 
 check "attach a program returning an unknown action" load eth0 "$bpf/xdp_aborted.bpf.o" xdp_invalid
-inv0=$(stat queue_0_rx_xdp_invalid)
+inv0=$(rx xdp_invalid)
 check_eq "unknown action: frames dropped" "sent 3 received 0" "$(probe 3)"
-check_eq "xdp_invalid counts them" $((inv0 + 3)) "$(stat queue_0_rx_xdp_invalid)"
+check_eq "xdp_invalid counts them" $((inv0 + 3)) "$(rx xdp_invalid)"
 
 # ---- XDP_REDIRECT ----
 check "attach xdp_redirect_reflect, devmap[0] = eth0 itself" \
 	load eth0 "$bpf/xdp_redirect.bpf.o" xdp_redirect_reflect devmap tx_port 0 eth0
-rd0=$(stat queue_0_rx_xdp_redirect) txq0=$(stat "queue_${half}_xdp_tx_cnt")
+rd0=$(rx xdp_redirect) txq0=$(xdptx)
 check_eq "REDIRECT to the ENI (ndo_xdp_xmit): the sender gets its frames back" \
 	"sent 10 received 10" "$(probe 10)"
-check_eq "xdp_redirect counts them" $((rd0 + 10)) "$(stat queue_0_rx_xdp_redirect)"
-check_eq "ndo_xdp_xmit sent them on an XDP TX queue" $((txq0 + 10)) "$(stat "queue_${half}_xdp_tx_cnt")"
+check_eq "xdp_redirect counts them" $((rd0 + 10)) "$(rx xdp_redirect)"
+check_eq "ndo_xdp_xmit sent them on an XDP TX queue" $((txq0 + 10)) "$(xdptx)"
 
 ib ip link add vb0 type veth peer name vb1
 for v in vb0 vb1; do ib sysctl -qw "net.ipv6.conf.$v.disable_ipv6=1"; done
@@ -128,33 +126,36 @@ ib ip link set eth1 up
 ib ethtool -L eth1 combined "$half"
 check "attach xdp_redirect_reflect, devmap[0] = eth1 (a second ENI)" \
 	load eth0 "$bpf/xdp_redirect.bpf.o" xdp_redirect_reflect devmap tx_port 0 eth1
-rd0=$(stat queue_0_rx_xdp_redirect)
+rd0=$(rx xdp_redirect)
 probe 4 >/dev/null
 check_eq "eth1 without a program has no XDP TX queue: nothing left it (ena: -ENXIO)" "" \
-	"$(stat eth1 "queue_${half}_xdp_tx_cnt")"
-check_eq "the redirects still counted on eth0" $((rd0 + 4)) "$(stat queue_0_rx_xdp_redirect)"
+	"$(xdptx eth1)"
+check_eq "the redirects still counted on eth0" $((rd0 + 4)) "$(rx xdp_redirect)"
 check "attach xdp_pass on eth1" load eth1 "$bpf/xdp_pass.bpf.o" xdp_pass
 probe 6 >/dev/null
-check_eq "REDIRECT to a second ENI: eth1 sent the 6 frames on XDP TX queue $half" 6 \
-	"$(stat eth1 "queue_${half}_xdp_tx_cnt")"
+check_eq "REDIRECT to a second ENI: eth1 sent the 6 frames on its XDP TX queues" 6 \
+	"$(xdptx eth1)"
 
 check "attach xdp_redirect_cpu, cpumap[0] qsize 192" \
 	load eth0 "$bpf/xdp_redirect.bpf.o" xdp_redirect_cpu cpumap cpu_map 0 192
-rd0=$(stat queue_0_rx_xdp_redirect)
+rd0=$(rx xdp_redirect)
 check "REDIRECT to a CPU (cpumap): ping gets replies" ia ping -c 4 -i 0.2 -W 2 -q "$ip_b"
-check_eq "xdp_redirect counts the 4 requests" $((rd0 + 4)) "$(stat queue_0_rx_xdp_redirect)"
+check_eq "xdp_redirect counts the 4 requests" $((rd0 + 4)) "$(rx xdp_redirect)"
 
 # AF_XDP in copy mode: xdp_xsk attaches its own program and binds to queue 0.
 check "detach before AF_XDP" ib "$bpf/xdp_load" detach eth0
+# One socket, on queue 0: RSS sends every flow there for the test.
+ib ethtool -X eth0 equal 1
 ib timeout 60 "$bpf/xdp_xsk" eth0 0 15 5000 "$bpf/xdp_xsk.bpf.o" >/tmp/xsk.out 2>&1 &
 xsk=$!
 for _ in $(seq 50); do grep -q ready /tmp/xsk.out && break; sleep 0.2; done
 check_match "AF_XDP socket bound in copy mode" '^ready' "$(cat /tmp/xsk.out)"
-rd0=$(stat queue_0_rx_xdp_redirect)
+rd0=$(rx xdp_redirect)
 probe 15 >/dev/null
 wait "$xsk"
 check_match "REDIRECT to an xskmap: the socket received the 15 frames" '^received 15$' "$(cat /tmp/xsk.out)"
-check_eq "xdp_redirect counts them" $((rd0 + 15)) "$(stat queue_0_rx_xdp_redirect)"
+check_eq "xdp_redirect counts them" $((rd0 + 15)) "$(rx xdp_redirect)"
+ib ethtool -X eth0 default
 
 # ---- MTU: ENA_XDP_MAX_MTU for programs without xdp.frags ----
 check "attach xdp_pass" load eth0 "$bpf/xdp_pass.bpf.o" xdp_pass
@@ -172,9 +173,9 @@ check_err "a program without xdp.frags is refused at MTU 9001" \
 	'current MTU is larger than the maximum allowed MTU' load eth0 "$bpf/xdp_pass.bpf.o" xdp_pass
 check "an xdp.frags program is accepted at MTU 9001" load eth0 "$bpf/xdp_pass.bpf.o" xdp_pass_frags
 check_match "max_mtu stays 9216 for it" 'maxmtu 9216' "$(ib ip -d link show eth0)"
-pass0=$(stat queue_0_rx_xdp_pass)
+pass0=$(rx xdp_pass)
 check "multi-buffer XDP_PASS: 8000-byte pings" ia ping -c 3 -s 8000 -W 2 -q "$ip_b"
-check_eq "xdp_pass counts them" $((pass0 + 3)) "$(stat queue_0_rx_xdp_pass)"
+check_eq "xdp_pass counts them" $((pass0 + 3)) "$(rx xdp_pass)"
 check "attach xdp_tx_frags" load eth0 "$bpf/xdp_tx.bpf.o" xdp_tx_frags
 check_eq "multi-buffer XDP_TX: 8000-byte datagrams come back whole" "sent 5 received 5" "$(probe 5 8000)"
 
