@@ -14,6 +14,11 @@ set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
 two_instances
+# No IPv6 chatter: the kernel's router solicitations and MLD reports from a
+# link-local source are foreign to the ENI too and would add to the TX drops.
+for inst in i-a i-b; do
+	ip netns exec "$inst" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+done
 mac_a=$(ip -n i-a -j link show eth0 | jq -r '.[0].address')
 mac_b=$(ip -n i-b -j link show eth0 | jq -r '.[0].address')
 ip -n i-a addr add 172.31.0.200/32 dev eth0
