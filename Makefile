@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check bench-ena clean install help
+.PHONY: all kmod lib tools deps run check bench-ena bench-efa clean install help
 
 all: kmod lib tools
 
@@ -14,6 +14,7 @@ help:
 	@echo "make run     boot a QEMU VM with the module loaded and show the tour"
 	@echo "make check   run every test suite; ends with 'N passed, N failed'"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
+	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
 
 deps:
 	@scripts/deps.sh
@@ -41,6 +42,11 @@ check: deps
 bench-ena: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_SECS qemu/run -- selftests/bench/ena.sh
+
+# The same for EFA: perftest and fi_pingpong on vnitro, rdma_rxe, libfabric's shm and tcp.
+bench-efa: deps
+	@$(MAKE) --no-print-directory all
+	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_ITERS qemu/run --timeout 900 -- selftests/bench/efa.sh
 
 install: all
 	$(MAKE) -C lib install
