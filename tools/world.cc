@@ -78,7 +78,7 @@ template <typename T>
 void sort_items(T *items, size_t count, int (*cmp)(const void *, const void *))
 {
 	if (count)
-		sort_items(items, count, cmp);
+		qsort(items, count, sizeof(*items), cmp);
 }
 
 } // namespace
