@@ -14,6 +14,7 @@ help:
 	@echo "make run     boot a QEMU VM with the module loaded and show the tour"
 	@echo "make check   run every test suite; ends with 'N passed, N failed'"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
+	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
 
 deps:
 	@scripts/deps.sh
@@ -42,9 +43,14 @@ bench-ena: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_SECS qemu/run -- selftests/bench/ena.sh
 
+PREFIX	?= /usr/local
+MANDIR	?= $(PREFIX)/share/man
+
 install: all
 	$(MAKE) -C lib install
 	$(MAKE) -C tools install
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 Documentation/vnitro.8 $(DESTDIR)$(MANDIR)/man8/vnitro.8
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean

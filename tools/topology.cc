@@ -230,7 +230,7 @@ json_object *parser::read_document()
 
 	if (!tok)
 		usage_error("%s: out of memory", file_);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	root = json_tokener_parse_ex(tok, buf, int(len));
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
