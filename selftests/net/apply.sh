@@ -44,6 +44,9 @@ unchanged() {
 out=$("$VNITRO" apply "$example")
 check_eq "apply the example: exit 0" 0 $?
 check_match "it creates the VPC" '^create vpc vpc-app cidr 10.0.0.0/16$' "$out"
+check_eq "it creates the gateway's namespace, then the gateway" "create netns internet
+create igw igw-app vpc vpc-app netns internet frag-needed on" "$(grep -A1 '^create netns' <<<"$out")"
+check "... which ip netns lists" sh -c 'ip netns list | grep -qw internet'
 check_match "it creates the instances with their primary addresses" \
 	'^create instance i-nat subnet subnet-public ip 10.0.1.20 type t3.micro primary-eni eni-' "$out"
 check_match "it attaches the secondary ENI" "^attach eni $second instance i-web index 1$" "$out"
