@@ -15,6 +15,7 @@ help:
 	@echo "make check   run every test suite; ends with 'N passed, N failed'"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
+	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
 
 deps:
 	@scripts/deps.sh
@@ -48,9 +49,14 @@ bench-efa: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_ITERS qemu/run --timeout 900 -- selftests/bench/efa.sh
 
+PREFIX	?= /usr/local
+MANDIR	?= $(PREFIX)/share/man
+
 install: all
 	$(MAKE) -C lib install
 	$(MAKE) -C tools install
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 Documentation/vnitro.8 $(DESTDIR)$(MANDIR)/man8/vnitro.8
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean

@@ -10,6 +10,8 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libbpf-dev clang llvm
 	# XDP test programs: AF_XDP sockets (xsk.h left libbpf for libxdp)
 	libxdp-dev
+	# vnitro apply: the topology file (JSON)
+	libjson-c-dev
 	# tests
 	libcriterion-dev jq isc-dhcp-client
 	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it

@@ -32,6 +32,7 @@ struct command {
 /*
  * One OBJECT; its first command is the default (or "help" if it has none).
  * Dispatch gives every object a "help" command, which prints its usage.
+ * An object whose only command has a NULL name takes its words directly.
  */
 struct object {
 	const char *name;
@@ -46,6 +47,8 @@ extern const struct object vpc_object;
 extern const struct object subnet_object;
 extern const struct object route_object;
 extern const struct object igw_object;
+extern const struct object apply_object;
+extern const struct object dump_object;
 
 /* report.cc: errors, as text or (under -j) JSON, on stderr. */
 void report_set_json(bool json);

@@ -79,6 +79,12 @@ int run_object(const struct options *opts, const struct object *obj,
 	size_t count = obj->count;
 	int i;
 
+	/* "apply FILE", "dump": an object that is its one, unnamed command. */
+	if (count == 1 && !cmds[0].name) {
+		if (argc > 0 && !strcmp(argv[0], "help"))
+			return help(obj);
+		return cmds[0].run(opts, argc, argv);
+	}
 	if (argc == 0)
 		return count ? cmds[0].run(opts, 0, argv) : help(obj);
 

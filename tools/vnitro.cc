@@ -12,6 +12,7 @@ void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: vnitro [ OPTIONS ] OBJECT { COMMAND | help }\n"
+		"       vnitro [ OPTIONS ] { apply FILE | dump }\n"
 		"       vnitro [ -V | -h ]\n"
 		"where  OBJECT := { instance | eni | vpc | subnet | route | igw }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
@@ -27,7 +28,7 @@ const struct object help_object = {
 
 const struct object *const objects[] = {
 	&instance_object, &eni_object, &vpc_object, &subnet_object,
-	&route_object, &igw_object, &help_object,
+	&route_object, &igw_object, &apply_object, &dump_object, &help_object,
 };
 constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);
 

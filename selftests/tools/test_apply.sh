@@ -1,0 +1,343 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host-side tests of "vnitro apply" and "vnitro dump" and of the vnitro(8)
+# man page: everything that needs no vnitro kernel module. A topology file
+# is checked whole before any kernel call, so every bad file below ends in
+# exit 2 with "Error: FILE: PATH: why" (or {"error": ...} under -j) and
+# nothing on stdout. Conflicts with the world and the dump's shape run over
+# vnitro_fake (the CLI linked with fake_lib.cc, a canned libvnitro).
+#
+# Usage: test_apply.sh        (VNITRO=/path/to/vnitro to test another build)
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/../..
+VNITRO=${VNITRO:-$top/tools/vnitro}
+FAKE=${FAKE:-$here/vnitro_fake}
+MAN=${MAN:-$top/Documentation/vnitro.8}
+NOT_LOADED='the vnitro kernel module is not loaded (generic netlink family "vnitro" not found)'
+
+n=0 passed=0 failed=0 skipped=0
+out='' err='' rc=''
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+pass() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+fail() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	echo "#   rc=$rc stdout=[$out] stderr=[$err]"
+	[[ $# -gt 1 ]] && echo "#   $2"
+	return 0
+}
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# run ARGS...: sets out, err and rc.
+run() {
+	out=$("$VNITRO" "$@" 2>"$dir/stderr")
+	rc=$?
+	err=$(<"$dir/stderr")
+}
+
+# expect DESC RC STDOUT STDERR: the last run's results.
+expect() {
+	if [[ $rc == "$2" && $out == "$3" && $err == "$4" ]]; then
+		pass "$1"
+	else
+		fail "$1" "expected rc=$2 stdout=[$3] stderr=[$4]"
+	fi
+}
+
+# A valid file: two VPCs, a route to a gateway, an instance with its primary
+# ENI and a secondary one, and an available ENI.
+base='{"version": 1,
+ "vpcs": [{"id": "vpc-a", "cidr": "10.0.0.0/16"}, {"id": "vpc-b", "cidr": "10.1.0.0/16"}],
+ "subnets": [
+  {"id": "sn-a", "vpc": "vpc-a", "cidr": "10.0.1.0/24", "az": "us-east-1a",
+   "routes": [{"destination": "0.0.0.0/0", "target": "igw-a"}]},
+  {"id": "sn-b", "vpc": "vpc-b", "cidr": "10.1.1.0/24", "az": "us-east-1b"}],
+ "internet_gateways": [{"id": "igw-a", "vpc": "vpc-a", "netns": "internet"}],
+ "instances": [{"name": "i-a", "subnet": "sn-a", "type": "t3.micro"}, {"name": "i-b", "subnet": "sn-b"}],
+ "enis": [
+  {"id": "eni-a0", "subnet": "sn-a", "private_ip": "10.0.1.10", "instance": "i-a", "device_index": 0},
+  {"id": "eni-1", "subnet": "sn-a", "private_ip": "10.0.1.20", "mac": "02:00:00:00:01:14",
+   "secondary_ips": ["10.0.1.21"], "instance": "i-a", "device_index": 1},
+  {"id": "eni-2", "subnet": "sn-b", "security_groups": ["sg-1"], "source_dest_check": false}]}'
+
+# bad DESC MESSAGE JQ-FILTER: the base file changed by the filter is refused
+# with "Error: FILE: MESSAGE", exit 2, as text and as JSON.
+bad() {
+	local desc=$1 want=$2 file=$dir/bad.json
+	jq "$3" <<<"$base" >"$file" || { fail "$desc" "bad jq filter"; return; }
+	bad_file "$desc" "$file: $want" "$file"
+}
+
+# bad_file DESC MESSAGE FILE
+bad_file() {
+	local desc=$1 want=$2 file=$3
+	run apply "$file"
+	expect "$desc" 2 "" "Error: $want"
+	run -j apply "$file"
+	if [[ $rc -eq 2 && -z $out && $(jq -r .error <<<"$err" 2>/dev/null) == "$want" ]]; then
+		pass "$desc (-j)"
+	else
+		fail "$desc (-j)" "expected exit 2 and {\"error\": \"$want\"}"
+	fi
+}
+
+if [[ ! -x $VNITRO ]] || ! command -v jq >/dev/null; then
+	echo "not ok 1 - $VNITRO is built and jq is installed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+module_loaded=no
+[[ -d /sys/module/vnitro ]] && module_loaded=yes
+
+## the command line
+
+run help
+[[ $rc -eq 0 && $out == *"{ apply FILE | dump }"* ]] && pass "vnitro help names apply and dump" ||
+	fail "vnitro help names apply and dump"
+run apply help
+[[ $rc -eq 0 && $out == *"Usage: vnitro [ -j [ -p ] ] apply FILE"* ]] && pass "vnitro apply help" ||
+	fail "vnitro apply help"
+run dump help
+[[ $rc -eq 0 && $out == *"Usage: vnitro [ -p ] dump"* ]] && pass "vnitro dump help" || fail "vnitro dump help"
+run ap help
+[[ $rc -eq 0 && $out == *"apply FILE"* ]] && pass "vnitro ap (a prefix) help" || fail "vnitro ap help"
+run apply
+expect "apply without FILE" 2 "" 'Error: FILE is required; try "vnitro apply help"'
+run apply a.json b.json
+expect "apply with two files" 2 "" 'Error: unexpected argument "b.json"; try "vnitro apply help"'
+run dump extra
+expect "dump takes no argument" 2 "" 'Error: unexpected argument "extra"; try "vnitro dump help"'
+run apply "$dir/nonexistent.json"
+expect "a missing file" 2 "" "Error: cannot read $dir/nonexistent.json: No such file or directory"
+
+## JSON syntax
+
+printf '{"vpcs": [}' >"$dir/syntax.json"
+run apply "$dir/syntax.json"
+[[ $rc -eq 2 && -z $out && $err == "Error: $dir/syntax.json:1:11: invalid JSON: "* ]] &&
+	pass "a syntax error names line and column" || fail "a syntax error names line and column"
+printf '{\n  "vpcs": [\n' >"$dir/short.json"
+run apply "$dir/short.json"
+expect "a truncated file" 2 "" "Error: $dir/short.json:3:1: JSON ends too early"
+printf '{} {}' >"$dir/two.json"
+run apply "$dir/two.json"
+[[ $rc -eq 2 && $err == "Error: $dir/two.json:1:4: invalid JSON: "* ]] &&
+	pass "text after the document" || fail "text after the document"
+printf '' >"$dir/empty.json"
+run apply "$dir/empty.json"
+expect "an empty file" 2 "" "Error: $dir/empty.json:1:1: JSON ends too early"
+printf '{"vpcs": [],}' >"$dir/comma.json"
+run apply "$dir/comma.json"
+[[ $rc -eq 2 && $err == "Error: $dir/comma.json:1:13: invalid JSON: "* ]] &&
+	pass "strict JSON: no trailing comma" || fail "strict JSON: no trailing comma"
+printf '{"enis": [{"description": "\xff"}]}' >"$dir/utf8.json"
+run apply "$dir/utf8.json"
+expect "strings are UTF-8" 2 "" "Error: $dir/utf8.json:1:28: invalid JSON: invalid utf-8 string"
+run apply - <<<'[]'
+expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an object, got an array"
+
+## keys and types
+
+bad "an unknown top-level key" \
+	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, instances, enis)' \
+	'. + {"vpc": []}'
+bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
+bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
+bad "an unknown key in a VPC" '.vpcs[1]: unknown key "cidr_block" (expected id, cidr)' \
+	'.vpcs[1] += {"cidr_block": "x"}'
+bad "a missing key" '.vpcs[0]: "cidr" is required' 'del(.vpcs[0].cidr)'
+bad "a number for a string" '.subnets[1]: "az" must be a string, not an integer' '.subnets[1].az = 1'
+bad "a string for a boolean" '.enis[2]: "source_dest_check" must be true or false, not a string' \
+	'.enis[2].source_dest_check = "off"'
+bad "null where none is allowed" '.enis[2]: "type" must be a string, not null' '.enis[2].type = null'
+bad "a VPC that is no object" '.vpcs[0]: expected an object, got a string' '.vpcs[0] = "vpc-a"'
+
+## values
+
+bad "an invalid VPC id" ".vpcs[0].id: \"VPC_A\" is not a valid VPC id (1 to 31 characters a-z, 0-9 and '-')" \
+	'.vpcs[0].id = "VPC_A"'
+bad "a VPC twice" '.vpcs[1].id: VPC vpc-a appears twice' '.vpcs[1].id = "vpc-a"'
+bad "not a CIDR block" '.vpcs[0].cidr: "10.0.0.0" is not a CIDR block (expected A.B.C.D/N)' \
+	'.vpcs[0].cidr = "10.0.0.0"'
+bad "a VPC /8" '.vpcs[0].cidr: 10.0.0.0/8: the netmask must be between /16 and /28' \
+	'.vpcs[0].cidr = "10.0.0.0/8"'
+bad "host bits" '.vpcs[1].cidr: 10.1.0.1/16 has host bits set; did you mean 10.1.0.0/16?' \
+	'.vpcs[1].cidr = "10.1.0.1/16"'
+bad "a subnet of a VPC not in the file" '.subnets[1].vpc: VPC "vpc-c" is not in the file' \
+	'.subnets[1].vpc = "vpc-c"'
+bad "a subnet outside its VPC" '.subnets[1].cidr: 10.2.1.0/24 is not inside VPC vpc-b' \
+	'.subnets[1].cidr = "10.2.1.0/24"'
+bad "overlapping subnets" '.subnets[1].cidr: 10.0.0.0/20 overlaps subnet sn-a' \
+	'.subnets[1] += {"vpc": "vpc-a", "cidr": "10.0.0.0/20"}'
+bad "an invalid AZ name" ".subnets[0].az: \"US-EAST-1A\" is not a valid availability zone name (1 to 31 characters a-z, 0-9 and '-')" \
+	'.subnets[0].az = "US-EAST-1A"'
+bad "a route to the VPC's own block" '.subnets[0].routes[0].destination: 10.0.0.0/16 is the local route of VPC vpc-a, which every subnet has' \
+	'.subnets[0].routes[0].destination = "10.0.0.0/16"'
+bad "two routes to one destination" '.subnets[0].routes[1].destination: subnet sn-a has two routes to 0.0.0.0/0' \
+	'.subnets[0].routes += [{"destination": "0.0.0.0/0", "target": "eni-1"}]'
+bad "a route target not in the file" '.subnets[0].routes[0].target: "igw-x" is neither a network interface nor an internet gateway of the file' \
+	'.subnets[0].routes[0].target = "igw-x"'
+bad "a route target in another VPC" '.subnets[0].routes[0].target: route target eni-2 is in VPC vpc-b, not in vpc-a' \
+	'.subnets[0].routes[0].target = "eni-2"'
+bad "two gateways for a VPC" '.internet_gateways[1].vpc: VPC vpc-a has two internet gateways, igw-a and igw-b (at most one)' \
+	'.internet_gateways += [{"id": "igw-b", "vpc": "vpc-a"}]'
+bad "an invalid namespace name" '.internet_gateways[0].netns: "a/b" is not a valid network namespace name' \
+	'.internet_gateways[0].netns = "a/b"'
+bad "an invalid instance name" '.instances[1].name: ".." is not a valid instance name (a network namespace name: 1 to 63 characters, no "/", not "." or "..")' \
+	'.instances[1].name = ".."'
+bad "an instance twice" '.instances[1].name: instance i-a appears twice' '.instances[1].name = "i-a"'
+bad "an instance in a subnet not in the file" '.instances[0].subnet: subnet "sn-x" is not in the file' \
+	'.instances[0].subnet = "sn-x"'
+bad "an invalid ENI id" '.enis[1].id: "eni-XY" is not a valid ENI id (expected "eni-" and 1 to 17 lowercase hex digits)' \
+	'.enis[1].id = "eni-XY"'
+bad "an ENI twice" '.enis[2].id: network interface eni-1 appears twice' '.enis[2].id = "eni-1"'
+bad "an invalid MAC" '.enis[1].mac: "02:00:00:00:01" is not a valid MAC address (expected XX:XX:XX:XX:XX:XX)' \
+	'.enis[1].mac = "02:00:00:00:01"'
+bad "a multicast MAC" '.enis[1].mac: 01:00:5e:00:00:01 is a multicast address; an ENI'"'"'s MAC is unicast' \
+	'.enis[1].mac = "01:00:5e:00:00:01"'
+bad "an address outside the subnet" '.enis[1].private_ip: 10.0.2.20 is not inside subnet sn-a (10.0.1.0/24)' \
+	'.enis[1].private_ip = "10.0.2.20"'
+bad "a reserved address" '.enis[1].private_ip: 10.0.1.3 is reserved by AWS (the first four and the last address of subnet sn-a)' \
+	'.enis[1].private_ip = "10.0.1.3"'
+bad "the broadcast address" '.enis[1].secondary_ips[0]: 10.0.1.255 is reserved by AWS (the first four and the last address of subnet sn-a)' \
+	'.enis[1].secondary_ips = ["10.0.1.255"]'
+bad "not an address" '.enis[1].private_ip: "10.0.1" is not a valid IPv4 address' '.enis[1].private_ip = "10.0.1"'
+bad "a secondary address twice" '.enis[1].secondary_ips[1]: 10.0.1.21 appears twice' \
+	'.enis[1].secondary_ips += ["10.0.1.21"]'
+bad "the primary address as a secondary one" '.enis[1].secondary_ips[0]: 10.0.1.20 is the primary address' \
+	'.enis[1].secondary_ips = ["10.0.1.20"]'
+bad "an address of two ENIs" '.enis[1].secondary_ips[0]: 10.0.1.10 is an address of eni-a0 too' \
+	'.enis[1].secondary_ips = ["10.0.1.10"]'
+bad "a MAC of two ENIs" '.enis[2].mac: 02:00:00:00:01:14 is the MAC of eni-1 too' \
+	'.enis[2].mac = "02:00:00:00:01:14"'
+bad "six security groups" '.enis[2].security_groups: at most 5 security groups per network interface' \
+	'.enis[2].security_groups = ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"]'
+bad "an invalid security group" '.enis[2].security_groups[0]: expected a security group id ("sg-" and 1 to 17 lowercase hex digits)' \
+	'.enis[2].security_groups = ["web"]'
+bad "a description of 256 characters" '.enis[2].description: a description has at most 255 characters' \
+	".enis[2].description = \"$(printf 'x%.0s' {1..256})\""
+bad "ENA Express UDP alone" '.enis[2].ena_express_udp: ENA Express for UDP needs ENA Express ("ena_express": true)' \
+	'.enis[2].ena_express_udp = true'
+bad "an ENI type" '.enis[2].type: "ena" is not an ENI type (expected "interface" or "efa")' '.enis[2].type = "ena"'
+bad "instance without device_index" '.enis[2]: "instance" and "device_index" go together (both null: available)' \
+	'.enis[2].instance = "i-b"'
+bad "device index 32" '.enis[2].device_index: 32 is not a device index (0 to 31)' \
+	'.enis[2] += {"instance": "i-b", "device_index": 32}'
+bad "an instance not in the file" '.enis[2].instance: instance "i-x" is not in the file' \
+	'.enis[2] += {"instance": "i-x", "device_index": 1}'
+bad "two ENIs at one index" '.enis[2].device_index: device index 1 of instance i-a holds eni-1 already' \
+	'.enis[2] += {"instance": "i-a", "device_index": 1}'
+bad "an ENI of another AZ" '.enis[1].device_index: eni-1 is in us-east-1a and instance i-b in us-east-1b: an ENI attaches only in its availability zone' \
+	'.enis[1].instance = "i-b"'
+bad "a primary ENI of another subnet" '.enis[2].device_index: the primary network interface of i-b is in its subnet sn-b, not in sn-a' \
+	'.enis[2] += {"subnet": "sn-a", "instance": "i-b", "device_index": 0}'
+bad "a primary ENI of type efa" '.enis[2].device_index: a primary network interface is of type interface' \
+	'.enis[2] += {"type": "efa", "instance": "i-b", "device_index": 0}'
+
+## a valid file reaches the kernel
+
+jq . <<<"$base" >"$dir/good.json"
+if [[ $module_loaded == yes ]]; then
+	skip "a valid file is read, then the module is needed" "the vnitro module is loaded"
+else
+	run apply "$dir/good.json"
+	expect "a valid file is read, then the module is needed" 1 "" "Error: $NOT_LOADED"
+	run apply "$top/Documentation/examples/two-tier.json"
+	expect "the example file is valid" 1 "" "Error: $NOT_LOADED"
+	run dump
+	expect "dump needs the module" 1 "" "Error: $NOT_LOADED"
+fi
+
+## over the fake library: its world is vpc-default, i-host, web1, eni-5
+
+if [[ ! -x $FAKE && $FAKE == "$here/vnitro_fake" ]]; then
+	make -s -C "$here" vnitro_fake >/dev/null 2>&1
+fi
+if [[ -x $FAKE ]]; then
+	VNITRO=$FAKE
+	run dump
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","instances","enis"]' ]]; then
+		pass "dump: one document, every list"
+	else
+		fail "dump: one document, every list"
+	fi
+	[[ $(jq -c '[.enis[] | [.id, .instance, .device_index]]' <<<"$out") == \
+		'[["eni-0a1b2c3d4e5f60718","i-host",0],["eni-5",null,null]]' ]] &&
+		pass "dump: attached ENIs first, available ones after" || fail "dump: ENI order"
+	[[ $(jq -c '.enis[0] | keys_unsorted' <<<"$out") == \
+		'["id","subnet","mac","private_ip","type","secondary_ips","description","security_groups","source_dest_check","ena_express","ena_express_udp","instance","device_index"]' ]] &&
+		pass "dump: the keys of an ENI" || fail "dump: the keys of an ENI"
+	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge"}' ]] &&
+		pass "dump: an instance" || fail "dump: an instance"
+	first=$out
+	run dump
+	[[ $out == "$first" && $out != *$'\n'*$'\n'* ]] && pass "dump: the same twice, one line without -p" ||
+		fail "dump: the same twice, one line without -p"
+	run -p dump
+	[[ $rc -eq 0 && $(jq -c . <<<"$out") == "$first" && $out == *$'\n  "vpcs": ['* ]] &&
+		pass "dump -p: the same document, pretty" || fail "dump -p"
+
+	echo '{"vpcs": [{"id": "vpc-default", "cidr": "172.31.0.0/16"}]}' >"$dir/same.json"
+	run apply "$dir/same.json"
+	expect "apply of what exists: no change" 0 "" ""
+	run -j apply "$dir/same.json"
+	expect "apply -j of what exists: []" 0 "[]" ""
+	echo '{"vpcs": [{"id": "vpc-new", "cidr": "10.9.0.0/16"}, {"id": "vpc-default", "cidr": "172.30.0.0/16"}]}' >"$dir/conflict.json"
+	run apply "$dir/conflict.json"
+	expect "a VPC with another CIDR: exit 1, before any change" 1 "" \
+		"Error: VPC vpc-default: cidr is 172.31.0.0/16, the file says 172.30.0.0/16 (a VPC's CIDR block cannot change); nothing was changed"
+	echo '{"vpcs": [{"id": "vpc-new", "cidr": "10.9.0.0/16"}]}' >"$dir/new.json"
+	run apply "$dir/new.json"
+	expect "a kernel refusal names the change" 1 "" \
+		"Error: create vpc vpc-new cidr 10.9.0.0/16: not implemented by the fake library"
+	run -j apply "$dir/new.json"
+	expect "a kernel refusal under -j: stdout is still a JSON array" 1 "[]" \
+		'{"error":"create vpc vpc-new cidr 10.9.0.0/16: not implemented by the fake library"}'
+else
+	skip "output checks" "$FAKE cannot be built (make -C selftests/tools vnitro_fake)"
+fi
+
+## the man page: every object and command of "vnitro help"
+
+VNITRO=${VNITRO_REAL:-$top/tools/vnitro}
+if [[ ! -f $MAN ]]; then
+	fail "Documentation/vnitro.8 exists"
+else
+	# The page's text without font escapes, one line per roff line.
+	text=$(sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\(em/--/g' "$MAN")
+	run help
+	objects=$(sed -n 's/.*OBJECT := { \(.*\) }.*/\1/p' <<<"$out" | tr -d '|')
+	for obj in $objects apply dump; do
+		run "$obj" help
+		# "vnitro eni { show | list } ...", "vnitro eni add ...": the words after the object.
+		cmds=$(sed -n "s/^\(Usage:\)\{0,1\} *vnitro \(\[ [^]]* \] \)*$obj \(.*\)/\3/p" <<<"$out" |
+			awk '{ if ($1 == "{") { for (i = 2; i <= NF && $i != "}"; i++) if ($i != "|") print $i }
+			       else if ($1 ~ /^[a-z]/ && $1 != "help") print $1 }' | sort -u)
+		missing=
+		grep -q "^\.SS $obj\b\|^\.SH.*\b$obj\b\|^\.SS \"*$obj" <<<"$text" || missing+=" (no section)"
+		for c in $cmds; do
+			grep -Eq "^\.B(R)? vnitro $obj (.*[{|] )?$c\b|^vnitro $obj (.*[{|] )?$c\b" <<<"$text" ||
+				missing+=" $c"
+		done
+		if [[ -z $missing ]]; then
+			pass "man page: $obj and its commands${cmds:+ (}$(echo $cmds)${cmds:+)}"
+		else
+			fail "man page: $obj and its commands" "missing:$missing"
+		fi
+	done
+	if command -v groff >/dev/null; then
+		warnings=$(groff -man -Tutf8 -ww -z "$MAN" 2>&1)
+		[[ -z $warnings ]] && pass "man page: groff -man -ww gives no warning" ||
+			fail "man page: groff -man -ww gives no warning" "$warnings"
+	else
+		skip "man page: groff -man -ww" "groff is not installed"
+	fi
+fi
+
+[[ $skipped -gt 0 ]] && echo "# $skipped skipped"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

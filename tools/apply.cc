@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* "vnitro apply FILE": makes the world what a topology file says, changing only what differs. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "print.h"
+#include "topology.h"
+
+namespace vnitro::cli {
+
+namespace {
+
+void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vnitro [ -j [ -p ] ] apply FILE\n"
+		"       vnitro apply help\n"
+		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
+		"Creates what is missing in dependency order (VPCs, subnets, internet\n"
+		"gateways, instances, ENIs, attachments, secondary IPs, ENI settings,\n"
+		"routes) and changes the settings that differ; prints one line per change.\n"
+		"An object that exists with another immutable attribute is an error, found\n"
+		"before anything changes. Nothing absent from the file is deleted.\n"
+		"Exit status: 0 done, 1 a conflict or a kernel refusal, 2 a bad file.\n");
+}
+
+enum { DETAIL_LEN = 512 };
+
+class applier {
+public:
+	applier(const topology &t, const world &w, session &s, printer &p)
+		: t_(t), w_(w), s_(s), p_(p) {}
+	~applier() { free(now_); free(primary_ids_); }
+
+	bool prepare();
+	int check() const;
+	int run();
+
+private:
+	int conflict(const char *fmt, ...) const __attribute__((format(printf, 2, 3)));
+	void change(const char *action, const char *object, const char *id, const char *detail);
+	int refused(const char *action, const char *object, const char *id, const char *detail);
+	const char *actual_id(const struct topo_eni &e) const;
+	int open_netns(const char *name, bool *created);
+
+	int check_instance(const struct topo_instance &in) const;
+	int check_eni(const struct topo_eni &e) const;
+	int create_vpcs_and_subnets();
+	int create_igws();
+	int create_instances();
+	int create_enis();
+	int attach_enis();
+	int converge_ips();
+	int converge_settings();
+	int converge_routes();
+
+	const topology &t_;
+	const world &w_;
+	session &s_;
+	printer &p_;
+	/* Per ENI of the file: its state once it exists, and a primary ENI's real id. */
+	struct vnitro_eni *now_ = nullptr;
+	char (*primary_ids_)[VNITRO_ID_LEN] = nullptr;
+};
+
+bool applier::prepare()
+{
+	now_ = static_cast<struct vnitro_eni *>(calloc(t_.eni_count + 1, sizeof(*now_)));
+	primary_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.eni_count + 1,
+								     VNITRO_ID_LEN));
+	return now_ && primary_ids_;
+}
+
+int applier::conflict(const char *fmt, ...) const
+{
+	char msg[DETAIL_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return report_error("%s; nothing was changed", msg);
+}
+
+/* One line (or JSON object) per change, as it is made. */
+void applier::change(const char *action, const char *object, const char *id, const char *detail)
+{
+	p_.open_object();
+	p_.string("action", "%s", action);
+	p_.string("object", " %s", object);
+	p_.string("id", " %s", id);
+	p_.string("detail", detail[0] ? " %s" : nullptr, detail);
+	p_.close_object();
+	fflush(stdout);
+}
+
+/* The kernel refused: what was done stays printed, the JSON array closed. */
+int applier::refused(const char *action, const char *object, const char *id, const char *detail)
+{
+	p_.close_array();
+	return report_error("%s %s %s%s%s: %s", action, object, id, detail[0] ? " " : "", detail,
+			    vnitro_last_error(s_.handle()));
+}
+
+const char *applier::actual_id(const struct topo_eni &e) const
+{
+	return e.device_index == 0 ? primary_ids_[&e - t_.enis] : e.id;
+}
+
+/* "ip netns add NAME" unless it exists; returns an fd or a negative errno (reported). */
+int applier::open_netns(const char *name, bool *created)
+{
+	char why[512];
+	int rc = vnitro_netns_add(name, why, sizeof(why));
+	int fd;
+
+	if (rc && rc != -EEXIST) {
+		p_.close_array();
+		return report_error("%s", why), rc;
+	}
+	*created = rc == 0;
+	fd = vnitro_netns_open(name);
+	if (fd < 0) {
+		if (*created)
+			vnitro_netns_del(name);
+		p_.close_array();
+		report_error("cannot open network namespace \"%s\": %s", name, strerror(-fd));
+	}
+	return fd;
+}
+
+/* ---- before anything changes: what the file says against what exists ---- */
+
+int applier::check_instance(const struct topo_instance &in) const
+{
+	const struct vnitro_instance *wi = w_.find_instance(in.name);
+	char want[IPV4_STRLEN], have[IPV4_STRLEN];
+
+	if (!wi)
+		return 0;
+	if (strcmp(wi->subnet_id, in.subnet))
+		return conflict("instance %s: subnet is %s, the file says %s (an instance's subnet cannot change)",
+				in.name, wi->subnet_id, in.subnet);
+	if (in.type && strcmp(wi->type.name, in.type))
+		return conflict("instance %s: type is %s, the file says %s (an instance's type cannot change)",
+				in.name, wi->type.name, in.type);
+	if (in.primary >= 0 && t_.enis[in.primary].private_ip) {
+		const struct vnitro_eni *pe = w_.find_eni(wi->primary_eni_id);
+		uint32_t ip = t_.enis[in.primary].private_ip;
+
+		if (pe && pe->private_ip != ip)
+			return conflict("instance %s: its primary network interface %s has address %s, the file says %s",
+					in.name, pe->id, format_ipv4(pe->private_ip, have),
+					format_ipv4(ip, want));
+	}
+	return 0;
+}
+
+int applier::check_eni(const struct topo_eni &e) const
+{
+	const struct vnitro_eni *we = w_.find_eni(e.id);
+	char want[MAC_STRLEN], have[MAC_STRLEN];
+
+	if (e.instance) {
+		/* The index it goes to must be free, or freed by apply itself. */
+		const struct vnitro_eni *cur = w_.eni_at(e.instance, e.device_index);
+		const struct topo_eni *mover = cur ? t_.find_eni(cur->id) : nullptr;
+
+		if (cur && strcmp(cur->id, e.id) && cur->device_index != 0 &&
+		    !(mover && mover->device_index != 0 &&
+		      (!mover->instance || strcmp(mover->instance, e.instance) ||
+		       mover->device_index != e.device_index)))
+			return conflict("network interface %s: device index %d of instance %s holds %s, which the file leaves there",
+					e.id, e.device_index, e.instance, cur->id);
+	}
+	if (!we)
+		return 0;
+	if (we->device_index == 0)
+		return conflict("network interface %s is the primary network interface of instance %s; the file makes it a secondary one",
+				e.id, we->instance);
+	if (strcmp(we->subnet_id, e.subnet))
+		return conflict("network interface %s: subnet is %s, the file says %s (an ENI's subnet cannot change)",
+				e.id, we->subnet_id, e.subnet);
+	if (e.has_mac && memcmp(we->mac, e.mac, VNITRO_MAC_LEN))
+		return conflict("network interface %s: mac is %s, the file says %s (an ENI's MAC cannot change)",
+				e.id, format_mac(we->mac, have), format_mac(e.mac, want));
+	if (e.private_ip && we->private_ip != e.private_ip)
+		return conflict("network interface %s: private_ip is %s, the file says %s (an ENI's primary address cannot change)",
+				e.id, format_ipv4(we->private_ip, have), format_ipv4(e.private_ip, want));
+	if (we->type != e.type)
+		return conflict("network interface %s: type is %s, the file says %s (an ENI's type cannot change)",
+				e.id, eni_type_name(we->type), eni_type_name(uint8_t(e.type)));
+	return 0;
+}
+
+int applier::check() const
+{
+	char have[CIDR_STRLEN], want[CIDR_STRLEN];
+
+	for (size_t i = 0; i < t_.vpc_count; i++) {
+		const struct topo_vpc &v = t_.vpcs[i];
+		const struct vnitro_vpc *wv = w_.find_vpc(v.id);
+
+		if (wv && (wv->cidr_addr != v.addr || wv->cidr_prefixlen != v.prefixlen))
+			return conflict("VPC %s: cidr is %s, the file says %s (a VPC's CIDR block cannot change)",
+					v.id, format_cidr(wv->cidr_addr, wv->cidr_prefixlen, have),
+					format_cidr(v.addr, v.prefixlen, want));
+	}
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+		const struct vnitro_subnet *ws = w_.find_subnet(sn.id);
+
+		if (!ws)
+			continue;
+		if (strcmp(ws->vpc_id, sn.vpc))
+			return conflict("subnet %s: vpc is %s, the file says %s (a subnet's VPC cannot change)",
+					sn.id, ws->vpc_id, sn.vpc);
+		if (ws->cidr_addr != sn.addr || ws->cidr_prefixlen != sn.prefixlen)
+			return conflict("subnet %s: cidr is %s, the file says %s (a subnet's CIDR block cannot change)",
+					sn.id, format_cidr(ws->cidr_addr, ws->cidr_prefixlen, have),
+					format_cidr(sn.addr, sn.prefixlen, want));
+		if (strcmp(ws->az, sn.az))
+			return conflict("subnet %s: az is %s, the file says %s (a subnet's availability zone cannot change)",
+					sn.id, ws->az, sn.az);
+	}
+	for (size_t i = 0; i < t_.igw_count; i++) {
+		const struct topo_igw &g = t_.igws[i];
+		const struct vnitro_igw *wg = w_.find_igw(g.id);
+		const struct vnitro_igw *other = w_.find_igw_of(g.vpc);
+
+		if (!wg && other)
+			return conflict("internet gateway %s: VPC %s has internet gateway %s already (at most one)",
+					g.id, g.vpc, other->id);
+		if (wg && strcmp(wg->vpc_id, g.vpc))
+			return conflict("internet gateway %s: vpc is %s, the file says %s (a gateway's VPC cannot change)",
+					g.id, wg->vpc_id, g.vpc);
+		if (wg && strcmp(wg->netns_name, g.netns ? g.netns : ""))
+			return conflict("internet gateway %s: netns is %s, the file says %s (a gateway's namespace cannot change)",
+					g.id, wg->netns_name[0] ? wg->netns_name : "null",
+					g.netns ? g.netns : "null");
+	}
+	for (size_t i = 0; i < t_.instance_count; i++)
+		if (int rc = check_instance(t_.instances[i]))
+			return rc;
+	for (size_t i = 0; i < t_.eni_count; i++)
+		if (t_.enis[i].device_index != 0)
+			if (int rc = check_eni(t_.enis[i]))
+				return rc;
+	return STATUS_OK;
+}
+
+/* ---- the changes, in dependency order ---- */
+
+int applier::create_vpcs_and_subnets()
+{
+	char cidr[CIDR_STRLEN], detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.vpc_count; i++) {
+		const struct topo_vpc &v = t_.vpcs[i];
+
+		if (w_.find_vpc(v.id))
+			continue;
+		snprintf(detail, sizeof(detail), "cidr %s", format_cidr(v.addr, v.prefixlen, cidr));
+		if (vnitro_vpc_add(s_.handle(), v.id, v.addr, v.prefixlen, nullptr))
+			return refused("create", "vpc", v.id, detail);
+		change("create", "vpc", v.id, detail);
+	}
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+
+		if (w_.find_subnet(sn.id))
+			continue;
+		snprintf(detail, sizeof(detail), "vpc %s cidr %s az %s", sn.vpc,
+			 format_cidr(sn.addr, sn.prefixlen, cidr), sn.az);
+		if (vnitro_subnet_add(s_.handle(), sn.id, sn.vpc, sn.addr, sn.prefixlen, sn.az,
+				      nullptr))
+			return refused("create", "subnet", sn.id, detail);
+		change("create", "subnet", sn.id, detail);
+	}
+	return STATUS_OK;
+}
+
+int applier::create_igws()
+{
+	char detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.igw_count; i++) {
+		const struct topo_igw &g = t_.igws[i];
+		const struct vnitro_igw *wg = w_.find_igw(g.id);
+		bool created = false;
+		int fd = -1, rc;
+
+		if (wg) {
+			if (!wg->frag_needed == !g.frag_needed)
+				continue;
+			snprintf(detail, sizeof(detail), "frag-needed %s", g.frag_needed ? "on" : "off");
+			if (vnitro_igw_set(s_.handle(), g.id, g.frag_needed, nullptr))
+				return refused("set", "igw", g.id, detail);
+			change("set", "igw", g.id, detail);
+			continue;
+		}
+		if (g.netns && (fd = open_netns(g.netns, &created)) < 0)
+			return STATUS_ERROR;
+		if (created)
+			change("create", "netns", g.netns, "");
+		snprintf(detail, sizeof(detail), "vpc %s%s%s frag-needed %s", g.vpc,
+			 g.netns ? " netns " : "", g.netns ? g.netns : "",
+			 g.frag_needed ? "on" : "off");
+		rc = vnitro_igw_add(s_.handle(), g.id, g.vpc, fd, g.netns, g.frag_needed, nullptr);
+		if (fd >= 0)
+			close(fd);
+		if (rc)
+			return refused("create", "igw", g.id, detail);
+		change("create", "igw", g.id, detail);
+	}
+	return STATUS_OK;
+}
+
+int applier::create_instances()
+{
+	char detail[DETAIL_LEN], ip[IPV4_STRLEN];
+
+	for (size_t i = 0; i < t_.instance_count; i++) {
+		const struct topo_instance &in = t_.instances[i];
+		const struct vnitro_instance *wi = w_.find_instance(in.name);
+		uint32_t addr = in.primary >= 0 ? t_.enis[in.primary].private_ip : 0;
+		struct vnitro_instance out;
+		bool created;
+		int fd, rc;
+
+		if (wi) {
+			if (in.primary >= 0)
+				memcpy(primary_ids_[in.primary], wi->primary_eni_id, VNITRO_ID_LEN);
+			continue;
+		}
+		fd = open_netns(in.name, &created);
+		if (fd < 0)
+			return STATUS_ERROR;
+		snprintf(detail, sizeof(detail), "subnet %s%s%s%s%s", in.subnet,
+			 addr ? " ip " : "", addr ? format_ipv4(addr, ip) : "",
+			 in.type ? " type " : "", in.type ? in.type : "");
+		rc = vnitro_instance_add_typed(s_.handle(), in.name, fd, in.subnet, addr, in.type,
+					       &out);
+		close(fd);
+		if (rc) {
+			rc = refused("create", "instance", in.name, detail);
+			if (created)
+				vnitro_netns_del(in.name);
+			return rc;
+		}
+		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
+			 " primary-eni %s", out.primary_eni_id);
+		change("create", "instance", in.name, detail);
+		if (in.primary >= 0)
+			memcpy(primary_ids_[in.primary], out.primary_eni_id, VNITRO_ID_LEN);
+	}
+	return STATUS_OK;
+}
+
+int applier::create_enis()
+{
+	char detail[DETAIL_LEN], ip[IPV4_STRLEN], mac[MAC_STRLEN];
+
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		struct vnitro_eni_spec spec = {};
+
+		if (e.device_index == 0 || w_.find_eni(e.id))
+			continue;
+		spec.subnet_id = e.subnet;
+		spec.id = e.id;
+		spec.private_ip = e.private_ip;
+		spec.mac = e.has_mac ? e.mac : nullptr;
+		spec.type = e.type;
+		snprintf(detail, sizeof(detail), "subnet %s%s%s%s%s type %s", e.subnet,
+			 e.private_ip ? " ip " : "", e.private_ip ? format_ipv4(e.private_ip, ip) : "",
+			 e.has_mac ? " mac " : "", e.has_mac ? format_mac(e.mac, mac) : "",
+			 eni_type_name(uint8_t(e.type)));
+		if (vnitro_eni_add(s_.handle(), &spec, nullptr))
+			return refused("create", "eni", e.id, detail);
+		change("create", "eni", e.id, detail);
+	}
+	return STATUS_OK;
+}
+
+/* Every detach first, so that ENIs can trade places. */
+int applier::attach_enis()
+{
+	char detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const struct vnitro_eni *we = w_.find_eni(e.id);
+
+		if (e.device_index == 0 || !we || we->device_index < 0)
+			continue;
+		if (e.instance && !strcmp(we->instance, e.instance) &&
+		    we->device_index == e.device_index)
+			continue;
+		snprintf(detail, sizeof(detail), "instance %s index %d", we->instance,
+			 we->device_index);
+		if (vnitro_eni_detach(s_.handle(), e.id))
+			return refused("detach", "eni", e.id, detail);
+		change("detach", "eni", e.id, detail);
+	}
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const struct vnitro_eni *we = w_.find_eni(e.id);
+
+		if (e.device_index <= 0)
+			continue;
+		if (we && we->device_index == e.device_index && !strcmp(we->instance, e.instance))
+			continue;
+		snprintf(detail, sizeof(detail), "instance %s index %d", e.instance,
+			 e.device_index);
+		if (vnitro_eni_attach(s_.handle(), e.id, e.instance, uint32_t(e.device_index),
+				      nullptr))
+			return refused("attach", "eni", e.id, detail);
+		change("attach", "eni", e.id, detail);
+	}
+	return STATUS_OK;
+}
+
+bool has_ip(const uint32_t *ips, size_t count, uint32_t ip)
+{
+	for (size_t i = 0; i < count; i++)
+		if (ips[i] == ip)
+			return true;
+	return false;
+}
+
+/* Secondary addresses: every unassign first, so that an address can move. */
+int applier::converge_ips()
+{
+	char detail[DETAIL_LEN], ip[IPV4_STRLEN];
+
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const char *id = actual_id(t_.enis[i]);
+
+		if (vnitro_eni_get(s_.handle(), id, &now_[i]))
+			return refused("read", "eni", id, "");
+	}
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const char *id = actual_id(e);
+
+		for (uint32_t k = now_[i].secondary_count; k-- > 0;) {
+			uint32_t addr = now_[i].secondary_ips[k];
+
+			if (has_ip(e.secondary_ips, e.secondary_count, addr))
+				continue;
+			snprintf(detail, sizeof(detail), "ip %s", format_ipv4(addr, ip));
+			if (vnitro_eni_ip_unassign(s_.handle(), id, addr, &now_[i]))
+				return refused("unassign", "eni", id, detail);
+			change("unassign", "eni", id, detail);
+		}
+	}
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const char *id = actual_id(e);
+
+		for (size_t k = 0; k < e.secondary_count; k++) {
+			uint32_t addr = e.secondary_ips[k];
+
+			if (has_ip(now_[i].secondary_ips, now_[i].secondary_count, addr))
+				continue;
+			snprintf(detail, sizeof(detail), "ip %s", format_ipv4(addr, ip));
+			if (vnitro_eni_ip_assign(s_.handle(), id, addr, 0, &now_[i]))
+				return refused("assign", "eni", id, detail);
+			change("assign", "eni", id, detail);
+		}
+	}
+	return STATUS_OK;
+}
+
+bool same_groups(const struct vnitro_eni &now, const struct topo_eni &e)
+{
+	if (now.security_group_count != e.security_group_count)
+		return false;
+	for (size_t i = 0; i < e.security_group_count; i++)
+		if (strcmp(now.security_groups[i], e.security_groups[i]))
+			return false;
+	return true;
+}
+
+/* Adds " KEY VALUE" to @detail. */
+void detail_add(char *detail, const char *key, const char *value)
+{
+	size_t len = strlen(detail);
+
+	snprintf(detail + len, DETAIL_LEN - len, "%s%s %s", len ? " " : "", key, value);
+}
+
+/* One ENI_SET per ENI whose settings differ: all of them or none. */
+int applier::converge_settings()
+{
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const struct vnitro_eni &now = now_[i];
+		struct vnitro_eni_settings set = {};
+		char detail[DETAIL_LEN] = "", quoted[VNITRO_DESCRIPTION_LEN + 2];
+		char groups[VNITRO_MAX_SECURITY_GROUPS * VNITRO_ID_LEN + 8] = "";
+
+		if (!now.source_dest_check != !e.source_dest_check) {
+			set.set_source_dest_check = 1;
+			set.source_dest_check = e.source_dest_check;
+			detail_add(detail, "source-dest-check", e.source_dest_check ? "on" : "off");
+		}
+		if (!now.ena_express != !e.ena_express) {
+			set.set_ena_express = 1;
+			set.ena_express = e.ena_express;
+			detail_add(detail, "ena-express", e.ena_express ? "on" : "off");
+		}
+		if (!now.ena_express_udp != !e.ena_express_udp) {
+			set.set_ena_express_udp = 1;
+			set.ena_express_udp = e.ena_express_udp;
+			detail_add(detail, "ena-express-udp", e.ena_express_udp ? "on" : "off");
+		}
+		if (strcmp(now.description, e.description)) {
+			set.description = e.description;
+			snprintf(quoted, sizeof(quoted), "\"%s\"", e.description);
+			detail_add(detail, "description", quoted);
+		}
+		if (!same_groups(now, e)) {
+			set.set_security_groups = 1;
+			set.security_groups = e.security_groups;
+			set.security_group_count = e.security_group_count;
+			for (size_t k = 0; k < e.security_group_count; k++)
+				snprintf(groups + strlen(groups), sizeof(groups) - strlen(groups),
+					 "%s%s", k ? "," : "", e.security_groups[k]);
+			detail_add(detail, "security-groups", groups[0] ? groups : "none");
+		}
+		if (!detail[0])
+			continue;
+		if (vnitro_eni_set(s_.handle(), actual_id(e), &set, nullptr))
+			return refused("set", "eni", actual_id(e), detail);
+		change("set", "eni", actual_id(e), detail);
+	}
+	return STATUS_OK;
+}
+
+/* A route to a different target is replaced; routes the file lacks stay. */
+int applier::converge_routes()
+{
+	char detail[DETAIL_LEN], cidr[CIDR_STRLEN];
+
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+
+		for (size_t k = 0; k < sn.route_count; k++) {
+			const struct topo_route &r = sn.routes[k];
+			const struct topo_eni *e = t_.find_igw(r.target) ? nullptr
+									 : t_.find_eni(r.target);
+			const char *target = e ? actual_id(*e) : r.target;
+			const struct vnitro_route *wr = w_.find_route(sn.id, r.addr, r.prefixlen);
+			const char *action = wr ? "replace" : "create";
+
+			if (wr && !strcmp(wr->target_id, target))
+				continue;
+			format_cidr(r.addr, r.prefixlen, cidr);
+			snprintf(detail, sizeof(detail), "subnet %s via %s", sn.id, target);
+			if (wr && vnitro_route_del(s_.handle(), sn.id, r.addr, r.prefixlen))
+				return refused(action, "route", cidr, detail);
+			if (vnitro_route_add(s_.handle(), sn.id, r.addr, r.prefixlen, target, nullptr))
+				return refused(action, "route", cidr, detail);
+			change(action, "route", cidr, detail);
+		}
+	}
+	return STATUS_OK;
+}
+
+int applier::run()
+{
+	int rc;
+
+	p_.open_array();
+	if ((rc = create_vpcs_and_subnets()) || (rc = create_igws()) ||
+	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
+	    (rc = converge_ips()) || (rc = converge_settings()) || (rc = converge_routes()))
+		return rc;
+	p_.close_array();
+	return STATUS_OK;
+}
+
+int do_apply(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "apply");
+	const char *file;
+	topology t;
+	session s;
+	world w;
+	int rc;
+
+	if (!args.more())
+		args.missing("FILE");
+	file = args.next();
+	args.finish();
+	t.load(file);		/* a bad file ends here, before any kernel call */
+
+	if (!s.open() || !w.read(s))
+		return STATUS_ERROR;
+	printer p(stdout, opts->json, opts->pretty);
+	applier a(t, w, s, p);
+
+	if (!a.prepare())
+		return report_error("out of memory");
+	rc = a.check();
+	return rc ? rc : a.run();
+}
+
+/* An object that is its own command: "vnitro apply FILE". */
+const struct command commands[] = {
+	{ nullptr, do_apply },
+};
+
+} // namespace
+
+const struct object apply_object = {
+	"apply", commands, 1, usage,
+};
+
+} // namespace vnitro::cli

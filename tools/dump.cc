@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* "vnitro dump": the whole world as one topology document, which "vnitro apply" reads back. */
+#include <string.h>
+
+#include "cli.h"
+#include "print.h"
+#include "topology.h"
+
+namespace vnitro::cli {
+
+namespace {
+
+void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vnitro [ -p ] dump\n"
+		"       vnitro dump help\n"
+		"Writes every VPC, subnet (with its non-local routes), internet gateway,\n"
+		"instance and ENI as one JSON document (-p: pretty), in a stable order:\n"
+		"the topology file \"vnitro apply\" reads. See vnitro(8).\n");
+}
+
+void print_routes(printer &p, const world &w, const char *subnet)
+{
+	char cidr[CIDR_STRLEN];
+
+	p.open_array_key("routes");
+	for (size_t i = 0; i < w.route_count; i++) {
+		const struct vnitro_route &r = w.routes[i];
+
+		if (strcmp(r.subnet_id, subnet) || r.target == VNITRO_ROUTE_TARGET_LOCAL)
+			continue;
+		/* A route to a deleted ENI (a blackhole) cannot be re-created. */
+		if (r.target == VNITRO_ROUTE_TARGET_ENI && !w.find_eni(r.target_id))
+			continue;
+		p.open_object();
+		p.string("destination", nullptr, format_cidr(r.addr, r.prefixlen, cidr));
+		p.string("target", nullptr, r.target_id);
+		p.close_object();
+	}
+	p.close_array();
+}
+
+void print_eni(printer &p, const struct vnitro_eni &e)
+{
+	char mac[MAC_STRLEN], ip[IPV4_STRLEN];
+
+	p.open_object();
+	p.string("id", nullptr, e.id);
+	p.string("subnet", nullptr, e.subnet_id);
+	p.string("mac", nullptr, format_mac(e.mac, mac));
+	p.string("private_ip", nullptr, format_ipv4(e.private_ip, ip));
+	p.string("type", nullptr, eni_type_name(e.type));
+	p.open_array_key("secondary_ips");
+	for (uint32_t i = 0; i < e.secondary_count; i++)
+		p.string(nullptr, nullptr, format_ipv4(e.secondary_ips[i], ip));
+	p.close_array();
+	p.string("description", nullptr, e.description);
+	p.open_array_key("security_groups");
+	for (uint32_t i = 0; i < e.security_group_count; i++)
+		p.string(nullptr, nullptr, e.security_groups[i]);
+	p.close_array();
+	p.boolean("source_dest_check", nullptr, e.source_dest_check);
+	p.boolean("ena_express", nullptr, e.ena_express);
+	p.boolean("ena_express_udp", nullptr, e.ena_express_udp);
+	if (e.device_index >= 0) {
+		p.string("instance", nullptr, e.instance);
+		p.uint("device_index", nullptr, uint32_t(e.device_index));
+	} else {
+		p.null("instance");
+		p.null("device_index");
+	}
+	p.close_object();
+}
+
+void print_world(printer &p, const world &w)
+{
+	char cidr[CIDR_STRLEN];
+
+	p.open_object();
+	p.uint("version", nullptr, TOPOLOGY_VERSION);
+	p.open_array_key("vpcs");
+	for (size_t i = 0; i < w.vpc_count; i++) {
+		p.open_object();
+		p.string("id", nullptr, w.vpcs[i].id);
+		p.string("cidr", nullptr,
+			 format_cidr(w.vpcs[i].cidr_addr, w.vpcs[i].cidr_prefixlen, cidr));
+		p.close_object();
+	}
+	p.close_array();
+	p.open_array_key("subnets");
+	for (size_t i = 0; i < w.subnet_count; i++) {
+		const struct vnitro_subnet &sn = w.subnets[i];
+
+		p.open_object();
+		p.string("id", nullptr, sn.id);
+		p.string("vpc", nullptr, sn.vpc_id);
+		p.string("cidr", nullptr, format_cidr(sn.cidr_addr, sn.cidr_prefixlen, cidr));
+		p.string("az", nullptr, sn.az);
+		print_routes(p, w, sn.id);
+		p.close_object();
+	}
+	p.close_array();
+	p.open_array_key("internet_gateways");
+	for (size_t i = 0; i < w.igw_count; i++) {
+		const struct vnitro_igw &g = w.igws[i];
+
+		p.open_object();
+		p.string("id", nullptr, g.id);
+		p.string("vpc", nullptr, g.vpc_id);
+		p.string("netns", nullptr, g.netns_name[0] ? g.netns_name : nullptr);
+		p.boolean("frag_needed", nullptr, g.frag_needed);
+		p.close_object();
+	}
+	p.close_array();
+	p.open_array_key("instances");
+	for (size_t i = 0; i < w.instance_count; i++) {
+		p.open_object();
+		p.string("name", nullptr, w.instances[i].name);
+		p.string("subnet", nullptr, w.instances[i].subnet_id);
+		p.string("type", nullptr, w.instances[i].type.name);
+		p.close_object();
+	}
+	p.close_array();
+	p.open_array_key("enis");
+	for (size_t i = 0; i < w.eni_count; i++)
+		print_eni(p, w.enis[i]);
+	p.close_array();
+	p.close_object();
+}
+
+int do_dump(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "dump");
+	session s;
+	world w;
+
+	args.finish();
+	if (!s.open() || !w.read(s))
+		return STATUS_ERROR;
+	w.sort();
+
+	printer p(stdout, true, opts->pretty);
+	print_world(p, w);
+	return STATUS_OK;
+}
+
+/* An object that is its own command: "vnitro dump". */
+const struct command commands[] = {
+	{ nullptr, do_dump },
+};
+
+} // namespace
+
+const struct object dump_object = {
+	"dump", commands, 1, usage,
+};
+
+} // namespace vnitro::cli

@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Reads a topology file (JSON, with json-c) and checks it whole, before any kernel call. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "topology.h"
+
+namespace vnitro::cli {
+
+namespace {
+
+enum {
+	PATH_LEN = 160,
+	FILE_MAX = 16 << 20,	/* bytes; a world of thousands of ENIs is far less */
+	ID_MAX = VNITRO_ID_LEN - 1,
+	HEX_MAX = 17,		/* "eni-"/"sg-" and 1 to 17 hex digits, as EC2 */
+	VPC_MIN_PREFIX = 16,	/* EC2: VPC and subnet blocks are /16 to /28 */
+	VPC_MAX_PREFIX = 28,
+};
+
+enum kind { K_STRING, K_BOOL, K_INT, K_ARRAY, K_OBJECT };
+
+/* One key an object of the file may have. */
+struct key {
+	const char *name;
+	enum kind kind;
+	bool required;
+	bool nullable;
+};
+
+const char *kind_name(enum kind k)
+{
+	static const char *const names[] = { "a string", "true or false", "an integer",
+					     "an array", "an object" };
+	return names[k];
+}
+
+const char *json_kind_name(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:	return "null";
+	case json_type_boolean:	return "a boolean";
+	case json_type_double:	return "a number";
+	case json_type_int:	return "an integer";
+	case json_type_object:	return "an object";
+	case json_type_array:	return "an array";
+	case json_type_string:	return "a string";
+	}
+	return "something else";
+}
+
+bool is_kind(json_object *v, enum kind k)
+{
+	static const json_type types[] = { json_type_string, json_type_boolean, json_type_int,
+					   json_type_array, json_type_object };
+	return json_object_get_type(v) == types[k];
+}
+
+bool is_lower_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+/* "eni-" or "sg-" and 1 to 17 lowercase hex digits. */
+bool is_hex_id(const char *s, const char *prefix)
+{
+	size_t plen = strlen(prefix), len = strlen(s);
+
+	return len > plen && len <= plen + HEX_MAX && !strncmp(s, prefix, plen) &&
+	       is_lower_hex(s + plen);
+}
+
+/* The kernel's rule for VPC, subnet and gateway ids and AZ names. */
+bool is_object_id(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len >= 1 && len <= ID_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
+}
+
+bool parse_ip(const char *s, uint32_t *addr)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return false;
+	*addr = in.s_addr;
+	return true;
+}
+
+bool parse_block(const char *s, uint32_t *addr, uint8_t *prefixlen)
+{
+	const char *slash = strchr(s, '/');
+	char ip[IPV4_STRLEN];
+	size_t len, digits;
+
+	if (!slash || size_t(slash - s) >= sizeof(ip))
+		return false;
+	digits = strlen(slash + 1);
+	if (digits < 1 || digits > 2 || strspn(slash + 1, "0123456789") != digits)
+		return false;
+	len = size_t(slash - s);
+	memcpy(ip, s, len);
+	ip[len] = '\0';
+	*prefixlen = uint8_t(atoi(slash + 1));
+	return *prefixlen <= 32 && parse_ip(ip, addr);
+}
+
+bool parse_mac_text(const char *s, uint8_t mac[VNITRO_MAC_LEN])
+{
+	unsigned b[VNITRO_MAC_LEN];
+	char end;
+
+	if (strlen(s) != 17 || strspn(s, "0123456789abcdefABCDEF:") != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6)
+		return false;
+	for (int i = 0; i < VNITRO_MAC_LEN; i++) {
+		if (s[i * 3 + 2] != (i == VNITRO_MAC_LEN - 1 ? '\0' : ':'))
+			return false;
+		mac[i] = uint8_t(b[i]);
+	}
+	return true;
+}
+
+/* "the first four and the last address of a subnet" are AWS's. */
+bool is_reserved(const struct topo_subnet &sn, uint32_t ip)
+{
+	uint32_t host = ntohl(ip) & ~prefix_mask(sn.prefixlen);
+
+	return host < 4 || host == ~prefix_mask(sn.prefixlen);
+}
+
+/* @out := @path and what @fmt adds, e.g. ".enis[2]" and ".mac". */
+void subpath(char out[PATH_LEN], const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void subpath(char out[PATH_LEN], const char *path, const char *fmt, ...)
+{
+	size_t len = strlen(path) < PATH_LEN - 1 ? strlen(path) : PATH_LEN - 1;
+	va_list ap;
+
+	memcpy(out, path, len);
+	va_start(ap, fmt);
+	vsnprintf(out + len, PATH_LEN - len, fmt, ap);
+	va_end(ap);
+}
+
+class parser {
+public:
+	parser(const char *file, struct topology &t) : file_(file), t_(t) {}
+
+	json_object *read_document();
+	void top(json_object *root);
+
+private:
+	[[noreturn]] void bad(const char *path, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	void check_keys(json_object *obj, const char *path, const struct key *keys, size_t n);
+	json_object *get(json_object *obj, const char *name) const;
+	const char *string(json_object *obj, const char *name) const;
+	bool boolean(json_object *obj, const char *name, bool dflt) const;
+	size_t array(json_object *obj, const char *name) const;
+	json_object *item(json_object *obj, const char *name, size_t i) const;
+
+	void object_id(const char *path, const char *id, const char *what);
+	void block(const char *path, const char *s, uint32_t *addr, uint8_t *prefixlen,
+		   bool vpc_rules);
+	uint32_t address(const char *path, const char *s, const struct topo_subnet &sn);
+
+	void vpc(json_object *o, const char *path, struct topo_vpc *v);
+	void subnet(json_object *o, const char *path, struct topo_subnet *sn);
+	void route(json_object *o, const char *path, const struct topo_subnet &sn,
+		   struct topo_route *r);
+	void igw(json_object *o, const char *path, struct topo_igw *g);
+	void instance(json_object *o, const char *path, struct topo_instance *in);
+	void eni(json_object *o, const char *path, struct topo_eni *e);
+	void eni_lists(json_object *o, const char *path, const struct topo_subnet &sn,
+		       struct topo_eni *e);
+	void eni_attachment(json_object *o, const char *path, struct topo_eni *e);
+	void cross_checks();
+
+	const char *file_;
+	struct topology &t_;
+};
+
+void parser::bad(const char *path, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	usage_error("%s: %s: %s", file_, path, msg);
+}
+
+json_object *parser::read_document()
+{
+	FILE *f = strcmp(file_, "<stdin>") ? fopen(file_, "r") : stdin;
+	size_t len = 0, got;
+	char *buf;
+
+	if (!f)
+		usage_error("cannot read %s: %s", file_, strerror(errno));
+	buf = static_cast<char *>(malloc(FILE_MAX + 1));
+	if (!buf)
+		usage_error("%s: out of memory", file_);
+	while (len <= FILE_MAX && (got = fread(buf + len, 1, FILE_MAX + 1 - len, f)) > 0)
+		len += got;
+	if (ferror(f))
+		usage_error("cannot read %s: %s", file_, strerror(errno));
+	if (len > FILE_MAX)
+		usage_error("%s: larger than %d MiB", file_, FILE_MAX >> 20);
+	if (f != stdin)
+		fclose(f);
+
+	json_tokener *tok = json_tokener_new();
+	json_object *root;
+	enum json_tokener_error jerr;
+	size_t end, line = 1, col = 1;
+
+	if (!tok)
+		usage_error("%s: out of memory", file_);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, buf, int(len));
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_success)
+		end += strspn(buf + end, " \t\r\n");
+	for (size_t i = 0; i < end && i < len; i++, col++)
+		if (buf[i] == '\n')
+			line++, col = 0;
+	if (jerr == json_tokener_continue)
+		usage_error("%s:%zu:%zu: JSON ends too early", file_, line, col);
+	if (jerr != json_tokener_success)
+		usage_error("%s:%zu:%zu: invalid JSON: %s", file_, line, col,
+			    json_tokener_error_desc(jerr));
+	if (end < len)
+		usage_error("%s:%zu:%zu: invalid JSON: text after the document", file_, line, col);
+	json_tokener_free(tok);
+	free(buf);
+	return root;
+}
+
+void parser::check_keys(json_object *obj, const char *path, const struct key *keys, size_t n)
+{
+	if (!is_kind(obj, K_OBJECT))
+		bad(path, "expected an object, got %s", json_kind_name(obj));
+	json_object_object_foreach(obj, name, value) {
+		size_t i = 0;
+
+		while (i < n && strcmp(keys[i].name, name))
+			i++;
+		if (i == n) {
+			char list[256] = "";
+
+			for (size_t k = 0; k < n; k++) {
+				strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
+				strncat(list, keys[k].name, sizeof(list) - strlen(list) - 1);
+			}
+			bad(path, "unknown key \"%s\" (expected %s)", name, list);
+		}
+		if (!value && keys[i].nullable)
+			continue;
+		if (!is_kind(value, keys[i].kind))
+			bad(path, "\"%s\" must be %s%s, not %s", name, kind_name(keys[i].kind),
+			    keys[i].nullable ? " or null" : "", json_kind_name(value));
+	}
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].required && !get(obj, keys[i].name))
+			bad(path, "\"%s\" is required", keys[i].name);
+}
+
+json_object *parser::get(json_object *obj, const char *name) const
+{
+	json_object *v = nullptr;
+
+	return json_object_object_get_ex(obj, name, &v) ? v : nullptr;
+}
+
+const char *parser::string(json_object *obj, const char *name) const
+{
+	json_object *v = get(obj, name);
+
+	return v ? json_object_get_string(v) : nullptr;
+}
+
+bool parser::boolean(json_object *obj, const char *name, bool dflt) const
+{
+	json_object *v = get(obj, name);
+
+	return v ? json_object_get_boolean(v) : dflt;
+}
+
+size_t parser::array(json_object *obj, const char *name) const
+{
+	json_object *v = get(obj, name);
+
+	return v ? json_object_array_length(v) : 0;
+}
+
+json_object *parser::item(json_object *obj, const char *name, size_t i) const
+{
+	return json_object_array_get_idx(get(obj, name), i);
+}
+
+void parser::object_id(const char *path, const char *id, const char *what)
+{
+	if (!is_object_id(id))
+		bad(path, "\"%s\" is not a valid %s (1 to %d characters a-z, 0-9 and '-')", id,
+		    what, ID_MAX);
+}
+
+void parser::block(const char *path, const char *s, uint32_t *addr, uint8_t *prefixlen,
+		   bool vpc_rules)
+{
+	uint32_t mask;
+
+	if (!parse_block(s, addr, prefixlen))
+		bad(path, "\"%s\" is not a CIDR block (expected A.B.C.D/N)", s);
+	if (vpc_rules && (*prefixlen < VPC_MIN_PREFIX || *prefixlen > VPC_MAX_PREFIX))
+		bad(path, "%s: the netmask must be between /%d and /%d", s, VPC_MIN_PREFIX,
+		    VPC_MAX_PREFIX);
+	mask = prefix_mask(*prefixlen);
+	if (ntohl(*addr) & ~mask) {
+		char fixed[CIDR_STRLEN];
+
+		bad(path, "%s has host bits set; did you mean %s?", s,
+		    format_cidr(htonl(ntohl(*addr) & mask), *prefixlen, fixed));
+	}
+}
+
+/* An ENI address: inside @sn and not one of the five AWS keeps. */
+uint32_t parser::address(const char *path, const char *s, const struct topo_subnet &sn)
+{
+	char cidr[CIDR_STRLEN];
+	uint32_t ip;
+
+	if (!parse_ip(s, &ip))
+		bad(path, "\"%s\" is not a valid IPv4 address", s);
+	if (!cidr_contains(sn.addr, sn.prefixlen, ip))
+		bad(path, "%s is not inside subnet %s (%s)", s, sn.id,
+		    format_cidr(sn.addr, sn.prefixlen, cidr));
+	if (is_reserved(sn, ip))
+		bad(path, "%s is reserved by AWS (the first four and the last address of subnet %s)",
+		    s, sn.id);
+	return ip;
+}
+
+void parser::vpc(json_object *o, const char *path, struct topo_vpc *v)
+{
+	static const struct key keys[] = {
+		{ "id", K_STRING, true, false },
+		{ "cidr", K_STRING, true, false },
+	};
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, 2);
+	v->id = string(o, "id");
+	subpath(p, path, ".id");
+	object_id(p, v->id, "VPC id");
+	if (t_.find_vpc(v->id))
+		bad(p, "VPC %s appears twice", v->id);
+	subpath(p, path, ".cidr");
+	block(p, string(o, "cidr"), &v->addr, &v->prefixlen, true);
+}
+
+void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
+{
+	static const struct key keys[] = {
+		{ "id", K_STRING, true, false },
+		{ "vpc", K_STRING, true, false },
+		{ "cidr", K_STRING, true, false },
+		{ "az", K_STRING, true, false },
+		{ "routes", K_ARRAY, false, true },
+	};
+	const struct topo_vpc *v;
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, 5);
+	sn->id = string(o, "id");
+	subpath(p, path, ".id");
+	object_id(p, sn->id, "subnet id");
+	if (t_.find_subnet(sn->id))
+		bad(p, "subnet %s appears twice", sn->id);
+	sn->vpc = string(o, "vpc");
+	v = t_.find_vpc(sn->vpc);
+	subpath(p, path, ".vpc");
+	if (!v)
+		bad(p, "VPC \"%s\" is not in the file", sn->vpc);
+	sn->az = string(o, "az");
+	subpath(p, path, ".az");
+	object_id(p, sn->az, "availability zone name");
+
+	subpath(p, path, ".cidr");
+	block(p, string(o, "cidr"), &sn->addr, &sn->prefixlen, true);
+	if (sn->prefixlen < v->prefixlen || !cidr_contains(v->addr, v->prefixlen, sn->addr))
+		bad(p, "%s is not inside VPC %s", string(o, "cidr"), v->id);
+	for (const struct topo_subnet *other = t_.subnets; other < sn; other++) {
+		uint8_t shorter = other->prefixlen < sn->prefixlen ? other->prefixlen
+								   : sn->prefixlen;
+
+		if (!strcmp(other->vpc, sn->vpc) &&
+		    cidr_contains(other->addr, shorter, sn->addr))
+			bad(p, "%s overlaps subnet %s", string(o, "cidr"), other->id);
+	}
+
+	sn->route_count = array(o, "routes");
+	sn->routes = static_cast<struct topo_route *>(calloc(sn->route_count + 1,
+							     sizeof(*sn->routes)));
+	if (!sn->routes)
+		bad(path, "out of memory");
+}
+
+void parser::route(json_object *o, const char *path, const struct topo_subnet &sn,
+		   struct topo_route *r)
+{
+	static const struct key keys[] = {
+		{ "destination", K_STRING, true, false },
+		{ "target", K_STRING, true, false },
+	};
+	const struct topo_vpc *v = t_.find_vpc(sn.vpc);
+	char p[PATH_LEN];
+	const char *vpc;
+
+	check_keys(o, path, keys, 2);
+	subpath(p, path, ".destination");
+	block(p, string(o, "destination"), &r->addr, &r->prefixlen, false);
+	if (r->addr == v->addr && r->prefixlen == v->prefixlen)
+		bad(p, "%s is the local route of VPC %s, which every subnet has", string(o, "destination"), v->id);
+	for (const struct topo_route *other = sn.routes; other < r; other++)
+		if (other->addr == r->addr && other->prefixlen == r->prefixlen)
+			bad(p, "subnet %s has two routes to %s", sn.id, string(o, "destination"));
+
+	/* Targets are checked once every ENI and gateway is known. */
+	r->target = string(o, "target");
+	subpath(p, path, ".target");
+	if (const struct topo_igw *g = t_.find_igw(r->target)) {
+		vpc = g->vpc;
+	} else {
+		const struct topo_eni *e = t_.find_eni(r->target);
+
+		if (!e)
+			bad(p, "\"%s\" is neither a network interface nor an internet gateway of the file",
+			    r->target);
+		vpc = t_.find_subnet(e->subnet)->vpc;
+	}
+	if (strcmp(vpc, sn.vpc))
+		bad(p, "route target %s is in VPC %s, not in %s", r->target, vpc, sn.vpc);
+}
+
+void parser::igw(json_object *o, const char *path, struct topo_igw *g)
+{
+	static const struct key keys[] = {
+		{ "id", K_STRING, true, false },
+		{ "vpc", K_STRING, true, false },
+		{ "netns", K_STRING, false, true },
+		{ "frag_needed", K_BOOL, false, false },
+	};
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, 4);
+	g->id = string(o, "id");
+	subpath(p, path, ".id");
+	object_id(p, g->id, "internet gateway id");
+	if (t_.find_igw(g->id))
+		bad(p, "internet gateway %s appears twice", g->id);
+	g->vpc = string(o, "vpc");
+	subpath(p, path, ".vpc");
+	if (!t_.find_vpc(g->vpc))
+		bad(p, "VPC \"%s\" is not in the file", g->vpc);
+	for (const struct topo_igw *other = t_.igws; other < g; other++)
+		if (!strcmp(other->vpc, g->vpc))
+			bad(p, "VPC %s has two internet gateways, %s and %s (at most one)",
+			    g->vpc, other->id, g->id);
+	g->netns = string(o, "netns");
+	subpath(p, path, ".netns");
+	if (g->netns && vnitro_netns_name_check(g->netns))
+		bad(p, "\"%s\" is not a valid network namespace name", g->netns);
+	g->frag_needed = boolean(o, "frag_needed", true);
+}
+
+void parser::instance(json_object *o, const char *path, struct topo_instance *in)
+{
+	static const struct key keys[] = {
+		{ "name", K_STRING, true, false },
+		{ "subnet", K_STRING, true, false },
+		{ "type", K_STRING, false, true },
+	};
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, 3);
+	in->name = string(o, "name");
+	subpath(p, path, ".name");
+	if (vnitro_netns_name_check(in->name))
+		bad(p, "\"%s\" is not a valid instance name (a network namespace name: 1 to %d characters, no \"/\", not \".\" or \"..\")",
+		    in->name, VNITRO_NAME_LEN - 1);
+	if (t_.find_instance(in->name))
+		bad(p, "instance %s appears twice", in->name);
+	in->subnet = string(o, "subnet");
+	subpath(p, path, ".subnet");
+	if (!t_.find_subnet(in->subnet))
+		bad(p, "subnet \"%s\" is not in the file", in->subnet);
+	in->type = string(o, "type");
+	subpath(p, path, ".type");
+	if (in->type && (!in->type[0] || strlen(in->type) >= VNITRO_TYPE_LEN))
+		bad(p, "\"%s\" is not an instance type name", in->type);
+	in->primary = -1;
+}
+
+void parser::eni(json_object *o, const char *path, struct topo_eni *e)
+{
+	static const struct key keys[] = {
+		{ "id", K_STRING, true, false },
+		{ "subnet", K_STRING, true, false },
+		{ "mac", K_STRING, false, true },
+		{ "private_ip", K_STRING, false, true },
+		{ "type", K_STRING, false, false },
+		{ "secondary_ips", K_ARRAY, false, false },
+		{ "description", K_STRING, false, false },
+		{ "security_groups", K_ARRAY, false, false },
+		{ "source_dest_check", K_BOOL, false, false },
+		{ "ena_express", K_BOOL, false, false },
+		{ "ena_express_udp", K_BOOL, false, false },
+		{ "instance", K_STRING, false, true },
+		{ "device_index", K_INT, false, true },
+	};
+	const struct topo_subnet *sn;
+	const char *s;
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	e->id = string(o, "id");
+	subpath(p, path, ".id");
+	if (!is_hex_id(e->id, "eni-"))
+		bad(p, "\"%s\" is not a valid ENI id (expected \"eni-\" and 1 to %d lowercase hex digits)",
+		    e->id, HEX_MAX);
+	for (const struct topo_eni *other = t_.enis; other < e; other++)
+		if (!strcmp(other->id, e->id))
+			bad(p, "network interface %s appears twice", e->id);
+	e->subnet = string(o, "subnet");
+	sn = t_.find_subnet(e->subnet);
+	subpath(p, path, ".subnet");
+	if (!sn)
+		bad(p, "subnet \"%s\" is not in the file", e->subnet);
+
+	if ((s = string(o, "mac"))) {
+		subpath(p, path, ".mac");
+		if (!parse_mac_text(s, e->mac))
+			bad(p, "\"%s\" is not a valid MAC address (expected XX:XX:XX:XX:XX:XX)", s);
+		if (e->mac[0] & 1)
+			bad(p, "%s is a multicast address; an ENI's MAC is unicast", s);
+		e->has_mac = true;
+	}
+	if ((s = string(o, "private_ip"))) {
+		subpath(p, path, ".private_ip");
+		e->private_ip = address(p, s, *sn);
+	}
+	e->type = VNITRO_ENI_TYPE_INTERFACE;
+	if ((s = string(o, "type"))) {
+		subpath(p, path, ".type");
+		if (!strcmp(s, "efa"))
+			e->type = VNITRO_ENI_TYPE_EFA;
+		else if (strcmp(s, "interface"))
+			bad(p, "\"%s\" is not an ENI type (expected \"interface\" or \"efa\")", s);
+	}
+	e->description = string(o, "description");
+	if (!e->description)
+		e->description = "";
+	subpath(p, path, ".description");
+	if (strlen(e->description) >= VNITRO_DESCRIPTION_LEN)
+		bad(p, "a description has at most %d characters", VNITRO_DESCRIPTION_LEN - 1);
+	e->source_dest_check = boolean(o, "source_dest_check", true);
+	e->ena_express = boolean(o, "ena_express", false);
+	e->ena_express_udp = boolean(o, "ena_express_udp", false);
+	subpath(p, path, ".ena_express_udp");
+	if (e->ena_express_udp && !e->ena_express)
+		bad(p, "ENA Express for UDP needs ENA Express (\"ena_express\": true)");
+	eni_lists(o, path, *sn, e);
+	eni_attachment(o, path, e);
+}
+
+/* "secondary_ips" and "security_groups". */
+void parser::eni_lists(json_object *o, const char *path, const struct topo_subnet &sn,
+		       struct topo_eni *e)
+{
+	size_t n = array(o, "secondary_ips");
+	char p[PATH_LEN];
+
+	subpath(p, path, ".secondary_ips");
+	if (n > VNITRO_MAX_ENI_IPS - 1)
+		bad(p, "at most %d secondary addresses (%d private IPv4 addresses per network interface)",
+		    VNITRO_MAX_ENI_IPS - 1, VNITRO_MAX_ENI_IPS);
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = item(o, "secondary_ips", i);
+
+		subpath(p, path, ".secondary_ips[%zu]", i);
+		if (!is_kind(v, K_STRING))
+			bad(p, "expected an IPv4 address as a string, got %s", json_kind_name(v));
+		e->secondary_ips[i] = address(p, json_object_get_string(v), sn);
+		for (size_t k = 0; k < i; k++)
+			if (e->secondary_ips[k] == e->secondary_ips[i])
+				bad(p, "%s appears twice", json_object_get_string(v));
+		if (e->secondary_ips[i] == e->private_ip)
+			bad(p, "%s is the primary address", json_object_get_string(v));
+	}
+	e->secondary_count = n;
+
+	n = array(o, "security_groups");
+	subpath(p, path, ".security_groups");
+	if (n > VNITRO_MAX_SECURITY_GROUPS)
+		bad(p, "at most %d security groups per network interface",
+		    VNITRO_MAX_SECURITY_GROUPS);
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = item(o, "security_groups", i);
+		const char *sg = is_kind(v, K_STRING) ? json_object_get_string(v) : nullptr;
+
+		subpath(p, path, ".security_groups[%zu]", i);
+		if (!sg || !is_hex_id(sg, "sg-"))
+			bad(p, "expected a security group id (\"sg-\" and 1 to %d lowercase hex digits)",
+			    HEX_MAX);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(e->security_groups[k], sg))
+				bad(p, "%s appears twice", sg);
+		e->security_groups[i] = sg;
+	}
+	e->security_group_count = n;
+}
+
+/* "instance" and "device_index": both, or neither (available). */
+void parser::eni_attachment(json_object *o, const char *path, struct topo_eni *e)
+{
+	json_object *index = get(o, "device_index");
+	const struct topo_instance *in;
+	char p[PATH_LEN];
+
+	e->instance = string(o, "instance");
+	e->device_index = -1;
+	if (!e->instance && !index)
+		return;
+	if (!e->instance || !index)
+		bad(path, "\"instance\" and \"device_index\" go together (both null: available)");
+	in = t_.find_instance(e->instance);
+	subpath(p, path, ".instance");
+	if (!in)
+		bad(p, "instance \"%s\" is not in the file", e->instance);
+	subpath(p, path, ".device_index");
+	if (json_object_get_int64(index) < 0 ||
+	    json_object_get_int64(index) > VNITRO_MAX_DEVICE_INDEX)
+		bad(p, "%s is not a device index (0 to %d)", json_object_get_string(index),
+		    VNITRO_MAX_DEVICE_INDEX);
+	e->device_index = int(json_object_get_int64(index));
+	for (const struct topo_eni *other = t_.enis; other < e; other++)
+		if (other->instance && !strcmp(other->instance, e->instance) &&
+		    other->device_index == e->device_index)
+			bad(p, "device index %d of instance %s holds %s already", e->device_index,
+			    e->instance, other->id);
+	if (e->device_index == 0) {
+		/* The instance creates its primary ENI: in its subnet, of type interface. */
+		if (strcmp(e->subnet, in->subnet))
+			bad(p, "the primary network interface of %s is in its subnet %s, not in %s",
+			    in->name, in->subnet, e->subnet);
+		if (e->type != VNITRO_ENI_TYPE_INTERFACE)
+			bad(p, "a primary network interface is of type interface");
+		const_cast<struct topo_instance *>(in)->primary = int(e - t_.enis);
+	} else if (strcmp(t_.find_subnet(e->subnet)->az, t_.find_subnet(in->subnet)->az)) {
+		bad(p, "%s is in %s and instance %s in %s: an ENI attaches only in its availability zone",
+		    e->id, t_.find_subnet(e->subnet)->az, in->name,
+		    t_.find_subnet(in->subnet)->az);
+	}
+}
+
+/* What one object cannot show: addresses and MACs unique across ENIs. */
+void parser::cross_checks()
+{
+	char p[PATH_LEN], ip[IPV4_STRLEN], mac[MAC_STRLEN];
+
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+
+		for (size_t k = 0; k < i; k++) {
+			const struct topo_eni &o = t_.enis[k];
+
+			snprintf(p, sizeof(p), ".enis[%zu].mac", i);
+			if (e.has_mac && o.has_mac && e.device_index != 0 &&
+			    o.device_index != 0 && !memcmp(e.mac, o.mac, VNITRO_MAC_LEN))
+				bad(p, "%s is the MAC of %s too", format_mac(e.mac, mac), o.id);
+			if (strcmp(e.subnet, o.subnet))
+				continue;
+			for (size_t a = 0; a <= e.secondary_count; a++) {
+				uint32_t addr = a ? e.secondary_ips[a - 1] : e.private_ip;
+
+				if (!addr)
+					continue;
+				bool taken = addr == o.private_ip;
+
+				for (size_t b = 0; b < o.secondary_count; b++)
+					taken |= addr == o.secondary_ips[b];
+				if (!a)
+					snprintf(p, sizeof(p), ".enis[%zu].private_ip", i);
+				else
+					snprintf(p, sizeof(p), ".enis[%zu].secondary_ips[%zu]", i, a - 1);
+				if (taken)
+					bad(p, "%s is an address of %s too", format_ipv4(addr, ip), o.id);
+			}
+		}
+	}
+}
+
+template <typename T>
+T *alloc_array(size_t n)
+{
+	T *p = static_cast<T *>(calloc(n + 1, sizeof(T)));
+
+	if (!p)
+		usage_error("out of memory");
+	return p;
+}
+
+void parser::top(json_object *root)
+{
+	static const struct key keys[] = {
+		{ "version", K_INT, false, false },
+		{ "vpcs", K_ARRAY, false, false },
+		{ "subnets", K_ARRAY, false, false },
+		{ "internet_gateways", K_ARRAY, false, false },
+		{ "instances", K_ARRAY, false, false },
+		{ "enis", K_ARRAY, false, false },
+	};
+	char p[PATH_LEN];
+	json_object *v;
+
+	check_keys(root, "top level", keys, sizeof(keys) / sizeof(keys[0]));
+	if ((v = get(root, "version")) && json_object_get_int64(v) != TOPOLOGY_VERSION)
+		bad(".version", "version %s is not supported (this vnitro reads version %d)",
+		    json_object_get_string(v), TOPOLOGY_VERSION);
+
+	/* In dependency order, so that every reference points backwards... */
+	t_.vpcs = alloc_array<struct topo_vpc>(array(root, "vpcs"));
+	for (size_t i = 0; i < array(root, "vpcs"); i++, t_.vpc_count++) {
+		snprintf(p, sizeof(p), ".vpcs[%zu]", i);
+		vpc(item(root, "vpcs", i), p, &t_.vpcs[i]);
+	}
+	t_.subnets = alloc_array<struct topo_subnet>(array(root, "subnets"));
+	for (size_t i = 0; i < array(root, "subnets"); i++, t_.subnet_count++) {
+		snprintf(p, sizeof(p), ".subnets[%zu]", i);
+		subnet(item(root, "subnets", i), p, &t_.subnets[i]);
+	}
+	t_.igws = alloc_array<struct topo_igw>(array(root, "internet_gateways"));
+	for (size_t i = 0; i < array(root, "internet_gateways"); i++, t_.igw_count++) {
+		snprintf(p, sizeof(p), ".internet_gateways[%zu]", i);
+		igw(item(root, "internet_gateways", i), p, &t_.igws[i]);
+	}
+	t_.instances = alloc_array<struct topo_instance>(array(root, "instances"));
+	for (size_t i = 0; i < array(root, "instances"); i++, t_.instance_count++) {
+		snprintf(p, sizeof(p), ".instances[%zu]", i);
+		instance(item(root, "instances", i), p, &t_.instances[i]);
+	}
+	t_.enis = alloc_array<struct topo_eni>(array(root, "enis"));
+	for (size_t i = 0; i < array(root, "enis"); i++, t_.eni_count++) {
+		snprintf(p, sizeof(p), ".enis[%zu]", i);
+		eni(item(root, "enis", i), p, &t_.enis[i]);
+	}
+	cross_checks();
+	/* ... except routes, which name ENIs and gateways. */
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		json_object *sn = item(root, "subnets", i);
+		struct topo_subnet &s = t_.subnets[i];
+
+		for (size_t k = 0; k < s.route_count; k++) {
+			snprintf(p, sizeof(p), ".subnets[%zu].routes[%zu]", i, k);
+			route(item(sn, "routes", k), p, s, &s.routes[k]);
+		}
+	}
+}
+
+} // namespace
+
+uint32_t prefix_mask(uint8_t prefixlen)
+{
+	return prefixlen ? ~0u << (32 - prefixlen) : 0;
+}
+
+bool cidr_contains(uint32_t addr, uint8_t prefixlen, uint32_t ip)
+{
+	return ((ntohl(ip) ^ ntohl(addr)) & prefix_mask(prefixlen)) == 0;
+}
+
+topology::~topology()
+{
+	for (size_t i = 0; i < subnet_count; i++)
+		free(subnets[i].routes);
+	free(vpcs);
+	free(subnets);
+	free(igws);
+	free(instances);
+	free(enis);
+	json_object_put(root_);
+}
+
+void topology::load(const char *file)
+{
+	parser p(strcmp(file, "-") ? file : "<stdin>", *this);
+
+	root_ = p.read_document();
+	p.top(root_);
+}
+
+const struct topo_vpc *topology::find_vpc(const char *id) const
+{
+	for (size_t i = 0; i < vpc_count; i++)
+		if (!strcmp(vpcs[i].id, id))
+			return &vpcs[i];
+	return nullptr;
+}
+
+const struct topo_subnet *topology::find_subnet(const char *id) const
+{
+	for (size_t i = 0; i < subnet_count; i++)
+		if (!strcmp(subnets[i].id, id))
+			return &subnets[i];
+	return nullptr;
+}
+
+const struct topo_instance *topology::find_instance(const char *name) const
+{
+	for (size_t i = 0; i < instance_count; i++)
+		if (!strcmp(instances[i].name, name))
+			return &instances[i];
+	return nullptr;
+}
+
+const struct topo_eni *topology::find_eni(const char *id) const
+{
+	for (size_t i = 0; i < eni_count; i++)
+		if (!strcmp(enis[i].id, id))
+			return &enis[i];
+	return nullptr;
+}
+
+const struct topo_igw *topology::find_igw(const char *id) const
+{
+	for (size_t i = 0; i < igw_count; i++)
+		if (!strcmp(igws[i].id, id))
+			return &igws[i];
+	return nullptr;
+}
+
+} // namespace vnitro::cli

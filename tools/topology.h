@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The topology file of "vnitro apply" and "vnitro dump", and the world it describes. */
+#ifndef VNITRO_TOOLS_TOPOLOGY_H
+#define VNITRO_TOOLS_TOPOLOGY_H
+
+#include "cli.h"
+
+struct json_object;
+
+namespace vnitro::cli {
+
+/* The format version "vnitro dump" writes and "vnitro apply" accepts. */
+enum { TOPOLOGY_VERSION = 1 };
+
+/*
+ * A topology file, parsed and validated as a whole (topology.cc). Strings
+ * point into the parsed JSON document, which the topology owns. A NULL
+ * string is a key the file left out (or set to null).
+ */
+struct topo_vpc {
+	const char *id;
+	uint32_t addr;			/* network order */
+	uint8_t prefixlen;
+};
+
+struct topo_route {
+	uint32_t addr;			/* network order */
+	uint8_t prefixlen;
+	const char *target;		/* an ENI or gateway id of the file */
+};
+
+struct topo_subnet {
+	const char *id;
+	const char *vpc;
+	uint32_t addr;
+	uint8_t prefixlen;
+	const char *az;
+	struct topo_route *routes;
+	size_t route_count;
+};
+
+struct topo_igw {
+	const char *id;
+	const char *vpc;
+	const char *netns;		/* NULL: the initial namespace */
+	bool frag_needed;
+};
+
+struct topo_instance {
+	const char *name;
+	const char *subnet;
+	const char *type;		/* NULL: not pinned (the kernel's default) */
+	int primary;			/* index in enis[] of its device index 0, or -1 */
+};
+
+struct topo_eni {
+	const char *id;			/* of a primary ENI: only a name in the file */
+	const char *subnet;
+	bool has_mac;			/* else the kernel picks it */
+	uint8_t mac[VNITRO_MAC_LEN];
+	uint32_t private_ip;		/* 0: the kernel picks it */
+	int type;			/* enum vnitro_eni_type */
+	uint32_t secondary_ips[VNITRO_MAX_ENI_IPS - 1];
+	size_t secondary_count;
+	const char *description;	/* never NULL; "" by default */
+	const char *security_groups[VNITRO_MAX_SECURITY_GROUPS];
+	size_t security_group_count;
+	bool source_dest_check;
+	bool ena_express;
+	bool ena_express_udp;
+	const char *instance;		/* NULL: available (detached) */
+	int device_index;		/* -1 while detached; 0: the primary ENI */
+};
+
+class topology {
+public:
+	topology() = default;
+	~topology();
+	topology(const topology &) = delete;
+	topology &operator=(const topology &) = delete;
+
+	/*
+	 * Reads FILE ("-": standard input) and checks it without the kernel:
+	 * syntax, keys, types, values, references and the rules a file alone
+	 * shows. A bad file is a usage error: "FILE: PATH: why", exit 2.
+	 */
+	void load(const char *file);
+
+	struct topo_vpc *vpcs = nullptr;
+	size_t vpc_count = 0;
+	struct topo_subnet *subnets = nullptr;
+	size_t subnet_count = 0;
+	struct topo_igw *igws = nullptr;
+	size_t igw_count = 0;
+	struct topo_instance *instances = nullptr;
+	size_t instance_count = 0;
+	struct topo_eni *enis = nullptr;
+	size_t eni_count = 0;
+
+	const struct topo_vpc *find_vpc(const char *id) const;
+	const struct topo_subnet *find_subnet(const char *id) const;
+	const struct topo_instance *find_instance(const char *name) const;
+	/* By the id in the file (for a primary ENI, a name the file gives it). */
+	const struct topo_eni *find_eni(const char *id) const;
+	const struct topo_igw *find_igw(const char *id) const;
+
+private:
+	struct json_object *root_ = nullptr;
+};
+
+/* The kernel's world, read in one go (world.cc); lists as libvnitro returns them. */
+class world {
+public:
+	world() = default;
+	~world();
+	world(const world &) = delete;
+	world &operator=(const world &) = delete;
+
+	/* Reads every list; on failure reports the library's error and returns false. */
+	bool read(session &s);
+	/* Sorts every list into the stable order of "vnitro dump". */
+	void sort();
+
+	struct vnitro_vpc *vpcs = nullptr;
+	size_t vpc_count = 0;
+	struct vnitro_subnet *subnets = nullptr;
+	size_t subnet_count = 0;
+	struct vnitro_igw *igws = nullptr;
+	size_t igw_count = 0;
+	struct vnitro_instance *instances = nullptr;
+	size_t instance_count = 0;
+	struct vnitro_eni *enis = nullptr;
+	size_t eni_count = 0;
+	struct vnitro_route *routes = nullptr;
+	size_t route_count = 0;
+
+	const struct vnitro_vpc *find_vpc(const char *id) const;
+	const struct vnitro_subnet *find_subnet(const char *id) const;
+	const struct vnitro_igw *find_igw(const char *id) const;
+	const struct vnitro_igw *find_igw_of(const char *vpc_id) const;
+	const struct vnitro_instance *find_instance(const char *name) const;
+	const struct vnitro_eni *find_eni(const char *id) const;
+	/* The ENI attached to @instance at @index, or NULL. */
+	const struct vnitro_eni *eni_at(const char *instance, int32_t index) const;
+	const struct vnitro_route *find_route(const char *subnet, uint32_t addr,
+					      uint8_t prefixlen) const;
+};
+
+/* Host-order helpers shared by topology.cc, apply.cc and dump.cc. */
+uint32_t prefix_mask(uint8_t prefixlen);	/* host order */
+bool cidr_contains(uint32_t addr, uint8_t prefixlen, uint32_t ip);	/* network order */
+
+} // namespace vnitro::cli
+
+#endif /* VNITRO_TOOLS_TOPOLOGY_H */

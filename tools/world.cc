@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The kernel's whole world in one read, and the stable order "vnitro dump" prints it in. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topology.h"
+
+namespace vnitro::cli {
+
+namespace {
+
+int by_vpc_id(const void *a, const void *b)
+{
+	return strcmp(static_cast<const vnitro_vpc *>(a)->id,
+		      static_cast<const vnitro_vpc *>(b)->id);
+}
+
+int by_subnet_id(const void *a, const void *b)
+{
+	return strcmp(static_cast<const vnitro_subnet *>(a)->id,
+		      static_cast<const vnitro_subnet *>(b)->id);
+}
+
+int by_igw_id(const void *a, const void *b)
+{
+	return strcmp(static_cast<const vnitro_igw *>(a)->id,
+		      static_cast<const vnitro_igw *>(b)->id);
+}
+
+int by_instance_name(const void *a, const void *b)
+{
+	return strcmp(static_cast<const vnitro_instance *>(a)->name,
+		      static_cast<const vnitro_instance *>(b)->name);
+}
+
+/*
+ * Attached ENIs by instance and device index, then available ones by id:
+ * an order that holds when apply re-creates a primary ENI under a new id.
+ */
+int by_attachment(const void *a, const void *b)
+{
+	const vnitro_eni *x = static_cast<const vnitro_eni *>(a);
+	const vnitro_eni *y = static_cast<const vnitro_eni *>(b);
+	bool xa = x->device_index >= 0, ya = y->device_index >= 0;
+	int c;
+
+	if (xa != ya)
+		return xa ? -1 : 1;
+	if (!xa)
+		return strcmp(x->id, y->id);
+	c = strcmp(x->instance, y->instance);
+	return c ? c : x->device_index - y->device_index;
+}
+
+int by_address(const void *a, const void *b)
+{
+	uint32_t x = ntohl(*static_cast<const uint32_t *>(a));
+	uint32_t y = ntohl(*static_cast<const uint32_t *>(b));
+
+	return x < y ? -1 : x > y;
+}
+
+int by_destination(const void *a, const void *b)
+{
+	const vnitro_route *x = static_cast<const vnitro_route *>(a);
+	const vnitro_route *y = static_cast<const vnitro_route *>(b);
+	int c = strcmp(x->subnet_id, y->subnet_id);
+
+	if (c)
+		return c;
+	c = by_address(&x->addr, &y->addr);
+	return c ? c : x->prefixlen - y->prefixlen;
+}
+
+/* qsort() of an empty list, which the library hands over as NULL. */
+template <typename T>
+void sort_items(T *items, size_t count, int (*cmp)(const void *, const void *))
+{
+	if (count)
+		qsort(items, count, sizeof(*items), cmp);
+}
+
+} // namespace
+
+world::~world()
+{
+	free(vpcs);
+	free(subnets);
+	free(igws);
+	free(instances);
+	free(enis);
+	free(routes);
+}
+
+bool world::read(session &s)
+{
+	struct vnitro_handle *h = s.handle();
+
+	if (vnitro_vpc_list(h, &vpcs, &vpc_count) ||
+	    vnitro_subnet_list(h, &subnets, &subnet_count) ||
+	    vnitro_igw_list(h, &igws, &igw_count) ||
+	    vnitro_instance_list(h, &instances, &instance_count) ||
+	    vnitro_eni_list(h, &enis, &eni_count) ||
+	    vnitro_route_list(h, &routes, &route_count)) {
+		s.fail();
+		return false;
+	}
+	return true;
+}
+
+void world::sort()
+{
+	sort_items(vpcs, vpc_count, by_vpc_id);
+	sort_items(subnets, subnet_count, by_subnet_id);
+	sort_items(igws, igw_count, by_igw_id);
+	sort_items(instances, instance_count, by_instance_name);
+	sort_items(enis, eni_count, by_attachment);
+	for (size_t i = 0; i < eni_count; i++)
+		sort_items(enis[i].secondary_ips, enis[i].secondary_count, by_address);
+	sort_items(routes, route_count, by_destination);
+}
+
+const struct vnitro_vpc *world::find_vpc(const char *id) const
+{
+	for (size_t i = 0; i < vpc_count; i++)
+		if (!strcmp(vpcs[i].id, id))
+			return &vpcs[i];
+	return nullptr;
+}
+
+const struct vnitro_subnet *world::find_subnet(const char *id) const
+{
+	for (size_t i = 0; i < subnet_count; i++)
+		if (!strcmp(subnets[i].id, id))
+			return &subnets[i];
+	return nullptr;
+}
+
+const struct vnitro_igw *world::find_igw(const char *id) const
+{
+	for (size_t i = 0; i < igw_count; i++)
+		if (!strcmp(igws[i].id, id))
+			return &igws[i];
+	return nullptr;
+}
+
+const struct vnitro_igw *world::find_igw_of(const char *vpc_id) const
+{
+	for (size_t i = 0; i < igw_count; i++)
+		if (!strcmp(igws[i].vpc_id, vpc_id))
+			return &igws[i];
+	return nullptr;
+}
+
+const struct vnitro_instance *world::find_instance(const char *name) const
+{
+	for (size_t i = 0; i < instance_count; i++)
+		if (!strcmp(instances[i].name, name))
+			return &instances[i];
+	return nullptr;
+}
+
+const struct vnitro_eni *world::find_eni(const char *id) const
+{
+	for (size_t i = 0; i < eni_count; i++)
+		if (!strcmp(enis[i].id, id))
+			return &enis[i];
+	return nullptr;
+}
+
+const struct vnitro_eni *world::eni_at(const char *instance, int32_t index) const
+{
+	for (size_t i = 0; i < eni_count; i++)
+		if (enis[i].device_index == index && !strcmp(enis[i].instance, instance))
+			return &enis[i];
+	return nullptr;
+}
+
+const struct vnitro_route *world::find_route(const char *subnet, uint32_t addr,
+					     uint8_t prefixlen) const
+{
+	for (size_t i = 0; i < route_count; i++)
+		if (routes[i].addr == addr && routes[i].prefixlen == prefixlen &&
+		    !strcmp(routes[i].subnet_id, subnet))
+			return &routes[i];
+	return nullptr;
+}
+
+} // namespace vnitro::cli
