@@ -35,6 +35,7 @@ void print_igw(printer &p, const struct vnitro_igw &g)
 	p.string("id", "%s:", g.id);
 	p.string("vpc", " vpc %s", g.vpc_id);
 	p.string("netns", " netns %s", g.netns_name[0] ? g.netns_name : nullptr);
+	p.string("ifname", " dev %s", g.ifname[0] ? g.ifname : nullptr);
 	p.string("mac", " mac %s", format_mac(g.mac, mac));
 	p.boolean("frag_needed", " frag-needed %s", g.frag_needed);
 	p.close_object();
