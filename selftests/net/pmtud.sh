@@ -75,8 +75,10 @@ tx_before=$(ip -n i-t -j -s link show eth0 | jq '.[0].stats64.tx.packets')
 check "TCP with TSO from the 9001-byte ENI to the internet: segments measured, not frames" \
 	tcp_send 20 i-t internet "$INET_ADDR"
 tx_frames=$(($(ip -n i-t -j -s link show eth0 | jq '.[0].stats64.tx.packets') - tx_before))
-# 1 MiB in wire packets of 1448 bytes would be over 700; TSO frames are fewer.
-check "the stack handed the ENI TSO frames (fewer than 700 for 1 MiB: $tx_frames)" \
+# 1 MiB in wire packets of 1448 bytes is over 700. An edge that measured the
+# frame instead of its segments would refuse every multi-segment frame and
+# leave TCP crawling along in single segments (806 frames when tried).
+check "TSO frames crossed the edge whole (fewer than 700 frames for 1 MiB: $tx_frames)" \
 	test "$tx_frames" -lt 700
 check "TSO across the VPC at 9001 too" tcp_send 20 i-t i-b "$ip_b"
 summary
