@@ -22,6 +22,7 @@ void usage(FILE *out)
 		"where  ID := igw-...\n"
 		"       NAME := the \"internet\" network namespace (as in \"ip netns\");\n"
 		"               without it, the initial namespace\n"
+		"The gateway's netdev appears there as igw0 (the first free igwN), MTU 1500.\n"
 		"frag-needed on (the default) answers DF packets over 1500 bytes toward\n"
 		"the gateway with ICMP \"fragmentation needed\"; off drops them silently.\n"
 		"A gateway that a route targets cannot be deleted.\n");
