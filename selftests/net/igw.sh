@@ -69,6 +69,10 @@ check_err "a VPC with a gateway cannot be deleted" 'still has internet gateway i
 	"$VNITRO" vpc del vpc-x
 check "igw del, vpc del" sh -c "'$VNITRO' igw del igw-x && '$VNITRO' vpc del vpc-x"
 check "igw1 is gone" sh -c '! ip -n internet link show igw1 2>/dev/null'
+check "a gateway without netns goes into the initial namespace" sh -c \
+	"'$VNITRO' vpc add vpc-y cidr 10.8.0.0/16 >/dev/null && '$VNITRO' igw add igw-y vpc vpc-y >/dev/null &&
+	 ip link show igw0 >/dev/null"
+check "and goes with it" sh -c "'$VNITRO' igw del igw-y && '$VNITRO' vpc del vpc-y && ! ip link show igw0 2>/dev/null"
 
 # Teardown under traffic: floods both ways while the gateway goes.
 flood() {
