@@ -214,6 +214,9 @@ int decode_igw(struct nlattr **tb, void *out)
 	if (tb[VNITRO_A_MAC])
 		memcpy(g->mac, nla_data(tb[VNITRO_A_MAC]), VNITRO_MAC_LEN);
 	g->frag_needed = get_u8(tb, VNITRO_A_FRAG_NEEDED);
+	get_string(g->ifname, tb, VNITRO_A_IFNAME);
+	if (tb[VNITRO_A_IFINDEX])
+		g->ifindex = nla_get_u32(tb[VNITRO_A_IFINDEX]);
 	return 0;
 }
 

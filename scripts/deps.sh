@@ -14,6 +14,8 @@ packages=(
 	libjson-c-dev
 	# tests
 	libcriterion-dev jq isc-dhcp-client
+	# the NAT-instance scenario: masquerading with nft
+	nftables
 	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it
 	qemu-system-x86 busybox-static cpio kmod
 	# what users type inside it

@@ -167,3 +167,32 @@ link_stat() { ip -n "$1" -j -s link show eth0 | jq ".[0].stats64.$2.$3"; }
 udp_burst() {
 	ip netns exec "$1" bash -c 'for ((i = 0; i < $2; i++)); do echo >/dev/udp/$1/9; done' _ "$2" "$3"
 }
+
+# ---- the internet edge ----
+
+INET_ADDR=198.51.100.10		# an address "on the internet" (TEST-NET-2)
+
+# internet_gateway: namespace "internet" behind igw-1 of vpc-default, $INET_ADDR/24
+# on its igw0 with a route back to the VPC, and subnet-default's default route to igw-1.
+internet_gateway() {
+	ip netns add internet &&
+	"$VNITRO" igw add igw-1 vpc vpc-default netns internet >/dev/null &&
+	"$VNITRO" route add 0.0.0.0/0 subnet subnet-default via igw-1 >/dev/null &&
+	ip -n internet link set lo up &&
+	ip -n internet addr add "$INET_ADDR/24" dev igw0 &&
+	ip -n internet link set igw0 up &&
+	ip -n internet route add 172.31.0.0/16 dev igw0
+}
+
+# tcp_send SECS FROM TO ADDR: tcp_copy where both ends give up after about SECS
+# seconds; succeeds only if the whole MiB arrived intact.
+tcp_send() {
+	local secs=$1 from=$2 to=$3 addr=$4
+	head -c 1048576 /dev/urandom >/tmp/tcp_copy.tx
+	rm -f /tmp/tcp_copy.rx
+	ip netns exec "$to" timeout "$((secs + 2))" busybox nc -l -p 7000 >/tmp/tcp_copy.rx &
+	wait_listen "$to" 7000
+	ip netns exec "$from" timeout "$secs" bash -c "cat /tmp/tcp_copy.tx > /dev/tcp/$addr/7000"
+	wait
+	cmp -s /tmp/tcp_copy.tx /tmp/tcp_copy.rx
+}

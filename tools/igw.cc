@@ -22,6 +22,7 @@ void usage(FILE *out)
 		"where  ID := igw-...\n"
 		"       NAME := the \"internet\" network namespace (as in \"ip netns\");\n"
 		"               without it, the initial namespace\n"
+		"The gateway's netdev appears there as igw0 (the first free igwN), MTU 1500.\n"
 		"frag-needed on (the default) answers DF packets over 1500 bytes toward\n"
 		"the gateway with ICMP \"fragmentation needed\"; off drops them silently.\n"
 		"A gateway that a route targets cannot be deleted.\n");
@@ -35,6 +36,7 @@ void print_igw(printer &p, const struct vnitro_igw &g)
 	p.string("id", "%s:", g.id);
 	p.string("vpc", " vpc %s", g.vpc_id);
 	p.string("netns", " netns %s", g.netns_name[0] ? g.netns_name : nullptr);
+	p.string("ifname", " dev %s", g.ifname[0] ? g.ifname : nullptr);
 	p.string("mac", " mac %s", format_mac(g.mac, mac));
 	p.boolean("frag_needed", " frag-needed %s", g.frag_needed);
 	p.close_object();

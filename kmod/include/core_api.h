@@ -258,6 +258,17 @@ enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
 					    struct vnitro_fabric_port *src,
 					    uint8_t *frame, uint32_t len,
 					    void *frame_ctx);
+/*
+ * vnitro_fabric_xmit for a frame the sending device segments (TSO/GSO):
+ * @seg_len is the IP length (network and transport headers plus the
+ * segment size) of the largest packet it stands for on the wire, which is
+ * what the 1500-byte edge applies to; the header's total length is that of
+ * the whole frame. 0: not segmented, as vnitro_fabric_xmit.
+ */
+enum vnitro_xmit_verdict vnitro_fabric_xmit_gso(struct vnitro_fabric *fab,
+						struct vnitro_fabric_port *src,
+						uint8_t *frame, uint32_t len, uint32_t seg_len,
+						void *frame_ctx);
 void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out);
 void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,
 				  struct vnitro_port_stats *out);

@@ -198,6 +198,18 @@ static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
 	    nla_put_u8(msg, VNITRO_A_FRAG_NEEDED, g->frag_needed) ||
 	    (g->netns_name[0] && nla_put_string(msg, VNITRO_A_NETNS_NAME, g->netns_name)))
 		return -EMSGSIZE;
+	if (g->cookie) {
+		const struct vnitro_igw_dev *igw = g->cookie;
+		int ret = 0;
+
+		/* The netdev lives as long as the gateway; RTNL keeps its name still. */
+		rtnl_lock();
+		if (nla_put_string(msg, VNITRO_A_IFNAME, igw->dev->name) ||
+		    nla_put_u32(msg, VNITRO_A_IFINDEX, igw->dev->ifindex))
+			ret = -EMSGSIZE;
+		rtnl_unlock();
+		return ret;
+	}
 	return 0;
 }
 

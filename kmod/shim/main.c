@@ -80,7 +80,7 @@ static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vnitro_p
 		struct vnitro_netdev *vnd = netdev_priv(edev->netdev);
 
 		fport = rtnl_dereference(vnd->port);
-		desc.cookie = vnd;
+		desc.cookie = &vnd->sink;
 		if (fport)
 			ret = vnitro_fabric_port_update(vnitro.fabric, fport, &desc);
 	}
@@ -120,7 +120,9 @@ const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.port_update = vnitro_port_update,
 	.subnet_publish = vnitro_subnet_publish,
 	.subnet_withdraw = vnitro_subnet_withdraw,
-	/* igw_plug/unplug/update: the gateway's netdev is not built yet. */
+	.igw_plug = vnitro_igw_plug,		/* igw.c */
+	.igw_unplug = vnitro_igw_unplug,
+	.igw_update = vnitro_igw_update,
 };
 
 static int vnitro_default_world_create(void)

@@ -51,7 +51,7 @@ static void vnitro_stats_drop(struct vnitro_queue_stats *s)
  * frames sent to a VPC router's MAC, so the copy of a cloned header (TCP
  * clones every segment) is paid on routed frames alone. Returns the length.
  */
-static unsigned int vnitro_xmit_prepare(struct sk_buff *skb)
+unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb)
 {
 	unsigned int len = skb->len <= VNITRO_LINEAR_ALL_LEN ? skb->len :
 			   min_t(unsigned int, skb->len, VNITRO_PARSE_LEN);
@@ -63,6 +63,23 @@ static unsigned int vnitro_xmit_prepare(struct sk_buff *skb)
 	    skb_ensure_writable(skb, len))
 		return 0;
 	return skb_headlen(skb);
+}
+
+/*
+ * The IPv4/IPv6 length of the largest wire packet a TSO frame stands for
+ * (network and transport headers plus gso_size), what an MTU applies to;
+ * 0 for a frame that is sent as it is.
+ */
+u32 vnitro_netdev_seg_len(const struct sk_buff *skb)
+{
+	unsigned int l4;
+
+	if (!skb_is_gso(skb))
+		return 0;
+	l4 = skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6) ? tcp_hdrlen(skb) :
+									  sizeof(struct udphdr);
+	return skb_transport_offset(skb) - skb_network_offset(skb) + l4 +
+	       skb_shinfo(skb)->gso_size;
 }
 
 static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -78,8 +95,9 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 	skb_tx_timestamp(skb);
 	rcu_read_lock();
 	port = rcu_dereference(vnd->port);
-	if (port && vnitro_xmit_prepare(skb))
-		verdict = vnitro_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
+	if (port && vnitro_netdev_xmit_prepare(skb))
+		verdict = vnitro_fabric_xmit_gso(vnitro.fabric, port, skb->data, skb_headlen(skb),
+						 vnitro_netdev_seg_len(skb), skb);
 	rcu_read_unlock();
 
 	switch (verdict) {
@@ -168,22 +186,18 @@ static void vnitro_netdev_deliver_one(struct vnitro_netdev *vnd, struct sk_buff 
 	vnitro_rx_enqueue(rxq, skb);
 }
 
-/* services.deliver: called by the fabric under RCU, in atomic context. */
-void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx)
+/* services.deliver for an ENI: called by the fabric under RCU, in atomic context. */
+void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb)
 {
-	struct vnitro_netdev *vnd = port_cookie;
-	struct sk_buff *skb = frame_ctx;
-
 	if (skb_is_gso(skb))
 		vnitro_tso_deliver(vnd, skb, vnitro_netdev_deliver_one);
 	else
 		vnitro_netdev_deliver_one(vnd, skb);
 }
 
-/* services.deliver_copy: a frame the fabric itself sends (ARP, DHCP, ICMP). */
-void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
+/* services.deliver_copy for an ENI: a frame the fabric itself sends (ARP, DHCP, ICMP). */
+void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len)
 {
-	struct vnitro_netdev *vnd = port_cookie;
 	struct vnitro_ena_rss_result res;
 	struct vnitro_rx_queue *rxq;
 	struct sk_buff *skb;
@@ -620,6 +634,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	if (!dev)
 		return -ENOMEM;
 	vnd = netdev_priv(dev);
+	vnd->sink.kind = VNITRO_SINK_ENA;
 	vnd->dev = dev;
 	vnd->edev = edev;
 	vnitro_queues_init(vnd);
@@ -645,7 +660,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	netif_carrier_off(dev);
 
 	desc = edev->port;
-	desc.cookie = vnd;
+	desc.cookie = &vnd->sink;
 	port = vnitro_fabric_port_add(vnitro.fabric, &desc, &ret);
 	if (!port)
 		goto err_free_rss;

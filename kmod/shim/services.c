@@ -71,6 +71,28 @@ static void vnitro_svc_mutex_unlock(void *m)
 	mutex_unlock(m);
 }
 
+/* The fabric delivers to a port's cookie: an ENI's netdev or a gateway's. */
+static void vnitro_svc_deliver(void *port_cookie, void *frame_ctx)
+{
+	struct vnitro_sink *sink = port_cookie;
+
+	if (sink->kind == VNITRO_SINK_IGW)
+		vnitro_igw_deliver(container_of(sink, struct vnitro_igw_dev, sink), frame_ctx);
+	else
+		vnitro_netdev_deliver(container_of(sink, struct vnitro_netdev, sink), frame_ctx);
+}
+
+static void vnitro_svc_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
+{
+	struct vnitro_sink *sink = port_cookie;
+
+	if (sink->kind == VNITRO_SINK_IGW)
+		vnitro_igw_deliver_copy(container_of(sink, struct vnitro_igw_dev, sink), frame, len);
+	else
+		vnitro_netdev_deliver_copy(container_of(sink, struct vnitro_netdev, sink), frame,
+					   len);
+}
+
 const struct vnitro_services vnitro_services = {
 	.alloc = vnitro_svc_alloc,
 	.free = vnitro_svc_free,
@@ -84,6 +106,6 @@ const struct vnitro_services vnitro_services = {
 	.mutex_destroy = vnitro_svc_mutex_destroy,
 	.mutex_lock = vnitro_svc_mutex_lock,
 	.mutex_unlock = vnitro_svc_mutex_unlock,
-	.deliver = vnitro_netdev_deliver,
-	.deliver_copy = vnitro_netdev_deliver_copy,
+	.deliver = vnitro_svc_deliver,
+	.deliver_copy = vnitro_svc_deliver_copy,
 };

@@ -30,6 +30,19 @@ struct vnitro {
 extern struct vnitro vnitro;
 
 /*
+ * What a fabric port's cookie points to, embedded in the receiving device's
+ * private data: its kind tells services.deliver which device takes the frame.
+ */
+enum vnitro_sink_kind {
+	VNITRO_SINK_ENA,		/* an ENI's netdev: struct vnitro_netdev */
+	VNITRO_SINK_IGW,		/* an internet gateway's: struct vnitro_igw_dev */
+};
+
+struct vnitro_sink {
+	enum vnitro_sink_kind kind;
+};
+
+/*
  * One attached ENI: a PCI function on the virtual bus and, while vnitro's
  * PCI driver is bound to it, a netdev in the instance's namespace.
  * Allocated on plug, freed on unplug (both under ctl_lock).
@@ -176,6 +189,7 @@ struct vnitro_rss {
 
 /* netdev_priv() of an ENI's netdev. */
 struct vnitro_netdev {
+	struct vnitro_sink sink;		/* VNITRO_SINK_ENA: its fabric port's cookie */
 	struct net_device *dev;
 	struct vnitro_eni_dev *edev;
 	/* Our fabric port; NULL once unplugging began. Read under RCU. */
@@ -222,8 +236,10 @@ void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t l
 /* netdev.c: the ENA-like netdev of a function */
 int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
-void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
-void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
+void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb);
+void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len);
+unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb);
+u32 vnitro_netdev_seg_len(const struct sk_buff *skb);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
 int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size);
 struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);
@@ -265,6 +281,26 @@ u32 vnitro_xdp_num_queues(const struct vnitro_netdev *vnd);
 void vnitro_xdp_read_rx_stats(struct vnitro_rx_queue *rxq, struct vnitro_xdp_rx_stats *out);
 int vnitro_xdp_init(struct vnitro_netdev *vnd);
 void vnitro_xdp_uninit(struct vnitro_netdev *vnd);
+
+/*
+ * igw.c: an internet gateway's netdev in the "internet" namespace, its
+ * fabric port the VPC's IGW port. The ctl ops igw_plug/unplug/update.
+ */
+struct vnitro_igw_dev {
+	struct vnitro_sink sink;		/* VNITRO_SINK_IGW: its fabric port's cookie */
+	struct net_device *dev;
+	/* Set by igw_plug, cleared by igw_unplug (ctl_lock); read under RCU. */
+	struct vnitro_fabric_port __rcu *port;
+	char igw_id[VNITRO_ID_MAX];
+};
+
+int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void **cookie,
+		    struct vnitro_err *err);
+void vnitro_igw_unplug(void *ops_ctx, void *cookie);
+int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc *port,
+		      struct vnitro_err *err);
+void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb);
+void vnitro_igw_deliver_copy(struct vnitro_igw_dev *igw, const u8 *frame, u32 len);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;

@@ -267,13 +267,17 @@ inline uint32_t ip_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, u
 // xmit, checking the data-path rules: no allocation, RCU section closed
 // again. The frame is copied to the heap at its exact size, so ASan sees any
 // read past @len; what the core left in it is kept in xmitted[].
-inline vnitro_xmit_verdict xmit(vnitro_fabric_port *src, const uint8_t *frame, uint32_t len)
+// @seg_len: as vnitro_fabric_xmit_gso (0: an ordinary frame).
+inline vnitro_xmit_verdict xmit(vnitro_fabric_port *src, const uint8_t *frame, uint32_t len,
+				uint32_t seg_len = 0)
 {
 	unsigned long allocs = harness.allocs;
 	uint8_t *copy = static_cast<uint8_t *>(malloc(len ? len : 1));
 
 	memcpy(copy, frame, len);
-	vnitro_xmit_verdict v = vnitro_fabric_xmit(fab, src, copy, len, &frame_token);
+	vnitro_xmit_verdict v = seg_len ? vnitro_fabric_xmit_gso(fab, src, copy, len, seg_len,
+								 &frame_token)
+					: vnitro_fabric_xmit(fab, src, copy, len, &frame_token);
 
 	memcpy(xmitted, copy, len < sizeof(xmitted) ? len : sizeof(xmitted));
 	free(copy);

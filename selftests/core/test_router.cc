@@ -545,6 +545,34 @@ CORE_TEST(router, suppressed_frag_needed_is_a_black_hole)
 		     VNITRO_XMIT_ANSWERED);
 }
 
+/*
+ * A TSO frame's header says 64000 bytes, but each of its wire packets is
+ * seg_len long: the edge applies to those (the sender's stack has learnt
+ * the path MTU and segments below it), not to the frame the NIC cuts.
+ */
+CORE_TEST(router, gso_frame_is_measured_by_its_segments)
+{
+	uint8_t frame[128];
+
+	with_igw_default_route(1);
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
+					      { .proto = 6, .df = true, .total_len = 64000 }),
+			  1500),
+		     VNITRO_XMIT_DELIVERED, "segments of 1500 cross the edge");
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw);
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
+					      { .proto = 6, .df = true, .total_len = 1400 }),
+			  1501),
+		     VNITRO_XMIT_ANSWERED, "segments of 1501 do not, whatever the header says");
+	cr_assert_eq(stats().frag_needed_sent, 1u);
+	cr_assert_eq(be16(harness.deliveries[1].frame + 14 + 20 + 6), 1500, "next-hop MTU");
+	// Inside the VPC a GSO frame is the receiver's business, as before.
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40,
+					      { .proto = 6, .df = true, .total_len = 64000 }),
+			  9001),
+		     VNITRO_XMIT_DELIVERED);
+}
+
 CORE_TEST(router, no_fragmentation_without_df)
 {
 	uint8_t frame[128];

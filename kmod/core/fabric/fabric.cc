@@ -53,7 +53,7 @@ __attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
 }
 
 vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  void *frame_ctx)
+				  uint32_t seg_len, void *frame_ctx)
 {
 	uint16_t type = get_be16(frame + 12);
 	uint8_t rmac[eth_alen];
@@ -80,7 +80,8 @@ vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 	if (!egress_allowed(fab, src, ip_ok ? &ipv : nullptr))
 		return VNITRO_XMIT_DROPPED;
 	if (to_router)
-		return route_from_eni(fab, src, frame, len, ip_ok ? &ipv : nullptr, frame_ctx);
+		return route_from_eni(fab, src, frame, len, ip_ok ? &ipv : nullptr, seg_len,
+				      frame_ctx);
 
 	dst = lookup_mac(fab, frame);
 	if (!dst || dst == src)
@@ -301,9 +302,10 @@ void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port
 	destroy(victim);
 }
 
-enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
-					    struct vnitro_fabric_port *src,
-					    uint8_t *frame, uint32_t len, void *frame_ctx)
+enum vnitro_xmit_verdict vnitro_fabric_xmit_gso(struct vnitro_fabric *fab,
+						struct vnitro_fabric_port *src,
+						uint8_t *frame, uint32_t len, uint32_t seg_len,
+						void *frame_ctx)
 {
 	rcu_guard rcu;
 
@@ -311,7 +313,14 @@ enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
 		return drop(fab->stats.drop_malformed, src);
 	if (src->kind == VNITRO_PORT_IGW)
 		return xmit_from_igw(fab, src, frame, len, frame_ctx);
-	return xmit_from_eni(fab, src, frame, len, frame_ctx);
+	return xmit_from_eni(fab, src, frame, len, seg_len, frame_ctx);
+}
+
+enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
+					    struct vnitro_fabric_port *src,
+					    uint8_t *frame, uint32_t len, void *frame_ctx)
+{
+	return vnitro_fabric_xmit_gso(fab, src, frame, len, 0, frame_ctx);
 }
 
 void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out)

@@ -105,8 +105,9 @@ bool ingress_allowed(fabric *fab, port *src, port *dst, const ipv4_view *ip);
 /* ---- router.cc: route tables and the VPC router ---- */
 
 // A frame @src sent to its subnet's router MAC; @ip nullptr when not IPv4.
+// @seg_len: the IP length of its largest wire packet when it is a GSO frame, else 0.
 vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				   const ipv4_view *ip, void *frame_ctx);
+				   const ipv4_view *ip, uint32_t seg_len, void *frame_ctx);
 // A frame the internet gateway @src sent to the VPC router's MAC.
 vnitro_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
 				   void *frame_ctx);

@@ -163,7 +163,7 @@ void sort_routes(route_table *t)
 } // namespace
 
 vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				   const ipv4_view *ip, void *frame_ctx)
+				   const ipv4_view *ip, uint32_t seg_len, void *frame_ctx)
 {
 	vnitro_fabric_route r;
 	port *dst = nullptr;
@@ -191,7 +191,8 @@ vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint3
 	}
 	if (ip->ttl <= 1)
 		return ttl_expired(fab, src, frame, len, *ip);
-	if (dst->kind == VNITRO_PORT_IGW && ip->tot_len > VNITRO_IGW_MTU)
+	// A GSO frame's header counts all its segments: the wire sees each one.
+	if (dst->kind == VNITRO_PORT_IGW && (seg_len ? seg_len : ip->tot_len) > VNITRO_IGW_MTU)
 		return too_big(fab, src, dst, frame, len, *ip);
 	return forward(fab, src, dst, frame, *ip, frame_ctx);
 }

@@ -93,6 +93,8 @@ struct vnitro_igw {
 	char netns_name[VNITRO_NAME_LEN];
 	uint8_t mac[VNITRO_MAC_LEN];
 	uint8_t frag_needed;		/* 0 or 1 */
+	char ifname[IF_NAMESIZE];	/* its netdev in the namespace, e.g. "igw0" */
+	uint32_t ifindex;
 };
 
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */

@@ -59,9 +59,11 @@
  * IGW_ADD       IGW_ID, VPC_ID, NETNS_FD (the "internet" namespace; omit
  *               for the init namespace), optional NETNS_NAME (shown back),
  *               optional FRAG_NEEDED (default 1). One per VPC.
- *               Reply: the gateway (as IGW_GET), with IFNAME.
+ *               Reply: the gateway (as IGW_GET).
  * IGW_DEL       IGW_ID. Refused while a route targets it.
- * IGW_GET       [IGW_ID].
+ * IGW_GET       [IGW_ID]. Reply: IGW_ID, VPC_ID, MAC, FRAG_NEEDED,
+ *               NETNS_NAME (if given), IFNAME and IFINDEX of the gateway's
+ *               netdev in its namespace ("igw0": the first free igwN).
  * IGW_SET       IGW_ID, FRAG_NEEDED. Reply: the gateway.
  * TYPE_GET      [INSTANCE_TYPE]: the instance types and their limits
  *               (the attributes of an instance reply after INSTANCE_TYPE).

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * igw.c - an internet gateway's netdev: an Ethernet device in the namespace
+ * the user calls the internet, whose frames enter the VPC router and to
+ * which the router sends what a route table points at the gateway.
+ *
+ * The device is the VPC's side of the internet edge, so its MTU is EC2's
+ * 1500 (anything larger crossing it has met the router's frag-needed rule
+ * already). It belongs to its namespace (NETIF_F_NETNS_LOCAL) and to the
+ * gateway object: `vnitro igw del` removes it, `ip link del` cannot.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+
+#include "vnitro.h"
+
+/* The first free igwN of the namespace: igw0 for the first gateway there. */
+#define VNITRO_IGW_IFNAME	"igw%d"
+
+static int vnitro_igw_ndo_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void vnitro_igw_ndo_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+/* The internet sends: into the VPC router, which answers ARP for the VPC CIDR. */
+static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vnitro_igw_dev *igw = netdev_priv(dev);
+	enum vnitro_xmit_verdict verdict = VNITRO_XMIT_DROPPED;
+	struct vnitro_fabric_port *port;
+	unsigned int len = skb->len;
+
+	rcu_read_lock();
+	port = rcu_dereference(igw->port);
+	if (port && vnitro_netdev_xmit_prepare(skb))
+		verdict = vnitro_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
+	rcu_read_unlock();
+
+	switch (verdict) {
+	case VNITRO_XMIT_DELIVERED:
+		dev_sw_netstats_tx_add(dev, 1, len);
+		break;
+	case VNITRO_XMIT_ANSWERED:
+		dev_sw_netstats_tx_add(dev, 1, len);
+		dev_consume_skb_any(skb);
+		break;
+	case VNITRO_XMIT_DROPPED:
+		dev_core_stats_tx_dropped_inc(dev);
+		dev_kfree_skb_any(skb);
+		break;
+	}
+	return NETDEV_TX_OK;
+}
+
+/*
+ * services.deliver for a gateway: what the VPC router sends to the internet,
+ * received by the namespace's stack as veth does it (under RCU, atomic).
+ */
+void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb)
+{
+	struct net_device *dev = igw->dev;
+	unsigned int len;
+
+	/* Scrubs the sender's state, checks our MTU; counts and frees on failure. */
+	if (__dev_forward_skb(dev, skb) != NET_RX_SUCCESS)
+		return;
+	len = skb->len;
+	if (netif_rx(skb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, len);
+	else
+		dev_core_stats_rx_dropped_inc(dev);
+}
+
+/* services.deliver_copy for a gateway: the VPC router's ARP replies. */
+void vnitro_igw_deliver_copy(struct vnitro_igw_dev *igw, const u8 *frame, u32 len)
+{
+	struct net_device *dev = igw->dev;
+	struct sk_buff *skb;
+
+	skb = netdev_alloc_skb_ip_align(dev, len);
+	if (!skb) {
+		dev_core_stats_rx_dropped_inc(dev);
+		return;
+	}
+	skb_put_data(skb, frame, len);
+	skb->protocol = eth_type_trans(skb, dev);
+	len = skb->len;
+	if (netif_rx(skb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, len);
+	else
+		dev_core_stats_rx_dropped_inc(dev);
+}
+
+static void vnitro_igw_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
+{
+	struct vnitro_igw_dev *igw = netdev_priv(dev);
+
+	strscpy(info->driver, "vnitro-igw", sizeof(info->driver));
+	/* Not a PCI function: the gateway's id stands where bus-info would. */
+	strscpy(info->bus_info, igw->igw_id, sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops vnitro_igw_ethtool_ops = {
+	.get_drvinfo = vnitro_igw_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+};
+
+static const struct net_device_ops vnitro_igw_netdev_ops = {
+	.ndo_init = vnitro_igw_ndo_init,
+	.ndo_uninit = vnitro_igw_ndo_uninit,
+	.ndo_start_xmit = vnitro_igw_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static void vnitro_igw_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &vnitro_igw_netdev_ops;
+	dev->ethtool_ops = &vnitro_igw_ethtool_ops;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	/* Lockless transmit (per-CPU counters); the checksum is the receiver's problem, as on veth. */
+	dev->features |= NETIF_F_LLTX | NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			 NETIF_F_NETNS_LOCAL;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
+	dev->mtu = VNITRO_IGW_MTU;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = VNITRO_IGW_MTU;	/* EC2: 1500 bytes through an internet gateway */
+}
+
+/*
+ * ctl op igw_plug (ctl_lock held): the gateway's fabric port, then its
+ * netdev in @desc->netns_cookie, the namespace the gateway holds a
+ * reference on. The port exists before the device can send; frames for a
+ * device not yet up are dropped by __dev_forward_skb.
+ */
+int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void **cookie,
+		    struct vnitro_err *err)
+{
+	struct vnitro_port_desc port_desc = desc->port;
+	struct vnitro_fabric_port *port;
+	struct vnitro_igw_dev *igw;
+	struct net_device *dev;
+	int ret;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	dev = alloc_netdev(sizeof(*igw), VNITRO_IGW_IFNAME, NET_NAME_ENUM, vnitro_igw_setup);
+	if (!dev) {
+		ret = -ENOMEM;
+		strscpy(err->msg, "out of memory", sizeof(err->msg));
+		goto err_out;
+	}
+	igw = netdev_priv(dev);
+	igw->sink.kind = VNITRO_SINK_IGW;
+	igw->dev = dev;
+	strscpy(igw->igw_id, desc->igw_id, sizeof(igw->igw_id));
+	dev_net_set(dev, desc->netns_cookie);
+	eth_hw_addr_set(dev, desc->port.mac);
+
+	port_desc.cookie = &igw->sink;
+	port = vnitro_fabric_port_add(vnitro.fabric, &port_desc, &ret);
+	if (!port) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "the fabric refused the gateway's port (errno %d)", -ret);
+		goto err_free_netdev;
+	}
+	rcu_assign_pointer(igw->port, port);
+
+	ret = register_netdev(dev);
+	if (ret) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot register the gateway's netdev in its namespace (errno %d)", -ret);
+		goto err_del_port;
+	}
+	*cookie = igw;
+	return 0;
+
+err_del_port:
+	RCU_INIT_POINTER(igw->port, NULL);
+	vnitro_fabric_port_del(vnitro.fabric, port);
+err_free_netdev:
+	free_netdev(dev);
+err_out:
+	err->code = ret;
+	return ret;
+}
+
+/* ctl op igw_unplug (ctl_lock held): off the fabric first, so nothing is delivered, then gone. */
+void vnitro_igw_unplug(void *ops_ctx, void *cookie)
+{
+	struct vnitro_igw_dev *igw = cookie;
+	struct net_device *dev = igw->dev;
+	struct vnitro_fabric_port *port;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	port = rcu_dereference_protected(igw->port, lockdep_is_held(&vnitro.ctl_lock));
+	RCU_INIT_POINTER(igw->port, NULL);
+	vnitro_fabric_port_del(vnitro.fabric, port);	/* waits for senders inside the fabric */
+	/* Frames still in the namespace's backlog are flushed by the unregistration. */
+	unregister_netdev(dev);
+	free_netdev(dev);
+}
+
+/* ctl op igw_update (ctl_lock held): the frag-needed switch. */
+int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc *port,
+		      struct vnitro_err *err)
+{
+	struct vnitro_igw_dev *igw = cookie;
+	struct vnitro_port_desc desc = *port;
+	int ret;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	desc.cookie = &igw->sink;
+	ret = vnitro_fabric_port_update(vnitro.fabric,
+					rcu_dereference_protected(igw->port,
+								  lockdep_is_held(&vnitro.ctl_lock)),
+					&desc);
+	if (ret) {
+		err->code = ret;
+		snprintf(err->msg, sizeof(err->msg),
+			 "the fabric refused the gateway's new settings (errno %d)", -ret);
+	}
+	return ret;
+}
