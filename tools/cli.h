@@ -128,6 +128,15 @@ private:
 	struct vnitro_handle *h_ = nullptr;
 };
 
+/*
+ * "OBJECT del ID" and the like: the one word after COMMAND is an id, checked
+ * with @check (which names it @what in its usage error), handed to @op;
+ * nothing is printed on success.
+ */
+int run_on_id(int argc, char **argv, const char *object, const char *what,
+	      const char *(*check)(const char *word, const char *what),
+	      int (*op)(struct vnitro_handle *h, const char *id));
+
 } // namespace vnitro::cli
 
 #endif /* VNITRO_TOOLS_CLI_H */

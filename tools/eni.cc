@@ -178,31 +178,20 @@ int do_add(const struct options *opts, int argc, char **argv)
 	return print_one(opts, eni);
 }
 
-/* "del ID" and "detach ID": one ENI, nothing printed on success. */
-int by_id(int argc, char **argv,
-	  int (*op)(struct vnitro_handle *h, const char *id))
+/* ENI ids have their own form ("eni-" and hex). */
+const char *check_eni(const char *word, const char *)
 {
-	arg_cursor args(argc, argv, "eni");
-	const char *id;
-	session s;
-
-	if (!args.more())
-		args.missing("the ENI id");
-	id = check_eni_id(args.next());
-	args.finish();
-	if (!s.open())
-		return STATUS_ERROR;
-	return op(s.handle(), id) ? s.fail() : STATUS_OK;
+	return check_eni_id(word);
 }
 
 int do_del(const struct options *, int argc, char **argv)
 {
-	return by_id(argc, argv, vnitro_eni_del);
+	return run_on_id(argc, argv, "eni", "ENI", check_eni, vnitro_eni_del);
 }
 
 int do_detach(const struct options *, int argc, char **argv)
 {
-	return by_id(argc, argv, vnitro_eni_detach);
+	return run_on_id(argc, argv, "eni", "ENI", check_eni, vnitro_eni_detach);
 }
 
 enum attach_keyword { ATTACH_INSTANCE, ATTACH_INDEX };

@@ -131,17 +131,7 @@ int do_set(const struct options *opts, int argc, char **argv)
 
 int do_del(const struct options *, int argc, char **argv)
 {
-	arg_cursor args(argc, argv, "igw");
-	const char *id;
-	session s;
-
-	if (!args.more())
-		args.missing("the gateway id");
-	id = check_id(args.next(), "internet gateway");
-	args.finish();
-	if (!s.open())
-		return STATUS_ERROR;
-	return vnitro_igw_del(s.handle(), id) ? s.fail() : STATUS_OK;
+	return run_on_id(argc, argv, "igw", "internet gateway", check_id, vnitro_igw_del);
 }
 
 const struct command commands[] = {

@@ -90,17 +90,7 @@ int do_add(const struct options *opts, int argc, char **argv)
 
 int do_del(const struct options *, int argc, char **argv)
 {
-	arg_cursor args(argc, argv, "subnet");
-	const char *id;
-	session s;
-
-	if (!args.more())
-		args.missing("the subnet id");
-	id = check_id(args.next(), "subnet");
-	args.finish();
-	if (!s.open())
-		return STATUS_ERROR;
-	return vnitro_subnet_del(s.handle(), id) ? s.fail() : STATUS_OK;
+	return run_on_id(argc, argv, "subnet", "subnet", check_id, vnitro_subnet_del);
 }
 
 const struct command commands[] = {

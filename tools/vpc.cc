@@ -73,17 +73,7 @@ int do_add(const struct options *opts, int argc, char **argv)
 
 int do_del(const struct options *, int argc, char **argv)
 {
-	arg_cursor args(argc, argv, "vpc");
-	const char *id;
-	session s;
-
-	if (!args.more())
-		args.missing("the VPC id");
-	id = check_id(args.next(), "VPC");
-	args.finish();
-	if (!s.open())
-		return STATUS_ERROR;
-	return vnitro_vpc_del(s.handle(), id) ? s.fail() : STATUS_OK;
+	return run_on_id(argc, argv, "vpc", "VPC", check_id, vnitro_vpc_del);
 }
 
 const struct command commands[] = {
