@@ -316,34 +316,45 @@ static void vnitro_rx_count(struct vnitro_queue_stats *stats, const struct sk_bu
 	stats->bytes += skb->len + ETH_HLEN + (segs - 1) * hdrs;
 }
 
+/* A received frame to the stack: checksum verdict, counters, GRO. In @rxq's NAPI. */
+static void vnitro_rx_stack(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			    struct sk_buff *skb)
+{
+	u64_stats_update_begin(&rxq->stats.syncp);
+	if (!vnitro_rx_csum(vnd, rxq, skb)) {
+		rxq->stats.dropped++;
+		u64_stats_update_end(&rxq->stats.syncp);
+		kfree_skb(skb);
+		return;
+	}
+	vnitro_rx_count(&rxq->stats, skb);
+	u64_stats_update_end(&rxq->stats.syncp);
+	napi_gro_receive(&rxq->napi, skb);
+}
+
 static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 {
 	struct vnitro_rx_queue *rxq = container_of(napi, struct vnitro_rx_queue, napi);
+	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
+	struct sk_buff_head pass;
+	bool xdp_redirected = false;
 	struct sk_buff *skb;
 	int done = 0;
 
-	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
-	bool xdp_redirected = false;
-
+	__skb_queue_head_init(&pass);
 	/* One vector per queue pair, as ena_io_poll: TX completions first. */
 	vnitro_irq_polled(rxq);
 	vnitro_tx_ring_clean(vnd, rxq->qid);
 	while (done < budget && !READ_ONCE(rxq->faults.rx_stall) &&
 	       (skb = skb_dequeue(&rxq->ring))) {
 		done++;
-		skb = vnitro_xdp_rx(vnd, rxq, skb, &xdp_redirected);
-		if (!skb)
-			continue;	/* XDP consumed it, and counted it */
-		u64_stats_update_begin(&rxq->stats.syncp);
-		if (!vnitro_rx_csum(vnd, rxq, skb)) {
-			rxq->stats.dropped++;
-			u64_stats_update_end(&rxq->stats.syncp);
-			kfree_skb(skb);
+		if (!vnitro_xdp_rx(vnd, rxq, skb, &pass, &xdp_redirected)) {
+			vnitro_rx_stack(vnd, rxq, skb);
 			continue;
 		}
-		vnitro_rx_count(&rxq->stats, skb);
-		u64_stats_update_end(&rxq->stats.syncp);
-		napi_gro_receive(napi, skb);
+		/* What the program passed (several frames for a TSO frame). */
+		while ((skb = __skb_dequeue(&pass)))
+			vnitro_rx_stack(vnd, rxq, skb);
 	}
 	if (xdp_redirected)
 		xdp_do_flush();

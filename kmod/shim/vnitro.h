@@ -258,8 +258,8 @@ bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
 /* xdp.c: native XDP */
 int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
 int vnitro_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames, u32 flags);
-struct sk_buff *vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
-			      struct sk_buff *skb, bool *redirected);
+bool vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+		   struct sk_buff *skb, struct sk_buff_head *pass, bool *redirected);
 bool vnitro_xdp_queue_count_ok(const struct vnitro_netdev *vnd, u32 count);
 u32 vnitro_xdp_num_queues(const struct vnitro_netdev *vnd);
 void vnitro_xdp_read_rx_stats(struct vnitro_rx_queue *rxq, struct vnitro_xdp_rx_stats *out);
