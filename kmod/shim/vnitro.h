@@ -190,8 +190,8 @@ struct vnitro_netdev {
 	bool rx_up;
 	u32 num_queues;				/* ethtool -l "combined" */
 	u32 max_queues;
-	u64 interface_up;			/* ndo_open calls, under RTNL */
-	u64 interface_down;			/* ndo_stop calls, under RTNL */
+	u64 interface_up;			/* ena_up's: vnitro_netdev_up, under RTNL */
+	u64 interface_down;			/* ena_down's: vnitro_netdev_down, under RTNL */
 	/* ethtool -g/-G: changed under RTNL with the queues down; read anywhere. */
 	u32 rx_ring_size;
 	u32 tx_ring_size;
@@ -224,6 +224,8 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
+void vnitro_netdev_up(struct vnitro_netdev *vnd);
+void vnitro_netdev_down(struct vnitro_netdev *vnd);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
 int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size);
 struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);

@@ -60,6 +60,7 @@ static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
 	struct bpf_prog *prog = bpf->prog;
 	struct bpf_prog *old = rtnl_dereference(vnd->xdp_prog);
 	int prev_max = dev->max_mtu;
+	bool bounce;
 
 	if (prog && !vnitro_xdp_mtu_ok(dev->mtu, prog)) {
 		netdev_err(dev, "Failed to set xdp program, the current MTU (%d) is larger than the maximum allowed MTU (%lu) while xdp is on",
@@ -76,11 +77,21 @@ static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
 		return -EINVAL;
 	}
 	/*
-	 * NAPI and ndo_xdp_xmit read the pointer under RCU; the core drops
-	 * its reference to @old after we return, and a program is freed only
-	 * after a grace period, so swapping live is safe.
+	 * As ena_xdp_set: the first program makes the XDP TX queues (ena_down,
+	 * then ena_up with them), and removing the last one frees them
+	 * (ena_destroy_and_free_all_xdp_queues: down, up) - each counted in
+	 * interface_down/up, the frames in the rings lost, the per-queue
+	 * counters fresh. Replacing a program swaps it live: NAPI and
+	 * ndo_xdp_xmit read the pointer under RCU, the core drops its
+	 * reference to @old after we return, and a program is freed only
+	 * after a grace period.
 	 */
+	bounce = netif_running(dev) && !old != !prog;
+	if (bounce)
+		vnitro_netdev_down(vnd);
 	rcu_assign_pointer(vnd->xdp_prog, prog);
+	if (bounce)
+		vnitro_netdev_up(vnd);
 	dev->max_mtu = prog && !prog->aux->xdp_has_frags ? VNITRO_ENA_XDP_MAX_MTU : VNITRO_ENA_MAX_MTU;
 	if (!old && prog)
 		netdev_info(dev, "XDP program is set, changing the max_mtu from %d to %d",
