@@ -131,6 +131,16 @@ static void vnitro_rx_set_hash(struct vnitro_netdev *vnd, struct sk_buff *skb,
 }
 
 /*
+ * Ring entries in use: frames waiting, and those the NAPI poll took but has
+ * not finished with (ena refills their descriptors only at the end of the
+ * poll). Read without locks: a bound, not an exact count.
+ */
+u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq)
+{
+	return skb_queue_len_lockless(&rxq->ring) + READ_ONCE(rxq->in_poll);
+}
+
+/*
  * A frame for the ring, after the faults injected into the queue. A full
  * ring drops it, counted as the device's rx_drops (ena reports those as
  * rx_dropped); otherwise the queue pair's interrupt is raised.
@@ -139,7 +149,7 @@ static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 {
 	if (vnitro_fault_rx(rxq, skb))
 		return;
-	if (skb_queue_len_lockless(&rxq->ring) >= READ_ONCE(rxq->vnd->rx_ring_size)) {
+	if (vnitro_rx_ring_fill(rxq) >= READ_ONCE(rxq->vnd->rx_ring_size)) {
 		atomic64_inc(&rxq->dropped);
 		kfree_skb(skb);
 		return;
@@ -332,29 +342,70 @@ static void vnitro_rx_stack(struct vnitro_netdev *vnd, struct vnitro_rx_queue *r
 	napi_gro_receive(&rxq->napi, skb);
 }
 
+/*
+ * Takes up to @n frames off the ring into @batch under one acquisition of
+ * the ring's lock, instead of one per frame; they count against the ring
+ * (in_poll) until the poll is done with them. Returns how many.
+ */
+static u32 vnitro_rx_take(struct vnitro_rx_queue *rxq, struct sk_buff_head *batch, u32 n)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+	u32 taken = 0;
+
+	spin_lock_irqsave(&rxq->ring.lock, flags);
+	while (taken < n && (skb = __skb_dequeue(&rxq->ring))) {
+		__skb_queue_tail(batch, skb);
+		taken++;
+	}
+	WRITE_ONCE(rxq->in_poll, taken);
+	spin_unlock_irqrestore(&rxq->ring.lock, flags);
+	return taken;
+}
+
+/* A stall set mid-poll: the frames not yet processed go back to the ring's head. */
+static void vnitro_rx_give_back(struct vnitro_rx_queue *rxq, struct sk_buff_head *batch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rxq->ring.lock, flags);
+	skb_queue_splice_init(batch, &rxq->ring);
+	WRITE_ONCE(rxq->in_poll, 0);
+	spin_unlock_irqrestore(&rxq->ring.lock, flags);
+}
+
 static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 {
 	struct vnitro_rx_queue *rxq = container_of(napi, struct vnitro_rx_queue, napi);
 	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
-	struct sk_buff_head pass;
+	struct sk_buff_head batch, pass;
 	bool xdp_redirected = false;
 	struct sk_buff *skb;
 	int done = 0;
 
+	__skb_queue_head_init(&batch);
 	__skb_queue_head_init(&pass);
 	/* One vector per queue pair, as ena_io_poll: TX completions first. */
 	vnitro_irq_polled(rxq);
 	vnitro_tx_ring_clean(vnd, rxq->qid);
 	while (done < budget && !READ_ONCE(rxq->faults.rx_stall) &&
-	       (skb = skb_dequeue(&rxq->ring))) {
-		done++;
-		if (!vnitro_xdp_rx(vnd, rxq, skb, &pass, &xdp_redirected)) {
-			vnitro_rx_stack(vnd, rxq, skb);
-			continue;
+	       vnitro_rx_take(rxq, &batch, budget - done)) {
+		while ((skb = __skb_dequeue(&batch))) {
+			if (READ_ONCE(rxq->faults.rx_stall)) {
+				__skb_queue_head(&batch, skb);
+				vnitro_rx_give_back(rxq, &batch);
+				break;
+			}
+			done++;
+			if (!vnitro_xdp_rx(vnd, rxq, skb, &pass, &xdp_redirected)) {
+				vnitro_rx_stack(vnd, rxq, skb);
+				continue;
+			}
+			/* What the program passed (several frames for a TSO frame). */
+			while ((skb = __skb_dequeue(&pass)))
+				vnitro_rx_stack(vnd, rxq, skb);
 		}
-		/* What the program passed (several frames for a TSO frame). */
-		while ((skb = __skb_dequeue(&pass)))
-			vnitro_rx_stack(vnd, rxq, skb);
+		WRITE_ONCE(rxq->in_poll, 0);
 	}
 	if (xdp_redirected)
 		xdp_do_flush();

@@ -150,6 +150,7 @@ struct vnitro_xdp_rx_stats {
 struct vnitro_rx_queue {
 	struct napi_struct napi;
 	struct sk_buff_head ring;
+	u32 in_poll;				/* frames the NAPI poll took off the ring */
 	struct vnitro_queue_stats stats;	/* written by this queue's NAPI */
 	struct vnitro_csum_stats csum;		/* likewise, under stats.syncp */
 	atomic64_t dropped;			/* written by senders' CPUs */
@@ -224,6 +225,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(void *port_cookie, void *frame_ctx);
 void vnitro_netdev_deliver_copy(void *port_cookie, const u8 *frame, u32 len);
+u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq);
 void vnitro_netdev_up(struct vnitro_netdev *vnd);
 void vnitro_netdev_down(struct vnitro_netdev *vnd);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
