@@ -122,7 +122,8 @@ check_eq "REDIRECT to another device: the 12 frames show up on vb1" $((vb0rx + 1
 
 eni1=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
 "$VNITRO" eni attach "$eni1" instance i-b index 1 >/dev/null
-# The reflected frames leave eth1 with eth0's address as their source.
+# Frames turned around on eth0 leave eth1 with eth0's address as source:
+# foreign to eth1's ENI, so its source/dest check (on by default) would drop them.
 "$VNITRO" eni set "$eni1" source-dest-check off >/dev/null
 ib ip link set eth1 up
 ib ethtool -L eth1 combined "$half"
