@@ -133,7 +133,7 @@ static int vnitro_irq_show(struct seq_file *m, void *v)
 	seq_printf(m, "interrupts: %lld\n", (long long)atomic64_read(&rxq->irq.interrupts));
 	seq_printf(m, "rx_usecs: %u\n", vnitro_irq_rx_usecs(rxq));
 	seq_printf(m, "tx_usecs: %u\n", READ_ONCE(vnd->tx_usecs));
-	seq_printf(m, "rx_ring: %u/%u\n", skb_queue_len_lockless(&rxq->ring),
+	seq_printf(m, "rx_ring: %u/%u\n", vnitro_rx_ring_fill(rxq),
 		   READ_ONCE(vnd->rx_ring_size));
 	seq_printf(m, "tx_ring: %d/%u\n", atomic_read(&vnd->txr[rxq->qid].used),
 		   READ_ONCE(vnd->tx_ring_size));

@@ -149,6 +149,16 @@ static void vnitro_rx_set_hash(struct vnitro_netdev *vnd, struct sk_buff *skb,
 }
 
 /*
+ * Ring entries in use: frames waiting, and those the NAPI poll took but has
+ * not finished with (ena refills their descriptors only at the end of the
+ * poll). Read without locks: a bound, not an exact count.
+ */
+u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq)
+{
+	return skb_queue_len_lockless(&rxq->ring) + READ_ONCE(rxq->in_poll);
+}
+
+/*
  * A frame for the ring, after the faults injected into the queue. A full
  * ring drops it, counted as the device's rx_drops (ena reports those as
  * rx_dropped); otherwise the queue pair's interrupt is raised.
@@ -157,7 +167,7 @@ static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 {
 	if (vnitro_fault_rx(rxq, skb))
 		return;
-	if (skb_queue_len_lockless(&rxq->ring) >= READ_ONCE(rxq->vnd->rx_ring_size)) {
+	if (vnitro_rx_ring_fill(rxq) >= READ_ONCE(rxq->vnd->rx_ring_size)) {
 		atomic64_inc(&rxq->dropped);
 		kfree_skb(skb);
 		return;
@@ -330,34 +340,86 @@ static void vnitro_rx_count(struct vnitro_queue_stats *stats, const struct sk_bu
 	stats->bytes += skb->len + ETH_HLEN + (segs - 1) * hdrs;
 }
 
+/* A received frame to the stack: checksum verdict, counters, GRO. In @rxq's NAPI. */
+static void vnitro_rx_stack(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			    struct sk_buff *skb)
+{
+	u64_stats_update_begin(&rxq->stats.syncp);
+	if (!vnitro_rx_csum(vnd, rxq, skb)) {
+		rxq->stats.dropped++;
+		u64_stats_update_end(&rxq->stats.syncp);
+		kfree_skb(skb);
+		return;
+	}
+	vnitro_rx_count(&rxq->stats, skb);
+	u64_stats_update_end(&rxq->stats.syncp);
+	napi_gro_receive(&rxq->napi, skb);
+}
+
+/*
+ * Takes up to @n frames off the ring into @batch under one acquisition of
+ * the ring's lock, instead of one per frame; they count against the ring
+ * (in_poll) until the poll is done with them. Returns how many.
+ */
+static u32 vnitro_rx_take(struct vnitro_rx_queue *rxq, struct sk_buff_head *batch, u32 n)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+	u32 taken = 0;
+
+	spin_lock_irqsave(&rxq->ring.lock, flags);
+	while (taken < n && (skb = __skb_dequeue(&rxq->ring))) {
+		__skb_queue_tail(batch, skb);
+		taken++;
+	}
+	WRITE_ONCE(rxq->in_poll, taken);
+	spin_unlock_irqrestore(&rxq->ring.lock, flags);
+	return taken;
+}
+
+/* A stall set mid-poll: the frames not yet processed go back to the ring's head. */
+static void vnitro_rx_give_back(struct vnitro_rx_queue *rxq, struct sk_buff_head *batch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rxq->ring.lock, flags);
+	skb_queue_splice_init(batch, &rxq->ring);
+	WRITE_ONCE(rxq->in_poll, 0);
+	spin_unlock_irqrestore(&rxq->ring.lock, flags);
+}
+
 static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 {
 	struct vnitro_rx_queue *rxq = container_of(napi, struct vnitro_rx_queue, napi);
+	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
+	struct sk_buff_head batch, pass;
+	bool xdp_redirected = false;
 	struct sk_buff *skb;
 	int done = 0;
 
-	struct vnitro_netdev *vnd = netdev_priv(napi->dev);
-	bool xdp_redirected = false;
-
+	__skb_queue_head_init(&batch);
+	__skb_queue_head_init(&pass);
 	/* One vector per queue pair, as ena_io_poll: TX completions first. */
 	vnitro_irq_polled(rxq);
 	vnitro_tx_ring_clean(vnd, rxq->qid);
 	while (done < budget && !READ_ONCE(rxq->faults.rx_stall) &&
-	       (skb = skb_dequeue(&rxq->ring))) {
-		done++;
-		skb = vnitro_xdp_rx(vnd, rxq, skb, &xdp_redirected);
-		if (!skb)
-			continue;	/* XDP consumed it, and counted it */
-		u64_stats_update_begin(&rxq->stats.syncp);
-		if (!vnitro_rx_csum(vnd, rxq, skb)) {
-			rxq->stats.dropped++;
-			u64_stats_update_end(&rxq->stats.syncp);
-			kfree_skb(skb);
-			continue;
+	       vnitro_rx_take(rxq, &batch, budget - done)) {
+		while ((skb = __skb_dequeue(&batch))) {
+			if (READ_ONCE(rxq->faults.rx_stall)) {
+				__skb_queue_head(&batch, skb);
+				vnitro_rx_give_back(rxq, &batch);
+				break;
+			}
+			done++;
+			if (!vnitro_xdp_rx(vnd, rxq, skb, &pass, &xdp_redirected)) {
+				vnitro_rx_stack(vnd, rxq, skb);
+				continue;
+			}
+			/* What the program passed (several frames for a TSO frame). */
+			while ((skb = __skb_dequeue(&pass)))
+				vnitro_rx_stack(vnd, rxq, skb);
 		}
-		vnitro_rx_count(&rxq->stats, skb);
-		u64_stats_update_end(&rxq->stats.syncp);
-		napi_gro_receive(napi, skb);
+		WRITE_ONCE(rxq->in_poll, 0);
 	}
 	if (xdp_redirected)
 		xdp_do_flush();
@@ -366,12 +428,52 @@ static int vnitro_netdev_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/*
+ * Zeroes a queue pair's counters, as ena_up does: it allocates the rings
+ * afresh and ena_setup_tx_resources / ena_setup_rx_resources memset
+ * tx_stats and rx_stats (cnt, bytes, csum_*, xdp_*, queue_stop/wakeup,
+ * the NAPI loop's), for the XDP TX queues too. What survives is the
+ * device's: the drops, which ena reads from the device (dev_stats.rx_drops,
+ * tx_drops) and never resets. Called with the pair stopped: NAPI disabled,
+ * TX disabled, and no ndo_xdp_xmit since rx_up cleared and a grace period.
+ */
+static void vnitro_queue_stats_reset(struct vnitro_netdev *vnd, u32 q)
+{
+	struct vnitro_rx_queue *rxq = &vnd->rx[q];
+	struct vnitro_tx_ring *txr = &vnd->txr[q];
+
+	u64_stats_update_begin(&vnd->tx[q].syncp);
+	vnd->tx[q].packets = 0;
+	vnd->tx[q].bytes = 0;
+	u64_stats_update_end(&vnd->tx[q].syncp);
+	u64_stats_update_begin(&rxq->stats.syncp);
+	rxq->stats.packets = 0;
+	rxq->stats.bytes = 0;
+	rxq->csum = (struct vnitro_csum_stats){};
+	rxq->xdp = (struct vnitro_xdp_rx_stats){};
+	u64_stats_update_end(&rxq->stats.syncp);
+	u64_stats_update_begin(&rxq->napi_stats.syncp);
+	rxq->napi_stats.tx_poll = 0;
+	rxq->napi_stats.napi_comp = 0;
+	rxq->napi_stats.unmask_interrupt = 0;
+	u64_stats_update_end(&rxq->napi_stats.syncp);
+	u64_stats_update_begin(&txr->syncp);
+	txr->queue_stop = 0;
+	txr->queue_wakeup = 0;
+	u64_stats_update_end(&txr->syncp);
+	u64_stats_update_begin(&vnd->xdp_tx[q].stats.syncp);
+	vnd->xdp_tx[q].stats.packets = 0;
+	vnd->xdp_tx[q].stats.bytes = 0;
+	u64_stats_update_end(&vnd->xdp_tx[q].stats.syncp);
+}
+
 /* Starts num_queues queue pairs; the fabric may deliver once this returns. */
 static void vnitro_queues_up(struct vnitro_netdev *vnd)
 {
 	u32 q;
 
 	for (q = 0; q < vnd->num_queues; q++) {
+		vnitro_queue_stats_reset(vnd, q);
 		napi_enable(&vnd->rx[q].napi);
 		vnitro_irq_start(&vnd->rx[q]);
 	}
@@ -396,28 +498,44 @@ static void vnitro_queues_down(struct vnitro_netdev *vnd)
 	}
 }
 
-static int vnitro_netdev_open(struct net_device *dev)
+/*
+ * ena_up: the queues come up with fresh counters, counted in interface_up;
+ * the link is up once they run (the fabric is always reachable). RTNL held.
+ */
+void vnitro_netdev_up(struct vnitro_netdev *vnd)
 {
-	struct vnitro_netdev *vnd = netdev_priv(dev);
-
+	ASSERT_RTNL();
 	vnitro_queues_up(vnd);
 	vnd->interface_up++;
-	/* The fabric is always reachable: link up once the queues run, as ENA reports. */
-	netif_carrier_on(dev);
+	netif_carrier_on(vnd->dev);
+}
+
+/* ena_down: counted in interface_down, carrier off, the queues stopped. RTNL held. */
+void vnitro_netdev_down(struct vnitro_netdev *vnd)
+{
+	ASSERT_RTNL();
+	vnd->interface_down++;
+	netif_carrier_off(vnd->dev);
+	vnitro_queues_down(vnd);
+}
+
+static int vnitro_netdev_open(struct net_device *dev)
+{
+	vnitro_netdev_up(netdev_priv(dev));
 	return 0;
 }
 
 static int vnitro_netdev_stop(struct net_device *dev)
 {
-	struct vnitro_netdev *vnd = netdev_priv(dev);
-
-	netif_carrier_off(dev);
-	vnitro_queues_down(vnd);
-	vnd->interface_down++;
+	vnitro_netdev_down(netdev_priv(dev));
 	return 0;
 }
 
-/* ethtool -L combined N: like ena_update_queue_count, down, resize, up. */
+/*
+ * ethtool -L combined N: like ena_update_queue_count, which closes the
+ * device (ena_close -> ena_down), resizes, and opens it again (ena_up),
+ * each counted; a device that is down stays down and counts nothing.
+ */
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
@@ -438,7 +556,7 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 		return ret;
 	}
 	if (running)
-		vnitro_queues_down(vnd);
+		vnitro_netdev_down(vnd);
 	ret = netif_set_real_num_tx_queues(dev, count);
 	if (!ret)
 		ret = netif_set_real_num_rx_queues(dev, count);
@@ -450,7 +568,7 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 		kfree(rss);
 	}
 	if (running)
-		vnitro_queues_up(vnd);
+		vnitro_netdev_up(vnd);
 	return ret;
 }
 
@@ -464,16 +582,12 @@ int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size)
 	bool running = netif_running(dev);
 
 	ASSERT_RTNL();
-	if (running) {
-		vnitro_queues_down(vnd);
-		vnd->interface_down++;
-	}
+	if (running)
+		vnitro_netdev_down(vnd);
 	WRITE_ONCE(vnd->tx_ring_size, tx_size);
 	WRITE_ONCE(vnd->rx_ring_size, rx_size);
-	if (running) {
-		vnitro_queues_up(vnd);
-		vnd->interface_up++;
-	}
+	if (running)
+		vnitro_netdev_up(vnd);
 	return 0;
 }
 
@@ -520,12 +634,19 @@ void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u
 	*dropped += d;
 }
 
-/* Sums the queues in use, as ena does, so it agrees with ethtool -S. */
+/*
+ * Sums the queues in use, as ena does, so it agrees with ethtool -S. Like
+ * ena_get_stats64, nothing while the queues are down (ena returns before
+ * reading even the device's drop counters).
+ */
 static void vnitro_netdev_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *stats)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	u32 q, n = READ_ONCE(vnd->num_queues);
+	u32 q, n;
 
+	if (!smp_load_acquire(&vnd->rx_up))
+		return;
+	n = READ_ONCE(vnd->num_queues);
 	for (q = 0; q < n; q++) {
 		vnitro_read_stats(&vnd->tx[q], &stats->tx_packets, &stats->tx_bytes, &stats->tx_dropped);
 		vnitro_read_stats(&vnd->rx[q].stats, &stats->rx_packets, &stats->rx_bytes,

@@ -163,6 +163,7 @@ struct vnitro_xdp_rx_stats {
 struct vnitro_rx_queue {
 	struct napi_struct napi;
 	struct sk_buff_head ring;
+	u32 in_poll;				/* frames the NAPI poll took off the ring */
 	struct vnitro_queue_stats stats;	/* written by this queue's NAPI */
 	struct vnitro_csum_stats csum;		/* likewise, under stats.syncp */
 	atomic64_t dropped;			/* written by senders' CPUs */
@@ -204,8 +205,8 @@ struct vnitro_netdev {
 	bool rx_up;
 	u32 num_queues;				/* ethtool -l "combined" */
 	u32 max_queues;
-	u64 interface_up;			/* ndo_open calls, under RTNL */
-	u64 interface_down;			/* ndo_stop calls, under RTNL */
+	u64 interface_up;			/* ena_up's: vnitro_netdev_up, under RTNL */
+	u64 interface_down;			/* ena_down's: vnitro_netdev_down, under RTNL */
 	/* ethtool -g/-G: changed under RTNL with the queues down; read anywhere. */
 	u32 rx_ring_size;
 	u32 tx_ring_size;
@@ -240,6 +241,9 @@ void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb);
 void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len);
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb);
 u32 vnitro_netdev_seg_len(const struct sk_buff *skb);
+u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq);
+void vnitro_netdev_up(struct vnitro_netdev *vnd);
+void vnitro_netdev_down(struct vnitro_netdev *vnd);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
 int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size);
 struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);
@@ -274,8 +278,8 @@ bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
 /* xdp.c: native XDP */
 int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
 int vnitro_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames, u32 flags);
-struct sk_buff *vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
-			      struct sk_buff *skb, bool *redirected);
+bool vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+		   struct sk_buff *skb, struct sk_buff_head *pass, bool *redirected);
 bool vnitro_xdp_queue_count_ok(const struct vnitro_netdev *vnd, u32 count);
 u32 vnitro_xdp_num_queues(const struct vnitro_netdev *vnd);
 void vnitro_xdp_read_rx_stats(struct vnitro_rx_queue *rxq, struct vnitro_xdp_rx_stats *out);

@@ -60,6 +60,7 @@ static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
 	struct bpf_prog *prog = bpf->prog;
 	struct bpf_prog *old = rtnl_dereference(vnd->xdp_prog);
 	int prev_max = dev->max_mtu;
+	bool bounce;
 
 	if (prog && !vnitro_xdp_mtu_ok(dev->mtu, prog)) {
 		netdev_err(dev, "Failed to set xdp program, the current MTU (%d) is larger than the maximum allowed MTU (%lu) while xdp is on",
@@ -76,11 +77,21 @@ static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
 		return -EINVAL;
 	}
 	/*
-	 * NAPI and ndo_xdp_xmit read the pointer under RCU; the core drops
-	 * its reference to @old after we return, and a program is freed only
-	 * after a grace period, so swapping live is safe.
+	 * As ena_xdp_set: the first program makes the XDP TX queues (ena_down,
+	 * then ena_up with them), and removing the last one frees them
+	 * (ena_destroy_and_free_all_xdp_queues: down, up) - each counted in
+	 * interface_down/up, the frames in the rings lost, the per-queue
+	 * counters fresh. Replacing a program swaps it live: NAPI and
+	 * ndo_xdp_xmit read the pointer under RCU, the core drops its
+	 * reference to @old after we return, and a program is freed only
+	 * after a grace period.
 	 */
+	bounce = netif_running(dev) && !old != !prog;
+	if (bounce)
+		vnitro_netdev_down(vnd);
 	rcu_assign_pointer(vnd->xdp_prog, prog);
+	if (bounce)
+		vnitro_netdev_up(vnd);
 	dev->max_mtu = prog && !prog->aux->xdp_has_frags ? VNITRO_ENA_XDP_MAX_MTU : VNITRO_ENA_MAX_MTU;
 	if (!old && prog)
 		netdev_info(dev, "XDP program is set, changing the max_mtu from %d to %d",
@@ -316,39 +327,28 @@ static enum vnitro_xdp_verdict vnitro_xdp_execute(struct vnitro_netdev *vnd,
 }
 
 /*
- * The NAPI hook: runs the attached program, if any, on a frame taken off
- * @rxq's ring. Returns the skb to hand to the stack (the same one when no
- * program is attached, a new one built around the XDP buffer on XDP_PASS)
- * or NULL when XDP consumed the frame. Sets *redirected for xdp_do_flush.
- * Called from @rxq's NAPI poll only (the single writer of its counters).
+ * One wire frame through @prog: @skb's data starts at the Ethernet header.
+ * On XDP_PASS the skb built around the buffer joins @pass. Consumes @skb.
+ * Under RCU, in @rxq's NAPI poll.
  */
-struct sk_buff *vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
-			      struct sk_buff *skb, bool *redirected)
+static void vnitro_xdp_run(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			   struct bpf_prog *prog, struct sk_buff *skb,
+			   struct sk_buff_head *pass, bool *redirected)
 {
 	enum vnitro_xdp_verdict verdict;
-	struct sk_buff *passed = NULL;
-	struct bpf_prog *prog;
+	struct sk_buff *passed;
 	struct xdp_buff xdp;
 	unsigned int len;
 	int ret;
 
-	rcu_read_lock();
-	prog = rcu_dereference(vnd->xdp_prog);
-	if (!prog) {
-		rcu_read_unlock();
-		return skb;
-	}
 	/*
 	 * A sender that left the checksum to its device gets it computed
 	 * there, before the frame is on the wire (the program sees it whole).
-	 * No GSO frame can come: ENIs advertise no segmentation offload yet.
 	 */
-	if ((skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) || skb_is_gso(skb)) {
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		ret = -EINVAL;
-	} else {
-		skb_push(skb, skb->data - skb_mac_header(skb));
+	else
 		ret = vnitro_xdp_fill(rxq, skb, &xdp, prog->aux->xdp_has_frags);
-	}
 	len = skb->len;
 	if (ret) {
 		/* As ena: a frame the program cannot take is an xdp_drop (multi-buffer, 6.1). */
@@ -358,22 +358,77 @@ struct sk_buff *vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue 
 		goto out_free;
 	}
 	verdict = vnitro_xdp_execute(vnd, rxq, prog, &xdp, len, redirected);
-	if (verdict == VNITRO_XDP_PASS) {
-		passed = vnitro_xdp_build_skb(vnd, &xdp);
-		if (passed) {
-			skb_copy_hash(passed, skb);
-			skb_record_rx_queue(passed, rxq - vnd->rx);
-		} else {
-			xdp_return_buff(&xdp);
-			u64_stats_update_begin(&rxq->stats.syncp);
-			rxq->stats.dropped++;
-			u64_stats_update_end(&rxq->stats.syncp);
-		}
+	if (verdict != VNITRO_XDP_PASS)
+		goto out_free;
+	passed = vnitro_xdp_build_skb(vnd, &xdp);
+	if (passed) {
+		skb_copy_hash(passed, skb);
+		skb_record_rx_queue(passed, rxq - vnd->rx);
+		__skb_queue_tail(pass, passed);
+	} else {
+		xdp_return_buff(&xdp);
+		u64_stats_update_begin(&rxq->stats.syncp);
+		rxq->stats.dropped++;
+		u64_stats_update_end(&rxq->stats.syncp);
 	}
 out_free:
-	rcu_read_unlock();
 	consume_skb(skb);
-	return passed;
+}
+
+/*
+ * A TSO frame reaches the program as the wire frames it stands for: the
+ * device never hands XDP more than one frame of the sender's MSS (its RX
+ * buffers hold wire frames). The fabric keeps a TSO frame whole for a
+ * receiver whose GRO would merge it anyway (tso.c); with a program
+ * attached it is cut here, at gso_size, and the program runs once per
+ * frame, each counted. @skb: data at the Ethernet header. Consumes @skb.
+ */
+static void vnitro_xdp_run_gso(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			       struct bpf_prog *prog, struct sk_buff *skb,
+			       struct sk_buff_head *pass, bool *redirected)
+{
+	struct sk_buff *segs, *next;
+
+	/* Segments stay CHECKSUM_PARTIAL; vnitro_xdp_run completes each. */
+	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	if (IS_ERR_OR_NULL(segs)) {
+		vnitro_xdp_count(rxq, &rxq->xdp.drop, skb->len, true);
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, segs, next) {
+		skb_mark_not_on_list(segs);
+		vnitro_xdp_run(vnd, rxq, prog, segs, pass, redirected);
+	}
+}
+
+/*
+ * The NAPI hook: runs the attached program, if any, on a frame taken off
+ * @rxq's ring. Returns false when no program is attached (@skb is still
+ * the caller's, untouched). Otherwise XDP took @skb: the skbs to hand to
+ * the stack (built around the XDP buffers on XDP_PASS) are added to
+ * @pass, and *redirected is set for xdp_do_flush. Called from @rxq's NAPI
+ * poll only (the single writer of its counters).
+ */
+bool vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+		   struct sk_buff *skb, struct sk_buff_head *pass, bool *redirected)
+{
+	struct bpf_prog *prog;
+
+	rcu_read_lock();
+	prog = rcu_dereference(vnd->xdp_prog);
+	if (!prog) {
+		rcu_read_unlock();
+		return false;
+	}
+	skb_push(skb, skb->data - skb_mac_header(skb));
+	if (skb_is_gso(skb))
+		vnitro_xdp_run_gso(vnd, rxq, prog, skb, pass, redirected);
+	else
+		vnitro_xdp_run(vnd, rxq, prog, skb, pass, redirected);
+	rcu_read_unlock();
+	return true;
 }
 
 void vnitro_xdp_read_rx_stats(struct vnitro_rx_queue *rxq, struct vnitro_xdp_rx_stats *out)

@@ -9,4 +9,11 @@ int xdp_drop(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
+/* Loaded with BPF_F_XDP_HAS_FRAGS, for jumbo MTUs. */
+SEC("xdp.frags")
+int xdp_drop_frags(struct xdp_md *ctx)
+{
+	return XDP_DROP;
+}
+
 char LICENSE[] SEC("license") = "GPL";

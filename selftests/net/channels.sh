@@ -23,6 +23,28 @@ check_eq "current combined is 1" 1 "$(channels cur)"
 check_eq "the stack has one queue pair" 1 "$(ip netns exec i-a sh -c 'ls /sys/class/net/eth0/queues | grep -c rx-')"
 check "traffic flows with one queue" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
 
+# ena_update_queue_count closes and reopens the device: counted, and the
+# re-created queues start their counters from zero (ena_up).
+ecount() { ip netns exec i-a ethtool -S eth0 | awk -v k="$1:" '$1 == k {print $2}'; }
+check "traffic" ip netns exec i-a ping -c 3 -i 0.1 -W 2 -q "$ip_b"
+down=$(ecount interface_down) up=$(ecount interface_up) tx=$(ecount queue_0_tx_cnt)
+check "queue 0 counted it: $tx frames" test "$tx" -ge 3
+if ((max > 1)); then
+	check "ethtool -L combined $max" ip netns exec i-a ethtool -L eth0 combined "$max"
+	check_eq "down and up, counted as ena_update_queue_count does" "$((down + 1)) $((up + 1))" \
+		"$(ecount interface_down) $(ecount interface_up)"
+	check_eq "the queues start from zero" 0 "$(ip netns exec i-a ethtool -S eth0 |
+		awk '$1 ~ /^queue_[0-9]+_(tx|rx)_(cnt|bytes):$/ {s += $2} END {print s + 0}')"
+	ip -n i-a link set eth0 down
+	check "ethtool -L combined 1 while down" ip netns exec i-a ethtool -L eth0 combined 1
+	check_eq "a device that is down stays down and counts nothing (ena_close returns at once)" \
+		"$((down + 2)) $((up + 1)) DOWN" \
+		"$(ecount interface_down) $(ecount interface_up) $(ip -n i-a -j link show eth0 | jq -r '.[0].operstate')"
+	ip -n i-a link set eth0 up
+else
+	skip "one CPU, one queue: no queue count to change"
+fi
+
 check_err "more than max is refused" 'exceeds maximum|Invalid argument' \
 	ip netns exec i-a ethtool -L eth0 combined $((max + 1))
 check_err "zero is refused" 'no RX or TX|Invalid argument' ip netns exec i-a ethtool -L eth0 combined 0

@@ -47,6 +47,12 @@ check_eq "a resize takes the queues down and up, counted as ena_update_queue_siz
 	"$((down + 1)) $((up + 1))" "$(estat i-a interface_down) $(estat i-a interface_up)"
 check_eq "the same sizes again is no change" "$((down + 1))" \
 	"$(ip netns exec i-a ethtool -G eth0 rx 1024 tx 1024; estat i-a interface_down)"
+check "traffic" ip netns exec i-a ping -c 3 -i 0.1 -W 2 -q "$ip_b"
+check "queue 0 counted it" test "$(estat i-a queue_0_tx_cnt)" -ge 3
+ip netns exec i-a ethtool -G eth0 rx 2048
+check_eq "a resize re-creates the rings, their counters from zero (ena_up)" "0 0" \
+	"$(estat i-a queue_0_tx_cnt) $(estat i-a queue_0_tx_bytes)"
+ip netns exec i-a ethtool -G eth0 rx 1024
 check "traffic flows after resizing" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
 
 # --- the RX ring bounds the frames waiting for NAPI; a full ring drops (rx_drops) ---

@@ -25,7 +25,9 @@ ip -n i-b addr add 1.2.3.5/24 dev eth0
 ip -n i-a neigh add 1.2.3.5 lladdr "$mac_b" dev eth0 nud permanent
 ip -n i-b neigh add 1.2.3.4 lladdr "$(ip netns exec i-a cat /sys/class/net/eth0/address)" dev eth0 nud permanent
 
-b_ethtool() { ip netns exec i-b ethtool "$@"; }
+# The receiver under test: i-b (1.2.3.5), later i-t (1.2.3.6, a fixed-key type).
+rx_ns=i-b rx_ip=1.2.3.5
+b_ethtool() { ip netns exec "$rx_ns" ethtool "$@"; }
 qcnt() { b_ethtool -S eth0 | awk -v k="queue_$1_rx_cnt:" '$1 == k {print $2}'; }
 nq=$(b_ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')
 if [[ $nq -lt 2 ]]; then
@@ -64,15 +66,17 @@ check_eq "1.2.3.4:7000 -> 1.2.3.5:7000 lands on ENA's entry 101 (queue 1), every
 
 # steer_check DESC: 32 UDP flows (source ports 30000..30031, 3 datagrams each)
 # must be counted on exactly the queues an ENA device picks with the key and
-# table ethtool -x shows now (selftests/net/ena_hash.py is the oracle).
+# table ethtool -x shows now (selftests/net/ena_hash.py is the oracle), or
+# with the device's own key when it shows none.
 steer_check() {
 	local x key table expected got before ports
 	x=$(b_ethtool -x eth0)
 	key=$(awk '/^RSS hash key:/ {getline; print}' <<<"$x")
+	[[ $key == *"not supported"* ]] && key=fixed
 	table=$(awk '/^ +[0-9]+:/ {for (i = 2; i <= NF; i++) {printf "%s%s", sep, $i; sep = ","}}' <<<"$x")
 	ports=$(seq 30000 30031)
 	# shellcheck disable=SC2086
-	expected=$("$(dirname "$0")/ena_hash.py" "$key" "$table" 1.2.3.4 1.2.3.5 7000 $ports |
+	expected=$("$(dirname "$0")/ena_hash.py" "$key" "$table" 1.2.3.4 "$rx_ip" 7000 $ports |
 		   awk -v n="$nq" '{c[$1] += 3} END {for (q = 0; q < n; q++) printf "%d ", c[q]}')
 	before=$(for ((q = 0; q < nq; q++)); do printf '%d ' "$(qcnt $q)"; done)
 	ip netns exec i-a perl -MIO::Socket::INET -e '
@@ -80,8 +84,8 @@ steer_check() {
 			# Unconnected: an ICMP port unreachable must not fail the next send.
 			my $s = IO::Socket::INET->new(Proto => "udp", LocalAddr => "1.2.3.4:$port")
 				or die "socket: $!";
-			$s->send("flow $port", 0, pack_sockaddr_in(7000, inet_aton("1.2.3.5"))) for 1 .. 3;
-		}'
+			$s->send("flow $port", 0, pack_sockaddr_in(7000, inet_aton($ARGV[0]))) for 1 .. 3;
+		}' "$rx_ip"
 	sleep 0.5
 	got=$(paste <(tr ' ' '\n' <<<"$before") \
 		    <(for ((q = 0; q < nq; q++)); do echo "$(qcnt $q)"; done) |
@@ -125,4 +129,48 @@ check "ethtool -X default, then -L combined 1" sh -c "ip netns exec i-b ethtool 
 check_match "one queue: every entry is 0" '^  120: +0 +0 ' "$(b_ethtool -x eth0)"
 check "and back to $nq queues" b_ethtool -L eth0 combined "$nq"
 check_match "ethtool -L restored the default spread, as ena" '^  120: +0 +1 ' "$(b_ethtool -x eth0)"
+
+# ---- a type whose ENA has a fixed key (t3.micro): only the table can be set ----
+# ena_com_rss_init finds no ENA_ADMIN_RSS_HASH_FUNCTION feature: no key
+# (get_rxfh_key_size 0), no function to read, and setting one fails in
+# ena_com_fill_hash_function with EOPNOTSUPP.
+"$VNITRO" instance add i-t type t3.micro subnet subnet-default >/dev/null
+"$VNITRO" eni set "$(primary_eni i-t)" source-dest-check off >/dev/null
+ip -n i-t link set lo up
+ip -n i-t link set eth0 up
+ip -n i-t addr add 1.2.3.6/24 dev eth0
+ip -n i-a neigh add 1.2.3.6 lladdr "$(eni_field "$(primary_eni i-t)" mac)" dev eth0 nud permanent
+ip -n i-t neigh add 1.2.3.4 lladdr "$(ip netns exec i-a cat /sys/class/net/eth0/address)" dev eth0 nud permanent
+rx_ns=i-t rx_ip=1.2.3.6
+nq=$(b_ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')
+x=$(b_ethtool -x eth0)
+check_match "t3.micro: ethtool -x shows the table" '^    0: +0 +1 ' "$x"
+check_match "... but no key: the device does not give it out" 'RSS hash key:.Operation not supported' \
+	"$(tr '\n' ' ' <<<"$x" | sed 's/ \+/ /g; s/: /:/')"
+check_match "... nor its hash function" 'RSS hash function:.*Operation not supported' \
+	"$(tr '\n' ' ' <<<"$x")"
+check_err "ethtool -X hkey is refused (no key to set)" 'Hash key setting not supported' \
+	b_ethtool -X eth0 hkey "$KEY"
+# ethtool(8) reads no hash function back (ena_get_rxfh sets none on such a
+# device), so it sends none: a function alone is no change at all to the
+# ethtool core (Invalid argument), and with a table only the table is set.
+check_err "ethtool -X hfunc crc32: nothing to send" 'Invalid argument' b_ethtool -X eth0 hfunc crc32
+# Sent anyway (raw ETHTOOL_SRSSH), the driver answers as ena_set_rxfh does when
+# ena_com_fill_hash_function finds no ENA_ADMIN_RSS_HASH_FUNCTION feature.
+check_eq "the driver refuses crc32 with EOPNOTSUPP, as ena" "Operation not supported" \
+	"$(ip netns exec "$rx_ns" "$(dirname "$0")/rxfh_set.py" eth0 crc32)"
+check_eq "... and toeplitz too: the function cannot be chosen at all" "Operation not supported" \
+	"$(ip netns exec "$rx_ns" "$(dirname "$0")/rxfh_set.py" eth0 toeplitz)"
+check_match "... saying why in dmesg" 'fixed RSS key and hash function' "$(dmesg | tail -5)"
+check_eq "refusals changed nothing" "$x" "$(b_ethtool -x eth0)"
+check "ethtool -X weight 3 1 sets the table" b_ethtool -X eth0 weight 3 1
+check_match "read back" '^   96: +1 ' "$(b_ethtool -x eth0)"
+check "the oracle reproduces AWS's fixed-key examples" "$(dirname "$0")/ena_hash.py" --self-test
+if ((nq >= 2)); then
+	steer_check "t3.micro, the device's key, weights 3:1"
+	check "ethtool -X equal 2" b_ethtool -X eth0 equal 2
+	steer_check "t3.micro, the device's key, equal 2"
+else
+	skip "fixed-key steering needs 2 queues, this VM has $(nproc) CPU(s)"
+fi
 summary

@@ -187,6 +187,14 @@ int vnitro_ena_rss_set_rxfh(struct vnitro_ena_rss_config *cfg, const uint32_t *i
 		if (ret)
 			return ret;
 	}
+	/*
+	 * A device without the ENA_ADMIN_RSS_HASH_FUNCTION feature: ena_set_rxfh
+	 * passes any function, toeplitz included, to ena_com_fill_hash_function,
+	 * whose get_feature fails with -EOPNOTSUPP; a key never gets this far
+	 * (get_rxfh_key_size is 0, so ethtool and the ethtool core refuse it).
+	 * ena writes the table before it tries the function; here a refusal
+	 * changes nothing, table included.
+	 */
 	if (fixed(cfg) && (key || hfunc != eth_rss_hash_no_change)) {
 		fail(err, EOPNOTSUPP_).str("this ENA has a fixed RSS key and hash function;"
 					   " only the indirection table can be set");
