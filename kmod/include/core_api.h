@@ -509,6 +509,91 @@ int vnitro_ctl_eni_get(const struct vnitro_ctl *ctl, const char *id,
 		       struct vnitro_eni_info *out, struct vnitro_err *err);
 int vnitro_ctl_eni_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_eni_info *out);
 
+/* ---- efa: the EFA device's attributes and object tables (core/efa/device) ---- */
+
+enum {
+	VNITRO_EFA_GID_LEN = 16,
+	/*
+	 * device_caps bits of the extended query_device response and the
+	 * alloc_ucontext command's comp_mask bits, numbered as rdma/efa-abi.h's
+	 * EFA_QUERY_DEVICE_CAPS_* and EFA_ALLOC_UCONTEXT_CMD_COMP_* (the shim
+	 * checks the numbers at build time).
+	 */
+	VNITRO_EFA_CAP_RDMA_READ = 1 << 0,
+	VNITRO_EFA_CAP_RNR_RETRY = 1 << 1,
+	VNITRO_EFA_CAP_CQ_NOTIFICATIONS = 1 << 2,
+	VNITRO_EFA_CAP_CQ_WITH_SGID = 1 << 3,
+	VNITRO_EFA_UCTX_COMP_TX_BATCH = 1 << 0,
+	VNITRO_EFA_UCTX_COMP_MIN_SQ_WR = 1 << 1,
+};
+
+/*
+ * What the emulated EFA device reports: the fields of the efa driver's
+ * efa_com_get_device_attr_result that reach userspace, plus its PCI
+ * identity. query_device, query_port, alloc_ucontext and the extended
+ * query_device response are filled from here, as efa_verbs.c does.
+ */
+struct vnitro_efa_attr {
+	uint16_t vendor_id;		/* PCI vendor: vendor_id */
+	uint16_t device_id;		/* PCI device: vendor_part_id */
+	uint16_t subsystem_device;	/* hw_ver */
+	uint64_t page_size_cap;
+	uint64_t max_mr_pages;		/* max_mr_size = pages * PAGE_SIZE */
+	uint32_t max_qp;
+	uint32_t max_cq;
+	uint32_t max_pd;
+	uint32_t max_mr;
+	uint32_t max_ah;
+	uint32_t max_cq_depth;		/* max_cqe */
+	uint32_t max_sq_depth;		/* max_sq_wr */
+	uint32_t max_rq_depth;		/* max_rq_wr */
+	uint16_t max_sq_sge;
+	uint16_t max_rq_sge;
+	uint16_t max_wr_rdma_sge;	/* max_sge_rd */
+	uint32_t max_rdma_size;
+	uint32_t device_caps;		/* VNITRO_EFA_CAP_* */
+	uint32_t mtu;			/* port max_msg_sz; MTU enum derived from it */
+	uint16_t sub_cqs_per_cq;
+	uint16_t inline_buf_size;
+	uint32_t max_llq_size;		/* bytes */
+	uint16_t max_tx_batch;		/* units of 64 bytes */
+	uint16_t min_sq_depth;		/* min_sq_wr */
+};
+
+void vnitro_efa_get_attr(struct vnitro_efa_attr *out);
+/*
+ * GID[0] of the device behind an ENI: fe80::/64 and the modified EUI-64 of
+ * the ENI's MAC (unique in the fabric), so it is stable across attach,
+ * detach and reload.
+ */
+void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN]);
+/*
+ * alloc_ucontext's handshake (efa_user_comp_handshake): userspace must
+ * acknowledge every optional limit the device reports. -EOPNOTSUPP.
+ */
+int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err);
+
+/*
+ * One device's object tables. Not thread-safe: the shim's EFA mutex
+ * serialises every call (verbs and engine).
+ */
+struct vnitro_efa_dev;
+
+/* Objects alive on one device, for leak checks. */
+struct vnitro_efa_counts {
+	uint32_t pds;
+};
+
+struct vnitro_efa_dev *vnitro_efa_dev_create(void);
+/* Every object must have been freed (ib_core destroys them before unregistering). */
+void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev);
+/* A protection domain number below max_pd; -ENOMEM when all are in use (as the device). */
+int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn);
+void vnitro_efa_pd_free(struct vnitro_efa_dev *dev, uint16_t pdn);
+void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out);
+
+/* ---- end of efa ---- */
+
 /* ---- lifetime of the core as a whole ---- */
 
 /* Installs the services table; must precede every other call. */

@@ -691,6 +691,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	vnitro_fabric_port_del(vnitro.fabric, port);	/* waits for RCU readers */
 
 	rtnl_lock();
+	vnitro_efa_netdev_gone(edev);	/* ib_core must not hold it past unregistration */
 	edev->netdev = NULL;
 	unregister_netdevice(dev);
 	rtnl_unlock();

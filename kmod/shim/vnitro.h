@@ -4,6 +4,7 @@
 #define VNITRO_SHIM_H
 
 #include <linux/dim.h>
+#include <rdma/ib_verbs.h>
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -14,9 +15,12 @@
 
 #include "core_api.h"
 
+struct vnitro_efa;
+
 #define VNITRO_DRV_NAME		"vnitro"
 #define VNITRO_ENA_DRV_NAME	"ena"	/* what `ethtool -i` reports, as on EC2 */
 #define VNITRO_ENA_DEVICE_ID	0xec20	/* ENA virtual function */
+#define VNITRO_EFA_DEVICE_ID	0xefa0	/* EFA v1: core/efa/device.h says why */
 
 /* Module-wide state; every field is set up in main.c's init ladder. */
 struct vnitro {
@@ -45,6 +49,13 @@ struct vnitro_eni_dev {
 	/* Set by probe, cleared by remove, both under RTNL. */
 	struct net_device *netdev;
 	int probe_err;			/* why the last probe failed */
+	u8 eni_type;			/* enum vnitro_eni_type */
+	/* ENIs of type efa: the EFA function and its RDMA device. */
+	unsigned int efa_devfn;
+	int efa_probe_err;
+	/* Set by the EFA function's probe, cleared by its remove, under vnitro_efa_lock. */
+	struct vnitro_efa *efa;
+	char rdma_device[IB_DEVICE_NAME_MAX];	/* "efa_0", "" without a device */
 };
 
 enum {
@@ -265,6 +276,12 @@ u32 vnitro_xdp_num_queues(const struct vnitro_netdev *vnd);
 void vnitro_xdp_read_rx_stats(struct vnitro_rx_queue *rxq, struct vnitro_xdp_rx_stats *out);
 int vnitro_xdp_init(struct vnitro_netdev *vnd);
 void vnitro_xdp_uninit(struct vnitro_netdev *vnd);
+
+/* efa_verbs.c: the RDMA device of an EFA ENI */
+int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
+void vnitro_efa_destroy(struct vnitro_eni_dev *edev);
+void vnitro_efa_netdev_gone(struct vnitro_eni_dev *edev);
+void vnitro_efa_device_name(const struct vnitro_eni_dev *edev, char *buf, size_t len);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;
