@@ -107,6 +107,32 @@ void id_table::free(uint32_t id)
 
 using namespace vnitro;
 
+efa::mr *vnitro_efa_dev::mr_find(uint32_t key) const
+{
+	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
+	efa::mr **chunk;
+
+	if (!mrs.busy(idx))
+		return nullptr;
+	chunk = mr_dir[idx / efa::mr_chunk];
+	efa::mr *m = chunk ? chunk[idx % efa::mr_chunk] : nullptr;
+	return m && m->key == (key & efa::key_mask) ? m : nullptr;
+}
+
+efa::qp *vnitro_efa_dev::qp_find(uint32_t qpn) const
+{
+	return qpn && qps.busy(qpn - 1) ? qp_tab[qpn - 1] : nullptr;
+}
+
+uint16_t vnitro_efa_dev::ah_lookup(uint16_t pdn, const uint8_t *gid) const
+{
+	for (uint32_t i = 0; i < efa::attr().max_ah; i++)
+		if (ah_tab[i].refs && ah_tab[i].pdn == pdn &&
+		    base::mem_eq(ah_tab[i].gid, gid, VNITRO_EFA_GID_LEN))
+			return uint16_t(i);
+	return efa::ah_unknown;
+}
+
 extern "C" {
 
 void vnitro_efa_get_attr(struct vnitro_efa_attr *out)
@@ -146,25 +172,85 @@ int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
 	return err->code;
 }
 
-struct vnitro_efa_dev *vnitro_efa_dev_create(void)
+struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
+					     const uint8_t gid[VNITRO_EFA_GID_LEN],
+					     uint32_t subnet_key)
 {
+	const vnitro_efa_attr &a = efa::attr();
 	auto *dev = base::create<vnitro_efa_dev>();
 
 	if (!dev)
 		return nullptr;
-	if (!dev->pds.init(efa::attr().max_pd)) {
-		base::destroy(dev);
-		return nullptr;
-	}
+	dev->eng = eng;
+	base::mem_copy(dev->gid, gid, VNITRO_EFA_GID_LEN);
+	dev->subnet_key = subnet_key;
+	if (!dev->pds.init(a.max_pd) || !dev->cqs.init(a.max_cq) || !dev->qps.init(a.max_qp) ||
+	    !dev->ahs.init(a.max_ah) || !dev->mrs.init(a.max_mr))
+		goto err_free;
+	dev->cq_tab = static_cast<efa::cq **>(
+		base::svc->alloc(a.max_cq * sizeof(efa::cq *), VNITRO_ALLOC_SLEEP));
+	dev->qp_tab = static_cast<efa::qp **>(
+		base::svc->alloc(a.max_qp * sizeof(efa::qp *), VNITRO_ALLOC_SLEEP));
+	dev->ah_tab = static_cast<efa::ah_entry *>(
+		base::svc->alloc(a.max_ah * sizeof(efa::ah_entry), VNITRO_ALLOC_SLEEP));
+	dev->mr_dir = static_cast<efa::mr ***>(
+		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr **), VNITRO_ALLOC_SLEEP));
+	if (!dev->cq_tab || !dev->qp_tab || !dev->ah_tab || !dev->mr_dir)
+		goto err_free;
+	dev->next = eng->devs;
+	eng->devs = dev;
 	return dev;
+
+err_free:
+	vnitro_efa_dev_destroy(dev);
+	return nullptr;
 }
 
 void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
 {
 	if (!dev)
 		return;
+	for (vnitro_efa_dev **p = dev->eng ? &dev->eng->devs : nullptr; p && *p; p = &(*p)->next) {
+		if (*p == dev) {
+			*p = dev->next;
+			break;
+		}
+	}
+	if (dev->mr_dir) {
+		for (uint32_t c = 0; c < efa::attr().max_mr / efa::mr_chunk; c++) {
+			if (!dev->mr_dir[c])
+				continue;
+			for (uint32_t i = 0; i < efa::mr_chunk; i++)
+				base::destroy(dev->mr_dir[c][i]);
+			base::svc->free(dev->mr_dir[c]);
+		}
+	}
+	if (dev->qp_tab)
+		for (uint32_t i = 0; i < efa::attr().max_qp; i++)
+			base::destroy(dev->qp_tab[i]);
+	if (dev->cq_tab)
+		for (uint32_t i = 0; i < efa::attr().max_cq; i++)
+			base::destroy(dev->cq_tab[i]);
+	base::svc->free(dev->mr_dir);
+	base::svc->free(dev->ah_tab);
+	base::svc->free(dev->qp_tab);
+	base::svc->free(dev->cq_tab);
+	dev->mrs.fini();
+	dev->ahs.fini();
+	dev->qps.fini();
+	dev->cqs.fini();
 	dev->pds.fini();
 	base::destroy(dev);
+}
+
+void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out)
+{
+	*out = {};
+	out->pds = dev->pds.used();
+	out->mrs = dev->mrs.used();
+	out->cqs = dev->cqs.used();
+	out->qps = dev->qps.used();
+	out->ahs = dev->ahs.used();
 }
 
 int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn)
@@ -182,10 +268,151 @@ void vnitro_efa_pd_free(struct vnitro_efa_dev *dev, uint16_t pdn)
 	dev->pds.free(pdn);
 }
 
-void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out)
+int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_desc *desc,
+		      uint32_t *key, struct vnitro_err *err)
 {
-	*out = {};
-	out->pds = dev->pds.used();
+	uint64_t max = efa::attr().max_mr_pages * 4096;
+	uint32_t idx;
+
+	if (!dev->pds.busy(desc->pdn)) {
+		base::fail(err, base::EINVAL_).str("PD ").u32(desc->pdn).str(" does not exist");
+		return err->code;
+	}
+	if (!desc->length || desc->length > max || desc->iova + desc->length < desc->iova) {
+		base::fail(err, base::EINVAL_).str("MR length must be 1 byte to max_mr_size (")
+			.hex(max, 0).str(") without wrapping");
+		return err->code;
+	}
+	auto *m = base::create<efa::mr>();
+	if (!m || !dev->mrs.alloc(&idx)) {
+		base::destroy(m);
+		base::fail(err, base::ENOMEM_).str("max_mr (").u32(efa::attr().max_mr)
+			.str(") memory regions are registered");
+		return err->code;
+	}
+	efa::mr **&chunk = dev->mr_dir[idx / efa::mr_chunk];
+	if (!chunk) {
+		chunk = static_cast<efa::mr **>(
+			base::svc->alloc(efa::mr_chunk * sizeof(efa::mr *), VNITRO_ALLOC_SLEEP));
+		if (!chunk) {
+			dev->mrs.free(idx);
+			base::destroy(m);
+			base::fail(err, base::ENOMEM_).str("out of memory");
+			return err->code;
+		}
+	}
+	m->key = (idx | (++dev->mr_gen << efa::mr_index_bits)) & efa::key_mask;
+	m->pdn = desc->pdn;
+	m->iova = desc->iova;
+	m->length = desc->length;
+	m->access = desc->access;
+	m->cookie = desc->cookie;
+	chunk[idx % efa::mr_chunk] = m;
+	*key = m->key;
+	return 0;
+}
+
+void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key)
+{
+	efa::mr *m = dev->mr_find(key);
+	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
+
+	if (!m)
+		return;
+	dev->mr_dir[idx / efa::mr_chunk][idx % efa::mr_chunk] = nullptr;
+	dev->mrs.free(idx);
+	base::destroy(m);
+}
+
+int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_size,
+			struct vnitro_err *err)
+{
+	const vnitro_efa_attr &a = efa::attr();
+
+	if (desc->entries < 1 || desc->entries > a.max_cq_depth) {
+		base::fail(err, base::EINVAL_).str("CQ entries ").u32(desc->entries)
+			.str(" not in 1..max_cqe (").u32(a.max_cq_depth).str(")");
+		return err->code;
+	}
+	// efa_create_cq: 32-byte entries always do; 16-byte ones only without the source GID.
+	if (desc->entry_size != efa::rx_cdesc_ex_size &&
+	    (desc->with_sgid || desc->entry_size != efa::rx_cdesc_size)) {
+		base::fail(err, base::EINVAL_).str("CQ entry size ").u32(desc->entry_size)
+			.str(" is not 16 (without source GID) or 32");
+		return err->code;
+	}
+	if (desc->num_sub_cqs != a.sub_cqs_per_cq) {
+		base::fail(err, base::EINVAL_).str("CQ with ").u32(desc->num_sub_cqs)
+			.str(" sub-CQs; the device has ").u32(a.sub_cqs_per_cq);
+		return err->code;
+	}
+	*ring_size = desc->entries * desc->entry_size * desc->num_sub_cqs;
+	return 0;
+}
+
+int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_desc *desc,
+		      uint8_t *ring, uint16_t *cq_idx, struct vnitro_err *err)
+{
+	uint32_t idx;
+	auto *c = base::create<efa::cq>();
+
+	if (!c || !dev->cqs.alloc(&idx)) {
+		base::destroy(c);
+		base::fail(err, base::ENOMEM_).str("max_cq (").u32(efa::attr().max_cq)
+			.str(") completion queues exist");
+		return err->code;
+	}
+	c->idx = uint16_t(idx);
+	c->ring = ring;
+	c->entries = desc->entries;
+	c->entry_size = desc->entry_size;
+	c->with_sgid = desc->with_sgid;
+	dev->cq_tab[idx] = c;
+	*cq_idx = c->idx;
+	return 0;
+}
+
+void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx)
+{
+	if (!dev->cqs.busy(cq_idx))
+		return;
+	base::destroy(dev->cq_tab[cq_idx]);
+	dev->cq_tab[cq_idx] = nullptr;
+	dev->cqs.free(cq_idx);
+}
+
+int vnitro_efa_ah_add(struct vnitro_efa_dev *dev, uint16_t pdn,
+		      const uint8_t gid[VNITRO_EFA_GID_LEN], uint16_t *ah, struct vnitro_err *err)
+{
+	uint16_t found = dev->ah_lookup(pdn, gid);
+	uint32_t idx;
+
+	if (found != efa::ah_unknown) {
+		dev->ah_tab[found].refs++;
+		*ah = found;
+		return 0;
+	}
+	if (!dev->ahs.alloc(&idx)) {
+		base::fail(err, base::ENOMEM_).str("max_ah (").u32(efa::attr().max_ah)
+			.str(") address handles exist");
+		return err->code;
+	}
+	efa::ah_entry &e = dev->ah_tab[idx];
+	base::mem_copy(e.gid, gid, VNITRO_EFA_GID_LEN);
+	e.pdn = pdn;
+	e.refs = 1;
+	*ah = uint16_t(idx);
+	return 0;
+}
+
+void vnitro_efa_ah_del(struct vnitro_efa_dev *dev, uint16_t pdn, uint16_t ah)
+{
+	if (!dev->ahs.busy(ah) || dev->ah_tab[ah].pdn != pdn)
+		return;
+	if (--dev->ah_tab[ah].refs)
+		return;
+	dev->ah_tab[ah] = efa::ah_entry{};
+	dev->ahs.free(ah);
 }
 
 } // extern "C"
