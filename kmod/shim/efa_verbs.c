@@ -16,12 +16,14 @@
 #include <linux/mutex.h>
 #include <linux/rtnetlink.h>
 #include <rdma/efa-abi.h>
+#include <rdma/ib_umem.h>
 #include <rdma/ib_verbs.h>
+#include <rdma/uverbs_ioctl.h>
 
 #include "efa.h"
 #include "vnitro.h"
 
-static DEFINE_MUTEX(vnitro_efa_lock);
+DEFINE_MUTEX(vnitro_efa_lock);
 
 /* The core numbers these as the ABI and ib_verbs.h do; keep them in step. */
 #define VNITRO_EFA_SAME(ours, theirs) static_assert((int)(ours) == (int)(theirs))
@@ -234,6 +236,400 @@ static int vnitro_efa_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 	return 0;
 }
 
+/* The user context a verb runs for; NULL for kernel callers (we have none). */
+static struct ib_ucontext *vnitro_efa_uctx(struct ib_udata *udata)
+{
+	struct vnitro_efa_ucontext *uc =
+		rdma_udata_to_drv_context(udata, struct vnitro_efa_ucontext, ibuc);
+
+	return uc ? &uc->ibuc : NULL;
+}
+
+/* ---- memory registration ---- */
+
+static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length, u64 iova,
+				       int access, struct ib_udata *udata)
+{
+	struct vnitro_efa *efa = to_vefa(ibpd->device);
+	struct vnitro_efa_mr_desc desc = {};
+	struct sg_page_iter sg_iter;
+	struct vnitro_efa_mr *mr;
+	struct vnitro_err err = {};
+	unsigned long i = 0;
+	u32 key;
+	int ret;
+
+	if (!vnitro_efa_udata_clear(udata, 0))
+		return ERR_PTR(-EINVAL);
+	/* efa_register_mr: local write only (EFA v1 has no RDMA read). */
+	if ((access & ~IB_ACCESS_OPTIONAL) & ~IB_ACCESS_LOCAL_WRITE) {
+		ibdev_dbg(ibpd->device, "reg_mr: access flags %#x not supported\n", access);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	mr = kzalloc(sizeof(*mr), GFP_KERNEL);
+	if (!mr)
+		return ERR_PTR(-ENOMEM);
+	mr->umem = ib_umem_get(ibpd->device, start, length, access);
+	if (IS_ERR(mr->umem)) {
+		ret = PTR_ERR(mr->umem);
+		goto err_free_mr;
+	}
+	mr->first_page_offset = ib_umem_offset(mr->umem);
+	mr->npages = PAGE_ALIGN(mr->first_page_offset + length) >> PAGE_SHIFT;
+	mr->pages = kvcalloc(mr->npages, sizeof(*mr->pages), GFP_KERNEL);
+	if (!mr->pages) {
+		ret = -ENOMEM;
+		goto err_release_umem;
+	}
+	/* Pages in order; the engine finds byte x of the MR in pages[(offset + x) / PAGE_SIZE]. */
+	for_each_sgtable_page(&mr->umem->sgt_append.sgt, &sg_iter, 0) {
+		if (i == mr->npages)
+			break;
+		mr->pages[i++] = sg_page_iter_page(&sg_iter);
+	}
+	if (i != mr->npages) {
+		ret = -EFAULT;
+		goto err_free_pages;
+	}
+
+	desc.pdn = to_vpd(ibpd)->pdn;
+	desc.iova = iova;
+	desc.length = length;
+	desc.access = access;
+	desc.cookie = mr;
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_mr_add(efa->core, &desc, &key, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret) {
+		ibdev_dbg(ibpd->device, "reg_mr: %s\n", err.msg);
+		goto err_free_pages;
+	}
+	mr->ibmr.lkey = key;
+	mr->ibmr.rkey = key;
+	return &mr->ibmr;
+
+err_free_pages:
+	kvfree(mr->pages);
+err_release_umem:
+	ib_umem_release(mr->umem);
+err_free_mr:
+	kfree(mr);
+	return ERR_PTR(ret);
+}
+
+static int vnitro_efa_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
+{
+	struct vnitro_efa_mr *mr = container_of(ibmr, struct vnitro_efa_mr, ibmr);
+
+	/* After this the engine cannot find the MR: its pages may go. */
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_mr_del(to_vefa(ibmr->device)->core, ibmr->lkey);
+	mutex_unlock(&vnitro_efa_lock);
+	kvfree(mr->pages);
+	ib_umem_release(mr->umem);
+	kfree(mr);
+	return 0;
+}
+
+/* ---- completion queues ---- */
+
+static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
+				struct ib_udata *udata)
+{
+	struct vnitro_efa *efa = to_vefa(ibcq->device);
+	struct vnitro_efa_cq *cq = container_of(ibcq, struct vnitro_efa_cq, ibcq);
+	struct ib_ucontext *uctx = vnitro_efa_uctx(udata);
+	struct efa_ibv_create_cq_resp resp = {};
+	struct efa_ibv_create_cq cmd = {};
+	struct vnitro_efa_cq_desc desc = {};
+	struct vnitro_err err = {};
+	u32 ring_size;
+	int ret;
+
+	if (attr->flags || !uctx)
+		return -EOPNOTSUPP;
+	/* efa_create_cq's ABI checks, in its order. */
+	if (udata->inlen < offsetofend(typeof(cmd), num_sub_cqs) ||
+	    !vnitro_efa_udata_clear(udata, sizeof(cmd)))
+		return -EINVAL;
+	ret = ib_copy_from_udata(&cmd, udata, min(sizeof(cmd), udata->inlen));
+	if (ret)
+		return ret;
+	if (cmd.comp_mask || memchr_inv(cmd.reserved_58, 0, sizeof(cmd.reserved_58)))
+		return -EINVAL;
+	/* Completion channels need the CQ_NOTIFICATIONS capability, which we do not report. */
+	if (cmd.flags & EFA_CREATE_CQ_WITH_COMPLETION_CHANNEL)
+		return -EOPNOTSUPP;
+	desc.entries = attr->cqe;
+	desc.entry_size = cmd.cq_entry_size;
+	desc.num_sub_cqs = cmd.num_sub_cqs;
+	desc.with_sgid = !!(cmd.flags & EFA_CREATE_CQ_WITH_SGID);
+	ret = vnitro_efa_cq_check(&desc, &ring_size, &err);
+	if (ret) {
+		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
+		return ret;
+	}
+	cq->ring = vnitro_efa_mmap_alloc(uctx, ring_size, &resp.q_mmap_key);
+	if (!cq->ring)
+		return -ENOMEM;
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_cq_add(efa->core, &desc, cq->ring->kaddr, &cq->cq_idx, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret) {
+		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
+		goto err_remove_ring;
+	}
+	cq->ibcq.cqe = attr->cqe;
+	resp.q_mmap_size = cq->ring->size;
+	resp.cq_idx = cq->cq_idx;
+	ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
+	if (ret)
+		goto err_del_cq;
+	return 0;
+
+err_del_cq:
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_cq_del(efa->core, cq->cq_idx);
+	mutex_unlock(&vnitro_efa_lock);
+err_remove_ring:
+	vnitro_efa_mmap_remove(cq->ring);
+	return ret;
+}
+
+static int vnitro_efa_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
+{
+	struct vnitro_efa_cq *cq = container_of(ibcq, struct vnitro_efa_cq, ibcq);
+
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_cq_del(to_vefa(ibcq->device)->core, cq->cq_idx);
+	mutex_unlock(&vnitro_efa_lock);
+	vnitro_efa_mmap_remove(cq->ring);
+	return 0;
+}
+
+/* ---- queue pairs ---- */
+
+static struct vnitro_efa_qp *to_vqp(struct ib_qp *ibqp)
+{
+	return container_of(ibqp, struct vnitro_efa_qp, ibqp);
+}
+
+static void vnitro_efa_qp_unmap(struct vnitro_efa_qp *qp)
+{
+	vnitro_efa_mmap_remove(qp->rq);
+	vnitro_efa_mmap_remove(qp->rq_db);
+	vnitro_efa_mmap_remove(qp->llq);
+	vnitro_efa_mmap_remove(qp->sq_db);
+}
+
+static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,
+				struct ib_udata *udata)
+{
+	struct vnitro_efa *efa = to_vefa(ibqp->device);
+	struct vnitro_efa_qp *qp = to_vqp(ibqp);
+	struct ib_ucontext *uctx = vnitro_efa_uctx(udata);
+	struct efa_ibv_create_qp_resp resp = {};
+	struct vnitro_efa_qp_rings rings = {};
+	struct vnitro_efa_qp_desc desc = {};
+	struct efa_ibv_create_qp cmd = {};
+	struct vnitro_err err = {};
+	u32 qpn;
+	int ret;
+
+	if (!uctx)
+		return -EOPNOTSUPP;		/* no kernel verbs consumers */
+	if (init->srq || init->create_flags)
+		return -EOPNOTSUPP;
+	if (udata->inlen < offsetofend(typeof(cmd), driver_qp_type) ||
+	    !vnitro_efa_udata_clear(udata, sizeof(cmd)))
+		return -EINVAL;
+	ret = ib_copy_from_udata(&cmd, udata, min(sizeof(cmd), udata->inlen));
+	if (ret)
+		return ret;
+	if (cmd.comp_mask)
+		return -EINVAL;
+	if (init->qp_type == IB_QPT_UD)
+		desc.type = VNITRO_EFA_QP_UD;
+	else if (init->qp_type == IB_QPT_DRIVER && cmd.driver_qp_type == EFA_QP_DRIVER_TYPE_SRD)
+		desc.type = VNITRO_EFA_QP_SRD;
+	else
+		return -EOPNOTSUPP;
+	desc.pdn = to_vpd(ibqp->pd)->pdn;
+	desc.send_cq = container_of(init->send_cq, struct vnitro_efa_cq, ibcq)->cq_idx;
+	desc.recv_cq = container_of(init->recv_cq, struct vnitro_efa_cq, ibcq)->cq_idx;
+	desc.max_send_wr = init->cap.max_send_wr;
+	desc.max_recv_wr = init->cap.max_recv_wr;
+	desc.max_send_sge = init->cap.max_send_sge;
+	desc.max_recv_sge = init->cap.max_recv_sge;
+	desc.max_inline = init->cap.max_inline_data;
+	desc.sq_ring_size = cmd.sq_ring_size;
+	desc.rq_ring_size = cmd.rq_ring_size;
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_qp_check(efa->core, &desc, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret) {
+		ibdev_dbg(ibqp->device, "create_qp: %s\n", err.msg);
+		return ret;
+	}
+
+	/* The RQ doorbell and ring first, as libefa maps them. */
+	ret = -ENOMEM;
+	if (desc.rq_ring_size) {
+		qp->rq_db = vnitro_efa_mmap_alloc(uctx, PAGE_SIZE, &resp.rq_db_mmap_key);
+		qp->rq = vnitro_efa_mmap_alloc(uctx, desc.rq_ring_size, &resp.rq_mmap_key);
+		if (!qp->rq_db || !qp->rq)
+			goto err_unmap;
+		resp.rq_mmap_size = qp->rq->size;
+		rings.rq = qp->rq->kaddr;
+		rings.rq_db = qp->rq_db->kaddr;
+	}
+	qp->sq_db = vnitro_efa_mmap_alloc(uctx, PAGE_SIZE, &resp.sq_db_mmap_key);
+	qp->llq = vnitro_efa_mmap_alloc(uctx, desc.sq_ring_size, &resp.llq_desc_mmap_key);
+	if (!qp->sq_db || !qp->llq)
+		goto err_unmap;
+	rings.llq = qp->llq->kaddr;
+	rings.sq_db = qp->sq_db->kaddr;
+	/* Offsets in the pages are 0; one sub-CQ per CQ. */
+
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_qp_add(efa->core, &desc, &rings, &qpn, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret) {
+		ibdev_dbg(ibqp->device, "create_qp: %s\n", err.msg);
+		goto err_unmap;
+	}
+	qp->ibqp.qp_num = qpn;
+	qp->cap = init->cap;
+	ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
+	if (ret)
+		goto err_del_qp;
+	return 0;
+
+err_del_qp:
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_qp_del(efa->core, qpn);
+	mutex_unlock(&vnitro_efa_lock);
+err_unmap:
+	vnitro_efa_qp_unmap(qp);
+	return ret;
+}
+
+static int vnitro_efa_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
+{
+	/* The engine forgets the QP under the lock: then its rings may go. */
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_qp_del(to_vefa(ibqp->device)->core, ibqp->qp_num);
+	mutex_unlock(&vnitro_efa_lock);
+	vnitro_efa_qp_unmap(to_vqp(ibqp));
+	return 0;
+}
+
+static int vnitro_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
+				struct ib_udata *udata)
+{
+	struct vnitro_efa_qp_attr a = {};
+	struct vnitro_err err = {};
+	int ret;
+
+	if (mask & ~IB_QP_ATTR_STANDARD_BITS)
+		return -EOPNOTSUPP;
+	if (!vnitro_efa_udata_clear(udata, 0))
+		return -EINVAL;
+	a.qp_state = attr->qp_state;
+	a.cur_qp_state = attr->cur_qp_state;
+	a.port_num = attr->port_num;
+	a.pkey_index = attr->pkey_index;
+	a.qkey = attr->qkey;
+	a.sq_psn = attr->sq_psn;
+	a.rnr_retry = attr->rnr_retry;
+	a.en_sqd_async_notify = attr->en_sqd_async_notify;
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_qp_modify(to_vefa(ibqp->device)->core, ibqp->qp_num, &a, mask, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret)
+		ibdev_dbg(ibqp->device, "modify_qp: %s\n", err.msg);
+	return ret;
+}
+
+static int vnitro_efa_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
+			       struct ib_qp_init_attr *init)
+{
+	struct vnitro_efa_qp *qp = to_vqp(ibqp);
+	struct vnitro_efa_qp_attr a;
+	struct vnitro_err err = {};
+	int ret;
+
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_qp_query(to_vefa(ibqp->device)->core, ibqp->qp_num, mask, &a, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret) {
+		ibdev_dbg(ibqp->device, "query_qp: %s\n", err.msg);
+		return ret;
+	}
+	memset(attr, 0, sizeof(*attr));
+	memset(init, 0, sizeof(*init));
+	attr->qp_state = a.qp_state;
+	attr->qkey = a.qkey;
+	attr->sq_psn = a.sq_psn;
+	attr->port_num = a.port_num;
+	attr->rnr_retry = a.rnr_retry;
+	attr->cap = qp->cap;
+	init->qp_type = ibqp->qp_type;
+	init->recv_cq = ibqp->recv_cq;
+	init->send_cq = ibqp->send_cq;
+	init->qp_context = ibqp->qp_context;
+	init->cap = qp->cap;
+	return 0;
+}
+
+/* ---- address handles ---- */
+
+static int vnitro_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *init,
+				struct ib_udata *udata)
+{
+	struct vnitro_efa_ah *ah = container_of(ibah, struct vnitro_efa_ah, ibah);
+	struct efa_ibv_create_ah_resp resp = {};
+	struct vnitro_err err = {};
+	u16 pdn = to_vpd(ibah->pd)->pdn;
+	int ret;
+
+	if (!(init->flags & RDMA_CREATE_AH_SLEEPABLE))
+		return -EOPNOTSUPP;
+	if (!vnitro_efa_udata_clear(udata, 0))
+		return -EINVAL;
+	mutex_lock(&vnitro_efa_lock);
+	ret = vnitro_efa_ah_add(to_vefa(ibah->device)->core, pdn, init->ah_attr->grh.dgid.raw,
+				&ah->ah, &err);
+	mutex_unlock(&vnitro_efa_lock);
+	if (ret) {
+		ibdev_dbg(ibah->device, "create_ah: %s\n", err.msg);
+		return ret;
+	}
+	resp.efa_address_handle = ah->ah;
+	if (udata && udata->outlen) {
+		ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
+		if (ret) {
+			mutex_lock(&vnitro_efa_lock);
+			vnitro_efa_ah_del(to_vefa(ibah->device)->core, pdn, ah->ah);
+			mutex_unlock(&vnitro_efa_lock);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int vnitro_efa_destroy_ah(struct ib_ah *ibah, u32 flags)
+{
+	struct vnitro_efa_ah *ah = container_of(ibah, struct vnitro_efa_ah, ibah);
+
+	if (!(flags & RDMA_DESTROY_AH_SLEEPABLE))
+		return -EOPNOTSUPP;
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_ah_del(to_vefa(ibah->device)->core, to_vpd(ibah->pd)->pdn, ah->ah);
+	mutex_unlock(&vnitro_efa_lock);
+	return 0;
+}
+
 static const struct ib_device_ops vnitro_efa_ops = {
 	/*
 	 * ib_uverbs pins the owner while a file of the device is open (we have
@@ -245,18 +641,48 @@ static const struct ib_device_ops vnitro_efa_ops = {
 
 	.alloc_pd = vnitro_efa_alloc_pd,
 	.alloc_ucontext = vnitro_efa_alloc_ucontext,
+	.create_cq = vnitro_efa_create_cq,
+	.create_qp = vnitro_efa_create_qp,
+	.create_user_ah = vnitro_efa_create_ah,
 	.dealloc_pd = vnitro_efa_dealloc_pd,
 	.dealloc_ucontext = vnitro_efa_dealloc_ucontext,
+	.dereg_mr = vnitro_efa_dereg_mr,
+	.destroy_ah = vnitro_efa_destroy_ah,
+	.destroy_cq = vnitro_efa_destroy_cq,
+	.destroy_qp = vnitro_efa_destroy_qp,
 	.get_link_layer = vnitro_efa_link_layer,
 	.get_port_immutable = vnitro_efa_get_port_immutable,
+	.mmap = vnitro_efa_mmap,
+	.mmap_free = vnitro_efa_mmap_free,
+	.modify_qp = vnitro_efa_modify_qp,
 	.query_device = vnitro_efa_query_device,
 	.query_gid = vnitro_efa_query_gid,
 	.query_pkey = vnitro_efa_query_pkey,
 	.query_port = vnitro_efa_query_port,
+	.query_qp = vnitro_efa_query_qp,
+	.reg_user_mr = vnitro_efa_reg_mr,
 
+	INIT_RDMA_OBJ_SIZE(ib_ah, vnitro_efa_ah, ibah),
+	INIT_RDMA_OBJ_SIZE(ib_cq, vnitro_efa_cq, ibcq),
 	INIT_RDMA_OBJ_SIZE(ib_pd, vnitro_efa_pd, ibpd),
+	INIT_RDMA_OBJ_SIZE(ib_qp, vnitro_efa_qp, ibqp),
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, vnitro_efa_ucontext, ibuc),
 };
+
+/* Leaves the engine's directory; every object is gone (ib_core destroyed them). */
+static void vnitro_efa_core_destroy(struct vnitro_efa *efa)
+{
+	struct vnitro_efa_counts c;
+
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_get_counts(efa->core, &c);
+	if (c.pds || c.mrs || c.cqs || c.qps || c.ahs)
+		ibdev_err(&efa->ibdev, "objects left: %u PDs, %u MRs, %u CQs, %u QPs, %u AHs\n",
+			  c.pds, c.mrs, c.cqs, c.qps, c.ahs);
+	vnitro_efa_dev_destroy(efa->core);
+	vnitro_engine_device_count(-1);
+	mutex_unlock(&vnitro_efa_lock);
+}
 
 /*
  * Probe of an EFA function: registers efa_%d parented on it, with the ENI's
@@ -270,15 +696,19 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	efa = ib_alloc_device(vnitro_efa, ibdev);
 	if (!efa)
 		return -ENOMEM;
-	efa->core = vnitro_efa_dev_create();
-	if (!efa->core) {
-		ret = -ENOMEM;
-		goto err_dealloc_device;
-	}
 	efa->edev = edev;
 	atomic_set(&efa->ucontexts, 0);
 	vnitro_efa_get_attr(&efa->attr);
 	vnitro_efa_gid(edev->port.mac, efa->gid);
+	mutex_lock(&vnitro_efa_lock);
+	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), efa->gid, edev->port.subnet_key);
+	if (efa->core)
+		vnitro_engine_device_count(1);
+	mutex_unlock(&vnitro_efa_lock);
+	if (!efa->core) {
+		ret = -ENOMEM;
+		goto err_dealloc_device;
+	}
 	efa->ibdev.node_type = RDMA_NODE_UNSPECIFIED;
 	efa->ibdev.phys_port_cnt = 1;
 	efa->ibdev.num_comp_vectors = 1;
@@ -313,7 +743,7 @@ err_unpublish:
 	mutex_unlock(&vnitro_efa_lock);
 	rtnl_unlock();
 err_destroy_core:
-	vnitro_efa_dev_destroy(efa->core);
+	vnitro_efa_core_destroy(efa);
 err_dealloc_device:
 	ib_dealloc_device(&efa->ibdev);
 	return ret;
@@ -341,7 +771,7 @@ void vnitro_efa_destroy(struct vnitro_eni_dev *edev)
 	edev->rdma_device[0] = '\0';
 	mutex_unlock(&vnitro_efa_lock);
 	rtnl_unlock();
-	vnitro_efa_dev_destroy(efa->core);
+	vnitro_efa_core_destroy(efa);
 	ib_dealloc_device(&efa->ibdev);
 }
 

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "efa.h"
 #include "vnitro.h"
 
 static bool default_world = true;
@@ -162,9 +163,13 @@ static int __init vnitro_init(void)
 	}
 	/* Before any ENI: each one adds its fault-injection directory. */
 	vnitro_debugfs_init();
-	ret = vnitro_pci_init();
+	/* Before any EFA device: each one joins the engine's directory. */
+	ret = vnitro_engine_init();
 	if (ret)
 		goto err_debugfs_exit;
+	ret = vnitro_pci_init();
+	if (ret)
+		goto err_engine_exit;
 	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL);
 	if (!vnitro.ctl) {
 		ret = -ENOMEM;
@@ -186,6 +191,8 @@ err_teardown_ctl:
 	vnitro_ctl_teardown();		/* unplugs the default world's ENIs */
 err_pci_exit:
 	vnitro_pci_exit();
+err_engine_exit:
+	vnitro_engine_exit();
 err_debugfs_exit:
 	vnitro_debugfs_exit();
 	vnitro_fabric_destroy(vnitro.fabric);
@@ -200,6 +207,7 @@ static void __exit vnitro_exit(void)
 	vnitro_genl_exit();
 	vnitro_ctl_teardown();		/* unplugs every ENI */
 	vnitro_pci_exit();
+	vnitro_engine_exit();
 	vnitro_debugfs_exit();
 	vnitro_fabric_destroy(vnitro.fabric);
 	vnitro_core_exit();
