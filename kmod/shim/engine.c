@@ -8,11 +8,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/wait.h>
 
 #include "efa.h"
@@ -40,6 +42,7 @@ static struct {
 	struct task_struct *thread;
 	wait_queue_head_t wait;
 	atomic_t devices;
+	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro/efa_engine */
 } veng;
 
 /* Bytes at @off of a pinned MR: page and offset in it. */
@@ -146,6 +149,22 @@ void vnitro_engine_get_stats(struct vnitro_efa_engine_stats *out)
 	mutex_unlock(&vnitro_efa_lock);
 }
 
+/* The engine's counters: drops by reason, so "not delivered" is always counted somewhere. */
+static int vnitro_engine_stats_show(struct seq_file *m, void *v)
+{
+	struct vnitro_efa_engine_stats s;
+
+	vnitro_engine_get_stats(&s);
+	seq_printf(m, "passes: %llu\ntx_wqes: %llu\nrx_delivered: %llu\ntx_errors: %llu\n"
+		   "drop_no_dest: %llu\ndrop_cross_subnet: %llu\ndrop_bad_qp: %llu\n"
+		   "drop_no_buffer: %llu\nrnr_retries: %llu\nbad_rx_desc: %llu\n",
+		   s.passes, s.tx_wqes, s.rx_delivered, s.tx_errors, s.drop_no_dest,
+		   s.drop_cross_subnet, s.drop_bad_qp, s.drop_no_buffer, s.rnr_retries,
+		   s.bad_rx_desc);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vnitro_engine_stats);
+
 int vnitro_engine_init(void)
 {
 	init_waitqueue_head(&veng.wait);
@@ -160,12 +179,16 @@ int vnitro_engine_init(void)
 		vnitro_efa_engine_destroy(veng.core);
 		return ret;
 	}
+	if (!IS_ERR_OR_NULL(vnitro.debugfs))
+		veng.debugfs = debugfs_create_file("efa_engine", 0444, vnitro.debugfs, NULL,
+						   &vnitro_engine_stats_fops);
 	return 0;
 }
 
 /* Every EFA device is gone. */
 void vnitro_engine_exit(void)
 {
+	debugfs_remove(veng.debugfs);	/* waits for readers: none after this */
 	kthread_stop(veng.thread);
 	vnitro_efa_engine_destroy(veng.core);
 }

@@ -43,6 +43,9 @@ check "ibv_ud_pingpong -g 0 (UD, 200 round trips)" \
 	pair ud_pingpong ibv_ud_pingpong -d "$dev_a" -g 0 -n 200 -- \
 	ibv_ud_pingpong -d "$dev_b" -g 0 -n 200
 check_match "  ... all of them" '200 iters in' "$(cat /tmp/ud_pingpong.client)"
+delivered=$(awk '$1 == "rx_delivered:" {print $2}' /sys/kernel/debug/vnitro/efa_engine)
+check "the engine counts what it delivered (debugfs efa_engine: ${delivered:-none})" \
+	test "${delivered:-0}" -ge 400
 
 check "ib_send_lat -c UD -x 0" \
 	pair lat_ud ib_send_lat -d "$dev_a" -c UD -x 0 -n 500 -- ib_send_lat -d "$dev_b" -c UD -x 0 -n 500
