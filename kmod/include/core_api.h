@@ -525,6 +525,8 @@ enum {
 	VNITRO_EFA_CAP_CQ_WITH_SGID = 1 << 3,
 	VNITRO_EFA_UCTX_COMP_TX_BATCH = 1 << 0,
 	VNITRO_EFA_UCTX_COMP_MIN_SQ_WR = 1 << 1,
+	/* MR access bit the engine needs to write into a region (IB_ACCESS_LOCAL_WRITE). */
+	VNITRO_EFA_ACCESS_LOCAL_WRITE = 1 << 0,
 };
 
 /*

@@ -73,6 +73,7 @@ inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t sub
 	mrd.iova = reinterpret_cast<uintptr_t>(d.mem);
 	mrd.length = sizeof(d.mem);
 	mrd.cookie = d.mem;
+	mrd.access = VNITRO_EFA_ACCESS_LOCAL_WRITE;
 	cr_assert_eq(vnitro_efa_mr_add(d.dev, &mrd, &d.key, &err), 0, "%s", err.msg);
 }
 

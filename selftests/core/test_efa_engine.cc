@@ -429,3 +429,27 @@ Test(efa_engine, many_sends_wrap_the_rings)
 		cr_assert_eq(c.req_id, i);
 	}
 }
+
+Test(efa_engine, receive_buffer_without_local_write_is_never_written)
+{
+	completion c;
+	vnitro_err err = {};
+	vnitro_efa_mr_desc mrd = {};
+	uint32_t ro_key;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	mrd = {b->pdn, addr(*b, 0), 64, 0, b->mem};	// registered read-only
+	cr_assert_eq(vnitro_efa_mr_add(b->dev, &mrd, &ro_key, &err), 0);
+	memset(b->mem, 0x5a, 64);
+	fill(*a, 0, 8, 1);
+	post_recv(b->qp, 6, addr(*b, 0), 64, ro_key);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey);
+	for (int i = 0; i < 64; i++)
+		cr_assert_eq(b->mem[i], 0x5a);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_bad_address);
+}

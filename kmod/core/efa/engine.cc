@@ -162,6 +162,9 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 		return lost(msg, status::remote_abort);
 	}
 	const mr *dmr = check_range(dst_dev, dst->pdn, buf.lkey, buf.addr, buf.length);
+	// Pages pinned without write access (a read-only mapping) are never written.
+	if (dmr && !(dmr->access & VNITRO_EFA_ACCESS_LOCAL_WRITE))
+		dmr = nullptr;
 	if (!dmr) {
 		eng->stats.bad_rx_desc++;
 		complete_recv(dst, buf, status::local_invalid_lkey, nullptr, 0);
