@@ -786,6 +786,17 @@ void vnitro_efa_netdev_gone(struct vnitro_eni_dev *edev)
 	mutex_unlock(&vnitro_efa_lock);
 }
 
+/* The ENI's netdev is registered again (RTNL held): the port's netdev once more. */
+void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev)
+{
+	ASSERT_RTNL();
+	mutex_lock(&vnitro_efa_lock);
+	if (edev->efa && edev->netdev &&
+	    ib_device_set_netdev(&edev->efa->ibdev, edev->netdev, 1))
+		ibdev_warn(&edev->efa->ibdev, "could not give the port its netdev back\n");
+	mutex_unlock(&vnitro_efa_lock);
+}
+
 /* For `vnitro eni show`: the ib_device's name, or "" without one. */
 void vnitro_efa_device_name(const struct vnitro_eni_dev *edev, char *buf, size_t len)
 {

@@ -653,8 +653,11 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 
 	rtnl_lock();
 	ret = vnitro_netdev_register(dev, edev);
-	if (!ret)
+	if (!ret) {
 		edev->netdev = dev;
+		/* Re-probed after a sysfs remove and rescan: the EFA port gets it back. */
+		vnitro_efa_netdev_back(edev);
+	}
 	rtnl_unlock();
 	if (ret)
 		goto err_del_port;

@@ -281,6 +281,7 @@ void vnitro_xdp_uninit(struct vnitro_netdev *vnd);
 int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_efa_destroy(struct vnitro_eni_dev *edev);
 void vnitro_efa_netdev_gone(struct vnitro_eni_dev *edev);
+void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev);
 void vnitro_efa_device_name(const struct vnitro_eni_dev *edev, char *buf, size_t len);
 
 /* ethtool.c */

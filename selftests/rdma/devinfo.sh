@@ -91,6 +91,18 @@ dev_a=$(eni_field "$eni_a" rdma_device)
 check_match "GID[0] is stable across reattach" "GID\\[  0\\]:[[:space:]]+$gid" \
 	"$(ibv_devinfo -v -d "$dev_a")"
 
+# The ENA function removed through sysfs and rescanned: the port gets its netdev back.
+ena_slot=$(eni_field "$eni_a" pci_slot)
+check "remove i-a's EFA ENI's ENA function through sysfs" \
+	sh -c "echo 1 > /sys/bus/pci/devices/$ena_slot/remove"
+check "rescan brings it back" sh -c 'echo 1 > /sys/bus/pci/rescan'
+check_match "the port's netdev is back" "link $dev_a/1 .*netdev eth1" \
+	"$(ip netns exec i-a rdma link show "$dev_a/1")"
+
+# Deleting an instance removes its EFA ENI's device.
+check "delete instance i-b" "$VNITRO" instance del i-b
+check "its RDMA device is gone" test ! -e "/sys/class/infiniband/$dev_b"
+
 # An open user context pins the module; killing its process releases it.
 coproc hold { exec "$RDMA/efa_hold" "$dev_a"; }
 read -r -t 60 ready <&"${hold[0]}"
