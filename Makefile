@@ -64,4 +64,5 @@ clean:
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C selftests/core clean
 	-$(MAKE) -C selftests/net clean
+	-$(MAKE) -C selftests/rdma clean
 	-$(MAKE) -C selftests/tools clean

@@ -96,6 +96,7 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_RSS_KEY_CONFIGURABLE] = u8("RSS_KEY_CONFIGURABLE");
 	t.a[VNITRO_A_TX_SRC_DST_DROPPED] = u64("TX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_RX_SRC_DST_DROPPED] = u64("RX_SRC_DST_DROPPED");
+	t.a[VNITRO_A_RDMA_DEVICE] = str("RDMA_DEVICE", VNITRO_RDMA_DEVICE_LEN);
 	return t;
 }
 
@@ -252,6 +253,7 @@ int decode_attachment(struct nlattr **tb, struct vnitro_eni *e)
 	if (tb[VNITRO_A_RX_SRC_DST_DROPPED])
 		e->rx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_RX_SRC_DST_DROPPED]);
 	get_string(e->pci_slot, tb, VNITRO_A_PCI_SLOT);
+	get_string(e->rdma_device, tb, VNITRO_A_RDMA_DEVICE);
 	if (tb[VNITRO_A_IFINDEX])
 		e->ifindex = nla_get_u32(tb[VNITRO_A_IFINDEX]);
 	return 0;

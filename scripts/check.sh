@@ -3,7 +3,7 @@
 # check.sh - `make check`: runs every suite and ends with one line "N passed, N failed".
 #
 # Suites: the core's unit tests (Criterion, userspace), the library's and
-# the CLI's host-side tests, and each selftests/net/*.sh in a fresh VM (qemu/run; a line
+# the CLI's host-side tests, and each selftests/{net,rdma}/*.sh in a fresh VM (qemu/run; a line
 # "# vm: OPTIONS" in a test passes OPTIONS to qemu/run). A suite that dies
 # without a tally, or whose VM reports a kernel warning, counts as a failure.
 set -u
@@ -54,7 +54,8 @@ run_suite() {
 run_suite core make -s -C selftests/core run
 run_suite tools make -s -C selftests/tools check
 make -s -C selftests/net >/dev/null
-for t in selftests/net/*.sh; do
+make -s -C selftests/rdma >/dev/null
+for t in selftests/net/*.sh selftests/rdma/*.sh; do
 	opts=$(sed -n 's/^# vm: //p' "$t")
 	# shellcheck disable=SC2086
 	run_suite "vm: ${t#selftests/}" qemu/run $opts -- "$t"

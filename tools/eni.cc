@@ -38,7 +38,7 @@ void usage(FILE *out)
 void print_attachment(printer &p, const struct vnitro_eni &e)
 {
 	static const char *const keys[] = {
-		"instance", "device_index", "ifname", "ifindex", "pci_slot",
+		"instance", "device_index", "ifname", "ifindex", "pci_slot", "rdma_device",
 	};
 
 	if (e.device_index < 0) {
@@ -52,6 +52,10 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 	p.string("ifname", " dev %s", e.ifname);
 	p.uint("ifindex", " ifindex %s", e.ifindex);
 	p.string("pci_slot", " pci %s", e.pci_slot);
+	if (e.rdma_device[0])
+		p.string("rdma_device", " rdma %s", e.rdma_device);
+	else
+		p.null("rdma_device");
 }
 
 void print_lists(printer &p, const struct vnitro_eni &e)

@@ -520,6 +520,269 @@ int vnitro_ctl_eni_get(const struct vnitro_ctl *ctl, const char *id,
 		       struct vnitro_eni_info *out, struct vnitro_err *err);
 int vnitro_ctl_eni_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_eni_info *out);
 
+/* ---- efa: the EFA device's attributes and object tables (core/efa/device) ---- */
+
+enum {
+	VNITRO_EFA_GID_LEN = 16,
+	/*
+	 * device_caps bits of the extended query_device response and the
+	 * alloc_ucontext command's comp_mask bits, numbered as rdma/efa-abi.h's
+	 * EFA_QUERY_DEVICE_CAPS_* and EFA_ALLOC_UCONTEXT_CMD_COMP_* (the shim
+	 * checks the numbers at build time).
+	 */
+	VNITRO_EFA_CAP_RDMA_READ = 1 << 0,
+	VNITRO_EFA_CAP_RNR_RETRY = 1 << 1,
+	VNITRO_EFA_CAP_CQ_NOTIFICATIONS = 1 << 2,
+	VNITRO_EFA_CAP_CQ_WITH_SGID = 1 << 3,
+	VNITRO_EFA_UCTX_COMP_TX_BATCH = 1 << 0,
+	VNITRO_EFA_UCTX_COMP_MIN_SQ_WR = 1 << 1,
+	/* MR access bit the engine needs to write into a region (IB_ACCESS_LOCAL_WRITE). */
+	VNITRO_EFA_ACCESS_LOCAL_WRITE = 1 << 0,
+};
+
+/*
+ * What the emulated EFA device reports: the fields of the efa driver's
+ * efa_com_get_device_attr_result that reach userspace, plus its PCI
+ * identity. query_device, query_port, alloc_ucontext and the extended
+ * query_device response are filled from here, as efa_verbs.c does.
+ */
+struct vnitro_efa_attr {
+	uint16_t vendor_id;		/* PCI vendor: vendor_id */
+	uint16_t device_id;		/* PCI device: vendor_part_id */
+	uint16_t subsystem_device;	/* hw_ver */
+	uint64_t page_size_cap;
+	uint64_t max_mr_pages;		/* max_mr_size = pages * PAGE_SIZE */
+	uint32_t max_qp;
+	uint32_t max_cq;
+	uint32_t max_pd;
+	uint32_t max_mr;
+	uint32_t max_ah;
+	uint32_t max_cq_depth;		/* max_cqe */
+	uint32_t max_sq_depth;		/* max_sq_wr */
+	uint32_t max_rq_depth;		/* max_rq_wr */
+	uint16_t max_sq_sge;
+	uint16_t max_rq_sge;
+	uint16_t max_wr_rdma_sge;	/* max_sge_rd */
+	uint32_t max_rdma_size;
+	uint32_t device_caps;		/* VNITRO_EFA_CAP_* */
+	uint32_t mtu;			/* port max_msg_sz; MTU enum derived from it */
+	uint16_t sub_cqs_per_cq;
+	uint16_t inline_buf_size;
+	uint32_t max_llq_size;		/* bytes */
+	uint16_t max_tx_batch;		/* units of 64 bytes */
+	uint16_t min_sq_depth;		/* min_sq_wr */
+};
+
+void vnitro_efa_get_attr(struct vnitro_efa_attr *out);
+/*
+ * GID[0] of the device behind an ENI: fe80::/64 and the modified EUI-64 of
+ * the ENI's MAC (unique in the fabric), so it is stable across attach,
+ * detach and reload.
+ */
+void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN]);
+/*
+ * alloc_ucontext's handshake (efa_user_comp_handshake): userspace must
+ * acknowledge every optional limit the device reports. -EOPNOTSUPP.
+ */
+int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err);
+
+/*
+ * The engine: every EFA device of the module, the GID directory the data
+ * path finds destinations in, and the pass that moves data. Not
+ * thread-safe: the shim's EFA mutex serialises every call below (verbs and
+ * engine passes), so an object is never freed under a running pass.
+ */
+struct vnitro_efa_engine;
+struct vnitro_efa_dev;
+
+/* What the engine needs from the environment to move bytes. */
+struct vnitro_efa_engine_ops {
+	/*
+	 * Copies @len bytes between registered memory regions, each given by
+	 * its cookie (vnitro_efa_mr_desc) and an offset from the region's
+	 * first byte. The engine has checked both ranges.
+	 */
+	void (*copy)(void *dst_mr, uint64_t dst_off, void *src_mr, uint64_t src_off, uint32_t len);
+	/* Copies @len bytes into a region (inline sends). */
+	void (*copy_in)(void *dst_mr, uint64_t dst_off, const uint8_t *src, uint32_t len);
+};
+
+/* Engine-wide counters (monotonic). */
+struct vnitro_efa_engine_stats {
+	uint64_t passes;
+	uint64_t tx_wqes;		/* send WQEs taken from SQs */
+	uint64_t rx_delivered;		/* messages placed in a receive buffer */
+	uint64_t tx_errors;		/* send WQEs completed with an error */
+	uint64_t drop_no_dest;		/* no device with the AH's GID */
+	uint64_t drop_cross_subnet;	/* the destination ENI is in another subnet */
+	uint64_t drop_bad_qp;		/* no such QP, wrong type, state or QKey */
+	uint64_t drop_no_buffer;	/* UD: no receive posted */
+	uint64_t rnr_retries;		/* SRD: no receive posted, resent later */
+	uint64_t bad_rx_desc;		/* malformed receive descriptors, completed with an error */
+};
+
+struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops);
+/* Every device must be gone. */
+void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng);
+/*
+ * One pass over every QP of every device: new send WQEs and receive
+ * descriptors, due RNR retries. Returns true when it found work (the
+ * shim's kthread keeps polling while work arrives).
+ */
+bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns);
+void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,
+				 struct vnitro_efa_engine_stats *out);
+
+/* Objects alive on one device, for leak checks. */
+struct vnitro_efa_counts {
+	uint32_t pds;
+	uint32_t mrs;
+	uint32_t cqs;
+	uint32_t qps;
+	uint32_t ahs;
+};
+
+/*
+ * A device with GID @gid whose ENI is in subnet @subnet_key (EFA traffic
+ * stays within one subnet). NULL without memory.
+ */
+struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
+					     const uint8_t gid[VNITRO_EFA_GID_LEN],
+					     uint32_t subnet_key);
+/* Every object must have been freed (ib_core destroys them before unregistering). */
+void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev);
+void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out);
+
+/* A protection domain number below max_pd; -ENOMEM when all are in use (as the device). */
+int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn);
+void vnitro_efa_pd_free(struct vnitro_efa_dev *dev, uint16_t pdn);
+
+/* Memory registration: [iova, iova + length) of PD pdn, pinned by the shim. */
+struct vnitro_efa_mr_desc {
+	uint16_t pdn;
+	uint64_t iova;
+	uint64_t length;
+	uint32_t access;		/* IB_ACCESS_* bits, as given */
+	void *cookie;			/* the shim's MR, passed to the copy ops */
+};
+
+/* 0 and the key (lkey = rkey, 24 bits); -EINVAL (length 0, over max_mr_size, wrap), -ENOMEM. */
+int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_desc *desc,
+		      uint32_t *key, struct vnitro_err *err);
+void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key);
+
+/* A completion queue: its ring is kernel memory the process maps read-only. */
+struct vnitro_efa_cq_desc {
+	uint32_t entries;		/* per sub-CQ */
+	uint32_t entry_size;		/* 16, or 32 with the source GID */
+	uint16_t num_sub_cqs;
+	uint8_t with_sgid;		/* EFA_CREATE_CQ_WITH_SGID */
+};
+
+/*
+ * Validates as efa_create_cq does (entries 1..max_cq_depth, entry size,
+ * sub-CQ count): 0 or -EINVAL; *ring_size is the ring's byte size (before
+ * page alignment).
+ */
+int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_size,
+			struct vnitro_err *err);
+/* Adds a checked CQ whose ring (@ring, zeroed) the engine writes; -ENOMEM at max_cq. */
+int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_desc *desc,
+		      uint8_t *ring, uint16_t *cq_idx, struct vnitro_err *err);
+void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx);
+
+enum vnitro_efa_qp_type {
+	VNITRO_EFA_QP_UD,
+	VNITRO_EFA_QP_SRD,
+};
+
+/* QP states and attribute mask bits, numbered as ib_verbs.h's IB_QPS_* and IB_QP_*. */
+enum vnitro_efa_qp_state {
+	VNITRO_EFA_QPS_RESET,
+	VNITRO_EFA_QPS_INIT,
+	VNITRO_EFA_QPS_RTR,
+	VNITRO_EFA_QPS_RTS,
+	VNITRO_EFA_QPS_SQD,
+	VNITRO_EFA_QPS_SQE,
+	VNITRO_EFA_QPS_ERR,
+};
+
+enum vnitro_efa_qp_mask {
+	VNITRO_EFA_QP_STATE = 1 << 0,
+	VNITRO_EFA_QP_CUR_STATE = 1 << 1,
+	VNITRO_EFA_QP_EN_SQD_ASYNC_NOTIFY = 1 << 2,
+	VNITRO_EFA_QP_PKEY_INDEX = 1 << 4,
+	VNITRO_EFA_QP_PORT = 1 << 5,
+	VNITRO_EFA_QP_QKEY = 1 << 6,
+	VNITRO_EFA_QP_SQ_PSN = 1 << 16,
+	VNITRO_EFA_QP_CAP = 1 << 19,
+	VNITRO_EFA_QP_RNR_RETRY = 1 << 11,
+	VNITRO_EFA_QP_ATTR_STANDARD_BITS = (1 << 21) - 1,	/* IB_QP_ATTR_STANDARD_BITS */
+};
+
+struct vnitro_efa_qp_desc {
+	uint8_t type;			/* enum vnitro_efa_qp_type */
+	uint16_t pdn;
+	uint16_t send_cq;
+	uint16_t recv_cq;
+	uint32_t max_send_wr;
+	uint32_t max_recv_wr;
+	uint32_t max_send_sge;
+	uint32_t max_recv_sge;
+	uint32_t max_inline;
+	uint32_t sq_ring_size;		/* bytes of LLQ entries (libefa: wqe_cnt * 64) */
+	uint32_t rq_ring_size;		/* bytes of RX descriptors; 0 = no RQ */
+};
+
+/* Where a QP's queues live in kernel memory (mapped into the process). */
+struct vnitro_efa_qp_rings {
+	uint8_t *llq;			/* sq_ring_size bytes */
+	uint8_t *rq;			/* rq_ring_size bytes, or NULL */
+	uint32_t *sq_db;		/* the producer counters userspace writes */
+	uint32_t *rq_db;
+};
+
+/* efa_qp_validate_cap/attr and the ring sizes: 0, -EINVAL or -EOPNOTSUPP. */
+int vnitro_efa_qp_check(const struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_desc *desc,
+			struct vnitro_err *err);
+/* Adds a checked QP in RESET; *qpn is unique modulo the next power of two of max_qp. */
+int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_desc *desc,
+		      const struct vnitro_efa_qp_rings *rings, uint32_t *qpn,
+		      struct vnitro_err *err);
+/* The engine forgets the QP (pending work is dropped): its rings may go after this. */
+void vnitro_efa_qp_del(struct vnitro_efa_dev *dev, uint32_t qpn);
+
+struct vnitro_efa_qp_attr {
+	uint8_t qp_state;		/* enum vnitro_efa_qp_state */
+	uint8_t cur_qp_state;
+	uint8_t port_num;
+	uint8_t rnr_retry;
+	uint16_t pkey_index;
+	uint32_t qkey;
+	uint32_t sq_psn;
+	uint8_t en_sqd_async_notify;
+};
+
+/*
+ * efa_modify_qp: the EFA state machine and attribute masks (SRD's own
+ * table, UD's as ib_modify_qp_is_ok), port 1 and P_Key index 0 only.
+ * -EOPNOTSUPP for attributes EFA does not have, -EINVAL for a transition
+ * or mask the table refuses; nothing changes then.
+ */
+int vnitro_efa_qp_modify(struct vnitro_efa_dev *dev, uint32_t qpn,
+			 const struct vnitro_efa_qp_attr *attr, uint32_t mask,
+			 struct vnitro_err *err);
+/* efa_query_qp's mask check and values: -EOPNOTSUPP, -EINVAL for an unknown QP. */
+int vnitro_efa_qp_query(const struct vnitro_efa_dev *dev, uint32_t qpn, uint32_t mask,
+			struct vnitro_efa_qp_attr *out, struct vnitro_err *err);
+
+/* An address handle of PD pdn toward @gid; the same (pd, gid) shares one number. */
+int vnitro_efa_ah_add(struct vnitro_efa_dev *dev, uint16_t pdn,
+		      const uint8_t gid[VNITRO_EFA_GID_LEN], uint16_t *ah, struct vnitro_err *err);
+void vnitro_efa_ah_del(struct vnitro_efa_dev *dev, uint16_t pdn, uint16_t ah);
+
+/* ---- end of efa ---- */
+
 /* ---- lifetime of the core as a whole ---- */
 
 /* Installs the services table; must precede every other call. */

@@ -57,6 +57,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_RSS_KEY_CONFIGURABLE] = { .type = NLA_REJECT },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
+	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
 };
 
 /* Messages for missing attributes; extack keeps the pointer, so literals. */
@@ -243,6 +244,13 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 		vnitro_pci_slot_name(edev, slot, sizeof(slot));
 		if (nla_put_string(msg, VNITRO_A_PCI_SLOT, slot))
 			return -EMSGSIZE;
+		if (eni->type == VNITRO_ENI_TYPE_EFA) {
+			char rdma[IB_DEVICE_NAME_MAX];
+
+			vnitro_efa_device_name(edev, rdma, sizeof(rdma));
+			if (rdma[0] && nla_put_string(msg, VNITRO_A_RDMA_DEVICE, rdma))
+				return -EMSGSIZE;
+		}
 		/* The netdev exists while the driver is bound (probe/remove under RTNL). */
 		rtnl_lock();
 		if (edev->netdev &&
@@ -437,11 +445,6 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (info->attrs[VNITRO_A_ENI_TYPE]) {
 		spec.type = nla_get_u8(info->attrs[VNITRO_A_ENI_TYPE]);
-		if (spec.type == VNITRO_ENI_TYPE_EFA) {
-			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_ENI_TYPE],
-					    "ENIs of type efa are not supported by this vnitro yet");
-			return -EOPNOTSUPP;
-		}
 	}
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_eni_add(vnitro.ctl, &spec, &eni, &err);

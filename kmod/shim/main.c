@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "efa.h"
 #include "vnitro.h"
 
 static bool default_world = true;
@@ -39,6 +40,7 @@ static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void 
 	edev->device_index = desc->device_index;
 	edev->max_queues = desc->max_queues;
 	edev->rss_key_mode = desc->rss_key_mode;
+	edev->eni_type = desc->eni_type;
 	ret = vnitro_pci_plug(edev, err);
 	if (ret) {
 		kfree(edev);
@@ -163,9 +165,13 @@ static int __init vnitro_init(void)
 	}
 	/* Before any ENI: each one adds its fault-injection directory. */
 	vnitro_debugfs_init();
-	ret = vnitro_pci_init();
+	/* Before any EFA device: each one joins the engine's directory. */
+	ret = vnitro_engine_init();
 	if (ret)
 		goto err_debugfs_exit;
+	ret = vnitro_pci_init();
+	if (ret)
+		goto err_engine_exit;
 	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL);
 	if (!vnitro.ctl) {
 		ret = -ENOMEM;
@@ -187,6 +193,8 @@ err_teardown_ctl:
 	vnitro_ctl_teardown();		/* unplugs the default world's ENIs */
 err_pci_exit:
 	vnitro_pci_exit();
+err_engine_exit:
+	vnitro_engine_exit();
 err_debugfs_exit:
 	vnitro_debugfs_exit();
 	vnitro_fabric_destroy(vnitro.fabric);
@@ -201,6 +209,7 @@ static void __exit vnitro_exit(void)
 	vnitro_genl_exit();
 	vnitro_ctl_teardown();		/* unplugs every ENI */
 	vnitro_pci_exit();
+	vnitro_engine_exit();
 	vnitro_debugfs_exit();
 	vnitro_fabric_destroy(vnitro.fabric);
 	vnitro_core_exit();

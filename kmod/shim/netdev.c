@@ -789,8 +789,11 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 
 	rtnl_lock();
 	ret = vnitro_netdev_register(dev, edev);
-	if (!ret)
+	if (!ret) {
 		edev->netdev = dev;
+		/* Re-probed after a sysfs remove and rescan: the EFA port gets it back. */
+		vnitro_efa_netdev_back(edev);
+	}
 	rtnl_unlock();
 	if (ret)
 		goto err_del_port;
@@ -827,6 +830,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	vnitro_fabric_port_del(vnitro.fabric, port);	/* waits for RCU readers */
 
 	rtnl_lock();
+	vnitro_efa_netdev_gone(edev);	/* ib_core must not hold it past unregistration */
 	edev->netdev = NULL;
 	unregister_netdevice(dev);
 	rtnl_unlock();

@@ -2,8 +2,9 @@
 /*
  * pci.c - vnitro's virtual PCI bus: a root bus in a PCI domain of its own whose
  * configuration space the module emulates, one hot-plugged ENA function per
- * attached ENI, and vnitro's PCI driver, which binds those functions (and
- * only those: driver_override keeps the distribution's ena driver away).
+ * attached ENI (and, beside it, an EFA function for an ENI of type efa), and
+ * vnitro's PCI driver, which binds those functions (and only those:
+ * driver_override keeps the distribution's ena and efa drivers away).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,6 +28,7 @@ struct vnitro_pci_slot {
 	u8 cfg[VNITRO_PCI_CFG_SIZE];
 	u8 wmask[VNITRO_PCI_CFG_SIZE];	/* bits software may change */
 	struct vnitro_eni_dev *edev;
+	bool efa;			/* the EFA function of edev, not its ENA one */
 };
 
 static struct {
@@ -95,7 +97,7 @@ static struct pci_ops vnitro_pci_ops = {
 	.write = vnitro_pci_write,
 };
 
-/* A type-0 header of an ENA virtual function: no BARs, no INTx. */
+/* A type-0 header of an ENA or EFA function: no BARs, no INTx. */
 static void vnitro_pci_fill_config(struct vnitro_pci_slot *slot, u16 device)
 {
 	u8 *c = slot->cfg;
@@ -123,64 +125,56 @@ void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t l
 		 PCI_SLOT(edev->devfn), PCI_FUNC(edev->devfn));
 }
 
-/* Called with ctl_lock held; probing happens inside and creates the netdev. */
-int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err)
+/* Fills the first free slot with a function of @edev; false when the bus is full. */
+static bool vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 device,
+				 unsigned int *devfn)
 {
-	struct vnitro_pci_slot *slot = NULL;
-	struct pci_dev *pdev;
 	unsigned long flags;
+	bool found = false;
 	int s;
 
-	for (s = VNITRO_PCI_FIRST_SLOT; s < VNITRO_PCI_SLOTS; s++) {
-		if (!vpci.slots[s].edev) {
-			slot = &vpci.slots[s];
-			break;
-		}
-	}
-	if (!slot) {
-		err->code = -ENOSPC;
-		snprintf(err->msg, sizeof(err->msg),
-			 "the virtual PCI bus has no free slot (%d functions attached)",
-			 VNITRO_PCI_SLOTS - VNITRO_PCI_FIRST_SLOT);
-		return err->code;
-	}
-	edev->devfn = PCI_DEVFN(s, 0);
-	edev->probe_err = -ENODEV;
 	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
-	vnitro_pci_fill_config(slot, VNITRO_ENA_DEVICE_ID);
-	slot->edev = edev;
+	for (s = VNITRO_PCI_FIRST_SLOT; s < VNITRO_PCI_SLOTS; s++) {
+		struct vnitro_pci_slot *slot = &vpci.slots[s];
+
+		if (slot->edev)
+			continue;
+		vnitro_pci_fill_config(slot, device);
+		slot->edev = edev;
+		slot->efa = efa;
+		*devfn = PCI_DEVFN(s, 0);
+		found = true;
+		break;
+	}
 	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+	return found;
+}
+
+/* Scans @devfn and adds the function: its driver probes it inside. */
+static struct pci_dev *vnitro_pci_add(unsigned int devfn)
+{
+	struct pci_dev *pdev;
 
 	pci_lock_rescan_remove();
-	pdev = pci_scan_single_device(vpci.bus, edev->devfn);
+	pdev = pci_scan_single_device(vpci.bus, devfn);
 	if (pdev)
 		pci_bus_add_device(pdev);
 	pci_unlock_rescan_remove();
-
-	if (!pdev || !edev->netdev) {
-		err->code = pdev ? edev->probe_err : -ENODEV;
-		snprintf(err->msg, sizeof(err->msg),
-			 "could not bring up the ENA function for %s: %s (errno %d)",
-			 edev->eni_id, pdev ? "the driver failed to probe it" :
-			 "the PCI scan did not find it", -err->code);
-		vnitro_pci_unplug(edev);
-		return err->code;
-	}
-	return 0;
+	return pdev;
 }
 
 /*
- * Removes the function if it is still there (a user may have removed it
- * through sysfs), which unbinds the driver and destroys the netdev.
+ * Removes the function in @devfn if it is still there (a user may have
+ * removed it through sysfs), which unbinds the driver, and frees the slot.
  */
-void vnitro_pci_unplug(struct vnitro_eni_dev *edev)
+static void vnitro_pci_remove_slot(unsigned int devfn)
 {
-	struct vnitro_pci_slot *slot = &vpci.slots[PCI_SLOT(edev->devfn)];
+	struct vnitro_pci_slot *slot = &vpci.slots[PCI_SLOT(devfn)];
 	struct pci_dev *pdev;
 	unsigned long flags;
 
 	pci_lock_rescan_remove();
-	pdev = pci_get_slot(vpci.bus, edev->devfn);
+	pdev = pci_get_slot(vpci.bus, devfn);
 	if (pdev) {
 		pci_stop_and_remove_bus_device(pdev);
 		pci_dev_put(pdev);
@@ -189,7 +183,81 @@ void vnitro_pci_unplug(struct vnitro_eni_dev *edev)
 
 	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
 	slot->edev = NULL;
+	slot->efa = false;
 	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+}
+
+static int vnitro_pci_full(struct vnitro_eni_dev *edev, const char *what, struct vnitro_err *err)
+{
+	err->code = -ENOSPC;
+	snprintf(err->msg, sizeof(err->msg),
+		 "the virtual PCI bus has no free slot for the %s function of %s (%d functions at most)",
+		 what, edev->eni_id, VNITRO_PCI_SLOTS - VNITRO_PCI_FIRST_SLOT);
+	return err->code;
+}
+
+/*
+ * An EFA ENI's second function, in the next free slot (on EC2 an EFA shows
+ * as its own PCI function, "Elastic Fabric Adapter (EFA)", beside the ENA).
+ */
+static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vnitro_err *err)
+{
+	struct pci_dev *pdev;
+
+	if (!vnitro_pci_slot_fill(edev, true, VNITRO_EFA_DEVICE_ID, &edev->efa_devfn))
+		return vnitro_pci_full(edev, "EFA", err);
+	edev->efa_probe_err = -ENODEV;
+	pdev = vnitro_pci_add(edev->efa_devfn);
+	if (!pdev || !edev->efa) {
+		err->code = pdev ? edev->efa_probe_err : -ENODEV;
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not bring up the EFA function for %s: %s (errno %d)",
+			 edev->eni_id, pdev ? "the driver failed to probe it" :
+			 "the PCI scan did not find it", -err->code);
+		vnitro_pci_remove_slot(edev->efa_devfn);
+		return err->code;
+	}
+	return 0;
+}
+
+/* Called with ctl_lock held; probing happens inside and creates the netdev (and ib_device). */
+int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	if (!vnitro_pci_slot_fill(edev, false, VNITRO_ENA_DEVICE_ID, &edev->devfn))
+		return vnitro_pci_full(edev, "ENA", err);
+	edev->probe_err = -ENODEV;
+	pdev = vnitro_pci_add(edev->devfn);
+	if (!pdev || !edev->netdev) {
+		err->code = pdev ? edev->probe_err : -ENODEV;
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not bring up the ENA function for %s: %s (errno %d)",
+			 edev->eni_id, pdev ? "the driver failed to probe it" :
+			 "the PCI scan did not find it", -err->code);
+		vnitro_pci_remove_slot(edev->devfn);
+		return err->code;
+	}
+	if (edev->eni_type == VNITRO_ENI_TYPE_EFA) {
+		ret = vnitro_pci_plug_efa(edev, err);
+		if (ret) {
+			vnitro_pci_remove_slot(edev->devfn);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Removes the functions: the EFA one first (its ib_device refers to the
+ * ENA function's netdev), then the ENA one.
+ */
+void vnitro_pci_unplug(struct vnitro_eni_dev *edev)
+{
+	if (edev->eni_type == VNITRO_ENI_TYPE_EFA)
+		vnitro_pci_remove_slot(edev->efa_devfn);
+	vnitro_pci_remove_slot(edev->devfn);
 }
 
 static int vnitro_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -206,7 +274,8 @@ static int vnitro_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_disable;
-	ret = vnitro_netdev_create(slot->edev, pdev);
+	ret = slot->efa ? vnitro_efa_create(slot->edev, pdev) :
+			  vnitro_netdev_create(slot->edev, pdev);
 	if (ret)
 		goto err_disable;
 	return 0;
@@ -214,7 +283,10 @@ static int vnitro_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 err_disable:
 	pci_disable_device(pdev);
 out:
-	slot->edev->probe_err = ret;
+	if (slot->efa)
+		slot->edev->efa_probe_err = ret;
+	else
+		slot->edev->probe_err = ret;
 	return ret;
 }
 
@@ -222,7 +294,9 @@ static void vnitro_pci_remove(struct pci_dev *pdev)
 {
 	struct vnitro_pci_slot *slot = vnitro_pci_slot_of(pdev->bus, pdev->devfn);
 
-	if (slot)
+	if (slot && slot->efa)
+		vnitro_efa_destroy(slot->edev);
+	else if (slot)
 		vnitro_netdev_destroy(slot->edev);
 	pci_disable_device(pdev);
 }
@@ -230,6 +304,7 @@ static void vnitro_pci_remove(struct pci_dev *pdev)
 /* Only functions whose driver_override names us: never real ENA hardware. */
 static const struct pci_device_id vnitro_pci_ids[] = {
 	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_ENA_DEVICE_ID, 1) },
+	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_EFA_DEVICE_ID, 1) },
 	{ }
 };
 

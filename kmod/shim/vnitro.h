@@ -4,6 +4,7 @@
 #define VNITRO_SHIM_H
 
 #include <linux/dim.h>
+#include <rdma/ib_verbs.h>
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -14,9 +15,12 @@
 
 #include "core_api.h"
 
+struct vnitro_efa;
+
 #define VNITRO_DRV_NAME		"vnitro"
 #define VNITRO_ENA_DRV_NAME	"ena"	/* what `ethtool -i` reports, as on EC2 */
 #define VNITRO_ENA_DEVICE_ID	0xec20	/* ENA virtual function */
+#define VNITRO_EFA_DEVICE_ID	0xefa0	/* EFA v1: core/efa/device.h says why */
 
 /* Module-wide state; every field is set up in main.c's init ladder. */
 struct vnitro {
@@ -58,6 +62,13 @@ struct vnitro_eni_dev {
 	/* Set by probe, cleared by remove, both under RTNL. */
 	struct net_device *netdev;
 	int probe_err;			/* why the last probe failed */
+	u8 eni_type;			/* enum vnitro_eni_type */
+	/* ENIs of type efa: the EFA function and its RDMA device. */
+	unsigned int efa_devfn;
+	int efa_probe_err;
+	/* Set by the EFA function's probe, cleared by its remove, under vnitro_efa_lock. */
+	struct vnitro_efa *efa;
+	char rdma_device[IB_DEVICE_NAME_MAX];	/* "efa_0", "" without a device */
 };
 
 enum {
@@ -305,6 +316,13 @@ int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc
 		      struct vnitro_err *err);
 void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb);
 void vnitro_igw_deliver_copy(struct vnitro_igw_dev *igw, const u8 *frame, u32 len);
+
+/* efa_verbs.c: the RDMA device of an EFA ENI */
+int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
+void vnitro_efa_destroy(struct vnitro_eni_dev *edev);
+void vnitro_efa_netdev_gone(struct vnitro_eni_dev *edev);
+void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev);
+void vnitro_efa_device_name(const struct vnitro_eni_dev *edev, char *buf, size_t len);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;

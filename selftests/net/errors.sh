@@ -73,7 +73,10 @@ refuse "multicast MAC" 'unicast' "$VNITRO" eni add subnet subnet-default mac 03:
 refuse "malformed ENI id" 'eni-' "$VNITRO" eni add eni-XYZ subnet subnet-default
 refuse "malformed device index" 'index' "$VNITRO" eni attach "$spare" instance i-a index -1
 refuse "bad instance name" 'name' "$VNITRO" instance add a/b subnet subnet-default
-refuse "EFA ENIs are not built yet" 'efa' "$VNITRO" eni add subnet subnet-default type efa
+"$VNITRO" instance add i-small subnet subnet-default type t3.micro >/dev/null
+efa=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+refuse "EFA ENI on an instance type without EFA" 't3.micro does not support EFA' \
+	"$VNITRO" eni attach "$efa" instance i-small index 1
 
 json=$("$VNITRO" -j eni del eni-0000000000000dead 2>&1 >/dev/null)
 check_match "errors under -j are JSON" 'does not exist' "$(jq -r .error <<<"$json")"

@@ -307,7 +307,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","pci_slot","private_ip","rx_src_dst_dropped","secondary_ips","security_groups","source_dest_check","status","subnet","tx_src_dst_dropped","type","vpc"]'
+	local eni_keys='["description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","source_dest_check","status","subnet","tx_src_dst_dropped","type","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
@@ -318,7 +318,7 @@ fake_tests() {
 	jcheck "eni show -j: an array of ENIs with exactly the ENI keys" \
 		"type == \"array\" and length == 2 and all(.[]; keys == $eni_keys)" -j eni show
 	jcheck "eni show -j: attachment fields" \
-		'.[0] | .instance == "i-host" and .device_index == 0 and .ifname == "eth0" and .ifindex == 2 and .pci_slot == "10000:00:03.0" and .source_dest_check == true and .type == "interface"' \
+		'.[0] | .instance == "i-host" and .device_index == 0 and .ifname == "eth0" and .ifindex == 2 and .pci_slot == "10000:00:03.0" and .source_dest_check == true and .type == "interface" and .rdma_device == null' \
 		-j eni show
 	jcheck "eni show -j: null attachment when detached" \
 		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot] == [null, null, null, null, null]' \

@@ -25,6 +25,7 @@ extern "C" {
 #define VNITRO_AZ_LEN		VNITRO_ID_LEN	/* "us-east-1a" */
 #define VNITRO_STATUS_LEN	16		/* "available" | "in-use" */
 #define VNITRO_PCI_SLOT_LEN	32		/* "10000:00:03.0" */
+#define VNITRO_RDMA_DEVICE_LEN	64		/* IB_DEVICE_NAME_MAX: "efa_0" */
 #define VNITRO_MAC_LEN		6
 
 struct vnitro_handle;
@@ -75,6 +76,8 @@ struct vnitro_eni {
 	/* Frames the fabric dropped for source/dest check (attached only). */
 	uint64_t tx_src_dst_dropped;
 	uint64_t rx_src_dst_dropped;
+	/* An attached EFA ENI's RDMA device ("efa_0"); "" otherwise. */
+	char rdma_device[VNITRO_RDMA_DEVICE_LEN];
 };
 
 /* One route of a subnet's route table. */

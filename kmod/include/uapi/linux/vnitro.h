@@ -176,6 +176,7 @@ enum vnitro_attr {
 	VNITRO_A_RSS_KEY_CONFIGURABLE,	/* u8 (reply only): ethtool -X hkey works */
 	VNITRO_A_TX_SRC_DST_DROPPED,	/* u64 (reply only): sent from an address not the ENI's */
 	VNITRO_A_RX_SRC_DST_DROPPED,	/* u64 (reply only): to an address not the ENI's */
+	VNITRO_A_RDMA_DEVICE,		/* string (reply only): an attached EFA ENI's "efa_0" */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

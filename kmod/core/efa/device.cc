@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+// device.cc - the EFA device's attributes, GID and object tables.
+#include "efa/device.h"
+
+#include "base/text.h"
+#include "efa/wire.h"
+
+namespace vnitro::efa {
+
+namespace {
+
+using namespace vnitro::base;
+
+// Where the numbers come from:
+//  - efa_verbs.c (6.1): vendor_part_id is the PCI device id, hw_ver the PCI
+//    subsystem device, max_pkeys 1, one GID, CQ_WITH_SGID always reported;
+//    EFA devices on EC2 show fw_ver 0.0.0.0 and hw_ver 0xEFA0 in ibv_devinfo.
+//  - efadv_query_device as measured on EC2 (public logs): max_rq_wr 32768,
+//    max_sq_sge 2 (EFA_IO_TX_DESC_NUM_BUFS), max_rq_sge 1, inline 32 bytes
+//    (EFA_IO_TX_DESC_INLINE_MAX_SIZE).
+//  - The stock userspace (measured with Debian's libfabric 1.17): the RDM
+//    endpoint asks for a CQ of roundup_pow2(1024 + 8192) = 16384 entries,
+//    so max_cq_depth must reach it; libefa sizes its QP table by max_qp.
+//  - EFA's MTU: 8928 bytes, the jumbo-frame payload EFA carries inside a
+//    VPC (VNITRO_VPC_MTU 9001 less the SRD encapsulation); it is the port's
+//    max_msg_sz, and ib_mtu_int_to_enum() makes it IB_MTU_4096.
+//  - Values no public output shows (object counts, MR pages) are chosen
+//    generously above what one VM can use, and are this device's.
+constexpr vnitro_efa_attr efa0_attr = {
+	.vendor_id = pci_vendor_amazon,
+	.device_id = pci_device_efa0,
+	.subsystem_device = pci_device_efa0,
+	.page_size_cap = 0xfffff000ull,		// 4 KiB and every larger power of two
+	.max_mr_pages = 1ull << 24,		// 64 GiB with 4 KiB pages
+	.max_qp = 256,
+	.max_cq = 512,
+	.max_pd = 256,
+	.max_mr = 262144,
+	.max_ah = 1024,
+	.max_cq_depth = 65536,
+	.max_sq_depth = 4096,
+	.max_rq_depth = 32768,
+	.max_sq_sge = tx_max_sge,
+	.max_rq_sge = 1,
+	.max_wr_rdma_sge = 0,			// EFA v1: no RDMA read
+	.max_rdma_size = 0,
+	.device_caps = VNITRO_EFA_CAP_RNR_RETRY | VNITRO_EFA_CAP_CQ_WITH_SGID,
+	.mtu = 8928,
+	.sub_cqs_per_cq = 1,
+	.inline_buf_size = inline_max,
+	.max_llq_size = 4096 * tx_wqe_size,	// the whole SQ as LLQ entries
+	.max_tx_batch = 16,			// 16 WQEs (1 KiB) per doorbell at most
+	.min_sq_depth = 0,			// libefa accepts 0: no minimum
+};
+
+} // namespace
+
+const vnitro_efa_attr &attr()
+{
+	return efa0_attr;
+}
+
+bool id_table::init(uint32_t size)
+{
+	uint32_t words = (size + 63) / 64;
+
+	bits_ = static_cast<uint64_t *>(svc->alloc(words * sizeof(uint64_t), VNITRO_ALLOC_SLEEP));
+	if (!bits_)
+		return false;
+	size_ = size;
+	return true;
+}
+
+void id_table::fini()
+{
+	svc->free(bits_);
+	*this = id_table{};
+}
+
+bool id_table::alloc(uint32_t *id)
+{
+	if (used_ == size_)
+		return false;
+	for (uint32_t i = 0; i < size_; i++) {
+		uint32_t n = (next_ + i) % size_;
+
+		if (!busy(n)) {
+			bits_[n / 64] |= 1ull << (n % 64);
+			used_++;
+			next_ = (n + 1) % size_;
+			*id = n;
+			return true;
+		}
+	}
+	return false;
+}
+
+void id_table::free(uint32_t id)
+{
+	if (!busy(id))
+		return;
+	bits_[id / 64] &= ~(1ull << (id % 64));
+	used_--;
+}
+
+} // namespace vnitro::efa
+
+using namespace vnitro;
+
+efa::mr *vnitro_efa_dev::mr_find(uint32_t key) const
+{
+	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
+	efa::mr **chunk;
+
+	if (!mrs.busy(idx))
+		return nullptr;
+	chunk = mr_dir[idx / efa::mr_chunk];
+	efa::mr *m = chunk ? chunk[idx % efa::mr_chunk] : nullptr;
+	return m && m->key == (key & efa::key_mask) ? m : nullptr;
+}
+
+efa::qp *vnitro_efa_dev::qp_find(uint32_t qpn) const
+{
+	return qpn && qps.busy(qpn - 1) ? qp_tab[qpn - 1] : nullptr;
+}
+
+uint16_t vnitro_efa_dev::ah_lookup(uint16_t pdn, const uint8_t *gid) const
+{
+	for (uint32_t i = 0; i < efa::attr().max_ah; i++)
+		if (ah_tab[i].refs && ah_tab[i].pdn == pdn &&
+		    base::mem_eq(ah_tab[i].gid, gid, VNITRO_EFA_GID_LEN))
+			return uint16_t(i);
+	return efa::ah_unknown;
+}
+
+extern "C" {
+
+void vnitro_efa_get_attr(struct vnitro_efa_attr *out)
+{
+	*out = efa::attr();
+}
+
+void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN])
+{
+	for (int i = 0; i < VNITRO_EFA_GID_LEN; i++)
+		gid[i] = 0;
+	gid[0] = 0xfe;
+	gid[1] = 0x80;
+	gid[8] = mac[0] ^ 0x02;		// the universal/local bit, inverted (RFC 4291 app. A)
+	gid[9] = mac[1];
+	gid[10] = mac[2];
+	gid[11] = 0xff;
+	gid[12] = 0xfe;
+	gid[13] = mac[3];
+	gid[14] = mac[4];
+	gid[15] = mac[5];
+}
+
+int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
+{
+	const vnitro_efa_attr &a = efa::attr();
+	const char *what = nullptr;
+
+	if (a.max_tx_batch && !(cmd_comp_mask & VNITRO_EFA_UCTX_COMP_TX_BATCH))
+		what = "max_tx_batch";
+	else if (a.min_sq_depth && !(cmd_comp_mask & VNITRO_EFA_UCTX_COMP_MIN_SQ_WR))
+		what = "min_sq_wr";
+	if (!what)
+		return 0;
+	base::fail(err, base::EOPNOTSUPP_).str("userspace does not acknowledge the device's ")
+		.str(what).str(" (alloc_ucontext comp_mask): rdma-core too old");
+	return err->code;
+}
+
+struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
+					     const uint8_t gid[VNITRO_EFA_GID_LEN],
+					     uint32_t subnet_key)
+{
+	const vnitro_efa_attr &a = efa::attr();
+	auto *dev = base::create<vnitro_efa_dev>();
+
+	if (!dev)
+		return nullptr;
+	dev->eng = eng;
+	base::mem_copy(dev->gid, gid, VNITRO_EFA_GID_LEN);
+	dev->subnet_key = subnet_key;
+	if (!dev->pds.init(a.max_pd) || !dev->cqs.init(a.max_cq) || !dev->qps.init(a.max_qp) ||
+	    !dev->ahs.init(a.max_ah) || !dev->mrs.init(a.max_mr))
+		goto err_free;
+	dev->cq_tab = static_cast<efa::cq **>(
+		base::svc->alloc(a.max_cq * sizeof(efa::cq *), VNITRO_ALLOC_SLEEP));
+	dev->qp_tab = static_cast<efa::qp **>(
+		base::svc->alloc(a.max_qp * sizeof(efa::qp *), VNITRO_ALLOC_SLEEP));
+	dev->ah_tab = static_cast<efa::ah_entry *>(
+		base::svc->alloc(a.max_ah * sizeof(efa::ah_entry), VNITRO_ALLOC_SLEEP));
+	dev->mr_dir = static_cast<efa::mr ***>(
+		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr **), VNITRO_ALLOC_SLEEP));
+	if (!dev->cq_tab || !dev->qp_tab || !dev->ah_tab || !dev->mr_dir)
+		goto err_free;
+	dev->next = eng->devs;
+	eng->devs = dev;
+	return dev;
+
+err_free:
+	vnitro_efa_dev_destroy(dev);
+	return nullptr;
+}
+
+void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
+{
+	if (!dev)
+		return;
+	for (vnitro_efa_dev **p = dev->eng ? &dev->eng->devs : nullptr; p && *p; p = &(*p)->next) {
+		if (*p == dev) {
+			*p = dev->next;
+			break;
+		}
+	}
+	if (dev->mr_dir) {
+		for (uint32_t c = 0; c < efa::attr().max_mr / efa::mr_chunk; c++) {
+			if (!dev->mr_dir[c])
+				continue;
+			for (uint32_t i = 0; i < efa::mr_chunk; i++)
+				base::destroy(dev->mr_dir[c][i]);
+			base::svc->free(dev->mr_dir[c]);
+		}
+	}
+	if (dev->qp_tab)
+		for (uint32_t i = 0; i < efa::attr().max_qp; i++)
+			base::destroy(dev->qp_tab[i]);
+	if (dev->cq_tab)
+		for (uint32_t i = 0; i < efa::attr().max_cq; i++)
+			base::destroy(dev->cq_tab[i]);
+	base::svc->free(dev->mr_dir);
+	base::svc->free(dev->ah_tab);
+	base::svc->free(dev->qp_tab);
+	base::svc->free(dev->cq_tab);
+	dev->mrs.fini();
+	dev->ahs.fini();
+	dev->qps.fini();
+	dev->cqs.fini();
+	dev->pds.fini();
+	base::destroy(dev);
+}
+
+void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out)
+{
+	*out = {};
+	out->pds = dev->pds.used();
+	out->mrs = dev->mrs.used();
+	out->cqs = dev->cqs.used();
+	out->qps = dev->qps.used();
+	out->ahs = dev->ahs.used();
+}
+
+int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn)
+{
+	uint32_t id;
+
+	if (!dev->pds.alloc(&id))
+		return -base::ENOMEM_;
+	*pdn = uint16_t(id);
+	return 0;
+}
+
+void vnitro_efa_pd_free(struct vnitro_efa_dev *dev, uint16_t pdn)
+{
+	dev->pds.free(pdn);
+}
+
+int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_desc *desc,
+		      uint32_t *key, struct vnitro_err *err)
+{
+	uint64_t max = efa::attr().max_mr_pages * 4096;
+	uint32_t idx;
+
+	if (!dev->pds.busy(desc->pdn)) {
+		base::fail(err, base::EINVAL_).str("PD ").u32(desc->pdn).str(" does not exist");
+		return err->code;
+	}
+	if (!desc->length || desc->length > max || desc->iova + desc->length < desc->iova) {
+		base::fail(err, base::EINVAL_).str("MR length must be 1 byte to max_mr_size (")
+			.hex(max, 0).str(") without wrapping");
+		return err->code;
+	}
+	auto *m = base::create<efa::mr>();
+	if (!m || !dev->mrs.alloc(&idx)) {
+		base::destroy(m);
+		base::fail(err, base::ENOMEM_).str("max_mr (").u32(efa::attr().max_mr)
+			.str(") memory regions are registered");
+		return err->code;
+	}
+	efa::mr **&chunk = dev->mr_dir[idx / efa::mr_chunk];
+	if (!chunk) {
+		chunk = static_cast<efa::mr **>(
+			base::svc->alloc(efa::mr_chunk * sizeof(efa::mr *), VNITRO_ALLOC_SLEEP));
+		if (!chunk) {
+			dev->mrs.free(idx);
+			base::destroy(m);
+			base::fail(err, base::ENOMEM_).str("out of memory");
+			return err->code;
+		}
+	}
+	m->key = (idx | (++dev->mr_gen << efa::mr_index_bits)) & efa::key_mask;
+	m->pdn = desc->pdn;
+	m->iova = desc->iova;
+	m->length = desc->length;
+	m->access = desc->access;
+	m->cookie = desc->cookie;
+	chunk[idx % efa::mr_chunk] = m;
+	*key = m->key;
+	return 0;
+}
+
+void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key)
+{
+	efa::mr *m = dev->mr_find(key);
+	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
+
+	if (!m)
+		return;
+	dev->mr_dir[idx / efa::mr_chunk][idx % efa::mr_chunk] = nullptr;
+	dev->mrs.free(idx);
+	base::destroy(m);
+}
+
+int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_size,
+			struct vnitro_err *err)
+{
+	const vnitro_efa_attr &a = efa::attr();
+
+	if (desc->entries < 1 || desc->entries > a.max_cq_depth) {
+		base::fail(err, base::EINVAL_).str("CQ entries ").u32(desc->entries)
+			.str(" not in 1..max_cqe (").u32(a.max_cq_depth).str(")");
+		return err->code;
+	}
+	// efa_create_cq: 32-byte entries always do; 16-byte ones only without the source GID.
+	if (desc->entry_size != efa::rx_cdesc_ex_size &&
+	    (desc->with_sgid || desc->entry_size != efa::rx_cdesc_size)) {
+		base::fail(err, base::EINVAL_).str("CQ entry size ").u32(desc->entry_size)
+			.str(" is not 16 (without source GID) or 32");
+		return err->code;
+	}
+	if (desc->num_sub_cqs != a.sub_cqs_per_cq) {
+		base::fail(err, base::EINVAL_).str("CQ with ").u32(desc->num_sub_cqs)
+			.str(" sub-CQs; the device has ").u32(a.sub_cqs_per_cq);
+		return err->code;
+	}
+	*ring_size = desc->entries * desc->entry_size * desc->num_sub_cqs;
+	return 0;
+}
+
+int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_desc *desc,
+		      uint8_t *ring, uint16_t *cq_idx, struct vnitro_err *err)
+{
+	uint32_t idx;
+	auto *c = base::create<efa::cq>();
+
+	if (!c || !dev->cqs.alloc(&idx)) {
+		base::destroy(c);
+		base::fail(err, base::ENOMEM_).str("max_cq (").u32(efa::attr().max_cq)
+			.str(") completion queues exist");
+		return err->code;
+	}
+	c->idx = uint16_t(idx);
+	c->ring = ring;
+	c->entries = desc->entries;
+	c->entry_size = desc->entry_size;
+	c->with_sgid = desc->with_sgid;
+	dev->cq_tab[idx] = c;
+	*cq_idx = c->idx;
+	return 0;
+}
+
+void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx)
+{
+	if (!dev->cqs.busy(cq_idx))
+		return;
+	base::destroy(dev->cq_tab[cq_idx]);
+	dev->cq_tab[cq_idx] = nullptr;
+	dev->cqs.free(cq_idx);
+}
+
+int vnitro_efa_ah_add(struct vnitro_efa_dev *dev, uint16_t pdn,
+		      const uint8_t gid[VNITRO_EFA_GID_LEN], uint16_t *ah, struct vnitro_err *err)
+{
+	uint16_t found = dev->ah_lookup(pdn, gid);
+	uint32_t idx;
+
+	if (found != efa::ah_unknown) {
+		dev->ah_tab[found].refs++;
+		*ah = found;
+		return 0;
+	}
+	if (!dev->ahs.alloc(&idx)) {
+		base::fail(err, base::ENOMEM_).str("max_ah (").u32(efa::attr().max_ah)
+			.str(") address handles exist");
+		return err->code;
+	}
+	efa::ah_entry &e = dev->ah_tab[idx];
+	base::mem_copy(e.gid, gid, VNITRO_EFA_GID_LEN);
+	e.pdn = pdn;
+	e.refs = 1;
+	*ah = uint16_t(idx);
+	return 0;
+}
+
+void vnitro_efa_ah_del(struct vnitro_efa_dev *dev, uint16_t pdn, uint16_t ah)
+{
+	if (!dev->ahs.busy(ah) || dev->ah_tab[ah].pdn != pdn)
+		return;
+	if (--dev->ah_tab[ah].refs)
+		return;
+	dev->ah_tab[ah] = efa::ah_entry{};
+	dev->ahs.free(ah);
+}
+
+} // extern "C"

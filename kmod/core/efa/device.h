@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+// device.h - the emulated EFA device: its attributes and its object tables.
+//
+// The attributes are those an EFA device reports to the efa driver
+// (efa_com_get_device_attr) and the driver passes to userspace; each value
+// says where it comes from. The tables hand out the numbers the device
+// would (PD numbers for now); the shim's EFA mutex serialises them.
+#pragma once
+
+#include "base/base.h"
+
+namespace vnitro::efa {
+
+// PCI identity. 0xefa0 is the first EFA generation, the one of the default
+// instance type c5n.18xlarge (EC2 User Guide, "Elastic Fabric Adapter":
+// c5n and the first EFA instances). It is also what we can honour: EFA v1
+// has no RDMA read, and libfabric 1.17's efa provider keys device RDMA on
+// vendor_part_id (0xefa0 and 0xefa1 never use it; other ids require the
+// RDMA_READ capability), so libfabric moves everything with send/receive.
+constexpr uint16_t pci_vendor_amazon = 0x1d0f;
+constexpr uint16_t pci_device_efa0 = 0xefa0;
+
+// A bitmap of numbers 0..size-1; control path only (it allocates once).
+class id_table {
+public:
+	bool init(uint32_t size);
+	void fini();
+	// The lowest free number at or after the last one handed out
+	// (wrapping), so a number just freed is not reused at once.
+	bool alloc(uint32_t *id);
+	void free(uint32_t id);
+	bool busy(uint32_t id) const { return id < size_ && (bits_[id / 64] >> (id % 64) & 1); }
+	uint32_t used() const { return used_; }
+
+private:
+	uint64_t *bits_ = nullptr;
+	uint32_t size_ = 0;
+	uint32_t used_ = 0;
+	uint32_t next_ = 0;
+};
+
+const vnitro_efa_attr &attr();
+
+// MR keys: the table index in the low bits, a generation above it, so a
+// key used after its MR was deregistered (and the index reused) misses.
+constexpr uint32_t mr_index_bits = 18;		// max_mr = 2^18
+constexpr uint32_t mr_chunk = 512;		// MR pointers per lazily allocated chunk
+
+struct mr {
+	uint32_t key;
+	uint16_t pdn;
+	uint64_t iova;
+	uint64_t length;
+	uint32_t access;
+	void *cookie;
+};
+
+struct cq {
+	uint16_t idx;
+	uint8_t *ring;
+	uint32_t entries;
+	uint32_t entry_size;
+	uint32_t produced;		// completions written, free-running
+	bool with_sgid;
+};
+
+struct ah_entry {
+	uint8_t gid[VNITRO_EFA_GID_LEN];
+	uint16_t pdn;
+	uint32_t refs;			// verbs AHs sharing the number; 0 = free
+};
+
+// Which side owns what: userspace writes the rings and the doorbells (the
+// producer counters); the engine only reads them, into private copies, and
+// owns the consumer counters below.
+struct qp {
+	uint32_t qpn;
+	uint8_t type;			// vnitro_efa_qp_type
+	uint8_t state;			// vnitro_efa_qp_state
+	uint16_t pdn;
+	uint32_t qkey;
+	uint32_t sq_psn;
+	uint8_t rnr_retry;
+	bool sqd_notify;
+	cq *send_cq;
+	cq *recv_cq;
+	uint32_t max_send_sge;
+	uint32_t max_recv_sge;
+	uint32_t max_inline;
+	uint8_t *llq;
+	uint32_t sq_entries;		// power of two
+	uint32_t *sq_db;
+	uint16_t sq_cons;		// 16 bits, as libefa's doorbell values
+	uint8_t *rq;
+	uint32_t rq_entries;		// power of two, or 0
+	uint32_t *rq_db;
+	uint16_t rq_cons;
+	// SRD: the head WQE found no receive buffer; resend at rnr_due.
+	bool rnr_wait;
+	uint8_t rnr_left;
+	uint64_t rnr_due;
+};
+
+} // namespace vnitro::efa
+
+struct vnitro_efa_dev {
+	vnitro_efa_engine *eng;
+	vnitro_efa_dev *next;		// the engine's list
+	uint8_t gid[VNITRO_EFA_GID_LEN];
+	uint32_t subnet_key;
+	vnitro::efa::id_table pds;
+	vnitro::efa::id_table cqs;
+	vnitro::efa::id_table qps;	// qpn - 1
+	vnitro::efa::id_table ahs;
+	vnitro::efa::id_table mrs;
+	uint32_t mr_gen;
+	vnitro::efa::cq **cq_tab;	// by cq_idx
+	vnitro::efa::qp **qp_tab;	// by qpn - 1
+	vnitro::efa::ah_entry *ah_tab;	// by AH number
+	vnitro::efa::mr ***mr_dir;	// chunks of mr_chunk pointers, by key index
+
+	vnitro::efa::mr *mr_find(uint32_t key) const;
+	vnitro::efa::qp *qp_find(uint32_t qpn) const;
+	// The AH number PD @pdn uses for @gid, or ah_unknown.
+	uint16_t ah_lookup(uint16_t pdn, const uint8_t *gid) const;
+};
+
+struct vnitro_efa_engine {
+	vnitro_efa_engine_ops ops;
+	vnitro_efa_dev *devs;
+	vnitro_efa_engine_stats stats;
+};

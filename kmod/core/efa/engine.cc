@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+// engine.cc - the EFA data path: SQ doorbells, WQE checks, delivery, completions.
+#include "efa/engine.h"
+
+#include "base/text.h"
+
+namespace vnitro::efa {
+
+namespace {
+
+using namespace vnitro::base;
+
+// SRD's wait after a receiver-not-ready before the send is tried again.
+constexpr uint64_t rnr_delay_ns = 1000 * 1000;
+constexpr uint8_t rnr_retry_infinite = 7;	// as in the verbs API
+
+// Userspace's producer counter: a plain store on its side, so an acquire
+// load here orders the ring contents it published before.
+uint16_t read_doorbell(const uint32_t *db)
+{
+	return uint16_t(__atomic_load_n(db, __ATOMIC_ACQUIRE));
+}
+
+// Writes one completion; the phase byte last, after a release barrier, so
+// a poller that sees the new phase sees the whole entry.
+void complete(cq *c, completion &comp)
+{
+	uint8_t entry[rx_cdesc_ex_size];
+	uint32_t slot = ring_slot(c->produced, c->entries);
+	uint8_t *dst = c->ring + size_t(slot) * c->entry_size;
+
+	comp.phase = cq_phase(c->produced, c->entries);
+	cdesc_encode(comp, entry, c->entry_size);
+	for (uint32_t i = 0; i < c->entry_size; i++)
+		if (i != 3)
+			__atomic_store_n(dst + i, entry[i], __ATOMIC_RELAXED);
+	__atomic_store_n(dst + 3, entry[3], __ATOMIC_RELEASE);
+	c->produced++;
+}
+
+void complete_send(qp *q, uint16_t req_id, status st)
+{
+	completion c{};
+
+	c.req_id = req_id;
+	c.st = st;
+	c.type = queue_type::send;
+	c.qpn = uint16_t(q->qpn);
+	complete(q->send_cq, c);
+}
+
+// The MR behind [addr, addr + len) of PD @pdn, or nullptr.
+const mr *check_range(const vnitro_efa_dev *dev, uint16_t pdn, uint32_t lkey, uint64_t addr,
+		      uint32_t len)
+{
+	const mr *m = dev->mr_find(lkey);
+
+	if (!m || m->pdn != pdn || addr < m->iova || addr - m->iova > m->length ||
+	    len > m->length - (addr - m->iova))
+		return nullptr;
+	return m;
+}
+
+vnitro_efa_dev *find_device(vnitro_efa_engine *eng, const uint8_t *gid)
+{
+	for (vnitro_efa_dev *d = eng->devs; d; d = d->next)
+		if (mem_eq(d->gid, gid, VNITRO_EFA_GID_LEN))
+			return d;
+	return nullptr;
+}
+
+// A receive buffer of @q, or false when none is posted.
+bool take_rx(qp *q, rx_buffer *buf, bool *valid)
+{
+	uint8_t desc[rx_desc_size];
+	uint16_t posted;
+
+	if (!q->rq_entries)
+		return false;
+	posted = uint16_t(read_doorbell(q->rq_db) - q->rq_cons);
+	if (!posted || posted > q->rq_entries)
+		return false;	// nothing, or a counter no ring can hold: nothing usable
+	const uint8_t *src = q->rq + size_t(ring_slot(q->rq_cons, q->rq_entries)) * rx_desc_size;
+	for (uint32_t i = 0; i < rx_desc_size; i++)
+		desc[i] = __atomic_load_n(src + i, __ATOMIC_RELAXED);
+	q->rq_cons++;
+	*valid = rx_desc_decode(desc, buf);
+	return true;
+}
+
+void complete_recv(qp *q, const rx_buffer &buf, status st, const message *msg,
+		   uint16_t ah)
+{
+	completion c{};
+
+	c.req_id = buf.req_id;
+	c.st = st;
+	c.type = queue_type::recv;
+	c.qpn = uint16_t(q->qpn);
+	if (msg && st == status::ok) {
+		c.length = uint16_t(msg->length);
+		c.ah = ah;
+		c.src_qpn = uint16_t(msg->src_qp->qpn);
+		c.has_imm = msg->req->has_imm;
+		c.imm = msg->req->imm;
+		mem_copy(c.src_gid, msg->src_dev->gid, VNITRO_EFA_GID_LEN);
+	}
+	complete(q->recv_cq, c);
+}
+
+// What the sender of a message that did not arrive completes with: UD is
+// unreliable (the send succeeded, the datagram was lost); SRD reports.
+status lost(const message &msg, status srd_status)
+{
+	return msg.src_qp->type == VNITRO_EFA_QP_UD ? status::ok : srd_status;
+}
+
+bool receiving(uint8_t state)
+{
+	return state == VNITRO_EFA_QPS_RTR || state == VNITRO_EFA_QPS_RTS ||
+	       state == VNITRO_EFA_QPS_SQD;
+}
+
+} // namespace
+
+status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
+{
+	const tx_request &req = *msg.req;
+	const ah_entry &ah = msg.src_dev->ah_tab[req.ah];
+	vnitro_efa_dev *dst_dev = find_device(eng, ah.gid);
+	rx_buffer buf;
+	bool valid;
+
+	*rnr = false;
+	if (!dst_dev) {
+		eng->stats.drop_no_dest++;
+		return lost(msg, status::local_unresp_remote);
+	}
+	// EFA traffic does not leave its subnet (EC2 User Guide, EFA limitations).
+	if (dst_dev->subnet_key != msg.src_dev->subnet_key) {
+		eng->stats.drop_cross_subnet++;
+		return lost(msg, status::local_unresp_remote);
+	}
+	qp *dst = dst_dev->qp_find(req.dest_qpn);
+	if (!dst || dst->type != msg.src_qp->type || !receiving(dst->state) ||
+	    dst->qkey != req.qkey) {
+		eng->stats.drop_bad_qp++;
+		return lost(msg, status::remote_bad_dest_qpn);
+	}
+	if (!take_rx(dst, &buf, &valid)) {
+		if (dst->type == VNITRO_EFA_QP_UD) {
+			eng->stats.drop_no_buffer++;
+			return status::ok;
+		}
+		eng->stats.rnr_retries++;
+		*rnr = true;
+		return status::remote_rnr;
+	}
+	if (!valid) {
+		eng->stats.bad_rx_desc++;
+		complete_recv(dst, buf, status::local_qp_internal_error, nullptr, 0);
+		return lost(msg, status::remote_abort);
+	}
+	const mr *dmr = check_range(dst_dev, dst->pdn, buf.lkey, buf.addr, buf.length);
+	// Pages pinned without write access (a read-only mapping) are never written.
+	if (dmr && !(dmr->access & VNITRO_EFA_ACCESS_LOCAL_WRITE))
+		dmr = nullptr;
+	if (!dmr) {
+		eng->stats.bad_rx_desc++;
+		complete_recv(dst, buf, status::local_invalid_lkey, nullptr, 0);
+		return lost(msg, status::remote_bad_address);
+	}
+	if (buf.length < msg.length) {
+		complete_recv(dst, buf, status::local_bad_length, nullptr, 0);
+		return lost(msg, status::remote_bad_length);
+	}
+
+	// Every range is checked: the bytes move.
+	uint64_t dst_off = buf.addr - dmr->iova;
+	if (req.inline_msg) {
+		eng->ops.copy_in(dmr->cookie, dst_off, req.inline_data, req.inline_len);
+	} else {
+		for (uint32_t i = 0; i < req.sge_count; i++) {
+			const sge &s = req.sgl[i];
+
+			if (!s.length)
+				continue;
+			eng->ops.copy(dmr->cookie, dst_off, msg.src_mrs[i]->cookie,
+				      s.addr - msg.src_mrs[i]->iova, s.length);
+			dst_off += s.length;
+		}
+	}
+	complete_recv(dst, buf, status::ok, &msg, dst_dev->ah_lookup(dst->pdn, msg.src_dev->gid));
+	eng->stats.rx_delivered++;
+	return status::ok;
+}
+
+namespace {
+
+// Checks a decoded send against the sender's tables; fills @msg.
+status check_send(vnitro_efa_dev *dev, qp *q, const tx_request &req, message *msg)
+{
+	if (req.op != send_op::send)
+		return status::local_invalid_op_type;	// EFA v1: no RDMA read
+	if (!dev->ahs.busy(req.ah) || dev->ah_tab[req.ah].pdn != q->pdn)
+		return status::local_invalid_ah;
+	msg->length = 0;
+	if (req.inline_msg) {
+		if (req.inline_len > inline_max)
+			return status::local_bad_length;
+		msg->length = req.inline_len;
+	} else {
+		if (req.sge_count > q->max_send_sge && req.sge_count > 1)
+			return status::local_bad_length;
+		for (uint32_t i = 0; i < req.sge_count; i++) {
+			const sge &s = req.sgl[i];
+
+			msg->src_mrs[i] = nullptr;
+			if (!s.length)
+				continue;
+			msg->src_mrs[i] = check_range(dev, q->pdn, s.lkey, s.addr, s.length);
+			if (!msg->src_mrs[i])
+				return status::local_invalid_lkey;
+			msg->length += s.length;
+		}
+	}
+	if (msg->length > attr().mtu)
+		return status::local_bad_length;
+	return status::ok;
+}
+
+void flush_queues(qp *q)
+{
+	uint16_t pending = uint16_t(read_doorbell(q->sq_db) - q->sq_cons);
+	uint8_t wqe[tx_wqe_size];
+	tx_request req;
+	rx_buffer buf;
+	bool valid;
+
+	for (; pending && pending <= q->sq_entries; pending--) {
+		const uint8_t *src = q->llq + size_t(ring_slot(q->sq_cons, q->sq_entries)) * tx_wqe_size;
+
+		for (uint32_t i = 0; i < tx_wqe_size; i++)
+			wqe[i] = __atomic_load_n(src + i, __ATOMIC_RELAXED);
+		tx_wqe_decode(wqe, &req);
+		complete_send(q, req.req_id, status::flushed);
+		q->sq_cons++;
+	}
+	while (take_rx(q, &buf, &valid))
+		complete_recv(q, buf, status::flushed, nullptr, 0);
+}
+
+bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now)
+{
+	uint16_t pending = uint16_t(read_doorbell(q->sq_db) - q->sq_cons);
+	uint8_t wqe[tx_wqe_size];
+	uint32_t done = 0;
+
+	if (pending > q->sq_entries)
+		return false;	// a counter no ring can hold: wait for a sane one
+	while (pending && done < sq_budget) {
+		const uint8_t *src = q->llq + size_t(ring_slot(q->sq_cons, q->sq_entries)) * tx_wqe_size;
+		tx_request req;
+		message msg{};
+		bool rnr = false;
+		status st;
+
+		if (q->rnr_wait && now < q->rnr_due)
+			break;
+		for (uint32_t i = 0; i < tx_wqe_size; i++)
+			wqe[i] = __atomic_load_n(src + i, __ATOMIC_RELAXED);
+		st = tx_wqe_decode(wqe, &req);
+		if (st == status::ok)
+			st = check_send(dev, q, req, &msg);
+		if (st == status::ok) {
+			msg.src_dev = dev;
+			msg.src_qp = q;
+			msg.req = &req;
+			st = transmit(eng, msg, &rnr);
+		}
+		if (rnr) {
+			if (q->rnr_retry == rnr_retry_infinite || q->rnr_left) {
+				if (q->rnr_retry != rnr_retry_infinite)
+					q->rnr_left--;
+				q->rnr_wait = true;
+				q->rnr_due = now + rnr_delay_ns;
+				break;
+			}
+		}
+		q->rnr_wait = false;
+		q->rnr_left = q->rnr_retry;
+		eng->stats.tx_wqes++;
+		if (st != status::ok)
+			eng->stats.tx_errors++;
+		if (req.comp_req || st != status::ok)
+			complete_send(q, req.req_id, st);
+		q->sq_cons++;
+		pending--;
+		done++;
+	}
+	return done;
+}
+
+} // namespace
+
+} // namespace vnitro::efa
+
+using namespace vnitro;
+
+extern "C" {
+
+struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops)
+{
+	auto *eng = base::create<vnitro_efa_engine>();
+
+	if (eng)
+		eng->ops = *ops;
+	return eng;
+}
+
+void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng)
+{
+	base::destroy(eng);
+}
+
+bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
+{
+	bool work = false;
+
+	eng->stats.passes++;
+	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
+		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
+			efa::qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
+
+			if (!q)
+				continue;
+			if (q->state == VNITRO_EFA_QPS_RTS)
+				work |= efa::process_sq(eng, dev, q, now_ns);
+			else if (q->state == VNITRO_EFA_QPS_ERR)
+				efa::flush_queues(q);
+		}
+	}
+	return work;
+}
+
+void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,
+				 struct vnitro_efa_engine_stats *out)
+{
+	*out = eng->stats;
+}
+
+} // extern "C"

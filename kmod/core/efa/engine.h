@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+// engine.h - the EFA data path: send WQEs in, bytes moved, completions out.
+//
+// One pass walks every QP of every device (the caller serialises passes and
+// verbs with one lock, so no object goes away during a pass). Every
+// descriptor is copied out of the shared ring and checked against the
+// device's tables (keys, bounds, PD, AH, QKey, state) before a byte moves;
+// bytes move only through the environment's copy ops, between ranges the
+// engine checked against registered MRs.
+#pragma once
+
+#include "efa/device.h"
+#include "efa/wire.h"
+
+namespace vnitro::efa {
+
+// WQEs taken from one SQ per pass, so one busy QP cannot starve the others.
+constexpr uint32_t sq_budget = 64;
+
+// What a send needs to reach the receiver.
+struct message {
+	vnitro_efa_dev *src_dev;
+	qp *src_qp;
+	const tx_request *req;
+	const mr *src_mrs[tx_max_sge];	// checked MRs of req->sgl (not inline)
+	uint32_t length;		// total bytes
+};
+
+// The one place a message leaves the sender toward the receiver: finds the
+// destination, places the message in a receive buffer and completes it
+// there. Returns the status to complete the send WQE with; *rnr is set
+// when an SRD receiver had no buffer (the WQE stays and is resent later).
+status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr);
+
+} // namespace vnitro::efa

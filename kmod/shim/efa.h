@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* efa.h - the shim's EFA objects: the ib_device of an EFA ENI and what verbs create on it. */
+#ifndef VNITRO_SHIM_EFA_H
+#define VNITRO_SHIM_EFA_H
+
+#include <rdma/ib_verbs.h>
+
+#include "core_api.h"
+
+struct vnitro_eni_dev;
+
+/* The RDMA device of one EFA ENI (efa_N). */
+struct vnitro_efa {
+	struct ib_device ibdev;
+	struct vnitro_efa_dev *core;	/* object tables, under vnitro_efa_lock */
+	struct vnitro_eni_dev *edev;
+	struct vnitro_efa_attr attr;	/* constant after probe */
+	u8 gid[VNITRO_EFA_GID_LEN];	/* GID[0], from the ENI's MAC */
+	atomic_t ucontexts;		/* open user contexts */
+};
+
+struct vnitro_efa_ucontext {
+	struct ib_ucontext ibuc;
+};
+
+struct vnitro_efa_pd {
+	struct ib_pd ibpd;
+	u16 pdn;
+};
+
+/* Queue memory a process maps (efa_mmap.c). */
+struct vnitro_efa_mmap {
+	struct rdma_user_mmap_entry rdma;
+	void *kaddr;			/* vmalloc_user, zeroed */
+	size_t size;
+};
+
+/* A user memory registration: pinned pages, as the engine copies between them. */
+struct vnitro_efa_mr {
+	struct ib_mr ibmr;
+	struct ib_umem *umem;
+	struct page **pages;		/* every page of the range, in order */
+	unsigned long npages;
+	unsigned int first_page_offset;	/* of the first byte (iova) in pages[0] */
+};
+
+struct vnitro_efa_cq {
+	struct ib_cq ibcq;
+	u16 cq_idx;
+	struct vnitro_efa_mmap *ring;
+};
+
+struct vnitro_efa_qp {
+	struct ib_qp ibqp;
+	struct ib_qp_cap cap;		/* as created, for query_qp */
+	struct vnitro_efa_mmap *llq;
+	struct vnitro_efa_mmap *rq;
+	struct vnitro_efa_mmap *sq_db;
+	struct vnitro_efa_mmap *rq_db;
+};
+
+struct vnitro_efa_ah {
+	struct ib_ah ibah;
+	u16 ah;
+};
+
+/* Serialises every EFA verb that changes an object and every engine pass. */
+extern struct mutex vnitro_efa_lock;
+
+/* efa_mmap.c */
+struct vnitro_efa_mmap *vnitro_efa_mmap_alloc(struct ib_ucontext *uctx, size_t size, u64 *key);
+void vnitro_efa_mmap_remove(struct vnitro_efa_mmap *m);
+int vnitro_efa_mmap(struct ib_ucontext *uctx, struct vm_area_struct *vma);
+void vnitro_efa_mmap_free(struct rdma_user_mmap_entry *e);
+
+/* engine.c */
+int vnitro_engine_init(void);
+void vnitro_engine_exit(void);
+struct vnitro_efa_engine *vnitro_engine_core(void);
+void vnitro_engine_device_count(int delta);
+void vnitro_engine_get_stats(struct vnitro_efa_engine_stats *out);
+
+#endif /* VNITRO_SHIM_EFA_H */

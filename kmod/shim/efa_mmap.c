@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * efa_mmap.c - the queue memory an EFA process maps: CQ rings, LLQ
+ * descriptors, RQ rings and doorbells, each zeroed vmalloc_user memory
+ * behind an rdma_user_mmap_entry. The entry's last reference (the
+ * object's, then every mapping's) frees the memory, so the engine's rings
+ * and a process's mappings never see it go early.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <rdma/ib_umem.h>
+#include <rdma/ib_verbs.h>
+
+#include "efa.h"
+#include "vnitro.h"
+
+static struct vnitro_efa_mmap *to_vmmap(struct rdma_user_mmap_entry *e)
+{
+	return container_of(e, struct vnitro_efa_mmap, rdma);
+}
+
+/*
+ * @size bytes (whole pages) of zeroed memory mapped at the key it returns
+ * in *key; NULL without memory or entry.
+ */
+struct vnitro_efa_mmap *vnitro_efa_mmap_alloc(struct ib_ucontext *uctx, size_t size, u64 *key)
+{
+	struct vnitro_efa_mmap *m;
+
+	size = PAGE_ALIGN(size);
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->kaddr = vmalloc_user(size);
+	if (!m->kaddr)
+		goto err_free_entry;
+	m->size = size;
+	if (rdma_user_mmap_entry_insert(uctx, &m->rdma, size))
+		goto err_free_mem;
+	*key = rdma_user_mmap_get_offset(&m->rdma);
+	return m;
+
+err_free_mem:
+	vfree(m->kaddr);
+err_free_entry:
+	kfree(m);
+	return NULL;
+}
+
+/* The object is done with it; the memory stays while a process maps it. */
+void vnitro_efa_mmap_remove(struct vnitro_efa_mmap *m)
+{
+	if (m)
+		rdma_user_mmap_entry_remove(&m->rdma);
+}
+
+/* ib_device_ops.mmap: a known key with exactly the entry's length, else -EINVAL. */
+int vnitro_efa_mmap(struct ib_ucontext *uctx, struct vm_area_struct *vma)
+{
+	struct rdma_user_mmap_entry *e = rdma_user_mmap_entry_get(uctx, vma);
+	int ret;
+
+	if (!e) {
+		ibdev_dbg(uctx->device, "mmap: no entry at pgoff %#lx with %lu bytes\n",
+			  vma->vm_pgoff, vma->vm_end - vma->vm_start);
+		return -EINVAL;
+	}
+	ret = remap_vmalloc_range(vma, to_vmmap(e)->kaddr, 0);
+	rdma_user_mmap_entry_put(e);
+	return ret;
+}
+
+/* ib_device_ops.mmap_free: the last reference is gone. */
+void vnitro_efa_mmap_free(struct rdma_user_mmap_entry *e)
+{
+	struct vnitro_efa_mmap *m = to_vmmap(e);
+
+	vfree(m->kaddr);
+	kfree(m);
+}

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * engine.c - the kthread that drives the core's EFA engine, and the copy
+ * between pinned pages it asks for. Adaptive: it busy-polls while work
+ * arrived within the last engine_spin_us, then sleeps engine_idle_us
+ * between passes, and 1 ms once idle for long; with no EFA device it
+ * waits until one appears.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/wait.h>
+
+#include "efa.h"
+#include "vnitro.h"
+
+/*
+ * Measured under TCG (kthread and process on different vCPUs): spinning
+ * 50 us after the last doorbell keeps the round trip within 0.5 us of a
+ * busy poll; sleeping 10-20 us after each empty poll costs ~60 us.
+ */
+static unsigned int engine_spin_us = 50;
+module_param(engine_spin_us, uint, 0644);
+MODULE_PARM_DESC(engine_spin_us, "EFA engine: busy-poll this long after the last work (default 50)");
+static unsigned int engine_idle_us = 20;
+module_param(engine_idle_us, uint, 0644);
+MODULE_PARM_DESC(engine_idle_us, "EFA engine: sleep between polls once idle (default 20)");
+
+enum {
+	VNITRO_ENGINE_DEEP_IDLE_NS = 10 * NSEC_PER_MSEC,	/* then poll every ms */
+	VNITRO_ENGINE_DEEP_SLEEP_US = 1000,
+};
+
+static struct {
+	struct vnitro_efa_engine *core;		/* under vnitro_efa_lock */
+	struct task_struct *thread;
+	wait_queue_head_t wait;
+	atomic_t devices;
+	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro/efa_engine */
+} veng;
+
+/* Bytes at @off of a pinned MR: page and offset in it. */
+static struct page *vnitro_mr_page(struct vnitro_efa_mr *mr, u64 off, unsigned int *pofs)
+{
+	u64 pos = mr->first_page_offset + off;
+
+	*pofs = offset_in_page(pos);
+	return mr->pages[pos >> PAGE_SHIFT];
+}
+
+/* The core checked both ranges against the MRs' bounds. */
+static void vnitro_engine_copy(void *dst_mr, u64 dst_off, void *src_mr, u64 src_off, u32 len)
+{
+	while (len) {
+		unsigned int dofs, sofs, n;
+		struct page *dp = vnitro_mr_page(dst_mr, dst_off, &dofs);
+		struct page *sp = vnitro_mr_page(src_mr, src_off, &sofs);
+		void *d, *s;
+
+		n = min3((unsigned int)len, (unsigned int)PAGE_SIZE - dofs,
+			 (unsigned int)PAGE_SIZE - sofs);
+		d = kmap_local_page(dp);
+		s = kmap_local_page(sp);
+		memcpy(d + dofs, s + sofs, n);
+		kunmap_local(s);
+		kunmap_local(d);
+		dst_off += n;
+		src_off += n;
+		len -= n;
+	}
+}
+
+static void vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 len)
+{
+	while (len) {
+		unsigned int dofs, n;
+		struct page *dp = vnitro_mr_page(dst_mr, dst_off, &dofs);
+		void *d;
+
+		n = min((unsigned int)len, (unsigned int)PAGE_SIZE - dofs);
+		d = kmap_local_page(dp);
+		memcpy(d + dofs, src, n);
+		kunmap_local(d);
+		dst_off += n;
+		src += n;
+		len -= n;
+	}
+}
+
+static const struct vnitro_efa_engine_ops vnitro_engine_ops = {
+	.copy = vnitro_engine_copy,
+	.copy_in = vnitro_engine_copy_in,
+};
+
+static int vnitro_engine_thread(void *arg)
+{
+	u64 last_work = 0;
+
+	while (!kthread_should_stop()) {
+		u64 now;
+		bool work;
+
+		if (!atomic_read(&veng.devices)) {
+			wait_event_interruptible(veng.wait, atomic_read(&veng.devices) ||
+						 kthread_should_stop());
+			continue;
+		}
+		mutex_lock(&vnitro_efa_lock);
+		now = ktime_get_ns();
+		work = vnitro_efa_engine_poll(veng.core, now);
+		mutex_unlock(&vnitro_efa_lock);
+		if (work)
+			last_work = now;
+		if (now - last_work < (u64)READ_ONCE(engine_spin_us) * NSEC_PER_USEC) {
+			cond_resched();
+		} else if (now - last_work < VNITRO_ENGINE_DEEP_IDLE_NS) {
+			unsigned int us = max(READ_ONCE(engine_idle_us), 1u);
+
+			usleep_range(us, us + us / 2 + 1);
+		} else {
+			usleep_range(VNITRO_ENGINE_DEEP_SLEEP_US, 2 * VNITRO_ENGINE_DEEP_SLEEP_US);
+		}
+	}
+	return 0;
+}
+
+struct vnitro_efa_engine *vnitro_engine_core(void)
+{
+	return veng.core;
+}
+
+/* A device appeared or went (under vnitro_efa_lock): wake the thread for the first. */
+void vnitro_engine_device_count(int delta)
+{
+	if (atomic_add_return(delta, &veng.devices) == 1 && delta > 0)
+		wake_up(&veng.wait);
+}
+
+void vnitro_engine_get_stats(struct vnitro_efa_engine_stats *out)
+{
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_engine_get_stats(veng.core, out);
+	mutex_unlock(&vnitro_efa_lock);
+}
+
+/* The engine's counters: drops by reason, so "not delivered" is always counted somewhere. */
+static int vnitro_engine_stats_show(struct seq_file *m, void *v)
+{
+	struct vnitro_efa_engine_stats s;
+
+	vnitro_engine_get_stats(&s);
+	seq_printf(m, "passes: %llu\ntx_wqes: %llu\nrx_delivered: %llu\ntx_errors: %llu\n"
+		   "drop_no_dest: %llu\ndrop_cross_subnet: %llu\ndrop_bad_qp: %llu\n"
+		   "drop_no_buffer: %llu\nrnr_retries: %llu\nbad_rx_desc: %llu\n",
+		   s.passes, s.tx_wqes, s.rx_delivered, s.tx_errors, s.drop_no_dest,
+		   s.drop_cross_subnet, s.drop_bad_qp, s.drop_no_buffer, s.rnr_retries,
+		   s.bad_rx_desc);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vnitro_engine_stats);
+
+int vnitro_engine_init(void)
+{
+	init_waitqueue_head(&veng.wait);
+	atomic_set(&veng.devices, 0);
+	veng.core = vnitro_efa_engine_create(&vnitro_engine_ops);
+	if (!veng.core)
+		return -ENOMEM;
+	veng.thread = kthread_run(vnitro_engine_thread, NULL, "vnitro-efa");
+	if (IS_ERR(veng.thread)) {
+		int ret = PTR_ERR(veng.thread);
+
+		vnitro_efa_engine_destroy(veng.core);
+		return ret;
+	}
+	if (!IS_ERR_OR_NULL(vnitro.debugfs))
+		veng.debugfs = debugfs_create_file("efa_engine", 0444, vnitro.debugfs, NULL,
+						   &vnitro_engine_stats_fops);
+	return 0;
+}
+
+/* Every EFA device is gone. */
+void vnitro_engine_exit(void)
+{
+	debugfs_remove(veng.debugfs);	/* waits for readers: none after this */
+	kthread_stop(veng.thread);
+	vnitro_efa_engine_destroy(veng.core);
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+// efa_fixture.h - EFA devices, QPs and rings in userspace memory for the engine and QP tests.
+#pragma once
+
+#include <string.h>
+
+#include "harness.h"
+#include "efa/device.h"
+#include "efa/engine.h"
+#include "efa/wire.h"
+
+namespace efa_fx {
+
+using namespace vnitro::efa;
+
+// MR cookies are the buffer's base; the engine gives offsets from it.
+inline void copy(void *dst, uint64_t doff, void *src, uint64_t soff, uint32_t len)
+{
+	memcpy(static_cast<uint8_t *>(dst) + doff, static_cast<uint8_t *>(src) + soff, len);
+}
+
+inline void copy_in(void *dst, uint64_t doff, const uint8_t *src, uint32_t len)
+{
+	memcpy(static_cast<uint8_t *>(dst) + doff, src, len);
+}
+
+constexpr vnitro_efa_engine_ops ops = {copy, copy_in};
+constexpr uint32_t sq_n = 16, rq_n = 16, cq_n = 16;
+
+struct qp_fx {
+	uint32_t qpn;
+	uint8_t llq[sq_n * tx_wqe_size];
+	uint8_t rq[rq_n * rx_desc_size];
+	uint32_t sq_db, rq_db;
+	uint32_t sq_pc, rq_pc;		// what libefa would count
+};
+
+struct cq_fx {
+	uint16_t idx;
+	uint8_t ring[cq_n * rx_cdesc_ex_size];
+	uint32_t cc;			// consumed
+};
+
+struct dev_fx {
+	vnitro_efa_dev *dev;
+	uint8_t gid[16];
+	uint16_t pdn;
+	cq_fx cq;
+	uint8_t mem[8192];		// one registered buffer
+	uint32_t key;
+	qp_fx qp;
+};
+
+inline void make_gid(uint8_t *gid, uint8_t last)
+{
+	const uint8_t mac[6] = {0x02, 0, 0, 0, 0, last};
+
+	vnitro_efa_gid(mac, gid);
+}
+
+inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet)
+{
+	vnitro_err err = {};
+	vnitro_efa_cq_desc cqd = {cq_n, rx_cdesc_ex_size, 1, 1};
+	vnitro_efa_mr_desc mrd = {};
+
+	make_gid(d.gid, id);
+	d.dev = vnitro_efa_dev_create(eng, d.gid, subnet);
+	cr_assert(d.dev);
+	cr_assert_eq(vnitro_efa_pd_alloc(d.dev, &d.pdn), 0);
+	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.idx, &err), 0, "%s", err.msg);
+	mrd.pdn = d.pdn;
+	mrd.iova = reinterpret_cast<uintptr_t>(d.mem);
+	mrd.length = sizeof(d.mem);
+	mrd.cookie = d.mem;
+	mrd.access = VNITRO_EFA_ACCESS_LOCAL_WRITE;
+	cr_assert_eq(vnitro_efa_mr_add(d.dev, &mrd, &d.key, &err), 0, "%s", err.msg);
+}
+
+inline vnitro_efa_qp_desc qp_desc(const dev_fx &d, uint8_t type)
+{
+	vnitro_efa_qp_desc q = {};
+
+	q.type = type;
+	q.pdn = d.pdn;
+	q.send_cq = d.cq.idx;
+	q.recv_cq = d.cq.idx;
+	q.max_send_wr = sq_n;
+	q.max_recv_wr = rq_n;
+	q.max_send_sge = 2;
+	q.max_recv_sge = 1;
+	q.max_inline = 32;
+	q.sq_ring_size = sq_n * tx_wqe_size;
+	q.rq_ring_size = rq_n * rx_desc_size;
+	return q;
+}
+
+inline void qp_init(dev_fx &d, uint8_t type, uint32_t qkey, uint8_t rnr_retry = 7)
+{
+	vnitro_efa_qp_desc q = qp_desc(d, type);
+	vnitro_efa_qp_rings r = {d.qp.llq, d.qp.rq, &d.qp.sq_db, &d.qp.rq_db};
+	vnitro_efa_qp_attr a = {};
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_efa_qp_add(d.dev, &q, &r, &d.qp.qpn, &err), 0, "%s", err.msg);
+	a.qp_state = VNITRO_EFA_QPS_INIT;
+	a.port_num = 1;
+	a.qkey = qkey;
+	cr_assert_eq(vnitro_efa_qp_modify(d.dev, d.qp.qpn, &a,
+					  VNITRO_EFA_QP_STATE | VNITRO_EFA_QP_PKEY_INDEX |
+					  VNITRO_EFA_QP_PORT | VNITRO_EFA_QP_QKEY, &err), 0, "%s", err.msg);
+	a.qp_state = VNITRO_EFA_QPS_RTR;
+	cr_assert_eq(vnitro_efa_qp_modify(d.dev, d.qp.qpn, &a, VNITRO_EFA_QP_STATE, &err), 0,
+		     "%s", err.msg);
+	a.qp_state = VNITRO_EFA_QPS_RTS;
+	a.rnr_retry = rnr_retry;
+	cr_assert_eq(vnitro_efa_qp_modify(d.dev, d.qp.qpn, &a,
+					  VNITRO_EFA_QP_STATE | VNITRO_EFA_QP_SQ_PSN |
+					  (type == VNITRO_EFA_QP_SRD ? VNITRO_EFA_QP_RNR_RETRY : 0),
+					  &err), 0, "%s", err.msg);
+}
+
+// Posts a WQE as libefa does: entry, then the doorbell.
+inline void post_send(qp_fx &q, tx_request req)
+{
+	uint8_t wqe[tx_wqe_size];
+
+	req.phase = (q.sq_pc / sq_n) & 1;
+	req.comp_req = true;
+	tx_wqe_encode(req, wqe);
+	memcpy(q.llq + ring_slot(q.sq_pc, sq_n) * tx_wqe_size, wqe, sizeof(wqe));
+	q.sq_pc++;
+	q.sq_db = q.sq_pc & 0xffff;
+}
+
+inline tx_request send_req(const dev_fx &src, uint16_t req_id, uint16_t ah, uint32_t dest_qpn,
+			   uint32_t qkey, uint32_t off, uint32_t len)
+{
+	tx_request r = {};
+
+	r.req_id = req_id;
+	r.op = send_op::send;
+	r.ah = ah;
+	r.dest_qpn = uint16_t(dest_qpn);
+	r.qkey = qkey;
+	r.sge_count = 1;
+	r.sgl[0] = {reinterpret_cast<uintptr_t>(src.mem) + off, len, src.key};
+	return r;
+}
+
+inline void post_recv(qp_fx &q, uint16_t req_id, uint64_t addr, uint32_t len, uint32_t key)
+{
+	rx_buffer b = {addr, len, key, req_id, true, true};
+	uint8_t desc[rx_desc_size];
+
+	rx_desc_encode(b, desc);
+	memcpy(q.rq + ring_slot(q.rq_pc, rq_n) * rx_desc_size, desc, sizeof(desc));
+	q.rq_pc++;
+	q.rq_db = q.rq_pc & 0xffff;
+}
+
+// The next completion, as libefa polls it; false when none.
+inline bool poll(cq_fx &c, completion *out)
+{
+	const uint8_t *e = c.ring + ring_slot(c.cc, cq_n) * rx_cdesc_ex_size;
+
+	cdesc_decode(e, rx_cdesc_ex_size, out);
+	if (out->phase != cq_phase(c.cc, cq_n))
+		return false;
+	c.cc++;
+	return true;
+}
+
+} // namespace efa_fx

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+// test_efa_engine.cc - the EFA data path between two devices (core/efa/engine.cc).
+#include "efa_fixture.h"
+
+using namespace efa_fx;
+
+static vnitro_efa_engine *eng;
+static dev_fx *a, *b;
+
+static void setup(void)
+{
+	harness_init(nullptr);
+	eng = vnitro_efa_engine_create(&ops);
+	a = new dev_fx();
+	b = new dev_fx();
+	dev_init(eng, *a, 1, 7);
+	dev_init(eng, *b, 2, 7);
+}
+
+static void teardown(void)
+{
+	for (dev_fx *d : {a, b}) {
+		vnitro_efa_dev_destroy(d->dev);
+		delete d;
+	}
+	vnitro_efa_engine_destroy(eng);
+	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
+	harness_fini();
+}
+
+TestSuite(efa_engine, .init = setup, .fini = teardown);
+
+static uint16_t ah_to(dev_fx &from, const dev_fx &to)
+{
+	vnitro_err err = {};
+	uint16_t ah;
+
+	cr_assert_eq(vnitro_efa_ah_add(from.dev, from.pdn, to.gid, &ah, &err), 0, "%s", err.msg);
+	return ah;
+}
+
+static void fill(dev_fx &d, uint32_t off, uint32_t len, uint8_t seed)
+{
+	for (uint32_t i = 0; i < len; i++)
+		d.mem[off + i] = uint8_t(seed + i * 7);
+}
+
+static vnitro_efa_engine_stats stats(void)
+{
+	vnitro_efa_engine_stats s;
+
+	vnitro_efa_engine_get_stats(eng, &s);
+	return s;
+}
+
+static uint64_t addr(dev_fx &d, uint32_t off)
+{
+	return reinterpret_cast<uintptr_t>(d.mem) + off;
+}
+
+Test(efa_engine, ud_send_is_delivered_and_completed_on_both_sides)
+{
+	completion c;
+	uint16_t ah;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 0x11111111);
+	qp_init(*b, VNITRO_EFA_QP_UD, 0x11111111);
+	ah = ah_to(*a, *b);
+	uint16_t back = ah_to(*b, *a);	// b knows a: its completion names the AH
+	fill(*a, 0, 100, 3);
+	post_recv(b->qp, 42, addr(*b, 4096), 200, b->key);
+	tx_request r = send_req(*a, 9, ah, b->qp.qpn, 0x11111111, 0, 100);
+	r.has_imm = true;
+	r.imm = 0xfeedbeef;
+	post_send(a->qp, r);
+	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert_arr_eq(b->mem + 4096, a->mem, 100);
+
+	cr_assert(poll(b->cq, &c), "receive completion");
+	cr_assert_eq(c.type, queue_type::recv);
+	cr_assert_eq(c.st, status::ok);
+	cr_assert_eq(c.req_id, 42);
+	cr_assert_eq(c.length, 100);
+	cr_assert_eq(c.qpn, b->qp.qpn);
+	cr_assert_eq(c.src_qpn, a->qp.qpn);
+	cr_assert_eq(c.ah, back);
+	cr_assert(c.has_imm);
+	cr_assert_eq(c.imm, 0xfeedbeef);
+	cr_assert_arr_eq(c.src_gid, a->gid, 16);
+
+	cr_assert(poll(a->cq, &c), "send completion");
+	cr_assert_eq(c.type, queue_type::send);
+	cr_assert_eq(c.st, status::ok);
+	cr_assert_eq(c.req_id, 9);
+	cr_assert_eq(c.qpn, a->qp.qpn);
+	cr_assert_not(vnitro_efa_engine_poll(eng, 0), "nothing left to do");
+}
+
+Test(efa_engine, unknown_sender_gets_ah_unknown)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.ah, ah_unknown);
+}
+
+Test(efa_engine, ud_without_receive_is_dropped_and_send_succeeds)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	post_send(a->qp, send_req(*a, 5, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok, "UD is unreliable: the sender is not told");
+	cr_assert_not(poll(b->cq, &c));
+	cr_assert_eq(stats().drop_no_buffer, 1);
+}
+
+Test(efa_engine, ud_wrong_qkey_is_dropped)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 0x2222);
+	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 5, ah_to(*a, *b), b->qp.qpn, 0x3333, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert_not(poll(b->cq, &c), "the receive buffer stays posted");
+	cr_assert_eq(stats().drop_bad_qp, 1);
+}
+
+Test(efa_engine, srd_waits_for_a_receive_buffer_then_delivers)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1, 7);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	fill(*a, 0, 32, 9);
+	post_send(a->qp, send_req(*a, 3, ah_to(*a, *b), b->qp.qpn, 1, 0, 32));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_not(poll(a->cq, &c), "receiver not ready: the send waits");
+	cr_assert_eq(stats().rnr_retries, 1);
+	post_recv(b->qp, 8, addr(*b, 100), 32, b->key);
+	vnitro_efa_engine_poll(eng, 1000);
+	cr_assert_not(poll(a->cq, &c), "not before the RNR delay");
+	vnitro_efa_engine_poll(eng, 2 * 1000 * 1000);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert_arr_eq(b->mem + 100, a->mem, 32);
+}
+
+Test(efa_engine, srd_gives_up_after_rnr_retry)
+{
+	completion c;
+	uint64_t now = 0;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1, 2);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_send(a->qp, send_req(*a, 3, ah_to(*a, *b), b->qp.qpn, 1, 0, 32));
+	// The first try and its retries: 1 + 2 sends, the last one gives up.
+	for (int i = 0; i < 2; i++, now += 2000000) {
+		vnitro_efa_engine_poll(eng, now);
+		cr_assert_not(poll(a->cq, &c), "retry %d", i);
+	}
+	vnitro_efa_engine_poll(eng, now);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_rnr);
+}
+
+Test(efa_engine, bad_lkey_is_refused_before_any_byte_moves)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8);
+	r.sgl[0].lkey = a->key ^ 0x40000;	// another generation of the same index
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey);
+	cr_assert_not(poll(b->cq, &c), "nothing reached the receiver");
+}
+
+Test(efa_engine, sge_out_of_bounds_is_refused)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 8000, 193));
+	tx_request before = send_req(*a, 5, ah_to(*a, *b), b->qp.qpn, 1, 0, 8);
+	before.sgl[0].addr = addr(*a, 0) - 1;
+	post_send(a->qp, before);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey, "past the end");
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey, "before the start");
+}
+
+Test(efa_engine, mr_of_another_pd_is_refused)
+{
+	completion c;
+	vnitro_err err = {};
+	vnitro_efa_mr_desc mrd = {};
+	uint16_t pd2;
+	uint32_t key2;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	cr_assert_eq(vnitro_efa_pd_alloc(a->dev, &pd2), 0);
+	mrd = {pd2, addr(*a, 0), 64, 0, a->mem};
+	cr_assert_eq(vnitro_efa_mr_add(a->dev, &mrd, &key2, &err), 0);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8);
+	r.sgl[0].lkey = key2;
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey);
+}
+
+Test(efa_engine, unknown_ah_is_refused)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	post_send(a->qp, send_req(*a, 4, 77, 1, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_ah);
+}
+
+Test(efa_engine, inline_send_carries_its_bytes)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
+	r.inline_msg = true;
+	r.sge_count = 0;
+	r.inline_len = 32;
+	for (int i = 0; i < 32; i++)
+		r.inline_data[i] = uint8_t(0xa0 + i);
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.length, 32);
+	cr_assert_arr_eq(b->mem, r.inline_data, 32);
+}
+
+Test(efa_engine, two_sges_are_gathered)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	fill(*a, 0, 4096, 1);
+	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 10);
+	r.sge_count = 2;
+	r.sgl[1] = {addr(*a, 1000), 20, a->key};
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.length, 30);
+	cr_assert_arr_eq(b->mem, a->mem, 10);
+	cr_assert_arr_eq(b->mem + 10, a->mem + 1000, 20);
+}
+
+Test(efa_engine, message_longer_than_the_buffer)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_recv(b->qp, 6, addr(*b, 0), 16, b->key);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 17));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::local_bad_length);
+	cr_assert_eq(c.req_id, 6);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_bad_length);
+}
+
+Test(efa_engine, message_over_the_mtu)
+{
+	completion c;
+	uint16_t ah;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	ah = ah_to(*a, *b);
+	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
+	post_send(a->qp, send_req(*a, 4, ah, b->qp.qpn, 1, 0, 8192));
+	tx_request r = send_req(*a, 5, ah, b->qp.qpn, 1, 0, 4096);
+	r.sgl[0].length = 4096;
+	r.sge_count = 2;
+	r.sgl[1] = {addr(*a, 0), 4096 + 1000, a->key};	// 9192 bytes > 8928
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok, "8192 bytes fit the MTU");
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_bad_length);
+}
+
+Test(efa_engine, bad_receive_key_fails_both_sides)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_recv(b->qp, 6, addr(*b, 0), 64, b->key + 1);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_bad_address);
+}
+
+Test(efa_engine, another_subnet_is_not_reached)
+{
+	completion c;
+	dev_fx *far = new dev_fx();
+
+	dev_init(eng, *far, 3, 8);
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*far, VNITRO_EFA_QP_SRD, 1);
+	post_recv(far->qp, 6, addr(*far, 0), 64, far->key);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *far), far->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_unresp_remote);
+	cr_assert_not(poll(far->cq, &c));
+	cr_assert_eq(stats().drop_cross_subnet, 1);
+	vnitro_efa_dev_destroy(far->dev);
+	delete far;
+}
+
+Test(efa_engine, qp_not_in_rts_sends_nothing)
+{
+	completion c;
+	vnitro_efa_qp_desc q = qp_desc(*a, VNITRO_EFA_QP_UD);
+	vnitro_efa_qp_rings r = {a->qp.llq, a->qp.rq, &a->qp.sq_db, &a->qp.rq_db};
+	vnitro_err err = {};
+
+	cr_assert_eq(vnitro_efa_qp_add(a->dev, &q, &r, &a->qp.qpn, &err), 0);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), 1, 1, 0, 8));
+	cr_assert_not(vnitro_efa_engine_poll(eng, 0));
+	cr_assert_not(poll(a->cq, &c), "a QP in RESET does not process its SQ");
+}
+
+Test(efa_engine, error_state_flushes)
+{
+	completion c;
+	vnitro_efa_qp_attr at = {};
+	vnitro_err err = {};
+
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_recv(b->qp, 6, addr(*b, 0), 64, b->key);
+	at.qp_state = VNITRO_EFA_QPS_ERR;
+	cr_assert_eq(vnitro_efa_qp_modify(b->dev, b->qp.qpn, &at, VNITRO_EFA_QP_STATE, &err), 0);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::flushed);
+	cr_assert_eq(c.req_id, 6);
+}
+
+Test(efa_engine, destroyed_destination_qp)
+{
+	completion c;
+	uint32_t qpn;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qpn = b->qp.qpn;
+	vnitro_efa_qp_del(b->dev, qpn);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_bad_dest_qpn);
+}
+
+Test(efa_engine, doorbell_beyond_the_ring_is_ignored)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	a->qp.sq_db = 1000;	// more than 16 WQEs: no ring holds that
+	cr_assert_not(vnitro_efa_engine_poll(eng, 0));
+	cr_assert_not(poll(a->cq, &c));
+}
+
+Test(efa_engine, many_sends_wrap_the_rings)
+{
+	completion c;
+	uint16_t ah;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	ah = ah_to(*a, *b);
+	for (int i = 0; i < 100; i++) {
+		post_recv(b->qp, uint16_t(i), addr(*b, 0), 64, b->key);
+		post_send(a->qp, send_req(*a, uint16_t(i), ah, b->qp.qpn, 1, 0, 8));
+		vnitro_efa_engine_poll(eng, 0);
+		cr_assert(poll(b->cq, &c), "%d", i);
+		cr_assert_eq(c.type, queue_type::recv);
+		cr_assert_eq(c.req_id, i);
+		cr_assert(poll(a->cq, &c), "%d", i);
+		cr_assert_eq(c.type, queue_type::send);
+		cr_assert_eq(c.req_id, i);
+	}
+}
+
+Test(efa_engine, receive_buffer_without_local_write_is_never_written)
+{
+	completion c;
+	vnitro_err err = {};
+	vnitro_efa_mr_desc mrd = {};
+	uint32_t ro_key;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	mrd = {b->pdn, addr(*b, 0), 64, 0, b->mem};	// registered read-only
+	cr_assert_eq(vnitro_efa_mr_add(b->dev, &mrd, &ro_key, &err), 0);
+	memset(b->mem, 0x5a, 64);
+	fill(*a, 0, 8, 1);
+	post_recv(b->qp, 6, addr(*b, 0), 64, ro_key);
+	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::local_invalid_lkey);
+	for (int i = 0; i < 64; i++)
+		cr_assert_eq(b->mem[i], 0x5a);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_bad_address);
+}

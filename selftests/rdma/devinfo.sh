@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# devinfo.sh - an EFA ENI's RDMA device as the stock tools see it: lspci, sysfs, ibv_devinfo,
+# libefa, fi_info; its life cycle with detach, reattach and open user contexts.
+#
+#   +---------------- i-a ----------------+   +---------------- i-b ----------------+
+#   |  eth0 (ENA, primary)                |   |  eth0 (ENA, primary)                |
+#   |  eth1 (ENA) + EFA function: efa_N   |   |  eth1 (ENA) + EFA function: efa_M   |
+#   +-------------------------------------+   +-------------------------------------+
+#   ===================== subnet-default (c5n.18xlarge: EFA) ========================
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+RDMA=$VNITRO_TOP/selftests/rdma
+
+# gid_of MAC: fe80::/64 + modified EUI-64, as ibv_devinfo prints it.
+gid_of() {
+	local b
+	IFS=: read -r -a b <<<"$1"
+	printf 'fe80:0000:0000:0000:%02x%s:%sff:fe%s:%s%s' $((0x${b[0]} ^ 2)) "${b[1]}" "${b[2]}" \
+		"${b[3]}" "${b[4]}" "${b[5]}"
+}
+
+check "rdma_rxe is not loaded (libfabric's efa provider would give up)" \
+	sh -c '! grep -q "^rdma_rxe " /proc/modules'
+check "ib_uverbs is loaded" grep -q '^ib_uverbs ' /proc/modules
+check "two instances" two_instances
+for inst in i-a i-b; do
+	eni=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+	check "EFA ENI for $inst attached at index 1" \
+		"$VNITRO" eni attach "$eni" instance "$inst" index 1
+	declare "eni_${inst#i-}=$eni"
+done
+dev_a=$(eni_field "$eni_a" rdma_device)
+dev_b=$(eni_field "$eni_b" rdma_device)
+check_match "eni show reports i-a's RDMA device" '^efa_[0-9]+$' "$dev_a"
+check_match "eni show reports i-b's RDMA device" '^efa_[0-9]+$' "$dev_b"
+check "each ENI has its own device" test "$dev_a" != "$dev_b"
+check_eq "an interface ENI has none" null "$(eni_field "$(primary_eni i-a)" rdma_device)"
+
+# The EFA function beside the ENA one, bound to vnitro.
+sys=/sys/class/infiniband/$dev_a
+efa_slot=$(basename "$(readlink -f "$sys/device")")
+check_match "the device's parent is a PCI function on vnitro's bus" \
+	'^1[0-9a-f]{4}:00:[0-9a-f]{2}\.0$' "$efa_slot"
+check "it is not the ENA function" test "$efa_slot" != "$(eni_field "$eni_a" pci_slot)"
+check_match "lspci names the EFA" \
+	'Ethernet controller \[0200\]: Amazon.com, Inc. Elastic Fabric Adapter \(EFA\) \[1d0f:efa0\]' \
+	"$(lspci -nn -s "$efa_slot")"
+check_eq "bound to vnitro's driver (libfabric reads device/driver)" vnitro \
+	"$(basename "$(readlink "$sys/device/driver")")"
+check_eq "driver_override keeps the distribution's efa away" vnitro \
+	"$(cat "/sys/bus/pci/devices/$efa_slot/driver_override")"
+check_eq "uverbs ABI version 1" 1 "$(cat "$sys/device/infiniband_verbs/"*/abi_version)"
+# rdma shows a port's netdev only from the netdev's own namespace.
+check_match "the port's netdev is the ENI's" "link $dev_a/1 .*netdev eth1" \
+	"$(ip netns exec i-a rdma link show "$dev_a/1")"
+
+info=$(ibv_devinfo -v -d "$dev_a")
+check_match "ibv_devinfo opens it" "hca_id:	$dev_a" "$info"
+check_match "transport unspecified" 'transport:[[:space:]]+unspecified \(4\)' "$info"
+check_match "vendor Amazon" 'vendor_id:[[:space:]]+0x1d0f' "$info"
+check_match "part 0xefa0" 'vendor_part_id:[[:space:]]+61344' "$info"
+check_match "hw_ver 0xEFA0" 'hw_ver:[[:space:]]+0xEFA0' "$info"
+check_match "fw_ver 0.0.0.0" 'fw_ver:[[:space:]]+0.0.0.0' "$info"
+check_match "port ACTIVE" 'state:[[:space:]]+PORT_ACTIVE \(4\)' "$info"
+check_match "MTU 4096" 'active_mtu:[[:space:]]+4096 \(5\)' "$info"
+check_match "max_msg_sz 8928" 'max_msg_sz:[[:space:]]+0x22e0' "$info"
+check_match "link layer unspecified" 'link_layer:[[:space:]]+Unspecified' "$info"
+gid=$(gid_of "$(eni_field "$eni_a" mac)")
+check_match "GID[0] derived from the ENI's MAC" "GID\\[  0\\]:[[:space:]]+$gid" "$info"
+
+export FI_EFA_ENABLE_SHM_TRANSFER=0
+fi=$(fi_info -p efa)
+for d in "$dev_a" "$dev_b"; do
+	check_match "fi_info lists $d-rdm as FI_EP_RDM" "domain: $d-rdm
+    version: [0-9.]+
+    type: FI_EP_RDM" "$fi"
+	check_match "fi_info lists $d-dgrm as FI_EP_DGRAM" "domain: $d-dgrm
+    version: [0-9.]+
+    type: FI_EP_DGRAM" "$fi"
+done
+
+VNITRO_EFA_DEV=$dev_a "$RDMA/test_verbs" --jobs 1 --color=never
+
+# Detach and reattach: the device goes and comes back with the same GID.
+check "detach i-a's EFA ENI" "$VNITRO" eni detach "$eni_a"
+check "its RDMA device is gone" test ! -e "$sys"
+check_eq "eni show has no RDMA device for it" null "$(eni_field "$eni_a" rdma_device)"
+check "reattach" "$VNITRO" eni attach "$eni_a" instance i-a index 1
+dev_a=$(eni_field "$eni_a" rdma_device)
+check_match "GID[0] is stable across reattach" "GID\\[  0\\]:[[:space:]]+$gid" \
+	"$(ibv_devinfo -v -d "$dev_a")"
+
+# The ENA function removed through sysfs and rescanned: the port gets its netdev back.
+ena_slot=$(eni_field "$eni_a" pci_slot)
+check "remove i-a's EFA ENI's ENA function through sysfs" \
+	sh -c "echo 1 > /sys/bus/pci/devices/$ena_slot/remove"
+check "rescan brings it back" sh -c 'echo 1 > /sys/bus/pci/rescan'
+check_match "the port's netdev is back" "link $dev_a/1 .*netdev eth1" \
+	"$(ip netns exec i-a rdma link show "$dev_a/1")"
+
+# Deleting an instance removes its EFA ENI's device.
+check "delete instance i-b" "$VNITRO" instance del i-b
+check "its RDMA device is gone" test ! -e "/sys/class/infiniband/$dev_b"
+
+# An open user context pins the module; killing its process releases it.
+coproc hold { exec "$RDMA/efa_hold" "$dev_a"; }
+read -r -t 60 ready <&"${hold[0]}"
+check_eq "a process holds $dev_a open with a PD" ready "${ready:-}"
+check_err "rmmod is refused while a context is open" 'in use' rmmod vnitro
+kill -9 "$hold_PID"
+wait "$hold_PID" 2>/dev/null
+check "after kill -9, rmmod succeeds" rmmod vnitro
+check "the devices are gone" sh -c '! ls /sys/class/infiniband/ 2>/dev/null | grep -q efa_'
+
+check_eq "kernel log is clean" "" "$(dmesg | grep -E 'WARNING|BUG|Oops|refcount|leak' || true)"
+summary

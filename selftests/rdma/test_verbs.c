@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_verbs.c - the EFA device through the stock libibverbs and libefa:
+ * attributes, port, GID, P_Key and protection domains, and the errors a
+ * real EFA gives. Runs inside the VM; VNITRO_EFA_DEV names the device.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <infiniband/efadv.h>
+#include <infiniband/verbs.h>
+
+static struct ibv_context *ctx;
+
+static void open_dev(void)
+{
+	const char *name = getenv("VNITRO_EFA_DEV");
+	struct ibv_device **list;
+	int i, n;
+
+	cr_assert(name, "VNITRO_EFA_DEV is not set");
+	list = ibv_get_device_list(&n);
+	cr_assert(list, "no RDMA devices");
+	for (i = 0; i < n && !ctx; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), name))
+			ctx = ibv_open_device(list[i]);
+	ibv_free_device_list(list);
+	cr_assert(ctx, "cannot open %s", name);
+}
+
+static void close_dev(void)
+{
+	if (ctx)
+		ibv_close_device(ctx);
+	ctx = NULL;
+}
+
+TestSuite(verbs, .init = open_dev, .fini = close_dev);
+
+Test(verbs, device_attributes_are_efa_v1s)
+{
+	struct ibv_device_attr a;
+
+	cr_assert_eq(ibv_query_device(ctx, &a), 0);
+	cr_assert_eq(a.vendor_id, 0x1d0f);
+	cr_assert_eq(a.vendor_part_id, 0xefa0);
+	cr_assert_eq(a.hw_ver, 0xefa0);
+	cr_assert_eq(a.phys_port_cnt, 1);
+	cr_assert_eq(a.max_pkeys, 1);
+	cr_assert_geq(a.max_cqe, 16384, "libfabric's RDM CQ must fit");
+	cr_assert_eq(a.max_sge, 1, "min(max_sq_sge, max_rq_sge), as efa_query_device");
+	cr_assert_str_eq(a.fw_ver, "0.0.0.0");
+}
+
+Test(verbs, efadv_attributes)
+{
+	struct efadv_device_attr e = {};
+
+	cr_assert_eq(efadv_query_device(ctx, &e, sizeof(e)), 0);
+	cr_assert_eq(e.max_sq_sge, 2);
+	cr_assert_eq(e.max_rq_sge, 1);
+	cr_assert_eq(e.inline_buf_size, 32);
+	cr_assert_geq(e.max_sq_wr, 1024);
+	cr_assert_geq(e.max_rq_wr, 8192);
+	cr_assert(e.device_caps & EFADV_DEVICE_ATTR_CAPS_RNR_RETRY);
+	cr_assert(e.device_caps & EFADV_DEVICE_ATTR_CAPS_CQ_WITH_SGID);
+	cr_assert_not(e.device_caps & EFADV_DEVICE_ATTR_CAPS_RDMA_READ, "EFA v1 has no RDMA read");
+}
+
+Test(verbs, port_is_active_with_efa_mtu)
+{
+	struct ibv_port_attr p;
+
+	cr_assert_eq(ibv_query_port(ctx, 1, &p), 0);
+	cr_assert_eq(p.state, IBV_PORT_ACTIVE);
+	cr_assert_eq(p.active_mtu, IBV_MTU_4096);
+	cr_assert_eq(p.max_msg_sz, 8928);
+	cr_assert_eq(p.link_layer, IBV_LINK_LAYER_UNSPECIFIED);
+	cr_assert_eq(p.gid_tbl_len, 1);
+	cr_assert_eq(p.pkey_tbl_len, 1);
+	cr_assert_neq(ibv_query_port(ctx, 2, &p), 0, "one port only");
+}
+
+Test(verbs, one_gid_link_local)
+{
+	union ibv_gid gid;
+
+	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &gid), 0);
+	cr_assert_eq(gid.raw[0], 0xfe);
+	cr_assert_eq(gid.raw[1], 0x80);
+	cr_assert_eq(gid.raw[11], 0xff);
+	cr_assert_eq(gid.raw[12], 0xfe);
+	cr_assert_neq(ibv_query_gid(ctx, 1, 1, &gid), 0, "GID table of one entry");
+}
+
+Test(verbs, default_pkey_only)
+{
+	__be16 pkey;
+
+	cr_assert_eq(ibv_query_pkey(ctx, 1, 0, &pkey), 0);
+	cr_assert_eq(pkey, 0xffff);
+	cr_assert_neq(ibv_query_pkey(ctx, 1, 1, &pkey), 0);
+}
+
+Test(verbs, pds_up_to_max_pd)
+{
+	struct ibv_device_attr a;
+	struct ibv_pd **pds;
+	int i;
+
+	cr_assert_eq(ibv_query_device(ctx, &a), 0);
+	pds = calloc(a.max_pd + 1, sizeof(*pds));
+	cr_assert(pds);
+	for (i = 0; i < a.max_pd; i++) {
+		pds[i] = ibv_alloc_pd(ctx);
+		cr_assert(pds[i], "PD %d of %d: %s", i, a.max_pd, strerror(errno));
+	}
+	errno = 0;
+	cr_assert_null(ibv_alloc_pd(ctx), "max_pd %d reached", a.max_pd);
+	cr_assert_eq(errno, ENOMEM, "%s", strerror(errno));
+	for (i = 0; i < a.max_pd; i++)
+		cr_assert_eq(ibv_dealloc_pd(pds[i]), 0);
+	pds[0] = ibv_alloc_pd(ctx);
+	cr_assert(pds[0], "PDs come back after dealloc");
+	ibv_dealloc_pd(pds[0]);
+	free(pds);
+}
+
+Test(verbs, pds_of_a_closed_context_are_released)
+{
+	struct ibv_device_attr a;
+	int i;
+
+	cr_assert_eq(ibv_query_device(ctx, &a), 0);
+	/* Leak them all on purpose: closing the context must give them back. */
+	for (i = 0; i < a.max_pd; i++)
+		cr_assert(ibv_alloc_pd(ctx));
+	close_dev();
+	open_dev();
+	struct ibv_pd *pd = ibv_alloc_pd(ctx);
+	cr_assert(pd, "the closed context's PDs were freed");
+	ibv_dealloc_pd(pd);
+}
+
+/* ---- the data path on one device (loopback through its own GID) ---- */
+
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <infiniband/efadv.h>
+
+enum { BUF = 8192, QKEY = 0x11111111 };
+
+struct loop {
+	struct ibv_pd *pd;
+	struct ibv_mr *mr;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+	struct ibv_ah *ah;
+	uint8_t *buf;
+};
+
+static void loop_up(struct loop *l, bool srd, uint8_t rnr_retry)
+{
+	struct ibv_qp_init_attr init = {};
+	struct ibv_qp_attr a = {};
+	struct ibv_ah_attr ah = {};
+	union ibv_gid gid;
+
+	l->buf = calloc(1, BUF);
+	l->pd = ibv_alloc_pd(ctx);
+	cr_assert(l->pd);
+	l->mr = ibv_reg_mr(l->pd, l->buf, BUF, IBV_ACCESS_LOCAL_WRITE);
+	cr_assert(l->mr, "reg_mr: %s", strerror(errno));
+	l->cq = ibv_create_cq(ctx, 64, NULL, NULL, 0);
+	cr_assert(l->cq, "create_cq: %s", strerror(errno));
+	init.send_cq = l->cq;
+	init.recv_cq = l->cq;
+	init.cap.max_send_wr = 16;
+	init.cap.max_recv_wr = 16;
+	init.cap.max_send_sge = 1;
+	init.cap.max_recv_sge = 1;
+	init.qp_type = IBV_QPT_UD;
+	if (srd) {
+		init.qp_type = IBV_QPT_DRIVER;
+		l->qp = efadv_create_driver_qp(l->pd, &init, EFADV_QP_DRIVER_TYPE_SRD);
+	} else {
+		l->qp = ibv_create_qp(l->pd, &init);
+	}
+	cr_assert(l->qp, "create_qp: %s", strerror(errno));
+	a.qp_state = IBV_QPS_INIT;
+	a.port_num = 1;
+	a.qkey = QKEY;
+	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+				   IBV_QP_QKEY), 0);
+	a.qp_state = IBV_QPS_RTR;
+	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE), 0);
+	a.qp_state = IBV_QPS_RTS;
+	a.rnr_retry = rnr_retry;
+	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN |
+				   (srd ? IBV_QP_RNR_RETRY : 0)), 0);
+	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &gid), 0);
+	ah.is_global = 1;
+	ah.port_num = 1;
+	ah.grh.dgid = gid;
+	l->ah = ibv_create_ah(l->pd, &ah);
+	cr_assert(l->ah, "create_ah: %s", strerror(errno));
+}
+
+static void post_recv(struct loop *l, uint64_t id, uint32_t off, uint32_t len)
+{
+	struct ibv_sge sge = {(uintptr_t)l->buf + off, len, l->mr->lkey};
+	struct ibv_recv_wr wr = {.wr_id = id, .sg_list = &sge, .num_sge = 1}, *bad;
+
+	cr_assert_eq(ibv_post_recv(l->qp, &wr, &bad), 0);
+}
+
+static void post_send(struct loop *l, uint64_t id, uint64_t addr, uint32_t len, uint32_t lkey,
+		      uint32_t qkey)
+{
+	struct ibv_sge sge = {addr, len, lkey};
+	struct ibv_send_wr wr = {}, *bad;
+
+	wr.wr_id = id;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IBV_WR_SEND;
+	wr.send_flags = IBV_SEND_SIGNALED;
+	wr.wr.ud.ah = l->ah;
+	wr.wr.ud.remote_qpn = l->qp->qp_num;
+	wr.wr.ud.remote_qkey = qkey;
+	cr_assert_eq(ibv_post_send(l->qp, &wr, &bad), 0);
+}
+
+/* The next completion; the bound only keeps a broken engine from hanging the suite. */
+static struct ibv_wc next_wc(struct loop *l)
+{
+	struct timespec t0, t;
+	struct ibv_wc wc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int n = ibv_poll_cq(l->cq, 1, &wc);
+
+		cr_assert_geq(n, 0);
+		if (n)
+			return wc;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		cr_assert_lt(t.tv_sec - t0.tv_sec, 30, "no completion in 30 s");
+	}
+}
+
+static void loop_down(struct loop *l)
+{
+	ibv_destroy_ah(l->ah);
+	ibv_destroy_qp(l->qp);
+	ibv_destroy_cq(l->cq);
+	ibv_dereg_mr(l->mr);
+	ibv_dealloc_pd(l->pd);
+	free(l->buf);
+}
+
+Test(verbs, ud_loopback_moves_the_bytes)
+{
+	struct loop l;
+	struct ibv_wc wc;
+	int i;
+
+	loop_up(&l, false, 0);
+	for (i = 0; i < 100; i++)
+		l.buf[i] = (uint8_t)(i * 3 + 1);
+	post_recv(&l, 7, 4096, 256);
+	post_send(&l, 8, (uintptr_t)l.buf, 100, l.mr->lkey, QKEY);
+	for (i = 0; i < 2; i++) {
+		wc = next_wc(&l);
+		cr_assert_eq(wc.status, IBV_WC_SUCCESS, "%s", ibv_wc_status_str(wc.status));
+		if (wc.opcode == IBV_WC_RECV) {
+			cr_assert_eq(wc.wr_id, 7);
+			cr_assert_eq(wc.byte_len, 100);
+			cr_assert_eq(wc.src_qp, l.qp->qp_num);
+		} else {
+			cr_assert_eq(wc.wr_id, 8);
+		}
+	}
+	cr_assert_arr_eq(l.buf + 4096, l.buf, 100);
+	loop_down(&l);
+}
+
+Test(verbs, bad_lkey_is_a_protection_error)
+{
+	struct loop l;
+	struct ibv_wc wc;
+
+	loop_up(&l, true, 7);
+	post_recv(&l, 1, 4096, 256);
+	post_send(&l, 2, (uintptr_t)l.buf, 8, l.mr->lkey ^ 0x400000, QKEY);
+	wc = next_wc(&l);
+	cr_assert_eq(wc.wr_id, 2);
+	cr_assert_eq(wc.status, IBV_WC_LOC_PROT_ERR, "%s", ibv_wc_status_str(wc.status));
+	loop_down(&l);
+}
+
+Test(verbs, sge_outside_the_mr_is_a_protection_error)
+{
+	struct loop l;
+	struct ibv_wc wc;
+
+	loop_up(&l, true, 7);
+	post_recv(&l, 1, 4096, 256);
+	post_send(&l, 2, (uintptr_t)l.buf + BUF - 4, 8, l.mr->lkey, QKEY);
+	wc = next_wc(&l);
+	cr_assert_eq(wc.wr_id, 2);
+	cr_assert_eq(wc.status, IBV_WC_LOC_PROT_ERR, "%s", ibv_wc_status_str(wc.status));
+	loop_down(&l);
+}
+
+Test(verbs, ud_wrong_qkey_is_dropped)
+{
+	struct loop l;
+	struct ibv_wc wc;
+	int recvs = 0, i;
+
+	loop_up(&l, false, 0);
+	post_recv(&l, 1, 4096, 256);
+	l.buf[0] = 0xaa;
+	post_send(&l, 2, (uintptr_t)l.buf, 1, l.mr->lkey, QKEY + 1);
+	l.buf[1] = 0xbb;
+	post_send(&l, 3, (uintptr_t)l.buf + 1, 1, l.mr->lkey, QKEY);
+	for (i = 0; i < 3; i++) {
+		wc = next_wc(&l);
+		cr_assert_eq(wc.status, IBV_WC_SUCCESS, "UD sends complete even when dropped");
+		recvs += wc.opcode == IBV_WC_RECV;
+	}
+	cr_assert_eq(recvs, 1);
+	cr_assert_eq(l.buf[4096], 0xbb, "only the right QKey arrived");
+	loop_down(&l);
+}
+
+Test(verbs, srd_without_receive_exhausts_rnr_retry)
+{
+	struct loop l;
+	struct ibv_wc wc;
+
+	loop_up(&l, true, 1);
+	post_send(&l, 2, (uintptr_t)l.buf, 8, l.mr->lkey, QKEY);
+	wc = next_wc(&l);
+	cr_assert_eq(wc.status, IBV_WC_RNR_RETRY_EXC_ERR, "%s", ibv_wc_status_str(wc.status));
+	loop_down(&l);
+}
+
+Test(verbs, modify_qp_refusals)
+{
+	struct ibv_pd *pd = ibv_alloc_pd(ctx);
+	struct ibv_cq *cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
+	struct ibv_qp_init_attr init = {.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_UD,
+					.cap = {4, 4, 1, 1, 0}};
+	struct ibv_qp *qp = ibv_create_qp(pd, &init);
+	struct ibv_qp_attr a = {.qp_state = IBV_QPS_RTR};
+
+	cr_assert(qp, "%s", strerror(errno));
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE), EINVAL, "RESET -> RTR");
+	a.qp_state = IBV_QPS_INIT;
+	a.port_num = 2;
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+				   IBV_QP_QKEY), EINVAL, "port 2 (ib_uverbs refuses it first)");
+	a.port_num = 1;
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PORT), EINVAL,
+		     "RESET -> INIT without QKey and P_Key index");
+	cr_assert_eq(ibv_destroy_qp(qp), 0);
+	cr_assert_eq(ibv_destroy_cq(cq), 0);
+	cr_assert_eq(ibv_dealloc_pd(pd), 0);
+}
+
+Test(verbs, limits_are_enforced)
+{
+	struct ibv_device_attr a;
+	struct ibv_pd *pd = ibv_alloc_pd(ctx);
+	struct ibv_cq *cq;
+	struct ibv_qp_init_attr init = {.qp_type = IBV_QPT_UD, .cap = {4, 4, 1, 1, 33}};
+
+	cr_assert_eq(ibv_query_device(ctx, &a), 0);
+	errno = 0;
+	cr_assert_null(ibv_create_cq(ctx, a.max_cqe + 1, NULL, NULL, 0));
+	cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
+	init.send_cq = cq;
+	init.recv_cq = cq;
+	cr_assert_null(ibv_create_qp(pd, &init), "inline 33 > 32");
+	init.cap.max_inline_data = 0;
+	init.cap.max_send_sge = 3;
+	cr_assert_null(ibv_create_qp(pd, &init), "3 send SGEs > 2");
+	errno = 0;
+	cr_assert_null(ibv_reg_mr(pd, &a, sizeof(a), IBV_ACCESS_REMOTE_WRITE |
+				  IBV_ACCESS_LOCAL_WRITE), "no remote write on EFA");
+	ibv_destroy_cq(cq);
+	ibv_dealloc_pd(pd);
+}
+
+Test(verbs, mmap_needs_a_known_offset_and_its_exact_length)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct ibv_cq *cq;
+	void *p;
+
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, ctx->cmd_fd, 4096 * pg);
+	cr_assert_eq(p, MAP_FAILED, "an offset no object has");
+	cr_assert_eq(errno, EINVAL);
+	/* A fresh context's first mapping key is offset 0: this CQ's ring (one page). */
+	cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
+	cr_assert(cq);
+	p = mmap(NULL, 2 * pg, PROT_READ, MAP_SHARED, ctx->cmd_fd, 0);
+	cr_assert_eq(p, MAP_FAILED, "twice the ring's length");
+	cr_assert_eq(errno, EINVAL);
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, ctx->cmd_fd, 0);
+	cr_assert_neq(p, MAP_FAILED, "the exact length maps: %s", strerror(errno));
+	munmap(p, pg);
+	ibv_destroy_cq(cq);
+}

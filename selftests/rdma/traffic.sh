@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# traffic.sh - stock RDMA clients move data between two instances over their EFA devices:
+# ibv_ud_pingpong, perftest over UD and SRD, libfabric's efa provider (RDM and DGRAM); a
+# client killed with -9 mid-transfer releases everything and the module unloads.
+#
+#   +------------- i-a -------------+            +------------- i-b -------------+
+#   |  eth0: $ip_a (out-of-band     |            |  eth0: $ip_b                  |
+#   |        exchange of QPNs/GIDs) |            |                               |
+#   |  efa_N (EFA ENI at index 1) <======= vnitro engine =======> efa_M          |
+#   +-------------------------------+            +-------------------------------+
+#   ======================== subnet-default (c5n.18xlarge) =========================
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+
+check "two instances" two_instances
+for inst in i-a i-b; do
+	eni=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+	check "EFA ENI for $inst" "$VNITRO" eni attach "$eni" instance "$inst" index 1
+	declare "dev_${inst#i-}=$(eni_field "$eni" rdma_device)"
+done
+
+# pair NAME SERVER-CMD -- CLIENT-CMD: the server in i-a, the client in i-b toward $ip_a;
+# both must exit 0. Output in /tmp/NAME.{server,client}.
+pair() {
+	local name=$1 server=() client=() rc_s rc_c
+	shift
+	while [[ $1 != -- ]]; do server+=("$1"); shift; done
+	shift
+	client=("$@")
+	ip netns exec i-a timeout 120 "${server[@]}" >"/tmp/$name.server" 2>&1 &
+	local pid=$!
+	sleep 2		# the server listens on its TCP port for the exchange
+	ip netns exec i-b timeout 120 "${client[@]}" "$ip_a" >"/tmp/$name.client" 2>&1
+	rc_c=$?
+	wait "$pid"
+	rc_s=$?
+	[[ $rc_s -eq 0 && $rc_c -eq 0 ]] ||
+		{ echo "# $name: server $rc_s, client $rc_c"; tail -5 "/tmp/$name.client" | sed 's/^/#   /'; return 1; }
+}
+
+check "ibv_ud_pingpong -g 0 (UD, 200 round trips)" \
+	pair ud_pingpong ibv_ud_pingpong -d "$dev_a" -g 0 -n 200 -- \
+	ibv_ud_pingpong -d "$dev_b" -g 0 -n 200
+check_match "  ... all of them" '200 iters in' "$(cat /tmp/ud_pingpong.client)"
+delivered=$(awk '$1 == "rx_delivered:" {print $2}' /sys/kernel/debug/vnitro/efa_engine)
+check "the engine counts what it delivered (debugfs efa_engine: ${delivered:-none})" \
+	test "${delivered:-0}" -ge 400
+
+check "ib_send_lat -c UD -x 0" \
+	pair lat_ud ib_send_lat -d "$dev_a" -c UD -x 0 -n 500 -- ib_send_lat -d "$dev_b" -c UD -x 0 -n 500
+check "ib_send_lat -c SRD -x 0" \
+	pair lat_srd ib_send_lat -d "$dev_a" -c SRD -x 0 -n 500 -- ib_send_lat -d "$dev_b" -c SRD -x 0 -n 500
+check "ib_send_lat -c SRD -x 0 with 4 KiB messages" \
+	pair lat_srd4k ib_send_lat -d "$dev_a" -c SRD -x 0 -n 200 -s 4096 -- \
+	ib_send_lat -d "$dev_b" -c SRD -x 0 -n 200 -s 4096
+check "ib_send_bw -c SRD -x 0" \
+	pair bw_srd ib_send_bw -d "$dev_a" -c SRD -x 0 -n 1000 -- ib_send_bw -d "$dev_b" -c SRD -x 0 -n 1000
+check_match "  ... reports its bandwidth" '^ *8928 +1000 ' "$(cat /tmp/bw_srd.client)"
+for t in lat_ud lat_srd bw_srd; do
+	echo "# $t (server side): $(grep -A1 "#bytes" "/tmp/$t.server" | tail -1 | tr -s " ")"
+done
+
+# libfabric's efa provider; its shared-memory shortcut off, so the bytes cross vnitro.
+export FI_EFA_ENABLE_SHM_TRANSFER=0
+check "fi_pingpong -p efa -e rdm, data verified" \
+	pair fi_rdm fi_pingpong -p efa -e rdm -v -I 100 -S 4096 -- fi_pingpong -p efa -e rdm -v -I 100 -S 4096
+check "fi_pingpong -p efa -e rdm, 1 MiB messages verified" \
+	pair fi_rdm_1m fi_pingpong -p efa -e rdm -v -I 10 -S 1048576 -- \
+	fi_pingpong -p efa -e rdm -v -I 10 -S 1048576
+check "fi_pingpong -p efa -e dgram, data verified" \
+	pair fi_dgram fi_pingpong -p efa -e dgram -v -I 100 -S 1024 -- fi_pingpong -p efa -e dgram -v -I 100 -S 1024
+unset FI_EFA_ENABLE_SHM_TRANSFER
+
+# Kill -9 in the middle of a transfer: ib_core destroys what the processes held.
+ip netns exec i-a ib_send_bw -d "$dev_a" -c SRD -x 0 -n 100000000 >/dev/null 2>&1 &
+srv=$!
+sleep 2
+ip netns exec i-b ib_send_bw -d "$dev_b" -c SRD -x 0 -n 100000000 "$ip_a" >/dev/null 2>&1 &
+cli=$!
+sleep 4
+check "both perftest processes are still transferring" kill -0 "$srv" "$cli"
+kill -9 "$srv" "$cli" 2>/dev/null
+wait "$srv" "$cli" 2>/dev/null
+check "after kill -9, rmmod succeeds" rmmod vnitro
+check_eq "no object was left behind" "" "$(dmesg | grep 'objects left' || true)"
+check_eq "kernel log is clean" "" "$(dmesg | grep -E 'WARNING|BUG|Oops|refcount|leak' || true)"
+summary
