@@ -605,6 +605,8 @@ struct vnitro_efa_engine_ops {
 	void (*copy)(void *dst_mr, uint64_t dst_off, void *src_mr, uint64_t src_off, uint32_t len);
 	/* Copies @len bytes into a region (inline sends). */
 	void (*copy_in)(void *dst_mr, uint64_t dst_off, const uint8_t *src, uint32_t len);
+	/* An armed CQ got a completion: raise its completion event (cookie of cq_add). */
+	void (*cq_event)(void *cq_cookie);
 };
 
 /* Engine-wide counters (monotonic). */
@@ -677,6 +679,7 @@ struct vnitro_efa_cq_desc {
 	uint32_t entry_size;		/* 16, or 32 with the source GID */
 	uint16_t num_sub_cqs;
 	uint8_t with_sgid;		/* EFA_CREATE_CQ_WITH_SGID */
+	uint8_t notifications;		/* EFA_CREATE_CQ_WITH_COMPLETION_CHANNEL */
 };
 
 /*
@@ -686,9 +689,15 @@ struct vnitro_efa_cq_desc {
  */
 int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_size,
 			struct vnitro_err *err);
-/* Adds a checked CQ whose ring (@ring, zeroed) the engine writes; -ENOMEM at max_cq. */
+/*
+ * Adds a checked CQ whose ring (@ring, zeroed) the engine writes; -ENOMEM at
+ * max_cq. With notifications, @db is the CQ doorbell userspace writes
+ * (consumer index, command sequence number, arm bit: efa_io_regs_defs.h) and
+ * the engine raises ops->cq_event(@cookie) once per arming.
+ */
 int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_desc *desc,
-		      uint8_t *ring, uint16_t *cq_idx, struct vnitro_err *err);
+		      uint8_t *ring, uint32_t *db, void *cookie, uint16_t *cq_idx,
+		      struct vnitro_err *err);
 void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx);
 
 enum vnitro_efa_qp_type {

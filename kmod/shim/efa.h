@@ -48,6 +48,7 @@ struct vnitro_efa_cq {
 	struct ib_cq ibcq;
 	u16 cq_idx;
 	struct vnitro_efa_mmap *ring;
+	struct vnitro_efa_mmap *db;	/* with a completion channel: the arm doorbell */
 };
 
 struct vnitro_efa_qp {

@@ -358,13 +358,11 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 		return ret;
 	if (cmd.comp_mask || memchr_inv(cmd.reserved_58, 0, sizeof(cmd.reserved_58)))
 		return -EINVAL;
-	/* Completion channels need the CQ_NOTIFICATIONS capability, which we do not report. */
-	if (cmd.flags & EFA_CREATE_CQ_WITH_COMPLETION_CHANNEL)
-		return -EOPNOTSUPP;
 	desc.entries = attr->cqe;
 	desc.entry_size = cmd.cq_entry_size;
 	desc.num_sub_cqs = cmd.num_sub_cqs;
 	desc.with_sgid = !!(cmd.flags & EFA_CREATE_CQ_WITH_SGID);
+	desc.notifications = !!(cmd.flags & EFA_CREATE_CQ_WITH_COMPLETION_CHANNEL);
 	ret = vnitro_efa_cq_check(&desc, &ring_size, &err);
 	if (ret) {
 		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
@@ -373,8 +371,19 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 	cq->ring = vnitro_efa_mmap_alloc(uctx, ring_size, &resp.q_mmap_key);
 	if (!cq->ring)
 		return -ENOMEM;
+	if (desc.notifications) {
+		/* The doorbell libefa arms the CQ with; at offset 0 of its page. */
+		cq->db = vnitro_efa_mmap_alloc(uctx, PAGE_SIZE, &resp.db_mmap_key);
+		if (!cq->db) {
+			ret = -ENOMEM;
+			goto err_remove_ring;
+		}
+		resp.comp_mask |= EFA_CREATE_CQ_RESP_DB_OFF;
+		resp.db_off = 0;
+	}
 	mutex_lock(&vnitro_efa_lock);
-	ret = vnitro_efa_cq_add(efa->core, &desc, cq->ring->kaddr, &cq->cq_idx, &err);
+	ret = vnitro_efa_cq_add(efa->core, &desc, cq->ring->kaddr,
+				cq->db ? cq->db->kaddr : NULL, &cq->ibcq, &cq->cq_idx, &err);
 	mutex_unlock(&vnitro_efa_lock);
 	if (ret) {
 		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
@@ -393,6 +402,7 @@ err_del_cq:
 	vnitro_efa_cq_del(efa->core, cq->cq_idx);
 	mutex_unlock(&vnitro_efa_lock);
 err_remove_ring:
+	vnitro_efa_mmap_remove(cq->db);
 	vnitro_efa_mmap_remove(cq->ring);
 	return ret;
 }
@@ -404,6 +414,7 @@ static int vnitro_efa_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
 	mutex_lock(&vnitro_efa_lock);
 	vnitro_efa_cq_del(to_vefa(ibcq->device)->core, cq->cq_idx);
 	mutex_unlock(&vnitro_efa_lock);
+	vnitro_efa_mmap_remove(cq->db);
 	vnitro_efa_mmap_remove(cq->ring);
 	return 0;
 }

@@ -93,9 +93,22 @@ static void vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 
 	}
 }
 
+/*
+ * An armed CQ got a completion (engine pass, vnitro_efa_lock held, so the CQ
+ * is alive): ib_uverbs queues the event on the CQ's completion channel.
+ */
+static void vnitro_engine_cq_event(void *cookie)
+{
+	struct ib_cq *ibcq = cookie;
+
+	if (ibcq->comp_handler)
+		ibcq->comp_handler(ibcq, ibcq->cq_context);
+}
+
 static const struct vnitro_efa_engine_ops vnitro_engine_ops = {
 	.copy = vnitro_engine_copy,
 	.copy_in = vnitro_engine_copy_in,
+	.cq_event = vnitro_engine_cq_event,
 };
 
 static int vnitro_engine_thread(void *arg)

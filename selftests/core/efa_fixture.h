@@ -24,7 +24,10 @@ inline void copy_in(void *dst, uint64_t doff, const uint8_t *src, uint32_t len)
 	memcpy(static_cast<uint8_t *>(dst) + doff, src, len);
 }
 
-constexpr vnitro_efa_engine_ops ops = {copy, copy_in};
+struct cq_fx;
+inline void cq_event(void *cookie);
+
+constexpr vnitro_efa_engine_ops ops = {copy, copy_in, cq_event};
 constexpr uint32_t sq_n = 16, rq_n = 16, cq_n = 16;
 
 struct qp_fx {
@@ -39,7 +42,14 @@ struct cq_fx {
 	uint16_t idx;
 	uint8_t ring[cq_n * rx_cdesc_ex_size];
 	uint32_t cc;			// consumed
+	uint32_t db;			// the CQ doorbell (notifications)
+	int events;
 };
+
+inline void cq_event(void *cookie)
+{
+	static_cast<cq_fx *>(cookie)->events++;
+}
 
 struct dev_fx {
 	vnitro_efa_dev *dev;
@@ -61,14 +71,14 @@ inline void make_gid(uint8_t *gid, uint8_t last)
 inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet)
 {
 	vnitro_err err = {};
-	vnitro_efa_cq_desc cqd = {cq_n, rx_cdesc_ex_size, 1, 1};
+	vnitro_efa_cq_desc cqd = {cq_n, rx_cdesc_ex_size, 1, 1, 1};
 	vnitro_efa_mr_desc mrd = {};
 
 	make_gid(d.gid, id);
 	d.dev = vnitro_efa_dev_create(eng, d.gid, subnet);
 	cr_assert(d.dev);
 	cr_assert_eq(vnitro_efa_pd_alloc(d.dev, &d.pdn), 0);
-	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.idx, &err), 0, "%s", err.msg);
+	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.db, &d.cq, &d.cq.idx, &err), 0, "%s", err.msg);
 	mrd.pdn = d.pdn;
 	mrd.iova = reinterpret_cast<uintptr_t>(d.mem);
 	mrd.length = sizeof(d.mem);

@@ -43,6 +43,7 @@ Test(efa_device, attributes_are_efa_v1s)
 	cr_assert_eq(a.max_rdma_size, 0u);
 	cr_assert(a.device_caps & VNITRO_EFA_CAP_RNR_RETRY);
 	cr_assert(a.device_caps & VNITRO_EFA_CAP_CQ_WITH_SGID);
+	cr_assert(a.device_caps & VNITRO_EFA_CAP_CQ_NOTIFICATIONS, "completion channels");
 }
 
 Test(efa_device, limits_cover_libfabric_rdm)

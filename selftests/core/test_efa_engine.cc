@@ -453,3 +453,54 @@ Test(efa_engine, receive_buffer_without_local_write_is_never_written)
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::remote_bad_address);
 }
+
+Test(efa_engine, armed_cq_raises_one_event_per_arming)
+{
+	completion c;
+	uint16_t ah;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	ah = ah_to(*a, *b);
+	post_send(a->qp, send_req(*a, 1, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 0, "not armed: no event");
+	a->cq.db = cq_db_arm | (0u << cq_db_cmd_sn_shift);	// libefa arms with cmd_sn 0
+	post_send(a->qp, send_req(*a, 2, ah, b->qp.qpn, 1, 0, 8));
+	post_send(a->qp, send_req(*a, 3, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 1, "one event for the arming, not one per completion");
+	a->cq.db = 3;				// polled: consumer index, not armed
+	post_send(a->qp, send_req(*a, 4, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 1);
+	a->cq.db = cq_db_arm | (1u << cq_db_cmd_sn_shift);	// after the event: cmd_sn 1
+	post_send(a->qp, send_req(*a, 5, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 2);
+	while (poll(a->cq, &c))
+		;
+}
+
+Test(efa_engine, arming_survives_the_consumer_index_update)
+{
+	uint16_t ah;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	ah = ah_to(*a, *b);
+	a->cq.db = cq_db_arm;			// ibv_req_notify_cq, cmd_sn 0
+	vnitro_efa_engine_poll(eng, 0);		// the engine sees the arm
+	a->cq.db = 0;				// ibv_poll_cq writes the consumer index, no arm
+	post_send(a->qp, send_req(*a, 1, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 1, "the arm was latched");
+	// After the event libefa counts cmd_sn 1, arms and polls: the arm write is gone.
+	a->cq.db = 1u << cq_db_cmd_sn_shift;
+	post_send(a->qp, send_req(*a, 2, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 2, "a new cmd_sn is a new arming");
+	post_send(a->qp, send_req(*a, 3, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_eq(a->cq.events, 2, "not twice for one arming");
+}

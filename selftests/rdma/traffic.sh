@@ -47,6 +47,12 @@ delivered=$(awk '$1 == "rx_delivered:" {print $2}' /sys/kernel/debug/vnitro/efa_
 check "the engine counts what it delivered (debugfs efa_engine: ${delivered:-none})" \
 	test "${delivered:-0}" -ge 400
 
+check "ibv_ud_pingpong -g 0 -e (completion events)" \
+	pair ud_pingpong_ev ibv_ud_pingpong -d "$dev_a" -g 0 -n 100 -e -- \
+	ibv_ud_pingpong -d "$dev_b" -g 0 -n 100 -e
+check "ib_send_lat -c UD -x 0 -e (completion events; perftest has none for SRD)" \
+	pair lat_ud_ev ib_send_lat -d "$dev_a" -c UD -x 0 -n 200 -e -- \
+	ib_send_lat -d "$dev_b" -c UD -x 0 -n 200 -e
 check "ib_send_lat -c UD -x 0" \
 	pair lat_ud ib_send_lat -d "$dev_a" -c UD -x 0 -n 500 -- ib_send_lat -d "$dev_b" -c UD -x 0 -n 500
 check "ib_send_lat -c SRD -x 0" \

@@ -44,7 +44,8 @@ constexpr vnitro_efa_attr efa0_attr = {
 	.max_rq_sge = 1,
 	.max_wr_rdma_sge = 0,			// EFA v1: no RDMA read
 	.max_rdma_size = 0,
-	.device_caps = VNITRO_EFA_CAP_RNR_RETRY | VNITRO_EFA_CAP_CQ_WITH_SGID,
+	.device_caps = VNITRO_EFA_CAP_RNR_RETRY | VNITRO_EFA_CAP_CQ_WITH_SGID |
+		       VNITRO_EFA_CAP_CQ_NOTIFICATIONS,	// the efa driver's, with event queues
 	.mtu = 8928,
 	.sub_cqs_per_cq = 1,
 	.inline_buf_size = inline_max,
@@ -351,7 +352,8 @@ int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_si
 }
 
 int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_desc *desc,
-		      uint8_t *ring, uint16_t *cq_idx, struct vnitro_err *err)
+		      uint8_t *ring, uint32_t *db, void *cookie, uint16_t *cq_idx,
+		      struct vnitro_err *err)
 {
 	uint32_t idx;
 	auto *c = base::create<efa::cq>();
@@ -367,6 +369,11 @@ int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_des
 	c->entries = desc->entries;
 	c->entry_size = desc->entry_size;
 	c->with_sgid = desc->with_sgid;
+	c->db = desc->notifications ? db : nullptr;
+	c->cookie = cookie;
+	c->fired_sn = -1;
+	c->armed_sn = -1;
+	c->ops = &dev->eng->ops;
 	dev->cq_tab[idx] = c;
 	*cq_idx = c->idx;
 	return 0;

@@ -62,7 +62,24 @@ struct cq {
 	uint32_t entry_size;
 	uint32_t produced;		// completions written, free-running
 	bool with_sgid;
+	// Completion events: the doorbell userspace arms, the sequence number
+	// of the arming last answered and of an arming seen since (-1: none).
+	// The doorbell is a register on the device: an arm write takes effect
+	// even if a later write (libefa's consumer-index update after a poll)
+	// clears the bit. Here it is memory, so arms are latched when seen,
+	// and a new command sequence number (libefa counts events and arms
+	// with the next one) counts as armed too.
+	uint32_t *db;
+	void *cookie;
+	int32_t fired_sn;
+	int32_t armed_sn;
+	const vnitro_efa_engine_ops *ops;
 };
+
+// The CQ doorbell's fields (efa_io_regs_defs.h).
+constexpr uint32_t cq_db_cmd_sn_shift = 29;
+constexpr uint32_t cq_db_cmd_sn_mask = 0x3;
+constexpr uint32_t cq_db_arm = 1u << 31;
 
 struct ah_entry {
 	uint8_t gid[VNITRO_EFA_GID_LEN];

@@ -36,6 +36,37 @@ void complete(cq *c, completion &comp)
 			__atomic_store_n(dst + i, entry[i], __ATOMIC_RELAXED);
 	__atomic_store_n(dst + 3, entry[3], __ATOMIC_RELEASE);
 	c->produced++;
+
+	// An armed CQ raises one event per arming: userspace counts events
+	// (libefa's cmd_sn) and arms again with the next number.
+	if (c->db) {
+		uint32_t db = __atomic_load_n(c->db, __ATOMIC_ACQUIRE);
+		int32_t sn = int32_t((db >> cq_db_cmd_sn_shift) & cq_db_cmd_sn_mask);
+
+		if (((db & cq_db_arm) && sn != c->fired_sn) ||
+		    (c->armed_sn >= 0 && c->armed_sn != c->fired_sn) ||
+		    (c->fired_sn >= 0 && sn != c->fired_sn)) {
+			c->fired_sn = sn;
+			c->armed_sn = -1;
+			c->ops->cq_event(c->cookie);
+		}
+	}
+}
+
+// Latches the arm writes the CQ doorbells show now (see cq::armed_sn).
+void latch_arms(vnitro_efa_dev *dev)
+{
+	for (uint32_t i = 0; i < attr().max_cq; i++) {
+		cq *c = dev->cqs.busy(i) ? dev->cq_tab[i] : nullptr;
+
+		if (!c || !c->db)
+			continue;
+		uint32_t db = __atomic_load_n(c->db, __ATOMIC_ACQUIRE);
+		int32_t sn = int32_t((db >> cq_db_cmd_sn_shift) & cq_db_cmd_sn_mask);
+
+		if ((db & cq_db_arm) && sn != c->fired_sn)
+			c->armed_sn = sn;
+	}
 }
 
 void complete_send(qp *q, uint16_t req_id, status st)
@@ -329,6 +360,7 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 
 	eng->stats.passes++;
 	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
+		efa::latch_arms(dev);
 		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
 			efa::qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
 
