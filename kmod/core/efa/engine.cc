@@ -3,6 +3,7 @@
 #include "efa/engine.h"
 
 #include "base/text.h"
+#include "efa/srd.h"
 
 namespace vnitro::efa {
 
@@ -10,9 +11,9 @@ namespace {
 
 using namespace vnitro::base;
 
-// SRD's wait after a receiver-not-ready before the send is tried again.
-constexpr uint64_t rnr_delay_ns = 1000 * 1000;
-constexpr uint8_t rnr_retry_infinite = 7;	// as in the verbs API
+// SRD's wait after a receiver-not-ready, and rnr_retry 7 = forever: srd.h's.
+using srd::rnr_delay_ns;
+using srd::rnr_retry_infinite;
 
 // Userspace's producer counter: a plain store on its side, so an acquire
 // load here orders the ring contents it published before.
