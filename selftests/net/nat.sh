@@ -79,8 +79,11 @@ check "TCP, 1 MiB from i-p to the internet through the NAT instance" \
 	tcp_send 20 i-p internet "$INET_ADDR"
 ip netns exec internet timeout 30 iperf3 -s -1 >/dev/null 2>&1 &
 wait_listen internet 5201
-check_eq "a download: 1 MiB from the internet to i-p through the NAT (iperf3 -R)" 1048576 \
-	"$(ip netns exec i-p timeout 25 iperf3 -c "$INET_ADDR" -R -n 1M -J | jq '.end.sum_received.bytes')"
+# iperf3 -n is a minimum: in reverse mode the sender may finish its last
+# block past it, so at least 1 MiB must have arrived.
+got=$(ip netns exec i-p timeout 25 iperf3 -c "$INET_ADDR" -R -n 1M -J | jq '.end.sum_received.bytes')
+check "a download: at least 1 MiB from the internet to i-p through the NAT (iperf3 -R; got ${got:-none})" \
+	test "${got:-0}" -ge 1048576
 wait
 check_match "the internet saw the NAT instance's address" '^[1-9]' "$(seen 0)"
 check_eq "and never a private one" 0 "$(seen 1)"
