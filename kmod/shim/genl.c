@@ -299,6 +299,17 @@ static int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
 	return 0;
 }
 
+/* Any object a reply or a dump carries. */
+union vnitro_any_info {
+	struct vnitro_vpc_info vpc;
+	struct vnitro_subnet_info subnet;
+	struct vnitro_instance_info instance;
+	struct vnitro_eni_info eni;
+	struct vnitro_route_info route;
+	struct vnitro_igw_info igw;
+	struct vnitro_type_info type;
+};
+
 typedef int (*vnitro_put_fn)(struct sk_buff *msg, const void *obj);
 
 static struct genl_family vnitro_genl_family;
@@ -335,6 +346,90 @@ static int vnitro_genl_dump_one(struct sk_buff *skb, struct netlink_callback *cb
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
+}
+
+/* ---- commands that name one object by one attribute: GET, DEL, DETACH ---- */
+
+typedef int (*vnitro_del_fn)(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
+typedef int (*vnitro_get_fn)(const char *id, void *out, struct vnitro_err *err);
+
+static int vnitro_instance_get(const char *id, void *out, struct vnitro_err *err)
+{
+	return vnitro_ctl_instance_get(vnitro.ctl, id, out, err);
+}
+
+static int vnitro_eni_get(const char *id, void *out, struct vnitro_err *err)
+{
+	return vnitro_ctl_eni_get(vnitro.ctl, id, out, err);
+}
+
+static int vnitro_vpc_get(const char *id, void *out, struct vnitro_err *err)
+{
+	return vnitro_ctl_vpc_get(vnitro.ctl, id, out, err);
+}
+
+static int vnitro_subnet_get(const char *id, void *out, struct vnitro_err *err)
+{
+	return vnitro_ctl_subnet_get(vnitro.ctl, id, out, err);
+}
+
+static int vnitro_igw_get(const char *id, void *out, struct vnitro_err *err)
+{
+	return vnitro_ctl_igw_get(vnitro.ctl, id, out, err);
+}
+
+/* Per command: the attribute naming the object, and either a deletion or a lookup + reply. */
+static const struct vnitro_by_id_cmd {
+	int key;
+	vnitro_del_fn del;
+	vnitro_get_fn get;
+	vnitro_put_fn put;	/* replies with the command's own number */
+} vnitro_by_id[VNITRO_CMD_MAX + 1] = {
+	[VNITRO_CMD_INSTANCE_DEL] = { VNITRO_A_INSTANCE_NAME, .del = vnitro_ctl_instance_del },
+	[VNITRO_CMD_INSTANCE_GET] = { VNITRO_A_INSTANCE_NAME, .get = vnitro_instance_get,
+				      .put = vnitro_put_instance },
+	[VNITRO_CMD_ENI_DEL] = { VNITRO_A_ENI_ID, .del = vnitro_ctl_eni_del },
+	[VNITRO_CMD_ENI_DETACH] = { VNITRO_A_ENI_ID, .del = vnitro_ctl_eni_detach },
+	[VNITRO_CMD_ENI_GET] = { VNITRO_A_ENI_ID, .get = vnitro_eni_get, .put = vnitro_put_eni },
+	[VNITRO_CMD_VPC_DEL] = { VNITRO_A_VPC_ID, .del = vnitro_ctl_vpc_del },
+	[VNITRO_CMD_VPC_GET] = { VNITRO_A_VPC_ID, .get = vnitro_vpc_get, .put = vnitro_put_vpc },
+	[VNITRO_CMD_SUBNET_DEL] = { VNITRO_A_SUBNET_ID, .del = vnitro_ctl_subnet_del },
+	[VNITRO_CMD_SUBNET_GET] = { VNITRO_A_SUBNET_ID, .get = vnitro_subnet_get,
+				    .put = vnitro_put_subnet },
+	[VNITRO_CMD_IGW_DEL] = { VNITRO_A_IGW_ID, .del = vnitro_ctl_igw_del },
+	[VNITRO_CMD_IGW_GET] = { VNITRO_A_IGW_ID, .get = vnitro_igw_get, .put = vnitro_put_igw },
+};
+
+/*
+ * The doit of every command in vnitro_by_id. A GET replies under ctl_lock:
+ * ENI replies read the attachment's netdev (lock order ctl_lock -> RTNL).
+ */
+static int vnitro_cmd_by_id(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	const struct vnitro_by_id_cmd *c = &vnitro_by_id[cmd];
+	union vnitro_any_info *obj = NULL;
+	struct vnitro_err err = {};
+	const char *id;
+	int ret;
+
+	if (!vnitro_genl_require(info, c->key))
+		return -EINVAL;
+	id = vnitro_genl_str(info, c->key);
+	if (c->get) {
+		obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+		if (!obj)
+			return -ENOMEM;
+	}
+	mutex_lock(&vnitro.ctl_lock);
+	ret = c->get ? c->get(id, obj, &err) : c->del(vnitro.ctl, id, &err);
+	if (ret)
+		ret = vnitro_genl_fail(info, &err);
+	else if (c->get)
+		ret = vnitro_genl_reply(info, cmd, c->put, obj);
+	mutex_unlock(&vnitro.ctl_lock);
+	kfree(obj);
+	return ret;
 }
 
 /* ---- instances ---- */
@@ -383,36 +478,6 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
 }
 
-static int vnitro_cmd_instance_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_NAME))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_instance_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME), &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
-}
-
-static int vnitro_cmd_instance_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_instance_info inst;
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_NAME))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_instance_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
-				      &inst, &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	if (ret)
-		return vnitro_genl_fail(info, &err);
-	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
-}
-
 /* ---- ENIs ---- */
 
 /* Replies read the attachment's netdev: callers hold ctl_lock. */
@@ -453,19 +518,6 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int vnitro_cmd_eni_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
-}
-
 static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vnitro_eni_info eni;
@@ -485,68 +537,7 @@ static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int vnitro_cmd_eni_detach(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_detach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
-}
-
-static int vnitro_cmd_eni_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_eni_info eni;
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), &eni, &err);
-	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret;
-}
-
 /* ---- VPC and subnet lookups ---- */
-
-static int vnitro_cmd_vpc_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_vpc_info vpc;
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_VPC_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_vpc_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_VPC_ID), &vpc, &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	if (ret)
-		return vnitro_genl_fail(info, &err);
-	return vnitro_genl_reply(info, VNITRO_CMD_VPC_GET, vnitro_put_vpc, &vpc);
-}
-
-static int vnitro_cmd_subnet_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_subnet_info subnet;
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_subnet_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID),
-				    &subnet, &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	if (ret)
-		return vnitro_genl_fail(info, &err);
-	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
-}
 
 /* ---- VPCs and subnets ---- */
 
@@ -583,19 +574,6 @@ static int vnitro_cmd_vpc_add(struct sk_buff *skb, struct genl_info *info)
 	return vnitro_genl_reply(info, VNITRO_CMD_VPC_GET, vnitro_put_vpc, &vpc);
 }
 
-static int vnitro_cmd_vpc_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_VPC_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_vpc_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_VPC_ID), &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
-}
-
 static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vnitro_subnet_info subnet;
@@ -620,19 +598,6 @@ static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return vnitro_genl_fail(info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
-}
-
-static int vnitro_cmd_subnet_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_subnet_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
 }
 
 /* ---- ENI settings and addresses ---- */
@@ -860,19 +825,6 @@ static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
 	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
 }
 
-static int vnitro_cmd_igw_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_igw_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID), &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
-}
-
 static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vnitro_igw_info igw;
@@ -885,22 +837,6 @@ static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_igw_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
 				 nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]), &igw, &err);
-	mutex_unlock(&vnitro.ctl_lock);
-	if (ret)
-		return vnitro_genl_fail(info, &err);
-	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
-}
-
-static int vnitro_cmd_igw_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vnitro_igw_info igw;
-	struct vnitro_err err = {};
-	int ret;
-
-	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID))
-		return -EINVAL;
-	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_igw_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID), &igw, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(info, &err);
@@ -922,16 +858,6 @@ static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* ---- dumps: cb->args[0] is the position of the next object ---- */
-
-union vnitro_any_info {
-	struct vnitro_vpc_info vpc;
-	struct vnitro_subnet_info subnet;
-	struct vnitro_instance_info instance;
-	struct vnitro_eni_info eni;
-	struct vnitro_route_info route;
-	struct vnitro_igw_info igw;
-	struct vnitro_type_info type;
-};
 
 typedef int (*vnitro_at_fn)(u32 pos, void *out);
 
@@ -1030,21 +956,21 @@ static int vnitro_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 
 static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_INSTANCE_ADD, .doit = vnitro_cmd_instance_add, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_instance_del, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_instance_get,
+	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_instances },
 	{ .cmd = VNITRO_CMD_ENI_ADD, .doit = vnitro_cmd_eni_add, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_ENI_DEL, .doit = vnitro_cmd_eni_del, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_ENI_GET, .doit = vnitro_cmd_eni_get, .dumpit = vnitro_dump_enis },
+	{ .cmd = VNITRO_CMD_ENI_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_ENI_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_enis },
 	{ .cmd = VNITRO_CMD_ENI_ATTACH, .doit = vnitro_cmd_eni_attach, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_ENI_DETACH, .doit = vnitro_cmd_eni_detach, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_VPC_GET, .doit = vnitro_cmd_vpc_get, .dumpit = vnitro_dump_vpcs },
-	{ .cmd = VNITRO_CMD_SUBNET_GET, .doit = vnitro_cmd_subnet_get,
+	{ .cmd = VNITRO_CMD_ENI_DETACH, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_VPC_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_vpcs },
+	{ .cmd = VNITRO_CMD_SUBNET_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_subnets },
 	{ .cmd = VNITRO_CMD_VPC_ADD, .doit = vnitro_cmd_vpc_add, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_VPC_DEL, .doit = vnitro_cmd_vpc_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_VPC_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_SUBNET_ADD, .doit = vnitro_cmd_subnet_add, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_SUBNET_DEL, .doit = vnitro_cmd_subnet_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SUBNET_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ENI_SET, .doit = vnitro_cmd_eni_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ENI_IP_ASSIGN, .doit = vnitro_cmd_eni_ip_assign,
 	  .flags = GENL_ADMIN_PERM },
@@ -1054,8 +980,8 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_ROUTE_DEL, .doit = vnitro_cmd_route_del, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ROUTE_GET, .doit = vnitro_cmd_route_get, .dumpit = vnitro_dump_routes },
 	{ .cmd = VNITRO_CMD_IGW_ADD, .doit = vnitro_cmd_igw_add, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_IGW_DEL, .doit = vnitro_cmd_igw_del, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_IGW_GET, .doit = vnitro_cmd_igw_get, .dumpit = vnitro_dump_igws },
+	{ .cmd = VNITRO_CMD_IGW_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_IGW_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_igws },
 	{ .cmd = VNITRO_CMD_IGW_SET, .doit = vnitro_cmd_igw_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_TYPE_GET, .doit = vnitro_cmd_type_get, .dumpit = vnitro_dump_types },
 };
