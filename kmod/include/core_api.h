@@ -621,6 +621,20 @@ struct vnitro_efa_engine_stats {
 	uint64_t drop_no_buffer;	/* UD: no receive posted */
 	uint64_t rnr_retries;		/* SRD: no receive posted, resent later */
 	uint64_t bad_rx_desc;		/* malformed receive descriptors, completed with an error */
+	uint64_t srd_sent;		/* SRD messages put on a path (first copies) */
+	uint64_t srd_resent;		/* copies sent again after a timeout or an RNR */
+	uint64_t srd_duplicates;	/* copies of a delivered message: dropped, acknowledged */
+	uint64_t srd_given_up;		/* SRD sends failed: retries or RNR retries spent */
+	uint64_t path_lost;		/* packets and UD datagrams lost on the fabric */
+	uint64_t path_reordered;	/* packets held back so later ones overtook them */
+};
+
+/* The fabric between EFA devices (debugfs knobs): losses and reordering in parts per million. */
+struct vnitro_efa_path_config {
+	uint32_t loss_ppm;
+	uint32_t reorder_ppm;
+	uint32_t delay_ns;		/* every packet */
+	uint32_t reorder_delay_ns;	/* extra, for a held-back packet */
 };
 
 struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops);
@@ -632,6 +646,8 @@ void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng);
  * shim's kthread keeps polling while work arrives).
  */
 bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns);
+void vnitro_efa_engine_set_path(struct vnitro_efa_engine *eng,
+				const struct vnitro_efa_path_config *cfg);
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,
 				 struct vnitro_efa_engine_stats *out);
 

@@ -2,6 +2,7 @@
 /* services.c - the kernel primitives the C++ core is given (struct vnitro_services). */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -11,12 +12,15 @@
 
 static void *vnitro_svc_alloc(size_t size, unsigned int flags)
 {
-	return kzalloc(size, flags & VNITRO_ALLOC_ATOMIC ? GFP_ATOMIC : GFP_KERNEL);
+	/* Sleeping callers may get vmalloc memory: an SRD QP's flow is ~25 KiB. */
+	if (flags & VNITRO_ALLOC_ATOMIC)
+		return kzalloc(size, GFP_ATOMIC);
+	return kvzalloc(size, GFP_KERNEL);
 }
 
 static void vnitro_svc_free(void *ptr)
 {
-	kfree(ptr);
+	kvfree(ptr);
 }
 
 static void vnitro_svc_log(int level, const char *msg)

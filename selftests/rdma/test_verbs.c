@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -417,4 +418,106 @@ Test(verbs, mmap_needs_a_known_offset_and_its_exact_length)
 	cr_assert_neq(p, MAP_FAILED, "the exact length maps: %s", strerror(errno));
 	munmap(p, pg);
 	ibv_destroy_cq(cq);
+}
+
+/* ---- SRD over a lossy fabric (debugfs efa_fabric knobs) ---- */
+
+#define FABRIC "/sys/kernel/debug/vnitro/efa_fabric/"
+
+static void knob(const char *name, unsigned long v)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), FABRIC "%s", name);
+	f = fopen(path, "w");
+	cr_assert(f, "%s: %s", path, strerror(errno));
+	fprintf(f, "%lu\n", v);
+	cr_assert_eq(fclose(f), 0, "%s: %s", path, strerror(errno));
+}
+
+/* One counter of /sys/kernel/debug/vnitro/efa_engine. */
+static unsigned long long engine_stat(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/vnitro/efa_engine", "r");
+	unsigned long long v = 0, x;
+	char key[64];
+
+	cr_assert(f);
+	while (fscanf(f, "%63[^:]: %llu\n", key, &x) == 2)
+		if (!strcmp(key, name))
+			v = x;
+	fclose(f);
+	return v;
+}
+
+static void fabric_clean(void)
+{
+	knob("loss_ppm", 0);
+	knob("reorder_ppm", 0);
+	close_dev();
+}
+
+TestSuite(fabric, .init = open_dev, .fini = fabric_clean);
+
+Test(fabric, knobs_refuse_more_than_a_million_ppm)
+{
+	FILE *f = fopen(FABRIC "loss_ppm", "w");
+
+	cr_assert(f);
+	fprintf(f, "1000001\n");
+	cr_assert_neq(fclose(f), 0, "refused");
+	cr_assert_eq(errno, ERANGE);
+}
+
+/* N messages with sequence numbers over 5 % loss and 5 % reordering: each arrives once. */
+Test(fabric, srd_delivers_each_message_exactly_once_over_loss_and_reordering)
+{
+	enum { N = 2000, SLOTS = 16 };
+	static uint8_t seen[N];
+	unsigned long long lost0 = engine_stat("path_lost"), resent0 = engine_stat("srd_resent");
+	uint64_t free_ids[SLOTS];
+	int n_free = 0, sent = 0, sends_done = 0, received = 0;
+	struct loop l;
+	struct ibv_wc wc;
+
+	knob("loss_ppm", 50000);
+	knob("reorder_ppm", 50000);
+	loop_up(&l, true, 7);
+	/* Send buffers at 0..SLOTS*8, receive buffers at 4096 + id*64; ids are slots. */
+	for (int i = 0; i < SLOTS; i++) {
+		free_ids[n_free++] = i;
+		post_recv(&l, 100 + i, 4096 + i * 64, 64);
+	}
+	while (received < N || sends_done < N) {
+		while (sent < N && n_free) {
+			uint64_t id = free_ids[--n_free];
+
+			memcpy(l.buf + id * 8, &sent, sizeof(sent));
+			post_send(&l, id, (uintptr_t)l.buf + id * 8, sizeof(sent), l.mr->lkey, QKEY);
+			sent++;
+		}
+		wc = next_wc(&l);
+		cr_assert_eq(wc.status, IBV_WC_SUCCESS, "wr %llu: %s", (unsigned long long)wc.wr_id,
+			     ibv_wc_status_str(wc.status));
+		if (wc.opcode == IBV_WC_RECV) {
+			int seq, slot = (int)wc.wr_id - 100;
+
+			memcpy(&seq, l.buf + 4096 + slot * 64, sizeof(seq));
+			cr_assert(seq >= 0 && seq < N, "sequence %d", seq);
+			cr_assert_eq(seen[seq], 0, "message %d arrived twice", seq);
+			seen[seq] = 1;
+			received++;
+			post_recv(&l, wc.wr_id, 4096 + slot * 64, 64);
+		} else {
+			free_ids[n_free++] = wc.wr_id;
+			sends_done++;
+		}
+	}
+	cr_assert_eq(received, N);
+	cr_assert_eq(ibv_poll_cq(l.cq, 1, &wc), 0, "nothing more arrived");
+	cr_assert_gt(engine_stat("path_lost") - lost0, 0, "the fabric lost packets");
+	cr_assert_geq(engine_stat("srd_resent") - resent0, engine_stat("path_lost") - lost0,
+		      "every lost copy was sent again");
+	loop_down(&l);
 }

@@ -84,6 +84,25 @@ check "fi_pingpong -p efa -e rdm, 1 MiB messages verified" \
 	fi_pingpong -p efa -e rdm -v -I 10 -S 1048576
 check "fi_pingpong -p efa -e dgram, data verified" \
 	pair fi_dgram fi_pingpong -p efa -e dgram -v -I 100 -S 1024 -- fi_pingpong -p efa -e dgram -v -I 100 -S 1024
+
+# The same over a fabric that loses 5 % of the packets and holds back 5 %: SRD
+# resends, so libfabric's RDM endpoint (which counts on SRD) sees every message once.
+fabric=/sys/kernel/debug/vnitro/efa_fabric
+stat() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/efa_engine; }
+lost0=$(stat path_lost) resent0=$(stat srd_resent)
+echo 50000 >"$fabric/loss_ppm"
+echo 50000 >"$fabric/reorder_ppm"
+check "fi_pingpong -p efa -e rdm over 5 % loss and reordering, data verified" \
+	pair fi_rdm_loss fi_pingpong -p efa -e rdm -v -I 200 -S 4096 -- \
+	fi_pingpong -p efa -e rdm -v -I 200 -S 4096
+check "ib_send_bw -c SRD -x 0 over 5 % loss: every send completes" \
+	pair bw_srd_loss ib_send_bw -d "$dev_a" -c SRD -x 0 -n 1000 -- \
+	ib_send_bw -d "$dev_b" -c SRD -x 0 -n 1000
+echo 0 >"$fabric/loss_ppm"
+echo 0 >"$fabric/reorder_ppm"
+lost=$(( $(stat path_lost) - lost0 )) resent=$(( $(stat srd_resent) - resent0 ))
+check "  ... packets were lost ($lost) and SRD resent them ($resent)" \
+	test "$lost" -gt 0 -a "$resent" -ge "$lost"
 unset FI_EFA_ENABLE_SHM_TRANSFER
 
 # Kill -9 in the middle of a transfer: ib_core destroys what the processes held.

@@ -227,8 +227,11 @@ void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
 		}
 	}
 	if (dev->qp_tab)
-		for (uint32_t i = 0; i < efa::attr().max_qp; i++)
+		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
+			if (dev->qp_tab[i])
+				base::destroy(dev->qp_tab[i]->srd);
 			base::destroy(dev->qp_tab[i]);
+		}
 	if (dev->cq_tab)
 		for (uint32_t i = 0; i < efa::attr().max_cq; i++)
 			base::destroy(dev->cq_tab[i]);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "base/base.h"
+#include "fabric/path.h"
 
 namespace vnitro::efa {
 
@@ -54,6 +55,8 @@ struct mr {
 	uint32_t access;
 	void *cookie;
 };
+
+struct srd_flow;
 
 struct cq {
 	uint16_t idx;
@@ -112,10 +115,8 @@ struct qp {
 	uint32_t rq_entries;		// power of two, or 0
 	uint32_t *rq_db;
 	uint16_t rq_cons;
-	// SRD: the head WQE found no receive buffer; resend at rnr_due.
-	bool rnr_wait;
-	uint8_t rnr_left;
-	uint64_t rnr_due;
+	// SRD QPs: the messages on their way (engine.h); nullptr for UD.
+	srd_flow *srd;
 };
 
 } // namespace vnitro::efa
@@ -146,4 +147,8 @@ struct vnitro_efa_engine {
 	vnitro_efa_engine_ops ops;
 	vnitro_efa_dev *devs;
 	vnitro_efa_engine_stats stats;
+	// What every packet crosses (debugfs knobs); UD datagrams draw their
+	// losses from rng, SRD flows each have a path seeded from it.
+	vnitro::fabric::path_config path;
+	vnitro::fabric::prng rng;
 };

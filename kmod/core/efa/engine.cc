@@ -11,10 +11,6 @@ namespace {
 
 using namespace vnitro::base;
 
-// SRD's wait after a receiver-not-ready, and rnr_retry 7 = forever: srd.h's.
-using srd::rnr_delay_ns;
-using srd::rnr_retry_infinite;
-
 // Userspace's producer counter: a plain store on its side, so an acquire
 // load here orders the ring contents it published before.
 uint16_t read_doorbell(const uint32_t *db)
@@ -261,6 +257,102 @@ status check_send(vnitro_efa_dev *dev, qp *q, const tx_request &req, message *ms
 	return status::ok;
 }
 
+// Every copy on an SRD QP's path whose sequence is @seq, or all with @all.
+void srd_forget(srd_flow *f, uint32_t seq, bool all)
+{
+	f->wire.drop_if([&](const srd_packet &p) { return all || p.seq == seq; });
+}
+
+// Puts a copy of message @seq on the QP's path (the first one or a resend).
+void srd_put(vnitro_efa_engine *eng, srd_flow *f, uint32_t seq, uint64_t now)
+{
+	const fabric::path_stats before = f->wire.stats();
+
+	f->wire.configure(eng->path);
+	f->wire.send(srd_packet{seq}, now);
+	eng->stats.path_lost += f->wire.stats().lost - before.lost +
+				f->wire.stats().overflow - before.overflow;
+	eng->stats.path_reordered += f->wire.stats().reordered - before.reordered;
+}
+
+// A copy of message @seq of QP @q arrived at the receiving side: deliver it
+// once, and answer (ack, or RNR when no receive buffer is posted).
+void srd_arrive(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint32_t seq,
+		uint64_t now)
+{
+	srd_flow *f = q->srd;
+	const tx_request &req = f->pending[seq % srd::window];
+	uint64_t cookie;
+	message msg{};
+	bool rnr = false;
+	status st;
+
+	if (f->rx.seen(seq)) {
+		// Delivered already (a resend crossed a late copy): acknowledged again, dropped.
+		f->rx.count_duplicate();
+		eng->stats.srd_duplicates++;
+		f->tx.ack(seq, &cookie);
+		return;
+	}
+	// The sender's buffers are read now, so check them again: the MR may
+	// have been deregistered since the WQE was posted.
+	st = check_send(dev, q, req, &msg);
+	if (st == status::ok) {
+		msg.src_dev = dev;
+		msg.src_qp = q;
+		msg.req = &req;
+		st = transmit(eng, msg, &rnr);
+	}
+	if (rnr) {
+		f->rx.count_rnr();
+		if (f->tx.rnr(seq, now, &cookie)) {
+			srd_forget(f, seq, false);
+			eng->stats.srd_given_up++;
+			eng->stats.tx_errors++;
+			complete_send(q, req.req_id, status::remote_rnr);
+		}
+		return;
+	}
+	// Answered, delivered or refused: either way the receiver is done with it.
+	f->rx.delivered(seq);
+	if (!f->tx.ack(seq, &cookie))
+		return;
+	if (st != status::ok)
+		eng->stats.tx_errors++;
+	if (req.comp_req || st != status::ok)
+		complete_send(q, req.req_id, st);
+}
+
+// An SRD QP's messages on their way: timers due by @now, then arrivals.
+bool srd_progress(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now)
+{
+	srd_flow *f = q->srd;
+	srd::due_event ev;
+	srd_packet pkt;
+	bool work = false;
+
+	while (f->tx.due(now, &ev)) {
+		work = true;
+		if (ev.action == srd::due_action::resend) {
+			eng->stats.srd_resent++;
+			srd_put(eng, f, ev.seq, now);
+			continue;
+		}
+		// No answer after srd::max_tries sends: the remote is unresponsive.
+		srd_forget(f, ev.seq, false);
+		eng->stats.srd_given_up++;
+		eng->stats.tx_errors++;
+		complete_send(q, f->pending[ev.seq % srd::window].req_id,
+			      status::local_unresp_remote);
+	}
+	// Resends come first, so a copy sent now over a path without delay arrives now.
+	while (f->wire.receive(now, &pkt)) {
+		srd_arrive(eng, dev, q, pkt.seq, now);
+		work = true;
+	}
+	return work;
+}
+
 void flush_queues(qp *q)
 {
 	uint16_t pending = uint16_t(read_doorbell(q->sq_db) - q->sq_cons);
@@ -269,6 +361,15 @@ void flush_queues(qp *q)
 	rx_buffer buf;
 	bool valid;
 
+	// Sends on their way were posted first: they are flushed first.
+	if (q->srd) {
+		srd_flow *f = q->srd;
+
+		f->tx.flush([&](uint64_t seq) {
+			complete_send(q, f->pending[seq % srd::window].req_id, status::flushed);
+		});
+		srd_forget(f, 0, true);
+	}
 	for (; pending && pending <= q->sq_entries; pending--) {
 		const uint8_t *src = q->llq + size_t(ring_slot(q->sq_cons, q->sq_entries)) * tx_wqe_size;
 
@@ -297,38 +398,42 @@ bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now
 		bool rnr = false;
 		status st;
 
-		if (q->rnr_wait && now < q->rnr_due)
+		// SRD: a full window holds new work back in the SQ.
+		if (q->srd && q->srd->tx.outstanding() == srd::window)
 			break;
 		for (uint32_t i = 0; i < tx_wqe_size; i++)
 			wqe[i] = __atomic_load_n(src + i, __ATOMIC_RELAXED);
 		st = tx_wqe_decode(wqe, &req);
 		if (st == status::ok)
 			st = check_send(dev, q, req, &msg);
+		q->sq_cons++;
+		pending--;
+		done++;
+		eng->stats.tx_wqes++;
+		if (st == status::ok && q->srd) {
+			// Completed when the receiver answers (srd_arrive).
+			uint32_t seq = q->srd->tx.next_seq();
+
+			q->srd->tx.submit(seq, q->rnr_retry, now, &seq);
+			q->srd->pending[seq % srd::window] = req;
+			eng->stats.srd_sent++;
+			srd_put(eng, q->srd, seq, now);
+			continue;
+		}
 		if (st == status::ok) {
+			// UD: the datagram may be lost on the way; the sender cannot tell.
 			msg.src_dev = dev;
 			msg.src_qp = q;
 			msg.req = &req;
-			st = transmit(eng, msg, &rnr);
+			if (eng->rng.chance(eng->path.loss_ppm))
+				eng->stats.path_lost++;
+			else
+				st = transmit(eng, msg, &rnr);
 		}
-		if (rnr) {
-			if (q->rnr_retry == rnr_retry_infinite || q->rnr_left) {
-				if (q->rnr_retry != rnr_retry_infinite)
-					q->rnr_left--;
-				q->rnr_wait = true;
-				q->rnr_due = now + rnr_delay_ns;
-				break;
-			}
-		}
-		q->rnr_wait = false;
-		q->rnr_left = q->rnr_retry;
-		eng->stats.tx_wqes++;
 		if (st != status::ok)
 			eng->stats.tx_errors++;
 		if (req.comp_req || st != status::ok)
 			complete_send(q, req.req_id, st);
-		q->sq_cons++;
-		pending--;
-		done++;
 	}
 	return done;
 }
@@ -371,9 +476,22 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 				work |= efa::process_sq(eng, dev, q, now_ns);
 			else if (q->state == VNITRO_EFA_QPS_ERR)
 				efa::flush_queues(q);
+			// A drained (SQD) QP still finishes what is on its way.
+			if (q->srd && (q->state == VNITRO_EFA_QPS_RTS ||
+				       q->state == VNITRO_EFA_QPS_SQD))
+				work |= efa::srd_progress(eng, dev, q, now_ns);
 		}
 	}
 	return work;
+}
+
+void vnitro_efa_engine_set_path(struct vnitro_efa_engine *eng,
+				const struct vnitro_efa_path_config *cfg)
+{
+	eng->path.loss_ppm = cfg->loss_ppm;
+	eng->path.reorder_ppm = cfg->reorder_ppm;
+	eng->path.delay_ns = cfg->delay_ns;
+	eng->path.reorder_delay_ns = cfg->reorder_delay_ns;
 }
 
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,

@@ -10,12 +10,31 @@
 #pragma once
 
 #include "efa/device.h"
+#include "efa/srd.h"
 #include "efa/wire.h"
+#include "fabric/path.h"
 
 namespace vnitro::efa {
 
 // WQEs taken from one SQ per pass, so one busy QP cannot starve the others.
 constexpr uint32_t sq_budget = 64;
+
+// What crosses an SRD flow's path: a copy of message @seq.
+struct srd_packet {
+	uint32_t seq;
+};
+
+// An SRD QP's sends on their way. The sender numbers each message and keeps
+// its WQE (by sequence % window) until the receiver's answer, resending
+// copies across the path; rx is the duplicate filter the receiving side
+// keeps for this flow's sequence numbers (the engine runs both ends, so it
+// lives here, beside the numbers it filters). Allocated with the QP.
+struct srd_flow {
+	srd::sender tx;
+	srd::receiver rx;
+	fabric::path<srd_packet, 2 * srd::window> wire;
+	tx_request pending[srd::window];
+};
 
 // What a send needs to reach the receiver.
 struct message {

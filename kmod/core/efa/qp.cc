@@ -2,6 +2,7 @@
 // qp.cc - EFA queue pairs: creation checks, the state machine and its attribute masks.
 #include "base/text.h"
 #include "efa/device.h"
+#include "efa/engine.h"
 #include "efa/wire.h"
 
 namespace vnitro::efa {
@@ -161,7 +162,17 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	if (ret)
 		return ret;
 	auto *q = base::create<efa::qp>();
+	// An SRD QP's sends in flight (~25 KiB): allocated here, never on the data path.
+	if (q && d->type == VNITRO_EFA_QP_SRD) {
+		q->srd = base::create<efa::srd_flow>();
+		if (!q->srd) {
+			base::destroy(q);
+			q = nullptr;
+		}
+	}
 	if (!q || !dev->qps.alloc(&idx)) {
+		if (q)
+			base::destroy(q->srd);
 		base::destroy(q);
 		base::fail(err, base::ENOMEM_).str("max_qp (").u32(efa::attr().max_qp)
 			.str(") queue pairs exist");
@@ -183,6 +194,8 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	q->rq = d->rq_ring_size ? rings->rq : nullptr;
 	q->rq_entries = d->rq_ring_size / efa::rx_desc_size;
 	q->rq_db = rings->rq_db;
+	if (q->srd)
+		q->srd->wire.seed(dev->eng->rng.next());
 	dev->qp_tab[idx] = q;
 	*qpn = q->qpn;
 	return 0;
@@ -192,6 +205,7 @@ void vnitro_efa_qp_del(struct vnitro_efa_dev *dev, uint32_t qpn)
 {
 	if (!dev->qp_find(qpn))
 		return;
+	base::destroy(dev->qp_tab[qpn - 1]->srd);
 	base::destroy(dev->qp_tab[qpn - 1]);
 	dev->qp_tab[qpn - 1] = nullptr;
 	dev->qps.free(qpn - 1);
@@ -234,10 +248,8 @@ int vnitro_efa_qp_modify(struct vnitro_efa_dev *dev, uint32_t qpn,
 		q->qkey = attr->qkey;
 	if (mask & efa::m_psn)
 		q->sq_psn = attr->sq_psn;
-	if (mask & efa::m_rnr) {
+	if (mask & efa::m_rnr)
 		q->rnr_retry = attr->rnr_retry;
-		q->rnr_left = attr->rnr_retry;
-	}
 	if (mask & efa::m_sqd)
 		q->sqd_notify = attr->en_sqd_async_notify;
 	if (mask & efa::m_state) {
@@ -246,8 +258,11 @@ int vnitro_efa_qp_modify(struct vnitro_efa_dev *dev, uint32_t qpn,
 			// libefa starts its producer counters again from 0.
 			q->sq_cons = 0;
 			q->rq_cons = 0;
-			q->rnr_wait = false;
-			q->rnr_left = q->rnr_retry;
+			// Work on its way is discarded without completions, as RESET does.
+			if (q->srd) {
+				q->srd->tx.flush([](uint64_t) {});
+				q->srd->wire.drop_if([](const efa::srd_packet &) { return true; });
+			}
 		}
 	}
 	return 0;

@@ -85,6 +85,8 @@ public:
 	}
 
 	uint32_t outstanding() const { return next_ - oldest_; }
+	// The sequence the next submit() hands out.
+	uint32_t next_seq() const { return next_; }
 	uint64_t next_deadline() const;
 	const sender_stats &stats() const { return stats_; }
 
