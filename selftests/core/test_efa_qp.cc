@@ -263,3 +263,52 @@ Test(efa_qp, ahs_are_shared_per_pd_and_gid)
 	vnitro_efa_ah_del(d->dev, d->pdn, a1);
 	cr_assert_eq(d->dev->ah_lookup(d->pdn, g1), ah_unknown);
 }
+
+// The engine walks the device's live QPs (a packed list), not its 256 slots:
+// the list follows creations and deletions in any order.
+static bool live_has(uint32_t qpn)
+{
+	for (uint32_t i = 0; i < d->dev->live_qps.size(); i++)
+		if (d->dev->live_qps[i]->qpn == qpn)
+			return true;
+	return false;
+}
+
+Test(efa_qp, live_list_follows_creation_and_deletion)
+{
+	uint32_t qpn[5];
+
+	for (uint32_t &q : qpn)
+		q = add(VNITRO_EFA_QP_SRD);
+	cr_assert_eq(d->dev->live_qps.size(), 5u);
+	vnitro_efa_qp_del(d->dev, qpn[1]);
+	vnitro_efa_qp_del(d->dev, qpn[4]);
+	vnitro_efa_qp_del(d->dev, qpn[0]);
+	vnitro_efa_qp_del(d->dev, qpn[0]);	// twice: nothing happens
+	cr_assert_eq(d->dev->live_qps.size(), 2u);
+	cr_assert(live_has(qpn[2]) && live_has(qpn[3]));
+	uint32_t again = add(VNITRO_EFA_QP_UD);
+	cr_assert_eq(d->dev->live_qps.size(), 3u);
+	cr_assert(live_has(again) && live_has(qpn[2]) && live_has(qpn[3]));
+	for (uint32_t q : {qpn[3], again, qpn[2]})
+		vnitro_efa_qp_del(d->dev, q);
+	cr_assert_eq(d->dev->live_qps.size(), 0u);
+}
+
+// Only CQs with notifications have a doorbell to latch arms from.
+Test(efa_qp, armable_cqs_are_those_with_a_doorbell)
+{
+	static uint8_t ring[cq_n * rx_cdesc_ex_size];
+	static uint32_t db;
+	vnitro_efa_cq_desc plain = {cq_n, rx_cdesc_ex_size, 1, 1, 0};
+	vnitro_efa_cq_desc notified = {cq_n, rx_cdesc_ex_size, 1, 1, 1};
+	uint16_t p, n;
+	uint32_t before = d->dev->armable_cqs.size();
+
+	cr_assert_eq(vnitro_efa_cq_add(d->dev, &plain, ring, &db, nullptr, &p, &err), 0);
+	cr_assert_eq(vnitro_efa_cq_add(d->dev, &notified, ring, &db, nullptr, &n, &err), 0);
+	cr_assert_eq(d->dev->armable_cqs.size(), before + 1);
+	vnitro_efa_cq_del(d->dev, n);
+	vnitro_efa_cq_del(d->dev, p);
+	cr_assert_eq(d->dev->armable_cqs.size(), before);
+}

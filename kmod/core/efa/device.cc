@@ -196,7 +196,8 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
 		base::svc->alloc(a.max_ah * sizeof(efa::ah_entry), VNITRO_ALLOC_SLEEP));
 	dev->mr_dir = static_cast<efa::mr ***>(
 		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr **), VNITRO_ALLOC_SLEEP));
-	if (!dev->cq_tab || !dev->qp_tab || !dev->ah_tab || !dev->mr_dir)
+	if (!dev->cq_tab || !dev->qp_tab || !dev->ah_tab || !dev->mr_dir ||
+	    !dev->live_qps.init(a.max_qp) || !dev->armable_cqs.init(a.max_cq))
 		goto err_free;
 	dev->next = eng->devs;
 	eng->devs = dev;
@@ -235,6 +236,8 @@ void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
 	if (dev->cq_tab)
 		for (uint32_t i = 0; i < efa::attr().max_cq; i++)
 			base::destroy(dev->cq_tab[i]);
+	dev->live_qps.fini();
+	dev->armable_cqs.fini();
 	base::svc->free(dev->mr_dir);
 	base::svc->free(dev->ah_tab);
 	base::svc->free(dev->qp_tab);
@@ -378,6 +381,8 @@ int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_des
 	c->armed_sn = -1;
 	c->ops = &dev->eng->ops;
 	dev->cq_tab[idx] = c;
+	if (c->db)
+		dev->armable_cqs.add(c);
 	*cq_idx = c->idx;
 	return 0;
 }
@@ -386,6 +391,8 @@ void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx)
 {
 	if (!dev->cqs.busy(cq_idx))
 		return;
+	if (dev->cq_tab[cq_idx]->db)
+		dev->armable_cqs.remove(dev->cq_tab[cq_idx]);
 	base::destroy(dev->cq_tab[cq_idx]);
 	dev->cq_tab[cq_idx] = nullptr;
 	dev->cqs.free(cq_idx);

@@ -53,11 +53,8 @@ void complete(cq *c, completion &comp)
 // Latches the arm writes the CQ doorbells show now (see cq::armed_sn).
 void latch_arms(vnitro_efa_dev *dev)
 {
-	for (uint32_t i = 0; i < attr().max_cq; i++) {
-		cq *c = dev->cqs.busy(i) ? dev->cq_tab[i] : nullptr;
-
-		if (!c || !c->db)
-			continue;
+	for (uint32_t i = 0; i < dev->armable_cqs.size(); i++) {
+		cq *c = dev->armable_cqs[i];
 		uint32_t db = __atomic_load_n(c->db, __ATOMIC_ACQUIRE);
 		int32_t sn = int32_t((db >> cq_db_cmd_sn_shift) & cq_db_cmd_sn_mask);
 
@@ -467,11 +464,9 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 	eng->stats.passes++;
 	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
 		efa::latch_arms(dev);
-		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
-			efa::qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
+		for (uint32_t i = 0; i < dev->live_qps.size(); i++) {
+			efa::qp *q = dev->live_qps[i];
 
-			if (!q)
-				continue;
 			if (q->state == VNITRO_EFA_QPS_RTS)
 				work |= efa::process_sq(eng, dev, q, now_ns);
 			else if (q->state == VNITRO_EFA_QPS_ERR)

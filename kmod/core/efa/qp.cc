@@ -197,6 +197,7 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	if (q->srd)
 		q->srd->wire.seed(dev->eng->rng.next());
 	dev->qp_tab[idx] = q;
+	dev->live_qps.add(q);
 	*qpn = q->qpn;
 	return 0;
 }
@@ -205,6 +206,7 @@ void vnitro_efa_qp_del(struct vnitro_efa_dev *dev, uint32_t qpn)
 {
 	if (!dev->qp_find(qpn))
 		return;
+	dev->live_qps.remove(dev->qp_tab[qpn - 1]);
 	base::destroy(dev->qp_tab[qpn - 1]->srd);
 	base::destroy(dev->qp_tab[qpn - 1]);
 	dev->qp_tab[qpn - 1] = nullptr;
