@@ -670,6 +670,8 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
 /* Every object must have been freed (ib_core destroys them before unregistering). */
 void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev);
 void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out);
+/* The same, summed over every device of the engine. */
+void vnitro_efa_engine_counts(const struct vnitro_efa_engine *eng, struct vnitro_efa_counts *out);
 
 /* A protection domain number below max_pd; -ENOMEM when all are in use (as the device). */
 int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn);

@@ -9,6 +9,14 @@
 
 struct vnitro_eni_dev;
 
+/* Module-wide counts of what userspace holds, for leak checks (debugfs efa_objects). */
+struct vnitro_efa_usage {
+	atomic_t ucontexts;
+	atomic_t mmap_entries;
+	atomic_long_t pinned_pages;
+};
+extern struct vnitro_efa_usage vnitro_efa_usage;
+
 /* The RDMA device of one EFA ENI (efa_N). */
 struct vnitro_efa {
 	struct ib_device ibdev;

@@ -39,6 +39,7 @@ struct vnitro_efa_mmap *vnitro_efa_mmap_alloc(struct ib_ucontext *uctx, size_t s
 	if (rdma_user_mmap_entry_insert(uctx, &m->rdma, size))
 		goto err_free_mem;
 	*key = rdma_user_mmap_get_offset(&m->rdma);
+	atomic_inc(&vnitro_efa_usage.mmap_entries);
 	return m;
 
 err_free_mem:
@@ -76,6 +77,7 @@ void vnitro_efa_mmap_free(struct rdma_user_mmap_entry *e)
 {
 	struct vnitro_efa_mmap *m = to_vmmap(e);
 
+	atomic_dec(&vnitro_efa_usage.mmap_entries);
 	vfree(m->kaddr);
 	kfree(m);
 }

@@ -190,12 +190,14 @@ static int vnitro_efa_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *
 	if (ret)
 		return ret;
 	atomic_inc(&efa->ucontexts);
+	atomic_inc(&vnitro_efa_usage.ucontexts);
 	return 0;
 }
 
 static void vnitro_efa_dealloc_ucontext(struct ib_ucontext *ibuc)
 {
 	atomic_dec(&to_vefa(ibuc->device)->ucontexts);
+	atomic_dec(&vnitro_efa_usage.ucontexts);
 }
 
 static int vnitro_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
@@ -307,6 +309,7 @@ static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length
 	}
 	mr->ibmr.lkey = key;
 	mr->ibmr.rkey = key;
+	atomic_long_add(mr->npages, &vnitro_efa_usage.pinned_pages);
 	return &mr->ibmr;
 
 err_free_pages:
@@ -326,6 +329,7 @@ static int vnitro_efa_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 	mutex_lock(&vnitro_efa_lock);
 	vnitro_efa_mr_del(to_vefa(ibmr->device)->core, ibmr->lkey);
 	mutex_unlock(&vnitro_efa_lock);
+	atomic_long_sub(mr->npages, &vnitro_efa_usage.pinned_pages);
 	kvfree(mr->pages);
 	ib_umem_release(mr->umem);
 	kfree(mr);

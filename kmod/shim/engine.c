@@ -44,6 +44,7 @@ static struct {
 	atomic_t devices;
 	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro/efa_engine */
 	struct dentry *fabric_dir;	/* /sys/kernel/debug/vnitro/efa_fabric/ */
+	struct dentry *objects;		/* /sys/kernel/debug/vnitro/efa_objects */
 	struct vnitro_efa_path_config path;	/* under vnitro_efa_lock */
 } veng;
 
@@ -184,6 +185,28 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_engine_stats);
 
+struct vnitro_efa_usage vnitro_efa_usage;
+
+/*
+ * What userspace holds on every EFA device, for leak checks: each line must
+ * return to its value before a process started once the process is gone.
+ */
+static int vnitro_engine_objects_show(struct seq_file *m, void *v)
+{
+	struct vnitro_efa_counts c;
+
+	mutex_lock(&vnitro_efa_lock);
+	vnitro_efa_engine_counts(veng.core, &c);
+	mutex_unlock(&vnitro_efa_lock);
+	seq_printf(m, "ucontexts: %d\npds: %u\nmrs: %u\npinned_pages: %ld\ncqs: %u\nqps: %u\n"
+		   "ahs: %u\nmmap_entries: %d\n",
+		   atomic_read(&vnitro_efa_usage.ucontexts), c.pds, c.mrs,
+		   atomic_long_read(&vnitro_efa_usage.pinned_pages), c.cqs, c.qps, c.ahs,
+		   atomic_read(&vnitro_efa_usage.mmap_entries));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vnitro_engine_objects);
+
 /*
  * The fabric knobs (netdevsim style): /sys/kernel/debug/vnitro/efa_fabric/
  * {loss_ppm, reorder_ppm, delay_us, reorder_delay_us}. Each file's data is
@@ -268,6 +291,8 @@ int vnitro_engine_init(void)
 	if (!IS_ERR_OR_NULL(vnitro.debugfs)) {
 		veng.debugfs = debugfs_create_file("efa_engine", 0444, vnitro.debugfs, NULL,
 						   &vnitro_engine_stats_fops);
+		veng.objects = debugfs_create_file("efa_objects", 0444, vnitro.debugfs, NULL,
+						   &vnitro_engine_objects_fops);
 		vnitro_fabric_debugfs(vnitro.debugfs);
 	}
 	return 0;
@@ -278,6 +303,7 @@ void vnitro_engine_exit(void)
 {
 	debugfs_remove(veng.debugfs);	/* waits for readers: none after this */
 	debugfs_remove(veng.fabric_dir);
+	debugfs_remove(veng.objects);
 	kthread_stop(veng.thread);
 	vnitro_efa_engine_destroy(veng.core);
 }

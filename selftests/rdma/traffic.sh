@@ -106,6 +106,13 @@ check "  ... packets were lost ($lost) and SRD resent them ($resent)" \
 unset FI_EFA_ENABLE_SHM_TRANSFER
 
 # Kill -9 in the middle of a transfer: ib_core destroys what the processes held.
+# Leak check: the module's object counts (debugfs efa_objects) and the kernel's
+# count of pinned pages (vmstat nr_foll_pin_acquired - nr_foll_pin_released,
+# where ib_umem's long-term pins are counted) are back where they started.
+objects() { cat /sys/kernel/debug/vnitro/efa_objects; }
+pins() { cat /proc/sys/vm/stat_refresh >/dev/null; awk '$1 == "nr_foll_pin_acquired" {a = $2} $1 == "nr_foll_pin_released" {r = $2}
+	END {print a - r}' /proc/vmstat; }
+objects0=$(objects) pins0=$(pins)
 ip netns exec i-a ib_send_bw -d "$dev_a" -c SRD -x 0 -n 100000000 >/dev/null 2>&1 &
 srv=$!
 sleep 2
@@ -113,8 +120,13 @@ ip netns exec i-b ib_send_bw -d "$dev_b" -c SRD -x 0 -n 100000000 "$ip_a" >/dev/
 cli=$!
 sleep 4
 check "both perftest processes are still transferring" kill -0 "$srv" "$cli"
+pinned=$(objects | awk '$1 == "pinned_pages:" {print $2}')
+check "  ... with registered memory pinned (module: $pinned pages, kernel: $(( $(pins) - pins0 )))" \
+	test "$pinned" -gt 0 -a "$(( $(pins) - pins0 ))" -ge "$pinned"
 kill -9 "$srv" "$cli" 2>/dev/null
 wait "$srv" "$cli" 2>/dev/null
+check_eq "after kill -9, the module holds what it held before" "$objects0" "$(objects)"
+check_eq "  ... and the kernel has no page left pinned" "$pins0" "$(pins)"
 check "after kill -9, rmmod succeeds" rmmod vnitro
 check_eq "no object was left behind" "" "$(dmesg | grep 'objects left' || true)"
 check_eq "kernel log is clean" "" "$(dmesg | grep -E 'WARNING|BUG|Oops|refcount|leak' || true)"

@@ -260,6 +260,21 @@ void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_c
 	out->ahs = dev->ahs.used();
 }
 
+void vnitro_efa_engine_counts(const struct vnitro_efa_engine *eng, struct vnitro_efa_counts *out)
+{
+	*out = {};
+	for (const vnitro_efa_dev *d = eng->devs; d; d = d->next) {
+		vnitro_efa_counts c;
+
+		vnitro_efa_get_counts(d, &c);
+		out->pds += c.pds;
+		out->mrs += c.mrs;
+		out->cqs += c.cqs;
+		out->qps += c.qps;
+		out->ahs += c.ahs;
+	}
+}
+
 int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn)
 {
 	uint32_t id;
