@@ -811,3 +811,44 @@ Test(efa_engine, fabric_seed_replays_the_same_losses)
 	cr_assert_lt(first, 64);
 	cr_assert_eq(lost_with_seed(42, ah), first);
 }
+
+// SRD paths are reseeded too: the same seed, the same losses and resends.
+static void srd_run_with_seed(uint64_t seed, uint16_t ah, uint64_t *lost, uint64_t *resent)
+{
+	vnitro_efa_engine_stats s0 = stats(), s1;
+	completion c;
+	uint64_t now = 0;
+	int done = 0;
+
+	vnitro_efa_engine_seed(eng, seed);
+	for (uint16_t i = 0; i < 8; i++) {
+		post_recv(b->qp, i, addr(*b, 4096 + i * 64), 64, b->key);
+		post_send(a->qp, send_req(*a, i, ah, b->qp.qpn, 1, i * 8, 8));
+	}
+	for (; done < 16 && now < 10000ull * 1000 * 1000; now += 100 * 1000) {
+		vnitro_efa_engine_poll(eng, now);
+		while (poll(a->cq, &c) || poll(b->cq, &c)) {
+			cr_assert_eq(c.st, status::ok);
+			done++;
+		}
+	}
+	cr_assert_eq(done, 16, "8 sends and 8 receives");
+	s1 = stats();
+	*lost = s1.path_lost - s0.path_lost;
+	*resent = s1.srd_resent - s0.srd_resent;
+}
+
+Test(efa_engine, fabric_seed_replays_srd_losses)
+{
+	uint64_t lost1, resent1, lost2, resent2;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	uint16_t ah = ah_to(*a, *b);
+	slow_path(400000);
+	srd_run_with_seed(9, ah, &lost1, &resent1);
+	srd_run_with_seed(9, ah, &lost2, &resent2);
+	cr_assert_gt(lost1, 0);
+	cr_assert_eq(lost2, lost1);
+	cr_assert_eq(resent2, resent1);
+}
