@@ -623,6 +623,7 @@ struct vnitro_efa_engine_stats {
 	uint64_t bad_rx_desc;		/* malformed receive descriptors, completed with an error */
 	uint64_t srd_sent;		/* SRD messages put on a path (first copies) */
 	uint64_t srd_resent;		/* copies sent again after a timeout or an RNR */
+	uint64_t srd_acked;		/* SRD messages the receiving side answered (delivered or refused) */
 	uint64_t srd_duplicates;	/* copies of a delivered message: dropped, acknowledged */
 	uint64_t srd_given_up;		/* SRD sends failed: retries or RNR retries spent */
 	uint64_t path_lost;		/* packets and UD datagrams lost on the fabric */
@@ -648,6 +649,12 @@ void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng);
 bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns);
 void vnitro_efa_engine_set_path(struct vnitro_efa_engine *eng,
 				const struct vnitro_efa_path_config *cfg);
+/*
+ * Restarts the fabric's pseudo-random losses and reordering from @seed: the
+ * engine's generator and, from it, every SRD QP's path, so a run that sets
+ * the seed before its traffic sees the same pattern again.
+ */
+void vnitro_efa_engine_seed(struct vnitro_efa_engine *eng, uint64_t seed);
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,
 				 struct vnitro_efa_engine_stats *out);
 

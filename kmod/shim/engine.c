@@ -46,6 +46,7 @@ static struct {
 	struct dentry *fabric_dir;	/* /sys/kernel/debug/vnitro/efa_fabric/ */
 	struct dentry *objects;		/* /sys/kernel/debug/vnitro/efa_objects */
 	struct vnitro_efa_path_config path;	/* under vnitro_efa_lock */
+	u64 seed;				/* under vnitro_efa_lock; 0: not set */
 } veng;
 
 /* Bytes at @off of a pinned MR: page and offset in it. */
@@ -177,10 +178,10 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 		   s.passes, s.tx_wqes, s.rx_delivered, s.tx_errors, s.drop_no_dest,
 		   s.drop_cross_subnet, s.drop_bad_qp, s.drop_no_buffer, s.rnr_retries,
 		   s.bad_rx_desc);
-	seq_printf(m, "srd_sent: %llu\nsrd_resent: %llu\nsrd_duplicates: %llu\n"
+	seq_printf(m, "srd_sent: %llu\nsrd_resent: %llu\nsrd_acked: %llu\nsrd_duplicates: %llu\n"
 		   "srd_given_up: %llu\npath_lost: %llu\npath_reordered: %llu\n",
-		   s.srd_sent, s.srd_resent, s.srd_duplicates, s.srd_given_up, s.path_lost,
-		   s.path_reordered);
+		   s.srd_sent, s.srd_resent, s.srd_acked, s.srd_duplicates, s.srd_given_up,
+		   s.path_lost, s.path_reordered);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_engine_stats);
@@ -252,6 +253,29 @@ static int vnitro_fabric_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vnitro_fabric_fops, vnitro_fabric_get, vnitro_fabric_set, "%llu\n");
 
+/*
+ * efa_fabric/seed: writing one restarts every path's losses and reordering
+ * from it (reproducible runs); reads back the last one written, 0 if none.
+ */
+static int vnitro_fabric_seed_get(void *data, u64 *val)
+{
+	mutex_lock(&vnitro_efa_lock);
+	*val = veng.seed;
+	mutex_unlock(&vnitro_efa_lock);
+	return 0;
+}
+
+static int vnitro_fabric_seed_set(void *data, u64 val)
+{
+	mutex_lock(&vnitro_efa_lock);
+	veng.seed = val;
+	vnitro_efa_engine_seed(veng.core, val);
+	mutex_unlock(&vnitro_efa_lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_fabric_seed_fops, vnitro_fabric_seed_get, vnitro_fabric_seed_set,
+			 "%llu\n");
+
 static void vnitro_fabric_debugfs(struct dentry *parent)
 {
 	static const struct {
@@ -269,6 +293,7 @@ static void vnitro_fabric_debugfs(struct dentry *parent)
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
 		debugfs_create_file_unsafe(knobs[i].name, 0600, veng.fabric_dir,
 					   (void *)knobs[i].off, &vnitro_fabric_fops);
+	debugfs_create_file_unsafe("seed", 0600, veng.fabric_dir, NULL, &vnitro_fabric_seed_fops);
 }
 
 int vnitro_engine_init(void)

@@ -603,3 +603,252 @@ Test(efa_engine, srd_rnr_delays_only_that_message)
 	cr_assert_eq(c.req_id, 1);
 	cr_assert_eq(c.st, status::ok);
 }
+
+// ---- SRD messages caught on their way (a path with 100 us of latency) ----
+
+static void slow_path(uint32_t loss_ppm = 0)
+{
+	vnitro_efa_path_config cfg = {loss_ppm, 0, 100 * 1000, 0};
+
+	vnitro_efa_engine_set_path(eng, &cfg);
+}
+
+// With the default lossless, immediate path a send is delivered and both
+// sides complete in the pass that found the doorbell, as before the model.
+Test(efa_engine, srd_lossless_path_completes_in_the_same_pass)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	fill(*a, 0, 64, 5);
+	post_recv(b->qp, 2, addr(*b, 4096), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 64));
+	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert_arr_eq(b->mem + 4096, a->mem, 64);
+	vnitro_efa_engine_stats s = stats();
+	cr_assert_eq(s.srd_sent, 1);
+	cr_assert_eq(s.srd_acked, 1);
+	cr_assert_eq(s.srd_resent, 0);
+}
+
+// The bytes are read when the copy arrives: an MR deregistered meanwhile
+// fails the send with the lkey status and nothing moves.
+Test(efa_engine, srd_sender_mr_gone_before_arrival_fails_the_send)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	slow_path();
+	memset(b->mem, 0xee, 64);
+	fill(*a, 0, 64, 5);
+	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 64));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_not(poll(a->cq, &c), "on its way");
+	vnitro_efa_mr_del(a->dev, a->key);
+	vnitro_efa_engine_poll(eng, 200 * 1000);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.req_id, 1);
+	cr_assert_eq(c.st, status::local_invalid_lkey);
+	cr_assert_not(poll(b->cq, &c), "the receive buffer was not used");
+	for (int i = 0; i < 64; i++)
+		cr_assert_eq(b->mem[i], 0xee, "byte %d written", i);
+	// The buffer is still posted: the next message uses it.
+	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	cr_assert_not(poll(a->cq, &c), "answered once, never resent");
+}
+
+// ERR flushes what is on its way: each send completes once, as flushed, and
+// its copies never arrive.
+Test(efa_engine, srd_error_state_flushes_sends_in_flight)
+{
+	completion c;
+	vnitro_efa_qp_attr at = {};
+	vnitro_err err = {};
+	bool got[3] = {};
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	slow_path();
+	uint16_t ah = ah_to(*a, *b);
+	for (uint16_t i = 0; i < 3; i++) {
+		post_recv(b->qp, i, addr(*b, 4096 + i * 64), 64, b->key);
+		post_send(a->qp, send_req(*a, i, ah, b->qp.qpn, 1, i * 8, 8));
+	}
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert_not(poll(a->cq, &c));
+	at.qp_state = VNITRO_EFA_QPS_ERR;
+	cr_assert_eq(vnitro_efa_qp_modify(a->dev, a->qp.qpn, &at, VNITRO_EFA_QP_STATE, &err), 0);
+	vnitro_efa_engine_poll(eng, 1000 * 1000);
+	for (int i = 0; i < 3; i++) {
+		cr_assert(poll(a->cq, &c), "send %d", i);
+		cr_assert_eq(c.st, status::flushed);
+		cr_assert_lt(c.req_id, 3);
+		cr_assert_not(got[c.req_id], "req %u twice", c.req_id);
+		got[c.req_id] = true;
+	}
+	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	cr_assert_not(poll(a->cq, &c), "flushed once");
+	cr_assert_not(poll(b->cq, &c), "nothing arrived");
+	cr_assert_eq(stats().rx_delivered, 0);
+}
+
+// The destination QP destroyed while a message is on its way: the sender
+// learns it from the answer.
+Test(efa_engine, srd_destination_destroyed_in_flight)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	slow_path();
+	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	vnitro_efa_qp_del(b->dev, b->qp.qpn);
+	vnitro_efa_engine_poll(eng, 200 * 1000);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::remote_bad_dest_qpn);
+}
+
+// The sending QP destroyed (or the device removed) with copies on the path:
+// they go with it, nothing is delivered, nothing leaks (teardown counts).
+Test(efa_engine, srd_sender_destroyed_in_flight)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	slow_path();
+	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	vnitro_efa_qp_del(a->dev, a->qp.qpn);
+	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	cr_assert_not(poll(b->cq, &c));
+	cr_assert_eq(stats().rx_delivered, 0);
+	// And a device removed with a flow busy (its QP is freed with it).
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	post_send(b->qp, send_req(*b, 1, ah_to(*b, *a), 1, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 200 * 1000 * 1000);
+}
+
+// Every copy lost: after srd::max_tries sends the message fails with
+// "unresponsive remote" (libefa: IBV_WC_RESP_TIMEOUT_ERR), once.
+Test(efa_engine, srd_gives_up_after_max_tries_of_loss)
+{
+	completion c;
+	uint64_t now = 0;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	slow_path(1000000);
+	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	for (; now < 2000ull * 1000 * 1000 && !poll(a->cq, &c); now += 1000 * 1000)
+		vnitro_efa_engine_poll(eng, now);
+	cr_assert_eq(c.req_id, 1);
+	cr_assert_eq(c.st, status::local_unresp_remote);
+	vnitro_efa_engine_stats s = stats();
+	cr_assert_eq(s.srd_resent, vnitro::efa::srd::max_tries - 1);
+	cr_assert_eq(s.path_lost, vnitro::efa::srd::max_tries);
+	cr_assert_eq(s.srd_given_up, 1);
+	cr_assert_eq(s.srd_acked, 0);
+	vnitro_efa_engine_poll(eng, now + 1000ull * 1000 * 1000);
+	cr_assert_not(poll(a->cq, &c), "given up once");
+	cr_assert_not(poll(b->cq, &c));
+}
+
+// UD is unreliable: a lost datagram is gone, and its sender completes OK.
+Test(efa_engine, ud_lost_datagram_completes_ok_and_never_arrives)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	slow_path(1000000);
+	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	cr_assert_not(poll(b->cq, &c));
+	cr_assert_eq(stats().path_lost, 1);
+}
+
+// The same seed gives the same losses: a lossy run can be replayed.
+static uint64_t lost_with_seed(uint64_t seed, uint16_t ah)
+{
+	completion c;
+	uint64_t before;
+
+	vnitro_efa_engine_seed(eng, seed);
+	before = stats().path_lost;
+	for (uint16_t i = 0; i < 64; i++) {
+		post_send(a->qp, send_req(*a, i % sq_n, ah, b->qp.qpn, 1, 0, 8));
+		vnitro_efa_engine_poll(eng, 0);
+		while (poll(a->cq, &c))
+			;
+	}
+	return stats().path_lost - before;
+}
+
+Test(efa_engine, fabric_seed_replays_the_same_losses)
+{
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	uint16_t ah = ah_to(*a, *b);
+	slow_path(300000);
+	uint64_t first = lost_with_seed(42, ah);
+	cr_assert_gt(first, 0);
+	cr_assert_lt(first, 64);
+	cr_assert_eq(lost_with_seed(42, ah), first);
+}
+
+// SRD paths are reseeded too: the same seed, the same losses and resends.
+static void srd_run_with_seed(uint64_t seed, uint16_t ah, uint64_t *lost, uint64_t *resent)
+{
+	vnitro_efa_engine_stats s0 = stats(), s1;
+	completion c;
+	uint64_t now = 0;
+	int done = 0;
+
+	vnitro_efa_engine_seed(eng, seed);
+	for (uint16_t i = 0; i < 8; i++) {
+		post_recv(b->qp, i, addr(*b, 4096 + i * 64), 64, b->key);
+		post_send(a->qp, send_req(*a, i, ah, b->qp.qpn, 1, i * 8, 8));
+	}
+	for (; done < 16 && now < 10000ull * 1000 * 1000; now += 100 * 1000) {
+		vnitro_efa_engine_poll(eng, now);
+		while (poll(a->cq, &c) || poll(b->cq, &c)) {
+			cr_assert_eq(c.st, status::ok);
+			done++;
+		}
+	}
+	cr_assert_eq(done, 16, "8 sends and 8 receives");
+	s1 = stats();
+	*lost = s1.path_lost - s0.path_lost;
+	*resent = s1.srd_resent - s0.srd_resent;
+}
+
+Test(efa_engine, fabric_seed_replays_srd_losses)
+{
+	uint64_t lost1, resent1, lost2, resent2;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	uint16_t ah = ah_to(*a, *b);
+	slow_path(400000);
+	srd_run_with_seed(9, ah, &lost1, &resent1);
+	srd_run_with_seed(9, ah, &lost2, &resent2);
+	cr_assert_gt(lost1, 0);
+	cr_assert_eq(lost2, lost1);
+	cr_assert_eq(resent2, resent1);
+}

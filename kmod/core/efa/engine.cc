@@ -314,6 +314,7 @@ void srd_arrive(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint32_t seq
 	f->rx.delivered(seq);
 	if (!f->tx.ack(seq, &cookie))
 		return;
+	eng->stats.srd_acked++;
 	if (st != status::ok)
 		eng->stats.tx_errors++;
 	if (req.comp_req || st != status::ok)
@@ -487,6 +488,19 @@ void vnitro_efa_engine_set_path(struct vnitro_efa_engine *eng,
 	eng->path.reorder_ppm = cfg->reorder_ppm;
 	eng->path.delay_ns = cfg->delay_ns;
 	eng->path.reorder_delay_ns = cfg->reorder_delay_ns;
+}
+
+void vnitro_efa_engine_seed(struct vnitro_efa_engine *eng, uint64_t seed)
+{
+	eng->rng = fabric::prng(seed);
+	// In device and QP order, so the same seed gives the same flows the same draws.
+	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next)
+		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
+			efa::qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
+
+			if (q && q->srd)
+				q->srd->wire.seed(eng->rng.next());
+		}
 }
 
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,

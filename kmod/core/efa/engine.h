@@ -29,6 +29,10 @@ struct srd_packet {
 // copies across the path; rx is the duplicate filter the receiving side
 // keeps for this flow's sequence numbers (the engine runs both ends, so it
 // lives here, beside the numbers it filters). Allocated with the QP.
+// pending[] is the WQE as checked when it left the LLQ, inline bytes
+// included: libefa counts SQ room by completions, not slots, so with SRD's
+// unordered completions the LLQ slot may be rewritten while the message is
+// still on its way, and the engine never reads it again.
 struct srd_flow {
 	srd::sender tx;
 	srd::receiver rx;
