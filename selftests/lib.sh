@@ -103,6 +103,16 @@ bring_up() {
 	netns_cmd "$inst" ip link set "$ifname" up
 }
 
+# efa_eni INSTANCE [SUBNET]: an EFA ENI in SUBNET (default subnet-default) attached to
+# INSTANCE at device index 1, as a check; sets dev_X (X: the instance name after "i-")
+# to its RDMA device, e.g. dev_a=efa_0.
+efa_eni() {
+	local inst=$1 subnet=${2:-subnet-default} eni
+	eni=$("$VNITRO" -j eni add subnet "$subnet" type efa | jq -r .id)
+	check "EFA ENI for $inst in $subnet" "$VNITRO" eni attach "$eni" instance "$inst" index 1
+	declare -g "dev_${inst#i-}=$(eni_field "$eni" rdma_device)"
+}
+
 # two_instances: i-a and i-b in subnet-default, configured and up; sets ip_a and ip_b.
 two_instances() {
 	local inst

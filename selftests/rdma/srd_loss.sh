@@ -17,11 +17,8 @@ fabric=/sys/kernel/debug/vnitro/efa_fabric
 stat() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/efa_engine; }
 
 check "two instances" two_instances
-for inst in i-a i-b; do
-	eni=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
-	check "EFA ENI for $inst" "$VNITRO" eni attach "$eni" instance "$inst" index 1
-	declare "dev_${inst#i-}=$(eni_field "$eni" rdma_device)"
-done
+efa_eni i-a
+efa_eni i-b
 
 check "debugfs: the fabric is lossless by default" \
 	test "$(cat $fabric/loss_ppm) $(cat $fabric/reorder_ppm) $(cat $fabric/delay_us)" = "0 0 0"

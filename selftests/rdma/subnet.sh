@@ -21,13 +21,9 @@ bring_up i-c "$(primary_eni i-c)"
 # Each side reaches the other subnet through the VPC router (the subnet's .1).
 ip -n i-c route add default via 172.31.16.1
 ip -n i-a route add 172.31.16.0/20 via 172.31.0.1
-for inst in i-a i-b i-c; do
-	subnet=subnet-default
-	[[ $inst == i-c ]] && subnet=subnet-other
-	eni=$("$VNITRO" -j eni add subnet "$subnet" type efa | jq -r .id)
-	check "EFA ENI for $inst in $subnet" "$VNITRO" eni attach "$eni" instance "$inst" index 1
-	declare "dev_${inst#i-}=$(eni_field "$eni" rdma_device)"
-done
+efa_eni i-a
+efa_eni i-b
+efa_eni i-c subnet-other
 check "IP crosses the subnets (the VPC's local route)" \
 	ip netns exec i-c ping -c 2 -W 2 -q "$ip_a"
 

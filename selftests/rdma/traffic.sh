@@ -14,11 +14,8 @@ set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
 check "two instances" two_instances
-for inst in i-a i-b; do
-	eni=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
-	check "EFA ENI for $inst" "$VNITRO" eni attach "$eni" instance "$inst" index 1
-	declare "dev_${inst#i-}=$(eni_field "$eni" rdma_device)"
-done
+efa_eni i-a
+efa_eni i-b
 
 # pair NAME SERVER-CMD -- CLIENT-CMD: the server in i-a, the client in i-b toward $ip_a;
 # both must exit 0. Output in /tmp/NAME.{server,client}.
