@@ -293,6 +293,7 @@ struct vnitro_plug_desc {
 	/* From the instance type: */
 	uint8_t rss_key_mode;		/* enum vnitro_ena_rss_key_mode */
 	uint32_t max_queues;		/* ENA queue pairs per ENI */
+	uint8_t efa_gen;		/* enum vnitro_efa_gen of the EFA function (ENIs of type efa) */
 };
 
 /* What the shim must do when an internet gateway is created. */
@@ -340,7 +341,7 @@ struct vnitro_type_info {
 	uint32_t max_ips_per_eni;	/* private IPv4 per ENI, primary included */
 	uint32_t max_queues;		/* ENA queue pairs per ENI */
 	uint32_t baseline_mbps;		/* baseline bandwidth */
-	uint8_t efa;			/* EFA supported */
+	uint8_t efa;			/* EFA generation (enum vnitro_efa_gen); 0: no EFA */
 	uint8_t ena_express;		/* ENA Express supported */
 	uint8_t rss_key_mode;		/* enum vnitro_ena_rss_key_mode */
 };
@@ -536,8 +537,26 @@ enum {
 	VNITRO_EFA_CAP_CQ_WITH_SGID = 1 << 3,
 	VNITRO_EFA_UCTX_COMP_TX_BATCH = 1 << 0,
 	VNITRO_EFA_UCTX_COMP_MIN_SQ_WR = 1 << 1,
-	/* MR access bit the engine needs to write into a region (IB_ACCESS_LOCAL_WRITE). */
+	/*
+	 * MR access bits, numbered as IB_ACCESS_* (the shim checks): the engine
+	 * writes into a region only with LOCAL_WRITE, and an RDMA read takes
+	 * bytes from a peer's region only with REMOTE_READ.
+	 */
 	VNITRO_EFA_ACCESS_LOCAL_WRITE = 1 << 0,
+	VNITRO_EFA_ACCESS_REMOTE_READ = 1 << 2,
+};
+
+/*
+ * EFA generations, as the PCI device id tells them apart (the efa driver's
+ * id table, efa_main.c: 0xefa0, 0xefa1, 0xefa2). Each instance type with
+ * EFA has one (control/types.cc); the device's identity and capabilities
+ * follow it (core/efa/device.cc says which and why).
+ */
+enum vnitro_efa_gen {
+	VNITRO_EFA_GEN_NONE = 0,
+	VNITRO_EFA_GEN_1 = 1,		/* 0xefa0: send/receive only */
+	VNITRO_EFA_GEN_2 = 2,		/* 0xefa2: RDMA read on SRD */
+	VNITRO_EFA_GEN_MAX = VNITRO_EFA_GEN_2,
 };
 
 /*
@@ -573,7 +592,8 @@ struct vnitro_efa_attr {
 	uint16_t min_sq_depth;		/* min_sq_wr */
 };
 
-void vnitro_efa_get_attr(struct vnitro_efa_attr *out);
+/* The attributes of an EFA of generation @gen; -EINVAL for one vnitro does not model. */
+int vnitro_efa_get_attr(uint8_t gen, struct vnitro_efa_attr *out);
 /*
  * GID[0] of the device behind an ENI: fe80::/64 and the modified EUI-64 of
  * the ENI's MAC (unique in the fabric), so it is stable across attach,
@@ -628,6 +648,10 @@ struct vnitro_efa_engine_stats {
 	uint64_t srd_given_up;		/* SRD sends failed: retries or RNR retries spent */
 	uint64_t path_lost;		/* packets and UD datagrams lost on the fabric */
 	uint64_t path_reordered;	/* packets held back so later ones overtook them */
+	/* RDMA read (the efa driver's hw stats rdma_read_wrs/bytes/wr_err). */
+	uint64_t rdma_read_wrs;		/* read WQEs taken from SQs */
+	uint64_t rdma_read_bytes;	/* bytes read from remote regions */
+	uint64_t rdma_read_wr_err;	/* read WQEs completed with an error */
 };
 
 /* The fabric between EFA devices (debugfs knobs): losses and reordering in parts per million. */
@@ -668,10 +692,11 @@ struct vnitro_efa_counts {
 };
 
 /*
- * A device with GID @gid whose ENI is in subnet @subnet_key (EFA traffic
- * stays within one subnet). NULL without memory.
+ * A device of generation @gen with GID @gid whose ENI is in subnet
+ * @subnet_key (EFA traffic stays within one subnet). NULL without memory
+ * or for a generation vnitro does not model.
  */
-struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
+struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
 					     const uint8_t gid[VNITRO_EFA_GID_LEN],
 					     uint32_t subnet_key);
 /* Every object must have been freed (ib_core destroys them before unregistering). */
@@ -693,7 +718,11 @@ struct vnitro_efa_mr_desc {
 	void *cookie;			/* the shim's MR, passed to the copy ops */
 };
 
-/* 0 and the key (lkey = rkey, 24 bits); -EINVAL (length 0, over max_mr_size, wrap), -ENOMEM. */
+/*
+ * 0 and the key (lkey = rkey, 24 bits); -EINVAL (length 0, over max_mr_size,
+ * wrap), -EOPNOTSUPP (access beyond LOCAL_WRITE, and REMOTE_READ where the
+ * device has RDMA read: efa_alloc_mr), -ENOMEM.
+ */
 int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_desc *desc,
 		      uint32_t *key, struct vnitro_err *err);
 void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key);

@@ -35,6 +35,7 @@ VNITRO_EFA_SAME(VNITRO_EFA_UCTX_COMP_TX_BATCH, EFA_ALLOC_UCONTEXT_CMD_COMP_TX_BA
 VNITRO_EFA_SAME(VNITRO_EFA_UCTX_COMP_MIN_SQ_WR, EFA_ALLOC_UCONTEXT_CMD_COMP_MIN_SQ_WR);
 VNITRO_EFA_SAME(VNITRO_EFA_GID_LEN, sizeof(union ib_gid));
 VNITRO_EFA_SAME(VNITRO_EFA_ACCESS_LOCAL_WRITE, IB_ACCESS_LOCAL_WRITE);
+VNITRO_EFA_SAME(VNITRO_EFA_ACCESS_REMOTE_READ, IB_ACCESS_REMOTE_READ);
 VNITRO_EFA_SAME(VNITRO_EFA_QPS_RESET, IB_QPS_RESET);
 VNITRO_EFA_SAME(VNITRO_EFA_QPS_INIT, IB_QPS_INIT);
 VNITRO_EFA_SAME(VNITRO_EFA_QPS_RTR, IB_QPS_RTR);
@@ -254,6 +255,8 @@ static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length
 				       int access, struct ib_udata *udata)
 {
 	struct vnitro_efa *efa = to_vefa(ibpd->device);
+	int supp = IB_ACCESS_LOCAL_WRITE |
+		   (efa->attr.device_caps & VNITRO_EFA_CAP_RDMA_READ ? IB_ACCESS_REMOTE_READ : 0);
 	struct vnitro_efa_mr_desc desc = {};
 	struct sg_page_iter sg_iter;
 	struct vnitro_efa_mr *mr;
@@ -264,9 +267,14 @@ static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length
 
 	if (!vnitro_efa_udata_clear(udata, 0))
 		return ERR_PTR(-EINVAL);
-	/* efa_register_mr: local write only (EFA v1 has no RDMA read). */
-	if ((access & ~IB_ACCESS_OPTIONAL) & ~IB_ACCESS_LOCAL_WRITE) {
-		ibdev_dbg(ibpd->device, "reg_mr: access flags %#x not supported\n", access);
+	/*
+	 * efa_alloc_mr: local write, and remote read where the device has
+	 * RDMA read; refused before any page is pinned.
+	 */
+	access &= ~IB_ACCESS_OPTIONAL;
+	if (access & ~supp) {
+		ibdev_dbg(ibpd->device, "reg_mr: access flags %#x not supported, supported %#x\n",
+			  access, supp);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	mr = kzalloc(sizeof(*mr), GFP_KERNEL);
@@ -714,10 +722,13 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 		return -ENOMEM;
 	efa->edev = edev;
 	atomic_set(&efa->ucontexts, 0);
-	vnitro_efa_get_attr(&efa->attr);
+	ret = vnitro_efa_get_attr(edev->efa_gen, &efa->attr);
+	if (ret)
+		goto err_dealloc_device;
 	vnitro_efa_gid(edev->port.mac, efa->gid);
 	mutex_lock(&vnitro_efa_lock);
-	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), efa->gid, edev->port.subnet_key);
+	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), edev->efa_gen, efa->gid,
+					  edev->port.subnet_key);
 	if (efa->core)
 		vnitro_engine_device_count(1);
 	mutex_unlock(&vnitro_efa_lock);

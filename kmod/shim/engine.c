@@ -182,6 +182,8 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 		   "srd_given_up: %llu\npath_lost: %llu\npath_reordered: %llu\n",
 		   s.srd_sent, s.srd_resent, s.srd_acked, s.srd_duplicates, s.srd_given_up,
 		   s.path_lost, s.path_reordered);
+	seq_printf(m, "rdma_read_wrs: %llu\nrdma_read_bytes: %llu\nrdma_read_wr_err: %llu\n",
+		   s.rdma_read_wrs, s.rdma_read_bytes, s.rdma_read_wr_err);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_engine_stats);

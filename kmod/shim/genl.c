@@ -157,7 +157,7 @@ static int vnitro_put_type(struct sk_buff *msg, const struct vnitro_type_info *t
 	    nla_put_u32(msg, VNITRO_A_MAX_IPS_PER_ENI, t->max_ips_per_eni) ||
 	    nla_put_u32(msg, VNITRO_A_MAX_QUEUES, t->max_queues) ||
 	    nla_put_u32(msg, VNITRO_A_BASELINE_MBPS, t->baseline_mbps) ||
-	    nla_put_u8(msg, VNITRO_A_EFA_SUPPORTED, t->efa) ||
+	    nla_put_u8(msg, VNITRO_A_EFA_SUPPORTED, !!t->efa) ||
 	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_SUPPORTED, t->ena_express) ||
 	    nla_put_u8(msg, VNITRO_A_RSS_KEY_CONFIGURABLE,
 		       t->rss_key_mode == VNITRO_ENA_RSS_KEY_CONFIGURABLE))

@@ -41,6 +41,7 @@ static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void 
 	edev->max_queues = desc->max_queues;
 	edev->rss_key_mode = desc->rss_key_mode;
 	edev->eni_type = desc->eni_type;
+	edev->efa_gen = desc->efa_gen;
 	ret = vnitro_pci_plug(edev, err);
 	if (ret) {
 		kfree(edev);

@@ -202,9 +202,16 @@ static int vnitro_pci_full(struct vnitro_eni_dev *edev, const char *what, struct
  */
 static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vnitro_err *err)
 {
+	struct vnitro_efa_attr attr;
 	struct pci_dev *pdev;
 
-	if (!vnitro_pci_slot_fill(edev, true, VNITRO_EFA_DEVICE_ID, &edev->efa_devfn))
+	if (vnitro_efa_get_attr(edev->efa_gen, &attr)) {
+		err->code = -EINVAL;
+		snprintf(err->msg, sizeof(err->msg), "%s: EFA generation %u is not modelled",
+			 edev->eni_id, edev->efa_gen);
+		return err->code;
+	}
+	if (!vnitro_pci_slot_fill(edev, true, attr.device_id, &edev->efa_devfn))
 		return vnitro_pci_full(edev, "EFA", err);
 	edev->efa_probe_err = -ENODEV;
 	pdev = vnitro_pci_add(edev->efa_devfn);
@@ -304,7 +311,8 @@ static void vnitro_pci_remove(struct pci_dev *pdev)
 /* Only functions whose driver_override names us: never real ENA hardware. */
 static const struct pci_device_id vnitro_pci_ids[] = {
 	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_ENA_DEVICE_ID, 1) },
-	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_EFA_DEVICE_ID, 1) },
+	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_EFA0_DEVICE_ID, 1) },
+	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_EFA2_DEVICE_ID, 1) },
 	{ }
 };
 

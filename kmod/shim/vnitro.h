@@ -20,7 +20,9 @@ struct vnitro_efa;
 #define VNITRO_DRV_NAME		"vnitro"
 #define VNITRO_ENA_DRV_NAME	"ena"	/* what `ethtool -i` reports, as on EC2 */
 #define VNITRO_ENA_DEVICE_ID	0xec20	/* ENA virtual function */
-#define VNITRO_EFA_DEVICE_ID	0xefa0	/* EFA v1: core/efa/device.h says why */
+/* EFA functions: the id follows the instance type's generation (core/efa/device.h). */
+#define VNITRO_EFA0_DEVICE_ID	0xefa0	/* EFA v1 */
+#define VNITRO_EFA2_DEVICE_ID	0xefa2	/* EFA v2: RDMA read */
 
 /* Module-wide state; every field is set up in main.c's init ladder. */
 struct vnitro {
@@ -63,6 +65,7 @@ struct vnitro_eni_dev {
 	struct net_device *netdev;
 	int probe_err;			/* why the last probe failed */
 	u8 eni_type;			/* enum vnitro_eni_type */
+	u8 efa_gen;			/* enum vnitro_efa_gen: the EFA function's generation */
 	/* ENIs of type efa: the EFA function and its RDMA device. */
 	unsigned int efa_devfn;
 	int efa_probe_err;

@@ -68,14 +68,15 @@ inline void make_gid(uint8_t *gid, uint8_t last)
 	vnitro_efa_gid(mac, gid);
 }
 
-inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet)
+inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet,
+		     uint8_t gen = VNITRO_EFA_GEN_1)
 {
 	vnitro_err err = {};
 	vnitro_efa_cq_desc cqd = {cq_n, rx_cdesc_ex_size, 1, 1, 1};
 	vnitro_efa_mr_desc mrd = {};
 
 	make_gid(d.gid, id);
-	d.dev = vnitro_efa_dev_create(eng, d.gid, subnet);
+	d.dev = vnitro_efa_dev_create(eng, gen, d.gid, subnet);
 	cr_assert(d.dev);
 	cr_assert_eq(vnitro_efa_pd_alloc(d.dev, &d.pdn), 0);
 	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.db, &d.cq, &d.cq.idx, &err), 0, "%s", err.msg);

@@ -30,7 +30,7 @@ Test(efa_device, attributes_are_efa_v1s)
 {
 	vnitro_efa_attr a;
 
-	vnitro_efa_get_attr(&a);
+	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
 	cr_assert_eq(a.vendor_id, 0x1d0f);
 	cr_assert_eq(a.device_id, 0xefa0);
 	cr_assert_eq(a.subsystem_device, 0xefa0, "ibv_devinfo shows hw_ver 0xEFA0");
@@ -50,7 +50,7 @@ Test(efa_device, limits_cover_libfabric_rdm)
 {
 	vnitro_efa_attr a;
 
-	vnitro_efa_get_attr(&a);
+	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
 	// libfabric 1.17's RDM endpoint: SQ 1024 WRs, RQ 8192, one CQ for both.
 	cr_assert_geq(a.max_sq_depth, 1024u);
 	cr_assert_geq(a.max_rq_depth / a.max_rq_sge, 8192u);
@@ -107,11 +107,11 @@ Test(efa_device, pds_are_numbered_up_to_max_pd)
 {
 	vnitro_efa_attr a;
 	vnitro_efa_counts c;
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, gid, 1);
+	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1);
 	uint16_t pdn;
 
 	cr_assert(dev);
-	vnitro_efa_get_attr(&a);
+	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
 	for (uint32_t i = 0; i < a.max_pd; i++) {
 		cr_assert_eq(vnitro_efa_pd_alloc(dev, &pdn), 0);
 		cr_assert_eq(pdn, i);
@@ -132,7 +132,7 @@ Test(efa_device, pds_are_numbered_up_to_max_pd)
 
 Test(efa_device, freed_pd_is_not_reused_at_once)
 {
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, gid, 1);
+	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1);
 	uint16_t a, b;
 
 	cr_assert_eq(vnitro_efa_pd_alloc(dev, &a), 0);
@@ -146,5 +146,5 @@ Test(efa_device, freed_pd_is_not_reused_at_once)
 Test(efa_device, create_fails_cleanly_without_memory)
 {
 	harness.fail_alloc_in = 2;	// the PD bitmap
-	cr_assert_null(vnitro_efa_dev_create(eng, gid, 1));
+	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1));
 }

@@ -189,7 +189,7 @@ Test(efa_qp, qp_numbers_are_unique_up_to_max_qp)
 	bool seen[256] = {};
 	uint32_t qpn;
 
-	vnitro_efa_get_attr(&a);
+	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
 	for (uint32_t i = 0; i < a.max_qp; i++) {
 		cr_assert_eq(vnitro_efa_qp_add(d->dev, &q, &r, &qpn, &err), 0);
 		cr_assert_neq(qpn, 0u);

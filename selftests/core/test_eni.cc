@@ -403,6 +403,22 @@ CORE_TEST(eni, attach_plugs_the_eni)
 	cr_assert_eq(d.instance_cookie, &ns1);
 	cr_assert_eq(d.device_index, 1);
 	cr_assert_eq(d.eni_type, VNITRO_ENI_TYPE_EFA);
+	cr_assert_eq(d.efa_gen, VNITRO_EFA_GEN_1, "i1 is a c5n.18xlarge: EFA v1");
+}
+
+CORE_TEST(eni, efa_generation_follows_the_instance_type)
+{
+	vnitro_eni_info efa = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vnitro_eni_info ena = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_INTERFACE));
+	int ns9;
+
+	add_instance("big", &ns9, "subnet-c", 0, "p5.48xlarge");
+	attach(efa.id, "big", 1);
+	cr_assert_eq(fake.last_plug.efa_gen, VNITRO_EFA_GEN_2, "p5: EFA v2, with RDMA read");
+	attach(ena.id, "big", 2);
+	cr_assert_eq(fake.last_plug.efa_gen, VNITRO_EFA_GEN_NONE, "an ENA-only ENI has no EFA");
+	detach(ena.id);
+	detach(efa.id);
 }
 
 CORE_TEST(eni, subnets_have_distinct_keys)

@@ -40,12 +40,12 @@ CORE_TEST(types, table_has_the_documented_limits)
 	cr_assert_eq(t.max_enis, 15);
 	cr_assert_eq(t.max_ips_per_eni, 50);
 	cr_assert_eq(t.max_queues, 32);
-	cr_assert_eq(t.efa, 1);
+	cr_assert_eq(t.efa, VNITRO_EFA_GEN_1, "c5n: first-generation EFA");
 	cr_assert_eq(t.ena_express, 0);
 	cr_assert_eq(t.rss_key_mode, VNITRO_ENA_RSS_KEY_CONFIGURABLE);
 	t = type("p5.48xlarge");
 	cr_assert_eq(t.max_enis, 64);
-	cr_assert_eq(t.efa, 1);
+	cr_assert_eq(t.efa, VNITRO_EFA_GEN_2, "p5: second-generation EFA");
 	cr_assert_eq(t.ena_express, 1);
 }
 

@@ -119,6 +119,32 @@ Test(wire, rdma_read_carries_remote_then_local)
 	cr_assert_eq(tx_wqe_decode(w, &out), status::local_invalid_op_type);
 }
 
+Test(wire, malformed_rdma_reads)
+{
+	tx_request in = {}, out;
+	uint8_t w[tx_wqe_size];
+
+	in.op = send_op::rdma_read;
+	in.req_id = 0x77;
+	in.remote = {0x1000, 64, 0xffffffff};
+	in.sgl[0] = {0x2000, 64, 0x42};
+	in.sge_count = 1;
+	tx_wqe_encode(in, w);
+	cr_assert_eq(tx_wqe_decode(w, &out), status::ok, "any 32-bit rkey decodes");
+	cr_assert_eq(out.remote.lkey, 0xffffffffu, "the engine, not the codec, judges the rkey");
+	w[2] |= 0x20;	// inline data on a read
+	cr_assert_eq(tx_wqe_decode(w, &out), status::local_invalid_op_type);
+	tx_wqe_encode(in, w);
+	w[6] = 2;	// two local buffers: EFA_IO_TX_DESC_NUM_RDMA_BUFS is 1
+	cr_assert_eq(tx_wqe_decode(w, &out), status::local_invalid_op_type);
+	w[6] = 0;
+	cr_assert_eq(tx_wqe_decode(w, &out), status::local_invalid_op_type);
+	tx_wqe_encode(in, w);
+	w[48 + 7] = 0x01;	// local lkey: bits above 24 are reserved
+	cr_assert_eq(tx_wqe_decode(w, &out), status::local_invalid_lkey);
+	cr_assert_eq(out.req_id, 0x77, "req_id still reported for the completion");
+}
+
 Test(wire, malformed_wqes_are_refused_with_the_devices_status)
 {
 	uint8_t w[tx_wqe_size];

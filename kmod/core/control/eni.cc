@@ -288,6 +288,7 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err)
 	desc.eni_type = e->type;
 	desc.rss_key_mode = inst->type->rss_key_mode;
 	desc.max_queues = inst->type->max_queues;
+	desc.efa_gen = e->type == VNITRO_ENI_TYPE_EFA ? inst->type->efa : uint8_t(VNITRO_EFA_GEN_NONE);
 	ret = w.ops->plug(w.ops_ctx, &desc, &cookie, err);
 	if (ret) {
 		err->code = ret;

@@ -23,7 +23,10 @@ constexpr uint8_t fixed = VNITRO_ENA_RSS_KEY_FIXED;
  *    interface by instance type).
  *  - baseline_mbps: the instance type specifications ("Network bandwidth
  *    (Gbps)", baseline column; t3.micro 0.064, m5.large 0.75, c5n.large 3).
- *  - efa: EC2 User Guide, "Supported instance types" for EFA.
+ *  - efa: EC2 User Guide, "Supported instance types" for EFA; the generation
+ *    (core/efa/device.h has the ids): c5n, the first EFA instances, EFA v1
+ *    without RDMA read; p5 "second-generation EFA" (AWS P5 launch, 2023)
+ *    with RDMA read (EC2 User Guide, EFA: RDMA read on p4d, p5 and later).
  *  - ena_express: EC2 User Guide, "Improve network performance with ENA
  *    Express", supported instance types (Nitro v4 and later network-optimised
  *    and accelerated types; not c5n).
@@ -37,8 +40,8 @@ const vnitro_type_info types[] = {
 	{ "t3.micro", 2, 2, 2, 64, 0, 0, fixed },
 	{ "m5.large", 3, 10, 2, 750, 0, 0, fixed },
 	{ "c5n.large", 3, 10, 2, 3000, 0, 0, configurable },
-	{ "c5n.18xlarge", 15, 50, 32, 100000, 1, 0, configurable },
-	{ "p5.48xlarge", 64, 50, 32, 3200000, 1, 1, configurable },
+	{ "c5n.18xlarge", 15, 50, 32, 100000, VNITRO_EFA_GEN_1, 0, configurable },
+	{ "p5.48xlarge", 64, 50, 32, 3200000, VNITRO_EFA_GEN_2, 1, configurable },
 };
 
 constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);

@@ -54,11 +54,42 @@ constexpr vnitro_efa_attr efa0_attr = {
 	.min_sq_depth = 0,			// libefa accepts 0: no minimum
 };
 
+// EFA v2 (0xefa2): the same queues and limits, plus RDMA read on SRD QPs.
+//  - max_wr_rdma_sge 1: EFA_IO_TX_DESC_NUM_RDMA_BUFS, one local buffer per
+//    read WQE (libefa takes min(max_sge_rd, that) as the QP's limit).
+//  - max_rdma_size 1 GiB: what EC2's read-capable EFAs report through
+//    efadv_query_device (public fi_info/efadv dumps); libfabric splits
+//    longer reads into pieces of at most this size.
+//  - RDMA write exists on later EFAs but is not emulated, so not advertised
+//    (rdma/efa-abi.h of 6.1 has no bit for it either).
+constexpr vnitro_efa_attr efa2_attr = [] {
+	vnitro_efa_attr a = efa0_attr;
+
+	a.device_id = pci_device_efa2;
+	a.subsystem_device = pci_device_efa2;
+	a.max_wr_rdma_sge = tx_max_rdma_sge;
+	a.max_rdma_size = 1u << 30;
+	a.device_caps |= VNITRO_EFA_CAP_RDMA_READ;
+	return a;
+}();
+
 } // namespace
 
 const vnitro_efa_attr &attr()
 {
 	return efa0_attr;
+}
+
+const vnitro_efa_attr *attr_of(uint8_t gen)
+{
+	switch (gen) {
+	case VNITRO_EFA_GEN_1:
+		return &efa0_attr;
+	case VNITRO_EFA_GEN_2:
+		return &efa2_attr;
+	default:
+		return nullptr;
+	}
 }
 
 bool id_table::init(uint32_t size)
@@ -136,9 +167,14 @@ uint16_t vnitro_efa_dev::ah_lookup(uint16_t pdn, const uint8_t *gid) const
 
 extern "C" {
 
-void vnitro_efa_get_attr(struct vnitro_efa_attr *out)
+int vnitro_efa_get_attr(uint8_t gen, struct vnitro_efa_attr *out)
 {
-	*out = efa::attr();
+	const vnitro_efa_attr *a = efa::attr_of(gen);
+
+	if (!a)
+		return -base::EINVAL_;
+	*out = *a;
+	return 0;
 }
 
 void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN])
@@ -173,16 +209,18 @@ int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
 	return err->code;
 }
 
-struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng,
+struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
 					     const uint8_t gid[VNITRO_EFA_GID_LEN],
 					     uint32_t subnet_key)
 {
 	const vnitro_efa_attr &a = efa::attr();
-	auto *dev = base::create<vnitro_efa_dev>();
+	const vnitro_efa_attr *own = efa::attr_of(gen);
+	auto *dev = own ? base::create<vnitro_efa_dev>() : nullptr;
 
 	if (!dev)
 		return nullptr;
 	dev->eng = eng;
+	dev->attr = own;
 	base::mem_copy(dev->gid, gid, VNITRO_EFA_GID_LEN);
 	dev->subnet_key = subnet_key;
 	if (!dev->pds.init(a.max_pd) || !dev->cqs.init(a.max_cq) || !dev->qps.init(a.max_qp) ||
@@ -298,6 +336,13 @@ int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_des
 
 	if (!dev->pds.busy(desc->pdn)) {
 		base::fail(err, base::EINVAL_).str("PD ").u32(desc->pdn).str(" does not exist");
+		return err->code;
+	}
+	if (desc->access & ~dev->supported_access()) {
+		base::fail(err, base::EOPNOTSUPP_).str("MR access flags ").hex(desc->access, 0)
+			.str(" not supported (supported ").hex(dev->supported_access(), 0)
+			.str(dev->attr->device_caps & VNITRO_EFA_CAP_RDMA_READ ? ")" :
+			     "; this EFA has no RDMA read, so no remote read)");
 		return err->code;
 	}
 	if (!desc->length || desc->length > max || desc->iova + desc->length < desc->iova) {

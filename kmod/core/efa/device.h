@@ -12,14 +12,20 @@
 
 namespace vnitro::efa {
 
-// PCI identity. 0xefa0 is the first EFA generation, the one of the default
-// instance type c5n.18xlarge (EC2 User Guide, "Elastic Fabric Adapter":
-// c5n and the first EFA instances). It is also what we can honour: EFA v1
-// has no RDMA read, and libfabric 1.17's efa provider keys device RDMA on
-// vendor_part_id (0xefa0 and 0xefa1 never use it; other ids require the
-// RDMA_READ capability), so libfabric moves everything with send/receive.
+// PCI identity, per generation (enum vnitro_efa_gen; the efa driver's id
+// table in efa_main.c knows 0xefa0, 0xefa1 and 0xefa2).
+//  - 0xefa0, EFA v1: the default instance type c5n.18xlarge, the first EFA
+//    instances (EC2 User Guide, "Elastic Fabric Adapter"). No RDMA read.
+//    libfabric 1.17's efa provider never uses device RDMA on 0xefa0/0xefa1,
+//    so it moves everything with send/receive there.
+//  - 0xefa2, EFA v2: p5.48xlarge, "second-generation EFA" (AWS P5
+//    announcement, 2023; the id reached the kernel, rdma-core and perftest
+//    in 2022, ahead of it). RDMA read. Any id but 0xefa0/0xefa1 makes
+//    libfabric 1.17 use device RDMA read (and require the RDMA_READ cap),
+//    so its read-based protocols run over the engine's read there.
 constexpr uint16_t pci_vendor_amazon = 0x1d0f;
 constexpr uint16_t pci_device_efa0 = 0xefa0;
+constexpr uint16_t pci_device_efa2 = 0xefa2;
 
 // A bitmap of numbers 0..size-1; control path only (it allocates once).
 class id_table {
@@ -40,7 +46,10 @@ private:
 	uint32_t next_ = 0;
 };
 
+// The limits every generation shares (table sizes, queue depths, MTU).
 const vnitro_efa_attr &attr();
+// One generation's attributes (identity, RDMA read); nullptr if not modelled.
+const vnitro_efa_attr *attr_of(uint8_t gen);
 
 // The live objects of one kind, packed, so an engine pass walks only those:
 // a walk over every table slot (256 QPs, 512 CQs per device) costs tens of
@@ -162,6 +171,7 @@ struct qp {
 
 struct vnitro_efa_dev {
 	vnitro_efa_engine *eng;
+	const vnitro_efa_attr *attr;	// this device's generation (attr_of)
 	vnitro_efa_dev *next;		// the engine's list
 	uint8_t gid[VNITRO_EFA_GID_LEN];
 	uint32_t subnet_key;
@@ -179,6 +189,12 @@ struct vnitro_efa_dev {
 	vnitro::efa::live_list<vnitro::efa::cq> armable_cqs;
 
 	vnitro::efa::mr *mr_find(uint32_t key) const;
+	bool rdma_read() const { return attr->device_caps & VNITRO_EFA_CAP_RDMA_READ; }
+	// efa_alloc_mr: local write, and remote read where the device has it.
+	uint32_t supported_access() const
+	{
+		return VNITRO_EFA_ACCESS_LOCAL_WRITE | (rdma_read() ? VNITRO_EFA_ACCESS_REMOTE_READ : 0);
+	}
 	vnitro::efa::qp *qp_find(uint32_t qpn) const;
 	// The AH number PD @pdn uses for @gid, or ah_unknown.
 	uint16_t ah_lookup(uint16_t pdn, const uint8_t *gid) const;

@@ -222,11 +222,119 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 
 namespace {
 
+// ---- RDMA read: SRD QPs of a generation with VNITRO_EFA_CAP_RDMA_READ ----
+//
+// A read WQE is checked on the requester's side like a send (AH, then the
+// local buffer the bytes land in), travels the QP's SRD flow like a send
+// (lost, resent, reordered alike), and when the request reaches the
+// responder its remote range is checked against the responder's MRs before
+// a byte moves. Statuses: efa_io_defs.h; the remote side's failures are
+// REMOTE_ERROR_BAD_ADDRESS, "RKEY not registered or does not match remote
+// IOVA" in the newer kernels' comment of the same value (libefa 44 reports
+// it as IBV_WC_GENERAL_ERR, vendor_err 7).
+
+// The requester's half: @req is a read on @q. Fills @msg (length, the
+// local MR in src_mrs[0]).
+status check_read(const vnitro_efa_dev *dev, const qp *q, const tx_request &req, message *msg)
+{
+	const sge &local = req.sgl[0];
+
+	// A device without the capability, or a UD QP: as any unknown op.
+	if (!dev->rdma_read() || q->type != VNITRO_EFA_QP_SRD)
+		return status::local_invalid_op_type;
+	if (!dev->ahs.busy(req.ah) || dev->ah_tab[req.ah].pdn != q->pdn)
+		return status::local_invalid_ah;
+	// One read moves at most max_rdma_size, into one local buffer that holds it.
+	if (req.remote.length > dev->attr->max_rdma_size || local.length < req.remote.length)
+		return status::local_bad_length;
+	msg->length = req.remote.length;
+	msg->src_mrs[0] = nullptr;
+	if (!local.length)
+		return status::ok;
+	// The whole local SGE is registered in the QP's PD and writable.
+	const mr *m = check_range(dev, q->pdn, local.lkey, local.addr, local.length);
+	if (!m || !(m->access & VNITRO_EFA_ACCESS_LOCAL_WRITE))
+		return status::local_invalid_lkey;
+	msg->src_mrs[0] = m;
+	return status::ok;
+}
+
+// The responder's QP a request of @msg reaches, or nullptr and the status
+// the requester completes with (the same rules as transmit(): the GID's
+// device, in the same subnet, a QP of the same type, ready, same QKey).
+qp *read_peer(vnitro_efa_engine *eng, const message &msg, vnitro_efa_dev **peer_dev,
+	      status *st)
+{
+	const tx_request &req = *msg.req;
+	vnitro_efa_dev *dst_dev = find_device(eng, msg.src_dev->ah_tab[req.ah].gid);
+
+	if (!dst_dev) {
+		eng->stats.drop_no_dest++;
+		*st = status::local_unresp_remote;
+		return nullptr;
+	}
+	// EFA traffic does not leave its subnet (EC2 User Guide, EFA limitations).
+	if (dst_dev->subnet_key != msg.src_dev->subnet_key) {
+		eng->stats.drop_cross_subnet++;
+		*st = status::local_unresp_remote;
+		return nullptr;
+	}
+	qp *dst = dst_dev->qp_find(req.dest_qpn);
+	if (!dst || dst->type != msg.src_qp->type || !receiving(dst->state) ||
+	    dst->qkey != req.qkey) {
+		eng->stats.drop_bad_qp++;
+		*st = status::remote_bad_dest_qpn;
+		return nullptr;
+	}
+	*peer_dev = dst_dev;
+	return dst;
+}
+
+// The responder's half, when the request arrives: the remote range must be
+// one MR of the responder's QP's PD, whole, with REMOTE_READ; then the
+// bytes move remote -> local. Nothing is written on the responder's side
+// and it gets no completion (a read is one-sided).
+status read_execute(vnitro_efa_engine *eng, const message &msg)
+{
+	const tx_request &req = *msg.req;
+	vnitro_efa_dev *dst_dev = nullptr;
+	status st = status::ok;
+	qp *dst = read_peer(eng, msg, &dst_dev, &st);
+
+	if (!dst)
+		return st;
+	const mr *rmr = (req.remote.lkey & ~key_mask) ? nullptr :
+			check_range(dst_dev, dst->pdn, req.remote.lkey, req.remote.addr,
+				    req.remote.length);
+	if (!rmr || !(rmr->access & VNITRO_EFA_ACCESS_REMOTE_READ))
+		return status::remote_bad_address;
+	if (msg.length) {
+		const mr *lmr = msg.src_mrs[0];
+
+		eng->ops.copy(lmr->cookie, req.sgl[0].addr - lmr->iova, rmr->cookie,
+			      req.remote.addr - rmr->iova, msg.length);
+	}
+	eng->stats.rdma_read_bytes += msg.length;
+	return status::ok;
+}
+
+// Counts a finished WQE of @req's kind that completes with @st.
+void count_done(vnitro_efa_engine *eng, const tx_request &req, status st)
+{
+	if (st == status::ok)
+		return;
+	eng->stats.tx_errors++;
+	if (req.op == send_op::rdma_read)
+		eng->stats.rdma_read_wr_err++;
+}
+
 // Checks a decoded send against the sender's tables; fills @msg.
 status check_send(vnitro_efa_dev *dev, qp *q, const tx_request &req, message *msg)
 {
+	if (req.op == send_op::rdma_read)
+		return check_read(dev, q, req, msg);
 	if (req.op != send_op::send)
-		return status::local_invalid_op_type;	// EFA v1: no RDMA read
+		return status::local_invalid_op_type;
 	if (!dev->ahs.busy(req.ah) || dev->ah_tab[req.ah].pdn != q->pdn)
 		return status::local_invalid_ah;
 	msg->length = 0;
@@ -298,7 +406,11 @@ void srd_arrive(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint32_t seq
 		msg.src_dev = dev;
 		msg.src_qp = q;
 		msg.req = &req;
-		st = transmit(eng, msg, &rnr);
+		// A read needs no receive buffer: it never meets RNR.
+		if (req.op == send_op::rdma_read)
+			st = read_execute(eng, msg);
+		else
+			st = transmit(eng, msg, &rnr);
 	}
 	if (rnr) {
 		f->rx.count_rnr();
@@ -315,8 +427,7 @@ void srd_arrive(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint32_t seq
 	if (!f->tx.ack(seq, &cookie))
 		return;
 	eng->stats.srd_acked++;
-	if (st != status::ok)
-		eng->stats.tx_errors++;
+	count_done(eng, req, st);
 	if (req.comp_req || st != status::ok)
 		complete_send(q, req.req_id, st);
 }
@@ -339,7 +450,7 @@ bool srd_progress(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t n
 		// No answer after srd::max_tries sends: the remote is unresponsive.
 		srd_forget(f, ev.seq, false);
 		eng->stats.srd_given_up++;
-		eng->stats.tx_errors++;
+		count_done(eng, f->pending[ev.seq % srd::window], status::local_unresp_remote);
 		complete_send(q, f->pending[ev.seq % srd::window].req_id,
 			      status::local_unresp_remote);
 	}
@@ -408,6 +519,8 @@ bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now
 		pending--;
 		done++;
 		eng->stats.tx_wqes++;
+		if (req.op == send_op::rdma_read)
+			eng->stats.rdma_read_wrs++;
 		if (st == status::ok && q->srd) {
 			// Completed when the receiver answers (srd_arrive).
 			uint32_t seq = q->srd->tx.next_seq();
@@ -428,8 +541,7 @@ bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now
 			else
 				st = transmit(eng, msg, &rnr);
 		}
-		if (st != status::ok)
-			eng->stats.tx_errors++;
+		count_done(eng, req, st);
 		if (req.comp_req || st != status::ok)
 			complete_send(q, req.req_id, st);
 	}
