@@ -2,7 +2,9 @@
 /*
  * test_verbs.c - the EFA device through the stock libibverbs and libefa:
  * attributes, port, GID, P_Key and protection domains, and the errors a
- * real EFA gives. Runs inside the VM; VNITRO_EFA_DEV names the device.
+ * real EFA gives. Runs inside the VM; VNITRO_EFA_DEV names the device and
+ * VNITRO_EFA_GEN its generation (1: c5n's EFA v1, the default; 2: p5's EFA
+ * v2, with RDMA read).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +17,13 @@
 #include <infiniband/verbs.h>
 
 static struct ibv_context *ctx;
+
+static int efa_gen(void)
+{
+	const char *g = getenv("VNITRO_EFA_GEN");
+
+	return g ? atoi(g) : 1;
+}
 
 static void open_dev(void)
 {
@@ -41,14 +50,16 @@ static void close_dev(void)
 
 TestSuite(verbs, .init = open_dev, .fini = close_dev);
 
-Test(verbs, device_attributes_are_efa_v1s)
+Test(verbs, device_attributes_are_the_generations)
 {
 	struct ibv_device_attr a;
+	unsigned int id = efa_gen() == 2 ? 0xefa2 : 0xefa0;
 
 	cr_assert_eq(ibv_query_device(ctx, &a), 0);
 	cr_assert_eq(a.vendor_id, 0x1d0f);
-	cr_assert_eq(a.vendor_part_id, 0xefa0);
-	cr_assert_eq(a.hw_ver, 0xefa0);
+	cr_assert_eq(a.vendor_part_id, id);
+	cr_assert_eq(a.hw_ver, id);
+	cr_assert_eq(a.max_sge_rd, efa_gen() == 2 ? 1 : 0, "EFA_IO_TX_DESC_NUM_RDMA_BUFS");
 	cr_assert_eq(a.phys_port_cnt, 1);
 	cr_assert_eq(a.max_pkeys, 1);
 	cr_assert_geq(a.max_cqe, 16384, "libfabric's RDM CQ must fit");
@@ -68,7 +79,14 @@ Test(verbs, efadv_attributes)
 	cr_assert_geq(e.max_rq_wr, 8192);
 	cr_assert(e.device_caps & EFADV_DEVICE_ATTR_CAPS_RNR_RETRY);
 	cr_assert(e.device_caps & EFADV_DEVICE_ATTR_CAPS_CQ_WITH_SGID);
-	cr_assert_not(e.device_caps & EFADV_DEVICE_ATTR_CAPS_RDMA_READ, "EFA v1 has no RDMA read");
+	if (efa_gen() == 2) {
+		cr_assert(e.device_caps & EFADV_DEVICE_ATTR_CAPS_RDMA_READ, "EFA v2 reads");
+		cr_assert_eq(e.max_rdma_size, 1u << 30);
+	} else {
+		cr_assert_not(e.device_caps & EFADV_DEVICE_ATTR_CAPS_RDMA_READ,
+			      "EFA v1 has no RDMA read");
+		cr_assert_eq(e.max_rdma_size, 0);
+	}
 }
 
 Test(verbs, port_is_active_with_efa_mtu)
@@ -520,4 +538,190 @@ Test(fabric, srd_delivers_each_message_exactly_once_over_loss_and_reordering)
 	cr_assert_geq(engine_stat("srd_resent") - resent0, engine_stat("path_lost") - lost0,
 		      "every lost copy was sent again");
 	loop_down(&l);
+}
+
+/* ---- RDMA read (EFA v2): libefa's wr_rdma_read on an SRD QP, reading its own device ---- */
+
+struct reader {
+	struct loop l;			/* buf[0, 4096): local; buf[4096, 8192): the remote side */
+	struct ibv_qp_ex *qpx;
+	struct ibv_mr *remote;		/* buf[4096, 8192), LOCAL_WRITE | REMOTE_READ */
+};
+
+static void reader_up(struct reader *r)
+{
+	struct ibv_qp_init_attr_ex init = {};
+	struct efadv_qp_init_attr efa = {};
+	struct ibv_qp_attr a = {};
+	struct ibv_ah_attr ah = {};
+	union ibv_gid gid;
+	struct loop *l = &r->l;
+	int i;
+
+	l->buf = calloc(1, BUF);
+	for (i = 4096; i < BUF; i++)
+		l->buf[i] = (uint8_t)(i * 7 + 3);
+	l->pd = ibv_alloc_pd(ctx);
+	cr_assert(l->pd);
+	l->mr = ibv_reg_mr(l->pd, l->buf, 4096, IBV_ACCESS_LOCAL_WRITE);
+	cr_assert(l->mr, "reg_mr: %s", strerror(errno));
+	r->remote = ibv_reg_mr(l->pd, l->buf + 4096, 4096,
+			       IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ);
+	cr_assert(r->remote, "reg_mr with REMOTE_READ: %s", strerror(errno));
+	l->cq = ibv_create_cq(ctx, 64, NULL, NULL, 0);
+	cr_assert(l->cq);
+	init.send_cq = l->cq;
+	init.recv_cq = l->cq;
+	init.cap.max_send_wr = 16;
+	init.cap.max_recv_wr = 16;
+	init.cap.max_send_sge = 1;
+	init.cap.max_recv_sge = 1;
+	init.qp_type = IBV_QPT_DRIVER;
+	init.pd = l->pd;
+	init.comp_mask = IBV_QP_INIT_ATTR_PD | IBV_QP_INIT_ATTR_SEND_OPS_FLAGS;
+	init.send_ops_flags = IBV_QP_EX_WITH_SEND | IBV_QP_EX_WITH_RDMA_READ;
+	efa.driver_qp_type = EFADV_QP_DRIVER_TYPE_SRD;
+	l->qp = efadv_create_qp_ex(ctx, &init, &efa, sizeof(efa));
+	cr_assert(l->qp, "create_qp_ex with RDMA read: %s", strerror(errno));
+	r->qpx = ibv_qp_to_qp_ex(l->qp);
+	a.qp_state = IBV_QPS_INIT;
+	a.port_num = 1;
+	a.qkey = QKEY;
+	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+				   IBV_QP_QKEY), 0);
+	a.qp_state = IBV_QPS_RTR;
+	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE), 0);
+	a.qp_state = IBV_QPS_RTS;
+	a.rnr_retry = 7;
+	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN | IBV_QP_RNR_RETRY), 0);
+	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &gid), 0);
+	ah.is_global = 1;
+	ah.port_num = 1;
+	ah.grh.dgid = gid;
+	l->ah = ibv_create_ah(l->pd, &ah);
+	cr_assert(l->ah);
+}
+
+static void reader_down(struct reader *r)
+{
+	ibv_dereg_mr(r->remote);
+	loop_down(&r->l);
+}
+
+/* Reads @len bytes at @raddr (key @rkey) into buf + @loff (key @lkey); returns the completion. */
+static struct ibv_wc rdma_read(struct reader *r, uint64_t raddr, uint32_t rkey, uint32_t loff,
+			       uint32_t lkey, uint32_t len)
+{
+	struct ibv_wc wc;
+
+	ibv_wr_start(r->qpx);
+	r->qpx->wr_id = 42;
+	r->qpx->wr_flags = IBV_SEND_SIGNALED;
+	ibv_wr_rdma_read(r->qpx, rkey, raddr);
+	ibv_wr_set_sge(r->qpx, lkey, (uintptr_t)r->l.buf + loff, len);
+	ibv_wr_set_ud_addr(r->qpx, r->l.ah, r->l.qp->qp_num, QKEY);
+	cr_assert_eq(ibv_wr_complete(r->qpx), 0);
+	wc = next_wc(&r->l);
+	cr_assert_eq(wc.wr_id, 42);
+	return wc;
+}
+
+static void need_read(void)
+{
+	if (efa_gen() != 2)
+		cr_skip_test("EFA v1 has no RDMA read");
+}
+
+TestSuite(read, .init = open_dev, .fini = close_dev);
+
+Test(read, moves_remote_bytes_to_the_local_buffer)
+{
+	struct reader r;
+	struct ibv_wc wc;
+
+	need_read();
+	reader_up(&r);
+	wc = rdma_read(&r, (uintptr_t)r.l.buf + 4096 + 100, r.remote->rkey, 8, r.l.mr->lkey, 3000);
+	cr_assert_eq(wc.status, IBV_WC_SUCCESS, "%s", ibv_wc_status_str(wc.status));
+	cr_assert_arr_eq(r.l.buf + 8, r.l.buf + 4096 + 100, 3000);
+	reader_down(&r);
+}
+
+/*
+ * Remote failures: EFA_IO_COMP_STATUS_REMOTE_ERROR_BAD_ADDRESS (7), which
+ * libefa 44 reports as IBV_WC_GENERAL_ERR with vendor_err 7; nothing lands.
+ */
+static void assert_remote_refused(struct reader *r, struct ibv_wc wc, const char *why)
+{
+	static const uint8_t zero[64];
+
+	cr_assert_eq(wc.status, IBV_WC_GENERAL_ERR, "%s: %s", why, ibv_wc_status_str(wc.status));
+	cr_assert_eq(wc.vendor_err, 7, "%s: REMOTE_ERROR_BAD_ADDRESS", why);
+	cr_assert_arr_eq(r->l.buf, zero, sizeof(zero), "%s: bytes landed", why);
+}
+
+Test(read, bad_rkey_out_of_bounds_and_no_remote_read_are_refused)
+{
+	struct reader r;
+
+	need_read();
+	reader_up(&r);
+	assert_remote_refused(&r, rdma_read(&r, (uintptr_t)r.l.buf + 4096, r.remote->rkey ^ 0x400,
+					    0, r.l.mr->lkey, 64), "unknown rkey");
+	assert_remote_refused(&r, rdma_read(&r, (uintptr_t)r.l.buf + BUF - 32, r.remote->rkey,
+					    0, r.l.mr->lkey, 64), "past the region's end");
+	assert_remote_refused(&r, rdma_read(&r, (uintptr_t)r.l.buf + 64, r.l.mr->rkey,
+					    0, r.l.mr->lkey, 64), "MR without REMOTE_READ");
+	reader_down(&r);
+}
+
+Test(read, bad_local_key_is_a_protection_error)
+{
+	struct reader r;
+	struct ibv_wc wc;
+
+	need_read();
+	reader_up(&r);
+	wc = rdma_read(&r, (uintptr_t)r.l.buf + 4096, r.remote->rkey, 0, r.l.mr->lkey ^ 0x400, 64);
+	cr_assert_eq(wc.status, IBV_WC_LOC_PROT_ERR, "%s", ibv_wc_status_str(wc.status));
+	wc = rdma_read(&r, (uintptr_t)r.l.buf + 4096, r.remote->rkey, 4096 - 32, r.l.mr->lkey, 64);
+	cr_assert_eq(wc.status, IBV_WC_LOC_PROT_ERR, "local buffer past its MR: %s",
+		     ibv_wc_status_str(wc.status));
+	reader_down(&r);
+}
+
+/* EFA v1: libefa offers no read on its QPs and the kernel refuses REMOTE_READ MRs, as efa_alloc_mr. */
+Test(read, efa_v1_refuses_read)
+{
+	struct ibv_qp_init_attr_ex init = {};
+	struct efadv_qp_init_attr efa = {};
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	void *buf;
+
+	if (efa_gen() != 1)
+		cr_skip_test("a generation with RDMA read");
+	buf = calloc(1, 4096);
+	pd = ibv_alloc_pd(ctx);
+	cr_assert(pd);
+	cr_assert_null(ibv_reg_mr(pd, buf, 4096, IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ));
+	cr_assert_eq(errno, EOPNOTSUPP, "%s", strerror(errno));
+	cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
+	cr_assert(cq);
+	init.send_cq = cq;
+	init.recv_cq = cq;
+	init.cap.max_send_wr = 16;
+	init.cap.max_recv_wr = 16;
+	init.cap.max_send_sge = 1;
+	init.cap.max_recv_sge = 1;
+	init.qp_type = IBV_QPT_DRIVER;
+	init.pd = pd;
+	init.comp_mask = IBV_QP_INIT_ATTR_PD | IBV_QP_INIT_ATTR_SEND_OPS_FLAGS;
+	init.send_ops_flags = IBV_QP_EX_WITH_SEND | IBV_QP_EX_WITH_RDMA_READ;
+	efa.driver_qp_type = EFADV_QP_DRIVER_TYPE_SRD;
+	cr_assert_null(efadv_create_qp_ex(ctx, &init, &efa, sizeof(efa)));
+	cr_assert_eq(errno, EOPNOTSUPP, "libefa: no IBV_QP_EX_WITH_RDMA_READ without the cap");
+	ibv_destroy_cq(cq);
+	ibv_dealloc_pd(pd);
+	free(buf);
 }
