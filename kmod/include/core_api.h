@@ -315,7 +315,9 @@ struct vnitro_igw_plug_desc {
  * check) and may fail (the core then rolls back); subnet_publish gives the
  * VPC router a subnet and its route table (add or replace), subnet_withdraw
  * takes it away; igw_plug/igw_unplug/igw_update do for a gateway's port what
- * plug/unplug/port_update do for an ENI's.
+ * plug/unplug/port_update do for an ENI's. in_use says whether userspace
+ * holds a device of the attachment open (an EFA's user contexts): it writes
+ * the device's name into dev and returns how many holders there are.
  */
 struct vnitro_ctl_ops {
 	int (*plug)(void *ops_ctx, const struct vnitro_plug_desc *desc,
@@ -332,6 +334,7 @@ struct vnitro_ctl_ops {
 	void (*igw_unplug)(void *ops_ctx, void *igw_cookie);
 	int (*igw_update)(void *ops_ctx, void *igw_cookie, const struct vnitro_port_desc *port,
 			  struct vnitro_err *err);
+	uint32_t (*in_use)(void *ops_ctx, void *plug_cookie, char *dev, size_t dev_len);
 };
 
 /* An EC2 instance type and the limits vnitro enforces for it (control/types.cc). */

@@ -190,15 +190,36 @@ static int vnitro_efa_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *
 	ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
 	if (ret)
 		return ret;
+	/* A context pins the module (see disassociate_ucontext below). */
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
 	atomic_inc(&efa->ucontexts);
 	atomic_inc(&vnitro_efa_usage.ucontexts);
 	return 0;
 }
 
+/*
+ * Runs under the file's hw_destroy_rwsem, which the module's exit path
+ * (ib_unregister_device, through ib_uverbs) also takes before it goes on:
+ * the module's code cannot be freed under this function's tail.
+ */
 static void vnitro_efa_dealloc_ucontext(struct ib_ucontext *ibuc)
 {
 	atomic_dec(&to_vefa(ibuc->device)->ucontexts);
 	atomic_dec(&vnitro_efa_usage.ucontexts);
+	module_put(THIS_MODULE);
+}
+
+/*
+ * The device goes while a process holds it (its instance deleted, or an open
+ * file without a context): ib_uverbs has already destroyed every object the
+ * context held through our destroy callbacks, and the process gets EIO from
+ * then on. Having this op is what keeps ib_unregister_device from waiting
+ * for the process to close its files; there is nothing left to undo here.
+ */
+static void vnitro_efa_disassociate_ucontext(struct ib_ucontext *ibuc)
+{
+	ibdev_info(ibuc->device, "device removed under an open user context\n");
 }
 
 static int vnitro_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
@@ -656,8 +677,8 @@ static int vnitro_efa_destroy_ah(struct ib_ah *ibah, u32 flags)
 
 static const struct ib_device_ops vnitro_efa_ops = {
 	/*
-	 * ib_uverbs pins the owner while a file of the device is open (we have
-	 * no disassociate_ucontext): the module cannot go while a context lives.
+	 * With disassociate_ucontext, ib_uverbs does not pin the owner for an
+	 * open file; each user context pins the module itself.
 	 */
 	.owner = THIS_MODULE,
 	.driver_id = RDMA_DRIVER_EFA,
@@ -671,6 +692,7 @@ static const struct ib_device_ops vnitro_efa_ops = {
 	.dealloc_pd = vnitro_efa_dealloc_pd,
 	.dealloc_ucontext = vnitro_efa_dealloc_ucontext,
 	.dereg_mr = vnitro_efa_dereg_mr,
+	.disassociate_ucontext = vnitro_efa_disassociate_ucontext,
 	.destroy_ah = vnitro_efa_destroy_ah,
 	.destroy_cq = vnitro_efa_destroy_cq,
 	.destroy_qp = vnitro_efa_destroy_qp,
@@ -778,8 +800,8 @@ err_dealloc_device:
 
 /*
  * Remove of the EFA function. ib_unregister_device destroys every object a
- * user context still holds and waits until the contexts are closed, so the
- * core's tables are empty afterwards.
+ * user context still holds and disassociates the context (no waiting for the
+ * process), so the core's tables are empty afterwards.
  */
 void vnitro_efa_destroy(struct vnitro_eni_dev *edev)
 {
@@ -821,6 +843,19 @@ void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev)
 	    ib_device_set_netdev(&edev->efa->ibdev, edev->netdev, 1))
 		ibdev_warn(&edev->efa->ibdev, "could not give the port its netdev back\n");
 	mutex_unlock(&vnitro_efa_lock);
+}
+
+/* For eni detach: user contexts open on the ENI's EFA device, named in dev. */
+u32 vnitro_efa_users(const struct vnitro_eni_dev *edev, char *dev, size_t len)
+{
+	u32 users = 0;
+
+	mutex_lock(&vnitro_efa_lock);
+	if (edev->efa)
+		users = atomic_read(&edev->efa->ucontexts);
+	strscpy(dev, edev->rdma_device, len);
+	mutex_unlock(&vnitro_efa_lock);
+	return users;
 }
 
 /* For `vnitro eni show`: the ib_device's name, or "" without one. */

@@ -116,6 +116,11 @@ static void vnitro_subnet_withdraw(void *ops_ctx, uint32_t key)
 	vnitro_fabric_subnet_del(vnitro.fabric, key);
 }
 
+static u32 vnitro_in_use(void *ops_ctx, void *cookie, char *dev, size_t len)
+{
+	return vnitro_efa_users(cookie, dev, len);
+}
+
 const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.plug = vnitro_plug,
 	.unplug = vnitro_unplug,
@@ -126,6 +131,7 @@ const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.igw_plug = vnitro_igw_plug,		/* igw.c */
 	.igw_unplug = vnitro_igw_unplug,
 	.igw_update = vnitro_igw_update,
+	.in_use = vnitro_in_use,
 };
 
 static int vnitro_default_world_create(void)

@@ -326,6 +326,7 @@ void vnitro_efa_destroy(struct vnitro_eni_dev *edev);
 void vnitro_efa_netdev_gone(struct vnitro_eni_dev *edev);
 void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev);
 void vnitro_efa_device_name(const struct vnitro_eni_dev *edev, char *buf, size_t len);
+u32 vnitro_efa_users(const struct vnitro_eni_dev *edev, char *dev, size_t len);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;

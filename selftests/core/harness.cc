@@ -349,6 +349,16 @@ int fake_igw_update(void *ops_ctx, void *cookie, const vnitro_port_desc *port, v
 	return 0;
 }
 
+uint32_t fake_in_use(void *ops_ctx, void *cookie, char *dev, size_t len)
+{
+	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
+
+	if (cookie != f->in_use_cookie)
+		return 0;
+	snprintf(dev, len, "efa_7");
+	return f->in_use_holders;
+}
+
 } // namespace
 
 const vnitro_services harness_services = {
@@ -378,6 +388,7 @@ const vnitro_ctl_ops fake_ctl_ops = {
 	.igw_plug = fake_igw_plug,
 	.igw_unplug = fake_igw_unplug,
 	.igw_update = fake_igw_update,
+	.in_use = fake_in_use,
 };
 
 void fake_fail_next_plug(int err, const char *msg)

@@ -73,6 +73,9 @@ struct fake_ctl {
 	vnitro_igw_plug_desc last_igw;
 	vnitro_port_desc last_igw_port;
 	int fail_next_igw;
+	// in_use: the holders it reports for the attachment in_use_cookie
+	void *in_use_cookie;
+	uint32_t in_use_holders;
 };
 
 extern fake_ctl fake;

@@ -578,6 +578,28 @@ CORE_TEST(eni, detach_unplugs)
 	attach(e.id, "i1", 3);
 }
 
+CORE_TEST(eni, detach_an_efa_in_use)
+{
+	vnitro_eni_info efa = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vnitro_eni_info ena = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_INTERFACE));
+
+	fake.in_use_cookie = attach(efa.id, "i1", 1).plug_cookie;
+	fake.in_use_holders = 2;
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_detach(ctl, efa.id, err);
+	}, efa.id, "is an EFA", "efa_7 has 2 open user contexts", "end the processes");
+	cr_assert_eq(fake.unplugs, 0, "a refused detach unplugs nothing");
+	cr_assert_eq(get_eni(efa.id).attached, 1);
+	// Only an EFA is asked: an ENA ENI with the same cookie detaches.
+	fake.in_use_cookie = attach(ena.id, "i1", 2).plug_cookie;
+	detach(ena.id);
+	// Once the processes are gone, it detaches.
+	fake.in_use_cookie = get_eni(efa.id).plug_cookie;
+	fake.in_use_holders = 0;
+	detach(efa.id);
+	cr_assert_eq(fake.unplugs, 2);
+}
+
 CORE_TEST(eni, detach_the_primary)
 {
 	const char *primary = primary_of("i1");

@@ -99,9 +99,24 @@ check "rescan brings it back" sh -c 'echo 1 > /sys/bus/pci/rescan'
 check_match "the port's netdev is back" "link $dev_a/1 .*netdev eth1" \
 	"$(ip netns exec i-a rdma link show "$dev_a/1")"
 
-# Deleting an instance removes its EFA ENI's device.
-check "delete instance i-b" "$VNITRO" instance del i-b
+# An EFA in use cannot be detached (EC2: not from a running instance); deleting its
+# instance takes the device away from under the process, which gets errors, not a hang.
+coproc hold_b { exec "$RDMA/efa_hold" "$dev_b"; }
+read -r -t 60 ready <&"${hold_b[0]}"
+check_eq "a process holds $dev_b open with a PD" ready "${ready:-}"
+check_err "detaching i-b's EFA ENI is refused while it is open" \
+	"$eni_b is an EFA and $dev_b has 1 open user context" "$VNITRO" eni detach "$eni_b"
+check_eq "the refused ENI stays attached" "$dev_b" "$(eni_field "$eni_b" rdma_device)"
+echo >&"${hold_b[1]}"
+read -r -t 60 probe <&"${hold_b[0]}"
+check_eq "the process's context still works" ok "${probe:-}"
+check "delete instance i-b (the process still holds $dev_b)" "$VNITRO" instance del i-b
 check "its RDMA device is gone" test ! -e "/sys/class/infiniband/$dev_b"
+echo >&"${hold_b[1]}"
+read -r -t 60 probe <&"${hold_b[0]}"
+check_eq "the process's next verb fails with EIO" "error: Input/output error" "${probe:-}"
+kill -9 "$hold_b_PID"
+wait "$hold_b_PID" 2>/dev/null
 
 # An open user context pins the module; killing its process releases it.
 coproc hold { exec "$RDMA/efa_hold" "$dev_a"; }

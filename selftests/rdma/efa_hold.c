@@ -2,8 +2,11 @@
 /*
  * efa_hold.c - opens an RDMA device through libibverbs/libefa, allocates a
  * PD, says "ready" and keeps them until killed: a user context for the
- * suites to kill -9 or to hold the module with.
+ * suites to kill -9 or to hold the module with. Each line on stdin asks it to
+ * allocate (and free) one more PD and print "ok" or "error: <strerror>", to
+ * see what the context is worth after its device went away.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +18,7 @@ int main(int argc, char **argv)
 	struct ibv_device **list;
 	struct ibv_context *ctx = NULL;
 	struct ibv_pd *pd;
+	char line[64];
 	int i, n;
 
 	if (argc != 2) {
@@ -36,6 +40,17 @@ int main(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		struct ibv_pd *more = ibv_alloc_pd(ctx);
+
+		if (more) {
+			ibv_dealloc_pd(more);
+			printf("ok\n");
+		} else {
+			printf("error: %s\n", strerror(errno));
+		}
+		fflush(stdout);
+	}
 	for (;;)
 		pause();
 }

@@ -411,6 +411,27 @@ int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *in
 	return 0;
 }
 
+/*
+ * EC2 detaches an EFA only from a stopped instance; vnitro's instances are
+ * always running, so it refuses while a process has the EFA device open
+ * (the work it has posted would vanish under it).
+ */
+static bool efa_idle(world &w, const eni &e, vnitro_err *err)
+{
+	char dev[VNITRO_ID_MAX] = "";
+	uint32_t holders;
+
+	if (e.type != VNITRO_ENI_TYPE_EFA || !w.ops->in_use)
+		return true;
+	holders = w.ops->in_use(w.ops_ctx, e.plug_cookie, dev, sizeof(dev));
+	if (!holders)
+		return true;
+	fail(err, EBUSY_).str("network interface ").str(e.id).str(" is an EFA and ").str(dev)
+		.str(" has ").u32(holders).str(holders == 1 ? " open user context" : " open user contexts")
+		.str("; an EFA cannot be detached while in use: end the processes using it first");
+	return false;
+}
+
 int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
@@ -427,6 +448,8 @@ int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_
 			.str(e->owner->name).str(" and cannot be detached");
 		return err->code;
 	}
+	if (!efa_idle(*ctl, *e, err))
+		return err->code;
 	eni_unplug(*ctl, e);
 	return 0;
 }
