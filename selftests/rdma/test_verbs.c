@@ -202,6 +202,7 @@ static void loop_up(struct loop *l, bool srd, uint8_t rnr_retry)
 	init.cap.max_recv_wr = 16;
 	init.cap.max_send_sge = 1;
 	init.cap.max_recv_sge = 1;
+	init.cap.max_inline_data = 32;
 	init.qp_type = IBV_QPT_UD;
 	if (srd) {
 		init.qp_type = IBV_QPT_DRIVER;
@@ -367,6 +368,205 @@ Test(verbs, srd_without_receive_exhausts_rnr_retry)
 	post_send(&l, 2, (uintptr_t)l.buf, 8, l.mr->lkey, QKEY);
 	wc = next_wc(&l);
 	cr_assert_eq(wc.status, IBV_WC_RNR_RETRY_EXC_ERR, "%s", ibv_wc_status_str(wc.status));
+	loop_down(&l);
+}
+
+/* libefa refuses an inline send longer than the device's inline buffer (32). */
+Test(verbs, inline_longer_than_32_is_refused)
+{
+	struct ibv_sge sge;
+	struct ibv_send_wr wr = {}, *bad;
+	struct loop l;
+	struct ibv_wc wc;
+	int i;
+
+	loop_up(&l, false, 0);
+	for (i = 0; i < 33; i++)
+		l.buf[i] = (uint8_t)(0x40 + i);
+	post_recv(&l, 1, 4096, 256);
+	sge = (struct ibv_sge){(uintptr_t)l.buf, 33, 0};
+	wr.wr_id = 2;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IBV_WR_SEND;
+	wr.send_flags = IBV_SEND_SIGNALED | IBV_SEND_INLINE;
+	wr.wr.ud.ah = l.ah;
+	wr.wr.ud.remote_qpn = l.qp->qp_num;
+	wr.wr.ud.remote_qkey = QKEY;
+	cr_assert_eq(ibv_post_send(l.qp, &wr, &bad), EINVAL, "33 inline bytes");
+	cr_assert_eq(bad, &wr);
+	sge.length = 32;
+	wr.wr_id = 3;
+	cr_assert_eq(ibv_post_send(l.qp, &wr, &bad), 0, "32 inline bytes");
+	for (i = 0; i < 2; i++) {
+		wc = next_wc(&l);
+		cr_assert_eq(wc.status, IBV_WC_SUCCESS, "%s", ibv_wc_status_str(wc.status));
+		cr_assert_neq(wc.wr_id, 2, "the refused send never reached the device");
+		if (wc.opcode == IBV_WC_RECV)
+			cr_assert_eq(wc.byte_len, 32);
+	}
+	cr_assert_eq(ibv_poll_cq(l.cq, 1, &wc), 0, "nothing more");
+	cr_assert_arr_eq(l.buf + 4096, l.buf, 32);
+	loop_down(&l);
+}
+
+/* libefa posts sends only in RTS (and SQD): RESET, INIT, RTR and ERR refuse them. */
+Test(verbs, sends_before_rts_and_in_err_are_refused)
+{
+	struct ibv_pd *pd = ibv_alloc_pd(ctx);
+	struct ibv_cq *cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
+	struct ibv_qp_init_attr init = {.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_UD,
+					.cap = {4, 4, 1, 1, 0}};
+	struct ibv_qp *qp = ibv_create_qp(pd, &init);
+	struct ibv_ah_attr aa = {.is_global = 1, .port_num = 1};
+	struct ibv_qp_attr a = {.qp_state = IBV_QPS_INIT, .port_num = 1, .qkey = QKEY};
+	uint8_t byte = 0x5a;
+	struct ibv_sge sge = {(uintptr_t)&byte, 1, 0};
+	struct ibv_send_wr wr = {.wr_id = 9, .sg_list = &sge, .num_sge = 1, .opcode = IBV_WR_SEND,
+				 .send_flags = IBV_SEND_SIGNALED | IBV_SEND_INLINE}, *bad;
+	struct ibv_ah *ah;
+	struct ibv_wc wc;
+
+	cr_assert(qp, "%s", strerror(errno));
+	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &aa.grh.dgid), 0);
+	ah = ibv_create_ah(pd, &aa);
+	cr_assert(ah);
+	wr.wr.ud.ah = ah;
+	wr.wr.ud.remote_qpn = qp->qp_num;
+	wr.wr.ud.remote_qkey = QKEY;
+	cr_assert_eq(ibv_post_send(qp, &wr, &bad), EINVAL, "RESET");
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+				   IBV_QP_QKEY), 0);
+	cr_assert_eq(ibv_post_send(qp, &wr, &bad), EINVAL, "INIT");
+	a.qp_state = IBV_QPS_RTR;
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE), 0);
+	cr_assert_eq(ibv_post_send(qp, &wr, &bad), EINVAL, "RTR");
+	a.qp_state = IBV_QPS_ERR;
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE), 0);
+	cr_assert_eq(ibv_post_send(qp, &wr, &bad), EINVAL, "ERR");
+	usleep(100000);
+	cr_assert_eq(ibv_poll_cq(cq, 1, &wc), 0, "no refused send reached the device");
+	cr_assert_eq(ibv_destroy_ah(ah), 0);
+	cr_assert_eq(ibv_destroy_qp(qp), 0);
+	cr_assert_eq(ibv_destroy_cq(cq), 0);
+	cr_assert_eq(ibv_dealloc_pd(pd), 0);
+}
+
+/*
+ * An AH the QP's PD does not own (here: another PD's) is an unknown AH to
+ * the device: LOCAL_ERROR_INVALID_AH (4), which libefa reports as
+ * IBV_WC_LOC_QP_OP_ERR with the device's status as vendor_err.
+ */
+Test(verbs, another_pds_ah_is_an_invalid_ah)
+{
+	struct ibv_pd *other = ibv_alloc_pd(ctx);
+	struct ibv_ah_attr aa = {.is_global = 1, .port_num = 1};
+	struct ibv_ah *foreign;
+	struct loop l;
+	struct ibv_wc wc;
+	int srd;
+
+	cr_assert(other);
+	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &aa.grh.dgid), 0);
+	foreign = ibv_create_ah(other, &aa);
+	cr_assert(foreign, "create_ah: %s", strerror(errno));
+	for (srd = 0; srd < 2; srd++) {
+		loop_up(&l, srd, 7);
+		post_recv(&l, 1, 4096, 256);
+		ibv_destroy_ah(l.ah);
+		l.ah = foreign;
+		post_send(&l, 2, (uintptr_t)l.buf, 8, l.mr->lkey, QKEY);
+		wc = next_wc(&l);
+		cr_assert_eq(wc.wr_id, 2, "%s: the send completes, the receive waits", srd ? "SRD" : "UD");
+		cr_assert_eq(wc.status, IBV_WC_LOC_QP_OP_ERR, "%s: %s", srd ? "SRD" : "UD",
+			     ibv_wc_status_str(wc.status));
+		cr_assert_eq(wc.vendor_err, 4, "EFA_IO_COMP_STATUS_LOCAL_ERROR_INVALID_AH");
+		usleep(100000);
+		cr_assert_eq(ibv_poll_cq(l.cq, 1, &wc), 0, "nothing was delivered");
+		l.ah = ibv_create_ah(l.pd, &aa);
+		cr_assert(l.ah);
+		loop_down(&l);
+	}
+	cr_assert_eq(ibv_destroy_ah(foreign), 0);
+	cr_assert_eq(ibv_dealloc_pd(other), 0);
+}
+
+/*
+ * CQ overrun. An EFA CQ has no consumer index the device reads (libefa
+ * reports it only when arming): the device writes each completion at its
+ * own next slot, as the real one does, so completions beyond the depth
+ * overwrite unpolled ones. After exactly two laps every slot holds the
+ * second lap's phase and the consumer sees nothing; the data still moved,
+ * the kernel stays quiet, and the device goes on serving other CQs.
+ */
+Test(verbs, cq_overrun_overwrites_unpolled_completions)
+{
+	struct ibv_cq *rcq = ibv_create_cq(ctx, 256, NULL, NULL, 0);
+	struct ibv_qp_init_attr init = {};
+	struct ibv_qp_attr a = {};
+	struct loop l;
+	struct ibv_wc wc;
+	int depth, i, recvs = 0;
+
+	cr_assert(rcq);
+	loop_up(&l, false, 0);
+	/* A send-only CQ of the smallest depth, on a QP with room for two laps. */
+	ibv_destroy_qp(l.qp);
+	ibv_destroy_cq(l.cq);
+	l.cq = ibv_create_cq(ctx, 1, NULL, NULL, 0);
+	cr_assert(l.cq, "create_cq: %s", strerror(errno));
+	depth = l.cq->cqe;
+	cr_assert_geq(depth, 1);
+	init.send_cq = l.cq;
+	init.recv_cq = rcq;
+	init.cap.max_send_wr = 2 * depth;
+	init.cap.max_recv_wr = 2 * depth;
+	init.cap.max_send_sge = 1;
+	init.cap.max_recv_sge = 1;
+	init.qp_type = IBV_QPT_UD;
+	l.qp = ibv_create_qp(l.pd, &init);
+	cr_assert(l.qp, "create_qp: %s", strerror(errno));
+	a.qp_state = IBV_QPS_INIT;
+	a.port_num = 1;
+	a.qkey = QKEY;
+	cr_assert_eq(ibv_modify_qp(l.qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+				   IBV_QP_QKEY), 0);
+	a.qp_state = IBV_QPS_RTR;
+	cr_assert_eq(ibv_modify_qp(l.qp, &a, IBV_QP_STATE), 0);
+	a.qp_state = IBV_QPS_RTS;
+	cr_assert_eq(ibv_modify_qp(l.qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN), 0);
+	for (i = 0; i < 2 * depth; i++) {
+		post_recv(&l, 100 + i, 4096 + 16 * i, 16);
+		l.buf[i] = (uint8_t)i;
+		post_send(&l, i, (uintptr_t)l.buf + i, 1, l.mr->lkey, QKEY);
+	}
+	/* Every receive completes on the roomy CQ: the sends all went out. */
+	while (recvs < 2 * depth) {
+		struct timespec t0, t;
+		int n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			n = ibv_poll_cq(rcq, 1, &wc);
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			cr_assert_lt(t.tv_sec - t0.tv_sec, 30, "%d of %d receives", recvs, 2 * depth);
+		} while (!n);
+		cr_assert_eq(wc.status, IBV_WC_SUCCESS);
+		cr_assert_eq(l.buf[4096 + 16 * (wc.wr_id - 100)], (uint8_t)(wc.wr_id - 100));
+		recvs++;
+	}
+	usleep(100000);
+	cr_assert_eq(ibv_poll_cq(l.cq, 1, &wc), 0,
+		     "two laps over a depth-%d CQ: every slot is a lap ahead of the consumer", depth);
+	cr_assert_eq(ibv_destroy_cq(rcq), EBUSY, "the QP still uses it");
+	loop_down(&l);
+	cr_assert_eq(ibv_destroy_cq(rcq), 0);
+	/* The device is fine: a fresh loop works. */
+	loop_up(&l, false, 0);
+	post_recv(&l, 1, 4096, 16);
+	post_send(&l, 2, (uintptr_t)l.buf, 4, l.mr->lkey, QKEY);
+	cr_assert_eq(next_wc(&l).status, IBV_WC_SUCCESS);
+	cr_assert_eq(next_wc(&l).status, IBV_WC_SUCCESS);
 	loop_down(&l);
 }
 
