@@ -4,7 +4,8 @@
  * between pinned pages it asks for. Adaptive: it busy-polls while work
  * arrived within the last engine_spin_us, then sleeps engine_idle_us
  * between passes, and 1 ms once idle for long; with no EFA device it
- * waits until one appears.
+ * waits until one appears. It sleeps as TASK_IDLE: not "D" in ps and top,
+ * and no load average. efa_engine's poll_us is the time spent in passes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,6 +48,7 @@ static struct {
 	struct dentry *objects;		/* /sys/kernel/debug/vnitro/efa_objects */
 	struct vnitro_efa_path_config path;	/* under vnitro_efa_lock */
 	u64 seed;				/* under vnitro_efa_lock; 0: not set */
+	u64 poll_ns;				/* time in passes, under vnitro_efa_lock */
 } veng;
 
 /* Bytes at @off of a pinned MR: page and offset in it. */
@@ -123,6 +125,7 @@ static int vnitro_engine_thread(void *arg)
 		u64 now;
 		bool work;
 
+
 		if (!atomic_read(&veng.devices)) {
 			wait_event_interruptible(veng.wait, atomic_read(&veng.devices) ||
 						 kthread_should_stop());
@@ -131,6 +134,7 @@ static int vnitro_engine_thread(void *arg)
 		mutex_lock(&vnitro_efa_lock);
 		now = ktime_get_ns();
 		work = vnitro_efa_engine_poll(veng.core, now);
+		veng.poll_ns += ktime_get_ns() - now;
 		mutex_unlock(&vnitro_efa_lock);
 		if (work)
 			last_work = now;
@@ -139,9 +143,10 @@ static int vnitro_engine_thread(void *arg)
 		} else if (now - last_work < VNITRO_ENGINE_DEEP_IDLE_NS) {
 			unsigned int us = max(READ_ONCE(engine_idle_us), 1u);
 
-			usleep_range(us, us + us / 2 + 1);
+			usleep_range_state(us, us + us / 2 + 1, TASK_IDLE);
 		} else {
-			usleep_range(VNITRO_ENGINE_DEEP_SLEEP_US, 2 * VNITRO_ENGINE_DEEP_SLEEP_US);
+			usleep_range_state(VNITRO_ENGINE_DEEP_SLEEP_US, 2 * VNITRO_ENGINE_DEEP_SLEEP_US,
+					   TASK_IDLE);
 		}
 	}
 	return 0;
@@ -184,6 +189,7 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 		   s.path_lost, s.path_reordered);
 	seq_printf(m, "rdma_read_wrs: %llu\nrdma_read_bytes: %llu\nrdma_read_wr_err: %llu\n",
 		   s.rdma_read_wrs, s.rdma_read_bytes, s.rdma_read_wr_err);
+	seq_printf(m, "poll_us: %llu\n", READ_ONCE(veng.poll_ns) / NSEC_PER_USEC);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_engine_stats);
