@@ -13,31 +13,22 @@
 
 #include <infiniband/verbs.h>
 
+#include "peer.h"
+
 int main(int argc, char **argv)
 {
-	struct ibv_device **list;
-	struct ibv_context *ctx = NULL;
+	struct ibv_context *ctx;
 	struct ibv_pd *pd;
 	char line[64];
-	int i, n;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: efa_hold DEVICE\n");
 		return 2;
 	}
-	list = ibv_get_device_list(&n);
-	for (i = 0; list && i < n; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), argv[1]))
-			ctx = ibv_open_device(list[i]);
-	if (!ctx) {
-		fprintf(stderr, "efa_hold: cannot open %s\n", argv[1]);
-		return 1;
-	}
+	ctx = efa_open(argv[1]);
 	pd = ibv_alloc_pd(ctx);
-	if (!pd) {
-		perror("efa_hold: ibv_alloc_pd");
-		return 1;
-	}
+	if (!pd)
+		die("ibv_alloc_pd: %s", strerror(errno));
 	printf("ready\n");
 	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin)) {

@@ -15,20 +15,16 @@
  * The client prints what it did and the mean time of a 64-byte read (a
  * figure, not a check). Exit 0 only when every read did what it should.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <infiniband/efadv.h>
-#include <infiniband/verbs.h>
+
+#include "peer.h"
 
 #define PORT 18701
 #define QKEY 0x11111111u
@@ -54,23 +50,9 @@ static struct ibv_qp_ex *qpx;
 static struct ibv_mr *mr, *plain;
 static uint8_t *buf, *plain_buf;
 
-#define die(...) do { fprintf(stderr, "srd_read: " __VA_ARGS__); fputc('\n', stderr); exit(1); } while (0)
-
 static uint8_t pattern(uint32_t off)
 {
 	return (uint8_t)(off * 131 + (off >> 8) * 7 + 1);
-}
-
-static void full_io(int fd, void *p, size_t n, bool wr)
-{
-	while (n) {
-		ssize_t r = wr ? write(fd, p, n) : read(fd, p, n);
-
-		if (r <= 0)
-			die("tcp %s: %s", wr ? "write" : "read", r ? strerror(errno) : "closed");
-		p = (uint8_t *)p + r;
-		n -= (size_t)r;
-	}
 }
 
 static void setup(const char *name, bool server)
@@ -78,16 +60,8 @@ static void setup(const char *name, bool server)
 	struct ibv_qp_init_attr_ex init = {};
 	struct efadv_qp_init_attr efa = {};
 	struct efadv_device_attr ea = {};
-	struct ibv_qp_attr a = {};
-	struct ibv_device **list;
-	int i, n;
 
-	list = ibv_get_device_list(&n);
-	for (i = 0; list && i < n; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	if (!ctx)
-		die("cannot open %s", name);
+	ctx = efa_open(name);
 	if (efadv_query_device(ctx, &ea, sizeof(ea)))
 		die("efadv_query_device");
 	if (!(ea.device_caps & EFADV_DEVICE_ATTR_CAPS_RDMA_READ))
@@ -121,27 +95,12 @@ static void setup(const char *name, bool server)
 	if (!qp)
 		die("create SRD QP with RDMA read: %s", strerror(errno));
 	qpx = ibv_qp_to_qp_ex(qp);
-	a.qp_state = IBV_QPS_INIT;
-	a.port_num = 1;
-	a.qkey = QKEY;
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT | IBV_QP_QKEY))
-		die("modify INIT");
-	a.qp_state = IBV_QPS_RTR;
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE))
-		die("modify RTR");
-	a.qp_state = IBV_QPS_RTS;
-	a.rnr_retry = 7;
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN | IBV_QP_RNR_RETRY))
-		die("modify RTS");
+	srd_to_rts(qp, QKEY);
 }
 
 static void me(struct peer *p)
 {
-	union ibv_gid gid;
-
-	if (ibv_query_gid(ctx, 1, 0, &gid))
-		die("query_gid");
-	memcpy(p->gid, gid.raw, sizeof(p->gid));
+	local_gid(ctx, p->gid);
 	p->qpn = qp->qp_num;
 	p->qkey = QKEY;
 	p->addr = (uintptr_t)buf;
@@ -152,19 +111,12 @@ static void me(struct peer *p)
 
 static int server(void)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(PORT)};
 	struct peer mine, theirs;
-	int one = 1, lfd, fd;
 	uint8_t done;
+	int lfd, fd;
 
 	me(&mine);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 1))
-		die("listen: %s", strerror(errno));
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		die("accept: %s", strerror(errno));
+	fd = tcp_serve(PORT, &lfd);
 	full_io(fd, &mine, sizeof(mine), true);
 	full_io(fd, &theirs, sizeof(theirs), false);
 	/* One-sided: the server does nothing until the client is done. */
@@ -255,33 +207,18 @@ static bool refused(const char *why, uint64_t raddr, uint32_t rkey)
 
 static int client(const char *host, uint32_t rounds)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(PORT)};
-	struct ibv_ah_attr aa = {.is_global = 1, .port_num = 1};
 	uint32_t reads = 0, failed = 0, wrong = 0, piece, r;
 	bool all_refused = true;
 	struct peer mine;
 	uint8_t done = 1;
 	double t0, t1;
-	int fd, tries;
+	int fd;
 
 	me(&mine);
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		die("bad address %s", host);
-	for (tries = 0;; tries++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			break;
-		close(fd);
-		if (tries == 100)
-			die("connect %s: %s", host, strerror(errno));
-		usleep(100 * 1000);
-	}
+	fd = tcp_dial(host, PORT);
 	full_io(fd, &theirs, sizeof(theirs), false);
 	full_io(fd, &mine, sizeof(mine), true);
-	memcpy(aa.grh.dgid.raw, theirs.gid, sizeof(theirs.gid));
-	ah = ibv_create_ah(pd, &aa);
-	if (!ah)
-		die("create_ah: %s", strerror(errno));
+	ah = ah_to(pd, theirs.gid);
 
 	/* Pieces of 1 byte .. 64 KiB: odd sizes, page-straddling offsets. */
 	for (r = 0; r < rounds; r++) {

@@ -14,9 +14,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +21,8 @@
 #include <unistd.h>
 
 #include <infiniband/efadv.h>
-#include <infiniband/verbs.h>
+
+#include "peer.h"
 
 #define PORT 18700
 #define QKEY 0x11111111u
@@ -53,8 +51,6 @@ static struct ibv_qp *qp;
 static struct ibv_mr *mr;
 static uint8_t *buf;
 
-#define die(...) do { fprintf(stderr, "srd_seq: " __VA_ARGS__); fputc('\n', stderr); exit(1); } while (0)
-
 static void make_msg(struct msg *m, uint32_t seq)
 {
 	m->seq = seq;
@@ -71,29 +67,9 @@ static bool msg_ok(const struct msg *m)
 	return !memcmp(m, &want, sizeof(want));
 }
 
-static void full_io(int fd, void *p, size_t n, bool wr)
-{
-	while (n) {
-		ssize_t r = wr ? write(fd, p, n) : read(fd, p, n);
-
-		if (r <= 0)
-			die("tcp %s: %s", wr ? "write" : "read", r ? strerror(errno) : "closed");
-		p = (uint8_t *)p + r;
-		n -= (size_t)r;
-	}
-}
-
 static void open_dev(const char *name)
 {
-	struct ibv_device **list;
-	int i, n;
-
-	list = ibv_get_device_list(&n);
-	for (i = 0; list && i < n; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	if (!ctx)
-		die("cannot open %s", name);
+	ctx = efa_open(name);
 	pd = ibv_alloc_pd(ctx);
 	buf = calloc(SQ_DEPTH + RQ_DEPTH, SLOT);
 	if (!pd || !buf)
@@ -107,7 +83,6 @@ static void open_dev(const char *name)
 static void qp_up(void)
 {
 	struct ibv_qp_init_attr init = {};
-	struct ibv_qp_attr a = {};
 
 	init.send_cq = cq;
 	init.recv_cq = cq;
@@ -119,27 +94,12 @@ static void qp_up(void)
 	qp = efadv_create_driver_qp(pd, &init, EFADV_QP_DRIVER_TYPE_SRD);
 	if (!qp)
 		die("create SRD QP: %s", strerror(errno));
-	a.qp_state = IBV_QPS_INIT;
-	a.port_num = 1;
-	a.qkey = QKEY;
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT | IBV_QP_QKEY))
-		die("modify INIT");
-	a.qp_state = IBV_QPS_RTR;
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE))
-		die("modify RTR");
-	a.qp_state = IBV_QPS_RTS;
-	a.rnr_retry = 7;	/* forever: the server may not have reposted yet */
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN | IBV_QP_RNR_RETRY))
-		die("modify RTS");
+	srd_to_rts(qp, QKEY);
 }
 
 static void me(struct peer *p)
 {
-	union ibv_gid gid;
-
-	if (ibv_query_gid(ctx, 1, 0, &gid))
-		die("query_gid");
-	memcpy(p->gid, gid.raw, sizeof(p->gid));
+	local_gid(ctx, p->gid);
 	p->qpn = htonl(qp->qp_num);
 	p->qkey = htonl(QKEY);
 }
@@ -155,24 +115,19 @@ static void post_recv(uint32_t slot)
 
 static int server(uint32_t n)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(PORT)};
 	uint8_t *seen = calloc(n, 1);
 	uint32_t received = 0, dup = 0, bad = 0, errors = 0, i;
 	struct peer mine, theirs;
 	struct ibv_wc wc[16];
-	int ls, fd, one = 1, k;
 	uint8_t done, verdict;
+	int ls, fd, k;
 
+	if (!seen)
+		die("calloc");
 	for (i = 0; i < RQ_DEPTH; i++)
 		post_recv(i);
 	me(&mine);
-	ls = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (!seen || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 1))
-		die("listen: %s", strerror(errno));
-	fd = accept(ls, NULL, NULL);
-	if (fd < 0)
-		die("accept: %s", strerror(errno));
+	fd = tcp_serve(PORT, &ls);
 	full_io(fd, &theirs, sizeof(theirs), false);
 	full_io(fd, &mine, sizeof(mine), true);
 	/* Until the client says all its sends completed: by then every message was delivered. */
@@ -219,33 +174,18 @@ static int server(uint32_t n)
 
 static int client(uint32_t n, const char *host)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(PORT)};
-	struct ibv_ah_attr aa = {.is_global = 1, .port_num = 1};
 	uint32_t free_slots[SQ_DEPTH], n_free = 0, sent = 0, done_ok = 0, failed = 0, i;
 	struct peer mine, theirs;
 	struct ibv_wc wc[16];
 	struct ibv_ah *ah;
 	uint8_t done = 1, verdict;
-	int fd, k, tries;
+	int fd, k;
 
 	me(&mine);
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		die("bad address %s", host);
-	for (tries = 0;; tries++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			break;
-		close(fd);
-		if (tries == 100)
-			die("connect %s: %s", host, strerror(errno));
-		usleep(100 * 1000);
-	}
+	fd = tcp_dial(host, PORT);
 	full_io(fd, &mine, sizeof(mine), true);
 	full_io(fd, &theirs, sizeof(theirs), false);
-	memcpy(aa.grh.dgid.raw, theirs.gid, sizeof(theirs.gid));
-	ah = ibv_create_ah(pd, &aa);
-	if (!ah)
-		die("create_ah: %s", strerror(errno));
+	ah = ah_to(pd, theirs.gid);
 	for (i = 0; i < SQ_DEPTH; i++)
 		free_slots[n_free++] = i;
 	while (done_ok + failed < n) {
