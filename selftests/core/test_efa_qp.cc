@@ -81,6 +81,18 @@ Test(efa_qp, srd_walks_reset_init_rtr_rts_with_rnr_retry)
 	cr_assert_eq(a.port_num, 1);
 }
 
+Test(efa_qp, srd_retries_rnr_forever_until_told_otherwise)
+{
+	uint32_t qpn = add(VNITRO_EFA_QP_SRD);
+	vnitro_efa_qp_attr a;
+
+	cr_assert_eq(modify(qpn, VNITRO_EFA_QPS_INIT, INIT_MASK), 0, "%s", err.msg);
+	cr_assert_eq(modify(qpn, VNITRO_EFA_QPS_RTR, S), 0, "%s", err.msg);
+	cr_assert_eq(modify(qpn, VNITRO_EFA_QPS_RTS, S | PSN), 0, "%s", err.msg);
+	cr_assert_eq(vnitro_efa_qp_query(d->dev, qpn, RNR, &a, &err), 0);
+	cr_assert_eq(a.rnr_retry, 7, "the device's default: infinite");
+}
+
 Test(efa_qp, ud_has_no_rnr_retry)
 {
 	uint32_t qpn = add(VNITRO_EFA_QP_UD);

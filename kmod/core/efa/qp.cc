@@ -3,6 +3,7 @@
 #include "base/text.h"
 #include "efa/device.h"
 #include "efa/engine.h"
+#include "efa/srd.h"
 #include "efa/wire.h"
 
 namespace vnitro::efa {
@@ -182,6 +183,10 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	q->qpn = idx + 1;
 	q->type = d->type;
 	q->state = VNITRO_EFA_QPS_RESET;
+	// Until modify_qp sets rnr_retry (perftest never does) the device retries an
+	// RNR forever, as EFA's firmware did before the counter existed and does by
+	// default (libfabric's EFA_RNR_INFINITE_RETRY).
+	q->rnr_retry = efa::srd::rnr_retry_infinite;
 	q->pdn = d->pdn;
 	q->send_cq = dev->cq_tab[d->send_cq];
 	q->recv_cq = dev->cq_tab[d->recv_cq];
