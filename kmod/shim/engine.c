@@ -125,7 +125,6 @@ static int vnitro_engine_thread(void *arg)
 		u64 now;
 		bool work;
 
-
 		if (!atomic_read(&veng.devices)) {
 			wait_event_interruptible(veng.wait, atomic_read(&veng.devices) ||
 						 kthread_should_stop());
