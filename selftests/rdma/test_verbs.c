@@ -410,14 +410,37 @@ Test(verbs, inline_longer_than_32_is_refused)
 	loop_down(&l);
 }
 
+/* A PD, a CQ and a small UD QP on them, left in RESET. */
+struct bare {
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+};
+
+static struct bare bare_up(void)
+{
+	struct bare b = {ibv_alloc_pd(ctx), ibv_create_cq(ctx, 16, NULL, NULL, 0), NULL};
+	struct ibv_qp_init_attr init = {.send_cq = b.cq, .recv_cq = b.cq, .qp_type = IBV_QPT_UD,
+					.cap = {4, 4, 1, 1, 0}};
+
+	cr_assert(b.pd && b.cq, "%s", strerror(errno));
+	b.qp = ibv_create_qp(b.pd, &init);
+	cr_assert(b.qp, "%s", strerror(errno));
+	return b;
+}
+
+static void bare_down(struct bare *b)
+{
+	cr_assert_eq(ibv_destroy_qp(b->qp), 0);
+	cr_assert_eq(ibv_destroy_cq(b->cq), 0);
+	cr_assert_eq(ibv_dealloc_pd(b->pd), 0);
+}
+
 /* libefa posts sends only in RTS (and SQD): RESET, INIT, RTR and ERR refuse them. */
 Test(verbs, sends_before_rts_and_in_err_are_refused)
 {
-	struct ibv_pd *pd = ibv_alloc_pd(ctx);
-	struct ibv_cq *cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
-	struct ibv_qp_init_attr init = {.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_UD,
-					.cap = {4, 4, 1, 1, 0}};
-	struct ibv_qp *qp = ibv_create_qp(pd, &init);
+	struct bare b = bare_up();
+	struct ibv_qp *qp = b.qp;
 	struct ibv_ah_attr aa = {.is_global = 1, .port_num = 1};
 	struct ibv_qp_attr a = {.qp_state = IBV_QPS_INIT, .port_num = 1, .qkey = QKEY};
 	uint8_t byte = 0x5a;
@@ -427,9 +450,8 @@ Test(verbs, sends_before_rts_and_in_err_are_refused)
 	struct ibv_ah *ah;
 	struct ibv_wc wc;
 
-	cr_assert(qp, "%s", strerror(errno));
 	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &aa.grh.dgid), 0);
-	ah = ibv_create_ah(pd, &aa);
+	ah = ibv_create_ah(b.pd, &aa);
 	cr_assert(ah);
 	wr.wr.ud.ah = ah;
 	wr.wr.ud.remote_qpn = qp->qp_num;
@@ -445,11 +467,9 @@ Test(verbs, sends_before_rts_and_in_err_are_refused)
 	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE), 0);
 	cr_assert_eq(ibv_post_send(qp, &wr, &bad), EINVAL, "ERR");
 	usleep(100000);
-	cr_assert_eq(ibv_poll_cq(cq, 1, &wc), 0, "no refused send reached the device");
+	cr_assert_eq(ibv_poll_cq(b.cq, 1, &wc), 0, "no refused send reached the device");
 	cr_assert_eq(ibv_destroy_ah(ah), 0);
-	cr_assert_eq(ibv_destroy_qp(qp), 0);
-	cr_assert_eq(ibv_destroy_cq(cq), 0);
-	cr_assert_eq(ibv_dealloc_pd(pd), 0);
+	bare_down(&b);
 }
 
 /*
@@ -572,14 +592,10 @@ Test(verbs, cq_overrun_overwrites_unpolled_completions)
 
 Test(verbs, modify_qp_refusals)
 {
-	struct ibv_pd *pd = ibv_alloc_pd(ctx);
-	struct ibv_cq *cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
-	struct ibv_qp_init_attr init = {.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_UD,
-					.cap = {4, 4, 1, 1, 0}};
-	struct ibv_qp *qp = ibv_create_qp(pd, &init);
+	struct bare b = bare_up();
+	struct ibv_qp *qp = b.qp;
 	struct ibv_qp_attr a = {.qp_state = IBV_QPS_RTR};
 
-	cr_assert(qp, "%s", strerror(errno));
 	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE), EINVAL, "RESET -> RTR");
 	a.qp_state = IBV_QPS_INIT;
 	a.port_num = 2;
@@ -588,9 +604,7 @@ Test(verbs, modify_qp_refusals)
 	a.port_num = 1;
 	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PORT), EINVAL,
 		     "RESET -> INIT without QKey and P_Key index");
-	cr_assert_eq(ibv_destroy_qp(qp), 0);
-	cr_assert_eq(ibv_destroy_cq(cq), 0);
-	cr_assert_eq(ibv_dealloc_pd(pd), 0);
+	bare_down(&b);
 }
 
 Test(verbs, limits_are_enforced)
