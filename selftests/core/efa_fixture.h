@@ -182,4 +182,26 @@ inline bool poll(cq_fx &c, completion *out)
 	return true;
 }
 
+// An AH on @from's PD toward @to's GID.
+inline uint16_t ah_to(dev_fx &from, const dev_fx &to)
+{
+	vnitro_err err = {};
+	uint16_t ah;
+
+	cr_assert_eq(vnitro_efa_ah_add(from.dev, from.pdn, to.gid, &ah, &err), 0, "%s", err.msg);
+	return ah;
+}
+
+// Suite .fini of the two-device suites: the devices, the engine, then nothing may be left.
+inline void two_devs_down(vnitro_efa_engine *eng, dev_fx *a, dev_fx *b)
+{
+	for (dev_fx *d : {a, b}) {
+		vnitro_efa_dev_destroy(d->dev);
+		delete d;
+	}
+	vnitro_efa_engine_destroy(eng);
+	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
+	harness_fini();
+}
+
 } // namespace efa_fx

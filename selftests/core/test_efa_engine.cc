@@ -21,25 +21,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-	for (dev_fx *d : {a, b}) {
-		vnitro_efa_dev_destroy(d->dev);
-		delete d;
-	}
-	vnitro_efa_engine_destroy(eng);
-	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
-	harness_fini();
+	two_devs_down(eng, a, b);
 }
 
 TestSuite(efa_engine, .init = setup, .fini = teardown);
-
-static uint16_t ah_to(dev_fx &from, const dev_fx &to)
-{
-	vnitro_err err = {};
-	uint16_t ah;
-
-	cr_assert_eq(vnitro_efa_ah_add(from.dev, from.pdn, to.gid, &ah, &err), 0, "%s", err.msg);
-	return ah;
-}
 
 static void fill(dev_fx &d, uint32_t off, uint32_t len, uint8_t seed)
 {
