@@ -182,10 +182,24 @@ struct loop {
 	uint8_t *buf;
 };
 
+/* RESET -> INIT (port 1, P_Key index 0, QKEY) -> RTR -> RTS; an SRD QP also gets @rnr_retry. */
+static void qp_to_rts(struct ibv_qp *qp, bool srd, uint8_t rnr_retry)
+{
+	struct ibv_qp_attr a = {.qp_state = IBV_QPS_INIT, .port_num = 1, .qkey = QKEY};
+
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+				   IBV_QP_QKEY), 0);
+	a.qp_state = IBV_QPS_RTR;
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE), 0);
+	a.qp_state = IBV_QPS_RTS;
+	a.rnr_retry = rnr_retry;
+	cr_assert_eq(ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN |
+				   (srd ? IBV_QP_RNR_RETRY : 0)), 0);
+}
+
 static void loop_up(struct loop *l, bool srd, uint8_t rnr_retry)
 {
 	struct ibv_qp_init_attr init = {};
-	struct ibv_qp_attr a = {};
 	struct ibv_ah_attr ah = {};
 	union ibv_gid gid;
 
@@ -211,17 +225,7 @@ static void loop_up(struct loop *l, bool srd, uint8_t rnr_retry)
 		l->qp = ibv_create_qp(l->pd, &init);
 	}
 	cr_assert(l->qp, "create_qp: %s", strerror(errno));
-	a.qp_state = IBV_QPS_INIT;
-	a.port_num = 1;
-	a.qkey = QKEY;
-	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
-				   IBV_QP_QKEY), 0);
-	a.qp_state = IBV_QPS_RTR;
-	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE), 0);
-	a.qp_state = IBV_QPS_RTS;
-	a.rnr_retry = rnr_retry;
-	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN |
-				   (srd ? IBV_QP_RNR_RETRY : 0)), 0);
+	qp_to_rts(l->qp, srd, rnr_retry);
 	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &gid), 0);
 	ah.is_global = 1;
 	ah.port_num = 1;
@@ -523,7 +527,6 @@ Test(verbs, cq_overrun_overwrites_unpolled_completions)
 {
 	struct ibv_cq *rcq = ibv_create_cq(ctx, 256, NULL, NULL, 0);
 	struct ibv_qp_init_attr init = {};
-	struct ibv_qp_attr a = {};
 	struct loop l;
 	struct ibv_wc wc;
 	int depth, i, recvs = 0;
@@ -546,15 +549,7 @@ Test(verbs, cq_overrun_overwrites_unpolled_completions)
 	init.qp_type = IBV_QPT_UD;
 	l.qp = ibv_create_qp(l.pd, &init);
 	cr_assert(l.qp, "create_qp: %s", strerror(errno));
-	a.qp_state = IBV_QPS_INIT;
-	a.port_num = 1;
-	a.qkey = QKEY;
-	cr_assert_eq(ibv_modify_qp(l.qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
-				   IBV_QP_QKEY), 0);
-	a.qp_state = IBV_QPS_RTR;
-	cr_assert_eq(ibv_modify_qp(l.qp, &a, IBV_QP_STATE), 0);
-	a.qp_state = IBV_QPS_RTS;
-	cr_assert_eq(ibv_modify_qp(l.qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN), 0);
+	qp_to_rts(l.qp, false, 0);
 	for (i = 0; i < 2 * depth; i++) {
 		post_recv(&l, 100 + i, 4096 + 16 * i, 16);
 		l.buf[i] = (uint8_t)i;
@@ -766,7 +761,6 @@ static void reader_up(struct reader *r)
 {
 	struct ibv_qp_init_attr_ex init = {};
 	struct efadv_qp_init_attr efa = {};
-	struct ibv_qp_attr a = {};
 	struct ibv_ah_attr ah = {};
 	union ibv_gid gid;
 	struct loop *l = &r->l;
@@ -798,16 +792,7 @@ static void reader_up(struct reader *r)
 	l->qp = efadv_create_qp_ex(ctx, &init, &efa, sizeof(efa));
 	cr_assert(l->qp, "create_qp_ex with RDMA read: %s", strerror(errno));
 	r->qpx = ibv_qp_to_qp_ex(l->qp);
-	a.qp_state = IBV_QPS_INIT;
-	a.port_num = 1;
-	a.qkey = QKEY;
-	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
-				   IBV_QP_QKEY), 0);
-	a.qp_state = IBV_QPS_RTR;
-	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE), 0);
-	a.qp_state = IBV_QPS_RTS;
-	a.rnr_retry = 7;
-	cr_assert_eq(ibv_modify_qp(l->qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN | IBV_QP_RNR_RETRY), 0);
+	qp_to_rts(l->qp, true, 7);
 	cr_assert_eq(ibv_query_gid(ctx, 1, 0, &gid), 0);
 	ah.is_global = 1;
 	ah.port_num = 1;
