@@ -113,6 +113,34 @@ efa_eni() {
 	declare -g "dev_${inst#i-}=$(eni_field "$eni" rdma_device)"
 }
 
+# pair NAME SERVER_CMD... -- CLIENT_CMD...: a server/client tool pair (perftest,
+# fi_pingpong, ibv_*_pingpong) with the server in i-a and the client in i-b
+# given "$ip_a"; output in /tmp/NAME.server and /tmp/NAME.client. Succeeds when
+# both exit 0, else prints both statuses and the client's last lines.
+# perftest calibrates the CPU clock by linear regression before it reports,
+# and gives up ("r^2 ... < 0.9") when emulation jitters the timing: that is
+# the measuring tool failing, so such a run gets one more try.
+pair() {
+	local name=$1 server=() client=() rc_s rc_c try pid
+	shift
+	while [[ $1 != -- ]]; do server+=("$1"); shift; done
+	shift
+	client=("$@")
+	for try in 1 2; do
+		ip netns exec i-a timeout 120 "${server[@]}" >"/tmp/$name.server" 2>&1 &
+		pid=$!
+		sleep 2		# the server listens on its TCP port for the exchange
+		ip netns exec i-b timeout 120 "${client[@]}" "$ip_a" >"/tmp/$name.client" 2>&1
+		rc_c=$?
+		wait "$pid"
+		rc_s=$?
+		grep -q 'Correlation coefficient r^2' "/tmp/$name.client" "/tmp/$name.server" || break
+		echo "# $name: perftest could not calibrate its clock (r^2 < 0.9), run $try; again"
+	done
+	[[ $rc_s -eq 0 && $rc_c -eq 0 ]] ||
+		{ echo "# $name: server $rc_s, client $rc_c"; tail -5 "/tmp/$name.client" | sed 's/^/#   /'; return 1; }
+}
+
 # two_instances: i-a and i-b in subnet-default, configured and up; sets ip_a and ip_b.
 two_instances() {
 	local inst

@@ -97,22 +97,6 @@ check "  ... SRD resent what was lost ($(( $(stat srd_resent) - resent0 )))" \
 # ibv_post_send, which has no RDMA read in libefa, so ib_read_lat/ib_read_bw cannot run here.
 # libfabric 1.17 uses device RDMA on any id but 0xefa0/0xefa1 that has the RDMA_READ cap:
 # its long messages go by the read protocol, so fi_pingpong exercises the engine's read.
-pair() {
-	local name=$1 server=() client=() rc_s rc_c
-	shift
-	while [[ $1 != -- ]]; do server+=("$1"); shift; done
-	shift
-	client=("$@")
-	ip netns exec i-a timeout 120 "${server[@]}" >"/tmp/$name.server" 2>&1 &
-	local pid=$!
-	sleep 2
-	ip netns exec i-b timeout 120 "${client[@]}" "$ip_a" >"/tmp/$name.client" 2>&1
-	rc_c=$?
-	wait "$pid"
-	rc_s=$?
-	[[ $rc_s -eq 0 && $rc_c -eq 0 ]] ||
-		{ echo "# $name: server $rc_s, client $rc_c"; tail -5 "/tmp/$name.client" | sed 's/^/#   /'; return 1; }
-}
 check "fi_pingpong -p efa -e rdm on p5, 4 KiB, data verified" \
 	pair fi_rdm fi_pingpong -p efa -e rdm -v -I 100 -S 4096 -- fi_pingpong -p efa -e rdm -v -I 100 -S 4096
 reads0=$(stat rdma_read_wrs) errs0=$(stat rdma_read_wr_err)

@@ -17,33 +17,6 @@ check "two instances" two_instances
 efa_eni i-a
 efa_eni i-b
 
-# pair NAME SERVER-CMD -- CLIENT-CMD: the server in i-a, the client in i-b toward $ip_a;
-# both must exit 0. Output in /tmp/NAME.{server,client}.
-pair() {
-	local name=$1 server=() client=() rc_s rc_c
-	shift
-	while [[ $1 != -- ]]; do server+=("$1"); shift; done
-	shift
-	client=("$@")
-	local try
-	for try in 1 2; do
-		ip netns exec i-a timeout 120 "${server[@]}" >"/tmp/$name.server" 2>&1 &
-		local pid=$!
-		sleep 2		# the server listens on its TCP port for the exchange
-		ip netns exec i-b timeout 120 "${client[@]}" "$ip_a" >"/tmp/$name.client" 2>&1
-		rc_c=$?
-		wait "$pid"
-		rc_s=$?
-		# perftest calibrates the CPU clock by linear regression before it
-		# reports, and gives up ("r^2 ... < 0.9") when emulation jitters the
-		# timing: that is the measuring tool failing, so it gets one more run.
-		grep -q 'Correlation coefficient r^2' "/tmp/$name.client" "/tmp/$name.server" || break
-		echo "# $name: perftest could not calibrate its clock (r^2 < 0.9), run $try; again"
-	done
-	[[ $rc_s -eq 0 && $rc_c -eq 0 ]] ||
-		{ echo "# $name: server $rc_s, client $rc_c"; tail -5 "/tmp/$name.client" | sed 's/^/#   /'; return 1; }
-}
-
 check "ibv_ud_pingpong -g 0 (UD, 200 round trips)" \
 	pair ud_pingpong ibv_ud_pingpong -d "$dev_a" -g 0 -n 200 -- \
 	ibv_ud_pingpong -d "$dev_b" -g 0 -n 200
