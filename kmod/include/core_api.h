@@ -623,11 +623,13 @@ struct vnitro_efa_engine_ops {
 	/*
 	 * Copies @len bytes between registered memory regions, each given by
 	 * its cookie (vnitro_efa_mr_desc) and an offset from the region's
-	 * first byte. The engine has checked both ranges.
+	 * first byte. The engine has checked both ranges; the environment
+	 * checks them again against what it pinned and refuses (returns false,
+	 * copies nothing) a range that is not all inside both regions.
 	 */
-	void (*copy)(void *dst_mr, uint64_t dst_off, void *src_mr, uint64_t src_off, uint32_t len);
-	/* Copies @len bytes into a region (inline sends). */
-	void (*copy_in)(void *dst_mr, uint64_t dst_off, const uint8_t *src, uint32_t len);
+	bool (*copy)(void *dst_mr, uint64_t dst_off, void *src_mr, uint64_t src_off, uint32_t len);
+	/* Copies @len bytes into a region (inline sends); refuses as copy does. */
+	bool (*copy_in)(void *dst_mr, uint64_t dst_off, const uint8_t *src, uint32_t len);
 	/* An armed CQ got a completion: raise its completion event (cookie of cq_add). */
 	void (*cq_event)(void *cq_cookie);
 };
@@ -655,6 +657,8 @@ struct vnitro_efa_engine_stats {
 	uint64_t rdma_read_wrs;		/* read WQEs taken from SQs */
 	uint64_t rdma_read_bytes;	/* bytes read from remote regions */
 	uint64_t rdma_read_wr_err;	/* read WQEs completed with an error */
+	/* A copy the environment refused (a range outside its pinned pages): a bug, never traffic. */
+	uint64_t copy_refused;
 };
 
 /* The fabric between EFA devices (debugfs knobs): losses and reordering in parts per million. */

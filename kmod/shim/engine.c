@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/wait.h>
@@ -60,9 +61,27 @@ static struct page *vnitro_mr_page(struct vnitro_efa_mr *mr, u64 off, unsigned i
 	return mr->pages[pos >> PAGE_SHIFT];
 }
 
-/* The core checked both ranges against the MRs' bounds. */
-static void vnitro_engine_copy(void *dst_mr, u64 dst_off, void *src_mr, u64 src_off, u32 len)
+/*
+ * Whether [@off, @off + @len) of @mr lies in its pinned pages. The core
+ * checked the range against the MR's registered bounds already; this is
+ * the last line between a wrong caller and another page's memory, so no
+ * page is indexed unless it holds.
+ */
+static bool vnitro_mr_holds(const struct vnitro_efa_mr *mr, u64 off, u32 len)
 {
+	u64 end;
+
+	if (check_add_overflow(off, (u64)mr->first_page_offset, &end) ||
+	    check_add_overflow(end, (u64)len, &end))
+		return false;
+	return end <= (u64)mr->npages << PAGE_SHIFT;
+}
+
+static bool vnitro_engine_copy(void *dst_mr, u64 dst_off, void *src_mr, u64 src_off, u32 len)
+{
+	if (WARN_ONCE(!vnitro_mr_holds(dst_mr, dst_off, len) || !vnitro_mr_holds(src_mr, src_off, len),
+		      "vnitro: EFA copy of %u bytes outside a memory region refused\n", len))
+		return false;
 	while (len) {
 		unsigned int dofs, sofs, n;
 		struct page *dp = vnitro_mr_page(dst_mr, dst_off, &dofs);
@@ -80,10 +99,14 @@ static void vnitro_engine_copy(void *dst_mr, u64 dst_off, void *src_mr, u64 src_
 		src_off += n;
 		len -= n;
 	}
+	return true;
 }
 
-static void vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 len)
+static bool vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 len)
 {
+	if (WARN_ONCE(!vnitro_mr_holds(dst_mr, dst_off, len),
+		      "vnitro: EFA inline copy of %u bytes outside a memory region refused\n", len))
+		return false;
 	while (len) {
 		unsigned int dofs, n;
 		struct page *dp = vnitro_mr_page(dst_mr, dst_off, &dofs);
@@ -97,6 +120,7 @@ static void vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 
 		src += n;
 		len -= n;
 	}
+	return true;
 }
 
 /*
@@ -188,6 +212,7 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 		   s.path_lost, s.path_reordered);
 	seq_printf(m, "rdma_read_wrs: %llu\nrdma_read_bytes: %llu\nrdma_read_wr_err: %llu\n",
 		   s.rdma_read_wrs, s.rdma_read_bytes, s.rdma_read_wr_err);
+	seq_printf(m, "copy_refused: %llu\n", s.copy_refused);
 	seq_printf(m, "poll_us: %llu\n", READ_ONCE(veng.poll_ns) / NSEC_PER_USEC);
 	return 0;
 }

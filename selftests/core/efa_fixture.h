@@ -13,15 +13,30 @@ namespace efa_fx {
 
 using namespace vnitro::efa;
 
-// MR cookies are the buffer's base; the engine gives offsets from it.
-inline void copy(void *dst, uint64_t doff, void *src, uint64_t soff, uint32_t len)
+// MR cookies are the buffer's base; the engine gives offsets from it. Like
+// the shim, refuse what is outside the fixture's buffers (dev_fx::mem).
+constexpr uint64_t fx_mem_size = 8192;
+inline uint64_t copies_refused;
+
+inline bool copy(void *dst, uint64_t doff, void *src, uint64_t soff, uint32_t len)
 {
+	if (doff > fx_mem_size || len > fx_mem_size - doff || soff > fx_mem_size ||
+	    len > fx_mem_size - soff) {
+		copies_refused++;
+		return false;
+	}
 	memcpy(static_cast<uint8_t *>(dst) + doff, static_cast<uint8_t *>(src) + soff, len);
+	return true;
 }
 
-inline void copy_in(void *dst, uint64_t doff, const uint8_t *src, uint32_t len)
+inline bool copy_in(void *dst, uint64_t doff, const uint8_t *src, uint32_t len)
 {
+	if (doff > fx_mem_size || len > fx_mem_size - doff) {
+		copies_refused++;
+		return false;
+	}
 	memcpy(static_cast<uint8_t *>(dst) + doff, src, len);
+	return true;
 }
 
 struct cq_fx;
@@ -56,7 +71,7 @@ struct dev_fx {
 	uint8_t gid[16];
 	uint16_t pdn;
 	cq_fx cq;
-	uint8_t mem[8192];		// one registered buffer
+	uint8_t mem[fx_mem_size];	// one registered buffer
 	uint32_t key;
 	qp_fx qp;
 };

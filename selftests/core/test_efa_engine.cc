@@ -314,6 +314,92 @@ Test(efa_engine, message_over_the_mtu)
 	cr_assert_eq(c2.st, status::local_bad_length);
 }
 
+// A 2 GiB MR on @d whose pages are never touched: the fixture's copy
+// refuses anything outside d.mem, as the shim refuses outside its pages.
+static uint32_t huge_mr(dev_fx &d, uint64_t iova)
+{
+	vnitro_efa_mr_desc mrd = {};
+	vnitro_err err = {};
+	uint32_t key;
+
+	mrd.pdn = d.pdn;
+	mrd.iova = iova;
+	mrd.length = 1ull << 31;
+	mrd.cookie = d.mem;
+	mrd.access = VNITRO_EFA_ACCESS_LOCAL_WRITE;
+	cr_assert_eq(vnitro_efa_mr_add(d.dev, &mrd, &key, &err), 0, "%s", err.msg);
+	return key;
+}
+
+// Issue 12, defect 1: two SGEs of 0x80000000 over one 2 GiB MR summed to 0
+// in 32 bits, passed the MTU and receive-size checks, and the copy ran
+// gigabytes past the receive buffer.
+Test(efa_engine, sges_summing_past_32_bits_are_refused_before_any_copy)
+{
+	const uint64_t iova = 0x7f0000000000ull;
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	uint32_t key = huge_mr(*a, iova);
+	post_recv(b->qp, 1, addr(*b, 0), 16, b->key);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
+	r.sge_count = 2;
+	r.sgl[0] = {iova, 0x80000000u, key};
+	r.sgl[1] = {iova, 0x80000000u, key};
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.req_id, 4);
+	cr_assert_eq(c.st, status::local_bad_length);
+	cr_assert_not(poll(b->cq, &c), "nothing reached the receiver");
+	cr_assert_eq(copies_refused, 0, "the core refused it, not the copy");
+	cr_assert_eq(stats().copy_refused, 0);
+}
+
+Test(efa_engine, one_sge_over_the_mtu_is_refused)
+{
+	const uint64_t iova = 0x7f0000000000ull;
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_UD, 1);
+	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	uint32_t key = huge_mr(*a, iova);
+	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
+	r.sgl[0] = {iova, 0xffffffffu, key};
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_bad_length);
+	cr_assert_not(poll(b->cq, &c));
+}
+
+// Defence in depth: where the environment refuses a copy (the core's
+// checks and the pinned pages disagree), the receive fails, nothing is
+// delivered, and the refusal is counted.
+Test(efa_engine, a_refused_copy_fails_the_message_and_is_counted)
+{
+	const uint64_t iova = 0x7f0000000000ull;
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	uint32_t key = huge_mr(*a, iova);
+	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
+	// Inside the registered 2 GiB, outside the 8 KiB the fixture "pinned".
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
+	r.sgl[0] = {iova + 0x10000, 100, key};
+	post_send(a->qp, r);
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_qp_internal_error);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::local_qp_internal_error);
+	cr_assert_eq(stats().copy_refused, 1);
+	cr_assert_eq(copies_refused, 1);
+}
+
 Test(efa_engine, bad_receive_key_fails_both_sides)
 {
 	completion c;

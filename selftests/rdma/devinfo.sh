@@ -8,6 +8,8 @@
 #   |  eth1 (ENA) + EFA function: efa_N   |   |  eth1 (ENA) + EFA function: efa_M   |
 #   +-------------------------------------+   +-------------------------------------+
 #   ===================== subnet-default (c5n.18xlarge: EFA) ========================
+# test_verbs pins a 2 GiB MR (the SGE-overflow check): a VM of 3 GiB.
+# vm: --mem 3072
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 RDMA=$VNITRO_TOP/selftests/rdma

@@ -10,6 +10,8 @@
 #   |  efa_N: 0xefa2, RDMA read  <======= vnitro engine =======> efa_M   |   |  efa_K: 0xefa0 |
 #   +-------------------------------+     +-------------------------------+   +----------------+
 #   ==================================== subnet-default ========================================
+# test_verbs pins a 2 GiB MR (the SGE-overflow check): a VM of 3 GiB.
+# vm: --mem 3072
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 RDMA=$VNITRO_TOP/selftests/rdma

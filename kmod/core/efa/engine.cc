@@ -146,6 +146,33 @@ bool receiving(uint8_t state)
 	       state == VNITRO_EFA_QPS_SQD;
 }
 
+// Copies @msg's bytes to @dst_off of @dmr. False when the environment
+// refused a copy (a range outside what it pinned: an engine bug, counted).
+bool place(vnitro_efa_engine *eng, const message &msg, const mr *dmr, uint64_t dst_off)
+{
+	const tx_request &req = *msg.req;
+
+	if (req.inline_msg) {
+		if (eng->ops.copy_in(dmr->cookie, dst_off, req.inline_data, req.inline_len))
+			return true;
+		eng->stats.copy_refused++;
+		return false;
+	}
+	for (uint32_t i = 0; i < req.sge_count; i++) {
+		const sge &s = req.sgl[i];
+
+		if (!s.length)
+			continue;
+		if (!eng->ops.copy(dmr->cookie, dst_off, msg.src_mrs[i]->cookie,
+				   s.addr - msg.src_mrs[i]->iova, s.length)) {
+			eng->stats.copy_refused++;
+			return false;
+		}
+		dst_off += s.length;
+	}
+	return true;
+}
+
 } // namespace
 
 status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
@@ -201,19 +228,9 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 	}
 
 	// Every range is checked: the bytes move.
-	uint64_t dst_off = buf.addr - dmr->iova;
-	if (req.inline_msg) {
-		eng->ops.copy_in(dmr->cookie, dst_off, req.inline_data, req.inline_len);
-	} else {
-		for (uint32_t i = 0; i < req.sge_count; i++) {
-			const sge &s = req.sgl[i];
-
-			if (!s.length)
-				continue;
-			eng->ops.copy(dmr->cookie, dst_off, msg.src_mrs[i]->cookie,
-				      s.addr - msg.src_mrs[i]->iova, s.length);
-			dst_off += s.length;
-		}
+	if (!place(eng, msg, dmr, buf.addr - dmr->iova)) {
+		complete_recv(dst, buf, status::local_qp_internal_error, nullptr, 0);
+		return status::local_qp_internal_error;
 	}
 	complete_recv(dst, buf, status::ok, &msg, dst_dev->ah_lookup(dst->pdn, msg.src_dev->gid));
 	eng->stats.rx_delivered++;
@@ -311,8 +328,11 @@ status read_execute(vnitro_efa_engine *eng, const message &msg)
 	if (msg.length) {
 		const mr *lmr = msg.src_mrs[0];
 
-		eng->ops.copy(lmr->cookie, req.sgl[0].addr - lmr->iova, rmr->cookie,
-			      req.remote.addr - rmr->iova, msg.length);
+		if (!eng->ops.copy(lmr->cookie, req.sgl[0].addr - lmr->iova, rmr->cookie,
+				   req.remote.addr - rmr->iova, msg.length)) {
+			eng->stats.copy_refused++;
+			return status::local_qp_internal_error;
+		}
 	}
 	eng->stats.rdma_read_bytes += msg.length;
 	return status::ok;
@@ -337,11 +357,16 @@ status check_send(vnitro_efa_dev *dev, qp *q, const tx_request &req, message *ms
 		return status::local_invalid_op_type;
 	if (!dev->ahs.busy(req.ah) || dev->ah_tab[req.ah].pdn != q->pdn)
 		return status::local_invalid_ah;
+	// The lengths are user-written: each SGE is bounded by the MTU before it
+	// is added, and the sum is taken in 64 bits, so no pair of SGEs can
+	// wrap the total back under the MTU and the receive buffer's size.
+	uint64_t total = 0;
+
 	msg->length = 0;
 	if (req.inline_msg) {
 		if (req.inline_len > inline_max)
 			return status::local_bad_length;
-		msg->length = req.inline_len;
+		total = req.inline_len;
 	} else {
 		if (req.sge_count > q->max_send_sge && req.sge_count > 1)
 			return status::local_bad_length;
@@ -351,14 +376,17 @@ status check_send(vnitro_efa_dev *dev, qp *q, const tx_request &req, message *ms
 			msg->src_mrs[i] = nullptr;
 			if (!s.length)
 				continue;
+			if (s.length > attr().mtu)
+				return status::local_bad_length;
 			msg->src_mrs[i] = check_range(dev, q->pdn, s.lkey, s.addr, s.length);
 			if (!msg->src_mrs[i])
 				return status::local_invalid_lkey;
-			msg->length += s.length;
+			total += s.length;
 		}
 	}
-	if (msg->length > attr().mtu)
+	if (total > attr().mtu)
 		return status::local_bad_length;
+	msg->length = uint32_t(total);
 	return status::ok;
 }
 
