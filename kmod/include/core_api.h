@@ -163,6 +163,8 @@ struct vnitro_fabric_stats {
 	uint64_t drop_no_route;		/* no route, or the target is not attached (blackhole) */
 	uint64_t drop_ttl;		/* TTL would reach 0 */
 	uint64_t drop_too_big;		/* over the edge MTU: DF with frag-needed off, or no DF */
+	uint64_t drop_arp;		/* ARP that is not a request (the VPC answers; instances never do) */
+	uint64_t drop_spoofed_mac;	/* an ENI's frame whose source MAC is not the ENI's */
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */

@@ -3,7 +3,8 @@
  * debugfs.c - fault injection, netdevsim style: /sys/kernel/debug/vnitro/
  * ENI-ID/queue-N/ drops or corrupts the next frames a queue receives and
  * stalls its RX processing or TX completions; `irq` shows the queue pair's
- * interrupt moderation at work. Never configuration: that is ethtool's.
+ * interrupt moderation at work; `fabric` counts what the VPC fabric carried
+ * and dropped, by reason. Never configuration: that is ethtool's.
  */
 #include <linux/debugfs.h>
 #include <linux/netdevice.h>
@@ -12,9 +13,30 @@
 
 #include "vnitro.h"
 
+/* The fabric's counters, one "name: value" a line: every frame is counted once. */
+static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
+{
+	struct vnitro_fabric_stats s;
+
+	vnitro_fabric_get_stats(vnitro.fabric, &s);
+	seq_printf(m, "forwarded: %llu\nrouted: %llu\narp_replies: %llu\ndhcp_replies: %llu\n"
+		   "frag_needed_sent: %llu\n", s.forwarded, s.routed, s.arp_replies,
+		   s.dhcp_replies, s.frag_needed_sent);
+	seq_printf(m, "drop_malformed: %llu\ndrop_no_dest: %llu\ndrop_cross_subnet: %llu\n"
+		   "drop_bcast_mcast: %llu\ndrop_src_dst_check: %llu\ndrop_no_route: %llu\n"
+		   "drop_ttl: %llu\ndrop_too_big: %llu\ndrop_arp: %llu\ndrop_spoofed_mac: %llu\n",
+		   s.drop_malformed, s.drop_no_dest, s.drop_cross_subnet, s.drop_bcast_mcast,
+		   s.drop_src_dst_check, s.drop_no_route, s.drop_ttl, s.drop_too_big, s.drop_arp,
+		   s.drop_spoofed_mac);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
+
+/* After the fabric exists: the file reads it. */
 void vnitro_debugfs_init(void)
 {
 	vnitro.debugfs = debugfs_create_dir(VNITRO_DRV_NAME, NULL);
+	debugfs_create_file("fabric", 0400, vnitro.debugfs, NULL, &vnitro_fabric_stats_fops);
 }
 
 void vnitro_debugfs_exit(void)

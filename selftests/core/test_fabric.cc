@@ -333,18 +333,61 @@ CORE_TEST(fabric, unicast_arp_to_the_router_is_answered)
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 1u);
 }
 
-CORE_TEST(fabric, unicast_arp_to_a_neighbour_is_switched)
+CORE_TEST(fabric, unicast_arp_to_a_neighbour_is_answered_by_the_vpc)
+{
+	uint8_t frame[64], want[42];
+
+	// A confirms its cache entry for B (a unicast probe to B's MAC): the VPC
+	// answers, as for every ARP request; B never sees it.
+	plug_abc();
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, mac_b, mac_a, ip_a, ip_b)),
+		     VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(harness.delivery_count, 1);
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
+	expected_reply(want, mac_a, ip_a, mac_b, ip_b);
+	cr_assert_arr_eq(harness.deliveries[0].frame, want, sizeof(want));
+	cr_assert_eq(stats().forwarded, 0u);
+	cr_assert_eq(stats().arp_replies, 1u);
+}
+
+// Issue 12, defect 3: i-a told i-b "the router is at i-a's MAC" with a
+// unicast reply, and the switch carried it, so i-a could capture i-b's
+// routed traffic.
+CORE_TEST(fabric, arp_replies_between_instances_are_dropped)
+{
+	static const uint8_t fixed[8] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x02 };
+	uint8_t frame[64];
+
+	plug_abc();
+	arp_request(frame, mac_b, mac_a, subnet1 + 1, ip_b);
+	memcpy(frame + 14, fixed, sizeof(fixed));	// "subnet1 + 1 is-at mac_a", to B
+	memcpy(frame + 32, mac_b, 6);
+	cr_assert_eq(xmit(pa, frame, 42), VNITRO_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_arp);
+	// Broadcast (gratuitous) replies alike.
+	memcpy(frame, bcast, 6);
+	cr_assert_eq(xmit(pa, frame, 42), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_arp, 2u);
+	cr_assert_eq(harness.delivery_count, 0);
+}
+
+CORE_TEST(fabric, a_frame_under_another_mac_is_dropped)
 {
 	uint8_t frame[64];
 
-	// A refreshes its cache entry for B: B's own stack answers.
+	// A sends as B: to C, to the router, and an ARP request as B.
 	plug_abc();
-	cr_assert_eq(xmit(pa, frame, arp_request(frame, mac_b, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_DELIVERED);
-	cr_assert_eq(harness.deliveries[0].cookie, &cookie_b);
-	cr_assert_eq(harness.deliveries[0].frame_ctx, &frame_token);
-	cr_assert_eq(stats().forwarded, 1u);
+	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_c, mac_b, 0x0800, 20)),
+		     VNITRO_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_spoofed_mac);
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_b, ip_a, subnet2 + 9, 8)),
+		     VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_b, ip_b, subnet1 + 1)),
+		     VNITRO_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_spoofed_mac, 3u);
 	cr_assert_eq(stats().arp_replies, 0u);
+	cr_assert_eq(port_stats(pa).tx_dropped, 3u);
+	cr_assert_eq(harness.delivery_count, 0);
 }
 
 CORE_TEST(fabric, arp_across_subnets_is_not_answered)
@@ -401,7 +444,8 @@ CORE_TEST(fabric, malformed_arp_is_dropped)
 	assert_dropped_for(pa, drop_malformed);
 	frame[21] = 2;			// a (gratuitous) reply is not a question
 	cr_assert_eq(xmit(pa, frame, 42), VNITRO_XMIT_DROPPED);
-	cr_assert_eq(stats().drop_malformed, 2u);
+	cr_assert_eq(stats().drop_malformed, 1u);
+	cr_assert_eq(stats().drop_arp, 1u);
 	cr_assert_eq(harness.delivery_count, 0);
 }
 
@@ -572,6 +616,7 @@ CORE_TEST(fabric, ip_index_holds_many_ports)
 	}
 	for (int i = 0; i < 12; i += 2)
 		unplug(p[i]);
+	mac[5] = 1;			// p[1] asks, under its own MAC
 	for (int i = 0; i < 12; i++) {
 		for (uint32_t k = 0; k < 3; k++) {
 			harness_clear_deliveries();

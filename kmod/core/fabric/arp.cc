@@ -37,6 +37,12 @@ bool arp_parse_request(const uint8_t *frame, uint32_t len, arp_request *out)
 	return true;
 }
 
+bool arp_is_other_op(const uint8_t *frame, uint32_t len)
+{
+	return len >= arp_frame_len && get_be16(frame + 12) == ethertype_arp &&
+	       get_be16(frame + eth_hlen + arp_oper) != arp_op_request;
+}
+
 void arp_build_reply(uint8_t *out, const arp_request &req, const uint8_t *answer_mac)
 {
 	uint8_t *arp = out + eth_hlen;

@@ -15,6 +15,10 @@ struct arp_request {
 // True when @frame is a well-formed Ethernet/IPv4 ARP request.
 bool arp_parse_request(const uint8_t *frame, uint32_t len, arp_request *out);
 
+// True when @frame is long enough to be Ethernet/IPv4 ARP but is not a
+// request (a reply, gratuitous or not; RARP and other operations).
+bool arp_is_other_op(const uint8_t *frame, uint32_t len);
+
 // Writes the arp_frame_len-byte reply saying target_ip is at @answer_mac.
 void arp_build_reply(uint8_t *out, const arp_request &req, const uint8_t *answer_mac);
 

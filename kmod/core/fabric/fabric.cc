@@ -31,7 +31,8 @@ __attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
 	port *target;
 
 	if (!arp_parse_request(frame, len, &req))
-		return drop(fab->stats.drop_malformed, src);
+		return drop(arp_is_other_op(frame, len) ? fab->stats.drop_arp
+							 : fab->stats.drop_malformed, src);
 	if (src->kind == VNITRO_PORT_IGW) {
 		if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, req.target_ip))
 			return drop(fab->stats.drop_no_dest, src);
@@ -61,9 +62,17 @@ vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 	ipv4_view ipv;
 	port *dst;
 
+	// Anti-spoofing: an ENI sends with its own MAC, or not at all (a frame
+	// under another port's MAC would poison learning and ARP caches).
+	if (!mem_eq(frame + eth_alen, src->mac, eth_alen))
+		return drop(fab->stats.drop_spoofed_mac, src);
 	router_mac(src->subnet_key, rmac);
 	to_router = mem_eq(frame, rmac, eth_alen);
-	if ((mac_is_broadcast(frame) || to_router) && type == ethertype_arp)
+	// Instances never see each other's ARP: the VPC answers every request
+	// itself, broadcast or unicast (a neighbour's reachability probe is
+	// addressed to the neighbour's MAC), and carries no reply, so no
+	// instance can tell another where an address is.
+	if (type == ethertype_arp && (!mac_is_multicast(frame) || mac_is_broadcast(frame)))
 		return answer_arp(fab, src, frame, len);
 	// Before the source check: a client without an address sends from 0.0.0.0.
 	if ((mac_is_broadcast(frame) || to_router) &&
@@ -340,6 +349,8 @@ void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabr
 	out->drop_no_route = counter_read(s.drop_no_route);
 	out->drop_ttl = counter_read(s.drop_ttl);
 	out->drop_too_big = counter_read(s.drop_too_big);
+	out->drop_arp = counter_read(s.drop_arp);
+	out->drop_spoofed_mac = counter_read(s.drop_spoofed_mac);
 }
 
 void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# isolation.sh - one instance cannot reach into another through the fabric: no ARP between
+# instances (the VPC answers every request itself) and no frame under another MAC.
+#
+#   +------ i-a (hostile) ------+          +------ i-b (victim) -------+
+#   | eth0 $ip_a  $mac_a        |          | eth0 $ip_b  $mac_b        |
+#   | raw frames (AF_PACKET)    |          | neighbour: .1 = router    |
+#   +------------+--------------+          +------------+--------------+
+#                |                                      |
+#   =============+====== fabric: subnet-default ========+==============
+#   i-a tells i-b "172.31.0.1 is at $mac_a" (unicast and gratuitous ARP replies)
+#   and sends to i-b under a MAC that is not its own: the fabric drops each,
+#   counts it by reason (debugfs vnitro/fabric), and i-b's caches stay right.
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+
+two_instances
+for inst in i-a i-b; do
+	ip netns exec "$inst" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+done
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+fstat() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
+rx_packets() { ip -n "$1" -j -s link show eth0 | jq -r '.[0].stats64.rx.packets'; }
+mac_a=$(ip -n i-a -j link show eth0 | jq -r '.[0].address')
+mac_b=$(ip -n i-b -j link show eth0 | jq -r '.[0].address')
+# Static neighbours: i-b's answers need no ARP, so i-b receives only what a check sends.
+ip -n i-b neigh replace "$ip_a" lladdr "$mac_a" dev eth0 nud permanent
+router=$(ip -n i-b -j addr show eth0 | jq -r '.[0].addr_info[] | select(.family == "inet") | .local' |
+	awk -F. '{print $1 "." $2 "." $3 ".1"}')
+
+# raw INSTANCE HEX: sends one Ethernet frame, as written, on the instance's eth0.
+raw() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+s.send(bytes.fromhex(sys.argv[1]))' "$2"
+}
+hexmac() { tr -d : <<<"$1"; }
+hexip() { local a b c d; IFS=. read -r a b c d <<<"$1"; printf '%02x%02x%02x%02x' "$a" "$b" "$c" "$d"; }
+# arp_frame ETH_DST ETH_SRC OP SHA SPA THA TPA (op 1 request, 2 reply)
+arp_frame() {
+	printf '%s%s0806000108000604%04x%s%s%s%s' "$(hexmac "$1")" "$(hexmac "$2")" "$3" \
+		"$(hexmac "$4")" "$(hexip "$5")" "$(hexmac "$6")" "$(hexip "$7")"
+}
+
+check "the fabric's counters are in debugfs" test -r /sys/kernel/debug/vnitro/fabric
+# i-b learns the router's MAC the normal way: a packet to another subnet.
+ip -n i-b route add default via "$router" dev eth0
+ip netns exec i-b ping -c 1 -W 1 172.31.200.9 >/dev/null 2>&1
+router_mac=$(ip -n i-b -j neigh show "$router" dev eth0 | jq -r '.[0].lladdr')
+check_match "i-b knows the router $router at the VPC's MAC" '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' "$router_mac"
+sleep 1.2	# past the neighbour table's locktime, so a reply could override
+
+# ---- ARP poisoning: replies from an instance never reach another ----
+drop0=$(fstat drop_arp) rx0=$(rx_packets i-b)
+check "i-a sends i-b \"$router is at $mac_a\" (unicast reply)" \
+	raw i-a "$(arp_frame "$mac_b" "$mac_a" 2 "$mac_a" "$router" "$mac_b" "$ip_b")"
+check "... and as a gratuitous broadcast reply" \
+	raw i-a "$(arp_frame ff:ff:ff:ff:ff:ff "$mac_a" 2 "$mac_a" "$router" ff:ff:ff:ff:ff:ff "$router")"
+sleep 0.3
+check_eq "both dropped as ARP that is not a request (drop_arp)" $((drop0 + 2)) "$(fstat drop_arp)"
+check_eq "i-b received nothing" "$rx0" "$(rx_packets i-b)"
+check_eq "i-b still has the router at the VPC's MAC" "$router_mac" \
+	"$(ip -n i-b -j neigh show "$router" dev eth0 | jq -r '.[0].lladdr')"
+
+# ---- a unicast ARP request to a neighbour's MAC is the VPC's to answer ----
+replies0=$(fstat arp_replies) rx0=$(rx_packets i-b)
+check "i-a probes $ip_b at $mac_b (unicast request, as a neighbour confirms)" \
+	raw i-a "$(arp_frame "$mac_b" "$mac_a" 1 "$mac_a" "$ip_a" 00:00:00:00:00:00 "$ip_b")"
+sleep 0.3
+check_eq "the VPC answered it" $((replies0 + 1)) "$(fstat arp_replies)"
+check_eq "i-b never saw it" "$rx0" "$(rx_packets i-b)"
+
+# ---- anti-spoofing: an ENI sends under its own MAC or not at all ----
+drop0=$(fstat drop_spoofed_mac) rx0=$(rx_packets i-b)
+spoof=02:00:de:ad:be:ef
+# An ICMP echo request from $ip_a to $ip_b (checksums right), under $spoof.
+icmp=$(printf '4500001c000140004001xxxx%s%s0800f7ff00000000' "$(hexip "$ip_a")" "$(hexip "$ip_b")")
+icmp=$(python3 -c '
+import sys
+h = bytearray.fromhex(sys.argv[1].replace("xxxx", "0000"))
+s = sum(h[i] << 8 | h[i + 1] for i in range(0, 20, 2))
+s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16)
+h[10:12] = (~s & 0xffff).to_bytes(2, "big")
+print(h.hex())' "$icmp")
+check "i-a sends to i-b under $spoof" raw i-a "$(hexmac "$mac_b")$(hexmac "$spoof")0800$icmp"
+check "... and as i-b itself (source $mac_b)" raw i-a "$(hexmac "$mac_b")$(hexmac "$mac_b")0800$icmp"
+check "... and asks the VPC as i-b" \
+	raw i-a "$(arp_frame ff:ff:ff:ff:ff:ff "$mac_b" 1 "$mac_b" "$ip_b" 00:00:00:00:00:00 "$router")"
+sleep 0.3
+check_eq "all three dropped as spoofed (drop_spoofed_mac)" $((drop0 + 3)) "$(fstat drop_spoofed_mac)"
+check_eq "i-b received none" "$rx0" "$(rx_packets i-b)"
+check "the same echo request under i-a's own MAC is delivered" \
+	raw i-a "$(hexmac "$mac_b")$(hexmac "$mac_a")0800$icmp"
+sleep 0.3
+check_eq "i-b received it" $((rx0 + 1)) "$(rx_packets i-b)"
+check "and ping still works both ways" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
+summary
