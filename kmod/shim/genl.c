@@ -76,18 +76,23 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 };
 
 /*
- * The core formats its sentences at run time; extack keeps only a pointer.
- * The family is not parallel_ops, so genl_mutex serialises every request up
- * to and including its ack: one buffer is enough.
+ * The core formats its sentences at run time, into @err on the doit's stack;
+ * extack keeps only a pointer, and genl drops genl_mutex before
+ * netlink_rcv_skb sends the ack, so no buffer outlives the doit safely (a
+ * shared one let concurrent requests read each other's messages). Linux
+ * 6.1 has no formatted extack (NL_SET_ERR_MSG_FMT came in 6.2), so the
+ * error is acked here, while @err lives, and -EINTR tells netlink_rcv_skb
+ * that the request is answered (as netlink_dump_start does).
  */
-static char vnitro_genl_msg[VNITRO_MSG_MAX];
-
-static int vnitro_genl_fail(struct genl_info *info, const struct vnitro_err *err)
+static int vnitro_genl_fail(struct sk_buff *skb, struct genl_info *info,
+			    const struct vnitro_err *err)
 {
-	strscpy(vnitro_genl_msg, err->msg, sizeof(vnitro_genl_msg));
-	if (info->extack)
-		info->extack->_msg = vnitro_genl_msg;
-	return err->code;
+	if (!info->extack)
+		return err->code;
+	info->extack->_msg = err->msg;
+	netlink_ack(skb, info->nlhdr, err->code, info->extack);
+	info->extack->_msg = NULL;
+	return -EINTR;
 }
 
 static bool vnitro_genl_require(struct genl_info *info, int attr)
@@ -424,7 +429,7 @@ static int vnitro_cmd_by_id(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vnitro.ctl_lock);
 	ret = c->get ? c->get(id, obj, &err) : c->del(vnitro.ctl, id, &err);
 	if (ret)
-		ret = vnitro_genl_fail(info, &err);
+		ret = vnitro_genl_fail(skb, info, &err);
 	else if (c->get)
 		ret = vnitro_genl_reply(info, cmd, c->put, obj);
 	mutex_unlock(&vnitro.ctl_lock);
@@ -473,7 +478,7 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		put_net(net);
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	}
 	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
 }
@@ -513,7 +518,7 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_eni_add(vnitro.ctl, &spec, &eni, &err);
-	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
 }
@@ -532,7 +537,7 @@ static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 	ret = vnitro_ctl_eni_attach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
 				    vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
 				    nla_get_u32(info->attrs[VNITRO_A_DEVICE_INDEX]), &eni, &err);
-	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
 }
@@ -570,7 +575,7 @@ static int vnitro_cmd_vpc_add(struct sk_buff *skb, struct genl_info *info)
 		ret = vnitro_ctl_vpc_get(vnitro.ctl, id, &vpc, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_VPC_GET, vnitro_put_vpc, &vpc);
 }
 
@@ -596,7 +601,7 @@ static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
 		ret = vnitro_ctl_subnet_get(vnitro.ctl, id, &subnet, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
 }
 
@@ -675,7 +680,7 @@ static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_eni_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), c, &eni, &err);
-	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 out:
 	kfree(c);
@@ -705,7 +710,7 @@ static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_eni_ip_assign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), ip, count,
 				       &eni, &err);
-	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
 }
@@ -723,7 +728,7 @@ static int vnitro_cmd_eni_ip_unassign(struct sk_buff *skb, struct genl_info *inf
 	ret = vnitro_ctl_eni_ip_unassign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
 					 ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP])),
 					 &eni, &err);
-	ret = ret ? vnitro_genl_fail(info, &err) : vnitro_genl_eni_reply(info, &eni);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
 }
@@ -754,7 +759,7 @@ static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
 				   prefixlen, target, &route, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_ROUTE_GET, vnitro_put_route, &route);
 }
 
@@ -772,7 +777,7 @@ static int vnitro_cmd_route_del(struct sk_buff *skb, struct genl_info *info)
 	ret = vnitro_ctl_route_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
 				   prefixlen, &err);
 	mutex_unlock(&vnitro.ctl_lock);
-	return ret ? vnitro_genl_fail(info, &err) : 0;
+	return ret ? vnitro_genl_fail(skb, info, &err) : 0;
 }
 
 static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
@@ -791,7 +796,7 @@ static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
 				   prefixlen, &route, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_ROUTE_GET, vnitro_put_route, &route);
 }
 
@@ -820,7 +825,7 @@ static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		put_net(net);
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	}
 	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
 }
@@ -839,7 +844,7 @@ static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 				 nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]), &igw, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
 }
 
@@ -853,7 +858,7 @@ static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
 	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_TYPE))
 		return -EINVAL;
 	if (vnitro_ctl_type_get(vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE), &type, &err))
-		return vnitro_genl_fail(info, &err);
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_TYPE_GET, vnitro_put_type_obj, &type);
 }
 
@@ -958,15 +963,19 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_INSTANCE_ADD, .doit = vnitro_cmd_instance_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
-	  .dumpit = vnitro_dump_instances },
+	  .dumpit = vnitro_dump_instances,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ENI_ADD, .doit = vnitro_cmd_eni_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ENI_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_ENI_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_enis },
+	{ .cmd = VNITRO_CMD_ENI_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_enis,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ENI_ATTACH, .doit = vnitro_cmd_eni_attach, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ENI_DETACH, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_VPC_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_vpcs },
+	{ .cmd = VNITRO_CMD_VPC_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_vpcs,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_SUBNET_GET, .doit = vnitro_cmd_by_id,
-	  .dumpit = vnitro_dump_subnets },
+	  .dumpit = vnitro_dump_subnets,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_VPC_ADD, .doit = vnitro_cmd_vpc_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_VPC_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_SUBNET_ADD, .doit = vnitro_cmd_subnet_add, .flags = GENL_ADMIN_PERM },
@@ -978,12 +987,15 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ROUTE_ADD, .doit = vnitro_cmd_route_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_ROUTE_DEL, .doit = vnitro_cmd_route_del, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_ROUTE_GET, .doit = vnitro_cmd_route_get, .dumpit = vnitro_dump_routes },
+	{ .cmd = VNITRO_CMD_ROUTE_GET, .doit = vnitro_cmd_route_get, .dumpit = vnitro_dump_routes,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_IGW_ADD, .doit = vnitro_cmd_igw_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_IGW_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_IGW_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_igws },
+	{ .cmd = VNITRO_CMD_IGW_GET, .doit = vnitro_cmd_by_id, .dumpit = vnitro_dump_igws,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_IGW_SET, .doit = vnitro_cmd_igw_set, .flags = GENL_ADMIN_PERM },
-	{ .cmd = VNITRO_CMD_TYPE_GET, .doit = vnitro_cmd_type_get, .dumpit = vnitro_dump_types },
+	{ .cmd = VNITRO_CMD_TYPE_GET, .doit = vnitro_cmd_type_get, .dumpit = vnitro_dump_types,
+	  .flags = GENL_ADMIN_PERM },
 };
 
 static struct genl_family vnitro_genl_family __ro_after_init = {

@@ -90,7 +90,8 @@ check_err "kernel names a missing attribute" 'missing subnet id' \
 	"$VNITRO_TOP/selftests/net/genl-raw" missing-subnet
 check_err "non-admin users may not change anything" 'Operation not permitted' \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$VNITRO" eni add subnet subnet-default
-check "non-admin users may look" setpriv --reuid=65534 --regid=65534 --clear-groups "$VNITRO" eni show
+check_err "non-admin users may not look either (every tenant's IPs and MACs)" 'Operation not permitted' \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$VNITRO" eni show
 
 # The happy paths next to the refusals.
 check "detach the secondary ENI" "$VNITRO" eni detach "$sec"

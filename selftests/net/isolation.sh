@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# isolation.sh - one instance cannot reach into another through the fabric: no ARP between
-# instances (the VPC answers every request itself) and no frame under another MAC.
+# isolation.sh - one instance cannot reach into another through the fabric (no ARP between
+# instances, no frame under another MAC), and a plain host user cannot use the control plane.
 #
 #   +------ i-a (hostile) ------+          +------ i-b (victim) -------+
 #   | eth0 $ip_a  $mac_a        |          | eth0 $ip_b  $mac_b        |
@@ -97,4 +97,34 @@ check "the same echo request under i-a's own MAC is delivered" \
 sleep 0.3
 check_eq "i-b received it" $((rx0 + 1)) "$(rx_packets i-b)"
 check "and ping still works both ways" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
+
+# ---- the control plane: a plain host user can neither read nor change the world ----
+# (EC2's Describe calls need credentials too.) uid 65534 with no capabilities.
+plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+for obj in instance eni vpc subnet route igw; do
+	check_err "a plain user cannot list: vnitro $obj show" "Operation not permitted" \
+		plain "$VNITRO" "$obj" show
+done
+check_err "a plain user cannot read one ENI" "Operation not permitted" \
+	plain "$VNITRO" eni show "$(primary_eni i-b)"
+check_err "a plain user cannot change one" "Operation not permitted" \
+	plain "$VNITRO" eni set "$(primary_eni i-b)" description mine
+check "root can" "$VNITRO" eni show "$(primary_eni i-b)"
+
+# ---- error messages are per request: concurrent failures never see each other's ----
+# Each loop asks for an ENI that does not exist; its error must name that ENI.
+own_errors() {
+	local id=$1 i bad=0
+	for ((i = 0; i < 150; i++)); do
+		[[ $("$VNITRO" eni show "$id" 2>&1) == *"\"$id\""* ]] || bad=$((bad + 1))
+	done
+	echo "$bad"
+}
+own_errors eni-0aaaaaaaaaaaaaaaa >/tmp/iso.a &
+own_errors eni-0bbbbbbbbbbbbbbbb >/tmp/iso.b &
+wait
+check_eq "150 + 150 concurrent failing requests each got their own message" "0 0" \
+	"$(cat /tmp/iso.a) $(cat /tmp/iso.b)"
+check_match "the message says what is wrong" "eni-0aaaaaaaaaaaaaaaa" \
+	"$("$VNITRO" eni show eni-0aaaaaaaaaaaaaaaa 2>&1)"
 summary
