@@ -130,6 +130,8 @@ static void vnitro_igw_setup(struct net_device *dev)
 	dev->netdev_ops = &vnitro_igw_netdev_ops;
 	dev->ethtool_ops = &vnitro_igw_ethtool_ops;
 	dev->priv_flags |= IFF_NO_QUEUE;
+	/* ndo_start_xmit hands the skb itself on: a shared one (pktgen's clone_skb) would be corrupted. */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* Lockless transmit (per-CPU counters); the checksum is the receiver's problem, as on veth. */
 	dev->features |= NETIF_F_LLTX | NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
 			 NETIF_F_NETNS_LOCAL;

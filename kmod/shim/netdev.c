@@ -771,6 +771,12 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev_net_set(dev, edev->net);
 	eth_hw_addr_set(dev, edev->port.mac);
 	dev->netdev_ops = &vnitro_netdev_ops;
+	/*
+	 * ether_setup set IFF_TX_SKB_SHARING, but the fabric hands the skb
+	 * itself to the receiving ENI's ring: as veth, no shared skbs (pktgen
+	 * then refuses clone_skb instead of corrupting its lists).
+	 */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->ethtool_ops = &vnitro_ethtool_ops;
 	dev->min_mtu = VNITRO_ENA_MIN_MTU;
 	dev->max_mtu = VNITRO_ENA_MAX_MTU;

@@ -98,6 +98,21 @@ sleep 0.3
 check_eq "i-b received it" $((rx0 + 1)) "$(rx_packets i-b)"
 check "and ping still works both ways" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
 
+# ---- kernel safety: the ENA hands each skb on, so it refuses shared ones ----
+# (ether_setup's IFF_TX_SKB_SHARING is cleared, as veth does; with it, pktgen's
+# clone_skb sent one skb many times into the fabric and corrupted its lists.)
+if ! modprobe pktgen 2>/dev/null; then
+	skip "pktgen: no pktgen module for this kernel"
+else
+	pg=/proc/net/pktgen
+	ip netns exec i-a sh -c "echo 'add_device eth0' >$pg/kpktgend_0"
+	check "pktgen takes i-a's eth0" ip netns exec i-a test -e "$pg/eth0"
+	check_err "pktgen's clone_skb is refused on it" "error|Unknown|not supported" \
+		ip netns exec i-a sh -c "echo 'clone_skb 10' >$pg/eth0"
+	check "clone_skb 0 is fine" ip netns exec i-a sh -c "echo 'clone_skb 0' >$pg/eth0"
+	ip netns exec i-a sh -c "echo rem_device_all >$pg/kpktgend_0"
+fi
+
 # ---- the control plane: a plain host user can neither read nor change the world ----
 # (EC2's Describe calls need credentials too.) uid 65534 with no capabilities.
 plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
