@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check bench-ena bench-efa clean install help
+.PHONY: all kmod lib tools deps run check check-fresh bench-ena bench-efa clean install help
 
 all: kmod lib tools
 
@@ -13,6 +13,7 @@ help:
 	@echo "make         build kmod/vnitro.ko, lib/libvnitro and tools/vnitro"
 	@echo "make run     boot a QEMU VM with the module loaded and show the tour"
 	@echo "make check   run every test suite; ends with 'N passed, N failed'"
+	@echo "make check-fresh  make run and make check in a fresh debootstrapped Debian 12 (root)"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
 	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
@@ -38,6 +39,13 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/check.sh
+
+# make run and make check as on a new machine: in a minimal Debian 12 root made with
+# debootstrap (cached in /var/cache/vnitro), into which HEAD is cloned. Needs root and the
+# Debian mirror, no KVM. FRESH=--worktree tests uncommitted changes too, FRESH=--no-vm only
+# make deps, make all and scripts/check-deps.py (see scripts/check-fresh.sh --help).
+check-fresh:
+	@scripts/check-fresh.sh $(FRESH)
 
 # Figures, not assertions: vnitro against veth in one VM boot (BENCH_SMP vCPUs).
 bench-ena: deps

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # check.sh - `make check`: runs every suite and ends with one line "N passed, N failed".
 #
-# Suites: the core's unit tests (Criterion, userspace), the library's and
-# the CLI's host-side tests, and each selftests/{net,rdma}/*.sh in a fresh VM (qemu/run; a line
-# "# vm: OPTIONS" in a test passes OPTIONS to qemu/run). A suite that dies
-# without a tally, or whose VM reports a kernel warning, counts as a failure.
+# Suites: the guard of scripts/deps.sh (scripts/check-deps.py: every program called here
+# comes from a package `make deps` installs), the core's unit tests (Criterion, userspace),
+# the library's and the CLI's host-side tests, and each selftests/{net,rdma}/*.sh in a
+# fresh VM (qemu/run; a line "# vm: OPTIONS" in a test passes OPTIONS to qemu/run). A
+# suite that dies without a tally, or whose VM reports a kernel warning, counts as a failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -51,6 +52,7 @@ run_suite() {
 	echo "=== $name: $p passed, $f failed"
 }
 
+run_suite deps scripts/check-deps.py
 run_suite core make -s -C selftests/core run
 run_suite tools make -s -C selftests/tools check
 make -s -C selftests/net >/dev/null

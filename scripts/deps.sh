@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # deps.sh - installs what vnitro needs to build, run and test, from Debian 12's archive.
-# Idempotent: asks apt only when a package is missing.
+# Idempotent: asks apt only when a package is missing. `deps.sh --list` prints the
+# packages, one a line, and installs nothing (scripts/check-deps.py reads the list so).
 set -euo pipefail
 
 packages=(
@@ -14,14 +15,25 @@ packages=(
 	libjson-c-dev
 	# tests
 	libcriterion-dev jq isc-dhcp-client
+	# the tests' Python helpers (selftests/net/*.py, tso.sh's servers) and scripts/check-deps.py
+	python3
+	# the man page check of selftests/tools/test_apply.sh (groff -man -ww)
+	groff-base
 	# the NAT-instance scenario: masquerading with nft
 	nftables
-	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it
-	qemu-system-x86 busybox-static cpio kmod
+	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it; xz unpacks
+	# the kernel for a direct (PVH) boot, much faster under TCG, zstd modules so packed
+	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	# what users type inside it
 	iproute2 ethtool pciutils pci.ids iputils-ping procps util-linux iperf3
 	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
 )
+
+case ${1:-} in
+--list) printf '%s\n' "${packages[@]}"; exit 0 ;;
+'') ;;
+*) echo "deps: unknown argument: $1 (usage: deps.sh [--list])" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
