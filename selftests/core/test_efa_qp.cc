@@ -255,6 +255,39 @@ Test(efa_qp, mr_keys_fit_24_bits_and_die_with_the_mr)
 	cr_assert_eq(c.mrs, 2u, "the fixture's and one here");
 }
 
+// Issue 12, defect 10: one 6-bit generation for the whole device gave a
+// stale key back when its index came round again after a multiple of 64
+// registrations (a full round robin over 2^18 indices is one). Each slot
+// now counts its own registrations: the stale key misses, and deregistering
+// with it leaves the new MR alone.
+Test(efa_qp, a_stale_key_misses_when_its_slot_comes_round_again)
+{
+	vnitro_efa_mr_desc m = {d->pdn, 0x1000, 4096, 0, nullptr};
+	const uint32_t index_mask = (1u << mr_index_bits) - 1;
+	uint32_t stale, k = 0, n, held;
+	vnitro_efa_counts c;
+
+	// 64 live MRs (the fixture's and 63): the slot comes round after
+	// max_mr - 64 registrations, a multiple of 64.
+	for (n = 0; n < 63; n++)
+		cr_assert_eq(vnitro_efa_mr_add(d->dev, &m, &held, &err), 0);
+	cr_assert_eq(vnitro_efa_mr_add(d->dev, &m, &stale, &err), 0);
+	vnitro_efa_mr_del(d->dev, stale);
+	for (n = 0; n <= attr().max_mr; n++) {
+		cr_assert_eq(vnitro_efa_mr_add(d->dev, &m, &k, &err), 0, "%s", err.msg);
+		if ((k & index_mask) == (stale & index_mask))
+			break;
+		vnitro_efa_mr_del(d->dev, k);
+	}
+	cr_assert_leq(n, attr().max_mr, "the slot never came round");
+	cr_assert_neq(k, stale, "the slot's next key differs from its stale one");
+	cr_assert_null(d->dev->mr_find(stale));
+	vnitro_efa_mr_del(d->dev, stale);
+	cr_assert_not_null(d->dev->mr_find(k), "a stale key deregistered the new MR");
+	vnitro_efa_get_counts(d->dev, &c);
+	cr_assert_eq(c.mrs, 65u, "the 64 held and the new one");
+}
+
 Test(efa_qp, ahs_are_shared_per_pd_and_gid)
 {
 	uint8_t g1[16], g2[16];

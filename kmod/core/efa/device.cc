@@ -142,12 +142,12 @@ using namespace vnitro;
 efa::mr *vnitro_efa_dev::mr_find(uint32_t key) const
 {
 	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
-	efa::mr **chunk;
+	efa::mr_slots *chunk;
 
 	if (!mrs.busy(idx))
 		return nullptr;
 	chunk = mr_dir[idx / efa::mr_chunk];
-	efa::mr *m = chunk ? chunk[idx % efa::mr_chunk] : nullptr;
+	efa::mr *m = chunk ? chunk->m[idx % efa::mr_chunk] : nullptr;
 	return m && m->key == (key & efa::key_mask) ? m : nullptr;
 }
 
@@ -232,8 +232,8 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint
 		base::svc->alloc(a.max_qp * sizeof(efa::qp *), VNITRO_ALLOC_SLEEP));
 	dev->ah_tab = static_cast<efa::ah_entry *>(
 		base::svc->alloc(a.max_ah * sizeof(efa::ah_entry), VNITRO_ALLOC_SLEEP));
-	dev->mr_dir = static_cast<efa::mr ***>(
-		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr **), VNITRO_ALLOC_SLEEP));
+	dev->mr_dir = static_cast<efa::mr_slots **>(
+		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr_slots *), VNITRO_ALLOC_SLEEP));
 	if (!dev->cq_tab || !dev->qp_tab || !dev->ah_tab || !dev->mr_dir ||
 	    !dev->live_qps.init(a.max_qp) || !dev->armable_cqs.init(a.max_cq))
 		goto err_free;
@@ -261,7 +261,7 @@ void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
 			if (!dev->mr_dir[c])
 				continue;
 			for (uint32_t i = 0; i < efa::mr_chunk; i++)
-				base::destroy(dev->mr_dir[c][i]);
+				base::destroy(dev->mr_dir[c]->m[i]);
 			base::svc->free(dev->mr_dir[c]);
 		}
 	}
@@ -357,10 +357,10 @@ int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_des
 			.str(") memory regions are registered");
 		return err->code;
 	}
-	efa::mr **&chunk = dev->mr_dir[idx / efa::mr_chunk];
+	efa::mr_slots *&chunk = dev->mr_dir[idx / efa::mr_chunk];
 	if (!chunk) {
-		chunk = static_cast<efa::mr **>(
-			base::svc->alloc(efa::mr_chunk * sizeof(efa::mr *), VNITRO_ALLOC_SLEEP));
+		chunk = static_cast<efa::mr_slots *>(
+			base::svc->alloc(sizeof(efa::mr_slots), VNITRO_ALLOC_SLEEP));
 		if (!chunk) {
 			dev->mrs.free(idx);
 			base::destroy(m);
@@ -368,13 +368,15 @@ int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_des
 			return err->code;
 		}
 	}
-	m->key = (idx | (++dev->mr_gen << efa::mr_index_bits)) & efa::key_mask;
+	uint8_t &gen = chunk->gen[idx % efa::mr_chunk];
+	gen = uint8_t((gen + 1) & efa::mr_gen_mask);
+	m->key = idx | uint32_t(gen) << efa::mr_index_bits;
 	m->pdn = desc->pdn;
 	m->iova = desc->iova;
 	m->length = desc->length;
 	m->access = desc->access;
 	m->cookie = desc->cookie;
-	chunk[idx % efa::mr_chunk] = m;
+	chunk->m[idx % efa::mr_chunk] = m;
 	*key = m->key;
 	return 0;
 }
@@ -386,7 +388,7 @@ void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key)
 
 	if (!m)
 		return;
-	dev->mr_dir[idx / efa::mr_chunk][idx % efa::mr_chunk] = nullptr;
+	dev->mr_dir[idx / efa::mr_chunk]->m[idx % efa::mr_chunk] = nullptr;
 	dev->mrs.free(idx);
 	base::destroy(m);
 }

@@ -88,10 +88,22 @@ private:
 	uint32_t count_ = 0;
 };
 
-// MR keys: the table index in the low bits, a generation above it, so a
-// key used after its MR was deregistered (and the index reused) misses.
+// MR keys fill the 24 bits an lkey has in EFA's descriptors: the table
+// index in the low 18 bits, the slot's generation in the 6 above. Each slot
+// counts its own registrations, and indices are handed out round robin, so
+// a key kept after its MR was deregistered matches again only after 64
+// registrations in that very slot, that is 64 rounds over every free slot:
+// all 2^24 keys when few MRs are live. (One counter for the whole device,
+// as before, gave a stale key back after 64 registrations anywhere.)
 constexpr uint32_t mr_index_bits = 18;		// max_mr = 2^18
-constexpr uint32_t mr_chunk = 512;		// MR pointers per lazily allocated chunk
+constexpr uint32_t mr_chunk = 512;		// MR slots per lazily allocated chunk
+constexpr uint32_t mr_gen_mask = (1u << (24 - mr_index_bits)) - 1;
+
+struct mr;
+struct mr_slots {
+	mr *m[mr_chunk];
+	uint8_t gen[mr_chunk];		// the last generation given out in each slot
+};
 
 struct mr {
 	uint32_t key;
@@ -180,11 +192,10 @@ struct vnitro_efa_dev {
 	vnitro::efa::id_table qps;	// qpn - 1
 	vnitro::efa::id_table ahs;
 	vnitro::efa::id_table mrs;
-	uint32_t mr_gen;
 	vnitro::efa::cq **cq_tab;	// by cq_idx
 	vnitro::efa::qp **qp_tab;	// by qpn - 1
 	vnitro::efa::ah_entry *ah_tab;	// by AH number
-	vnitro::efa::mr ***mr_dir;	// chunks of mr_chunk pointers, by key index
+	vnitro::efa::mr_slots **mr_dir;	// chunks of mr_chunk slots, by key index
 	vnitro::efa::live_list<vnitro::efa::qp> live_qps;	// what a pass walks
 	vnitro::efa::live_list<vnitro::efa::cq> armable_cqs;
 
