@@ -39,7 +39,9 @@ struct vnitro_efa_pd {
 /* Queue memory a process maps (efa_mmap.c). */
 struct vnitro_efa_mmap {
 	struct rdma_user_mmap_entry rdma;
-	void *kaddr;			/* vmalloc_user, zeroed */
+	void *kaddr;			/* vmap of pages[] */
+	struct page **pages;		/* zeroed, charged to the mapping process's memcg */
+	unsigned long npages;
 	size_t size;
 };
 

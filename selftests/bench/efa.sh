@@ -62,7 +62,7 @@ for inst in i-a i-b; do
 done
 if ((efa_ok)) && [[ ${#dev[@]} == 2 && ${dev[0]} != null ]]; then
 	# max_msg_sz is printed in hex; bash arithmetic reads 0x... (mawk has no strtonum).
-	msg=$(($(ibv_devinfo -v -d "${dev[0]}" | awk '/max_msg_sz/ {print $2}')))
+	msg=$(($(ip netns exec i-a ibv_devinfo -v -d "${dev[0]}" | awk '/max_msg_sz/ {print $2}')))
 	bwsize=$((msg && msg < 65536 ? msg : 65536))
 	for c in UD SRD; do
 		r=$(perftest i-b i-a "$ip_b" ib_send_lat -d "${dev[1]}" -x 0 -c $c -s 64 -n "$ITERS")

@@ -57,8 +57,8 @@ check_eq "uverbs ABI version 1" 1 "$(cat "$sys/device/infiniband_verbs/"*/abi_ve
 check_match "the port's netdev is the ENI's" "link $dev_a/1 .*netdev eth1" \
 	"$(ip netns exec i-a rdma link show "$dev_a/1")"
 
-info=$(ibv_devinfo -v -d "$dev_a")
-check_match "ibv_devinfo opens it" "hca_id:	$dev_a" "$info"
+info=$(ip netns exec i-a ibv_devinfo -v -d "$dev_a")
+check_match "ibv_devinfo opens it in i-a" "hca_id:	$dev_a" "$info"
 check_match "transport unspecified" 'transport:[[:space:]]+unspecified \(4\)' "$info"
 check_match "vendor Amazon" 'vendor_id:[[:space:]]+0x1d0f' "$info"
 check_match "part 0xefa0" 'vendor_part_id:[[:space:]]+61344' "$info"
@@ -72,14 +72,48 @@ gid=$(gid_of "$(eni_field "$eni_a" mac)")
 check_match "GID[0] derived from the ENI's MAC" "GID\\[  0\\]:[[:space:]]+$gid" "$info"
 
 export FI_EFA_ENABLE_SHM_TRANSFER=0
-# ep_types DOMAIN: the endpoint types fi_info lists for that efa domain, one per line.
-ep_types() { fi_info -p efa -d "$1" 2>/dev/null | awk '$1 == "type:" {print $2}' | sort -u; }
-for d in "$dev_a" "$dev_b"; do
-	check_eq "fi_info lists $d-rdm as FI_EP_RDM" FI_EP_RDM "$(ep_types "$d-rdm")"
-	check_eq "fi_info lists $d-dgrm as FI_EP_DGRAM" FI_EP_DGRAM "$(ep_types "$d-dgrm")"
+# ep_types INSTANCE DOMAIN: the endpoint types fi_info lists there for that efa domain.
+ep_types() { ip netns exec "$1" fi_info -p efa -d "$2" 2>/dev/null | awk '$1 == "type:" {print $2}' | sort -u; }
+for inst in i-a i-b; do
+	d=dev_${inst#i-}
+	d=${!d}
+	check_eq "fi_info in $inst lists $d-rdm as FI_EP_RDM" FI_EP_RDM "$(ep_types "$inst" "$d-rdm")"
+	check_eq "fi_info in $inst lists $d-dgrm as FI_EP_DGRAM" FI_EP_DGRAM "$(ep_types "$inst" "$d-dgrm")"
 done
 
+# (In the VM's own namespace: its fabric suite drives debugfs, which ip netns exec hides.)
 VNITRO_EFA_DEV=$dev_a "$RDMA/test_verbs" --jobs 1 --color=never
+
+# The queue memory a process maps is charged to its memory cgroup (issue 12, defect 7):
+# one process could otherwise take ~1.2 GiB per device outside its limit.
+cg=/sys/fs/cgroup
+mountpoint -q "$cg" || mount -t cgroup2 none "$cg"
+if ! grep -qw memory "$cg/cgroup.controllers" 2>/dev/null; then
+	skip "memory cgroup: no memory controller in $cg"
+else
+	echo +memory >"$cg/cgroup.subtree_control"
+	mkdir -p "$cg/efa"
+	coproc cgh { echo 0 >/sys/fs/cgroup/efa/cgroup.procs && exec ip netns exec i-a "$RDMA/efa_hold" "$dev_a"; }
+	read -r -t 60 ready <&"${cgh[0]}"
+	check_eq "a process in cgroup efa holds $dev_a" ready "${ready:-}"
+	before=$(cat "$cg/efa/memory.current")
+	echo "cq 65536" >&"${cgh[1]}"
+	read -r -t 60 probe <&"${cgh[0]}"
+	check_eq "it creates a CQ of 65536 entries" ok "${probe:-}"
+	grown=$(($(cat "$cg/efa/memory.current") - before))
+	check "its ring (>= 1 MiB) is charged to the cgroup: +$grown bytes" test "$grown" -ge 1048576
+	# (No memory.max test: past it the memcg OOM killer, not ENOMEM, answers, and its
+	# stack dump would read as a kernel problem to qemu/run.)
+	kill -9 "$cgh_PID"
+	wait "$cgh_PID" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		(($(cat "$cg/efa/memory.current") < before + grown / 2)) && break
+		sleep 0.1
+	done
+	check "killed, its rings are uncharged again" \
+		test "$(cat "$cg/efa/memory.current")" -lt $((before + grown / 2))
+	rmdir "$cg/efa" 2>/dev/null
+fi
 
 # Detach and reattach: the device goes and comes back with the same GID.
 check "detach i-a's EFA ENI" "$VNITRO" eni detach "$eni_a"
@@ -88,7 +122,7 @@ check_eq "eni show has no RDMA device for it" null "$(eni_field "$eni_a" rdma_de
 check "reattach" "$VNITRO" eni attach "$eni_a" instance i-a index 1
 dev_a=$(eni_field "$eni_a" rdma_device)
 check_match "GID[0] is stable across reattach" "GID\\[  0\\]:[[:space:]]+$gid" \
-	"$(ibv_devinfo -v -d "$dev_a")"
+	"$(ip netns exec i-a ibv_devinfo -v -d "$dev_a")"
 
 # The ENA function removed through sysfs and rescanned: the port gets its netdev back.
 ena_slot=$(eni_field "$eni_a" pci_slot)
@@ -100,7 +134,7 @@ check_match "the port's netdev is back" "link $dev_a/1 .*netdev eth1" \
 
 # An EFA in use cannot be detached (EC2: not from a running instance); deleting its
 # instance takes the device away from under the process, which gets errors, not a hang.
-coproc hold_b { exec "$RDMA/efa_hold" "$dev_b"; }
+coproc hold_b { exec ip netns exec i-b "$RDMA/efa_hold" "$dev_b"; }
 read -r -t 60 ready <&"${hold_b[0]}"
 check_eq "a process holds $dev_b open with a PD" ready "${ready:-}"
 check_err "detaching i-b's EFA ENI is refused while it is open" \
@@ -118,7 +152,7 @@ kill -9 "$hold_b_PID"
 wait "$hold_b_PID" 2>/dev/null
 
 # An open user context pins the module; killing its process releases it.
-coproc hold { exec "$RDMA/efa_hold" "$dev_a"; }
+coproc hold { exec ip netns exec i-a "$RDMA/efa_hold" "$dev_a"; }
 read -r -t 60 ready <&"${hold[0]}"
 check_eq "a process holds $dev_a open with a PD" ready "${ready:-}"
 check_err "rmmod is refused while a context is open" 'in use' rmmod vnitro

@@ -4,7 +4,8 @@
  * PD, says "ready" and keeps them until killed: a user context for the
  * suites to kill -9 or to hold the module with. Each line on stdin asks it to
  * allocate (and free) one more PD and print "ok" or "error: <strerror>", to
- * see what the context is worth after its device went away.
+ * see what the context is worth after its device went away; a line "cq N"
+ * creates a CQ of N entries and keeps it (the memory-cgroup check).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,8 +33,18 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin)) {
-		struct ibv_pd *more = ibv_alloc_pd(ctx);
+		struct ibv_pd *more;
+		int entries;
 
+		if (sscanf(line, "cq %d", &entries) == 1) {
+			if (ibv_create_cq(ctx, entries, NULL, NULL, 0))
+				printf("ok\n");
+			else
+				printf("error: %s\n", strerror(errno));
+			fflush(stdout);
+			continue;
+		}
+		more = ibv_alloc_pd(ctx);
 		if (more) {
 			ibv_dealloc_pd(more);
 			printf("ok\n");

@@ -34,7 +34,7 @@ for d in a c; do
 	dev=dev_$d
 	slot=$(basename "$(readlink -f "/sys/class/infiniband/${!dev}/device")")
 	declare "lspci_$d=$(lspci -nn -s "$slot")"
-	declare "info_$d=$(ibv_devinfo -v -d "${!dev}")"
+	declare "info_$d=$(ip netns exec "i-$d" ibv_devinfo -v -d "${!dev}")"
 done
 check_match "lspci: p5's EFA function is 1d0f:efa2" \
 	'Elastic Fabric Adapter \(EFA\) \[1d0f:efa2\]' "$lspci_a"
@@ -46,10 +46,13 @@ check_match "ibv_devinfo -v: c5n's vendor_part_id is 0xefa0" 'vendor_part_id:[[:
 check_match "  ... and no read (max_sge_rd 0)" 'max_sge_rd:[[:space:]]+0$' "$info_c"
 
 export FI_EFA_ENABLE_SHM_TRANSFER=0
-fi=$(fi_info -p efa)
-for d in "$dev_a" "$dev_b" "$dev_c"; do
-	check_match "fi_info lists $d-rdm" "domain: $d-rdm\$" "$fi"
-	check_match "fi_info lists $d-dgrm" "domain: $d-dgrm\$" "$fi"
+# Each instance sees its EFA through libfabric.
+for i in a b c; do
+	d=dev_$i
+	d=${!d}
+	fi=$(ip netns exec "i-$i" fi_info -p efa)
+	check_match "fi_info in i-$i lists $d-rdm" "domain: $d-rdm\$" "$fi"
+	check_match "fi_info in i-$i lists $d-dgrm" "domain: $d-dgrm\$" "$fi"
 done
 
 # libefa on each generation: reads, refusals and their statuses (Criterion suites).
