@@ -50,10 +50,15 @@ void vnitro_debugfs_exit(void)
  * A bit error on the wire: the frame keeps its length, its last byte is
  * flipped, so the device's L3/L4 checksum check fails (csum_bad) and the
  * stack drops it. A frame whose checksum was left to the sending device gets
- * it first, as it would have on the wire. skb->data is the network header.
+ * it first, as it would have on the wire. A TSO frame kept whole for the
+ * receiver (tso.c) stands for many wire frames and has no one checksum to
+ * complete (skb_checksum_help refuses GSO skbs): it is dropped whole, as
+ * its corrupted wire frames would each be. skb->data is the network header.
  */
 static int vnitro_corrupt(struct sk_buff *skb)
 {
+	if (skb_is_gso(skb))
+		return -EMSGSIZE;
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return -ENOMEM;
 	/* Private and linear: TCP's clone for retransmission must stay intact. */

@@ -341,8 +341,8 @@ static void vnitro_rx_count(struct vnitro_queue_stats *stats, const struct sk_bu
 }
 
 /* A received frame to the stack: checksum verdict, counters, GRO. In @rxq's NAPI. */
-static void vnitro_rx_stack(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
-			    struct sk_buff *skb)
+static void vnitro_rx_stack_one(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+				struct sk_buff *skb)
 {
 	u64_stats_update_begin(&rxq->stats.syncp);
 	if (!vnitro_rx_csum(vnd, rxq, skb)) {
@@ -355,6 +355,45 @@ static void vnitro_rx_stack(struct vnitro_netdev *vnd, struct vnitro_rx_queue *r
 	u64_stats_update_end(&rxq->stats.syncp);
 	napi_gro_receive(&rxq->napi, skb);
 }
+
+/*
+ * A TSO frame kept whole (tso.c) because the receiver had GRO and RX
+ * checksumming on, which it has turned off since the frame entered the ring:
+ * cut it into its wire frames now, each of which the device checksums
+ * (skb_checksum_help refuses GSO skbs). skb->data: the network header.
+ */
+static void vnitro_rx_stack_gso(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+				struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+
+	skb_push(skb, skb->data - skb_mac_header(skb));
+	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	if (IS_ERR_OR_NULL(segs)) {
+		u64_stats_update_begin(&rxq->stats.syncp);
+		rxq->stats.dropped++;
+		u64_stats_update_end(&rxq->stats.syncp);
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, segs, next) {
+		skb_mark_not_on_list(segs);
+		skb_pull(segs, skb_network_offset(segs));
+		vnitro_rx_stack_one(vnd, rxq, segs);
+	}
+}
+
+/* The same for any frame off the ring, TSO frames kept whole included. */
+static void vnitro_rx_stack(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
+			    struct sk_buff *skb)
+{
+	if (unlikely(skb_is_gso(skb) && !(vnd->dev->features & NETIF_F_RXCSUM)))
+		vnitro_rx_stack_gso(vnd, rxq, skb);
+	else
+		vnitro_rx_stack_one(vnd, rxq, skb);
+}
+
 
 /*
  * Takes up to @n frames off the ring into @batch under one acquisition of

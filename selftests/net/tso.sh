@@ -39,6 +39,46 @@ check "TCP, byte-exact, receiver with GRO and rx checksumming (frames kept whole
 check "the sender sent TSO frames: the receiver counted more wire frames than frames sent" \
 	test "$rxd" -gt "$txd"
 
+# Issue 12, defect 9: a TSO frame kept whole must never reach skb_checksum_help,
+# which refuses (and WARNs on) GSO skbs: not when the receiver turns rx checksumming
+# off while such frames wait in its ring, nor when a fault corrupts one.
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+nq_b=$(ip netns exec i-b ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')
+each_q() { local q; for ((q = 0; q < nq_b; q++)); do echo "$2" >"$(fault_dir i-b "$q")/$1"; done; }
+ring_b() {
+	local q
+	for ((q = 0; q < nq_b; q++)); do
+		awk '$1 == "rx_ring:" {split($2, f, "/"); print f[1]}' "$(fault_dir i-b "$q")/irq"
+	done | awk '{s += $1} END {print s + 0}'
+}
+# burst BEFORE AFTER: 1 MiB over a TCP connection that is up before BEFORE runs (so
+# the handshake does not meet it), AFTER once the data is on its way; compared.
+burst() {
+	rm -f /tmp/tso_go && mkfifo /tmp/tso_go
+	head -c 1048576 /dev/urandom >/tmp/tso_burst.tx
+	ip netns exec i-b sh -c 'timeout 30 busybox nc -l -p 7001 > /tmp/tso_burst.rx' &
+	local srv=$!
+	wait_listen i-b 7001
+	ip netns exec i-a bash -c "exec 3<>/dev/tcp/$ip_b/7001 && read -r _ </tmp/tso_go &&
+		cat /tmp/tso_burst.tx >&3" &
+	local cli=$!
+	sleep 1
+	eval "$1"
+	echo go >/tmp/tso_go
+	sleep 2
+	eval "$2"
+	wait "$cli" && wait "$srv" && cmp /tmp/tso_burst.tx /tmp/tso_burst.rx
+}
+check "TCP, byte-exact: TSO frames that waited in a stalled ring while rx checksumming went off" \
+	burst 'each_q rx_stall 1' \
+	'echo "#   $(ring_b) frames waiting"; ip netns exec i-b ethtool -K eth0 rx off; each_q rx_stall 0'
+ip netns exec i-b ethtool -K eth0 rx on
+check "TCP, byte-exact, through corrupted TSO frames (dropped whole, resent)" \
+	burst 'each_q rx_corrupt 2' ''
+left=$(for ((q = 0; q < nq_b; q++)); do cat "$(fault_dir i-b "$q")/rx_corrupt"; done | awk '{s += $1} END {print s + 0}')
+check "frames were corrupted ($((2 * nq_b - left)) of $((2 * nq_b)) faults used)" test "$left" -lt $((2 * nq_b))
+each_q rx_corrupt 0
+
 check "receiver turns GRO off" ip netns exec i-b ethtool -K eth0 gro off
 check "TCP, byte-exact: TSO frames cut into wire frames for it" copy
 check "... still more wire frames than frames sent" test "$rxd" -gt "$txd"
