@@ -55,6 +55,16 @@ check_eq "a resize re-creates the rings, their counters from zero (ena_up)" "0 0
 ip netns exec i-a ethtool -G eth0 rx 1024
 check "traffic flows after resizing" ip netns exec i-a ping -c 2 -W 2 -q "$ip_b"
 
+# until_eq EXPECTED CMD...: waits (10 s at most) until CMD prints EXPECTED, instead of
+# a fixed sleep that a loaded host outlasts; the check after it says what it saw.
+until_eq() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ $("${@:2}") == "$1" ]] && return
+		sleep 0.1
+	done
+}
+
 # --- the RX ring bounds the frames waiting for NAPI; a full ring drops (rx_drops) ---
 ip netns exec i-b ethtool -G eth0 rx 256
 echo 1 >"$dir_b/rx_stall"
@@ -65,7 +75,7 @@ check_eq "stalled: 256 frames wait in a 256-entry RX ring" 256/256 "$(irq_field 
 check_eq "the other 144 are dropped and counted as rx dropped" $((drop0 + 144)) "$(link_stat i-b rx dropped)"
 check_eq "nothing reached the stack yet" "$rx0" "$(link_stat i-b rx packets)"
 echo 0 >"$dir_b/rx_stall"
-sleep 0.5
+until_eq "$((rx0 + 256))" link_stat i-b rx packets
 check_eq "unstalled: the 256 waiting frames are received" $((rx0 + 256)) "$(link_stat i-b rx packets)"
 
 ip netns exec i-b ethtool -G eth0 rx 512
@@ -74,7 +84,7 @@ drop0=$(link_stat i-b rx dropped)
 udp_burst i-a "$ip_b" 400
 check_eq "a 512-entry ring holds all 400" "400/512 $drop0" "$(irq_field i-b rx_ring) $(link_stat i-b rx dropped)"
 echo 0 >"$dir_b/rx_stall"
-sleep 0.5
+until_eq 0/512 irq_field i-b rx_ring
 check_eq "and they are received" 0/512 "$(irq_field i-b rx_ring)"
 
 # --- the TX ring bounds frames in flight until their completion is processed ---
@@ -92,7 +102,7 @@ for size in 256 512; do
 		"$((size - 18))/$size $((rx0 + size - 18)) $((stop + 1))" \
 		"$(irq_field i-a tx_ring) $(link_stat i-b rx packets) $(estat i-a queue_0_tx_queue_stop)"
 	echo 0 >"$dir_a/tx_stall"
-	sleep 1
+	until_eq "$((rx0 + 600))" link_stat i-b rx packets
 	check_eq "TX $size unstalled: the queue woke and all 600 arrived" "$((rx0 + 600))" \
 		"$(link_stat i-b rx packets)"
 	check "queue_wakeup counted" test "$(estat i-a queue_0_tx_queue_wakeup)" -gt "$wake"
