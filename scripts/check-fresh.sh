@@ -136,6 +136,9 @@ mnt() {
 	mounted+=("${!#}")
 	[[ $1 != --bind ]] || mount --make-rslave "${!#}"
 }
+# The root a mount point of its own, as / is on a machine: the tools' tests remount
+# / private (as `ip netns add` does), which fails on a plain directory.
+mnt --bind "$root" "$root"
 mnt -t proc proc "$root/proc"
 mnt -t sysfs sysfs "$root/sys"
 mnt --bind /dev "$root/dev"
