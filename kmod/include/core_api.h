@@ -189,7 +189,9 @@ struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 /*
  * Replaces a plugged port's IPs and flags (secondary IP assigned or
  * unassigned, source/dest check or frag_needed toggled); MAC, kind, subnet,
- * VPC and cookie must not change (-EINVAL). IPs as for port_add; -ENOMEM.
+ * VPC and cookie must not change (-EINVAL). IPs as for port_add; -ENOMEM;
+ * -ENOENT once port_del has begun (the caller keeps @port alive until this
+ * returns: the shim unpublishes a port under RTNL, which updates hold).
  * Readers see the old or the new set, never a mix. Sleeps (waits for RCU).
  */
 int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_port *port,

@@ -135,19 +135,35 @@ static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vnitro_eni_inf
 	return 0;
 }
 
-/* The fabric's source/dest check drops of an attached ENI's port. Under RTNL. */
-static int vnitro_put_port_stats(struct sk_buff *msg, struct net_device *dev)
+/*
+ * An attached ENI's netdev as a dump shows it: name, ifindex and its port's
+ * source/dest check drops, read under RCU (no RTNL per object: a dump of
+ * many ENIs must not hold up the rest of the networking stack). Only a
+ * rename racing the read can show a name half old, half new.
+ */
+static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_dev *edev)
 {
-	struct vnitro_netdev *vnd = netdev_priv(dev);
 	struct vnitro_fabric_port *port;
 	struct vnitro_port_stats st = {};
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	int ifindex;
 
 	rcu_read_lock();
-	port = rcu_dereference(vnd->port);
+	dev = vnitro_netdev_of_rcu(edev);
+	if (!dev) {
+		rcu_read_unlock();
+		return 0;
+	}
+	strscpy(name, dev->name, sizeof(name));
+	ifindex = dev->ifindex;
+	port = rcu_dereference(((struct vnitro_netdev *)netdev_priv(dev))->port);
 	if (port)
 		vnitro_fabric_port_get_stats(port, &st);
 	rcu_read_unlock();
-	if (nla_put_u64_64bit(msg, VNITRO_A_TX_SRC_DST_DROPPED, st.tx_src_dst_dropped,
+	if (nla_put_string(msg, VNITRO_A_IFNAME, name) ||
+	    nla_put_u32(msg, VNITRO_A_IFINDEX, ifindex) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_TX_SRC_DST_DROPPED, st.tx_src_dst_dropped,
 			      VNITRO_A_PAD) ||
 	    nla_put_u64_64bit(msg, VNITRO_A_RX_SRC_DST_DROPPED, st.rx_src_dst_dropped,
 			      VNITRO_A_PAD))
@@ -244,7 +260,6 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 		return -EMSGSIZE;
 	if (edev) {
 		char slot[32];
-		int ret = 0;
 
 		vnitro_pci_slot_name(edev, slot, sizeof(slot));
 		if (nla_put_string(msg, VNITRO_A_PCI_SLOT, slot))
@@ -256,15 +271,7 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 			if (rdma[0] && nla_put_string(msg, VNITRO_A_RDMA_DEVICE, rdma))
 				return -EMSGSIZE;
 		}
-		/* The netdev exists while the driver is bound (probe/remove under RTNL). */
-		rtnl_lock();
-		if (edev->netdev &&
-		    (nla_put_string(msg, VNITRO_A_IFNAME, edev->netdev->name) ||
-		     nla_put_u32(msg, VNITRO_A_IFINDEX, edev->netdev->ifindex) ||
-		     vnitro_put_port_stats(msg, edev->netdev)))
-			ret = -EMSGSIZE;
-		rtnl_unlock();
-		return ret;
+		return vnitro_put_eni_netdev(msg, edev);
 	}
 	return 0;
 }

@@ -836,6 +836,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	ret = vnitro_netdev_register(dev, edev);
 	if (!ret) {
 		edev->netdev = dev;
+		WRITE_ONCE(edev->ifindex, dev->ifindex);
 		/* Re-probed after a sysfs remove and rescan: the EFA port gets it back. */
 		vnitro_efa_netdev_back(edev);
 	}
@@ -858,6 +859,26 @@ err_uninit_queues:
 	return ret;
 }
 
+/*
+ * @edev's netdev for a reader without RTNL (the ENI dump): looked up by its
+ * ifindex in the instance's namespace, and only if it is still @edev's.
+ * Caller holds rcu_read_lock; NULL when there is none (or it left the
+ * namespace).
+ */
+struct net_device *vnitro_netdev_of_rcu(const struct vnitro_eni_dev *edev)
+{
+	int ifindex = READ_ONCE(edev->ifindex);
+	struct net_device *dev;
+
+	if (!ifindex)
+		return NULL;
+	dev = dev_get_by_index_rcu(edev->net, ifindex);
+	if (!dev || dev->netdev_ops != &vnitro_netdev_ops ||
+	    ((struct vnitro_netdev *)netdev_priv(dev))->edev != edev)
+		return NULL;
+	return dev;
+}
+
 /* Called from remove: unplug from the fabric first, so nothing is delivered. */
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 {
@@ -869,14 +890,22 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 		return;
 	vnd = netdev_priv(dev);
 	vnitro_debugfs_del(vnd);	/* no fault injection into a departing device */
-	/* Only probe and remove write it, serialised by the device lock. */
-	port = rcu_dereference_protected(vnd->port, true);
+	/*
+	 * Only probe and remove write it, serialised by the device lock; an ENI
+	 * update (vnitro_port_update) reads it and updates the port under RTNL,
+	 * so unpublishing it under RTNL means no update is on the port when it
+	 * is deleted, and none finds it afterwards.
+	 */
+	rtnl_lock();
+	port = rtnl_dereference(vnd->port);
 	RCU_INIT_POINTER(vnd->port, NULL);
+	rtnl_unlock();
 	vnitro_fabric_port_del(vnitro.fabric, port);	/* waits for RCU readers */
 
 	rtnl_lock();
 	vnitro_efa_netdev_gone(edev);	/* ib_core must not hold it past unregistration */
 	edev->netdev = NULL;
+	WRITE_ONCE(edev->ifindex, 0);
 	unregister_netdevice(dev);
 	rtnl_unlock();
 	vnitro_xdp_uninit(vnd);

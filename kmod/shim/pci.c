@@ -165,7 +165,9 @@ static struct pci_dev *vnitro_pci_add(unsigned int devfn)
 
 /*
  * Removes the function in @devfn if it is still there (a user may have
- * removed it through sysfs), which unbinds the driver, and frees the slot.
+ * removed it through sysfs), which unbinds the driver, and frees the slot,
+ * both under the rescan lock: a /sys/bus/pci/rescan waiting for that lock
+ * must find the slot empty, not probe it again with an edev being freed.
  */
 static void vnitro_pci_remove_slot(unsigned int devfn)
 {
@@ -179,12 +181,11 @@ static void vnitro_pci_remove_slot(unsigned int devfn)
 		pci_stop_and_remove_bus_device(pdev);
 		pci_dev_put(pdev);
 	}
-	pci_unlock_rescan_remove();
-
 	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
 	slot->edev = NULL;
 	slot->efa = false;
 	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+	pci_unlock_rescan_remove();
 }
 
 static int vnitro_pci_full(struct vnitro_eni_dev *edev, const char *what, struct vnitro_err *err)

@@ -63,6 +63,8 @@ struct vnitro_eni_dev {
 	unsigned int devfn;
 	/* Set by probe, cleared by remove, both under RTNL. */
 	struct net_device *netdev;
+	/* netdev's ifindex, or 0: what readers without RTNL look it up by (RCU). */
+	int ifindex;
 	int probe_err;			/* why the last probe failed */
 	u8 eni_type;			/* enum vnitro_eni_type */
 	u8 efa_gen;			/* enum vnitro_efa_gen: the EFA function's generation */
@@ -251,6 +253,7 @@ void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t l
 /* netdev.c: the ENA-like netdev of a function */
 int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
+struct net_device *vnitro_netdev_of_rcu(const struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb);
 void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len);
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb);

@@ -636,6 +636,40 @@ CORE_TEST(fabric, ip_index_holds_many_ports)
 
 /* ---- port_update ---- */
 
+// Issue 12, defect 4: an update that ran inside port_del's grace period
+// linked a new state into the IP index, which port_del then freed while it
+// was still indexed. The update in that window (run from the harness's
+// synchronize_rcu) is refused and the index stays clean.
+static vnitro_fabric_port *racing_port;
+static int racing_ret = 1;
+
+static void update_during_del(void)
+{
+	vnitro_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+
+	harness.on_synchronize = nullptr;
+	d.secondary_count = 1;
+	d.secondary_ips[0] = subnet1 + 60;
+	racing_ret = vnitro_fabric_port_update(fab, racing_port, &d);
+}
+
+CORE_TEST(fabric, port_update_in_port_dels_grace_period_changes_nothing)
+{
+	uint8_t frame[64];
+
+	plug_abc();
+	racing_port = pb;
+	harness.on_synchronize = update_during_del;
+	unplug(pb);
+	cr_assert_eq(racing_ret, -ENOENT, "the update must be refused");
+	// Nothing of B is left in the index: its IPs find no owner.
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 60)),
+		     VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b)),
+		     VNITRO_XMIT_DROPPED);
+}
+
+
 CORE_TEST(fabric, port_update_moves_secondary_ips)
 {
 	vnitro_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);

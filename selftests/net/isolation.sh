@@ -113,6 +113,33 @@ else
 	ip netns exec i-a sh -c "echo rem_device_all >$pg/kpktgend_0"
 fi
 
+# ---- kernel safety: PCI remove/rescan races ENI updates (issue 12, defect 4) ----
+# An update linked a new port state while a sysfs remove deleted the port (use after
+# free), and a rescan could re-probe a slot whose ENI was being detached. Both sides
+# run at once here, bounded; qemu/run fails the suite on any kernel splat.
+sec=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
+"$VNITRO" eni attach "$sec" instance i-b index 1 >/dev/null
+slot=$(eni_field "$sec" pci_slot)
+(
+	for ((i = 0; i < 40; i++)); do
+		echo 1 >"/sys/bus/pci/devices/$slot/remove" 2>/dev/null
+		echo 1 >/sys/bus/pci/rescan
+	done
+) &
+churn=$!
+for ((i = 0; i < 40; i++)); do
+	"$VNITRO" eni set "$sec" source-dest-check "$( ((i % 2)) && echo on || echo off)" >/dev/null 2>&1
+	"$VNITRO" eni assign "$sec" count 1 >/dev/null 2>&1
+	ip2=$("$VNITRO" -j eni show "$sec" 2>/dev/null | jq -r '.[0].secondary_ips[0] // empty')
+	[[ -z $ip2 ]] || "$VNITRO" eni unassign "$sec" ip "$ip2" >/dev/null 2>&1
+done
+wait "$churn"
+echo 1 >/sys/bus/pci/rescan
+check_eq "after 40 removes and rescans against 40 rounds of updates, the ENI is whole" eth1 \
+	"$(eni_field "$sec" ifname)"
+check "its netdev is in i-b" ip -n i-b link show eth1
+check "detach and delete it" sh -c "'$VNITRO' eni detach '$sec' && '$VNITRO' eni del '$sec'"
+
 # ---- the control plane: a plain host user can neither read nor change the world ----
 # (EC2's Describe calls need credentials too.) uid 65534 with no capabilities.
 plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }

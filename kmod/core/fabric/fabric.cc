@@ -269,6 +269,10 @@ int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_po
 	{
 		mutex_guard guard(fab->writer_lock);
 
+		// A port being deleted keeps its state: linking a new one now
+		// would leave it in the IP index after port_del frees it.
+		if (p->unplugged)
+			return -ENOENT_;
 		if (!same_identity(p, *desc))
 			return -EINVAL_;
 		st = state_create(fab, *desc, p, p, &err);
@@ -291,6 +295,7 @@ void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port
 	{
 		mutex_guard guard(fab->writer_lock);
 
+		victim->unplugged = true;
 		for (port **pp = &fab->buckets[mac_bucket(victim->mac)]; *pp; pp = &(*pp)->next) {
 			if (*pp == victim) {
 				rcu_store(*pp, victim->next);

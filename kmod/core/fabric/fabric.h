@@ -42,6 +42,8 @@ struct port {
 	uint32_t vpc_key;
 	uint32_t vpc_addr;
 	void *cookie;
+	// Set by port_del under the writer lock: an update after it changes nothing.
+	bool unplugged;
 	// Counters, updated atomically from any CPU.
 	uint64_t tx_dropped;
 	uint64_t rx_arp_replies;
