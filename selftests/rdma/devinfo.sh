@@ -101,7 +101,9 @@ else
 	read -r -t 60 probe <&"${cgh[0]}"
 	check_eq "it creates a CQ of 65536 entries" ok "${probe:-}"
 	grown=$(($(cat "$cg/efa/memory.current") - before))
-	check "its ring (>= 1 MiB) is charged to the cgroup: +$grown bytes" test "$grown" -ge 1048576
+	# The ring is 1 MiB; the cgroup's other pages come and go meanwhile (a page
+	# less was seen once), and without the charge it grew by a page table only.
+	check "its 1 MiB ring is charged to the cgroup: +$grown bytes" test "$grown" -ge $((1024 * 1024 - 64 * 1024))
 	# (No memory.max test: past it the memcg OOM killer, not ENOMEM, answers, and its
 	# stack dump would read as a kernel problem to qemu/run.)
 	kill -9 "$cgh_PID"
