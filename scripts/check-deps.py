@@ -342,28 +342,28 @@ class Lexer:
                         elif nx != "\n":
                             val.append(c2 + nx)
                         i += 2
-                    elif c2 == "$":
-                        i, v = self.dollar(i, subs)
-                        val.append(v)
-                    elif c2 == "`":
-                        toks, i = self.lex(i + 1, "`")
-                        subs.append(toks)
-                        val.append(DYN + END)
                     else:
-                        val.append(c2)
-                        i += 1
+                        i = self.expansion(i, subs, val)
                 i += 1
-            elif c == "$":
-                i, v = self.dollar(i, subs)
-                val.append(v)
-            elif c == "`":
-                toks, i = self.lex(i + 1, "`")
-                subs.append(toks)
-                val.append(DYN + END)
             else:
-                val.append(c)
-                i += 1
+                i = self.expansion(i, subs, val)
         return Tok("w", s[start:i], self.line(start), "".join(val), quoted, subs), i
+
+    def expansion(self, i, subs, val):
+        """One character of a word at @i, in or out of double quotes: $..., `...`, or itself.
+        Appends its value to @val (command substitutions to @subs); returns the next index."""
+        c = self.s[i]
+        if c == "$":
+            i, v = self.dollar(i, subs)
+            val.append(v)
+            return i
+        if c == "`":
+            toks, i = self.lex(i + 1, "`")
+            subs.append(toks)
+            val.append(DYN + END)
+            return i
+        val.append(c)
+        return i + 1
 
 
 def shown(val):
