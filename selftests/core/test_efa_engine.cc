@@ -331,22 +331,32 @@ static uint32_t huge_mr(dev_fx &d, uint64_t iova)
 	return key;
 }
 
+constexpr uint64_t huge_iova = 0x7f0000000000ull;
+
+// a -> b over QPs of @type, a receive of @recv_len posted on b: a send
+// (req_id 4) whose sgl[0] points at a 2 GiB MR of a's, for the caller to size.
+static tx_request huge_send(uint8_t type, uint32_t recv_len)
+{
+	qp_init(*a, type, 1);
+	qp_init(*b, type, 1);
+	uint32_t key = huge_mr(*a, huge_iova);
+	post_recv(b->qp, 1, addr(*b, 0), recv_len, b->key);
+	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
+	r.sgl[0] = {huge_iova, 0, key};
+	return r;
+}
+
 // Issue 12, defect 1: two SGEs of 0x80000000 over one 2 GiB MR summed to 0
 // in 32 bits, passed the MTU and receive-size checks, and the copy ran
 // gigabytes past the receive buffer.
 Test(efa_engine, sges_summing_past_32_bits_are_refused_before_any_copy)
 {
-	const uint64_t iova = 0x7f0000000000ull;
+	tx_request r = huge_send(VNITRO_EFA_QP_SRD, 16);
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
-	uint32_t key = huge_mr(*a, iova);
-	post_recv(b->qp, 1, addr(*b, 0), 16, b->key);
-	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
 	r.sge_count = 2;
-	r.sgl[0] = {iova, 0x80000000u, key};
-	r.sgl[1] = {iova, 0x80000000u, key};
+	r.sgl[0].length = 0x80000000u;
+	r.sgl[1] = r.sgl[0];
 	post_send(a->qp, r);
 	vnitro_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
@@ -359,15 +369,10 @@ Test(efa_engine, sges_summing_past_32_bits_are_refused_before_any_copy)
 
 Test(efa_engine, one_sge_over_the_mtu_is_refused)
 {
-	const uint64_t iova = 0x7f0000000000ull;
+	tx_request r = huge_send(VNITRO_EFA_QP_UD, 8192);
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
-	uint32_t key = huge_mr(*a, iova);
-	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
-	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
-	r.sgl[0] = {iova, 0xffffffffu, key};
+	r.sgl[0].length = 0xffffffffu;
 	post_send(a->qp, r);
 	vnitro_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
@@ -380,16 +385,12 @@ Test(efa_engine, one_sge_over_the_mtu_is_refused)
 // delivered, and the refusal is counted.
 Test(efa_engine, a_refused_copy_fails_the_message_and_is_counted)
 {
-	const uint64_t iova = 0x7f0000000000ull;
+	tx_request r = huge_send(VNITRO_EFA_QP_SRD, 8192);
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
-	uint32_t key = huge_mr(*a, iova);
-	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
 	// Inside the registered 2 GiB, outside the 8 KiB the fixture "pinned".
-	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
-	r.sgl[0] = {iova + 0x10000, 100, key};
+	r.sgl[0].addr += 0x10000;
+	r.sgl[0].length = 100;
 	post_send(a->qp, r);
 	vnitro_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
