@@ -185,6 +185,12 @@ quiet_pair() {
 		ip netns exec "$inst" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 || return
 		ip netns exec "$inst" ethtool -L eth0 combined 1 || return
 	done
+	pin_neighbours
+}
+
+# pin_neighbours: i-a and i-b know each other's MAC permanently, so neither sends ARP
+# (not even the reachability probe an aged entry gets). `ip link set down` flushes them.
+pin_neighbours() {
 	ip -n i-a neigh replace "$ip_b" lladdr "$(eni_field "$(primary_eni i-b)" mac)" dev eth0 nud permanent &&
 	ip -n i-b neigh replace "$ip_a" lladdr "$(eni_field "$(primary_eni i-a)" mac)" dev eth0 nud permanent
 }

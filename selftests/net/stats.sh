@@ -46,11 +46,8 @@ check_eq "interface_down counts closes" 1 "$(stat i-a interface_down)"
 # confirmed 5 s after its next use with a unicast ARP probe, whose request
 # (from i-a) or answer (to i-b) reaches i-b's queues whenever the suite runs
 # slowly enough - the intermittent extra frame of issue 22. Pinned entries
-# are never probed; `ip link set down` flushes them, so pin again after it.
-pin_neighbours() {
-	ip -n i-a neigh replace "$ip_b" lladdr "$(eni_field "$(primary_eni i-b)" mac)" dev eth0 nud permanent
-	ip -n i-b neigh replace "$ip_a" lladdr "$(eni_field "$(primary_eni i-a)" mac)" dev eth0 nud permanent
-}
+# are never probed (lib.sh's pin_neighbours); `ip link set down` flushes them, so pin
+# again after it.
 ip netns exec i-b sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
 pin_neighbours
 check "traffic" ip netns exec i-a ping -c 5 -i 0.1 -W 2 -q "$ip_b"
