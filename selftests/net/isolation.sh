@@ -15,17 +15,13 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-two_instances
-for inst in i-a i-b; do
-	ip netns exec "$inst" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
-done
+# No IPv6 and static neighbours (quiet_pair): i-b receives only what a check sends.
+quiet_pair
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 fstat() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
 rx_packets() { ip -n "$1" -j -s link show eth0 | jq -r '.[0].stats64.rx.packets'; }
 mac_a=$(ip -n i-a -j link show eth0 | jq -r '.[0].address')
 mac_b=$(ip -n i-b -j link show eth0 | jq -r '.[0].address')
-# Static neighbours: i-b's answers need no ARP, so i-b receives only what a check sends.
-ip -n i-b neigh replace "$ip_a" lladdr "$mac_a" dev eth0 nud permanent
 router=$(ip -n i-b -j addr show eth0 | jq -r '.[0].addr_info[] | select(.family == "inet") | .local' |
 	awk -F. '{print $1 "." $2 "." $3 ".1"}')
 
