@@ -92,6 +92,25 @@ netns_cmd() {
 	if [[ $inst == i-host ]]; then "$@"; else ip netns exec "$inst" "$@"; fi
 }
 
+# with_debugfs INSTANCE CMD...: CMD in the instance with debugfs mounted (ip netns exec gives
+# it a mount namespace of its own and a /sys of the instance's namespace, without debugfs).
+with_debugfs() {
+	local inst=$1
+	shift
+	netns_cmd "$inst" sh -c 'mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug &&
+		exec "$@"' with_debugfs "$@"
+}
+
+# uverbs_of DEVICE: the /dev/infiniband node of an RDMA device, from any namespace (the
+# infiniband_verbs class is not per namespace; an instance's device is listed only in it).
+uverbs_of() {
+	local f
+	for f in /sys/class/infiniband_verbs/uverbs*/ibdev; do
+		[[ -r $f && $(<"$f") == "$1" ]] && basename "${f%/ibdev}"
+	done
+	return 0
+}
+
 # bring_up INSTANCE ENI: configure the ENI's address from the control plane, as DHCP would.
 bring_up() {
 	local inst=$1 eni=$2 ifname ip plen

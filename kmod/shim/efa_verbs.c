@@ -14,7 +14,9 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
 #include <rdma/efa-abi.h>
 #include <rdma/ib_umem.h>
 #include <rdma/ib_verbs.h>
@@ -171,6 +173,16 @@ static int vnitro_efa_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *
 	struct vnitro_err err = {};
 	int ret;
 
+	/*
+	 * Only from the device's instance (issue 12, defect 2). In exclusive
+	 * mode ib_uverbs already refused to open the file elsewhere; this
+	 * covers shared mode and a file passed to a process in another
+	 * namespace.
+	 */
+	if (!net_eq(current->nsproxy->net_ns, read_pnet(&ibuc->device->coredev.rdma_net))) {
+		ibdev_dbg(ibuc->device, "alloc_ucontext: not from the device's network namespace\n");
+		return -EPERM;
+	}
 	/* Fields we do not know are fine: the response acknowledges ours. */
 	ret = ib_copy_from_udata(&cmd, udata, min(sizeof(cmd), udata->inlen));
 	if (ret)
@@ -775,9 +787,18 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	if (ret)
 		goto err_destroy_core;
 
+	/*
+	 * The device belongs to the instance's namespace, as its netdev does.
+	 * With ib_core in exclusive mode (netns_mode=0) that is the only place
+	 * it is listed and can be opened (issue 12, defect 2); in shared mode
+	 * it is listed everywhere and alloc_ucontext refuses other namespaces.
+	 */
+	write_pnet(&efa->ibdev.coredev.rdma_net, edev->net);
 	ret = ib_register_device(&efa->ibdev, "efa_%d", &pdev->dev);
 	if (ret)
 		goto err_unpublish;
+	if (!net_eq(edev->net, &init_net) && rdma_dev_access_netns(&efa->ibdev, &init_net))
+		pr_warn_once("RDMA is in shared network-namespace mode: EFA devices are listed in every instance and refused outside their own, which breaks libfabric's efa provider when several instances have one. Load ib_core with netns_mode=0, or run `rdma system set netns exclusive` before any namespace exists.\n");
 	mutex_lock(&vnitro_efa_lock);
 	strscpy(edev->rdma_device, dev_name(&efa->ibdev.dev), sizeof(edev->rdma_device));
 	mutex_unlock(&vnitro_efa_lock);

@@ -39,9 +39,10 @@ check_match "eni show reports i-b's RDMA device" '^efa_[0-9]+$' "$dev_b"
 check "each ENI has its own device" test "$dev_a" != "$dev_b"
 check_eq "an interface ENI has none" null "$(eni_field "$(primary_eni i-a)" rdma_device)"
 
-# The EFA function beside the ENA one, bound to vnitro.
+# The EFA function beside the ENA one, bound to vnitro. Its sysfs directory is in i-a's
+# /sys only, as its netdev's is.
 sys=/sys/class/infiniband/$dev_a
-efa_slot=$(basename "$(readlink -f "$sys/device")")
+efa_slot=$(basename "$(ip netns exec i-a readlink -f "$sys/device")")
 check_match "the device's parent is a PCI function on vnitro's bus" \
 	'^1[0-9a-f]{4}:00:[0-9a-f]{2}\.0$' "$efa_slot"
 check "it is not the ENA function" test "$efa_slot" != "$(eni_field "$eni_a" pci_slot)"
@@ -49,10 +50,10 @@ check_match "lspci names the EFA" \
 	'Ethernet controller \[0200\]: Amazon.com, Inc. Elastic Fabric Adapter \(EFA\) \[1d0f:efa0\]' \
 	"$(lspci -nn -s "$efa_slot")"
 check_eq "bound to vnitro's driver (libfabric reads device/driver)" vnitro \
-	"$(basename "$(readlink "$sys/device/driver")")"
+	"$(basename "$(ip netns exec i-a readlink "$sys/device/driver")")"
 check_eq "driver_override keeps the distribution's efa away" vnitro \
 	"$(cat "/sys/bus/pci/devices/$efa_slot/driver_override")"
-check_eq "uverbs ABI version 1" 1 "$(cat "$sys/device/infiniband_verbs/"*/abi_version)"
+check_eq "uverbs ABI version 1" 1 "$(ip netns exec i-a sh -c "cat $sys/device/infiniband_verbs/*/abi_version")"
 # rdma shows a port's netdev only from the netdev's own namespace.
 check_match "the port's netdev is the ENI's" "link $dev_a/1 .*netdev eth1" \
 	"$(ip netns exec i-a rdma link show "$dev_a/1")"
@@ -81,8 +82,32 @@ for inst in i-a i-b; do
 	check_eq "fi_info in $inst lists $d-dgrm as FI_EP_DGRAM" FI_EP_DGRAM "$(ep_types "$inst" "$d-dgrm")"
 done
 
-# (In the VM's own namespace: its fabric suite drives debugfs, which ip netns exec hides.)
-VNITRO_EFA_DEV=$dev_a "$RDMA/test_verbs" --jobs 1 --color=never
+# An instance's EFA is its own (issue 12, defect 2): ib_core runs in exclusive namespace
+# mode (qemu/guest-init), the device lives in the instance's namespace, and nothing else
+# lists or opens it; a foreign process could otherwise send with its GID, fill its tables
+# or keep `eni detach` failing.
+check_eq "ib_core is in exclusive namespace mode" "netns exclusive" \
+	"$(rdma system show | grep -o 'netns [a-z]*')"
+check "the VM's own namespace does not list them" \
+	sh -c "! rdma dev show | grep -Eq ' ($dev_a|$dev_b):'"
+check_match "i-b lists its own device" " $dev_b:" "$(ip netns exec i-b rdma dev show)"
+check "i-b does not list i-a's" sh -c "! ip netns exec i-b rdma dev show | grep -q ' $dev_a:'"
+check_eq "ibv_devices in i-b: only $dev_b" "$dev_b" \
+	"$(ip netns exec i-b ibv_devices | awk 'NR > 2 {print $1}')"
+check_err "ibv_devinfo in i-b cannot open $dev_a" "IB device '$dev_a' wasn't found" \
+	ip netns exec i-b ibv_devinfo -d "$dev_a"
+check_eq "fi_info -p efa in i-b: only $dev_b's domains" "$dev_b-dgrm $dev_b-rdm" \
+	"$(ip netns exec i-b fi_info -p efa | awk '$1 == "domain:" {print $2}' | sort -u | xargs)"
+uv_a=$(uverbs_of "$dev_a")
+check_match "$dev_a's verbs node" '^uverbs[0-9]+$' "$uv_a"
+check_err "opening /dev/infiniband/$uv_a from i-b: EPERM" 'Operation not permitted' \
+	ip netns exec i-b bash -c "exec 3<>/dev/infiniband/$uv_a"
+check_err "opening it as a plain user of the VM's namespace: EPERM" 'Operation not permitted' \
+	setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "exec 3<>/dev/infiniband/$uv_a"
+check "i-a opens it" ip netns exec i-a bash -c "exec 3<>/dev/infiniband/$uv_a"
+
+# In i-a with debugfs, which ip netns exec hides: its fabric suite drives the debugfs knobs.
+VNITRO_EFA_DEV=$dev_a with_debugfs i-a "$RDMA/test_verbs" --jobs 1 --color=never
 
 # The queue memory a process maps is charged to its memory cgroup (issue 12, defect 7):
 # one process could otherwise take ~1.2 GiB per device outside its limit.
@@ -119,7 +144,7 @@ fi
 
 # Detach and reattach: the device goes and comes back with the same GID.
 check "detach i-a's EFA ENI" "$VNITRO" eni detach "$eni_a"
-check "its RDMA device is gone" test ! -e "$sys"
+check_eq "its RDMA device is gone" "" "$(uverbs_of "$dev_a")"
 check_eq "eni show has no RDMA device for it" null "$(eni_field "$eni_a" rdma_device)"
 check "reattach" "$VNITRO" eni attach "$eni_a" instance i-a index 1
 dev_a=$(eni_field "$eni_a" rdma_device)
@@ -146,7 +171,7 @@ echo >&"${hold_b[1]}"
 read -r -t 60 probe <&"${hold_b[0]}"
 check_eq "the process's context still works" ok "${probe:-}"
 check "delete instance i-b (the process still holds $dev_b)" "$VNITRO" instance del i-b
-check "its RDMA device is gone" test ! -e "/sys/class/infiniband/$dev_b"
+check_eq "its RDMA device is gone" "" "$(uverbs_of "$dev_b")"
 echo >&"${hold_b[1]}"
 read -r -t 60 probe <&"${hold_b[0]}"
 check_eq "the process's next verb fails with EIO" "error: Input/output error" "${probe:-}"
@@ -161,7 +186,7 @@ check_err "rmmod is refused while a context is open" 'in use' rmmod vnitro
 kill -9 "$hold_PID"
 wait "$hold_PID" 2>/dev/null
 check "after kill -9, rmmod succeeds" rmmod vnitro
-check "the devices are gone" sh -c '! ls /sys/class/infiniband/ 2>/dev/null | grep -q efa_'
+check "the devices are gone" sh -c '! cat /sys/class/infiniband_verbs/uverbs*/ibdev 2>/dev/null | grep -q efa_'
 
 check_eq "kernel log is clean" "" "$(dmesg | grep -E 'WARNING|BUG|Oops|refcount|leak' || true)"
 summary

@@ -32,7 +32,7 @@ efa_eni i-c
 # The generation as the stock tools see it.
 for d in a c; do
 	dev=dev_$d
-	slot=$(basename "$(readlink -f "/sys/class/infiniband/${!dev}/device")")
+	slot=$(basename "$(ip netns exec "i-$d" readlink -f "/sys/class/infiniband/${!dev}/device")")
 	declare "lspci_$d=$(lspci -nn -s "$slot")"
 	declare "info_$d=$(ip netns exec "i-$d" ibv_devinfo -v -d "${!dev}")"
 done
@@ -56,8 +56,9 @@ for i in a b c; do
 done
 
 # libefa on each generation: reads, refusals and their statuses (Criterion suites).
-VNITRO_EFA_DEV=$dev_a VNITRO_EFA_GEN=2 "$RDMA/test_verbs" --jobs 1 --color=never
-VNITRO_EFA_DEV=$dev_c VNITRO_EFA_GEN=1 "$RDMA/test_verbs" --jobs 1 --color=never --filter 'read/*'
+VNITRO_EFA_DEV=$dev_a VNITRO_EFA_GEN=2 with_debugfs i-a "$RDMA/test_verbs" --jobs 1 --color=never
+VNITRO_EFA_DEV=$dev_c VNITRO_EFA_GEN=1 with_debugfs i-c "$RDMA/test_verbs" --jobs 1 --color=never \
+	--filter 'read/*'
 
 # srd_read: a 1 MiB region read in pieces of 364 B to 29 KiB, every byte checked; bad reads refused.
 reads0=$(stat rdma_read_wrs) bytes0=$(stat rdma_read_bytes) errs0=$(stat rdma_read_wr_err)

@@ -6,15 +6,21 @@
  * VNITRO_EFA_GEN its generation (1: c5n's EFA v1, the default; 2: p5's EFA
  * v2, with RDMA read).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <infiniband/efadv.h>
 #include <infiniband/verbs.h>
+#include <rdma/efa-abi.h>
+#include <rdma/ib_user_verbs.h>
 
 static struct ibv_context *ctx;
 
@@ -162,6 +168,39 @@ Test(verbs, pds_of_a_closed_context_are_released)
 	struct ibv_pd *pd = ibv_alloc_pd(ctx);
 	cr_assert(pd, "the closed context's PDs were freed");
 	ibv_dealloc_pd(pd);
+}
+
+/*
+ * The device's verbs file opened here, then used from a new network namespace
+ * (a file handed to a process of another instance): no user context there
+ * (issue 12, defect 2). Through the write() ABI, which libibverbs has no call for.
+ */
+Test(verbs, a_context_only_in_the_devices_namespace)
+{
+	struct {
+		struct ib_uverbs_cmd_hdr hdr;
+		struct ib_uverbs_get_context cmd;
+		struct efa_ibv_alloc_ucontext_cmd efa;
+	} req = {};
+	struct {
+		struct ib_uverbs_get_context_resp resp;
+		struct efa_ibv_alloc_ucontext_resp efa;
+	} resp;
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/infiniband/%s", ctx->device->dev_name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	cr_assert_geq(fd, 0, "open %s: %s", path, strerror(errno));
+	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare: %s", strerror(errno));
+	req.hdr.command = IB_USER_VERBS_CMD_GET_CONTEXT;
+	req.hdr.in_words = sizeof(req) / 4;
+	req.hdr.out_words = sizeof(resp) / 4;
+	req.cmd.response = (uintptr_t)&resp;
+	errno = 0;
+	cr_assert_eq(write(fd, &req, sizeof(req)), -1, "a context from another namespace");
+	cr_assert_eq(errno, EPERM, "%s", strerror(errno));
+	close(fd);
 }
 
 /* ---- the data path on one device (loopback through its own GID) ---- */
