@@ -615,9 +615,17 @@ int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err);
 
 /*
  * The engine: every EFA device of the module, the GID directory the data
- * path finds destinations in, and the pass that moves data. Not
- * thread-safe: the shim's EFA mutex serialises every call below (verbs and
- * engine passes), so an object is never freed under a running pass.
+ * path finds destinations in, and the pass that moves data. Locking is the
+ * environment's, in two levels:
+ * - the engine's (device list, path, seed, stats): held by every engine-wide
+ *   call below (create and destroy of a device, a pass, set_path, seed,
+ *   get_stats, engine_counts);
+ * - one per device (dev_lock): held by every call on that device's objects
+ *   (the verbs) and, through the ops, by a pass while it walks the device and
+ *   while it delivers to it. A pass is the only holder of two device locks
+ *   (its device, then a peer), and passes run on one thread, so verbs on
+ *   different devices never wait for each other, and a verb waits at most
+ *   for one device's bounded share of a pass (dev_budget WQEs).
  */
 struct vnitro_efa_engine;
 struct vnitro_efa_dev;
@@ -636,6 +644,15 @@ struct vnitro_efa_engine_ops {
 	bool (*copy_in)(void *dst_mr, uint64_t dst_off, const uint8_t *src, uint32_t len);
 	/* An armed CQ got a completion: raise its completion event (cookie of cq_add). */
 	void (*cq_event)(void *cq_cookie);
+	/*
+	 * The per-device lock (the cookie of vnitro_efa_dev_create): a pass
+	 * takes its device's with @peer false and a receiving device's, while
+	 * it holds its own, with @peer true. Optional (NULL: no locking).
+	 */
+	void (*dev_lock)(void *dev_cookie, bool peer);
+	void (*dev_unlock)(void *dev_cookie);
+	/* Between two devices of a pass, no device held: let others run. Optional. */
+	void (*resched)(void);
 };
 
 /* Engine-wide counters (monotonic). */
@@ -704,12 +721,13 @@ struct vnitro_efa_counts {
 
 /*
  * A device of generation @gen with GID @gid whose ENI is in subnet
- * @subnet_key (EFA traffic stays within one subnet). NULL without memory
- * or for a generation vnitro does not model.
+ * @subnet_key (EFA traffic stays within one subnet); @lock_cookie is what
+ * the engine's dev_lock and dev_unlock get for it. NULL without memory or
+ * for a generation vnitro does not model.
  */
 struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
 					     const uint8_t gid[VNITRO_EFA_GID_LEN],
-					     uint32_t subnet_key);
+					     uint32_t subnet_key, void *lock_cookie);
 /* Every object must have been freed (ib_core destroys them before unregistering). */
 void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev);
 void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out);

@@ -20,7 +20,12 @@ extern struct vnitro_efa_usage vnitro_efa_usage;
 /* The RDMA device of one EFA ENI (efa_N). */
 struct vnitro_efa {
 	struct ib_device ibdev;
-	struct vnitro_efa_dev *core;	/* object tables, under vnitro_efa_lock */
+	/*
+	 * The device's lock: every verb on its objects, and the engine's pass
+	 * while it walks the device or delivers to it (engine.c).
+	 */
+	struct mutex lock;
+	struct vnitro_efa_dev *core;	/* object tables, under lock */
 	struct vnitro_eni_dev *edev;
 	struct vnitro_efa_attr attr;	/* constant after probe */
 	u8 gid[VNITRO_EFA_GID_LEN];	/* GID[0], from the ENI's MAC */

@@ -5,10 +5,13 @@
  * Every limit and table lives in the core (core/efa/device); this file
  * translates between ib_core's callbacks and those calls.
  *
- * Locking: vnitro_efa_lock (one mutex for the module's EFA devices) is taken
- * by every verb that creates, destroys or changes an object, and guards
- * edev->efa. Order: RTNL, then vnitro_efa_lock. ib_core's own locks are
- * outside both (it calls the verbs).
+ * Locking (issue 12, defect 11): each device's lock (efa->lock) is taken by
+ * every verb that creates, destroys or changes one of its objects, so verbs
+ * on different devices never wait for each other. vnitro_efa_lock is the
+ * engine's: the list of devices (their core's create and destroy), the
+ * fabric knobs and counters, and edev->efa. Order: RTNL, vnitro_efa_lock,
+ * a device's lock, then (the engine's pass only) a peer device's lock.
+ * ib_core's own locks are outside all of them (it calls the verbs).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -243,9 +246,9 @@ static int vnitro_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 
 	if (!vnitro_efa_udata_clear(udata, 0))
 		return -EINVAL;
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	ret = vnitro_efa_pd_alloc(efa->core, &pd->pdn);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	if (ret)
 		return ret;
 	resp.pdn = pd->pdn;
@@ -257,9 +260,9 @@ static int vnitro_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 	return 0;
 
 err_free_pd:
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	vnitro_efa_pd_free(efa->core, pd->pdn);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	return ret;
 }
 
@@ -267,9 +270,9 @@ static int vnitro_efa_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 {
 	struct vnitro_efa *efa = to_vefa(ibpd->device);
 
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	vnitro_efa_pd_free(efa->core, to_vpd(ibpd)->pdn);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	return 0;
 }
 
@@ -341,9 +344,9 @@ static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length
 	desc.length = length;
 	desc.access = access;
 	desc.cookie = mr;
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	ret = vnitro_efa_mr_add(efa->core, &desc, &key, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibpd->device, "reg_mr: %s\n", err.msg);
 		goto err_free_pages;
@@ -367,9 +370,9 @@ static int vnitro_efa_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 	struct vnitro_efa_mr *mr = container_of(ibmr, struct vnitro_efa_mr, ibmr);
 
 	/* After this the engine cannot find the MR: its pages may go. */
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibmr->device)->lock);
 	vnitro_efa_mr_del(to_vefa(ibmr->device)->core, ibmr->lkey);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibmr->device)->lock);
 	atomic_long_sub(mr->npages, &vnitro_efa_usage.pinned_pages);
 	kvfree(mr->pages);
 	ib_umem_release(mr->umem);
@@ -426,10 +429,10 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 		resp.comp_mask |= EFA_CREATE_CQ_RESP_DB_OFF;
 		resp.db_off = 0;
 	}
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	ret = vnitro_efa_cq_add(efa->core, &desc, cq->ring->kaddr,
 				cq->db ? cq->db->kaddr : NULL, &cq->ibcq, &cq->cq_idx, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
 		goto err_remove_ring;
@@ -443,9 +446,9 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 	return 0;
 
 err_del_cq:
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	vnitro_efa_cq_del(efa->core, cq->cq_idx);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 err_remove_ring:
 	vnitro_efa_mmap_remove(cq->db);
 	vnitro_efa_mmap_remove(cq->ring);
@@ -456,9 +459,9 @@ static int vnitro_efa_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
 {
 	struct vnitro_efa_cq *cq = container_of(ibcq, struct vnitro_efa_cq, ibcq);
 
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibcq->device)->lock);
 	vnitro_efa_cq_del(to_vefa(ibcq->device)->core, cq->cq_idx);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibcq->device)->lock);
 	vnitro_efa_mmap_remove(cq->db);
 	vnitro_efa_mmap_remove(cq->ring);
 	return 0;
@@ -521,9 +524,9 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	desc.max_inline = init->cap.max_inline_data;
 	desc.sq_ring_size = cmd.sq_ring_size;
 	desc.rq_ring_size = cmd.rq_ring_size;
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	ret = vnitro_efa_qp_check(efa->core, &desc, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibqp->device, "create_qp: %s\n", err.msg);
 		return ret;
@@ -548,9 +551,9 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	rings.sq_db = qp->sq_db->kaddr;
 	/* Offsets in the pages are 0; one sub-CQ per CQ. */
 
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	ret = vnitro_efa_qp_add(efa->core, &desc, &rings, &qpn, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibqp->device, "create_qp: %s\n", err.msg);
 		goto err_unmap;
@@ -563,9 +566,9 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	return 0;
 
 err_del_qp:
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&efa->lock);
 	vnitro_efa_qp_del(efa->core, qpn);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&efa->lock);
 err_unmap:
 	vnitro_efa_qp_unmap(qp);
 	return ret;
@@ -574,9 +577,9 @@ err_unmap:
 static int vnitro_efa_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 {
 	/* The engine forgets the QP under the lock: then its rings may go. */
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibqp->device)->lock);
 	vnitro_efa_qp_del(to_vefa(ibqp->device)->core, ibqp->qp_num);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibqp->device)->lock);
 	vnitro_efa_qp_unmap(to_vqp(ibqp));
 	return 0;
 }
@@ -600,9 +603,9 @@ static int vnitro_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int
 	a.sq_psn = attr->sq_psn;
 	a.rnr_retry = attr->rnr_retry;
 	a.en_sqd_async_notify = attr->en_sqd_async_notify;
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibqp->device)->lock);
 	ret = vnitro_efa_qp_modify(to_vefa(ibqp->device)->core, ibqp->qp_num, &a, mask, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibqp->device)->lock);
 	if (ret)
 		ibdev_dbg(ibqp->device, "modify_qp: %s\n", err.msg);
 	return ret;
@@ -616,9 +619,9 @@ static int vnitro_efa_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int 
 	struct vnitro_err err = {};
 	int ret;
 
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibqp->device)->lock);
 	ret = vnitro_efa_qp_query(to_vefa(ibqp->device)->core, ibqp->qp_num, mask, &a, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibqp->device)->lock);
 	if (ret) {
 		ibdev_dbg(ibqp->device, "query_qp: %s\n", err.msg);
 		return ret;
@@ -654,10 +657,10 @@ static int vnitro_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *in
 		return -EOPNOTSUPP;
 	if (!vnitro_efa_udata_clear(udata, 0))
 		return -EINVAL;
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibah->device)->lock);
 	ret = vnitro_efa_ah_add(to_vefa(ibah->device)->core, pdn, init->ah_attr->grh.dgid.raw,
 				&ah->ah, &err);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibah->device)->lock);
 	if (ret) {
 		ibdev_dbg(ibah->device, "create_ah: %s\n", err.msg);
 		return ret;
@@ -666,9 +669,9 @@ static int vnitro_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *in
 	if (udata && udata->outlen) {
 		ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
 		if (ret) {
-			mutex_lock(&vnitro_efa_lock);
+			mutex_lock(&to_vefa(ibah->device)->lock);
 			vnitro_efa_ah_del(to_vefa(ibah->device)->core, pdn, ah->ah);
-			mutex_unlock(&vnitro_efa_lock);
+			mutex_unlock(&to_vefa(ibah->device)->lock);
 			return ret;
 		}
 	}
@@ -681,9 +684,9 @@ static int vnitro_efa_destroy_ah(struct ib_ah *ibah, u32 flags)
 
 	if (!(flags & RDMA_DESTROY_AH_SLEEPABLE))
 		return -EOPNOTSUPP;
-	mutex_lock(&vnitro_efa_lock);
+	mutex_lock(&to_vefa(ibah->device)->lock);
 	vnitro_efa_ah_del(to_vefa(ibah->device)->core, to_vpd(ibah->pd)->pdn, ah->ah);
-	mutex_unlock(&vnitro_efa_lock);
+	mutex_unlock(&to_vefa(ibah->device)->lock);
 	return 0;
 }
 
@@ -755,6 +758,7 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	if (!efa)
 		return -ENOMEM;
 	efa->edev = edev;
+	mutex_init(&efa->lock);
 	atomic_set(&efa->ucontexts, 0);
 	ret = vnitro_efa_get_attr(edev->efa_gen, &efa->attr);
 	if (ret)
@@ -762,7 +766,7 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	vnitro_efa_gid(edev->port.mac, efa->gid);
 	mutex_lock(&vnitro_efa_lock);
 	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), edev->efa_gen, efa->gid,
-					  edev->port.subnet_key);
+					  edev->port.subnet_key, efa);
 	if (efa->core)
 		vnitro_engine_device_count(1);
 	mutex_unlock(&vnitro_efa_lock);
@@ -815,6 +819,7 @@ err_unpublish:
 err_destroy_core:
 	vnitro_efa_core_destroy(efa);
 err_dealloc_device:
+	mutex_destroy(&efa->lock);
 	ib_dealloc_device(&efa->ibdev);
 	return ret;
 }
@@ -842,6 +847,7 @@ void vnitro_efa_destroy(struct vnitro_eni_dev *edev)
 	mutex_unlock(&vnitro_efa_lock);
 	rtnl_unlock();
 	vnitro_efa_core_destroy(efa);
+	mutex_destroy(&efa->lock);
 	ib_dealloc_device(&efa->ibdev);
 }
 

@@ -124,8 +124,8 @@ static bool vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 
 }
 
 /*
- * An armed CQ got a completion (engine pass, vnitro_efa_lock held, so the CQ
- * is alive): ib_uverbs queues the event on the CQ's completion channel.
+ * An armed CQ got a completion (engine pass, its device's lock held, so the
+ * CQ is alive): ib_uverbs queues the event on the CQ's completion channel.
  */
 static void vnitro_engine_cq_event(void *cookie)
 {
@@ -135,10 +135,38 @@ static void vnitro_engine_cq_event(void *cookie)
 		ibcq->comp_handler(ibcq, ibcq->cq_context);
 }
 
+/*
+ * A pass holds vnitro_efa_lock (the device list) and one device's lock at a
+ * time, plus a peer's while it delivers there: the peer is a second lock of
+ * the same class, one level down (the pass runs on this thread only, so two
+ * passes never hold two devices in opposite orders).
+ */
+static void vnitro_engine_dev_lock(void *cookie, bool peer)
+{
+	struct vnitro_efa *efa = cookie;
+
+	mutex_lock_nested(&efa->lock, peer ? SINGLE_DEPTH_NESTING : 0);
+}
+
+static void vnitro_engine_dev_unlock(void *cookie)
+{
+	struct vnitro_efa *efa = cookie;
+
+	mutex_unlock(&efa->lock);
+}
+
+static void vnitro_engine_resched(void)
+{
+	cond_resched();
+}
+
 static const struct vnitro_efa_engine_ops vnitro_engine_ops = {
 	.copy = vnitro_engine_copy,
 	.copy_in = vnitro_engine_copy_in,
 	.cq_event = vnitro_engine_cq_event,
+	.dev_lock = vnitro_engine_dev_lock,
+	.dev_unlock = vnitro_engine_dev_unlock,
+	.resched = vnitro_engine_resched,
 };
 
 static int vnitro_engine_thread(void *arg)

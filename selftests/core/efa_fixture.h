@@ -91,7 +91,7 @@ inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t sub
 	vnitro_efa_mr_desc mrd = {};
 
 	make_gid(d.gid, id);
-	d.dev = vnitro_efa_dev_create(eng, gen, d.gid, subnet);
+	d.dev = vnitro_efa_dev_create(eng, gen, d.gid, subnet, &d);
 	cr_assert(d.dev);
 	cr_assert_eq(vnitro_efa_pd_alloc(d.dev, &d.pdn), 0);
 	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.db, &d.cq, &d.cq.idx, &err), 0, "%s", err.msg);
@@ -121,29 +121,36 @@ inline vnitro_efa_qp_desc qp_desc(const dev_fx &d, uint8_t type)
 	return q;
 }
 
-inline void qp_init(dev_fx &d, uint8_t type, uint32_t qkey, uint8_t rnr_retry = 7)
+// A QP of @d on the rings of @qp, taken to RTS.
+inline void qp_open(dev_fx &d, qp_fx &qp, uint8_t type, uint32_t qkey, uint8_t rnr_retry = 7)
 {
 	vnitro_efa_qp_desc q = qp_desc(d, type);
-	vnitro_efa_qp_rings r = {d.qp.llq, d.qp.rq, &d.qp.sq_db, &d.qp.rq_db};
+	vnitro_efa_qp_rings r = {qp.llq, qp.rq, &qp.sq_db, &qp.rq_db};
 	vnitro_efa_qp_attr a = {};
 	vnitro_err err = {};
 
-	cr_assert_eq(vnitro_efa_qp_add(d.dev, &q, &r, &d.qp.qpn, &err), 0, "%s", err.msg);
+	cr_assert_eq(vnitro_efa_qp_add(d.dev, &q, &r, &qp.qpn, &err), 0, "%s", err.msg);
 	a.qp_state = VNITRO_EFA_QPS_INIT;
 	a.port_num = 1;
 	a.qkey = qkey;
-	cr_assert_eq(vnitro_efa_qp_modify(d.dev, d.qp.qpn, &a,
+	cr_assert_eq(vnitro_efa_qp_modify(d.dev, qp.qpn, &a,
 					  VNITRO_EFA_QP_STATE | VNITRO_EFA_QP_PKEY_INDEX |
 					  VNITRO_EFA_QP_PORT | VNITRO_EFA_QP_QKEY, &err), 0, "%s", err.msg);
 	a.qp_state = VNITRO_EFA_QPS_RTR;
-	cr_assert_eq(vnitro_efa_qp_modify(d.dev, d.qp.qpn, &a, VNITRO_EFA_QP_STATE, &err), 0,
+	cr_assert_eq(vnitro_efa_qp_modify(d.dev, qp.qpn, &a, VNITRO_EFA_QP_STATE, &err), 0,
 		     "%s", err.msg);
 	a.qp_state = VNITRO_EFA_QPS_RTS;
 	a.rnr_retry = rnr_retry;
-	cr_assert_eq(vnitro_efa_qp_modify(d.dev, d.qp.qpn, &a,
+	cr_assert_eq(vnitro_efa_qp_modify(d.dev, qp.qpn, &a,
 					  VNITRO_EFA_QP_STATE | VNITRO_EFA_QP_SQ_PSN |
 					  (type == VNITRO_EFA_QP_SRD ? VNITRO_EFA_QP_RNR_RETRY : 0),
 					  &err), 0, "%s", err.msg);
+}
+
+// The device's own QP (dev_fx::qp).
+inline void qp_init(dev_fx &d, uint8_t type, uint32_t qkey, uint8_t rnr_retry = 7)
+{
+	qp_open(d, d.qp, type, qkey, rnr_retry);
 }
 
 // Posts a WQE as libefa does: entry, then the doorbell.

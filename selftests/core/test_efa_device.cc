@@ -107,7 +107,7 @@ Test(efa_device, pds_are_numbered_up_to_max_pd)
 {
 	vnitro_efa_attr a;
 	vnitro_efa_counts c;
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1);
+	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1, nullptr);
 	uint16_t pdn;
 
 	cr_assert(dev);
@@ -132,7 +132,7 @@ Test(efa_device, pds_are_numbered_up_to_max_pd)
 
 Test(efa_device, freed_pd_is_not_reused_at_once)
 {
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1);
+	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1, nullptr);
 	uint16_t a, b;
 
 	cr_assert_eq(vnitro_efa_pd_alloc(dev, &a), 0);
@@ -146,5 +146,5 @@ Test(efa_device, freed_pd_is_not_reused_at_once)
 Test(efa_device, create_fails_cleanly_without_memory)
 {
 	harness.fail_alloc_in = 2;	// the PD bitmap
-	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1));
+	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1, nullptr));
 }

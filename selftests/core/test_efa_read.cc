@@ -316,5 +316,5 @@ Test(efa_read_v1, attributes_differ_by_generation)
 	cr_assert_eq(v2.device_caps & ~VNITRO_EFA_CAP_RDMA_READ, v1.device_caps);
 	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_NONE, &v1), -EINVAL);
 	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_MAX + 1, &v1), -EINVAL);
-	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_MAX + 1, a->gid, 7));
+	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_MAX + 1, a->gid, 7, nullptr));
 }

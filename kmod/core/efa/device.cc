@@ -211,7 +211,7 @@ int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
 
 struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
 					     const uint8_t gid[VNITRO_EFA_GID_LEN],
-					     uint32_t subnet_key)
+					     uint32_t subnet_key, void *lock_cookie)
 {
 	const vnitro_efa_attr &a = efa::attr();
 	const vnitro_efa_attr *own = efa::attr_of(gen);
@@ -220,6 +220,10 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint
 	if (!dev)
 		return nullptr;
 	dev->eng = eng;
+	dev->lock_cookie = lock_cookie;
+	// Its own generator (its UD losses, its SRD paths' seeds): drawn from
+	// under its lock, not the engine's.
+	dev->rng = fabric::prng(eng->rng.next());
 	dev->attr = own;
 	base::mem_copy(dev->gid, gid, VNITRO_EFA_GID_LEN);
 	dev->subnet_key = subnet_key;
@@ -304,7 +308,9 @@ void vnitro_efa_engine_counts(const struct vnitro_efa_engine *eng, struct vnitro
 	for (const vnitro_efa_dev *d = eng->devs; d; d = d->next) {
 		vnitro_efa_counts c;
 
+		efa::dev_lock(d, false);
 		vnitro_efa_get_counts(d, &c);
+		efa::dev_unlock(d);
 		out->pds += c.pds;
 		out->mrs += c.mrs;
 		out->cqs += c.cqs;

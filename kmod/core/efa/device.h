@@ -183,6 +183,9 @@ struct qp {
 
 struct vnitro_efa_dev {
 	vnitro_efa_engine *eng;
+	void *lock_cookie;		// the environment's lock of this device (ops.dev_lock)
+	vnitro::fabric::prng rng;	// its UD losses and its SRD paths' seeds
+	uint32_t poll_cursor;		// the live QP a pass starts at (dev_budget)
 	const vnitro_efa_attr *attr;	// this device's generation (attr_of)
 	vnitro_efa_dev *next;		// the engine's list
 	uint8_t gid[VNITRO_EFA_GID_LEN];
@@ -215,8 +218,26 @@ struct vnitro_efa_engine {
 	vnitro_efa_engine_ops ops;
 	vnitro_efa_dev *devs;
 	vnitro_efa_engine_stats stats;
-	// What every packet crosses (debugfs knobs); UD datagrams draw their
-	// losses from rng, SRD flows each have a path seeded from it.
+	// What every packet crosses (debugfs knobs). Each device's generator
+	// is drawn from rng when it is created or reseeded; UD datagrams draw
+	// their losses from their device's, SRD flows' paths are seeded from it.
 	vnitro::fabric::path_config path;
 	vnitro::fabric::prng rng;
 };
+
+namespace vnitro::efa {
+
+// The environment's per-device lock (core_api.h: the engine's locking).
+inline void dev_lock(const vnitro_efa_dev *dev, bool peer)
+{
+	if (dev->eng->ops.dev_lock)
+		dev->eng->ops.dev_lock(dev->lock_cookie, peer);
+}
+
+inline void dev_unlock(const vnitro_efa_dev *dev)
+{
+	if (dev->eng->ops.dev_unlock)
+		dev->eng->ops.dev_unlock(dev->lock_cookie);
+}
+
+} // namespace vnitro::efa

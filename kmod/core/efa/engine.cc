@@ -94,6 +94,32 @@ vnitro_efa_dev *find_device(vnitro_efa_engine *eng, const uint8_t *gid)
 	return nullptr;
 }
 
+// The device a message to @gid reaches, held for as long as the delivery
+// lasts: the pass holds the sender's device already, so only another one is
+// locked (the one place two device locks are held). dev is nullptr when no
+// device has the GID.
+class peer_device {
+public:
+	peer_device(vnitro_efa_engine *eng, const vnitro_efa_dev *self, const uint8_t *gid)
+		: dev(find_device(eng, gid)), held_(dev && dev != self)
+	{
+		if (held_)
+			dev_lock(dev, true);
+	}
+	~peer_device()
+	{
+		if (held_)
+			dev_unlock(dev);
+	}
+	peer_device(const peer_device &) = delete;
+	peer_device &operator=(const peer_device &) = delete;
+
+	vnitro_efa_dev *const dev;
+
+private:
+	const bool held_;
+};
+
 // A receive buffer of @q, or false when none is posted.
 bool take_rx(qp *q, rx_buffer *buf, bool *valid)
 {
@@ -179,7 +205,8 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 {
 	const tx_request &req = *msg.req;
 	const ah_entry &ah = msg.src_dev->ah_tab[req.ah];
-	vnitro_efa_dev *dst_dev = find_device(eng, ah.gid);
+	peer_device peer(eng, msg.src_dev, ah.gid);
+	vnitro_efa_dev *dst_dev = peer.dev;
 	rx_buffer buf;
 	bool valid;
 
@@ -276,14 +303,13 @@ status check_read(const vnitro_efa_dev *dev, const qp *q, const tx_request &req,
 	return status::ok;
 }
 
-// The responder's QP a request of @msg reaches, or nullptr and the status
-// the requester completes with (the same rules as transmit(): the GID's
-// device, in the same subnet, a QP of the same type, ready, same QKey).
-qp *read_peer(vnitro_efa_engine *eng, const message &msg, vnitro_efa_dev **peer_dev,
-	      status *st)
+// The responder's QP on @dst_dev (held) a request of @msg reaches, or
+// nullptr and the status the requester completes with (the same rules as
+// transmit(): the GID's device, in the same subnet, a QP of the same type,
+// ready, same QKey).
+qp *read_peer(vnitro_efa_engine *eng, const message &msg, vnitro_efa_dev *dst_dev, status *st)
 {
 	const tx_request &req = *msg.req;
-	vnitro_efa_dev *dst_dev = find_device(eng, msg.src_dev->ah_tab[req.ah].gid);
 
 	if (!dst_dev) {
 		eng->stats.drop_no_dest++;
@@ -303,7 +329,6 @@ qp *read_peer(vnitro_efa_engine *eng, const message &msg, vnitro_efa_dev **peer_
 		*st = status::remote_bad_dest_qpn;
 		return nullptr;
 	}
-	*peer_dev = dst_dev;
 	return dst;
 }
 
@@ -314,9 +339,10 @@ qp *read_peer(vnitro_efa_engine *eng, const message &msg, vnitro_efa_dev **peer_
 status read_execute(vnitro_efa_engine *eng, const message &msg)
 {
 	const tx_request &req = *msg.req;
-	vnitro_efa_dev *dst_dev = nullptr;
+	peer_device peer(eng, msg.src_dev, msg.src_dev->ah_tab[req.ah].gid);
+	vnitro_efa_dev *dst_dev = peer.dev;
 	status st = status::ok;
-	qp *dst = read_peer(eng, msg, &dst_dev, &st);
+	qp *dst = read_peer(eng, msg, dst_dev, &st);
 
 	if (!dst)
 		return st;
@@ -520,15 +546,17 @@ void flush_queues(qp *q)
 		complete_recv(q, buf, status::flushed, nullptr, 0);
 }
 
-bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now)
+// Takes at most @budget WQEs from @q's SQ; returns how many it took.
+uint32_t process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now,
+		    uint32_t budget)
 {
 	uint16_t pending = uint16_t(read_doorbell(q->sq_db) - q->sq_cons);
 	uint8_t wqe[tx_wqe_size];
 	uint32_t done = 0;
 
 	if (pending > q->sq_entries)
-		return false;	// a counter no ring can hold: wait for a sane one
-	while (pending && done < sq_budget) {
+		return 0;	// a counter no ring can hold: wait for a sane one
+	while (pending && done < budget) {
 		const uint8_t *src = q->llq + size_t(ring_slot(q->sq_cons, q->sq_entries)) * tx_wqe_size;
 		tx_request req;
 		message msg{};
@@ -564,7 +592,7 @@ bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now
 			msg.src_dev = dev;
 			msg.src_qp = q;
 			msg.req = &req;
-			if (eng->rng.chance(eng->path.loss_ppm))
+			if (dev->rng.chance(eng->path.loss_ppm))
 				eng->stats.path_lost++;
 			else
 				st = transmit(eng, msg, &rnr);
@@ -574,6 +602,38 @@ bool process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now
 			complete_send(q, req.req_id, st);
 	}
 	return done;
+}
+
+// One device's share of a pass (its lock held): at most dev_budget WQEs,
+// from the QP after the last one served when the budget ran out before.
+bool poll_device(vnitro_efa_engine *eng, vnitro_efa_dev *dev, uint64_t now)
+{
+	const uint32_t n = dev->live_qps.size();
+	uint32_t budget = dev_budget;
+	bool work = false;
+
+	latch_arms(dev);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = (dev->poll_cursor + k) % n;
+		qp *q = dev->live_qps[i];
+
+		if (q->state == VNITRO_EFA_QPS_RTS) {
+			uint32_t done = process_sq(eng, dev, q, now, budget < sq_budget ? budget : sq_budget);
+
+			budget -= done;
+			work |= done != 0;
+		} else if (q->state == VNITRO_EFA_QPS_ERR) {
+			flush_queues(q);
+		}
+		// A drained (SQD) QP still finishes what is on its way.
+		if (q->srd && (q->state == VNITRO_EFA_QPS_RTS || q->state == VNITRO_EFA_QPS_SQD))
+			work |= srd_progress(eng, dev, q, now);
+		if (!budget) {
+			dev->poll_cursor = (i + 1) % n;
+			return true;
+		}
+	}
+	return work;
 }
 
 } // namespace
@@ -604,19 +664,11 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 
 	eng->stats.passes++;
 	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
-		efa::latch_arms(dev);
-		for (uint32_t i = 0; i < dev->live_qps.size(); i++) {
-			efa::qp *q = dev->live_qps[i];
-
-			if (q->state == VNITRO_EFA_QPS_RTS)
-				work |= efa::process_sq(eng, dev, q, now_ns);
-			else if (q->state == VNITRO_EFA_QPS_ERR)
-				efa::flush_queues(q);
-			// A drained (SQD) QP still finishes what is on its way.
-			if (q->srd && (q->state == VNITRO_EFA_QPS_RTS ||
-				       q->state == VNITRO_EFA_QPS_SQD))
-				work |= efa::srd_progress(eng, dev, q, now_ns);
-		}
+		efa::dev_lock(dev, false);
+		work |= efa::poll_device(eng, dev, now_ns);
+		efa::dev_unlock(dev);
+		if (eng->ops.resched)
+			eng->ops.resched();
 	}
 	return work;
 }
@@ -634,13 +686,17 @@ void vnitro_efa_engine_seed(struct vnitro_efa_engine *eng, uint64_t seed)
 {
 	eng->rng = fabric::prng(seed);
 	// In device and QP order, so the same seed gives the same flows the same draws.
-	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next)
+	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
+		efa::dev_lock(dev, false);
+		dev->rng = fabric::prng(eng->rng.next());
 		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
 			efa::qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
 
 			if (q && q->srd)
-				q->srd->wire.seed(eng->rng.next());
+				q->srd->wire.seed(dev->rng.next());
 		}
+		efa::dev_unlock(dev);
+	}
 }
 
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,

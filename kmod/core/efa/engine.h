@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // engine.h - the EFA data path: send WQEs in, bytes moved, completions out.
 //
-// One pass walks every QP of every device (the caller serialises passes and
-// verbs with one lock, so no object goes away during a pass). Every
-// descriptor is copied out of the shared ring and checked against the
-// device's tables (keys, bounds, PD, AH, QKey, state) before a byte moves;
-// bytes move only through the environment's copy ops, between ranges the
-// engine checked against registered MRs.
+// One pass walks every QP of every device, each device under its own lock
+// (core_api.h: the engine's locking), so no object goes away during its
+// device's share of a pass. Every descriptor is copied out of the shared
+// ring and checked against the device's tables (keys, bounds, PD, AH, QKey,
+// state) before a byte moves; bytes move only through the environment's
+// copy ops, between ranges the engine checked against registered MRs.
 #pragma once
 
 #include "efa/device.h"
@@ -18,6 +18,10 @@ namespace vnitro::efa {
 
 // WQEs taken from one SQ per pass, so one busy QP cannot starve the others.
 constexpr uint32_t sq_budget = 64;
+// WQEs taken from one device per pass: what a verb on the device (or on one
+// it sends to) waits for at most. 256 sends of at most the MTU (8928 bytes)
+// copy about 2 MiB.
+constexpr uint32_t dev_budget = 256;
 
 // What crosses an SRD flow's path: a copy of message @seq.
 struct srd_packet {

@@ -200,7 +200,7 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	q->rq_entries = d->rq_ring_size / efa::rx_desc_size;
 	q->rq_db = rings->rq_db;
 	if (q->srd)
-		q->srd->wire.seed(dev->eng->rng.next());
+		q->srd->wire.seed(dev->rng.next());
 	dev->qp_tab[idx] = q;
 	dev->live_qps.add(q);
 	*qpn = q->qpn;
