@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check check-fresh bench-ena bench-efa clean install help
+.PHONY: all kmod lib tools deps run check check-fresh bench-ena bench-efa torture clean install help
 
 all: kmod lib tools
 
@@ -16,6 +16,7 @@ help:
 	@echo "make check-fresh  make run and make check in a fresh debootstrapped Debian 12 (root)"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
+	@echo "make torture  attach/detach, kill -9, netns del and rmmod under traffic (10000 cycles)"
 	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
 
 deps:
@@ -56,6 +57,14 @@ bench-ena: deps
 bench-efa: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_ITERS qemu/run --timeout 900 -- selftests/bench/efa.sh
+
+# The torture suite alone (make check runs it too): 10000 ENI attach/detach cycles under
+# traffic, kill -9, netns del, rmmod; about 7 minutes. TORTURE_CYCLES=N for another count.
+torture: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s -C selftests/rdma >/dev/null
+	@VNITRO_PASSENV=TORTURE_CYCLES TORTURE_CYCLES=$${TORTURE_CYCLES:-10000} \
+		qemu/run --timeout 3000 -- selftests/rdma/torture.sh
 
 PREFIX	?= /usr/local
 MANDIR	?= $(PREFIX)/share/man

@@ -65,6 +65,25 @@ check_match() {
 
 skip() { echo "ok - SKIP $*"; }
 
+# splats: kernel messages that mean a bug (kmemleak's boot banner says "leak" too).
+splats() {
+	dmesg | grep -E 'WARNING|BUG|Oops|refcount_t|KASAN|UBSAN|lockdep|possible circular|sleeping function|kmemleak: [0-9]+ new suspected|rcu.*stall|hung_task|general protection' |
+		grep -v 'Kernel memory leak detector' || true
+}
+
+# kmemleak_clean DESC: where the kernel has kmemleak (make check-debug), a scan finds nothing.
+kmemleak_clean() {
+	local k=/sys/kernel/debug/kmemleak
+	if [[ ! -w $k ]]; then
+		skip "$1: kmemleak (this kernel has none; make check-debug has it)"
+		return
+	fi
+	echo scan >"$k"
+	check_eq "$1: kmemleak finds no unreferenced object" 0 "$(grep -c 'unreferenced object' "$k")"
+	head -40 "$k" | sed 's/^/#   /'
+	echo clear >"$k"
+}
+
 summary() {
 	echo "$_passed passed, $_failed failed"
 	[[ $_failed -eq 0 ]]

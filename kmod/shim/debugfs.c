@@ -4,7 +4,8 @@
  * ENI-ID/queue-N/ drops or corrupts the next frames a queue receives and
  * stalls its RX processing or TX completions; `irq` shows the queue pair's
  * interrupt moderation at work; `fabric` counts what the VPC fabric carried
- * and dropped, by reason. Never configuration: that is ethtool's.
+ * and dropped, by reason; `objects` counts what is alive. Never
+ * configuration: that is ethtool's.
  */
 #include <linux/debugfs.h>
 #include <linux/netdevice.h>
@@ -32,11 +33,23 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
 
+/* Live objects (leak checks: the torture suite reads it before and after). */
+static int vnitro_objects_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "core_allocs: %ld\neni_functions: %d\nnetdevs: %d\n",
+		   atomic_long_read(&vnitro_objects.core_allocs),
+		   atomic_read(&vnitro_objects.eni_functions),
+		   atomic_read(&vnitro_objects.netdevs));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vnitro_objects);
+
 /* After the fabric exists: the file reads it. */
 void vnitro_debugfs_init(void)
 {
 	vnitro.debugfs = debugfs_create_dir(VNITRO_DRV_NAME, NULL);
 	debugfs_create_file("fabric", 0400, vnitro.debugfs, NULL, &vnitro_fabric_stats_fops);
+	debugfs_create_file("objects", 0400, vnitro.debugfs, NULL, &vnitro_objects_fops);
 }
 
 void vnitro_debugfs_exit(void)

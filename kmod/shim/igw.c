@@ -163,6 +163,7 @@ int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void
 		strscpy(err->msg, "out of memory", sizeof(err->msg));
 		goto err_out;
 	}
+	atomic_inc(&vnitro_objects.netdevs);
 	igw = netdev_priv(dev);
 	igw->sink.kind = VNITRO_SINK_IGW;
 	igw->dev = dev;
@@ -193,6 +194,7 @@ err_del_port:
 	vnitro_fabric_port_del(vnitro.fabric, port);
 err_free_netdev:
 	free_netdev(dev);
+	atomic_dec(&vnitro_objects.netdevs);
 err_out:
 	err->code = ret;
 	return ret;
@@ -212,6 +214,7 @@ void vnitro_igw_unplug(void *ops_ctx, void *cookie)
 	/* Frames still in the namespace's backlog are flushed by the unregistration. */
 	unregister_netdev(dev);
 	free_netdev(dev);
+	atomic_dec(&vnitro_objects.netdevs);
 }
 
 /* ctl op igw_update (ctl_lock held): the frag-needed switch. */

@@ -47,6 +47,7 @@ static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void 
 		kfree(edev);
 		return ret;
 	}
+	atomic_inc(&vnitro_objects.eni_functions);
 	*cookie = edev;
 	return 0;
 }
@@ -58,6 +59,7 @@ static void vnitro_unplug(void *ops_ctx, void *cookie)
 	lockdep_assert_held(&vnitro.ctl_lock);
 	vnitro_pci_unplug(edev);
 	kfree(edev);
+	atomic_dec(&vnitro_objects.eni_functions);
 }
 
 static void vnitro_netns_release(void *ops_ctx, void *cookie)

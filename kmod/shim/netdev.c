@@ -793,6 +793,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	dev = alloc_etherdev_mqs(sizeof(*vnd), VNITRO_ENA_MAX_QUEUES, VNITRO_ENA_MAX_QUEUES);
 	if (!dev)
 		return -ENOMEM;
+	atomic_inc(&vnitro_objects.netdevs);
 	vnd = netdev_priv(dev);
 	vnd->sink.kind = VNITRO_SINK_ENA;
 	vnd->dev = dev;
@@ -856,6 +857,7 @@ err_uninit_xdp:
 err_uninit_queues:
 	vnitro_queues_uninit(vnd);
 	free_netdev(dev);
+	atomic_dec(&vnitro_objects.netdevs);
 	return ret;
 }
 
@@ -913,4 +915,5 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	/* Unplugged and unregistered: no reader is left. */
 	kfree(rcu_dereference_protected(vnd->rss, true));
 	free_netdev(dev);
+	atomic_dec(&vnitro_objects.netdevs);
 }

@@ -10,16 +10,26 @@
 
 #include "vnitro.h"
 
+struct vnitro_objects vnitro_objects;
+
 static void *vnitro_svc_alloc(size_t size, unsigned int flags)
 {
+	void *p;
+
 	/* Sleeping callers may get vmalloc memory: an SRD QP's flow is ~25 KiB. */
 	if (flags & VNITRO_ALLOC_ATOMIC)
-		return kzalloc(size, GFP_ATOMIC);
-	return kvzalloc(size, GFP_KERNEL);
+		p = kzalloc(size, GFP_ATOMIC);
+	else
+		p = kvzalloc(size, GFP_KERNEL);
+	if (p)
+		atomic_long_inc(&vnitro_objects.core_allocs);
+	return p;
 }
 
 static void vnitro_svc_free(void *ptr)
 {
+	if (ptr)
+		atomic_long_dec(&vnitro_objects.core_allocs);
 	kvfree(ptr);
 }
 

@@ -36,6 +36,18 @@ struct vnitro {
 extern struct vnitro vnitro;
 
 /*
+ * Live objects, for leak checks (debugfs vnitro/objects): each line comes
+ * back to its value once what made the objects is gone.
+ */
+struct vnitro_objects {
+	atomic_long_t core_allocs;	/* the C++ core's allocations (services.c) */
+	atomic_t eni_functions;		/* attached ENIs (struct vnitro_eni_dev) */
+	atomic_t netdevs;		/* ENA and internet gateway netdevs */
+};
+
+extern struct vnitro_objects vnitro_objects;
+
+/*
  * What a fabric port's cookie points to, embedded in the receiving device's
  * private data: its kind tells services.deliver which device takes the frame.
  */
