@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check check-fresh bench-ena bench-efa torture clean install help
+.PHONY: all kmod lib tools deps run check check-fresh bench-ena bench-efa fuzz torture clean install help
 
 all: kmod lib tools
 
@@ -16,6 +16,7 @@ help:
 	@echo "make check-fresh  make run and make check in a fresh debootstrapped Debian 12 (root)"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
+	@echo "make fuzz     the genl and uverbs fuzzers and trinity, FUZZ_SECS each (default 300)"
 	@echo "make torture  attach/detach, kill -9, netns del and rmmod under traffic (10000 cycles)"
 	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
 
@@ -58,6 +59,16 @@ bench-efa: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_ITERS qemu/run --timeout 900 -- selftests/bench/efa.sh
 
+# The fuzz suite alone and longer (make check runs it for 20 s per fuzzer): FUZZ_SECS per
+# fuzzer (default 300), FUZZ_SEED to repeat a run. Under the debug kernel:
+# make check-debug SUITES=selftests/rdma/fuzz.sh FUZZ_SECS=300.
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s -C selftests/rdma >/dev/null
+	@$(MAKE) -s -C selftests/fuzz >/dev/null
+	@VNITRO_PASSENV="FUZZ_SECS FUZZ_SEED" FUZZ_SECS=$${FUZZ_SECS:-300} \
+		qemu/run --mem 2048 --timeout $$(($${FUZZ_SECS:-300} * 4 + 600)) -- selftests/rdma/fuzz.sh
+
 # The torture suite alone (make check runs it too): 10000 ENI attach/detach cycles under
 # traffic, kill -9, netns del, rmmod; about 7 minutes. TORTURE_CYCLES=N for another count.
 torture: deps
@@ -82,4 +93,5 @@ clean:
 	-$(MAKE) -C selftests/core clean
 	-$(MAKE) -C selftests/net clean
 	-$(MAKE) -C selftests/rdma clean
+	-$(MAKE) -C selftests/fuzz clean
 	-$(MAKE) -C selftests/tools clean

@@ -57,6 +57,7 @@ run_suite core make -s -C selftests/core run
 run_suite tools make -s -C selftests/tools check
 make -s -C selftests/net >/dev/null
 make -s -C selftests/rdma >/dev/null
+make -s -C selftests/fuzz >/dev/null
 # TORTURE_CYCLES and FUZZ_SECS, when set, reach the torture and fuzz suites in their VMs.
 export VNITRO_PASSENV="${VNITRO_PASSENV:+$VNITRO_PASSENV }TORTURE_CYCLES FUZZ_SECS FUZZ_SEED"
 for t in selftests/net/*.sh selftests/rdma/*.sh; do

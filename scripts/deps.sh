@@ -21,6 +21,8 @@ packages=(
 	groff-base
 	# the NAT-instance scenario: masquerading with nft
 	nftables
+	# make fuzz (and its short run in make check): the system call fuzzer on the verbs nodes
+	trinity
 	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it; xz unpacks
 	# the kernel for a direct (PVH) boot, much faster under TCG, zstd modules so packed
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
