@@ -114,21 +114,37 @@ Test(efa_lock, a_delivery_to_itself_takes_no_second_lock)
 }
 
 // 20 QPs with a full SQ each (16 WQEs): 320 WQEs, more than one device's share of a pass.
-Test(efa_lock, a_pass_takes_at_most_dev_budget_wqes_from_a_device_and_resumes_after)
-{
-	constexpr uint32_t nqp = 20;
-	qp_fx *qps = new qp_fx[nqp]();
-	vnitro_efa_engine_stats s0, s1, s2;
+constexpr uint32_t nqp = 20;
+static_assert(nqp * sq_n > dev_budget && (nqp - 1) * sq_n < 2 * dev_budget);
 
-	static_assert(nqp * sq_n > dev_budget && (nqp - 1) * sq_n < 2 * dev_budget);
+// A full SQ of 8-byte UD sends to b on @q. No receive is posted at b: each datagram is
+// dropped there, cheaply.
+static void fill_sq(qp_fx &q, uint16_t ah)
+{
+	for (uint32_t n = 0; n < sq_n; n++)
+		post_send(q, send_req(*a, uint16_t(n), ah, b->qp.qpn, 0x11111111, 0, 8));
+}
+
+// nqp QPs of a, each with a full SQ toward b's QP; the AH in *ah.
+static qp_fx *busy_qps(uint16_t *ah)
+{
+	qp_fx *qps = new qp_fx[nqp]();
+
 	qp_init(*b, VNITRO_EFA_QP_UD, 0x11111111);
-	uint16_t ah = ah_to(*a, *b);
+	*ah = ah_to(*a, *b);
 	for (uint32_t i = 0; i < nqp; i++) {
 		qp_open(*a, qps[i], VNITRO_EFA_QP_UD, 0x11111111);
-		// No receive posted at b: each datagram is dropped there, cheaply.
-		for (uint32_t n = 0; n < sq_n; n++)
-			post_send(qps[i], send_req(*a, uint16_t(n), ah, b->qp.qpn, 0x11111111, 0, 8));
+		fill_sq(qps[i], *ah);
 	}
+	return qps;
+}
+
+Test(efa_lock, a_pass_takes_at_most_dev_budget_wqes_from_a_device_and_resumes_after)
+{
+	vnitro_efa_engine_stats s0, s1, s2;
+	uint16_t ah;
+	qp_fx *qps = busy_qps(&ah);
+
 	vnitro_efa_engine_get_stats(eng, &s0);
 	cr_assert(vnitro_efa_engine_poll(eng, 0));
 	vnitro_efa_engine_get_stats(eng, &s1);
@@ -145,22 +161,14 @@ Test(efa_lock, a_pass_takes_at_most_dev_budget_wqes_from_a_device_and_resumes_af
 // ones at the end are not left behind by the ones at the start posting again.
 Test(efa_lock, the_next_pass_starts_where_the_budget_ran_out)
 {
-	constexpr uint32_t nqp = 20;
-	qp_fx *qps = new qp_fx[nqp]();
-
-	qp_init(*b, VNITRO_EFA_QP_UD, 0x11111111);
-	uint16_t ah = ah_to(*a, *b);
-	for (uint32_t i = 0; i < nqp; i++) {
-		qp_open(*a, qps[i], VNITRO_EFA_QP_UD, 0x11111111);
-		for (uint32_t n = 0; n < sq_n; n++)
-			post_send(qps[i], send_req(*a, uint16_t(n), ah, b->qp.qpn, 0x11111111, 0, 8));
-	}
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	uint16_t ah;
+	qp_fx *qps = busy_qps(&ah);
 	uint32_t served = dev_budget / sq_n;
+
+	cr_assert(vnitro_efa_engine_poll(eng, 0));
 	// The served QPs post again before the second pass.
 	for (uint32_t i = 0; i < served; i++)
-		for (uint32_t n = 0; n < sq_n; n++)
-			post_send(qps[i], send_req(*a, uint16_t(n), ah, b->qp.qpn, 0x11111111, 0, 8));
+		fill_sq(qps[i], ah);
 	cr_assert(vnitro_efa_engine_poll(eng, 0));
 	for (uint32_t i = served; i < nqp; i++)
 		cr_assert_eq(a->dev->qp_find(qps[i].qpn)->sq_cons, sq_n, "QP %u served", i);
