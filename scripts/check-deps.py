@@ -39,11 +39,12 @@ GUARD_PROGRAMS = ("dpkg-query", "dpkg", "apt-cache")
 
 # ---- what is scanned ----------------------------------------------------------------
 
-# Shell scripts of `make`, `make run`, `make check` and the VM harness; selftests/** is
+# Shell scripts of `make`, `make run`, `make check`, `make check-debug` and the VM harness; selftests/** is
 # added whole (shell and Python by #! or name, makefiles by name). Not scanned:
 # scripts/check-fresh.sh, a host tool that installs its own debootstrap.
 SCRIPTS = ("scripts/deps.sh", "scripts/krel.sh", "scripts/check.sh", "scripts/run-tour.sh",
-           "scripts/tour.sh", "qemu/run", "qemu/guest-init", "qemu/initramfs-init")
+           "scripts/tour.sh", "scripts/check-debug.sh", "scripts/debug-kernel.sh",
+           "qemu/run", "qemu/guest-init", "qemu/initramfs-init")
 MAKEFILES = ("Makefile", "lib/Makefile", "tools/Makefile")
 KBUILD = ("kmod/Kbuild",)
 # The initramfs's /init runs with PATH=/bin of the initramfs, where there is nothing but

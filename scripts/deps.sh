@@ -29,6 +29,8 @@ packages=(
 	# what users type inside it
 	iproute2 ethtool pciutils pci.ids iputils-ping procps util-linux iperf3
 	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
+	# make check-debug: a debug kernel built from Debian's source (bc and libelf-dev are above)
+	linux-source-6.1 bison flex libssl-dev
 )
 
 case ${1:-} in
