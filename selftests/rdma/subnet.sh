@@ -55,7 +55,8 @@ check_eq "  ... counted as drop_cross_subnet" 20 $(( $(stat drop_cross_subnet) -
 drops0=$(stat drop_cross_subnet)
 ip netns exec i-a timeout 10 ibv_ud_pingpong -d "$dev_a" -g 0 -n 5 >/dev/null 2>&1 &
 srv=$!
-sleep 1
+# The client gives up at once if the server is not listening yet (it then sends nothing).
+wait_listen i-a 18515
 check "UD from subnet-other: ibv_ud_pingpong gets no answer" \
 	bash -c "! ip netns exec i-c timeout 5 ibv_ud_pingpong -d $dev_c -g 0 -n 5 $ip_a >/dev/null 2>&1"
 kill "$srv" 2>/dev/null
