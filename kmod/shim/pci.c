@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pci.c - vnitro's virtual PCI bus: a root bus in a PCI domain of its own whose
- * configuration space the module emulates, one hot-plugged ENA function per
- * attached ENI (and, beside it, an EFA function for an ENI of type efa), and
+ * pci.c - vnitro's virtual PCI topology: root buses in PCI domains of their
+ * own (a bus per instance, more when one is full) whose configuration space
+ * the module emulates, one hot-plugged ENA function per attached ENI (and,
+ * beside it, an EFA function for an ENI of type efa), and
  * vnitro's PCI driver, which binds those functions (and only those:
  * driver_override keeps the distribution's ena and efa drivers away).
  */
@@ -20,6 +21,10 @@ enum {
 	VNITRO_PCI_FIRST_DOMAIN = 0x10000,	/* above any firmware domain */
 	VNITRO_PCI_FIRST_SLOT = 3,		/* EC2 puts eth0 at 00:03.0 on Nitro */
 	VNITRO_PCI_SLOTS = 32,
+	VNITRO_PCI_BUS_FUNCTIONS = VNITRO_PCI_SLOTS - VNITRO_PCI_FIRST_SLOT,
+	VNITRO_PCI_DOMAINS = 4,			/* consecutive domains from the first free one */
+	VNITRO_PCI_DOMAIN_BUSES = 256,		/* bus numbers 00-ff */
+	VNITRO_PCI_MAX_BUSES = VNITRO_PCI_DOMAINS * VNITRO_PCI_DOMAIN_BUSES,
 	VNITRO_PCI_CFG_SIZE = 256,		/* conventional config space */
 };
 
@@ -31,22 +36,47 @@ struct vnitro_pci_slot {
 	bool efa;			/* the EFA function of edev, not its ENA one */
 };
 
+/*
+ * A root bus of one instance (as on EC2, where an instance's functions sit
+ * on buses of its own): created for the instance's first function, another
+ * one when it is full, removed with its last function. Bus @index is bus
+ * number index % 256 of domain first_domain + index / 256.
+ */
+struct vnitro_pci_bus {
+	struct pci_sysdata sysdata;	/* bus->sysdata: must outlive the bus */
+	struct pci_bus *bus;
+	struct pci_host_bridge *bridge;
+	const struct net *owner;	/* the instance's namespace */
+	unsigned int index;
+	unsigned int used;		/* functions present */
+	struct vnitro_pci_slot slots[VNITRO_PCI_SLOTS];
+};
+
 static struct {
 	struct device *parent;
-	struct pci_sysdata sysdata;	/* must outlive the bus */
-	struct pci_bus *bus;
+	int first_domain;
+	/* Buses by index; changed under ctl_lock (plug and unplug hold it). */
+	struct vnitro_pci_bus *buses[VNITRO_PCI_MAX_BUSES];
 	/* Config accessors run in atomic context with IRQs off. */
 	raw_spinlock_t cfg_lock;
-	struct vnitro_pci_slot slots[VNITRO_PCI_SLOTS];
 } vpci;
+
+static struct pci_ops vnitro_pci_ops;
+
+static bool vnitro_pci_ours(const struct pci_bus *bus)
+{
+	return bus && bus->ops == &vnitro_pci_ops;
+}
 
 static struct vnitro_pci_slot *vnitro_pci_slot_of(struct pci_bus *bus, unsigned int devfn)
 {
+	struct vnitro_pci_bus *vbus;
 	struct vnitro_pci_slot *slot;
 
-	if (bus != vpci.bus || PCI_FUNC(devfn) != 0)
+	if (!vnitro_pci_ours(bus) || PCI_FUNC(devfn) != 0)
 		return NULL;
-	slot = &vpci.slots[PCI_SLOT(devfn)];
+	vbus = container_of(bus->sysdata, struct vnitro_pci_bus, sysdata);
+	slot = &vbus->slots[PCI_SLOT(devfn)];
 	return slot->edev ? slot : NULL;
 }
 
@@ -121,42 +151,139 @@ static void vnitro_pci_fill_config(struct vnitro_pci_slot *slot, u16 device)
 
 void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04x:%02x:%02x.%d", vpci.sysdata.domain, vpci.bus->number,
-		 PCI_SLOT(edev->devfn), PCI_FUNC(edev->devfn));
+	const struct vnitro_pci_bus *vbus = edev->fn.bus;
+
+	snprintf(buf, len, "%04x:%02x:%02x.%d", vbus->sysdata.domain, vbus->bus->number,
+		 PCI_SLOT(edev->fn.devfn), PCI_FUNC(edev->fn.devfn));
 }
 
-/* Fills the first free slot with a function of @edev; false when the bus is full. */
-static bool vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 device,
-				 unsigned int *devfn)
+/* Takes the bus from the topology and frees it; it has no function left. ctl_lock held. */
+static void vnitro_pci_bus_destroy(struct vnitro_pci_bus *vbus)
 {
-	unsigned long flags;
-	bool found = false;
-	int s;
-
-	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
-	for (s = VNITRO_PCI_FIRST_SLOT; s < VNITRO_PCI_SLOTS; s++) {
-		struct vnitro_pci_slot *slot = &vpci.slots[s];
-
-		if (slot->edev)
-			continue;
-		vnitro_pci_fill_config(slot, device);
-		slot->edev = edev;
-		slot->efa = efa;
-		*devfn = PCI_DEVFN(s, 0);
-		found = true;
-		break;
-	}
-	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
-	return found;
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(vbus->bus);
+	pci_remove_root_bus(vbus->bus);
+	pci_unlock_rescan_remove();
+	/* pci_remove_root_bus only deletes the bridge; pci_create_root_bus's reference is ours. */
+	put_device(&vbus->bridge->dev);
+	vpci.buses[vbus->index] = NULL;
+	kvfree(vbus);
 }
 
-/* Scans @devfn and adds the function: its driver probes it inside. */
-static struct pci_dev *vnitro_pci_add(unsigned int devfn)
+/* A new root bus for @owner at the lowest free index, or an ERR_PTR. ctl_lock held. */
+static struct vnitro_pci_bus *vnitro_pci_bus_create(const struct net *owner)
+{
+	struct vnitro_pci_bus *vbus;
+	struct pci_bus *bus = NULL;
+	unsigned int index;
+
+	vbus = kvzalloc(sizeof(*vbus), GFP_KERNEL);
+	if (!vbus)
+		return ERR_PTR(-ENOMEM);
+	vbus->owner = owner;
+	vbus->sysdata.node = first_online_node;
+	for (index = 0; index < VNITRO_PCI_MAX_BUSES && !bus; index++) {
+		int number = index % VNITRO_PCI_DOMAIN_BUSES;
+		struct resource busn = DEFINE_RES_NAMED(number, 1, "vnitro bus", IORESOURCE_BUS);
+		LIST_HEAD(resources);
+
+		vbus->sysdata.domain = vpci.first_domain + index / VNITRO_PCI_DOMAIN_BUSES;
+		/* Taken by us, or by someone else in a domain we only hoped was free. */
+		if (vpci.buses[index] || pci_find_bus(vbus->sysdata.domain, number))
+			continue;
+		pci_add_resource(&resources, &busn);
+		pci_lock_rescan_remove();
+		bus = pci_create_root_bus(vpci.parent, number, &vnitro_pci_ops, &vbus->sysdata,
+					  &resources);
+		if (bus) {
+			vbus->bus = bus;
+			vbus->bridge = pci_find_host_bridge(bus);
+			vbus->index = index;
+			pci_bus_add_devices(bus);
+		}
+		pci_unlock_rescan_remove();
+		if (!bus) {
+			pci_free_resource_list(&resources);
+			kvfree(vbus);
+			return ERR_PTR(-ENODEV);
+		}
+		vpci.buses[index] = vbus;
+	}
+	if (!bus) {
+		kvfree(vbus);
+		return ERR_PTR(-ENOSPC);
+	}
+	return vbus;
+}
+
+/* The first free slot on @vbus (or 0), under cfg_lock. */
+static unsigned int vnitro_pci_free_slot(const struct vnitro_pci_bus *vbus)
+{
+	unsigned int s;
+
+	for (s = VNITRO_PCI_FIRST_SLOT; s < VNITRO_PCI_SLOTS; s++)
+		if (!vbus->slots[s].edev)
+			return s;
+	return 0;
+}
+
+static int vnitro_pci_no_room(struct vnitro_eni_dev *edev, const char *what, int ret,
+			      struct vnitro_err *err)
+{
+	err->code = ret;
+	if (ret == -ENOSPC)
+		snprintf(err->msg, sizeof(err->msg),
+			 "the virtual PCI topology has no room for the %s function of %s: its %d buses of %d functions each are in use",
+			 what, edev->eni_id, VNITRO_PCI_MAX_BUSES, VNITRO_PCI_BUS_FUNCTIONS);
+	else
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not create a virtual PCI bus for the %s function of %s (errno %d)",
+			 what, edev->eni_id, -ret);
+	return ret;
+}
+
+/*
+ * Puts a function of @edev in the first free slot of the instance's buses,
+ * on a new bus of the instance's when they are full. Fills *fn.
+ */
+static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 device,
+				struct vnitro_pci_fn *fn, struct vnitro_err *err)
+{
+	struct vnitro_pci_bus *vbus = NULL;
+	struct vnitro_pci_slot *slot;
+	unsigned long flags;
+	unsigned int i, s;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	for (i = 0; i < VNITRO_PCI_MAX_BUSES && !vbus; i++)
+		if (vpci.buses[i] && vpci.buses[i]->owner == edev->net &&
+		    vpci.buses[i]->used < VNITRO_PCI_BUS_FUNCTIONS)
+			vbus = vpci.buses[i];
+	if (!vbus) {
+		vbus = vnitro_pci_bus_create(edev->net);
+		if (IS_ERR(vbus))
+			return vnitro_pci_no_room(edev, efa ? "EFA" : "ENA", PTR_ERR(vbus), err);
+	}
+	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
+	s = vnitro_pci_free_slot(vbus);
+	slot = &vbus->slots[s];
+	vnitro_pci_fill_config(slot, device);
+	slot->edev = edev;
+	slot->efa = efa;
+	vbus->used++;
+	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
+	fn->bus = vbus;
+	fn->devfn = PCI_DEVFN(s, 0);
+	return 0;
+}
+
+/* Scans @fn and adds the function: its driver probes it inside. */
+static struct pci_dev *vnitro_pci_add(const struct vnitro_pci_fn *fn)
 {
 	struct pci_dev *pdev;
 
 	pci_lock_rescan_remove();
-	pdev = pci_scan_single_device(vpci.bus, devfn);
+	pdev = pci_scan_single_device(fn->bus->bus, fn->devfn);
 	if (pdev)
 		pci_bus_add_device(pdev);
 	pci_unlock_rescan_remove();
@@ -164,19 +291,21 @@ static struct pci_dev *vnitro_pci_add(unsigned int devfn)
 }
 
 /*
- * Removes the function in @devfn if it is still there (a user may have
- * removed it through sysfs), which unbinds the driver, and frees the slot,
- * both under the rescan lock: a /sys/bus/pci/rescan waiting for that lock
- * must find the slot empty, not probe it again with an edev being freed.
+ * Removes the function in @fn if it is still there (a user may have removed
+ * it through sysfs), which unbinds the driver, and frees the slot, both
+ * under the rescan lock: a /sys/bus/pci/rescan waiting for that lock must
+ * find the slot empty, not probe it again with an edev being freed. The bus
+ * goes with its last function.
  */
-static void vnitro_pci_remove_slot(unsigned int devfn)
+static void vnitro_pci_remove_slot(struct vnitro_pci_fn *fn)
 {
-	struct vnitro_pci_slot *slot = &vpci.slots[PCI_SLOT(devfn)];
+	struct vnitro_pci_bus *vbus = fn->bus;
+	struct vnitro_pci_slot *slot = &vbus->slots[PCI_SLOT(fn->devfn)];
 	struct pci_dev *pdev;
 	unsigned long flags;
 
 	pci_lock_rescan_remove();
-	pdev = pci_get_slot(vpci.bus, devfn);
+	pdev = pci_get_slot(vbus->bus, fn->devfn);
 	if (pdev) {
 		pci_stop_and_remove_bus_device(pdev);
 		pci_dev_put(pdev);
@@ -184,17 +313,12 @@ static void vnitro_pci_remove_slot(unsigned int devfn)
 	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
 	slot->edev = NULL;
 	slot->efa = false;
+	vbus->used--;
 	raw_spin_unlock_irqrestore(&vpci.cfg_lock, flags);
 	pci_unlock_rescan_remove();
-}
-
-static int vnitro_pci_full(struct vnitro_eni_dev *edev, const char *what, struct vnitro_err *err)
-{
-	err->code = -ENOSPC;
-	snprintf(err->msg, sizeof(err->msg),
-		 "the virtual PCI bus has no free slot for the %s function of %s (%d functions at most)",
-		 what, edev->eni_id, VNITRO_PCI_SLOTS - VNITRO_PCI_FIRST_SLOT);
-	return err->code;
+	fn->bus = NULL;
+	if (!vbus->used)
+		vnitro_pci_bus_destroy(vbus);
 }
 
 /*
@@ -205,6 +329,7 @@ static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vnitro_err *e
 {
 	struct vnitro_efa_attr attr;
 	struct pci_dev *pdev;
+	int ret;
 
 	if (vnitro_efa_get_attr(edev->efa_gen, &attr)) {
 		err->code = -EINVAL;
@@ -212,17 +337,18 @@ static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vnitro_err *e
 			 edev->eni_id, edev->efa_gen);
 		return err->code;
 	}
-	if (!vnitro_pci_slot_fill(edev, true, attr.device_id, &edev->efa_devfn))
-		return vnitro_pci_full(edev, "EFA", err);
+	ret = vnitro_pci_slot_fill(edev, true, attr.device_id, &edev->efa_fn, err);
+	if (ret)
+		return ret;
 	edev->efa_probe_err = -ENODEV;
-	pdev = vnitro_pci_add(edev->efa_devfn);
+	pdev = vnitro_pci_add(&edev->efa_fn);
 	if (!pdev || !edev->efa) {
 		err->code = pdev ? edev->efa_probe_err : -ENODEV;
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not bring up the EFA function for %s: %s (errno %d)",
 			 edev->eni_id, pdev ? "the driver failed to probe it" :
 			 "the PCI scan did not find it", -err->code);
-		vnitro_pci_remove_slot(edev->efa_devfn);
+		vnitro_pci_remove_slot(&edev->efa_fn);
 		return err->code;
 	}
 	return 0;
@@ -234,23 +360,24 @@ int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err)
 	struct pci_dev *pdev;
 	int ret;
 
-	if (!vnitro_pci_slot_fill(edev, false, VNITRO_ENA_DEVICE_ID, &edev->devfn))
-		return vnitro_pci_full(edev, "ENA", err);
+	ret = vnitro_pci_slot_fill(edev, false, VNITRO_ENA_DEVICE_ID, &edev->fn, err);
+	if (ret)
+		return ret;
 	edev->probe_err = -ENODEV;
-	pdev = vnitro_pci_add(edev->devfn);
+	pdev = vnitro_pci_add(&edev->fn);
 	if (!pdev || !edev->netdev) {
 		err->code = pdev ? edev->probe_err : -ENODEV;
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not bring up the ENA function for %s: %s (errno %d)",
 			 edev->eni_id, pdev ? "the driver failed to probe it" :
 			 "the PCI scan did not find it", -err->code);
-		vnitro_pci_remove_slot(edev->devfn);
+		vnitro_pci_remove_slot(&edev->fn);
 		return err->code;
 	}
 	if (edev->eni_type == VNITRO_ENI_TYPE_EFA) {
 		ret = vnitro_pci_plug_efa(edev, err);
 		if (ret) {
-			vnitro_pci_remove_slot(edev->devfn);
+			vnitro_pci_remove_slot(&edev->fn);
 			return ret;
 		}
 	}
@@ -264,8 +391,8 @@ int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err)
 void vnitro_pci_unplug(struct vnitro_eni_dev *edev)
 {
 	if (edev->eni_type == VNITRO_ENI_TYPE_EFA)
-		vnitro_pci_remove_slot(edev->efa_devfn);
-	vnitro_pci_remove_slot(edev->devfn);
+		vnitro_pci_remove_slot(&edev->efa_fn);
+	vnitro_pci_remove_slot(&edev->fn);
 }
 
 static int vnitro_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -338,7 +465,7 @@ static int vnitro_pci_notify(struct notifier_block *nb, unsigned long action, vo
 	if (action != BUS_NOTIFY_ADD_DEVICE || !dev_is_pci(dev))
 		return NOTIFY_DONE;
 	pdev = to_pci_dev(dev);
-	if (pdev->bus != vpci.bus)
+	if (!vnitro_pci_ours(pdev->bus))
 		return NOTIFY_DONE;
 	if (driver_set_override(dev, &pdev->driver_override, VNITRO_DRV_NAME,
 				strlen(VNITRO_DRV_NAME)))
@@ -350,6 +477,7 @@ static struct notifier_block vnitro_pci_nb = {
 	.notifier_call = vnitro_pci_notify,
 };
 
+/* The first of VNITRO_PCI_DOMAINS domains where nobody has a bus 00 (as the VMD driver picks). */
 static int vnitro_pci_first_free_domain(void)
 {
 	int domain = VNITRO_PCI_FIRST_DOMAIN;
@@ -359,45 +487,12 @@ static int vnitro_pci_first_free_domain(void)
 	return domain;
 }
 
-static int vnitro_pci_bus_create(void)
-{
-	struct resource busn = DEFINE_RES_NAMED(0, 1, "vnitro bus", IORESOURCE_BUS);
-	LIST_HEAD(resources);
-	struct pci_bus *bus;
-
-	vpci.sysdata.domain = vnitro_pci_first_free_domain();
-	vpci.sysdata.node = first_online_node;
-	pci_add_resource(&resources, &busn);
-
-	pci_lock_rescan_remove();
-	bus = pci_create_root_bus(vpci.parent, 0, &vnitro_pci_ops, &vpci.sysdata, &resources);
-	if (bus) {
-		vpci.bus = bus;
-		pci_scan_child_bus(bus);
-		pci_bus_add_devices(bus);
-	}
-	pci_unlock_rescan_remove();
-	if (!bus) {
-		pci_free_resource_list(&resources);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-static void vnitro_pci_bus_destroy(void)
-{
-	pci_lock_rescan_remove();
-	pci_stop_root_bus(vpci.bus);
-	pci_remove_root_bus(vpci.bus);
-	pci_unlock_rescan_remove();
-	vpci.bus = NULL;
-}
-
 int vnitro_pci_init(void)
 {
 	int ret;
 
 	raw_spin_lock_init(&vpci.cfg_lock);
+	vpci.first_domain = vnitro_pci_first_free_domain();
 	vpci.parent = root_device_register(VNITRO_DRV_NAME);
 	if (IS_ERR(vpci.parent))
 		return PTR_ERR(vpci.parent);
@@ -407,14 +502,10 @@ int vnitro_pci_init(void)
 	ret = pci_register_driver(&vnitro_pci_driver);
 	if (ret)
 		goto err_unregister_notifier;
-	ret = vnitro_pci_bus_create();
-	if (ret)
-		goto err_unregister_driver;
-	pr_info("virtual PCI bus %04x:00\n", vpci.sysdata.domain);
+	pr_info("virtual PCI topology: domain %04x on (up to %d buses of %d functions)\n",
+		vpci.first_domain, VNITRO_PCI_MAX_BUSES, VNITRO_PCI_BUS_FUNCTIONS);
 	return 0;
 
-err_unregister_driver:
-	pci_unregister_driver(&vnitro_pci_driver);
 err_unregister_notifier:
 	bus_unregister_notifier(&pci_bus_type, &vnitro_pci_nb);
 err_unregister_parent:
@@ -422,10 +513,14 @@ err_unregister_parent:
 	return ret;
 }
 
-/* Every ENI has been unplugged by now; the bus is empty. */
+/* Every ENI has been unplugged by now, which took every bus away. */
 void vnitro_pci_exit(void)
 {
-	vnitro_pci_bus_destroy();
+	unsigned int i;
+
+	for (i = 0; i < VNITRO_PCI_MAX_BUSES; i++)
+		if (WARN_ON(vpci.buses[i]))
+			vnitro_pci_bus_destroy(vpci.buses[i]);
 	pci_unregister_driver(&vnitro_pci_driver);
 	bus_unregister_notifier(&pci_bus_type, &vnitro_pci_nb);
 	root_device_unregister(vpci.parent);

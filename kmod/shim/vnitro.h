@@ -60,11 +60,18 @@ struct vnitro_sink {
 	enum vnitro_sink_kind kind;
 };
 
+/* Where a function sits: a root bus of pci.c's and a slot on it. */
+struct vnitro_pci_fn {
+	struct vnitro_pci_bus *bus;
+	unsigned int devfn;
+};
+
 /*
- * One attached ENI: a PCI function on the virtual bus and, while vnitro's
- * PCI driver is bound to it, a netdev in the instance's namespace.
- * Allocated on plug, freed on unplug (both under ctl_lock).
+ * One attached ENI: a PCI function on one of the instance's virtual buses
+ * and, while vnitro's PCI driver is bound to it, a netdev in the instance's
+ * namespace. Allocated on plug, freed on unplug (both under ctl_lock).
  */
+
 struct vnitro_eni_dev {
 	char eni_id[VNITRO_ID_MAX];
 	struct vnitro_port_desc port;	/* snapshot for the fabric */
@@ -72,7 +79,7 @@ struct vnitro_eni_dev {
 	u32 device_index;
 	u32 max_queues;			/* the instance type's ENA queues per ENI */
 	u8 rss_key_mode;		/* the instance type's enum vnitro_ena_rss_key_mode */
-	unsigned int devfn;
+	struct vnitro_pci_fn fn;	/* the ENA function's place on the virtual PCI topology */
 	/* Set by probe, cleared by remove, both under RTNL. */
 	struct net_device *netdev;
 	/* netdev's ifindex, or 0: what readers without RTNL look it up by (RCU). */
@@ -81,7 +88,7 @@ struct vnitro_eni_dev {
 	u8 eni_type;			/* enum vnitro_eni_type */
 	u8 efa_gen;			/* enum vnitro_efa_gen: the EFA function's generation */
 	/* ENIs of type efa: the EFA function and its RDMA device. */
-	unsigned int efa_devfn;
+	struct vnitro_pci_fn efa_fn;
 	int efa_probe_err;
 	/* Set by the EFA function's probe, cleared by its remove, under vnitro_efa_lock. */
 	struct vnitro_efa *efa;

@@ -13,8 +13,11 @@ namespace {
 
 uint32_t mac_bucket(const uint8_t *mac)
 {
-	// The low octets of generated MACs are random; mix in the rest anyway.
-	return (mac[5] ^ mac[4] * 31u ^ mac[3] * 131u ^ mac[2] * 17u) % mac_buckets;
+	// Fibonacci hashing of the low four octets (a generated MAC's random
+	// part); the top bits pick the bucket.
+	uint32_t low = (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 | (uint32_t)mac[4] << 8 | mac[5];
+
+	return (low * 0x9e3779b1u) >> (32 - mac_bucket_bits);
 }
 
 /*

@@ -60,9 +60,13 @@ struct route_table {
 	vnitro_fabric_route routes[VNITRO_SUBNET_MAX_ROUTES];
 };
 
-constexpr uint32_t mac_buckets = 256;
-constexpr uint32_t ip_buckets = 256;
-constexpr uint32_t table_buckets = 64;
+// Sized so that chains stay short at the scale vnitro holds (thousands of
+// ports, each with a few IPs): lookups cost the same with 2 ports or 4,000.
+constexpr uint32_t mac_bucket_bits = 12;
+constexpr uint32_t ip_bucket_bits = 14;
+constexpr uint32_t mac_buckets = 1u << mac_bucket_bits;
+constexpr uint32_t ip_buckets = 1u << ip_bucket_bits;
+constexpr uint32_t table_buckets = 256;
 
 struct fabric {
 	port *buckets[mac_buckets];	// by MAC; published with rcu_store

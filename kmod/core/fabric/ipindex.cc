@@ -11,11 +11,9 @@ namespace {
 
 uint32_t ip_bucket(uint32_t vpc_key, uint32_t ip)
 {
-	// Fibonacci hashing of both keys; the top byte picks one of 256 buckets.
-	return ((ip * 0x9e3779b1u) ^ (vpc_key * 0x85ebca6bu)) >> 24;
+	// Fibonacci hashing of both keys; the top bits pick the bucket.
+	return ((ip * 0x9e3779b1u) ^ (vpc_key * 0x85ebca6bu)) >> (32 - ip_bucket_bits);
 }
-
-static_assert(ip_buckets == 256, "ip_bucket() returns a byte");
 
 // The IPs of @desc, primary first.
 uint32_t desc_ip(const vnitro_port_desc &desc, uint32_t i)
