@@ -97,6 +97,9 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_TX_SRC_DST_DROPPED] = u64("TX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_RX_SRC_DST_DROPPED] = u64("RX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_RDMA_DEVICE] = str("RDMA_DEVICE", VNITRO_RDMA_DEVICE_LEN);
+	t.a[VNITRO_A_NETWORK_CARD] = u32("NETWORK_CARD");
+	t.a[VNITRO_A_NETWORK_CARDS] = u32("NETWORK_CARDS");
+	t.a[VNITRO_A_MAX_ENIS_PER_CARD] = u32("MAX_ENIS_PER_CARD");
 	return t;
 }
 
@@ -146,6 +149,8 @@ void decode_type_fields(struct nlattr **tb, struct vnitro_type *t)
 	t->efa = get_u8(tb, VNITRO_A_EFA_SUPPORTED);
 	t->ena_express = get_u8(tb, VNITRO_A_ENA_EXPRESS_SUPPORTED);
 	t->rss_key_configurable = get_u8(tb, VNITRO_A_RSS_KEY_CONFIGURABLE);
+	t->network_cards = get_u32(tb, VNITRO_A_NETWORK_CARDS);
+	t->max_enis_per_card = get_u32(tb, VNITRO_A_MAX_ENIS_PER_CARD);
 }
 
 int decode_type(struct nlattr **tb, void *out)
@@ -240,12 +245,15 @@ int decode_instance(struct nlattr **tb, void *out)
 int decode_attachment(struct nlattr **tb, struct vnitro_eni *e)
 {
 	e->device_index = -1;
+	e->network_card = -1;
 	if (!tb[VNITRO_A_DEVICE_INDEX])
 		return 0;
 	uint32_t index = nla_get_u32(tb[VNITRO_A_DEVICE_INDEX]);
-	if (index > INT32_MAX)
+	uint32_t card = get_u32(tb, VNITRO_A_NETWORK_CARD);
+	if (index > INT32_MAX || card > INT32_MAX)
 		return -EPROTO;
 	e->device_index = int32_t(index);
+	e->network_card = int32_t(card);
 	get_string(e->instance, tb, VNITRO_A_INSTANCE_NAME);
 	get_string(e->ifname, tb, VNITRO_A_IFNAME);
 	if (tb[VNITRO_A_TX_SRC_DST_DROPPED])

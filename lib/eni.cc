@@ -47,9 +47,9 @@ VNITRO_EXPORT int vnitro_eni_list(struct vnitro_handle *h,
 			       items, count);
 }
 
-VNITRO_EXPORT int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
-				    const char *instance, uint32_t device_index,
-				    struct vnitro_eni *out)
+VNITRO_EXPORT int vnitro_eni_attach_card(struct vnitro_handle *h, const char *id,
+					 const char *instance, uint32_t network_card,
+					 uint32_t device_index, struct vnitro_eni *out)
 {
 	struct vnitro_eni scratch;
 	struct request req;
@@ -57,8 +57,16 @@ VNITRO_EXPORT int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
 	request_init(&req, h, VNITRO_CMD_ENI_ATTACH, NLM_F_ACK);
 	request_put_string(&req, VNITRO_A_ENI_ID, id);
 	request_put_string(&req, VNITRO_A_INSTANCE_NAME, instance);
+	request_put_u32(&req, VNITRO_A_NETWORK_CARD, network_card);
 	request_put_u32(&req, VNITRO_A_DEVICE_INDEX, device_index);
 	return request_do(&req, &eni_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
+				    const char *instance, uint32_t device_index,
+				    struct vnitro_eni *out)
+{
+	return vnitro_eni_attach_card(h, id, instance, 0, device_index, out);
 }
 
 VNITRO_EXPORT int vnitro_eni_detach(struct vnitro_handle *h, const char *id)

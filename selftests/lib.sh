@@ -65,6 +65,17 @@ check_match() {
 
 skip() { echo "ok - SKIP $*"; }
 
+# refuse DESC PATTERN CMD...: refused with a matching message and no change at all, as the
+# suite's `snapshot` function (what the world looks like to it) sees it.
+refuse() {
+	local desc=$1 pattern=$2 before after
+	shift 2
+	before=$(snapshot)
+	check_err "$desc" "$pattern" "$@"
+	after=$(snapshot)
+	check_eq "  ... and nothing changed" "$before" "$after"
+}
+
 # splats: kernel messages that mean a bug (kmemleak's boot banner says "leak" too).
 splats() {
 	dmesg | grep -E 'WARNING|BUG|Oops|refcount_t|KASAN|UBSAN|lockdep|possible circular|sleeping function|kmemleak: [0-9]+ new suspected|rcu.*stall|hung_task|general protection' |

@@ -108,7 +108,7 @@ int applier::refused(const char *action, const char *object, const char *id, con
 
 const char *applier::actual_id(const struct topo_eni &e) const
 {
-	return e.device_index == 0 ? primary_ids_[&e - t_.enis] : e.id;
+	return topo_primary(e) ? primary_ids_[&e - t_.enis] : e.id;
 }
 
 /* "ip netns add NAME" unless it exists; returns an fd or a negative errno (reported). */
@@ -167,19 +167,23 @@ int applier::check_eni(const struct topo_eni &e) const
 
 	if (e.instance) {
 		/* The index it goes to must be free, or freed by apply itself. */
-		const struct vnitro_eni *cur = w_.eni_at(e.instance, e.device_index);
+		const struct vnitro_eni *cur = w_.eni_at(e.instance, e.network_card, e.device_index);
 		const struct topo_eni *mover = cur ? t_.find_eni(cur->id) : nullptr;
+		char place[64];
 
-		if (cur && strcmp(cur->id, e.id) && cur->device_index != 0 &&
-		    !(mover && mover->device_index != 0 &&
+		if (cur && strcmp(cur->id, e.id) && !eni_is_primary(*cur) &&
+		    !(mover && !topo_primary(*mover) &&
 		      (!mover->instance || strcmp(mover->instance, e.instance) ||
-		       mover->device_index != e.device_index)))
-			return conflict("network interface %s: device index %d of instance %s holds %s, which the file leaves there",
-					e.id, e.device_index, e.instance, cur->id);
+		       mover->device_index != e.device_index ||
+		       mover->network_card != e.network_card)))
+			return conflict("network interface %s: %s of instance %s holds %s, which the file leaves there",
+					e.id, format_place(e.network_card, e.device_index, place,
+							   sizeof(place)),
+					e.instance, cur->id);
 	}
 	if (!we)
 		return 0;
-	if (we->device_index == 0)
+	if (eni_is_primary(*we))
 		return conflict("network interface %s is the primary network interface of instance %s; the file makes it a secondary one",
 				e.id, we->instance);
 	if (strcmp(we->subnet_id, e.subnet))
@@ -247,7 +251,7 @@ int applier::check() const
 		if (int rc = check_instance(t_.instances[i]))
 			return rc;
 	for (size_t i = 0; i < t_.eni_count; i++)
-		if (t_.enis[i].device_index != 0)
+		if (!topo_primary(t_.enis[i]))
 			if (int rc = check_eni(t_.enis[i]))
 				return rc;
 	return STATUS_OK;
@@ -369,7 +373,7 @@ int applier::create_enis()
 		const struct topo_eni &e = t_.enis[i];
 		struct vnitro_eni_spec spec = {};
 
-		if (e.device_index == 0 || w_.find_eni(e.id))
+		if (topo_primary(e) || w_.find_eni(e.id))
 			continue;
 		spec.subnet_id = e.subnet;
 		spec.id = e.id;
@@ -387,6 +391,15 @@ int applier::create_enis()
 	return STATUS_OK;
 }
 
+/* "instance I index N", with " card C" before the index off card 0 (as eni attach takes them). */
+void attach_detail(char *buf, size_t len, const char *instance, int card, int index)
+{
+	if (card)
+		snprintf(buf, len, "instance %s card %d index %d", instance, card, index);
+	else
+		snprintf(buf, len, "instance %s index %d", instance, index);
+}
+
 /* Every detach first, so that ENIs can trade places. */
 int applier::attach_enis()
 {
@@ -396,13 +409,13 @@ int applier::attach_enis()
 		const struct topo_eni &e = t_.enis[i];
 		const struct vnitro_eni *we = w_.find_eni(e.id);
 
-		if (e.device_index == 0 || !we || we->device_index < 0)
+		if (topo_primary(e) || !we || we->device_index < 0)
 			continue;
 		if (e.instance && !strcmp(we->instance, e.instance) &&
-		    we->device_index == e.device_index)
+		    we->device_index == e.device_index && we->network_card == e.network_card)
 			continue;
-		snprintf(detail, sizeof(detail), "instance %s index %d", we->instance,
-			 we->device_index);
+		attach_detail(detail, sizeof(detail), we->instance, we->network_card,
+			      we->device_index);
 		if (vnitro_eni_detach(s_.handle(), e.id))
 			return refused("detach", "eni", e.id, detail);
 		change("detach", "eni", e.id, detail);
@@ -411,14 +424,14 @@ int applier::attach_enis()
 		const struct topo_eni &e = t_.enis[i];
 		const struct vnitro_eni *we = w_.find_eni(e.id);
 
-		if (e.device_index <= 0)
+		if (e.device_index < 0 || topo_primary(e))
 			continue;
-		if (we && we->device_index == e.device_index && !strcmp(we->instance, e.instance))
+		if (we && we->device_index == e.device_index && we->network_card == e.network_card &&
+		    !strcmp(we->instance, e.instance))
 			continue;
-		snprintf(detail, sizeof(detail), "instance %s index %d", e.instance,
-			 e.device_index);
-		if (vnitro_eni_attach(s_.handle(), e.id, e.instance, uint32_t(e.device_index),
-				      nullptr))
+		attach_detail(detail, sizeof(detail), e.instance, e.network_card, e.device_index);
+		if (vnitro_eni_attach_card(s_.handle(), e.id, e.instance, uint32_t(e.network_card),
+					   uint32_t(e.device_index), nullptr))
 			return refused("attach", "eni", e.id, detail);
 		change("attach", "eni", e.id, detail);
 	}

@@ -97,6 +97,7 @@ uint32_t parse_ipv4(const char *s);	/* network order */
 uint32_t parse_private_ip(const char *s);	/* parse_ipv4(), not 0.0.0.0 */
 void parse_mac(const char *s, uint8_t mac[VNITRO_MAC_LEN]);
 uint32_t parse_device_index(const char *s);
+uint32_t parse_network_card(const char *s);
 int parse_eni_type(const char *s);
 const char *check_eni_id(const char *s);
 const char *check_id(const char *s, const char *what);

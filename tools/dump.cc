@@ -65,9 +65,11 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.boolean("ena_express_udp", nullptr, e.ena_express_udp);
 	if (e.device_index >= 0) {
 		p.string("instance", nullptr, e.instance);
+		p.uint("network_card_index", nullptr, uint32_t(e.network_card));
 		p.uint("device_index", nullptr, uint32_t(e.device_index));
 	} else {
 		p.null("instance");
+		p.null("network_card_index");
 		p.null("device_index");
 	}
 	p.close_object();

@@ -17,7 +17,7 @@ void usage(FILE *out)
 		"       vnitro eni add [ ID ] subnet SUBNET [ ip ADDRESS ] [ mac MAC ]\n"
 		"                      [ type { interface | efa } ]\n"
 		"       vnitro eni { del | delete } ID\n"
-		"       vnitro eni attach ID instance NAME index INDEX\n"
+		"       vnitro eni attach ID instance NAME index INDEX [card CARD]\n"
 		"       vnitro eni detach ID\n"
 		"       vnitro eni set ID [ source-dest-check { on | off } ] [ description TEXT ]\n"
 		"                         [ security-groups SG[,SG...] ] [ ena-express { on | off } ]\n"
@@ -28,7 +28,8 @@ void usage(FILE *out)
 		"where  ID := eni-HEX (1 to 17 lowercase hex digits)\n"
 		"       ADDRESS := A.B.C.D, in the subnet\n"
 		"       MAC := XX:XX:XX:XX:XX:XX\n"
-		"       INDEX := 0..255 (0 is the primary ENI's)\n"
+		"       INDEX := 0..255 (0 of card 0 is the primary ENI's)\n"
+		"       CARD := the network card, 0 (default) to the instance type's last\n"
 		"       SG := sg-HEX; at most 5; \"security-groups none\" clears them\n"
 		"       MTU := set on the attached netdev in its instance, as \"ip link set mtu\"\n"
 		"\"assign\" adds secondary private addresses; \"count N\" picks N free ones.\n"
@@ -38,7 +39,8 @@ void usage(FILE *out)
 void print_attachment(printer &p, const struct vnitro_eni &e)
 {
 	static const char *const keys[] = {
-		"instance", "device_index", "ifname", "ifindex", "pci_slot", "rdma_device",
+		"instance", "network_card", "device_index", "ifname", "ifindex", "pci_slot",
+		"rdma_device",
 	};
 
 	if (e.device_index < 0) {
@@ -48,6 +50,8 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 	}
 	p.text("\n   ");
 	p.string("instance", " instance %s", e.instance);
+	/* Text names the card only off card 0, as most instance types have one. */
+	p.uint("network_card", e.network_card ? " card %s" : nullptr, uint32_t(e.network_card));
 	p.uint("device_index", " index %s", uint32_t(e.device_index));
 	p.string("ifname", " dev %s", e.ifname);
 	p.uint("ifindex", " ifindex %s", e.ifindex);
@@ -198,14 +202,14 @@ int do_detach(const struct options *, int argc, char **argv)
 	return run_on_id(argc, argv, "eni", "ENI", check_eni, vnitro_eni_detach);
 }
 
-enum attach_keyword { ATTACH_INSTANCE, ATTACH_INDEX };
+enum attach_keyword { ATTACH_INSTANCE, ATTACH_INDEX, ATTACH_CARD };
 
 int do_attach(const struct options *opts, int argc, char **argv)
 {
-	static const char *const keywords[] = { "instance", "index" };
+	static const char *const keywords[] = { "instance", "index", "card" };
 	arg_cursor args(argc, argv, "eni");
 	const char *id, *instance = nullptr;
-	uint32_t index = 0;
+	uint32_t index = 0, card = 0;
 	struct vnitro_eni eni;
 	unsigned seen = 0;
 	session s;
@@ -214,14 +218,16 @@ int do_attach(const struct options *opts, int argc, char **argv)
 		args.missing("the ENI id");
 	id = check_eni_id(args.next());
 	while (args.more()) {
-		int k = args.keyword(keywords, 2);
+		int k = args.keyword(keywords, 3);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
 		if (k == ATTACH_INSTANCE)
 			instance = check_instance_name(value);
-		else
+		else if (k == ATTACH_INDEX)
 			index = parse_device_index(value);
+		else
+			card = parse_network_card(value);
 	}
 	if (!instance)
 		args.missing("\"instance NAME\"");
@@ -230,7 +236,7 @@ int do_attach(const struct options *opts, int argc, char **argv)
 
 	if (!s.open())
 		return STATUS_ERROR;
-	if (vnitro_eni_attach(s.handle(), id, instance, index, &eni))
+	if (vnitro_eni_attach_card(s.handle(), id, instance, card, index, &eni))
 		return s.fail();
 	return print_one(opts, eni);
 }

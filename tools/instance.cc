@@ -45,6 +45,11 @@ void print_type(printer &p, const struct vnitro_type &t)
 	p.open_object();
 	p.string("name", "%s:", t.name);
 	p.uint("max_enis", " max-enis %s", t.max_enis);
+	/* Text names the cards only where there are several. */
+	p.uint("network_cards", t.network_cards > 1 ? " network-cards %s" : nullptr,
+	       t.network_cards);
+	p.uint("max_enis_per_card", t.network_cards > 1 ? " enis-per-card %s" : nullptr,
+	       t.max_enis_per_card);
 	p.uint("max_ips_per_eni", " ips-per-eni %s", t.max_ips_per_eni);
 	p.uint("max_queues", " queues %s", t.max_queues);
 	p.uint("baseline_mbps", " baseline-mbps %s", t.baseline_mbps);

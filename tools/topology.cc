@@ -532,6 +532,7 @@ void parser::eni(json_object *o, const char *path, struct topo_eni *e)
 		{ "ena_express", K_BOOL, false, false },
 		{ "ena_express_udp", K_BOOL, false, false },
 		{ "instance", K_STRING, false, true },
+		{ "network_card_index", K_INT, false, true },
 		{ "device_index", K_INT, false, true },
 	};
 	const struct topo_subnet *sn;
@@ -636,15 +637,25 @@ void parser::eni_lists(json_object *o, const char *path, const struct topo_subne
 	e->security_group_count = n;
 }
 
-/* "instance" and "device_index": both, or neither (available). */
+/* "instance" and "device_index": both, or neither (available); "network_card_index" with them. */
 void parser::eni_attachment(json_object *o, const char *path, struct topo_eni *e)
 {
-	json_object *index = get(o, "device_index");
+	json_object *index = get(o, "device_index"), *card = get(o, "network_card_index");
 	const struct topo_instance *in;
-	char p[PATH_LEN];
+	char p[PATH_LEN], place[64];
 
 	e->instance = string(o, "instance");
 	e->device_index = -1;
+	e->network_card = 0;
+	subpath(p, path, ".network_card_index");
+	if (card && !index)
+		bad(p, "a network card goes with \"instance\" and \"device_index\"");
+	if (card && (json_object_get_int64(card) < 0 ||
+		     json_object_get_int64(card) > VNITRO_MAX_NETWORK_CARD))
+		bad(p, "%s is not a network card index (0 to %d)", json_object_get_string(card),
+		    VNITRO_MAX_NETWORK_CARD);
+	if (card)
+		e->network_card = int(json_object_get_int64(card));
 	if (!e->instance && !index)
 		return;
 	if (!e->instance || !index)
@@ -661,10 +672,11 @@ void parser::eni_attachment(json_object *o, const char *path, struct topo_eni *e
 	e->device_index = int(json_object_get_int64(index));
 	for (const struct topo_eni *other = t_.enis; other < e; other++)
 		if (other->instance && !strcmp(other->instance, e->instance) &&
-		    other->device_index == e->device_index)
-			bad(p, "device index %d of instance %s holds %s already", e->device_index,
+		    other->device_index == e->device_index && other->network_card == e->network_card)
+			bad(p, "%s of instance %s holds %s already",
+			    format_place(e->network_card, e->device_index, place, sizeof(place)),
 			    e->instance, other->id);
-	if (e->device_index == 0) {
+	if (topo_primary(*e)) {
 		/* The instance creates its primary ENI: in its subnet, of type interface. */
 		if (strcmp(e->subnet, in->subnet))
 			bad(p, "the primary network interface of %s is in its subnet %s, not in %s",
@@ -691,8 +703,8 @@ void parser::cross_checks()
 			const struct topo_eni &o = t_.enis[k];
 
 			snprintf(p, sizeof(p), ".enis[%zu].mac", i);
-			if (e.has_mac && o.has_mac && e.device_index != 0 &&
-			    o.device_index != 0 && !memcmp(e.mac, o.mac, VNITRO_MAC_LEN))
+			if (e.has_mac && o.has_mac && !topo_primary(e) &&
+			    !topo_primary(o) && !memcmp(e.mac, o.mac, VNITRO_MAC_LEN))
 				bad(p, "%s is the MAC of %s too", format_mac(e.mac, mac), o.id);
 			if (strcmp(e.subnet, o.subnet))
 				continue;
@@ -853,6 +865,15 @@ const struct topo_igw *topology::find_igw(const char *id) const
 		if (!strcmp(igws[i].id, id))
 			return &igws[i];
 	return nullptr;
+}
+
+const char *format_place(int card, int index, char *buf, size_t len)
+{
+	if (card)
+		snprintf(buf, len, "network card %d, device index %d", card, index);
+	else
+		snprintf(buf, len, "device index %d", index);
+	return buf;
 }
 
 } // namespace vnitro::cli

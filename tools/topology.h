@@ -69,8 +69,23 @@ struct topo_eni {
 	bool ena_express;
 	bool ena_express_udp;
 	const char *instance;		/* NULL: available (detached) */
-	int device_index;		/* -1 while detached; 0: the primary ENI */
+	int network_card;		/* "network_card_index": 0 unless given */
+	int device_index;		/* -1 while detached; 0 of card 0: the primary ENI */
 };
+
+/* The primary ENI is at network card 0, device index 0. */
+inline bool topo_primary(const struct topo_eni &e)
+{
+	return e.device_index == 0 && e.network_card == 0;
+}
+
+inline bool eni_is_primary(const struct vnitro_eni &e)
+{
+	return e.device_index == 0 && e.network_card == 0;
+}
+
+/* "device index N", or "network card C, device index N" off card 0, into @buf. */
+const char *format_place(int card, int index, char *buf, size_t len);
 
 class topology {
 public:
@@ -141,7 +156,7 @@ public:
 	const struct vnitro_instance *find_instance(const char *name) const;
 	const struct vnitro_eni *find_eni(const char *id) const;
 	/* The ENI attached to @instance at @index, or NULL. */
-	const struct vnitro_eni *eni_at(const char *instance, int32_t index) const;
+	const struct vnitro_eni *eni_at(const char *instance, int32_t card, int32_t index) const;
 	const struct vnitro_route *find_route(const char *subnet, uint32_t addr,
 					      uint8_t prefixlen) const;
 };

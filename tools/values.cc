@@ -67,19 +67,29 @@ void parse_mac(const char *s, uint8_t mac[VNITRO_MAC_LEN])
 	}
 }
 
-uint32_t parse_device_index(const char *s)
+/* 0 to 255 in decimal digits only (no sign, spaces or hex); the kernel checks the range. */
+static uint32_t parse_small_index(const char *s, const char *what)
 {
 	size_t len = strlen(s);
 	uint32_t index = 0;
 
-	/* Decimal digits only: no sign, no spaces, no hex. */
 	if (len > 0 && len <= 3 && strspn(s, "0123456789") == len) {
 		for (const char *p = s; *p; p++)
 			index = index * 10 + uint32_t(*p - '0');
 		if (index <= 255)
 			return index;
 	}
-	usage_error("\"%s\" is not a valid device index (expected 0 to 255)", s);
+	usage_error("\"%s\" is not a valid %s (expected 0 to 255)", s, what);
+}
+
+uint32_t parse_device_index(const char *s)
+{
+	return parse_small_index(s, "device index");
+}
+
+uint32_t parse_network_card(const char *s)
+{
+	return parse_small_index(s, "network card index");
 }
 
 int parse_eni_type(const char *s)

@@ -35,7 +35,7 @@ int by_instance_name(const void *a, const void *b)
 }
 
 /*
- * Attached ENIs by instance and device index, then available ones by id:
+ * Attached ENIs by instance, network card and device index, then available ones by id:
  * an order that holds when apply re-creates a primary ENI under a new id.
  */
 int by_attachment(const void *a, const void *b)
@@ -50,6 +50,8 @@ int by_attachment(const void *a, const void *b)
 	if (!xa)
 		return strcmp(x->id, y->id);
 	c = strcmp(x->instance, y->instance);
+	if (!c)
+		c = x->network_card - y->network_card;
 	return c ? c : x->device_index - y->device_index;
 }
 
@@ -169,10 +171,11 @@ const struct vnitro_eni *world::find_eni(const char *id) const
 	return nullptr;
 }
 
-const struct vnitro_eni *world::eni_at(const char *instance, int32_t index) const
+const struct vnitro_eni *world::eni_at(const char *instance, int32_t card, int32_t index) const
 {
 	for (size_t i = 0; i < eni_count; i++)
-		if (enis[i].device_index == index && !strcmp(enis[i].instance, instance))
+		if (enis[i].device_index == index && enis[i].network_card == card &&
+		    !strcmp(enis[i].instance, instance))
 			return &enis[i];
 	return nullptr;
 }

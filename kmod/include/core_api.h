@@ -292,6 +292,7 @@ struct vnitro_plug_desc {
 	char eni_id[VNITRO_ID_MAX];
 	struct vnitro_port_desc port;	/* complete but for the cookie */
 	void *instance_cookie;		/* the instance's namespace (shim's) */
+	uint32_t network_card;
 	uint32_t device_index;
 	uint8_t eni_type;		/* enum vnitro_eni_type */
 	/* From the instance type: */
@@ -345,6 +346,8 @@ struct vnitro_ctl_ops {
 struct vnitro_type_info {
 	char name[VNITRO_TYPE_LEN];
 	uint32_t max_enis;		/* network interfaces per instance */
+	uint32_t network_cards;		/* network cards: 0 to network_cards - 1 */
+	uint32_t max_enis_per_card;	/* network interfaces per network card */
 	uint32_t max_ips_per_eni;	/* private IPv4 per ENI, primary included */
 	uint32_t max_queues;		/* ENA queue pairs per ENI */
 	uint32_t baseline_mbps;		/* baseline bandwidth */
@@ -395,6 +398,7 @@ struct vnitro_eni_info {
 	uint8_t attached;
 	/* valid when attached: */
 	char instance[VNITRO_NAME_MAX];
+	uint32_t network_card;
 	uint32_t device_index;
 	void *plug_cookie;
 };
@@ -477,8 +481,8 @@ int vnitro_ctl_eni_add(struct vnitro_ctl *ctl, const struct vnitro_eni_spec *spe
 		       struct vnitro_eni_info *out, struct vnitro_err *err);
 int vnitro_ctl_eni_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
 int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *instance,
-			  uint32_t device_index, struct vnitro_eni_info *out,
-			  struct vnitro_err *err);
+			  uint32_t network_card, uint32_t device_index,
+			  struct vnitro_eni_info *out, struct vnitro_err *err);
 int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
 /* All or nothing; an attached ENI's port is updated. */
 int vnitro_ctl_eni_set(struct vnitro_ctl *ctl, const char *id,

@@ -23,6 +23,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[VNITRO_A_PRIVATE_IP] = { .type = NLA_BE32 },
 	[VNITRO_A_DEVICE_INDEX] = { .type = NLA_U32 },
+	[VNITRO_A_NETWORK_CARD] = { .type = NLA_U32 },
 	[VNITRO_A_ENI_TYPE] = NLA_POLICY_MAX(NLA_U8, VNITRO_ENI_TYPE_EFA),
 	[VNITRO_A_SOURCE_DEST_CHECK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VNITRO_A_CIDR_ADDR] = { .type = NLA_BE32 },
@@ -58,6 +59,8 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
+	[VNITRO_A_NETWORK_CARDS] = { .type = NLA_REJECT },
+	[VNITRO_A_MAX_ENIS_PER_CARD] = { .type = NLA_REJECT },
 };
 
 /* Messages for missing attributes; extack keeps the pointer, so literals. */
@@ -175,6 +178,8 @@ static int vnitro_put_type(struct sk_buff *msg, const struct vnitro_type_info *t
 {
 	if (nla_put_string(msg, VNITRO_A_INSTANCE_TYPE, t->name) ||
 	    nla_put_u32(msg, VNITRO_A_MAX_ENIS, t->max_enis) ||
+	    nla_put_u32(msg, VNITRO_A_NETWORK_CARDS, t->network_cards) ||
+	    nla_put_u32(msg, VNITRO_A_MAX_ENIS_PER_CARD, t->max_enis_per_card) ||
 	    nla_put_u32(msg, VNITRO_A_MAX_IPS_PER_ENI, t->max_ips_per_eni) ||
 	    nla_put_u32(msg, VNITRO_A_MAX_QUEUES, t->max_queues) ||
 	    nla_put_u32(msg, VNITRO_A_BASELINE_MBPS, t->baseline_mbps) ||
@@ -256,6 +261,7 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 	if (!eni->attached)
 		return 0;
 	if (nla_put_string(msg, VNITRO_A_INSTANCE_NAME, eni->instance) ||
+	    nla_put_u32(msg, VNITRO_A_NETWORK_CARD, eni->network_card) ||
 	    nla_put_u32(msg, VNITRO_A_DEVICE_INDEX, eni->device_index))
 		return -EMSGSIZE;
 	if (edev) {
@@ -532,6 +538,7 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *card = info->attrs[VNITRO_A_NETWORK_CARD];
 	struct vnitro_eni_info eni;
 	struct vnitro_err err = {};
 	int ret;
@@ -543,6 +550,7 @@ static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vnitro_ctl_eni_attach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
 				    vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
+				    card ? nla_get_u32(card) : 0,
 				    nla_get_u32(info->attrs[VNITRO_A_DEVICE_INDEX]), &eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);

@@ -37,6 +37,7 @@ static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void 
 	strscpy(edev->eni_id, desc->eni_id, sizeof(edev->eni_id));
 	edev->port = desc->port;
 	edev->net = desc->instance_cookie;
+	edev->network_card = desc->network_card;
 	edev->device_index = desc->device_index;
 	edev->max_queues = desc->max_queues;
 	edev->rss_key_mode = desc->rss_key_mode;

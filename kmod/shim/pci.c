@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -37,9 +38,10 @@ struct vnitro_pci_slot {
 };
 
 /*
- * A root bus of one instance (as on EC2, where an instance's functions sit
- * on buses of its own): created for the instance's first function, another
- * one when it is full, removed with its last function. Bus @index is bus
+ * A root bus of one network card of one instance (as on EC2, where an
+ * instance's functions sit on buses of its own, a network card's apart):
+ * created for its first function, another one when it is full, removed
+ * with its last function. Bus @index is bus
  * number index % 256 of domain first_domain + index / 256.
  */
 struct vnitro_pci_bus {
@@ -47,6 +49,7 @@ struct vnitro_pci_bus {
 	struct pci_bus *bus;
 	struct pci_host_bridge *bridge;
 	const struct net *owner;	/* the instance's namespace */
+	u32 network_card;		/* the instance's network card whose functions it holds */
 	unsigned int index;
 	unsigned int used;		/* functions present */
 	struct vnitro_pci_slot slots[VNITRO_PCI_SLOTS];
@@ -60,6 +63,10 @@ static struct {
 	/* Config accessors run in atomic context with IRQs off. */
 	raw_spinlock_t cfg_lock;
 } vpci;
+
+static unsigned int pci_buses = VNITRO_PCI_MAX_BUSES;
+module_param(pci_buses, uint, 0444);
+MODULE_PARM_DESC(pci_buses, "Virtual PCI buses vnitro may create, one per instance at least (1-1024, default 1024)");
 
 static struct pci_ops vnitro_pci_ops;
 
@@ -171,7 +178,7 @@ static void vnitro_pci_bus_destroy(struct vnitro_pci_bus *vbus)
 }
 
 /* A new root bus for @owner at the lowest free index, or an ERR_PTR. ctl_lock held. */
-static struct vnitro_pci_bus *vnitro_pci_bus_create(const struct net *owner)
+static struct vnitro_pci_bus *vnitro_pci_bus_create(const struct net *owner, u32 network_card)
 {
 	struct vnitro_pci_bus *vbus;
 	struct pci_bus *bus = NULL;
@@ -181,8 +188,9 @@ static struct vnitro_pci_bus *vnitro_pci_bus_create(const struct net *owner)
 	if (!vbus)
 		return ERR_PTR(-ENOMEM);
 	vbus->owner = owner;
+	vbus->network_card = network_card;
 	vbus->sysdata.node = first_online_node;
-	for (index = 0; index < VNITRO_PCI_MAX_BUSES && !bus; index++) {
+	for (index = 0; index < pci_buses && !bus; index++) {
 		int number = index % VNITRO_PCI_DOMAIN_BUSES;
 		struct resource busn = DEFINE_RES_NAMED(number, 1, "vnitro bus", IORESOURCE_BUS);
 		LIST_HEAD(resources);
@@ -233,8 +241,8 @@ static int vnitro_pci_no_room(struct vnitro_eni_dev *edev, const char *what, int
 	err->code = ret;
 	if (ret == -ENOSPC)
 		snprintf(err->msg, sizeof(err->msg),
-			 "the virtual PCI topology has no room for the %s function of %s: its %d buses of %d functions each are in use",
-			 what, edev->eni_id, VNITRO_PCI_MAX_BUSES, VNITRO_PCI_BUS_FUNCTIONS);
+			 "no room for the %s function of %s: the virtual PCI topology is full (pci_buses=%u buses of %d functions, one or more per instance)",
+			 what, edev->eni_id, pci_buses, VNITRO_PCI_BUS_FUNCTIONS);
 	else
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not create a virtual PCI bus for the %s function of %s (errno %d)",
@@ -243,8 +251,8 @@ static int vnitro_pci_no_room(struct vnitro_eni_dev *edev, const char *what, int
 }
 
 /*
- * Puts a function of @edev in the first free slot of the instance's buses,
- * on a new bus of the instance's when they are full. Fills *fn.
+ * Puts a function of @edev in the first free slot of the buses of its
+ * instance and network card, on a new one when they are full. Fills *fn.
  */
 static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 device,
 				struct vnitro_pci_fn *fn, struct vnitro_err *err)
@@ -257,10 +265,11 @@ static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 devic
 	lockdep_assert_held(&vnitro.ctl_lock);
 	for (i = 0; i < VNITRO_PCI_MAX_BUSES && !vbus; i++)
 		if (vpci.buses[i] && vpci.buses[i]->owner == edev->net &&
+		    vpci.buses[i]->network_card == edev->network_card &&
 		    vpci.buses[i]->used < VNITRO_PCI_BUS_FUNCTIONS)
 			vbus = vpci.buses[i];
 	if (!vbus) {
-		vbus = vnitro_pci_bus_create(edev->net);
+		vbus = vnitro_pci_bus_create(edev->net, edev->network_card);
 		if (IS_ERR(vbus))
 			return vnitro_pci_no_room(edev, efa ? "EFA" : "ENA", PTR_ERR(vbus), err);
 	}
@@ -491,6 +500,10 @@ int vnitro_pci_init(void)
 {
 	int ret;
 
+	if (!pci_buses || pci_buses > VNITRO_PCI_MAX_BUSES) {
+		pr_err("pci_buses=%u: between 1 and %d\n", pci_buses, VNITRO_PCI_MAX_BUSES);
+		return -EINVAL;
+	}
 	raw_spin_lock_init(&vpci.cfg_lock);
 	vpci.first_domain = vnitro_pci_first_free_domain();
 	vpci.parent = root_device_register(VNITRO_DRV_NAME);
@@ -502,8 +515,8 @@ int vnitro_pci_init(void)
 	ret = pci_register_driver(&vnitro_pci_driver);
 	if (ret)
 		goto err_unregister_notifier;
-	pr_info("virtual PCI topology: domain %04x on (up to %d buses of %d functions)\n",
-		vpci.first_domain, VNITRO_PCI_MAX_BUSES, VNITRO_PCI_BUS_FUNCTIONS);
+	pr_info("virtual PCI topology: domain %04x on, up to %u buses of %d functions\n",
+		vpci.first_domain, pci_buses, VNITRO_PCI_BUS_FUNCTIONS);
 	return 0;
 
 err_unregister_notifier:

@@ -76,6 +76,7 @@ struct vnitro_eni_dev {
 	char eni_id[VNITRO_ID_MAX];
 	struct vnitro_port_desc port;	/* snapshot for the fabric */
 	struct net *net;		/* the instance's; the instance holds the ref */
+	u32 network_card;
 	u32 device_index;
 	u32 max_queues;			/* the instance type's ENA queues per ENI */
 	u8 rss_key_mode;		/* the instance type's enum vnitro_ena_rss_key_mode */

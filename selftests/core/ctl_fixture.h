@@ -103,15 +103,21 @@ inline vnitro_eni_info add_eni(const vnitro_eni_spec &spec)
 	return info;
 }
 
-inline vnitro_eni_info attach(const char *id, const char *instance, uint32_t index)
+inline vnitro_eni_info attach_on(const char *id, const char *instance, uint32_t card,
+				 uint32_t index)
 {
 	vnitro_eni_info info;
 	vnitro_err err = {};
 
 	memset(&info, 0xa5, sizeof(info));
-	cr_assert_eq(vnitro_ctl_eni_attach(ctl, id, instance, index, &info, &err), 0, "%s",
+	cr_assert_eq(vnitro_ctl_eni_attach(ctl, id, instance, card, index, &info, &err), 0, "%s",
 		     err.msg);
 	return info;
+}
+
+inline vnitro_eni_info attach(const char *id, const char *instance, uint32_t index)
+{
+	return attach_on(id, instance, 0, index);
 }
 
 inline void detach(const char *id)

@@ -415,7 +415,7 @@ CORE_TEST(eni, efa_generation_follows_the_instance_type)
 	add_instance("big", &ns9, "subnet-c", 0, "p5.48xlarge");
 	attach(efa.id, "big", 1);
 	cr_assert_eq(fake.last_plug.efa_gen, VNITRO_EFA_GEN_2, "p5: EFA v2, with RDMA read");
-	attach(ena.id, "big", 2);
+	attach_on(ena.id, "big", 1, 1);
 	cr_assert_eq(fake.last_plug.efa_gen, VNITRO_EFA_GEN_NONE, "an ENA-only ENI has no EFA");
 	detach(ena.id);
 	detach(efa.id);
@@ -465,10 +465,10 @@ CORE_TEST(eni, attach_unknown_eni_or_instance)
 	vnitro_eni_info out;
 
 	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, "eni-99", "i1", 1, &out, err);
+		return vnitro_ctl_eni_attach(ctl, "eni-99", "i1", 0, 1, &out, err);
 	}, "network interface \"eni-99\" does not exist");
 	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i-nope", 1, &out, err);
+		return vnitro_ctl_eni_attach(ctl, e.id, "i-nope", 0, 1, &out, err);
 	}, "instance \"i-nope\" does not exist");
 }
 
@@ -479,10 +479,10 @@ CORE_TEST(eni, attach_twice)
 
 	attach(e.id, "i1", 1);
 	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i2", 2, &out, err);
+		return vnitro_ctl_eni_attach(ctl, e.id, "i2", 0, 2, &out, err);
 	}, e.id, "already attached to instance i1 at device index 1");
 	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 2, &out, err);
+		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, 2, &out, err);
 	}, "already attached");
 }
 
@@ -496,7 +496,7 @@ CORE_TEST(eni, attach_index_out_of_range)
 
 		snprintf(number, sizeof(number), "%u", index);
 		assert_refused(-ERANGE, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_attach(ctl, e.id, "i1", index, &out, err);
+			return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, index, &out, err);
 		}, "device index", number, "0 to 31");
 	}
 	cr_assert_eq(attach(e.id, "i1", 31).device_index, 31, "31 is the last index");
@@ -510,13 +510,55 @@ CORE_TEST(eni, attach_to_a_used_index)
 
 	attach(a.id, "i1", 1);
 	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 1, &out, err);
+		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 0, 1, &out, err);
 	}, "device index 1 of instance i1 is already used by", a.id);
 	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 0, &out, err);
+		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 0, 0, &out, err);
 	}, "device index 0", primary_of("i1"));
 	// The same index of another instance is free.
 	attach(b.id, "i2", 1);
+}
+
+CORE_TEST(eni, network_cards_of_the_instance_type)
+{
+	vnitro_eni_info a = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vnitro_eni_info b = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vnitro_eni_info c = add_eni(eni_spec("subnet-c"));
+	vnitro_eni_info d = add_eni(eni_spec("subnet-default"));
+	vnitro_eni_info out;
+	int ns9;
+
+	// i1 is a c5n.18xlarge: one network card.
+	assert_refused(-ERANGE, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, d.id, "i1", 1, 1, &out, err);
+	}, "network card 1 is out of range", "c5n.18xlarge has one network card (0)");
+	add_instance("big", &ns9, "subnet-c", 0, "p5.48xlarge");
+	assert_refused(-ERANGE, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, a.id, "big", 32, 1, &out, err);
+	}, "network card 32 is out of range", "p5.48xlarge has 32 network cards (0 to 31)");
+	// EC2's P5 layout: the primary at card 0, an EFA at device index 1 of each other card.
+	out = attach_on(a.id, "big", 1, 1);
+	cr_assert_eq(out.network_card, 1);
+	cr_assert_eq(out.device_index, 1);
+	cr_assert_eq(fake.last_plug.network_card, 1);
+	cr_assert_eq(fake.last_plug.device_index, 1);
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, b.id, "big", 1, 1, &out, err);
+	}, "network card 1, device index 1 of instance big is already used by", a.id);
+	// Device index 1 of card 0 is another place; card 1 takes a second at index 0.
+	attach_on(b.id, "big", 0, 1);
+	attach_on(c.id, "big", 1, 0);
+	assert_refused(-ENOSPC, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_attach(ctl, d.id, "big", 1, 2, &out, err);
+	}, "p5.48xlarge supports at most 2 network interfaces per network card",
+	   "network card 1 of instance big has 2");
+	assert_refused(-EBUSY, [&](vnitro_err *err) {
+		return vnitro_ctl_eni_del(ctl, a.id, err);
+	}, "attached to instance big at network card 1, device index 1");
+	// Device index 0 of card 1 is not the primary: it detaches.
+	detach(c.id);
+	detach(a.id);
+	detach(b.id);
 }
 
 CORE_TEST(eni, attach_across_availability_zones)
@@ -525,7 +567,7 @@ CORE_TEST(eni, attach_across_availability_zones)
 	vnitro_eni_info out;
 
 	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 1, &out, err);
+		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, 1, &out, err);
 	}, e.id, "availability zone us-east-1b", "instance i1 is in us-east-1a");
 }
 
@@ -546,7 +588,7 @@ CORE_TEST(eni, attach_plug_failure)
 
 	fake_fail_next_plug(-EIO, "hot-plug failed");
 	assert_refused(-EIO, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 1, &out, err);
+		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, 1, &out, err);
 	}, "hot-plug failed");
 	cr_assert_eq(get_instance("i1").eni_count, 1);
 	// Neither the ENI nor the index is taken.

@@ -38,6 +38,8 @@ CORE_TEST(types, table_has_the_documented_limits)
 	cr_assert_eq(t.rss_key_mode, VNITRO_ENA_RSS_KEY_FIXED);
 	t = type("c5n.18xlarge");
 	cr_assert_eq(t.max_enis, 15);
+	cr_assert_eq(t.network_cards, 1);
+	cr_assert_eq(t.max_enis_per_card, 15);
 	cr_assert_eq(t.max_ips_per_eni, 50);
 	cr_assert_eq(t.max_queues, 32);
 	cr_assert_eq(t.efa, VNITRO_EFA_GEN_1, "c5n: first-generation EFA");
@@ -45,6 +47,8 @@ CORE_TEST(types, table_has_the_documented_limits)
 	cr_assert_eq(t.rss_key_mode, VNITRO_ENA_RSS_KEY_CONFIGURABLE);
 	t = type("p5.48xlarge");
 	cr_assert_eq(t.max_enis, 64);
+	cr_assert_eq(t.network_cards, 32, "p5: 32 network cards");
+	cr_assert_eq(t.max_enis_per_card, 2, "of 2 interfaces each");
 	cr_assert_eq(t.efa, VNITRO_EFA_GEN_2, "p5: second-generation EFA");
 	cr_assert_eq(t.ena_express, 1);
 }
@@ -103,7 +107,7 @@ CORE_TEST(types, max_enis_enforced_with_the_type_named)
 
 	attach(a.id, "small", 1);
 	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "small", 2, &e, err);
+		return vnitro_ctl_eni_attach(ctl, b.id, "small", 0, 2, &e, err);
 	}, "t3.micro supports at most 2 network interfaces");
 	// A detach frees the place.
 	detach(a.id);
@@ -118,7 +122,7 @@ CORE_TEST(types, ips_per_eni_enforced_at_attach)
 
 	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 2, &e, &err), 0, "%s", err.msg);
 	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "small", 1, &e, err);
+		return vnitro_ctl_eni_attach(ctl, a.id, "small", 0, 1, &e, err);
 	}, "t3.micro supports at most 2 private IPv4 addresses", a.id, "has 3");
 	attach(a.id, "mid", 1);
 }
@@ -143,7 +147,7 @@ CORE_TEST(types, efa_needs_a_type_with_efa)
 	vnitro_eni_info e;
 
 	assert_refused(-EOPNOTSUPP, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "mid", 1, &e, err);
+		return vnitro_ctl_eni_attach(ctl, a.id, "mid", 0, 1, &e, err);
 	}, "m5.large does not support EFA");
 	attach(a.id, "i1", 1);
 }
@@ -161,7 +165,7 @@ CORE_TEST(types, ena_express_needs_a_type_with_it)
 	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	cr_assert_eq(e.ena_express, 1);
 	assert_refused(-EOPNOTSUPP, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "i1", 1, &e, err);
+		return vnitro_ctl_eni_attach(ctl, a.id, "i1", 0, 1, &e, err);
 	}, "c5n.18xlarge does not support ENA Express");
 	add_instance("big", &ns4, "subnet-default", 0, "p5.48xlarge");
 	attach(a.id, "big", 1);

@@ -19,16 +19,6 @@ snapshot() {
 	} 2>&1
 }
 
-# refuse DESC PATTERN CMD...: refused with a matching message and no change at all.
-refuse() {
-	local desc=$1 pattern=$2 before after
-	shift 2
-	before=$(snapshot)
-	check_err "$desc" "$pattern" "$@"
-	after=$(snapshot)
-	check_eq "  ... and nothing changed" "$before" "$after"
-}
-
 "$VNITRO" instance add i-a subnet subnet-default >/dev/null
 sec=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
 "$VNITRO" eni attach "$sec" instance i-a index 1 >/dev/null

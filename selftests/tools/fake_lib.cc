@@ -82,6 +82,7 @@ struct vnitro_eni make_eni(const char *id, uint8_t last)
 	e.source_dest_check = 1;
 	snprintf(e.status, sizeof(e.status), "available");
 	e.device_index = -1;
+	e.network_card = -1;
 	return e;
 }
 
@@ -90,6 +91,7 @@ void attach(struct vnitro_eni *e, const char *instance, uint32_t index)
 	snprintf(e->status, sizeof(e->status), "in-use");
 	snprintf(e->instance, sizeof(e->instance), "%s", instance);
 	e->device_index = int32_t(index);
+	e->network_card = 0;
 	snprintf(e->ifname, sizeof(e->ifname), "eth%u", index);
 	e->ifindex = 2 + index;
 	snprintf(e->pci_slot, sizeof(e->pci_slot), "10000:00:%02x.0", 3 + index);
@@ -201,15 +203,25 @@ int vnitro_eni_list(struct vnitro_handle *, struct vnitro_eni **items,
 	return one_list(items, count, all, 2);
 }
 
+int vnitro_eni_attach_card(struct vnitro_handle *h, const char *id,
+			   const char *instance, uint32_t card, uint32_t index,
+			   struct vnitro_eni *out)
+{
+	if (index == 0 && card == 0)
+		return refuse(h, -EBUSY, "device index 0 of %s is taken", instance);
+	if (card > 1)
+		return refuse(h, -ERANGE, "network card %u is out of range", card);
+	*out = make_eni(id, 5);
+	attach(out, instance, index);
+	out->network_card = int32_t(card);
+	return 0;
+}
+
 int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
 		      const char *instance, uint32_t index,
 		      struct vnitro_eni *out)
 {
-	if (index == 0)
-		return refuse(h, -EBUSY, "device index 0 of %s is taken", instance);
-	*out = make_eni(id, 5);
-	attach(out, instance, index);
-	return 0;
+	return vnitro_eni_attach_card(h, id, instance, 0, index, out);
 }
 
 int vnitro_eni_detach(struct vnitro_handle *h, const char *id)

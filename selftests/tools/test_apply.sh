@@ -231,6 +231,12 @@ bad "an instance not in the file" '.enis[2].instance: instance "i-x" is not in t
 	'.enis[2] += {"instance": "i-x", "device_index": 1}'
 bad "two ENIs at one index" '.enis[2].device_index: device index 1 of instance i-a holds eni-1 already' \
 	'.enis[2] += {"instance": "i-a", "device_index": 1}'
+bad "network card 32" '.enis[2].network_card_index: 32 is not a network card index (0 to 31)' \
+	'.enis[2] += {"instance": "i-a", "network_card_index": 32, "device_index": 1}'
+bad "a network card without device_index" '.enis[2].network_card_index: a network card goes with "instance" and "device_index"' \
+	'.enis[2] += {"network_card_index": 1}'
+bad "two ENIs at one card and index" '.enis[2].device_index: network card 1, device index 1 of instance i-a holds eni-1 already' \
+	'.enis[1].network_card_index = 1 | .enis[2] += {"instance": "i-a", "network_card_index": 1, "device_index": 1}'
 bad "an ENI of another AZ" '.enis[1].device_index: eni-1 is in us-east-1a and instance i-b in us-east-1b: an ENI attaches only in its availability zone' \
 	'.enis[1].instance = "i-b"'
 bad "a primary ENI of another subnet" '.enis[2].device_index: the primary network interface of i-b is in its subnet sn-b, not in sn-a' \
@@ -269,7 +275,7 @@ if [[ -x $FAKE ]]; then
 		'[["eni-0a1b2c3d4e5f60718","i-host",0],["eni-5",null,null]]' ]] &&
 		pass "dump: attached ENIs first, available ones after" || fail "dump: ENI order"
 	[[ $(jq -c '.enis[0] | keys_unsorted' <<<"$out") == \
-		'["id","subnet","mac","private_ip","type","secondary_ips","description","security_groups","source_dest_check","ena_express","ena_express_udp","instance","device_index"]' ]] &&
+		'["id","subnet","mac","private_ip","type","secondary_ips","description","security_groups","source_dest_check","ena_express","ena_express_udp","instance","network_card_index","device_index"]' ]] &&
 		pass "dump: the keys of an ENI" || fail "dump: the keys of an ENI"
 	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge"}' ]] &&
 		pass "dump: an instance" || fail "dump: an instance"

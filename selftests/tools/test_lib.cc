@@ -95,6 +95,7 @@ Test(decode, eni_attached)
 
 	put_eni_base(msg);
 	nla_put_string(msg, VNITRO_A_INSTANCE_NAME, "i-host");
+	nla_put_u32(msg, VNITRO_A_NETWORK_CARD, 2);
 	nla_put_u32(msg, VNITRO_A_DEVICE_INDEX, 3);
 	nla_put_string(msg, VNITRO_A_IFNAME, "eth3");
 	nla_put_u32(msg, VNITRO_A_IFINDEX, 7);
@@ -102,6 +103,7 @@ Test(decode, eni_attached)
 	cr_assert_eq(decode(msg, &eni_decoder, &e), 0);
 	cr_assert_str_eq(e.instance, "i-host");
 	cr_assert_eq(e.device_index, 3);
+	cr_assert_eq(e.network_card, 2);
 	cr_assert_str_eq(e.ifname, "eth3");
 	cr_assert_eq(e.ifindex, 7u);
 	cr_assert_str_eq(e.pci_slot, "10000:00:03.0");

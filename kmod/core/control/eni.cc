@@ -171,17 +171,23 @@ int sync_port(world &w, eni *e, vnitro_err *err)
 }
 
 // The attach-time rules of the instance type.
-int check_type_limits(const eni &e, const instance &inst, vnitro_err *err)
+int check_type_limits(const eni &e, const instance &inst, uint32_t card, vnitro_err *err)
 {
 	const vnitro_type_info &t = *inst.type;
-	uint32_t count = 0;
+	uint32_t on_card = 0;
 
-	for (eni *it : inst.slots)
-		count += it != nullptr;
-	if (count >= t.max_enis) {
+	if (inst.eni_count >= t.max_enis) {
 		fail(err, ENOSPC_).str(t.name).str(" supports at most ").u32(t.max_enis)
 			.str(" network interfaces, and instance ").str(inst.name).str(" has ")
-			.u32(count);
+			.u32(inst.eni_count);
+		return err->code;
+	}
+	for (uint32_t i = 0; i < inst.eni_count; i++)
+		on_card += inst.enis[i]->network_card == card;
+	if (on_card >= t.max_enis_per_card) {
+		fail(err, ENOSPC_).str(t.name).str(" supports at most ").u32(t.max_enis_per_card)
+			.str(" network interfaces per network card, and network card ").u32(card)
+			.str(" of instance ").str(inst.name).str(" has ").u32(on_card);
 		return err->code;
 	}
 	if (1 + e.secondary_count > t.max_ips_per_eni) {
@@ -273,17 +279,36 @@ void eni_free(world &w, eni *e)
 	destroy(e);
 }
 
-int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err)
+// " at device index N", or " at network card C, device index N" off card 0.
+text &place(text &t, uint32_t card, uint32_t index)
+{
+	if (card)
+		t.str(" at network card ").u32(card).str(", device index ");
+	else
+		t.str(" at device index ");
+	return t.u32(index);
+}
+
+eni *attached_at(const instance &i, uint32_t card, uint32_t index)
+{
+	for (uint32_t n = 0; n < i.eni_count; n++)
+		if (i.enis[n]->network_card == card && i.enis[n]->device_index == index)
+			return i.enis[n];
+	return nullptr;
+}
+
+int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vnitro_err *err)
 {
 	vnitro_plug_desc desc = {};
 	void *cookie = nullptr;
 	int ret;
 
-	if (check_type_limits(*e, *inst, err))
+	if (check_type_limits(*e, *inst, card, err))
 		return err->code;
 	str_copy(desc.eni_id, sizeof(desc.eni_id), e->id);
 	port_desc_of(*e, &desc.port);
 	desc.instance_cookie = inst->cookie;
+	desc.network_card = card;
 	desc.device_index = index;
 	desc.eni_type = e->type;
 	desc.rss_key_mode = inst->type->rss_key_mode;
@@ -295,18 +320,27 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err)
 		return ret;
 	}
 	e->owner = inst;
+	e->network_card = card;
 	e->device_index = index;
 	e->plug_cookie = cookie;
-	inst->slots[index] = e;
+	inst->enis[inst->eni_count++] = e;
 	routes_eni_changed(w, e);
 	return 0;
 }
 
 void eni_unplug(world &w, eni *e)
 {
+	instance *inst = e->owner;
+	uint32_t i = 0;
+
 	w.ops->unplug(w.ops_ctx, e->plug_cookie);
-	e->owner->slots[e->device_index] = nullptr;
+	while (inst->enis[i] != e)
+		i++;
+	for (; i + 1 < inst->eni_count; i++)
+		inst->enis[i] = inst->enis[i + 1];
+	inst->eni_count--;
 	e->owner = nullptr;
+	e->network_card = 0;
 	e->device_index = 0;
 	e->plug_cookie = nullptr;
 	routes_eni_changed(w, e);
@@ -334,6 +368,7 @@ void fill_info(const eni &e, vnitro_eni_info *out)
 	if (e.owner) {
 		out->attached = 1;
 		str_copy(out->instance, sizeof(out->instance), e.owner->name);
+		out->network_card = e.network_card;
 		out->device_index = e.device_index;
 		out->plug_cookie = e.plug_cookie;
 	}
@@ -363,9 +398,9 @@ int vnitro_ctl_eni_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err
 	if (!e)
 		return err->code;
 	if (e->owner) {
-		fail(err, EBUSY_).str("network interface ").str(id).str(" is attached to instance ")
-			.str(e->owner->name).str(" at device index ").u32(e->device_index)
-			.str(" and cannot be deleted; detach it first");
+		text t = fail(err, EBUSY_).str("network interface ").str(id)
+				.str(" is attached to instance ").str(e->owner->name);
+		place(t, e->network_card, e->device_index).str(" and cannot be deleted; detach it first");
 		return err->code;
 	}
 	eni_free(*ctl, e);
@@ -373,7 +408,7 @@ int vnitro_ctl_eni_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err
 }
 
 int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *instance_name,
-			  uint32_t device_index, struct vnitro_eni_info *out,
+			  uint32_t card, uint32_t device_index, struct vnitro_eni_info *out,
 			  struct vnitro_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
@@ -385,8 +420,9 @@ int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *in
 	if (!inst)
 		return err->code;
 	if (e->owner) {
-		fail(err, EBUSY_).str("network interface ").str(id).str(" is already attached to instance ")
-			.str(e->owner->name).str(" at device index ").u32(e->device_index);
+		text t = fail(err, EBUSY_).str("network interface ").str(id)
+				.str(" is already attached to instance ").str(e->owner->name);
+		place(t, e->network_card, e->device_index);
 		return err->code;
 	}
 	if (device_index > VNITRO_MAX_DEVICE_INDEX) {
@@ -394,9 +430,23 @@ int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *in
 			.u32(VNITRO_MAX_DEVICE_INDEX).str(")");
 		return err->code;
 	}
-	if (eni *used = inst->slots[device_index]) {
-		fail(err, EBUSY_).str("device index ").u32(device_index).str(" of instance ")
-			.str(inst->name).str(" is already used by ").str(used->id);
+	if (card >= inst->type->network_cards) {
+		text t = fail(err, ERANGE_).str("network card ").u32(card).str(" is out of range: ")
+				.str(inst->type->name).str(" has ");
+		if (inst->type->network_cards == 1)
+			t.str("one network card (0)");
+		else
+			t.u32(inst->type->network_cards).str(" network cards (0 to ")
+				.u32(inst->type->network_cards - 1).str(")");
+		return err->code;
+	}
+	if (eni *used = attached_at(*inst, card, device_index)) {
+		text t = fail(err, EBUSY_);
+
+		if (card)
+			t.str("network card ").u32(card).str(", ");
+		t.str("device index ").u32(device_index).str(" of instance ").str(inst->name)
+			.str(" is already used by ").str(used->id);
 		return err->code;
 	}
 	if (!str_eq(e->home->az, inst->home->az)) {
@@ -405,7 +455,7 @@ int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *in
 			.str(inst->home->az);
 		return err->code;
 	}
-	if (eni_plug(*ctl, e, inst, device_index, err))
+	if (eni_plug(*ctl, e, inst, card, device_index, err))
 		return err->code;
 	fill_info(*e, out);
 	return 0;
@@ -442,7 +492,7 @@ int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_
 		fail(err, EINVAL_).str("network interface ").str(id).str(" is not attached");
 		return err->code;
 	}
-	if (e->device_index == 0) {
+	if (e == primary_of(*e->owner)) {
 		fail(err, EPERM_).str("network interface ").str(id)
 			.str(" is the primary network interface (device index 0) of instance ")
 			.str(e->owner->name).str(" and cannot be detached");

@@ -12,10 +12,9 @@ void fill_info(const instance &i, vnitro_instance_info *out)
 	str_copy(out->name, sizeof(out->name), i.name);
 	str_copy(out->subnet_id, sizeof(out->subnet_id), i.home->id);
 	str_copy(out->az, sizeof(out->az), i.home->az);
-	if (i.slots[0])
-		str_copy(out->primary_eni_id, sizeof(out->primary_eni_id), i.slots[0]->id);
-	for (eni *e : i.slots)
-		out->eni_count += e != nullptr;
+	if (eni *primary = primary_of(i))
+		str_copy(out->primary_eni_id, sizeof(out->primary_eni_id), primary->id);
+	out->eni_count = i.eni_count;
 	out->type = *i.type;
 	out->cookie = i.cookie;
 }
@@ -68,7 +67,7 @@ int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cook
 	inst->cookie = cookie;
 	inst->home = primary->home;
 	inst->type = t;
-	if (eni_plug(*ctl, primary, inst, 0, err))
+	if (eni_plug(*ctl, primary, inst, 0, 0, err))
 		goto err_free_instance;
 	ctl->instances.push_back(inst);
 	fill_info(*inst, out);
@@ -88,11 +87,12 @@ int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vni
 
 	if (!inst)
 		return err->code;
-	// Secondary ENIs survive the instance, detached; the primary dies with it.
-	for (uint32_t index = VNITRO_MAX_DEVICE_INDEX; index > 0; index--)
-		if (inst->slots[index])
-			eni_unplug(*ctl, inst->slots[index]);
-	primary = inst->slots[0];
+	// Secondary ENIs survive the instance, detached, the last attached
+	// first; the primary dies with it.
+	primary = primary_of(*inst);
+	for (uint32_t i = inst->eni_count; i-- > 0;)
+		if (inst->enis[i] != primary)
+			eni_unplug(*ctl, inst->enis[i]);
 	if (primary) {
 		eni_unplug(*ctl, primary);
 		eni_free(*ctl, primary);

@@ -17,8 +17,13 @@ constexpr uint8_t fixed = VNITRO_ENA_RSS_KEY_FIXED;
  *    network interface" (docs.aws.amazon.com/AWSEC2/latest/UserGuide/
  *    using-eni.html#AvailableIpPerENI), also DescribeInstanceTypes
  *    NetworkInfo.MaximumNetworkInterfaces / Ipv4AddressesPerInterface.
- *    p5.48xlarge has 64 ENIs over 32 network cards; vnitro models one card,
- *    so device indexes still end at VNITRO_MAX_DEVICE_INDEX.
+ *  - network_cards, max_enis_per_card: DescribeInstanceTypes
+ *    NetworkInfo.MaximumNetworkCards and NetworkCards[].MaximumNetworkInterfaces;
+ *    EC2 User Guide, "Network cards" (using-eni.html#network-cards): one card
+ *    on most types; p5.48xlarge has 32 cards of 2 interfaces each (64 in
+ *    all), and EC2's P5 EFA guide (efa-acc-inst-types.html) puts the primary
+ *    at card 0, device index 0, and one EFA on each other card at device
+ *    index 1.
  *  - max_queues: EC2 User Guide, "ENA queues" (default maximum ENA queues per
  *    interface by instance type).
  *  - baseline_mbps: the instance type specifications ("Network bandwidth
@@ -36,15 +41,29 @@ constexpr uint8_t fixed = VNITRO_ENA_RSS_KEY_FIXED;
  * Sorted by size, smallest first; the table is the list "vnitro instance
  * types" shows.
  */
-const vnitro_type_info types[] = {
-	{ "t3.micro", 2, 2, 2, 64, 0, 0, fixed },
-	{ "m5.large", 3, 10, 2, 750, 0, 0, fixed },
-	{ "c5n.large", 3, 10, 2, 3000, 0, 0, configurable },
-	{ "c5n.18xlarge", 15, 50, 32, 100000, VNITRO_EFA_GEN_1, 0, configurable },
-	{ "p5.48xlarge", 64, 50, 32, 3200000, VNITRO_EFA_GEN_2, 1, configurable },
+constexpr vnitro_type_info types[] = {
+	// name, max_enis, network_cards, max_enis_per_card, max_ips_per_eni,
+	// max_queues, baseline_mbps, efa, ena_express, rss key mode
+	{ "t3.micro", 2, 1, 2, 2, 2, 64, 0, 0, fixed },
+	{ "m5.large", 3, 1, 3, 10, 2, 750, 0, 0, fixed },
+	{ "c5n.large", 3, 1, 3, 10, 2, 3000, 0, 0, configurable },
+	{ "c5n.18xlarge", 15, 1, 15, 50, 32, 100000, VNITRO_EFA_GEN_1, 0, configurable },
+	{ "p5.48xlarge", 64, 32, 2, 50, 32, 3200000, VNITRO_EFA_GEN_2, 1, configurable },
 };
 
 constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);
+
+// An instance keeps its attachments in an array of max_instance_enis.
+constexpr bool types_fit()
+{
+	for (const vnitro_type_info &t : types)
+		if (t.max_enis > max_instance_enis || !t.network_cards ||
+		    t.network_cards > VNITRO_MAX_NETWORK_CARD + 1 ||
+		    t.max_enis_per_card > VNITRO_MAX_DEVICE_INDEX + 1)
+			return false;
+	return true;
+}
+static_assert(types_fit(), "an instance type exceeds what an instance can hold");
 
 } // namespace
 

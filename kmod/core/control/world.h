@@ -11,6 +11,9 @@ struct instance;
 struct eni;
 struct igw;
 
+// The most network interfaces an instance type has (p5.48xlarge).
+constexpr uint32_t max_instance_enis = 64;
+
 struct vpc {
 	vpc *next;
 	char id[VNITRO_ID_MAX];
@@ -62,6 +65,7 @@ struct eni {
 	bool ena_express_udp;
 	// Attachment; owner == nullptr while available.
 	instance *owner;
+	uint32_t network_card;
 	uint32_t device_index;
 	void *plug_cookie;
 };
@@ -72,7 +76,9 @@ struct instance {
 	void *cookie;		// the namespace, owned once registered
 	subnet *home;		// subnet of the primary ENI
 	const vnitro_type_info *type;
-	eni *slots[VNITRO_MAX_DEVICE_INDEX + 1];
+	// Attached ENIs in attachment order, the primary first.
+	eni *enis[max_instance_enis];
+	uint32_t eni_count;
 };
 
 struct igw {
@@ -113,8 +119,12 @@ bool valid_instance_name(const char *name);
 // ENI operations used by the instance life cycle (eni.cc).
 eni *eni_create(world &w, const vnitro_eni_spec &spec, vnitro_err *err);
 void eni_free(world &w, eni *e);
-int eni_plug(world &w, eni *e, instance *inst, uint32_t index, vnitro_err *err);
+int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vnitro_err *err);
 void eni_unplug(world &w, eni *e);
+// The ENI attached to @i at network card @card, device index @index, or nullptr.
+eni *attached_at(const instance &i, uint32_t card, uint32_t index);
+// The primary ENI: network card 0, device index 0.
+inline eni *primary_of(const instance &i) { return attached_at(i, 0, 0); }
 // The fabric's view of an attached ENI or of a gateway.
 void port_desc_of(const eni &e, vnitro_port_desc *out);
 void port_desc_of(const igw &g, vnitro_port_desc *out);

@@ -40,6 +40,8 @@ struct vnitro_type {
 	uint8_t efa;			/* 0 or 1: supported */
 	uint8_t ena_express;
 	uint8_t rss_key_configurable;
+	uint32_t network_cards;		/* cards 0 .. network_cards - 1 */
+	uint32_t max_enis_per_card;
 };
 
 struct vnitro_instance {
@@ -78,6 +80,8 @@ struct vnitro_eni {
 	uint64_t rx_src_dst_dropped;
 	/* An attached EFA ENI's RDMA device ("efa_0"); "" otherwise. */
 	char rdma_device[VNITRO_RDMA_DEVICE_LEN];
+	/* The network card of the attachment; -1 while detached. */
+	int32_t network_card;
 };
 
 /* One route of a subnet's route table. */
@@ -210,12 +214,16 @@ int vnitro_eni_get(struct vnitro_handle *h, const char *id,
 int vnitro_eni_list(struct vnitro_handle *h, struct vnitro_eni **items,
 		    size_t *count);
 /*
- * ENI_ATTACH: attaches ENI @id to @instance at @device_index (0..255).
- * Fills *out with the ENI as attached.
+ * ENI_ATTACH: attaches ENI @id to @instance at @device_index (0..31) of
+ * network card 0. Fills *out with the ENI as attached.
  */
 int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
 		      const char *instance, uint32_t device_index,
 		      struct vnitro_eni *out);
+/* The same at @device_index of network card @network_card (0..31). */
+int vnitro_eni_attach_card(struct vnitro_handle *h, const char *id,
+			   const char *instance, uint32_t network_card,
+			   uint32_t device_index, struct vnitro_eni *out);
 /* ENI_DETACH: the kernel refuses for the primary ENI (device index 0). */
 int vnitro_eni_detach(struct vnitro_handle *h, const char *id);
 /* ENI_SET: all of @s or nothing. */

@@ -70,7 +70,9 @@
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
- * from 0 to VNITRO_MAX_DEVICE_INDEX. The default world's instance for the
+ * from 0 to VNITRO_MAX_DEVICE_INDEX on each network card (NETWORK_CARD,
+ * 0 to VNITRO_MAX_NETWORK_CARD, fewer as the instance type has them); the
+ * primary ENI is at network card 0, device index 0. The default world's instance for the
  * initial namespace is "i-host" (module parameter default_world); an
  * INSTANCE_ADD without NETNS_FD registers the initial namespace.
  */
@@ -114,6 +116,7 @@ enum {
 	VNITRO_STATUS_LEN = 16,
 	VNITRO_PCI_SLOT_LEN = 32,
 	VNITRO_MAX_DEVICE_INDEX = 31,
+	VNITRO_MAX_NETWORK_CARD = 31,	/* p5.48xlarge: 32 network cards */
 	VNITRO_TYPE_LEN = 32,		/* "c5n.18xlarge" */
 	VNITRO_DESCRIPTION_LEN = 256,	/* EC2: up to 255 characters */
 	VNITRO_MAX_SECURITY_GROUPS = 5,	/* EC2 quota "Security groups per network interface" */
@@ -177,6 +180,9 @@ enum vnitro_attr {
 	VNITRO_A_TX_SRC_DST_DROPPED,	/* u64 (reply only): sent from an address not the ENI's */
 	VNITRO_A_RX_SRC_DST_DROPPED,	/* u64 (reply only): to an address not the ENI's */
 	VNITRO_A_RDMA_DEVICE,		/* string (reply only): an attached EFA ENI's "efa_0" */
+	VNITRO_A_NETWORK_CARD,		/* u32: network card index (ENI_ATTACH, default 0; ENI reply) */
+	VNITRO_A_NETWORK_CARDS,		/* u32 (reply only): network cards of the instance type */
+	VNITRO_A_MAX_ENIS_PER_CARD,	/* u32 (reply only): network interfaces per network card */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
