@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check check-debug check-fresh bench-ena bench-efa fuzz torture clean install help
+.PHONY: all kmod lib tools deps run check check-debug check-fresh bench-ena bench-efa bench-scale fuzz torture clean install help
 
 all: kmod lib tools
 
@@ -17,6 +17,7 @@ help:
 	@echo "make check-fresh  make run and make check in a fresh debootstrapped Debian 12 (root)"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
+	@echo "make bench-scale  1,000 instances: control-plane times, memory per ENI, traffic cost"
 	@echo "make fuzz     the genl and uverbs fuzzers and trinity, FUZZ_SECS each (default 300)"
 	@echo "make torture  attach/detach, kill -9, netns del and rmmod under traffic (10000 cycles)"
 	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
@@ -65,6 +66,12 @@ bench-ena: deps
 bench-efa: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-4} VNITRO_PASSENV=BENCH_ITERS qemu/run --timeout 900 -- selftests/bench/efa.sh
+
+# A cluster-sized world (BENCH_INSTANCES, default 1000) in one boot, on one vCPU by default
+# (the traffic ratios compare the same pair with an empty and a full fabric).
+bench-scale: deps
+	@$(MAKE) --no-print-directory all
+	@VNITRO_SMP=$${BENCH_SMP:-1} VNITRO_PASSENV="BENCH_INSTANCES BENCH_SECS BENCH_ROUNDS" qemu/run --mem 4096 --timeout 3600 -- selftests/bench/scale.sh
 
 # The fuzz suite alone and longer (make check runs it for 20 s per fuzzer): FUZZ_SECS per
 # fuzzer (default 300), FUZZ_SEED to repeat a run. Under the debug kernel:

@@ -57,7 +57,9 @@ VNITRO_EXPORT int vnitro_eni_attach_card(struct vnitro_handle *h, const char *id
 	request_init(&req, h, VNITRO_CMD_ENI_ATTACH, NLM_F_ACK);
 	request_put_string(&req, VNITRO_A_ENI_ID, id);
 	request_put_string(&req, VNITRO_A_INSTANCE_NAME, instance);
-	request_put_u32(&req, VNITRO_A_NETWORK_CARD, network_card);
+	/* Card 0 is the kernel's default: left out, the request suits a module without cards. */
+	if (network_card)
+		request_put_u32(&req, VNITRO_A_NETWORK_CARD, network_card);
 	request_put_u32(&req, VNITRO_A_DEVICE_INDEX, device_index);
 	return request_do(&req, &eni_decoder, out ? out : &scratch);
 }
