@@ -7,7 +7,8 @@
 #
 #   i-big (p5.48xlarge): on each of its 32 network cards an EFA at device index 1 and an
 #   ENI at index 0 (card 0's is the primary): 64 ENA and 32 EFA functions, 32 buses
-#   then, loaded with pci_buses=3: i-host (bus 0), i-a (bus 1), i-b (bus 2), i-c refused
+#   then, loaded with pci_buses=3: i-host (bus 0), i-a (bus 1, a p5), i-b (bus 2); i-c and
+#   i-a's second network card find no bus until one is freed
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 KO=$VNITRO_TOP/kmod/vnitro.ko
@@ -39,12 +40,18 @@ done
 check_eq "64 ENIs attach, two on each of the 32 network cards" "" "$bad"
 check_eq "instance show counts 64" 64 "$("$VNITRO" -j instance show i-big | jq '.[0].eni_count')"
 eni=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
-check_err "a third on one card is refused, naming the limit" \
+check_err "a 65th is refused, naming the instance's limit" \
+	'p5.48xlarge supports at most 64 network interfaces, and instance i-big has 64' \
+	"$VNITRO" eni attach "$eni" instance i-big card 7 index 2
+gone=$("$VNITRO" -j eni show | jq -r '.[] | select(.instance == "i-big" and .network_card == 3 and .device_index == 0) | .id')
+check "detach card 3's ENI-only interface" "$VNITRO" eni detach "$gone"
+check_err "a third on a full card is refused, naming the card's limit" \
 	'p5.48xlarge supports at most 2 network interfaces per network card, and network card 7 of instance i-big has 2' \
 	"$VNITRO" eni attach "$eni" instance i-big card 7 index 2
 check_err "card 32 does not exist" 'network card 32 is out of range: p5.48xlarge has 32 network cards \(0 to 31\)' \
 	"$VNITRO" eni attach "$eni" instance i-big card 32 index 1
-"$VNITRO" eni del "$eni"
+check "card 3 takes it" "$VNITRO" eni attach "$eni" instance i-big card 3 index 0
+"$VNITRO" eni del "$gone"
 check_eq "eni show: card 5 holds an EFA at index 1 and an ENI at index 0" "0 interface,1 efa" \
 	"$("$VNITRO" -j eni show | jq -r '[.[] | select(.instance == "i-big" and .network_card == 5) |
 		"\(.device_index) \(.type)"] | sort | join(",")')"
@@ -72,25 +79,22 @@ check "rmmod" rmmod vnitro
 check_err "pci_buses=0 is refused" "Invalid" insmod "$KO" pci_buses=0
 check_match "  ... saying why" "pci_buses=0: between 1 and 1024" "$(dmesg | tail -5)"
 check "insmod pci_buses=3" insmod "$KO" pci_buses=3
-check "i-a gets the second bus" "$VNITRO" instance add i-a subnet subnet-default
+check "i-a (p5.48xlarge) gets the second bus" \
+	"$VNITRO" instance add i-a subnet subnet-default type p5.48xlarge
 check "i-b the third" "$VNITRO" instance add i-b subnet subnet-default
 refuse "a fourth instance does not fit, and the error names the limit" \
 	'virtual PCI topology is full \(pci_buses=3 buses of 29 functions, one or more per instance\)' \
 	"$VNITRO" instance add i-c subnet subnet-default
-# i-a's bus has 28 free slots; the 29th function needs a bus more.
-bad=
-for ((i = 1; i <= 28; i++)); do
-	eni=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
-	"$VNITRO" eni attach "$eni" instance i-a index "$i" >/dev/null || bad+=" $i"
-done
-check_eq "i-a fills its bus: 29 functions" "" "$bad"
-eni=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
-refuse "its 30th does not fit" 'virtual PCI topology is full' \
-	"$VNITRO" eni attach "$eni" instance i-a index 29
-check "detaching one makes room" "$VNITRO" eni detach "$("$VNITRO" -j eni show | jq -r '.[] | select(.instance == "i-a" and .device_index == 5) | .id')"
-check "  ... for the other" "$VNITRO" eni attach "$eni" instance i-a index 29
-check "instance del i-a frees its bus" "$VNITRO" instance del i-a
+eni=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+check "an EFA on i-a's card 0 shares its bus" "$VNITRO" eni attach "$eni" instance i-a index 1
+eni=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+refuse "its card 1 needs a bus of its own: none is left" 'virtual PCI topology is full' \
+	"$VNITRO" eni attach "$eni" instance i-a card 1 index 1
+check "instance del i-b frees its bus" "$VNITRO" instance del i-b
+check "  ... for i-a's card 1" "$VNITRO" eni attach "$eni" instance i-a card 1 index 1
+check "instance del i-a frees both of its buses" "$VNITRO" instance del i-a
 check "  ... for i-c" "$VNITRO" instance add i-c subnet subnet-default
+check "  ... and i-b" "$VNITRO" instance add i-b subnet subnet-default
 check_eq "no kernel splat" "" "$(splats)"
 for inst in i-b i-c; do "$VNITRO" instance del "$inst"; done
 "$VNITRO" -j eni show | jq -r '.[] | select(.status == "available") | .id' |
