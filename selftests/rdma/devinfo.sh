@@ -43,8 +43,10 @@ check_eq "an interface ENI has none" null "$(eni_field "$(primary_eni i-a)" rdma
 # /sys only, as its netdev's is.
 sys=/sys/class/infiniband/$dev_a
 efa_slot=$(basename "$(ip netns exec i-a readlink -f "$sys/device")")
-check_match "the device's parent is a PCI function on vnitro's bus" \
-	'^1[0-9a-f]{4}:00:[0-9a-f]{2}\.0$' "$efa_slot"
+ena_bus=$(eni_field "$eni_a" pci_slot | cut -d: -f1,2)
+check_match "the device's parent is a PCI function on its ENI's bus (i-a's, in vnitro's domain)" \
+	"^${ena_bus}:[0-9a-f]{2}\\.0\$" "$efa_slot"
+check_match "  ... which is i-a's own, not the initial namespace's bus 00" '^1[0-9a-f]{4}:0*[1-9a-f]' "$ena_bus"
 check "it is not the ENA function" test "$efa_slot" != "$(eni_field "$eni_a" pci_slot)"
 check_match "lspci names the EFA" \
 	'Ethernet controller \[0200\]: Amazon.com, Inc. Elastic Fabric Adapter \(EFA\) \[1d0f:efa0\]' \
