@@ -82,6 +82,7 @@ struct vnitro_services {
 
 struct vnitro_fabric;
 struct vnitro_fabric_port;
+struct vnitro_efa_dev;		/* an EFA endpoint (the efa section below) */
 
 enum {
 	/*
@@ -165,6 +166,15 @@ struct vnitro_fabric_stats {
 	uint64_t drop_too_big;		/* over the edge MTU: DF with frag-needed off, or no DF */
 	uint64_t drop_arp;		/* ARP that is not a request (the VPC answers; instances never do) */
 	uint64_t drop_spoofed_mac;	/* an ENI's frame whose source MAC is not the ENI's */
+	/*
+	 * EFA packets (UD datagrams, SRD packets, RDMA read requests) the
+	 * fabric passed to their destination endpoint; the ones it refused
+	 * are in drop_no_dest (no endpoint has the GID) and drop_cross_subnet.
+	 */
+	uint64_t efa_forwarded;
+	/* The path model: frames and EFA packets lost (loss_ppm, or a full path), held back. */
+	uint64_t path_lost;
+	uint64_t path_reordered;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -276,6 +286,51 @@ enum vnitro_xmit_verdict vnitro_fabric_xmit_gso(struct vnitro_fabric *fab,
 void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out);
 void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,
 				  struct vnitro_port_stats *out);
+/* The table subnet_set gave subnet @key (routes longest prefix first; addr/prefixlen 0), or -ENOENT. */
+int vnitro_fabric_subnet_get(struct vnitro_fabric *fab, uint32_t key,
+			     struct vnitro_fabric_subnet_desc *out);
+
+/*
+ * The path model every packet between two ports crosses (debugfs
+ * efa_fabric): losses and reordering in parts per million, delays in ns.
+ * EFA SRD packets meet all four (each SRD QP's flow is a path of its own);
+ * UD datagrams and ENA frames between ENIs meet the loss only, since
+ * holding them back would need deferred delivery. Lossless and immediate
+ * by default, with reorder_delay_ns 1 ms. Any context; a reader may see a
+ * mix of an old and a new configuration for one packet.
+ */
+struct vnitro_fabric_path_config {
+	uint32_t loss_ppm;
+	uint32_t reorder_ppm;
+	uint32_t delay_ns;		/* every packet */
+	uint32_t reorder_delay_ns;	/* extra, for a held-back packet */
+};
+
+void vnitro_fabric_set_path(struct vnitro_fabric *fab, const struct vnitro_fabric_path_config *cfg);
+void vnitro_fabric_get_path(const struct vnitro_fabric *fab, struct vnitro_fabric_path_config *out);
+/*
+ * Restarts the path model's pseudo-random losses and reordering from @seed:
+ * the ENA frames' draws at once, and every EFA device's and SRD flow's
+ * generator before the engine's next pass, so a run that sets the seed
+ * before its traffic sees the same pattern again. get_seed: the last one set (0: none).
+ */
+void vnitro_fabric_seed(struct vnitro_fabric *fab, uint64_t seed);
+uint64_t vnitro_fabric_get_seed(const struct vnitro_fabric *fab);
+
+/*
+ * The EFA device of an ENI is an endpoint of that ENI's port: attach it when
+ * both exist (the EFA function probed, the port plugged), detach it before
+ * the device is destroyed. Unplugging the port (port_del) detaches it too.
+ * Lifetime: the caller holds the EFA engine's lock (the one every pass
+ * holds) across attach and detach, and the device outlives its attachment,
+ * so an endpoint a pass got from the fabric stays valid for the whole pass.
+ * attach: 0, -EINVAL (not an ENI port, or the port's MAC is not the one the
+ * device's GID names), -EBUSY (another endpoint is attached there, or this
+ * one elsewhere), -ENOENT (port_del has begun). Both take the writer lock.
+ */
+int vnitro_fabric_efa_attach(struct vnitro_fabric *fab, struct vnitro_fabric_port *port,
+			     struct vnitro_efa_dev *dev);
+void vnitro_fabric_efa_detach(struct vnitro_fabric *fab, struct vnitro_efa_dev *dev);
 
 /* ---- control plane: VPCs, subnets, instances, ENIs and their rules ---- */
 
@@ -315,12 +370,12 @@ struct vnitro_igw_plug_desc {
  * netns_release drops a namespace reference the control plane took over
  * (instance_add, igw_add).
  *
- * The others keep the fabric in step and may be NULL (nothing to keep in
- * step): port_update replaces an attached ENI's port desc (IPs, source/dest
- * check) and may fail (the core then rolls back); subnet_publish gives the
- * VPC router a subnet and its route table (add or replace), subnet_withdraw
- * takes it away; igw_plug/igw_unplug/igw_update do for a gateway's port what
- * plug/unplug/port_update do for an ENI's. in_use says whether userspace
+ * The others keep the fabric's ports in step and may be NULL (nothing to
+ * keep in step): port_update replaces an attached ENI's port desc (IPs,
+ * source/dest check) and may fail (the core then rolls back);
+ * igw_plug/igw_unplug/igw_update do for a gateway's port what
+ * plug/unplug/port_update do for an ENI's. (Route tables need no op: the
+ * control plane sets them in the fabric it was created with.) in_use says whether userspace
  * holds a device of the attachment open (an EFA's user contexts): it writes
  * the device's name into dev and returns how many holders there are.
  */
@@ -331,9 +386,6 @@ struct vnitro_ctl_ops {
 	void (*netns_release)(void *ops_ctx, void *netns_cookie);
 	int (*port_update)(void *ops_ctx, void *plug_cookie, const struct vnitro_port_desc *port,
 			   struct vnitro_err *err);
-	int (*subnet_publish)(void *ops_ctx, const struct vnitro_fabric_subnet_desc *desc,
-			      struct vnitro_err *err);
-	void (*subnet_withdraw)(void *ops_ctx, uint32_t key);
 	int (*igw_plug)(void *ops_ctx, const struct vnitro_igw_plug_desc *desc,
 			void **igw_cookie, struct vnitro_err *err);
 	void (*igw_unplug)(void *ops_ctx, void *igw_cookie);
@@ -442,7 +494,12 @@ struct vnitro_igw_info {
 	void *cookie;			/* what igw_plug returned (NULL without the op) */
 };
 
-struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx);
+/*
+ * A control plane whose subnets and route tables live in @fab (which must
+ * outlive it); ports are plugged through @ops.
+ */
+struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx,
+				     struct vnitro_fabric *fab);
 /* Deletes every instance and ENI (unplugging them) and frees the control plane. */
 void vnitro_ctl_destroy(struct vnitro_ctl *ctl);
 
@@ -618,12 +675,13 @@ void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN]);
 int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err);
 
 /*
- * The engine: every EFA device of the module, the GID directory the data
- * path finds destinations in, and the pass that moves data. Locking is the
- * environment's, in two levels:
- * - the engine's (device list, path, seed, stats): held by every engine-wide
- *   call below (create and destroy of a device, a pass, set_path, seed,
- *   get_stats, engine_counts);
+ * The engine: every EFA device of the module and the pass that moves data.
+ * A message finds its destination through the fabric (an endpoint attached
+ * to an ENI's port, vnitro_fabric_efa_attach), which applies the VPC's
+ * checks and the path model. Locking is the environment's, in two levels:
+ * - the engine's (device list, stats, the fabric's EFA endpoints): held by
+ *   every engine-wide call below (create and destroy of a device, a pass,
+ *   get_stats, engine_counts) and by vnitro_fabric_efa_attach/detach;
  * - one per device (dev_lock): held by every call on that device's objects
  *   (the verbs) and, through the ops, by a pass while it walks the device and
  *   while it delivers to it. A pass is the only holder of two device locks
@@ -665,7 +723,8 @@ struct vnitro_efa_engine_stats {
 	uint64_t tx_wqes;		/* send WQEs taken from SQs */
 	uint64_t rx_delivered;		/* messages placed in a receive buffer */
 	uint64_t tx_errors;		/* send WQEs completed with an error */
-	uint64_t drop_no_dest;		/* no device with the AH's GID */
+	/* The fabric's refusals of this engine's messages (also in the fabric's counters): */
+	uint64_t drop_no_dest;		/* no endpoint with the AH's GID, or the sender's port is unplugged */
 	uint64_t drop_cross_subnet;	/* the destination ENI is in another subnet */
 	uint64_t drop_bad_qp;		/* no such QP, wrong type, state or QKey */
 	uint64_t drop_no_buffer;	/* UD: no receive posted */
@@ -676,6 +735,7 @@ struct vnitro_efa_engine_stats {
 	uint64_t srd_acked;		/* SRD messages the receiving side answered (delivered or refused) */
 	uint64_t srd_duplicates;	/* copies of a delivered message: dropped, acknowledged */
 	uint64_t srd_given_up;		/* SRD sends failed: retries or RNR retries spent */
+	/* This engine's share of the fabric's path_lost and path_reordered: */
 	uint64_t path_lost;		/* packets and UD datagrams lost on the fabric */
 	uint64_t path_reordered;	/* packets held back so later ones overtook them */
 	/* RDMA read (the efa driver's hw stats rdma_read_wrs/bytes/wr_err). */
@@ -686,15 +746,9 @@ struct vnitro_efa_engine_stats {
 	uint64_t copy_refused;
 };
 
-/* The fabric between EFA devices (debugfs knobs): losses and reordering in parts per million. */
-struct vnitro_efa_path_config {
-	uint32_t loss_ppm;
-	uint32_t reorder_ppm;
-	uint32_t delay_ns;		/* every packet */
-	uint32_t reorder_delay_ns;	/* extra, for a held-back packet */
-};
-
-struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops);
+/* An engine whose messages cross @fab (which must outlive it). */
+struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops,
+						   struct vnitro_fabric *fab);
 /* Every device must be gone. */
 void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng);
 /*
@@ -703,14 +757,6 @@ void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng);
  * shim's kthread keeps polling while work arrives).
  */
 bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns);
-void vnitro_efa_engine_set_path(struct vnitro_efa_engine *eng,
-				const struct vnitro_efa_path_config *cfg);
-/*
- * Restarts the fabric's pseudo-random losses and reordering from @seed: the
- * engine's generator and, from it, every SRD QP's path, so a run that sets
- * the seed before its traffic sees the same pattern again.
- */
-void vnitro_efa_engine_seed(struct vnitro_efa_engine *eng, uint64_t seed);
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,
 				 struct vnitro_efa_engine_stats *out);
 
@@ -724,15 +770,19 @@ struct vnitro_efa_counts {
 };
 
 /*
- * A device of generation @gen with GID @gid whose ENI is in subnet
- * @subnet_key (EFA traffic stays within one subnet); @lock_cookie is what
- * the engine's dev_lock and dev_unlock get for it. NULL without memory or
- * for a generation vnitro does not model.
+ * A device of generation @gen with GID @gid (vnitro_efa_gid of its ENI's
+ * MAC); @lock_cookie is what the engine's dev_lock and dev_unlock get for
+ * it. It sends and receives once attached to its ENI's fabric port
+ * (vnitro_fabric_efa_attach). NULL without memory or for a generation
+ * vnitro does not model.
  */
 struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
 					     const uint8_t gid[VNITRO_EFA_GID_LEN],
-					     uint32_t subnet_key, void *lock_cookie);
-/* Every object must have been freed (ib_core destroys them before unregistering). */
+					     void *lock_cookie);
+/*
+ * Every object must have been freed (ib_core destroys them before
+ * unregistering), and the device detached from the fabric.
+ */
 void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev);
 void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out);
 /* The same, summed over every device of the engine. */

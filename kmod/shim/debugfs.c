@@ -4,10 +4,15 @@
  * ENI-ID/queue-N/ drops or corrupts the next frames a queue receives and
  * stalls its RX processing or TX completions; `irq` shows the queue pair's
  * interrupt moderation at work; `fabric` counts what the VPC fabric carried
- * and dropped, by reason; `objects` counts what is alive. Never
- * configuration: that is ethtool's.
+ * and dropped, by reason; `efa_fabric/` injects loss and reordering into the
+ * fabric's path model (named for the EFA traffic it was first made for; ENA
+ * frames between ENIs meet its losses too); `objects` counts what is alive.
+ * Never configuration: that is ethtool's.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
@@ -29,9 +34,100 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 		   s.drop_malformed, s.drop_no_dest, s.drop_cross_subnet, s.drop_bcast_mcast,
 		   s.drop_src_dst_check, s.drop_no_route, s.drop_ttl, s.drop_too_big, s.drop_arp,
 		   s.drop_spoofed_mac);
+	seq_printf(m, "efa_forwarded: %llu\npath_lost: %llu\npath_reordered: %llu\n",
+		   s.efa_forwarded, s.path_lost, s.path_reordered);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
+
+/*
+ * The path model's knobs: efa_fabric/{loss_ppm, reorder_ppm, delay_us,
+ * reorder_delay_us}. Each file's data is the offset of the field it sets;
+ * parts per million stop at 1000000, delays at 1 s. The core keeps the
+ * values; this lock only makes each write a whole read-modify-write.
+ */
+static DEFINE_MUTEX(vnitro_path_lock);
+
+static u32 *vnitro_path_field(struct vnitro_fabric_path_config *cfg, void *data)
+{
+	return (u32 *)((char *)cfg + (uintptr_t)data);
+}
+
+static bool vnitro_path_is_delay(void *data)
+{
+	uintptr_t off = (uintptr_t)data;
+
+	return off == offsetof(struct vnitro_fabric_path_config, delay_ns) ||
+	       off == offsetof(struct vnitro_fabric_path_config, reorder_delay_ns);
+}
+
+static int vnitro_path_get(void *data, u64 *val)
+{
+	struct vnitro_fabric_path_config cfg;
+
+	vnitro_fabric_get_path(vnitro.fabric, &cfg);
+	*val = *vnitro_path_field(&cfg, data);
+	if (vnitro_path_is_delay(data))
+		*val /= NSEC_PER_USEC;
+	return 0;
+}
+
+static int vnitro_path_set(void *data, u64 val)
+{
+	bool delay = vnitro_path_is_delay(data);
+	struct vnitro_fabric_path_config cfg;
+
+	if (val > (delay ? USEC_PER_SEC : 1000000)) {
+		pr_info("efa_fabric: %llu is out of range (at most %s)\n", val,
+			delay ? "1000000 us" : "1000000 ppm");
+		return -ERANGE;
+	}
+	mutex_lock(&vnitro_path_lock);
+	vnitro_fabric_get_path(vnitro.fabric, &cfg);
+	*vnitro_path_field(&cfg, data) = delay ? val * NSEC_PER_USEC : val;
+	vnitro_fabric_set_path(vnitro.fabric, &cfg);
+	mutex_unlock(&vnitro_path_lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_path_fops, vnitro_path_get, vnitro_path_set, "%llu\n");
+
+/*
+ * efa_fabric/seed: writing one restarts every path's losses and reordering
+ * from it (reproducible runs); reads back the last one written, 0 if none.
+ */
+static int vnitro_path_seed_get(void *data, u64 *val)
+{
+	*val = vnitro_fabric_get_seed(vnitro.fabric);
+	return 0;
+}
+
+static int vnitro_path_seed_set(void *data, u64 val)
+{
+	vnitro_fabric_seed(vnitro.fabric, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_path_seed_fops, vnitro_path_seed_get, vnitro_path_seed_set,
+			 "%llu\n");
+
+static void vnitro_path_debugfs(struct dentry *parent)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} knobs[] = {
+		{ "loss_ppm", offsetof(struct vnitro_fabric_path_config, loss_ppm) },
+		{ "reorder_ppm", offsetof(struct vnitro_fabric_path_config, reorder_ppm) },
+		{ "delay_us", offsetof(struct vnitro_fabric_path_config, delay_ns) },
+		{ "reorder_delay_us", offsetof(struct vnitro_fabric_path_config, reorder_delay_ns) },
+	};
+	struct dentry *dir = debugfs_create_dir("efa_fabric", parent);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		debugfs_create_file_unsafe(knobs[i].name, 0600, dir, (void *)knobs[i].off,
+					   &vnitro_path_fops);
+	debugfs_create_file_unsafe("seed", 0600, dir, NULL, &vnitro_path_seed_fops);
+}
 
 /* Live objects (leak checks: the torture suite reads it before and after). */
 static int vnitro_objects_show(struct seq_file *m, void *v)
@@ -50,6 +146,7 @@ void vnitro_debugfs_init(void)
 	vnitro.debugfs = debugfs_create_dir(VNITRO_DRV_NAME, NULL);
 	debugfs_create_file("fabric", 0400, vnitro.debugfs, NULL, &vnitro_fabric_stats_fops);
 	debugfs_create_file("objects", 0400, vnitro.debugfs, NULL, &vnitro_objects_fops);
+	vnitro_path_debugfs(vnitro.debugfs);
 }
 
 void vnitro_debugfs_exit(void)

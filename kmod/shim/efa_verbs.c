@@ -8,9 +8,10 @@
  * Locking (issue 12, defect 11): each device's lock (efa->lock) is taken by
  * every verb that creates, destroys or changes one of its objects, so verbs
  * on different devices never wait for each other. vnitro_efa_lock is the
- * engine's: the list of devices (their core's create and destroy), the
- * fabric knobs and counters, and edev->efa. Order: RTNL, vnitro_efa_lock,
- * a device's lock, then (the engine's pass only) a peer device's lock.
+ * engine's: the list of devices (their core's create and destroy), their
+ * attachment to fabric ports, the engine's counters, and edev->efa. Order:
+ * RTNL, vnitro_efa_lock, a device's lock, then (the engine's pass only) a
+ * peer device's lock; the fabric's writer lock (attach) after vnitro_efa_lock.
  * ib_core's own locks are outside all of them (it calls the verbs).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -730,6 +731,31 @@ static const struct ib_device_ops vnitro_efa_ops = {
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, vnitro_efa_ucontext, ibuc),
 };
 
+/*
+ * The EFA device becomes its ENI's fabric port's endpoint, once both exist:
+ * at EFA probe, and when the ENA function probes again after a sysfs
+ * remove (a new port). RTNL (edev->netdev, its port) and vnitro_efa_lock
+ * (the engine's: attach and detach happen under it) held. The core's
+ * vnitro_efa_dev_destroy detaches it; unplugging the port does too.
+ */
+static void vnitro_efa_join_port(struct vnitro_eni_dev *edev)
+{
+	struct vnitro_fabric_port *port;
+	int ret;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vnitro_efa_lock);
+	if (!edev->efa || !edev->netdev)
+		return;
+	port = rtnl_dereference(((struct vnitro_netdev *)netdev_priv(edev->netdev))->port);
+	if (!port)
+		return;
+	ret = vnitro_fabric_efa_attach(vnitro.fabric, port, edev->efa->core);
+	if (ret)
+		pr_warn("%s: the EFA device could not join the fabric port (errno %d)\n",
+			edev->eni_id, -ret);
+}
+
 /* Leaves the engine's directory; every object is gone (ib_core destroyed them). */
 static void vnitro_efa_core_destroy(struct vnitro_efa *efa)
 {
@@ -765,8 +791,7 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 		goto err_dealloc_device;
 	vnitro_efa_gid(edev->port.mac, efa->gid);
 	mutex_lock(&vnitro_efa_lock);
-	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), edev->efa_gen, efa->gid,
-					  edev->port.subnet_key, efa);
+	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), edev->efa_gen, efa->gid, efa);
 	if (efa->core)
 		vnitro_engine_device_count(1);
 	mutex_unlock(&vnitro_efa_lock);
@@ -784,8 +809,10 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	rtnl_lock();
 	mutex_lock(&vnitro_efa_lock);
 	ret = edev->netdev ? ib_device_set_netdev(&efa->ibdev, edev->netdev, 1) : 0;
-	if (!ret)
+	if (!ret) {
 		edev->efa = efa;
+		vnitro_efa_join_port(edev);
+	}
 	mutex_unlock(&vnitro_efa_lock);
 	rtnl_unlock();
 	if (ret)
@@ -861,7 +888,10 @@ void vnitro_efa_netdev_gone(struct vnitro_eni_dev *edev)
 	mutex_unlock(&vnitro_efa_lock);
 }
 
-/* The ENI's netdev is registered again (RTNL held): the port's netdev once more. */
+/*
+ * The ENI's netdev is registered again (RTNL held): the port's netdev once
+ * more, and the EFA device the new fabric port's endpoint.
+ */
 void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev)
 {
 	ASSERT_RTNL();
@@ -869,6 +899,7 @@ void vnitro_efa_netdev_back(struct vnitro_eni_dev *edev)
 	if (edev->efa && edev->netdev &&
 	    ib_device_set_netdev(&edev->efa->ibdev, edev->netdev, 1))
 		ibdev_warn(&edev->efa->ibdev, "could not give the port its netdev back\n");
+	vnitro_efa_join_port(edev);
 	mutex_unlock(&vnitro_efa_lock);
 }
 

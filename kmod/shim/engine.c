@@ -45,10 +45,7 @@ static struct {
 	wait_queue_head_t wait;
 	atomic_t devices;
 	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro/efa_engine */
-	struct dentry *fabric_dir;	/* /sys/kernel/debug/vnitro/efa_fabric/ */
 	struct dentry *objects;		/* /sys/kernel/debug/vnitro/efa_objects */
-	struct vnitro_efa_path_config path;	/* under vnitro_efa_lock */
-	u64 seed;				/* under vnitro_efa_lock; 0: not set */
 	u64 poll_ns;				/* time in passes, under vnitro_efa_lock */
 } veng;
 
@@ -268,99 +265,11 @@ static int vnitro_engine_objects_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_engine_objects);
 
-/*
- * The fabric knobs (netdevsim style): /sys/kernel/debug/vnitro/efa_fabric/
- * {loss_ppm, reorder_ppm, delay_us, reorder_delay_us}. Each file's data is
- * the field it sets; parts per million stop at 1000000, delays at 1 s.
- */
-static u32 *vnitro_fabric_field(void *data)
-{
-	return (u32 *)((char *)&veng.path + (uintptr_t)data);
-}
-
-static bool vnitro_fabric_is_delay(void *data)
-{
-	uintptr_t off = (uintptr_t)data;
-
-	return off == offsetof(struct vnitro_efa_path_config, delay_ns) ||
-	       off == offsetof(struct vnitro_efa_path_config, reorder_delay_ns);
-}
-
-static int vnitro_fabric_get(void *data, u64 *val)
-{
-	mutex_lock(&vnitro_efa_lock);
-	*val = *vnitro_fabric_field(data);
-	mutex_unlock(&vnitro_efa_lock);
-	if (vnitro_fabric_is_delay(data))
-		*val /= NSEC_PER_USEC;
-	return 0;
-}
-
-static int vnitro_fabric_set(void *data, u64 val)
-{
-	bool delay = vnitro_fabric_is_delay(data);
-
-	if (val > (delay ? USEC_PER_SEC : 1000000)) {
-		pr_info("efa_fabric: %llu is out of range (at most %s)\n", val,
-			delay ? "1000000 us" : "1000000 ppm");
-		return -ERANGE;
-	}
-	mutex_lock(&vnitro_efa_lock);
-	*vnitro_fabric_field(data) = delay ? val * NSEC_PER_USEC : val;
-	vnitro_efa_engine_set_path(veng.core, &veng.path);
-	mutex_unlock(&vnitro_efa_lock);
-	return 0;
-}
-DEFINE_DEBUGFS_ATTRIBUTE(vnitro_fabric_fops, vnitro_fabric_get, vnitro_fabric_set, "%llu\n");
-
-/*
- * efa_fabric/seed: writing one restarts every path's losses and reordering
- * from it (reproducible runs); reads back the last one written, 0 if none.
- */
-static int vnitro_fabric_seed_get(void *data, u64 *val)
-{
-	mutex_lock(&vnitro_efa_lock);
-	*val = veng.seed;
-	mutex_unlock(&vnitro_efa_lock);
-	return 0;
-}
-
-static int vnitro_fabric_seed_set(void *data, u64 val)
-{
-	mutex_lock(&vnitro_efa_lock);
-	veng.seed = val;
-	vnitro_efa_engine_seed(veng.core, val);
-	mutex_unlock(&vnitro_efa_lock);
-	return 0;
-}
-DEFINE_DEBUGFS_ATTRIBUTE(vnitro_fabric_seed_fops, vnitro_fabric_seed_get, vnitro_fabric_seed_set,
-			 "%llu\n");
-
-static void vnitro_fabric_debugfs(struct dentry *parent)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} knobs[] = {
-		{ "loss_ppm", offsetof(struct vnitro_efa_path_config, loss_ppm) },
-		{ "reorder_ppm", offsetof(struct vnitro_efa_path_config, reorder_ppm) },
-		{ "delay_us", offsetof(struct vnitro_efa_path_config, delay_ns) },
-		{ "reorder_delay_us", offsetof(struct vnitro_efa_path_config, reorder_delay_ns) },
-	};
-	unsigned int i;
-
-	veng.fabric_dir = debugfs_create_dir("efa_fabric", parent);
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		debugfs_create_file_unsafe(knobs[i].name, 0600, veng.fabric_dir,
-					   (void *)knobs[i].off, &vnitro_fabric_fops);
-	debugfs_create_file_unsafe("seed", 0600, veng.fabric_dir, NULL, &vnitro_fabric_seed_fops);
-}
-
 int vnitro_engine_init(void)
 {
 	init_waitqueue_head(&veng.wait);
 	atomic_set(&veng.devices, 0);
-	veng.core = vnitro_efa_engine_create(&vnitro_engine_ops);
+	veng.core = vnitro_efa_engine_create(&vnitro_engine_ops, vnitro.fabric);
 	if (!veng.core)
 		return -ENOMEM;
 	veng.thread = kthread_run(vnitro_engine_thread, NULL, "vnitro-efa");
@@ -370,15 +279,11 @@ int vnitro_engine_init(void)
 		vnitro_efa_engine_destroy(veng.core);
 		return ret;
 	}
-	/* A held-back packet arrives 1 ms late: after SRD's first resend (0.5 ms). */
-	veng.path.reorder_delay_ns = NSEC_PER_MSEC;
-	vnitro_efa_engine_set_path(veng.core, &veng.path);
 	if (!IS_ERR_OR_NULL(vnitro.debugfs)) {
 		veng.debugfs = debugfs_create_file("efa_engine", 0444, vnitro.debugfs, NULL,
 						   &vnitro_engine_stats_fops);
 		veng.objects = debugfs_create_file("efa_objects", 0444, vnitro.debugfs, NULL,
 						   &vnitro_engine_objects_fops);
-		vnitro_fabric_debugfs(vnitro.debugfs);
 	}
 	return 0;
 }
@@ -387,7 +292,6 @@ int vnitro_engine_init(void)
 void vnitro_engine_exit(void)
 {
 	debugfs_remove(veng.debugfs);	/* waits for readers: none after this */
-	debugfs_remove(veng.fabric_dir);
 	debugfs_remove(veng.objects);
 	kthread_stop(veng.thread);
 	vnitro_efa_engine_destroy(veng.core);

@@ -101,24 +101,6 @@ static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vnitro_p
 	return ret;
 }
 
-static int vnitro_subnet_publish(void *ops_ctx, const struct vnitro_fabric_subnet_desc *desc,
-				 struct vnitro_err *err)
-{
-	int ret = vnitro_fabric_subnet_set(vnitro.fabric, desc);
-
-	if (ret) {
-		err->code = ret;
-		snprintf(err->msg, sizeof(err->msg),
-			 "the VPC router refused the route table (errno %d)", -ret);
-	}
-	return ret;
-}
-
-static void vnitro_subnet_withdraw(void *ops_ctx, uint32_t key)
-{
-	vnitro_fabric_subnet_del(vnitro.fabric, key);
-}
-
 static u32 vnitro_in_use(void *ops_ctx, void *cookie, char *dev, size_t len)
 {
 	return vnitro_efa_users(cookie, dev, len);
@@ -129,8 +111,6 @@ const struct vnitro_ctl_ops vnitro_ctl_ops = {
 	.unplug = vnitro_unplug,
 	.netns_release = vnitro_netns_release,
 	.port_update = vnitro_port_update,
-	.subnet_publish = vnitro_subnet_publish,
-	.subnet_withdraw = vnitro_subnet_withdraw,
 	.igw_plug = vnitro_igw_plug,		/* igw.c */
 	.igw_unplug = vnitro_igw_unplug,
 	.igw_update = vnitro_igw_update,
@@ -182,7 +162,7 @@ static int __init vnitro_init(void)
 	ret = vnitro_pci_init();
 	if (ret)
 		goto err_engine_exit;
-	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL);
+	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL, vnitro.fabric);
 	if (!vnitro.ctl) {
 		ret = -ENOMEM;
 		goto err_pci_exit;

@@ -68,6 +68,7 @@ inline void cq_event(void *cookie)
 
 struct dev_fx {
 	vnitro_efa_dev *dev;
+	vnitro_fabric_port *port;	// its ENI's, in efa_fx::fab
 	uint8_t gid[16];
 	uint16_t pdn;
 	cq_fx cq;
@@ -83,6 +84,58 @@ inline void make_gid(uint8_t *gid, uint8_t last)
 	vnitro_efa_gid(mac, gid);
 }
 
+/*
+ * The fabric the engine's messages cross: each device is the endpoint of an
+ * ENI port 02:00:00:00:00:<id>, 10.<subnet>.0.<id>/24 in subnet key
+ * <subnet> of VPC 1.
+ */
+inline vnitro_fabric *fab;
+
+inline vnitro_efa_engine *engine_create(const vnitro_efa_engine_ops *o)
+{
+	fab = vnitro_fabric_create();
+	cr_assert(fab);
+	return vnitro_efa_engine_create(o, fab);
+}
+
+inline void engine_destroy(vnitro_efa_engine *eng)
+{
+	vnitro_efa_engine_destroy(eng);
+	vnitro_fabric_destroy(fab);
+	fab = nullptr;
+}
+
+inline vnitro_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
+{
+	vnitro_port_desc d = {};
+	vnitro_fabric_port *p;
+	int err;
+
+	d.mac[0] = 0x02;
+	d.mac[5] = id;
+	d.kind = VNITRO_PORT_ENI;
+	d.subnet_key = subnet;
+	d.subnet_addr = 10u << 24 | (subnet & 0xff) << 16;
+	d.subnet_prefixlen = 24;
+	d.ip = d.subnet_addr | id;
+	d.vpc_key = 1;
+	d.vpc_addr = 10u << 24;
+	d.vpc_prefixlen = 8;
+	d.cookie = cookie;
+	p = vnitro_fabric_port_add(fab, &d, &err);
+	cr_assert(p, "port_add: %d", err);
+	return p;
+}
+
+// The device leaves the fabric (dev_destroy detaches it), then its port goes.
+inline void dev_fini(dev_fx &d)
+{
+	vnitro_efa_dev_destroy(d.dev);
+	vnitro_fabric_port_del(fab, d.port);
+	d.dev = nullptr;
+	d.port = nullptr;
+}
+
 inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet,
 		     uint8_t gen = VNITRO_EFA_GEN_1)
 {
@@ -91,8 +144,10 @@ inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t sub
 	vnitro_efa_mr_desc mrd = {};
 
 	make_gid(d.gid, id);
-	d.dev = vnitro_efa_dev_create(eng, gen, d.gid, subnet, &d);
+	d.dev = vnitro_efa_dev_create(eng, gen, d.gid, &d);
 	cr_assert(d.dev);
+	d.port = eni_port(id, subnet, &d);
+	cr_assert_eq(vnitro_fabric_efa_attach(fab, d.port, d.dev), 0);
 	cr_assert_eq(vnitro_efa_pd_alloc(d.dev, &d.pdn), 0);
 	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.db, &d.cq, &d.cq.idx, &err), 0, "%s", err.msg);
 	mrd.pdn = d.pdn;
@@ -218,10 +273,10 @@ inline uint16_t ah_to(dev_fx &from, const dev_fx &to)
 inline void two_devs_down(vnitro_efa_engine *eng, dev_fx *a, dev_fx *b)
 {
 	for (dev_fx *d : {a, b}) {
-		vnitro_efa_dev_destroy(d->dev);
+		dev_fini(*d);
 		delete d;
 	}
-	vnitro_efa_engine_destroy(eng);
+	engine_destroy(eng);
 	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
 	harness_fini();
 }

@@ -286,32 +286,6 @@ int fake_port_update(void *ops_ctx, void *plug_cookie, const vnitro_port_desc *p
 	return 0;
 }
 
-int fake_subnet_publish(void *ops_ctx, const vnitro_fabric_subnet_desc *desc, vnitro_err *err)
-{
-	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
-
-	if (desc->key >= harness_max_plugs || desc->route_count > VNITRO_SUBNET_MAX_ROUTES)
-		violate("subnet_publish: key or route count out of range");
-	if (take_failure(f, &f->fail_next_publish, err))
-		return err->code;
-	f->publishes++;
-	f->last_subnet = *desc;
-	if (desc->key < harness_max_plugs)
-		f->published[desc->key] = desc->route_count + 1;
-	return 0;
-}
-
-void fake_subnet_withdraw(void *ops_ctx, uint32_t key)
-{
-	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
-
-	if (key >= harness_max_plugs || !f->published[key])
-		violate("subnet_withdraw of a subnet that is not published");
-	else
-		f->published[key] = 0;
-	f->withdraws++;
-}
-
 int fake_igw_plug(void *ops_ctx, const vnitro_igw_plug_desc *desc, void **cookie,
 		  vnitro_err *err)
 {
@@ -383,8 +357,6 @@ const vnitro_ctl_ops fake_ctl_ops = {
 	.unplug = fake_unplug,
 	.netns_release = fake_netns_release,
 	.port_update = fake_port_update,
-	.subnet_publish = fake_subnet_publish,
-	.subnet_withdraw = fake_subnet_withdraw,
 	.igw_plug = fake_igw_plug,
 	.igw_unplug = fake_igw_unplug,
 	.igw_update = fake_igw_update,

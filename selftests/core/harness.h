@@ -63,11 +63,6 @@ struct fake_ctl {
 	void *last_update_cookie;
 	vnitro_port_desc last_port;
 	int fail_next_update;
-	// subnet_publish / subnet_withdraw; published[key] = route count + 1, 0 = none
-	unsigned int publishes, withdraws;
-	vnitro_fabric_subnet_desc last_subnet;
-	int fail_next_publish;
-	uint32_t published[harness_max_plugs];
 	// igw_plug / igw_unplug / igw_update
 	unsigned int igw_plugs, igw_unplugs, igw_updates, live_igws;
 	vnitro_igw_plug_desc last_igw;
@@ -82,7 +77,7 @@ extern fake_ctl fake;
 extern const vnitro_ctl_ops fake_ctl_ops;
 
 void fake_fail_next_plug(int err, const char *msg);
-// The next call of another op fails: &fake.fail_next_update, _publish or _igw.
+// The next call of another op fails: &fake.fail_next_update or _igw.
 void fake_fail_next(int *which, int err, const char *msg);
 unsigned int fake_live_plugs(void);
 

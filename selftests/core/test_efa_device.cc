@@ -7,19 +7,22 @@
 #include "efa/wire.h"
 
 static const vnitro_efa_engine_ops no_ops = {};
+static vnitro_fabric *fab;
 static vnitro_efa_engine *eng;
 static const uint8_t gid[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0xff, 0xfe, 4, 5, 6};
 
 static void setup(void)
 {
 	harness_init(nullptr);
-	eng = vnitro_efa_engine_create(&no_ops);
+	fab = vnitro_fabric_create();
+	eng = vnitro_efa_engine_create(&no_ops, fab);
 	cr_assert(eng);
 }
 
 static void teardown(void)
 {
 	vnitro_efa_engine_destroy(eng);
+	vnitro_fabric_destroy(fab);
 	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
 	harness_fini();
 }
@@ -107,7 +110,7 @@ Test(efa_device, pds_are_numbered_up_to_max_pd)
 {
 	vnitro_efa_attr a;
 	vnitro_efa_counts c;
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1, nullptr);
+	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr);
 	uint16_t pdn;
 
 	cr_assert(dev);
@@ -132,7 +135,7 @@ Test(efa_device, pds_are_numbered_up_to_max_pd)
 
 Test(efa_device, freed_pd_is_not_reused_at_once)
 {
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1, nullptr);
+	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr);
 	uint16_t a, b;
 
 	cr_assert_eq(vnitro_efa_pd_alloc(dev, &a), 0);
@@ -146,5 +149,5 @@ Test(efa_device, freed_pd_is_not_reused_at_once)
 Test(efa_device, create_fails_cleanly_without_memory)
 {
 	harness.fail_alloc_in = 2;	// the PD bitmap
-	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, 1, nullptr));
+	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr));
 }

@@ -12,7 +12,7 @@ static dev_fx *a, *b;
 static void setup(void)
 {
 	harness_init(nullptr);
-	eng = vnitro_efa_engine_create(&ops);
+	eng = engine_create(&ops);
 	a = new dev_fx();
 	b = new dev_fx();
 	dev_init(eng, *a, 1, 7);
@@ -431,8 +431,37 @@ Test(efa_engine, another_subnet_is_not_reached)
 	cr_assert_eq(c.st, status::local_unresp_remote);
 	cr_assert_not(poll(far->cq, &c));
 	cr_assert_eq(stats().drop_cross_subnet, 1);
-	vnitro_efa_dev_destroy(far->dev);
+	vnitro_fabric_stats fs;
+	vnitro_fabric_get_stats(fab, &fs);
+	cr_assert_eq(fs.drop_cross_subnet, 1, "the fabric refused it, and counted it");
+	cr_assert_eq(fs.efa_forwarded, 0);
+	dev_fini(*far);
 	delete far;
+}
+
+// The fabric finds the peer: an endpoint detached from its port (its ENI's
+// ENA function removed, say) is not reached, and reached again once back.
+Test(efa_engine, a_detached_peer_is_unreachable_until_attached_again)
+{
+	completion c;
+
+	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	uint16_t ah = ah_to(*a, *b);
+	post_recv(b->qp, 6, addr(*b, 0), 64, b->key);
+	vnitro_fabric_efa_detach(fab, b->dev);
+	post_send(a->qp, send_req(*a, 4, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::local_unresp_remote);
+	cr_assert_eq(stats().drop_no_dest, 1);
+	cr_assert_eq(vnitro_fabric_efa_attach(fab, b->port, b->dev), 0);
+	post_send(a->qp, send_req(*a, 5, ah, b->qp.qpn, 1, 0, 8));
+	vnitro_efa_engine_poll(eng, 0);
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.req_id, 6);
 }
 
 Test(efa_engine, qp_not_in_rts_sends_nothing)
@@ -592,7 +621,7 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 {
 	constexpr uint32_t n = 2000;
 	static uint8_t seen[n];
-	vnitro_efa_path_config cfg = {50000, 50000, 10 * 1000, 1000 * 1000};
+	vnitro_fabric_path_config cfg = {50000, 50000, 10 * 1000, 1000 * 1000};
 	uint32_t sent = 0, send_done = 0, received = 0;
 	uint64_t now = 0;
 	completion c;
@@ -600,7 +629,7 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
 	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
 	uint16_t ah = ah_to(*a, *b);
-	vnitro_efa_engine_set_path(eng, &cfg);
+	vnitro_fabric_set_path(fab, &cfg);
 	for (uint32_t i = 0; i < rq_n; i++)
 		post_recv(b->qp, uint16_t(i), addr(*b, i * 64), 64, b->key);
 	// Send buffers by req_id, free again when that send completes (in any order).
@@ -650,6 +679,11 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 	cr_assert_geq(s.srd_resent, s.path_lost, "every lost copy was sent again");
 	cr_assert_gt(s.srd_duplicates, 0, "late copies of delivered messages were dropped");
 	cr_assert_eq(s.rx_delivered, n);
+	// The path is the fabric's: it counted the same losses and reorders.
+	vnitro_fabric_stats fs;
+	vnitro_fabric_get_stats(fab, &fs);
+	cr_assert_eq(fs.path_lost, s.path_lost);
+	cr_assert_eq(fs.path_reordered, s.path_reordered);
 }
 
 // An RNR holds back only the message that met it: later sends pass it.
@@ -680,9 +714,9 @@ Test(efa_engine, srd_rnr_delays_only_that_message)
 
 static void slow_path(uint32_t loss_ppm = 0)
 {
-	vnitro_efa_path_config cfg = {loss_ppm, 0, 100 * 1000, 0};
+	vnitro_fabric_path_config cfg = {loss_ppm, 0, 100 * 1000, 0};
 
-	vnitro_efa_engine_set_path(eng, &cfg);
+	vnitro_fabric_set_path(fab, &cfg);
 }
 
 // With the default lossless, immediate path a send is delivered and both
@@ -861,7 +895,7 @@ static uint64_t lost_with_seed(uint64_t seed, uint16_t ah)
 	completion c;
 	uint64_t before;
 
-	vnitro_efa_engine_seed(eng, seed);
+	vnitro_fabric_seed(fab, seed);
 	before = stats().path_lost;
 	for (uint16_t i = 0; i < 64; i++) {
 		post_send(a->qp, send_req(*a, i % sq_n, ah, b->qp.qpn, 1, 0, 8));
@@ -892,7 +926,7 @@ static void srd_run_with_seed(uint64_t seed, uint16_t ah, uint64_t *lost, uint64
 	uint64_t now = 0;
 	int done = 0;
 
-	vnitro_efa_engine_seed(eng, seed);
+	vnitro_fabric_seed(fab, seed);
 	for (uint16_t i = 0; i < 8; i++) {
 		post_recv(b->qp, i, addr(*b, 4096 + i * 64), 64, b->key);
 		post_send(a->qp, send_req(*a, i, ah, b->qp.qpn, 1, i * 8, 8));

@@ -58,7 +58,7 @@ static const vnitro_efa_engine_ops lock_ops = {copy_seen, copy_in, cq_event, dev
 static void setup(void)
 {
 	harness_init(nullptr);
-	eng = vnitro_efa_engine_create(&lock_ops);
+	eng = engine_create(&lock_ops);
 	a = new dev_fx();
 	b = new dev_fx();
 	// Newest first in the engine's list: b, then a.

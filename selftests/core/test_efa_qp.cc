@@ -11,7 +11,7 @@ static vnitro_err err;
 static void setup(void)
 {
 	harness_init(nullptr);
-	eng = vnitro_efa_engine_create(&ops);
+	eng = engine_create(&ops);
 	d = new dev_fx();
 	dev_init(eng, *d, 1, 1);
 	err = {};
@@ -19,9 +19,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	vnitro_efa_dev_destroy(d->dev);
+	dev_fini(*d);
 	delete d;
-	vnitro_efa_engine_destroy(eng);
+	engine_destroy(eng);
 	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
 	harness_fini();
 }

@@ -27,7 +27,7 @@ static uint32_t reg(dev_fx &d, uint16_t pdn, uint32_t off, uint32_t len, uint32_
 static void setup_gen(uint8_t gen_a, uint8_t gen_b)
 {
 	harness_init(nullptr);
-	eng = vnitro_efa_engine_create(&ops);
+	eng = engine_create(&ops);
 	a = new dev_fx();
 	b = new dev_fx();
 	dev_init(eng, *a, 1, 7, gen_a);
@@ -236,14 +236,14 @@ Test(efa_read, ud_qp_cannot_read)
 // done once, with the right bytes.
 Test(efa_read, srd_loss_and_reordering)
 {
-	vnitro_efa_path_config cfg = {100000, 100000, 0, 50 * 1000};
+	vnitro_fabric_path_config cfg = {100000, 100000, 0, 50 * 1000};
 	completion c;
 	uint32_t done = 0;
 
 	both_srd();
 	uint16_t ah = ah_to(*a, *b);
-	vnitro_efa_engine_set_path(eng, &cfg);
-	vnitro_efa_engine_seed(eng, 42);
+	vnitro_fabric_set_path(fab, &cfg);
+	vnitro_fabric_seed(fab, 42);
 	for (uint16_t i = 0; i < 64; i++) {
 		post_send(a->qp, read_req(i, ah, addr(*b, 4096 + i * 64), rkey, i * 64, 64));
 		for (uint64_t t = i * 10000000ull; done <= i; t += 100000) {
@@ -316,5 +316,5 @@ Test(efa_read_v1, attributes_differ_by_generation)
 	cr_assert_eq(v2.device_caps & ~VNITRO_EFA_CAP_RDMA_READ, v1.device_caps);
 	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_NONE, &v1), -EINVAL);
 	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_MAX + 1, &v1), -EINVAL);
-	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_MAX + 1, a->gid, 7, nullptr));
+	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_MAX + 1, a->gid, nullptr));
 }

@@ -60,27 +60,30 @@ CORE_TEST(route, eni_route_published_and_blackholed)
 {
 	vnitro_eni_info nat = add_eni(eni_spec("subnet-b"));
 	vnitro_route_info r = add_route("subnet-default", 0, 0, nat.id);
+	static vnitro_fabric_subnet_desc table;
 	vnitro_err err = {};
 
 	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_ENI);
 	cr_assert_str_eq(r.target_id, nat.id);
 	cr_assert_eq(r.blackhole, 1, "the target is not attached");
-	cr_assert_eq(fake.last_subnet.route_count, 2);
-	cr_assert_eq(fake.last_subnet.routes[1].target, VNITRO_ROUTE_ENI);
-	cr_assert_eq(memcmp(fake.last_subnet.routes[1].target_mac, nat.mac, 6), 0);
-	unsigned int before = fake.publishes;
+	// In the fabric's table of subnet-default (key 1), longest prefix first: 0/0 last.
+	cr_assert_eq(fabric_table(1, &table), 0);
+	cr_assert_eq(table.route_count, 2);
+	cr_assert_eq(table.routes[1].target, VNITRO_ROUTE_ENI);
+	cr_assert_eq(memcmp(table.routes[1].target_mac, nat.mac, 6), 0);
 	attach(nat.id, "i1", 1);
-	cr_assert_eq(fake.publishes, before + 1, "attaching a target republishes its tables");
 	cr_assert_eq(vnitro_ctl_route_get(ctl, "subnet-default", 0, 0, &r, &err), 0);
 	cr_assert_eq(r.blackhole, 0);
 	detach(nat.id);
-	cr_assert_eq(fake.publishes, before + 2);
+	cr_assert_eq(fabric_table(1, &table), 0);
+	cr_assert_eq(table.route_count, 2, "the route stays; the fabric finds no port (blackhole)");
 	cr_assert_eq(vnitro_ctl_eni_del(ctl, nat.id, &err), 0, "%s", err.msg);
 	cr_assert_eq(vnitro_ctl_route_get(ctl, "subnet-default", 0, 0, &r, &err), 0);
 	cr_assert_eq(r.blackhole, 1, "a deleted target leaves a blackhole route, as EC2");
 	cr_assert_str_eq(r.target_id, nat.id);
 	cr_assert_eq(vnitro_ctl_route_del(ctl, "subnet-default", 0, 0, &err), 0, "%s", err.msg);
-	cr_assert_eq(fake.last_subnet.route_count, 1);
+	cr_assert_eq(fabric_table(1, &table), 0);
+	cr_assert_eq(table.route_count, 1);
 }
 
 CORE_TEST(route, refusals)
@@ -120,14 +123,15 @@ CORE_TEST(route, refusals)
 	assert_refused(-ENOENT, [&](vnitro_err *err) {
 		return vnitro_ctl_route_del(ctl, "subnet-default", ip4(192, 169, 0, 0), 16, err);
 	}, "no route to 192.169.0.0/16");
-	fake_fail_next(&fake.fail_next_publish, -ENOMEM, "fabric out of memory");
+	// The second allocation is the fabric's table (the first, the control plane's desc).
+	harness.fail_alloc_in = 2;
 	assert_refused(-ENOMEM, [&](vnitro_err *err) {
 		return vnitro_ctl_route_add(ctl, "subnet-default", 0, 0, nat.id, &r, err);
-	}, "fabric out of memory");
-	fake_fail_next(&fake.fail_next_publish, -ENOMEM, "fabric out of memory");
+	}, "VPC router", "route table of subnet-default", "out of memory");
+	harness.fail_alloc_in = 2;
 	assert_refused(-ENOMEM, [&](vnitro_err *err) {
 		return vnitro_ctl_route_del(ctl, "subnet-default", ip4(192, 168, 0, 0), 16, err);
-	}, "fabric out of memory");
+	}, "VPC router", "out of memory");
 }
 
 CORE_TEST(route, table_is_full_at_50)
@@ -161,7 +165,9 @@ CORE_TEST(route, igw_lifecycle)
 	cr_assert_eq(fake.last_igw.netns_cookie, &internet);
 	r = add_route("subnet-default", 0, 0, "igw-1");
 	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_IGW);
-	cr_assert_eq(fake.last_subnet.routes[1].target, VNITRO_ROUTE_IGW);
+	static vnitro_fabric_subnet_desc table;
+	cr_assert_eq(fabric_table(1, &table), 0);
+	cr_assert_eq(table.routes[1].target, VNITRO_ROUTE_IGW);
 	assert_refused(-EBUSY, [](vnitro_err *err) {
 		return vnitro_ctl_igw_del(ctl, "igw-1", err);
 	}, "igw-1", "subnet-default", "delete that route first");
@@ -210,10 +216,15 @@ CORE_TEST(route, igw_refusals)
 
 CORE_TEST(route, destroy_releases_gateways_and_withdraws_subnets)
 {
+	static uint32_t tables[harness_max_plugs];
+
 	add_igw("igw-1", "vpc-default", &internet);
-	ctl_release();
+	fabric_tables(tables, harness_max_plugs);
+	cr_assert_eq(tables[1] && tables[2] && tables[3], 1, "three subnets, three tables");
+	vnitro_ctl_destroy(ctl);
+	ctl = nullptr;
 	cr_assert_eq(fake.live_igws, 0);
-	cr_assert_eq(fake.withdraws, 3);
-	for (uint32_t p : fake.published)
-		cr_assert_eq(p, 0);
+	fabric_tables(tables, harness_max_plugs);
+	for (uint32_t t : tables)
+		cr_assert_eq(t, 0, "every table withdrawn");
 }

@@ -369,7 +369,7 @@ CORE_TEST(world, empty_world_iterates_nothing)
 CORE_TEST(world, create_fails_cleanly_without_memory)
 {
 	harness.fail_alloc_in = 1;
-	cr_assert_null(vnitro_ctl_create(&fake_ctl_ops, &fake));
+	cr_assert_null(vnitro_ctl_create(&fake_ctl_ops, &fake, ctl_fab));
 }
 
 CORE_TEST(world, destroy_unplugs_and_frees_everything)
@@ -432,27 +432,29 @@ CORE_TEST(world, subnet_del_refused_while_enis_live_in_it)
 
 CORE_TEST(world, subnet_add_publishes_its_local_route_and_del_withdraws_it)
 {
+	static vnitro_fabric_subnet_desc table;
 	vnitro_err err = {};
 
 	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
 	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
-	cr_assert_eq(fake.publishes, 1);
-	cr_assert_eq(fake.last_subnet.route_count, 1);
-	cr_assert_eq(fake.last_subnet.routes[0].addr, ip4(10, 0, 0, 0));
-	cr_assert_eq(fake.last_subnet.routes[0].prefixlen, 16);
-	cr_assert_eq(fake.last_subnet.routes[0].target, VNITRO_ROUTE_LOCAL);
-	cr_assert_eq(fake.last_subnet.addr, ip4(10, 0, 1, 0));
-	cr_assert_neq(fake.last_subnet.vpc_key, 0);
+	// The first subnet of this world: key 1, in the fabric the control plane was given.
+	cr_assert_eq(fabric_table(1, &table), 0, "the table is in the fabric");
+	cr_assert_eq(table.route_count, 1);
+	cr_assert_eq(table.routes[0].addr, ip4(10, 0, 0, 0));
+	cr_assert_eq(table.routes[0].prefixlen, 16);
+	cr_assert_eq(table.routes[0].target, VNITRO_ROUTE_LOCAL);
+	cr_assert_neq(table.vpc_key, 0);
 	cr_assert_eq(vnitro_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
-	cr_assert_eq(fake.withdraws, 1);
+	cr_assert_eq(fabric_table(1, &table), -ENOENT, "and gone with the subnet");
 }
 
 CORE_TEST(world, subnet_add_refused_when_the_fabric_refuses)
 {
 	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
-	fake_fail_next(&fake.fail_next_publish, -ENOMEM, "fabric out of memory");
+	// The subnet, the control plane's desc, then the fabric's table.
+	harness.fail_alloc_in = 3;
 	assert_refused(-ENOMEM, [](vnitro_err *err) {
 		return vnitro_ctl_subnet_add(ctl, "subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24,
 					     "us-east-1a", err);
-	}, "fabric out of memory");
+	}, "VPC router", "subnet-x", "out of memory");
 }

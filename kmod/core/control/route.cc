@@ -96,8 +96,6 @@ int routes_publish(world &w, const subnet &s, vnitro_err *err)
 	vnitro_fabric_subnet_desc *desc;
 	int ret;
 
-	if (!w.ops->subnet_publish)
-		return 0;
 	// About 700 bytes: too much for a kernel stack frame next to the callers'.
 	desc = create<vnitro_fabric_subnet_desc>();
 	if (!desc) {
@@ -129,11 +127,17 @@ int routes_publish(world &w, const subnet &s, vnitro_err *err)
 			break;
 		}
 	}
-	ret = w.ops->subnet_publish(w.ops_ctx, desc, err);
+	ret = vnitro_fabric_subnet_set(w.fab, desc);
 	destroy(desc);
 	if (ret)
-		err->code = ret;
+		fail(err, -ret).str("the VPC router refused the route table of ").str(s.id)
+			.str(ret == -ENOMEM_ ? ": out of memory" : ": invalid route");
 	return ret;
+}
+
+void routes_withdraw(world &w, const subnet &s)
+{
+	vnitro_fabric_subnet_del(w.fab, s.key);
 }
 
 void routes_eni_changed(world &w, const eni *e)

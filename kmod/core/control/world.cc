@@ -103,7 +103,8 @@ using namespace vnitro::control;
 
 extern "C" {
 
-struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx)
+struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx,
+				     struct vnitro_fabric *fab)
 {
 	vnitro_ctl *ctl = create<vnitro_ctl>();
 
@@ -111,6 +112,7 @@ struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops
 		return nullptr;
 	ctl->ops = ops;
 	ctl->ops_ctx = ops_ctx;
+	ctl->fab = fab;
 	ctl->next_subnet_key = 1;
 	ctl->next_vpc_key = 1;
 	return ctl;
@@ -134,8 +136,7 @@ void vnitro_ctl_destroy(struct vnitro_ctl *ctl)
 		destroy(g);
 	}
 	while (subnet *s = ctl->subnets.front()) {
-		if (ctl->ops->subnet_withdraw)
-			ctl->ops->subnet_withdraw(ctl->ops_ctx, s->key);
+		routes_withdraw(*ctl, *s);
 		ctl->subnets.remove(s);
 		destroy(s);
 	}
@@ -210,8 +211,7 @@ int vnitro_ctl_subnet_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_
 			.str(e->id).str("; delete its network interfaces first");
 		return err->code;
 	}
-	if (ctl->ops->subnet_withdraw)
-		ctl->ops->subnet_withdraw(ctl->ops_ctx, s->key);
+	routes_withdraw(*ctl, *s);
 	ctl->subnets.remove(s);
 	destroy(s);
 	return 0;

@@ -96,6 +96,7 @@ struct igw {
 struct world {
 	const vnitro_ctl_ops *ops;
 	void *ops_ctx;
+	vnitro_fabric *fab;		// where the route tables live (route.cc)
 	base::slist<vpc> vpcs;
 	base::slist<subnet> subnets;
 	base::slist<instance> instances;
@@ -139,6 +140,8 @@ const vnitro_type_info *find_type(const char *name, vnitro_err *err);
 void routes_init(subnet &s);
 // Gives the fabric @s's table; refusals come back with a message.
 int routes_publish(world &w, const subnet &s, vnitro_err *err);
+// Takes @s's table out of the fabric (the subnet is deleted).
+void routes_withdraw(world &w, const subnet &s);
 // Republishes every table that routes to @e (it was attached, detached or deleted).
 void routes_eni_changed(world &w, const eni *e);
 // Turns routes to @e into blackholes before it is freed.

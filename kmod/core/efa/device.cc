@@ -211,7 +211,7 @@ int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
 
 struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
 					     const uint8_t gid[VNITRO_EFA_GID_LEN],
-					     uint32_t subnet_key, void *lock_cookie)
+					     void *lock_cookie)
 {
 	const vnitro_efa_attr &a = efa::attr();
 	const vnitro_efa_attr *own = efa::attr_of(gen);
@@ -226,7 +226,6 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint
 	dev->rng = fabric::prng(eng->rng.next());
 	dev->attr = own;
 	base::mem_copy(dev->gid, gid, VNITRO_EFA_GID_LEN);
-	dev->subnet_key = subnet_key;
 	if (!dev->pds.init(a.max_pd) || !dev->cqs.init(a.max_cq) || !dev->qps.init(a.max_qp) ||
 	    !dev->ahs.init(a.max_ah) || !dev->mrs.init(a.max_mr))
 		goto err_free;
@@ -254,6 +253,9 @@ void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
 {
 	if (!dev)
 		return;
+	// Out of the fabric first: no pass finds it there afterwards.
+	if (dev->eng && dev->eng->fab)
+		vnitro_fabric_efa_detach(dev->eng->fab, dev);
 	for (vnitro_efa_dev **p = dev->eng ? &dev->eng->devs : nullptr; p && *p; p = &(*p)->next) {
 		if (*p == dev) {
 			*p = dev->next;

@@ -10,6 +10,10 @@
 #include "base/base.h"
 #include "fabric/path.h"
 
+namespace vnitro::fabric {
+struct port;
+}
+
 namespace vnitro::efa {
 
 // PCI identity, per generation (enum vnitro_efa_gen; the efa driver's id
@@ -189,7 +193,9 @@ struct vnitro_efa_dev {
 	const vnitro_efa_attr *attr;	// this device's generation (attr_of)
 	vnitro_efa_dev *next;		// the engine's list
 	uint8_t gid[VNITRO_EFA_GID_LEN];
-	uint32_t subnet_key;
+	// The ENI's fabric port this device is the endpoint of, or nullptr: the
+	// fabric's (fabric/efa.cc), written under its writer lock, read under RCU.
+	vnitro::fabric::port *port;
 	vnitro::efa::id_table pds;
 	vnitro::efa::id_table cqs;
 	vnitro::efa::id_table qps;	// qpn - 1
@@ -218,11 +224,15 @@ struct vnitro_efa_engine {
 	vnitro_efa_engine_ops ops;
 	vnitro_efa_dev *devs;
 	vnitro_efa_engine_stats stats;
-	// What every packet crosses (debugfs knobs). Each device's generator
-	// is drawn from rng when it is created or reseeded; UD datagrams draw
-	// their losses from their device's, SRD flows' paths are seeded from it.
-	vnitro::fabric::path_config path;
+	// What every message crosses: peers are found there, and its path model
+	// (configuration, seed) shapes every packet.
+	vnitro_fabric *fab;
+	// Each device's generator is drawn from rng when it is created or
+	// reseeded; UD datagrams draw their losses from their device's, SRD
+	// flows' paths are seeded from it. Reseeded from the fabric's seed when
+	// a pass sees a new path epoch.
 	vnitro::fabric::prng rng;
+	uint32_t path_epoch;
 };
 
 namespace vnitro::efa {

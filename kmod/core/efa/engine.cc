@@ -86,23 +86,17 @@ const mr *check_range(const vnitro_efa_dev *dev, uint16_t pdn, uint32_t lkey, ui
 	return m;
 }
 
-vnitro_efa_dev *find_device(vnitro_efa_engine *eng, const uint8_t *gid)
-{
-	for (vnitro_efa_dev *d = eng->devs; d; d = d->next)
-		if (mem_eq(d->gid, gid, VNITRO_EFA_GID_LEN))
-			return d;
-	return nullptr;
-}
-
-// The device a message to @gid reaches, held for as long as the delivery
-// lasts: the pass holds the sender's device already, so only another one is
-// locked (the one place two device locks are held). dev is nullptr when no
-// device has the GID.
+// The endpoint a message to @gid reaches, as the fabric resolves it (the
+// VPC's checks are applied there), held for as long as the delivery lasts:
+// the pass holds the sender's device already, so only another one is
+// locked (the one place two device locks are held). dev is nullptr when the
+// fabric refused the message; verdict says why.
 class peer_device {
 public:
 	peer_device(vnitro_efa_engine *eng, const vnitro_efa_dev *self, const uint8_t *gid)
-		: dev(find_device(eng, gid)), held_(dev && dev != self)
 	{
+		verdict = fabric::efa_resolve(eng->fab, self, gid, &dev);
+		held_ = dev && dev != self;
 		if (held_)
 			dev_lock(dev, true);
 	}
@@ -114,11 +108,23 @@ public:
 	peer_device(const peer_device &) = delete;
 	peer_device &operator=(const peer_device &) = delete;
 
-	vnitro_efa_dev *const dev;
+	vnitro_efa_dev *dev = nullptr;
+	fabric::efa_verdict verdict;
 
 private:
-	const bool held_;
+	bool held_;
 };
+
+// A message the fabric did not let through: counted here too (the engine's
+// view of its own messages), and the remote is unresponsive.
+status unreachable(vnitro_efa_engine *eng, fabric::efa_verdict verdict)
+{
+	if (verdict == fabric::efa_verdict::cross_subnet)
+		eng->stats.drop_cross_subnet++;
+	else
+		eng->stats.drop_no_dest++;
+	return status::local_unresp_remote;
+}
 
 // A receive buffer of @q, or false when none is posted.
 bool take_rx(qp *q, rx_buffer *buf, bool *valid)
@@ -211,15 +217,8 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 	bool valid;
 
 	*rnr = false;
-	if (!dst_dev) {
-		eng->stats.drop_no_dest++;
-		return lost(msg, status::local_unresp_remote);
-	}
-	// EFA traffic does not leave its subnet (EC2 User Guide, EFA limitations).
-	if (dst_dev->subnet_key != msg.src_dev->subnet_key) {
-		eng->stats.drop_cross_subnet++;
-		return lost(msg, status::local_unresp_remote);
-	}
+	if (!dst_dev)
+		return lost(msg, unreachable(eng, peer.verdict));
 	qp *dst = dst_dev->qp_find(req.dest_qpn);
 	if (!dst || dst->type != msg.src_qp->type || !receiving(dst->state) ||
 	    dst->qkey != req.qkey) {
@@ -303,26 +302,19 @@ status check_read(const vnitro_efa_dev *dev, const qp *q, const tx_request &req,
 	return status::ok;
 }
 
-// The responder's QP on @dst_dev (held) a request of @msg reaches, or
-// nullptr and the status the requester completes with (the same rules as
-// transmit(): the GID's device, in the same subnet, a QP of the same type,
+// The responder's QP on @peer (held) a request of @msg reaches, or nullptr
+// and the status the requester completes with (the same rules as
+// transmit(): the endpoint the fabric resolves, a QP of the same type,
 // ready, same QKey).
-qp *read_peer(vnitro_efa_engine *eng, const message &msg, vnitro_efa_dev *dst_dev, status *st)
+qp *read_peer(vnitro_efa_engine *eng, const message &msg, const peer_device &peer, status *st)
 {
 	const tx_request &req = *msg.req;
 
-	if (!dst_dev) {
-		eng->stats.drop_no_dest++;
-		*st = status::local_unresp_remote;
+	if (!peer.dev) {
+		*st = unreachable(eng, peer.verdict);
 		return nullptr;
 	}
-	// EFA traffic does not leave its subnet (EC2 User Guide, EFA limitations).
-	if (dst_dev->subnet_key != msg.src_dev->subnet_key) {
-		eng->stats.drop_cross_subnet++;
-		*st = status::local_unresp_remote;
-		return nullptr;
-	}
-	qp *dst = dst_dev->qp_find(req.dest_qpn);
+	qp *dst = peer.dev->qp_find(req.dest_qpn);
 	if (!dst || dst->type != msg.src_qp->type || !receiving(dst->state) ||
 	    dst->qkey != req.qkey) {
 		eng->stats.drop_bad_qp++;
@@ -342,7 +334,7 @@ status read_execute(vnitro_efa_engine *eng, const message &msg)
 	peer_device peer(eng, msg.src_dev, msg.src_dev->ah_tab[req.ah].gid);
 	vnitro_efa_dev *dst_dev = peer.dev;
 	status st = status::ok;
-	qp *dst = read_peer(eng, msg, dst_dev, &st);
+	qp *dst = read_peer(eng, msg, peer, &st);
 
 	if (!dst)
 		return st;
@@ -422,13 +414,14 @@ void srd_forget(srd_flow *f, uint32_t seq, bool all)
 	f->wire.drop_if([&](const srd_packet &p) { return all || p.seq == seq; });
 }
 
-// Puts a copy of message @seq on the QP's path (the first one or a resend).
+// Puts a copy of message @seq on the QP's path (the first one or a resend):
+// the fabric's path model decides its fate and counts it; this engine
+// counts its share.
 void srd_put(vnitro_efa_engine *eng, srd_flow *f, uint32_t seq, uint64_t now)
 {
 	const fabric::path_stats before = f->wire.stats();
 
-	f->wire.configure(eng->path);
-	f->wire.send(srd_packet{seq}, now);
+	fabric::path_send(eng->fab, f->wire, srd_packet{seq}, now);
 	eng->stats.path_lost += f->wire.stats().lost - before.lost +
 				f->wire.stats().overflow - before.overflow;
 	eng->stats.path_reordered += f->wire.stats().reordered - before.reordered;
@@ -592,7 +585,7 @@ uint32_t process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t
 			msg.src_dev = dev;
 			msg.src_qp = q;
 			msg.req = &req;
-			if (dev->rng.chance(eng->path.loss_ppm))
+			if (fabric::path_loses_datagram(eng->fab, dev->rng))
 				eng->stats.path_lost++;
 			else
 				st = transmit(eng, msg, &rnr);
@@ -638,18 +631,39 @@ bool poll_device(vnitro_efa_engine *eng, vnitro_efa_dev *dev, uint64_t now)
 
 } // namespace
 
+// In device and QP order, so the same seed gives the same flows the same draws.
+void reseed(vnitro_efa_engine *eng, uint64_t seed)
+{
+	eng->rng = fabric::prng(seed);
+	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
+		dev_lock(dev, false);
+		dev->rng = fabric::prng(eng->rng.next());
+		for (uint32_t i = 0; i < attr().max_qp; i++) {
+			qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
+
+			if (q && q->srd)
+				q->srd->wire.seed(dev->rng.next());
+		}
+		dev_unlock(dev);
+	}
+}
+
 } // namespace vnitro::efa
 
 using namespace vnitro;
 
 extern "C" {
 
-struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops)
+struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops,
+						   struct vnitro_fabric *fab)
 {
 	auto *eng = base::create<vnitro_efa_engine>();
 
-	if (eng)
-		eng->ops = *ops;
+	if (!eng)
+		return nullptr;
+	eng->ops = *ops;
+	eng->fab = fab;
+	eng->path_epoch = fabric::path_epoch(fab);
 	return eng;
 }
 
@@ -660,8 +674,14 @@ void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng)
 
 bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 {
+	uint32_t epoch = fabric::path_epoch(eng->fab);
 	bool work = false;
 
+	// A new seed on the fabric: restart every generator before any packet.
+	if (epoch != eng->path_epoch) {
+		eng->path_epoch = epoch;
+		efa::reseed(eng, fabric::path_seed(eng->fab));
+	}
 	eng->stats.passes++;
 	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
 		efa::dev_lock(dev, false);
@@ -671,32 +691,6 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 			eng->ops.resched();
 	}
 	return work;
-}
-
-void vnitro_efa_engine_set_path(struct vnitro_efa_engine *eng,
-				const struct vnitro_efa_path_config *cfg)
-{
-	eng->path.loss_ppm = cfg->loss_ppm;
-	eng->path.reorder_ppm = cfg->reorder_ppm;
-	eng->path.delay_ns = cfg->delay_ns;
-	eng->path.reorder_delay_ns = cfg->reorder_delay_ns;
-}
-
-void vnitro_efa_engine_seed(struct vnitro_efa_engine *eng, uint64_t seed)
-{
-	eng->rng = fabric::prng(seed);
-	// In device and QP order, so the same seed gives the same flows the same draws.
-	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
-		efa::dev_lock(dev, false);
-		dev->rng = fabric::prng(eng->rng.next());
-		for (uint32_t i = 0; i < efa::attr().max_qp; i++) {
-			efa::qp *q = dev->qps.busy(i) ? dev->qp_tab[i] : nullptr;
-
-			if (q && q->srd)
-				q->srd->wire.seed(dev->rng.next());
-		}
-		efa::dev_unlock(dev);
-	}
 }
 
 void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,

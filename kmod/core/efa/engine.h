@@ -12,7 +12,7 @@
 #include "efa/device.h"
 #include "efa/srd.h"
 #include "efa/wire.h"
-#include "fabric/path.h"
+#include "fabric/fabric.h"
 
 namespace vnitro::efa {
 
@@ -53,10 +53,14 @@ struct message {
 	uint32_t length;		// total bytes
 };
 
-// The one place a message leaves the sender toward the receiver: finds the
-// destination, places the message in a receive buffer and completes it
-// there. Returns the status to complete the send WQE with; *rnr is set
+// The one place a message leaves the sender toward the receiver: asks the
+// fabric for the destination, places the message in a receive buffer and
+// completes it there. Returns the status to complete the send WQE with; *rnr is set
 // when an SRD receiver had no buffer (the WQE stays and is resent later).
 status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr);
+
+// Restarts the engine's generators, every device's and every SRD flow's path,
+// from @seed (the fabric's, when its path epoch changed). Engine lock held.
+void reseed(vnitro_efa_engine *eng, uint64_t seed);
 
 } // namespace vnitro::efa

@@ -281,7 +281,7 @@ __attribute__((noinline)) vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src,
 	default:			// server messages sent to the server
 		return drop(fab->stats.drop_malformed, src);
 	}
-	svc->deliver_copy(src->cookie, reply, dhcp_build_reply(reply, req, type, lease));
+	port_deliver_copy(src, reply, dhcp_build_reply(reply, req, type, lease));
 	counter_inc(fab->stats.dhcp_replies);
 	return VNITRO_XMIT_ANSWERED;
 }

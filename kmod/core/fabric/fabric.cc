@@ -50,7 +50,7 @@ __attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
 		mem_copy(mac, target->mac, eth_alen);
 	}
 	arp_build_reply(reply, req, mac);
-	svc->deliver_copy(src->cookie, reply, sizeof(reply));
+	port_deliver_copy(src, reply, sizeof(reply));
 	counter_inc(fab->stats.arp_replies);
 	counter_inc(src->rx_arp_replies);
 	return VNITRO_XMIT_ANSWERED;
@@ -105,7 +105,9 @@ vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		return drop(fab->stats.drop_malformed, src);
 	if (!ingress_allowed(fab, src, dst, ip_ok ? &ipv : nullptr))
 		return VNITRO_XMIT_DROPPED;
-	svc->deliver(dst->cookie, frame_ctx);
+	if (path_loses_frame(fab, src))
+		return VNITRO_XMIT_DROPPED;
+	port_deliver(dst, frame_ctx);
 	counter_inc(fab->stats.forwarded);
 	return VNITRO_XMIT_DELIVERED;
 }
@@ -193,6 +195,8 @@ struct vnitro_fabric *vnitro_fabric_create(void)
 		destroy(fab);
 		return nullptr;
 	}
+	// A held-back packet arrives 1 ms late: after SRD's first resend (0.5 ms).
+	fab->path.cfg.reorder_delay_ns = 1000 * 1000;
 	return fab;
 }
 
@@ -312,8 +316,9 @@ void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port
 			}
 		}
 		state_unlink(fab, victim->state);
+		efa_port_gone(victim);
 	}
-	// After this no CPU is inside xmit with a pointer to the victim.
+	// After this no CPU is inside xmit (or an EFA resolve) with a pointer to the victim.
 	svc->synchronize_rcu();
 	destroy(victim->state);
 	destroy(victim);
@@ -359,6 +364,9 @@ void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabr
 	out->drop_too_big = counter_read(s.drop_too_big);
 	out->drop_arp = counter_read(s.drop_arp);
 	out->drop_spoofed_mac = counter_read(s.drop_spoofed_mac);
+	out->efa_forwarded = counter_read(s.efa_forwarded);
+	out->path_lost = counter_read(s.path_lost);
+	out->path_reordered = counter_read(s.path_reordered);
 }
 
 void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fabric/frame.h"
+#include "fabric/path.h"
 
 namespace vnitro::fabric {
 
@@ -44,6 +45,9 @@ struct port {
 	void *cookie;
 	// Set by port_del under the writer lock: an update after it changes nothing.
 	bool unplugged;
+	// The ENI's EFA endpoint (efa.cc), or nullptr: set and cleared under the
+	// writer lock, read under RCU by the EFA engine's pass.
+	vnitro_efa_dev *efa;
 	// Counters, updated atomically from any CPU.
 	uint64_t tx_dropped;
 	uint64_t rx_arp_replies;
@@ -75,6 +79,7 @@ struct fabric {
 	port *igws;			// the IGW ports, one per VPC
 	void *writer_lock;		// serialises every change of the above
 	vnitro_fabric_stats stats;
+	path_model path;		// path.cc
 };
 
 inline vnitro_xmit_verdict drop(uint64_t &reason, port *src)
@@ -82,6 +87,22 @@ inline vnitro_xmit_verdict drop(uint64_t &reason, port *src)
 	base::counter_inc(reason);
 	base::counter_inc(src->tx_dropped);
 	return VNITRO_XMIT_DROPPED;
+}
+
+/*
+ * The two places a frame leaves the fabric. A port is reached through its
+ * cookie, whatever sits behind it: the environment's deliver dispatches on
+ * it (an ENI's netdev, a gateway's). A remote port (an ENI of another host,
+ * over a tunnel) is one more kind of cookie there; nothing here changes.
+ */
+inline void port_deliver(port *dst, void *frame_ctx)
+{
+	base::svc->deliver(dst->cookie, frame_ctx);
+}
+
+inline void port_deliver_copy(port *dst, const uint8_t *frame, uint32_t len)
+{
+	base::svc->deliver_copy(dst->cookie, frame, len);
 }
 
 // Caller holds an RCU read section or the writer lock.
@@ -119,6 +140,53 @@ vnitro_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint3
 				   void *frame_ctx);
 // Unpublished route tables at fabric destroy; no reader is left.
 void tables_free(fabric *fab);
+
+/* ---- path.cc: the path model's configuration, seed and losses ---- */
+
+// The configuration every path uses now (fields read one by one: a writer
+// may change it meanwhile).
+path_config path_config_of(const fabric *fab);
+// True when an ENA frame @src sent is lost on its way (counted: path_lost
+// and @src's tx_dropped). Any CPU; draws only while loss_ppm is set.
+bool path_loses_frame(fabric *fab, port *src);
+// EFA: true when a UD datagram drawn from @rng is lost (counted as path_lost).
+bool path_loses_datagram(fabric *fab, prng &rng);
+// EFA: puts @pkt on an SRD flow's path @p under the fabric's configuration
+// and counts its fate; the caller serialises @p (the engine's pass).
+template <typename T, uint32_t N>
+bool path_send(fabric *fab, path<T, N> &p, const T &pkt, uint64_t now)
+{
+	const path_stats before = p.stats();
+	bool sent;
+
+	p.configure(path_config_of(fab));
+	sent = p.send(pkt, now);
+	if (p.stats().lost != before.lost || p.stats().overflow != before.overflow)
+		base::counter_inc(fab->stats.path_lost);
+	if (p.stats().reordered != before.reordered)
+		base::counter_inc(fab->stats.path_reordered);
+	return sent;
+}
+// Each seed write bumps the epoch: the EFA engine reseeds its generators
+// from path_seed() when it sees a new one.
+uint32_t path_epoch(const fabric *fab);
+uint64_t path_seed(const fabric *fab);
+
+/* ---- efa.cc: EFA endpoints on ENI ports ---- */
+
+enum class efa_verdict : uint8_t {
+	deliver,		// *dst is the destination endpoint
+	no_dest,		// no endpoint has the GID, or the sender's port is gone
+	cross_subnet,		// EFA traffic does not leave its subnet
+};
+
+// Where an EFA packet @src sends to @dst_gid goes; refusals are counted in
+// the fabric's counters and @src's port's. The caller holds the EFA
+// engine's lock: *dst stays valid until it lets go (core_api.h).
+efa_verdict efa_resolve(fabric *fab, const vnitro_efa_dev *src, const uint8_t *dst_gid,
+			vnitro_efa_dev **dst);
+// port_del: the port's endpoint (if any) loses its port. Writer lock held.
+void efa_port_gone(port *p);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

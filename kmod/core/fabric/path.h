@@ -27,6 +27,16 @@ struct path_stats {
 	uint64_t delivered;
 };
 
+// The fabric's path model (path.cc): the configuration every path takes and
+// the seed their generators start from. Written by the environment's knob,
+// read on every CPU: each field is loaded and stored atomically.
+struct path_model {
+	path_config cfg;
+	uint64_t seed;			// the last one set, 0: none
+	uint32_t epoch;			// bumped by every seed write
+	uint64_t draws;			// ENA frames' draws since the last seed
+};
+
 // xorshift64*: cheap, seeded, reproducible in tests; not for secrets.
 class prng {
 public:

@@ -68,7 +68,7 @@ __attribute__((noinline)) void send_icmp(port *to, const uint8_t *frame, uint32_
 	// From the sender's own router, the address it has as its gateway.
 	router_mac(to->subnet_key, mac);
 	n = icmp_build_error(out, frame, len, ip, mac, to->subnet_addr + 1, type, code, mtu);
-	svc->deliver_copy(to->cookie, out, n);
+	port_deliver_copy(to, out, n);
 }
 
 vnitro_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uint32_t len,
@@ -105,6 +105,10 @@ vnitro_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
 
 	if (!ingress_allowed(fab, src, dst, &ip))
 		return VNITRO_XMIT_DROPPED;
+	// The path model between ENIs (the internet gateway's side is not the VPC's path).
+	if (src->kind == VNITRO_PORT_ENI && dst->kind == VNITRO_PORT_ENI &&
+	    path_loses_frame(fab, src))
+		return VNITRO_XMIT_DROPPED;
 	mem_copy(frame, dst->mac, eth_alen);
 	if (dst->kind == VNITRO_PORT_ENI)
 		router_mac(dst->subnet_key, frame + eth_alen);
@@ -115,7 +119,7 @@ vnitro_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
 	ttl_word[0]--;
 	after = get_be16(ttl_word);
 	put_be16(ip.hdr + ip_check, csum_replace16(get_be16(ip.hdr + ip_check), before, after));
-	svc->deliver(dst->cookie, frame_ctx);
+	port_deliver(dst, frame_ctx);
 	counter_inc(fab->stats.routed);
 	return VNITRO_XMIT_DELIVERED;
 }
@@ -262,6 +266,23 @@ int vnitro_fabric_subnet_set(struct vnitro_fabric *fab, const struct vnitro_fabr
 		svc->synchronize_rcu();
 		destroy(old);
 	}
+	return 0;
+}
+
+int vnitro_fabric_subnet_get(struct vnitro_fabric *fab, uint32_t key,
+			     struct vnitro_fabric_subnet_desc *out)
+{
+	mutex_guard guard(fab->writer_lock);
+	const route_table *t = find_table(fab, key);
+
+	if (!t)
+		return -ENOENT_;
+	*out = vnitro_fabric_subnet_desc{};
+	out->key = t->key;
+	out->vpc_key = t->vpc_key;
+	out->route_count = t->count;
+	for (uint32_t i = 0; i < t->count; i++)
+		out->routes[i] = t->routes[i];
 	return 0;
 }
 

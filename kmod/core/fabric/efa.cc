@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+// efa.cc - EFA endpoints on ENI ports: attach, detach, and where an EFA packet goes (GID -> MAC -> port).
+#include "fabric/fabric.h"
+#include "efa/device.h"
+#include "base/text.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::fabric {
+
+namespace {
+
+// The MAC whose modified EUI-64 @gid carries (vnitro_efa_gid), or false when
+// @gid is not fe80::/64 with an EUI-64 made from a MAC.
+bool mac_of_gid(const uint8_t *gid, uint8_t *mac)
+{
+	static const uint8_t link_local[8] = {0xfe, 0x80};
+
+	if (!mem_eq(gid, link_local, sizeof(link_local)) || gid[11] != 0xff || gid[12] != 0xfe)
+		return false;
+	mac[0] = gid[8] ^ 0x02;
+	mac[1] = gid[9];
+	mac[2] = gid[10];
+	mac[3] = gid[13];
+	mac[4] = gid[14];
+	mac[5] = gid[15];
+	return true;
+}
+
+} // namespace
+
+efa_verdict efa_resolve(fabric *fab, const vnitro_efa_dev *src, const uint8_t *dst_gid,
+			vnitro_efa_dev **dst)
+{
+	rcu_guard rcu;
+	uint8_t mac[eth_alen];
+	port *sp = rcu_load(src->port), *dp;
+
+	*dst = nullptr;
+	// Its ENI's port unplugged (a sysfs remove of the ENA function): nothing
+	// leaves the device until the port is back.
+	if (!sp) {
+		counter_inc(fab->stats.drop_no_dest);
+		return efa_verdict::no_dest;
+	}
+	dp = mac_of_gid(dst_gid, mac) ? lookup_mac(fab, mac) : nullptr;
+	*dst = dp && dp->kind == VNITRO_PORT_ENI ? rcu_load(dp->efa) : nullptr;
+	if (!*dst) {
+		drop(fab->stats.drop_no_dest, sp);
+		return efa_verdict::no_dest;
+	}
+	// EFA OS-bypass traffic does not leave its subnet (EC2 User Guide, EFA
+	// limitations); subnet keys are unique across VPCs.
+	if (dp->subnet_key != sp->subnet_key || dp->vpc_key != sp->vpc_key) {
+		*dst = nullptr;
+		drop(fab->stats.drop_cross_subnet, sp);
+		return efa_verdict::cross_subnet;
+	}
+	counter_inc(fab->stats.efa_forwarded);
+	return efa_verdict::deliver;
+}
+
+void efa_port_gone(port *p)
+{
+	if (p->efa) {
+		rcu_store(p->efa->port, static_cast<port *>(nullptr));
+		rcu_store(p->efa, static_cast<vnitro_efa_dev *>(nullptr));
+	}
+}
+
+} // namespace vnitro::fabric
+
+using namespace vnitro::fabric;
+
+extern "C" {
+
+int vnitro_fabric_efa_attach(struct vnitro_fabric *fab, struct vnitro_fabric_port *p,
+			     struct vnitro_efa_dev *dev)
+{
+	mutex_guard guard(fab->writer_lock);
+	uint8_t mac[eth_alen];
+
+	if (p->unplugged)
+		return -ENOENT_;
+	if (p->kind != VNITRO_PORT_ENI || !mac_of_gid(dev->gid, mac) ||
+	    !mem_eq(mac, p->mac, eth_alen))
+		return -EINVAL_;
+	if (p->efa == dev)
+		return 0;
+	if (p->efa || dev->port)
+		return -EBUSY_;
+	rcu_store(dev->port, static_cast<port *>(p));
+	rcu_store(p->efa, dev);
+	return 0;
+}
+
+void vnitro_fabric_efa_detach(struct vnitro_fabric *fab, struct vnitro_efa_dev *dev)
+{
+	mutex_guard guard(fab->writer_lock);
+
+	if (dev->port)
+		efa_port_gone(dev->port);
+	// No wait for readers: the only reader is the engine's pass, and the
+	// caller holds the engine's lock, which the pass holds throughout.
+}
+
+} // extern "C"
