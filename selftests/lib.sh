@@ -65,8 +65,21 @@ check_match() {
 
 skip() { echo "ok - SKIP $*"; }
 
-# refuse DESC PATTERN CMD...: refused with a matching message and no change at all, as the
-# suite's `snapshot` function (what the world looks like to it) sees it.
+# snapshot: what a refused command must leave unchanged; a suite may define its own.
+snapshot() {
+	{
+		"$VNITRO" -j instance show
+		"$VNITRO" -j eni show
+		"$VNITRO" -j vpc show
+		"$VNITRO" -j subnet show
+		ls /run/netns 2>/dev/null
+		lspci -n | sort
+		ip -o link show | cut -d: -f2
+	} 2>&1
+}
+
+# refuse DESC PATTERN CMD...: refused with a matching message and no change at all, as
+# `snapshot` sees it.
 refuse() {
 	local desc=$1 pattern=$2 before after
 	shift 2

@@ -7,18 +7,6 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-snapshot() {
-	{
-		"$VNITRO" -j instance show
-		"$VNITRO" -j eni show
-		"$VNITRO" -j vpc show
-		"$VNITRO" -j subnet show
-		ls /run/netns 2>/dev/null
-		lspci -n | sort
-		ip -o link show | cut -d: -f2
-	} 2>&1
-}
-
 "$VNITRO" instance add i-a subnet subnet-default >/dev/null
 sec=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)
 "$VNITRO" eni attach "$sec" instance i-a index 1 >/dev/null

@@ -13,6 +13,7 @@ set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 KO=$VNITRO_TOP/kmod/vnitro.ko
 
+# lib.sh's, with the PCI buses.
 snapshot() {
 	{
 		"$VNITRO" -j instance show
