@@ -22,9 +22,9 @@
 /* The fabric's counters, one "name: value" a line: every frame is counted once. */
 static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 {
-	struct vnitro_fabric_stats s;
+	struct vcore_fabric_stats s;
 
-	vnitro_fabric_get_stats(vnitro.fabric, &s);
+	vcore_fabric_get_stats(vnitro.fabric, &s);
 	seq_printf(m, "forwarded: %llu\nrouted: %llu\narp_replies: %llu\ndhcp_replies: %llu\n"
 		   "frag_needed_sent: %llu\n", s.forwarded, s.routed, s.arp_replies,
 		   s.dhcp_replies, s.frag_needed_sent);
@@ -48,7 +48,7 @@ DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
  */
 static DEFINE_MUTEX(vnitro_path_lock);
 
-static u32 *vnitro_path_field(struct vnitro_fabric_path_config *cfg, void *data)
+static u32 *vnitro_path_field(struct vcore_fabric_path_config *cfg, void *data)
 {
 	return (u32 *)((char *)cfg + (uintptr_t)data);
 }
@@ -57,15 +57,15 @@ static bool vnitro_path_is_delay(void *data)
 {
 	uintptr_t off = (uintptr_t)data;
 
-	return off == offsetof(struct vnitro_fabric_path_config, delay_ns) ||
-	       off == offsetof(struct vnitro_fabric_path_config, reorder_delay_ns);
+	return off == offsetof(struct vcore_fabric_path_config, delay_ns) ||
+	       off == offsetof(struct vcore_fabric_path_config, reorder_delay_ns);
 }
 
 static int vnitro_path_get(void *data, u64 *val)
 {
-	struct vnitro_fabric_path_config cfg;
+	struct vcore_fabric_path_config cfg;
 
-	vnitro_fabric_get_path(vnitro.fabric, &cfg);
+	vcore_fabric_get_path(vnitro.fabric, &cfg);
 	*val = *vnitro_path_field(&cfg, data);
 	if (vnitro_path_is_delay(data))
 		*val /= NSEC_PER_USEC;
@@ -75,7 +75,7 @@ static int vnitro_path_get(void *data, u64 *val)
 static int vnitro_path_set(void *data, u64 val)
 {
 	bool delay = vnitro_path_is_delay(data);
-	struct vnitro_fabric_path_config cfg;
+	struct vcore_fabric_path_config cfg;
 
 	if (val > (delay ? USEC_PER_SEC : 1000000)) {
 		pr_info("efa_fabric: %llu is out of range (at most %s)\n", val,
@@ -83,9 +83,9 @@ static int vnitro_path_set(void *data, u64 val)
 		return -ERANGE;
 	}
 	mutex_lock(&vnitro_path_lock);
-	vnitro_fabric_get_path(vnitro.fabric, &cfg);
+	vcore_fabric_get_path(vnitro.fabric, &cfg);
 	*vnitro_path_field(&cfg, data) = delay ? val * NSEC_PER_USEC : val;
-	vnitro_fabric_set_path(vnitro.fabric, &cfg);
+	vcore_fabric_set_path(vnitro.fabric, &cfg);
 	mutex_unlock(&vnitro_path_lock);
 	return 0;
 }
@@ -97,13 +97,13 @@ DEFINE_DEBUGFS_ATTRIBUTE(vnitro_path_fops, vnitro_path_get, vnitro_path_set, "%l
  */
 static int vnitro_path_seed_get(void *data, u64 *val)
 {
-	*val = vnitro_fabric_get_seed(vnitro.fabric);
+	*val = vcore_fabric_get_seed(vnitro.fabric);
 	return 0;
 }
 
 static int vnitro_path_seed_set(void *data, u64 val)
 {
-	vnitro_fabric_seed(vnitro.fabric, val);
+	vcore_fabric_seed(vnitro.fabric, val);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vnitro_path_seed_fops, vnitro_path_seed_get, vnitro_path_seed_set,
@@ -115,10 +115,10 @@ static void vnitro_path_debugfs(struct dentry *parent)
 		const char *name;
 		size_t off;
 	} knobs[] = {
-		{ "loss_ppm", offsetof(struct vnitro_fabric_path_config, loss_ppm) },
-		{ "reorder_ppm", offsetof(struct vnitro_fabric_path_config, reorder_ppm) },
-		{ "delay_us", offsetof(struct vnitro_fabric_path_config, delay_ns) },
-		{ "reorder_delay_us", offsetof(struct vnitro_fabric_path_config, reorder_delay_ns) },
+		{ "loss_ppm", offsetof(struct vcore_fabric_path_config, loss_ppm) },
+		{ "reorder_ppm", offsetof(struct vcore_fabric_path_config, reorder_ppm) },
+		{ "delay_us", offsetof(struct vcore_fabric_path_config, delay_ns) },
+		{ "reorder_delay_us", offsetof(struct vcore_fabric_path_config, reorder_delay_ns) },
 	};
 	struct dentry *dir = debugfs_create_dir("efa_fabric", parent);
 	unsigned int i;
@@ -152,57 +152,6 @@ void vnitro_debugfs_init(void)
 void vnitro_debugfs_exit(void)
 {
 	debugfs_remove(vnitro.debugfs);
-}
-
-/* ---- the faults, as the receive path applies them ---- */
-
-/*
- * A bit error on the wire: the frame keeps its length, its last byte is
- * flipped, so the device's L3/L4 checksum check fails (csum_bad) and the
- * stack drops it. A frame whose checksum was left to the sending device gets
- * it first, as it would have on the wire. A TSO frame kept whole for the
- * receiver (tso.c) stands for many wire frames and has no one checksum to
- * complete (skb_checksum_help refuses GSO skbs): it is dropped whole, as
- * its corrupted wire frames would each be. skb->data is the network header.
- */
-static int vnitro_corrupt(struct sk_buff *skb)
-{
-	if (skb_is_gso(skb))
-		return -EMSGSIZE;
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		return -ENOMEM;
-	/* Private and linear: TCP's clone for retransmission must stay intact. */
-	if (!skb->len || skb_ensure_writable(skb, skb->len))
-		return -ENOMEM;
-	skb->data[skb->len - 1] ^= 0xff;
-	skb->ip_summed = CHECKSUM_NONE;
-	return 0;
-}
-
-/* Takes one from a "next N frames" count; false when it was zero. */
-static bool vnitro_fault_take(atomic_t *count)
-{
-	return atomic_read(count) && atomic_dec_if_positive(count) >= 0;
-}
-
-/*
- * Applies the faults injected into @rxq to a frame it receives, before the
- * frame enters the ring. Returns true when the frame was dropped (and
- * counted as the device's rx_drops, which ip -s link shows as rx dropped).
- */
-bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
-{
-	struct vnitro_faults *f = &rxq->faults;
-
-	if (likely(!atomic_read(&f->rx_drop) && !atomic_read(&f->rx_corrupt)))
-		return false;
-	if (vnitro_fault_take(&f->rx_drop) ||
-	    (vnitro_fault_take(&f->rx_corrupt) && vnitro_corrupt(skb))) {
-		atomic64_inc(&rxq->dropped);
-		kfree_skb(skb);
-		return true;
-	}
-	return false;
 }
 
 /* ---- the files ---- */

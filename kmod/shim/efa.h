@@ -5,7 +5,7 @@
 
 #include <rdma/ib_verbs.h>
 
-#include "core_api.h"
+#include "vcore/efa.h"
 
 struct vnitro_eni_dev;
 
@@ -25,10 +25,10 @@ struct vnitro_efa {
 	 * while it walks the device or delivers to it (engine.c).
 	 */
 	struct mutex lock;
-	struct vnitro_efa_dev *core;	/* object tables, under lock */
+	struct vcore_efa_dev *core;	/* object tables, under lock */
 	struct vnitro_eni_dev *edev;
-	struct vnitro_efa_attr attr;	/* constant after probe */
-	u8 gid[VNITRO_EFA_GID_LEN];	/* GID[0], from the ENI's MAC */
+	struct vcore_efa_attr attr;	/* constant after probe */
+	u8 gid[VCORE_EFA_GID_LEN];	/* GID[0], from the ENI's MAC */
 	atomic_t ucontexts;		/* open user contexts */
 };
 
@@ -92,8 +92,8 @@ void vnitro_efa_mmap_free(struct rdma_user_mmap_entry *e);
 /* engine.c */
 int vnitro_engine_init(void);
 void vnitro_engine_exit(void);
-struct vnitro_efa_engine *vnitro_engine_core(void);
+struct vcore_efa_engine *vnitro_engine_core(void);
 void vnitro_engine_device_count(int delta);
-void vnitro_engine_get_stats(struct vnitro_efa_engine_stats *out);
+void vnitro_engine_get_stats(struct vcore_efa_engine_stats *out);
 
 #endif /* VNITRO_SHIM_EFA_H */

@@ -33,32 +33,32 @@ DEFINE_MUTEX(vnitro_efa_lock);
 
 /* The core numbers these as the ABI and ib_verbs.h do; keep them in step. */
 #define VNITRO_EFA_SAME(ours, theirs) static_assert((int)(ours) == (int)(theirs))
-VNITRO_EFA_SAME(VNITRO_EFA_CAP_RDMA_READ, EFA_QUERY_DEVICE_CAPS_RDMA_READ);
-VNITRO_EFA_SAME(VNITRO_EFA_CAP_RNR_RETRY, EFA_QUERY_DEVICE_CAPS_RNR_RETRY);
-VNITRO_EFA_SAME(VNITRO_EFA_CAP_CQ_NOTIFICATIONS, EFA_QUERY_DEVICE_CAPS_CQ_NOTIFICATIONS);
-VNITRO_EFA_SAME(VNITRO_EFA_CAP_CQ_WITH_SGID, EFA_QUERY_DEVICE_CAPS_CQ_WITH_SGID);
-VNITRO_EFA_SAME(VNITRO_EFA_UCTX_COMP_TX_BATCH, EFA_ALLOC_UCONTEXT_CMD_COMP_TX_BATCH);
-VNITRO_EFA_SAME(VNITRO_EFA_UCTX_COMP_MIN_SQ_WR, EFA_ALLOC_UCONTEXT_CMD_COMP_MIN_SQ_WR);
-VNITRO_EFA_SAME(VNITRO_EFA_GID_LEN, sizeof(union ib_gid));
-VNITRO_EFA_SAME(VNITRO_EFA_ACCESS_LOCAL_WRITE, IB_ACCESS_LOCAL_WRITE);
-VNITRO_EFA_SAME(VNITRO_EFA_ACCESS_REMOTE_READ, IB_ACCESS_REMOTE_READ);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_RESET, IB_QPS_RESET);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_INIT, IB_QPS_INIT);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_RTR, IB_QPS_RTR);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_RTS, IB_QPS_RTS);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_SQD, IB_QPS_SQD);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_SQE, IB_QPS_SQE);
-VNITRO_EFA_SAME(VNITRO_EFA_QPS_ERR, IB_QPS_ERR);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_STATE, IB_QP_STATE);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_CUR_STATE, IB_QP_CUR_STATE);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_EN_SQD_ASYNC_NOTIFY, IB_QP_EN_SQD_ASYNC_NOTIFY);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_PKEY_INDEX, IB_QP_PKEY_INDEX);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_PORT, IB_QP_PORT);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_QKEY, IB_QP_QKEY);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_SQ_PSN, IB_QP_SQ_PSN);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_RNR_RETRY, IB_QP_RNR_RETRY);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_CAP, IB_QP_CAP);
-VNITRO_EFA_SAME(VNITRO_EFA_QP_ATTR_STANDARD_BITS, IB_QP_ATTR_STANDARD_BITS);
+VNITRO_EFA_SAME(VCORE_EFA_CAP_RDMA_READ, EFA_QUERY_DEVICE_CAPS_RDMA_READ);
+VNITRO_EFA_SAME(VCORE_EFA_CAP_RNR_RETRY, EFA_QUERY_DEVICE_CAPS_RNR_RETRY);
+VNITRO_EFA_SAME(VCORE_EFA_CAP_CQ_NOTIFICATIONS, EFA_QUERY_DEVICE_CAPS_CQ_NOTIFICATIONS);
+VNITRO_EFA_SAME(VCORE_EFA_CAP_CQ_WITH_SGID, EFA_QUERY_DEVICE_CAPS_CQ_WITH_SGID);
+VNITRO_EFA_SAME(VCORE_EFA_UCTX_COMP_TX_BATCH, EFA_ALLOC_UCONTEXT_CMD_COMP_TX_BATCH);
+VNITRO_EFA_SAME(VCORE_EFA_UCTX_COMP_MIN_SQ_WR, EFA_ALLOC_UCONTEXT_CMD_COMP_MIN_SQ_WR);
+VNITRO_EFA_SAME(VCORE_EFA_GID_LEN, sizeof(union ib_gid));
+VNITRO_EFA_SAME(VCORE_EFA_ACCESS_LOCAL_WRITE, IB_ACCESS_LOCAL_WRITE);
+VNITRO_EFA_SAME(VCORE_EFA_ACCESS_REMOTE_READ, IB_ACCESS_REMOTE_READ);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_RESET, IB_QPS_RESET);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_INIT, IB_QPS_INIT);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_RTR, IB_QPS_RTR);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_RTS, IB_QPS_RTS);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_SQD, IB_QPS_SQD);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_SQE, IB_QPS_SQE);
+VNITRO_EFA_SAME(VCORE_EFA_QPS_ERR, IB_QPS_ERR);
+VNITRO_EFA_SAME(VCORE_EFA_QP_STATE, IB_QP_STATE);
+VNITRO_EFA_SAME(VCORE_EFA_QP_CUR_STATE, IB_QP_CUR_STATE);
+VNITRO_EFA_SAME(VCORE_EFA_QP_EN_SQD_ASYNC_NOTIFY, IB_QP_EN_SQD_ASYNC_NOTIFY);
+VNITRO_EFA_SAME(VCORE_EFA_QP_PKEY_INDEX, IB_QP_PKEY_INDEX);
+VNITRO_EFA_SAME(VCORE_EFA_QP_PORT, IB_QP_PORT);
+VNITRO_EFA_SAME(VCORE_EFA_QP_QKEY, IB_QP_QKEY);
+VNITRO_EFA_SAME(VCORE_EFA_QP_SQ_PSN, IB_QP_SQ_PSN);
+VNITRO_EFA_SAME(VCORE_EFA_QP_RNR_RETRY, IB_QP_RNR_RETRY);
+VNITRO_EFA_SAME(VCORE_EFA_QP_CAP, IB_QP_CAP);
+VNITRO_EFA_SAME(VCORE_EFA_QP_ATTR_STANDARD_BITS, IB_QP_ATTR_STANDARD_BITS);
 
 static struct vnitro_efa *to_vefa(struct ib_device *ibdev)
 {
@@ -79,7 +79,7 @@ static bool vnitro_efa_udata_clear(struct ib_udata *udata, size_t from)
 static int vnitro_efa_query_device(struct ib_device *ibdev, struct ib_device_attr *props,
 				   struct ib_udata *udata)
 {
-	const struct vnitro_efa_attr *a = &to_vefa(ibdev)->attr;
+	const struct vcore_efa_attr *a = &to_vefa(ibdev)->attr;
 	struct efa_ibv_ex_query_device_resp resp = {};
 
 	if (!vnitro_efa_udata_clear(udata, 0)) {
@@ -119,7 +119,7 @@ static int vnitro_efa_query_device(struct ib_device *ibdev, struct ib_device_att
 /* ib_core zeroes @props before calling. */
 static int vnitro_efa_query_port(struct ib_device *ibdev, u32 port, struct ib_port_attr *props)
 {
-	const struct vnitro_efa_attr *a = &to_vefa(ibdev)->attr;
+	const struct vcore_efa_attr *a = &to_vefa(ibdev)->attr;
 
 	props->lmc = 1;
 	props->state = IB_PORT_ACTIVE;
@@ -171,10 +171,10 @@ static enum rdma_link_layer vnitro_efa_link_layer(struct ib_device *ibdev, u32 p
 static int vnitro_efa_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *udata)
 {
 	struct vnitro_efa *efa = to_vefa(ibuc->device);
-	const struct vnitro_efa_attr *a = &efa->attr;
+	const struct vcore_efa_attr *a = &efa->attr;
 	struct efa_ibv_alloc_ucontext_resp resp = {};
 	struct efa_ibv_alloc_ucontext_cmd cmd = {};
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	int ret;
 
 	/*
@@ -191,7 +191,7 @@ static int vnitro_efa_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *
 	ret = ib_copy_from_udata(&cmd, udata, min(sizeof(cmd), udata->inlen));
 	if (ret)
 		return ret;
-	ret = vnitro_efa_ucontext_check(cmd.comp_mask, &err);
+	ret = vcore_efa_ucontext_check(cmd.comp_mask, &err);
 	if (ret) {
 		ibdev_dbg(ibuc->device, "alloc_ucontext: %s\n", err.msg);
 		return ret;
@@ -248,7 +248,7 @@ static int vnitro_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 	if (!vnitro_efa_udata_clear(udata, 0))
 		return -EINVAL;
 	mutex_lock(&efa->lock);
-	ret = vnitro_efa_pd_alloc(efa->core, &pd->pdn);
+	ret = vcore_efa_pd_alloc(efa->core, &pd->pdn);
 	mutex_unlock(&efa->lock);
 	if (ret)
 		return ret;
@@ -262,7 +262,7 @@ static int vnitro_efa_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 
 err_free_pd:
 	mutex_lock(&efa->lock);
-	vnitro_efa_pd_free(efa->core, pd->pdn);
+	vcore_efa_pd_free(efa->core, pd->pdn);
 	mutex_unlock(&efa->lock);
 	return ret;
 }
@@ -272,7 +272,7 @@ static int vnitro_efa_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 	struct vnitro_efa *efa = to_vefa(ibpd->device);
 
 	mutex_lock(&efa->lock);
-	vnitro_efa_pd_free(efa->core, to_vpd(ibpd)->pdn);
+	vcore_efa_pd_free(efa->core, to_vpd(ibpd)->pdn);
 	mutex_unlock(&efa->lock);
 	return 0;
 }
@@ -293,11 +293,11 @@ static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length
 {
 	struct vnitro_efa *efa = to_vefa(ibpd->device);
 	int supp = IB_ACCESS_LOCAL_WRITE |
-		   (efa->attr.device_caps & VNITRO_EFA_CAP_RDMA_READ ? IB_ACCESS_REMOTE_READ : 0);
-	struct vnitro_efa_mr_desc desc = {};
+		   (efa->attr.device_caps & VCORE_EFA_CAP_RDMA_READ ? IB_ACCESS_REMOTE_READ : 0);
+	struct vcore_efa_mr_desc desc = {};
 	struct sg_page_iter sg_iter;
 	struct vnitro_efa_mr *mr;
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	unsigned long i = 0;
 	u32 key;
 	int ret;
@@ -346,7 +346,7 @@ static struct ib_mr *vnitro_efa_reg_mr(struct ib_pd *ibpd, u64 start, u64 length
 	desc.access = access;
 	desc.cookie = mr;
 	mutex_lock(&efa->lock);
-	ret = vnitro_efa_mr_add(efa->core, &desc, &key, &err);
+	ret = vcore_efa_mr_add(efa->core, &desc, &key, &err);
 	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibpd->device, "reg_mr: %s\n", err.msg);
@@ -372,7 +372,7 @@ static int vnitro_efa_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 
 	/* After this the engine cannot find the MR: its pages may go. */
 	mutex_lock(&to_vefa(ibmr->device)->lock);
-	vnitro_efa_mr_del(to_vefa(ibmr->device)->core, ibmr->lkey);
+	vcore_efa_mr_del(to_vefa(ibmr->device)->core, ibmr->lkey);
 	mutex_unlock(&to_vefa(ibmr->device)->lock);
 	atomic_long_sub(mr->npages, &vnitro_efa_usage.pinned_pages);
 	kvfree(mr->pages);
@@ -391,8 +391,8 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 	struct ib_ucontext *uctx = vnitro_efa_uctx(udata);
 	struct efa_ibv_create_cq_resp resp = {};
 	struct efa_ibv_create_cq cmd = {};
-	struct vnitro_efa_cq_desc desc = {};
-	struct vnitro_err err = {};
+	struct vcore_efa_cq_desc desc = {};
+	struct vcore_err err = {};
 	u32 ring_size;
 	int ret;
 
@@ -412,7 +412,7 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 	desc.num_sub_cqs = cmd.num_sub_cqs;
 	desc.with_sgid = !!(cmd.flags & EFA_CREATE_CQ_WITH_SGID);
 	desc.notifications = !!(cmd.flags & EFA_CREATE_CQ_WITH_COMPLETION_CHANNEL);
-	ret = vnitro_efa_cq_check(&desc, &ring_size, &err);
+	ret = vcore_efa_cq_check(&desc, &ring_size, &err);
 	if (ret) {
 		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
 		return ret;
@@ -431,8 +431,8 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 		resp.db_off = 0;
 	}
 	mutex_lock(&efa->lock);
-	ret = vnitro_efa_cq_add(efa->core, &desc, cq->ring->kaddr,
-				cq->db ? cq->db->kaddr : NULL, &cq->ibcq, &cq->cq_idx, &err);
+	ret = vcore_efa_cq_add(efa->core, &desc, cq->ring->kaddr,
+			       cq->db ? cq->db->kaddr : NULL, &cq->ibcq, &cq->cq_idx, &err);
 	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibcq->device, "create_cq: %s\n", err.msg);
@@ -448,7 +448,7 @@ static int vnitro_efa_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr
 
 err_del_cq:
 	mutex_lock(&efa->lock);
-	vnitro_efa_cq_del(efa->core, cq->cq_idx);
+	vcore_efa_cq_del(efa->core, cq->cq_idx);
 	mutex_unlock(&efa->lock);
 err_remove_ring:
 	vnitro_efa_mmap_remove(cq->db);
@@ -461,7 +461,7 @@ static int vnitro_efa_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
 	struct vnitro_efa_cq *cq = container_of(ibcq, struct vnitro_efa_cq, ibcq);
 
 	mutex_lock(&to_vefa(ibcq->device)->lock);
-	vnitro_efa_cq_del(to_vefa(ibcq->device)->core, cq->cq_idx);
+	vcore_efa_cq_del(to_vefa(ibcq->device)->core, cq->cq_idx);
 	mutex_unlock(&to_vefa(ibcq->device)->lock);
 	vnitro_efa_mmap_remove(cq->db);
 	vnitro_efa_mmap_remove(cq->ring);
@@ -490,10 +490,10 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	struct vnitro_efa_qp *qp = to_vqp(ibqp);
 	struct ib_ucontext *uctx = vnitro_efa_uctx(udata);
 	struct efa_ibv_create_qp_resp resp = {};
-	struct vnitro_efa_qp_rings rings = {};
-	struct vnitro_efa_qp_desc desc = {};
+	struct vcore_efa_qp_rings rings = {};
+	struct vcore_efa_qp_desc desc = {};
 	struct efa_ibv_create_qp cmd = {};
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	u32 qpn;
 	int ret;
 
@@ -510,9 +510,9 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	if (cmd.comp_mask)
 		return -EINVAL;
 	if (init->qp_type == IB_QPT_UD)
-		desc.type = VNITRO_EFA_QP_UD;
+		desc.type = VCORE_EFA_QP_UD;
 	else if (init->qp_type == IB_QPT_DRIVER && cmd.driver_qp_type == EFA_QP_DRIVER_TYPE_SRD)
-		desc.type = VNITRO_EFA_QP_SRD;
+		desc.type = VCORE_EFA_QP_SRD;
 	else
 		return -EOPNOTSUPP;
 	desc.pdn = to_vpd(ibqp->pd)->pdn;
@@ -526,7 +526,7 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	desc.sq_ring_size = cmd.sq_ring_size;
 	desc.rq_ring_size = cmd.rq_ring_size;
 	mutex_lock(&efa->lock);
-	ret = vnitro_efa_qp_check(efa->core, &desc, &err);
+	ret = vcore_efa_qp_check(efa->core, &desc, &err);
 	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibqp->device, "create_qp: %s\n", err.msg);
@@ -553,7 +553,7 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 	/* Offsets in the pages are 0; one sub-CQ per CQ. */
 
 	mutex_lock(&efa->lock);
-	ret = vnitro_efa_qp_add(efa->core, &desc, &rings, &qpn, &err);
+	ret = vcore_efa_qp_add(efa->core, &desc, &rings, &qpn, &err);
 	mutex_unlock(&efa->lock);
 	if (ret) {
 		ibdev_dbg(ibqp->device, "create_qp: %s\n", err.msg);
@@ -568,7 +568,7 @@ static int vnitro_efa_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init
 
 err_del_qp:
 	mutex_lock(&efa->lock);
-	vnitro_efa_qp_del(efa->core, qpn);
+	vcore_efa_qp_del(efa->core, qpn);
 	mutex_unlock(&efa->lock);
 err_unmap:
 	vnitro_efa_qp_unmap(qp);
@@ -579,7 +579,7 @@ static int vnitro_efa_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 {
 	/* The engine forgets the QP under the lock: then its rings may go. */
 	mutex_lock(&to_vefa(ibqp->device)->lock);
-	vnitro_efa_qp_del(to_vefa(ibqp->device)->core, ibqp->qp_num);
+	vcore_efa_qp_del(to_vefa(ibqp->device)->core, ibqp->qp_num);
 	mutex_unlock(&to_vefa(ibqp->device)->lock);
 	vnitro_efa_qp_unmap(to_vqp(ibqp));
 	return 0;
@@ -588,8 +588,8 @@ static int vnitro_efa_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 static int vnitro_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
 				struct ib_udata *udata)
 {
-	struct vnitro_efa_qp_attr a = {};
-	struct vnitro_err err = {};
+	struct vcore_efa_qp_attr a = {};
+	struct vcore_err err = {};
 	int ret;
 
 	if (mask & ~IB_QP_ATTR_STANDARD_BITS)
@@ -605,7 +605,7 @@ static int vnitro_efa_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int
 	a.rnr_retry = attr->rnr_retry;
 	a.en_sqd_async_notify = attr->en_sqd_async_notify;
 	mutex_lock(&to_vefa(ibqp->device)->lock);
-	ret = vnitro_efa_qp_modify(to_vefa(ibqp->device)->core, ibqp->qp_num, &a, mask, &err);
+	ret = vcore_efa_qp_modify(to_vefa(ibqp->device)->core, ibqp->qp_num, &a, mask, &err);
 	mutex_unlock(&to_vefa(ibqp->device)->lock);
 	if (ret)
 		ibdev_dbg(ibqp->device, "modify_qp: %s\n", err.msg);
@@ -616,12 +616,12 @@ static int vnitro_efa_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int 
 			       struct ib_qp_init_attr *init)
 {
 	struct vnitro_efa_qp *qp = to_vqp(ibqp);
-	struct vnitro_efa_qp_attr a;
-	struct vnitro_err err = {};
+	struct vcore_efa_qp_attr a;
+	struct vcore_err err = {};
 	int ret;
 
 	mutex_lock(&to_vefa(ibqp->device)->lock);
-	ret = vnitro_efa_qp_query(to_vefa(ibqp->device)->core, ibqp->qp_num, mask, &a, &err);
+	ret = vcore_efa_qp_query(to_vefa(ibqp->device)->core, ibqp->qp_num, mask, &a, &err);
 	mutex_unlock(&to_vefa(ibqp->device)->lock);
 	if (ret) {
 		ibdev_dbg(ibqp->device, "query_qp: %s\n", err.msg);
@@ -650,7 +650,7 @@ static int vnitro_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *in
 {
 	struct vnitro_efa_ah *ah = container_of(ibah, struct vnitro_efa_ah, ibah);
 	struct efa_ibv_create_ah_resp resp = {};
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	u16 pdn = to_vpd(ibah->pd)->pdn;
 	int ret;
 
@@ -659,8 +659,8 @@ static int vnitro_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *in
 	if (!vnitro_efa_udata_clear(udata, 0))
 		return -EINVAL;
 	mutex_lock(&to_vefa(ibah->device)->lock);
-	ret = vnitro_efa_ah_add(to_vefa(ibah->device)->core, pdn, init->ah_attr->grh.dgid.raw,
-				&ah->ah, &err);
+	ret = vcore_efa_ah_add(to_vefa(ibah->device)->core, pdn, init->ah_attr->grh.dgid.raw,
+			       &ah->ah, &err);
 	mutex_unlock(&to_vefa(ibah->device)->lock);
 	if (ret) {
 		ibdev_dbg(ibah->device, "create_ah: %s\n", err.msg);
@@ -671,7 +671,7 @@ static int vnitro_efa_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *in
 		ret = ib_copy_to_udata(udata, &resp, min(sizeof(resp), udata->outlen));
 		if (ret) {
 			mutex_lock(&to_vefa(ibah->device)->lock);
-			vnitro_efa_ah_del(to_vefa(ibah->device)->core, pdn, ah->ah);
+			vcore_efa_ah_del(to_vefa(ibah->device)->core, pdn, ah->ah);
 			mutex_unlock(&to_vefa(ibah->device)->lock);
 			return ret;
 		}
@@ -686,7 +686,7 @@ static int vnitro_efa_destroy_ah(struct ib_ah *ibah, u32 flags)
 	if (!(flags & RDMA_DESTROY_AH_SLEEPABLE))
 		return -EOPNOTSUPP;
 	mutex_lock(&to_vefa(ibah->device)->lock);
-	vnitro_efa_ah_del(to_vefa(ibah->device)->core, to_vpd(ibah->pd)->pdn, ah->ah);
+	vcore_efa_ah_del(to_vefa(ibah->device)->core, to_vpd(ibah->pd)->pdn, ah->ah);
 	mutex_unlock(&to_vefa(ibah->device)->lock);
 	return 0;
 }
@@ -736,11 +736,11 @@ static const struct ib_device_ops vnitro_efa_ops = {
  * at EFA probe, and when the ENA function probes again after a sysfs
  * remove (a new port). RTNL (edev->netdev, its port) and vnitro_efa_lock
  * (the engine's: attach and detach happen under it) held. The core's
- * vnitro_efa_dev_destroy detaches it; unplugging the port does too.
+ * vcore_efa_dev_destroy detaches it; unplugging the port does too.
  */
 static void vnitro_efa_join_port(struct vnitro_eni_dev *edev)
 {
-	struct vnitro_fabric_port *port;
+	struct vcore_fabric_port *port;
 	int ret;
 
 	ASSERT_RTNL();
@@ -750,7 +750,7 @@ static void vnitro_efa_join_port(struct vnitro_eni_dev *edev)
 	port = rtnl_dereference(((struct vnitro_netdev *)netdev_priv(edev->netdev))->port);
 	if (!port)
 		return;
-	ret = vnitro_fabric_efa_attach(vnitro.fabric, port, edev->efa->core);
+	ret = vcore_fabric_efa_attach(vnitro.fabric, port, edev->efa->core);
 	if (ret)
 		pr_warn("%s: the EFA device could not join the fabric port (errno %d)\n",
 			edev->eni_id, -ret);
@@ -759,14 +759,14 @@ static void vnitro_efa_join_port(struct vnitro_eni_dev *edev)
 /* Leaves the engine's directory; every object is gone (ib_core destroyed them). */
 static void vnitro_efa_core_destroy(struct vnitro_efa *efa)
 {
-	struct vnitro_efa_counts c;
+	struct vcore_efa_counts c;
 
 	mutex_lock(&vnitro_efa_lock);
-	vnitro_efa_get_counts(efa->core, &c);
+	vcore_efa_get_counts(efa->core, &c);
 	if (c.pds || c.mrs || c.cqs || c.qps || c.ahs)
 		ibdev_err(&efa->ibdev, "objects left: %u PDs, %u MRs, %u CQs, %u QPs, %u AHs\n",
 			  c.pds, c.mrs, c.cqs, c.qps, c.ahs);
-	vnitro_efa_dev_destroy(efa->core);
+	vcore_efa_dev_destroy(efa->core);
 	vnitro_engine_device_count(-1);
 	mutex_unlock(&vnitro_efa_lock);
 }
@@ -786,12 +786,12 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	efa->edev = edev;
 	mutex_init(&efa->lock);
 	atomic_set(&efa->ucontexts, 0);
-	ret = vnitro_efa_get_attr(edev->efa_gen, &efa->attr);
+	ret = vcore_efa_get_attr(edev->efa_gen, &efa->attr);
 	if (ret)
 		goto err_dealloc_device;
-	vnitro_efa_gid(edev->port.mac, efa->gid);
+	vcore_efa_gid(edev->port.mac, efa->gid);
 	mutex_lock(&vnitro_efa_lock);
-	efa->core = vnitro_efa_dev_create(vnitro_engine_core(), edev->efa_gen, efa->gid, efa);
+	efa->core = vcore_efa_dev_create(vnitro_engine_core(), edev->efa_gen, efa->gid, efa);
 	if (efa->core)
 		vnitro_engine_device_count(1);
 	mutex_unlock(&vnitro_efa_lock);

@@ -40,7 +40,7 @@ enum {
 };
 
 static struct {
-	struct vnitro_efa_engine *core;		/* under vnitro_efa_lock */
+	struct vcore_efa_engine *core;		/* under vnitro_efa_lock */
 	struct task_struct *thread;
 	wait_queue_head_t wait;
 	atomic_t devices;
@@ -157,7 +157,7 @@ static void vnitro_engine_resched(void)
 	cond_resched();
 }
 
-static const struct vnitro_efa_engine_ops vnitro_engine_ops = {
+static const struct vcore_efa_engine_ops vnitro_engine_ops = {
 	.copy = vnitro_engine_copy,
 	.copy_in = vnitro_engine_copy_in,
 	.cq_event = vnitro_engine_cq_event,
@@ -181,7 +181,7 @@ static int vnitro_engine_thread(void *arg)
 		}
 		mutex_lock(&vnitro_efa_lock);
 		now = ktime_get_ns();
-		work = vnitro_efa_engine_poll(veng.core, now);
+		work = vcore_efa_engine_poll(veng.core, now);
 		veng.poll_ns += ktime_get_ns() - now;
 		mutex_unlock(&vnitro_efa_lock);
 		if (work)
@@ -200,7 +200,7 @@ static int vnitro_engine_thread(void *arg)
 	return 0;
 }
 
-struct vnitro_efa_engine *vnitro_engine_core(void)
+struct vcore_efa_engine *vnitro_engine_core(void)
 {
 	return veng.core;
 }
@@ -212,17 +212,17 @@ void vnitro_engine_device_count(int delta)
 		wake_up(&veng.wait);
 }
 
-void vnitro_engine_get_stats(struct vnitro_efa_engine_stats *out)
+void vnitro_engine_get_stats(struct vcore_efa_engine_stats *out)
 {
 	mutex_lock(&vnitro_efa_lock);
-	vnitro_efa_engine_get_stats(veng.core, out);
+	vcore_efa_engine_get_stats(veng.core, out);
 	mutex_unlock(&vnitro_efa_lock);
 }
 
 /* The engine's counters: drops by reason, so "not delivered" is always counted somewhere. */
 static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 {
-	struct vnitro_efa_engine_stats s;
+	struct vcore_efa_engine_stats s;
 
 	vnitro_engine_get_stats(&s);
 	seq_printf(m, "passes: %llu\ntx_wqes: %llu\nrx_delivered: %llu\ntx_errors: %llu\n"
@@ -251,10 +251,10 @@ struct vnitro_efa_usage vnitro_efa_usage;
  */
 static int vnitro_engine_objects_show(struct seq_file *m, void *v)
 {
-	struct vnitro_efa_counts c;
+	struct vcore_efa_counts c;
 
 	mutex_lock(&vnitro_efa_lock);
-	vnitro_efa_engine_counts(veng.core, &c);
+	vcore_efa_engine_counts(veng.core, &c);
 	mutex_unlock(&vnitro_efa_lock);
 	seq_printf(m, "ucontexts: %d\npds: %u\nmrs: %u\npinned_pages: %ld\ncqs: %u\nqps: %u\n"
 		   "ahs: %u\nmmap_entries: %d\n",
@@ -269,14 +269,14 @@ int vnitro_engine_init(void)
 {
 	init_waitqueue_head(&veng.wait);
 	atomic_set(&veng.devices, 0);
-	veng.core = vnitro_efa_engine_create(&vnitro_engine_ops, vnitro.fabric);
+	veng.core = vcore_efa_engine_create(&vnitro_engine_ops, vnitro.fabric);
 	if (!veng.core)
 		return -ENOMEM;
 	veng.thread = kthread_run(vnitro_engine_thread, NULL, "vnitro-efa");
 	if (IS_ERR(veng.thread)) {
 		int ret = PTR_ERR(veng.thread);
 
-		vnitro_efa_engine_destroy(veng.core);
+		vcore_efa_engine_destroy(veng.core);
 		return ret;
 	}
 	if (!IS_ERR_OR_NULL(vnitro.debugfs)) {
@@ -294,5 +294,5 @@ void vnitro_engine_exit(void)
 	debugfs_remove(veng.debugfs);	/* waits for readers: none after this */
 	debugfs_remove(veng.objects);
 	kthread_stop(veng.thread);
-	vnitro_efa_engine_destroy(veng.core);
+	vcore_efa_engine_destroy(veng.core);
 }

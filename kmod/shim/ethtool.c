@@ -171,7 +171,7 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 
 /* ---- RSS: ethtool -x/-X and -n/-N rx-flow-hash, with ena's semantics (core/ena) ---- */
 
-static const struct vnitro_ena_rss_config *vnitro_rss_cfg(struct net_device *dev)
+static const struct vcore_ena_rss_config *vnitro_rss_cfg(struct net_device *dev)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 
@@ -180,17 +180,17 @@ static const struct vnitro_ena_rss_config *vnitro_rss_cfg(struct net_device *dev
 
 static u32 vnitro_get_rxfh_key_size(struct net_device *dev)
 {
-	return vnitro_ena_rss_key_size(vnitro_rss_cfg(dev));
+	return vcore_ena_rss_key_size(vnitro_rss_cfg(dev));
 }
 
 static u32 vnitro_get_rxfh_indir_size(struct net_device *dev)
 {
-	return VNITRO_ENA_RSS_TABLE_SIZE;
+	return VCORE_ENA_RSS_TABLE_SIZE;
 }
 
 static int vnitro_get_rxfh(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc)
 {
-	vnitro_ena_rss_get_rxfh(vnitro_rss_cfg(dev), indir, key, hfunc);
+	vcore_ena_rss_get_rxfh(vnitro_rss_cfg(dev), indir, key, hfunc);
 	return 0;
 }
 
@@ -200,7 +200,7 @@ static int vnitro_get_rxfh(struct net_device *dev, u32 *indir, u8 *key, u8 *hfun
  * dropped and, as ethtool's ioctl path carries no extack, the reason logged.
  */
 static int vnitro_rss_finish(struct vnitro_netdev *vnd, struct vnitro_rss *rss, int ret,
-			     const struct vnitro_err *err)
+			     const struct vcore_err *err)
 {
 	if (ret) {
 		netdev_info(vnd->dev, "RSS: %s\n", err->msg);
@@ -214,14 +214,14 @@ static int vnitro_rss_finish(struct vnitro_netdev *vnd, struct vnitro_rss *rss, 
 static int vnitro_set_rxfh(struct net_device *dev, const u32 *indir, const u8 *key, const u8 hfunc)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	struct vnitro_rss *rss;
 	int ret;
 
 	rss = vnitro_netdev_rss_copy(vnd);
 	if (!rss)
 		return -ENOMEM;
-	ret = vnitro_ena_rss_set_rxfh(&rss->cfg, indir, key, hfunc, &err);
+	ret = vcore_ena_rss_set_rxfh(&rss->cfg, indir, key, hfunc, &err);
 	return vnitro_rss_finish(vnd, rss, ret, &err);
 }
 
@@ -234,7 +234,7 @@ static int vnitro_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info, 
 		info->data = vnd->num_queues;
 		return 0;
 	case ETHTOOL_GRXFH:
-		return vnitro_ena_rss_get_flow_hash(vnitro_rss_cfg(dev), info->flow_type, &info->data);
+		return vcore_ena_rss_get_flow_hash(vnitro_rss_cfg(dev), info->flow_type, &info->data);
 	default:
 		return -EOPNOTSUPP;	/* ENA has no n-tuple filters */
 	}
@@ -243,7 +243,7 @@ static int vnitro_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info, 
 static int vnitro_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	struct vnitro_rss *rss;
 	int ret;
 
@@ -252,7 +252,7 @@ static int vnitro_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 	rss = vnitro_netdev_rss_copy(vnd);
 	if (!rss)
 		return -ENOMEM;
-	ret = vnitro_ena_rss_set_flow_hash(&rss->cfg, info->flow_type, info->data, &err);
+	ret = vcore_ena_rss_set_flow_hash(&rss->cfg, info->flow_type, info->data, &err);
 	return vnitro_rss_finish(vnd, rss, ret, &err);
 }
 

@@ -88,7 +88,7 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
  * that the request is answered (as netlink_dump_start does).
  */
 static int vnitro_genl_fail(struct sk_buff *skb, struct genl_info *info,
-			    const struct vnitro_err *err)
+			    const struct vcore_err *err)
 {
 	if (!info->extack)
 		return err->code;
@@ -116,7 +116,7 @@ static const char *vnitro_genl_str(struct genl_info *info, int attr)
 /* ---- replies ---- */
 
 /* Secondary IPs and security groups, each a nest of repeated attributes. */
-static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vnitro_eni_info *eni)
+static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vcore_eni_info *eni)
 {
 	struct nlattr *nest;
 	u32 i;
@@ -146,8 +146,8 @@ static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vnitro_eni_inf
  */
 static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_dev *edev)
 {
-	struct vnitro_fabric_port *port;
-	struct vnitro_port_stats st = {};
+	struct vcore_fabric_port *port;
+	struct vcore_port_stats st = {};
 	char name[IFNAMSIZ];
 	struct net_device *dev;
 	int ifindex;
@@ -162,7 +162,7 @@ static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_de
 	ifindex = dev->ifindex;
 	port = rcu_dereference(((struct vnitro_netdev *)netdev_priv(dev))->port);
 	if (port)
-		vnitro_fabric_port_get_stats(port, &st);
+		vcore_fabric_port_get_stats(port, &st);
 	rcu_read_unlock();
 	if (nla_put_string(msg, VNITRO_A_IFNAME, name) ||
 	    nla_put_u32(msg, VNITRO_A_IFINDEX, ifindex) ||
@@ -174,7 +174,7 @@ static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_de
 	return 0;
 }
 
-static int vnitro_put_type(struct sk_buff *msg, const struct vnitro_type_info *t)
+static int vnitro_put_type(struct sk_buff *msg, const struct vcore_type_info *t)
 {
 	if (nla_put_string(msg, VNITRO_A_INSTANCE_TYPE, t->name) ||
 	    nla_put_u32(msg, VNITRO_A_MAX_ENIS, t->max_enis) ||
@@ -186,7 +186,7 @@ static int vnitro_put_type(struct sk_buff *msg, const struct vnitro_type_info *t
 	    nla_put_u8(msg, VNITRO_A_EFA_SUPPORTED, !!t->efa) ||
 	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_SUPPORTED, t->ena_express) ||
 	    nla_put_u8(msg, VNITRO_A_RSS_KEY_CONFIGURABLE,
-		       t->rss_key_mode == VNITRO_ENA_RSS_KEY_CONFIGURABLE))
+		       t->rss_key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -198,7 +198,7 @@ static int vnitro_put_type_obj(struct sk_buff *msg, const void *obj)
 
 static int vnitro_put_route(struct sk_buff *msg, const void *obj)
 {
-	const struct vnitro_route_info *r = obj;
+	const struct vcore_route_info *r = obj;
 
 	if (nla_put_string(msg, VNITRO_A_SUBNET_ID, r->subnet_id) ||
 	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(r->addr)) ||
@@ -217,7 +217,7 @@ static int vnitro_put_route(struct sk_buff *msg, const void *obj)
 
 static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
 {
-	const struct vnitro_igw_info *g = obj;
+	const struct vcore_igw_info *g = obj;
 
 	if (nla_put_string(msg, VNITRO_A_IGW_ID, g->id) ||
 	    nla_put_string(msg, VNITRO_A_VPC_ID, g->vpc_id) ||
@@ -242,7 +242,7 @@ static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
 
 static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 {
-	const struct vnitro_eni_info *eni = obj;
+	const struct vcore_eni_info *eni = obj;
 	const struct vnitro_eni_dev *edev = eni->plug_cookie;
 
 	if (nla_put_string(msg, VNITRO_A_ENI_ID, eni->id) ||
@@ -284,7 +284,7 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 
 static int vnitro_put_instance(struct sk_buff *msg, const void *obj)
 {
-	const struct vnitro_instance_info *inst = obj;
+	const struct vcore_instance_info *inst = obj;
 	if (nla_put_string(msg, VNITRO_A_INSTANCE_NAME, inst->name) ||
 	    nla_put_string(msg, VNITRO_A_SUBNET_ID, inst->subnet_id) ||
 	    nla_put_string(msg, VNITRO_A_AZ, inst->az) ||
@@ -297,7 +297,7 @@ static int vnitro_put_instance(struct sk_buff *msg, const void *obj)
 
 static int vnitro_put_vpc(struct sk_buff *msg, const void *obj)
 {
-	const struct vnitro_vpc_info *vpc = obj;
+	const struct vcore_vpc_info *vpc = obj;
 	if (nla_put_string(msg, VNITRO_A_VPC_ID, vpc->id) ||
 	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(vpc->cidr_addr)) ||
 	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, vpc->cidr_prefixlen))
@@ -307,7 +307,7 @@ static int vnitro_put_vpc(struct sk_buff *msg, const void *obj)
 
 static int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
 {
-	const struct vnitro_subnet_info *subnet = obj;
+	const struct vcore_subnet_info *subnet = obj;
 	if (nla_put_string(msg, VNITRO_A_SUBNET_ID, subnet->id) ||
 	    nla_put_string(msg, VNITRO_A_VPC_ID, subnet->vpc_id) ||
 	    nla_put_string(msg, VNITRO_A_AZ, subnet->az) ||
@@ -319,13 +319,13 @@ static int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
 
 /* Any object a reply or a dump carries. */
 union vnitro_any_info {
-	struct vnitro_vpc_info vpc;
-	struct vnitro_subnet_info subnet;
-	struct vnitro_instance_info instance;
-	struct vnitro_eni_info eni;
-	struct vnitro_route_info route;
-	struct vnitro_igw_info igw;
-	struct vnitro_type_info type;
+	struct vcore_vpc_info vpc;
+	struct vcore_subnet_info subnet;
+	struct vcore_instance_info instance;
+	struct vcore_eni_info eni;
+	struct vcore_route_info route;
+	struct vcore_igw_info igw;
+	struct vcore_type_info type;
 };
 
 typedef int (*vnitro_put_fn)(struct sk_buff *msg, const void *obj);
@@ -368,32 +368,32 @@ static int vnitro_genl_dump_one(struct sk_buff *skb, struct netlink_callback *cb
 
 /* ---- commands that name one object by one attribute: GET, DEL, DETACH ---- */
 
-typedef int (*vnitro_del_fn)(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err);
-typedef int (*vnitro_get_fn)(const char *id, void *out, struct vnitro_err *err);
+typedef int (*vnitro_del_fn)(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+typedef int (*vnitro_get_fn)(const char *id, void *out, struct vcore_err *err);
 
-static int vnitro_instance_get(const char *id, void *out, struct vnitro_err *err)
+static int vnitro_instance_get(const char *id, void *out, struct vcore_err *err)
 {
-	return vnitro_ctl_instance_get(vnitro.ctl, id, out, err);
+	return vcore_ctl_instance_get(vnitro.ctl, id, out, err);
 }
 
-static int vnitro_eni_get(const char *id, void *out, struct vnitro_err *err)
+static int vnitro_eni_get(const char *id, void *out, struct vcore_err *err)
 {
-	return vnitro_ctl_eni_get(vnitro.ctl, id, out, err);
+	return vcore_ctl_eni_get(vnitro.ctl, id, out, err);
 }
 
-static int vnitro_vpc_get(const char *id, void *out, struct vnitro_err *err)
+static int vnitro_vpc_get(const char *id, void *out, struct vcore_err *err)
 {
-	return vnitro_ctl_vpc_get(vnitro.ctl, id, out, err);
+	return vcore_ctl_vpc_get(vnitro.ctl, id, out, err);
 }
 
-static int vnitro_subnet_get(const char *id, void *out, struct vnitro_err *err)
+static int vnitro_subnet_get(const char *id, void *out, struct vcore_err *err)
 {
-	return vnitro_ctl_subnet_get(vnitro.ctl, id, out, err);
+	return vcore_ctl_subnet_get(vnitro.ctl, id, out, err);
 }
 
-static int vnitro_igw_get(const char *id, void *out, struct vnitro_err *err)
+static int vnitro_igw_get(const char *id, void *out, struct vcore_err *err)
 {
-	return vnitro_ctl_igw_get(vnitro.ctl, id, out, err);
+	return vcore_ctl_igw_get(vnitro.ctl, id, out, err);
 }
 
 /* Per command: the attribute naming the object, and either a deletion or a lookup + reply. */
@@ -403,18 +403,18 @@ static const struct vnitro_by_id_cmd {
 	vnitro_get_fn get;
 	vnitro_put_fn put;	/* replies with the command's own number */
 } vnitro_by_id[VNITRO_CMD_MAX + 1] = {
-	[VNITRO_CMD_INSTANCE_DEL] = { VNITRO_A_INSTANCE_NAME, .del = vnitro_ctl_instance_del },
+	[VNITRO_CMD_INSTANCE_DEL] = { VNITRO_A_INSTANCE_NAME, .del = vcore_ctl_instance_del },
 	[VNITRO_CMD_INSTANCE_GET] = { VNITRO_A_INSTANCE_NAME, .get = vnitro_instance_get,
 				      .put = vnitro_put_instance },
-	[VNITRO_CMD_ENI_DEL] = { VNITRO_A_ENI_ID, .del = vnitro_ctl_eni_del },
-	[VNITRO_CMD_ENI_DETACH] = { VNITRO_A_ENI_ID, .del = vnitro_ctl_eni_detach },
+	[VNITRO_CMD_ENI_DEL] = { VNITRO_A_ENI_ID, .del = vcore_ctl_eni_del },
+	[VNITRO_CMD_ENI_DETACH] = { VNITRO_A_ENI_ID, .del = vcore_ctl_eni_detach },
 	[VNITRO_CMD_ENI_GET] = { VNITRO_A_ENI_ID, .get = vnitro_eni_get, .put = vnitro_put_eni },
-	[VNITRO_CMD_VPC_DEL] = { VNITRO_A_VPC_ID, .del = vnitro_ctl_vpc_del },
+	[VNITRO_CMD_VPC_DEL] = { VNITRO_A_VPC_ID, .del = vcore_ctl_vpc_del },
 	[VNITRO_CMD_VPC_GET] = { VNITRO_A_VPC_ID, .get = vnitro_vpc_get, .put = vnitro_put_vpc },
-	[VNITRO_CMD_SUBNET_DEL] = { VNITRO_A_SUBNET_ID, .del = vnitro_ctl_subnet_del },
+	[VNITRO_CMD_SUBNET_DEL] = { VNITRO_A_SUBNET_ID, .del = vcore_ctl_subnet_del },
 	[VNITRO_CMD_SUBNET_GET] = { VNITRO_A_SUBNET_ID, .get = vnitro_subnet_get,
 				    .put = vnitro_put_subnet },
-	[VNITRO_CMD_IGW_DEL] = { VNITRO_A_IGW_ID, .del = vnitro_ctl_igw_del },
+	[VNITRO_CMD_IGW_DEL] = { VNITRO_A_IGW_ID, .del = vcore_ctl_igw_del },
 	[VNITRO_CMD_IGW_GET] = { VNITRO_A_IGW_ID, .get = vnitro_igw_get, .put = vnitro_put_igw },
 };
 
@@ -427,7 +427,7 @@ static int vnitro_cmd_by_id(struct sk_buff *skb, struct genl_info *info)
 	u8 cmd = info->genlhdr->cmd;
 	const struct vnitro_by_id_cmd *c = &vnitro_by_id[cmd];
 	union vnitro_any_info *obj = NULL;
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	const char *id;
 	int ret;
 
@@ -468,8 +468,8 @@ static struct net *vnitro_genl_netns(struct genl_info *info)
 
 static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_instance_info inst;
-	struct vnitro_err err = {};
+	struct vcore_instance_info inst;
+	struct vcore_err err = {};
 	struct net *net;
 	u32 ip = 0;
 	int ret;
@@ -484,10 +484,10 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(net);
 
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_instance_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
-				      net, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
-				      vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE),
-				      &inst, &err);
+	ret = vcore_ctl_instance_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
+				     net, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
+				     vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE),
+				     &inst, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		put_net(net);
@@ -499,7 +499,7 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 /* ---- ENIs ---- */
 
 /* Replies read the attachment's netdev: callers hold ctl_lock. */
-static int vnitro_genl_eni_reply(struct genl_info *info, const struct vnitro_eni_info *eni)
+static int vnitro_genl_eni_reply(struct genl_info *info, const struct vcore_eni_info *eni)
 {
 	lockdep_assert_held(&vnitro.ctl_lock);
 	return vnitro_genl_reply(info, VNITRO_CMD_ENI_GET, vnitro_put_eni, eni);
@@ -507,9 +507,9 @@ static int vnitro_genl_eni_reply(struct genl_info *info, const struct vnitro_eni
 
 static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_eni_spec spec = {};
-	struct vnitro_eni_info eni;
-	struct vnitro_err err = {};
+	struct vcore_eni_spec spec = {};
+	struct vcore_eni_info eni;
+	struct vcore_err err = {};
 	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
@@ -530,7 +530,7 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 		spec.type = nla_get_u8(info->attrs[VNITRO_A_ENI_TYPE]);
 	}
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_add(vnitro.ctl, &spec, &eni, &err);
+	ret = vcore_ctl_eni_add(vnitro.ctl, &spec, &eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
@@ -539,8 +539,8 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *card = info->attrs[VNITRO_A_NETWORK_CARD];
-	struct vnitro_eni_info eni;
-	struct vnitro_err err = {};
+	struct vcore_eni_info eni;
+	struct vcore_err err = {};
 	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID) ||
@@ -548,10 +548,10 @@ static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 	    !vnitro_genl_require(info, VNITRO_A_DEVICE_INDEX))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_attach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
-				    vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
-				    card ? nla_get_u32(card) : 0,
-				    nla_get_u32(info->attrs[VNITRO_A_DEVICE_INDEX]), &eni, &err);
+	ret = vcore_ctl_eni_attach(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
+				   vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
+				   card ? nla_get_u32(card) : 0,
+				   nla_get_u32(info->attrs[VNITRO_A_DEVICE_INDEX]), &eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
@@ -573,8 +573,8 @@ static int vnitro_genl_cidr(struct genl_info *info, u32 *addr, u8 *prefixlen)
 
 static int vnitro_cmd_vpc_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_vpc_info vpc;
-	struct vnitro_err err = {};
+	struct vcore_vpc_info vpc;
+	struct vcore_err err = {};
 	const char *id;
 	u8 prefixlen;
 	u32 addr;
@@ -585,9 +585,9 @@ static int vnitro_cmd_vpc_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	id = vnitro_genl_str(info, VNITRO_A_VPC_ID);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_vpc_add(vnitro.ctl, id, addr, prefixlen, &err);
+	ret = vcore_ctl_vpc_add(vnitro.ctl, id, addr, prefixlen, &err);
 	if (!ret)
-		ret = vnitro_ctl_vpc_get(vnitro.ctl, id, &vpc, &err);
+		ret = vcore_ctl_vpc_get(vnitro.ctl, id, &vpc, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
@@ -596,8 +596,8 @@ static int vnitro_cmd_vpc_add(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_subnet_info subnet;
-	struct vnitro_err err = {};
+	struct vcore_subnet_info subnet;
+	struct vcore_err err = {};
 	const char *id;
 	u8 prefixlen;
 	u32 addr;
@@ -610,10 +610,10 @@ static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	id = vnitro_genl_str(info, VNITRO_A_SUBNET_ID);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_subnet_add(vnitro.ctl, id, vnitro_genl_str(info, VNITRO_A_VPC_ID), addr,
-				    prefixlen, vnitro_genl_str(info, VNITRO_A_AZ), &err);
+	ret = vcore_ctl_subnet_add(vnitro.ctl, id, vnitro_genl_str(info, VNITRO_A_VPC_ID), addr,
+				   prefixlen, vnitro_genl_str(info, VNITRO_A_AZ), &err);
 	if (!ret)
-		ret = vnitro_ctl_subnet_get(vnitro.ctl, id, &subnet, &err);
+		ret = vcore_ctl_subnet_get(vnitro.ctl, id, &subnet, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
@@ -623,7 +623,7 @@ static int vnitro_cmd_subnet_add(struct sk_buff *skb, struct genl_info *info)
 /* ---- ENI settings and addresses ---- */
 
 /* SECURITY_GROUPS: only SECURITY_GROUP_ID entries, NUL-terminated, at most five. */
-static int vnitro_genl_groups(struct genl_info *info, struct vnitro_eni_changes *c)
+static int vnitro_genl_groups(struct genl_info *info, struct vcore_eni_changes *c)
 {
 	const struct nlattr *nest = info->attrs[VNITRO_A_SECURITY_GROUPS];
 	const struct nlattr *attr;
@@ -660,9 +660,9 @@ static int vnitro_genl_flag(struct genl_info *info, int attr, u8 *set, u8 *value
 
 static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_eni_changes *c;
-	struct vnitro_eni_info eni;
-	struct vnitro_err err = {};
+	struct vcore_eni_changes *c;
+	struct vcore_eni_info eni;
+	struct vcore_err err = {};
 	int any = 0, ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
@@ -694,7 +694,7 @@ static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), c, &eni, &err);
+	ret = vcore_ctl_eni_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), c, &eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 out:
@@ -704,8 +704,8 @@ out:
 
 static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_eni_info eni;
-	struct vnitro_err err = {};
+	struct vcore_eni_info eni;
+	struct vcore_err err = {};
 	u32 ip = 0, count = 0;
 	int ret;
 
@@ -723,8 +723,8 @@ static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
 	else
 		count = 1;
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_ip_assign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), ip, count,
-				       &eni, &err);
+	ret = vcore_ctl_eni_ip_assign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID), ip, count,
+				      &eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
@@ -732,17 +732,17 @@ static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_eni_ip_unassign(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_eni_info eni;
-	struct vnitro_err err = {};
+	struct vcore_eni_info eni;
+	struct vcore_err err = {};
 	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID) ||
 	    !vnitro_genl_require(info, VNITRO_A_PRIVATE_IP))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_eni_ip_unassign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
-					 ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP])),
-					 &eni, &err);
+	ret = vcore_ctl_eni_ip_unassign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
+					ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP])),
+					&eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
@@ -752,8 +752,8 @@ static int vnitro_cmd_eni_ip_unassign(struct sk_buff *skb, struct genl_info *inf
 
 static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_route_info route;
-	struct vnitro_err err = {};
+	struct vcore_route_info route;
+	struct vcore_err err = {};
 	const char *target;
 	u8 prefixlen;
 	u32 addr;
@@ -770,8 +770,8 @@ static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
 	target = info->attrs[VNITRO_A_ENI_ID] ? vnitro_genl_str(info, VNITRO_A_ENI_ID)
 					      : vnitro_genl_str(info, VNITRO_A_IGW_ID);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_route_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
-				   prefixlen, target, &route, &err);
+	ret = vcore_ctl_route_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
+				  prefixlen, target, &route, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
@@ -780,7 +780,7 @@ static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_route_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	u8 prefixlen;
 	u32 addr;
 	int ret;
@@ -789,16 +789,16 @@ static int vnitro_cmd_route_del(struct sk_buff *skb, struct genl_info *info)
 	    vnitro_genl_cidr(info, &addr, &prefixlen))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_route_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
-				   prefixlen, &err);
+	ret = vcore_ctl_route_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
+				  prefixlen, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret ? vnitro_genl_fail(skb, info, &err) : 0;
 }
 
 static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_route_info route;
-	struct vnitro_err err = {};
+	struct vcore_route_info route;
+	struct vcore_err err = {};
 	u8 prefixlen;
 	u32 addr;
 	int ret;
@@ -807,8 +807,8 @@ static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
 	    vnitro_genl_cidr(info, &addr, &prefixlen))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_route_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
-				   prefixlen, &route, &err);
+	ret = vcore_ctl_route_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
+				  prefixlen, &route, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
@@ -819,8 +819,8 @@ static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_igw_info igw;
-	struct vnitro_err err = {};
+	struct vcore_igw_info igw;
+	struct vcore_err err = {};
 	u8 frag_needed = 1;
 	struct net *net;
 	int ret;
@@ -834,9 +834,9 @@ static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(net))
 		return PTR_ERR(net);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_igw_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
-				 vnitro_genl_str(info, VNITRO_A_VPC_ID), net,
-				 vnitro_genl_str(info, VNITRO_A_NETNS_NAME), frag_needed, &igw, &err);
+	ret = vcore_ctl_igw_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
+				vnitro_genl_str(info, VNITRO_A_VPC_ID), net,
+				vnitro_genl_str(info, VNITRO_A_NETNS_NAME), frag_needed, &igw, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		put_net(net);
@@ -847,16 +847,16 @@ static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_igw_info igw;
-	struct vnitro_err err = {};
+	struct vcore_igw_info igw;
+	struct vcore_err err = {};
 	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID) ||
 	    !vnitro_genl_require(info, VNITRO_A_FRAG_NEEDED))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_igw_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
-				 nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]), &igw, &err);
+	ret = vcore_ctl_igw_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_IGW_ID),
+				nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]), &igw, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
@@ -867,12 +867,12 @@ static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vnitro_type_info type;
-	struct vnitro_err err = {};
+	struct vcore_type_info type;
+	struct vcore_err err = {};
 
 	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_TYPE))
 		return -EINVAL;
-	if (vnitro_ctl_type_get(vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE), &type, &err))
+	if (vcore_ctl_type_get(vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE), &type, &err))
 		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_TYPE_GET, vnitro_put_type_obj, &type);
 }
@@ -902,37 +902,37 @@ static int vnitro_genl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8
 
 static int vnitro_instance_at(u32 pos, void *out)
 {
-	return vnitro_ctl_instance_at(vnitro.ctl, pos, out);
+	return vcore_ctl_instance_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_eni_at(u32 pos, void *out)
 {
-	return vnitro_ctl_eni_at(vnitro.ctl, pos, out);
+	return vcore_ctl_eni_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_vpc_at(u32 pos, void *out)
 {
-	return vnitro_ctl_vpc_at(vnitro.ctl, pos, out);
+	return vcore_ctl_vpc_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_subnet_at(u32 pos, void *out)
 {
-	return vnitro_ctl_subnet_at(vnitro.ctl, pos, out);
+	return vcore_ctl_subnet_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_route_at(u32 pos, void *out)
 {
-	return vnitro_ctl_route_at(vnitro.ctl, pos, out);
+	return vcore_ctl_route_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_igw_at(u32 pos, void *out)
 {
-	return vnitro_ctl_igw_at(vnitro.ctl, pos, out);
+	return vcore_ctl_igw_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_type_at(u32 pos, void *out)
 {
-	return vnitro_ctl_type_at(pos, out);
+	return vcore_ctl_type_at(pos, out);
 }
 
 static int vnitro_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)

@@ -37,25 +37,25 @@ static void vnitro_igw_ndo_uninit(struct net_device *dev)
 static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vnitro_igw_dev *igw = netdev_priv(dev);
-	enum vnitro_xmit_verdict verdict = VNITRO_XMIT_DROPPED;
-	struct vnitro_fabric_port *port;
+	enum vcore_xmit_verdict verdict = VCORE_XMIT_DROPPED;
+	struct vcore_fabric_port *port;
 	unsigned int len = skb->len;
 
 	rcu_read_lock();
 	port = rcu_dereference(igw->port);
 	if (port && vnitro_netdev_xmit_prepare(skb))
-		verdict = vnitro_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
+		verdict = vcore_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
 	rcu_read_unlock();
 
 	switch (verdict) {
-	case VNITRO_XMIT_DELIVERED:
+	case VCORE_XMIT_DELIVERED:
 		dev_sw_netstats_tx_add(dev, 1, len);
 		break;
-	case VNITRO_XMIT_ANSWERED:
+	case VCORE_XMIT_ANSWERED:
 		dev_sw_netstats_tx_add(dev, 1, len);
 		dev_consume_skb_any(skb);
 		break;
-	case VNITRO_XMIT_DROPPED:
+	case VCORE_XMIT_DROPPED:
 		dev_core_stats_tx_dropped_inc(dev);
 		dev_kfree_skb_any(skb);
 		break;
@@ -136,9 +136,9 @@ static void vnitro_igw_setup(struct net_device *dev)
 	dev->features |= NETIF_F_LLTX | NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
 			 NETIF_F_NETNS_LOCAL;
 	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
-	dev->mtu = VNITRO_IGW_MTU;
+	dev->mtu = VCORE_IGW_MTU;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = VNITRO_IGW_MTU;	/* EC2: 1500 bytes through an internet gateway */
+	dev->max_mtu = VCORE_IGW_MTU;	/* EC2: 1500 bytes through an internet gateway */
 }
 
 /*
@@ -147,11 +147,11 @@ static void vnitro_igw_setup(struct net_device *dev)
  * reference on. The port exists before the device can send; frames for a
  * device not yet up are dropped by __dev_forward_skb.
  */
-int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void **cookie,
-		    struct vnitro_err *err)
+int vnitro_igw_plug(void *ops_ctx, const struct vcore_igw_plug_desc *desc, void **cookie,
+		    struct vcore_err *err)
 {
-	struct vnitro_port_desc port_desc = desc->port;
-	struct vnitro_fabric_port *port;
+	struct vcore_port_desc port_desc = desc->port;
+	struct vcore_fabric_port *port;
 	struct vnitro_igw_dev *igw;
 	struct net_device *dev;
 	int ret;
@@ -172,7 +172,7 @@ int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void
 	eth_hw_addr_set(dev, desc->port.mac);
 
 	port_desc.cookie = &igw->sink;
-	port = vnitro_fabric_port_add(vnitro.fabric, &port_desc, &ret);
+	port = vcore_fabric_port_add(vnitro.fabric, &port_desc, &ret);
 	if (!port) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "the fabric refused the gateway's port (errno %d)", -ret);
@@ -191,7 +191,7 @@ int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void
 
 err_del_port:
 	RCU_INIT_POINTER(igw->port, NULL);
-	vnitro_fabric_port_del(vnitro.fabric, port);
+	vcore_fabric_port_del(vnitro.fabric, port);
 err_free_netdev:
 	free_netdev(dev);
 	atomic_dec(&vnitro_objects.netdevs);
@@ -205,12 +205,12 @@ void vnitro_igw_unplug(void *ops_ctx, void *cookie)
 {
 	struct vnitro_igw_dev *igw = cookie;
 	struct net_device *dev = igw->dev;
-	struct vnitro_fabric_port *port;
+	struct vcore_fabric_port *port;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
 	port = rcu_dereference_protected(igw->port, lockdep_is_held(&vnitro.ctl_lock));
 	RCU_INIT_POINTER(igw->port, NULL);
-	vnitro_fabric_port_del(vnitro.fabric, port);	/* waits for senders inside the fabric */
+	vcore_fabric_port_del(vnitro.fabric, port);	/* waits for senders inside the fabric */
 	/* Frames still in the namespace's backlog are flushed by the unregistration. */
 	unregister_netdev(dev);
 	free_netdev(dev);
@@ -218,17 +218,17 @@ void vnitro_igw_unplug(void *ops_ctx, void *cookie)
 }
 
 /* ctl op igw_update (ctl_lock held): the frag-needed switch. */
-int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc *port,
-		      struct vnitro_err *err)
+int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vcore_port_desc *port,
+		      struct vcore_err *err)
 {
 	struct vnitro_igw_dev *igw = cookie;
-	struct vnitro_port_desc desc = *port;
+	struct vcore_port_desc desc = *port;
 	int ret;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
 	desc.cookie = &igw->sink;
-	ret = vnitro_fabric_port_update(vnitro.fabric,
-					rcu_dereference_protected(igw->port,
+	ret = vcore_fabric_port_update(vnitro.fabric,
+				       rcu_dereference_protected(igw->port,
 								  lockdep_is_held(&vnitro.ctl_lock)),
 					&desc);
 	if (ret) {

@@ -21,8 +21,8 @@ MODULE_PARM_DESC(default_world,
 
 struct vnitro vnitro;
 
-static int vnitro_plug(void *ops_ctx, const struct vnitro_plug_desc *desc, void **cookie,
-		       struct vnitro_err *err)
+static int vnitro_plug(void *ops_ctx, const struct vcore_plug_desc *desc, void **cookie,
+		       struct vcore_err *err)
 {
 	struct vnitro_eni_dev *edev;
 	int ret;
@@ -72,12 +72,12 @@ static void vnitro_netns_release(void *ops_ctx, void *cookie)
  * New IPs or source/dest check of an attached ENI: the snapshot a re-probe
  * uses, and the live port if the driver is bound. RTNL keeps edev->netdev.
  */
-static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc *port,
-			      struct vnitro_err *err)
+static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vcore_port_desc *port,
+			      struct vcore_err *err)
 {
 	struct vnitro_eni_dev *edev = cookie;
-	struct vnitro_port_desc desc = *port;
-	struct vnitro_fabric_port *fport;
+	struct vcore_port_desc desc = *port;
+	struct vcore_fabric_port *fport;
 	int ret = 0;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
@@ -88,7 +88,7 @@ static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vnitro_p
 		fport = rtnl_dereference(vnd->port);
 		desc.cookie = &vnd->sink;
 		if (fport)
-			ret = vnitro_fabric_port_update(vnitro.fabric, fport, &desc);
+			ret = vcore_fabric_port_update(vnitro.fabric, fport, &desc);
 	}
 	if (!ret)
 		edev->port = *port;
@@ -106,7 +106,7 @@ static u32 vnitro_in_use(void *ops_ctx, void *cookie, char *dev, size_t len)
 	return vnitro_efa_users(cookie, dev, len);
 }
 
-const struct vnitro_ctl_ops vnitro_ctl_ops = {
+const struct vcore_ctl_ops vnitro_ctl_ops = {
 	.plug = vnitro_plug,
 	.unplug = vnitro_unplug,
 	.netns_release = vnitro_netns_release,
@@ -119,12 +119,12 @@ const struct vnitro_ctl_ops vnitro_ctl_ops = {
 
 static int vnitro_default_world_create(void)
 {
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	struct net *net = get_net(&init_net);
 	int ret;
 
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vnitro_ctl_create_default_world(vnitro.ctl, VNITRO_DEFAULT_INSTANCE, net, &err);
+	ret = vcore_ctl_create_default_world(vnitro.ctl, VNITRO_DEFAULT_INSTANCE, net, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		/* The instance may not exist, so the namespace reference is still ours. */
@@ -137,7 +137,7 @@ static int vnitro_default_world_create(void)
 static void vnitro_ctl_teardown(void)
 {
 	mutex_lock(&vnitro.ctl_lock);
-	vnitro_ctl_destroy(vnitro.ctl);
+	vcore_ctl_destroy(vnitro.ctl);
 	vnitro.ctl = NULL;
 	mutex_unlock(&vnitro.ctl_lock);
 }
@@ -147,8 +147,8 @@ static int __init vnitro_init(void)
 	int ret;
 
 	mutex_init(&vnitro.ctl_lock);
-	vnitro_core_init(&vnitro_services);
-	vnitro.fabric = vnitro_fabric_create();
+	vcore_core_init(&vnitro_services);
+	vnitro.fabric = vcore_fabric_create();
 	if (!vnitro.fabric) {
 		ret = -ENOMEM;
 		goto err_core_exit;
@@ -162,7 +162,7 @@ static int __init vnitro_init(void)
 	ret = vnitro_pci_init();
 	if (ret)
 		goto err_engine_exit;
-	vnitro.ctl = vnitro_ctl_create(&vnitro_ctl_ops, NULL, vnitro.fabric);
+	vnitro.ctl = vcore_ctl_create(&vnitro_ctl_ops, NULL, vnitro.fabric);
 	if (!vnitro.ctl) {
 		ret = -ENOMEM;
 		goto err_pci_exit;
@@ -187,9 +187,9 @@ err_engine_exit:
 	vnitro_engine_exit();
 err_debugfs_exit:
 	vnitro_debugfs_exit();
-	vnitro_fabric_destroy(vnitro.fabric);
+	vcore_fabric_destroy(vnitro.fabric);
 err_core_exit:
-	vnitro_core_exit();
+	vcore_core_exit();
 	mutex_destroy(&vnitro.ctl_lock);
 	return ret;
 }
@@ -201,8 +201,8 @@ static void __exit vnitro_exit(void)
 	vnitro_pci_exit();
 	vnitro_engine_exit();
 	vnitro_debugfs_exit();
-	vnitro_fabric_destroy(vnitro.fabric);
-	vnitro_core_exit();
+	vcore_fabric_destroy(vnitro.fabric);
+	vcore_core_exit();
 	mutex_destroy(&vnitro.ctl_lock);
 	pr_info("unloaded\n");
 }

@@ -58,8 +58,8 @@ unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb)
 
 	if (!pskb_may_pull(skb, len))
 		return 0;
-	if (len >= ETH_HLEN && skb->data[0] == VNITRO_ROUTER_MAC_0 &&
-	    skb->data[1] == VNITRO_ROUTER_MAC_1 && skb->data[2] == VNITRO_ROUTER_MAC_2 &&
+	if (len >= ETH_HLEN && skb->data[0] == VCORE_ROUTER_MAC_0 &&
+	    skb->data[1] == VCORE_ROUTER_MAC_1 && skb->data[2] == VCORE_ROUTER_MAC_2 &&
 	    skb_ensure_writable(skb, len))
 		return 0;
 	return skb_headlen(skb);
@@ -86,8 +86,8 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 	struct vnitro_queue_stats *stats = &vnd->tx[skb_get_queue_mapping(skb)];
-	enum vnitro_xmit_verdict verdict = VNITRO_XMIT_DROPPED;
-	struct vnitro_fabric_port *port;
+	enum vcore_xmit_verdict verdict = VCORE_XMIT_DROPPED;
+	struct vcore_fabric_port *port;
 	unsigned int len = skb->len;
 	u32 q = skb_get_queue_mapping(skb);
 	u32 descs = vnitro_tx_descs(skb);	/* before the receiver owns the frame */
@@ -96,19 +96,19 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 	rcu_read_lock();
 	port = rcu_dereference(vnd->port);
 	if (port && vnitro_netdev_xmit_prepare(skb))
-		verdict = vnitro_fabric_xmit_gso(vnitro.fabric, port, skb->data, skb_headlen(skb),
-						 vnitro_netdev_seg_len(skb), skb);
+		verdict = vcore_fabric_xmit_gso(vnitro.fabric, port, skb->data, skb_headlen(skb),
+						vnitro_netdev_seg_len(skb), skb);
 	rcu_read_unlock();
 
 	switch (verdict) {
-	case VNITRO_XMIT_DELIVERED:
+	case VCORE_XMIT_DELIVERED:
 		vnitro_stats_add(stats, len);
 		break;
-	case VNITRO_XMIT_ANSWERED:
+	case VCORE_XMIT_ANSWERED:
 		vnitro_stats_add(stats, len);
 		dev_consume_skb_any(skb);
 		break;
-	case VNITRO_XMIT_DROPPED:
+	case VCORE_XMIT_DROPPED:
 		vnitro_stats_drop(stats);
 		dev_kfree_skb_any(skb);
 		break;
@@ -123,39 +123,29 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
  * while the queues are down. Called under RCU.
  */
 static struct vnitro_rx_queue *vnitro_rx_queue_of(struct vnitro_netdev *vnd, struct sk_buff *skb,
-						  struct vnitro_ena_rss_result *res)
+						  struct vcore_ena_rss_result *res)
 {
 	struct vnitro_rss *rss;
 
 	if (!smp_load_acquire(&vnd->rx_up))
 		return NULL;
 	rss = rcu_dereference(vnd->rss);
-	vnitro_ena_rss_hash_frame(&rss->cfg, skb->data, skb_headlen(skb), res);
+	vcore_ena_rss_hash_frame(&rss->cfg, skb->data, skb_headlen(skb), res);
 	/* The config's queue count is the current one: both change only while down. */
 	return &vnd->rx[res->queue];
 }
 
 /* As ena_set_rx_hash: L4 for unfragmented TCP/UDP, the value without a type otherwise. */
 static void vnitro_rx_set_hash(struct vnitro_netdev *vnd, struct sk_buff *skb,
-			       const struct vnitro_ena_rss_result *res)
+			       const struct vcore_ena_rss_result *res)
 {
 	bool l4;
 
 	if (!(vnd->dev->features & NETIF_F_RXHASH))
 		return;
-	l4 = res->proto == VNITRO_ENA_RSS_TCP4 || res->proto == VNITRO_ENA_RSS_UDP4 ||
-	     res->proto == VNITRO_ENA_RSS_TCP6 || res->proto == VNITRO_ENA_RSS_UDP6;
+	l4 = res->proto == VCORE_ENA_RSS_TCP4 || res->proto == VCORE_ENA_RSS_UDP4 ||
+	     res->proto == VCORE_ENA_RSS_TCP6 || res->proto == VCORE_ENA_RSS_UDP6;
 	skb_set_hash(skb, res->hash, l4 ? PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_NONE);
-}
-
-/*
- * Ring entries in use: frames waiting, and those the NAPI poll took but has
- * not finished with (ena refills their descriptors only at the end of the
- * poll). Read without locks: a bound, not an exact count.
- */
-u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq)
-{
-	return skb_queue_len_lockless(&rxq->ring) + READ_ONCE(rxq->in_poll);
 }
 
 /*
@@ -179,7 +169,7 @@ static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 /* One frame into the RX queue RSS picks for it. skb->data: the Ethernet header. */
 static void vnitro_netdev_deliver_one(struct vnitro_netdev *vnd, struct sk_buff *skb)
 {
-	struct vnitro_ena_rss_result res;
+	struct vcore_ena_rss_result res;
 	struct vnitro_rx_queue *rxq = vnitro_rx_queue_of(vnd, skb, &res);
 
 	if (!rxq) {
@@ -208,7 +198,7 @@ void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb)
 /* services.deliver_copy for an ENI: a frame the fabric itself sends (ARP, DHCP, ICMP). */
 void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len)
 {
-	struct vnitro_ena_rss_result res;
+	struct vcore_ena_rss_result res;
 	struct vnitro_rx_queue *rxq;
 	struct sk_buff *skb;
 
@@ -581,7 +571,7 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 	bool running = netif_running(dev);
 	int ret;
 
-	struct vnitro_err err = {};
+	struct vcore_err err = {};
 	struct vnitro_rss *rss;
 
 	ASSERT_RTNL();
@@ -589,7 +579,7 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 	if (!rss)
 		return -ENOMEM;
 	/* Like ena: a new queue count resets the table to the default spread. */
-	ret = vnitro_ena_rss_set_queue_count(&rss->cfg, count, &err);
+	ret = vcore_ena_rss_set_queue_count(&rss->cfg, count, &err);
 	if (ret) {
 		kfree(rss);
 		return ret;
@@ -694,6 +684,65 @@ static void vnitro_netdev_get_stats64(struct net_device *dev, struct rtnl_link_s
 	}
 }
 
+/* ---- XDP: attaching a program (xdp.c runs it) ---- */
+
+static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+	struct bpf_prog *prog = bpf->prog;
+	struct bpf_prog *old = rtnl_dereference(vnd->xdp_prog);
+	int prev_max = dev->max_mtu;
+	bool bounce;
+
+	if (prog && !vnitro_xdp_mtu_ok(dev->mtu, prog)) {
+		netdev_err(dev, "Failed to set xdp program, the current MTU (%d) is larger than the maximum allowed MTU (%lu) while xdp is on",
+			   dev->mtu, (unsigned long)VNITRO_ENA_XDP_MAX_MTU);
+		NL_SET_ERR_MSG_MOD(bpf->extack,
+				   "Failed to set xdp program, the current MTU is larger than the maximum allowed MTU. Check the dmesg for more info");
+		return -EINVAL;
+	}
+	if (prog && !vnitro_xdp_queue_count_ok(vnd, vnd->num_queues)) {
+		netdev_err(dev, "Failed to set xdp program, the Rx/Tx channel count should be at most half of the maximum allowed channel count. The current queue count (%u), the maximal queue count (%u)\n",
+			   vnd->num_queues, vnd->max_queues);
+		NL_SET_ERR_MSG_MOD(bpf->extack,
+				   "Failed to set xdp program, there is no enough space for allocating XDP queues, Check the dmesg for more info");
+		return -EINVAL;
+	}
+	/*
+	 * As ena_xdp_set: the first program makes the XDP TX queues (ena_down,
+	 * then ena_up with them), and removing the last one frees them
+	 * (ena_destroy_and_free_all_xdp_queues: down, up) - each counted in
+	 * interface_down/up, the frames in the rings lost, the per-queue
+	 * counters fresh. Replacing a program swaps it live: NAPI and
+	 * ndo_xdp_xmit read the pointer under RCU, the core drops its
+	 * reference to @old after we return, and a program is freed only
+	 * after a grace period.
+	 */
+	bounce = netif_running(dev) && !old != !prog;
+	if (bounce)
+		vnitro_netdev_down(vnd);
+	rcu_assign_pointer(vnd->xdp_prog, prog);
+	if (bounce)
+		vnitro_netdev_up(vnd);
+	dev->max_mtu = prog && !prog->aux->xdp_has_frags ? VNITRO_ENA_XDP_MAX_MTU : VNITRO_ENA_MAX_MTU;
+	if (!old && prog)
+		netdev_info(dev, "XDP program is set, changing the max_mtu from %d to %d",
+			    prev_max, dev->max_mtu);
+	return 0;
+}
+
+/* ndo_bpf: XDP_SETUP_PROG only, as ena (queries are answered by the core). */
+static int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	ASSERT_RTNL();
+	switch (bpf->command) {
+	case XDP_SETUP_PROG:
+		return vnitro_xdp_set(dev, bpf);
+	default:
+		return -EINVAL;
+	}
+}
+
 static const struct net_device_ops vnitro_netdev_ops = {
 	.ndo_open = vnitro_netdev_open,
 	.ndo_stop = vnitro_netdev_stop,
@@ -720,8 +769,8 @@ static int vnitro_netdev_register(struct net_device *dev, struct vnitro_eni_dev 
 /* RSS as ena sets it up at probe: the boot's netdev RSS key, default spread. */
 static int vnitro_rss_init(struct vnitro_netdev *vnd)
 {
-	u8 key[VNITRO_ENA_RSS_KEY_LEN];
-	struct vnitro_err err = {};
+	u8 key[VCORE_ENA_RSS_KEY_LEN];
+	struct vcore_err err = {};
 	struct vnitro_rss *rss;
 	int ret;
 
@@ -729,7 +778,7 @@ static int vnitro_rss_init(struct vnitro_netdev *vnd)
 	if (!rss)
 		return -ENOMEM;
 	netdev_rss_key_fill(key, sizeof(key));
-	ret = vnitro_ena_rss_init(&rss->cfg, vnd->num_queues, vnd->edev->rss_key_mode, key, &err);
+	ret = vcore_ena_rss_init(&rss->cfg, vnd->num_queues, vnd->edev->rss_key_mode, key, &err);
 	if (ret) {
 		netdev_err(vnd->dev, "RSS: %s\n", err.msg);
 		kfree(rss);
@@ -784,8 +833,8 @@ static void vnitro_queues_uninit(struct vnitro_netdev *vnd)
 /* Called from probe; the fabric port exists before the netdev can be opened. */
 int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 {
-	struct vnitro_fabric_port *port;
-	struct vnitro_port_desc desc;
+	struct vcore_fabric_port *port;
+	struct vcore_port_desc desc;
 	struct vnitro_netdev *vnd;
 	struct net_device *dev;
 	int ret;
@@ -828,7 +877,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 
 	desc = edev->port;
 	desc.cookie = &vnd->sink;
-	port = vnitro_fabric_port_add(vnitro.fabric, &desc, &ret);
+	port = vcore_fabric_port_add(vnitro.fabric, &desc, &ret);
 	if (!port)
 		goto err_free_rss;
 	rcu_assign_pointer(vnd->port, port);
@@ -849,7 +898,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 
 err_del_port:
 	RCU_INIT_POINTER(vnd->port, NULL);
-	vnitro_fabric_port_del(vnitro.fabric, port);
+	vcore_fabric_port_del(vnitro.fabric, port);
 err_free_rss:
 	kfree(rcu_dereference_protected(vnd->rss, true));
 err_uninit_xdp:
@@ -885,7 +934,7 @@ struct net_device *vnitro_netdev_of_rcu(const struct vnitro_eni_dev *edev)
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 {
 	struct net_device *dev = edev->netdev;
-	struct vnitro_fabric_port *port;
+	struct vcore_fabric_port *port;
 	struct vnitro_netdev *vnd;
 
 	if (!dev)
@@ -902,7 +951,7 @@ void vnitro_netdev_destroy(struct vnitro_eni_dev *edev)
 	port = rtnl_dereference(vnd->port);
 	RCU_INIT_POINTER(vnd->port, NULL);
 	rtnl_unlock();
-	vnitro_fabric_port_del(vnitro.fabric, port);	/* waits for RCU readers */
+	vcore_fabric_port_del(vnitro.fabric, port);	/* waits for RCU readers */
 
 	rtnl_lock();
 	vnitro_efa_netdev_gone(edev);	/* ib_core must not hold it past unregistration */

@@ -16,6 +16,7 @@
 #include <linux/spinlock.h>
 #include <asm/unaligned.h>
 
+#include "vcore/efa.h"
 #include "vnitro.h"
 
 enum {
@@ -236,7 +237,7 @@ static unsigned int vnitro_pci_free_slot(const struct vnitro_pci_bus *vbus)
 }
 
 static int vnitro_pci_no_room(struct vnitro_eni_dev *edev, const char *what, int ret,
-			      struct vnitro_err *err)
+			      struct vcore_err *err)
 {
 	err->code = ret;
 	if (ret == -ENOSPC)
@@ -255,7 +256,7 @@ static int vnitro_pci_no_room(struct vnitro_eni_dev *edev, const char *what, int
  * instance and network card, on a new one when they are full. Fills *fn.
  */
 static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 device,
-				struct vnitro_pci_fn *fn, struct vnitro_err *err)
+				struct vnitro_pci_fn *fn, struct vcore_err *err)
 {
 	struct vnitro_pci_bus *vbus = NULL;
 	struct vnitro_pci_slot *slot;
@@ -334,13 +335,13 @@ static void vnitro_pci_remove_slot(struct vnitro_pci_fn *fn)
  * An EFA ENI's second function, in the next free slot (on EC2 an EFA shows
  * as its own PCI function, "Elastic Fabric Adapter (EFA)", beside the ENA).
  */
-static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vnitro_err *err)
+static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vcore_err *err)
 {
-	struct vnitro_efa_attr attr;
+	struct vcore_efa_attr attr;
 	struct pci_dev *pdev;
 	int ret;
 
-	if (vnitro_efa_get_attr(edev->efa_gen, &attr)) {
+	if (vcore_efa_get_attr(edev->efa_gen, &attr)) {
 		err->code = -EINVAL;
 		snprintf(err->msg, sizeof(err->msg), "%s: EFA generation %u is not modelled",
 			 edev->eni_id, edev->efa_gen);
@@ -364,7 +365,7 @@ static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vnitro_err *e
 }
 
 /* Called with ctl_lock held; probing happens inside and creates the netdev (and ib_device). */
-int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err)
+int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vcore_err *err)
 {
 	struct pci_dev *pdev;
 	int ret;

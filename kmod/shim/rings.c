@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rings.c - TX descriptors in flight: a sent frame holds its descriptors until
+ * rings.c - how full the rings are. RX: the entries in use. TX: descriptors in
+ * flight: a sent frame holds its descriptors until
  * the queue pair's NAPI processes the (moderated) TX completion; the queue is
  * stopped and woken around that as ena_start_xmit and ena_clean_tx_irq do.
  */
@@ -95,4 +96,14 @@ void vnitro_read_tx_ring_stats(struct vnitro_tx_ring *txr, u64 *stop, u64 *wakeu
 		*stop = txr->queue_stop;
 		*wakeup = txr->queue_wakeup;
 	} while (u64_stats_fetch_retry(&txr->syncp, start));
+}
+
+/*
+ * Ring entries in use: frames waiting, and those the NAPI poll took but has
+ * not finished with (ena refills their descriptors only at the end of the
+ * poll). Read without locks: a bound, not an exact count.
+ */
+u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq)
+{
+	return skb_queue_len_lockless(&rxq->ring) + READ_ONCE(rxq->in_poll);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* services.c - the kernel primitives the C++ core is given (struct vnitro_services). */
+/* services.c - the kernel primitives the C++ core is given (struct vcore_services). */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
@@ -17,7 +17,7 @@ static void *vnitro_svc_alloc(size_t size, unsigned int flags)
 	void *p;
 
 	/* Sleeping callers may get vmalloc memory: an SRD QP's flow is ~25 KiB. */
-	if (flags & VNITRO_ALLOC_ATOMIC)
+	if (flags & VCORE_ALLOC_ATOMIC)
 		p = kzalloc(size, GFP_ATOMIC);
 	else
 		p = kvzalloc(size, GFP_KERNEL);
@@ -36,13 +36,13 @@ static void vnitro_svc_free(void *ptr)
 static void vnitro_svc_log(int level, const char *msg)
 {
 	switch (level) {
-	case VNITRO_LOG_ERR:
+	case VCORE_LOG_ERR:
 		pr_err("%s\n", msg);
 		break;
-	case VNITRO_LOG_WARN:
+	case VCORE_LOG_WARN:
 		pr_warn("%s\n", msg);
 		break;
-	case VNITRO_LOG_INFO:
+	case VCORE_LOG_INFO:
 		pr_info("%s\n", msg);
 		break;
 	default:
@@ -107,7 +107,12 @@ static void vnitro_svc_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 					   len);
 }
 
-const struct vnitro_services vnitro_services = {
+static uint32_t vnitro_svc_cpu_count(void)
+{
+	return nr_cpu_ids;
+}
+
+const struct vcore_services vnitro_services = {
 	.alloc = vnitro_svc_alloc,
 	.free = vnitro_svc_free,
 	.log = vnitro_svc_log,
@@ -122,4 +127,10 @@ const struct vnitro_services vnitro_services = {
 	.mutex_unlock = vnitro_svc_mutex_unlock,
 	.deliver = vnitro_svc_deliver,
 	.deliver_copy = vnitro_svc_deliver_copy,
+	.cpu_count = vnitro_svc_cpu_count,
 };
+
+uint32_t vnitro_env_cpu(void)
+{
+	return raw_smp_processor_id();
+}

@@ -13,7 +13,10 @@
 #include <net/net_namespace.h>
 #include <net/xdp.h>
 
-#include "core_api.h"
+#include "vcore/services.h"
+#include "vcore/fabric.h"
+#include "vcore/control.h"
+#include "vcore/ena.h"
 
 struct vnitro_efa;
 
@@ -28,8 +31,8 @@ struct vnitro_efa;
 struct vnitro {
 	/* Serialises the control plane: genl handlers, default world, unload. */
 	struct mutex ctl_lock;
-	struct vnitro_ctl *ctl;
-	struct vnitro_fabric *fabric;
+	struct vcore_ctl *ctl;
+	struct vcore_fabric *fabric;
 	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro, or an error pointer */
 };
 
@@ -73,13 +76,13 @@ struct vnitro_pci_fn {
  */
 
 struct vnitro_eni_dev {
-	char eni_id[VNITRO_ID_MAX];
-	struct vnitro_port_desc port;	/* snapshot for the fabric */
+	char eni_id[VCORE_ID_MAX];
+	struct vcore_port_desc port;	/* snapshot for the fabric */
 	struct net *net;		/* the instance's; the instance holds the ref */
 	u32 network_card;
 	u32 device_index;
 	u32 max_queues;			/* the instance type's ENA queues per ENI */
-	u8 rss_key_mode;		/* the instance type's enum vnitro_ena_rss_key_mode */
+	u8 rss_key_mode;		/* the instance type's enum vcore_ena_rss_key_mode */
 	struct vnitro_pci_fn fn;	/* the ENA function's place on the virtual PCI topology */
 	/* Set by probe, cleared by remove, both under RTNL. */
 	struct net_device *netdev;
@@ -87,7 +90,7 @@ struct vnitro_eni_dev {
 	int ifindex;
 	int probe_err;			/* why the last probe failed */
 	u8 eni_type;			/* enum vnitro_eni_type */
-	u8 efa_gen;			/* enum vnitro_efa_gen: the EFA function's generation */
+	u8 efa_gen;			/* enum vcore_efa_gen: the EFA function's generation */
 	/* ENIs of type efa: the EFA function and its RDMA device. */
 	struct vnitro_pci_fn efa_fn;
 	int efa_probe_err;
@@ -221,7 +224,7 @@ struct vnitro_xdp_txq {
 /* An RSS configuration as published to the data path. */
 struct vnitro_rss {
 	struct rcu_head rcu;
-	struct vnitro_ena_rss_config cfg;
+	struct vcore_ena_rss_config cfg;
 };
 
 /* netdev_priv() of an ENI's netdev. */
@@ -230,7 +233,7 @@ struct vnitro_netdev {
 	struct net_device *dev;
 	struct vnitro_eni_dev *edev;
 	/* Our fabric port; NULL once unplugging began. Read under RCU. */
-	struct vnitro_fabric_port __rcu *port;
+	struct vcore_fabric_port __rcu *port;
 	/* Replaced as a whole under RTNL (copy, change, publish); read under RCU. */
 	struct vnitro_rss __rcu *rss;
 	/*
@@ -261,12 +264,12 @@ struct vnitro_netdev {
 };
 
 /* services.c */
-extern const struct vnitro_services vnitro_services;
+extern const struct vcore_services vnitro_services;
 
 /* pci.c: the virtual PCI bus and vnitro's driver for its functions */
 int vnitro_pci_init(void);
 void vnitro_pci_exit(void);
-int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vnitro_err *err);
+int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vcore_err *err);
 void vnitro_pci_unplug(struct vnitro_eni_dev *edev);
 void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t len);
 
@@ -278,7 +281,6 @@ void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb);
 void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len);
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb);
 u32 vnitro_netdev_seg_len(const struct sk_buff *skb);
-u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq);
 void vnitro_netdev_up(struct vnitro_netdev *vnd);
 void vnitro_netdev_down(struct vnitro_netdev *vnd);
 int vnitro_netdev_set_queues(struct net_device *dev, u32 count);
@@ -299,7 +301,8 @@ void vnitro_irq_poll_done(struct vnitro_rx_queue *rxq, int rx_done);
 u32 vnitro_irq_rx_usecs(const struct vnitro_rx_queue *rxq);
 void vnitro_read_napi_stats(struct vnitro_rx_queue *rxq, struct vnitro_napi_stats *out);
 
-/* rings.c: TX descriptors in flight, queue stop and wake-up */
+/* rings.c: RX ring fill; TX descriptors in flight, queue stop and wake-up */
+u32 vnitro_rx_ring_fill(const struct vnitro_rx_queue *rxq);
 u32 vnitro_tx_descs(const struct sk_buff *skb);
 void vnitro_tx_ring_consume(struct vnitro_netdev *vnd, u32 q, u32 descs);
 void vnitro_tx_ring_clean(struct vnitro_netdev *vnd, u32 q);
@@ -311,9 +314,12 @@ void vnitro_debugfs_init(void);
 void vnitro_debugfs_exit(void);
 void vnitro_debugfs_add(struct vnitro_netdev *vnd);
 void vnitro_debugfs_del(struct vnitro_netdev *vnd);
+
+/* faults.c: the injected faults on a received frame */
 bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
-/* xdp.c: native XDP */
-int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+
+/* xdp.c: native XDP (netdev.c attaches the program) */
+bool vnitro_xdp_mtu_ok(unsigned int mtu, const struct bpf_prog *prog);
 int vnitro_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames, u32 flags);
 bool vnitro_xdp_rx(struct vnitro_netdev *vnd, struct vnitro_rx_queue *rxq,
 		   struct sk_buff *skb, struct sk_buff_head *pass, bool *redirected);
@@ -331,15 +337,15 @@ struct vnitro_igw_dev {
 	struct vnitro_sink sink;		/* VNITRO_SINK_IGW: its fabric port's cookie */
 	struct net_device *dev;
 	/* Set by igw_plug, cleared by igw_unplug (ctl_lock); read under RCU. */
-	struct vnitro_fabric_port __rcu *port;
-	char igw_id[VNITRO_ID_MAX];
+	struct vcore_fabric_port __rcu *port;
+	char igw_id[VCORE_ID_MAX];
 };
 
-int vnitro_igw_plug(void *ops_ctx, const struct vnitro_igw_plug_desc *desc, void **cookie,
-		    struct vnitro_err *err);
+int vnitro_igw_plug(void *ops_ctx, const struct vcore_igw_plug_desc *desc, void **cookie,
+		    struct vcore_err *err);
 void vnitro_igw_unplug(void *ops_ctx, void *cookie);
-int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vnitro_port_desc *port,
-		      struct vnitro_err *err);
+int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vcore_port_desc *port,
+		      struct vcore_err *err);
 void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb);
 void vnitro_igw_deliver_copy(struct vnitro_igw_dev *igw, const u8 *frame, u32 len);
 
@@ -363,7 +369,7 @@ netdev_features_t vnitro_tso_features(void);
 void vnitro_tso_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb,
 			void (*deliver_one)(struct vnitro_netdev *vnd, struct sk_buff *skb));
 
-/* main.c: control-plane side effects (struct vnitro_ctl_ops) */
-extern const struct vnitro_ctl_ops vnitro_ctl_ops;
+/* main.c: control-plane side effects (struct vcore_ctl_ops) */
+extern const struct vcore_ctl_ops vnitro_ctl_ops;
 
 #endif /* VNITRO_SHIM_H */

@@ -49,66 +49,9 @@ u32 vnitro_xdp_num_queues(const struct vnitro_netdev *vnd)
 }
 
 /* amzn-drivers' ena_xdp_is_mtu_legal: a frags-aware program takes any MTU. */
-static bool vnitro_xdp_mtu_ok(unsigned int mtu, const struct bpf_prog *prog)
+bool vnitro_xdp_mtu_ok(unsigned int mtu, const struct bpf_prog *prog)
 {
 	return !prog || prog->aux->xdp_has_frags || mtu <= VNITRO_ENA_XDP_MAX_MTU;
-}
-
-static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
-{
-	struct vnitro_netdev *vnd = netdev_priv(dev);
-	struct bpf_prog *prog = bpf->prog;
-	struct bpf_prog *old = rtnl_dereference(vnd->xdp_prog);
-	int prev_max = dev->max_mtu;
-	bool bounce;
-
-	if (prog && !vnitro_xdp_mtu_ok(dev->mtu, prog)) {
-		netdev_err(dev, "Failed to set xdp program, the current MTU (%d) is larger than the maximum allowed MTU (%lu) while xdp is on",
-			   dev->mtu, (unsigned long)VNITRO_ENA_XDP_MAX_MTU);
-		NL_SET_ERR_MSG_MOD(bpf->extack,
-				   "Failed to set xdp program, the current MTU is larger than the maximum allowed MTU. Check the dmesg for more info");
-		return -EINVAL;
-	}
-	if (prog && !vnitro_xdp_queue_count_ok(vnd, vnd->num_queues)) {
-		netdev_err(dev, "Failed to set xdp program, the Rx/Tx channel count should be at most half of the maximum allowed channel count. The current queue count (%u), the maximal queue count (%u)\n",
-			   vnd->num_queues, vnd->max_queues);
-		NL_SET_ERR_MSG_MOD(bpf->extack,
-				   "Failed to set xdp program, there is no enough space for allocating XDP queues, Check the dmesg for more info");
-		return -EINVAL;
-	}
-	/*
-	 * As ena_xdp_set: the first program makes the XDP TX queues (ena_down,
-	 * then ena_up with them), and removing the last one frees them
-	 * (ena_destroy_and_free_all_xdp_queues: down, up) - each counted in
-	 * interface_down/up, the frames in the rings lost, the per-queue
-	 * counters fresh. Replacing a program swaps it live: NAPI and
-	 * ndo_xdp_xmit read the pointer under RCU, the core drops its
-	 * reference to @old after we return, and a program is freed only
-	 * after a grace period.
-	 */
-	bounce = netif_running(dev) && !old != !prog;
-	if (bounce)
-		vnitro_netdev_down(vnd);
-	rcu_assign_pointer(vnd->xdp_prog, prog);
-	if (bounce)
-		vnitro_netdev_up(vnd);
-	dev->max_mtu = prog && !prog->aux->xdp_has_frags ? VNITRO_ENA_XDP_MAX_MTU : VNITRO_ENA_MAX_MTU;
-	if (!old && prog)
-		netdev_info(dev, "XDP program is set, changing the max_mtu from %d to %d",
-			    prev_max, dev->max_mtu);
-	return 0;
-}
-
-/* ndo_bpf: XDP_SETUP_PROG only, as ena (queries are answered by the core). */
-int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
-{
-	ASSERT_RTNL();
-	switch (bpf->command) {
-	case XDP_SETUP_PROG:
-		return vnitro_xdp_set(dev, bpf);
-	default:
-		return -EINVAL;
-	}
 }
 
 /* ---- transmit: XDP_TX and ndo_xdp_xmit send through the fabric ---- */
@@ -122,8 +65,8 @@ static int vnitro_xdp_xmit_frame(struct vnitro_netdev *vnd, struct vnitro_xdp_tx
 				 struct xdp_frame *xdpf)
 {
 	unsigned int len = xdp_get_frame_len(xdpf);
-	enum vnitro_xmit_verdict verdict = VNITRO_XMIT_DROPPED;
-	struct vnitro_fabric_port *port;
+	enum vcore_xmit_verdict verdict = VCORE_XMIT_DROPPED;
+	struct vcore_fabric_port *port;
 	struct sk_buff *skb;
 
 	skb = xdp_build_skb_from_frame(xdpf, vnd->dev);
@@ -133,19 +76,19 @@ static int vnitro_xdp_xmit_frame(struct vnitro_netdev *vnd, struct vnitro_xdp_tx
 	skb_push(skb, ETH_HLEN);
 	port = rcu_dereference(vnd->port);
 	if (port && pskb_may_pull(skb, min_t(unsigned int, len, VNITRO_PARSE_LEN)))
-		verdict = vnitro_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
+		verdict = vcore_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
 
 	u64_stats_update_begin(&txq->stats.syncp);
-	if (verdict == VNITRO_XMIT_DROPPED) {
+	if (verdict == VCORE_XMIT_DROPPED) {
 		txq->stats.dropped++;
 	} else {
 		txq->stats.packets++;
 		txq->stats.bytes += len;
 	}
 	u64_stats_update_end(&txq->stats.syncp);
-	if (verdict == VNITRO_XMIT_ANSWERED)
+	if (verdict == VCORE_XMIT_ANSWERED)
 		consume_skb(skb);
-	else if (verdict == VNITRO_XMIT_DROPPED)
+	else if (verdict == VCORE_XMIT_DROPPED)
 		kfree_skb(skb);
 	return 0;
 }

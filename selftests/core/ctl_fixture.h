@@ -22,17 +22,17 @@ constexpr uint32_t ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 constexpr uint32_t vpc_default_block = ip4(172, 31, 0, 0);	// /16
 constexpr uint32_t subnet_default_block = ip4(172, 31, 0, 0);	// /20
 
-inline vnitro_ctl *ctl;
+inline vcore_ctl *ctl;
 // The fabric the control plane sets route tables in.
-inline vnitro_fabric *ctl_fab;
+inline vcore_fabric *ctl_fab;
 // Stand-ins for network namespaces: the instances' cookies.
 inline int ns1, ns2, ns3;
 
 inline void ctl_release(void)
 {
-	vnitro_ctl_destroy(ctl);
+	vcore_ctl_destroy(ctl);
 	ctl = nullptr;
-	vnitro_fabric_destroy(ctl_fab);
+	vcore_fabric_destroy(ctl_fab);
 	ctl_fab = nullptr;
 }
 
@@ -40,23 +40,23 @@ inline void ctl_release(void)
 inline void ctl_setup(void)
 {
 	harness_init(ctl_release);
-	ctl_fab = vnitro_fabric_create();
+	ctl_fab = vcore_fabric_create();
 	cr_assert_not_null(ctl_fab);
-	ctl = vnitro_ctl_create(&fake_ctl_ops, &fake, ctl_fab);
+	ctl = vcore_ctl_create(&fake_ctl_ops, &fake, ctl_fab);
 	cr_assert_not_null(ctl);
 }
 
 // The route table the fabric holds for subnet @key (count 0 and -ENOENT: none).
-inline int fabric_table(uint32_t key, vnitro_fabric_subnet_desc *out)
+inline int fabric_table(uint32_t key, vcore_fabric_subnet_desc *out)
 {
-	*out = vnitro_fabric_subnet_desc{};
-	return vnitro_fabric_subnet_get(ctl_fab, key, out);
+	*out = vcore_fabric_subnet_desc{};
+	return vcore_fabric_subnet_get(ctl_fab, key, out);
 }
 
 // tables[key] = route count + 1 for each subnet key the fabric has a table for, 0 = none.
 inline void fabric_tables(uint32_t *tables, uint32_t n)
 {
-	static vnitro_fabric_subnet_desc d;	// large: not on the stack
+	static vcore_fabric_subnet_desc d;	// large: not on the stack
 
 	for (uint32_t key = 0; key < n; key++)
 		tables[key] = fabric_table(key, &d) ? 0 : d.route_count + 1;
@@ -67,44 +67,44 @@ inline void fabric_tables(uint32_t *tables, uint32_t n)
 // vpc-default, subnet-default (us-east-1a) and instance i1 on &ns1.
 inline void default_world(void)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_create_default_world(ctl, "i1", &ns1, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_create_default_world(ctl, "i1", &ns1, &err), 0, "%s", err.msg);
 }
 
 inline void add_vpc(const char *id, uint32_t addr, uint8_t prefixlen)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_vpc_add(ctl, id, addr, prefixlen, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_vpc_add(ctl, id, addr, prefixlen, &err), 0, "%s", err.msg);
 }
 
 inline void add_subnet(const char *id, const char *vpc, uint32_t addr, uint8_t prefixlen,
 		       const char *az)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_subnet_add(ctl, id, vpc, addr, prefixlen, az, &err), 0, "%s",
+	cr_assert_eq(vcore_ctl_subnet_add(ctl, id, vpc, addr, prefixlen, az, &err), 0, "%s",
 		     err.msg);
 }
 
-inline vnitro_instance_info add_instance(const char *name, void *cookie, const char *subnet,
-					 uint32_t primary_ip = 0, const char *type = nullptr)
+inline vcore_instance_info add_instance(const char *name, void *cookie, const char *subnet,
+					uint32_t primary_ip = 0, const char *type = nullptr)
 {
-	vnitro_instance_info info;
-	vnitro_err err = {};
+	vcore_instance_info info;
+	vcore_err err = {};
 
 	memset(&info, 0xa5, sizeof(info));
-	cr_assert_eq(vnitro_ctl_instance_add(ctl, name, cookie, subnet, primary_ip, type, &info,
-					     &err),
+	cr_assert_eq(vcore_ctl_instance_add(ctl, name, cookie, subnet, primary_ip, type, &info,
+					    &err),
 		     0, "%s", err.msg);
 	return info;
 }
 
-inline vnitro_eni_spec eni_spec(const char *subnet, uint32_t ip = 0, const char *id = "",
-				const uint8_t *mac = nullptr, uint8_t type = VNITRO_ENI_TYPE_INTERFACE)
+inline vcore_eni_spec eni_spec(const char *subnet, uint32_t ip = 0, const char *id = "",
+			       const uint8_t *mac = nullptr, uint8_t type = VNITRO_ENI_TYPE_INTERFACE)
 {
-	vnitro_eni_spec spec = {};
+	vcore_eni_spec spec = {};
 
 	snprintf(spec.id, sizeof(spec.id), "%s", id);
 	snprintf(spec.subnet_id, sizeof(spec.subnet_id), "%s", subnet);
@@ -115,66 +115,66 @@ inline vnitro_eni_spec eni_spec(const char *subnet, uint32_t ip = 0, const char 
 	return spec;
 }
 
-inline vnitro_eni_info add_eni(const vnitro_eni_spec &spec)
+inline vcore_eni_info add_eni(const vcore_eni_spec &spec)
 {
-	vnitro_eni_info info;
-	vnitro_err err = {};
+	vcore_eni_info info;
+	vcore_err err = {};
 
 	memset(&info, 0xa5, sizeof(info));
-	cr_assert_eq(vnitro_ctl_eni_add(ctl, &spec, &info, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_add(ctl, &spec, &info, &err), 0, "%s", err.msg);
 	return info;
 }
 
-inline vnitro_eni_info attach_on(const char *id, const char *instance, uint32_t card,
-				 uint32_t index)
+inline vcore_eni_info attach_on(const char *id, const char *instance, uint32_t card,
+				uint32_t index)
 {
-	vnitro_eni_info info;
-	vnitro_err err = {};
+	vcore_eni_info info;
+	vcore_err err = {};
 
 	memset(&info, 0xa5, sizeof(info));
-	cr_assert_eq(vnitro_ctl_eni_attach(ctl, id, instance, card, index, &info, &err), 0, "%s",
+	cr_assert_eq(vcore_ctl_eni_attach(ctl, id, instance, card, index, &info, &err), 0, "%s",
 		     err.msg);
 	return info;
 }
 
-inline vnitro_eni_info attach(const char *id, const char *instance, uint32_t index)
+inline vcore_eni_info attach(const char *id, const char *instance, uint32_t index)
 {
 	return attach_on(id, instance, 0, index);
 }
 
 inline void detach(const char *id)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_eni_detach(ctl, id, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_detach(ctl, id, &err), 0, "%s", err.msg);
 }
 
 /* ---- looking at it ---- */
 
-inline vnitro_eni_info get_eni(const char *id)
+inline vcore_eni_info get_eni(const char *id)
 {
-	vnitro_eni_info info;
-	vnitro_err err = {};
+	vcore_eni_info info;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_eni_get(ctl, id, &info, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_get(ctl, id, &info, &err), 0, "%s", err.msg);
 	return info;
 }
 
-inline vnitro_instance_info get_instance(const char *name)
+inline vcore_instance_info get_instance(const char *name)
 {
-	vnitro_instance_info info;
-	vnitro_err err = {};
+	vcore_instance_info info;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_instance_get(ctl, name, &info, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_instance_get(ctl, name, &info, &err), 0, "%s", err.msg);
 	return info;
 }
 
 inline bool eni_exists(const char *id)
 {
-	vnitro_eni_info info;
-	vnitro_err err = {};
+	vcore_eni_info info;
+	vcore_err err = {};
 
-	return vnitro_ctl_eni_get(ctl, id, &info, &err) == 0;
+	return vcore_ctl_eni_get(ctl, id, &info, &err) == 0;
 }
 
 // How many objects *_at iterates over before -ENOENT.
@@ -184,16 +184,16 @@ inline bool eni_exists(const char *id)
 		info_type info;						\
 		uint32_t n = 0;						\
 									\
-		while (vnitro_ctl_##what##_at(ctl, n, &info) == 0)	\
+		while (vcore_ctl_##what##_at(ctl, n, &info) == 0)	\
 			n++;						\
 		return n;						\
 	}
-DEFINE_COUNT(vpc, vnitro_vpc_info)
-DEFINE_COUNT(subnet, vnitro_subnet_info)
-DEFINE_COUNT(instance, vnitro_instance_info)
-DEFINE_COUNT(eni, vnitro_eni_info)
-DEFINE_COUNT(route, vnitro_route_info)
-DEFINE_COUNT(igw, vnitro_igw_info)
+DEFINE_COUNT(vpc, vcore_vpc_info)
+DEFINE_COUNT(subnet, vcore_subnet_info)
+DEFINE_COUNT(instance, vcore_instance_info)
+DEFINE_COUNT(eni, vcore_eni_info)
+DEFINE_COUNT(route, vcore_route_info)
+DEFINE_COUNT(igw, vcore_igw_info)
 #undef DEFINE_COUNT
 
 inline bool mac_is_local_unicast(const uint8_t *mac)
@@ -225,28 +225,28 @@ inline void snap_append(snapshot *s, const char *fmt, ...)
 
 inline void take(snapshot *s)
 {
-	vnitro_vpc_info v;
-	vnitro_subnet_info sn;
-	vnitro_instance_info i;
-	static vnitro_eni_info e;	// large: not on the stack
-	vnitro_route_info r;
-	vnitro_igw_info g;
+	vcore_vpc_info v;
+	vcore_subnet_info sn;
+	vcore_instance_info i;
+	static vcore_eni_info e;	// large: not on the stack
+	vcore_route_info r;
+	vcore_igw_info g;
 
 	s->text[0] = '\0';
-	for (uint32_t n = 0; vnitro_ctl_vpc_at(ctl, n, &v) == 0; n++)
+	for (uint32_t n = 0; vcore_ctl_vpc_at(ctl, n, &v) == 0; n++)
 		snap_append(s, "vpc %s %08x/%u\n", v.id, v.cidr_addr, v.cidr_prefixlen);
-	for (uint32_t n = 0; vnitro_ctl_subnet_at(ctl, n, &sn) == 0; n++)
+	for (uint32_t n = 0; vcore_ctl_subnet_at(ctl, n, &sn) == 0; n++)
 		snap_append(s, "subnet %s %s %s %08x/%u\n", sn.id, sn.vpc_id, sn.az, sn.cidr_addr,
 			    sn.cidr_prefixlen);
-	for (uint32_t n = 0; vnitro_ctl_instance_at(ctl, n, &i) == 0; n++)
+	for (uint32_t n = 0; vcore_ctl_instance_at(ctl, n, &i) == 0; n++)
 		snap_append(s, "instance %s %s %s %s %u %p\n", i.name, i.subnet_id, i.az,
 			    i.primary_eni_id, i.eni_count, i.cookie);
-	for (uint32_t n = 0; vnitro_ctl_eni_at(ctl, n, &e) == 0; n++)
+	for (uint32_t n = 0; vcore_ctl_eni_at(ctl, n, &e) == 0; n++)
 		snap_append(s, "eni %s %s %s %02x:%02x:%02x:%02x:%02x:%02x %08x %u %u %u %s %u %p\n",
 			    e.id, e.subnet_id, e.vpc_id, e.mac[0], e.mac[1], e.mac[2], e.mac[3],
 			    e.mac[4], e.mac[5], e.private_ip, e.type, e.source_dest_check,
 			    e.attached, e.instance, e.device_index, e.plug_cookie);
-	for (uint32_t n = 0; vnitro_ctl_eni_at(ctl, n, &e) == 0; n++) {
+	for (uint32_t n = 0; vcore_ctl_eni_at(ctl, n, &e) == 0; n++) {
 		snap_append(s, "eni %s ips", e.id);
 		for (uint32_t k = 0; k < e.secondary_count; k++)
 			snap_append(s, " %08x", e.secondary_ips[k]);
@@ -256,10 +256,10 @@ inline void take(snapshot *s)
 		snap_append(s, " desc \"%s\" express %u %u\n", e.description, e.ena_express,
 			    e.ena_express_udp);
 	}
-	for (uint32_t n = 0; vnitro_ctl_route_at(ctl, n, &r) == 0; n++)
+	for (uint32_t n = 0; vcore_ctl_route_at(ctl, n, &r) == 0; n++)
 		snap_append(s, "route %s %08x/%u %u %s %u\n", r.subnet_id, r.addr, r.prefixlen,
 			    r.target, r.target_id, r.blackhole);
-	for (uint32_t n = 0; vnitro_ctl_igw_at(ctl, n, &g) == 0; n++)
+	for (uint32_t n = 0; vcore_ctl_igw_at(ctl, n, &g) == 0; n++)
 		snap_append(s, "igw %s %s %s %u %p\n", g.id, g.vpc_id, g.netns_name, g.frag_needed,
 			    g.cookie);
 	s->port_updates = fake.port_updates;
@@ -281,7 +281,7 @@ void check_refused(int line, int code, F call, std::initializer_list<const char 
 {
 	static snapshot before_, after_;	// large: not on the stack
 	snapshot *before = &before_, *after = &after_;
-	vnitro_err err;
+	vcore_err err;
 	int rc;
 
 	take(before);
@@ -309,5 +309,5 @@ void check_refused(int line, int code, F call, std::initializer_list<const char 
 		     "line %d: the published route tables changed", line);
 }
 
-// assert_refused(-EINVAL, [&](vnitro_err *err) { return vnitro_ctl_...(..., err); }, "word", ...)
+// assert_refused(-EINVAL, [&](vcore_err *err) { return vcore_ctl_...(..., err); }, "word", ...)
 #define assert_refused(code, call, ...) check_refused(__LINE__, code, call, { __VA_ARGS__ })

@@ -42,7 +42,7 @@ inline bool copy_in(void *dst, uint64_t doff, const uint8_t *src, uint32_t len)
 struct cq_fx;
 inline void cq_event(void *cookie);
 
-constexpr vnitro_efa_engine_ops ops = {copy, copy_in, cq_event};
+constexpr vcore_efa_engine_ops ops = {copy, copy_in, cq_event};
 constexpr uint32_t sq_n = 16, rq_n = 16, cq_n = 16;
 
 struct qp_fx {
@@ -67,8 +67,8 @@ inline void cq_event(void *cookie)
 }
 
 struct dev_fx {
-	vnitro_efa_dev *dev;
-	vnitro_fabric_port *port;	// its ENI's, in efa_fx::fab
+	vcore_efa_dev *dev;
+	vcore_fabric_port *port;	// its ENI's, in efa_fx::fab
 	uint8_t gid[16];
 	uint16_t pdn;
 	cq_fx cq;
@@ -81,7 +81,7 @@ inline void make_gid(uint8_t *gid, uint8_t last)
 {
 	const uint8_t mac[6] = {0x02, 0, 0, 0, 0, last};
 
-	vnitro_efa_gid(mac, gid);
+	vcore_efa_gid(mac, gid);
 }
 
 /*
@@ -89,31 +89,31 @@ inline void make_gid(uint8_t *gid, uint8_t last)
  * ENI port 02:00:00:00:00:<id>, 10.<subnet>.0.<id>/24 in subnet key
  * <subnet> of VPC 1.
  */
-inline vnitro_fabric *fab;
+inline vcore_fabric *fab;
 
-inline vnitro_efa_engine *engine_create(const vnitro_efa_engine_ops *o)
+inline vcore_efa_engine *engine_create(const vcore_efa_engine_ops *o)
 {
-	fab = vnitro_fabric_create();
+	fab = vcore_fabric_create();
 	cr_assert(fab);
-	return vnitro_efa_engine_create(o, fab);
+	return vcore_efa_engine_create(o, fab);
 }
 
-inline void engine_destroy(vnitro_efa_engine *eng)
+inline void engine_destroy(vcore_efa_engine *eng)
 {
-	vnitro_efa_engine_destroy(eng);
-	vnitro_fabric_destroy(fab);
+	vcore_efa_engine_destroy(eng);
+	vcore_fabric_destroy(fab);
 	fab = nullptr;
 }
 
-inline vnitro_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
+inline vcore_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
 {
-	vnitro_port_desc d = {};
-	vnitro_fabric_port *p;
+	vcore_port_desc d = {};
+	vcore_fabric_port *p;
 	int err;
 
 	d.mac[0] = 0x02;
 	d.mac[5] = id;
-	d.kind = VNITRO_PORT_ENI;
+	d.kind = VCORE_PORT_ENI;
 	d.subnet_key = subnet;
 	d.subnet_addr = 10u << 24 | (subnet & 0xff) << 16;
 	d.subnet_prefixlen = 24;
@@ -122,7 +122,7 @@ inline vnitro_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
 	d.vpc_addr = 10u << 24;
 	d.vpc_prefixlen = 8;
 	d.cookie = cookie;
-	p = vnitro_fabric_port_add(fab, &d, &err);
+	p = vcore_fabric_port_add(fab, &d, &err);
 	cr_assert(p, "port_add: %d", err);
 	return p;
 }
@@ -130,37 +130,37 @@ inline vnitro_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
 // The device leaves the fabric (dev_destroy detaches it), then its port goes.
 inline void dev_fini(dev_fx &d)
 {
-	vnitro_efa_dev_destroy(d.dev);
-	vnitro_fabric_port_del(fab, d.port);
+	vcore_efa_dev_destroy(d.dev);
+	vcore_fabric_port_del(fab, d.port);
 	d.dev = nullptr;
 	d.port = nullptr;
 }
 
-inline void dev_init(vnitro_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet,
-		     uint8_t gen = VNITRO_EFA_GEN_1)
+inline void dev_init(vcore_efa_engine *eng, dev_fx &d, uint8_t id, uint32_t subnet,
+		     uint8_t gen = VCORE_EFA_GEN_1)
 {
-	vnitro_err err = {};
-	vnitro_efa_cq_desc cqd = {cq_n, rx_cdesc_ex_size, 1, 1, 1};
-	vnitro_efa_mr_desc mrd = {};
+	vcore_err err = {};
+	vcore_efa_cq_desc cqd = {cq_n, rx_cdesc_ex_size, 1, 1, 1};
+	vcore_efa_mr_desc mrd = {};
 
 	make_gid(d.gid, id);
-	d.dev = vnitro_efa_dev_create(eng, gen, d.gid, &d);
+	d.dev = vcore_efa_dev_create(eng, gen, d.gid, &d);
 	cr_assert(d.dev);
 	d.port = eni_port(id, subnet, &d);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, d.port, d.dev), 0);
-	cr_assert_eq(vnitro_efa_pd_alloc(d.dev, &d.pdn), 0);
-	cr_assert_eq(vnitro_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.db, &d.cq, &d.cq.idx, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, d.port, d.dev), 0);
+	cr_assert_eq(vcore_efa_pd_alloc(d.dev, &d.pdn), 0);
+	cr_assert_eq(vcore_efa_cq_add(d.dev, &cqd, d.cq.ring, &d.cq.db, &d.cq, &d.cq.idx, &err), 0, "%s", err.msg);
 	mrd.pdn = d.pdn;
 	mrd.iova = reinterpret_cast<uintptr_t>(d.mem);
 	mrd.length = sizeof(d.mem);
 	mrd.cookie = d.mem;
-	mrd.access = VNITRO_EFA_ACCESS_LOCAL_WRITE;
-	cr_assert_eq(vnitro_efa_mr_add(d.dev, &mrd, &d.key, &err), 0, "%s", err.msg);
+	mrd.access = VCORE_EFA_ACCESS_LOCAL_WRITE;
+	cr_assert_eq(vcore_efa_mr_add(d.dev, &mrd, &d.key, &err), 0, "%s", err.msg);
 }
 
-inline vnitro_efa_qp_desc qp_desc(const dev_fx &d, uint8_t type)
+inline vcore_efa_qp_desc qp_desc(const dev_fx &d, uint8_t type)
 {
-	vnitro_efa_qp_desc q = {};
+	vcore_efa_qp_desc q = {};
 
 	q.type = type;
 	q.pdn = d.pdn;
@@ -179,27 +179,27 @@ inline vnitro_efa_qp_desc qp_desc(const dev_fx &d, uint8_t type)
 // A QP of @d on the rings of @qp, taken to RTS.
 inline void qp_open(dev_fx &d, qp_fx &qp, uint8_t type, uint32_t qkey, uint8_t rnr_retry = 7)
 {
-	vnitro_efa_qp_desc q = qp_desc(d, type);
-	vnitro_efa_qp_rings r = {qp.llq, qp.rq, &qp.sq_db, &qp.rq_db};
-	vnitro_efa_qp_attr a = {};
-	vnitro_err err = {};
+	vcore_efa_qp_desc q = qp_desc(d, type);
+	vcore_efa_qp_rings r = {qp.llq, qp.rq, &qp.sq_db, &qp.rq_db};
+	vcore_efa_qp_attr a = {};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_efa_qp_add(d.dev, &q, &r, &qp.qpn, &err), 0, "%s", err.msg);
-	a.qp_state = VNITRO_EFA_QPS_INIT;
+	cr_assert_eq(vcore_efa_qp_add(d.dev, &q, &r, &qp.qpn, &err), 0, "%s", err.msg);
+	a.qp_state = VCORE_EFA_QPS_INIT;
 	a.port_num = 1;
 	a.qkey = qkey;
-	cr_assert_eq(vnitro_efa_qp_modify(d.dev, qp.qpn, &a,
-					  VNITRO_EFA_QP_STATE | VNITRO_EFA_QP_PKEY_INDEX |
-					  VNITRO_EFA_QP_PORT | VNITRO_EFA_QP_QKEY, &err), 0, "%s", err.msg);
-	a.qp_state = VNITRO_EFA_QPS_RTR;
-	cr_assert_eq(vnitro_efa_qp_modify(d.dev, qp.qpn, &a, VNITRO_EFA_QP_STATE, &err), 0,
+	cr_assert_eq(vcore_efa_qp_modify(d.dev, qp.qpn, &a,
+					 VCORE_EFA_QP_STATE | VCORE_EFA_QP_PKEY_INDEX |
+					 VCORE_EFA_QP_PORT | VCORE_EFA_QP_QKEY, &err), 0, "%s", err.msg);
+	a.qp_state = VCORE_EFA_QPS_RTR;
+	cr_assert_eq(vcore_efa_qp_modify(d.dev, qp.qpn, &a, VCORE_EFA_QP_STATE, &err), 0,
 		     "%s", err.msg);
-	a.qp_state = VNITRO_EFA_QPS_RTS;
+	a.qp_state = VCORE_EFA_QPS_RTS;
 	a.rnr_retry = rnr_retry;
-	cr_assert_eq(vnitro_efa_qp_modify(d.dev, qp.qpn, &a,
-					  VNITRO_EFA_QP_STATE | VNITRO_EFA_QP_SQ_PSN |
-					  (type == VNITRO_EFA_QP_SRD ? VNITRO_EFA_QP_RNR_RETRY : 0),
-					  &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_efa_qp_modify(d.dev, qp.qpn, &a,
+					 VCORE_EFA_QP_STATE | VCORE_EFA_QP_SQ_PSN |
+					 (type == VCORE_EFA_QP_SRD ? VCORE_EFA_QP_RNR_RETRY : 0),
+					 &err), 0, "%s", err.msg);
 }
 
 // The device's own QP (dev_fx::qp).
@@ -262,15 +262,15 @@ inline bool poll(cq_fx &c, completion *out)
 // An AH on @from's PD toward @to's GID.
 inline uint16_t ah_to(dev_fx &from, const dev_fx &to)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 	uint16_t ah;
 
-	cr_assert_eq(vnitro_efa_ah_add(from.dev, from.pdn, to.gid, &ah, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_efa_ah_add(from.dev, from.pdn, to.gid, &ah, &err), 0, "%s", err.msg);
 	return ah;
 }
 
 // Suite .fini of the two-device suites: the devices, the engine, then nothing may be left.
-inline void two_devs_down(vnitro_efa_engine *eng, dev_fx *a, dev_fx *b)
+inline void two_devs_down(vcore_efa_engine *eng, dev_fx *a, dev_fx *b)
 {
 	for (dev_fx *d : {a, b}) {
 		dev_fini(*d);

@@ -47,20 +47,20 @@ inline const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 // What deliver() gets back: any distinct addresses do.
 inline int cookie_a, cookie_b, cookie_c, cookie_igw, frame_token;
 
-inline vnitro_fabric *fab;
-inline vnitro_fabric_port *ports[16];
-inline vnitro_fabric_port *pa, *pb, *pc, *pigw;
+inline vcore_fabric *fab;
+inline vcore_fabric_port *ports[16];
+inline vcore_fabric_port *pa, *pb, *pc, *pigw;
 // The frame as the last xmit() left it (routing rewrites in place).
 inline uint8_t xmitted[2048];
 
 inline void release_fabric(void)
 {
-	for (vnitro_fabric_port *&p : ports) {
+	for (vcore_fabric_port *&p : ports) {
 		if (p)
-			vnitro_fabric_port_del(fab, p);
+			vcore_fabric_port_del(fab, p);
 		p = nullptr;
 	}
-	vnitro_fabric_destroy(fab);
+	vcore_fabric_destroy(fab);
 	fab = nullptr;
 	pa = pb = pc = pigw = nullptr;
 }
@@ -68,17 +68,17 @@ inline void release_fabric(void)
 inline void fabric_setup(void)
 {
 	harness_init(release_fabric);
-	fab = vnitro_fabric_create();
+	fab = vcore_fabric_create();
 	cr_assert_not_null(fab);
 }
 
-inline vnitro_port_desc desc_of(const uint8_t *mac, uint32_t ip, uint32_t key, uint32_t net,
-				void *cookie)
+inline vcore_port_desc desc_of(const uint8_t *mac, uint32_t ip, uint32_t key, uint32_t net,
+			       void *cookie)
 {
-	vnitro_port_desc d = {};
+	vcore_port_desc d = {};
 
 	memcpy(d.mac, mac, 6);
-	d.kind = VNITRO_PORT_ENI;
+	d.kind = VCORE_PORT_ENI;
 	d.ip = ip;
 	d.subnet_key = key;
 	d.subnet_addr = net;
@@ -90,12 +90,12 @@ inline vnitro_port_desc desc_of(const uint8_t *mac, uint32_t ip, uint32_t key, u
 	return d;
 }
 
-inline vnitro_port_desc igw_desc(uint8_t frag_needed)
+inline vcore_port_desc igw_desc(uint8_t frag_needed)
 {
-	vnitro_port_desc d = {};
+	vcore_port_desc d = {};
 
 	memcpy(d.mac, mac_igw, 6);
-	d.kind = VNITRO_PORT_IGW;
+	d.kind = VCORE_PORT_IGW;
 	d.frag_needed = frag_needed;
 	d.vpc_key = vpc1;
 	d.vpc_addr = vpc_block;
@@ -105,13 +105,13 @@ inline vnitro_port_desc igw_desc(uint8_t frag_needed)
 }
 
 // Plugs a port the test expects to succeed; the release hook unplugs it.
-inline vnitro_fabric_port *plug_desc(const vnitro_port_desc &d)
+inline vcore_fabric_port *plug_desc(const vcore_port_desc &d)
 {
 	int err = 0;
-	vnitro_fabric_port *p = vnitro_fabric_port_add(fab, &d, &err);
+	vcore_fabric_port *p = vcore_fabric_port_add(fab, &d, &err);
 
 	cr_assert_not_null(p, "port_add failed: %d", err);
-	for (vnitro_fabric_port *&slot : ports) {
+	for (vcore_fabric_port *&slot : ports) {
 		if (!slot) {
 			slot = p;
 			return p;
@@ -121,18 +121,18 @@ inline vnitro_fabric_port *plug_desc(const vnitro_port_desc &d)
 	return nullptr;
 }
 
-inline vnitro_fabric_port *plug(const uint8_t *mac, uint32_t ip, uint32_t key, uint32_t net,
-				void *cookie)
+inline vcore_fabric_port *plug(const uint8_t *mac, uint32_t ip, uint32_t key, uint32_t net,
+			       void *cookie)
 {
 	return plug_desc(desc_of(mac, ip, key, net, cookie));
 }
 
-inline void unplug(vnitro_fabric_port *p)
+inline void unplug(vcore_fabric_port *p)
 {
-	for (vnitro_fabric_port *&slot : ports)
+	for (vcore_fabric_port *&slot : ports)
 		if (slot == p)
 			slot = nullptr;
-	vnitro_fabric_port_del(fab, p);
+	vcore_fabric_port_del(fab, p);
 }
 
 inline void plug_abc(void)
@@ -143,13 +143,13 @@ inline void plug_abc(void)
 }
 
 // Turns a plugged port's source/dest check on or off, keeping its IPs.
-inline void set_check(vnitro_fabric_port *p, const uint8_t *mac, uint32_t ip, uint32_t key,
+inline void set_check(vcore_fabric_port *p, const uint8_t *mac, uint32_t ip, uint32_t key,
 		      uint32_t net, void *cookie, uint8_t on)
 {
-	vnitro_port_desc d = desc_of(mac, ip, key, net, cookie);
+	vcore_port_desc d = desc_of(mac, ip, key, net, cookie);
 
 	d.source_dest_check = on;
-	cr_assert_eq(vnitro_fabric_port_update(fab, p, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, p, &d), 0);
 }
 
 /* ---- frames ---- */
@@ -267,17 +267,17 @@ inline uint32_t ip_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, u
 // xmit, checking the data-path rules: no allocation, RCU section closed
 // again. The frame is copied to the heap at its exact size, so ASan sees any
 // read past @len; what the core left in it is kept in xmitted[].
-// @seg_len: as vnitro_fabric_xmit_gso (0: an ordinary frame).
-inline vnitro_xmit_verdict xmit(vnitro_fabric_port *src, const uint8_t *frame, uint32_t len,
-				uint32_t seg_len = 0)
+// @seg_len: as vcore_fabric_xmit_gso (0: an ordinary frame).
+inline vcore_xmit_verdict xmit(vcore_fabric_port *src, const uint8_t *frame, uint32_t len,
+			       uint32_t seg_len = 0)
 {
 	unsigned long allocs = harness.allocs;
 	uint8_t *copy = static_cast<uint8_t *>(malloc(len ? len : 1));
 
 	memcpy(copy, frame, len);
-	vnitro_xmit_verdict v = seg_len ? vnitro_fabric_xmit_gso(fab, src, copy, len, seg_len,
-								 &frame_token)
-					: vnitro_fabric_xmit(fab, src, copy, len, &frame_token);
+	vcore_xmit_verdict v = seg_len ? vcore_fabric_xmit_gso(fab, src, copy, len, seg_len,
+							       &frame_token)
+					: vcore_fabric_xmit(fab, src, copy, len, &frame_token);
 
 	memcpy(xmitted, copy, len < sizeof(xmitted) ? len : sizeof(xmitted));
 	free(copy);
@@ -286,26 +286,26 @@ inline vnitro_xmit_verdict xmit(vnitro_fabric_port *src, const uint8_t *frame, u
 	return v;
 }
 
-inline vnitro_fabric_stats stats(void)
+inline vcore_fabric_stats stats(void)
 {
-	vnitro_fabric_stats s;
+	vcore_fabric_stats s;
 
 	memset(&s, 0xff, sizeof(s));
-	vnitro_fabric_get_stats(fab, &s);
+	vcore_fabric_get_stats(fab, &s);
 	return s;
 }
 
-inline vnitro_port_stats port_stats(vnitro_fabric_port *p)
+inline vcore_port_stats port_stats(vcore_fabric_port *p)
 {
-	vnitro_port_stats s;
+	vcore_port_stats s;
 
 	memset(&s, 0xff, sizeof(s));
-	vnitro_fabric_port_get_stats(p, &s);
+	vcore_fabric_port_get_stats(p, &s);
 	return s;
 }
 
 // Every counter summed: each frame counts exactly once.
-inline uint64_t stats_total(const vnitro_fabric_stats &s)
+inline uint64_t stats_total(const vcore_fabric_stats &s)
 {
 	return s.forwarded + s.arp_replies + s.dhcp_replies + s.routed + s.frag_needed_sent +
 	       s.drop_malformed + s.drop_no_dest + s.drop_cross_subnet + s.drop_bcast_mcast +
@@ -316,7 +316,7 @@ inline uint64_t stats_total(const vnitro_fabric_stats &s)
 // Exactly one drop, counted under @reason and against the sender; nothing delivered.
 #define assert_dropped_for(src, reason)						\
 	do {									\
-		vnitro_fabric_stats s_ = stats();				\
+		vcore_fabric_stats s_ = stats();				\
 		cr_assert_eq(harness.delivery_count, 0, "something was delivered"); \
 		cr_assert_eq(s_.reason, 1u, #reason " not counted");		\
 		cr_assert_eq(stats_total(s_), 1u, "counted under more than " #reason); \

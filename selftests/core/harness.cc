@@ -44,7 +44,7 @@ void *svc_alloc(size_t size, unsigned int flags)
 {
 	void *p;
 
-	if (flags & ~VNITRO_ALLOC_ATOMIC)
+	if (flags & ~VCORE_ALLOC_ATOMIC)
 		violate("alloc: unknown flags");
 	harness.last_alloc_flags = flags;
 	if (harness.fail_alloc_in && --harness.fail_alloc_in == 0)
@@ -201,8 +201,8 @@ void svc_deliver_copy(void *port_cookie, const uint8_t *frame, uint32_t len)
 	memcpy(d->frame, frame, len);
 }
 
-int fake_plug(void *ops_ctx, const vnitro_plug_desc *desc, void **plug_cookie,
-	      vnitro_err *err)
+int fake_plug(void *ops_ctx, const vcore_plug_desc *desc, void **plug_cookie,
+	      vcore_err *err)
 {
 	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
 	int ret = f->fail_next_plug;
@@ -251,7 +251,7 @@ void fake_netns_release(void *ops_ctx, void *netns_cookie)
 }
 
 // A failure injected with fake_fail_next(), consumed by the call it hits.
-int take_failure(fake_ctl *f, int *which, vnitro_err *err)
+int take_failure(fake_ctl *f, int *which, vcore_err *err)
 {
 	int ret = *which;
 
@@ -271,8 +271,8 @@ bool is_live(fake_ctl *f, void *cookie)
 	return false;
 }
 
-int fake_port_update(void *ops_ctx, void *plug_cookie, const vnitro_port_desc *port,
-		     vnitro_err *err)
+int fake_port_update(void *ops_ctx, void *plug_cookie, const vcore_port_desc *port,
+		     vcore_err *err)
 {
 	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
 
@@ -286,8 +286,8 @@ int fake_port_update(void *ops_ctx, void *plug_cookie, const vnitro_port_desc *p
 	return 0;
 }
 
-int fake_igw_plug(void *ops_ctx, const vnitro_igw_plug_desc *desc, void **cookie,
-		  vnitro_err *err)
+int fake_igw_plug(void *ops_ctx, const vcore_igw_plug_desc *desc, void **cookie,
+		  vcore_err *err)
 {
 	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
 
@@ -312,7 +312,7 @@ void fake_igw_unplug(void *ops_ctx, void *cookie)
 	f->igw_unplugs++;
 }
 
-int fake_igw_update(void *ops_ctx, void *cookie, const vnitro_port_desc *port, vnitro_err *err)
+int fake_igw_update(void *ops_ctx, void *cookie, const vcore_port_desc *port, vcore_err *err)
 {
 	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
 
@@ -333,9 +333,14 @@ uint32_t fake_in_use(void *ops_ctx, void *cookie, char *dev, size_t len)
 	return f->in_use_holders;
 }
 
+uint32_t svc_cpu_count(void)
+{
+	return 4;
+}
+
 } // namespace
 
-const vnitro_services harness_services = {
+const vcore_services harness_services = {
 	.alloc = svc_alloc,
 	.free = svc_free,
 	.log = svc_log,
@@ -350,9 +355,19 @@ const vnitro_services harness_services = {
 	.mutex_unlock = svc_mutex_unlock,
 	.deliver = svc_deliver,
 	.deliver_copy = svc_deliver_copy,
+	.cpu_count = svc_cpu_count,
 };
 
-const vnitro_ctl_ops fake_ctl_ops = {
+// The tests run on one thread, but count as on a machine of four CPUs, the
+// thread moving among them, so per-CPU counters are summed for real.
+uint32_t vnitro_env_cpu(void)
+{
+	static uint32_t next;
+
+	return next++ % 4;
+}
+
+const vcore_ctl_ops fake_ctl_ops = {
 	.plug = fake_plug,
 	.unplug = fake_unplug,
 	.netns_release = fake_netns_release,
@@ -413,7 +428,7 @@ void harness_init(void (*release)(void))
 	clock_ns = 0;
 	harness_seed(default_seed);
 	release_hook = release;
-	vnitro_core_init(&harness_services);
+	vcore_core_init(&harness_services);
 }
 
 static void run_release_hook(void)
@@ -437,5 +452,5 @@ void harness_verify(void)
 void harness_fini(void)
 {
 	run_release_hook();
-	vnitro_core_exit();
+	vcore_core_exit();
 }

@@ -5,7 +5,11 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "core_api.h"
+#include "vcore/services.h"
+#include "vcore/fabric.h"
+#include "vcore/control.h"
+#include "vcore/ena.h"
+#include "vcore/efa.h"
 
 enum {
 	harness_max_deliveries = 32,
@@ -45,28 +49,28 @@ struct harness_record {
 };
 
 extern harness_record harness;
-extern const vnitro_services harness_services;
+extern const vcore_services harness_services;
 
-// The fake environment of the control plane (vnitro_ctl_ops).
+// The fake environment of the control plane (vcore_ctl_ops).
 struct fake_ctl {
 	unsigned int plugs, unplugs, releases;
-	vnitro_plug_desc last_plug;
+	vcore_plug_desc last_plug;
 	void *last_plug_cookie;		// the cookie the last successful plug returned
 	void *last_unplug;
 	void *last_release;
 	int fail_next_plug;		// negative errno for the next plug, 0 = succeed
-	char fail_msg[VNITRO_MSG_MAX];
+	char fail_msg[VCORE_MSG_MAX];
 	uintptr_t next_cookie;
 	void *live[harness_max_plugs];	// plug cookies not yet unplugged
 	// port_update
 	unsigned int port_updates;
 	void *last_update_cookie;
-	vnitro_port_desc last_port;
+	vcore_port_desc last_port;
 	int fail_next_update;
 	// igw_plug / igw_unplug / igw_update
 	unsigned int igw_plugs, igw_unplugs, igw_updates, live_igws;
-	vnitro_igw_plug_desc last_igw;
-	vnitro_port_desc last_igw_port;
+	vcore_igw_plug_desc last_igw;
+	vcore_port_desc last_igw_port;
 	int fail_next_igw;
 	// in_use: the holders it reports for the attachment in_use_cookie
 	void *in_use_cookie;
@@ -74,7 +78,7 @@ struct fake_ctl {
 };
 
 extern fake_ctl fake;
-extern const vnitro_ctl_ops fake_ctl_ops;
+extern const vcore_ctl_ops fake_ctl_ops;
 
 void fake_fail_next_plug(int err, const char *msg);
 // The next call of another op fails: &fake.fail_next_update or _igw.

@@ -192,7 +192,7 @@ static void assert_answered(const client_msg &m)
 	uint8_t frame[400];
 
 	harness_clear_deliveries();
-	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VCORE_XMIT_ANSWERED);
 }
 
 /* ---- the exchange ---- */
@@ -341,7 +341,7 @@ CORE_TEST(dhcp, every_port_gets_its_own_lease)
 	m.chaddr = mac_c;
 	client_frame(frame, m);
 	memcpy(frame + 6, mac_c, 6);
-	cr_assert_eq(xmit(pc, frame, 14 + 20 + 8 + 300), VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(xmit(pc, frame, 14 + 20 + 8 + 300), VCORE_XMIT_ANSWERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_c);
 	cr_assert_arr_eq(harness.deliveries[0].frame + 6, router2, 6);
 	const uint8_t *msg = harness.deliveries[0].frame + msg_off;
@@ -355,7 +355,7 @@ CORE_TEST(dhcp, every_port_gets_its_own_lease)
 
 CORE_TEST(dhcp, not_subject_to_the_source_check)
 {
-	vnitro_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 	client_msg m;
 
 	d.source_dest_check = 1;
@@ -367,7 +367,7 @@ CORE_TEST(dhcp, not_subject_to_the_source_check)
 
 CORE_TEST(dhcp, no_dns_option_without_the_vpc_cidr)
 {
-	vnitro_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 	client_msg m;
 	options o;
 
@@ -387,7 +387,7 @@ CORE_TEST(dhcp, another_hardware_address_has_no_lease)
 
 	plug_abc();
 	m.chaddr = mac_b;
-	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 }
 
@@ -400,24 +400,24 @@ CORE_TEST(dhcp, malformed_messages)
 	plug_abc();
 	len = client_frame(frame, m);
 	frame[msg_off + 236] = 0;	// magic cookie
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_malformed);
 	client_frame(frame, m);
 	frame[msg_off] = 2;		// a BOOTREPLY sent to the server
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	client_frame(frame, m);
 	frame[msg_off + 242] = 2;	// DHCPOFFER from a client
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	client_frame(frame, m);
 	frame[msg_off + 240] = 12;	// no message type: option 12 instead
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	client_frame(frame, m);
 	frame[msg_off + 241] = 200;	// an option running past the end
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	m.type = 8;			// INFORM without ciaddr
-	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VCORE_XMIT_DROPPED);
 	m.type = 1;
-	cr_assert_eq(xmit(pa, frame, msg_off + 239), VNITRO_XMIT_DROPPED, "cut before the options");
+	cr_assert_eq(xmit(pa, frame, msg_off + 239), VCORE_XMIT_DROPPED, "cut before the options");
 	cr_assert_eq(stats().drop_malformed, 7u);
 	cr_assert_eq(harness.delivery_count, 0);
 }
@@ -439,8 +439,8 @@ CORE_TEST(dhcp, only_the_bytes_at_hand_are_read)
 		bool whole = at == 3 || at == 4 || at >= 13;
 
 		harness_clear_deliveries();
-		vnitro_xmit_verdict v = xmit(pa, frame, cut);
-		cr_assert_eq(v, whole ? VNITRO_XMIT_ANSWERED : VNITRO_XMIT_DROPPED, "cut %u", at);
+		vcore_xmit_verdict v = xmit(pa, frame, cut);
+		cr_assert_eq(v, whole ? VCORE_XMIT_ANSWERED : VCORE_XMIT_DROPPED, "cut %u", at);
 	}
 }
 
@@ -453,17 +453,17 @@ CORE_TEST(dhcp, other_broadcasts_stay_dropped)
 	plug_abc();
 	len = client_frame(frame, m);
 	frame[37] = 68;			// to the client port: another DHCP server's business
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_bcast_mcast);
 	client_frame(frame, m);
 	frame[14 + 9] = 6;		// TCP to port 67
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_bcast_mcast, 2u);
 	// To port 67 at a unicast IP that is not the server's, through the router.
 	m.dst = router1;
 	m.sip = ip_a;
 	m.dip = 0x0a000001;
-	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, client_frame(frame, m)), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_no_route, 1u, "routed like any packet");
 	cr_assert_eq(stats().dhcp_replies, 0u);
 }

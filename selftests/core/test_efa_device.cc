@@ -6,23 +6,23 @@
 #include "efa/device.h"
 #include "efa/wire.h"
 
-static const vnitro_efa_engine_ops no_ops = {};
-static vnitro_fabric *fab;
-static vnitro_efa_engine *eng;
+static const vcore_efa_engine_ops no_ops = {};
+static vcore_fabric *fab;
+static vcore_efa_engine *eng;
 static const uint8_t gid[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0xff, 0xfe, 4, 5, 6};
 
 static void setup(void)
 {
 	harness_init(nullptr);
-	fab = vnitro_fabric_create();
-	eng = vnitro_efa_engine_create(&no_ops, fab);
+	fab = vcore_fabric_create();
+	eng = vcore_efa_engine_create(&no_ops, fab);
 	cr_assert(eng);
 }
 
 static void teardown(void)
 {
-	vnitro_efa_engine_destroy(eng);
-	vnitro_fabric_destroy(fab);
+	vcore_efa_engine_destroy(eng);
+	vcore_fabric_destroy(fab);
 	cr_expect_eq(harness.live_allocs, 0, "leaked %ld allocations", harness.live_allocs);
 	harness_fini();
 }
@@ -31,9 +31,9 @@ TestSuite(efa_device, .init = setup, .fini = teardown);
 
 Test(efa_device, attributes_are_efa_v1s)
 {
-	vnitro_efa_attr a;
+	vcore_efa_attr a;
 
-	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
+	vcore_efa_get_attr(VCORE_EFA_GEN_1, &a);
 	cr_assert_eq(a.vendor_id, 0x1d0f);
 	cr_assert_eq(a.device_id, 0xefa0);
 	cr_assert_eq(a.subsystem_device, 0xefa0, "ibv_devinfo shows hw_ver 0xEFA0");
@@ -42,18 +42,18 @@ Test(efa_device, attributes_are_efa_v1s)
 	cr_assert_eq(a.inline_buf_size, 32);
 	cr_assert_eq(a.sub_cqs_per_cq, 1);
 	// No RDMA read on EFA v1; the caps say so and the limits agree.
-	cr_assert_eq(a.device_caps & VNITRO_EFA_CAP_RDMA_READ, 0u);
+	cr_assert_eq(a.device_caps & VCORE_EFA_CAP_RDMA_READ, 0u);
 	cr_assert_eq(a.max_rdma_size, 0u);
-	cr_assert(a.device_caps & VNITRO_EFA_CAP_RNR_RETRY);
-	cr_assert(a.device_caps & VNITRO_EFA_CAP_CQ_WITH_SGID);
-	cr_assert(a.device_caps & VNITRO_EFA_CAP_CQ_NOTIFICATIONS, "completion channels");
+	cr_assert(a.device_caps & VCORE_EFA_CAP_RNR_RETRY);
+	cr_assert(a.device_caps & VCORE_EFA_CAP_CQ_WITH_SGID);
+	cr_assert(a.device_caps & VCORE_EFA_CAP_CQ_NOTIFICATIONS, "completion channels");
 }
 
 Test(efa_device, limits_cover_libfabric_rdm)
 {
-	vnitro_efa_attr a;
+	vcore_efa_attr a;
 
-	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
+	vcore_efa_get_attr(VCORE_EFA_GEN_1, &a);
 	// libfabric 1.17's RDM endpoint: SQ 1024 WRs, RQ 8192, one CQ for both.
 	cr_assert_geq(a.max_sq_depth, 1024u);
 	cr_assert_geq(a.max_rq_depth / a.max_rq_sge, 8192u);
@@ -64,7 +64,7 @@ Test(efa_device, limits_cover_libfabric_rdm)
 	cr_assert_eq(a.max_llq_size, a.max_sq_depth * vnitro::efa::tx_wqe_size);
 	// ib_mtu_int_to_enum(mtu) must be IB_MTU_4096: at least 4096.
 	cr_assert_geq(a.mtu, 4096u);
-	cr_assert_leq(a.mtu, (uint32_t)VNITRO_VPC_MTU);
+	cr_assert_leq(a.mtu, (uint32_t)VCORE_VPC_MTU);
 }
 
 Test(efa_device, gid_is_link_local_eui64_of_the_mac)
@@ -75,9 +75,9 @@ Test(efa_device, gid_is_link_local_eui64_of_the_mac)
 	uint8_t gid[16], again[16];
 
 	memset(gid, 0xaa, sizeof(gid));
-	vnitro_efa_gid(mac, gid);
+	vcore_efa_gid(mac, gid);
 	cr_assert_arr_eq(gid, want, 16);
-	vnitro_efa_gid(mac, again);
+	vcore_efa_gid(mac, again);
 	cr_assert_arr_eq(gid, again, 16, "stable");
 }
 
@@ -86,68 +86,68 @@ Test(efa_device, gids_differ_with_macs)
 	const uint8_t a[6] = {0x02, 0, 0, 0, 0, 1}, b[6] = {0x02, 0, 0, 0, 0, 2};
 	uint8_t ga[16], gb[16];
 
-	vnitro_efa_gid(a, ga);
-	vnitro_efa_gid(b, gb);
+	vcore_efa_gid(a, ga);
+	vcore_efa_gid(b, gb);
 	cr_assert(memcmp(ga, gb, 16));
 }
 
 Test(efa_device, handshake_needs_tx_batch_acknowledged)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 
 	// What libefa 44 sends.
-	cr_assert_eq(vnitro_efa_ucontext_check(VNITRO_EFA_UCTX_COMP_TX_BATCH |
-					       VNITRO_EFA_UCTX_COMP_MIN_SQ_WR, &err), 0);
+	cr_assert_eq(vcore_efa_ucontext_check(VCORE_EFA_UCTX_COMP_TX_BATCH |
+					      VCORE_EFA_UCTX_COMP_MIN_SQ_WR, &err), 0);
 	// The device reports max_tx_batch, so an old library must be refused.
-	cr_assert_eq(vnitro_efa_ucontext_check(0, &err), -EOPNOTSUPP);
+	cr_assert_eq(vcore_efa_ucontext_check(0, &err), -EOPNOTSUPP);
 	cr_assert_eq(err.code, -EOPNOTSUPP);
 	cr_assert(strstr(err.msg, "max_tx_batch"), "%s", err.msg);
 	// min_sq_wr is 0: not acknowledging it is fine.
-	cr_assert_eq(vnitro_efa_ucontext_check(VNITRO_EFA_UCTX_COMP_TX_BATCH, &err), 0);
+	cr_assert_eq(vcore_efa_ucontext_check(VCORE_EFA_UCTX_COMP_TX_BATCH, &err), 0);
 }
 
 Test(efa_device, pds_are_numbered_up_to_max_pd)
 {
-	vnitro_efa_attr a;
-	vnitro_efa_counts c;
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr);
+	vcore_efa_attr a;
+	vcore_efa_counts c;
+	vcore_efa_dev *dev = vcore_efa_dev_create(eng, VCORE_EFA_GEN_1, gid, nullptr);
 	uint16_t pdn;
 
 	cr_assert(dev);
-	vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &a);
+	vcore_efa_get_attr(VCORE_EFA_GEN_1, &a);
 	for (uint32_t i = 0; i < a.max_pd; i++) {
-		cr_assert_eq(vnitro_efa_pd_alloc(dev, &pdn), 0);
+		cr_assert_eq(vcore_efa_pd_alloc(dev, &pdn), 0);
 		cr_assert_eq(pdn, i);
 	}
-	cr_assert_eq(vnitro_efa_pd_alloc(dev, &pdn), -ENOMEM, "max_pd reached");
-	vnitro_efa_get_counts(dev, &c);
+	cr_assert_eq(vcore_efa_pd_alloc(dev, &pdn), -ENOMEM, "max_pd reached");
+	vcore_efa_get_counts(dev, &c);
 	cr_assert_eq(c.pds, a.max_pd);
-	vnitro_efa_pd_free(dev, 7);
-	cr_assert_eq(vnitro_efa_pd_alloc(dev, &pdn), 0);
+	vcore_efa_pd_free(dev, 7);
+	cr_assert_eq(vcore_efa_pd_alloc(dev, &pdn), 0);
 	cr_assert_eq(pdn, 7);
 	for (uint32_t i = 0; i < a.max_pd; i++)
-		vnitro_efa_pd_free(dev, uint16_t(i));
-	vnitro_efa_pd_free(dev, 3);	// twice: ignored
-	vnitro_efa_get_counts(dev, &c);
+		vcore_efa_pd_free(dev, uint16_t(i));
+	vcore_efa_pd_free(dev, 3);	// twice: ignored
+	vcore_efa_get_counts(dev, &c);
 	cr_assert_eq(c.pds, 0u);
-	vnitro_efa_dev_destroy(dev);
+	vcore_efa_dev_destroy(dev);
 }
 
 Test(efa_device, freed_pd_is_not_reused_at_once)
 {
-	vnitro_efa_dev *dev = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr);
+	vcore_efa_dev *dev = vcore_efa_dev_create(eng, VCORE_EFA_GEN_1, gid, nullptr);
 	uint16_t a, b;
 
-	cr_assert_eq(vnitro_efa_pd_alloc(dev, &a), 0);
-	vnitro_efa_pd_free(dev, a);
-	cr_assert_eq(vnitro_efa_pd_alloc(dev, &b), 0);
+	cr_assert_eq(vcore_efa_pd_alloc(dev, &a), 0);
+	vcore_efa_pd_free(dev, a);
+	cr_assert_eq(vcore_efa_pd_alloc(dev, &b), 0);
 	cr_assert_neq(a, b);
-	vnitro_efa_pd_free(dev, b);
-	vnitro_efa_dev_destroy(dev);
+	vcore_efa_pd_free(dev, b);
+	vcore_efa_dev_destroy(dev);
 }
 
 Test(efa_device, create_fails_cleanly_without_memory)
 {
 	harness.fail_alloc_in = 2;	// the PD bitmap
-	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr));
+	cr_assert_null(vcore_efa_dev_create(eng, VCORE_EFA_GEN_1, gid, nullptr));
 }

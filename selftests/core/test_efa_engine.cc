@@ -6,7 +6,7 @@
 
 using namespace efa_fx;
 
-static vnitro_efa_engine *eng;
+static vcore_efa_engine *eng;
 static dev_fx *a, *b;
 
 static void setup(void)
@@ -32,11 +32,11 @@ static void fill(dev_fx &d, uint32_t off, uint32_t len, uint8_t seed)
 		d.mem[off + i] = uint8_t(seed + i * 7);
 }
 
-static vnitro_efa_engine_stats stats(void)
+static vcore_efa_engine_stats stats(void)
 {
-	vnitro_efa_engine_stats s;
+	vcore_efa_engine_stats s;
 
-	vnitro_efa_engine_get_stats(eng, &s);
+	vcore_efa_engine_get_stats(eng, &s);
 	return s;
 }
 
@@ -50,8 +50,8 @@ Test(efa_engine, ud_send_is_delivered_and_completed_on_both_sides)
 	completion c;
 	uint16_t ah;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 0x11111111);
-	qp_init(*b, VNITRO_EFA_QP_UD, 0x11111111);
+	qp_init(*a, VCORE_EFA_QP_UD, 0x11111111);
+	qp_init(*b, VCORE_EFA_QP_UD, 0x11111111);
 	ah = ah_to(*a, *b);
 	uint16_t back = ah_to(*b, *a);	// b knows a: its completion names the AH
 	fill(*a, 0, 100, 3);
@@ -60,7 +60,7 @@ Test(efa_engine, ud_send_is_delivered_and_completed_on_both_sides)
 	r.has_imm = true;
 	r.imm = 0xfeedbeef;
 	post_send(a->qp, r);
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(vcore_efa_engine_poll(eng, 0));
 	cr_assert_arr_eq(b->mem + 4096, a->mem, 100);
 
 	cr_assert(poll(b->cq, &c), "receive completion");
@@ -80,18 +80,18 @@ Test(efa_engine, ud_send_is_delivered_and_completed_on_both_sides)
 	cr_assert_eq(c.st, status::ok);
 	cr_assert_eq(c.req_id, 9);
 	cr_assert_eq(c.qpn, a->qp.qpn);
-	cr_assert_not(vnitro_efa_engine_poll(eng, 0), "nothing left to do");
+	cr_assert_not(vcore_efa_engine_poll(eng, 0), "nothing left to do");
 }
 
 Test(efa_engine, unknown_sender_gets_ah_unknown)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.ah, ah_unknown);
 }
@@ -100,10 +100,10 @@ Test(efa_engine, ud_without_receive_is_dropped_and_send_succeeds)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	post_send(a->qp, send_req(*a, 5, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::ok, "UD is unreliable: the sender is not told");
 	cr_assert_not(poll(b->cq, &c));
@@ -114,11 +114,11 @@ Test(efa_engine, ud_wrong_qkey_is_dropped)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 0x2222);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 0x2222);
 	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 5, ah_to(*a, *b), b->qp.qpn, 0x3333, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::ok);
 	cr_assert_not(poll(b->cq, &c), "the receive buffer stays posted");
@@ -129,17 +129,17 @@ Test(efa_engine, srd_waits_for_a_receive_buffer_then_delivers)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1, 7);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1, 7);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	fill(*a, 0, 32, 9);
 	post_send(a->qp, send_req(*a, 3, ah_to(*a, *b), b->qp.qpn, 1, 0, 32));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_not(poll(a->cq, &c), "receiver not ready: the send waits");
 	cr_assert_eq(stats().rnr_retries, 1);
 	post_recv(b->qp, 8, addr(*b, 100), 32, b->key);
-	vnitro_efa_engine_poll(eng, 1000);
+	vcore_efa_engine_poll(eng, 1000);
 	cr_assert_not(poll(a->cq, &c), "not before the RNR delay");
-	vnitro_efa_engine_poll(eng, 2 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 2 * 1000 * 1000);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::ok);
 	cr_assert(poll(b->cq, &c));
@@ -152,15 +152,15 @@ Test(efa_engine, srd_gives_up_after_rnr_retry)
 	completion c;
 	uint64_t now = 0;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1, 2);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1, 2);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_send(a->qp, send_req(*a, 3, ah_to(*a, *b), b->qp.qpn, 1, 0, 32));
 	// The first try and its retries: 1 + 2 sends, the last one gives up.
 	for (int i = 0; i < 2; i++, now += 2000000) {
-		vnitro_efa_engine_poll(eng, now);
+		vcore_efa_engine_poll(eng, now);
 		cr_assert_not(poll(a->cq, &c), "retry %d", i);
 	}
-	vnitro_efa_engine_poll(eng, now);
+	vcore_efa_engine_poll(eng, now);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::remote_rnr);
 }
@@ -169,13 +169,13 @@ Test(efa_engine, bad_lkey_is_refused_before_any_byte_moves)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
 	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8);
 	r.sgl[0].lkey = a->key ^ 0x40000;	// another generation of the same index
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_invalid_lkey);
 	cr_assert_not(poll(b->cq, &c), "nothing reached the receiver");
@@ -185,14 +185,14 @@ Test(efa_engine, sge_out_of_bounds_is_refused)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 8000, 193));
 	tx_request before = send_req(*a, 5, ah_to(*a, *b), b->qp.qpn, 1, 0, 8);
 	before.sgl[0].addr = addr(*a, 0) - 1;
 	post_send(a->qp, before);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_invalid_lkey, "past the end");
 	cr_assert(poll(a->cq, &c));
@@ -202,20 +202,20 @@ Test(efa_engine, sge_out_of_bounds_is_refused)
 Test(efa_engine, mr_of_another_pd_is_refused)
 {
 	completion c;
-	vnitro_err err = {};
-	vnitro_efa_mr_desc mrd = {};
+	vcore_err err = {};
+	vcore_efa_mr_desc mrd = {};
 	uint16_t pd2;
 	uint32_t key2;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
-	cr_assert_eq(vnitro_efa_pd_alloc(a->dev, &pd2), 0);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
+	cr_assert_eq(vcore_efa_pd_alloc(a->dev, &pd2), 0);
 	mrd = {pd2, addr(*a, 0), 64, 0, a->mem};
-	cr_assert_eq(vnitro_efa_mr_add(a->dev, &mrd, &key2, &err), 0);
+	cr_assert_eq(vcore_efa_mr_add(a->dev, &mrd, &key2, &err), 0);
 	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8);
 	r.sgl[0].lkey = key2;
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_invalid_lkey);
 }
@@ -224,9 +224,9 @@ Test(efa_engine, unknown_ah_is_refused)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
 	post_send(a->qp, send_req(*a, 4, 77, 1, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_invalid_ah);
 }
@@ -235,8 +235,8 @@ Test(efa_engine, inline_send_carries_its_bytes)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	post_recv(b->qp, 1, addr(*b, 0), 64, b->key);
 	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 0);
 	r.inline_msg = true;
@@ -245,7 +245,7 @@ Test(efa_engine, inline_send_carries_its_bytes)
 	for (int i = 0; i < 32; i++)
 		r.inline_data[i] = uint8_t(0xa0 + i);
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.length, 32);
 	cr_assert_arr_eq(b->mem, r.inline_data, 32);
@@ -255,15 +255,15 @@ Test(efa_engine, two_sges_are_gathered)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	fill(*a, 0, 4096, 1);
 	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
 	tx_request r = send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 10);
 	r.sge_count = 2;
 	r.sgl[1] = {addr(*a, 1000), 20, a->key};
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.length, 30);
 	cr_assert_arr_eq(b->mem, a->mem, 10);
@@ -274,11 +274,11 @@ Test(efa_engine, message_longer_than_the_buffer)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_recv(b->qp, 6, addr(*b, 0), 16, b->key);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 17));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.st, status::local_bad_length);
 	cr_assert_eq(c.req_id, 6);
@@ -291,8 +291,8 @@ Test(efa_engine, message_over_the_mtu)
 	completion c;
 	uint16_t ah;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	ah = ah_to(*a, *b);
 	post_recv(b->qp, 1, addr(*b, 0), 8192, b->key);
 	post_send(a->qp, send_req(*a, 4, ah, b->qp.qpn, 1, 0, 8192));
@@ -301,7 +301,7 @@ Test(efa_engine, message_over_the_mtu)
 	r.sge_count = 2;
 	r.sgl[1] = {addr(*a, 0), 4096 + 1000, a->key};	// 9192 bytes > 8928
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	// SRD completions come in any order: the refused one is known at once,
 	// the sent one when the receiver answers.
 	completion c2;
@@ -318,16 +318,16 @@ Test(efa_engine, message_over_the_mtu)
 // refuses anything outside d.mem, as the shim refuses outside its pages.
 static uint32_t huge_mr(dev_fx &d, uint64_t iova)
 {
-	vnitro_efa_mr_desc mrd = {};
-	vnitro_err err = {};
+	vcore_efa_mr_desc mrd = {};
+	vcore_err err = {};
 	uint32_t key;
 
 	mrd.pdn = d.pdn;
 	mrd.iova = iova;
 	mrd.length = 1ull << 31;
 	mrd.cookie = d.mem;
-	mrd.access = VNITRO_EFA_ACCESS_LOCAL_WRITE;
-	cr_assert_eq(vnitro_efa_mr_add(d.dev, &mrd, &key, &err), 0, "%s", err.msg);
+	mrd.access = VCORE_EFA_ACCESS_LOCAL_WRITE;
+	cr_assert_eq(vcore_efa_mr_add(d.dev, &mrd, &key, &err), 0, "%s", err.msg);
 	return key;
 }
 
@@ -351,14 +351,14 @@ static tx_request huge_send(uint8_t type, uint32_t recv_len)
 // gigabytes past the receive buffer.
 Test(efa_engine, sges_summing_past_32_bits_are_refused_before_any_copy)
 {
-	tx_request r = huge_send(VNITRO_EFA_QP_SRD, 16);
+	tx_request r = huge_send(VCORE_EFA_QP_SRD, 16);
 	completion c;
 
 	r.sge_count = 2;
 	r.sgl[0].length = 0x80000000u;
 	r.sgl[1] = r.sgl[0];
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.req_id, 4);
 	cr_assert_eq(c.st, status::local_bad_length);
@@ -369,12 +369,12 @@ Test(efa_engine, sges_summing_past_32_bits_are_refused_before_any_copy)
 
 Test(efa_engine, one_sge_over_the_mtu_is_refused)
 {
-	tx_request r = huge_send(VNITRO_EFA_QP_UD, 8192);
+	tx_request r = huge_send(VCORE_EFA_QP_UD, 8192);
 	completion c;
 
 	r.sgl[0].length = 0xffffffffu;
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_bad_length);
 	cr_assert_not(poll(b->cq, &c));
@@ -385,14 +385,14 @@ Test(efa_engine, one_sge_over_the_mtu_is_refused)
 // delivered, and the refusal is counted.
 Test(efa_engine, a_refused_copy_fails_the_message_and_is_counted)
 {
-	tx_request r = huge_send(VNITRO_EFA_QP_SRD, 8192);
+	tx_request r = huge_send(VCORE_EFA_QP_SRD, 8192);
 	completion c;
 
 	// Inside the registered 2 GiB, outside the 8 KiB the fixture "pinned".
 	r.sgl[0].addr += 0x10000;
 	r.sgl[0].length = 100;
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_qp_internal_error);
 	cr_assert(poll(b->cq, &c));
@@ -405,11 +405,11 @@ Test(efa_engine, bad_receive_key_fails_both_sides)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_recv(b->qp, 6, addr(*b, 0), 64, b->key + 1);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.st, status::local_invalid_lkey);
 	cr_assert(poll(a->cq, &c));
@@ -422,17 +422,17 @@ Test(efa_engine, another_subnet_is_not_reached)
 	dev_fx *far = new dev_fx();
 
 	dev_init(eng, *far, 3, 8);
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*far, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*far, VCORE_EFA_QP_SRD, 1);
 	post_recv(far->qp, 6, addr(*far, 0), 64, far->key);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *far), far->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_unresp_remote);
 	cr_assert_not(poll(far->cq, &c));
 	cr_assert_eq(stats().drop_cross_subnet, 1);
-	vnitro_fabric_stats fs;
-	vnitro_fabric_get_stats(fab, &fs);
+	vcore_fabric_stats fs;
+	vcore_fabric_get_stats(fab, &fs);
 	cr_assert_eq(fs.drop_cross_subnet, 1, "the fabric refused it, and counted it");
 	cr_assert_eq(fs.efa_forwarded, 0);
 	dev_fini(*far);
@@ -445,19 +445,19 @@ Test(efa_engine, a_detached_peer_is_unreachable_until_attached_again)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	uint16_t ah = ah_to(*a, *b);
 	post_recv(b->qp, 6, addr(*b, 0), 64, b->key);
-	vnitro_fabric_efa_detach(fab, b->dev);
+	vcore_fabric_efa_detach(fab, b->dev);
 	post_send(a->qp, send_req(*a, 4, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::local_unresp_remote);
 	cr_assert_eq(stats().drop_no_dest, 1);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, b->port, b->dev), 0);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, b->port, b->dev), 0);
 	post_send(a->qp, send_req(*a, 5, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::ok);
 	cr_assert(poll(b->cq, &c));
@@ -467,27 +467,27 @@ Test(efa_engine, a_detached_peer_is_unreachable_until_attached_again)
 Test(efa_engine, qp_not_in_rts_sends_nothing)
 {
 	completion c;
-	vnitro_efa_qp_desc q = qp_desc(*a, VNITRO_EFA_QP_UD);
-	vnitro_efa_qp_rings r = {a->qp.llq, a->qp.rq, &a->qp.sq_db, &a->qp.rq_db};
-	vnitro_err err = {};
+	vcore_efa_qp_desc q = qp_desc(*a, VCORE_EFA_QP_UD);
+	vcore_efa_qp_rings r = {a->qp.llq, a->qp.rq, &a->qp.sq_db, &a->qp.rq_db};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_efa_qp_add(a->dev, &q, &r, &a->qp.qpn, &err), 0);
+	cr_assert_eq(vcore_efa_qp_add(a->dev, &q, &r, &a->qp.qpn, &err), 0);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), 1, 1, 0, 8));
-	cr_assert_not(vnitro_efa_engine_poll(eng, 0));
+	cr_assert_not(vcore_efa_engine_poll(eng, 0));
 	cr_assert_not(poll(a->cq, &c), "a QP in RESET does not process its SQ");
 }
 
 Test(efa_engine, error_state_flushes)
 {
 	completion c;
-	vnitro_efa_qp_attr at = {};
-	vnitro_err err = {};
+	vcore_efa_qp_attr at = {};
+	vcore_err err = {};
 
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_recv(b->qp, 6, addr(*b, 0), 64, b->key);
-	at.qp_state = VNITRO_EFA_QPS_ERR;
-	cr_assert_eq(vnitro_efa_qp_modify(b->dev, b->qp.qpn, &at, VNITRO_EFA_QP_STATE, &err), 0);
-	vnitro_efa_engine_poll(eng, 0);
+	at.qp_state = VCORE_EFA_QPS_ERR;
+	cr_assert_eq(vcore_efa_qp_modify(b->dev, b->qp.qpn, &at, VCORE_EFA_QP_STATE, &err), 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.st, status::flushed);
 	cr_assert_eq(c.req_id, 6);
@@ -498,12 +498,12 @@ Test(efa_engine, destroyed_destination_qp)
 	completion c;
 	uint32_t qpn;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	qpn = b->qp.qpn;
-	vnitro_efa_qp_del(b->dev, qpn);
+	vcore_efa_qp_del(b->dev, qpn);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::remote_bad_dest_qpn);
 }
@@ -512,9 +512,9 @@ Test(efa_engine, doorbell_beyond_the_ring_is_ignored)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
 	a->qp.sq_db = 1000;	// more than 16 WQEs: no ring holds that
-	cr_assert_not(vnitro_efa_engine_poll(eng, 0));
+	cr_assert_not(vcore_efa_engine_poll(eng, 0));
 	cr_assert_not(poll(a->cq, &c));
 }
 
@@ -523,13 +523,13 @@ Test(efa_engine, many_sends_wrap_the_rings)
 	completion c;
 	uint16_t ah;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	ah = ah_to(*a, *b);
 	for (int i = 0; i < 100; i++) {
 		post_recv(b->qp, uint16_t(i), addr(*b, 0), 64, b->key);
 		post_send(a->qp, send_req(*a, uint16_t(i), ah, b->qp.qpn, 1, 0, 8));
-		vnitro_efa_engine_poll(eng, 0);
+		vcore_efa_engine_poll(eng, 0);
 		cr_assert(poll(b->cq, &c), "%d", i);
 		cr_assert_eq(c.type, queue_type::recv);
 		cr_assert_eq(c.req_id, i);
@@ -542,19 +542,19 @@ Test(efa_engine, many_sends_wrap_the_rings)
 Test(efa_engine, receive_buffer_without_local_write_is_never_written)
 {
 	completion c;
-	vnitro_err err = {};
-	vnitro_efa_mr_desc mrd = {};
+	vcore_err err = {};
+	vcore_efa_mr_desc mrd = {};
 	uint32_t ro_key;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	mrd = {b->pdn, addr(*b, 0), 64, 0, b->mem};	// registered read-only
-	cr_assert_eq(vnitro_efa_mr_add(b->dev, &mrd, &ro_key, &err), 0);
+	cr_assert_eq(vcore_efa_mr_add(b->dev, &mrd, &ro_key, &err), 0);
 	memset(b->mem, 0x5a, 64);
 	fill(*a, 0, 8, 1);
 	post_recv(b->qp, 6, addr(*b, 0), 64, ro_key);
 	post_send(a->qp, send_req(*a, 4, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.st, status::local_invalid_lkey);
 	for (int i = 0; i < 64; i++)
@@ -568,24 +568,24 @@ Test(efa_engine, armed_cq_raises_one_event_per_arming)
 	completion c;
 	uint16_t ah;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	ah = ah_to(*a, *b);
 	post_send(a->qp, send_req(*a, 1, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 0, "not armed: no event");
 	a->cq.db = cq_db_arm | (0u << cq_db_cmd_sn_shift);	// libefa arms with cmd_sn 0
 	post_send(a->qp, send_req(*a, 2, ah, b->qp.qpn, 1, 0, 8));
 	post_send(a->qp, send_req(*a, 3, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 1, "one event for the arming, not one per completion");
 	a->cq.db = 3;				// polled: consumer index, not armed
 	post_send(a->qp, send_req(*a, 4, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 1);
 	a->cq.db = cq_db_arm | (1u << cq_db_cmd_sn_shift);	// after the event: cmd_sn 1
 	post_send(a->qp, send_req(*a, 5, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 2);
 	while (poll(a->cq, &c))
 		;
@@ -595,22 +595,22 @@ Test(efa_engine, arming_survives_the_consumer_index_update)
 {
 	uint16_t ah;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	ah = ah_to(*a, *b);
 	a->cq.db = cq_db_arm;			// ibv_req_notify_cq, cmd_sn 0
-	vnitro_efa_engine_poll(eng, 0);		// the engine sees the arm
+	vcore_efa_engine_poll(eng, 0);		// the engine sees the arm
 	a->cq.db = 0;				// ibv_poll_cq writes the consumer index, no arm
 	post_send(a->qp, send_req(*a, 1, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 1, "the arm was latched");
 	// After the event libefa counts cmd_sn 1, arms and polls: the arm write is gone.
 	a->cq.db = 1u << cq_db_cmd_sn_shift;
 	post_send(a->qp, send_req(*a, 2, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 2, "a new cmd_sn is a new arming");
 	post_send(a->qp, send_req(*a, 3, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(a->cq.events, 2, "not twice for one arming");
 }
 
@@ -621,15 +621,15 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 {
 	constexpr uint32_t n = 2000;
 	static uint8_t seen[n];
-	vnitro_fabric_path_config cfg = {50000, 50000, 10 * 1000, 1000 * 1000};
+	vcore_fabric_path_config cfg = {50000, 50000, 10 * 1000, 1000 * 1000};
 	uint32_t sent = 0, send_done = 0, received = 0;
 	uint64_t now = 0;
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	uint16_t ah = ah_to(*a, *b);
-	vnitro_fabric_set_path(fab, &cfg);
+	vcore_fabric_set_path(fab, &cfg);
 	for (uint32_t i = 0; i < rq_n; i++)
 		post_recv(b->qp, uint16_t(i), addr(*b, i * 64), 64, b->key);
 	// Send buffers by req_id, free again when that send completes (in any order).
@@ -644,7 +644,7 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 			post_send(a->qp, send_req(*a, id, ah, b->qp.qpn, 1, id * 8, sizeof(sent)));
 			sent++;
 		}
-		vnitro_efa_engine_poll(eng, now);
+		vcore_efa_engine_poll(eng, now);
 		while (poll(a->cq, &c)) {
 			cr_assert_eq(c.st, status::ok, "send %u: status %u", c.req_id, unsigned(c.st));
 			free_ids[n_free++] = c.req_id;
@@ -663,7 +663,7 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 		}
 	}
 	for (int round = 0; send_done < n && round < 10000; round++, now += 50 * 1000) {
-		vnitro_efa_engine_poll(eng, now);
+		vcore_efa_engine_poll(eng, now);
 		while (poll(a->cq, &c)) {
 			cr_assert_eq(c.st, status::ok);
 			send_done++;
@@ -672,7 +672,7 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 	cr_assert_eq(received, n, "every message arrived");
 	cr_assert_eq(send_done, n, "every send completed");
 	cr_assert_not(poll(b->cq, &c), "and nothing more arrived");
-	vnitro_efa_engine_stats s = stats();
+	vcore_efa_engine_stats s = stats();
 	cr_assert_eq(s.srd_sent, n);
 	cr_assert_gt(s.path_lost, 50, "losses happened (%llu)", (unsigned long long)s.path_lost);
 	cr_assert_gt(s.path_reordered, 50);
@@ -680,8 +680,8 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 	cr_assert_gt(s.srd_duplicates, 0, "late copies of delivered messages were dropped");
 	cr_assert_eq(s.rx_delivered, n);
 	// The path is the fabric's: it counted the same losses and reorders.
-	vnitro_fabric_stats fs;
-	vnitro_fabric_get_stats(fab, &fs);
+	vcore_fabric_stats fs;
+	vcore_fabric_get_stats(fab, &fs);
 	cr_assert_eq(fs.path_lost, s.path_lost);
 	cr_assert_eq(fs.path_reordered, s.path_reordered);
 }
@@ -691,20 +691,20 @@ Test(efa_engine, srd_rnr_delays_only_that_message)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	uint16_t ah = ah_to(*a, *b);
 	post_send(a->qp, send_req(*a, 1, ah, b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_eq(stats().rnr_retries, 1);
 	post_recv(b->qp, 7, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 2, ah, b->qp.qpn, 1, 8, 8));
-	vnitro_efa_engine_poll(eng, 1000);
+	vcore_efa_engine_poll(eng, 1000);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.req_id, 2, "the second send did not wait behind the first");
 	cr_assert_not(poll(a->cq, &c));
 	post_recv(b->qp, 8, addr(*b, 64), 64, b->key);
-	vnitro_efa_engine_poll(eng, 2 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 2 * 1000 * 1000);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.req_id, 1);
 	cr_assert_eq(c.st, status::ok);
@@ -714,9 +714,9 @@ Test(efa_engine, srd_rnr_delays_only_that_message)
 
 static void slow_path(uint32_t loss_ppm = 0)
 {
-	vnitro_fabric_path_config cfg = {loss_ppm, 0, 100 * 1000, 0};
+	vcore_fabric_path_config cfg = {loss_ppm, 0, 100 * 1000, 0};
 
-	vnitro_fabric_set_path(fab, &cfg);
+	vcore_fabric_set_path(fab, &cfg);
 }
 
 // With the default lossless, immediate path a send is delivered and both
@@ -725,18 +725,18 @@ Test(efa_engine, srd_lossless_path_completes_in_the_same_pass)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	fill(*a, 0, 64, 5);
 	post_recv(b->qp, 2, addr(*b, 4096), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 64));
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(vcore_efa_engine_poll(eng, 0));
 	cr_assert(poll(b->cq, &c));
 	cr_assert_eq(c.st, status::ok);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::ok);
 	cr_assert_arr_eq(b->mem + 4096, a->mem, 64);
-	vnitro_efa_engine_stats s = stats();
+	vcore_efa_engine_stats s = stats();
 	cr_assert_eq(s.srd_sent, 1);
 	cr_assert_eq(s.srd_acked, 1);
 	cr_assert_eq(s.srd_resent, 0);
@@ -748,17 +748,17 @@ Test(efa_engine, srd_sender_mr_gone_before_arrival_fails_the_send)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	slow_path();
 	memset(b->mem, 0xee, 64);
 	fill(*a, 0, 64, 5);
 	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 64));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_not(poll(a->cq, &c), "on its way");
-	vnitro_efa_mr_del(a->dev, a->key);
-	vnitro_efa_engine_poll(eng, 200 * 1000);
+	vcore_efa_mr_del(a->dev, a->key);
+	vcore_efa_engine_poll(eng, 200 * 1000);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.req_id, 1);
 	cr_assert_eq(c.st, status::local_invalid_lkey);
@@ -766,7 +766,7 @@ Test(efa_engine, srd_sender_mr_gone_before_arrival_fails_the_send)
 	for (int i = 0; i < 64; i++)
 		cr_assert_eq(b->mem[i], 0xee, "byte %d written", i);
 	// The buffer is still posted: the next message uses it.
-	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 100 * 1000 * 1000);
 	cr_assert_not(poll(a->cq, &c), "answered once, never resent");
 }
 
@@ -775,23 +775,23 @@ Test(efa_engine, srd_sender_mr_gone_before_arrival_fails_the_send)
 Test(efa_engine, srd_error_state_flushes_sends_in_flight)
 {
 	completion c;
-	vnitro_efa_qp_attr at = {};
-	vnitro_err err = {};
+	vcore_efa_qp_attr at = {};
+	vcore_err err = {};
 	bool got[3] = {};
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	slow_path();
 	uint16_t ah = ah_to(*a, *b);
 	for (uint16_t i = 0; i < 3; i++) {
 		post_recv(b->qp, i, addr(*b, 4096 + i * 64), 64, b->key);
 		post_send(a->qp, send_req(*a, i, ah, b->qp.qpn, 1, i * 8, 8));
 	}
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert_not(poll(a->cq, &c));
-	at.qp_state = VNITRO_EFA_QPS_ERR;
-	cr_assert_eq(vnitro_efa_qp_modify(a->dev, a->qp.qpn, &at, VNITRO_EFA_QP_STATE, &err), 0);
-	vnitro_efa_engine_poll(eng, 1000 * 1000);
+	at.qp_state = VCORE_EFA_QPS_ERR;
+	cr_assert_eq(vcore_efa_qp_modify(a->dev, a->qp.qpn, &at, VCORE_EFA_QP_STATE, &err), 0);
+	vcore_efa_engine_poll(eng, 1000 * 1000);
 	for (int i = 0; i < 3; i++) {
 		cr_assert(poll(a->cq, &c), "send %d", i);
 		cr_assert_eq(c.st, status::flushed);
@@ -799,7 +799,7 @@ Test(efa_engine, srd_error_state_flushes_sends_in_flight)
 		cr_assert_not(got[c.req_id], "req %u twice", c.req_id);
 		got[c.req_id] = true;
 	}
-	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 100 * 1000 * 1000);
 	cr_assert_not(poll(a->cq, &c), "flushed once");
 	cr_assert_not(poll(b->cq, &c), "nothing arrived");
 	cr_assert_eq(stats().rx_delivered, 0);
@@ -811,14 +811,14 @@ Test(efa_engine, srd_destination_destroyed_in_flight)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	slow_path();
 	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
-	vnitro_efa_qp_del(b->dev, b->qp.qpn);
-	vnitro_efa_engine_poll(eng, 200 * 1000);
+	vcore_efa_engine_poll(eng, 0);
+	vcore_efa_qp_del(b->dev, b->qp.qpn);
+	vcore_efa_engine_poll(eng, 200 * 1000);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::remote_bad_dest_qpn);
 }
@@ -829,20 +829,20 @@ Test(efa_engine, srd_sender_destroyed_in_flight)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	slow_path();
 	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
-	vnitro_efa_qp_del(a->dev, a->qp.qpn);
-	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 0);
+	vcore_efa_qp_del(a->dev, a->qp.qpn);
+	vcore_efa_engine_poll(eng, 100 * 1000 * 1000);
 	cr_assert_not(poll(b->cq, &c));
 	cr_assert_eq(stats().rx_delivered, 0);
 	// And a device removed with a flow busy (its QP is freed with it).
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	post_send(b->qp, send_req(*b, 1, ah_to(*b, *a), 1, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 200 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 200 * 1000 * 1000);
 }
 
 // Every copy lost: after srd::max_tries sends the message fails with
@@ -852,21 +852,21 @@ Test(efa_engine, srd_gives_up_after_max_tries_of_loss)
 	completion c;
 	uint64_t now = 0;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	slow_path(1000000);
 	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
 	for (; now < 2000ull * 1000 * 1000 && !poll(a->cq, &c); now += 1000 * 1000)
-		vnitro_efa_engine_poll(eng, now);
+		vcore_efa_engine_poll(eng, now);
 	cr_assert_eq(c.req_id, 1);
 	cr_assert_eq(c.st, status::local_unresp_remote);
-	vnitro_efa_engine_stats s = stats();
+	vcore_efa_engine_stats s = stats();
 	cr_assert_eq(s.srd_resent, vnitro::efa::srd::max_tries - 1);
 	cr_assert_eq(s.path_lost, vnitro::efa::srd::max_tries);
 	cr_assert_eq(s.srd_given_up, 1);
 	cr_assert_eq(s.srd_acked, 0);
-	vnitro_efa_engine_poll(eng, now + 1000ull * 1000 * 1000);
+	vcore_efa_engine_poll(eng, now + 1000ull * 1000 * 1000);
 	cr_assert_not(poll(a->cq, &c), "given up once");
 	cr_assert_not(poll(b->cq, &c));
 }
@@ -876,15 +876,15 @@ Test(efa_engine, ud_lost_datagram_completes_ok_and_never_arrives)
 {
 	completion c;
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	slow_path(1000000);
 	post_recv(b->qp, 2, addr(*b, 0), 64, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 8));
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c));
 	cr_assert_eq(c.st, status::ok);
-	vnitro_efa_engine_poll(eng, 100 * 1000 * 1000);
+	vcore_efa_engine_poll(eng, 100 * 1000 * 1000);
 	cr_assert_not(poll(b->cq, &c));
 	cr_assert_eq(stats().path_lost, 1);
 }
@@ -895,11 +895,11 @@ static uint64_t lost_with_seed(uint64_t seed, uint16_t ah)
 	completion c;
 	uint64_t before;
 
-	vnitro_fabric_seed(fab, seed);
+	vcore_fabric_seed(fab, seed);
 	before = stats().path_lost;
 	for (uint16_t i = 0; i < 64; i++) {
 		post_send(a->qp, send_req(*a, i % sq_n, ah, b->qp.qpn, 1, 0, 8));
-		vnitro_efa_engine_poll(eng, 0);
+		vcore_efa_engine_poll(eng, 0);
 		while (poll(a->cq, &c))
 			;
 	}
@@ -908,8 +908,8 @@ static uint64_t lost_with_seed(uint64_t seed, uint16_t ah)
 
 Test(efa_engine, fabric_seed_replays_the_same_losses)
 {
-	qp_init(*a, VNITRO_EFA_QP_UD, 1);
-	qp_init(*b, VNITRO_EFA_QP_UD, 1);
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
 	uint16_t ah = ah_to(*a, *b);
 	slow_path(300000);
 	uint64_t first = lost_with_seed(42, ah);
@@ -921,18 +921,18 @@ Test(efa_engine, fabric_seed_replays_the_same_losses)
 // SRD paths are reseeded too: the same seed, the same losses and resends.
 static void srd_run_with_seed(uint64_t seed, uint16_t ah, uint64_t *lost, uint64_t *resent)
 {
-	vnitro_efa_engine_stats s0 = stats(), s1;
+	vcore_efa_engine_stats s0 = stats(), s1;
 	completion c;
 	uint64_t now = 0;
 	int done = 0;
 
-	vnitro_fabric_seed(fab, seed);
+	vcore_fabric_seed(fab, seed);
 	for (uint16_t i = 0; i < 8; i++) {
 		post_recv(b->qp, i, addr(*b, 4096 + i * 64), 64, b->key);
 		post_send(a->qp, send_req(*a, i, ah, b->qp.qpn, 1, i * 8, 8));
 	}
 	for (; done < 16 && now < 10000ull * 1000 * 1000; now += 100 * 1000) {
-		vnitro_efa_engine_poll(eng, now);
+		vcore_efa_engine_poll(eng, now);
 		while (poll(a->cq, &c) || poll(b->cq, &c)) {
 			cr_assert_eq(c.st, status::ok);
 			done++;
@@ -948,8 +948,8 @@ Test(efa_engine, fabric_seed_replays_srd_losses)
 {
 	uint64_t lost1, resent1, lost2, resent2;
 
-	qp_init(*a, VNITRO_EFA_QP_SRD, 1);
-	qp_init(*b, VNITRO_EFA_QP_SRD, 1);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	uint16_t ah = ah_to(*a, *b);
 	slow_path(400000);
 	srd_run_with_seed(9, ah, &lost1, &resent1);

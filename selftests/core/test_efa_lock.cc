@@ -8,7 +8,7 @@
 
 using namespace efa_fx;
 
-static vnitro_efa_engine *eng;
+static vcore_efa_engine *eng;
 static dev_fx *a, *b;
 // What the ops saw, e.g. "La Lb* Ub Ua R": lock (* as a peer), unlock, resched.
 static std::string trace;
@@ -52,7 +52,7 @@ static bool copy_seen(void *dst, uint64_t doff, void *src, uint64_t soff, uint32
 	return copy(dst, doff, src, soff, len);
 }
 
-static const vnitro_efa_engine_ops lock_ops = {copy_seen, copy_in, cq_event, dev_lock,
+static const vcore_efa_engine_ops lock_ops = {copy_seen, copy_in, cq_event, dev_lock,
 					       dev_unlock, resched};
 
 static void setup(void)
@@ -81,18 +81,18 @@ static uint64_t addr(dev_fx &d, uint32_t off)
 
 Test(efa_lock, an_idle_pass_holds_each_device_alone)
 {
-	cr_assert_not(vnitro_efa_engine_poll(eng, 0));
+	cr_assert_not(vcore_efa_engine_poll(eng, 0));
 	cr_assert_str_eq(trace.c_str(), " Lb Ub R La Ua R");
 }
 
 Test(efa_lock, a_delivery_holds_the_receiver_too)
 {
-	qp_init(*a, VNITRO_EFA_QP_UD, 0x11111111);
-	qp_init(*b, VNITRO_EFA_QP_UD, 0x11111111);
+	qp_init(*a, VCORE_EFA_QP_UD, 0x11111111);
+	qp_init(*b, VCORE_EFA_QP_UD, 0x11111111);
 	post_recv(b->qp, 1, addr(*b, 0), 100, b->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 0x11111111, 0, 100));
 	trace.clear();
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(vcore_efa_engine_poll(eng, 0));
 	cr_assert_str_eq(trace.c_str(), " Lb Ub R La Lb* Ub Ua R");
 	cr_assert_eq(copy_held_a + copy_held_b, 2, "the bytes moved with both devices held");
 }
@@ -101,12 +101,12 @@ Test(efa_lock, a_delivery_to_itself_takes_no_second_lock)
 {
 	qp_fx *other = new qp_fx();
 
-	qp_init(*a, VNITRO_EFA_QP_UD, 0x11111111);
-	qp_open(*a, *other, VNITRO_EFA_QP_UD, 0x11111111);
+	qp_init(*a, VCORE_EFA_QP_UD, 0x11111111);
+	qp_open(*a, *other, VCORE_EFA_QP_UD, 0x11111111);
 	post_recv(*other, 1, addr(*a, 4096), 100, a->key);
 	post_send(a->qp, send_req(*a, 1, ah_to(*a, *a), other->qpn, 0x11111111, 0, 100));
 	trace.clear();
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(vcore_efa_engine_poll(eng, 0));
 	cr_assert_str_eq(trace.c_str(), " Lb Ub R La Ua R");
 	cr_assert_eq(copy_held_a, 1);
 	cr_assert_arr_eq(a->mem + 4096, a->mem, 100);
@@ -130,10 +130,10 @@ static qp_fx *busy_qps(uint16_t *ah)
 {
 	qp_fx *qps = new qp_fx[nqp]();
 
-	qp_init(*b, VNITRO_EFA_QP_UD, 0x11111111);
+	qp_init(*b, VCORE_EFA_QP_UD, 0x11111111);
 	*ah = ah_to(*a, *b);
 	for (uint32_t i = 0; i < nqp; i++) {
-		qp_open(*a, qps[i], VNITRO_EFA_QP_UD, 0x11111111);
+		qp_open(*a, qps[i], VCORE_EFA_QP_UD, 0x11111111);
 		fill_sq(qps[i], *ah);
 	}
 	return qps;
@@ -141,16 +141,16 @@ static qp_fx *busy_qps(uint16_t *ah)
 
 Test(efa_lock, a_pass_takes_at_most_dev_budget_wqes_from_a_device_and_resumes_after)
 {
-	vnitro_efa_engine_stats s0, s1, s2;
+	vcore_efa_engine_stats s0, s1, s2;
 	uint16_t ah;
 	qp_fx *qps = busy_qps(&ah);
 
-	vnitro_efa_engine_get_stats(eng, &s0);
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
-	vnitro_efa_engine_get_stats(eng, &s1);
+	vcore_efa_engine_get_stats(eng, &s0);
+	cr_assert(vcore_efa_engine_poll(eng, 0));
+	vcore_efa_engine_get_stats(eng, &s1);
 	cr_assert_eq(s1.tx_wqes - s0.tx_wqes, dev_budget);
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
-	vnitro_efa_engine_get_stats(eng, &s2);
+	cr_assert(vcore_efa_engine_poll(eng, 0));
+	vcore_efa_engine_get_stats(eng, &s2);
 	cr_assert_eq(s2.tx_wqes - s0.tx_wqes, nqp * sq_n, "the second pass took the rest");
 	for (uint32_t i = 0; i < nqp; i++)
 		cr_assert_eq(a->dev->qp_find(qps[i].qpn)->sq_cons, sq_n, "QP %u served", i);
@@ -165,11 +165,11 @@ Test(efa_lock, the_next_pass_starts_where_the_budget_ran_out)
 	qp_fx *qps = busy_qps(&ah);
 	uint32_t served = dev_budget / sq_n;
 
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(vcore_efa_engine_poll(eng, 0));
 	// The served QPs post again before the second pass.
 	for (uint32_t i = 0; i < served; i++)
 		fill_sq(qps[i], ah);
-	cr_assert(vnitro_efa_engine_poll(eng, 0));
+	cr_assert(vcore_efa_engine_poll(eng, 0));
 	for (uint32_t i = served; i < nqp; i++)
 		cr_assert_eq(a->dev->qp_find(qps[i].qpn)->sq_cons, sq_n, "QP %u served", i);
 	delete[] qps;

@@ -4,7 +4,7 @@
 
 using namespace efa_fx;
 
-static vnitro_efa_engine *eng;
+static vcore_efa_engine *eng;
 static dev_fx *a, *b;		// a reads from b
 static uint32_t rkey;		// b's region open to remote reads: mem[4096, 8192)
 static constexpr uint32_t qkey = 0x1234;
@@ -16,11 +16,11 @@ static uint64_t addr(dev_fx &d, uint32_t off)
 
 static uint32_t reg(dev_fx &d, uint16_t pdn, uint32_t off, uint32_t len, uint32_t access)
 {
-	vnitro_efa_mr_desc m = {pdn, addr(d, off), len, access, d.mem + off};
-	vnitro_err err = {};
+	vcore_efa_mr_desc m = {pdn, addr(d, off), len, access, d.mem + off};
+	vcore_err err = {};
 	uint32_t key;
 
-	cr_assert_eq(vnitro_efa_mr_add(d.dev, &m, &key, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_efa_mr_add(d.dev, &m, &key, &err), 0, "%s", err.msg);
 	return key;
 }
 
@@ -36,12 +36,12 @@ static void setup_gen(uint8_t gen_a, uint8_t gen_b)
 		b->mem[i] = uint8_t(i * 13 + 1);
 	if (b->dev->rdma_read())
 		rkey = reg(*b, b->pdn, 4096, 4096,
-			   VNITRO_EFA_ACCESS_LOCAL_WRITE | VNITRO_EFA_ACCESS_REMOTE_READ);
+			   VCORE_EFA_ACCESS_LOCAL_WRITE | VCORE_EFA_ACCESS_REMOTE_READ);
 }
 
 static void setup(void)
 {
-	setup_gen(VNITRO_EFA_GEN_2, VNITRO_EFA_GEN_2);
+	setup_gen(VCORE_EFA_GEN_2, VCORE_EFA_GEN_2);
 }
 
 static void teardown(void)
@@ -51,11 +51,11 @@ static void teardown(void)
 
 TestSuite(efa_read, .init = setup, .fini = teardown);
 
-static vnitro_efa_engine_stats stats(void)
+static vcore_efa_engine_stats stats(void)
 {
-	vnitro_efa_engine_stats s;
+	vcore_efa_engine_stats s;
 
-	vnitro_efa_engine_get_stats(eng, &s);
+	vcore_efa_engine_get_stats(eng, &s);
 	return s;
 }
 
@@ -79,8 +79,8 @@ static tx_request read_req(uint16_t req_id, uint16_t ah, uint64_t raddr, uint32_
 
 static void both_srd(void)
 {
-	qp_init(*a, VNITRO_EFA_QP_SRD, qkey);
-	qp_init(*b, VNITRO_EFA_QP_SRD, qkey);
+	qp_init(*a, VCORE_EFA_QP_SRD, qkey);
+	qp_init(*b, VCORE_EFA_QP_SRD, qkey);
 }
 
 // Posts @r, runs the engine, returns the requester's completion; the
@@ -92,7 +92,7 @@ static status run(const tx_request &r)
 
 	memcpy(before, a->mem, sizeof(before));
 	post_send(a->qp, r);
-	vnitro_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 0);
 	cr_assert(poll(a->cq, &c), "the read was not completed");
 	cr_assert_eq(c.req_id, r.req_id);
 	cr_assert_eq(c.type, queue_type::send);
@@ -110,7 +110,7 @@ Test(efa_read, moves_the_remote_bytes_into_the_local_buffer)
 
 	cr_assert_eq(run(read_req(5, ah, addr(*b, 4096 + 100), rkey, 200, 1000)), status::ok);
 	cr_assert_arr_eq(a->mem + 200, b->mem + 4096 + 100, 1000);
-	vnitro_efa_engine_stats s = stats();
+	vcore_efa_engine_stats s = stats();
 	cr_assert_eq(s.rdma_read_wrs, 1);
 	cr_assert_eq(s.rdma_read_bytes, 1000);
 	cr_assert_eq(s.rdma_read_wr_err, 0);
@@ -167,12 +167,12 @@ Test(efa_read, region_of_another_pd_on_the_responder)
 	uint16_t other;
 
 	both_srd();
-	cr_assert_eq(vnitro_efa_pd_alloc(b->dev, &other), 0);
-	uint32_t k = reg(*b, other, 0, 64, VNITRO_EFA_ACCESS_REMOTE_READ);
+	cr_assert_eq(vcore_efa_pd_alloc(b->dev, &other), 0);
+	uint32_t k = reg(*b, other, 0, 64, VCORE_EFA_ACCESS_REMOTE_READ);
 	cr_assert_eq(run(read_req(1, ah_to(*a, *b), addr(*b, 0), k, 0, 64)),
 		     status::remote_bad_address, "the rkey is checked against the QP's PD");
-	vnitro_efa_mr_del(b->dev, k);
-	vnitro_efa_pd_free(b->dev, other);
+	vcore_efa_mr_del(b->dev, k);
+	vcore_efa_pd_free(b->dev, other);
 }
 
 Test(efa_read, local_buffer_is_checked_before_the_request_leaves)
@@ -226,8 +226,8 @@ Test(efa_read, destination_qp_and_qkey)
 
 Test(efa_read, ud_qp_cannot_read)
 {
-	qp_init(*a, VNITRO_EFA_QP_UD, qkey);
-	qp_init(*b, VNITRO_EFA_QP_UD, qkey);
+	qp_init(*a, VCORE_EFA_QP_UD, qkey);
+	qp_init(*b, VCORE_EFA_QP_UD, qkey);
 	cr_assert_eq(run(read_req(1, ah_to(*a, *b), addr(*b, 4096), rkey, 0, 64)),
 		     status::local_invalid_op_type);
 }
@@ -236,18 +236,18 @@ Test(efa_read, ud_qp_cannot_read)
 // done once, with the right bytes.
 Test(efa_read, srd_loss_and_reordering)
 {
-	vnitro_fabric_path_config cfg = {100000, 100000, 0, 50 * 1000};
+	vcore_fabric_path_config cfg = {100000, 100000, 0, 50 * 1000};
 	completion c;
 	uint32_t done = 0;
 
 	both_srd();
 	uint16_t ah = ah_to(*a, *b);
-	vnitro_fabric_set_path(fab, &cfg);
-	vnitro_fabric_seed(fab, 42);
+	vcore_fabric_set_path(fab, &cfg);
+	vcore_fabric_seed(fab, 42);
 	for (uint16_t i = 0; i < 64; i++) {
 		post_send(a->qp, read_req(i, ah, addr(*b, 4096 + i * 64), rkey, i * 64, 64));
 		for (uint64_t t = i * 10000000ull; done <= i; t += 100000) {
-			vnitro_efa_engine_poll(eng, t);
+			vcore_efa_engine_poll(eng, t);
 			while (poll(a->cq, &c)) {
 				cr_assert_eq(c.st, status::ok);
 				done++;
@@ -265,7 +265,7 @@ Test(efa_read, srd_loss_and_reordering)
 // status, and a region cannot be opened to remote reads.
 static void setup_v1(void)
 {
-	setup_gen(VNITRO_EFA_GEN_1, VNITRO_EFA_GEN_1);
+	setup_gen(VCORE_EFA_GEN_1, VCORE_EFA_GEN_1);
 }
 
 TestSuite(efa_read_v1, .init = setup_v1, .fini = teardown);
@@ -280,41 +280,41 @@ Test(efa_read_v1, read_is_an_invalid_op)
 
 Test(efa_read_v1, remote_read_access_is_refused)
 {
-	vnitro_efa_mr_desc m = {a->pdn, addr(*a, 0), 64,
-				VNITRO_EFA_ACCESS_LOCAL_WRITE | VNITRO_EFA_ACCESS_REMOTE_READ,
+	vcore_efa_mr_desc m = {a->pdn, addr(*a, 0), 64,
+				VCORE_EFA_ACCESS_LOCAL_WRITE | VCORE_EFA_ACCESS_REMOTE_READ,
 				a->mem};
-	vnitro_efa_counts before, after;
-	vnitro_err err = {};
+	vcore_efa_counts before, after;
+	vcore_err err = {};
 	uint32_t key;
 
-	vnitro_efa_get_counts(a->dev, &before);
-	cr_assert_eq(vnitro_efa_mr_add(a->dev, &m, &key, &err), -EOPNOTSUPP);
+	vcore_efa_get_counts(a->dev, &before);
+	cr_assert_eq(vcore_efa_mr_add(a->dev, &m, &key, &err), -EOPNOTSUPP);
 	cr_assert(strstr(err.msg, "no RDMA read"), "%s", err.msg);
-	vnitro_efa_get_counts(a->dev, &after);
+	vcore_efa_get_counts(a->dev, &after);
 	cr_assert_eq(after.mrs, before.mrs, "nothing registered");
 	m.access = 1 << 1;	// IB_ACCESS_REMOTE_WRITE: on no generation
-	cr_assert_eq(vnitro_efa_mr_add(a->dev, &m, &key, &err), -EOPNOTSUPP);
+	cr_assert_eq(vcore_efa_mr_add(a->dev, &m, &key, &err), -EOPNOTSUPP);
 }
 
 Test(efa_read_v1, attributes_differ_by_generation)
 {
-	vnitro_efa_attr v1, v2;
+	vcore_efa_attr v1, v2;
 
-	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_1, &v1), 0);
-	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_2, &v2), 0);
+	cr_assert_eq(vcore_efa_get_attr(VCORE_EFA_GEN_1, &v1), 0);
+	cr_assert_eq(vcore_efa_get_attr(VCORE_EFA_GEN_2, &v2), 0);
 	cr_assert_eq(v1.device_id, 0xefa0);
 	cr_assert_eq(v2.device_id, 0xefa2);
 	cr_assert_eq(v2.subsystem_device, 0xefa2);
-	cr_assert_eq(v1.device_caps & VNITRO_EFA_CAP_RDMA_READ, 0u);
-	cr_assert(v2.device_caps & VNITRO_EFA_CAP_RDMA_READ);
+	cr_assert_eq(v1.device_caps & VCORE_EFA_CAP_RDMA_READ, 0u);
+	cr_assert(v2.device_caps & VCORE_EFA_CAP_RDMA_READ);
 	cr_assert_eq(v1.max_rdma_size, 0u);
 	cr_assert_eq(v2.max_rdma_size, 1u << 30);
 	cr_assert_eq(v2.max_wr_rdma_sge, 1, "EFA_IO_TX_DESC_NUM_RDMA_BUFS");
 	// Everything else is the same device.
 	cr_assert_eq(v2.max_qp, v1.max_qp);
 	cr_assert_eq(v2.mtu, v1.mtu);
-	cr_assert_eq(v2.device_caps & ~VNITRO_EFA_CAP_RDMA_READ, v1.device_caps);
-	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_NONE, &v1), -EINVAL);
-	cr_assert_eq(vnitro_efa_get_attr(VNITRO_EFA_GEN_MAX + 1, &v1), -EINVAL);
-	cr_assert_null(vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_MAX + 1, a->gid, nullptr));
+	cr_assert_eq(v2.device_caps & ~VCORE_EFA_CAP_RDMA_READ, v1.device_caps);
+	cr_assert_eq(vcore_efa_get_attr(VCORE_EFA_GEN_NONE, &v1), -EINVAL);
+	cr_assert_eq(vcore_efa_get_attr(VCORE_EFA_GEN_MAX + 1, &v1), -EINVAL);
+	cr_assert_null(vcore_efa_dev_create(eng, VCORE_EFA_GEN_MAX + 1, a->gid, nullptr));
 }

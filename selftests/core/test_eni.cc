@@ -29,7 +29,7 @@ static bool is_lower_hex(const char *s)
 
 static const char *primary_of(const char *instance)
 {
-	static vnitro_instance_info i;
+	static vcore_instance_info i;
 
 	i = get_instance(instance);
 	return i.primary_eni_id;
@@ -39,7 +39,7 @@ static const char *primary_of(const char *instance)
 
 CORE_TEST(eni, add_reports_an_available_eni)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info e = add_eni(eni_spec("subnet-b"));
 
 	cr_assert_str_eq(e.subnet_id, "subnet-b");
 	cr_assert_str_eq(e.vpc_id, "vpc-default");
@@ -57,7 +57,7 @@ CORE_TEST(eni, add_reports_an_available_eni)
 CORE_TEST(eni, generated_id_format)
 {
 	for (int n = 0; n < 8; n++) {
-		vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+		vcore_eni_info e = add_eni(eni_spec("subnet-default"));
 
 		cr_assert_eq(strlen(e.id), 4 + 17, "\"%s\"", e.id);
 		cr_assert_eq(strncmp(e.id, "eni-", 4), 0, "\"%s\"", e.id);
@@ -68,7 +68,7 @@ CORE_TEST(eni, generated_id_format)
 
 CORE_TEST(eni, generated_ids_and_macs_are_unique)
 {
-	vnitro_eni_info e[16];
+	vcore_eni_info e[16];
 
 	for (int n = 0; n < 16; n++) {
 		e[n] = add_eni(eni_spec("subnet-b"));
@@ -81,12 +81,12 @@ CORE_TEST(eni, generated_ids_and_macs_are_unique)
 
 CORE_TEST(eni, generation_is_reproducible_per_seed)
 {
-	vnitro_eni_info first, again, other;
-	vnitro_err err = {};
+	vcore_eni_info first, again, other;
+	vcore_err err = {};
 
 	harness_seed(42);
 	first = add_eni(eni_spec("subnet-b"));
-	cr_assert_eq(vnitro_ctl_eni_del(ctl, first.id, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_del(ctl, first.id, &err), 0, "%s", err.msg);
 	harness_seed(42);
 	again = add_eni(eni_spec("subnet-b"));
 	cr_assert_str_eq(again.id, first.id);
@@ -102,7 +102,7 @@ CORE_TEST(eni, generated_mac_is_forced_local_unicast)
 	static const uint8_t draws[12] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };	// then zeros
 	static const uint8_t from_ones[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t from_zeros[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
-	vnitro_eni_info a, b;
+	vcore_eni_info a, b;
 
 	// Only the two low bits of the first octet are forced: multicast off, local on.
 	harness_random_script(6, draws, sizeof(draws));
@@ -117,7 +117,7 @@ CORE_TEST(eni, generated_mac_collision_is_retried)
 	static const uint8_t mac_x[6] = { 0x02, 0x01, 0x02, 0x03, 0x04, 0x05 };
 	static const uint8_t mac_y[6] = { 0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e };
 	uint8_t script[6 + 6];
-	vnitro_eni_info e;
+	vcore_eni_info e;
 
 	add_eni(eni_spec("subnet-b", 0, "", mac_x));
 	memcpy(script, mac_x, 6);		// taken: must be drawn again
@@ -129,7 +129,7 @@ CORE_TEST(eni, generated_mac_collision_is_retried)
 
 CORE_TEST(eni, generated_id_collision_is_retried)
 {
-	vnitro_eni_info a, b;
+	vcore_eni_info a, b;
 
 	// Same seed, same first draw: b's first id is a's and must be drawn again.
 	harness_seed(7);
@@ -146,7 +146,7 @@ CORE_TEST(eni, explicit_ids)
 	static const char *const good[] = { "eni-0", "eni-0123abcd", "eni-0123456789abcdef0" };
 
 	for (const char *id : good) {
-		vnitro_eni_info e = add_eni(eni_spec("subnet-b", 0, id));
+		vcore_eni_info e = add_eni(eni_spec("subnet-b", 0, id));
 
 		cr_assert_str_eq(e.id, id);
 		cr_assert(eni_exists(id));
@@ -162,47 +162,47 @@ CORE_TEST(eni, invalid_explicit_ids)
 	};
 
 	for (const char *id : bad) {
-		vnitro_eni_spec spec = eni_spec("subnet-b", 0, id);
-		vnitro_eni_info out;
+		vcore_eni_spec spec = eni_spec("subnet-b", 0, id);
+		vcore_eni_info out;
 
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_eni_add(ctl, &spec, &out, err);
 		}, "invalid network interface id", id);
 	}
 }
 
 CORE_TEST(eni, duplicate_explicit_id)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-b", 0, "eni-abc");
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-b", 0, "eni-abc");
+	vcore_eni_info out;
 
 	add_eni(spec);
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "eni-abc", "already exists");
 	spec = eni_spec("subnet-b", 0, primary_of("i1"));
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "already exists");
 }
 
 CORE_TEST(eni, unknown_subnet)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-nope");
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-nope");
+	vcore_eni_info out;
 
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "subnet \"subnet-nope\" does not exist");
 }
 
 CORE_TEST(eni, unknown_type)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", nullptr, VNITRO_ENI_TYPE_EFA + 1);
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-b", 0, "", nullptr, VNITRO_ENI_TYPE_EFA + 1);
+	vcore_eni_info out;
 
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "type 2");
 	cr_assert_eq(add_eni(eni_spec("subnet-b", 0, "", nullptr, VNITRO_ENI_TYPE_EFA)).type,
 		     VNITRO_ENI_TYPE_EFA);
@@ -210,12 +210,12 @@ CORE_TEST(eni, unknown_type)
 
 CORE_TEST(eni, out_of_memory)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-b");
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-b");
+	vcore_eni_info out;
 
 	harness.fail_alloc_in = 1;
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "out of memory");
 }
 
@@ -223,8 +223,8 @@ CORE_TEST(eni, out_of_memory)
 
 CORE_TEST(eni, addresses_are_allocated_lowest_first)
 {
-	vnitro_eni_info e5, e6, e7, again;
-	vnitro_err err = {};
+	vcore_eni_info e5, e6, e7, again;
+	vcore_err err = {};
 
 	// i1 has .4 and i2 .5.
 	e5 = add_eni(eni_spec("subnet-default"));
@@ -233,7 +233,7 @@ CORE_TEST(eni, addresses_are_allocated_lowest_first)
 	cr_assert_eq(e5.private_ip, ip4(172, 31, 0, 6));
 	cr_assert_eq(e6.private_ip, ip4(172, 31, 0, 7));
 	cr_assert_eq(e7.private_ip, ip4(172, 31, 0, 8));
-	cr_assert_eq(vnitro_ctl_eni_del(ctl, e6.id, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_del(ctl, e6.id, &err), 0, "%s", err.msg);
 	again = add_eni(eni_spec("subnet-default"));
 	cr_assert_eq(again.private_ip, ip4(172, 31, 0, 7), "a freed address is reused first");
 	cr_assert_eq(add_eni(eni_spec("subnet-default")).private_ip, ip4(172, 31, 0, 9));
@@ -260,11 +260,11 @@ CORE_TEST(eni, explicit_address_outside_the_subnet)
 	};
 
 	for (uint32_t ip : outside) {
-		vnitro_eni_spec spec = eni_spec("subnet-default", ip);
-		vnitro_eni_info out;
+		vcore_eni_spec spec = eni_spec("subnet-default", ip);
+		vcore_eni_info out;
 
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_eni_add(ctl, &spec, &out, err);
 		}, "is not in subnet subnet-default", "172.31.0.0/20");
 	}
 }
@@ -280,40 +280,40 @@ CORE_TEST(eni, reserved_addresses)
 	};
 
 	for (uint32_t ip : reserved) {
-		vnitro_eni_spec spec = eni_spec("subnet-default", ip);
-		vnitro_eni_info out;
+		vcore_eni_spec spec = eni_spec("subnet-default", ip);
+		vcore_eni_info out;
 		char dotted[16];
 
 		snprintf(dotted, sizeof(dotted), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
 			 (ip >> 8) & 0xff, ip & 0xff);
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_eni_add(ctl, &spec, &out, err);
 		}, dotted, "reserved", "subnet-default");
 	}
 }
 
 CORE_TEST(eni, address_in_use)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-default", ip4(172, 31, 0, 5));
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-default", ip4(172, 31, 0, 5));
+	vcore_eni_info out;
 
-	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-EADDRINUSE, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "172.31.0.5", "already assigned", "subnet-default");
 }
 
 CORE_TEST(eni, small_subnet_runs_out)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-t");
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-t");
+	vcore_eni_info out;
 
 	add_vpc("vpc-t", ip4(10, 0, 0, 0), 16);
 	add_subnet("subnet-t", "vpc-t", ip4(10, 0, 0, 0), 28, "us-east-1a");
 	// A /28 has 16 addresses, 5 of them reserved: .4 to .14.
 	for (uint8_t host = 4; host <= 14; host++)
 		cr_assert_eq(add_eni(spec).private_ip, ip4(10, 0, 0, host));
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "subnet-t", "no free IPv4 address");
 	cr_assert_eq(count_enis(), 2 + 11);
 }
@@ -323,8 +323,8 @@ CORE_TEST(eni, small_subnet_runs_out)
 CORE_TEST(eni, explicit_mac)
 {
 	static const uint8_t mac[6] = { 0x0a, 0x12, 0x34, 0x56, 0x78, 0x9a };
-	vnitro_eni_info e = add_eni(eni_spec("subnet-b", 0, "", mac));
-	vnitro_eni_info got = get_eni(e.id);
+	vcore_eni_info e = add_eni(eni_spec("subnet-b", 0, "", mac));
+	vcore_eni_info got = get_eni(e.id);
 
 	cr_assert_arr_eq(e.mac, mac, 6);
 	cr_assert_arr_eq(got.mac, mac, 6);
@@ -336,11 +336,11 @@ CORE_TEST(eni, explicit_multicast_mac)
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 	for (const uint8_t *mac : { mcast, bcast }) {
-		vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", mac);
-		vnitro_eni_info out;
+		vcore_eni_spec spec = eni_spec("subnet-b", 0, "", mac);
+		vcore_eni_info out;
 
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_eni_add(ctl, &spec, &out, err);
 		}, "MAC address must be unicast");
 	}
 }
@@ -352,23 +352,23 @@ CORE_TEST(eni, explicit_mac_reserved_for_vpc_routers)
 	static const uint8_t other[6] = { 0x02, 0x56, 0x4e, 0xab, 0xcd, 0xef };
 
 	for (const uint8_t *mac : { router, other }) {
-		vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", mac);
-		vnitro_eni_info out;
+		vcore_eni_spec spec = eni_spec("subnet-b", 0, "", mac);
+		vcore_eni_info out;
 
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_eni_add(ctl, &spec, &out, err);
 		}, "02:56:4e", "reserved");
 	}
 }
 
 CORE_TEST(eni, explicit_mac_in_use)
 {
-	vnitro_eni_spec spec = eni_spec("subnet-b", 0, "", get_eni(primary_of("i1")).mac);
-	vnitro_eni_info out;
+	vcore_eni_spec spec = eni_spec("subnet-b", 0, "", get_eni(primary_of("i1")).mac);
+	vcore_eni_info out;
 
 	// In any subnet: the fabric switches on MACs alone.
-	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	assert_refused(-EADDRINUSE, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "MAC address is already used");
 }
 
@@ -376,12 +376,12 @@ CORE_TEST(eni, explicit_mac_in_use)
 
 CORE_TEST(eni, attach_plugs_the_eni)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
-	vnitro_eni_info out = attach(e.id, "i1", 1);
-	vnitro_eni_info got = get_eni(e.id);
-	const vnitro_plug_desc &d = fake.last_plug;
-	vnitro_subnet_info c;
-	vnitro_err err = {};
+	vcore_eni_info e = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info out = attach(e.id, "i1", 1);
+	vcore_eni_info got = get_eni(e.id);
+	const vcore_plug_desc &d = fake.last_plug;
+	vcore_subnet_info c;
+	vcore_err err = {};
 
 	cr_assert_eq(out.attached, 1);
 	cr_assert_str_eq(out.instance, "i1");
@@ -397,26 +397,26 @@ CORE_TEST(eni, attach_plugs_the_eni)
 	cr_assert_str_eq(d.eni_id, e.id);
 	cr_assert_arr_eq(d.port.mac, e.mac, 6);
 	cr_assert_eq(d.port.ip, ip4(172, 31, 32, 4));
-	cr_assert_eq(vnitro_ctl_subnet_get(ctl, "subnet-c", &c, &err), 0);
+	cr_assert_eq(vcore_ctl_subnet_get(ctl, "subnet-c", &c, &err), 0);
 	cr_assert_eq(d.port.subnet_addr, c.cidr_addr);
 	cr_assert_eq(d.port.subnet_prefixlen, 20);
 	cr_assert_eq(d.instance_cookie, &ns1);
 	cr_assert_eq(d.device_index, 1);
 	cr_assert_eq(d.eni_type, VNITRO_ENI_TYPE_EFA);
-	cr_assert_eq(d.efa_gen, VNITRO_EFA_GEN_1, "i1 is a c5n.18xlarge: EFA v1");
+	cr_assert_eq(d.efa_gen, VCORE_EFA_GEN_1, "i1 is a c5n.18xlarge: EFA v1");
 }
 
 CORE_TEST(eni, efa_generation_follows_the_instance_type)
 {
-	vnitro_eni_info efa = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
-	vnitro_eni_info ena = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_INTERFACE));
+	vcore_eni_info efa = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info ena = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_INTERFACE));
 	int ns9;
 
 	add_instance("big", &ns9, "subnet-c", 0, "p5.48xlarge");
 	attach(efa.id, "big", 1);
-	cr_assert_eq(fake.last_plug.efa_gen, VNITRO_EFA_GEN_2, "p5: EFA v2, with RDMA read");
+	cr_assert_eq(fake.last_plug.efa_gen, VCORE_EFA_GEN_2, "p5: EFA v2, with RDMA read");
 	attach_on(ena.id, "big", 1, 1);
-	cr_assert_eq(fake.last_plug.efa_gen, VNITRO_EFA_GEN_NONE, "an ENA-only ENI has no EFA");
+	cr_assert_eq(fake.last_plug.efa_gen, VCORE_EFA_GEN_NONE, "an ENA-only ENI has no EFA");
 	detach(ena.id);
 	detach(efa.id);
 }
@@ -440,9 +440,9 @@ CORE_TEST(eni, subnets_have_distinct_keys)
 
 CORE_TEST(eni, plug_tells_the_fabric_the_vpc)
 {
-	vnitro_port_desc first = fake.last_plug.port;	// i2's primary, vpc-default
+	vcore_port_desc first = fake.last_plug.port;	// i2's primary, vpc-default
 
-	cr_assert_eq(first.kind, VNITRO_PORT_ENI);
+	cr_assert_eq(first.kind, VCORE_PORT_ENI);
 	cr_assert_eq(first.source_dest_check, 1, "on by default, as EC2 creates ENIs");
 	cr_assert_neq(first.vpc_key, 0u);
 	cr_assert_eq(first.vpc_addr, vpc_default_block);
@@ -461,42 +461,42 @@ CORE_TEST(eni, plug_tells_the_fabric_the_vpc)
 
 CORE_TEST(eni, attach_unknown_eni_or_instance)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info out;
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
 
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, "eni-99", "i1", 0, 1, &out, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, "eni-99", "i1", 0, 1, &out, err);
 	}, "network interface \"eni-99\" does not exist");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i-nope", 0, 1, &out, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, e.id, "i-nope", 0, 1, &out, err);
 	}, "instance \"i-nope\" does not exist");
 }
 
 CORE_TEST(eni, attach_twice)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info out;
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
 
 	attach(e.id, "i1", 1);
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i2", 0, 2, &out, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, e.id, "i2", 0, 2, &out, err);
 	}, e.id, "already attached to instance i1 at device index 1");
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, 2, &out, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, e.id, "i1", 0, 2, &out, err);
 	}, "already attached");
 }
 
 CORE_TEST(eni, attach_index_out_of_range)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info out;
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
 
 	for (uint32_t index : { 32u, 33u, 1000u, UINT32_MAX }) {
 		char number[16];
 
 		snprintf(number, sizeof(number), "%u", index);
-		assert_refused(-ERANGE, [&](vnitro_err *err) {
-			return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, index, &out, err);
+		assert_refused(-ERANGE, [&](vcore_err *err) {
+			return vcore_ctl_eni_attach(ctl, e.id, "i1", 0, index, &out, err);
 		}, "device index", number, "0 to 31");
 	}
 	cr_assert_eq(attach(e.id, "i1", 31).device_index, 31, "31 is the last index");
@@ -504,16 +504,16 @@ CORE_TEST(eni, attach_index_out_of_range)
 
 CORE_TEST(eni, attach_to_a_used_index)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info out;
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info b = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
 
 	attach(a.id, "i1", 1);
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 0, 1, &out, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, b.id, "i1", 0, 1, &out, err);
 	}, "device index 1 of instance i1 is already used by", a.id);
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "i1", 0, 0, &out, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, b.id, "i1", 0, 0, &out, err);
 	}, "device index 0", primary_of("i1"));
 	// The same index of another instance is free.
 	attach(b.id, "i2", 1);
@@ -521,20 +521,20 @@ CORE_TEST(eni, attach_to_a_used_index)
 
 CORE_TEST(eni, network_cards_of_the_instance_type)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
-	vnitro_eni_info b = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
-	vnitro_eni_info c = add_eni(eni_spec("subnet-c"));
-	vnitro_eni_info d = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info out;
+	vcore_eni_info a = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info b = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info c = add_eni(eni_spec("subnet-c"));
+	vcore_eni_info d = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
 	int ns9;
 
 	// i1 is a c5n.18xlarge: one network card.
-	assert_refused(-ERANGE, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, d.id, "i1", 1, 1, &out, err);
+	assert_refused(-ERANGE, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, d.id, "i1", 1, 1, &out, err);
 	}, "network card 1 is out of range", "c5n.18xlarge has one network card (0)");
 	add_instance("big", &ns9, "subnet-c", 0, "p5.48xlarge");
-	assert_refused(-ERANGE, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "big", 32, 1, &out, err);
+	assert_refused(-ERANGE, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, a.id, "big", 32, 1, &out, err);
 	}, "network card 32 is out of range", "p5.48xlarge has 32 network cards (0 to 31)");
 	// EC2's P5 layout: the primary at card 0, an EFA at device index 1 of each other card.
 	out = attach_on(a.id, "big", 1, 1);
@@ -542,18 +542,18 @@ CORE_TEST(eni, network_cards_of_the_instance_type)
 	cr_assert_eq(out.device_index, 1);
 	cr_assert_eq(fake.last_plug.network_card, 1);
 	cr_assert_eq(fake.last_plug.device_index, 1);
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "big", 1, 1, &out, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, b.id, "big", 1, 1, &out, err);
 	}, "network card 1, device index 1 of instance big is already used by", a.id);
 	// Device index 1 of card 0 is another place; card 1 takes a second at index 0.
 	attach_on(b.id, "big", 0, 1);
 	attach_on(c.id, "big", 1, 0);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, d.id, "big", 1, 2, &out, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, d.id, "big", 1, 2, &out, err);
 	}, "p5.48xlarge supports at most 2 network interfaces per network card",
 	   "network card 1 of instance big has 2");
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_del(ctl, a.id, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_del(ctl, a.id, err);
 	}, "attached to instance big at network card 1, device index 1");
 	// Device index 0 of card 1 is not the primary: it detaches.
 	detach(c.id);
@@ -563,18 +563,18 @@ CORE_TEST(eni, network_cards_of_the_instance_type)
 
 CORE_TEST(eni, attach_across_availability_zones)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info out;
+	vcore_eni_info e = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info out;
 
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, 1, &out, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, e.id, "i1", 0, 1, &out, err);
 	}, e.id, "availability zone us-east-1b", "instance i1 is in us-east-1a");
 }
 
 CORE_TEST(eni, attach_from_another_subnet_of_the_same_az)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-c"));
-	vnitro_instance_info i;
+	vcore_eni_info e = add_eni(eni_spec("subnet-c"));
+	vcore_instance_info i;
 
 	cr_assert_eq(attach(e.id, "i1", 4).device_index, 4);
 	i = get_instance("i1");
@@ -583,12 +583,12 @@ CORE_TEST(eni, attach_from_another_subnet_of_the_same_az)
 
 CORE_TEST(eni, attach_plug_failure)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info out;
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
 
 	fake_fail_next_plug(-EIO, "hot-plug failed");
-	assert_refused(-EIO, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, e.id, "i1", 0, 1, &out, err);
+	assert_refused(-EIO, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, e.id, "i1", 0, 1, &out, err);
 	}, "hot-plug failed");
 	cr_assert_eq(get_instance("i1").eni_count, 1);
 	// Neither the ENI nor the index is taken.
@@ -599,9 +599,9 @@ CORE_TEST(eni, attach_plug_failure)
 
 CORE_TEST(eni, detach_unplugs)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
 	void *cookie = attach(e.id, "i1", 3).plug_cookie;
-	vnitro_eni_info now;
+	vcore_eni_info now;
 
 	detach(e.id);
 	cr_assert_eq(fake.last_unplug, cookie);
@@ -622,13 +622,13 @@ CORE_TEST(eni, detach_unplugs)
 
 CORE_TEST(eni, detach_an_efa_in_use)
 {
-	vnitro_eni_info efa = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
-	vnitro_eni_info ena = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_INTERFACE));
+	vcore_eni_info efa = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info ena = add_eni(eni_spec("subnet-c", 0, "", nullptr, VNITRO_ENI_TYPE_INTERFACE));
 
 	fake.in_use_cookie = attach(efa.id, "i1", 1).plug_cookie;
 	fake.in_use_holders = 2;
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_detach(ctl, efa.id, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_detach(ctl, efa.id, err);
 	}, efa.id, "is an EFA", "efa_7 has 2 open user contexts", "end the processes");
 	cr_assert_eq(fake.unplugs, 0, "a refused detach unplugs nothing");
 	cr_assert_eq(get_eni(efa.id).attached, 1);
@@ -646,24 +646,24 @@ CORE_TEST(eni, detach_the_primary)
 {
 	const char *primary = primary_of("i1");
 
-	assert_refused(-EPERM, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_detach(ctl, primary, err);
+	assert_refused(-EPERM, [&](vcore_err *err) {
+		return vcore_ctl_eni_detach(ctl, primary, err);
 	}, primary, "primary", "i1");
 }
 
 CORE_TEST(eni, detach_when_not_attached)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
 
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_detach(ctl, e.id, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_detach(ctl, e.id, err);
 	}, e.id, "is not attached");
 }
 
 CORE_TEST(eni, detach_unknown)
 {
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_detach(ctl, "eni-99", err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_detach(ctl, "eni-99", err);
 	}, "\"eni-99\" does not exist");
 }
 
@@ -671,11 +671,11 @@ CORE_TEST(eni, detach_unknown)
 
 CORE_TEST(eni, delete_frees_id_address_and_mac)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default", 0, "eni-dead"));
-	vnitro_eni_info again;
-	vnitro_err err = {};
+	vcore_eni_info e = add_eni(eni_spec("subnet-default", 0, "eni-dead"));
+	vcore_eni_info again;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_eni_del(ctl, "eni-dead", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_del(ctl, "eni-dead", &err), 0, "%s", err.msg);
 	cr_assert_not(eni_exists("eni-dead"));
 	cr_assert_eq(count_enis(), 2);
 	again = add_eni(eni_spec("subnet-default", e.private_ip, "eni-dead", e.mac));
@@ -684,31 +684,31 @@ CORE_TEST(eni, delete_frees_id_address_and_mac)
 
 CORE_TEST(eni, delete_attached)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
 	const char *primary = primary_of("i1");
 
 	attach(e.id, "i2", 2);
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_del(ctl, e.id, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_del(ctl, e.id, err);
 	}, e.id, "attached to instance i2 at device index 2", "detach it first");
-	assert_refused(-EBUSY, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_del(ctl, primary, err);
+	assert_refused(-EBUSY, [&](vcore_err *err) {
+		return vcore_ctl_eni_del(ctl, primary, err);
 	}, "attached to instance i1 at device index 0");
 }
 
 CORE_TEST(eni, delete_unknown)
 {
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_del(ctl, "eni-99", err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_del(ctl, "eni-99", err);
 	}, "\"eni-99\" does not exist");
 }
 
 CORE_TEST(eni, get_unknown)
 {
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		vnitro_eni_info out;
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		vcore_eni_info out;
 
-		return vnitro_ctl_eni_get(ctl, "eni-99", &out, err);
+		return vcore_ctl_eni_get(ctl, "eni-99", &out, err);
 	}, "network interface \"eni-99\" does not exist");
 }
 
@@ -717,16 +717,16 @@ CORE_TEST(eni, get_unknown)
 CORE_TEST(eni, iterate_in_insertion_order)
 {
 	const char *expect[5];
-	char primaries[2][VNITRO_ID_MAX];
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	char primaries[2][VCORE_ID_MAX];
+	vcore_eni_info e;
+	vcore_err err = {};
 
 	snprintf(primaries[0], sizeof(primaries[0]), "%s", primary_of("i1"));
 	snprintf(primaries[1], sizeof(primaries[1]), "%s", primary_of("i2"));
 	add_eni(eni_spec("subnet-b", 0, "eni-c"));
 	add_eni(eni_spec("subnet-default", 0, "eni-a"));
 	add_eni(eni_spec("subnet-c", 0, "eni-b"));
-	cr_assert_eq(vnitro_ctl_eni_del(ctl, "eni-a", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_del(ctl, "eni-a", &err), 0, "%s", err.msg);
 	add_eni(eni_spec("subnet-default", 0, "eni-a"));
 	expect[0] = primaries[0];
 	expect[1] = primaries[1];
@@ -734,28 +734,28 @@ CORE_TEST(eni, iterate_in_insertion_order)
 	expect[3] = "eni-b";
 	expect[4] = "eni-a";
 	for (uint32_t n = 0; n < 5; n++) {
-		cr_assert_eq(vnitro_ctl_eni_at(ctl, n, &e), 0);
+		cr_assert_eq(vcore_ctl_eni_at(ctl, n, &e), 0);
 		cr_assert_str_eq(e.id, expect[n]);
 	}
-	cr_assert_eq(vnitro_ctl_eni_at(ctl, 5, &e), -ENOENT);
-	cr_assert_eq(vnitro_ctl_eni_at(ctl, UINT32_MAX, &e), -ENOENT);
+	cr_assert_eq(vcore_ctl_eni_at(ctl, 5, &e), -ENOENT);
+	cr_assert_eq(vcore_ctl_eni_at(ctl, UINT32_MAX, &e), -ENOENT);
 }
 
 /* ---- secondary private IPv4 addresses ---- */
 
-static vnitro_eni_info assign(const char *id, uint32_t ip, uint32_t count)
+static vcore_eni_info assign(const char *id, uint32_t ip, uint32_t count)
 {
-	static vnitro_eni_info e;
-	vnitro_err err = {};
+	static vcore_eni_info e;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, id, ip, count, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_ip_assign(ctl, id, ip, count, &e, &err), 0, "%s", err.msg);
 	return e;
 }
 
 CORE_TEST(eni, assign_by_count_picks_the_lowest_free_addresses)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info e = assign(a.id, 0, 2);
+	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info e = assign(a.id, 0, 2);
 
 	cr_assert_eq(e.secondary_count, 2);
 	cr_assert_eq(e.secondary_ips[0], ip4(172, 31, 16, 5));
@@ -766,86 +766,86 @@ CORE_TEST(eni, assign_by_count_picks_the_lowest_free_addresses)
 
 CORE_TEST(eni, assign_by_address_checks_subnet_reserved_and_uniqueness)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info b = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info e;
+	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info b = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info e;
 
 	e = assign(a.id, ip4(172, 31, 16, 100), 0);
 	cr_assert_eq(e.secondary_ips[0], ip4(172, 31, 16, 100));
-	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 16, 100), 0, &e, err);
+	assert_refused(-EADDRINUSE, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 16, 100), 0, &e, err);
 	}, "172.31.16.100", "already assigned");
-	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, b.id, a.private_ip, 0, &e, err);
+	assert_refused(-EADDRINUSE, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, b.id, a.private_ip, 0, &e, err);
 	}, "already assigned");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 16, 3), 0, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 16, 3), 0, &e, err);
 	}, "172.31.16.3", "reserved");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 31, 255), 0, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 31, 255), 0, &e, err);
 	}, "reserved");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 0, 100), 0, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, b.id, ip4(172, 31, 0, 100), 0, &e, err);
 	}, "not in subnet subnet-b");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, b.id, 0, 0, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, b.id, 0, 0, &e, err);
 	}, "address", "how many");
 	// A secondary address of an ENI is refused as another's primary too.
-	vnitro_eni_info out;
-	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		vnitro_eni_spec spec = eni_spec("subnet-b", ip4(172, 31, 16, 100));
-		return vnitro_ctl_eni_add(ctl, &spec, &out, err);
+	vcore_eni_info out;
+	assert_refused(-EADDRINUSE, [&](vcore_err *err) {
+		vcore_eni_spec spec = eni_spec("subnet-b", ip4(172, 31, 16, 100));
+		return vcore_ctl_eni_add(ctl, &spec, &out, err);
 	}, "already assigned");
 }
 
 CORE_TEST(eni, detached_eni_holds_at_most_50_addresses)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info e = assign(a.id, 0, 49);
+	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info e = assign(a.id, 0, 49);
 
 	cr_assert_eq(e.secondary_count, 49);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
 	}, "at most 50");
 }
 
 CORE_TEST(eni, count_beyond_the_free_addresses_changes_nothing)
 {
-	vnitro_err err = {};
-	vnitro_eni_info e;
+	vcore_err err = {};
+	vcore_eni_info e;
 
 	add_vpc("vpc-t", ip4(10, 9, 0, 0), 16);
 	add_subnet("subnet-t", "vpc-t", ip4(10, 9, 0, 0), 28, "us-east-1a");	// 11 usable
-	vnitro_eni_info a = add_eni(eni_spec("subnet-t"));
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 11, &e, err);
+	vcore_eni_info a = add_eni(eni_spec("subnet-t"));
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, a.id, 0, 11, &e, err);
 	}, "no free IPv4 address");
-	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 10, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_ip_assign(ctl, a.id, 0, 10, &e, &err), 0, "%s", err.msg);
 }
 
 CORE_TEST(eni, unassign)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info e = assign(a.id, 0, 3);
-	vnitro_err err = {};
+	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info e = assign(a.id, 0, 3);
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_eni_ip_unassign(ctl, a.id, ip4(172, 31, 16, 6), &e, &err), 0, "%s",
+	cr_assert_eq(vcore_ctl_eni_ip_unassign(ctl, a.id, ip4(172, 31, 16, 6), &e, &err), 0, "%s",
 		     err.msg);
 	cr_assert_eq(e.secondary_count, 2);
 	cr_assert_eq(e.secondary_ips[0], ip4(172, 31, 16, 5));
 	cr_assert_eq(e.secondary_ips[1], ip4(172, 31, 16, 7));
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_unassign(ctl, a.id, a.private_ip, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_unassign(ctl, a.id, a.private_ip, &e, err);
 	}, "primary", "cannot be unassigned");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_unassign(ctl, a.id, ip4(172, 31, 16, 6), &e, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_unassign(ctl, a.id, ip4(172, 31, 16, 6), &e, err);
 	}, "172.31.16.6", "not assigned");
 }
 
 CORE_TEST(eni, attached_changes_reach_the_fabric_and_its_refusal_rolls_back)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info e;
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e;
 
 	attach(a.id, "i1", 1);
 	e = assign(a.id, 0, 1);
@@ -856,27 +856,27 @@ CORE_TEST(eni, attached_changes_reach_the_fabric_and_its_refusal_rolls_back)
 	cr_assert_eq(fake.last_port.ip, a.private_ip);
 	cr_assert_eq(fake.last_port.source_dest_check, 1);
 	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
 	}, "no memory for the port");
 	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_unassign(ctl, a.id, e.secondary_ips[0], &e, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_unassign(ctl, a.id, e.secondary_ips[0], &e, err);
 	}, "no memory for the port");
 }
 
 CORE_TEST(eni, move_carries_addresses_and_settings)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_changes c = {};
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
 
 	assign(a.id, 0, 2);
 	c.set_security_groups = 1;
 	c.security_group_count = 1;
 	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-0123abcd");
-	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	attach(a.id, "i1", 1);
 	detach(a.id);
 	e = attach(a.id, "i2", 1);
@@ -891,10 +891,10 @@ CORE_TEST(eni, move_carries_addresses_and_settings)
 
 CORE_TEST(eni, set_stores_every_field)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_changes c = {};
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
 
 	c.set_source_dest_check = 1;
 	c.set_description = 1;
@@ -905,7 +905,7 @@ CORE_TEST(eni, set_stores_every_field)
 	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "sg-0123456789abcdef0");
 	c.set_ena_express = c.ena_express = 1;
 	c.set_ena_express_udp = c.ena_express_udp = 1;
-	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	e = get_eni(a.id);
 	cr_assert_eq(e.source_dest_check, 0);
 	cr_assert_str_eq(e.description, "NAT instance, us-east-1a");
@@ -915,10 +915,10 @@ CORE_TEST(eni, set_stores_every_field)
 	cr_assert_eq(e.ena_express_udp, 1);
 	cr_assert_eq(fake.port_updates, 0, "an available ENI has no port");
 	// Clearing.
-	c = vnitro_eni_changes{};
+	c = vcore_eni_changes{};
 	c.set_description = 1;
 	c.set_security_groups = 1;
-	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	cr_assert_str_empty(e.description);
 	cr_assert_eq(e.security_group_count, 0);
 	cr_assert_eq(e.source_dest_check, 0, "unchanged");
@@ -926,65 +926,65 @@ CORE_TEST(eni, set_stores_every_field)
 
 CORE_TEST(eni, set_refusals_change_nothing)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-b"));
-	static vnitro_eni_changes c;
-	vnitro_eni_info e;
+	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
+	static vcore_eni_changes c;
+	vcore_eni_info e;
 
-	c = vnitro_eni_changes{};
+	c = vcore_eni_changes{};
 	c.set_source_dest_check = 1;
 	c.set_security_groups = 1;
 	c.security_group_count = 6;
 	for (int i = 0; i < 6; i++)
 		snprintf(c.security_groups[i % 5], sizeof(c.security_groups[0]), "sg-%d", i);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "at most 5 security groups");
 	c.security_group_count = 2;
 	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "sg-zz");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "invalid security group id", "sg-zz");
 	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "%s", c.security_groups[0]);
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "listed twice");
-	c = vnitro_eni_changes{};
+	c = vcore_eni_changes{};
 	c.set_ena_express_udp = c.ena_express_udp = 1;
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "ENA Express for UDP needs ENA Express");
-	c = vnitro_eni_changes{};
+	c = vcore_eni_changes{};
 	c.set_description = 1;
 	memset(c.description, 'x', sizeof(c.description));
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "at most 255 characters");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, "eni-404", &c, &e, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, "eni-404", &c, &e, err);
 	}, "eni-404");
 }
 
 CORE_TEST(eni, source_dest_check_reaches_an_attached_port)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_changes c = {};
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
 
 	attach(a.id, "i1", 1);
 	cr_assert_eq(fake.last_plug.port.source_dest_check, 1, "on by default, as EC2");
 	c.set_source_dest_check = 1;
-	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	cr_assert_eq(fake.port_updates, 1);
 	cr_assert_eq(fake.last_port.source_dest_check, 0);
 	// Setting the same value again does not touch the fabric.
-	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	cr_assert_eq(fake.port_updates, 1);
 	c.source_dest_check = 1;
 	c.set_description = 1;
 	snprintf(c.description, sizeof(c.description), "kept only if the port takes it");
 	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_set(ctl, a.id, &c, &e, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "no memory for the port");
 }

@@ -13,7 +13,7 @@ TestSuite(fabric, .init = setup, .fini = harness_fini);
 
 CORE_TEST(fabric, create_and_destroy_empty)
 {
-	vnitro_fabric_stats s = stats();
+	vcore_fabric_stats s = stats();
 
 	cr_assert_eq(harness.live_mutexes, 1);
 	cr_assert_eq(stats_total(s), 0u);
@@ -25,15 +25,18 @@ CORE_TEST(fabric, create_and_destroy_empty)
 
 CORE_TEST(fabric, create_fails_cleanly_without_memory)
 {
-	vnitro_fabric *other;
+	vcore_fabric *other;
 
 	harness.fail_alloc_in = 1;
-	other = vnitro_fabric_create();
+	other = vcore_fabric_create();
+	cr_assert_null(other);
+	harness.fail_alloc_in = 2;	// the per-CPU counters
+	other = vcore_fabric_create();
 	cr_assert_null(other);
 	harness.fail_mutex_create = true;
-	other = vnitro_fabric_create();
+	other = vcore_fabric_create();
 	cr_assert_null(other);
-	cr_assert_eq(harness.live_allocs, 1, "only the fixture's fabric is allocated");
+	cr_assert_eq(harness.live_allocs, 2, "only the fixture's fabric and its counters are allocated");
 	cr_assert_eq(harness.live_mutexes, 1, "only the fixture's fabric has a mutex");
 }
 
@@ -43,7 +46,7 @@ CORE_TEST(fabric, port_add_and_del)
 
 	plug_abc();
 	cr_assert_eq(harness.live_allocs, base + 6, "a port and its IP set each");
-	cr_assert_eq(harness.last_alloc_flags, VNITRO_ALLOC_SLEEP);
+	cr_assert_eq(harness.last_alloc_flags, VCORE_ALLOC_SLEEP);
 	cr_assert_eq(port_stats(pa).tx_dropped, 0u);
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 0u);
 	unplug(pb);
@@ -56,50 +59,50 @@ CORE_TEST(fabric, port_add_and_del)
 
 CORE_TEST(fabric, port_add_refuses_a_duplicate_mac)
 {
-	vnitro_port_desc d = desc_of(mac_a, ip_b, key1, subnet1, &cookie_b);
+	vcore_port_desc d = desc_of(mac_a, ip_b, key1, subnet1, &cookie_b);
 	uint8_t frame[64];
 	int err = 0;
 	long allocs;
 
 	plug_abc();
 	allocs = harness.live_allocs;
-	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -EADDRINUSE);
 	// Also across subnets: MACs are unique in the whole fabric.
 	d = desc_of(mac_a, ip_c + 1, key2, subnet2, &cookie_c);
 	err = 0;
-	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -EADDRINUSE);
 	cr_assert_eq(harness.live_allocs, allocs);
 	// The first owner of the MAC still gets its frames.
 	cr_assert_eq(xmit(pb, frame, eth_frame(frame, mac_a, mac_b, 0x0800, 20)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
 }
 
 CORE_TEST(fabric, port_add_refuses_the_router_mac)
 {
 	static const uint8_t router_123456[6] = { 0x02, 0x56, 0x4e, 0x12, 0x34, 0x56 };
-	vnitro_port_desc d = desc_of(router1, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc d = desc_of(router1, ip_a, key1, subnet1, &cookie_a);
 	int err = 0;
 
-	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -EADDRINUSE);
 	// All three low octets come from the subnet key.
 	d = desc_of(router_123456, ip_a, 0x123456, subnet1, &cookie_a);
 	err = 0;
-	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -EADDRINUSE);
-	cr_assert_eq(harness.live_allocs, 1, "only the fabric is allocated");
+	cr_assert_eq(harness.live_allocs, 2, "only the fabric and its counters are allocated");
 }
 
 CORE_TEST(fabric, port_add_fails_cleanly_without_memory)
 {
-	vnitro_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 	int err = 0;
 
 	harness.fail_alloc_in = 1;
-	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -ENOMEM);
 	// The MAC was not half-registered: it can be plugged now.
 	plug(mac_a, ip_a, key1, subnet1, &cookie_a);
@@ -115,7 +118,7 @@ CORE_TEST(fabric, ports_sharing_a_hash_bucket)
 		{ 0x0e, 0x00, 0x00, 0x00, 0x00, 0x42 },
 	};
 	static int cookies[4];
-	vnitro_fabric_port *p[4];
+	vcore_fabric_port *p[4];
 	uint8_t frame[64];
 
 	for (int i = 0; i < 4; i++)
@@ -124,12 +127,12 @@ CORE_TEST(fabric, ports_sharing_a_hash_bucket)
 	unplug(p[3]);			// its head (ports are pushed at the front)
 	for (int i = 0; i < 4; i++) {
 		harness_clear_deliveries();
-		vnitro_xmit_verdict v = xmit(p[i == 0 ? 2 : 0], frame,
-					     eth_frame(frame, m[i], m[i == 0 ? 2 : 0], 0x0800, 20));
+		vcore_xmit_verdict v = xmit(p[i == 0 ? 2 : 0], frame,
+					    eth_frame(frame, m[i], m[i == 0 ? 2 : 0], 0x0800, 20));
 		if (i == 1 || i == 3) {
-			cr_assert_eq(v, VNITRO_XMIT_DROPPED, "port %d still reachable", i);
+			cr_assert_eq(v, VCORE_XMIT_DROPPED, "port %d still reachable", i);
 		} else {
-			cr_assert_eq(v, VNITRO_XMIT_DELIVERED, "port %d unreachable", i);
+			cr_assert_eq(v, VCORE_XMIT_DELIVERED, "port %d unreachable", i);
 			cr_assert_eq(harness.deliveries[0].cookie, &cookies[i]);
 		}
 	}
@@ -140,11 +143,11 @@ CORE_TEST(fabric, ports_sharing_a_hash_bucket)
 CORE_TEST(fabric, unicast_in_the_subnet_is_delivered)
 {
 	uint8_t frame[64];
-	vnitro_fabric_stats s;
+	vcore_fabric_stats s;
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_b, mac_a, 0x0800, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.delivery_count, 1);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_b);
 	cr_assert_eq(harness.deliveries[0].frame_ctx, &frame_token);
@@ -160,7 +163,7 @@ CORE_TEST(fabric, unicast_in_the_subnet_is_delivered)
 	// And back.
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pb, frame, eth_frame(frame, mac_a, mac_b, 0x86dd, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
 	cr_assert_eq(stats().forwarded, 2u);
 }
@@ -171,7 +174,7 @@ CORE_TEST(fabric, header_only_frame_is_switched)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_b, mac_a, 0x0800, 0)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 }
 
 CORE_TEST(fabric, unknown_mac_is_dropped)
@@ -181,7 +184,7 @@ CORE_TEST(fabric, unknown_mac_is_dropped)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, nobody, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 	cr_assert_eq(port_stats(pb).tx_dropped, 0u);
 }
@@ -192,7 +195,7 @@ CORE_TEST(fabric, other_subnet_is_dropped)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_c, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_cross_subnet);
 	cr_assert_eq(port_stats(pc).tx_dropped, 0u);
 }
@@ -203,7 +206,7 @@ CORE_TEST(fabric, the_router_routes_ipv4_only)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, router1, mac_a, 0x86dd, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_route);
 }
 
@@ -214,7 +217,7 @@ CORE_TEST(fabric, another_subnets_router_is_not_ours)
 	// A's router is router1; router2 is no port A can reach by MAC.
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router2, mac_a, ip_a, ip_c, 8)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 }
 
@@ -224,7 +227,7 @@ CORE_TEST(fabric, frame_to_self_is_dropped)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_a, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 }
 
@@ -234,7 +237,7 @@ CORE_TEST(fabric, broadcast_other_than_arp_is_dropped)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, bcast, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_bcast_mcast);
 }
 
@@ -246,13 +249,13 @@ CORE_TEST(fabric, multicast_is_dropped)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, ipv6_mcast, mac_a, 0x86dd, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_bcast_mcast);
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, ipv4_mcast, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	// Multicast ARP is not a question for the responder either.
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, ipv4_mcast, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_bcast_mcast, 3u);
 	cr_assert_eq(port_stats(pa).tx_dropped, 3u);
 	cr_assert_eq(harness.delivery_count, 0);
@@ -264,9 +267,9 @@ CORE_TEST(fabric, runt_frames_are_malformed)
 
 	plug_abc();
 	eth_frame(frame, mac_b, mac_a, 0x0800, 20);
-	cr_assert_eq(xmit(pa, frame, 13), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, 13), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_malformed);
-	cr_assert_eq(xmit(pa, frame, 0), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, 0), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_malformed, 2u);
 	cr_assert_eq(harness.delivery_count, 0);
 }
@@ -276,11 +279,11 @@ CORE_TEST(fabric, runt_frames_are_malformed)
 CORE_TEST(fabric, arp_for_a_neighbour_is_answered_to_the_sender)
 {
 	uint8_t frame[64], expected[42];
-	vnitro_fabric_stats s;
+	vcore_fabric_stats s;
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	cr_assert_eq(harness.delivery_count, 1);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a, "the reply goes to the asker");
 	cr_assert(harness.deliveries[0].copy);
@@ -306,7 +309,7 @@ CORE_TEST(fabric, arp_for_the_router_gets_the_router_mac)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 1)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	expected_reply(expected, mac_a, ip_a, router1, subnet1 + 1);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
 	cr_assert_arr_eq(harness.deliveries[0].frame, expected, 42);
@@ -314,7 +317,7 @@ CORE_TEST(fabric, arp_for_the_router_gets_the_router_mac)
 	// Each subnet has its own router MAC.
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pc, frame, arp_request(frame, bcast, mac_c, ip_c, subnet2 + 1)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	expected_reply(expected, mac_c, ip_c, router2, subnet2 + 1);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_c);
 	cr_assert_arr_eq(harness.deliveries[0].frame, expected, 42);
@@ -327,7 +330,7 @@ CORE_TEST(fabric, unicast_arp_to_the_router_is_answered)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, router1, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	expected_reply(expected, mac_a, ip_a, mac_b, ip_b);
 	cr_assert_arr_eq(harness.deliveries[0].frame, expected, 42);
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 1u);
@@ -341,7 +344,7 @@ CORE_TEST(fabric, unicast_arp_to_a_neighbour_is_answered_by_the_vpc)
 	// answers, as for every ARP request; B never sees it.
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, mac_b, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	cr_assert_eq(harness.delivery_count, 1);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
 	expected_reply(want, mac_a, ip_a, mac_b, ip_b);
@@ -362,11 +365,11 @@ CORE_TEST(fabric, arp_replies_between_instances_are_dropped)
 	arp_request(frame, mac_b, mac_a, subnet1 + 1, ip_b);
 	memcpy(frame + 14, fixed, sizeof(fixed));	// "subnet1 + 1 is-at mac_a", to B
 	memcpy(frame + 32, mac_b, 6);
-	cr_assert_eq(xmit(pa, frame, 42), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, 42), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_arp);
 	// Broadcast (gratuitous) replies alike.
 	memcpy(frame, bcast, 6);
-	cr_assert_eq(xmit(pa, frame, 42), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, 42), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_arp, 2u);
 	cr_assert_eq(harness.delivery_count, 0);
 }
@@ -378,12 +381,12 @@ CORE_TEST(fabric, a_frame_under_another_mac_is_dropped)
 	// A sends as B: to C, to the router, and an ARP request as B.
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_c, mac_b, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_spoofed_mac);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_b, ip_a, subnet2 + 9, 8)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_b, ip_b, subnet1 + 1)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_spoofed_mac, 3u);
 	cr_assert_eq(stats().arp_replies, 0u);
 	cr_assert_eq(port_stats(pa).tx_dropped, 3u);
@@ -396,7 +399,7 @@ CORE_TEST(fabric, arp_across_subnets_is_not_answered)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_c)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 0u);
 }
@@ -407,7 +410,7 @@ CORE_TEST(fabric, arp_for_an_unknown_ip_is_not_answered)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 99)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 }
 
@@ -418,7 +421,7 @@ CORE_TEST(fabric, arp_for_the_dns_address_is_not_answered)
 	// .2 is reserved for the resolver, which does not exist yet.
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 2)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 }
 
@@ -429,7 +432,7 @@ CORE_TEST(fabric, arp_for_ones_own_ip_is_not_answered)
 	// Duplicate address detection must see silence.
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_a)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 0u);
 }
@@ -440,10 +443,10 @@ CORE_TEST(fabric, malformed_arp_is_dropped)
 
 	plug_abc();
 	arp_request(frame, bcast, mac_a, ip_a, ip_b);
-	cr_assert_eq(xmit(pa, frame, 41), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, 41), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_malformed);
 	frame[21] = 2;			// a (gratuitous) reply is not a question
-	cr_assert_eq(xmit(pa, frame, 42), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, 42), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_malformed, 1u);
 	cr_assert_eq(stats().drop_arp, 1u);
 	cr_assert_eq(harness.delivery_count, 0);
@@ -479,25 +482,25 @@ CORE_TEST(fabric, deleted_port_is_gone)
 	unplug(pb);
 	cr_assert_eq(harness.synchronize_calls, syncs + 1, "port_del must wait for readers");
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_b, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_no_dest, 2u);
 	cr_assert_eq(harness.delivery_count, 0);
 	// The MAC is free again.
 	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, mac_b, mac_a, 0x0800, 20)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 }
 
 /* ---- port validation ---- */
 
-static int add_err(const vnitro_port_desc &d)
+static int add_err(const vcore_port_desc &d)
 {
 	int err = 0;
 	long allocs = harness.live_allocs;
 
-	cr_assert_null(vnitro_fabric_port_add(fab, &d, &err));
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(harness.live_allocs, allocs, "a refused port_add kept memory");
 	return err;
 }
@@ -506,7 +509,7 @@ CORE_TEST(fabric, port_add_refuses_bad_descriptions)
 {
 	static const uint8_t zero[6] = {};
 	static const uint8_t mcast[6] = { 0x03, 0, 0, 0, 0, 1 };
-	vnitro_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 
 	d.kind = 7;
 	cr_assert_eq(add_err(d), -EINVAL, "unknown kind");
@@ -516,7 +519,7 @@ CORE_TEST(fabric, port_add_refuses_bad_descriptions)
 	cr_assert_eq(add_err(d), -EINVAL, "multicast MAC");
 	d = desc_of(mac_a, ip_a, 0, subnet1, &cookie_a);
 	cr_assert_eq(add_err(d), -EINVAL, "subnet key 0");
-	d = desc_of(mac_a, ip_a, VNITRO_SUBNET_KEY_MAX + 1, subnet1, &cookie_a);
+	d = desc_of(mac_a, ip_a, VCORE_SUBNET_KEY_MAX + 1, subnet1, &cookie_a);
 	cr_assert_eq(add_err(d), -EINVAL, "subnet key in the VPC routers' range");
 	d = desc_of(mac_a, 0, key1, subnet1, &cookie_a);
 	cr_assert_eq(add_err(d), -EINVAL, "no primary IP");
@@ -528,8 +531,8 @@ CORE_TEST(fabric, port_add_refuses_bad_descriptions)
 	cr_assert_eq(add_err(d), -EINVAL, "secondary IP outside the subnet");
 	d.secondary_ips[0] = ip_a;
 	cr_assert_eq(add_err(d), -EINVAL, "secondary repeats the primary");
-	d.secondary_count = VNITRO_PORT_MAX_IPS;
-	cr_assert_eq(add_err(d), -EINVAL, "one IP over VNITRO_PORT_MAX_IPS");
+	d.secondary_count = VCORE_PORT_MAX_IPS;
+	cr_assert_eq(add_err(d), -EINVAL, "one IP over VCORE_PORT_MAX_IPS");
 	d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 	d.subnet_prefixlen = 33;
 	cr_assert_eq(add_err(d), -EINVAL);
@@ -542,7 +545,7 @@ CORE_TEST(fabric, port_add_refuses_bad_descriptions)
 
 CORE_TEST(fabric, ips_are_unique_per_vpc)
 {
-	vnitro_port_desc d;
+	vcore_port_desc d;
 
 	plug_abc();
 	d = desc_of(mac_igw, ip_a, key1, subnet1, &cookie_c);
@@ -560,7 +563,7 @@ CORE_TEST(fabric, ips_are_unique_per_vpc)
 
 CORE_TEST(fabric, one_internet_gateway_per_vpc)
 {
-	vnitro_port_desc d = igw_desc(1);
+	vcore_port_desc d = igw_desc(1);
 
 	plug_desc(d);
 	memcpy(d.mac, mac_c, 6);
@@ -571,7 +574,7 @@ CORE_TEST(fabric, one_internet_gateway_per_vpc)
 
 /* ---- secondary IPs and the IP index ---- */
 
-static vnitro_port_desc with_secondaries(vnitro_port_desc d, uint32_t first, uint32_t count)
+static vcore_port_desc with_secondaries(vcore_port_desc d, uint32_t first, uint32_t count)
 {
 	d.secondary_count = count;
 	for (uint32_t i = 0; i < count; i++)
@@ -582,7 +585,7 @@ static vnitro_port_desc with_secondaries(vnitro_port_desc d, uint32_t first, uin
 CORE_TEST(fabric, arp_answers_for_every_secondary_ip)
 {
 	uint8_t frame[64], expected[42];
-	uint32_t first = subnet1 + 100, n = VNITRO_PORT_MAX_IPS - 1;
+	uint32_t first = subnet1 + 100, n = VCORE_PORT_MAX_IPS - 1;
 
 	plug_abc();
 	unplug(pb);
@@ -590,7 +593,7 @@ CORE_TEST(fabric, arp_answers_for_every_secondary_ip)
 	for (uint32_t i = 0; i < n; i++) {
 		harness_clear_deliveries();
 		cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, first + i)),
-			     VNITRO_XMIT_ANSWERED, "secondary %u", i);
+			     VCORE_XMIT_ANSWERED, "secondary %u", i);
 		expected_reply(expected, mac_a, ip_a, mac_b, first + i);
 		cr_assert_arr_eq(harness.deliveries[0].frame, expected, 42);
 	}
@@ -598,13 +601,13 @@ CORE_TEST(fabric, arp_answers_for_every_secondary_ip)
 	// The one after the last is nobody's.
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, first + n)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 }
 
 CORE_TEST(fabric, ip_index_holds_many_ports)
 {
 	static int cookies[12];
-	vnitro_fabric_port *p[12];
+	vcore_fabric_port *p[12];
 	uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x00 };
 	uint8_t frame[64];
 
@@ -620,15 +623,15 @@ CORE_TEST(fabric, ip_index_holds_many_ports)
 	for (int i = 0; i < 12; i++) {
 		for (uint32_t k = 0; k < 3; k++) {
 			harness_clear_deliveries();
-			vnitro_xmit_verdict v = xmit(p[1], frame, arp_request(frame, bcast, mac, 1,
+			vcore_xmit_verdict v = xmit(p[1], frame, arp_request(frame, bcast, mac, 1,
 							subnet1 + 256 * (i + 1) + k));
 			if (i == 1) {
-				cr_assert_eq(v, VNITRO_XMIT_DROPPED, "one's own IP");
+				cr_assert_eq(v, VCORE_XMIT_DROPPED, "one's own IP");
 			} else if (i % 2) {
-				cr_assert_eq(v, VNITRO_XMIT_ANSWERED, "port %d IP %u", i, k);
+				cr_assert_eq(v, VCORE_XMIT_ANSWERED, "port %d IP %u", i, k);
 				cr_assert_eq(harness.deliveries[0].frame[27], i, "wrong owner");
 			} else {
-				cr_assert_eq(v, VNITRO_XMIT_DROPPED, "port %d is gone", i);
+				cr_assert_eq(v, VCORE_XMIT_DROPPED, "port %d is gone", i);
 			}
 		}
 	}
@@ -640,17 +643,17 @@ CORE_TEST(fabric, ip_index_holds_many_ports)
 // linked a new state into the IP index, which port_del then freed while it
 // was still indexed. The update in that window (run from the harness's
 // synchronize_rcu) is refused and the index stays clean.
-static vnitro_fabric_port *racing_port;
+static vcore_fabric_port *racing_port;
 static int racing_ret = 1;
 
 static void update_during_del(void)
 {
-	vnitro_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	vcore_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
 
 	harness.on_synchronize = nullptr;
 	d.secondary_count = 1;
 	d.secondary_ips[0] = subnet1 + 60;
-	racing_ret = vnitro_fabric_port_update(fab, racing_port, &d);
+	racing_ret = vcore_fabric_port_update(fab, racing_port, &d);
 }
 
 CORE_TEST(fabric, port_update_in_port_dels_grace_period_changes_nothing)
@@ -664,15 +667,15 @@ CORE_TEST(fabric, port_update_in_port_dels_grace_period_changes_nothing)
 	cr_assert_eq(racing_ret, -ENOENT, "the update must be refused");
 	// Nothing of B is left in the index: its IPs find no owner.
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 60)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 }
 
 
 CORE_TEST(fabric, port_update_moves_secondary_ips)
 {
-	vnitro_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	vcore_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
 	uint8_t frame[64];
 	unsigned long syncs;
 	long allocs;
@@ -682,72 +685,72 @@ CORE_TEST(fabric, port_update_moves_secondary_ips)
 	d.secondary_ips[0] = subnet1 + 50;
 	allocs = harness.live_allocs;
 	syncs = harness.synchronize_calls;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
 	cr_assert_eq(harness.synchronize_calls, syncs + 1, "the old set is freed after a grace period");
 	cr_assert_eq(harness.live_allocs, allocs, "the old set was not freed");
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 50)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	cr_assert_arr_eq(harness.deliveries[0].frame + 6, mac_b, 6);
 
 	// Unassigned from B, assigned to A (a failover): B no longer owns it.
 	d.secondary_count = 0;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
 	d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 	d.secondary_count = 1;
 	d.secondary_ips[0] = subnet1 + 50;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pa, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pa, &d), 0);
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pb, frame, arp_request(frame, bcast, mac_b, ip_b, subnet1 + 50)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	cr_assert_arr_eq(harness.deliveries[0].frame + 6, mac_a, 6);
 }
 
 CORE_TEST(fabric, port_update_refuses_identity_changes)
 {
-	vnitro_port_desc d;
+	vcore_port_desc d;
 	uint8_t frame[64];
 
 	plug_abc();
 	d = desc_of(mac_c, ip_b, key1, subnet1, &cookie_b);
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "MAC");
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL, "MAC");
 	d = desc_of(mac_b, ip_c, key2, subnet2, &cookie_b);
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "subnet");
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL, "subnet");
 	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_a);
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "cookie");
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL, "cookie");
 	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
 	d.vpc_key = 9;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "VPC");
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL, "VPC");
 	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
-	d.kind = VNITRO_PORT_IGW;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL, "kind");
+	d.kind = VCORE_PORT_IGW;
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL, "kind");
 	// IP rules as for port_add, and a refusal keeps the old set.
 	d = desc_of(mac_b, ip_a, key1, subnet1, &cookie_b);
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EADDRINUSE);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EADDRINUSE);
 	d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
 	d.secondary_count = 1;
 	d.secondary_ips[0] = ip_b;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -EINVAL);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL);
 	harness.fail_alloc_in = 1;
 	d.secondary_ips[0] = ip_b + 1;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), -ENOMEM);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -ENOMEM);
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip_b + 1)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 }
 
 CORE_TEST(fabric, port_update_keeps_its_own_ips)
 {
-	vnitro_port_desc d = with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b),
-					      subnet1 + 60, 3);
+	vcore_port_desc d = with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b),
+					     subnet1 + 60, 3);
 
 	// Re-publishing the same addresses is not a conflict with oneself.
 	plug_abc();
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
 	d.source_dest_check = 1;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
 }
 
 // A reader during port_update's grace period: the new set, whole.
@@ -759,25 +762,25 @@ static void read_during_grace_period(void)
 	harness_clear_deliveries();
 	for (uint32_t ip = subnet1 + 70; ip < subnet1 + 74; ip++)
 		cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, ip)),
-			     VNITRO_XMIT_ANSWERED, "new IP %x not visible yet", ip);
+			     VCORE_XMIT_ANSWERED, "new IP %x not visible yet", ip);
 	cr_assert_eq(xmit(pa, frame, arp_request(frame, bcast, mac_a, ip_a, subnet1 + 60)),
-		     VNITRO_XMIT_DROPPED, "old IP still visible");
+		     VCORE_XMIT_DROPPED, "old IP still visible");
 	// The new flag too: B now refuses foreign destinations.
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, mac_b, mac_a, ip_a, ip_c, 8)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(port_stats(pb).rx_src_dst_dropped, 1u);
 }
 
 CORE_TEST(fabric, port_update_publishes_before_the_grace_period)
 {
-	vnitro_port_desc d = with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b),
-					      subnet1 + 60, 4);
+	vcore_port_desc d = with_secondaries(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b),
+					     subnet1 + 60, 4);
 
 	plug_abc();
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
 	d = with_secondaries(d, subnet1 + 70, 4);
 	d.source_dest_check = 1;
 	harness.on_synchronize = read_during_grace_period;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
 	cr_assert_null(harness.on_synchronize, "update did not wait for a grace period");
 }

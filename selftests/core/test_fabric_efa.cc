@@ -9,20 +9,20 @@
  *   A (efa a)   B (efa b)   D (no EFA)        C (efa c)
  *   ==========+===========+=========+=========+=========  fabric
  *
- * Each EFA device's GID is the EUI-64 of its port's MAC (vnitro_efa_gid).
+ * Each EFA device's GID is the EUI-64 of its port's MAC (vcore_efa_gid).
  */
-static const vnitro_efa_engine_ops no_ops = {};
+static const vcore_efa_engine_ops no_ops = {};
 static const uint8_t mac_d[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0d };
-static vnitro_efa_engine *eng;
-static vnitro_efa_dev *ea, *eb, *ec;
+static vcore_efa_engine *eng;
+static vcore_efa_dev *ea, *eb, *ec;
 static uint8_t gid_a[16], gid_b[16], gid_c[16], gid_d[16];
 
-static vnitro_efa_dev *efa_of(const uint8_t *mac, uint8_t *gid)
+static vcore_efa_dev *efa_of(const uint8_t *mac, uint8_t *gid)
 {
-	vnitro_efa_dev *d;
+	vcore_efa_dev *d;
 
-	vnitro_efa_gid(mac, gid);
-	d = vnitro_efa_dev_create(eng, VNITRO_EFA_GEN_1, gid, nullptr);
+	vcore_efa_gid(mac, gid);
+	d = vcore_efa_dev_create(eng, VCORE_EFA_GEN_1, gid, nullptr);
 	cr_assert_not_null(d);
 	return d;
 }
@@ -30,11 +30,11 @@ static vnitro_efa_dev *efa_of(const uint8_t *mac, uint8_t *gid)
 // Devices first (dev_destroy detaches them), then the ports, the engine, the fabric.
 static void release(void)
 {
-	for (vnitro_efa_dev **d : {&ea, &eb, &ec}) {
-		vnitro_efa_dev_destroy(*d);
+	for (vcore_efa_dev **d : {&ea, &eb, &ec}) {
+		vcore_efa_dev_destroy(*d);
 		*d = nullptr;
 	}
-	vnitro_efa_engine_destroy(eng);
+	vcore_efa_engine_destroy(eng);
 	eng = nullptr;
 	release_fabric();
 }
@@ -42,18 +42,18 @@ static void release(void)
 static void setup(void)
 {
 	harness_init(release);
-	fab = vnitro_fabric_create();
+	fab = vcore_fabric_create();
 	cr_assert_not_null(fab);
-	eng = vnitro_efa_engine_create(&no_ops, fab);
+	eng = vcore_efa_engine_create(&no_ops, fab);
 	cr_assert_not_null(eng);
 	plug_abc();
 	ea = efa_of(mac_a, gid_a);
 	eb = efa_of(mac_b, gid_b);
 	ec = efa_of(mac_c, gid_c);
-	vnitro_efa_gid(mac_d, gid_d);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pa, ea), 0);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pb, eb), 0);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pc, ec), 0);
+	vcore_efa_gid(mac_d, gid_d);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pa, ea), 0);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pb, eb), 0);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pc, ec), 0);
 }
 
 TestSuite(fabric_efa, .init = setup, .fini = harness_fini);
@@ -61,7 +61,7 @@ TestSuite(fabric_efa, .init = setup, .fini = harness_fini);
 using vnitro::fabric::efa_resolve;
 using vnitro::fabric::efa_verdict;
 
-static efa_verdict resolve(vnitro_efa_dev *src, const uint8_t *gid, vnitro_efa_dev **dst)
+static efa_verdict resolve(vcore_efa_dev *src, const uint8_t *gid, vcore_efa_dev **dst)
 {
 	efa_verdict v = efa_resolve(fab, src, gid, dst);
 
@@ -71,7 +71,7 @@ static efa_verdict resolve(vnitro_efa_dev *src, const uint8_t *gid, vnitro_efa_d
 
 CORE_TEST(fabric_efa, same_subnet_is_delivered)
 {
-	vnitro_efa_dev *dst = nullptr;
+	vcore_efa_dev *dst = nullptr;
 
 	cr_assert(resolve(ea, gid_b, &dst) == efa_verdict::deliver);
 	cr_assert_eq(dst, eb);
@@ -87,7 +87,7 @@ CORE_TEST(fabric_efa, same_subnet_is_delivered)
 
 CORE_TEST(fabric_efa, another_subnet_is_dropped_and_counted)
 {
-	vnitro_efa_dev *dst = ea;
+	vcore_efa_dev *dst = ea;
 
 	cr_assert(resolve(ea, gid_c, &dst) == efa_verdict::cross_subnet);
 	cr_assert_null(dst);
@@ -102,7 +102,7 @@ CORE_TEST(fabric_efa, another_subnet_is_dropped_and_counted)
 CORE_TEST(fabric_efa, unknown_gid_is_dropped_and_counted)
 {
 	uint8_t gid[16];
-	vnitro_efa_dev *dst = ea;
+	vcore_efa_dev *dst = ea;
 
 	// D's port exists, but has no EFA endpoint.
 	plug(mac_d, ip_b + 1, key1, subnet1, &cookie_b);
@@ -110,7 +110,7 @@ CORE_TEST(fabric_efa, unknown_gid_is_dropped_and_counted)
 	cr_assert_null(dst);
 	// No port has the MAC.
 	const uint8_t nobody[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x77 };
-	vnitro_efa_gid(nobody, gid);
+	vcore_efa_gid(nobody, gid);
 	cr_assert(resolve(ea, gid, &dst) == efa_verdict::no_dest);
 	// Not a link-local EUI-64 GID at all.
 	memcpy(gid, gid_b, sizeof(gid));
@@ -125,22 +125,22 @@ CORE_TEST(fabric_efa, unknown_gid_is_dropped_and_counted)
 
 CORE_TEST(fabric_efa, a_detached_endpoint_is_not_reached)
 {
-	vnitro_efa_dev *dst = nullptr;
+	vcore_efa_dev *dst = nullptr;
 
-	vnitro_fabric_efa_detach(fab, eb);
+	vcore_fabric_efa_detach(fab, eb);
 	cr_assert(resolve(ea, gid_b, &dst) == efa_verdict::no_dest);
 	// Nor does it send: its own port is not its own any more.
 	cr_assert(resolve(eb, gid_a, &dst) == efa_verdict::no_dest);
 	cr_assert_eq(stats().drop_no_dest, 2);
-	vnitro_fabric_efa_detach(fab, eb);	// twice: nothing
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pb, eb), 0);
+	vcore_fabric_efa_detach(fab, eb);	// twice: nothing
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pb, eb), 0);
 	cr_assert(resolve(ea, gid_b, &dst) == efa_verdict::deliver);
 	cr_assert_eq(dst, eb);
 }
 
 CORE_TEST(fabric_efa, unplugging_the_port_detaches_its_endpoint)
 {
-	vnitro_efa_dev *dst = nullptr;
+	vcore_efa_dev *dst = nullptr;
 
 	unplug(pb);
 	cr_assert(resolve(ea, gid_b, &dst) == efa_verdict::no_dest);
@@ -150,7 +150,7 @@ CORE_TEST(fabric_efa, unplugging_the_port_detaches_its_endpoint)
 	cr_assert_eq(stats().drop_no_dest, 2);
 	// A new port for the same ENI (the function probed again): attached anew.
 	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pb, eb), 0);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pb, eb), 0);
 	cr_assert(resolve(ea, gid_b, &dst) == efa_verdict::deliver);
 	cr_assert_eq(dst, eb);
 }
@@ -160,29 +160,29 @@ CORE_TEST(fabric_efa, attach_refusals)
 	uint8_t gid[16];
 
 	// Another ENI's port: the GID names a different MAC.
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pb, ea), -EINVAL);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pb, ea), -EINVAL);
 	// Twice on one port, or one endpoint on two.
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pa, ea), 0, "again: nothing to do");
-	vnitro_efa_dev *other = efa_of(mac_a, gid);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pa, other), -EBUSY);
-	vnitro_efa_dev_destroy(other);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pa, ea), 0, "again: nothing to do");
+	vcore_efa_dev *other = efa_of(mac_a, gid);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pa, other), -EBUSY);
+	vcore_efa_dev_destroy(other);
 	// Not an ENI's port.
 	pigw = plug_desc(igw_desc(1));
-	vnitro_efa_dev *gw = efa_of(mac_igw, gid);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pigw, gw), -EINVAL);
-	vnitro_efa_dev_destroy(gw);
+	vcore_efa_dev *gw = efa_of(mac_igw, gid);
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pigw, gw), -EINVAL);
+	vcore_efa_dev_destroy(gw);
 }
 
 // The engine's pass holds devices found through the fabric: destroying a
 // device (under the engine's lock, as the pass) takes it out of the fabric.
 CORE_TEST(fabric_efa, a_destroyed_device_leaves_the_fabric)
 {
-	vnitro_efa_dev *dst = nullptr;
+	vcore_efa_dev *dst = nullptr;
 
-	vnitro_efa_dev_destroy(eb);
+	vcore_efa_dev_destroy(eb);
 	eb = nullptr;
 	cr_assert(resolve(ea, gid_b, &dst) == efa_verdict::no_dest);
 	cr_assert_null(dst);
 	eb = efa_of(mac_b, gid_b);
-	cr_assert_eq(vnitro_fabric_efa_attach(fab, pb, eb), 0, "the port is free for a new device");
+	cr_assert_eq(vcore_fabric_efa_attach(fab, pb, eb), 0, "the port is free for a new device");
 }

@@ -16,27 +16,27 @@ TestSuite(fabric_path, .init = setup, .fini = harness_fini);
 
 static void set_loss(uint32_t ppm)
 {
-	vnitro_fabric_path_config cfg;
+	vcore_fabric_path_config cfg;
 
-	vnitro_fabric_get_path(fab, &cfg);
+	vcore_fabric_get_path(fab, &cfg);
 	cfg.loss_ppm = ppm;
-	vnitro_fabric_set_path(fab, &cfg);
+	vcore_fabric_set_path(fab, &cfg);
 }
 
 CORE_TEST(fabric_path, lossless_by_default_and_set_get_round_trips)
 {
-	vnitro_fabric_path_config cfg = {1, 2, 3, 4};
-	vnitro_fabric_path_config want = {50000, 60000, 10000, 2000000};
+	vcore_fabric_path_config cfg = {1, 2, 3, 4};
+	vcore_fabric_path_config want = {50000, 60000, 10000, 2000000};
 
-	vnitro_fabric_get_path(fab, &cfg);
+	vcore_fabric_get_path(fab, &cfg);
 	cr_assert_eq(cfg.loss_ppm + cfg.reorder_ppm + cfg.delay_ns, 0);
 	cr_assert_eq(cfg.reorder_delay_ns, 1000 * 1000, "held back 1 ms: after SRD's first resend");
-	cr_assert_eq(vnitro_fabric_get_seed(fab), 0);
-	vnitro_fabric_set_path(fab, &want);
-	vnitro_fabric_get_path(fab, &cfg);
+	cr_assert_eq(vcore_fabric_get_seed(fab), 0);
+	vcore_fabric_set_path(fab, &want);
+	vcore_fabric_get_path(fab, &cfg);
 	cr_assert_eq(memcmp(&cfg, &want, sizeof(cfg)), 0);
-	vnitro_fabric_seed(fab, 77);
-	cr_assert_eq(vnitro_fabric_get_seed(fab), 77);
+	vcore_fabric_seed(fab, 77);
+	cr_assert_eq(vcore_fabric_get_seed(fab), 77);
 }
 
 // A switched frame between two ENIs meets the path's loss.
@@ -46,10 +46,10 @@ CORE_TEST(fabric_path, switched_frames_between_enis_are_lost_at_loss_ppm)
 	uint32_t n = ip_frame(f, mac_b, mac_a, ip_a, ip_b, 8);
 
 	set_loss(1000000);
-	cr_assert_eq(xmit(pa, f, n), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, f, n), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, path_lost);
 	set_loss(0);
-	cr_assert_eq(xmit(pa, f, n), VNITRO_XMIT_DELIVERED);
+	cr_assert_eq(xmit(pa, f, n), VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.delivery_count, 1);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_b);
 }
@@ -64,12 +64,12 @@ CORE_TEST(fabric_path, routed_frames_between_enis_are_lost_the_gateway_is_not_th
 	pigw = plug_desc(igw_desc(1));
 	set_loss(1000000);
 	n = ip_frame(f, router1, mac_a, ip_a, ip_c, 8);
-	cr_assert_eq(xmit(pa, f, n), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, f, n), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, path_lost);
 	n = arp_request(f, bcast, mac_a, ip_a, ip_b);
-	cr_assert_eq(xmit(pa, f, n), VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(xmit(pa, f, n), VCORE_XMIT_ANSWERED);
 	n = ip_frame(f, vpc_router1, mac_igw, 0x08080808, ip_a, 8);
-	cr_assert_eq(xmit(pigw, f, n), VNITRO_XMIT_DELIVERED, "from the internet: delivered");
+	cr_assert_eq(xmit(pigw, f, n), VCORE_XMIT_DELIVERED, "from the internet: delivered");
 	cr_assert_eq(stats().path_lost, 1);
 }
 
@@ -79,10 +79,10 @@ static uint32_t lost_pattern(uint64_t seed, uint64_t *mask)
 	uint8_t f[64];
 	uint32_t n = ip_frame(f, mac_b, mac_a, ip_a, ip_b, 8), lost = 0;
 
-	vnitro_fabric_seed(fab, seed);
+	vcore_fabric_seed(fab, seed);
 	*mask = 0;
 	for (uint32_t i = 0; i < 64; i++) {
-		if (xmit(pa, f, n) == VNITRO_XMIT_DROPPED) {
+		if (xmit(pa, f, n) == VCORE_XMIT_DROPPED) {
 			*mask |= 1ull << i;
 			lost++;
 		}

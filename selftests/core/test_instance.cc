@@ -14,8 +14,8 @@ TestSuite(instance, .init = setup, .fini = harness_fini);
 
 CORE_TEST(instance, add_reports_the_instance)
 {
-	vnitro_instance_info i = add_instance("i2", &ns2, "subnet-b");
-	vnitro_eni_info e;
+	vcore_instance_info i = add_instance("i2", &ns2, "subnet-b");
+	vcore_eni_info e;
 
 	cr_assert_str_eq(i.name, "i2");
 	cr_assert_str_eq(i.subnet_id, "subnet-b");
@@ -36,7 +36,7 @@ CORE_TEST(instance, add_reports_the_instance)
 
 CORE_TEST(instance, explicit_primary_ip)
 {
-	vnitro_instance_info i = add_instance("i2", &ns2, "subnet-default", ip4(172, 31, 9, 9));
+	vcore_instance_info i = add_instance("i2", &ns2, "subnet-default", ip4(172, 31, 9, 9));
 
 	cr_assert_eq(get_eni(i.primary_eni_id).private_ip, ip4(172, 31, 9, 9));
 	cr_assert_eq(fake.last_plug.port.ip, ip4(172, 31, 9, 9));
@@ -44,37 +44,37 @@ CORE_TEST(instance, explicit_primary_ip)
 
 CORE_TEST(instance, refused_primary_ip)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 1), nullptr,
-					       &i, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 1), nullptr,
+					      &i, err);
 	}, "172.31.0.1", "reserved");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 16, 4), nullptr,
-					       &i, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 16, 4), nullptr,
+					      &i, err);
 	}, "172.31.16.4", "not in subnet subnet-default");
-	assert_refused(-EADDRINUSE, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 4), nullptr,
-					       &i, err);
+	assert_refused(-EADDRINUSE, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", ip4(172, 31, 0, 4), nullptr,
+					      &i, err);
 	}, "172.31.0.4", "already assigned");
 }
 
 CORE_TEST(instance, duplicate_name)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i1", &ns2, "subnet-default", 0, nullptr, &i, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i1", &ns2, "subnet-default", 0, nullptr, &i, err);
 	}, "\"i1\"", "already exists");
 }
 
 CORE_TEST(instance, same_namespace_twice)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns1, "subnet-default", 0, nullptr, &i, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i2", &ns1, "subnet-default", 0, nullptr, &i, err);
 	}, "already instance \"i1\"");
 }
 
@@ -84,12 +84,12 @@ CORE_TEST(instance, invalid_names)
 		"", ".", "..", "a/b", "/", "i1/",
 		"n234567890123456789012345678901234567890123456789012345678901234",	// 64
 	};
-	vnitro_instance_info i;
+	vcore_instance_info i;
 
 	cr_assert_eq(strlen(bad[6]), 64);
 	for (const char *name : bad)
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_instance_add(ctl, name, &ns2, "subnet-default", 0, nullptr, &i, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_instance_add(ctl, name, &ns2, "subnet-default", 0, nullptr, &i, err);
 		}, "invalid instance name");
 }
 
@@ -103,7 +103,7 @@ CORE_TEST(instance, unusual_but_valid_names)
 
 	cr_assert_eq(strlen(good[0]), 63);
 	for (int n = 0; n < 5; n++) {
-		vnitro_instance_info i = add_instance(good[n], &cookies[n], "subnet-default");
+		vcore_instance_info i = add_instance(good[n], &cookies[n], "subnet-default");
 
 		cr_assert_str_eq(i.name, good[n]);
 	}
@@ -112,21 +112,21 @@ CORE_TEST(instance, unusual_but_valid_names)
 
 CORE_TEST(instance, unknown_subnet)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-nope", 0, nullptr, &i, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i2", &ns2, "subnet-nope", 0, nullptr, &i, err);
 	}, "subnet \"subnet-nope\" does not exist");
 }
 
 CORE_TEST(instance, plug_failure_leaves_nothing_behind)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 	unsigned int plugs = fake.plugs;
 
 	fake_fail_next_plug(-ENOSPC, "no free PCI slot on the instance bus");
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, nullptr, &i, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, nullptr, &i, err);
 	}, "no free PCI slot on the instance bus");
 	cr_assert_eq(fake.plugs, plugs + 1, "plug was tried");
 	cr_assert_eq(fake.releases, 0, "the namespace is still the caller's");
@@ -137,13 +137,13 @@ CORE_TEST(instance, plug_failure_leaves_nothing_behind)
 
 CORE_TEST(instance, out_of_memory_leaves_nothing_behind)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 
 	// First allocation: the primary ENI; second: the instance.
 	for (unsigned long nth = 1; nth <= 2; nth++) {
 		harness.fail_alloc_in = nth;
-		assert_refused(-ENOMEM, [&](vnitro_err *err) {
-			return vnitro_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, nullptr, &i, err);
+		assert_refused(-ENOMEM, [&](vcore_err *err) {
+			return vcore_ctl_instance_add(ctl, "i2", &ns2, "subnet-default", 0, nullptr, &i, err);
 		}, "out of memory");
 		harness.fail_alloc_in = 0;
 	}
@@ -152,17 +152,17 @@ CORE_TEST(instance, out_of_memory_leaves_nothing_behind)
 
 CORE_TEST(instance, get_unknown)
 {
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		vnitro_instance_info i;
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		vcore_instance_info i;
 
-		return vnitro_ctl_instance_get(ctl, "i-nope", &i, err);
+		return vcore_ctl_instance_get(ctl, "i-nope", &i, err);
 	}, "instance \"i-nope\" does not exist");
 }
 
 CORE_TEST(instance, eni_count_follows_attachments)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info b = add_eni(eni_spec("subnet-default"));
 
 	attach(a.id, "i1", 3);
 	cr_assert_eq(get_instance("i1").eni_count, 2);
@@ -174,18 +174,18 @@ CORE_TEST(instance, eni_count_follows_attachments)
 
 CORE_TEST(instance, del_keeps_secondaries_detached)
 {
-	vnitro_instance_info i = get_instance("i1");
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info spare = add_eni(eni_spec("subnet-default"));
+	vcore_instance_info i = get_instance("i1");
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info b = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info spare = add_eni(eni_spec("subnet-default"));
 	void *cookie_a, *cookie_b, *cookie_primary = get_eni(i.primary_eni_id).plug_cookie;
-	vnitro_err err = {};
+	vcore_err err = {};
 
 	cookie_a = attach(a.id, "i1", 1).plug_cookie;
 	cookie_b = attach(b.id, "i1", 5).plug_cookie;
 	cr_assert_eq(fake_live_plugs(), 3);
 
-	cr_assert_eq(vnitro_ctl_instance_del(ctl, "i1", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_instance_del(ctl, "i1", &err), 0, "%s", err.msg);
 	cr_assert_eq(fake.unplugs, 3);
 	cr_assert_eq(fake_live_plugs(), 0, "unplugged: %p %p %p", cookie_a, cookie_b,
 		     cookie_primary);
@@ -193,8 +193,8 @@ CORE_TEST(instance, del_keeps_secondaries_detached)
 	cr_assert_eq(fake.last_release, &ns1);
 	cr_assert_eq(count_instances(), 0);
 	cr_assert_not(eni_exists(i.primary_eni_id), "the primary ENI dies with its instance");
-	for (const vnitro_eni_info *e : { &a, &b, &spare }) {
-		vnitro_eni_info now = get_eni(e->id);
+	for (const vcore_eni_info *e : { &a, &b, &spare }) {
+		vcore_eni_info now = get_eni(e->id);
 
 		cr_assert_eq(now.attached, 0, "%s still attached", e->id);
 		cr_assert_str_empty(now.instance);
@@ -207,17 +207,17 @@ CORE_TEST(instance, del_keeps_secondaries_detached)
 
 CORE_TEST(instance, del_unknown)
 {
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_del(ctl, "i-nope", err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_instance_del(ctl, "i-nope", err);
 	}, "instance \"i-nope\" does not exist");
 }
 
 CORE_TEST(instance, del_then_reuse)
 {
-	vnitro_instance_info i;
-	vnitro_err err = {};
+	vcore_instance_info i;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_instance_del(ctl, "i1", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_instance_del(ctl, "i1", &err), 0, "%s", err.msg);
 	// Same name, same namespace, and the primary's address is free again.
 	i = add_instance("i1", &ns1, "subnet-default");
 	cr_assert_eq(get_eni(i.primary_eni_id).private_ip, ip4(172, 31, 0, 4));
@@ -228,17 +228,17 @@ CORE_TEST(instance, iterate_in_insertion_order)
 {
 	static const char *const expect[] = { "i1", "i3", "i4" };
 	static int ns4;
-	vnitro_instance_info i;
-	vnitro_err err = {};
+	vcore_instance_info i;
+	vcore_err err = {};
 
 	add_instance("i2", &ns2, "subnet-b");
 	add_instance("i3", &ns3, "subnet-default");
 	add_instance("i4", &ns4, "subnet-b");
 	cr_assert_eq(count_instances(), 4);
-	cr_assert_eq(vnitro_ctl_instance_del(ctl, "i2", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_instance_del(ctl, "i2", &err), 0, "%s", err.msg);
 	for (uint32_t n = 0; n < 3; n++) {
-		cr_assert_eq(vnitro_ctl_instance_at(ctl, n, &i), 0);
+		cr_assert_eq(vcore_ctl_instance_at(ctl, n, &i), 0);
 		cr_assert_str_eq(i.name, expect[n]);
 	}
-	cr_assert_eq(vnitro_ctl_instance_at(ctl, 3, &i), -ENOENT);
+	cr_assert_eq(vcore_ctl_instance_at(ctl, 3, &i), -ENOENT);
 }

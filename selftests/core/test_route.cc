@@ -20,48 +20,48 @@ static void setup(void)
 
 TestSuite(route, .init = setup, .fini = harness_fini);
 
-static vnitro_igw_info add_igw(const char *id, const char *vpc, void *ns)
+static vcore_igw_info add_igw(const char *id, const char *vpc, void *ns)
 {
-	vnitro_igw_info g;
-	vnitro_err err = {};
+	vcore_igw_info g;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_igw_add(ctl, id, vpc, ns, "internet", 1, &g, &err), 0, "%s",
+	cr_assert_eq(vcore_ctl_igw_add(ctl, id, vpc, ns, "internet", 1, &g, &err), 0, "%s",
 		     err.msg);
 	return g;
 }
 
-static vnitro_route_info add_route(const char *subnet, uint32_t addr, uint8_t len,
-				   const char *target)
+static vcore_route_info add_route(const char *subnet, uint32_t addr, uint8_t len,
+				  const char *target)
 {
-	vnitro_route_info r;
-	vnitro_err err = {};
+	vcore_route_info r;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_route_add(ctl, subnet, addr, len, target, &r, &err), 0, "%s",
+	cr_assert_eq(vcore_ctl_route_add(ctl, subnet, addr, len, target, &r, &err), 0, "%s",
 		     err.msg);
 	return r;
 }
 
 CORE_TEST(route, every_subnet_starts_with_its_local_route)
 {
-	vnitro_route_info r;
-	vnitro_err err = {};
+	vcore_route_info r;
+	vcore_err err = {};
 
 	cr_assert_eq(count_routes(), 3);
-	cr_assert_eq(vnitro_ctl_route_get(ctl, "subnet-b", vpc_default_block, 16, &r, &err), 0,
+	cr_assert_eq(vcore_ctl_route_get(ctl, "subnet-b", vpc_default_block, 16, &r, &err), 0,
 		     "%s", err.msg);
 	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_LOCAL);
 	cr_assert_str_empty(r.target_id);
-	assert_refused(-EPERM, [](vnitro_err *err) {
-		return vnitro_ctl_route_del(ctl, "subnet-b", vpc_default_block, 16, err);
+	assert_refused(-EPERM, [](vcore_err *err) {
+		return vcore_ctl_route_del(ctl, "subnet-b", vpc_default_block, 16, err);
 	}, "local route", "cannot be deleted");
 }
 
 CORE_TEST(route, eni_route_published_and_blackholed)
 {
-	vnitro_eni_info nat = add_eni(eni_spec("subnet-b"));
-	vnitro_route_info r = add_route("subnet-default", 0, 0, nat.id);
-	static vnitro_fabric_subnet_desc table;
-	vnitro_err err = {};
+	vcore_eni_info nat = add_eni(eni_spec("subnet-b"));
+	vcore_route_info r = add_route("subnet-default", 0, 0, nat.id);
+	static vcore_fabric_subnet_desc table;
+	vcore_err err = {};
 
 	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_ENI);
 	cr_assert_str_eq(r.target_id, nat.id);
@@ -69,80 +69,80 @@ CORE_TEST(route, eni_route_published_and_blackholed)
 	// In the fabric's table of subnet-default (key 1), longest prefix first: 0/0 last.
 	cr_assert_eq(fabric_table(1, &table), 0);
 	cr_assert_eq(table.route_count, 2);
-	cr_assert_eq(table.routes[1].target, VNITRO_ROUTE_ENI);
+	cr_assert_eq(table.routes[1].target, VCORE_ROUTE_ENI);
 	cr_assert_eq(memcmp(table.routes[1].target_mac, nat.mac, 6), 0);
 	attach(nat.id, "i1", 1);
-	cr_assert_eq(vnitro_ctl_route_get(ctl, "subnet-default", 0, 0, &r, &err), 0);
+	cr_assert_eq(vcore_ctl_route_get(ctl, "subnet-default", 0, 0, &r, &err), 0);
 	cr_assert_eq(r.blackhole, 0);
 	detach(nat.id);
 	cr_assert_eq(fabric_table(1, &table), 0);
 	cr_assert_eq(table.route_count, 2, "the route stays; the fabric finds no port (blackhole)");
-	cr_assert_eq(vnitro_ctl_eni_del(ctl, nat.id, &err), 0, "%s", err.msg);
-	cr_assert_eq(vnitro_ctl_route_get(ctl, "subnet-default", 0, 0, &r, &err), 0);
+	cr_assert_eq(vcore_ctl_eni_del(ctl, nat.id, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_route_get(ctl, "subnet-default", 0, 0, &r, &err), 0);
 	cr_assert_eq(r.blackhole, 1, "a deleted target leaves a blackhole route, as EC2");
 	cr_assert_str_eq(r.target_id, nat.id);
-	cr_assert_eq(vnitro_ctl_route_del(ctl, "subnet-default", 0, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_route_del(ctl, "subnet-default", 0, 0, &err), 0, "%s", err.msg);
 	cr_assert_eq(fabric_table(1, &table), 0);
 	cr_assert_eq(table.route_count, 1);
 }
 
 CORE_TEST(route, refusals)
 {
-	vnitro_eni_info nat = add_eni(eni_spec("subnet-b"));
-	vnitro_eni_info other = add_eni(eni_spec("subnet-x"));
-	vnitro_route_info r;
+	vcore_eni_info nat = add_eni(eni_spec("subnet-b"));
+	vcore_eni_info other = add_eni(eni_spec("subnet-x"));
+	vcore_route_info r;
 
 	add_route("subnet-default", ip4(192, 168, 0, 0), 16, nat.id);
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", ip4(192, 168, 0, 0), 16, nat.id,
-					    &r, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", ip4(192, 168, 0, 0), 16, nat.id,
+					   &r, err);
 	}, "already has a route to 192.168.0.0/16");
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", vpc_default_block, 16, nat.id,
-					    &r, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", vpc_default_block, 16, nat.id,
+					   &r, err);
 	}, "already has a route to 172.31.0.0/16");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", ip4(10, 1, 2, 3), 16, nat.id,
-					    &r, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", ip4(10, 1, 2, 3), 16, nat.id,
+					   &r, err);
 	}, "host bits", "10.1.0.0/16");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", 0, 33, nat.id, &r, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", 0, 33, nat.id, &r, err);
 	}, "/33");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", 0, 0, other.id, &r, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", 0, 0, other.id, &r, err);
 	}, other.id, "vpc-x", "not in vpc-default");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", 0, 0, "eni-404", &r, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", 0, 0, "eni-404", &r, err);
 	}, "eni-404");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", 0, 0, "igw-none", &r, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", 0, 0, "igw-none", &r, err);
 	}, "igw-none", "neither");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-nope", 0, 0, nat.id, &r, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-nope", 0, 0, nat.id, &r, err);
 	}, "subnet-nope");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_route_del(ctl, "subnet-default", ip4(192, 169, 0, 0), 16, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_route_del(ctl, "subnet-default", ip4(192, 169, 0, 0), 16, err);
 	}, "no route to 192.169.0.0/16");
 	// The second allocation is the fabric's table (the first, the control plane's desc).
 	harness.fail_alloc_in = 2;
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-default", 0, 0, nat.id, &r, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-default", 0, 0, nat.id, &r, err);
 	}, "VPC router", "route table of subnet-default", "out of memory");
 	harness.fail_alloc_in = 2;
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_route_del(ctl, "subnet-default", ip4(192, 168, 0, 0), 16, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_route_del(ctl, "subnet-default", ip4(192, 168, 0, 0), 16, err);
 	}, "VPC router", "out of memory");
 }
 
 CORE_TEST(route, table_is_full_at_50)
 {
-	vnitro_eni_info nat = add_eni(eni_spec("subnet-b"));
-	vnitro_route_info r;
+	vcore_eni_info nat = add_eni(eni_spec("subnet-b"));
+	vcore_route_info r;
 
-	for (uint32_t n = 1; n < VNITRO_SUBNET_MAX_ROUTES; n++)
+	for (uint32_t n = 1; n < VCORE_SUBNET_MAX_ROUTES; n++)
 		add_route("subnet-b", ip4(10, 100, uint8_t(n), 0), 24, nat.id);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_route_add(ctl, "subnet-b", ip4(10, 101, 0, 0), 24, nat.id, &r, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_route_add(ctl, "subnet-b", ip4(10, 101, 0, 0), 24, nat.id, &r, err);
 	}, "at most 50 routes");
 }
 
@@ -150,67 +150,67 @@ CORE_TEST(route, table_is_full_at_50)
 
 CORE_TEST(route, igw_lifecycle)
 {
-	vnitro_igw_info g = add_igw("igw-1", "vpc-default", &internet);
-	vnitro_route_info r;
-	vnitro_err err = {};
+	vcore_igw_info g = add_igw("igw-1", "vpc-default", &internet);
+	vcore_route_info r;
+	vcore_err err = {};
 
 	cr_assert_str_eq(g.vpc_id, "vpc-default");
 	cr_assert_str_eq(g.netns_name, "internet");
 	cr_assert_eq(g.frag_needed, 1);
 	cr_assert(mac_is_local_unicast(g.mac));
 	cr_assert_eq(fake.igw_plugs, 1);
-	cr_assert_eq(fake.last_igw.port.kind, VNITRO_PORT_IGW);
+	cr_assert_eq(fake.last_igw.port.kind, VCORE_PORT_IGW);
 	cr_assert_eq(fake.last_igw.port.vpc_addr, vpc_default_block);
 	cr_assert_eq(fake.last_igw.port.vpc_prefixlen, 16);
 	cr_assert_eq(fake.last_igw.netns_cookie, &internet);
 	r = add_route("subnet-default", 0, 0, "igw-1");
 	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_IGW);
-	static vnitro_fabric_subnet_desc table;
+	static vcore_fabric_subnet_desc table;
 	cr_assert_eq(fabric_table(1, &table), 0);
-	cr_assert_eq(table.routes[1].target, VNITRO_ROUTE_IGW);
-	assert_refused(-EBUSY, [](vnitro_err *err) {
-		return vnitro_ctl_igw_del(ctl, "igw-1", err);
+	cr_assert_eq(table.routes[1].target, VCORE_ROUTE_IGW);
+	assert_refused(-EBUSY, [](vcore_err *err) {
+		return vcore_ctl_igw_del(ctl, "igw-1", err);
 	}, "igw-1", "subnet-default", "delete that route first");
-	assert_refused(-EBUSY, [](vnitro_err *err) {
-		return vnitro_ctl_vpc_del(ctl, "vpc-default", err);
+	assert_refused(-EBUSY, [](vcore_err *err) {
+		return vcore_ctl_vpc_del(ctl, "vpc-default", err);
 	}, "vpc-default");
-	cr_assert_eq(vnitro_ctl_igw_set(ctl, "igw-1", 0, &g, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_igw_set(ctl, "igw-1", 0, &g, &err), 0, "%s", err.msg);
 	cr_assert_eq(g.frag_needed, 0);
 	cr_assert_eq(fake.last_igw_port.frag_needed, 0);
-	cr_assert_eq(vnitro_ctl_route_del(ctl, "subnet-default", 0, 0, &err), 0, "%s", err.msg);
-	cr_assert_eq(vnitro_ctl_igw_del(ctl, "igw-1", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_route_del(ctl, "subnet-default", 0, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_igw_del(ctl, "igw-1", &err), 0, "%s", err.msg);
 	cr_assert_eq(fake.igw_unplugs, 1);
 	cr_assert_eq(fake.last_release, &internet, "the gateway's namespace is released");
 }
 
 CORE_TEST(route, igw_refusals)
 {
-	vnitro_igw_info g;
+	vcore_igw_info g;
 
 	add_igw("igw-1", "vpc-default", &internet);
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_igw_add(ctl, "igw-2", "vpc-default", &internet2, "inet", 1, &g, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_igw_add(ctl, "igw-2", "vpc-default", &internet2, "inet", 1, &g, err);
 	}, "vpc-default", "already has internet gateway igw-1");
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_igw_add(ctl, "igw-1", "vpc-x", &internet2, "inet", 1, &g, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_igw_add(ctl, "igw-1", "vpc-x", &internet2, "inet", 1, &g, err);
 	}, "igw-1", "already exists");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_igw_add(ctl, "gw-1", "vpc-x", &internet2, "inet", 1, &g, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_igw_add(ctl, "gw-1", "vpc-x", &internet2, "inet", 1, &g, err);
 	}, "invalid internet gateway id");
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_igw_add(ctl, "igw-2", "vpc-nope", &internet2, "inet", 1, &g, err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_igw_add(ctl, "igw-2", "vpc-nope", &internet2, "inet", 1, &g, err);
 	}, "vpc-nope");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		vnitro_route_info r;
-		return vnitro_ctl_route_add(ctl, "subnet-x", 0, 0, "igw-1", &r, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		vcore_route_info r;
+		return vcore_ctl_route_add(ctl, "subnet-x", 0, 0, "igw-1", &r, err);
 	}, "igw-1", "not to vpc-x");
 	fake_fail_next(&fake.fail_next_igw, -ENOMEM, "no netdev for the gateway");
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_igw_add(ctl, "igw-2", "vpc-x", &internet2, "inet", 1, &g, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_igw_add(ctl, "igw-2", "vpc-x", &internet2, "inet", 1, &g, err);
 	}, "no netdev for the gateway");
 	fake_fail_next(&fake.fail_next_igw, -ENOMEM, "cannot update");
-	assert_refused(-ENOMEM, [&](vnitro_err *err) {
-		return vnitro_ctl_igw_set(ctl, "igw-1", 0, &g, err);
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_igw_set(ctl, "igw-1", 0, &g, err);
 	}, "cannot update");
 }
 
@@ -221,7 +221,7 @@ CORE_TEST(route, destroy_releases_gateways_and_withdraws_subnets)
 	add_igw("igw-1", "vpc-default", &internet);
 	fabric_tables(tables, harness_max_plugs);
 	cr_assert_eq(tables[1] && tables[2] && tables[3], 1, "three subnets, three tables");
-	vnitro_ctl_destroy(ctl);
+	vcore_ctl_destroy(ctl);
 	ctl = nullptr;
 	cr_assert_eq(fake.live_igws, 0);
 	fabric_tables(tables, harness_max_plugs);

@@ -9,10 +9,10 @@ static void setup(void)
 
 TestSuite(router, .init = setup, .fini = harness_fini);
 
-static vnitro_fabric_route route(uint32_t addr, uint8_t len, uint8_t target,
-				 const uint8_t *mac = nullptr)
+static vcore_fabric_route route(uint32_t addr, uint8_t len, uint8_t target,
+				const uint8_t *mac = nullptr)
 {
-	vnitro_fabric_route r = {};
+	vcore_fabric_route r = {};
 
 	r.addr = addr;
 	r.prefixlen = len;
@@ -22,17 +22,17 @@ static vnitro_fabric_route route(uint32_t addr, uint8_t len, uint8_t target,
 	return r;
 }
 
-static int set_table(uint32_t key, std::initializer_list<vnitro_fabric_route> routes)
+static int set_table(uint32_t key, std::initializer_list<vcore_fabric_route> routes)
 {
-	vnitro_fabric_subnet_desc d = {};
+	vcore_fabric_subnet_desc d = {};
 
 	d.key = key;
 	d.vpc_key = vpc1;
 	d.addr = key == key1 ? subnet1 : subnet2;
 	d.prefixlen = 20;
-	for (const vnitro_fabric_route &r : routes)
+	for (const vcore_fabric_route &r : routes)
 		d.routes[d.route_count++] = r;
-	return vnitro_fabric_subnet_set(fab, &d);
+	return vcore_fabric_subnet_set(fab, &d);
 }
 
 // The routed frame as it left the router: MACs, TTL, a valid header checksum.
@@ -53,7 +53,7 @@ CORE_TEST(router, implicit_local_route_between_subnets)
 	// No table set: the VPC CIDR is local, as in a new VPC's main route table.
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_c);
 	cr_assert_eq(harness.deliveries[0].frame_ctx, &frame_token);
 	assert_routed(mac_c, router2, 63);
@@ -61,10 +61,10 @@ CORE_TEST(router, implicit_local_route_between_subnets)
 	cr_assert_eq(stats().forwarded, 0u);
 	// Back the other way, and to a neighbour of the same subnet through the router.
 	cr_assert_eq(xmit(pc, frame, ip_frame(frame, router2, mac_c, ip_c, ip_a, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	assert_routed(mac_a, router1, 63);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_b, 40, { .ttl = 2 })),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	assert_routed(mac_b, router1, 1);
 	cr_assert_eq(stats().routed, 3u);
 }
@@ -75,7 +75,7 @@ CORE_TEST(router, outside_the_vpc_without_a_route)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_route);
 }
 
@@ -85,13 +85,13 @@ CORE_TEST(router, a_local_address_nobody_has)
 
 	plug_abc();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, subnet2 + 77, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_dest);
 }
 
 CORE_TEST(router, no_implicit_route_without_the_vpc_cidr)
 {
-	vnitro_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
 	uint8_t frame[128];
 
 	d.vpc_prefixlen = 0;
@@ -99,7 +99,7 @@ CORE_TEST(router, no_implicit_route_without_the_vpc_cidr)
 	pa = plug_desc(d);
 	pc = plug(mac_c, ip_c, key2, subnet2, &cookie_c);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_route);
 }
 
@@ -121,7 +121,7 @@ CORE_TEST(router, checksum_update_matches_a_recomputation)
 			frame[24] = static_cast<uint8_t>(c >> 8);
 			frame[25] = static_cast<uint8_t>(c);
 			harness_clear_deliveries();
-			cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DELIVERED);
+			cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DELIVERED);
 			cr_assert_eq(xmitted[22], ttl - 1);
 			cr_assert_eq(ref_csum(xmitted + 14, 20), 0, "ttl %u id %x", ttl, id);
 		}
@@ -139,26 +139,26 @@ CORE_TEST(router, longest_prefix_wins)
 	plug_abc();
 	plug(mac_nat, subnet2 + 9, key2, subnet2, &cookie_nat);
 	pigw = plug_desc(igw_desc(1));
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_IGW),
-				       route(vpc_block, 16, VNITRO_ROUTE_LOCAL),
-				       route(0x0a000000, 8, VNITRO_ROUTE_ENI, mac_nat),
-				       route(0x0a010000, 16, VNITRO_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_IGW),
+				       route(vpc_block, 16, VCORE_ROUTE_LOCAL),
+				       route(0x0a000000, 8, VCORE_ROUTE_ENI, mac_nat),
+				       route(0x0a010000, 16, VCORE_ROUTE_IGW) }), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x0a020304, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_nat, "10/8 -> the NAT ENI");
 	assert_routed(mac_nat, router2, 63);
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x0a010304, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw, "10.1/16 beats 10/8");
 	assert_routed(mac_igw, vpc_router1, 63);
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_c, "172.31/16 is local");
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw, "0/0 is the last resort");
 	cr_assert_eq(stats().routed, 4u);
 }
@@ -169,36 +169,36 @@ CORE_TEST(router, a_table_without_local_route_routes_nothing_locally)
 
 	// The fabric does what the table says; keeping "local" is the control plane's rule.
 	plug_abc();
-	cr_assert_eq(set_table(key1, { route(0x0a000000, 8, VNITRO_ROUTE_LOCAL) }), 0);
+	cr_assert_eq(set_table(key1, { route(0x0a000000, 8, VCORE_ROUTE_LOCAL) }), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_route);
 	// Subnet 2 has no table: still the implicit local route.
 	cr_assert_eq(xmit(pc, frame, ip_frame(frame, router2, mac_c, ip_c, ip_a, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 }
 
 CORE_TEST(router, nat_instance_needs_its_check_off)
 {
 	static const uint8_t mac_nat[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0d };
 	static int cookie_nat;
-	vnitro_port_desc d = desc_of(mac_nat, subnet2 + 9, key2, subnet2, &cookie_nat);
-	vnitro_fabric_port *nat;
+	vcore_port_desc d = desc_of(mac_nat, subnet2 + 9, key2, subnet2, &cookie_nat);
+	vcore_fabric_port *nat;
 	uint8_t frame[128];
 
 	plug_abc();
 	d.source_dest_check = 1;
 	nat = plug_desc(d);
-	cr_assert_eq(set_table(key1, { route(vpc_block, 16, VNITRO_ROUTE_LOCAL),
-				       route(0, 0, VNITRO_ROUTE_ENI, mac_nat) }), 0);
+	cr_assert_eq(set_table(key1, { route(vpc_block, 16, VCORE_ROUTE_LOCAL),
+				       route(0, 0, VCORE_ROUTE_ENI, mac_nat) }), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_src_dst_check);
 	cr_assert_eq(port_stats(nat).rx_src_dst_dropped, 1u);
 	d.source_dest_check = 0;
-	cr_assert_eq(vnitro_fabric_port_update(fab, nat, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, nat, &d), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_nat);
 	assert_routed(mac_nat, router2, 63);
 }
@@ -209,13 +209,13 @@ CORE_TEST(router, blackhole_routes)
 	uint8_t frame[128];
 
 	plug_abc();
-	cr_assert_eq(set_table(key1, { route(0x0a000000, 8, VNITRO_ROUTE_ENI, gone),
-				       route(0, 0, VNITRO_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key1, { route(0x0a000000, 8, VCORE_ROUTE_ENI, gone),
+				       route(0, 0, VCORE_ROUTE_IGW) }), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x0a000001, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_route);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED, "no IGW plugged");
+		     VCORE_XMIT_DROPPED, "no IGW plugged");
 	cr_assert_eq(stats().drop_no_route, 2u);
 }
 
@@ -223,46 +223,46 @@ CORE_TEST(router, eni_target_in_another_vpc_is_a_blackhole)
 {
 	static const uint8_t other[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0f };
 	static int cookie_other;
-	vnitro_port_desc d = desc_of(other, ip_a, 7, subnet1, &cookie_other);
+	vcore_port_desc d = desc_of(other, ip_a, 7, subnet1, &cookie_other);
 	uint8_t frame[128];
 
 	plug_abc();
 	d.vpc_key = vpc1 + 1;
 	plug_desc(d);
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_ENI, other) }), 0);
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_ENI, other) }), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_no_route);
 	// Nor is a route target the internet gateway's MAC.
 	pigw = plug_desc(igw_desc(1));
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_ENI, mac_igw) }), 0);
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_ENI, mac_igw) }), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_no_route, 2u);
 }
 
 CORE_TEST(router, subnet_set_refuses_bad_tables)
 {
 	static const uint8_t zero[6] = {};
-	vnitro_fabric_subnet_desc d = {};
+	vcore_fabric_subnet_desc d = {};
 	long allocs = harness.live_allocs;
 
 	cr_assert_eq(set_table(0, {}), -EINVAL, "key 0");
-	cr_assert_eq(set_table(VNITRO_SUBNET_KEY_MAX + 1, {}), -EINVAL, "key too large");
-	cr_assert_eq(set_table(key1, { route(0x0a000001, 8, VNITRO_ROUTE_LOCAL) }), -EINVAL,
+	cr_assert_eq(set_table(VCORE_SUBNET_KEY_MAX + 1, {}), -EINVAL, "key too large");
+	cr_assert_eq(set_table(key1, { route(0x0a000001, 8, VCORE_ROUTE_LOCAL) }), -EINVAL,
 		     "host bits set");
-	cr_assert_eq(set_table(key1, { route(0x0a000000, 33, VNITRO_ROUTE_LOCAL) }), -EINVAL);
+	cr_assert_eq(set_table(key1, { route(0x0a000000, 33, VCORE_ROUTE_LOCAL) }), -EINVAL);
 	cr_assert_eq(set_table(key1, { route(0, 0, 3) }), -EINVAL, "unknown target");
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_ENI, zero) }), -EINVAL);
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_ENI, bcast) }), -EINVAL);
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_ENI, router2) }), -EINVAL,
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_ENI, zero) }), -EINVAL);
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_ENI, bcast) }), -EINVAL);
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_ENI, router2) }), -EINVAL,
 		     "a router is no ENI");
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_IGW),
-				       route(0, 0, VNITRO_ROUTE_LOCAL) }), -EINVAL,
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_IGW),
+				       route(0, 0, VCORE_ROUTE_LOCAL) }), -EINVAL,
 		     "the same destination twice");
 	d.key = key1;
-	d.route_count = VNITRO_SUBNET_MAX_ROUTES + 1;
-	cr_assert_eq(vnitro_fabric_subnet_set(fab, &d), -EINVAL);
+	d.route_count = VCORE_SUBNET_MAX_ROUTES + 1;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &d), -EINVAL);
 	harness.fail_alloc_in = 1;
 	cr_assert_eq(set_table(key1, {}), -ENOMEM);
 	cr_assert_eq(harness.live_allocs, allocs);
@@ -270,19 +270,19 @@ CORE_TEST(router, subnet_set_refuses_bad_tables)
 
 CORE_TEST(router, a_full_table)
 {
-	vnitro_fabric_subnet_desc d = {};
+	vcore_fabric_subnet_desc d = {};
 	uint8_t frame[128];
 
 	plug_abc();
 	pigw = plug_desc(igw_desc(1));
 	d.key = key1;
-	d.route_count = VNITRO_SUBNET_MAX_ROUTES;
+	d.route_count = VCORE_SUBNET_MAX_ROUTES;
 	for (uint32_t i = 0; i < d.route_count; i++)
-		d.routes[i] = route(0x0a000000 + (i << 8), 24, VNITRO_ROUTE_LOCAL);
-	d.routes[17] = route(0x0a001100, 24, VNITRO_ROUTE_IGW);
-	cr_assert_eq(vnitro_fabric_subnet_set(fab, &d), 0);
+		d.routes[i] = route(0x0a000000 + (i << 8), 24, VCORE_ROUTE_LOCAL);
+	d.routes[17] = route(0x0a001100, 24, VCORE_ROUTE_IGW);
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &d), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x0a001105, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw);
 }
 
@@ -294,24 +294,24 @@ CORE_TEST(router, replacing_and_deleting_a_table)
 
 	plug_abc();
 	pigw = plug_desc(igw_desc(1));
-	cr_assert_eq(set_table(key1, { route(0, 0, VNITRO_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key1, { route(0, 0, VCORE_ROUTE_IGW) }), 0);
 	allocs = harness.live_allocs;
 	syncs = harness.synchronize_calls;
-	cr_assert_eq(set_table(key1, { route(vpc_block, 16, VNITRO_ROUTE_LOCAL) }), 0);
+	cr_assert_eq(set_table(key1, { route(vpc_block, 16, VCORE_ROUTE_LOCAL) }), 0);
 	cr_assert_eq(harness.synchronize_calls, syncs + 1, "the old table outlives its readers");
 	cr_assert_eq(harness.live_allocs, allocs, "the old table was not freed");
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED, "the new table has no default route");
+		     VCORE_XMIT_DROPPED, "the new table has no default route");
 	cr_assert_eq(stats().drop_no_route, 1u);
-	vnitro_fabric_subnet_del(fab, key1);
+	vcore_fabric_subnet_del(fab, key1);
 	cr_assert_eq(harness.live_allocs, allocs - 1);
-	vnitro_fabric_subnet_del(fab, key1);	// unknown: nothing happens
+	vcore_fabric_subnet_del(fab, key1);	// unknown: nothing happens
 	// Back to the implicit local route.
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	// Tables left at destroy are freed with the fabric (harness_verify checks).
-	cr_assert_eq(set_table(key2, { route(0, 0, VNITRO_ROUTE_IGW) }), 0);
-	cr_assert_eq(set_table(key2 + 64, { route(0, 0, VNITRO_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key2, { route(0, 0, VCORE_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key2 + 64, { route(0, 0, VCORE_ROUTE_IGW) }), 0);
 }
 
 /* ---- TTL ---- */
@@ -325,7 +325,7 @@ CORE_TEST(router, ttl_expires_with_time_exceeded)
 	plug_abc();
 	len = ip_frame(frame, router1, mac_a, ip_a, ip_c, 40, { .ttl = 1 });
 	memcpy(orig, frame, len);
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_ttl, 1u);
 	cr_assert_eq(port_stats(pa).tx_dropped, 1u);
 	cr_assert_eq(harness.delivery_count, 1, "the ICMP error, nothing else");
@@ -345,7 +345,7 @@ CORE_TEST(router, ttl_expires_with_time_exceeded)
 	harness_clear_deliveries();
 	len = ip_frame(frame, router1, mac_a, ip_a, ip_c, 40, { .ttl = 0, .proto = 1 });
 	frame[34] = 3;			// destination unreachable
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	cr_assert_eq(harness.delivery_count, 0);
 	cr_assert_eq(stats().drop_ttl, 2u);
 }
@@ -359,7 +359,7 @@ CORE_TEST(router, igw_arp_gets_the_vpc_router)
 	plug_abc();
 	pigw = plug_desc(igw_desc(1));
 	cr_assert_eq(xmit(pigw, frame, arp_request(frame, bcast, mac_igw, 0x08080808, ip_c)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	expected_reply(expected, mac_igw, 0x08080808, vpc_router1, ip_c);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw);
 	cr_assert_arr_eq(harness.deliveries[0].frame, expected, 42);
@@ -367,10 +367,10 @@ CORE_TEST(router, igw_arp_gets_the_vpc_router)
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pigw, frame, arp_request(frame, vpc_router1, mac_igw, 0x08080808,
 						   vpc_block + 0xfffe)),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pigw, frame, arp_request(frame, bcast, mac_igw, 0x08080808, 0x0a000001)),
-		     VNITRO_XMIT_DROPPED, "outside the VPC");
+		     VCORE_XMIT_DROPPED, "outside the VPC");
 	cr_assert_eq(stats().drop_no_dest, 1u);
 	cr_assert_eq(stats().arp_replies, 2u);
 }
@@ -382,20 +382,20 @@ CORE_TEST(router, igw_traffic_reaches_the_owner)
 	plug_abc();
 	pigw = plug_desc(igw_desc(1));
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, vpc_router1, mac_igw, 0x08080808, ip_c, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_c);
 	assert_routed(mac_c, router2, 63);
 	cr_assert_eq(stats().routed, 1u);
 	// An address nobody owns, one outside the VPC, TTL 1.
 	harness_clear_deliveries();
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, vpc_router1, mac_igw, 1, ip_c + 1, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, vpc_router1, mac_igw, 1, 0x0a000001, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_no_dest, 2u);
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, vpc_router1, mac_igw, 1, ip_c, 40,
 						{ .ttl = 1 })),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_ttl, 1u);
 	cr_assert_eq(harness.delivery_count, 0, "no ICMP toward the internet");
 	cr_assert_eq(port_stats(pigw).tx_dropped, 3u);
@@ -408,37 +408,37 @@ CORE_TEST(router, igw_reaches_enis_only_through_the_router)
 	plug_abc();
 	pigw = plug_desc(igw_desc(1));
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, mac_c, mac_igw, 1, ip_c, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pigw, drop_cross_subnet);
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, router2, mac_igw, 1, ip_c, 40)),
-		     VNITRO_XMIT_DROPPED, "a subnet's router is not the IGW's");
+		     VCORE_XMIT_DROPPED, "a subnet's router is not the IGW's");
 	cr_assert_eq(xmit(pigw, frame, eth_frame(frame, bcast, mac_igw, 0x0800, 20)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_bcast_mcast, 1u);
 	cr_assert_eq(xmit(pigw, frame, eth_frame(frame, vpc_router1, mac_igw, 0x86dd, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_no_route, 1u);
 	// And an ENI cannot reach the IGW's MAC directly either.
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, mac_igw, mac_a, ip_a, 0x08080808, 40)),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_cross_subnet, 2u);
 }
 
 CORE_TEST(router, igw_traffic_meets_the_destination_check)
 {
-	vnitro_port_desc d = desc_of(mac_c, ip_c, key2, subnet2, &cookie_c);
+	vcore_port_desc d = desc_of(mac_c, ip_c, key2, subnet2, &cookie_c);
 	uint8_t frame[128];
 
 	pigw = plug_desc(igw_desc(1));
 	d.source_dest_check = 1;
 	pc = plug_desc(d);
 	cr_assert_eq(xmit(pigw, frame, ip_frame(frame, vpc_router1, mac_igw, 1, ip_c, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	// A reply from the ENI goes out by the default route.
-	cr_assert_eq(set_table(key2, { route(vpc_block, 16, VNITRO_ROUTE_LOCAL),
-				       route(0, 0, VNITRO_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key2, { route(vpc_block, 16, VCORE_ROUTE_LOCAL),
+				       route(0, 0, VCORE_ROUTE_IGW) }), 0);
 	cr_assert_eq(xmit(pc, frame, ip_frame(frame, router2, mac_c, ip_c, 1, 40)),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[1].cookie, &cookie_igw);
 	assert_routed(mac_igw, vpc_router1, 63);
 }
@@ -449,8 +449,8 @@ static void with_igw_default_route(uint8_t frag_needed)
 {
 	plug_abc();
 	pigw = plug_desc(igw_desc(frag_needed));
-	cr_assert_eq(set_table(key1, { route(vpc_block, 16, VNITRO_ROUTE_LOCAL),
-				       route(0, 0, VNITRO_ROUTE_IGW) }), 0);
+	cr_assert_eq(set_table(key1, { route(vpc_block, 16, VCORE_ROUTE_LOCAL),
+				       route(0, 0, VCORE_ROUTE_IGW) }), 0);
 }
 
 CORE_TEST(router, igw_mtu_is_1500)
@@ -460,11 +460,11 @@ CORE_TEST(router, igw_mtu_is_1500)
 	with_igw_default_route(1);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 					      { .df = true, .total_len = 1500 })),
-		     VNITRO_XMIT_DELIVERED, "exactly 1500 passes");
+		     VCORE_XMIT_DELIVERED, "exactly 1500 passes");
 	// Inside the VPC 9001 passes: the edge is the IGW's alone.
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40,
 					      { .df = true, .total_len = 9001 })),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(stats().routed, 2u);
 }
 
@@ -478,7 +478,7 @@ CORE_TEST(router, frag_needed_for_df_over_1500)
 	len = ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 60,
 		       { .proto = 6, .df = true, .total_len = 1501 });
 	memcpy(orig, frame, len);
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_ANSWERED);
 	cr_assert_eq(stats().frag_needed_sent, 1u);
 	cr_assert_eq(stats_total(stats()), 1u, "counted once, as frag_needed_sent");
 	cr_assert_eq(port_stats(pa).tx_dropped, 0u);
@@ -521,28 +521,28 @@ CORE_TEST(router, frag_needed_quotes_ip_options)
 	uint16_t c = ref_csum(frame + 14, 24);
 	frame[24] = static_cast<uint8_t>(c >> 8);
 	frame[25] = static_cast<uint8_t>(c);
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_ANSWERED);
 	cr_assert_eq(harness.deliveries[0].len, 14 + 20 + 8 + 24 + 8u);
 	cr_assert_arr_eq(harness.deliveries[0].frame + 42, frame + 14, 32);
 }
 
 CORE_TEST(router, suppressed_frag_needed_is_a_black_hole)
 {
-	vnitro_port_desc d = igw_desc(0);
+	vcore_port_desc d = igw_desc(0);
 	uint8_t frame[128];
 
 	with_igw_default_route(1);
-	cr_assert_eq(vnitro_fabric_port_update(fab, pigw, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pigw, &d), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 					      { .df = true, .total_len = 1501 })),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_too_big);
 	// Toggled back: PMTUD works again.
 	d.frag_needed = 1;
-	cr_assert_eq(vnitro_fabric_port_update(fab, pigw, &d), 0);
+	cr_assert_eq(vcore_fabric_port_update(fab, pigw, &d), 0);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 					      { .df = true, .total_len = 1501 })),
-		     VNITRO_XMIT_ANSWERED);
+		     VCORE_XMIT_ANSWERED);
 }
 
 /*
@@ -558,19 +558,19 @@ CORE_TEST(router, gso_frame_is_measured_by_its_segments)
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 					      { .proto = 6, .df = true, .total_len = 64000 }),
 			  1500),
-		     VNITRO_XMIT_DELIVERED, "segments of 1500 cross the edge");
+		     VCORE_XMIT_DELIVERED, "segments of 1500 cross the edge");
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 					      { .proto = 6, .df = true, .total_len = 1400 }),
 			  1501),
-		     VNITRO_XMIT_ANSWERED, "segments of 1501 do not, whatever the header says");
+		     VCORE_XMIT_ANSWERED, "segments of 1501 do not, whatever the header says");
 	cr_assert_eq(stats().frag_needed_sent, 1u);
 	cr_assert_eq(be16(harness.deliveries[1].frame + 14 + 20 + 6), 1500, "next-hop MTU");
 	// Inside the VPC a GSO frame is the receiver's business, as before.
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, ip_c, 40,
 					      { .proto = 6, .df = true, .total_len = 64000 }),
 			  9001),
-		     VNITRO_XMIT_DELIVERED);
+		     VCORE_XMIT_DELIVERED);
 }
 
 CORE_TEST(router, no_fragmentation_without_df)
@@ -580,7 +580,7 @@ CORE_TEST(router, no_fragmentation_without_df)
 	with_igw_default_route(1);
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 					      { .total_len = 1501 })),
-		     VNITRO_XMIT_DROPPED);
+		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_too_big);
 }
 
@@ -593,9 +593,9 @@ CORE_TEST(router, no_frag_needed_about_an_icmp_error)
 	len = ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40,
 		       { .proto = 1, .df = true, .total_len = 1600 });
 	frame[34] = 11;			// time exceeded
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_too_big);
 	// An echo request is a query: it gets its answer.
 	frame[34] = 8;
-	cr_assert_eq(xmit(pa, frame, len), VNITRO_XMIT_ANSWERED);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_ANSWERED);
 }

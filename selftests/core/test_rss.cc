@@ -61,35 +61,35 @@ static uint32_t make_frame(const frame_spec &s, uint8_t *f)
 }
 
 // The data path over a heap copy of exactly @len bytes; checks it allocates nothing.
-static vnitro_ena_rss_result hash_bytes(const vnitro_ena_rss_config &cfg, const uint8_t *f,
-					uint32_t len)
+static vcore_ena_rss_result hash_bytes(const vcore_ena_rss_config &cfg, const uint8_t *f,
+				       uint32_t len)
 {
 	uint8_t *copy = static_cast<uint8_t *>(malloc(len ? len : 1));
 	unsigned long allocs = harness.allocs;
-	vnitro_ena_rss_result r;
+	vcore_ena_rss_result r;
 
 	memcpy(copy, f, len);
 	memset(&r, 0x77, sizeof(r));
-	vnitro_ena_rss_hash_frame(&cfg, copy, len, &r);
+	vcore_ena_rss_hash_frame(&cfg, copy, len, &r);
 	free(copy);
 	cr_assert_eq(harness.allocs, allocs, "the data path allocated");
 	cr_assert_lt(r.queue, cfg.queue_count);
 	return r;
 }
 
-static vnitro_ena_rss_result hash_of(const vnitro_ena_rss_config &cfg, const frame_spec &s)
+static vcore_ena_rss_result hash_of(const vcore_ena_rss_config &cfg, const frame_spec &s)
 {
 	uint8_t f[frame_max];
 
 	return hash_bytes(cfg, f, make_frame(s, f));
 }
 
-static vnitro_ena_rss_config config(uint32_t queues, uint32_t mode, const uint8_t *key)
+static vcore_ena_rss_config config(uint32_t queues, uint32_t mode, const uint8_t *key)
 {
-	vnitro_ena_rss_config cfg;
-	vnitro_err err = {};
+	vcore_ena_rss_config cfg;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ena_rss_init(&cfg, queues, mode, key, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ena_rss_init(&cfg, queues, mode, key, &err), 0, "%s", err.msg);
 	return cfg;
 }
 
@@ -97,33 +97,33 @@ static vnitro_ena_rss_config config(uint32_t queues, uint32_t mode, const uint8_
 
 CORE_TEST(rss, defaults_follow_the_linux_driver)
 {
-	vnitro_ena_rss_config cfg = config(8, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
-	const uint16_t l3 = VNITRO_ENA_RSS_L3_SA | VNITRO_ENA_RSS_L3_DA;
-	const uint16_t l4 = VNITRO_ENA_RSS_L4_SP | VNITRO_ENA_RSS_L4_DP;
+	vcore_ena_rss_config cfg = config(8, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	const uint16_t l3 = VCORE_ENA_RSS_L3_SA | VCORE_ENA_RSS_L3_DA;
+	const uint16_t l4 = VCORE_ENA_RSS_L4_SP | VCORE_ENA_RSS_L4_DP;
 
 	cr_assert_arr_eq(cfg.key, aws_key, 40);
-	cr_assert_eq(cfg.hfunc, VNITRO_ENA_RSS_TOEPLITZ);
+	cr_assert_eq(cfg.hfunc, VCORE_ENA_RSS_TOEPLITZ);
 	cr_assert_eq(cfg.init_val, 0xffffffffu);
-	cr_assert_eq(cfg.key_mode, VNITRO_ENA_RSS_KEY_CONFIGURABLE);
+	cr_assert_eq(cfg.key_mode, VCORE_ENA_RSS_KEY_CONFIGURABLE);
 	cr_assert_eq(cfg.queue_count, 8);
 	// ena_com_set_default_hash_ctrl()
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_TCP4], l3 | l4);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_UDP4], l3 | l4);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_TCP6], l3 | l4);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_UDP6], l3 | l4);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_IP4], l3);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_IP6], l3);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_IP4_FRAG], l3);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_NOT_IP], VNITRO_ENA_RSS_L2_SA | VNITRO_ENA_RSS_L2_DA);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_TCP4], l3 | l4);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_UDP4], l3 | l4);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_TCP6], l3 | l4);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_UDP6], l3 | l4);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_IP4], l3);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_IP6], l3);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_IP4_FRAG], l3);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_NOT_IP], VCORE_ENA_RSS_L2_SA | VCORE_ENA_RSS_L2_DA);
 }
 
 // ethtool_rxfh_indir_default(i, n) = i % n, for every queue count.
 CORE_TEST(rss, default_table_spreads_over_the_queues)
 {
-	for (uint32_t n = 1; n <= VNITRO_ENA_RSS_MAX_QUEUES; n++) {
-		vnitro_ena_rss_config cfg = config(n, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	for (uint32_t n = 1; n <= VCORE_ENA_RSS_MAX_QUEUES; n++) {
+		vcore_ena_rss_config cfg = config(n, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
 
-		for (uint32_t i = 0; i < VNITRO_ENA_RSS_TABLE_SIZE; i++)
+		for (uint32_t i = 0; i < VCORE_ENA_RSS_TABLE_SIZE; i++)
 			cr_assert_eq(cfg.table[i], i % n, "n %u entry %u", n, i);
 	}
 }
@@ -134,59 +134,59 @@ CORE_TEST(rss, random_key_comes_from_the_services)
 		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
 		21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
 	};
-	vnitro_ena_rss_config cfg;
+	vcore_ena_rss_config cfg;
 
 	harness_random_script(40, scripted, sizeof(scripted));
-	cfg = config(4, VNITRO_ENA_RSS_KEY_CONFIGURABLE, nullptr);
+	cfg = config(4, VCORE_ENA_RSS_KEY_CONFIGURABLE, nullptr);
 	cr_assert_arr_eq(cfg.key, scripted, 40);
 }
 
 CORE_TEST(rss, fixed_mode_has_no_key_of_its_own)
 {
-	vnitro_ena_rss_config cfg;
+	vcore_ena_rss_config cfg;
 	static const uint8_t zero[40] = {};
 
 	memset(&cfg, 0x5a, sizeof(cfg));
-	cfg = config(4, VNITRO_ENA_RSS_KEY_FIXED, aws_key);
+	cfg = config(4, VCORE_ENA_RSS_KEY_FIXED, aws_key);
 	cr_assert_arr_eq(cfg.key, zero, 40);
-	cr_assert_eq(cfg.key_mode, VNITRO_ENA_RSS_KEY_FIXED);
-	cr_assert_eq(cfg.hfunc, VNITRO_ENA_RSS_TOEPLITZ);
+	cr_assert_eq(cfg.key_mode, VCORE_ENA_RSS_KEY_FIXED);
+	cr_assert_eq(cfg.hfunc, VCORE_ENA_RSS_TOEPLITZ);
 }
 
 CORE_TEST(rss, init_refuses_bad_arguments)
 {
-	vnitro_ena_rss_config cfg, before;
-	vnitro_err err = {};
+	vcore_ena_rss_config cfg, before;
+	vcore_err err = {};
 
 	memset(&cfg, 0x5a, sizeof(cfg));
 	before = cfg;
-	cr_assert_eq(vnitro_ena_rss_init(&cfg, 0, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key, &err),
+	cr_assert_eq(vcore_ena_rss_init(&cfg, 0, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key, &err),
 		     -EINVAL);
 	cr_assert_str_eq(err.msg, "RX queue count 0 is out of range (1 to 128)");
-	cr_assert_eq(vnitro_ena_rss_init(&cfg, 129, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key, &err),
+	cr_assert_eq(vcore_ena_rss_init(&cfg, 129, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key, &err),
 		     -EINVAL);
-	cr_assert_eq(vnitro_ena_rss_init(&cfg, 8, 2, aws_key, &err), -EINVAL);
+	cr_assert_eq(vcore_ena_rss_init(&cfg, 8, 2, aws_key, &err), -EINVAL);
 	cr_assert_str_eq(err.msg, "unknown RSS key mode 2");
 	cr_assert_arr_eq(&cfg, &before, sizeof(cfg), "a refused init changed the config");
 }
 
 CORE_TEST(rss, queue_count_change_rebuilds_the_table)
 {
-	vnitro_ena_rss_config cfg = config(8, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
-	vnitro_ena_rss_config before;
-	vnitro_err err = {};
+	vcore_ena_rss_config cfg = config(8, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_config before;
+	vcore_err err = {};
 
-	cfg.fields[VNITRO_ENA_RSS_TCP4] = VNITRO_ENA_RSS_L3_SA;
-	cr_assert_eq(vnitro_ena_rss_set_queue_count(&cfg, 3, &err), 0);
+	cfg.fields[VCORE_ENA_RSS_TCP4] = VCORE_ENA_RSS_L3_SA;
+	cr_assert_eq(vcore_ena_rss_set_queue_count(&cfg, 3, &err), 0);
 	cr_assert_eq(cfg.queue_count, 3);
-	for (uint32_t i = 0; i < VNITRO_ENA_RSS_TABLE_SIZE; i++)
+	for (uint32_t i = 0; i < VCORE_ENA_RSS_TABLE_SIZE; i++)
 		cr_assert_eq(cfg.table[i], i % 3);
 	// Key and fields survive.
 	cr_assert_arr_eq(cfg.key, aws_key, 40);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_TCP4], VNITRO_ENA_RSS_L3_SA);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_TCP4], VCORE_ENA_RSS_L3_SA);
 	before = cfg;
-	cr_assert_eq(vnitro_ena_rss_set_queue_count(&cfg, 0, &err), -EINVAL);
-	cr_assert_eq(vnitro_ena_rss_set_queue_count(&cfg, 200, &err), -EINVAL);
+	cr_assert_eq(vcore_ena_rss_set_queue_count(&cfg, 0, &err), -EINVAL);
+	cr_assert_eq(vcore_ena_rss_set_queue_count(&cfg, 200, &err), -EINVAL);
 	cr_assert_str_eq(err.msg, "RX queue count 200 is out of range (1 to 128)");
 	cr_assert_arr_eq(&cfg, &before, sizeof(cfg));
 }
@@ -201,28 +201,28 @@ static const frame_spec aws_flow = { AF_INET, "1.2.3.4", "1.2.3.5", 6, 7000, 700
  */
 CORE_TEST(rss, aws_example_on_a_configurable_key)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
 	frame_spec udp = aws_flow;
-	vnitro_ena_rss_result r = hash_of(cfg, aws_flow);
+	vcore_ena_rss_result r = hash_of(cfg, aws_flow);
 
 	cr_assert_eq(r.hash, 0x5b5eb8e5u, "got %#x", r.hash);
 	cr_assert_eq(r.queue, 101);
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L4);
-	cr_assert_eq(r.proto, VNITRO_ENA_RSS_TCP4);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L4);
+	cr_assert_eq(r.proto, VCORE_ENA_RSS_TCP4);
 	udp.proto = 17;
 	r = hash_of(cfg, udp);
 	cr_assert_eq(r.hash, 0x5b5eb8e5u);
-	cr_assert_eq(r.proto, VNITRO_ENA_RSS_UDP4);
+	cr_assert_eq(r.proto, VCORE_ENA_RSS_UDP4);
 	// With 8 queues entry 101 holds queue 101 % 8.
-	cfg = config(8, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	cfg = config(8, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
 	cr_assert_eq(hash_of(cfg, aws_flow).queue, 5);
 }
 
 // The same page: Linux drivers v2.2.11g-v2.6.0g hashed from 0 until the key was set.
 CORE_TEST(rss, aws_example_with_initial_value_zero)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
-	vnitro_ena_rss_result r;
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_result r;
 
 	cfg.init_val = 0;
 	r = hash_of(cfg, aws_flow);
@@ -235,9 +235,9 @@ CORE_TEST(rss, aws_example_with_initial_value_zero)
  * computes textbook Toeplitz (0xa9828bd4, entry 84, on the same page) and,
  * with Microsoft's key, the specification's vectors, through whole frames.
  */
-static vnitro_ena_rss_config textbook_config(const uint8_t *key)
+static vcore_ena_rss_config textbook_config(const uint8_t *key)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_CONFIGURABLE, key);
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, key);
 
 	for (int i = 0; i < 40; i++)
 		cfg.key[i] = key[39 - i];
@@ -247,7 +247,7 @@ static vnitro_ena_rss_config textbook_config(const uint8_t *key)
 
 CORE_TEST(rss, pre_reversed_key_gives_textbook_toeplitz)
 {
-	vnitro_ena_rss_result r = hash_of(textbook_config(aws_key), aws_flow);
+	vcore_ena_rss_result r = hash_of(textbook_config(aws_key), aws_flow);
 
 	cr_assert_eq(r.hash, 0xa9828bd4u, "got %#x", r.hash);
 	cr_assert_eq(r.queue, 84);
@@ -274,25 +274,25 @@ static const ms_row ms_rows[] = {
 
 CORE_TEST(rss, microsoft_vectors_through_frames)
 {
-	vnitro_ena_rss_config cfg = textbook_config(ms_key);
+	vcore_ena_rss_config cfg = textbook_config(ms_key);
 
 	for (const ms_row &row : ms_rows) {
 		frame_spec s = row.flow;
 		bool v4 = s.af == AF_INET;
-		vnitro_ena_rss_result r;
+		vcore_ena_rss_result r;
 
 		for (uint8_t proto : { 6, 17 }) {
 			s.proto = proto;
 			r = hash_of(cfg, s);
 			cr_assert_eq(r.hash, row.with_ports, "%s proto %u: %#x", s.src, proto, r.hash);
-			cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L4);
+			cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L4);
 			cr_assert_eq(r.queue, row.with_ports % 128);
 		}
 		s.proto = v4 ? 1 : 58;		// ICMP: addresses only
 		r = hash_of(cfg, s);
 		cr_assert_eq(r.hash, row.ip_only, "%s: %#x", s.src, r.hash);
-		cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L3);
-		cr_assert_eq(r.proto, v4 ? VNITRO_ENA_RSS_IP4 : VNITRO_ENA_RSS_IP6);
+		cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L3);
+		cr_assert_eq(r.proto, v4 ? VCORE_ENA_RSS_IP4 : VCORE_ENA_RSS_IP6);
 		s.proto = 6;
 		if (v4)
 			s.frag = 0x2000;	// first fragment of a TCP datagram
@@ -300,8 +300,8 @@ CORE_TEST(rss, microsoft_vectors_through_frames)
 			s.proto = 0;		// hop-by-hop options header before TCP
 		r = hash_of(cfg, s);
 		cr_assert_eq(r.hash, row.ip_only);
-		cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L3);
-		cr_assert_eq(r.proto, v4 ? VNITRO_ENA_RSS_IP4_FRAG : VNITRO_ENA_RSS_IP6);
+		cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L3);
+		cr_assert_eq(r.proto, v4 ? VCORE_ENA_RSS_IP4_FRAG : VCORE_ENA_RSS_IP6);
 	}
 }
 
@@ -322,16 +322,16 @@ CORE_TEST(rss, fixed_key_vectors_of_aws)
 		{ { AF_INET, "66.9.149.187", "161.142.100.80", 6, 2794, 1766 }, 0x373c373c, 60 },
 		{ { AF_INET, "10.0.0.1", "10.0.0.2", 17, 80, 443 }, 0x8bd78bd7, 87 },
 	};
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_FIXED, nullptr);
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_FIXED, nullptr);
 
 	for (auto &row : rows) {
 		frame_spec back = { row.flow.af, row.flow.dst, row.flow.src, row.flow.proto,
 				    row.flow.dport, row.flow.sport };
-		vnitro_ena_rss_result r = hash_of(cfg, row.flow);
+		vcore_ena_rss_result r = hash_of(cfg, row.flow);
 
 		cr_assert_eq(r.hash, row.hash, "%s: %#x", row.flow.src, r.hash);
 		cr_assert_eq(r.queue, row.entry);
-		cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L4);
+		cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L4);
 		r = hash_of(cfg, back);
 		cr_assert_eq(r.hash, row.hash, "%s back: %#x", row.flow.src, r.hash);
 	}
@@ -344,7 +344,7 @@ CORE_TEST(rss, fixed_key_vectors_of_aws)
  */
 CORE_TEST(rss, fixed_key_sorts_addresses_and_ports_separately)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_FIXED, nullptr);
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_FIXED, nullptr);
 	frame_spec other = { AF_INET, "10.0.0.2", "10.0.0.1", 17, 80, 443 };
 
 	cr_assert_eq(hash_of(cfg, other).hash, 0x8bd78bd7u);
@@ -353,7 +353,7 @@ CORE_TEST(rss, fixed_key_sorts_addresses_and_ports_separately)
 // The device's own key and initial value: what the driver set does not matter.
 CORE_TEST(rss, fixed_key_ignores_key_and_init_val)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_FIXED, nullptr);
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_FIXED, nullptr);
 
 	memcpy(cfg.key, aws_key, 40);
 	cfg.init_val = 0;
@@ -372,100 +372,100 @@ CORE_TEST(rss, fixed_key_is_the_microsoft_key_word_reversed)
 // IPv6 and addresses-only on a fixed-key device: sorted, folded, either direction.
 CORE_TEST(rss, fixed_key_ipv6_and_addresses_only)
 {
-	vnitro_ena_rss_config cfg = config(16, VNITRO_ENA_RSS_KEY_FIXED, nullptr);
+	vcore_ena_rss_config cfg = config(16, VCORE_ENA_RSS_KEY_FIXED, nullptr);
 	frame_spec v6 = { AF_INET6, "3ffe:2501:200:3::1", "3ffe:2501:200:1fff::7", 6, 1766, 2794 };
 	frame_spec v6_back = { AF_INET6, v6.dst, v6.src, 6, 2794, 1766 };
 	frame_spec icmp = { AF_INET, "161.142.100.80", "66.9.149.187", 1 };
 	frame_spec icmp_back = { AF_INET, icmp.dst, icmp.src, 1 };
-	vnitro_ena_rss_result r = hash_of(cfg, v6);
+	vcore_ena_rss_result r = hash_of(cfg, v6);
 
 	// Our own computation (the AWS tool only does IPv4 with ports).
 	cr_assert_eq(r.hash, 0xb6cdb6cdu, "got %#x", r.hash);
 	cr_assert_eq(hash_of(cfg, v6_back).hash, r.hash);
 	r = hash_of(cfg, icmp);
 	cr_assert_eq(r.hash, 0xc5e8c5e8u, "got %#x", r.hash);
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L3);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L3);
 	cr_assert_eq(hash_of(cfg, icmp_back).hash, r.hash);
 }
 
 // CRC32 over the same input: zlib.crc32 of 1.2.3.4 1.2.3.5 7000 7000 is 0x32b7886d.
 CORE_TEST(rss, crc32_function)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
-	vnitro_ena_rss_result r;
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_result r;
 
-	cfg.hfunc = VNITRO_ENA_RSS_CRC32;
+	cfg.hfunc = VCORE_ENA_RSS_CRC32;
 	r = hash_of(cfg, aws_flow);
 	cr_assert_eq(r.hash, 0x32b7886du, "got %#x", r.hash);
 	cr_assert_eq(r.queue, 0x32b7886d % 128);
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L4);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L4);
 }
 
 // ---- fields and types ----
 
 CORE_TEST(rss, selected_fields_only)
 {
-	vnitro_ena_rss_config cfg = config(128, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
 	static const uint8_t src_and_sport[6] = { 1, 2, 3, 4, 0x1b, 0x58 };
 	static const uint8_t addrs[8] = { 1, 2, 3, 4, 1, 2, 3, 5 };
 	static const uint8_t dport[2] = { 0x1b, 0x58 };
-	vnitro_ena_rss_result r;
+	vcore_ena_rss_result r;
 
-	cfg.fields[VNITRO_ENA_RSS_TCP4] = VNITRO_ENA_RSS_L3_SA | VNITRO_ENA_RSS_L4_SP;
+	cfg.fields[VCORE_ENA_RSS_TCP4] = VCORE_ENA_RSS_L3_SA | VCORE_ENA_RSS_L4_SP;
 	r = hash_of(cfg, aws_flow);
 	cr_assert_eq(r.hash, toeplitz(aws_key, 40, key_order::reversed, 0xffffffff, src_and_sport, 6));
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L4);
-	cfg.fields[VNITRO_ENA_RSS_TCP4] = VNITRO_ENA_RSS_L3_SA | VNITRO_ENA_RSS_L3_DA;
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L4);
+	cfg.fields[VCORE_ENA_RSS_TCP4] = VCORE_ENA_RSS_L3_SA | VCORE_ENA_RSS_L3_DA;
 	r = hash_of(cfg, aws_flow);
 	cr_assert_eq(r.hash, toeplitz(aws_key, 40, key_order::reversed, 0xffffffff, addrs, 8));
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L3);
-	cfg.fields[VNITRO_ENA_RSS_TCP4] = VNITRO_ENA_RSS_L4_DP;
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L3);
+	cfg.fields[VCORE_ENA_RSS_TCP4] = VCORE_ENA_RSS_L4_DP;
 	r = hash_of(cfg, aws_flow);
 	cr_assert_eq(r.hash, toeplitz(aws_key, 40, key_order::reversed, 0xffffffff, dport, 2));
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L4);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L4);
 }
 
 // No field selected, or not IP at all: no hash, table entry 0.
 CORE_TEST(rss, nothing_to_hash)
 {
-	vnitro_ena_rss_config cfg = config(4, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_config cfg = config(4, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
 	uint8_t f[frame_max];
 	uint32_t len = make_frame(aws_flow, f);
-	vnitro_ena_rss_result r;
+	vcore_ena_rss_result r;
 
 	cfg.table[0] = 3;
-	cfg.fields[VNITRO_ENA_RSS_TCP4] = 0;
+	cfg.fields[VCORE_ENA_RSS_TCP4] = 0;
 	r = hash_bytes(cfg, f, len);
 	cr_assert_eq(r.hash, 0u);
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_NONE);
-	cr_assert_eq(r.proto, VNITRO_ENA_RSS_TCP4);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_NONE);
+	cr_assert_eq(r.proto, VCORE_ENA_RSS_TCP4);
 	cr_assert_eq(r.queue, 3);
 	f[12] = 0x08, f[13] = 0x06;		// ARP
 	r = hash_bytes(cfg, f, len);
 	cr_assert_eq(r.hash, 0u);
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_NONE);
-	cr_assert_eq(r.proto, VNITRO_ENA_RSS_NOT_IP);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_NONE);
+	cr_assert_eq(r.proto, VCORE_ENA_RSS_NOT_IP);
 	cr_assert_eq(r.queue, 3);
 }
 
 // Ports stay out for IPv4/IPv6 flow types even when a raw config asks for them.
 CORE_TEST(rss, ports_only_for_tcp_and_udp)
 {
-	vnitro_ena_rss_config cfg = textbook_config(ms_key);
+	vcore_ena_rss_config cfg = textbook_config(ms_key);
 	frame_spec icmp = ms_rows[0].flow;
-	vnitro_ena_rss_result r;
+	vcore_ena_rss_result r;
 
 	icmp.proto = 1;
-	cfg.fields[VNITRO_ENA_RSS_IP4] |= VNITRO_ENA_RSS_L4_SP | VNITRO_ENA_RSS_L4_DP;
+	cfg.fields[VCORE_ENA_RSS_IP4] |= VCORE_ENA_RSS_L4_SP | VCORE_ENA_RSS_L4_DP;
 	r = hash_of(cfg, icmp);
 	cr_assert_eq(r.hash, ms_rows[0].ip_only);
-	cr_assert_eq(r.hash_type, VNITRO_ENA_RSS_HASH_L3);
+	cr_assert_eq(r.hash_type, VCORE_ENA_RSS_HASH_L3);
 }
 
 // A table entry beyond the queue count (a config written raw) never steers outside.
 CORE_TEST(rss, queue_never_outside_the_queue_count)
 {
-	vnitro_ena_rss_config cfg = config(4, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_config cfg = config(4, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
 
 	for (uint16_t &q : cfg.table)
 		q = 9;
@@ -475,8 +475,8 @@ CORE_TEST(rss, queue_never_outside_the_queue_count)
 // Every truncation of every kind of frame, from heap copies of the exact size.
 CORE_TEST(rss, never_reads_past_len)
 {
-	vnitro_ena_rss_config cfg = config(8, VNITRO_ENA_RSS_KEY_CONFIGURABLE, aws_key);
-	vnitro_ena_rss_config sym = config(8, VNITRO_ENA_RSS_KEY_FIXED, nullptr);
+	vcore_ena_rss_config cfg = config(8, VCORE_ENA_RSS_KEY_CONFIGURABLE, aws_key);
+	vcore_ena_rss_config sym = config(8, VCORE_ENA_RSS_KEY_FIXED, nullptr);
 	frame_spec specs[] = {
 		aws_flow,
 		{ AF_INET, "1.2.3.4", "1.2.3.5", 17, 1, 2, 0x2000 },
@@ -489,9 +489,9 @@ CORE_TEST(rss, never_reads_past_len)
 		uint32_t full = make_frame(s, f);
 
 		for (uint32_t len = 0; len <= full; len++) {
-			vnitro_ena_rss_result r = hash_bytes(cfg, f, len);
+			vcore_ena_rss_result r = hash_bytes(cfg, f, len);
 
-			if (r.hash_type == VNITRO_ENA_RSS_HASH_NONE)
+			if (r.hash_type == VCORE_ENA_RSS_HASH_NONE)
 				cr_assert_eq(r.hash, 0u);
 			hash_bytes(sym, f, len);
 		}

@@ -30,12 +30,12 @@ static const uint8_t key_a[40] = {
 	0x97, 0xaf, 0x3b, 0x2f, 0x3a, 0x70, 0xe7, 0x04,
 };
 
-static vnitro_ena_rss_config config(uint32_t mode)
+static vcore_ena_rss_config config(uint32_t mode)
 {
-	vnitro_ena_rss_config cfg;
-	vnitro_err err = {};
+	vcore_ena_rss_config cfg;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ena_rss_init(&cfg, 4, mode, key_a, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ena_rss_init(&cfg, 4, mode, key_a, &err), 0, "%s", err.msg);
 	return cfg;
 }
 
@@ -47,7 +47,7 @@ static const uint64_t sd = RXH_IP_SRC | RXH_IP_DST;
 // What "ethtool -n ethX rx-flow-hash <type>" prints on a fresh ENA.
 CORE_TEST(rxfh, default_flow_hash_per_type)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE);
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE);
 	struct {
 		uint32_t flow_type;
 		uint64_t data;
@@ -60,7 +60,7 @@ CORE_TEST(rxfh, default_flow_hash_per_type)
 	for (auto &row : rows) {
 		uint64_t data = 0x5a5a;
 
-		cr_assert_eq(vnitro_ena_rss_get_flow_hash(&cfg, row.flow_type, &data), 0);
+		cr_assert_eq(vcore_ena_rss_get_flow_hash(&cfg, row.flow_type, &data), 0);
 		cr_assert_eq(data, row.data, "flow type %#x: %#llx", row.flow_type,
 			     (unsigned long long)data);
 	}
@@ -69,23 +69,23 @@ CORE_TEST(rxfh, default_flow_hash_per_type)
 // ena_get_rss_hash()/ena_set_rss_hash(): these are -EOPNOTSUPP, anything unknown -EINVAL.
 CORE_TEST(rxfh, unsupported_and_unknown_flow_types)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE), before = cfg;
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE), before = cfg;
 	uint32_t notsupp[] = { AH_V4_FLOW, ESP_V4_FLOW, AH_V6_FLOW, ESP_V6_FLOW, SCTP_V4_FLOW,
 			       AH_ESP_V4_FLOW };
 	uint32_t invalid[] = { 0, SCTP_V6_FLOW, AH_ESP_V6_FLOW, IPV4_USER_FLOW, IPV6_USER_FLOW,
 			       0x13, TCP_V4_FLOW | FLOW_EXT, TCP_V4_FLOW | FLOW_RSS };
-	vnitro_err err = {};
+	vcore_err err = {};
 	uint64_t data;
 
 	for (uint32_t ft : notsupp) {
-		cr_assert_eq(vnitro_ena_rss_get_flow_hash(&cfg, ft, &data), -EOPNOTSUPP, "%#x", ft);
+		cr_assert_eq(vcore_ena_rss_get_flow_hash(&cfg, ft, &data), -EOPNOTSUPP, "%#x", ft);
 		cr_assert_eq(data, 0u);
-		cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, ft, sd, &err), -EOPNOTSUPP, "%#x", ft);
+		cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, ft, sd, &err), -EOPNOTSUPP, "%#x", ft);
 		cr_assert_str_eq(err.msg, "ENA has no RSS hash settings for AH, ESP or SCTP flows");
 	}
 	for (uint32_t ft : invalid) {
-		cr_assert_eq(vnitro_ena_rss_get_flow_hash(&cfg, ft, &data), -EINVAL, "%#x", ft);
-		cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, ft, sd, &err), -EINVAL, "%#x", ft);
+		cr_assert_eq(vcore_ena_rss_get_flow_hash(&cfg, ft, &data), -EINVAL, "%#x", ft);
+		cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, ft, sd, &err), -EINVAL, "%#x", ft);
 	}
 	cr_assert_str_eq(err.msg, "flow type 0x20000001 has no RSS hash settings on ENA");
 	cr_assert_arr_eq(&cfg, &before, sizeof(cfg));
@@ -94,9 +94,9 @@ CORE_TEST(rxfh, unsupported_and_unknown_flow_types)
 // Set stores, get echoes, the data path follows: every subset of s d f n.
 CORE_TEST(rxfh, set_then_get_every_subset)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE);
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE);
 	const uint64_t bits[4] = { RXH_IP_SRC, RXH_IP_DST, RXH_L4_B_0_1, RXH_L4_B_2_3 };
-	vnitro_err err = {};
+	vcore_err err = {};
 
 	for (uint32_t ft : { TCP_V4_FLOW, UDP_V4_FLOW, TCP_V6_FLOW, UDP_V6_FLOW }) {
 		for (uint32_t subset = 0; subset < 16; subset++) {
@@ -105,43 +105,43 @@ CORE_TEST(rxfh, set_then_get_every_subset)
 			for (int b = 0; b < 4; b++)
 				if (subset & (1u << b))
 					data |= bits[b];
-			cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, ft, data, &err), 0, "%s",
+			cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, ft, data, &err), 0, "%s",
 				     err.msg);
-			cr_assert_eq(vnitro_ena_rss_get_flow_hash(&cfg, ft, &got), 0);
+			cr_assert_eq(vcore_ena_rss_get_flow_hash(&cfg, ft, &got), 0);
 			cr_assert_eq(got, data);
 		}
 	}
-	cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, TCP_V4_FLOW, RXH_IP_DST | RXH_L4_B_2_3, &err),
+	cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, TCP_V4_FLOW, RXH_IP_DST | RXH_L4_B_2_3, &err),
 		     0);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_TCP4], VNITRO_ENA_RSS_L3_DA | VNITRO_ENA_RSS_L4_DP);
-	cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, IPV6_FLOW, RXH_IP_SRC, &err), 0);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_IP6], VNITRO_ENA_RSS_L3_SA);
-	cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, ETHER_FLOW, RXH_L2DA, &err), 0);
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_NOT_IP], VNITRO_ENA_RSS_L2_DA);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_TCP4], VCORE_ENA_RSS_L3_DA | VCORE_ENA_RSS_L4_DP);
+	cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, IPV6_FLOW, RXH_IP_SRC, &err), 0);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_IP6], VCORE_ENA_RSS_L3_SA);
+	cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, ETHER_FLOW, RXH_L2DA, &err), 0);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_NOT_IP], VCORE_ENA_RSS_L2_DA);
 	// Other flow types were not touched.
-	cr_assert_eq(cfg.fields[VNITRO_ENA_RSS_IP4], VNITRO_ENA_RSS_L3_SA | VNITRO_ENA_RSS_L3_DA);
+	cr_assert_eq(cfg.fields[VCORE_ENA_RSS_IP4], VCORE_ENA_RSS_L3_SA | VCORE_ENA_RSS_L3_DA);
 }
 
 // What ENA has no field for is refused, so that get always tells what is hashed.
 CORE_TEST(rxfh, fields_the_flow_type_does_not_have)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE), before = cfg;
-	vnitro_err err = {};
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE), before = cfg;
+	vcore_err err = {};
 
 	const uint64_t extras[] = { RXH_VLAN, RXH_L3_PROTO, (uint32_t)RXH_DISCARD, RXH_L2DA,
 				    1ull << 40 };
 
 	for (uint64_t extra : extras) {
-		cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, TCP_V4_FLOW, sdfn | extra, &err),
+		cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, TCP_V4_FLOW, sdfn | extra, &err),
 			     -EOPNOTSUPP, "%#llx", (unsigned long long)extra);
 		cr_assert_str_eq(err.msg,
 				 "ENA cannot hash tcp4 flows on anything but IP addresses and ports");
 	}
-	cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, IPV4_FLOW, sd | RXH_L4_B_0_1, &err),
+	cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, IPV4_FLOW, sd | RXH_L4_B_0_1, &err),
 		     -EOPNOTSUPP);
 	cr_assert_str_eq(err.msg, "ENA cannot hash ip4 flows on anything but IP addresses");
-	cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, IPV6_FLOW, RXH_L4_B_2_3, &err), -EOPNOTSUPP);
-	cr_assert_eq(vnitro_ena_rss_set_flow_hash(&cfg, ETHER_FLOW, RXH_IP_SRC, &err), -EOPNOTSUPP);
+	cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, IPV6_FLOW, RXH_L4_B_2_3, &err), -EOPNOTSUPP);
+	cr_assert_eq(vcore_ena_rss_set_flow_hash(&cfg, ETHER_FLOW, RXH_IP_SRC, &err), -EOPNOTSUPP);
 	cr_assert_str_eq(err.msg, "ENA cannot hash ether flows on anything but the destination MAC");
 	cr_assert_arr_eq(&cfg, &before, sizeof(cfg));
 }
@@ -150,107 +150,107 @@ CORE_TEST(rxfh, fields_the_flow_type_does_not_have)
 
 CORE_TEST(rxfh, get_echoes_the_config)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE);
-	uint32_t indir[VNITRO_ENA_RSS_TABLE_SIZE];
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE);
+	uint32_t indir[VCORE_ENA_RSS_TABLE_SIZE];
 	uint8_t key[40], hfunc = 0xff;
 
-	cr_assert_eq(vnitro_ena_rss_key_size(&cfg), 40u);
-	vnitro_ena_rss_get_rxfh(&cfg, indir, key, &hfunc);
-	for (uint32_t i = 0; i < VNITRO_ENA_RSS_TABLE_SIZE; i++)
+	cr_assert_eq(vcore_ena_rss_key_size(&cfg), 40u);
+	vcore_ena_rss_get_rxfh(&cfg, indir, key, &hfunc);
+	for (uint32_t i = 0; i < VCORE_ENA_RSS_TABLE_SIZE; i++)
 		cr_assert_eq(indir[i], i % 4);
 	cr_assert_arr_eq(key, key_a, 40);
 	cr_assert_eq(hfunc, ETH_RSS_HASH_TOP_);
 	// Any of the three may be NULL.
-	vnitro_ena_rss_get_rxfh(&cfg, nullptr, nullptr, nullptr);
-	cfg.hfunc = VNITRO_ENA_RSS_CRC32;
-	vnitro_ena_rss_get_rxfh(&cfg, nullptr, nullptr, &hfunc);
+	vcore_ena_rss_get_rxfh(&cfg, nullptr, nullptr, nullptr);
+	cfg.hfunc = VCORE_ENA_RSS_CRC32;
+	vcore_ena_rss_get_rxfh(&cfg, nullptr, nullptr, &hfunc);
 	cr_assert_eq(hfunc, ETH_RSS_HASH_CRC32_);
 }
 
 CORE_TEST(rxfh, set_table_key_and_function)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE);
-	uint32_t indir[VNITRO_ENA_RSS_TABLE_SIZE], back[VNITRO_ENA_RSS_TABLE_SIZE];
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE);
+	uint32_t indir[VCORE_ENA_RSS_TABLE_SIZE], back[VCORE_ENA_RSS_TABLE_SIZE];
 	uint8_t key[40], got[40], hfunc;
-	vnitro_err err = {};
+	vcore_err err = {};
 
-	for (uint32_t i = 0; i < VNITRO_ENA_RSS_TABLE_SIZE; i++)
+	for (uint32_t i = 0; i < VCORE_ENA_RSS_TABLE_SIZE; i++)
 		indir[i] = (i * 7) % 4;
 	for (int i = 0; i < 40; i++)
 		key[i] = static_cast<uint8_t>(i * 13);
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_CRC32_, &err), 0, "%s",
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_CRC32_, &err), 0, "%s",
 		     err.msg);
-	vnitro_ena_rss_get_rxfh(&cfg, back, got, &hfunc);
+	vcore_ena_rss_get_rxfh(&cfg, back, got, &hfunc);
 	cr_assert_arr_eq(back, indir, sizeof(indir));
 	cr_assert_arr_eq(got, key, 40);
 	cr_assert_eq(hfunc, ETH_RSS_HASH_CRC32_);
 	// No change keeps the function and the key.
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, nullptr, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
-	cr_assert_eq(cfg.hfunc, VNITRO_ENA_RSS_CRC32);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, nullptr, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
+	cr_assert_eq(cfg.hfunc, VCORE_ENA_RSS_CRC32);
 	cr_assert_arr_eq(cfg.key, key, 40);
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, nullptr, key_a, ETH_RSS_HASH_TOP_, &err), 0);
-	cr_assert_eq(cfg.hfunc, VNITRO_ENA_RSS_TOEPLITZ);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, nullptr, key_a, ETH_RSS_HASH_TOP_, &err), 0);
+	cr_assert_eq(cfg.hfunc, VCORE_ENA_RSS_TOEPLITZ);
 	cr_assert_arr_eq(cfg.key, key_a, 40);
 }
 
 // ena_set_rxfh() always resends init_val 0xffffffff (the v2.6 "before setting the key" fix).
 CORE_TEST(rxfh, any_set_restores_the_linux_initial_value)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE);
-	vnitro_err err = {};
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE);
+	vcore_err err = {};
 
 	cfg.init_val = 0;
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, nullptr, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, nullptr, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
 	cr_assert_eq(cfg.init_val, 0xffffffffu);
 }
 
 // All or nothing: a bad entry or function leaves table, key and function as they were.
 CORE_TEST(rxfh, set_refusals_change_nothing)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_CONFIGURABLE), before;
-	uint32_t indir[VNITRO_ENA_RSS_TABLE_SIZE] = {};
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_CONFIGURABLE), before;
+	uint32_t indir[VCORE_ENA_RSS_TABLE_SIZE] = {};
 	uint8_t key[40] = {};
-	vnitro_err err = {};
+	vcore_err err = {};
 
 	cfg.init_val = 0;
 	before = cfg;
 	indir[77] = 4;		// queues are 0-3
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_TOP_, &err), -EINVAL);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_TOP_, &err), -EINVAL);
 	cr_assert_str_eq(err.msg, "RSS table entry 77 names RX queue 4, but the device has 4 RX queues");
 	indir[77] = 3;
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_XOR_, &err), -EOPNOTSUPP);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_XOR_, &err), -EOPNOTSUPP);
 	cr_assert_str_eq(err.msg, "ENA hashes with toeplitz or crc32 only");
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_TOP_ | ETH_RSS_HASH_CRC32_,
-					     &err), -EOPNOTSUPP);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, key, ETH_RSS_HASH_TOP_ | ETH_RSS_HASH_CRC32_,
+					    &err), -EOPNOTSUPP);
 	cr_assert_arr_eq(&cfg, &before, sizeof(cfg));
 }
 
 // Older instance types: only the table can be read and set.
 CORE_TEST(rxfh, fixed_key_device)
 {
-	vnitro_ena_rss_config cfg = config(VNITRO_ENA_RSS_KEY_FIXED), before;
-	uint32_t indir[VNITRO_ENA_RSS_TABLE_SIZE];
+	vcore_ena_rss_config cfg = config(VCORE_ENA_RSS_KEY_FIXED), before;
+	uint32_t indir[VCORE_ENA_RSS_TABLE_SIZE];
 	uint8_t key[40], untouched[40], hfunc = 0;
-	vnitro_err err = {};
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ena_rss_key_size(&cfg), 0u);
+	cr_assert_eq(vcore_ena_rss_key_size(&cfg), 0u);
 	memset(key, 0xa5, sizeof(key));
 	memcpy(untouched, key, sizeof(key));
-	vnitro_ena_rss_get_rxfh(&cfg, indir, key, &hfunc);
+	vcore_ena_rss_get_rxfh(&cfg, indir, key, &hfunc);
 	cr_assert_arr_eq(key, untouched, 40);
 	cr_assert_eq(hfunc, 0, "ena_get_rxfh reports no function without RSS_HASH_FUNCTION");
 	cr_assert_eq(indir[5], 1u);
 	before = cfg;
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, key_a, ETH_RSS_HASH_NO_CHANGE_, &err),
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, key_a, ETH_RSS_HASH_NO_CHANGE_, &err),
 		     -EOPNOTSUPP);
 	cr_assert_str_eq(err.msg, "this ENA has a fixed RSS key and hash function;"
 			 " only the indirection table can be set");
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, nullptr, ETH_RSS_HASH_TOP_, &err),
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, nullptr, ETH_RSS_HASH_TOP_, &err),
 		     -EOPNOTSUPP);
 	cr_assert_arr_eq(&cfg, &before, sizeof(cfg));
 	for (uint32_t &q : indir)
 		q = 2;
-	cr_assert_eq(vnitro_ena_rss_set_rxfh(&cfg, indir, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
 	cr_assert_eq(cfg.table[0], 2);
 	cr_assert_eq(cfg.table[127], 2);
 	cr_assert_eq(cfg.hfunc, before.hfunc);

@@ -255,7 +255,7 @@ CORE_TEST(text, capacity_zero_writes_nothing)
 
 CORE_TEST(text, fail_sets_a_negative_code_and_starts_the_message)
 {
-	vnitro_err *err = static_cast<vnitro_err *>(malloc(sizeof(*err)));
+	vcore_err *err = static_cast<vcore_err *>(malloc(sizeof(*err)));
 
 	memset(err, guard, sizeof(*err));
 	fail(err, EINVAL_).str("prefix /").u32(29).str(" is out of range");
@@ -271,8 +271,8 @@ CORE_TEST(text, fail_sets_a_negative_code_and_starts_the_message)
 
 CORE_TEST(text, fail_message_is_bounded_by_the_err_struct)
 {
-	vnitro_err *err = static_cast<vnitro_err *>(malloc(sizeof(*err)));
-	char expected[VNITRO_MSG_MAX];
+	vcore_err *err = static_cast<vcore_err *>(malloc(sizeof(*err)));
+	char expected[VCORE_MSG_MAX];
 
 	memset(expected, 'x', sizeof(expected) - 1);
 	expected[sizeof(expected) - 1] = '\0';
@@ -280,7 +280,7 @@ CORE_TEST(text, fail_message_is_bounded_by_the_err_struct)
 	for (int i = 0; i < 300; i++)
 		t.ch('x');
 	cr_assert_eq(err->code, -EBUSY);
-	cr_assert_eq(strlen(err->msg), VNITRO_MSG_MAX - 1);
+	cr_assert_eq(strlen(err->msg), VCORE_MSG_MAX - 1);
 	cr_assert_str_eq(err->msg, expected);
 	free(err);
 }

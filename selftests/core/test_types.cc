@@ -16,18 +16,18 @@ static void setup(void)
 
 TestSuite(types, .init = setup, .fini = harness_fini);
 
-static vnitro_type_info type(const char *name)
+static vcore_type_info type(const char *name)
 {
-	vnitro_type_info t;
-	vnitro_err err = {};
+	vcore_type_info t;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_type_get(name, &t, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_type_get(name, &t, &err), 0, "%s", err.msg);
 	return t;
 }
 
 CORE_TEST(types, table_has_the_documented_limits)
 {
-	vnitro_type_info t = type("t3.micro");
+	vcore_type_info t = type("t3.micro");
 
 	cr_assert_eq(t.max_enis, 2);
 	cr_assert_eq(t.max_ips_per_eni, 2);
@@ -35,79 +35,79 @@ CORE_TEST(types, table_has_the_documented_limits)
 	t = type("m5.large");
 	cr_assert_eq(t.max_enis, 3);
 	cr_assert_eq(t.max_ips_per_eni, 10);
-	cr_assert_eq(t.rss_key_mode, VNITRO_ENA_RSS_KEY_FIXED);
+	cr_assert_eq(t.rss_key_mode, VCORE_ENA_RSS_KEY_FIXED);
 	t = type("c5n.18xlarge");
 	cr_assert_eq(t.max_enis, 15);
 	cr_assert_eq(t.network_cards, 1);
 	cr_assert_eq(t.max_enis_per_card, 15);
 	cr_assert_eq(t.max_ips_per_eni, 50);
 	cr_assert_eq(t.max_queues, 32);
-	cr_assert_eq(t.efa, VNITRO_EFA_GEN_1, "c5n: first-generation EFA");
+	cr_assert_eq(t.efa, VCORE_EFA_GEN_1, "c5n: first-generation EFA");
 	cr_assert_eq(t.ena_express, 0);
-	cr_assert_eq(t.rss_key_mode, VNITRO_ENA_RSS_KEY_CONFIGURABLE);
+	cr_assert_eq(t.rss_key_mode, VCORE_ENA_RSS_KEY_CONFIGURABLE);
 	t = type("p5.48xlarge");
 	cr_assert_eq(t.max_enis, 64);
 	cr_assert_eq(t.network_cards, 32, "p5: 32 network cards");
 	cr_assert_eq(t.max_enis_per_card, 2, "of 2 interfaces each");
-	cr_assert_eq(t.efa, VNITRO_EFA_GEN_2, "p5: second-generation EFA");
+	cr_assert_eq(t.efa, VCORE_EFA_GEN_2, "p5: second-generation EFA");
 	cr_assert_eq(t.ena_express, 1);
 }
 
 CORE_TEST(types, iteration_and_unknown_names)
 {
-	vnitro_type_info t;
-	vnitro_err err = {};
+	vcore_type_info t;
+	vcore_err err = {};
 	uint32_t n = 0;
 
-	while (vnitro_ctl_type_at(n, &t) == 0)
+	while (vcore_ctl_type_at(n, &t) == 0)
 		n++;
 	cr_assert_geq(n, 4);
-	cr_assert_eq(vnitro_ctl_type_get("x9.huge", &t, &err), -EINVAL);
+	cr_assert_eq(vcore_ctl_type_get("x9.huge", &t, &err), -EINVAL);
 	cr_assert(strstr(err.msg, "x9.huge") && strstr(err.msg, "t3.micro"), "%s", err.msg);
 }
 
 CORE_TEST(types, default_type_and_instance_reports_it)
 {
-	vnitro_instance_info i = get_instance("i1");
+	vcore_instance_info i = get_instance("i1");
 
-	cr_assert_str_eq(i.type.name, VNITRO_DEFAULT_INSTANCE_TYPE);
+	cr_assert_str_eq(i.type.name, VCORE_DEFAULT_INSTANCE_TYPE);
 	i = get_instance("small");
 	cr_assert_str_eq(i.type.name, "t3.micro");
 }
 
 CORE_TEST(types, unknown_type_refused_at_instance_add)
 {
-	vnitro_instance_info i;
+	vcore_instance_info i;
 	int ns4;
 
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_instance_add(ctl, "i4", &ns4, "subnet-default", 0, "t3.nano-ish",
-					       &i, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_instance_add(ctl, "i4", &ns4, "subnet-default", 0, "t3.nano-ish",
+					      &i, err);
 	}, "unknown instance type", "t3.nano-ish");
 }
 
 CORE_TEST(types, plug_carries_queues_and_key_mode)
 {
-	vnitro_eni_info e = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e = add_eni(eni_spec("subnet-default"));
 
 	attach(e.id, "mid", 1);
 	cr_assert_eq(fake.last_plug.max_queues, 2);
-	cr_assert_eq(fake.last_plug.rss_key_mode, VNITRO_ENA_RSS_KEY_FIXED);
+	cr_assert_eq(fake.last_plug.rss_key_mode, VCORE_ENA_RSS_KEY_FIXED);
 	detach(e.id);
 	attach(e.id, "i1", 1);
 	cr_assert_eq(fake.last_plug.max_queues, 32);
-	cr_assert_eq(fake.last_plug.rss_key_mode, VNITRO_ENA_RSS_KEY_CONFIGURABLE);
+	cr_assert_eq(fake.last_plug.rss_key_mode, VCORE_ENA_RSS_KEY_CONFIGURABLE);
 }
 
 CORE_TEST(types, max_enis_enforced_with_the_type_named)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info b = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info e;
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info b = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e;
 
 	attach(a.id, "small", 1);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, b.id, "small", 0, 2, &e, err);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, b.id, "small", 0, 2, &e, err);
 	}, "t3.micro supports at most 2 network interfaces");
 	// A detach frees the place.
 	detach(a.id);
@@ -116,58 +116,58 @@ CORE_TEST(types, max_enis_enforced_with_the_type_named)
 
 CORE_TEST(types, ips_per_eni_enforced_at_attach)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info e;
+	vcore_err err = {};
 
-	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, a.id, 0, 2, &e, &err), 0, "%s", err.msg);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "small", 0, 1, &e, err);
+	cr_assert_eq(vcore_ctl_eni_ip_assign(ctl, a.id, 0, 2, &e, &err), 0, "%s", err.msg);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, a.id, "small", 0, 1, &e, err);
 	}, "t3.micro supports at most 2 private IPv4 addresses", a.id, "has 3");
 	attach(a.id, "mid", 1);
 }
 
 CORE_TEST(types, ips_per_eni_enforced_at_assign_while_attached)
 {
-	vnitro_instance_info small = get_instance("small");
-	static char id[VNITRO_ID_MAX];
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	vcore_instance_info small = get_instance("small");
+	static char id[VCORE_ID_MAX];
+	vcore_eni_info e;
+	vcore_err err = {};
 
 	snprintf(id, sizeof(id), "%s", small.primary_eni_id);
-	cr_assert_eq(vnitro_ctl_eni_ip_assign(ctl, id, 0, 1, &e, &err), 0, "%s", err.msg);
-	assert_refused(-ENOSPC, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_ip_assign(ctl, id, 0, 1, &e, err);
+	cr_assert_eq(vcore_ctl_eni_ip_assign(ctl, id, 0, 1, &e, &err), 0, "%s", err.msg);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_ip_assign(ctl, id, 0, 1, &e, err);
 	}, "t3.micro supports at most 2 private IPv4 addresses");
 }
 
 CORE_TEST(types, efa_needs_a_type_with_efa)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
-	vnitro_eni_info e;
+	vcore_eni_info a = add_eni(eni_spec("subnet-default", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info e;
 
-	assert_refused(-EOPNOTSUPP, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "mid", 0, 1, &e, err);
+	assert_refused(-EOPNOTSUPP, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, a.id, "mid", 0, 1, &e, err);
 	}, "m5.large does not support EFA");
 	attach(a.id, "i1", 1);
 }
 
 CORE_TEST(types, ena_express_needs_a_type_with_it)
 {
-	vnitro_eni_info a = add_eni(eni_spec("subnet-default"));
-	vnitro_eni_changes c = {};
-	vnitro_eni_info e;
-	vnitro_err err = {};
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
 	int ns4;
 
 	c.set_ena_express = 1;
 	c.ena_express = 1;
-	cr_assert_eq(vnitro_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	cr_assert_eq(e.ena_express, 1);
-	assert_refused(-EOPNOTSUPP, [&](vnitro_err *err) {
-		return vnitro_ctl_eni_attach(ctl, a.id, "i1", 0, 1, &e, err);
+	assert_refused(-EOPNOTSUPP, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, a.id, "i1", 0, 1, &e, err);
 	}, "c5n.18xlarge does not support ENA Express");
 	add_instance("big", &ns4, "subnet-default", 0, "p5.48xlarge");
 	attach(a.id, "big", 1);
-	vnitro_ctl_instance_del(ctl, "big", &err);
+	vcore_ctl_instance_del(ctl, "big", &err);
 }

@@ -8,41 +8,41 @@ TestSuite(world, .init = ctl_setup, .fini = harness_fini);
 
 CORE_TEST(world, default_world_objects)
 {
-	vnitro_vpc_info v;
-	vnitro_subnet_info s;
-	vnitro_instance_info i;
+	vcore_vpc_info v;
+	vcore_subnet_info s;
+	vcore_instance_info i;
 
 	default_world();
-	cr_assert_eq(vnitro_ctl_vpc_at(ctl, 0, &v), 0);
+	cr_assert_eq(vcore_ctl_vpc_at(ctl, 0, &v), 0);
 	cr_assert_str_eq(v.id, "vpc-default");
 	cr_assert_eq(v.cidr_addr, ip4(172, 31, 0, 0));
 	cr_assert_eq(v.cidr_prefixlen, 16);
-	cr_assert_eq(vnitro_ctl_vpc_at(ctl, 1, &v), -ENOENT);
+	cr_assert_eq(vcore_ctl_vpc_at(ctl, 1, &v), -ENOENT);
 
-	cr_assert_eq(vnitro_ctl_subnet_at(ctl, 0, &s), 0);
+	cr_assert_eq(vcore_ctl_subnet_at(ctl, 0, &s), 0);
 	cr_assert_str_eq(s.id, "subnet-default");
 	cr_assert_str_eq(s.vpc_id, "vpc-default");
 	cr_assert_str_eq(s.az, "us-east-1a");
 	cr_assert_eq(s.cidr_addr, ip4(172, 31, 0, 0));
 	cr_assert_eq(s.cidr_prefixlen, 20);
-	cr_assert_eq(vnitro_ctl_subnet_at(ctl, 1, &s), -ENOENT);
+	cr_assert_eq(vcore_ctl_subnet_at(ctl, 1, &s), -ENOENT);
 
-	cr_assert_eq(vnitro_ctl_instance_at(ctl, 0, &i), 0);
+	cr_assert_eq(vcore_ctl_instance_at(ctl, 0, &i), 0);
 	cr_assert_str_eq(i.name, "i1");
 	cr_assert_str_eq(i.subnet_id, "subnet-default");
 	cr_assert_str_eq(i.az, "us-east-1a");
 	cr_assert_eq(i.eni_count, 1);
 	cr_assert_eq(i.cookie, &ns1);
 	cr_assert_str_not_empty(i.primary_eni_id);
-	cr_assert_eq(vnitro_ctl_instance_at(ctl, 1, &i), -ENOENT);
+	cr_assert_eq(vcore_ctl_instance_at(ctl, 1, &i), -ENOENT);
 	cr_assert_eq(count_enis(), 1);
 	cr_assert_eq(fake.releases, 0);
 }
 
 CORE_TEST(world, default_world_primary_eni)
 {
-	vnitro_instance_info i;
-	vnitro_eni_info e;
+	vcore_instance_info i;
+	vcore_eni_info e;
 
 	default_world();
 	i = get_instance("i1");
@@ -63,9 +63,9 @@ CORE_TEST(world, default_world_primary_eni)
 
 CORE_TEST(world, default_world_plugs_the_primary)
 {
-	vnitro_instance_info i;
-	vnitro_eni_info e;
-	const vnitro_plug_desc &d = fake.last_plug;
+	vcore_instance_info i;
+	vcore_eni_info e;
+	const vcore_plug_desc &d = fake.last_plug;
 
 	default_world();
 	i = get_instance("i1");
@@ -85,8 +85,8 @@ CORE_TEST(world, default_world_plugs_the_primary)
 CORE_TEST(world, default_world_twice)
 {
 	default_world();
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_create_default_world(ctl, "i2", &ns2, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_create_default_world(ctl, "i2", &ns2, err);
 	}, "vpc-default", "already exists");
 }
 
@@ -98,10 +98,10 @@ CORE_TEST(world, default_world_twice)
  */
 CORE_TEST(world, default_world_plug_failure)
 {
-	vnitro_err err = {};
+	vcore_err err = {};
 
 	fake_fail_next_plug(-EIO, "no PCI slot");
-	cr_assert_eq(vnitro_ctl_create_default_world(ctl, "i1", &ns1, &err), -EIO);
+	cr_assert_eq(vcore_ctl_create_default_world(ctl, "i1", &ns1, &err), -EIO);
 	cr_assert_str_eq(err.msg, "no PCI slot");
 	cr_assert_eq(count_instances(), 0);
 	cr_assert_eq(count_enis(), 0);
@@ -113,13 +113,13 @@ CORE_TEST(world, default_world_plug_failure)
 
 CORE_TEST(world, vpc_add_and_get)
 {
-	vnitro_vpc_info v;
-	vnitro_err err = {};
+	vcore_vpc_info v;
+	vcore_err err = {};
 
 	add_vpc("vpc-a", ip4(10, 0, 0, 0), 16);
 	add_vpc("vpc-b", ip4(192, 168, 1, 0), 28);
 	memset(&v, 0xa5, sizeof(v));
-	cr_assert_eq(vnitro_ctl_vpc_get(ctl, "vpc-b", &v, &err), 0);
+	cr_assert_eq(vcore_ctl_vpc_get(ctl, "vpc-b", &v, &err), 0);
 	cr_assert_str_eq(v.id, "vpc-b");
 	cr_assert_eq(v.cidr_addr, ip4(192, 168, 1, 0));
 	cr_assert_eq(v.cidr_prefixlen, 28);
@@ -133,27 +133,27 @@ CORE_TEST(world, vpc_prefix_out_of_range)
 		char slash[8];
 
 		snprintf(slash, sizeof(slash), "/%u", len);
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_vpc_add(ctl, "vpc-a", 0, len, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_vpc_add(ctl, "vpc-a", 0, len, err);
 		}, "VPC", slash, "between /16 and /28");
 	}
 }
 
 CORE_TEST(world, vpc_host_bits)
 {
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_vpc_add(ctl, "vpc-a", ip4(10, 0, 0, 1), 16, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_vpc_add(ctl, "vpc-a", ip4(10, 0, 0, 1), 16, err);
 	}, "10.0.0.1/16", "host bits", "did you mean 10.0.0.0/16?");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_vpc_add(ctl, "vpc-a", ip4(10, 0, 0, 8), 28, err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_vpc_add(ctl, "vpc-a", ip4(10, 0, 0, 8), 28, err);
 	}, "host bits", "10.0.0.0/28");
 }
 
 CORE_TEST(world, vpc_duplicate_id)
 {
 	default_world();
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_vpc_add(ctl, "vpc-default", ip4(10, 0, 0, 0), 16, err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_vpc_add(ctl, "vpc-default", ip4(10, 0, 0, 0), 16, err);
 	}, "vpc-default", "already exists");
 }
 
@@ -166,8 +166,8 @@ CORE_TEST(world, vpc_bad_ids)
 	};
 
 	for (const char *id : bad)
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_vpc_add(ctl, id, ip4(10, 0, 0, 0), 16, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_vpc_add(ctl, id, ip4(10, 0, 0, 0), 16, err);
 		}, "invalid VPC id");
 	// 31 characters is the longest id.
 	add_vpc("v234567890123456789012345678901", ip4(10, 0, 0, 0), 16);
@@ -176,10 +176,10 @@ CORE_TEST(world, vpc_bad_ids)
 CORE_TEST(world, vpc_get_unknown)
 {
 	default_world();
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		vnitro_vpc_info v;
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		vcore_vpc_info v;
 
-		return vnitro_ctl_vpc_get(ctl, "vpc-nope", &v, err);
+		return vcore_ctl_vpc_get(ctl, "vpc-nope", &v, err);
 	}, "\"vpc-nope\"", "does not exist");
 }
 
@@ -197,14 +197,14 @@ CORE_TEST(world, vpcs_may_overlap)
 
 CORE_TEST(world, subnet_add_and_get)
 {
-	vnitro_subnet_info s;
-	vnitro_err err = {};
+	vcore_subnet_info s;
+	vcore_err err = {};
 
 	default_world();
 	add_subnet("subnet-b", "vpc-default", ip4(172, 31, 16, 0), 20, "us-east-1b");
 	add_subnet("subnet-c", "vpc-default", ip4(172, 31, 255, 240), 28, "us-east-1c");
 	memset(&s, 0xa5, sizeof(s));
-	cr_assert_eq(vnitro_ctl_subnet_get(ctl, "subnet-b", &s, &err), 0);
+	cr_assert_eq(vcore_ctl_subnet_get(ctl, "subnet-b", &s, &err), 0);
 	cr_assert_str_eq(s.id, "subnet-b");
 	cr_assert_str_eq(s.vpc_id, "vpc-default");
 	cr_assert_str_eq(s.az, "us-east-1b");
@@ -214,54 +214,54 @@ CORE_TEST(world, subnet_add_and_get)
 
 CORE_TEST(world, subnet_of_unknown_vpc)
 {
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-a", "vpc-nope", ip4(10, 0, 0, 0), 24,
-					     "us-east-1a", err);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-a", "vpc-nope", ip4(10, 0, 0, 0), 24,
+					    "us-east-1a", err);
 	}, "VPC \"vpc-nope\" does not exist");
 }
 
 CORE_TEST(world, subnet_prefix_out_of_range)
 {
 	add_vpc("vpc-a", ip4(10, 0, 0, 0), 16);
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-a", "vpc-a", ip4(10, 0, 0, 0), 29,
-					     "us-east-1a", err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-a", "vpc-a", ip4(10, 0, 0, 0), 29,
+					    "us-east-1a", err);
 	}, "subnet", "/29", "between /16 and /28");
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-a", "vpc-a", ip4(10, 0, 0, 0), 15,
-					     "us-east-1a", err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-a", "vpc-a", ip4(10, 0, 0, 0), 15,
+					    "us-east-1a", err);
 	}, "subnet", "/15", "between /16 and /28");
 }
 
 CORE_TEST(world, subnet_host_bits)
 {
 	default_world();
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 31, 16, 1), 20,
-					     "us-east-1a", err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 31, 16, 1), 20,
+					    "us-east-1a", err);
 	}, "subnet", "172.31.16.1/20", "host bits", "did you mean 172.31.16.0/20?");
 }
 
 CORE_TEST(world, subnet_outside_its_vpc)
 {
 	default_world();
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(10, 0, 0, 0), 20,
-					     "us-east-1a", err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(10, 0, 0, 0), 20,
+					    "us-east-1a", err);
 	}, "10.0.0.0/20", "is not inside VPC vpc-default", "172.31.0.0/16");
 	// Just past the end of the VPC.
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 32, 0, 0), 28,
-					     "us-east-1a", err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 32, 0, 0), 28,
+					    "us-east-1a", err);
 	}, "172.32.0.0/28", "not inside");
 }
 
 CORE_TEST(world, subnet_larger_than_its_vpc)
 {
 	add_vpc("vpc-small", ip4(10, 0, 0, 0), 24);
-	assert_refused(-EINVAL, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-a", "vpc-small", ip4(10, 0, 0, 0), 20,
-					     "us-east-1a", err);
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-a", "vpc-small", ip4(10, 0, 0, 0), 20,
+					    "us-east-1a", err);
 	}, "10.0.0.0/20", "not inside VPC vpc-small", "10.0.0.0/24");
 }
 
@@ -269,17 +269,17 @@ CORE_TEST(world, subnets_must_not_overlap)
 {
 	default_world();
 	// Inside subnet-default, then around it, then equal to it.
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 31, 8, 0), 24,
-					     "us-east-1a", err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 31, 8, 0), 24,
+					    "us-east-1a", err);
 	}, "172.31.8.0/24", "overlaps subnet-default", "172.31.0.0/20");
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 31, 0, 0), 16,
-					     "us-east-1a", err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default", ip4(172, 31, 0, 0), 16,
+					    "us-east-1a", err);
 	}, "overlaps subnet-default");
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default", subnet_default_block, 20,
-					     "us-east-1a", err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default", subnet_default_block, 20,
+					    "us-east-1a", err);
 	}, "overlaps subnet-default");
 	// Right after it is fine.
 	add_subnet("subnet-b", "vpc-default", ip4(172, 31, 16, 0), 20, "us-east-1a");
@@ -288,9 +288,9 @@ CORE_TEST(world, subnets_must_not_overlap)
 CORE_TEST(world, subnet_duplicate_id)
 {
 	default_world();
-	assert_refused(-EEXIST, [&](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-default", "vpc-default",
-					     ip4(172, 31, 16, 0), 20, "us-east-1a", err);
+	assert_refused(-EEXIST, [&](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-default", "vpc-default",
+					    ip4(172, 31, 16, 0), 20, "us-east-1a", err);
 	}, "subnet-default", "already exists");
 }
 
@@ -302,13 +302,13 @@ CORE_TEST(world, subnet_bad_id_or_az)
 
 	default_world();
 	for (const char *id : bad) {
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_subnet_add(ctl, id, "vpc-default", ip4(172, 31, 16, 0), 20,
-						     "us-east-1a", err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_subnet_add(ctl, id, "vpc-default", ip4(172, 31, 16, 0), 20,
+						    "us-east-1a", err);
 		}, "invalid subnet id or AZ");
-		assert_refused(-EINVAL, [&](vnitro_err *err) {
-			return vnitro_ctl_subnet_add(ctl, "subnet-b", "vpc-default",
-						     ip4(172, 31, 16, 0), 20, id, err);
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_subnet_add(ctl, "subnet-b", "vpc-default",
+						    ip4(172, 31, 16, 0), 20, id, err);
 		}, "invalid subnet id or AZ");
 	}
 }
@@ -316,10 +316,10 @@ CORE_TEST(world, subnet_bad_id_or_az)
 CORE_TEST(world, subnet_get_unknown)
 {
 	default_world();
-	assert_refused(-ENOENT, [&](vnitro_err *err) {
-		vnitro_subnet_info s;
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		vcore_subnet_info s;
 
-		return vnitro_ctl_subnet_get(ctl, "subnet-nope", &s, err);
+		return vcore_ctl_subnet_get(ctl, "subnet-nope", &s, err);
 	}, "\"subnet-nope\"", "does not exist");
 }
 
@@ -329,8 +329,8 @@ CORE_TEST(world, vpcs_and_subnets_iterate_in_insertion_order)
 {
 	static const char *const vpcs[] = { "vpc-default", "vpc-c", "vpc-a", "vpc-b" };
 	static const char *const subnets[] = { "subnet-default", "subnet-z", "subnet-a", "subnet-m" };
-	vnitro_vpc_info v;
-	vnitro_subnet_info s;
+	vcore_vpc_info v;
+	vcore_subnet_info s;
 
 	default_world();
 	add_vpc("vpc-c", ip4(10, 3, 0, 0), 16);
@@ -340,28 +340,28 @@ CORE_TEST(world, vpcs_and_subnets_iterate_in_insertion_order)
 	add_subnet("subnet-a", "vpc-default", ip4(172, 31, 16, 0), 20, "us-east-1a");
 	add_subnet("subnet-m", "vpc-a", ip4(10, 1, 0, 0), 24, "us-east-1b");
 	for (uint32_t n = 0; n < 4; n++) {
-		cr_assert_eq(vnitro_ctl_vpc_at(ctl, n, &v), 0);
+		cr_assert_eq(vcore_ctl_vpc_at(ctl, n, &v), 0);
 		cr_assert_str_eq(v.id, vpcs[n]);
-		cr_assert_eq(vnitro_ctl_subnet_at(ctl, n, &s), 0);
+		cr_assert_eq(vcore_ctl_subnet_at(ctl, n, &s), 0);
 		cr_assert_str_eq(s.id, subnets[n]);
 	}
-	cr_assert_eq(vnitro_ctl_vpc_at(ctl, 4, &v), -ENOENT);
-	cr_assert_eq(vnitro_ctl_subnet_at(ctl, 4, &s), -ENOENT);
-	cr_assert_eq(vnitro_ctl_vpc_at(ctl, UINT32_MAX, &v), -ENOENT);
-	cr_assert_eq(vnitro_ctl_subnet_at(ctl, UINT32_MAX, &s), -ENOENT);
+	cr_assert_eq(vcore_ctl_vpc_at(ctl, 4, &v), -ENOENT);
+	cr_assert_eq(vcore_ctl_subnet_at(ctl, 4, &s), -ENOENT);
+	cr_assert_eq(vcore_ctl_vpc_at(ctl, UINT32_MAX, &v), -ENOENT);
+	cr_assert_eq(vcore_ctl_subnet_at(ctl, UINT32_MAX, &s), -ENOENT);
 }
 
 CORE_TEST(world, empty_world_iterates_nothing)
 {
-	vnitro_vpc_info v;
-	vnitro_subnet_info s;
-	vnitro_instance_info i;
-	vnitro_eni_info e;
+	vcore_vpc_info v;
+	vcore_subnet_info s;
+	vcore_instance_info i;
+	vcore_eni_info e;
 
-	cr_assert_eq(vnitro_ctl_vpc_at(ctl, 0, &v), -ENOENT);
-	cr_assert_eq(vnitro_ctl_subnet_at(ctl, 0, &s), -ENOENT);
-	cr_assert_eq(vnitro_ctl_instance_at(ctl, 0, &i), -ENOENT);
-	cr_assert_eq(vnitro_ctl_eni_at(ctl, 0, &e), -ENOENT);
+	cr_assert_eq(vcore_ctl_vpc_at(ctl, 0, &v), -ENOENT);
+	cr_assert_eq(vcore_ctl_subnet_at(ctl, 0, &s), -ENOENT);
+	cr_assert_eq(vcore_ctl_instance_at(ctl, 0, &i), -ENOENT);
+	cr_assert_eq(vcore_ctl_eni_at(ctl, 0, &e), -ENOENT);
 }
 
 /* ---- life cycle ---- */
@@ -369,7 +369,7 @@ CORE_TEST(world, empty_world_iterates_nothing)
 CORE_TEST(world, create_fails_cleanly_without_memory)
 {
 	harness.fail_alloc_in = 1;
-	cr_assert_null(vnitro_ctl_create(&fake_ctl_ops, &fake, ctl_fab));
+	cr_assert_null(vcore_ctl_create(&fake_ctl_ops, &fake, ctl_fab));
 }
 
 CORE_TEST(world, destroy_unplugs_and_frees_everything)
@@ -395,7 +395,7 @@ CORE_TEST(world, destroy_unplugs_and_frees_everything)
 
 CORE_TEST(world, destroy_null_is_a_no_op)
 {
-	vnitro_ctl_destroy(nullptr);
+	vcore_ctl_destroy(nullptr);
 }
 
 /* ---- deleting VPCs and subnets ---- */
@@ -404,36 +404,36 @@ CORE_TEST(world, vpc_del_refused_while_it_has_subnets)
 {
 	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
 	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
-	assert_refused(-EBUSY, [](vnitro_err *err) {
-		return vnitro_ctl_vpc_del(ctl, "vpc-x", err);
+	assert_refused(-EBUSY, [](vcore_err *err) {
+		return vcore_ctl_vpc_del(ctl, "vpc-x", err);
 	}, "vpc-x", "subnet-x");
-	assert_refused(-ENOENT, [](vnitro_err *err) {
-		return vnitro_ctl_vpc_del(ctl, "vpc-nope", err);
+	assert_refused(-ENOENT, [](vcore_err *err) {
+		return vcore_ctl_vpc_del(ctl, "vpc-nope", err);
 	}, "vpc-nope");
 }
 
 CORE_TEST(world, subnet_del_refused_while_enis_live_in_it)
 {
-	vnitro_err err = {};
-	vnitro_eni_info e;
+	vcore_err err = {};
+	vcore_eni_info e;
 
 	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
 	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
 	e = add_eni(eni_spec("subnet-x"));
-	assert_refused(-EBUSY, [](vnitro_err *err) {
-		return vnitro_ctl_subnet_del(ctl, "subnet-x", err);
+	assert_refused(-EBUSY, [](vcore_err *err) {
+		return vcore_ctl_subnet_del(ctl, "subnet-x", err);
 	}, "subnet-x", "still has network interface");
-	cr_assert_eq(vnitro_ctl_eni_del(ctl, e.id, &err), 0, "%s", err.msg);
-	cr_assert_eq(vnitro_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
-	cr_assert_eq(vnitro_ctl_vpc_del(ctl, "vpc-x", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_eni_del(ctl, e.id, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_vpc_del(ctl, "vpc-x", &err), 0, "%s", err.msg);
 	cr_assert_eq(count_vpcs(), 0);
 	cr_assert_eq(count_subnets(), 0);
 }
 
 CORE_TEST(world, subnet_add_publishes_its_local_route_and_del_withdraws_it)
 {
-	static vnitro_fabric_subnet_desc table;
-	vnitro_err err = {};
+	static vcore_fabric_subnet_desc table;
+	vcore_err err = {};
 
 	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
 	add_subnet("subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24, "us-east-1a");
@@ -442,9 +442,9 @@ CORE_TEST(world, subnet_add_publishes_its_local_route_and_del_withdraws_it)
 	cr_assert_eq(table.route_count, 1);
 	cr_assert_eq(table.routes[0].addr, ip4(10, 0, 0, 0));
 	cr_assert_eq(table.routes[0].prefixlen, 16);
-	cr_assert_eq(table.routes[0].target, VNITRO_ROUTE_LOCAL);
+	cr_assert_eq(table.routes[0].target, VCORE_ROUTE_LOCAL);
 	cr_assert_neq(table.vpc_key, 0);
-	cr_assert_eq(vnitro_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_subnet_del(ctl, "subnet-x", &err), 0, "%s", err.msg);
 	cr_assert_eq(fabric_table(1, &table), -ENOENT, "and gone with the subnet");
 }
 
@@ -453,8 +453,8 @@ CORE_TEST(world, subnet_add_refused_when_the_fabric_refuses)
 	add_vpc("vpc-x", ip4(10, 0, 0, 0), 16);
 	// The subnet, the control plane's desc, then the fabric's table.
 	harness.fail_alloc_in = 3;
-	assert_refused(-ENOMEM, [](vnitro_err *err) {
-		return vnitro_ctl_subnet_add(ctl, "subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24,
-					     "us-east-1a", err);
+	assert_refused(-ENOMEM, [](vcore_err *err) {
+		return vcore_ctl_subnet_add(ctl, "subnet-x", "vpc-x", ip4(10, 0, 1, 0), 24,
+					    "us-east-1a", err);
 	}, "VPC router", "subnet-x", "out of memory");
 }

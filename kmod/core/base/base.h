@@ -2,7 +2,7 @@
 // base.h - what every core file needs: errno values, the services table, allocation.
 #pragma once
 
-#include "core_api.h"
+#include "vcore/services.h"
 
 #if __STDC_HOSTED__
 #include <new>
@@ -27,12 +27,12 @@ enum errno_value : int {
 	EADDRINUSE_ = 98,
 };
 
-// Installed by vnitro_core_init(); constant afterwards.
-extern const vnitro_services *svc;
+// Installed by vcore_core_init(); constant afterwards.
+extern const vcore_services *svc;
 
 // Returns a value-initialised T in zeroed memory, or nullptr.
 template <typename T>
-T *create(unsigned int flags = VNITRO_ALLOC_SLEEP)
+T *create(unsigned int flags = VCORE_ALLOC_SLEEP)
 {
 	void *mem = svc->alloc(sizeof(T), flags);
 	return mem ? new (mem) T() : nullptr;

@@ -100,7 +100,7 @@ text &text::cidr(uint32_t addr, uint8_t prefixlen)
 	return ipv4(addr).ch('/').u32(prefixlen);
 }
 
-text fail(vnitro_err *err, int code)
+text fail(vcore_err *err, int code)
 {
 	err->code = -code;
 	return text(err->msg, sizeof(err->msg));

@@ -32,6 +32,6 @@ private:
 };
 
 // Sets err->code and starts err->msg; returns the builder for the sentence.
-text fail(vnitro_err *err, int code);
+text fail(vcore_err *err, int code);
 
 } // namespace vnitro::base

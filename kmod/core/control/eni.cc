@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // eni.cc - elastic network interfaces: creation, addressing, attach and detach rules.
 #include "control/world.h"
+#include "vcore/efa.h"
 #include "base/ipv4.h"
 #include "fabric/frame.h"
 
@@ -15,7 +16,7 @@ constexpr size_t eni_hex_max = 17;
 
 bool valid_eni_id(const char *id)
 {
-	size_t len = str_len(id, VNITRO_ID_MAX);
+	size_t len = str_len(id, VCORE_ID_MAX);
 
 	if (len < 5 || len > 4 + eni_hex_max || !mem_eq(id, "eni-", 4))
 		return false;
@@ -50,7 +51,7 @@ bool ip_reserved(const subnet *s, uint32_t ip)
 	return ip - s->addr < 4 || ip == prefix_last(s->addr, s->prefixlen);
 }
 
-int choose_ip(const world &w, const subnet *s, uint32_t wanted, uint32_t *ip, vnitro_err *err)
+int choose_ip(const world &w, const subnet *s, uint32_t wanted, uint32_t *ip, vcore_err *err)
 {
 	if (!wanted) {
 		uint32_t last = prefix_last(s->addr, s->prefixlen);
@@ -83,7 +84,7 @@ int choose_ip(const world &w, const subnet *s, uint32_t wanted, uint32_t *ip, vn
 	return 0;
 }
 
-int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vnitro_err *err)
+int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vcore_err *err)
 {
 	static const uint8_t zero[6] = {};
 
@@ -107,7 +108,7 @@ int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vnitro_err *
 	return 0;
 }
 
-int choose_id(const world &w, const char *wanted, char *id, vnitro_err *err)
+int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
 	if (!wanted[0]) {
 		do {
@@ -115,7 +116,7 @@ int choose_id(const world &w, const char *wanted, char *id, vnitro_err *err)
 
 			// 17 random hex digits: one from r[0], sixteen from r[1].
 			svc->random(r, sizeof(r));
-			text(id, VNITRO_ID_MAX).str("eni-").hex(r[0], 1).hex(r[1], 16);
+			text(id, VCORE_ID_MAX).str("eni-").hex(r[0], 1).hex(r[1], 16);
 		} while (find_eni(w, id, nullptr));
 		return 0;
 	}
@@ -128,14 +129,14 @@ int choose_id(const world &w, const char *wanted, char *id, vnitro_err *err)
 		fail(err, EEXIST_).str("network interface ").str(wanted).str(" already exists");
 		return err->code;
 	}
-	str_copy(id, VNITRO_ID_MAX, wanted);
+	str_copy(id, VCORE_ID_MAX, wanted);
 	return 0;
 }
 
 // "sg-" and 1 to 17 lowercase hex digits, as EC2 names security groups.
 bool valid_group_id(const char *id)
 {
-	size_t len = str_len(id, VNITRO_ID_MAX);
+	size_t len = str_len(id, VCORE_ID_MAX);
 
 	if (len < 4 || len > 3 + eni_hex_max || !mem_eq(id, "sg-", 3))
 		return false;
@@ -152,13 +153,13 @@ bool valid_group_id(const char *id)
 // while attached, the largest type's while available.
 uint32_t ip_limit(const eni &e)
 {
-	return e.owner ? e.owner->type->max_ips_per_eni : uint32_t(VNITRO_PORT_MAX_IPS);
+	return e.owner ? e.owner->type->max_ips_per_eni : uint32_t(VCORE_PORT_MAX_IPS);
 }
 
 // Pushes an attached ENI's new addresses or flags to the fabric.
-int sync_port(world &w, eni *e, vnitro_err *err)
+int sync_port(world &w, eni *e, vcore_err *err)
 {
-	vnitro_port_desc port;
+	vcore_port_desc port;
 	int ret;
 
 	if (!e->owner || !w.ops->port_update)
@@ -171,9 +172,9 @@ int sync_port(world &w, eni *e, vnitro_err *err)
 }
 
 // The attach-time rules of the instance type.
-int check_type_limits(const eni &e, const instance &inst, uint32_t card, vnitro_err *err)
+int check_type_limits(const eni &e, const instance &inst, uint32_t card, vcore_err *err)
 {
-	const vnitro_type_info &t = *inst.type;
+	const vcore_type_info &t = *inst.type;
 	uint32_t on_card = 0;
 
 	if (inst.eni_count >= t.max_enis) {
@@ -226,11 +227,11 @@ void generate_mac(const world &w, uint8_t *mac)
 	} while (mac_in_use(w, mac) || fabric::mac_is_vpc_reserved(mac));
 }
 
-void port_desc_of(const eni &e, vnitro_port_desc *out)
+void port_desc_of(const eni &e, vcore_port_desc *out)
 {
-	*out = vnitro_port_desc{};
+	*out = vcore_port_desc{};
 	mem_copy(out->mac, e.mac, 6);
-	out->kind = VNITRO_PORT_ENI;
+	out->kind = VCORE_PORT_ENI;
 	out->source_dest_check = e.source_dest_check;
 	out->ip = e.ip;
 	for (uint32_t i = 0; i < e.secondary_count; i++)
@@ -244,7 +245,7 @@ void port_desc_of(const eni &e, vnitro_port_desc *out)
 	out->vpc_prefixlen = e.home->owner->prefixlen;
 }
 
-eni *eni_create(world &w, const vnitro_eni_spec &spec, vnitro_err *err)
+eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
 {
 	subnet *s = find_subnet(w, spec.subnet_id, err);
 	eni tmp = {};
@@ -297,9 +298,9 @@ eni *attached_at(const instance &i, uint32_t card, uint32_t index)
 	return nullptr;
 }
 
-int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vnitro_err *err)
+int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vcore_err *err)
 {
-	vnitro_plug_desc desc = {};
+	vcore_plug_desc desc = {};
 	void *cookie = nullptr;
 	int ret;
 
@@ -313,7 +314,7 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vn
 	desc.eni_type = e->type;
 	desc.rss_key_mode = inst->type->rss_key_mode;
 	desc.max_queues = inst->type->max_queues;
-	desc.efa_gen = e->type == VNITRO_ENI_TYPE_EFA ? inst->type->efa : uint8_t(VNITRO_EFA_GEN_NONE);
+	desc.efa_gen = e->type == VNITRO_ENI_TYPE_EFA ? inst->type->efa : uint8_t(VCORE_EFA_GEN_NONE);
 	ret = w.ops->plug(w.ops_ctx, &desc, &cookie, err);
 	if (ret) {
 		err->code = ret;
@@ -346,9 +347,9 @@ void eni_unplug(world &w, eni *e)
 	routes_eni_changed(w, e);
 }
 
-void fill_info(const eni &e, vnitro_eni_info *out)
+void fill_info(const eni &e, vcore_eni_info *out)
 {
-	*out = vnitro_eni_info{};
+	*out = vcore_eni_info{};
 	str_copy(out->id, sizeof(out->id), e.id);
 	str_copy(out->subnet_id, sizeof(out->subnet_id), e.home->id);
 	str_copy(out->vpc_id, sizeof(out->vpc_id), e.home->owner->id);
@@ -380,8 +381,8 @@ using namespace vnitro::control;
 
 extern "C" {
 
-int vnitro_ctl_eni_add(struct vnitro_ctl *ctl, const struct vnitro_eni_spec *spec,
-		       struct vnitro_eni_info *out, struct vnitro_err *err)
+int vcore_ctl_eni_add(struct vcore_ctl *ctl, const struct vcore_eni_spec *spec,
+		      struct vcore_eni_info *out, struct vcore_err *err)
 {
 	eni *e = eni_create(*ctl, *spec, err);
 
@@ -391,7 +392,7 @@ int vnitro_ctl_eni_add(struct vnitro_ctl *ctl, const struct vnitro_eni_spec *spe
 	return 0;
 }
 
-int vnitro_ctl_eni_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+int vcore_ctl_eni_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 
@@ -407,9 +408,9 @@ int vnitro_ctl_eni_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err
 	return 0;
 }
 
-int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *instance_name,
-			  uint32_t card, uint32_t device_index, struct vnitro_eni_info *out,
-			  struct vnitro_err *err)
+int vcore_ctl_eni_attach(struct vcore_ctl *ctl, const char *id, const char *instance_name,
+			 uint32_t card, uint32_t device_index, struct vcore_eni_info *out,
+			 struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 	instance *inst;
@@ -466,9 +467,9 @@ int vnitro_ctl_eni_attach(struct vnitro_ctl *ctl, const char *id, const char *in
  * always running, so it refuses while a process has the EFA device open
  * (the work it has posted would vanish under it).
  */
-static bool efa_idle(world &w, const eni &e, vnitro_err *err)
+static bool efa_idle(world &w, const eni &e, vcore_err *err)
 {
-	char dev[VNITRO_ID_MAX] = "";
+	char dev[VCORE_ID_MAX] = "";
 	uint32_t holders;
 
 	if (e.type != VNITRO_ENI_TYPE_EFA || !w.ops->in_use)
@@ -482,7 +483,7 @@ static bool efa_idle(world &w, const eni &e, vnitro_err *err)
 	return false;
 }
 
-int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+int vcore_ctl_eni_detach(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 
@@ -504,9 +505,9 @@ int vnitro_ctl_eni_detach(struct vnitro_ctl *ctl, const char *id, struct vnitro_
 	return 0;
 }
 
-int vnitro_ctl_eni_set(struct vnitro_ctl *ctl, const char *id,
-		       const struct vnitro_eni_changes *c, struct vnitro_eni_info *out,
-		       struct vnitro_err *err)
+int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
+		      const struct vcore_eni_changes *c, struct vcore_eni_info *out,
+		      struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 	bool express, express_udp;
@@ -575,8 +576,8 @@ int vnitro_ctl_eni_set(struct vnitro_ctl *ctl, const char *id,
 	return 0;
 }
 
-int vnitro_ctl_eni_ip_assign(struct vnitro_ctl *ctl, const char *id, uint32_t ip,
-			     uint32_t count, struct vnitro_eni_info *out, struct vnitro_err *err)
+int vcore_ctl_eni_ip_assign(struct vcore_ctl *ctl, const char *id, uint32_t ip,
+			    uint32_t count, struct vcore_eni_info *out, struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 	uint32_t limit, before;
@@ -620,8 +621,8 @@ int vnitro_ctl_eni_ip_assign(struct vnitro_ctl *ctl, const char *id, uint32_t ip
 	return 0;
 }
 
-int vnitro_ctl_eni_ip_unassign(struct vnitro_ctl *ctl, const char *id, uint32_t ip,
-			       struct vnitro_eni_info *out, struct vnitro_err *err)
+int vcore_ctl_eni_ip_unassign(struct vcore_ctl *ctl, const char *id, uint32_t ip,
+			      struct vcore_eni_info *out, struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 	uint32_t pos;
@@ -653,8 +654,8 @@ int vnitro_ctl_eni_ip_unassign(struct vnitro_ctl *ctl, const char *id, uint32_t 
 	return 0;
 }
 
-int vnitro_ctl_eni_get(const struct vnitro_ctl *ctl, const char *id,
-		       struct vnitro_eni_info *out, struct vnitro_err *err)
+int vcore_ctl_eni_get(const struct vcore_ctl *ctl, const char *id,
+		      struct vcore_eni_info *out, struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
 
@@ -664,7 +665,7 @@ int vnitro_ctl_eni_get(const struct vnitro_ctl *ctl, const char *id,
 	return 0;
 }
 
-int vnitro_ctl_eni_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_eni_info *out)
+int vcore_ctl_eni_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_eni_info *out)
 {
 	eni *e = ctl->enis.at(pos);
 

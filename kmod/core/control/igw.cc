@@ -6,7 +6,7 @@ using namespace vnitro::base;
 
 namespace vnitro::control {
 
-igw *find_igw(const world &w, const char *id, vnitro_err *err)
+igw *find_igw(const world &w, const char *id, vcore_err *err)
 {
 	igw *g = w.igws.find([id](igw *it) { return str_eq(it->id, id); });
 
@@ -15,20 +15,20 @@ igw *find_igw(const world &w, const char *id, vnitro_err *err)
 	return g;
 }
 
-void port_desc_of(const igw &g, vnitro_port_desc *out)
+void port_desc_of(const igw &g, vcore_port_desc *out)
 {
-	*out = vnitro_port_desc{};
+	*out = vcore_port_desc{};
 	mem_copy(out->mac, g.mac, 6);
-	out->kind = VNITRO_PORT_IGW;
+	out->kind = VCORE_PORT_IGW;
 	out->frag_needed = g.frag_needed;
 	out->vpc_key = g.owner->key;
 	out->vpc_addr = g.owner->addr;
 	out->vpc_prefixlen = g.owner->prefixlen;
 }
 
-void fill_info(const igw &g, vnitro_igw_info *out)
+void fill_info(const igw &g, vcore_igw_info *out)
 {
-	*out = vnitro_igw_info{};
+	*out = vcore_igw_info{};
 	str_copy(out->id, sizeof(out->id), g.id);
 	str_copy(out->vpc_id, sizeof(out->vpc_id), g.owner->id);
 	str_copy(out->netns_name, sizeof(out->netns_name), g.netns_name);
@@ -43,11 +43,11 @@ using namespace vnitro::control;
 
 extern "C" {
 
-int vnitro_ctl_igw_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
-		       void *cookie, const char *netns_name, uint8_t frag_needed,
-		       struct vnitro_igw_info *out, struct vnitro_err *err)
+int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+		      void *cookie, const char *netns_name, uint8_t frag_needed,
+		      struct vcore_igw_info *out, struct vcore_err *err)
 {
-	vnitro_igw_plug_desc desc = {};
+	vcore_igw_plug_desc desc = {};
 	vpc *v;
 	igw *g;
 
@@ -68,7 +68,7 @@ int vnitro_ctl_igw_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_i
 			.str(v->gateway->id).str(": a VPC has at most one");
 		return err->code;
 	}
-	if (str_len(netns_name, VNITRO_NAME_MAX) >= VNITRO_NAME_MAX) {
+	if (str_len(netns_name, VCORE_NAME_MAX) >= VCORE_NAME_MAX) {
 		fail(err, EINVAL_).str("namespace name is too long");
 		return err->code;
 	}
@@ -98,7 +98,7 @@ int vnitro_ctl_igw_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_i
 	return 0;
 }
 
-int vnitro_ctl_igw_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+int vcore_ctl_igw_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
 {
 	igw *g = find_igw(*ctl, id, err);
 	const subnet *user;
@@ -119,11 +119,11 @@ int vnitro_ctl_igw_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err
 	return 0;
 }
 
-int vnitro_ctl_igw_set(struct vnitro_ctl *ctl, const char *id, uint8_t frag_needed,
-		       struct vnitro_igw_info *out, struct vnitro_err *err)
+int vcore_ctl_igw_set(struct vcore_ctl *ctl, const char *id, uint8_t frag_needed,
+		      struct vcore_igw_info *out, struct vcore_err *err)
 {
 	igw *g = find_igw(*ctl, id, err);
-	vnitro_port_desc port;
+	vcore_port_desc port;
 	bool old;
 
 	if (!g)
@@ -141,8 +141,8 @@ int vnitro_ctl_igw_set(struct vnitro_ctl *ctl, const char *id, uint8_t frag_need
 	return 0;
 }
 
-int vnitro_ctl_igw_get(const struct vnitro_ctl *ctl, const char *id,
-		       struct vnitro_igw_info *out, struct vnitro_err *err)
+int vcore_ctl_igw_get(const struct vcore_ctl *ctl, const char *id,
+		      struct vcore_igw_info *out, struct vcore_err *err)
 {
 	igw *g = find_igw(*ctl, id, err);
 
@@ -152,7 +152,7 @@ int vnitro_ctl_igw_get(const struct vnitro_ctl *ctl, const char *id,
 	return 0;
 }
 
-int vnitro_ctl_igw_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_igw_info *out)
+int vcore_ctl_igw_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_igw_info *out)
 {
 	igw *g = ctl->igws.at(pos);
 

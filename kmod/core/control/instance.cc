@@ -6,9 +6,9 @@ using namespace vnitro::base;
 
 namespace vnitro::control {
 
-void fill_info(const instance &i, vnitro_instance_info *out)
+void fill_info(const instance &i, vcore_instance_info *out)
 {
-	*out = vnitro_instance_info{};
+	*out = vcore_instance_info{};
 	str_copy(out->name, sizeof(out->name), i.name);
 	str_copy(out->subnet_id, sizeof(out->subnet_id), i.home->id);
 	str_copy(out->az, sizeof(out->az), i.home->az);
@@ -25,12 +25,12 @@ using namespace vnitro::control;
 
 extern "C" {
 
-int vnitro_ctl_instance_add(struct vnitro_ctl *ctl, const char *name, void *cookie,
-			    const char *subnet_id, uint32_t primary_ip, const char *type,
-			    struct vnitro_instance_info *out, struct vnitro_err *err)
+int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie,
+			   const char *subnet_id, uint32_t primary_ip, const char *type,
+			   struct vcore_instance_info *out, struct vcore_err *err)
 {
-	const vnitro_type_info *t;
-	vnitro_eni_spec spec = {};
+	const vcore_type_info *t;
+	vcore_eni_spec spec = {};
 	instance *inst, *other;
 	eni *primary;
 
@@ -80,7 +80,7 @@ err_free_eni:
 	return err->code;
 }
 
-int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vnitro_err *err)
+int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore_err *err)
 {
 	instance *inst = find_instance(*ctl, name, err);
 	eni *primary;
@@ -103,8 +103,8 @@ int vnitro_ctl_instance_del(struct vnitro_ctl *ctl, const char *name, struct vni
 	return 0;
 }
 
-int vnitro_ctl_instance_get(const struct vnitro_ctl *ctl, const char *name,
-			    struct vnitro_instance_info *out, struct vnitro_err *err)
+int vcore_ctl_instance_get(const struct vcore_ctl *ctl, const char *name,
+			   struct vcore_instance_info *out, struct vcore_err *err)
 {
 	instance *inst = find_instance(*ctl, name, err);
 
@@ -114,8 +114,8 @@ int vnitro_ctl_instance_get(const struct vnitro_ctl *ctl, const char *name,
 	return 0;
 }
 
-int vnitro_ctl_instance_at(const struct vnitro_ctl *ctl, uint32_t pos,
-			   struct vnitro_instance_info *out)
+int vcore_ctl_instance_at(const struct vcore_ctl *ctl, uint32_t pos,
+			  struct vcore_instance_info *out)
 {
 	instance *inst = ctl->instances.at(pos);
 

@@ -25,7 +25,7 @@ bool routes_to(const subnet &s, const eni *e)
 	return false;
 }
 
-int check_destination(uint32_t addr, uint8_t prefixlen, vnitro_err *err)
+int check_destination(uint32_t addr, uint8_t prefixlen, vcore_err *err)
 {
 	if (prefixlen > 32) {
 		fail(err, EINVAL_).str("route destination prefix length /").u32(prefixlen)
@@ -42,7 +42,7 @@ int check_destination(uint32_t addr, uint8_t prefixlen, vnitro_err *err)
 }
 
 // Resolves @target_id into @r's target; the ENI or IGW must be of @s's VPC.
-int set_target(world &w, const subnet &s, const char *target_id, route *r, vnitro_err *err)
+int set_target(world &w, const subnet &s, const char *target_id, route *r, vcore_err *err)
 {
 	if (str_len(target_id, 5) >= 4 && mem_eq(target_id, "eni-", 4)) {
 		eni *e = find_eni(w, target_id, err);
@@ -91,13 +91,13 @@ void routes_init(subnet &s)
 	s.route_count = 1;
 }
 
-int routes_publish(world &w, const subnet &s, vnitro_err *err)
+int routes_publish(world &w, const subnet &s, vcore_err *err)
 {
-	vnitro_fabric_subnet_desc *desc;
+	vcore_fabric_subnet_desc *desc;
 	int ret;
 
 	// About 700 bytes: too much for a kernel stack frame next to the callers'.
-	desc = create<vnitro_fabric_subnet_desc>();
+	desc = create<vcore_fabric_subnet_desc>();
 	if (!desc) {
 		fail(err, ENOMEM_).str("out of memory");
 		return err->code;
@@ -109,25 +109,25 @@ int routes_publish(world &w, const subnet &s, vnitro_err *err)
 	desc->route_count = s.route_count;
 	for (uint32_t i = 0; i < s.route_count; i++) {
 		const route &r = s.routes[i];
-		vnitro_fabric_route &fr = desc->routes[i];
+		vcore_fabric_route &fr = desc->routes[i];
 
 		fr.addr = r.addr;
 		fr.prefixlen = r.prefixlen;
 		switch (r.target) {
 		case VNITRO_ROUTE_TARGET_LOCAL:
-			fr.target = VNITRO_ROUTE_LOCAL;
+			fr.target = VCORE_ROUTE_LOCAL;
 			break;
 		case VNITRO_ROUTE_TARGET_ENI:
 			// Unplugged or deleted: the fabric finds no port and drops (blackhole).
-			fr.target = VNITRO_ROUTE_ENI;
+			fr.target = VCORE_ROUTE_ENI;
 			mem_copy(fr.target_mac, r.eni_mac, 6);
 			break;
 		default:
-			fr.target = VNITRO_ROUTE_IGW;
+			fr.target = VCORE_ROUTE_IGW;
 			break;
 		}
 	}
-	ret = vnitro_fabric_subnet_set(w.fab, desc);
+	ret = vcore_fabric_subnet_set(w.fab, desc);
 	destroy(desc);
 	if (ret)
 		fail(err, -ret).str("the VPC router refused the route table of ").str(s.id)
@@ -137,12 +137,12 @@ int routes_publish(world &w, const subnet &s, vnitro_err *err)
 
 void routes_withdraw(world &w, const subnet &s)
 {
-	vnitro_fabric_subnet_del(w.fab, s.key);
+	vcore_fabric_subnet_del(w.fab, s.key);
 }
 
 void routes_eni_changed(world &w, const eni *e)
 {
-	vnitro_err ignored;
+	vcore_err ignored;
 
 	// The tables themselves did not change, so a failure leaves the old ones.
 	for (subnet *s = w.subnets.front(); s; s = s->next)
@@ -171,9 +171,9 @@ bool routes_use_igw(const world &w, const igw *g, const subnet **where)
 	return false;
 }
 
-void fill_info(const subnet &s, const route &r, vnitro_route_info *out)
+void fill_info(const subnet &s, const route &r, vcore_route_info *out)
 {
-	*out = vnitro_route_info{};
+	*out = vcore_route_info{};
 	str_copy(out->subnet_id, sizeof(out->subnet_id), s.id);
 	out->addr = r.addr;
 	out->prefixlen = r.prefixlen;
@@ -188,9 +188,9 @@ using namespace vnitro::control;
 
 extern "C" {
 
-int vnitro_ctl_route_add(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
-			 uint8_t prefixlen, const char *target_id, struct vnitro_route_info *out,
-			 struct vnitro_err *err)
+int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, const char *target_id, struct vcore_route_info *out,
+			struct vcore_err *err)
 {
 	subnet *s = find_subnet(*ctl, subnet_id, err);
 	route r = {};
@@ -205,10 +205,10 @@ int vnitro_ctl_route_add(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t
 			.str("; delete it first");
 		return err->code;
 	}
-	if (s->route_count == VNITRO_SUBNET_MAX_ROUTES) {
+	if (s->route_count == VCORE_SUBNET_MAX_ROUTES) {
 		// The default VPC quota "Routes per route table".
 		fail(err, ENOSPC_).str("the route table of ").str(s->id).str(" is full: at most ")
-			.u32(VNITRO_SUBNET_MAX_ROUTES).str(" routes per route table");
+			.u32(VCORE_SUBNET_MAX_ROUTES).str(" routes per route table");
 		return err->code;
 	}
 	r.addr = addr;
@@ -224,8 +224,8 @@ int vnitro_ctl_route_add(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t
 	return 0;
 }
 
-int vnitro_ctl_route_del(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
-			 uint8_t prefixlen, struct vnitro_err *err)
+int vcore_ctl_route_del(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, struct vcore_err *err)
 {
 	subnet *s = find_subnet(*ctl, subnet_id, err);
 	route *r, saved;
@@ -259,8 +259,8 @@ int vnitro_ctl_route_del(struct vnitro_ctl *ctl, const char *subnet_id, uint32_t
 	return 0;
 }
 
-int vnitro_ctl_route_get(const struct vnitro_ctl *ctl, const char *subnet_id, uint32_t addr,
-			 uint8_t prefixlen, struct vnitro_route_info *out, struct vnitro_err *err)
+int vcore_ctl_route_get(const struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err)
 {
 	subnet *s = find_subnet(*ctl, subnet_id, err);
 	route *r;
@@ -277,7 +277,7 @@ int vnitro_ctl_route_get(const struct vnitro_ctl *ctl, const char *subnet_id, ui
 	return 0;
 }
 
-int vnitro_ctl_route_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_route_info *out)
+int vcore_ctl_route_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_route_info *out)
 {
 	for (subnet *s = ctl->subnets.front(); s; s = s->next) {
 		if (pos < s->route_count) {

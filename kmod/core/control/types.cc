@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // types.cc - the EC2 instance types vnitro models and the network limits each one has.
 #include "control/world.h"
+#include "vcore/efa.h"
+#include "vcore/ena.h"
 
 using namespace vnitro::base;
 
@@ -8,8 +10,8 @@ namespace vnitro::control {
 
 namespace {
 
-constexpr uint8_t configurable = VNITRO_ENA_RSS_KEY_CONFIGURABLE;
-constexpr uint8_t fixed = VNITRO_ENA_RSS_KEY_FIXED;
+constexpr uint8_t configurable = VCORE_ENA_RSS_KEY_CONFIGURABLE;
+constexpr uint8_t fixed = VCORE_ENA_RSS_KEY_FIXED;
 
 /*
  * Sources, per column:
@@ -35,20 +37,20 @@ constexpr uint8_t fixed = VNITRO_ENA_RSS_KEY_FIXED;
  *  - ena_express: EC2 User Guide, "Improve network performance with ENA
  *    Express", supported instance types (Nitro v4 and later network-optimised
  *    and accelerated types; not c5n).
- *  - rss key mode: amzn-ec2-ena-utilities ena-toeplitz (see core_api.h):
+ *  - rss key mode: amzn-ec2-ena-utilities ena-toeplitz (see vcore/ena.h):
  *    configurable on network-optimised Nitro v3 (c5n) and later, fixed on
  *    earlier Nitro types (t3, m5).
  * Sorted by size, smallest first; the table is the list "vnitro instance
  * types" shows.
  */
-constexpr vnitro_type_info types[] = {
+constexpr vcore_type_info types[] = {
 	// name, max_enis, network_cards, max_enis_per_card, max_ips_per_eni,
 	// max_queues, baseline_mbps, efa, ena_express, rss key mode
 	{ "t3.micro", 2, 1, 2, 2, 2, 64, 0, 0, fixed },
 	{ "m5.large", 3, 1, 3, 10, 2, 750, 0, 0, fixed },
 	{ "c5n.large", 3, 1, 3, 10, 2, 3000, 0, 0, configurable },
-	{ "c5n.18xlarge", 15, 1, 15, 50, 32, 100000, VNITRO_EFA_GEN_1, 0, configurable },
-	{ "p5.48xlarge", 64, 32, 2, 50, 32, 3200000, VNITRO_EFA_GEN_2, 1, configurable },
+	{ "c5n.18xlarge", 15, 1, 15, 50, 32, 100000, VCORE_EFA_GEN_1, 0, configurable },
+	{ "p5.48xlarge", 64, 32, 2, 50, 32, 3200000, VCORE_EFA_GEN_2, 1, configurable },
 };
 
 constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);
@@ -56,7 +58,7 @@ constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);
 // An instance keeps its attachments in an array of max_instance_enis.
 constexpr bool types_fit()
 {
-	for (const vnitro_type_info &t : types)
+	for (const vcore_type_info &t : types)
 		if (t.max_enis > max_instance_enis || !t.network_cards ||
 		    t.network_cards > VNITRO_MAX_NETWORK_CARD + 1 ||
 		    t.max_enis_per_card > VNITRO_MAX_DEVICE_INDEX + 1)
@@ -67,11 +69,11 @@ static_assert(types_fit(), "an instance type exceeds what an instance can hold")
 
 } // namespace
 
-const vnitro_type_info *find_type(const char *name, vnitro_err *err)
+const vcore_type_info *find_type(const char *name, vcore_err *err)
 {
 	if (!name || !name[0])
-		name = VNITRO_DEFAULT_INSTANCE_TYPE;
-	for (const vnitro_type_info &t : types)
+		name = VCORE_DEFAULT_INSTANCE_TYPE;
+	for (const vcore_type_info &t : types)
 		if (str_eq(t.name, name))
 			return &t;
 	if (err) {
@@ -89,9 +91,9 @@ using namespace vnitro::control;
 
 extern "C" {
 
-int vnitro_ctl_type_get(const char *name, struct vnitro_type_info *out, struct vnitro_err *err)
+int vcore_ctl_type_get(const char *name, struct vcore_type_info *out, struct vcore_err *err)
 {
-	const vnitro_type_info *t = find_type(name, err);
+	const vcore_type_info *t = find_type(name, err);
 
 	if (!t)
 		return err->code;
@@ -99,7 +101,7 @@ int vnitro_ctl_type_get(const char *name, struct vnitro_type_info *out, struct v
 	return 0;
 }
 
-int vnitro_ctl_type_at(uint32_t pos, struct vnitro_type_info *out)
+int vcore_ctl_type_at(uint32_t pos, struct vcore_type_info *out)
 {
 	if (pos >= type_count)
 		return -ENOENT_;

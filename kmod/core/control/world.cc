@@ -18,7 +18,7 @@ bool id_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
-int check_block(uint32_t addr, uint8_t prefixlen, const char *what, vnitro_err *err)
+int check_block(uint32_t addr, uint8_t prefixlen, const char *what, vcore_err *err)
 {
 	if (prefixlen < min_prefixlen || prefixlen > max_prefixlen) {
 		fail(err, EINVAL_).str(what).str(" CIDR block /").u32(prefixlen)
@@ -38,9 +38,9 @@ int check_block(uint32_t addr, uint8_t prefixlen, const char *what, vnitro_err *
 
 bool valid_object_id(const char *id)
 {
-	size_t len = str_len(id, VNITRO_ID_MAX);
+	size_t len = str_len(id, VCORE_ID_MAX);
 
-	if (!len || len >= VNITRO_ID_MAX)
+	if (!len || len >= VCORE_ID_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!id_char(id[i]))
@@ -51,9 +51,9 @@ bool valid_object_id(const char *id)
 // The rules of `ip netns add`: a file name under /run/netns.
 bool valid_instance_name(const char *name)
 {
-	size_t len = str_len(name, VNITRO_NAME_MAX);
+	size_t len = str_len(name, VCORE_NAME_MAX);
 
-	if (!len || len >= VNITRO_NAME_MAX || str_eq(name, ".") || str_eq(name, ".."))
+	if (!len || len >= VCORE_NAME_MAX || str_eq(name, ".") || str_eq(name, ".."))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (name[i] == '/')
@@ -61,7 +61,7 @@ bool valid_instance_name(const char *name)
 	return true;
 }
 
-vpc *find_vpc(const world &w, const char *id, vnitro_err *err)
+vpc *find_vpc(const world &w, const char *id, vcore_err *err)
 {
 	vpc *v = w.vpcs.find([id](vpc *it) { return str_eq(it->id, id); });
 
@@ -70,7 +70,7 @@ vpc *find_vpc(const world &w, const char *id, vnitro_err *err)
 	return v;
 }
 
-subnet *find_subnet(const world &w, const char *id, vnitro_err *err)
+subnet *find_subnet(const world &w, const char *id, vcore_err *err)
 {
 	subnet *s = w.subnets.find([id](subnet *it) { return str_eq(it->id, id); });
 
@@ -79,7 +79,7 @@ subnet *find_subnet(const world &w, const char *id, vnitro_err *err)
 	return s;
 }
 
-instance *find_instance(const world &w, const char *name, vnitro_err *err)
+instance *find_instance(const world &w, const char *name, vcore_err *err)
 {
 	instance *i = w.instances.find([name](instance *it) { return str_eq(it->name, name); });
 
@@ -88,7 +88,7 @@ instance *find_instance(const world &w, const char *name, vnitro_err *err)
 	return i;
 }
 
-eni *find_eni(const world &w, const char *id, vnitro_err *err)
+eni *find_eni(const world &w, const char *id, vcore_err *err)
 {
 	eni *e = w.enis.find([id](eni *it) { return str_eq(it->id, id); });
 
@@ -103,10 +103,10 @@ using namespace vnitro::control;
 
 extern "C" {
 
-struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops_ctx,
-				     struct vnitro_fabric *fab)
+struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ctx,
+				   struct vcore_fabric *fab)
 {
-	vnitro_ctl *ctl = create<vnitro_ctl>();
+	vcore_ctl *ctl = create<vcore_ctl>();
 
 	if (!ctl)
 		return nullptr;
@@ -118,14 +118,14 @@ struct vnitro_ctl *vnitro_ctl_create(const struct vnitro_ctl_ops *ops, void *ops
 	return ctl;
 }
 
-void vnitro_ctl_destroy(struct vnitro_ctl *ctl)
+void vcore_ctl_destroy(struct vcore_ctl *ctl)
 {
-	vnitro_err ignored;
+	vcore_err ignored;
 
 	if (!ctl)
 		return;
 	while (instance *i = ctl->instances.front())
-		vnitro_ctl_instance_del(ctl, i->name, &ignored);
+		vcore_ctl_instance_del(ctl, i->name, &ignored);
 	while (eni *e = ctl->enis.front())
 		eni_free(*ctl, e);
 	while (igw *g = ctl->igws.front()) {
@@ -147,8 +147,8 @@ void vnitro_ctl_destroy(struct vnitro_ctl *ctl)
 	destroy(ctl);
 }
 
-int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
-		       uint8_t prefixlen, struct vnitro_err *err)
+int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
+		      uint8_t prefixlen, struct vcore_err *err)
 {
 	vpc *v;
 
@@ -175,7 +175,7 @@ int vnitro_ctl_vpc_add(struct vnitro_ctl *ctl, const char *id, uint32_t addr,
 	return 0;
 }
 
-int vnitro_ctl_vpc_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
 {
 	vpc *v = find_vpc(*ctl, id, err);
 	subnet *s;
@@ -198,7 +198,7 @@ int vnitro_ctl_vpc_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err
 	return 0;
 }
 
-int vnitro_ctl_subnet_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_err *err)
+int vcore_ctl_subnet_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
 {
 	subnet *s = find_subnet(*ctl, id, err);
 	eni *e;
@@ -217,9 +217,9 @@ int vnitro_ctl_subnet_del(struct vnitro_ctl *ctl, const char *id, struct vnitro_
 	return 0;
 }
 
-int vnitro_ctl_subnet_add(struct vnitro_ctl *ctl, const char *id, const char *vpc_id,
-			  uint32_t addr, uint8_t prefixlen, const char *az,
-			  struct vnitro_err *err)
+int vcore_ctl_subnet_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+			 uint32_t addr, uint8_t prefixlen, const char *az,
+			 struct vcore_err *err)
 {
 	vpc *v = find_vpc(*ctl, vpc_id, err);
 	subnet *s;
@@ -270,22 +270,22 @@ int vnitro_ctl_subnet_add(struct vnitro_ctl *ctl, const char *id, const char *vp
 	return 0;
 }
 
-int vnitro_ctl_create_default_world(struct vnitro_ctl *ctl, const char *instance_name,
-				    void *instance_cookie, struct vnitro_err *err)
+int vcore_ctl_create_default_world(struct vcore_ctl *ctl, const char *instance_name,
+				   void *instance_cookie, struct vcore_err *err)
 {
 	constexpr uint32_t vpc_block = 0xac1f0000;	// 172.31.0.0, AWS's default VPC
-	vnitro_instance_info info;
+	vcore_instance_info info;
 
-	if (vnitro_ctl_vpc_add(ctl, "vpc-default", vpc_block, 16, err) ||
-	    vnitro_ctl_subnet_add(ctl, "subnet-default", "vpc-default", vpc_block, 20,
-				  "us-east-1a", err))
+	if (vcore_ctl_vpc_add(ctl, "vpc-default", vpc_block, 16, err) ||
+	    vcore_ctl_subnet_add(ctl, "subnet-default", "vpc-default", vpc_block, 20,
+				 "us-east-1a", err))
 		return err->code;
-	return vnitro_ctl_instance_add(ctl, instance_name, instance_cookie, "subnet-default",
-				       0, nullptr, &info, err);
+	return vcore_ctl_instance_add(ctl, instance_name, instance_cookie, "subnet-default",
+				      0, nullptr, &info, err);
 }
 
-int vnitro_ctl_vpc_get(const struct vnitro_ctl *ctl, const char *id,
-		       struct vnitro_vpc_info *out, struct vnitro_err *err)
+int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,
+		      struct vcore_vpc_info *out, struct vcore_err *err)
 {
 	vpc *v = find_vpc(*ctl, id, err);
 
@@ -297,16 +297,16 @@ int vnitro_ctl_vpc_get(const struct vnitro_ctl *ctl, const char *id,
 	return 0;
 }
 
-int vnitro_ctl_vpc_at(const struct vnitro_ctl *ctl, uint32_t pos, struct vnitro_vpc_info *out)
+int vcore_ctl_vpc_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_vpc_info *out)
 {
 	vpc *v = ctl->vpcs.at(pos);
-	vnitro_err unused;
+	vcore_err unused;
 
-	return v ? vnitro_ctl_vpc_get(ctl, v->id, out, &unused) : -ENOENT_;
+	return v ? vcore_ctl_vpc_get(ctl, v->id, out, &unused) : -ENOENT_;
 }
 
-int vnitro_ctl_subnet_get(const struct vnitro_ctl *ctl, const char *id,
-			  struct vnitro_subnet_info *out, struct vnitro_err *err)
+int vcore_ctl_subnet_get(const struct vcore_ctl *ctl, const char *id,
+			 struct vcore_subnet_info *out, struct vcore_err *err)
 {
 	subnet *s = find_subnet(*ctl, id, err);
 
@@ -320,13 +320,13 @@ int vnitro_ctl_subnet_get(const struct vnitro_ctl *ctl, const char *id,
 	return 0;
 }
 
-int vnitro_ctl_subnet_at(const struct vnitro_ctl *ctl, uint32_t pos,
-			 struct vnitro_subnet_info *out)
+int vcore_ctl_subnet_at(const struct vcore_ctl *ctl, uint32_t pos,
+			struct vcore_subnet_info *out)
 {
 	subnet *s = ctl->subnets.at(pos);
-	vnitro_err unused;
+	vcore_err unused;
 
-	return s ? vnitro_ctl_subnet_get(ctl, s->id, out, &unused) : -ENOENT_;
+	return s ? vcore_ctl_subnet_get(ctl, s->id, out, &unused) : -ENOENT_;
 }
 
 } // extern "C"

@@ -4,6 +4,7 @@
 
 #include "base/slist.h"
 #include "base/text.h"
+#include "vcore/control.h"
 
 namespace vnitro::control {
 
@@ -16,7 +17,7 @@ constexpr uint32_t max_instance_enis = 64;
 
 struct vpc {
 	vpc *next;
-	char id[VNITRO_ID_MAX];
+	char id[VCORE_ID_MAX];
 	uint32_t addr;
 	uint8_t prefixlen;
 	uint32_t key;		// the fabric's name for this VPC
@@ -33,31 +34,31 @@ struct route {
 	eni *to_eni;
 	uint8_t eni_mac[6];
 	igw *to_igw;
-	char target_id[VNITRO_ID_MAX];
+	char target_id[VCORE_ID_MAX];
 };
 
 struct subnet {
 	subnet *next;
-	char id[VNITRO_ID_MAX];
-	char az[VNITRO_ID_MAX];
+	char id[VCORE_ID_MAX];
+	char az[VCORE_ID_MAX];
 	vpc *owner;
 	uint32_t addr;
 	uint8_t prefixlen;
 	uint32_t key;		// the fabric's name for this subnet
 	uint32_t route_count;	// routes[0] is the local route
-	route routes[VNITRO_SUBNET_MAX_ROUTES];
+	route routes[VCORE_SUBNET_MAX_ROUTES];
 };
 
 struct eni {
 	eni *next;
-	char id[VNITRO_ID_MAX];
+	char id[VCORE_ID_MAX];
 	subnet *home;
 	uint8_t mac[6];
 	uint32_t ip;
-	uint32_t secondary[VNITRO_PORT_MAX_IPS - 1];
+	uint32_t secondary[VCORE_PORT_MAX_IPS - 1];
 	uint32_t secondary_count;
 	char description[VNITRO_DESCRIPTION_LEN];
-	char groups[VNITRO_MAX_SECURITY_GROUPS][VNITRO_ID_MAX];
+	char groups[VNITRO_MAX_SECURITY_GROUPS][VCORE_ID_MAX];
 	uint32_t group_count;
 	uint8_t type;
 	bool source_dest_check;
@@ -72,10 +73,10 @@ struct eni {
 
 struct instance {
 	instance *next;
-	char name[VNITRO_NAME_MAX];
+	char name[VCORE_NAME_MAX];
 	void *cookie;		// the namespace, owned once registered
 	subnet *home;		// subnet of the primary ENI
-	const vnitro_type_info *type;
+	const vcore_type_info *type;
 	// Attached ENIs in attachment order, the primary first.
 	eni *enis[max_instance_enis];
 	uint32_t eni_count;
@@ -83,20 +84,20 @@ struct instance {
 
 struct igw {
 	igw *next;
-	char id[VNITRO_ID_MAX];
+	char id[VCORE_ID_MAX];
 	vpc *owner;
 	void *netns;		// the "internet" namespace, owned
-	char netns_name[VNITRO_NAME_MAX];
+	char netns_name[VCORE_NAME_MAX];
 	uint8_t mac[6];
 	bool frag_needed;
 	void *cookie;		// from ops->igw_plug
 };
 
-// The registry; vnitro_ctl is its C name.
+// The registry; vcore_ctl is its C name.
 struct world {
-	const vnitro_ctl_ops *ops;
+	const vcore_ctl_ops *ops;
 	void *ops_ctx;
-	vnitro_fabric *fab;		// where the route tables live (route.cc)
+	vcore_fabric *fab;		// where the route tables live (route.cc)
 	base::slist<vpc> vpcs;
 	base::slist<subnet> subnets;
 	base::slist<instance> instances;
@@ -107,39 +108,39 @@ struct world {
 };
 
 // Lookups; nullptr when absent (and a message in err when err is given).
-vpc *find_vpc(const world &w, const char *id, vnitro_err *err);
-subnet *find_subnet(const world &w, const char *id, vnitro_err *err);
-instance *find_instance(const world &w, const char *name, vnitro_err *err);
-eni *find_eni(const world &w, const char *id, vnitro_err *err);
-igw *find_igw(const world &w, const char *id, vnitro_err *err);
+vpc *find_vpc(const world &w, const char *id, vcore_err *err);
+subnet *find_subnet(const world &w, const char *id, vcore_err *err);
+instance *find_instance(const world &w, const char *name, vcore_err *err);
+eni *find_eni(const world &w, const char *id, vcore_err *err);
+igw *find_igw(const world &w, const char *id, vcore_err *err);
 
 // Identifier rules shared by every object.
 bool valid_object_id(const char *id);
 bool valid_instance_name(const char *name);
 
 // ENI operations used by the instance life cycle (eni.cc).
-eni *eni_create(world &w, const vnitro_eni_spec &spec, vnitro_err *err);
+eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err);
 void eni_free(world &w, eni *e);
-int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vnitro_err *err);
+int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vcore_err *err);
 void eni_unplug(world &w, eni *e);
 // The ENI attached to @i at network card @card, device index @index, or nullptr.
 eni *attached_at(const instance &i, uint32_t card, uint32_t index);
 // The primary ENI: network card 0, device index 0.
 inline eni *primary_of(const instance &i) { return attached_at(i, 0, 0); }
 // The fabric's view of an attached ENI or of a gateway.
-void port_desc_of(const eni &e, vnitro_port_desc *out);
-void port_desc_of(const igw &g, vnitro_port_desc *out);
+void port_desc_of(const eni &e, vcore_port_desc *out);
+void port_desc_of(const igw &g, vcore_port_desc *out);
 // Random locally administered unicast MAC used by no ENI or gateway.
 void generate_mac(const world &w, uint8_t *mac);
 bool mac_in_use(const world &w, const uint8_t *mac);
 
 // Instance types (types.cc); nullptr and a message listing them if unknown.
-const vnitro_type_info *find_type(const char *name, vnitro_err *err);
+const vcore_type_info *find_type(const char *name, vcore_err *err);
 
 // Route tables (route.cc).
 void routes_init(subnet &s);
 // Gives the fabric @s's table; refusals come back with a message.
-int routes_publish(world &w, const subnet &s, vnitro_err *err);
+int routes_publish(world &w, const subnet &s, vcore_err *err);
 // Takes @s's table out of the fabric (the subnet is deleted).
 void routes_withdraw(world &w, const subnet &s);
 // Republishes every table that routes to @e (it was attached, detached or deleted).
@@ -149,12 +150,12 @@ void routes_eni_gone(world &w, const eni *e);
 bool routes_use_igw(const world &w, const igw *g, const subnet **where);
 
 // Snapshots for replies.
-void fill_info(const eni &e, vnitro_eni_info *out);
-void fill_info(const instance &i, vnitro_instance_info *out);
-void fill_info(const subnet &s, const route &r, vnitro_route_info *out);
-void fill_info(const igw &g, vnitro_igw_info *out);
+void fill_info(const eni &e, vcore_eni_info *out);
+void fill_info(const instance &i, vcore_instance_info *out);
+void fill_info(const subnet &s, const route &r, vcore_route_info *out);
+void fill_info(const igw &g, vcore_igw_info *out);
 
 } // namespace vnitro::control
 
 // The opaque C handle is the world itself.
-struct vnitro_ctl : vnitro::control::world {};
+struct vcore_ctl : vnitro::control::world {};

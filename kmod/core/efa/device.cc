@@ -22,11 +22,11 @@ using namespace vnitro::base;
 //    endpoint asks for a CQ of roundup_pow2(1024 + 8192) = 16384 entries,
 //    so max_cq_depth must reach it; libefa sizes its QP table by max_qp.
 //  - EFA's MTU: 8928 bytes, the jumbo-frame payload EFA carries inside a
-//    VPC (VNITRO_VPC_MTU 9001 less the SRD encapsulation); it is the port's
+//    VPC (VCORE_VPC_MTU 9001 less the SRD encapsulation); it is the port's
 //    max_msg_sz, and ib_mtu_int_to_enum() makes it IB_MTU_4096.
 //  - Values no public output shows (object counts, MR pages) are chosen
 //    generously above what one VM can use, and are this device's.
-constexpr vnitro_efa_attr efa0_attr = {
+constexpr vcore_efa_attr efa0_attr = {
 	.vendor_id = pci_vendor_amazon,
 	.device_id = pci_device_efa0,
 	.subsystem_device = pci_device_efa0,
@@ -44,8 +44,8 @@ constexpr vnitro_efa_attr efa0_attr = {
 	.max_rq_sge = 1,
 	.max_wr_rdma_sge = 0,			// EFA v1: no RDMA read
 	.max_rdma_size = 0,
-	.device_caps = VNITRO_EFA_CAP_RNR_RETRY | VNITRO_EFA_CAP_CQ_WITH_SGID |
-		       VNITRO_EFA_CAP_CQ_NOTIFICATIONS,	// the efa driver's, with event queues
+	.device_caps = VCORE_EFA_CAP_RNR_RETRY | VCORE_EFA_CAP_CQ_WITH_SGID |
+		       VCORE_EFA_CAP_CQ_NOTIFICATIONS,	// the efa driver's, with event queues
 	.mtu = 8928,
 	.sub_cqs_per_cq = 1,
 	.inline_buf_size = inline_max,
@@ -62,30 +62,30 @@ constexpr vnitro_efa_attr efa0_attr = {
 //    longer reads into pieces of at most this size.
 //  - RDMA write exists on later EFAs but is not emulated, so not advertised
 //    (rdma/efa-abi.h of 6.1 has no bit for it either).
-constexpr vnitro_efa_attr efa2_attr = [] {
-	vnitro_efa_attr a = efa0_attr;
+constexpr vcore_efa_attr efa2_attr = [] {
+	vcore_efa_attr a = efa0_attr;
 
 	a.device_id = pci_device_efa2;
 	a.subsystem_device = pci_device_efa2;
 	a.max_wr_rdma_sge = tx_max_rdma_sge;
 	a.max_rdma_size = 1u << 30;
-	a.device_caps |= VNITRO_EFA_CAP_RDMA_READ;
+	a.device_caps |= VCORE_EFA_CAP_RDMA_READ;
 	return a;
 }();
 
 } // namespace
 
-const vnitro_efa_attr &attr()
+const vcore_efa_attr &attr()
 {
 	return efa0_attr;
 }
 
-const vnitro_efa_attr *attr_of(uint8_t gen)
+const vcore_efa_attr *attr_of(uint8_t gen)
 {
 	switch (gen) {
-	case VNITRO_EFA_GEN_1:
+	case VCORE_EFA_GEN_1:
 		return &efa0_attr;
-	case VNITRO_EFA_GEN_2:
+	case VCORE_EFA_GEN_2:
 		return &efa2_attr;
 	default:
 		return nullptr;
@@ -96,7 +96,7 @@ bool id_table::init(uint32_t size)
 {
 	uint32_t words = (size + 63) / 64;
 
-	bits_ = static_cast<uint64_t *>(svc->alloc(words * sizeof(uint64_t), VNITRO_ALLOC_SLEEP));
+	bits_ = static_cast<uint64_t *>(svc->alloc(words * sizeof(uint64_t), VCORE_ALLOC_SLEEP));
 	if (!bits_)
 		return false;
 	size_ = size;
@@ -139,7 +139,7 @@ void id_table::free(uint32_t id)
 
 using namespace vnitro;
 
-efa::mr *vnitro_efa_dev::mr_find(uint32_t key) const
+efa::mr *vcore_efa_dev::mr_find(uint32_t key) const
 {
 	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
 	efa::mr_slots *chunk;
@@ -151,25 +151,25 @@ efa::mr *vnitro_efa_dev::mr_find(uint32_t key) const
 	return m && m->key == (key & efa::key_mask) ? m : nullptr;
 }
 
-efa::qp *vnitro_efa_dev::qp_find(uint32_t qpn) const
+efa::qp *vcore_efa_dev::qp_find(uint32_t qpn) const
 {
 	return qpn && qps.busy(qpn - 1) ? qp_tab[qpn - 1] : nullptr;
 }
 
-uint16_t vnitro_efa_dev::ah_lookup(uint16_t pdn, const uint8_t *gid) const
+uint16_t vcore_efa_dev::ah_lookup(uint16_t pdn, const uint8_t *gid) const
 {
 	for (uint32_t i = 0; i < efa::attr().max_ah; i++)
 		if (ah_tab[i].refs && ah_tab[i].pdn == pdn &&
-		    base::mem_eq(ah_tab[i].gid, gid, VNITRO_EFA_GID_LEN))
+		    base::mem_eq(ah_tab[i].gid, gid, VCORE_EFA_GID_LEN))
 			return uint16_t(i);
 	return efa::ah_unknown;
 }
 
 extern "C" {
 
-int vnitro_efa_get_attr(uint8_t gen, struct vnitro_efa_attr *out)
+int vcore_efa_get_attr(uint8_t gen, struct vcore_efa_attr *out)
 {
-	const vnitro_efa_attr *a = efa::attr_of(gen);
+	const vcore_efa_attr *a = efa::attr_of(gen);
 
 	if (!a)
 		return -base::EINVAL_;
@@ -177,9 +177,9 @@ int vnitro_efa_get_attr(uint8_t gen, struct vnitro_efa_attr *out)
 	return 0;
 }
 
-void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN])
+void vcore_efa_gid(const uint8_t mac[6], uint8_t gid[VCORE_EFA_GID_LEN])
 {
-	for (int i = 0; i < VNITRO_EFA_GID_LEN; i++)
+	for (int i = 0; i < VCORE_EFA_GID_LEN; i++)
 		gid[i] = 0;
 	gid[0] = 0xfe;
 	gid[1] = 0x80;
@@ -193,14 +193,14 @@ void vnitro_efa_gid(const uint8_t mac[6], uint8_t gid[VNITRO_EFA_GID_LEN])
 	gid[15] = mac[5];
 }
 
-int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
+int vcore_efa_ucontext_check(uint32_t cmd_comp_mask, struct vcore_err *err)
 {
-	const vnitro_efa_attr &a = efa::attr();
+	const vcore_efa_attr &a = efa::attr();
 	const char *what = nullptr;
 
-	if (a.max_tx_batch && !(cmd_comp_mask & VNITRO_EFA_UCTX_COMP_TX_BATCH))
+	if (a.max_tx_batch && !(cmd_comp_mask & VCORE_EFA_UCTX_COMP_TX_BATCH))
 		what = "max_tx_batch";
-	else if (a.min_sq_depth && !(cmd_comp_mask & VNITRO_EFA_UCTX_COMP_MIN_SQ_WR))
+	else if (a.min_sq_depth && !(cmd_comp_mask & VCORE_EFA_UCTX_COMP_MIN_SQ_WR))
 		what = "min_sq_wr";
 	if (!what)
 		return 0;
@@ -209,13 +209,13 @@ int vnitro_efa_ucontext_check(uint32_t cmd_comp_mask, struct vnitro_err *err)
 	return err->code;
 }
 
-struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint8_t gen,
-					     const uint8_t gid[VNITRO_EFA_GID_LEN],
-					     void *lock_cookie)
+struct vcore_efa_dev *vcore_efa_dev_create(struct vcore_efa_engine *eng, uint8_t gen,
+					   const uint8_t gid[VCORE_EFA_GID_LEN],
+					   void *lock_cookie)
 {
-	const vnitro_efa_attr &a = efa::attr();
-	const vnitro_efa_attr *own = efa::attr_of(gen);
-	auto *dev = own ? base::create<vnitro_efa_dev>() : nullptr;
+	const vcore_efa_attr &a = efa::attr();
+	const vcore_efa_attr *own = efa::attr_of(gen);
+	auto *dev = own ? base::create<vcore_efa_dev>() : nullptr;
 
 	if (!dev)
 		return nullptr;
@@ -225,18 +225,18 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint
 	// under its lock, not the engine's.
 	dev->rng = fabric::prng(eng->rng.next());
 	dev->attr = own;
-	base::mem_copy(dev->gid, gid, VNITRO_EFA_GID_LEN);
+	base::mem_copy(dev->gid, gid, VCORE_EFA_GID_LEN);
 	if (!dev->pds.init(a.max_pd) || !dev->cqs.init(a.max_cq) || !dev->qps.init(a.max_qp) ||
 	    !dev->ahs.init(a.max_ah) || !dev->mrs.init(a.max_mr))
 		goto err_free;
 	dev->cq_tab = static_cast<efa::cq **>(
-		base::svc->alloc(a.max_cq * sizeof(efa::cq *), VNITRO_ALLOC_SLEEP));
+		base::svc->alloc(a.max_cq * sizeof(efa::cq *), VCORE_ALLOC_SLEEP));
 	dev->qp_tab = static_cast<efa::qp **>(
-		base::svc->alloc(a.max_qp * sizeof(efa::qp *), VNITRO_ALLOC_SLEEP));
+		base::svc->alloc(a.max_qp * sizeof(efa::qp *), VCORE_ALLOC_SLEEP));
 	dev->ah_tab = static_cast<efa::ah_entry *>(
-		base::svc->alloc(a.max_ah * sizeof(efa::ah_entry), VNITRO_ALLOC_SLEEP));
+		base::svc->alloc(a.max_ah * sizeof(efa::ah_entry), VCORE_ALLOC_SLEEP));
 	dev->mr_dir = static_cast<efa::mr_slots **>(
-		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr_slots *), VNITRO_ALLOC_SLEEP));
+		base::svc->alloc(a.max_mr / efa::mr_chunk * sizeof(efa::mr_slots *), VCORE_ALLOC_SLEEP));
 	if (!dev->cq_tab || !dev->qp_tab || !dev->ah_tab || !dev->mr_dir ||
 	    !dev->live_qps.init(a.max_qp) || !dev->armable_cqs.init(a.max_cq))
 		goto err_free;
@@ -245,18 +245,18 @@ struct vnitro_efa_dev *vnitro_efa_dev_create(struct vnitro_efa_engine *eng, uint
 	return dev;
 
 err_free:
-	vnitro_efa_dev_destroy(dev);
+	vcore_efa_dev_destroy(dev);
 	return nullptr;
 }
 
-void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
+void vcore_efa_dev_destroy(struct vcore_efa_dev *dev)
 {
 	if (!dev)
 		return;
 	// Out of the fabric first: no pass finds it there afterwards.
 	if (dev->eng && dev->eng->fab)
-		vnitro_fabric_efa_detach(dev->eng->fab, dev);
-	for (vnitro_efa_dev **p = dev->eng ? &dev->eng->devs : nullptr; p && *p; p = &(*p)->next) {
+		vcore_fabric_efa_detach(dev->eng->fab, dev);
+	for (vcore_efa_dev **p = dev->eng ? &dev->eng->devs : nullptr; p && *p; p = &(*p)->next) {
 		if (*p == dev) {
 			*p = dev->next;
 			break;
@@ -294,7 +294,7 @@ void vnitro_efa_dev_destroy(struct vnitro_efa_dev *dev)
 	base::destroy(dev);
 }
 
-void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_counts *out)
+void vcore_efa_get_counts(const struct vcore_efa_dev *dev, struct vcore_efa_counts *out)
 {
 	*out = {};
 	out->pds = dev->pds.used();
@@ -304,14 +304,14 @@ void vnitro_efa_get_counts(const struct vnitro_efa_dev *dev, struct vnitro_efa_c
 	out->ahs = dev->ahs.used();
 }
 
-void vnitro_efa_engine_counts(const struct vnitro_efa_engine *eng, struct vnitro_efa_counts *out)
+void vcore_efa_engine_counts(const struct vcore_efa_engine *eng, struct vcore_efa_counts *out)
 {
 	*out = {};
-	for (const vnitro_efa_dev *d = eng->devs; d; d = d->next) {
-		vnitro_efa_counts c;
+	for (const vcore_efa_dev *d = eng->devs; d; d = d->next) {
+		vcore_efa_counts c;
 
 		efa::dev_lock(d, false);
-		vnitro_efa_get_counts(d, &c);
+		vcore_efa_get_counts(d, &c);
 		efa::dev_unlock(d);
 		out->pds += c.pds;
 		out->mrs += c.mrs;
@@ -321,7 +321,7 @@ void vnitro_efa_engine_counts(const struct vnitro_efa_engine *eng, struct vnitro
 	}
 }
 
-int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn)
+int vcore_efa_pd_alloc(struct vcore_efa_dev *dev, uint16_t *pdn)
 {
 	uint32_t id;
 
@@ -331,13 +331,13 @@ int vnitro_efa_pd_alloc(struct vnitro_efa_dev *dev, uint16_t *pdn)
 	return 0;
 }
 
-void vnitro_efa_pd_free(struct vnitro_efa_dev *dev, uint16_t pdn)
+void vcore_efa_pd_free(struct vcore_efa_dev *dev, uint16_t pdn)
 {
 	dev->pds.free(pdn);
 }
 
-int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_desc *desc,
-		      uint32_t *key, struct vnitro_err *err)
+int vcore_efa_mr_add(struct vcore_efa_dev *dev, const struct vcore_efa_mr_desc *desc,
+		     uint32_t *key, struct vcore_err *err)
 {
 	uint64_t max = efa::attr().max_mr_pages * 4096;
 	uint32_t idx;
@@ -349,7 +349,7 @@ int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_des
 	if (desc->access & ~dev->supported_access()) {
 		base::fail(err, base::EOPNOTSUPP_).str("MR access flags ").hex(desc->access, 0)
 			.str(" not supported (supported ").hex(dev->supported_access(), 0)
-			.str(dev->attr->device_caps & VNITRO_EFA_CAP_RDMA_READ ? ")" :
+			.str(dev->attr->device_caps & VCORE_EFA_CAP_RDMA_READ ? ")" :
 			     "; this EFA has no RDMA read, so no remote read)");
 		return err->code;
 	}
@@ -368,7 +368,7 @@ int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_des
 	efa::mr_slots *&chunk = dev->mr_dir[idx / efa::mr_chunk];
 	if (!chunk) {
 		chunk = static_cast<efa::mr_slots *>(
-			base::svc->alloc(sizeof(efa::mr_slots), VNITRO_ALLOC_SLEEP));
+			base::svc->alloc(sizeof(efa::mr_slots), VCORE_ALLOC_SLEEP));
 		if (!chunk) {
 			dev->mrs.free(idx);
 			base::destroy(m);
@@ -389,7 +389,7 @@ int vnitro_efa_mr_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_mr_des
 	return 0;
 }
 
-void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key)
+void vcore_efa_mr_del(struct vcore_efa_dev *dev, uint32_t key)
 {
 	efa::mr *m = dev->mr_find(key);
 	uint32_t idx = key & ((1u << efa::mr_index_bits) - 1);
@@ -401,10 +401,10 @@ void vnitro_efa_mr_del(struct vnitro_efa_dev *dev, uint32_t key)
 	base::destroy(m);
 }
 
-int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_size,
-			struct vnitro_err *err)
+int vcore_efa_cq_check(const struct vcore_efa_cq_desc *desc, uint32_t *ring_size,
+		       struct vcore_err *err)
 {
-	const vnitro_efa_attr &a = efa::attr();
+	const vcore_efa_attr &a = efa::attr();
 
 	if (desc->entries < 1 || desc->entries > a.max_cq_depth) {
 		base::fail(err, base::EINVAL_).str("CQ entries ").u32(desc->entries)
@@ -427,9 +427,9 @@ int vnitro_efa_cq_check(const struct vnitro_efa_cq_desc *desc, uint32_t *ring_si
 	return 0;
 }
 
-int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_desc *desc,
-		      uint8_t *ring, uint32_t *db, void *cookie, uint16_t *cq_idx,
-		      struct vnitro_err *err)
+int vcore_efa_cq_add(struct vcore_efa_dev *dev, const struct vcore_efa_cq_desc *desc,
+		     uint8_t *ring, uint32_t *db, void *cookie, uint16_t *cq_idx,
+		     struct vcore_err *err)
 {
 	uint32_t idx;
 	auto *c = base::create<efa::cq>();
@@ -457,7 +457,7 @@ int vnitro_efa_cq_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_cq_des
 	return 0;
 }
 
-void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx)
+void vcore_efa_cq_del(struct vcore_efa_dev *dev, uint16_t cq_idx)
 {
 	if (!dev->cqs.busy(cq_idx))
 		return;
@@ -468,8 +468,8 @@ void vnitro_efa_cq_del(struct vnitro_efa_dev *dev, uint16_t cq_idx)
 	dev->cqs.free(cq_idx);
 }
 
-int vnitro_efa_ah_add(struct vnitro_efa_dev *dev, uint16_t pdn,
-		      const uint8_t gid[VNITRO_EFA_GID_LEN], uint16_t *ah, struct vnitro_err *err)
+int vcore_efa_ah_add(struct vcore_efa_dev *dev, uint16_t pdn,
+		     const uint8_t gid[VCORE_EFA_GID_LEN], uint16_t *ah, struct vcore_err *err)
 {
 	uint16_t found = dev->ah_lookup(pdn, gid);
 	uint32_t idx;
@@ -485,14 +485,14 @@ int vnitro_efa_ah_add(struct vnitro_efa_dev *dev, uint16_t pdn,
 		return err->code;
 	}
 	efa::ah_entry &e = dev->ah_tab[idx];
-	base::mem_copy(e.gid, gid, VNITRO_EFA_GID_LEN);
+	base::mem_copy(e.gid, gid, VCORE_EFA_GID_LEN);
 	e.pdn = pdn;
 	e.refs = 1;
 	*ah = uint16_t(idx);
 	return 0;
 }
 
-void vnitro_efa_ah_del(struct vnitro_efa_dev *dev, uint16_t pdn, uint16_t ah)
+void vcore_efa_ah_del(struct vcore_efa_dev *dev, uint16_t pdn, uint16_t ah)
 {
 	if (!dev->ahs.busy(ah) || dev->ah_tab[ah].pdn != pdn)
 		return;

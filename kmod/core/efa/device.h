@@ -9,6 +9,7 @@
 
 #include "base/base.h"
 #include "fabric/path.h"
+#include "vcore/efa.h"
 
 namespace vnitro::fabric {
 struct port;
@@ -16,7 +17,7 @@ struct port;
 
 namespace vnitro::efa {
 
-// PCI identity, per generation (enum vnitro_efa_gen; the efa driver's id
+// PCI identity, per generation (enum vcore_efa_gen; the efa driver's id
 // table in efa_main.c knows 0xefa0, 0xefa1 and 0xefa2).
 //  - 0xefa0, EFA v1: the default instance type c5n.18xlarge, the first EFA
 //    instances (EC2 User Guide, "Elastic Fabric Adapter"). No RDMA read.
@@ -51,9 +52,9 @@ private:
 };
 
 // The limits every generation shares (table sizes, queue depths, MTU).
-const vnitro_efa_attr &attr();
+const vcore_efa_attr &attr();
 // One generation's attributes (identity, RDMA read); nullptr if not modelled.
-const vnitro_efa_attr *attr_of(uint8_t gen);
+const vcore_efa_attr *attr_of(uint8_t gen);
 
 // The live objects of one kind, packed, so an engine pass walks only those:
 // a walk over every table slot (256 QPs, 512 CQs per device) costs tens of
@@ -64,7 +65,7 @@ class live_list {
 public:
 	bool init(uint32_t size)
 	{
-		items_ = static_cast<T **>(base::svc->alloc(size * sizeof(T *), VNITRO_ALLOC_SLEEP));
+		items_ = static_cast<T **>(base::svc->alloc(size * sizeof(T *), VCORE_ALLOC_SLEEP));
 		return items_;
 	}
 	void fini()
@@ -138,7 +139,7 @@ struct cq {
 	void *cookie;
 	int32_t fired_sn;
 	int32_t armed_sn;
-	const vnitro_efa_engine_ops *ops;
+	const vcore_efa_engine_ops *ops;
 	uint32_t live_idx;		// in the device's armable CQs (those with a doorbell)
 };
 
@@ -148,7 +149,7 @@ constexpr uint32_t cq_db_cmd_sn_mask = 0x3;
 constexpr uint32_t cq_db_arm = 1u << 31;
 
 struct ah_entry {
-	uint8_t gid[VNITRO_EFA_GID_LEN];
+	uint8_t gid[VCORE_EFA_GID_LEN];
 	uint16_t pdn;
 	uint32_t refs;			// verbs AHs sharing the number; 0 = free
 };
@@ -158,8 +159,8 @@ struct ah_entry {
 // owns the consumer counters below.
 struct qp {
 	uint32_t qpn;
-	uint8_t type;			// vnitro_efa_qp_type
-	uint8_t state;			// vnitro_efa_qp_state
+	uint8_t type;			// vcore_efa_qp_type
+	uint8_t state;			// vcore_efa_qp_state
 	uint16_t pdn;
 	uint32_t qkey;
 	uint32_t sq_psn;
@@ -185,14 +186,14 @@ struct qp {
 
 } // namespace vnitro::efa
 
-struct vnitro_efa_dev {
-	vnitro_efa_engine *eng;
+struct vcore_efa_dev {
+	vcore_efa_engine *eng;
 	void *lock_cookie;		// the environment's lock of this device (ops.dev_lock)
 	vnitro::fabric::prng rng;	// its UD losses and its SRD paths' seeds
 	uint32_t poll_cursor;		// the live QP a pass starts at (dev_budget)
-	const vnitro_efa_attr *attr;	// this device's generation (attr_of)
-	vnitro_efa_dev *next;		// the engine's list
-	uint8_t gid[VNITRO_EFA_GID_LEN];
+	const vcore_efa_attr *attr;	// this device's generation (attr_of)
+	vcore_efa_dev *next;		// the engine's list
+	uint8_t gid[VCORE_EFA_GID_LEN];
 	// The ENI's fabric port this device is the endpoint of, or nullptr: the
 	// fabric's (fabric/efa.cc), written under its writer lock, read under RCU.
 	vnitro::fabric::port *port;
@@ -209,24 +210,24 @@ struct vnitro_efa_dev {
 	vnitro::efa::live_list<vnitro::efa::cq> armable_cqs;
 
 	vnitro::efa::mr *mr_find(uint32_t key) const;
-	bool rdma_read() const { return attr->device_caps & VNITRO_EFA_CAP_RDMA_READ; }
+	bool rdma_read() const { return attr->device_caps & VCORE_EFA_CAP_RDMA_READ; }
 	// efa_alloc_mr: local write, and remote read where the device has it.
 	uint32_t supported_access() const
 	{
-		return VNITRO_EFA_ACCESS_LOCAL_WRITE | (rdma_read() ? VNITRO_EFA_ACCESS_REMOTE_READ : 0);
+		return VCORE_EFA_ACCESS_LOCAL_WRITE | (rdma_read() ? VCORE_EFA_ACCESS_REMOTE_READ : 0);
 	}
 	vnitro::efa::qp *qp_find(uint32_t qpn) const;
 	// The AH number PD @pdn uses for @gid, or ah_unknown.
 	uint16_t ah_lookup(uint16_t pdn, const uint8_t *gid) const;
 };
 
-struct vnitro_efa_engine {
-	vnitro_efa_engine_ops ops;
-	vnitro_efa_dev *devs;
-	vnitro_efa_engine_stats stats;
+struct vcore_efa_engine {
+	vcore_efa_engine_ops ops;
+	vcore_efa_dev *devs;
+	vcore_efa_engine_stats stats;
 	// What every message crosses: peers are found there, and its path model
 	// (configuration, seed) shapes every packet.
-	vnitro_fabric *fab;
+	vcore_fabric *fab;
 	// Each device's generator is drawn from rng when it is created or
 	// reseeded; UD datagrams draw their losses from their device's, SRD
 	// flows' paths are seeded from it. Reseeded from the fabric's seed when
@@ -237,14 +238,14 @@ struct vnitro_efa_engine {
 
 namespace vnitro::efa {
 
-// The environment's per-device lock (core_api.h: the engine's locking).
-inline void dev_lock(const vnitro_efa_dev *dev, bool peer)
+// The environment's per-device lock (vcore/efa.h: the engine's locking).
+inline void dev_lock(const vcore_efa_dev *dev, bool peer)
 {
 	if (dev->eng->ops.dev_lock)
 		dev->eng->ops.dev_lock(dev->lock_cookie, peer);
 }
 
-inline void dev_unlock(const vnitro_efa_dev *dev)
+inline void dev_unlock(const vcore_efa_dev *dev)
 {
 	if (dev->eng->ops.dev_unlock)
 		dev->eng->ops.dev_unlock(dev->lock_cookie);

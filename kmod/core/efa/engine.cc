@@ -51,7 +51,7 @@ void complete(cq *c, completion &comp)
 }
 
 // Latches the arm writes the CQ doorbells show now (see cq::armed_sn).
-void latch_arms(vnitro_efa_dev *dev)
+void latch_arms(vcore_efa_dev *dev)
 {
 	for (uint32_t i = 0; i < dev->armable_cqs.size(); i++) {
 		cq *c = dev->armable_cqs[i];
@@ -75,7 +75,7 @@ void complete_send(qp *q, uint16_t req_id, status st)
 }
 
 // The MR behind [addr, addr + len) of PD @pdn, or nullptr.
-const mr *check_range(const vnitro_efa_dev *dev, uint16_t pdn, uint32_t lkey, uint64_t addr,
+const mr *check_range(const vcore_efa_dev *dev, uint16_t pdn, uint32_t lkey, uint64_t addr,
 		      uint32_t len)
 {
 	const mr *m = dev->mr_find(lkey);
@@ -93,7 +93,7 @@ const mr *check_range(const vnitro_efa_dev *dev, uint16_t pdn, uint32_t lkey, ui
 // fabric refused the message; verdict says why.
 class peer_device {
 public:
-	peer_device(vnitro_efa_engine *eng, const vnitro_efa_dev *self, const uint8_t *gid)
+	peer_device(vcore_efa_engine *eng, const vcore_efa_dev *self, const uint8_t *gid)
 	{
 		verdict = fabric::efa_resolve(eng->fab, self, gid, &dev);
 		held_ = dev && dev != self;
@@ -108,7 +108,7 @@ public:
 	peer_device(const peer_device &) = delete;
 	peer_device &operator=(const peer_device &) = delete;
 
-	vnitro_efa_dev *dev = nullptr;
+	vcore_efa_dev *dev = nullptr;
 	fabric::efa_verdict verdict;
 
 private:
@@ -117,7 +117,7 @@ private:
 
 // A message the fabric did not let through: counted here too (the engine's
 // view of its own messages), and the remote is unresponsive.
-status unreachable(vnitro_efa_engine *eng, fabric::efa_verdict verdict)
+status unreachable(vcore_efa_engine *eng, fabric::efa_verdict verdict)
 {
 	if (verdict == fabric::efa_verdict::cross_subnet)
 		eng->stats.drop_cross_subnet++;
@@ -160,7 +160,7 @@ void complete_recv(qp *q, const rx_buffer &buf, status st, const message *msg,
 		c.src_qpn = uint16_t(msg->src_qp->qpn);
 		c.has_imm = msg->req->has_imm;
 		c.imm = msg->req->imm;
-		mem_copy(c.src_gid, msg->src_dev->gid, VNITRO_EFA_GID_LEN);
+		mem_copy(c.src_gid, msg->src_dev->gid, VCORE_EFA_GID_LEN);
 	}
 	complete(q->recv_cq, c);
 }
@@ -169,18 +169,18 @@ void complete_recv(qp *q, const rx_buffer &buf, status st, const message *msg,
 // unreliable (the send succeeded, the datagram was lost); SRD reports.
 status lost(const message &msg, status srd_status)
 {
-	return msg.src_qp->type == VNITRO_EFA_QP_UD ? status::ok : srd_status;
+	return msg.src_qp->type == VCORE_EFA_QP_UD ? status::ok : srd_status;
 }
 
 bool receiving(uint8_t state)
 {
-	return state == VNITRO_EFA_QPS_RTR || state == VNITRO_EFA_QPS_RTS ||
-	       state == VNITRO_EFA_QPS_SQD;
+	return state == VCORE_EFA_QPS_RTR || state == VCORE_EFA_QPS_RTS ||
+	       state == VCORE_EFA_QPS_SQD;
 }
 
 // Copies @msg's bytes to @dst_off of @dmr. False when the environment
 // refused a copy (a range outside what it pinned: an engine bug, counted).
-bool place(vnitro_efa_engine *eng, const message &msg, const mr *dmr, uint64_t dst_off)
+bool place(vcore_efa_engine *eng, const message &msg, const mr *dmr, uint64_t dst_off)
 {
 	const tx_request &req = *msg.req;
 
@@ -207,12 +207,12 @@ bool place(vnitro_efa_engine *eng, const message &msg, const mr *dmr, uint64_t d
 
 } // namespace
 
-status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
+status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
 {
 	const tx_request &req = *msg.req;
 	const ah_entry &ah = msg.src_dev->ah_tab[req.ah];
 	peer_device peer(eng, msg.src_dev, ah.gid);
-	vnitro_efa_dev *dst_dev = peer.dev;
+	vcore_efa_dev *dst_dev = peer.dev;
 	rx_buffer buf;
 	bool valid;
 
@@ -226,7 +226,7 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 		return lost(msg, status::remote_bad_dest_qpn);
 	}
 	if (!take_rx(dst, &buf, &valid)) {
-		if (dst->type == VNITRO_EFA_QP_UD) {
+		if (dst->type == VCORE_EFA_QP_UD) {
 			eng->stats.drop_no_buffer++;
 			return status::ok;
 		}
@@ -241,7 +241,7 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 	}
 	const mr *dmr = check_range(dst_dev, dst->pdn, buf.lkey, buf.addr, buf.length);
 	// Pages pinned without write access (a read-only mapping) are never written.
-	if (dmr && !(dmr->access & VNITRO_EFA_ACCESS_LOCAL_WRITE))
+	if (dmr && !(dmr->access & VCORE_EFA_ACCESS_LOCAL_WRITE))
 		dmr = nullptr;
 	if (!dmr) {
 		eng->stats.bad_rx_desc++;
@@ -265,7 +265,7 @@ status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr)
 
 namespace {
 
-// ---- RDMA read: SRD QPs of a generation with VNITRO_EFA_CAP_RDMA_READ ----
+// ---- RDMA read: SRD QPs of a generation with VCORE_EFA_CAP_RDMA_READ ----
 //
 // A read WQE is checked on the requester's side like a send (AH, then the
 // local buffer the bytes land in), travels the QP's SRD flow like a send
@@ -278,12 +278,12 @@ namespace {
 
 // The requester's half: @req is a read on @q. Fills @msg (length, the
 // local MR in src_mrs[0]).
-status check_read(const vnitro_efa_dev *dev, const qp *q, const tx_request &req, message *msg)
+status check_read(const vcore_efa_dev *dev, const qp *q, const tx_request &req, message *msg)
 {
 	const sge &local = req.sgl[0];
 
 	// A device without the capability, or a UD QP: as any unknown op.
-	if (!dev->rdma_read() || q->type != VNITRO_EFA_QP_SRD)
+	if (!dev->rdma_read() || q->type != VCORE_EFA_QP_SRD)
 		return status::local_invalid_op_type;
 	if (!dev->ahs.busy(req.ah) || dev->ah_tab[req.ah].pdn != q->pdn)
 		return status::local_invalid_ah;
@@ -296,7 +296,7 @@ status check_read(const vnitro_efa_dev *dev, const qp *q, const tx_request &req,
 		return status::ok;
 	// The whole local SGE is registered in the QP's PD and writable.
 	const mr *m = check_range(dev, q->pdn, local.lkey, local.addr, local.length);
-	if (!m || !(m->access & VNITRO_EFA_ACCESS_LOCAL_WRITE))
+	if (!m || !(m->access & VCORE_EFA_ACCESS_LOCAL_WRITE))
 		return status::local_invalid_lkey;
 	msg->src_mrs[0] = m;
 	return status::ok;
@@ -306,7 +306,7 @@ status check_read(const vnitro_efa_dev *dev, const qp *q, const tx_request &req,
 // and the status the requester completes with (the same rules as
 // transmit(): the endpoint the fabric resolves, a QP of the same type,
 // ready, same QKey).
-qp *read_peer(vnitro_efa_engine *eng, const message &msg, const peer_device &peer, status *st)
+qp *read_peer(vcore_efa_engine *eng, const message &msg, const peer_device &peer, status *st)
 {
 	const tx_request &req = *msg.req;
 
@@ -328,11 +328,11 @@ qp *read_peer(vnitro_efa_engine *eng, const message &msg, const peer_device &pee
 // one MR of the responder's QP's PD, whole, with REMOTE_READ; then the
 // bytes move remote -> local. Nothing is written on the responder's side
 // and it gets no completion (a read is one-sided).
-status read_execute(vnitro_efa_engine *eng, const message &msg)
+status read_execute(vcore_efa_engine *eng, const message &msg)
 {
 	const tx_request &req = *msg.req;
 	peer_device peer(eng, msg.src_dev, msg.src_dev->ah_tab[req.ah].gid);
-	vnitro_efa_dev *dst_dev = peer.dev;
+	vcore_efa_dev *dst_dev = peer.dev;
 	status st = status::ok;
 	qp *dst = read_peer(eng, msg, peer, &st);
 
@@ -341,7 +341,7 @@ status read_execute(vnitro_efa_engine *eng, const message &msg)
 	const mr *rmr = (req.remote.lkey & ~key_mask) ? nullptr :
 			check_range(dst_dev, dst->pdn, req.remote.lkey, req.remote.addr,
 				    req.remote.length);
-	if (!rmr || !(rmr->access & VNITRO_EFA_ACCESS_REMOTE_READ))
+	if (!rmr || !(rmr->access & VCORE_EFA_ACCESS_REMOTE_READ))
 		return status::remote_bad_address;
 	if (msg.length) {
 		const mr *lmr = msg.src_mrs[0];
@@ -357,7 +357,7 @@ status read_execute(vnitro_efa_engine *eng, const message &msg)
 }
 
 // Counts a finished WQE of @req's kind that completes with @st.
-void count_done(vnitro_efa_engine *eng, const tx_request &req, status st)
+void count_done(vcore_efa_engine *eng, const tx_request &req, status st)
 {
 	if (st == status::ok)
 		return;
@@ -367,7 +367,7 @@ void count_done(vnitro_efa_engine *eng, const tx_request &req, status st)
 }
 
 // Checks a decoded send against the sender's tables; fills @msg.
-status check_send(vnitro_efa_dev *dev, qp *q, const tx_request &req, message *msg)
+status check_send(vcore_efa_dev *dev, qp *q, const tx_request &req, message *msg)
 {
 	if (req.op == send_op::rdma_read)
 		return check_read(dev, q, req, msg);
@@ -417,7 +417,7 @@ void srd_forget(srd_flow *f, uint32_t seq, bool all)
 // Puts a copy of message @seq on the QP's path (the first one or a resend):
 // the fabric's path model decides its fate and counts it; this engine
 // counts its share.
-void srd_put(vnitro_efa_engine *eng, srd_flow *f, uint32_t seq, uint64_t now)
+void srd_put(vcore_efa_engine *eng, srd_flow *f, uint32_t seq, uint64_t now)
 {
 	const fabric::path_stats before = f->wire.stats();
 
@@ -429,7 +429,7 @@ void srd_put(vnitro_efa_engine *eng, srd_flow *f, uint32_t seq, uint64_t now)
 
 // A copy of message @seq of QP @q arrived at the receiving side: deliver it
 // once, and answer (ack, or RNR when no receive buffer is posted).
-void srd_arrive(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint32_t seq,
+void srd_arrive(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint32_t seq,
 		uint64_t now)
 {
 	srd_flow *f = q->srd;
@@ -480,7 +480,7 @@ void srd_arrive(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint32_t seq
 }
 
 // An SRD QP's messages on their way: timers due by @now, then arrivals.
-bool srd_progress(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now)
+bool srd_progress(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t now)
 {
 	srd_flow *f = q->srd;
 	srd::due_event ev;
@@ -540,7 +540,7 @@ void flush_queues(qp *q)
 }
 
 // Takes at most @budget WQEs from @q's SQ; returns how many it took.
-uint32_t process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t now,
+uint32_t process_sq(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t now,
 		    uint32_t budget)
 {
 	uint16_t pending = uint16_t(read_doorbell(q->sq_db) - q->sq_cons);
@@ -599,7 +599,7 @@ uint32_t process_sq(vnitro_efa_engine *eng, vnitro_efa_dev *dev, qp *q, uint64_t
 
 // One device's share of a pass (its lock held): at most dev_budget WQEs,
 // from the QP after the last one served when the budget ran out before.
-bool poll_device(vnitro_efa_engine *eng, vnitro_efa_dev *dev, uint64_t now)
+bool poll_device(vcore_efa_engine *eng, vcore_efa_dev *dev, uint64_t now)
 {
 	const uint32_t n = dev->live_qps.size();
 	uint32_t budget = dev_budget;
@@ -610,16 +610,16 @@ bool poll_device(vnitro_efa_engine *eng, vnitro_efa_dev *dev, uint64_t now)
 		uint32_t i = (dev->poll_cursor + k) % n;
 		qp *q = dev->live_qps[i];
 
-		if (q->state == VNITRO_EFA_QPS_RTS) {
+		if (q->state == VCORE_EFA_QPS_RTS) {
 			uint32_t done = process_sq(eng, dev, q, now, budget < sq_budget ? budget : sq_budget);
 
 			budget -= done;
 			work |= done != 0;
-		} else if (q->state == VNITRO_EFA_QPS_ERR) {
+		} else if (q->state == VCORE_EFA_QPS_ERR) {
 			flush_queues(q);
 		}
 		// A drained (SQD) QP still finishes what is on its way.
-		if (q->srd && (q->state == VNITRO_EFA_QPS_RTS || q->state == VNITRO_EFA_QPS_SQD))
+		if (q->srd && (q->state == VCORE_EFA_QPS_RTS || q->state == VCORE_EFA_QPS_SQD))
 			work |= srd_progress(eng, dev, q, now);
 		if (!budget) {
 			dev->poll_cursor = (i + 1) % n;
@@ -632,10 +632,10 @@ bool poll_device(vnitro_efa_engine *eng, vnitro_efa_dev *dev, uint64_t now)
 } // namespace
 
 // In device and QP order, so the same seed gives the same flows the same draws.
-void reseed(vnitro_efa_engine *eng, uint64_t seed)
+void reseed(vcore_efa_engine *eng, uint64_t seed)
 {
 	eng->rng = fabric::prng(seed);
-	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
+	for (vcore_efa_dev *dev = eng->devs; dev; dev = dev->next) {
 		dev_lock(dev, false);
 		dev->rng = fabric::prng(eng->rng.next());
 		for (uint32_t i = 0; i < attr().max_qp; i++) {
@@ -654,10 +654,10 @@ using namespace vnitro;
 
 extern "C" {
 
-struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engine_ops *ops,
-						   struct vnitro_fabric *fab)
+struct vcore_efa_engine *vcore_efa_engine_create(const struct vcore_efa_engine_ops *ops,
+						 struct vcore_fabric *fab)
 {
-	auto *eng = base::create<vnitro_efa_engine>();
+	auto *eng = base::create<vcore_efa_engine>();
 
 	if (!eng)
 		return nullptr;
@@ -667,12 +667,12 @@ struct vnitro_efa_engine *vnitro_efa_engine_create(const struct vnitro_efa_engin
 	return eng;
 }
 
-void vnitro_efa_engine_destroy(struct vnitro_efa_engine *eng)
+void vcore_efa_engine_destroy(struct vcore_efa_engine *eng)
 {
 	base::destroy(eng);
 }
 
-bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
+bool vcore_efa_engine_poll(struct vcore_efa_engine *eng, uint64_t now_ns)
 {
 	uint32_t epoch = fabric::path_epoch(eng->fab);
 	bool work = false;
@@ -683,7 +683,7 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 		efa::reseed(eng, fabric::path_seed(eng->fab));
 	}
 	eng->stats.passes++;
-	for (vnitro_efa_dev *dev = eng->devs; dev; dev = dev->next) {
+	for (vcore_efa_dev *dev = eng->devs; dev; dev = dev->next) {
 		efa::dev_lock(dev, false);
 		work |= efa::poll_device(eng, dev, now_ns);
 		efa::dev_unlock(dev);
@@ -693,8 +693,8 @@ bool vnitro_efa_engine_poll(struct vnitro_efa_engine *eng, uint64_t now_ns)
 	return work;
 }
 
-void vnitro_efa_engine_get_stats(const struct vnitro_efa_engine *eng,
-				 struct vnitro_efa_engine_stats *out)
+void vcore_efa_engine_get_stats(const struct vcore_efa_engine *eng,
+				struct vcore_efa_engine_stats *out)
 {
 	*out = eng->stats;
 }

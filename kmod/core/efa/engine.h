@@ -2,7 +2,7 @@
 // engine.h - the EFA data path: send WQEs in, bytes moved, completions out.
 //
 // One pass walks every QP of every device, each device under its own lock
-// (core_api.h: the engine's locking), so no object goes away during its
+// (vcore/efa.h: the engine's locking), so no object goes away during its
 // device's share of a pass. Every descriptor is copied out of the shared
 // ring and checked against the device's tables (keys, bounds, PD, AH, QKey,
 // state) before a byte moves; bytes move only through the environment's
@@ -46,7 +46,7 @@ struct srd_flow {
 
 // What a send needs to reach the receiver.
 struct message {
-	vnitro_efa_dev *src_dev;
+	vcore_efa_dev *src_dev;
 	qp *src_qp;
 	const tx_request *req;
 	const mr *src_mrs[tx_max_sge];	// checked MRs of req->sgl (not inline)
@@ -57,10 +57,10 @@ struct message {
 // fabric for the destination, places the message in a receive buffer and
 // completes it there. Returns the status to complete the send WQE with; *rnr is set
 // when an SRD receiver had no buffer (the WQE stays and is resent later).
-status transmit(vnitro_efa_engine *eng, const message &msg, bool *rnr);
+status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr);
 
 // Restarts the engine's generators, every device's and every SRD flow's path,
 // from @seed (the fabric's, when its path epoch changed). Engine lock held.
-void reseed(vnitro_efa_engine *eng, uint64_t seed);
+void reseed(vcore_efa_engine *eng, uint64_t seed);
 
 } // namespace vnitro::efa

@@ -13,20 +13,20 @@ namespace {
 using namespace vnitro::base;
 
 enum : uint32_t {
-	m_state = VNITRO_EFA_QP_STATE,
-	m_cur = VNITRO_EFA_QP_CUR_STATE,
-	m_sqd = VNITRO_EFA_QP_EN_SQD_ASYNC_NOTIFY,
-	m_pkey = VNITRO_EFA_QP_PKEY_INDEX,
-	m_port = VNITRO_EFA_QP_PORT,
-	m_qkey = VNITRO_EFA_QP_QKEY,
-	m_psn = VNITRO_EFA_QP_SQ_PSN,
-	m_rnr = VNITRO_EFA_QP_RNR_RETRY,
+	m_state = VCORE_EFA_QP_STATE,
+	m_cur = VCORE_EFA_QP_CUR_STATE,
+	m_sqd = VCORE_EFA_QP_EN_SQD_ASYNC_NOTIFY,
+	m_pkey = VCORE_EFA_QP_PKEY_INDEX,
+	m_port = VCORE_EFA_QP_PORT,
+	m_qkey = VCORE_EFA_QP_QKEY,
+	m_psn = VCORE_EFA_QP_SQ_PSN,
+	m_rnr = VCORE_EFA_QP_RNR_RETRY,
 	// EFA_MODIFY_QP_SUPP_MASK and EFA_QUERY_QP_SUPP_MASK of efa_verbs.c.
 	modify_supported = m_state | m_cur | m_sqd | m_pkey | m_port | m_qkey | m_psn | m_rnr,
-	query_supported = m_state | m_pkey | m_port | m_qkey | m_psn | VNITRO_EFA_QP_CAP | m_rnr,
+	query_supported = m_state | m_pkey | m_port | m_qkey | m_psn | VCORE_EFA_QP_CAP | m_rnr,
 };
 
-constexpr uint32_t n_states = VNITRO_EFA_QPS_ERR + 1;
+constexpr uint32_t n_states = VCORE_EFA_QPS_ERR + 1;
 
 struct transition {
 	bool valid;
@@ -40,39 +40,39 @@ transition lookup(uint32_t cur, uint32_t next)
 {
 	constexpr transition ok = {true, 0, 0};
 
-	if (next == VNITRO_EFA_QPS_RESET)
+	if (next == VCORE_EFA_QPS_RESET)
 		return ok;			// from every state
-	if (next == VNITRO_EFA_QPS_ERR)
-		return cur == VNITRO_EFA_QPS_RESET ? transition{} : ok;
+	if (next == VCORE_EFA_QPS_ERR)
+		return cur == VCORE_EFA_QPS_RESET ? transition{} : ok;
 	switch (cur) {
-	case VNITRO_EFA_QPS_RESET:
-		if (next == VNITRO_EFA_QPS_INIT)
+	case VCORE_EFA_QPS_RESET:
+		if (next == VCORE_EFA_QPS_INIT)
 			return {true, m_pkey | m_port | m_qkey, 0};
 		break;
-	case VNITRO_EFA_QPS_INIT:
-		if (next == VNITRO_EFA_QPS_INIT)
+	case VCORE_EFA_QPS_INIT:
+		if (next == VCORE_EFA_QPS_INIT)
 			return {true, 0, m_pkey | m_port | m_qkey};
-		if (next == VNITRO_EFA_QPS_RTR)
+		if (next == VCORE_EFA_QPS_RTR)
 			return {true, 0, m_pkey | m_qkey};
 		break;
-	case VNITRO_EFA_QPS_RTR:
-		if (next == VNITRO_EFA_QPS_RTS)
+	case VCORE_EFA_QPS_RTR:
+		if (next == VCORE_EFA_QPS_RTS)
 			return {true, m_psn, m_cur | m_qkey};
 		break;
-	case VNITRO_EFA_QPS_RTS:
-		if (next == VNITRO_EFA_QPS_RTS)
+	case VCORE_EFA_QPS_RTS:
+		if (next == VCORE_EFA_QPS_RTS)
 			return {true, 0, m_cur | m_qkey};
-		if (next == VNITRO_EFA_QPS_SQD)
+		if (next == VCORE_EFA_QPS_SQD)
 			return {true, 0, m_sqd};
 		break;
-	case VNITRO_EFA_QPS_SQD:
-		if (next == VNITRO_EFA_QPS_RTS)
+	case VCORE_EFA_QPS_SQD:
+		if (next == VCORE_EFA_QPS_RTS)
 			return {true, 0, m_cur | m_qkey};
-		if (next == VNITRO_EFA_QPS_SQD)
+		if (next == VCORE_EFA_QPS_SQD)
 			return {true, 0, m_pkey | m_qkey};
 		break;
-	case VNITRO_EFA_QPS_SQE:
-		if (next == VNITRO_EFA_QPS_RTS)
+	case VCORE_EFA_QPS_SQE:
+		if (next == VCORE_EFA_QPS_RTS)
 			return {true, 0, m_cur | m_qkey};
 		break;
 	}
@@ -83,15 +83,15 @@ bool transition_ok(uint8_t type, uint32_t cur, uint32_t next, uint32_t mask)
 {
 	if (cur >= n_states || next >= n_states)
 		return false;
-	if ((mask & m_cur) && cur != VNITRO_EFA_QPS_RTR && cur != VNITRO_EFA_QPS_RTS &&
-	    cur != VNITRO_EFA_QPS_SQD && cur != VNITRO_EFA_QPS_SQE)
+	if ((mask & m_cur) && cur != VCORE_EFA_QPS_RTR && cur != VCORE_EFA_QPS_RTS &&
+	    cur != VCORE_EFA_QPS_SQD && cur != VCORE_EFA_QPS_SQE)
 		return false;
 	transition t = lookup(cur, next);
 	uint32_t opt = t.opt;
 
 	if (!t.valid)
 		return false;
-	if (type == VNITRO_EFA_QP_SRD && cur == VNITRO_EFA_QPS_RTR && next == VNITRO_EFA_QPS_RTS)
+	if (type == VCORE_EFA_QP_SRD && cur == VCORE_EFA_QPS_RTR && next == VCORE_EFA_QPS_RTS)
 		opt |= m_rnr;
 	if ((mask & t.req) != t.req)
 		return false;
@@ -108,10 +108,10 @@ using namespace vnitro;
 
 extern "C" {
 
-int vnitro_efa_qp_check(const struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_desc *d,
-			struct vnitro_err *err)
+int vcore_efa_qp_check(const struct vcore_efa_dev *dev, const struct vcore_efa_qp_desc *d,
+		       struct vcore_err *err)
 {
-	const vnitro_efa_attr &a = efa::attr();
+	const vcore_efa_attr &a = efa::attr();
 	uint32_t sq_entries = d->sq_ring_size / efa::tx_wqe_size;
 	uint32_t rq_entries = d->rq_ring_size / efa::rx_desc_size;
 
@@ -125,7 +125,7 @@ int vnitro_efa_qp_check(const struct vnitro_efa_dev *dev, const struct vnitro_ef
 			.str(", inline ").u32(a.inline_buf_size).str(")");
 		return err->code;
 	}
-	if (d->type != VNITRO_EFA_QP_UD && d->type != VNITRO_EFA_QP_SRD) {
+	if (d->type != VCORE_EFA_QP_UD && d->type != VCORE_EFA_QP_SRD) {
 		base::fail(err, base::EOPNOTSUPP_).str("QP type not UD or SRD");
 		return err->code;
 	}
@@ -153,18 +153,18 @@ int vnitro_efa_qp_check(const struct vnitro_efa_dev *dev, const struct vnitro_ef
 	return 0;
 }
 
-int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_desc *d,
-		      const struct vnitro_efa_qp_rings *rings, uint32_t *qpn,
-		      struct vnitro_err *err)
+int vcore_efa_qp_add(struct vcore_efa_dev *dev, const struct vcore_efa_qp_desc *d,
+		     const struct vcore_efa_qp_rings *rings, uint32_t *qpn,
+		     struct vcore_err *err)
 {
 	uint32_t idx;
-	int ret = vnitro_efa_qp_check(dev, d, err);
+	int ret = vcore_efa_qp_check(dev, d, err);
 
 	if (ret)
 		return ret;
 	auto *q = base::create<efa::qp>();
 	// An SRD QP's sends in flight (~25 KiB): allocated here, never on the data path.
-	if (q && d->type == VNITRO_EFA_QP_SRD) {
+	if (q && d->type == VCORE_EFA_QP_SRD) {
 		q->srd = base::create<efa::srd_flow>();
 		if (!q->srd) {
 			base::destroy(q);
@@ -182,7 +182,7 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	// 1..max_qp: unique modulo the power of two libefa sizes its table by; 0 stays unused.
 	q->qpn = idx + 1;
 	q->type = d->type;
-	q->state = VNITRO_EFA_QPS_RESET;
+	q->state = VCORE_EFA_QPS_RESET;
 	// Until modify_qp sets rnr_retry (perftest never does) the device retries an
 	// RNR forever, as EFA's firmware did before the counter existed and does by
 	// default (libfabric's EFA_RNR_INFINITE_RETRY).
@@ -207,7 +207,7 @@ int vnitro_efa_qp_add(struct vnitro_efa_dev *dev, const struct vnitro_efa_qp_des
 	return 0;
 }
 
-void vnitro_efa_qp_del(struct vnitro_efa_dev *dev, uint32_t qpn)
+void vcore_efa_qp_del(struct vcore_efa_dev *dev, uint32_t qpn)
 {
 	if (!dev->qp_find(qpn))
 		return;
@@ -218,9 +218,9 @@ void vnitro_efa_qp_del(struct vnitro_efa_dev *dev, uint32_t qpn)
 	dev->qps.free(qpn - 1);
 }
 
-int vnitro_efa_qp_modify(struct vnitro_efa_dev *dev, uint32_t qpn,
-			 const struct vnitro_efa_qp_attr *attr, uint32_t mask,
-			 struct vnitro_err *err)
+int vcore_efa_qp_modify(struct vcore_efa_dev *dev, uint32_t qpn,
+			const struct vcore_efa_qp_attr *attr, uint32_t mask,
+			struct vcore_err *err)
 {
 	efa::qp *q = dev->qp_find(qpn);
 
@@ -261,7 +261,7 @@ int vnitro_efa_qp_modify(struct vnitro_efa_dev *dev, uint32_t qpn,
 		q->sqd_notify = attr->en_sqd_async_notify;
 	if (mask & efa::m_state) {
 		q->state = uint8_t(next);
-		if (next == VNITRO_EFA_QPS_RESET) {
+		if (next == VCORE_EFA_QPS_RESET) {
 			// libefa starts its producer counters again from 0.
 			q->sq_cons = 0;
 			q->rq_cons = 0;
@@ -275,8 +275,8 @@ int vnitro_efa_qp_modify(struct vnitro_efa_dev *dev, uint32_t qpn,
 	return 0;
 }
 
-int vnitro_efa_qp_query(const struct vnitro_efa_dev *dev, uint32_t qpn, uint32_t mask,
-			struct vnitro_efa_qp_attr *out, struct vnitro_err *err)
+int vcore_efa_qp_query(const struct vcore_efa_dev *dev, uint32_t qpn, uint32_t mask,
+		       struct vcore_efa_qp_attr *out, struct vcore_err *err)
 {
 	const efa::qp *q = dev->qp_find(qpn);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/base.h"
+#include "vcore/ena.h"
 
 namespace vnitro::ena {
 

@@ -35,13 +35,13 @@ uint32_t append(uint8_t *buf, uint32_t pos, const uint8_t *bytes, uint32_t len)
 }
 
 // ethtool_rxfh_indir_default(): the entries cycle through the queues.
-void fill_default_table(vnitro_ena_rss_config *cfg)
+void fill_default_table(vcore_ena_rss_config *cfg)
 {
 	for (uint32_t i = 0; i < rss_table_size; i++)
 		cfg->table[i] = static_cast<uint16_t>(i % cfg->queue_count);
 }
 
-int check_queue_count(uint32_t queue_count, vnitro_err *err)
+int check_queue_count(uint32_t queue_count, vcore_err *err)
 {
 	if (queue_count >= 1 && queue_count <= rss_max_queues)
 		return 0;
@@ -52,28 +52,28 @@ int check_queue_count(uint32_t queue_count, vnitro_err *err)
 
 } // namespace
 
-vnitro_ena_rss_proto classify(const flow &f)
+vcore_ena_rss_proto classify(const flow &f)
 {
 	bool tcp = f.l4 == l4_proto::tcp, udp = f.l4 == l4_proto::udp;
 
 	if (f.l3 == l3_proto::ipv4) {
 		if (f.fragment)
-			return VNITRO_ENA_RSS_IP4_FRAG;
-		return tcp ? VNITRO_ENA_RSS_TCP4 : udp ? VNITRO_ENA_RSS_UDP4 : VNITRO_ENA_RSS_IP4;
+			return VCORE_ENA_RSS_IP4_FRAG;
+		return tcp ? VCORE_ENA_RSS_TCP4 : udp ? VCORE_ENA_RSS_UDP4 : VCORE_ENA_RSS_IP4;
 	}
 	if (f.l3 == l3_proto::ipv6)
-		return tcp ? VNITRO_ENA_RSS_TCP6 : udp ? VNITRO_ENA_RSS_UDP6 : VNITRO_ENA_RSS_IP6;
-	return VNITRO_ENA_RSS_NOT_IP;
+		return tcp ? VCORE_ENA_RSS_TCP6 : udp ? VCORE_ENA_RSS_UDP6 : VCORE_ENA_RSS_IP6;
+	return VCORE_ENA_RSS_NOT_IP;
 }
 
 uint32_t hash_input(const flow &f, uint16_t fields, bool symmetric, uint8_t *buf,
-		    vnitro_ena_rss_hash_type *type)
+		    vcore_ena_rss_hash_type *type)
 {
 	const uint8_t *sa = f.src, *da = f.dst, *sp = f.src_port, *dp = f.dst_port;
 	bool ports = f.l4 != l4_proto::other && (fields & l4_fields);
 	uint32_t len = 0;
 
-	*type = VNITRO_ENA_RSS_HASH_NONE;
+	*type = VCORE_ENA_RSS_HASH_NONE;
 	if (f.l3 == l3_proto::none)
 		return 0;
 	if (symmetric && (fields & l3_fields) == l3_fields && bytes_less(da, sa, f.addr_len)) {
@@ -84,25 +84,25 @@ uint32_t hash_input(const flow &f, uint16_t fields, bool symmetric, uint8_t *buf
 		sp = f.dst_port;
 		dp = f.src_port;
 	}
-	if (fields & VNITRO_ENA_RSS_L3_SA)
+	if (fields & VCORE_ENA_RSS_L3_SA)
 		len = append(buf, len, sa, f.addr_len);
-	if (fields & VNITRO_ENA_RSS_L3_DA)
+	if (fields & VCORE_ENA_RSS_L3_DA)
 		len = append(buf, len, da, f.addr_len);
-	if (ports && (fields & VNITRO_ENA_RSS_L4_SP))
+	if (ports && (fields & VCORE_ENA_RSS_L4_SP))
 		len = append(buf, len, sp, 2);
-	if (ports && (fields & VNITRO_ENA_RSS_L4_DP))
+	if (ports && (fields & VCORE_ENA_RSS_L4_DP))
 		len = append(buf, len, dp, 2);
 	if (len)
-		*type = ports ? VNITRO_ENA_RSS_HASH_L4 : VNITRO_ENA_RSS_HASH_L3;
+		*type = ports ? VCORE_ENA_RSS_HASH_L4 : VCORE_ENA_RSS_HASH_L3;
 	return len;
 }
 
-void rss_hash_flow(const vnitro_ena_rss_config &cfg, const flow &f, vnitro_ena_rss_result *out)
+void rss_hash_flow(const vcore_ena_rss_config &cfg, const flow &f, vcore_ena_rss_result *out)
 {
-	bool fixed = cfg.key_mode == VNITRO_ENA_RSS_KEY_FIXED;
-	vnitro_ena_rss_proto proto = classify(f);
+	bool fixed = cfg.key_mode == VCORE_ENA_RSS_KEY_FIXED;
+	vcore_ena_rss_proto proto = classify(f);
 	uint8_t input[hash_input_max];
-	vnitro_ena_rss_hash_type type;
+	vcore_ena_rss_hash_type type;
 	uint32_t len, hash = 0;
 	uint16_t queue;
 
@@ -110,7 +110,7 @@ void rss_hash_flow(const vnitro_ena_rss_config &cfg, const flow &f, vnitro_ena_r
 	if (len && fixed)
 		hash = fold16(toeplitz(fixed_default_key, rss_key_len, key_order::as_given,
 				       linux_init_val, input, len));
-	else if (len && cfg.hfunc == VNITRO_ENA_RSS_CRC32)
+	else if (len && cfg.hfunc == VCORE_ENA_RSS_CRC32)
 		hash = crc32(cfg.init_val, input, len);
 	else if (len)
 		hash = toeplitz(cfg.key, rss_key_len, key_order::reversed, cfg.init_val, input, len);
@@ -128,35 +128,35 @@ using namespace vnitro::ena;
 
 extern "C" {
 
-int vnitro_ena_rss_init(struct vnitro_ena_rss_config *cfg, uint32_t queue_count,
-			uint32_t key_mode, const uint8_t *key, struct vnitro_err *err)
+int vcore_ena_rss_init(struct vcore_ena_rss_config *cfg, uint32_t queue_count,
+		       uint32_t key_mode, const uint8_t *key, struct vcore_err *err)
 {
 	int ret = check_queue_count(queue_count, err);
 
 	if (ret)
 		return ret;
-	if (key_mode != VNITRO_ENA_RSS_KEY_CONFIGURABLE && key_mode != VNITRO_ENA_RSS_KEY_FIXED) {
+	if (key_mode != VCORE_ENA_RSS_KEY_CONFIGURABLE && key_mode != VCORE_ENA_RSS_KEY_FIXED) {
 		fail(err, EINVAL_).str("unknown RSS key mode ").u32(key_mode);
 		return err->code;
 	}
-	*cfg = vnitro_ena_rss_config();
+	*cfg = vcore_ena_rss_config();
 	cfg->key_mode = static_cast<uint8_t>(key_mode);
-	cfg->hfunc = VNITRO_ENA_RSS_TOEPLITZ;
+	cfg->hfunc = VCORE_ENA_RSS_TOEPLITZ;
 	cfg->init_val = linux_init_val;
 	cfg->queue_count = static_cast<uint16_t>(queue_count);
 	// A fixed-key device has no key the driver could write or read.
-	if (key_mode == VNITRO_ENA_RSS_KEY_CONFIGURABLE && key)
+	if (key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE && key)
 		mem_copy(cfg->key, key, rss_key_len);
-	else if (key_mode == VNITRO_ENA_RSS_KEY_CONFIGURABLE)
+	else if (key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE)
 		svc->random(cfg->key, rss_key_len);
-	for (uint32_t proto = 0; proto < VNITRO_ENA_RSS_PROTO_NUM; proto++)
+	for (uint32_t proto = 0; proto < VCORE_ENA_RSS_PROTO_NUM; proto++)
 		cfg->fields[proto] = default_fields(proto);
 	fill_default_table(cfg);
 	return 0;
 }
 
-int vnitro_ena_rss_set_queue_count(struct vnitro_ena_rss_config *cfg, uint32_t queue_count,
-				   struct vnitro_err *err)
+int vcore_ena_rss_set_queue_count(struct vcore_ena_rss_config *cfg, uint32_t queue_count,
+				  struct vcore_err *err)
 {
 	int ret = check_queue_count(queue_count, err);
 
@@ -168,8 +168,8 @@ int vnitro_ena_rss_set_queue_count(struct vnitro_ena_rss_config *cfg, uint32_t q
 	return 0;
 }
 
-void vnitro_ena_rss_hash_frame(const struct vnitro_ena_rss_config *cfg, const uint8_t *frame,
-			       uint32_t len, struct vnitro_ena_rss_result *out)
+void vcore_ena_rss_hash_frame(const struct vcore_ena_rss_config *cfg, const uint8_t *frame,
+			      uint32_t len, struct vcore_ena_rss_result *out)
 {
 	flow f;
 

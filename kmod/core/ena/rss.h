@@ -6,18 +6,18 @@
 
 namespace vnitro::ena {
 
-constexpr uint32_t rss_key_len = VNITRO_ENA_RSS_KEY_LEN;
-constexpr uint32_t rss_table_size = VNITRO_ENA_RSS_TABLE_SIZE;
-constexpr uint32_t rss_max_queues = VNITRO_ENA_RSS_MAX_QUEUES;
+constexpr uint32_t rss_key_len = VCORE_ENA_RSS_KEY_LEN;
+constexpr uint32_t rss_table_size = VCORE_ENA_RSS_TABLE_SIZE;
+constexpr uint32_t rss_max_queues = VCORE_ENA_RSS_MAX_QUEUES;
 constexpr uint32_t hash_input_max = 2 * ipv6_addr_len + 4;	// TCP/UDP over IPv6
 
 // The initial value the Linux driver passes with every hash function it sets,
 // and the one the fixed-key device always uses.
 constexpr uint32_t linux_init_val = 0xffffffff;
 
-constexpr uint16_t l3_fields = VNITRO_ENA_RSS_L3_SA | VNITRO_ENA_RSS_L3_DA;
-constexpr uint16_t l4_fields = VNITRO_ENA_RSS_L4_SP | VNITRO_ENA_RSS_L4_DP;
-constexpr uint16_t l2_fields = VNITRO_ENA_RSS_L2_SA | VNITRO_ENA_RSS_L2_DA;
+constexpr uint16_t l3_fields = VCORE_ENA_RSS_L3_SA | VCORE_ENA_RSS_L3_DA;
+constexpr uint16_t l4_fields = VCORE_ENA_RSS_L4_SP | VCORE_ENA_RSS_L4_DP;
+constexpr uint16_t l2_fields = VCORE_ENA_RSS_L2_SA | VCORE_ENA_RSS_L2_DA;
 
 /*
  * What ena_com_set_default_hash_ctrl() selects per flow type. vnitro's device
@@ -27,16 +27,16 @@ constexpr uint16_t l2_fields = VNITRO_ENA_RSS_L2_SA | VNITRO_ENA_RSS_L2_DA;
 constexpr uint16_t default_fields(uint32_t proto)
 {
 	switch (proto) {
-	case VNITRO_ENA_RSS_TCP4:
-	case VNITRO_ENA_RSS_UDP4:
-	case VNITRO_ENA_RSS_TCP6:
-	case VNITRO_ENA_RSS_UDP6:
+	case VCORE_ENA_RSS_TCP4:
+	case VCORE_ENA_RSS_UDP4:
+	case VCORE_ENA_RSS_TCP6:
+	case VCORE_ENA_RSS_UDP6:
 		return l3_fields | l4_fields;
-	case VNITRO_ENA_RSS_IP4:
-	case VNITRO_ENA_RSS_IP6:
-	case VNITRO_ENA_RSS_IP4_FRAG:
+	case VCORE_ENA_RSS_IP4:
+	case VCORE_ENA_RSS_IP6:
+	case VCORE_ENA_RSS_IP4_FRAG:
 		return l3_fields;
-	case VNITRO_ENA_RSS_NOT_IP:
+	case VCORE_ENA_RSS_NOT_IP:
 		return l2_fields;
 	default:
 		return 0;
@@ -57,7 +57,7 @@ constexpr uint32_t fold16(uint32_t hash)
 }
 
 // The ENA flow type (index of cfg.fields) of a parsed frame.
-vnitro_ena_rss_proto classify(const flow &f);
+vcore_ena_rss_proto classify(const flow &f);
 
 /*
  * Writes into @buf (hash_input_max bytes) what is hashed for @f under
@@ -68,9 +68,9 @@ vnitro_ena_rss_proto classify(const flow &f);
  * sets @type to what went in.
  */
 uint32_t hash_input(const flow &f, uint16_t fields, bool symmetric, uint8_t *buf,
-		    vnitro_ena_rss_hash_type *type);
+		    vcore_ena_rss_hash_type *type);
 
 // The whole data path after parsing: hash, type and RX queue of @f.
-void rss_hash_flow(const vnitro_ena_rss_config &cfg, const flow &f, vnitro_ena_rss_result *out);
+void rss_hash_flow(const vcore_ena_rss_config &cfg, const flow &f, vcore_ena_rss_result *out);
 
 } // namespace vnitro::ena

@@ -48,17 +48,17 @@ struct field_bit {
 };
 
 constexpr field_bit field_bits[] = {
-	{ rxh_l2da, VNITRO_ENA_RSS_L2_DA },
-	{ rxh_ip_src, VNITRO_ENA_RSS_L3_SA },
-	{ rxh_ip_dst, VNITRO_ENA_RSS_L3_DA },
-	{ rxh_l4_b_0_1, VNITRO_ENA_RSS_L4_SP },
-	{ rxh_l4_b_2_3, VNITRO_ENA_RSS_L4_DP },
+	{ rxh_l2da, VCORE_ENA_RSS_L2_DA },
+	{ rxh_ip_src, VCORE_ENA_RSS_L3_SA },
+	{ rxh_ip_dst, VCORE_ENA_RSS_L3_DA },
+	{ rxh_l4_b_0_1, VCORE_ENA_RSS_L4_SP },
+	{ rxh_l4_b_2_3, VCORE_ENA_RSS_L4_DP },
 };
 
 constexpr uint64_t rxh_known = rxh_l2da | rxh_ip_src | rxh_ip_dst | rxh_l4_b_0_1 | rxh_l4_b_2_3;
 
-// ethtool's own names for the flow types, indexed by vnitro_ena_rss_proto.
-constexpr const char *proto_names[VNITRO_ENA_RSS_PROTO_NUM] = {
+// ethtool's own names for the flow types, indexed by vcore_ena_rss_proto.
+constexpr const char *proto_names[VCORE_ENA_RSS_PROTO_NUM] = {
 	"tcp4", "udp4", "tcp6", "udp6", "ip4", "ip6", "ip4 fragment", "ether",
 };
 
@@ -67,19 +67,19 @@ int proto_of(uint32_t flow_type)
 {
 	switch (flow_type) {
 	case tcp_v4_flow:
-		return VNITRO_ENA_RSS_TCP4;
+		return VCORE_ENA_RSS_TCP4;
 	case udp_v4_flow:
-		return VNITRO_ENA_RSS_UDP4;
+		return VCORE_ENA_RSS_UDP4;
 	case tcp_v6_flow:
-		return VNITRO_ENA_RSS_TCP6;
+		return VCORE_ENA_RSS_TCP6;
 	case udp_v6_flow:
-		return VNITRO_ENA_RSS_UDP6;
+		return VCORE_ENA_RSS_UDP6;
 	case ipv4_flow:
-		return VNITRO_ENA_RSS_IP4;
+		return VCORE_ENA_RSS_IP4;
 	case ipv6_flow:
-		return VNITRO_ENA_RSS_IP6;
+		return VCORE_ENA_RSS_IP6;
 	case ether_flow:
-		return VNITRO_ENA_RSS_NOT_IP;
+		return VCORE_ENA_RSS_NOT_IP;
 	case ah_v4_flow:
 	case esp_v4_flow:
 	case ah_v6_flow:
@@ -112,12 +112,12 @@ uint16_t fields_of(uint64_t data)
 	return fields;
 }
 
-bool fixed(const vnitro_ena_rss_config *cfg)
+bool fixed(const vcore_ena_rss_config *cfg)
 {
-	return cfg->key_mode == VNITRO_ENA_RSS_KEY_FIXED;
+	return cfg->key_mode == VCORE_ENA_RSS_KEY_FIXED;
 }
 
-int check_table(const vnitro_ena_rss_config *cfg, const uint32_t *indir, vnitro_err *err)
+int check_table(const vcore_ena_rss_config *cfg, const uint32_t *indir, vcore_err *err)
 {
 	for (uint32_t i = 0; i < rss_table_size; i++) {
 		if (indir[i] < cfg->queue_count)
@@ -130,17 +130,17 @@ int check_table(const vnitro_ena_rss_config *cfg, const uint32_t *indir, vnitro_
 }
 
 // The hash function an ETH_RSS_HASH_* value asks for; -EOPNOTSUPP for the others.
-int hfunc_of(const vnitro_ena_rss_config *cfg, uint8_t hfunc, uint8_t *func, vnitro_err *err)
+int hfunc_of(const vcore_ena_rss_config *cfg, uint8_t hfunc, uint8_t *func, vcore_err *err)
 {
 	switch (hfunc) {
 	case eth_rss_hash_no_change:
 		*func = cfg->hfunc;
 		return 0;
 	case eth_rss_hash_top:
-		*func = VNITRO_ENA_RSS_TOEPLITZ;
+		*func = VCORE_ENA_RSS_TOEPLITZ;
 		return 0;
 	case eth_rss_hash_crc32:
-		*func = VNITRO_ENA_RSS_CRC32;
+		*func = VCORE_ENA_RSS_CRC32;
 		return 0;
 	default:
 		fail(err, EOPNOTSUPP_).str("ENA hashes with toeplitz or crc32 only");
@@ -156,13 +156,13 @@ using namespace vnitro::ena;
 
 extern "C" {
 
-uint32_t vnitro_ena_rss_key_size(const struct vnitro_ena_rss_config *cfg)
+uint32_t vcore_ena_rss_key_size(const struct vcore_ena_rss_config *cfg)
 {
 	return fixed(cfg) ? 0 : rss_key_len;
 }
 
-void vnitro_ena_rss_get_rxfh(const struct vnitro_ena_rss_config *cfg, uint32_t *indir,
-			     uint8_t *key, uint8_t *hfunc)
+void vcore_ena_rss_get_rxfh(const struct vcore_ena_rss_config *cfg, uint32_t *indir,
+			    uint8_t *key, uint8_t *hfunc)
 {
 	if (indir)
 		for (uint32_t i = 0; i < rss_table_size; i++)
@@ -173,11 +173,11 @@ void vnitro_ena_rss_get_rxfh(const struct vnitro_ena_rss_config *cfg, uint32_t *
 	if (key)
 		mem_copy(key, cfg->key, rss_key_len);
 	if (hfunc)
-		*hfunc = cfg->hfunc == VNITRO_ENA_RSS_CRC32 ? eth_rss_hash_crc32 : eth_rss_hash_top;
+		*hfunc = cfg->hfunc == VCORE_ENA_RSS_CRC32 ? eth_rss_hash_crc32 : eth_rss_hash_top;
 }
 
-int vnitro_ena_rss_set_rxfh(struct vnitro_ena_rss_config *cfg, const uint32_t *indir,
-			    const uint8_t *key, uint8_t hfunc, struct vnitro_err *err)
+int vcore_ena_rss_set_rxfh(struct vcore_ena_rss_config *cfg, const uint32_t *indir,
+			   const uint8_t *key, uint8_t hfunc, struct vcore_err *err)
 {
 	uint8_t func = cfg->hfunc;
 	int ret;
@@ -223,8 +223,8 @@ int vnitro_ena_rss_set_rxfh(struct vnitro_ena_rss_config *cfg, const uint32_t *i
 	return 0;
 }
 
-int vnitro_ena_rss_get_flow_hash(const struct vnitro_ena_rss_config *cfg, uint32_t flow_type,
-				 uint64_t *data)
+int vcore_ena_rss_get_flow_hash(const struct vcore_ena_rss_config *cfg, uint32_t flow_type,
+				uint64_t *data)
 {
 	int proto = proto_of(flow_type);
 
@@ -235,8 +235,8 @@ int vnitro_ena_rss_get_flow_hash(const struct vnitro_ena_rss_config *cfg, uint32
 	return 0;
 }
 
-int vnitro_ena_rss_set_flow_hash(struct vnitro_ena_rss_config *cfg, uint32_t flow_type,
-				 uint64_t data, struct vnitro_err *err)
+int vcore_ena_rss_set_flow_hash(struct vcore_ena_rss_config *cfg, uint32_t flow_type,
+				uint64_t data, struct vcore_err *err)
 {
 	int proto = proto_of(flow_type);
 	uint16_t fields;
@@ -262,7 +262,7 @@ int vnitro_ena_rss_set_flow_hash(struct vnitro_ena_rss_config *cfg, uint32_t flo
 	 */
 	if ((data & ~rxh_known) || (fields & ~default_fields(proto))) {
 		fail(err, EOPNOTSUPP_).str("ENA cannot hash ").str(proto_names[proto])
-			.str(proto == VNITRO_ENA_RSS_NOT_IP ? " flows on anything but the destination MAC"
+			.str(proto == VCORE_ENA_RSS_NOT_IP ? " flows on anything but the destination MAC"
 			     : (default_fields(proto) & l4_fields) ? " flows on anything but IP addresses and ports"
 			     : " flows on anything but IP addresses");
 		return err->code;

@@ -228,8 +228,8 @@ uint32_t dhcp_build_reply(uint8_t *out, const dhcp_message &req, uint8_t type,
  * EC2's DHCP server: the address is the ENI's, for as long as the ENI
  * exists, so a RELEASE or DECLINE changes nothing and is not answered.
  */
-__attribute__((noinline)) vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src, uint8_t *frame,
-							 uint32_t len)
+__attribute__((noinline)) vcore_xmit_verdict dhcp_serve(fabric *fab, port *src, uint8_t *frame,
+							uint32_t len)
 {
 	uint8_t reply[dhcp_frame_max];
 	const port_state *st = rcu_load(src->state);
@@ -239,10 +239,10 @@ __attribute__((noinline)) vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src,
 	uint8_t type;
 
 	if (!dhcp_parse(frame, len, &req))
-		return drop(fab->stats.drop_malformed, src);
+		return drop(cpu_stats(fab).drop_malformed, src);
 	// Only the ENI's own hardware address has a lease (no relays, no guests behind it).
 	if (!mem_eq(req.chaddr, src->mac, eth_alen))
-		return drop(fab->stats.drop_no_dest, src);
+		return drop(cpu_stats(fab).drop_no_dest, src);
 	router_mac(src->subnet_key, lease.server_mac);
 	lease.server_ip = src->subnet_addr + 1;
 	lease.yiaddr = primary;
@@ -253,7 +253,7 @@ __attribute__((noinline)) vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src,
 	// The Amazon-provided DNS server: the VPC's base address plus two.
 	lease.dns = src->vpc_prefixlen ? src->vpc_addr + 2 : 0;
 	lease.lease_secs = dhcp_lease_secs;
-	lease.mtu = VNITRO_VPC_MTU;
+	lease.mtu = VCORE_VPC_MTU;
 
 	switch (req.type) {
 	case dhcp_discover:
@@ -262,7 +262,7 @@ __attribute__((noinline)) vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src,
 	case dhcp_request:
 		// SELECTING a server other than us: not ours to answer (RFC 2131 4.3.2).
 		if (req.server_id && req.server_id != lease.server_ip)
-			return VNITRO_XMIT_ANSWERED;
+			return VCORE_XMIT_ANSWERED;
 		// SELECTING/INIT-REBOOT name the address in option 50, RENEWING in ciaddr.
 		wanted = req.requested_ip ? req.requested_ip : req.ciaddr;
 		type = wanted == primary ? dhcp_ack : dhcp_nak;
@@ -270,20 +270,20 @@ __attribute__((noinline)) vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src,
 	case dhcp_inform:
 		// Configuration only: no address, no lease time (RFC 2131 4.3.5).
 		if (!req.ciaddr)
-			return drop(fab->stats.drop_malformed, src);
+			return drop(cpu_stats(fab).drop_malformed, src);
 		type = dhcp_ack;
 		lease.yiaddr = 0;
 		lease.lease_secs = 0;
 		break;
 	case dhcp_release:
 	case dhcp_decline:
-		return VNITRO_XMIT_ANSWERED;
+		return VCORE_XMIT_ANSWERED;
 	default:			// server messages sent to the server
-		return drop(fab->stats.drop_malformed, src);
+		return drop(cpu_stats(fab).drop_malformed, src);
 	}
 	port_deliver_copy(src, reply, dhcp_build_reply(reply, req, type, lease));
-	counter_inc(fab->stats.dhcp_replies);
-	return VNITRO_XMIT_ANSWERED;
+	counter_inc(cpu_stats(fab).dhcp_replies);
+	return VCORE_XMIT_ANSWERED;
 }
 
 } // namespace vnitro::fabric

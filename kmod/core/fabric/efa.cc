@@ -10,7 +10,7 @@ namespace vnitro::fabric {
 
 namespace {
 
-// The MAC whose modified EUI-64 @gid carries (vnitro_efa_gid), or false when
+// The MAC whose modified EUI-64 @gid carries (vcore_efa_gid), or false when
 // @gid is not fe80::/64 with an EUI-64 made from a MAC.
 bool mac_of_gid(const uint8_t *gid, uint8_t *mac)
 {
@@ -29,8 +29,8 @@ bool mac_of_gid(const uint8_t *gid, uint8_t *mac)
 
 } // namespace
 
-efa_verdict efa_resolve(fabric *fab, const vnitro_efa_dev *src, const uint8_t *dst_gid,
-			vnitro_efa_dev **dst)
+efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid,
+			vcore_efa_dev **dst)
 {
 	rcu_guard rcu;
 	uint8_t mac[eth_alen];
@@ -40,23 +40,23 @@ efa_verdict efa_resolve(fabric *fab, const vnitro_efa_dev *src, const uint8_t *d
 	// Its ENI's port unplugged (a sysfs remove of the ENA function): nothing
 	// leaves the device until the port is back.
 	if (!sp) {
-		counter_inc(fab->stats.drop_no_dest);
+		counter_inc(cpu_stats(fab).drop_no_dest);
 		return efa_verdict::no_dest;
 	}
 	dp = mac_of_gid(dst_gid, mac) ? lookup_mac(fab, mac) : nullptr;
-	*dst = dp && dp->kind == VNITRO_PORT_ENI ? rcu_load(dp->efa) : nullptr;
+	*dst = dp && dp->kind == VCORE_PORT_ENI ? rcu_load(dp->efa) : nullptr;
 	if (!*dst) {
-		drop(fab->stats.drop_no_dest, sp);
+		drop(cpu_stats(fab).drop_no_dest, sp);
 		return efa_verdict::no_dest;
 	}
 	// EFA OS-bypass traffic does not leave its subnet (EC2 User Guide, EFA
 	// limitations); subnet keys are unique across VPCs.
 	if (dp->subnet_key != sp->subnet_key || dp->vpc_key != sp->vpc_key) {
 		*dst = nullptr;
-		drop(fab->stats.drop_cross_subnet, sp);
+		drop(cpu_stats(fab).drop_cross_subnet, sp);
 		return efa_verdict::cross_subnet;
 	}
-	counter_inc(fab->stats.efa_forwarded);
+	counter_inc(cpu_stats(fab).efa_forwarded);
 	return efa_verdict::deliver;
 }
 
@@ -64,7 +64,7 @@ void efa_port_gone(port *p)
 {
 	if (p->efa) {
 		rcu_store(p->efa->port, static_cast<port *>(nullptr));
-		rcu_store(p->efa, static_cast<vnitro_efa_dev *>(nullptr));
+		rcu_store(p->efa, static_cast<vcore_efa_dev *>(nullptr));
 	}
 }
 
@@ -74,15 +74,15 @@ using namespace vnitro::fabric;
 
 extern "C" {
 
-int vnitro_fabric_efa_attach(struct vnitro_fabric *fab, struct vnitro_fabric_port *p,
-			     struct vnitro_efa_dev *dev)
+int vcore_fabric_efa_attach(struct vcore_fabric *fab, struct vcore_fabric_port *p,
+			    struct vcore_efa_dev *dev)
 {
 	mutex_guard guard(fab->writer_lock);
 	uint8_t mac[eth_alen];
 
 	if (p->unplugged)
 		return -ENOENT_;
-	if (p->kind != VNITRO_PORT_ENI || !mac_of_gid(dev->gid, mac) ||
+	if (p->kind != VCORE_PORT_ENI || !mac_of_gid(dev->gid, mac) ||
 	    !mem_eq(mac, p->mac, eth_alen))
 		return -EINVAL_;
 	if (p->efa == dev)
@@ -94,7 +94,7 @@ int vnitro_fabric_efa_attach(struct vnitro_fabric *fab, struct vnitro_fabric_por
 	return 0;
 }
 
-void vnitro_fabric_efa_detach(struct vnitro_fabric *fab, struct vnitro_efa_dev *dev)
+void vcore_fabric_efa_detach(struct vcore_fabric *fab, struct vcore_efa_dev *dev)
 {
 	mutex_guard guard(fab->writer_lock);
 

@@ -25,8 +25,8 @@ uint32_t mac_bucket(const uint8_t *mac)
  * address of the VPC CIDR, at the VPC router. Kept out of line so that the
  * reply buffer is on the stack only while a reply is built.
  */
-__attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
-							 const uint8_t *frame, uint32_t len)
+__attribute__((noinline)) vcore_xmit_verdict answer_arp(fabric *fab, port *src,
+							const uint8_t *frame, uint32_t len)
 {
 	uint8_t reply[arp_frame_len];
 	uint8_t mac[eth_alen];
@@ -34,11 +34,11 @@ __attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
 	port *target;
 
 	if (!arp_parse_request(frame, len, &req))
-		return drop(arp_is_other_op(frame, len) ? fab->stats.drop_arp
-							 : fab->stats.drop_malformed, src);
-	if (src->kind == VNITRO_PORT_IGW) {
+		return drop(arp_is_other_op(frame, len) ? cpu_stats(fab).drop_arp
+							 : cpu_stats(fab).drop_malformed, src);
+	if (src->kind == VCORE_PORT_IGW) {
 		if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, req.target_ip))
-			return drop(fab->stats.drop_no_dest, src);
+			return drop(cpu_stats(fab).drop_no_dest, src);
 		vpc_router_mac(src->vpc_key, mac);
 	} else if (req.target_ip == src->subnet_addr + 1) {
 		router_mac(src->subnet_key, mac);
@@ -46,18 +46,18 @@ __attribute__((noinline)) vnitro_xmit_verdict answer_arp(fabric *fab, port *src,
 		target = lookup_ip(fab, src->vpc_key, req.target_ip);
 		// No answer for one's own address: that is duplicate address detection.
 		if (!target || target == src || target->subnet_key != src->subnet_key)
-			return drop(fab->stats.drop_no_dest, src);
+			return drop(cpu_stats(fab).drop_no_dest, src);
 		mem_copy(mac, target->mac, eth_alen);
 	}
 	arp_build_reply(reply, req, mac);
 	port_deliver_copy(src, reply, sizeof(reply));
-	counter_inc(fab->stats.arp_replies);
+	counter_inc(cpu_stats(fab).arp_replies);
 	counter_inc(src->rx_arp_replies);
-	return VNITRO_XMIT_ANSWERED;
+	return VCORE_XMIT_ANSWERED;
 }
 
-vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  uint32_t seg_len, void *frame_ctx)
+vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				 uint32_t seg_len, void *frame_ctx)
 {
 	uint16_t type = get_be16(frame + 12);
 	uint8_t rmac[eth_alen];
@@ -68,7 +68,7 @@ vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 	// Anti-spoofing: an ENI sends with its own MAC, or not at all (a frame
 	// under another port's MAC would poison learning and ARP caches).
 	if (!mem_eq(frame + eth_alen, src->mac, eth_alen))
-		return drop(fab->stats.drop_spoofed_mac, src);
+		return drop(cpu_stats(fab).drop_spoofed_mac, src);
 	router_mac(src->subnet_key, rmac);
 	to_router = mem_eq(frame, rmac, eth_alen);
 	// Instances never see each other's ARP: the VPC answers every request
@@ -82,39 +82,39 @@ vnitro_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 	    dhcp_is_for_server(frame, len, src->subnet_addr + 1))
 		return dhcp_serve(fab, src, frame, len);
 	if (mac_is_multicast(frame))
-		return drop(fab->stats.drop_bcast_mcast, src);
+		return drop(cpu_stats(fab).drop_bcast_mcast, src);
 	if (type == ethertype_ipv4) {
 		ip_ok = ipv4_parse(frame, len, &ipv);
 		// What cannot be checked or routed is not sent.
 		if (!ip_ok && (to_router || rcu_load(src->state)->source_dest_check))
-			return drop(fab->stats.drop_malformed, src);
+			return drop(cpu_stats(fab).drop_malformed, src);
 	}
 	if (!egress_allowed(fab, src, ip_ok ? &ipv : nullptr))
-		return VNITRO_XMIT_DROPPED;
+		return VCORE_XMIT_DROPPED;
 	if (to_router)
 		return route_from_eni(fab, src, frame, len, ip_ok ? &ipv : nullptr, seg_len,
 				      frame_ctx);
 
 	dst = lookup_mac(fab, frame);
 	if (!dst || dst == src)
-		return drop(fab->stats.drop_no_dest, src);
+		return drop(cpu_stats(fab).drop_no_dest, src);
 	// Another subnet (or the internet gateway) is reached only through the router.
-	if (dst->kind != VNITRO_PORT_ENI || dst->subnet_key != src->subnet_key)
-		return drop(fab->stats.drop_cross_subnet, src);
+	if (dst->kind != VCORE_PORT_ENI || dst->subnet_key != src->subnet_key)
+		return drop(cpu_stats(fab).drop_cross_subnet, src);
 	if (type == ethertype_ipv4 && !ip_ok && rcu_load(dst->state)->source_dest_check)
-		return drop(fab->stats.drop_malformed, src);
+		return drop(cpu_stats(fab).drop_malformed, src);
 	if (!ingress_allowed(fab, src, dst, ip_ok ? &ipv : nullptr))
-		return VNITRO_XMIT_DROPPED;
+		return VCORE_XMIT_DROPPED;
 	if (path_loses_frame(fab, src))
-		return VNITRO_XMIT_DROPPED;
+		return VCORE_XMIT_DROPPED;
 	port_deliver(dst, frame_ctx);
-	counter_inc(fab->stats.forwarded);
-	return VNITRO_XMIT_DELIVERED;
+	counter_inc(cpu_stats(fab).forwarded);
+	return VCORE_XMIT_DELIVERED;
 }
 
 // The internet reaches the VPC only through the VPC router.
-vnitro_xmit_verdict xmit_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  void *frame_ctx)
+vcore_xmit_verdict xmit_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				 void *frame_ctx)
 {
 	uint8_t vmac[eth_alen];
 	bool to_router;
@@ -124,10 +124,10 @@ vnitro_xmit_verdict xmit_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 	if ((mac_is_broadcast(frame) || to_router) && get_be16(frame + 12) == ethertype_arp)
 		return answer_arp(fab, src, frame, len);
 	if (mac_is_multicast(frame))
-		return drop(fab->stats.drop_bcast_mcast, src);
+		return drop(cpu_stats(fab).drop_bcast_mcast, src);
 	if (!to_router)
-		return drop(lookup_mac(fab, frame) ? fab->stats.drop_cross_subnet
-						   : fab->stats.drop_no_dest, src);
+		return drop(lookup_mac(fab, frame) ? cpu_stats(fab).drop_cross_subnet
+						   : cpu_stats(fab).drop_no_dest, src);
 	return route_from_igw(fab, src, frame, len, frame_ctx);
 }
 
@@ -139,7 +139,7 @@ bool valid_unicast(const uint8_t *mac)
 }
 
 // The fields port_update may not change. Writer lock held.
-bool same_identity(const port *p, const vnitro_port_desc &d)
+bool same_identity(const port *p, const vcore_port_desc &d)
 {
 	return mem_eq(p->mac, d.mac, eth_alen) && p->kind == d.kind &&
 	       p->subnet_key == d.subnet_key && p->subnet_addr == d.subnet_addr &&
@@ -149,16 +149,16 @@ bool same_identity(const port *p, const vnitro_port_desc &d)
 }
 
 // Everything but the IPs and their uniqueness (state_create checks those).
-int check_desc(const fabric *fab, const vnitro_port_desc &d)
+int check_desc(const fabric *fab, const vcore_port_desc &d)
 {
 	if (!valid_unicast(d.mac) || d.subnet_prefixlen > 32 || d.vpc_prefixlen > 32)
 		return -EINVAL_;
 	switch (d.kind) {
-	case VNITRO_PORT_ENI:
-		if (!d.subnet_key || d.subnet_key > VNITRO_SUBNET_KEY_MAX)
+	case VCORE_PORT_ENI:
+		if (!d.subnet_key || d.subnet_key > VCORE_SUBNET_KEY_MAX)
 			return -EINVAL_;
 		break;
-	case VNITRO_PORT_IGW:
+	case VCORE_PORT_IGW:
 		if (!d.vpc_prefixlen)
 			return -EINVAL_;	// it answers ARP for the VPC CIDR
 		break;
@@ -184,14 +184,20 @@ using namespace vnitro::fabric;
 
 extern "C" {
 
-struct vnitro_fabric *vnitro_fabric_create(void)
+struct vcore_fabric *vcore_fabric_create(void)
 {
-	vnitro_fabric *fab = create<vnitro_fabric>();
+	vcore_fabric *fab = create<vcore_fabric>();
 
 	if (!fab)
 		return nullptr;
 	fab->writer_lock = svc->mutex_create();
-	if (!fab->writer_lock) {
+	fab->stats_cpus = svc->cpu_count() ? svc->cpu_count() : 1;
+	fab->stats = static_cast<char *>(svc->alloc(size_t(fab->stats_cpus) * stats_stride,
+						     VCORE_ALLOC_SLEEP));
+	if (!fab->writer_lock || !fab->stats) {
+		if (fab->writer_lock)
+			svc->mutex_destroy(fab->writer_lock);
+		svc->free(fab->stats);
 		destroy(fab);
 		return nullptr;
 	}
@@ -200,23 +206,24 @@ struct vnitro_fabric *vnitro_fabric_create(void)
 	return fab;
 }
 
-void vnitro_fabric_destroy(struct vnitro_fabric *fab)
+void vcore_fabric_destroy(struct vcore_fabric *fab)
 {
 	if (!fab)
 		return;
 	for (port *head : fab->buckets)
 		if (head)
-			svc->log(VNITRO_LOG_ERR, "fabric destroyed with ports still plugged in");
+			svc->log(VCORE_LOG_ERR, "fabric destroyed with ports still plugged in");
 	tables_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
+	svc->free(fab->stats);
 	destroy(fab);
 }
 
-struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
-						  const struct vnitro_port_desc *desc, int *err)
+struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
+						const struct vcore_port_desc *desc, int *err)
 {
 	mutex_guard guard(fab->writer_lock);
-	vnitro_fabric_port *p;
+	vcore_fabric_port *p;
 	port_state *st;
 	port **head;
 
@@ -227,7 +234,7 @@ struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 		*err = -EADDRINUSE_;
 		return nullptr;
 	}
-	if (desc->kind == VNITRO_PORT_IGW) {
+	if (desc->kind == VCORE_PORT_IGW) {
 		for (port *igw = fab->igws; igw; igw = igw->igw_next) {
 			if (igw->vpc_key == desc->vpc_key) {
 				*err = -EEXIST_;
@@ -235,7 +242,7 @@ struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 			}
 		}
 	}
-	p = create<vnitro_fabric_port>();
+	p = create<vcore_fabric_port>();
 	if (!p) {
 		*err = -ENOMEM_;
 		return nullptr;
@@ -260,15 +267,15 @@ struct vnitro_fabric_port *vnitro_fabric_port_add(struct vnitro_fabric *fab,
 	head = &fab->buckets[mac_bucket(desc->mac)];
 	p->next = *head;
 	rcu_store(*head, static_cast<port *>(p));
-	if (p->kind == VNITRO_PORT_IGW) {
+	if (p->kind == VCORE_PORT_IGW) {
 		p->igw_next = fab->igws;
 		rcu_store(fab->igws, static_cast<port *>(p));
 	}
 	return p;
 }
 
-int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_port *p,
-			      const struct vnitro_port_desc *desc)
+int vcore_fabric_port_update(struct vcore_fabric *fab, struct vcore_fabric_port *p,
+			     const struct vcore_port_desc *desc)
 {
 	port_state *st, *old;
 	int err = 0;
@@ -297,7 +304,7 @@ int vnitro_fabric_port_update(struct vnitro_fabric *fab, struct vnitro_fabric_po
 	return 0;
 }
 
-void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port *victim)
+void vcore_fabric_port_del(struct vcore_fabric *fab, struct vcore_fabric_port *victim)
 {
 	{
 		mutex_guard guard(fab->writer_lock);
@@ -324,53 +331,46 @@ void vnitro_fabric_port_del(struct vnitro_fabric *fab, struct vnitro_fabric_port
 	destroy(victim);
 }
 
-enum vnitro_xmit_verdict vnitro_fabric_xmit_gso(struct vnitro_fabric *fab,
-						struct vnitro_fabric_port *src,
-						uint8_t *frame, uint32_t len, uint32_t seg_len,
-						void *frame_ctx)
+enum vcore_xmit_verdict vcore_fabric_xmit_gso(struct vcore_fabric *fab,
+					      struct vcore_fabric_port *src,
+					      uint8_t *frame, uint32_t len, uint32_t seg_len,
+					      void *frame_ctx)
 {
 	rcu_guard rcu;
 
 	if (len < eth_hlen)
-		return drop(fab->stats.drop_malformed, src);
-	if (src->kind == VNITRO_PORT_IGW)
+		return drop(cpu_stats(fab).drop_malformed, src);
+	if (src->kind == VCORE_PORT_IGW)
 		return xmit_from_igw(fab, src, frame, len, frame_ctx);
 	return xmit_from_eni(fab, src, frame, len, seg_len, frame_ctx);
 }
 
-enum vnitro_xmit_verdict vnitro_fabric_xmit(struct vnitro_fabric *fab,
-					    struct vnitro_fabric_port *src,
-					    uint8_t *frame, uint32_t len, void *frame_ctx)
+enum vcore_xmit_verdict vcore_fabric_xmit(struct vcore_fabric *fab,
+					  struct vcore_fabric_port *src,
+					  uint8_t *frame, uint32_t len, void *frame_ctx)
 {
-	return vnitro_fabric_xmit_gso(fab, src, frame, len, 0, frame_ctx);
+	return vcore_fabric_xmit_gso(fab, src, frame, len, 0, frame_ctx);
 }
 
-void vnitro_fabric_get_stats(const struct vnitro_fabric *fab, struct vnitro_fabric_stats *out)
+void vcore_fabric_get_stats(const struct vcore_fabric *fab, struct vcore_fabric_stats *out)
 {
-	const vnitro_fabric_stats &s = fab->stats;
+	constexpr size_t n = sizeof(vcore_fabric_stats) / sizeof(uint64_t);
+	uint64_t *sum = reinterpret_cast<uint64_t *>(out);
 
-	out->forwarded = counter_read(s.forwarded);
-	out->arp_replies = counter_read(s.arp_replies);
-	out->dhcp_replies = counter_read(s.dhcp_replies);
-	out->routed = counter_read(s.routed);
-	out->frag_needed_sent = counter_read(s.frag_needed_sent);
-	out->drop_malformed = counter_read(s.drop_malformed);
-	out->drop_no_dest = counter_read(s.drop_no_dest);
-	out->drop_cross_subnet = counter_read(s.drop_cross_subnet);
-	out->drop_bcast_mcast = counter_read(s.drop_bcast_mcast);
-	out->drop_src_dst_check = counter_read(s.drop_src_dst_check);
-	out->drop_no_route = counter_read(s.drop_no_route);
-	out->drop_ttl = counter_read(s.drop_ttl);
-	out->drop_too_big = counter_read(s.drop_too_big);
-	out->drop_arp = counter_read(s.drop_arp);
-	out->drop_spoofed_mac = counter_read(s.drop_spoofed_mac);
-	out->efa_forwarded = counter_read(s.efa_forwarded);
-	out->path_lost = counter_read(s.path_lost);
-	out->path_reordered = counter_read(s.path_reordered);
+	static_assert(sizeof(vcore_fabric_stats) == n * sizeof(uint64_t),
+		      "vcore_fabric_stats holds u64 counters only");
+	for (size_t i = 0; i < n; i++)
+		sum[i] = 0;
+	for (uint32_t cpu = 0; cpu < fab->stats_cpus; cpu++) {
+		const uint64_t *c = reinterpret_cast<const uint64_t *>(fab->stats + cpu * stats_stride);
+
+		for (size_t i = 0; i < n; i++)
+			sum[i] += counter_read(c[i]);
+	}
 }
 
-void vnitro_fabric_port_get_stats(const struct vnitro_fabric_port *port,
-				  struct vnitro_port_stats *out)
+void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
+				 struct vcore_port_stats *out)
 {
 	out->tx_dropped = counter_read(port->tx_dropped);
 	out->rx_arp_replies = counter_read(port->rx_arp_replies);

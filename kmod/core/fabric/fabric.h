@@ -26,7 +26,7 @@ struct port_state {
 	uint8_t source_dest_check;
 	uint8_t frag_needed;
 	uint32_t count;
-	ip_entry ents[VNITRO_PORT_MAX_IPS];
+	ip_entry ents[VCORE_PORT_MAX_IPS];
 };
 
 struct port {
@@ -47,7 +47,7 @@ struct port {
 	bool unplugged;
 	// The ENI's EFA endpoint (efa.cc), or nullptr: set and cleared under the
 	// writer lock, read under RCU by the EFA engine's pass.
-	vnitro_efa_dev *efa;
+	vcore_efa_dev *efa;
 	// Counters, updated atomically from any CPU.
 	uint64_t tx_dropped;
 	uint64_t rx_arp_replies;
@@ -61,7 +61,7 @@ struct route_table {
 	uint32_t key;
 	uint32_t vpc_key;
 	uint32_t count;
-	vnitro_fabric_route routes[VNITRO_SUBNET_MAX_ROUTES];
+	vcore_fabric_route routes[VCORE_SUBNET_MAX_ROUTES];
 };
 
 // Sized so that chains stay short at the scale vnitro holds (thousands of
@@ -78,15 +78,30 @@ struct fabric {
 	route_table *tables[table_buckets];	// by subnet key
 	port *igws;			// the IGW ports, one per VPC
 	void *writer_lock;		// serialises every change of the above
-	vnitro_fabric_stats stats;
+	// Per-CPU counters: stats_cpus blocks of stats_stride bytes, each on
+	// cache lines of its own, so frames on different CPUs never share one.
+	char *stats;
+	uint32_t stats_cpus;
 	path_model path;		// path.cc
 };
 
-inline vnitro_xmit_verdict drop(uint64_t &reason, port *src)
+constexpr uint32_t stats_stride = (sizeof(vcore_fabric_stats) + 63) / 64 * 64;
+
+// This CPU's counters (read_stats sums them).
+inline vcore_fabric_stats &cpu_stats(fabric *fab)
+{
+	uint32_t cpu = vnitro_env_cpu();
+
+	if (cpu >= fab->stats_cpus)
+		cpu %= fab->stats_cpus;
+	return *reinterpret_cast<vcore_fabric_stats *>(fab->stats + cpu * stats_stride);
+}
+
+inline vcore_xmit_verdict drop(uint64_t &reason, port *src)
 {
 	base::counter_inc(reason);
 	base::counter_inc(src->tx_dropped);
-	return VNITRO_XMIT_DROPPED;
+	return VCORE_XMIT_DROPPED;
 }
 
 /*
@@ -115,7 +130,7 @@ port *lookup_ip(const fabric *fab, uint32_t vpc_key, uint32_t ip);
 bool state_has_ip(const port_state *st, uint32_t ip);
 // Checks @desc's IPs (range, repeats: -EINVAL; taken by a port other than
 // @self: -EADDRINUSE) and builds a state for @owner. Writer lock held.
-port_state *state_create(const fabric *fab, const vnitro_port_desc &desc, port *owner,
+port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *owner,
 			 port *self, int *err);
 // Writer lock held. Unlinked entries stay readable until a grace period ends.
 void state_link(fabric *fab, port_state *st);
@@ -133,11 +148,11 @@ bool ingress_allowed(fabric *fab, port *src, port *dst, const ipv4_view *ip);
 
 // A frame @src sent to its subnet's router MAC; @ip nullptr when not IPv4.
 // @seg_len: the IP length of its largest wire packet when it is a GSO frame, else 0.
-vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				   const ipv4_view *ip, uint32_t seg_len, void *frame_ctx);
+vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  const ipv4_view *ip, uint32_t seg_len, void *frame_ctx);
 // A frame the internet gateway @src sent to the VPC router's MAC.
-vnitro_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				   void *frame_ctx);
+vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  void *frame_ctx);
 // Unpublished route tables at fabric destroy; no reader is left.
 void tables_free(fabric *fab);
 
@@ -162,9 +177,9 @@ bool path_send(fabric *fab, path<T, N> &p, const T &pkt, uint64_t now)
 	p.configure(path_config_of(fab));
 	sent = p.send(pkt, now);
 	if (p.stats().lost != before.lost || p.stats().overflow != before.overflow)
-		base::counter_inc(fab->stats.path_lost);
+		base::counter_inc(cpu_stats(fab).path_lost);
 	if (p.stats().reordered != before.reordered)
-		base::counter_inc(fab->stats.path_reordered);
+		base::counter_inc(cpu_stats(fab).path_reordered);
 	return sent;
 }
 // Each seed write bumps the epoch: the EFA engine reseeds its generators
@@ -182,9 +197,9 @@ enum class efa_verdict : uint8_t {
 
 // Where an EFA packet @src sends to @dst_gid goes; refusals are counted in
 // the fabric's counters and @src's port's. The caller holds the EFA
-// engine's lock: *dst stays valid until it lets go (core_api.h).
-efa_verdict efa_resolve(fabric *fab, const vnitro_efa_dev *src, const uint8_t *dst_gid,
-			vnitro_efa_dev **dst);
+// engine's lock: *dst stays valid until it lets go (vcore/efa.h).
+efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid,
+			vcore_efa_dev **dst);
 // port_del: the port's endpoint (if any) loses its port. Writer lock held.
 void efa_port_gone(port *p);
 
@@ -192,10 +207,10 @@ void efa_port_gone(port *p);
 
 // Is @frame a DHCP client message (IPv4/UDP to port 67) for @server_ip or broadcast?
 bool dhcp_is_for_server(uint8_t *frame, uint32_t len, uint32_t server_ip);
-vnitro_xmit_verdict dhcp_serve(fabric *fab, port *src, uint8_t *frame, uint32_t len);
+vcore_xmit_verdict dhcp_serve(fabric *fab, port *src, uint8_t *frame, uint32_t len);
 
 } // namespace vnitro::fabric
 
 // The opaque C handles are the core's objects themselves.
-struct vnitro_fabric : vnitro::fabric::fabric {};
-struct vnitro_fabric_port : vnitro::fabric::port {};
+struct vcore_fabric : vnitro::fabric::fabric {};
+struct vcore_fabric_port : vnitro::fabric::port {};

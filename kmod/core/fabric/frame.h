@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/base.h"
+#include "vcore/fabric.h"
 
 namespace vnitro::fabric {
 
@@ -88,8 +89,8 @@ inline bool mac_is_vpc_reserved(const uint8_t *mac)
 	return mac[0] == 0x02 && mac[1] == 0x56 && mac[2] == 0x4e;
 }
 
-static_assert(VNITRO_ROUTER_MAC_0 == 0x02 && VNITRO_ROUTER_MAC_1 == 0x56 &&
-	      VNITRO_ROUTER_MAC_2 == 0x4e, "core_api.h names the routers' prefix for the shim");
+static_assert(VCORE_ROUTER_MAC_0 == 0x02 && VCORE_ROUTER_MAC_1 == 0x56 &&
+	      VCORE_ROUTER_MAC_2 == 0x4e, "vcore/fabric.h names the routers' prefix for the shim");
 
 // Subnet keys live below this bit; VPC router MACs carry it (vpc_router_mac).
 constexpr uint32_t vpc_router_bit = 0x800000;

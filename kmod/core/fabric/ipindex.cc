@@ -16,7 +16,7 @@ uint32_t ip_bucket(uint32_t vpc_key, uint32_t ip)
 }
 
 // The IPs of @desc, primary first.
-uint32_t desc_ip(const vnitro_port_desc &desc, uint32_t i)
+uint32_t desc_ip(const vcore_port_desc &desc, uint32_t i)
 {
 	return i ? desc.secondary_ips[i - 1] : desc.ip;
 }
@@ -39,14 +39,14 @@ bool state_has_ip(const port_state *st, uint32_t ip)
 	return false;
 }
 
-port_state *state_create(const fabric *fab, const vnitro_port_desc &desc, port *owner,
+port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *owner,
 			 port *self, int *err)
 {
 	uint32_t count = 0;
 	port_state *st;
 
-	if (desc.kind == VNITRO_PORT_ENI) {
-		if (desc.secondary_count > VNITRO_PORT_MAX_IPS - 1) {
+	if (desc.kind == VCORE_PORT_ENI) {
+		if (desc.secondary_count > VCORE_PORT_MAX_IPS - 1) {
 			*err = -EINVAL_;
 			return nullptr;
 		}

@@ -49,7 +49,7 @@ bool path_loses_frame(fabric *fab, port *src)
 	n = __atomic_fetch_add(&fab->path.draws, 1, __ATOMIC_RELAXED);
 	if (mix(n ^ __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED)) % 1000000 >= ppm)
 		return false;
-	counter_inc(fab->stats.path_lost);
+	counter_inc(cpu_stats(fab).path_lost);
 	counter_inc(src->tx_dropped);
 	return true;
 }
@@ -58,7 +58,7 @@ bool path_loses_datagram(fabric *fab, prng &rng)
 {
 	if (!rng.chance(load(fab->path.cfg.loss_ppm)))
 		return false;
-	counter_inc(fab->stats.path_lost);
+	counter_inc(cpu_stats(fab).path_lost);
 	return true;
 }
 
@@ -78,7 +78,7 @@ using namespace vnitro::fabric;
 
 extern "C" {
 
-void vnitro_fabric_set_path(struct vnitro_fabric *fab, const struct vnitro_fabric_path_config *cfg)
+void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_path_config *cfg)
 {
 	path_config &c = fab->path.cfg;
 
@@ -88,14 +88,14 @@ void vnitro_fabric_set_path(struct vnitro_fabric *fab, const struct vnitro_fabri
 	store(c.reorder_delay_ns, cfg->reorder_delay_ns);
 }
 
-void vnitro_fabric_get_path(const struct vnitro_fabric *fab, struct vnitro_fabric_path_config *out)
+void vcore_fabric_get_path(const struct vcore_fabric *fab, struct vcore_fabric_path_config *out)
 {
 	path_config c = path_config_of(fab);
 
-	*out = vnitro_fabric_path_config{c.loss_ppm, c.reorder_ppm, c.delay_ns, c.reorder_delay_ns};
+	*out = vcore_fabric_path_config{c.loss_ppm, c.reorder_ppm, c.delay_ns, c.reorder_delay_ns};
 }
 
-void vnitro_fabric_seed(struct vnitro_fabric *fab, uint64_t seed)
+void vcore_fabric_seed(struct vcore_fabric *fab, uint64_t seed)
 {
 	__atomic_store_n(&fab->path.seed, seed, __ATOMIC_RELAXED);
 	__atomic_store_n(&fab->path.draws, 0, __ATOMIC_RELAXED);
@@ -103,7 +103,7 @@ void vnitro_fabric_seed(struct vnitro_fabric *fab, uint64_t seed)
 	__atomic_fetch_add(&fab->path.epoch, 1, __ATOMIC_RELEASE);
 }
 
-uint64_t vnitro_fabric_get_seed(const struct vnitro_fabric *fab)
+uint64_t vcore_fabric_get_seed(const struct vcore_fabric *fab)
 {
 	return path_seed(fab);
 }

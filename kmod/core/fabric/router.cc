@@ -28,15 +28,15 @@ const route_table *find_table(const fabric *fab, uint32_t key)
 
 // The route for @dst from @src's subnet: its table, longest prefix first, or
 // the implicit local route of the VPC when the subnet has no table.
-bool lookup_route(const fabric *fab, const port *src, uint32_t dst, vnitro_fabric_route *out)
+bool lookup_route(const fabric *fab, const port *src, uint32_t dst, vcore_fabric_route *out)
 {
 	const route_table *t = find_table(fab, src->subnet_key);
 
 	if (!t) {
 		if (!src->vpc_prefixlen || !prefix_contains(src->vpc_addr, src->vpc_prefixlen, dst))
 			return false;
-		*out = vnitro_fabric_route{};
-		out->target = VNITRO_ROUTE_LOCAL;
+		*out = vcore_fabric_route{};
+		out->target = VCORE_ROUTE_LOCAL;
 		return true;
 	}
 	for (uint32_t i = 0; i < t->count; i++) {
@@ -71,13 +71,13 @@ __attribute__((noinline)) void send_icmp(port *to, const uint8_t *frame, uint32_
 	port_deliver_copy(to, out, n);
 }
 
-vnitro_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uint32_t len,
-				const ipv4_view &ip)
+vcore_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uint32_t len,
+			       const ipv4_view &ip)
 {
 	// What traceroute needs; the internet side gets no answer (no router address there).
-	if (src->kind == VNITRO_PORT_ENI && icmp_may_answer(frame, len, ip))
+	if (src->kind == VCORE_PORT_ENI && icmp_may_answer(frame, len, ip))
 		send_icmp(src, frame, len, ip, icmp_time_exceeded, icmp_code_ttl, 0);
-	return drop(fab->stats.drop_ttl, src);
+	return drop(cpu_stats(fab).drop_ttl, src);
 }
 
 /*
@@ -85,32 +85,32 @@ vnitro_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, ui
  * DF the sender learns the MTU (RFC 1191) unless the gateway suppresses the
  * ICMP (the PMTUD black hole); without DF the packet is dropped.
  */
-vnitro_xmit_verdict too_big(fabric *fab, port *src, port *igw, const uint8_t *frame,
-			    uint32_t len, const ipv4_view &ip)
+vcore_xmit_verdict too_big(fabric *fab, port *src, port *igw, const uint8_t *frame,
+			   uint32_t len, const ipv4_view &ip)
 {
 	if (!(ip.frag & ip_flag_df) || !rcu_load(igw->state)->frag_needed ||
 	    !icmp_may_answer(frame, len, ip))
-		return drop(fab->stats.drop_too_big, src);
-	send_icmp(src, frame, len, ip, icmp_dest_unreach, icmp_code_frag_needed, VNITRO_IGW_MTU);
-	counter_inc(fab->stats.frag_needed_sent);
-	return VNITRO_XMIT_ANSWERED;
+		return drop(cpu_stats(fab).drop_too_big, src);
+	send_icmp(src, frame, len, ip, icmp_dest_unreach, icmp_code_frag_needed, VCORE_IGW_MTU);
+	counter_inc(cpu_stats(fab).frag_needed_sent);
+	return VCORE_XMIT_ANSWERED;
 }
 
 // Rewrites the frame as a router sends it on and delivers it to @dst.
-vnitro_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
-			    const ipv4_view &ip, void *frame_ctx)
+vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
+			   const ipv4_view &ip, void *frame_ctx)
 {
 	uint8_t *ttl_word = ip.hdr + ip_ttl;
 	uint16_t before, after;
 
 	if (!ingress_allowed(fab, src, dst, &ip))
-		return VNITRO_XMIT_DROPPED;
+		return VCORE_XMIT_DROPPED;
 	// The path model between ENIs (the internet gateway's side is not the VPC's path).
-	if (src->kind == VNITRO_PORT_ENI && dst->kind == VNITRO_PORT_ENI &&
+	if (src->kind == VCORE_PORT_ENI && dst->kind == VCORE_PORT_ENI &&
 	    path_loses_frame(fab, src))
-		return VNITRO_XMIT_DROPPED;
+		return VCORE_XMIT_DROPPED;
 	mem_copy(frame, dst->mac, eth_alen);
-	if (dst->kind == VNITRO_PORT_ENI)
+	if (dst->kind == VCORE_PORT_ENI)
 		router_mac(dst->subnet_key, frame + eth_alen);
 	else
 		vpc_router_mac(dst->vpc_key, frame + eth_alen);
@@ -120,8 +120,8 @@ vnitro_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
 	after = get_be16(ttl_word);
 	put_be16(ip.hdr + ip_check, csum_replace16(get_be16(ip.hdr + ip_check), before, after));
 	port_deliver(dst, frame_ctx);
-	counter_inc(fab->stats.routed);
-	return VNITRO_XMIT_DELIVERED;
+	counter_inc(cpu_stats(fab).routed);
+	return VCORE_XMIT_DELIVERED;
 }
 
 bool valid_target_mac(const uint8_t *mac)
@@ -131,18 +131,18 @@ bool valid_target_mac(const uint8_t *mac)
 	return !mac_is_multicast(mac) && !mem_eq(mac, zero, eth_alen) && !mac_is_vpc_reserved(mac);
 }
 
-bool valid_routes(const vnitro_fabric_subnet_desc &d)
+bool valid_routes(const vcore_fabric_subnet_desc &d)
 {
-	if (!d.key || d.key > VNITRO_SUBNET_KEY_MAX || d.prefixlen > 32 ||
-	    d.route_count > VNITRO_SUBNET_MAX_ROUTES)
+	if (!d.key || d.key > VCORE_SUBNET_KEY_MAX || d.prefixlen > 32 ||
+	    d.route_count > VCORE_SUBNET_MAX_ROUTES)
 		return false;
 	for (uint32_t i = 0; i < d.route_count; i++) {
-		const vnitro_fabric_route &r = d.routes[i];
+		const vcore_fabric_route &r = d.routes[i];
 
 		if (r.prefixlen > 32 || (r.addr & ~prefix_mask(r.prefixlen)) ||
-		    r.target > VNITRO_ROUTE_IGW)
+		    r.target > VCORE_ROUTE_IGW)
 			return false;
-		if (r.target == VNITRO_ROUTE_ENI && !valid_target_mac(r.target_mac))
+		if (r.target == VCORE_ROUTE_ENI && !valid_target_mac(r.target_mac))
 			return false;
 		for (uint32_t j = 0; j < i; j++)
 			if (d.routes[j].addr == r.addr && d.routes[j].prefixlen == r.prefixlen)
@@ -155,7 +155,7 @@ bool valid_routes(const vnitro_fabric_subnet_desc &d)
 void sort_routes(route_table *t)
 {
 	for (uint32_t i = 1; i < t->count; i++) {
-		vnitro_fabric_route r = t->routes[i];
+		vcore_fabric_route r = t->routes[i];
 		uint32_t j = i;
 
 		for (; j && t->routes[j - 1].prefixlen < r.prefixlen; j--)
@@ -166,56 +166,56 @@ void sort_routes(route_table *t)
 
 } // namespace
 
-vnitro_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				   const ipv4_view *ip, uint32_t seg_len, void *frame_ctx)
+vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  const ipv4_view *ip, uint32_t seg_len, void *frame_ctx)
 {
-	vnitro_fabric_route r;
+	vcore_fabric_route r;
 	port *dst = nullptr;
 
 	if (!ip)			// the VPC router routes IPv4 only
-		return drop(fab->stats.drop_no_route, src);
+		return drop(cpu_stats(fab).drop_no_route, src);
 	if (!lookup_route(fab, src, ip->dst, &r))
-		return drop(fab->stats.drop_no_route, src);
+		return drop(cpu_stats(fab).drop_no_route, src);
 	switch (r.target) {
-	case VNITRO_ROUTE_LOCAL:
+	case VCORE_ROUTE_LOCAL:
 		dst = lookup_ip(fab, src->vpc_key, ip->dst);
 		if (!dst)
-			return drop(fab->stats.drop_no_dest, src);
+			return drop(cpu_stats(fab).drop_no_dest, src);
 		break;
-	case VNITRO_ROUTE_ENI:
+	case VCORE_ROUTE_ENI:
 		dst = lookup_mac(fab, r.target_mac);
-		if (!dst || dst->kind != VNITRO_PORT_ENI || dst->vpc_key != src->vpc_key)
-			return drop(fab->stats.drop_no_route, src);	// blackhole
+		if (!dst || dst->kind != VCORE_PORT_ENI || dst->vpc_key != src->vpc_key)
+			return drop(cpu_stats(fab).drop_no_route, src);	// blackhole
 		break;
-	case VNITRO_ROUTE_IGW:
+	case VCORE_ROUTE_IGW:
 		dst = find_igw(fab, src->vpc_key);
 		if (!dst)
-			return drop(fab->stats.drop_no_route, src);	// blackhole
+			return drop(cpu_stats(fab).drop_no_route, src);	// blackhole
 		break;
 	}
 	if (ip->ttl <= 1)
 		return ttl_expired(fab, src, frame, len, *ip);
 	// A GSO frame's header counts all its segments: the wire sees each one.
-	if (dst->kind == VNITRO_PORT_IGW && (seg_len ? seg_len : ip->tot_len) > VNITRO_IGW_MTU)
+	if (dst->kind == VCORE_PORT_IGW && (seg_len ? seg_len : ip->tot_len) > VCORE_IGW_MTU)
 		return too_big(fab, src, dst, frame, len, *ip);
 	return forward(fab, src, dst, frame, *ip, frame_ctx);
 }
 
-vnitro_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				   void *frame_ctx)
+vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  void *frame_ctx)
 {
 	ipv4_view ip;
 	port *dst;
 
 	if (get_be16(frame + 12) != ethertype_ipv4)
-		return drop(fab->stats.drop_no_route, src);
+		return drop(cpu_stats(fab).drop_no_route, src);
 	if (!ipv4_parse(frame, len, &ip))
-		return drop(fab->stats.drop_malformed, src);
+		return drop(cpu_stats(fab).drop_malformed, src);
 	if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, ip.dst))
-		return drop(fab->stats.drop_no_dest, src);
+		return drop(cpu_stats(fab).drop_no_dest, src);
 	dst = lookup_ip(fab, src->vpc_key, ip.dst);
 	if (!dst)
-		return drop(fab->stats.drop_no_dest, src);
+		return drop(cpu_stats(fab).drop_no_dest, src);
 	if (ip.ttl <= 1)
 		return ttl_expired(fab, src, frame, len, ip);
 	return forward(fab, src, dst, frame, ip, frame_ctx);
@@ -237,7 +237,7 @@ using namespace vnitro::fabric;
 
 extern "C" {
 
-int vnitro_fabric_subnet_set(struct vnitro_fabric *fab, const struct vnitro_fabric_subnet_desc *desc)
+int vcore_fabric_subnet_set(struct vcore_fabric *fab, const struct vcore_fabric_subnet_desc *desc)
 {
 	route_table *nt, *old = nullptr;
 
@@ -269,15 +269,15 @@ int vnitro_fabric_subnet_set(struct vnitro_fabric *fab, const struct vnitro_fabr
 	return 0;
 }
 
-int vnitro_fabric_subnet_get(struct vnitro_fabric *fab, uint32_t key,
-			     struct vnitro_fabric_subnet_desc *out)
+int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
+			    struct vcore_fabric_subnet_desc *out)
 {
 	mutex_guard guard(fab->writer_lock);
 	const route_table *t = find_table(fab, key);
 
 	if (!t)
 		return -ENOENT_;
-	*out = vnitro_fabric_subnet_desc{};
+	*out = vcore_fabric_subnet_desc{};
 	out->key = t->key;
 	out->vpc_key = t->vpc_key;
 	out->route_count = t->count;
@@ -286,7 +286,7 @@ int vnitro_fabric_subnet_get(struct vnitro_fabric *fab, uint32_t key,
 	return 0;
 }
 
-void vnitro_fabric_subnet_del(struct vnitro_fabric *fab, uint32_t key)
+void vcore_fabric_subnet_del(struct vcore_fabric *fab, uint32_t key)
 {
 	route_table *victim = nullptr;
 

@@ -15,13 +15,13 @@ bool egress_allowed(fabric *fab, port *src, const ipv4_view *ip)
 {
 	const port_state *st;
 
-	if (!ip || src->kind != VNITRO_PORT_ENI)
+	if (!ip || src->kind != VCORE_PORT_ENI)
 		return true;
 	st = rcu_load(src->state);
 	if (!st->source_dest_check || state_has_ip(st, ip->src))
 		return true;
 	counter_inc(src->tx_src_dst_dropped);
-	drop(fab->stats.drop_src_dst_check, src);
+	drop(cpu_stats(fab).drop_src_dst_check, src);
 	return false;
 }
 
@@ -29,13 +29,13 @@ bool ingress_allowed(fabric *fab, port *src, port *dst, const ipv4_view *ip)
 {
 	const port_state *st;
 
-	if (!ip || dst->kind != VNITRO_PORT_ENI)
+	if (!ip || dst->kind != VCORE_PORT_ENI)
 		return true;
 	st = rcu_load(dst->state);
 	if (!st->source_dest_check || state_has_ip(st, ip->dst))
 		return true;
 	counter_inc(dst->rx_src_dst_dropped);
-	drop(fab->stats.drop_src_dst_check, src);
+	drop(cpu_stats(fab).drop_src_dst_check, src);
 	return false;
 }
 

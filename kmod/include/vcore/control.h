@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vcore/control.h - the control plane: VPCs, subnets, instances, ENIs and their rules.
+ * Part of the boundary between the C shim and the C++ core (one header per area:
+ * services, fabric, control, ena, efa): extern "C" functions, POD structs, fixed-width
+ * integers, opaque handles. Every name the core exports starts with vcore_/VCORE_; the
+ * shim's own names start with vnitro_.
+ */
+#ifndef VCORE_CONTROL_H
+#define VCORE_CONTROL_H
+
+#include "vcore/fabric.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vcore_ctl;
+
+/* What the shim must do when an ENI is attached to an instance. */
+struct vcore_plug_desc {
+	char eni_id[VCORE_ID_MAX];
+	struct vcore_port_desc port;	/* complete but for the cookie */
+	void *instance_cookie;		/* the instance's namespace (shim's) */
+	uint32_t network_card;
+	uint32_t device_index;
+	uint8_t eni_type;		/* enum vnitro_eni_type */
+	/* From the instance type: */
+	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
+	uint32_t max_queues;		/* ENA queue pairs per ENI */
+	uint8_t efa_gen;		/* enum vcore_efa_gen of the EFA function (ENIs of type efa) */
+};
+
+/* What the shim must do when an internet gateway is created. */
+struct vcore_igw_plug_desc {
+	char igw_id[VCORE_ID_MAX];
+	struct vcore_port_desc port;	/* kind VCORE_PORT_IGW; cookie unused */
+	void *netns_cookie;		/* the "internet" namespace (shim's) */
+};
+
+/*
+ * Side effects the control plane asks of its environment, all called with
+ * the control plane's lock held. plug returns 0 and a cookie for the
+ * attachment, or a negative errno with err->msg set; unplug cannot fail.
+ * netns_release drops a namespace reference the control plane took over
+ * (instance_add, igw_add).
+ *
+ * The others keep the fabric's ports in step and may be NULL (nothing to
+ * keep in step): port_update replaces an attached ENI's port desc (IPs,
+ * source/dest check) and may fail (the core then rolls back);
+ * igw_plug/igw_unplug/igw_update do for a gateway's port what
+ * plug/unplug/port_update do for an ENI's. (Route tables need no op: the
+ * control plane sets them in the fabric it was created with.) in_use says whether userspace
+ * holds a device of the attachment open (an EFA's user contexts): it writes
+ * the device's name into dev and returns how many holders there are.
+ */
+struct vcore_ctl_ops {
+	int (*plug)(void *ops_ctx, const struct vcore_plug_desc *desc,
+		    void **plug_cookie, struct vcore_err *err);
+	void (*unplug)(void *ops_ctx, void *plug_cookie);
+	void (*netns_release)(void *ops_ctx, void *netns_cookie);
+	int (*port_update)(void *ops_ctx, void *plug_cookie, const struct vcore_port_desc *port,
+			   struct vcore_err *err);
+	int (*igw_plug)(void *ops_ctx, const struct vcore_igw_plug_desc *desc,
+			void **igw_cookie, struct vcore_err *err);
+	void (*igw_unplug)(void *ops_ctx, void *igw_cookie);
+	int (*igw_update)(void *ops_ctx, void *igw_cookie, const struct vcore_port_desc *port,
+			  struct vcore_err *err);
+	uint32_t (*in_use)(void *ops_ctx, void *plug_cookie, char *dev, size_t dev_len);
+};
+
+/* An EC2 instance type and the limits vnitro enforces for it (control/types.cc). */
+struct vcore_type_info {
+	char name[VNITRO_TYPE_LEN];
+	uint32_t max_enis;		/* network interfaces per instance */
+	uint32_t network_cards;		/* network cards: 0 to network_cards - 1 */
+	uint32_t max_enis_per_card;	/* network interfaces per network card */
+	uint32_t max_ips_per_eni;	/* private IPv4 per ENI, primary included */
+	uint32_t max_queues;		/* ENA queue pairs per ENI */
+	uint32_t baseline_mbps;		/* baseline bandwidth */
+	uint8_t efa;			/* EFA generation (enum vcore_efa_gen); 0: no EFA */
+	uint8_t ena_express;		/* ENA Express supported */
+	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
+};
+
+struct vcore_vpc_info {
+	char id[VCORE_ID_MAX];
+	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr_prefixlen;
+};
+
+struct vcore_subnet_info {
+	char id[VCORE_ID_MAX];
+	char vpc_id[VCORE_ID_MAX];
+	char az[VCORE_ID_MAX];
+	uint32_t cidr_addr;
+	uint8_t cidr_prefixlen;
+};
+
+struct vcore_instance_info {
+	char name[VCORE_NAME_MAX];
+	char subnet_id[VCORE_ID_MAX];
+	char az[VCORE_ID_MAX];
+	char primary_eni_id[VCORE_ID_MAX];
+	uint32_t eni_count;
+	struct vcore_type_info type;
+	void *cookie;			/* the instance's namespace */
+};
+
+struct vcore_eni_info {
+	char id[VCORE_ID_MAX];
+	char subnet_id[VCORE_ID_MAX];
+	char vpc_id[VCORE_ID_MAX];
+	uint8_t mac[6];
+	uint32_t private_ip;		/* host order */
+	uint32_t secondary_ips[VCORE_PORT_MAX_IPS - 1];	/* host order, assignment order */
+	uint32_t secondary_count;
+	char description[VNITRO_DESCRIPTION_LEN];
+	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VCORE_ID_MAX];
+	uint32_t security_group_count;
+	uint8_t type;
+	uint8_t source_dest_check;
+	uint8_t ena_express;
+	uint8_t ena_express_udp;
+	uint8_t attached;
+	/* valid when attached: */
+	char instance[VCORE_NAME_MAX];
+	uint32_t network_card;
+	uint32_t device_index;
+	void *plug_cookie;
+};
+
+/* Arguments of vcore_ctl_eni_add; zero fields mean "choose for me". */
+struct vcore_eni_spec {
+	char id[VCORE_ID_MAX];		/* "" = generate */
+	char subnet_id[VCORE_ID_MAX];
+	uint32_t private_ip;		/* 0 = allocate, host order */
+	uint8_t mac[6];			/* all zero = generate */
+	uint8_t type;
+};
+
+/* Arguments of vcore_ctl_eni_set: only the fields whose set_* flag is 1 change. */
+struct vcore_eni_changes {
+	uint8_t set_source_dest_check, source_dest_check;
+	uint8_t set_ena_express, ena_express;
+	uint8_t set_ena_express_udp, ena_express_udp;
+	uint8_t set_description;
+	char description[VNITRO_DESCRIPTION_LEN];
+	uint8_t set_security_groups;
+	uint32_t security_group_count;
+	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VCORE_ID_MAX];
+};
+
+struct vcore_route_info {
+	char subnet_id[VCORE_ID_MAX];
+	uint32_t addr;			/* host order */
+	uint8_t prefixlen;
+	uint8_t target;			/* enum vnitro_route_target_kind */
+	char target_id[VCORE_ID_MAX];	/* ENI or IGW id; "" for local */
+	uint8_t blackhole;		/* the target ENI is detached or gone */
+};
+
+struct vcore_igw_info {
+	char id[VCORE_ID_MAX];
+	char vpc_id[VCORE_ID_MAX];
+	char netns_name[VCORE_NAME_MAX];
+	uint8_t mac[6];
+	uint8_t frag_needed;
+	void *cookie;			/* what igw_plug returned (NULL without the op) */
+};
+
+/*
+ * A control plane whose subnets and route tables live in @fab (which must
+ * outlive it); ports are plugged through @ops.
+ */
+struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ctx,
+				   struct vcore_fabric *fab);
+/* Deletes every instance and ENI (unplugging them) and frees the control plane. */
+void vcore_ctl_destroy(struct vcore_ctl *ctl);
+
+/* vpc-default 172.31.0.0/16, subnet-default 172.31.0.0/20, instance @name. */
+int vcore_ctl_create_default_world(struct vcore_ctl *ctl, const char *instance_name,
+				   void *instance_cookie, struct vcore_err *err);
+
+int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
+		      uint8_t prefixlen, struct vcore_err *err);
+/* -EBUSY while the VPC has subnets or an internet gateway. */
+int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+int vcore_ctl_subnet_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+			 uint32_t addr, uint8_t prefixlen, const char *az,
+			 struct vcore_err *err);
+/* -EBUSY while ENIs live in the subnet. */
+int vcore_ctl_subnet_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+
+/* The instance types: by name (-ENOENT listing them), by position. */
+int vcore_ctl_type_get(const char *name, struct vcore_type_info *out, struct vcore_err *err);
+int vcore_ctl_type_at(uint32_t pos, struct vcore_type_info *out);
+/* The type of an INSTANCE_ADD without one. */
+#define VCORE_DEFAULT_INSTANCE_TYPE "c5n.18xlarge"
+
+/*
+ * Registers @cookie (a namespace) as instance @name of type @type (NULL or
+ * "" = VCORE_DEFAULT_INSTANCE_TYPE) and creates and attaches its primary
+ * ENI at index 0. On failure nothing is kept and the caller still owns the
+ * cookie; on success the control plane owns it.
+ */
+int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie,
+			   const char *subnet_id, uint32_t primary_ip, const char *type,
+			   struct vcore_instance_info *out, struct vcore_err *err);
+int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore_err *err);
+
+int vcore_ctl_eni_add(struct vcore_ctl *ctl, const struct vcore_eni_spec *spec,
+		      struct vcore_eni_info *out, struct vcore_err *err);
+int vcore_ctl_eni_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+int vcore_ctl_eni_attach(struct vcore_ctl *ctl, const char *id, const char *instance,
+			 uint32_t network_card, uint32_t device_index,
+			 struct vcore_eni_info *out, struct vcore_err *err);
+int vcore_ctl_eni_detach(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+/* All or nothing; an attached ENI's port is updated. */
+int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
+		      const struct vcore_eni_changes *changes, struct vcore_eni_info *out,
+		      struct vcore_err *err);
+/* @ip (host order) if not 0, else @count free addresses, lowest first. */
+int vcore_ctl_eni_ip_assign(struct vcore_ctl *ctl, const char *id, uint32_t ip,
+			    uint32_t count, struct vcore_eni_info *out, struct vcore_err *err);
+int vcore_ctl_eni_ip_unassign(struct vcore_ctl *ctl, const char *id, uint32_t ip,
+			      struct vcore_eni_info *out, struct vcore_err *err);
+
+/* Routes of a subnet's table: @target_id names an ENI ("eni-…") or an IGW. */
+int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, const char *target_id, struct vcore_route_info *out,
+			struct vcore_err *err);
+int vcore_ctl_route_del(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, struct vcore_err *err);
+int vcore_ctl_route_get(const struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err);
+/* Every route of every subnet, subnet by subnet, local route first. */
+int vcore_ctl_route_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_route_info *out);
+
+/* Internet gateways: one per VPC; @cookie is the "internet" namespace (owned on success). */
+int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+		      void *cookie, const char *netns_name, uint8_t frag_needed,
+		      struct vcore_igw_info *out, struct vcore_err *err);
+int vcore_ctl_igw_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+int vcore_ctl_igw_set(struct vcore_ctl *ctl, const char *id, uint8_t frag_needed,
+		      struct vcore_igw_info *out, struct vcore_err *err);
+int vcore_ctl_igw_get(const struct vcore_ctl *ctl, const char *id,
+		      struct vcore_igw_info *out, struct vcore_err *err);
+int vcore_ctl_igw_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_igw_info *out);
+
+/* Lookups by id/name (-ENOENT with a message) and iteration by position. */
+int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,
+		      struct vcore_vpc_info *out, struct vcore_err *err);
+int vcore_ctl_vpc_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_vpc_info *out);
+int vcore_ctl_subnet_get(const struct vcore_ctl *ctl, const char *id,
+			 struct vcore_subnet_info *out, struct vcore_err *err);
+int vcore_ctl_subnet_at(const struct vcore_ctl *ctl, uint32_t pos,
+			struct vcore_subnet_info *out);
+int vcore_ctl_instance_get(const struct vcore_ctl *ctl, const char *name,
+			   struct vcore_instance_info *out, struct vcore_err *err);
+int vcore_ctl_instance_at(const struct vcore_ctl *ctl, uint32_t pos,
+			  struct vcore_instance_info *out);
+int vcore_ctl_eni_get(const struct vcore_ctl *ctl, const char *id,
+		      struct vcore_eni_info *out, struct vcore_err *err);
+int vcore_ctl_eni_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_eni_info *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCORE_CONTROL_H */

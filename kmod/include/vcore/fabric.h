@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vcore/fabric.h - the switch every frame between two vnitro ports crosses.
+ * Part of the boundary between the C shim and the C++ core (one header per area:
+ * services, fabric, control, ena, efa): extern "C" functions, POD structs, fixed-width
+ * integers, opaque handles. Every name the core exports starts with vcore_/VCORE_; the
+ * shim's own names start with vnitro_.
+ */
+#ifndef VCORE_FABRIC_H
+#define VCORE_FABRIC_H
+
+#include "vcore/services.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vcore_fabric;
+struct vcore_fabric_port;
+struct vcore_efa_dev;		/* an EFA endpoint (the efa section below) */
+
+enum {
+	/*
+	 * Private IPv4 addresses per ENI, primary included: the largest
+	 * per-ENI limit of the instance types we model (50, e.g. c5n.18xlarge).
+	 */
+	VCORE_PORT_MAX_IPS = 50,
+	/* Routes per route table: the default VPC quota ("Routes per route table", 50). */
+	VCORE_SUBNET_MAX_ROUTES = 50,
+	VCORE_VPC_MTU = 9001,		/* jumbo frames inside a VPC */
+	VCORE_IGW_MTU = 1500,		/* the internet edge */
+	/*
+	 * MACs of the VPC's routers: 02:56:4e ("VN") + 24 bits. A subnet's
+	 * router is 02:56:4e + subnet_key (keys below 0x800000); the VPC router
+	 * the internet gateway sees is 02:56:4e + (0x800000 | vpc_key). ENI and
+	 * IGW ports may not use the prefix. The core rewrites a frame in place
+	 * only when it is sent to such a MAC (and routed).
+	 */
+	VCORE_ROUTER_MAC_0 = 0x02,
+	VCORE_ROUTER_MAC_1 = 0x56,
+	VCORE_ROUTER_MAC_2 = 0x4e,
+	VCORE_SUBNET_KEY_MAX = 0x7fffff,
+};
+
+/* What sits behind a port. */
+enum vcore_port_kind {
+	VCORE_PORT_ENI,	/* an attached ENI: one subnet, its private IPs */
+	VCORE_PORT_IGW,	/* a VPC's internet gateway: the "internet" side */
+};
+
+/* What the fabric must know about a port when it is plugged in. */
+struct vcore_port_desc {
+	uint8_t mac[6];
+	uint8_t kind;			/* enum vcore_port_kind */
+	/*
+	 * ENI: 1 = drop sent frames whose source IPv4 is not one of ips[] and
+	 * frames to deliver whose destination IPv4 is not (EC2's default).
+	 * IGW: unused.
+	 */
+	uint8_t source_dest_check;
+	/* IGW: 1 = answer DF packets over VCORE_IGW_MTU with ICMP frag-needed
+	 * (PMTUD works); 0 = drop them silently (the PMTUD "black hole"). */
+	uint8_t frag_needed;
+	/*
+	 * ENI: primary private IPv4 (the DHCP lease) and the secondaries, host
+	 * order; all inside the subnet, none 0, no repeats (-EINVAL), none used
+	 * by another port of the VPC (-EADDRINUSE). IGW: none.
+	 */
+	uint32_t ip;
+	uint32_t secondary_ips[VCORE_PORT_MAX_IPS - 1];
+	uint32_t secondary_count;
+	uint32_t subnet_key;		/* ENI: equal keys = same subnet, 1..SUBNET_KEY_MAX; IGW: 0 */
+	uint32_t subnet_addr;		/* ENI: subnet network address, host order */
+	uint8_t subnet_prefixlen;
+	uint32_t vpc_key;		/* equal keys = same VPC (ENI and IGW) */
+	/*
+	 * The VPC CIDR. IGW: the block it answers ARP for. ENI: the DNS
+	 * address DHCP hands out (base + 2, "AmazonProvidedDNS") and the
+	 * implicit local route of a subnet without a route table; prefixlen 0
+	 * = unknown (no DNS option, no implicit route).
+	 */
+	uint32_t vpc_addr;
+	uint8_t vpc_prefixlen;
+	void *cookie;			/* passed back to deliver() */
+};
+
+/* Fabric-wide drop/forward counters (monotonic). */
+struct vcore_fabric_stats {
+	uint64_t forwarded;
+	uint64_t arp_replies;
+	uint64_t dhcp_replies;
+	uint64_t routed;		/* forwarded by the VPC router (TTL decremented) */
+	uint64_t frag_needed_sent;	/* ICMP 3/4 sent for the 1500-byte edge */
+	uint64_t drop_malformed;
+	uint64_t drop_no_dest;		/* unknown destination MAC, ARP target or IP */
+	uint64_t drop_cross_subnet;	/* another subnet, not through the router */
+	uint64_t drop_bcast_mcast;	/* the VPC carries no broadcast/multicast (but DHCP) */
+	uint64_t drop_src_dst_check;	/* either direction */
+	uint64_t drop_no_route;		/* no route, or the target is not attached (blackhole) */
+	uint64_t drop_ttl;		/* TTL would reach 0 */
+	uint64_t drop_too_big;		/* over the edge MTU: DF with frag-needed off, or no DF */
+	uint64_t drop_arp;		/* ARP that is not a request (the VPC answers; instances never do) */
+	uint64_t drop_spoofed_mac;	/* an ENI's frame whose source MAC is not the ENI's */
+	/*
+	 * EFA packets (UD datagrams, SRD packets, RDMA read requests) the
+	 * fabric passed to their destination endpoint; the ones it refused
+	 * are in drop_no_dest (no endpoint has the GID) and drop_cross_subnet.
+	 */
+	uint64_t efa_forwarded;
+	/* The path model: frames and EFA packets lost (loss_ppm, or a full path), held back. */
+	uint64_t path_lost;
+	uint64_t path_reordered;
+};
+
+/* Per-port counters of frames the fabric refused, as seen by that port. */
+struct vcore_port_stats {
+	uint64_t tx_dropped;
+	uint64_t rx_arp_replies;
+	uint64_t tx_src_dst_dropped;	/* sent with a source IP not ours */
+	uint64_t rx_src_dst_dropped;	/* addressed to an IP not ours */
+};
+
+struct vcore_fabric *vcore_fabric_create(void);
+void vcore_fabric_destroy(struct vcore_fabric *fab);
+/*
+ * Returns the port, or NULL with *err = -ENOMEM, -EADDRINUSE (MAC taken or
+ * a router's, or an IP already used in that VPC), -EEXIST (the VPC has an
+ * IGW port already: one per VPC, as EC2 allows) or -EINVAL (kind, MAC not
+ * unicast, key or IPs out of range).
+ */
+struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
+						const struct vcore_port_desc *desc,
+						int *err);
+/*
+ * Replaces a plugged port's IPs and flags (secondary IP assigned or
+ * unassigned, source/dest check or frag_needed toggled); MAC, kind, subnet,
+ * VPC and cookie must not change (-EINVAL). IPs as for port_add; -ENOMEM;
+ * -ENOENT once port_del has begun (the caller keeps @port alive until this
+ * returns: the shim unpublishes a port under RTNL, which updates hold).
+ * Readers see the old or the new set, never a mix. Sleeps (waits for RCU).
+ */
+int vcore_fabric_port_update(struct vcore_fabric *fab, struct vcore_fabric_port *port,
+			     const struct vcore_port_desc *desc);
+/* Unlinks the port and waits until no CPU can still deliver to it. */
+void vcore_fabric_port_del(struct vcore_fabric *fab, struct vcore_fabric_port *port);
+
+/* Where a route sends matching packets. */
+enum vcore_route_target {
+	VCORE_ROUTE_LOCAL,	/* inside the VPC: to the ENI that owns the destination IP */
+	VCORE_ROUTE_ENI,	/* to the ENI with target_mac (e.g. a NAT instance) */
+	VCORE_ROUTE_IGW,	/* to the VPC's internet gateway port */
+};
+
+struct vcore_fabric_route {
+	uint32_t addr;			/* destination network, host order */
+	uint8_t prefixlen;
+	uint8_t target;			/* enum vcore_route_target */
+	uint8_t target_mac[6];		/* VCORE_ROUTE_ENI */
+};
+
+/* A subnet as the VPC router sees it: its CIDR and its route table. */
+struct vcore_fabric_subnet_desc {
+	uint32_t key;			/* the subnet_key of its ports */
+	uint32_t vpc_key;
+	uint32_t addr;			/* host order */
+	uint8_t prefixlen;
+	uint32_t route_count;		/* longest prefix wins */
+	struct vcore_fabric_route routes[VCORE_SUBNET_MAX_ROUTES];
+};
+
+/*
+ * Adds or replaces (same key) a subnet and its route table; readers see the
+ * old or the new table. 0, -ENOMEM, or -EINVAL for a bad key, count,
+ * prefix (host bits set), target, target MAC or a destination listed twice.
+ * A route to an ENI that is not plugged (or an IGW that is not) drops what
+ * it matches, counted as drop_no_route (a "blackhole" route). A subnet the
+ * fabric has no table for routes as a new VPC's main table does: the VPC
+ * CIDR of the sending port (vpc_addr/vpc_prefixlen) is local, nothing else.
+ * subnet_del of an unknown key does nothing.
+ */
+int vcore_fabric_subnet_set(struct vcore_fabric *fab, const struct vcore_fabric_subnet_desc *desc);
+void vcore_fabric_subnet_del(struct vcore_fabric *fab, uint32_t key);
+
+/* Verdicts of vcore_fabric_xmit. */
+enum vcore_xmit_verdict {
+	VCORE_XMIT_DELIVERED,	/* frame_ctx was consumed by deliver() */
+	VCORE_XMIT_ANSWERED,	/* the fabric answered it (ARP, DHCP, ICMP): caller frees */
+	VCORE_XMIT_DROPPED,	/* refused and counted: caller frees */
+};
+
+/*
+ * Switch or route one Ethernet frame sent by @src. @frame/@len are the bytes
+ * the core may parse (at least the headers; the shim makes them linear, and
+ * all of a small frame, so that a DHCP message is whole) and rewrite in
+ * place when it routes (MACs, TTL, IPv4 header checksum): the shim makes
+ * them writable first when the destination MAC is a router's (above). Atomic.
+ *
+ * ENI ports: same-subnet frames are switched by MAC; frames to the subnet's
+ * router MAC are routed by the sender subnet's route table. ARP for the
+ * router and for any IP of the subnet is answered; DHCP (UDP 68 -> 67,
+ * broadcast) is answered with the ENI's primary IP, mask, router (.1), DNS
+ * (VPC base + 2) and interface MTU 9001. IGW ports: ARP for any IP of the
+ * VPC CIDR is answered with the VPC router's MAC; IPv4 is routed to the ENI
+ * that owns the destination.
+ */
+enum vcore_xmit_verdict vcore_fabric_xmit(struct vcore_fabric *fab,
+					  struct vcore_fabric_port *src,
+					  uint8_t *frame, uint32_t len,
+					  void *frame_ctx);
+/*
+ * vcore_fabric_xmit for a frame the sending device segments (TSO/GSO):
+ * @seg_len is the IP length (network and transport headers plus the
+ * segment size) of the largest packet it stands for on the wire, which is
+ * what the 1500-byte edge applies to; the header's total length is that of
+ * the whole frame. 0: not segmented, as vcore_fabric_xmit.
+ */
+enum vcore_xmit_verdict vcore_fabric_xmit_gso(struct vcore_fabric *fab,
+					      struct vcore_fabric_port *src,
+					      uint8_t *frame, uint32_t len, uint32_t seg_len,
+					      void *frame_ctx);
+void vcore_fabric_get_stats(const struct vcore_fabric *fab, struct vcore_fabric_stats *out);
+void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
+				 struct vcore_port_stats *out);
+/* The table subnet_set gave subnet @key (routes longest prefix first; addr/prefixlen 0), or -ENOENT. */
+int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
+			    struct vcore_fabric_subnet_desc *out);
+
+/*
+ * The path model every packet between two ports crosses (debugfs
+ * efa_fabric): losses and reordering in parts per million, delays in ns.
+ * EFA SRD packets meet all four (each SRD QP's flow is a path of its own);
+ * UD datagrams and ENA frames between ENIs meet the loss only, since
+ * holding them back would need deferred delivery. Lossless and immediate
+ * by default, with reorder_delay_ns 1 ms. Any context; a reader may see a
+ * mix of an old and a new configuration for one packet.
+ */
+struct vcore_fabric_path_config {
+	uint32_t loss_ppm;
+	uint32_t reorder_ppm;
+	uint32_t delay_ns;		/* every packet */
+	uint32_t reorder_delay_ns;	/* extra, for a held-back packet */
+};
+
+void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_path_config *cfg);
+void vcore_fabric_get_path(const struct vcore_fabric *fab, struct vcore_fabric_path_config *out);
+/*
+ * Restarts the path model's pseudo-random losses and reordering from @seed:
+ * the ENA frames' draws at once, and every EFA device's and SRD flow's
+ * generator before the engine's next pass, so a run that sets the seed
+ * before its traffic sees the same pattern again. get_seed: the last one set (0: none).
+ */
+void vcore_fabric_seed(struct vcore_fabric *fab, uint64_t seed);
+uint64_t vcore_fabric_get_seed(const struct vcore_fabric *fab);
+
+/*
+ * The EFA device of an ENI is an endpoint of that ENI's port: attach it when
+ * both exist (the EFA function probed, the port plugged), detach it before
+ * the device is destroyed. Unplugging the port (port_del) detaches it too.
+ * Lifetime: the caller holds the EFA engine's lock (the one every pass
+ * holds) across attach and detach, and the device outlives its attachment,
+ * so an endpoint a pass got from the fabric stays valid for the whole pass.
+ * attach: 0, -EINVAL (not an ENI port, or the port's MAC is not the one the
+ * device's GID names), -EBUSY (another endpoint is attached there, or this
+ * one elsewhere), -ENOENT (port_del has begun). Both take the writer lock.
+ */
+int vcore_fabric_efa_attach(struct vcore_fabric *fab, struct vcore_fabric_port *port,
+			    struct vcore_efa_dev *dev);
+void vcore_fabric_efa_detach(struct vcore_fabric *fab, struct vcore_efa_dev *dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCORE_FABRIC_H */
