@@ -4,7 +4,8 @@
  * ENI-ID/queue-N/ drops or corrupts the next frames a queue receives and
  * stalls its RX processing or TX completions; `irq` shows the queue pair's
  * interrupt moderation at work; `fabric` counts what the VPC fabric carried
- * and dropped, by reason; `efa_fabric/` injects loss and reordering into the
+ * and dropped, by reason; `conntrack_advance` moves connection tracking's
+ * clock ahead; `efa_fabric/` injects loss and reordering into the
  * fabric's path model (named for the EFA traffic it was first made for; ENA
  * frames between ENIs meet its losses too); `objects` counts what is alive.
  * Never configuration: that is ethtool's.
@@ -36,6 +37,8 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 		   s.drop_spoofed_mac);
 	seq_printf(m, "efa_forwarded: %llu\npath_lost: %llu\npath_reordered: %llu\n",
 		   s.efa_forwarded, s.path_lost, s.path_reordered);
+	seq_printf(m, "drop_sg: %llu\ndrop_conntrack_full: %llu\n", s.drop_sg,
+		   s.drop_conntrack_full);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
@@ -129,6 +132,21 @@ static void vnitro_path_debugfs(struct dentry *parent)
 	debugfs_create_file_unsafe("seed", 0600, dir, NULL, &vnitro_path_seed_fops);
 }
 
+/*
+ * conntrack_advance: writing N moves connection tracking's clock N seconds
+ * ahead (tests of the idle timeouts: EC2's TCP timeout is 5 days). A fault
+ * knob like the others: it only makes tracked flows expire sooner.
+ */
+static int vnitro_conntrack_advance_set(void *data, u64 val)
+{
+	if (val > U32_MAX)
+		return -ERANGE;
+	vcore_fabric_conntrack_advance(vnitro.fabric, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_conntrack_advance_fops, NULL, vnitro_conntrack_advance_set,
+			 "%llu\n");
+
 /* Live objects (leak checks: the torture suite reads it before and after). */
 static int vnitro_objects_show(struct seq_file *m, void *v)
 {
@@ -146,6 +164,8 @@ void vnitro_debugfs_init(void)
 	vnitro.debugfs = debugfs_create_dir(VNITRO_DRV_NAME, NULL);
 	debugfs_create_file("fabric", 0400, vnitro.debugfs, NULL, &vnitro_fabric_stats_fops);
 	debugfs_create_file("objects", 0400, vnitro.debugfs, NULL, &vnitro_objects_fops);
+	debugfs_create_file_unsafe("conntrack_advance", 0200, vnitro.debugfs, NULL,
+				   &vnitro_conntrack_advance_fops);
 	vnitro_path_debugfs(vnitro.debugfs);
 }
 

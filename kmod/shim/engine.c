@@ -237,7 +237,8 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 		   s.path_lost, s.path_reordered);
 	seq_printf(m, "rdma_read_wrs: %llu\nrdma_read_bytes: %llu\nrdma_read_wr_err: %llu\n",
 		   s.rdma_read_wrs, s.rdma_read_bytes, s.rdma_read_wr_err);
-	seq_printf(m, "copy_refused: %llu\n", s.copy_refused);
+	seq_printf(m, "copy_refused: %llu\ndrop_filtered: %llu\n", s.copy_refused,
+		   s.drop_filtered);
 	seq_printf(m, "poll_us: %llu\n", READ_ONCE(veng.poll_ns) / NSEC_PER_USEC);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 
 #include "vnitro.h"
@@ -107,6 +108,30 @@ static void vnitro_svc_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 					   len);
 }
 
+static void *vnitro_svc_spin_create(void)
+{
+	spinlock_t *lock = kmalloc(sizeof(*lock), GFP_KERNEL);
+
+	if (lock)
+		spin_lock_init(lock);
+	return lock;
+}
+
+static void vnitro_svc_spin_destroy(void *lock)
+{
+	kfree(lock);
+}
+
+void vnitro_env_spin_lock(void *lock)
+{
+	spin_lock_bh(lock);
+}
+
+void vnitro_env_spin_unlock(void *lock)
+{
+	spin_unlock_bh(lock);
+}
+
 static uint32_t vnitro_svc_cpu_count(void)
 {
 	return nr_cpu_ids;
@@ -128,6 +153,8 @@ const struct vcore_services vnitro_services = {
 	.deliver = vnitro_svc_deliver,
 	.deliver_copy = vnitro_svc_deliver_copy,
 	.cpu_count = vnitro_svc_cpu_count,
+	.spin_create = vnitro_svc_spin_create,
+	.spin_destroy = vnitro_svc_spin_destroy,
 };
 
 uint32_t vnitro_env_cpu(void)

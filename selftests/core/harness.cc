@@ -356,7 +356,20 @@ const vcore_services harness_services = {
 	.deliver = svc_deliver,
 	.deliver_copy = svc_deliver_copy,
 	.cpu_count = svc_cpu_count,
+	.spin_create = svc_mutex_create,
+	.spin_destroy = svc_mutex_destroy,
 };
+
+// A spinlock is a fake mutex: the same deadlock and balance checks.
+void vnitro_env_spin_lock(void *lock)
+{
+	svc_mutex_lock(lock);
+}
+
+void vnitro_env_spin_unlock(void *lock)
+{
+	svc_mutex_unlock(lock);
+}
 
 // The tests run on one thread, but count as on a machine of four CPUs, the
 // thread moving among them, so per-CPU counters are summed for real.

@@ -121,6 +121,8 @@ status unreachable(vcore_efa_engine *eng, fabric::efa_verdict verdict)
 {
 	if (verdict == fabric::efa_verdict::cross_subnet)
 		eng->stats.drop_cross_subnet++;
+	else if (verdict == fabric::efa_verdict::filtered)
+		eng->stats.drop_filtered++;
 	else
 		eng->stats.drop_no_dest++;
 	return status::local_unresp_remote;

@@ -56,6 +56,10 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 		drop(cpu_stats(fab).drop_cross_subnet, sp);
 		return efa_verdict::cross_subnet;
 	}
+	if (!sg_allows_efa(fab, sp, dp)) {
+		*dst = nullptr;
+		return efa_verdict::filtered;
+	}
 	counter_inc(cpu_stats(fab).efa_forwarded);
 	return efa_verdict::deliver;
 }

@@ -105,6 +105,8 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 		return drop(cpu_stats(fab).drop_malformed, src);
 	if (!ingress_allowed(fab, src, dst, ip_ok ? &ipv : nullptr))
 		return VCORE_XMIT_DROPPED;
+	if (!sg_allows(fab, src, dst, ip_ok ? &ipv : nullptr, frame, len))
+		return VCORE_XMIT_DROPPED;
 	if (path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;
 	port_deliver(dst, frame_ctx);
@@ -214,6 +216,7 @@ void vcore_fabric_destroy(struct vcore_fabric *fab)
 		if (head)
 			svc->log(VCORE_LOG_ERR, "fabric destroyed with ports still plugged in");
 	tables_free(fab);
+	sg_groups_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	svc->free(fab->stats);
 	destroy(fab);
@@ -247,8 +250,15 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 		*err = -ENOMEM_;
 		return nullptr;
 	}
+	p->kind = desc->kind;
+	*err = sg_port_init(p);
+	if (*err) {
+		destroy(p);
+		return nullptr;
+	}
 	st = state_create(fab, *desc, p, nullptr, err);
 	if (!st) {
+		sg_port_free(p);
 		destroy(p);
 		return nullptr;
 	}
@@ -328,6 +338,7 @@ void vcore_fabric_port_del(struct vcore_fabric *fab, struct vcore_fabric_port *v
 	// After this no CPU is inside xmit (or an EFA resolve) with a pointer to the victim.
 	svc->synchronize_rcu();
 	destroy(victim->state);
+	sg_port_free(victim);
 	destroy(victim);
 }
 
@@ -373,6 +384,11 @@ void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 				 struct vcore_port_stats *out)
 {
 	out->tx_dropped = counter_read(port->tx_dropped);
+	out->sg_ingress_dropped = counter_read(port->sg_ingress_dropped);
+	out->sg_egress_dropped = counter_read(port->sg_egress_dropped);
+	out->conntrack_allowance_exceeded = counter_read(port->conntrack_exceeded);
+	out->conntrack_max = rcu_load(port->state)->conntrack_max;
+	out->conntrack_tracked = port->ct ? __atomic_load_n(&port->ct->count, __ATOMIC_RELAXED) : 0;
 	out->rx_arp_replies = counter_read(port->rx_arp_replies);
 	out->tx_src_dst_dropped = counter_read(port->tx_src_dst_dropped);
 	out->rx_src_dst_dropped = counter_read(port->rx_src_dst_dropped);

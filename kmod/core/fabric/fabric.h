@@ -4,6 +4,7 @@
 
 #include "fabric/frame.h"
 #include "fabric/path.h"
+#include "fabric/sg.h"
 
 namespace vnitro::fabric {
 
@@ -25,6 +26,11 @@ struct ip_entry {
 struct port_state {
 	uint8_t source_dest_check;
 	uint8_t frag_needed;
+	// Security groups and tracking (sg.cc); sg_count 0: not filtered.
+	uint32_t sg_count;
+	uint32_t sg_keys[VCORE_PORT_MAX_SGS];
+	uint32_t conntrack_max;
+	uint32_t timeout_s[3];		// TCP established, UDP, UDP stream
 	uint32_t count;
 	ip_entry ents[VCORE_PORT_MAX_IPS];
 };
@@ -48,8 +54,13 @@ struct port {
 	// The ENI's EFA endpoint (efa.cc), or nullptr: set and cleared under the
 	// writer lock, read under RCU by the EFA engine's pass.
 	vcore_efa_dev *efa;
+	// ENI ports: its tracked flows (sg.cc), for the port's whole life.
+	conntrack *ct;
 	// Counters, updated atomically from any CPU.
 	uint64_t tx_dropped;
+	uint64_t sg_ingress_dropped;
+	uint64_t sg_egress_dropped;
+	uint64_t conntrack_exceeded;
 	uint64_t rx_arp_replies;
 	uint64_t tx_src_dst_dropped;
 	uint64_t rx_src_dst_dropped;
@@ -77,6 +88,8 @@ struct fabric {
 	ip_entry *ips[ip_buckets];	// by (vpc_key, ip)
 	route_table *tables[table_buckets];	// by subnet key
 	port *igws;			// the IGW ports, one per VPC
+	sg_group *groups[sg_buckets];	// security groups by key (sg.cc)
+	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
 	void *writer_lock;		// serialises every change of the above
 	// Per-CPU counters: stats_cpus blocks of stats_stride bytes, each on
 	// cache lines of its own, so frames on different CPUs never share one.
@@ -156,6 +169,27 @@ vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 // Unpublished route tables at fabric destroy; no reader is left.
 void tables_free(fabric *fab);
 
+/* ---- sg.cc: security groups and connection tracking ---- */
+
+// The groups' verdict on a packet @src sends to @dst (either may be an IGW,
+// whose side is not filtered): @src's egress, then @dst's ingress, each
+// passing what it tracks or its rules allow. @ip nullptr: not IPv4 (ARP and
+// DHCP never get here; the VPC carries nothing else an ENI filters). Counts
+// drops. RCU held.
+bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uint8_t *frame,
+	       uint32_t len);
+// EFA packets: EC2 lets them through only where an "all traffic" rule
+// allows the peer both ways (the self-referencing rule). RCU held.
+bool sg_allows_efa(fabric *fab, port *src, port *dst);
+// Port life cycle (writer lock, sleeping allowed): -ENOMEM; the table of a
+// deleted port after its grace period.
+int sg_port_init(port *p);
+void sg_port_free(port *p);
+// Checks and fills the groups and tracking fields of a state (-EINVAL).
+int sg_state_fill(port_state *st, const vcore_port_desc &desc);
+// Unpublished groups at fabric destroy.
+void sg_groups_free(fabric *fab);
+
 /* ---- path.cc: the path model's configuration, seed and losses ---- */
 
 // The configuration every path uses now (fields read one by one: a writer
@@ -193,6 +227,7 @@ enum class efa_verdict : uint8_t {
 	deliver,		// *dst is the destination endpoint
 	no_dest,		// no endpoint has the GID, or the sender's port is gone
 	cross_subnet,		// EFA traffic does not leave its subnet
+	filtered,		// a security group refused it (sg.cc)
 };
 
 // Where an EFA packet @src sends to @dst_gid goes; refusals are counted in

@@ -77,6 +77,11 @@ port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *o
 		*err = -ENOMEM_;
 		return nullptr;
 	}
+	*err = sg_state_fill(st, desc);
+	if (*err) {
+		destroy(st);
+		return nullptr;
+	}
 	st->source_dest_check = desc.source_dest_check ? 1 : 0;
 	st->frag_needed = desc.frag_needed ? 1 : 0;
 	st->count = count;

@@ -97,13 +97,15 @@ vcore_xmit_verdict too_big(fabric *fab, port *src, port *igw, const uint8_t *fra
 }
 
 // Rewrites the frame as a router sends it on and delivers it to @dst.
-vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame,
+vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, uint32_t len,
 			   const ipv4_view &ip, void *frame_ctx)
 {
 	uint8_t *ttl_word = ip.hdr + ip_ttl;
 	uint16_t before, after;
 
 	if (!ingress_allowed(fab, src, dst, &ip))
+		return VCORE_XMIT_DROPPED;
+	if (!sg_allows(fab, src, dst, &ip, frame, len))
 		return VCORE_XMIT_DROPPED;
 	// The path model between ENIs (the internet gateway's side is not the VPC's path).
 	if (src->kind == VCORE_PORT_ENI && dst->kind == VCORE_PORT_ENI &&
@@ -198,7 +200,7 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 	// A GSO frame's header counts all its segments: the wire sees each one.
 	if (dst->kind == VCORE_PORT_IGW && (seg_len ? seg_len : ip->tot_len) > VCORE_IGW_MTU)
 		return too_big(fab, src, dst, frame, len, *ip);
-	return forward(fab, src, dst, frame, *ip, frame_ctx);
+	return forward(fab, src, dst, frame, len, *ip, frame_ctx);
 }
 
 vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
@@ -218,7 +220,7 @@ vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 		return drop(cpu_stats(fab).drop_no_dest, src);
 	if (ip.ttl <= 1)
 		return ttl_expired(fab, src, frame, len, ip);
-	return forward(fab, src, dst, frame, ip, frame_ctx);
+	return forward(fab, src, dst, frame, len, ip, frame_ctx);
 }
 
 void tables_free(fabric *fab)

@@ -168,6 +168,7 @@ struct vcore_efa_engine_stats {
 	uint64_t rdma_read_wr_err;	/* read WQEs completed with an error */
 	/* A copy the environment refused (a range outside its pinned pages): a bug, never traffic. */
 	uint64_t copy_refused;
+	uint64_t drop_filtered;		/* a security group of either ENI allows no "all traffic" from the peer */
 };
 
 /* An engine whose messages cross @fab (which must outlive it). */

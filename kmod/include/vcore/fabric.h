@@ -40,6 +40,13 @@ enum {
 	VCORE_ROUTER_MAC_1 = 0x56,
 	VCORE_ROUTER_MAC_2 = 0x4e,
 	VCORE_SUBNET_KEY_MAX = 0x7fffff,
+	/* Rules per security group and direction: EC2's quota "Inbound or
+	 * outbound rules per security group" (60). */
+	VCORE_SG_MAX_RULES = 60,
+	/* Security groups per ENI: EC2's quota "Security groups per network
+	 * interface" (5 by default; 16 at most on request). */
+	VCORE_PORT_MAX_SGS = VNITRO_MAX_SECURITY_GROUPS,
+	VCORE_SG_PROTO_ALL = 0xffff,	/* a rule for every IP protocol ("-1") */
 };
 
 /* What sits behind a port. */
@@ -82,6 +89,57 @@ struct vcore_port_desc {
 	uint32_t vpc_addr;
 	uint8_t vpc_prefixlen;
 	void *cookie;			/* passed back to deliver() */
+	/*
+	 * ENI: the keys of its security groups (vcore_fabric_sg_set), which
+	 * filter what it sends and receives, statefully; sg_count 0 = no
+	 * filtering at all (an IGW; an ENI the control plane has not given
+	 * groups). A key with no group set (yet) allows nothing.
+	 */
+	uint32_t sg_keys[VCORE_PORT_MAX_SGS];
+	uint32_t sg_count;
+	/*
+	 * ENI: connection tracking. conntrack_max: flows tracked at once (0 =
+	 * VCORE_CONNTRACK_DEFAULT_MAX); the idle timeouts EC2 lets users set
+	 * per ENI, in seconds (0 = EC2's default; else within EC2's range).
+	 */
+	uint32_t conntrack_max;
+	uint32_t tcp_established_timeout;	/* 60..432000, default 432000 */
+	uint32_t udp_timeout;			/* 30..60, default 30 */
+	uint32_t udp_stream_timeout;		/* 60..180, default 180 */
+};
+
+enum {
+	VCORE_CONNTRACK_DEFAULT_MAX = 65536,
+	VCORE_TCP_ESTABLISHED_TIMEOUT = 432000,
+	VCORE_UDP_TIMEOUT = 30,
+	VCORE_UDP_STREAM_TIMEOUT = 180,
+};
+
+/*
+ * A security group rule, as the fabric applies it. The peer is the remote
+ * end: the source of what is received (ingress), the destination of what
+ * is sent (egress). A rule allows a packet when its protocol matches (any,
+ * for VCORE_SG_PROTO_ALL), its ports (TCP and UDP: the destination port
+ * lies in [port_lo, port_hi]) or ICMP type and code (-1: any), and its peer:
+ * an address in cidr_addr/cidr_prefixlen, or, when peer_sg is not 0, a
+ * private address of an ENI that is a member of group peer_sg.
+ */
+struct vcore_sg_rule {
+	uint16_t proto;
+	uint16_t port_lo, port_hi;
+	int16_t icmp_type, icmp_code;
+	uint32_t peer_sg;
+	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr_prefixlen;
+};
+
+/* A security group: its key (not 0) and rules, ingress and egress. */
+struct vcore_fabric_sg_desc {
+	uint32_t key;
+	uint32_t vpc_key;
+	uint32_t ingress_count, egress_count;
+	struct vcore_sg_rule ingress[VCORE_SG_MAX_RULES];
+	struct vcore_sg_rule egress[VCORE_SG_MAX_RULES];
 };
 
 /* Fabric-wide drop/forward counters (monotonic). */
@@ -110,11 +168,19 @@ struct vcore_fabric_stats {
 	/* The path model: frames and EFA packets lost (loss_ppm, or a full path), held back. */
 	uint64_t path_lost;
 	uint64_t path_reordered;
+	uint64_t drop_sg;		/* a security group allowed it in neither tracking nor rules */
+	uint64_t drop_conntrack_full;	/* a new flow, the sender's or receiver's table full */
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
 struct vcore_port_stats {
 	uint64_t tx_dropped;
+	/* Security groups, EC2's conntrack counters (ENA names them in ethtool -S). */
+	uint64_t sg_ingress_dropped;		/* received, allowed by no rule */
+	uint64_t sg_egress_dropped;		/* sent, allowed by no rule */
+	uint64_t conntrack_allowance_exceeded;	/* a new flow found the table full */
+	uint64_t conntrack_tracked;		/* flows tracked now (a gauge) */
+	uint64_t conntrack_max;
 	uint64_t rx_arp_replies;
 	uint64_t tx_src_dst_dropped;	/* sent with a source IP not ours */
 	uint64_t rx_src_dst_dropped;	/* addressed to an IP not ours */
@@ -221,6 +287,17 @@ enum vcore_xmit_verdict vcore_fabric_xmit_gso(struct vcore_fabric *fab,
 void vcore_fabric_get_stats(const struct vcore_fabric *fab, struct vcore_fabric_stats *out);
 void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 				 struct vcore_port_stats *out);
+/*
+ * Sets (adds or replaces) security group @desc->key: -EINVAL for a key of
+ * 0, too many rules, a rule with a bad protocol, port range, ICMP code
+ * without a type, or prefix. Rules change at once for new flows; flows
+ * already tracked keep going until they time out (as on EC2). -ENOMEM.
+ */
+int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_desc *desc);
+/* Deletes group @key (ports that still name it are allowed nothing by it). */
+void vcore_fabric_sg_del(struct vcore_fabric *fab, uint32_t key);
+/* Moves connection tracking's clock @seconds ahead: tests of the idle timeouts. */
+void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds);
 /* The table subnet_set gave subnet @key (routes longest prefix first; addr/prefixlen 0), or -ENOENT. */
 int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
 			    struct vcore_fabric_subnet_desc *out);

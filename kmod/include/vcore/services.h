@@ -20,6 +20,7 @@ typedef __UINT8_TYPE__ uint8_t;
 typedef __UINT16_TYPE__ uint16_t;
 typedef __UINT32_TYPE__ uint32_t;
 typedef __UINT64_TYPE__ uint64_t;
+typedef __INT16_TYPE__ int16_t;
 typedef __INT32_TYPE__ int32_t;
 typedef __SIZE_TYPE__ size_t;
 #elif defined(__KERNEL__)
@@ -87,6 +88,15 @@ struct vcore_services {
 	void (*deliver_copy)(void *port_cookie, const uint8_t *frame, uint32_t len);
 	/* CPU numbers run from 0 to cpu_count() - 1 (nr_cpu_ids in the shim). */
 	uint32_t (*cpu_count)(void);
+	/*
+	 * Spinlocks for state the data path changes (a port's connection
+	 * tracking table): created and destroyed where sleeping is allowed,
+	 * taken with vnitro_env_spin_lock below from any context but hard IRQ
+	 * (the shim's disable bottom halves: frames are sent from softirq and
+	 * from process context).
+	 */
+	void *(*spin_create)(void);
+	void (*spin_destroy)(void *lock);
 };
 
 /*
@@ -97,6 +107,9 @@ struct vcore_services {
  * defines it (the shim: raw_smp_processor_id; the unit tests: sched_getcpu).
  */
 uint32_t vnitro_env_cpu(void);
+/* The same reason: per frame, a spinlock of spin_create. */
+void vnitro_env_spin_lock(void *lock);
+void vnitro_env_spin_unlock(void *lock);
 
 /* Installs the services table; must precede every other call. */
 void vcore_core_init(const struct vcore_services *svc);

@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+// sg.cc - security groups on every frame: the groups' rules, EC2's untracked case, each ENI's tracked flows.
+#include "fabric/fabric.h"
+#include "base/ipv4.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::fabric {
+
+namespace {
+
+constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17;
+constexpr uint8_t tcp_fin = 0x01, tcp_rst = 0x04;
+constexpr uint8_t icmp_echo_reply = 0, icmp_echo = 8;
+constexpr uint16_t ip_mf = 0x2000, ip_offset = 0x1fff;
+constexpr uint64_t ns_per_s = 1000000000ull;
+/*
+ * Idle timeouts EC2 does not document (Documentation/security-groups.md):
+ * Linux's nf_conntrack values for a TCP flow not yet answered and one
+ * closing, and for ICMP. Other protocols: EC2's "within 600 seconds".
+ */
+constexpr uint32_t tcp_unreplied_s = 120, tcp_closing_s = 10, icmp_s = 30, other_s = 600;
+// A first fragment that passed lets the rest of its datagram through for this long.
+constexpr uint64_t frag_ns = 30 * ns_per_s;
+constexpr uint32_t group_bucket_bits = 10;
+static_assert(sg_buckets == 1u << group_bucket_bits, "sg_buckets is a power of two");
+
+constexpr uint32_t dir_index(sg_dir d) { return d == sg_dir::ingress ? 0 : 1; }
+constexpr sg_dir opposite(sg_dir d) { return d == sg_dir::ingress ? sg_dir::egress : sg_dir::ingress; }
+
+uint32_t group_bucket(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> (32 - group_bucket_bits);
+}
+
+const sg_group *find_group(const fabric *fab, uint32_t key)
+{
+	for (const sg_group *g = rcu_load(fab->groups[group_bucket(key)]); g; g = rcu_load(g->next))
+		if (g->key == key)
+			return g;
+	return nullptr;
+}
+
+uint64_t ct_now(const fabric *fab)
+{
+	return svc->now_ns() + __atomic_load_n(&fab->ct_skew_ns, __ATOMIC_RELAXED);
+}
+
+// The L4 fields of the first fragment (or whole packet), when they lie within @len.
+sg_packet parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len)
+{
+	sg_packet pk = {};
+	const uint8_t *l4 = ip.hdr + ip.hlen;
+	uint32_t avail = len - static_cast<uint32_t>(l4 - frame);
+
+	pk.proto = ip.proto;
+	pk.src = ip.src;
+	pk.dst = ip.dst;
+	if (ip.frag & ip_offset)
+		return pk;
+	switch (ip.proto) {
+	case proto_tcp:
+		if (avail < 14)
+			return pk;
+		pk.tcp_flags = l4[13];
+		[[fallthrough]];
+	case proto_udp:
+		if (avail < 4)
+			return pk;
+		pk.sport = get_be16(l4);
+		pk.dport = get_be16(l4 + 2);
+		pk.l4 = true;
+		break;
+	case proto_icmp:
+		if (avail < 8)
+			return pk;
+		pk.icmp_type = l4[0];
+		pk.icmp_code = l4[1];
+		// An echo and its reply share the identifier: the flow's "port".
+		if (pk.icmp_type == icmp_echo || pk.icmp_type == icmp_echo_reply)
+			pk.sport = pk.dport = get_be16(l4 + 4);
+		pk.l4 = true;
+		break;
+	default:
+		break;
+	}
+	return pk;
+}
+
+// A member of group @key: the ENI holding private address @ip in the VPC.
+bool peer_in_group(const fabric *fab, uint32_t vpc_key, uint32_t ip, uint32_t key)
+{
+	const port *q = lookup_ip(fab, vpc_key, ip);
+	const port_state *st;
+
+	if (!q)
+		return false;
+	st = rcu_load(q->state);
+	for (uint32_t i = 0; i < st->sg_count; i++)
+		if (st->sg_keys[i] == key)
+			return true;
+	return false;
+}
+
+bool peer_matches(const fabric *fab, const vcore_sg_rule &r, uint32_t vpc_key, uint32_t remote)
+{
+	if (r.peer_sg)
+		return peer_in_group(fab, vpc_key, remote, r.peer_sg);
+	return prefix_contains(r.cidr_addr, r.cidr_prefixlen, remote);
+}
+
+// Protocol, ports (TCP/UDP destination port) or ICMP type and code.
+bool traffic_matches(const vcore_sg_rule &r, const sg_packet &pk)
+{
+	if (r.proto == VCORE_SG_PROTO_ALL)
+		return true;
+	if (r.proto != pk.proto)
+		return false;
+	if (!pk.l4)		// a later fragment: the protocol is all it shows
+		return true;
+	if (pk.proto == proto_tcp || pk.proto == proto_udp)
+		return pk.dport >= r.port_lo && pk.dport <= r.port_hi;
+	if (pk.proto == proto_icmp)
+		return (r.icmp_type < 0 || r.icmp_type == pk.icmp_type) &&
+		       (r.icmp_code < 0 || r.icmp_code == pk.icmp_code);
+	return true;
+}
+
+bool open_rule(const vcore_sg_rule &r, uint8_t proto)
+{
+	if (r.peer_sg || r.cidr_prefixlen)
+		return false;
+	return r.proto == VCORE_SG_PROTO_ALL ||
+	       (r.proto == proto && r.port_lo == 0 && r.port_hi == 0xffff);
+}
+
+/*
+ * Whether a rule of @st's groups in direction @dir allows @pk with the
+ * remote end @remote; *untracked when EC2 would not track the flow: TCP or
+ * UDP allowed by a 0.0.0.0/0 rule, with a rule the other way that allows
+ * 0.0.0.0/0 on every port (EC2 User Guide, "Untracked connections").
+ */
+bool rules_allow(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_dir dir,
+		 const sg_packet &pk, uint32_t remote, bool *untracked)
+{
+	uint32_t d = dir_index(dir);
+	bool allowed = false, by_open = false;
+
+	*untracked = false;
+	for (uint32_t i = 0; i < st->sg_count && !(allowed && by_open); i++) {
+		const sg_group *g = find_group(fab, st->sg_keys[i]);
+
+		for (uint32_t j = 0; g && j < g->count[d]; j++) {
+			const vcore_sg_rule &r = g->rules[d][j];
+
+			if (!traffic_matches(r, pk) || !peer_matches(fab, r, vpc_key, remote))
+				continue;
+			allowed = true;
+			if (!r.peer_sg && !r.cidr_prefixlen) {
+				by_open = true;
+				break;
+			}
+		}
+	}
+	if (!allowed || !by_open || (pk.proto != proto_tcp && pk.proto != proto_udp))
+		return allowed;
+	for (uint32_t i = 0; i < st->sg_count; i++) {
+		const sg_group *g = find_group(fab, st->sg_keys[i]);
+
+		if (g && g->open[dir_index(opposite(dir))][pk.proto == proto_tcp ? 0 : 1])
+			*untracked = true;
+	}
+	return true;
+}
+
+// The flow @pk belongs to, as the ENI on side @dir sees it.
+struct flow_key {
+	uint32_t local, remote;
+	uint16_t lport, rport;
+	uint8_t proto;
+};
+
+flow_key key_of(const sg_packet &pk, sg_dir dir)
+{
+	bool tracks_ports = pk.proto == proto_tcp || pk.proto == proto_udp || pk.proto == proto_icmp;
+	flow_key k = {};
+
+	k.proto = pk.proto;
+	k.local = dir == sg_dir::egress ? pk.src : pk.dst;
+	k.remote = dir == sg_dir::egress ? pk.dst : pk.src;
+	if (tracks_ports) {
+		k.lport = dir == sg_dir::egress ? pk.sport : pk.dport;
+		k.rport = dir == sg_dir::egress ? pk.dport : pk.sport;
+	}
+	return k;
+}
+
+uint32_t flow_bucket(const flow_key &k)
+{
+	uint32_t h = k.local * 0x9e3779b1u;
+
+	h = (h ^ k.remote) * 0x85ebca77u;
+	h = (h ^ ((uint32_t)k.lport << 16 | k.rport)) * 0xc2b2ae3du;
+	h ^= k.proto;
+	return (h ^ (h >> 15)) % ct_buckets;
+}
+
+uint64_t idle_limit_ns(const ct_flow *f, const port_state *st)
+{
+	uint32_t s;
+
+	switch (f->proto) {
+	case proto_tcp:
+		s = f->flags & ct_closing ? tcp_closing_s
+		    : f->flags & ct_replied ? st->timeout_s[0] : tcp_unreplied_s;
+		break;
+	case proto_udp:
+		s = f->flags & ct_stream ? st->timeout_s[2] : st->timeout_s[1];
+		break;
+	case proto_icmp:
+		s = icmp_s;
+		break;
+	default:
+		s = other_s;
+		break;
+	}
+	return s * ns_per_s;
+}
+
+bool expired(const ct_flow *f, const port_state *st, uint64_t now)
+{
+	return now - f->last_ns > idle_limit_ns(f, st);
+}
+
+// Finds @k's flow, unlinking and freeing the expired flows met on the way. Lock held.
+ct_flow *ct_find(conntrack *ct, const port_state *st, const flow_key &k, uint64_t now)
+{
+	for (ct_flow **pp = &ct->buckets[flow_bucket(k)]; *pp;) {
+		ct_flow *f = *pp;
+
+		if (expired(f, st, now)) {
+			*pp = f->next;
+			ct->count--;
+			svc->free(f);
+			continue;
+		}
+		if (f->local == k.local && f->remote == k.remote && f->lport == k.lport &&
+		    f->rport == k.rport && f->proto == k.proto)
+			return f;
+		pp = &f->next;
+	}
+	return nullptr;
+}
+
+// Frees every expired flow (the table is full). Lock held.
+void ct_reclaim(conntrack *ct, const port_state *st, uint64_t now)
+{
+	for (ct_flow *&head : ct->buckets) {
+		for (ct_flow **pp = &head; *pp;) {
+			ct_flow *f = *pp;
+
+			if (expired(f, st, now)) {
+				*pp = f->next;
+				ct->count--;
+				svc->free(f);
+			} else {
+				pp = &f->next;
+			}
+		}
+	}
+}
+
+void ct_touch(ct_flow *f, sg_dir dir, const sg_packet &pk, uint64_t now)
+{
+	bool reply = static_cast<uint8_t>(dir) != f->origin;
+
+	if (reply)
+		f->flags |= ct_replied;
+	else if ((f->flags & ct_replied) && f->proto == proto_udp)
+		f->flags |= ct_stream;
+	if (f->proto == proto_tcp) {
+		if (pk.tcp_flags & tcp_rst)
+			f->flags |= ct_closing;
+		if (pk.tcp_flags & tcp_fin)
+			f->flags |= reply ? ct_fin_reply : ct_fin_origin;
+		if ((f->flags & ct_fin_origin) && (f->flags & ct_fin_reply))
+			f->flags |= ct_closing;
+	}
+	f->last_ns = now;
+}
+
+// Fragments: the datagram of a first fragment that passed, by (src, dst, id, proto).
+bool frag_known(conntrack *ct, const ipv4_view &ip, uint64_t now)
+{
+	uint16_t id = get_be16(ip.hdr + 4);
+
+	for (const conntrack::frag &f : ct->frags)
+		if (f.used && f.id == id && f.src == ip.src && f.dst == ip.dst && f.proto == ip.proto &&
+		    now - f.ns <= frag_ns)
+			return true;
+	return false;
+}
+
+void frag_note(conntrack *ct, const ipv4_view &ip, uint64_t now)
+{
+	conntrack::frag &f = ct->frags[ct->frag_next++ % ct_frags];
+
+	f.id = get_be16(ip.hdr + 4);
+	f.src = ip.src;
+	f.dst = ip.dst;
+	f.proto = ip.proto;
+	f.ns = now;
+	f.used = true;
+}
+
+enum class side_verdict { pass, no_rule, full };
+
+/*
+ * One ENI's side of a packet: @p sends it (egress) or receives it
+ * (ingress). What it tracks passes and is refreshed; otherwise its groups'
+ * rules decide, and what they allow is tracked unless EC2 would not track
+ * it. A later fragment passes when its first fragment did.
+ */
+side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
+			const sg_packet &pk)
+{
+	const port_state *st = rcu_load(p->state);
+	conntrack *ct = p->ct;
+	bool first_frag = (ip.frag & ip_mf) && !(ip.frag & ip_offset);
+	bool later_frag = ip.frag & ip_offset;
+	flow_key k = key_of(pk, dir);
+	uint64_t now = ct_now(fab);
+	side_verdict v = side_verdict::pass;
+	bool untracked;
+	ct_flow *f;
+
+	vnitro_env_spin_lock(ct->lock);
+	if (later_frag) {
+		bool known = frag_known(ct, ip, now);
+
+		vnitro_env_spin_unlock(ct->lock);
+		return known ? side_verdict::pass : side_verdict::no_rule;
+	}
+	f = ct_find(ct, st, k, now);
+	if (f) {
+		ct_touch(f, dir, pk, now);
+		if (first_frag)
+			frag_note(ct, ip, now);
+		vnitro_env_spin_unlock(ct->lock);
+		return side_verdict::pass;
+	}
+	vnitro_env_spin_unlock(ct->lock);
+
+	if (!rules_allow(fab, st, p->vpc_key, dir, pk,
+			 dir == sg_dir::egress ? pk.dst : pk.src, &untracked))
+		return side_verdict::no_rule;
+
+	vnitro_env_spin_lock(ct->lock);
+	if (first_frag)
+		frag_note(ct, ip, now);
+	if (untracked)
+		goto out;
+	// Another CPU may have opened it meanwhile.
+	f = ct_find(ct, st, k, now);
+	if (f) {
+		ct_touch(f, dir, pk, now);
+		goto out;
+	}
+	if (ct->count >= st->conntrack_max)
+		ct_reclaim(ct, st, now);
+	f = ct->count < st->conntrack_max ? create<ct_flow>(VCORE_ALLOC_ATOMIC) : nullptr;
+	if (!f) {
+		v = side_verdict::full;
+		goto out;
+	}
+	f->local = k.local;
+	f->remote = k.remote;
+	f->lport = k.lport;
+	f->rport = k.rport;
+	f->proto = k.proto;
+	f->origin = static_cast<uint8_t>(dir);
+	ct_touch(f, dir, pk, now);
+	f->next = ct->buckets[flow_bucket(k)];
+	ct->buckets[flow_bucket(k)] = f;
+	ct->count++;
+out:
+	vnitro_env_spin_unlock(ct->lock);
+	return v;
+}
+
+// Counts a refusal on side @dir of @p; @src pays the drop (tx_dropped).
+bool refuse(fabric *fab, port *src, port *p, sg_dir dir, side_verdict v)
+{
+	if (v == side_verdict::full) {
+		counter_inc(p->conntrack_exceeded);
+		drop(cpu_stats(fab).drop_conntrack_full, src);
+	} else {
+		counter_inc(dir == sg_dir::egress ? p->sg_egress_dropped : p->sg_ingress_dropped);
+		drop(cpu_stats(fab).drop_sg, src);
+	}
+	return false;
+}
+
+bool filtered(const port *p)
+{
+	return p->kind == VCORE_PORT_ENI && rcu_load(p->state)->sg_count;
+}
+
+// An "all traffic" rule of @st's groups in @dir that allows @remote.
+bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_dir dir,
+			 uint32_t remote)
+{
+	uint32_t d = dir_index(dir);
+
+	for (uint32_t i = 0; i < st->sg_count; i++) {
+		const sg_group *g = find_group(fab, st->sg_keys[i]);
+
+		for (uint32_t j = 0; g && j < g->count[d]; j++)
+			if (g->rules[d][j].proto == VCORE_SG_PROTO_ALL &&
+			    peer_matches(fab, g->rules[d][j], vpc_key, remote))
+				return true;
+	}
+	return false;
+}
+
+constexpr uint32_t or_default(uint32_t value, uint32_t dflt)
+{
+	return value ? value : dflt;
+}
+
+bool valid_rule(const vcore_sg_rule &r)
+{
+	if (r.cidr_prefixlen > 32 || (r.cidr_addr & ~prefix_mask(r.cidr_prefixlen)))
+		return false;
+	if (r.peer_sg && (r.cidr_addr || r.cidr_prefixlen))
+		return false;
+	if (r.proto == VCORE_SG_PROTO_ALL)
+		return true;
+	if (r.proto > 255)
+		return false;
+	if (r.proto == proto_tcp || r.proto == proto_udp)
+		return r.port_lo <= r.port_hi;
+	if (r.proto == proto_icmp)
+		return r.icmp_type >= -1 && r.icmp_type <= 255 && r.icmp_code >= -1 &&
+		       r.icmp_code <= 255 && !(r.icmp_type < 0 && r.icmp_code >= 0);
+	return true;
+}
+
+} // namespace
+
+bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uint8_t *frame,
+	       uint32_t len)
+{
+	bool out = filtered(src), in = filtered(dst);
+	side_verdict v;
+	sg_packet pk;
+
+	if (!out && !in)
+		return true;
+	// The groups filter IP; an ENI whose groups are set sends and receives nothing else.
+	if (!ip) {
+		if (out)
+			return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
+		return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
+	}
+	pk = parse(*ip, frame, len);
+	if (out) {
+		v = side_check(fab, src, sg_dir::egress, *ip, pk);
+		if (v != side_verdict::pass)
+			return refuse(fab, src, src, sg_dir::egress, v);
+	}
+	if (in) {
+		v = side_check(fab, dst, sg_dir::ingress, *ip, pk);
+		if (v != side_verdict::pass)
+			return refuse(fab, src, dst, sg_dir::ingress, v);
+	}
+	return true;
+}
+
+bool sg_allows_efa(fabric *fab, port *src, port *dst)
+{
+	const port_state *ss = rcu_load(src->state), *ds = rcu_load(dst->state);
+
+	if (ss->sg_count && !all_traffic_allowed(fab, ss, src->vpc_key, sg_dir::egress,
+						 ds->ents[0].ip))
+		return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
+	if (ds->sg_count && !all_traffic_allowed(fab, ds, dst->vpc_key, sg_dir::ingress,
+						 ss->ents[0].ip))
+		return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
+	return true;
+}
+
+int sg_port_init(port *p)
+{
+	if (p->kind != VCORE_PORT_ENI)
+		return 0;
+	p->ct = create<conntrack>();
+	if (!p->ct)
+		return -ENOMEM_;
+	p->ct->lock = svc->spin_create();
+	if (!p->ct->lock) {
+		destroy(p->ct);
+		p->ct = nullptr;
+		return -ENOMEM_;
+	}
+	return 0;
+}
+
+void sg_port_free(port *p)
+{
+	conntrack *ct = p->ct;
+
+	if (!ct)
+		return;
+	for (ct_flow *head : ct->buckets) {
+		while (ct_flow *f = head) {
+			head = f->next;
+			svc->free(f);
+		}
+	}
+	svc->spin_destroy(ct->lock);
+	destroy(ct);
+	p->ct = nullptr;
+}
+
+int sg_state_fill(port_state *st, const vcore_port_desc &d)
+{
+	if (d.sg_count > VCORE_PORT_MAX_SGS)
+		return -EINVAL_;
+	if (d.sg_count && d.kind != VCORE_PORT_ENI)
+		return -EINVAL_;
+	if ((d.tcp_established_timeout && (d.tcp_established_timeout < 60 ||
+					   d.tcp_established_timeout > 432000)) ||
+	    (d.udp_timeout && (d.udp_timeout < 30 || d.udp_timeout > 60)) ||
+	    (d.udp_stream_timeout && (d.udp_stream_timeout < 60 || d.udp_stream_timeout > 180)))
+		return -EINVAL_;
+	for (uint32_t i = 0; i < d.sg_count; i++) {
+		if (!d.sg_keys[i])
+			return -EINVAL_;
+		for (uint32_t j = 0; j < i; j++)
+			if (d.sg_keys[j] == d.sg_keys[i])
+				return -EINVAL_;
+		st->sg_keys[i] = d.sg_keys[i];
+	}
+	st->sg_count = d.sg_count;
+	st->conntrack_max = or_default(d.conntrack_max, VCORE_CONNTRACK_DEFAULT_MAX);
+	st->timeout_s[0] = or_default(d.tcp_established_timeout, VCORE_TCP_ESTABLISHED_TIMEOUT);
+	st->timeout_s[1] = or_default(d.udp_timeout, VCORE_UDP_TIMEOUT);
+	st->timeout_s[2] = or_default(d.udp_stream_timeout, VCORE_UDP_STREAM_TIMEOUT);
+	return 0;
+}
+
+void sg_groups_free(fabric *fab)
+{
+	for (sg_group *&head : fab->groups) {
+		while (sg_group *g = head) {
+			head = g->next;
+			destroy(g);
+		}
+	}
+}
+
+} // namespace vnitro::fabric
+
+using namespace vnitro::fabric;
+
+extern "C" {
+
+int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_desc *desc)
+{
+	const vcore_sg_rule *rules[2] = {desc->ingress, desc->egress};
+	const uint32_t counts[2] = {desc->ingress_count, desc->egress_count};
+	sg_group *g, *old = nullptr;
+
+	if (!desc->key || counts[0] > VCORE_SG_MAX_RULES || counts[1] > VCORE_SG_MAX_RULES)
+		return -EINVAL_;
+	for (uint32_t d = 0; d < 2; d++)
+		for (uint32_t j = 0; j < counts[d]; j++)
+			if (!valid_rule(rules[d][j]))
+				return -EINVAL_;
+	g = create<sg_group>();
+	if (!g)
+		return -ENOMEM_;
+	g->key = desc->key;
+	g->vpc_key = desc->vpc_key;
+	for (uint32_t d = 0; d < 2; d++) {
+		g->count[d] = counts[d];
+		for (uint32_t j = 0; j < counts[d]; j++) {
+			g->rules[d][j] = rules[d][j];
+			g->open[d][0] |= open_rule(rules[d][j], proto_tcp);
+			g->open[d][1] |= open_rule(rules[d][j], proto_udp);
+		}
+	}
+	{
+		mutex_guard guard(fab->writer_lock);
+		sg_group **pp = &fab->groups[group_bucket(desc->key)];
+
+		for (; *pp; pp = &(*pp)->next) {
+			if ((*pp)->key == desc->key) {
+				old = *pp;
+				g->next = old->next;
+				break;
+			}
+		}
+		rcu_store(*pp, g);
+	}
+	if (old) {
+		svc->synchronize_rcu();
+		destroy(old);
+	}
+	return 0;
+}
+
+void vcore_fabric_sg_del(struct vcore_fabric *fab, uint32_t key)
+{
+	sg_group *victim = nullptr;
+
+	{
+		mutex_guard guard(fab->writer_lock);
+
+		for (sg_group **pp = &fab->groups[group_bucket(key)]; *pp; pp = &(*pp)->next) {
+			if ((*pp)->key == key) {
+				victim = *pp;
+				rcu_store(*pp, victim->next);
+				break;
+			}
+		}
+	}
+	if (victim) {
+		svc->synchronize_rcu();
+		destroy(victim);
+	}
+}
+
+void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds)
+{
+	__atomic_fetch_add(&fab->ct_skew_ns, seconds * ns_per_s, __ATOMIC_RELAXED);
+}
+
+} // extern "C"

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+// sg.h - security groups and connection tracking: the groups' rules, each ENI's tracked flows.
+#pragma once
+
+#include "base/base.h"
+#include "vcore/fabric.h"
+
+namespace vnitro::fabric {
+
+enum class sg_dir : uint8_t { ingress, egress };
+
+// A group as the data path reads it: published whole, replaced whole.
+struct sg_group {
+	sg_group *next;			// bucket chain, read under RCU
+	uint32_t key;
+	uint32_t vpc_key;
+	uint32_t count[2];		// by sg_dir
+	// EC2's untracked case: a rule in that direction allows TCP (UDP) to or
+	// from 0.0.0.0/0 on every port, so replies need no tracking (sg.cc).
+	bool open[2][2];		// [sg_dir][0 = TCP, 1 = UDP]
+	vcore_sg_rule rules[2][VCORE_SG_MAX_RULES];
+};
+
+constexpr uint32_t sg_buckets = 1024;
+
+// What a packet looks like to the groups: its protocol, addresses and the
+// L4 fields rules and tracking read; oriented as it travels (src -> dst).
+struct sg_packet {
+	uint8_t proto;
+	bool l4;			// the ports (ICMP type, code, id) were read
+	uint8_t tcp_flags;
+	uint8_t icmp_type, icmp_code;
+	uint16_t sport, dport;		// TCP/UDP ports; ICMP echo: the identifier in both
+	uint32_t src, dst;
+};
+
+// One tracked flow of an ENI, seen from the ENI: local and remote ends.
+struct ct_flow {
+	ct_flow *next;			// bucket chain, under conntrack::lock
+	uint32_t local, remote;
+	uint16_t lport, rport;
+	uint8_t proto;
+	uint8_t origin;			// sg_dir of the packet that opened it
+	uint8_t flags;			// ct_* below
+	uint64_t last_ns;
+};
+
+enum : uint8_t {
+	ct_replied = 1,			// a packet has gone the other way
+	ct_stream = 2,			// UDP: a second exchange after a reply
+	ct_closing = 4,			// TCP: RST, or FIN both ways
+	ct_fin_origin = 8,
+	ct_fin_reply = 16,
+};
+
+constexpr uint32_t ct_buckets = 256;
+constexpr uint32_t ct_frags = 16;
+
+// An ENI's connection tracking table (created with its port).
+struct conntrack {
+	void *lock;			// spin_create: the data path changes it
+	uint32_t count;
+	ct_flow *buckets[ct_buckets];
+	// The last first fragments that passed: their datagrams' later fragments
+	// (which carry no ports) pass too.
+	struct frag {
+		uint32_t src, dst;
+		uint16_t id;
+		uint8_t proto;
+		bool used;
+		uint64_t ns;
+	} frags[ct_frags];
+	uint32_t frag_next;
+};
+
+} // namespace vnitro::fabric
