@@ -13,7 +13,12 @@
 
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/icmp.h>
+#include <linux/ip.h>
 #include <linux/netdevice.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 
@@ -33,6 +38,123 @@ static void vnitro_igw_ndo_uninit(struct net_device *dev)
 	free_percpu(dev->tstats);
 }
 
+/* ---- Elastic IPs: the gateway's 1:1 NAT (the core holds the translations) ---- */
+
+/* @len bytes from @off lie in the frame's linear, writable headers. */
+static bool vnitro_igw_hdr_ok(const struct sk_buff *skb, unsigned int off, unsigned int len)
+{
+	return off + len <= skb_headlen(skb);
+}
+
+/*
+ * An ICMP error quotes the packet it answers: after the outer address
+ * changes from @from to @to, the quoted header's address on the other side
+ * (the packet went the other way) changes too, or the sender's stack could
+ * not match the error to its socket (PMTUD through an Elastic IP).
+ */
+static void vnitro_igw_nat_icmp(struct sk_buff *skb, unsigned int off, bool src, __be32 from,
+				__be32 to)
+{
+	struct icmphdr *icmph = (struct icmphdr *)(skb->data + off);
+	struct iphdr *inner = (struct iphdr *)(skb->data + off + sizeof(*icmph));
+	__sum16 old_check;
+	__be32 *quoted;
+
+	switch (icmph->type) {
+	case ICMP_DEST_UNREACH:
+	case ICMP_SOURCE_QUENCH:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		break;
+	default:
+		return;
+	}
+	if (!vnitro_igw_hdr_ok(skb, off + sizeof(*icmph), sizeof(*inner)))
+		return;
+	quoted = src ? &inner->daddr : &inner->saddr;
+	if (*quoted != from)
+		return;
+	old_check = inner->check;
+	csum_replace4(&inner->check, from, to);
+	*quoted = to;
+	/* The ICMP checksum covers the quoted address and the quoted checksum. */
+	inet_proto_csum_replace4(&icmph->checksum, skb, from, to, false);
+	inet_proto_csum_replace2(&icmph->checksum, skb, (__force __be16)old_check,
+				 (__force __be16)inner->check, false);
+}
+
+/*
+ * Rewrites the IPv4 source (@src) or destination of an Ethernet frame to
+ * @to, with every checksum that covers it: the IP header's, TCP's and
+ * UDP's (pseudo-header; a partial checksum left to the device is updated
+ * as such), an ICMP error's quote. The headers are linear and writable
+ * (xmit_prepare made them so for the router, which rewrote them).
+ */
+static bool vnitro_igw_nat(struct sk_buff *skb, bool src, __be32 to)
+{
+	unsigned int off = ETH_HLEN, l4;
+	struct iphdr *iph;
+	__be32 *addr, from;
+
+	if (!vnitro_igw_hdr_ok(skb, off, sizeof(*iph)))
+		return false;
+	iph = (struct iphdr *)(skb->data + off);
+	l4 = off + iph->ihl * 4;
+	addr = src ? &iph->saddr : &iph->daddr;
+	from = *addr;
+	if (!(iph->frag_off & htons(IP_OFFSET))) {
+		switch (iph->protocol) {
+		case IPPROTO_TCP: {
+			struct tcphdr *th = (struct tcphdr *)(skb->data + l4);
+
+			if (!vnitro_igw_hdr_ok(skb, l4, sizeof(*th)))
+				return false;
+			inet_proto_csum_replace4(&th->check, skb, from, to, true);
+			break;
+		}
+		case IPPROTO_UDP: {
+			struct udphdr *uh = (struct udphdr *)(skb->data + l4);
+
+			if (!vnitro_igw_hdr_ok(skb, l4, sizeof(*uh)))
+				return false;
+			/* A zero checksum means none (RFC 768). */
+			if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
+				inet_proto_csum_replace4(&uh->check, skb, from, to, true);
+				if (!uh->check)
+					uh->check = CSUM_MANGLED_0;
+			}
+			break;
+		}
+		case IPPROTO_ICMP:
+			if (vnitro_igw_hdr_ok(skb, l4, sizeof(struct icmphdr)))
+				vnitro_igw_nat_icmp(skb, l4, src, from, to);
+			break;
+		}
+	}
+	csum_replace4(&iph->check, from, to);
+	*addr = to;
+	return true;
+}
+
+/*
+ * @out false: the internet's frame to an Elastic IP, to its private address
+ * before the router sees it. @out true: the VPC's frame to the internet,
+ * from the Elastic IP of its source, if it has one.
+ */
+static void vnitro_igw_translate(struct vcore_fabric_port *port, struct sk_buff *skb, bool out)
+{
+	const struct iphdr *iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+	u32 to;
+
+	if (!vnitro_igw_hdr_ok(skb, 0, ETH_HLEN + sizeof(*iph)) ||
+	    ((struct ethhdr *)skb->data)->h_proto != htons(ETH_P_IP))
+		return;
+	to = out ? vcore_fabric_eip_public(vnitro.fabric, port, ntohl(iph->saddr))
+		 : vcore_fabric_eip_private(vnitro.fabric, port, ntohl(iph->daddr));
+	if (to)
+		vnitro_igw_nat(skb, out, htonl(to));
+}
+
 /* The internet sends: into the VPC router, which answers ARP for the VPC CIDR. */
 static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -43,8 +165,10 @@ static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	rcu_read_lock();
 	port = rcu_dereference(igw->port);
-	if (port && vnitro_netdev_xmit_prepare(skb))
+	if (port && vnitro_netdev_xmit_prepare(skb)) {
+		vnitro_igw_translate(port, skb, false);
 		verdict = vcore_fabric_xmit(vnitro.fabric, port, skb->data, skb_headlen(skb), skb);
+	}
 	rcu_read_unlock();
 
 	switch (verdict) {
@@ -70,8 +194,11 @@ static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
 void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb)
 {
 	struct net_device *dev = igw->dev;
+	struct vcore_fabric_port *port = rcu_dereference(igw->port);
 	unsigned int len;
 
+	if (port)
+		vnitro_igw_translate(port, skb, true);
 	/* Scrubs the sender's state, checks our MTU; counts and frees on failure. */
 	if (__dev_forward_skb(dev, skb) != NET_RX_SUCCESS)
 		return;

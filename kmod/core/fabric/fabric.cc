@@ -37,7 +37,8 @@ __attribute__((noinline)) vcore_xmit_verdict answer_arp(fabric *fab, port *src,
 		return drop(arp_is_other_op(frame, len) ? cpu_stats(fab).drop_arp
 							 : cpu_stats(fab).drop_malformed, src);
 	if (src->kind == VCORE_PORT_IGW) {
-		if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, req.target_ip))
+		if (!prefix_contains(src->vpc_addr, src->vpc_prefixlen, req.target_ip) &&
+		    !eip_by_public(fab, src->vpc_key, req.target_ip))
 			return drop(cpu_stats(fab).drop_no_dest, src);
 		vpc_router_mac(src->vpc_key, mac);
 	} else if (req.target_ip == src->subnet_addr + 1) {
@@ -217,6 +218,7 @@ void vcore_fabric_destroy(struct vcore_fabric *fab)
 			svc->log(VCORE_LOG_ERR, "fabric destroyed with ports still plugged in");
 	tables_free(fab);
 	sg_groups_free(fab);
+	eips_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	svc->free(fab->stats);
 	destroy(fab);

@@ -82,6 +82,18 @@ constexpr uint32_t ip_bucket_bits = 14;
 constexpr uint32_t mac_buckets = 1u << mac_bucket_bits;
 constexpr uint32_t ip_buckets = 1u << ip_bucket_bits;
 constexpr uint32_t table_buckets = 256;
+constexpr uint32_t eip_bucket_bits = 10;
+constexpr uint32_t eip_buckets = 1u << eip_bucket_bits;
+
+// An Elastic IP's translation at its VPC's internet gateway (eip.cc): in
+// two bucket chains, by public address and by (VPC, private address).
+struct eip_entry {
+	eip_entry *next_public;
+	eip_entry *next_private;
+	uint32_t vpc_key;
+	uint32_t public_ip;
+	uint32_t private_ip;
+};
 
 struct fabric {
 	port *buckets[mac_buckets];	// by MAC; published with rcu_store
@@ -89,6 +101,8 @@ struct fabric {
 	route_table *tables[table_buckets];	// by subnet key
 	port *igws;			// the IGW ports, one per VPC
 	sg_group *groups[sg_buckets];	// security groups by key (sg.cc)
+	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
+	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
 	void *writer_lock;		// serialises every change of the above
 	// Per-CPU counters: stats_cpus blocks of stats_stride bytes, each on
@@ -189,6 +203,13 @@ void sg_port_free(port *p);
 int sg_state_fill(port_state *st, const vcore_port_desc &desc);
 // Unpublished groups at fabric destroy.
 void sg_groups_free(fabric *fab);
+
+/* ---- eip.cc: Elastic IPs, 1:1 NAT at the internet gateway ---- */
+
+// The Elastic IP of VPC @vpc_key at @public_ip, or nullptr. RCU or writer lock.
+const eip_entry *eip_by_public(const fabric *fab, uint32_t vpc_key, uint32_t public_ip);
+// Unpublished entries at fabric destroy.
+void eips_free(fabric *fab);
 
 /* ---- path.cc: the path model's configuration, seed and losses ---- */
 

@@ -296,6 +296,24 @@ void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_desc *desc);
 /* Deletes group @key (ports that still name it are allowed nothing by it). */
 void vcore_fabric_sg_del(struct vcore_fabric *fab, uint32_t key);
+/*
+ * Elastic IPs: the internet gateway of VPC @vpc_key translates @public_ip
+ * to @private_ip one to one (EC2's 1:1 NAT: the instance only ever sees its
+ * private address). Set adds or re-points one: -EINVAL for a 0 address,
+ * -EADDRINUSE when another VPC holds @public_ip or another Elastic IP is
+ * on @private_ip, -ENOMEM. The gateway answers ARP for its Elastic IPs.
+ */
+int vcore_fabric_eip_set(struct vcore_fabric *fab, uint32_t vpc_key, uint32_t public_ip,
+			 uint32_t private_ip);
+void vcore_fabric_eip_del(struct vcore_fabric *fab, uint32_t public_ip);
+/*
+ * Data path, under RCU: what the gateway port @igw translates (0: nothing).
+ * The shim rewrites the packet (it knows the sk_buff's checksum state).
+ */
+uint32_t vcore_fabric_eip_private(const struct vcore_fabric *fab,
+				  const struct vcore_fabric_port *igw, uint32_t public_ip);
+uint32_t vcore_fabric_eip_public(const struct vcore_fabric *fab,
+				 const struct vcore_fabric_port *igw, uint32_t private_ip);
 /* Moves connection tracking's clock @seconds ahead: tests of the idle timeouts. */
 void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds);
 /* The table subnet_set gave subnet @key (routes longest prefix first; addr/prefixlen 0), or -ENOENT. */
