@@ -5,6 +5,8 @@
 #
 #   vnitro:  i-a eth0 --(fabric)--> i-b eth0        172.31.0.x
 #   veth:    v-a veth0 -----------> v-b veth0        10.99.0.1 -> 10.99.0.2
+#   veth, tso off (the same segmentation work as an ENA, which has no TSO):
+#            w-a veth0 -----------> w-b veth0        10.98.0.1 -> 10.98.0.2
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 SECS=${BENCH_SECS:-3}
@@ -18,7 +20,15 @@ ip netns add v-b
 ip link add veth0 netns v-a type veth peer name veth0 netns v-b
 ip -n v-a addr add 10.99.0.1/24 dev veth0
 ip -n v-b addr add 10.99.0.2/24 dev veth0
-for ns in v-a v-b; do ip -n $ns link set lo up; ip -n $ns link set veth0 up; done
+ip netns add w-a
+ip netns add w-b
+ip link add veth0 netns w-a type veth peer name veth0 netns w-b
+ip -n w-a addr add 10.98.0.1/24 dev veth0
+ip -n w-b addr add 10.98.0.2/24 dev veth0
+for ns in w-a w-b; do ip netns exec $ns ethtool -K veth0 tso off >/dev/null; done
+for ns in v-a v-b w-a w-b; do ip -n $ns link set lo up; ip -n $ns link set veth0 up; done
+# The veth pair compare() runs against: VETH=tso-off for w-a/w-b.
+peer() { if [[ ${VETH:-} == tso-off ]]; then echo "w-a w-b 10.98.0.2"; else echo "v-a v-b 10.99.0.2"; fi; }
 
 # iperf3 CLIENT_NS SERVER_NS ADDR ARGS...: what the receiver got, in bits/s
 # (TCP) or datagrams/s (UDP: received = sent - lost, over the run).
@@ -47,7 +57,8 @@ compare() {
 	shift 4
 	for ((r = 0; r < ROUNDS; r++)); do
 		n=$(iperf "$c" "$s" "$addr" "$@")
-		v=$(iperf v-a v-b 10.99.0.2 "$@")
+		# shellcheck disable=SC2046 # three words: client, server, address
+		v=$(iperf $(peer) "$@")
 		ns+=("$n") vs+=("$v") rs+=("$(ratio "$n" "$v")")
 	done
 	row "$label" "$(median "${ns[@]}")" "$(median "${vs[@]}")" "$(median "${rs[@]}")"
@@ -67,6 +78,9 @@ row "test" "vnitro" "veth" "ratio"
 for p in 1 4; do
 	compare "TCP, $p stream(s) [bit/s]" i-a i-b "$ip_b" -P $p
 done
+# Against a peer doing the same work: veth with TSO off segments in the stack, as an ENA's sender does.
+VETH=tso-off compare "TCP, 1 stream, vs veth tso off [bit/s]" i-a i-b "$ip_b"
+VETH=tso-off compare "UDP 64 B, vs veth tso off [datagrams/s]" i-a i-b "$ip_b" -u -b 0 -l 64
 # The same over ENIs of a device that offers TSO (tso=1; EC2's ENA does not).
 echo 1 >/sys/module/vnitro/parameters/tso
 for inst in i-c i-d; do
