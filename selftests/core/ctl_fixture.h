@@ -194,6 +194,7 @@ DEFINE_COUNT(instance, vcore_instance_info)
 DEFINE_COUNT(eni, vcore_eni_info)
 DEFINE_COUNT(route, vcore_route_info)
 DEFINE_COUNT(igw, vcore_igw_info)
+DEFINE_COUNT(sg, vcore_sg_info)
 #undef DEFINE_COUNT
 
 inline bool mac_is_local_unicast(const uint8_t *mac)
@@ -205,7 +206,7 @@ inline bool mac_is_local_unicast(const uint8_t *mac)
 
 // Everything the control plane shows through *_at, plus what it holds outside.
 struct snapshot {
-	char text[16384];
+	char text[65536];
 	long live_allocs;
 	unsigned int live_plugs, unplugs, releases;
 	unsigned int port_updates, live_igws, igw_updates;
@@ -231,6 +232,8 @@ inline void take(snapshot *s)
 	static vcore_eni_info e;	// large: not on the stack
 	vcore_route_info r;
 	vcore_igw_info g;
+	static vcore_sg_info sg;
+	vcore_sg_rule rule;
 
 	s->text[0] = '\0';
 	for (uint32_t n = 0; vcore_ctl_vpc_at(ctl, n, &v) == 0; n++)
@@ -262,6 +265,15 @@ inline void take(snapshot *s)
 	for (uint32_t n = 0; vcore_ctl_igw_at(ctl, n, &g) == 0; n++)
 		snap_append(s, "igw %s %s %s %u %p\n", g.id, g.vpc_id, g.netns_name, g.frag_needed,
 			    g.cookie);
+	for (uint32_t n = 0; vcore_ctl_sg_at(ctl, n, &sg) == 0; n++) {
+		snap_append(s, "sg %s %s \"%s\" \"%s\" %u %u %u\n", sg.id, sg.vpc_id, sg.name,
+			    sg.description, sg.key, sg.is_default, sg.rule_count);
+		for (uint32_t k = 0; vcore_ctl_sg_rule_at(ctl, sg.id, k, &rule) == 0; k++)
+			snap_append(s, " rule %u %u %u %u-%u %d/%d %s %08x/%u\n", rule.direction,
+				    rule.protocol, rule.has_ports, rule.port_from, rule.port_to,
+				    rule.icmp_type, rule.icmp_code, rule.peer_id, rule.cidr_addr,
+				    rule.cidr_prefixlen);
+	}
 	s->port_updates = fake.port_updates;
 	s->live_igws = fake.live_igws;
 	s->igw_updates = fake.igw_updates;

@@ -27,6 +27,16 @@ static bool is_lower_hex(const char *s)
 	return true;
 }
 
+// A security group of vpc-default, which ENI_SET can then name.
+static void add_group(const char *id)
+{
+	vcore_sg_info g;
+	vcore_err err = {};
+
+	cr_assert_eq(vcore_ctl_sg_add(ctl, id, "vpc-default", id + 3, "", &g, &err), 0, "%s",
+		     err.msg);
+}
+
 static const char *primary_of(const char *instance)
 {
 	static vcore_instance_info i;
@@ -873,6 +883,7 @@ CORE_TEST(eni, move_carries_addresses_and_settings)
 	vcore_err err = {};
 
 	assign(a.id, 0, 2);
+	add_group("sg-0123abcd");
 	c.set_security_groups = 1;
 	c.security_group_count = 1;
 	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-0123abcd");
@@ -896,6 +907,8 @@ CORE_TEST(eni, set_stores_every_field)
 	vcore_eni_info e;
 	vcore_err err = {};
 
+	add_group("sg-1");
+	add_group("sg-0123456789abcdef0");
 	c.set_source_dest_check = 1;
 	c.set_description = 1;
 	snprintf(c.description, sizeof(c.description), "NAT instance, us-east-1a");
@@ -914,13 +927,12 @@ CORE_TEST(eni, set_stores_every_field)
 	cr_assert_eq(e.ena_express, 1);
 	cr_assert_eq(e.ena_express_udp, 1);
 	cr_assert_eq(fake.port_updates, 0, "an available ENI has no port");
-	// Clearing.
+	// Clearing the description; the groups cannot be cleared (test_sg.cc).
 	c = vcore_eni_changes{};
 	c.set_description = 1;
-	c.set_security_groups = 1;
 	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
 	cr_assert_str_empty(e.description);
-	cr_assert_eq(e.security_group_count, 0);
+	cr_assert_eq(e.security_group_count, 2);
 	cr_assert_eq(e.source_dest_check, 0, "unchanged");
 }
 

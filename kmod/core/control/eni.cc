@@ -11,24 +11,6 @@ namespace vnitro::control {
 
 namespace {
 
-// "eni-" and 1 to 17 lowercase hex digits, as EC2 names them.
-constexpr size_t eni_hex_max = 17;
-
-bool valid_eni_id(const char *id)
-{
-	size_t len = str_len(id, VCORE_ID_MAX);
-
-	if (len < 5 || len > 4 + eni_hex_max || !mem_eq(id, "eni-", 4))
-		return false;
-	for (size_t i = 4; i < len; i++) {
-		char c = id[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return false;
-	}
-	return true;
-}
-
 bool has_ip(const eni &e, uint32_t ip)
 {
 	if (e.ip == ip)
@@ -111,16 +93,12 @@ int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vcore_err *e
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
 	if (!wanted[0]) {
-		do {
-			uint64_t r[2];
-
-			// 17 random hex digits: one from r[0], sixteen from r[1].
-			svc->random(r, sizeof(r));
-			text(id, VCORE_ID_MAX).str("eni-").hex(r[0], 1).hex(r[1], 16);
-		} while (find_eni(w, id, nullptr));
+		do
+			random_hex_id(id, "eni-");
+		while (find_eni(w, id, nullptr));
 		return 0;
 	}
-	if (!valid_eni_id(wanted)) {
+	if (!valid_hex_id(wanted, "eni-")) {
 		fail(err, EINVAL_).str("invalid network interface id \"").str(wanted)
 			.str("\": expected \"eni-\" and 1 to 17 lowercase hex digits");
 		return err->code;
@@ -131,22 +109,6 @@ int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 	}
 	str_copy(id, VCORE_ID_MAX, wanted);
 	return 0;
-}
-
-// "sg-" and 1 to 17 lowercase hex digits, as EC2 names security groups.
-bool valid_group_id(const char *id)
-{
-	size_t len = str_len(id, VCORE_ID_MAX);
-
-	if (len < 4 || len > 3 + eni_hex_max || !mem_eq(id, "sg-", 3))
-		return false;
-	for (size_t i = 3; i < len; i++) {
-		char c = id[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return false;
-	}
-	return true;
 }
 
 // How many private IPv4 addresses @e may hold: its instance type's limit
@@ -210,6 +172,58 @@ int check_type_limits(const eni &e, const instance &inst, uint32_t card, vcore_e
 	return 0;
 }
 
+// ENI_SET's security groups as groups of @e's VPC: at least one (EC2's
+// ModifyNetworkInterfaceAttribute), at most the quota, no repeats.
+int resolve_groups(const world &w, const eni &e, const vcore_eni_changes &c, sg **out,
+		   vcore_err *err)
+{
+	const vpc *v = e.home->owner;
+
+	if (!c.security_group_count) {
+		fail(err, EINVAL_).str("network interface ").str(e.id)
+			.str(" needs at least one security group, as in EC2; its VPC's default group is ")
+			.str(v->default_group->id);
+		return err->code;
+	}
+	if (c.security_group_count > VNITRO_MAX_SECURITY_GROUPS) {
+		fail(err, ENOSPC_).str("a network interface has at most ")
+			.u32(VNITRO_MAX_SECURITY_GROUPS).str(" security groups, not ")
+			.u32(c.security_group_count)
+			.str(": the quota \"Security groups per network interface\" is ")
+			.u32(VNITRO_MAX_SECURITY_GROUPS);
+		return err->code;
+	}
+	for (uint32_t i = 0; i < c.security_group_count; i++) {
+		const char *id = c.security_groups[i];
+
+		if (!valid_hex_id(id, "sg-")) {
+			fail(err, EINVAL_).str("invalid security group id \"").str(id)
+				.str("\": expected \"sg-\" and 1 to 17 lowercase hex digits");
+			return err->code;
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			if (str_eq(id, c.security_groups[j])) {
+				fail(err, EINVAL_).str("security group ").str(id).str(" is listed twice");
+				return err->code;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < c.security_group_count; i++) {
+		const char *id = c.security_groups[i];
+
+		out[i] = find_sg(w, id, err);
+		if (!out[i])
+			return err->code;
+		if (out[i]->owner != v) {
+			fail(err, EINVAL_).str("security group ").str(id).str(" is in VPC ")
+				.str(out[i]->owner->id).str(", and network interface ").str(e.id)
+				.str(" in VPC ").str(v->id).str(": an interface takes groups of its own VPC");
+			return err->code;
+		}
+	}
+	return 0;
+}
+
 } // namespace
 
 bool mac_in_use(const world &w, const uint8_t *mac)
@@ -269,6 +283,9 @@ eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
 	e->home = s;
 	e->type = spec.type;
 	e->source_dest_check = true;
+	// EC2: an interface created without groups gets its VPC's default group.
+	e->groups[0] = s->owner->default_group;
+	e->group_count = 1;
 	w.enis.push_back(e);
 	return e;
 }
@@ -360,7 +377,7 @@ void fill_info(const eni &e, vcore_eni_info *out)
 	out->secondary_count = e.secondary_count;
 	str_copy(out->description, sizeof(out->description), e.description);
 	for (uint32_t i = 0; i < e.group_count; i++)
-		str_copy(out->security_groups[i], sizeof(out->security_groups[i]), e.groups[i]);
+		str_copy(out->security_groups[i], sizeof(out->security_groups[i]), e.groups[i]->id);
 	out->security_group_count = e.group_count;
 	out->type = e.type;
 	out->source_dest_check = e.source_dest_check;
@@ -510,6 +527,7 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 		      struct vcore_err *err)
 {
 	eni *e = find_eni(*ctl, id, err);
+	sg *groups[VNITRO_MAX_SECURITY_GROUPS];
 	bool express, express_udp;
 
 	if (!e)
@@ -520,29 +538,8 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 			.u32(VNITRO_DESCRIPTION_LEN - 1).str(" characters");
 		return err->code;
 	}
-	if (c->set_security_groups) {
-		if (c->security_group_count > VNITRO_MAX_SECURITY_GROUPS) {
-			fail(err, ENOSPC_).str("a network interface has at most ")
-				.u32(VNITRO_MAX_SECURITY_GROUPS).str(" security groups, not ")
-				.u32(c->security_group_count);
-			return err->code;
-		}
-		for (uint32_t i = 0; i < c->security_group_count; i++) {
-			if (!valid_group_id(c->security_groups[i])) {
-				fail(err, EINVAL_).str("invalid security group id \"")
-					.str(c->security_groups[i])
-					.str("\": expected \"sg-\" and 1 to 17 lowercase hex digits");
-				return err->code;
-			}
-			for (uint32_t j = 0; j < i; j++) {
-				if (str_eq(c->security_groups[i], c->security_groups[j])) {
-					fail(err, EINVAL_).str("security group ")
-						.str(c->security_groups[i]).str(" is listed twice");
-					return err->code;
-				}
-			}
-		}
-	}
+	if (c->set_security_groups && resolve_groups(*ctl, *e, *c, groups, err))
+		return err->code;
 	express = c->set_ena_express ? c->ena_express : e->ena_express;
 	express_udp = c->set_ena_express_udp ? c->ena_express_udp : e->ena_express_udp;
 	if (express_udp && !express) {
@@ -567,7 +564,7 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 		str_copy(e->description, sizeof(e->description), c->description);
 	if (c->set_security_groups) {
 		for (uint32_t i = 0; i < c->security_group_count; i++)
-			str_copy(e->groups[i], sizeof(e->groups[i]), c->security_groups[i]);
+			e->groups[i] = groups[i];
 		e->group_count = c->security_group_count;
 	}
 	e->ena_express = express;

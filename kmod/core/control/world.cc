@@ -48,6 +48,31 @@ bool valid_object_id(const char *id)
 	return true;
 }
 
+bool valid_hex_id(const char *id, const char *prefix)
+{
+	size_t plen = str_len(prefix, VCORE_ID_MAX);
+	size_t len = str_len(id, VCORE_ID_MAX);
+
+	if (len <= plen || len > plen + hex_id_digits || !mem_eq(id, prefix, plen))
+		return false;
+	for (size_t i = plen; i < len; i++) {
+		char c = id[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+void random_hex_id(char *id, const char *prefix)
+{
+	uint64_t r[2];
+
+	// 17 random hex digits: one from r[0], sixteen from r[1].
+	svc->random(r, sizeof(r));
+	text(id, VCORE_ID_MAX).str(prefix).hex(r[0], 1).hex(r[1], 16);
+}
+
 // The rules of `ip netns add`: a file name under /run/netns.
 bool valid_instance_name(const char *name)
 {
@@ -115,6 +140,7 @@ struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ct
 	ctl->fab = fab;
 	ctl->next_subnet_key = 1;
 	ctl->next_vpc_key = 1;
+	ctl->next_sg_key = 1;
 	return ctl;
 }
 
@@ -135,6 +161,8 @@ void vcore_ctl_destroy(struct vcore_ctl *ctl)
 		ctl->ops->netns_release(ctl->ops_ctx, g->netns);
 		destroy(g);
 	}
+	while (sg *g = ctl->groups.front())
+		sg_free(*ctl, g);
 	while (subnet *s = ctl->subnets.front()) {
 		routes_withdraw(*ctl, *s);
 		ctl->subnets.remove(s);
@@ -170,6 +198,10 @@ int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
 	str_copy(v->id, sizeof(v->id), id);
 	v->addr = addr;
 	v->prefixlen = prefixlen;
+	if (!sg_create_default(*ctl, v, err)) {
+		destroy(v);
+		return err->code;
+	}
 	v->key = ctl->next_vpc_key++;
 	ctl->vpcs.push_back(v);
 	return 0;
@@ -178,6 +210,7 @@ int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
 int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
 {
 	vpc *v = find_vpc(*ctl, id, err);
+	const sg *g;
 	subnet *s;
 
 	if (!v)
@@ -193,6 +226,13 @@ int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 			.str(v->gateway->id).str("; delete it first");
 		return err->code;
 	}
+	g = sg_vpc_busy(*ctl, v);
+	if (g) {
+		fail(err, EBUSY_).str("VPC ").str(id).str(" still has security group ").str(g->id)
+			.str(" (\"").str(g->name).str("\"); delete its security groups first");
+		return err->code;
+	}
+	sg_free(*ctl, v->default_group);
 	ctl->vpcs.remove(v);
 	destroy(v);
 	return 0;

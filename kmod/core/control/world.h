@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW) and their registry.
+// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW, security group) and their registry.
 #pragma once
 
 #include "base/slist.h"
@@ -11,6 +11,7 @@ namespace vnitro::control {
 struct instance;
 struct eni;
 struct igw;
+struct sg;
 
 // The most network interfaces an instance type has (p5.48xlarge).
 constexpr uint32_t max_instance_enis = 64;
@@ -22,6 +23,7 @@ struct vpc {
 	uint8_t prefixlen;
 	uint32_t key;		// the fabric's name for this VPC
 	igw *gateway;		// at most one internet gateway
+	sg *default_group;	// from VPC_ADD to VPC_DEL
 };
 
 // One entry of a subnet's route table (route.cc).
@@ -58,8 +60,8 @@ struct eni {
 	uint32_t secondary[VCORE_PORT_MAX_IPS - 1];
 	uint32_t secondary_count;
 	char description[VNITRO_DESCRIPTION_LEN];
-	char groups[VNITRO_MAX_SECURITY_GROUPS][VCORE_ID_MAX];
-	uint32_t group_count;
+	sg *groups[VNITRO_MAX_SECURITY_GROUPS];	// of the home subnet's VPC
+	uint32_t group_count;			// at least 1
 	uint8_t type;
 	bool source_dest_check;
 	bool ena_express;
@@ -93,6 +95,29 @@ struct igw {
 	void *cookie;		// from ops->igw_plug
 };
 
+// A security group rule (sg.cc), canonical: what vcore_sg_rule says unused is 0 or -1.
+struct sg_rule {
+	uint16_t protocol;	// 0-255 or VNITRO_SG_PROTO_ALL
+	bool has_ports;
+	uint16_t port_from, port_to;
+	int16_t icmp_type, icmp_code;
+	sg *peer;		// a group of the same VPC, or nullptr for the block:
+	uint32_t addr;
+	uint8_t prefixlen;
+};
+
+struct sg {
+	sg *next;
+	char id[VCORE_ID_MAX];
+	vpc *owner;
+	char name[VNITRO_SG_NAME_LEN];
+	char description[VNITRO_DESCRIPTION_LEN];
+	uint32_t key;		// the fabric's name for this group
+	// Per direction (enum vnitro_sg_direction), in order added.
+	sg_rule rules[2][VNITRO_MAX_SG_RULES];
+	uint32_t rule_count[2];
+};
+
 // The registry; vcore_ctl is its C name.
 struct world {
 	const vcore_ctl_ops *ops;
@@ -103,8 +128,10 @@ struct world {
 	base::slist<instance> instances;
 	base::slist<eni> enis;
 	base::slist<igw> igws;
+	base::slist<sg> groups;
 	uint32_t next_subnet_key;
 	uint32_t next_vpc_key;
+	uint32_t next_sg_key;
 };
 
 // Lookups; nullptr when absent (and a message in err when err is given).
@@ -113,9 +140,15 @@ subnet *find_subnet(const world &w, const char *id, vcore_err *err);
 instance *find_instance(const world &w, const char *name, vcore_err *err);
 eni *find_eni(const world &w, const char *id, vcore_err *err);
 igw *find_igw(const world &w, const char *id, vcore_err *err);
+sg *find_sg(const world &w, const char *id, vcore_err *err);
 
 // Identifier rules shared by every object.
 bool valid_object_id(const char *id);
+// EC2's resource ids: @prefix ("eni-", "sg-") and 1 to hex_id_digits lowercase hex digits.
+constexpr size_t hex_id_digits = 17;
+bool valid_hex_id(const char *id, const char *prefix);
+// Writes @prefix and hex_id_digits random ones to @id (VCORE_ID_MAX bytes).
+void random_hex_id(char *id, const char *prefix);
 bool valid_instance_name(const char *name);
 
 // ENI operations used by the instance life cycle (eni.cc).
@@ -133,6 +166,12 @@ void port_desc_of(const igw &g, vcore_port_desc *out);
 // Random locally administered unicast MAC used by no ENI or gateway.
 void generate_mac(const world &w, uint8_t *mac);
 bool mac_in_use(const world &w, const uint8_t *mac);
+
+// Security groups (sg.cc): a VPC's default group, made by VPC_ADD and freed by
+// VPC_DEL; sg_vpc_busy names a group other than the default that @v still has.
+sg *sg_create_default(world &w, vpc *v, vcore_err *err);
+void sg_free(world &w, sg *g);
+const sg *sg_vpc_busy(const world &w, const vpc *v);
 
 // Instance types (types.cc); nullptr and a message listing them if unknown.
 const vcore_type_info *find_type(const char *name, vcore_err *err);
@@ -154,6 +193,7 @@ void fill_info(const eni &e, vcore_eni_info *out);
 void fill_info(const instance &i, vcore_instance_info *out);
 void fill_info(const subnet &s, const route &r, vcore_route_info *out);
 void fill_info(const igw &g, vcore_igw_info *out);
+void fill_info(const sg &g, vcore_sg_info *out);
 
 } // namespace vnitro::control
 

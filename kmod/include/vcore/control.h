@@ -170,6 +170,31 @@ struct vcore_igw_info {
 };
 
 /*
+ * One rule of a security group (control/sg.cc). Unused fields are zero,
+ * but for icmp_type/icmp_code, which are -1 (any) unless protocol is 1.
+ */
+struct vcore_sg_rule {
+	uint8_t direction;		/* enum vnitro_sg_direction */
+	uint16_t protocol;		/* 0-255 or VNITRO_SG_PROTO_ALL */
+	uint8_t has_ports;		/* tcp (6) and udp (17) must have a range: */
+	uint16_t port_from, port_to;
+	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any; any type needs any code */
+	char peer_id[VCORE_ID_MAX];	/* a group of the same VPC; "" = the CIDR block: */
+	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr_prefixlen;
+};
+
+struct vcore_sg_info {
+	char id[VCORE_ID_MAX];
+	char vpc_id[VCORE_ID_MAX];
+	char name[VNITRO_SG_NAME_LEN];
+	char description[VNITRO_DESCRIPTION_LEN];
+	uint32_t key;			/* the fabric's name for the group, from 1 */
+	uint8_t is_default;		/* the VPC's default group */
+	uint32_t rule_count;		/* ingress and egress */
+};
+
+/*
  * A control plane whose subnets and route tables live in @fab (which must
  * outlive it); ports are plugged through @ops.
  */
@@ -182,9 +207,13 @@ void vcore_ctl_destroy(struct vcore_ctl *ctl);
 int vcore_ctl_create_default_world(struct vcore_ctl *ctl, const char *instance_name,
 				   void *instance_cookie, struct vcore_err *err);
 
+/* Creates the VPC's default security group too. */
 int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
 		      uint8_t prefixlen, struct vcore_err *err);
-/* -EBUSY while the VPC has subnets or an internet gateway. */
+/*
+ * -EBUSY while the VPC has subnets, an internet gateway or security groups
+ * besides its default one (deleted with it).
+ */
 int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
 int vcore_ctl_subnet_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 			 uint32_t addr, uint8_t prefixlen, const char *az,
@@ -216,7 +245,10 @@ int vcore_ctl_eni_attach(struct vcore_ctl *ctl, const char *id, const char *inst
 			 uint32_t network_card, uint32_t device_index,
 			 struct vcore_eni_info *out, struct vcore_err *err);
 int vcore_ctl_eni_detach(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
-/* All or nothing; an attached ENI's port is updated. */
+/*
+ * All or nothing; an attached ENI's port is updated. Security groups must
+ * be groups of the ENI's VPC, at least one (a new ENI has the default group).
+ */
 int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 		      const struct vcore_eni_changes *changes, struct vcore_eni_info *out,
 		      struct vcore_err *err);
@@ -247,6 +279,28 @@ int vcore_ctl_igw_set(struct vcore_ctl *ctl, const char *id, uint8_t frag_needed
 int vcore_ctl_igw_get(const struct vcore_ctl *ctl, const char *id,
 		      struct vcore_igw_info *out, struct vcore_err *err);
 int vcore_ctl_igw_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_igw_info *out);
+
+/*
+ * Security groups (control/sg.cc). Every VPC has its default group from
+ * VPC_ADD to VPC_DEL. @id "" picks a random one; @name "" names the group
+ * after its id. Each call changes everything it says or nothing.
+ */
+int vcore_ctl_sg_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+		     const char *name, const char *description, struct vcore_sg_info *out,
+		     struct vcore_err *err);
+/* -EPERM for a default group, -EBUSY while an ENI or another group's rule names it. */
+int vcore_ctl_sg_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+			  struct vcore_sg_info *out, struct vcore_err *err);
+/* -ENOENT unless the group has a rule equal to @rule. */
+int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+			  struct vcore_sg_info *out, struct vcore_err *err);
+int vcore_ctl_sg_get(const struct vcore_ctl *ctl, const char *id, struct vcore_sg_info *out,
+		     struct vcore_err *err);
+int vcore_ctl_sg_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_sg_info *out);
+/* Rule @pos of group @id: its ingress rules first, then its egress rules, each in order added. */
+int vcore_ctl_sg_rule_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
+			 struct vcore_sg_rule *out);
 
 /* Lookups by id/name (-ENOENT with a message) and iteration by position. */
 int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,

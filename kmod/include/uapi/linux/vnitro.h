@@ -67,6 +67,29 @@
  * IGW_SET       IGW_ID, FRAG_NEEDED. Reply: the gateway.
  * TYPE_GET      [INSTANCE_TYPE]: the instance types and their limits
  *               (the attributes of an instance reply after INSTANCE_TYPE).
+ * SG_ADD        VPC_ID, optional SECURITY_GROUP_ID ("sg-" and 1 to 17
+ *               lowercase hex digits; random 17 when omitted), optional
+ *               SG_NAME (unique in the VPC; not "default", not "sg-…";
+ *               the id when omitted), optional DESCRIPTION. The group
+ *               starts with one egress rule: all protocols to 0.0.0.0/0.
+ *               Reply: the group (as SG_GET).
+ * SG_DEL        SECURITY_GROUP_ID. Refused for a VPC's default group,
+ *               while an ENI has the group, and while a rule of another
+ *               group names it.
+ * SG_GET        [SECURITY_GROUP_ID]. Reply: SECURITY_GROUP_ID, VPC_ID,
+ *               SG_NAME, DESCRIPTION, SG_RULES (a nest of SG_RULE nests,
+ *               each the rule attributes below). A group with more rules
+ *               than fit in one message comes as several messages with
+ *               the same SECURITY_GROUP_ID, each carrying the next rules.
+ * SG_RULE_ADD   SECURITY_GROUP_ID and a rule: SG_DIRECTION, SG_PROTOCOL,
+ *               SG_PORT_FROM and SG_PORT_TO (tcp and udp only, both
+ *               required), SG_ICMP_TYPE and SG_ICMP_CODE (icmp only,
+ *               each optional: absent = any; a code needs a type), and
+ *               the peer: CIDR_ADDR with CIDR_PREFIXLEN (IPv4), or
+ *               SG_PEER_ID (a group of the same VPC). All or nothing.
+ *               Reply: the group.
+ * SG_RULE_DEL   The same attributes: deletes the rule equal to them.
+ *               Reply: the group.
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
@@ -103,6 +126,11 @@ enum vnitro_cmd {
 	VNITRO_CMD_IGW_GET,
 	VNITRO_CMD_IGW_SET,
 	VNITRO_CMD_TYPE_GET,
+	VNITRO_CMD_SG_ADD,
+	VNITRO_CMD_SG_DEL,
+	VNITRO_CMD_SG_GET,
+	VNITRO_CMD_SG_RULE_ADD,
+	VNITRO_CMD_SG_RULE_DEL,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -121,7 +149,18 @@ enum {
 	VNITRO_DESCRIPTION_LEN = 256,	/* EC2: up to 255 characters */
 	VNITRO_MAX_SECURITY_GROUPS = 5,	/* EC2 quota "Security groups per network interface" */
 	VNITRO_MAX_ENI_IPS = 50,	/* private IPv4 per ENI, primary included: the largest type's */
+	VNITRO_SG_NAME_LEN = 256,	/* EC2: up to 255 characters */
+	VNITRO_MAX_SG_RULES = 60,	/* EC2 quota "Inbound or outbound rules per security group" */
 };
+
+/* Which traffic a security group rule admits (VNITRO_A_SG_DIRECTION). */
+enum vnitro_sg_direction {
+	VNITRO_SG_INGRESS,		/* inbound: the peer is the source */
+	VNITRO_SG_EGRESS,		/* outbound: the peer is the destination */
+};
+
+/* VNITRO_A_SG_PROTOCOL: an IP protocol number 0-255, or this for every protocol (EC2's -1). */
+#define VNITRO_SG_PROTO_ALL	256
 
 enum vnitro_eni_type {
 	VNITRO_ENI_TYPE_INTERFACE,
@@ -183,6 +222,16 @@ enum vnitro_attr {
 	VNITRO_A_NETWORK_CARD,		/* u32: network card index (ENI_ATTACH, default 0; ENI reply) */
 	VNITRO_A_NETWORK_CARDS,		/* u32 (reply only): network cards of the instance type */
 	VNITRO_A_MAX_ENIS_PER_CARD,	/* u32 (reply only): network interfaces per network card */
+	VNITRO_A_SG_NAME,		/* string, at most 255 characters */
+	VNITRO_A_SG_RULES,		/* nested: SG_RULE each (reply only) */
+	VNITRO_A_SG_RULE,		/* nested: the rule attributes below (reply only) */
+	VNITRO_A_SG_DIRECTION,		/* u8, enum vnitro_sg_direction */
+	VNITRO_A_SG_PROTOCOL,		/* u16, 0-255 or VNITRO_SG_PROTO_ALL */
+	VNITRO_A_SG_PORT_FROM,		/* u16: first port (tcp, udp) */
+	VNITRO_A_SG_PORT_TO,		/* u16: last port (tcp, udp) */
+	VNITRO_A_SG_ICMP_TYPE,		/* u8 (icmp); absent: any type */
+	VNITRO_A_SG_ICMP_CODE,		/* u8 (icmp); absent: any code */
+	VNITRO_A_SG_PEER_ID,		/* string: the group a rule names as its peer */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+// sg.cc - security groups: a VPC's default group, named groups, their ingress and egress rules.
+//
+// Control plane only: nothing here filters a frame yet. Each group has a key
+// for the fabric, which will match frames against the rules.
+#include "control/world.h"
+#include "base/ipv4.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::control {
+
+namespace {
+
+constexpr uint16_t proto_icmp = 1;
+constexpr uint16_t proto_tcp = 6;
+constexpr uint16_t proto_udp = 17;
+constexpr const char *default_name = "default";
+constexpr const char *default_description = "default VPC security group";
+
+const char *direction_name(uint8_t direction)
+{
+	return direction == VNITRO_SG_EGRESS ? "egress" : "ingress";
+}
+
+// The rule as EC2's messages show one: peer, protocol, ports, ALLOW.
+text &describe(text &t, const sg_rule &r)
+{
+	t.str("\"peer: ");
+	if (r.peer)
+		t.str(r.peer->id);
+	else
+		t.cidr(r.addr, r.prefixlen);
+	t.str(", ");
+	switch (r.protocol) {
+	case proto_tcp: t.str("TCP"); break;
+	case proto_udp: t.str("UDP"); break;
+	case proto_icmp: t.str("ICMP"); break;
+	case VNITRO_SG_PROTO_ALL: t.str("ALL"); break;
+	default: t.str("protocol ").u32(r.protocol); break;
+	}
+	if (r.has_ports)
+		t.str(", from port: ").u32(r.port_from).str(", to port: ").u32(r.port_to);
+	if (r.protocol == proto_icmp) {
+		t.str(", type: ");
+		if (r.icmp_type < 0)
+			t.str("any");
+		else
+			t.u32(uint32_t(r.icmp_type));
+		t.str(", code: ");
+		if (r.icmp_code < 0)
+			t.str("any");
+		else
+			t.u32(uint32_t(r.icmp_code));
+	}
+	return t.str(", ALLOW\"");
+}
+
+bool same_rule(const sg_rule &a, const sg_rule &b)
+{
+	return a.protocol == b.protocol && a.has_ports == b.has_ports &&
+	       a.port_from == b.port_from && a.port_to == b.port_to &&
+	       a.icmp_type == b.icmp_type && a.icmp_code == b.icmp_code &&
+	       a.peer == b.peer && a.addr == b.addr && a.prefixlen == b.prefixlen;
+}
+
+// Where @r is among @g's rules of direction @d, or -1.
+int32_t find_rule(const sg &g, uint8_t d, const sg_rule &r)
+{
+	for (uint32_t i = 0; i < g.rule_count[d]; i++)
+		if (same_rule(g.rules[d][i], r))
+			return int32_t(i);
+	return -1;
+}
+
+int check_ports(const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+{
+	bool ported = in.protocol == proto_tcp || in.protocol == proto_udp;
+
+	if (ported && !in.has_ports) {
+		fail(err, EINVAL_).str("a ").str(in.protocol == proto_tcp ? "tcp" : "udp")
+			.str(" rule needs a port range (0-65535)");
+		return err->code;
+	}
+	if (!ported && in.has_ports) {
+		text t = fail(err, EINVAL_).str("only tcp and udp rules take ports; protocol ");
+
+		if (in.protocol == VNITRO_SG_PROTO_ALL)
+			t.str("all");
+		else
+			t.u32(in.protocol);
+		t.str(" covers every port");
+		return err->code;
+	}
+	if (ported && in.port_from > in.port_to) {
+		fail(err, EINVAL_).str("port range ").u32(in.port_from).str("-").u32(in.port_to)
+			.str(" is backwards: the first port must not be above the last");
+		return err->code;
+	}
+	if (ported) {
+		r->has_ports = true;
+		r->port_from = in.port_from;
+		r->port_to = in.port_to;
+	}
+	return 0;
+}
+
+int check_icmp(const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+{
+	r->icmp_type = r->icmp_code = -1;
+	if (in.protocol != proto_icmp) {
+		if (in.icmp_type != -1 || in.icmp_code != -1) {
+			fail(err, EINVAL_).str("only icmp rules take an icmp type and code");
+			return err->code;
+		}
+		return 0;
+	}
+	if (in.icmp_type < -1 || in.icmp_type > 255 || in.icmp_code < -1 || in.icmp_code > 255) {
+		fail(err, EINVAL_).str("an icmp type and code run from 0 to 255 (-1: any)");
+		return err->code;
+	}
+	if (in.icmp_type == -1 && in.icmp_code != -1) {
+		fail(err, EINVAL_).str("an icmp rule for any type must be for any code too");
+		return err->code;
+	}
+	r->icmp_type = in.icmp_type;
+	r->icmp_code = in.icmp_code;
+	return 0;
+}
+
+int check_peer(const world &w, const sg &g, const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+{
+	if (in.peer_id[0]) {
+		sg *peer = find_sg(w, in.peer_id, err);
+
+		if (!peer)
+			return err->code;
+		if (peer->owner != g.owner) {
+			fail(err, EINVAL_).str("security group ").str(peer->id).str(" is in VPC ")
+				.str(peer->owner->id).str(", and ").str(g.id).str(" in VPC ")
+				.str(g.owner->id).str(": a rule can name only a group of its own VPC");
+			return err->code;
+		}
+		r->peer = peer;
+		return 0;
+	}
+	if (in.cidr_prefixlen > 32) {
+		fail(err, EINVAL_).str("CIDR block prefix length /").u32(in.cidr_prefixlen)
+			.str(" is out of range: IPv4 runs from /0 to /32");
+		return err->code;
+	}
+	if (in.cidr_addr & ~prefix_mask(in.cidr_prefixlen)) {
+		fail(err, EINVAL_).str("CIDR block ").cidr(in.cidr_addr, in.cidr_prefixlen)
+			.str(" has host bits set; did you mean ")
+			.cidr(in.cidr_addr & prefix_mask(in.cidr_prefixlen), in.cidr_prefixlen).str("?");
+		return err->code;
+	}
+	r->addr = in.cidr_addr;
+	r->prefixlen = in.cidr_prefixlen;
+	return 0;
+}
+
+// @in as a canonical rule of @g, or a message saying what is wrong with it.
+int check_rule(const world &w, const sg &g, const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+{
+	*r = sg_rule{};
+	if (in.direction > VNITRO_SG_EGRESS) {
+		fail(err, EINVAL_).str("a rule is ingress or egress, not direction ").u32(in.direction);
+		return err->code;
+	}
+	if (in.protocol > VNITRO_SG_PROTO_ALL) {
+		fail(err, EINVAL_).str("protocol ").u32(in.protocol)
+			.str(" does not exist: use tcp, udp, icmp, all or a number from 0 to 255");
+		return err->code;
+	}
+	r->protocol = in.protocol;
+	if (check_ports(in, r, err) || check_icmp(in, r, err))
+		return err->code;
+	return check_peer(w, g, in, r, err);
+}
+
+void fill_rule(const sg_rule &r, uint8_t direction, vcore_sg_rule *out)
+{
+	*out = vcore_sg_rule{};
+	out->direction = direction;
+	out->protocol = r.protocol;
+	out->has_ports = r.has_ports;
+	out->port_from = r.port_from;
+	out->port_to = r.port_to;
+	out->icmp_type = r.icmp_type;
+	out->icmp_code = r.icmp_code;
+	if (r.peer)
+		str_copy(out->peer_id, sizeof(out->peer_id), r.peer->id);
+	out->cidr_addr = r.addr;
+	out->cidr_prefixlen = r.prefixlen;
+}
+
+int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
+{
+	if (!wanted[0]) {
+		do
+			random_hex_id(id, "sg-");
+		while (find_sg(w, id, nullptr));
+		return 0;
+	}
+	if (!valid_hex_id(wanted, "sg-")) {
+		fail(err, EINVAL_).str("invalid security group id \"").str(wanted)
+			.str("\": expected \"sg-\" and 1 to 17 lowercase hex digits");
+		return err->code;
+	}
+	if (find_sg(w, wanted, nullptr)) {
+		fail(err, EEXIST_).str("security group ").str(wanted).str(" already exists");
+		return err->code;
+	}
+	str_copy(id, VCORE_ID_MAX, wanted);
+	return 0;
+}
+
+// Copies @src without its trailing spaces (EC2 trims them); false if too long.
+bool copy_trimmed(char *dst, size_t cap, const char *src)
+{
+	size_t len = str_len(src, cap);
+
+	if (len >= cap)
+		return false;
+	while (len && src[len - 1] == ' ')
+		len--;
+	mem_copy(dst, src, len);
+	dst[len] = '\0';
+	return true;
+}
+
+int check_name(const world &w, const vpc &v, const char *name, vcore_err *err)
+{
+	const sg *other;
+
+	if (!name[0]) {
+		fail(err, EINVAL_).str("a security group name cannot be empty (or only spaces)");
+		return err->code;
+	}
+	if (str_eq(name, default_name)) {
+		fail(err, EINVAL_).str("the name \"default\" is reserved for the VPC's default security group");
+		return err->code;
+	}
+	if (mem_eq(name, "sg-", 3)) {
+		fail(err, EINVAL_).str("security group names may not start with \"sg-\" (\"")
+			.str(name).str("\"), as EC2 refuses them");
+		return err->code;
+	}
+	other = w.groups.find([&](sg *it) { return it->owner == &v && str_eq(it->name, name); });
+	if (other) {
+		fail(err, EEXIST_).str("VPC ").str(v.id).str(" already has a security group named \"")
+			.str(name).str("\" (").str(other->id).str(")");
+		return err->code;
+	}
+	return 0;
+}
+
+sg *sg_alloc(world &w, vpc *v, const char *id)
+{
+	sg *g = create<sg>();
+
+	if (!g)
+		return nullptr;
+	str_copy(g->id, sizeof(g->id), id);
+	g->owner = v;
+	g->key = w.next_sg_key++;
+	return g;
+}
+
+void add_rule(sg &g, uint8_t direction, uint16_t protocol, sg *peer)
+{
+	sg_rule &r = g.rules[direction][g.rule_count[direction]++];
+
+	r = sg_rule{};
+	r.protocol = protocol;
+	r.icmp_type = r.icmp_code = -1;
+	r.peer = peer;
+}
+
+// Another group's rule naming @g, or nullptr.
+const sg *referrer_of(const world &w, const sg &g)
+{
+	return w.groups.find([&g](sg *it) {
+		if (it == &g)
+			return false;
+		for (int d = 0; d < 2; d++)
+			for (uint32_t i = 0; i < it->rule_count[d]; i++)
+				if (it->rules[d][i].peer == &g)
+					return true;
+		return false;
+	});
+}
+
+// The group @id and @rule as one of its rules, or nullptr and a message.
+sg *rule_of(const world &w, const char *id, const vcore_sg_rule &rule, sg_rule *r, vcore_err *err)
+{
+	sg *g = find_sg(w, id, err);
+
+	if (!g || check_rule(w, *g, rule, r, err))
+		return nullptr;
+	return g;
+}
+
+} // namespace
+
+sg *find_sg(const world &w, const char *id, vcore_err *err)
+{
+	sg *g = w.groups.find([id](sg *it) { return str_eq(it->id, id); });
+
+	if (!g && err)
+		fail(err, ENOENT_).str("security group \"").str(id).str("\" does not exist");
+	return g;
+}
+
+// EC2's default group: ingress all from itself, egress all to 0.0.0.0/0.
+sg *sg_create_default(world &w, vpc *v, vcore_err *err)
+{
+	char id[VCORE_ID_MAX];
+	sg *g;
+
+	choose_id(w, "", id, err);
+	g = sg_alloc(w, v, id);
+	if (!g) {
+		fail(err, ENOMEM_).str("out of memory");
+		return nullptr;
+	}
+	str_copy(g->name, sizeof(g->name), default_name);
+	str_copy(g->description, sizeof(g->description), default_description);
+	add_rule(*g, VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL, g);
+	add_rule(*g, VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL, nullptr);
+	w.groups.push_back(g);
+	v->default_group = g;
+	return g;
+}
+
+void sg_free(world &w, sg *g)
+{
+	if (g->owner->default_group == g)
+		g->owner->default_group = nullptr;
+	w.groups.remove(g);
+	destroy(g);
+}
+
+const sg *sg_vpc_busy(const world &w, const vpc *v)
+{
+	return w.groups.find([v](sg *it) { return it->owner == v && it != v->default_group; });
+}
+
+void fill_info(const sg &g, vcore_sg_info *out)
+{
+	*out = vcore_sg_info{};
+	str_copy(out->id, sizeof(out->id), g.id);
+	str_copy(out->vpc_id, sizeof(out->vpc_id), g.owner->id);
+	str_copy(out->name, sizeof(out->name), g.name);
+	str_copy(out->description, sizeof(out->description), g.description);
+	out->key = g.key;
+	out->is_default = g.owner->default_group == &g;
+	out->rule_count = g.rule_count[VNITRO_SG_INGRESS] + g.rule_count[VNITRO_SG_EGRESS];
+}
+
+} // namespace vnitro::control
+
+using namespace vnitro::control;
+
+extern "C" {
+
+int vcore_ctl_sg_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+		     const char *name, const char *description, struct vcore_sg_info *out,
+		     struct vcore_err *err)
+{
+	char gid[VCORE_ID_MAX];
+	char gname[VNITRO_SG_NAME_LEN];
+	vpc *v = find_vpc(*ctl, vpc_id, err);
+	sg *g;
+
+	if (!v)
+		return err->code;
+	if (choose_id(*ctl, id, gid, err))
+		return err->code;
+	if (!copy_trimmed(gname, sizeof(gname), name[0] ? name : gid)) {
+		fail(err, EINVAL_).str("a security group name has at most ")
+			.u32(VNITRO_SG_NAME_LEN - 1).str(" characters");
+		return err->code;
+	}
+	// The id stands in for a name not given: it is the one "sg-" name allowed.
+	if (name[0] && check_name(*ctl, *v, gname, err))
+		return err->code;
+	if (str_len(description, VNITRO_DESCRIPTION_LEN) >= VNITRO_DESCRIPTION_LEN) {
+		fail(err, EINVAL_).str("a security group description has at most ")
+			.u32(VNITRO_DESCRIPTION_LEN - 1).str(" characters");
+		return err->code;
+	}
+	g = sg_alloc(*ctl, v, gid);
+	if (!g) {
+		fail(err, ENOMEM_).str("out of memory");
+		return err->code;
+	}
+	str_copy(g->name, sizeof(g->name), gname);
+	copy_trimmed(g->description, sizeof(g->description), description);
+	// EC2: no inbound rules, and one outbound rule allowing everything.
+	add_rule(*g, VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL, nullptr);
+	ctl->groups.push_back(g);
+	fill_info(*g, out);
+	return 0;
+}
+
+int vcore_ctl_sg_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err)
+{
+	sg *g = find_sg(*ctl, id, err);
+	const eni *user;
+	const sg *referrer;
+
+	if (!g)
+		return err->code;
+	if (g->owner->default_group == g) {
+		fail(err, EPERM_).str("CannotDelete: the specified group: \"").str(id)
+			.str("\" name: \"default\" cannot be deleted by a user; it goes with VPC ")
+			.str(g->owner->id);
+		return err->code;
+	}
+	user = ctl->enis.find([g](eni *e) {
+		for (uint32_t i = 0; i < e->group_count; i++)
+			if (e->groups[i] == g)
+				return true;
+		return false;
+	});
+	if (user) {
+		fail(err, EBUSY_).str("security group ").str(id)
+			.str(" has a dependent object: network interface ").str(user->id)
+			.str(" uses it; give that interface other groups first");
+		return err->code;
+	}
+	referrer = referrer_of(*ctl, *g);
+	if (referrer) {
+		fail(err, EBUSY_).str("security group ").str(id)
+			.str(" has a dependent object: a rule of security group ").str(referrer->id)
+			.str(" names it; delete that rule first");
+		return err->code;
+	}
+	sg_free(*ctl, g);
+	return 0;
+}
+
+int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+			  struct vcore_sg_info *out, struct vcore_err *err)
+{
+	sg_rule r;
+	sg *g = rule_of(*ctl, id, *rule, &r, err);
+	uint8_t d = rule->direction;
+
+	if (!g)
+		return err->code;
+	if (find_rule(*g, d, r) >= 0) {
+		text t = fail(err, EEXIST_).str("the specified rule ");
+
+		describe(t, r).str(" already exists as an ").str(direction_name(d))
+			.str(" rule of ").str(id);
+		return err->code;
+	}
+	if (g->rule_count[d] == VNITRO_MAX_SG_RULES) {
+		fail(err, ENOSPC_).str("security group ").str(id).str(" already has ")
+			.u32(VNITRO_MAX_SG_RULES).str(" ").str(direction_name(d))
+			.str(" rules: the quota \"Inbound or outbound rules per security group\" is ")
+			.u32(VNITRO_MAX_SG_RULES);
+		return err->code;
+	}
+	g->rules[d][g->rule_count[d]++] = r;
+	fill_info(*g, out);
+	return 0;
+}
+
+int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+			  struct vcore_sg_info *out, struct vcore_err *err)
+{
+	sg_rule r;
+	sg *g = rule_of(*ctl, id, *rule, &r, err);
+	uint8_t d = rule->direction;
+	int32_t i;
+
+	if (!g)
+		return err->code;
+	i = find_rule(*g, d, r);
+	if (i < 0) {
+		text t = fail(err, ENOENT_).str("the specified rule ");
+
+		describe(t, r).str(" does not exist as an ").str(direction_name(d))
+			.str(" rule of security group ").str(id);
+		return err->code;
+	}
+	for (uint32_t k = uint32_t(i); k + 1 < g->rule_count[d]; k++)
+		g->rules[d][k] = g->rules[d][k + 1];
+	g->rule_count[d]--;
+	fill_info(*g, out);
+	return 0;
+}
+
+int vcore_ctl_sg_get(const struct vcore_ctl *ctl, const char *id, struct vcore_sg_info *out,
+		     struct vcore_err *err)
+{
+	sg *g = find_sg(*ctl, id, err);
+
+	if (!g)
+		return err->code;
+	fill_info(*g, out);
+	return 0;
+}
+
+int vcore_ctl_sg_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_sg_info *out)
+{
+	sg *g = ctl->groups.at(pos);
+
+	if (!g)
+		return -ENOENT_;
+	fill_info(*g, out);
+	return 0;
+}
+
+int vcore_ctl_sg_rule_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
+			 struct vcore_sg_rule *out)
+{
+	sg *g = find_sg(*ctl, id, nullptr);
+	uint8_t d = VNITRO_SG_INGRESS;
+
+	if (!g)
+		return -ENOENT_;
+	if (pos >= g->rule_count[d]) {
+		pos -= g->rule_count[d];
+		d = VNITRO_SG_EGRESS;
+	}
+	if (pos >= g->rule_count[d])
+		return -ENOENT_;
+	fill_rule(g->rules[d][pos], d, out);
+	return 0;
+}
+
+} // extern "C"
