@@ -40,6 +40,14 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_IGW_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
 	[VNITRO_A_FRAG_NEEDED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VNITRO_A_NETNS_NAME] = { .type = NLA_NUL_STRING, .len = VNITRO_NAME_LEN - 1 },
+	[VNITRO_A_SG_NAME] = { .type = NLA_NUL_STRING, .len = VNITRO_SG_NAME_LEN - 1 },
+	[VNITRO_A_SG_DIRECTION] = NLA_POLICY_MAX(NLA_U8, VNITRO_SG_EGRESS),
+	[VNITRO_A_SG_PROTOCOL] = NLA_POLICY_MAX(NLA_U16, VNITRO_SG_PROTO_ALL),
+	[VNITRO_A_SG_PORT_FROM] = { .type = NLA_U16 },
+	[VNITRO_A_SG_PORT_TO] = { .type = NLA_U16 },
+	[VNITRO_A_SG_ICMP_TYPE] = { .type = NLA_U8 },
+	[VNITRO_A_SG_ICMP_CODE] = { .type = NLA_U8 },
+	[VNITRO_A_SG_PEER_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -61,6 +69,8 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
 	[VNITRO_A_NETWORK_CARDS] = { .type = NLA_REJECT },
 	[VNITRO_A_MAX_ENIS_PER_CARD] = { .type = NLA_REJECT },
+	[VNITRO_A_SG_RULES] = { .type = NLA_REJECT },
+	[VNITRO_A_SG_RULE] = { .type = NLA_REJECT },
 };
 
 /* Messages for missing attributes; extack keeps the pointer, so literals. */
@@ -76,6 +86,9 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_PRIVATE_IP] = "missing address (VNITRO_A_PRIVATE_IP)",
 	[VNITRO_A_IGW_ID] = "missing internet gateway id (VNITRO_A_IGW_ID)",
 	[VNITRO_A_FRAG_NEEDED] = "missing frag-needed setting (VNITRO_A_FRAG_NEEDED)",
+	[VNITRO_A_SECURITY_GROUP_ID] = "missing security group id (VNITRO_A_SECURITY_GROUP_ID)",
+	[VNITRO_A_SG_DIRECTION] = "missing rule direction (VNITRO_A_SG_DIRECTION)",
+	[VNITRO_A_SG_PROTOCOL] = "missing rule protocol (VNITRO_A_SG_PROTOCOL)",
 };
 
 /*
@@ -326,6 +339,7 @@ union vnitro_any_info {
 	struct vcore_route_info route;
 	struct vcore_igw_info igw;
 	struct vcore_type_info type;
+	struct vcore_sg_info sg;
 };
 
 typedef int (*vnitro_put_fn)(struct sk_buff *msg, const void *obj);
@@ -416,6 +430,7 @@ static const struct vnitro_by_id_cmd {
 				    .put = vnitro_put_subnet },
 	[VNITRO_CMD_IGW_DEL] = { VNITRO_A_IGW_ID, .del = vcore_ctl_igw_del },
 	[VNITRO_CMD_IGW_GET] = { VNITRO_A_IGW_ID, .get = vnitro_igw_get, .put = vnitro_put_igw },
+	[VNITRO_CMD_SG_DEL] = { VNITRO_A_SECURITY_GROUP_ID, .del = vcore_ctl_sg_del },
 };
 
 /*
@@ -863,6 +878,185 @@ static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 	return vnitro_genl_reply(info, VNITRO_CMD_IGW_GET, vnitro_put_igw, &igw);
 }
 
+/* ---- security groups ---- */
+
+/* A reply of one group and all its rules: 120 rules of at most ~90 bytes fit. */
+#define VNITRO_SG_MSG_SIZE	(16 * 1024)
+
+static int vnitro_put_sg_rule(struct sk_buff *msg, const struct vcore_sg_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(msg, VNITRO_A_SG_RULE);
+
+	if (!nest ||
+	    nla_put_u8(msg, VNITRO_A_SG_DIRECTION, r->direction) ||
+	    nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, r->protocol) ||
+	    (r->has_ports && (nla_put_u16(msg, VNITRO_A_SG_PORT_FROM, r->port_from) ||
+			      nla_put_u16(msg, VNITRO_A_SG_PORT_TO, r->port_to))) ||
+	    (r->icmp_type >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_TYPE, r->icmp_type)) ||
+	    (r->icmp_code >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_CODE, r->icmp_code)))
+		goto err_cancel;
+	if (r->peer_id[0] ? nla_put_string(msg, VNITRO_A_SG_PEER_ID, r->peer_id)
+			  : (nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(r->cidr_addr)) ||
+			     nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, r->cidr_prefixlen)))
+		goto err_cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	if (nest)
+		nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+/*
+ * Group @g with its rules from *@rule on, as many as fit; *@rule is left at
+ * the first rule not sent. -EMSGSIZE when not even the group's own
+ * attributes fit. Called under ctl_lock (the rules are read from the core).
+ */
+static int vnitro_put_sg_from(struct sk_buff *msg, const struct vcore_sg_info *g, u32 *rule)
+{
+	struct vcore_sg_rule r;
+	struct nlattr *nest;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	if (nla_put_string(msg, VNITRO_A_SECURITY_GROUP_ID, g->id) ||
+	    nla_put_string(msg, VNITRO_A_VPC_ID, g->vpc_id) ||
+	    nla_put_string(msg, VNITRO_A_SG_NAME, g->name) ||
+	    nla_put_string(msg, VNITRO_A_DESCRIPTION, g->description))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, VNITRO_A_SG_RULES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (; vcore_ctl_sg_rule_at(vnitro.ctl, g->id, *rule, &r) == 0; (*rule)++)
+		if (vnitro_put_sg_rule(msg, &r))
+			break;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Replies with group @g and every rule of it; under ctl_lock. */
+static int vnitro_genl_sg_reply(struct genl_info *info, const struct vcore_sg_info *g)
+{
+	struct sk_buff *msg = genlmsg_new(VNITRO_SG_MSG_SIZE, GFP_KERNEL);
+	u32 rule = 0;
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vnitro_genl_family, 0, VNITRO_CMD_SG_GET);
+	if (!hdr || vnitro_put_sg_from(msg, g, &rule) || rule != g->rule_count) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int vnitro_cmd_sg_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vcore_sg_info *g;
+	struct vcore_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_VPC_ID))
+		return -EINVAL;
+	g = kmalloc(sizeof(*g), GFP_KERNEL);	/* ~600 bytes: off the stack */
+	if (!g)
+		return -ENOMEM;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vcore_ctl_sg_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SECURITY_GROUP_ID),
+			       vnitro_genl_str(info, VNITRO_A_VPC_ID),
+			       vnitro_genl_str(info, VNITRO_A_SG_NAME),
+			       vnitro_genl_str(info, VNITRO_A_DESCRIPTION), g, &err);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_sg_reply(info, g);
+	mutex_unlock(&vnitro.ctl_lock);
+	kfree(g);
+	return ret;
+}
+
+static int vnitro_cmd_sg_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vcore_sg_info *g;
+	struct vcore_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SECURITY_GROUP_ID))
+		return -EINVAL;
+	g = kmalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vcore_ctl_sg_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SECURITY_GROUP_ID), g,
+			       &err);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_sg_reply(info, g);
+	mutex_unlock(&vnitro.ctl_lock);
+	kfree(g);
+	return ret;
+}
+
+/* The rule SG_RULE_ADD and SG_RULE_DEL name: direction, protocol, ports, ICMP, one peer. */
+static int vnitro_genl_sg_rule(struct genl_info *info, struct vcore_sg_rule *r)
+{
+	struct nlattr **a = info->attrs;
+
+	if (!vnitro_genl_require(info, VNITRO_A_SECURITY_GROUP_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_SG_DIRECTION) ||
+	    !vnitro_genl_require(info, VNITRO_A_SG_PROTOCOL))
+		return -EINVAL;
+	r->direction = nla_get_u8(a[VNITRO_A_SG_DIRECTION]);
+	r->protocol = nla_get_u16(a[VNITRO_A_SG_PROTOCOL]);
+	if (a[VNITRO_A_SG_PORT_FROM] || a[VNITRO_A_SG_PORT_TO]) {
+		if (!a[VNITRO_A_SG_PORT_FROM] || !a[VNITRO_A_SG_PORT_TO]) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "a port range needs both SG_PORT_FROM and SG_PORT_TO");
+			return -EINVAL;
+		}
+		r->has_ports = 1;
+		r->port_from = nla_get_u16(a[VNITRO_A_SG_PORT_FROM]);
+		r->port_to = nla_get_u16(a[VNITRO_A_SG_PORT_TO]);
+	}
+	r->icmp_type = a[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_TYPE]) : -1;
+	r->icmp_code = a[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_CODE]) : -1;
+	if (!!a[VNITRO_A_SG_PEER_ID] == !!(a[VNITRO_A_CIDR_ADDR] || a[VNITRO_A_CIDR_PREFIXLEN])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a rule needs one peer: CIDR_ADDR and CIDR_PREFIXLEN, or SG_PEER_ID");
+		return -EINVAL;
+	}
+	if (a[VNITRO_A_SG_PEER_ID]) {
+		strscpy(r->peer_id, nla_data(a[VNITRO_A_SG_PEER_ID]), sizeof(r->peer_id));
+		return 0;
+	}
+	return vnitro_genl_cidr(info, &r->cidr_addr, &r->cidr_prefixlen);
+}
+
+typedef int (*vnitro_sg_rule_fn)(struct vcore_ctl *ctl, const char *id,
+				 const struct vcore_sg_rule *rule, struct vcore_sg_info *out,
+				 struct vcore_err *err);
+
+/* SG_RULE_ADD and SG_RULE_DEL: both answer with the group as it now is. */
+static int vnitro_cmd_sg_rule(struct sk_buff *skb, struct genl_info *info)
+{
+	vnitro_sg_rule_fn change = info->genlhdr->cmd == VNITRO_CMD_SG_RULE_ADD ?
+				   vcore_ctl_sg_rule_add : vcore_ctl_sg_rule_del;
+	struct vcore_sg_rule rule = {};
+	struct vcore_sg_info *g;
+	struct vcore_err err = {};
+	int ret;
+
+	ret = vnitro_genl_sg_rule(info, &rule);
+	if (ret)
+		return ret;
+	g = kmalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = change(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SECURITY_GROUP_ID), &rule, g, &err);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_sg_reply(info, g);
+	mutex_unlock(&vnitro.ctl_lock);
+	kfree(g);
+	return ret;
+}
+
 /* ---- instance types (constant: no lock) ---- */
 
 static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
@@ -974,6 +1168,47 @@ static int vnitro_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 				vnitro_put_subnet);
 }
 
+/*
+ * Groups, one message each, or several when a group's rules do not fit in
+ * what is left of the skb: cb->args[0] is the group, cb->args[1] its first
+ * rule not yet sent. A group is cut only after at least one of its rules,
+ * so every dump makes progress.
+ */
+static int vnitro_dump_sgs(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vcore_sg_info *g;
+	u32 pos = cb->args[0], rule = cb->args[1];
+	bool stuck;
+
+	g = kmalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	mutex_lock(&vnitro.ctl_lock);
+	for (; vcore_ctl_sg_at(vnitro.ctl, pos, g) == 0; pos++, rule = 0) {
+		u32 first = rule;
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&vnitro_genl_family, NLM_F_MULTI, VNITRO_CMD_SG_GET);
+
+		if (!hdr)
+			break;
+		if (vnitro_put_sg_from(skb, g, &rule) || (rule == first && first < g->rule_count)) {
+			genlmsg_cancel(skb, hdr);
+			rule = first;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		if (rule < g->rule_count)
+			break;		/* the rest of this group in the next skb */
+	}
+	/* An empty skb that cannot take one rule would never end the dump. */
+	stuck = !skb->len && vcore_ctl_sg_at(vnitro.ctl, pos, g) == 0;
+	mutex_unlock(&vnitro.ctl_lock);
+	kfree(g);
+	cb->args[0] = pos;
+	cb->args[1] = rule;
+	return stuck ? -EMSGSIZE : skb->len;
+}
+
 static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_INSTANCE_ADD, .doit = vnitro_cmd_instance_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
@@ -1011,6 +1246,12 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_IGW_SET, .doit = vnitro_cmd_igw_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_TYPE_GET, .doit = vnitro_cmd_type_get, .dumpit = vnitro_dump_types,
 	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SG_ADD, .doit = vnitro_cmd_sg_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SG_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SG_GET, .doit = vnitro_cmd_sg_get, .dumpit = vnitro_dump_sgs,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SG_RULE_ADD, .doit = vnitro_cmd_sg_rule, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SG_RULE_DEL, .doit = vnitro_cmd_sg_rule, .flags = GENL_ADMIN_PERM },
 };
 
 static struct genl_family vnitro_genl_family __ro_after_init = {

@@ -32,16 +32,19 @@
  * VPC_GET       [VPC_ID].
  * SUBNET_GET    [SUBNET_ID].
  *
- * VPC_ADD       VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28). Reply: the VPC.
- * VPC_DEL       VPC_ID. Refused while it has subnets or an internet gateway.
+ * VPC_ADD       VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28). Creates the
+ *               VPC's default security group. Reply: the VPC.
+ * VPC_DEL       VPC_ID. Refused while it has subnets, an internet gateway
+ *               or security groups but its default one (deleted with it).
  * SUBNET_ADD    SUBNET_ID, VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28,
  *               inside the VPC, overlapping no other subnet), AZ.
  *               Creates the subnet's route table with the "local" route
  *               for the VPC's CIDR. Reply: the subnet.
  * SUBNET_DEL    SUBNET_ID. Refused while ENIs live in it.
  * ENI_SET       ENI_ID and any of SOURCE_DEST_CHECK, DESCRIPTION (empty
- *               clears it), SECURITY_GROUPS (replaces the list; empty nest
- *               clears it), ENA_EXPRESS, ENA_EXPRESS_UDP. All or nothing.
+ *               clears it), SECURITY_GROUPS (replaces the list: 1 to 5
+ *               groups of the ENI's VPC; a new ENI has the VPC's default
+ *               group), ENA_EXPRESS, ENA_EXPRESS_UDP. All or nothing.
  *               Reply: the ENI.
  * ENI_IP_ASSIGN ENI_ID and either PRIVATE_IP (that address) or IP_COUNT
  *               (that many free ones, lowest first): secondary private
