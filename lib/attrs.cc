@@ -30,6 +30,11 @@ constexpr attr_info u32(const char *name)
 	return { name, { NLA_U32, 0, 0 } };
 }
 
+constexpr attr_info u16(const char *name)
+{
+	return { name, { NLA_U16, 0, 0 } };
+}
+
 constexpr attr_info u8(const char *name)
 {
 	return { name, { NLA_U8, 0, 0 } };
@@ -100,6 +105,16 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_NETWORK_CARD] = u32("NETWORK_CARD");
 	t.a[VNITRO_A_NETWORK_CARDS] = u32("NETWORK_CARDS");
 	t.a[VNITRO_A_MAX_ENIS_PER_CARD] = u32("MAX_ENIS_PER_CARD");
+	t.a[VNITRO_A_SG_NAME] = str("SG_NAME", VNITRO_SG_NAME_LEN);
+	t.a[VNITRO_A_SG_RULES] = nested("SG_RULES");
+	t.a[VNITRO_A_SG_RULE] = nested("SG_RULE");
+	t.a[VNITRO_A_SG_DIRECTION] = u8("SG_DIRECTION");
+	t.a[VNITRO_A_SG_PROTOCOL] = u16("SG_PROTOCOL");
+	t.a[VNITRO_A_SG_PORT_FROM] = u16("SG_PORT_FROM");
+	t.a[VNITRO_A_SG_PORT_TO] = u16("SG_PORT_TO");
+	t.a[VNITRO_A_SG_ICMP_TYPE] = u8("SG_ICMP_TYPE");
+	t.a[VNITRO_A_SG_ICMP_CODE] = u8("SG_ICMP_CODE");
+	t.a[VNITRO_A_SG_PEER_ID] = str("SG_PEER_ID", VNITRO_ID_LEN);
 	return t;
 }
 
@@ -327,8 +342,55 @@ int decode_vpc(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_sg_rule(struct nlattr *nest, struct vnitro_sg_rule *r)
+{
+	struct nlattr *tb[VNITRO_A_MAX + 1] = {};
+
+	if (nla_type(nest) != VNITRO_A_SG_RULE ||
+	    nla_parse_nested(tb, VNITRO_A_MAX, nest, const_cast<nla_policy *>(policy.p)) < 0 ||
+	    !tb[VNITRO_A_SG_DIRECTION] || !tb[VNITRO_A_SG_PROTOCOL])
+		return -EPROTO;
+	r->direction = nla_get_u8(tb[VNITRO_A_SG_DIRECTION]);
+	r->protocol = nla_get_u16(tb[VNITRO_A_SG_PROTOCOL]);
+	if (tb[VNITRO_A_SG_PORT_FROM] && tb[VNITRO_A_SG_PORT_TO]) {
+		r->has_ports = 1;
+		r->port_from = nla_get_u16(tb[VNITRO_A_SG_PORT_FROM]);
+		r->port_to = nla_get_u16(tb[VNITRO_A_SG_PORT_TO]);
+	}
+	r->icmp_type = tb[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_TYPE]) : -1;
+	r->icmp_code = tb[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_CODE]) : -1;
+	get_string(r->peer_id, tb, VNITRO_A_SG_PEER_ID);
+	decode_cidr(tb, &r->cidr_addr, &r->cidr_prefixlen);
+	return 0;
+}
+
+int decode_sg(struct nlattr **tb, void *out)
+{
+	auto *g = static_cast<struct vnitro_sg *>(out);
+	struct nlattr *a;
+	int rem;
+
+	if (!tb[VNITRO_A_SECURITY_GROUP_ID])
+		return -EPROTO;
+	get_string(g->id, tb, VNITRO_A_SECURITY_GROUP_ID);
+	get_string(g->vpc_id, tb, VNITRO_A_VPC_ID);
+	get_string(g->name, tb, VNITRO_A_SG_NAME);
+	get_string(g->description, tb, VNITRO_A_DESCRIPTION);
+	if (!tb[VNITRO_A_SG_RULES])
+		return 0;
+	nla_for_each_nested(a, tb[VNITRO_A_SG_RULES], rem) {
+		if (g->rule_count == 2 * VNITRO_MAX_SG_RULES ||
+		    decode_sg_rule(a, &g->rules[g->rule_count++]) < 0)
+			return -EPROTO;
+	}
+	return 0;
+}
+
 } // namespace
 
+const struct decoder sg_decoder = {
+	sizeof(struct vnitro_sg), decode_sg, "security group",
+};
 const struct decoder instance_decoder = {
 	sizeof(struct vnitro_instance), decode_instance, "instance",
 };

@@ -48,6 +48,7 @@ extern const struct decoder vpc_decoder;
 extern const struct decoder route_decoder;
 extern const struct decoder igw_decoder;
 extern const struct decoder type_decoder;
+extern const struct decoder sg_decoder;
 /* Validates a reply against the policy into @tb; 0 or a libnl error. */
 int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 /* "ENI_ID" for VNITRO_A_ENI_ID; NULL if unknown. */
@@ -67,6 +68,7 @@ void request_init(struct request *req, struct vnitro_handle *h, uint8_t cmd,
 void request_put_string(struct request *req, int attr, const char *value);
 void request_put_u32(struct request *req, int attr, uint32_t value);
 void request_put_u8(struct request *req, int attr, uint8_t value);
+void request_put_u16(struct request *req, int attr, uint16_t value);
 void request_put(struct request *req, int attr, size_t len, const void *data);
 /* A nest around the puts between them; end takes what start returned. */
 struct nlattr *request_nest_start(struct request *req, int attr);

@@ -271,6 +271,12 @@ void request_put_u8(struct request *req, int attr, uint8_t value)
 		put_result(req, nla_put_u8(req->msg, attr, value));
 }
 
+void request_put_u16(struct request *req, int attr, uint16_t value)
+{
+	if (!req->err)
+		put_result(req, nla_put_u16(req->msg, attr, value));
+}
+
 void request_put(struct request *req, int attr, size_t len, const void *data)
 {
 	if (!req->err)

@@ -104,6 +104,33 @@ struct vnitro_igw {
 	uint32_t ifindex;
 };
 
+/*
+ * A security group rule: traffic it admits in @direction to or from its
+ * peer, a group (@peer_id) or an IPv4 block. Unused fields are 0, but for
+ * icmp_type and icmp_code, which are -1 (any) except in icmp rules that
+ * name a type or code.
+ */
+struct vnitro_sg_rule {
+	uint8_t direction;		/* enum vnitro_sg_direction */
+	uint16_t protocol;		/* 0-255, or VNITRO_SG_PROTO_ALL */
+	uint8_t has_ports;		/* tcp (6) and udp (17): required */
+	uint16_t port_from, port_to;
+	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any */
+	char peer_id[VNITRO_ID_LEN];	/* "": the peer is the block: */
+	uint32_t cidr_addr;		/* network byte order */
+	uint8_t cidr_prefixlen;
+};
+
+/* A security group: its rules, ingress first, in the order they were added. */
+struct vnitro_sg {
+	char id[VNITRO_ID_LEN];
+	char vpc_id[VNITRO_ID_LEN];
+	char name[VNITRO_SG_NAME_LEN];
+	char description[VNITRO_DESCRIPTION_LEN];
+	uint32_t rule_count;
+	struct vnitro_sg_rule rules[2 * VNITRO_MAX_SG_RULES];
+};
+
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */
 struct vnitro_eni_settings {
 	int set_source_dest_check, source_dest_check;
@@ -273,6 +300,24 @@ int vnitro_igw_get(struct vnitro_handle *h, const char *id,
 		   struct vnitro_igw *out);
 int vnitro_igw_list(struct vnitro_handle *h, struct vnitro_igw **items,
 		    size_t *count);
+
+/*
+ * SG_ADD: a security group in @vpc_id. @id NULL: the kernel picks one;
+ * @name NULL: named after its id; @description NULL: none. It starts with
+ * one egress rule, all protocols to 0.0.0.0/0.
+ */
+int vnitro_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
+		  const char *name, const char *description, struct vnitro_sg *out);
+/* SG_DEL: refused for a default group and while anything depends on @id. */
+int vnitro_sg_del(struct vnitro_handle *h, const char *id);
+/* SG_GET of group @id, and the dump of all groups (default groups too). */
+int vnitro_sg_get(struct vnitro_handle *h, const char *id, struct vnitro_sg *out);
+int vnitro_sg_list(struct vnitro_handle *h, struct vnitro_sg **items, size_t *count);
+/* SG_RULE_ADD and SG_RULE_DEL: fill *out with group @id as it now is. */
+int vnitro_sg_rule_add(struct vnitro_handle *h, const char *id,
+		       const struct vnitro_sg_rule *rule, struct vnitro_sg *out);
+int vnitro_sg_rule_del(struct vnitro_handle *h, const char *id,
+		       const struct vnitro_sg_rule *rule, struct vnitro_sg *out);
 
 /* VPC_GET and SUBNET_GET: one by id, or the dump of all. */
 int vnitro_vpc_get(struct vnitro_handle *h, const char *id,
