@@ -47,6 +47,7 @@ extern const struct object vpc_object;
 extern const struct object subnet_object;
 extern const struct object route_object;
 extern const struct object igw_object;
+extern const struct object sg_object;
 extern const struct object apply_object;
 extern const struct object dump_object;
 
@@ -110,6 +111,18 @@ const char *eni_type_name(uint8_t type);
 void parse_cidr(const char *s, uint32_t *addr, uint8_t *prefixlen);	/* network order */
 bool parse_on_off(const char *s, const char *keyword);
 uint32_t parse_u32(const char *s, const char *what, uint32_t min, uint32_t max);
+
+/* sg.cc: security groups, shared with dump, apply and the topology file. */
+class printer;
+enum { SG_PROTO_STRLEN = 8 };
+const char *check_sg_id(const char *s);
+/* tcp, udp, icmp, all or 0-255 into *@out; false if @s is none of them. */
+bool parse_sg_protocol(const char *s, uint16_t *out);
+const char *sg_protocol_name(uint16_t protocol, char buf[SG_PROTO_STRLEN]);
+void print_sg(printer &p, const struct vnitro_sg &g);
+/* A group's rules of @direction as the array "ingress" or "egress". */
+void print_sg_rules(printer &p, const struct vnitro_sg &g, uint8_t direction);
+bool same_sg_rule(const struct vnitro_sg_rule &a, const struct vnitro_sg_rule &b);
 
 /* session.cc: the connection to the kernel module for one command. */
 class session {

@@ -30,7 +30,7 @@ void usage(FILE *out)
 		"       MAC := XX:XX:XX:XX:XX:XX\n"
 		"       INDEX := 0..255 (0 of card 0 is the primary ENI's)\n"
 		"       CARD := the network card, 0 (default) to the instance type's last\n"
-		"       SG := sg-HEX; at most 5; \"security-groups none\" clears them\n"
+		"       SG := sg-HEX, a group of the ENI's VPC (\"vnitro sg\"); 1 to 5\n"
 		"       MTU := set on the attached netdev in its instance, as \"ip link set mtu\"\n"
 		"\"assign\" adds secondary private addresses; \"count N\" picks N free ones.\n"
 		"Without ID, MAC or ip, \"add\" lets the kernel choose them.\n");

@@ -14,7 +14,7 @@ void usage(FILE *out)
 		"Usage: vnitro [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       vnitro [ OPTIONS ] { apply FILE | dump }\n"
 		"       vnitro [ -V | -h ]\n"
-		"where  OBJECT := { instance | eni | vpc | subnet | route | igw }\n"
+		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | sg }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
 		"Objects, commands and keywords may be abbreviated: \"vnitro e sh\".\n"
 		"Exit status: 0 success, 1 failure (e.g. the kernel refused),\n"
@@ -28,7 +28,7 @@ const struct object help_object = {
 
 const struct object *const objects[] = {
 	&instance_object, &eni_object, &vpc_object, &subnet_object,
-	&route_object, &igw_object, &apply_object, &dump_object, &help_object,
+	&route_object, &igw_object, &sg_object, &apply_object, &dump_object, &help_object,
 };
 constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);
 

@@ -146,7 +146,8 @@ usage "route add: via required" route add 0.0.0.0/0 subnet subnet-default
 usage "igw set: on/off" igw set igw-1 frag-needed yes
 usage "vnitro i is ambiguous (instance, igw)" i he
 help "vnitro v h" "vnitro vpc" v h
-help "vnitro s h" "vnitro subnet" s h
+help "vnitro su h" "vnitro subnet" su h
+usage "vnitro s is ambiguous (subnet, sg)" s he
 help "vnitro eni add help (command level)" "vnitro eni add" eni add help
 help "vnitro instance add help" "vnitro instance add" instance add help
 help "vnitro -j eni help is still text" "vnitro eni" -j eni help
