@@ -20,11 +20,14 @@ void usage(FILE *out)
 		"Usage: vnitro [ -j [ -p ] ] apply FILE\n"
 		"       vnitro apply help\n"
 		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
-		"Creates what is missing in dependency order (VPCs, subnets, internet\n"
-		"gateways, instances, ENIs, attachments, secondary IPs, ENI settings,\n"
-		"routes) and changes the settings that differ; prints one line per change.\n"
-		"An object that exists with another immutable attribute is an error, found\n"
-		"before anything changes. Nothing absent from the file is deleted.\n"
+		"Creates what is missing in dependency order (VPCs, subnets, security\n"
+		"groups and their rules, internet gateways, instances, ENIs, attachments,\n"
+		"secondary IPs, ENI settings, routes) and changes the settings that differ;\n"
+		"prints one line per change. A group's rules become the file's (rules the\n"
+		"file lacks are deleted); a group named \"default\" is its VPC's default\n"
+		"group, whatever its id. An object that exists with another immutable\n"
+		"attribute is an error, found before anything changes. No object absent\n"
+		"from the file is deleted.\n"
 		"Exit status: 0 done, 1 a conflict or a kernel refusal, 2 a bad file.\n");
 }
 
@@ -34,7 +37,7 @@ class applier {
 public:
 	applier(const topology &t, const world &w, session &s, printer &p)
 		: t_(t), w_(w), s_(s), p_(p) {}
-	~applier() { free(now_); free(primary_ids_); }
+	~applier() { free(now_); free(primary_ids_); free(sg_ids_); free(sgs_); }
 
 	bool prepare();
 	int check() const;
@@ -47,6 +50,13 @@ private:
 	const char *actual_id(const struct topo_eni &e) const;
 	int open_netns(const char *name, bool *created);
 
+	int check_sg(const struct topo_sg &g) const;
+	int read_sgs();
+	const struct vnitro_sg *kernel_sg(const char *id) const;
+	const char *default_sg(const char *vpc) const;
+	const char *actual_sg(const char *file_id) const;
+	int create_sgs();
+	int converge_sg_rules();
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int create_vpcs_and_subnets();
@@ -65,6 +75,11 @@ private:
 	/* Per ENI of the file: its state once it exists, and a primary ENI's real id. */
 	struct vnitro_eni *now_ = nullptr;
 	char (*primary_ids_)[VNITRO_ID_LEN] = nullptr;
+	/* Per group of the file: its id in the kernel (a default group's is the kernel's). */
+	char (*sg_ids_)[VNITRO_ID_LEN] = nullptr;
+	/* The kernel's groups, read again once VPCs and groups are created. */
+	struct vnitro_sg *sgs_ = nullptr;
+	size_t sg_count_ = 0;
 };
 
 bool applier::prepare()
@@ -72,7 +87,8 @@ bool applier::prepare()
 	now_ = static_cast<struct vnitro_eni *>(calloc(t_.eni_count + 1, sizeof(*now_)));
 	primary_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.eni_count + 1,
 								     VNITRO_ID_LEN));
-	return now_ && primary_ids_;
+	sg_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.sg_count + 1, VNITRO_ID_LEN));
+	return now_ && primary_ids_ && sg_ids_;
 }
 
 int applier::conflict(const char *fmt, ...) const
@@ -201,6 +217,25 @@ int applier::check_eni(const struct topo_eni &e) const
 	return 0;
 }
 
+/* A group's VPC, name and description cannot change (EC2). */
+int applier::check_sg(const struct topo_sg &g) const
+{
+	const struct vnitro_sg *wg = topo_default(g) ? nullptr : w_.find_sg(g.id);
+
+	if (!wg)
+		return 0;
+	if (strcmp(wg->vpc_id, g.vpc))
+		return conflict("security group %s: vpc is %s, the file says %s (a group's VPC cannot change)",
+				g.id, wg->vpc_id, g.vpc);
+	if (strcmp(wg->name, g.name))
+		return conflict("security group %s: name is \"%s\", the file says \"%s\" (a group's name cannot change)",
+				g.id, wg->name, g.name);
+	if (strcmp(wg->description, g.description))
+		return conflict("security group %s: description is \"%s\", the file says \"%s\" (a group's description cannot change)",
+				g.id, wg->description, g.description);
+	return 0;
+}
+
 int applier::check() const
 {
 	char have[CIDR_STRLEN], want[CIDR_STRLEN];
@@ -247,6 +282,9 @@ int applier::check() const
 					g.id, wg->netns_name[0] ? wg->netns_name : "null",
 					g.netns ? g.netns : "null");
 	}
+	for (size_t i = 0; i < t_.sg_count; i++)
+		if (int rc = check_sg(t_.sgs[i]))
+			return rc;
 	for (size_t i = 0; i < t_.instance_count; i++)
 		if (int rc = check_instance(t_.instances[i]))
 			return rc;
@@ -284,6 +322,130 @@ int applier::create_vpcs_and_subnets()
 				      nullptr))
 			return refused("create", "subnet", sn.id, detail);
 		change("create", "subnet", sn.id, detail);
+	}
+	return STATUS_OK;
+}
+
+int applier::read_sgs()
+{
+	free(sgs_);
+	sgs_ = nullptr;
+	if (vnitro_sg_list(s_.handle(), &sgs_, &sg_count_)) {
+		p_.close_array();
+		return s_.fail();
+	}
+	return STATUS_OK;
+}
+
+const struct vnitro_sg *applier::kernel_sg(const char *id) const
+{
+	for (size_t i = 0; i < sg_count_; i++)
+		if (!strcmp(sgs_[i].id, id))
+			return &sgs_[i];
+	return nullptr;
+}
+
+const char *applier::default_sg(const char *vpc) const
+{
+	for (size_t i = 0; i < sg_count_; i++)
+		if (!strcmp(sgs_[i].vpc_id, vpc) && !strcmp(sgs_[i].name, "default"))
+			return sgs_[i].id;
+	return "";
+}
+
+const char *applier::actual_sg(const char *file_id) const
+{
+	return sg_ids_[t_.find_sg(file_id) - t_.sgs];
+}
+
+/* After the VPCs: their default groups have ids now; the other groups are made. */
+int applier::create_sgs()
+{
+	char detail[DETAIL_LEN];
+	int rc = read_sgs();
+
+	for (size_t i = 0; !rc && i < t_.sg_count; i++) {
+		const struct topo_sg &g = t_.sgs[i];
+
+		if (topo_default(g)) {
+			snprintf(sg_ids_[i], VNITRO_ID_LEN, "%s", default_sg(g.vpc));
+			continue;
+		}
+		snprintf(sg_ids_[i], VNITRO_ID_LEN, "%s", g.id);
+		if (kernel_sg(g.id))
+			continue;
+		snprintf(detail, sizeof(detail), "vpc %s name \"%s\"%s%s%s", g.vpc, g.name,
+			 g.description[0] ? " description \"" : "", g.description,
+			 g.description[0] ? "\"" : "");
+		if (vnitro_sg_add(s_.handle(), g.id, g.vpc, g.name, g.description, nullptr))
+			return refused("create", "sg", g.id, detail);
+		change("create", "sg", g.id, detail);
+	}
+	return rc ? rc : read_sgs();
+}
+
+/* "ingress proto tcp port 22-22 cidr 0.0.0.0/0", as "vnitro sg rule" takes it. */
+void rule_detail(char *buf, size_t len, const struct vnitro_sg_rule &r)
+{
+	char proto[SG_PROTO_STRLEN], cidr[CIDR_STRLEN];
+	size_t n;
+
+	n = size_t(snprintf(buf, len, "%s proto %s",
+			    r.direction == VNITRO_SG_EGRESS ? "egress" : "ingress",
+			    sg_protocol_name(r.protocol, proto)));
+	if (r.has_ports && n < len)
+		n += size_t(snprintf(buf + n, len - n, " port %u-%u", r.port_from, r.port_to));
+	if (r.icmp_type >= 0 && n < len)
+		n += size_t(snprintf(buf + n, len - n, " icmp-type %d", r.icmp_type));
+	if (r.icmp_code >= 0 && n < len)
+		n += size_t(snprintf(buf + n, len - n, " code %d", r.icmp_code));
+	if (n < len)
+		snprintf(buf + n, len - n, r.peer_id[0] ? " sg %s" : " cidr %s",
+			 r.peer_id[0] ? r.peer_id : format_cidr(r.cidr_addr, r.cidr_prefixlen, cidr));
+}
+
+bool has_rule(const struct vnitro_sg_rule *rules, size_t count, const struct vnitro_sg_rule &r)
+{
+	for (size_t i = 0; i < count; i++)
+		if (same_sg_rule(rules[i], r))
+			return true;
+	return false;
+}
+
+/* Each group's rules become the file's: first out what it lacks (room under the quota), then in. */
+int applier::converge_sg_rules()
+{
+	static struct vnitro_sg_rule want[2 * VNITRO_MAX_SG_RULES];
+	char detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.sg_count; i++) {
+		const struct topo_sg &g = t_.sgs[i];
+		const char *id = sg_ids_[i];
+		const struct vnitro_sg *now = kernel_sg(id);
+
+		if (!now)
+			return conflict("security group %s: not in the kernel after its creation", id);
+		for (size_t k = 0; k < g.rule_count; k++) {
+			want[k] = g.rules[k];
+			if (want[k].peer_id[0])
+				snprintf(want[k].peer_id, VNITRO_ID_LEN, "%s", actual_sg(g.rules[k].peer_id));
+		}
+		for (uint32_t k = 0; k < now->rule_count; k++) {
+			if (has_rule(want, g.rule_count, now->rules[k]))
+				continue;
+			rule_detail(detail, sizeof(detail), now->rules[k]);
+			if (vnitro_sg_rule_del(s_.handle(), id, &now->rules[k], nullptr))
+				return refused("delete", "sg-rule", id, detail);
+			change("delete", "sg-rule", id, detail);
+		}
+		for (size_t k = 0; k < g.rule_count; k++) {
+			if (has_rule(now->rules, now->rule_count, want[k]))
+				continue;
+			rule_detail(detail, sizeof(detail), want[k]);
+			if (vnitro_sg_rule_add(s_.handle(), id, &want[k], nullptr))
+				return refused("add", "sg-rule", id, detail);
+			change("add", "sg-rule", id, detail);
+		}
 	}
 	return STATUS_OK;
 }
@@ -490,12 +652,12 @@ int applier::converge_ips()
 	return STATUS_OK;
 }
 
-bool same_groups(const struct vnitro_eni &now, const struct topo_eni &e)
+bool same_groups(const struct vnitro_eni &now, const char *const *groups, size_t count)
 {
-	if (now.security_group_count != e.security_group_count)
+	if (now.security_group_count != count)
 		return false;
-	for (size_t i = 0; i < e.security_group_count; i++)
-		if (strcmp(now.security_groups[i], e.security_groups[i]))
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(now.security_groups[i], groups[i]))
 			return false;
 	return true;
 }
@@ -517,6 +679,16 @@ int applier::converge_settings()
 		struct vnitro_eni_settings set = {};
 		char detail[DETAIL_LEN] = "", quoted[VNITRO_DESCRIPTION_LEN + 2];
 		char groups[VNITRO_MAX_SECURITY_GROUPS * VNITRO_ID_LEN + 8] = "";
+		const char *want[VNITRO_MAX_SECURITY_GROUPS];
+		size_t want_count = e.security_group_count;
+
+		/* The file's ids of groups, in the kernel's; none: the VPC's default group. */
+		for (size_t k = 0; k < want_count; k++)
+			want[k] = actual_sg(e.security_groups[k]);
+		if (!want_count) {
+			want[0] = default_sg(t_.find_subnet(e.subnet)->vpc);
+			want_count = 1;
+		}
 
 		if (!now.source_dest_check != !e.source_dest_check) {
 			set.set_source_dest_check = 1;
@@ -538,14 +710,14 @@ int applier::converge_settings()
 			snprintf(quoted, sizeof(quoted), "\"%s\"", e.description);
 			detail_add(detail, "description", quoted);
 		}
-		if (!same_groups(now, e)) {
+		if (!same_groups(now, want, want_count)) {
 			set.set_security_groups = 1;
-			set.security_groups = e.security_groups;
-			set.security_group_count = e.security_group_count;
-			for (size_t k = 0; k < e.security_group_count; k++)
+			set.security_groups = want;
+			set.security_group_count = want_count;
+			for (size_t k = 0; k < want_count; k++)
 				snprintf(groups + strlen(groups), sizeof(groups) - strlen(groups),
-					 "%s%s", k ? "," : "", e.security_groups[k]);
-			detail_add(detail, "security-groups", groups[0] ? groups : "none");
+					 "%s%s", k ? "," : "", want[k]);
+			detail_add(detail, "security-groups", groups);
 		}
 		if (!detail[0])
 			continue;
@@ -591,7 +763,8 @@ int applier::run()
 	int rc;
 
 	p_.open_array();
-	if ((rc = create_vpcs_and_subnets()) || (rc = create_igws()) ||
+	if ((rc = create_vpcs_and_subnets()) || (rc = create_sgs()) ||
+	    (rc = converge_sg_rules()) || (rc = create_igws()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
 	    (rc = converge_ips()) || (rc = converge_settings()) || (rc = converge_routes()))
 		return rc;

@@ -16,7 +16,7 @@ void usage(FILE *out)
 		"Usage: vnitro [ -p ] dump\n"
 		"       vnitro dump help\n"
 		"Writes every VPC, subnet (with its non-local routes), internet gateway,\n"
-		"instance and ENI as one JSON document (-p: pretty), in a stable order:\n"
+		"security group (with its rules), instance and ENI as one JSON document (-p: pretty), in a stable order:\n"
 		"the topology file \"vnitro apply\" reads. See vnitro(8).\n");
 }
 
@@ -114,6 +114,10 @@ void print_world(printer &p, const world &w)
 		p.boolean("frag_needed", nullptr, g.frag_needed);
 		p.close_object();
 	}
+	p.close_array();
+	p.open_array_key("security_groups");
+	for (size_t i = 0; i < w.sg_count; i++)
+		print_sg(p, w.sgs[i]);
 	p.close_array();
 	p.open_array_key("instances");
 	for (size_t i = 0; i < w.instance_count; i++) {

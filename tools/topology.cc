@@ -181,6 +181,10 @@ private:
 	void route(json_object *o, const char *path, const struct topo_subnet &sn,
 		   struct topo_route *r);
 	void igw(json_object *o, const char *path, struct topo_igw *g);
+	void sg(json_object *o, const char *path, struct topo_sg *g);
+	void sg_rules(json_object *o, const char *path, struct topo_sg *g);
+	void sg_rule(json_object *o, const char *path, const struct topo_sg &g, uint8_t direction,
+		     struct vnitro_sg_rule *r);
 	void instance(json_object *o, const char *path, struct topo_instance *in);
 	void eni(json_object *o, const char *path, struct topo_eni *e);
 	void eni_lists(json_object *o, const char *path, const struct topo_subnet &sn,
@@ -489,6 +493,153 @@ void parser::igw(json_object *o, const char *path, struct topo_igw *g)
 	g->frag_needed = boolean(o, "frag_needed", true);
 }
 
+void parser::sg(json_object *o, const char *path, struct topo_sg *g)
+{
+	static const struct key keys[] = {
+		{ "id", K_STRING, true, false },
+		{ "vpc", K_STRING, true, false },
+		{ "name", K_STRING, false, false },
+		{ "description", K_STRING, false, false },
+		{ "ingress", K_ARRAY, false, false },
+		{ "egress", K_ARRAY, false, false },
+	};
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	g->id = string(o, "id");
+	subpath(p, path, ".id");
+	if (!is_hex_id(g->id, "sg-"))
+		bad(p, "\"%s\" is not a valid security group id (expected \"sg-\" and 1 to %d lowercase hex digits)",
+		    g->id, HEX_MAX);
+	if (t_.find_sg(g->id))
+		bad(p, "security group %s appears twice", g->id);
+	g->vpc = string(o, "vpc");
+	subpath(p, path, ".vpc");
+	if (!t_.find_vpc(g->vpc))
+		bad(p, "VPC \"%s\" is not in the file", g->vpc);
+	g->name = string(o, "name");
+	if (!g->name)
+		g->name = g->id;
+	subpath(p, path, ".name");
+	if (!g->name[0] || strlen(g->name) >= VNITRO_SG_NAME_LEN)
+		bad(p, "a security group name has 1 to %d characters", VNITRO_SG_NAME_LEN - 1);
+	if (!strncmp(g->name, "sg-", 3) && strcmp(g->name, g->id))
+		bad(p, "security group names may not start with \"sg-\" (\"%s\")", g->name);
+	for (const struct topo_sg *other = t_.sgs; other < g; other++)
+		if (!strcmp(other->vpc, g->vpc) && !strcmp(other->name, g->name))
+			bad(p, "VPC %s has two security groups named \"%s\" (%s and %s)", g->vpc,
+			    g->name, other->id, g->id);
+	g->description = string(o, "description");
+	if (!g->description)
+		g->description = "";
+	subpath(p, path, ".description");
+	if (strlen(g->description) >= VNITRO_DESCRIPTION_LEN)
+		bad(p, "a description has at most %d characters", VNITRO_DESCRIPTION_LEN - 1);
+	g->rules = static_cast<struct vnitro_sg_rule *>(calloc(2 * VNITRO_MAX_SG_RULES,
+								 sizeof(*g->rules)));
+	if (!g->rules)
+		bad(path, "out of memory");
+}
+
+/* "ingress" and "egress", once every group of the file is known. */
+void parser::sg_rules(json_object *o, const char *path, struct topo_sg *g)
+{
+	static const char *const keys[] = { "ingress", "egress" };
+	char p[PATH_LEN];
+
+	for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++) {
+		size_t n = array(o, keys[d]);
+
+		subpath(p, path, ".%s", keys[d]);
+		if (n > VNITRO_MAX_SG_RULES)
+			bad(p, "at most %d %s rules per security group (EC2's quota)",
+			    VNITRO_MAX_SG_RULES, keys[d]);
+		for (size_t i = 0; i < n; i++) {
+			struct vnitro_sg_rule *r = &g->rules[g->rule_count];
+
+			subpath(p, path, ".%s[%zu]", keys[d], i);
+			sg_rule(item(o, keys[d], i), p, *g, d, r);
+			for (const struct vnitro_sg_rule *other = g->rules; other < r; other++)
+				if (same_sg_rule(*other, *r))
+					bad(p, "the same rule appears twice");
+			g->rule_count++;
+		}
+	}
+}
+
+void parser::sg_rule(json_object *o, const char *path, const struct topo_sg &g, uint8_t direction,
+		     struct vnitro_sg_rule *r)
+{
+	static const struct key keys[] = {
+		{ "protocol", K_STRING, true, false },
+		{ "port_from", K_INT, false, false },
+		{ "port_to", K_INT, false, false },
+		{ "icmp_type", K_INT, false, false },
+		{ "icmp_code", K_INT, false, false },
+		{ "cidr", K_STRING, false, false },
+		{ "sg", K_STRING, false, false },
+	};
+	json_object *from, *to, *type, *code;
+	const struct topo_sg *peer;
+	const char *proto, *cidr;
+	char p[PATH_LEN];
+	bool ported;
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	*r = vnitro_sg_rule{};
+	r->direction = direction;
+	r->icmp_type = r->icmp_code = -1;
+	proto = string(o, "protocol");
+	subpath(p, path, ".protocol");
+	if (!parse_sg_protocol(proto, &r->protocol))
+		bad(p, "\"%s\" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)", proto);
+	ported = r->protocol == 6 || r->protocol == 17;
+	from = get(o, "port_from");
+	to = get(o, "port_to");
+	if (ported != (from && to) || (!ported && (from || to)))
+		bad(path, ported ? "a %s rule needs \"port_from\" and \"port_to\""
+				 : "only tcp and udp rules have ports, not %s", proto);
+	if (ported) {
+		int64_t lo = json_object_get_int64(from), hi = json_object_get_int64(to);
+
+		if (lo < 0 || hi > 65535 || lo > hi)
+			bad(path, "ports %lld-%lld: expected 0 to 65535, the first not above the last",
+			    (long long)lo, (long long)hi);
+		r->has_ports = 1;
+		r->port_from = uint16_t(lo);
+		r->port_to = uint16_t(hi);
+	}
+	type = get(o, "icmp_type");
+	code = get(o, "icmp_code");
+	if ((type || code) && r->protocol != 1)
+		bad(path, "only icmp rules have \"icmp_type\" and \"icmp_code\"");
+	if (code && !type)
+		bad(path, "\"icmp_code\" needs \"icmp_type\"");
+	if ((type && (json_object_get_int64(type) < 0 || json_object_get_int64(type) > 255)) ||
+	    (code && (json_object_get_int64(code) < 0 || json_object_get_int64(code) > 255)))
+		bad(path, "an ICMP type and code run from 0 to 255");
+	if (type)
+		r->icmp_type = int16_t(json_object_get_int64(type));
+	if (code)
+		r->icmp_code = int16_t(json_object_get_int64(code));
+	cidr = string(o, "cidr");
+	if (!!cidr == !!get(o, "sg"))
+		bad(path, "a rule has one peer: \"cidr\" or \"sg\"");
+	if (cidr) {
+		subpath(p, path, ".cidr");
+		block(p, cidr, &r->cidr_addr, &r->cidr_prefixlen, false);
+		return;
+	}
+	subpath(p, path, ".sg");
+	peer = t_.find_sg(string(o, "sg"));
+	if (!peer)
+		bad(p, "security group \"%s\" is not in the file", string(o, "sg"));
+	if (strcmp(peer->vpc, g.vpc))
+		bad(p, "security group %s is in VPC %s, not in %s: a rule names groups of its own VPC",
+		    peer->id, peer->vpc, g.vpc);
+	snprintf(r->peer_id, sizeof(r->peer_id), "%s", peer->id);
+}
+
 void parser::instance(json_object *o, const char *path, struct topo_instance *in)
 {
 	static const struct key keys[] = {
@@ -629,6 +780,13 @@ void parser::eni_lists(json_object *o, const char *path, const struct topo_subne
 		if (!sg || !is_hex_id(sg, "sg-"))
 			bad(p, "expected a security group id (\"sg-\" and 1 to %d lowercase hex digits)",
 			    HEX_MAX);
+		const struct topo_sg *g = t_.find_sg(sg);
+
+		if (!g)
+			bad(p, "security group %s is not in the file (\"security_groups\")", sg);
+		if (strcmp(g->vpc, sn.vpc))
+			bad(p, "security group %s is in VPC %s, and the ENI in VPC %s", sg, g->vpc,
+			    sn.vpc);
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(e->security_groups[k], sg))
 				bad(p, "%s appears twice", sg);
@@ -745,6 +903,7 @@ void parser::top(json_object *root)
 		{ "vpcs", K_ARRAY, false, false },
 		{ "subnets", K_ARRAY, false, false },
 		{ "internet_gateways", K_ARRAY, false, false },
+		{ "security_groups", K_ARRAY, false, false },
 		{ "instances", K_ARRAY, false, false },
 		{ "enis", K_ARRAY, false, false },
 	};
@@ -771,6 +930,24 @@ void parser::top(json_object *root)
 	for (size_t i = 0; i < array(root, "internet_gateways"); i++, t_.igw_count++) {
 		snprintf(p, sizeof(p), ".internet_gateways[%zu]", i);
 		igw(item(root, "internet_gateways", i), p, &t_.igws[i]);
+	}
+	t_.sgs = alloc_array<struct topo_sg>(array(root, "security_groups"));
+	for (size_t i = 0; i < array(root, "security_groups"); i++, t_.sg_count++) {
+		snprintf(p, sizeof(p), ".security_groups[%zu]", i);
+		sg(item(root, "security_groups", i), p, &t_.sgs[i]);
+	}
+	for (size_t i = 0; i < t_.sg_count; i++) {
+		snprintf(p, sizeof(p), ".security_groups[%zu]", i);
+		sg_rules(item(root, "security_groups", i), p, &t_.sgs[i]);
+	}
+	for (size_t i = 0; i < t_.vpc_count; i++) {
+		size_t defaults = 0;
+
+		for (size_t k = 0; k < t_.sg_count; k++)
+			defaults += !strcmp(t_.sgs[k].vpc, t_.vpcs[i].id) && topo_default(t_.sgs[k]);
+		snprintf(p, sizeof(p), ".vpcs[%zu]", i);
+		if (defaults > 1)
+			bad(p, "VPC %s has %zu default security groups (one)", t_.vpcs[i].id, defaults);
 	}
 	t_.instances = alloc_array<struct topo_instance>(array(root, "instances"));
 	for (size_t i = 0; i < array(root, "instances"); i++, t_.instance_count++) {
@@ -811,6 +988,9 @@ topology::~topology()
 {
 	for (size_t i = 0; i < subnet_count; i++)
 		free(subnets[i].routes);
+	for (size_t i = 0; i < sg_count; i++)
+		free(sgs[i].rules);
+	free(sgs);
 	free(vpcs);
 	free(subnets);
 	free(igws);
@@ -864,6 +1044,14 @@ const struct topo_igw *topology::find_igw(const char *id) const
 	for (size_t i = 0; i < igw_count; i++)
 		if (!strcmp(igws[i].id, id))
 			return &igws[i];
+	return nullptr;
+}
+
+const struct topo_sg *topology::find_sg(const char *id) const
+{
+	for (size_t i = 0; i < sg_count; i++)
+		if (!strcmp(sgs[i].id, id))
+			return &sgs[i];
 	return nullptr;
 }
 

@@ -46,6 +46,21 @@ struct topo_igw {
 	bool frag_needed;
 };
 
+struct topo_sg {
+	const char *id;			/* of a default group: only a name in the file */
+	const char *vpc;
+	const char *name;		/* "default": the VPC's default group */
+	const char *description;	/* never NULL; "" by default */
+	struct vnitro_sg_rule *rules;	/* ingress, then egress; peer_id: a group of the file */
+	size_t rule_count;
+};
+
+/* A VPC's default group comes with the VPC: its id in the file is only a name. */
+inline bool topo_default(const struct topo_sg &g)
+{
+	return !__builtin_strcmp(g.name, "default");
+}
+
 struct topo_instance {
 	const char *name;
 	const char *subnet;
@@ -107,6 +122,8 @@ public:
 	size_t subnet_count = 0;
 	struct topo_igw *igws = nullptr;
 	size_t igw_count = 0;
+	struct topo_sg *sgs = nullptr;
+	size_t sg_count = 0;
 	struct topo_instance *instances = nullptr;
 	size_t instance_count = 0;
 	struct topo_eni *enis = nullptr;
@@ -118,6 +135,7 @@ public:
 	/* By the id in the file (for a primary ENI, a name the file gives it). */
 	const struct topo_eni *find_eni(const char *id) const;
 	const struct topo_igw *find_igw(const char *id) const;
+	const struct topo_sg *find_sg(const char *id) const;
 
 private:
 	struct json_object *root_ = nullptr;
@@ -148,6 +166,8 @@ public:
 	size_t eni_count = 0;
 	struct vnitro_route *routes = nullptr;
 	size_t route_count = 0;
+	struct vnitro_sg *sgs = nullptr;
+	size_t sg_count = 0;
 
 	const struct vnitro_vpc *find_vpc(const char *id) const;
 	const struct vnitro_subnet *find_subnet(const char *id) const;
@@ -157,6 +177,9 @@ public:
 	const struct vnitro_eni *find_eni(const char *id) const;
 	/* The ENI attached to @instance at @index, or NULL. */
 	const struct vnitro_eni *eni_at(const char *instance, int32_t card, int32_t index) const;
+	const struct vnitro_sg *find_sg(const char *id) const;
+	/* The default group of VPC @vpc_id, or NULL. */
+	const struct vnitro_sg *default_sg_of(const char *vpc_id) const;
 	const struct vnitro_route *find_route(const char *subnet, uint32_t addr,
 					      uint8_t prefixlen) const;
 };

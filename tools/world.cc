@@ -75,6 +75,16 @@ int by_destination(const void *a, const void *b)
 	return c ? c : x->prefixlen - y->prefixlen;
 }
 
+/* By VPC, then by name (unique in a VPC): default groups keep their place under new ids. */
+int by_vpc_and_name(const void *a, const void *b)
+{
+	const vnitro_sg *x = static_cast<const vnitro_sg *>(a);
+	const vnitro_sg *y = static_cast<const vnitro_sg *>(b);
+	int c = strcmp(x->vpc_id, y->vpc_id);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
 /* qsort() of an empty list, which the library hands over as NULL. */
 template <typename T>
 void sort_items(T *items, size_t count, int (*cmp)(const void *, const void *))
@@ -93,6 +103,7 @@ world::~world()
 	free(instances);
 	free(enis);
 	free(routes);
+	free(sgs);
 }
 
 bool world::read(session &s)
@@ -104,7 +115,8 @@ bool world::read(session &s)
 	    vnitro_igw_list(h, &igws, &igw_count) ||
 	    vnitro_instance_list(h, &instances, &instance_count) ||
 	    vnitro_eni_list(h, &enis, &eni_count) ||
-	    vnitro_route_list(h, &routes, &route_count)) {
+	    vnitro_route_list(h, &routes, &route_count) ||
+	    vnitro_sg_list(h, &sgs, &sg_count)) {
 		s.fail();
 		return false;
 	}
@@ -121,6 +133,7 @@ void world::sort()
 	for (size_t i = 0; i < eni_count; i++)
 		sort_items(enis[i].secondary_ips, enis[i].secondary_count, by_address);
 	sort_items(routes, route_count, by_destination);
+	sort_items(sgs, sg_count, by_vpc_and_name);
 }
 
 const struct vnitro_vpc *world::find_vpc(const char *id) const
@@ -177,6 +190,22 @@ const struct vnitro_eni *world::eni_at(const char *instance, int32_t card, int32
 		if (enis[i].device_index == index && enis[i].network_card == card &&
 		    !strcmp(enis[i].instance, instance))
 			return &enis[i];
+	return nullptr;
+}
+
+const struct vnitro_sg *world::find_sg(const char *id) const
+{
+	for (size_t i = 0; i < sg_count; i++)
+		if (!strcmp(sgs[i].id, id))
+			return &sgs[i];
+	return nullptr;
+}
+
+const struct vnitro_sg *world::default_sg_of(const char *vpc_id) const
+{
+	for (size_t i = 0; i < sg_count; i++)
+		if (!strcmp(sgs[i].vpc_id, vpc_id) && !strcmp(sgs[i].name, "default"))
+			return &sgs[i];
 	return nullptr;
 }
 

@@ -417,6 +417,129 @@ int vnitro_igw_list(struct vnitro_handle *, struct vnitro_igw **items, size_t *c
 	return 0;
 }
 
+/*
+ * Security groups: vpc-default's default group sg-d and sg-1 ("web", with
+ * an ssh rule); sg-f is refused as if an ENI used it.
+ */
+struct vnitro_sg make_sg(const char *id, const char *name)
+{
+	struct vnitro_sg g = {};
+	struct vnitro_sg_rule *r = g.rules;
+
+	snprintf(g.id, sizeof(g.id), "%s", id);
+	snprintf(g.vpc_id, sizeof(g.vpc_id), "vpc-default");
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	if (!strcmp(name, "default")) {
+		snprintf(g.description, sizeof(g.description), "default VPC security group");
+		*r = {};
+		r->protocol = VNITRO_SG_PROTO_ALL;
+		r->icmp_type = r->icmp_code = -1;
+		snprintf(r->peer_id, sizeof(r->peer_id), "%s", id);
+		r++;
+	} else {
+		*r = {};
+		r->protocol = 6;
+		r->has_ports = 1;
+		r->port_from = r->port_to = 22;
+		r->icmp_type = r->icmp_code = -1;
+		r->cidr_addr = htonl(0xcb007100);
+		r->cidr_prefixlen = 24;
+		r++;
+	}
+	*r = {};
+	r->direction = VNITRO_SG_EGRESS;
+	r->protocol = VNITRO_SG_PROTO_ALL;
+	r->icmp_type = r->icmp_code = -1;
+	r++;
+	g.rule_count = uint32_t(r - g.rules);
+	return g;
+}
+
+/* What sg_add made in this run, which sg_list then shows; the out of the calls below. */
+struct vnitro_sg added_sg, scratch_sg;
+bool sg_was_added;
+
+int vnitro_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id, const char *name,
+		  const char *description, struct vnitro_sg *out)
+{
+	if (strcmp(vpc_id, "vpc-default"))
+		return refuse(h, -ENOENT, "VPC \"%s\" does not exist", vpc_id);
+	if (!out)
+		out = &scratch_sg;
+	*out = make_sg(id ? id : "sg-0f", name ? name : (id ? id : "sg-0f"));
+	out->rule_count = 0;
+	out->rules[out->rule_count] = make_sg("sg-d", "default").rules[1];
+	out->rule_count++;
+	if (description)
+		snprintf(out->description, sizeof(out->description), "%s", description);
+	added_sg = *out;
+	sg_was_added = true;
+	return 0;
+}
+
+int vnitro_sg_del(struct vnitro_handle *h, const char *id)
+{
+	if (!strcmp(id, "sg-f"))
+		return refuse(h, -EBUSY, "security group %s has a dependent object: network "
+			      "interface eni-5 uses it; give that interface other groups first", id);
+	return 0;
+}
+
+int vnitro_sg_get(struct vnitro_handle *h, const char *id, struct vnitro_sg *out)
+{
+	if (!out)
+		out = &scratch_sg;
+	if (sg_was_added && !strcmp(id, added_sg.id)) {
+		*out = added_sg;
+		return 0;
+	}
+	if (strcmp(id, "sg-1"))
+		return refuse(h, -ENOENT, "security group \"%s\" does not exist", id);
+	*out = make_sg("sg-1", "web");
+	return 0;
+}
+
+int vnitro_sg_list(struct vnitro_handle *, struct vnitro_sg **items, size_t *count)
+{
+	static struct vnitro_sg all[3];
+
+	all[0] = make_sg("sg-d", "default");
+	all[1] = make_sg("sg-1", "web");
+	all[2] = added_sg;
+	return one_list(items, count, all, sg_was_added ? 3 : 2);
+}
+
+int vnitro_sg_rule_add(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
+		       struct vnitro_sg *out)
+{
+	if (!out)
+		out = &scratch_sg;
+	if (vnitro_sg_get(h, id, out))
+		return -ENOENT;
+	if (rule->protocol == 6 && !rule->has_ports)
+		return refuse(h, -EINVAL, "a tcp rule needs a port range (0-65535)");
+	out->rules[out->rule_count++] = *rule;
+	return 0;
+}
+
+int vnitro_sg_rule_del(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
+		       struct vnitro_sg *out)
+{
+	if (!out)
+		out = &scratch_sg;
+	if (vnitro_sg_get(h, id, out))
+		return -ENOENT;
+	if (rule->direction == VNITRO_SG_INGRESS && rule->protocol == 6) {
+		out->rule_count = 1;
+		out->rules[0] = out->rules[1];
+		return 0;
+	}
+	if (rule->direction != VNITRO_SG_EGRESS || rule->protocol != VNITRO_SG_PROTO_ALL)
+		return refuse(h, -ENOENT, "the specified rule does not exist as a rule of security group %s", id);
+	out->rule_count = 1;
+	return 0;
+}
+
 int vnitro_netns_name_check(const char *name)
 {
 	if (!name || !name[0] || strlen(name) >= VNITRO_NAME_LEN ||

@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | sg }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -145,6 +145,31 @@ usage "subnet add: az required" subnet add s-1 vpc vpc-1 cidr 10.0.0.0/24
 usage "route add: via required" route add 0.0.0.0/0 subnet subnet-default
 usage "igw set: on/off" igw set igw-1 frag-needed yes
 usage "vnitro i is ambiguous (instance, igw)" i he
+help "vnitro sg help" "vnitro sg rule { add | del } SG" sg help
+usage "sg add: vpc required" '="vpc VPC" is required; try "vnitro sg help"' sg add sg-1 name web
+usage "sg add: an invalid id" '="sg-XYZ" is not a valid security group id (expected "sg-" and 1 to 17 lowercase hex digits)' \
+	sg add sg-XYZ vpc vpc-1
+usage "sg add: name twice" sg add vpc vpc-1 name a name b
+usage "sg show: an invalid id" sg show web
+usage "sg rule: add or del" '="put" is not an "sg rule" command (expected "add" or "del")' sg rule put sg-1
+usage "sg rule: a direction" '="inbound" is not a direction (expected "ingress" or "egress")' \
+	sg rule add sg-1 inbound proto tcp port 22 cidr 0.0.0.0/0
+usage "sg rule: proto required" '="proto PROTO" is required; try "vnitro sg rule help"' sg rule add sg-1 ingress cidr 0.0.0.0/0
+usage "sg rule: an unknown protocol" '="sctp" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)' \
+	sg rule add sg-1 ingress proto sctp cidr 0.0.0.0/0
+usage "sg rule: protocol 256" sg rule add sg-1 ingress proto 256 cidr 0.0.0.0/0
+usage "sg rule: a port over 65535" '="65536" is not a valid port (expected 0 to 65535)' \
+	sg rule add sg-1 ingress proto tcp port 1-65536 cidr 0.0.0.0/0
+usage "sg rule: a port range that is no range" sg rule add sg-1 ingress proto tcp port 1-2-3 cidr 0.0.0.0/0
+usage "sg rule: an ICMP type over 255" sg rule add sg-1 ingress proto icmp icmp-type 256 cidr 0.0.0.0/0
+usage "sg rule: code needs icmp-type" '="code" needs "icmp-type" before it' \
+	sg rule add sg-1 ingress proto icmp code 0 cidr 0.0.0.0/0
+usage "sg rule: a peer required" '=the peer: "cidr CIDR" or "sg SG" is required; try "vnitro sg rule help"' \
+	sg rule add sg-1 egress proto all
+usage "sg rule: one peer" '=a rule has one peer: "cidr CIDR" or "sg SG", not both' \
+	sg rule del sg-1 egress proto all cidr 0.0.0.0/0 sg sg-2
+usage "sg rule: a CIDR block" sg rule add sg-1 egress proto all cidr 10.0.0.0/33
+usage "sg rule: an invalid peer group" sg rule add sg-1 egress proto all sg web
 help "vnitro v h" "vnitro vpc" v h
 help "vnitro su h" "vnitro subnet" su h
 usage "vnitro s is ambiguous (subnet, sg)" s he
@@ -385,6 +410,36 @@ fake_tests() {
 	check "refused instance del keeps the namespace" \
 		'$rc -eq 1 && ! -s $trace'
 	rm -f "$trace"
+
+	want="sg-1: vpc vpc-default name \"web\"$nl    ingress proto tcp port 22-22 cidr 203.0.113.0/24"
+	want+="$nl    egress proto all cidr 0.0.0.0/0"
+	run sg show sg-1
+	check "sg show SG: text, a line per rule" '$rc -eq 0 && $out == "$want"'
+	jcheck "sg show -j: every group with exactly the group keys" \
+		'length == 2 and all(.[]; keys == ["description","egress","id","ingress","name","vpc"])' -j sg show
+	jcheck "sg show -j: the default group's rules" \
+		'.[0] | .name == "default" and .ingress == [{"protocol":"all","sg":"sg-d"}] and .egress == [{"protocol":"all","cidr":"0.0.0.0/0"}]' \
+		-j sg show
+	jcheck "sg add -j: one object, as given" \
+		'type == "object" and .id == "sg-0a" and .name == "db" and .description == "the database" and .ingress == [] and (.egress | length) == 1' \
+		-j sg add sg-0a vpc vpc-default name db description "the database"
+	jcheck "sg rule add -j: the group with the new rule" \
+		'.ingress[1] == {"protocol":"icmp","icmp_type":8,"icmp_code":0,"cidr":"10.0.0.0/8"}' \
+		-j sg rule add sg-1 ingress proto icmp icmp-type 8 code 0 cidr 10.0.0.0/8
+	jcheck "sg rule add: a protocol number, a group as peer" \
+		'.ingress[1] == {"protocol":"47","sg":"sg-d"}' -j sg rule add sg-1 ingress proto 47 sg sg-d
+	jcheck "sg rule add: one port is a range of one" \
+		'.ingress[1] | .port_from == 80 and .port_to == 80' -j sg rule add sg-1 ingress proto tcp port 80 cidr 0.0.0.0/0
+	jcheck "sg rule del -j: the group without it" \
+		'.ingress == [] and (.egress | length) == 1' -j sg rule del sg-1 ingress proto tcp port 22 cidr 203.0.113.0/24
+	run sg rule add sg-1 ingress proto 6 cidr 0.0.0.0/0
+	check "a rule the kernel refuses: its message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: a tcp rule needs a port range (0-65535)"'
+	run -j sg del sg-f
+	check "sg del refused under -j: the kernel's message" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == *"has a dependent object: network interface eni-5"*'
+	run sg del sg-1
+	check "sg del prints nothing" '$rc -eq 0 && -z $out && -z $err'
 }
 
 if [[ ! -x $FAKE && $FAKE == "$here/vnitro_fake" ]]; then
