@@ -243,7 +243,11 @@ int do_attach(const struct options *opts, int argc, char **argv)
 
 enum set_keyword { SET_SDC, SET_DESC, SET_SG, SET_EXPRESS, SET_EXPRESS_UDP, SET_MTU };
 
-/* "security-groups sg-1,sg-2" or "none"; the strings point into @buf. */
+/*
+ * "security-groups sg-1,sg-2"; the strings point into @buf. "none" (what
+ * cleared the list before groups were objects) reaches the kernel as an
+ * empty list, which it refuses with EC2's reason.
+ */
 size_t split_groups(const char *value, char *buf, size_t len, const char **out)
 {
 	size_t n = 0;
@@ -258,7 +262,7 @@ size_t split_groups(const char *value, char *buf, size_t len, const char **out)
 		out[n++] = check_id(tok, "security group");
 	}
 	if (!n)
-		usage_error("\"security-groups\" needs a list such as sg-1,sg-2, or \"none\"");
+		usage_error("\"security-groups\" needs a list such as sg-1,sg-2");
 	return n;
 }
 

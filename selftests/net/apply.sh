@@ -12,6 +12,7 @@
 #       eni-0a1b…2         available, 10.0.1.100
 #     subnet-private 10.0.2.0/24 (0.0.0.0/0 via i-nat's eth0)
 #       i-db (m5.large)   eth0 10.0.2.10
+#     security groups: default, web (sg-0a1b2c3d: tcp 80, 443), backend (sg-1: all from web)
 #   (plus the default world: vpc-default, subnet-default, i-host)
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -22,12 +23,18 @@ second=eni-0a1b0000000000001
 spare=eni-0a1b0000000000002
 
 # The dump without what apply generates: the ids and MACs of primary ENIs
-# (routes to one name its instance instead).
+# (routes to one name its instance instead) and the ids of default security
+# groups (named after their VPC wherever they appear).
 normalize() {
 	jq -S '(.enis | map(select(.device_index == 0) | {key: .id, value: "primary of \(.instance)"})
 		| from_entries) as $p
+	       | (.security_groups | map(select(.name == "default") | {key: .id, value: "default of \(.vpc)"})
+		| from_entries) as $d
 	       | .subnets[].routes[].target |= ($p[.] // .)
-	       | .enis[] |= (if .device_index == 0 then del(.id, .mac) else . end)' "$@"
+	       | .enis[] |= (if .device_index == 0 then del(.id, .mac) else . end)
+	       | .enis[].security_groups[] |= ($d[.] // .)
+	       | .security_groups[] |= ((.id |= ($d[.] // .))
+		 | (.ingress[], .egress[]) |= (if .sg then .sg |= ($d[.] // .) else . end))' "$@"
 }
 
 # q FILTER: a jq query on the first dump.
@@ -52,6 +59,8 @@ check_match "it creates the instances with their primary addresses" \
 check_match "it attaches the secondary ENI" "^attach eni $second instance i-web index 1$" "$out"
 check_match "it assigns the secondary addresses" "^assign eni $second ip 10.0.2.52$" "$out"
 check_match "it sets the NAT instance's ENI" 'set eni eni-[0-9a-f]+ source-dest-check off description "NAT instance"' "$out"
+check_match "it creates the groups with their rules" \
+	'^add sg-rule sg-1 ingress proto all sg sg-0a1b2c3d$' "$out"
 check_match "it creates the routes last" '^create route 0.0.0.0/0 subnet subnet-private via eni-' \
 	"$(tail -n 1 <<<"$out")"
 
@@ -72,6 +81,14 @@ check_eq "instances with their types" "i-db m5.large|i-host c5n.18xlarge|i-nat t
 	"$(q '[.instances[] | "\(.name) \(.type)"] | join("|")')"
 check_eq "the gateway into netns internet" "igw-app|vpc-app|internet|true" \
 	"$(q '.internet_gateways[] | [.id, .vpc, .netns, .frag_needed] | join("|")')"
+check_eq "the groups of vpc-app, by name" "backend|default|web" \
+	"$(q '[.security_groups[] | select(.vpc == "vpc-app") | .name] | join("|")')"
+check_eq "web's rules" "tcp 80-80 0.0.0.0/0|tcp 443-443 0.0.0.0/0|egress all 0.0.0.0/0" \
+	"$(q '.security_groups[] | select(.id == "sg-0a1b2c3d") | [(.ingress[] | "\(.protocol) \(.port_from)-\(.port_to) \(.cidr)"),
+		(.egress[] | "egress \(.protocol) \(.cidr)")] | join("|")')"
+check_eq "ENIs without groups in the file have their VPC's default group" \
+	"$(q '.security_groups[] | select(.vpc == "vpc-app" and .name == "default") | .id')" \
+	"$(q ".enis[] | select(.id == \"$spare\") | .security_groups | join(\" \")")"
 check "the secondary ENI is eth1 inside i-web" ip -n i-web link show eth1
 check_eq "... with its MAC" 02:00:0a:00:02:32 \
 	"$(ip -n i-web -j link show eth1 | jq -r '.[0].address')"
@@ -94,10 +111,14 @@ check_eq "the dump is still the same" "$(cat "$dir/d1.json")" "$("$VNITRO" dump)
 "$VNITRO" eni assign "$second" ip 10.0.2.60 >/dev/null
 "$VNITRO" eni detach "$second"
 "$VNITRO" route del 0.0.0.0/0 subnet subnet-public
+"$VNITRO" sg rule del sg-0a1b2c3d ingress proto tcp port 443 cidr 0.0.0.0/0 >/dev/null
+"$VNITRO" sg rule add sg-0a1b2c3d ingress proto udp port 53 cidr 10.0.0.0/16 >/dev/null
 out=$("$VNITRO" apply "$dir/d1.json")
 check_eq "apply after drift: exit 0" 0 $?
 check_eq "it re-attaches, re-addresses, re-sets and re-routes" \
-	"attach eni $second instance i-web index 1
+	"delete sg-rule sg-0a1b2c3d ingress proto udp port 53-53 cidr 10.0.0.0/16
+add sg-rule sg-0a1b2c3d ingress proto tcp port 443-443 cidr 0.0.0.0/0
+attach eni $second instance i-web index 1
 unassign eni $second ip 10.0.2.60
 assign eni $second ip 10.0.2.51
 set eni $nat_eni source-dest-check off description \"NAT instance\"
@@ -157,20 +178,22 @@ check_eq "a dangling reference: exit 2" "2|Error: $dir/bad.json: .subnets[0].vpc
 	"$?|$(cat "$dir/err")"
 unchanged "and vpc-x is not created" "$dir/d1.json"
 
-## delete everything, then restore the dump
+## delete everything, then restore the dump (default groups come back under new ids)
 
 jq -r '.subnets[] as $s | $s.routes[] | "route del \(.destination) subnet \($s.id)"' "$dir/d1.json" >"$dir/teardown"
 jq -r '.enis[] | select(.device_index > 0) | "eni detach \(.id)"' "$dir/d1.json" >>"$dir/teardown"
 jq -r '.instances[] | "instance del \(.name)"' "$dir/d1.json" >>"$dir/teardown"
 jq -r '.enis[] | select(.device_index != 0) | "eni del \(.id)"' "$dir/d1.json" >>"$dir/teardown"
-jq -r '(.internet_gateways[] | "igw del \(.id)"), (.subnets[] | "subnet del \(.id)"), (.vpcs[] | "vpc del \(.id)")' \
+# backend's rule names web, and backend comes first (by name): groups go in dump order.
+jq -r '(.internet_gateways[] | "igw del \(.id)"), (.subnets[] | "subnet del \(.id)"),
+	(.security_groups[] | select(.name != "default") | "sg del \(.id)"), (.vpcs[] | "vpc del \(.id)")' \
 	"$dir/d1.json" >>"$dir/teardown"
 failed=0
 while read -r -a words; do
 	"$VNITRO" "${words[@]}" || failed=1
 done <"$dir/teardown"
 check_eq "delete everything with the CLI" 0 "$failed"
-check_eq "the world is empty" '{"version":1,"vpcs":[],"subnets":[],"internet_gateways":[],"instances":[],"enis":[]}' \
+check_eq "the world is empty" '{"version":1,"vpcs":[],"subnets":[],"internet_gateways":[],"security_groups":[],"instances":[],"enis":[]}' \
 	"$("$VNITRO" dump)"
 
 out=$("$VNITRO" apply "$dir/d1.json")
@@ -180,7 +203,14 @@ check_eq "it made one change per object, setting and route" \
 	     $(q '[.enis[] | select(.device_index != 0)] | length') +
 	     $(q '[.enis[] | select(.device_index > 0)] | length') +
 	     $(q '[.enis[].secondary_ips[]] | length') +
-	     $(q '[.enis[] | select(.source_dest_check == false or .description != "" or (.security_groups | length) > 0)] | length') +
+	     $(q '[.security_groups[] | select(.name != "default")] | length') +
+	     $(q '[.security_groups[] | select(.name != "default") | (.ingress | length) +
+		  ([.egress[] | select(. != {"protocol": "all", "cidr": "0.0.0.0/0"})] | length) +
+		  (if any(.egress[]; . == {"protocol": "all", "cidr": "0.0.0.0/0"}) then 0 else 1 end)] | add // 0') +
+	     $(q '(.subnets | map({key: .id, value: .vpc}) | from_entries) as $v
+		  | (.security_groups | map(select(.name == "default") | {key: .vpc, value: .id}) | from_entries) as $d
+		  | [.enis[] | select(.source_dest_check == false or .description != "" or
+			.security_groups != [$d[$v[.subnet]]])] | length') +
 	     $(q '[.subnets[].routes[]] | length') ))" "$(wc -l <<<"$out")"
 "$VNITRO" dump >"$dir/d2.json"
 check_eq "the new dump equals the first but for primary ENI ids and MACs" \

@@ -53,11 +53,14 @@ check "unassign one" "$VNITRO" eni unassign "$eni" ip 10.20.1.6
 refused "subnet with ENIs cannot be deleted" "still has network interface $eni" "$VNITRO" subnet del subnet-t
 
 # ENI settings
+check "two security groups of vpc-t" sh -c "'$VNITRO' sg add sg-0123abcd vpc vpc-t name nat >/dev/null &&
+	'$VNITRO' sg add sg-1 vpc vpc-t name admin >/dev/null"
 check "eni set description, groups, source/dest check" "$VNITRO" eni set "$eni" description "NAT box" \
 	security-groups sg-0123abcd,sg-1 source-dest-check off
 check_eq "settings read back" 'NAT box|sg-0123abcd sg-1|false' \
 	"$(eni_field "$eni" '"\(.description)|\(.security_groups | join(" "))|\(.source_dest_check)"')"
 refused "invalid security group id" 'invalid security group id' "$VNITRO" eni set "$eni" security-groups sg-xyz
+refused "a group that does not exist" 'security group "sg-2" does not exist' "$VNITRO" eni set "$eni" security-groups sg-2
 refused "ENA Express UDP needs ENA Express" 'needs ENA Express' "$VNITRO" eni set "$eni" ena-express-udp on
 
 # Instance types and their limits
@@ -122,6 +125,7 @@ check_eq "frag-needed reads back" false "$("$VNITRO" -j igw show igw-t | jq -r '
 check "route del" "$VNITRO" route del 0.0.0.0/0 subnet subnet-t
 check "igw del" "$VNITRO" igw del igw-t
 check "route del, eni del, subnet del, vpc del" sh -c "'$VNITRO' route del 192.168.0.0/16 subnet subnet-t &&
-	'$VNITRO' eni del $eni && '$VNITRO' subnet del subnet-t && '$VNITRO' vpc del vpc-t"
+	'$VNITRO' eni del $eni && '$VNITRO' subnet del subnet-t && '$VNITRO' sg del sg-0123abcd &&
+	'$VNITRO' sg del sg-1 && '$VNITRO' vpc del vpc-t"
 check_eq "vpc-t is gone" '' "$("$VNITRO" -j vpc show | jq -r '.[] | select(.id == "vpc-t") | .id')"
 summary
