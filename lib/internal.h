@@ -56,6 +56,14 @@ const char *attrs_name(int attr);
 /* Buffer size (NUL included) of a string attribute, 0 if not a string. */
 size_t attrs_string_size(int attr);
 
+/*
+ * sg.cc: the kernel sends a group whose rules overflow a message as several
+ * messages with the same id, one after the other; this folds them into one
+ * (in place; *count shrinks). -EPROTO after set_error() if a group would
+ * hold more rules than a group can.
+ */
+int merge_split_groups(struct vnitro_handle *h, struct vnitro_sg *items, size_t *count);
+
 /* request.cc: one request, its replies and its acknowledgement. */
 struct request {
 	struct vnitro_handle *h;

@@ -60,10 +60,10 @@ int change_rule(struct vnitro_handle *h, uint8_t cmd, const char *id,
 	return request_sg(&req, out);
 }
 
-/*
- * The kernel sends a group whose rules overflow a message as several
- * messages with the same id, one after the other: fold them into one.
- */
+} // namespace
+
+namespace vnitro::lib {
+
 int merge_split_groups(struct vnitro_handle *h, struct vnitro_sg *items, size_t *count)
 {
 	size_t out = 0;
@@ -88,7 +88,7 @@ int merge_split_groups(struct vnitro_handle *h, struct vnitro_sg *items, size_t 
 	return 0;
 }
 
-} // namespace
+} // namespace vnitro::lib
 
 VNITRO_EXPORT int vnitro_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
 				const char *name, const char *description, struct vnitro_sg *out)

@@ -158,6 +158,132 @@ Test(decode, instance)
 	cr_assert_str_eq(in.az, "us-east-1a");
 }
 
+static void put_rule(struct nl_msg *msg, uint8_t direction, uint16_t protocol, uint16_t port,
+		     const char *peer)
+{
+	struct nlattr *rule = nla_nest_start(msg, VNITRO_A_SG_RULE);
+
+	nla_put_u8(msg, VNITRO_A_SG_DIRECTION, direction);
+	nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, protocol);
+	if (port) {
+		nla_put_u16(msg, VNITRO_A_SG_PORT_FROM, port);
+		nla_put_u16(msg, VNITRO_A_SG_PORT_TO, port);
+	}
+	if (peer) {
+		nla_put_string(msg, VNITRO_A_SG_PEER_ID, peer);
+	} else {
+		nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0xcb007100));
+		nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 24);
+	}
+	nla_nest_end(msg, rule);
+}
+
+/* A group's reply with @rules tcp rules from port @first_port (120 rules need more than a page). */
+static struct nl_msg *sg_reply(const char *id, int rules, uint16_t first_port)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(64 * 1024);
+	struct nlattr *nest;
+
+	cr_assert(msg);
+	cr_assert(genlmsg_put(msg, 0, 0, 0x20, 0, 0, VNITRO_CMD_SG_GET, VNITRO_GENL_VERSION));
+	nla_put_string(msg, VNITRO_A_SECURITY_GROUP_ID, id);
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put_string(msg, VNITRO_A_SG_NAME, "web");
+	nla_put_string(msg, VNITRO_A_DESCRIPTION, "web servers");
+	nest = nla_nest_start(msg, VNITRO_A_SG_RULES);
+	for (int i = 0; i < rules; i++)
+		put_rule(msg, VNITRO_SG_INGRESS, 6, uint16_t(first_port + i), nullptr);
+	cr_assert_eq(nla_nest_end(msg, nest), 0);
+	return msg;
+}
+
+Test(decode, security_group_and_its_rules)
+{
+	struct nl_msg *msg = reply_new();
+	static struct vnitro_sg g;
+	struct nlattr *nest;
+
+	nla_put_string(msg, VNITRO_A_SECURITY_GROUP_ID, "sg-1");
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put_string(msg, VNITRO_A_SG_NAME, "web");
+	nla_put_string(msg, VNITRO_A_DESCRIPTION, "");
+	nest = nla_nest_start(msg, VNITRO_A_SG_RULES);
+	put_rule(msg, VNITRO_SG_INGRESS, 6, 22, nullptr);
+	put_rule(msg, VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL, 0, "sg-2");
+	nla_nest_end(msg, nest);
+	cr_assert_eq(decode(msg, &sg_decoder, &g), 0);
+	cr_assert_str_eq(g.id, "sg-1");
+	cr_assert_str_eq(g.name, "web");
+	cr_assert_eq(g.rule_count, 2u);
+	cr_assert_eq(g.rules[0].has_ports, 1);
+	cr_assert_eq(g.rules[0].port_to, 22);
+	cr_assert_eq(g.rules[0].cidr_prefixlen, 24);
+	cr_assert_eq(g.rules[0].icmp_type, -1, "absent: any");
+	cr_assert_eq(g.rules[1].direction, VNITRO_SG_EGRESS);
+	cr_assert_eq(g.rules[1].protocol, VNITRO_SG_PROTO_ALL);
+	cr_assert_str_eq(g.rules[1].peer_id, "sg-2");
+}
+
+Test(decode, rule_without_a_protocol_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	static struct vnitro_sg g;
+	struct nlattr *nest, *rule;
+
+	nla_put_string(msg, VNITRO_A_SECURITY_GROUP_ID, "sg-1");
+	nest = nla_nest_start(msg, VNITRO_A_SG_RULES);
+	rule = nla_nest_start(msg, VNITRO_A_SG_RULE);
+	nla_put_u8(msg, VNITRO_A_SG_DIRECTION, VNITRO_SG_INGRESS);
+	nla_nest_end(msg, rule);
+	nla_nest_end(msg, nest);
+	cr_assert_eq(decode(msg, &sg_decoder, &g), -EPROTO);
+}
+
+Test(decode, more_rules_than_a_group_has_are_refused)
+{
+	static struct vnitro_sg g;
+
+	cr_assert_eq(decode(sg_reply("sg-1", 2 * VNITRO_MAX_SG_RULES, 1), &sg_decoder, &g), 0);
+	cr_assert_eq(g.rule_count, 2u * VNITRO_MAX_SG_RULES);
+	cr_assert_eq(decode(sg_reply("sg-1", 2 * VNITRO_MAX_SG_RULES + 1, 1), &sg_decoder, &g),
+		     -EPROTO);
+}
+
+/* A dump cuts a group into messages with the same id: the list joins them, in order. */
+Test(decode, split_groups_are_joined)
+{
+	static struct vnitro_sg items[4];
+	struct vnitro_handle h = {};
+	size_t count = 4;
+
+	cr_assert_eq(decode(sg_reply("sg-1", 50, 1), &sg_decoder, &items[0]), 0);
+	cr_assert_eq(decode(sg_reply("sg-1", 10, 51), &sg_decoder, &items[1]), 0);
+	cr_assert_eq(decode(sg_reply("sg-2", 3, 1), &sg_decoder, &items[2]), 0);
+	cr_assert_eq(decode(sg_reply("sg-3", 0, 1), &sg_decoder, &items[3]), 0);
+	cr_assert_eq(merge_split_groups(&h, items, &count), 0);
+	cr_assert_eq(count, 3u);
+	cr_assert_str_eq(items[0].id, "sg-1");
+	cr_assert_eq(items[0].rule_count, 60u);
+	for (uint32_t i = 0; i < 60; i++)
+		cr_assert_eq(items[0].rules[i].port_from, i + 1, "rule %u", i);
+	cr_assert_str_eq(items[1].id, "sg-2");
+	cr_assert_eq(items[1].rule_count, 3u);
+	cr_assert_str_eq(items[2].id, "sg-3");
+	cr_assert_eq(items[2].rule_count, 0u);
+}
+
+Test(decode, split_group_over_the_limit_is_refused)
+{
+	static struct vnitro_sg items[2];
+	struct vnitro_handle h = {};
+	size_t count = 2;
+
+	cr_assert_eq(decode(sg_reply("sg-1", 100, 1), &sg_decoder, &items[0]), 0);
+	cr_assert_eq(decode(sg_reply("sg-1", 21, 101), &sg_decoder, &items[1]), 0);
+	cr_assert_eq(merge_split_groups(&h, items, &count), -EPROTO);
+	cr_assert(strstr(h.error, "too many rules"), "%s", h.error);
+}
+
 Test(decode, subnet_and_vpc)
 {
 	struct nl_msg *msg = reply_new();
