@@ -64,7 +64,7 @@ static bool chance(uint32_t percent)
 
 /* ---- what each attribute is, as the family's policy says ---- */
 
-enum kind { K_NONE, K_STR, K_U8, K_U32, K_U64, K_MAC, K_NEST };
+enum kind { K_NONE, K_STR, K_U8, K_U16, K_U32, K_U64, K_MAC, K_NEST };
 
 static enum kind kind_of(unsigned int type)
 {
@@ -73,13 +73,17 @@ static enum kind kind_of(unsigned int type)
 	case VNITRO_A_ENI_ID: case VNITRO_A_IFNAME: case VNITRO_A_AZ: case VNITRO_A_PCI_SLOT:
 	case VNITRO_A_PRIMARY_ENI_ID: case VNITRO_A_STATUS: case VNITRO_A_INSTANCE_TYPE:
 	case VNITRO_A_DESCRIPTION: case VNITRO_A_SECURITY_GROUP_ID: case VNITRO_A_IGW_ID:
-	case VNITRO_A_NETNS_NAME: case VNITRO_A_RDMA_DEVICE:
+	case VNITRO_A_NETNS_NAME: case VNITRO_A_RDMA_DEVICE: case VNITRO_A_SG_NAME:
+	case VNITRO_A_SG_PEER_ID:
 		return K_STR;
 	case VNITRO_A_ENI_TYPE: case VNITRO_A_SOURCE_DEST_CHECK: case VNITRO_A_CIDR_PREFIXLEN:
 	case VNITRO_A_ENA_EXPRESS: case VNITRO_A_ENA_EXPRESS_UDP: case VNITRO_A_ROUTE_TARGET:
 	case VNITRO_A_FRAG_NEEDED: case VNITRO_A_EFA_SUPPORTED:
 	case VNITRO_A_ENA_EXPRESS_SUPPORTED: case VNITRO_A_RSS_KEY_CONFIGURABLE:
+	case VNITRO_A_SG_DIRECTION: case VNITRO_A_SG_ICMP_TYPE: case VNITRO_A_SG_ICMP_CODE:
 		return K_U8;
+	case VNITRO_A_SG_PROTOCOL: case VNITRO_A_SG_PORT_FROM: case VNITRO_A_SG_PORT_TO:
+		return K_U16;
 	case VNITRO_A_NETNS_FD: case VNITRO_A_PRIVATE_IP: case VNITRO_A_DEVICE_INDEX:
 	case VNITRO_A_IFINDEX: case VNITRO_A_CIDR_ADDR: case VNITRO_A_ENI_COUNT:
 	case VNITRO_A_IP_COUNT: case VNITRO_A_MAX_ENIS: case VNITRO_A_MAX_IPS_PER_ENI:
@@ -89,7 +93,8 @@ static enum kind kind_of(unsigned int type)
 		return K_U64;
 	case VNITRO_A_MAC:
 		return K_MAC;
-	case VNITRO_A_SECURITY_GROUPS: case VNITRO_A_SECONDARY_IPS:
+	case VNITRO_A_SECURITY_GROUPS: case VNITRO_A_SECONDARY_IPS: case VNITRO_A_SG_RULES:
+	case VNITRO_A_SG_RULE:
 		return K_NEST;
 	default:
 		return K_NONE;
@@ -276,6 +281,14 @@ static void put_random_attr(struct msg *m, int depth)
 		if (p)
 			*p = (uint8_t)(chance(60) ? below(3) : rnd());
 		break;
+	case K_U16:
+		p = put(m, type, chance(90) ? 2 : below(9));
+		if (p && m->buf + m->len - (char *)p >= 2) {
+			uint16_t v = (uint16_t)(chance(50) ? below(260) : rnd());
+
+			memcpy(p, &v, 2);
+		}
+		break;
 	case K_U32:
 		p = put(m, type, chance(90) ? 4 : below(9));
 		if (p && m->buf + m->len - (char *)p >= 4) {
@@ -338,6 +351,14 @@ static const uint8_t needs[VNITRO_CMD_MAX + 1][5] = {
 	[VNITRO_CMD_IGW_GET] = {VNITRO_A_IGW_ID},
 	[VNITRO_CMD_IGW_SET] = {VNITRO_A_IGW_ID, VNITRO_A_FRAG_NEEDED},
 	[VNITRO_CMD_TYPE_GET] = {VNITRO_A_INSTANCE_TYPE},
+	[VNITRO_CMD_SG_ADD] = {VNITRO_A_VPC_ID, VNITRO_A_SECURITY_GROUP_ID, VNITRO_A_SG_NAME,
+			       VNITRO_A_DESCRIPTION},
+	[VNITRO_CMD_SG_DEL] = {VNITRO_A_SECURITY_GROUP_ID},
+	[VNITRO_CMD_SG_GET] = {VNITRO_A_SECURITY_GROUP_ID},
+	[VNITRO_CMD_SG_RULE_ADD] = {VNITRO_A_SECURITY_GROUP_ID, VNITRO_A_SG_DIRECTION,
+				    VNITRO_A_SG_PROTOCOL, VNITRO_A_SG_PORT_FROM, VNITRO_A_CIDR_ADDR},
+	[VNITRO_CMD_SG_RULE_DEL] = {VNITRO_A_SECURITY_GROUP_ID, VNITRO_A_SG_DIRECTION,
+				    VNITRO_A_SG_PROTOCOL, VNITRO_A_SG_PEER_ID},
 };
 
 /* An attribute of @type as its policy wants it, valued from the dictionary or the edges. */
@@ -363,6 +384,16 @@ static void put_proper_attr(struct msg *m, unsigned short type)
 		p = put(m, type, 1);
 		if (p)
 			*p = (uint8_t)(type == VNITRO_A_CIDR_PREFIXLEN ? 14 + below(18) : below(3));
+		break;
+	case K_U16:
+		p = put(m, type, 2);
+		if (p) {
+			/* tcp, udp, icmp, all, or a port near the edges */
+			static const uint16_t values[] = {6, 17, 1, VNITRO_SG_PROTO_ALL, 0, 22, 65535};
+			uint16_t v = values[below(sizeof(values) / sizeof(values[0]))];
+
+			memcpy(p, &v, 2);
+		}
 		break;
 	case K_U32:
 		p = put(m, type, 4);
@@ -528,7 +559,8 @@ static void refresh_pool(int fd, uint16_t family, uint32_t *seq)
 {
 	static const uint8_t gets[] = {VNITRO_CMD_INSTANCE_GET, VNITRO_CMD_ENI_GET,
 				       VNITRO_CMD_VPC_GET, VNITRO_CMD_SUBNET_GET,
-				       VNITRO_CMD_ROUTE_GET, VNITRO_CMD_IGW_GET, VNITRO_CMD_TYPE_GET};
+				       VNITRO_CMD_ROUTE_GET, VNITRO_CMD_IGW_GET, VNITRO_CMD_TYPE_GET,
+				       VNITRO_CMD_SG_GET};
 	struct msg m;
 
 	for (size_t i = 0; i < sizeof(gets); i++) {
