@@ -3,6 +3,8 @@
  * genl-raw.c - sends the "vnitro" family malformed requests that the CLI would
  * never build, so the tests can see the kernel's own policy at work.
  * Prints "Error: <extack message>" and exits 1 when the kernel refuses.
+ * "sg-dump" reads the SG_GET dump as it comes, in 4 KiB reads: one line per
+ * message, "SG_ID RULES", so sg.sh sees the kernel split large groups.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <linux/vnitro.h>
 
@@ -102,6 +105,62 @@ static int resolve_family(int fd)
 	return -ENOENT;
 }
 
+/* The rules an SG_GET message carries: SG_RULE entries of its SG_RULES nest. */
+static int count_rules(struct nlmsghdr *nlh, const char **id)
+{
+	struct nlattr *nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rules = 0;
+
+	*id = "?";
+	for (; rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= rem;
+	     rem -= NLA_ALIGN(nla->nla_len), nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+		struct nlattr *r = (struct nlattr *)((char *)nla + NLA_HDRLEN);
+		int left = nla->nla_len - NLA_HDRLEN;
+
+		if (nla->nla_type == VNITRO_A_SECURITY_GROUP_ID)
+			*id = (char *)nla + NLA_HDRLEN;
+		if ((nla->nla_type & NLA_TYPE_MASK) != VNITRO_A_SG_RULES)
+			continue;
+		for (; left >= NLA_HDRLEN && r->nla_len >= NLA_HDRLEN && r->nla_len <= left;
+		     left -= NLA_ALIGN(r->nla_len), r = (struct nlattr *)((char *)r + NLA_ALIGN(r->nla_len)))
+			rules += (r->nla_type & NLA_TYPE_MASK) == VNITRO_A_SG_RULE;
+	}
+	return rules;
+}
+
+static int sg_dump(int fd, int family)
+{
+	struct request req;
+	char buf[4096];
+
+	start(&req, family, VNITRO_CMD_SG_GET);
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		ssize_t n = recvmsg(fd, &mh, 0);
+
+		if (n < 0)
+			return -errno;
+		if (mh.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;	/* a message larger than 4 KiB */
+		for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			const char *id;
+			int rules;
+
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+			rules = count_rules(nlh, &id);
+			printf("%s %d\n", id, rules);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const char subnet[] = "subnet-default", ifname[] = "eth9";
@@ -111,7 +170,7 @@ int main(int argc, char **argv)
 	char msg[256];
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s reply-only-attr|short-mac|missing-subnet\n", argv[0]);
+		fprintf(stderr, "usage: %s reply-only-attr|short-mac|missing-subnet|sg-dump\n", argv[0]);
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -123,6 +182,12 @@ int main(int argc, char **argv)
 	if (family < 0) {
 		fprintf(stderr, "Error: family %s: %s\n", VNITRO_GENL_NAME, strerror(-family));
 		return 1;
+	}
+	if (!strcmp(argv[1], "sg-dump")) {
+		ret = sg_dump(fd, family);
+		if (ret)
+			fprintf(stderr, "Error: SG_GET dump: %s\n", strerror(-ret));
+		return !!ret;
 	}
 	if (!strcmp(argv[1], "reply-only-attr")) {
 		start(&req, family, VNITRO_CMD_ENI_ADD);

@@ -51,7 +51,7 @@ refuse "an id twice" 'security group sg-0db already exists' "$VNITRO" sg add sg-
 refuse "the name default is reserved" '"default" is reserved' "$VNITRO" sg add vpc vpc-s name default
 refuse "names may not start with sg-" 'may not start with "sg-"' "$VNITRO" sg add vpc vpc-s name sg-web
 refuse "a VPC that does not exist" 'VPC "vpc-none" does not exist' "$VNITRO" sg add vpc vpc-none name x
-refuse "an invalid id" 'invalid security group id "sg-00000000000000000a"' \
+refuse "an invalid id (the CLI's check)" '"sg-00000000000000000a" is not a valid security group id' \
 	"$VNITRO" sg add sg-00000000000000000a vpc vpc-s
 
 ## rules
@@ -116,6 +116,14 @@ done
 check_eq "a dump of every group: each once, every rule there" \
 	"big 60 60|db 1 1|default 1 1|many1 60 1|many2 60 1|many3 60 1|many4 60 1|many5 60 1|many6 60 1|web 3 1" \
 	"$(sgs | jq -r '[.[] | select(.vpc == "vpc-s") | "\(.name) \(.ingress | length) \(.egress | length)"] | sort | join("|")')"
+# Read raw in 4 KiB: the 120-rule group is cut across messages, each with some of its rules.
+raw=$("$VNITRO_TOP/selftests/net/genl-raw" sg-dump)
+check_eq "a raw dump in 4 KiB reads: every rule of big once" 120 \
+	"$(awk -v g="$big" '$1 == g { n += $2 } END { print n }' <<<"$raw")"
+check_match "... in two messages or more, one after the other" "^[2-9]$|^[1-9][0-9]+$" \
+	"$(awk -v g="$big" '$1 == g { n++ } END { print n }' <<<"$raw")"
+check_eq "... and no group's messages are apart" "" \
+	"$(awk '$1 != last { if (seen[$1]++) print $1; last = $1 }' <<<"$raw")"
 check_eq "... and in vnitro dump" 10 "$("$VNITRO" dump | jq '[.security_groups[] | select(.vpc == "vpc-s")] | length')"
 for g in 1 2 3 4 5 6; do
 	"$VNITRO" sg del "$(sgs | jq -r --arg n "many$g" '.[] | select(.name == $n) | .id')"
