@@ -107,14 +107,14 @@ refuse "the 61st egress rule too" 'already has 60 egress rules' \
 check_eq "a group of 120 rules reads back whole" "60 60" "$(sg_field "$big" '"\(.ingress | length) \(.egress | length)"')"
 
 # Dumps of many large groups: the kernel splits them across messages, the library joins them.
-for g in 1 2 3 4 5 6; do
+for g in 1 2 3; do
 	id=$("$VNITRO" -j sg add vpc vpc-s name "many$g" | jq -r .id)
-	for p in $(seq 1 60); do
+	for p in $(seq 1 30); do
 		"$VNITRO" sg rule add "$id" ingress proto udp port "$p" cidr "10.$g.0.0/16" >/dev/null
 	done
 done
 check_eq "a dump of every group: each once, every rule there" \
-	"big 60 60|db 1 1|default 1 1|many1 60 1|many2 60 1|many3 60 1|many4 60 1|many5 60 1|many6 60 1|web 3 1" \
+	"big 60 60|db 1 1|default 1 1|many1 30 1|many2 30 1|many3 30 1|web 3 1" \
 	"$(sgs | jq -r '[.[] | select(.vpc == "vpc-s") | "\(.name) \(.ingress | length) \(.egress | length)"] | sort | join("|")')"
 # Read raw in 4 KiB: the 120-rule group is cut across messages, each with some of its rules.
 raw=$("$VNITRO_TOP/selftests/net/genl-raw" sg-dump)
@@ -124,8 +124,8 @@ check_match "... in two messages or more, one after the other" "^[2-9]$|^[1-9][0
 	"$(awk -v g="$big" '$1 == g { n++ } END { print n }' <<<"$raw")"
 check_eq "... and no group's messages are apart" "" \
 	"$(awk '$1 != last { if (seen[$1]++) print $1; last = $1 }' <<<"$raw")"
-check_eq "... and in vnitro dump" 10 "$("$VNITRO" dump | jq '[.security_groups[] | select(.vpc == "vpc-s")] | length')"
-for g in 1 2 3 4 5 6; do
+check_eq "... and in vnitro dump" 7 "$("$VNITRO" dump | jq '[.security_groups[] | select(.vpc == "vpc-s")] | length')"
+for g in 1 2 3; do
 	"$VNITRO" sg del "$(sgs | jq -r --arg n "many$g" '.[] | select(.name == $n) | .id')"
 done
 
