@@ -9,6 +9,7 @@
 #     subnet-default 172.31.0.0/20                      subnet-s 10.40.1.0/24
 #       i-a: eth0 (D0)                                    eni S1 (available): DS, then web + db
 #                                                       groups web, db (db: all from web), big (120 rules)
+# vm: --timeout 1200
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
