@@ -98,7 +98,13 @@ VNITRO_EXPORT int vnitro_eni_set(struct vnitro_handle *h, const char *id,
 	if (s->description && !req.err)
 		request_put(&req, VNITRO_A_DESCRIPTION, strlen(s->description) + 1,
 			    s->description);
-	if (s->set_security_groups) {
+	if (s->set_security_groups && !s->security_group_count) {
+		/*
+		 * libnl drops an empty nest; the kernel takes a zero-length
+		 * one, and refuses it with EC2's reason (a list is never empty).
+		 */
+		request_put(&req, VNITRO_A_SECURITY_GROUPS, 0, nullptr);
+	} else if (s->set_security_groups) {
 		struct nlattr *nest = request_nest_start(&req, VNITRO_A_SECURITY_GROUPS);
 
 		for (size_t i = 0; i < s->security_group_count; i++)

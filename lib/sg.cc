@@ -99,9 +99,9 @@ VNITRO_EXPORT int vnitro_sg_add(struct vnitro_handle *h, const char *id, const c
 	request_put_string(&req, VNITRO_A_VPC_ID, vpc_id);
 	if (id)
 		request_put_string(&req, VNITRO_A_SECURITY_GROUP_ID, id);
-	if (name)
+	if (name && name[0])
 		request_put_string(&req, VNITRO_A_SG_NAME, name);
-	if (description)
+	if (description && description[0])
 		request_put_string(&req, VNITRO_A_DESCRIPTION, description);
 	return request_sg(&req, out);
 }

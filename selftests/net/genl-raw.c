@@ -128,11 +128,18 @@ static int count_rules(struct nlmsghdr *nlh, const char **id)
 	return rules;
 }
 
-static int sg_dump(int fd, int family)
+/*
+ * On a socket of its own: the kernel sizes a dump's skbs by the largest read
+ * the socket has seen, and resolve_family() read 8 KiB on the other one.
+ */
+static int sg_dump(int family)
 {
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	struct request req;
 	char buf[4096];
 
+	if (fd < 0)
+		return -errno;
 	start(&req, family, VNITRO_CMD_SG_GET);
 	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
@@ -184,7 +191,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(argv[1], "sg-dump")) {
-		ret = sg_dump(fd, family);
+		ret = sg_dump(family);
 		if (ret)
 			fprintf(stderr, "Error: SG_GET dump: %s\n", strerror(-ret));
 		return !!ret;

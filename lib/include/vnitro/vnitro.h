@@ -303,7 +303,7 @@ int vnitro_igw_list(struct vnitro_handle *h, struct vnitro_igw **items,
 
 /*
  * SG_ADD: a security group in @vpc_id. @id NULL: the kernel picks one;
- * @name NULL: named after its id; @description NULL: none. It starts with
+ * @name NULL or "": named after its id; @description NULL or "": none. It starts with
  * one egress rule, all protocols to 0.0.0.0/0.
  */
 int vnitro_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
