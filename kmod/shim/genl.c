@@ -883,7 +883,7 @@ static int vnitro_cmd_igw_set(struct sk_buff *skb, struct genl_info *info)
 /* A reply of one group and all its rules: 120 rules of at most ~90 bytes fit. */
 #define VNITRO_SG_MSG_SIZE	(16 * 1024)
 
-static int vnitro_put_sg_rule(struct sk_buff *msg, const struct vcore_sg_rule *r)
+static int vnitro_put_sg_rule(struct sk_buff *msg, const struct vcore_ctl_sg_rule *r)
 {
 	struct nlattr *nest = nla_nest_start(msg, VNITRO_A_SG_RULE);
 
@@ -915,7 +915,7 @@ err_cancel:
  */
 static int vnitro_put_sg_from(struct sk_buff *msg, const struct vcore_sg_info *g, u32 *rule)
 {
-	struct vcore_sg_rule r;
+	struct vcore_ctl_sg_rule r;
 	struct nlattr *nest;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
@@ -995,7 +995,7 @@ static int vnitro_cmd_sg_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* The rule SG_RULE_ADD and SG_RULE_DEL name: direction, protocol, ports, ICMP, one peer. */
-static int vnitro_genl_sg_rule(struct genl_info *info, struct vcore_sg_rule *r)
+static int vnitro_genl_sg_rule(struct genl_info *info, struct vcore_ctl_sg_rule *r)
 {
 	struct nlattr **a = info->attrs;
 
@@ -1030,7 +1030,7 @@ static int vnitro_genl_sg_rule(struct genl_info *info, struct vcore_sg_rule *r)
 }
 
 typedef int (*vnitro_sg_rule_fn)(struct vcore_ctl *ctl, const char *id,
-				 const struct vcore_sg_rule *rule, struct vcore_sg_info *out,
+				 const struct vcore_ctl_sg_rule *rule, struct vcore_sg_info *out,
 				 struct vcore_err *err);
 
 /* SG_RULE_ADD and SG_RULE_DEL: both answer with the group as it now is. */
@@ -1038,7 +1038,7 @@ static int vnitro_cmd_sg_rule(struct sk_buff *skb, struct genl_info *info)
 {
 	vnitro_sg_rule_fn change = info->genlhdr->cmd == VNITRO_CMD_SG_RULE_ADD ?
 				   vcore_ctl_sg_rule_add : vcore_ctl_sg_rule_del;
-	struct vcore_sg_rule rule = {};
+	struct vcore_ctl_sg_rule rule = {};
 	struct vcore_sg_info *g;
 	struct vcore_err err = {};
 	int ret;

@@ -233,7 +233,7 @@ inline void take(snapshot *s)
 	vcore_route_info r;
 	vcore_igw_info g;
 	static vcore_sg_info sg;
-	vcore_sg_rule rule;
+	vcore_ctl_sg_rule rule;
 
 	s->text[0] = '\0';
 	for (uint32_t n = 0; vcore_ctl_vpc_at(ctl, n, &v) == 0; n++)

@@ -52,9 +52,9 @@ static const char *default_sg(const char *vpc)
 	return nullptr;
 }
 
-static vcore_sg_rule rule(uint8_t direction, uint16_t protocol)
+static vcore_ctl_sg_rule rule(uint8_t direction, uint16_t protocol)
 {
-	vcore_sg_rule r = {};
+	vcore_ctl_sg_rule r = {};
 
 	r.direction = direction;
 	r.protocol = protocol;
@@ -62,7 +62,7 @@ static vcore_sg_rule rule(uint8_t direction, uint16_t protocol)
 	return r;
 }
 
-static vcore_sg_rule ports(vcore_sg_rule r, uint16_t from, uint16_t to)
+static vcore_ctl_sg_rule ports(vcore_ctl_sg_rule r, uint16_t from, uint16_t to)
 {
 	r.has_ports = 1;
 	r.port_from = from;
@@ -70,20 +70,20 @@ static vcore_sg_rule ports(vcore_sg_rule r, uint16_t from, uint16_t to)
 	return r;
 }
 
-static vcore_sg_rule cidr(vcore_sg_rule r, uint32_t addr, uint8_t prefixlen)
+static vcore_ctl_sg_rule cidr(vcore_ctl_sg_rule r, uint32_t addr, uint8_t prefixlen)
 {
 	r.cidr_addr = addr;
 	r.cidr_prefixlen = prefixlen;
 	return r;
 }
 
-static vcore_sg_rule peer(vcore_sg_rule r, const char *id)
+static vcore_ctl_sg_rule peer(vcore_ctl_sg_rule r, const char *id)
 {
 	snprintf(r.peer_id, sizeof(r.peer_id), "%s", id);
 	return r;
 }
 
-static vcore_sg_info rule_add(const char *id, const vcore_sg_rule &r)
+static vcore_sg_info rule_add(const char *id, const vcore_ctl_sg_rule &r)
 {
 	static vcore_sg_info g;
 	vcore_err err = {};
@@ -92,9 +92,9 @@ static vcore_sg_info rule_add(const char *id, const vcore_sg_rule &r)
 	return g;
 }
 
-static vcore_sg_rule rule_at(const char *id, uint32_t pos)
+static vcore_ctl_sg_rule rule_at(const char *id, uint32_t pos)
 {
-	vcore_sg_rule r;
+	vcore_ctl_sg_rule r;
 
 	cr_assert_eq(vcore_ctl_sg_rule_at(ctl, id, pos, &r), 0, "no rule %u in %s", pos, id);
 	return r;
@@ -124,11 +124,11 @@ static bool is_sg_id17(const char *id)
 
 /* ---- the default group ---- */
 
-CORE_TEST(sg, every_vpc_has_a_default_group)
+CORE_TEST(sg_control, every_vpc_has_a_default_group)
 {
 	const char *id = default_sg("vpc-b");
 	vcore_sg_info g = get_sg(id);
-	vcore_sg_rule in, out;
+	vcore_ctl_sg_rule in, out;
 
 	cr_assert(is_sg_id17(id), "id %s", id);
 	cr_assert_str_eq(g.name, "default");
@@ -149,7 +149,7 @@ CORE_TEST(sg, every_vpc_has_a_default_group)
 	cr_assert_eq(count_sgs(), 2);
 }
 
-CORE_TEST(sg, default_group_cannot_be_deleted_but_goes_with_its_vpc)
+CORE_TEST(sg_control, default_group_cannot_be_deleted_but_goes_with_its_vpc)
 {
 	const char *id = default_sg("vpc-b");
 	char saved[VCORE_ID_MAX];
@@ -164,10 +164,10 @@ CORE_TEST(sg, default_group_cannot_be_deleted_but_goes_with_its_vpc)
 	cr_assert_eq(vcore_ctl_sg_get(ctl, saved, nullptr, &err), -ENOENT);
 }
 
-CORE_TEST(sg, default_group_rules_can_change)
+CORE_TEST(sg_control, default_group_rules_can_change)
 {
 	const char *id = default_sg("vpc-b");
-	vcore_sg_rule self = peer(rule(VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL), id);
+	vcore_ctl_sg_rule self = peer(rule(VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL), id);
 	vcore_sg_info g;
 	vcore_err err = {};
 
@@ -177,7 +177,7 @@ CORE_TEST(sg, default_group_rules_can_change)
 	cr_assert_eq(get_sg(id).rule_count, 2);
 }
 
-CORE_TEST(sg, new_eni_gets_its_vpcs_default_group)
+CORE_TEST(sg_control, new_eni_gets_its_vpcs_default_group)
 {
 	vcore_eni_info e = add_eni(eni_spec("subnet-b"));
 
@@ -191,10 +191,10 @@ CORE_TEST(sg, new_eni_gets_its_vpcs_default_group)
 
 /* ---- creating and naming groups ---- */
 
-CORE_TEST(sg, add_starts_with_one_egress_rule)
+CORE_TEST(sg_control, add_starts_with_one_egress_rule)
 {
 	vcore_sg_info g = add_sg("", "vpc-b", "web", "web servers");
-	vcore_sg_rule r;
+	vcore_ctl_sg_rule r;
 
 	cr_assert(is_sg_id17(g.id), "id %s", g.id);
 	cr_assert_str_eq(g.name, "web");
@@ -208,7 +208,7 @@ CORE_TEST(sg, add_starts_with_one_egress_rule)
 	cr_assert_str_empty(r.peer_id);
 }
 
-CORE_TEST(sg, keys_are_small_and_distinct)
+CORE_TEST(sg_control, keys_are_small_and_distinct)
 {
 	uint32_t a = get_sg(default_sg("vpc-default")).key;
 	uint32_t b = get_sg(default_sg("vpc-b")).key;
@@ -218,7 +218,7 @@ CORE_TEST(sg, keys_are_small_and_distinct)
 	cr_assert(c <= 3, "key %u", c);
 }
 
-CORE_TEST(sg, given_id_and_name_defaults)
+CORE_TEST(sg_control, given_id_and_name_defaults)
 {
 	vcore_sg_info g = add_sg("sg-0123abcd", "vpc-b", "");
 
@@ -229,7 +229,7 @@ CORE_TEST(sg, given_id_and_name_defaults)
 	cr_assert_str_eq(g.description, "desc");
 }
 
-CORE_TEST(sg, add_refusals_change_nothing)
+CORE_TEST(sg_control, add_refusals_change_nothing)
 {
 	static char long_name[VNITRO_SG_NAME_LEN + 1];
 	static char long_desc[VNITRO_DESCRIPTION_LEN + 1];
@@ -277,10 +277,10 @@ CORE_TEST(sg, add_refusals_change_nothing)
 
 /* ---- rules ---- */
 
-CORE_TEST(sg, rules_of_every_kind_are_stored)
+CORE_TEST(sg_control, rules_of_every_kind_are_stored)
 {
 	const char *self = "sg-a";
-	vcore_sg_rule r;
+	vcore_ctl_sg_rule r;
 
 	add_sg(self, "vpc-b", "web");
 	rule_add(self, cidr(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22), ip4(203, 0, 113, 0), 24));
@@ -314,15 +314,15 @@ CORE_TEST(sg, rules_of_every_kind_are_stored)
 	cr_assert_eq(vcore_ctl_sg_rule_at(ctl, self, 8, &r), -ENOENT);
 }
 
-CORE_TEST(sg, invalid_rules_change_nothing)
+CORE_TEST(sg_control, invalid_rules_change_nothing)
 {
 	const char *id = "sg-a";
-	vcore_sg_rule r;
+	vcore_ctl_sg_rule r;
 	vcore_sg_info g;
 
 	add_sg(id, "vpc-b", "web");
 	add_sg("sg-d", "vpc-default", "other");
-	auto refuse_add = [&](int code, const vcore_sg_rule &bad, const char *w1, const char *w2) {
+	auto refuse_add = [&](int code, const vcore_ctl_sg_rule &bad, const char *w1, const char *w2) {
 		assert_refused(code, [&](vcore_err *e) {
 			return vcore_ctl_sg_rule_add(ctl, id, &bad, &g, e);
 		}, w1, w2);
@@ -362,10 +362,10 @@ CORE_TEST(sg, invalid_rules_change_nothing)
 	}, "sg-9", "does not exist");
 }
 
-CORE_TEST(sg, duplicate_rule_refused)
+CORE_TEST(sg_control, duplicate_rule_refused)
 {
-	vcore_sg_rule ssh = cidr(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22), 0, 0);
-	vcore_sg_rule all_out = rule(VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL);
+	vcore_ctl_sg_rule ssh = cidr(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22), 0, 0);
+	vcore_ctl_sg_rule all_out = rule(VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL);
 	vcore_sg_info g;
 
 	add_sg("sg-a", "vpc-b", "web");
@@ -382,10 +382,10 @@ CORE_TEST(sg, duplicate_rule_refused)
 	rule_add("sg-a", ssh);
 }
 
-CORE_TEST(sg, rule_del_needs_an_equal_rule)
+CORE_TEST(sg_control, rule_del_needs_an_equal_rule)
 {
-	vcore_sg_rule ssh = cidr(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22), 0, 0);
-	vcore_sg_rule other = ssh;
+	vcore_ctl_sg_rule ssh = cidr(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22), 0, 0);
+	vcore_ctl_sg_rule other = ssh;
 	vcore_sg_info g;
 	vcore_err err = {};
 
@@ -407,9 +407,9 @@ CORE_TEST(sg, rule_del_needs_an_equal_rule)
 	}, "does not exist");
 }
 
-CORE_TEST(sg, sixty_rules_each_way)
+CORE_TEST(sg_control, sixty_rules_each_way)
 {
-	vcore_sg_rule r;
+	vcore_ctl_sg_rule r;
 	vcore_sg_info g;
 
 	add_sg("sg-a", "vpc-b", "web");
@@ -431,7 +431,7 @@ CORE_TEST(sg, sixty_rules_each_way)
 
 /* ---- deleting groups ---- */
 
-CORE_TEST(sg, del_refused_while_an_eni_uses_the_group)
+CORE_TEST(sg_control, del_refused_while_an_eni_uses_the_group)
 {
 	vcore_eni_info e = add_eni(eni_spec("subnet-b"));
 	vcore_err err = {};
@@ -445,9 +445,9 @@ CORE_TEST(sg, del_refused_while_an_eni_uses_the_group)
 	cr_assert_eq(count_sgs(), 2);
 }
 
-CORE_TEST(sg, del_refused_while_another_group_names_it)
+CORE_TEST(sg_control, del_refused_while_another_group_names_it)
 {
-	vcore_sg_rule from_a = peer(rule(VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL), "sg-a");
+	vcore_ctl_sg_rule from_a = peer(rule(VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL), "sg-a");
 	vcore_sg_info g;
 	vcore_err err = {};
 
@@ -464,7 +464,7 @@ CORE_TEST(sg, del_refused_while_another_group_names_it)
 		       "does not exist");
 }
 
-CORE_TEST(sg, vpc_del_refused_while_it_has_groups)
+CORE_TEST(sg_control, vpc_del_refused_while_it_has_groups)
 {
 	vcore_err err = {};
 
@@ -477,7 +477,7 @@ CORE_TEST(sg, vpc_del_refused_while_it_has_groups)
 	cr_assert_eq(count_sgs(), 1);
 }
 
-CORE_TEST(sg, vpc_add_failing_leaves_no_group)
+CORE_TEST(sg_control, vpc_add_failing_leaves_no_group)
 {
 	assert_refused(-EINVAL, [&](vcore_err *x) {
 		return vcore_ctl_vpc_add(ctl, "vpc-c", ip4(10, 1, 0, 0), 8, x);
@@ -490,7 +490,7 @@ CORE_TEST(sg, vpc_add_failing_leaves_no_group)
 
 /* ---- an ENI's groups ---- */
 
-CORE_TEST(sg, eni_groups_must_exist_in_its_vpc)
+CORE_TEST(sg_control, eni_groups_must_exist_in_its_vpc)
 {
 	vcore_eni_info e = add_eni(eni_spec("subnet-b"));
 	const char *id = e.id;
@@ -512,7 +512,7 @@ CORE_TEST(sg, eni_groups_must_exist_in_its_vpc)
 	cr_assert_str_eq(e.security_groups[0], "sg-a");
 }
 
-CORE_TEST(sg, five_groups_per_eni)
+CORE_TEST(sg_control, five_groups_per_eni)
 {
 	vcore_eni_info e = add_eni(eni_spec("subnet-b"));
 	const char *id = e.id;

@@ -73,7 +73,7 @@ int32_t find_rule(const sg &g, uint8_t d, const sg_rule &r)
 	return -1;
 }
 
-int check_ports(const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+int check_ports(const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
 {
 	bool ported = in.protocol == proto_tcp || in.protocol == proto_udp;
 
@@ -105,7 +105,7 @@ int check_ports(const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
 	return 0;
 }
 
-int check_icmp(const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+int check_icmp(const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
 {
 	r->icmp_type = r->icmp_code = -1;
 	if (in.protocol != proto_icmp) {
@@ -128,7 +128,7 @@ int check_icmp(const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
 	return 0;
 }
 
-int check_peer(const world &w, const sg &g, const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+int check_peer(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
 {
 	if (in.peer_id[0]) {
 		sg *peer = find_sg(w, in.peer_id, err);
@@ -161,7 +161,7 @@ int check_peer(const world &w, const sg &g, const vcore_sg_rule &in, sg_rule *r,
 }
 
 // @in as a canonical rule of @g, or a message saying what is wrong with it.
-int check_rule(const world &w, const sg &g, const vcore_sg_rule &in, sg_rule *r, vcore_err *err)
+int check_rule(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
 {
 	*r = sg_rule{};
 	if (in.direction > VNITRO_SG_EGRESS) {
@@ -179,9 +179,9 @@ int check_rule(const world &w, const sg &g, const vcore_sg_rule &in, sg_rule *r,
 	return check_peer(w, g, in, r, err);
 }
 
-void fill_rule(const sg_rule &r, uint8_t direction, vcore_sg_rule *out)
+void fill_rule(const sg_rule &r, uint8_t direction, vcore_ctl_sg_rule *out)
 {
-	*out = vcore_sg_rule{};
+	*out = vcore_ctl_sg_rule{};
 	out->direction = direction;
 	out->protocol = r.protocol;
 	out->has_ports = r.has_ports;
@@ -293,7 +293,7 @@ const sg *referrer_of(const world &w, const sg &g)
 }
 
 // The group @id and @rule as one of its rules, or nullptr and a message.
-sg *rule_of(const world &w, const char *id, const vcore_sg_rule &rule, sg_rule *r, vcore_err *err)
+sg *rule_of(const world &w, const char *id, const vcore_ctl_sg_rule &rule, sg_rule *r, vcore_err *err)
 {
 	sg *g = find_sg(w, id, err);
 
@@ -442,7 +442,7 @@ int vcore_ctl_sg_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *er
 	return 0;
 }
 
-int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vcore_ctl_sg_rule *rule,
 			  struct vcore_sg_info *out, struct vcore_err *err)
 {
 	sg_rule r;
@@ -470,7 +470,7 @@ int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vc
 	return 0;
 }
 
-int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vcore_ctl_sg_rule *rule,
 			  struct vcore_sg_info *out, struct vcore_err *err)
 {
 	sg_rule r;
@@ -517,7 +517,7 @@ int vcore_ctl_sg_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_sg_i
 }
 
 int vcore_ctl_sg_rule_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
-			 struct vcore_sg_rule *out)
+			 struct vcore_ctl_sg_rule *out)
 {
 	sg *g = find_sg(*ctl, id, nullptr);
 	uint8_t d = VNITRO_SG_INGRESS;

@@ -95,7 +95,7 @@ struct igw {
 	void *cookie;		// from ops->igw_plug
 };
 
-// A security group rule (sg.cc), canonical: what vcore_sg_rule says unused is 0 or -1.
+// A security group rule (sg.cc), canonical: what vcore_ctl_sg_rule says unused is 0 or -1.
 struct sg_rule {
 	uint16_t protocol;	// 0-255 or VNITRO_SG_PROTO_ALL
 	bool has_ports;

@@ -173,7 +173,7 @@ struct vcore_igw_info {
  * One rule of a security group (control/sg.cc). Unused fields are zero,
  * but for icmp_type/icmp_code, which are -1 (any) unless protocol is 1.
  */
-struct vcore_sg_rule {
+struct vcore_ctl_sg_rule {
 	uint8_t direction;		/* enum vnitro_sg_direction */
 	uint16_t protocol;		/* 0-255 or VNITRO_SG_PROTO_ALL */
 	uint8_t has_ports;		/* tcp (6) and udp (17) must have a range: */
@@ -290,17 +290,17 @@ int vcore_ctl_sg_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 		     struct vcore_err *err);
 /* -EPERM for a default group, -EBUSY while an ENI or another group's rule names it. */
 int vcore_ctl_sg_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
-int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vcore_ctl_sg_rule *rule,
 			  struct vcore_sg_info *out, struct vcore_err *err);
 /* -ENOENT unless the group has a rule equal to @rule. */
-int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vcore_sg_rule *rule,
+int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vcore_ctl_sg_rule *rule,
 			  struct vcore_sg_info *out, struct vcore_err *err);
 int vcore_ctl_sg_get(const struct vcore_ctl *ctl, const char *id, struct vcore_sg_info *out,
 		     struct vcore_err *err);
 int vcore_ctl_sg_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_sg_info *out);
 /* Rule @pos of group @id: its ingress rules first, then its egress rules, each in order added. */
 int vcore_ctl_sg_rule_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
-			 struct vcore_sg_rule *out);
+			 struct vcore_ctl_sg_rule *out);
 
 /* Lookups by id/name (-ENOENT with a message) and iteration by position. */
 int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,
