@@ -101,9 +101,10 @@ VNITRO_EXPORT int vnitro_eni_set(struct vnitro_handle *h, const char *id,
 	if (s->set_security_groups && !s->security_group_count) {
 		/*
 		 * libnl drops an empty nest; the kernel takes a zero-length
-		 * one, and refuses it with EC2's reason (a list is never empty).
+		 * one (flagged nested, as strict validation wants), and refuses
+		 * it with EC2's reason (a list is never empty).
 		 */
-		request_put(&req, VNITRO_A_SECURITY_GROUPS, 0, nullptr);
+		request_put(&req, VNITRO_A_SECURITY_GROUPS | NLA_F_NESTED, 0, nullptr);
 	} else if (s->set_security_groups) {
 		struct nlattr *nest = request_nest_start(&req, VNITRO_A_SECURITY_GROUPS);
 
