@@ -364,6 +364,50 @@ int vnitro_netns_open(const char *name);
  */
 int vnitro_netns_del(const char *name);
 
+/*
+ * Instance environments, what "vnitro exec" enters: for each instance a
+ * mount namespace (a sysfs of the instance's network namespace, a bpffs of
+ * its own at /sys/fs/bpf, its own /etc/resolv.conf, /etc/hostname and
+ * /etc/hosts) and a UTS namespace (EC2's host name, ip-A-B-C-D), kept alive
+ * as "ip netns" keeps network namespaces: bind-mounted onto the files mnt
+ * and uts of VNITRO_ENV_RUN_DIR/NAME, a private mount. An environment
+ * records the primary ENI and the network namespace it was made for; one
+ * whose instance is gone or was made anew is stale, and each function
+ * below tears down the stale ones it meets. They need CAP_SYS_ADMIN and a
+ * handle (for the instance's addresses and for error messages).
+ */
+#define VNITRO_ENV_RUN_DIR	"/run/vnitro-instances"
+
+/*
+ * Creates the environment of instance @name, which must be registered;
+ * replaces one left from an earlier instance of that name, keeps a current
+ * one. Returns 0 or a negative errno.
+ */
+int vnitro_env_add(struct vnitro_handle *h, const char *name);
+
+/*
+ * vnitro_env_add(), then moves the calling process, which must be
+ * single-threaded, into the instance's network, UTS and mount namespaces,
+ * in the directory it was in if that exists there (else "/"). Returns 0 or
+ * a negative errno; on failure the process may have entered some of them.
+ */
+int vnitro_env_enter(struct vnitro_handle *h, const char *name);
+
+/*
+ * Tears down the environment of @name, whether its instance exists or not:
+ * lazily unmounts the namespace files (processes inside keep them until
+ * they exit) and removes the directory. Returns 0, also if there is none.
+ */
+int vnitro_env_del(struct vnitro_handle *h, const char *name);
+
+/*
+ * Tears down every stale environment; with @module_loaded 0 (the vnitro
+ * family does not exist, so no instance does) every environment, and @h
+ * may then be a handle whose vnitro_open() failed. Returns how many it
+ * tore down, or a negative errno.
+ */
+int vnitro_env_sweep(struct vnitro_handle *h, int module_loaded);
+
 #ifdef __cplusplus
 }
 #endif
