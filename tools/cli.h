@@ -50,6 +50,8 @@ extern const struct object igw_object;
 extern const struct object sg_object;
 extern const struct object apply_object;
 extern const struct object dump_object;
+/* "exec INSTANCE ...", matched only in full (see vnitro.cc). */
+extern const struct object exec_object;
 
 /* report.cc: errors, as text or (under -j) JSON, on stderr. */
 void report_set_json(bool json);
@@ -147,6 +149,13 @@ private:
  * with @check (which names it @what in its usage error), handed to @op;
  * nothing is printed on success.
  */
+/*
+ * exec.cc: tears down the environments of instances that are gone (all of
+ * them if the module is not loaded); quietly, as the caller reports its own
+ * errors.
+ */
+void sweep_environments(void);
+
 int run_on_id(int argc, char **argv, const char *object, const char *what,
 	      const char *(*check)(const char *word, const char *what),
 	      int (*op)(struct vnitro_handle *h, const char *id));

@@ -24,8 +24,10 @@ void usage(FILE *out)
 		"       ADDRESS := A.B.C.D, the primary ENI's address in SUBNET\n"
 		"       TYPE := an EC2 instance type, e.g. t3.micro (default c5n.18xlarge);\n"
 		"               \"vnitro instance types\" lists them with their limits\n"
-		"\"add\" creates the namespace like \"ip netns add\" unless it exists;\n"
-		"\"del\" removes it like \"ip netns del\".\n");
+		"\"add\" creates the namespace like \"ip netns add\" unless it exists,\n"
+		"and the environment \"vnitro exec\" enters; \"del\" removes both, the\n"
+		"namespace like \"ip netns del\". Listing instances (\"show\" without\n"
+		"NAME) tears down environments left by instances that are gone.\n");
 }
 
 void print_instance(printer &p, const struct vnitro_instance &in)
@@ -75,6 +77,9 @@ int do_show(const struct options *opts, int argc, char **argv)
 				       : nullptr;
 
 	args.finish();
+	/* After rmmod or a crash, this is where leftover environments go. */
+	if (!name)
+		sweep_environments();
 	return show_objects(opts, name, vnitro_instance_get,
 			    vnitro_instance_list, print_instance);
 }
@@ -149,6 +154,11 @@ int do_add(const struct options *opts, int argc, char **argv)
 	created = rc == 0;	/* an existing namespace is used, and kept */
 
 	rc = register_netns(s, a, &in);
+	if (!rc && vnitro_env_add(s.handle(), a.name)) {
+		/* All or nothing: the instance goes again, its error stays. */
+		rc = s.fail();
+		vnitro_instance_del(s.handle(), a.name);
+	}
 	if (rc) {
 		if (created)
 			vnitro_netns_del(a.name);
@@ -172,7 +182,13 @@ int do_del(const struct options *, int argc, char **argv)
 	args.finish();
 	if (!s.open())
 		return STATUS_ERROR;
-	if (vnitro_instance_del(s.handle(), name))
+	rc = vnitro_instance_del(s.handle(), name);
+	/* No such instance: an environment of that name is a leftover. */
+	if (rc == -ENOENT)
+		vnitro_env_del(s.handle(), name);
+	if (rc)
+		return s.fail();
+	if (vnitro_env_del(s.handle(), name))
 		return s.fail();
 
 	/* The initial namespace's instance ("i-host") has no file. */

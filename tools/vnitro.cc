@@ -13,10 +13,12 @@ void usage(FILE *out)
 	fprintf(out,
 		"Usage: vnitro [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       vnitro [ OPTIONS ] { apply FILE | dump }\n"
+		"       vnitro exec INSTANCE [ -- ] [ COMMAND [ ARGS... ] ]\n"
 		"       vnitro [ -V | -h ]\n"
 		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | sg }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
-		"Objects, commands and keywords may be abbreviated: \"vnitro e sh\".\n"
+		"Objects, commands and keywords may be abbreviated: \"vnitro e sh\";\n"
+		"\"exec\" never is.\n"
 		"Exit status: 0 success, 1 failure (e.g. the kernel refused),\n"
 		"             2 usage error (nothing was done).\n");
 }
@@ -55,6 +57,12 @@ const struct object *find_object(const char *word)
 	const char *names[object_count];
 	int i;
 
+	/*
+	 * Outside the table: a command that runs programs is spelled out, and
+	 * "vnitro e" stays "eni".
+	 */
+	if (!strcmp(word, "exec"))
+		return &exec_object;
 	for (size_t k = 0; k < object_count; k++)
 		names[k] = objects[k]->name;
 	i = match_word(word, names, object_count, "object");
