@@ -571,4 +571,35 @@ int vnitro_netns_del(const char *name)
 	return strcmp(name, "i-host") ? 0 : -ENOENT;
 }
 
+/* Names starting with "noenv" cannot have an environment. */
+int vnitro_env_add(struct vnitro_handle *h, const char *name)
+{
+	trace("env_add", name);
+	if (!strncmp(name, "noenv", 5))
+		return refuse(h, -EPERM, "cannot build the environment of instance %s: cannot mount sysfs: Operation not permitted",
+			      name);
+	return 0;
+}
+
+/* Only i-host exists; "entering" it leaves the process where it is. */
+int vnitro_env_enter(struct vnitro_handle *h, const char *name)
+{
+	trace("env_enter", name);
+	if (strcmp(name, "i-host"))
+		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
+	return 0;
+}
+
+int vnitro_env_del(struct vnitro_handle *, const char *name)
+{
+	trace("env_del", name);
+	return 0;
+}
+
+int vnitro_env_sweep(struct vnitro_handle *, int module_loaded)
+{
+	trace("env_sweep", module_loaded ? "loaded" : "unloaded");
+	return 0;
+}
+
 } // extern "C"

@@ -274,12 +274,21 @@ usage "detach without id" eni detach
 usage "instance add without name" instance add
 usage "instance add without subnet" instance add web
 usage "instance del without name" instance del
+help "vnitro exec help" "vnitro exec INSTANCE [ -- ] [ COMMAND [ ARGS... ] ]" exec help
+help "vnitro help names exec" "vnitro exec INSTANCE" help
+usage "exec without an instance" ='the instance NAME is required; try "vnitro exec help"' exec
+usage "exec of a bad instance name" exec a/b -- true
+usage "exec of an empty instance name" exec '' true
+usage "exec is never abbreviated: ex" ='unknown object "ex"; try "vnitro help"' ex i-a true
+usage "exec is never abbreviated: exe" exe i-a true
 
 ## valid syntax reaches netlink: module absent here
 
 not_loaded "instance show without the module" instance show
 not_loaded "default command is show" instance
 not_loaded "vnitro e sh (prefixes)" e sh
+not_loaded "exec without the module" exec i-a -- true
+not_loaded "exec of a shell without the module" exec i-a
 not_loaded "vnitro eni list" eni list
 not_loaded "vnitro vpc show" vpc show
 not_loaded "vnitro subnet sh subnet-default" subnet sh subnet-default
@@ -403,12 +412,49 @@ fake_tests() {
 		'$rc -eq 0 && $(jq -r .name <<<"$out") == web3 && $(<"$trace") != *netns_del*'
 	: >"$trace"
 	VNITRO_FAKE_TRACE=$trace run instance del i-host
-	check "instance del of i-host ignores its missing namespace file" \
-		'$rc -eq 0 && -z $out && -z $err && $(<"$trace") == "netns_del i-host"'
+	check "instance del of i-host ignores its missing namespace file, removes its environment" \
+		'$rc -eq 0 && -z $out && -z $err && $(<"$trace") == "env_del i-host${nl}netns_del i-host"'
 	: >"$trace"
 	VNITRO_FAKE_TRACE=$trace run instance del nosuch
-	check "refused instance del keeps the namespace" \
-		'$rc -eq 1 && ! -s $trace'
+	check "instance del of no instance keeps the namespace, removes a leftover environment" \
+		'$rc -eq 1 && $err == "Error: instance \"nosuch\" not found" && $(<"$trace") == "env_del nosuch"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance add web4 subnet subnet-default
+	check "instance add creates the environment after the namespace" \
+		'$rc -eq 0 && $(<"$trace") == "netns_add web4${nl}netns_open web4${nl}env_add web4"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance add noenv1 subnet subnet-default
+	check "instance add without an environment fails whole: error, namespace removed" \
+		'$rc -eq 1 && -z $out && $err == "Error: cannot build the environment of instance noenv1: "* && $(<"$trace") == *"env_add noenv1${nl}netns_del noenv1"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance show
+	check "instance show (all) sweeps leftover environments" \
+		'$rc -eq 0 && $(<"$trace") == "env_sweep loaded"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run instance show i-host
+	check "instance show NAME does not sweep" '$rc -eq 0 && ! -s $trace'
+
+	VNITRO_FAKE_TRACE=$trace run exec i-host -- echo in the instance
+	check "exec INSTANCE -- COMMAND: enters the environment, runs COMMAND" \
+		'$rc -eq 0 && $out == "in the instance" && -z $err && $(<"$trace") == *"env_enter i-host"'
+	run exec i-host sh -c 'exit 7'
+	check "exec: without --, and COMMAND's exit status" '$rc -eq 7 && -z $out && -z $err'
+	run exec i-host -- vnitro-no-such-command
+	check "exec: a command not found is an error, exit 127" \
+		'$rc -eq 127 && -z $out && $err == "Error: cannot run \"vnitro-no-such-command\" in instance i-host: No such file or directory"'
+	run exec i-host /dev/null
+	check "exec: a command that cannot run, exit 126" \
+		'$rc -eq 126 && $err == "Error: cannot run \"/dev/null\" in instance i-host: Permission denied"'
+	run -j exec i-host vnitro-no-such-command
+	check "exec -j: the error as JSON" \
+		'$rc -eq 127 && $(jq -r .error <<<"$err") == "cannot run \"vnitro-no-such-command\" in instance i-host: No such file or directory"'
+	out=$(SHELL=/bin/echo "$VNITRO" exec i-host 2>&1) rc=$?
+	check "exec INSTANCE alone runs \$SHELL" '$rc -eq 0 && $out == ""'
+	out=$(echo 'echo from sh' | SHELL= "$VNITRO" exec i-host 2>&1) rc=$?
+	check "exec INSTANCE alone runs /bin/sh without \$SHELL" '$rc -eq 0 && $out == "from sh"'
+	run exec nosuch -- true
+	check "exec of a missing instance: the kernel's error, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: instance \"nosuch\" not found"'
 	rm -f "$trace"
 
 	want="sg-1: vpc vpc-default name \"web\"$nl    ingress proto tcp port 22-22 cidr 203.0.113.0/24"
