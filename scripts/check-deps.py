@@ -7,7 +7,7 @@
 A fresh machine is debootstrap's minbase (the packages of Priority required, plus apt)
 with the packages `scripts/deps.sh --list` prints and everything they depend on. The
 programs come from a static scan of the scripts, the test suites, the VM harness and the
-makefiles: the words in command position, also behind `ip netns exec NS`, `timeout N`,
+makefiles: the words in command position, also behind `ip netns exec NS`, `vnitro exec NS`, `timeout N`,
 `env`, `exec`, `sh -c '...'`, `busybox APPLET` and the suites' own helpers (`check DESC
 CMD...` and the like, found by what their bodies do with "$@"), plus `#!` lines and
 `command -v` probes. Each is looked up on the system PATH only (/usr/sbin:/usr/bin:
@@ -552,6 +552,8 @@ class Walker:
             if prog:
                 name = prog
             elif var in PROJECT_VARIABLES or "/" in name:
+                if var in PROJECT_VARIABLES:
+                    self.project_exec(words, i)
                 return                  # the project's own, or a path into the tree
             else:
                 if self.scan.recording:
@@ -563,6 +565,7 @@ class Walker:
                 self.wrapped(os.path.basename(name), words, i, line)
             return                      # ./x, qemu/run, scripts/...: the project's own
         if name in PROJECT_PROGRAMS:
+            self.project_exec(words, i)
             return
         if not via_exec:
             known, spec = self.scope.get(name)
@@ -588,6 +591,21 @@ class Walker:
             return
         self.record(name, line)
         self.wrapped(name, words, i, line)
+
+    def project_exec(self, words, i):
+        """`vnitro exec INSTANCE [--] CMD...` runs CMD; `vnitro exec "$@"` makes a helper."""
+        if i + 2 >= len(words) or words[i + 1].raw != "exec":
+            return
+        m = EXPANSION.fullmatch(words[i + 2].val)
+        if m and m.group(1) in ("@", "*"):
+            f = self.func()
+            if f:
+                self.helper(self.shifts[f] + 1, True)
+            return
+        j = i + 3
+        if j < len(words) and words[j].raw == "--":
+            j += 1
+        self.call(words, j, True)
 
     def builtin(self, name, words, i):
         f = self.func()

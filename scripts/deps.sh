@@ -21,6 +21,8 @@ packages=(
 	groff-base
 	# the NAT-instance scenario: masquerading with nft
 	nftables
+	# vnitro exec's suite: xdp-filter, a stock XDP tool that keeps its state in bpffs
+	xdp-tools
 	# make fuzz (and its short run in make check): the system call fuzzer on the verbs nodes
 	trinity
 	# the VM: TCG QEMU, a static busybox for the initramfs, cpio to pack it; xz unpacks
