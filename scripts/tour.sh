@@ -33,8 +33,14 @@ for inst in i-a i-b; do
 done
 ip_b=$(vnitro -j eni show "$(vnitro -j instance show i-b | jq -r '.[0].primary_eni')" | jq -r '.[0].private_ip')
 
-say "i-a pings i-b across the vnitro fabric"
-run ip netns exec i-a ping -c 3 "$ip_b"
-run ip netns exec i-a ethtool -i eth0
+say "i-a pings i-b across the vnitro fabric, from inside i-a (vnitro exec)"
+run vnitro exec i-a ping -c 3 "$ip_b"
+run vnitro exec i-a ethtool -i eth0
 run ip -n i-a neigh show
+say "inside, an instance is a place to work: EC2's host name, the VPC's DNS server, a bpffs of its own"
+run vnitro exec i-a hostname
+run vnitro exec i-a cat /etc/resolv.conf
+run vnitro exec i-a mkdir /sys/fs/bpf/mine
+run vnitro exec i-a ls /sys/fs/bpf
+run vnitro exec i-b ls /sys/fs/bpf
 say "tour done: see Documentation/tour.md for what each step shows"

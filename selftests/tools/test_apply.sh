@@ -395,7 +395,7 @@ else
 	text=$(sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\(em/--/g' "$MAN")
 	run help
 	objects=$(sed -n 's/.*OBJECT := { \(.*\) }.*/\1/p' <<<"$out" | tr -d '|')
-	for obj in $objects apply dump; do
+	for obj in $objects apply dump exec; do
 		run "$obj" help
 		# "vnitro eni { show | list } ...", "vnitro eni add ...": the words after the object.
 		cmds=$(sed -n "s/^\(Usage:\)\{0,1\} *vnitro \(\[ [^]]* \] \)*$obj \(.*\)/\3/p" <<<"$out" |
