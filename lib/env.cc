@@ -64,13 +64,13 @@ struct env_spec {
 /* The child's steps, named in the error when one fails. */
 enum child_step {
 	STEP_READY, STEP_SETNS, STEP_UNSHARE, STEP_HOSTNAME, STEP_SLAVE,
-	STEP_HIDE, STEP_SYSFS, STEP_BPFFS, STEP_BIND,
+	STEP_SYSFS, STEP_BPFFS, STEP_BIND, STEP_HIDE,
 };
 const char *const step_names[] = {
 	"", "enter the network namespace", "create the namespaces",
 	"set the host name", "make / a slave mount",
-	"hide the host's namespace files", "mount sysfs", "mount bpffs on /sys/fs/bpf",
-	"bind-mount the instance's files over /etc",
+	"mount sysfs", "mount bpffs on /sys/fs/bpf",
+	"bind-mount the instance's files over /etc", "hide the host's namespace files",
 };
 
 struct step_report {
@@ -405,14 +405,6 @@ int hide(const char *path)
 	r.step = STEP_SLAVE;
 	if (mount("", "/", "none", MS_SLAVE | MS_REC, nullptr))
 		goto fail;
-	/*
-	 * Our copies of the other instances' namespace files would keep their
-	 * namespaces alive after they are deleted, and cost a mount each per
-	 * environment: an instance sees neither theirs nor its own.
-	 */
-	r.step = STEP_HIDE;
-	if (hide(VNITRO_ENV_RUN_DIR) || hide(VNITRO_NETNS_RUN_DIR))
-		goto fail;
 	/* A sysfs of this network namespace, as "ip netns exec" mounts it. */
 	r.step = STEP_SYSFS;
 	if (umount2("/sys", MNT_DETACH))
@@ -430,6 +422,15 @@ int hide(const char *path)
 		if (mount(p.sources[i], etc_files[i][1], "none", MS_BIND, nullptr))
 			goto fail;
 	}
+	/*
+	 * Our copies of the other instances' namespace files would keep their
+	 * namespaces alive after they are deleted, and cost a mount each per
+	 * environment: an instance sees neither theirs nor its own. Last, as
+	 * the files bound above come from there.
+	 */
+	r.step = STEP_HIDE;
+	if (hide(VNITRO_ENV_RUN_DIR) || hide(VNITRO_NETNS_RUN_DIR))
+		goto fail;
 	r.step = STEP_READY;
 	if (write(p.report_fd, &r, sizeof(r)) != sizeof(r))
 		_exit(2);
@@ -506,7 +507,7 @@ int build(struct vnitro_handle *h, const struct env_spec &sp)
 		n = read(report[0], &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
 	close(report[0]);
-	if (n != sizeof(r) || r.step < 0 || r.step > STEP_BIND)
+	if (n != sizeof(r) || r.step < 0 || r.step > STEP_HIDE)
 		r = { STEP_SETNS, EIO };
 	if (r.step != STEP_READY || r.err)
 		rc = set_error(h, -r.err, "cannot build the environment of instance %s: cannot %s: %s",
