@@ -23,24 +23,22 @@ bpf=$VNITRO_TOP/selftests/bpf
 vx() { "$VNITRO" exec "$@"; }
 # mounts_of PATTERN: the host's mount points matching PATTERN.
 mounts_of() { awk -v re="$1" '$5 ~ re {print $5}' /proc/self/mountinfo; }
-# netns_count: network namespaces alive (freed ones count until cleanup_net runs); empty
-# where the slab is merged into another and not listed by name.
-netns_count() { awk '$1 == "net_namespace" {print $2}' /proc/slabinfo 2>/dev/null; }
-# freed DESC: the network namespaces are back to netns0 (10 s at most).
+# canary INSTANCE: a veth pair, c-INSTANCE here and its peer in the instance's namespace;
+# c-INSTANCE goes away when that namespace is freed, and only then.
+canary() { ip link add "c-$1" type veth peer name canary netns "$1"; }
+# freed DESC INSTANCE...: their namespaces are freed (10 s at most): nothing holds them.
 freed() {
-	local i
-	if [[ -z $netns0 ]]; then
-		skip "$1: /proc/slabinfo lists no net_namespace slab here"
-		return
-	fi
+	local desc=$1 i inst left
+	shift
 	for ((i = 0; i < 100; i++)); do
-		(($(netns_count) <= netns0)) && break
+		left=
+		for inst; do ip link show "c-$inst" >/dev/null 2>&1 && left+=" $inst"; done
+		[[ -z $left ]] && break
 		sleep 0.1
 	done
-	check_eq "$1" "$netns0" "$(netns_count)"
+	check_eq "$desc" "" "$left"
 }
 host_name=$(hostname)
-netns0=$(netns_count)
 
 two_instances
 name_a=ip-${ip_a//./-}
@@ -131,6 +129,7 @@ check_err "exec without an instance" 'the instance NAME is required' vx
 check_eq "a command's own status comes back" 3 "$(vx i-a sh -c 'exit 3'; echo $?)"
 
 # ---- gone with the instance ----
+for inst in i-a i-b; do check "a canary in $inst (a veth pair)" canary "$inst"; done
 check "instance del i-a" "$VNITRO" instance del i-a
 check "  ... its environment is gone" test ! -e "$RUN/i-a"
 check_eq "  ... nothing of it stays mounted" "" "$(mounts_of "^$RUN/i-a")"
@@ -138,7 +137,7 @@ check_err "  ... exec of it fails" 'i-a' vx i-a true
 check_eq "i-b's environment is untouched" "$name_b" "$(vx i-b hostname)"
 check "instance del i-b" "$VNITRO" instance del i-b
 check_eq "no environment left: $RUN is no mount point any more" "" "$(mounts_of "^$RUN")"
-freed "every network namespace of i-a and i-b is freed"
+freed "the network namespaces of i-a and i-b are freed: no environment holds them" i-a i-b
 
 # ---- rmmod: the next vnitro command sweeps ----
 check "instances i-c and i-d" sh -c "$VNITRO instance add i-c subnet subnet-default >/dev/null &&
@@ -163,10 +162,11 @@ ip_e=$(eni_field "$(primary_eni i-e)" private_ip)
 check_eq "  ... with the new primary address's name" "ip-${ip_e//./-}" "$(vx i-e hostname)"
 check "vnitro instance show sweeps i-c's" "$VNITRO" instance show
 check "  ... gone" test ! -e "$RUN/i-c"
+for inst in i-c i-d i-e; do check "a canary in $inst" canary "$inst"; done
 check "instance del i-e" "$VNITRO" instance del i-e
 for ns in i-c i-d; do ip netns del "$ns" 2>/dev/null; done
 check_eq "nothing mounted under $RUN at the end" "" "$(mounts_of "^$RUN")"
-freed "every network namespace is freed"
+freed "the network namespaces of i-c, i-d and i-e are freed" i-c i-d i-e
 
 check_eq "kernel log is clean" "" "$(splats)"
 summary
