@@ -40,7 +40,11 @@ freed() {
 }
 host_name=$(hostname)
 
-two_instances
+if ! two_instances; then
+	not_ok "instances i-a and i-b, each with its environment"
+	summary
+	exit
+fi
 name_a=ip-${ip_a//./-}
 name_b=ip-${ip_b//./-}
 
