@@ -288,6 +288,57 @@ CORE_TEST(sg, an_echo_reply_passes_by_tracking_and_icmp_rules_match_type_and_cod
 	cr_assert_eq(port_stats(pb).sg_ingress_dropped, 1u, "but B takes echo requests only");
 }
 
+static void be16_at(uint8_t *p, uint16_t v)
+{
+	p[0] = static_cast<uint8_t>(v >> 8);
+	p[1] = static_cast<uint8_t>(v);
+}
+
+// An ICMP error (@type, @code) from @smac/@sip quoting a UDP datagram @qsrc:@qsport -> @qdst:@qdport.
+static uint32_t icmp_error(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac, uint32_t sip,
+			   uint32_t dip, uint8_t type, uint8_t code, uint32_t qsrc, uint32_t qdst,
+			   uint16_t qsport, uint16_t qdport)
+{
+	ip_opts o;
+	uint8_t quoted[64];
+	uint32_t len;
+
+	o.proto = icmp;
+	len = ip_frame(buf, dmac, smac, sip, dip, 8 + 28, o);
+	ip_frame(quoted, mac_a, mac_b, qsrc, qdst, 8);
+	buf[34] = type;
+	buf[35] = code;
+	memset(buf + 36, 0, 6);
+	memcpy(buf + 42, quoted + 14, 20);		// the quoted IP header
+	be16_at(buf + 62, qsport);
+	be16_at(buf + 64, qdport);
+	be16_at(buf + 66, 16);
+	be16_at(buf + 68, 0);
+	return len;
+}
+
+CORE_TEST(sg, icmp_errors_about_a_tracked_flow_pass_as_related_and_others_need_a_rule)
+{
+	vcore_fabric_sg_desc d = group(sg_web);
+	uint8_t f[128];
+
+	set_client_group();
+	d.ingress[d.ingress_count++] = rule(udp, 53, 53, vpc_block, 16);	// nothing out
+	set_group(d);
+	plug_grouped(sg_client, sg_web, 0);
+	cr_assert_eq(udp_ab(5000, 53), VCORE_XMIT_DELIVERED);
+	// B's port is closed: its unreachable quotes A's datagram, on a flow both track.
+	cr_assert_eq(send(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 3, ip_a, ip_b, 5000, 53)),
+		     VCORE_XMIT_DELIVERED, "B may send it, A may take it: related");
+	cr_assert_eq(send(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 4, ip_a, ip_b, 5000, 53)),
+		     VCORE_XMIT_DELIVERED, "frag-needed alike");
+	cr_assert_eq(send(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 3, ip_a, ip_b, 5001, 53)),
+		     VCORE_XMIT_DROPPED, "about a flow never seen: B's group sends nothing");
+	cr_assert_eq(port_stats(pb).sg_egress_dropped, 1u);
+	cr_assert_eq(port_stats(pa).conntrack_tracked, 1u, "errors open no flow");
+	cr_assert_eq(port_stats(pb).conntrack_tracked, 1u);
+}
+
 CORE_TEST(sg, udp_timeouts_single_exchange_and_stream)
 {
 	vcore_fabric_sg_desc dns = group(sg_web);

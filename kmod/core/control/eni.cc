@@ -257,6 +257,9 @@ void port_desc_of(const eni &e, vcore_port_desc *out)
 	out->vpc_key = e.home->owner->key;
 	out->vpc_addr = e.home->owner->addr;
 	out->vpc_prefixlen = e.home->owner->prefixlen;
+	for (uint32_t i = 0; i < e.group_count; i++)
+		out->sg_keys[i] = e.groups[i]->key;
+	out->sg_count = e.group_count;
 }
 
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // sg.cc - security groups: a VPC's default group, named groups, their ingress and egress rules.
 //
-// Control plane only: nothing here filters a frame yet. Each group has a key
-// for the fabric, which will match frames against the rules.
+// Each group is published to the fabric under its key (vcore_fabric_sg_set)
+// whenever it or its rules change, whole; an ENI's port names its groups'
+// keys (port_desc_of), and the fabric filters its frames with them.
 #include "control/world.h"
 #include "base/ipv4.h"
 
@@ -302,7 +303,53 @@ sg *rule_of(const world &w, const char *id, const vcore_ctl_sg_rule &rule, sg_ru
 	return g;
 }
 
+// @r as the fabric applies it.
+vcore_sg_rule fabric_rule(const sg_rule &r)
+{
+	vcore_sg_rule out = {};
+
+	out.proto = r.protocol == VNITRO_SG_PROTO_ALL ? uint16_t(VCORE_SG_PROTO_ALL) : r.protocol;
+	out.port_lo = r.has_ports ? r.port_from : 0;
+	out.port_hi = r.has_ports ? r.port_to : 0xffff;
+	out.icmp_type = r.icmp_type;
+	out.icmp_code = r.icmp_code;
+	out.peer_sg = r.peer ? r.peer->key : 0;
+	out.cidr_addr = r.addr;
+	out.cidr_prefixlen = r.prefixlen;
+	return out;
+}
+
+// Gives the fabric @g as it is now; on failure the fabric keeps what it had.
+int publish(world &w, const sg &g, vcore_err *err)
+{
+	vcore_fabric_sg_desc *desc;
+	int ret;
+
+	// About 2.5 KiB: too much for a kernel stack frame.
+	desc = create<vcore_fabric_sg_desc>();
+	if (!desc) {
+		fail(err, ENOMEM_).str("out of memory");
+		return err->code;
+	}
+	desc->key = g.key;
+	desc->vpc_key = g.owner->key;
+	desc->ingress_count = g.rule_count[VNITRO_SG_INGRESS];
+	desc->egress_count = g.rule_count[VNITRO_SG_EGRESS];
+	for (uint32_t i = 0; i < desc->ingress_count; i++)
+		desc->ingress[i] = fabric_rule(g.rules[VNITRO_SG_INGRESS][i]);
+	for (uint32_t i = 0; i < desc->egress_count; i++)
+		desc->egress[i] = fabric_rule(g.rules[VNITRO_SG_EGRESS][i]);
+	ret = vcore_fabric_sg_set(w.fab, desc);
+	destroy(desc);
+	if (ret)
+		fail(err, -ret).str("the VPC fabric refused security group ").str(g.id)
+			.str(ret == -ENOMEM_ ? ": out of memory" : ": invalid rule");
+	return ret;
+}
+
 } // namespace
+
+static_assert(uint32_t(VNITRO_MAX_SG_RULES) <= uint32_t(VCORE_SG_MAX_RULES), "the fabric holds every rule of a group");
 
 sg *find_sg(const world &w, const char *id, vcore_err *err)
 {
@@ -329,6 +376,10 @@ sg *sg_create_default(world &w, vpc *v, vcore_err *err)
 	str_copy(g->description, sizeof(g->description), default_description);
 	add_rule(*g, VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL, g);
 	add_rule(*g, VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL, nullptr);
+	if (publish(w, *g, err)) {
+		destroy(g);
+		return nullptr;
+	}
 	w.groups.push_back(g);
 	v->default_group = g;
 	return g;
@@ -339,6 +390,7 @@ void sg_free(world &w, sg *g)
 	if (g->owner->default_group == g)
 		g->owner->default_group = nullptr;
 	w.groups.remove(g);
+	vcore_fabric_sg_del(w.fab, g->key);
 	destroy(g);
 }
 
@@ -400,6 +452,10 @@ int vcore_ctl_sg_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 	copy_trimmed(g->description, sizeof(g->description), description);
 	// EC2: no inbound rules, and one outbound rule allowing everything.
 	add_rule(*g, VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL, nullptr);
+	if (publish(*ctl, *g, err)) {
+		destroy(g);
+		return err->code;
+	}
 	ctl->groups.push_back(g);
 	fill_info(*g, out);
 	return 0;
@@ -466,6 +522,10 @@ int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vc
 		return err->code;
 	}
 	g->rules[d][g->rule_count[d]++] = r;
+	if (publish(*ctl, *g, err)) {
+		g->rule_count[d]--;
+		return err->code;
+	}
 	fill_info(*g, out);
 	return 0;
 }
@@ -491,6 +551,14 @@ int vcore_ctl_sg_rule_del(struct vcore_ctl *ctl, const char *id, const struct vc
 	for (uint32_t k = uint32_t(i); k + 1 < g->rule_count[d]; k++)
 		g->rules[d][k] = g->rules[d][k + 1];
 	g->rule_count[d]--;
+	if (publish(*ctl, *g, err)) {
+		// Put it back where it was: the fabric still applies it.
+		for (uint32_t k = g->rule_count[d]; k > uint32_t(i); k--)
+			g->rules[d][k] = g->rules[d][k - 1];
+		g->rules[d][i] = r;
+		g->rule_count[d]++;
+		return err->code;
+	}
 	fill_info(*g, out);
 	return 0;
 }

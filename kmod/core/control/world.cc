@@ -198,11 +198,11 @@ int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
 	str_copy(v->id, sizeof(v->id), id);
 	v->addr = addr;
 	v->prefixlen = prefixlen;
+	v->key = ctl->next_vpc_key++;	// the default group's rules name it
 	if (!sg_create_default(*ctl, v, err)) {
 		destroy(v);
 		return err->code;
 	}
-	v->key = ctl->next_vpc_key++;
 	ctl->vpcs.push_back(v);
 	return 0;
 }

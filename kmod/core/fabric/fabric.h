@@ -192,6 +192,14 @@ void tables_free(fabric *fab);
 // drops. RCU held.
 bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uint8_t *frame,
 	       uint32_t len);
+// @src's egress side alone, for a packet the VPC router answers instead of
+// forwarding (TTL, frag-needed): on EC2 the group sees it leave first, so
+// the flow is tracked and the router's error is related to it. RCU held.
+bool sg_sends(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame, uint32_t len);
+// What the VPC itself sends @dst (the router's ICMP errors): @dst's
+// ingress side only, so an error about a tracked flow passes and one about
+// an untracked flow needs a rule, as EC2's PMTUD advice says. RCU held.
+bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
 // EFA packets: EC2 lets them through only where an "all traffic" rule
 // allows the peer both ways (the self-referencing rule). RCU held.
 bool sg_allows_efa(fabric *fab, port *src, port *dst);

@@ -57,7 +57,7 @@ port *find_igw(const fabric *fab, uint32_t vpc_key)
 }
 
 // Kept out of line: the reply buffer lives only while an error is sent.
-__attribute__((noinline)) void send_icmp(port *to, const uint8_t *frame, uint32_t len,
+__attribute__((noinline)) void send_icmp(fabric *fab, port *to, const uint8_t *frame, uint32_t len,
 					 const ipv4_view &ip, uint8_t type, uint8_t code,
 					 uint16_t mtu)
 {
@@ -68,15 +68,18 @@ __attribute__((noinline)) void send_icmp(port *to, const uint8_t *frame, uint32_
 	// From the sender's own router, the address it has as its gateway.
 	router_mac(to->subnet_key, mac);
 	n = icmp_build_error(out, frame, len, ip, mac, to->subnet_addr + 1, type, code, mtu);
-	port_deliver_copy(to, out, n);
+	if (sg_admits(fab, to, out, n))
+		port_deliver_copy(to, out, n);
 }
 
 vcore_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uint32_t len,
 			       const ipv4_view &ip)
 {
+	if (!sg_sends(fab, src, ip, frame, len))
+		return VCORE_XMIT_DROPPED;
 	// What traceroute needs; the internet side gets no answer (no router address there).
 	if (src->kind == VCORE_PORT_ENI && icmp_may_answer(frame, len, ip))
-		send_icmp(src, frame, len, ip, icmp_time_exceeded, icmp_code_ttl, 0);
+		send_icmp(fab, src, frame, len, ip, icmp_time_exceeded, icmp_code_ttl, 0);
 	return drop(cpu_stats(fab).drop_ttl, src);
 }
 
@@ -88,10 +91,12 @@ vcore_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uin
 vcore_xmit_verdict too_big(fabric *fab, port *src, port *igw, const uint8_t *frame,
 			   uint32_t len, const ipv4_view &ip)
 {
+	if (!sg_sends(fab, src, ip, frame, len))
+		return VCORE_XMIT_DROPPED;
 	if (!(ip.frag & ip_flag_df) || !rcu_load(igw->state)->frag_needed ||
 	    !icmp_may_answer(frame, len, ip))
 		return drop(cpu_stats(fab).drop_too_big, src);
-	send_icmp(src, frame, len, ip, icmp_dest_unreach, icmp_code_frag_needed, VCORE_IGW_MTU);
+	send_icmp(fab, src, frame, len, ip, icmp_dest_unreach, icmp_code_frag_needed, VCORE_IGW_MTU);
 	counter_inc(cpu_stats(fab).frag_needed_sent);
 	return VCORE_XMIT_ANSWERED;
 }

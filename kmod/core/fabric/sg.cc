@@ -12,6 +12,7 @@ namespace {
 constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17;
 constexpr uint8_t tcp_fin = 0x01, tcp_rst = 0x04;
 constexpr uint8_t icmp_echo_reply = 0, icmp_echo = 8;
+constexpr uint8_t icmp_unreach = 3, icmp_quench = 4, icmp_time_exceeded = 11, icmp_param = 12;
 constexpr uint16_t ip_mf = 0x2000, ip_offset = 0x1fff;
 constexpr uint64_t ns_per_s = 1000000000ull;
 /*
@@ -44,6 +45,46 @@ const sg_group *find_group(const fabric *fab, uint32_t key)
 uint64_t ct_now(const fabric *fab)
 {
 	return svc->now_ns() + __atomic_load_n(&fab->ct_skew_ns, __ATOMIC_RELAXED);
+}
+
+bool icmp_error_type(uint8_t type)
+{
+	return type == icmp_unreach || type == icmp_quench || type == icmp_time_exceeded ||
+	       type == icmp_param;
+}
+
+/*
+ * The packet an ICMP error quotes (@q, @avail bytes: its IP header and at
+ * least 8 bytes of what followed, RFC 792): its addresses, protocol and
+ * ports (echo: identifier). False when too short to name a flow.
+ */
+bool parse_quoted(const uint8_t *q, uint32_t avail, sg_packet::quoted *out)
+{
+	uint32_t hlen;
+
+	if (avail < ipv4_min_hlen || q[0] >> 4 != 4)
+		return false;
+	hlen = (q[0] & 0xf) * 4u;
+	if (hlen < ipv4_min_hlen || avail < hlen + 8)
+		return false;
+	out->proto = q[9];
+	out->src = get_be32(q + 12);
+	out->dst = get_be32(q + 16);
+	switch (out->proto) {
+	case proto_tcp:
+	case proto_udp:
+		out->sport = get_be16(q + hlen);
+		out->dport = get_be16(q + hlen + 2);
+		return true;
+	case proto_icmp:
+		if (q[hlen] != icmp_echo && q[hlen] != icmp_echo_reply)
+			return false;
+		out->sport = out->dport = get_be16(q + hlen + 4);
+		return true;
+	default:
+		out->sport = out->dport = 0;
+		return true;
+	}
 }
 
 // The L4 fields of the first fragment (or whole packet), when they lie within @len.
@@ -79,6 +120,9 @@ sg_packet parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len)
 		// An echo and its reply share the identifier: the flow's "port".
 		if (pk.icmp_type == icmp_echo || pk.icmp_type == icmp_echo_reply)
 			pk.sport = pk.dport = get_be16(l4 + 4);
+		else if (icmp_error_type(pk.icmp_type) && !parse_quoted(l4 + 8, avail - 8, &pk.inner))
+			pk.inner = {};	// names no flow (no ENI has address 0)
+		pk.error = icmp_error_type(pk.icmp_type);
 		pk.l4 = true;
 		break;
 	default:
@@ -179,6 +223,25 @@ struct flow_key {
 	uint16_t lport, rport;
 	uint8_t proto;
 };
+
+flow_key key_of(const sg_packet &pk, sg_dir dir);
+
+/*
+ * The flow an ICMP error's quoted packet belongs to, as the ENI on side
+ * @dir sees it: that packet went the other way (an ENI receives errors
+ * about what it sent, and sends errors about what it received).
+ */
+flow_key quoted_key(const sg_packet &pk, sg_dir dir)
+{
+	sg_packet q = {};
+
+	q.proto = pk.inner.proto;
+	q.src = pk.inner.src;
+	q.dst = pk.inner.dst;
+	q.sport = pk.inner.sport;
+	q.dport = pk.inner.dport;
+	return key_of(q, opposite(dir));
+}
 
 flow_key key_of(const sg_packet &pk, sg_dir dir)
 {
@@ -341,7 +404,12 @@ side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
 		vnitro_env_spin_unlock(ct->lock);
 		return known ? side_verdict::pass : side_verdict::no_rule;
 	}
-	f = ct_find(ct, st, k, now);
+	// An error about a tracked flow is related to it and passes (frag-needed: PMTUD).
+	if (pk.error && ct_find(ct, st, quoted_key(pk, dir), now)) {
+		vnitro_env_spin_unlock(ct->lock);
+		return side_verdict::pass;
+	}
+	f = pk.error ? nullptr : ct_find(ct, st, k, now);
 	if (f) {
 		ct_touch(f, dir, pk, now);
 		if (first_frag)
@@ -358,7 +426,8 @@ side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
 	vnitro_env_spin_lock(ct->lock);
 	if (first_frag)
 		frag_note(ct, ip, now);
-	if (untracked)
+	// An error a rule allows is not a flow of its own.
+	if (untracked || pk.error)
 		goto out;
 	// Another CPU may have opened it meanwhile.
 	f = ct_find(ct, st, k, now);
@@ -475,6 +544,33 @@ bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uin
 			return refuse(fab, src, dst, sg_dir::ingress, v);
 	}
 	return true;
+}
+
+bool sg_sends(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame, uint32_t len)
+{
+	side_verdict v;
+
+	if (!filtered(src))
+		return true;
+	v = side_check(fab, src, sg_dir::egress, ip, parse(ip, frame, len));
+	return v == side_verdict::pass || refuse(fab, src, src, sg_dir::egress, v);
+}
+
+bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
+{
+	ipv4_view ip;
+	sg_packet pk;
+
+	if (!filtered(dst))
+		return true;
+	if (ipv4_parse(frame, len, &ip)) {
+		pk = parse(ip, frame, len);
+		if (side_check(fab, dst, sg_dir::ingress, ip, pk) == side_verdict::pass)
+			return true;
+	}
+	counter_inc(dst->sg_ingress_dropped);
+	counter_inc(cpu_stats(fab).drop_sg);
+	return false;
 }
 
 bool sg_allows_efa(fabric *fab, port *src, port *dst)

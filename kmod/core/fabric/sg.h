@@ -32,6 +32,14 @@ struct sg_packet {
 	uint8_t icmp_type, icmp_code;
 	uint16_t sport, dport;		// TCP/UDP ports; ICMP echo: the identifier in both
 	uint32_t src, dst;
+	// An ICMP error (unreachable, source quench, time exceeded, parameter
+	// problem) and the packet it quotes, which a tracked flow may own.
+	bool error;
+	struct quoted {
+		uint8_t proto;
+		uint16_t sport, dport;
+		uint32_t src, dst;
+	} inner;
 };
 
 // One tracked flow of an ENI, seen from the ENI: local and remote ends.
