@@ -101,6 +101,11 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_RSS_KEY_CONFIGURABLE] = u8("RSS_KEY_CONFIGURABLE");
 	t.a[VNITRO_A_TX_SRC_DST_DROPPED] = u64("TX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_RX_SRC_DST_DROPPED] = u64("RX_SRC_DST_DROPPED");
+	t.a[VNITRO_A_SG_INGRESS_DROPPED] = u64("SG_INGRESS_DROPPED");
+	t.a[VNITRO_A_SG_EGRESS_DROPPED] = u64("SG_EGRESS_DROPPED");
+	t.a[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED] = u64("CONNTRACK_ALLOWANCE_EXCEEDED");
+	t.a[VNITRO_A_CONNTRACK_TRACKED] = u64("CONNTRACK_TRACKED");
+	t.a[VNITRO_A_CONNTRACK_MAX] = u64("CONNTRACK_MAX");
 	t.a[VNITRO_A_RDMA_DEVICE] = str("RDMA_DEVICE", VNITRO_RDMA_DEVICE_LEN);
 	t.a[VNITRO_A_NETWORK_CARD] = u32("NETWORK_CARD");
 	t.a[VNITRO_A_NETWORK_CARDS] = u32("NETWORK_CARDS");
@@ -275,6 +280,17 @@ int decode_attachment(struct nlattr **tb, struct vnitro_eni *e)
 		e->tx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_TX_SRC_DST_DROPPED]);
 	if (tb[VNITRO_A_RX_SRC_DST_DROPPED])
 		e->rx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_RX_SRC_DST_DROPPED]);
+	if (tb[VNITRO_A_SG_INGRESS_DROPPED])
+		e->sg_ingress_dropped = nla_get_u64(tb[VNITRO_A_SG_INGRESS_DROPPED]);
+	if (tb[VNITRO_A_SG_EGRESS_DROPPED])
+		e->sg_egress_dropped = nla_get_u64(tb[VNITRO_A_SG_EGRESS_DROPPED]);
+	if (tb[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED])
+		e->conntrack_allowance_exceeded =
+			nla_get_u64(tb[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED]);
+	if (tb[VNITRO_A_CONNTRACK_TRACKED])
+		e->conntrack_tracked = nla_get_u64(tb[VNITRO_A_CONNTRACK_TRACKED]);
+	if (tb[VNITRO_A_CONNTRACK_MAX])
+		e->conntrack_max = nla_get_u64(tb[VNITRO_A_CONNTRACK_MAX]);
 	get_string(e->pci_slot, tb, VNITRO_A_PCI_SLOT);
 	get_string(e->rdma_device, tb, VNITRO_A_RDMA_DEVICE);
 	if (tb[VNITRO_A_IFINDEX])

@@ -108,9 +108,24 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 		p.uint("tx_src_dst_dropped", any ? "\n    src-dst-dropped tx %s" : nullptr,
 		       e.tx_src_dst_dropped);
 		p.uint("rx_src_dst_dropped", any ? " rx %s" : nullptr, e.rx_src_dst_dropped);
+		any = e.sg_ingress_dropped || e.sg_egress_dropped || e.conntrack_allowance_exceeded;
+		p.uint("sg_ingress_dropped", any ? "\n    sg-dropped ingress %s" : nullptr,
+		       e.sg_ingress_dropped);
+		p.uint("sg_egress_dropped", any ? " egress %s" : nullptr, e.sg_egress_dropped);
+		p.uint("conntrack_allowance_exceeded", any ? " conntrack-full %s" : nullptr,
+		       e.conntrack_allowance_exceeded);
+		any = e.conntrack_tracked;
+		p.uint("conntrack_tracked", any ? "\n    conntrack tracked %s" : nullptr,
+		       e.conntrack_tracked);
+		p.uint("conntrack_max", any ? " max %s" : nullptr, e.conntrack_max);
 	} else {
 		p.null("tx_src_dst_dropped");
 		p.null("rx_src_dst_dropped");
+		p.null("sg_ingress_dropped");
+		p.null("sg_egress_dropped");
+		p.null("conntrack_allowance_exceeded");
+		p.null("conntrack_tracked");
+		p.null("conntrack_max");
 	}
 	p.close_object();
 }

@@ -33,12 +33,14 @@ static const char *const vnitro_stats_global[] = {
 static const char *const vnitro_stats_device[] = {
 	"bw_in_allowance_exceeded", "bw_out_allowance_exceeded", "pps_allowance_exceeded",
 	"conntrack_allowance_exceeded", "linklocal_allowance_exceeded",
+	"conntrack_allowance_available",
 	"ena_srd_mode", "ena_srd_tx_pkts", "ena_srd_eligible_tx_pkts", "ena_srd_rx_pkts",
 	"ena_srd_resource_utilization",
 };
 
 /* Positions of the counted entries in the tables above. */
 enum { VNITRO_STAT_INTERFACE_UP = 4, VNITRO_STAT_INTERFACE_DOWN = 5 };
+enum { VNITRO_STAT_CONNTRACK_EXCEEDED = 3, VNITRO_STAT_CONNTRACK_AVAILABLE = 5 };
 enum { VNITRO_STAT_CNT, VNITRO_STAT_BYTES };	/* the first two of each queue group */
 
 static const char *const vnitro_stats_tx[] = {
@@ -137,11 +139,24 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 	size_t n_global = ARRAY_SIZE(vnitro_stats_global) + ARRAY_SIZE(vnitro_stats_device);
+	struct vcore_port_stats ps = {};
+	struct vcore_fabric_port *port;
+	u64 *device;
 	u32 q;
 
 	memset(data, 0, n_global * sizeof(*data));
 	data[VNITRO_STAT_INTERFACE_UP] = vnd->interface_up;
 	data[VNITRO_STAT_INTERFACE_DOWN] = vnd->interface_down;
+	/* The security groups' connection tracking, as EC2 reports it per ENI. */
+	rcu_read_lock();
+	port = rcu_dereference(vnd->port);
+	if (port)
+		vcore_fabric_port_get_stats(port, &ps);
+	rcu_read_unlock();
+	device = data + ARRAY_SIZE(vnitro_stats_global);
+	device[VNITRO_STAT_CONNTRACK_EXCEEDED] = ps.conntrack_allowance_exceeded;
+	device[VNITRO_STAT_CONNTRACK_AVAILABLE] =
+		ps.conntrack_max > ps.conntrack_tracked ? ps.conntrack_max - ps.conntrack_tracked : 0;
 	data += n_global;
 	for (q = 0; q < vnd->num_queues; q++) {
 		struct vnitro_xdp_rx_stats xdp;

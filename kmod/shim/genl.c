@@ -71,6 +71,11 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_MAX_ENIS_PER_CARD] = { .type = NLA_REJECT },
 	[VNITRO_A_SG_RULES] = { .type = NLA_REJECT },
 	[VNITRO_A_SG_RULE] = { .type = NLA_REJECT },
+	[VNITRO_A_SG_INGRESS_DROPPED] = { .type = NLA_REJECT },
+	[VNITRO_A_SG_EGRESS_DROPPED] = { .type = NLA_REJECT },
+	[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED] = { .type = NLA_REJECT },
+	[VNITRO_A_CONNTRACK_TRACKED] = { .type = NLA_REJECT },
+	[VNITRO_A_CONNTRACK_MAX] = { .type = NLA_REJECT },
 };
 
 /* Messages for missing attributes; extack keeps the pointer, so literals. */
@@ -182,7 +187,16 @@ static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_de
 	    nla_put_u64_64bit(msg, VNITRO_A_TX_SRC_DST_DROPPED, st.tx_src_dst_dropped,
 			      VNITRO_A_PAD) ||
 	    nla_put_u64_64bit(msg, VNITRO_A_RX_SRC_DST_DROPPED, st.rx_src_dst_dropped,
-			      VNITRO_A_PAD))
+			      VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_SG_INGRESS_DROPPED, st.sg_ingress_dropped,
+			      VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_SG_EGRESS_DROPPED, st.sg_egress_dropped,
+			      VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED,
+			      st.conntrack_allowance_exceeded, VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_TRACKED, st.conntrack_tracked,
+			      VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_MAX, st.conntrack_max, VNITRO_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -342,7 +342,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","source_dest_check","status","subnet","tx_src_dst_dropped","type","vpc"]'
+	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","tx_src_dst_dropped","type","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"

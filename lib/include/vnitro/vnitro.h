@@ -82,6 +82,17 @@ struct vnitro_eni {
 	char rdma_device[VNITRO_RDMA_DEVICE_LEN];
 	/* The network card of the attachment; -1 while detached. */
 	int32_t network_card;
+	/*
+	 * Security groups on the attached ENI's frames (0 while detached):
+	 * drops per direction, new flows refused with the tracking table full
+	 * (ENA's conntrack_allowance_exceeded), flows tracked now, and the
+	 * table's size.
+	 */
+	uint64_t sg_ingress_dropped;
+	uint64_t sg_egress_dropped;
+	uint64_t conntrack_allowance_exceeded;
+	uint64_t conntrack_tracked;
+	uint64_t conntrack_max;
 };
 
 /* One route of a subnet's route table. */

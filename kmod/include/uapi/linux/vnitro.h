@@ -235,6 +235,12 @@ enum vnitro_attr {
 	VNITRO_A_SG_ICMP_TYPE,		/* u8 (icmp); absent: any type */
 	VNITRO_A_SG_ICMP_CODE,		/* u8 (icmp); absent: any code */
 	VNITRO_A_SG_PEER_ID,		/* string: the group a rule names as its peer */
+	/* An attached ENI's security group counters (ENI reply only). */
+	VNITRO_A_SG_INGRESS_DROPPED,	/* u64: received, allowed by no rule */
+	VNITRO_A_SG_EGRESS_DROPPED,	/* u64: sent, allowed by no rule */
+	VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED,	/* u64: new flows refused, the table full */
+	VNITRO_A_CONNTRACK_TRACKED,	/* u64: flows tracked now */
+	VNITRO_A_CONNTRACK_MAX,		/* u64: flows the ENI may track at once */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
