@@ -50,6 +50,12 @@ check "route 0.0.0.0/0 via igw-1" "$VNITRO" route add 0.0.0.0/0 subnet subnet-de
 out=$(ip netns exec i-a ping -c 2 -W 2 "$NET" 2>&1)
 check_match "i-a reaches the internet" " 0% packet loss" "$out"
 check_match "one router on the way (TTL 64 - 1)" "ttl=63" "$out"
+check_match "the default group lets nothing in from the internet" " 100% packet loss" \
+	"$(ip netns exec internet ping -c 1 -W 1 -q "$ip_a" 2>&1)"
+dg=$("$VNITRO" -j sg show | jq -r '.[] | select(.vpc == "vpc-default" and .name == "default") | .id')
+check "inbound rules for ICMP and TCP from the internet host" sh -c \
+	"'$VNITRO' sg rule add $dg ingress proto icmp cidr $NET/32 &&
+	 '$VNITRO' sg rule add $dg ingress proto tcp port 0-65535 cidr $NET/32"
 check_match "the internet reaches i-a" " 0% packet loss" \
 	"$(ip netns exec internet ping -c 2 -W 2 "$ip_a" 2>&1)"
 vmac=$(ip -n internet -j neigh show "$ip_a" dev igw0 | jq -r '.[0].lladdr')

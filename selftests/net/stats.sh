@@ -17,13 +17,13 @@ sum_stat() { ip netns exec "$1" ethtool -S eth0 | awk -v re="^queue_[0-9]+_$2:\$
 
 names=$(ip netns exec i-a ethtool -S eth0 | sed -n 's/^ *\([a-z0-9_]*\):.*/\1/p')
 for n in tx_timeout interface_up interface_down bw_in_allowance_exceeded pps_allowance_exceeded \
-	 linklocal_allowance_exceeded ena_srd_mode ena_srd_tx_pkts queue_0_tx_cnt queue_0_tx_bytes \
+	 linklocal_allowance_exceeded conntrack_allowance_exceeded conntrack_allowance_available ena_srd_mode ena_srd_tx_pkts queue_0_tx_cnt queue_0_tx_bytes \
 	 queue_0_tx_doorbells queue_0_rx_cnt queue_0_rx_bytes queue_0_rx_csum_good queue_0_rx_xdp_redirect \
 	 ena_admin_q_no_completion; do
 	check_match "ethtool -S has $n" "^$n\$" "$names"
 done
 check_eq "per-queue groups for each of the $nq queues" "$nq" "$(grep -c '^queue_[0-9]*_rx_cnt$' <<<"$names")"
-check_eq "34 counters per queue, as ena" $((17 + 34 * nq + 5)) "$(wc -l <<<"$names")"
+check_eq "34 counters per queue, as ena" $((18 + 34 * nq + 5)) "$(wc -l <<<"$names")"
 
 check "traffic" ip netns exec i-a ping -c 20 -i 0.05 -W 2 -q "$ip_b"
 check_eq "rx cnt over queues = ip -s link rx packets" \
