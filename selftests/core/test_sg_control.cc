@@ -533,3 +533,28 @@ CORE_TEST(sg_control, five_groups_per_eni)
 	assert_refused(-ENOSPC, [&](vcore_err *x) { return vcore_ctl_eni_set(ctl, id, &c, &out, x); },
 		       "at most 5 security groups", "Security groups per network interface");
 }
+
+/* ---- what the fabric is given ---- */
+
+CORE_TEST(sg_control, an_attached_enis_port_names_its_groups_and_follows_a_change)
+{
+	vcore_instance_info inst = add_instance("i9", &ns3, "subnet-default");
+	vcore_sg_info web = add_sg("sg-e0", "vpc-default", "web");
+	vcore_err err = {};
+	uint32_t dkey;
+
+	cr_assert_eq(fake.last_plug.port.sg_count, 1u, "attached with the default group");
+	dkey = fake.last_plug.port.sg_keys[0];
+	cr_assert_neq(dkey, 0u);
+	cr_assert_eq(set_groups(inst.primary_eni_id, { "sg-e0", default_sg("vpc-default") }, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(fake.port_updates, 1u, "a change of groups reaches the port");
+	cr_assert_eq(fake.last_port.sg_count, 2u);
+	cr_assert_eq(fake.last_port.sg_keys[0], web.key);
+	cr_assert_eq(fake.last_port.sg_keys[1], dkey);
+
+	// The port refuses: the ENI keeps its groups (all or nothing).
+	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory");
+	cr_assert_eq(set_groups(inst.primary_eni_id, { "sg-e0" }, &err), -ENOMEM);
+	cr_assert_eq(get_eni(inst.primary_eni_id).security_group_count, 2u);
+}

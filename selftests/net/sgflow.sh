@@ -35,8 +35,10 @@ check "i-b's ENI gets only web" "$VNITRO" eni set "$eni_b" security-groups sg-0e
 check "no inbound rule: i-a's ping does not reach i-b" sh -c "! ip netns exec i-a ping -c 1 -W 2 -q $ip_b"
 check "  ... counted as an ingress drop on i-b's ENI" test "$(field "$eni_b" sg_ingress_dropped)" -ge 1
 check_match "  ... which vnitro eni show prints" 'sg-dropped ingress [1-9]' "$("$VNITRO" eni show "$eni_b")"
-check "i-b still reaches i-a (web sends anywhere; D lets i-b's replies in as tracked)" \
-	sh -c "ip netns exec i-b ping -c 1 -W 2 -q $ip_a >/dev/null"
+d0=$(field "$eni_a" sg_ingress_dropped)
+check "i-b, no longer in D, does not reach i-a: D lets in its members only" \
+	sh -c "! ip netns exec i-b ping -c 1 -W 2 -q $ip_a"
+check "  ... refused on i-a's way in" test "$(field "$eni_a" sg_ingress_dropped)" -gt "$d0"
 
 check "rule add web ingress icmp from the VPC" \
 	"$VNITRO" sg rule add sg-0e0 ingress proto icmp cidr 172.31.0.0/16

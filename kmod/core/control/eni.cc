@@ -555,21 +555,30 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 			.str(" is attached to instance ").str(e->owner->name).str(")");
 		return err->code;
 	}
-	// The one change the fabric sees goes first: it is the one that can fail.
-	if (c->set_source_dest_check && e->source_dest_check != !!c->source_dest_check) {
-		e->source_dest_check = c->source_dest_check;
+	// The changes the fabric sees go first: they are the ones that can fail.
+	if ((c->set_source_dest_check && e->source_dest_check != !!c->source_dest_check) ||
+	    c->set_security_groups) {
+		bool was_checking = e->source_dest_check;
+		sg *had[VNITRO_MAX_SECURITY_GROUPS];
+		uint32_t had_count = e->group_count;
+
+		mem_copy(had, e->groups, sizeof(had));
+		if (c->set_source_dest_check)
+			e->source_dest_check = c->source_dest_check;
+		if (c->set_security_groups) {
+			for (uint32_t i = 0; i < c->security_group_count; i++)
+				e->groups[i] = groups[i];
+			e->group_count = c->security_group_count;
+		}
 		if (sync_port(*ctl, e, err)) {
-			e->source_dest_check = !e->source_dest_check;
+			e->source_dest_check = was_checking;
+			mem_copy(e->groups, had, sizeof(had));
+			e->group_count = had_count;
 			return err->code;
 		}
 	}
 	if (c->set_description)
 		str_copy(e->description, sizeof(e->description), c->description);
-	if (c->set_security_groups) {
-		for (uint32_t i = 0; i < c->security_group_count; i++)
-			e->groups[i] = groups[i];
-		e->group_count = c->security_group_count;
-	}
 	e->ena_express = express;
 	e->ena_express_udp = express_udp;
 	fill_info(*e, out);
