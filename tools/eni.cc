@@ -371,16 +371,15 @@ int do_set(const struct options *opts, int argc, char **argv)
 			break;
 		case SET_TCP_ESTABLISHED:
 			set.set_tcp_established_timeout = 1;
-			set.tcp_established_timeout =
-				parse_timeout(value, keywords[k], VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN,
-					      VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX,
-					      "TcpEstablishedTimeout");
+			set.tcp_established_timeout = parse_timeout(
+				value, keywords[k], VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN,
+				VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX, "TcpEstablishedTimeout");
 			break;
 		case SET_UDP_STREAM:
 			set.set_udp_stream_timeout = 1;
-			set.udp_stream_timeout =
-				parse_timeout(value, keywords[k], VNITRO_UDP_STREAM_TIMEOUT_MIN,
-					      VNITRO_UDP_STREAM_TIMEOUT_MAX, "UdpStreamTimeout");
+			set.udp_stream_timeout = parse_timeout(
+				value, keywords[k], VNITRO_UDP_STREAM_TIMEOUT_MIN,
+				VNITRO_UDP_STREAM_TIMEOUT_MAX, "UdpStreamTimeout");
 			break;
 		case SET_UDP:
 			set.set_udp_timeout = 1;

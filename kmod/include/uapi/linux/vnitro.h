@@ -260,7 +260,7 @@ enum vnitro_attr {
 	VNITRO_A_SG_EGRESS_DROPPED,	/* u64: sent, allowed by no rule */
 	VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED,	/* u64: new flows refused, the table full */
 	VNITRO_A_CONNTRACK_TRACKED,	/* u64: flows tracked now */
-	VNITRO_A_CONNTRACK_MAX,		/* u64: flows the ENI may track at once (type reply: each ENI of the type) */
+	VNITRO_A_CONNTRACK_MAX,		/* u64: flows the ENI (type reply: each ENI) may track */
 	/* Connection tracking idle timeouts, seconds (ENI_SET; ENI reply: the values in force). */
 	VNITRO_A_TCP_ESTABLISHED_TIMEOUT,	/* u32: 60-432000, default 432000 */
 	VNITRO_A_UDP_STREAM_TIMEOUT,	/* u32: 60-180, default 180 */
