@@ -120,6 +120,9 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_SG_ICMP_TYPE] = u8("SG_ICMP_TYPE");
 	t.a[VNITRO_A_SG_ICMP_CODE] = u8("SG_ICMP_CODE");
 	t.a[VNITRO_A_SG_PEER_ID] = str("SG_PEER_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_TCP_ESTABLISHED_TIMEOUT] = u32("TCP_ESTABLISHED_TIMEOUT");
+	t.a[VNITRO_A_UDP_STREAM_TIMEOUT] = u32("UDP_STREAM_TIMEOUT");
+	t.a[VNITRO_A_UDP_TIMEOUT] = u32("UDP_TIMEOUT");
 	return t;
 }
 
@@ -171,6 +174,8 @@ void decode_type_fields(struct nlattr **tb, struct vnitro_type *t)
 	t->rss_key_configurable = get_u8(tb, VNITRO_A_RSS_KEY_CONFIGURABLE);
 	t->network_cards = get_u32(tb, VNITRO_A_NETWORK_CARDS);
 	t->max_enis_per_card = get_u32(tb, VNITRO_A_MAX_ENIS_PER_CARD);
+	if (tb[VNITRO_A_CONNTRACK_MAX])
+		t->conntrack_max = nla_get_u64(tb[VNITRO_A_CONNTRACK_MAX]);
 }
 
 int decode_type(struct nlattr **tb, void *out)
@@ -320,6 +325,9 @@ int decode_eni(struct nlattr **tb, void *out)
 			!!nla_get_u8(tb[VNITRO_A_SOURCE_DEST_CHECK]);
 	e->ena_express = !!get_u8(tb, VNITRO_A_ENA_EXPRESS);
 	e->ena_express_udp = !!get_u8(tb, VNITRO_A_ENA_EXPRESS_UDP);
+	e->tcp_established_timeout = get_u32(tb, VNITRO_A_TCP_ESTABLISHED_TIMEOUT);
+	e->udp_stream_timeout = get_u32(tb, VNITRO_A_UDP_STREAM_TIMEOUT);
+	e->udp_timeout = get_u32(tb, VNITRO_A_UDP_TIMEOUT);
 	get_string(e->description, tb, VNITRO_A_DESCRIPTION);
 	if (decode_eni_lists(tb, e) < 0)
 		return -EPROTO;

@@ -94,6 +94,13 @@ VNITRO_EXPORT int vnitro_eni_set(struct vnitro_handle *h, const char *id,
 	if (s->set_ena_express_udp)
 		request_put_u8(&req, VNITRO_A_ENA_EXPRESS_UDP,
 			       uint8_t(!!s->ena_express_udp));
+	if (s->set_tcp_established_timeout)
+		request_put_u32(&req, VNITRO_A_TCP_ESTABLISHED_TIMEOUT,
+				s->tcp_established_timeout);
+	if (s->set_udp_stream_timeout)
+		request_put_u32(&req, VNITRO_A_UDP_STREAM_TIMEOUT, s->udp_stream_timeout);
+	if (s->set_udp_timeout)
+		request_put_u32(&req, VNITRO_A_UDP_TIMEOUT, s->udp_timeout);
 	/* An empty description clears it: put it even when "". */
 	if (s->description && !req.err)
 		request_put(&req, VNITRO_A_DESCRIPTION, strlen(s->description) + 1,

@@ -670,6 +670,23 @@ void detail_add(char *detail, const char *key, const char *value)
 	snprintf(detail + len, DETAIL_LEN - len, "%s%s %s", len ? " " : "", key, value);
 }
 
+/*
+ * A connection tracking timeout to set if the file's (@want) is not the
+ * kernel's (@now; 0 from a module without timeouts: its default).
+ */
+void timeout_detail(int *set, uint32_t *value, uint32_t now, uint32_t want, uint32_t dflt,
+		    const char *keyword, char *detail)
+{
+	char seconds[16];
+
+	if ((now ? now : dflt) == want)
+		return;
+	*set = 1;
+	*value = want;
+	snprintf(seconds, sizeof(seconds), "%u", want);
+	detail_add(detail, keyword, seconds);
+}
+
 /* One ENI_SET per ENI whose settings differ: all of them or none. */
 int applier::converge_settings()
 {
@@ -705,6 +722,15 @@ int applier::converge_settings()
 			set.ena_express_udp = e.ena_express_udp;
 			detail_add(detail, "ena-express-udp", e.ena_express_udp ? "on" : "off");
 		}
+		timeout_detail(&set.set_tcp_established_timeout, &set.tcp_established_timeout,
+			       now.tcp_established_timeout, e.tcp_established_timeout,
+			       VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT, "tcp-established-timeout",
+			       detail);
+		timeout_detail(&set.set_udp_stream_timeout, &set.udp_stream_timeout,
+			       now.udp_stream_timeout, e.udp_stream_timeout,
+			       VNITRO_UDP_STREAM_TIMEOUT_DEFAULT, "udp-stream-timeout", detail);
+		timeout_detail(&set.set_udp_timeout, &set.udp_timeout, now.udp_timeout,
+			       e.udp_timeout, VNITRO_UDP_TIMEOUT_DEFAULT, "udp-timeout", detail);
 		if (strcmp(now.description, e.description)) {
 			set.description = e.description;
 			snprintf(quoted, sizeof(quoted), "\"%s\"", e.description);

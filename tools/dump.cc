@@ -63,6 +63,9 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.boolean("source_dest_check", nullptr, e.source_dest_check);
 	p.boolean("ena_express", nullptr, e.ena_express);
 	p.boolean("ena_express_udp", nullptr, e.ena_express_udp);
+	p.uint("tcp_established_timeout", nullptr, e.tcp_established_timeout);
+	p.uint("udp_stream_timeout", nullptr, e.udp_stream_timeout);
+	p.uint("udp_timeout", nullptr, e.udp_timeout);
 	if (e.device_index >= 0) {
 		p.string("instance", nullptr, e.instance);
 		p.uint("network_card_index", nullptr, uint32_t(e.network_card));

@@ -22,6 +22,8 @@ void usage(FILE *out)
 		"       vnitro eni set ID [ source-dest-check { on | off } ] [ description TEXT ]\n"
 		"                         [ security-groups SG[,SG...] ] [ ena-express { on | off } ]\n"
 		"                         [ ena-express-udp { on | off } ] [ mtu MTU ]\n"
+		"                         [ tcp-established-timeout SECONDS ]\n"
+		"                         [ udp-stream-timeout SECONDS ] [ udp-timeout SECONDS ]\n"
 		"       vnitro eni assign ID { ip ADDRESS | count N }\n"
 		"       vnitro eni unassign ID ip ADDRESS\n"
 		"       vnitro eni help\n"
@@ -32,6 +34,9 @@ void usage(FILE *out)
 		"       CARD := the network card, 0 (default) to the instance type's last\n"
 		"       SG := sg-HEX, a group of the ENI's VPC (\"vnitro sg\"); 1 to 5\n"
 		"       MTU := set on the attached netdev in its instance, as \"ip link set mtu\"\n"
+		"       SECONDS := connection tracking idle timeouts, EC2's ranges:\n"
+		"                  tcp-established 60..432000 (432000), udp-stream 60..180 (180),\n"
+		"                  udp 30..60 (30)\n"
 		"\"assign\" adds secondary private addresses; \"count N\" picks N free ones.\n"
 		"Without ID, MAC or ip, \"add\" lets the kernel choose them.\n");
 }
@@ -82,6 +87,20 @@ void print_lists(printer &p, const struct vnitro_eni &e)
 		 e.description);
 }
 
+/* Text names the timeouts only when one is not EC2's default; JSON always. */
+void print_conntrack_timeouts(printer &p, const struct vnitro_eni &e)
+{
+	bool any = e.tcp_established_timeout != VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT ||
+		   e.udp_stream_timeout != VNITRO_UDP_STREAM_TIMEOUT_DEFAULT ||
+		   e.udp_timeout != VNITRO_UDP_TIMEOUT_DEFAULT;
+
+	p.uint("tcp_established_timeout",
+	       any ? "\n    conntrack-timeouts tcp-established %s" : nullptr,
+	       e.tcp_established_timeout);
+	p.uint("udp_stream_timeout", any ? " udp-stream %s" : nullptr, e.udp_stream_timeout);
+	p.uint("udp_timeout", any ? " udp %s" : nullptr, e.udp_timeout);
+}
+
 void print_eni(printer &p, const struct vnitro_eni &e)
 {
 	char mac[MAC_STRLEN], ip[IPV4_STRLEN];
@@ -101,6 +120,7 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.boolean("ena_express_udp", e.ena_express_udp ? " ena-express-udp %s" : nullptr,
 		  e.ena_express_udp);
 	print_lists(p, e);
+	print_conntrack_timeouts(p, e);
 	print_attachment(p, e);
 	if (e.device_index >= 0) {
 		bool any = e.tx_src_dst_dropped || e.rx_src_dst_dropped;
@@ -256,7 +276,22 @@ int do_attach(const struct options *opts, int argc, char **argv)
 	return print_one(opts, eni);
 }
 
-enum set_keyword { SET_SDC, SET_DESC, SET_SG, SET_EXPRESS, SET_EXPRESS_UDP, SET_MTU };
+enum set_keyword {
+	SET_SDC, SET_DESC, SET_SG, SET_EXPRESS, SET_EXPRESS_UDP, SET_MTU, SET_TCP_ESTABLISHED,
+	SET_UDP_STREAM, SET_UDP,
+};
+
+/* A connection tracking timeout: seconds within EC2's range, named in the refusal. */
+uint32_t parse_timeout(const char *value, const char *keyword, uint32_t min, uint32_t max,
+		       const char *ec2_name)
+{
+	uint32_t v = parse_u32(value, keyword, 0, UINT32_MAX);
+
+	if (v < min || v > max)
+		usage_error("%s %s is out of range: EC2's %s is %u to %u seconds", keyword, value,
+			    ec2_name, min, max);
+	return v;
+}
 
 /*
  * "security-groups sg-1,sg-2"; the strings point into @buf. "none" (what
@@ -285,7 +320,9 @@ int do_set(const struct options *opts, int argc, char **argv)
 {
 	static const char *const keywords[] = { "source-dest-check", "description",
 						"security-groups", "ena-express",
-						"ena-express-udp", "mtu" };
+						"ena-express-udp", "mtu",
+						"tcp-established-timeout",
+						"udp-stream-timeout", "udp-timeout" };
 	arg_cursor args(argc, argv, "eni");
 	struct vnitro_eni_settings set = {};
 	const char *groups[VNITRO_MAX_SECURITY_GROUPS];
@@ -300,7 +337,7 @@ int do_set(const struct options *opts, int argc, char **argv)
 		args.missing("the ENI id");
 	id = check_eni_id(args.next());
 	while (args.more()) {
-		int k = args.keyword(keywords, 6);
+		int k = args.keyword(keywords, sizeof(keywords) / sizeof(keywords[0]));
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
@@ -331,6 +368,23 @@ int do_set(const struct options *opts, int argc, char **argv)
 			break;
 		case SET_MTU:
 			mtu = parse_u32(value, "MTU", 68, 65535);
+			break;
+		case SET_TCP_ESTABLISHED:
+			set.set_tcp_established_timeout = 1;
+			set.tcp_established_timeout = parse_timeout(
+				value, keywords[k], VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN,
+				VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX, "TcpEstablishedTimeout");
+			break;
+		case SET_UDP_STREAM:
+			set.set_udp_stream_timeout = 1;
+			set.udp_stream_timeout = parse_timeout(
+				value, keywords[k], VNITRO_UDP_STREAM_TIMEOUT_MIN,
+				VNITRO_UDP_STREAM_TIMEOUT_MAX, "UdpStreamTimeout");
+			break;
+		case SET_UDP:
+			set.set_udp_timeout = 1;
+			set.udp_timeout = parse_timeout(value, keywords[k], VNITRO_UDP_TIMEOUT_MIN,
+							VNITRO_UDP_TIMEOUT_MAX, "UdpTimeout");
 			break;
 		}
 	}

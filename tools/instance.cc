@@ -58,6 +58,7 @@ void print_type(printer &p, const struct vnitro_type &t)
 	p.boolean("efa", " efa %s", t.efa);
 	p.boolean("ena_express", " ena-express %s", t.ena_express);
 	p.boolean("rss_key_configurable", " rss-key %s", t.rss_key_configurable);
+	p.uint("conntrack_max", " conntrack-max %s", t.conntrack_max);
 	p.close_object();
 }
 

@@ -190,6 +190,8 @@ private:
 	void eni_lists(json_object *o, const char *path, const struct topo_subnet &sn,
 		       struct topo_eni *e);
 	void eni_attachment(json_object *o, const char *path, struct topo_eni *e);
+	uint32_t timeout(json_object *o, const char *path, const char *name, uint32_t min,
+			 uint32_t max, uint32_t dflt, const char *ec2_name);
 	void cross_checks();
 
 	const char *file_;
@@ -682,6 +684,9 @@ void parser::eni(json_object *o, const char *path, struct topo_eni *e)
 		{ "source_dest_check", K_BOOL, false, false },
 		{ "ena_express", K_BOOL, false, false },
 		{ "ena_express_udp", K_BOOL, false, false },
+		{ "tcp_established_timeout", K_INT, false, false },
+		{ "udp_stream_timeout", K_INT, false, false },
+		{ "udp_timeout", K_INT, false, false },
 		{ "instance", K_STRING, false, true },
 		{ "network_card_index", K_INT, false, true },
 		{ "device_index", K_INT, false, true },
@@ -737,8 +742,34 @@ void parser::eni(json_object *o, const char *path, struct topo_eni *e)
 	subpath(p, path, ".ena_express_udp");
 	if (e->ena_express_udp && !e->ena_express)
 		bad(p, "ENA Express for UDP needs ENA Express (\"ena_express\": true)");
+	e->tcp_established_timeout = timeout(o, path, "tcp_established_timeout",
+					     VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN,
+					     VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX,
+					     VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT,
+					     "TcpEstablishedTimeout");
+	e->udp_stream_timeout = timeout(o, path, "udp_stream_timeout",
+					VNITRO_UDP_STREAM_TIMEOUT_MIN, VNITRO_UDP_STREAM_TIMEOUT_MAX,
+					VNITRO_UDP_STREAM_TIMEOUT_DEFAULT, "UdpStreamTimeout");
+	e->udp_timeout = timeout(o, path, "udp_timeout", VNITRO_UDP_TIMEOUT_MIN,
+				 VNITRO_UDP_TIMEOUT_MAX, VNITRO_UDP_TIMEOUT_DEFAULT, "UdpTimeout");
 	eni_lists(o, path, *sn, e);
 	eni_attachment(o, path, e);
+}
+
+/* A connection tracking timeout of an ENI: @dflt when absent, else within EC2's range. */
+uint32_t parser::timeout(json_object *o, const char *path, const char *name, uint32_t min,
+			 uint32_t max, uint32_t dflt, const char *ec2_name)
+{
+	json_object *v = get(o, name);
+	char p[PATH_LEN];
+
+	if (!v)
+		return dflt;
+	subpath(p, path, ".%s", name);
+	if (json_object_get_int64(v) < min || json_object_get_int64(v) > max)
+		bad(p, "%s is out of range: EC2's %s is %u to %u seconds",
+		    json_object_get_string(v), ec2_name, min, max);
+	return uint32_t(json_object_get_int64(v));
 }
 
 /* "secondary_ips" and "security_groups". */

@@ -83,6 +83,10 @@ struct topo_eni {
 	bool source_dest_check;
 	bool ena_express;
 	bool ena_express_udp;
+	/* Connection tracking idle timeouts, seconds: EC2's defaults unless given. */
+	uint32_t tcp_established_timeout;
+	uint32_t udp_stream_timeout;
+	uint32_t udp_timeout;
 	const char *instance;		/* NULL: available (detached) */
 	int network_card;		/* "network_card_index": 0 unless given */
 	int device_index;		/* -1 while detached; 0 of card 0: the primary ENI */

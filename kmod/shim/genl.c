@@ -37,6 +37,10 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_IP_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, VNITRO_MAX_ENI_IPS - 1),
 	[VNITRO_A_ENA_EXPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VNITRO_A_ENA_EXPRESS_UDP] = NLA_POLICY_MAX(NLA_U8, 1),
+	/* The core checks EC2's ranges, naming them in its message. */
+	[VNITRO_A_TCP_ESTABLISHED_TIMEOUT] = { .type = NLA_U32 },
+	[VNITRO_A_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },
+	[VNITRO_A_UDP_TIMEOUT] = { .type = NLA_U32 },
 	[VNITRO_A_IGW_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
 	[VNITRO_A_FRAG_NEEDED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VNITRO_A_NETNS_NAME] = { .type = NLA_NUL_STRING, .len = VNITRO_NAME_LEN - 1 },
@@ -213,7 +217,8 @@ static int vnitro_put_type(struct sk_buff *msg, const struct vcore_type_info *t)
 	    nla_put_u8(msg, VNITRO_A_EFA_SUPPORTED, !!t->efa) ||
 	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_SUPPORTED, t->ena_express) ||
 	    nla_put_u8(msg, VNITRO_A_RSS_KEY_CONFIGURABLE,
-		       t->rss_key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE))
+		       t->rss_key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_MAX, t->conntrack_max, VNITRO_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -281,6 +286,9 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 	    nla_put_u8(msg, VNITRO_A_SOURCE_DEST_CHECK, eni->source_dest_check) ||
 	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS, eni->ena_express) ||
 	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_UDP, eni->ena_express_udp) ||
+	    nla_put_u32(msg, VNITRO_A_TCP_ESTABLISHED_TIMEOUT, eni->tcp_established_timeout) ||
+	    nla_put_u32(msg, VNITRO_A_UDP_STREAM_TIMEOUT, eni->udp_stream_timeout) ||
+	    nla_put_u32(msg, VNITRO_A_UDP_TIMEOUT, eni->udp_timeout) ||
 	    nla_put_string(msg, VNITRO_A_DESCRIPTION, eni->description) ||
 	    nla_put_string(msg, VNITRO_A_STATUS, eni->attached ? "in-use" : "available") ||
 	    vnitro_put_eni_lists(msg, eni))
@@ -687,6 +695,15 @@ static int vnitro_genl_flag(struct genl_info *info, int attr, u8 *set, u8 *value
 	return 1;
 }
 
+static int vnitro_genl_seconds(struct genl_info *info, int attr, u8 *set, u32 *value)
+{
+	if (!info->attrs[attr])
+		return 0;
+	*set = 1;
+	*value = nla_get_u32(info->attrs[attr]);
+	return 1;
+}
+
 static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vcore_eni_changes *c;
@@ -696,7 +713,7 @@ static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
 		return -EINVAL;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);	/* ~450 bytes: off the stack */
+	c = kzalloc(sizeof(*c), GFP_KERNEL);	/* ~480 bytes: off the stack */
 	if (!c)
 		return -ENOMEM;
 	any |= vnitro_genl_flag(info, VNITRO_A_SOURCE_DEST_CHECK, &c->set_source_dest_check,
@@ -704,6 +721,12 @@ static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 	any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS, &c->set_ena_express, &c->ena_express);
 	any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS_UDP, &c->set_ena_express_udp,
 				&c->ena_express_udp);
+	any |= vnitro_genl_seconds(info, VNITRO_A_TCP_ESTABLISHED_TIMEOUT,
+				   &c->set_tcp_established_timeout, &c->tcp_established_timeout);
+	any |= vnitro_genl_seconds(info, VNITRO_A_UDP_STREAM_TIMEOUT, &c->set_udp_stream_timeout,
+				   &c->udp_stream_timeout);
+	any |= vnitro_genl_seconds(info, VNITRO_A_UDP_TIMEOUT, &c->set_udp_timeout,
+				   &c->udp_timeout);
 	if (info->attrs[VNITRO_A_DESCRIPTION]) {
 		c->set_description = 1;
 		strscpy(c->description, nla_data(info->attrs[VNITRO_A_DESCRIPTION]),
@@ -718,7 +741,7 @@ static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!any) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "nothing to set: give SOURCE_DEST_CHECK, DESCRIPTION, SECURITY_GROUPS, ENA_EXPRESS or ENA_EXPRESS_UDP");
+				   "nothing to set: give SOURCE_DEST_CHECK, DESCRIPTION, SECURITY_GROUPS, ENA_EXPRESS, ENA_EXPRESS_UDP or a conntrack timeout");
 		ret = -EINVAL;
 		goto out;
 	}

@@ -256,8 +256,9 @@ inline void take(snapshot *s)
 		snap_append(s, " sgs");
 		for (uint32_t k = 0; k < e.security_group_count; k++)
 			snap_append(s, " %s", e.security_groups[k]);
-		snap_append(s, " desc \"%s\" express %u %u\n", e.description, e.ena_express,
-			    e.ena_express_udp);
+		snap_append(s, " desc \"%s\" express %u %u conntrack %u %u %u\n", e.description,
+			    e.ena_express, e.ena_express_udp, e.tcp_established_timeout,
+			    e.udp_stream_timeout, e.udp_timeout);
 	}
 	for (uint32_t n = 0; vcore_ctl_route_at(ctl, n, &r) == 0; n++)
 		snap_append(s, "route %s %08x/%u %u %s %u\n", r.subnet_id, r.addr, r.prefixlen,

@@ -1000,3 +1000,155 @@ CORE_TEST(eni, source_dest_check_reaches_an_attached_port)
 		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
 	}, "no memory for the port");
 }
+
+/* ---- connection tracking timeouts ---- */
+
+static void assert_port_timeouts(const vcore_port_desc &p, uint32_t tcp_established,
+				 uint32_t udp_stream, uint32_t udp)
+{
+	cr_assert_eq(p.tcp_established_timeout, tcp_established);
+	cr_assert_eq(p.udp_stream_timeout, udp_stream);
+	cr_assert_eq(p.udp_timeout, udp);
+}
+
+CORE_TEST(eni, conntrack_timeouts_default_to_ec2s)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-c"));
+
+	cr_assert_eq(a.tcp_established_timeout, 432000, "5 days");
+	cr_assert_eq(a.udp_stream_timeout, 180);
+	cr_assert_eq(a.udp_timeout, 30);
+	attach(a.id, "i1", 1);
+	assert_port_timeouts(fake.last_plug.port, 432000, 180, 30);
+}
+
+CORE_TEST(eni, conntrack_timeouts_set_any_subset)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-c"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
+
+	c.set_udp_timeout = 1;
+	c.udp_timeout = 60;
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(e.udp_timeout, 60);
+	cr_assert_eq(e.udp_stream_timeout, 180, "unchanged");
+	cr_assert_eq(e.tcp_established_timeout, 432000, "unchanged");
+	c = vcore_eni_changes{};
+	c.set_tcp_established_timeout = 1;
+	c.tcp_established_timeout = 60;
+	c.set_udp_stream_timeout = 1;
+	c.udp_stream_timeout = 60;
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	e = get_eni(a.id);
+	cr_assert_eq(e.tcp_established_timeout, 60);
+	cr_assert_eq(e.udp_stream_timeout, 60);
+	cr_assert_eq(e.udp_timeout, 60, "kept from the first call");
+	cr_assert_eq(fake.port_updates, 0, "an available ENI has no port");
+	// What was set reaches the port when the ENI is attached.
+	attach(a.id, "i1", 1);
+	assert_port_timeouts(fake.last_plug.port, 60, 60, 60);
+}
+
+CORE_TEST(eni, conntrack_timeouts_out_of_range_change_nothing)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	static vcore_eni_changes c;
+	vcore_eni_info e;
+
+	attach(a.id, "i1", 1);
+	struct { uint8_t *set; uint32_t *value; uint32_t low, high; const char *range; } cases[] = {
+		{ &c.set_tcp_established_timeout, &c.tcp_established_timeout, 59, 432001,
+		  "60 to 432000" },
+		{ &c.set_udp_stream_timeout, &c.udp_stream_timeout, 59, 181, "60 to 180" },
+		{ &c.set_udp_timeout, &c.udp_timeout, 29, 61, "30 to 60" },
+	};
+	for (auto &k : cases) {
+		for (uint32_t bad : { k.low, k.high, 0u }) {
+			c = vcore_eni_changes{};
+			// Valid changes alongside: all or nothing.
+			c.set_source_dest_check = 1;
+			c.set_description = 1;
+			snprintf(c.description, sizeof(c.description), "never kept");
+			*k.set = 1;
+			*k.value = bad;
+			assert_refused(-EINVAL, [&](vcore_err *err) {
+				return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
+			}, "out of range", k.range);
+		}
+	}
+	c = vcore_eni_changes{};
+	c.set_udp_timeout = 1;
+	c.udp_timeout = 61;
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "UDP timeout 61", "UdpTimeout");
+}
+
+CORE_TEST(eni, conntrack_timeouts_reach_an_attached_port)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
+
+	attach(a.id, "i1", 1);
+	c.set_udp_timeout = 1;
+	c.udp_timeout = 60;
+	c.set_tcp_established_timeout = 1;
+	c.tcp_established_timeout = 3600;
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.port_updates, 1);
+	assert_port_timeouts(fake.last_port, 3600, 180, 60);
+	cr_assert_eq(fake.last_port.source_dest_check, 1, "the rest of the port as it was");
+	// The same values again do not touch the fabric.
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.port_updates, 1);
+	// A port that refuses the update leaves the ENI as it was.
+	c.udp_timeout = 45;
+	c.set_source_dest_check = 1;
+	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory for the port");
+	assert_refused(-ENOMEM, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "no memory for the port");
+	e = get_eni(a.id);
+	cr_assert_eq(e.udp_timeout, 60);
+	cr_assert_eq(e.source_dest_check, 1);
+}
+
+CORE_TEST(eni, security_groups_reach_an_attached_port)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
+	uint32_t default_key;
+
+	add_group("sg-1");
+	attach(a.id, "i1", 1);
+	cr_assert_eq(fake.last_plug.port.sg_count, 1);
+	default_key = fake.last_plug.port.sg_keys[0];
+	c.set_security_groups = 1;
+	c.security_group_count = 2;
+	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-1");
+	snprintf(c.security_groups[1], sizeof(c.security_groups[1]), "%s", a.security_groups[0]);
+	cr_assert_eq(vcore_ctl_eni_set(ctl, a.id, &c, &e, &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.port_updates, 1);
+	cr_assert_eq(fake.last_port.sg_count, 2);
+	cr_assert_neq(fake.last_port.sg_keys[0], default_key);
+	cr_assert_eq(fake.last_port.sg_keys[1], default_key);
+}
+
+CORE_TEST(eni, port_tracks_as_many_flows_as_its_instance_type_allows)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info b = add_eni(eni_spec("subnet-default"));
+
+	add_instance("mid", &ns3, "subnet-default", 0, "m5.large");
+	cr_assert_eq(fake.last_plug.port.conntrack_max, 12000, "m5.large's primary: 750 * 16");
+	attach(a.id, "i1", 1);
+	cr_assert_eq(fake.last_plug.port.conntrack_max, 1048576, "c5n.18xlarge: the ceiling");
+	attach(b.id, "mid", 1);
+	cr_assert_eq(fake.last_plug.port.conntrack_max, 12000);
+}

@@ -53,6 +53,20 @@ CORE_TEST(types, table_has_the_documented_limits)
 	cr_assert_eq(t.ena_express, 1);
 }
 
+// vnitro's figure, not EC2's: clamp(baseline_mbps * 16, 8192, 1048576).
+CORE_TEST(types, conntrack_max_follows_baseline_bandwidth)
+{
+	vcore_type_info t;
+
+	cr_assert_eq(type("t3.micro").conntrack_max, 8192, "64 Mbit/s: the floor");
+	cr_assert_eq(type("m5.large").conntrack_max, 12000, "750 Mbit/s");
+	cr_assert_eq(type("c5n.large").conntrack_max, 48000, "3 Gbit/s");
+	cr_assert_eq(type("c5n.18xlarge").conntrack_max, 1048576, "100 Gbit/s: the ceiling");
+	cr_assert_eq(type("p5.48xlarge").conntrack_max, 1048576);
+	for (uint32_t n = 0; vcore_ctl_type_at(n, &t) == 0; n++)
+		cr_assert(t.conntrack_max >= 8192 && t.conntrack_max <= 1048576, "%s", t.name);
+}
+
 CORE_TEST(types, iteration_and_unknown_names)
 {
 	vcore_type_info t;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # sgflow.sh - security groups on the wire: what the default group lets through, a
 # group with no inbound rule, stateful replies, rules that do not cut tracked flows,
-# group references, ICMP errors related to a flow, tracking timeouts, the counters
-# (vnitro eni show, ethtool -S) and EFA with and without the self-referencing rule.
+# group references, ICMP errors related to a flow, tracking timeouts (EC2's defaults,
+# then an ENI's own), the counters (vnitro eni show, ethtool -S) and EFA with and
+# without the self-referencing rule.
 #
 #   vpc-default 172.31.0.0/16, default group D (all in from D, all out)
 #     subnet-default 172.31.0.0/20
@@ -148,5 +149,24 @@ check "  ... refused on the EFA ENI's way in" test "$(field "$efa_a" sg_ingress_
 check "rule add efa ingress all from sg efa (the self-referencing rule)" \
 	"$VNITRO" sg rule add sg-0ef ingress proto all sg sg-0ef
 check "fi_pingpong -p efa works again" pingpong 60
+
+# Per-ENI tracking timeouts (EC2's UdpTimeout: 30 to 60 s). i-b in web again: UDP 9000
+# in, nothing out but tracked flows; i-a lets i-b (no longer in D) in only as tracked.
+check "i-b's ENI gets only web again" "$VNITRO" eni set "$eni_b" security-groups sg-0e0
+check_err "udp-timeout 61 is refused, naming EC2's range" '30 to 60' \
+	"$VNITRO" eni set "$eni_b" udp-stream-timeout 120 udp-timeout 61
+check_eq "  ... and nothing changed (the stream timeout with it)" "180 30" \
+	"$(field "$eni_b" udp_stream_timeout) $(field "$eni_b" udp_timeout)"
+check "udp-timeout 60 on both ends' ENIs" sh -c \
+	"'$VNITRO' eni set $eni_a udp-timeout 60 >/dev/null && '$VNITRO' eni set $eni_b udp-timeout 60 >/dev/null"
+check_eq "vnitro -j eni show: udp_timeout 60" "60" "$(field "$eni_b" udp_timeout)"
+check_match "vnitro eni show names the timeouts" 'conntrack-timeouts tcp-established 432000 udp-stream 180 udp 60' \
+	"$("$VNITRO" eni show "$eni_b")"
+advance 61
+check "a UDP reply after 45 idle seconds now passes (timeout 60)" udp_reply 45
+advance 61
+check "after 61 idle seconds the reply is refused" \
+	bash -c "ip_a=$ip_a ip_b=$ip_b; $(declare -f udp_reply advance); ! udp_reply 61"
+check "i-b back to the default group" "$VNITRO" eni set "$eni_b" security-groups "$D"
 check_eq "no kernel splat" "" "$(splats)"
 summary

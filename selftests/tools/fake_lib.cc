@@ -83,6 +83,9 @@ struct vnitro_eni make_eni(const char *id, uint8_t last)
 	snprintf(e.status, sizeof(e.status), "available");
 	e.device_index = -1;
 	e.network_card = -1;
+	e.tcp_established_timeout = VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT;
+	e.udp_stream_timeout = VNITRO_UDP_STREAM_TIMEOUT_DEFAULT;
+	e.udp_timeout = VNITRO_UDP_TIMEOUT_DEFAULT;
 	return e;
 }
 
@@ -304,6 +307,7 @@ int vnitro_type_list(struct vnitro_handle *, struct vnitro_type **items, size_t 
 	t.max_ips_per_eni = 2;
 	t.max_queues = 2;
 	t.baseline_mbps = 64;
+	t.conntrack_max = 8192;
 	return one_list(items, count, &t, 1);
 }
 
@@ -325,6 +329,22 @@ int vnitro_eni_set(struct vnitro_handle *h, const char *id,
 				 s->security_groups[i]);
 		out->security_group_count = uint32_t(s->security_group_count);
 	}
+	if (s->set_tcp_established_timeout || s->set_udp_stream_timeout || s->set_udp_timeout) {
+		char what[64];
+
+		/* What reached the library; 0 = not set. */
+		snprintf(what, sizeof(what), "%u %u %u",
+			 s->set_tcp_established_timeout ? s->tcp_established_timeout : 0,
+			 s->set_udp_stream_timeout ? s->udp_stream_timeout : 0,
+			 s->set_udp_timeout ? s->udp_timeout : 0);
+		trace("eni_set_conntrack_timeouts", what);
+	}
+	if (s->set_tcp_established_timeout)
+		out->tcp_established_timeout = s->tcp_established_timeout;
+	if (s->set_udp_stream_timeout)
+		out->udp_stream_timeout = s->udp_stream_timeout;
+	if (s->set_udp_timeout)
+		out->udp_timeout = s->udp_timeout;
 	return 0;
 }
 

@@ -50,7 +50,7 @@ expect() {
 
 # A valid file: two VPCs, a route to a gateway, vpc-b's default group and
 # another with rules, an instance with its primary ENI and a secondary one,
-# and an available ENI in that group.
+# and an available ENI in that group, with conntrack timeouts of its own.
 base='{"version": 1,
  "vpcs": [{"id": "vpc-a", "cidr": "10.0.0.0/16"}, {"id": "vpc-b", "cidr": "10.1.0.0/16"}],
  "subnets": [
@@ -71,7 +71,8 @@ base='{"version": 1,
   {"id": "eni-a0", "subnet": "sn-a", "private_ip": "10.0.1.10", "instance": "i-a", "device_index": 0},
   {"id": "eni-1", "subnet": "sn-a", "private_ip": "10.0.1.20", "mac": "02:00:00:00:01:14",
    "secondary_ips": ["10.0.1.21"], "instance": "i-a", "device_index": 1},
-  {"id": "eni-2", "subnet": "sn-b", "security_groups": ["sg-1"], "source_dest_check": false}]}'
+  {"id": "eni-2", "subnet": "sn-b", "security_groups": ["sg-1"], "source_dest_check": false,
+   "udp_timeout": 45, "tcp_established_timeout": 3600}]}'
 
 # bad DESC MESSAGE JQ-FILTER: the base file changed by the filter is refused
 # with "Error: FILE: MESSAGE", exit 2, as text and as JSON.
@@ -273,6 +274,14 @@ bad "a description of 256 characters" '.enis[2].description: a description has a
 	".enis[2].description = \"$(printf 'x%.0s' {1..256})\""
 bad "ENA Express UDP alone" '.enis[2].ena_express_udp: ENA Express for UDP needs ENA Express ("ena_express": true)' \
 	'.enis[2].ena_express_udp = true'
+bad "a UDP timeout above EC2's range" '.enis[2].udp_timeout: 61 is out of range: EC2'"'"'s UdpTimeout is 30 to 60 seconds' \
+	'.enis[2].udp_timeout = 61'
+bad "a UDP stream timeout below EC2's range" '.enis[2].udp_stream_timeout: 59 is out of range: EC2'"'"'s UdpStreamTimeout is 60 to 180 seconds' \
+	'.enis[2].udp_stream_timeout = 59'
+bad "a TCP established timeout above EC2's range" '.enis[2].tcp_established_timeout: 432001 is out of range: EC2'"'"'s TcpEstablishedTimeout is 60 to 432000 seconds' \
+	'.enis[2].tcp_established_timeout = 432001'
+bad "a bad timeout is found before any change, with the other checks" '.enis[1].udp_timeout: 0 is out of range: EC2'"'"'s UdpTimeout is 30 to 60 seconds' \
+	'.enis[1].udp_timeout = 0 | .enis[2].udp_timeout = 60'
 bad "an ENI type" '.enis[2].type: "ena" is not an ENI type (expected "interface" or "efa")' '.enis[2].type = "ena"'
 bad "instance without device_index" '.enis[2]: "instance" and "device_index" go together (both null: available)' \
 	'.enis[2].instance = "i-b"'
@@ -326,8 +335,11 @@ if [[ -x $FAKE ]]; then
 		'[["eni-0a1b2c3d4e5f60718","i-host",0],["eni-5",null,null]]' ]] &&
 		pass "dump: attached ENIs first, available ones after" || fail "dump: ENI order"
 	[[ $(jq -c '.enis[0] | keys_unsorted' <<<"$out") == \
-		'["id","subnet","mac","private_ip","type","secondary_ips","description","security_groups","source_dest_check","ena_express","ena_express_udp","instance","network_card_index","device_index"]' ]] &&
+		'["id","subnet","mac","private_ip","type","secondary_ips","description","security_groups","source_dest_check","ena_express","ena_express_udp","tcp_established_timeout","udp_stream_timeout","udp_timeout","instance","network_card_index","device_index"]' ]] &&
 		pass "dump: the keys of an ENI" || fail "dump: the keys of an ENI"
+	[[ $(jq -c '[.enis[] | [.tcp_established_timeout, .udp_stream_timeout, .udp_timeout]]' <<<"$out") == \
+		'[[432000,180,30],[432000,180,30]]' ]] &&
+		pass "dump: conntrack timeouts, EC2's defaults written too" || fail "dump: conntrack timeouts"
 	[[ $(jq -c '[.security_groups[] | [.id, .name, (.ingress | length), (.egress | length)]]' <<<"$out") == \
 		'[["sg-d","default",1,1],["sg-1","web",1,1]]' ]] &&
 		pass "dump: security groups by VPC and name, with their rules" || fail "dump: security groups"

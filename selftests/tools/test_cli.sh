@@ -137,6 +137,18 @@ usage "eni set: on/off only" ='"source-dest-check" needs "on" or "off", not "may
 usage "eni set: no setting" eni set eni-1
 usage "eni set: six security groups" eni set eni-1 security-groups sg-1,sg-2,sg-3,sg-4,sg-5,sg-6
 usage "eni set: MTU out of range" eni set eni-1 mtu 12
+usage "eni set: UDP timeout out of range, EC2's range named" \
+	="udp-timeout 61 is out of range: EC2's UdpTimeout is 30 to 60 seconds" \
+	eni set eni-1 udp-timeout 61
+usage "eni set: UDP stream timeout out of range" \
+	="udp-stream-timeout 59 is out of range: EC2's UdpStreamTimeout is 60 to 180 seconds" \
+	eni set eni-1 udp-stream-timeout 59
+usage "eni set: TCP established timeout out of range" \
+	="tcp-established-timeout 432001 is out of range: EC2's TcpEstablishedTimeout is 60 to 432000 seconds" \
+	eni set eni-1 tcp-established-timeout 432001
+usage "eni set: a timeout is a number" eni set eni-1 udp-timeout 45s
+usage "eni set: all or nothing, a bad timeout stops the rest" \
+	eni set eni-1 source-dest-check off udp-timeout 29
 usage "eni assign: ip or count, not both" eni assign eni-1 ip 172.31.0.9 count 2
 usage "eni unassign takes no count" eni unassign eni-1 count 2
 usage "vpc add: a CIDR block" vpc add vpc-1 cidr 10.0.0.0
@@ -342,7 +354,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","tx_src_dst_dropped","type","vpc"]'
+	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
@@ -359,6 +371,13 @@ fake_tests() {
 		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot] == [null, null, null, null, null]' \
 		-j eni show
 	jcheck "eni show ID -j: still an array" 'type == "array" and length == 1' -j eni show $primary
+	jcheck "eni show -j: conntrack timeouts in force, EC2's defaults included" \
+		'all(.[]; .tcp_established_timeout == 432000 and .udp_stream_timeout == 180 and .udp_timeout == 30)' \
+		-j eni show
+	jcheck "instance types -j: each type's conntrack_max" \
+		'.[0].name == "t3.micro" and .[0].conntrack_max == 8192' -j instance types
+	run instance types
+	check "instance types: conntrack-max in the text" '$rc -eq 0 && $out == *" conntrack-max 8192"'
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \
@@ -426,6 +445,10 @@ fake_tests() {
 	VNITRO_FAKE_TRACE=$trace run instance add noenv1 subnet subnet-default
 	check "instance add without an environment fails whole: error, namespace removed" \
 		'$rc -eq 1 && -z $out && $err == "Error: cannot build the environment of instance noenv1: "* && $(<"$trace") == *"env_add noenv1${nl}netns_del noenv1"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run eni set $primary udp-timeout 60 tcp-established-timeout 3600
+	check "eni set: conntrack timeouts reach the library, in one call" \
+		'$rc -eq 0 && $(<"$trace") == "eni_set $primary${nl}eni_set_conntrack_timeouts 3600 0 60"'
 	: >"$trace"
 	VNITRO_FAKE_TRACE=$trace run instance show
 	check "instance show (all) sweeps leftover environments" \

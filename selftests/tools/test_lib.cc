@@ -109,6 +109,38 @@ Test(decode, eni_attached)
 	cr_assert_str_eq(e.pci_slot, "10000:00:03.0");
 }
 
+Test(decode, eni_conntrack_timeouts)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eni e;
+
+	put_eni_base(msg);
+	cr_assert_eq(decode(msg, &eni_decoder, &e), 0);
+	cr_assert_eq(e.udp_timeout, 0u, "a module without them: 0");
+	msg = reply_new();	/* decode() freed the first */
+	put_eni_base(msg);
+	nla_put_u32(msg, VNITRO_A_TCP_ESTABLISHED_TIMEOUT, 432000);
+	nla_put_u32(msg, VNITRO_A_UDP_STREAM_TIMEOUT, 120);
+	nla_put_u32(msg, VNITRO_A_UDP_TIMEOUT, 60);
+	cr_assert_eq(decode(msg, &eni_decoder, &e), 0);
+	cr_assert_eq(e.tcp_established_timeout, 432000u);
+	cr_assert_eq(e.udp_stream_timeout, 120u);
+	cr_assert_eq(e.udp_timeout, 60u);
+}
+
+Test(decode, type_conntrack_max)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_type t;
+
+	nla_put_string(msg, VNITRO_A_INSTANCE_TYPE, "m5.large");
+	nla_put_u32(msg, VNITRO_A_BASELINE_MBPS, 750);
+	nla_put_u64(msg, VNITRO_A_CONNTRACK_MAX, 12000);
+	cr_assert_eq(decode(msg, &type_decoder, &t), 0);
+	cr_assert_str_eq(t.name, "m5.large");
+	cr_assert_eq(t.conntrack_max, 12000u);
+}
+
 Test(decode, string_longer_than_its_field_is_refused)
 {
 	struct nl_msg *msg = reply_new();

@@ -126,7 +126,7 @@ int sync_port(world &w, eni *e, vcore_err *err)
 
 	if (!e->owner || !w.ops->port_update)
 		return 0;
-	port_desc_of(*e, &port);
+	port_desc_of(*e, *e->owner, &port);
 	ret = w.ops->port_update(w.ops_ctx, e->plug_cookie, &port, err);
 	if (ret)
 		err->code = ret;
@@ -226,6 +226,82 @@ int resolve_groups(const world &w, const eni &e, const vcore_eni_changes &c, sg 
 
 } // namespace
 
+static_assert(uint32_t(VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT) ==
+		      uint32_t(VCORE_TCP_ESTABLISHED_TIMEOUT) &&
+	      uint32_t(VNITRO_UDP_STREAM_TIMEOUT_DEFAULT) == uint32_t(VCORE_UDP_STREAM_TIMEOUT) &&
+	      uint32_t(VNITRO_UDP_TIMEOUT_DEFAULT) == uint32_t(VCORE_UDP_TIMEOUT),
+	      "the control plane's defaults are the fabric's");
+
+// One connection tracking timeout of an ENI_SET, in EC2's range or refused.
+int check_timeout(uint8_t set, uint32_t seconds, uint32_t min, uint32_t max,
+		  const char *what, const char *ec2_name, vcore_err *err)
+{
+	if (!set || (seconds >= min && seconds <= max))
+		return 0;
+	fail(err, EINVAL_).str(what).str(" ").u32(seconds).str(" is out of range: EC2's ")
+		.str(ec2_name).str(" is ").u32(min).str(" to ").u32(max).str(" seconds");
+	return err->code;
+}
+
+int check_timeouts(const vcore_eni_changes &c, vcore_err *err)
+{
+	if (check_timeout(c.set_tcp_established_timeout, c.tcp_established_timeout,
+			  VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN, VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX,
+			  "TCP established timeout", "TcpEstablishedTimeout", err) ||
+	    check_timeout(c.set_udp_stream_timeout, c.udp_stream_timeout,
+			  VNITRO_UDP_STREAM_TIMEOUT_MIN, VNITRO_UDP_STREAM_TIMEOUT_MAX,
+			  "UDP stream timeout", "UdpStreamTimeout", err) ||
+	    check_timeout(c.set_udp_timeout, c.udp_timeout, VNITRO_UDP_TIMEOUT_MIN,
+			  VNITRO_UDP_TIMEOUT_MAX, "UDP timeout", "UdpTimeout", err))
+		return err->code;
+	return 0;
+}
+
+// What of an ENI its port shows the fabric and ENI_SET can change.
+struct port_settings {
+	bool source_dest_check;
+	sg *groups[VNITRO_MAX_SECURITY_GROUPS];
+	uint32_t group_count;
+	uint32_t tcp_established_timeout, udp_stream_timeout, udp_timeout;
+};
+
+port_settings port_settings_of(const eni &e)
+{
+	port_settings p = {};
+
+	p.source_dest_check = e.source_dest_check;
+	for (uint32_t i = 0; i < e.group_count; i++)
+		p.groups[i] = e.groups[i];
+	p.group_count = e.group_count;
+	p.tcp_established_timeout = e.tcp_established_timeout;
+	p.udp_stream_timeout = e.udp_stream_timeout;
+	p.udp_timeout = e.udp_timeout;
+	return p;
+}
+
+void port_settings_restore(eni *e, const port_settings &p)
+{
+	e->source_dest_check = p.source_dest_check;
+	for (uint32_t i = 0; i < p.group_count; i++)
+		e->groups[i] = p.groups[i];
+	e->group_count = p.group_count;
+	e->tcp_established_timeout = p.tcp_established_timeout;
+	e->udp_stream_timeout = p.udp_stream_timeout;
+	e->udp_timeout = p.udp_timeout;
+}
+
+bool port_settings_differ(const port_settings &a, const port_settings &b)
+{
+	if (a.source_dest_check != b.source_dest_check || a.group_count != b.group_count ||
+	    a.tcp_established_timeout != b.tcp_established_timeout ||
+	    a.udp_stream_timeout != b.udp_stream_timeout || a.udp_timeout != b.udp_timeout)
+		return true;
+	for (uint32_t i = 0; i < a.group_count; i++)
+		if (a.groups[i] != b.groups[i])
+			return true;
+	return false;
+}
+
 bool mac_in_use(const world &w, const uint8_t *mac)
 {
 	return w.enis.find([mac](eni *it) { return mem_eq(it->mac, mac, 6); }) ||
@@ -241,7 +317,7 @@ void generate_mac(const world &w, uint8_t *mac)
 	} while (mac_in_use(w, mac) || fabric::mac_is_vpc_reserved(mac));
 }
 
-void port_desc_of(const eni &e, vcore_port_desc *out)
+void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 {
 	*out = vcore_port_desc{};
 	mem_copy(out->mac, e.mac, 6);
@@ -260,6 +336,10 @@ void port_desc_of(const eni &e, vcore_port_desc *out)
 	for (uint32_t i = 0; i < e.group_count; i++)
 		out->sg_keys[i] = e.groups[i]->key;
 	out->sg_count = e.group_count;
+	out->conntrack_max = owner.type->conntrack_max;
+	out->tcp_established_timeout = e.tcp_established_timeout;
+	out->udp_timeout = e.udp_timeout;
+	out->udp_stream_timeout = e.udp_stream_timeout;
 }
 
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
@@ -286,6 +366,9 @@ eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
 	e->home = s;
 	e->type = spec.type;
 	e->source_dest_check = true;
+	e->tcp_established_timeout = VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT;
+	e->udp_stream_timeout = VNITRO_UDP_STREAM_TIMEOUT_DEFAULT;
+	e->udp_timeout = VNITRO_UDP_TIMEOUT_DEFAULT;
 	// EC2: an interface created without groups gets its VPC's default group.
 	e->groups[0] = s->owner->default_group;
 	e->group_count = 1;
@@ -327,7 +410,7 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vc
 	if (check_type_limits(*e, *inst, card, err))
 		return err->code;
 	str_copy(desc.eni_id, sizeof(desc.eni_id), e->id);
-	port_desc_of(*e, &desc.port);
+	port_desc_of(*e, *inst, &desc.port);
 	desc.instance_cookie = inst->cookie;
 	desc.network_card = card;
 	desc.device_index = index;
@@ -393,6 +476,9 @@ void fill_info(const eni &e, vcore_eni_info *out)
 		out->device_index = e.device_index;
 		out->plug_cookie = e.plug_cookie;
 	}
+	out->tcp_established_timeout = e.tcp_established_timeout;
+	out->udp_stream_timeout = e.udp_stream_timeout;
+	out->udp_timeout = e.udp_timeout;
 }
 
 } // namespace vnitro::control
@@ -532,6 +618,7 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 	eni *e = find_eni(*ctl, id, err);
 	sg *groups[VNITRO_MAX_SECURITY_GROUPS];
 	bool express, express_udp;
+	port_settings before;
 
 	if (!e)
 		return err->code;
@@ -555,27 +642,26 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 			.str(" is attached to instance ").str(e->owner->name).str(")");
 		return err->code;
 	}
-	// The changes the fabric sees go first: they are the ones that can fail.
-	if ((c->set_source_dest_check && e->source_dest_check != !!c->source_dest_check) ||
-	    c->set_security_groups) {
-		bool was_checking = e->source_dest_check;
-		sg *had[VNITRO_MAX_SECURITY_GROUPS];
-		uint32_t had_count = e->group_count;
-
-		mem_copy(had, e->groups, sizeof(had));
-		if (c->set_source_dest_check)
-			e->source_dest_check = c->source_dest_check;
-		if (c->set_security_groups) {
-			for (uint32_t i = 0; i < c->security_group_count; i++)
-				e->groups[i] = groups[i];
-			e->group_count = c->security_group_count;
-		}
-		if (sync_port(*ctl, e, err)) {
-			e->source_dest_check = was_checking;
-			mem_copy(e->groups, had, sizeof(had));
-			e->group_count = had_count;
-			return err->code;
-		}
+	if (check_timeouts(*c, err))
+		return err->code;
+	// What the fabric sees changes first: only the port update can fail, and is undone.
+	before = port_settings_of(*e);
+	if (c->set_source_dest_check)
+		e->source_dest_check = c->source_dest_check;
+	if (c->set_security_groups) {
+		for (uint32_t i = 0; i < c->security_group_count; i++)
+			e->groups[i] = groups[i];
+		e->group_count = c->security_group_count;
+	}
+	if (c->set_tcp_established_timeout)
+		e->tcp_established_timeout = c->tcp_established_timeout;
+	if (c->set_udp_stream_timeout)
+		e->udp_stream_timeout = c->udp_stream_timeout;
+	if (c->set_udp_timeout)
+		e->udp_timeout = c->udp_timeout;
+	if (port_settings_differ(before, port_settings_of(*e)) && sync_port(*ctl, e, err)) {
+		port_settings_restore(e, before);
+		return err->code;
 	}
 	if (c->set_description)
 		str_copy(e->description, sizeof(e->description), c->description);

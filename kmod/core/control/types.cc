@@ -40,17 +40,34 @@ constexpr uint8_t fixed = VCORE_ENA_RSS_KEY_FIXED;
  *  - rss key mode: amzn-ec2-ena-utilities ena-toeplitz (see vcore/ena.h):
  *    configurable on network-optimised Nitro v3 (c5n) and later, fixed on
  *    earlier Nitro types (t3, m5).
+ *  - conntrack_max: vnitro's own figure, not EC2's (EC2 does not publish
+ *    the tracking allowance): 16 flows per Mbit/s of baseline bandwidth,
+ *    within 8192 and 1048576 (with_conntrack_max below).
  * Sorted by size, smallest first; the table is the list "vnitro instance
  * types" shows.
  */
+constexpr uint32_t conntrack_per_mbps = 16, conntrack_min = 8192, conntrack_max = 1048576;
+
+// @t with its conntrack_max: clamp(baseline_mbps * 16, 8192, 1048576) flows.
+constexpr vcore_type_info with_conntrack_max(vcore_type_info t)
+{
+	uint64_t flows = uint64_t(t.baseline_mbps) * conntrack_per_mbps;
+
+	t.conntrack_max = flows < conntrack_min ? conntrack_min
+			  : flows > conntrack_max ? conntrack_max : uint32_t(flows);
+	return t;
+}
+
 constexpr vcore_type_info types[] = {
 	// name, max_enis, network_cards, max_enis_per_card, max_ips_per_eni,
 	// max_queues, baseline_mbps, efa, ena_express, rss key mode
-	{ "t3.micro", 2, 1, 2, 2, 2, 64, 0, 0, fixed },
-	{ "m5.large", 3, 1, 3, 10, 2, 750, 0, 0, fixed },
-	{ "c5n.large", 3, 1, 3, 10, 2, 3000, 0, 0, configurable },
-	{ "c5n.18xlarge", 15, 1, 15, 50, 32, 100000, VCORE_EFA_GEN_1, 0, configurable },
-	{ "p5.48xlarge", 64, 32, 2, 50, 32, 3200000, VCORE_EFA_GEN_2, 1, configurable },
+	with_conntrack_max({ "t3.micro", 2, 1, 2, 2, 2, 64, 0, 0, fixed }),
+	with_conntrack_max({ "m5.large", 3, 1, 3, 10, 2, 750, 0, 0, fixed }),
+	with_conntrack_max({ "c5n.large", 3, 1, 3, 10, 2, 3000, 0, 0, configurable }),
+	with_conntrack_max({ "c5n.18xlarge", 15, 1, 15, 50, 32, 100000, VCORE_EFA_GEN_1, 0,
+			     configurable }),
+	with_conntrack_max({ "p5.48xlarge", 64, 32, 2, 50, 32, 3200000, VCORE_EFA_GEN_2, 1,
+			     configurable }),
 };
 
 constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);

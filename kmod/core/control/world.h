@@ -66,6 +66,10 @@ struct eni {
 	bool source_dest_check;
 	bool ena_express;
 	bool ena_express_udp;
+	// Connection tracking idle timeouts, seconds: EC2's defaults until set.
+	uint32_t tcp_established_timeout;
+	uint32_t udp_stream_timeout;
+	uint32_t udp_timeout;
 	// Attachment; owner == nullptr while available.
 	instance *owner;
 	uint32_t network_card;
@@ -160,8 +164,8 @@ void eni_unplug(world &w, eni *e);
 eni *attached_at(const instance &i, uint32_t card, uint32_t index);
 // The primary ENI: network card 0, device index 0.
 inline eni *primary_of(const instance &i) { return attached_at(i, 0, 0); }
-// The fabric's view of an attached ENI or of a gateway.
-void port_desc_of(const eni &e, vcore_port_desc *out);
+// The fabric's view of an ENI attached (or being attached) to @owner, or of a gateway.
+void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out);
 void port_desc_of(const igw &g, vcore_port_desc *out);
 // Random locally administered unicast MAC used by no ENI or gateway.
 void generate_mac(const world &w, uint8_t *mac);

@@ -81,6 +81,7 @@ struct vcore_type_info {
 	uint8_t efa;			/* EFA generation (enum vcore_efa_gen); 0: no EFA */
 	uint8_t ena_express;		/* ENA Express supported */
 	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
+	uint32_t conntrack_max;		/* flows each ENI tracks at once: vnitro's figure */
 };
 
 struct vcore_vpc_info {
@@ -128,6 +129,10 @@ struct vcore_eni_info {
 	uint32_t network_card;
 	uint32_t device_index;
 	void *plug_cookie;
+	/* Connection tracking idle timeouts in force, seconds. */
+	uint32_t tcp_established_timeout;
+	uint32_t udp_stream_timeout;
+	uint32_t udp_timeout;
 };
 
 /* Arguments of vcore_ctl_eni_add; zero fields mean "choose for me". */
@@ -149,6 +154,13 @@ struct vcore_eni_changes {
 	uint8_t set_security_groups;
 	uint32_t security_group_count;
 	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VCORE_ID_MAX];
+	/* Seconds, within EC2's ranges (VNITRO_*_TIMEOUT_MIN/MAX). */
+	uint8_t set_tcp_established_timeout;
+	uint32_t tcp_established_timeout;
+	uint8_t set_udp_stream_timeout;
+	uint32_t udp_stream_timeout;
+	uint8_t set_udp_timeout;
+	uint32_t udp_timeout;
 };
 
 struct vcore_route_info {
@@ -247,7 +259,8 @@ int vcore_ctl_eni_attach(struct vcore_ctl *ctl, const char *id, const char *inst
 int vcore_ctl_eni_detach(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
 /*
  * All or nothing; an attached ENI's port is updated. Security groups must
- * be groups of the ENI's VPC, at least one (a new ENI has the default group).
+ * be groups of the ENI's VPC, at least one (a new ENI has the default group);
+ * connection tracking timeouts within EC2's ranges.
  */
 int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 		      const struct vcore_eni_changes *changes, struct vcore_eni_info *out,

@@ -42,6 +42,7 @@ struct vnitro_type {
 	uint8_t rss_key_configurable;
 	uint32_t network_cards;		/* cards 0 .. network_cards - 1 */
 	uint32_t max_enis_per_card;
+	uint64_t conntrack_max;		/* flows each ENI may track at once */
 };
 
 struct vnitro_instance {
@@ -93,6 +94,13 @@ struct vnitro_eni {
 	uint64_t conntrack_allowance_exceeded;
 	uint64_t conntrack_tracked;
 	uint64_t conntrack_max;
+	/*
+	 * Connection tracking idle timeouts in force, seconds (EC2's
+	 * ConnectionTrackingConfiguration); 0 from a module without them.
+	 */
+	uint32_t tcp_established_timeout;
+	uint32_t udp_stream_timeout;
+	uint32_t udp_timeout;
 };
 
 /* One route of a subnet's route table. */
@@ -151,6 +159,13 @@ struct vnitro_eni_settings {
 	int set_security_groups;	/* replaces the list with these: */
 	const char *const *security_groups;
 	size_t security_group_count;
+	/* Seconds, within VNITRO_*_TIMEOUT_MIN .. _MAX (the kernel checks). */
+	int set_tcp_established_timeout;
+	uint32_t tcp_established_timeout;
+	int set_udp_stream_timeout;
+	uint32_t udp_stream_timeout;
+	int set_udp_timeout;
+	uint32_t udp_timeout;
 };
 
 struct vnitro_subnet {

@@ -20,7 +20,8 @@
  *               Reply: the instance (as INSTANCE_GET), with the type's
  *               limits: MAX_ENIS, MAX_IPS_PER_ENI, MAX_QUEUES,
  *               EFA_SUPPORTED, ENA_EXPRESS_SUPPORTED, BASELINE_MBPS,
- *               RSS_KEY_CONFIGURABLE.
+ *               RSS_KEY_CONFIGURABLE, CONNTRACK_MAX (flows each ENI of
+ *               the type may track).
  * INSTANCE_DEL  NAME. Detaches every ENI; deletes the primary ENI.
  * INSTANCE_GET  [NAME].
  * ENI_ADD       SUBNET_ID, optional ENI_ID, PRIVATE_IP, MAC, ENI_TYPE.
@@ -44,7 +45,10 @@
  * ENI_SET       ENI_ID and any of SOURCE_DEST_CHECK, DESCRIPTION (empty
  *               clears it), SECURITY_GROUPS (replaces the list: 1 to 5
  *               groups of the ENI's VPC; a new ENI has the VPC's default
- *               group), ENA_EXPRESS, ENA_EXPRESS_UDP. All or nothing.
+ *               group), ENA_EXPRESS, ENA_EXPRESS_UDP,
+ *               TCP_ESTABLISHED_TIMEOUT, UDP_STREAM_TIMEOUT, UDP_TIMEOUT
+ *               (each within EC2's range, VNITRO_*_TIMEOUT_MIN/MAX).
+ *               All or nothing.
  *               Reply: the ENI.
  * ENI_IP_ASSIGN ENI_ID and either PRIVATE_IP (that address) or IP_COUNT
  *               (that many free ones, lowest first): secondary private
@@ -156,6 +160,22 @@ enum {
 	VNITRO_MAX_SG_RULES = 60,	/* EC2 quota "Inbound or outbound rules per security group" */
 };
 
+/*
+ * An ENI's connection tracking idle timeouts, in seconds: EC2's ranges
+ * (ConnectionTrackingSpecificationRequest). A new ENI has the defaults.
+ */
+enum {
+	VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN = 60,
+	VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX = 432000,
+	VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT = 432000,	/* 5 days */
+	VNITRO_UDP_STREAM_TIMEOUT_MIN = 60,
+	VNITRO_UDP_STREAM_TIMEOUT_MAX = 180,
+	VNITRO_UDP_STREAM_TIMEOUT_DEFAULT = 180,
+	VNITRO_UDP_TIMEOUT_MIN = 30,
+	VNITRO_UDP_TIMEOUT_MAX = 60,
+	VNITRO_UDP_TIMEOUT_DEFAULT = 30,
+};
+
 /* Which traffic a security group rule admits (VNITRO_A_SG_DIRECTION). */
 enum vnitro_sg_direction {
 	VNITRO_SG_INGRESS,		/* inbound: the peer is the source */
@@ -240,7 +260,11 @@ enum vnitro_attr {
 	VNITRO_A_SG_EGRESS_DROPPED,	/* u64: sent, allowed by no rule */
 	VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED,	/* u64: new flows refused, the table full */
 	VNITRO_A_CONNTRACK_TRACKED,	/* u64: flows tracked now */
-	VNITRO_A_CONNTRACK_MAX,		/* u64: flows the ENI may track at once */
+	VNITRO_A_CONNTRACK_MAX,		/* u64: flows the ENI (type reply: each ENI) may track */
+	/* Connection tracking idle timeouts, seconds (ENI_SET; ENI reply: the values in force). */
+	VNITRO_A_TCP_ESTABLISHED_TIMEOUT,	/* u32: 60-432000, default 432000 */
+	VNITRO_A_UDP_STREAM_TIMEOUT,	/* u32: 60-180, default 180 */
+	VNITRO_A_UDP_TIMEOUT,		/* u32: 30-60, default 30 */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
