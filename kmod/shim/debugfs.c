@@ -37,8 +37,8 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 		   s.drop_spoofed_mac);
 	seq_printf(m, "efa_forwarded: %llu\npath_lost: %llu\npath_reordered: %llu\n",
 		   s.efa_forwarded, s.path_lost, s.path_reordered);
-	seq_printf(m, "drop_sg: %llu\ndrop_conntrack_full: %llu\n", s.drop_sg,
-		   s.drop_conntrack_full);
+	seq_printf(m, "drop_sg: %llu\ndrop_conntrack_full: %llu\ndrop_nacl: %llu\n", s.drop_sg,
+		   s.drop_conntrack_full, s.drop_nacl);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

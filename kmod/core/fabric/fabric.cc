@@ -218,6 +218,7 @@ void vcore_fabric_destroy(struct vcore_fabric *fab)
 			svc->log(VCORE_LOG_ERR, "fabric destroyed with ports still plugged in");
 	tables_free(fab);
 	sg_groups_free(fab);
+	nacls_free(fab);
 	eips_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	svc->free(fab->stats);

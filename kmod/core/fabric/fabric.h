@@ -71,9 +71,20 @@ struct route_table {
 	route_table *next;		// table bucket chain, read under RCU
 	uint32_t key;
 	uint32_t vpc_key;
+	uint32_t nacl_key;		// 0: none
 	uint32_t count;
 	vcore_fabric_route routes[VCORE_SUBNET_MAX_ROUTES];
 };
+
+// A network ACL as the data path reads it: rules sorted by number (nacl.cc).
+struct nacl {
+	nacl *next;			// bucket chain, read under RCU
+	uint32_t key;
+	uint32_t count[2];		// [0] ingress, [1] egress
+	vcore_nacl_rule rules[2][VCORE_NACL_MAX_RULES];
+};
+
+constexpr uint32_t nacl_buckets = 256;
 
 // Sized so that chains stay short at the scale vnitro holds (thousands of
 // ports, each with a few IPs): lookups cost the same with 2 ports or 4,000.
@@ -101,6 +112,7 @@ struct fabric {
 	route_table *tables[table_buckets];	// by subnet key
 	port *igws;			// the IGW ports, one per VPC
 	sg_group *groups[sg_buckets];	// security groups by key (sg.cc)
+	nacl *nacls[nacl_buckets];	// network ACLs by key (nacl.cc)
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
 	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
@@ -200,6 +212,8 @@ bool sg_sends(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame,
 // ingress side only, so an error about a tracked flow passes and one about
 // an untracked flow needs a rule, as EC2's PMTUD advice says. RCU held.
 bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
+// The protocol, addresses and L4 fields of an IPv4 packet (sg.cc).
+sg_packet sg_parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len);
 // EFA packets: EC2 lets them through only where an "all traffic" rule
 // allows the peer both ways (the self-referencing rule). RCU held.
 bool sg_allows_efa(fabric *fab, port *src, port *dst);
@@ -211,6 +225,24 @@ void sg_port_free(port *p);
 int sg_state_fill(port_state *st, const vcore_port_desc &desc);
 // Unpublished groups at fabric destroy.
 void sg_groups_free(fabric *fab);
+
+/* ---- nacl.cc: network ACLs at the subnets' edges ---- */
+
+// The subnets' ACLs on a packet @src sends to @dst across the VPC router:
+// @src's subnet's egress rules when the packet leaves an ENI's subnet
+// (nacl_leaves), @dst's subnet's ingress rules when it enters one
+// (nacl_enters). Traffic within a subnet meets none. Counts drop_nacl and
+// @src's tx_dropped. RCU held.
+bool nacl_leaves(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
+		 uint32_t len);
+bool nacl_enters(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
+		 uint32_t len);
+// What the VPC router itself sends into @dst's subnet (its ICMP errors).
+bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
+// Unpublished ACLs at fabric destroy.
+void nacls_free(fabric *fab);
+// The table of subnet @key, or nullptr. RCU or writer lock (router.cc).
+const route_table *find_table(const fabric *fab, uint32_t key);
 
 /* ---- eip.cc: Elastic IPs, 1:1 NAT at the internet gateway ---- */
 

@@ -17,7 +17,8 @@ uint32_t table_bucket(uint32_t key)
 	return key % table_buckets;
 }
 
-// RCU or writer lock.
+} // namespace
+
 const route_table *find_table(const fabric *fab, uint32_t key)
 {
 	for (route_table *t = rcu_load(fab->tables[table_bucket(key)]); t; t = rcu_load(t->next))
@@ -25,6 +26,8 @@ const route_table *find_table(const fabric *fab, uint32_t key)
 			return t;
 	return nullptr;
 }
+
+namespace {
 
 // The route for @dst from @src's subnet: its table, longest prefix first, or
 // the implicit local route of the VPC when the subnet has no table.
@@ -68,7 +71,7 @@ __attribute__((noinline)) void send_icmp(fabric *fab, port *to, const uint8_t *f
 	// From the sender's own router, the address it has as its gateway.
 	router_mac(to->subnet_key, mac);
 	n = icmp_build_error(out, frame, len, ip, mac, to->subnet_addr + 1, type, code, mtu);
-	if (sg_admits(fab, to, out, n))
+	if (nacl_admits(fab, to, out, n) && sg_admits(fab, to, out, n))
 		port_deliver_copy(to, out, n);
 }
 
@@ -109,6 +112,8 @@ vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, ui
 	uint16_t before, after;
 
 	if (!ingress_allowed(fab, src, dst, &ip))
+		return VCORE_XMIT_DROPPED;
+	if (!nacl_enters(fab, src, dst, ip, frame, len))
 		return VCORE_XMIT_DROPPED;
 	if (!sg_allows(fab, src, dst, &ip, frame, len))
 		return VCORE_XMIT_DROPPED;
@@ -200,6 +205,8 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 			return drop(cpu_stats(fab).drop_no_route, src);	// blackhole
 		break;
 	}
+	if (!nacl_leaves(fab, src, dst, *ip, frame, len))
+		return VCORE_XMIT_DROPPED;
 	if (ip->ttl <= 1)
 		return ttl_expired(fab, src, frame, len, *ip);
 	// A GSO frame's header counts all its segments: the wire sees each one.
@@ -255,6 +262,7 @@ int vcore_fabric_subnet_set(struct vcore_fabric *fab, const struct vcore_fabric_
 		return -ENOMEM_;
 	nt->key = desc->key;
 	nt->vpc_key = desc->vpc_key;
+	nt->nacl_key = desc->nacl_key;
 	nt->count = desc->route_count;
 	for (uint32_t i = 0; i < nt->count; i++)
 		nt->routes[i] = desc->routes[i];
@@ -287,6 +295,7 @@ int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
 	*out = vcore_fabric_subnet_desc{};
 	out->key = t->key;
 	out->vpc_key = t->vpc_key;
+	out->nacl_key = t->nacl_key;
 	out->route_count = t->count;
 	for (uint32_t i = 0; i < t->count; i++)
 		out->routes[i] = t->routes[i];

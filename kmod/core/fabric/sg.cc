@@ -517,6 +517,11 @@ bool valid_rule(const vcore_sg_rule &r)
 
 } // namespace
 
+sg_packet sg_parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len)
+{
+	return parse(ip, frame, len);
+}
+
 bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uint8_t *frame,
 	       uint32_t len)
 {

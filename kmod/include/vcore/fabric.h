@@ -170,6 +170,7 @@ struct vcore_fabric_stats {
 	uint64_t path_reordered;
 	uint64_t drop_sg;		/* a security group allowed it in neither tracking nor rules */
 	uint64_t drop_conntrack_full;	/* a new flow, the sender's or receiver's table full */
+	uint64_t drop_nacl;		/* a subnet's network ACL denied it, leaving or entering */
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -232,7 +233,56 @@ struct vcore_fabric_subnet_desc {
 	uint8_t prefixlen;
 	uint32_t route_count;		/* longest prefix wins */
 	struct vcore_fabric_route routes[VCORE_SUBNET_MAX_ROUTES];
+	/*
+	 * The network ACL (vcore_fabric_nacl_set) that filters what enters
+	 * and leaves the subnet; 0 = none (everything passes). A key the
+	 * fabric holds no ACL for denies everything, as an ACL's last rule.
+	 */
+	uint32_t nacl_key;
 };
+
+enum {
+	VCORE_NACL_MAX_RULES = 40,	/* per direction: EC2's quota, raised to its maximum */
+	VCORE_NACL_MAX_NUMBER = 32766,	/* rule numbers run from 1 */
+};
+
+/*
+ * A network ACL rule, stateless: it matches a packet's protocol (any, for
+ * VCORE_SG_PROTO_ALL), its destination port (TCP, UDP: in [port_lo,
+ * port_hi]) or ICMP type and code (-1: any), and the remote address: the
+ * source of what enters the subnet (ingress), the destination of what
+ * leaves it (egress), in cidr_addr/cidr_prefixlen.
+ */
+struct vcore_nacl_rule {
+	uint16_t number;		/* 1..VCORE_NACL_MAX_NUMBER, unique per direction */
+	uint8_t allow;			/* 1 allow, 0 deny */
+	uint16_t proto;
+	uint16_t port_lo, port_hi;
+	int16_t icmp_type, icmp_code;
+	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr_prefixlen;
+};
+
+/*
+ * A network ACL: its key (not 0) and rules per direction, in any order;
+ * the fabric evaluates them by number, lowest first, the first match
+ * deciding, and denies what none matches (EC2's "*" rule).
+ */
+struct vcore_fabric_nacl_desc {
+	uint32_t key;
+	uint32_t ingress_count, egress_count;
+	struct vcore_nacl_rule ingress[VCORE_NACL_MAX_RULES];
+	struct vcore_nacl_rule egress[VCORE_NACL_MAX_RULES];
+};
+
+/*
+ * Adds or replaces (same key) an ACL; readers see the old or the new one.
+ * 0, -ENOMEM, or -EINVAL (key 0, a count, number, protocol, port range,
+ * ICMP type/code or CIDR out of range, a number twice in a direction).
+ * nacl_del of an unknown key does nothing; subnets naming it then deny all.
+ */
+int vcore_fabric_nacl_set(struct vcore_fabric *fab, const struct vcore_fabric_nacl_desc *desc);
+void vcore_fabric_nacl_del(struct vcore_fabric *fab, uint32_t key);
 
 /*
  * Adds or replaces (same key) a subnet and its route table; readers see the

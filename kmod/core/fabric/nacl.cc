@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+// nacl.cc - network ACLs: stateless, numbered allow/deny rules at the edge of each subnet.
+#include "fabric/fabric.h"
+#include "base/ipv4.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::fabric {
+
+namespace {
+
+constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17;
+constexpr uint32_t ingress = 0, egress = 1;
+
+uint32_t nacl_bucket(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> 24;
+}
+static_assert(nacl_buckets == 256, "nacl_bucket takes the top 8 bits");
+
+const nacl *find_nacl(const fabric *fab, uint32_t key)
+{
+	for (const nacl *a = rcu_load(fab->nacls[nacl_bucket(key)]); a; a = rcu_load(a->next))
+		if (a->key == key)
+			return a;
+	return nullptr;
+}
+
+bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, uint32_t remote)
+{
+	if (!prefix_contains(r.cidr_addr, r.cidr_prefixlen, remote))
+		return false;
+	if (r.proto == VCORE_SG_PROTO_ALL)
+		return true;
+	if (r.proto != pk.proto)
+		return false;
+	if (!pk.l4)		// a later fragment shows its protocol only
+		return true;
+	if (pk.proto == proto_tcp || pk.proto == proto_udp)
+		return pk.dport >= r.port_lo && pk.dport <= r.port_hi;
+	if (pk.proto == proto_icmp)
+		return (r.icmp_type < 0 || r.icmp_type == pk.icmp_type) &&
+		       (r.icmp_code < 0 || r.icmp_code == pk.icmp_code);
+	return true;
+}
+
+/*
+ * Subnet @subnet_key's verdict in direction @d on @pk with the remote end
+ * @remote: no ACL passes; an ACL decides by its lowest-numbered matching
+ * rule; nothing matching, or an ACL the fabric does not hold, denies.
+ */
+bool subnet_allows(const fabric *fab, uint32_t subnet_key, uint32_t d, const sg_packet &pk,
+		   uint32_t remote)
+{
+	const route_table *t = find_table(fab, subnet_key);
+	const nacl *a;
+
+	if (!t || !t->nacl_key)
+		return true;
+	a = find_nacl(fab, t->nacl_key);
+	if (!a)
+		return false;
+	for (uint32_t i = 0; i < a->count[d]; i++)
+		if (rule_matches(a->rules[d][i], pk, remote))
+			return a->rules[d][i].allow;
+	return false;
+}
+
+bool crossing(const port *src, const port *dst)
+{
+	return src->kind != dst->kind || src->subnet_key != dst->subnet_key;
+}
+
+bool refuse(fabric *fab, port *src)
+{
+	drop(cpu_stats(fab).drop_nacl, src);
+	return false;
+}
+
+bool valid_rule(const vcore_nacl_rule &r)
+{
+	if (!r.number || r.number > VCORE_NACL_MAX_NUMBER || r.allow > 1)
+		return false;
+	if (r.cidr_prefixlen > 32 || (r.cidr_addr & ~prefix_mask(r.cidr_prefixlen)))
+		return false;
+	if (r.proto == VCORE_SG_PROTO_ALL)
+		return true;
+	if (r.proto > 255)
+		return false;
+	if (r.proto == proto_tcp || r.proto == proto_udp)
+		return r.port_lo <= r.port_hi;
+	if (r.proto == proto_icmp)
+		return r.icmp_type >= -1 && r.icmp_type <= 255 && r.icmp_code >= -1 &&
+		       r.icmp_code <= 255 && !(r.icmp_type < 0 && r.icmp_code >= 0);
+	return true;
+}
+
+// Copies @n rules sorted by number into @out; false if one is bad or a number repeats.
+bool sorted_rules(const vcore_nacl_rule *in, uint32_t n, vcore_nacl_rule *out)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		vcore_nacl_rule r = in[i];
+		uint32_t j = i;
+
+		if (!valid_rule(r))
+			return false;
+		for (; j && out[j - 1].number > r.number; j--)
+			out[j] = out[j - 1];
+		if (j && out[j - 1].number == r.number)
+			return false;
+		out[j] = r;
+	}
+	return true;
+}
+
+} // namespace
+
+bool nacl_leaves(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
+		 uint32_t len)
+{
+	if (src->kind != VCORE_PORT_ENI || !crossing(src, dst))
+		return true;
+	if (subnet_allows(fab, src->subnet_key, egress, sg_parse(ip, frame, len), ip.dst))
+		return true;
+	return refuse(fab, src);
+}
+
+bool nacl_enters(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
+		 uint32_t len)
+{
+	if (dst->kind != VCORE_PORT_ENI || !crossing(src, dst))
+		return true;
+	if (subnet_allows(fab, dst->subnet_key, ingress, sg_parse(ip, frame, len), ip.src))
+		return true;
+	return refuse(fab, src);
+}
+
+bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
+{
+	ipv4_view ip;
+
+	if (dst->kind != VCORE_PORT_ENI)
+		return true;
+	if (ipv4_parse(frame, len, &ip) &&
+	    subnet_allows(fab, dst->subnet_key, ingress, sg_parse(ip, frame, len), ip.src))
+		return true;
+	counter_inc(cpu_stats(fab).drop_nacl);
+	return false;
+}
+
+void nacls_free(fabric *fab)
+{
+	for (nacl *&head : fab->nacls) {
+		while (nacl *a = head) {
+			head = a->next;
+			destroy(a);
+		}
+	}
+}
+
+} // namespace vnitro::fabric
+
+using namespace vnitro::fabric;
+
+extern "C" {
+
+int vcore_fabric_nacl_set(struct vcore_fabric *fab, const struct vcore_fabric_nacl_desc *desc)
+{
+	nacl *a, *old = nullptr;
+
+	if (!desc->key || desc->ingress_count > VCORE_NACL_MAX_RULES ||
+	    desc->egress_count > VCORE_NACL_MAX_RULES)
+		return -EINVAL_;
+	a = create<nacl>();
+	if (!a)
+		return -ENOMEM_;
+	a->key = desc->key;
+	a->count[ingress] = desc->ingress_count;
+	a->count[egress] = desc->egress_count;
+	if (!sorted_rules(desc->ingress, desc->ingress_count, a->rules[ingress]) ||
+	    !sorted_rules(desc->egress, desc->egress_count, a->rules[egress])) {
+		destroy(a);
+		return -EINVAL_;
+	}
+	{
+		mutex_guard guard(fab->writer_lock);
+		nacl **pp = &fab->nacls[nacl_bucket(desc->key)];
+
+		for (; *pp; pp = &(*pp)->next) {
+			if ((*pp)->key == desc->key) {
+				old = *pp;
+				a->next = old->next;
+				break;
+			}
+		}
+		rcu_store(*pp, a);
+	}
+	if (old) {
+		svc->synchronize_rcu();
+		destroy(old);
+	}
+	return 0;
+}
+
+void vcore_fabric_nacl_del(struct vcore_fabric *fab, uint32_t key)
+{
+	nacl *victim = nullptr;
+
+	{
+		mutex_guard guard(fab->writer_lock);
+
+		for (nacl **pp = &fab->nacls[nacl_bucket(key)]; *pp; pp = &(*pp)->next) {
+			if ((*pp)->key == key) {
+				victim = *pp;
+				rcu_store(*pp, victim->next);
+				break;
+			}
+		}
+	}
+	if (victim) {
+		svc->synchronize_rcu();
+		destroy(victim);
+	}
+}
+
+} // extern "C"
