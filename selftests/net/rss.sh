@@ -17,8 +17,11 @@ KEY=77:d1:c9:34:a4:c9:bd:87:6e:35:dd:17:b2:e3:23:9e:39:6d:8a:93:2a:95:b4:72:3a:b
 "$VNITRO" instance add i-b subnet subnet-default >/dev/null
 mac_b=$(eni_field "$(primary_eni i-b)" mac)
 # The frames below come from 1.2.3.4, not an address of the ENIs: as on EC2,
-# that needs source/dest check off at both ends.
+# that needs source/dest check off at both ends, and a security group rule
+# that lets the block in (the default group admits its members' addresses only).
 for i in i-a i-b; do "$VNITRO" eni set "$(primary_eni $i)" source-dest-check off >/dev/null; done
+"$VNITRO" sg rule add "$("$VNITRO" -j sg show | jq -r '.[] | select(.vpc == "vpc-default" and .name == "default") | .id')" \
+	ingress proto all cidr 1.2.3.0/24 >/dev/null
 for i in i-a i-b; do ip -n $i link set lo up; ip -n $i link set eth0 up; done
 ip -n i-a addr add 1.2.3.4/24 dev eth0
 ip -n i-b addr add 1.2.3.5/24 dev eth0
