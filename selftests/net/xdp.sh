@@ -55,7 +55,7 @@ names=$(ib ethtool -S eth0 | sed -n 's/^ *\([a-z0-9_]*\):.*/\1/p')
 check_eq "ethtool -S: one XDP TX queue per channel, numbered after them (queue_${half}_xdp_tx_*)" \
 	"$half" "$(grep -c '^queue_[0-9]*_xdp_tx_cnt$' <<<"$names")"
 check_match "XDP TX queue counters use ena's TX names" "^queue_${half}_xdp_tx_bytes\$" "$names"
-check_eq "34 counters per queue pair plus 15 per XDP TX queue" $((17 + 34 * half + 15 * half + 5)) \
+check_eq "34 counters per queue pair plus 15 per XDP TX queue" $((18 + 34 * half + 15 * half + 5)) \
 	"$(wc -l <<<"$names")"
 check_err "ethtool -L above half is refused while XDP is on" 'Invalid argument' \
 	ib ethtool -L eth0 combined "$max"

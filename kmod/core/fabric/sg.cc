@@ -492,6 +492,36 @@ bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_k
 	return false;
 }
 
+/*
+ * Frames that are not IPv4 (IPv6 until the VPC models it): an "all
+ * traffic" rule of @st's groups in @dir whose peer is a group @peer is a
+ * member of, or the whole of 0.0.0.0/0, lets them through: the default
+ * group's members talk, as EC2's default group lets them over IPv6 too.
+ */
+bool all_traffic_to_port(const fabric *fab, const port_state *st, sg_dir dir, const port *peer)
+{
+	const port_state *ps = rcu_load(peer->state);
+	uint32_t d = dir_index(dir);
+
+	for (uint32_t i = 0; i < st->sg_count; i++) {
+		const sg_group *g = find_group(fab, st->sg_keys[i]);
+
+		for (uint32_t j = 0; g && j < g->count[d]; j++) {
+			const vcore_sg_rule &r = g->rules[d][j];
+
+			if (r.proto != VCORE_SG_PROTO_ALL)
+				continue;
+			if (!r.peer_sg && !r.cidr_prefixlen)
+				return true;
+			for (uint32_t k = 0; r.peer_sg && peer->kind == VCORE_PORT_ENI &&
+					     k < ps->sg_count; k++)
+				if (ps->sg_keys[k] == r.peer_sg)
+					return true;
+		}
+	}
+	return false;
+}
+
 constexpr uint32_t or_default(uint32_t value, uint32_t dflt)
 {
 	return value ? value : dflt;
@@ -531,11 +561,12 @@ bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uin
 
 	if (!out && !in)
 		return true;
-	// The groups filter IP; an ENI whose groups are set sends and receives nothing else.
 	if (!ip) {
-		if (out)
+		if (out && !all_traffic_to_port(fab, rcu_load(src->state), sg_dir::egress, dst))
 			return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
-		return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
+		if (in && !all_traffic_to_port(fab, rcu_load(dst->state), sg_dir::ingress, src))
+			return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
+		return true;
 	}
 	pk = parse(*ip, frame, len);
 	if (out) {
