@@ -124,7 +124,8 @@ void parse_body(arg_cursor &args, struct vnitro_nacl_entry *e)
 		args.missing("\"allow\" or \"deny\"");
 	a = match_word(args.peek(), actions, 2, "action");
 	if (a < 0)
-		usage_error("\"%s\" is not an action (expected \"allow\" or \"deny\")", args.peek());
+		usage_error("\"%s\" is not an action (expected \"allow\" or \"deny\")",
+			    args.peek());
 	args.next();
 	e->action = uint8_t(a == 0 ? VNITRO_NACL_ALLOW : VNITRO_NACL_DENY);
 	while (args.more()) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// test_nacl_control.cc - network ACLs: default ACLs, custom ACLs, numbered entries, associations (core/control/nacl.cc).
+// test_nacl_control.cc - network ACLs: defaults, custom ACLs, entries, associations (control/nacl.cc).
 #include "ctl_fixture.h"
 
 /*

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// nacl.cc - network ACLs: a VPC's default ACL, custom ACLs, their numbered entries, subnet associations.
+// nacl.cc - network ACLs: default and custom ACLs, numbered entries, subnet associations.
 //
 // Each ACL is published to the fabric under its key (vcore_fabric_nacl_set)
 // whenever its entries change, whole; a subnet's route table names its
@@ -25,7 +25,8 @@ const char *direction_name(uint8_t direction)
 int check_direction(uint8_t direction, vcore_err *err)
 {
 	if (direction > VNITRO_SG_EGRESS) {
-		fail(err, EINVAL_).str("a rule is ingress or egress, not direction ").u32(direction);
+		fail(err, EINVAL_).str("a rule is ingress or egress, not direction ")
+			.u32(direction);
 		return err->code;
 	}
 	return 0;
@@ -34,8 +35,9 @@ int check_direction(uint8_t direction, vcore_err *err)
 int check_number(uint32_t number, vcore_err *err)
 {
 	if (number < 1 || number > VNITRO_NACL_MAX_NUMBER) {
-		fail(err, EINVAL_).str("rule number ").u32(number).str(" is out of range: use 1 to ")
-			.u32(VNITRO_NACL_MAX_NUMBER).str(" (32767 and up are reserved)");
+		fail(err, EINVAL_).str("rule number ").u32(number)
+			.str(" is out of range: use 1 to ").u32(VNITRO_NACL_MAX_NUMBER)
+			.str(" (32767 and up are reserved)");
 		return err->code;
 	}
 	return 0;
@@ -361,7 +363,8 @@ int vcore_ctl_nacl_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *
 	if (s) {
 		fail(err, EBUSY_).str("network ACL ").str(id)
 			.str(" has a dependent object: subnet ").str(s->id)
-			.str(" is associated with it; associate that subnet with another ACL first");
+			.str(" is associated with it; associate that subnet with another ACL")
+			.str(" first");
 		return err->code;
 	}
 	nacl_free(*ctl, a);
