@@ -123,6 +123,12 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_TCP_ESTABLISHED_TIMEOUT] = u32("TCP_ESTABLISHED_TIMEOUT");
 	t.a[VNITRO_A_UDP_STREAM_TIMEOUT] = u32("UDP_STREAM_TIMEOUT");
 	t.a[VNITRO_A_UDP_TIMEOUT] = u32("UDP_TIMEOUT");
+	t.a[VNITRO_A_NACL_ID] = str("NACL_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_NACL_DEFAULT] = { "NACL_DEFAULT", { NLA_FLAG, 0, 0 } };
+	t.a[VNITRO_A_NACL_ENTRIES] = nested("NACL_ENTRIES");
+	t.a[VNITRO_A_NACL_ENTRY] = nested("NACL_ENTRY");
+	t.a[VNITRO_A_NACL_RULE_NUMBER] = u16("NACL_RULE_NUMBER");
+	t.a[VNITRO_A_NACL_RULE_ACTION] = u8("NACL_RULE_ACTION");
 	return t;
 }
 
@@ -351,6 +357,7 @@ int decode_subnet(struct nlattr **tb, void *out)
 	get_string(s->id, tb, VNITRO_A_SUBNET_ID);
 	get_string(s->vpc_id, tb, VNITRO_A_VPC_ID);
 	get_string(s->az, tb, VNITRO_A_AZ);
+	get_string(s->nacl_id, tb, VNITRO_A_NACL_ID);
 	decode_cidr(tb, &s->cidr_addr, &s->cidr_prefixlen);
 	return 0;
 }
@@ -410,8 +417,56 @@ int decode_sg(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_nacl_entry(struct nlattr *nest, struct vnitro_nacl_entry *e)
+{
+	struct nlattr *tb[VNITRO_A_MAX + 1] = {};
+
+	if (nla_type(nest) != VNITRO_A_NACL_ENTRY ||
+	    nla_parse_nested(tb, VNITRO_A_MAX, nest, const_cast<nla_policy *>(policy.p)) < 0 ||
+	    !tb[VNITRO_A_SG_DIRECTION] || !tb[VNITRO_A_NACL_RULE_NUMBER] ||
+	    !tb[VNITRO_A_NACL_RULE_ACTION] || !tb[VNITRO_A_SG_PROTOCOL])
+		return -EPROTO;
+	e->direction = nla_get_u8(tb[VNITRO_A_SG_DIRECTION]);
+	e->number = nla_get_u16(tb[VNITRO_A_NACL_RULE_NUMBER]);
+	e->action = nla_get_u8(tb[VNITRO_A_NACL_RULE_ACTION]);
+	e->protocol = nla_get_u16(tb[VNITRO_A_SG_PROTOCOL]);
+	if (tb[VNITRO_A_SG_PORT_FROM] && tb[VNITRO_A_SG_PORT_TO]) {
+		e->has_ports = 1;
+		e->port_from = nla_get_u16(tb[VNITRO_A_SG_PORT_FROM]);
+		e->port_to = nla_get_u16(tb[VNITRO_A_SG_PORT_TO]);
+	}
+	e->icmp_type = tb[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_TYPE]) : -1;
+	e->icmp_code = tb[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_CODE]) : -1;
+	decode_cidr(tb, &e->cidr_addr, &e->cidr_prefixlen);
+	return 0;
+}
+
+int decode_nacl(struct nlattr **tb, void *out)
+{
+	auto *a = static_cast<struct vnitro_nacl *>(out);
+	struct nlattr *n;
+	int rem;
+
+	if (!tb[VNITRO_A_NACL_ID])
+		return -EPROTO;
+	get_string(a->id, tb, VNITRO_A_NACL_ID);
+	get_string(a->vpc_id, tb, VNITRO_A_VPC_ID);
+	a->is_default = !!tb[VNITRO_A_NACL_DEFAULT];
+	if (!tb[VNITRO_A_NACL_ENTRIES])
+		return 0;
+	nla_for_each_nested(n, tb[VNITRO_A_NACL_ENTRIES], rem) {
+		if (a->entry_count == 2 * VNITRO_MAX_NACL_ENTRIES ||
+		    decode_nacl_entry(n, &a->entries[a->entry_count++]) < 0)
+			return -EPROTO;
+	}
+	return 0;
+}
+
 } // namespace
 
+const struct decoder nacl_decoder = {
+	sizeof(struct vnitro_nacl), decode_nacl, "network ACL",
+};
 const struct decoder sg_decoder = {
 	sizeof(struct vnitro_sg), decode_sg, "security group",
 };

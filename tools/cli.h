@@ -48,6 +48,7 @@ extern const struct object subnet_object;
 extern const struct object route_object;
 extern const struct object igw_object;
 extern const struct object sg_object;
+extern const struct object nacl_object;
 extern const struct object apply_object;
 extern const struct object dump_object;
 /* "exec INSTANCE ...", matched only in full (see vnitro.cc). */
@@ -125,6 +126,11 @@ void print_sg(printer &p, const struct vnitro_sg &g);
 /* A group's rules of @direction as the array "ingress" or "egress". */
 void print_sg_rules(printer &p, const struct vnitro_sg &g, uint8_t direction);
 bool same_sg_rule(const struct vnitro_sg_rule &a, const struct vnitro_sg_rule &b);
+void parse_port_range(const char *s, uint16_t *from, uint16_t *to);
+
+/* nacl.cc: network ACLs, shared with dump, apply and the topology file. */
+const char *check_nacl_id(const char *s);
+void print_nacl(printer &p, const struct vnitro_nacl &a);
 
 /* session.cc: the connection to the kernel module for one command. */
 class session {

@@ -93,25 +93,6 @@ int do_del(const struct options *, int argc, char **argv)
 	return run_on_id(argc, argv, "sg", "security group", check_id, vnitro_sg_del);
 }
 
-/* "N" or "N-M", both 0-65535, N <= M (the kernel says why otherwise). */
-void parse_ports(const char *s, struct vnitro_sg_rule *r)
-{
-	char buf[16];
-	const char *dash = strchr(s, '-');
-
-	r->has_ports = 1;
-	if (!dash) {
-		r->port_from = r->port_to = uint16_t(parse_u32(s, "port", 0, 65535));
-		return;
-	}
-	if (size_t(dash - s) >= sizeof(buf))
-		usage_error("\"%s\" is not a port range (expected N or N-M, 0 to 65535)", s);
-	memcpy(buf, s, size_t(dash - s));
-	buf[dash - s] = '\0';
-	r->port_from = uint16_t(parse_u32(buf, "port", 0, 65535));
-	r->port_to = uint16_t(parse_u32(dash + 1, "port", 0, 65535));
-}
-
 enum rule_keyword { R_PROTO, R_PORT, R_ICMP_TYPE, R_CODE, R_CIDR, R_SG };
 
 /* SG { ingress | egress } proto PROTO [ port N[-M] ] [ icmp-type T [ code C ] ] { cidr | sg } */
@@ -148,7 +129,8 @@ const char *parse_rule(arg_cursor &args, struct vnitro_sg_rule *r)
 					    value);
 			break;
 		case R_PORT:
-			parse_ports(value, r);
+			parse_port_range(value, &r->port_from, &r->port_to);
+			r->has_ports = 1;
 			break;
 		case R_ICMP_TYPE:
 			r->icmp_type = int16_t(parse_u32(value, "ICMP type", 0, 255));
@@ -215,6 +197,24 @@ const struct command commands[] = {
 };
 
 } // namespace
+
+/* "N" or "N-M", both 0-65535, N <= M (the kernel says why otherwise). */
+void parse_port_range(const char *s, uint16_t *from, uint16_t *to)
+{
+	char buf[16];
+	const char *dash = strchr(s, '-');
+
+	if (!dash) {
+		*from = *to = uint16_t(parse_u32(s, "port", 0, 65535));
+		return;
+	}
+	if (size_t(dash - s) >= sizeof(buf))
+		usage_error("\"%s\" is not a port range (expected N or N-M, 0 to 65535)", s);
+	memcpy(buf, s, size_t(dash - s));
+	buf[dash - s] = '\0';
+	*from = uint16_t(parse_u32(buf, "port", 0, 65535));
+	*to = uint16_t(parse_u32(dash + 1, "port", 0, 65535));
+}
 
 const char *check_sg_id(const char *s)
 {

@@ -31,6 +31,7 @@ void print_subnet(printer &p, const struct vnitro_subnet &sn)
 	p.string("cidr", " cidr %s",
 		 format_cidr(sn.cidr_addr, sn.cidr_prefixlen, cidr));
 	p.string("az", " az %s", sn.az);
+	p.string("nacl", " nacl %s", sn.nacl_id);
 	p.close_object();
 }
 

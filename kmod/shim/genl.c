@@ -52,6 +52,12 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_SG_ICMP_TYPE] = { .type = NLA_U8 },
 	[VNITRO_A_SG_ICMP_CODE] = { .type = NLA_U8 },
 	[VNITRO_A_SG_PEER_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_NACL_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_NACL_DEFAULT] = { .type = NLA_REJECT },	/* reply only */
+	[VNITRO_A_NACL_ENTRIES] = { .type = NLA_REJECT },	/* reply only */
+	[VNITRO_A_NACL_ENTRY] = { .type = NLA_REJECT },		/* reply only */
+	[VNITRO_A_NACL_RULE_NUMBER] = NLA_POLICY_RANGE(NLA_U16, 1, VNITRO_NACL_MAX_NUMBER),
+	[VNITRO_A_NACL_RULE_ACTION] = NLA_POLICY_MAX(NLA_U8, VNITRO_NACL_ALLOW),
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -347,7 +353,8 @@ static int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
 	    nla_put_string(msg, VNITRO_A_VPC_ID, subnet->vpc_id) ||
 	    nla_put_string(msg, VNITRO_A_AZ, subnet->az) ||
 	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(subnet->cidr_addr)) ||
-	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, subnet->cidr_prefixlen))
+	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, subnet->cidr_prefixlen) ||
+	    nla_put_string(msg, VNITRO_A_NACL_ID, subnet->nacl_id))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -362,6 +369,7 @@ union vnitro_any_info {
 	struct vcore_igw_info igw;
 	struct vcore_type_info type;
 	struct vcore_sg_info sg;
+	struct vcore_nacl_info nacl;
 };
 
 typedef int (*vnitro_put_fn)(struct sk_buff *msg, const void *obj);
@@ -453,6 +461,7 @@ static const struct vnitro_by_id_cmd {
 	[VNITRO_CMD_IGW_DEL] = { VNITRO_A_IGW_ID, .del = vcore_ctl_igw_del },
 	[VNITRO_CMD_IGW_GET] = { VNITRO_A_IGW_ID, .get = vnitro_igw_get, .put = vnitro_put_igw },
 	[VNITRO_CMD_SG_DEL] = { VNITRO_A_SECURITY_GROUP_ID, .del = vcore_ctl_sg_del },
+	[VNITRO_CMD_NACL_DEL] = { VNITRO_A_NACL_ID, .del = vcore_ctl_nacl_del },
 };
 
 /*
@@ -1094,6 +1103,179 @@ static int vnitro_cmd_sg_rule(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* ---- network ACLs ---- */
+
+/*
+ * An ACL and all its entries always fit in one message: 2 x 19 entries of
+ * at most 84 bytes and the ids, about 3.3 KiB, under NLMSG_GOODSIZE; a dump
+ * sends one ACL per message, so it never cuts one.
+ */
+#define VNITRO_NACL_MSG_SIZE	(8 * 1024)
+
+static int vnitro_put_nacl_entry(struct sk_buff *msg, const struct vcore_ctl_nacl_entry *e)
+{
+	struct nlattr *nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRY);
+
+	if (!nest ||
+	    nla_put_u8(msg, VNITRO_A_SG_DIRECTION, e->direction) ||
+	    nla_put_u16(msg, VNITRO_A_NACL_RULE_NUMBER, e->number) ||
+	    nla_put_u8(msg, VNITRO_A_NACL_RULE_ACTION, e->action) ||
+	    nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, e->protocol) ||
+	    (e->has_ports && (nla_put_u16(msg, VNITRO_A_SG_PORT_FROM, e->port_from) ||
+			      nla_put_u16(msg, VNITRO_A_SG_PORT_TO, e->port_to))) ||
+	    (e->icmp_type >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_TYPE, e->icmp_type)) ||
+	    (e->icmp_code >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_CODE, e->icmp_code)) ||
+	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(e->cidr_addr)) ||
+	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, e->cidr_prefixlen)) {
+		if (nest)
+			nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* ACL @obj and every entry of it; under ctl_lock (the entries are read from the core). */
+static int vnitro_put_nacl(struct sk_buff *msg, const void *obj)
+{
+	const struct vcore_nacl_info *a = obj;
+	struct vcore_ctl_nacl_entry e;
+	struct nlattr *nest;
+	u32 pos;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	if (nla_put_string(msg, VNITRO_A_NACL_ID, a->id) ||
+	    nla_put_string(msg, VNITRO_A_VPC_ID, a->vpc_id) ||
+	    (a->is_default && nla_put_flag(msg, VNITRO_A_NACL_DEFAULT)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRIES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (pos = 0; vcore_ctl_nacl_entry_at(vnitro.ctl, a->id, pos, &e) == 0; pos++)
+		if (vnitro_put_nacl_entry(msg, &e))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Replies with ACL @a; under ctl_lock. */
+static int vnitro_genl_nacl_reply(struct genl_info *info, const struct vcore_nacl_info *a)
+{
+	struct sk_buff *msg = genlmsg_new(VNITRO_NACL_MSG_SIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vnitro_genl_family, 0, VNITRO_CMD_NACL_GET);
+	if (!hdr || vnitro_put_nacl(msg, a)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* The entry NACL_ENTRY_ADD and NACL_ENTRY_REPLACE name: a numbered rule with an action. */
+static int vnitro_genl_nacl_entry(struct genl_info *info, struct vcore_ctl_nacl_entry *e)
+{
+	struct nlattr **a = info->attrs;
+
+	if (!vnitro_genl_require(info, VNITRO_A_NACL_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_SG_DIRECTION) ||
+	    !vnitro_genl_require(info, VNITRO_A_NACL_RULE_NUMBER) ||
+	    !vnitro_genl_require(info, VNITRO_A_NACL_RULE_ACTION) ||
+	    !vnitro_genl_require(info, VNITRO_A_SG_PROTOCOL))
+		return -EINVAL;
+	e->direction = nla_get_u8(a[VNITRO_A_SG_DIRECTION]);
+	e->number = nla_get_u16(a[VNITRO_A_NACL_RULE_NUMBER]);
+	e->action = nla_get_u8(a[VNITRO_A_NACL_RULE_ACTION]);
+	e->protocol = nla_get_u16(a[VNITRO_A_SG_PROTOCOL]);
+	if (a[VNITRO_A_SG_PORT_FROM] || a[VNITRO_A_SG_PORT_TO]) {
+		if (!a[VNITRO_A_SG_PORT_FROM] || !a[VNITRO_A_SG_PORT_TO]) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "a port range needs both SG_PORT_FROM and SG_PORT_TO");
+			return -EINVAL;
+		}
+		e->has_ports = 1;
+		e->port_from = nla_get_u16(a[VNITRO_A_SG_PORT_FROM]);
+		e->port_to = nla_get_u16(a[VNITRO_A_SG_PORT_TO]);
+	}
+	e->icmp_type = a[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_TYPE]) : -1;
+	e->icmp_code = a[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_CODE]) : -1;
+	return vnitro_genl_cidr(info, &e->cidr_addr, &e->cidr_prefixlen);
+}
+
+/*
+ * NACL_ADD, NACL_GET, NACL_ENTRY_ADD, NACL_ENTRY_REPLACE and NACL_ENTRY_DEL:
+ * each answers with the ACL as it now is.
+ */
+static int vnitro_cmd_nacl(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	struct vcore_ctl_nacl_entry entry = {};
+	struct vcore_nacl_info a;
+	struct vcore_err err = {};
+	const char *id;
+	int ret;
+
+	if (cmd == VNITRO_CMD_NACL_ADD ? !vnitro_genl_require(info, VNITRO_A_VPC_ID)
+				       : !vnitro_genl_require(info, VNITRO_A_NACL_ID))
+		return -EINVAL;
+	if (cmd == VNITRO_CMD_NACL_ENTRY_ADD || cmd == VNITRO_CMD_NACL_ENTRY_REPLACE) {
+		ret = vnitro_genl_nacl_entry(info, &entry);
+		if (ret)
+			return ret;
+	}
+	if (cmd == VNITRO_CMD_NACL_ENTRY_DEL &&
+	    (!vnitro_genl_require(info, VNITRO_A_SG_DIRECTION) ||
+	     !vnitro_genl_require(info, VNITRO_A_NACL_RULE_NUMBER)))
+		return -EINVAL;
+	id = vnitro_genl_str(info, VNITRO_A_NACL_ID);
+	mutex_lock(&vnitro.ctl_lock);
+	switch (cmd) {
+	case VNITRO_CMD_NACL_ADD:
+		ret = vcore_ctl_nacl_add(vnitro.ctl, id, vnitro_genl_str(info, VNITRO_A_VPC_ID),
+					 &a, &err);
+		break;
+	case VNITRO_CMD_NACL_ENTRY_ADD:
+		ret = vcore_ctl_nacl_entry_add(vnitro.ctl, id, &entry, &a, &err);
+		break;
+	case VNITRO_CMD_NACL_ENTRY_REPLACE:
+		ret = vcore_ctl_nacl_entry_replace(vnitro.ctl, id, &entry, &a, &err);
+		break;
+	case VNITRO_CMD_NACL_ENTRY_DEL:
+		ret = vcore_ctl_nacl_entry_del(vnitro.ctl, id,
+					       nla_get_u8(info->attrs[VNITRO_A_SG_DIRECTION]),
+					       nla_get_u16(info->attrs[VNITRO_A_NACL_RULE_NUMBER]),
+					       &a, &err);
+		break;
+	default:
+		ret = vcore_ctl_nacl_get(vnitro.ctl, id, &a, &err);
+		break;
+	}
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_nacl_reply(info, &a);
+	mutex_unlock(&vnitro.ctl_lock);
+	return ret;
+}
+
+static int vnitro_cmd_nacl_associate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vcore_subnet_info subnet;
+	struct vcore_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_NACL_ID) ||
+	    !vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vcore_ctl_nacl_associate(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_NACL_ID),
+				       vnitro_genl_str(info, VNITRO_A_SUBNET_ID), &subnet, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(skb, info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
+}
+
 /* ---- instance types (constant: no lock) ---- */
 
 static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
@@ -1144,6 +1326,11 @@ static int vnitro_eni_at(u32 pos, void *out)
 static int vnitro_vpc_at(u32 pos, void *out)
 {
 	return vcore_ctl_vpc_at(vnitro.ctl, pos, out);
+}
+
+static int vnitro_nacl_at(u32 pos, void *out)
+{
+	return vcore_ctl_nacl_at(vnitro.ctl, pos, out);
 }
 
 static int vnitro_subnet_at(u32 pos, void *out)
@@ -1203,6 +1390,11 @@ static int vnitro_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return vnitro_genl_dump(skb, cb, VNITRO_CMD_SUBNET_GET, vnitro_subnet_at,
 				vnitro_put_subnet);
+}
+
+static int vnitro_dump_nacls(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vnitro_genl_dump(skb, cb, VNITRO_CMD_NACL_GET, vnitro_nacl_at, vnitro_put_nacl);
 }
 
 /*
@@ -1289,6 +1481,15 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_SG_RULE_ADD, .doit = vnitro_cmd_sg_rule, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_SG_RULE_DEL, .doit = vnitro_cmd_sg_rule, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_ADD, .doit = vnitro_cmd_nacl, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_GET, .doit = vnitro_cmd_nacl, .dumpit = vnitro_dump_nacls,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_ENTRY_ADD, .doit = vnitro_cmd_nacl, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_ENTRY_DEL, .doit = vnitro_cmd_nacl, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_ENTRY_REPLACE, .doit = vnitro_cmd_nacl, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_NACL_ASSOCIATE, .doit = vnitro_cmd_nacl_associate,
+	  .flags = GENL_ADMIN_PERM },
 };
 
 static struct genl_family vnitro_genl_family __ro_after_init = {

@@ -195,6 +195,7 @@ DEFINE_COUNT(eni, vcore_eni_info)
 DEFINE_COUNT(route, vcore_route_info)
 DEFINE_COUNT(igw, vcore_igw_info)
 DEFINE_COUNT(sg, vcore_sg_info)
+DEFINE_COUNT(nacl, vcore_nacl_info)
 #undef DEFINE_COUNT
 
 inline bool mac_is_local_unicast(const uint8_t *mac)
@@ -234,13 +235,16 @@ inline void take(snapshot *s)
 	vcore_igw_info g;
 	static vcore_sg_info sg;
 	vcore_ctl_sg_rule rule;
+	static vcore_nacl_info acl;
+	vcore_ctl_nacl_entry entry;
+	static vcore_fabric_subnet_desc table;	// large: not on the stack
 
 	s->text[0] = '\0';
 	for (uint32_t n = 0; vcore_ctl_vpc_at(ctl, n, &v) == 0; n++)
 		snap_append(s, "vpc %s %08x/%u\n", v.id, v.cidr_addr, v.cidr_prefixlen);
 	for (uint32_t n = 0; vcore_ctl_subnet_at(ctl, n, &sn) == 0; n++)
-		snap_append(s, "subnet %s %s %s %08x/%u\n", sn.id, sn.vpc_id, sn.az, sn.cidr_addr,
-			    sn.cidr_prefixlen);
+		snap_append(s, "subnet %s %s %s %08x/%u %s\n", sn.id, sn.vpc_id, sn.az, sn.cidr_addr,
+			    sn.cidr_prefixlen, sn.nacl_id);
 	for (uint32_t n = 0; vcore_ctl_instance_at(ctl, n, &i) == 0; n++)
 		snap_append(s, "instance %s %s %s %s %u %p\n", i.name, i.subnet_id, i.az,
 			    i.primary_eni_id, i.eni_count, i.cookie);
@@ -275,6 +279,19 @@ inline void take(snapshot *s)
 				    rule.icmp_type, rule.icmp_code, rule.peer_id, rule.cidr_addr,
 				    rule.cidr_prefixlen);
 	}
+	for (uint32_t n = 0; vcore_ctl_nacl_at(ctl, n, &acl) == 0; n++) {
+		snap_append(s, "nacl %s %s %u %u %u %u\n", acl.id, acl.vpc_id, acl.key,
+			    acl.is_default, acl.entry_count, acl.subnet_count);
+		for (uint32_t k = 0; vcore_ctl_nacl_entry_at(ctl, acl.id, k, &entry) == 0; k++)
+			snap_append(s, " entry %u %u %u %u %u %u-%u %d/%d %08x/%u\n",
+				    entry.direction, entry.number, entry.action, entry.protocol,
+				    entry.has_ports, entry.port_from, entry.port_to,
+				    entry.icmp_type, entry.icmp_code, entry.cidr_addr,
+				    entry.cidr_prefixlen);
+	}
+	for (uint32_t key = 0; key < harness_max_plugs; key++)
+		if (fabric_table(key, &table) == 0)
+			snap_append(s, "fabric subnet %u nacl %u\n", key, table.nacl_key);
 	s->port_updates = fake.port_updates;
 	s->live_igws = fake.live_igws;
 	s->igw_updates = fake.igw_updates;

@@ -74,15 +74,17 @@ static enum kind kind_of(unsigned int type)
 	case VNITRO_A_PRIMARY_ENI_ID: case VNITRO_A_STATUS: case VNITRO_A_INSTANCE_TYPE:
 	case VNITRO_A_DESCRIPTION: case VNITRO_A_SECURITY_GROUP_ID: case VNITRO_A_IGW_ID:
 	case VNITRO_A_NETNS_NAME: case VNITRO_A_RDMA_DEVICE: case VNITRO_A_SG_NAME:
-	case VNITRO_A_SG_PEER_ID:
+	case VNITRO_A_SG_PEER_ID: case VNITRO_A_NACL_ID:
 		return K_STR;
 	case VNITRO_A_ENI_TYPE: case VNITRO_A_SOURCE_DEST_CHECK: case VNITRO_A_CIDR_PREFIXLEN:
 	case VNITRO_A_ENA_EXPRESS: case VNITRO_A_ENA_EXPRESS_UDP: case VNITRO_A_ROUTE_TARGET:
 	case VNITRO_A_FRAG_NEEDED: case VNITRO_A_EFA_SUPPORTED:
 	case VNITRO_A_ENA_EXPRESS_SUPPORTED: case VNITRO_A_RSS_KEY_CONFIGURABLE:
 	case VNITRO_A_SG_DIRECTION: case VNITRO_A_SG_ICMP_TYPE: case VNITRO_A_SG_ICMP_CODE:
+	case VNITRO_A_NACL_RULE_ACTION:
 		return K_U8;
 	case VNITRO_A_SG_PROTOCOL: case VNITRO_A_SG_PORT_FROM: case VNITRO_A_SG_PORT_TO:
+	case VNITRO_A_NACL_RULE_NUMBER:
 		return K_U16;
 	case VNITRO_A_NETNS_FD: case VNITRO_A_PRIVATE_IP: case VNITRO_A_DEVICE_INDEX:
 	case VNITRO_A_IFINDEX: case VNITRO_A_CIDR_ADDR: case VNITRO_A_ENI_COUNT:
@@ -99,7 +101,7 @@ static enum kind kind_of(unsigned int type)
 	case VNITRO_A_MAC:
 		return K_MAC;
 	case VNITRO_A_SECURITY_GROUPS: case VNITRO_A_SECONDARY_IPS: case VNITRO_A_SG_RULES:
-	case VNITRO_A_SG_RULE:
+	case VNITRO_A_SG_RULE: case VNITRO_A_NACL_ENTRIES: case VNITRO_A_NACL_ENTRY:
 		return K_NEST;
 	default:
 		return K_NONE;
@@ -131,6 +133,7 @@ static void pool_add(const char *s, size_t len)
 static const char *const seeds[] = {
 	"i-host", "i-a", "i-b", "i-fuzz", "vpc-default", "subnet-default", "subnet-other",
 	"eni-0", "eni-ffffffffffffffffff", "igw-1", "sg-0123456789abcdef0", "sg-", "sg-XYZ",
+	"acl-1", "acl-", "acl-0123456789abcdef0",
 	"c5n.18xlarge", "p5.48xlarge", "m5.large", "t2.micro", "us-east-1a", "", "internet",
 	"eni-../../etc", "%s%s%n", "vpc-1", "subnet-1",
 };
@@ -364,6 +367,18 @@ static const uint8_t needs[VNITRO_CMD_MAX + 1][5] = {
 				    VNITRO_A_SG_PROTOCOL, VNITRO_A_SG_PORT_FROM, VNITRO_A_CIDR_ADDR},
 	[VNITRO_CMD_SG_RULE_DEL] = {VNITRO_A_SECURITY_GROUP_ID, VNITRO_A_SG_DIRECTION,
 				    VNITRO_A_SG_PROTOCOL, VNITRO_A_SG_PEER_ID},
+	[VNITRO_CMD_NACL_ADD] = {VNITRO_A_VPC_ID, VNITRO_A_NACL_ID},
+	[VNITRO_CMD_NACL_DEL] = {VNITRO_A_NACL_ID},
+	[VNITRO_CMD_NACL_GET] = {VNITRO_A_NACL_ID},
+	[VNITRO_CMD_NACL_ENTRY_ADD] = {VNITRO_A_NACL_ID, VNITRO_A_SG_DIRECTION,
+				       VNITRO_A_NACL_RULE_NUMBER, VNITRO_A_NACL_RULE_ACTION,
+				       VNITRO_A_SG_PROTOCOL},
+	[VNITRO_CMD_NACL_ENTRY_DEL] = {VNITRO_A_NACL_ID, VNITRO_A_SG_DIRECTION,
+				       VNITRO_A_NACL_RULE_NUMBER},
+	[VNITRO_CMD_NACL_ENTRY_REPLACE] = {VNITRO_A_NACL_ID, VNITRO_A_SG_DIRECTION,
+					   VNITRO_A_NACL_RULE_NUMBER, VNITRO_A_NACL_RULE_ACTION,
+					   VNITRO_A_CIDR_ADDR},
+	[VNITRO_CMD_NACL_ASSOCIATE] = {VNITRO_A_NACL_ID, VNITRO_A_SUBNET_ID},
 };
 
 /* An attribute of @type as its policy wants it, valued from the dictionary or the edges. */

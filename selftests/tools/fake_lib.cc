@@ -264,6 +264,7 @@ int vnitro_subnet_get(struct vnitro_handle *h, const char *id,
 	snprintf(out->id, sizeof(out->id), "subnet-default");
 	snprintf(out->vpc_id, sizeof(out->vpc_id), "vpc-default");
 	snprintf(out->az, sizeof(out->az), "us-east-1a");
+	snprintf(out->nacl_id, sizeof(out->nacl_id), "acl-d");
 	out->cidr_addr = htonl(0xac1f0000);
 	out->cidr_prefixlen = 20;
 	return 0;
@@ -623,3 +624,131 @@ int vnitro_env_sweep(struct vnitro_handle *, int module_loaded)
 }
 
 } // extern "C"
+
+/* Network ACLs: acl-d, the default (rule 100 allows all both ways), and acl-1, empty. */
+namespace {
+
+struct vnitro_nacl make_nacl(const char *id, bool is_default)
+{
+	struct vnitro_nacl a = {};
+
+	snprintf(a.id, sizeof(a.id), "%s", id);
+	snprintf(a.vpc_id, sizeof(a.vpc_id), "vpc-default");
+	a.is_default = is_default;
+	if (is_default) {
+		for (uint8_t d = 0; d < 2; d++) {
+			struct vnitro_nacl_entry &e = a.entries[a.entry_count++];
+
+			e.direction = d;
+			e.number = 100;
+			e.action = VNITRO_NACL_ALLOW;
+			e.protocol = VNITRO_SG_PROTO_ALL;
+			e.icmp_type = e.icmp_code = -1;
+		}
+	}
+	return a;
+}
+
+struct vnitro_nacl scratch_nacl;
+
+} // namespace
+
+int vnitro_nacl_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
+		    struct vnitro_nacl *out)
+{
+	if (strcmp(vpc_id, "vpc-default"))
+		return refuse(h, -ENOENT, "VPC \"%s\" does not exist", vpc_id);
+	*(out ? out : &scratch_nacl) = make_nacl(id ? id : "acl-0f", false);
+	return 0;
+}
+
+int vnitro_nacl_del(struct vnitro_handle *h, const char *id)
+{
+	if (!strcmp(id, "acl-d"))
+		return refuse(h, -EPERM, "network ACL acl-d is the default network ACL of VPC "
+			      "vpc-default: it cannot be deleted by a user; it goes with its VPC");
+	return 0;
+}
+
+int vnitro_nacl_get(struct vnitro_handle *h, const char *id, struct vnitro_nacl *out)
+{
+	if (!out)
+		out = &scratch_nacl;
+	if (strcmp(id, "acl-d") && strcmp(id, "acl-1"))
+		return refuse(h, -ENOENT, "network ACL \"%s\" does not exist", id);
+	*out = make_nacl(id, !strcmp(id, "acl-d"));
+	return 0;
+}
+
+int vnitro_nacl_list(struct vnitro_handle *, struct vnitro_nacl **items, size_t *count)
+{
+	static struct vnitro_nacl all[2];
+
+	all[0] = make_nacl("acl-d", true);
+	all[1] = make_nacl("acl-1", false);
+	return one_list(items, count, all, 2);
+}
+
+int vnitro_nacl_entry_add(struct vnitro_handle *h, const char *id,
+			  const struct vnitro_nacl_entry *entry, struct vnitro_nacl *out)
+{
+	if (!out)
+		out = &scratch_nacl;
+	if (vnitro_nacl_get(h, id, out))
+		return -ENOENT;
+	if (entry->number == 100 && !strcmp(id, "acl-d"))
+		return refuse(h, -EEXIST, "NetworkAclEntryAlreadyExists: network ACL acl-d already "
+			      "has %s rule number 100; replace it or pick another number",
+			      entry->direction ? "egress" : "ingress");
+	out->entries[out->entry_count++] = *entry;
+	return 0;
+}
+
+int vnitro_nacl_entry_replace(struct vnitro_handle *h, const char *id,
+			      const struct vnitro_nacl_entry *entry, struct vnitro_nacl *out)
+{
+	if (!out)
+		out = &scratch_nacl;
+	if (vnitro_nacl_get(h, id, out))
+		return -ENOENT;
+	for (uint32_t i = 0; i < out->entry_count; i++) {
+		if (out->entries[i].direction == entry->direction &&
+		    out->entries[i].number == entry->number) {
+			out->entries[i] = *entry;
+			return 0;
+		}
+	}
+	return refuse(h, -ENOENT, "network ACL %s has no %s rule number %u to replace; add it instead",
+		      id, entry->direction ? "egress" : "ingress", entry->number);
+}
+
+int vnitro_nacl_entry_del(struct vnitro_handle *h, const char *id, uint8_t direction,
+			  uint16_t number, struct vnitro_nacl *out)
+{
+	if (!out)
+		out = &scratch_nacl;
+	if (vnitro_nacl_get(h, id, out))
+		return -ENOENT;
+	for (uint32_t i = 0; i < out->entry_count; i++) {
+		if (out->entries[i].direction == direction && out->entries[i].number == number) {
+			out->entries[i] = out->entries[--out->entry_count];
+			return 0;
+		}
+	}
+	return refuse(h, -ENOENT, "network ACL %s has no %s rule number %u", id,
+		      direction ? "egress" : "ingress", number);
+}
+
+int vnitro_nacl_associate(struct vnitro_handle *h, const char *id, const char *subnet_id,
+			  struct vnitro_subnet *out)
+{
+	struct vnitro_nacl a;
+	struct vnitro_subnet scratch;
+
+	if (!out)
+		out = &scratch;
+	if (vnitro_nacl_get(h, id, &a) || vnitro_subnet_get(h, subnet_id, out))
+		return -ENOENT;
+	snprintf(out->nacl_id, sizeof(out->nacl_id), "%s", id);
+	return 0;
+}

@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | sg }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | sg | nacl }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -388,7 +388,7 @@ fake_tests() {
 		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge"'
 	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16"}]' -j vpc show
 	jcheck "subnet show ID -j" \
-		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a"}]' \
+		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a","nacl":"acl-d"}]' \
 		-j subnet show subnet-default
 	jcheck "an empty list is []" '. == []' -j subnet show
 	run subnet show
@@ -479,6 +479,49 @@ fake_tests() {
 	check "exec of a missing instance: the kernel's error, exit 1" \
 		'$rc -eq 1 && -z $out && $err == "Error: instance \"nosuch\" not found"'
 	rm -f "$trace"
+
+	want="acl-d: vpc vpc-default default$nl    ingress rule 100 allow proto all cidr 0.0.0.0/0"
+	want+="$nl    ingress rule * deny proto all cidr 0.0.0.0/0"
+	want+="$nl    egress rule 100 allow proto all cidr 0.0.0.0/0"
+	want+="$nl    egress rule * deny proto all cidr 0.0.0.0/0"
+	run nacl show acl-d
+	check "nacl show ACL: text, rules by number, then the * rule" '$rc -eq 0 && $out == "$want"'
+	jcheck "nacl show -j: every ACL with exactly the ACL keys" \
+		'length == 2 and all(.[]; keys == ["default","egress","id","ingress","vpc"])' -j nacl show
+	jcheck "nacl show -j: the default ACL's rules" \
+		'.[0] | .default and .ingress == [{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}]' \
+		-j nacl show
+	jcheck "nacl add -j: one object, no rules" \
+		'type == "object" and .id == "acl-0a" and .default == false and .ingress == [] and .egress == []' \
+		-j nacl add acl-0a vpc vpc-default
+	jcheck "nacl entry add -j: the ACL with the new entry" \
+		'.ingress == [{"rule":90,"action":"allow","protocol":"icmp","icmp_type":3,"icmp_code":4,"cidr":"0.0.0.0/0"}]' \
+		-j nacl entry add acl-1 ingress rule 90 allow proto icmp icmp-type 3 code 4 cidr 0.0.0.0/0
+	jcheck "nacl entry add: a port range" \
+		'.egress == [{"rule":100,"action":"allow","protocol":"tcp","port_from":1024,"port_to":65535,"cidr":"10.0.0.0/8"}]' \
+		-j nacl entry add acl-1 egress rule 100 allow proto tcp port 1024-65535 cidr 10.0.0.0/8
+	jcheck "nacl entry replace: same number, new fields" \
+		'.ingress == [{"rule":100,"action":"deny","protocol":"udp","port_from":53,"port_to":53,"cidr":"0.0.0.0/0"}]' \
+		-j nacl entry replace acl-d ingress rule 100 deny proto udp port 53 cidr 0.0.0.0/0
+	jcheck "nacl entry del: by direction and number" \
+		'.ingress == [] and (.egress | length) == 1' -j nacl entry del acl-d ingress rule 100
+	run nacl entry add acl-d ingress rule 100 allow proto all cidr 0.0.0.0/0
+	check "nacl entry add of a taken number: the kernel's message, exit 1" \
+		'$rc -eq 1 && $err == "Error: NetworkAclEntryAlreadyExists: network ACL acl-d already has ingress rule number 100; replace it or pick another number"'
+	run nacl del acl-d
+	check "nacl del of a default ACL: refused" '$rc -eq 1 && $err == *"cannot be deleted by a user"*'
+	jcheck "nacl associate -j: the subnet and its ACL" \
+		'. == {"subnet":"subnet-default","nacl":"acl-1"}' -j nacl associate acl-1 subnet subnet-default
+	run nacl entry add acl-1 ingress rule 0 allow proto all cidr 0.0.0.0/0
+	check "nacl entry: rule 0 is a usage error" '$rc -eq 2 && $err == *"rule number"*'
+	run nacl entry add acl-1 ingress rule 32767 allow proto all cidr 0.0.0.0/0
+	check "nacl entry: rule 32767 is a usage error" '$rc -eq 2 && $err == *"rule number"*'
+	run nacl entry add acl-1 ingress rule 5 allow proto all
+	check "nacl entry: cidr required" '$rc -eq 2 && $err == *"cidr CIDR"*'
+	run nacl entry add acl-1 ingress rule 5 permit proto all cidr 0.0.0.0/0
+	check "nacl entry: allow or deny" '$rc -eq 2 && $err == *"is not an action"*'
+	run nacl show acl-XYZ
+	check "nacl show: a bad id is a usage error" '$rc -eq 2 && $err == *"not a valid network ACL id"*'
 
 	want="sg-1: vpc vpc-default name \"web\"$nl    ingress proto tcp port 22-22 cidr 203.0.113.0/24"
 	want+="$nl    egress proto all cidr 0.0.0.0/0"

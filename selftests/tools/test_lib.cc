@@ -281,6 +281,82 @@ Test(decode, more_rules_than_a_group_has_are_refused)
 		     -EPROTO);
 }
 
+static void put_nacl_entry(struct nl_msg *msg, uint8_t direction, uint16_t number,
+			   uint8_t action, uint16_t protocol)
+{
+	struct nlattr *e = nla_nest_start(msg, VNITRO_A_NACL_ENTRY);
+
+	nla_put_u8(msg, VNITRO_A_SG_DIRECTION, direction);
+	nla_put_u16(msg, VNITRO_A_NACL_RULE_NUMBER, number);
+	nla_put_u8(msg, VNITRO_A_NACL_RULE_ACTION, action);
+	nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, protocol);
+	if (protocol == 1) {
+		nla_put_u8(msg, VNITRO_A_SG_ICMP_TYPE, 3);
+		nla_put_u8(msg, VNITRO_A_SG_ICMP_CODE, 4);
+	}
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0x0a000000));
+	nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 8);
+	nla_nest_end(msg, e);
+}
+
+Test(decode, nacl_with_entries)
+{
+	struct nl_msg *msg = reply_new();
+	static struct vnitro_nacl a;
+	struct nlattr *nest;
+
+	nla_put_string(msg, VNITRO_A_NACL_ID, "acl-1");
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put_flag(msg, VNITRO_A_NACL_DEFAULT);
+	nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRIES);
+	put_nacl_entry(msg, VNITRO_SG_INGRESS, 90, VNITRO_NACL_ALLOW, 1);
+	put_nacl_entry(msg, VNITRO_SG_EGRESS, 32766, VNITRO_NACL_DENY, VNITRO_SG_PROTO_ALL);
+	nla_nest_end(msg, nest);
+	cr_assert_eq(decode(msg, &nacl_decoder, &a), 0);
+	cr_assert_str_eq(a.id, "acl-1");
+	cr_assert_str_eq(a.vpc_id, "vpc-default");
+	cr_assert_eq(a.is_default, 1);
+	cr_assert_eq(a.entry_count, 2u);
+	cr_assert_eq(a.entries[0].number, 90);
+	cr_assert_eq(a.entries[0].action, VNITRO_NACL_ALLOW);
+	cr_assert_eq(a.entries[0].icmp_type, 3);
+	cr_assert_eq(a.entries[0].icmp_code, 4);
+	cr_assert_eq(a.entries[0].has_ports, 0);
+	cr_assert_eq(a.entries[0].cidr_prefixlen, 8);
+	cr_assert_eq(a.entries[1].direction, VNITRO_SG_EGRESS);
+	cr_assert_eq(a.entries[1].number, 32766);
+	cr_assert_eq(a.entries[1].action, VNITRO_NACL_DENY);
+	cr_assert_eq(a.entries[1].icmp_type, -1, "absent: any");
+}
+
+Test(decode, nacl_entry_without_a_number_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	static struct vnitro_nacl a;
+	struct nlattr *nest, *e;
+
+	nla_put_string(msg, VNITRO_A_NACL_ID, "acl-1");
+	nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRIES);
+	e = nla_nest_start(msg, VNITRO_A_NACL_ENTRY);
+	nla_put_u8(msg, VNITRO_A_SG_DIRECTION, VNITRO_SG_INGRESS);
+	nla_put_u8(msg, VNITRO_A_NACL_RULE_ACTION, VNITRO_NACL_ALLOW);
+	nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, 6);
+	nla_nest_end(msg, e);
+	nla_nest_end(msg, nest);
+	cr_assert_eq(decode(msg, &nacl_decoder, &a), -EPROTO);
+}
+
+Test(decode, subnet_names_its_nacl)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_subnet sn = {};
+
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-b");
+	nla_put_string(msg, VNITRO_A_NACL_ID, "acl-0123456789abcdef0");
+	cr_assert_eq(decode(msg, &subnet_decoder, &sn), 0);
+	cr_assert_str_eq(sn.nacl_id, "acl-0123456789abcdef0");
+}
+
 /* A dump cuts a group into messages with the same id: the list joins them, in order. */
 Test(decode, split_groups_are_joined)
 {

@@ -107,6 +107,7 @@ int routes_publish(world &w, const subnet &s, vcore_err *err)
 	desc->addr = s.addr;
 	desc->prefixlen = s.prefixlen;
 	desc->route_count = s.route_count;
+	desc->nacl_key = s.acl ? s.acl->key : 0;
 	for (uint32_t i = 0; i < s.route_count; i++) {
 		const route &r = s.routes[i];
 		vcore_fabric_route &fr = desc->routes[i];

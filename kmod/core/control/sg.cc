@@ -74,61 +74,6 @@ int32_t find_rule(const sg &g, uint8_t d, const sg_rule &r)
 	return -1;
 }
 
-int check_ports(const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
-{
-	bool ported = in.protocol == proto_tcp || in.protocol == proto_udp;
-
-	if (ported && !in.has_ports) {
-		fail(err, EINVAL_).str("a ").str(in.protocol == proto_tcp ? "tcp" : "udp")
-			.str(" rule needs a port range (0-65535)");
-		return err->code;
-	}
-	if (!ported && in.has_ports) {
-		text t = fail(err, EINVAL_).str("only tcp and udp rules take ports; protocol ");
-
-		if (in.protocol == VNITRO_SG_PROTO_ALL)
-			t.str("all");
-		else
-			t.u32(in.protocol);
-		t.str(" covers every port");
-		return err->code;
-	}
-	if (ported && in.port_from > in.port_to) {
-		fail(err, EINVAL_).str("port range ").u32(in.port_from).str("-").u32(in.port_to)
-			.str(" is backwards: the first port must not be above the last");
-		return err->code;
-	}
-	if (ported) {
-		r->has_ports = true;
-		r->port_from = in.port_from;
-		r->port_to = in.port_to;
-	}
-	return 0;
-}
-
-int check_icmp(const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
-{
-	r->icmp_type = r->icmp_code = -1;
-	if (in.protocol != proto_icmp) {
-		if (in.icmp_type != -1 || in.icmp_code != -1) {
-			fail(err, EINVAL_).str("only icmp rules take an icmp type and code");
-			return err->code;
-		}
-		return 0;
-	}
-	if (in.icmp_type < -1 || in.icmp_type > 255 || in.icmp_code < -1 || in.icmp_code > 255) {
-		fail(err, EINVAL_).str("an icmp type and code run from 0 to 255 (-1: any)");
-		return err->code;
-	}
-	if (in.icmp_type == -1 && in.icmp_code != -1) {
-		fail(err, EINVAL_).str("an icmp rule for any type must be for any code too");
-		return err->code;
-	}
-	r->icmp_type = in.icmp_type;
-	r->icmp_code = in.icmp_code;
-	return 0;
-}
-
 int check_peer(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule *r, vcore_err *err)
 {
 	if (in.peer_id[0]) {
@@ -145,17 +90,8 @@ int check_peer(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule
 		r->peer = peer;
 		return 0;
 	}
-	if (in.cidr_prefixlen > 32) {
-		fail(err, EINVAL_).str("CIDR block prefix length /").u32(in.cidr_prefixlen)
-			.str(" is out of range: IPv4 runs from /0 to /32");
+	if (check_rule_cidr(in.cidr_addr, in.cidr_prefixlen, err))
 		return err->code;
-	}
-	if (in.cidr_addr & ~prefix_mask(in.cidr_prefixlen)) {
-		fail(err, EINVAL_).str("CIDR block ").cidr(in.cidr_addr, in.cidr_prefixlen)
-			.str(" has host bits set; did you mean ")
-			.cidr(in.cidr_addr & prefix_mask(in.cidr_prefixlen), in.cidr_prefixlen).str("?");
-		return err->code;
-	}
 	r->addr = in.cidr_addr;
 	r->prefixlen = in.cidr_prefixlen;
 	return 0;
@@ -175,8 +111,14 @@ int check_rule(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule
 		return err->code;
 	}
 	r->protocol = in.protocol;
-	if (check_ports(in, r, err) || check_icmp(in, r, err))
+	if (check_rule_ports(in.protocol, in.has_ports, in.port_from, in.port_to, err) ||
+	    check_rule_icmp(in.protocol, in.icmp_type, in.icmp_code, err))
 		return err->code;
+	r->has_ports = in.has_ports;
+	r->port_from = in.has_ports ? in.port_from : 0;
+	r->port_to = in.has_ports ? in.port_to : 0;
+	r->icmp_type = in.protocol == proto_icmp ? in.icmp_type : -1;
+	r->icmp_code = in.protocol == proto_icmp ? in.icmp_code : -1;
 	return check_peer(w, g, in, r, err);
 }
 
@@ -348,6 +290,69 @@ int publish(world &w, const sg &g, vcore_err *err)
 }
 
 } // namespace
+
+int check_rule_ports(uint16_t protocol, bool has_ports, uint16_t from, uint16_t to, vcore_err *err)
+{
+	bool ported = protocol == proto_tcp || protocol == proto_udp;
+
+	if (ported && !has_ports) {
+		fail(err, EINVAL_).str("a ").str(protocol == proto_tcp ? "tcp" : "udp")
+			.str(" rule needs a port range (0-65535)");
+		return err->code;
+	}
+	if (!ported && has_ports) {
+		text t = fail(err, EINVAL_).str("only tcp and udp rules take ports; protocol ");
+
+		if (protocol == VNITRO_SG_PROTO_ALL)
+			t.str("all");
+		else
+			t.u32(protocol);
+		t.str(" covers every port");
+		return err->code;
+	}
+	if (ported && from > to) {
+		fail(err, EINVAL_).str("port range ").u32(from).str("-").u32(to)
+			.str(" is backwards: the first port must not be above the last");
+		return err->code;
+	}
+	return 0;
+}
+
+int check_rule_icmp(uint16_t protocol, int16_t type, int16_t code, vcore_err *err)
+{
+	if (protocol != proto_icmp) {
+		if (type != -1 || code != -1) {
+			fail(err, EINVAL_).str("only icmp rules take an icmp type and code");
+			return err->code;
+		}
+		return 0;
+	}
+	if (type < -1 || type > 255 || code < -1 || code > 255) {
+		fail(err, EINVAL_).str("an icmp type and code run from 0 to 255 (-1: any)");
+		return err->code;
+	}
+	if (type == -1 && code != -1) {
+		fail(err, EINVAL_).str("an icmp rule for any type must be for any code too");
+		return err->code;
+	}
+	return 0;
+}
+
+int check_rule_cidr(uint32_t addr, uint8_t prefixlen, vcore_err *err)
+{
+	if (prefixlen > 32) {
+		fail(err, EINVAL_).str("CIDR block prefix length /").u32(prefixlen)
+			.str(" is out of range: IPv4 runs from /0 to /32");
+		return err->code;
+	}
+	if (addr & ~prefix_mask(prefixlen)) {
+		fail(err, EINVAL_).str("CIDR block ").cidr(addr, prefixlen)
+			.str(" has host bits set; did you mean ")
+			.cidr(addr & prefix_mask(prefixlen), prefixlen).str("?");
+		return err->code;
+	}
+	return 0;
+}
 
 static_assert(uint32_t(VNITRO_MAX_SG_RULES) <= uint32_t(VCORE_SG_MAX_RULES), "the fabric holds every rule of a group");
 

@@ -122,6 +122,17 @@ eni *find_eni(const world &w, const char *id, vcore_err *err)
 	return e;
 }
 
+void fill_info(const subnet &s, vcore_subnet_info *out)
+{
+	*out = vcore_subnet_info{};
+	str_copy(out->id, sizeof(out->id), s.id);
+	str_copy(out->vpc_id, sizeof(out->vpc_id), s.owner->id);
+	str_copy(out->az, sizeof(out->az), s.az);
+	out->cidr_addr = s.addr;
+	out->cidr_prefixlen = s.prefixlen;
+	str_copy(out->nacl_id, sizeof(out->nacl_id), s.acl->id);
+}
+
 } // namespace vnitro::control
 
 using namespace vnitro::control;
@@ -141,6 +152,7 @@ struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ct
 	ctl->next_subnet_key = 1;
 	ctl->next_vpc_key = 1;
 	ctl->next_sg_key = 1;
+	ctl->next_nacl_key = 1;
 	return ctl;
 }
 
@@ -168,6 +180,8 @@ void vcore_ctl_destroy(struct vcore_ctl *ctl)
 		ctl->subnets.remove(s);
 		destroy(s);
 	}
+	while (nacl *a = ctl->acls.front())
+		nacl_free(*ctl, a);
 	while (vpc *v = ctl->vpcs.front()) {
 		ctl->vpcs.remove(v);
 		destroy(v);
@@ -203,6 +217,11 @@ int vcore_ctl_vpc_add(struct vcore_ctl *ctl, const char *id, uint32_t addr,
 		destroy(v);
 		return err->code;
 	}
+	if (!nacl_create_default(*ctl, v, err)) {
+		sg_free(*ctl, v->default_group);
+		destroy(v);
+		return err->code;
+	}
 	ctl->vpcs.push_back(v);
 	return 0;
 }
@@ -211,6 +230,7 @@ int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 {
 	vpc *v = find_vpc(*ctl, id, err);
 	const sg *g;
+	const nacl *a;
 	subnet *s;
 
 	if (!v)
@@ -232,7 +252,14 @@ int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 			.str(" (\"").str(g->name).str("\"); delete its security groups first");
 		return err->code;
 	}
+	a = nacl_vpc_busy(*ctl, v);
+	if (a) {
+		fail(err, EBUSY_).str("VPC ").str(id).str(" still has network ACL ").str(a->id)
+			.str("; delete its network ACLs first");
+		return err->code;
+	}
 	sg_free(*ctl, v->default_group);
+	nacl_free(*ctl, v->default_acl);
 	ctl->vpcs.remove(v);
 	destroy(v);
 	return 0;
@@ -301,6 +328,7 @@ int vcore_ctl_subnet_add(struct vcore_ctl *ctl, const char *id, const char *vpc_
 	s->addr = addr;
 	s->prefixlen = prefixlen;
 	s->key = ctl->next_subnet_key++;
+	s->acl = v->default_acl;	// EC2: the VPC's default ACL until told otherwise
 	routes_init(*s);
 	if (routes_publish(*ctl, *s, err)) {
 		destroy(s);
@@ -352,11 +380,7 @@ int vcore_ctl_subnet_get(const struct vcore_ctl *ctl, const char *id,
 
 	if (!s)
 		return err->code;
-	str_copy(out->id, sizeof(out->id), s->id);
-	str_copy(out->vpc_id, sizeof(out->vpc_id), s->owner->id);
-	str_copy(out->az, sizeof(out->az), s->az);
-	out->cidr_addr = s->addr;
-	out->cidr_prefixlen = s->prefixlen;
+	fill_info(*s, out);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW, security group) and their registry.
+// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW, security group, network ACL) and their registry.
 #pragma once
 
 #include "base/slist.h"
@@ -12,6 +12,7 @@ struct instance;
 struct eni;
 struct igw;
 struct sg;
+struct nacl;
 
 // The most network interfaces an instance type has (p5.48xlarge).
 constexpr uint32_t max_instance_enis = 64;
@@ -24,6 +25,7 @@ struct vpc {
 	uint32_t key;		// the fabric's name for this VPC
 	igw *gateway;		// at most one internet gateway
 	sg *default_group;	// from VPC_ADD to VPC_DEL
+	nacl *default_acl;	// from VPC_ADD to VPC_DEL
 };
 
 // One entry of a subnet's route table (route.cc).
@@ -49,6 +51,7 @@ struct subnet {
 	uint32_t key;		// the fabric's name for this subnet
 	uint32_t route_count;	// routes[0] is the local route
 	route routes[VCORE_SUBNET_MAX_ROUTES];
+	nacl *acl;		// of the same VPC, never nullptr once published
 };
 
 struct eni {
@@ -122,6 +125,28 @@ struct sg {
 	uint32_t rule_count[2];
 };
 
+// A network ACL rule (nacl.cc), canonical as sg_rule; number 1..VNITRO_NACL_MAX_NUMBER.
+struct nacl_entry {
+	uint16_t number;
+	bool allow;
+	uint16_t protocol;	// 0-255 or VNITRO_SG_PROTO_ALL
+	bool has_ports;
+	uint16_t port_from, port_to;
+	int16_t icmp_type, icmp_code;
+	uint32_t addr;
+	uint8_t prefixlen;
+};
+
+struct nacl {
+	nacl *next;
+	char id[VCORE_ID_MAX];
+	vpc *owner;
+	uint32_t key;		// the fabric's name for this ACL
+	// Per direction (enum vnitro_sg_direction), sorted by number.
+	nacl_entry entries[2][VNITRO_MAX_NACL_ENTRIES];
+	uint32_t entry_count[2];
+};
+
 // The registry; vcore_ctl is its C name.
 struct world {
 	const vcore_ctl_ops *ops;
@@ -133,9 +158,11 @@ struct world {
 	base::slist<eni> enis;
 	base::slist<igw> igws;
 	base::slist<sg> groups;
+	base::slist<nacl> acls;
 	uint32_t next_subnet_key;
 	uint32_t next_vpc_key;
 	uint32_t next_sg_key;
+	uint32_t next_nacl_key;
 };
 
 // Lookups; nullptr when absent (and a message in err when err is given).
@@ -176,6 +203,19 @@ bool mac_in_use(const world &w, const uint8_t *mac);
 sg *sg_create_default(world &w, vpc *v, vcore_err *err);
 void sg_free(world &w, sg *g);
 const sg *sg_vpc_busy(const world &w, const vpc *v);
+// A rule's match as security groups and network ACLs take it (sg.cc): tcp and
+// udp need a port range, icmp a type and code (-1 any), a CIDR no host bits.
+int check_rule_ports(uint16_t protocol, bool has_ports, uint16_t from, uint16_t to, vcore_err *err);
+int check_rule_icmp(uint16_t protocol, int16_t type, int16_t code, vcore_err *err);
+int check_rule_cidr(uint32_t addr, uint8_t prefixlen, vcore_err *err);
+
+// Network ACLs (nacl.cc): a VPC's default ACL, made by VPC_ADD and freed by
+// VPC_DEL; nacl_vpc_busy names an ACL other than the default that @v still has.
+nacl *nacl_create_default(world &w, vpc *v, vcore_err *err);
+void nacl_free(world &w, nacl *a);
+const nacl *nacl_vpc_busy(const world &w, const vpc *v);
+nacl *find_nacl(const world &w, const char *id, vcore_err *err);
+void fill_info(const subnet &s, vcore_subnet_info *out);
 
 // Instance types (types.cc); nullptr and a message listing them if unknown.
 const vcore_type_info *find_type(const char *name, vcore_err *err);

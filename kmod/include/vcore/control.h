@@ -96,6 +96,7 @@ struct vcore_subnet_info {
 	char az[VCORE_ID_MAX];
 	uint32_t cidr_addr;
 	uint8_t cidr_prefixlen;
+	char nacl_id[VCORE_ID_MAX];	/* the network ACL it is associated with */
 };
 
 struct vcore_instance_info {
@@ -207,6 +208,31 @@ struct vcore_sg_info {
 };
 
 /*
+ * One rule (entry) of a network ACL (control/nacl.cc). Unused fields are
+ * zero, but for icmp_type/icmp_code, which are -1 (any) unless protocol is 1.
+ */
+struct vcore_ctl_nacl_entry {
+	uint8_t direction;		/* enum vnitro_sg_direction */
+	uint16_t number;		/* 1..VNITRO_NACL_MAX_NUMBER, unique per direction */
+	uint8_t action;			/* enum vnitro_nacl_action */
+	uint16_t protocol;		/* 0-255 or VNITRO_SG_PROTO_ALL */
+	uint8_t has_ports;		/* tcp (6) and udp (17) must have a range */
+	uint16_t port_from, port_to;
+	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any; any type needs any code */
+	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr_prefixlen;
+};
+
+struct vcore_nacl_info {
+	char id[VCORE_ID_MAX];
+	char vpc_id[VCORE_ID_MAX];
+	uint32_t key;			/* the fabric's name for the ACL, from 1 */
+	uint8_t is_default;		/* the VPC's default ACL */
+	uint32_t entry_count;		/* ingress and egress, the "*" rules not counted */
+	uint32_t subnet_count;		/* subnets associated with it */
+};
+
+/*
  * A control plane whose subnets and route tables live in @fab (which must
  * outlive it); ports are plugged through @ops.
  */
@@ -314,6 +340,36 @@ int vcore_ctl_sg_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_sg_i
 /* Rule @pos of group @id: its ingress rules first, then its egress rules, each in order added. */
 int vcore_ctl_sg_rule_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
 			 struct vcore_ctl_sg_rule *out);
+
+/*
+ * Network ACLs (control/nacl.cc). Every VPC has its default ACL from
+ * VPC_ADD to VPC_DEL, and every subnet is associated with one ACL of its
+ * VPC, the default until told otherwise. @id "" picks a random one. Each
+ * call changes everything it says or nothing.
+ */
+int vcore_ctl_nacl_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
+		       struct vcore_nacl_info *out, struct vcore_err *err);
+/* -EPERM for a default ACL, -EBUSY while a subnet is associated with it. */
+int vcore_ctl_nacl_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+/* -EEXIST if @entry's direction has its number already. */
+int vcore_ctl_nacl_entry_add(struct vcore_ctl *ctl, const char *id,
+			     const struct vcore_ctl_nacl_entry *entry,
+			     struct vcore_nacl_info *out, struct vcore_err *err);
+/* -ENOENT unless @entry's direction has its number: that rule becomes @entry. */
+int vcore_ctl_nacl_entry_replace(struct vcore_ctl *ctl, const char *id,
+				 const struct vcore_ctl_nacl_entry *entry,
+				 struct vcore_nacl_info *out, struct vcore_err *err);
+int vcore_ctl_nacl_entry_del(struct vcore_ctl *ctl, const char *id, uint8_t direction,
+			     uint16_t number, struct vcore_nacl_info *out, struct vcore_err *err);
+/* Associates subnet @subnet_id with ACL @id of its VPC. */
+int vcore_ctl_nacl_associate(struct vcore_ctl *ctl, const char *id, const char *subnet_id,
+			     struct vcore_subnet_info *out, struct vcore_err *err);
+int vcore_ctl_nacl_get(const struct vcore_ctl *ctl, const char *id, struct vcore_nacl_info *out,
+		       struct vcore_err *err);
+int vcore_ctl_nacl_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_nacl_info *out);
+/* Entry @pos of ACL @id: its ingress rules by number, then its egress rules by number. */
+int vcore_ctl_nacl_entry_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
+			    struct vcore_ctl_nacl_entry *out);
 
 /* Lookups by id/name (-ENOENT with a message) and iteration by position. */
 int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,

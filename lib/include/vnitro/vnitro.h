@@ -150,6 +150,32 @@ struct vnitro_sg {
 	struct vnitro_sg_rule rules[2 * VNITRO_MAX_SG_RULES];
 };
 
+/*
+ * A network ACL entry: rule @number of @direction does @action to what
+ * matches. Unused fields are 0, but for icmp_type and icmp_code, which are
+ * -1 (any) except in icmp entries that name a type or code.
+ */
+struct vnitro_nacl_entry {
+	uint8_t direction;		/* enum vnitro_sg_direction */
+	uint16_t number;		/* 1-32766 */
+	uint8_t action;			/* enum vnitro_nacl_action */
+	uint16_t protocol;		/* 0-255, or VNITRO_SG_PROTO_ALL */
+	uint8_t has_ports;		/* tcp (6) and udp (17): required */
+	uint16_t port_from, port_to;
+	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any */
+	uint32_t cidr_addr;		/* network byte order */
+	uint8_t cidr_prefixlen;
+};
+
+/* A network ACL: its entries, ingress by number, then egress by number. */
+struct vnitro_nacl {
+	char id[VNITRO_ID_LEN];
+	char vpc_id[VNITRO_ID_LEN];
+	uint8_t is_default;
+	uint32_t entry_count;
+	struct vnitro_nacl_entry entries[2 * VNITRO_MAX_NACL_ENTRIES];
+};
+
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */
 struct vnitro_eni_settings {
 	int set_source_dest_check, source_dest_check;
@@ -174,6 +200,7 @@ struct vnitro_subnet {
 	uint32_t cidr_addr;		/* network byte order */
 	uint8_t cidr_prefixlen;
 	char az[VNITRO_AZ_LEN];
+	char nacl_id[VNITRO_ID_LEN];	/* the network ACL it is associated with */
 };
 
 struct vnitro_vpc {
@@ -344,6 +371,28 @@ int vnitro_sg_rule_add(struct vnitro_handle *h, const char *id,
 		       const struct vnitro_sg_rule *rule, struct vnitro_sg *out);
 int vnitro_sg_rule_del(struct vnitro_handle *h, const char *id,
 		       const struct vnitro_sg_rule *rule, struct vnitro_sg *out);
+
+/*
+ * NACL_ADD: a network ACL in @vpc_id, with no entries (it denies all).
+ * @id NULL: the kernel picks one.
+ */
+int vnitro_nacl_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
+		    struct vnitro_nacl *out);
+/* NACL_DEL: refused for a default ACL and while a subnet is associated with @id. */
+int vnitro_nacl_del(struct vnitro_handle *h, const char *id);
+/* NACL_GET of ACL @id, and the dump of all ACLs (default ACLs too). */
+int vnitro_nacl_get(struct vnitro_handle *h, const char *id, struct vnitro_nacl *out);
+int vnitro_nacl_list(struct vnitro_handle *h, struct vnitro_nacl **items, size_t *count);
+/* NACL_ENTRY_ADD, _REPLACE and _DEL: fill *out (may be NULL) with ACL @id as it now is. */
+int vnitro_nacl_entry_add(struct vnitro_handle *h, const char *id,
+			  const struct vnitro_nacl_entry *entry, struct vnitro_nacl *out);
+int vnitro_nacl_entry_replace(struct vnitro_handle *h, const char *id,
+			      const struct vnitro_nacl_entry *entry, struct vnitro_nacl *out);
+int vnitro_nacl_entry_del(struct vnitro_handle *h, const char *id, uint8_t direction,
+			  uint16_t number, struct vnitro_nacl *out);
+/* NACL_ASSOCIATE: subnet @subnet_id uses ACL @id (its VPC's default: EC2's disassociate). */
+int vnitro_nacl_associate(struct vnitro_handle *h, const char *id, const char *subnet_id,
+			  struct vnitro_subnet *out);
 
 /* VPC_GET and SUBNET_GET: one by id, or the dump of all. */
 int vnitro_vpc_get(struct vnitro_handle *h, const char *id,

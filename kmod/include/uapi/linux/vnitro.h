@@ -97,6 +97,24 @@
  *               Reply: the group.
  * SG_RULE_DEL   The same attributes: deletes the rule equal to them.
  *               Reply: the group.
+ * NACL_ADD      VPC_ID, optional NACL_ID ("acl-" and 1 to 17 lowercase hex
+ *               digits; random if absent). A new ACL has no rules: it
+ *               denies everything. Reply: the ACL (as NACL_GET).
+ * NACL_DEL      NACL_ID. Refused for a VPC's default ACL and for one a
+ *               subnet is associated with.
+ * NACL_GET      [NACL_ID]. Reply: NACL_ID, VPC_ID, NACL_DEFAULT,
+ *               NACL_ENTRIES (a nest of NACL_ENTRY nests, each direction
+ *               by rule number). Dumps cut the entries across messages.
+ * NACL_ENTRY_ADD NACL_ID and a rule: SG_DIRECTION, NACL_RULE_NUMBER,
+ *               NACL_RULE_ACTION, SG_PROTOCOL, SG_PORT_FROM and SG_PORT_TO
+ *               (tcp and udp only, both required), SG_ICMP_TYPE and
+ *               SG_ICMP_CODE (icmp only; absent: any), CIDR_ADDR and
+ *               CIDR_PREFIXLEN. Reply: the ACL.
+ * NACL_ENTRY_REPLACE The same: the rule of that direction and number,
+ *               which must exist, becomes this one. Reply: the ACL.
+ * NACL_ENTRY_DEL NACL_ID, SG_DIRECTION, NACL_RULE_NUMBER. Reply: the ACL.
+ * NACL_ASSOCIATE SUBNET_ID, NACL_ID (of the subnet's VPC; its default ACL
+ *               is EC2's "disassociate"). Reply: the subnet.
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
@@ -138,6 +156,13 @@ enum vnitro_cmd {
 	VNITRO_CMD_SG_GET,
 	VNITRO_CMD_SG_RULE_ADD,
 	VNITRO_CMD_SG_RULE_DEL,
+	VNITRO_CMD_NACL_ADD,
+	VNITRO_CMD_NACL_DEL,
+	VNITRO_CMD_NACL_GET,
+	VNITRO_CMD_NACL_ENTRY_ADD,
+	VNITRO_CMD_NACL_ENTRY_DEL,
+	VNITRO_CMD_NACL_ENTRY_REPLACE,
+	VNITRO_CMD_NACL_ASSOCIATE,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -158,6 +183,14 @@ enum {
 	VNITRO_MAX_ENI_IPS = 50,	/* private IPv4 per ENI, primary included: the largest type's */
 	VNITRO_SG_NAME_LEN = 256,	/* EC2: up to 255 characters */
 	VNITRO_MAX_SG_RULES = 60,	/* EC2 quota "Inbound or outbound rules per security group" */
+	/*
+	 * EC2 quota "Rules per network ACL", per direction, 20 by default; EC2
+	 * counts the final "*" deny rule among them, so 19 numbered rules.
+	 */
+	VNITRO_MAX_NACL_RULES = 20,
+	VNITRO_MAX_NACL_ENTRIES = VNITRO_MAX_NACL_RULES - 1,
+	VNITRO_NACL_MAX_NUMBER = 32766,	/* rule numbers 1-32766; 32767 and up are EC2's */
+	VNITRO_MAX_NACLS_PER_VPC = 200,	/* EC2 quota "Network ACLs per VPC" */
 };
 
 /*
@@ -180,6 +213,12 @@ enum {
 enum vnitro_sg_direction {
 	VNITRO_SG_INGRESS,		/* inbound: the peer is the source */
 	VNITRO_SG_EGRESS,		/* outbound: the peer is the destination */
+};
+
+/* What a network ACL rule does with what it matches (VNITRO_A_NACL_RULE_ACTION). */
+enum vnitro_nacl_action {
+	VNITRO_NACL_DENY,
+	VNITRO_NACL_ALLOW,
 };
 
 /* VNITRO_A_SG_PROTOCOL: an IP protocol number 0-255, or this for every protocol (EC2's -1). */
@@ -265,6 +304,13 @@ enum vnitro_attr {
 	VNITRO_A_TCP_ESTABLISHED_TIMEOUT,	/* u32: 60-432000, default 432000 */
 	VNITRO_A_UDP_STREAM_TIMEOUT,	/* u32: 60-180, default 180 */
 	VNITRO_A_UDP_TIMEOUT,		/* u32: 30-60, default 30 */
+	/* Network ACLs (NACL_*) and a subnet's (SUBNET reply: its ACL's id). */
+	VNITRO_A_NACL_ID,		/* string: "acl-" and 1 to 17 lowercase hex digits */
+	VNITRO_A_NACL_DEFAULT,		/* flag: the VPC's default network ACL (reply only) */
+	VNITRO_A_NACL_ENTRIES,		/* nested: NACL_ENTRY each (reply only) */
+	VNITRO_A_NACL_ENTRY,		/* nested: one rule's attributes (reply only) */
+	VNITRO_A_NACL_RULE_NUMBER,	/* u16: 1-32766, unique per direction */
+	VNITRO_A_NACL_RULE_ACTION,	/* u8, enum vnitro_nacl_action */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
