@@ -263,6 +263,7 @@ CORE_TEST(sg, icmp_is_always_tracked)
 		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(port_stats(pa).conntrack_tracked, 1u);
 	cr_assert_eq(port_stats(pb).conntrack_tracked, 1u);
+	cr_assert_eq(vcore_fabric_conntrack_flows(fab), 2u, "the fabric's count, every ENI's");
 	cr_assert_eq(udp_ab(5000, 53), VCORE_XMIT_DELIVERED);
 	cr_assert_eq(port_stats(pa).conntrack_tracked, 1u, "UDP open both ways is not tracked");
 }

@@ -19,6 +19,7 @@ default_of() {
 field() { "$VNITRO" -j eni show "$1" | jq -r ".[0].$2"; }
 pings() { ip netns exec "$1" ping -c "${3:-1}" -W 2 -q "$2" >/dev/null 2>&1; }
 advance() { echo "$1" >/sys/kernel/debug/vnitro/conntrack_advance; }
+fails() { ! "$@"; }
 
 two_instances
 eni_a=$(primary_eni i-a)
@@ -107,7 +108,7 @@ s.sendto(b"pong", (sys.argv[1], 5353))' "$ip_a"
 check "a UDP reply within the timeout is let out of i-b (tracked)" udp_reply 0
 advance 60
 check "after 31 idle seconds the flow is gone: the reply is refused" \
-	bash -c "ip_a=$ip_a ip_b=$ip_b; $(declare -f udp_reply advance); ! udp_reply 31"
+	fails udp_reply 31
 
 # ethtool -S: ENA's conntrack counters.
 out=$(ip netns exec i-b ethtool -S eth0)
@@ -144,7 +145,7 @@ check "sg add efa: TCP in from the VPC, all out, no self-reference" sh -c \
 check "both EFA ENIs get only efa" sh -c \
 	"'$VNITRO' eni set $efa_a security-groups sg-0ef && '$VNITRO' eni set $efa_b security-groups sg-0ef"
 check "fi_pingpong -p efa now fails: the EFA's group does not allow all traffic from itself" \
-	bash -c "ip_a=$ip_a; $(declare -f pingpong); ! pingpong 20"
+	fails pingpong 20
 check "  ... refused on the EFA ENI's way in" test "$(field "$efa_a" sg_ingress_dropped)" -gt 0
 check "rule add efa ingress all from sg efa (the self-referencing rule)" \
 	"$VNITRO" sg rule add sg-0ef ingress proto all sg sg-0ef
@@ -166,7 +167,7 @@ advance 61
 check "a UDP reply after 45 idle seconds now passes (timeout 60)" udp_reply 45
 advance 61
 check "after 61 idle seconds the reply is refused" \
-	bash -c "ip_a=$ip_a ip_b=$ip_b; $(declare -f udp_reply advance); ! udp_reply 61"
+	fails udp_reply 61
 check "i-b back to the default group" "$VNITRO" eni set "$eni_b" security-groups "$D"
 check_eq "no kernel splat" "" "$(splats)"
 summary

@@ -254,7 +254,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 		return nullptr;
 	}
 	p->kind = desc->kind;
-	*err = sg_port_init(p);
+	*err = sg_port_init(fab, p);
 	if (*err) {
 		destroy(p);
 		return nullptr;

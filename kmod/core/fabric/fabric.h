@@ -116,6 +116,7 @@ struct fabric {
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
 	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
+	uint64_t ct_flows;		// flows tracked now, every ENI's (sg.cc)
 	void *writer_lock;		// serialises every change of the above
 	// Per-CPU counters: stats_cpus blocks of stats_stride bytes, each on
 	// cache lines of its own, so frames on different CPUs never share one.
@@ -219,7 +220,7 @@ sg_packet sg_parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len);
 bool sg_allows_efa(fabric *fab, port *src, port *dst);
 // Port life cycle (writer lock, sleeping allowed): -ENOMEM; the table of a
 // deleted port after its grace period.
-int sg_port_init(port *p);
+int sg_port_init(fabric *fab, port *p);
 void sg_port_free(port *p);
 // Checks and fills the groups and tracking fields of a state (-EINVAL).
 int sg_state_fill(port_state *st, const vcore_port_desc &desc);

@@ -304,6 +304,7 @@ ct_flow *ct_find(conntrack *ct, const port_state *st, const flow_key &k, uint64_
 		if (expired(f, st, now)) {
 			*pp = f->next;
 			ct->count--;
+			__atomic_fetch_sub(ct->live, 1, __ATOMIC_RELAXED);
 			svc->free(f);
 			continue;
 		}
@@ -325,6 +326,7 @@ void ct_reclaim(conntrack *ct, const port_state *st, uint64_t now)
 			if (expired(f, st, now)) {
 				*pp = f->next;
 				ct->count--;
+				__atomic_fetch_sub(ct->live, 1, __ATOMIC_RELAXED);
 				svc->free(f);
 			} else {
 				pp = &f->next;
@@ -452,6 +454,7 @@ side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
 	f->next = ct->buckets[flow_bucket(k)];
 	ct->buckets[flow_bucket(k)] = f;
 	ct->count++;
+	__atomic_fetch_add(ct->live, 1, __ATOMIC_RELAXED);
 out:
 	vnitro_env_spin_unlock(ct->lock);
 	return v;
@@ -622,13 +625,14 @@ bool sg_allows_efa(fabric *fab, port *src, port *dst)
 	return true;
 }
 
-int sg_port_init(port *p)
+int sg_port_init(fabric *fab, port *p)
 {
 	if (p->kind != VCORE_PORT_ENI)
 		return 0;
 	p->ct = create<conntrack>();
 	if (!p->ct)
 		return -ENOMEM_;
+	p->ct->live = &fab->ct_flows;
 	p->ct->lock = svc->spin_create();
 	if (!p->ct->lock) {
 		destroy(p->ct);
@@ -647,6 +651,7 @@ void sg_port_free(port *p)
 	for (ct_flow *head : ct->buckets) {
 		while (ct_flow *f = head) {
 			head = f->next;
+			__atomic_fetch_sub(ct->live, 1, __ATOMIC_RELAXED);
 			svc->free(f);
 		}
 	}
@@ -762,6 +767,11 @@ void vcore_fabric_sg_del(struct vcore_fabric *fab, uint32_t key)
 		svc->synchronize_rcu();
 		destroy(victim);
 	}
+}
+
+uint64_t vcore_fabric_conntrack_flows(const struct vcore_fabric *fab)
+{
+	return __atomic_load_n(&fab->ct_flows, __ATOMIC_RELAXED);
 }
 
 void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds)

@@ -67,6 +67,7 @@ constexpr uint32_t ct_frags = 16;
 // An ENI's connection tracking table (created with its port).
 struct conntrack {
 	void *lock;			// spin_create: the data path changes it
+	uint64_t *live;			// the fabric's count of flows tracked, all ENIs
 	uint32_t count;
 	ct_flow *buckets[ct_buckets];
 	// The last first fragments that passed: their datagrams' later fragments

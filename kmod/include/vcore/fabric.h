@@ -366,6 +366,8 @@ uint32_t vcore_fabric_eip_public(const struct vcore_fabric *fab,
 				 const struct vcore_fabric_port *igw, uint32_t private_ip);
 /* Moves connection tracking's clock @seconds ahead: tests of the idle timeouts. */
 void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds);
+/* Flows tracked now, over every ENI (each is one of the core's allocations). */
+uint64_t vcore_fabric_conntrack_flows(const struct vcore_fabric *fab);
 /* The table subnet_set gave subnet @key (routes longest prefix first; addr/prefixlen 0), or -ENOENT. */
 int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
 			    struct vcore_fabric_subnet_desc *out);
