@@ -85,23 +85,28 @@ check "rule add web ingress udp 9000 from the VPC" \
 # udp_reply SKEW: i-a sends from port 5353 to i-b:9000; i-b answers to 5353 after
 # SKEW seconds of tracking time; true if i-a got the answer.
 udp_reply() {
+	rm -f /tmp/sgflow.udp /tmp/sgflow.sent
 	ip netns exec i-a python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("", 5353)); s.settimeout(4)
+s.bind(("", 5353)); s.settimeout(20)
 s.sendto(b"ping", (sys.argv[1], 9000))
+open("/tmp/sgflow.sent", "w").close()
 try:
     print(s.recv(16).decode())
 except socket.timeout:
     pass' "$ip_b" >/tmp/sgflow.udp &
-	local r=$!
-	sleep 1
+	local r=$! i
+	# The ping must have left before time moves on (a slow VM starts python late).
+	for ((i = 0; i < 100; i++)); do [[ -e /tmp/sgflow.sent ]] && break; sleep 0.1; done
 	[[ $1 -gt 0 ]] && advance "$1"
 	ip netns exec i-b python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("", 9000))
 s.sendto(b"pong", (sys.argv[1], 5353))' "$ip_a"
+	sleep 1
+	kill "$r" 2>/dev/null
 	wait "$r"
 	grep -q pong /tmp/sgflow.udp
 }
