@@ -20,12 +20,15 @@ void usage(FILE *out)
 		"Usage: vnitro [ -j [ -p ] ] apply FILE\n"
 		"       vnitro apply help\n"
 		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
-		"Creates what is missing in dependency order (VPCs, subnets, security\n"
-		"groups and their rules, internet gateways, instances, ENIs, attachments,\n"
-		"secondary IPs, ENI settings, routes) and changes the settings that differ;\n"
-		"prints one line per change. A group's rules become the file's (rules the\n"
-		"file lacks are deleted); a group named \"default\" is its VPC's default\n"
-		"group, whatever its id. An object that exists with another immutable\n"
+		"Creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
+		"and their entries and associations, security groups and their rules,\n"
+		"internet gateways, instances, ENIs, attachments, secondary IPs, ENI\n"
+		"settings, routes) and changes the settings that differ; prints one line\n"
+		"per change. A group's rules and an ACL's entries become the file's (what\n"
+		"the file lacks is deleted); a group named \"default\" and an ACL with\n"
+		"\"default\": true are their VPC's, whatever their id in the file; a subnet\n"
+		"without \"network_acl\" uses its VPC's default ACL. An object that exists\n"
+		"with another immutable\n"
 		"attribute is an error, found before anything changes. No object absent\n"
 		"from the file is deleted.\n"
 		"Exit status: 0 done, 1 a conflict or a kernel refusal, 2 a bad file.\n");
@@ -37,7 +40,15 @@ class applier {
 public:
 	applier(const topology &t, const world &w, session &s, printer &p)
 		: t_(t), w_(w), s_(s), p_(p) {}
-	~applier() { free(now_); free(primary_ids_); free(sg_ids_); free(sgs_); }
+	~applier()
+	{
+		free(now_);
+		free(primary_ids_);
+		free(sg_ids_);
+		free(sgs_);
+		free(nacl_ids_);
+		free(nacls_);
+	}
 
 	bool prepare();
 	int check() const;
@@ -57,6 +68,13 @@ private:
 	const char *actual_sg(const char *file_id) const;
 	int create_sgs();
 	int converge_sg_rules();
+	int check_nacl(const struct topo_nacl &a) const;
+	int read_nacls();
+	const struct vnitro_nacl *kernel_nacl(const char *id) const;
+	const char *default_nacl(const char *vpc) const;
+	int create_nacls();
+	int converge_nacl_entries();
+	int associate_nacls();
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int create_vpcs_and_subnets();
@@ -80,6 +98,10 @@ private:
 	/* The kernel's groups, read again once VPCs and groups are created. */
 	struct vnitro_sg *sgs_ = nullptr;
 	size_t sg_count_ = 0;
+	/* The same for network ACLs. */
+	char (*nacl_ids_)[VNITRO_ID_LEN] = nullptr;
+	struct vnitro_nacl *nacls_ = nullptr;
+	size_t nacl_count_ = 0;
 };
 
 bool applier::prepare()
@@ -88,7 +110,8 @@ bool applier::prepare()
 	primary_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.eni_count + 1,
 								     VNITRO_ID_LEN));
 	sg_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.sg_count + 1, VNITRO_ID_LEN));
-	return now_ && primary_ids_ && sg_ids_;
+	nacl_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.nacl_count + 1, VNITRO_ID_LEN));
+	return now_ && primary_ids_ && sg_ids_ && nacl_ids_;
 }
 
 int applier::conflict(const char *fmt, ...) const
@@ -236,6 +259,22 @@ int applier::check_sg(const struct topo_sg &g) const
 	return 0;
 }
 
+/* A custom ACL's VPC cannot change, nor can it be a VPC's default ACL. */
+int applier::check_nacl(const struct topo_nacl &a) const
+{
+	const struct vnitro_nacl *wa = a.is_default ? nullptr : w_.find_nacl(a.id);
+
+	if (!wa)
+		return 0;
+	if (strcmp(wa->vpc_id, a.vpc))
+		return conflict("network ACL %s: vpc is %s, the file says %s (an ACL's VPC cannot change)",
+				a.id, wa->vpc_id, a.vpc);
+	if (wa->is_default)
+		return conflict("network ACL %s is the default network ACL of VPC %s; the file makes it a custom one",
+				a.id, wa->vpc_id);
+	return 0;
+}
+
 int applier::check() const
 {
 	char have[CIDR_STRLEN], want[CIDR_STRLEN];
@@ -284,6 +323,9 @@ int applier::check() const
 	}
 	for (size_t i = 0; i < t_.sg_count; i++)
 		if (int rc = check_sg(t_.sgs[i]))
+			return rc;
+	for (size_t i = 0; i < t_.nacl_count; i++)
+		if (int rc = check_nacl(t_.nacls[i]))
 			return rc;
 	for (size_t i = 0; i < t_.instance_count; i++)
 		if (int rc = check_instance(t_.instances[i]))
@@ -384,21 +426,32 @@ int applier::create_sgs()
 	return rc ? rc : read_sgs();
 }
 
-/* "ingress proto tcp port 22-22 cidr 0.0.0.0/0", as "vnitro sg rule" takes it. */
-void rule_detail(char *buf, size_t len, const struct vnitro_sg_rule &r)
+/* Appends " proto tcp port 22-22" (with an ICMP type and code) at @buf + @n; returns the length. */
+template <typename R>
+size_t match_detail(char *buf, size_t len, size_t n, const R &r)
 {
-	char proto[SG_PROTO_STRLEN], cidr[CIDR_STRLEN];
-	size_t n;
+	char proto[SG_PROTO_STRLEN];
 
-	n = size_t(snprintf(buf, len, "%s proto %s",
-			    r.direction == VNITRO_SG_EGRESS ? "egress" : "ingress",
-			    sg_protocol_name(r.protocol, proto)));
+	if (n < len)
+		n += size_t(snprintf(buf + n, len - n, " proto %s",
+				     sg_protocol_name(r.protocol, proto)));
 	if (r.has_ports && n < len)
 		n += size_t(snprintf(buf + n, len - n, " port %u-%u", r.port_from, r.port_to));
 	if (r.icmp_type >= 0 && n < len)
 		n += size_t(snprintf(buf + n, len - n, " icmp-type %d", r.icmp_type));
 	if (r.icmp_code >= 0 && n < len)
 		n += size_t(snprintf(buf + n, len - n, " code %d", r.icmp_code));
+	return n;
+}
+
+/* "ingress proto tcp port 22-22 cidr 0.0.0.0/0", as "vnitro sg rule" takes it. */
+void rule_detail(char *buf, size_t len, const struct vnitro_sg_rule &r)
+{
+	char cidr[CIDR_STRLEN];
+	size_t n;
+
+	n = match_detail(buf, len, size_t(snprintf(buf, len, "%s",
+		r.direction == VNITRO_SG_EGRESS ? "egress" : "ingress")), r);
 	if (n < len)
 		snprintf(buf + n, len - n, r.peer_id[0] ? " sg %s" : " cidr %s",
 			 r.peer_id[0] ? r.peer_id : format_cidr(r.cidr_addr, r.cidr_prefixlen, cidr));
@@ -446,6 +499,151 @@ int applier::converge_sg_rules()
 				return refused("add", "sg-rule", id, detail);
 			change("add", "sg-rule", id, detail);
 		}
+	}
+	return STATUS_OK;
+}
+
+int applier::read_nacls()
+{
+	free(nacls_);
+	nacls_ = nullptr;
+	if (vnitro_nacl_list(s_.handle(), &nacls_, &nacl_count_)) {
+		p_.close_array();
+		return s_.fail();
+	}
+	return STATUS_OK;
+}
+
+const struct vnitro_nacl *applier::kernel_nacl(const char *id) const
+{
+	return find_id(nacls_, nacl_count_, id);
+}
+
+const char *applier::default_nacl(const char *vpc) const
+{
+	for (size_t i = 0; i < nacl_count_; i++)
+		if (nacls_[i].is_default && !strcmp(nacls_[i].vpc_id, vpc))
+			return nacls_[i].id;
+	return "";
+}
+
+/* After the VPCs: their default ACLs have ids now; the other ACLs are made (with no entries). */
+int applier::create_nacls()
+{
+	char detail[DETAIL_LEN];
+	int rc = read_nacls();
+
+	for (size_t i = 0; !rc && i < t_.nacl_count; i++) {
+		const struct topo_nacl &a = t_.nacls[i];
+
+		snprintf(nacl_ids_[i], VNITRO_ID_LEN, "%s", a.is_default ? default_nacl(a.vpc) : a.id);
+		if (a.is_default || kernel_nacl(a.id))
+			continue;
+		snprintf(detail, sizeof(detail), "vpc %s", a.vpc);
+		if (vnitro_nacl_add(s_.handle(), a.id, a.vpc, nullptr))
+			return refused("create", "nacl", a.id, detail);
+		change("create", "nacl", a.id, detail);
+	}
+	return rc ? rc : read_nacls();
+}
+
+/* "ingress rule 100 allow proto all cidr 0.0.0.0/0", as "vnitro nacl entry" takes it. */
+void entry_detail(char *buf, size_t len, const struct vnitro_nacl_entry &e)
+{
+	char cidr[CIDR_STRLEN];
+	size_t n;
+
+	n = match_detail(buf, len, size_t(snprintf(buf, len, "%s rule %u %s",
+		e.direction == VNITRO_SG_EGRESS ? "egress" : "ingress", e.number,
+		e.action == VNITRO_NACL_ALLOW ? "allow" : "deny")), e);
+	if (n < len)
+		snprintf(buf + n, len - n, " cidr %s",
+			 format_cidr(e.cidr_addr, e.cidr_prefixlen, cidr));
+}
+
+bool same_entry(const struct vnitro_nacl_entry &a, const struct vnitro_nacl_entry &b)
+{
+	return a.direction == b.direction && a.number == b.number && a.action == b.action &&
+	       a.protocol == b.protocol && a.has_ports == b.has_ports &&
+	       a.port_from == b.port_from && a.port_to == b.port_to &&
+	       a.icmp_type == b.icmp_type && a.icmp_code == b.icmp_code &&
+	       a.cidr_addr == b.cidr_addr && a.cidr_prefixlen == b.cidr_prefixlen;
+}
+
+/* The entry of @direction numbered @number among @count, or NULL. */
+const struct vnitro_nacl_entry *numbered(const struct vnitro_nacl_entry *entries, size_t count,
+					 uint8_t direction, uint16_t number)
+{
+	for (size_t i = 0; i < count; i++)
+		if (entries[i].direction == direction && entries[i].number == number)
+			return &entries[i];
+	return nullptr;
+}
+
+/*
+ * Each ACL's entries become the file's: numbers the file lacks go first (room
+ * under the quota), then entries that differ are replaced, then new ones added.
+ */
+int applier::converge_nacl_entries()
+{
+	char detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.nacl_count; i++) {
+		const struct topo_nacl &a = t_.nacls[i];
+		const char *id = nacl_ids_[i];
+		const struct vnitro_nacl *now = kernel_nacl(id);
+
+		if (!now)
+			return conflict("network ACL %s: not in the kernel after its creation", id);
+		for (uint32_t k = 0; k < now->entry_count; k++) {
+			const struct vnitro_nacl_entry &e = now->entries[k];
+
+			if (numbered(a.entries, a.entry_count, e.direction, e.number))
+				continue;
+			snprintf(detail, sizeof(detail), "%s rule %u",
+				 e.direction == VNITRO_SG_EGRESS ? "egress" : "ingress", e.number);
+			if (vnitro_nacl_entry_del(s_.handle(), id, e.direction, e.number, nullptr))
+				return refused("delete", "nacl-entry", id, detail);
+			change("delete", "nacl-entry", id, detail);
+		}
+		for (size_t k = 0; k < a.entry_count; k++) {
+			const struct vnitro_nacl_entry &e = a.entries[k];
+			const struct vnitro_nacl_entry *had = numbered(now->entries, now->entry_count,
+								       e.direction, e.number);
+			const char *action = had ? "replace" : "add";
+			int rc;
+
+			if (had && same_entry(*had, e))
+				continue;
+			entry_detail(detail, sizeof(detail), e);
+			rc = had ? vnitro_nacl_entry_replace(s_.handle(), id, &e, nullptr)
+				 : vnitro_nacl_entry_add(s_.handle(), id, &e, nullptr);
+			if (rc)
+				return refused(action, "nacl-entry", id, detail);
+			change(action, "nacl-entry", id, detail);
+		}
+	}
+	return STATUS_OK;
+}
+
+/* Each subnet to the file's ACL, or to its VPC's default one. */
+int applier::associate_nacls()
+{
+	char detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+		const struct vnitro_subnet *ws = w_.find_subnet(sn.id);
+		const char *want = sn.nacl ? nacl_ids_[t_.find_nacl(sn.nacl) - t_.nacls]
+					   : default_nacl(sn.vpc);
+		const char *now = ws ? ws->nacl_id : default_nacl(sn.vpc);
+
+		if (!strcmp(want, now))
+			continue;
+		snprintf(detail, sizeof(detail), "subnet %s", sn.id);
+		if (vnitro_nacl_associate(s_.handle(), want, sn.id, nullptr))
+			return refused("associate", "nacl", want, detail);
+		change("associate", "nacl", want, detail);
 	}
 	return STATUS_OK;
 }
@@ -789,7 +987,8 @@ int applier::run()
 	int rc;
 
 	p_.open_array();
-	if ((rc = create_vpcs_and_subnets()) || (rc = create_sgs()) ||
+	if ((rc = create_vpcs_and_subnets()) || (rc = create_nacls()) ||
+	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
 	    (rc = converge_sg_rules()) || (rc = create_igws()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
 	    (rc = converge_ips()) || (rc = converge_settings()) || (rc = converge_routes()))

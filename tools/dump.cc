@@ -16,7 +16,8 @@ void usage(FILE *out)
 		"Usage: vnitro [ -p ] dump\n"
 		"       vnitro dump help\n"
 		"Writes every VPC, subnet (with its non-local routes), internet gateway,\n"
-		"security group (with its rules), instance and ENI as one JSON document (-p: pretty), in a stable order:\n"
+		"security group (with its rules), network ACL (with its entries), instance and ENI\n"
+		"as one JSON document (-p: pretty), in a stable order:\n"
 		"the topology file \"vnitro apply\" reads. See vnitro(8).\n");
 }
 
@@ -102,6 +103,7 @@ void print_world(printer &p, const world &w)
 		p.string("vpc", nullptr, sn.vpc_id);
 		p.string("cidr", nullptr, format_cidr(sn.cidr_addr, sn.cidr_prefixlen, cidr));
 		p.string("az", nullptr, sn.az);
+		p.string("network_acl", nullptr, sn.nacl_id);
 		print_routes(p, w, sn.id);
 		p.close_object();
 	}
@@ -121,6 +123,10 @@ void print_world(printer &p, const world &w)
 	p.open_array_key("security_groups");
 	for (size_t i = 0; i < w.sg_count; i++)
 		print_sg(p, w.sgs[i]);
+	p.close_array();
+	p.open_array_key("network_acls");
+	for (size_t i = 0; i < w.nacl_count; i++)
+		print_nacl(p, w.nacls[i]);
 	p.close_array();
 	p.open_array_key("instances");
 	for (size_t i = 0; i < w.instance_count; i++) {

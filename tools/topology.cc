@@ -18,7 +18,7 @@ enum {
 	PATH_LEN = 160,
 	FILE_MAX = 16 << 20,	/* bytes; a world of thousands of ENIs is far less */
 	ID_MAX = VNITRO_ID_LEN - 1,
-	HEX_MAX = 17,		/* "eni-"/"sg-" and 1 to 17 hex digits, as EC2 */
+	HEX_MAX = 17,		/* "eni-"/"sg-"/"acl-" and 1 to 17 hex digits, as EC2 */
 	VPC_MIN_PREFIX = 16,	/* EC2: VPC and subnet blocks are /16 to /28 */
 	VPC_MAX_PREFIX = 28,
 };
@@ -69,7 +69,7 @@ bool is_lower_hex(const char *s)
 	return true;
 }
 
-/* "eni-" or "sg-" and 1 to 17 lowercase hex digits. */
+/* "eni-", "sg-" or "acl-" and 1 to 17 lowercase hex digits. */
 bool is_hex_id(const char *s, const char *prefix)
 {
 	size_t plen = strlen(prefix), len = strlen(s);
@@ -185,6 +185,11 @@ private:
 	void sg_rules(json_object *o, const char *path, struct topo_sg *g);
 	void sg_rule(json_object *o, const char *path, const struct topo_sg &g, uint8_t direction,
 		     struct vnitro_sg_rule *r);
+	template <typename R>
+	void rule_match(json_object *o, const char *path, R *r);
+	void nacl(json_object *o, const char *path, struct topo_nacl *a);
+	void nacl_entry(json_object *o, const char *path, uint8_t direction,
+			struct vnitro_nacl_entry *e);
 	void instance(json_object *o, const char *path, struct topo_instance *in);
 	void eni(json_object *o, const char *path, struct topo_eni *e);
 	void eni_lists(json_object *o, const char *path, const struct topo_subnet &sn,
@@ -388,11 +393,13 @@ void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
 		{ "cidr", K_STRING, true, false },
 		{ "az", K_STRING, true, false },
 		{ "routes", K_ARRAY, false, true },
+		{ "network_acl", K_STRING, false, true },
 	};
 	const struct topo_vpc *v;
+	const struct topo_nacl *a = nullptr;
 	char p[PATH_LEN];
 
-	check_keys(o, path, keys, 5);
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
 	sn->id = string(o, "id");
 	subpath(p, path, ".id");
 	object_id(p, sn->id, "subnet id");
@@ -406,6 +413,13 @@ void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
 	sn->az = string(o, "az");
 	subpath(p, path, ".az");
 	object_id(p, sn->az, "availability zone name");
+	sn->nacl = string(o, "network_acl");
+	subpath(p, path, ".network_acl");
+	if (sn->nacl && !(a = t_.find_nacl(sn->nacl)))
+		bad(p, "network ACL \"%s\" is not in the file (\"network_acls\")", sn->nacl);
+	if (sn->nacl && strcmp(a->vpc, sn->vpc))
+		bad(p, "network ACL %s is in VPC %s, and the subnet in VPC %s: a subnet uses an ACL of its own VPC",
+		    a->id, a->vpc, sn->vpc);
 
 	subpath(p, path, ".cidr");
 	block(p, string(o, "cidr"), &sn->addr, &sn->prefixlen, true);
@@ -581,15 +595,44 @@ void parser::sg_rule(json_object *o, const char *path, const struct topo_sg &g, 
 		{ "cidr", K_STRING, false, false },
 		{ "sg", K_STRING, false, false },
 	};
-	json_object *from, *to, *type, *code;
 	const struct topo_sg *peer;
-	const char *proto, *cidr;
+	const char *cidr;
 	char p[PATH_LEN];
-	bool ported;
 
 	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
 	*r = vnitro_sg_rule{};
 	r->direction = direction;
+	rule_match(o, path, r);
+	cidr = string(o, "cidr");
+	if (!!cidr == !!get(o, "sg"))
+		bad(path, "a rule has one peer: \"cidr\" or \"sg\"");
+	if (cidr) {
+		subpath(p, path, ".cidr");
+		block(p, cidr, &r->cidr_addr, &r->cidr_prefixlen, false);
+		return;
+	}
+	subpath(p, path, ".sg");
+	peer = t_.find_sg(string(o, "sg"));
+	if (!peer)
+		bad(p, "security group \"%s\" is not in the file", string(o, "sg"));
+	if (strcmp(peer->vpc, g.vpc))
+		bad(p, "security group %s is in VPC %s, not in %s: a rule names groups of its own VPC",
+		    peer->id, peer->vpc, g.vpc);
+	snprintf(r->peer_id, sizeof(r->peer_id), "%s", peer->id);
+}
+
+/*
+ * What a security group rule and a network ACL entry match alike: "protocol",
+ * the ports of tcp and udp, an ICMP type and code; @r's other fields are left.
+ */
+template <typename R>
+void parser::rule_match(json_object *o, const char *path, R *r)
+{
+	json_object *from, *to, *type, *code;
+	const char *proto;
+	char p[PATH_LEN];
+	bool ported;
+
 	r->icmp_type = r->icmp_code = -1;
 	proto = string(o, "protocol");
 	subpath(p, path, ".protocol");
@@ -624,22 +667,104 @@ void parser::sg_rule(json_object *o, const char *path, const struct topo_sg &g, 
 		r->icmp_type = int16_t(json_object_get_int64(type));
 	if (code)
 		r->icmp_code = int16_t(json_object_get_int64(code));
-	cidr = string(o, "cidr");
-	if (!!cidr == !!get(o, "sg"))
-		bad(path, "a rule has one peer: \"cidr\" or \"sg\"");
-	if (cidr) {
-		subpath(p, path, ".cidr");
-		block(p, cidr, &r->cidr_addr, &r->cidr_prefixlen, false);
-		return;
+}
+
+void parser::nacl(json_object *o, const char *path, struct topo_nacl *a)
+{
+	static const struct key keys[] = {
+		{ "id", K_STRING, true, false },
+		{ "vpc", K_STRING, true, false },
+		{ "default", K_BOOL, false, false },
+		{ "ingress", K_ARRAY, false, false },
+		{ "egress", K_ARRAY, false, false },
+	};
+	static const char *const dirs[] = { "ingress", "egress" };
+	size_t in_vpc = 1;
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	a->id = string(o, "id");
+	subpath(p, path, ".id");
+	if (!is_hex_id(a->id, "acl-"))
+		bad(p, "\"%s\" is not a valid network ACL id (expected \"acl-\" and 1 to %d lowercase hex digits)",
+		    a->id, HEX_MAX);
+	if (t_.find_nacl(a->id))
+		bad(p, "network ACL %s appears twice", a->id);
+	a->vpc = string(o, "vpc");
+	subpath(p, path, ".vpc");
+	if (!t_.find_vpc(a->vpc))
+		bad(p, "VPC \"%s\" is not in the file", a->vpc);
+	a->is_default = boolean(o, "default", false);
+	for (const struct topo_nacl *other = t_.nacls; other < a; other++) {
+		if (strcmp(other->vpc, a->vpc))
+			continue;
+		in_vpc++;
+		subpath(p, path, ".default");
+		if (a->is_default && other->is_default)
+			bad(p, "VPC %s has two default network ACLs, %s and %s (one)", a->vpc,
+			    other->id, a->id);
 	}
-	subpath(p, path, ".sg");
-	peer = t_.find_sg(string(o, "sg"));
-	if (!peer)
-		bad(p, "security group \"%s\" is not in the file", string(o, "sg"));
-	if (strcmp(peer->vpc, g.vpc))
-		bad(p, "security group %s is in VPC %s, not in %s: a rule names groups of its own VPC",
-		    peer->id, peer->vpc, g.vpc);
-	snprintf(r->peer_id, sizeof(r->peer_id), "%s", peer->id);
+	if (in_vpc > VNITRO_MAX_NACLS_PER_VPC)
+		bad(path, "VPC %s has more than %d network ACLs (EC2's quota \"Network ACLs per VPC\")",
+		    a->vpc, VNITRO_MAX_NACLS_PER_VPC);
+	a->entries = static_cast<struct vnitro_nacl_entry *>(
+		calloc(2 * VNITRO_MAX_NACL_ENTRIES, sizeof(*a->entries)));
+	if (!a->entries)
+		bad(path, "out of memory");
+	for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++) {
+		size_t n = array(o, dirs[d]);
+
+		subpath(p, path, ".%s", dirs[d]);
+		if (n > VNITRO_MAX_NACL_ENTRIES)
+			bad(p, "at most %d %s rules per network ACL (EC2's quota of %d counts the \"*\" rule)",
+			    VNITRO_MAX_NACL_ENTRIES, dirs[d], VNITRO_MAX_NACL_RULES);
+		for (size_t i = 0; i < n; i++) {
+			struct vnitro_nacl_entry *e = &a->entries[a->entry_count];
+
+			subpath(p, path, ".%s[%zu]", dirs[d], i);
+			nacl_entry(item(o, dirs[d], i), p, d, e);
+			for (const struct vnitro_nacl_entry *other = a->entries; other < e; other++)
+				if (other->direction == d && other->number == e->number)
+					bad(p, "%s rule number %u appears twice", dirs[d], e->number);
+			a->entry_count++;
+		}
+	}
+}
+
+void parser::nacl_entry(json_object *o, const char *path, uint8_t direction,
+			struct vnitro_nacl_entry *e)
+{
+	static const struct key keys[] = {
+		{ "rule", K_INT, true, false },
+		{ "action", K_STRING, true, false },
+		{ "protocol", K_STRING, true, false },
+		{ "port_from", K_INT, false, false },
+		{ "port_to", K_INT, false, false },
+		{ "icmp_type", K_INT, false, false },
+		{ "icmp_code", K_INT, false, false },
+		{ "cidr", K_STRING, true, false },
+	};
+	int64_t number;
+	const char *action;
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	*e = vnitro_nacl_entry{};
+	e->direction = direction;
+	number = json_object_get_int64(get(o, "rule"));
+	subpath(p, path, ".rule");
+	if (number < 1 || number > VNITRO_NACL_MAX_NUMBER)
+		bad(p, "rule number %lld is out of range: use 1 to %d (32767 and up are reserved)",
+		    (long long)number, VNITRO_NACL_MAX_NUMBER);
+	e->number = uint16_t(number);
+	action = string(o, "action");
+	subpath(p, path, ".action");
+	if (strcmp(action, "allow") && strcmp(action, "deny"))
+		bad(p, "\"%s\" is not an action (expected \"allow\" or \"deny\")", action);
+	e->action = uint8_t(strcmp(action, "allow") ? VNITRO_NACL_DENY : VNITRO_NACL_ALLOW);
+	rule_match(o, path, e);
+	subpath(p, path, ".cidr");
+	block(p, string(o, "cidr"), &e->cidr_addr, &e->cidr_prefixlen, false);
 }
 
 void parser::instance(json_object *o, const char *path, struct topo_instance *in)
@@ -935,6 +1060,7 @@ void parser::top(json_object *root)
 		{ "subnets", K_ARRAY, false, false },
 		{ "internet_gateways", K_ARRAY, false, false },
 		{ "security_groups", K_ARRAY, false, false },
+		{ "network_acls", K_ARRAY, false, false },
 		{ "instances", K_ARRAY, false, false },
 		{ "enis", K_ARRAY, false, false },
 	};
@@ -951,6 +1077,11 @@ void parser::top(json_object *root)
 	for (size_t i = 0; i < array(root, "vpcs"); i++, t_.vpc_count++) {
 		snprintf(p, sizeof(p), ".vpcs[%zu]", i);
 		vpc(item(root, "vpcs", i), p, &t_.vpcs[i]);
+	}
+	t_.nacls = alloc_array<struct topo_nacl>(array(root, "network_acls"));
+	for (size_t i = 0; i < array(root, "network_acls"); i++, t_.nacl_count++) {
+		snprintf(p, sizeof(p), ".network_acls[%zu]", i);
+		nacl(item(root, "network_acls", i), p, &t_.nacls[i]);
 	}
 	t_.subnets = alloc_array<struct topo_subnet>(array(root, "subnets"));
 	for (size_t i = 0; i < array(root, "subnets"); i++, t_.subnet_count++) {
@@ -1022,6 +1153,9 @@ topology::~topology()
 	for (size_t i = 0; i < sg_count; i++)
 		free(sgs[i].rules);
 	free(sgs);
+	for (size_t i = 0; i < nacl_count; i++)
+		free(nacls[i].entries);
+	free(nacls);
 	free(vpcs);
 	free(subnets);
 	free(igws);
@@ -1040,18 +1174,12 @@ void topology::load(const char *file)
 
 const struct topo_vpc *topology::find_vpc(const char *id) const
 {
-	for (size_t i = 0; i < vpc_count; i++)
-		if (!strcmp(vpcs[i].id, id))
-			return &vpcs[i];
-	return nullptr;
+	return find_id(vpcs, vpc_count, id);
 }
 
 const struct topo_subnet *topology::find_subnet(const char *id) const
 {
-	for (size_t i = 0; i < subnet_count; i++)
-		if (!strcmp(subnets[i].id, id))
-			return &subnets[i];
-	return nullptr;
+	return find_id(subnets, subnet_count, id);
 }
 
 const struct topo_instance *topology::find_instance(const char *name) const
@@ -1064,26 +1192,22 @@ const struct topo_instance *topology::find_instance(const char *name) const
 
 const struct topo_eni *topology::find_eni(const char *id) const
 {
-	for (size_t i = 0; i < eni_count; i++)
-		if (!strcmp(enis[i].id, id))
-			return &enis[i];
-	return nullptr;
+	return find_id(enis, eni_count, id);
 }
 
 const struct topo_igw *topology::find_igw(const char *id) const
 {
-	for (size_t i = 0; i < igw_count; i++)
-		if (!strcmp(igws[i].id, id))
-			return &igws[i];
-	return nullptr;
+	return find_id(igws, igw_count, id);
 }
 
 const struct topo_sg *topology::find_sg(const char *id) const
 {
-	for (size_t i = 0; i < sg_count; i++)
-		if (!strcmp(sgs[i].id, id))
-			return &sgs[i];
-	return nullptr;
+	return find_id(sgs, sg_count, id);
+}
+
+const struct topo_nacl *topology::find_nacl(const char *id) const
+{
+	return find_id(nacls, nacl_count, id);
 }
 
 const char *format_place(int card, int index, char *buf, size_t len)

@@ -35,6 +35,7 @@ struct topo_subnet {
 	uint32_t addr;
 	uint8_t prefixlen;
 	const char *az;
+	const char *nacl;		/* "network_acl"; NULL: its VPC's default ACL */
 	struct topo_route *routes;
 	size_t route_count;
 };
@@ -53,6 +54,15 @@ struct topo_sg {
 	const char *description;	/* never NULL; "" by default */
 	struct vnitro_sg_rule *rules;	/* ingress, then egress; peer_id: a group of the file */
 	size_t rule_count;
+};
+
+/* A network ACL; a default one comes with its VPC, and its id in the file is only a name. */
+struct topo_nacl {
+	const char *id;
+	const char *vpc;
+	bool is_default;		/* "default": true */
+	struct vnitro_nacl_entry *entries;	/* ingress, then egress */
+	size_t entry_count;
 };
 
 /* A VPC's default group comes with the VPC: its id in the file is only a name. */
@@ -128,6 +138,8 @@ public:
 	size_t igw_count = 0;
 	struct topo_sg *sgs = nullptr;
 	size_t sg_count = 0;
+	struct topo_nacl *nacls = nullptr;
+	size_t nacl_count = 0;
 	struct topo_instance *instances = nullptr;
 	size_t instance_count = 0;
 	struct topo_eni *enis = nullptr;
@@ -140,6 +152,7 @@ public:
 	const struct topo_eni *find_eni(const char *id) const;
 	const struct topo_igw *find_igw(const char *id) const;
 	const struct topo_sg *find_sg(const char *id) const;
+	const struct topo_nacl *find_nacl(const char *id) const;
 
 private:
 	struct json_object *root_ = nullptr;
@@ -172,6 +185,8 @@ public:
 	size_t route_count = 0;
 	struct vnitro_sg *sgs = nullptr;
 	size_t sg_count = 0;
+	struct vnitro_nacl *nacls = nullptr;
+	size_t nacl_count = 0;
 
 	const struct vnitro_vpc *find_vpc(const char *id) const;
 	const struct vnitro_subnet *find_subnet(const char *id) const;
@@ -184,9 +199,20 @@ public:
 	const struct vnitro_sg *find_sg(const char *id) const;
 	/* The default group of VPC @vpc_id, or NULL. */
 	const struct vnitro_sg *default_sg_of(const char *vpc_id) const;
+	const struct vnitro_nacl *find_nacl(const char *id) const;
 	const struct vnitro_route *find_route(const char *subnet, uint32_t addr,
 					      uint8_t prefixlen) const;
 };
+
+/* The item of @items whose id is @id, or NULL. */
+template <typename T>
+const T *find_id(const T *items, size_t count, const char *id)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!__builtin_strcmp(items[i].id, id))
+			return &items[i];
+	return nullptr;
+}
 
 /* Host-order helpers shared by topology.cc, apply.cc and dump.cc. */
 uint32_t prefix_mask(uint8_t prefixlen);	/* host order */

@@ -85,6 +85,18 @@ int by_vpc_and_name(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+/* By VPC, its default ACL first (it keeps its place under a new id), then by id. */
+int by_vpc_default_first(const void *a, const void *b)
+{
+	const vnitro_nacl *x = static_cast<const vnitro_nacl *>(a);
+	const vnitro_nacl *y = static_cast<const vnitro_nacl *>(b);
+	int c = strcmp(x->vpc_id, y->vpc_id);
+
+	if (!c)
+		c = int(y->is_default) - int(x->is_default);
+	return c ? c : strcmp(x->id, y->id);
+}
+
 /* qsort() of an empty list, which the library hands over as NULL. */
 template <typename T>
 void sort_items(T *items, size_t count, int (*cmp)(const void *, const void *))
@@ -104,6 +116,7 @@ world::~world()
 	free(enis);
 	free(routes);
 	free(sgs);
+	free(nacls);
 }
 
 bool world::read(session &s)
@@ -116,7 +129,8 @@ bool world::read(session &s)
 	    vnitro_instance_list(h, &instances, &instance_count) ||
 	    vnitro_eni_list(h, &enis, &eni_count) ||
 	    vnitro_route_list(h, &routes, &route_count) ||
-	    vnitro_sg_list(h, &sgs, &sg_count)) {
+	    vnitro_sg_list(h, &sgs, &sg_count) ||
+	    vnitro_nacl_list(h, &nacls, &nacl_count)) {
 		s.fail();
 		return false;
 	}
@@ -134,30 +148,22 @@ void world::sort()
 		sort_items(enis[i].secondary_ips, enis[i].secondary_count, by_address);
 	sort_items(routes, route_count, by_destination);
 	sort_items(sgs, sg_count, by_vpc_and_name);
+	sort_items(nacls, nacl_count, by_vpc_default_first);
 }
 
 const struct vnitro_vpc *world::find_vpc(const char *id) const
 {
-	for (size_t i = 0; i < vpc_count; i++)
-		if (!strcmp(vpcs[i].id, id))
-			return &vpcs[i];
-	return nullptr;
+	return find_id(vpcs, vpc_count, id);
 }
 
 const struct vnitro_subnet *world::find_subnet(const char *id) const
 {
-	for (size_t i = 0; i < subnet_count; i++)
-		if (!strcmp(subnets[i].id, id))
-			return &subnets[i];
-	return nullptr;
+	return find_id(subnets, subnet_count, id);
 }
 
 const struct vnitro_igw *world::find_igw(const char *id) const
 {
-	for (size_t i = 0; i < igw_count; i++)
-		if (!strcmp(igws[i].id, id))
-			return &igws[i];
-	return nullptr;
+	return find_id(igws, igw_count, id);
 }
 
 const struct vnitro_igw *world::find_igw_of(const char *vpc_id) const
@@ -178,10 +184,7 @@ const struct vnitro_instance *world::find_instance(const char *name) const
 
 const struct vnitro_eni *world::find_eni(const char *id) const
 {
-	for (size_t i = 0; i < eni_count; i++)
-		if (!strcmp(enis[i].id, id))
-			return &enis[i];
-	return nullptr;
+	return find_id(enis, eni_count, id);
 }
 
 const struct vnitro_eni *world::eni_at(const char *instance, int32_t card, int32_t index) const
@@ -195,10 +198,7 @@ const struct vnitro_eni *world::eni_at(const char *instance, int32_t card, int32
 
 const struct vnitro_sg *world::find_sg(const char *id) const
 {
-	for (size_t i = 0; i < sg_count; i++)
-		if (!strcmp(sgs[i].id, id))
-			return &sgs[i];
-	return nullptr;
+	return find_id(sgs, sg_count, id);
 }
 
 const struct vnitro_sg *world::default_sg_of(const char *vpc_id) const
@@ -207,6 +207,11 @@ const struct vnitro_sg *world::default_sg_of(const char *vpc_id) const
 		if (!strcmp(sgs[i].vpc_id, vpc_id) && !strcmp(sgs[i].name, "default"))
 			return &sgs[i];
 	return nullptr;
+}
+
+const struct vnitro_nacl *world::find_nacl(const char *id) const
+{
+	return find_id(nacls, nacl_count, id);
 }
 
 const struct vnitro_route *world::find_route(const char *subnet, uint32_t addr,

@@ -13,6 +13,8 @@
 #     subnet-private 10.0.2.0/24 (0.0.0.0/0 via i-nat's eth0)
 #       i-db (m5.large)   eth0 10.0.2.10
 #     security groups: default, web (sg-0a1b2c3d: tcp 80, 443), backend (sg-1: all from web)
+#     network ACLs: default (allow all), acl-0a1b…1 on subnet-private (all from the VPC,
+#                   tcp 1024-65535, no echo requests; all out)
 #   (plus the default world: vpc-default, subnet-default, i-host)
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -24,13 +26,17 @@ spare=eni-0a1b0000000000002
 
 # The dump without what apply generates: the ids and MACs of primary ENIs
 # (routes to one name its instance instead) and the ids of default security
-# groups (named after their VPC wherever they appear).
+# groups and default network ACLs (named after their VPC wherever they appear).
 normalize() {
 	jq -S '(.enis | map(select(.device_index == 0) | {key: .id, value: "primary of \(.instance)"})
 		| from_entries) as $p
 	       | (.security_groups | map(select(.name == "default") | {key: .id, value: "default of \(.vpc)"})
 		| from_entries) as $d
+	       | (.network_acls | map(select(.default) | {key: .id, value: "default ACL of \(.vpc)"})
+		| from_entries) as $a
 	       | .subnets[].routes[].target |= ($p[.] // .)
+	       | .subnets[].network_acl |= ($a[.] // .)
+	       | .network_acls[].id |= ($a[.] // .)
 	       | .enis[] |= (if .device_index == 0 then del(.id, .mac) else . end)
 	       | .enis[].security_groups[] |= ($d[.] // .)
 	       | .security_groups[] |= ((.id |= ($d[.] // .))
@@ -61,6 +67,11 @@ check_match "it assigns the secondary addresses" "^assign eni $second ip 10.0.2.
 check_match "it sets the NAT instance's ENI" 'set eni eni-[0-9a-f]+ source-dest-check off description "NAT instance"' "$out"
 check_match "it creates the groups with their rules" \
 	'^add sg-rule sg-1 ingress proto all sg sg-0a1b2c3d$' "$out"
+check_match "it creates the private ACL" '^create nacl acl-0a1b0000000000001 vpc vpc-app$' "$out"
+check_match "... with its entries" \
+	'^add nacl-entry acl-0a1b0000000000001 ingress rule 300 deny proto icmp icmp-type 8 cidr 0.0.0.0/0$' "$out"
+check_match "... and associates subnet-private with it" \
+	'^associate nacl acl-0a1b0000000000001 subnet subnet-private$' "$out"
 check_match "it creates the routes last" '^create route 0.0.0.0/0 subnet subnet-private via eni-' \
 	"$(tail -n 1 <<<"$out")"
 
@@ -89,6 +100,12 @@ check_eq "web's rules" "tcp 80-80 0.0.0.0/0|tcp 443-443 0.0.0.0/0|egress all 0.0
 check_eq "ENIs without groups in the file have their VPC's default group" \
 	"$(q '.security_groups[] | select(.vpc == "vpc-app" and .name == "default") | .id')" \
 	"$(q ".enis[] | select(.id == \"$spare\") | .security_groups | join(\" \")")"
+check_eq "subnet-private uses the private ACL, subnet-public its VPC's default" \
+	"acl-0a1b0000000000001|$(q '.network_acls[] | select(.vpc == "vpc-app" and .default) | .id')" \
+	"$(q '[.subnets[] | select(.vpc == "vpc-app") | .network_acl] | join("|")')"
+check_eq "the private ACL's entries, by number" "100 allow all|200 allow tcp|300 deny icmp|egress 100 allow all" \
+	"$(q '.network_acls[] | select(.id == "acl-0a1b0000000000001") | [(.ingress[] | "\(.rule) \(.action) \(.protocol)"),
+		(.egress[] | "egress \(.rule) \(.action) \(.protocol)")] | join("|")')"
 check "the secondary ENI is eth1 inside i-web" ip -n i-web link show eth1
 check_eq "... with its MAC" 02:00:0a:00:02:32 \
 	"$(ip -n i-web -j link show eth1 | jq -r '.[0].address')"
@@ -113,10 +130,17 @@ check_eq "the dump is still the same" "$(cat "$dir/d1.json")" "$("$VNITRO" dump)
 "$VNITRO" route del 0.0.0.0/0 subnet subnet-public
 "$VNITRO" sg rule del sg-0a1b2c3d ingress proto tcp port 443 cidr 0.0.0.0/0 >/dev/null
 "$VNITRO" sg rule add sg-0a1b2c3d ingress proto udp port 53 cidr 10.0.0.0/16 >/dev/null
+"$VNITRO" nacl entry replace acl-0a1b0000000000001 ingress rule 100 deny proto all cidr 10.0.0.0/16 >/dev/null
+"$VNITRO" nacl entry add acl-0a1b0000000000001 egress rule 50 deny proto udp port 53 cidr 0.0.0.0/0 >/dev/null
+"$VNITRO" nacl associate "$(q '.network_acls[] | select(.vpc == "vpc-app" and .default) | .id')" \
+	subnet subnet-private >/dev/null
 out=$("$VNITRO" apply "$dir/d1.json")
 check_eq "apply after drift: exit 0" 0 $?
 check_eq "it re-attaches, re-addresses, re-sets and re-routes" \
-	"delete sg-rule sg-0a1b2c3d ingress proto udp port 53-53 cidr 10.0.0.0/16
+	"delete nacl-entry acl-0a1b0000000000001 egress rule 50
+replace nacl-entry acl-0a1b0000000000001 ingress rule 100 allow proto all cidr 10.0.0.0/16
+associate nacl acl-0a1b0000000000001 subnet subnet-private
+delete sg-rule sg-0a1b2c3d ingress proto udp port 53-53 cidr 10.0.0.0/16
 add sg-rule sg-0a1b2c3d ingress proto tcp port 443-443 cidr 0.0.0.0/0
 attach eni $second instance i-web index 1
 unassign eni $second ip 10.0.2.60
@@ -152,6 +176,10 @@ edit "del(.enis[] | select(.id == \"$second\")) | (.enis[] | select(.id == \"$sp
 check_err "an index an ENI the file leaves out holds is refused" \
 	"network interface $spare: device index 1 of instance i-web holds $second, which the file leaves there" \
 	"$VNITRO" apply "$dir/edit.json"
+edit '(.network_acls[] | select(.vpc == "vpc-app" and .default) | .default) = false'
+check_err "a VPC's default ACL made a custom one is refused" \
+	"network ACL $(q '.network_acls[] | select(.vpc == "vpc-app" and .default) | .id') is the default network ACL of VPC vpc-app; the file makes it a custom one" \
+	"$VNITRO" apply "$dir/edit.json"
 unchanged "after every conflict" "$dir/d1.json"
 
 ## a kernel refusal stops apply where it is; what was done is printed
@@ -186,14 +214,15 @@ jq -r '.instances[] | "instance del \(.name)"' "$dir/d1.json" >>"$dir/teardown"
 jq -r '.enis[] | select(.device_index != 0) | "eni del \(.id)"' "$dir/d1.json" >>"$dir/teardown"
 # backend's rule names web, and backend comes first (by name): groups go in dump order.
 jq -r '(.internet_gateways[] | "igw del \(.id)"), (.subnets[] | "subnet del \(.id)"),
-	(.security_groups[] | select(.name != "default") | "sg del \(.id)"), (.vpcs[] | "vpc del \(.id)")' \
+	(.security_groups[] | select(.name != "default") | "sg del \(.id)"),
+	(.network_acls[] | select(.default | not) | "nacl del \(.id)"), (.vpcs[] | "vpc del \(.id)")' \
 	"$dir/d1.json" >>"$dir/teardown"
 failed=0
 while read -r -a words; do
 	"$VNITRO" "${words[@]}" || failed=1
 done <"$dir/teardown"
 check_eq "delete everything with the CLI" 0 "$failed"
-check_eq "the world is empty" '{"version":1,"vpcs":[],"subnets":[],"internet_gateways":[],"security_groups":[],"instances":[],"enis":[]}' \
+check_eq "the world is empty" '{"version":1,"vpcs":[],"subnets":[],"internet_gateways":[],"security_groups":[],"network_acls":[],"instances":[],"enis":[]}' \
 	"$("$VNITRO" dump)"
 
 out=$("$VNITRO" apply "$dir/d1.json")
@@ -211,6 +240,13 @@ check_eq "it made one change per object, setting and route" \
 		  | (.security_groups | map(select(.name == "default") | {key: .vpc, value: .id}) | from_entries) as $d
 		  | [.enis[] | select(.source_dest_check == false or .description != "" or
 			.security_groups != [$d[$v[.subnet]]])] | length') +
+	     $(q '[.network_acls[] | select(.default | not)] | length') +
+	     $(q '[.network_acls[] | if .default then
+		    ([(.ingress[], .egress[]) | select(. != {"rule": 100, "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"})] | length)
+		    + ([.ingress, .egress | select(all(.[]; .rule != 100))] | length)
+		  else (.ingress + .egress | length) end] | add // 0') +
+	     $(q '(.network_acls | map({key: .id, value: .default}) | from_entries) as $d
+		  | [.subnets[] | select($d[.network_acl] == false)] | length') +
 	     $(q '[.subnets[].routes[]] | length') ))" "$(wc -l <<<"$out")"
 "$VNITRO" dump >"$dir/d2.json"
 check_eq "the new dump equals the first but for primary ENI ids and MACs" \

@@ -650,6 +650,9 @@ struct vnitro_nacl make_nacl(const char *id, bool is_default)
 }
 
 struct vnitro_nacl scratch_nacl;
+/* The last ACL added, which the list and get then show too (as for groups). */
+struct vnitro_nacl added_nacl;
+bool nacl_was_added;
 
 } // namespace
 
@@ -658,7 +661,9 @@ int vnitro_nacl_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
 {
 	if (strcmp(vpc_id, "vpc-default"))
 		return refuse(h, -ENOENT, "VPC \"%s\" does not exist", vpc_id);
-	*(out ? out : &scratch_nacl) = make_nacl(id ? id : "acl-0f", false);
+	added_nacl = make_nacl(id ? id : "acl-0f", false);
+	nacl_was_added = true;
+	*(out ? out : &scratch_nacl) = added_nacl;
 	return 0;
 }
 
@@ -674,6 +679,10 @@ int vnitro_nacl_get(struct vnitro_handle *h, const char *id, struct vnitro_nacl 
 {
 	if (!out)
 		out = &scratch_nacl;
+	if (nacl_was_added && !strcmp(id, added_nacl.id)) {
+		*out = added_nacl;
+		return 0;
+	}
 	if (strcmp(id, "acl-d") && strcmp(id, "acl-1"))
 		return refuse(h, -ENOENT, "network ACL \"%s\" does not exist", id);
 	*out = make_nacl(id, !strcmp(id, "acl-d"));
@@ -682,11 +691,12 @@ int vnitro_nacl_get(struct vnitro_handle *h, const char *id, struct vnitro_nacl 
 
 int vnitro_nacl_list(struct vnitro_handle *, struct vnitro_nacl **items, size_t *count)
 {
-	static struct vnitro_nacl all[2];
+	static struct vnitro_nacl all[3];
 
 	all[0] = make_nacl("acl-d", true);
 	all[1] = make_nacl("acl-1", false);
-	return one_list(items, count, all, 2);
+	all[2] = added_nacl;
+	return one_list(items, count, all, nacl_was_added ? 3 : 2);
 }
 
 int vnitro_nacl_entry_add(struct vnitro_handle *h, const char *id,

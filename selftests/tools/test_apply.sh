@@ -49,12 +49,13 @@ expect() {
 }
 
 # A valid file: two VPCs, a route to a gateway, vpc-b's default group and
-# another with rules, an instance with its primary ENI and a secondary one,
-# and an available ENI in that group, with conntrack timeouts of its own.
+# another with rules, vpc-a's default network ACL and a custom one that
+# sn-a uses, an instance with its primary ENI and a secondary one, and an
+# available ENI in that group, with conntrack timeouts of its own.
 base='{"version": 1,
  "vpcs": [{"id": "vpc-a", "cidr": "10.0.0.0/16"}, {"id": "vpc-b", "cidr": "10.1.0.0/16"}],
  "subnets": [
-  {"id": "sn-a", "vpc": "vpc-a", "cidr": "10.0.1.0/24", "az": "us-east-1a",
+  {"id": "sn-a", "vpc": "vpc-a", "cidr": "10.0.1.0/24", "az": "us-east-1a", "network_acl": "acl-a1",
    "routes": [{"destination": "0.0.0.0/0", "target": "igw-a"}]},
   {"id": "sn-b", "vpc": "vpc-b", "cidr": "10.1.1.0/24", "az": "us-east-1b"}],
  "internet_gateways": [{"id": "igw-a", "vpc": "vpc-a", "netns": "internet"}],
@@ -66,6 +67,15 @@ base='{"version": 1,
                {"protocol": "icmp", "icmp_type": 8, "cidr": "0.0.0.0/0"},
                {"protocol": "all", "sg": "sg-b0"}],
    "egress": [{"protocol": "all", "cidr": "0.0.0.0/0"}]}],
+ "network_acls": [
+  {"id": "acl-a0", "vpc": "vpc-a", "default": true,
+   "ingress": [{"rule": 100, "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}],
+   "egress": [{"rule": 100, "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}]},
+  {"id": "acl-a1", "vpc": "vpc-a",
+   "ingress": [{"rule": 100, "action": "allow", "protocol": "tcp", "port_from": 22, "port_to": 22, "cidr": "203.0.113.0/24"},
+               {"rule": 110, "action": "deny", "protocol": "icmp", "icmp_type": 8, "icmp_code": 0, "cidr": "0.0.0.0/0"},
+               {"rule": 120, "action": "allow", "protocol": "udp", "port_from": 1024, "port_to": 65535, "cidr": "0.0.0.0/0"}],
+   "egress": [{"rule": 100, "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}]}],
  "instances": [{"name": "i-a", "subnet": "sn-a", "type": "t3.micro"}, {"name": "i-b", "subnet": "sn-b"}],
  "enis": [
   {"id": "eni-a0", "subnet": "sn-a", "private_ip": "10.0.1.10", "instance": "i-a", "device_index": 0},
@@ -153,7 +163,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, security_groups, instances, enis)' \
+	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, security_groups, network_acls, instances, enis)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -268,6 +278,48 @@ bad "a peer group of another VPC" '.security_groups[1].ingress[0].sg: security g
 	'.security_groups += [{"id": "sg-a0", "vpc": "vpc-a", "name": "default"}] | .security_groups[1].ingress[0] = {"protocol": "all", "sg": "sg-a0"}'
 bad "a rule twice" '.security_groups[1].ingress[3]: the same rule appears twice' \
 	'.security_groups[1].ingress += [.security_groups[1].ingress[0]]'
+
+## network ACLs
+
+bad "an invalid ACL id" '.network_acls[1].id: "acl-web" is not a valid network ACL id (expected "acl-" and 1 to 17 lowercase hex digits)' \
+	'.network_acls[1].id = "acl-web" | .subnets[0].network_acl = "acl-web"'
+bad "an ACL twice" '.network_acls[1].id: network ACL acl-a0 appears twice' '.network_acls[1].id = "acl-a0"'
+bad "an ACL of a VPC not in the file" '.network_acls[1].vpc: VPC "vpc-x" is not in the file' \
+	'.network_acls[1].vpc = "vpc-x"'
+bad "two default ACLs in a VPC" '.network_acls[1].default: VPC vpc-a has two default network ACLs, acl-a0 and acl-a1 (one)' \
+	'.network_acls[1].default = true'
+bad "a default flag that is not a boolean" '.network_acls[0]: "default" must be true or false, not a string' \
+	'.network_acls[0].default = "yes"'
+bad "an unknown entry key" '.network_acls[1].ingress[0]: unknown key "number" (expected rule, action, protocol, port_from, port_to, icmp_type, icmp_code, cidr)' \
+	'.network_acls[1].ingress[0].number = 5'
+bad "an entry without a number" '.network_acls[1].ingress[0]: "rule" is required' \
+	'del(.network_acls[1].ingress[0].rule)'
+bad "rule number 0" '.network_acls[1].ingress[0].rule: rule number 0 is out of range: use 1 to 32766 (32767 and up are reserved)' \
+	'.network_acls[1].ingress[0].rule = 0'
+bad "rule number 32767" '.network_acls[1].egress[0].rule: rule number 32767 is out of range: use 1 to 32766 (32767 and up are reserved)' \
+	'.network_acls[1].egress[0].rule = 32767'
+bad "a number twice in a direction" '.network_acls[1].ingress[1]: ingress rule number 100 appears twice' \
+	'.network_acls[1].ingress[1].rule = 100'
+bad "an unknown action" '.network_acls[1].ingress[0].action: "drop" is not an action (expected "allow" or "deny")' \
+	'.network_acls[1].ingress[0].action = "drop"'
+bad "an entry without a block" '.network_acls[1].egress[0]: "cidr" is required' \
+	'del(.network_acls[1].egress[0].cidr)'
+bad "an entry block with host bits" '.network_acls[1].ingress[0].cidr: 203.0.113.1/24 has host bits set; did you mean 203.0.113.0/24?' \
+	'.network_acls[1].ingress[0].cidr = "203.0.113.1/24"'
+bad "an entry naming a group" '.network_acls[1].ingress[0]: unknown key "sg" (expected rule, action, protocol, port_from, port_to, icmp_type, icmp_code, cidr)' \
+	'.network_acls[1].ingress[0].sg = "sg-1"'
+bad "a udp entry without ports" '.network_acls[1].ingress[2]: a udp rule needs "port_from" and "port_to"' \
+	'del(.network_acls[1].ingress[2].port_from)'
+bad "an icmp type out of range" '.network_acls[1].ingress[1]: an ICMP type and code run from 0 to 255' \
+	'.network_acls[1].ingress[1].icmp_type = 256'
+bad "20 ingress entries" '.network_acls[1].ingress: at most 19 ingress rules per network ACL (EC2'"'"'s quota of 20 counts the "*" rule)' \
+	'.network_acls[1].ingress = [range(1; 21) | {"rule": ., "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}]'
+bad "a subnet's ACL not in the file" '.subnets[0].network_acl: network ACL "acl-9" is not in the file ("network_acls")' \
+	'.subnets[0].network_acl = "acl-9"'
+bad "a subnet's ACL of another VPC" '.subnets[1].network_acl: network ACL acl-a1 is in VPC vpc-a, and the subnet in VPC vpc-b: a subnet uses an ACL of its own VPC' \
+	'.subnets[1].network_acl = "acl-a1"'
+bad "201 ACLs in a VPC" '.network_acls[202]: VPC vpc-b has more than 200 network ACLs (EC2'"'"'s quota "Network ACLs per VPC")' \
+	'.network_acls += [range(1; 202) | {"id": "acl-b\(.)", "vpc": "vpc-b"}]'
 bad "61 ingress rules" '.security_groups[1].ingress: at most 60 ingress rules per security group (EC2'"'"'s quota)' \
 	'.security_groups[1].ingress = [range(61) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "0.0.0.0/0"}]'
 bad "a description of 256 characters" '.enis[2].description: a description has at most 255 characters' \
@@ -326,7 +378,7 @@ fi
 if [[ -x $FAKE ]]; then
 	VNITRO=$FAKE
 	run dump
-	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","security_groups","instances","enis"]' ]]; then
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","security_groups","network_acls","instances","enis"]' ]]; then
 		pass "dump: one document, every list"
 	else
 		fail "dump: one document, every list"
@@ -346,6 +398,12 @@ if [[ -x $FAKE ]]; then
 	[[ $(jq -c '.security_groups[1]' <<<"$out") == \
 		'{"id":"sg-1","vpc":"vpc-default","name":"web","description":"","ingress":[{"protocol":"tcp","port_from":22,"port_to":22,"cidr":"203.0.113.0/24"}],"egress":[{"protocol":"all","cidr":"0.0.0.0/0"}]}' ]] &&
 		pass "dump: a group as apply reads it" || fail "dump: a group as apply reads it"
+	[[ $(jq -c '[.network_acls[] | [.id, .default, (.ingress | length), (.egress | length)]]' <<<"$out") == \
+		'[["acl-d",true,1,1],["acl-1",false,0,0]]' ]] &&
+		pass "dump: network ACLs by VPC, its default first, with their entries" || fail "dump: network ACLs"
+	[[ $(jq -c '.network_acls[0]' <<<"$out") == \
+		'{"id":"acl-d","vpc":"vpc-default","default":true,"ingress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}],"egress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}]}' ]] &&
+		pass "dump: an ACL as apply reads it" || fail "dump: an ACL as apply reads it"
 	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge"}' ]] &&
 		pass "dump: an instance" || fail "dump: an instance"
 	first=$out
@@ -382,6 +440,36 @@ add sg-rule sg-1 ingress proto udp port 53-53 sg sg-d" ""
 	expect "a new group is created, then its initial egress rule goes (the file has none)" 0 \
 		'create sg sg-2 vpc vpc-default name "db"
 delete sg-rule sg-2 egress proto all cidr 0.0.0.0/0' ""
+	# Network ACLs the same way: the default one renamed in the file changes nothing.
+	first_acls=$(jq '{vpcs, network_acls}' <<<"$first")
+	jq '.network_acls[0].id = "acl-aaa"' <<<"$first_acls" >"$dir/acls.json"
+	run apply "$dir/acls.json"
+	expect "apply of the dump, the default ACL renamed in the file: no change" 0 "" ""
+	jq '.network_acls[0].ingress[0].action = "deny"
+	    | .network_acls[0].egress = [{"rule": 200, "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}]
+	    | .network_acls[1].ingress = [{"rule": 100, "action": "allow", "protocol": "tcp", "port_from": 22, "port_to": 22, "cidr": "10.0.0.0/8"}]' \
+		<<<"$first_acls" >"$dir/entries.json"
+	run apply "$dir/entries.json"
+	expect "an ACL's entries converge: numbers the file lacks out, changed ones replaced, new ones in" 0 \
+		"delete nacl-entry acl-d egress rule 100
+replace nacl-entry acl-d ingress rule 100 deny proto all cidr 0.0.0.0/0
+add nacl-entry acl-d egress rule 200 allow proto all cidr 0.0.0.0/0
+add nacl-entry acl-1 ingress rule 100 allow proto tcp port 22-22 cidr 10.0.0.0/8" ""
+	jq '.network_acls += [{"id": "acl-2", "vpc": "vpc-default", "ingress": [{"rule": 5, "action": "deny", "protocol": "icmp", "icmp_type": 8, "cidr": "192.0.2.0/24"}]}]' \
+		<<<"$first_acls" >"$dir/newacl.json"
+	run apply "$dir/newacl.json"
+	expect "a new ACL is created, then its entries added" 0 \
+		"create nacl acl-2 vpc vpc-default
+add nacl-entry acl-2 ingress rule 5 deny proto icmp icmp-type 8 cidr 192.0.2.0/24" ""
+	jq '.vpcs += [{"id": "vpc-x", "cidr": "10.8.0.0/16"}] | .network_acls[1].vpc = "vpc-x"' \
+		<<<"$first_acls" >"$dir/aclvpc.json"
+	run apply "$dir/aclvpc.json"
+	expect "an ACL's VPC cannot change" 1 "" \
+		"Error: network ACL acl-1: vpc is vpc-default, the file says vpc-x (an ACL's VPC cannot change); nothing was changed"
+	jq '.network_acls[0].default = false' <<<"$first_acls" >"$dir/acldefault.json"
+	run apply "$dir/acldefault.json"
+	expect "a VPC's default ACL cannot become a custom one" 1 "" \
+		"Error: network ACL acl-d is the default network ACL of VPC vpc-default; the file makes it a custom one; nothing was changed"
 	echo '{"vpcs": [{"id": "vpc-new", "cidr": "10.9.0.0/16"}, {"id": "vpc-default", "cidr": "172.30.0.0/16"}]}' >"$dir/conflict.json"
 	run apply "$dir/conflict.json"
 	expect "a VPC with another CIDR: exit 1, before any change" 1 "" \
