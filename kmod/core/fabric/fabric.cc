@@ -106,7 +106,9 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 		return drop(cpu_stats(fab).drop_malformed, src);
 	if (!ingress_allowed(fab, src, dst, ip_ok ? &ipv : nullptr))
 		return VCORE_XMIT_DROPPED;
-	if (!sg_allows(fab, src, dst, ip_ok ? &ipv : nullptr, frame, len))
+	ip_packet pkt(ipv, frame, len);
+
+	if (!sg_allows(fab, src, dst, ip_ok ? &pkt : nullptr))
 		return VCORE_XMIT_DROPPED;
 	if (path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;

@@ -10,6 +10,27 @@ namespace vnitro::fabric {
 
 struct port;
 
+/*
+ * An IPv4 packet crossing the fabric: its header view, its frame, and the
+ * protocol fields the groups and ACLs match, read once by the first check
+ * that needs them (a routed packet meets up to three: the source subnet's
+ * ACL, the destination subnet's, the groups).
+ */
+class ip_packet {
+public:
+	ip_packet(const ipv4_view &v, const uint8_t *f, uint32_t l) : ip(v), frame(f), len(l) {}
+
+	const sg_packet &fields();	// sg.cc
+
+	const ipv4_view &ip;
+	const uint8_t *const frame;
+	const uint32_t len;
+
+private:
+	bool parsed_ = false;
+	sg_packet fields_ = {};
+};
+
 // One IP of a port in the IP index: a bucket chain read under RCU.
 struct ip_entry {
 	ip_entry *next;
@@ -200,21 +221,18 @@ void tables_free(fabric *fab);
 
 // The groups' verdict on a packet @src sends to @dst (either may be an IGW,
 // whose side is not filtered): @src's egress, then @dst's ingress, each
-// passing what it tracks or its rules allow. @ip nullptr: not IPv4 (ARP and
+// passing what it tracks or its rules allow. @pkt nullptr: not IPv4 (ARP and
 // DHCP never get here; the VPC carries nothing else an ENI filters). Counts
 // drops. RCU held.
-bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uint8_t *frame,
-	       uint32_t len);
+bool sg_allows(fabric *fab, port *src, port *dst, ip_packet *pkt);
 // @src's egress side alone, for a packet the VPC router answers instead of
 // forwarding (TTL, frag-needed): on EC2 the group sees it leave first, so
 // the flow is tracked and the router's error is related to it. RCU held.
-bool sg_sends(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame, uint32_t len);
+bool sg_sends(fabric *fab, port *src, ip_packet &pkt);
 // What the VPC itself sends @dst (the router's ICMP errors): @dst's
 // ingress side only, so an error about a tracked flow passes and one about
 // an untracked flow needs a rule, as EC2's PMTUD advice says. RCU held.
 bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
-// The protocol, addresses and L4 fields of an IPv4 packet (sg.cc).
-sg_packet sg_parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len);
 // EFA packets: EC2 lets them through only where an "all traffic" rule
 // allows the peer both ways (the self-referencing rule). RCU held.
 bool sg_allows_efa(fabric *fab, port *src, port *dst);
@@ -234,10 +252,8 @@ void sg_groups_free(fabric *fab);
 // (nacl_leaves), @dst's subnet's ingress rules when it enters one
 // (nacl_enters). Traffic within a subnet meets none. Counts drop_nacl and
 // @src's tx_dropped. RCU held.
-bool nacl_leaves(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
-		 uint32_t len);
-bool nacl_enters(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
-		 uint32_t len);
+bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt);
+bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt);
 // What the VPC router itself sends into @dst's subnet (its ICMP errors).
 bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
 // Unpublished ACLs at fabric destroy.

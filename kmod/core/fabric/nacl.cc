@@ -115,22 +115,20 @@ bool sorted_rules(const vcore_nacl_rule *in, uint32_t n, vcore_nacl_rule *out)
 
 } // namespace
 
-bool nacl_leaves(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
-		 uint32_t len)
+bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt)
 {
 	if (src->kind != VCORE_PORT_ENI || !crossing(src, dst))
 		return true;
-	if (subnet_allows(fab, src->subnet_key, egress, sg_parse(ip, frame, len), ip.dst))
+	if (subnet_allows(fab, src->subnet_key, egress, pkt.fields(), pkt.ip.dst))
 		return true;
 	return refuse(fab, src);
 }
 
-bool nacl_enters(fabric *fab, port *src, port *dst, const ipv4_view &ip, const uint8_t *frame,
-		 uint32_t len)
+bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt)
 {
 	if (dst->kind != VCORE_PORT_ENI || !crossing(src, dst))
 		return true;
-	if (subnet_allows(fab, dst->subnet_key, ingress, sg_parse(ip, frame, len), ip.src))
+	if (subnet_allows(fab, dst->subnet_key, ingress, pkt.fields(), pkt.ip.src))
 		return true;
 	return refuse(fab, src);
 }
@@ -141,9 +139,12 @@ bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
 
 	if (dst->kind != VCORE_PORT_ENI)
 		return true;
-	if (ipv4_parse(frame, len, &ip) &&
-	    subnet_allows(fab, dst->subnet_key, ingress, sg_parse(ip, frame, len), ip.src))
-		return true;
+	if (ipv4_parse(frame, len, &ip)) {
+		ip_packet pkt(ip, frame, len);
+
+		if (subnet_allows(fab, dst->subnet_key, ingress, pkt.fields(), ip.src))
+			return true;
+	}
 	counter_inc(cpu_stats(fab).drop_nacl);
 	return false;
 }

@@ -75,14 +75,13 @@ __attribute__((noinline)) void send_icmp(fabric *fab, port *to, const uint8_t *f
 		port_deliver_copy(to, out, n);
 }
 
-vcore_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uint32_t len,
-			       const ipv4_view &ip)
+vcore_xmit_verdict ttl_expired(fabric *fab, port *src, ip_packet &pkt)
 {
-	if (!sg_sends(fab, src, ip, frame, len))
+	if (!sg_sends(fab, src, pkt))
 		return VCORE_XMIT_DROPPED;
 	// What traceroute needs; the internet side gets no answer (no router address there).
-	if (src->kind == VCORE_PORT_ENI && icmp_may_answer(frame, len, ip))
-		send_icmp(fab, src, frame, len, ip, icmp_time_exceeded, icmp_code_ttl, 0);
+	if (src->kind == VCORE_PORT_ENI && icmp_may_answer(pkt.frame, pkt.len, pkt.ip))
+		send_icmp(fab, src, pkt.frame, pkt.len, pkt.ip, icmp_time_exceeded, icmp_code_ttl, 0);
 	return drop(cpu_stats(fab).drop_ttl, src);
 }
 
@@ -91,31 +90,32 @@ vcore_xmit_verdict ttl_expired(fabric *fab, port *src, const uint8_t *frame, uin
  * DF the sender learns the MTU (RFC 1191) unless the gateway suppresses the
  * ICMP (the PMTUD black hole); without DF the packet is dropped.
  */
-vcore_xmit_verdict too_big(fabric *fab, port *src, port *igw, const uint8_t *frame,
-			   uint32_t len, const ipv4_view &ip)
+vcore_xmit_verdict too_big(fabric *fab, port *src, port *igw, ip_packet &pkt)
 {
-	if (!sg_sends(fab, src, ip, frame, len))
+	if (!sg_sends(fab, src, pkt))
 		return VCORE_XMIT_DROPPED;
-	if (!(ip.frag & ip_flag_df) || !rcu_load(igw->state)->frag_needed ||
-	    !icmp_may_answer(frame, len, ip))
+	if (!(pkt.ip.frag & ip_flag_df) || !rcu_load(igw->state)->frag_needed ||
+	    !icmp_may_answer(pkt.frame, pkt.len, pkt.ip))
 		return drop(cpu_stats(fab).drop_too_big, src);
-	send_icmp(fab, src, frame, len, ip, icmp_dest_unreach, icmp_code_frag_needed, VCORE_IGW_MTU);
+	send_icmp(fab, src, pkt.frame, pkt.len, pkt.ip, icmp_dest_unreach, icmp_code_frag_needed,
+		  VCORE_IGW_MTU);
 	counter_inc(cpu_stats(fab).frag_needed_sent);
 	return VCORE_XMIT_ANSWERED;
 }
 
-// Rewrites the frame as a router sends it on and delivers it to @dst.
-vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, uint32_t len,
-			   const ipv4_view &ip, void *frame_ctx)
+// Rewrites @frame (@pkt's) as a router sends it on and delivers it to @dst.
+vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, ip_packet &pkt,
+			   void *frame_ctx)
 {
+	const ipv4_view &ip = pkt.ip;
 	uint8_t *ttl_word = ip.hdr + ip_ttl;
 	uint16_t before, after;
 
 	if (!ingress_allowed(fab, src, dst, &ip))
 		return VCORE_XMIT_DROPPED;
-	if (!nacl_enters(fab, src, dst, ip, frame, len))
+	if (!nacl_enters(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;
-	if (!sg_allows(fab, src, dst, &ip, frame, len))
+	if (!sg_allows(fab, src, dst, &pkt))
 		return VCORE_XMIT_DROPPED;
 	// The path model between ENIs (the internet gateway's side is not the VPC's path).
 	if (src->kind == VCORE_PORT_ENI && dst->kind == VCORE_PORT_ENI &&
@@ -186,6 +186,8 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 
 	if (!ip)			// the VPC router routes IPv4 only
 		return drop(cpu_stats(fab).drop_no_route, src);
+	ip_packet pkt(*ip, frame, len);
+
 	if (!lookup_route(fab, src, ip->dst, &r))
 		return drop(cpu_stats(fab).drop_no_route, src);
 	switch (r.target) {
@@ -205,14 +207,14 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 			return drop(cpu_stats(fab).drop_no_route, src);	// blackhole
 		break;
 	}
-	if (!nacl_leaves(fab, src, dst, *ip, frame, len))
+	if (!nacl_leaves(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;
 	if (ip->ttl <= 1)
-		return ttl_expired(fab, src, frame, len, *ip);
+		return ttl_expired(fab, src, pkt);
 	// A GSO frame's header counts all its segments: the wire sees each one.
 	if (dst->kind == VCORE_PORT_IGW && (seg_len ? seg_len : ip->tot_len) > VCORE_IGW_MTU)
-		return too_big(fab, src, dst, frame, len, *ip);
-	return forward(fab, src, dst, frame, len, *ip, frame_ctx);
+		return too_big(fab, src, dst, pkt);
+	return forward(fab, src, dst, frame, pkt, frame_ctx);
 }
 
 vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
@@ -230,9 +232,11 @@ vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 	dst = lookup_ip(fab, src->vpc_key, ip.dst);
 	if (!dst)
 		return drop(cpu_stats(fab).drop_no_dest, src);
+	ip_packet pkt(ip, frame, len);
+
 	if (ip.ttl <= 1)
-		return ttl_expired(fab, src, frame, len, ip);
-	return forward(fab, src, dst, frame, len, ip, frame_ctx);
+		return ttl_expired(fab, src, pkt);
+	return forward(fab, src, dst, frame, pkt, frame_ctx);
 }
 
 void tables_free(fabric *fab)

@@ -550,61 +550,62 @@ bool valid_rule(const vcore_sg_rule &r)
 
 } // namespace
 
-sg_packet sg_parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len)
+const sg_packet &ip_packet::fields()
 {
-	return parse(ip, frame, len);
+	if (!parsed_) {
+		fields_ = parse(ip, frame, len);
+		parsed_ = true;
+	}
+	return fields_;
 }
 
-bool sg_allows(fabric *fab, port *src, port *dst, const ipv4_view *ip, const uint8_t *frame,
-	       uint32_t len)
+bool sg_allows(fabric *fab, port *src, port *dst, ip_packet *pkt)
 {
 	bool out = filtered(src), in = filtered(dst);
 	side_verdict v;
-	sg_packet pk;
 
 	if (!out && !in)
 		return true;
-	if (!ip) {
+	if (!pkt) {
 		if (out && !all_traffic_to_port(fab, rcu_load(src->state), sg_dir::egress, dst))
 			return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
 		if (in && !all_traffic_to_port(fab, rcu_load(dst->state), sg_dir::ingress, src))
 			return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
 		return true;
 	}
-	pk = parse(*ip, frame, len);
 	if (out) {
-		v = side_check(fab, src, sg_dir::egress, *ip, pk);
+		v = side_check(fab, src, sg_dir::egress, pkt->ip, pkt->fields());
 		if (v != side_verdict::pass)
 			return refuse(fab, src, src, sg_dir::egress, v);
 	}
 	if (in) {
-		v = side_check(fab, dst, sg_dir::ingress, *ip, pk);
+		v = side_check(fab, dst, sg_dir::ingress, pkt->ip, pkt->fields());
 		if (v != side_verdict::pass)
 			return refuse(fab, src, dst, sg_dir::ingress, v);
 	}
 	return true;
 }
 
-bool sg_sends(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame, uint32_t len)
+bool sg_sends(fabric *fab, port *src, ip_packet &pkt)
 {
 	side_verdict v;
 
 	if (!filtered(src))
 		return true;
-	v = side_check(fab, src, sg_dir::egress, ip, parse(ip, frame, len));
+	v = side_check(fab, src, sg_dir::egress, pkt.ip, pkt.fields());
 	return v == side_verdict::pass || refuse(fab, src, src, sg_dir::egress, v);
 }
 
 bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
 {
 	ipv4_view ip;
-	sg_packet pk;
 
 	if (!filtered(dst))
 		return true;
 	if (ipv4_parse(frame, len, &ip)) {
-		pk = parse(ip, frame, len);
-		if (side_check(fab, dst, sg_dir::ingress, ip, pk) == side_verdict::pass)
+		ip_packet pkt(ip, frame, len);
+
+		if (side_check(fab, dst, sg_dir::ingress, ip, pkt.fields()) == side_verdict::pass)
 			return true;
 	}
 	counter_inc(dst->sg_ingress_dropped);
