@@ -478,9 +478,9 @@ bool filtered(const port *p)
 	return p->kind == VCORE_PORT_ENI && rcu_load(p->state)->sg_count;
 }
 
-// An "all traffic" rule of @st's groups in @dir that allows @remote.
-bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_dir dir,
-			 uint32_t remote)
+// Whether one of @st's groups has an "all traffic" rule in @dir whose peer @matches.
+template <typename Match>
+bool all_traffic_rule(const fabric *fab, const port_state *st, sg_dir dir, Match matches)
 {
 	uint32_t d = dir_index(dir);
 
@@ -488,11 +488,19 @@ bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_k
 		const sg_group *g = find_group(fab, st->sg_keys[i]);
 
 		for (uint32_t j = 0; g && j < g->count[d]; j++)
-			if (g->rules[d][j].proto == VCORE_SG_PROTO_ALL &&
-			    peer_matches(fab, g->rules[d][j], vpc_key, remote))
+			if (g->rules[d][j].proto == VCORE_SG_PROTO_ALL && matches(g->rules[d][j]))
 				return true;
 	}
 	return false;
+}
+
+// An "all traffic" rule of @st's groups in @dir that allows @remote.
+bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_dir dir,
+			 uint32_t remote)
+{
+	return all_traffic_rule(fab, st, dir, [&](const vcore_sg_rule &r) {
+		return peer_matches(fab, r, vpc_key, remote);
+	});
 }
 
 /*
@@ -504,25 +512,15 @@ bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_k
 bool all_traffic_to_port(const fabric *fab, const port_state *st, sg_dir dir, const port *peer)
 {
 	const port_state *ps = rcu_load(peer->state);
-	uint32_t d = dir_index(dir);
 
-	for (uint32_t i = 0; i < st->sg_count; i++) {
-		const sg_group *g = find_group(fab, st->sg_keys[i]);
-
-		for (uint32_t j = 0; g && j < g->count[d]; j++) {
-			const vcore_sg_rule &r = g->rules[d][j];
-
-			if (r.proto != VCORE_SG_PROTO_ALL)
-				continue;
-			if (!r.peer_sg && !r.cidr_prefixlen)
+	return all_traffic_rule(fab, st, dir, [&](const vcore_sg_rule &r) {
+		if (!r.peer_sg)
+			return !r.cidr_prefixlen;
+		for (uint32_t k = 0; peer->kind == VCORE_PORT_ENI && k < ps->sg_count; k++)
+			if (ps->sg_keys[k] == r.peer_sg)
 				return true;
-			for (uint32_t k = 0; r.peer_sg && peer->kind == VCORE_PORT_ENI &&
-					     k < ps->sg_count; k++)
-				if (ps->sg_keys[k] == r.peer_sg)
-					return true;
-		}
-	}
-	return false;
+		return false;
+	});
 }
 
 constexpr uint32_t or_default(uint32_t value, uint32_t dflt)
