@@ -104,7 +104,7 @@
  *               subnet is associated with.
  * NACL_GET      [NACL_ID]. Reply: NACL_ID, VPC_ID, NACL_DEFAULT,
  *               NACL_ENTRIES (a nest of NACL_ENTRY nests, each direction
- *               by rule number). Dumps cut the entries across messages.
+ *               by rule number). A dump sends one ACL per message, whole.
  * NACL_ENTRY_ADD NACL_ID and a rule: SG_DIRECTION, NACL_RULE_NUMBER,
  *               NACL_RULE_ACTION, SG_PROTOCOL, SG_PORT_FROM and SG_PORT_TO
  *               (tcp and udp only, both required), SG_ICMP_TYPE and
