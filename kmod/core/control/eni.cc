@@ -92,23 +92,9 @@ int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vcore_err *e
 
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
-	if (!wanted[0]) {
-		do
-			random_hex_id(id, "eni-");
-		while (find_eni(w, id, nullptr));
-		return 0;
-	}
-	if (!valid_hex_id(wanted, "eni-")) {
-		fail(err, EINVAL_).str("invalid network interface id \"").str(wanted)
-			.str("\": expected \"eni-\" and 1 to 17 lowercase hex digits");
-		return err->code;
-	}
-	if (find_eni(w, wanted, nullptr)) {
-		fail(err, EEXIST_).str("network interface ").str(wanted).str(" already exists");
-		return err->code;
-	}
-	str_copy(id, VCORE_ID_MAX, wanted);
-	return 0;
+	return choose_hex_id(wanted, "eni-", "network interface",
+			     [](const world &w2, const char *i) { return !!find_eni(w2, i, nullptr); },
+			     w, id, err);
 }
 
 // How many private IPv4 addresses @e may hold: its instance type's limit

@@ -73,6 +73,29 @@ void random_hex_id(char *id, const char *prefix)
 	text(id, VCORE_ID_MAX).str(prefix).hex(r[0], 1).hex(r[1], 16);
 }
 
+int choose_hex_id(const char *wanted, const char *prefix, const char *what,
+		  bool (*taken)(const world &w, const char *id), const world &w, char *id,
+		  vcore_err *err)
+{
+	if (!wanted[0]) {
+		do
+			random_hex_id(id, prefix);
+		while (taken(w, id));
+		return 0;
+	}
+	if (!valid_hex_id(wanted, prefix)) {
+		fail(err, EINVAL_).str("invalid ").str(what).str(" id \"").str(wanted)
+			.str("\": expected \"").str(prefix).str("\" and 1 to 17 lowercase hex digits");
+		return err->code;
+	}
+	if (taken(w, wanted)) {
+		fail(err, EEXIST_).str(what).str(" ").str(wanted).str(" already exists");
+		return err->code;
+	}
+	str_copy(id, VCORE_ID_MAX, wanted);
+	return 0;
+}
+
 // The rules of `ip netns add`: a file name under /run/netns.
 bool valid_instance_name(const char *name)
 {

@@ -180,6 +180,12 @@ constexpr size_t hex_id_digits = 17;
 bool valid_hex_id(const char *id, const char *prefix);
 // Writes @prefix and hex_id_digits random ones to @id (VCORE_ID_MAX bytes).
 void random_hex_id(char *id, const char *prefix);
+// Writes to @id (VCORE_ID_MAX bytes) the id a new object gets: @wanted, or
+// a random one of @prefix when @wanted is "". @taken(id) says whether an
+// object has it. Errors (EINVAL, EEXIST) name the object @what is.
+int choose_hex_id(const char *wanted, const char *prefix, const char *what,
+		  bool (*taken)(const world &w, const char *id), const world &w, char *id,
+		  vcore_err *err);
 bool valid_instance_name(const char *name);
 
 // ENI operations used by the instance life cycle (eni.cc).
