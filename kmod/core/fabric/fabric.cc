@@ -218,9 +218,9 @@ void vcore_fabric_destroy(struct vcore_fabric *fab)
 	for (port *head : fab->buckets)
 		if (head)
 			svc->log(VCORE_LOG_ERR, "fabric destroyed with ports still plugged in");
-	tables_free(fab);
-	sg_groups_free(fab);
-	nacls_free(fab);
+	fab->tables.free_all();
+	fab->groups.free_all();
+	fab->nacls.free_all();
 	eips_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	svc->free(fab->stats);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fabric/frame.h"
+#include "fabric/keyed.h"
 #include "fabric/path.h"
 #include "fabric/sg.h"
 
@@ -105,7 +106,6 @@ struct nacl {
 	vcore_nacl_rule rules[2][VCORE_NACL_MAX_RULES];
 };
 
-constexpr uint32_t nacl_buckets = 256;
 
 // Sized so that chains stay short at the scale vnitro holds (thousands of
 // ports, each with a few IPs): lookups cost the same with 2 ports or 4,000.
@@ -113,7 +113,6 @@ constexpr uint32_t mac_bucket_bits = 12;
 constexpr uint32_t ip_bucket_bits = 14;
 constexpr uint32_t mac_buckets = 1u << mac_bucket_bits;
 constexpr uint32_t ip_buckets = 1u << ip_bucket_bits;
-constexpr uint32_t table_buckets = 256;
 constexpr uint32_t eip_bucket_bits = 10;
 constexpr uint32_t eip_buckets = 1u << eip_bucket_bits;
 
@@ -130,10 +129,10 @@ struct eip_entry {
 struct fabric {
 	port *buckets[mac_buckets];	// by MAC; published with rcu_store
 	ip_entry *ips[ip_buckets];	// by (vpc_key, ip)
-	route_table *tables[table_buckets];	// by subnet key
+	keyed_table<route_table, 8> tables;	// by subnet key (router.cc)
 	port *igws;			// the IGW ports, one per VPC
-	sg_group *groups[sg_buckets];	// security groups by key (sg.cc)
-	nacl *nacls[nacl_buckets];	// network ACLs by key (nacl.cc)
+	keyed_table<sg_group, 10> groups;	// security groups by key (sg.cc)
+	keyed_table<nacl, 8> nacls;	// network ACLs by key (nacl.cc)
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
 	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
@@ -214,8 +213,6 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 // A frame the internet gateway @src sent to the VPC router's MAC.
 vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
 				  void *frame_ctx);
-// Unpublished route tables at fabric destroy; no reader is left.
-void tables_free(fabric *fab);
 
 /* ---- sg.cc: security groups and connection tracking ---- */
 
@@ -242,8 +239,6 @@ int sg_port_init(fabric *fab, port *p);
 void sg_port_free(port *p);
 // Checks and fills the groups and tracking fields of a state (-EINVAL).
 int sg_state_fill(port_state *st, const vcore_port_desc &desc);
-// Unpublished groups at fabric destroy.
-void sg_groups_free(fabric *fab);
 
 /* ---- nacl.cc: network ACLs at the subnets' edges ---- */
 
@@ -256,8 +251,6 @@ bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt);
 bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt);
 // What the VPC router itself sends into @dst's subnet (its ICMP errors).
 bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
-// Unpublished ACLs at fabric destroy.
-void nacls_free(fabric *fab);
 // The table of subnet @key, or nullptr. RCU or writer lock (router.cc).
 const route_table *find_table(const fabric *fab, uint32_t key);
 

@@ -12,20 +12,6 @@ namespace {
 constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17;
 constexpr uint32_t ingress = 0, egress = 1;
 
-uint32_t nacl_bucket(uint32_t key)
-{
-	return (key * 0x9e3779b1u) >> 24;
-}
-static_assert(nacl_buckets == 256, "nacl_bucket takes the top 8 bits");
-
-const nacl *find_nacl(const fabric *fab, uint32_t key)
-{
-	for (const nacl *a = rcu_load(fab->nacls[nacl_bucket(key)]); a; a = rcu_load(a->next))
-		if (a->key == key)
-			return a;
-	return nullptr;
-}
-
 bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, uint32_t remote)
 {
 	if (!prefix_contains(r.cidr_addr, r.cidr_prefixlen, remote))
@@ -57,7 +43,7 @@ bool subnet_allows(const fabric *fab, uint32_t subnet_key, uint32_t d, const sg_
 
 	if (!t || !t->nacl_key)
 		return true;
-	a = find_nacl(fab, t->nacl_key);
+	a = fab->nacls.find(t->nacl_key);
 	if (!a)
 		return false;
 	for (uint32_t i = 0; i < a->count[d]; i++)
@@ -149,16 +135,6 @@ bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
 	return false;
 }
 
-void nacls_free(fabric *fab)
-{
-	for (nacl *&head : fab->nacls) {
-		while (nacl *a = head) {
-			head = a->next;
-			destroy(a);
-		}
-	}
-}
-
 } // namespace vnitro::fabric
 
 using namespace vnitro::fabric;
@@ -167,7 +143,7 @@ extern "C" {
 
 int vcore_fabric_nacl_set(struct vcore_fabric *fab, const struct vcore_fabric_nacl_desc *desc)
 {
-	nacl *a, *old = nullptr;
+	nacl *a;
 
 	if (!desc->key || desc->ingress_count > VCORE_NACL_MAX_RULES ||
 	    desc->egress_count > VCORE_NACL_MAX_RULES)
@@ -183,45 +159,13 @@ int vcore_fabric_nacl_set(struct vcore_fabric *fab, const struct vcore_fabric_na
 		destroy(a);
 		return -EINVAL_;
 	}
-	{
-		mutex_guard guard(fab->writer_lock);
-		nacl **pp = &fab->nacls[nacl_bucket(desc->key)];
-
-		for (; *pp; pp = &(*pp)->next) {
-			if ((*pp)->key == desc->key) {
-				old = *pp;
-				a->next = old->next;
-				break;
-			}
-		}
-		rcu_store(*pp, a);
-	}
-	if (old) {
-		svc->synchronize_rcu();
-		destroy(old);
-	}
+	fab->nacls.publish(fab->writer_lock, a);
 	return 0;
 }
 
 void vcore_fabric_nacl_del(struct vcore_fabric *fab, uint32_t key)
 {
-	nacl *victim = nullptr;
-
-	{
-		mutex_guard guard(fab->writer_lock);
-
-		for (nacl **pp = &fab->nacls[nacl_bucket(key)]; *pp; pp = &(*pp)->next) {
-			if ((*pp)->key == key) {
-				victim = *pp;
-				rcu_store(*pp, victim->next);
-				break;
-			}
-		}
-	}
-	if (victim) {
-		svc->synchronize_rcu();
-		destroy(victim);
-	}
+	fab->nacls.remove(fab->writer_lock, key);
 }
 
 } // extern "C"

@@ -12,19 +12,11 @@ namespace vnitro::fabric {
 
 namespace {
 
-uint32_t table_bucket(uint32_t key)
-{
-	return key % table_buckets;
-}
-
 } // namespace
 
 const route_table *find_table(const fabric *fab, uint32_t key)
 {
-	for (route_table *t = rcu_load(fab->tables[table_bucket(key)]); t; t = rcu_load(t->next))
-		if (t->key == key)
-			return t;
-	return nullptr;
+	return fab->tables.find(key);
 }
 
 namespace {
@@ -239,16 +231,6 @@ vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 	return forward(fab, src, dst, frame, pkt, frame_ctx);
 }
 
-void tables_free(fabric *fab)
-{
-	for (route_table *&head : fab->tables) {
-		while (route_table *t = head) {
-			head = t->next;
-			destroy(t);
-		}
-	}
-}
-
 } // namespace vnitro::fabric
 
 using namespace vnitro::fabric;
@@ -257,7 +239,7 @@ extern "C" {
 
 int vcore_fabric_subnet_set(struct vcore_fabric *fab, const struct vcore_fabric_subnet_desc *desc)
 {
-	route_table *nt, *old = nullptr;
+	route_table *nt;
 
 	if (!valid_routes(*desc))
 		return -EINVAL_;
@@ -271,20 +253,7 @@ int vcore_fabric_subnet_set(struct vcore_fabric *fab, const struct vcore_fabric_
 	for (uint32_t i = 0; i < nt->count; i++)
 		nt->routes[i] = desc->routes[i];
 	sort_routes(nt);
-	{
-		mutex_guard guard(fab->writer_lock);
-		route_table **pp = &fab->tables[table_bucket(desc->key)];
-
-		while (*pp && (*pp)->key != desc->key)
-			pp = &(*pp)->next;
-		old = *pp;
-		nt->next = old ? old->next : nullptr;
-		rcu_store(*pp, nt);	// readers see the old table or the new one
-	}
-	if (old) {
-		svc->synchronize_rcu();
-		destroy(old);
-	}
+	fab->tables.publish(fab->writer_lock, nt);	// readers see the old table or the new one
 	return 0;
 }
 
@@ -308,23 +277,7 @@ int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
 
 void vcore_fabric_subnet_del(struct vcore_fabric *fab, uint32_t key)
 {
-	route_table *victim = nullptr;
-
-	{
-		mutex_guard guard(fab->writer_lock);
-
-		for (route_table **pp = &fab->tables[table_bucket(key)]; *pp; pp = &(*pp)->next) {
-			if ((*pp)->key == key) {
-				victim = *pp;
-				rcu_store(*pp, victim->next);
-				break;
-			}
-		}
-	}
-	if (!victim)
-		return;
-	svc->synchronize_rcu();
-	destroy(victim);
+	fab->tables.remove(fab->writer_lock, key);
 }
 
 } // extern "C"

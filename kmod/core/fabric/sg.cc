@@ -23,23 +23,13 @@ constexpr uint64_t ns_per_s = 1000000000ull;
 constexpr uint32_t tcp_unreplied_s = 120, tcp_closing_s = 10, icmp_s = 30, other_s = 600;
 // A first fragment that passed lets the rest of its datagram through for this long.
 constexpr uint64_t frag_ns = 30 * ns_per_s;
-constexpr uint32_t group_bucket_bits = 10;
-static_assert(sg_buckets == 1u << group_bucket_bits, "sg_buckets is a power of two");
 
 constexpr uint32_t dir_index(sg_dir d) { return d == sg_dir::ingress ? 0 : 1; }
 constexpr sg_dir opposite(sg_dir d) { return d == sg_dir::ingress ? sg_dir::egress : sg_dir::ingress; }
 
-uint32_t group_bucket(uint32_t key)
-{
-	return (key * 0x9e3779b1u) >> (32 - group_bucket_bits);
-}
-
 const sg_group *find_group(const fabric *fab, uint32_t key)
 {
-	for (const sg_group *g = rcu_load(fab->groups[group_bucket(key)]); g; g = rcu_load(g->next))
-		if (g->key == key)
-			return g;
-	return nullptr;
+	return fab->groups.find(key);
 }
 
 uint64_t ct_now(const fabric *fab)
@@ -686,16 +676,6 @@ int sg_state_fill(port_state *st, const vcore_port_desc &d)
 	return 0;
 }
 
-void sg_groups_free(fabric *fab)
-{
-	for (sg_group *&head : fab->groups) {
-		while (sg_group *g = head) {
-			head = g->next;
-			destroy(g);
-		}
-	}
-}
-
 } // namespace vnitro::fabric
 
 using namespace vnitro::fabric;
@@ -706,7 +686,7 @@ int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_d
 {
 	const vcore_sg_rule *rules[2] = {desc->ingress, desc->egress};
 	const uint32_t counts[2] = {desc->ingress_count, desc->egress_count};
-	sg_group *g, *old = nullptr;
+	sg_group *g;
 
 	if (!desc->key || counts[0] > VCORE_SG_MAX_RULES || counts[1] > VCORE_SG_MAX_RULES)
 		return -EINVAL_;
@@ -727,45 +707,13 @@ int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_d
 			g->open[d][1] |= open_rule(rules[d][j], proto_udp);
 		}
 	}
-	{
-		mutex_guard guard(fab->writer_lock);
-		sg_group **pp = &fab->groups[group_bucket(desc->key)];
-
-		for (; *pp; pp = &(*pp)->next) {
-			if ((*pp)->key == desc->key) {
-				old = *pp;
-				g->next = old->next;
-				break;
-			}
-		}
-		rcu_store(*pp, g);
-	}
-	if (old) {
-		svc->synchronize_rcu();
-		destroy(old);
-	}
+	fab->groups.publish(fab->writer_lock, g);
 	return 0;
 }
 
 void vcore_fabric_sg_del(struct vcore_fabric *fab, uint32_t key)
 {
-	sg_group *victim = nullptr;
-
-	{
-		mutex_guard guard(fab->writer_lock);
-
-		for (sg_group **pp = &fab->groups[group_bucket(key)]; *pp; pp = &(*pp)->next) {
-			if ((*pp)->key == key) {
-				victim = *pp;
-				rcu_store(*pp, victim->next);
-				break;
-			}
-		}
-	}
-	if (victim) {
-		svc->synchronize_rcu();
-		destroy(victim);
-	}
+	fab->groups.remove(fab->writer_lock, key);
 }
 
 uint64_t vcore_fabric_conntrack_flows(const struct vcore_fabric *fab)

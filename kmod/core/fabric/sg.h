@@ -21,8 +21,6 @@ struct sg_group {
 	vcore_sg_rule rules[2][VCORE_SG_MAX_RULES];
 };
 
-constexpr uint32_t sg_buckets = 1024;
-
 // What a packet looks like to the groups: its protocol, addresses and the
 // L4 fields rules and tracking read; oriented as it travels (src -> dst).
 struct sg_packet {
