@@ -128,6 +128,43 @@ void print_sg_rules(printer &p, const struct vnitro_sg &g, uint8_t direction);
 bool same_sg_rule(const struct vnitro_sg_rule &a, const struct vnitro_sg_rule &b);
 void parse_port_range(const char *s, uint16_t *from, uint16_t *to);
 
+/*
+ * What a security group rule and a network ACL entry match alike, spelled
+ * the same on their command lines: these keywords first, in this order.
+ */
+enum match_keyword { M_PROTO, M_PORT, M_ICMP_TYPE, M_CODE, M_CIDR, M_COUNT };
+#define MATCH_KEYWORDS "proto", "port", "icmp-type", "code", "cidr"
+/* "ingress" or "egress", the next word: VNITRO_SG_INGRESS or VNITRO_SG_EGRESS. */
+uint8_t parse_direction(arg_cursor &args);
+/* After the keywords (@seen, a bit per match_keyword): proto given, code after icmp-type. */
+void check_match(arg_cursor &args, unsigned seen);
+
+/* The value of match keyword @k into @r (a vnitro_sg_rule or vnitro_nacl_entry). */
+template <typename R>
+void parse_match(int k, const char *value, R *r)
+{
+	switch (k) {
+	case M_PROTO:
+		if (!parse_sg_protocol(value, &r->protocol))
+			usage_error("\"%s\" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)",
+				    value);
+		break;
+	case M_PORT:
+		parse_port_range(value, &r->port_from, &r->port_to);
+		r->has_ports = 1;
+		break;
+	case M_ICMP_TYPE:
+		r->icmp_type = int16_t(parse_u32(value, "ICMP type", 0, 255));
+		break;
+	case M_CODE:
+		r->icmp_code = int16_t(parse_u32(value, "ICMP code", 0, 255));
+		break;
+	case M_CIDR:
+		parse_cidr(value, &r->cidr_addr, &r->cidr_prefixlen);
+		break;
+	}
+}
+
 /* nacl.cc: network ACLs, shared with dump, apply and the topology file. */
 const char *check_nacl_id(const char *s);
 void print_nacl(printer &p, const struct vnitro_nacl &a);

@@ -84,24 +84,15 @@ int do_del(const struct options *, int argc, char **argv)
 /* ACL { ingress | egress } rule N: the part every entry command starts with. */
 const char *parse_head(arg_cursor &args, struct vnitro_nacl_entry *e)
 {
-	static const char *const directions[] = { "ingress", "egress" };
 	static const char *const rule[] = { "rule" };
 	const char *id;
-	int d;
 
 	*e = vnitro_nacl_entry{};
 	e->icmp_type = e->icmp_code = -1;
 	if (!args.more())
 		args.missing("the network ACL id");
 	id = check_nacl_id(args.next());
-	if (!args.more())
-		args.missing("\"ingress\" or \"egress\"");
-	d = match_word(args.peek(), directions, 2, "direction");
-	if (d < 0)
-		usage_error("\"%s\" is not a direction (expected \"ingress\" or \"egress\")",
-			    args.peek());
-	args.next();
-	e->direction = uint8_t(d == 0 ? VNITRO_SG_INGRESS : VNITRO_SG_EGRESS);
+	e->direction = parse_direction(args);
 	if (!args.more())
 		args.missing("\"rule N\"");
 	args.keyword(rule, 1);
@@ -110,12 +101,10 @@ const char *parse_head(arg_cursor &args, struct vnitro_nacl_entry *e)
 	return id;
 }
 
-enum entry_keyword { E_PROTO, E_PORT, E_ICMP_TYPE, E_CODE, E_CIDR };
-
 /* The rest of an add or replace: { allow | deny } proto PROTO [ port ] [ icmp ] cidr CIDR */
 void parse_body(arg_cursor &args, struct vnitro_nacl_entry *e)
 {
-	static const char *const keywords[] = { "proto", "port", "icmp-type", "code", "cidr" };
+	static const char *const keywords[] = { MATCH_KEYWORDS };
 	static const char *const actions[] = { "allow", "deny" };
 	unsigned seen = 0;
 	int a;
@@ -129,36 +118,14 @@ void parse_body(arg_cursor &args, struct vnitro_nacl_entry *e)
 	args.next();
 	e->action = uint8_t(a == 0 ? VNITRO_NACL_ALLOW : VNITRO_NACL_DENY);
 	while (args.more()) {
-		int k = args.keyword(keywords, 5);
+		int k = args.keyword(keywords, M_COUNT);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
-		switch (k) {
-		case E_PROTO:
-			if (!parse_sg_protocol(value, &e->protocol))
-				usage_error("\"%s\" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)",
-					    value);
-			break;
-		case E_PORT:
-			parse_port_range(value, &e->port_from, &e->port_to);
-			e->has_ports = 1;
-			break;
-		case E_ICMP_TYPE:
-			e->icmp_type = int16_t(parse_u32(value, "ICMP type", 0, 255));
-			break;
-		case E_CODE:
-			e->icmp_code = int16_t(parse_u32(value, "ICMP code", 0, 255));
-			break;
-		case E_CIDR:
-			parse_cidr(value, &e->cidr_addr, &e->cidr_prefixlen);
-			break;
-		}
+		parse_match(k, value, e);
 	}
-	if (!(seen & 1u << E_PROTO))
-		args.missing("\"proto PROTO\"");
-	if ((seen & 1u << E_CODE) && !(seen & 1u << E_ICMP_TYPE))
-		usage_error("\"code\" needs \"icmp-type\" before it");
-	if (!(seen & 1u << E_CIDR))
+	check_match(args, seen);
+	if (!(seen & 1u << M_CIDR))
 		args.missing("\"cidr CIDR\"");
 }
 

@@ -93,66 +93,35 @@ int do_del(const struct options *, int argc, char **argv)
 	return run_on_id(argc, argv, "sg", "security group", check_id, vnitro_sg_del);
 }
 
-enum rule_keyword { R_PROTO, R_PORT, R_ICMP_TYPE, R_CODE, R_CIDR, R_SG };
+enum { R_SG = M_COUNT };
 
 /* SG { ingress | egress } proto PROTO [ port N[-M] ] [ icmp-type T [ code C ] ] { cidr | sg } */
 const char *parse_rule(arg_cursor &args, struct vnitro_sg_rule *r)
 {
-	static const char *const keywords[] = { "proto", "port", "icmp-type", "code", "cidr", "sg" };
-	static const char *const directions[] = { "ingress", "egress" };
+	static const char *const keywords[] = { MATCH_KEYWORDS, "sg" };
 	unsigned seen = 0;
 	const char *id;
-	int d;
 
 	*r = vnitro_sg_rule{};
 	r->icmp_type = r->icmp_code = -1;
 	if (!args.more())
 		args.missing("the security group id");
 	id = check_sg_id(args.next());
-	if (!args.more())
-		args.missing("\"ingress\" or \"egress\"");
-	d = match_word(args.peek(), directions, 2, "direction");
-	if (d < 0)
-		usage_error("\"%s\" is not a direction (expected \"ingress\" or \"egress\")",
-			    args.peek());
-	args.next();
-	r->direction = uint8_t(d == 0 ? VNITRO_SG_INGRESS : VNITRO_SG_EGRESS);
+	r->direction = parse_direction(args);
 	while (args.more()) {
-		int k = args.keyword(keywords, 6);
+		int k = args.keyword(keywords, R_SG + 1);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
-		switch (k) {
-		case R_PROTO:
-			if (!parse_sg_protocol(value, &r->protocol))
-				usage_error("\"%s\" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)",
-					    value);
-			break;
-		case R_PORT:
-			parse_port_range(value, &r->port_from, &r->port_to);
-			r->has_ports = 1;
-			break;
-		case R_ICMP_TYPE:
-			r->icmp_type = int16_t(parse_u32(value, "ICMP type", 0, 255));
-			break;
-		case R_CODE:
-			r->icmp_code = int16_t(parse_u32(value, "ICMP code", 0, 255));
-			break;
-		case R_CIDR:
-			parse_cidr(value, &r->cidr_addr, &r->cidr_prefixlen);
-			break;
-		case R_SG:
+		if (k == R_SG)
 			snprintf(r->peer_id, sizeof(r->peer_id), "%s", check_sg_id(value));
-			break;
-		}
+		else
+			parse_match(k, value, r);
 	}
-	if (!(seen & 1u << R_PROTO))
-		args.missing("\"proto PROTO\"");
-	if ((seen & 1u << R_CODE) && !(seen & 1u << R_ICMP_TYPE))
-		usage_error("\"code\" needs \"icmp-type\" before it");
-	if (!(seen & (1u << R_CIDR | 1u << R_SG)))
+	check_match(args, seen);
+	if (!(seen & (1u << M_CIDR | 1u << R_SG)))
 		args.missing("the peer: \"cidr CIDR\" or \"sg SG\"");
-	if ((seen & 1u << R_CIDR) && (seen & 1u << R_SG))
+	if ((seen & 1u << M_CIDR) && (seen & 1u << R_SG))
 		usage_error("a rule has one peer: \"cidr CIDR\" or \"sg SG\", not both");
 	return id;
 }
@@ -229,6 +198,29 @@ const char *check_sg_id(const char *s)
 		usage_error("\"%s\" is not a valid security group id (expected \"sg-\" and 1 to 17 lowercase hex digits)",
 			    s);
 	return s;
+}
+
+uint8_t parse_direction(arg_cursor &args)
+{
+	static const char *const directions[] = { "ingress", "egress" };
+	int d;
+
+	if (!args.more())
+		args.missing("\"ingress\" or \"egress\"");
+	d = match_word(args.peek(), directions, 2, "direction");
+	if (d < 0)
+		usage_error("\"%s\" is not a direction (expected \"ingress\" or \"egress\")",
+			    args.peek());
+	args.next();
+	return uint8_t(d == 0 ? VNITRO_SG_INGRESS : VNITRO_SG_EGRESS);
+}
+
+void check_match(arg_cursor &args, unsigned seen)
+{
+	if (!(seen & 1u << M_PROTO))
+		args.missing("\"proto PROTO\"");
+	if ((seen & 1u << M_CODE) && !(seen & 1u << M_ICMP_TYPE))
+		usage_error("\"code\" needs \"icmp-type\" before it");
 }
 
 bool parse_sg_protocol(const char *s, uint16_t *out)
