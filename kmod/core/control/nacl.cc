@@ -102,23 +102,8 @@ int32_t find_entry(const nacl &a, uint8_t d, uint16_t number)
 
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
-	if (!wanted[0]) {
-		do
-			random_hex_id(id, "acl-");
-		while (find_nacl(w, id, nullptr));
-		return 0;
-	}
-	if (!valid_hex_id(wanted, "acl-")) {
-		fail(err, EINVAL_).str("invalid network ACL id \"").str(wanted)
-			.str("\": expected \"acl-\" and 1 to 17 lowercase hex digits");
-		return err->code;
-	}
-	if (find_nacl(w, wanted, nullptr)) {
-		fail(err, EEXIST_).str("network ACL ").str(wanted).str(" already exists");
-		return err->code;
-	}
-	str_copy(id, VCORE_ID_MAX, wanted);
-	return 0;
+	return choose_hex_id(wanted, "acl-", "network ACL",
+			     [&w](const char *it) { return find_nacl(w, it, nullptr) != nullptr; }, id, err);
 }
 
 nacl *nacl_alloc(world &w, vpc *v, const char *id)

@@ -140,23 +140,8 @@ void fill_rule(const sg_rule &r, uint8_t direction, vcore_ctl_sg_rule *out)
 
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
-	if (!wanted[0]) {
-		do
-			random_hex_id(id, "sg-");
-		while (find_sg(w, id, nullptr));
-		return 0;
-	}
-	if (!valid_hex_id(wanted, "sg-")) {
-		fail(err, EINVAL_).str("invalid security group id \"").str(wanted)
-			.str("\": expected \"sg-\" and 1 to 17 lowercase hex digits");
-		return err->code;
-	}
-	if (find_sg(w, wanted, nullptr)) {
-		fail(err, EEXIST_).str("security group ").str(wanted).str(" already exists");
-		return err->code;
-	}
-	str_copy(id, VCORE_ID_MAX, wanted);
-	return 0;
+	return choose_hex_id(wanted, "sg-", "security group",
+			     [&w](const char *it) { return find_sg(w, it, nullptr) != nullptr; }, id, err);
 }
 
 // Copies @src without its trailing spaces (EC2 trims them); false if too long.

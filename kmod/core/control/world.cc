@@ -153,6 +153,8 @@ struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ct
 	ctl->next_vpc_key = 1;
 	ctl->next_sg_key = 1;
 	ctl->next_nacl_key = 1;
+	ctl->eip_pool_addr = VCORE_EIP_POOL_ADDR;
+	ctl->eip_pool_prefixlen = VCORE_EIP_POOL_PREFIXLEN;
 	return ctl;
 }
 
@@ -166,6 +168,7 @@ void vcore_ctl_destroy(struct vcore_ctl *ctl)
 		vcore_ctl_instance_del(ctl, i->name, &ignored);
 	while (eni *e = ctl->enis.front())
 		eni_free(*ctl, e);
+	eips_free(*ctl);
 	while (igw *g = ctl->igws.front()) {
 		if (ctl->ops->igw_unplug && g->cookie)
 			ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);
