@@ -146,14 +146,17 @@ refuse "moving it needs allow-reassociation" 'Resource.AlreadyAssociated' \
 	"$VNITRO" eip associate eipalloc-a eni "$(primary_eni i-b)"
 refuse "a private address not the ENI's" 'not a private address of' \
 	"$VNITRO" eip associate eipalloc-b eni "$(primary_eni i-b)" private-ip 172.31.0.250
+# A route to the gateway keeps it too (vnitro's own rule, checked first): take it out a moment.
+check "route del 0.0.0.0/0" "$VNITRO" route del 0.0.0.0/0 subnet subnet-default
 refuse "the gateway stays while an address is mapped" \
 	'DependencyViolation: Network vpc-default has some mapped public address\(es\)' "$VNITRO" igw del igw-1
+check "route add 0.0.0.0/0 again" "$VNITRO" route add 0.0.0.0/0 subnet subnet-default via igw-1
 refuse "a pool leaving out an allocated address" 'outside the public pool' \
 	"$VNITRO" eip pool 198.51.100.0/24
 refuse "an unknown allocation" 'eipalloc-99.*does not exist' "$VNITRO" eip del eipalloc-99
 check "vpc-x with a subnet and an ENI, no gateway" sh -c \
 	"'$VNITRO' vpc add vpc-x cidr 10.9.0.0/16 >/dev/null &&
-	 '$VNITRO' subnet add subnet-x vpc vpc-x cidr 10.9.1.0/24 >/dev/null &&
+	 '$VNITRO' subnet add subnet-x vpc vpc-x cidr 10.9.1.0/24 az us-east-1a >/dev/null &&
 	 '$VNITRO' eni add eni-9 subnet subnet-x >/dev/null"
 refuse "a VPC without an internet gateway" 'Gateway.NotAttached: Network vpc-x is not attached' \
 	"$VNITRO" eip associate eipalloc-b eni eni-9
