@@ -129,6 +129,10 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_NACL_ENTRY] = nested("NACL_ENTRY");
 	t.a[VNITRO_A_NACL_RULE_NUMBER] = u16("NACL_RULE_NUMBER");
 	t.a[VNITRO_A_NACL_RULE_ACTION] = u8("NACL_RULE_ACTION");
+	t.a[VNITRO_A_EIP_ALLOCATION_ID] = str("EIP_ALLOCATION_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_EIP_ASSOCIATION_ID] = str("EIP_ASSOCIATION_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_PUBLIC_IP] = u32("PUBLIC_IP");
+	t.a[VNITRO_A_EIP_ALLOW_REASSOCIATION] = { "EIP_ALLOW_REASSOCIATION", { NLA_FLAG, 0, 0 } };
 	return t;
 }
 
@@ -462,8 +466,40 @@ int decode_nacl(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_eip(struct nlattr **tb, void *out)
+{
+	auto *a = static_cast<struct vnitro_eip *>(out);
+
+	if (!tb[VNITRO_A_EIP_ALLOCATION_ID])
+		return -EPROTO;
+	get_string(a->id, tb, VNITRO_A_EIP_ALLOCATION_ID);
+	a->public_ip = get_u32(tb, VNITRO_A_PUBLIC_IP);
+	get_string(a->association_id, tb, VNITRO_A_EIP_ASSOCIATION_ID);
+	get_string(a->eni_id, tb, VNITRO_A_ENI_ID);
+	get_string(a->vpc_id, tb, VNITRO_A_VPC_ID);
+	a->private_ip = get_u32(tb, VNITRO_A_PRIVATE_IP);
+	get_string(a->instance, tb, VNITRO_A_INSTANCE_NAME);
+	return 0;
+}
+
+int decode_eip_pool(struct nlattr **tb, void *out)
+{
+	auto *p = static_cast<struct vnitro_eip_pool *>(out);
+
+	if (!tb[VNITRO_A_CIDR_ADDR] || !tb[VNITRO_A_CIDR_PREFIXLEN])
+		return -EPROTO;
+	decode_cidr(tb, &p->addr, &p->prefixlen);
+	return 0;
+}
+
 } // namespace
 
+const struct decoder eip_decoder = {
+	sizeof(struct vnitro_eip), decode_eip, "Elastic IP address",
+};
+const struct decoder eip_pool_decoder = {
+	sizeof(struct vnitro_eip_pool), decode_eip_pool, "public pool",
+};
 const struct decoder nacl_decoder = {
 	sizeof(struct vnitro_nacl), decode_nacl, "network ACL",
 };

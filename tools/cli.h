@@ -49,6 +49,7 @@ extern const struct object route_object;
 extern const struct object igw_object;
 extern const struct object sg_object;
 extern const struct object nacl_object;
+extern const struct object eip_object;
 extern const struct object apply_object;
 extern const struct object dump_object;
 /* "exec INSTANCE ...", matched only in full (see vnitro.cc). */
@@ -105,6 +106,8 @@ uint32_t parse_network_card(const char *s);
 int parse_eni_type(const char *s);
 const char *check_eni_id(const char *s);
 const char *check_id(const char *s, const char *what);
+/* @prefix and 1 to 17 lowercase hex digits, as EC2's ids ("sg-"), or a usage error naming @what. */
+const char *check_hex_id(const char *s, const char *prefix, const char *what);
 const char *check_instance_name(const char *s);
 const char *format_ipv4(uint32_t addr, char buf[IPV4_STRLEN]);
 const char *format_mac(const uint8_t mac[VNITRO_MAC_LEN], char buf[MAC_STRLEN]);

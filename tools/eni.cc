@@ -150,15 +150,6 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.close_object();
 }
 
-/* Prints one ENI as "add" and "attach" do: a JSON object, not an array. */
-int print_one(const struct options *opts, const struct vnitro_eni &e)
-{
-	printer p(stdout, opts->json, opts->pretty);
-
-	print_eni(p, e);
-	return STATUS_OK;
-}
-
 int do_show(const struct options *opts, int argc, char **argv)
 {
 	arg_cursor args(argc, argv, "eni");
@@ -218,7 +209,7 @@ int do_add(const struct options *opts, int argc, char **argv)
 		return STATUS_ERROR;
 	if (vnitro_eni_add(s.handle(), &spec, &eni))
 		return s.fail();
-	return print_one(opts, eni);
+	return print_object(opts, eni, print_eni);
 }
 
 /* ENI ids have their own form ("eni-" and hex). */
@@ -273,7 +264,7 @@ int do_attach(const struct options *opts, int argc, char **argv)
 		return STATUS_ERROR;
 	if (vnitro_eni_attach_card(s.handle(), id, instance, card, index, &eni))
 		return s.fail();
-	return print_one(opts, eni);
+	return print_object(opts, eni, print_eni);
 }
 
 enum set_keyword {
@@ -400,7 +391,7 @@ int do_set(const struct options *opts, int argc, char **argv)
 		return s.fail();
 	if (vnitro_eni_get(s.handle(), id, &eni))
 		return s.fail();
-	return print_one(opts, eni);
+	return print_object(opts, eni, print_eni);
 }
 
 enum assign_keyword { ASSIGN_IP, ASSIGN_COUNT };
@@ -438,7 +429,7 @@ int assign_common(const struct options *opts, int argc, char **argv, bool assign
 		return STATUS_ERROR;
 	rc = assign ? vnitro_eni_ip_assign(s.handle(), id, ip, count, &eni)
 		    : vnitro_eni_ip_unassign(s.handle(), id, ip, &eni);
-	return rc ? s.fail() : print_one(opts, eni);
+	return rc ? s.fail() : print_object(opts, eni, print_eni);
 }
 
 int do_assign(const struct options *opts, int argc, char **argv)

@@ -25,7 +25,8 @@ void usage(FILE *out)
 		"The gateway's netdev appears there as igw0 (the first free igwN), MTU 1500.\n"
 		"frag-needed on (the default) answers DF packets over 1500 bytes toward\n"
 		"the gateway with ICMP \"fragmentation needed\"; off drops them silently.\n"
-		"A gateway that a route targets cannot be deleted.\n");
+		"A gateway that a route targets, or whose VPC has associated Elastic IP\n"
+		"addresses, cannot be deleted.\n");
 }
 
 void print_igw(printer &p, const struct vnitro_igw &g)

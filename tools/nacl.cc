@@ -42,14 +42,6 @@ int do_show(const struct options *opts, int argc, char **argv)
 	return show_objects(opts, id, vnitro_nacl_get, vnitro_nacl_list, print_nacl);
 }
 
-int print_one(const struct options *opts, const struct vnitro_nacl &a)
-{
-	printer p(stdout, opts->json, opts->pretty);
-
-	print_nacl(p, a);
-	return STATUS_OK;
-}
-
 int do_add(const struct options *opts, int argc, char **argv)
 {
 	static const char *const keywords[] = { "vpc" };
@@ -73,7 +65,7 @@ int do_add(const struct options *opts, int argc, char **argv)
 		return STATUS_ERROR;
 	if (vnitro_nacl_add(s.handle(), id, vpc, &a))
 		return s.fail();
-	return print_one(opts, a);
+	return print_object(opts, a, print_nacl);
 }
 
 int do_del(const struct options *, int argc, char **argv)
@@ -160,7 +152,7 @@ int do_entry(const struct options *opts, int argc, char **argv)
 		rc = vnitro_nacl_entry_replace(s.handle(), id, &e, &a);
 	else
 		rc = vnitro_nacl_entry_del(s.handle(), id, e.direction, e.number, &a);
-	return rc ? s.fail() : print_one(opts, a);
+	return rc ? s.fail() : print_object(opts, a, print_nacl);
 }
 
 int do_associate(const struct options *opts, int argc, char **argv)
@@ -247,17 +239,7 @@ void print_entries(printer &p, const struct vnitro_nacl &a, uint8_t direction)
 
 const char *check_nacl_id(const char *s)
 {
-	bool ok = !strncmp(s, "acl-", 4);
-
-	if (ok) {
-		size_t digits = strlen(s + 4);
-
-		ok = digits >= 1 && digits <= 17 && strspn(s + 4, "0123456789abcdef") == digits;
-	}
-	if (!ok)
-		usage_error("\"%s\" is not a valid network ACL id (expected \"acl-\" and 1 to 17 lowercase hex digits)",
-			    s);
-	return s;
+	return check_hex_id(s, "acl-", "network ACL");
 }
 
 void print_nacl(printer &p, const struct vnitro_nacl &a)

@@ -40,15 +40,6 @@ int do_show(const struct options *opts, int argc, char **argv)
 	return show_objects(opts, id, vnitro_sg_get, vnitro_sg_list, print_sg);
 }
 
-/* Prints one group as add and the rule commands do: an object, not an array. */
-int print_one(const struct options *opts, const struct vnitro_sg &g)
-{
-	printer p(stdout, opts->json, opts->pretty);
-
-	print_sg(p, g);
-	return STATUS_OK;
-}
-
 enum add_keyword { ADD_VPC, ADD_NAME, ADD_DESCRIPTION };
 
 int do_add(const struct options *opts, int argc, char **argv)
@@ -83,7 +74,7 @@ int do_add(const struct options *opts, int argc, char **argv)
 	if (!g)
 		return report_error("out of memory");
 	rc = vnitro_sg_add(s.handle(), id, vpc, name, description, g);
-	rc = rc ? s.fail() : print_one(opts, *g);
+	rc = rc ? s.fail() : print_object(opts, *g, print_sg);
 	free(g);
 	return rc;
 }
@@ -151,7 +142,7 @@ int do_rule(const struct options *opts, int argc, char **argv)
 		return report_error("out of memory");
 	rc = v == 0 ? vnitro_sg_rule_add(s.handle(), id, &r, g)
 		    : vnitro_sg_rule_del(s.handle(), id, &r, g);
-	rc = rc ? s.fail() : print_one(opts, *g);
+	rc = rc ? s.fail() : print_object(opts, *g, print_sg);
 	free(g);
 	return rc;
 }
@@ -187,17 +178,7 @@ void parse_port_range(const char *s, uint16_t *from, uint16_t *to)
 
 const char *check_sg_id(const char *s)
 {
-	bool ok = !strncmp(s, "sg-", 3);
-
-	if (ok) {
-		size_t digits = strlen(s + 3);
-
-		ok = digits >= 1 && digits <= 17 && strspn(s + 3, "0123456789abcdef") == digits;
-	}
-	if (!ok)
-		usage_error("\"%s\" is not a valid security group id (expected \"sg-\" and 1 to 17 lowercase hex digits)",
-			    s);
-	return s;
+	return check_hex_id(s, "sg-", "security group");
 }
 
 uint8_t parse_direction(arg_cursor &args)

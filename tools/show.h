@@ -44,6 +44,16 @@ int show_objects(const struct options *opts, const char *key,
 	return STATUS_OK;
 }
 
+/* Prints the one object a command answers with (add, set ...): an object, not an array. */
+template <typename T>
+int print_object(const struct options *opts, const T &item, void (*print)(printer &p, const T &item))
+{
+	printer p(stdout, opts->json, opts->pretty);
+
+	print(p, item);
+	return STATUS_OK;
+}
+
 } // namespace vnitro::cli
 
 #endif /* VNITRO_TOOLS_SHOW_H */

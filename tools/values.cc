@@ -122,6 +122,22 @@ const char *check_eni_id(const char *s)
 	return s;
 }
 
+const char *check_hex_id(const char *s, const char *prefix, const char *what)
+{
+	size_t plen = strlen(prefix);
+	bool ok = !strncmp(s, prefix, plen);
+
+	if (ok) {
+		size_t digits = strlen(s + plen);
+
+		ok = digits >= 1 && digits <= 17 && strspn(s + plen, "0123456789abcdef") == digits;
+	}
+	if (!ok)
+		usage_error("\"%s\" is not a valid %s id (expected \"%s\" and 1 to 17 lowercase hex digits)",
+			    s, what, prefix);
+	return s;
+}
+
 const char *check_id(const char *s, const char *what)
 {
 	if (!s[0])

@@ -13,6 +13,7 @@
 #include <linux/vnitro.h>
 
 #include "vnitro.h"
+#include "genl.h"
 
 static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_INSTANCE_NAME] = { .type = NLA_NUL_STRING, .len = VNITRO_NAME_LEN - 1 },
@@ -58,6 +59,10 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_NACL_ENTRY] = { .type = NLA_REJECT },		/* reply only */
 	[VNITRO_A_NACL_RULE_NUMBER] = NLA_POLICY_RANGE(NLA_U16, 1, VNITRO_NACL_MAX_NUMBER),
 	[VNITRO_A_NACL_RULE_ACTION] = NLA_POLICY_MAX(NLA_U8, VNITRO_NACL_ALLOW),
+	[VNITRO_A_EIP_ALLOCATION_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_EIP_ASSOCIATION_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_PUBLIC_IP] = { .type = NLA_BE32 },
+	[VNITRO_A_EIP_ALLOW_REASSOCIATION] = { .type = NLA_FLAG },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -104,6 +109,7 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_SECURITY_GROUP_ID] = "missing security group id (VNITRO_A_SECURITY_GROUP_ID)",
 	[VNITRO_A_SG_DIRECTION] = "missing rule direction (VNITRO_A_SG_DIRECTION)",
 	[VNITRO_A_SG_PROTOCOL] = "missing rule protocol (VNITRO_A_SG_PROTOCOL)",
+	[VNITRO_A_EIP_ALLOCATION_ID] = "missing allocation id (VNITRO_A_EIP_ALLOCATION_ID)",
 };
 
 /*
@@ -115,8 +121,7 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
  * error is acked here, while @err lives, and -EINTR tells netlink_rcv_skb
  * that the request is answered (as netlink_dump_start does).
  */
-static int vnitro_genl_fail(struct sk_buff *skb, struct genl_info *info,
-			    const struct vcore_err *err)
+int vnitro_genl_fail(struct sk_buff *skb, struct genl_info *info, const struct vcore_err *err)
 {
 	if (!info->extack)
 		return err->code;
@@ -126,7 +131,7 @@ static int vnitro_genl_fail(struct sk_buff *skb, struct genl_info *info,
 	return -EINTR;
 }
 
-static bool vnitro_genl_require(struct genl_info *info, int attr)
+bool vnitro_genl_require(struct genl_info *info, int attr)
 {
 	if (info->attrs[attr])
 		return true;
@@ -136,7 +141,7 @@ static bool vnitro_genl_require(struct genl_info *info, int attr)
 	return false;
 }
 
-static const char *vnitro_genl_str(struct genl_info *info, int attr)
+const char *vnitro_genl_str(struct genl_info *info, int attr)
 {
 	return info->attrs[attr] ? nla_data(info->attrs[attr]) : "";
 }
@@ -370,14 +375,13 @@ union vnitro_any_info {
 	struct vcore_type_info type;
 	struct vcore_sg_info sg;
 	struct vcore_nacl_info nacl;
+	struct vcore_eip_info eip;
 };
-
-typedef int (*vnitro_put_fn)(struct sk_buff *msg, const void *obj);
 
 static struct genl_family vnitro_genl_family;
 
 /* Replies to a doit with one object. */
-static int vnitro_genl_reply(struct genl_info *info, u8 cmd, vnitro_put_fn put, const void *obj)
+int vnitro_genl_reply(struct genl_info *info, u8 cmd, vnitro_put_fn put, const void *obj)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	void *hdr;
@@ -607,7 +611,7 @@ static int vnitro_cmd_eni_attach(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- VPCs and subnets ---- */
 
-static int vnitro_genl_cidr(struct genl_info *info, u32 *addr, u8 *prefixlen)
+int vnitro_genl_cidr(struct genl_info *info, u32 *addr, u8 *prefixlen)
 {
 	if (!vnitro_genl_require(info, VNITRO_A_CIDR_ADDR) ||
 	    !vnitro_genl_require(info, VNITRO_A_CIDR_PREFIXLEN))
@@ -1292,10 +1296,8 @@ static int vnitro_cmd_type_get(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- dumps: cb->args[0] is the position of the next object ---- */
 
-typedef int (*vnitro_at_fn)(u32 pos, void *out);
-
-static int vnitro_genl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-			    vnitro_at_fn at, vnitro_put_fn put)
+int vnitro_genl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		     vnitro_at_fn at, vnitro_put_fn put)
 {
 	union vnitro_any_info *obj;
 	u32 pos = cb->args[0];
@@ -1500,6 +1502,9 @@ static struct genl_family vnitro_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = vnitro_genl_ops,
 	.n_ops = ARRAY_SIZE(vnitro_genl_ops),
+	/* Commands of their own files. */
+	.small_ops = vnitro_genl_eip_ops,
+	.n_small_ops = ARRAY_SIZE(vnitro_genl_eip_ops),
 	/* resv_start_op = 0: strict validation of every command and attribute. */
 };
 

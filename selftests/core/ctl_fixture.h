@@ -196,6 +196,7 @@ DEFINE_COUNT(route, vcore_route_info)
 DEFINE_COUNT(igw, vcore_igw_info)
 DEFINE_COUNT(sg, vcore_sg_info)
 DEFINE_COUNT(nacl, vcore_nacl_info)
+DEFINE_COUNT(eip, vcore_eip_info)
 #undef DEFINE_COUNT
 
 inline bool mac_is_local_unicast(const uint8_t *mac)
@@ -238,6 +239,9 @@ inline void take(snapshot *s)
 	static vcore_nacl_info acl;
 	vcore_ctl_nacl_entry entry;
 	static vcore_fabric_subnet_desc table;	// large: not on the stack
+	vcore_eip_info eip;
+	uint32_t pool_addr;
+	uint8_t pool_prefixlen;
 
 	s->text[0] = '\0';
 	for (uint32_t n = 0; vcore_ctl_vpc_at(ctl, n, &v) == 0; n++)
@@ -289,6 +293,12 @@ inline void take(snapshot *s)
 				    entry.icmp_type, entry.icmp_code, entry.cidr_addr,
 				    entry.cidr_prefixlen);
 	}
+	vcore_ctl_eip_pool_get(ctl, &pool_addr, &pool_prefixlen);
+	snap_append(s, "eip pool %08x/%u\n", pool_addr, pool_prefixlen);
+	for (uint32_t n = 0; vcore_ctl_eip_at(ctl, n, &eip) == 0; n++)
+		snap_append(s, "eip %s %08x %u %s %s %s %08x %s\n", eip.id, eip.public_ip,
+			    eip.associated, eip.association_id, eip.eni_id, eip.vpc_id,
+			    eip.private_ip, eip.instance);
 	for (uint32_t key = 0; key < harness_max_plugs; key++)
 		if (fabric_table(key, &table) == 0)
 			snap_append(s, "fabric subnet %u nacl %u\n", key, table.nacl_key);

@@ -19,12 +19,8 @@ SVC_IP=172.31.0.100
 
 # serve INSTANCE: on ethN with the service address, source routing, and a TCP service naming the instance.
 serve() {
-	local inst=$1 ifname
-	ifname=$(eni_field "$SVC_ENI" ifname)
-	ip -n "$inst" addr add "$SVC_IP/20" dev "$ifname" &&
-	ip -n "$inst" link set "$ifname" up &&
-	ip -n "$inst" rule add from "$SVC_IP" table 100 &&
-	ip -n "$inst" route add 172.31.0.0/20 dev "$ifname" src "$SVC_IP" table 100 || return
+	local inst=$1
+	source_routed "$inst" "$SVC_ENI" "$SVC_IP" || return
 	ip netns exec "$inst" timeout 120 busybox nc -ll -p 80 -e echo "served by $inst" >/dev/null 2>&1 &
 	wait_listen "$inst" 80
 }

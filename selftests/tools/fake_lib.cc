@@ -762,3 +762,116 @@ int vnitro_nacl_associate(struct vnitro_handle *h, const char *id, const char *s
 	snprintf(out->nacl_id, sizeof(out->nacl_id), "%s", id);
 	return 0;
 }
+
+/*
+ * Elastic IPs: eipalloc-1 (203.0.113.1) associated with the primary ENI of
+ * i-host as eipassoc-1, eipalloc-2 (203.0.113.2) not associated; the pool
+ * 203.0.113.0/24.
+ */
+namespace {
+
+struct vnitro_eip make_eip(const char *id, uint8_t last, bool associated)
+{
+	struct vnitro_eip a = {};
+
+	snprintf(a.id, sizeof(a.id), "%s", id);
+	a.public_ip = htonl(0xcb007100 | last);
+	if (associated) {
+		snprintf(a.association_id, sizeof(a.association_id), "eipassoc-1");
+		snprintf(a.eni_id, sizeof(a.eni_id), "%s", PRIMARY);
+		snprintf(a.vpc_id, sizeof(a.vpc_id), "vpc-default");
+		a.private_ip = htonl(0xac1f000a);	/* 172.31.0.10 */
+		snprintf(a.instance, sizeof(a.instance), "i-host");
+	}
+	return a;
+}
+
+struct vnitro_eip scratch_eip;
+
+} // namespace
+
+int vnitro_eip_add(struct vnitro_handle *h, const char *id, uint32_t public_ip,
+		   struct vnitro_eip *out)
+{
+	uint32_t ip = ntohl(public_ip);
+
+	if (public_ip && ((ip & 0xffffff00) != 0xcb007100 || (ip & 0xff) == 0 || (ip & 0xff) == 255))
+		return refuse(h, -EINVAL, "InvalidAddress.NotFound: %u.%u.%u.%u is not an address of "
+			      "the public pool 203.0.113.0/24", ip >> 24, (ip >> 16) & 0xff,
+			      (ip >> 8) & 0xff, ip & 0xff);
+	*(out ? out : &scratch_eip) = make_eip(id ? id : "eipalloc-0f", public_ip ? ip & 0xff : 3,
+					       false);
+	return 0;
+}
+
+int vnitro_eip_get(struct vnitro_handle *h, const char *id, struct vnitro_eip *out)
+{
+	if (strcmp(id, "eipalloc-1") && strcmp(id, "eipalloc-2"))
+		return refuse(h, -ENOENT, "InvalidAllocationID.NotFound: Elastic IP address \"%s\" "
+			      "does not exist", id);
+	*(out ? out : &scratch_eip) = make_eip(id, id[9] - '0', !strcmp(id, "eipalloc-1"));
+	return 0;
+}
+
+int vnitro_eip_del(struct vnitro_handle *h, const char *id)
+{
+	if (vnitro_eip_get(h, id, nullptr))
+		return -ENOENT;
+	if (!strcmp(id, "eipalloc-1"))
+		return refuse(h, -EBUSY, "InvalidIPAddress.InUse: eipalloc-1 (203.0.113.1) is "
+			      "associated with %s (eipassoc-1); disassociate it first", PRIMARY);
+	return 0;
+}
+
+int vnitro_eip_list(struct vnitro_handle *, struct vnitro_eip **items, size_t *count)
+{
+	const struct vnitro_eip all[2] = {
+		make_eip("eipalloc-1", 1, true), make_eip("eipalloc-2", 2, false),
+	};
+
+	return one_list(items, count, all, 2);
+}
+
+int vnitro_eip_associate(struct vnitro_handle *h, const char *id, const char *eni_id,
+			 uint32_t private_ip, int allow_reassociation, struct vnitro_eip *out)
+{
+	if (!out)
+		out = &scratch_eip;
+	if (vnitro_eip_get(h, id, out))
+		return -ENOENT;
+	if (strcmp(eni_id, PRIMARY))
+		return refuse(h, -ENOENT, "network interface \"%s\" does not exist", eni_id);
+	if (!strcmp(id, "eipalloc-1") && private_ip && !allow_reassociation)
+		return refuse(h, -EBUSY, "Resource.AlreadyAssociated: eipalloc-1 is already "
+			      "associated with %s (172.31.0.10); use allow-reassociation to move it",
+			      PRIMARY);
+	*out = make_eip(id, id[9] - '0', true);
+	if (private_ip)
+		out->private_ip = private_ip;
+	return 0;
+}
+
+int vnitro_eip_disassociate(struct vnitro_handle *h, const char *id)
+{
+	if (!strncmp(id, "eipassoc-", 9))
+		return 0;
+	return vnitro_eip_get(h, id, nullptr);
+}
+
+int vnitro_eip_pool_get(struct vnitro_handle *, struct vnitro_eip_pool *out)
+{
+	out->addr = htonl(0xcb007100);
+	out->prefixlen = 24;
+	return 0;
+}
+
+int vnitro_eip_pool_set(struct vnitro_handle *h, uint32_t addr, uint8_t prefixlen,
+			struct vnitro_eip_pool *out)
+{
+	if (prefixlen < 16 || prefixlen > 30)
+		return refuse(h, -EINVAL, "public pool /%u is out of range: use /16 to /30",
+			      prefixlen);
+	out->addr = addr;
+	out->prefixlen = prefixlen;
+	return 0;
+}

@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | sg | nacl }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | sg | nacl | eip }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -127,7 +127,10 @@ help "vnitro instance help" "vnitro instance add NAME subnet SUBNET" instance he
 help "vnitro eni help" "vnitro eni attach ID instance NAME index INDEX" eni help
 help "vnitro vpc help" "vnitro vpc { show | list }" vpc help
 help "vnitro subnet help" "vnitro subnet { show | list }" subnet help
-help "vnitro e h shows the eni help" "vnitro eni attach" e h
+help "vnitro en h shows the eni help" "vnitro eni attach" en h
+usage "vnitro e is ambiguous between eni and eip" ='ambiguous object "e": could be eni, eip' e h
+help "vnitro eip help" "vnitro eip associate ALLOC eni ENI [ private-ip ADDRESS ]" eip help
+help "vnitro ei h (prefix)" "vnitro eip pool [ CIDR ]" ei h
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
 help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
@@ -293,12 +296,41 @@ usage "exec of a bad instance name" exec a/b -- true
 usage "exec of an empty instance name" exec '' true
 usage "exec is never abbreviated: ex" ='unknown object "ex"; try "vnitro help"' ex i-a true
 usage "exec is never abbreviated: exe" exe i-a true
+usage "eip add: a bad allocation id" \
+	='"eipalloc-XY" is not a valid allocation id (expected "eipalloc-" and 1 to 17 lowercase hex digits)' \
+	eip add eipalloc-XY
+usage "eip add: 18 hex digits" eip show eipalloc-0123456789abcdef01
+usage "eip add: a bad address" eip add address 203.0.113
+usage "eip add: address twice" ='duplicate "address"; try "vnitro eip help"' \
+	eip add address 203.0.113.5 address 203.0.113.6
+usage "eip add: unknown keyword" eip add public 203.0.113.5
+usage "eip associate: no allocation" ='the allocation id is required; try "vnitro eip help"' eip associate
+usage "eip associate: eni required" ='"eni ENI" is required; try "vnitro eip help"' \
+	eip associate eipalloc-1
+usage "eip associate: a bad ENI id" eip associate eipalloc-1 eni eni-XY
+usage "eip associate: a bad private address" eip associate eipalloc-1 eni eni-1 private-ip 10.0.0
+usage "eip associate: 0.0.0.0 is no private address" \
+	eip associate eipalloc-1 eni eni-1 private-ip 0.0.0.0
+usage "eip associate: eni twice" ='duplicate "eni"; try "vnitro eip help"' \
+	eip associate eipalloc-1 eni eni-1 eni eni-2
+usage "eip disassociate: nothing named" eip disassociate
+usage "eip disassociate: a bad association id" \
+	='"eipassoc-Q" is not a valid association id (expected "eipassoc-" and 1 to 17 lowercase hex digits)' \
+	eip disassociate eipassoc-Q
+usage "eip disassociate: one id only" eip disassociate eipalloc-1 eipalloc-2
+usage "eip del: an id required" eip del
+usage "eip pool: not a CIDR" eip pool 198.51.100.0
+usage "eip pool: one CIDR only" ='unexpected argument "x"; try "vnitro eip help"' eip pool 198.51.100.0/24 x
 
 ## valid syntax reaches netlink: module absent here
 
 not_loaded "instance show without the module" instance show
 not_loaded "default command is show" instance
-not_loaded "vnitro e sh (prefixes)" e sh
+not_loaded "vnitro en sh (prefixes)" en sh
+not_loaded "eip show without the module" eip
+not_loaded "eip associate, keywords abbreviated" eip assoc eipalloc-1 e eni-1 p 10.0.0.5 a
+not_loaded "eip disassociate by association id" eip disassociate eipassoc-0123456789abcdef0
+not_loaded "eip pool set" eip pool 198.51.100.0/24
 not_loaded "exec without the module" exec i-a -- true
 not_loaded "exec of a shell without the module" exec i-a
 not_loaded "vnitro eni list" eni list
@@ -552,6 +584,48 @@ fake_tests() {
 		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == *"has a dependent object: network interface eni-5"*'
 	run sg del sg-1
 	check "sg del prints nothing" '$rc -eq 0 && -z $out && -z $err'
+
+	want="eipalloc-1: public 203.0.113.1 association eipassoc-1 eni eni-0a1b2c3d4e5f60718"
+	want+=" vpc vpc-default private-ip 172.31.0.10 instance i-host"
+	want+="${nl}eipalloc-2: public 203.0.113.2"
+	run eip
+	check "eip (show): a line per address, the association when there is one" \
+		'$rc -eq 0 && $out == "$want"'
+	jcheck "eip show -j: fixed keys, null while not associated" \
+		'length == 2 and all(.[]; keys == ["association_id","eni","id","instance","private_ip","public_ip","vpc"]) and .[1] == {"id":"eipalloc-2","public_ip":"203.0.113.2","association_id":null,"eni":null,"vpc":null,"private_ip":null,"instance":null}' \
+		-j eip show
+	jcheck "eip show ALLOC -j: an array of one" \
+		'length == 1 and .[0].association_id == "eipassoc-1" and .[0].instance == "i-host"' \
+		-j eip show eipalloc-1
+	jcheck "eip add -j: one object, the address given" \
+		'. == {"id":"eipalloc-abc","public_ip":"203.0.113.9","association_id":null,"eni":null,"vpc":null,"private_ip":null,"instance":null}' \
+		-j eip add eipalloc-abc address 203.0.113.9
+	run eip add
+	check "eip add: the kernel picks" '$rc -eq 0 && $out == "eipalloc-0f: public 203.0.113.3"'
+	run eip add address 198.51.100.1
+	check "eip add outside the pool: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: InvalidAddress.NotFound: 198.51.100.1 is not an address of the public pool 203.0.113.0/24"'
+	jcheck "eip associate -j: the association" \
+		'.eni == "eni-0a1b2c3d4e5f60718" and .private_ip == "172.31.0.10" and .association_id == "eipassoc-1"' \
+		-j eip associate eipalloc-2 eni eni-0a1b2c3d4e5f60718
+	run eip associate eipalloc-1 eni eni-0a1b2c3d4e5f60718 private-ip 172.31.0.11
+	check "eip associate elsewhere: Resource.AlreadyAssociated, exit 1" \
+		'$rc -eq 1 && -z $out && $err == *"Resource.AlreadyAssociated"*"allow-reassociation"*'
+	jcheck "eip associate allow-reassociation: moved" \
+		'.private_ip == "172.31.0.11"' \
+		-j eip associate eipalloc-1 eni eni-0a1b2c3d4e5f60718 private-ip 172.31.0.11 allow-reassociation
+	run eip disassociate eipassoc-1
+	check "eip disassociate prints nothing" '$rc -eq 0 && -z $out && -z $err'
+	run -j eip del eipalloc-1
+	check "eip del of an associated address: InvalidIPAddress.InUse under -j" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "InvalidIPAddress.InUse: "*"disassociate it first"'
+	run eip del eipalloc-2
+	check "eip del prints nothing" '$rc -eq 0 && -z $out && -z $err'
+	run eip pool
+	check "eip pool: the pool" '$rc -eq 0 && $out == "pool 203.0.113.0/24"'
+	jcheck "eip pool CIDR -j: the new pool" '. == {"pool":"198.51.100.0/24"}' -j eip pool 198.51.100.0/24
+	run eip pool 10.0.0.0/8
+	check "eip pool /8: the kernel's message, exit 1" '$rc -eq 1 && $err == *"/16 to /30"*'
 }
 
 if [[ ! -x $FAKE && $FAKE == "$here/vnitro_fake" ]]; then

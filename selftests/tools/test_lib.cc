@@ -357,6 +357,60 @@ Test(decode, subnet_names_its_nacl)
 	cr_assert_str_eq(sn.nacl_id, "acl-0123456789abcdef0");
 }
 
+Test(decode, eip_associated_and_not)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eip a;
+
+	nla_put_string(msg, VNITRO_A_EIP_ALLOCATION_ID, "eipalloc-0123456789abcdef0");
+	nla_put_u32(msg, VNITRO_A_PUBLIC_IP, htonl(0xcb007101));
+	nla_put_string(msg, VNITRO_A_EIP_ASSOCIATION_ID, "eipassoc-0123456789abcdef0");
+	nla_put_string(msg, VNITRO_A_ENI_ID, "eni-1");
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put_u32(msg, VNITRO_A_PRIVATE_IP, htonl(0xac1f0004));
+	nla_put_string(msg, VNITRO_A_INSTANCE_NAME, "i-a");
+	cr_assert_eq(decode(msg, &eip_decoder, &a), 0);
+	cr_assert_str_eq(a.id, "eipalloc-0123456789abcdef0");
+	cr_assert_eq(ntohl(a.public_ip), 0xcb007101u);
+	cr_assert_str_eq(a.association_id, "eipassoc-0123456789abcdef0");
+	cr_assert_str_eq(a.eni_id, "eni-1");
+	cr_assert_str_eq(a.vpc_id, "vpc-default");
+	cr_assert_eq(ntohl(a.private_ip), 0xac1f0004u);
+	cr_assert_str_eq(a.instance, "i-a");
+
+	msg = reply_new();
+	nla_put_string(msg, VNITRO_A_EIP_ALLOCATION_ID, "eipalloc-2");
+	nla_put_u32(msg, VNITRO_A_PUBLIC_IP, htonl(0xcb007102));
+	cr_assert_eq(decode(msg, &eip_decoder, &a), 0);
+	cr_assert_str_empty(a.association_id);
+	cr_assert_str_empty(a.eni_id);
+	cr_assert_eq(a.private_ip, 0u);
+}
+
+Test(decode, eip_without_an_allocation_id_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eip a;
+
+	nla_put_u32(msg, VNITRO_A_PUBLIC_IP, htonl(0xcb007101));
+	cr_assert_eq(decode(msg, &eip_decoder, &a), -EPROTO);
+}
+
+Test(decode, eip_pool)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_eip_pool p;
+
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0xcb007100));
+	nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 24);
+	cr_assert_eq(decode(msg, &eip_pool_decoder, &p), 0);
+	cr_assert_eq(ntohl(p.addr), 0xcb007100u);
+	cr_assert_eq(p.prefixlen, 24);
+	msg = reply_new();
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0xcb007100));
+	cr_assert_eq(decode(msg, &eip_pool_decoder, &p), -EPROTO, "a pool needs its length");
+}
+
 /* A dump cuts a group into messages with the same id: the list joins them, in order. */
 Test(decode, split_groups_are_joined)
 {

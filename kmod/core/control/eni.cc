@@ -9,8 +9,6 @@ using namespace vnitro::base;
 
 namespace vnitro::control {
 
-namespace {
-
 bool has_ip(const eni &e, uint32_t ip)
 {
 	if (e.ip == ip)
@@ -20,6 +18,8 @@ bool has_ip(const eni &e, uint32_t ip)
 			return true;
 	return false;
 }
+
+namespace {
 
 // Primary and secondary addresses are unique within a subnet.
 bool ip_in_use(const world &w, const subnet *s, uint32_t ip)
@@ -93,8 +93,7 @@ int choose_mac(const world &w, const uint8_t *wanted, uint8_t *mac, vcore_err *e
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
 	return choose_hex_id(wanted, "eni-", "network interface",
-			     [](const world &w2, const char *i) { return !!find_eni(w2, i, nullptr); },
-			     w, id, err);
+			     [&w](const char *it) { return find_eni(w, it, nullptr) != nullptr; }, id, err);
 }
 
 // How many private IPv4 addresses @e may hold: its instance type's limit
@@ -364,6 +363,7 @@ eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
 
 void eni_free(world &w, eni *e)
 {
+	eips_eni_gone(w, e);
 	routes_eni_gone(w, e);
 	w.enis.remove(e);
 	destroy(e);
@@ -731,6 +731,7 @@ int vcore_ctl_eni_ip_unassign(struct vcore_ctl *ctl, const char *id, uint32_t ip
 		e->secondary_count++;
 		return err->code;
 	}
+	eips_ip_gone(*ctl, e, ip);
 	fill_info(*e, out);
 	return 0;
 }

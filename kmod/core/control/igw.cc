@@ -110,6 +110,14 @@ int vcore_ctl_igw_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 			.str(user->id).str("; delete that route first");
 		return err->code;
 	}
+	// EC2's DetachInternetGateway refusal, word for word (it fills the
+	// message: `vnitro eip show` tells which addresses).
+	if (eips_vpc_mapped(*ctl, g->owner)) {
+		fail(err, EBUSY_).str("DependencyViolation: Network ").str(g->owner->id)
+			.str(" has some mapped public address(es). Please unmap those public")
+			.str(" address(es) before detaching the gateway.");
+		return err->code;
+	}
 	if (ctl->ops->igw_unplug && g->cookie)
 		ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);
 	g->owner->gateway = nullptr;

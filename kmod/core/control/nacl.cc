@@ -103,8 +103,7 @@ int32_t find_entry(const nacl &a, uint8_t d, uint16_t number)
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
 	return choose_hex_id(wanted, "acl-", "network ACL",
-			     [](const world &w2, const char *i) { return !!find_nacl(w2, i, nullptr); },
-			     w, id, err);
+			     [&w](const char *it) { return find_nacl(w, it, nullptr) != nullptr; }, id, err);
 }
 
 nacl *nacl_alloc(world &w, vpc *v, const char *id)

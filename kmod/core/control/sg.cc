@@ -141,8 +141,7 @@ void fill_rule(const sg_rule &r, uint8_t direction, vcore_ctl_sg_rule *out)
 int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 {
 	return choose_hex_id(wanted, "sg-", "security group",
-			     [](const world &w2, const char *i) { return !!find_sg(w2, i, nullptr); },
-			     w, id, err);
+			     [&w](const char *it) { return find_sg(w, it, nullptr) != nullptr; }, id, err);
 }
 
 // Copies @src without its trailing spaces (EC2 trims them); false if too long.

@@ -73,29 +73,6 @@ void random_hex_id(char *id, const char *prefix)
 	text(id, VCORE_ID_MAX).str(prefix).hex(r[0], 1).hex(r[1], 16);
 }
 
-int choose_hex_id(const char *wanted, const char *prefix, const char *what,
-		  bool (*taken)(const world &w, const char *id), const world &w, char *id,
-		  vcore_err *err)
-{
-	if (!wanted[0]) {
-		do
-			random_hex_id(id, prefix);
-		while (taken(w, id));
-		return 0;
-	}
-	if (!valid_hex_id(wanted, prefix)) {
-		fail(err, EINVAL_).str("invalid ").str(what).str(" id \"").str(wanted)
-			.str("\": expected \"").str(prefix).str("\" and 1 to 17 lowercase hex digits");
-		return err->code;
-	}
-	if (taken(w, wanted)) {
-		fail(err, EEXIST_).str(what).str(" ").str(wanted).str(" already exists");
-		return err->code;
-	}
-	str_copy(id, VCORE_ID_MAX, wanted);
-	return 0;
-}
-
 // The rules of `ip netns add`: a file name under /run/netns.
 bool valid_instance_name(const char *name)
 {
@@ -176,6 +153,8 @@ struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ct
 	ctl->next_vpc_key = 1;
 	ctl->next_sg_key = 1;
 	ctl->next_nacl_key = 1;
+	ctl->eip_pool_addr = VCORE_EIP_POOL_ADDR;
+	ctl->eip_pool_prefixlen = VCORE_EIP_POOL_PREFIXLEN;
 	return ctl;
 }
 
@@ -189,6 +168,7 @@ void vcore_ctl_destroy(struct vcore_ctl *ctl)
 		vcore_ctl_instance_del(ctl, i->name, &ignored);
 	while (eni *e = ctl->enis.front())
 		eni_free(*ctl, e);
+	eips_free(*ctl);
 	while (igw *g = ctl->igws.front()) {
 		if (ctl->ops->igw_unplug && g->cookie)
 			ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);

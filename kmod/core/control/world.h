@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW, security group, network ACL) and their registry.
+// world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW, security group, network ACL, Elastic IP) and their registry.
 #pragma once
 
 #include "base/slist.h"
@@ -13,6 +13,7 @@ struct eni;
 struct igw;
 struct sg;
 struct nacl;
+struct eip;
 
 // The most network interfaces an instance type has (p5.48xlarge).
 constexpr uint32_t max_instance_enis = 64;
@@ -147,6 +148,16 @@ struct nacl {
 	uint32_t entry_count[2];
 };
 
+// An Elastic IP address (eip.cc); to == nullptr while not associated.
+struct eip {
+	eip *next;
+	char id[VCORE_ID_MAX];		// "eipalloc-…"
+	uint32_t public_ip;
+	eni *to;
+	uint32_t private_ip;		// one of to's addresses
+	char association_id[VCORE_ID_MAX];
+};
+
 // The registry; vcore_ctl is its C name.
 struct world {
 	const vcore_ctl_ops *ops;
@@ -159,6 +170,9 @@ struct world {
 	base::slist<igw> igws;
 	base::slist<sg> groups;
 	base::slist<nacl> acls;
+	base::slist<eip> eips;
+	uint32_t eip_pool_addr;		// where Elastic IPs come from
+	uint8_t eip_pool_prefixlen;
 	uint32_t next_subnet_key;
 	uint32_t next_vpc_key;
 	uint32_t next_sg_key;
@@ -180,15 +194,35 @@ constexpr size_t hex_id_digits = 17;
 bool valid_hex_id(const char *id, const char *prefix);
 // Writes @prefix and hex_id_digits random ones to @id (VCORE_ID_MAX bytes).
 void random_hex_id(char *id, const char *prefix);
-// Writes to @id (VCORE_ID_MAX bytes) the id a new object gets: @wanted, or
-// a random one of @prefix when @wanted is "". @taken(id) says whether an
-// object has it. Errors (EINVAL, EEXIST) name the object @what is.
-int choose_hex_id(const char *wanted, const char *prefix, const char *what,
-		  bool (*taken)(const world &w, const char *id), const world &w, char *id,
-		  vcore_err *err);
+// The id of a new object in @id: @wanted if it is a valid hex id and not
+// @taken, or a random free one when @wanted is ""; @what names the kind of
+// object in the messages ("network ACL").
+template <typename Taken>
+int choose_hex_id(const char *wanted, const char *prefix, const char *what, Taken taken, char *id,
+		  vcore_err *err)
+{
+	if (!wanted[0]) {
+		do
+			random_hex_id(id, prefix);
+		while (taken(id));
+		return 0;
+	}
+	if (!valid_hex_id(wanted, prefix)) {
+		base::fail(err, base::EINVAL_).str("invalid ").str(what).str(" id \"").str(wanted)
+			.str("\": expected \"").str(prefix).str("\" and 1 to 17 lowercase hex digits");
+		return err->code;
+	}
+	if (taken(wanted)) {
+		base::fail(err, base::EEXIST_).str(what).str(" ").str(wanted).str(" already exists");
+		return err->code;
+	}
+	base::str_copy(id, VCORE_ID_MAX, wanted);
+	return 0;
+}
 bool valid_instance_name(const char *name);
 
 // ENI operations used by the instance life cycle (eni.cc).
+bool has_ip(const eni &e, uint32_t ip);
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err);
 void eni_free(world &w, eni *e);
 int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vcore_err *err);
@@ -223,6 +257,13 @@ const nacl *nacl_vpc_busy(const world &w, const vpc *v);
 nacl *find_nacl(const world &w, const char *id, vcore_err *err);
 void fill_info(const subnet &s, vcore_subnet_info *out);
 
+// Elastic IPs (eip.cc): an ENI's addresses going away disassociate them;
+// eips_vpc_mapped names one associated in @v (its gateway cannot go).
+void eips_eni_gone(world &w, const eni *e);
+void eips_ip_gone(world &w, const eni *e, uint32_t ip);
+const eip *eips_vpc_mapped(const world &w, const vpc *v);
+void eips_free(world &w);
+
 // Instance types (types.cc); nullptr and a message listing them if unknown.
 const vcore_type_info *find_type(const char *name, vcore_err *err);
 
@@ -244,6 +285,7 @@ void fill_info(const instance &i, vcore_instance_info *out);
 void fill_info(const subnet &s, const route &r, vcore_route_info *out);
 void fill_info(const igw &g, vcore_igw_info *out);
 void fill_info(const sg &g, vcore_sg_info *out);
+void fill_info(const eip &a, vcore_eip_info *out);
 
 } // namespace vnitro::control
 

@@ -232,6 +232,18 @@ struct vcore_nacl_info {
 	uint32_t subnet_count;		/* subnets associated with it */
 };
 
+/* An Elastic IP address (control/eip.cc); the association fields are "" and 0 when not associated. */
+struct vcore_eip_info {
+	char id[VCORE_ID_MAX];		/* "eipalloc-…" */
+	uint32_t public_ip;		/* host order */
+	uint8_t associated;
+	char association_id[VCORE_ID_MAX];	/* "eipassoc-…" */
+	char eni_id[VCORE_ID_MAX];
+	char vpc_id[VCORE_ID_MAX];
+	uint32_t private_ip;		/* host order */
+	char instance[VCORE_NAME_MAX];	/* the ENI's instance; "" while the ENI is detached */
+};
+
 /*
  * A control plane whose subnets and route tables live in @fab (which must
  * outlive it); ports are plugged through @ops.
@@ -312,6 +324,7 @@ int vcore_ctl_route_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_r
 int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 		      void *cookie, const char *netns_name, uint8_t frag_needed,
 		      struct vcore_igw_info *out, struct vcore_err *err);
+/* -EBUSY while a route targets it or an Elastic IP is associated in its VPC. */
 int vcore_ctl_igw_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
 int vcore_ctl_igw_set(struct vcore_ctl *ctl, const char *id, uint8_t frag_needed,
 		      struct vcore_igw_info *out, struct vcore_err *err);
@@ -370,6 +383,36 @@ int vcore_ctl_nacl_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_na
 /* Entry @pos of ACL @id: its ingress rules by number, then its egress rules by number. */
 int vcore_ctl_nacl_entry_at(const struct vcore_ctl *ctl, const char *id, uint32_t pos,
 			    struct vcore_ctl_nacl_entry *out);
+
+/*
+ * Elastic IP addresses (control/eip.cc): allocated from the public pool
+ * (VCORE_EIP_POOL_* until set), at most VNITRO_MAX_EIPS, each mapped 1:1 to
+ * an ENI's private address at the VPC's internet gateway once associated.
+ * Each call changes everything it says or nothing.
+ */
+#define VCORE_EIP_POOL_ADDR	0xcb007100u	/* 203.0.113.0, TEST-NET-3 (RFC 5737) */
+#define VCORE_EIP_POOL_PREFIXLEN 24
+/* @id "" picks a random one; @public_ip 0 the lowest free address of the pool. */
+int vcore_ctl_eip_add(struct vcore_ctl *ctl, const char *id, uint32_t public_ip,
+		      struct vcore_eip_info *out, struct vcore_err *err);
+/* -EBUSY while associated. */
+int vcore_ctl_eip_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+/*
+ * @private_ip 0: the ENI's primary address. -EBUSY if @id is associated
+ * elsewhere and @allow_reassociation is 0; another address mapped to the
+ * same private address is disassociated.
+ */
+int vcore_ctl_eip_associate(struct vcore_ctl *ctl, const char *id, const char *eni_id,
+			    uint32_t private_ip, uint8_t allow_reassociation,
+			    struct vcore_eip_info *out, struct vcore_err *err);
+/* @id: an allocation ("eipalloc-…") or an association ("eipassoc-…"); idempotent. */
+int vcore_ctl_eip_disassociate(struct vcore_ctl *ctl, const char *id, struct vcore_err *err);
+int vcore_ctl_eip_get(const struct vcore_ctl *ctl, const char *id, struct vcore_eip_info *out,
+		      struct vcore_err *err);
+int vcore_ctl_eip_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_eip_info *out);
+int vcore_ctl_eip_pool_set(struct vcore_ctl *ctl, uint32_t addr, uint8_t prefixlen,
+			   struct vcore_err *err);
+void vcore_ctl_eip_pool_get(const struct vcore_ctl *ctl, uint32_t *addr, uint8_t *prefixlen);
 
 /* Lookups by id/name (-ENOENT with a message) and iteration by position. */
 int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,

@@ -176,6 +176,23 @@ struct vnitro_nacl {
 	struct vnitro_nacl_entry entries[2 * VNITRO_MAX_NACL_ENTRIES];
 };
 
+/* An Elastic IP address; the association fields are "" and 0 while not associated. */
+struct vnitro_eip {
+	char id[VNITRO_ID_LEN];		/* "eipalloc-…" */
+	uint32_t public_ip;		/* network byte order */
+	char association_id[VNITRO_ID_LEN];	/* "eipassoc-…" */
+	char eni_id[VNITRO_ID_LEN];
+	char vpc_id[VNITRO_ID_LEN];
+	uint32_t private_ip;		/* network byte order */
+	char instance[VNITRO_NAME_LEN];	/* the ENI's instance; "" while detached */
+};
+
+/* The public pool Elastic IP addresses come from. */
+struct vnitro_eip_pool {
+	uint32_t addr;			/* network byte order */
+	uint8_t prefixlen;
+};
+
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */
 struct vnitro_eni_settings {
 	int set_source_dest_check, source_dest_check;
@@ -393,6 +410,30 @@ int vnitro_nacl_entry_del(struct vnitro_handle *h, const char *id, uint8_t direc
 /* NACL_ASSOCIATE: subnet @subnet_id uses ACL @id (its VPC's default: EC2's disassociate). */
 int vnitro_nacl_associate(struct vnitro_handle *h, const char *id, const char *subnet_id,
 			  struct vnitro_subnet *out);
+
+/*
+ * EIP_ADD: allocate an Elastic IP address; @id NULL: the kernel picks one;
+ * @public_ip (network order) 0: the lowest free address of the pool.
+ */
+int vnitro_eip_add(struct vnitro_handle *h, const char *id, uint32_t public_ip,
+		   struct vnitro_eip *out);
+/* EIP_DEL: release; refused while associated. */
+int vnitro_eip_del(struct vnitro_handle *h, const char *id);
+/* EIP_GET of allocation @id, and the dump of all. */
+int vnitro_eip_get(struct vnitro_handle *h, const char *id, struct vnitro_eip *out);
+int vnitro_eip_list(struct vnitro_handle *h, struct vnitro_eip **items, size_t *count);
+/*
+ * EIP_ASSOCIATE: map @id to @private_ip (network order; 0: the primary) of
+ * ENI @eni_id; @allow_reassociation moves it from where it is associated.
+ */
+int vnitro_eip_associate(struct vnitro_handle *h, const char *id, const char *eni_id,
+			 uint32_t private_ip, int allow_reassociation, struct vnitro_eip *out);
+/* EIP_DISASSOCIATE: @id an allocation ("eipalloc-…") or an association ("eipassoc-…"). */
+int vnitro_eip_disassociate(struct vnitro_handle *h, const char *id);
+/* EIP_POOL_GET and EIP_POOL_SET (@addr network order); *out is the pool in force. */
+int vnitro_eip_pool_get(struct vnitro_handle *h, struct vnitro_eip_pool *out);
+int vnitro_eip_pool_set(struct vnitro_handle *h, uint32_t addr, uint8_t prefixlen,
+			struct vnitro_eip_pool *out);
 
 /* VPC_GET and SUBNET_GET: one by id, or the dump of all. */
 int vnitro_vpc_get(struct vnitro_handle *h, const char *id,

@@ -115,6 +115,24 @@
  * NACL_ENTRY_DEL NACL_ID, SG_DIRECTION, NACL_RULE_NUMBER. Reply: the ACL.
  * NACL_ASSOCIATE SUBNET_ID, NACL_ID (of the subnet's VPC; its default ACL
  *               is EC2's "disassociate"). Reply: the subnet.
+ * EIP_ADD       Optional EIP_ALLOCATION_ID ("eipalloc-" and 1 to 17
+ *               lowercase hex digits; random if absent), optional
+ *               PUBLIC_IP (of the pool and free; the lowest free if
+ *               absent). At most VNITRO_MAX_EIPS. Reply: the address
+ *               (as EIP_GET).
+ * EIP_DEL       EIP_ALLOCATION_ID. Refused while associated.
+ * EIP_GET       [EIP_ALLOCATION_ID]. Reply: EIP_ALLOCATION_ID, PUBLIC_IP
+ *               and, when associated, EIP_ASSOCIATION_ID, ENI_ID,
+ *               PRIVATE_IP and INSTANCE_NAME (if the ENI is attached).
+ * EIP_ASSOCIATE EIP_ALLOCATION_ID, ENI_ID, optional PRIVATE_IP (one of
+ *               the ENI's; its primary if absent), optional flag
+ *               EIP_ALLOW_REASSOCIATION. The ENI's VPC needs an internet
+ *               gateway. Reply: the address.
+ * EIP_DISASSOCIATE EIP_ALLOCATION_ID or EIP_ASSOCIATION_ID; idempotent.
+ * EIP_POOL_GET  Reply: CIDR_ADDR, CIDR_PREFIXLEN of the public pool.
+ * EIP_POOL_SET  CIDR_ADDR, CIDR_PREFIXLEN (/16 to /30, no host bits);
+ *               refused while an allocated address would fall outside.
+ *               Reply: the pool.
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
@@ -163,6 +181,13 @@ enum vnitro_cmd {
 	VNITRO_CMD_NACL_ENTRY_DEL,
 	VNITRO_CMD_NACL_ENTRY_REPLACE,
 	VNITRO_CMD_NACL_ASSOCIATE,
+	VNITRO_CMD_EIP_ADD,
+	VNITRO_CMD_EIP_DEL,
+	VNITRO_CMD_EIP_GET,
+	VNITRO_CMD_EIP_ASSOCIATE,
+	VNITRO_CMD_EIP_DISASSOCIATE,
+	VNITRO_CMD_EIP_POOL_GET,
+	VNITRO_CMD_EIP_POOL_SET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -191,6 +216,9 @@ enum {
 	VNITRO_MAX_NACL_ENTRIES = VNITRO_MAX_NACL_RULES - 1,
 	VNITRO_NACL_MAX_NUMBER = 32766,	/* rule numbers 1-32766; 32767 and up are EC2's */
 	VNITRO_MAX_NACLS_PER_VPC = 200,	/* EC2 quota "Network ACLs per VPC" */
+	VNITRO_MAX_EIPS = 5,		/* EC2 quota "Elastic IP addresses per Region" */
+	VNITRO_EIP_POOL_MIN_PREFIXLEN = 16,	/* the public pool: /16 ... */
+	VNITRO_EIP_POOL_MAX_PREFIXLEN = 30,	/* ... to /30 */
 };
 
 /*
@@ -311,6 +339,11 @@ enum vnitro_attr {
 	VNITRO_A_NACL_ENTRY,		/* nested: one rule's attributes (reply only) */
 	VNITRO_A_NACL_RULE_NUMBER,	/* u16: 1-32766, unique per direction */
 	VNITRO_A_NACL_RULE_ACTION,	/* u8, enum vnitro_nacl_action */
+	/* Elastic IP addresses (EIP_*). */
+	VNITRO_A_EIP_ALLOCATION_ID,	/* string: "eipalloc-" and 1 to 17 lowercase hex digits */
+	VNITRO_A_EIP_ASSOCIATION_ID,	/* string: "eipassoc-" and 17 lowercase hex digits */
+	VNITRO_A_PUBLIC_IP,		/* u32, network order */
+	VNITRO_A_EIP_ALLOW_REASSOCIATION,	/* flag: move an associated address */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

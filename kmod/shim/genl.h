@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * genl.h - what genl.c shares with the files that hold some of the "vnitro"
+ * family's commands (genl_eip.c): attribute helpers, replies, dumps.
+ */
+#ifndef VNITRO_GENL_H
+#define VNITRO_GENL_H
+
+#include <net/genetlink.h>
+
+#include "vcore/control.h"
+
+typedef int (*vnitro_put_fn)(struct sk_buff *msg, const void *obj);
+typedef int (*vnitro_at_fn)(u32 pos, void *out);
+
+/* Acks @err's message while it lives; returns what the doit must return. */
+int vnitro_genl_fail(struct sk_buff *skb, struct genl_info *info, const struct vcore_err *err);
+/* False, with an extack naming @attr, when the request lacks it. */
+bool vnitro_genl_require(struct genl_info *info, int attr);
+/* A string attribute, or "" when absent. */
+const char *vnitro_genl_str(struct genl_info *info, int attr);
+/* CIDR_ADDR and CIDR_PREFIXLEN, both required; host order. */
+int vnitro_genl_cidr(struct genl_info *info, u32 *addr, u8 *prefixlen);
+/* Replies to a doit with one object, put by @put under command @cmd. */
+int vnitro_genl_reply(struct genl_info *info, u8 cmd, vnitro_put_fn put, const void *obj);
+/* A dump of the objects @at finds from cb->args[0] on, under ctl_lock. */
+int vnitro_genl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		     vnitro_at_fn at, vnitro_put_fn put);
+
+/* Elastic IP commands (genl_eip.c). */
+enum { VNITRO_GENL_EIP_OPS = 7 };
+extern const struct genl_small_ops vnitro_genl_eip_ops[VNITRO_GENL_EIP_OPS];
+
+#endif /* VNITRO_GENL_H */
