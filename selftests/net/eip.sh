@@ -76,10 +76,16 @@ check_match "an association id" '^eipassoc-[0-9a-f]{17}$' "$(eip_field eipalloc-
 
 ## the internet reaches i-a at the public address
 
-ip netns exec internet timeout 10 busybox nc "$pub_a" 80 >/tmp/eip.fetch 2>&1 &
+# stdin held open 4 s: at its end nc would half-close, and the sockets leave "established".
+sleep 4 | ip netns exec internet timeout 10 busybox nc "$pub_a" 80 >/tmp/eip.fetch 2>&1 &
 fetch_pid=$!
-sleep 1
-check_match "i-a sees the internet host's own address" "$ip_a:80 +$CLIENT:" \
+# Until the connection is up (the first SYN waits for ARP on igw0; 5 s at most).
+for ((i = 0; i < 50; i++)); do
+	ip netns exec internet ss -Htn state established '( dport = :80 )' | grep -q . && break
+	sleep 0.1
+done
+# (busybox nc listens on a dual-stack socket: [::ffff:A.B.C.D]:80)
+check_match "i-a sees the internet host's own address" "$ip_a\\]?:80 +(\\[::ffff:)?$CLIENT\\]?:" \
 	"$(ip netns exec i-a ss -Htn state established '( sport = :80 )')"
 check_match "the internet host's connection is with the public address" "$CLIENT:[0-9]+ +$pub_a:80" \
 	"$(ip netns exec internet ss -Htn state established '( dport = :80 )')"
