@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * genl.h - what genl.c shares with the files that hold some of the "vnitro"
- * family's commands (genl_eip.c): attribute helpers, replies, dumps.
+ * family's commands (genl_filter.c, genl_eip.c): attribute helpers, replies,
+ * dumps, and those files' handlers.
  */
 #ifndef VNITRO_GENL_H
 #define VNITRO_GENL_H
@@ -26,6 +27,20 @@ int vnitro_genl_reply(struct genl_info *info, u8 cmd, vnitro_put_fn put, const v
 /* A dump of the objects @at finds from cb->args[0] on, under ctl_lock. */
 int vnitro_genl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 		     vnitro_at_fn at, vnitro_put_fn put);
+
+/* The family (genl.c), for the dumps of other files. */
+extern struct genl_family vnitro_genl_family;
+/* A subnet's attributes: NACL_ASSOCIATE replies with the subnet. */
+int vnitro_put_subnet(struct sk_buff *msg, const void *obj);
+
+/* Security group and network ACL commands (genl_filter.c). */
+int vnitro_cmd_sg_add(struct sk_buff *skb, struct genl_info *info);
+int vnitro_cmd_sg_get(struct sk_buff *skb, struct genl_info *info);
+int vnitro_cmd_sg_rule(struct sk_buff *skb, struct genl_info *info);
+int vnitro_dump_sgs(struct sk_buff *skb, struct netlink_callback *cb);
+int vnitro_cmd_nacl(struct sk_buff *skb, struct genl_info *info);
+int vnitro_cmd_nacl_associate(struct sk_buff *skb, struct genl_info *info);
+int vnitro_dump_nacls(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* Elastic IP commands (genl_eip.c). */
 enum { VNITRO_GENL_EIP_OPS = 7 };
