@@ -177,12 +177,14 @@ kmoddir=$(echo "$kdir"/modules/lib/modules/*)
 [[ -f $kmoddir/modules.dep ]] || { echo "check-debug: no modules in $kdir/modules" >&2; exit 1; }
 
 # The module, against that kernel, with UBSAN (the kernel has it for the module only), from a
-# copy of kmod/: Kbuild of Linux 6.1 writes its objects next to the sources.
+# fresh copy of kmod/: Kbuild of Linux 6.1 writes its objects next to the sources, and a copy
+# that kept the sources' times could leave an object older than its source unrebuilt.
 SECONDS=0
 mod=$top/.cache/debug/kmod
+rm -rf "$mod"
 mkdir -p "$mod"
 (cd kmod && find . -type f \( -name '*.[ch]' -o -name '*.cc' -o -name Kbuild \) ! -name '*.mod.c' \
-	-exec cp -p --parents -t "$mod" {} +) || exit 1
+	-exec cp --parents -t "$mod" {} +) || exit 1
 make -s -C "$kdir/build" M="$mod" UBSAN_SANITIZE=y modules || {
 	echo "check-debug: building vnitro.ko against the debug kernel failed" >&2
 	exit 1

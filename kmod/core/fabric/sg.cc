@@ -468,9 +468,11 @@ bool filtered(const port *p)
 	return p->kind == VCORE_PORT_ENI && rcu_load(p->state)->sg_count;
 }
 
-// Whether one of @st's groups has an "all traffic" rule in @dir whose peer @matches.
-template <typename Match>
-bool all_traffic_rule(const fabric *fab, const port_state *st, sg_dir dir, Match matches)
+// Whether one of @st's groups has an "all traffic" rule in @dir whose peer
+// @matches (@ctx: what it compares with). Not a template: a lambda's long
+// instantiation name breaks objtool on the debug kernel.
+bool all_traffic_rule(const fabric *fab, const port_state *st, sg_dir dir,
+		      bool (*matches)(const void *ctx, const vcore_sg_rule &r), const void *ctx)
 {
 	uint32_t d = dir_index(dir);
 
@@ -478,19 +480,45 @@ bool all_traffic_rule(const fabric *fab, const port_state *st, sg_dir dir, Match
 		const sg_group *g = find_group(fab, st->sg_keys[i]);
 
 		for (uint32_t j = 0; g && j < g->count[d]; j++)
-			if (g->rules[d][j].proto == VCORE_SG_PROTO_ALL && matches(g->rules[d][j]))
+			if (g->rules[d][j].proto == VCORE_SG_PROTO_ALL && matches(ctx, g->rules[d][j]))
 				return true;
 	}
 	return false;
+}
+
+struct by_address {
+	const fabric *fab;
+	uint32_t vpc_key, remote;
+};
+
+bool address_matches(const void *ctx, const vcore_sg_rule &r)
+{
+	const by_address *a = static_cast<const by_address *>(ctx);
+
+	return peer_matches(a->fab, r, a->vpc_key, a->remote);
 }
 
 // An "all traffic" rule of @st's groups in @dir that allows @remote.
 bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_dir dir,
 			 uint32_t remote)
 {
-	return all_traffic_rule(fab, st, dir, [&](const vcore_sg_rule &r) {
-		return peer_matches(fab, r, vpc_key, remote);
-	});
+	const by_address a = { fab, vpc_key, remote };
+
+	return all_traffic_rule(fab, st, dir, address_matches, &a);
+}
+
+// A group @peer (an ENI's port) is a member of, or the whole of 0.0.0.0/0.
+bool port_matches(const void *ctx, const vcore_sg_rule &r)
+{
+	const port *peer = static_cast<const port *>(ctx);
+	const port_state *ps = rcu_load(peer->state);
+
+	if (!r.peer_sg)
+		return !r.cidr_prefixlen;
+	for (uint32_t k = 0; peer->kind == VCORE_PORT_ENI && k < ps->sg_count; k++)
+		if (ps->sg_keys[k] == r.peer_sg)
+			return true;
+	return false;
 }
 
 /*
@@ -501,16 +529,7 @@ bool all_traffic_allowed(const fabric *fab, const port_state *st, uint32_t vpc_k
  */
 bool all_traffic_to_port(const fabric *fab, const port_state *st, sg_dir dir, const port *peer)
 {
-	const port_state *ps = rcu_load(peer->state);
-
-	return all_traffic_rule(fab, st, dir, [&](const vcore_sg_rule &r) {
-		if (!r.peer_sg)
-			return !r.cidr_prefixlen;
-		for (uint32_t k = 0; peer->kind == VCORE_PORT_ENI && k < ps->sg_count; k++)
-			if (ps->sg_keys[k] == r.peer_sg)
-				return true;
-		return false;
-	});
+	return all_traffic_rule(fab, st, dir, port_matches, peer);
 }
 
 constexpr uint32_t or_default(uint32_t value, uint32_t dflt)
