@@ -386,17 +386,18 @@ def nested_subs(toks):
 # ---- commands out of the tokens -----------------------------------------------------------
 
 class Scope:
-    """The functions a file can call: its own, and lib.sh's if it sources it."""
+    """The functions a file can call: its own, and those of the files it sources."""
 
-    def __init__(self, own, inherited=None):
+    def __init__(self, own, inherited=()):
         self.own = own                  # name -> helper spec or None
-        self.inherited = inherited or {}
+        self.inherited = list(inherited)
 
     def get(self, name):
         if name in self.own:
             return True, self.own[name]
-        if name in self.inherited:
-            return True, self.inherited[name]
+        for scope in self.inherited:
+            if name in scope:
+                return True, scope[name]
         return False, None
 
 
@@ -869,29 +870,40 @@ class Scan:
         lib = "selftests/lib.sh"
         self.scopes = {rel: {} for rel, _ in files}
         self.scopes.setdefault(lib, {})
-        sources_lib = {rel for rel, _ in files
-                       if re.search(r"^\s*(source|\.)\s+.*lib\.sh", texts[rel], re.M)}
+        # What each script sources: lib.sh however it is named, and any file of the
+        # tree named relative to the script ("$(dirname "$0")/common.sh").
+        sources = {}
+        for rel, _ in files:
+            got = []
+            if re.search(r"^\s*(source|\.)\s+.*lib\.sh", texts[rel], re.M):
+                got.append(lib)
+            for m in re.finditer(r'^\s*(?:source|\.)\s+"?\$\(dirname "\$0"\)/([^"\s]+)"?',
+                                 texts[rel], re.M):
+                path = os.path.normpath(os.path.join(os.path.dirname(rel), m.group(1)))
+                if path in self.scopes and path not in got:
+                    got.append(path)
+            sources[rel] = got
         # First the functions and which of them take a command, until that settles
         # (helpers hand "$@" on to other helpers), then the calls.
         for _ in range(8):
             self.changed = False
-            self.walk_all(files, texts, sources_lib, lib)
+            self.walk_all(files, texts, sources)
             if not self.changed:
                 break
         self.recording = True
-        self.walk_all(files, texts, sources_lib, lib)
+        self.walk_all(files, texts, sources)
         for name in GUARD_PROGRAMS:
             self.record("scripts/check-deps.py", name,
                         self.line_of("scripts/check-deps.py", "GUARD_PROGRAMS ="), "call")
 
-    def walk_all(self, files, texts, sources_lib, lib):
+    def walk_all(self, files, texts, sources):
         for rel, kind in files:
             text = texts[rel]
             applets = rel in APPLETS_ONLY
             if kind in ("shell", "python"):
                 self.shebang(rel, text, applets)
             if kind == "shell":
-                scope = Scope(self.scopes[rel], self.scopes[lib] if rel in sources_lib else None)
+                scope = Scope(self.scopes[rel], [self.scopes[src] for src in sources[rel]])
                 toks, _ = Lexer(text).lex()
                 Walker(self, rel, scope, applets).walk(toks)
             elif kind == "make":

@@ -9,43 +9,19 @@
 #            w-a veth0 -----------> w-b veth0        10.98.0.1 -> 10.98.0.2
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/common.sh"
 SECS=${BENCH_SECS:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "ena.sh: invalid BENCH_SECS: $SECS (a whole number of seconds, at least 1)" >&2; exit 2; }
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "ena.sh: invalid BENCH_ROUNDS: $ROUNDS (a count, at least 1)" >&2; exit 2; }
 
 two_instances
-ip netns add v-a
-ip netns add v-b
-ip link add veth0 netns v-a type veth peer name veth0 netns v-b
-ip -n v-a addr add 10.99.0.1/24 dev veth0
-ip -n v-b addr add 10.99.0.2/24 dev veth0
-ip netns add w-a
-ip netns add w-b
-ip link add veth0 netns w-a type veth peer name veth0 netns w-b
-ip -n w-a addr add 10.98.0.1/24 dev veth0
-ip -n w-b addr add 10.98.0.2/24 dev veth0
-for ns in w-a w-b; do ip netns exec $ns ethtool -K veth0 tso off >/dev/null; done
-for ns in v-a v-b w-a w-b; do ip -n $ns link set lo up; ip -n $ns link set veth0 up; done
+veth_pair v-a v-b 10.99.0.1 10.99.0.2
+veth_pair w-a w-b 10.98.0.1 10.98.0.2 tso-off
 # The veth pair compare() runs against: VETH=tso-off for w-a/w-b.
 peer() { if [[ ${VETH:-} == tso-off ]]; then echo "w-a w-b 10.98.0.2"; else echo "v-a v-b 10.99.0.2"; fi; }
 
-# iperf3 CLIENT_NS SERVER_NS ADDR ARGS...: what the receiver got, in bits/s
-# (TCP) or datagrams/s (UDP: received = sent - lost, over the run).
-iperf() {
-	local c=$1 s=$2 addr=$3
-	shift 3
-	ip netns exec "$s" iperf3 -s -1 -D >/dev/null 2>&1
-	sleep 0.3
-	ip netns exec "$c" iperf3 -c "$addr" -t "$SECS" -J "$@" 2>/dev/null |
-		jq -r 'if .start.test_start.protocol == "UDP"
-		       then (.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds
-		       else .end.sum_received.bits_per_second end' | cut -d. -f1
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 row() { printf '%-44s %14s %14s %8s\n' "$@"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # compare LABEL CLIENT SERVER ADDR ARGS...: ROUNDS runs of iperf3 ARGS from
 # CLIENT to SERVER's ADDR over vnitro, each followed at once by the same run
@@ -99,6 +75,51 @@ compare "UDP 64 B, rx-usecs 0 tx-usecs 0" i-a i-b "$ip_b" -u -b 0 -l 64
 coalesce 1000 1000
 compare "UDP 64 B, rx-usecs 1000 tx-usecs 1000" i-a i-b "$ip_b" -u -b 0 -l 64
 coalesce 20 64
+
+# Security groups at EC2's quotas on both ends: 5 groups of 60 ingress and 60
+# egress rules each, tracking on (no 0.0.0.0/0 rule either way, so no flow is
+# untracked); the rule that admits the traffic is the last of the last group.
+heavy_groups() {
+	local g r world=/tmp/bench-groups.json ids
+	{
+		echo '{"vpcs": [{"id": "vpc-default", "cidr": "172.31.0.0/16"}], "security_groups": ['
+		for g in 1 2 3 4 5; do
+			((g > 1)) && echo ,
+			printf '{"id": "sg-be0%d", "vpc": "vpc-default", "name": "bench-%d", "ingress": [' "$g" "$g"
+			for ((r = 0; r < 60; r++)); do
+				((r)) && printf ,
+				if ((g == 5 && r == 59)); then
+					printf '{"protocol": "all", "cidr": "172.31.0.0/16"}'
+				else
+					printf '{"protocol": "tcp", "port_from": %d, "port_to": %d, "cidr": "10.%d.%d.0/24"}' \
+						$((1000 + r)) $((1000 + r)) "$g" "$r"
+				fi
+			done
+			printf '], "egress": ['
+			for ((r = 0; r < 60; r++)); do
+				((r)) && printf ,
+				if ((g == 5 && r == 59)); then
+					printf '{"protocol": "all", "cidr": "172.31.0.0/16"}'
+				else
+					printf '{"protocol": "udp", "port_from": %d, "port_to": %d, "cidr": "10.%d.%d.0/24"}' \
+						$((2000 + r)) $((2000 + r)) "$g" "$r"
+				fi
+			done
+			printf ']}'
+		done
+		echo ']}'
+	} >"$world"
+	"$VNITRO" apply "$world" >/dev/null || return
+	ids=sg-be01,sg-be02,sg-be03,sg-be04,sg-be05
+	"$VNITRO" eni set "$(primary_eni i-a)" security-groups "$ids" >/dev/null &&
+		"$VNITRO" eni set "$(primary_eni i-b)" security-groups "$ids" >/dev/null
+}
+if heavy_groups; then
+	VETH=tso-off compare "TCP, 1 stream, 5x60 rules, vs veth tso off [bit/s]" i-a i-b "$ip_b"
+	VETH=tso-off compare "UDP 64 B, 5x60 rules, vs veth tso off [datagrams/s]" i-a i-b "$ip_b" -u -b 0 -l 64
+else
+	echo "(the 5 x 60-rule groups could not be set up: rows left out)"
+fi
 
 # RSS spread: 64 UDP flows (source ports 20000..20063) into i-b's queues.
 nq=$(ip netns exec i-b ethtool -l eth0 | awk '/^Current/ {c = 1} c && /^Combined/ {print $2}')

@@ -3,7 +3,9 @@
 # scale.sh - `make bench-scale`: what a cluster-sized world costs, measured in one VM boot.
 # Prints figures and ratios; asserts nothing (a benchmark, not a test).
 #
-#   1. i-a -> i-b traffic (iperf3, UDP 64 B and TCP) with the fabric nearly empty
+#   1. i-a -> i-b traffic (iperf3, UDP 64 B and TCP) with the fabric nearly empty,
+#      each run followed at once by the same run over a veth pair with TSO off, so
+#      that the cost ratios below compare vnitro/veth figures and host load cancels
 #   2. BENCH_INSTANCES instances (default 1000) added one by one, each with its primary ENI:
 #      `instance add` time at 10, 100, ... objects
 #   3. a secondary ENI attached to each: `eni attach` time, memory per idle ENI
@@ -12,6 +14,7 @@
 #      250-instance x 4-ENI world, and the traffic once more inside it
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/common.sh"
 N=${BENCH_INSTANCES:-1000}
 SECS=${BENCH_SECS:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -23,32 +26,28 @@ ROUNDS=${BENCH_ROUNDS:-3}
 now_us() { echo $(($(date +%s%N) / 1000)); }
 mem_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 ports() { "$VNITRO" -j eni show | jq '[.[] | select(.instance != null)] | length'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (a + b) / 2 }'; }
 
-# iperf SERVER_ADDR ARGS...: i-a to i-b; bits/s (TCP) or datagrams/s received (UDP).
-iperf() {
-	local addr=$1
-	shift
-	ip netns exec i-b iperf3 -s -1 -D >/dev/null 2>&1
-	sleep 0.3
-	ip netns exec i-a iperf3 -c "$addr" -t "$SECS" -J "$@" 2>/dev/null |
-		jq -r 'if .start.test_start.protocol == "UDP"
-		       then (.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds
-		       else .end.sum_received.bits_per_second end' | cut -d. -f1
-}
-
-# traffic LABEL: medians of ROUNDS runs; sets udp_LABEL and tcp_LABEL.
+# traffic LABEL: ROUNDS runs of each test, each vnitro run followed by the
+# same over the veth pair; sets udp_LABEL and tcp_LABEL (vnitro's medians)
+# and rel_udp_LABEL and rel_tcp_LABEL (the medians of the per-round
+# vnitro/veth ratios, which host load moves far less than either figure).
 traffic() {
-	local label=$1 r ip_b u=() t=()
+	local label=$1 r ip_b n v u=() t=() ru=() rt=()
 	ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
 	for ((r = 0; r < ROUNDS; r++)); do
-		u+=("$(iperf "$ip_b" -u -b 0 -l 64)")
-		t+=("$(iperf "$ip_b")")
+		n=$(iperf i-a i-b "$ip_b" -u -b 0 -l 64)
+		v=$(iperf w-a w-b 10.98.0.2 -u -b 0 -l 64)
+		u+=("$n") ru+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", b > 0 ? a / b : 0 }')")
+		n=$(iperf i-a i-b "$ip_b")
+		v=$(iperf w-a w-b 10.98.0.2)
+		t+=("$n") rt+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", b > 0 ? a / b : 0 }')")
 	done
 	declare -g "udp_$label=$(median "${u[@]}")" "tcp_$label=$(median "${t[@]}")"
-	printf '  %-34s %6s ports  UDP 64 B %9s datagrams/s  TCP %11s bit/s\n' "$label" \
-		"$(ports)" "$(median "${u[@]}")" "$(median "${t[@]}")"
+	declare -g "rel_udp_$label=$(median "${ru[@]}")" "rel_tcp_$label=$(median "${rt[@]}")"
+	printf '  %-26s %6s ports  UDP 64 B %8s datagrams/s (%s x veth)  TCP %11s bit/s (%s x veth)\n' \
+		"$label" "$(ports)" "$(median "${u[@]}")" "$(median "${ru[@]}")" \
+		"$(median "${t[@]}")" "$(median "${rt[@]}")"
 }
 
 # timed VAR CMD...: runs CMD, adds its time in us to VAR.
@@ -63,6 +62,7 @@ timed() {
 echo "vnitro scale benchmark: $(nproc) vCPU(s) under QEMU TCG, $N instances," \
      "traffic ${SECS}s x $ROUNDS rounds (median), kernel $(uname -r)"
 two_instances
+veth_pair w-a w-b 10.98.0.1 10.98.0.2 tso-off
 echo "Traffic i-a -> i-b:"
 traffic empty
 
@@ -131,8 +131,10 @@ echo "Traffic i-a -> i-b:"
 traffic applied
 
 echo
-echo "Per-frame cost, full fabric against empty (the mean of the two empty runs; target: at most 1.10):"
-mean() { echo $((($1 + $2) / 2)); }
+echo "Per-frame cost, full fabric against empty (the mean of the two empty runs; target: at most 1.10),"
+echo "from the vnitro/veth ratios of each phase (host load cancels), then from vnitro's figures alone:"
+base_u=$(mean "$rel_udp_empty" "$rel_udp_empty_again") base_t=$(mean "$rel_tcp_empty" "$rel_tcp_empty_again")
+echo "  UDP 64 B: $(ratio "$base_u" "$rel_udp_full") with $N x 2 ENIs, $(ratio "$base_u" "$rel_udp_applied") with the applied world"
+echo "  TCP:      $(ratio "$base_t" "$rel_tcp_full") with $N x 2 ENIs, $(ratio "$base_t" "$rel_tcp_applied") with the applied world"
 base_u=$(mean "$udp_empty" "$udp_empty_again") base_t=$(mean "$tcp_empty" "$tcp_empty_again")
-echo "  UDP 64 B: $(ratio "$base_u" "$udp_full") with $N x 2 ENIs, $(ratio "$base_u" "$udp_applied") with the applied world"
-echo "  TCP:      $(ratio "$base_t" "$tcp_full") with $N x 2 ENIs, $(ratio "$base_t" "$tcp_applied") with the applied world"
+echo "  (raw) UDP 64 B: $(ratio "$base_u" "$udp_full") and $(ratio "$base_u" "$udp_applied"); TCP: $(ratio "$base_t" "$tcp_full") and $(ratio "$base_t" "$tcp_applied")"
