@@ -76,6 +76,7 @@ private:
 	int create_nacls();
 	int converge_nacl_entries();
 	int associate_nacls();
+	int check_eip_target(const struct topo_eip &a) const;
 	int check_eips() const;
 	int create_eips();
 	int associate_eips();
@@ -279,6 +280,42 @@ int applier::check_nacl(const struct topo_nacl &a) const
 	return 0;
 }
 
+/* The ENI of the file that exists already (a primary ENI: its instance's), or NULL. */
+const struct vnitro_eni *existing_eni(const world &w, const struct topo_eni &e)
+{
+	const struct vnitro_instance *wi;
+
+	if (!topo_primary(e))
+		return w.find_eni(e.id);
+	wi = w.find_instance(e.instance);
+	return wi ? w.find_eni(wi->primary_eni_id) : nullptr;
+}
+
+/*
+ * An Elastic IP the file leaves out that holds the private address the file
+ * gives another: the kernel would disassociate it (one per private address),
+ * and apply leaves what the file does not name alone.
+ */
+int applier::check_eip_target(const struct topo_eip &a) const
+{
+	const struct vnitro_eni *we = existing_eni(w_, *t_.find_eni(a.eni));
+	uint32_t ip;
+	char addr[IPV4_STRLEN];
+
+	if (!we)
+		return 0;
+	ip = a.private_ip ? a.private_ip : we->private_ip;
+	for (size_t i = 0; i < w_.eip_count; i++) {
+		const struct vnitro_eip &wa = w_.eips[i];
+
+		if (wa.association_id[0] && !strcmp(wa.eni_id, we->id) && wa.private_ip == ip &&
+		    !t_.find_eip(wa.id))
+			return conflict("Elastic IP %s: %s of %s has Elastic IP %s, which the file leaves out (one Elastic IP per private address)",
+					a.id, format_ipv4(ip, addr), we->id, wa.id);
+	}
+	return 0;
+}
+
 /* An allocation's address cannot change; a new pool must hold every allocated address. */
 int applier::check_eips() const
 {
@@ -292,6 +329,9 @@ int applier::check_eips() const
 			return conflict("Elastic IP %s: public_ip is %s, the file says %s (an Elastic IP's address cannot change)",
 					a.id, format_ipv4(wa->public_ip, have),
 					format_ipv4(a.public_ip, want));
+		if (a.eni)
+			if (int rc = check_eip_target(a))
+				return rc;
 	}
 	if (!t_.has_eip_pool)
 		return 0;

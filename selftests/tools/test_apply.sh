@@ -524,6 +524,10 @@ create eip eipalloc-3 public-ip 203.0.113.7" ""
 	run apply "$dir/eipaddr.json"
 	expect "an Elastic IP's address cannot change" 1 "" \
 		"Error: Elastic IP eipalloc-2: public_ip is 203.0.113.2, the file says 203.0.113.9 (an Elastic IP's address cannot change); nothing was changed"
+	jq '.elastic_ips = [.elastic_ips[1] | .eni = "eni-0a1b2c3d4e5f60718"]' <<<"$first" >"$dir/eipother.json"
+	run apply "$dir/eipother.json"
+	expect "an address the file leaves out keeps its private address" 1 "" \
+		"Error: Elastic IP eipalloc-2: 172.31.0.4 of eni-0a1b2c3d4e5f60718 has Elastic IP eipalloc-1, which the file leaves out (one Elastic IP per private address); nothing was changed"
 	jq '.eip_pool = "198.18.0.0/24" | .elastic_ips = []' <<<"$first" >"$dir/eippool.json"
 	run apply "$dir/eippool.json"
 	expect "a pool that leaves an allocated address outside: before any change" 1 "" \
