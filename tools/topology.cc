@@ -1124,7 +1124,7 @@ void parser::eip(json_object *o, const char *path, struct topo_eip *a)
 		if (other->eni && !strcmp(other->eni, a->eni) && other->private_ip == a->private_ip) {
 			char ip[IPV4_STRLEN];
 
-			subpath(p, path, a->private_ip ? ".private_ip" : ".eni");
+			subpath(p, path, string(o, "private_ip") ? ".private_ip" : ".eni");
 			bad(p, "%s of %s has Elastic IP %s already (one per private address)",
 			    a->private_ip ? format_ipv4(a->private_ip, ip) : "the primary address",
 			    e->id, other->id);

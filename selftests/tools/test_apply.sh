@@ -405,6 +405,8 @@ bad "two Elastic IPs on one private address" '.elastic_ips[2].private_ip: 10.0.1
 	'.elastic_ips[2] += {"eni": "eni-1", "private_ip": "10.0.1.21"}'
 bad "two Elastic IPs on a primary address, one named" '.elastic_ips[2].private_ip: 10.0.1.10 of eni-a0 has Elastic IP eipalloc-a0 already (one per private address)' \
 	'.elastic_ips[2] += {"eni": "eni-a0", "private_ip": "10.0.1.10"}'
+bad "two Elastic IPs on a primary address, neither named" '.elastic_ips[2].eni: 10.0.1.10 of eni-a0 has Elastic IP eipalloc-a0 already (one per private address)' \
+	'.elastic_ips[2].eni = "eni-a0"'
 
 ## a valid file reaches the kernel
 
