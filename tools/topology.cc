@@ -200,6 +200,7 @@ private:
 	void cross_checks();
 	void eip_pool(json_object *root);
 	void eip(json_object *o, const char *path, struct topo_eip *a);
+	void eip_association(json_object *o, const char *path, struct topo_eip *a);
 	uint32_t eip_private_ip(json_object *o, const char *path, const struct topo_eni &e);
 
 	const char *file_;
@@ -1073,7 +1074,6 @@ void parser::eip(json_object *o, const char *path, struct topo_eip *a)
 	};
 	uint32_t host, last = ~prefix_mask(t_.eip_pool_prefixlen);
 	char p[PATH_LEN], pool[CIDR_STRLEN];
-	const struct topo_eni *e;
 	const char *s;
 
 	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
@@ -1100,6 +1100,16 @@ void parser::eip(json_object *o, const char *path, struct topo_eip *a)
 	for (const struct topo_eip *other = t_.eips; other < a; other++)
 		if (other->public_ip == a->public_ip)
 			bad(p, "%s is the address of %s too", s, other->id);
+	eip_association(o, path, a);
+}
+
+/* "eni" and "private_ip": an ENI of the file in a VPC with a gateway, one address each. */
+void parser::eip_association(json_object *o, const char *path, struct topo_eip *a)
+{
+	const struct topo_eni *e;
+	const char *vpc;
+	bool has_igw = false;
+	char p[PATH_LEN];
 
 	a->eni = string(o, "eni");
 	subpath(p, path, ".eni");
@@ -1111,9 +1121,7 @@ void parser::eip(json_object *o, const char *path, struct topo_eip *a)
 	}
 	if (!(e = t_.find_eni(a->eni)))
 		bad(p, "network interface \"%s\" is not in the file", a->eni);
-	const char *vpc = t_.find_subnet(e->subnet)->vpc;
-	bool has_igw = false;
-
+	vpc = t_.find_subnet(e->subnet)->vpc;
 	for (size_t i = 0; i < t_.igw_count; i++)
 		has_igw |= !strcmp(t_.igws[i].vpc, vpc);
 	if (!has_igw)
