@@ -1101,7 +1101,7 @@ int applier::associate_eips()
 		const struct topo_eni *e = a.eni ? t_.find_eni(a.eni) : nullptr;
 		const char *eni;
 		uint32_t want;
-		bool moves;
+		bool associated;
 
 		if (!e)
 			continue;
@@ -1110,12 +1110,12 @@ int applier::associate_eips()
 		memset(&now, 0, sizeof(now));
 		if (w_.find_eip(a.id) && vnitro_eip_get(s_.handle(), a.id, &now))
 			return refused("read", "eip", a.id, "");
-		moves = now.association_id[0];
-		if (moves && !strcmp(now.eni_id, eni) && now.private_ip == want)
+		associated = now.association_id[0];
+		if (associated && !strcmp(now.eni_id, eni) && now.private_ip == want)
 			continue;
 		snprintf(detail, sizeof(detail), "eni %s private-ip %s%s", eni, format_ipv4(want, ip),
-			 moves ? " allow-reassociation" : "");
-		if (vnitro_eip_associate(s_.handle(), a.id, eni, want, moves, nullptr))
+			 associated ? " allow-reassociation" : "");
+		if (vnitro_eip_associate(s_.handle(), a.id, eni, want, associated, nullptr))
 			return refused("associate", "eip", a.id, detail);
 		change("associate", "eip", a.id, detail);
 	}
