@@ -22,15 +22,16 @@ void usage(FILE *out)
 		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
 		"Creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
 		"and their entries and associations, security groups and their rules,\n"
-		"internet gateways, instances, ENIs, attachments, secondary IPs, ENI\n"
-		"settings, routes) and changes the settings that differ; prints one line\n"
-		"per change. A group's rules and an ACL's entries become the file's (what\n"
-		"the file lacks is deleted); a group named \"default\" and an ACL with\n"
+		"internet gateways, the public pool, Elastic IPs, instances, ENIs,\n"
+		"attachments, secondary IPs, ENI settings, routes, Elastic IP\n"
+		"associations) and changes the settings that differ; prints one line per\n"
+		"change. A group's rules and an ACL's entries become the file's (what the\n"
+		"file lacks is deleted); a group named \"default\" and an ACL with\n"
 		"\"default\": true are their VPC's, whatever their id in the file; a subnet\n"
-		"without \"network_acl\" uses its VPC's default ACL. An object that exists\n"
-		"with another immutable\n"
-		"attribute is an error, found before anything changes. No object absent\n"
-		"from the file is deleted.\n"
+		"without \"network_acl\" uses its VPC's default ACL; an Elastic IP without\n"
+		"\"eni\" is disassociated; without \"eip_pool\" the pool stays as it is.\n"
+		"An object that exists with another immutable attribute is an error, found\n"
+		"before anything changes. No object absent from the file is deleted.\n"
 		"Exit status: 0 done, 1 a conflict or a kernel refusal, 2 a bad file.\n");
 }
 
@@ -75,6 +76,10 @@ private:
 	int create_nacls();
 	int converge_nacl_entries();
 	int associate_nacls();
+	int check_eip_target(const struct topo_eip &a) const;
+	int check_eips() const;
+	int create_eips();
+	int associate_eips();
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int create_vpcs_and_subnets();
@@ -275,6 +280,72 @@ int applier::check_nacl(const struct topo_nacl &a) const
 	return 0;
 }
 
+/* The ENI of the file that exists already (a primary ENI: its instance's), or NULL. */
+const struct vnitro_eni *existing_eni(const world &w, const struct topo_eni &e)
+{
+	const struct vnitro_instance *wi;
+
+	if (!topo_primary(e))
+		return w.find_eni(e.id);
+	wi = w.find_instance(e.instance);
+	return wi ? w.find_eni(wi->primary_eni_id) : nullptr;
+}
+
+/*
+ * An Elastic IP the file leaves out that holds the private address the file
+ * gives another: the kernel would disassociate it (one per private address),
+ * and apply leaves what the file does not name alone.
+ */
+int applier::check_eip_target(const struct topo_eip &a) const
+{
+	const struct vnitro_eni *we = existing_eni(w_, *t_.find_eni(a.eni));
+	uint32_t ip;
+	char addr[IPV4_STRLEN];
+
+	if (!we)
+		return 0;
+	ip = a.private_ip ? a.private_ip : we->private_ip;
+	for (size_t i = 0; i < w_.eip_count; i++) {
+		const struct vnitro_eip &wa = w_.eips[i];
+
+		if (wa.association_id[0] && !strcmp(wa.eni_id, we->id) && wa.private_ip == ip &&
+		    !t_.find_eip(wa.id))
+			return conflict("Elastic IP %s: %s of %s has Elastic IP %s, which the file leaves out (one Elastic IP per private address)",
+					a.id, format_ipv4(ip, addr), we->id, wa.id);
+	}
+	return 0;
+}
+
+/* An allocation's address cannot change; a new pool must hold every allocated address. */
+int applier::check_eips() const
+{
+	char have[IPV4_STRLEN], want[IPV4_STRLEN], pool[CIDR_STRLEN];
+
+	for (size_t i = 0; i < t_.eip_count; i++) {
+		const struct topo_eip &a = t_.eips[i];
+		const struct vnitro_eip *wa = w_.find_eip(a.id);
+
+		if (wa && wa->public_ip != a.public_ip)
+			return conflict("Elastic IP %s: public_ip is %s, the file says %s (an Elastic IP's address cannot change)",
+					a.id, format_ipv4(wa->public_ip, have),
+					format_ipv4(a.public_ip, want));
+		if (a.eni)
+			if (int rc = check_eip_target(a))
+				return rc;
+	}
+	if (!t_.has_eip_pool)
+		return 0;
+	for (size_t i = 0; i < w_.eip_count; i++) {
+		const struct vnitro_eip &wa = w_.eips[i];
+
+		if (!cidr_contains(t_.eip_pool_addr, t_.eip_pool_prefixlen, wa.public_ip))
+			return conflict("the public pool cannot become %s: Elastic IP %s (%s) is outside it (release it first)",
+					format_cidr(t_.eip_pool_addr, t_.eip_pool_prefixlen, pool),
+					wa.id, format_ipv4(wa.public_ip, have));
+	}
+	return 0;
+}
+
 int applier::check() const
 {
 	char have[CIDR_STRLEN], want[CIDR_STRLEN];
@@ -334,7 +405,7 @@ int applier::check() const
 		if (!topo_primary(t_.enis[i]))
 			if (int rc = check_eni(t_.enis[i]))
 				return rc;
-	return STATUS_OK;
+	return check_eips();
 }
 
 /* ---- the changes, in dependency order ---- */
@@ -798,14 +869,6 @@ int applier::attach_enis()
 	return STATUS_OK;
 }
 
-bool has_ip(const uint32_t *ips, size_t count, uint32_t ip)
-{
-	for (size_t i = 0; i < count; i++)
-		if (ips[i] == ip)
-			return true;
-	return false;
-}
-
 /* Secondary addresses: every unassign first, so that an address can move. */
 int applier::converge_ips()
 {
@@ -982,6 +1045,83 @@ int applier::converge_routes()
 	return STATUS_OK;
 }
 
+/* The file's pool first (if it has one), so that the new addresses are in it. */
+int applier::create_eips()
+{
+	char detail[DETAIL_LEN], ip[IPV4_STRLEN], pool[CIDR_STRLEN];
+
+	if (t_.has_eip_pool && (w_.eip_pool.addr != t_.eip_pool_addr ||
+				w_.eip_pool.prefixlen != t_.eip_pool_prefixlen)) {
+		struct vnitro_eip_pool now;
+
+		format_cidr(t_.eip_pool_addr, t_.eip_pool_prefixlen, pool);
+		if (vnitro_eip_pool_set(s_.handle(), t_.eip_pool_addr, t_.eip_pool_prefixlen, &now))
+			return refused("set", "eip-pool", pool, "");
+		change("set", "eip-pool", pool, "");
+	}
+	for (size_t i = 0; i < t_.eip_count; i++) {
+		const struct topo_eip &a = t_.eips[i];
+
+		if (w_.find_eip(a.id))
+			continue;
+		snprintf(detail, sizeof(detail), "public-ip %s", format_ipv4(a.public_ip, ip));
+		if (vnitro_eip_add(s_.handle(), a.id, a.public_ip, nullptr))
+			return refused("create", "eip", a.id, detail);
+		change("create", "eip", a.id, detail);
+	}
+	return STATUS_OK;
+}
+
+/*
+ * Last, once ENIs have their addresses and VPCs their gateways: the
+ * addresses the file leaves unassociated first, then each to its ENI's
+ * address. An address associated elsewhere moves with allow-reassociation.
+ * The kernel's state is read again: changes to ENIs may have disassociated.
+ */
+int applier::associate_eips()
+{
+	char detail[DETAIL_LEN], ip[IPV4_STRLEN];
+	struct vnitro_eip now;
+
+	for (size_t i = 0; i < t_.eip_count; i++) {
+		const struct topo_eip &a = t_.eips[i];
+
+		if (a.eni || !w_.find_eip(a.id))
+			continue;
+		if (vnitro_eip_get(s_.handle(), a.id, &now))
+			return refused("read", "eip", a.id, "");
+		if (!now.association_id[0])
+			continue;
+		if (vnitro_eip_disassociate(s_.handle(), a.id))
+			return refused("disassociate", "eip", a.id, "");
+		change("disassociate", "eip", a.id, "");
+	}
+	for (size_t i = 0; i < t_.eip_count; i++) {
+		const struct topo_eip &a = t_.eips[i];
+		const struct topo_eni *e = a.eni ? t_.find_eni(a.eni) : nullptr;
+		const char *eni;
+		uint32_t want;
+		bool associated;
+
+		if (!e)
+			continue;
+		eni = actual_id(*e);
+		want = a.private_ip ? a.private_ip : now_[e - t_.enis].private_ip;
+		memset(&now, 0, sizeof(now));
+		if (w_.find_eip(a.id) && vnitro_eip_get(s_.handle(), a.id, &now))
+			return refused("read", "eip", a.id, "");
+		associated = now.association_id[0];
+		if (associated && !strcmp(now.eni_id, eni) && now.private_ip == want)
+			continue;
+		snprintf(detail, sizeof(detail), "eni %s private-ip %s%s", eni, format_ipv4(want, ip),
+			 associated ? " allow-reassociation" : "");
+		if (vnitro_eip_associate(s_.handle(), a.id, eni, want, associated, nullptr))
+			return refused("associate", "eip", a.id, detail);
+		change("associate", "eip", a.id, detail);
+	}
+	return STATUS_OK;
+}
+
 int applier::run()
 {
 	int rc;
@@ -989,9 +1129,10 @@ int applier::run()
 	p_.open_array();
 	if ((rc = create_vpcs_and_subnets()) || (rc = create_nacls()) ||
 	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
-	    (rc = converge_sg_rules()) || (rc = create_igws()) ||
+	    (rc = converge_sg_rules()) || (rc = create_igws()) || (rc = create_eips()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
-	    (rc = converge_ips()) || (rc = converge_settings()) || (rc = converge_routes()))
+	    (rc = converge_ips()) || (rc = converge_settings()) || (rc = converge_routes()) ||
+	    (rc = associate_eips()))
 		return rc;
 	p_.close_array();
 	return STATUS_OK;

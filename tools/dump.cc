@@ -16,9 +16,10 @@ void usage(FILE *out)
 		"Usage: vnitro [ -p ] dump\n"
 		"       vnitro dump help\n"
 		"Writes every VPC, subnet (with its non-local routes), internet gateway,\n"
-		"security group (with its rules), network ACL (with its entries), instance and ENI\n"
-		"as one JSON document (-p: pretty), in a stable order:\n"
-		"the topology file \"vnitro apply\" reads. See vnitro(8).\n");
+		"security group (with its rules), network ACL (with its entries), the\n"
+		"public pool, Elastic IP (with its association), instance and ENI as one\n"
+		"JSON document (-p: pretty), in a stable order: the topology file\n"
+		"\"vnitro apply\" reads. See vnitro(8).\n");
 }
 
 void print_routes(printer &p, const world &w, const char *subnet)
@@ -79,6 +80,20 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.close_object();
 }
 
+/* Not the association id nor the instance: apply makes the one, the ENI gives the other. */
+void print_elastic_ip(printer &p, const struct vnitro_eip &a)
+{
+	char pub[IPV4_STRLEN], priv[IPV4_STRLEN];
+	bool associated = a.association_id[0];
+
+	p.open_object();
+	p.string("allocation_id", nullptr, a.id);
+	p.string("public_ip", nullptr, format_ipv4(a.public_ip, pub));
+	p.string("eni", nullptr, associated ? a.eni_id : nullptr);
+	p.string("private_ip", nullptr, associated ? format_ipv4(a.private_ip, priv) : nullptr);
+	p.close_object();
+}
+
 void print_world(printer &p, const world &w)
 {
 	char cidr[CIDR_STRLEN];
@@ -127,6 +142,11 @@ void print_world(printer &p, const world &w)
 	p.open_array_key("network_acls");
 	for (size_t i = 0; i < w.nacl_count; i++)
 		print_nacl(p, w.nacls[i]);
+	p.close_array();
+	p.string("eip_pool", nullptr, format_cidr(w.eip_pool.addr, w.eip_pool.prefixlen, cidr));
+	p.open_array_key("elastic_ips");
+	for (size_t i = 0; i < w.eip_count; i++)
+		print_elastic_ip(p, w.eips[i]);
 	p.close_array();
 	p.open_array_key("instances");
 	for (size_t i = 0; i < w.instance_count; i++) {

@@ -18,7 +18,7 @@ enum {
 	PATH_LEN = 160,
 	FILE_MAX = 16 << 20,	/* bytes; a world of thousands of ENIs is far less */
 	ID_MAX = VNITRO_ID_LEN - 1,
-	HEX_MAX = 17,		/* "eni-"/"sg-"/"acl-" and 1 to 17 hex digits, as EC2 */
+	HEX_MAX = 17,		/* "eni-"/"sg-"/"acl-"/"eipalloc-" and 1 to 17 hex digits, as EC2 */
 	VPC_MIN_PREFIX = 16,	/* EC2: VPC and subnet blocks are /16 to /28 */
 	VPC_MAX_PREFIX = 28,
 };
@@ -69,7 +69,7 @@ bool is_lower_hex(const char *s)
 	return true;
 }
 
-/* "eni-", "sg-" or "acl-" and 1 to 17 lowercase hex digits. */
+/* "eni-", "sg-", "acl-" or "eipalloc-" and 1 to 17 lowercase hex digits. */
 bool is_hex_id(const char *s, const char *prefix)
 {
 	size_t plen = strlen(prefix), len = strlen(s);
@@ -198,6 +198,10 @@ private:
 	uint32_t timeout(json_object *o, const char *path, const char *name, uint32_t min,
 			 uint32_t max, uint32_t dflt, const char *ec2_name);
 	void cross_checks();
+	void eip_pool(json_object *root);
+	void eip(json_object *o, const char *path, struct topo_eip *a);
+	void eip_association(json_object *o, const char *path, struct topo_eip *a);
+	uint32_t eip_private_ip(json_object *o, const char *path, const struct topo_eni &e);
 
 	const char *file_;
 	struct topology &t_;
@@ -1042,6 +1046,117 @@ void parser::cross_checks()
 	}
 }
 
+/* "eip_pool": a block of /16 to /30, as EIP_POOL_SET takes it; absent: the default pool. */
+void parser::eip_pool(json_object *root)
+{
+	const char *s = string(root, "eip_pool");
+
+	t_.has_eip_pool = s;
+	if (!s) {
+		t_.eip_pool_addr = htonl(EIP_POOL_DEFAULT_ADDR);
+		t_.eip_pool_prefixlen = EIP_POOL_DEFAULT_PREFIXLEN;
+		return;
+	}
+	block(".eip_pool", s, &t_.eip_pool_addr, &t_.eip_pool_prefixlen, false);
+	if (t_.eip_pool_prefixlen < VNITRO_EIP_POOL_MIN_PREFIXLEN ||
+	    t_.eip_pool_prefixlen > VNITRO_EIP_POOL_MAX_PREFIXLEN)
+		bad(".eip_pool", "%s: the public pool is /%d to /%d", s,
+		    VNITRO_EIP_POOL_MIN_PREFIXLEN, VNITRO_EIP_POOL_MAX_PREFIXLEN);
+}
+
+void parser::eip(json_object *o, const char *path, struct topo_eip *a)
+{
+	static const struct key keys[] = {
+		{ "allocation_id", K_STRING, true, false },
+		{ "public_ip", K_STRING, true, false },
+		{ "eni", K_STRING, false, true },
+		{ "private_ip", K_STRING, false, true },
+	};
+	uint32_t host, last = ~prefix_mask(t_.eip_pool_prefixlen);
+	char p[PATH_LEN], pool[CIDR_STRLEN];
+	const char *s;
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	a->id = string(o, "allocation_id");
+	subpath(p, path, ".allocation_id");
+	if (!is_hex_id(a->id, "eipalloc-"))
+		bad(p, "\"%s\" is not a valid allocation id (expected \"eipalloc-\" and 1 to %d lowercase hex digits)",
+		    a->id, HEX_MAX);
+	if (t_.find_eip(a->id))
+		bad(p, "Elastic IP %s appears twice", a->id);
+
+	s = string(o, "public_ip");
+	subpath(p, path, ".public_ip");
+	format_cidr(t_.eip_pool_addr, t_.eip_pool_prefixlen, pool);
+	if (!parse_ip(s, &a->public_ip))
+		bad(p, "\"%s\" is not a valid IPv4 address", s);
+	if (!cidr_contains(t_.eip_pool_addr, t_.eip_pool_prefixlen, a->public_ip))
+		bad(p, "%s is not inside the public pool %s%s", s, pool,
+		    t_.has_eip_pool ? "" : " (the default; \"eip_pool\" sets another)");
+	host = ntohl(a->public_ip) & last;
+	if (host == 0 || host == last)
+		bad(p, "%s is the %s address of the public pool %s", s, host ? "broadcast" : "network",
+		    pool);
+	for (const struct topo_eip *other = t_.eips; other < a; other++)
+		if (other->public_ip == a->public_ip)
+			bad(p, "%s is the address of %s too", s, other->id);
+	eip_association(o, path, a);
+}
+
+/* "eni" and "private_ip": an ENI of the file in a VPC with a gateway, one address each. */
+void parser::eip_association(json_object *o, const char *path, struct topo_eip *a)
+{
+	const struct topo_eni *e;
+	const char *vpc;
+	bool has_igw = false;
+	char p[PATH_LEN];
+
+	a->eni = string(o, "eni");
+	subpath(p, path, ".eni");
+	if (!a->eni) {
+		subpath(p, path, ".private_ip");
+		if (string(o, "private_ip"))
+			bad(p, "a private address goes with \"eni\"");
+		return;
+	}
+	if (!(e = t_.find_eni(a->eni)))
+		bad(p, "network interface \"%s\" is not in the file", a->eni);
+	vpc = t_.find_subnet(e->subnet)->vpc;
+	for (size_t i = 0; i < t_.igw_count; i++)
+		has_igw |= !strcmp(t_.igws[i].vpc, vpc);
+	if (!has_igw)
+		bad(p, "VPC %s of %s has no internet gateway in the file (\"internet_gateways\"); an Elastic IP needs one",
+		    vpc, e->id);
+	a->private_ip = eip_private_ip(o, path, *e);
+	for (const struct topo_eip *other = t_.eips; other < a; other++)
+		if (other->eni && !strcmp(other->eni, a->eni) && other->private_ip == a->private_ip) {
+			char ip[IPV4_STRLEN];
+
+			subpath(p, path, string(o, "private_ip") ? ".private_ip" : ".eni");
+			bad(p, "%s of %s has Elastic IP %s already (one per private address)",
+			    a->private_ip ? format_ipv4(a->private_ip, ip) : "the primary address",
+			    e->id, other->id);
+		}
+}
+
+/* The address an Elastic IP maps to: one of @e's in the file; absent: its primary address. */
+uint32_t parser::eip_private_ip(json_object *o, const char *path, const struct topo_eni &e)
+{
+	const char *s = string(o, "private_ip");
+	char p[PATH_LEN];
+	uint32_t ip;
+
+	if (!s)
+		return e.private_ip;
+	subpath(p, path, ".private_ip");
+	if (!parse_ip(s, &ip))
+		bad(p, "\"%s\" is not a valid IPv4 address", s);
+	if (ip == e.private_ip || has_ip(e.secondary_ips, e.secondary_count, ip))
+		return ip;
+	bad(p, "%s is not an address of %s in the file (\"private_ip\" or \"secondary_ips\")", s,
+	    e.id);
+}
+
 template <typename T>
 T *alloc_array(size_t n)
 {
@@ -1063,6 +1178,8 @@ void parser::top(json_object *root)
 		{ "network_acls", K_ARRAY, false, false },
 		{ "instances", K_ARRAY, false, false },
 		{ "enis", K_ARRAY, false, false },
+		{ "eip_pool", K_STRING, false, false },
+		{ "elastic_ips", K_ARRAY, false, false },
 	};
 	char p[PATH_LEN];
 	json_object *v;
@@ -1132,6 +1249,16 @@ void parser::top(json_object *root)
 			route(item(sn, "routes", k), p, s, &s.routes[k]);
 		}
 	}
+	/* Elastic IPs name ENIs and need their VPC's gateway. */
+	eip_pool(root);
+	if (array(root, "elastic_ips") > VNITRO_MAX_EIPS)
+		bad(".elastic_ips", "at most %d Elastic IP addresses (EC2's quota \"Elastic IP addresses per Region\")",
+		    VNITRO_MAX_EIPS);
+	t_.eips = alloc_array<struct topo_eip>(array(root, "elastic_ips"));
+	for (size_t i = 0; i < array(root, "elastic_ips"); i++, t_.eip_count++) {
+		snprintf(p, sizeof(p), ".elastic_ips[%zu]", i);
+		eip(item(root, "elastic_ips", i), p, &t_.eips[i]);
+	}
 }
 
 } // namespace
@@ -1161,6 +1288,7 @@ topology::~topology()
 	free(igws);
 	free(instances);
 	free(enis);
+	free(eips);
 	json_object_put(root_);
 }
 
@@ -1208,6 +1336,11 @@ const struct topo_sg *topology::find_sg(const char *id) const
 const struct topo_nacl *topology::find_nacl(const char *id) const
 {
 	return find_id(nacls, nacl_count, id);
+}
+
+const struct topo_eip *topology::find_eip(const char *id) const
+{
+	return find_id(eips, eip_count, id);
 }
 
 const char *format_place(int card, int index, char *buf, size_t len)

@@ -65,6 +65,18 @@ struct topo_nacl {
 	size_t entry_count;
 };
 
+/* An Elastic IP address and the private address it maps to. */
+struct topo_eip {
+	const char *id;			/* "allocation_id" */
+	uint32_t public_ip;		/* network order */
+	const char *eni;		/* an ENI of the file; NULL: not associated */
+	uint32_t private_ip;		/* 0 with an ENI: its primary address, which the kernel picks */
+};
+
+/* The public pool until "eip_pool" sets another: the kernel's default (RFC 5737 TEST-NET-3). */
+enum { EIP_POOL_DEFAULT_PREFIXLEN = 24 };
+constexpr uint32_t EIP_POOL_DEFAULT_ADDR = 0xcb007100u;	/* 203.0.113.0, host order */
+
 /* A VPC's default group comes with the VPC: its id in the file is only a name. */
 inline bool topo_default(const struct topo_sg &g)
 {
@@ -144,6 +156,12 @@ public:
 	size_t instance_count = 0;
 	struct topo_eni *enis = nullptr;
 	size_t eni_count = 0;
+	/* "eip_pool", or the default pool when the file has none (has_eip_pool false). */
+	bool has_eip_pool = false;
+	uint32_t eip_pool_addr = 0;	/* network order */
+	uint8_t eip_pool_prefixlen = 0;
+	struct topo_eip *eips = nullptr;
+	size_t eip_count = 0;
 
 	const struct topo_vpc *find_vpc(const char *id) const;
 	const struct topo_subnet *find_subnet(const char *id) const;
@@ -153,6 +171,7 @@ public:
 	const struct topo_igw *find_igw(const char *id) const;
 	const struct topo_sg *find_sg(const char *id) const;
 	const struct topo_nacl *find_nacl(const char *id) const;
+	const struct topo_eip *find_eip(const char *id) const;
 
 private:
 	struct json_object *root_ = nullptr;
@@ -187,6 +206,9 @@ public:
 	size_t sg_count = 0;
 	struct vnitro_nacl *nacls = nullptr;
 	size_t nacl_count = 0;
+	struct vnitro_eip *eips = nullptr;
+	size_t eip_count = 0;
+	struct vnitro_eip_pool eip_pool = {};
 
 	const struct vnitro_vpc *find_vpc(const char *id) const;
 	const struct vnitro_subnet *find_subnet(const char *id) const;
@@ -200,6 +222,7 @@ public:
 	/* The default group of VPC @vpc_id, or NULL. */
 	const struct vnitro_sg *default_sg_of(const char *vpc_id) const;
 	const struct vnitro_nacl *find_nacl(const char *id) const;
+	const struct vnitro_eip *find_eip(const char *id) const;
 	const struct vnitro_route *find_route(const char *subnet, uint32_t addr,
 					      uint8_t prefixlen) const;
 };
@@ -217,6 +240,15 @@ const T *find_id(const T *items, size_t count, const char *id)
 /* Host-order helpers shared by topology.cc, apply.cc and dump.cc. */
 uint32_t prefix_mask(uint8_t prefixlen);	/* host order */
 bool cidr_contains(uint32_t addr, uint8_t prefixlen, uint32_t ip);	/* network order */
+
+/* Whether @ip is one of @ips (any byte order, the same for both). */
+inline bool has_ip(const uint32_t *ips, size_t count, uint32_t ip)
+{
+	for (size_t i = 0; i < count; i++)
+		if (ips[i] == ip)
+			return true;
+	return false;
+}
 
 } // namespace vnitro::cli
 

@@ -97,6 +97,12 @@ int by_vpc_default_first(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
+int by_eip_id(const void *a, const void *b)
+{
+	return strcmp(static_cast<const vnitro_eip *>(a)->id,
+		      static_cast<const vnitro_eip *>(b)->id);
+}
+
 /* qsort() of an empty list, which the library hands over as NULL. */
 template <typename T>
 void sort_items(T *items, size_t count, int (*cmp)(const void *, const void *))
@@ -117,6 +123,7 @@ world::~world()
 	free(routes);
 	free(sgs);
 	free(nacls);
+	free(eips);
 }
 
 bool world::read(session &s)
@@ -130,7 +137,9 @@ bool world::read(session &s)
 	    vnitro_eni_list(h, &enis, &eni_count) ||
 	    vnitro_route_list(h, &routes, &route_count) ||
 	    vnitro_sg_list(h, &sgs, &sg_count) ||
-	    vnitro_nacl_list(h, &nacls, &nacl_count)) {
+	    vnitro_nacl_list(h, &nacls, &nacl_count) ||
+	    vnitro_eip_list(h, &eips, &eip_count) ||
+	    vnitro_eip_pool_get(h, &eip_pool)) {
 		s.fail();
 		return false;
 	}
@@ -149,6 +158,7 @@ void world::sort()
 	sort_items(routes, route_count, by_destination);
 	sort_items(sgs, sg_count, by_vpc_and_name);
 	sort_items(nacls, nacl_count, by_vpc_default_first);
+	sort_items(eips, eip_count, by_eip_id);
 }
 
 const struct vnitro_vpc *world::find_vpc(const char *id) const
@@ -212,6 +222,11 @@ const struct vnitro_sg *world::default_sg_of(const char *vpc_id) const
 const struct vnitro_nacl *world::find_nacl(const char *id) const
 {
 	return find_id(nacls, nacl_count, id);
+}
+
+const struct vnitro_eip *world::find_eip(const char *id) const
+{
+	return find_id(eips, eip_count, id);
 }
 
 const struct vnitro_route *world::find_route(const char *subnet, uint32_t addr,

@@ -6,8 +6,8 @@
 #
 #   vpc-app 10.0.0.0/16 ------------------------------ igw-app -> netns "internet"
 #     subnet-public 10.0.1.0/24 (0.0.0.0/0 via igw-app)
-#       i-web (m5.large)  eth0 10.0.1.10, eth1 = eni-0a1b…1 (subnet-private,
-#                          10.0.2.50 + .51 .52)
+#       i-web (m5.large)  eth0 10.0.1.10 (Elastic IP eipalloc-0a1b…1 203.0.113.10),
+#                          eth1 = eni-0a1b…1 (subnet-private, 10.0.2.50 + .51 .52)
 #       i-nat (t3.micro)  eth0 10.0.1.20, source/dest check off
 #       eni-0a1b…2         available, 10.0.1.100
 #     subnet-private 10.0.2.0/24 (0.0.0.0/0 via i-nat's eth0)
@@ -23,10 +23,11 @@ example=$VNITRO_TOP/Documentation/examples/two-tier.json
 dir=$(mktemp -d)
 second=eni-0a1b0000000000001
 spare=eni-0a1b0000000000002
+eip=eipalloc-0a1b0000000000001
 
 # The dump without what apply generates: the ids and MACs of primary ENIs
-# (routes to one name its instance instead) and the ids of default security
-# groups and default network ACLs (named after their VPC wherever they appear).
+# (routes and Elastic IPs on one name its instance instead) and the ids of default
+# security groups and default network ACLs (named after their VPC wherever they appear).
 normalize() {
 	jq -S '(.enis | map(select(.device_index == 0) | {key: .id, value: "primary of \(.instance)"})
 		| from_entries) as $p
@@ -35,6 +36,7 @@ normalize() {
 	       | (.network_acls | map(select(.default) | {key: .id, value: "default ACL of \(.vpc)"})
 		| from_entries) as $a
 	       | .subnets[].routes[].target |= ($p[.] // .)
+	       | .elastic_ips[] |= (if .eni then .eni |= ($p[.] // .) else . end)
 	       | .subnets[].network_acl |= ($a[.] // .)
 	       | .network_acls[].id |= ($a[.] // .)
 	       | .enis[] |= (if .device_index == 0 then del(.id, .mac) else . end)
@@ -72,8 +74,13 @@ check_match "... with its entries" \
 	'^add nacl-entry acl-0a1b0000000000001 ingress rule 300 deny proto icmp icmp-type 8 cidr 0.0.0.0/0$' "$out"
 check_match "... and associates subnet-private with it" \
 	'^associate nacl acl-0a1b0000000000001 subnet subnet-private$' "$out"
-check_match "it creates the routes last" '^create route 0.0.0.0/0 subnet subnet-private via eni-' \
-	"$(tail -n 1 <<<"$out")"
+check_eq "it allocates the Elastic IP after the gateway" \
+	"create igw igw-app vpc vpc-app netns internet frag-needed on
+create eip $eip public-ip 203.0.113.10" "$(grep -A1 '^create igw' <<<"$out")"
+check_match "it creates the routes" '^create route 0.0.0.0/0 subnet subnet-private via eni-' \
+	"$(tail -n 2 <<<"$out" | head -n 1)"
+check_match "... then associates the Elastic IP with i-web's primary address, last" \
+	"^associate eip $eip eni eni-[0-9a-f]+ private-ip 10.0.1.10\$" "$(tail -n 1 <<<"$out")"
 
 "$VNITRO" dump >"$dir/d1.json"
 check "dump: valid JSON" jq -e . "$dir/d1.json"
@@ -109,6 +116,10 @@ check_eq "the private ACL's entries, by number" "100 allow all|200 allow tcp|300
 check "the secondary ENI is eth1 inside i-web" ip -n i-web link show eth1
 check_eq "... with its MAC" 02:00:0a:00:02:32 \
 	"$(ip -n i-web -j link show eth1 | jq -r '.[0].address')"
+web_eni=$(primary_eni i-web)
+check_eq "the Elastic IP on i-web's primary ENI, the default pool" \
+	"203.0.113.0/24|$eip|203.0.113.10|$web_eni|10.0.1.10" \
+	"$(q '[.eip_pool, (.elastic_ips[] | .allocation_id, .public_ip, .eni, .private_ip)] | join("|")')"
 check_eq "dump twice: byte-identical" "$(cat "$dir/d1.json")" "$("$VNITRO" dump)"
 
 ## idempotent
@@ -134,6 +145,7 @@ check_eq "the dump is still the same" "$(cat "$dir/d1.json")" "$("$VNITRO" dump)
 "$VNITRO" nacl entry add acl-0a1b0000000000001 egress rule 50 deny proto udp port 53 cidr 0.0.0.0/0 >/dev/null
 "$VNITRO" nacl associate "$(q '.network_acls[] | select(.vpc == "vpc-app" and .default) | .id')" \
 	subnet subnet-private >/dev/null
+"$VNITRO" eip disassociate "$eip" >/dev/null
 out=$("$VNITRO" apply "$dir/d1.json")
 check_eq "apply after drift: exit 0" 0 $?
 check_eq "it re-attaches, re-addresses, re-sets and re-routes" \
@@ -146,7 +158,8 @@ attach eni $second instance i-web index 1
 unassign eni $second ip 10.0.2.60
 assign eni $second ip 10.0.2.51
 set eni $nat_eni source-dest-check off description \"NAT instance\"
-create route 0.0.0.0/0 subnet subnet-public via igw-app" "$out"
+create route 0.0.0.0/0 subnet subnet-public via igw-app
+associate eip $eip eni $web_eni private-ip 10.0.1.10" "$out"
 check_eq "the world is the first dump again" "$(cat "$dir/d1.json")" "$("$VNITRO" dump)"
 
 ## conflicts: found before anything changes
@@ -180,6 +193,10 @@ edit '(.network_acls[] | select(.vpc == "vpc-app" and .default) | .default) = fa
 check_err "a VPC's default ACL made a custom one is refused" \
 	"network ACL $(q '.network_acls[] | select(.vpc == "vpc-app" and .default) | .id') is the default network ACL of VPC vpc-app; the file makes it a custom one" \
 	"$VNITRO" apply "$dir/edit.json"
+edit '.elastic_ips[0].public_ip = "203.0.113.11"'
+check_err "an Elastic IP with another address is refused" \
+	"Elastic IP $eip: public_ip is 203.0.113.10, the file says 203.0.113.11" \
+	"$VNITRO" apply "$dir/edit.json"
 unchanged "after every conflict" "$dir/d1.json"
 
 ## a kernel refusal stops apply where it is; what was done is printed
@@ -208,7 +225,10 @@ unchanged "and vpc-x is not created" "$dir/d1.json"
 
 ## delete everything, then restore the dump (default groups come back under new ids)
 
-jq -r '.subnets[] as $s | $s.routes[] | "route del \(.destination) subnet \($s.id)"' "$dir/d1.json" >"$dir/teardown"
+# Elastic IPs first: an associated one keeps its gateway (DependencyViolation).
+jq -r '.elastic_ips[] | (if .eni then "eip disassociate \(.allocation_id)" else empty end),
+	"eip del \(.allocation_id)"' "$dir/d1.json" >"$dir/teardown"
+jq -r '.subnets[] as $s | $s.routes[] | "route del \(.destination) subnet \($s.id)"' "$dir/d1.json" >>"$dir/teardown"
 jq -r '.enis[] | select(.device_index > 0) | "eni detach \(.id)"' "$dir/d1.json" >>"$dir/teardown"
 jq -r '.instances[] | "instance del \(.name)"' "$dir/d1.json" >>"$dir/teardown"
 jq -r '.enis[] | select(.device_index != 0) | "eni del \(.id)"' "$dir/d1.json" >>"$dir/teardown"
@@ -222,7 +242,7 @@ while read -r -a words; do
 	"$VNITRO" "${words[@]}" || failed=1
 done <"$dir/teardown"
 check_eq "delete everything with the CLI" 0 "$failed"
-check_eq "the world is empty" '{"version":1,"vpcs":[],"subnets":[],"internet_gateways":[],"security_groups":[],"network_acls":[],"instances":[],"enis":[]}' \
+check_eq "the world is empty" '{"version":1,"vpcs":[],"subnets":[],"internet_gateways":[],"security_groups":[],"network_acls":[],"eip_pool":"203.0.113.0/24","elastic_ips":[],"instances":[],"enis":[]}' \
 	"$("$VNITRO" dump)"
 
 out=$("$VNITRO" apply "$dir/d1.json")
@@ -247,9 +267,10 @@ check_eq "it made one change per object, setting and route" \
 		  else (.ingress + .egress | length) end] | add // 0') +
 	     $(q '(.network_acls | map({key: .id, value: .default}) | from_entries) as $d
 		  | [.subnets[] | select($d[.network_acl] == false)] | length') +
-	     $(q '[.subnets[].routes[]] | length') ))" "$(wc -l <<<"$out")"
+	     $(q '[.subnets[].routes[]] | length') +
+	     $(q '.elastic_ips | length') + $(q '[.elastic_ips[] | select(.eni)] | length') ))" "$(wc -l <<<"$out")"
 "$VNITRO" dump >"$dir/d2.json"
-check_eq "the new dump equals the first but for primary ENI ids and MACs" \
+check_eq "the new dump equals the first but for primary ENI ids and MACs (the Elastic IP too)" \
 	"$(normalize "$dir/d1.json")" "$(normalize "$dir/d2.json")"
 check_eq "the primary ENIs are new" "" \
 	"$(comm -12 <(jq -r '.enis[] | select(.device_index == 0) | .id' "$dir/d1.json" | sort) \

@@ -86,6 +86,8 @@ struct vnitro_eni make_eni(const char *id, uint8_t last)
 	e.tcp_established_timeout = VNITRO_TCP_ESTABLISHED_TIMEOUT_DEFAULT;
 	e.udp_stream_timeout = VNITRO_UDP_STREAM_TIMEOUT_DEFAULT;
 	e.udp_timeout = VNITRO_UDP_TIMEOUT_DEFAULT;
+	snprintf(e.security_groups[0], sizeof(e.security_groups[0]), "sg-d");
+	e.security_group_count = 1;
 	return e;
 }
 
@@ -192,6 +194,10 @@ int vnitro_eni_del(struct vnitro_handle *h, const char *id)
 int vnitro_eni_get(struct vnitro_handle *h, const char *id,
 		   struct vnitro_eni *out)
 {
+	if (!strcmp(id, "eni-5")) {
+		*out = make_eni(id, 5);
+		return 0;
+	}
 	if (strcmp(id, PRIMARY))
 		return refuse(h, -ENOENT, "ENI %s not found", id);
 	*out = primary_eni();
@@ -270,12 +276,18 @@ int vnitro_subnet_get(struct vnitro_handle *h, const char *id,
 	return 0;
 }
 
-int vnitro_subnet_list(struct vnitro_handle *, struct vnitro_subnet **items,
+/* subnet-default; with VNITRO_FAKE_EMPTY set, none: an empty list must print []. */
+int vnitro_subnet_list(struct vnitro_handle *h, struct vnitro_subnet **items,
 		       size_t *count)
 {
-	*items = nullptr;	/* an empty list must print [] */
+	struct vnitro_subnet sn;
+
+	*items = nullptr;
 	*count = 0;
-	return 0;
+	if (getenv("VNITRO_FAKE_EMPTY"))
+		return 0;
+	vnitro_subnet_get(h, "subnet-default", &sn);
+	return one_list(items, count, &sn, 1);
 }
 
 /* The control-plane calls added with issue 4: refused as "not in the fake". */
@@ -431,11 +443,16 @@ int vnitro_igw_get(struct vnitro_handle *h, const char *, struct vnitro_igw *)
 	return FAKE_REFUSE(h);
 }
 
+/* igw-d of vpc-default, which the associated Elastic IP eipalloc-1 needs. */
 int vnitro_igw_list(struct vnitro_handle *, struct vnitro_igw **items, size_t *count)
 {
-	*items = nullptr;
-	*count = 0;
-	return 0;
+	struct vnitro_igw g = {};
+
+	snprintf(g.id, sizeof(g.id), "igw-d");
+	snprintf(g.vpc_id, sizeof(g.vpc_id), "vpc-default");
+	g.frag_needed = 1;
+	snprintf(g.ifname, sizeof(g.ifname), "igw0");
+	return one_list(items, count, &g, 1);
 }
 
 /*
@@ -780,7 +797,7 @@ struct vnitro_eip make_eip(const char *id, uint8_t last, bool associated)
 		snprintf(a.association_id, sizeof(a.association_id), "eipassoc-1");
 		snprintf(a.eni_id, sizeof(a.eni_id), "%s", PRIMARY);
 		snprintf(a.vpc_id, sizeof(a.vpc_id), "vpc-default");
-		a.private_ip = htonl(0xac1f000a);	/* 172.31.0.10 */
+		a.private_ip = htonl(0xac1f0004);	/* 172.31.0.4, the ENI's primary address */
 		snprintf(a.instance, sizeof(a.instance), "i-host");
 	}
 	return a;
@@ -839,13 +856,18 @@ int vnitro_eip_associate(struct vnitro_handle *h, const char *id, const char *en
 		out = &scratch_eip;
 	if (vnitro_eip_get(h, id, out))
 		return -ENOENT;
-	if (strcmp(eni_id, PRIMARY))
+	if (strcmp(eni_id, PRIMARY) && strcmp(eni_id, "eni-5"))
 		return refuse(h, -ENOENT, "network interface \"%s\" does not exist", eni_id);
 	if (!strcmp(id, "eipalloc-1") && private_ip && !allow_reassociation)
 		return refuse(h, -EBUSY, "Resource.AlreadyAssociated: eipalloc-1 is already "
-			      "associated with %s (172.31.0.10); use allow-reassociation to move it",
+			      "associated with %s (172.31.0.4); use allow-reassociation to move it",
 			      PRIMARY);
 	*out = make_eip(id, id[9] - '0', true);
+	if (!strcmp(eni_id, "eni-5")) {
+		snprintf(out->eni_id, sizeof(out->eni_id), "eni-5");
+		out->private_ip = htonl(0xac1f0005);
+		out->instance[0] = '\0';
+	}
 	if (private_ip)
 		out->private_ip = private_ip;
 	return 0;

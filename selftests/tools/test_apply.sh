@@ -51,7 +51,9 @@ expect() {
 # A valid file: two VPCs, a route to a gateway, vpc-b's default group and
 # another with rules, vpc-a's default network ACL and a custom one that
 # sn-a uses, an instance with its primary ENI and a secondary one, and an
-# available ENI in that group, with conntrack timeouts of its own.
+# available ENI in that group, with conntrack timeouts of its own; three
+# Elastic IPs from the default pool: on eni-1's secondary address, on i-a's
+# primary ENI (its primary address), and one not associated.
 base='{"version": 1,
  "vpcs": [{"id": "vpc-a", "cidr": "10.0.0.0/16"}, {"id": "vpc-b", "cidr": "10.1.0.0/16"}],
  "subnets": [
@@ -82,7 +84,11 @@ base='{"version": 1,
   {"id": "eni-1", "subnet": "sn-a", "private_ip": "10.0.1.20", "mac": "02:00:00:00:01:14",
    "secondary_ips": ["10.0.1.21"], "instance": "i-a", "device_index": 1},
   {"id": "eni-2", "subnet": "sn-b", "security_groups": ["sg-1"], "source_dest_check": false,
-   "udp_timeout": 45, "tcp_established_timeout": 3600}]}'
+   "udp_timeout": 45, "tcp_established_timeout": 3600}],
+ "elastic_ips": [
+  {"allocation_id": "eipalloc-1", "public_ip": "203.0.113.5", "eni": "eni-1", "private_ip": "10.0.1.21"},
+  {"allocation_id": "eipalloc-a0", "public_ip": "203.0.113.6", "eni": "eni-a0"},
+  {"allocation_id": "eipalloc-2", "public_ip": "203.0.113.7", "eni": null}]}'
 
 # bad DESC MESSAGE JQ-FILTER: the base file changed by the filter is refused
 # with "Error: FILE: MESSAGE", exit 2, as text and as JSON.
@@ -163,7 +169,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, security_groups, network_acls, instances, enis)' \
+	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -356,6 +362,52 @@ bad "a primary ENI of another subnet" '.enis[2].device_index: the primary networ
 bad "a primary ENI of type efa" '.enis[2].device_index: a primary network interface is of type interface' \
 	'.enis[2] += {"type": "efa", "instance": "i-b", "device_index": 0}'
 
+## Elastic IPs and the public pool
+
+bad "an invalid allocation id" '.elastic_ips[0].allocation_id: "eipalloc-XY" is not a valid allocation id (expected "eipalloc-" and 1 to 17 lowercase hex digits)' \
+	'.elastic_ips[0].allocation_id = "eipalloc-XY"'
+bad "an allocation id of 18 hex digits" '.elastic_ips[0].allocation_id: "eipalloc-0123456789abcdef01" is not a valid allocation id (expected "eipalloc-" and 1 to 17 lowercase hex digits)' \
+	'.elastic_ips[0].allocation_id = "eipalloc-0123456789abcdef01"'
+bad "an allocation twice" '.elastic_ips[2].allocation_id: Elastic IP eipalloc-1 appears twice' \
+	'.elastic_ips[2].allocation_id = "eipalloc-1"'
+bad "an Elastic IP without its address" '.elastic_ips[2]: "public_ip" is required' 'del(.elastic_ips[2].public_ip)'
+bad "an unknown key in an Elastic IP" '.elastic_ips[0]: unknown key "association_id" (expected allocation_id, public_ip, eni, private_ip)' \
+	'.elastic_ips[0].association_id = "eipassoc-1"'
+bad "a public address that is no address" '.elastic_ips[0].public_ip: "203.0.113" is not a valid IPv4 address' \
+	'.elastic_ips[0].public_ip = "203.0.113"'
+bad "a public address outside the default pool" '.elastic_ips[0].public_ip: 198.18.0.5 is not inside the public pool 203.0.113.0/24 (the default; "eip_pool" sets another)' \
+	'.elastic_ips[0].public_ip = "198.18.0.5"'
+bad "a public address outside the file's pool" '.elastic_ips[1].public_ip: 203.0.113.6 is not inside the public pool 198.18.0.0/24' \
+	'.eip_pool = "198.18.0.0/24" | .elastic_ips[0].public_ip = "198.18.0.5"'
+bad "the pool's network address" '.elastic_ips[0].public_ip: 203.0.113.0 is the network address of the public pool 203.0.113.0/24' \
+	'.elastic_ips[0].public_ip = "203.0.113.0"'
+bad "the pool's broadcast address" '.elastic_ips[0].public_ip: 198.18.1.255 is the broadcast address of the public pool 198.18.0.0/23' \
+	'.eip_pool = "198.18.0.0/23" | .elastic_ips = [{"allocation_id": "eipalloc-9", "public_ip": "198.18.1.255"}]'
+bad "a public address twice" '.elastic_ips[2].public_ip: 203.0.113.5 is the address of eipalloc-1 too' \
+	'.elastic_ips[2].public_ip = "203.0.113.5"'
+bad "six Elastic IPs" '.elastic_ips: at most 5 Elastic IP addresses (EC2'"'"'s quota "Elastic IP addresses per Region")' \
+	'.elastic_ips = [range(6) | {"allocation_id": "eipalloc-\(.)", "public_ip": "203.0.113.\(. + 10)"}]'
+bad "a pool that is no CIDR block" '.eip_pool: "198.18.0.0" is not a CIDR block (expected A.B.C.D/N)' '.eip_pool = "198.18.0.0"'
+bad "a pool /31" '.eip_pool: 198.18.0.0/31: the public pool is /16 to /30' '.eip_pool = "198.18.0.0/31"'
+bad "a pool with host bits" '.eip_pool: 203.0.113.1/24 has host bits set; did you mean 203.0.113.0/24?' \
+	'.eip_pool = "203.0.113.1/24"'
+bad "an Elastic IP's ENI not in the file" '.elastic_ips[0].eni: network interface "eni-9" is not in the file' \
+	'.elastic_ips[0].eni = "eni-9"'
+bad "an ENI's address it does not have" '.elastic_ips[0].private_ip: 10.0.1.22 is not an address of eni-1 in the file ("private_ip" or "secondary_ips")' \
+	'.elastic_ips[0].private_ip = "10.0.1.22"'
+bad "a private address that is no address" '.elastic_ips[0].private_ip: "10.0.1" is not a valid IPv4 address' \
+	'.elastic_ips[0].private_ip = "10.0.1"'
+bad "a private address without an ENI" '.elastic_ips[2].private_ip: a private address goes with "eni"' \
+	'.elastic_ips[2].private_ip = "10.0.1.20"'
+bad "an ENI in a VPC without a gateway" '.elastic_ips[0].eni: VPC vpc-b of eni-2 has no internet gateway in the file ("internet_gateways"); an Elastic IP needs one' \
+	'.elastic_ips[0] = {"allocation_id": "eipalloc-1", "public_ip": "203.0.113.5", "eni": "eni-2"}'
+bad "two Elastic IPs on one private address" '.elastic_ips[2].private_ip: 10.0.1.21 of eni-1 has Elastic IP eipalloc-1 already (one per private address)' \
+	'.elastic_ips[2] += {"eni": "eni-1", "private_ip": "10.0.1.21"}'
+bad "two Elastic IPs on a primary address, one named" '.elastic_ips[2].private_ip: 10.0.1.10 of eni-a0 has Elastic IP eipalloc-a0 already (one per private address)' \
+	'.elastic_ips[2] += {"eni": "eni-a0", "private_ip": "10.0.1.10"}'
+bad "two Elastic IPs on a primary address, neither named" '.elastic_ips[2].eni: 10.0.1.10 of eni-a0 has Elastic IP eipalloc-a0 already (one per private address)' \
+	'.elastic_ips[2].eni = "eni-a0"'
+
 ## a valid file reaches the kernel
 
 jq . <<<"$base" >"$dir/good.json"
@@ -370,7 +422,7 @@ else
 	expect "dump needs the module" 1 "" "Error: $NOT_LOADED"
 fi
 
-## over the fake library: its world is vpc-default, i-host, web1, eni-5
+## over the fake library: its world is vpc-default, i-host, web1, eni-5, igw-d, eipalloc-1 and -2
 
 if [[ ! -x $FAKE && $FAKE == "$here/vnitro_fake" ]]; then
 	make -s -C "$here" vnitro_fake >/dev/null 2>&1
@@ -378,7 +430,7 @@ fi
 if [[ -x $FAKE ]]; then
 	VNITRO=$FAKE
 	run dump
-	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","security_groups","network_acls","instances","enis"]' ]]; then
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
 		pass "dump: one document, every list"
 	else
 		fail "dump: one document, every list"
@@ -406,6 +458,10 @@ if [[ -x $FAKE ]]; then
 		pass "dump: an ACL as apply reads it" || fail "dump: an ACL as apply reads it"
 	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge"}' ]] &&
 		pass "dump: an instance" || fail "dump: an instance"
+	[[ $(jq -c '{eip_pool, elastic_ips}' <<<"$out") == \
+		'{"eip_pool":"203.0.113.0/24","elastic_ips":[{"allocation_id":"eipalloc-1","public_ip":"203.0.113.1","eni":"eni-0a1b2c3d4e5f60718","private_ip":"172.31.0.4"},{"allocation_id":"eipalloc-2","public_ip":"203.0.113.2","eni":null,"private_ip":null}]}' ]] &&
+		pass "dump: the pool, Elastic IPs by id, associations without their ids" ||
+		fail "dump: the pool and Elastic IPs"
 	first=$out
 	run dump
 	[[ $out == "$first" && $out != *$'\n'*$'\n'* ]] && pass "dump: the same twice, one line without -p" ||
@@ -420,7 +476,7 @@ if [[ -x $FAKE ]]; then
 	run -j apply "$dir/same.json"
 	expect "apply -j of what exists: []" 0 "[]" ""
 	# The dump applied as it is: the default group under another id in the file, no change.
-	# (The fake's dump names a subnet it does not list: only VPCs and groups are taken.)
+	# (Only VPCs and groups are taken.)
 	first_sgs=$(jq '{vpcs, security_groups}' <<<"$first")
 	jq '.security_groups[0].id = "sg-aaa" | .security_groups[0].ingress[0].sg = "sg-aaa"' <<<"$first_sgs" >"$dir/dump.json"
 	run apply "$dir/dump.json"
@@ -440,6 +496,44 @@ add sg-rule sg-1 ingress proto udp port 53-53 sg sg-d" ""
 	expect "a new group is created, then its initial egress rule goes (the file has none)" 0 \
 		'create sg sg-2 vpc vpc-default name "db"
 delete sg-rule sg-2 egress proto all cidr 0.0.0.0/0' ""
+	# Elastic IPs: the whole dump of the fake's world applies without a change.
+	printf '%s' "$first" >"$dir/world.json"
+	run apply "$dir/world.json"
+	expect "apply of the whole dump, Elastic IPs with it: no change" 0 "" ""
+	jq '.elastic_ips[0] += {"eni": null, "private_ip": null} | .elastic_ips[1].eni = "eni-0a1b2c3d4e5f60718"' \
+		<<<"$first" >"$dir/eips.json"
+	run apply "$dir/eips.json"
+	expect "Elastic IPs converge: the one the file leaves unassociated first, then the other associated" 0 \
+		"disassociate eip eipalloc-1
+associate eip eipalloc-2 eni eni-0a1b2c3d4e5f60718 private-ip 172.31.0.4" ""
+	jq '.elastic_ips[0] += {"eni": "eni-5", "private_ip": null}' <<<"$first" >"$dir/eipmove.json"
+	run apply "$dir/eipmove.json"
+	expect "an Elastic IP associated elsewhere moves with allow-reassociation" 0 \
+		"associate eip eipalloc-1 eni eni-5 private-ip 172.31.0.5 allow-reassociation" ""
+	jq '.eip_pool = "203.0.112.0/23" | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' \
+		<<<"$first" >"$dir/eipnew.json"
+	run apply "$dir/eipnew.json"
+	expect "the pool set before the new Elastic IP is allocated in it" 0 \
+		"set eip-pool 203.0.112.0/23
+create eip eipalloc-3 public-ip 203.0.113.7" ""
+	run -j apply "$dir/eipnew.json"
+	[[ $rc -eq 0 && $(jq -c '.[1]' <<<"$out") == '{"action":"create","object":"eip","id":"eipalloc-3","detail":"public-ip 203.0.113.7"}' ]] &&
+		pass "apply -j: an Elastic IP created, as one object" || fail "apply -j: an Elastic IP created"
+	jq 'del(.eip_pool)' <<<"$first" >"$dir/nopool.json"
+	run apply "$dir/nopool.json"
+	expect "a file without eip_pool leaves the pool alone" 0 "" ""
+	jq '.elastic_ips[1].public_ip = "203.0.113.9"' <<<"$first" >"$dir/eipaddr.json"
+	run apply "$dir/eipaddr.json"
+	expect "an Elastic IP's address cannot change" 1 "" \
+		"Error: Elastic IP eipalloc-2: public_ip is 203.0.113.2, the file says 203.0.113.9 (an Elastic IP's address cannot change); nothing was changed"
+	jq '.elastic_ips = [.elastic_ips[1] | .eni = "eni-0a1b2c3d4e5f60718"]' <<<"$first" >"$dir/eipother.json"
+	run apply "$dir/eipother.json"
+	expect "an address the file leaves out keeps its private address" 1 "" \
+		"Error: Elastic IP eipalloc-2: 172.31.0.4 of eni-0a1b2c3d4e5f60718 has Elastic IP eipalloc-1, which the file leaves out (one Elastic IP per private address); nothing was changed"
+	jq '.eip_pool = "198.18.0.0/24" | .elastic_ips = []' <<<"$first" >"$dir/eippool.json"
+	run apply "$dir/eippool.json"
+	expect "a pool that leaves an allocated address outside: before any change" 1 "" \
+		"Error: the public pool cannot become 198.18.0.0/24: Elastic IP eipalloc-1 (203.0.113.1) is outside it (release it first); nothing was changed"
 	# Network ACLs the same way: the default one renamed in the file changes nothing.
 	first_acls=$(jq '{vpcs, network_acls}' <<<"$first")
 	jq '.network_acls[0].id = "acl-aaa"' <<<"$first_acls" >"$dir/acls.json"
