@@ -7,6 +7,45 @@
 
 using namespace vnitro::lib;
 
+/* The settings of ENI_SET (and of ENI_ADD) that @s asks for. */
+static void put_settings(struct request *req, const struct vnitro_eni_settings *s)
+{
+	if (s->set_source_dest_check)
+		request_put_u8(req, VNITRO_A_SOURCE_DEST_CHECK,
+			       uint8_t(!!s->source_dest_check));
+	if (s->set_ena_express)
+		request_put_u8(req, VNITRO_A_ENA_EXPRESS, uint8_t(!!s->ena_express));
+	if (s->set_ena_express_udp)
+		request_put_u8(req, VNITRO_A_ENA_EXPRESS_UDP,
+			       uint8_t(!!s->ena_express_udp));
+	if (s->set_tcp_established_timeout)
+		request_put_u32(req, VNITRO_A_TCP_ESTABLISHED_TIMEOUT,
+				s->tcp_established_timeout);
+	if (s->set_udp_stream_timeout)
+		request_put_u32(req, VNITRO_A_UDP_STREAM_TIMEOUT, s->udp_stream_timeout);
+	if (s->set_udp_timeout)
+		request_put_u32(req, VNITRO_A_UDP_TIMEOUT, s->udp_timeout);
+	/* An empty description clears it: put it even when "". */
+	if (s->description && !req->err)
+		request_put(req, VNITRO_A_DESCRIPTION, strlen(s->description) + 1,
+			    s->description);
+	if (s->set_security_groups && !s->security_group_count) {
+		/*
+		 * libnl drops an empty nest; the kernel takes a zero-length
+		 * one (flagged nested, as strict validation wants), and refuses
+		 * it with EC2's reason (a list is never empty).
+		 */
+		request_put(req, VNITRO_A_SECURITY_GROUPS | NLA_F_NESTED, 0, nullptr);
+	} else if (s->set_security_groups) {
+		struct nlattr *nest = request_nest_start(req, VNITRO_A_SECURITY_GROUPS);
+
+		for (size_t i = 0; i < s->security_group_count; i++)
+			request_put_string(req, VNITRO_A_SECURITY_GROUP_ID,
+					   s->security_groups[i]);
+		request_nest_end(req, nest);
+	}
+}
+
 VNITRO_EXPORT int vnitro_eni_add(struct vnitro_handle *h,
 				 const struct vnitro_eni_spec *spec,
 				 struct vnitro_eni *out)
@@ -24,6 +63,8 @@ VNITRO_EXPORT int vnitro_eni_add(struct vnitro_handle *h,
 		request_put(&req, VNITRO_A_MAC, VNITRO_MAC_LEN, spec->mac);
 	if (spec->type >= 0)
 		request_put_u8(&req, VNITRO_A_ENI_TYPE, uint8_t(spec->type));
+	if (spec->settings)
+		put_settings(&req, spec->settings);
 	return request_do(&req, &eni_decoder, out ? out : &scratch);
 }
 
@@ -86,40 +127,7 @@ VNITRO_EXPORT int vnitro_eni_set(struct vnitro_handle *h, const char *id,
 
 	request_init(&req, h, VNITRO_CMD_ENI_SET, NLM_F_ACK);
 	request_put_string(&req, VNITRO_A_ENI_ID, id);
-	if (s->set_source_dest_check)
-		request_put_u8(&req, VNITRO_A_SOURCE_DEST_CHECK,
-			       uint8_t(!!s->source_dest_check));
-	if (s->set_ena_express)
-		request_put_u8(&req, VNITRO_A_ENA_EXPRESS, uint8_t(!!s->ena_express));
-	if (s->set_ena_express_udp)
-		request_put_u8(&req, VNITRO_A_ENA_EXPRESS_UDP,
-			       uint8_t(!!s->ena_express_udp));
-	if (s->set_tcp_established_timeout)
-		request_put_u32(&req, VNITRO_A_TCP_ESTABLISHED_TIMEOUT,
-				s->tcp_established_timeout);
-	if (s->set_udp_stream_timeout)
-		request_put_u32(&req, VNITRO_A_UDP_STREAM_TIMEOUT, s->udp_stream_timeout);
-	if (s->set_udp_timeout)
-		request_put_u32(&req, VNITRO_A_UDP_TIMEOUT, s->udp_timeout);
-	/* An empty description clears it: put it even when "". */
-	if (s->description && !req.err)
-		request_put(&req, VNITRO_A_DESCRIPTION, strlen(s->description) + 1,
-			    s->description);
-	if (s->set_security_groups && !s->security_group_count) {
-		/*
-		 * libnl drops an empty nest; the kernel takes a zero-length
-		 * one (flagged nested, as strict validation wants), and refuses
-		 * it with EC2's reason (a list is never empty).
-		 */
-		request_put(&req, VNITRO_A_SECURITY_GROUPS | NLA_F_NESTED, 0, nullptr);
-	} else if (s->set_security_groups) {
-		struct nlattr *nest = request_nest_start(&req, VNITRO_A_SECURITY_GROUPS);
-
-		for (size_t i = 0; i < s->security_group_count; i++)
-			request_put_string(&req, VNITRO_A_SECURITY_GROUP_ID,
-					   s->security_groups[i]);
-		request_nest_end(&req, nest);
-	}
+	put_settings(&req, s);
 	return request_do(&req, &eni_decoder, out ? out : &scratch);
 }
 

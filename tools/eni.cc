@@ -15,7 +15,10 @@ void usage(FILE *out)
 	fprintf(out,
 		"Usage: vnitro eni { show | list } [ ID ]\n"
 		"       vnitro eni add [ ID ] subnet SUBNET [ ip ADDRESS ] [ mac MAC ]\n"
-		"                      [ type { interface | efa } ]\n"
+		"                      [ type { interface | efa } ] [ description TEXT ]\n"
+		"                      [ security-groups SG[,SG...] ]\n"
+		"                      [ tcp-established-timeout SECONDS ]\n"
+		"                      [ udp-stream-timeout SECONDS ] [ udp-timeout SECONDS ]\n"
 		"       vnitro eni { del | delete } ID\n"
 		"       vnitro eni attach ID instance NAME index INDEX [card CARD]\n"
 		"       vnitro eni detach ID\n"
@@ -160,58 +163,6 @@ int do_show(const struct options *opts, int argc, char **argv)
 			    print_eni);
 }
 
-enum add_keyword { ADD_SUBNET, ADD_IP, ADD_MAC, ADD_TYPE };
-
-/* "add [ID] subnet SUBNET [ip A.B.C.D] [mac MAC] [type TYPE]" */
-void parse_add(arg_cursor &args, struct vnitro_eni_spec *spec, uint8_t *mac)
-{
-	static const char *const keywords[] = { "subnet", "ip", "mac", "type" };
-	unsigned seen = 0;
-
-	spec->type = -1;
-	if (args.more() && match_word(args.peek(), keywords, 4, "keyword") < 0)
-		spec->id = check_eni_id(args.next());
-	while (args.more()) {
-		int k = args.keyword(keywords, 4);
-		const char *value = args.value(keywords[k]);
-
-		args.once(&seen, k, keywords[k]);
-		switch (k) {
-		case ADD_SUBNET:
-			spec->subnet_id = check_id(value, "subnet");
-			break;
-		case ADD_IP:
-			spec->private_ip = parse_private_ip(value);
-			break;
-		case ADD_MAC:
-			parse_mac(value, mac);
-			spec->mac = mac;
-			break;
-		case ADD_TYPE:
-			spec->type = parse_eni_type(value);
-			break;
-		}
-	}
-	if (!spec->subnet_id)
-		args.missing("\"subnet SUBNET\"");
-}
-
-int do_add(const struct options *opts, int argc, char **argv)
-{
-	arg_cursor args(argc, argv, "eni");
-	struct vnitro_eni_spec spec = {};
-	uint8_t mac[VNITRO_MAC_LEN];
-	struct vnitro_eni eni;
-	session s;
-
-	parse_add(args, &spec, mac);
-	if (!s.open())
-		return STATUS_ERROR;
-	if (vnitro_eni_add(s.handle(), &spec, &eni))
-		return s.fail();
-	return print_object(opts, eni, print_eni);
-}
-
 /* ENI ids have their own form ("eni-" and hex). */
 const char *check_eni(const char *word, const char *)
 {
@@ -307,6 +258,112 @@ size_t split_groups(const char *value, char *buf, size_t len, const char **out)
 	return n;
 }
 
+/* What "eni add" and "eni set" both take: a description, groups, tracking timeouts. */
+struct settings_args {
+	struct vnitro_eni_settings set = {};
+	const char *groups[VNITRO_MAX_SECURITY_GROUPS];
+	char group_buf[VNITRO_MAX_SECURITY_GROUPS * VNITRO_ID_LEN + 8];
+};
+
+/* @keyword's @value into @a if it is one of those settings; false if it is not. */
+bool parse_shared_setting(const char *keyword, const char *value, struct settings_args *a)
+{
+	struct vnitro_eni_settings &set = a->set;
+
+	if (!strcmp(keyword, "description")) {
+		if (strlen(value) >= VNITRO_DESCRIPTION_LEN)
+			usage_error("a description has at most %d characters",
+				    VNITRO_DESCRIPTION_LEN - 1);
+		set.description = value;
+	} else if (!strcmp(keyword, "security-groups")) {
+		set.set_security_groups = 1;
+		set.security_group_count = split_groups(value, a->group_buf, sizeof(a->group_buf),
+							a->groups);
+		set.security_groups = a->groups;
+	} else if (!strcmp(keyword, "tcp-established-timeout")) {
+		set.set_tcp_established_timeout = 1;
+		set.tcp_established_timeout = parse_timeout(
+			value, keyword, VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN,
+			VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX, "TcpEstablishedTimeout");
+	} else if (!strcmp(keyword, "udp-stream-timeout")) {
+		set.set_udp_stream_timeout = 1;
+		set.udp_stream_timeout = parse_timeout(value, keyword, VNITRO_UDP_STREAM_TIMEOUT_MIN,
+						       VNITRO_UDP_STREAM_TIMEOUT_MAX,
+						       "UdpStreamTimeout");
+	} else if (!strcmp(keyword, "udp-timeout")) {
+		set.set_udp_timeout = 1;
+		set.udp_timeout = parse_timeout(value, keyword, VNITRO_UDP_TIMEOUT_MIN,
+						VNITRO_UDP_TIMEOUT_MAX, "UdpTimeout");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+enum add_keyword { ADD_SUBNET, ADD_IP, ADD_MAC, ADD_TYPE };
+
+/*
+ * [ ID ] subnet SUBNET [ ip ] [ mac ] [ type ] and the settings EC2's
+ * CreateNetworkInterface takes (description, groups, tracking timeouts).
+ */
+void parse_add(arg_cursor &args, struct vnitro_eni_spec *spec, uint8_t *mac,
+	       struct settings_args *a)
+{
+	static const char *const keywords[] = { "subnet", "ip", "mac", "type", "description",
+						"security-groups", "tcp-established-timeout",
+						"udp-stream-timeout", "udp-timeout" };
+	const size_t n = sizeof(keywords) / sizeof(keywords[0]);
+	unsigned seen = 0;
+
+	spec->type = -1;
+	if (args.more() && match_word(args.peek(), keywords, n, "keyword") < 0)
+		spec->id = check_eni_id(args.next());
+	while (args.more()) {
+		int k = args.keyword(keywords, n);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		switch (k) {
+		case ADD_SUBNET:
+			spec->subnet_id = check_id(value, "subnet");
+			break;
+		case ADD_IP:
+			spec->private_ip = parse_private_ip(value);
+			break;
+		case ADD_MAC:
+			parse_mac(value, mac);
+			spec->mac = mac;
+			break;
+		case ADD_TYPE:
+			spec->type = parse_eni_type(value);
+			break;
+		default:
+			parse_shared_setting(keywords[k], value, a);
+			spec->settings = &a->set;
+			break;
+		}
+	}
+	if (!spec->subnet_id)
+		args.missing("\"subnet SUBNET\"");
+}
+
+int do_add(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "eni");
+	struct vnitro_eni_spec spec = {};
+	uint8_t mac[VNITRO_MAC_LEN];
+	struct settings_args a;
+	struct vnitro_eni eni;
+	session s;
+
+	parse_add(args, &spec, mac, &a);
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_eni_add(s.handle(), &spec, &eni))
+		return s.fail();
+	return print_object(opts, eni, print_eni);
+}
+
 int do_set(const struct options *opts, int argc, char **argv)
 {
 	static const char *const keywords[] = { "source-dest-check", "description",
@@ -315,9 +372,8 @@ int do_set(const struct options *opts, int argc, char **argv)
 						"tcp-established-timeout",
 						"udp-stream-timeout", "udp-timeout" };
 	arg_cursor args(argc, argv, "eni");
-	struct vnitro_eni_settings set = {};
-	const char *groups[VNITRO_MAX_SECURITY_GROUPS];
-	char group_buf[VNITRO_MAX_SECURITY_GROUPS * VNITRO_ID_LEN + 8];
+	struct settings_args a;
+	struct vnitro_eni_settings &set = a.set;
 	uint32_t mtu = 0;
 	struct vnitro_eni eni;
 	unsigned seen = 0;
@@ -337,18 +393,6 @@ int do_set(const struct options *opts, int argc, char **argv)
 			set.set_source_dest_check = 1;
 			set.source_dest_check = parse_on_off(value, keywords[k]);
 			break;
-		case SET_DESC:
-			if (strlen(value) >= VNITRO_DESCRIPTION_LEN)
-				usage_error("a description has at most %d characters",
-					    VNITRO_DESCRIPTION_LEN - 1);
-			set.description = value;
-			break;
-		case SET_SG:
-			set.set_security_groups = 1;
-			set.security_group_count = split_groups(value, group_buf, sizeof(group_buf),
-								groups);
-			set.security_groups = groups;
-			break;
 		case SET_EXPRESS:
 			set.set_ena_express = 1;
 			set.ena_express = parse_on_off(value, keywords[k]);
@@ -360,22 +404,8 @@ int do_set(const struct options *opts, int argc, char **argv)
 		case SET_MTU:
 			mtu = parse_u32(value, "MTU", 68, 65535);
 			break;
-		case SET_TCP_ESTABLISHED:
-			set.set_tcp_established_timeout = 1;
-			set.tcp_established_timeout = parse_timeout(
-				value, keywords[k], VNITRO_TCP_ESTABLISHED_TIMEOUT_MIN,
-				VNITRO_TCP_ESTABLISHED_TIMEOUT_MAX, "TcpEstablishedTimeout");
-			break;
-		case SET_UDP_STREAM:
-			set.set_udp_stream_timeout = 1;
-			set.udp_stream_timeout = parse_timeout(
-				value, keywords[k], VNITRO_UDP_STREAM_TIMEOUT_MIN,
-				VNITRO_UDP_STREAM_TIMEOUT_MAX, "UdpStreamTimeout");
-			break;
-		case SET_UDP:
-			set.set_udp_timeout = 1;
-			set.udp_timeout = parse_timeout(value, keywords[k], VNITRO_UDP_TIMEOUT_MIN,
-							VNITRO_UDP_TIMEOUT_MAX, "UdpTimeout");
+		default:	/* description, security-groups, the timeouts */
+			parse_shared_setting(keywords[k], value, &a);
 			break;
 		}
 	}

@@ -555,12 +555,16 @@ static int vnitro_genl_eni_reply(struct genl_info *info, const struct vcore_eni_
 	return vnitro_genl_reply(info, VNITRO_CMD_ENI_GET, vnitro_put_eni, eni);
 }
 
+static int vnitro_genl_eni_changes(struct genl_info *info, struct vcore_eni_changes *c,
+				   int *any);
+
 static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vcore_eni_spec spec = {};
+	struct vcore_eni_changes *c;
 	struct vcore_eni_info eni;
 	struct vcore_err err = {};
-	int ret;
+	int any, ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
 		return -EINVAL;
@@ -579,10 +583,19 @@ static int vnitro_cmd_eni_add(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[VNITRO_A_ENI_TYPE]) {
 		spec.type = nla_get_u8(info->attrs[VNITRO_A_ENI_TYPE]);
 	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);	/* the settings it is created with, if any */
+	if (!c)
+		return -ENOMEM;
+	ret = vnitro_genl_eni_changes(info, c, &any);
+	if (ret)
+		goto out;
+	spec.settings = any ? c : NULL;
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vcore_ctl_eni_add(vnitro.ctl, &spec, &eni, &err);
 	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, &eni);
 	mutex_unlock(&vnitro.ctl_lock);
+out:
+	kfree(c);
 	return ret;
 }
 
@@ -717,41 +730,54 @@ static int vnitro_genl_seconds(struct genl_info *info, int attr, u8 *set, u32 *v
 	return 1;
 }
 
+/* The settings of ENI_SET (and ENI_ADD) into @c; *@any: whether there was one. */
+static int vnitro_genl_eni_changes(struct genl_info *info, struct vcore_eni_changes *c, int *any)
+{
+	int ret;
+
+	*any = 0;
+	*any |= vnitro_genl_flag(info, VNITRO_A_SOURCE_DEST_CHECK, &c->set_source_dest_check,
+				&c->source_dest_check);
+	*any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS, &c->set_ena_express,
+				 &c->ena_express);
+	*any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS_UDP, &c->set_ena_express_udp,
+				 &c->ena_express_udp);
+	*any |= vnitro_genl_seconds(info, VNITRO_A_TCP_ESTABLISHED_TIMEOUT,
+				    &c->set_tcp_established_timeout, &c->tcp_established_timeout);
+	*any |= vnitro_genl_seconds(info, VNITRO_A_UDP_STREAM_TIMEOUT,
+				    &c->set_udp_stream_timeout, &c->udp_stream_timeout);
+	*any |= vnitro_genl_seconds(info, VNITRO_A_UDP_TIMEOUT, &c->set_udp_timeout,
+				    &c->udp_timeout);
+	if (info->attrs[VNITRO_A_DESCRIPTION]) {
+		c->set_description = 1;
+		strscpy(c->description, nla_data(info->attrs[VNITRO_A_DESCRIPTION]),
+			sizeof(c->description));
+		*any = 1;
+	}
+	if (info->attrs[VNITRO_A_SECURITY_GROUPS]) {
+		ret = vnitro_genl_groups(info, c);
+		if (ret)
+			return ret;
+		*any = 1;
+	}
+	return 0;
+}
+
 static int vnitro_cmd_eni_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vcore_eni_changes *c;
 	struct vcore_eni_info eni;
 	struct vcore_err err = {};
-	int any = 0, ret;
+	int any, ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
 		return -EINVAL;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);	/* ~480 bytes: off the stack */
 	if (!c)
 		return -ENOMEM;
-	any |= vnitro_genl_flag(info, VNITRO_A_SOURCE_DEST_CHECK, &c->set_source_dest_check,
-				&c->source_dest_check);
-	any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS, &c->set_ena_express, &c->ena_express);
-	any |= vnitro_genl_flag(info, VNITRO_A_ENA_EXPRESS_UDP, &c->set_ena_express_udp,
-				&c->ena_express_udp);
-	any |= vnitro_genl_seconds(info, VNITRO_A_TCP_ESTABLISHED_TIMEOUT,
-				   &c->set_tcp_established_timeout, &c->tcp_established_timeout);
-	any |= vnitro_genl_seconds(info, VNITRO_A_UDP_STREAM_TIMEOUT, &c->set_udp_stream_timeout,
-				   &c->udp_stream_timeout);
-	any |= vnitro_genl_seconds(info, VNITRO_A_UDP_TIMEOUT, &c->set_udp_timeout,
-				   &c->udp_timeout);
-	if (info->attrs[VNITRO_A_DESCRIPTION]) {
-		c->set_description = 1;
-		strscpy(c->description, nla_data(info->attrs[VNITRO_A_DESCRIPTION]),
-			sizeof(c->description));
-		any = 1;
-	}
-	if (info->attrs[VNITRO_A_SECURITY_GROUPS]) {
-		ret = vnitro_genl_groups(info, c);
-		if (ret)
-			goto out;
-		any = 1;
-	}
+	ret = vnitro_genl_eni_changes(info, c, &any);
+	if (ret)
+		goto out;
 	if (!any) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "nothing to set: give SOURCE_DEST_CHECK, DESCRIPTION, SECURITY_GROUPS, ENA_EXPRESS, ENA_EXPRESS_UDP or a conntrack timeout");

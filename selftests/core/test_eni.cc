@@ -1152,3 +1152,54 @@ CORE_TEST(eni, port_tracks_as_many_flows_as_its_instance_type_allows)
 	attach(b.id, "mid", 1);
 	cr_assert_eq(fake.last_plug.port.conntrack_max, 12000);
 }
+
+/* ---- settings at creation (EC2's CreateNetworkInterface) ---- */
+
+CORE_TEST(eni, add_with_settings)
+{
+	vcore_eni_spec spec = eni_spec("subnet-b", 0, "eni-5e7");
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
+
+	add_group("sg-1");
+	c.set_description = 1;
+	snprintf(c.description, sizeof(c.description), "made whole");
+	c.set_security_groups = 1;
+	c.security_group_count = 1;
+	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-1");
+	c.set_udp_timeout = 1;
+	c.udp_timeout = 45;
+	spec.settings = &c;
+	cr_assert_eq(vcore_ctl_eni_add(ctl, &spec, &e, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(e.description, "made whole", "the reply has the settings");
+	e = get_eni("eni-5e7");
+	cr_assert_str_eq(e.description, "made whole");
+	cr_assert_eq(e.security_group_count, 1);
+	cr_assert_str_eq(e.security_groups[0], "sg-1");
+	cr_assert_eq(e.udp_timeout, 45);
+}
+
+CORE_TEST(eni, add_with_a_refused_setting_creates_nothing)
+{
+	vcore_eni_spec spec = eni_spec("subnet-b", 0, "eni-5e8");
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+
+	c.set_security_groups = 1;
+	c.security_group_count = 1;
+	snprintf(c.security_groups[0], sizeof(c.security_groups[0]), "sg-404");
+	spec.settings = &c;
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &e, err);
+	}, "sg-404");
+	c = vcore_eni_changes{};
+	c.set_tcp_established_timeout = 1;
+	c.tcp_established_timeout = 59;
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_eni_add(ctl, &spec, &e, err);
+	}, "TCP established timeout 59 is out of range");
+	// Neither left the ENI behind: its id is free, and it can be made plainly.
+	spec.settings = nullptr;
+	add_eni(spec);
+}

@@ -152,6 +152,18 @@ check "db: all from web, again" "$VNITRO" sg rule add sg-0db ingress proto all s
 refuse "a group another group's rule names cannot be deleted" "security group $web has a dependent object: a rule of security group sg-0db" \
 	"$VNITRO" sg del "$web"
 
+# EC2's CreateNetworkInterface takes the groups, a description and tracking timeouts.
+out=$("$VNITRO" -j eni add eni-5e7 subnet subnet-s security-groups "$web,sg-0db" description "made whole" \
+	udp-timeout 45)
+check_eq "eni add with groups, a description and a timeout: all on the new ENI" \
+	"$web sg-0db|made whole|45" "$(jq -r '"\(.security_groups | join(" "))|\(.description)|\(.udp_timeout)"' <<<"$out")"
+check "  ... and it deletes" "$VNITRO" eni del eni-5e7
+refuse "eni add with a group of another VPC creates no ENI" \
+	"security group sg-0d0 is in VPC vpc-default, and network interface eni-5e8 in VPC vpc-s" \
+	"$VNITRO" eni add eni-5e8 subnet subnet-s security-groups sg-0d0
+refuse "eni add with a timeout out of range (the CLI's check)" "udp-timeout 61 is out of range" \
+	"$VNITRO" eni add eni-5e8 subnet subnet-s udp-timeout 61
+
 ## dump and apply
 
 "$VNITRO" eni set "$s1" security-groups "$web,sg-0db" >/dev/null

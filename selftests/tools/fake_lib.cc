@@ -181,6 +181,19 @@ int vnitro_eni_add(struct vnitro_handle *h, const struct vnitro_eni_spec *spec,
 		memcpy(out->mac, spec->mac, 6);
 	if (spec->type >= 0)
 		out->type = uint8_t(spec->type);
+	if (spec->settings) {
+		const struct vnitro_eni_settings *s = spec->settings;
+		char what[VNITRO_DESCRIPTION_LEN + 96];
+
+		/* What reached the library with the add: description|groups|timeouts. */
+		snprintf(what, sizeof(what), "%s|%zu %s|%u %u %u", s->description ? s->description : "",
+			 s->set_security_groups ? s->security_group_count : 0,
+			 s->set_security_groups && s->security_group_count ? s->security_groups[0] : "",
+			 s->set_tcp_established_timeout ? s->tcp_established_timeout : 0,
+			 s->set_udp_stream_timeout ? s->udp_stream_timeout : 0,
+			 s->set_udp_timeout ? s->udp_timeout : 0);
+		trace("eni_add_settings", what);
+	}
 	return 0;
 }
 

@@ -146,6 +146,13 @@ usage "eni set: UDP timeout out of range, EC2's range named" \
 usage "eni set: UDP stream timeout out of range" \
 	="udp-stream-timeout 59 is out of range: EC2's UdpStreamTimeout is 60 to 180 seconds" \
 	eni set eni-1 udp-stream-timeout 59
+usage "eni add: a timeout out of range, as eni set" \
+	="udp-timeout 29 is out of range: EC2's UdpTimeout is 30 to 60 seconds" \
+	eni add subnet s udp-timeout 29
+usage "eni add: six security groups" eni add subnet s security-groups sg-1,sg-2,sg-3,sg-4,sg-5,sg-6
+usage "eni add: a setting twice" eni add subnet s description a description b
+usage "eni add: source-dest-check is eni set's (EC2's CreateNetworkInterface has none)" \
+	eni add subnet s source-dest-check off
 usage "eni set: TCP established timeout out of range" \
 	="tcp-established-timeout 432001 is out of range: EC2's TcpEstablishedTimeout is 60 to 432000 seconds" \
 	eni set eni-1 tcp-established-timeout 432001
@@ -337,7 +344,7 @@ not_loaded "vnitro eni list" eni list
 not_loaded "vnitro vpc show" vpc show
 not_loaded "vnitro subnet sh subnet-default" subnet sh subnet-default
 not_loaded "eni add with every keyword, abbreviated" \
-	eni ad eni-0a1b subnet subnet-default i 10.0.0.5 m 02:AA:bb:00:00:01 t efa
+	eni ad eni-0a1b subnet subnet-default i 10.0.0.5 m 02:AA:bb:00:00:01 ty efa
 not_loaded "eni attach, keywords abbreviated" eni att eni-1 ins web ind 255
 not_loaded "eni del" eni delete eni-1
 not_loaded "eni detach" eni det eni-1
@@ -483,6 +490,14 @@ fake_tests() {
 	VNITRO_FAKE_TRACE=$trace run eni set $primary udp-timeout 60 tcp-established-timeout 3600
 	check "eni set: conntrack timeouts reach the library, in one call" \
 		'$rc -eq 0 && $(<"$trace") == "eni_set $primary${nl}eni_set_conntrack_timeouts 3600 0 60"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run eni add subnet subnet-default description "a web tier" \
+		security-groups sg-1,sg-2 udp-stream-timeout 120
+	check "eni add: settings reach the library with the add, in one call" \
+		'$rc -eq 0 && $(<"$trace") == "eni_add_settings a web tier|2 sg-1|0 120 0"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run eni add subnet subnet-default
+	check "eni add without settings passes none" '$rc -eq 0 && ! -s $trace'
 	: >"$trace"
 	VNITRO_FAKE_TRACE=$trace run instance show
 	check "instance show (all) sweeps leftover environments" \

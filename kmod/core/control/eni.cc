@@ -480,6 +480,11 @@ int vcore_ctl_eni_add(struct vcore_ctl *ctl, const struct vcore_eni_spec *spec,
 
 	if (!e)
 		return err->code;
+	// Detached, it has no port: only a refused setting can fail, and then it goes.
+	if (spec->settings && vcore_ctl_eni_set(ctl, e->id, spec->settings, out, err)) {
+		eni_free(*ctl, e);
+		return err->code;
+	}
 	fill_info(*e, out);
 	return 0;
 }

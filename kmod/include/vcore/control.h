@@ -143,6 +143,10 @@ struct vcore_eni_spec {
 	uint32_t private_ip;		/* 0 = allocate, host order */
 	uint8_t mac[6];			/* all zero = generate */
 	uint8_t type;
+	/* NULL, or what the new ENI gets as ENI_SET would give it (EC2's
+	 * CreateNetworkInterface takes a description, groups and timeouts):
+	 * if that is refused, the ENI is not created. */
+	const struct vcore_eni_changes *settings;
 };
 
 /* Arguments of vcore_ctl_eni_set: only the fields whose set_* flag is 1 change. */

@@ -233,6 +233,9 @@ struct vnitro_eni_spec {
 	uint32_t private_ip;		/* 0: the kernel picks it */
 	const uint8_t *mac;		/* 6 bytes; NULL: the kernel picks */
 	int type;			/* enum vnitro_eni_type; <0: default */
+	/* NULL, or settings it is created with, as vnitro_eni_set takes
+	 * them; if the kernel refuses one, no ENI is created. */
+	const struct vnitro_eni_settings *settings;
 };
 
 /* Returns the library version, e.g. "0.1.0"; a static string. */

@@ -24,8 +24,10 @@
  *               the type may track).
  * INSTANCE_DEL  NAME. Detaches every ENI; deletes the primary ENI.
  * INSTANCE_GET  [NAME].
- * ENI_ADD       SUBNET_ID, optional ENI_ID, PRIVATE_IP, MAC, ENI_TYPE.
- *               Reply: the ENI (as ENI_GET).
+ * ENI_ADD       SUBNET_ID, optional ENI_ID, PRIVATE_IP, MAC, ENI_TYPE,
+ *               and any setting of ENI_SET (EC2's CreateNetworkInterface
+ *               takes a description, groups and tracking timeouts): a
+ *               refused setting creates nothing. Reply: the ENI (as ENI_GET).
  * ENI_DEL       ENI_ID. Refused while attached.
  * ENI_GET       [ENI_ID].
  * ENI_ATTACH    ENI_ID, INSTANCE_NAME, DEVICE_INDEX. Reply: the ENI.
