@@ -214,7 +214,7 @@ for ((b = 0; b < nbatches; b++)); do
 	SECONDS=0
 	VNITRO_KIMAGE=$kdir/bzImage VNITRO_KMODDIR=$kmoddir VNITRO_KO=$mod/vnitro.ko \
 		VNITRO_APPEND="log_buf_len=8M ${VNITRO_APPEND:-}" \
-		VNITRO_PASSENV="DEBUG_SUITE_TIMEOUT ${VNITRO_PASSENV:-}" \
+		VNITRO_PASSENV="DEBUG_SUITE_TIMEOUT TORTURE_CYCLES FUZZ_SECS FUZZ_SEED ${VNITRO_PASSENV:-}" \
 		qemu/run --no-module --mem $((mem + 1024)) --timeout "$limit" \
 		-- scripts/check-debug.sh --in-vm "${batch[@]}" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
