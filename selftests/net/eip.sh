@@ -183,6 +183,10 @@ refuse "a plain user cannot associate" 'Operation not permitted' \
 refuse "a plain user cannot disassociate" 'Operation not permitted' \
 	plain "$VNITRO" eip disassociate eipalloc-a
 check_err "a plain user cannot see the pool" 'Operation not permitted' plain "$VNITRO" eip pool
+check_err "root inside an instance does not see the family" 'not loaded' \
+	ip netns exec i-a "$VNITRO" eip show
+refuse "... nor can associate an address with its own ENI" 'not loaded' \
+	ip netns exec i-a "$VNITRO" eip associate eipalloc-a eni "$(primary_eni i-a)"
 
 ## teardown
 
