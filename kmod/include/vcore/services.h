@@ -70,7 +70,7 @@ struct vcore_services {
 	void *(*alloc)(size_t size, unsigned int flags);	/* zeroed */
 	void (*free)(void *ptr);
 	void (*log)(int level, const char *msg);
-	uint64_t (*now_ns)(void);
+	uint64_t (*now_ns)(void);	/* monotonic; tick resolution is enough */
 	void (*random)(void *buf, size_t len);
 	void (*rcu_read_lock)(void);
 	void (*rcu_read_unlock)(void);
