@@ -60,6 +60,7 @@ check-fresh:
 # Figures, not assertions: vnitro against veth in one VM boot (BENCH_SMP vCPUs).
 bench-ena: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -s -C selftests/bench
 	@VNITRO_SMP=$${BENCH_SMP:-1} VNITRO_PASSENV="BENCH_SECS BENCH_ROUNDS" qemu/run --timeout 1800 -- selftests/bench/ena.sh
 
 # The same for EFA: perftest and fi_pingpong on vnitro, rdma_rxe, libfabric's shm and tcp.
@@ -109,3 +110,4 @@ clean:
 	-$(MAKE) -C selftests/rdma clean
 	-$(MAKE) -C selftests/fuzz clean
 	-$(MAKE) -C selftests/tools clean
+	-$(MAKE) -C selftests/bench clean

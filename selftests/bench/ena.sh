@@ -23,7 +23,8 @@ peer() { if [[ ${VETH:-} == tso-off ]]; then echo "w-a w-b 10.98.0.2"; else echo
 
 row() { printf '%-44s %14s %14s %8s\n' "$@"; }
 
-# compare LABEL CLIENT SERVER ADDR ARGS...: ROUNDS runs of iperf3 ARGS from
+# compare LABEL CLIENT SERVER ADDR ARGS...: ROUNDS runs of iperf3 ARGS (or of
+# the function MEASURE names, called as iperf is) from
 # CLIENT to SERVER's ADDR over vnitro, each followed at once by the same run
 # over the veth pair, so that both sides of a ratio see the same host load;
 # prints the median of each side and the median of the per-round ratios.
@@ -32,9 +33,9 @@ compare() {
 	local -a ns=() vs=() rs=()
 	shift 4
 	for ((r = 0; r < ROUNDS; r++)); do
-		n=$(iperf "$c" "$s" "$addr" "$@")
+		n=$("${MEASURE:-iperf}" "$c" "$s" "$addr" "$@")
 		# shellcheck disable=SC2046 # three words: client, server, address
-		v=$(iperf $(peer) "$@")
+		v=$("${MEASURE:-iperf}" $(peer) "$@")
 		ns+=("$n") vs+=("$v") rs+=("$(ratio "$n" "$v")")
 	done
 	row "$label" "$(median "${ns[@]}")" "$(median "${vs[@]}")" "$(median "${rs[@]}")"
@@ -75,6 +76,31 @@ compare "UDP 64 B, rx-usecs 0 tx-usecs 0" i-a i-b "$ip_b" -u -b 0 -l 64
 coalesce 1000 1000
 compare "UDP 64 B, rx-usecs 1000 tx-usecs 1000" i-a i-b "$ip_b" -u -b 0 -l 64
 coalesce 20 64
+
+# The path's own cost without the scheduler in it: one CPU sends 64-byte
+# datagrams to a socket that is never read, so the receiver never wakes and
+# each datagram's whole path (stack, device, fabric, receive, socket drop)
+# runs in the sender's context; the rate is the inverse of that cost.
+FLOOD=$(dirname "$0")/udp-flood
+flood() { ip netns exec "$1" "$FLOOD" send "$3" 9999 "$SECS"; }
+if [[ -x $FLOOD ]]; then
+	sinks=()
+	for ns in i-b w-b; do
+		ip netns exec "$ns" "$FLOOD" sink 9999 &
+		sinks+=($!)
+	done
+	sleep 0.3
+	MEASURE=flood VETH=tso-off compare "UDP 64 B flood, not read, vs veth tso off [dgrams/s]" \
+		i-a i-b "$ip_b"
+	coalesce 0 0
+	MEASURE=flood VETH=tso-off compare "UDP 64 B flood, not read, rx/tx-usecs 0 [dgrams/s]" \
+		i-a i-b "$ip_b"
+	coalesce 20 64
+	kill "${sinks[@]}" 2>/dev/null
+	wait "${sinks[@]}" 2>/dev/null
+else
+	echo "($FLOOD is not built (make -C selftests/bench): the flood rows are left out)"
+fi
 
 # Security groups at EC2's quotas on both ends: 5 groups of 60 ingress and 60
 # egress rules each, tracking on (no 0.0.0.0/0 rule either way, so no flow is
