@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * coalesce.c - interrupt moderation: each queue pair's emulated MSI-X vector
- * fires no sooner than rx-usecs (tx-usecs) after the RX frame (TX completion)
- * that raised it, stays masked while the NAPI poll it scheduled runs, and
- * with adaptive-rx takes its RX interval from net_dim, as ena does.
+ * fires no sooner than rx-usecs (tx-usecs) after the poll that last unmasked
+ * it (ena hands the device the delay with each unmask,
+ * ena_com_update_intr_reg). An event on a vector unmasked for longer than
+ * that fires at once; one that comes sooner waits the interval from itself,
+ * gathering what follows. The vector stays masked while the NAPI poll it
+ * scheduled runs, and with adaptive-rx takes its RX interval from net_dim,
+ * as ena does.
  */
 #include <linux/dim.h>
 #include <linux/hrtimer.h>
@@ -72,6 +76,7 @@ void vnitro_irq_start(struct vnitro_rx_queue *rxq)
 	INIT_WORK(&irq->dim.work, vnitro_dim_work);
 	irq->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;	/* as ena_init_napi_in_range */
 	irq->napi_events = 0;
+	irq->unmasked = 0;	/* long ago: the first event fires at once */
 	WRITE_ONCE(irq->rx_usecs, READ_ONCE(rxq->vnd->rx_usecs));
 	smp_store_release(&irq->flags, BIT(VNITRO_IRQ_ENABLED));
 }
@@ -95,7 +100,7 @@ void vnitro_irq_stop(struct vnitro_rx_queue *rxq)
 void vnitro_irq_raise(struct vnitro_rx_queue *rxq, enum vnitro_irq_event ev)
 {
 	struct vnitro_irq *irq = &rxq->irq;
-	ktime_t when;
+	ktime_t now, when;
 	u32 usecs;
 
 	/* Pairs with vnitro_irq_poll_done: the work is visible before the mask is read. */
@@ -116,8 +121,15 @@ void vnitro_irq_raise(struct vnitro_rx_queue *rxq, enum vnitro_irq_event ev)
 		vnitro_irq_fire(rxq);
 		return;
 	}
+	now = ktime_get();
+	/* Unmasked for longer than the interval, nothing pending: no reason to wait. */
+	if (!hrtimer_is_queued(&irq->timer) &&
+	    ktime_after(now, ktime_add_us(READ_ONCE(irq->unmasked), usecs))) {
+		vnitro_irq_fire(rxq);
+		return;
+	}
 	/* The first event starts the interval; a later one may only shorten it. */
-	when = ktime_add_us(ktime_get(), usecs);
+	when = ktime_add_us(now, usecs);
 	if (hrtimer_is_queued(&irq->timer) && ktime_before(hrtimer_get_expires(&irq->timer), when))
 		return;
 	hrtimer_start(&irq->timer, when, HRTIMER_MODE_ABS);
@@ -155,6 +167,9 @@ void vnitro_irq_poll_done(struct vnitro_rx_queue *rxq, int rx_done)
 	vnitro_napi_stat_inc(rxq, &rxq->napi_stats.napi_comp);
 	if (rx_done && READ_ONCE(vnd->adaptive_rx))
 		vnitro_irq_sample(rxq);
+	/* Before the unmask: a raise that finds the vector unmasked reads it. */
+	WRITE_ONCE(rxq->irq.unmasked, ktime_get());
+	smp_mb__before_atomic();
 	clear_bit(VNITRO_IRQ_MASKED, &rxq->irq.flags);
 	vnitro_napi_stat_inc(rxq, &rxq->napi_stats.unmask_interrupt);
 	/* Pairs with vnitro_irq_raise: unmasked before the work is looked at. */

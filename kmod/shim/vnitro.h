@@ -154,6 +154,7 @@ struct vnitro_csum_stats {
 struct vnitro_irq {
 	struct hrtimer timer;
 	unsigned long flags;			/* VNITRO_IRQ_* bits */
+	ktime_t unmasked;			/* when the last poll unmasked the vector */
 	u32 rx_usecs;				/* adaptive-rx's current choice (dim work) */
 	u16 napi_events;			/* polls that found frames, for net_dim */
 	struct dim dim;
