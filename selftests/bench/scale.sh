@@ -38,10 +38,10 @@ traffic() {
 	for ((r = 0; r < ROUNDS; r++)); do
 		n=$(iperf i-a i-b "$ip_b" -u -b 0 -l 64)
 		v=$(iperf w-a w-b 10.98.0.2 -u -b 0 -l 64)
-		u+=("$n") ru+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", b > 0 ? a / b : 0 }')")
+		u+=("$n") ru+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
 		n=$(iperf i-a i-b "$ip_b")
 		v=$(iperf w-a w-b 10.98.0.2)
-		t+=("$n") rt+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", b > 0 ? a / b : 0 }')")
+		t+=("$n") rt+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
 	done
 	declare -g "udp_$label=$(median "${u[@]}")" "tcp_$label=$(median "${t[@]}")"
 	declare -g "rel_udp_$label=$(median "${ru[@]}")" "rel_tcp_$label=$(median "${rt[@]}")"
@@ -125,7 +125,7 @@ world() {
 }
 world >/tmp/bench-world.json
 t0=$(now_us)
-"$VNITRO" apply /tmp/bench-world.json || echo "# apply failed"
+"$VNITRO" apply /tmp/bench-world.json >/dev/null || echo "# apply failed"
 echo "vnitro apply of 250 instances x 4 ENIs: $((($(now_us) - t0) / 1000)) ms ($(ports) ENIs attached)"
 echo "Traffic i-a -> i-b:"
 traffic applied
