@@ -17,7 +17,8 @@ iperf() {
 		       else .end.sum_received.bits_per_second end' | cut -d. -f1
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# ratio A B [DIGITS]: A/B with DIGITS decimals (2), "n/a" without a B.
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b > 0) printf "%.*f", d, a / b; else print "n/a" }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # veth_pair A B ADDR_A ADDR_B [tso-off]: namespaces A and B joined by veth0, up.

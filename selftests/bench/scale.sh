@@ -38,10 +38,10 @@ traffic() {
 	for ((r = 0; r < ROUNDS; r++)); do
 		n=$(iperf i-a i-b "$ip_b" -u -b 0 -l 64)
 		v=$(iperf w-a w-b 10.98.0.2 -u -b 0 -l 64)
-		u+=("$n") ru+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
+		u+=("$n") ru+=("$(ratio "$n" "$v" 4)")
 		n=$(iperf i-a i-b "$ip_b")
 		v=$(iperf w-a w-b 10.98.0.2)
-		t+=("$n") rt+=("$(awk -v a="$n" -v b="$v" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
+		t+=("$n") rt+=("$(ratio "$n" "$v" 4)")
 	done
 	declare -g "udp_$label=$(median "${u[@]}")" "tcp_$label=$(median "${t[@]}")"
 	declare -g "rel_udp_$label=$(median "${ru[@]}")" "rel_tcp_$label=$(median "${rt[@]}")"
