@@ -4,6 +4,7 @@
 
 #include "base/text.h"
 #include "efa/wire.h"
+#include "fabric/ipv6.h"
 
 namespace vnitro::efa {
 
@@ -177,20 +178,12 @@ int vcore_efa_get_attr(uint8_t gen, struct vcore_efa_attr *out)
 	return 0;
 }
 
+// An EFA's GID is its ENI's IPv6 link-local address (fe80:: and the MAC's EUI-64).
 void vcore_efa_gid(const uint8_t mac[6], uint8_t gid[VCORE_EFA_GID_LEN])
 {
-	for (int i = 0; i < VCORE_EFA_GID_LEN; i++)
-		gid[i] = 0;
-	gid[0] = 0xfe;
-	gid[1] = 0x80;
-	gid[8] = mac[0] ^ 0x02;		// the universal/local bit, inverted (RFC 4291 app. A)
-	gid[9] = mac[1];
-	gid[10] = mac[2];
-	gid[11] = 0xff;
-	gid[12] = 0xfe;
-	gid[13] = mac[3];
-	gid[14] = mac[4];
-	gid[15] = mac[5];
+	static_assert(uint32_t(VCORE_EFA_GID_LEN) == uint32_t(vnitro::fabric::ipv6_alen),
+		      "a GID is an IPv6 address");
+	vnitro::fabric::ipv6_link_local_from_mac(mac, gid);
 }
 
 int vcore_efa_ucontext_check(uint32_t cmd_comp_mask, struct vcore_err *err)
