@@ -133,6 +133,11 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_EIP_ASSOCIATION_ID] = str("EIP_ASSOCIATION_ID", VNITRO_ID_LEN);
 	t.a[VNITRO_A_PUBLIC_IP] = u32("PUBLIC_IP");
 	t.a[VNITRO_A_EIP_ALLOW_REASSOCIATION] = { "EIP_ALLOW_REASSOCIATION", { NLA_FLAG, 0, 0 } };
+	t.a[VNITRO_A_IPV6_CIDR_ADDR] = bytes("IPV6_CIDR_ADDR", 16);
+	t.a[VNITRO_A_IPV6_CIDR_PREFIXLEN] = u8("IPV6_CIDR_PREFIXLEN");
+	t.a[VNITRO_A_IPV6_ADDR] = bytes("IPV6_ADDR", 16);
+	t.a[VNITRO_A_IPV6_COUNT] = u32("IPV6_COUNT");
+	t.a[VNITRO_A_IPV6_ADDRS] = nested("IPV6_ADDRS");
 	return t;
 }
 
@@ -210,6 +215,14 @@ int decode_eni_lists(struct nlattr **tb, struct vnitro_eni *e)
 			    e->secondary_count == VNITRO_MAX_ENI_IPS - 1)
 				return -EPROTO;
 			e->secondary_ips[e->secondary_count++] = nla_get_u32(a);
+		}
+	}
+	if (tb[VNITRO_A_IPV6_ADDRS]) {
+		nla_for_each_nested(a, tb[VNITRO_A_IPV6_ADDRS], rem) {
+			if (nla_type(a) != VNITRO_A_IPV6_ADDR || nla_len(a) != 16 ||
+			    e->ipv6_count == VNITRO_MAX_ENI_IPV6)
+				return -EPROTO;
+			memcpy(e->ipv6[e->ipv6_count++], nla_data(a), 16);
 		}
 	}
 	if (tb[VNITRO_A_SECURITY_GROUPS]) {
@@ -352,6 +365,15 @@ void decode_cidr(struct nlattr **tb, uint32_t *addr, uint8_t *prefixlen)
 		*prefixlen = nla_get_u8(tb[VNITRO_A_CIDR_PREFIXLEN]);
 }
 
+// An IPv6 block, when the object has one (the policy checked its length).
+void decode_ipv6_cidr(struct nlattr **tb, uint8_t *addr, uint8_t *prefixlen)
+{
+	if (!tb[VNITRO_A_IPV6_CIDR_ADDR] || !tb[VNITRO_A_IPV6_CIDR_PREFIXLEN])
+		return;
+	memcpy(addr, nla_data(tb[VNITRO_A_IPV6_CIDR_ADDR]), 16);
+	*prefixlen = nla_get_u8(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
+}
+
 int decode_subnet(struct nlattr **tb, void *out)
 {
 	auto *s = static_cast<struct vnitro_subnet *>(out);
@@ -363,6 +385,7 @@ int decode_subnet(struct nlattr **tb, void *out)
 	get_string(s->az, tb, VNITRO_A_AZ);
 	get_string(s->nacl_id, tb, VNITRO_A_NACL_ID);
 	decode_cidr(tb, &s->cidr_addr, &s->cidr_prefixlen);
+	decode_ipv6_cidr(tb, s->ipv6_cidr, &s->ipv6_prefixlen);
 	return 0;
 }
 
@@ -374,6 +397,7 @@ int decode_vpc(struct nlattr **tb, void *out)
 		return -EPROTO;
 	get_string(v->id, tb, VNITRO_A_VPC_ID);
 	decode_cidr(tb, &v->cidr_addr, &v->cidr_prefixlen);
+	decode_ipv6_cidr(tb, v->ipv6_cidr, &v->ipv6_prefixlen);
 	return 0;
 }
 

@@ -159,3 +159,31 @@ VNITRO_EXPORT int vnitro_eni_ip_unassign(struct vnitro_handle *h,
 	request_put_u32(&req, VNITRO_A_PRIVATE_IP, ip);
 	return request_do(&req, &eni_decoder, out ? out : &scratch);
 }
+
+VNITRO_EXPORT int vnitro_eni_ipv6_assign(struct vnitro_handle *h, const char *id,
+					 const uint8_t *addr, uint32_t count,
+					 struct vnitro_eni *out)
+{
+	struct vnitro_eni scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ENI_IP_ASSIGN, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_ENI_ID, id);
+	if (addr)
+		request_put(&req, VNITRO_A_IPV6_ADDR, 16, addr);
+	else
+		request_put_u32(&req, VNITRO_A_IPV6_COUNT, count);
+	return request_do(&req, &eni_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_eni_ipv6_unassign(struct vnitro_handle *h, const char *id,
+					   const uint8_t *addr, struct vnitro_eni *out)
+{
+	struct vnitro_eni scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ENI_IP_UNASSIGN, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_ENI_ID, id);
+	request_put(&req, VNITRO_A_IPV6_ADDR, 16, addr);
+	return request_do(&req, &eni_decoder, out ? out : &scratch);
+}

@@ -75,3 +75,33 @@ VNITRO_EXPORT int vnitro_subnet_del(struct vnitro_handle *h, const char *id)
 	return request_by_key(h, VNITRO_CMD_SUBNET_DEL, VNITRO_A_SUBNET_ID, id,
 			      nullptr, nullptr);
 }
+
+VNITRO_EXPORT int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *id,
+				      const uint8_t *addr, uint8_t prefixlen,
+				      struct vnitro_vpc *out)
+{
+	struct vnitro_vpc scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_VPC_IPV6_SET, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_VPC_ID, id);
+	if (addr)
+		request_put(&req, VNITRO_A_IPV6_CIDR_ADDR, 16, addr);
+	request_put_u8(&req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
+	return request_do(&req, &vpc_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *id,
+					 const uint8_t *addr, uint8_t prefixlen,
+					 struct vnitro_subnet *out)
+{
+	struct vnitro_subnet scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_SUBNET_IPV6_SET, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_SUBNET_ID, id);
+	if (addr)
+		request_put(&req, VNITRO_A_IPV6_CIDR_ADDR, 16, addr);
+	request_put_u8(&req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
+	return request_do(&req, &subnet_decoder, out ? out : &scratch);
+}

@@ -23,7 +23,8 @@ void usage(FILE *out)
 		"Creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
 		"and their entries and associations, security groups and their rules,\n"
 		"internet gateways, the public pool, Elastic IPs, instances, ENIs,\n"
-		"attachments, secondary IPs, ENI settings, routes, Elastic IP\n"
+		"attachments, secondary IPs, IPv6 blocks and addresses, ENI settings,\n"
+		"routes, Elastic IP\n"
 		"associations) and changes the settings that differ; prints one line per\n"
 		"change. A group's rules and an ACL's entries become the file's (what the\n"
 		"file lacks is deleted); a group named \"default\" and an ACL with\n"
@@ -88,6 +89,7 @@ private:
 	int create_enis();
 	int attach_enis();
 	int converge_ips();
+	int converge_ipv6();
 	int converge_settings();
 	int converge_routes();
 
@@ -913,6 +915,112 @@ int applier::converge_ips()
 	return STATUS_OK;
 }
 
+bool same_block(const uint8_t *a, uint8_t alen, const uint8_t *b, uint8_t blen)
+{
+	return alen == blen && (!alen || !memcmp(a, b, 16));
+}
+
+bool has_ipv6(const uint8_t (*list)[16], size_t count, const uint8_t *addr)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!memcmp(list[i], addr, 16))
+			return true;
+	return false;
+}
+
+/*
+ * The IPv6 blocks and addresses become the file's: what goes, goes first
+ * (ENIs' addresses, then subnets' blocks, then VPCs'), as EC2 needs, then
+ * what comes (VPCs' blocks, subnets', addresses).
+ */
+int applier::converge_ipv6()
+{
+	char detail[DETAIL_LEN], text[CIDR6_STRLEN];
+
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const char *id = actual_id(e);
+
+		for (uint32_t k = now_[i].ipv6_count; k-- > 0;) {
+			uint8_t addr[16];
+
+			memcpy(addr, now_[i].ipv6[k], 16);
+			if (has_ipv6(e.ipv6, e.ipv6_count, addr))
+				continue;
+			snprintf(detail, sizeof(detail), "ipv6 %s", format_ipv6(addr, text));
+			if (vnitro_eni_ipv6_unassign(s_.handle(), id, addr, &now_[i]))
+				return refused("unassign", "eni", id, detail);
+			change("unassign", "eni", id, detail);
+		}
+	}
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+		const struct vnitro_subnet *ws = w_.find_subnet(sn.id);
+
+		if (!ws || !ws->ipv6_prefixlen ||
+		    same_block(ws->ipv6_cidr, ws->ipv6_prefixlen, sn.ipv6, sn.ipv6_prefixlen))
+			continue;
+		snprintf(detail, sizeof(detail), "ipv6-cidr %s",
+			 format_cidr6(ws->ipv6_cidr, ws->ipv6_prefixlen, text));
+		if (vnitro_subnet_ipv6_set(s_.handle(), sn.id, nullptr, 0, nullptr))
+			return refused("disassociate", "subnet", sn.id, detail);
+		change("disassociate", "subnet", sn.id, detail);
+	}
+	for (size_t i = 0; i < t_.vpc_count; i++) {
+		const struct topo_vpc &v = t_.vpcs[i];
+		const struct vnitro_vpc *wv = w_.find_vpc(v.id);
+
+		if (!wv || !wv->ipv6_prefixlen ||
+		    same_block(wv->ipv6_cidr, wv->ipv6_prefixlen, v.ipv6, v.ipv6_prefixlen))
+			continue;
+		snprintf(detail, sizeof(detail), "ipv6-cidr %s",
+			 format_cidr6(wv->ipv6_cidr, wv->ipv6_prefixlen, text));
+		if (vnitro_vpc_ipv6_set(s_.handle(), v.id, nullptr, 0, nullptr))
+			return refused("disassociate", "vpc", v.id, detail);
+		change("disassociate", "vpc", v.id, detail);
+	}
+	for (size_t i = 0; i < t_.vpc_count; i++) {
+		const struct topo_vpc &v = t_.vpcs[i];
+		const struct vnitro_vpc *wv = w_.find_vpc(v.id);
+
+		if (!v.ipv6_prefixlen ||
+		    (wv && same_block(wv->ipv6_cidr, wv->ipv6_prefixlen, v.ipv6, v.ipv6_prefixlen)))
+			continue;
+		snprintf(detail, sizeof(detail), "ipv6-cidr %s",
+			 format_cidr6(v.ipv6, v.ipv6_prefixlen, text));
+		if (vnitro_vpc_ipv6_set(s_.handle(), v.id, v.ipv6, v.ipv6_prefixlen, nullptr))
+			return refused("associate", "vpc", v.id, detail);
+		change("associate", "vpc", v.id, detail);
+	}
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+		const struct vnitro_subnet *ws = w_.find_subnet(sn.id);
+
+		if (!sn.ipv6_prefixlen ||
+		    (ws && same_block(ws->ipv6_cidr, ws->ipv6_prefixlen, sn.ipv6, sn.ipv6_prefixlen)))
+			continue;
+		snprintf(detail, sizeof(detail), "ipv6-cidr %s",
+			 format_cidr6(sn.ipv6, sn.ipv6_prefixlen, text));
+		if (vnitro_subnet_ipv6_set(s_.handle(), sn.id, sn.ipv6, sn.ipv6_prefixlen, nullptr))
+			return refused("associate", "subnet", sn.id, detail);
+		change("associate", "subnet", sn.id, detail);
+	}
+	for (size_t i = 0; i < t_.eni_count; i++) {
+		const struct topo_eni &e = t_.enis[i];
+		const char *id = actual_id(e);
+
+		for (size_t k = 0; k < e.ipv6_count; k++) {
+			if (has_ipv6(now_[i].ipv6, now_[i].ipv6_count, e.ipv6[k]))
+				continue;
+			snprintf(detail, sizeof(detail), "ipv6 %s", format_ipv6(e.ipv6[k], text));
+			if (vnitro_eni_ipv6_assign(s_.handle(), id, e.ipv6[k], 0, &now_[i]))
+				return refused("assign", "eni", id, detail);
+			change("assign", "eni", id, detail);
+		}
+	}
+	return STATUS_OK;
+}
+
 bool same_groups(const struct vnitro_eni &now, const char *const *groups, size_t count)
 {
 	if (now.security_group_count != count)
@@ -1131,7 +1239,7 @@ int applier::run()
 	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
 	    (rc = converge_sg_rules()) || (rc = create_igws()) || (rc = create_eips()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
-	    (rc = converge_ips()) || (rc = converge_settings()) || (rc = converge_routes()) ||
+	    (rc = converge_ips()) || (rc = converge_ipv6()) || (rc = converge_settings()) || (rc = converge_routes()) ||
 	    (rc = associate_eips()))
 		return rc;
 	p_.close_array();

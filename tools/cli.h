@@ -116,6 +116,13 @@ const char *format_cidr(uint32_t addr, uint8_t prefixlen,
 const char *eni_type_name(uint8_t type);
 void parse_cidr(const char *s, uint32_t *addr, uint8_t *prefixlen);	/* network order */
 bool parse_on_off(const char *s, const char *keyword);
+/* IPv6: inet_pton's text; an address or a block ADDR/N (N 0 to 128). */
+enum { IPV6_STRLEN = 46, CIDR6_STRLEN = 50 };
+void parse_ipv6(const char *s, uint8_t addr[16]);
+void parse_cidr6(const char *s, uint8_t addr[16], uint8_t *prefixlen);
+const char *format_ipv6(const uint8_t addr[16], char buf[IPV6_STRLEN]);
+/* "ADDR/N", or nullptr when @prefixlen is 0 (no block). */
+const char *format_cidr6(const uint8_t addr[16], uint8_t prefixlen, char buf[CIDR6_STRLEN]);
 uint32_t parse_u32(const char *s, const char *what, uint32_t min, uint32_t max);
 
 /* sg.cc: security groups, shared with dump, apply and the topology file. */

@@ -45,7 +45,7 @@ void print_routes(printer &p, const world &w, const char *subnet)
 
 void print_eni(printer &p, const struct vnitro_eni &e)
 {
-	char mac[MAC_STRLEN], ip[IPV4_STRLEN];
+	char mac[MAC_STRLEN], ip[IPV4_STRLEN], ip6[IPV6_STRLEN];
 
 	p.open_object();
 	p.string("id", nullptr, e.id);
@@ -56,6 +56,10 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 	p.open_array_key("secondary_ips");
 	for (uint32_t i = 0; i < e.secondary_count; i++)
 		p.string(nullptr, nullptr, format_ipv4(e.secondary_ips[i], ip));
+	p.close_array();
+	p.open_array_key("ipv6_addresses");
+	for (uint32_t i = 0; i < e.ipv6_count; i++)
+		p.string(nullptr, nullptr, format_ipv6(e.ipv6[i], ip6));
 	p.close_array();
 	p.string("description", nullptr, e.description);
 	p.open_array_key("security_groups");
@@ -96,7 +100,7 @@ void print_elastic_ip(printer &p, const struct vnitro_eip &a)
 
 void print_world(printer &p, const world &w)
 {
-	char cidr[CIDR_STRLEN];
+	char cidr[CIDR_STRLEN], cidr6[CIDR6_STRLEN];
 
 	p.open_object();
 	p.uint("version", nullptr, TOPOLOGY_VERSION);
@@ -106,6 +110,8 @@ void print_world(printer &p, const world &w)
 		p.string("id", nullptr, w.vpcs[i].id);
 		p.string("cidr", nullptr,
 			 format_cidr(w.vpcs[i].cidr_addr, w.vpcs[i].cidr_prefixlen, cidr));
+		p.string("ipv6_cidr", nullptr,
+			 format_cidr6(w.vpcs[i].ipv6_cidr, w.vpcs[i].ipv6_prefixlen, cidr6));
 		p.close_object();
 	}
 	p.close_array();
@@ -119,6 +125,7 @@ void print_world(printer &p, const world &w)
 		p.string("cidr", nullptr, format_cidr(sn.cidr_addr, sn.cidr_prefixlen, cidr));
 		p.string("az", nullptr, sn.az);
 		p.string("network_acl", nullptr, sn.nacl_id);
+		p.string("ipv6_cidr", nullptr, format_cidr6(sn.ipv6_cidr, sn.ipv6_prefixlen, cidr6));
 		print_routes(p, w, sn.id);
 		p.close_object();
 	}

@@ -27,11 +27,12 @@ void usage(FILE *out)
 		"                         [ ena-express-udp { on | off } ] [ mtu MTU ]\n"
 		"                         [ tcp-established-timeout SECONDS ]\n"
 		"                         [ udp-stream-timeout SECONDS ] [ udp-timeout SECONDS ]\n"
-		"       vnitro eni assign ID { ip ADDRESS | count N }\n"
-		"       vnitro eni unassign ID ip ADDRESS\n"
+		"       vnitro eni assign ID { ip ADDRESS | count N | ipv6 ADDRESS6 | ipv6-count N }\n"
+		"       vnitro eni unassign ID { ip ADDRESS | ipv6 ADDRESS6 }\n"
 		"       vnitro eni help\n"
 		"where  ID := eni-HEX (1 to 17 lowercase hex digits)\n"
 		"       ADDRESS := A.B.C.D, in the subnet\n"
+		"       ADDRESS6 := an IPv6 address in the subnet's /64 (\"vnitro subnet set\")\n"
 		"       MAC := XX:XX:XX:XX:XX:XX\n"
 		"       INDEX := 0..255 (0 of card 0 is the primary ENI's)\n"
 		"       CARD := the network card, 0 (default) to the instance type's last\n"
@@ -41,6 +42,7 @@ void usage(FILE *out)
 		"                  tcp-established 60..432000 (432000), udp-stream 60..180 (180),\n"
 		"                  udp 30..60 (30)\n"
 		"\"assign\" adds secondary private addresses; \"count N\" picks N free ones.\n"
+		"IPv6 addresses: as many as private IPv4 ones (the instance type's limit).\n"
 		"Without ID, MAC or ip, \"add\" lets the kernel choose them.\n");
 }
 
@@ -72,13 +74,19 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 
 void print_lists(printer &p, const struct vnitro_eni &e)
 {
-	char ip[IPV4_STRLEN];
+	char ip[IPV4_STRLEN], ip6[IPV6_STRLEN];
 
 	if (e.secondary_count)
 		p.text("\n    secondary-ips");
 	p.open_array_key("secondary_ips");
 	for (uint32_t i = 0; i < e.secondary_count; i++)
 		p.string(nullptr, " %s", format_ipv4(e.secondary_ips[i], ip));
+	p.close_array();
+	if (e.ipv6_count)
+		p.text("\n    ipv6-addresses");
+	p.open_array_key("ipv6_addresses");
+	for (uint32_t i = 0; i < e.ipv6_count; i++)
+		p.string(nullptr, " %s", format_ipv6(e.ipv6[i], ip6));
 	p.close_array();
 	if (e.security_group_count)
 		p.text("\n    security-groups");
@@ -424,14 +432,18 @@ int do_set(const struct options *opts, int argc, char **argv)
 	return print_object(opts, eni, print_eni);
 }
 
-enum assign_keyword { ASSIGN_IP, ASSIGN_COUNT };
+enum assign_keyword { ASSIGN_IP, ASSIGN_IPV6, ASSIGN_COUNT, ASSIGN_IPV6_COUNT };
 
-/* "assign ID { ip A | count N }" and "unassign ID ip A". */
+/*
+ * "assign ID { ip A | count N | ipv6 A6 | ipv6-count N }" and
+ * "unassign ID { ip A | ipv6 A6 }": one address or count per command.
+ */
 int assign_common(const struct options *opts, int argc, char **argv, bool assign)
 {
-	static const char *const keywords[] = { "ip", "count" };
+	static const char *const keywords[] = { "ip", "ipv6", "count", "ipv6-count" };
 	arg_cursor args(argc, argv, "eni");
-	uint32_t ip = 0, count = 0;
+	uint32_t ip = 0, count = 0, count6 = 0;
+	uint8_t ip6[16];
 	struct vnitro_eni eni;
 	unsigned seen = 0;
 	const char *id;
@@ -442,23 +454,34 @@ int assign_common(const struct options *opts, int argc, char **argv, bool assign
 		args.missing("the ENI id");
 	id = check_eni_id(args.next());
 	while (args.more()) {
-		int k = args.keyword(keywords, assign ? 2 : 1);
+		int k = args.keyword(keywords, assign ? 4 : 2);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
 		if (k == ASSIGN_IP)
 			ip = parse_private_ip(value);
-		else
+		else if (k == ASSIGN_IPV6)
+			parse_ipv6(value, ip6);
+		else if (k == ASSIGN_COUNT)
 			count = parse_u32(value, "count", 1, VNITRO_MAX_ENI_IPS - 1);
+		else
+			count6 = parse_u32(value, "ipv6-count", 1, VNITRO_MAX_ENI_IPV6);
 	}
-	if (seen == 3)
-		usage_error("give either \"ip ADDRESS\" or \"count N\", not both");
+	if (seen & (seen - 1))
+		usage_error(assign ? "give one of \"ip\", \"count\", \"ipv6\" and \"ipv6-count\""
+				   : "give either \"ip ADDRESS\" or \"ipv6 ADDRESS\", not both");
 	if (!seen)
-		args.missing(assign ? "\"ip ADDRESS\" or \"count N\"" : "\"ip ADDRESS\"");
+		args.missing(assign ? "\"ip ADDRESS\", \"count N\", \"ipv6 ADDRESS\" or \"ipv6-count N\""
+				    : "\"ip ADDRESS\" or \"ipv6 ADDRESS\"");
 	if (!s.open())
 		return STATUS_ERROR;
-	rc = assign ? vnitro_eni_ip_assign(s.handle(), id, ip, count, &eni)
-		    : vnitro_eni_ip_unassign(s.handle(), id, ip, &eni);
+	if (seen & (1u << ASSIGN_IPV6 | 1u << ASSIGN_IPV6_COUNT))
+		rc = assign ? vnitro_eni_ipv6_assign(s.handle(), id, count6 ? nullptr : ip6, count6,
+						     &eni)
+			    : vnitro_eni_ipv6_unassign(s.handle(), id, ip6, &eni);
+	else
+		rc = assign ? vnitro_eni_ip_assign(s.handle(), id, ip, count, &eni)
+			    : vnitro_eni_ip_unassign(s.handle(), id, ip, &eni);
 	return rc ? s.fail() : print_object(opts, eni, print_eni);
 }
 

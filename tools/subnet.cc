@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* "vnitro subnet": create, delete and show subnets. */
+#include <string.h>
+
 #include "cli.h"
 #include "print.h"
 #include "show.h"
@@ -14,6 +16,7 @@ void usage(FILE *out)
 		"Usage: vnitro subnet { show | list } [ ID ]\n"
 		"       vnitro subnet add ID vpc VPC cidr CIDR az AZ\n"
 		"       vnitro subnet { del | delete } ID\n"
+		"       vnitro subnet set ID ipv6-cidr { IPV6CIDR | none }\n"
 		"       vnitro subnet help\n"
 		"where  CIDR := A.B.C.D/N inside the VPC, N from 16 to 28\n"
 		"       AZ := an availability zone name, e.g. us-east-1a\n"
@@ -23,7 +26,7 @@ void usage(FILE *out)
 
 void print_subnet(printer &p, const struct vnitro_subnet &sn)
 {
-	char cidr[CIDR_STRLEN];
+	char cidr[CIDR_STRLEN], cidr6[CIDR6_STRLEN];
 
 	p.open_object();
 	p.string("id", "%s:", sn.id);
@@ -32,6 +35,7 @@ void print_subnet(printer &p, const struct vnitro_subnet &sn)
 		 format_cidr(sn.cidr_addr, sn.cidr_prefixlen, cidr));
 	p.string("az", " az %s", sn.az);
 	p.string("nacl", " nacl %s", sn.nacl_id);
+	p.string("ipv6_cidr", " ipv6-cidr %s", format_cidr6(sn.ipv6_cidr, sn.ipv6_prefixlen, cidr6));
 	p.close_object();
 }
 
@@ -94,12 +98,49 @@ int do_del(const struct options *, int argc, char **argv)
 	return run_on_id(argc, argv, "subnet", "subnet", check_id, vnitro_subnet_del);
 }
 
+/* "set ID ipv6-cidr { CIDR | none }": EC2's Associate/DisassociateSubnetCidrBlock. */
+int do_set(const struct options *opts, int argc, char **argv)
+{
+	static const char *const keywords[] = { "ipv6-cidr" };
+	arg_cursor args(argc, argv, "subnet");
+	uint8_t addr[16], plen = 0;
+	const uint8_t *given = nullptr;
+	struct vnitro_subnet sn;
+	unsigned seen = 0;
+	const char *id, *value;
+	session s;
+
+	if (!args.more())
+		args.missing("the subnet id");
+	id = check_id(args.next(), "subnet");
+	if (!args.more())
+		args.missing("\"ipv6-cidr { CIDR | none }\"");
+	while (args.more()) {
+		int k = args.keyword(keywords, 1);
+
+		args.once(&seen, k, keywords[k]);
+		value = args.value(keywords[k]);
+		if (strcmp(value, "none")) {
+			parse_cidr6(value, addr, &plen);
+			given = addr;
+		}
+	}
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_subnet_ipv6_set(s.handle(), id, given, plen, &sn))
+		return s.fail();
+	printer p(stdout, opts->json, opts->pretty);
+	print_subnet(p, sn);
+	return STATUS_OK;
+}
+
 const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
 	{ "add", do_add },
 	{ "del", do_del },
 	{ "delete", do_del },
+	{ "set", do_set },
 };
 
 } // namespace

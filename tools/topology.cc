@@ -175,6 +175,10 @@ private:
 	void block(const char *path, const char *s, uint32_t *addr, uint8_t *prefixlen,
 		   bool vpc_rules);
 	uint32_t address(const char *path, const char *s, const struct topo_subnet &sn);
+	void ipv6_block(json_object *o, const char *path, uint8_t want_len, uint8_t *addr,
+			uint8_t *prefixlen);
+	void eni_ipv6(json_object *o, const char *path, const struct topo_subnet &sn,
+		      struct topo_eni *e);
 
 	void vpc(json_object *o, const char *path, struct topo_vpc *v);
 	void subnet(json_object *o, const char *path, struct topo_subnet *sn);
@@ -371,15 +375,42 @@ uint32_t parser::address(const char *path, const char *s, const struct topo_subn
 	return ip;
 }
 
+/* "ipv6_cidr": null/absent (none) or a block of @want_len bits, no host bits. */
+void parser::ipv6_block(json_object *o, const char *path, uint8_t want_len, uint8_t *addr,
+			uint8_t *prefixlen)
+{
+	const char *s = string(o, "ipv6_cidr"), *slash;
+	char p[PATH_LEN], buf[IPV6_STRLEN];
+
+	*prefixlen = 0;
+	if (!s)
+		return;
+	subpath(p, path, ".ipv6_cidr");
+	slash = strchr(s, '/');
+	if (!slash || size_t(slash - s) >= sizeof(buf))
+		bad(p, "\"%s\" is not an IPv6 CIDR block (expected ADDRESS/%u)", s, want_len);
+	memcpy(buf, s, size_t(slash - s));
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET6, buf, addr) != 1 || strtoul(slash + 1, nullptr, 10) != want_len ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1))
+		bad(p, "\"%s\" is not an IPv6 /%u block", s, want_len);
+	for (unsigned bit = want_len; bit < 128; bit++)
+		if (addr[bit / 8] & (0x80 >> (bit % 8)))
+			bad(p, "%s has host bits set", s);
+	*prefixlen = want_len;
+}
+
 void parser::vpc(json_object *o, const char *path, struct topo_vpc *v)
 {
 	static const struct key keys[] = {
 		{ "id", K_STRING, true, false },
 		{ "cidr", K_STRING, true, false },
+		{ "ipv6_cidr", K_STRING, false, true },
 	};
 	char p[PATH_LEN];
 
-	check_keys(o, path, keys, 2);
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	ipv6_block(o, path, VNITRO_VPC_IPV6_PREFIXLEN, v->ipv6, &v->ipv6_prefixlen);
 	v->id = string(o, "id");
 	subpath(p, path, ".id");
 	object_id(p, v->id, "VPC id");
@@ -398,6 +429,7 @@ void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
 		{ "az", K_STRING, true, false },
 		{ "routes", K_ARRAY, false, true },
 		{ "network_acl", K_STRING, false, true },
+		{ "ipv6_cidr", K_STRING, false, true },
 	};
 	const struct topo_vpc *v;
 	const struct topo_nacl *a = nullptr;
@@ -437,6 +469,16 @@ void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
 		    cidr_contains(other->addr, shorter, sn->addr))
 			bad(p, "%s overlaps subnet %s", string(o, "cidr"), other->id);
 	}
+
+	ipv6_block(o, path, VNITRO_SUBNET_IPV6_PREFIXLEN, sn->ipv6, &sn->ipv6_prefixlen);
+	subpath(p, path, ".ipv6_cidr");
+	if (sn->ipv6_prefixlen && !v->ipv6_prefixlen)
+		bad(p, "VPC %s has no \"ipv6_cidr\": a subnet's IPv6 block is a /64 of its VPC's", v->id);
+	if (sn->ipv6_prefixlen && memcmp(sn->ipv6, v->ipv6, 7))
+		bad(p, "%s is not inside VPC %s's IPv6 block", string(o, "ipv6_cidr"), v->id);
+	for (const struct topo_subnet *other = t_.subnets; other < sn; other++)
+		if (sn->ipv6_prefixlen && other->ipv6_prefixlen && !memcmp(other->ipv6, sn->ipv6, 8))
+			bad(p, "%s is subnet %s's IPv6 block too", string(o, "ipv6_cidr"), other->id);
 
 	sn->route_count = array(o, "routes");
 	sn->routes = static_cast<struct topo_route *>(calloc(sn->route_count + 1,
@@ -808,6 +850,7 @@ void parser::eni(json_object *o, const char *path, struct topo_eni *e)
 		{ "private_ip", K_STRING, false, true },
 		{ "type", K_STRING, false, false },
 		{ "secondary_ips", K_ARRAY, false, false },
+		{ "ipv6_addresses", K_ARRAY, false, false },
 		{ "description", K_STRING, false, false },
 		{ "security_groups", K_ARRAY, false, false },
 		{ "source_dest_check", K_BOOL, false, false },
@@ -882,6 +925,7 @@ void parser::eni(json_object *o, const char *path, struct topo_eni *e)
 	e->udp_timeout = timeout(o, path, "udp_timeout", VNITRO_UDP_TIMEOUT_MIN,
 				 VNITRO_UDP_TIMEOUT_MAX, VNITRO_UDP_TIMEOUT_DEFAULT, "UdpTimeout");
 	eni_lists(o, path, *sn, e);
+	eni_ipv6(o, path, *sn, e);
 	eni_attachment(o, path, e);
 }
 
@@ -899,6 +943,46 @@ uint32_t parser::timeout(json_object *o, const char *path, const char *name, uin
 		bad(p, "%s is out of range: EC2's %s is %u to %u seconds",
 		    json_object_get_string(v), ec2_name, min, max);
 	return uint32_t(json_object_get_int64(v));
+}
+
+/*
+ * "ipv6_addresses": of the subnet's /64, not AWS's (the first four, the
+ * last), each once in the file.
+ */
+void parser::eni_ipv6(json_object *o, const char *path, const struct topo_subnet &sn,
+		      struct topo_eni *e)
+{
+	static const uint8_t ones[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zeros[7] = {};
+	size_t n = array(o, "ipv6_addresses");
+	char p[PATH_LEN];
+
+	subpath(p, path, ".ipv6_addresses");
+	if (n && !sn.ipv6_prefixlen)
+		bad(p, "subnet %s has no \"ipv6_cidr\"", sn.id);
+	if (n > VNITRO_MAX_ENI_IPV6)
+		bad(p, "at most %d IPv6 addresses per network interface", VNITRO_MAX_ENI_IPV6);
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = item(o, "ipv6_addresses", i);
+		const char *s = is_kind(v, K_STRING) ? json_object_get_string(v) : nullptr;
+		uint8_t *a = e->ipv6[i];
+
+		subpath(p, path, ".ipv6_addresses[%zu]", i);
+		if (!s || inet_pton(AF_INET6, s, a) != 1)
+			bad(p, "expected an IPv6 address as a string");
+		if (memcmp(a, sn.ipv6, 8))
+			bad(p, "%s is not in subnet %s's IPv6 block", s, sn.id);
+		if ((!memcmp(a + 8, zeros, 7) && a[15] < 4) || !memcmp(a + 8, ones, 8))
+			bad(p, "%s is reserved by AWS (the first four addresses and the last one)", s);
+		for (size_t k = 0; k < i; k++)
+			if (!memcmp(e->ipv6[k], a, 16))
+				bad(p, "%s appears twice", s);
+		for (const struct topo_eni *other = t_.enis; other < e; other++)
+			for (size_t k = 0; k < other->ipv6_count; k++)
+				if (!memcmp(other->ipv6[k], a, 16))
+					bad(p, "%s is network interface %s's too", s, other->id);
+	}
+	e->ipv6_count = n;
 }
 
 /* "secondary_ips" and "security_groups". */

@@ -21,6 +21,8 @@ struct topo_vpc {
 	const char *id;
 	uint32_t addr;			/* network order */
 	uint8_t prefixlen;
+	uint8_t ipv6[16];		/* "ipv6_cidr", a /56 ... */
+	uint8_t ipv6_prefixlen;		/* ... 56, or 0: none (null or absent) */
 };
 
 struct topo_route {
@@ -36,6 +38,8 @@ struct topo_subnet {
 	uint8_t prefixlen;
 	const char *az;
 	const char *nacl;		/* "network_acl"; NULL: its VPC's default ACL */
+	uint8_t ipv6[16];		/* "ipv6_cidr", a /64 of the VPC's ... */
+	uint8_t ipv6_prefixlen;		/* ... 64, or 0: none */
 	struct topo_route *routes;
 	size_t route_count;
 };
@@ -99,6 +103,8 @@ struct topo_eni {
 	int type;			/* enum vnitro_eni_type */
 	uint32_t secondary_ips[VNITRO_MAX_ENI_IPS - 1];
 	size_t secondary_count;
+	uint8_t ipv6[VNITRO_MAX_ENI_IPV6][16];	/* "ipv6_addresses", of the subnet's /64 */
+	size_t ipv6_count;
 	const char *description;	/* never NULL; "" by default */
 	const char *security_groups[VNITRO_MAX_SECURITY_GROUPS];
 	size_t security_group_count;

@@ -212,6 +212,47 @@ void parse_cidr(const char *s, uint32_t *addr, uint8_t *prefixlen)
 	*prefixlen = uint8_t(plen);
 }
 
+void parse_ipv6(const char *s, uint8_t addr[16])
+{
+	if (inet_pton(AF_INET6, s, addr) != 1)
+		usage_error("\"%s\" is not a valid IPv6 address", s);
+}
+
+void parse_cidr6(const char *s, uint8_t addr[16], uint8_t *prefixlen)
+{
+	char buf[IPV6_STRLEN];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? size_t(slash - s) : 0;
+	unsigned long plen;
+
+	if (!slash || len >= sizeof(buf) || !slash[1] || strlen(slash + 1) > 3 ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1))
+		usage_error("\"%s\" is not an IPv6 CIDR block (expected ADDRESS/N)", s);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	plen = strtoul(slash + 1, nullptr, 10);
+	if (plen > 128)
+		usage_error("\"%s\": the prefix length must be 0 to 128", s);
+	if (inet_pton(AF_INET6, buf, addr) != 1)
+		usage_error("\"%s\" is not an IPv6 CIDR block (\"%s\" is not an IPv6 address)", s, buf);
+	*prefixlen = uint8_t(plen);
+}
+
+const char *format_ipv6(const uint8_t addr[16], char buf[IPV6_STRLEN])
+{
+	return inet_ntop(AF_INET6, addr, buf, IPV6_STRLEN);
+}
+
+const char *format_cidr6(const uint8_t addr[16], uint8_t prefixlen, char buf[CIDR6_STRLEN])
+{
+	char ip[IPV6_STRLEN];
+
+	if (!prefixlen)
+		return nullptr;
+	snprintf(buf, CIDR6_STRLEN, "%s/%u", format_ipv6(addr, ip), prefixlen);
+	return buf;
+}
+
 bool parse_on_off(const char *s, const char *keyword)
 {
 	if (!strcmp(s, "on"))

@@ -39,6 +39,8 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 		   s.efa_forwarded, s.path_lost, s.path_reordered);
 	seq_printf(m, "drop_sg: %llu\ndrop_conntrack_full: %llu\ndrop_nacl: %llu\n", s.drop_sg,
 		   s.drop_conntrack_full, s.drop_nacl);
+	seq_printf(m, "nd6_replies: %llu\nra_sent: %llu\ndhcp6_replies: %llu\ndrop_no_ipv6: %llu\n",
+		   s.nd6_replies, s.ra_sent, s.dhcp6_replies, s.drop_no_ipv6);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

@@ -63,6 +63,10 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_EIP_ASSOCIATION_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
 	[VNITRO_A_PUBLIC_IP] = { .type = NLA_BE32 },
 	[VNITRO_A_EIP_ALLOW_REASSOCIATION] = { .type = NLA_FLAG },
+	[VNITRO_A_IPV6_CIDR_ADDR] = NLA_POLICY_EXACT_LEN(16),
+	[VNITRO_A_IPV6_CIDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VNITRO_A_IPV6_ADDR] = NLA_POLICY_EXACT_LEN(16),
+	[VNITRO_A_IPV6_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, VNITRO_MAX_ENI_IPV6),
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -91,6 +95,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED] = { .type = NLA_REJECT },
 	[VNITRO_A_CONNTRACK_TRACKED] = { .type = NLA_REJECT },
 	[VNITRO_A_CONNTRACK_MAX] = { .type = NLA_REJECT },
+	[VNITRO_A_IPV6_ADDRS] = { .type = NLA_REJECT },
 };
 
 /* Messages for missing attributes; extack keeps the pointer, so literals. */
@@ -110,6 +115,9 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_SG_DIRECTION] = "missing rule direction (VNITRO_A_SG_DIRECTION)",
 	[VNITRO_A_SG_PROTOCOL] = "missing rule protocol (VNITRO_A_SG_PROTOCOL)",
 	[VNITRO_A_EIP_ALLOCATION_ID] = "missing allocation id (VNITRO_A_EIP_ALLOCATION_ID)",
+	[VNITRO_A_IPV6_CIDR_PREFIXLEN] =
+		"missing IPv6 prefix length, 0 to disassociate (VNITRO_A_IPV6_CIDR_PREFIXLEN)",
+	[VNITRO_A_IPV6_ADDR] = "missing IPv6 address (VNITRO_A_IPV6_ADDR)",
 };
 
 /*
@@ -148,6 +156,24 @@ const char *vnitro_genl_str(struct genl_info *info, int attr)
 
 /* ---- replies ---- */
 
+/* An IPv6 address from its upper and lower 64 bits (host order). */
+static int vnitro_put_ipv6(struct sk_buff *msg, int attr, u64 hi, u64 lo)
+{
+	__be64 a[2] = { cpu_to_be64(hi), cpu_to_be64(lo) };
+
+	return nla_put(msg, attr, sizeof(a), a);
+}
+
+static int vnitro_put_ipv6_cidr(struct sk_buff *msg, u8 has, u64 prefix, u8 prefixlen)
+{
+	if (!has)
+		return 0;
+	if (vnitro_put_ipv6(msg, VNITRO_A_IPV6_CIDR_ADDR, prefix, 0) ||
+	    nla_put_u8(msg, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Secondary IPs and security groups, each a nest of repeated attributes. */
 static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vcore_eni_info *eni)
 {
@@ -159,6 +185,13 @@ static int vnitro_put_eni_lists(struct sk_buff *msg, const struct vcore_eni_info
 		return -EMSGSIZE;
 	for (i = 0; i < eni->secondary_count; i++)
 		if (nla_put_be32(msg, VNITRO_A_PRIVATE_IP, htonl(eni->secondary_ips[i])))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, VNITRO_A_IPV6_ADDRS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < eni->ipv6_count; i++)
+		if (vnitro_put_ipv6(msg, VNITRO_A_IPV6_ADDR, eni->ipv6_prefix, eni->ipv6_iids[i]))
 			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	nest = nla_nest_start(msg, VNITRO_A_SECURITY_GROUPS);
@@ -348,7 +381,8 @@ static int vnitro_put_vpc(struct sk_buff *msg, const void *obj)
 	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(vpc->cidr_addr)) ||
 	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, vpc->cidr_prefixlen))
 		return -EMSGSIZE;
-	return 0;
+	return vnitro_put_ipv6_cidr(msg, vpc->has_ipv6, vpc->ipv6_prefix,
+				    VNITRO_VPC_IPV6_PREFIXLEN);
 }
 
 int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
@@ -361,7 +395,8 @@ int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
 	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, subnet->cidr_prefixlen) ||
 	    nla_put_string(msg, VNITRO_A_NACL_ID, subnet->nacl_id))
 		return -EMSGSIZE;
-	return 0;
+	return vnitro_put_ipv6_cidr(msg, subnet->has_ipv6, subnet->ipv6_prefix,
+				    VNITRO_SUBNET_IPV6_PREFIXLEN);
 }
 
 /* Any object a reply or a dump carries. */
@@ -793,6 +828,81 @@ out:
 	return ret;
 }
 
+/*
+ * ENI_IP_ASSIGN and ENI_IP_UNASSIGN with IPV6_ADDR (or IPV6_COUNT): the
+ * ENI's IPv6 addresses. IPv4 attributes alongside are refused, so that a
+ * request never does half of what it says.
+ */
+static int vnitro_cmd_eni_ipv6(struct sk_buff *skb, struct genl_info *info)
+{
+	bool assign = info->genlhdr->cmd == VNITRO_CMD_ENI_IP_ASSIGN;
+	const u8 *addr = NULL;
+	struct vcore_eni_info *eni;
+	struct vcore_err err = {};
+	u32 count = 0;
+	int ret;
+
+	if (info->attrs[VNITRO_A_PRIVATE_IP] || info->attrs[VNITRO_A_IP_COUNT] ||
+	    (info->attrs[VNITRO_A_IPV6_ADDR] && info->attrs[VNITRO_A_IPV6_COUNT])) {
+		NL_SET_ERR_MSG(info->extack, "give one of PRIVATE_IP, IP_COUNT, IPV6_ADDR, IPV6_COUNT");
+		return -EINVAL;
+	}
+	if (!assign && !vnitro_genl_require(info, VNITRO_A_IPV6_ADDR))
+		return -EINVAL;
+	if (info->attrs[VNITRO_A_IPV6_ADDR])
+		addr = nla_data(info->attrs[VNITRO_A_IPV6_ADDR]);
+	else
+		count = nla_get_u32(info->attrs[VNITRO_A_IPV6_COUNT]);
+	eni = kmalloc(sizeof(*eni), GFP_KERNEL);
+	if (!eni)
+		return -ENOMEM;
+	mutex_lock(&vnitro.ctl_lock);
+	if (assign)
+		ret = vcore_ctl_eni_ipv6_assign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
+						addr, count, eni, &err);
+	else
+		ret = vcore_ctl_eni_ipv6_unassign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
+						  addr, eni, &err);
+	ret = ret ? vnitro_genl_fail(skb, info, &err) : vnitro_genl_eni_reply(info, eni);
+	mutex_unlock(&vnitro.ctl_lock);
+	kfree(eni);
+	return ret;
+}
+
+/* VPC_IPV6_SET and SUBNET_IPV6_SET: associate (56, 64) or disassociate (0) an IPv6 block. */
+static int vnitro_cmd_ipv6_set(struct sk_buff *skb, struct genl_info *info)
+{
+	bool vpc = info->genlhdr->cmd == VNITRO_CMD_VPC_IPV6_SET;
+	int key = vpc ? VNITRO_A_VPC_ID : VNITRO_A_SUBNET_ID;
+	union {
+		struct vcore_vpc_info vpc;
+		struct vcore_subnet_info subnet;
+	} out;
+	struct vcore_err err = {};
+	const u8 *addr = NULL;
+	u8 prefixlen;
+	int ret;
+
+	if (!vnitro_genl_require(info, key) ||
+	    !vnitro_genl_require(info, VNITRO_A_IPV6_CIDR_PREFIXLEN))
+		return -EINVAL;
+	prefixlen = nla_get_u8(info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
+	if (info->attrs[VNITRO_A_IPV6_CIDR_ADDR])
+		addr = nla_data(info->attrs[VNITRO_A_IPV6_CIDR_ADDR]);
+	mutex_lock(&vnitro.ctl_lock);
+	if (vpc)
+		ret = vcore_ctl_vpc_ipv6_set(vnitro.ctl, vnitro_genl_str(info, key), addr, prefixlen,
+					     &out.vpc, &err);
+	else
+		ret = vcore_ctl_subnet_ipv6_set(vnitro.ctl, vnitro_genl_str(info, key), addr,
+						prefixlen, &out.subnet, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(skb, info, &err);
+	return vpc ? vnitro_genl_reply(info, VNITRO_CMD_VPC_GET, vnitro_put_vpc, &out.vpc)
+		   : vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &out.subnet);
+}
+
 static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vcore_eni_info eni;
@@ -802,6 +912,8 @@ static int vnitro_cmd_eni_ip_assign(struct sk_buff *skb, struct genl_info *info)
 
 	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
 		return -EINVAL;
+	if (info->attrs[VNITRO_A_IPV6_ADDR] || info->attrs[VNITRO_A_IPV6_COUNT])
+		return vnitro_cmd_eni_ipv6(skb, info);
 	if (info->attrs[VNITRO_A_PRIVATE_IP] && info->attrs[VNITRO_A_IP_COUNT]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_IP_COUNT],
 				    "give either an address (PRIVATE_IP) or a count (IP_COUNT), not both");
@@ -827,8 +939,11 @@ static int vnitro_cmd_eni_ip_unassign(struct sk_buff *skb, struct genl_info *inf
 	struct vcore_err err = {};
 	int ret;
 
-	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID) ||
-	    !vnitro_genl_require(info, VNITRO_A_PRIVATE_IP))
+	if (!vnitro_genl_require(info, VNITRO_A_ENI_ID))
+		return -EINVAL;
+	if (info->attrs[VNITRO_A_IPV6_ADDR])
+		return vnitro_cmd_eni_ipv6(skb, info);
+	if (!vnitro_genl_require(info, VNITRO_A_PRIVATE_IP))
 		return -EINVAL;
 	mutex_lock(&vnitro.ctl_lock);
 	ret = vcore_ctl_eni_ip_unassign(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_ENI_ID),
@@ -1115,6 +1230,8 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_NACL_ENTRY_REPLACE, .doit = vnitro_cmd_nacl, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_NACL_ASSOCIATE, .doit = vnitro_cmd_nacl_associate,
 	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_VPC_IPV6_SET, .doit = vnitro_cmd_ipv6_set, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SUBNET_IPV6_SET, .doit = vnitro_cmd_ipv6_set, .flags = GENL_ADMIN_PERM },
 };
 
 struct genl_family vnitro_genl_family __ro_after_init = {

@@ -33,10 +33,14 @@ CORE_TEST(fabric, create_fails_cleanly_without_memory)
 	harness.fail_alloc_in = 2;	// the per-CPU counters
 	other = vcore_fabric_create();
 	cr_assert_null(other);
+	harness.fail_alloc_in = 3;	// the per-CPU scratch buffers
+	other = vcore_fabric_create();
+	cr_assert_null(other);
 	harness.fail_mutex_create = true;
 	other = vcore_fabric_create();
 	cr_assert_null(other);
-	cr_assert_eq(harness.live_allocs, 2, "only the fixture's fabric and its counters are allocated");
+	cr_assert_eq(harness.live_allocs, 3,
+		     "only the fixture's fabric, its counters and scratch buffers are allocated");
 	cr_assert_eq(harness.live_mutexes, 1, "only the fixture's fabric has a mutex");
 }
 
@@ -93,7 +97,7 @@ CORE_TEST(fabric, port_add_refuses_the_router_mac)
 	err = 0;
 	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -EADDRINUSE);
-	cr_assert_eq(harness.live_allocs, 2, "only the fabric and its counters are allocated");
+	cr_assert_eq(harness.live_allocs, 3, "only the fabric, its counters and scratch are allocated");
 }
 
 CORE_TEST(fabric, port_add_fails_cleanly_without_memory)
@@ -162,7 +166,7 @@ CORE_TEST(fabric, unicast_in_the_subnet_is_delivered)
 
 	// And back.
 	harness_clear_deliveries();
-	cr_assert_eq(xmit(pb, frame, eth_frame(frame, mac_a, mac_b, 0x86dd, 40)),
+	cr_assert_eq(xmit(pb, frame, eth_frame(frame, mac_a, mac_b, 0x88b5, 40)),
 		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
 	cr_assert_eq(stats().forwarded, 2u);
@@ -200,14 +204,22 @@ CORE_TEST(fabric, other_subnet_is_dropped)
 	cr_assert_eq(port_stats(pc).tx_dropped, 0u);
 }
 
-CORE_TEST(fabric, the_router_routes_ipv4_only)
+CORE_TEST(fabric, ipv6_needs_the_subnets_ipv6_block)
 {
 	uint8_t frame[64];
+	uint32_t len;
 
+	// A well-formed IPv6 header (version 6, no payload), the subnet without a block.
 	plug_abc();
-	cr_assert_eq(xmit(pa, frame, eth_frame(frame, router1, mac_a, 0x86dd, 40)),
-		     VCORE_XMIT_DROPPED);
-	assert_dropped_for(pa, drop_no_route);
+	len = eth_frame(frame, router1, mac_a, 0x86dd, 40);
+	frame[14] = 0x60;
+	frame[18] = frame[19] = 0;
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_no_ipv6);
+	// Something that only claims to be IPv6 is malformed.
+	frame[14] = 0x45;
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_malformed, 1u);
 }
 
 CORE_TEST(fabric, another_subnets_router_is_not_ours)
@@ -248,7 +260,7 @@ CORE_TEST(fabric, multicast_is_dropped)
 	uint8_t frame[64];
 
 	plug_abc();
-	cr_assert_eq(xmit(pa, frame, eth_frame(frame, ipv6_mcast, mac_a, 0x86dd, 40)),
+	cr_assert_eq(xmit(pa, frame, eth_frame(frame, ipv6_mcast, mac_a, 0x88b5, 40)),
 		     VCORE_XMIT_DROPPED);
 	assert_dropped_for(pa, drop_bcast_mcast);
 	cr_assert_eq(xmit(pa, frame, eth_frame(frame, ipv4_mcast, mac_a, 0x0800, 20)),

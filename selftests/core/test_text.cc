@@ -206,6 +206,35 @@ CORE_TEST(text, ipv4_and_cidr)
 	cr_assert_str_eq(buf, "192.168.1.128/28");
 }
 
+// RFC 5952: lowercase, no leading zeros, the longest run of two or more zero
+// groups (the first of equal runs) as "::", a single zero group kept.
+CORE_TEST(text, ipv6_and_cidr6)
+{
+	static const struct {
+		uint64_t hi, lo;
+		const char *want;
+	} cases[] = {
+		{ 0, 0, "::" },
+		{ 0, 1, "::1" },
+		{ 0x1ull << 48, 0, "1::" },
+		{ 0x26001f1800ab1200ull, 0, "2600:1f18:ab:1200::" },
+		{ 0x26001f1800ab1201ull, 0x0000000000000005ull, "2600:1f18:ab:1201::5" },
+		{ 0xfe80000000000000ull, 0x00564efffe000001ull, "fe80::56:4eff:fe00:1" },
+		{ 0x20010db800000001ull, 0x0001000000000001ull, "2001:db8:0:1:1::1" },
+		{ 0x20010db800000000ull, 0x0001000000000001ull, "2001:db8::1:0:0:1" },
+		{ 0x20010db8000a000bull, 0x000c000d000e000full, "2001:db8:a:b:c:d:e:f" },
+		{ 0xffffffffffffffffull, 0xffffffffffffffffull, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+	};
+	char buf[48];
+
+	for (const auto &c : cases) {
+		text(buf, sizeof(buf)).ipv6(c.hi, c.lo);
+		cr_assert_str_eq(buf, c.want);
+	}
+	text(buf, sizeof(buf)).cidr6(0x26001f1800ab1200ull, 0, 56);
+	cr_assert_str_eq(buf, "2600:1f18:ab:1200::/56");
+}
+
 CORE_TEST(text, truncates_at_capacity_without_overflow)
 {
 	char *mem = exact_buf(16);

@@ -391,6 +391,30 @@ int vnitro_eni_ip_unassign(struct vnitro_handle *h, const char *, uint32_t, stru
 	return FAKE_REFUSE(h);
 }
 
+int vnitro_eni_ipv6_assign(struct vnitro_handle *h, const char *, const uint8_t *, uint32_t,
+			   struct vnitro_eni *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_eni_ipv6_unassign(struct vnitro_handle *h, const char *, const uint8_t *,
+			     struct vnitro_eni *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *, const uint8_t *, uint8_t,
+			struct vnitro_vpc *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *, const uint8_t *, uint8_t,
+			   struct vnitro_subnet *)
+{
+	return FAKE_REFUSE(h);
+}
+
 int vnitro_vpc_add(struct vnitro_handle *h, const char *, uint32_t, uint8_t, struct vnitro_vpc *)
 {
 	return FAKE_REFUSE(h);

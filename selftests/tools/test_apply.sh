@@ -173,9 +173,29 @@ bad "an unknown top-level key" \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
-bad "an unknown key in a VPC" '.vpcs[1]: unknown key "cidr_block" (expected id, cidr)' \
+bad "an unknown key in a VPC" '.vpcs[1]: unknown key "cidr_block" (expected id, cidr, ipv6_cidr)' \
 	'.vpcs[1] += {"cidr_block": "x"}'
 bad "a missing key" '.vpcs[0]: "cidr" is required' 'del(.vpcs[0].cidr)'
+bad "a VPC's IPv6 block is a /56" '.vpcs[0].ipv6_cidr: "2600:1f18:ab::/48" is not an IPv6 /56 block' \
+	'.vpcs[0].ipv6_cidr = "2600:1f18:ab::/48"'
+bad "an IPv6 block without host bits" '.vpcs[0].ipv6_cidr: 2600:1f18:ab:1201::/56 has host bits set' \
+	'.vpcs[0].ipv6_cidr = "2600:1f18:ab:1201::/56"'
+bad "a subnet's IPv6 block needs its VPC's" \
+	'.subnets[0].ipv6_cidr: VPC vpc-a has no "ipv6_cidr": a subnet'"'"'s IPv6 block is a /64 of its VPC'"'"'s' \
+	'.subnets[0].ipv6_cidr = "2600:1f18:ab:1200::/64"'
+bad "a subnet's IPv6 block inside its VPC's" \
+	'.subnets[0].ipv6_cidr: 2600:1f18:ab:1300::/64 is not inside VPC vpc-a'"'"'s IPv6 block' \
+	'.vpcs[0].ipv6_cidr = "2600:1f18:ab:1200::/56" | .subnets[0].ipv6_cidr = "2600:1f18:ab:1300::/64"'
+bad "IPv6 addresses need the subnet's block" \
+	'.enis[0].ipv6_addresses: subnet sn-a has no "ipv6_cidr"' '.enis[0].ipv6_addresses = ["2600:1f18:ab:1200::10"]'
+bad "an IPv6 address of the subnet's /64" \
+	'.enis[0].ipv6_addresses[0]: 2600:1f18:ab:1201::10 is not in subnet sn-a'"'"'s IPv6 block' \
+	'.vpcs[0].ipv6_cidr = "2600:1f18:ab:1200::/56" | .subnets[0].ipv6_cidr = "2600:1f18:ab:1200::/64" |
+	 .enis[0].ipv6_addresses = ["2600:1f18:ab:1201::10"]'
+bad "not AWS's reserved addresses" \
+	'.enis[0].ipv6_addresses[0]: 2600:1f18:ab:1200::1 is reserved by AWS (the first four addresses and the last one)' \
+	'.vpcs[0].ipv6_cidr = "2600:1f18:ab:1200::/56" | .subnets[0].ipv6_cidr = "2600:1f18:ab:1200::/64" |
+	 .enis[0].ipv6_addresses = ["2600:1f18:ab:1200::1"]'
 bad "a number for a string" '.subnets[1]: "az" must be a string, not an integer' '.subnets[1].az = 1'
 bad "a string for a boolean" '.enis[2]: "source_dest_check" must be true or false, not a string' \
 	'.enis[2].source_dest_check = "off"'
@@ -439,7 +459,7 @@ if [[ -x $FAKE ]]; then
 		'[["eni-0a1b2c3d4e5f60718","i-host",0],["eni-5",null,null]]' ]] &&
 		pass "dump: attached ENIs first, available ones after" || fail "dump: ENI order"
 	[[ $(jq -c '.enis[0] | keys_unsorted' <<<"$out") == \
-		'["id","subnet","mac","private_ip","type","secondary_ips","description","security_groups","source_dest_check","ena_express","ena_express_udp","tcp_established_timeout","udp_stream_timeout","udp_timeout","instance","network_card_index","device_index"]' ]] &&
+		'["id","subnet","mac","private_ip","type","secondary_ips","ipv6_addresses","description","security_groups","source_dest_check","ena_express","ena_express_udp","tcp_established_timeout","udp_stream_timeout","udp_timeout","instance","network_card_index","device_index"]' ]] &&
 		pass "dump: the keys of an ENI" || fail "dump: the keys of an ENI"
 	[[ $(jq -c '[.enis[] | [.tcp_established_timeout, .udp_stream_timeout, .udp_timeout]]' <<<"$out") == \
 		'[[432000,180,30],[432000,180,30]]' ]] &&

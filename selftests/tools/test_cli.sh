@@ -393,7 +393,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
+	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","ipv6_addresses","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
@@ -427,9 +427,9 @@ fake_tests() {
 	run instance show i-host
 	check "instance show NAME: text" \
 		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge"'
-	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16"}]' -j vpc show
+	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16","ipv6_cidr":null}]' -j vpc show
 	jcheck "subnet show ID -j" \
-		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a","nacl":"acl-d"}]' \
+		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a","nacl":"acl-d","ipv6_cidr":null}]' \
 		-j subnet show subnet-default
 	VNITRO_FAKE_EMPTY=1 jcheck "an empty list is []" '. == []' -j subnet show
 	VNITRO_FAKE_EMPTY=1 run subnet show

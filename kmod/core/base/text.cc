@@ -100,6 +100,51 @@ text &text::cidr(uint32_t addr, uint8_t prefixlen)
 	return ipv4(addr).ch('/').u32(prefixlen);
 }
 
+text &text::ipv6(uint64_t hi, uint64_t lo)
+{
+	static const char xdigits[] = "0123456789abcdef";
+	uint16_t g[8];
+	int best = -1, best_len = 1;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = static_cast<uint16_t>((i < 4 ? hi : lo) >> (48 - 16 * (i % 4)));
+	// The longest run of two or more zero groups (the first of equals) becomes "::".
+	for (int i = 0, run = 0; i < 8; i++) {
+		run = g[i] ? 0 : run + 1;
+		if (run > best_len) {
+			best_len = run;
+			best = i - run + 1;
+		}
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			str("::");
+			if (i + best_len == 8)
+				break;
+			i += best_len - 1;
+			continue;
+		}
+		bool lead = true;
+
+		for (int shift = 12; shift >= 0; shift -= 4) {
+			unsigned int d = (g[i] >> shift) & 0xf;
+
+			if (d || !lead || !shift) {
+				ch(xdigits[d]);
+				lead = false;
+			}
+		}
+		if (i < 7 && i + 1 != best)
+			ch(':');
+	}
+	return *this;
+}
+
+text &text::cidr6(uint64_t hi, uint64_t lo, uint8_t prefixlen)
+{
+	return ipv6(hi, lo).ch('/').u32(prefixlen);
+}
+
 text fail(vcore_err *err, int code)
 {
 	err->code = -code;

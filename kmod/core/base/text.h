@@ -22,6 +22,9 @@ public:
 	text &hex(uint64_t v, unsigned int digits);
 	text &ipv4(uint32_t host_order_addr);
 	text &cidr(uint32_t addr, uint8_t prefixlen);
+	// RFC 5952 text of the IPv6 address whose upper and lower 64 bits are @hi and @lo.
+	text &ipv6(uint64_t hi, uint64_t lo);
+	text &cidr6(uint64_t hi, uint64_t lo, uint8_t prefixlen);
 	text &ch(char c);
 	const char *c_str() const { return buf_; }
 

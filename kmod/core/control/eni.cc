@@ -96,14 +96,16 @@ int choose_id(const world &w, const char *wanted, char *id, vcore_err *err)
 			     [&w](const char *it) { return find_eni(w, it, nullptr) != nullptr; }, id, err);
 }
 
+} // namespace
+
 // How many private IPv4 addresses @e may hold: its instance type's limit
-// while attached, the largest type's while available.
+// while attached, the largest type's while available. EC2 gives a type as
+// many IPv6 addresses per interface as IPv4 ones.
 uint32_t ip_limit(const eni &e)
 {
 	return e.owner ? e.owner->type->max_ips_per_eni : uint32_t(VCORE_PORT_MAX_IPS);
 }
 
-// Pushes an attached ENI's new addresses or flags to the fabric.
 int sync_port(world &w, eni *e, vcore_err *err)
 {
 	vcore_port_desc port;
@@ -117,6 +119,8 @@ int sync_port(world &w, eni *e, vcore_err *err)
 		err->code = ret;
 	return ret;
 }
+
+namespace {
 
 // The attach-time rules of the instance type.
 int check_type_limits(const eni &e, const instance &inst, uint32_t card, vcore_err *err)
@@ -321,6 +325,11 @@ void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 	for (uint32_t i = 0; i < e.group_count; i++)
 		out->sg_keys[i] = e.groups[i]->key;
 	out->sg_count = e.group_count;
+	out->has_ipv6 = e.home->has_ipv6;
+	out->ipv6_prefix = e.home->ipv6_prefix;
+	for (uint32_t i = 0; i < e.ipv6_count; i++)
+		out->ipv6_iids[i] = e.ipv6[i];
+	out->ipv6_count = e.ipv6_count;
 	out->conntrack_max = owner.type->conntrack_max;
 	out->tcp_established_timeout = e.tcp_established_timeout;
 	out->udp_timeout = e.udp_timeout;
@@ -447,6 +456,10 @@ void fill_info(const eni &e, vcore_eni_info *out)
 	for (uint32_t i = 0; i < e.secondary_count; i++)
 		out->secondary_ips[i] = e.secondary[i];
 	out->secondary_count = e.secondary_count;
+	out->ipv6_prefix = e.home->ipv6_prefix;
+	for (uint32_t i = 0; i < e.ipv6_count; i++)
+		out->ipv6_iids[i] = e.ipv6[i];
+	out->ipv6_count = e.ipv6_count;
 	str_copy(out->description, sizeof(out->description), e.description);
 	for (uint32_t i = 0; i < e.group_count; i++)
 		str_copy(out->security_groups[i], sizeof(out->security_groups[i]), e.groups[i]->id);

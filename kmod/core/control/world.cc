@@ -131,6 +131,18 @@ void fill_info(const subnet &s, vcore_subnet_info *out)
 	out->cidr_addr = s.addr;
 	out->cidr_prefixlen = s.prefixlen;
 	str_copy(out->nacl_id, sizeof(out->nacl_id), s.acl->id);
+	out->has_ipv6 = s.has_ipv6;
+	out->ipv6_prefix = s.ipv6_prefix;
+}
+
+void fill_info(const vpc &v, vcore_vpc_info *out)
+{
+	*out = vcore_vpc_info{};
+	str_copy(out->id, sizeof(out->id), v.id);
+	out->cidr_addr = v.addr;
+	out->cidr_prefixlen = v.prefixlen;
+	out->has_ipv6 = v.has_ipv6;
+	out->ipv6_prefix = v.ipv6_prefix;
 }
 
 } // namespace vnitro::control
@@ -362,9 +374,7 @@ int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,
 
 	if (!v)
 		return err->code;
-	str_copy(out->id, sizeof(out->id), v->id);
-	out->cidr_addr = v->addr;
-	out->cidr_prefixlen = v->prefixlen;
+	fill_info(*v, out);
 	return 0;
 }
 

@@ -27,6 +27,9 @@ struct vpc {
 	igw *gateway;		// at most one internet gateway
 	sg *default_group;	// from VPC_ADD to VPC_DEL
 	nacl *default_acl;	// from VPC_ADD to VPC_DEL
+	// Its IPv6 /56 (ipv6.cc): the address's upper 64 bits, the low 8 zero.
+	bool has_ipv6;
+	uint64_t ipv6_prefix;
 };
 
 // One entry of a subnet's route table (route.cc).
@@ -53,6 +56,9 @@ struct subnet {
 	uint32_t route_count;	// routes[0] is the local route
 	route routes[VCORE_SUBNET_MAX_ROUTES];
 	nacl *acl;		// of the same VPC, never nullptr once published
+	// Its IPv6 /64 (ipv6.cc), inside the VPC's /56: the upper 64 bits.
+	bool has_ipv6;
+	uint64_t ipv6_prefix;
 };
 
 struct eni {
@@ -63,6 +69,9 @@ struct eni {
 	uint32_t ip;
 	uint32_t secondary[VCORE_PORT_MAX_IPS - 1];
 	uint32_t secondary_count;
+	// IPv6 addresses (ipv6.cc): interface identifiers under the home subnet's /64.
+	uint64_t ipv6[VNITRO_MAX_ENI_IPV6];
+	uint32_t ipv6_count;
 	char description[VNITRO_DESCRIPTION_LEN];
 	sg *groups[VNITRO_MAX_SECURITY_GROUPS];	// of the home subnet's VPC
 	uint32_t group_count;			// at least 1
@@ -221,6 +230,11 @@ int choose_hex_id(const char *wanted, const char *prefix, const char *what, Take
 }
 bool valid_instance_name(const char *name);
 
+// Pushes an attached ENI's new addresses or flags to the fabric (eni.cc).
+int sync_port(world &w, eni *e, vcore_err *err);
+// How many addresses of each family @e may hold (eni.cc).
+uint32_t ip_limit(const eni &e);
+
 // ENI operations used by the instance life cycle (eni.cc).
 bool has_ip(const eni &e, uint32_t ip);
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err);
@@ -256,6 +270,7 @@ void nacl_free(world &w, nacl *a);
 const nacl *nacl_vpc_busy(const world &w, const vpc *v);
 nacl *find_nacl(const world &w, const char *id, vcore_err *err);
 void fill_info(const subnet &s, vcore_subnet_info *out);
+void fill_info(const vpc &v, vcore_vpc_info *out);
 
 // Elastic IPs (eip.cc): an ENI's addresses going away disassociate them;
 // eips_vpc_mapped names one associated in @v (its gateway cannot go).

@@ -2,6 +2,7 @@
 // fabric.cc - the VPC switch: ports by MAC, same-subnet switching, the ARP responder, dispatch to the services.
 #include "fabric/arp.h"
 #include "fabric/fabric.h"
+#include "fabric/ipv6.h"
 #include "base/ipv4.h"
 #include "base/text.h"
 
@@ -72,6 +73,8 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 		return drop(cpu_stats(fab).drop_spoofed_mac, src);
 	router_mac(src->subnet_key, rmac);
 	to_router = mem_eq(frame, rmac, eth_alen);
+	if (type == ethertype_ipv6)
+		return xmit6_from_eni(fab, src, frame, len, to_router, frame_ctx);
 	// Instances never see each other's ARP: the VPC answers every request
 	// itself, broadcast or unicast (a neighbour's reachability probe is
 	// addressed to the neighbour's MAC), and carries no reply, so no
@@ -108,13 +111,7 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 		return VCORE_XMIT_DROPPED;
 	ip_packet pkt(ipv, frame, len);
 
-	if (!sg_allows(fab, src, dst, ip_ok ? &pkt : nullptr))
-		return VCORE_XMIT_DROPPED;
-	if (path_loses_frame(fab, src))
-		return VCORE_XMIT_DROPPED;
-	port_deliver(dst, frame_ctx);
-	counter_inc(cpu_stats(fab).forwarded);
-	return VCORE_XMIT_DELIVERED;
+	return switch_to(fab, src, dst, ip_ok ? &pkt : nullptr, frame_ctx);
 }
 
 // The internet reaches the VPC only through the VPC router.
@@ -175,6 +172,17 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 
 } // namespace
 
+vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, ip_packet *pkt, void *frame_ctx)
+{
+	if (!sg_allows(fab, src, dst, pkt))
+		return VCORE_XMIT_DROPPED;
+	if (path_loses_frame(fab, src))
+		return VCORE_XMIT_DROPPED;
+	port_deliver(dst, frame_ctx);
+	counter_inc(cpu_stats(fab).forwarded);
+	return VCORE_XMIT_DELIVERED;
+}
+
 port *lookup_mac(const fabric *fab, const uint8_t *mac)
 {
 	for (port *p = rcu_load(fab->buckets[mac_bucket(mac)]); p; p = rcu_load(p->next))
@@ -199,10 +207,13 @@ struct vcore_fabric *vcore_fabric_create(void)
 	fab->stats_cpus = svc->cpu_count() ? svc->cpu_count() : 1;
 	fab->stats = static_cast<char *>(svc->alloc(size_t(fab->stats_cpus) * stats_stride,
 						     VCORE_ALLOC_SLEEP));
-	if (!fab->writer_lock || !fab->stats) {
+	fab->scratch = static_cast<uint8_t *>(svc->alloc(size_t(fab->stats_cpus) * scratch_stride,
+							  VCORE_ALLOC_SLEEP));
+	if (!fab->writer_lock || !fab->stats || !fab->scratch) {
 		if (fab->writer_lock)
 			svc->mutex_destroy(fab->writer_lock);
 		svc->free(fab->stats);
+		svc->free(fab->scratch);
 		destroy(fab);
 		return nullptr;
 	}
@@ -224,6 +235,7 @@ void vcore_fabric_destroy(struct vcore_fabric *fab)
 	eips_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	svc->free(fab->stats);
+	svc->free(fab->scratch);
 	destroy(fab);
 }
 

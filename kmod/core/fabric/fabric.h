@@ -40,6 +40,14 @@ struct ip_entry {
 	uint32_t ip;
 };
 
+// One IPv6 address of a port in the IPv6 index, as ip_entry.
+struct ip6_entry {
+	ip6_entry *next;
+	port *owner;
+	uint32_t vpc_key;
+	uint64_t hi, lo;
+};
+
 /*
  * What port_update may change, published as a whole behind port::state so
  * that a reader sees one set or the other, never a mix. ents[0] is the
@@ -55,6 +63,11 @@ struct port_state {
 	uint32_t timeout_s[3];		// TCP established, UDP, UDP stream
 	uint32_t count;
 	ip_entry ents[VCORE_PORT_MAX_IPS];
+	// IPv6 (ip6.cc): the subnet's /64 (has_ipv6 0: none) and the addresses.
+	uint8_t has_ipv6;
+	uint64_t ipv6_prefix;
+	uint32_t count6;
+	ip6_entry ents6[VCORE_PORT_MAX_IPV6];
 };
 
 struct port {
@@ -113,6 +126,8 @@ constexpr uint32_t mac_bucket_bits = 12;
 constexpr uint32_t ip_bucket_bits = 14;
 constexpr uint32_t mac_buckets = 1u << mac_bucket_bits;
 constexpr uint32_t ip_buckets = 1u << ip_bucket_bits;
+constexpr uint32_t ip6_bucket_bits = 12;
+constexpr uint32_t ip6_buckets = 1u << ip6_bucket_bits;
 constexpr uint32_t eip_bucket_bits = 10;
 constexpr uint32_t eip_buckets = 1u << eip_bucket_bits;
 
@@ -129,6 +144,7 @@ struct eip_entry {
 struct fabric {
 	port *buckets[mac_buckets];	// by MAC; published with rcu_store
 	ip_entry *ips[ip_buckets];	// by (vpc_key, ip)
+	ip6_entry *ips6[ip6_buckets];	// by (vpc_key, IPv6 address)
 	keyed_table<route_table, 8> tables;	// by subnet key (router.cc)
 	port *igws;			// the IGW ports, one per VPC
 	keyed_table<sg_group, 10> groups;	// security groups by key (sg.cc)
@@ -142,10 +158,25 @@ struct fabric {
 	// cache lines of its own, so frames on different CPUs never share one.
 	char *stats;
 	uint32_t stats_cpus;
+	// Per CPU as well, scratch_stride bytes each: where the DHCPv6 server
+	// builds a reply (ip6.cc), too big for a stack frame and not to be
+	// allocated on the data path. xmit runs with bottom halves off, so
+	// nothing else on the CPU uses it meanwhile.
+	uint8_t *scratch;
 	path_model path;		// path.cc
 };
 
 constexpr uint32_t stats_stride = (sizeof(vcore_fabric_stats) + 63) / 64 * 64;
+constexpr uint32_t scratch_stride = 2560;	// a DHCPv6 reply and the addresses it lists (ip6.cc)
+
+inline uint8_t *cpu_scratch(fabric *fab)
+{
+	uint32_t cpu = vnitro_env_cpu();
+
+	if (cpu >= fab->stats_cpus)
+		cpu %= fab->stats_cpus;
+	return fab->scratch + size_t(cpu) * scratch_stride;
+}
 
 // This CPU's counters (read_stats sums them).
 inline vcore_fabric_stats &cpu_stats(fabric *fab)
@@ -182,12 +213,18 @@ inline void port_deliver_copy(port *dst, const uint8_t *frame, uint32_t len)
 
 // Caller holds an RCU read section or the writer lock.
 port *lookup_mac(const fabric *fab, const uint8_t *mac);
+// The last steps of a frame switched within a subnet: the groups (@pkt
+// nullptr: not IPv4), the path model, delivery. RCU held.
+vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, ip_packet *pkt, void *frame_ctx);
 
 /* ---- ipindex.cc: ports by (VPC, IP) ---- */
 
 // The port owning @ip in the VPC, or nullptr. RCU or writer lock.
 port *lookup_ip(const fabric *fab, uint32_t vpc_key, uint32_t ip);
 bool state_has_ip(const port_state *st, uint32_t ip);
+// The same for IPv6 addresses (upper and lower 64 bits, host order).
+port *lookup_ip6(const fabric *fab, uint32_t vpc_key, uint64_t hi, uint64_t lo);
+bool state_has_ip6(const port_state *st, uint64_t hi, uint64_t lo);
 // Checks @desc's IPs (range, repeats: -EINVAL; taken by a port other than
 // @self: -EADDRINUSE) and builds a state for @owner. Writer lock held.
 port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *owner,
@@ -308,6 +345,12 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 			vcore_efa_dev **dst);
 // port_del: the port's endpoint (if any) loses its port. Writer lock held.
 void efa_port_gone(port *p);
+
+/* ---- ip6.cc: IPv6 from an ENI (neighbour discovery, DHCPv6, switching) ---- */
+
+// An IPv6 frame @src sent; @to_router: to its subnet router's MAC.
+vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  bool to_router, void *frame_ctx);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

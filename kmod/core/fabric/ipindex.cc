@@ -15,6 +15,35 @@ uint32_t ip_bucket(uint32_t vpc_key, uint32_t ip)
 	return ((ip * 0x9e3779b1u) ^ (vpc_key * 0x85ebca6bu)) >> (32 - ip_bucket_bits);
 }
 
+uint32_t ip6_bucket(uint32_t vpc_key, uint64_t hi, uint64_t lo)
+{
+	uint64_t h = (lo ^ (hi * 0x9e3779b97f4a7c15ull)) * 0x9e3779b97f4a7c15ull;
+
+	return static_cast<uint32_t>(((h >> 32) ^ (vpc_key * 0x85ebca6bu)) >> (32 - ip6_bucket_bits));
+}
+
+// IPv6 addresses of @desc: checked as the IPv4 ones (none 0 or repeated:
+// -EINVAL; another port's: -EADDRINUSE).
+int check_ipv6(const fabric *fab, const vcore_port_desc &desc, const port *self)
+{
+	if (desc.ipv6_count > VCORE_PORT_MAX_IPV6 || (desc.ipv6_count && !desc.has_ipv6) ||
+	    (desc.kind != VCORE_PORT_ENI && (desc.has_ipv6 || desc.ipv6_count)))
+		return -EINVAL_;
+	for (uint32_t i = 0; i < desc.ipv6_count; i++) {
+		port *holder;
+
+		if (!desc.ipv6_iids[i])
+			return -EINVAL_;
+		for (uint32_t j = 0; j < i; j++)
+			if (desc.ipv6_iids[j] == desc.ipv6_iids[i])
+				return -EINVAL_;
+		holder = lookup_ip6(fab, desc.vpc_key, desc.ipv6_prefix, desc.ipv6_iids[i]);
+		if (holder && holder != self)
+			return -EADDRINUSE_;
+	}
+	return 0;
+}
+
 // The IPs of @desc, primary first.
 uint32_t desc_ip(const vcore_port_desc &desc, uint32_t i)
 {
@@ -29,6 +58,24 @@ port *lookup_ip(const fabric *fab, uint32_t vpc_key, uint32_t ip)
 		if (e->ip == ip && e->vpc_key == vpc_key)
 			return e->owner;
 	return nullptr;
+}
+
+port *lookup_ip6(const fabric *fab, uint32_t vpc_key, uint64_t hi, uint64_t lo)
+{
+	for (ip6_entry *e = rcu_load(fab->ips6[ip6_bucket(vpc_key, hi, lo)]); e; e = rcu_load(e->next))
+		if (e->lo == lo && e->hi == hi && e->vpc_key == vpc_key)
+			return e->owner;
+	return nullptr;
+}
+
+bool state_has_ip6(const port_state *st, uint64_t hi, uint64_t lo)
+{
+	if (!st->has_ipv6 || hi != st->ipv6_prefix)
+		return false;
+	for (uint32_t i = 0; i < st->count6; i++)
+		if (st->ents6[i].lo == lo)
+			return true;
+	return false;
 }
 
 bool state_has_ip(const port_state *st, uint32_t ip)
@@ -72,6 +119,9 @@ port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *o
 			return nullptr;
 		}
 	}
+	*err = check_ipv6(fab, desc, self);
+	if (*err)
+		return nullptr;
 	st = create<port_state>();
 	if (!st) {
 		*err = -ENOMEM_;
@@ -90,6 +140,15 @@ port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *o
 		st->ents[i].vpc_key = desc.vpc_key;
 		st->ents[i].ip = desc_ip(desc, i);
 	}
+	st->has_ipv6 = desc.has_ipv6 ? 1 : 0;
+	st->ipv6_prefix = desc.ipv6_prefix;
+	st->count6 = desc.ipv6_count;
+	for (uint32_t i = 0; i < st->count6; i++) {
+		st->ents6[i].owner = owner;
+		st->ents6[i].vpc_key = desc.vpc_key;
+		st->ents6[i].hi = desc.ipv6_prefix;
+		st->ents6[i].lo = desc.ipv6_iids[i];
+	}
 	return st;
 }
 
@@ -104,6 +163,13 @@ void state_link(fabric *fab, port_state *st)
 		e->next = *head;
 		rcu_store(*head, e);
 	}
+	for (uint32_t i = 0; i < st->count6; i++) {
+		ip6_entry *e = &st->ents6[i];
+		ip6_entry **head = &fab->ips6[ip6_bucket(e->vpc_key, e->hi, e->lo)];
+
+		e->next = *head;
+		rcu_store(*head, e);
+	}
 }
 
 void state_unlink(fabric *fab, port_state *st)
@@ -114,6 +180,17 @@ void state_unlink(fabric *fab, port_state *st)
 		for (ip_entry **pp = &fab->ips[ip_bucket(e->vpc_key, e->ip)]; *pp; pp = &(*pp)->next) {
 			if (*pp == e) {
 				// e->next stays intact for readers standing on e.
+				rcu_store(*pp, e->next);
+				break;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < st->count6; i++) {
+		ip6_entry *e = &st->ents6[i];
+
+		for (ip6_entry **pp = &fab->ips6[ip6_bucket(e->vpc_key, e->hi, e->lo)]; *pp;
+		     pp = &(*pp)->next) {
+			if (*pp == e) {
 				rcu_store(*pp, e->next);
 				break;
 			}

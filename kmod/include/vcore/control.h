@@ -88,6 +88,8 @@ struct vcore_vpc_info {
 	char id[VCORE_ID_MAX];
 	uint32_t cidr_addr;		/* host order */
 	uint8_t cidr_prefixlen;
+	uint8_t has_ipv6;		/* its IPv6 /56: */
+	uint64_t ipv6_prefix;		/* the address's upper 64 bits, host order */
 };
 
 struct vcore_subnet_info {
@@ -97,6 +99,8 @@ struct vcore_subnet_info {
 	uint32_t cidr_addr;
 	uint8_t cidr_prefixlen;
 	char nacl_id[VCORE_ID_MAX];	/* the network ACL it is associated with */
+	uint8_t has_ipv6;		/* its IPv6 /64: */
+	uint64_t ipv6_prefix;		/* the address's upper 64 bits, host order */
 };
 
 struct vcore_instance_info {
@@ -117,6 +121,11 @@ struct vcore_eni_info {
 	uint32_t private_ip;		/* host order */
 	uint32_t secondary_ips[VCORE_PORT_MAX_IPS - 1];	/* host order, assignment order */
 	uint32_t secondary_count;
+	/* IPv6 addresses: ipv6_prefix (the subnet's /64, upper 64 bits) and each
+	 * one's lower 64 bits, host order, in assignment order. */
+	uint64_t ipv6_prefix;
+	uint64_t ipv6_iids[VCORE_PORT_MAX_IPV6];
+	uint32_t ipv6_count;
 	char description[VNITRO_DESCRIPTION_LEN];
 	char security_groups[VNITRO_MAX_SECURITY_GROUPS][VCORE_ID_MAX];
 	uint32_t security_group_count;
@@ -312,6 +321,25 @@ int vcore_ctl_eni_ip_assign(struct vcore_ctl *ctl, const char *id, uint32_t ip,
 			    uint32_t count, struct vcore_eni_info *out, struct vcore_err *err);
 int vcore_ctl_eni_ip_unassign(struct vcore_ctl *ctl, const char *id, uint32_t ip,
 			      struct vcore_eni_info *out, struct vcore_err *err);
+
+/*
+ * IPv6 (control/ipv6.cc). An address is 16 bytes, network order. A VPC
+ * holds one /56 (@addr NULL: an Amazon-provided one, 2600:1f18::/32 and 24
+ * random bits), each subnet one /64 inside it; @prefixlen 0 disassociates
+ * (-EBUSY while a subnet, or an ENI, still has IPv6). ENIs get addresses
+ * of their subnet's /64: @addr, or @count free ones (@addr NULL), as many
+ * in all as the type's IPv4 limit; the first four and the last of a
+ * subnet are AWS's. Attached ENIs' ports follow at once.
+ */
+int vcore_ctl_vpc_ipv6_set(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,
+			   uint8_t prefixlen, struct vcore_vpc_info *out, struct vcore_err *err);
+int vcore_ctl_subnet_ipv6_set(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,
+			      uint8_t prefixlen, struct vcore_subnet_info *out,
+			      struct vcore_err *err);
+int vcore_ctl_eni_ipv6_assign(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,
+			      uint32_t count, struct vcore_eni_info *out, struct vcore_err *err);
+int vcore_ctl_eni_ipv6_unassign(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,
+				struct vcore_eni_info *out, struct vcore_err *err);
 
 /* Routes of a subnet's table: @target_id names an ENI ("eni-…") or an IGW. */
 int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,

@@ -25,6 +25,8 @@ enum {
 	 * per-ENI limit of the instance types we model (50, e.g. c5n.18xlarge).
 	 */
 	VCORE_PORT_MAX_IPS = 50,
+	/* IPv6 addresses per ENI: EC2 gives a type as many as IPv4 addresses. */
+	VCORE_PORT_MAX_IPV6 = VNITRO_MAX_ENI_IPV6,
 	/* Routes per route table: the default VPC quota ("Routes per route table", 50). */
 	VCORE_SUBNET_MAX_ROUTES = 50,
 	VCORE_VPC_MTU = 9001,		/* jumbo frames inside a VPC */
@@ -98,6 +100,19 @@ struct vcore_port_desc {
 	uint32_t sg_keys[VCORE_PORT_MAX_SGS];
 	uint32_t sg_count;
 	/*
+	 * ENI: the subnet's IPv6 /64 (its upper 64 bits; has_ipv6 0 = the
+	 * subnet has no IPv6 block, and the VPC carries no IPv6 for the ENI)
+	 * and the ENI's IPv6 addresses, each the lower 64 bits (the interface
+	 * identifier) under that prefix: none 0, no repeats (-EINVAL), none
+	 * used by another port of the VPC (-EADDRINUSE). Unlike the subnet's
+	 * IPv4 block they may change while the port is plugged (EC2 associates
+	 * a block with a subnet that has ENIs).
+	 */
+	uint8_t has_ipv6;
+	uint64_t ipv6_prefix;		/* host order: bits 127..64 of the address */
+	uint64_t ipv6_iids[VCORE_PORT_MAX_IPV6];	/* host order: bits 63..0 */
+	uint32_t ipv6_count;
+	/*
 	 * ENI: connection tracking. conntrack_max: flows tracked at once (0 =
 	 * VCORE_CONNTRACK_DEFAULT_MAX); the idle timeouts EC2 lets users set
 	 * per ENI, in seconds (0 = EC2's default; else within EC2's range).
@@ -157,7 +172,8 @@ struct vcore_fabric_stats {
 	uint64_t drop_no_route;		/* no route, or the target is not attached (blackhole) */
 	uint64_t drop_ttl;		/* TTL would reach 0 */
 	uint64_t drop_too_big;		/* over the edge MTU: DF with frag-needed off, or no DF */
-	uint64_t drop_arp;		/* ARP that is not a request (the VPC answers; instances never do) */
+	uint64_t drop_arp;		/* ARP that is not a request, neighbour discovery that is not a
+					 * solicitation (the VPC answers; instances never do) */
 	uint64_t drop_spoofed_mac;	/* an ENI's frame whose source MAC is not the ENI's */
 	/*
 	 * EFA packets (UD datagrams, SRD packets, RDMA read requests) the
@@ -171,6 +187,11 @@ struct vcore_fabric_stats {
 	uint64_t drop_sg;		/* a security group allowed it in neither tracking nor rules */
 	uint64_t drop_conntrack_full;	/* a new flow, the sender's or receiver's table full */
 	uint64_t drop_nacl;		/* a subnet's network ACL denied it, leaving or entering */
+	/* IPv6: neighbour advertisements, router advertisements and DHCPv6 replies sent. */
+	uint64_t nd6_replies;
+	uint64_t ra_sent;
+	uint64_t dhcp6_replies;
+	uint64_t drop_no_ipv6;		/* IPv6 from or to an ENI whose subnet has no IPv6 block */
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */

@@ -101,6 +101,9 @@ struct vnitro_eni {
 	uint32_t tcp_established_timeout;
 	uint32_t udp_stream_timeout;
 	uint32_t udp_timeout;
+	/* IPv6 addresses, 16 bytes each (network order), in assignment order. */
+	uint8_t ipv6[VNITRO_MAX_ENI_IPV6][16];
+	uint32_t ipv6_count;
 };
 
 /* One route of a subnet's route table. */
@@ -218,12 +221,16 @@ struct vnitro_subnet {
 	uint8_t cidr_prefixlen;
 	char az[VNITRO_AZ_LEN];
 	char nacl_id[VNITRO_ID_LEN];	/* the network ACL it is associated with */
+	uint8_t ipv6_cidr[16];		/* its IPv6 /64 (network order) ... */
+	uint8_t ipv6_prefixlen;		/* ... 64, or 0: none */
 };
 
 struct vnitro_vpc {
 	char id[VNITRO_ID_LEN];
 	uint32_t cidr_addr;		/* network byte order */
 	uint8_t cidr_prefixlen;
+	uint8_t ipv6_cidr[16];		/* its IPv6 /56 (network order) ... */
+	uint8_t ipv6_prefixlen;		/* ... 56, or 0: none */
 };
 
 /* What ENI_ADD should create. Zero it, then set what you need. */
@@ -335,6 +342,23 @@ int vnitro_eni_ip_assign(struct vnitro_handle *h, const char *id, uint32_t ip,
 /* ENI_IP_UNASSIGN: a secondary address. */
 int vnitro_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
 			   struct vnitro_eni *out);
+/*
+ * IPv6 addresses of an ENI (16 bytes, network order): assign @addr, or
+ * @count free ones of the subnet's /64 when @addr is NULL; unassign @addr.
+ * @out (may be NULL) receives the ENI.
+ */
+int vnitro_eni_ipv6_assign(struct vnitro_handle *h, const char *id, const uint8_t *addr,
+			   uint32_t count, struct vnitro_eni *out);
+int vnitro_eni_ipv6_unassign(struct vnitro_handle *h, const char *id, const uint8_t *addr,
+			     struct vnitro_eni *out);
+/*
+ * IPv6 blocks: a VPC's /56 (@addr NULL: Amazon-provided) and a subnet's
+ * /64; @prefixlen 0 disassociates. @out (may be NULL) receives the object.
+ */
+int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *id, const uint8_t *addr,
+			uint8_t prefixlen, struct vnitro_vpc *out);
+int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *id, const uint8_t *addr,
+			   uint8_t prefixlen, struct vnitro_subnet *out);
 /*
  * The MTU of attached ENI @id's netdev, set through rtnetlink inside its
  * instance's namespace (/run/netns/INSTANCE, or the caller's own namespace

@@ -135,6 +135,19 @@
  * EIP_POOL_SET  CIDR_ADDR, CIDR_PREFIXLEN (/16 to /30, no host bits);
  *               refused while an allocated address would fall outside.
  *               Reply: the pool.
+ * VPC_IPV6_SET  VPC_ID, IPV6_CIDR_PREFIXLEN: 56 associates an IPv6 block
+ *               (IPV6_CIDR_ADDR, no host bits, or when absent an
+ *               Amazon-provided one from 2600:1f18::/32), 0 disassociates it
+ *               (refused while a subnet has an IPv6 block). One per VPC.
+ *               Reply: the VPC (VPC_GET adds IPV6_CIDR_* when it has one).
+ * SUBNET_IPV6_SET SUBNET_ID, IPV6_CIDR_PREFIXLEN: 64 with IPV6_CIDR_ADDR
+ *               (inside the VPC's block, no other subnet's) associates, 0
+ *               disassociates (refused while an ENI has IPv6 addresses).
+ *               Reply: the subnet.
+ * ENI_IP_ASSIGN and ENI_IP_UNASSIGN take IPV6_ADDR (or IPV6_COUNT for
+ *               assign) instead of PRIVATE_IP (IP_COUNT): IPv6 addresses of
+ *               the subnet's block, as many as IPv4 ones (the type's limit).
+ *               The ENI reply lists them in IPV6_ADDRS.
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
@@ -190,6 +203,8 @@ enum vnitro_cmd {
 	VNITRO_CMD_EIP_DISASSOCIATE,
 	VNITRO_CMD_EIP_POOL_GET,
 	VNITRO_CMD_EIP_POOL_SET,
+	VNITRO_CMD_VPC_IPV6_SET,
+	VNITRO_CMD_SUBNET_IPV6_SET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -221,6 +236,9 @@ enum {
 	VNITRO_MAX_EIPS = 5,		/* EC2 quota "Elastic IP addresses per Region" */
 	VNITRO_EIP_POOL_MIN_PREFIXLEN = 16,	/* the public pool: /16 ... */
 	VNITRO_EIP_POOL_MAX_PREFIXLEN = 30,	/* ... to /30 */
+	VNITRO_VPC_IPV6_PREFIXLEN = 56,	/* EC2: a VPC's IPv6 block is a /56 ... */
+	VNITRO_SUBNET_IPV6_PREFIXLEN = 64,	/* ... and a subnet's a /64 */
+	VNITRO_MAX_ENI_IPV6 = 50,	/* IPv6 per ENI: as many as IPv4 (the largest type's) */
 };
 
 /*
@@ -346,6 +364,12 @@ enum vnitro_attr {
 	VNITRO_A_EIP_ASSOCIATION_ID,	/* string: "eipassoc-" and 17 lowercase hex digits */
 	VNITRO_A_PUBLIC_IP,		/* u32, network order */
 	VNITRO_A_EIP_ALLOW_REASSOCIATION,	/* flag: move an associated address */
+	/* IPv6 (VPC_IPV6_SET, SUBNET_IPV6_SET, ENI_IP_ASSIGN/UNASSIGN; VPC, subnet and ENI replies). */
+	VNITRO_A_IPV6_CIDR_ADDR,	/* binary, 16 bytes */
+	VNITRO_A_IPV6_CIDR_PREFIXLEN,	/* u8: 56 (VPC), 64 (subnet), 0 = none */
+	VNITRO_A_IPV6_ADDR,		/* binary, 16 bytes */
+	VNITRO_A_IPV6_COUNT,		/* u32: how many IPv6 addresses to pick */
+	VNITRO_A_IPV6_ADDRS,		/* nested: IPV6_ADDR each (ENI reply only) */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

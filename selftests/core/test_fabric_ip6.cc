@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+// test_fabric_ip6.cc - IPv6 from an ENI: router ND, DHCPv6, switching (core/fabric/ip6.cc).
+#include <initializer_list>
+
+#include "ipv6_fixture.h"
+#include "fabric/dhcp6.h"
+#include "fabric/nd6.h"
+
+using namespace vnitro::fabric;
+
+/*
+ *   subnet key 1: 2600:1f18:ab:1200::/64         subnet key 2: 2600:1f18:ab:1300::/64
+ *   router 02:56:4e:00:00:01                     router 02:56:4e:00:00:02
+ *     fe80::56:4eff:fe00:1 and 2600:1f18:ab:1200::1
+ *
+ *   +----------------------+ +----------------------+  +----------------------+
+ *   | A 02:00:..:00:0a     | | B 02:00:..:00:0b     |  | C 02:00:..:00:0c     |
+ *   |   ...:1200::a, ::1a  | |   ...:1200::b        |  |   ...:1300::c        |
+ *   +----------+-----------+ +----------+-----------+  +----------+-----------+
+ *              |                        |                         |
+ *   ===========+========================+=========================+=====  fabric
+ *
+ * Every port checks sources and destinations, as EC2 creates them; no
+ * security groups.
+ */
+
+static void setup(void)
+{
+	fabric_setup();
+}
+
+TestSuite(fabric_ip6, .init = setup, .fini = harness_fini);
+
+constexpr uint64_t prefix1 = 0x26001f1800ab1200ull, prefix2 = 0x26001f1800ab1300ull;
+
+enum : uint64_t {
+	iid_a = 0xa,
+	iid_a2 = 0x1a,
+	iid_b = 0xb,
+	iid_b2 = 0x2b,
+	iid_c = 0xc,
+	iid_free = 0x99,	// nobody's
+};
+
+enum : uint32_t {
+	iaid = 0x1a2b3c4d,
+	xid = 0x123456,
+};
+
+// fe80::ff:fe00:b, B's link-local address.
+static const uint8_t lla_b[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0x0b };
+// fe80::56:4eff:fe00:2, subnet 2's router.
+static const uint8_t lla_router2[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+					 0x00, 0x56, 0x4e, 0xff, 0xfe, 0x00, 0x00, 0x02 };
+static const uint8_t unspecified[16] = {};
+static const uint8_t all_nodes[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t all_routers[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+static const uint8_t all_dhcp[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2 };
+static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+static const uint8_t all_routers_mac[6] = { 0x33, 0x33, 0, 0, 0, 2 };
+static const uint8_t all_dhcp_mac[6] = { 0x33, 0x33, 0, 1, 0, 2 };
+
+/* ---- ports ---- */
+
+struct port6 {
+	const uint8_t *mac;
+	uint32_t ip, key, net;
+	int *cookie;
+	uint64_t prefix;
+};
+
+static const port6 A = { mac_a, ip_a, key1, subnet1, &cookie_a, prefix1 };
+static const port6 B = { mac_b, ip_b, key1, subnet1, &cookie_b, prefix1 };
+static const port6 C = { mac_c, ip_c, key2, subnet2, &cookie_c, prefix2 };
+static const uint8_t mac_d[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0d };
+static int cookie_d;
+static const port6 D = { mac_d, ip_b + 1, key1, subnet1, &cookie_d, prefix1 };
+
+// @p's descriptor with its subnet's /64 and @iids, the check on.
+static vcore_port_desc desc6(const port6 &p, std::initializer_list<uint64_t> iids)
+{
+	vcore_port_desc d = desc_of(p.mac, p.ip, p.key, p.net, p.cookie);
+
+	d.source_dest_check = 1;
+	d.has_ipv6 = 1;
+	d.ipv6_prefix = p.prefix;
+	for (uint64_t iid : iids)
+		d.ipv6_iids[d.ipv6_count++] = iid;
+	return d;
+}
+
+// @iid under subnet 1's /64.
+static addr6 net1(uint64_t iid)
+{
+	return a6(prefix1, iid);
+}
+
+static void plug_v6(void)
+{
+	pa = plug_desc(desc6(A, { iid_a, iid_a2 }));
+	pb = plug_desc(desc6(B, { iid_b }));
+	pc = plug_desc(desc6(C, { iid_c }));
+}
+
+static int add_err(const vcore_port_desc &d)
+{
+	long allocs = harness.live_allocs;
+	int err = 0;
+
+	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
+	cr_assert_eq(harness.live_allocs, allocs, "a refused port_add kept memory");
+	return err;
+}
+
+/* ---- neighbour discovery (RFC 4861) ---- */
+
+/*
+ * A Neighbor Solicitation from A's @src for @target, to the target's
+ * solicited-node address (or unicast to @eth_dst), with A's link-layer
+ * address unless from :: (duplicate address detection).
+ */
+static uint32_t ns_frame(uint8_t *buf, const uint8_t *src, const uint8_t *target,
+			 const uint8_t *eth_dst = nullptr)
+{
+	uint8_t dst[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
+	uint8_t mac[6] = { 0x33, 0x33, 0xff };
+	wire m;
+
+	memcpy(dst + 13, target + 13, 3);
+	memcpy(mac + 3, target + 13, 3);
+	m.u8(icmp6_neighbor_solicit).u8(0).u16(0).u32(0).put(target, 16);
+	if (memcmp(src, unspecified, 16))
+		m.u8(nd6_opt_source_lla).u8(1).put(mac_a, 6);
+	return v6_frame(buf, eth_dst ? eth_dst : mac, mac_a, src, dst, 58, 255, m);
+}
+
+// The advertisement A must get for its solicitation from @to: @target is at @mac.
+static uint32_t na_frame(uint8_t *buf, const uint8_t *to, const uint8_t *target,
+			 const uint8_t *mac, uint8_t flags)
+{
+	wire m;
+
+	m.u8(icmp6_neighbor_advert).u8(0).u16(0).u8(flags).u8(0).u16(0).put(target, 16);
+	m.u8(nd6_opt_target_lla).u8(1).put(mac, 6);
+	return v6_frame(buf, mac_a, mac, target, to, 58, 255, m);
+}
+
+// A Router Solicitation from A's @src to ff02::2, its link-layer address unless from ::.
+static uint32_t rs_frame(uint8_t *buf, const uint8_t *src, const uint8_t *eth_dst = all_routers_mac)
+{
+	wire m;
+
+	m.u8(icmp6_router_solicit).u8(0).u16(0).u32(0);
+	if (memcmp(src, unspecified, 16))
+		m.u8(nd6_opt_source_lla).u8(1).put(mac_a, 6);
+	return v6_frame(buf, eth_dst, mac_a, src, all_routers, 58, 255, m);
+}
+
+/*
+ * Subnet 1's advertisement as EC2 words it: hop limit 64, M (DHCPv6
+ * addresses), default router for 1800 s; the router's MAC, MTU 9001, the
+ * /64 on-link and not autonomous with RFC 4861's default lifetimes.
+ */
+static uint32_t ra_frame(uint8_t *buf, const uint8_t *eth_dst, const uint8_t *dst)
+{
+	wire m;
+
+	m.u8(icmp6_router_advert).u8(0).u16(0).u8(64).u8(nd6_ra_managed).u16(1800).u32(0).u32(0);
+	m.u8(nd6_opt_source_lla).u8(1).put(router1, 6);
+	m.u8(nd6_opt_mtu).u8(1).u16(0).u32(9001);
+	m.u8(nd6_opt_prefix_info).u8(4).u8(64).u8(nd6_prefix_on_link).u32(2592000).u32(604800);
+	m.u32(0).put(net1(0).b, 16);
+	return v6_frame(buf, eth_dst, router1, lla_router1, dst, 58, 255, m);
+}
+
+// Delivery @i is a copy for A holding exactly @want, its checksum right.
+static void assert_copy_to_a(uint32_t i, const uint8_t *want, uint32_t len)
+{
+	const harness_delivery &d = harness.deliveries[i];
+
+	cr_assert_gt(harness.delivery_count, i, "no delivery %u", i);
+	cr_assert(d.copy, "delivery %u is not a copy", i);
+	cr_assert_eq(d.cookie, &cookie_a);
+	cr_assert_eq(d.len, len);
+	cr_assert_eq(ref_l4_csum(d.frame, len - v6_l4_off), 0, "upper-layer checksum");
+	assert_frame(d.frame, want, len);
+}
+
+// A's solicitation from @src for @target is answered: at @mac, with @flags.
+static void assert_ns_answered(const uint8_t *src, const uint8_t *target, const uint8_t *mac,
+			       uint8_t flags, const uint8_t *eth_dst = nullptr)
+{
+	uint8_t frame[128], want[128];
+
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, src, target, eth_dst)), VCORE_XMIT_ANSWERED);
+	cr_assert_eq(harness.delivery_count, 1u);
+	assert_copy_to_a(0, want, na_frame(want, src, target, mac, flags));
+}
+
+CORE_TEST(fabric_ip6, ns_for_a_neighbour_is_answered_with_its_mac)
+{
+	vcore_fabric_stats s;
+
+	plug_v6();
+	assert_ns_answered(net1(iid_a).b, net1(iid_b).b, mac_b,
+			   nd6_na_solicited | nd6_na_override);
+	cr_assert_eq(stats().nd6_replies, 1u);
+	// From A's link-local address too.
+	assert_ns_answered(lla_a, net1(iid_b).b, mac_b, nd6_na_solicited | nd6_na_override);
+	// A reachability probe unicast to the router's MAC is answered too.
+	assert_ns_answered(lla_a, net1(iid_b).b, mac_b, nd6_na_solicited | nd6_na_override,
+			   router1);
+	s = stats();
+	cr_assert_eq(s.nd6_replies, 3u);
+	cr_assert_eq(stats_total(s), 3u);
+	// The port counts neighbour answers with its ARP replies.
+	cr_assert_eq(port_stats(pa).rx_arp_replies, 3u);
+	cr_assert_eq(port_stats(pa).tx_dropped, 0u);
+}
+
+CORE_TEST(fabric_ip6, ns_for_the_router_is_answered_with_the_router_mac)
+{
+	const uint8_t flags = nd6_na_router | nd6_na_solicited | nd6_na_override;
+
+	plug_v6();
+	assert_ns_answered(lla_a, lla_router1, router1, flags);
+	assert_ns_answered(net1(iid_a).b, net1(1).b, router1, flags);
+	cr_assert_eq(stats().nd6_replies, 2u);
+}
+
+CORE_TEST(fabric_ip6, ns_nobody_answers_for_is_dropped)
+{
+	const addr6 targets[] = {
+		net1(iid_free),		// nobody's
+		a6(prefix2, iid_c),	// C's, under another subnet's /64
+		net1(iid_a2),		// A's own
+		net1(2),		// the /64's second address is no router's
+	};
+	uint8_t frame[128];
+
+	plug_v6();
+	for (const addr6 &t : targets)
+		cr_assert_eq(xmit(pa, frame, ns_frame(frame, lla_a, t.b)), VCORE_XMIT_DROPPED);
+	// B's link-local address and the router of another subnet are not ours to tell.
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, lla_a, lla_b)), VCORE_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, lla_a, lla_router2)), VCORE_XMIT_DROPPED);
+	// Duplicate address detection of B's address: B answers it itself, if anyone.
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, unspecified, net1(iid_b).b)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(harness.delivery_count, 0u);
+	cr_assert_eq(stats().drop_no_dest, 7u);
+	cr_assert_eq(stats_total(stats()), 7u);
+	cr_assert_eq(port_stats(pa).tx_dropped, 7u);
+}
+
+CORE_TEST(fabric_ip6, ns_for_a_port_of_another_subnet_under_the_same_prefix_is_dropped)
+{
+	vcore_port_desc d = desc6(C, { iid_c });
+	uint8_t frame[128];
+
+	// The fabric does not tie a /64 to one subnet key: the key decides.
+	d.ipv6_prefix = prefix1;
+	pa = plug_desc(desc6(A, { iid_a }));
+	pc = plug_desc(d);
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, lla_a, net1(iid_c).b)),
+		     VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_no_dest);
+}
+
+CORE_TEST(fabric_ip6, rs_gets_a_router_advertisement)
+{
+	uint8_t frame[128], want[128];
+
+	plug_v6();
+	cr_assert_eq(xmit(pa, frame, rs_frame(frame, lla_a)), VCORE_XMIT_ANSWERED);
+	cr_assert_eq(harness.delivery_count, 1u);
+	assert_copy_to_a(0, want, ra_frame(want, mac_a, lla_a));
+	// From :: the answer goes to all nodes (RFC 4861 6.2.6).
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, rs_frame(frame, unspecified)), VCORE_XMIT_ANSWERED);
+	assert_copy_to_a(0, want, ra_frame(want, all_nodes_mac, all_nodes));
+	// Unicast to the router's MAC.
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, rs_frame(frame, lla_a, router1)), VCORE_XMIT_ANSWERED);
+	assert_copy_to_a(0, want, ra_frame(want, mac_a, lla_a));
+	cr_assert_eq(stats().ra_sent, 3u);
+	cr_assert_eq(stats_total(stats()), 3u);
+	cr_assert_eq(stats().nd6_replies, 0u);
+}
+
+/* ---- DHCPv6 (RFC 8415) ---- */
+
+// A's DUID-LLT.
+static wire client_duid(void)
+{
+	return wire().u16(1).u16(1).u32(0x2b3c4d5e).put(mac_a, 6);
+}
+
+// A router's DUID-LL: the server identifier.
+static wire server_duid(const uint8_t *router)
+{
+	return wire().u16(3).u16(1).put(router, 6);
+}
+
+// The IA_NA EC2 answers with: @iids under subnet 1's /64, 140 s preferred, 375 s valid.
+static wire ia_na_given(std::initializer_list<uint64_t> iids)
+{
+	wire ia;
+
+	ia.u32(iaid).u32(iids.size() ? 70 : 0).u32(iids.size() ? 112 : 0);
+	for (uint64_t iid : iids)
+		ia.opt(dhcp6_opt_ia_addr, wire().put(net1(iid).b, 16).u32(140).u32(375));
+	if (!iids.size())
+		ia.opt(dhcp6_opt_status_code, wire().u16(dhcp6_status_no_addrs_avail));
+	return ia;
+}
+
+// A's client's options: its DUID, the server's (@server nullptr: none), an empty IA_NA.
+static wire client_opts(const uint8_t *server)
+{
+	wire o = wire().opt(dhcp6_opt_client_id, client_duid());
+
+	if (server)
+		o.opt(dhcp6_opt_server_id, server_duid(server));
+	return o.opt(dhcp6_opt_ia_na, wire().u32(iaid).u32(0).u32(0));
+}
+
+// The server's: A's DUID echoed, the router's, the IA_NA of @iids.
+static wire server_opts(std::initializer_list<uint64_t> iids)
+{
+	return wire().opt(dhcp6_opt_client_id, client_duid())
+		     .opt(dhcp6_opt_server_id, server_duid(router1))
+		     .opt(dhcp6_opt_ia_na, ia_na_given(iids));
+}
+
+// A DHCPv6 message of @type carrying @opts, UDP @sport to @dport.
+static wire dhcp6_udp(uint16_t sport, uint16_t dport, uint8_t type, const wire &opts)
+{
+	wire m;
+
+	m.u16(sport).u16(dport).u16(static_cast<uint16_t>(8 + 4 + opts.len)).u16(0);
+	return m.u32(static_cast<uint32_t>(type) << 24 | xid).put(opts.b, opts.len);
+}
+
+// What A's client sends: from its link-local address to ff02::1:2.
+static uint32_t client_frame(uint8_t *buf, uint8_t type, const wire &opts)
+{
+	return v6_frame(buf, all_dhcp_mac, mac_a, lla_a, all_dhcp, 17, 1,
+			dhcp6_udp(dhcp6_client_port, dhcp6_server_port, type, opts));
+}
+
+// What the server must answer: from the router's link-local address to A's.
+static uint32_t server_frame(uint8_t *buf, uint8_t type, const wire &opts)
+{
+	return v6_frame(buf, mac_a, router1, lla_router1, lla_a, 17, 64,
+			dhcp6_udp(dhcp6_server_port, dhcp6_client_port, type, opts));
+}
+
+// A's client sends @type with @opts; the server answers @answer with @answer_opts (and an RA).
+static void assert_dhcp6_answer(uint8_t type, const wire &opts, uint8_t answer,
+				const wire &answer_opts, bool with_ra)
+{
+	uint8_t frame[256], want[256];
+
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, client_frame(frame, type, opts)), VCORE_XMIT_ANSWERED);
+	cr_assert_eq(harness.delivery_count, with_ra ? 2u : 1u);
+	assert_copy_to_a(0, want, server_frame(want, answer, answer_opts));
+	if (with_ra)
+		assert_copy_to_a(1, want, ra_frame(want, mac_a, lla_a));
+}
+
+CORE_TEST(fabric_ip6, solicit_is_advertised_every_address)
+{
+	plug_v6();
+	assert_dhcp6_answer(dhcp6_solicit, client_opts(nullptr), dhcp6_advertise,
+			    server_opts({ iid_a, iid_a2 }), false);
+	cr_assert_eq(stats().dhcp6_replies, 1u);
+	cr_assert_eq(stats().ra_sent, 0u, "no RA with an ADVERTISE");
+	cr_assert_eq(stats_total(stats()), 1u);
+}
+
+CORE_TEST(fabric_ip6, rapid_commit_request_and_renew_get_a_reply_and_an_ra)
+{
+	wire rapid = wire().opt(dhcp6_opt_rapid_commit, wire());
+	wire given = server_opts({ iid_a, iid_a2 });
+
+	plug_v6();
+	assert_dhcp6_answer(dhcp6_solicit, client_opts(nullptr).put(rapid.b, rapid.len),
+			    dhcp6_reply, wire(given).put(rapid.b, rapid.len), true);
+	assert_dhcp6_answer(dhcp6_request, client_opts(router1), dhcp6_reply, given, true);
+	assert_dhcp6_answer(dhcp6_renew, client_opts(router1), dhcp6_reply, given, true);
+	cr_assert_eq(stats().dhcp6_replies, 3u);
+	cr_assert_eq(stats().ra_sent, 3u);
+	cr_assert_eq(stats_total(stats()), 6u);
+}
+
+CORE_TEST(fabric_ip6, a_port_without_addresses_is_told_none_are_available)
+{
+	pa = plug_desc(desc6(A, {}));
+	assert_dhcp6_answer(dhcp6_solicit, client_opts(nullptr), dhcp6_advertise, server_opts({}),
+			    false);
+}
+
+CORE_TEST(fabric_ip6, a_request_for_another_server_is_dropped)
+{
+	uint8_t frame[256];
+	uint32_t len = client_frame(frame, dhcp6_request, client_opts(router2));
+
+	plug_v6();
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_no_dest);
+}
+
+/* ---- switching within a subnet ---- */
+
+// @p, at @mac, sends a UDP datagram to @eth_dst from @src to @dst.
+static vcore_xmit_verdict send_udp6(vcore_fabric_port *p, const uint8_t *mac,
+				    const uint8_t *eth_dst, const uint8_t *src, const uint8_t *dst)
+{
+	uint8_t frame[128];
+
+	return xmit(p, frame, v6_frame(frame, eth_dst, mac, src, dst, 17, 64,
+				       wire().u16(40000).u16(7).u16(12).u16(0).u32(0xdeadbeef)));
+}
+
+static vcore_xmit_verdict a_sends(const uint8_t *eth_dst, const uint8_t *src, const uint8_t *dst)
+{
+	return send_udp6(pa, mac_a, eth_dst, src, dst);
+}
+
+// Turns @p's source/dest check off, keeping its addresses (@iids).
+static void check_off(vcore_fabric_port *p, const port6 &which,
+		      std::initializer_list<uint64_t> iids)
+{
+	vcore_port_desc d = desc6(which, iids);
+
+	d.source_dest_check = 0;
+	cr_assert_eq(vcore_fabric_port_update(fab, p, &d), 0);
+}
+
+CORE_TEST(fabric_ip6, unicast_is_switched_within_the_subnet)
+{
+	plug_v6();
+	cr_assert_eq(a_sends(mac_b, net1(iid_a).b, net1(iid_b).b), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(harness.delivery_count, 1u);
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_b);
+	cr_assert_not(harness.deliveries[0].copy, "switched, not copied");
+	cr_assert_eq(harness.deliveries[0].frame_ctx, &frame_token);
+	// A's second address, link-local to link-local, and back.
+	cr_assert_eq(a_sends(mac_b, net1(iid_a2).b, net1(iid_b).b), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(a_sends(mac_b, lla_a, lla_b), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(send_udp6(pb, mac_b, mac_a, net1(iid_b).b, net1(iid_a2).b),
+		     VCORE_XMIT_DELIVERED);
+	cr_assert_eq(stats().forwarded, 4u);
+	cr_assert_eq(stats_total(stats()), 4u);
+}
+
+CORE_TEST(fabric_ip6, the_check_refuses_foreign_sources_and_destinations)
+{
+	plug_v6();
+	cr_assert_eq(a_sends(mac_b, net1(iid_free).b, net1(iid_b).b), VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_src_dst_check);
+	cr_assert_eq(port_stats(pa).tx_src_dst_dropped, 1u);
+	cr_assert_eq(port_stats(pb).rx_src_dst_dropped, 0u);
+	// B's address, and A's interface identifier under another /64, are not A's either.
+	cr_assert_eq(a_sends(mac_b, net1(iid_b).b, net1(iid_b).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(a_sends(mac_b, a6(prefix2, iid_a).b, net1(iid_b).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(port_stats(pa).tx_src_dst_dropped, 3u);
+	// An address that is not B's is not delivered to B.
+	cr_assert_eq(a_sends(mac_b, net1(iid_a).b, net1(iid_free).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(port_stats(pb).rx_src_dst_dropped, 1u);
+	cr_assert_eq(port_stats(pa).tx_src_dst_dropped, 3u);
+	cr_assert_eq(stats().drop_src_dst_check, 4u);
+	// With its check off A sends for others, and B receives for others.
+	check_off(pa, A, { iid_a, iid_a2 });
+	cr_assert_eq(a_sends(mac_b, net1(iid_free).b, net1(iid_b).b), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(a_sends(mac_b, net1(iid_a).b, net1(iid_free).b), VCORE_XMIT_DROPPED);
+	check_off(pb, B, { iid_b });
+	cr_assert_eq(a_sends(mac_b, net1(iid_a).b, net1(iid_free).b), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(stats().forwarded, 2u);
+	cr_assert_eq(port_stats(pb).rx_src_dst_dropped, 2u);
+}
+
+CORE_TEST(fabric_ip6, frames_for_no_neighbour_are_dropped)
+{
+	static const uint8_t nobody[6] = { 0x02, 0, 0, 0, 0, 0x77 };
+	vcore_port_desc d = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+
+	plug_v6();
+	cr_assert_eq(a_sends(mac_c, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_cross_subnet);
+	cr_assert_eq(a_sends(nobody, net1(iid_a).b, net1(iid_b).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(a_sends(mac_a, net1(iid_a).b, net1(iid_a2).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_dest, 2u);
+	// B's port lost the subnet's block before A's did.
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
+	cr_assert_eq(a_sends(mac_b, lla_a, lla_b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_ipv6, 1u);
+	cr_assert_eq(harness.delivery_count, 0u);
+}
+
+/* ---- what the VPC does not carry ---- */
+
+CORE_TEST(fabric_ip6, a_subnet_without_ipv6_carries_none)
+{
+	uint8_t frame[128];
+
+	plug_abc();
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, lla_a, lla_router1)), VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_no_ipv6);
+	cr_assert_eq(xmit(pa, frame, rs_frame(frame, lla_a)), VCORE_XMIT_DROPPED);
+	cr_assert_eq(a_sends(mac_b, lla_a, lla_b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_ipv6, 3u);
+	cr_assert_eq(stats_total(stats()), 3u);
+	cr_assert_eq(harness.delivery_count, 0u);
+}
+
+CORE_TEST(fabric_ip6, ipv6_to_the_router_other_than_nd_is_not_routed)
+{
+	wire echo = wire().u8(128).u8(0).u16(0).u32(0x00010001);
+	uint8_t frame[128];
+
+	plug_v6();
+	cr_assert_eq(xmit(pa, frame, v6_frame(frame, router1, mac_a, net1(iid_a).b, net1(1).b, 58,
+					      64, echo)),
+		     VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_no_route);
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_route, 2u);
+	// The source check comes first.
+	cr_assert_eq(a_sends(router1, net1(iid_free).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_src_dst_check, 1u);
+	cr_assert_eq(stats().drop_no_route, 2u);
+}
+
+CORE_TEST(fabric_ip6, multicast_other_than_nd_and_dhcp6_is_dropped)
+{
+	static const uint8_t mld_routers[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
+						 0, 0, 0, 0, 0, 0, 0, 0x16 };
+	static const uint8_t mld_mac[6] = { 0x33, 0x33, 0, 0, 0, 0x16 };
+	wire mld = wire().u8(143).u8(0).u16(0).u16(0).u16(0);
+	wire na = wire().u8(icmp6_neighbor_advert).u8(0).u16(0).u8(nd6_na_override).u8(0).u16(0)
+			.put(lla_a, 16).u8(nd6_opt_target_lla).u8(1).put(mac_a, 6);
+	uint8_t frame[128];
+	uint32_t len;
+
+	plug_v6();
+	len = v6_frame(frame, mld_mac, mac_a, lla_a, mld_routers, 58, 1, mld);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
+	assert_dropped_for(pa, drop_bcast_mcast);
+	len = v6_frame(frame, all_nodes_mac, mac_a, lla_a, all_nodes, 58, 255, na);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DROPPED);
+	cr_assert_eq(a_sends(all_nodes_mac, lla_a, all_nodes), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_bcast_mcast, 3u);
+	// Neighbour discovery claiming more payload than the frame holds is not read.
+	frame[19] = 200;
+	cr_assert_eq(xmit(pa, frame, v6_l4_off + 12), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_bcast_mcast, 4u);
+	cr_assert_eq(harness.delivery_count, 0u);
+}
+
+/*
+ * Neighbour discovery is the VPC's alone: a solicitation sent to a
+ * neighbour's MAC (a reachability probe) is answered by the VPC, and no
+ * advertisement or redirect from an instance reaches another, so A cannot
+ * tell B that the router, or anything else, is at A's MAC.
+ */
+CORE_TEST(fabric_ip6, nd_is_never_carried_between_instances)
+{
+	wire ra = wire().u8(icmp6_router_advert).u8(0).u16(0).u8(64).u8(0).u16(1800).u32(0).u32(0)
+			.u8(nd6_opt_source_lla).u8(1).put(mac_a, 6);
+	wire redirect = wire().u8(icmp6_redirect).u8(0).u16(0).u32(0).put(lla_a, 16)
+			.put(net1(iid_b).b, 16);
+	uint8_t frame[128];
+
+	plug_v6();
+	assert_ns_answered(net1(iid_a).b, net1(iid_b).b, mac_b, nd6_na_solicited | nd6_na_override,
+			   mac_b);
+	// "The router's link-local address is at A's MAC", to B.
+	cr_assert_eq(xmit(pa, frame, na_frame(frame, lla_b, lla_router1, mac_a, nd6_na_override)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, v6_frame(frame, mac_b, mac_a, lla_a, lla_b, 58, 255, ra)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(xmit(pa, frame, v6_frame(frame, mac_b, mac_a, lla_a, lla_b, 58, 255,
+					      redirect)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_arp, 3u);
+	cr_assert_eq(stats().forwarded, 0u);
+}
+
+/*
+ * A link-local source is the sender's own when it is its MAC's EUI-64 or of
+ * no EUI-64 form (stable privacy); another MAC's EUI-64 is another port's.
+ */
+CORE_TEST(fabric_ip6, a_link_local_source_of_another_mac_is_refused)
+{
+	static const uint8_t stable[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+					    0x3c, 0x15, 0xc2, 0xe8, 0x90, 0x4f, 0x11, 0x21 };
+
+	plug_v6();
+	cr_assert_eq(a_sends(mac_b, lla_b, net1(iid_b).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_src_dst_check, 1u);
+	cr_assert_eq(port_stats(pa).tx_src_dst_dropped, 1u);
+	cr_assert_eq(a_sends(mac_b, stable, lla_b), VCORE_XMIT_DELIVERED);
+	// And B accepts only its own link-local address as a destination.
+	cr_assert_eq(a_sends(mac_b, lla_a, lla_a), VCORE_XMIT_DROPPED);
+	cr_assert_eq(port_stats(pb).rx_src_dst_dropped, 1u);
+}
+
+// A GSO frame (or one in pages) holds less than its header claims: it is passed on all the same.
+CORE_TEST(fabric_ip6, a_frame_longer_than_its_bytes_at_hand_is_switched)
+{
+	uint8_t frame[128];
+	uint32_t len;
+
+	plug_v6();
+	len = v6_frame(frame, mac_b, mac_a, net1(iid_a).b, net1(iid_b).b, 6, 64,
+		       wire().u16(40000).u16(80).u32(1).u32(0).u16(0x5010).u16(512).u32(0));
+	put_be16_at(frame + 18, 64000);
+	cr_assert_eq(xmit(pa, frame, len), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(stats().forwarded, 1u);
+}
+
+/* ---- the IPv6 index: port_add and port_update ---- */
+
+// Is @iid under subnet 1's /64 told to A at @mac? (nullptr: not told at all.)
+static void assert_neighbour(uint64_t iid, const uint8_t *mac)
+{
+	uint8_t frame[128];
+
+	if (mac) {
+		assert_ns_answered(lla_a, net1(iid).b, mac,
+				   nd6_na_solicited | nd6_na_override);
+		return;
+	}
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, ns_frame(frame, lla_a, net1(iid).b)),
+		     VCORE_XMIT_DROPPED, "::%lx still answered", (unsigned long)iid);
+}
+
+CORE_TEST(fabric_ip6, port_update_changes_what_nd_answers)
+{
+	vcore_port_desc d;
+
+	plug_v6();
+	assert_neighbour(iid_b2, nullptr);
+	d = desc6(B, { iid_b, iid_b2 });
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
+	assert_neighbour(iid_b2, mac_b);
+	assert_neighbour(iid_b, mac_b);
+	d = desc6(B, { iid_b2 });
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
+	assert_neighbour(iid_b, nullptr);
+	assert_neighbour(iid_b2, mac_b);
+	// Unplugged, B's addresses leave the index and are free for another port.
+	unplug(pb);
+	assert_neighbour(iid_b2, nullptr);
+	plug_desc(desc6(D, { iid_b2 }));
+	assert_neighbour(iid_b2, mac_d);
+}
+
+CORE_TEST(fabric_ip6, an_address_has_one_owner_in_a_vpc)
+{
+	vcore_port_desc d;
+
+	plug_v6();
+	d = desc6(A, { iid_a, iid_b });
+	cr_assert_eq(vcore_fabric_port_update(fab, pa, &d), -EADDRINUSE);
+	cr_assert_eq(add_err(desc6(D, { iid_free, iid_a2 })), -EADDRINUSE);
+	// Nothing changed: B still answers for its address, A still receives at its second.
+	assert_neighbour(iid_b, mac_b);
+	assert_neighbour(iid_free, nullptr);
+	cr_assert_eq(send_udp6(pb, mac_b, mac_a, net1(iid_b).b, net1(iid_a2).b),
+		     VCORE_XMIT_DELIVERED);
+	// A port keeps its own addresses across an update.
+	d = desc6(A, { iid_a2, iid_a });
+	cr_assert_eq(vcore_fabric_port_update(fab, pa, &d), 0);
+	// The same interface identifier under another /64, or in another VPC, is another address.
+	d = desc6(D, { iid_b });
+	d.ipv6_prefix = prefix2;
+	plug_desc(d);
+	d = desc6(D, { iid_b });
+	d.mac[5] = 0x0e;
+	d.vpc_key = 2;
+	plug_desc(d);
+}
+
+CORE_TEST(fabric_ip6, invalid_ipv6_addresses_are_refused)
+{
+	vcore_port_desc d;
+
+	d = desc6(A, { 0 });
+	cr_assert_eq(add_err(d), -EINVAL, "interface identifier 0");
+	d = desc6(A, { iid_a, iid_a2, iid_a });
+	cr_assert_eq(add_err(d), -EINVAL, "an address twice");
+	d = desc6(A, { iid_a });
+	d.has_ipv6 = 0;
+	cr_assert_eq(add_err(d), -EINVAL, "addresses without a /64");
+	d = desc6(A, {});
+	d.ipv6_count = VCORE_PORT_MAX_IPV6 + 1;
+	cr_assert_eq(add_err(d), -EINVAL, "more addresses than an ENI holds");
+	d = igw_desc(0);
+	d.has_ipv6 = 1;
+	cr_assert_eq(add_err(d), -EINVAL, "a gateway with a /64");
+	// port_update refuses them too, and keeps the addresses it had.
+	plug_v6();
+	d = desc6(B, { iid_b, iid_b });
+	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), -EINVAL);
+	assert_neighbour(iid_b, mac_b);
+}
+
+CORE_TEST(fabric_ip6, every_address_of_a_full_port_is_found)
+{
+	vcore_port_desc d = desc6(B, {});
+
+	for (uint32_t i = 0; i < VCORE_PORT_MAX_IPV6; i++)
+		d.ipv6_iids[d.ipv6_count++] = 0x100 + i * 0x9e3779b97f4a7c1ull;
+	pa = plug_desc(desc6(A, { iid_a }));
+	pb = plug_desc(d);
+	for (uint32_t i = 0; i < VCORE_PORT_MAX_IPV6; i++)
+		assert_neighbour(d.ipv6_iids[i], mac_b);
+	cr_assert_eq(stats().nd6_replies, VCORE_PORT_MAX_IPV6);
+}
