@@ -517,22 +517,63 @@ CORE_TEST(fabric_ip6, a_subnet_without_ipv6_carries_none)
 	cr_assert_eq(harness.delivery_count, 0u);
 }
 
-CORE_TEST(fabric_ip6, ipv6_to_the_router_other_than_nd_is_not_routed)
+/*
+ * The router carries IPv6 on the VPC's local route: to an ENI's address in
+ * another subnet, readdressed from that subnet's router, one hop fewer.
+ * Nothing else is routed yet (the router's own address, the internet).
+ */
+CORE_TEST(fabric_ip6, the_local_route_carries_ipv6_between_subnets)
 {
+	static const uint8_t outside[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+					     0, 0, 0, 0, 0, 0, 0, 1 };
 	wire echo = wire().u8(128).u8(0).u16(0).u32(0x00010001);
 	uint8_t frame[128];
 
 	plug_v6();
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_c);
+	cr_assert_not(harness.deliveries[0].copy, "routed in place, not copied");
+	cr_assert(!memcmp(xmitted, mac_c, 6) && !memcmp(xmitted + 6, router2, 6),
+		  "to C's MAC from subnet 2's router");
+	cr_assert_eq(xmitted[14 + 7], 63, "one hop fewer");
+	cr_assert_eq(stats().routed, 1u);
 	cr_assert_eq(xmit(pa, frame, v6_frame(frame, router1, mac_a, net1(iid_a).b, net1(1).b, 58,
 					      64, echo)),
 		     VCORE_XMIT_DROPPED);
-	assert_dropped_for(pa, drop_no_route);
-	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, outside), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_no_route, 2u);
+	cr_assert_eq(xmit(pa, frame, v6_frame(frame, router1, mac_a, net1(iid_a).b,
+					      a6(prefix2, iid_c).b, 58, 1, echo)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_ttl, 1u);
 	// The source check comes first.
 	cr_assert_eq(a_sends(router1, net1(iid_free).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_src_dst_check, 1u);
-	cr_assert_eq(stats().drop_no_route, 2u);
+	cr_assert_eq(stats().routed, 1u);
+}
+
+// IPv6 crosses a subnet's edge where its ACL lets IPv6 through (the VPC's default ACL).
+CORE_TEST(fabric_ip6, a_custom_acl_without_ipv6_rules_stops_ipv6)
+{
+	vcore_fabric_nacl_desc acl = {};
+	vcore_fabric_subnet_desc sub = {};
+
+	plug_v6();
+	acl.key = 7;
+	acl.allow_ipv6 = 1;
+	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), 0);
+	sub.key = key2;
+	sub.vpc_key = vpc1;
+	sub.addr = subnet2;
+	sub.prefixlen = 20;
+	sub.nacl_key = 7;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &sub), 0);
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DELIVERED);
+	acl.allow_ipv6 = 0;
+	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), 0);
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_nacl, 1u);
+	cr_assert_eq(port_stats(pa).tx_dropped, 1u);
 }
 
 CORE_TEST(fabric_ip6, multicast_other_than_nd_and_dhcp6_is_dropped)

@@ -159,6 +159,39 @@ check_eq "the world is the dump again" "$(cat "$dump")" "$("$VNITRO" dump)"
 check "ping -6 i-a -> i-b after apply" ip netns exec i-a ping -6 -c 2 -W 2 -q "$b6"
 rm -f "$dump"
 
+## the local route: IPv6 between subnets
+
+C6=2600:1f18:ab:1201::c
+check "subnet-b with an IPv6 block of its own" sh -c \
+	"'$VNITRO' subnet add subnet-b vpc vpc-default cidr 172.31.16.0/20 az us-east-1a >/dev/null &&
+	 '$VNITRO' subnet set subnet-b ipv6-cidr 2600:1f18:ab:1201::/64 >/dev/null"
+"$VNITRO" instance add i-c subnet subnet-b >/dev/null
+eni_c=$(primary_eni i-c)
+bring_up i-c "$eni_c"
+check "i-c's ENI gets $C6" "$VNITRO" eni assign "$eni_c" ipv6 "$C6"
+ip -n i-c addr add "$C6/128" dev eth0 nodad
+check_match "i-c's default route is subnet-b's router" '^fe80::56:4eff:fe' "$(default6 i-c)"
+check "ping -6 i-a -> i-c across subnets" ip netns exec i-a ping -6 -c 3 -W 2 -q "$C6"
+check_match "the router takes one hop: i-a's reply arrives with hop limit 63" 'ttl=63' \
+	"$(ip netns exec i-c ping -6 -c 1 -W 2 "$A6")"
+default_acl=$("$VNITRO" -j nacl show | jq -r '.[] | select(.vpc == "vpc-default" and .default) | .id')
+check "a custom ACL allowing all IPv4 on subnet-b" sh -c \
+	"'$VNITRO' nacl add acl-6 vpc vpc-default >/dev/null &&
+	 '$VNITRO' nacl entry add acl-6 ingress rule 100 allow proto all cidr 0.0.0.0/0 >/dev/null &&
+	 '$VNITRO' nacl entry add acl-6 egress rule 100 allow proto all cidr 0.0.0.0/0 >/dev/null &&
+	 '$VNITRO' nacl associate acl-6 subnet subnet-b >/dev/null"
+check "... stops IPv6 (it has no IPv6 rules)" sh -c "! ip netns exec i-a ping -6 -c 2 -W 1 -q '$C6'"
+ip -n i-a route add 172.31.16.0/20 via 172.31.0.1
+ip -n i-c route add 172.31.0.0/20 via 172.31.16.1
+check "... and lets IPv4 through" ip netns exec i-a ping -c 2 -W 2 -q "$(eni_field "$eni_c" private_ip)"
+check "the default ACL again: IPv6 crosses" sh -c \
+	"'$VNITRO' nacl associate '$default_acl' subnet subnet-b >/dev/null &&
+	 ip netns exec i-a ping -6 -c 2 -W 2 -q '$C6'"
+"$VNITRO" nacl del acl-6
+"$VNITRO" eni unassign "$eni_c" ipv6 "$C6" >/dev/null
+"$VNITRO" instance del i-c
+"$VNITRO" subnet del subnet-b
+
 ## the source/destination check
 
 ip -n i-a addr add 2600:1f18:ab:1200::99/128 dev eth0 nodad

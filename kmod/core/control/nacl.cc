@@ -166,6 +166,7 @@ int publish(world &w, const nacl &a, vcore_err *err)
 		return err->code;
 	}
 	desc->key = a.key;
+	desc->allow_ipv6 = a.owner->default_acl == &a;
 	desc->ingress_count = a.entry_count[VNITRO_SG_INGRESS];
 	desc->egress_count = a.entry_count[VNITRO_SG_EGRESS];
 	for (uint32_t i = 0; i < desc->ingress_count; i++)
@@ -248,12 +249,13 @@ nacl *nacl_create_default(world &w, vpc *v, vcore_err *err)
 	}
 	add_allow_all(*a, VNITRO_SG_INGRESS);
 	add_allow_all(*a, VNITRO_SG_EGRESS);
+	v->default_acl = a;	// before publish: it tells the fabric
 	if (publish(w, *a, err)) {
+		v->default_acl = nullptr;
 		destroy(a);
 		return nullptr;
 	}
 	w.acls.push_back(a);
-	v->default_acl = a;
 	return a;
 }
 

@@ -115,6 +115,7 @@ struct route_table {
 struct nacl {
 	nacl *next;			// bucket chain, read under RCU
 	uint32_t key;
+	bool allow_ipv6;		// vcore_fabric_nacl_desc::allow_ipv6
 	uint32_t count[2];		// [0] ingress, [1] egress
 	vcore_nacl_rule rules[2][VCORE_NACL_MAX_RULES];
 };
@@ -288,6 +289,8 @@ bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt);
 bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt);
 // What the VPC router itself sends into @dst's subnet (its ICMP errors).
 bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
+// IPv6 from @src to @dst across the router: both subnets' ACLs let IPv6 through.
+bool nacl_passes_ipv6(fabric *fab, port *src, port *dst);
 // The table of subnet @key, or nullptr. RCU or writer lock (router.cc).
 const route_table *find_table(const fabric *fab, uint32_t key);
 

@@ -210,6 +210,34 @@ bool is_dhcp6_to_server(const ipv6_view &v, uint32_t len)
 	       get_be16(udp + 2) == dhcp6_server_port;
 }
 
+/*
+ * The VPC router for IPv6: the local route only (the destination is an
+ * address of an ENI in another subnet of the VPC); the router's own route
+ * tables and the gateways carry IPv4 alone so far. The hop limit is
+ * decremented and the frame readdressed from the destination subnet's
+ * router, as for IPv4.
+ */
+__attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint8_t *frame,
+						    const ipv6_view &v, void *frame_ctx)
+{
+	port *dst = lookup_ip6(fab, src->vpc_key, be64_at(v.dst), be64_at(v.dst + 8));
+
+	if (!dst || dst == src || dst->kind != VCORE_PORT_ENI)
+		return drop(cpu_stats(fab).drop_no_route, src);
+	if (v.hop_limit <= 1)
+		return drop(cpu_stats(fab).drop_ttl, src);
+	if (!nacl_passes_ipv6(fab, src, dst) || !sg_allows(fab, src, dst, nullptr))
+		return VCORE_XMIT_DROPPED;
+	if (path_loses_frame(fab, src))
+		return VCORE_XMIT_DROPPED;
+	mem_copy(frame, dst->mac, eth_alen);
+	router_mac(dst->subnet_key, frame + eth_alen);
+	v.hdr[ip6_hop_limit] = static_cast<uint8_t>(v.hop_limit - 1);
+	port_deliver(dst, frame_ctx);
+	counter_inc(cpu_stats(fab).routed);
+	return VCORE_XMIT_DELIVERED;
+}
+
 } // namespace
 
 vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
@@ -250,9 +278,8 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		counter_inc(src->tx_src_dst_dropped);
 		return drop(cpu_stats(fab).drop_src_dst_check, src);
 	}
-	// Routing IPv6 between subnets and to gateways is not built yet.
 	if (to_router)
-		return drop(cpu_stats(fab).drop_no_route, src);
+		return route6(fab, src, frame, v, frame_ctx);
 	dst = lookup_mac(fab, frame);
 	if (!dst || dst == src)
 		return drop(cpu_stats(fab).drop_no_dest, src);

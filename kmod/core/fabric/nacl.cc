@@ -135,6 +135,23 @@ bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
 	return false;
 }
 
+bool nacl_passes_ipv6(fabric *fab, port *src, port *dst)
+{
+	const port *const ends[] = { src, dst };
+
+	for (const port *p : ends) {
+		const route_table *t = find_table(fab, p->subnet_key);
+		const nacl *a;
+
+		if (!t || !t->nacl_key)
+			continue;
+		a = fab->nacls.find(t->nacl_key);
+		if (!a || !a->allow_ipv6)
+			return refuse(fab, src);
+	}
+	return true;
+}
+
 } // namespace vnitro::fabric
 
 using namespace vnitro::fabric;
@@ -152,6 +169,7 @@ int vcore_fabric_nacl_set(struct vcore_fabric *fab, const struct vcore_fabric_na
 	if (!a)
 		return -ENOMEM_;
 	a->key = desc->key;
+	a->allow_ipv6 = desc->allow_ipv6;
 	a->count[ingress] = desc->ingress_count;
 	a->count[egress] = desc->egress_count;
 	if (!sorted_rules(desc->ingress, desc->ingress_count, a->rules[ingress]) ||

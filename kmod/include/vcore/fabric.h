@@ -291,6 +291,12 @@ struct vcore_nacl_rule {
  */
 struct vcore_fabric_nacl_desc {
 	uint32_t key;
+	/*
+	 * IPv6 rules are not modelled yet: 1 lets IPv6 cross the edge both
+	 * ways (the VPC's default ACL, to which EC2 adds rules allowing ::/0
+	 * with an IPv6 block), 0 denies it (a custom ACL without IPv6 rules).
+	 */
+	uint8_t allow_ipv6;
 	uint32_t ingress_count, egress_count;
 	struct vcore_nacl_rule ingress[VCORE_NACL_MAX_RULES];
 	struct vcore_nacl_rule egress[VCORE_NACL_MAX_RULES];
