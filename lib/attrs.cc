@@ -138,6 +138,7 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_IPV6_ADDR] = bytes("IPV6_ADDR", 16);
 	t.a[VNITRO_A_IPV6_COUNT] = u32("IPV6_COUNT");
 	t.a[VNITRO_A_IPV6_ADDRS] = nested("IPV6_ADDRS");
+	t.a[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = u8("ASSIGN_IPV6_ON_CREATION");
 	return t;
 }
 
@@ -386,6 +387,7 @@ int decode_subnet(struct nlattr **tb, void *out)
 	get_string(s->nacl_id, tb, VNITRO_A_NACL_ID);
 	decode_cidr(tb, &s->cidr_addr, &s->cidr_prefixlen);
 	decode_ipv6_cidr(tb, s->ipv6_cidr, &s->ipv6_prefixlen);
+	s->assign_ipv6_on_creation = !!get_u8(tb, VNITRO_A_ASSIGN_IPV6_ON_CREATION);
 	return 0;
 }
 

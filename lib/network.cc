@@ -105,3 +105,15 @@ VNITRO_EXPORT int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *id
 	request_put_u8(&req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
 	return request_do(&req, &subnet_decoder, out ? out : &scratch);
 }
+
+VNITRO_EXPORT int vnitro_subnet_set_assign_ipv6(struct vnitro_handle *h, const char *id,
+						uint8_t on, struct vnitro_subnet *out)
+{
+	struct vnitro_subnet scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_SUBNET_IPV6_SET, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_SUBNET_ID, id);
+	request_put_u8(&req, VNITRO_A_ASSIGN_IPV6_ON_CREATION, on);
+	return request_do(&req, &subnet_decoder, out ? out : &scratch);
+}

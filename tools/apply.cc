@@ -1005,6 +1005,21 @@ int applier::converge_ipv6()
 			return refused("associate", "subnet", sn.id, detail);
 		change("associate", "subnet", sn.id, detail);
 	}
+	for (size_t i = 0; i < t_.subnet_count; i++) {
+		const struct topo_subnet &sn = t_.subnets[i];
+		const struct vnitro_subnet *ws = w_.find_subnet(sn.id);
+		// A block taken away took the setting with it.
+		bool now = ws && ws->assign_ipv6_on_creation &&
+			   same_block(ws->ipv6_cidr, ws->ipv6_prefixlen, sn.ipv6, sn.ipv6_prefixlen);
+
+		if (now == sn.assign_ipv6)
+			continue;
+		snprintf(detail, sizeof(detail), "assign-ipv6-on-creation %s",
+			 sn.assign_ipv6 ? "on" : "off");
+		if (vnitro_subnet_set_assign_ipv6(s_.handle(), sn.id, sn.assign_ipv6, nullptr))
+			return refused("set", "subnet", sn.id, detail);
+		change("set", "subnet", sn.id, detail);
+	}
 	for (size_t i = 0; i < t_.eni_count; i++) {
 		const struct topo_eni &e = t_.enis[i];
 		const char *id = actual_id(e);

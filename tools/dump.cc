@@ -126,6 +126,7 @@ void print_world(printer &p, const world &w)
 		p.string("az", nullptr, sn.az);
 		p.string("network_acl", nullptr, sn.nacl_id);
 		p.string("ipv6_cidr", nullptr, format_cidr6(sn.ipv6_cidr, sn.ipv6_prefixlen, cidr6));
+		p.boolean("assign_ipv6_on_creation", nullptr, sn.assign_ipv6_on_creation);
 		print_routes(p, w, sn.id);
 		p.close_object();
 	}

@@ -16,7 +16,8 @@ void usage(FILE *out)
 		"Usage: vnitro subnet { show | list } [ ID ]\n"
 		"       vnitro subnet add ID vpc VPC cidr CIDR az AZ\n"
 		"       vnitro subnet { del | delete } ID\n"
-		"       vnitro subnet set ID ipv6-cidr { IPV6CIDR | none }\n"
+		"       vnitro subnet set ID [ ipv6-cidr { IPV6CIDR | none } ]\n"
+		"                            [ assign-ipv6-on-creation { on | off } ]\n"
 		"       vnitro subnet help\n"
 		"where  CIDR := A.B.C.D/N inside the VPC, N from 16 to 28\n"
 		"       AZ := an availability zone name, e.g. us-east-1a\n"
@@ -36,6 +37,8 @@ void print_subnet(printer &p, const struct vnitro_subnet &sn)
 	p.string("az", " az %s", sn.az);
 	p.string("nacl", " nacl %s", sn.nacl_id);
 	p.string("ipv6_cidr", " ipv6-cidr %s", format_cidr6(sn.ipv6_cidr, sn.ipv6_prefixlen, cidr6));
+	p.boolean("assign_ipv6_on_creation", sn.assign_ipv6_on_creation ?
+		  " assign-ipv6-on-creation on" : nullptr, sn.assign_ipv6_on_creation);
 	p.close_object();
 }
 
@@ -98,36 +101,47 @@ int do_del(const struct options *, int argc, char **argv)
 	return run_on_id(argc, argv, "subnet", "subnet", check_id, vnitro_subnet_del);
 }
 
-/* "set ID ipv6-cidr { CIDR | none }": EC2's Associate/DisassociateSubnetCidrBlock. */
+/*
+ * "set ID [ipv6-cidr { CIDR | none }] [assign-ipv6-on-creation on|off]":
+ * EC2's Associate/DisassociateSubnetCidrBlock and ModifySubnetAttribute.
+ */
 int do_set(const struct options *opts, int argc, char **argv)
 {
-	static const char *const keywords[] = { "ipv6-cidr" };
+	static const char *const keywords[] = { "ipv6-cidr", "assign-ipv6-on-creation" };
 	arg_cursor args(argc, argv, "subnet");
 	uint8_t addr[16], plen = 0;
 	const uint8_t *given = nullptr;
 	struct vnitro_subnet sn;
 	unsigned seen = 0;
 	const char *id, *value;
+	bool assign = false;
 	session s;
 
 	if (!args.more())
 		args.missing("the subnet id");
 	id = check_id(args.next(), "subnet");
 	if (!args.more())
-		args.missing("\"ipv6-cidr { CIDR | none }\"");
+		args.missing("\"ipv6-cidr { CIDR | none }\" or \"assign-ipv6-on-creation { on | off }\"");
 	while (args.more()) {
-		int k = args.keyword(keywords, 1);
+		int k = args.keyword(keywords, 2);
 
 		args.once(&seen, k, keywords[k]);
 		value = args.value(keywords[k]);
-		if (strcmp(value, "none")) {
+		if (k == 1) {
+			assign = parse_on_off(value, keywords[k]);
+		} else if (strcmp(value, "none")) {
 			parse_cidr6(value, addr, &plen);
 			given = addr;
 		}
 	}
+	if (assign && (seen & 1) && !given)
+		usage_error("\"assign-ipv6-on-creation on\" needs the IPv6 block \"ipv6-cidr none\" takes away");
 	if (!s.open())
 		return STATUS_ERROR;
-	if (vnitro_subnet_ipv6_set(s.handle(), id, given, plen, &sn))
+	if ((seen & 1) && vnitro_subnet_ipv6_set(s.handle(), id, given, plen, &sn))
+		return s.fail();
+	/* After the block: with one it cannot be refused, so nothing is half done. */
+	if ((seen & 2) && vnitro_subnet_set_assign_ipv6(s.handle(), id, assign, &sn))
 		return s.fail();
 	printer p(stdout, opts->json, opts->pretty);
 	print_subnet(p, sn);

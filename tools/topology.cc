@@ -430,6 +430,7 @@ void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
 		{ "routes", K_ARRAY, false, true },
 		{ "network_acl", K_STRING, false, true },
 		{ "ipv6_cidr", K_STRING, false, true },
+		{ "assign_ipv6_on_creation", K_BOOL, false, false },
 	};
 	const struct topo_vpc *v;
 	const struct topo_nacl *a = nullptr;
@@ -479,6 +480,9 @@ void parser::subnet(json_object *o, const char *path, struct topo_subnet *sn)
 	for (const struct topo_subnet *other = t_.subnets; other < sn; other++)
 		if (sn->ipv6_prefixlen && other->ipv6_prefixlen && !memcmp(other->ipv6, sn->ipv6, 8))
 			bad(p, "%s is subnet %s's IPv6 block too", string(o, "ipv6_cidr"), other->id);
+	sn->assign_ipv6 = boolean(o, "assign_ipv6_on_creation", false);
+	if (sn->assign_ipv6 && !sn->ipv6_prefixlen)
+		bad(path, "\"assign_ipv6_on_creation\" needs the subnet's \"ipv6_cidr\"");
 
 	sn->route_count = array(o, "routes");
 	sn->routes = static_cast<struct topo_route *>(calloc(sn->route_count + 1,

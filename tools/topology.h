@@ -40,6 +40,7 @@ struct topo_subnet {
 	const char *nacl;		/* "network_acl"; NULL: its VPC's default ACL */
 	uint8_t ipv6[16];		/* "ipv6_cidr", a /64 of the VPC's ... */
 	uint8_t ipv6_prefixlen;		/* ... 64, or 0: none */
+	bool assign_ipv6;		/* "assign_ipv6_on_creation", false by default */
 	struct topo_route *routes;
 	size_t route_count;
 };

@@ -67,6 +67,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_IPV6_CIDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
 	[VNITRO_A_IPV6_ADDR] = NLA_POLICY_EXACT_LEN(16),
 	[VNITRO_A_IPV6_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, VNITRO_MAX_ENI_IPV6),
+	[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = NLA_POLICY_MAX(NLA_U8, 1),
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -394,6 +395,8 @@ int vnitro_put_subnet(struct sk_buff *msg, const void *obj)
 	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(subnet->cidr_addr)) ||
 	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, subnet->cidr_prefixlen) ||
 	    nla_put_string(msg, VNITRO_A_NACL_ID, subnet->nacl_id))
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, VNITRO_A_ASSIGN_IPV6_ON_CREATION, subnet->assign_ipv6_on_creation))
 		return -EMSGSIZE;
 	return vnitro_put_ipv6_cidr(msg, subnet->has_ipv6, subnet->ipv6_prefix,
 				    VNITRO_SUBNET_IPV6_PREFIXLEN);
@@ -879,23 +882,38 @@ static int vnitro_cmd_ipv6_set(struct sk_buff *skb, struct genl_info *info)
 		struct vcore_subnet_info subnet;
 	} out;
 	struct vcore_err err = {};
+	const struct nlattr *flag;
 	const u8 *addr = NULL;
-	u8 prefixlen;
 	int ret;
 
-	if (!vnitro_genl_require(info, key) ||
-	    !vnitro_genl_require(info, VNITRO_A_IPV6_CIDR_PREFIXLEN))
+	if (!vnitro_genl_require(info, key))
 		return -EINVAL;
-	prefixlen = nla_get_u8(info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
+	flag = vpc ? NULL : info->attrs[VNITRO_A_ASSIGN_IPV6_ON_CREATION];
+	if (!flag && !vnitro_genl_require(info, VNITRO_A_IPV6_CIDR_PREFIXLEN))
+		return -EINVAL;
+	if (flag && nla_get_u8(flag) && info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN] &&
+	    !nla_get_u8(info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN])) {
+		NL_SET_ERR_MSG(info->extack,
+			       "addresses on creation need the IPv6 block the request disassociates");
+		return -EINVAL;
+	}
 	if (info->attrs[VNITRO_A_IPV6_CIDR_ADDR])
 		addr = nla_data(info->attrs[VNITRO_A_IPV6_CIDR_ADDR]);
 	mutex_lock(&vnitro.ctl_lock);
-	if (vpc)
-		ret = vcore_ctl_vpc_ipv6_set(vnitro.ctl, vnitro_genl_str(info, key), addr, prefixlen,
+	if (!info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN])
+		ret = 0;
+	else if (vpc)
+		ret = vcore_ctl_vpc_ipv6_set(vnitro.ctl, vnitro_genl_str(info, key), addr,
+					     nla_get_u8(info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN]),
 					     &out.vpc, &err);
 	else
 		ret = vcore_ctl_subnet_ipv6_set(vnitro.ctl, vnitro_genl_str(info, key), addr,
-						prefixlen, &out.subnet, &err);
+						nla_get_u8(info->attrs[VNITRO_A_IPV6_CIDR_PREFIXLEN]),
+						&out.subnet, &err);
+	/* The block first: the flag needs one, and cannot fail once it is there. */
+	if (!ret && flag)
+		ret = vcore_ctl_subnet_assign_ipv6(vnitro.ctl, vnitro_genl_str(info, key),
+						   nla_get_u8(flag), &out.subnet, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);

@@ -162,12 +162,19 @@ rm -f "$dump"
 ## the local route: IPv6 between subnets
 
 C6=2600:1f18:ab:1201::c
-check "subnet-b with an IPv6 block of its own" sh -c \
-	"'$VNITRO' subnet add subnet-b vpc vpc-default cidr 172.31.16.0/20 az us-east-1a >/dev/null &&
-	 '$VNITRO' subnet set subnet-b ipv6-cidr 2600:1f18:ab:1201::/64 >/dev/null"
+check "subnet-b" "$VNITRO" subnet add subnet-b vpc vpc-default cidr 172.31.16.0/20 az us-east-1a
+check_err "addresses on creation need a block" "has no IPv6 CIDR block to assign addresses from" \
+	"$VNITRO" subnet set subnet-b assign-ipv6-on-creation on
+check "subnet-b: an IPv6 block and addresses on creation (EC2's AssignIpv6AddressOnCreation)" \
+	"$VNITRO" subnet set subnet-b ipv6-cidr 2600:1f18:ab:1201::/64 assign-ipv6-on-creation on
+check_eq "subnet show says so" "true" \
+	"$("$VNITRO" -j subnet show subnet-b | jq -r '.[0].assign_ipv6_on_creation')"
 "$VNITRO" instance add i-c subnet subnet-b >/dev/null
 eni_c=$(primary_eni i-c)
 bring_up i-c "$eni_c"
+check_match "i-c's new primary ENI got an address of subnet-b's /64" '^2600:1f18:ab:1201:[0-9a-f:]+$' \
+	"$(eni_field "$eni_c" 'ipv6_addresses | join(" ")')"
+"$VNITRO" eni unassign "$eni_c" ipv6 "$(eni_field "$eni_c" 'ipv6_addresses[0]')" >/dev/null
 check "i-c's ENI gets $C6" "$VNITRO" eni assign "$eni_c" ipv6 "$C6"
 ip -n i-c addr add "$C6/128" dev eth0 nodad
 check_match "i-c's default route is subnet-b's router" '^fe80::56:4eff:fe' "$(default6 i-c)"

@@ -415,6 +415,12 @@ int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *, const uint8_t 
 	return FAKE_REFUSE(h);
 }
 
+int vnitro_subnet_set_assign_ipv6(struct vnitro_handle *h, const char *, uint8_t,
+				  struct vnitro_subnet *)
+{
+	return FAKE_REFUSE(h);
+}
+
 int vnitro_vpc_add(struct vnitro_handle *h, const char *, uint32_t, uint8_t, struct vnitro_vpc *)
 {
 	return FAKE_REFUSE(h);

@@ -186,6 +186,9 @@ bad "a subnet's IPv6 block needs its VPC's" \
 bad "a subnet's IPv6 block inside its VPC's" \
 	'.subnets[0].ipv6_cidr: 2600:1f18:ab:1300::/64 is not inside VPC vpc-a'"'"'s IPv6 block' \
 	'.vpcs[0].ipv6_cidr = "2600:1f18:ab:1200::/56" | .subnets[0].ipv6_cidr = "2600:1f18:ab:1300::/64"'
+bad "addresses on creation need the subnet's block" \
+	'.subnets[0]: "assign_ipv6_on_creation" needs the subnet'"'"'s "ipv6_cidr"' \
+	'.subnets[0].assign_ipv6_on_creation = true'
 bad "IPv6 addresses need the subnet's block" \
 	'.enis[0].ipv6_addresses: subnet sn-a has no "ipv6_cidr"' '.enis[0].ipv6_addresses = ["2600:1f18:ab:1200::10"]'
 bad "an IPv6 address of the subnet's /64" \

@@ -429,7 +429,7 @@ fake_tests() {
 		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge"'
 	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16","ipv6_cidr":null}]' -j vpc show
 	jcheck "subnet show ID -j" \
-		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a","nacl":"acl-d","ipv6_cidr":null}]' \
+		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a","nacl":"acl-d","ipv6_cidr":null,"assign_ipv6_on_creation":false}]' \
 		-j subnet show subnet-default
 	VNITRO_FAKE_EMPTY=1 jcheck "an empty list is []" '. == []' -j subnet show
 	VNITRO_FAKE_EMPTY=1 run subnet show

@@ -351,6 +351,12 @@ eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
 	if (choose_id(w, spec.id, tmp.id, err) || choose_ip(w, s, spec.private_ip, &tmp.ip, err) ||
 	    choose_mac(w, spec.mac, tmp.mac, err))
 		return nullptr;
+	// EC2's AssignIpv6AddressOnCreation: one address of the subnet's /64.
+	if (s->has_ipv6 && s->assign_ipv6_on_creation) {
+		if (choose_ipv6(w, s, nullptr, &tmp.ipv6[0], err))
+			return nullptr;
+		tmp.ipv6_count = 1;
+	}
 	e = create<eni>();
 	if (!e) {
 		fail(err, ENOMEM_).str("out of memory");

@@ -45,39 +45,6 @@ bool ipv6_in_use(const world &w, const subnet *s, uint64_t iid)
 	return w.enis.find([&](eni *it) { return it->home == s && eni_has_ipv6(*it, iid); });
 }
 
-int choose_ipv6(const world &w, const subnet *s, const uint8_t *wanted, uint64_t *iid,
-		vcore_err *err)
-{
-	uint64_t hi, lo;
-
-	if (!wanted) {
-		// EC2 hands out addresses that look random within the /64.
-		do
-			svc->random(iid, sizeof(*iid));
-		while (*iid < 4 || *iid == last_iid || ipv6_in_use(w, s, *iid));
-		return 0;
-	}
-	hi = get_be64(wanted);
-	lo = get_be64(wanted + 8);
-	if (hi != s->ipv6_prefix) {
-		fail(err, EINVAL_).str("address ").ipv6(hi, lo).str(" is not in subnet ").str(s->id)
-			.str(" (").cidr6(s->ipv6_prefix, 0, VNITRO_SUBNET_IPV6_PREFIXLEN).str(")");
-		return err->code;
-	}
-	if (lo < 4 || lo == last_iid) {
-		fail(err, EINVAL_).str("address ").ipv6(hi, lo).str(" is reserved by AWS in subnet ")
-			.str(s->id).str(": the first four addresses and the last one are not assignable");
-		return err->code;
-	}
-	if (ipv6_in_use(w, s, lo)) {
-		fail(err, EADDRINUSE_).str("address ").ipv6(hi, lo)
-			.str(" is already assigned to a network interface in subnet ").str(s->id);
-		return err->code;
-	}
-	*iid = lo;
-	return 0;
-}
-
 // Gives every attached ENI of @s its port's new IPv6 state; on a refusal the
 // ones already given are put back as they were (@s restored by the caller).
 int sync_subnet(world &w, subnet *s, vcore_err *err)
@@ -146,11 +113,45 @@ int subnet_ipv6_clear(world &w, subnet *s, vcore_subnet_info *out, vcore_err *er
 		return err->code;
 	}
 	s->ipv6_prefix = 0;
+	s->assign_ipv6_on_creation = false;
 	fill_info(*s, out);
 	return 0;
 }
 
 } // namespace
+
+int choose_ipv6(const world &w, const subnet *s, const uint8_t *wanted, uint64_t *iid,
+		vcore_err *err)
+{
+	uint64_t hi, lo;
+
+	if (!wanted) {
+		// EC2 hands out addresses that look random within the /64.
+		do
+			svc->random(iid, sizeof(*iid));
+		while (*iid < 4 || *iid == last_iid || ipv6_in_use(w, s, *iid));
+		return 0;
+	}
+	hi = get_be64(wanted);
+	lo = get_be64(wanted + 8);
+	if (hi != s->ipv6_prefix) {
+		fail(err, EINVAL_).str("address ").ipv6(hi, lo).str(" is not in subnet ").str(s->id)
+			.str(" (").cidr6(s->ipv6_prefix, 0, VNITRO_SUBNET_IPV6_PREFIXLEN).str(")");
+		return err->code;
+	}
+	if (lo < 4 || lo == last_iid) {
+		fail(err, EINVAL_).str("address ").ipv6(hi, lo).str(" is reserved by AWS in subnet ")
+			.str(s->id).str(": the first four addresses and the last one are not assignable");
+		return err->code;
+	}
+	if (ipv6_in_use(w, s, lo)) {
+		fail(err, EADDRINUSE_).str("address ").ipv6(hi, lo)
+			.str(" is already assigned to a network interface in subnet ").str(s->id);
+		return err->code;
+	}
+	*iid = lo;
+	return 0;
+}
 
 } // namespace vnitro::control
 
@@ -260,6 +261,23 @@ int vcore_ctl_subnet_ipv6_set(struct vcore_ctl *ctl, const char *id, const uint8
 		resync_subnet(*ctl, s);
 		return err->code;
 	}
+	fill_info(*s, out);
+	return 0;
+}
+
+int vcore_ctl_subnet_assign_ipv6(struct vcore_ctl *ctl, const char *id, uint8_t on,
+				  struct vcore_subnet_info *out, struct vcore_err *err)
+{
+	subnet *s = find_subnet(*ctl, id, err);
+
+	if (!s)
+		return err->code;
+	if (on && !s->has_ipv6) {
+		fail(err, EINVAL_).str("subnet ").str(id)
+			.str(" has no IPv6 CIDR block to assign addresses from; associate one first");
+		return err->code;
+	}
+	s->assign_ipv6_on_creation = on;
 	fill_info(*s, out);
 	return 0;
 }

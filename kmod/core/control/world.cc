@@ -133,6 +133,7 @@ void fill_info(const subnet &s, vcore_subnet_info *out)
 	str_copy(out->nacl_id, sizeof(out->nacl_id), s.acl->id);
 	out->has_ipv6 = s.has_ipv6;
 	out->ipv6_prefix = s.ipv6_prefix;
+	out->assign_ipv6_on_creation = s.assign_ipv6_on_creation;
 }
 
 void fill_info(const vpc &v, vcore_vpc_info *out)

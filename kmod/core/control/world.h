@@ -59,6 +59,8 @@ struct subnet {
 	// Its IPv6 /64 (ipv6.cc), inside the VPC's /56: the upper 64 bits.
 	bool has_ipv6;
 	uint64_t ipv6_prefix;
+	// EC2's AssignIpv6AddressOnCreation: a new ENI gets one IPv6 address.
+	bool assign_ipv6_on_creation;
 };
 
 struct eni {
@@ -234,6 +236,10 @@ bool valid_instance_name(const char *name);
 int sync_port(world &w, eni *e, vcore_err *err);
 // How many addresses of each family @e may hold (eni.cc).
 uint32_t ip_limit(const eni &e);
+// An IPv6 interface identifier of @s's /64 for an ENI: @wanted (16 bytes)
+// if it is free and not AWS's, or a random free one when nullptr (ipv6.cc).
+int choose_ipv6(const world &w, const subnet *s, const uint8_t *wanted, uint64_t *iid,
+		vcore_err *err);
 
 // ENI operations used by the instance life cycle (eni.cc).
 bool has_ip(const eni &e, uint32_t ip);

@@ -101,6 +101,7 @@ struct vcore_subnet_info {
 	char nacl_id[VCORE_ID_MAX];	/* the network ACL it is associated with */
 	uint8_t has_ipv6;		/* its IPv6 /64: */
 	uint64_t ipv6_prefix;		/* the address's upper 64 bits, host order */
+	uint8_t assign_ipv6_on_creation;	/* a new ENI gets an IPv6 address */
 };
 
 struct vcore_instance_info {
@@ -336,6 +337,9 @@ int vcore_ctl_vpc_ipv6_set(struct vcore_ctl *ctl, const char *id, const uint8_t 
 int vcore_ctl_subnet_ipv6_set(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,
 			      uint8_t prefixlen, struct vcore_subnet_info *out,
 			      struct vcore_err *err);
+/* EC2's AssignIpv6AddressOnCreation; -EINVAL to turn it on without a block. */
+int vcore_ctl_subnet_assign_ipv6(struct vcore_ctl *ctl, const char *id, uint8_t on,
+				 struct vcore_subnet_info *out, struct vcore_err *err);
 int vcore_ctl_eni_ipv6_assign(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,
 			      uint32_t count, struct vcore_eni_info *out, struct vcore_err *err);
 int vcore_ctl_eni_ipv6_unassign(struct vcore_ctl *ctl, const char *id, const uint8_t *addr,

@@ -223,6 +223,7 @@ struct vnitro_subnet {
 	char nacl_id[VNITRO_ID_LEN];	/* the network ACL it is associated with */
 	uint8_t ipv6_cidr[16];		/* its IPv6 /64 (network order) ... */
 	uint8_t ipv6_prefixlen;		/* ... 64, or 0: none */
+	uint8_t assign_ipv6_on_creation;	/* a new ENI gets an IPv6 address */
 };
 
 struct vnitro_vpc {
@@ -359,6 +360,9 @@ int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *id, const uint8_t *
 			uint8_t prefixlen, struct vnitro_vpc *out);
 int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *id, const uint8_t *addr,
 			   uint8_t prefixlen, struct vnitro_subnet *out);
+/* EC2's AssignIpv6AddressOnCreation (@on 0 or 1; 1 needs the subnet's block). */
+int vnitro_subnet_set_assign_ipv6(struct vnitro_handle *h, const char *id, uint8_t on,
+				  struct vnitro_subnet *out);
 /*
  * The MTU of attached ENI @id's netdev, set through rtnetlink inside its
  * instance's namespace (/run/netns/INSTANCE, or the caller's own namespace

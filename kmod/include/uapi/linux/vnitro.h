@@ -140,10 +140,12 @@
  *               Amazon-provided one from 2600:1f18::/32), 0 disassociates it
  *               (refused while a subnet has an IPv6 block). One per VPC.
  *               Reply: the VPC (VPC_GET adds IPV6_CIDR_* when it has one).
- * SUBNET_IPV6_SET SUBNET_ID, IPV6_CIDR_PREFIXLEN: 64 with IPV6_CIDR_ADDR
+ * SUBNET_IPV6_SET SUBNET_ID and IPV6_CIDR_PREFIXLEN: 64 with IPV6_CIDR_ADDR
  *               (inside the VPC's block, no other subnet's) associates, 0
- *               disassociates (refused while an ENI has IPv6 addresses).
- *               Reply: the subnet.
+ *               disassociates (refused while an ENI has IPv6 addresses);
+ *               and/or ASSIGN_IPV6_ON_CREATION (needs a block; cleared
+ *               with it). Reply: the subnet (always with
+ *               ASSIGN_IPV6_ON_CREATION).
  * ENI_IP_ASSIGN and ENI_IP_UNASSIGN take IPV6_ADDR (or IPV6_COUNT for
  *               assign) instead of PRIVATE_IP (IP_COUNT): IPv6 addresses of
  *               the subnet's block, as many as IPv4 ones (the type's limit).
@@ -370,6 +372,7 @@ enum vnitro_attr {
 	VNITRO_A_IPV6_ADDR,		/* binary, 16 bytes */
 	VNITRO_A_IPV6_COUNT,		/* u32: how many IPv6 addresses to pick */
 	VNITRO_A_IPV6_ADDRS,		/* nested: IPV6_ADDR each (ENI reply only) */
+	VNITRO_A_ASSIGN_IPV6_ON_CREATION,	/* u8, 0 or 1: a new ENI of the subnet gets an IPv6 address */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
