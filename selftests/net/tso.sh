@@ -97,27 +97,32 @@ check "TCP, byte-exact, segmented by the sender's stack" copy
 check_eq "one wire frame per frame sent" 1 "$ratio"
 ip netns exec i-a ethtool -K eth0 tso on >/dev/null
 
-# IPv6: the VPC here carries IPv4 only (no ND), so neighbours are static.
+# IPv6: the VPC carries it once the VPC and the subnet have blocks and the ENIs addresses.
+"$VNITRO" vpc set vpc-default ipv6-cidr 2600:1f18:ab:1200::/56 >/dev/null
+"$VNITRO" subnet set subnet-default ipv6-cidr 2600:1f18:ab:1200::/64 >/dev/null
+"$VNITRO" eni assign "$(primary_eni i-a)" ipv6 2600:1f18:ab:1200::a >/dev/null
+"$VNITRO" eni assign "$(primary_eni i-b)" ipv6 2600:1f18:ab:1200::b >/dev/null
+ip netns exec i-a ip -6 addr add 2600:1f18:ab:1200::a/64 dev eth0 nodad
+ip netns exec i-b ip -6 addr add 2600:1f18:ab:1200::b/64 dev eth0 nodad
+# Static neighbours all the same: no neighbour discovery reaches i-b in the XDP checks below.
 mac_a=$(ip netns exec i-a cat /sys/class/net/eth0/address)
 mac_b=$(ip netns exec i-b cat /sys/class/net/eth0/address)
-ip netns exec i-a ip -6 addr add fd00::a/64 dev eth0 nodad
-ip netns exec i-b ip -6 addr add fd00::b/64 dev eth0 nodad
-ip netns exec i-a ip -6 neigh add fd00::b lladdr "$mac_b" dev eth0
-ip netns exec i-b ip -6 neigh add fd00::a lladdr "$mac_a" dev eth0
+ip netns exec i-a ip -6 neigh replace 2600:1f18:ab:1200::b lladdr "$mac_b" dev eth0 nud permanent
+ip netns exec i-b ip -6 neigh replace 2600:1f18:ab:1200::a lladdr "$mac_a" dev eth0 nud permanent
 copy6() {
 	local tx rx
 	head -c 1048576 /dev/urandom >/tmp/tso6.tx
 	tx=$(link_stat i-a tx) rx=$(link_stat i-b rx)
 	ip netns exec i-b timeout 20 python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_INET6); s.bind(("fd00::b", 7006)); s.listen(1)
+s = socket.socket(socket.AF_INET6); s.bind(("2600:1f18:ab:1200::b", 7006)); s.listen(1)
 c, _ = s.accept(); out = open("/tmp/tso6.rx", "wb")
 while True:
     d = c.recv(65536)
     if not d: break
     out.write(d)' &
 	wait_listen i-b 7006
-	ip netns exec i-a bash -c 'cat /tmp/tso6.tx > /dev/tcp/fd00::b/7006'
+	ip netns exec i-a bash -c 'cat /tmp/tso6.tx > /dev/tcp/2600:1f18:ab:1200::b/7006'
 	wait
 	rxd=$(($(link_stat i-b rx) - rx)) txd=$(($(link_stat i-a tx) - tx))
 	ratio=$((rxd / txd))
@@ -125,6 +130,12 @@ while True:
 }
 check "TCP over IPv6, byte-exact (TSO6)" copy6
 check "TSO6 frames crossed whole: more wire frames than frames sent" test "$rxd" -gt "$txd"
+# IPv6 off again: the XDP checks below count every frame i-b receives, and a
+# link that goes down and up solicits a router advertisement.
+"$VNITRO" eni unassign "$(primary_eni i-a)" ipv6 2600:1f18:ab:1200::a >/dev/null
+"$VNITRO" eni unassign "$(primary_eni i-b)" ipv6 2600:1f18:ab:1200::b >/dev/null
+"$VNITRO" subnet set subnet-default ipv6-cidr none >/dev/null
+"$VNITRO" vpc set vpc-default ipv6-cidr none >/dev/null
 
 # ---- TSO and XDP: the program runs once per wire frame ----
 bpf=$VNITRO_TOP/selftests/bpf
