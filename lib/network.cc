@@ -76,19 +76,32 @@ VNITRO_EXPORT int vnitro_subnet_del(struct vnitro_handle *h, const char *id)
 			      nullptr, nullptr);
 }
 
+namespace {
+
+// VPC_IPV6_SET and SUBNET_IPV6_SET: the object named by @key_attr gets @addr/@prefixlen.
+int ipv6_block_set(struct vnitro_handle *h, int cmd, int key_attr, const char *id,
+		   const uint8_t *addr, uint8_t prefixlen, const struct decoder *dec, void *out)
+{
+	struct request req;
+
+	request_init(&req, h, cmd, NLM_F_ACK);
+	request_put_string(&req, key_attr, id);
+	if (addr)
+		request_put(&req, VNITRO_A_IPV6_CIDR_ADDR, 16, addr);
+	request_put_u8(&req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
+	return request_do(&req, dec, out);
+}
+
+} // namespace
+
 VNITRO_EXPORT int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *id,
 				      const uint8_t *addr, uint8_t prefixlen,
 				      struct vnitro_vpc *out)
 {
 	struct vnitro_vpc scratch;
-	struct request req;
 
-	request_init(&req, h, VNITRO_CMD_VPC_IPV6_SET, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_VPC_ID, id);
-	if (addr)
-		request_put(&req, VNITRO_A_IPV6_CIDR_ADDR, 16, addr);
-	request_put_u8(&req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
-	return request_do(&req, &vpc_decoder, out ? out : &scratch);
+	return ipv6_block_set(h, VNITRO_CMD_VPC_IPV6_SET, VNITRO_A_VPC_ID, id, addr, prefixlen,
+			      &vpc_decoder, out ? out : &scratch);
 }
 
 VNITRO_EXPORT int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *id,
@@ -96,14 +109,9 @@ VNITRO_EXPORT int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *id
 					 struct vnitro_subnet *out)
 {
 	struct vnitro_subnet scratch;
-	struct request req;
 
-	request_init(&req, h, VNITRO_CMD_SUBNET_IPV6_SET, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_SUBNET_ID, id);
-	if (addr)
-		request_put(&req, VNITRO_A_IPV6_CIDR_ADDR, 16, addr);
-	request_put_u8(&req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
-	return request_do(&req, &subnet_decoder, out ? out : &scratch);
+	return ipv6_block_set(h, VNITRO_CMD_SUBNET_IPV6_SET, VNITRO_A_SUBNET_ID, id, addr, prefixlen,
+			      &subnet_decoder, out ? out : &scratch);
 }
 
 VNITRO_EXPORT int vnitro_subnet_set_assign_ipv6(struct vnitro_handle *h, const char *id,

@@ -74,7 +74,7 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 	router_mac(src->subnet_key, rmac);
 	to_router = mem_eq(frame, rmac, eth_alen);
 	if (type == ethertype_ipv6)
-		return xmit6_from_eni(fab, src, frame, len, to_router, frame_ctx);
+		return xmit6_from_eni(fab, src, frame, len, rmac, to_router, frame_ctx);
 	// Instances never see each other's ARP: the VPC answers every request
 	// itself, broadcast or unicast (a neighbour's reachability probe is
 	// addressed to the neighbour's MAC), and carries no reply, so no

@@ -351,9 +351,9 @@ void efa_port_gone(port *p);
 
 /* ---- ip6.cc: IPv6 from an ENI (neighbour discovery, DHCPv6, switching) ---- */
 
-// An IPv6 frame @src sent; @to_router: to its subnet router's MAC.
+// An IPv6 frame @src sent; @rmac: its subnet router's MAC, @to_router: sent to it.
 vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  bool to_router, void *frame_ctx);
+				  const uint8_t *rmac, bool to_router, void *frame_ctx);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

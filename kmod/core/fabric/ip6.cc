@@ -241,10 +241,9 @@ __attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint
 } // namespace
 
 vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  bool to_router, void *frame_ctx)
+				  const uint8_t *rmac, bool to_router, void *frame_ctx)
 {
 	const port_state *st = rcu_load(src->state), *dst_st;
-	uint8_t rmac[eth_alen];
 	nd6_message m;
 	ipv6_view v;
 	port *dst;
@@ -254,7 +253,6 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 	// EC2 carries IPv6 only in subnets that have an IPv6 block.
 	if (!st->has_ipv6)
 		return drop(cpu_stats(fab).drop_no_ipv6, src);
-	router_mac(src->subnet_key, rmac);
 	/*
 	 * Neighbour discovery is the VPC's, as ARP is: it answers every
 	 * solicitation itself, multicast or unicast (a reachability probe is
