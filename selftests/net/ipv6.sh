@@ -85,6 +85,13 @@ check_err "the VPC's block stays while a subnet has one" "disassociate the subne
 two_instances
 eni_a=$(primary_eni i-a)
 eni_b=$(primary_eni i-b)
+check_err "a plain user cannot set a subnet's block" "Operation not permitted" \
+	plain "$VNITRO" subnet set subnet-default ipv6-cidr none
+check_err "a plain user cannot assign an IPv6 address" "Operation not permitted" \
+	plain "$VNITRO" eni assign "$eni_a" ipv6-count 1
+check_err "an instance cannot reach the control plane from inside" "module|not loaded|vnitro" \
+	ip netns exec i-a "$VNITRO" eni assign "$eni_b" ipv6-count 1
+check_eq "... and i-b's ENI has no address from it" "" "$(eni_field "$eni_b" 'ipv6_addresses | join(" ")')"
 check_err "AWS keeps the subnet's first four addresses" "reserved by AWS" \
 	"$VNITRO" eni assign "$eni_a" ipv6 2600:1f18:ab:1200::3
 check_err "and its last" "reserved by AWS" \
