@@ -239,15 +239,49 @@ int decode_eni_lists(struct nlattr **tb, struct vnitro_eni *e)
 	return 0;
 }
 
+void decode_cidr(struct nlattr **tb, uint32_t *addr, uint8_t *prefixlen)
+{
+	if (tb[VNITRO_A_CIDR_ADDR])
+		*addr = nla_get_u32(tb[VNITRO_A_CIDR_ADDR]);
+	if (tb[VNITRO_A_CIDR_PREFIXLEN])
+		*prefixlen = nla_get_u8(tb[VNITRO_A_CIDR_PREFIXLEN]);
+}
+
+// An IPv6 block, when the object has one (the policy checked its length).
+void decode_ipv6_cidr(struct nlattr **tb, uint8_t *addr, uint8_t *prefixlen)
+{
+	if (!tb[VNITRO_A_IPV6_CIDR_ADDR] || !tb[VNITRO_A_IPV6_CIDR_PREFIXLEN])
+		return;
+	memcpy(addr, nla_data(tb[VNITRO_A_IPV6_CIDR_ADDR]), 16);
+	*prefixlen = nla_get_u8(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
+}
+
+// A rule's or a route's block: IPv4 (CIDR_*) or IPv6 (IPV6_CIDR_*, both attributes), never both.
+int decode_any_block(struct nlattr **tb, uint8_t *ipv6, uint32_t *addr, uint8_t *addr6,
+		     uint8_t *prefixlen)
+{
+	if (!tb[VNITRO_A_IPV6_CIDR_ADDR] && !tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]) {
+		decode_cidr(tb, addr, prefixlen);
+		return 0;
+	}
+	if (tb[VNITRO_A_CIDR_ADDR] || tb[VNITRO_A_CIDR_PREFIXLEN] ||
+	    !tb[VNITRO_A_IPV6_CIDR_ADDR] || !tb[VNITRO_A_IPV6_CIDR_PREFIXLEN] ||
+	    nla_get_u8(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]) > 128)
+		return -EPROTO;
+	*ipv6 = 1;
+	decode_ipv6_cidr(tb, addr6, prefixlen);
+	return 0;
+}
+
+// A route's destination is a block as a rule's: IPv4 or IPv6, never both, never neither.
 int decode_route(struct nlattr **tb, void *out)
 {
 	auto *r = static_cast<struct vnitro_route *>(out);
 
-	if (!tb[VNITRO_A_SUBNET_ID] || !tb[VNITRO_A_CIDR_ADDR])
+	if (!tb[VNITRO_A_SUBNET_ID] || (!tb[VNITRO_A_CIDR_ADDR] && !tb[VNITRO_A_IPV6_CIDR_ADDR]) ||
+	    decode_any_block(tb, &r->ipv6, &r->addr, r->addr6, &r->prefixlen) < 0)
 		return -EPROTO;
 	get_string(r->subnet_id, tb, VNITRO_A_SUBNET_ID);
-	r->addr = nla_get_u32(tb[VNITRO_A_CIDR_ADDR]);
-	r->prefixlen = get_u8(tb, VNITRO_A_CIDR_PREFIXLEN);
 	r->target = get_u8(tb, VNITRO_A_ROUTE_TARGET);
 	if (tb[VNITRO_A_ENI_ID])
 		get_string(r->target_id, tb, VNITRO_A_ENI_ID);
@@ -358,23 +392,6 @@ int decode_eni(struct nlattr **tb, void *out)
 	return decode_attachment(tb, e);
 }
 
-void decode_cidr(struct nlattr **tb, uint32_t *addr, uint8_t *prefixlen)
-{
-	if (tb[VNITRO_A_CIDR_ADDR])
-		*addr = nla_get_u32(tb[VNITRO_A_CIDR_ADDR]);
-	if (tb[VNITRO_A_CIDR_PREFIXLEN])
-		*prefixlen = nla_get_u8(tb[VNITRO_A_CIDR_PREFIXLEN]);
-}
-
-// An IPv6 block, when the object has one (the policy checked its length).
-void decode_ipv6_cidr(struct nlattr **tb, uint8_t *addr, uint8_t *prefixlen)
-{
-	if (!tb[VNITRO_A_IPV6_CIDR_ADDR] || !tb[VNITRO_A_IPV6_CIDR_PREFIXLEN])
-		return;
-	memcpy(addr, nla_data(tb[VNITRO_A_IPV6_CIDR_ADDR]), 16);
-	*prefixlen = nla_get_u8(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
-}
-
 int decode_subnet(struct nlattr **tb, void *out)
 {
 	auto *s = static_cast<struct vnitro_subnet *>(out);
@@ -421,8 +438,7 @@ int decode_sg_rule(struct nlattr *nest, struct vnitro_sg_rule *r)
 	r->icmp_type = tb[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_TYPE]) : -1;
 	r->icmp_code = tb[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_CODE]) : -1;
 	get_string(r->peer_id, tb, VNITRO_A_SG_PEER_ID);
-	decode_cidr(tb, &r->cidr_addr, &r->cidr_prefixlen);
-	return 0;
+	return decode_any_block(tb, &r->ipv6, &r->cidr_addr, r->cidr6, &r->cidr_prefixlen);
 }
 
 int decode_sg(struct nlattr **tb, void *out)
@@ -440,7 +456,7 @@ int decode_sg(struct nlattr **tb, void *out)
 	if (!tb[VNITRO_A_SG_RULES])
 		return 0;
 	nla_for_each_nested(a, tb[VNITRO_A_SG_RULES], rem) {
-		if (g->rule_count == 2 * VNITRO_MAX_SG_RULES ||
+		if (g->rule_count == 4 * VNITRO_MAX_SG_RULES ||
 		    decode_sg_rule(a, &g->rules[g->rule_count++]) < 0)
 			return -EPROTO;
 	}
@@ -467,8 +483,7 @@ int decode_nacl_entry(struct nlattr *nest, struct vnitro_nacl_entry *e)
 	}
 	e->icmp_type = tb[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_TYPE]) : -1;
 	e->icmp_code = tb[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(tb[VNITRO_A_SG_ICMP_CODE]) : -1;
-	decode_cidr(tb, &e->cidr_addr, &e->cidr_prefixlen);
-	return 0;
+	return decode_any_block(tb, &e->ipv6, &e->cidr_addr, e->cidr6, &e->cidr_prefixlen);
 }
 
 int decode_nacl(struct nlattr **tb, void *out)
@@ -485,7 +500,7 @@ int decode_nacl(struct nlattr **tb, void *out)
 	if (!tb[VNITRO_A_NACL_ENTRIES])
 		return 0;
 	nla_for_each_nested(n, tb[VNITRO_A_NACL_ENTRIES], rem) {
-		if (a->entry_count == 2 * VNITRO_MAX_NACL_ENTRIES ||
+		if (a->entry_count == 4 * VNITRO_MAX_NACL_ENTRIES ||
 		    decode_nacl_entry(n, &a->entries[a->entry_count++]) < 0)
 			return -EPROTO;
 	}

@@ -5,7 +5,9 @@
 
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <vnitro/vnitro.h>
 
@@ -66,6 +68,39 @@ size_t attrs_string_size(int attr);
  * hold more rules than a group can.
  */
 int merge_split_groups(struct vnitro_handle *h, struct vnitro_sg *items, size_t *count);
+/* nacl.cc: the same for a dump's ACLs, whose entries may be cut the same way. */
+int merge_split_nacls(struct vnitro_handle *h, struct vnitro_nacl *items, size_t *count);
+
+/*
+ * What both do: @items are objects with an `id`, a count (@n) and an array
+ * (@list) of at most N items; consecutive ones with the same id are joined.
+ * @what names the object and its items in the error ("security group",
+ * "rules").
+ */
+template <typename Obj, typename Item, size_t N>
+int merge_split(struct vnitro_handle *h, Obj *items, size_t *count, uint32_t Obj::*n,
+		Item (Obj::*list)[N], const char *what, const char *item_name)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < *count; i++) {
+		Obj *prev = out ? &items[out - 1] : nullptr;
+
+		if (!prev || strcmp(prev->id, items[i].id)) {
+			if (out != i)
+				memcpy(&items[out], &items[i], sizeof(items[i]));
+			out++;
+			continue;
+		}
+		if (prev->*n + items[i].*n > N)
+			return set_error(h, -EPROTO, "%s %s has too many %s in the kernel's reply",
+					 what, prev->id, item_name);
+		memcpy(&(prev->*list)[prev->*n], items[i].*list, items[i].*n * sizeof(Item));
+		prev->*n += items[i].*n;
+	}
+	*count = out;
+	return 0;
+}
 
 /* request.cc: one request, its replies and its acknowledgement. */
 struct request {
@@ -113,6 +148,13 @@ int request_list_of(struct vnitro_handle *h, uint8_t cmd,
 	*items = static_cast<T *>(array);
 	return rc;
 }
+
+/*
+ * route.cc: a route request's SUBNET_ID and destination, the IPv4 @addr
+ * (network order) or, when @addr6 is not NULL, the IPv6 @addr6.
+ */
+void route_put_destination(struct request *req, const char *subnet_id, uint32_t addr,
+			   const uint8_t *addr6, uint8_t prefixlen);
 
 } // namespace vnitro::lib
 

@@ -2,6 +2,7 @@
 /* Network ACLs, their numbered entries and subnet associations. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -24,8 +25,13 @@ void put_entry(struct request *req, const char *id, const struct vnitro_nacl_ent
 		request_put_u8(req, VNITRO_A_SG_ICMP_TYPE, uint8_t(e->icmp_type));
 	if (e->icmp_code >= 0)
 		request_put_u8(req, VNITRO_A_SG_ICMP_CODE, uint8_t(e->icmp_code));
-	request_put_u32(req, VNITRO_A_CIDR_ADDR, e->cidr_addr);
-	request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, e->cidr_prefixlen);
+	if (e->ipv6) {
+		request_put(req, VNITRO_A_IPV6_CIDR_ADDR, sizeof(e->cidr6), e->cidr6);
+		request_put_u8(req, VNITRO_A_IPV6_CIDR_PREFIXLEN, e->cidr_prefixlen);
+	} else {
+		request_put_u32(req, VNITRO_A_CIDR_ADDR, e->cidr_addr);
+		request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, e->cidr_prefixlen);
+	}
 }
 
 /* request_do() of a request answered by an ACL, into @out or (NULL) a scratch one. */
@@ -37,6 +43,16 @@ int request_nacl(struct request *req, struct vnitro_nacl *out)
 }
 
 } // namespace
+
+namespace vnitro::lib {
+
+int merge_split_nacls(struct vnitro_handle *h, struct vnitro_nacl *items, size_t *count)
+{
+	return merge_split(h, items, count, &vnitro_nacl::entry_count, &vnitro_nacl::entries,
+			   "network ACL", "entries");
+}
+
+} // namespace vnitro::lib
 
 VNITRO_EXPORT int vnitro_nacl_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
 				  struct vnitro_nacl *out)
@@ -63,7 +79,16 @@ VNITRO_EXPORT int vnitro_nacl_get(struct vnitro_handle *h, const char *id, struc
 VNITRO_EXPORT int vnitro_nacl_list(struct vnitro_handle *h, struct vnitro_nacl **items,
 				   size_t *count)
 {
-	return request_list_of(h, VNITRO_CMD_NACL_GET, &nacl_decoder, items, count);
+	int rc = request_list_of(h, VNITRO_CMD_NACL_GET, &nacl_decoder, items, count);
+
+	if (!rc)
+		rc = merge_split_nacls(h, *items, count);
+	if (rc) {
+		free(*items);
+		*items = nullptr;
+		*count = 0;
+	}
+	return rc;
 }
 
 VNITRO_EXPORT int vnitro_nacl_entry_add(struct vnitro_handle *h, const char *id,

@@ -8,30 +8,56 @@ using namespace vnitro::lib;
 
 namespace {
 
-void put_destination(struct request *req, const char *subnet_id, uint32_t addr,
-		     uint8_t prefixlen)
+/* ROUTE_ADD of the destination route_put_destination() put, to @target_id. */
+int route_add(struct request *req, const char *target_id, struct vnitro_route *out)
 {
-	request_put_string(req, VNITRO_A_SUBNET_ID, subnet_id);
-	request_put_u32(req, VNITRO_A_CIDR_ADDR, addr);
-	request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, prefixlen);
+	struct vnitro_route scratch;
+	bool eni = target_id && !strncmp(target_id, "eni-", 4);
+
+	request_put_string(req, eni ? VNITRO_A_ENI_ID : VNITRO_A_IGW_ID, target_id);
+	return request_do(req, &route_decoder, out ? out : &scratch);
 }
 
 } // namespace
+
+namespace vnitro::lib {
+
+void route_put_destination(struct request *req, const char *subnet_id, uint32_t addr,
+			   const uint8_t *addr6, uint8_t prefixlen)
+{
+	request_put_string(req, VNITRO_A_SUBNET_ID, subnet_id);
+	if (addr6) {
+		request_put(req, VNITRO_A_IPV6_CIDR_ADDR, 16, addr6);
+		request_put_u8(req, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
+	} else {
+		request_put_u32(req, VNITRO_A_CIDR_ADDR, addr);
+		request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, prefixlen);
+	}
+}
+
+} // namespace vnitro::lib
 
 VNITRO_EXPORT int vnitro_route_add(struct vnitro_handle *h,
 				   const char *subnet_id, uint32_t addr,
 				   uint8_t prefixlen, const char *target_id,
 				   struct vnitro_route *out)
 {
-	struct vnitro_route scratch;
 	struct request req;
-	bool eni = target_id && !strncmp(target_id, "eni-", 4);
 
 	request_init(&req, h, VNITRO_CMD_ROUTE_ADD, NLM_F_ACK);
-	put_destination(&req, subnet_id, addr, prefixlen);
-	request_put_string(&req, eni ? VNITRO_A_ENI_ID : VNITRO_A_IGW_ID,
-			   target_id);
-	return request_do(&req, &route_decoder, out ? out : &scratch);
+	route_put_destination(&req, subnet_id, addr, nullptr, prefixlen);
+	return route_add(&req, target_id, out);
+}
+
+VNITRO_EXPORT int vnitro_route_add_ipv6(struct vnitro_handle *h, const char *subnet_id,
+					const uint8_t *addr6, uint8_t prefixlen,
+					const char *target_id, struct vnitro_route *out)
+{
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ROUTE_ADD, NLM_F_ACK);
+	route_put_destination(&req, subnet_id, 0, addr6, prefixlen);
+	return route_add(&req, target_id, out);
 }
 
 VNITRO_EXPORT int vnitro_route_del(struct vnitro_handle *h,
@@ -41,7 +67,17 @@ VNITRO_EXPORT int vnitro_route_del(struct vnitro_handle *h,
 	struct request req;
 
 	request_init(&req, h, VNITRO_CMD_ROUTE_DEL, NLM_F_ACK);
-	put_destination(&req, subnet_id, addr, prefixlen);
+	route_put_destination(&req, subnet_id, addr, nullptr, prefixlen);
+	return request_do(&req, nullptr, nullptr);
+}
+
+VNITRO_EXPORT int vnitro_route_del_ipv6(struct vnitro_handle *h, const char *subnet_id,
+					const uint8_t *addr6, uint8_t prefixlen)
+{
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_ROUTE_DEL, NLM_F_ACK);
+	route_put_destination(&req, subnet_id, 0, addr6, prefixlen);
 	return request_do(&req, nullptr, nullptr);
 }
 

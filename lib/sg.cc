@@ -25,6 +25,9 @@ void put_rule(struct request *req, const char *id, const struct vnitro_sg_rule *
 		request_put_u8(req, VNITRO_A_SG_ICMP_CODE, uint8_t(r->icmp_code));
 	if (r->peer_id[0]) {
 		request_put_string(req, VNITRO_A_SG_PEER_ID, r->peer_id);
+	} else if (r->ipv6) {
+		request_put(req, VNITRO_A_IPV6_CIDR_ADDR, sizeof(r->cidr6), r->cidr6);
+		request_put_u8(req, VNITRO_A_IPV6_CIDR_PREFIXLEN, r->cidr_prefixlen);
 	} else {
 		request_put_u32(req, VNITRO_A_CIDR_ADDR, r->cidr_addr);
 		request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, r->cidr_prefixlen);
@@ -38,7 +41,7 @@ int request_sg(struct request *req, struct vnitro_sg *out)
 	int rc;
 
 	if (!out) {
-		/* 12 KiB: off the stack. */
+		/* About 18 KiB: off the stack. */
 		scratch = static_cast<struct vnitro_sg *>(malloc(sizeof(*scratch)));
 		if (!scratch) {
 			nlmsg_free(req->msg);
@@ -66,26 +69,8 @@ namespace vnitro::lib {
 
 int merge_split_groups(struct vnitro_handle *h, struct vnitro_sg *items, size_t *count)
 {
-	size_t out = 0;
-
-	for (size_t i = 0; i < *count; i++) {
-		struct vnitro_sg *prev = out ? &items[out - 1] : nullptr;
-
-		if (!prev || strcmp(prev->id, items[i].id)) {
-			if (out != i)
-				memcpy(&items[out], &items[i], sizeof(items[i]));
-			out++;
-			continue;
-		}
-		if (prev->rule_count + items[i].rule_count > 2 * VNITRO_MAX_SG_RULES)
-			return set_error(h, -EPROTO, "security group %s has too many rules in the "
-					 "kernel's reply", prev->id);
-		memcpy(&prev->rules[prev->rule_count], items[i].rules,
-		       items[i].rule_count * sizeof(items[i].rules[0]));
-		prev->rule_count += items[i].rule_count;
-	}
-	*count = out;
-	return 0;
+	return merge_split(h, items, count, &vnitro_sg::rule_count, &vnitro_sg::rules,
+			   "security group", "rules");
 }
 
 } // namespace vnitro::lib

@@ -32,7 +32,9 @@ void usage(FILE *out)
 		"without \"network_acl\" uses its VPC's default ACL; an Elastic IP without\n"
 		"\"eni\" is disassociated; without \"eip_pool\" the pool stays as it is.\n"
 		"An object that exists with another immutable attribute is an error, found\n"
-		"before anything changes. No object absent from the file is deleted.\n"
+		"before anything changes. No object absent from the file is deleted, but\n"
+		"the IPv6 routes of a VPC whose IPv6 block goes (EC2 keeps a block while\n"
+		"routes use it; those the file lists are added back).\n"
 		"Exit status: 0 done, 1 a conflict or a kernel refusal, 2 a bad file.\n");
 }
 
@@ -50,6 +52,7 @@ public:
 		free(sgs_);
 		free(nacl_ids_);
 		free(nacls_);
+		free(route_gone_);
 	}
 
 	bool prepare();
@@ -89,7 +92,9 @@ private:
 	int create_enis();
 	int attach_enis();
 	int converge_ips();
+	int delete_ipv6_routes(const char *vpc);
 	int converge_ipv6();
+	int converge_ipv6_default_rules();
 	int converge_settings();
 	int converge_routes();
 
@@ -109,6 +114,10 @@ private:
 	char (*nacl_ids_)[VNITRO_ID_LEN] = nullptr;
 	struct vnitro_nacl *nacls_ = nullptr;
 	size_t nacl_count_ = 0;
+	/* A VPC got an IPv6 block in this run, and its default rules EC2's ::/0 ones. */
+	bool vpc_ipv6_added_ = false;
+	/* Per route of the world: deleted in this run, with its VPC's IPv6 block. */
+	bool *route_gone_ = nullptr;
 };
 
 bool applier::prepare()
@@ -118,7 +127,8 @@ bool applier::prepare()
 								     VNITRO_ID_LEN));
 	sg_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.sg_count + 1, VNITRO_ID_LEN));
 	nacl_ids_ = static_cast<char (*)[VNITRO_ID_LEN]>(calloc(t_.nacl_count + 1, VNITRO_ID_LEN));
-	return now_ && primary_ids_ && sg_ids_ && nacl_ids_;
+	route_gone_ = static_cast<bool *>(calloc(w_.route_count + 1, sizeof(*route_gone_)));
+	return now_ && primary_ids_ && sg_ids_ && nacl_ids_ && route_gone_;
 }
 
 int applier::conflict(const char *fmt, ...) const
@@ -520,14 +530,14 @@ size_t match_detail(char *buf, size_t len, size_t n, const R &r)
 /* "ingress proto tcp port 22-22 cidr 0.0.0.0/0", as "vnitro sg rule" takes it. */
 void rule_detail(char *buf, size_t len, const struct vnitro_sg_rule &r)
 {
-	char cidr[CIDR_STRLEN];
+	char cidr[CIDR6_STRLEN];
 	size_t n;
 
 	n = match_detail(buf, len, size_t(snprintf(buf, len, "%s",
 		r.direction == VNITRO_SG_EGRESS ? "egress" : "ingress")), r);
 	if (n < len)
 		snprintf(buf + n, len - n, r.peer_id[0] ? " sg %s" : " cidr %s",
-			 r.peer_id[0] ? r.peer_id : format_cidr(r.cidr_addr, r.cidr_prefixlen, cidr));
+			 r.peer_id[0] ? r.peer_id : format_rule_cidr(r, cidr));
 }
 
 bool has_rule(const struct vnitro_sg_rule *rules, size_t count, const struct vnitro_sg_rule &r)
@@ -541,7 +551,7 @@ bool has_rule(const struct vnitro_sg_rule *rules, size_t count, const struct vni
 /* Each group's rules become the file's: first out what it lacks (room under the quota), then in. */
 int applier::converge_sg_rules()
 {
-	static struct vnitro_sg_rule want[2 * VNITRO_MAX_SG_RULES];
+	static struct vnitro_sg_rule want[4 * VNITRO_MAX_SG_RULES];
 	char detail[DETAIL_LEN];
 
 	for (size_t i = 0; i < t_.sg_count; i++) {
@@ -623,15 +633,14 @@ int applier::create_nacls()
 /* "ingress rule 100 allow proto all cidr 0.0.0.0/0", as "vnitro nacl entry" takes it. */
 void entry_detail(char *buf, size_t len, const struct vnitro_nacl_entry &e)
 {
-	char cidr[CIDR_STRLEN];
+	char cidr[CIDR6_STRLEN];
 	size_t n;
 
 	n = match_detail(buf, len, size_t(snprintf(buf, len, "%s rule %u %s",
 		e.direction == VNITRO_SG_EGRESS ? "egress" : "ingress", e.number,
 		e.action == VNITRO_NACL_ALLOW ? "allow" : "deny")), e);
 	if (n < len)
-		snprintf(buf + n, len - n, " cidr %s",
-			 format_cidr(e.cidr_addr, e.cidr_prefixlen, cidr));
+		snprintf(buf + n, len - n, " cidr %s", format_rule_cidr(e, cidr));
 }
 
 bool same_entry(const struct vnitro_nacl_entry &a, const struct vnitro_nacl_entry &b)
@@ -639,8 +648,7 @@ bool same_entry(const struct vnitro_nacl_entry &a, const struct vnitro_nacl_entr
 	return a.direction == b.direction && a.number == b.number && a.action == b.action &&
 	       a.protocol == b.protocol && a.has_ports == b.has_ports &&
 	       a.port_from == b.port_from && a.port_to == b.port_to &&
-	       a.icmp_type == b.icmp_type && a.icmp_code == b.icmp_code &&
-	       a.cidr_addr == b.cidr_addr && a.cidr_prefixlen == b.cidr_prefixlen;
+	       a.icmp_type == b.icmp_type && a.icmp_code == b.icmp_code && same_rule_cidr(a, b);
 }
 
 /* The entry of @direction numbered @number among @count, or NULL. */
@@ -929,9 +937,37 @@ bool has_ipv6(const uint8_t (*list)[16], size_t count, const uint8_t *addr)
 }
 
 /*
+ * EC2 keeps a VPC's IPv6 block while a route table of the VPC has an IPv6
+ * route: those of every subnet of @vpc go first, and converge_routes() adds
+ * back the ones the file lists. The local route of the /56 goes with the block.
+ */
+int applier::delete_ipv6_routes(const char *vpc)
+{
+	char detail[DETAIL_LEN], cidr[CIDR6_STRLEN];
+
+	for (size_t i = 0; i < w_.route_count; i++) {
+		const struct vnitro_route &r = w_.routes[i];
+		const struct vnitro_subnet *ws = w_.find_subnet(r.subnet_id);
+
+		if (!r.ipv6 || !ws || strcmp(ws->vpc_id, vpc))
+			continue;
+		route_gone_[i] = true;
+		if (r.target == VNITRO_ROUTE_TARGET_LOCAL)
+			continue;
+		format_destination(r, cidr);
+		snprintf(detail, sizeof(detail), "subnet %s via %s", r.subnet_id, r.target_id);
+		if (vnitro_route_del_ipv6(s_.handle(), r.subnet_id, r.addr6, r.prefixlen))
+			return refused("delete", "route", cidr, detail);
+		change("delete", "route", cidr, detail);
+	}
+	return STATUS_OK;
+}
+
+/*
  * The IPv6 blocks and addresses become the file's: what goes, goes first
- * (ENIs' addresses, then subnets' blocks, then VPCs'), as EC2 needs, then
- * what comes (VPCs' blocks, subnets', addresses).
+ * (ENIs' addresses, then subnets' blocks, then VPCs', each after its
+ * subnets' IPv6 routes), as EC2 needs, then what comes (VPCs' blocks,
+ * subnets', addresses).
  */
 int applier::converge_ipv6()
 {
@@ -973,6 +1009,8 @@ int applier::converge_ipv6()
 		if (!wv || !wv->ipv6_prefixlen ||
 		    same_block(wv->ipv6_cidr, wv->ipv6_prefixlen, v.ipv6, v.ipv6_prefixlen))
 			continue;
+		if (int rc = delete_ipv6_routes(v.id))
+			return rc;
 		snprintf(detail, sizeof(detail), "ipv6-cidr %s",
 			 format_cidr6(wv->ipv6_cidr, wv->ipv6_prefixlen, text));
 		if (vnitro_vpc_ipv6_set(s_.handle(), v.id, nullptr, 0, nullptr))
@@ -991,6 +1029,7 @@ int applier::converge_ipv6()
 		if (vnitro_vpc_ipv6_set(s_.handle(), v.id, v.ipv6, v.ipv6_prefixlen, nullptr))
 			return refused("associate", "vpc", v.id, detail);
 		change("associate", "vpc", v.id, detail);
+		vpc_ipv6_added_ = true;
 	}
 	for (size_t i = 0; i < t_.subnet_count; i++) {
 		const struct topo_subnet &sn = t_.subnets[i];
@@ -1034,6 +1073,22 @@ int applier::converge_ipv6()
 		}
 	}
 	return STATUS_OK;
+}
+
+/*
+ * A VPC that got its IPv6 block after its rules converged got EC2's "allow
+ * ::/0" rules with it: an egress rule in its default group, rule 101 in its
+ * default ACL. The file decides about them as about any other rule.
+ */
+int applier::converge_ipv6_default_rules()
+{
+	int rc;
+
+	if (!vpc_ipv6_added_)
+		return STATUS_OK;
+	if ((rc = read_nacls()) || (rc = converge_nacl_entries()) || (rc = read_sgs()))
+		return rc;
+	return converge_sg_rules();
 }
 
 bool same_groups(const struct vnitro_eni &now, const char *const *groups, size_t count)
@@ -1138,10 +1193,27 @@ int applier::converge_settings()
 	return STATUS_OK;
 }
 
-/* A route to a different target is replaced; routes the file lacks stay. */
+/* ROUTE_DEL and ROUTE_ADD of @r's destination, whichever its family. */
+int del_route(struct vnitro_handle *h, const char *subnet, const struct topo_route &r)
+{
+	return r.ipv6 ? vnitro_route_del_ipv6(h, subnet, r.addr6, r.prefixlen)
+		      : vnitro_route_del(h, subnet, r.addr, r.prefixlen);
+}
+
+int add_route(struct vnitro_handle *h, const char *subnet, const struct topo_route &r,
+	      const char *target)
+{
+	return r.ipv6 ? vnitro_route_add_ipv6(h, subnet, r.addr6, r.prefixlen, target, nullptr)
+		      : vnitro_route_add(h, subnet, r.addr, r.prefixlen, target, nullptr);
+}
+
+/*
+ * After the IPv6 blocks: a route to a different target is replaced; routes
+ * the file lacks stay, but for the IPv6 routes delete_ipv6_routes() took.
+ */
 int applier::converge_routes()
 {
-	char detail[DETAIL_LEN], cidr[CIDR_STRLEN];
+	char detail[DETAIL_LEN], cidr[CIDR6_STRLEN];
 
 	for (size_t i = 0; i < t_.subnet_count; i++) {
 		const struct topo_subnet &sn = t_.subnets[i];
@@ -1151,16 +1223,19 @@ int applier::converge_routes()
 			const struct topo_eni *e = t_.find_igw(r.target) ? nullptr
 									 : t_.find_eni(r.target);
 			const char *target = e ? actual_id(*e) : r.target;
-			const struct vnitro_route *wr = w_.find_route(sn.id, r.addr, r.prefixlen);
-			const char *action = wr ? "replace" : "create";
+			const struct vnitro_route *wr = w_.find_route(sn.id, r);
+			const char *action;
 
+			if (wr && route_gone_[wr - w_.routes])
+				wr = nullptr;
 			if (wr && !strcmp(wr->target_id, target))
 				continue;
-			format_cidr(r.addr, r.prefixlen, cidr);
+			action = wr ? "replace" : "create";
+			format_destination(r, cidr);
 			snprintf(detail, sizeof(detail), "subnet %s via %s", sn.id, target);
-			if (wr && vnitro_route_del(s_.handle(), sn.id, r.addr, r.prefixlen))
+			if (wr && del_route(s_.handle(), sn.id, r))
 				return refused(action, "route", cidr, detail);
-			if (vnitro_route_add(s_.handle(), sn.id, r.addr, r.prefixlen, target, nullptr))
+			if (add_route(s_.handle(), sn.id, r, target))
 				return refused(action, "route", cidr, detail);
 			change(action, "route", cidr, detail);
 		}
@@ -1254,7 +1329,8 @@ int applier::run()
 	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
 	    (rc = converge_sg_rules()) || (rc = create_igws()) || (rc = create_eips()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
-	    (rc = converge_ips()) || (rc = converge_ipv6()) || (rc = converge_settings()) || (rc = converge_routes()) ||
+	    (rc = converge_ips()) || (rc = converge_ipv6()) || (rc = converge_ipv6_default_rules()) ||
+	    (rc = converge_settings()) || (rc = converge_routes()) ||
 	    (rc = associate_eips()))
 		return rc;
 	p_.close_array();

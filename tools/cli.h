@@ -123,13 +123,22 @@ void parse_cidr6(const char *s, uint8_t addr[16], uint8_t *prefixlen);
 const char *format_ipv6(const uint8_t addr[16], char buf[IPV6_STRLEN]);
 /* "ADDR/N", or nullptr when @prefixlen is 0 (no block). */
 const char *format_cidr6(const uint8_t addr[16], uint8_t prefixlen, char buf[CIDR6_STRLEN]);
+/*
+ * A block of either family, as rules name them: IPv6 text (it has a colon)
+ * into @addr6 with *@ipv6 1, else IPv4 into *@addr with *@ipv6 0; formatted
+ * back the same way, "::/0" and "0.0.0.0/0" included.
+ */
+void parse_any_cidr(const char *s, uint8_t *ipv6, uint32_t *addr, uint8_t addr6[16],
+		    uint8_t *prefixlen);
+const char *format_any_cidr(uint8_t ipv6, uint32_t addr, const uint8_t addr6[16],
+			    uint8_t prefixlen, char buf[CIDR6_STRLEN]);
 uint32_t parse_u32(const char *s, const char *what, uint32_t min, uint32_t max);
 
 /* sg.cc: security groups, shared with dump, apply and the topology file. */
 class printer;
 enum { SG_PROTO_STRLEN = 8 };
 const char *check_sg_id(const char *s);
-/* tcp, udp, icmp, all or 0-255 into *@out; false if @s is none of them. */
+/* tcp, udp, icmp, icmpv6, all or 0-255 into *@out; false if @s is none of them. */
 bool parse_sg_protocol(const char *s, uint16_t *out);
 const char *sg_protocol_name(uint16_t protocol, char buf[SG_PROTO_STRLEN]);
 void print_sg(printer &p, const struct vnitro_sg &g);
@@ -156,7 +165,7 @@ void parse_match(int k, const char *value, R *r)
 	switch (k) {
 	case M_PROTO:
 		if (!parse_sg_protocol(value, &r->protocol))
-			usage_error("\"%s\" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)",
+			usage_error("\"%s\" is not a protocol (expected tcp, udp, icmp, icmpv6, all or 0 to 255)",
 				    value);
 		break;
 	case M_PORT:
@@ -170,9 +179,40 @@ void parse_match(int k, const char *value, R *r)
 		r->icmp_code = int16_t(parse_u32(value, "ICMP code", 0, 255));
 		break;
 	case M_CIDR:
-		parse_cidr(value, &r->cidr_addr, &r->cidr_prefixlen);
+		parse_any_cidr(value, &r->ipv6, &r->cidr_addr, r->cidr6, &r->cidr_prefixlen);
 		break;
 	}
+}
+
+/* @r's block (a vnitro_sg_rule's or vnitro_nacl_entry's), IPv4 or IPv6. */
+template <typename R>
+const char *format_rule_cidr(const R &r, char buf[CIDR6_STRLEN])
+{
+	return format_any_cidr(r.ipv6, r.cidr_addr, r.cidr6, r.cidr_prefixlen, buf);
+}
+
+/* Whether @a and @b name the same block. */
+template <typename R>
+bool same_rule_cidr(const R &a, const R &b)
+{
+	return a.ipv6 == b.ipv6 && a.cidr_prefixlen == b.cidr_prefixlen &&
+	       (a.ipv6 ? !__builtin_memcmp(a.cidr6, b.cidr6, sizeof(a.cidr6))
+		       : a.cidr_addr == b.cidr_addr);
+}
+
+/* A route's destination (a vnitro_route's or a topo_route's), IPv4 or IPv6. */
+template <typename R>
+const char *format_destination(const R &r, char buf[CIDR6_STRLEN])
+{
+	return format_any_cidr(r.ipv6, r.addr, r.addr6, r.prefixlen, buf);
+}
+
+/* Whether routes @a and @b (each a vnitro_route or a topo_route) have the same destination. */
+template <typename A, typename B>
+bool same_destination(const A &a, const B &b)
+{
+	return a.ipv6 == b.ipv6 && a.prefixlen == b.prefixlen &&
+	       (a.ipv6 ? !__builtin_memcmp(a.addr6, b.addr6, sizeof(a.addr6)) : a.addr == b.addr);
 }
 
 /* nacl.cc: network ACLs, shared with dump, apply and the topology file. */

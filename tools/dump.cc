@@ -22,9 +22,10 @@ void usage(FILE *out)
 		"\"vnitro apply\" reads. See vnitro(8).\n");
 }
 
+/* Both local routes (IPv4, and the IPv6 /56) come with the VPC and its block: not written. */
 void print_routes(printer &p, const world &w, const char *subnet)
 {
-	char cidr[CIDR_STRLEN];
+	char cidr[CIDR6_STRLEN];
 
 	p.open_array_key("routes");
 	for (size_t i = 0; i < w.route_count; i++) {
@@ -36,7 +37,7 @@ void print_routes(printer &p, const world &w, const char *subnet)
 		if (r.target == VNITRO_ROUTE_TARGET_ENI && !w.find_eni(r.target_id))
 			continue;
 		p.open_object();
-		p.string("destination", nullptr, format_cidr(r.addr, r.prefixlen, cidr));
+		p.string("destination", nullptr, format_destination(r, cidr));
 		p.string("target", nullptr, r.target_id);
 		p.close_object();
 	}

@@ -25,12 +25,15 @@ void usage(FILE *out)
 		"       vnitro nacl help\n"
 		"where  ACL := acl-HEX (1 to 17 lowercase hex digits; add picks 17 at random)\n"
 		"       N := 1-32766, unique per direction; lowest first, the first match decides\n"
-		"       PROTO := { tcp | udp | icmp | all | 0-255 }\n"
+		"       PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }\n"
+		"       CIDR := { A.B.C.D/N | IPV6-ADDRESS/N } (e.g. ::/0, 2001:db8::/64)\n"
 		"Network ACLs are stateless: replies need rules of their own. What no rule\n"
 		"matches is denied (the \"*\" rule). A new ACL has no rules: it denies all.\n"
-		"Each VPC has a default ACL allowing all, which its subnets use until\n"
+		"Each VPC has a default ACL allowing all (rule 100, 0.0.0.0/0, and rule 101,\n"
+		"::/0, once the VPC has an IPv6 block), which its subnets use until\n"
 		"associated with another; associating the default again disassociates.\n"
-		"At most 19 rules per direction (EC2's 20 counts the \"*\" rule).\n");
+		"icmp and icmpv6 rules may name a type and code. At most 19 rules per\n"
+		"direction for IPv4 and 19 for IPv6 (EC2's 20 counts the \"*\" rule).\n");
 }
 
 int do_show(const struct options *opts, int argc, char **argv)
@@ -196,7 +199,7 @@ const struct command commands[] = {
 /* One entry; JSON keys are those of a topology file's entries. */
 void print_entry(printer &p, const struct vnitro_nacl_entry &e)
 {
-	char proto[SG_PROTO_STRLEN], cidr[CIDR_STRLEN];
+	char proto[SG_PROTO_STRLEN], cidr[CIDR6_STRLEN];
 
 	if (p.json())
 		p.open_object();
@@ -213,25 +216,36 @@ void print_entry(printer &p, const struct vnitro_nacl_entry &e)
 		p.uint("icmp_type", " icmp-type %s", uint32_t(e.icmp_type));
 	if (e.icmp_code >= 0)
 		p.uint("icmp_code", " code %s", uint32_t(e.icmp_code));
-	p.string("cidr", " cidr %s", format_cidr(e.cidr_addr, e.cidr_prefixlen, cidr));
+	p.string("cidr", " cidr %s", format_rule_cidr(e, cidr));
 	if (p.json())
 		p.close_object();
 }
 
-/* @a's entries of @direction by number (the kernel sends them sorted), then the "*" rule. */
+/*
+ * @a's entries of @direction by number (the kernel sends them sorted), then
+ * the "*" rule, for IPv6 too in an ACL with IPv6 entries.
+ */
 void print_entries(printer &p, const struct vnitro_nacl &a, uint8_t direction)
 {
 	const char *name = direction == VNITRO_SG_EGRESS ? "egress" : "ingress";
+	bool ipv6 = false;
 
 	p.open_array_key(name);
-	for (uint32_t i = 0; i < a.entry_count; i++)
+	for (uint32_t i = 0; i < a.entry_count; i++) {
+		ipv6 |= a.entries[i].ipv6;
 		if (a.entries[i].direction == direction)
 			print_entry(p, a.entries[i]);
+	}
 	p.close_array();
 	if (!p.json()) {
 		p.text("\n    ");
 		p.text(name);
 		p.text(" rule * deny proto all cidr 0.0.0.0/0");
+		if (ipv6) {
+			p.text("\n    ");
+			p.text(name);
+			p.text(" rule * deny proto all cidr ::/0");
+		}
 	}
 }
 

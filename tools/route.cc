@@ -17,11 +17,13 @@ void usage(FILE *out)
 		"       vnitro route add CIDR subnet SUBNET via TARGET\n"
 		"       vnitro route { del | delete } CIDR subnet SUBNET\n"
 		"       vnitro route help\n"
-		"where  CIDR := A.B.C.D/N, the destination (0.0.0.0/0 for a default route)\n"
+		"where  CIDR := { A.B.C.D/N | IPV6-ADDRESS/N }, the destination (e.g.\n"
+		"               0.0.0.0/0 or ::/0 for a default route, 2001:db8::/32)\n"
 		"       TARGET := an ENI id (eni-HEX, of the same VPC) or the VPC's\n"
 		"                 internet gateway id (igw-...)\n"
-		"Every subnet has a \"local\" route for its VPC's CIDR, which cannot be\n"
-		"deleted. A route to an ENI that is detached or deleted is a blackhole.\n");
+		"Every subnet has a \"local\" route for its VPC's CIDR, and a second one\n"
+		"for the VPC's IPv6 /56 while the VPC has one; they cannot be deleted.\n"
+		"A route to an ENI that is detached or deleted is a blackhole.\n");
 }
 
 const char *target_name(uint8_t target)
@@ -39,10 +41,10 @@ const char *target_name(uint8_t target)
 
 void print_route(printer &p, const struct vnitro_route &r)
 {
-	char cidr[CIDR_STRLEN];
+	char cidr[CIDR6_STRLEN];
 
 	p.open_object();
-	p.string("destination", "%s", format_cidr(r.addr, r.prefixlen, cidr));
+	p.string("destination", "%s", format_destination(r, cidr));
 	p.string("subnet", " subnet %s", r.subnet_id);
 	p.string("target", " via %s", r.target_id[0] ? r.target_id : "local");
 	p.string("target_type", nullptr, target_name(r.target));
@@ -85,15 +87,14 @@ int route_common(const struct options *opts, int argc, char **argv, bool add)
 	static const char *const keywords[] = { "subnet", "via" };
 	arg_cursor args(argc, argv, "route");
 	const char *subnet = nullptr, *via = nullptr;
-	struct vnitro_route r;
+	struct vnitro_route dest = {}, r;
 	unsigned seen = 0;
-	uint32_t addr;
-	uint8_t plen;
 	session s;
+	int rc;
 
 	if (!args.more())
 		args.missing("the destination CIDR");
-	parse_cidr(args.next(), &addr, &plen);
+	parse_any_cidr(args.next(), &dest.ipv6, &dest.addr, dest.addr6, &dest.prefixlen);
 	while (args.more()) {
 		int k = args.keyword(keywords, add ? 2 : 1);
 		const char *value = args.value(keywords[k]);
@@ -110,9 +111,14 @@ int route_common(const struct options *opts, int argc, char **argv, bool add)
 		args.missing("\"via TARGET\"");
 	if (!s.open())
 		return STATUS_ERROR;
-	if (!add)
-		return vnitro_route_del(s.handle(), subnet, addr, plen) ? s.fail() : STATUS_OK;
-	if (vnitro_route_add(s.handle(), subnet, addr, plen, via, &r))
+	if (!add) {
+		rc = dest.ipv6 ? vnitro_route_del_ipv6(s.handle(), subnet, dest.addr6, dest.prefixlen)
+			       : vnitro_route_del(s.handle(), subnet, dest.addr, dest.prefixlen);
+		return rc ? s.fail() : STATUS_OK;
+	}
+	rc = dest.ipv6 ? vnitro_route_add_ipv6(s.handle(), subnet, dest.addr6, dest.prefixlen, via, &r)
+		       : vnitro_route_add(s.handle(), subnet, dest.addr, dest.prefixlen, via, &r);
+	if (rc)
 		return s.fail();
 	printer p(stdout, opts->json, opts->pretty);
 	print_route(p, r);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* "vnitro sg": security groups and their rules (kept, not yet enforced on frames). */
+/* "vnitro sg": security groups and their rules, which the VPC fabric enforces on every frame. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +11,7 @@ namespace vnitro::cli {
 
 namespace {
 
-enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17 };
+enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17, PROTO_ICMPV6 = 58 };
 
 void usage(FILE *out)
 {
@@ -23,12 +23,16 @@ void usage(FILE *out)
 		"                      [ port N[-M] ] [ icmp-type T [ code C ] ] { cidr CIDR | sg SG }\n"
 		"       vnitro sg help\n"
 		"where  SG := sg-HEX (1 to 17 lowercase hex digits; add picks 17 at random)\n"
-		"       PROTO := { tcp | udp | icmp | all | 0-255 }\n"
-		"tcp and udp rules need a port range; icmp rules may name a type and code\n"
-		"(any when left out); other protocols take neither. The peer is an IPv4\n"
-		"block or a group of the same VPC. A new group has one egress rule, all\n"
-		"to 0.0.0.0/0; each VPC has a default group that cannot be deleted.\n"
-		"Rules are kept and shown, not yet enforced on traffic.\n");
+		"       PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }\n"
+		"       CIDR := { A.B.C.D/N | IPV6-ADDRESS/N } (e.g. ::/0, 2001:db8::/64)\n"
+		"tcp and udp rules need a port range; icmp and icmpv6 rules may name a type\n"
+		"and code (any when left out); other protocols take neither. The peer is an\n"
+		"IPv4 or IPv6 block, or a group of the same VPC (its members' addresses of\n"
+		"both families). At most 60 rules per direction for IPv4 and 60 for IPv6;\n"
+		"a rule naming a group counts for both. A new group has one egress rule, all\n"
+		"to 0.0.0.0/0; each VPC has a default group that cannot be deleted (it gets\n"
+		"an egress rule all to ::/0 when the VPC gets an IPv6 block).\n"
+		"The fabric enforces the rules statefully on every frame of an ENI.\n");
 }
 
 int do_show(const struct options *opts, int argc, char **argv)
@@ -208,7 +212,7 @@ bool parse_sg_protocol(const char *s, uint16_t *out)
 {
 	static const struct { const char *name; uint16_t number; } names[] = {
 		{ "tcp", PROTO_TCP }, { "udp", PROTO_UDP }, { "icmp", PROTO_ICMP },
-		{ "all", VNITRO_SG_PROTO_ALL },
+		{ "icmpv6", PROTO_ICMPV6 }, { "all", VNITRO_SG_PROTO_ALL },
 	};
 	size_t len = strlen(s);
 
@@ -230,6 +234,7 @@ const char *sg_protocol_name(uint16_t protocol, char buf[SG_PROTO_STRLEN])
 	case PROTO_TCP:			return "tcp";
 	case PROTO_UDP:			return "udp";
 	case PROTO_ICMP:		return "icmp";
+	case PROTO_ICMPV6:		return "icmpv6";
 	case VNITRO_SG_PROTO_ALL:	return "all";
 	}
 	snprintf(buf, SG_PROTO_STRLEN, "%u", protocol);
@@ -239,7 +244,7 @@ const char *sg_protocol_name(uint16_t protocol, char buf[SG_PROTO_STRLEN])
 /* One rule; JSON keys are those of a topology file's rules. */
 void print_sg_rule(printer &p, const struct vnitro_sg_rule &r)
 {
-	char proto[SG_PROTO_STRLEN], cidr[CIDR_STRLEN];
+	char proto[SG_PROTO_STRLEN], cidr[CIDR6_STRLEN];
 
 	/* Text: one line per rule under its group's line, which ends the object. */
 	if (p.json())
@@ -258,7 +263,7 @@ void print_sg_rule(printer &p, const struct vnitro_sg_rule &r)
 	if (r.peer_id[0])
 		p.string("sg", " sg %s", r.peer_id);
 	else
-		p.string("cidr", " cidr %s", format_cidr(r.cidr_addr, r.cidr_prefixlen, cidr));
+		p.string("cidr", " cidr %s", format_rule_cidr(r, cidr));
 	if (p.json())
 		p.close_object();
 }
@@ -291,8 +296,7 @@ bool same_sg_rule(const struct vnitro_sg_rule &a, const struct vnitro_sg_rule &b
 	       a.has_ports == b.has_ports && a.port_from == b.port_from &&
 	       a.port_to == b.port_to && a.icmp_type == b.icmp_type &&
 	       a.icmp_code == b.icmp_code && !strcmp(a.peer_id, b.peer_id) &&
-	       (a.peer_id[0] || (a.cidr_addr == b.cidr_addr &&
-				 a.cidr_prefixlen == b.cidr_prefixlen));
+	       (a.peer_id[0] || same_rule_cidr(a, b));
 }
 
 const struct object sg_object = {

@@ -174,6 +174,8 @@ private:
 	void object_id(const char *path, const char *id, const char *what);
 	void block(const char *path, const char *s, uint32_t *addr, uint8_t *prefixlen,
 		   bool vpc_rules);
+	void any_block(const char *path, const char *s, uint8_t *ipv6, uint32_t *addr,
+		       uint8_t addr6[16], uint8_t *prefixlen);
 	uint32_t address(const char *path, const char *s, const struct topo_subnet &sn);
 	void ipv6_block(json_object *o, const char *path, uint8_t want_len, uint8_t *addr,
 			uint8_t *prefixlen);
@@ -358,6 +360,46 @@ void parser::block(const char *path, const char *s, uint32_t *addr, uint8_t *pre
 	}
 }
 
+/*
+ * A rule's or an entry's "cidr", a route's "destination": an IPv4 block as
+ * block() takes it (*@ipv6 0), or an IPv6 one, /0 to /128, into @addr6 (*@ipv6 1).
+ */
+void parser::any_block(const char *path, const char *s, uint8_t *ipv6, uint32_t *addr,
+		       uint8_t addr6[16], uint8_t *prefixlen)
+{
+	const char *slash = strchr(s, '/');
+	char buf[IPV6_STRLEN], fixed[CIDR6_STRLEN];
+	size_t digits = slash ? strlen(slash + 1) : 0;
+	unsigned long plen;
+	uint8_t net[16];
+
+	if (!strchr(s, ':')) {
+		block(path, s, addr, prefixlen, false);
+		*ipv6 = 0;
+		return;
+	}
+	if (!slash || size_t(slash - s) >= sizeof(buf) || digits < 1 || digits > 3 ||
+	    strspn(slash + 1, "0123456789") != digits)
+		bad(path, "\"%s\" is not an IPv6 CIDR block (expected ADDRESS/N)", s);
+	memcpy(buf, s, size_t(slash - s));
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET6, buf, addr6) != 1)
+		bad(path, "\"%s\" is not an IPv6 CIDR block (\"%s\" is not an IPv6 address)", s, buf);
+	plen = strtoul(slash + 1, nullptr, 10);
+	if (plen > 128)
+		bad(path, "%s: the prefix length must be 0 to 128", s);
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
+
+		net[i] = uint8_t(bits >= 8 ? addr6[i] : addr6[i] & (0xff00 >> bits));
+	}
+	if (memcmp(net, addr6, 16))
+		bad(path, "%s has host bits set; did you mean %s?", s,
+		    format_any_cidr(1, 0, net, uint8_t(plen), fixed));
+	*ipv6 = 1;
+	*prefixlen = uint8_t(plen);
+}
+
 /* An ENI address: inside @sn and not one of the five AWS keeps. */
 uint32_t parser::address(const char *path, const char *s, const struct topo_subnet &sn)
 {
@@ -504,11 +546,15 @@ void parser::route(json_object *o, const char *path, const struct topo_subnet &s
 
 	check_keys(o, path, keys, 2);
 	subpath(p, path, ".destination");
-	block(p, string(o, "destination"), &r->addr, &r->prefixlen, false);
-	if (r->addr == v->addr && r->prefixlen == v->prefixlen)
+	any_block(p, string(o, "destination"), &r->ipv6, &r->addr, r->addr6, &r->prefixlen);
+	if (!r->ipv6 && r->addr == v->addr && r->prefixlen == v->prefixlen)
 		bad(p, "%s is the local route of VPC %s, which every subnet has", string(o, "destination"), v->id);
+	if (r->ipv6 && v->ipv6_prefixlen && r->prefixlen == v->ipv6_prefixlen &&
+	    !memcmp(r->addr6, v->ipv6, 16))
+		bad(p, "%s is the local route of VPC %s's IPv6 block, which every subnet has while the VPC has the block",
+		    string(o, "destination"), v->id);
 	for (const struct topo_route *other = sn.routes; other < r; other++)
-		if (other->addr == r->addr && other->prefixlen == r->prefixlen)
+		if (same_destination(*other, *r))
 			bad(p, "subnet %s has two routes to %s", sn.id, string(o, "destination"));
 
 	/* Targets are checked once every ENI and gateway is known. */
@@ -601,34 +647,40 @@ void parser::sg(json_object *o, const char *path, struct topo_sg *g)
 	subpath(p, path, ".description");
 	if (strlen(g->description) >= VNITRO_DESCRIPTION_LEN)
 		bad(p, "a description has at most %d characters", VNITRO_DESCRIPTION_LEN - 1);
-	g->rules = static_cast<struct vnitro_sg_rule *>(calloc(2 * VNITRO_MAX_SG_RULES,
+	g->rules = static_cast<struct vnitro_sg_rule *>(calloc(4 * VNITRO_MAX_SG_RULES,
 								 sizeof(*g->rules)));
 	if (!g->rules)
 		bad(path, "out of memory");
 }
 
-/* "ingress" and "egress", once every group of the file is known. */
+/*
+ * "ingress" and "egress", once every group of the file is known; at most
+ * VNITRO_MAX_SG_RULES of a direction cover IPv4 and as many IPv6 (a rule
+ * naming a group covers both), so a direction has at most twice that.
+ */
 void parser::sg_rules(json_object *o, const char *path, struct topo_sg *g)
 {
 	static const char *const keys[] = { "ingress", "egress" };
-	char p[PATH_LEN];
+	char p[PATH_LEN], q[PATH_LEN];
 
 	for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++) {
-		size_t n = array(o, keys[d]);
+		size_t n = array(o, keys[d]), v4 = 0, v6 = 0;
 
-		subpath(p, path, ".%s", keys[d]);
-		if (n > VNITRO_MAX_SG_RULES)
-			bad(p, "at most %d %s rules per security group (EC2's quota)",
-			    VNITRO_MAX_SG_RULES, keys[d]);
+		subpath(q, path, ".%s", keys[d]);
 		for (size_t i = 0; i < n; i++) {
-			struct vnitro_sg_rule *r = &g->rules[g->rule_count];
+			struct vnitro_sg_rule r;
 
 			subpath(p, path, ".%s[%zu]", keys[d], i);
-			sg_rule(item(o, keys[d], i), p, *g, d, r);
-			for (const struct vnitro_sg_rule *other = g->rules; other < r; other++)
-				if (same_sg_rule(*other, *r))
+			sg_rule(item(o, keys[d], i), p, *g, d, &r);
+			v4 += r.peer_id[0] || !r.ipv6;
+			v6 += r.peer_id[0] || r.ipv6;
+			if (v4 > VNITRO_MAX_SG_RULES || v6 > VNITRO_MAX_SG_RULES)
+				bad(q, "at most %d %s rules for %s per security group (EC2's quota, per address family; a rule naming a group counts for both)",
+				    VNITRO_MAX_SG_RULES, keys[d], v4 > VNITRO_MAX_SG_RULES ? "IPv4" : "IPv6");
+			for (uint32_t k = 0; k < g->rule_count; k++)
+				if (same_sg_rule(g->rules[k], r))
 					bad(p, "the same rule appears twice");
-			g->rule_count++;
+			g->rules[g->rule_count++] = r;
 		}
 	}
 }
@@ -658,7 +710,7 @@ void parser::sg_rule(json_object *o, const char *path, const struct topo_sg &g, 
 		bad(path, "a rule has one peer: \"cidr\" or \"sg\"");
 	if (cidr) {
 		subpath(p, path, ".cidr");
-		block(p, cidr, &r->cidr_addr, &r->cidr_prefixlen, false);
+		any_block(p, cidr, &r->ipv6, &r->cidr_addr, r->cidr6, &r->cidr_prefixlen);
 		return;
 	}
 	subpath(p, path, ".sg");
@@ -687,7 +739,8 @@ void parser::rule_match(json_object *o, const char *path, R *r)
 	proto = string(o, "protocol");
 	subpath(p, path, ".protocol");
 	if (!parse_sg_protocol(proto, &r->protocol))
-		bad(p, "\"%s\" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)", proto);
+		bad(p, "\"%s\" is not a protocol (expected tcp, udp, icmp, icmpv6, all or 0 to 255)",
+		    proto);
 	ported = r->protocol == 6 || r->protocol == 17;
 	from = get(o, "port_from");
 	to = get(o, "port_to");
@@ -706,8 +759,8 @@ void parser::rule_match(json_object *o, const char *path, R *r)
 	}
 	type = get(o, "icmp_type");
 	code = get(o, "icmp_code");
-	if ((type || code) && r->protocol != 1)
-		bad(path, "only icmp rules have \"icmp_type\" and \"icmp_code\"");
+	if ((type || code) && r->protocol != 1 && r->protocol != 58)
+		bad(path, "only icmp and icmpv6 rules have \"icmp_type\" and \"icmp_code\"");
 	if (code && !type)
 		bad(path, "\"icmp_code\" needs \"icmp_type\"");
 	if ((type && (json_object_get_int64(type) < 0 || json_object_get_int64(type) > 255)) ||
@@ -758,25 +811,28 @@ void parser::nacl(json_object *o, const char *path, struct topo_nacl *a)
 		bad(path, "VPC %s has more than %d network ACLs (EC2's quota \"Network ACLs per VPC\")",
 		    a->vpc, VNITRO_MAX_NACLS_PER_VPC);
 	a->entries = static_cast<struct vnitro_nacl_entry *>(
-		calloc(2 * VNITRO_MAX_NACL_ENTRIES, sizeof(*a->entries)));
+		calloc(4 * VNITRO_MAX_NACL_ENTRIES, sizeof(*a->entries)));
 	if (!a->entries)
 		bad(path, "out of memory");
+	/* The quota is per direction and address family; numbers are unique per direction. */
 	for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++) {
-		size_t n = array(o, dirs[d]);
+		size_t n = array(o, dirs[d]), count[2] = {};
+		char q[PATH_LEN];
 
-		subpath(p, path, ".%s", dirs[d]);
-		if (n > VNITRO_MAX_NACL_ENTRIES)
-			bad(p, "at most %d %s rules per network ACL (EC2's quota of %d counts the \"*\" rule)",
-			    VNITRO_MAX_NACL_ENTRIES, dirs[d], VNITRO_MAX_NACL_RULES);
+		subpath(q, path, ".%s", dirs[d]);
 		for (size_t i = 0; i < n; i++) {
-			struct vnitro_nacl_entry *e = &a->entries[a->entry_count];
+			struct vnitro_nacl_entry e;
 
 			subpath(p, path, ".%s[%zu]", dirs[d], i);
-			nacl_entry(item(o, dirs[d], i), p, d, e);
-			for (const struct vnitro_nacl_entry *other = a->entries; other < e; other++)
-				if (other->direction == d && other->number == e->number)
-					bad(p, "%s rule number %u appears twice", dirs[d], e->number);
-			a->entry_count++;
+			nacl_entry(item(o, dirs[d], i), p, d, &e);
+			if (++count[e.ipv6] > VNITRO_MAX_NACL_ENTRIES)
+				bad(q, "at most %d %s rules for %s per network ACL (EC2's quota of %d per direction and address family counts the \"*\" rule)",
+				    VNITRO_MAX_NACL_ENTRIES, dirs[d], e.ipv6 ? "IPv6" : "IPv4",
+				    VNITRO_MAX_NACL_RULES);
+			for (uint32_t k = 0; k < a->entry_count; k++)
+				if (a->entries[k].direction == d && a->entries[k].number == e.number)
+					bad(p, "%s rule number %u appears twice", dirs[d], e.number);
+			a->entries[a->entry_count++] = e;
 		}
 	}
 }
@@ -814,7 +870,7 @@ void parser::nacl_entry(json_object *o, const char *path, uint8_t direction,
 	e->action = uint8_t(strcmp(action, "allow") ? VNITRO_NACL_DENY : VNITRO_NACL_ALLOW);
 	rule_match(o, path, e);
 	subpath(p, path, ".cidr");
-	block(p, string(o, "cidr"), &e->cidr_addr, &e->cidr_prefixlen, false);
+	any_block(p, string(o, "cidr"), &e->ipv6, &e->cidr_addr, e->cidr6, &e->cidr_prefixlen);
 }
 
 void parser::instance(json_object *o, const char *path, struct topo_instance *in)

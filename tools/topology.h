@@ -25,9 +25,12 @@ struct topo_vpc {
 	uint8_t ipv6_prefixlen;		/* ... 56, or 0: none (null or absent) */
 };
 
+/* "destination" is IPv4 or IPv6, as in a struct vnitro_route. */
 struct topo_route {
-	uint32_t addr;			/* network order */
-	uint8_t prefixlen;
+	uint32_t addr;			/* IPv4, network order ... */
+	uint8_t prefixlen;		/* ... 0-32; IPv6: 0-128 */
+	uint8_t ipv6;			/* 1: the destination is addr6, not addr */
+	uint8_t addr6[16];		/* IPv6, network order */
 	const char *target;		/* an ENI or gateway id of the file */
 };
 
@@ -230,8 +233,9 @@ public:
 	const struct vnitro_sg *default_sg_of(const char *vpc_id) const;
 	const struct vnitro_nacl *find_nacl(const char *id) const;
 	const struct vnitro_eip *find_eip(const char *id) const;
-	const struct vnitro_route *find_route(const char *subnet, uint32_t addr,
-					      uint8_t prefixlen) const;
+	/* The route of @subnet to @dest's destination, or NULL. */
+	const struct vnitro_route *find_route(const char *subnet,
+					      const struct topo_route &dest) const;
 };
 
 /* The item of @items whose id is @id, or NULL. */

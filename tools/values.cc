@@ -253,6 +253,27 @@ const char *format_cidr6(const uint8_t addr[16], uint8_t prefixlen, char buf[CID
 	return buf;
 }
 
+void parse_any_cidr(const char *s, uint8_t *ipv6, uint32_t *addr, uint8_t addr6[16],
+		    uint8_t *prefixlen)
+{
+	*ipv6 = strchr(s, ':') != nullptr;
+	if (*ipv6)
+		parse_cidr6(s, addr6, prefixlen);
+	else
+		parse_cidr(s, addr, prefixlen);
+}
+
+const char *format_any_cidr(uint8_t ipv6, uint32_t addr, const uint8_t addr6[16],
+			    uint8_t prefixlen, char buf[CIDR6_STRLEN])
+{
+	char ip[IPV6_STRLEN];
+
+	if (!ipv6)
+		return format_cidr(addr, prefixlen, buf);
+	snprintf(buf, CIDR6_STRLEN, "%s/%u", format_ipv6(addr6, ip), prefixlen);
+	return buf;
+}
+
 bool parse_on_off(const char *s, const char *keyword)
 {
 	if (!strcmp(s, "on"))

@@ -63,6 +63,7 @@ int by_address(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* By subnet, IPv4 before IPv6, then by address and length. */
 int by_destination(const void *a, const void *b)
 {
 	const vnitro_route *x = static_cast<const vnitro_route *>(a);
@@ -71,7 +72,9 @@ int by_destination(const void *a, const void *b)
 
 	if (c)
 		return c;
-	c = by_address(&x->addr, &y->addr);
+	if (x->ipv6 != y->ipv6)
+		return x->ipv6 - y->ipv6;
+	c = x->ipv6 ? memcmp(x->addr6, y->addr6, sizeof(x->addr6)) : by_address(&x->addr, &y->addr);
 	return c ? c : x->prefixlen - y->prefixlen;
 }
 
@@ -229,12 +232,11 @@ const struct vnitro_eip *world::find_eip(const char *id) const
 	return find_id(eips, eip_count, id);
 }
 
-const struct vnitro_route *world::find_route(const char *subnet, uint32_t addr,
-					     uint8_t prefixlen) const
+const struct vnitro_route *world::find_route(const char *subnet,
+					     const struct topo_route &dest) const
 {
 	for (size_t i = 0; i < route_count; i++)
-		if (routes[i].addr == addr && routes[i].prefixlen == prefixlen &&
-		    !strcmp(routes[i].subnet_id, subnet))
+		if (same_destination(routes[i], dest) && !strcmp(routes[i].subnet_id, subnet))
 			return &routes[i];
 	return nullptr;
 }

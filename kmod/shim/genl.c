@@ -278,8 +278,7 @@ static int vnitro_put_route(struct sk_buff *msg, const void *obj)
 	const struct vcore_route_info *r = obj;
 
 	if (nla_put_string(msg, VNITRO_A_SUBNET_ID, r->subnet_id) ||
-	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(r->addr)) ||
-	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, r->prefixlen) ||
+	    vnitro_put_block(msg, r->ipv6, r->addr, r->addr6, r->prefixlen) ||
 	    nla_put_u8(msg, VNITRO_A_ROUTE_TARGET, r->target) ||
 	    nla_put_string(msg, VNITRO_A_STATUS, r->blackhole ? "blackhole" : "active"))
 		return -EMSGSIZE;
@@ -974,28 +973,43 @@ static int vnitro_cmd_eni_ip_unassign(struct sk_buff *skb, struct genl_info *inf
 
 /* ---- routes ---- */
 
+/* A route's destination, IPv4 or IPv6 (vnitro_genl_block). */
+struct vnitro_route_dest {
+	u8 ipv6, prefixlen;
+	u32 addr;
+	u8 addr6[16];
+};
+
+static int vnitro_genl_route_dest(struct genl_info *info, struct vnitro_route_dest *d)
+{
+	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
+		return -EINVAL;
+	return vnitro_genl_block(info, &d->ipv6, &d->addr, d->addr6, &d->prefixlen);
+}
+
 static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vcore_route_info route;
+	struct vnitro_route_dest d = {};
 	struct vcore_err err = {};
-	const char *target;
-	u8 prefixlen;
-	u32 addr;
+	const char *subnet, *target;
 	int ret;
 
-	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
-	    vnitro_genl_cidr(info, &addr, &prefixlen))
+	if (vnitro_genl_route_dest(info, &d))
 		return -EINVAL;
 	if (!!info->attrs[VNITRO_A_ENI_ID] == !!info->attrs[VNITRO_A_IGW_ID]) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "a route needs one target: ENI_ID or IGW_ID");
 		return -EINVAL;
 	}
+	subnet = vnitro_genl_str(info, VNITRO_A_SUBNET_ID);
 	target = info->attrs[VNITRO_A_ENI_ID] ? vnitro_genl_str(info, VNITRO_A_ENI_ID)
 					      : vnitro_genl_str(info, VNITRO_A_IGW_ID);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vcore_ctl_route_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
-				  prefixlen, target, &route, &err);
+	ret = d.ipv6 ? vcore_ctl_route6_add(vnitro.ctl, subnet, d.addr6, d.prefixlen, target,
+					    &route, &err)
+		     : vcore_ctl_route_add(vnitro.ctl, subnet, d.addr, d.prefixlen, target,
+					   &route, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
@@ -1004,17 +1018,17 @@ static int vnitro_cmd_route_add(struct sk_buff *skb, struct genl_info *info)
 
 static int vnitro_cmd_route_del(struct sk_buff *skb, struct genl_info *info)
 {
+	struct vnitro_route_dest d = {};
 	struct vcore_err err = {};
-	u8 prefixlen;
-	u32 addr;
+	const char *subnet;
 	int ret;
 
-	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
-	    vnitro_genl_cidr(info, &addr, &prefixlen))
+	if (vnitro_genl_route_dest(info, &d))
 		return -EINVAL;
+	subnet = vnitro_genl_str(info, VNITRO_A_SUBNET_ID);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vcore_ctl_route_del(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
-				  prefixlen, &err);
+	ret = d.ipv6 ? vcore_ctl_route6_del(vnitro.ctl, subnet, d.addr6, d.prefixlen, &err)
+		     : vcore_ctl_route_del(vnitro.ctl, subnet, d.addr, d.prefixlen, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	return ret ? vnitro_genl_fail(skb, info, &err) : 0;
 }
@@ -1022,17 +1036,17 @@ static int vnitro_cmd_route_del(struct sk_buff *skb, struct genl_info *info)
 static int vnitro_cmd_route_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vcore_route_info route;
+	struct vnitro_route_dest d = {};
 	struct vcore_err err = {};
-	u8 prefixlen;
-	u32 addr;
+	const char *subnet;
 	int ret;
 
-	if (!vnitro_genl_require(info, VNITRO_A_SUBNET_ID) ||
-	    vnitro_genl_cidr(info, &addr, &prefixlen))
+	if (vnitro_genl_route_dest(info, &d))
 		return -EINVAL;
+	subnet = vnitro_genl_str(info, VNITRO_A_SUBNET_ID);
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vcore_ctl_route_get(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), addr,
-				  prefixlen, &route, &err);
+	ret = d.ipv6 ? vcore_ctl_route6_get(vnitro.ctl, subnet, d.addr6, d.prefixlen, &route, &err)
+		     : vcore_ctl_route_get(vnitro.ctl, subnet, d.addr, d.prefixlen, &route, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);

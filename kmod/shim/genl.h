@@ -22,6 +22,13 @@ bool vnitro_genl_require(struct genl_info *info, int attr);
 const char *vnitro_genl_str(struct genl_info *info, int attr);
 /* CIDR_ADDR and CIDR_PREFIXLEN, both required; host order. */
 int vnitro_genl_cidr(struct genl_info *info, u32 *addr, u8 *prefixlen);
+/*
+ * A block of either family (genl_filter.c): CIDR_ADDR and CIDR_PREFIXLEN
+ * (IPv4, host order) or IPV6_CIDR_ADDR and IPV6_CIDR_PREFIXLEN (*@ipv6 = 1,
+ * @addr6 network order), both attributes of one of them; and back.
+ */
+int vnitro_genl_block(struct genl_info *info, u8 *ipv6, u32 *addr, u8 *addr6, u8 *prefixlen);
+int vnitro_put_block(struct sk_buff *msg, u8 ipv6, u32 addr, const u8 *addr6, u8 prefixlen);
 /* Replies to a doit with one object, put by @put under command @cmd. */
 int vnitro_genl_reply(struct genl_info *info, u8 cmd, vnitro_put_fn put, const void *obj);
 /* A dump of the objects @at finds from cb->args[0] on, under ctl_lock. */

@@ -11,8 +11,38 @@
 
 /* ---- security groups ---- */
 
-/* A reply of one group and all its rules: 120 rules of at most ~90 bytes fit. */
-#define VNITRO_SG_MSG_SIZE	(16 * 1024)
+/* A reply of one group and all its rules: 240 rules of at most ~100 bytes fit. */
+#define VNITRO_SG_MSG_SIZE	(32 * 1024)
+
+int vnitro_put_block(struct sk_buff *msg, u8 ipv6, u32 addr, const u8 *addr6, u8 prefixlen)
+{
+	if (ipv6)
+		return nla_put(msg, VNITRO_A_IPV6_CIDR_ADDR, 16, addr6) ||
+		       nla_put_u8(msg, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen) ? -EMSGSIZE : 0;
+	return nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(addr)) ||
+	       nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, prefixlen) ? -EMSGSIZE : 0;
+}
+
+int vnitro_genl_block(struct genl_info *info, u8 *ipv6, u32 *addr, u8 *addr6, u8 *prefixlen)
+{
+	struct nlattr **a = info->attrs;
+
+	if (a[VNITRO_A_IPV6_CIDR_ADDR] || a[VNITRO_A_IPV6_CIDR_PREFIXLEN]) {
+		if (a[VNITRO_A_CIDR_ADDR] || a[VNITRO_A_CIDR_PREFIXLEN]) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "one block: IPv4 (CIDR_*) or IPv6 (IPV6_CIDR_*), not both");
+			return -EINVAL;
+		}
+		if (!vnitro_genl_require(info, VNITRO_A_IPV6_CIDR_ADDR) ||
+		    !vnitro_genl_require(info, VNITRO_A_IPV6_CIDR_PREFIXLEN))
+			return -EINVAL;
+		*ipv6 = 1;
+		memcpy(addr6, nla_data(a[VNITRO_A_IPV6_CIDR_ADDR]), 16);
+		*prefixlen = nla_get_u8(a[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
+		return 0;
+	}
+	return vnitro_genl_cidr(info, addr, prefixlen);
+}
 
 static int vnitro_put_sg_rule(struct sk_buff *msg, const struct vcore_ctl_sg_rule *r)
 {
@@ -27,8 +57,7 @@ static int vnitro_put_sg_rule(struct sk_buff *msg, const struct vcore_ctl_sg_rul
 	    (r->icmp_code >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_CODE, r->icmp_code)))
 		goto err_cancel;
 	if (r->peer_id[0] ? nla_put_string(msg, VNITRO_A_SG_PEER_ID, r->peer_id)
-			  : (nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(r->cidr_addr)) ||
-			     nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, r->cidr_prefixlen)))
+			  : vnitro_put_block(msg, r->ipv6, r->cidr_addr, r->cidr6, r->cidr_prefixlen))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -148,16 +177,18 @@ static int vnitro_genl_sg_rule(struct genl_info *info, struct vcore_ctl_sg_rule 
 	}
 	r->icmp_type = a[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_TYPE]) : -1;
 	r->icmp_code = a[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_CODE]) : -1;
-	if (!!a[VNITRO_A_SG_PEER_ID] == !!(a[VNITRO_A_CIDR_ADDR] || a[VNITRO_A_CIDR_PREFIXLEN])) {
+	if (!!a[VNITRO_A_SG_PEER_ID] == !!(a[VNITRO_A_CIDR_ADDR] || a[VNITRO_A_CIDR_PREFIXLEN] ||
+					   a[VNITRO_A_IPV6_CIDR_ADDR] ||
+					   a[VNITRO_A_IPV6_CIDR_PREFIXLEN])) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a rule needs one peer: CIDR_ADDR and CIDR_PREFIXLEN, or SG_PEER_ID");
+				   "a rule needs one peer: CIDR_ADDR and CIDR_PREFIXLEN, IPV6_CIDR_ADDR and IPV6_CIDR_PREFIXLEN, or SG_PEER_ID");
 		return -EINVAL;
 	}
 	if (a[VNITRO_A_SG_PEER_ID]) {
 		strscpy(r->peer_id, nla_data(a[VNITRO_A_SG_PEER_ID]), sizeof(r->peer_id));
 		return 0;
 	}
-	return vnitro_genl_cidr(info, &r->cidr_addr, &r->cidr_prefixlen);
+	return vnitro_genl_block(info, &r->ipv6, &r->cidr_addr, r->cidr6, &r->cidr_prefixlen);
 }
 
 typedef int (*vnitro_sg_rule_fn)(struct vcore_ctl *ctl, const char *id,
@@ -191,11 +222,11 @@ int vnitro_cmd_sg_rule(struct sk_buff *skb, struct genl_info *info)
 /* ---- network ACLs ---- */
 
 /*
- * An ACL and all its entries always fit in one message: 2 x 19 entries of
- * at most 84 bytes and the ids, about 3.3 KiB, under NLMSG_GOODSIZE; a dump
- * sends one ACL per message, so it never cuts one.
+ * A reply of one ACL and all its entries: 2 directions x 2 families x 19
+ * entries of at most 96 bytes and the ids, about 7.4 KiB. A dump cuts an
+ * ACL that does not fit in what is left of a message (vnitro_dump_nacls).
  */
-#define VNITRO_NACL_MSG_SIZE	(8 * 1024)
+#define VNITRO_NACL_MSG_SIZE	(16 * 1024)
 
 static int vnitro_put_nacl_entry(struct sk_buff *msg, const struct vcore_ctl_nacl_entry *e)
 {
@@ -210,8 +241,7 @@ static int vnitro_put_nacl_entry(struct sk_buff *msg, const struct vcore_ctl_nac
 			      nla_put_u16(msg, VNITRO_A_SG_PORT_TO, e->port_to))) ||
 	    (e->icmp_type >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_TYPE, e->icmp_type)) ||
 	    (e->icmp_code >= 0 && nla_put_u8(msg, VNITRO_A_SG_ICMP_CODE, e->icmp_code)) ||
-	    nla_put_be32(msg, VNITRO_A_CIDR_ADDR, htonl(e->cidr_addr)) ||
-	    nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, e->cidr_prefixlen)) {
+	    vnitro_put_block(msg, e->ipv6, e->cidr_addr, e->cidr6, e->cidr_prefixlen)) {
 		if (nest)
 			nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
@@ -220,13 +250,15 @@ static int vnitro_put_nacl_entry(struct sk_buff *msg, const struct vcore_ctl_nac
 	return 0;
 }
 
-/* ACL @obj and every entry of it; under ctl_lock (the entries are read from the core). */
-static int vnitro_put_nacl(struct sk_buff *msg, const void *obj)
+/*
+ * ACL @a with its entries from *@entry on, as many as fit; *@entry is left
+ * at the first entry not sent. -EMSGSIZE when not even the ACL's own
+ * attributes fit. Under ctl_lock (the entries are read from the core).
+ */
+static int vnitro_put_nacl_from(struct sk_buff *msg, const struct vcore_nacl_info *a, u32 *entry)
 {
-	const struct vcore_nacl_info *a = obj;
 	struct vcore_ctl_nacl_entry e;
 	struct nlattr *nest;
-	u32 pos;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
 	if (nla_put_string(msg, VNITRO_A_NACL_ID, a->id) ||
@@ -236,10 +268,21 @@ static int vnitro_put_nacl(struct sk_buff *msg, const void *obj)
 	nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRIES);
 	if (!nest)
 		return -EMSGSIZE;
-	for (pos = 0; vcore_ctl_nacl_entry_at(vnitro.ctl, a->id, pos, &e) == 0; pos++)
+	for (; vcore_ctl_nacl_entry_at(vnitro.ctl, a->id, *entry, &e) == 0; (*entry)++)
 		if (vnitro_put_nacl_entry(msg, &e))
-			return -EMSGSIZE;
+			break;
 	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* ACL @obj and every entry of it, or -EMSGSIZE; under ctl_lock. */
+static int vnitro_put_nacl(struct sk_buff *msg, const void *obj)
+{
+	const struct vcore_nacl_info *a = obj;
+	u32 entry = 0;
+
+	if (vnitro_put_nacl_from(msg, a, &entry) || entry != a->entry_count)
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -287,7 +330,7 @@ static int vnitro_genl_nacl_entry(struct genl_info *info, struct vcore_ctl_nacl_
 	}
 	e->icmp_type = a[VNITRO_A_SG_ICMP_TYPE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_TYPE]) : -1;
 	e->icmp_code = a[VNITRO_A_SG_ICMP_CODE] ? nla_get_u8(a[VNITRO_A_SG_ICMP_CODE]) : -1;
-	return vnitro_genl_cidr(info, &e->cidr_addr, &e->cidr_prefixlen);
+	return vnitro_genl_block(info, &e->ipv6, &e->cidr_addr, e->cidr6, &e->cidr_prefixlen);
 }
 
 /*
@@ -361,14 +404,40 @@ int vnitro_cmd_nacl_associate(struct sk_buff *skb, struct genl_info *info)
 	return vnitro_genl_reply(info, VNITRO_CMD_SUBNET_GET, vnitro_put_subnet, &subnet);
 }
 
-static int vnitro_nacl_at(u32 pos, void *out)
-{
-	return vcore_ctl_nacl_at(vnitro.ctl, pos, out);
-}
-
+/*
+ * ACLs, one message each, or several when an ACL's entries do not fit in
+ * what is left of the skb (as vnitro_dump_sgs): cb->args[0] is the ACL,
+ * cb->args[1] its first entry not yet sent.
+ */
 int vnitro_dump_nacls(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return vnitro_genl_dump(skb, cb, VNITRO_CMD_NACL_GET, vnitro_nacl_at, vnitro_put_nacl);
+	struct vcore_nacl_info a;
+	u32 pos = cb->args[0], entry = cb->args[1];
+	bool stuck;
+
+	mutex_lock(&vnitro.ctl_lock);
+	for (; vcore_ctl_nacl_at(vnitro.ctl, pos, &a) == 0; pos++, entry = 0) {
+		u32 first = entry;
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&vnitro_genl_family, NLM_F_MULTI, VNITRO_CMD_NACL_GET);
+
+		if (!hdr)
+			break;
+		if (vnitro_put_nacl_from(skb, &a, &entry) ||
+		    (entry == first && first < a.entry_count)) {
+			genlmsg_cancel(skb, hdr);
+			entry = first;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		if (entry < a.entry_count)
+			break;		/* the rest of this ACL in the next skb */
+	}
+	stuck = !skb->len && vcore_ctl_nacl_at(vnitro.ctl, pos, &a) == 0;
+	mutex_unlock(&vnitro.ctl_lock);
+	cb->args[0] = pos;
+	cb->args[1] = entry;
+	return stuck ? -EMSGSIZE : skb->len;
 }
 
 /*

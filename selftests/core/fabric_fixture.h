@@ -286,6 +286,24 @@ inline vcore_xmit_verdict xmit(vcore_fabric_port *src, const uint8_t *frame, uin
 	return v;
 }
 
+// xmit where tracking may allocate a flow: only atomically, only on the data path's terms.
+inline vcore_xmit_verdict xmit_tracked(vcore_fabric_port *src, const uint8_t *frame, uint32_t len)
+{
+	uint8_t *copy = static_cast<uint8_t *>(malloc(len));
+	vcore_xmit_verdict v;
+	unsigned long allocs = harness.allocs;
+
+	memcpy(copy, frame, len);
+	v = vcore_fabric_xmit(fab, src, copy, len, &frame_token);
+	memcpy(xmitted, copy, len < sizeof(xmitted) ? len : sizeof(xmitted));
+	free(copy);
+	if (harness.allocs != allocs)
+		cr_assert_eq(harness.last_alloc_flags, VCORE_ALLOC_ATOMIC,
+			     "tracking allocated without VCORE_ALLOC_ATOMIC");
+	cr_assert_eq(harness.rcu_depth, 0);
+	return v;
+}
+
 inline vcore_fabric_stats stats(void)
 {
 	vcore_fabric_stats s;

@@ -14,7 +14,7 @@
 enum {
 	harness_max_deliveries = 32,
 	harness_max_plugs = 64,
-	harness_frame_max = 512,	// a DHCP reply is the largest frame the core builds
+	harness_frame_max = 1536,	// an ICMPv6 error (1280 bytes of IPv6) is the largest frame the core builds
 };
 
 // One call of deliver() or deliver_copy(), as the core made it.

@@ -9,13 +9,13 @@
 using namespace vnitro::fabric;
 
 /*
- *   subnet key 1: 2600:1f18:ab:1200::/64         subnet key 2: 2600:1f18:ab:1300::/64
+ *   subnet key 1: 2600:1f18:ab:1200::/64         subnet key 2: 2600:1f18:ab:1201::/64
  *   router 02:56:4e:00:00:01                     router 02:56:4e:00:00:02
  *     fe80::56:4eff:fe00:1 and 2600:1f18:ab:1200::1
  *
  *   +----------------------+ +----------------------+  +----------------------+
  *   | A 02:00:..:00:0a     | | B 02:00:..:00:0b     |  | C 02:00:..:00:0c     |
- *   |   ...:1200::a, ::1a  | |   ...:1200::b        |  |   ...:1300::c        |
+ *   |   ...:1200::a, ::1a  | |   ...:1200::b        |  |   ...:1201::c        |
  *   +----------+-----------+ +----------+-----------+  +----------+-----------+
  *              |                        |                         |
  *   ===========+========================+=========================+=====  fabric
@@ -31,7 +31,7 @@ static void setup(void)
 
 TestSuite(fabric_ip6, .init = setup, .fini = harness_fini);
 
-constexpr uint64_t prefix1 = 0x26001f1800ab1200ull, prefix2 = 0x26001f1800ab1300ull;
+constexpr uint64_t prefix1 = 0x26001f1800ab1200ull, prefix2 = 0x26001f1800ab1201ull;	// one VPC /56
 
 enum : uint64_t {
 	iid_a = 0xa,
@@ -552,28 +552,302 @@ CORE_TEST(fabric_ip6, the_local_route_carries_ipv6_between_subnets)
 	cr_assert_eq(stats().routed, 1u);
 }
 
-// IPv6 crosses a subnet's edge where its ACL lets IPv6 through (the VPC's default ACL).
-CORE_TEST(fabric_ip6, a_custom_acl_without_ipv6_rules_stops_ipv6)
+/* ---- network ACLs and security groups on IPv6 ---- */
+
+// @p, at @mac, sends UDP @sport -> @dport to @eth_dst from @src to @dst.
+static vcore_xmit_verdict udp6(vcore_fabric_port *p, const uint8_t *mac, const uint8_t *eth_dst,
+			       const uint8_t *src, const uint8_t *dst, uint16_t sport,
+			       uint16_t dport)
 {
-	vcore_fabric_nacl_desc acl = {};
+	uint8_t frame[128];
+
+	return xmit_tracked(p, frame, v6_frame(frame, eth_dst, mac, src, dst, 17, 64,
+				       wire().u16(sport).u16(dport).u16(12).u16(0).u32(0xdeadbeef)));
+}
+
+static vcore_xmit_verdict a_to_b(uint16_t sport, uint16_t dport)
+{
+	return udp6(pa, mac_a, mac_b, net1(iid_a).b, net1(iid_b).b, sport, dport);
+}
+
+static vcore_xmit_verdict b_to_a(uint16_t sport, uint16_t dport)
+{
+	return udp6(pb, mac_b, mac_a, net1(iid_b).b, net1(iid_a).b, sport, dport);
+}
+
+// A rule for protocol @proto (ports all, ICMP any) with the IPv6 block @hi:@lo/@len.
+template <typename Rule>
+static Rule v6_rule(uint16_t proto, uint64_t hi, uint64_t lo, uint8_t len)
+{
+	Rule r = {};
+
+	r.proto = proto;
+	r.port_hi = 0xffff;
+	r.icmp_type = r.icmp_code = -1;
+	r.ipv6 = 1;
+	r.cidr6_hi = hi;
+	r.cidr6_lo = lo;
+	r.cidr_prefixlen = len;
+	return r;
+}
+
+static vcore_nacl_rule acl_rule(uint16_t number, bool allow, vcore_nacl_rule r)
+{
+	r.number = number;
+	r.allow = allow;
+	return r;
+}
+
+// Subnet 2 (C's) filtered by ACL 7.
+static void acl_on_subnet2(const vcore_fabric_nacl_desc &acl)
+{
 	vcore_fabric_subnet_desc sub = {};
 
-	plug_v6();
-	acl.key = 7;
-	acl.allow_ipv6 = 1;
 	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), 0);
 	sub.key = key2;
 	sub.vpc_key = vpc1;
 	sub.addr = subnet2;
 	sub.prefixlen = 20;
-	sub.nacl_key = 7;
+	sub.nacl_key = acl.key;
 	cr_assert_eq(vcore_fabric_subnet_set(fab, &sub), 0);
-	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DELIVERED);
-	acl.allow_ipv6 = 0;
-	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), 0);
+}
+
+/*
+ * An ACL decides IPv6 by its IPv6 rules only, lowest number first: an
+ * IPv4 "allow all" (rule 100) lets no IPv6 in; EC2's rule 101 (::/0) does;
+ * a lower-numbered IPv6 deny for one port wins over it, and an IPv4 deny
+ * below everything does not touch IPv6.
+ */
+CORE_TEST(fabric_ip6, an_acl_decides_ipv6_by_its_ipv6_rules)
+{
+	vcore_fabric_nacl_desc acl = {};
+	vcore_nacl_rule v4_all = {};
+
+	plug_v6();
+	v4_all.proto = VCORE_SG_PROTO_ALL;
+	v4_all.port_hi = 0xffff;
+	v4_all.icmp_type = v4_all.icmp_code = -1;
+	acl.key = 7;
+	acl.ingress[acl.ingress_count++] = acl_rule(100, true, v4_all);
+	acl.egress[acl.egress_count++] = acl_rule(100, true, v4_all);
+	acl_on_subnet2(acl);
 	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_nacl, 1u);
 	cr_assert_eq(port_stats(pa).tx_dropped, 1u);
+
+	acl.ingress[acl.ingress_count++] =
+		acl_rule(101, true, v6_rule<vcore_nacl_rule>(VCORE_SG_PROTO_ALL, 0, 0, 0));
+	acl_on_subnet2(acl);
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DELIVERED);
+
+	// Rule 90: no UDP to port 7 from subnet 1's /64; rule 10: IPv4 denied.
+	vcore_nacl_rule no7 = v6_rule<vcore_nacl_rule>(17, prefix1, 0, 64);
+	no7.port_lo = no7.port_hi = 7;
+	acl.ingress[acl.ingress_count++] = acl_rule(90, false, no7);
+	acl.ingress[acl.ingress_count++] = acl_rule(10, false, v4_all);
+	acl_on_subnet2(acl);
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, a6(prefix2, iid_c).b), VCORE_XMIT_DROPPED);
+	cr_assert_eq(udp6(pa, mac_a, router1, net1(iid_a).b, a6(prefix2, iid_c).b, 40000, 8),
+		     VCORE_XMIT_DELIVERED);
+	cr_assert_eq(stats().drop_nacl, 2u);
+	// C's replies leave by subnet 2's egress rules: IPv4 only there.
+	cr_assert_eq(udp6(pc, mac_c, router2, a6(prefix2, iid_c).b, net1(iid_a).b, 8, 40000),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_nacl, 3u);
+}
+
+CORE_TEST(fabric_ip6, acl_numbers_are_unique_across_families_and_blocks_checked)
+{
+	vcore_fabric_nacl_desc acl = {};
+	vcore_nacl_rule r = v6_rule<vcore_nacl_rule>(VCORE_SG_PROTO_ALL, 0, 0, 0);
+
+	acl.key = 7;
+	acl.ingress[0] = acl_rule(100, true, r);
+	acl.ingress[1] = acl_rule(100, true, r);
+	acl.ingress[1].ipv6 = 0;
+	acl.ingress_count = 2;
+	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), -EINVAL);
+	acl.ingress_count = 1;
+	acl.ingress[0].cidr_prefixlen = 129;
+	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), -EINVAL);
+	acl.ingress[0] = acl_rule(100, true, v6_rule<vcore_nacl_rule>(17, prefix1, 1, 64));
+	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), -EINVAL, "host bits past /64");
+	acl.ingress[0].cidr6_lo = 0;
+	cr_assert_eq(vcore_fabric_nacl_set(fab, &acl), 0);
+}
+
+enum : uint32_t { sg_b = 21, sg_a = 22 };
+
+// B's group: UDP port 7 in from subnet 1's /64 (IPv6), everything in from IPv4 anywhere.
+static void group_b(void)
+{
+	vcore_fabric_sg_desc g = {};
+	vcore_sg_rule v4_all = {};
+	vcore_sg_rule port7 = v6_rule<vcore_sg_rule>(17, prefix1, 0, 64);
+
+	v4_all.proto = VCORE_SG_PROTO_ALL;
+	v4_all.port_hi = 0xffff;
+	v4_all.icmp_type = v4_all.icmp_code = -1;
+	port7.port_lo = port7.port_hi = 7;
+	g.key = sg_b;
+	g.vpc_key = vpc1;
+	g.ingress[g.ingress_count++] = v4_all;
+	g.ingress[g.ingress_count++] = port7;
+	cr_assert_eq(vcore_fabric_sg_set(fab, &g), 0);
+}
+
+// @which at @p in group @key (its addresses @iids kept).
+static void join(vcore_fabric_port *p, const port6 &which, std::initializer_list<uint64_t> iids,
+		 uint32_t key)
+{
+	vcore_port_desc d = desc6(which, iids);
+
+	d.sg_count = 1;
+	d.sg_keys[0] = key;
+	cr_assert_eq(vcore_fabric_port_update(fab, p, &d), 0);
+}
+
+/*
+ * A group's IPv6 rules filter IPv6 within a subnet, statefully: what a rule
+ * lets in is tracked, so the reply leaves although B allows nothing out;
+ * an IPv4 "all traffic" rule lets no IPv6 through.
+ */
+CORE_TEST(fabric_ip6, groups_filter_ipv6_by_their_ipv6_rules_and_track_it)
+{
+	plug_v6();
+	group_b();
+	join(pb, B, { iid_b }, sg_b);
+	cr_assert_eq(a_to_b(40000, 7), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(a_to_b(40000, 8), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_sg, 1u);
+	cr_assert_eq(port_stats(pb).sg_ingress_dropped, 1u);
+	cr_assert_eq(b_to_a(7, 40000), VCORE_XMIT_DELIVERED, "the reply of a tracked flow");
+	cr_assert_eq(b_to_a(7, 40001), VCORE_XMIT_DROPPED, "B allows nothing out");
+	cr_assert_eq(port_stats(pb).sg_egress_dropped, 1u);
+	cr_assert_eq(vcore_fabric_conntrack_flows(fab), 1u);
+}
+
+/*
+ * A rule naming a group matches its members' IPv6 addresses as well as
+ * their IPv4 ones; an ICMPv6 rule names ICMPv6 types, and echo replies and
+ * errors about a tracked flow pass by tracking.
+ */
+CORE_TEST(fabric_ip6, group_references_and_icmpv6_rules)
+{
+	vcore_fabric_sg_desc g = {};
+	vcore_sg_rule from_a = {}, echo = v6_rule<vcore_sg_rule>(58, 0, 0, 0);
+	wire ping = wire().u8(128).u8(0).u16(0).u32(0x00420001);
+	wire pong = wire().u8(129).u8(0).u16(0).u32(0x00420001);
+	wire own_ping = wire().u8(128).u8(0).u16(0).u32(0x00430001);
+	uint8_t frame[160];
+
+	plug_v6();
+	from_a.proto = 17;
+	from_a.port_lo = 1000;
+	from_a.port_hi = 2000;
+	from_a.icmp_type = from_a.icmp_code = -1;
+	from_a.peer_sg = sg_a;
+	echo.port_hi = 0;
+	echo.icmp_type = 128;
+	g.key = sg_b;
+	g.vpc_key = vpc1;
+	g.ingress[g.ingress_count++] = from_a;
+	g.ingress[g.ingress_count++] = echo;
+	cr_assert_eq(vcore_fabric_sg_set(fab, &g), 0);
+	join(pb, B, { iid_b }, sg_b);
+	cr_assert_eq(a_to_b(40000, 1500), VCORE_XMIT_DROPPED, "A is in no group yet");
+	g = {};
+	g.key = sg_a;
+	g.vpc_key = vpc1;
+	cr_assert_eq(vcore_fabric_sg_set(fab, &g), 0);
+	join(pa, A, { iid_a, iid_a2 }, sg_a);
+	cr_assert_eq(a_to_b(40000, 1500), VCORE_XMIT_DROPPED, "A's group allows nothing out");
+	g.egress[g.egress_count++] = v6_rule<vcore_sg_rule>(VCORE_SG_PROTO_ALL, 0, 0, 0);
+	cr_assert_eq(vcore_fabric_sg_set(fab, &g), 0);
+	cr_assert_eq(a_to_b(40000, 1500), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(udp6(pa, mac_a, mac_b, net1(iid_a2).b, net1(iid_b).b, 40000, 1999),
+		     VCORE_XMIT_DELIVERED, "A's second address is A's too");
+	cr_assert_eq(a_to_b(40000, 2001), VCORE_XMIT_DROPPED);
+
+	cr_assert_eq(xmit_tracked(pa, frame, v6_frame(frame, mac_b, mac_a, net1(iid_a).b, net1(iid_b).b,
+					      58, 64, ping)),
+		     VCORE_XMIT_DELIVERED);
+	cr_assert_eq(xmit_tracked(pb, frame, v6_frame(frame, mac_a, mac_b, net1(iid_b).b, net1(iid_a).b,
+					      58, 64, pong)),
+		     VCORE_XMIT_DELIVERED, "A's echo is tracked: B's reply comes back in");
+	cr_assert_eq(xmit_tracked(pb, frame, v6_frame(frame, mac_a, mac_b, net1(iid_b).b,
+						      net1(iid_a).b, 58, 64, own_ping)),
+		     VCORE_XMIT_DROPPED, "B's own echo request: B allows nothing out");
+
+	// Packet too big (2) quoting A's tracked UDP flow: related, it reaches A.
+	wire too_big = wire().u8(2).u8(0).u16(0).u32(1280).u32(0x60000000).u16(12).u8(17).u8(64)
+			       .put(net1(iid_a).b, 16).put(net1(iid_b).b, 16)
+			       .u16(40000).u16(1500).u16(12).u16(0);
+	cr_assert_eq(xmit_tracked(pb, frame, v6_frame(frame, mac_a, mac_b, net1(iid_b).b, net1(iid_a).b,
+					      58, 64, too_big)),
+		     VCORE_XMIT_DELIVERED);
+	wire stray = too_big;
+	stray.b[48] = 0x9c;	// quoting destination port 40000 -> 39999... a flow nobody has
+	stray.b[49] = 0x3f;
+	cr_assert_eq(xmit_tracked(pb, frame, v6_frame(frame, mac_a, mac_b, net1(iid_b).b, net1(iid_a).b,
+					      58, 64, stray)),
+		     VCORE_XMIT_DROPPED);
+}
+
+// Extension headers are walked past: the UDP port behind a hop-by-hop header is what rules see.
+CORE_TEST(fabric_ip6, rules_see_the_transport_header_past_extension_headers)
+{
+	uint8_t frame[160];
+	wire hbh7 = wire().u8(17).u8(0).u16(0x0104).u32(0)	// Pad1... PadN: 8 bytes
+			     .u16(40000).u16(7).u16(12).u16(0).u32(0xdeadbeef);
+	wire hbh8 = wire().u8(17).u8(0).u16(0x0104).u32(0)
+			     .u16(40000).u16(8).u16(12).u16(0).u32(0xdeadbeef);
+
+	plug_v6();
+	group_b();
+	join(pb, B, { iid_b }, sg_b);
+	cr_assert_eq(xmit_tracked(pa, frame, v6_frame(frame, mac_b, mac_a, net1(iid_a).b, net1(iid_b).b,
+					      0, 64, hbh7)),
+		     VCORE_XMIT_DELIVERED);
+	cr_assert_eq(xmit_tracked(pa, frame, v6_frame(frame, mac_b, mac_a, net1(iid_a).b, net1(iid_b).b,
+					      0, 64, hbh8)),
+		     VCORE_XMIT_DROPPED);
+}
+
+/*
+ * EC2 counts a group's rules per address family (60 for IPv4, 60 for
+ * IPv6, a group rule in both): the fabric takes 60 of each and no more.
+ */
+CORE_TEST(fabric_ip6, a_group_holds_sixty_rules_per_family)
+{
+	vcore_fabric_sg_desc *g = static_cast<vcore_fabric_sg_desc *>(calloc(1, sizeof(*g)));
+	vcore_sg_rule r4 = {}, r6 = v6_rule<vcore_sg_rule>(17, 0, 0, 0);
+
+	r4.proto = 17;
+	r4.icmp_type = r4.icmp_code = -1;
+	g->key = sg_b;
+	g->vpc_key = vpc1;
+	for (uint16_t i = 0; i < VCORE_SG_MAX_RULES; i++) {
+		r4.port_lo = r4.port_hi = i;
+		r6.port_lo = r6.port_hi = i;
+		g->ingress[g->ingress_count++] = r4;
+		g->ingress[g->ingress_count++] = r6;
+	}
+	cr_assert_eq(vcore_fabric_sg_set(fab, g), 0);
+	g->ingress[0] = r6;
+	cr_assert_eq(vcore_fabric_sg_set(fab, g), -EINVAL, "61 IPv6 rules");
+	g->ingress[0] = r4;
+	g->ingress[1].peer_sg = sg_a;
+	g->ingress[1].ipv6 = 0;
+	g->ingress[1].cidr_prefixlen = 0;
+	cr_assert_eq(vcore_fabric_sg_set(fab, g), -EINVAL, "a group rule counts for IPv4 too");
+	g->ingress[1] = r6;
+	g->ingress[1].cidr_prefixlen = 129;
+	cr_assert_eq(vcore_fabric_sg_set(fab, g), -EINVAL);
+	g->ingress[1].cidr_prefixlen = 0;
+	g->ingress[1].ipv6 = 2;
+	cr_assert_eq(vcore_fabric_sg_set(fab, g), -EINVAL);
+	free(g);
 }
 
 CORE_TEST(fabric_ip6, multicast_other_than_nd_and_dhcp6_is_dropped)
@@ -622,9 +896,9 @@ CORE_TEST(fabric_ip6, nd_is_never_carried_between_instances)
 	// "The router's link-local address is at A's MAC", to B.
 	cr_assert_eq(xmit(pa, frame, na_frame(frame, lla_b, lla_router1, mac_a, nd6_na_override)),
 		     VCORE_XMIT_DROPPED);
-	cr_assert_eq(xmit(pa, frame, v6_frame(frame, mac_b, mac_a, lla_a, lla_b, 58, 255, ra)),
+	cr_assert_eq(xmit_tracked(pa, frame, v6_frame(frame, mac_b, mac_a, lla_a, lla_b, 58, 255, ra)),
 		     VCORE_XMIT_DROPPED);
-	cr_assert_eq(xmit(pa, frame, v6_frame(frame, mac_b, mac_a, lla_a, lla_b, 58, 255,
+	cr_assert_eq(xmit_tracked(pa, frame, v6_frame(frame, mac_b, mac_a, lla_a, lla_b, 58, 255,
 					      redirect)),
 		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_arp, 3u);
@@ -744,7 +1018,11 @@ CORE_TEST(fabric_ip6, invalid_ipv6_addresses_are_refused)
 	cr_assert_eq(add_err(d), -EINVAL, "more addresses than an ENI holds");
 	d = igw_desc(0);
 	d.has_ipv6 = 1;
-	cr_assert_eq(add_err(d), -EINVAL, "a gateway with a /64");
+	d.ipv6_prefix = prefix1 + 1;
+	cr_assert_eq(add_err(d), -EINVAL, "a gateway's block is the VPC's /56");
+	d.ipv6_prefix = prefix1;
+	d.ipv6_iids[d.ipv6_count++] = iid_a;
+	cr_assert_eq(add_err(d), -EINVAL, "a gateway holds no address");
 	// port_update refuses them too, and keeps the addresses it had.
 	plug_v6();
 	d = desc6(B, { iid_b, iid_b });
@@ -763,4 +1041,140 @@ CORE_TEST(fabric_ip6, every_address_of_a_full_port_is_found)
 	for (uint32_t i = 0; i < VCORE_PORT_MAX_IPV6; i++)
 		assert_neighbour(d.ipv6_iids[i], mac_b);
 	cr_assert_eq(stats().nd6_replies, VCORE_PORT_MAX_IPV6);
+}
+
+/* ---- routes to the internet gateway ---- */
+
+static const uint8_t outside6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
+
+// Subnet 1's table: the IPv4 and IPv6 local routes, and ::/0 to the internet gateway.
+static void default6_to_igw(void)
+{
+	vcore_fabric_subnet_desc sub = {};
+	vcore_port_desc g = igw_desc(1);
+
+	g.has_ipv6 = 1;
+	g.ipv6_prefix = prefix1;	// the VPC's /56: ...:1200::/56
+	pigw = plug_desc(g);
+	sub.key = key1;
+	sub.vpc_key = vpc1;
+	sub.addr = subnet1;
+	sub.prefixlen = 20;
+	sub.route_count = 2;
+	sub.routes[0].target = VCORE_ROUTE_LOCAL;
+	sub.routes[0].addr = 0xac1f0000;
+	sub.routes[0].prefixlen = 16;
+	sub.routes[1].target = VCORE_ROUTE_IGW;
+	sub.routes[1].ipv6 = 1;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &sub), 0);
+}
+
+/*
+ * ::/0 to the internet gateway: the router hands the packet to the
+ * gateway's port from the VPC router's MAC, one hop fewer; without the
+ * route it is dropped as no route.
+ */
+CORE_TEST(fabric_ip6, a_default_route_to_the_gateway_carries_ipv6_out)
+{
+	plug_v6();
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, outside6), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_route, 1u);
+	default6_to_igw();
+	cr_assert_eq(a_sends(router1, net1(iid_a).b, outside6), VCORE_XMIT_DELIVERED);
+	cr_assert(!memcmp(xmitted, mac_igw, 6) && !memcmp(xmitted + 6, vpc_router1, 6),
+		  "to the gateway's MAC from the VPC router's");
+	cr_assert_eq(xmitted[14 + 7], 63);
+	cr_assert_eq(stats().routed, 1u);
+	// An IPv6 route never matches IPv4, nor the other way round.
+	uint8_t frame[128];
+	cr_assert_eq(xmit(pa, frame, ip_frame(frame, router1, mac_a, ip_a, 0x08080808, 40)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_route, 2u);
+}
+
+// The gateway's side: neighbour solicitations for the VPC's /56 get the VPC router's MAC.
+CORE_TEST(fabric_ip6, the_gateway_answers_neighbour_solicitations_for_the_vpc_block)
+{
+	static const uint8_t inet_ll[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0x99 };
+	uint8_t frame[160], dst[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
+	uint8_t mac[6] = { 0x33, 0x33, 0xff };
+	addr6 target = net1(iid_a);
+	wire m;
+
+	plug_v6();
+	default6_to_igw();
+	memcpy(dst + 13, target.b + 13, 3);
+	memcpy(mac + 3, target.b + 13, 3);
+	m.u8(icmp6_neighbor_solicit).u8(0).u16(0).u32(0).put(target.b, 16)
+	 .u8(nd6_opt_source_lla).u8(1).put(mac_igw, 6);
+	cr_assert_eq(xmit(pigw, frame, v6_frame(frame, mac, mac_igw, inet_ll, dst, 58, 255, m)),
+		     VCORE_XMIT_ANSWERED);
+	cr_assert_eq(harness.delivery_count, 1u);
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_igw);
+	cr_assert(!memcmp(harness.deliveries[0].frame + 6, vpc_router1, 6), "from the VPC router");
+	cr_assert_eq(harness.deliveries[0].frame[v6_l4_off], icmp6_neighbor_advert);
+	// An address outside the /56 is not the VPC's to answer for.
+	m = wire();
+	m.u8(icmp6_neighbor_solicit).u8(0).u16(0).u32(0).put(outside6, 16)
+	 .u8(nd6_opt_source_lla).u8(1).put(mac_igw, 6);
+	cr_assert_eq(xmit(pigw, frame, v6_frame(frame, mac, mac_igw, inet_ll, dst, 58, 255, m)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_dest, 1u);
+}
+
+// From the internet: to the VPC router's MAC, to an ENI's address, one hop fewer.
+CORE_TEST(fabric_ip6, the_gateway_carries_ipv6_in_to_the_eni_holding_the_address)
+{
+	plug_v6();
+	default6_to_igw();
+	cr_assert_eq(udp6(pigw, mac_igw, vpc_router1, outside6, net1(iid_a).b, 443, 40000),
+		     VCORE_XMIT_DELIVERED);
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
+	cr_assert(!memcmp(xmitted, mac_a, 6) && !memcmp(xmitted + 6, router1, 6));
+	cr_assert_eq(xmitted[14 + 7], 63);
+	cr_assert_eq(udp6(pigw, mac_igw, vpc_router1, outside6, net1(iid_free).b, 443, 40000),
+		     VCORE_XMIT_DROPPED, "nobody's address");
+	cr_assert_eq(udp6(pigw, mac_igw, mac_a, outside6, net1(iid_a).b, 443, 40000),
+		     VCORE_XMIT_DROPPED, "only through the router");
+	cr_assert_eq(stats().drop_no_dest, 2u);
+}
+
+/*
+ * The internet gateway's 1500 bytes: IPv6 is never fragmented on the way,
+ * so a larger packet gets ICMPv6 "packet too big" (MTU 1500) from the
+ * subnet router, quoting it; a packet whose hop limit runs out gets "time
+ * exceeded".
+ */
+CORE_TEST(fabric_ip6, packet_too_big_and_time_exceeded_from_the_router)
+{
+	static uint8_t big[14 + 40 + 8 + 1500];
+	uint8_t frame[160];
+	const uint8_t *err;
+
+	plug_v6();
+	default6_to_igw();
+	v6_frame(big, router1, mac_a, net1(iid_a).b, outside6, 17, 64,
+		 wire().u16(40000).u16(443).u16(1508).u16(0));
+	put_be16_at(big + 18, 1508);
+	cr_assert_eq(xmit(pa, big, sizeof(big)), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_too_big, 1u);
+	cr_assert_eq(harness.delivery_count, 1u);
+	err = harness.deliveries[0].frame;
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_a);
+	cr_assert_eq(harness.deliveries[0].len, 14u + 1280u, "as much as fits in 1280 bytes");
+	cr_assert(!memcmp(err, mac_a, 6) && !memcmp(err + 6, router1, 6));
+	cr_assert(!memcmp(err + 22, a6(prefix1, 1).b, 16), "from the subnet router's address");
+	cr_assert(!memcmp(err + 38, net1(iid_a).b, 16));
+	cr_assert_eq(err[v6_l4_off], 2);
+	cr_assert_eq(be16(err + v6_l4_off + 6), 1500u, "the MTU");
+	cr_assert_eq(ref_l4_csum(err, 1240), 0, "a correct ICMPv6 checksum");
+	cr_assert(!memcmp(err + v6_l4_off + 8, big + 14, 40), "quoting the packet");
+
+	harness_clear_deliveries();
+	cr_assert_eq(xmit(pa, frame, v6_frame(frame, router1, mac_a, net1(iid_a).b, outside6, 17, 1,
+					      wire().u16(40000).u16(443).u16(12).u16(0).u32(0))),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_ttl, 1u);
+	cr_assert_eq(harness.delivery_count, 1u);
+	cr_assert_eq(harness.deliveries[0].frame[v6_l4_off], 3, "time exceeded");
 }

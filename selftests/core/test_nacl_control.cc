@@ -415,3 +415,95 @@ CORE_TEST(nacl_control, fabric_forgets_deleted_acls)
 	// A new ACL gets a new key: a table never names a key that changed meaning.
 	cr_assert_neq(add_acl("acl-b", "vpc-default").key, a.key);
 }
+
+/* ---- IPv6 ---- */
+
+static vcore_ctl_nacl_entry entry6(uint8_t direction, uint16_t number, bool allow, uint16_t protocol,
+				   uint64_t hi = 0, uint64_t lo = 0, uint8_t prefixlen = 0)
+{
+	vcore_ctl_nacl_entry e = entry(direction, number, allow, protocol);
+
+	e.ipv6 = 1;
+	for (int i = 0; i < 8; i++) {
+		e.cidr6[i] = uint8_t(hi >> (56 - 8 * i));
+		e.cidr6[8 + i] = uint8_t(lo >> (56 - 8 * i));
+	}
+	e.cidr_prefixlen = prefixlen;
+	return e;
+}
+
+static void vpc_ipv6(const char *vpc)
+{
+	vcore_vpc_info v;
+	vcore_err err = {};
+
+	cr_assert_eq(vcore_ctl_vpc_ipv6_set(ctl, vpc, nullptr, 56, &v, &err), 0, "%s", err.msg);
+}
+
+// @id's IPv6 entries as "in 101 allow" words.
+static const char *ipv6_entries_of(const char *id)
+{
+	static char buf[1024];
+	vcore_ctl_nacl_entry e;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (uint32_t k = 0; vcore_ctl_nacl_entry_at(ctl, id, k, &e) == 0; k++)
+		if (e.ipv6)
+			len += snprintf(buf + len, sizeof(buf) - len, "%s %u %s/%u\n",
+					e.direction == in ? "in" : "out", e.number,
+					e.action == VNITRO_NACL_ALLOW ? "allow" : "deny",
+					e.cidr_prefixlen);
+	return buf;
+}
+
+/*
+ * EC2: a VPC that gets an IPv6 block gets rule 101 (allow all ::/0) in its
+ * default ACL, in each direction whose rules the user has not changed.
+ */
+CORE_TEST(nacl_control, an_ipv6_block_adds_rule_101_where_the_default_acl_is_untouched)
+{
+	const char *def = default_acl("vpc-default");
+	char def_b[VCORE_ID_MAX];
+
+	vpc_ipv6("vpc-default");
+	cr_assert_str_eq(ipv6_entries_of(def), "in 101 allow/0\nout 101 allow/0\n");
+	snprintf(def_b, sizeof(def_b), "%s", default_acl("vpc-b"));
+	add_entry(def_b, entry(in, 200, false, all, ip4(192, 0, 2, 0), 24));
+	vpc_ipv6("vpc-b");
+	cr_assert_str_eq(ipv6_entries_of(def_b), "out 101 allow/0\n");
+	add_acl("acl-a", "vpc-default");
+	cr_assert_str_eq(ipv6_entries_of("acl-a"), "", "a custom ACL denies IPv6 too");
+}
+
+CORE_TEST(nacl_control, ipv6_entries_count_apart_and_share_numbers)
+{
+	vcore_nacl_info a;
+
+	add_acl("acl-a", "vpc-default");
+	for (uint16_t n = 1; n <= VNITRO_MAX_NACL_ENTRIES; n++)
+		add_entry("acl-a", entry(in, n, true, all));
+	add_entry("acl-a", entry6(in, 100, true, all));
+	vcore_ctl_nacl_entry same_number = entry6(in, 1, true, all);
+	assert_refused(-EEXIST, [&](vcore_err *e) {
+		return vcore_ctl_nacl_entry_add(ctl, "acl-a", &same_number, &a, e);
+	}, "NetworkAclEntryAlreadyExists", "rule number 1");
+	for (uint16_t n = 101; n < 100 + VNITRO_MAX_NACL_ENTRIES; n++)
+		add_entry("acl-a", entry6(in, n, true, all));
+	vcore_ctl_nacl_entry one_more = entry6(in, 500, true, all);
+	assert_refused(-ENOSPC, [&](vcore_err *e) {
+		return vcore_ctl_nacl_entry_add(ctl, "acl-a", &one_more, &a, e);
+	}, "19 ingress rules for IPv6", "per direction and address family");
+	// Replacing an IPv4 entry by an IPv6 one needs room among the IPv6 ones.
+	vcore_ctl_nacl_entry to_v6 = entry6(in, 1, true, all);
+	assert_refused(-ENOSPC, [&](vcore_err *e) {
+		return vcore_ctl_nacl_entry_replace(ctl, "acl-a", &to_v6, &a, e);
+	}, "rules for IPv6");
+	vcore_ctl_nacl_entry icmp6 = entry6(out, 5, true, 58);
+	icmp6.icmp_type = 2;
+	add_entry("acl-a", icmp6);
+	vcore_ctl_nacl_entry host_bits = entry6(out, 6, true, all, 0x20010db800000000ull, 1, 64);
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_nacl_entry_add(ctl, "acl-a", &host_bits, &a, e);
+	}, "did you mean 2001:db8::/64");
+}

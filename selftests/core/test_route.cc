@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // test_route.cc - route tables and internet gateways (core/control/route.cc, igw.cc).
+#include <arpa/inet.h>
+
 #include "ctl_fixture.h"
 
 /*
@@ -227,4 +229,72 @@ CORE_TEST(route, destroy_releases_gateways_and_withdraws_subnets)
 	fabric_tables(tables, harness_max_plugs);
 	for (uint32_t t : tables)
 		cr_assert_eq(t, 0, "every table withdrawn");
+}
+
+/* ---- IPv6 ---- */
+
+static const uint8_t any6[16] = {};
+static const uint8_t doc6[16] = { 0x20, 0x01, 0x0d, 0xb8 };	// 2001:db8::
+
+static void vpc_ipv6(const char *vpc, const char *block)
+{
+	vcore_vpc_info v;
+	vcore_err err = {};
+	uint8_t addr[16] = {};
+
+	cr_assert_eq(inet_pton(AF_INET6, block, addr), 1);
+	cr_assert_eq(vcore_ctl_vpc_ipv6_set(ctl, vpc, addr, 56, &v, &err), 0, "%s", err.msg);
+}
+
+/*
+ * A VPC with an IPv6 block has a second local route, its /56, in every
+ * table (EC2 shows both); IPv6 routes to the gateway sit beside IPv4 ones
+ * of the same bits, and the block cannot go while they exist.
+ */
+CORE_TEST(route, ipv6_local_route_and_routes_to_the_gateway)
+{
+	static vcore_fabric_subnet_desc table;
+	vcore_route_info r;
+	vcore_vpc_info v;
+	vcore_err err = {};
+	uint8_t block[16] = {};
+
+	cr_assert_eq(count_routes(), 3);
+	vpc_ipv6("vpc-default", "2600:1f18:ab:1200::");
+	cr_assert_eq(count_routes(), 5, "each subnet of vpc-default gains its /56");
+	inet_pton(AF_INET6, "2600:1f18:ab:1200::", block);
+	cr_assert_eq(vcore_ctl_route6_get(ctl, "subnet-b", block, 56, &r, &err), 0, "%s", err.msg);
+	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_LOCAL);
+	cr_assert_eq(r.ipv6, 1);
+	assert_refused(-EPERM, [&](vcore_err *e) {
+		return vcore_ctl_route6_del(ctl, "subnet-b", block, 56, e);
+	}, "local route 2600:1f18:ab:1200::/56", "cannot be deleted");
+	add_igw("igw-1", "vpc-default", &internet);
+	cr_assert_eq(fake.last_igw.port.has_ipv6, 1, "the gateway answers for the /56");
+	cr_assert_eq(fake.last_igw.port.ipv6_prefix, 0x26001f1800ab1200ull);
+	cr_assert_eq(vcore_ctl_route6_add(ctl, "subnet-b", any6, 0, "igw-1", &r, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(r.ipv6, 1);
+	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_IGW);
+	add_route("subnet-b", 0, 0, "igw-1");	// 0.0.0.0/0 is another route
+	cr_assert_eq(fabric_table(2, &table), 0);
+	cr_assert_eq(table.route_count, 4);
+	assert_refused(-EEXIST, [&](vcore_err *e) {
+		return vcore_ctl_route6_add(ctl, "subnet-b", any6, 0, "igw-1", &r, e);
+	}, "already has a route to ::/0");
+	uint8_t host_bits[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_route6_add(ctl, "subnet-b", host_bits, 32, "igw-1", &r, e);
+	}, "did you mean 2001:db8::/32");
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_route6_add(ctl, "subnet-b", doc6, 129, "igw-1", &r, e);
+	}, "0 to 128");
+	assert_refused(-EBUSY, [&](vcore_err *e) {
+		return vcore_ctl_vpc_ipv6_set(ctl, "vpc-default", nullptr, 0, &v, e);
+	}, "subnet-b", "IPv6 routes");
+	cr_assert_eq(vcore_ctl_route6_del(ctl, "subnet-b", any6, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_vpc_ipv6_set(ctl, "vpc-default", nullptr, 0, &v, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(count_routes(), 4, "the /56 local routes went with the block");
+	cr_assert_eq(fake.last_igw_port.has_ipv6, 0, "and the gateway no longer answers for it");
 }

@@ -416,8 +416,8 @@ CORE_TEST(router, igw_reaches_enis_only_through_the_router)
 		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(stats().drop_bcast_mcast, 1u);
 	cr_assert_eq(xmit(pigw, frame, eth_frame(frame, vpc_router1, mac_igw, 0x86dd, 40)),
-		     VCORE_XMIT_DROPPED);
-	cr_assert_eq(stats().drop_no_route, 1u);
+		     VCORE_XMIT_DROPPED, "not an IPv6 header");
+	cr_assert_eq(stats().drop_malformed, 1u);
 	// And an ENI cannot reach the IGW's MAC directly either.
 	cr_assert_eq(xmit(pa, frame, ip_frame(frame, mac_igw, mac_a, ip_a, 0x08080808, 40)),
 		     VCORE_XMIT_DROPPED);

@@ -112,49 +112,32 @@ static uint32_t l4_frame(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
 	return len;
 }
 
-// xmit where tracking may allocate a flow: only atomically, only on the data path's terms.
-static vcore_xmit_verdict send(vcore_fabric_port *src, const uint8_t *frame, uint32_t len)
-{
-	uint8_t *copy = static_cast<uint8_t *>(malloc(len));
-	vcore_xmit_verdict v;
-	unsigned long allocs = harness.allocs;
-
-	memcpy(copy, frame, len);
-	v = vcore_fabric_xmit(fab, src, copy, len, &frame_token);
-	free(copy);
-	if (harness.allocs != allocs)
-		cr_assert_eq(harness.last_alloc_flags, VCORE_ALLOC_ATOMIC,
-			     "tracking allocated without VCORE_ALLOC_ATOMIC");
-	cr_assert_eq(harness.rcu_depth, 0);
-	return v;
-}
-
 static vcore_xmit_verdict tcp_ab(uint16_t sport, uint16_t dport, uint8_t flags)
 {
 	uint8_t f[128];
 
-	return send(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, tcp, sport, dport, flags));
+	return xmit_tracked(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, tcp, sport, dport, flags));
 }
 
 static vcore_xmit_verdict tcp_ba(uint16_t sport, uint16_t dport, uint8_t flags)
 {
 	uint8_t f[128];
 
-	return send(pb, f, l4_frame(f, mac_a, mac_b, ip_b, ip_a, tcp, sport, dport, flags));
+	return xmit_tracked(pb, f, l4_frame(f, mac_a, mac_b, ip_b, ip_a, tcp, sport, dport, flags));
 }
 
 static vcore_xmit_verdict udp_ab(uint16_t sport, uint16_t dport)
 {
 	uint8_t f[128];
 
-	return send(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, udp, sport, dport));
+	return xmit_tracked(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, udp, sport, dport));
 }
 
 static vcore_xmit_verdict udp_ba(uint16_t sport, uint16_t dport)
 {
 	uint8_t f[128];
 
-	return send(pb, f, l4_frame(f, mac_a, mac_b, ip_b, ip_a, udp, sport, dport));
+	return xmit_tracked(pb, f, l4_frame(f, mac_a, mac_b, ip_b, ip_a, udp, sport, dport));
 }
 
 // A web server's group: TCP 80 in from @prefixlen bits of 172.31.0.0 (0: anywhere), nothing out.
@@ -184,7 +167,7 @@ CORE_TEST(sg, the_default_group_lets_its_members_talk_and_no_one_else_in)
 	cr_assert_eq(tcp_ba(22, 40000, syn | ack), VCORE_XMIT_DELIVERED);
 	uint8_t f[128];
 	// C (another group) to A, routed: C may send, A's group lets only members in.
-	cr_assert_eq(send(pc, f, l4_frame(f, router2, mac_c, ip_c, ip_a, tcp, 40001, 22, syn)),
+	cr_assert_eq(xmit_tracked(pc, f, l4_frame(f, router2, mac_c, ip_c, ip_a, tcp, 40001, 22, syn)),
 		     VCORE_XMIT_DROPPED);
 	cr_assert_eq(port_stats(pa).sg_ingress_dropped, 1u);
 	cr_assert_eq(port_stats(pc).sg_egress_dropped, 0u);
@@ -259,7 +242,7 @@ CORE_TEST(sg, icmp_is_always_tracked)
 	d.egress[d.egress_count++] = all_from(0, 0);
 	set_group(d);
 	plug_grouped(sg_web, sg_web, 0);
-	cr_assert_eq(send(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, icmp, 8, 0)),
+	cr_assert_eq(xmit_tracked(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, icmp, 8, 0)),
 		     VCORE_XMIT_DELIVERED);
 	cr_assert_eq(port_stats(pa).conntrack_tracked, 1u);
 	cr_assert_eq(port_stats(pb).conntrack_tracked, 1u);
@@ -279,11 +262,11 @@ CORE_TEST(sg, an_echo_reply_passes_by_tracking_and_icmp_rules_match_type_and_cod
 	d.ingress[d.ingress_count++].icmp_code = 0;
 	set_group(d);
 	plug_grouped(sg_client, sg_web, 0);
-	cr_assert_eq(send(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, icmp, 8, 0)),
+	cr_assert_eq(xmit_tracked(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, icmp, 8, 0)),
 		     VCORE_XMIT_DELIVERED, "ping A -> B");
-	cr_assert_eq(send(pb, f, l4_frame(f, mac_a, mac_b, ip_b, ip_a, icmp, 0, 0)),
+	cr_assert_eq(xmit_tracked(pb, f, l4_frame(f, mac_a, mac_b, ip_b, ip_a, icmp, 0, 0)),
 		     VCORE_XMIT_DELIVERED, "its reply");
-	cr_assert_eq(send(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, icmp, 13, 0)),
+	cr_assert_eq(xmit_tracked(pa, f, l4_frame(f, mac_b, mac_a, ip_a, ip_b, icmp, 13, 0)),
 		     VCORE_XMIT_DROPPED, "a timestamp request");
 	cr_assert_eq(port_stats(pa).sg_egress_dropped, 0u, "A sends anything");
 	cr_assert_eq(port_stats(pb).sg_ingress_dropped, 1u, "but B takes echo requests only");
@@ -329,11 +312,11 @@ CORE_TEST(sg, icmp_errors_about_a_tracked_flow_pass_as_related_and_others_need_a
 	plug_grouped(sg_client, sg_web, 0);
 	cr_assert_eq(udp_ab(5000, 53), VCORE_XMIT_DELIVERED);
 	// B's port is closed: its unreachable quotes A's datagram, on a flow both track.
-	cr_assert_eq(send(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 3, ip_a, ip_b, 5000, 53)),
+	cr_assert_eq(xmit_tracked(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 3, ip_a, ip_b, 5000, 53)),
 		     VCORE_XMIT_DELIVERED, "B may send it, A may take it: related");
-	cr_assert_eq(send(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 4, ip_a, ip_b, 5000, 53)),
+	cr_assert_eq(xmit_tracked(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 4, ip_a, ip_b, 5000, 53)),
 		     VCORE_XMIT_DELIVERED, "frag-needed alike");
-	cr_assert_eq(send(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 3, ip_a, ip_b, 5001, 53)),
+	cr_assert_eq(xmit_tracked(pb, f, icmp_error(f, mac_a, mac_b, ip_b, ip_a, 3, 3, ip_a, ip_b, 5001, 53)),
 		     VCORE_XMIT_DROPPED, "about a flow never seen: B's group sends nothing");
 	cr_assert_eq(port_stats(pb).sg_egress_dropped, 1u);
 	cr_assert_eq(port_stats(pa).conntrack_tracked, 1u, "errors open no flow");
@@ -430,15 +413,15 @@ CORE_TEST(sg, a_group_reference_matches_the_private_addresses_of_its_members)
 	set_client_group();
 	plug_grouped(sg_client, sg_web, sg_default);
 	cr_assert_eq(tcp_ab(40000, 22, syn), VCORE_XMIT_DELIVERED, "A is a member of sg_client");
-	cr_assert_eq(send(pc, f, l4_frame(f, router2, mac_c, ip_c, ip_b, tcp, 40000, 22, syn)),
+	cr_assert_eq(xmit_tracked(pc, f, l4_frame(f, router2, mac_c, ip_c, ip_b, tcp, 40000, 22, syn)),
 		     VCORE_XMIT_DROPPED, "C is not (and its own group is not even set)");
 	c = with_groups(desc_of(mac_c, ip_c, key2, subnet2, &cookie_c), sg_default, sg_client);
 	set_default_group(sg_default);
 	cr_assert_eq(vcore_fabric_port_update(fab, pc, &c), 0);
-	cr_assert_eq(send(pc, f, l4_frame(f, router2, mac_c, ip_c, ip_b, tcp, 40001, 22, syn)),
+	cr_assert_eq(xmit_tracked(pc, f, l4_frame(f, router2, mac_c, ip_c, ip_b, tcp, 40001, 22, syn)),
 		     VCORE_XMIT_DELIVERED, "now it is, routed to another subnet");
 	// A foreign source address is no member, whoever sends it.
-	cr_assert_eq(send(pc, f, l4_frame(f, router2, mac_c, 0x0a000001, ip_b, tcp, 40002, 22,
+	cr_assert_eq(xmit_tracked(pc, f, l4_frame(f, router2, mac_c, 0x0a000001, ip_b, tcp, 40002, 22,
 					  syn)),
 		     VCORE_XMIT_DROPPED);
 }
@@ -450,9 +433,9 @@ CORE_TEST(sg, a_missing_group_allows_nothing_and_non_ip_needs_an_all_traffic_rul
 	plug_grouped(sg_web, 0, 0);	// sg_web never set
 	cr_assert_eq(tcp_ab(40000, 80, syn), VCORE_XMIT_DROPPED);
 	cr_assert_eq(port_stats(pa).sg_egress_dropped, 1u);
-	cr_assert_eq(send(pa, f, eth_frame(f, mac_b, mac_a, 0x88b5, 40)), VCORE_XMIT_DROPPED,
+	cr_assert_eq(xmit_tracked(pa, f, eth_frame(f, mac_b, mac_a, 0x88b5, 40)), VCORE_XMIT_DROPPED,
 		     "no rule: no other protocol either");
-	cr_assert_eq(send(pb, f, eth_frame(f, mac_a, mac_b, 0x88b5, 40)), VCORE_XMIT_DROPPED);
+	cr_assert_eq(xmit_tracked(pb, f, eth_frame(f, mac_a, mac_b, 0x88b5, 40)), VCORE_XMIT_DROPPED);
 	cr_assert_eq(tcp_ba(80, 40000, syn), VCORE_XMIT_DROPPED);
 	cr_assert_eq(port_stats(pa).sg_ingress_dropped, 2u);
 }
@@ -464,13 +447,13 @@ CORE_TEST(sg, non_ipv4_passes_between_members_of_a_self_referencing_group)
 	set_default_group(sg_default);
 	set_client_group();
 	plug_grouped(sg_default, sg_default, 0);
-	cr_assert_eq(send(pa, f, eth_frame(f, mac_b, mac_a, 0x88b5, 40)), VCORE_XMIT_DELIVERED,
+	cr_assert_eq(xmit_tracked(pa, f, eth_frame(f, mac_b, mac_a, 0x88b5, 40)), VCORE_XMIT_DELIVERED,
 		     "another protocol between members of the default group");
 	vcore_port_desc d = with_groups(desc_of(mac_b, ip_b, key1, subnet1, &cookie_b), sg_client);
 	cr_assert_eq(vcore_fabric_port_update(fab, pb, &d), 0);
-	cr_assert_eq(send(pa, f, eth_frame(f, mac_b, mac_a, 0x88b5, 40)), VCORE_XMIT_DROPPED,
+	cr_assert_eq(xmit_tracked(pa, f, eth_frame(f, mac_b, mac_a, 0x88b5, 40)), VCORE_XMIT_DROPPED,
 		     "B is in no group A's rule names, and B's group lets nothing in");
-	cr_assert_eq(send(pb, f, eth_frame(f, mac_a, mac_b, 0x88b5, 40)), VCORE_XMIT_DROPPED,
+	cr_assert_eq(xmit_tracked(pb, f, eth_frame(f, mac_a, mac_b, 0x88b5, 40)), VCORE_XMIT_DROPPED,
 		     "B may send anywhere, A lets in only its group's members");
 	cr_assert_eq(port_stats(pa).sg_ingress_dropped, 1u);
 }
@@ -486,12 +469,12 @@ CORE_TEST(sg, later_fragments_follow_their_first)
 	plug_grouped(0, sg_web, 0);
 	len = l4_frame(f, mac_b, mac_a, ip_a, ip_b, udp, 5000, 53);
 	f[20] = 0x20;		// MF, offset 0
-	cr_assert_eq(send(pa, f, len), VCORE_XMIT_DELIVERED);
+	cr_assert_eq(xmit_tracked(pa, f, len), VCORE_XMIT_DELIVERED);
 	f[20] = 0x00;		// the last fragment, offset 8 units: no UDP header
 	f[21] = 0x08;
-	cr_assert_eq(send(pa, f, len), VCORE_XMIT_DELIVERED, "its datagram passed");
+	cr_assert_eq(xmit_tracked(pa, f, len), VCORE_XMIT_DELIVERED, "its datagram passed");
 	f[18] = 0x99;		// another datagram's id
-	cr_assert_eq(send(pa, f, len), VCORE_XMIT_DROPPED, "no first fragment passed for it");
+	cr_assert_eq(xmit_tracked(pa, f, len), VCORE_XMIT_DROPPED, "no first fragment passed for it");
 }
 
 CORE_TEST(sg, bad_groups_and_ports_are_refused_whole)

@@ -337,7 +337,7 @@ CORE_TEST(sg_control, invalid_rules_change_nothing)
 	refuse_add(-EINVAL, rule(VNITRO_SG_INGRESS, 257), "protocol 257 does not exist", "0 to 255");
 	r = rule(VNITRO_SG_INGRESS, tcp);
 	r.icmp_type = 3;
-	refuse_add(-EINVAL, ports(r, 1, 1), "only icmp rules take an icmp type", "");
+	refuse_add(-EINVAL, ports(r, 1, 1), "only icmp and icmpv6 rules take an icmp type", "");
 	r = rule(VNITRO_SG_INGRESS, icmp);
 	r.icmp_code = 4;
 	refuse_add(-EINVAL, r, "any type must be for any code", "");
@@ -557,4 +557,116 @@ CORE_TEST(sg_control, an_attached_enis_port_names_its_groups_and_follows_a_chang
 	fake_fail_next(&fake.fail_next_update, -ENOMEM, "no memory");
 	cr_assert_eq(set_groups(inst.primary_eni_id, { "sg-e0" }, &err), -ENOMEM);
 	cr_assert_eq(get_eni(inst.primary_eni_id).security_group_count, 2u);
+}
+
+/* ---- IPv6 ---- */
+
+static vcore_ctl_sg_rule cidr6(vcore_ctl_sg_rule r, uint64_t hi, uint64_t lo, uint8_t prefixlen)
+{
+	r.ipv6 = 1;
+	for (int i = 0; i < 8; i++) {
+		r.cidr6[i] = uint8_t(hi >> (56 - 8 * i));
+		r.cidr6[8 + i] = uint8_t(lo >> (56 - 8 * i));
+	}
+	r.cidr_prefixlen = prefixlen;
+	return r;
+}
+
+static void vpc_ipv6(const char *vpc)
+{
+	vcore_vpc_info v;
+	vcore_err err = {};
+
+	cr_assert_eq(vcore_ctl_vpc_ipv6_set(ctl, vpc, nullptr, 56, &v, &err), 0, "%s", err.msg);
+}
+
+// Has @id an egress "all traffic to ::/0" rule?
+static bool has_all_ipv6_out(const char *id)
+{
+	vcore_ctl_sg_rule r;
+
+	for (uint32_t k = 0; vcore_ctl_sg_rule_at(ctl, id, k, &r) == 0; k++)
+		if (r.direction == VNITRO_SG_EGRESS && r.ipv6 && !r.cidr_prefixlen &&
+		    r.protocol == VNITRO_SG_PROTO_ALL)
+			return true;
+	return false;
+}
+
+/*
+ * EC2: the default group of a VPC with an IPv6 block has an "all IPv6 out"
+ * rule (::/0), added when the block is associated; other groups do not get
+ * one, and the rule stays if the block goes.
+ */
+CORE_TEST(sg_control, the_default_group_gets_all_ipv6_out_with_a_block)
+{
+	const char *def = default_sg("vpc-b");
+
+	add_sg("sg-a", "vpc-b", "web");
+	cr_assert_not(has_all_ipv6_out(def));
+	vpc_ipv6("vpc-b");
+	cr_assert(has_all_ipv6_out(def));
+	cr_assert_eq(get_sg(def).rule_count, 3u);
+	cr_assert_not(has_all_ipv6_out("sg-a"));
+	add_sg("sg-c", "vpc-b", "later");
+	cr_assert_not(has_all_ipv6_out("sg-c"));
+}
+
+CORE_TEST(sg_control, ipv6_rules_are_stored_and_compared_with_their_block)
+{
+	vcore_ctl_sg_rule r = cidr6(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22),
+				    0x20010db800000000ull, 0, 32);
+	vcore_ctl_sg_rule echo = cidr6(rule(VNITRO_SG_INGRESS, 58), 0, 0, 0);
+	vcore_sg_info g;
+
+	add_sg("sg-a", "vpc-b", "web");
+	rule_add("sg-a", r);
+	cr_assert_eq(rule_at("sg-a", 0).ipv6, 1);
+	cr_assert_eq(memcmp(rule_at("sg-a", 0).cidr6, r.cidr6, 16), 0);
+	cr_assert_eq(rule_at("sg-a", 0).cidr_prefixlen, 32);
+	// The same ports from the IPv4 block with the same bits is another rule.
+	rule_add("sg-a", cidr(ports(rule(VNITRO_SG_INGRESS, tcp), 22, 22), 0x20010db8, 32));
+	echo.icmp_type = 128;
+	rule_add("sg-a", echo);
+	cr_assert_eq(rule_at("sg-a", 2).icmp_type, 128, "icmpv6 takes a type");
+	assert_refused(-EEXIST, [&](vcore_err *e) {
+		return vcore_ctl_sg_rule_add(ctl, "sg-a", &r, &g, e);
+	}, "2001:db8::/32", "already exists");
+	vcore_ctl_sg_rule host_bits = cidr6(rule(VNITRO_SG_INGRESS, udp), 0x20010db800000000ull, 1, 64);
+	host_bits = ports(host_bits, 1, 1);
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_sg_rule_add(ctl, "sg-a", &host_bits, &g, e);
+	}, "2001:db8::1/64", "did you mean 2001:db8::/64");
+	vcore_ctl_sg_rule too_long = cidr6(rule(VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL), 0, 0, 129);
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_sg_rule_add(ctl, "sg-a", &too_long, &g, e);
+	}, "/129", "/0 to /128");
+	cr_assert_eq(vcore_ctl_sg_rule_del(ctl, "sg-a", &r, &g, nullptr), 0);
+	cr_assert_eq(get_sg("sg-a").rule_count, 3u, "the IPv4 twin stays");
+}
+
+/*
+ * EC2 counts 60 rules per direction for IPv4 and 60 for IPv6, a rule that
+ * names a group in both.
+ */
+CORE_TEST(sg_control, sixty_rules_per_family)
+{
+	vcore_ctl_sg_rule r;
+	vcore_sg_info g;
+
+	add_sg("sg-a", "vpc-b", "web");
+	add_sg("sg-b", "vpc-b", "db");
+	for (uint16_t p = 1; p <= VNITRO_MAX_SG_RULES; p++)
+		rule_add("sg-a", cidr(ports(rule(VNITRO_SG_INGRESS, tcp), p, p), 0, 0));
+	for (uint16_t p = 1; p < VNITRO_MAX_SG_RULES; p++)
+		rule_add("sg-a", cidr6(ports(rule(VNITRO_SG_INGRESS, tcp), p, p), 0, 0, 0));
+	r = peer(rule(VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL), "sg-b");
+	assert_refused(-ENOSPC, [&](vcore_err *e) {
+		return vcore_ctl_sg_rule_add(ctl, "sg-a", &r, &g, e);
+	}, "60 ingress rules for IPv4", "counts for both", "per address family");
+	rule_add("sg-a", cidr6(ports(rule(VNITRO_SG_INGRESS, tcp), 99, 99), 0, 0, 0));
+	r = cidr6(ports(rule(VNITRO_SG_INGRESS, tcp), 100, 100), 0, 0, 0);
+	assert_refused(-ENOSPC, [&](vcore_err *e) {
+		return vcore_ctl_sg_rule_add(ctl, "sg-a", &r, &g, e);
+	}, "60 ingress rules for IPv6");
+	cr_assert_eq(get_sg("sg-a").rule_count, 2 * VNITRO_MAX_SG_RULES + 1);
 }

@@ -4,7 +4,8 @@
  * never build, so the tests can see the kernel's own policy at work.
  * Prints "Error: <extack message>" and exits 1 when the kernel refuses.
  * "sg-dump" reads the SG_GET dump as it comes, in 4 KiB reads: one line per
- * message, "SG_ID RULES", so sg.sh sees the kernel split large groups.
+ * message, "SG_ID RULES", so sg.sh sees the kernel split large groups;
+ * "nacl-dump" does the same with NACL_GET ("NACL_ID ENTRIES") for sg6.sh.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -105,8 +106,20 @@ static int resolve_family(int fd)
 	return -ENOENT;
 }
 
-/* The rules an SG_GET message carries: SG_RULE entries of its SG_RULES nest. */
-static int count_rules(struct nlmsghdr *nlh, const char **id)
+/* What a dump lists: its command, the object's id, the nest of its items, an item. */
+struct dump_kind {
+	int cmd, id_attr, nest_attr, item_attr;
+};
+
+static const struct dump_kind sg_kind = {
+	VNITRO_CMD_SG_GET, VNITRO_A_SECURITY_GROUP_ID, VNITRO_A_SG_RULES, VNITRO_A_SG_RULE
+};
+static const struct dump_kind nacl_kind = {
+	VNITRO_CMD_NACL_GET, VNITRO_A_NACL_ID, VNITRO_A_NACL_ENTRIES, VNITRO_A_NACL_ENTRY
+};
+
+/* The items a dump message carries: @k's items in its nest (SG_RULE of SG_RULES, ...). */
+static int count_rules(const struct dump_kind *k, struct nlmsghdr *nlh, const char **id)
 {
 	struct nlattr *nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
 	int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rules = 0;
@@ -117,13 +130,13 @@ static int count_rules(struct nlmsghdr *nlh, const char **id)
 		struct nlattr *r = (struct nlattr *)((char *)nla + NLA_HDRLEN);
 		int left = nla->nla_len - NLA_HDRLEN;
 
-		if (nla->nla_type == VNITRO_A_SECURITY_GROUP_ID)
+		if (nla->nla_type == k->id_attr)
 			*id = (char *)nla + NLA_HDRLEN;
-		if ((nla->nla_type & NLA_TYPE_MASK) != VNITRO_A_SG_RULES)
+		if ((nla->nla_type & NLA_TYPE_MASK) != k->nest_attr)
 			continue;
 		for (; left >= NLA_HDRLEN && r->nla_len >= NLA_HDRLEN && r->nla_len <= left;
 		     left -= NLA_ALIGN(r->nla_len), r = (struct nlattr *)((char *)r + NLA_ALIGN(r->nla_len)))
-			rules += (r->nla_type & NLA_TYPE_MASK) == VNITRO_A_SG_RULE;
+			rules += (r->nla_type & NLA_TYPE_MASK) == k->item_attr;
 	}
 	return rules;
 }
@@ -132,7 +145,7 @@ static int count_rules(struct nlmsghdr *nlh, const char **id)
  * On a socket of its own: the kernel sizes a dump's skbs by the largest read
  * the socket has seen, and resolve_family() read 8 KiB on the other one.
  */
-static int sg_dump(int family)
+static int dump(const struct dump_kind *k, int family)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	struct request req;
@@ -140,7 +153,7 @@ static int sg_dump(int family)
 
 	if (fd < 0)
 		return -errno;
-	start(&req, family, VNITRO_CMD_SG_GET);
+	start(&req, family, k->cmd);
 	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
 		return -errno;
@@ -162,7 +175,7 @@ static int sg_dump(int family)
 				return 0;
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-			rules = count_rules(nlh, &id);
+			rules = count_rules(k, nlh, &id);
 			printf("%s %d\n", id, rules);
 		}
 	}
@@ -177,7 +190,8 @@ int main(int argc, char **argv)
 	char msg[256];
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s reply-only-attr|short-mac|missing-subnet|sg-dump\n", argv[0]);
+		fprintf(stderr, "usage: %s reply-only-attr|short-mac|missing-subnet|sg-dump|nacl-dump\n",
+			argv[0]);
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -190,10 +204,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Error: family %s: %s\n", VNITRO_GENL_NAME, strerror(-family));
 		return 1;
 	}
-	if (!strcmp(argv[1], "sg-dump")) {
-		ret = sg_dump(family);
+	if (!strcmp(argv[1], "sg-dump") || !strcmp(argv[1], "nacl-dump")) {
+		ret = dump(argv[1][0] == 's' ? &sg_kind : &nacl_kind, family);
 		if (ret)
-			fprintf(stderr, "Error: SG_GET dump: %s\n", strerror(-ret));
+			fprintf(stderr, "Error: %s: %s\n", argv[1], strerror(-ret));
 		return !!ret;
 	}
 	if (!strcmp(argv[1], "reply-only-attr")) {

@@ -216,9 +216,14 @@ check_eq "counted as a source/dest check drop" "1" \
 	"$(( $(eni_field "$eni_a" tx_src_dst_dropped) > before ))"
 # B answers ::99 at A's MAC (nobody holds it in the VPC, so only a neighbour entry tells B).
 ip -n i-b -6 neigh replace 2600:1f18:ab:1200::99 lladdr "$(eni_field "$eni_a" mac)" dev eth0
-check "with the check off the address passes, both ways" sh -c \
-	"'$VNITRO' eni set '$eni_a' source-dest-check off >/dev/null &&
+sg_d=$(eni_field "$eni_b" 'security_groups[0]')
+"$VNITRO" eni set "$eni_a" source-dest-check off >/dev/null
+check "with the check off the address leaves, but the default group lets in only its members' addresses" \
+	sh -c "! ip netns exec i-a ping -6 -c 1 -W 1 -q -I 2600:1f18:ab:1200::99 '$b6'"
+check "with a rule for it, it passes, both ways" sh -c \
+	"'$VNITRO' sg rule add '$sg_d' ingress proto all cidr 2600:1f18:ab:1200::99/128 >/dev/null &&
 	 ip netns exec i-a ping -6 -c 2 -W 2 -q -I 2600:1f18:ab:1200::99 '$b6'"
+"$VNITRO" sg rule del "$sg_d" ingress proto all cidr 2600:1f18:ab:1200::99/128 >/dev/null
 "$VNITRO" eni set "$eni_a" source-dest-check on >/dev/null
 ip -n i-a addr del 2600:1f18:ab:1200::99/128 dev eth0
 

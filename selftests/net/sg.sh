@@ -100,7 +100,7 @@ check_eq "three ingress rules left" 3 "$(sg_field "$web" '.ingress | length')"
 big=$("$VNITRO" -j sg add vpc vpc-s name big | jq -r .id)
 for p in $(seq 1 60); do "$VNITRO" sg rule add "$big" ingress proto tcp port "$p" cidr 0.0.0.0/0 >/dev/null; done
 refuse "the 61st ingress rule names the quota" \
-	'already has 60 ingress rules: the quota "Inbound or outbound rules per security group" is 60' \
+	'already has 60 ingress rules for IPv4: the quota "Inbound or outbound rules per security group" is 60 per address family' \
 	"$VNITRO" sg rule add "$big" ingress proto tcp port 61 cidr 0.0.0.0/0
 for p in $(seq 1 59); do "$VNITRO" sg rule add "$big" egress proto udp port "$p" cidr 10.0.0.0/8 >/dev/null; done
 refuse "the 61st egress rule too" 'already has 60 egress rules' \

@@ -23,6 +23,27 @@ struct vnitro_handle {
 namespace {
 
 const char PRIMARY[] = "eni-0a1b2c3d4e5f60718";
+/*
+ * With VNITRO_FAKE_IPV6 set, vpc-default has the IPv6 block VPC6/56,
+ * sg-1 also admits icmpv6 echo requests (type 128) from it, and
+ * subnet-default has a route ::/0 via igw-d. Once vnitro_vpc_ipv6_set()
+ * gives it that block or takes it away, that holds for the rest of the
+ * process. With the block it has what EC2 then adds: an egress rule all to
+ * ::/0 in its default group, rule 101 allowing ::/0 both ways in its
+ * default ACL, a second local route.
+ */
+const uint8_t VPC6[16] = { 0x26, 0x00, 0x1f, 0x18, 0xab, 0xcd, 0x12, 0x00 };
+bool vpc6_associated, vpc6_disassociated;
+
+bool fake_ipv6()
+{
+	return getenv("VNITRO_FAKE_IPV6");
+}
+
+bool vpc_has_ipv6()
+{
+	return (fake_ipv6() && !vpc6_disassociated) || vpc6_associated;
+}
 
 int refuse(struct vnitro_handle *h, int err, const char *fmt, ...)
 {
@@ -262,6 +283,10 @@ int vnitro_vpc_get(struct vnitro_handle *h, const char *id,
 	snprintf(out->id, sizeof(out->id), "vpc-default");
 	out->cidr_addr = htonl(0xac1f0000);
 	out->cidr_prefixlen = 16;
+	if (vpc_has_ipv6()) {
+		memcpy(out->ipv6_cidr, VPC6, 16);
+		out->ipv6_prefixlen = 56;
+	}
 	return 0;
 }
 
@@ -403,10 +428,27 @@ int vnitro_eni_ipv6_unassign(struct vnitro_handle *h, const char *, const uint8_
 	return FAKE_REFUSE(h);
 }
 
-int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *, const uint8_t *, uint8_t,
-			struct vnitro_vpc *)
+bool has_ipv6_routes();
+
+/*
+ * vpc-default gets VPC6/56 (and EC2's ::/0 rules); nothing else. It loses
+ * its block as EC2's VPCs do: not while a route of its subnet is IPv6.
+ */
+int vnitro_vpc_ipv6_set(struct vnitro_handle *h, const char *id, const uint8_t *addr,
+			uint8_t prefixlen, struct vnitro_vpc *out)
 {
-	return FAKE_REFUSE(h);
+	if (!strcmp(id, "vpc-default") && !prefixlen && vpc_has_ipv6()) {
+		if (has_ipv6_routes())
+			return refuse(h, -EBUSY, "the route table of subnet subnet-default has IPv6 "
+				      "routes; delete them first");
+		vpc6_associated = false;
+		vpc6_disassociated = true;
+		return out ? vnitro_vpc_get(h, id, out) : 0;
+	}
+	if (strcmp(id, "vpc-default") || !addr || prefixlen != 56 || memcmp(addr, VPC6, 16))
+		return FAKE_REFUSE(h);
+	vpc6_associated = true;
+	return out ? vnitro_vpc_get(h, id, out) : 0;
 }
 
 int vnitro_subnet_ipv6_set(struct vnitro_handle *h, const char *, const uint8_t *, uint8_t,
@@ -442,27 +484,149 @@ int vnitro_subnet_del(struct vnitro_handle *h, const char *)
 	return FAKE_REFUSE(h);
 }
 
-int vnitro_route_add(struct vnitro_handle *h, const char *, uint32_t, uint8_t, const char *,
-		     struct vnitro_route *)
-{
-	return FAKE_REFUSE(h);
-}
+/*
+ * The route table of subnet-default: its local routes (172.31.0.0/16, and
+ * VPC6/56 while vpc-default has that block), then the others, first those
+ * of VNITRO_FAKE_IPV6 (::/0 via igw-d), then what route_add adds in this
+ * process, less what route_del deletes.
+ */
+struct vnitro_route routes[8];	/* the routes that are not local */
+size_t route_count;
+bool routes_seeded;
 
-int vnitro_route_del(struct vnitro_handle *h, const char *, uint32_t, uint8_t)
-{
-	return FAKE_REFUSE(h);
-}
-
-int vnitro_route_list(struct vnitro_handle *, struct vnitro_route **items, size_t *count)
+struct vnitro_route make_route(uint8_t ipv6, uint32_t addr, const uint8_t *addr6, uint8_t prefixlen,
+			       const char *target)
 {
 	struct vnitro_route r = {};
 
 	snprintf(r.subnet_id, sizeof(r.subnet_id), "subnet-default");
-	r.addr = htonl(0xac1f0000);
-	r.prefixlen = 16;
-	r.target = VNITRO_ROUTE_TARGET_LOCAL;
+	r.ipv6 = ipv6;
+	r.addr = addr;
+	if (addr6)
+		memcpy(r.addr6, addr6, 16);
+	r.prefixlen = prefixlen;
+	r.target = !target ? VNITRO_ROUTE_TARGET_LOCAL :
+		   strncmp(target, "eni-", 4) ? VNITRO_ROUTE_TARGET_IGW : VNITRO_ROUTE_TARGET_ENI;
+	snprintf(r.target_id, sizeof(r.target_id), "%s", target ? target : "");
 	snprintf(r.status, sizeof(r.status), "active");
-	return one_list(items, count, &r, 1);
+	return r;
+}
+
+/* The route of VNITRO_FAKE_IPV6, before the first call looks at the routes. */
+void seed_routes()
+{
+	static const uint8_t any[16] = {};
+
+	if (!routes_seeded && fake_ipv6())
+		routes[route_count++] = make_route(1, 0, any, 0, "igw-d");
+	routes_seeded = true;
+}
+
+bool has_ipv6_routes()
+{
+	seed_routes();
+	for (size_t i = 0; i < route_count; i++)
+		if (routes[i].ipv6)
+			return true;
+	return false;
+}
+
+bool same_destination(const struct vnitro_route &a, const struct vnitro_route &b)
+{
+	return a.ipv6 == b.ipv6 && a.prefixlen == b.prefixlen && a.addr == b.addr &&
+	       !memcmp(a.addr6, b.addr6, 16);
+}
+
+/* The destination as the kernel writes it in its messages. */
+const char *route_text(const struct vnitro_route &r, char buf[64])
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	inet_ntop(r.ipv6 ? AF_INET6 : AF_INET, r.ipv6 ? static_cast<const void *>(r.addr6) : &r.addr,
+		  ip, sizeof(ip));
+	snprintf(buf, 64, "%s/%u", ip, r.prefixlen);
+	return buf;
+}
+
+int route_add(struct vnitro_handle *h, const char *subnet, const struct vnitro_route &want,
+	      struct vnitro_route *out)
+{
+	char text[64];
+
+	seed_routes();
+	if (strcmp(subnet, "subnet-default"))
+		return refuse(h, -ENOENT, "subnet %s not found", subnet);
+	if (strcmp(want.target_id, "igw-d") && strcmp(want.target_id, PRIMARY) &&
+	    strcmp(want.target_id, "eni-5"))
+		return refuse(h, -ENOENT, "route target %s not found", want.target_id);
+	for (size_t i = 0; i < route_count; i++)
+		if (same_destination(routes[i], want))
+			return refuse(h, -EEXIST, "the route table of subnet-default already has a "
+				      "route to %s; delete it first", route_text(want, text));
+	if (route_count == sizeof(routes) / sizeof(routes[0]))
+		return refuse(h, -ENOSPC, "the fake's route table is full");
+	routes[route_count++] = want;
+	if (out)
+		*out = want;
+	return 0;
+}
+
+int route_del(struct vnitro_handle *h, const char *subnet, const struct vnitro_route &want)
+{
+	char text[64];
+
+	seed_routes();
+	if (strcmp(subnet, "subnet-default"))
+		return refuse(h, -ENOENT, "subnet %s not found", subnet);
+	for (size_t i = 0; i < route_count; i++) {
+		if (!same_destination(routes[i], want))
+			continue;
+		memmove(&routes[i], &routes[i + 1], (route_count - i - 1) * sizeof(routes[0]));
+		route_count--;
+		return 0;
+	}
+	if ((!want.ipv6 && want.addr == htonl(0xac1f0000) && want.prefixlen == 16) ||
+	    (want.ipv6 && vpc_has_ipv6() && want.prefixlen == 56 && !memcmp(want.addr6, VPC6, 16)))
+		return refuse(h, -EPERM, "the local route %s of VPC vpc-default cannot be deleted",
+			      route_text(want, text));
+	return refuse(h, -ENOENT, "the route table of subnet-default has no route to %s",
+		      route_text(want, text));
+}
+
+int vnitro_route_add(struct vnitro_handle *h, const char *subnet, uint32_t addr, uint8_t prefixlen,
+		     const char *target, struct vnitro_route *out)
+{
+	return route_add(h, subnet, make_route(0, addr, nullptr, prefixlen, target), out);
+}
+
+int vnitro_route_add_ipv6(struct vnitro_handle *h, const char *subnet, const uint8_t *addr6,
+			  uint8_t prefixlen, const char *target, struct vnitro_route *out)
+{
+	return route_add(h, subnet, make_route(1, 0, addr6, prefixlen, target), out);
+}
+
+int vnitro_route_del(struct vnitro_handle *h, const char *subnet, uint32_t addr, uint8_t prefixlen)
+{
+	return route_del(h, subnet, make_route(0, addr, nullptr, prefixlen, nullptr));
+}
+
+int vnitro_route_del_ipv6(struct vnitro_handle *h, const char *subnet, const uint8_t *addr6,
+			  uint8_t prefixlen)
+{
+	return route_del(h, subnet, make_route(1, 0, addr6, prefixlen, nullptr));
+}
+
+int vnitro_route_list(struct vnitro_handle *, struct vnitro_route **items, size_t *count)
+{
+	struct vnitro_route all[2 + sizeof(routes) / sizeof(routes[0])];
+	size_t n = 0;
+
+	seed_routes();
+	all[n++] = make_route(0, htonl(0xac1f0000), nullptr, 16, nullptr);
+	if (vpc_has_ipv6())
+		all[n++] = make_route(1, 0, VPC6, 56, nullptr);
+	memcpy(&all[n], routes, route_count * sizeof(routes[0]));
+	return one_list(items, count, all, n + route_count);
 }
 
 int vnitro_igw_add(struct vnitro_handle *h, const char *, const char *, int, const char *, int,
@@ -526,14 +690,38 @@ struct vnitro_sg make_sg(const char *id, const char *name)
 		r->cidr_addr = htonl(0xcb007100);
 		r->cidr_prefixlen = 24;
 		r++;
+		if (fake_ipv6()) {
+			*r = {};
+			r->protocol = 58;
+			r->icmp_type = 128;
+			r->icmp_code = -1;
+			r->ipv6 = 1;
+			memcpy(r->cidr6, VPC6, 16);
+			r->cidr_prefixlen = 56;
+			r++;
+		}
 	}
 	*r = {};
 	r->direction = VNITRO_SG_EGRESS;
 	r->protocol = VNITRO_SG_PROTO_ALL;
 	r->icmp_type = r->icmp_code = -1;
 	r++;
+	if (vpc_has_ipv6() && !strcmp(name, "default")) {
+		*r = r[-1];
+		r->ipv6 = 1;
+		r++;
+	}
 	g.rule_count = uint32_t(r - g.rules);
 	return g;
+}
+
+bool same_rule(const struct vnitro_sg_rule &a, const struct vnitro_sg_rule &b)
+{
+	return a.direction == b.direction && a.protocol == b.protocol &&
+	       a.has_ports == b.has_ports && a.port_from == b.port_from && a.port_to == b.port_to &&
+	       a.icmp_type == b.icmp_type && a.icmp_code == b.icmp_code &&
+	       !strcmp(a.peer_id, b.peer_id) && a.ipv6 == b.ipv6 && a.cidr_addr == b.cidr_addr &&
+	       !memcmp(a.cidr6, b.cidr6, 16) && a.cidr_prefixlen == b.cidr_prefixlen;
 }
 
 /* What sg_add made in this run, which sg_list then shows; the out of the calls below. */
@@ -574,9 +762,9 @@ int vnitro_sg_get(struct vnitro_handle *h, const char *id, struct vnitro_sg *out
 		*out = added_sg;
 		return 0;
 	}
-	if (strcmp(id, "sg-1"))
+	if (strcmp(id, "sg-1") && strcmp(id, "sg-d"))
 		return refuse(h, -ENOENT, "security group \"%s\" does not exist", id);
-	*out = make_sg("sg-1", "web");
+	*out = make_sg(id, strcmp(id, "sg-d") ? "web" : "default");
 	return 0;
 }
 
@@ -610,15 +798,15 @@ int vnitro_sg_rule_del(struct vnitro_handle *h, const char *id, const struct vni
 		out = &scratch_sg;
 	if (vnitro_sg_get(h, id, out))
 		return -ENOENT;
-	if (rule->direction == VNITRO_SG_INGRESS && rule->protocol == 6) {
-		out->rule_count = 1;
-		out->rules[0] = out->rules[1];
+	for (uint32_t i = 0; i < out->rule_count; i++) {
+		if (!same_rule(out->rules[i], *rule))
+			continue;
+		memmove(&out->rules[i], &out->rules[i + 1],
+			(out->rule_count - i - 1) * sizeof(out->rules[0]));
+		out->rule_count--;
 		return 0;
 	}
-	if (rule->direction != VNITRO_SG_EGRESS || rule->protocol != VNITRO_SG_PROTO_ALL)
-		return refuse(h, -ENOENT, "the specified rule does not exist as a rule of security group %s", id);
-	out->rule_count = 1;
-	return 0;
+	return refuse(h, -ENOENT, "the specified rule does not exist as a rule of security group %s", id);
 }
 
 int vnitro_netns_name_check(const char *name)
@@ -704,6 +892,13 @@ struct vnitro_nacl make_nacl(const char *id, bool is_default)
 			e.action = VNITRO_NACL_ALLOW;
 			e.protocol = VNITRO_SG_PROTO_ALL;
 			e.icmp_type = e.icmp_code = -1;
+			if (vpc_has_ipv6()) {
+				struct vnitro_nacl_entry &e6 = a.entries[a.entry_count++];
+
+				e6 = e;
+				e6.number = 101;
+				e6.ipv6 = 1;
+			}
 		}
 	}
 	return a;

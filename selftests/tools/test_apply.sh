@@ -111,6 +111,19 @@ bad_file() {
 	fi
 }
 
+# good DESC JQ-FILTER: the base file changed by the filter passes every
+# check, so apply goes on to need the module (skipped when it is loaded).
+good() {
+	local desc=$1 file=$dir/good-variant.json
+	jq "$2" <<<"$base" >"$file" || { fail "$desc" "bad jq filter"; return; }
+	if [[ $module_loaded == yes ]]; then
+		skip "$desc" "the vnitro module is loaded"
+		return
+	fi
+	run apply "$file"
+	expect "$desc" 1 "" "Error: $NOT_LOADED"
+}
+
 if [[ ! -x $VNITRO ]] || ! command -v jq >/dev/null; then
 	echo "not ok 1 - $VNITRO is built and jq is installed"
 	echo "0 passed, 1 failed"
@@ -232,6 +245,19 @@ bad "a route target not in the file" '.subnets[0].routes[0].target: "igw-x" is n
 	'.subnets[0].routes[0].target = "igw-x"'
 bad "a route target in another VPC" '.subnets[0].routes[0].target: route target eni-2 is in VPC vpc-b, not in vpc-a' \
 	'.subnets[0].routes[0].target = "eni-2"'
+bad "an IPv6 route destination of no address" \
+	'.subnets[0].routes[0].destination: "2001:zz8::/32" is not an IPv6 CIDR block ("2001:zz8::" is not an IPv6 address)' \
+	'.subnets[0].routes[0].destination = "2001:zz8::/32"'
+bad "an IPv6 route destination /129" '.subnets[0].routes[0].destination: ::/129: the prefix length must be 0 to 128' \
+	'.subnets[0].routes[0].destination = "::/129"'
+bad "an IPv6 route destination with host bits" \
+	'.subnets[0].routes[0].destination: 2001:db8::1/32 has host bits set; did you mean 2001:db8::/32?' \
+	'.subnets[0].routes[0].destination = "2001:db8::1/32"'
+bad "a route to the VPC's own IPv6 block" \
+	".subnets[0].routes[0].destination: 2600:1f18:abcd:1200::/56 is the local route of VPC vpc-a's IPv6 block, which every subnet has while the VPC has the block" \
+	'.vpcs[0].ipv6_cidr = "2600:1f18:abcd:1200::/56" | .subnets[0].routes[0].destination = "2600:1f18:abcd:1200::/56"'
+bad "two routes to one IPv6 destination, spelled two ways" '.subnets[0].routes[2].destination: subnet sn-a has two routes to 0::0/0' \
+	'.subnets[0].routes += [{"destination": "::/0", "target": "igw-a"}, {"destination": "0::0/0", "target": "eni-1"}]'
 bad "two gateways for a VPC" '.internet_gateways[1].vpc: VPC vpc-a has two internet gateways, igw-a and igw-b (at most one)' \
 	'.internet_gateways += [{"id": "igw-b", "vpc": "vpc-a"}]'
 bad "an invalid namespace name" '.internet_gateways[0].netns: "a/b" is not a valid network namespace name' \
@@ -285,7 +311,7 @@ bad "a name starting with sg-" '.security_groups[1].name: security group names m
 	'.security_groups[1].name = "sg-web"'
 bad "an unknown rule key" '.security_groups[1].ingress[0]: unknown key "ports" (expected protocol, port_from, port_to, icmp_type, icmp_code, cidr, sg)' \
 	'.security_groups[1].ingress[0].ports = "22"'
-bad "an unknown protocol" '.security_groups[1].ingress[0].protocol: "sctp" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)' \
+bad "an unknown protocol" '.security_groups[1].ingress[0].protocol: "sctp" is not a protocol (expected tcp, udp, icmp, icmpv6, all or 0 to 255)' \
 	'.security_groups[1].ingress[0].protocol = "sctp"'
 bad "tcp without ports" '.security_groups[1].ingress[0]: a tcp rule needs "port_from" and "port_to"' \
 	'del(.security_groups[1].ingress[0].port_to)'
@@ -295,7 +321,7 @@ bad "all with ports" '.security_groups[1].ingress[2]: only tcp and udp rules hav
 	'.security_groups[1].ingress[2].port_from = 1'
 bad "an icmp code without a type" '.security_groups[1].ingress[1]: "icmp_code" needs "icmp_type"' \
 	'.security_groups[1].ingress[1] |= (del(.icmp_type) | .icmp_code = 0)'
-bad "an icmp type on tcp" '.security_groups[1].ingress[0]: only icmp rules have "icmp_type" and "icmp_code"' \
+bad "an icmp type on tcp" '.security_groups[1].ingress[0]: only icmp and icmpv6 rules have "icmp_type" and "icmp_code"' \
 	'.security_groups[1].ingress[0].icmp_type = 3'
 bad "two peers" '.security_groups[1].ingress[2]: a rule has one peer: "cidr" or "sg"' \
 	'.security_groups[1].ingress[2].cidr = "10.0.0.0/8"'
@@ -307,6 +333,17 @@ bad "a peer group of another VPC" '.security_groups[1].ingress[0].sg: security g
 	'.security_groups += [{"id": "sg-a0", "vpc": "vpc-a", "name": "default"}] | .security_groups[1].ingress[0] = {"protocol": "all", "sg": "sg-a0"}'
 bad "a rule twice" '.security_groups[1].ingress[3]: the same rule appears twice' \
 	'.security_groups[1].ingress += [.security_groups[1].ingress[0]]'
+bad "an IPv6 rule twice, spelled two ways" '.security_groups[1].ingress[4]: the same rule appears twice' \
+	'.security_groups[1].ingress += [{"protocol": "icmpv6", "icmp_type": 128, "cidr": "2001:db8::/32"},
+	                                {"protocol": "icmpv6", "icmp_type": 128, "cidr": "2001:0DB8:0:0::/32"}]'
+bad "a peer IPv6 block with host bits" '.security_groups[1].ingress[0].cidr: 2001:db8::1/64 has host bits set; did you mean 2001:db8::/64?' \
+	'.security_groups[1].ingress[0].cidr = "2001:db8::1/64"'
+bad "an IPv6 prefix over 128" '.security_groups[1].ingress[0].cidr: 2001:db8::/129: the prefix length must be 0 to 128' \
+	'.security_groups[1].ingress[0].cidr = "2001:db8::/129"'
+bad "an IPv6 block without its length" '.security_groups[1].egress[0].cidr: "::" is not an IPv6 CIDR block (expected ADDRESS/N)' \
+	'.security_groups[1].egress[0].cidr = "::"'
+bad "an IPv6 block of no address" '.security_groups[1].egress[0].cidr: "2001:zz8::/32" is not an IPv6 CIDR block ("2001:zz8::" is not an IPv6 address)' \
+	'.security_groups[1].egress[0].cidr = "2001:zz8::/32"'
 
 ## network ACLs
 
@@ -335,13 +372,19 @@ bad "an entry without a block" '.network_acls[1].egress[0]: "cidr" is required' 
 	'del(.network_acls[1].egress[0].cidr)'
 bad "an entry block with host bits" '.network_acls[1].ingress[0].cidr: 203.0.113.1/24 has host bits set; did you mean 203.0.113.0/24?' \
 	'.network_acls[1].ingress[0].cidr = "203.0.113.1/24"'
+bad "an entry IPv6 block with host bits" '.network_acls[1].egress[0].cidr: 2600:1f18:abcd:1240::/57 has host bits set; did you mean 2600:1f18:abcd:1200::/57?' \
+	'.network_acls[1].egress[0].cidr = "2600:1f18:abcd:1240::/57"'
+bad "a number twice in a direction, across families" '.network_acls[1].egress[1]: egress rule number 100 appears twice' \
+	'.network_acls[1].egress += [{"rule": 100, "action": "allow", "protocol": "all", "cidr": "::/0"}]'
+bad "an icmp type on an IPv6 udp entry" '.network_acls[1].ingress[2]: only icmp and icmpv6 rules have "icmp_type" and "icmp_code"' \
+	'.network_acls[1].ingress[2] += {"cidr": "::/0", "icmp_type": 1}'
 bad "an entry naming a group" '.network_acls[1].ingress[0]: unknown key "sg" (expected rule, action, protocol, port_from, port_to, icmp_type, icmp_code, cidr)' \
 	'.network_acls[1].ingress[0].sg = "sg-1"'
 bad "a udp entry without ports" '.network_acls[1].ingress[2]: a udp rule needs "port_from" and "port_to"' \
 	'del(.network_acls[1].ingress[2].port_from)'
 bad "an icmp type out of range" '.network_acls[1].ingress[1]: an ICMP type and code run from 0 to 255' \
 	'.network_acls[1].ingress[1].icmp_type = 256'
-bad "20 ingress entries" '.network_acls[1].ingress: at most 19 ingress rules per network ACL (EC2'"'"'s quota of 20 counts the "*" rule)' \
+bad "20 ingress entries" '.network_acls[1].ingress: at most 19 ingress rules for IPv4 per network ACL (EC2'"'"'s quota of 20 per direction and address family counts the "*" rule)' \
 	'.network_acls[1].ingress = [range(1; 21) | {"rule": ., "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}]'
 bad "a subnet's ACL not in the file" '.subnets[0].network_acl: network ACL "acl-9" is not in the file ("network_acls")' \
 	'.subnets[0].network_acl = "acl-9"'
@@ -349,8 +392,16 @@ bad "a subnet's ACL of another VPC" '.subnets[1].network_acl: network ACL acl-a1
 	'.subnets[1].network_acl = "acl-a1"'
 bad "201 ACLs in a VPC" '.network_acls[202]: VPC vpc-b has more than 200 network ACLs (EC2'"'"'s quota "Network ACLs per VPC")' \
 	'.network_acls += [range(1; 202) | {"id": "acl-b\(.)", "vpc": "vpc-b"}]'
-bad "61 ingress rules" '.security_groups[1].ingress: at most 60 ingress rules per security group (EC2'"'"'s quota)' \
+bad "61 ingress rules" '.security_groups[1].ingress: at most 60 ingress rules for IPv4 per security group (EC2'"'"'s quota, per address family; a rule naming a group counts for both)' \
 	'.security_groups[1].ingress = [range(61) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "0.0.0.0/0"}]'
+bad "61 ingress rules for IPv6 besides 60 for IPv4" '.security_groups[1].ingress: at most 60 ingress rules for IPv6 per security group (EC2'"'"'s quota, per address family; a rule naming a group counts for both)' \
+	'.security_groups[1].ingress = [range(60) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "0.0.0.0/0"}]
+	   + [range(61) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "::/0"}]'
+bad "a rule naming a group counts for IPv6 too" '.security_groups[1].ingress: at most 60 ingress rules for IPv6 per security group (EC2'"'"'s quota, per address family; a rule naming a group counts for both)' \
+	'.security_groups[1].ingress = [range(60) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "::/0"}]
+	   + [{"protocol": "all", "sg": "sg-b0"}]'
+bad "20 egress entries for IPv6" '.network_acls[1].egress: at most 19 egress rules for IPv6 per network ACL (EC2'"'"'s quota of 20 per direction and address family counts the "*" rule)' \
+	'.network_acls[1].egress = [range(1; 21) | {"rule": ., "action": "allow", "protocol": "all", "cidr": "::/0"}]'
 bad "a description of 256 characters" '.enis[2].description: a description has at most 255 characters' \
 	".enis[2].description = \"$(printf 'x%.0s' {1..256})\""
 bad "ENA Express UDP alone" '.enis[2].ena_express_udp: ENA Express for UDP needs ENA Express ("ena_express": true)' \
@@ -444,6 +495,22 @@ else
 	run dump
 	expect "dump needs the module" 1 "" "Error: $NOT_LOADED"
 fi
+good "IPv6 blocks in rules and entries, icmpv6 with a type and code" \
+	'.vpcs[1].ipv6_cidr = "2600:1f18:abcd:1200::/56"
+	 | .security_groups[1].ingress += [{"protocol": "icmpv6", "icmp_type": 128, "icmp_code": 0, "cidr": "2600:1f18:abcd:1200::/56"},
+	                                  {"protocol": "tcp", "port_from": 443, "port_to": 443, "cidr": "::/0"}]
+	 | .security_groups[0].egress += [{"protocol": "all", "cidr": "::/0"}]
+	 | .network_acls[0].ingress += [{"rule": 101, "action": "allow", "protocol": "all", "cidr": "::/0"}]
+	 | .network_acls[1].egress += [{"rule": 110, "action": "deny", "protocol": "icmpv6", "icmp_type": 135, "cidr": "2001:db8::1/128"}]'
+good "IPv6 routes: ::/0 beside 0.0.0.0/0, to an ENI, to a /56 of a VPC without that block" \
+	'.subnets[0].routes += [{"destination": "::/0", "target": "igw-a"}, {"destination": "2001:db8::/32", "target": "eni-1"},
+	                        {"destination": "2600:1f18:abcd:1200::/56", "target": "eni-a0"}]'
+good "60 ingress rules for IPv4 and 60 for IPv6" \
+	'.security_groups[1].ingress = [range(60) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "0.0.0.0/0"}]
+	   + [range(60) | {"protocol": "tcp", "port_from": ., "port_to": ., "cidr": "::/0"}]'
+good "19 ingress entries for IPv4 and 19 for IPv6" \
+	'.network_acls[1].ingress = [range(1; 20) | {"rule": ., "action": "allow", "protocol": "all", "cidr": "0.0.0.0/0"}]
+	   + [range(20; 39) | {"rule": ., "action": "allow", "protocol": "all", "cidr": "::/0"}]'
 
 ## over the fake library: its world is vpc-default, i-host, web1, eni-5, igw-d, eipalloc-1 and -2
 
@@ -587,6 +654,78 @@ add nacl-entry acl-2 ingress rule 5 deny proto icmp icmp-type 8 cidr 192.0.2.0/2
 	run apply "$dir/acldefault.json"
 	expect "a VPC's default ACL cannot become a custom one" 1 "" \
 		"Error: network ACL acl-d is the default network ACL of VPC vpc-default; the file makes it a custom one; nothing was changed"
+	# IPv6: with VNITRO_FAKE_IPV6 vpc-default has a block, and EC2's ::/0 rules come with it.
+	VNITRO_FAKE_IPV6=1 run dump
+	world6=$out
+	[[ $(jq -c '[.vpcs[0].ipv6_cidr, .security_groups[0].egress, .security_groups[1].ingress[1]]' <<<"$world6") == \
+		'["2600:1f18:abcd:1200::/56",[{"protocol":"all","cidr":"0.0.0.0/0"},{"protocol":"all","cidr":"::/0"}],{"protocol":"icmpv6","icmp_type":128,"cidr":"2600:1f18:abcd:1200::/56"}]' ]] &&
+		pass "dump: IPv6 rules in \"cidr\", icmpv6 by name, the default group's ::/0" ||
+		fail "dump: IPv6 rules"
+	[[ $(jq -c '.network_acls[0].egress' <<<"$world6") == \
+		'[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"},{"rule":101,"action":"allow","protocol":"all","cidr":"::/0"}]' ]] &&
+		pass "dump: the default ACL's rule 101 for ::/0" || fail "dump: rule 101"
+	printf '%s' "$world6" >"$dir/world6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/world6.json"
+	expect "apply of a dump with IPv6 rules and entries: no change" 0 "" ""
+	jq '.network_acls[0].egress |= map(select(.rule != 101)) | .network_acls[0].ingress[1].action = "deny"
+	    | .security_groups[0].egress |= map(select(.cidr != "::/0"))
+	    | .security_groups[1].ingress += [{"protocol": "tcp", "port_from": 443, "port_to": 443, "cidr": "2001:db8::/32"}]' \
+		<<<"$world6" >"$dir/rules6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/rules6.json"
+	expect "IPv6 rules and entries converge as the others, EC2's ::/0 ones too" 0 \
+		"delete nacl-entry acl-d egress rule 101
+replace nacl-entry acl-d ingress rule 101 deny proto all cidr ::/0
+delete sg-rule sg-d egress proto all cidr ::/0
+add sg-rule sg-1 ingress proto tcp port 443-443 cidr 2001:db8::/32" ""
+	jq '.network_acls[0].ingress[1].cidr = "0.0.0.0/0"' <<<"$world6" >"$dir/family6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/family6.json"
+	expect "an entry's family is part of its block: ::/0 is not 0.0.0.0/0" 0 \
+		"replace nacl-entry acl-d ingress rule 101 allow proto all cidr 0.0.0.0/0" ""
+	# Onto a VPC without a block: its rules converge first, then it gets the block.
+	jq 'del(.security_groups[1].ingress[1])' <<<"$world6" >"$dir/onto4.json"
+	run apply "$dir/onto4.json"
+	expect "a dump with EC2's ::/0 rules onto a VPC without a block: the rules, the block, then its IPv6 route" 0 \
+		"add nacl-entry acl-d ingress rule 101 allow proto all cidr ::/0
+add nacl-entry acl-d egress rule 101 allow proto all cidr ::/0
+add sg-rule sg-d egress proto all cidr ::/0
+associate vpc vpc-default ipv6-cidr 2600:1f18:abcd:1200::/56
+create route ::/0 subnet subnet-default via igw-d" ""
+	jq '.vpcs[0].ipv6_cidr = "2600:1f18:abcd:1200::/56"' <<<"$first" >"$dir/block6.json"
+	run apply "$dir/block6.json"
+	expect "a block without EC2's ::/0 rules in the file: the rules it brought go again" 0 \
+		"associate vpc vpc-default ipv6-cidr 2600:1f18:abcd:1200::/56
+delete nacl-entry acl-d ingress rule 101
+delete nacl-entry acl-d egress rule 101
+delete sg-rule sg-d egress proto all cidr ::/0" ""
+	# IPv6 routes: dumped as IPv4 ones, without the local /56; apply converges them the same way.
+	[[ $(jq -c '[.subnets[0].routes, $first.subnets[0].routes]' --argjson first "$first" <<<"$world6") == \
+		'[[{"destination":"::/0","target":"igw-d"}],[]]' ]] &&
+		pass "dump: an IPv6 route in \"destination\", neither local route" || fail "dump: IPv6 routes"
+	jq '.subnets[0].routes = [{"destination": "::/0", "target": "eni-5"}, {"destination": "10.0.0.0/8", "target": "igw-d"},
+	                          {"destination": "2001:DB8::/32", "target": "eni-0a1b2c3d4e5f60718"}]' \
+		<<<"$world6" >"$dir/routes6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/routes6.json"
+	expect "IPv6 routes converge as IPv4 ones: replaced, created" 0 \
+		"replace route ::/0 subnet subnet-default via eni-5
+create route 10.0.0.0/8 subnet subnet-default via igw-d
+create route 2001:db8::/32 subnet subnet-default via eni-0a1b2c3d4e5f60718" ""
+	VNITRO_FAKE_IPV6=1 run -j apply "$dir/routes6.json"
+	[[ $rc -eq 0 && $(jq -c '.[2]' <<<"$out") == '{"action":"create","object":"route","id":"2001:db8::/32","detail":"subnet subnet-default via eni-0a1b2c3d4e5f60718"}' ]] &&
+		pass "apply -j: an IPv6 route created, as one object" || fail "apply -j: an IPv6 route created"
+	jq '.vpcs[0].ipv6_cidr = null' <<<"$world6" >"$dir/unblock6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/unblock6.json"
+	expect "a VPC's block goes after its IPv6 routes; the file's come back after" 0 \
+		"delete route ::/0 subnet subnet-default via igw-d
+disassociate vpc vpc-default ipv6-cidr 2600:1f18:abcd:1200::/56
+create route ::/0 subnet subnet-default via igw-d" ""
+	jq '.vpcs[0].ipv6_cidr = null | .subnets[0].routes = []' <<<"$world6" >"$dir/unroute6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/unroute6.json"
+	expect "a VPC's block goes: IPv6 routes the file lacks go first" 0 \
+		"delete route ::/0 subnet subnet-default via igw-d
+disassociate vpc vpc-default ipv6-cidr 2600:1f18:abcd:1200::/56" ""
+	jq '.subnets[0].routes = []' <<<"$world6" >"$dir/keep6.json"
+	VNITRO_FAKE_IPV6=1 run apply "$dir/keep6.json"
+	expect "a block that stays: routes the file lacks stay" 0 "" ""
 	echo '{"vpcs": [{"id": "vpc-new", "cidr": "10.9.0.0/16"}, {"id": "vpc-default", "cidr": "172.30.0.0/16"}]}' >"$dir/conflict.json"
 	run apply "$dir/conflict.json"
 	expect "a VPC with another CIDR: exit 1, before any change" 1 "" \

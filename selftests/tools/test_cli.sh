@@ -165,9 +165,26 @@ usage "vpc add: a CIDR block" vpc add vpc-1 cidr 10.0.0.0
 usage "vpc add: prefix length" vpc add vpc-1 cidr 10.0.0.0/33
 usage "subnet add: az required" subnet add s-1 vpc vpc-1 cidr 10.0.0.0/24
 usage "route add: via required" route add 0.0.0.0/0 subnet subnet-default
+help "vnitro route help: IPv6 destinations" "CIDR := { A.B.C.D/N | IPV6-ADDRESS/N }" route help
+help "vnitro route help: the IPv6 local route" "for the VPC's IPv6 /56 while the VPC has one" route help
+usage "route add: an IPv6 destination, via required" '="via TARGET" is required; try "vnitro route help"' \
+	route add ::/0 subnet subnet-default
+usage "route add: an IPv6 prefix over 128" '="2001:db8::/129": the prefix length must be 0 to 128' \
+	route add 2001:db8::/129 subnet subnet-default via igw-1
+usage "route add: an IPv6 destination of no address" \
+	'="2001:zz8::/32" is not an IPv6 CIDR block ("2001:zz8::" is not an IPv6 address)' \
+	route add 2001:zz8::/32 subnet subnet-default via igw-1
+usage "route del: an IPv6 destination needs its length" '="2001:db8::1" is not an IPv6 CIDR block (expected ADDRESS/N)' \
+	route del 2001:db8::1 subnet subnet-default
+usage "route del: an IPv6 length that is no number" route del ::/x subnet subnet-default
+usage "route add: an IPv4 destination is still checked as one" '="10.0.0.0/33": the prefix length must be 0 to 32' \
+	route add 10.0.0.0/33 subnet subnet-default via igw-1
 usage "igw set: on/off" igw set igw-1 frag-needed yes
 usage "vnitro i is ambiguous (instance, igw)" i he
 help "vnitro sg help" "vnitro sg rule { add | del } SG" sg help
+help "vnitro sg help: icmpv6" "PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }" sg help
+help "vnitro nacl help: icmpv6" "PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }" nacl help
+help "vnitro nacl help: IPv6 blocks" "CIDR := { A.B.C.D/N | IPV6-ADDRESS/N }" nacl help
 usage "sg add: vpc required" '="vpc VPC" is required; try "vnitro sg help"' sg add sg-1 name web
 usage "sg add: an invalid id" '="sg-XYZ" is not a valid security group id (expected "sg-" and 1 to 17 lowercase hex digits)' \
 	sg add sg-XYZ vpc vpc-1
@@ -177,7 +194,7 @@ usage "sg rule: add or del" '="put" is not an "sg rule" command (expected "add" 
 usage "sg rule: a direction" '="inbound" is not a direction (expected "ingress" or "egress")' \
 	sg rule add sg-1 inbound proto tcp port 22 cidr 0.0.0.0/0
 usage "sg rule: proto required" '="proto PROTO" is required; try "vnitro sg rule help"' sg rule add sg-1 ingress cidr 0.0.0.0/0
-usage "sg rule: an unknown protocol" '="sctp" is not a protocol (expected tcp, udp, icmp, all or 0 to 255)' \
+usage "sg rule: an unknown protocol" '="sctp" is not a protocol (expected tcp, udp, icmp, icmpv6, all or 0 to 255)' \
 	sg rule add sg-1 ingress proto sctp cidr 0.0.0.0/0
 usage "sg rule: protocol 256" sg rule add sg-1 ingress proto 256 cidr 0.0.0.0/0
 usage "sg rule: a port over 65535" '="65536" is not a valid port (expected 0 to 65535)' \
@@ -191,6 +208,22 @@ usage "sg rule: a peer required" '=the peer: "cidr CIDR" or "sg SG" is required;
 usage "sg rule: one peer" '=a rule has one peer: "cidr CIDR" or "sg SG", not both' \
 	sg rule del sg-1 egress proto all cidr 0.0.0.0/0 sg sg-2
 usage "sg rule: a CIDR block" sg rule add sg-1 egress proto all cidr 10.0.0.0/33
+usage "sg rule: an IPv6 prefix over 128" '="2001:db8::/129": the prefix length must be 0 to 128' \
+	sg rule add sg-1 egress proto all cidr 2001:db8::/129
+usage "sg rule: an IPv6 block needs its length" '="2001:db8::" is not an IPv6 CIDR block (expected ADDRESS/N)' \
+	sg rule add sg-1 ingress proto icmpv6 cidr 2001:db8::
+usage "sg rule: an IPv6 block of no address" \
+	'="2001:zz8::/32" is not an IPv6 CIDR block ("2001:zz8::" is not an IPv6 address)' \
+	sg rule add sg-1 ingress proto tcp port 22 cidr 2001:zz8::/32
+usage "sg rule: an IPv6 length that is no number" sg rule add sg-1 egress proto all cidr ::/x
+usage "sg rule: icmpv6 is no prefix of a protocol" '="icmpv" is not a protocol (expected tcp, udp, icmp, icmpv6, all or 0 to 255)' \
+	sg rule add sg-1 ingress proto icmpv cidr ::/0
+usage "sg rule: an ICMPv6 type over 255" sg rule add sg-1 ingress proto icmpv6 icmp-type 256 cidr ::/0
+usage "nacl entry: an IPv6 prefix over 128" '="::/200": the prefix length must be 0 to 128' \
+	nacl entry add acl-1 ingress rule 5 allow proto all cidr ::/200
+usage "nacl entry: an IPv6 block of no address" \
+	'=":::/0" is not an IPv6 CIDR block (":::" is not an IPv6 address)' \
+	nacl entry replace acl-1 egress rule 5 deny proto icmpv6 cidr :::/0
 usage "sg rule: an invalid peer group" sg rule add sg-1 egress proto all sg web
 help "vnitro v h" "vnitro vpc" v h
 help "vnitro su h" "vnitro subnet" su h
@@ -571,6 +604,60 @@ fake_tests() {
 	check "nacl entry: allow or deny" '$rc -eq 2 && $err == *"is not an action"*'
 	run nacl show acl-XYZ
 	check "nacl show: a bad id is a usage error" '$rc -eq 2 && $err == *"not a valid network ACL id"*'
+	jcheck "nacl entry add: an IPv6 block in the same \"cidr\" key, icmpv6 with a type" \
+		'.ingress == [{"rule":110,"action":"allow","protocol":"icmpv6","icmp_type":135,"cidr":"2600:1f18:abcd:1200::/56"}]' \
+		-j nacl entry add acl-1 ingress rule 110 allow proto icmpv6 icmp-type 135 cidr 2600:1F18:ABCD:1200:0:0:0:0/56
+	run nacl entry replace acl-d egress rule 100 deny proto 58 cidr 2001:db8::1/128
+	check "nacl entry replace: an IPv6 host, protocol 58 shown as icmpv6, and a * rule for IPv6" \
+		'$rc -eq 0 && $out == *"$nl    egress rule 100 deny proto icmpv6 cidr 2001:db8::1/128$nl    egress rule * deny proto all cidr 0.0.0.0/0$nl    egress rule * deny proto all cidr ::/0"'
+	# A VPC with an IPv6 block: its default ACL has EC2's rule 101 for ::/0 both ways.
+	want="acl-d: vpc vpc-default default$nl    ingress rule 100 allow proto all cidr 0.0.0.0/0"
+	want+="$nl    ingress rule 101 allow proto all cidr ::/0"
+	want+="$nl    ingress rule * deny proto all cidr 0.0.0.0/0"
+	want+="$nl    ingress rule * deny proto all cidr ::/0"
+	want+="$nl    egress rule 100 allow proto all cidr 0.0.0.0/0"
+	want+="$nl    egress rule 101 allow proto all cidr ::/0"
+	want+="$nl    egress rule * deny proto all cidr 0.0.0.0/0"
+	want+="$nl    egress rule * deny proto all cidr ::/0"
+	VNITRO_FAKE_IPV6=1 run nacl show acl-d
+	check "nacl show: rule 101 for ::/0, and the * rule for each family" '$rc -eq 0 && $out == "$want"'
+	VNITRO_FAKE_IPV6=1 jcheck "nacl show -j: rule 101 with \"cidr\": \"::/0\"" \
+		'.[0].egress == [{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"},{"rule":101,"action":"allow","protocol":"all","cidr":"::/0"}]' \
+		-j nacl show
+	VNITRO_FAKE_IPV6=1 jcheck "nacl entry del: rule 101 by number, the IPv4 rule 100 stays" \
+		'.ingress == [{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}]' \
+		-j nacl entry del acl-d ingress rule 101
+
+	run route show
+	check "route show: the local route" \
+		'$rc -eq 0 && $out == "172.31.0.0/16 subnet subnet-default via local active"'
+	want="172.31.0.0/16 subnet subnet-default via local active"
+	want+="${nl}2600:1f18:abcd:1200::/56 subnet subnet-default via local active"
+	want+="${nl}::/0 subnet subnet-default via igw-d active"
+	VNITRO_FAKE_IPV6=1 run route show subnet subnet-default
+	check "route show: the IPv6 local route after the IPv4 one, then ::/0" '$rc -eq 0 && $out == "$want"'
+	VNITRO_FAKE_IPV6=1 jcheck "route show -j: IPv6 destinations in \"destination\", as IPv4 ones" \
+		'length == 3 and all(.[]; keys == ["destination","state","subnet","target","target_type"]) and .[1] == {"destination":"2600:1f18:abcd:1200::/56","subnet":"subnet-default","target":"local","target_type":"local","state":"active"} and .[2] == {"destination":"::/0","subnet":"subnet-default","target":"igw-d","target_type":"igw","state":"active"}' \
+		-j route show
+	VNITRO_FAKE_IPV6=1 jcheck "route show subnet: another subnet has none" '. == []' -j route show subnet subnet-other
+	jcheck "route add -j: an IPv6 destination, in its shortest text" \
+		'. == {"destination":"2001:db8::/32","subnet":"subnet-default","target":"eni-5","target_type":"eni","state":"active"}' \
+		-j route add 2001:DB8:0:0::/32 subnet subnet-default via eni-5
+	run route add ::/0 subnet subnet-default via igw-d
+	check "route add: ::/0 as text" '$rc -eq 0 && $out == "::/0 subnet subnet-default via igw-d active"'
+	jcheck "route add: IPv4 as before" '.destination == "10.0.0.0/8" and .target_type == "igw"' \
+		-j route add 10.0.0.0/8 subnet subnet-default via igw-d
+	VNITRO_FAKE_IPV6=1 run route add ::/0 subnet subnet-default via igw-d
+	check "route add of a taken IPv6 destination: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: the route table of subnet-default already has a route to ::/0; delete it first"'
+	VNITRO_FAKE_IPV6=1 run route del ::/0 subnet subnet-default
+	check "route del of an IPv6 route prints nothing" '$rc -eq 0 && -z $out && -z $err'
+	VNITRO_FAKE_IPV6=1 run route del 2600:1f18:abcd:1200::/56 subnet subnet-default
+	check "route del of the IPv6 local route: refused" \
+		'$rc -eq 1 && $err == "Error: the local route 2600:1f18:abcd:1200::/56 of VPC vpc-default cannot be deleted"'
+	run route del 2001:db8::/32 subnet subnet-default
+	check "route del of a missing IPv6 route: the kernel's message" \
+		'$rc -eq 1 && $err == "Error: the route table of subnet-default has no route to 2001:db8::/32"'
 
 	want="sg-1: vpc vpc-default name \"web\"$nl    ingress proto tcp port 22-22 cidr 203.0.113.0/24"
 	want+="$nl    egress proto all cidr 0.0.0.0/0"
@@ -593,6 +680,31 @@ fake_tests() {
 		'.ingress[1] | .port_from == 80 and .port_to == 80' -j sg rule add sg-1 ingress proto tcp port 80 cidr 0.0.0.0/0
 	jcheck "sg rule del -j: the group without it" \
 		'.ingress == [] and (.egress | length) == 1' -j sg rule del sg-1 ingress proto tcp port 22 cidr 203.0.113.0/24
+	jcheck "sg rule add: icmpv6 with a type and code, an IPv6 block in \"cidr\"" \
+		'.ingress[1] == {"protocol":"icmpv6","icmp_type":128,"icmp_code":0,"cidr":"2600:1f18:abcd:1200::/64"}' \
+		-j sg rule add sg-1 ingress proto icmpv6 icmp-type 128 code 0 cidr 2600:1f18:abcd:1200::/64
+	jcheck "sg rule add: protocol 58 is icmpv6, a /128" \
+		'.ingress[1] == {"protocol":"icmpv6","cidr":"2001:db8::1/128"}' -j sg rule add sg-1 ingress proto 58 cidr 2001:db8::1/128
+	run sg rule add sg-1 egress proto tcp port 443 cidr ::/0
+	check "sg rule add: ::/0 as text" \
+		'$rc -eq 0 && $out == *"$nl    egress proto all cidr 0.0.0.0/0$nl    egress proto tcp port 443-443 cidr ::/0"'
+	# A VPC with an IPv6 block: its default group has EC2's egress rule to ::/0.
+	want="sg-d: vpc vpc-default name \"default\" description \"default VPC security group\""
+	want+="$nl    ingress proto all sg sg-d"
+	want+="$nl    egress proto all cidr 0.0.0.0/0"
+	want+="$nl    egress proto all cidr ::/0"
+	VNITRO_FAKE_IPV6=1 run sg show sg-d
+	check "sg show: the default group's egress rule to ::/0" '$rc -eq 0 && $out == "$want"'
+	VNITRO_FAKE_IPV6=1 jcheck "sg show -j: IPv6 rules in \"cidr\", icmpv6 by name" \
+		'.[0].egress == [{"protocol":"all","cidr":"0.0.0.0/0"},{"protocol":"all","cidr":"::/0"}] and .[1].ingress[1] == {"protocol":"icmpv6","icmp_type":128,"cidr":"2600:1f18:abcd:1200::/56"}' \
+		-j sg show
+	VNITRO_FAKE_IPV6=1 jcheck "sg rule del: of a family, the other stays" \
+		'.egress == [{"protocol":"all","cidr":"::/0"}]' -j sg rule del sg-d egress proto all cidr 0.0.0.0/0
+	VNITRO_FAKE_IPV6=1 jcheck "sg rule del: an IPv6 rule" \
+		'.ingress == [{"protocol":"tcp","port_from":22,"port_to":22,"cidr":"203.0.113.0/24"}]' \
+		-j sg rule del sg-1 ingress proto icmpv6 icmp-type 128 cidr 2600:1f18:abcd:1200::/56
+	VNITRO_FAKE_IPV6=1 run sg rule del sg-1 ingress proto icmpv6 icmp-type 128 cidr 2600:1f18:abcd:1300::/56
+	check "sg rule del: another IPv6 block is another rule" '$rc -eq 1 && $err == *"does not exist"*'
 	run sg rule add sg-1 ingress proto 6 cidr 0.0.0.0/0
 	check "a rule the kernel refuses: its message, exit 1" \
 		'$rc -eq 1 && -z $out && $err == "Error: a tcp rule needs a port range (0-65535)"'

@@ -275,10 +275,100 @@ Test(decode, more_rules_than_a_group_has_are_refused)
 {
 	static struct vnitro_sg g;
 
-	cr_assert_eq(decode(sg_reply("sg-1", 2 * VNITRO_MAX_SG_RULES, 1), &sg_decoder, &g), 0);
-	cr_assert_eq(g.rule_count, 2u * VNITRO_MAX_SG_RULES);
-	cr_assert_eq(decode(sg_reply("sg-1", 2 * VNITRO_MAX_SG_RULES + 1, 1), &sg_decoder, &g),
+	/* Per direction, VNITRO_MAX_SG_RULES for IPv4 and as many for IPv6. */
+	cr_assert_eq(decode(sg_reply("sg-1", 4 * VNITRO_MAX_SG_RULES, 1), &sg_decoder, &g), 0);
+	cr_assert_eq(g.rule_count, 4u * VNITRO_MAX_SG_RULES);
+	cr_assert_eq(decode(sg_reply("sg-1", 4 * VNITRO_MAX_SG_RULES + 1, 1), &sg_decoder, &g),
 		     -EPROTO);
+}
+
+static const uint8_t net6[16] = { 0x26, 0x00, 0x1f, 0x18, 0xab, 0xcd, 0x12, 0x00 };
+
+/* An IPv6 block in a rule's nest: IPV6_CIDR_ADDR and IPV6_CIDR_PREFIXLEN. */
+static void put_block6(struct nl_msg *msg, const uint8_t *addr, uint8_t prefixlen)
+{
+	nla_put(msg, VNITRO_A_IPV6_CIDR_ADDR, 16, addr);
+	nla_put_u8(msg, VNITRO_A_IPV6_CIDR_PREFIXLEN, prefixlen);
+}
+
+/* Group sg-1 with one ingress rule of @protocol whose block put_block() puts. */
+static struct nl_msg *sg_reply_with(uint16_t protocol, void (*put_block)(struct nl_msg *msg))
+{
+	struct nl_msg *msg = reply_new();
+	struct nlattr *nest, *rule;
+
+	nla_put_string(msg, VNITRO_A_SECURITY_GROUP_ID, "sg-1");
+	nest = nla_nest_start(msg, VNITRO_A_SG_RULES);
+	rule = nla_nest_start(msg, VNITRO_A_SG_RULE);
+	nla_put_u8(msg, VNITRO_A_SG_DIRECTION, VNITRO_SG_INGRESS);
+	nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, protocol);
+	if (protocol == 58)
+		nla_put_u8(msg, VNITRO_A_SG_ICMP_TYPE, 128);
+	put_block(msg);
+	nla_nest_end(msg, rule);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/* The blocks the rules below name, good and bad. */
+static void block_net6(struct nl_msg *msg)
+{
+	put_block6(msg, net6, 56);
+}
+
+static void block_all6(struct nl_msg *msg)
+{
+	static const uint8_t any[16] = {};
+
+	put_block6(msg, any, 0);
+}
+
+static void block_both(struct nl_msg *msg)
+{
+	put_block6(msg, net6, 56);
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0x0a000000));
+	nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 8);
+}
+
+static void block_no_length6(struct nl_msg *msg)
+{
+	nla_put(msg, VNITRO_A_IPV6_CIDR_ADDR, 16, net6);
+}
+
+static void block_129(struct nl_msg *msg)
+{
+	put_block6(msg, net6, 129);
+}
+
+Test(decode, sg_rule_with_an_ipv6_block)
+{
+	static struct vnitro_sg g;
+
+	cr_assert_eq(decode(sg_reply_with(58, block_net6), &sg_decoder, &g), 0);
+	cr_assert_eq(g.rule_count, 1u);
+	cr_assert_eq(g.rules[0].protocol, 58);
+	cr_assert_eq(g.rules[0].icmp_type, 128);
+	cr_assert_eq(g.rules[0].icmp_code, -1);
+	cr_assert_eq(g.rules[0].ipv6, 1);
+	cr_assert_arr_eq(g.rules[0].cidr6, net6, 16);
+	cr_assert_eq(g.rules[0].cidr_prefixlen, 56);
+	cr_assert_eq(g.rules[0].cidr_addr, 0u);
+	/* ::/0, the kernel's "allow all IPv6 out": a block all the same. */
+	cr_assert_eq(decode(sg_reply_with(VNITRO_SG_PROTO_ALL, block_all6), &sg_decoder, &g), 0);
+	cr_assert_eq(g.rules[0].ipv6, 1);
+	cr_assert_eq(g.rules[0].cidr_prefixlen, 0);
+	/* An IPv4 rule says so. */
+	cr_assert_eq(decode(sg_reply("sg-1", 1, 22), &sg_decoder, &g), 0);
+	cr_assert_eq(g.rules[0].ipv6, 0);
+}
+
+Test(decode, sg_rule_with_two_blocks_or_half_of_one_is_refused)
+{
+	static struct vnitro_sg g;
+
+	cr_assert_eq(decode(sg_reply_with(6, block_both), &sg_decoder, &g), -EPROTO);
+	cr_assert_eq(decode(sg_reply_with(6, block_no_length6), &sg_decoder, &g), -EPROTO);
+	cr_assert_eq(decode(sg_reply_with(6, block_129), &sg_decoder, &g), -EPROTO);
 }
 
 static void put_nacl_entry(struct nl_msg *msg, uint8_t direction, uint16_t number,
@@ -327,6 +417,38 @@ Test(decode, nacl_with_entries)
 	cr_assert_eq(a.entries[1].number, 32766);
 	cr_assert_eq(a.entries[1].action, VNITRO_NACL_DENY);
 	cr_assert_eq(a.entries[1].icmp_type, -1, "absent: any");
+}
+
+Test(decode, nacl_entry_with_an_ipv6_block)
+{
+	struct nl_msg *msg = reply_new();
+	static struct vnitro_nacl a;
+	struct nlattr *nest, *e;
+
+	nla_put_string(msg, VNITRO_A_NACL_ID, "acl-1");
+	nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRIES);
+	put_nacl_entry(msg, VNITRO_SG_INGRESS, 100, VNITRO_NACL_ALLOW, VNITRO_SG_PROTO_ALL);
+	e = nla_nest_start(msg, VNITRO_A_NACL_ENTRY);
+	nla_put_u8(msg, VNITRO_A_SG_DIRECTION, VNITRO_SG_INGRESS);
+	nla_put_u16(msg, VNITRO_A_NACL_RULE_NUMBER, 101);
+	nla_put_u8(msg, VNITRO_A_NACL_RULE_ACTION, VNITRO_NACL_DENY);
+	nla_put_u16(msg, VNITRO_A_SG_PROTOCOL, 58);
+	nla_put_u8(msg, VNITRO_A_SG_ICMP_TYPE, 135);
+	nla_put_u8(msg, VNITRO_A_SG_ICMP_CODE, 0);
+	put_block6(msg, net6, 64);
+	nla_nest_end(msg, e);
+	nla_nest_end(msg, nest);
+	cr_assert_eq(decode(msg, &nacl_decoder, &a), 0);
+	cr_assert_eq(a.entry_count, 2u);
+	cr_assert_eq(a.entries[0].ipv6, 0);
+	cr_assert_eq(a.entries[0].cidr_prefixlen, 8);
+	cr_assert_eq(a.entries[1].number, 101);
+	cr_assert_eq(a.entries[1].protocol, 58);
+	cr_assert_eq(a.entries[1].icmp_type, 135);
+	cr_assert_eq(a.entries[1].icmp_code, 0);
+	cr_assert_eq(a.entries[1].ipv6, 1);
+	cr_assert_arr_eq(a.entries[1].cidr6, net6, 16);
+	cr_assert_eq(a.entries[1].cidr_prefixlen, 64);
 }
 
 Test(decode, nacl_entry_without_a_number_is_refused)
@@ -440,10 +562,62 @@ Test(decode, split_group_over_the_limit_is_refused)
 	struct vnitro_handle h = {};
 	size_t count = 2;
 
-	cr_assert_eq(decode(sg_reply("sg-1", 100, 1), &sg_decoder, &items[0]), 0);
-	cr_assert_eq(decode(sg_reply("sg-1", 21, 101), &sg_decoder, &items[1]), 0);
+	cr_assert_eq(decode(sg_reply("sg-1", 200, 1), &sg_decoder, &items[0]), 0);
+	cr_assert_eq(decode(sg_reply("sg-1", 4 * VNITRO_MAX_SG_RULES - 200 + 1, 201), &sg_decoder,
+			    &items[1]), 0);
 	cr_assert_eq(merge_split_groups(&h, items, &count), -EPROTO);
 	cr_assert(strstr(h.error, "too many rules"), "%s", h.error);
+}
+
+/* ACL @id's message of a dump with @entries ingress entries numbered from @first. */
+static struct nl_msg *nacl_reply(const char *id, int entries, uint16_t first)
+{
+	struct nl_msg *msg = reply_new();
+	struct nlattr *nest;
+
+	nla_put_string(msg, VNITRO_A_NACL_ID, id);
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nest = nla_nest_start(msg, VNITRO_A_NACL_ENTRIES);
+	for (int i = 0; i < entries; i++)
+		put_nacl_entry(msg, VNITRO_SG_INGRESS, uint16_t(first + i), VNITRO_NACL_ALLOW, 6);
+	cr_assert_eq(nla_nest_end(msg, nest), 0);
+	return msg;
+}
+
+/* A dump may cut an ACL as it cuts a group: the list joins the parts, in order. */
+Test(decode, split_nacls_are_joined)
+{
+	static struct vnitro_nacl items[4];
+	struct vnitro_handle h = {};
+	size_t count = 4;
+
+	cr_assert_eq(decode(nacl_reply("acl-1", 30, 1), &nacl_decoder, &items[0]), 0);
+	cr_assert_eq(decode(nacl_reply("acl-1", 8, 31), &nacl_decoder, &items[1]), 0);
+	cr_assert_eq(decode(nacl_reply("acl-2", 2, 100), &nacl_decoder, &items[2]), 0);
+	cr_assert_eq(decode(nacl_reply("acl-3", 0, 1), &nacl_decoder, &items[3]), 0);
+	cr_assert_eq(merge_split_nacls(&h, items, &count), 0);
+	cr_assert_eq(count, 3u);
+	cr_assert_str_eq(items[0].id, "acl-1");
+	cr_assert_eq(items[0].entry_count, 38u);
+	for (uint32_t i = 0; i < 38; i++)
+		cr_assert_eq(items[0].entries[i].number, i + 1, "entry %u", i);
+	cr_assert_str_eq(items[1].id, "acl-2");
+	cr_assert_eq(items[1].entry_count, 2u);
+	cr_assert_str_eq(items[2].id, "acl-3");
+	cr_assert_eq(items[2].entry_count, 0u);
+}
+
+Test(decode, split_nacl_over_the_limit_is_refused)
+{
+	static struct vnitro_nacl items[2];
+	struct vnitro_handle h = {};
+	size_t count = 2;
+
+	cr_assert_eq(decode(nacl_reply("acl-1", 40, 1), &nacl_decoder, &items[0]), 0);
+	cr_assert_eq(decode(nacl_reply("acl-1", 4 * VNITRO_MAX_NACL_ENTRIES - 40 + 1, 41),
+			    &nacl_decoder, &items[1]), 0);
+	cr_assert_eq(merge_split_nacls(&h, items, &count), -EPROTO);
+	cr_assert(strstr(h.error, "network ACL acl-1 has too many entries"), "%s", h.error);
 }
 
 Test(decode, subnet_and_vpc)
@@ -469,6 +643,101 @@ Test(decode, subnet_and_vpc)
 	cr_assert_eq(decode(msg, &vpc_decoder, &v), 0);
 	cr_assert_str_eq(v.id, "vpc-default");
 	cr_assert_eq(v.cidr_prefixlen, 16);
+}
+
+static void block_ten8(struct nl_msg *msg)
+{
+	nla_put_u32(msg, VNITRO_A_CIDR_ADDR, htonl(0x0a000000));
+	nla_put_u8(msg, VNITRO_A_CIDR_PREFIXLEN, 8);
+}
+
+static void block_none(struct nl_msg *)
+{
+}
+
+/* A route of subnet-default via igw-1 to the destination put_block() puts. */
+static struct nl_msg *route_reply(void (*put_block)(struct nl_msg *msg))
+{
+	struct nl_msg *msg = reply_new();
+
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	put_block(msg);
+	nla_put_u8(msg, VNITRO_A_ROUTE_TARGET, VNITRO_ROUTE_TARGET_IGW);
+	nla_put_string(msg, VNITRO_A_IGW_ID, "igw-1");
+	nla_put_string(msg, VNITRO_A_STATUS, "active");
+	return msg;
+}
+
+Test(decode, route_to_an_ipv4_or_an_ipv6_destination)
+{
+	struct vnitro_route r;
+
+	cr_assert_eq(decode(route_reply(block_ten8), &route_decoder, &r), 0);
+	cr_assert_eq(r.ipv6, 0);
+	cr_assert_eq(r.addr, htonl(0x0a000000));
+	cr_assert_eq(r.prefixlen, 8);
+	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_IGW);
+	cr_assert_str_eq(r.target_id, "igw-1");
+	cr_assert_str_eq(r.status, "active");
+	cr_assert_eq(decode(route_reply(block_net6), &route_decoder, &r), 0);
+	cr_assert_eq(r.ipv6, 1);
+	cr_assert_arr_eq(r.addr6, net6, 16);
+	cr_assert_eq(r.prefixlen, 56);
+	cr_assert_eq(r.addr, 0u);
+	cr_assert_str_eq(r.target_id, "igw-1");
+	/* ::/0, the IPv6 default route. */
+	cr_assert_eq(decode(route_reply(block_all6), &route_decoder, &r), 0);
+	cr_assert_eq(r.ipv6, 1);
+	cr_assert_eq(r.prefixlen, 0);
+}
+
+Test(decode, route_with_two_destinations_half_of_one_or_none_is_refused)
+{
+	struct vnitro_route r;
+
+	cr_assert_eq(decode(route_reply(block_both), &route_decoder, &r), -EPROTO);
+	cr_assert_eq(decode(route_reply(block_no_length6), &route_decoder, &r), -EPROTO);
+	cr_assert_eq(decode(route_reply(block_129), &route_decoder, &r), -EPROTO);
+	cr_assert_eq(decode(route_reply(block_none), &route_decoder, &r), -EPROTO);
+}
+
+/* ---- request encoding ---- */
+
+/* The attributes of the request built in @req into @tb; returns its message, for nlmsg_free(). */
+static struct nl_msg *parse_request(struct request *req, struct nlattr **tb)
+{
+	cr_assert_eq(req->err, 0);
+	cr_assert_eq(attrs_parse(nlmsg_hdr(req->msg), tb), 0);
+	return req->msg;
+}
+
+Test(encode, route_destination_of_either_family)
+{
+	struct vnitro_handle h = {};
+	struct nlattr *tb[VNITRO_A_MAX + 1];
+	struct request req;
+	struct nl_msg *msg;
+
+	h.family = 0x20;
+	request_init(&req, &h, VNITRO_CMD_ROUTE_ADD, NLM_F_ACK);
+	route_put_destination(&req, "subnet-default", htonl(0x0a000000), nullptr, 8);
+	msg = parse_request(&req, tb);
+	cr_assert_str_eq(nla_get_string(tb[VNITRO_A_SUBNET_ID]), "subnet-default");
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_CIDR_ADDR]), htonl(0x0a000000));
+	cr_assert_eq(nla_get_u8(tb[VNITRO_A_CIDR_PREFIXLEN]), 8);
+	cr_assert_null(tb[VNITRO_A_IPV6_CIDR_ADDR]);
+	cr_assert_null(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]);
+	nlmsg_free(msg);
+
+	request_init(&req, &h, VNITRO_CMD_ROUTE_DEL, NLM_F_ACK);
+	route_put_destination(&req, "subnet-default", 0, net6, 56);
+	msg = parse_request(&req, tb);
+	cr_assert_eq(nla_len(tb[VNITRO_A_IPV6_CIDR_ADDR]), 16);
+	cr_assert_arr_eq(nla_data(tb[VNITRO_A_IPV6_CIDR_ADDR]), net6, 16);
+	cr_assert_eq(nla_get_u8(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]), 56);
+	cr_assert_null(tb[VNITRO_A_CIDR_ADDR], "never both families");
+	cr_assert_null(tb[VNITRO_A_CIDR_PREFIXLEN]);
+	nlmsg_free(msg);
 }
 
 /* ---- extack parsing ---- */

@@ -24,6 +24,8 @@ void port_desc_of(const igw &g, vcore_port_desc *out)
 	out->vpc_key = g.owner->key;
 	out->vpc_addr = g.owner->addr;
 	out->vpc_prefixlen = g.owner->prefixlen;
+	out->has_ipv6 = g.owner->has_ipv6;
+	out->ipv6_prefix = g.owner->ipv6_prefix;
 }
 
 void fill_info(const igw &g, vcore_igw_info *out)

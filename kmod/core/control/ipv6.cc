@@ -72,6 +72,7 @@ void resync_subnet(world &w, subnet *s)
 
 int vpc_ipv6_clear(world &w, vpc *v, vcore_vpc_info *out, vcore_err *err)
 {
+	const subnet *user;
 	subnet *s;
 
 	if (!v->has_ipv6) {
@@ -86,7 +87,17 @@ int vpc_ipv6_clear(world &w, vpc *v, vcore_vpc_info *out, vcore_err *err)
 			.str("; disassociate the subnets' IPv6 blocks first");
 		return err->code;
 	}
+	user = routes_ipv6_user(w, v);
+	if (user) {
+		fail(err, EBUSY_).str("the route table of subnet ").str(user->id)
+			.str(" has IPv6 routes; delete them first");
+		return err->code;
+	}
 	v->has_ipv6 = false;
+	if (routes_vpc_ipv6_changed(w, v, err)) {
+		v->has_ipv6 = true;
+		return err->code;
+	}
 	v->ipv6_prefix = 0;
 	fill_info(*v, out);
 	return 0;
@@ -203,6 +214,19 @@ int vcore_ctl_vpc_ipv6_set(struct vcore_ctl *ctl, const char *id, const uint8_t 
 	}
 	v->has_ipv6 = true;
 	v->ipv6_prefix = hi;
+	if (routes_vpc_ipv6_changed(*ctl, v, err)) {
+		v->has_ipv6 = false;
+		v->ipv6_prefix = 0;
+		return err->code;
+	}
+	if (sg_vpc_ipv6_added(*ctl, v, err) || nacl_vpc_ipv6_added(*ctl, v, err)) {
+		vcore_err ignored;
+
+		v->has_ipv6 = false;
+		routes_vpc_ipv6_changed(*ctl, v, &ignored);
+		v->ipv6_prefix = 0;
+		return err->code;
+	}
 	fill_info(*v, out);
 	return 0;
 }

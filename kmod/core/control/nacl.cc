@@ -15,7 +15,10 @@ namespace vnitro::control {
 namespace {
 
 constexpr uint16_t proto_icmp = 1;
+constexpr uint16_t proto_icmpv6 = 58;
+// EC2's default ACL: rule 100 allows all IPv4, rule 101 all IPv6 (once the VPC has a block).
 constexpr uint16_t default_number = 100;
+constexpr uint16_t default_number6 = 101;
 
 const char *direction_name(uint8_t direction)
 {
@@ -55,7 +58,7 @@ int check_entry(const vcore_ctl_nacl_entry &in, nacl_entry *r, vcore_err *err)
 	}
 	if (in.protocol > VNITRO_SG_PROTO_ALL) {
 		fail(err, EINVAL_).str("protocol ").u32(in.protocol)
-			.str(" does not exist: use tcp, udp, icmp, all or a number from 0 to 255");
+			.str(" does not exist: use tcp, udp, icmp, icmpv6, all or a number from 0 to 255");
 		return err->code;
 	}
 	r->number = in.number;
@@ -63,16 +66,43 @@ int check_entry(const vcore_ctl_nacl_entry &in, nacl_entry *r, vcore_err *err)
 	r->protocol = in.protocol;
 	if (check_rule_ports(in.protocol, in.has_ports, in.port_from, in.port_to, err) ||
 	    check_rule_icmp(in.protocol, in.icmp_type, in.icmp_code, err) ||
-	    check_rule_cidr(in.cidr_addr, in.cidr_prefixlen, err))
+	    (in.ipv6 ? check_rule_cidr6(addr128_of(in.cidr6), in.cidr_prefixlen, err)
+		     : check_rule_cidr(in.cidr_addr, in.cidr_prefixlen, err)))
 		return err->code;
 	r->has_ports = in.has_ports;
 	r->port_from = in.has_ports ? in.port_from : 0;
 	r->port_to = in.has_ports ? in.port_to : 0;
-	r->icmp_type = in.protocol == proto_icmp ? in.icmp_type : -1;
-	r->icmp_code = in.protocol == proto_icmp ? in.icmp_code : -1;
-	r->addr = in.cidr_addr;
+	r->icmp_type = in.protocol == proto_icmp || in.protocol == proto_icmpv6 ? in.icmp_type : -1;
+	r->icmp_code = in.protocol == proto_icmp || in.protocol == proto_icmpv6 ? in.icmp_code : -1;
+	r->ipv6 = in.ipv6;
+	if (in.ipv6)
+		r->addr6 = addr128_of(in.cidr6);
+	else
+		r->addr = in.cidr_addr;
 	r->prefixlen = in.cidr_prefixlen;
 	return 0;
+}
+
+// How many of @a's entries in direction @d are of @ipv6's family, @skip (an index) aside.
+uint32_t entries_of_family(const nacl &a, uint8_t d, bool ipv6, int32_t skip)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < a.entry_count[d]; i++)
+		n += int32_t(i) != skip && a.entries[d][i].ipv6 == ipv6;
+	return n;
+}
+
+int check_quota(const nacl &a, const char *id, uint8_t d, bool ipv6, int32_t skip, vcore_err *err)
+{
+	if (entries_of_family(a, d, ipv6, skip) < VNITRO_MAX_NACL_ENTRIES)
+		return 0;
+	fail(err, ENOSPC_).str("network ACL ").str(id).str(" already has ")
+		.u32(VNITRO_MAX_NACL_ENTRIES).str(" ").str(direction_name(d))
+		.str(ipv6 ? " rules for IPv6" : " rules for IPv4")
+		.str(": the quota \"Rules per network ACL\" is ").u32(VNITRO_MAX_NACL_RULES)
+		.str(" per direction and address family, the final \"*\" deny rule included");
+	return err->code;
 }
 
 void fill_entry(const nacl_entry &r, uint8_t direction, vcore_ctl_nacl_entry *out)
@@ -87,7 +117,9 @@ void fill_entry(const nacl_entry &r, uint8_t direction, vcore_ctl_nacl_entry *ou
 	out->port_to = r.port_to;
 	out->icmp_type = r.icmp_type;
 	out->icmp_code = r.icmp_code;
+	out->ipv6 = r.ipv6;
 	out->cidr_addr = r.addr;
+	addr128_put(r.addr6, out->cidr6);
 	out->cidr_prefixlen = r.prefixlen;
 }
 
@@ -148,7 +180,10 @@ vcore_nacl_rule fabric_rule(const nacl_entry &r)
 	out.port_hi = r.has_ports ? r.port_to : 0xffff;
 	out.icmp_type = r.icmp_type;
 	out.icmp_code = r.icmp_code;
+	out.ipv6 = r.ipv6;
 	out.cidr_addr = r.addr;
+	out.cidr6_hi = r.addr6.hi;
+	out.cidr6_lo = r.addr6.lo;
 	out.cidr_prefixlen = r.prefixlen;
 	return out;
 }
@@ -159,14 +194,13 @@ int publish(world &w, const nacl &a, vcore_err *err)
 	vcore_fabric_nacl_desc *desc;
 	int ret;
 
-	// About 2 KiB: too much for a kernel stack frame.
+	// About 3 KiB: too much for a kernel stack frame.
 	desc = create<vcore_fabric_nacl_desc>();
 	if (!desc) {
 		fail(err, ENOMEM_).str("out of memory");
 		return err->code;
 	}
 	desc->key = a.key;
-	desc->allow_ipv6 = a.owner->default_acl == &a;
 	desc->ingress_count = a.entry_count[VNITRO_SG_INGRESS];
 	desc->egress_count = a.entry_count[VNITRO_SG_EGRESS];
 	for (uint32_t i = 0; i < desc->ingress_count; i++)
@@ -181,16 +215,17 @@ int publish(world &w, const nacl &a, vcore_err *err)
 	return ret;
 }
 
-// EC2's default rule 100: allow all traffic from or to 0.0.0.0/0.
-void add_allow_all(nacl &a, uint8_t d)
+// EC2's default rule 100 (101): allow all traffic from or to 0.0.0.0/0 (::/0).
+nacl_entry allow_all(bool ipv6)
 {
 	nacl_entry r = {};
 
-	r.number = default_number;
+	r.number = ipv6 ? default_number6 : default_number;
 	r.allow = true;
 	r.protocol = VNITRO_SG_PROTO_ALL;
 	r.icmp_type = r.icmp_code = -1;
-	insert_entry(a, d, r);
+	r.ipv6 = ipv6;
+	return r;
 }
 
 // The first subnet associated with @a, or nullptr.
@@ -221,7 +256,7 @@ nacl *entry_of(const world &w, const char *id, const vcore_ctl_nacl_entry &entry
 
 } // namespace
 
-static_assert(uint32_t(VNITRO_MAX_NACL_ENTRIES) <= uint32_t(VCORE_NACL_MAX_RULES),
+static_assert(2 * uint32_t(VNITRO_MAX_NACL_ENTRIES) <= uint32_t(VCORE_NACL_MAX_RULES),
 	      "the fabric holds every entry of an ACL");
 static_assert(uint32_t(VNITRO_NACL_MAX_NUMBER) == uint32_t(VCORE_NACL_MAX_NUMBER),
 	      "the fabric and the ABI agree on rule numbers");
@@ -247,16 +282,40 @@ nacl *nacl_create_default(world &w, vpc *v, vcore_err *err)
 		fail(err, ENOMEM_).str("out of memory");
 		return nullptr;
 	}
-	add_allow_all(*a, VNITRO_SG_INGRESS);
-	add_allow_all(*a, VNITRO_SG_EGRESS);
-	v->default_acl = a;	// before publish: it tells the fabric
+	for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++) {
+		insert_entry(*a, d, allow_all(false));
+		if (v->has_ipv6)
+			insert_entry(*a, d, allow_all(true));
+	}
 	if (publish(w, *a, err)) {
-		v->default_acl = nullptr;
 		destroy(a);
 		return nullptr;
 	}
+	v->default_acl = a;
 	w.acls.push_back(a);
 	return a;
+}
+
+int nacl_vpc_ipv6_added(world &w, vpc *v, vcore_err *err)
+{
+	nacl *a = v->default_acl;
+	bool added[2] = {};
+
+	if (!a)
+		return 0;
+	for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++) {
+		if (a->modified[d] || find_entry(*a, d, default_number6) >= 0)
+			continue;
+		insert_entry(*a, d, allow_all(true));
+		added[d] = true;
+	}
+	if ((added[0] || added[1]) && publish(w, *a, err)) {
+		for (uint8_t d = VNITRO_SG_INGRESS; d <= VNITRO_SG_EGRESS; d++)
+			if (added[d])
+				remove_entry(*a, d, uint32_t(find_entry(*a, d, default_number6)));
+		return err->code;
+	}
+	return 0;
 }
 
 void nacl_free(world &w, nacl *a)
@@ -375,20 +434,15 @@ int vcore_ctl_nacl_entry_add(struct vcore_ctl *ctl, const char *id,
 			.u32(r.number).str("; replace it or pick another number");
 		return err->code;
 	}
-	if (a->entry_count[d] == VNITRO_MAX_NACL_ENTRIES) {
-		fail(err, ENOSPC_).str("network ACL ").str(id).str(" already has ")
-			.u32(VNITRO_MAX_NACL_ENTRIES).str(" ").str(direction_name(d))
-			.str(" rules: the quota \"Rules per network ACL\" is ")
-			.u32(VNITRO_MAX_NACL_RULES)
-			.str(" per direction, the final \"*\" deny rule included");
+	if (check_quota(*a, id, d, r.ipv6, -1, err))
 		return err->code;
-	}
 	insert_entry(*a, d, r);
 	if (publish(*ctl, *a, err)) {
 		i = find_entry(*a, d, r.number);
 		remove_entry(*a, d, uint32_t(i));
 		return err->code;
 	}
+	a->modified[d] = true;
 	fill_nacl(ctl, *a, out);
 	return 0;
 }
@@ -411,12 +465,15 @@ int vcore_ctl_nacl_entry_replace(struct vcore_ctl *ctl, const char *id,
 			.str(" to replace; add it instead");
 		return err->code;
 	}
+	if (r.ipv6 != a->entries[d][i].ipv6 && check_quota(*a, id, d, r.ipv6, i, err))
+		return err->code;
 	old = a->entries[d][i];
 	a->entries[d][i] = r;
 	if (publish(*ctl, *a, err)) {
 		a->entries[d][i] = old;
 		return err->code;
 	}
+	a->modified[d] = true;
 	fill_nacl(ctl, *a, out);
 	return 0;
 }
@@ -442,6 +499,7 @@ int vcore_ctl_nacl_entry_del(struct vcore_ctl *ctl, const char *id, uint8_t dire
 		insert_entry(*a, direction, old);
 		return err->code;
 	}
+	a->modified[direction] = true;
 	fill_nacl(ctl, *a, out);
 	return 0;
 }

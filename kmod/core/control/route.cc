@@ -9,10 +9,45 @@ namespace vnitro::control {
 
 namespace {
 
-route *find_route(subnet &s, uint32_t addr, uint8_t prefixlen)
+// A route's destination, IPv4 or IPv6.
+struct dest {
+	bool ipv6;
+	uint32_t addr;
+	addr128 addr6;
+	uint8_t prefixlen;
+};
+
+dest v4_dest(uint32_t addr, uint8_t prefixlen)
+{
+	return { false, addr, {}, prefixlen };
+}
+
+dest v6_dest(const uint8_t *addr6, uint8_t prefixlen)
+{
+	return { true, 0, addr128_of(addr6), prefixlen };
+}
+
+// The VPC's IPv6 block as a destination.
+dest vpc6_dest(const vpc &v)
+{
+	return { true, 0, { v.ipv6_prefix, 0 }, VNITRO_VPC_IPV6_PREFIXLEN };
+}
+
+bool same_dest(const route &r, const dest &d)
+{
+	return r.ipv6 == d.ipv6 && r.prefixlen == d.prefixlen &&
+	       (d.ipv6 ? r.addr6 == d.addr6 : r.addr == d.addr);
+}
+
+text &put_dest(text &t, const dest &d)
+{
+	return d.ipv6 ? t.cidr6(d.addr6.hi, d.addr6.lo, d.prefixlen) : t.cidr(d.addr, d.prefixlen);
+}
+
+route *find_route(subnet &s, const dest &d)
 {
 	for (uint32_t i = 0; i < s.route_count; i++)
-		if (s.routes[i].addr == addr && s.routes[i].prefixlen == prefixlen)
+		if (same_dest(s.routes[i], d))
 			return &s.routes[i];
 	return nullptr;
 }
@@ -25,8 +60,27 @@ bool routes_to(const subnet &s, const eni *e)
 	return false;
 }
 
-int check_destination(uint32_t addr, uint8_t prefixlen, vcore_err *err)
+int check_destination(const dest &d, vcore_err *err)
 {
+	uint32_t addr = d.addr;
+	uint8_t prefixlen = d.prefixlen;
+	addr128 net;
+
+	if (d.ipv6) {
+		net = { d.addr6.hi & prefix6_mask(prefixlen).hi, d.addr6.lo & prefix6_mask(prefixlen).lo };
+		if (prefixlen > 128) {
+			fail(err, EINVAL_).str("route destination prefix length /").u32(prefixlen)
+				.str(" is out of range (0 to 128)");
+			return err->code;
+		}
+		if (!prefix6_exact(d.addr6, prefixlen)) {
+			fail(err, EINVAL_).str("route destination ").cidr6(d.addr6.hi, d.addr6.lo, prefixlen)
+				.str(" has host bits set; did you mean ").cidr6(net.hi, net.lo, prefixlen)
+				.str("?");
+			return err->code;
+		}
+		return 0;
+	}
 	if (prefixlen > 32) {
 		fail(err, EINVAL_).str("route destination prefix length /").u32(prefixlen)
 			.str(" is out of range (0 to 32)");
@@ -89,6 +143,15 @@ void routes_init(subnet &s)
 	local.prefixlen = s.owner->prefixlen;
 	local.target = VNITRO_ROUTE_TARGET_LOCAL;
 	s.route_count = 1;
+	if (s.owner->has_ipv6) {
+		route &local6 = s.routes[s.route_count++];
+
+		local6 = route{};
+		local6.ipv6 = true;
+		local6.addr6 = { s.owner->ipv6_prefix, 0 };
+		local6.prefixlen = VNITRO_VPC_IPV6_PREFIXLEN;
+		local6.target = VNITRO_ROUTE_TARGET_LOCAL;
+	}
 }
 
 int routes_publish(world &w, const subnet &s, vcore_err *err)
@@ -112,7 +175,10 @@ int routes_publish(world &w, const subnet &s, vcore_err *err)
 		const route &r = s.routes[i];
 		vcore_fabric_route &fr = desc->routes[i];
 
+		fr.ipv6 = r.ipv6;
 		fr.addr = r.addr;
+		fr.addr6_hi = r.addr6.hi;
+		fr.addr6_lo = r.addr6.lo;
 		fr.prefixlen = r.prefixlen;
 		switch (r.target) {
 		case VNITRO_ROUTE_TARGET_LOCAL:
@@ -172,10 +238,104 @@ bool routes_use_igw(const world &w, const igw *g, const subnet **where)
 	return false;
 }
 
+const subnet *routes_ipv6_user(const world &w, const vpc *v)
+{
+	return w.subnets.find([v](subnet *s) {
+		if (s->owner != v)
+			return false;
+		for (uint32_t i = 0; i < s->route_count; i++)
+			if (s->routes[i].ipv6 && s->routes[i].target != VNITRO_ROUTE_TARGET_LOCAL)
+				return true;
+		return false;
+	});
+}
+
+namespace {
+
+// Adds (@add) or removes the local route of @v's /56 in @s: 0, -ENOSPC when
+// there is no room, -EEXIST when a route of the user's has that destination.
+int set_local6(subnet &s, const vpc &v, bool add)
+{
+	route *r = find_route(s, vpc6_dest(v));
+	uint32_t pos;
+
+	if (!add) {
+		if (!r || r->target != VNITRO_ROUTE_TARGET_LOCAL)
+			return 0;
+		pos = static_cast<uint32_t>(r - s.routes);
+		for (uint32_t i = pos; i + 1 < s.route_count; i++)
+			s.routes[i] = s.routes[i + 1];
+		s.route_count--;
+		return 0;
+	}
+	if (r)
+		return r->target == VNITRO_ROUTE_TARGET_LOCAL ? 0 : -EEXIST_;
+	if (s.route_count == VCORE_SUBNET_MAX_ROUTES)
+		return -ENOSPC_;
+	// Right after the IPv4 local route, as EC2 lists them.
+	for (uint32_t i = s.route_count; i > 1; i--)
+		s.routes[i] = s.routes[i - 1];
+	s.routes[1] = route{};
+	s.routes[1].ipv6 = true;
+	s.routes[1].addr6 = { v.ipv6_prefix, 0 };
+	s.routes[1].prefixlen = VNITRO_VPC_IPV6_PREFIXLEN;
+	s.routes[1].target = VNITRO_ROUTE_TARGET_LOCAL;
+	s.route_count++;
+	return 0;
+}
+
+} // namespace
+
+int routes_vpc_ipv6_changed(world &w, vpc *v, vcore_err *err)
+{
+	vcore_port_desc port;
+	subnet *s;
+
+	for (s = w.subnets.front(); s; s = s->next) {
+		if (s->owner != v)
+			continue;
+		switch (set_local6(*s, *v, v->has_ipv6)) {
+		case -ENOSPC_:
+			fail(err, ENOSPC_).str("the route table of ").str(s->id)
+				.str(" has no room for the local route of the VPC's IPv6 block");
+			goto undo;
+		case -EEXIST_:
+			fail(err, EEXIST_).str("the route table of ").str(s->id)
+				.str(" has a route to ").cidr6(v->ipv6_prefix, 0, VNITRO_VPC_IPV6_PREFIXLEN)
+				.str(", which would be the local route of the VPC's IPv6 block;")
+				.str(" delete it first");
+			goto undo;
+		}
+		if (routes_publish(w, *s, err)) {
+			set_local6(*s, *v, !v->has_ipv6);
+			goto undo;
+		}
+	}
+	if (v->gateway && w.ops->igw_update && v->gateway->cookie) {
+		port_desc_of(*v->gateway, &port);
+		if (w.ops->igw_update(w.ops_ctx, v->gateway->cookie, &port, err))
+			goto undo;
+	}
+	return 0;
+undo:
+	// The subnets before @s have the new table: give them the old one back.
+	for (subnet *t = w.subnets.front(); t != s; t = t->next) {
+		vcore_err ignored;
+
+		if (t->owner != v)
+			continue;
+		set_local6(*t, *v, !v->has_ipv6);
+		routes_publish(w, *t, &ignored);
+	}
+	return err->code;
+}
+
 void fill_info(const subnet &s, const route &r, vcore_route_info *out)
 {
 	*out = vcore_route_info{};
 	str_copy(out->subnet_id, sizeof(out->subnet_id), s.id);
+	out->ipv6 = r.ipv6;
+	addr128_put(r.addr6, out->addr6);
 	out->addr = r.addr;
 	out->prefixlen = r.prefixlen;
 	out->target = r.target;
@@ -187,23 +347,23 @@ void fill_info(const subnet &s, const route &r, vcore_route_info *out)
 
 using namespace vnitro::control;
 
-extern "C" {
+namespace {
 
-int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
-			uint8_t prefixlen, const char *target_id, struct vcore_route_info *out,
-			struct vcore_err *err)
+int route_add(world &w, const char *subnet_id, const dest &d, const char *target_id,
+	      vcore_route_info *out, vcore_err *err)
 {
-	subnet *s = find_subnet(*ctl, subnet_id, err);
+	subnet *s = find_subnet(w, subnet_id, err);
 	route r = {};
 
 	if (!s)
 		return err->code;
-	if (check_destination(addr, prefixlen, err))
+	if (check_destination(d, err))
 		return err->code;
-	if (find_route(*s, addr, prefixlen)) {
-		fail(err, EEXIST_).str("the route table of ").str(s->id)
-			.str(" already has a route to ").cidr(addr, prefixlen)
-			.str("; delete it first");
+	if (find_route(*s, d)) {
+		text t = fail(err, EEXIST_).str("the route table of ").str(s->id)
+				.str(" already has a route to ");
+
+		put_dest(t, d).str("; delete it first");
 		return err->code;
 	}
 	if (s->route_count == VCORE_SUBNET_MAX_ROUTES) {
@@ -212,12 +372,14 @@ int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t a
 			.u32(VCORE_SUBNET_MAX_ROUTES).str(" routes per route table");
 		return err->code;
 	}
-	r.addr = addr;
-	r.prefixlen = prefixlen;
-	if (set_target(*ctl, *s, target_id, &r, err))
+	r.ipv6 = d.ipv6;
+	r.addr = d.addr;
+	r.addr6 = d.addr6;
+	r.prefixlen = d.prefixlen;
+	if (set_target(w, *s, target_id, &r, err))
 		return err->code;
 	s->routes[s->route_count++] = r;
-	if (routes_publish(*ctl, *s, err)) {
+	if (routes_publish(w, *s, err)) {
 		s->route_count--;
 		return err->code;
 	}
@@ -225,24 +387,26 @@ int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t a
 	return 0;
 }
 
-int vcore_ctl_route_del(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
-			uint8_t prefixlen, struct vcore_err *err)
+int route_del(world &w, const char *subnet_id, const dest &d, vcore_err *err)
 {
-	subnet *s = find_subnet(*ctl, subnet_id, err);
+	subnet *s = find_subnet(w, subnet_id, err);
 	route *r, saved;
 	uint32_t pos;
 
 	if (!s)
 		return err->code;
-	r = find_route(*s, addr, prefixlen);
+	r = find_route(*s, d);
 	if (!r) {
-		fail(err, ENOENT_).str("the route table of ").str(s->id).str(" has no route to ")
-			.cidr(addr, prefixlen);
+		text t = fail(err, ENOENT_).str("the route table of ").str(s->id)
+				.str(" has no route to ");
+
+		put_dest(t, d);
 		return err->code;
 	}
 	if (r->target == VNITRO_ROUTE_TARGET_LOCAL) {
-		fail(err, EPERM_).str("the local route ").cidr(addr, prefixlen)
-			.str(" of VPC ").str(s->owner->id).str(" cannot be deleted");
+		text t = fail(err, EPERM_).str("the local route ");
+
+		put_dest(t, d).str(" of VPC ").str(s->owner->id).str(" cannot be deleted");
 		return err->code;
 	}
 	pos = static_cast<uint32_t>(r - s->routes);
@@ -250,7 +414,7 @@ int vcore_ctl_route_del(struct vcore_ctl *ctl, const char *subnet_id, uint32_t a
 	for (uint32_t i = pos; i + 1 < s->route_count; i++)
 		s->routes[i] = s->routes[i + 1];
 	s->route_count--;
-	if (routes_publish(*ctl, *s, err)) {
+	if (routes_publish(w, *s, err)) {
 		for (uint32_t i = s->route_count; i > pos; i--)
 			s->routes[i] = s->routes[i - 1];
 		s->routes[pos] = saved;
@@ -260,22 +424,66 @@ int vcore_ctl_route_del(struct vcore_ctl *ctl, const char *subnet_id, uint32_t a
 	return 0;
 }
 
-int vcore_ctl_route_get(const struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
-			uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err)
+int route_get(const world &w, const char *subnet_id, const dest &d, vcore_route_info *out,
+	      vcore_err *err)
 {
-	subnet *s = find_subnet(*ctl, subnet_id, err);
+	subnet *s = find_subnet(w, subnet_id, err);
 	route *r;
 
 	if (!s)
 		return err->code;
-	r = find_route(*s, addr, prefixlen);
+	r = find_route(*s, d);
 	if (!r) {
-		fail(err, ENOENT_).str("the route table of ").str(s->id).str(" has no route to ")
-			.cidr(addr, prefixlen);
+		text t = fail(err, ENOENT_).str("the route table of ").str(s->id)
+				.str(" has no route to ");
+
+		put_dest(t, d);
 		return err->code;
 	}
 	fill_info(*s, *r, out);
 	return 0;
+}
+
+} // namespace
+
+extern "C" {
+
+int vcore_ctl_route_add(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, const char *target_id, struct vcore_route_info *out,
+			struct vcore_err *err)
+{
+	return route_add(*ctl, subnet_id, v4_dest(addr, prefixlen), target_id, out, err);
+}
+
+int vcore_ctl_route6_add(struct vcore_ctl *ctl, const char *subnet_id, const uint8_t *addr6,
+			 uint8_t prefixlen, const char *target_id, struct vcore_route_info *out,
+			 struct vcore_err *err)
+{
+	return route_add(*ctl, subnet_id, v6_dest(addr6, prefixlen), target_id, out, err);
+}
+
+int vcore_ctl_route_del(struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, struct vcore_err *err)
+{
+	return route_del(*ctl, subnet_id, v4_dest(addr, prefixlen), err);
+}
+
+int vcore_ctl_route6_del(struct vcore_ctl *ctl, const char *subnet_id, const uint8_t *addr6,
+			 uint8_t prefixlen, struct vcore_err *err)
+{
+	return route_del(*ctl, subnet_id, v6_dest(addr6, prefixlen), err);
+}
+
+int vcore_ctl_route_get(const struct vcore_ctl *ctl, const char *subnet_id, uint32_t addr,
+			uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err)
+{
+	return route_get(*ctl, subnet_id, v4_dest(addr, prefixlen), out, err);
+}
+
+int vcore_ctl_route6_get(const struct vcore_ctl *ctl, const char *subnet_id, const uint8_t *addr6,
+			 uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err)
+{
+	return route_get(*ctl, subnet_id, v6_dest(addr6, prefixlen), out, err);
 }
 
 int vcore_ctl_route_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_route_info *out)

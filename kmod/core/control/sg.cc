@@ -16,6 +16,7 @@ namespace {
 constexpr uint16_t proto_icmp = 1;
 constexpr uint16_t proto_tcp = 6;
 constexpr uint16_t proto_udp = 17;
+constexpr uint16_t proto_icmpv6 = 58;
 constexpr const char *default_name = "default";
 constexpr const char *default_description = "default VPC security group";
 
@@ -30,6 +31,8 @@ text &describe(text &t, const sg_rule &r)
 	t.str("\"peer: ");
 	if (r.peer)
 		t.str(r.peer->id);
+	else if (r.ipv6)
+		t.cidr6(r.addr6.hi, r.addr6.lo, r.prefixlen);
 	else
 		t.cidr(r.addr, r.prefixlen);
 	t.str(", ");
@@ -37,12 +40,13 @@ text &describe(text &t, const sg_rule &r)
 	case proto_tcp: t.str("TCP"); break;
 	case proto_udp: t.str("UDP"); break;
 	case proto_icmp: t.str("ICMP"); break;
+	case proto_icmpv6: t.str("ICMPv6"); break;
 	case VNITRO_SG_PROTO_ALL: t.str("ALL"); break;
 	default: t.str("protocol ").u32(r.protocol); break;
 	}
 	if (r.has_ports)
 		t.str(", from port: ").u32(r.port_from).str(", to port: ").u32(r.port_to);
-	if (r.protocol == proto_icmp) {
+	if (r.protocol == proto_icmp || r.protocol == proto_icmpv6) {
 		t.str(", type: ");
 		if (r.icmp_type < 0)
 			t.str("any");
@@ -62,7 +66,24 @@ bool same_rule(const sg_rule &a, const sg_rule &b)
 	return a.protocol == b.protocol && a.has_ports == b.has_ports &&
 	       a.port_from == b.port_from && a.port_to == b.port_to &&
 	       a.icmp_type == b.icmp_type && a.icmp_code == b.icmp_code &&
-	       a.peer == b.peer && a.addr == b.addr && a.prefixlen == b.prefixlen;
+	       a.peer == b.peer && a.ipv6 == b.ipv6 && a.addr == b.addr && a.addr6 == b.addr6 &&
+	       a.prefixlen == b.prefixlen;
+}
+
+// The address families @r covers: a group names members of both.
+uint32_t families(const sg_rule &r)
+{
+	return r.peer ? family_v4 | family_v6 : r.ipv6 ? family_v6 : family_v4;
+}
+
+// How many of @g's rules in direction @d cover family @f.
+uint32_t rules_of_family(const sg &g, uint8_t d, uint32_t f)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < g.rule_count[d]; i++)
+		n += (families(g.rules[d][i]) & f) != 0;
+	return n;
 }
 
 // Where @r is among @g's rules of direction @d, or -1.
@@ -90,9 +111,16 @@ int check_peer(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule
 		r->peer = peer;
 		return 0;
 	}
-	if (check_rule_cidr(in.cidr_addr, in.cidr_prefixlen, err))
-		return err->code;
-	r->addr = in.cidr_addr;
+	if (in.ipv6) {
+		if (check_rule_cidr6(addr128_of(in.cidr6), in.cidr_prefixlen, err))
+			return err->code;
+		r->ipv6 = true;
+		r->addr6 = addr128_of(in.cidr6);
+	} else {
+		if (check_rule_cidr(in.cidr_addr, in.cidr_prefixlen, err))
+			return err->code;
+		r->addr = in.cidr_addr;
+	}
 	r->prefixlen = in.cidr_prefixlen;
 	return 0;
 }
@@ -107,7 +135,7 @@ int check_rule(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule
 	}
 	if (in.protocol > VNITRO_SG_PROTO_ALL) {
 		fail(err, EINVAL_).str("protocol ").u32(in.protocol)
-			.str(" does not exist: use tcp, udp, icmp, all or a number from 0 to 255");
+			.str(" does not exist: use tcp, udp, icmp, icmpv6, all or a number from 0 to 255");
 		return err->code;
 	}
 	r->protocol = in.protocol;
@@ -117,8 +145,8 @@ int check_rule(const world &w, const sg &g, const vcore_ctl_sg_rule &in, sg_rule
 	r->has_ports = in.has_ports;
 	r->port_from = in.has_ports ? in.port_from : 0;
 	r->port_to = in.has_ports ? in.port_to : 0;
-	r->icmp_type = in.protocol == proto_icmp ? in.icmp_type : -1;
-	r->icmp_code = in.protocol == proto_icmp ? in.icmp_code : -1;
+	r->icmp_type = in.protocol == proto_icmp || in.protocol == proto_icmpv6 ? in.icmp_type : -1;
+	r->icmp_code = in.protocol == proto_icmp || in.protocol == proto_icmpv6 ? in.icmp_code : -1;
 	return check_peer(w, g, in, r, err);
 }
 
@@ -134,7 +162,9 @@ void fill_rule(const sg_rule &r, uint8_t direction, vcore_ctl_sg_rule *out)
 	out->icmp_code = r.icmp_code;
 	if (r.peer)
 		str_copy(out->peer_id, sizeof(out->peer_id), r.peer->id);
+	out->ipv6 = r.ipv6;
 	out->cidr_addr = r.addr;
+	addr128_put(r.addr6, out->cidr6);
 	out->cidr_prefixlen = r.prefixlen;
 }
 
@@ -196,7 +226,7 @@ sg *sg_alloc(world &w, vpc *v, const char *id)
 	return g;
 }
 
-void add_rule(sg &g, uint8_t direction, uint16_t protocol, sg *peer)
+sg_rule &add_rule(sg &g, uint8_t direction, uint16_t protocol, sg *peer)
 {
 	sg_rule &r = g.rules[direction][g.rule_count[direction]++];
 
@@ -204,6 +234,18 @@ void add_rule(sg &g, uint8_t direction, uint16_t protocol, sg *peer)
 	r.protocol = protocol;
 	r.icmp_type = r.icmp_code = -1;
 	r.peer = peer;
+	return r;
+}
+
+// EC2's "allow all IPv6 out" rule (::/0), which the default group of a VPC with an IPv6 block has.
+sg_rule all_ipv6_out()
+{
+	sg_rule r = {};
+
+	r.protocol = VNITRO_SG_PROTO_ALL;
+	r.icmp_type = r.icmp_code = -1;
+	r.ipv6 = true;
+	return r;
 }
 
 // Another group's rule naming @g, or nullptr.
@@ -241,7 +283,10 @@ vcore_sg_rule fabric_rule(const sg_rule &r)
 	out.icmp_type = r.icmp_type;
 	out.icmp_code = r.icmp_code;
 	out.peer_sg = r.peer ? r.peer->key : 0;
+	out.ipv6 = r.ipv6;
 	out.cidr_addr = r.addr;
+	out.cidr6_hi = r.addr6.hi;
+	out.cidr6_lo = r.addr6.lo;
 	out.cidr_prefixlen = r.prefixlen;
 	return out;
 }
@@ -252,7 +297,7 @@ int publish(world &w, const sg &g, vcore_err *err)
 	vcore_fabric_sg_desc *desc;
 	int ret;
 
-	// About 2.5 KiB: too much for a kernel stack frame.
+	// About 10 KiB: too much for a kernel stack frame.
 	desc = create<vcore_fabric_sg_desc>();
 	if (!desc) {
 		fail(err, ENOMEM_).str("out of memory");
@@ -305,9 +350,9 @@ int check_rule_ports(uint16_t protocol, bool has_ports, uint16_t from, uint16_t 
 
 int check_rule_icmp(uint16_t protocol, int16_t type, int16_t code, vcore_err *err)
 {
-	if (protocol != proto_icmp) {
+	if (protocol != proto_icmp && protocol != proto_icmpv6) {
 		if (type != -1 || code != -1) {
-			fail(err, EINVAL_).str("only icmp rules take an icmp type and code");
+			fail(err, EINVAL_).str("only icmp and icmpv6 rules take an icmp type and code");
 			return err->code;
 		}
 		return 0;
@@ -334,6 +379,24 @@ int check_rule_cidr(uint32_t addr, uint8_t prefixlen, vcore_err *err)
 		fail(err, EINVAL_).str("CIDR block ").cidr(addr, prefixlen)
 			.str(" has host bits set; did you mean ")
 			.cidr(addr & prefix_mask(prefixlen), prefixlen).str("?");
+		return err->code;
+	}
+	return 0;
+}
+
+int check_rule_cidr6(const addr128 &addr, uint8_t prefixlen, vcore_err *err)
+{
+	addr128 net = { addr.hi & prefix6_mask(prefixlen).hi, addr.lo & prefix6_mask(prefixlen).lo };
+
+	if (prefixlen > 128) {
+		fail(err, EINVAL_).str("CIDR block prefix length /").u32(prefixlen)
+			.str(" is out of range: IPv6 runs from /0 to /128");
+		return err->code;
+	}
+	if (!prefix6_exact(addr, prefixlen)) {
+		fail(err, EINVAL_).str("CIDR block ").cidr6(addr.hi, addr.lo, prefixlen)
+			.str(" has host bits set; did you mean ").cidr6(net.hi, net.lo, prefixlen)
+			.str("?");
 		return err->code;
 	}
 	return 0;
@@ -366,6 +429,8 @@ sg *sg_create_default(world &w, vpc *v, vcore_err *err)
 	str_copy(g->description, sizeof(g->description), default_description);
 	add_rule(*g, VNITRO_SG_INGRESS, VNITRO_SG_PROTO_ALL, g);
 	add_rule(*g, VNITRO_SG_EGRESS, VNITRO_SG_PROTO_ALL, nullptr);
+	if (v->has_ipv6)
+		g->rules[VNITRO_SG_EGRESS][g->rule_count[VNITRO_SG_EGRESS]++] = all_ipv6_out();
 	if (publish(w, *g, err)) {
 		destroy(g);
 		return nullptr;
@@ -373,6 +438,24 @@ sg *sg_create_default(world &w, vpc *v, vcore_err *err)
 	w.groups.push_back(g);
 	v->default_group = g;
 	return g;
+}
+
+// EC2 gives the default group of a VPC that gets an IPv6 block an
+// "allow all IPv6 out" rule; a group that has it, or has no room, is left.
+int sg_vpc_ipv6_added(world &w, vpc *v, vcore_err *err)
+{
+	sg *g = v->default_group;
+	sg_rule r = all_ipv6_out();
+	uint8_t d = VNITRO_SG_EGRESS;
+
+	if (!g || find_rule(*g, d, r) >= 0 || rules_of_family(*g, d, family_v6) >= VNITRO_MAX_SG_RULES)
+		return 0;
+	g->rules[d][g->rule_count[d]++] = r;
+	if (publish(w, *g, err)) {
+		g->rule_count[d]--;
+		return err->code;
+	}
+	return 0;
 }
 
 void sg_free(world &w, sg *g)
@@ -504,11 +587,14 @@ int vcore_ctl_sg_rule_add(struct vcore_ctl *ctl, const char *id, const struct vc
 			.str(" rule of ").str(id);
 		return err->code;
 	}
-	if (g->rule_count[d] == VNITRO_MAX_SG_RULES) {
+	for (uint32_t f = family_v4; f <= family_v6; f <<= 1) {
+		if (!(families(r) & f) || rules_of_family(*g, d, f) < VNITRO_MAX_SG_RULES)
+			continue;
 		fail(err, ENOSPC_).str("security group ").str(id).str(" already has ")
 			.u32(VNITRO_MAX_SG_RULES).str(" ").str(direction_name(d))
-			.str(" rules: the quota \"Inbound or outbound rules per security group\" is ")
-			.u32(VNITRO_MAX_SG_RULES);
+			.str(f == family_v4 ? " rules for IPv4" : " rules for IPv6")
+			.str(": the quota \"Inbound or outbound rules per security group\" is ")
+			.u32(VNITRO_MAX_SG_RULES).str(" per address family (a group rule counts for both)");
 		return err->code;
 	}
 	g->rules[d][g->rule_count[d]++] = r;

@@ -2,6 +2,7 @@
 // world.h - the control plane's objects (VPC, subnet, instance, ENI, route, IGW, security group, network ACL, Elastic IP) and their registry.
 #pragma once
 
+#include "base/ipv4.h"
 #include "base/slist.h"
 #include "base/text.h"
 #include "vcore/control.h"
@@ -34,7 +35,9 @@ struct vpc {
 
 // One entry of a subnet's route table (route.cc).
 struct route {
+	bool ipv6;		// the destination is addr6/prefixlen, else addr/prefixlen
 	uint32_t addr;
+	base::addr128 addr6;
 	uint8_t prefixlen;
 	uint8_t target;		// enum vnitro_route_target_kind
 	// VNITRO_ROUTE_TARGET_ENI: the ENI, or nullptr once deleted (a blackhole
@@ -121,7 +124,9 @@ struct sg_rule {
 	uint16_t port_from, port_to;
 	int16_t icmp_type, icmp_code;
 	sg *peer;		// a group of the same VPC, or nullptr for the block:
+	bool ipv6;		// addr6 (IPv6) or addr (IPv4)
 	uint32_t addr;
+	base::addr128 addr6;
 	uint8_t prefixlen;
 };
 
@@ -132,8 +137,9 @@ struct sg {
 	char name[VNITRO_SG_NAME_LEN];
 	char description[VNITRO_DESCRIPTION_LEN];
 	uint32_t key;		// the fabric's name for this group
-	// Per direction (enum vnitro_sg_direction), in order added.
-	sg_rule rules[2][VNITRO_MAX_SG_RULES];
+	// Per direction (enum vnitro_sg_direction), in order added: up to
+	// VNITRO_MAX_SG_RULES covering IPv4 and as many covering IPv6.
+	sg_rule rules[2][2 * VNITRO_MAX_SG_RULES];
 	uint32_t rule_count[2];
 };
 
@@ -145,7 +151,9 @@ struct nacl_entry {
 	bool has_ports;
 	uint16_t port_from, port_to;
 	int16_t icmp_type, icmp_code;
+	bool ipv6;		// addr6 (IPv6) or addr (IPv4)
 	uint32_t addr;
+	base::addr128 addr6;
 	uint8_t prefixlen;
 };
 
@@ -154,9 +162,13 @@ struct nacl {
 	char id[VCORE_ID_MAX];
 	vpc *owner;
 	uint32_t key;		// the fabric's name for this ACL
-	// Per direction (enum vnitro_sg_direction), sorted by number.
-	nacl_entry entries[2][VNITRO_MAX_NACL_ENTRIES];
+	// Per direction (enum vnitro_sg_direction), sorted by number: up to
+	// VNITRO_MAX_NACL_ENTRIES IPv4 ones and as many IPv6 ones.
+	nacl_entry entries[2][2 * VNITRO_MAX_NACL_ENTRIES];
 	uint32_t entry_count[2];
+	// The default ACL's directions a user has changed: EC2 then adds no
+	// "allow ::/0" rule (101) when the VPC gets an IPv6 block.
+	bool modified[2];
 };
 
 // An Elastic IP address (eip.cc); to == nullptr while not associated.
@@ -261,6 +273,11 @@ bool mac_in_use(const world &w, const uint8_t *mac);
 // Security groups (sg.cc): a VPC's default group, made by VPC_ADD and freed by
 // VPC_DEL; sg_vpc_busy names a group other than the default that @v still has.
 sg *sg_create_default(world &w, vpc *v, vcore_err *err);
+// What EC2 adds when VPC @v gets an IPv6 block: the default group's
+// "allow all IPv6 out" rule, the default ACL's rule 101 allowing ::/0 (in
+// each direction the user has not changed). On failure nothing changed.
+int sg_vpc_ipv6_added(world &w, vpc *v, vcore_err *err);
+int nacl_vpc_ipv6_added(world &w, vpc *v, vcore_err *err);
 void sg_free(world &w, sg *g);
 const sg *sg_vpc_busy(const world &w, const vpc *v);
 // A rule's match as security groups and network ACLs take it (sg.cc): tcp and
@@ -268,6 +285,9 @@ const sg *sg_vpc_busy(const world &w, const vpc *v);
 int check_rule_ports(uint16_t protocol, bool has_ports, uint16_t from, uint16_t to, vcore_err *err);
 int check_rule_icmp(uint16_t protocol, int16_t type, int16_t code, vcore_err *err);
 int check_rule_cidr(uint32_t addr, uint8_t prefixlen, vcore_err *err);
+int check_rule_cidr6(const base::addr128 &addr, uint8_t prefixlen, vcore_err *err);
+// The rules quota per direction counts IPv4 and IPv6 rules apart (EC2).
+constexpr uint32_t family_v4 = 1, family_v6 = 2;
 
 // Network ACLs (nacl.cc): a VPC's default ACL, made by VPC_ADD and freed by
 // VPC_DEL; nacl_vpc_busy names an ACL other than the default that @v still has.
@@ -299,6 +319,12 @@ void routes_eni_changed(world &w, const eni *e);
 // Turns routes to @e into blackholes before it is freed.
 void routes_eni_gone(world &w, const eni *e);
 bool routes_use_igw(const world &w, const igw *g, const subnet **where);
+// VPC @v got or lost its IPv6 block: every subnet's table gains or loses the
+// local route of the /56, and the internet gateway answers for it or not.
+// On failure nothing changed.
+int routes_vpc_ipv6_changed(world &w, vpc *v, vcore_err *err);
+// A subnet of @v has an IPv6 route other than the local one (or nullptr).
+const subnet *routes_ipv6_user(const world &w, const vpc *v);
 
 // Snapshots for replies.
 void fill_info(const eni &e, vcore_eni_info *out);

@@ -74,7 +74,7 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 	router_mac(src->subnet_key, rmac);
 	to_router = mem_eq(frame, rmac, eth_alen);
 	if (type == ethertype_ipv6)
-		return xmit6_from_eni(fab, src, frame, len, rmac, to_router, frame_ctx);
+		return xmit6_from_eni(fab, src, frame, len, rmac, to_router, seg_len, frame_ctx);
 	// Instances never see each other's ARP: the VPC answers every request
 	// itself, broadcast or unicast (a neighbour's reachability probe is
 	// addressed to the neighbour's MAC), and carries no reply, so no
@@ -121,6 +121,8 @@ vcore_xmit_verdict xmit_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_
 	uint8_t vmac[eth_alen];
 	bool to_router;
 
+	if (get_be16(frame + 12) == ethertype_ipv6)
+		return xmit6_from_igw(fab, src, frame, len, frame_ctx);
 	vpc_router_mac(src->vpc_key, vmac);
 	to_router = mem_eq(frame, vmac, eth_alen);
 	if ((mac_is_broadcast(frame) || to_router) && get_be16(frame + 12) == ethertype_arp)
@@ -176,6 +178,11 @@ vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, ip_packet *pkt, 
 {
 	if (!sg_allows(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;
+	return deliver_to(fab, src, dst, frame_ctx);
+}
+
+vcore_xmit_verdict deliver_to(fabric *fab, port *src, port *dst, void *frame_ctx)
+{
 	if (path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;
 	port_deliver(dst, frame_ctx);

@@ -111,13 +111,13 @@ struct route_table {
 	vcore_fabric_route routes[VCORE_SUBNET_MAX_ROUTES];
 };
 
-// A network ACL as the data path reads it: rules sorted by number (nacl.cc).
+// A network ACL as the data path reads it: rules sorted by number, split
+// by the address family their block is of (nacl.cc).
 struct nacl {
 	nacl *next;			// bucket chain, read under RCU
 	uint32_t key;
-	bool allow_ipv6;		// vcore_fabric_nacl_desc::allow_ipv6
-	uint32_t count[2];		// [0] ingress, [1] egress
-	vcore_nacl_rule rules[2][VCORE_NACL_MAX_RULES];
+	uint32_t count[2][2];		// [0 ingress, 1 egress][0 IPv4, 1 IPv6]
+	vcore_nacl_rule rules[2][2][VCORE_NACL_MAX_RULES];
 };
 
 
@@ -217,6 +217,8 @@ port *lookup_mac(const fabric *fab, const uint8_t *mac);
 // The last steps of a frame switched within a subnet: the groups (@pkt
 // nullptr: not IPv4), the path model, delivery. RCU held.
 vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, ip_packet *pkt, void *frame_ctx);
+// The path model and delivery alone, for a frame the groups have passed.
+vcore_xmit_verdict deliver_to(fabric *fab, port *src, port *dst, void *frame_ctx);
 
 /* ---- ipindex.cc: ports by (VPC, IP) ---- */
 
@@ -252,6 +254,12 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
 				  void *frame_ctx);
 
+// The IPv6 route for @dst from @src's subnet (longest prefix first), or false. RCU held.
+bool lookup_route6(const fabric *fab, const port *src, const base::addr128 &dst,
+		   vcore_fabric_route *out);
+// VPC @vpc_key's internet gateway port, or nullptr. RCU held.
+port *find_igw(const fabric *fab, uint32_t vpc_key);
+
 /* ---- sg.cc: security groups and connection tracking ---- */
 
 // The groups' verdict on a packet @src sends to @dst (either may be an IGW,
@@ -268,6 +276,16 @@ bool sg_sends(fabric *fab, port *src, ip_packet &pkt);
 // ingress side only, so an error about a tracked flow passes and one about
 // an untracked flow needs a rule, as EC2's PMTUD advice says. RCU held.
 bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
+// The same for an IPv6 packet, its fields read by sg_parse6; and its
+// sender's side alone (sg_sends), and the receiver's alone for what the
+// router itself sends (sg_admits).
+bool sg_allows6(fabric *fab, port *src, port *dst, const sg_packet &pk);
+bool sg_sends6(fabric *fab, port *src, const sg_packet &pk);
+bool sg_admits6(fabric *fab, port *dst, const sg_packet &pk);
+// What the groups and ACLs read of the IPv6 packet at @ip6 (header first;
+// @avail bytes of it at hand): extension headers are walked past (at most
+// eight), a fragment header noted.
+sg_packet sg_parse6(const uint8_t *ip6, uint32_t avail);
 // EFA packets: EC2 lets them through only where an "all traffic" rule
 // allows the peer both ways (the self-referencing rule). RCU held.
 bool sg_allows_efa(fabric *fab, port *src, port *dst);
@@ -289,8 +307,11 @@ bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt);
 bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt);
 // What the VPC router itself sends into @dst's subnet (its ICMP errors).
 bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
-// IPv6 from @src to @dst across the router: both subnets' ACLs let IPv6 through.
-bool nacl_passes_ipv6(fabric *fab, port *src, port *dst);
+// An IPv6 packet from @src to @dst across the router: both edges, as
+// nacl_leaves and nacl_enters.
+bool nacl_crosses6(fabric *fab, port *src, port *dst, const sg_packet &pk);
+// What the VPC router itself sends an ENI over IPv6 (its ICMPv6 errors).
+bool nacl_admits6(fabric *fab, port *dst, const sg_packet &pk);
 // The table of subnet @key, or nullptr. RCU or writer lock (router.cc).
 const route_table *find_table(const fabric *fab, uint32_t key);
 
@@ -352,8 +373,13 @@ void efa_port_gone(port *p);
 /* ---- ip6.cc: IPv6 from an ENI (neighbour discovery, DHCPv6, switching) ---- */
 
 // An IPv6 frame @src sent; @rmac: its subnet router's MAC, @to_router: sent to it.
+// @seg_len: as xmit_from_eni's.
 vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  const uint8_t *rmac, bool to_router, void *frame_ctx);
+				  const uint8_t *rmac, bool to_router, uint32_t seg_len,
+				  void *frame_ctx);
+// An IPv6 frame the internet gateway @src sent.
+vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  void *frame_ctx);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// ip6.cc - IPv6 from an ENI: the router's neighbour discovery and DHCPv6 server, switching within a subnet.
+// ip6.cc - IPv6: the router's neighbour discovery and DHCPv6 server, switching, routing, the gateway.
 #include "fabric/dhcp6.h"
 #include "fabric/fabric.h"
 #include "fabric/ipv6.h"
@@ -210,38 +210,142 @@ bool is_dhcp6_to_server(const ipv6_view &v, uint32_t len)
 	       get_be16(udp + 2) == dhcp6_server_port;
 }
 
-/*
- * The VPC router for IPv6: the local route only (the destination is an
- * address of an ENI in another subnet of the VPC); the router's own route
- * tables and the gateways carry IPv4 alone so far. The hop limit is
- * decremented and the frame readdressed from the destination subnet's
- * router, as for IPv4.
- */
-__attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint8_t *frame,
-						    const ipv6_view &v, void *frame_ctx)
-{
-	port *dst = lookup_ip6(fab, src->vpc_key, be64_at(v.dst), be64_at(v.dst + 8));
+// ICMPv6 errors the router sends (RFC 4443): packet too big, time exceeded.
+constexpr uint8_t icmp6_too_big = 2, icmp6_time_exceeded = 3;
+// An error quotes as much of the packet as keeps it within the minimum MTU (RFC 4443 2.4 (c)).
+constexpr uint32_t icmp6_error_max = 1280;
 
-	if (!dst || dst == src || dst->kind != VCORE_PORT_ENI)
-		return drop(cpu_stats(fab).drop_no_route, src);
-	if (v.hop_limit <= 1)
-		return drop(cpu_stats(fab).drop_ttl, src);
-	if (!nacl_passes_ipv6(fab, src, dst) || !sg_allows(fab, src, dst, nullptr))
-		return VCORE_XMIT_DROPPED;
-	if (path_loses_frame(fab, src))
-		return VCORE_XMIT_DROPPED;
+/*
+ * Sends @to (an ENI) ICMPv6 error @type/@code about @frame (@len bytes, the
+ * packet it sent), from its subnet router's first address, after the
+ * groups and the subnet's ACL let it in as they do the router's IPv4
+ * errors: an error about a tracked flow is related to it. Kept out of line
+ * (the scratch buffer is per CPU).
+ */
+__attribute__((noinline)) void send_icmp6(fabric *fab, port *to, const uint8_t *frame,
+					  uint32_t len, uint8_t type, uint8_t code, uint32_t param)
+{
+	const port_state *st = rcu_load(to->state);
+	uint8_t *out = cpu_scratch(fab), *icmp, rmac[eth_alen], router[ipv6_alen];
+	uint32_t quoted = len - eth_hlen, l4_len;
+	sg_packet pk;
+
+	static_assert(eth_hlen + icmp6_error_max <= scratch_stride, "an error fits the scratch buffer");
+	if (quoted > icmp6_error_max - ipv6_hlen - 8)
+		quoted = icmp6_error_max - ipv6_hlen - 8;
+	l4_len = 8 + quoted;
+	router_mac(to->subnet_key, rmac);
+	put_be64(router, st->ipv6_prefix);
+	put_be64(router + 8, 1);
+	icmp = ipv6_write_headers(out, frame + eth_alen, rmac, router, frame + eth_hlen + ip6_saddr,
+				  l4_len, ipproto_icmpv6, 255);
+	icmp[0] = type;
+	icmp[1] = code;
+	put_be16(icmp + 2, 0);
+	put_be32(icmp + 4, param);
+	mem_copy(icmp + 8, frame + eth_hlen, quoted);
+	put_be16(icmp + 2, ipv6_l4_check(router, frame + eth_hlen + ip6_saddr, icmp, l4_len,
+					 ipproto_icmpv6));
+	pk = sg_parse6(out + eth_hlen, ipv6_hlen + l4_len);
+	if (!nacl_admits6(fab, to, pk) || !sg_admits6(fab, to, pk))
+		return;
+	port_deliver_copy(to, out, eth_hlen + ipv6_hlen + l4_len);
+}
+
+// @frame, routed by the VPC router, to @dst: readdressed from the router, one hop fewer.
+vcore_xmit_verdict forward6(fabric *fab, port *dst, uint8_t *frame, const ipv6_view &v,
+			    void *frame_ctx)
+{
 	mem_copy(frame, dst->mac, eth_alen);
-	router_mac(dst->subnet_key, frame + eth_alen);
+	if (dst->kind == VCORE_PORT_ENI)
+		router_mac(dst->subnet_key, frame + eth_alen);
+	else
+		vpc_router_mac(dst->vpc_key, frame + eth_alen);
 	v.hdr[ip6_hop_limit] = static_cast<uint8_t>(v.hop_limit - 1);
 	port_deliver(dst, frame_ctx);
 	counter_inc(cpu_stats(fab).routed);
 	return VCORE_XMIT_DELIVERED;
 }
 
+// Is @a inside the VPC's /56, of which @prefix (a /64's upper half, or the /56's) is part?
+bool in_vpc_block(uint64_t prefix, const addr128 &a)
+{
+	return (a.hi >> 8) == (prefix >> 8);
+}
+
+/*
+ * Where the VPC router sends IPv6 from @src to @d: the VPC's own block is
+ * the local route (the ENI holding the address); anything else takes the
+ * subnet's IPv6 routes, longest prefix first, to the internet gateway or
+ * an ENI. nullptr: no route, or its target is gone (a blackhole).
+ */
+port *route6_target(fabric *fab, port *src, const port_state *st, const addr128 &d)
+{
+	vcore_fabric_route r;
+	port *dst;
+
+	if (in_vpc_block(st->ipv6_prefix, d)) {
+		dst = lookup_ip6(fab, src->vpc_key, d.hi, d.lo);
+		return dst && dst != src && dst->kind == VCORE_PORT_ENI ? dst : nullptr;
+	}
+	if (!lookup_route6(fab, src, d, &r))
+		return nullptr;
+	switch (r.target) {
+	case VCORE_ROUTE_IGW:
+		dst = find_igw(fab, src->vpc_key);
+		return dst && rcu_load(dst->state)->has_ipv6 ? dst : nullptr;
+	case VCORE_ROUTE_ENI:
+		dst = lookup_mac(fab, r.target_mac);
+		return dst && dst != src && dst->kind == VCORE_PORT_ENI &&
+		       dst->vpc_key == src->vpc_key ? dst : nullptr;
+	default:
+		return nullptr;
+	}
+}
+
+/*
+ * The VPC router for IPv6 from an ENI: the route (route6_target), both
+ * subnets' network ACLs and both ends' groups, the hop limit (time exceeded
+ * when it runs out), and the internet gateway's 1500 bytes, which IPv6
+ * routers never fragment: a larger packet gets "packet too big" (RFC 8201
+ * path MTU discovery). @seg_len: a GSO frame's largest wire packet.
+ */
+__attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint8_t *frame,
+						    uint32_t len, const ipv6_view &v,
+						    uint32_t seg_len, void *frame_ctx)
+{
+	const port_state *st = rcu_load(src->state);
+	port *dst = route6_target(fab, src, st, addr128_of(v.dst));
+	uint32_t wire_len = seg_len ? seg_len : ipv6_hlen + v.payload_len;
+	sg_packet pk;
+
+	if (!dst)
+		return drop(cpu_stats(fab).drop_no_route, src);
+	pk = sg_parse6(v.hdr, len - eth_hlen);
+	if (v.hop_limit <= 1) {
+		if (sg_sends6(fab, src, pk))
+			send_icmp6(fab, src, frame, len, icmp6_time_exceeded, 0, 0);
+		return drop(cpu_stats(fab).drop_ttl, src);
+	}
+	if (!nacl_crosses6(fab, src, dst, pk))
+		return VCORE_XMIT_DROPPED;
+	if (dst->kind == VCORE_PORT_IGW && wire_len > VCORE_IGW_MTU) {
+		if (sg_sends6(fab, src, pk))
+			send_icmp6(fab, src, frame, len, icmp6_too_big, 0, VCORE_IGW_MTU);
+		return drop(cpu_stats(fab).drop_too_big, src);
+	}
+	if (!sg_allows6(fab, src, dst, pk))
+		return VCORE_XMIT_DROPPED;
+	if (dst->kind == VCORE_PORT_ENI && path_loses_frame(fab, src))
+		return VCORE_XMIT_DROPPED;
+	return forward6(fab, dst, frame, v, frame_ctx);
+}
+
 } // namespace
 
 vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_t len,
-				  const uint8_t *rmac, bool to_router, void *frame_ctx)
+				  const uint8_t *rmac, bool to_router, uint32_t seg_len,
+				  void *frame_ctx)
 {
 	const port_state *st = rcu_load(src->state), *dst_st;
 	nd6_message m;
@@ -277,7 +381,7 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		return drop(cpu_stats(fab).drop_src_dst_check, src);
 	}
 	if (to_router)
-		return route6(fab, src, frame, v, frame_ctx);
+		return route6(fab, src, frame, len, v, seg_len, frame_ctx);
 	dst = lookup_mac(fab, frame);
 	if (!dst || dst == src)
 		return drop(cpu_stats(fab).drop_no_dest, src);
@@ -290,7 +394,55 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		counter_inc(dst->rx_src_dst_dropped);
 		return drop(cpu_stats(fab).drop_src_dst_check, src);
 	}
-	return switch_to(fab, src, dst, nullptr, frame_ctx);
+	if (!sg_allows6(fab, src, dst, sg_parse6(v.hdr, len - eth_hlen)))
+		return VCORE_XMIT_DROPPED;
+	return deliver_to(fab, src, dst, frame_ctx);
+}
+
+/*
+ * IPv6 from the internet gateway's side: it answers neighbour solicitations
+ * for the VPC's /56 with the VPC router's MAC (as it answers ARP for the
+ * IPv4 block), and the router carries a packet sent to that MAC to the ENI
+ * holding its destination, through the subnet's ACL and the ENI's groups.
+ */
+vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
+				  void *frame_ctx)
+{
+	const port_state *st = rcu_load(src->state);
+	uint8_t vmac[eth_alen], out[nd6_na_frame_len];
+	nd6_message m;
+	ipv6_view v;
+	sg_packet pk;
+	addr128 d;
+	port *dst;
+
+	if (!ipv6_parse_head(frame, len, &v))
+		return drop(cpu_stats(fab).drop_malformed, src);
+	if (!st->has_ipv6)
+		return drop(cpu_stats(fab).drop_no_ipv6, src);
+	vpc_router_mac(src->vpc_key, vmac);
+	if (is_nd(v, len)) {
+		if (!nd6_parse(frame, len, &m) || m.type != icmp6_neighbor_solicit || m.dad ||
+		    !in_vpc_block(st->ipv6_prefix, addr128_of(m.target)))
+			return drop(cpu_stats(fab).drop_no_dest, src);
+		port_deliver_copy(src, out, nd6_build_na(out, m, vmac, true));
+		counter_inc(cpu_stats(fab).nd6_replies);
+		return VCORE_XMIT_ANSWERED;
+	}
+	if (mac_is_multicast(frame))
+		return drop(cpu_stats(fab).drop_bcast_mcast, src);
+	d = addr128_of(v.dst);
+	if (!mem_eq(frame, vmac, eth_alen) || !in_vpc_block(st->ipv6_prefix, d))
+		return drop(cpu_stats(fab).drop_no_dest, src);
+	dst = lookup_ip6(fab, src->vpc_key, d.hi, d.lo);
+	if (!dst || dst->kind != VCORE_PORT_ENI)
+		return drop(cpu_stats(fab).drop_no_dest, src);
+	if (v.hop_limit <= 1)
+		return drop(cpu_stats(fab).drop_ttl, src);
+	pk = sg_parse6(v.hdr, len - eth_hlen);
+	if (!nacl_crosses6(fab, src, dst, pk) || !sg_allows6(fab, src, dst, pk))
+		return VCORE_XMIT_DROPPED;
+	return forward6(fab, dst, frame, v, frame_ctx);
 }
 
 } // namespace vnitro::fabric

@@ -27,7 +27,8 @@ uint32_t ip6_bucket(uint32_t vpc_key, uint64_t hi, uint64_t lo)
 int check_ipv6(const fabric *fab, const vcore_port_desc &desc, const port *self)
 {
 	if (desc.ipv6_count > VCORE_PORT_MAX_IPV6 || (desc.ipv6_count && !desc.has_ipv6) ||
-	    (desc.kind != VCORE_PORT_ENI && (desc.has_ipv6 || desc.ipv6_count)))
+	    (desc.kind != VCORE_PORT_ENI && desc.ipv6_count) ||
+	    (desc.kind == VCORE_PORT_IGW && desc.has_ipv6 && (desc.ipv6_prefix & 0xff)))
 		return -EINVAL_;
 	for (uint32_t i = 0; i < desc.ipv6_count; i++) {
 		port *holder;

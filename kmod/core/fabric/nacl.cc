@@ -9,12 +9,13 @@ namespace vnitro::fabric {
 
 namespace {
 
-constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17;
+constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17, proto_icmpv6 = 58;
 constexpr uint32_t ingress = 0, egress = 1;
 
-bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, uint32_t remote)
+bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, const addr128 &remote)
 {
-	if (!prefix_contains(r.cidr_addr, r.cidr_prefixlen, remote))
+	if (pk.v6 ? !prefix6_contains({ r.cidr6_hi, r.cidr6_lo }, r.cidr_prefixlen, remote)
+		  : !prefix_contains(r.cidr_addr, r.cidr_prefixlen, static_cast<uint32_t>(remote.lo)))
 		return false;
 	if (r.proto == VCORE_SG_PROTO_ALL)
 		return true;
@@ -24,7 +25,7 @@ bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, uint32_t remote
 		return true;
 	if (pk.proto == proto_tcp || pk.proto == proto_udp)
 		return pk.dport >= r.port_lo && pk.dport <= r.port_hi;
-	if (pk.proto == proto_icmp)
+	if (pk.proto == proto_icmp || pk.proto == proto_icmpv6)
 		return (r.icmp_type < 0 || r.icmp_type == pk.icmp_type) &&
 		       (r.icmp_code < 0 || r.icmp_code == pk.icmp_code);
 	return true;
@@ -33,22 +34,24 @@ bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, uint32_t remote
 /*
  * Subnet @subnet_key's verdict in direction @d on @pk with the remote end
  * @remote: no ACL passes; an ACL decides by its lowest-numbered matching
- * rule; nothing matching, or an ACL the fabric does not hold, denies.
+ * rule of the packet's address family; nothing matching, or an ACL the
+ * fabric does not hold, denies.
  */
 bool subnet_allows(const fabric *fab, uint32_t subnet_key, uint32_t d, const sg_packet &pk,
-		   uint32_t remote)
+		   const addr128 &remote)
 {
 	const route_table *t = find_table(fab, subnet_key);
 	const nacl *a;
+	uint32_t fam = pk.v6;
 
 	if (!t || !t->nacl_key)
 		return true;
 	a = fab->nacls.find(t->nacl_key);
 	if (!a)
 		return false;
-	for (uint32_t i = 0; i < a->count[d]; i++)
-		if (rule_matches(a->rules[d][i], pk, remote))
-			return a->rules[d][i].allow;
+	for (uint32_t i = 0; i < a->count[d][fam]; i++)
+		if (rule_matches(a->rules[d][fam][i], pk, remote))
+			return a->rules[d][fam][i].allow;
 	return false;
 }
 
@@ -65,9 +68,12 @@ bool refuse(fabric *fab, port *src)
 
 bool valid_rule(const vcore_nacl_rule &r)
 {
-	if (!r.number || r.number > VCORE_NACL_MAX_NUMBER || r.allow > 1)
+	if (!r.number || r.number > VCORE_NACL_MAX_NUMBER || r.allow > 1 || r.ipv6 > 1)
 		return false;
-	if (r.cidr_prefixlen > 32 || (r.cidr_addr & ~prefix_mask(r.cidr_prefixlen)))
+	if (r.cidr_prefixlen > (r.ipv6 ? 128 : 32))
+		return false;
+	if (r.ipv6 ? !prefix6_exact({ r.cidr6_hi, r.cidr6_lo }, r.cidr_prefixlen)
+		   : (r.cidr_addr & ~prefix_mask(r.cidr_prefixlen)) != 0)
 		return false;
 	if (r.proto == VCORE_SG_PROTO_ALL)
 		return true;
@@ -75,48 +81,67 @@ bool valid_rule(const vcore_nacl_rule &r)
 		return false;
 	if (r.proto == proto_tcp || r.proto == proto_udp)
 		return r.port_lo <= r.port_hi;
-	if (r.proto == proto_icmp)
+	if (r.proto == proto_icmp || r.proto == proto_icmpv6)
 		return r.icmp_type >= -1 && r.icmp_type <= 255 && r.icmp_code >= -1 &&
 		       r.icmp_code <= 255 && !(r.icmp_type < 0 && r.icmp_code >= 0);
 	return true;
 }
 
-// Copies @n rules sorted by number into @out; false if one is bad or a number repeats.
-bool sorted_rules(const vcore_nacl_rule *in, uint32_t n, vcore_nacl_rule *out)
+/*
+ * Puts @n rules sorted by number into @out, one list per address family
+ * (@count: their lengths); false if one is bad or a number repeats in the
+ * direction, whatever the family (EC2 numbers a direction's rules once).
+ */
+bool sorted_rules(const vcore_nacl_rule *in, uint32_t n, vcore_nacl_rule (*out)[VCORE_NACL_MAX_RULES],
+		  uint32_t *count)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		vcore_nacl_rule r = in[i];
-		uint32_t j = i;
+		if (!valid_rule(in[i]))
+			return false;
+		for (uint32_t j = 0; j < i; j++)
+			if (in[j].number == in[i].number)
+				return false;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const vcore_nacl_rule &r = in[i];
+		vcore_nacl_rule *list = out[r.ipv6];
+		uint32_t j = count[r.ipv6]++;
 
-		if (!valid_rule(r))
-			return false;
-		for (; j && out[j - 1].number > r.number; j--)
-			out[j] = out[j - 1];
-		if (j && out[j - 1].number == r.number)
-			return false;
-		out[j] = r;
+		for (; j && list[j - 1].number > r.number; j--)
+			list[j] = list[j - 1];
+		list[j] = r;
 	}
 	return true;
+}
+
+bool leaves(fabric *fab, port *src, port *dst, const sg_packet &pk)
+{
+	if (src->kind != VCORE_PORT_ENI || !crossing(src, dst))
+		return true;
+	if (subnet_allows(fab, src->subnet_key, egress, pk, pk.dst))
+		return true;
+	return refuse(fab, src);
+}
+
+bool enters(fabric *fab, port *src, port *dst, const sg_packet &pk)
+{
+	if (dst->kind != VCORE_PORT_ENI || !crossing(src, dst))
+		return true;
+	if (subnet_allows(fab, dst->subnet_key, ingress, pk, pk.src))
+		return true;
+	return refuse(fab, src);
 }
 
 } // namespace
 
 bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt)
 {
-	if (src->kind != VCORE_PORT_ENI || !crossing(src, dst))
-		return true;
-	if (subnet_allows(fab, src->subnet_key, egress, pkt.fields(), pkt.ip.dst))
-		return true;
-	return refuse(fab, src);
+	return leaves(fab, src, dst, pkt.fields());
 }
 
 bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt)
 {
-	if (dst->kind != VCORE_PORT_ENI || !crossing(src, dst))
-		return true;
-	if (subnet_allows(fab, dst->subnet_key, ingress, pkt.fields(), pkt.ip.src))
-		return true;
-	return refuse(fab, src);
+	return enters(fab, src, dst, pkt.fields());
 }
 
 bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
@@ -128,28 +153,24 @@ bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
 	if (ipv4_parse(frame, len, &ip)) {
 		ip_packet pkt(ip, frame, len);
 
-		if (subnet_allows(fab, dst->subnet_key, ingress, pkt.fields(), ip.src))
+		if (subnet_allows(fab, dst->subnet_key, ingress, pkt.fields(), pkt.fields().src))
 			return true;
 	}
 	counter_inc(cpu_stats(fab).drop_nacl);
 	return false;
 }
 
-bool nacl_passes_ipv6(fabric *fab, port *src, port *dst)
+bool nacl_crosses6(fabric *fab, port *src, port *dst, const sg_packet &pk)
 {
-	const port *const ends[] = { src, dst };
+	return leaves(fab, src, dst, pk) && enters(fab, src, dst, pk);
+}
 
-	for (const port *p : ends) {
-		const route_table *t = find_table(fab, p->subnet_key);
-		const nacl *a;
-
-		if (!t || !t->nacl_key)
-			continue;
-		a = fab->nacls.find(t->nacl_key);
-		if (!a || !a->allow_ipv6)
-			return refuse(fab, src);
-	}
-	return true;
+bool nacl_admits6(fabric *fab, port *dst, const sg_packet &pk)
+{
+	if (subnet_allows(fab, dst->subnet_key, ingress, pk, pk.src))
+		return true;
+	counter_inc(cpu_stats(fab).drop_nacl);
+	return false;
 }
 
 } // namespace vnitro::fabric
@@ -169,11 +190,8 @@ int vcore_fabric_nacl_set(struct vcore_fabric *fab, const struct vcore_fabric_na
 	if (!a)
 		return -ENOMEM_;
 	a->key = desc->key;
-	a->allow_ipv6 = desc->allow_ipv6;
-	a->count[ingress] = desc->ingress_count;
-	a->count[egress] = desc->egress_count;
-	if (!sorted_rules(desc->ingress, desc->ingress_count, a->rules[ingress]) ||
-	    !sorted_rules(desc->egress, desc->egress_count, a->rules[egress])) {
+	if (!sorted_rules(desc->ingress, desc->ingress_count, a->rules[ingress], a->count[ingress]) ||
+	    !sorted_rules(desc->egress, desc->egress_count, a->rules[egress], a->count[egress])) {
 		destroy(a);
 		return -EINVAL_;
 	}

@@ -35,8 +35,25 @@ bool lookup_route(const fabric *fab, const port *src, uint32_t dst, vcore_fabric
 		return true;
 	}
 	for (uint32_t i = 0; i < t->count; i++) {
-		if (prefix_contains(t->routes[i].addr, t->routes[i].prefixlen, dst)) {
+		if (!t->routes[i].ipv6 && prefix_contains(t->routes[i].addr, t->routes[i].prefixlen, dst)) {
 			*out = t->routes[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+} // namespace
+
+bool lookup_route6(const fabric *fab, const port *src, const addr128 &dst, vcore_fabric_route *out)
+{
+	const route_table *t = find_table(fab, src->subnet_key);
+
+	for (uint32_t i = 0; t && i < t->count; i++) {
+		const vcore_fabric_route &r = t->routes[i];
+
+		if (r.ipv6 && prefix6_contains({ r.addr6_hi, r.addr6_lo }, r.prefixlen, dst)) {
+			*out = r;
 			return true;
 		}
 	}
@@ -50,6 +67,8 @@ port *find_igw(const fabric *fab, uint32_t vpc_key)
 			return p;
 	return nullptr;
 }
+
+namespace {
 
 // Kept out of line: the reply buffer lives only while an error is sent.
 __attribute__((noinline)) void send_icmp(fabric *fab, port *to, const uint8_t *frame, uint32_t len,
@@ -143,13 +162,19 @@ bool valid_routes(const vcore_fabric_subnet_desc &d)
 	for (uint32_t i = 0; i < d.route_count; i++) {
 		const vcore_fabric_route &r = d.routes[i];
 
-		if (r.prefixlen > 32 || (r.addr & ~prefix_mask(r.prefixlen)) ||
-		    r.target > VCORE_ROUTE_IGW)
+		if (r.ipv6 > 1 || r.target > VCORE_ROUTE_IGW)
+			return false;
+		if (r.ipv6 ? (r.prefixlen > 128 || r.addr || !prefix6_exact({ r.addr6_hi, r.addr6_lo },
+									    r.prefixlen))
+			   : (r.prefixlen > 32 || (r.addr & ~prefix_mask(r.prefixlen)) ||
+			      r.addr6_hi || r.addr6_lo))
 			return false;
 		if (r.target == VCORE_ROUTE_ENI && !valid_target_mac(r.target_mac))
 			return false;
 		for (uint32_t j = 0; j < i; j++)
-			if (d.routes[j].addr == r.addr && d.routes[j].prefixlen == r.prefixlen)
+			if (d.routes[j].ipv6 == r.ipv6 && d.routes[j].addr == r.addr &&
+			    d.routes[j].addr6_hi == r.addr6_hi && d.routes[j].addr6_lo == r.addr6_lo &&
+			    d.routes[j].prefixlen == r.prefixlen)
 				return false;	// EC2: RouteAlreadyExists
 	}
 	return true;

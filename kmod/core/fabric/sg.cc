@@ -9,11 +9,18 @@ namespace vnitro::fabric {
 
 namespace {
 
-constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17;
+constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17, proto_icmpv6 = 58;
 constexpr uint8_t tcp_fin = 0x01, tcp_rst = 0x04;
 constexpr uint8_t icmp_echo_reply = 0, icmp_echo = 8;
 constexpr uint8_t icmp_unreach = 3, icmp_quench = 4, icmp_time_exceeded = 11, icmp_param = 12;
+// ICMPv6 (RFC 4443): the errors are types 1 to 4 (unreachable, packet too
+// big, time exceeded, parameter problem); echo request and reply.
+constexpr uint8_t icmp6_error_last = 4, icmp6_echo = 128, icmp6_echo_reply = 129;
 constexpr uint16_t ip_mf = 0x2000, ip_offset = 0x1fff;
+// IPv6 extension headers (RFC 8200 4) the parser walks past.
+constexpr uint8_t ip6_hop_by_hop = 0, ip6_routing = 43, ip6_fragment = 44, ip6_auth = 51,
+		  ip6_dest_opts = 60;
+constexpr uint32_t ip6_hlen = 40, ip6_max_ext = 8;
 constexpr uint64_t ns_per_s = 1000000000ull;
 /*
  * Idle timeouts EC2 does not document (Documentation/security-groups.md):
@@ -43,6 +50,34 @@ bool icmp_error_type(uint8_t type)
 	       type == icmp_param;
 }
 
+// The ports (TCP, UDP) or echo identifier of the transport header @l4 of
+// @avail bytes, for a quoted packet; false when too short or not a flow's.
+bool quoted_ports(uint8_t proto, const uint8_t *l4, uint32_t avail, sg_packet::quoted *out)
+{
+	if (avail < 8)
+		return false;
+	switch (proto) {
+	case proto_tcp:
+	case proto_udp:
+		out->sport = get_be16(l4);
+		out->dport = get_be16(l4 + 2);
+		return true;
+	case proto_icmp:
+		if (l4[0] != icmp_echo && l4[0] != icmp_echo_reply)
+			return false;
+		out->sport = out->dport = get_be16(l4 + 4);
+		return true;
+	case proto_icmpv6:
+		if (l4[0] != icmp6_echo && l4[0] != icmp6_echo_reply)
+			return false;
+		out->sport = out->dport = get_be16(l4 + 4);
+		return true;
+	default:
+		out->sport = out->dport = 0;
+		return true;
+	}
+}
+
 /*
  * The packet an ICMP error quotes (@q, @avail bytes: its IP header and at
  * least 8 bytes of what followed, RFC 792): its addresses, protocol and
@@ -55,25 +90,71 @@ bool parse_quoted(const uint8_t *q, uint32_t avail, sg_packet::quoted *out)
 	if (avail < ipv4_min_hlen || q[0] >> 4 != 4)
 		return false;
 	hlen = (q[0] & 0xf) * 4u;
-	if (hlen < ipv4_min_hlen || avail < hlen + 8)
+	if (hlen < ipv4_min_hlen || avail < hlen)
 		return false;
 	out->proto = q[9];
-	out->src = get_be32(q + 12);
-	out->dst = get_be32(q + 16);
-	switch (out->proto) {
+	out->src = v4_mapped(get_be32(q + 12));
+	out->dst = v4_mapped(get_be32(q + 16));
+	return quoted_ports(out->proto, q + hlen, avail - hlen, out);
+}
+
+// The same for the IPv6 packet an ICMPv6 error quotes (RFC 4443 2.4: as much as fits).
+bool parse_quoted6(const uint8_t *q, uint32_t avail, sg_packet::quoted *out)
+{
+	if (avail < ip6_hlen || q[0] >> 4 != 6)
+		return false;
+	out->proto = q[6];
+	out->src = addr128_of(q + 8);
+	out->dst = addr128_of(q + 24);
+	return quoted_ports(out->proto, q + ip6_hlen, avail - ip6_hlen, out);
+}
+
+// The L4 fields at @l4 (@avail bytes) of a whole packet or first fragment.
+void parse_l4(sg_packet &pk, const uint8_t *l4, uint32_t avail)
+{
+	bool echo, error;
+
+	switch (pk.proto) {
 	case proto_tcp:
+		if (avail < 14)
+			return;
+		pk.tcp_flags = l4[13];
+		[[fallthrough]];
 	case proto_udp:
-		out->sport = get_be16(q + hlen);
-		out->dport = get_be16(q + hlen + 2);
-		return true;
+		if (avail < 4)
+			return;
+		pk.sport = get_be16(l4);
+		pk.dport = get_be16(l4 + 2);
+		pk.l4 = true;
+		break;
 	case proto_icmp:
-		if (q[hlen] != icmp_echo && q[hlen] != icmp_echo_reply)
-			return false;
-		out->sport = out->dport = get_be16(q + hlen + 4);
-		return true;
+	case proto_icmpv6:
+		if (pk.v6 != (pk.proto == proto_icmpv6)) {
+			pk.l4 = true;	// ICMP of the other family: nothing to read
+			return;
+		}
+		if (avail < 8)
+			return;
+		pk.icmp_type = l4[0];
+		pk.icmp_code = l4[1];
+		if (pk.v6) {
+			echo = pk.icmp_type == icmp6_echo || pk.icmp_type == icmp6_echo_reply;
+			error = pk.icmp_type >= 1 && pk.icmp_type <= icmp6_error_last;
+		} else {
+			echo = pk.icmp_type == icmp_echo || pk.icmp_type == icmp_echo_reply;
+			error = icmp_error_type(pk.icmp_type);
+		}
+		// An echo and its reply share the identifier: the flow's "port".
+		if (echo)
+			pk.sport = pk.dport = get_be16(l4 + 4);
+		else if (error && !(pk.v6 ? parse_quoted6(l4 + 8, avail - 8, &pk.inner)
+					  : parse_quoted(l4 + 8, avail - 8, &pk.inner)))
+			pk.inner = {};	// names no flow (no ENI has address ::)
+		pk.error = error;
+		pk.l4 = true;
+		break;
 	default:
-		out->sport = out->dport = 0;
-		return true;
+		break;
 	}
 }
 
@@ -82,49 +163,31 @@ sg_packet parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len)
 {
 	sg_packet pk = {};
 	const uint8_t *l4 = ip.hdr + ip.hlen;
-	uint32_t avail = len - static_cast<uint32_t>(l4 - frame);
 
 	pk.proto = ip.proto;
-	pk.src = ip.src;
-	pk.dst = ip.dst;
-	if (ip.frag & ip_offset)
-		return pk;
-	switch (ip.proto) {
-	case proto_tcp:
-		if (avail < 14)
-			return pk;
-		pk.tcp_flags = l4[13];
-		[[fallthrough]];
-	case proto_udp:
-		if (avail < 4)
-			return pk;
-		pk.sport = get_be16(l4);
-		pk.dport = get_be16(l4 + 2);
-		pk.l4 = true;
-		break;
-	case proto_icmp:
-		if (avail < 8)
-			return pk;
-		pk.icmp_type = l4[0];
-		pk.icmp_code = l4[1];
-		// An echo and its reply share the identifier: the flow's "port".
-		if (pk.icmp_type == icmp_echo || pk.icmp_type == icmp_echo_reply)
-			pk.sport = pk.dport = get_be16(l4 + 4);
-		else if (icmp_error_type(pk.icmp_type) && !parse_quoted(l4 + 8, avail - 8, &pk.inner))
-			pk.inner = {};	// names no flow (no ENI has address 0)
-		pk.error = icmp_error_type(pk.icmp_type);
-		pk.l4 = true;
-		break;
-	default:
-		break;
-	}
+	pk.src = v4_mapped(ip.src);
+	pk.dst = v4_mapped(ip.dst);
+	pk.frag_id = get_be16(ip.hdr + 4);
+	pk.later_frag = ip.frag & ip_offset;
+	pk.first_frag = (ip.frag & ip_mf) && !pk.later_frag;
+	if (!pk.later_frag)
+		parse_l4(pk, l4, len - static_cast<uint32_t>(l4 - frame));
 	return pk;
 }
 
-// A member of group @key: the ENI holding private address @ip in the VPC.
-bool peer_in_group(const fabric *fab, uint32_t vpc_key, uint32_t ip, uint32_t key)
+// Is @r's block of the address family of @pk, and @remote in it?
+bool block_matches(const vcore_sg_rule &r, bool v6, const addr128 &remote)
 {
-	const port *q = lookup_ip(fab, vpc_key, ip);
+	if (v6)
+		return prefix6_contains({ r.cidr6_hi, r.cidr6_lo }, r.cidr_prefixlen, remote);
+	return prefix_contains(r.cidr_addr, r.cidr_prefixlen, static_cast<uint32_t>(remote.lo));
+}
+
+// A member of group @key: the ENI holding private address @ip in the VPC.
+bool peer_in_group(const fabric *fab, uint32_t vpc_key, bool v6, const addr128 &ip, uint32_t key)
+{
+	const port *q = v6 ? lookup_ip6(fab, vpc_key, ip.hi, ip.lo)
+			   : lookup_ip(fab, vpc_key, static_cast<uint32_t>(ip.lo));
 	const port_state *st;
 
 	if (!q)
@@ -136,11 +199,12 @@ bool peer_in_group(const fabric *fab, uint32_t vpc_key, uint32_t ip, uint32_t ke
 	return false;
 }
 
-bool peer_matches(const fabric *fab, const vcore_sg_rule &r, uint32_t vpc_key, uint32_t remote)
+bool peer_matches(const fabric *fab, const vcore_sg_rule &r, uint32_t vpc_key, bool v6,
+		  const addr128 &remote)
 {
 	if (r.peer_sg)
-		return peer_in_group(fab, vpc_key, remote, r.peer_sg);
-	return prefix_contains(r.cidr_addr, r.cidr_prefixlen, remote);
+		return peer_in_group(fab, vpc_key, v6, remote, r.peer_sg);
+	return block_matches(r, v6, remote);
 }
 
 // Protocol, ports (TCP/UDP destination port) or ICMP type and code.
@@ -154,7 +218,7 @@ bool traffic_matches(const vcore_sg_rule &r, const sg_packet &pk)
 		return true;
 	if (pk.proto == proto_tcp || pk.proto == proto_udp)
 		return pk.dport >= r.port_lo && pk.dport <= r.port_hi;
-	if (pk.proto == proto_icmp)
+	if (pk.proto == proto_icmp || pk.proto == proto_icmpv6)
 		return (r.icmp_type < 0 || r.icmp_type == pk.icmp_type) &&
 		       (r.icmp_code < 0 || r.icmp_code == pk.icmp_code);
 	return true;
@@ -171,23 +235,24 @@ bool open_rule(const vcore_sg_rule &r, uint8_t proto)
 /*
  * Whether a rule of @st's groups in direction @dir allows @pk with the
  * remote end @remote; *untracked when EC2 would not track the flow: TCP or
- * UDP allowed by a 0.0.0.0/0 rule, with a rule the other way that allows
- * 0.0.0.0/0 on every port (EC2 User Guide, "Untracked connections").
+ * UDP allowed by a 0.0.0.0/0 (::/0) rule, with a rule the other way that
+ * allows 0.0.0.0/0 (::/0) on every port (EC2 User Guide, "Untracked
+ * connections").
  */
 bool rules_allow(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_dir dir,
-		 const sg_packet &pk, uint32_t remote, bool *untracked)
+		 const sg_packet &pk, const addr128 &remote, bool *untracked)
 {
-	uint32_t d = dir_index(dir);
+	uint32_t d = dir_index(dir), fam = pk.v6;
 	bool allowed = false, by_open = false;
 
 	*untracked = false;
 	for (uint32_t i = 0; i < st->sg_count && !(allowed && by_open); i++) {
 		const sg_group *g = find_group(fab, st->sg_keys[i]);
 
-		for (uint32_t j = 0; g && j < g->count[d]; j++) {
-			const vcore_sg_rule &r = g->rules[d][j];
+		for (uint32_t j = 0; g && j < g->count[d][fam]; j++) {
+			const vcore_sg_rule &r = g->rules[d][fam][j];
 
-			if (!traffic_matches(r, pk) || !peer_matches(fab, r, vpc_key, remote))
+			if (!traffic_matches(r, pk) || !peer_matches(fab, r, vpc_key, pk.v6, remote))
 				continue;
 			allowed = true;
 			if (!r.peer_sg && !r.cidr_prefixlen) {
@@ -201,7 +266,7 @@ bool rules_allow(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_d
 	for (uint32_t i = 0; i < st->sg_count; i++) {
 		const sg_group *g = find_group(fab, st->sg_keys[i]);
 
-		if (g && g->open[dir_index(opposite(dir))][pk.proto == proto_tcp ? 0 : 1])
+		if (g && g->open[dir_index(opposite(dir))][fam][pk.proto == proto_tcp ? 0 : 1])
 			*untracked = true;
 	}
 	return true;
@@ -209,7 +274,7 @@ bool rules_allow(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_d
 
 // The flow @pk belongs to, as the ENI on side @dir sees it.
 struct flow_key {
-	uint32_t local, remote;
+	addr128 local, remote;
 	uint16_t lport, rport;
 	uint8_t proto;
 };
@@ -235,7 +300,8 @@ flow_key quoted_key(const sg_packet &pk, sg_dir dir)
 
 flow_key key_of(const sg_packet &pk, sg_dir dir)
 {
-	bool tracks_ports = pk.proto == proto_tcp || pk.proto == proto_udp || pk.proto == proto_icmp;
+	bool tracks_ports = pk.proto == proto_tcp || pk.proto == proto_udp ||
+			    pk.proto == proto_icmp || pk.proto == proto_icmpv6;
 	flow_key k = {};
 
 	k.proto = pk.proto;
@@ -248,11 +314,16 @@ flow_key key_of(const sg_packet &pk, sg_dir dir)
 	return k;
 }
 
+uint32_t fold64(uint64_t v)
+{
+	return static_cast<uint32_t>(v ^ (v >> 32));
+}
+
 uint32_t flow_bucket(const flow_key &k)
 {
-	uint32_t h = k.local * 0x9e3779b1u;
+	uint32_t h = fold64(k.local.lo ^ k.local.hi * 0x9e3779b97f4a7c15ull) * 0x9e3779b1u;
 
-	h = (h ^ k.remote) * 0x85ebca77u;
+	h = (h ^ fold64(k.remote.lo ^ k.remote.hi * 0x9e3779b97f4a7c15ull)) * 0x85ebca77u;
 	h = (h ^ ((uint32_t)k.lport << 16 | k.rport)) * 0xc2b2ae3du;
 	h ^= k.proto;
 	return (h ^ (h >> 15)) % ct_buckets;
@@ -271,6 +342,7 @@ uint64_t idle_limit_ns(const ct_flow *f, const port_state *st)
 		s = f->flags & ct_stream ? st->timeout_s[2] : st->timeout_s[1];
 		break;
 	case proto_icmp:
+	case proto_icmpv6:
 		s = icmp_s;
 		break;
 	default:
@@ -345,25 +417,23 @@ void ct_touch(ct_flow *f, sg_dir dir, const sg_packet &pk, uint64_t now)
 }
 
 // Fragments: the datagram of a first fragment that passed, by (src, dst, id, proto).
-bool frag_known(conntrack *ct, const ipv4_view &ip, uint64_t now)
+bool frag_known(conntrack *ct, const sg_packet &pk, uint64_t now)
 {
-	uint16_t id = get_be16(ip.hdr + 4);
-
 	for (const conntrack::frag &f : ct->frags)
-		if (f.used && f.id == id && f.src == ip.src && f.dst == ip.dst && f.proto == ip.proto &&
-		    now - f.ns <= frag_ns)
+		if (f.used && f.id == pk.frag_id && f.src == pk.src && f.dst == pk.dst &&
+		    f.proto == pk.proto && now - f.ns <= frag_ns)
 			return true;
 	return false;
 }
 
-void frag_note(conntrack *ct, const ipv4_view &ip, uint64_t now)
+void frag_note(conntrack *ct, const sg_packet &pk, uint64_t now)
 {
 	conntrack::frag &f = ct->frags[ct->frag_next++ % ct_frags];
 
-	f.id = get_be16(ip.hdr + 4);
-	f.src = ip.src;
-	f.dst = ip.dst;
-	f.proto = ip.proto;
+	f.id = pk.frag_id;
+	f.src = pk.src;
+	f.dst = pk.dst;
+	f.proto = pk.proto;
 	f.ns = now;
 	f.used = true;
 }
@@ -376,13 +446,10 @@ enum class side_verdict { pass, no_rule, full };
  * rules decide, and what they allow is tracked unless EC2 would not track
  * it. A later fragment passes when its first fragment did.
  */
-side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
-			const sg_packet &pk)
+side_verdict side_check(fabric *fab, port *p, sg_dir dir, const sg_packet &pk)
 {
 	const port_state *st = rcu_load(p->state);
 	conntrack *ct = p->ct;
-	bool first_frag = (ip.frag & ip_mf) && !(ip.frag & ip_offset);
-	bool later_frag = ip.frag & ip_offset;
 	flow_key k = key_of(pk, dir);
 	uint64_t now = ct_now(fab);
 	side_verdict v = side_verdict::pass;
@@ -390,8 +457,8 @@ side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
 	ct_flow *f;
 
 	vnitro_env_spin_lock(ct->lock);
-	if (later_frag) {
-		bool known = frag_known(ct, ip, now);
+	if (pk.later_frag) {
+		bool known = frag_known(ct, pk, now);
 
 		vnitro_env_spin_unlock(ct->lock);
 		return known ? side_verdict::pass : side_verdict::no_rule;
@@ -404,20 +471,20 @@ side_verdict side_check(fabric *fab, port *p, sg_dir dir, const ipv4_view &ip,
 	f = pk.error ? nullptr : ct_find(ct, st, k, now);
 	if (f) {
 		ct_touch(f, dir, pk, now);
-		if (first_frag)
-			frag_note(ct, ip, now);
+		if (pk.first_frag)
+			frag_note(ct, pk, now);
 		vnitro_env_spin_unlock(ct->lock);
 		return side_verdict::pass;
 	}
 	vnitro_env_spin_unlock(ct->lock);
 
-	if (!rules_allow(fab, st, p->vpc_key, dir, pk,
-			 dir == sg_dir::egress ? pk.dst : pk.src, &untracked))
+	if (!rules_allow(fab, st, p->vpc_key, dir, pk, dir == sg_dir::egress ? pk.dst : pk.src,
+			 &untracked))
 		return side_verdict::no_rule;
 
 	vnitro_env_spin_lock(ct->lock);
-	if (first_frag)
-		frag_note(ct, ip, now);
+	if (pk.first_frag)
+		frag_note(ct, pk, now);
 	// An error a rule allows is not a flow of its own.
 	if (untracked || pk.error)
 		goto out;
@@ -468,9 +535,9 @@ bool filtered(const port *p)
 	return p->kind == VCORE_PORT_ENI && rcu_load(p->state)->sg_count;
 }
 
-// Whether one of @st's groups has an "all traffic" rule in @dir whose peer
-// @matches (@ctx: what it compares with). Not a template: a lambda's long
-// instantiation name breaks objtool on the debug kernel.
+// Whether one of @st's groups has an "all traffic" rule in @dir covering
+// IPv4 whose peer @matches (@ctx: what it compares with). Not a template: a
+// lambda's long instantiation name breaks objtool on the debug kernel.
 bool all_traffic_rule(const fabric *fab, const port_state *st, sg_dir dir,
 		      bool (*matches)(const void *ctx, const vcore_sg_rule &r), const void *ctx)
 {
@@ -479,8 +546,9 @@ bool all_traffic_rule(const fabric *fab, const port_state *st, sg_dir dir,
 	for (uint32_t i = 0; i < st->sg_count; i++) {
 		const sg_group *g = find_group(fab, st->sg_keys[i]);
 
-		for (uint32_t j = 0; g && j < g->count[d]; j++)
-			if (g->rules[d][j].proto == VCORE_SG_PROTO_ALL && matches(ctx, g->rules[d][j]))
+		for (uint32_t j = 0; g && j < g->count[d][0]; j++)
+			if (g->rules[d][0][j].proto == VCORE_SG_PROTO_ALL &&
+			    matches(ctx, g->rules[d][0][j]))
 				return true;
 	}
 	return false;
@@ -495,7 +563,7 @@ bool address_matches(const void *ctx, const vcore_sg_rule &r)
 {
 	const by_address *a = static_cast<const by_address *>(ctx);
 
-	return peer_matches(a->fab, r, a->vpc_key, a->remote);
+	return peer_matches(a->fab, r, a->vpc_key, false, v4_mapped(a->remote));
 }
 
 // An "all traffic" rule of @st's groups in @dir that allows @remote.
@@ -522,10 +590,9 @@ bool port_matches(const void *ctx, const vcore_sg_rule &r)
 }
 
 /*
- * Frames that are not IPv4 (IPv6 until the VPC models it): an "all
- * traffic" rule of @st's groups in @dir whose peer is a group @peer is a
- * member of, or the whole of 0.0.0.0/0, lets them through: the default
- * group's members talk, as EC2's default group lets them over IPv6 too.
+ * Frames that are not IP: an "all traffic" rule of @st's groups in @dir
+ * whose peer is a group @peer is a member of, or the whole of 0.0.0.0/0,
+ * lets them through: the default group's members talk.
  */
 bool all_traffic_to_port(const fabric *fab, const port_state *st, sg_dir dir, const port *peer)
 {
@@ -539,9 +606,12 @@ constexpr uint32_t or_default(uint32_t value, uint32_t dflt)
 
 bool valid_rule(const vcore_sg_rule &r)
 {
-	if (r.cidr_prefixlen > 32 || (r.cidr_addr & ~prefix_mask(r.cidr_prefixlen)))
+	if (r.ipv6 > 1 || r.cidr_prefixlen > (r.ipv6 ? 128 : 32))
 		return false;
-	if (r.peer_sg && (r.cidr_addr || r.cidr_prefixlen))
+	if (r.ipv6 ? !prefix6_exact({ r.cidr6_hi, r.cidr6_lo }, r.cidr_prefixlen)
+		   : (r.cidr_addr & ~prefix_mask(r.cidr_prefixlen)) != 0)
+		return false;
+	if (r.peer_sg && (r.ipv6 || r.cidr_addr || r.cidr6_hi || r.cidr6_lo || r.cidr_prefixlen))
 		return false;
 	if (r.proto == VCORE_SG_PROTO_ALL)
 		return true;
@@ -549,9 +619,27 @@ bool valid_rule(const vcore_sg_rule &r)
 		return false;
 	if (r.proto == proto_tcp || r.proto == proto_udp)
 		return r.port_lo <= r.port_hi;
-	if (r.proto == proto_icmp)
+	if (r.proto == proto_icmp || r.proto == proto_icmpv6)
 		return r.icmp_type >= -1 && r.icmp_type <= 255 && r.icmp_code >= -1 &&
 		       r.icmp_code <= 255 && !(r.icmp_type < 0 && r.icmp_code >= 0);
+	return true;
+}
+
+// Both sides of @pk crossing from @src to @dst (@out, @in: which are filtered).
+bool both_sides(fabric *fab, port *src, port *dst, bool out, bool in, const sg_packet &pk)
+{
+	side_verdict v;
+
+	if (out) {
+		v = side_check(fab, src, sg_dir::egress, pk);
+		if (v != side_verdict::pass)
+			return refuse(fab, src, src, sg_dir::egress, v);
+	}
+	if (in) {
+		v = side_check(fab, dst, sg_dir::ingress, pk);
+		if (v != side_verdict::pass)
+			return refuse(fab, src, dst, sg_dir::ingress, v);
+	}
 	return true;
 }
 
@@ -569,7 +657,6 @@ const sg_packet &ip_packet::fields()
 bool sg_allows(fabric *fab, port *src, port *dst, ip_packet *pkt)
 {
 	bool out = filtered(src), in = filtered(dst);
-	side_verdict v;
 
 	if (!out && !in)
 		return true;
@@ -580,17 +667,73 @@ bool sg_allows(fabric *fab, port *src, port *dst, ip_packet *pkt)
 			return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
 		return true;
 	}
-	if (out) {
-		v = side_check(fab, src, sg_dir::egress, pkt->ip, pkt->fields());
-		if (v != side_verdict::pass)
-			return refuse(fab, src, src, sg_dir::egress, v);
+	return both_sides(fab, src, dst, out, in, pkt->fields());
+}
+
+bool sg_allows6(fabric *fab, port *src, port *dst, const sg_packet &pk)
+{
+	bool out = filtered(src), in = filtered(dst);
+
+	return (!out && !in) || both_sides(fab, src, dst, out, in, pk);
+}
+
+bool sg_sends6(fabric *fab, port *src, const sg_packet &pk)
+{
+	side_verdict v;
+
+	if (!filtered(src))
+		return true;
+	v = side_check(fab, src, sg_dir::egress, pk);
+	return v == side_verdict::pass || refuse(fab, src, src, sg_dir::egress, v);
+}
+
+bool sg_admits6(fabric *fab, port *dst, const sg_packet &pk)
+{
+	if (!filtered(dst) || side_check(fab, dst, sg_dir::ingress, pk) == side_verdict::pass)
+		return true;
+	counter_inc(dst->sg_ingress_dropped);
+	counter_inc(cpu_stats(fab).drop_sg);
+	return false;
+}
+
+sg_packet sg_parse6(const uint8_t *ip6, uint32_t avail)
+{
+	sg_packet pk = {};
+	uint8_t next = ip6[6];
+	uint32_t off = ip6_hlen;
+
+	pk.v6 = true;
+	pk.src = addr128_of(ip6 + 8);
+	pk.dst = addr128_of(ip6 + 24);
+	for (uint32_t n = 0; n < ip6_max_ext; n++) {
+		const uint8_t *h = ip6 + off;
+		uint32_t hlen;
+
+		if (next == ip6_fragment) {
+			if (avail < off + 8)
+				break;
+			pk.frag_id = get_be32(h + 4);
+			pk.later_frag = get_be16(h + 2) & 0xfff8;
+			pk.first_frag = (h[3] & 1) && !pk.later_frag;
+			next = h[0];
+			off += 8;
+			if (pk.later_frag)
+				break;
+			continue;
+		}
+		if (next != ip6_hop_by_hop && next != ip6_routing && next != ip6_dest_opts &&
+		    next != ip6_auth)
+			break;
+		if (avail < off + 8)
+			break;
+		hlen = next == ip6_auth ? (h[1] + 2u) * 4 : (h[1] + 1u) * 8;
+		next = h[0];
+		off += hlen;
 	}
-	if (in) {
-		v = side_check(fab, dst, sg_dir::ingress, pkt->ip, pkt->fields());
-		if (v != side_verdict::pass)
-			return refuse(fab, src, dst, sg_dir::ingress, v);
-	}
-	return true;
+	pk.proto = next;
+	if (!pk.later_frag && off <= avail)
+		parse_l4(pk, ip6 + off, avail - off);
+	return pk;
 }
 
 bool sg_sends(fabric *fab, port *src, ip_packet &pkt)
@@ -599,7 +742,7 @@ bool sg_sends(fabric *fab, port *src, ip_packet &pkt)
 
 	if (!filtered(src))
 		return true;
-	v = side_check(fab, src, sg_dir::egress, pkt.ip, pkt.fields());
+	v = side_check(fab, src, sg_dir::egress, pkt.fields());
 	return v == side_verdict::pass || refuse(fab, src, src, sg_dir::egress, v);
 }
 
@@ -612,7 +755,7 @@ bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
 	if (ipv4_parse(frame, len, &ip)) {
 		ip_packet pkt(ip, frame, len);
 
-		if (side_check(fab, dst, sg_dir::ingress, ip, pkt.fields()) == side_verdict::pass)
+		if (side_check(fab, dst, sg_dir::ingress, pkt.fields()) == side_verdict::pass)
 			return true;
 	}
 	counter_inc(dst->sg_ingress_dropped);
@@ -707,7 +850,7 @@ int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_d
 	const uint32_t counts[2] = {desc->ingress_count, desc->egress_count};
 	sg_group *g;
 
-	if (!desc->key || counts[0] > VCORE_SG_MAX_RULES || counts[1] > VCORE_SG_MAX_RULES)
+	if (!desc->key || counts[0] > 2 * VCORE_SG_MAX_RULES || counts[1] > 2 * VCORE_SG_MAX_RULES)
 		return -EINVAL_;
 	for (uint32_t d = 0; d < 2; d++)
 		for (uint32_t j = 0; j < counts[d]; j++)
@@ -719,11 +862,21 @@ int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_d
 	g->key = desc->key;
 	g->vpc_key = desc->vpc_key;
 	for (uint32_t d = 0; d < 2; d++) {
-		g->count[d] = counts[d];
 		for (uint32_t j = 0; j < counts[d]; j++) {
-			g->rules[d][j] = rules[d][j];
-			g->open[d][0] |= open_rule(rules[d][j], proto_tcp);
-			g->open[d][1] |= open_rule(rules[d][j], proto_udp);
+			const vcore_sg_rule &r = rules[d][j];
+
+			// A rule naming a group covers both families.
+			for (uint32_t fam = 0; fam < 2; fam++) {
+				if (!r.peer_sg && r.ipv6 != fam)
+					continue;
+				if (g->count[d][fam] == VCORE_SG_MAX_RULES) {
+					destroy(g);
+					return -EINVAL_;
+				}
+				g->rules[d][fam][g->count[d][fam]++] = r;
+				g->open[d][fam][0] |= open_rule(r, proto_tcp);
+				g->open[d][fam][1] |= open_rule(r, proto_udp);
+			}
 		}
 	}
 	fab->groups.publish(fab->writer_lock, g);

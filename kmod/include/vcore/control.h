@@ -180,6 +180,8 @@ struct vcore_eni_changes {
 
 struct vcore_route_info {
 	char subnet_id[VCORE_ID_MAX];
+	uint8_t ipv6;			/* the destination is addr6 (network order), else addr */
+	uint8_t addr6[16];
 	uint32_t addr;			/* host order */
 	uint8_t prefixlen;
 	uint8_t target;			/* enum vnitro_route_target_kind */
@@ -205,9 +207,11 @@ struct vcore_ctl_sg_rule {
 	uint16_t protocol;		/* 0-255 or VNITRO_SG_PROTO_ALL */
 	uint8_t has_ports;		/* tcp (6) and udp (17) must have a range: */
 	uint16_t port_from, port_to;
-	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any; any type needs any code */
+	int16_t icmp_type, icmp_code;	/* icmp (1), icmpv6 (58): -1 = any; any type needs any code */
 	char peer_id[VCORE_ID_MAX];	/* a group of the same VPC; "" = the CIDR block: */
+	uint8_t ipv6;			/* 1: cidr6 (IPv6, /0 to /128); 0: cidr_addr (IPv4) */
 	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr6[16];		/* network order */
 	uint8_t cidr_prefixlen;
 };
 
@@ -232,8 +236,10 @@ struct vcore_ctl_nacl_entry {
 	uint16_t protocol;		/* 0-255 or VNITRO_SG_PROTO_ALL */
 	uint8_t has_ports;		/* tcp (6) and udp (17) must have a range */
 	uint16_t port_from, port_to;
-	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any; any type needs any code */
+	int16_t icmp_type, icmp_code;	/* icmp (1), icmpv6 (58): -1 = any; any type needs any code */
+	uint8_t ipv6;			/* 1: cidr6 (IPv6, /0 to /128); 0: cidr_addr (IPv4) */
 	uint32_t cidr_addr;		/* host order */
+	uint8_t cidr6[16];		/* network order */
 	uint8_t cidr_prefixlen;
 };
 
@@ -355,6 +361,18 @@ int vcore_ctl_route_get(const struct vcore_ctl *ctl, const char *subnet_id, uint
 			uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err);
 /* Every route of every subnet, subnet by subnet, local route first. */
 int vcore_ctl_route_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_route_info *out);
+/*
+ * The same for IPv6 destinations (@addr6: 16 bytes, network order, /0 to
+ * /128). A VPC with an IPv6 block has a second local route, its /56, in
+ * every subnet's table; the gateway or an ENI may be the target of others.
+ */
+int vcore_ctl_route6_add(struct vcore_ctl *ctl, const char *subnet_id, const uint8_t *addr6,
+			 uint8_t prefixlen, const char *target_id, struct vcore_route_info *out,
+			 struct vcore_err *err);
+int vcore_ctl_route6_del(struct vcore_ctl *ctl, const char *subnet_id, const uint8_t *addr6,
+			 uint8_t prefixlen, struct vcore_err *err);
+int vcore_ctl_route6_get(const struct vcore_ctl *ctl, const char *subnet_id, const uint8_t *addr6,
+			 uint8_t prefixlen, struct vcore_route_info *out, struct vcore_err *err);
 
 /* Internet gateways: one per VPC; @cookie is the "internet" namespace (owned on success). */
 int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,

@@ -42,8 +42,10 @@ enum {
 	VCORE_ROUTER_MAC_1 = 0x56,
 	VCORE_ROUTER_MAC_2 = 0x4e,
 	VCORE_SUBNET_KEY_MAX = 0x7fffff,
-	/* Rules per security group and direction: EC2's quota "Inbound or
-	 * outbound rules per security group" (60). */
+	/* Rules per security group, direction and address family: EC2's
+	 * quota "Inbound or outbound rules per security group" (60), which
+	 * it enforces for IPv4 and IPv6 rules separately; a rule naming a
+	 * group counts in both. */
 	VCORE_SG_MAX_RULES = 60,
 	/* Security groups per ENI: EC2's quota "Security groups per network
 	 * interface" (5 by default; 16 at most on request). */
@@ -106,7 +108,9 @@ struct vcore_port_desc {
 	 * identifier) under that prefix: none 0, no repeats (-EINVAL), none
 	 * used by another port of the VPC (-EADDRINUSE). Unlike the subnet's
 	 * IPv4 block they may change while the port is plugged (EC2 associates
-	 * a block with a subnet that has ENIs).
+	 * a block with a subnet that has ENIs). IGW: has_ipv6 and the VPC's
+	 * /56 in ipv6_prefix (its low 8 bits 0), no addresses: the gateway
+	 * answers neighbour solicitations for the block from its side.
 	 */
 	uint8_t has_ipv6;
 	uint64_t ipv6_prefix;		/* host order: bits 127..64 of the address */
@@ -135,26 +139,34 @@ enum {
  * end: the source of what is received (ingress), the destination of what
  * is sent (egress). A rule allows a packet when its protocol matches (any,
  * for VCORE_SG_PROTO_ALL), its ports (TCP and UDP: the destination port
- * lies in [port_lo, port_hi]) or ICMP type and code (-1: any), and its peer:
- * an address in cidr_addr/cidr_prefixlen, or, when peer_sg is not 0, a
- * private address of an ENI that is a member of group peer_sg.
+ * lies in [port_lo, port_hi]) or ICMP (1) or ICMPv6 (58) type and code (-1:
+ * any), and its peer: an address in the rule's CIDR block, which also
+ * says the one address family it covers, or, when peer_sg is not 0, a
+ * private address (IPv4 or IPv6) of an ENI that is a member of group
+ * peer_sg.
  */
 struct vcore_sg_rule {
 	uint16_t proto;
 	uint16_t port_lo, port_hi;
 	int16_t icmp_type, icmp_code;
 	uint32_t peer_sg;
-	uint32_t cidr_addr;		/* host order */
+	uint8_t ipv6;			/* the block is IPv6: cidr6, prefixlen up to 128 */
 	uint8_t cidr_prefixlen;
+	uint32_t cidr_addr;		/* IPv4, host order */
+	uint64_t cidr6_hi, cidr6_lo;	/* IPv6, host order */
 };
 
-/* A security group: its key (not 0) and rules, ingress and egress. */
+/*
+ * A security group: its key (not 0) and rules, ingress and egress, at most
+ * VCORE_SG_MAX_RULES per direction covering IPv4 (an IPv4 block or a group)
+ * and as many covering IPv6 (an IPv6 block or a group).
+ */
 struct vcore_fabric_sg_desc {
 	uint32_t key;
 	uint32_t vpc_key;
 	uint32_t ingress_count, egress_count;
-	struct vcore_sg_rule ingress[VCORE_SG_MAX_RULES];
-	struct vcore_sg_rule egress[VCORE_SG_MAX_RULES];
+	struct vcore_sg_rule ingress[2 * VCORE_SG_MAX_RULES];
+	struct vcore_sg_rule egress[2 * VCORE_SG_MAX_RULES];
 };
 
 /* Fabric-wide drop/forward counters (monotonic). */
@@ -241,6 +253,8 @@ enum vcore_route_target {
 
 struct vcore_fabric_route {
 	uint32_t addr;			/* destination network, host order */
+	uint8_t ipv6;			/* 1: the destination is addr6_hi:addr6_lo/prefixlen */
+	uint64_t addr6_hi, addr6_lo;	/* host order */
 	uint8_t prefixlen;
 	uint8_t target;			/* enum vcore_route_target */
 	uint8_t target_mac[6];		/* VCORE_ROUTE_ENI */
@@ -263,16 +277,19 @@ struct vcore_fabric_subnet_desc {
 };
 
 enum {
-	VCORE_NACL_MAX_RULES = 40,	/* per direction: EC2's quota, raised to its maximum */
+	/* Per direction: EC2's quota (20 rules, the "*" rule among them),
+	 * which it enforces for IPv4 and IPv6 rules separately. */
+	VCORE_NACL_MAX_RULES = 40,
 	VCORE_NACL_MAX_NUMBER = 32766,	/* rule numbers run from 1 */
 };
 
 /*
  * A network ACL rule, stateless: it matches a packet's protocol (any, for
  * VCORE_SG_PROTO_ALL), its destination port (TCP, UDP: in [port_lo,
- * port_hi]) or ICMP type and code (-1: any), and the remote address: the
- * source of what enters the subnet (ingress), the destination of what
- * leaves it (egress), in cidr_addr/cidr_prefixlen.
+ * port_hi]) or ICMP/ICMPv6 type and code (-1: any), and the remote address:
+ * the source of what enters the subnet (ingress), the destination of what
+ * leaves it (egress), in the rule's block, IPv4 or IPv6 (a rule covers its
+ * block's address family only).
  */
 struct vcore_nacl_rule {
 	uint16_t number;		/* 1..VCORE_NACL_MAX_NUMBER, unique per direction */
@@ -280,8 +297,10 @@ struct vcore_nacl_rule {
 	uint16_t proto;
 	uint16_t port_lo, port_hi;
 	int16_t icmp_type, icmp_code;
-	uint32_t cidr_addr;		/* host order */
+	uint8_t ipv6;			/* the block is IPv6: cidr6, prefixlen up to 128 */
 	uint8_t cidr_prefixlen;
+	uint32_t cidr_addr;		/* IPv4, host order */
+	uint64_t cidr6_hi, cidr6_lo;	/* IPv6, host order */
 };
 
 /*
@@ -291,12 +310,6 @@ struct vcore_nacl_rule {
  */
 struct vcore_fabric_nacl_desc {
 	uint32_t key;
-	/*
-	 * IPv6 rules are not modelled yet: 1 lets IPv6 cross the edge both
-	 * ways (the VPC's default ACL, to which EC2 adds rules allowing ::/0
-	 * with an IPv6 block), 0 denies it (a custom ACL without IPv6 rules).
-	 */
-	uint8_t allow_ipv6;
 	uint32_t ingress_count, egress_count;
 	struct vcore_nacl_rule ingress[VCORE_NACL_MAX_RULES];
 	struct vcore_nacl_rule egress[VCORE_NACL_MAX_RULES];

@@ -106,14 +106,20 @@ struct vnitro_eni {
 	uint32_t ipv6_count;
 };
 
-/* One route of a subnet's route table. */
+/*
+ * One route of a subnet's route table, to an IPv4 or an IPv6 destination.
+ * A VPC with an IPv6 block has two local routes in every table: its IPv4
+ * block, then its IPv6 /56.
+ */
 struct vnitro_route {
 	char subnet_id[VNITRO_ID_LEN];
-	uint32_t addr;			/* network byte order */
-	uint8_t prefixlen;
+	uint32_t addr;			/* IPv4, network byte order ... */
+	uint8_t prefixlen;		/* ... 0-32; IPv6: 0-128 */
 	uint8_t target;			/* enum vnitro_route_target_kind */
 	char target_id[VNITRO_ID_LEN];	/* ENI or IGW id; "" for local */
 	char status[VNITRO_STATUS_LEN];	/* "active" | "blackhole" */
+	uint8_t ipv6;			/* 1: the destination is addr6, not addr */
+	uint8_t addr6[16];		/* IPv6, network order */
 };
 
 struct vnitro_igw {
@@ -128,35 +134,40 @@ struct vnitro_igw {
 
 /*
  * A security group rule: traffic it admits in @direction to or from its
- * peer, a group (@peer_id) or an IPv4 block. Unused fields are 0, but for
- * icmp_type and icmp_code, which are -1 (any) except in icmp rules that
- * name a type or code.
+ * peer, a group (@peer_id) or an IPv4 or IPv6 block. Unused fields are 0,
+ * but for icmp_type and icmp_code, which are -1 (any) except in icmp and
+ * icmpv6 rules that name a type or code.
  */
 struct vnitro_sg_rule {
 	uint8_t direction;		/* enum vnitro_sg_direction */
 	uint16_t protocol;		/* 0-255, or VNITRO_SG_PROTO_ALL */
 	uint8_t has_ports;		/* tcp (6) and udp (17): required */
 	uint16_t port_from, port_to;
-	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any */
+	int16_t icmp_type, icmp_code;	/* icmp (1), icmpv6 (58): -1 = any */
 	char peer_id[VNITRO_ID_LEN];	/* "": the peer is the block: */
-	uint32_t cidr_addr;		/* network byte order */
-	uint8_t cidr_prefixlen;
+	uint32_t cidr_addr;		/* IPv4, network byte order ... */
+	uint8_t cidr_prefixlen;		/* ... 0-32; IPv6: 0-128 */
+	uint8_t ipv6;			/* 1: the block is cidr6, not cidr_addr */
+	uint8_t cidr6[16];		/* IPv6, network order */
 };
 
-/* A security group: its rules, ingress first, in the order they were added. */
+/*
+ * A security group: its rules, ingress first, in the order they were added;
+ * up to VNITRO_MAX_SG_RULES per direction for IPv4 and as many for IPv6.
+ */
 struct vnitro_sg {
 	char id[VNITRO_ID_LEN];
 	char vpc_id[VNITRO_ID_LEN];
 	char name[VNITRO_SG_NAME_LEN];
 	char description[VNITRO_DESCRIPTION_LEN];
 	uint32_t rule_count;
-	struct vnitro_sg_rule rules[2 * VNITRO_MAX_SG_RULES];
+	struct vnitro_sg_rule rules[4 * VNITRO_MAX_SG_RULES];
 };
 
 /*
  * A network ACL entry: rule @number of @direction does @action to what
  * matches. Unused fields are 0, but for icmp_type and icmp_code, which are
- * -1 (any) except in icmp entries that name a type or code.
+ * -1 (any) except in icmp and icmpv6 entries that name a type or code.
  */
 struct vnitro_nacl_entry {
 	uint8_t direction;		/* enum vnitro_sg_direction */
@@ -165,18 +176,23 @@ struct vnitro_nacl_entry {
 	uint16_t protocol;		/* 0-255, or VNITRO_SG_PROTO_ALL */
 	uint8_t has_ports;		/* tcp (6) and udp (17): required */
 	uint16_t port_from, port_to;
-	int16_t icmp_type, icmp_code;	/* icmp (1): -1 = any */
-	uint32_t cidr_addr;		/* network byte order */
-	uint8_t cidr_prefixlen;
+	int16_t icmp_type, icmp_code;	/* icmp (1), icmpv6 (58): -1 = any */
+	uint32_t cidr_addr;		/* IPv4, network byte order ... */
+	uint8_t cidr_prefixlen;		/* ... 0-32; IPv6: 0-128 */
+	uint8_t ipv6;			/* 1: the block is cidr6, not cidr_addr */
+	uint8_t cidr6[16];		/* IPv6, network order */
 };
 
-/* A network ACL: its entries, ingress by number, then egress by number. */
+/*
+ * A network ACL: its entries, ingress by number, then egress by number;
+ * up to VNITRO_MAX_NACL_ENTRIES per direction for IPv4 and as many for IPv6.
+ */
 struct vnitro_nacl {
 	char id[VNITRO_ID_LEN];
 	char vpc_id[VNITRO_ID_LEN];
 	uint8_t is_default;
 	uint32_t entry_count;
-	struct vnitro_nacl_entry entries[2 * VNITRO_MAX_NACL_ENTRIES];
+	struct vnitro_nacl_entry entries[4 * VNITRO_MAX_NACL_ENTRIES];
 };
 
 /* An Elastic IP address; the association fields are "" and 0 while not associated. */
@@ -381,12 +397,23 @@ int vnitro_subnet_add(struct vnitro_handle *h, const char *id,
 		      const char *az, struct vnitro_subnet *out);
 int vnitro_subnet_del(struct vnitro_handle *h, const char *id);
 
-/* ROUTE_ADD/DEL/GET: @target_id is an ENI id or an internet gateway id. */
+/*
+ * ROUTE_ADD/DEL/GET to the IPv4 destination @addr/@prefixlen (network
+ * order): @target_id is an ENI id or an internet gateway id. The local
+ * routes cannot be deleted.
+ */
 int vnitro_route_add(struct vnitro_handle *h, const char *subnet_id,
 		     uint32_t addr, uint8_t prefixlen, const char *target_id,
 		     struct vnitro_route *out);
 int vnitro_route_del(struct vnitro_handle *h, const char *subnet_id,
 		     uint32_t addr, uint8_t prefixlen);
+/* The same to the IPv6 destination @addr6 (16 bytes, network order)/@prefixlen (0-128). */
+int vnitro_route_add_ipv6(struct vnitro_handle *h, const char *subnet_id,
+			  const uint8_t *addr6, uint8_t prefixlen, const char *target_id,
+			  struct vnitro_route *out);
+int vnitro_route_del_ipv6(struct vnitro_handle *h, const char *subnet_id,
+			  const uint8_t *addr6, uint8_t prefixlen);
+/* Every route of every subnet, IPv4 and IPv6, each table in the kernel's order. */
 int vnitro_route_list(struct vnitro_handle *h, struct vnitro_route **items,
 		      size_t *count);
 

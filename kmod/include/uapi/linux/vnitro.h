@@ -56,13 +56,16 @@
  *               (that many free ones, lowest first): secondary private
  *               IPv4 addresses. Reply: the ENI.
  * ENI_IP_UNASSIGN ENI_ID, PRIVATE_IP (a secondary address). Reply: the ENI.
- * ROUTE_ADD     SUBNET_ID, CIDR_ADDR, CIDR_PREFIXLEN and the target: ENI_ID
- *               (an ENI of the same VPC) or IGW_ID (the VPC's internet
- *               gateway). Reply: the route (as ROUTE_GET).
- * ROUTE_DEL     SUBNET_ID, CIDR_ADDR, CIDR_PREFIXLEN. The local route stays.
- * ROUTE_GET     [SUBNET_ID [CIDR_ADDR, CIDR_PREFIXLEN]]. A dump lists every
+ * ROUTE_ADD     SUBNET_ID, the destination: CIDR_ADDR and CIDR_PREFIXLEN
+ *               (IPv4) or IPV6_CIDR_ADDR and IPV6_CIDR_PREFIXLEN (IPv6, /0
+ *               to /128), and the target: ENI_ID (an ENI of the same VPC)
+ *               or IGW_ID (the VPC's internet gateway). Reply: the route
+ *               (as ROUTE_GET). A VPC with an IPv6 block has a second
+ *               local route, its /56, in every table.
+ * ROUTE_DEL     SUBNET_ID and the destination. The local routes stay.
+ * ROUTE_GET     [SUBNET_ID [destination]]. A dump lists every
  *               route of every subnet; a GET with only SUBNET_ID is refused.
- *               Reply: SUBNET_ID, CIDR_ADDR, CIDR_PREFIXLEN, ROUTE_TARGET,
+ *               Reply: SUBNET_ID, the destination, ROUTE_TARGET,
  *               ENI_ID or IGW_ID, STATUS ("active" | "blackhole": the
  *               target ENI is not attached or no longer exists).
  * IGW_ADD       IGW_ID, VPC_ID, NETNS_FD (the "internet" namespace; omit
@@ -92,11 +95,15 @@
  *               the same SECURITY_GROUP_ID, each carrying the next rules.
  * SG_RULE_ADD   SECURITY_GROUP_ID and a rule: SG_DIRECTION, SG_PROTOCOL,
  *               SG_PORT_FROM and SG_PORT_TO (tcp and udp only, both
- *               required), SG_ICMP_TYPE and SG_ICMP_CODE (icmp only,
- *               each optional: absent = any; a code needs a type), and
- *               the peer: CIDR_ADDR with CIDR_PREFIXLEN (IPv4), or
- *               SG_PEER_ID (a group of the same VPC). All or nothing.
- *               Reply: the group.
+ *               required), SG_ICMP_TYPE and SG_ICMP_CODE (icmp and
+ *               icmpv6 (58) only, each optional: absent = any; a code
+ *               needs a type), and the peer: CIDR_ADDR with
+ *               CIDR_PREFIXLEN (IPv4), IPV6_CIDR_ADDR with
+ *               IPV6_CIDR_PREFIXLEN (IPv6, /0 to /128), or SG_PEER_ID (a
+ *               group of the same VPC, matching its members' IPv4 and
+ *               IPv6 addresses). At most VNITRO_MAX_SG_RULES per
+ *               direction for IPv4 and as many for IPv6; a group rule
+ *               counts for both. All or nothing. Reply: the group.
  * SG_RULE_DEL   The same attributes: deletes the rule equal to them.
  *               Reply: the group.
  * NACL_ADD      VPC_ID, optional NACL_ID ("acl-" and 1 to 17 lowercase hex
@@ -106,12 +113,20 @@
  *               subnet is associated with.
  * NACL_GET      [NACL_ID]. Reply: NACL_ID, VPC_ID, NACL_DEFAULT,
  *               NACL_ENTRIES (a nest of NACL_ENTRY nests, each direction
- *               by rule number). A dump sends one ACL per message, whole.
+ *               by rule number). An ACL with more entries than fit in
+ *               one message of a dump comes as several messages with the
+ *               same NACL_ID, each carrying the next entries.
  * NACL_ENTRY_ADD NACL_ID and a rule: SG_DIRECTION, NACL_RULE_NUMBER,
  *               NACL_RULE_ACTION, SG_PROTOCOL, SG_PORT_FROM and SG_PORT_TO
  *               (tcp and udp only, both required), SG_ICMP_TYPE and
- *               SG_ICMP_CODE (icmp only; absent: any), CIDR_ADDR and
- *               CIDR_PREFIXLEN. Reply: the ACL.
+ *               SG_ICMP_CODE (icmp and icmpv6 only; absent: any), and
+ *               CIDR_ADDR and CIDR_PREFIXLEN (IPv4) or IPV6_CIDR_ADDR and
+ *               IPV6_CIDR_PREFIXLEN (IPv6). Numbers are unique per
+ *               direction across both families; at most
+ *               VNITRO_MAX_NACL_ENTRIES per direction and family. A VPC's
+ *               default ACL gets rule 101 allowing ::/0 in each direction
+ *               not yet changed when the VPC gets an IPv6 block. Reply:
+ *               the ACL.
  * NACL_ENTRY_REPLACE The same: the rule of that direction and number,
  *               which must exist, becomes this one. Reply: the ACL.
  * NACL_ENTRY_DEL NACL_ID, SG_DIRECTION, NACL_RULE_NUMBER. Reply: the ACL.
@@ -226,10 +241,12 @@ enum {
 	VNITRO_MAX_SECURITY_GROUPS = 5,	/* EC2 quota "Security groups per network interface" */
 	VNITRO_MAX_ENI_IPS = 50,	/* private IPv4 per ENI, primary included: the largest type's */
 	VNITRO_SG_NAME_LEN = 256,	/* EC2: up to 255 characters */
-	VNITRO_MAX_SG_RULES = 60,	/* EC2 quota "Inbound or outbound rules per security group" */
+	/* EC2 quota "Inbound or outbound rules per security group", per address family */
+	VNITRO_MAX_SG_RULES = 60,
 	/*
-	 * EC2 quota "Rules per network ACL", per direction, 20 by default; EC2
-	 * counts the final "*" deny rule among them, so 19 numbered rules.
+	 * EC2 quota "Rules per network ACL", per direction and address family,
+	 * 20 by default; EC2 counts the final "*" deny rule among them, so 19
+	 * numbered rules.
 	 */
 	VNITRO_MAX_NACL_RULES = 20,
 	VNITRO_MAX_NACL_ENTRIES = VNITRO_MAX_NACL_RULES - 1,
