@@ -29,6 +29,7 @@ no_ping6() { ! ip netns exec "$1" ping -6 -c 1 -W 1 -q "$2" >/dev/null 2>&1; }
 tcp6_to() {
 	ip netns exec "$1" timeout 3 bash -c "echo x > /dev/tcp/$2/$3" 2>/dev/null
 }
+no_tcp6_to() { ! tcp6_to "$@"; }
 listen() {
 	ip netns exec "$1" timeout "${3:-8}" busybox nc -l -p "$2" >/dev/null 2>&1 &
 	wait_listen "$1" "$2"
@@ -79,7 +80,7 @@ check "rule add: tcp 7000 from ::/0" "$VNITRO" sg rule add sg-0e6 ingress proto 
 check "TCP to i-b's port 7000 over IPv6, 1 MiB intact (web allows nothing out over IPv6)" \
 	tcp_copy i-a i-b "$B6"
 listen i-b 7001
-check "TCP to port 7001 (no rule) does not connect" bash -c "$(declare -f tcp6_to); ! tcp6_to i-a $B6 7001"
+check "TCP to port 7001 (no rule) does not connect" no_tcp6_to i-a "$B6" 7001
 wait
 e0=$(field "$eni_b" sg_egress_dropped)
 check "i-b -> i-a over IPv6: web has no IPv6 egress rule" no_ping6 i-b "$A6"
@@ -99,7 +100,7 @@ check "i-a (in D) reaches port 7002 over IPv6" tcp6_to i-a "$B6" 7002
 wait
 check "i-a's ENI leaves D for web" "$VNITRO" eni set "$eni_a" security-groups sg-0e6
 listen i-b 7002 4
-check "i-a, no longer in D, does not" bash -c "$(declare -f tcp6_to); ! tcp6_to i-a $B6 7002"
+check "i-a, no longer in D, does not" no_tcp6_to i-a "$B6" 7002
 wait
 "$VNITRO" eni set "$eni_a" security-groups "$D" >/dev/null
 
