@@ -139,6 +139,7 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_IPV6_COUNT] = u32("IPV6_COUNT");
 	t.a[VNITRO_A_IPV6_ADDRS] = nested("IPV6_ADDRS");
 	t.a[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = u8("ASSIGN_IPV6_ON_CREATION");
+	t.a[VNITRO_A_EGRESS_ONLY] = u8("EGRESS_ONLY");
 	return t;
 }
 
@@ -306,6 +307,7 @@ int decode_igw(struct nlattr **tb, void *out)
 	get_string(g->ifname, tb, VNITRO_A_IFNAME);
 	if (tb[VNITRO_A_IFINDEX])
 		g->ifindex = nla_get_u32(tb[VNITRO_A_IFINDEX]);
+	g->egress_only = get_u8(tb, VNITRO_A_EGRESS_ONLY);	/* absent: an older module's igw */
 	return 0;
 }
 

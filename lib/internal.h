@@ -155,6 +155,13 @@ int request_list_of(struct vnitro_handle *h, uint8_t cmd,
  */
 void route_put_destination(struct request *req, const char *subnet_id, uint32_t addr,
 			   const uint8_t *addr6, uint8_t prefixlen);
+/*
+ * route.cc: IGW_ADD's attributes, NETNS_FD only for @netns_fd >= 0,
+ * NETNS_NAME only if not NULL, FRAG_NEEDED (0 or 1) only for @frag_needed
+ * >= 0: never for an egress-only gateway, for which the kernel refuses it.
+ */
+void igw_put_add(struct request *req, const char *id, const char *vpc_id, int netns_fd,
+		 const char *netns_name, int frag_needed);
 
 } // namespace vnitro::lib
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Route tables and internet gateways. */
+/* Route tables, internet gateways and egress-only internet gateways. */
 #include "internal.h"
 #include <string.h>
-
 
 using namespace vnitro::lib;
 
@@ -33,6 +32,19 @@ void route_put_destination(struct request *req, const char *subnet_id, uint32_t 
 		request_put_u32(req, VNITRO_A_CIDR_ADDR, addr);
 		request_put_u8(req, VNITRO_A_CIDR_PREFIXLEN, prefixlen);
 	}
+}
+
+void igw_put_add(struct request *req, const char *id, const char *vpc_id, int netns_fd,
+		 const char *netns_name, int frag_needed)
+{
+	request_put_string(req, VNITRO_A_IGW_ID, id);
+	request_put_string(req, VNITRO_A_VPC_ID, vpc_id);
+	if (netns_fd >= 0)
+		request_put_u32(req, VNITRO_A_NETNS_FD, uint32_t(netns_fd));
+	if (netns_name)
+		request_put_string(req, VNITRO_A_NETNS_NAME, netns_name);
+	if (frag_needed >= 0)
+		request_put_u8(req, VNITRO_A_FRAG_NEEDED, uint8_t(frag_needed));
 }
 
 } // namespace vnitro::lib
@@ -97,13 +109,22 @@ VNITRO_EXPORT int vnitro_igw_add(struct vnitro_handle *h, const char *id,
 	struct request req;
 
 	request_init(&req, h, VNITRO_CMD_IGW_ADD, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_IGW_ID, id);
-	request_put_string(&req, VNITRO_A_VPC_ID, vpc_id);
-	if (netns_fd >= 0)
-		request_put_u32(&req, VNITRO_A_NETNS_FD, uint32_t(netns_fd));
-	if (netns_name)
-		request_put_string(&req, VNITRO_A_NETNS_NAME, netns_name);
-	request_put_u8(&req, VNITRO_A_FRAG_NEEDED, uint8_t(!!frag_needed));
+	igw_put_add(&req, id, vpc_id, netns_fd, netns_name, !!frag_needed);
+	return request_do(&req, &igw_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_eigw_add(struct vnitro_handle *h, const char *id,
+				  const char *vpc_id, int netns_fd,
+				  const char *netns_name, struct vnitro_igw *out)
+{
+	struct vnitro_igw scratch;
+	struct request req;
+
+	if (id && strncmp(id, VNITRO_EIGW_ID_PREFIX, strlen(VNITRO_EIGW_ID_PREFIX)))
+		return set_error(h, -EINVAL, "\"%s\" is not an egress-only internet gateway id (\"%s...\")",
+				 id, VNITRO_EIGW_ID_PREFIX);
+	request_init(&req, h, VNITRO_CMD_IGW_ADD, NLM_F_ACK);
+	igw_put_add(&req, id, vpc_id, netns_fd, netns_name, -1);
 	return request_do(&req, &igw_decoder, out ? out : &scratch);
 }
 

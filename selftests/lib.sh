@@ -295,6 +295,25 @@ INET_ADDR=198.51.100.10		# an address "on the internet" (TEST-NET-2)
 
 # internet_gateway: namespace "internet" behind igw-1 of vpc-default, $INET_ADDR/24
 # on its igw0 with a route back to the VPC, and subnet-default's default route to igw-1.
+# dual_stack_a ADDR6: vpc-default and subnet-default with IPv6 blocks (2600:1f18:ab:1200::/56
+# and its first /64), and instance i-a up in subnet-default with ADDR6 on eth0 at MTU 9001
+# and its IPv6 default route from the router's advertisement; sets eni_a.
+dual_stack_a() {
+	local i
+	"$VNITRO" vpc set vpc-default ipv6-cidr 2600:1f18:ab:1200::/56 >/dev/null
+	"$VNITRO" subnet set subnet-default ipv6-cidr 2600:1f18:ab:1200::/64 >/dev/null
+	"$VNITRO" instance add i-a subnet subnet-default >/dev/null
+	eni_a=$(primary_eni i-a)
+	bring_up i-a "$eni_a"
+	"$VNITRO" eni assign "$eni_a" ipv6 "$1" >/dev/null
+	ip -n i-a addr add "$1/128" dev eth0 nodad
+	ip -n i-a link set eth0 mtu 9001
+	for ((i = 0; i < 100; i++)); do
+		[[ -n $(ip -n i-a -6 route show default) ]] && return
+		sleep 0.1
+	done
+}
+
 internet_gateway() {
 	ip netns add internet &&
 	"$VNITRO" igw add igw-1 vpc vpc-default netns internet >/dev/null &&

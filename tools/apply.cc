@@ -22,15 +22,15 @@ void usage(FILE *out)
 		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
 		"Creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
 		"and their entries and associations, security groups and their rules,\n"
-		"internet gateways, the public pool, Elastic IPs, instances, ENIs,\n"
-		"attachments, secondary IPs, IPv6 blocks and addresses, ENI settings,\n"
-		"routes, Elastic IP\n"
-		"associations) and changes the settings that differ; prints one line per\n"
-		"change. A group's rules and an ACL's entries become the file's (what the\n"
-		"file lacks is deleted); a group named \"default\" and an ACL with\n"
-		"\"default\": true are their VPC's, whatever their id in the file; a subnet\n"
-		"without \"network_acl\" uses its VPC's default ACL; an Elastic IP without\n"
-		"\"eni\" is disassociated; without \"eip_pool\" the pool stays as it is.\n"
+		"internet gateways, egress-only internet gateways, the public pool,\n"
+		"Elastic IPs, instances, ENIs, attachments, secondary IPs, IPv6 blocks\n"
+		"and addresses, ENI settings, routes, Elastic IP associations) and\n"
+		"changes the settings that differ; prints one line per change. A group's\n"
+		"rules and an ACL's entries become the file's (what the file lacks is\n"
+		"deleted); a group named \"default\" and an ACL with \"default\": true are\n"
+		"their VPC's, whatever their id in the file; a subnet without\n"
+		"\"network_acl\" uses its VPC's default ACL; an Elastic IP without \"eni\"\n"
+		"is disassociated; without \"eip_pool\" the pool stays as it is.\n"
 		"An object that exists with another immutable attribute is an error, found\n"
 		"before anything changes. No object absent from the file is deleted, but\n"
 		"the IPv6 routes of a VPC whose IPv6 block goes (EC2 keeps a block while\n"
@@ -66,6 +66,7 @@ private:
 	const char *actual_id(const struct topo_eni &e) const;
 	int open_netns(const char *name, bool *created);
 
+	int check_gateway(const struct topo_igw &g, bool egress_only) const;
 	int check_sg(const struct topo_sg &g) const;
 	int read_sgs();
 	const struct vnitro_sg *kernel_sg(const char *id) const;
@@ -87,7 +88,7 @@ private:
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int create_vpcs_and_subnets();
-	int create_igws();
+	int create_gateways(bool egress_only);
 	int create_instances();
 	int create_enis();
 	int attach_enis();
@@ -257,6 +258,26 @@ int applier::check_eni(const struct topo_eni &e) const
 	return 0;
 }
 
+/* A gateway's VPC and namespace cannot change; a VPC has one of each kind. */
+int applier::check_gateway(const struct topo_igw &g, bool egress_only) const
+{
+	const char *what = egress_only ? "egress-only internet gateway" : "internet gateway";
+	const struct vnitro_igw *wg = egress_only ? w_.find_eigw(g.id) : w_.find_igw(g.id);
+	const struct vnitro_igw *other = egress_only ? w_.find_eigw_of(g.vpc) : w_.find_igw_of(g.vpc);
+
+	if (!wg && other)
+		return conflict("%s %s: VPC %s has %s %s already (at most one)", what, g.id, g.vpc,
+				what, other->id);
+	if (wg && strcmp(wg->vpc_id, g.vpc))
+		return conflict("%s %s: vpc is %s, the file says %s (a gateway's VPC cannot change)",
+				what, g.id, wg->vpc_id, g.vpc);
+	if (wg && strcmp(wg->netns_name, g.netns ? g.netns : ""))
+		return conflict("%s %s: netns is %s, the file says %s (a gateway's namespace cannot change)",
+				what, g.id, wg->netns_name[0] ? wg->netns_name : "null",
+				g.netns ? g.netns : "null");
+	return 0;
+}
+
 /* A group's VPC, name and description cannot change (EC2). */
 int applier::check_sg(const struct topo_sg &g) const
 {
@@ -388,22 +409,12 @@ int applier::check() const
 			return conflict("subnet %s: az is %s, the file says %s (a subnet's availability zone cannot change)",
 					sn.id, ws->az, sn.az);
 	}
-	for (size_t i = 0; i < t_.igw_count; i++) {
-		const struct topo_igw &g = t_.igws[i];
-		const struct vnitro_igw *wg = w_.find_igw(g.id);
-		const struct vnitro_igw *other = w_.find_igw_of(g.vpc);
-
-		if (!wg && other)
-			return conflict("internet gateway %s: VPC %s has internet gateway %s already (at most one)",
-					g.id, g.vpc, other->id);
-		if (wg && strcmp(wg->vpc_id, g.vpc))
-			return conflict("internet gateway %s: vpc is %s, the file says %s (a gateway's VPC cannot change)",
-					g.id, wg->vpc_id, g.vpc);
-		if (wg && strcmp(wg->netns_name, g.netns ? g.netns : ""))
-			return conflict("internet gateway %s: netns is %s, the file says %s (a gateway's namespace cannot change)",
-					g.id, wg->netns_name[0] ? wg->netns_name : "null",
-					g.netns ? g.netns : "null");
-	}
+	for (size_t i = 0; i < t_.igw_count; i++)
+		if (int rc = check_gateway(t_.igws[i], false))
+			return rc;
+	for (size_t i = 0; i < t_.eigw_count; i++)
+		if (int rc = check_gateway(t_.eigws[i], true))
+			return rc;
 	for (size_t i = 0; i < t_.sg_count; i++)
 		if (int rc = check_sg(t_.sgs[i]))
 			return rc;
@@ -729,38 +740,44 @@ int applier::associate_nacls()
 	return STATUS_OK;
 }
 
-int applier::create_igws()
+/* Internet gateways, or egress-only ones: those have no frag-needed to set. */
+int applier::create_gateways(bool egress_only)
 {
+	const struct topo_igw *list = egress_only ? t_.eigws : t_.igws;
+	size_t count = egress_only ? t_.eigw_count : t_.igw_count;
+	const char *object = egress_only ? "eigw" : "igw";
 	char detail[DETAIL_LEN];
 
-	for (size_t i = 0; i < t_.igw_count; i++) {
-		const struct topo_igw &g = t_.igws[i];
-		const struct vnitro_igw *wg = w_.find_igw(g.id);
+	for (size_t i = 0; i < count; i++) {
+		const struct topo_igw &g = list[i];
+		const struct vnitro_igw *wg = egress_only ? w_.find_eigw(g.id) : w_.find_igw(g.id);
 		bool created = false;
 		int fd = -1, rc;
 
 		if (wg) {
-			if (!wg->frag_needed == !g.frag_needed)
+			if (egress_only || !wg->frag_needed == !g.frag_needed)
 				continue;
 			snprintf(detail, sizeof(detail), "frag-needed %s", g.frag_needed ? "on" : "off");
 			if (vnitro_igw_set(s_.handle(), g.id, g.frag_needed, nullptr))
-				return refused("set", "igw", g.id, detail);
-			change("set", "igw", g.id, detail);
+				return refused("set", object, g.id, detail);
+			change("set", object, g.id, detail);
 			continue;
 		}
 		if (g.netns && (fd = open_netns(g.netns, &created)) < 0)
 			return STATUS_ERROR;
 		if (created)
 			change("create", "netns", g.netns, "");
-		snprintf(detail, sizeof(detail), "vpc %s%s%s frag-needed %s", g.vpc,
-			 g.netns ? " netns " : "", g.netns ? g.netns : "",
-			 g.frag_needed ? "on" : "off");
-		rc = vnitro_igw_add(s_.handle(), g.id, g.vpc, fd, g.netns, g.frag_needed, nullptr);
+		snprintf(detail, sizeof(detail), "vpc %s%s%s%s%s", g.vpc, g.netns ? " netns " : "",
+			 g.netns ? g.netns : "", egress_only ? "" : " frag-needed ",
+			 egress_only ? "" : g.frag_needed ? "on" : "off");
+		rc = egress_only ? vnitro_eigw_add(s_.handle(), g.id, g.vpc, fd, g.netns, nullptr)
+				 : vnitro_igw_add(s_.handle(), g.id, g.vpc, fd, g.netns, g.frag_needed,
+						  nullptr);
 		if (fd >= 0)
 			close(fd);
 		if (rc)
-			return refused("create", "igw", g.id, detail);
-		change("create", "igw", g.id, detail);
+			return refused("create", object, g.id, detail);
+		change("create", object, g.id, detail);
 	}
 	return STATUS_OK;
 }
@@ -1220,8 +1237,8 @@ int applier::converge_routes()
 
 		for (size_t k = 0; k < sn.route_count; k++) {
 			const struct topo_route &r = sn.routes[k];
-			const struct topo_eni *e = t_.find_igw(r.target) ? nullptr
-									 : t_.find_eni(r.target);
+			const struct topo_eni *e = t_.find_igw(r.target) || t_.find_eigw(r.target)
+							   ? nullptr : t_.find_eni(r.target);
 			const char *target = e ? actual_id(*e) : r.target;
 			const struct vnitro_route *wr = w_.find_route(sn.id, r);
 			const char *action;
@@ -1327,7 +1344,8 @@ int applier::run()
 	p_.open_array();
 	if ((rc = create_vpcs_and_subnets()) || (rc = create_nacls()) ||
 	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
-	    (rc = converge_sg_rules()) || (rc = create_igws()) || (rc = create_eips()) ||
+	    (rc = converge_sg_rules()) || (rc = create_gateways(false)) ||
+	    (rc = create_gateways(true)) || (rc = create_eips()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
 	    (rc = converge_ips()) || (rc = converge_ipv6()) || (rc = converge_ipv6_default_rules()) ||
 	    (rc = converge_settings()) || (rc = converge_routes()) ||

@@ -47,6 +47,7 @@ extern const struct object vpc_object;
 extern const struct object subnet_object;
 extern const struct object route_object;
 extern const struct object igw_object;
+extern const struct object eigw_object;
 extern const struct object sg_object;
 extern const struct object nacl_object;
 extern const struct object eip_object;

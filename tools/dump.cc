@@ -16,10 +16,10 @@ void usage(FILE *out)
 		"Usage: vnitro [ -p ] dump\n"
 		"       vnitro dump help\n"
 		"Writes every VPC, subnet (with its non-local routes), internet gateway,\n"
-		"security group (with its rules), network ACL (with its entries), the\n"
-		"public pool, Elastic IP (with its association), instance and ENI as one\n"
-		"JSON document (-p: pretty), in a stable order: the topology file\n"
-		"\"vnitro apply\" reads. See vnitro(8).\n");
+		"egress-only internet gateway, security group (with its rules), network\n"
+		"ACL (with its entries), the public pool, Elastic IP (with its\n"
+		"association), instance and ENI as one JSON document (-p: pretty), in a\n"
+		"stable order: the topology file \"vnitro apply\" reads. See vnitro(8).\n");
 }
 
 /* Both local routes (IPv4, and the IPv6 /56) come with the VPC and its block: not written. */
@@ -99,6 +99,24 @@ void print_elastic_ip(printer &p, const struct vnitro_eip &a)
 	p.close_object();
 }
 
+/* Either kind of gateway as the array @key; frag_needed is an internet gateway's only. */
+void print_gateways(printer &p, const char *key, const struct vnitro_igw *items, size_t count)
+{
+	p.open_array_key(key);
+	for (size_t i = 0; i < count; i++) {
+		const struct vnitro_igw &g = items[i];
+
+		p.open_object();
+		p.string("id", nullptr, g.id);
+		p.string("vpc", nullptr, g.vpc_id);
+		p.string("netns", nullptr, g.netns_name[0] ? g.netns_name : nullptr);
+		if (!g.egress_only)
+			p.boolean("frag_needed", nullptr, g.frag_needed);
+		p.close_object();
+	}
+	p.close_array();
+}
+
 void print_world(printer &p, const world &w)
 {
 	char cidr[CIDR_STRLEN], cidr6[CIDR6_STRLEN];
@@ -132,18 +150,8 @@ void print_world(printer &p, const world &w)
 		p.close_object();
 	}
 	p.close_array();
-	p.open_array_key("internet_gateways");
-	for (size_t i = 0; i < w.igw_count; i++) {
-		const struct vnitro_igw &g = w.igws[i];
-
-		p.open_object();
-		p.string("id", nullptr, g.id);
-		p.string("vpc", nullptr, g.vpc_id);
-		p.string("netns", nullptr, g.netns_name[0] ? g.netns_name : nullptr);
-		p.boolean("frag_needed", nullptr, g.frag_needed);
-		p.close_object();
-	}
-	p.close_array();
+	print_gateways(p, "internet_gateways", w.igws, w.igw_count);
+	print_gateways(p, "egress_only_internet_gateways", w.eigws, w.eigw_count);
 	p.open_array_key("security_groups");
 	for (size_t i = 0; i < w.sg_count; i++)
 		print_sg(p, w.sgs[i]);

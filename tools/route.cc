@@ -19,8 +19,10 @@ void usage(FILE *out)
 		"       vnitro route help\n"
 		"where  CIDR := { A.B.C.D/N | IPV6-ADDRESS/N }, the destination (e.g.\n"
 		"               0.0.0.0/0 or ::/0 for a default route, 2001:db8::/32)\n"
-		"       TARGET := an ENI id (eni-HEX, of the same VPC) or the VPC's\n"
-		"                 internet gateway id (igw-...)\n"
+		"       TARGET := an ENI id (eni-HEX, of the same VPC), the VPC's\n"
+		"                 internet gateway id (igw-...), or its egress-only\n"
+		"                 internet gateway id (eigw-...) for IPv6 destinations:\n"
+		"                 \"vnitro route add ::/0 subnet SUBNET via eigw-...\"\n"
 		"Every subnet has a \"local\" route for its VPC's CIDR, and a second one\n"
 		"for the VPC's IPv6 /56 while the VPC has one; they cannot be deleted.\n"
 		"A route to an ENI that is detached or deleted is a blackhole.\n");
@@ -35,6 +37,8 @@ const char *target_name(uint8_t target)
 		return "eni";
 	case VNITRO_ROUTE_TARGET_IGW:
 		return "igw";
+	case VNITRO_ROUTE_TARGET_EIGW:
+		return "eigw";
 	}
 	return "unknown";
 }

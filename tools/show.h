@@ -12,14 +12,15 @@ namespace vnitro::cli {
 
 /*
  * Prints the object @key names, read with @get, or every object, read with
- * @list if @key is NULL; an array either way. The caller has checked the
- * command line already.
+ * @list if @key is NULL, but for those @keep (when not NULL) turns down; an
+ * array either way. The caller has checked the command line already.
  */
 template <typename T>
 int show_objects(const struct options *opts, const char *key,
 		 int (*get)(struct vnitro_handle *h, const char *key, T *out),
 		 int (*list)(struct vnitro_handle *h, T **items, size_t *count),
-		 void (*print)(printer &p, const T &item))
+		 void (*print)(printer &p, const T &item),
+		 bool (*keep)(const T &item) = nullptr)
 {
 	T *items = nullptr, one;
 	size_t count = 1;
@@ -38,7 +39,8 @@ int show_objects(const struct options *opts, const char *key,
 	printer p(stdout, opts->json, opts->pretty);
 	p.open_array();
 	for (size_t i = 0; i < count; i++)
-		print(p, key ? one : items[i]);
+		if (key || !keep || keep(items[i]))
+			print(p, key ? one : items[i]);
 	p.close_array();
 	free(items);
 	return STATUS_OK;

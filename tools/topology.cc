@@ -186,7 +186,7 @@ private:
 	void subnet(json_object *o, const char *path, struct topo_subnet *sn);
 	void route(json_object *o, const char *path, const struct topo_subnet &sn,
 		   struct topo_route *r);
-	void igw(json_object *o, const char *path, struct topo_igw *g);
+	void gateway(json_object *o, const char *path, struct topo_igw *g, bool egress_only);
 	void sg(json_object *o, const char *path, struct topo_sg *g);
 	void sg_rules(json_object *o, const char *path, struct topo_sg *g);
 	void sg_rule(json_object *o, const char *path, const struct topo_sg &g, uint8_t direction,
@@ -562,11 +562,16 @@ void parser::route(json_object *o, const char *path, const struct topo_subnet &s
 	subpath(p, path, ".target");
 	if (const struct topo_igw *g = t_.find_igw(r->target)) {
 		vpc = g->vpc;
+	} else if ((g = t_.find_eigw(r->target))) {
+		if (!r->ipv6)
+			bad(p, "egress-only internet gateway %s carries IPv6 only, not %s", r->target,
+			    string(o, "destination"));
+		vpc = g->vpc;
 	} else {
 		const struct topo_eni *e = t_.find_eni(r->target);
 
 		if (!e)
-			bad(p, "\"%s\" is neither a network interface nor an internet gateway of the file",
+			bad(p, "\"%s\" is not a network interface, internet gateway or egress-only internet gateway of the file",
 			    r->target);
 		vpc = t_.find_subnet(e->subnet)->vpc;
 	}
@@ -574,35 +579,50 @@ void parser::route(json_object *o, const char *path, const struct topo_subnet &s
 		bad(p, "route target %s is in VPC %s, not in %s", r->target, vpc, sn.vpc);
 }
 
-void parser::igw(json_object *o, const char *path, struct topo_igw *g)
+/*
+ * An item of "internet_gateways" or, @egress_only, of
+ * "egress_only_internet_gateways": the kernel makes an egress-only one of
+ * any id starting with "eigw-", and of no other.
+ */
+void parser::gateway(json_object *o, const char *path, struct topo_igw *g, bool egress_only)
 {
 	static const struct key keys[] = {
 		{ "id", K_STRING, true, false },
 		{ "vpc", K_STRING, true, false },
 		{ "netns", K_STRING, false, true },
-		{ "frag_needed", K_BOOL, false, false },
+		{ "frag_needed", K_BOOL, false, false },	/* not an egress-only one's */
 	};
+	const char *what = egress_only ? "egress-only internet gateway" : "internet gateway";
+	const struct topo_igw *list = egress_only ? t_.eigws : t_.igws;
+	size_t prefix = strlen(VNITRO_EIGW_ID_PREFIX);
 	char p[PATH_LEN];
 
-	check_keys(o, path, keys, 4);
+	check_keys(o, path, keys, egress_only ? 3 : 4);
 	g->id = string(o, "id");
 	subpath(p, path, ".id");
+	if (egress_only && (strncmp(g->id, VNITRO_EIGW_ID_PREFIX, prefix) || !g->id[prefix] ||
+			    !is_object_id(g->id)))
+		bad(p, "\"%s\" is not a valid egress-only internet gateway id (\"%s\" and 1 to %zu characters a-z, 0-9 and '-')",
+		    g->id, VNITRO_EIGW_ID_PREFIX, ID_MAX - prefix);
 	object_id(p, g->id, "internet gateway id");
-	if (t_.find_igw(g->id))
-		bad(p, "internet gateway %s appears twice", g->id);
+	if (!egress_only && !strncmp(g->id, VNITRO_EIGW_ID_PREFIX, prefix))
+		bad(p, "\"%s\" is an egress-only internet gateway id: list it in \"egress_only_internet_gateways\"",
+		    g->id);
+	if (find_id(list, size_t(g - list), g->id))
+		bad(p, "%s %s appears twice", what, g->id);
 	g->vpc = string(o, "vpc");
 	subpath(p, path, ".vpc");
 	if (!t_.find_vpc(g->vpc))
 		bad(p, "VPC \"%s\" is not in the file", g->vpc);
-	for (const struct topo_igw *other = t_.igws; other < g; other++)
+	for (const struct topo_igw *other = list; other < g; other++)
 		if (!strcmp(other->vpc, g->vpc))
-			bad(p, "VPC %s has two internet gateways, %s and %s (at most one)",
-			    g->vpc, other->id, g->id);
+			bad(p, "VPC %s has two %ss, %s and %s (at most one)", g->vpc, what, other->id,
+			    g->id);
 	g->netns = string(o, "netns");
 	subpath(p, path, ".netns");
 	if (g->netns && vnitro_netns_name_check(g->netns))
 		bad(p, "\"%s\" is not a valid network namespace name", g->netns);
-	g->frag_needed = boolean(o, "frag_needed", true);
+	g->frag_needed = !egress_only && boolean(o, "frag_needed", true);
 }
 
 void parser::sg(json_object *o, const char *path, struct topo_sg *g)
@@ -1318,6 +1338,7 @@ void parser::top(json_object *root)
 		{ "vpcs", K_ARRAY, false, false },
 		{ "subnets", K_ARRAY, false, false },
 		{ "internet_gateways", K_ARRAY, false, false },
+		{ "egress_only_internet_gateways", K_ARRAY, false, false },
 		{ "security_groups", K_ARRAY, false, false },
 		{ "network_acls", K_ARRAY, false, false },
 		{ "instances", K_ARRAY, false, false },
@@ -1352,7 +1373,12 @@ void parser::top(json_object *root)
 	t_.igws = alloc_array<struct topo_igw>(array(root, "internet_gateways"));
 	for (size_t i = 0; i < array(root, "internet_gateways"); i++, t_.igw_count++) {
 		snprintf(p, sizeof(p), ".internet_gateways[%zu]", i);
-		igw(item(root, "internet_gateways", i), p, &t_.igws[i]);
+		gateway(item(root, "internet_gateways", i), p, &t_.igws[i], false);
+	}
+	t_.eigws = alloc_array<struct topo_igw>(array(root, "egress_only_internet_gateways"));
+	for (size_t i = 0; i < array(root, "egress_only_internet_gateways"); i++, t_.eigw_count++) {
+		snprintf(p, sizeof(p), ".egress_only_internet_gateways[%zu]", i);
+		gateway(item(root, "egress_only_internet_gateways", i), p, &t_.eigws[i], true);
 	}
 	t_.sgs = alloc_array<struct topo_sg>(array(root, "security_groups"));
 	for (size_t i = 0; i < array(root, "security_groups"); i++, t_.sg_count++) {
@@ -1430,6 +1456,7 @@ topology::~topology()
 	free(vpcs);
 	free(subnets);
 	free(igws);
+	free(eigws);
 	free(instances);
 	free(enis);
 	free(eips);
@@ -1470,6 +1497,11 @@ const struct topo_eni *topology::find_eni(const char *id) const
 const struct topo_igw *topology::find_igw(const char *id) const
 {
 	return find_id(igws, igw_count, id);
+}
+
+const struct topo_igw *topology::find_eigw(const char *id) const
+{
+	return find_id(eigws, eigw_count, id);
 }
 
 const struct topo_sg *topology::find_sg(const char *id) const

@@ -48,11 +48,12 @@ struct topo_subnet {
 	size_t route_count;
 };
 
+/* An internet gateway, or an egress-only one ("eigw-…", in a list of its own). */
 struct topo_igw {
 	const char *id;
 	const char *vpc;
 	const char *netns;		/* NULL: the initial namespace */
-	bool frag_needed;
+	bool frag_needed;		/* an internet gateway's only */
 };
 
 struct topo_sg {
@@ -158,6 +159,8 @@ public:
 	size_t subnet_count = 0;
 	struct topo_igw *igws = nullptr;
 	size_t igw_count = 0;
+	struct topo_igw *eigws = nullptr;	/* "egress_only_internet_gateways" */
+	size_t eigw_count = 0;
 	struct topo_sg *sgs = nullptr;
 	size_t sg_count = 0;
 	struct topo_nacl *nacls = nullptr;
@@ -179,6 +182,7 @@ public:
 	/* By the id in the file (for a primary ENI, a name the file gives it). */
 	const struct topo_eni *find_eni(const char *id) const;
 	const struct topo_igw *find_igw(const char *id) const;
+	const struct topo_igw *find_eigw(const char *id) const;
 	const struct topo_sg *find_sg(const char *id) const;
 	const struct topo_nacl *find_nacl(const char *id) const;
 	const struct topo_eip *find_eip(const char *id) const;
@@ -204,8 +208,11 @@ public:
 	size_t vpc_count = 0;
 	struct vnitro_subnet *subnets = nullptr;
 	size_t subnet_count = 0;
+	/* The kernel lists both kinds of gateway together; read() splits them. */
 	struct vnitro_igw *igws = nullptr;
 	size_t igw_count = 0;
+	struct vnitro_igw *eigws = nullptr;	/* egress_only */
+	size_t eigw_count = 0;
 	struct vnitro_instance *instances = nullptr;
 	size_t instance_count = 0;
 	struct vnitro_eni *enis = nullptr;
@@ -224,6 +231,8 @@ public:
 	const struct vnitro_subnet *find_subnet(const char *id) const;
 	const struct vnitro_igw *find_igw(const char *id) const;
 	const struct vnitro_igw *find_igw_of(const char *vpc_id) const;
+	const struct vnitro_igw *find_eigw(const char *id) const;
+	const struct vnitro_igw *find_eigw_of(const char *vpc_id) const;
 	const struct vnitro_instance *find_instance(const char *name) const;
 	const struct vnitro_eni *find_eni(const char *id) const;
 	/* The ENI attached to @instance at @index, or NULL. */

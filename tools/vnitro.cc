@@ -15,9 +15,9 @@ void usage(FILE *out)
 		"       vnitro [ OPTIONS ] { apply FILE | dump }\n"
 		"       vnitro exec INSTANCE [ -- ] [ COMMAND [ ARGS... ] ]\n"
 		"       vnitro [ -V | -h ]\n"
-		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | sg | nacl | eip }\n"
+		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
-		"Objects, commands and keywords may be abbreviated: \"vnitro e sh\";\n"
+		"Objects, commands and keywords may be abbreviated: \"vnitro en sh\";\n"
 		"\"exec\" never is.\n"
 		"Exit status: 0 success, 1 failure (e.g. the kernel refused),\n"
 		"             2 usage error (nothing was done).\n");
@@ -29,8 +29,9 @@ const struct object help_object = {
 };
 
 const struct object *const objects[] = {
-	&instance_object, &eni_object, &vpc_object, &subnet_object,
-	&route_object, &igw_object, &sg_object, &nacl_object, &eip_object, &apply_object, &dump_object, &help_object,
+	&instance_object, &eni_object, &vpc_object, &subnet_object, &route_object,
+	&igw_object, &eigw_object, &sg_object, &nacl_object, &eip_object,
+	&apply_object, &dump_object, &help_object,
 };
 constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);
 
@@ -59,7 +60,7 @@ const struct object *find_object(const char *word)
 
 	/*
 	 * Outside the table: a command that runs programs is spelled out, and
-	 * "vnitro e" stays "eni".
+	 * "vnitro e" does not match it.
 	 */
 	if (!strcmp(word, "exec"))
 		return &exec_object;

@@ -106,6 +106,38 @@ int by_eip_id(const void *a, const void *b)
 		      static_cast<const vnitro_eip *>(b)->id);
 }
 
+/*
+ * IGW_GET lists both kinds of gateway: the egress-only ones move from @igws
+ * to a malloc()ed list of their own. False when out of memory.
+ */
+bool split_gateways(struct vnitro_igw *igws, size_t *igw_count, struct vnitro_igw **eigws,
+		    size_t *eigw_count)
+{
+	size_t kept = 0;
+
+	*eigws = static_cast<struct vnitro_igw *>(calloc(*igw_count + 1, sizeof(**eigws)));
+	if (!*eigws)
+		return false;
+	for (size_t i = 0; i < *igw_count; i++) {
+		if (igws[i].egress_only)
+			(*eigws)[(*eigw_count)++] = igws[i];
+		else
+			igws[kept++] = igws[i];
+	}
+	*igw_count = kept;
+	return true;
+}
+
+/* The gateway of @vpc_id among @items, or NULL. */
+const struct vnitro_igw *gateway_of(const struct vnitro_igw *items, size_t count,
+				    const char *vpc_id)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(items[i].vpc_id, vpc_id))
+			return &items[i];
+	return nullptr;
+}
+
 /* qsort() of an empty list, which the library hands over as NULL. */
 template <typename T>
 void sort_items(T *items, size_t count, int (*cmp)(const void *, const void *))
@@ -121,6 +153,7 @@ world::~world()
 	free(vpcs);
 	free(subnets);
 	free(igws);
+	free(eigws);
 	free(instances);
 	free(enis);
 	free(routes);
@@ -146,6 +179,10 @@ bool world::read(session &s)
 		s.fail();
 		return false;
 	}
+	if (!split_gateways(igws, &igw_count, &eigws, &eigw_count)) {
+		report_error("out of memory");
+		return false;
+	}
 	return true;
 }
 
@@ -154,6 +191,7 @@ void world::sort()
 	sort_items(vpcs, vpc_count, by_vpc_id);
 	sort_items(subnets, subnet_count, by_subnet_id);
 	sort_items(igws, igw_count, by_igw_id);
+	sort_items(eigws, eigw_count, by_igw_id);
 	sort_items(instances, instance_count, by_instance_name);
 	sort_items(enis, eni_count, by_attachment);
 	for (size_t i = 0; i < eni_count; i++)
@@ -181,10 +219,17 @@ const struct vnitro_igw *world::find_igw(const char *id) const
 
 const struct vnitro_igw *world::find_igw_of(const char *vpc_id) const
 {
-	for (size_t i = 0; i < igw_count; i++)
-		if (!strcmp(igws[i].vpc_id, vpc_id))
-			return &igws[i];
-	return nullptr;
+	return gateway_of(igws, igw_count, vpc_id);
+}
+
+const struct vnitro_igw *world::find_eigw(const char *id) const
+{
+	return find_id(eigws, eigw_count, id);
+}
+
+const struct vnitro_igw *world::find_eigw_of(const char *vpc_id) const
+{
+	return gateway_of(eigws, eigw_count, vpc_id);
 }
 
 const struct vnitro_instance *world::find_instance(const char *name) const

@@ -68,6 +68,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_IPV6_ADDR] = NLA_POLICY_EXACT_LEN(16),
 	[VNITRO_A_IPV6_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, VNITRO_MAX_ENI_IPV6),
 	[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VNITRO_A_EGRESS_ONLY] = { .type = NLA_REJECT },	/* reply only: the id says it */
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -285,7 +286,7 @@ static int vnitro_put_route(struct sk_buff *msg, const void *obj)
 	if (r->target == VNITRO_ROUTE_TARGET_ENI &&
 	    nla_put_string(msg, VNITRO_A_ENI_ID, r->target_id))
 		return -EMSGSIZE;
-	if (r->target == VNITRO_ROUTE_TARGET_IGW &&
+	if ((r->target == VNITRO_ROUTE_TARGET_IGW || r->target == VNITRO_ROUTE_TARGET_EIGW) &&
 	    nla_put_string(msg, VNITRO_A_IGW_ID, r->target_id))
 		return -EMSGSIZE;
 	return 0;
@@ -299,6 +300,7 @@ static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
 	    nla_put_string(msg, VNITRO_A_VPC_ID, g->vpc_id) ||
 	    nla_put(msg, VNITRO_A_MAC, ETH_ALEN, g->mac) ||
 	    nla_put_u8(msg, VNITRO_A_FRAG_NEEDED, g->frag_needed) ||
+	    nla_put_u8(msg, VNITRO_A_EGRESS_ONLY, g->egress_only) ||
 	    (g->netns_name[0] && nla_put_string(msg, VNITRO_A_NETNS_NAME, g->netns_name)))
 		return -EMSGSIZE;
 	if (g->cookie) {
@@ -1066,8 +1068,14 @@ static int vnitro_cmd_igw_add(struct sk_buff *skb, struct genl_info *info)
 	if (!vnitro_genl_require(info, VNITRO_A_IGW_ID) ||
 	    !vnitro_genl_require(info, VNITRO_A_VPC_ID))
 		return -EINVAL;
-	if (info->attrs[VNITRO_A_FRAG_NEEDED])
+	if (info->attrs[VNITRO_A_FRAG_NEEDED]) {
+		if (!strncmp(vnitro_genl_str(info, VNITRO_A_IGW_ID), "eigw-", 5)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_FRAG_NEEDED],
+					    "an egress-only internet gateway carries IPv6 alone: frag-needed is IPv4's");
+			return -EINVAL;
+		}
 		frag_needed = nla_get_u8(info->attrs[VNITRO_A_FRAG_NEEDED]);
+	}
 	net = vnitro_genl_netns(info);
 	if (IS_ERR(net))
 		return PTR_ERR(net);

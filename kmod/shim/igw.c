@@ -24,8 +24,9 @@
 
 #include "vnitro.h"
 
-/* The first free igwN of the namespace: igw0 for the first gateway there. */
+/* The first free igwN (eigwN) of the namespace: igw0 for the first gateway there. */
 #define VNITRO_IGW_IFNAME	"igw%d"
+#define VNITRO_EIGW_IFNAME	"eigw%d"
 
 static int vnitro_igw_ndo_init(struct net_device *dev)
 {
@@ -233,7 +234,8 @@ static void vnitro_igw_get_drvinfo(struct net_device *dev, struct ethtool_drvinf
 {
 	struct vnitro_igw_dev *igw = netdev_priv(dev);
 
-	strscpy(info->driver, "vnitro-igw", sizeof(info->driver));
+	strscpy(info->driver, igw->igw_id[0] == 'e' ? "vnitro-eigw" : "vnitro-igw",
+		sizeof(info->driver));
 	/* Not a PCI function: the gateway's id stands where bus-info would. */
 	strscpy(info->bus_info, igw->igw_id, sizeof(info->bus_info));
 }
@@ -284,7 +286,8 @@ int vnitro_igw_plug(void *ops_ctx, const struct vcore_igw_plug_desc *desc, void 
 	int ret;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
-	dev = alloc_netdev(sizeof(*igw), VNITRO_IGW_IFNAME, NET_NAME_ENUM, vnitro_igw_setup);
+	dev = alloc_netdev(sizeof(*igw), desc->port.egress_only ? VNITRO_EIGW_IFNAME : VNITRO_IGW_IFNAME,
+			   NET_NAME_ENUM, vnitro_igw_setup);
 	if (!dev) {
 		ret = -ENOMEM;
 		strscpy(err->msg, "out of memory", sizeof(err->msg));

@@ -272,7 +272,7 @@ inline void take(snapshot *s)
 		snap_append(s, "route %s %08x/%u %u %s %u\n", r.subnet_id, r.addr, r.prefixlen,
 			    r.target, r.target_id, r.blackhole);
 	for (uint32_t n = 0; vcore_ctl_igw_at(ctl, n, &g) == 0; n++)
-		snap_append(s, "igw %s %s %s %u %p\n", g.id, g.vpc_id, g.netns_name, g.frag_needed,
+		snap_append(s, "igw %s %s %s %u %u %p\n", g.id, g.vpc_id, g.netns_name, g.frag_needed, g.egress_only,
 			    g.cookie);
 	for (uint32_t n = 0; vcore_ctl_sg_at(ctl, n, &sg) == 0; n++) {
 		snap_append(s, "sg %s %s \"%s\" \"%s\" %u %u %u\n", sg.id, sg.vpc_id, sg.name,

@@ -316,7 +316,9 @@ int fake_igw_update(void *ops_ctx, void *cookie, const vcore_port_desc *port, vc
 {
 	fake_ctl *f = static_cast<fake_ctl *>(ops_ctx);
 
-	if (take_failure(f, &f->fail_next_igw, err))
+	if (f->igw_updates_to_pass)
+		f->igw_updates_to_pass--;
+	else if (take_failure(f, &f->fail_next_igw, err))
 		return err->code;
 	f->igw_updates++;
 	f->last_igw_port = *port;

@@ -72,6 +72,7 @@ struct fake_ctl {
 	vcore_igw_plug_desc last_igw;
 	vcore_port_desc last_igw_port;
 	int fail_next_igw;
+	unsigned int igw_updates_to_pass;	// igw_updates that succeed before fail_next_igw applies
 	// in_use: the holders it reports for the attachment in_use_cookie
 	void *in_use_cookie;
 	uint32_t in_use_holders;

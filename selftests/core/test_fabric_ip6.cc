@@ -1047,15 +1047,16 @@ CORE_TEST(fabric_ip6, every_address_of_a_full_port_is_found)
 
 static const uint8_t outside6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 
-// Subnet 1's table: the IPv4 and IPv6 local routes, and ::/0 to the internet gateway.
-static void default6_to_igw(void)
+// Plugs gateway @g with the VPC's /56 and gives subnet 1 the IPv4 and IPv6
+// local routes and ::/0 to @target, the gateway.
+static vcore_fabric_port *default6_to(vcore_port_desc g, uint8_t target)
 {
 	vcore_fabric_subnet_desc sub = {};
-	vcore_port_desc g = igw_desc(1);
+	vcore_fabric_port *p;
 
 	g.has_ipv6 = 1;
 	g.ipv6_prefix = prefix1;	// the VPC's /56: ...:1200::/56
-	pigw = plug_desc(g);
+	p = plug_desc(g);
 	sub.key = key1;
 	sub.vpc_key = vpc1;
 	sub.addr = subnet1;
@@ -1064,9 +1065,16 @@ static void default6_to_igw(void)
 	sub.routes[0].target = VCORE_ROUTE_LOCAL;
 	sub.routes[0].addr = 0xac1f0000;
 	sub.routes[0].prefixlen = 16;
-	sub.routes[1].target = VCORE_ROUTE_IGW;
+	sub.routes[1].target = target;
 	sub.routes[1].ipv6 = 1;
 	cr_assert_eq(vcore_fabric_subnet_set(fab, &sub), 0);
+	return p;
+}
+
+// ::/0 to the internet gateway.
+static void default6_to_igw(void)
+{
+	pigw = default6_to(igw_desc(1), VCORE_ROUTE_IGW);
 }
 
 /*
@@ -1177,4 +1185,131 @@ CORE_TEST(fabric_ip6, packet_too_big_and_time_exceeded_from_the_router)
 	cr_assert_eq(stats().drop_ttl, 1u);
 	cr_assert_eq(harness.delivery_count, 1u);
 	cr_assert_eq(harness.deliveries[0].frame[v6_l4_off], 3, "time exceeded");
+}
+
+/* ---- the egress-only internet gateway ---- */
+
+static const uint8_t mac_eigw[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x9e };
+static int cookie_eigw;
+static vcore_fabric_port *peigw;
+
+// ::/0 to the VPC's egress-only internet gateway.
+static void default6_to_eigw(void)
+{
+	vcore_port_desc g = igw_desc(0);
+
+	memcpy(g.mac, mac_eigw, 6);
+	g.cookie = &cookie_eigw;
+	g.egress_only = 1;
+	peigw = default6_to(g, VCORE_ROUTE_EIGW);
+}
+
+// The internet sends UDP @sport -> @dport to A through the egress-only gateway.
+static vcore_xmit_verdict inet_to_a(uint16_t sport, uint16_t dport)
+{
+	return udp6(peigw, mac_eigw, vpc_router1, outside6, net1(iid_a).b, sport, dport);
+}
+
+/*
+ * EC2's egress-only internet gateway: what an instance sends out opens a
+ * flow at the gateway, whose replies come back in; nothing the internet
+ * starts gets in, whatever the instance's groups say (it has none here).
+ */
+CORE_TEST(fabric_ip6, an_egress_only_gateway_lets_replies_in_and_nothing_else)
+{
+	plug_v6();
+	default6_to_eigw();
+	cr_assert_eq(inet_to_a(443, 40000), VCORE_XMIT_DROPPED, "before any flow");
+	cr_assert_eq(stats().drop_egress_only, 1u);
+	cr_assert_eq(udp6(pa, mac_a, router1, net1(iid_a).b, outside6, 40000, 443),
+		     VCORE_XMIT_DELIVERED);
+	cr_assert_eq(harness.deliveries[0].cookie, &cookie_eigw);
+	cr_assert(!memcmp(xmitted, mac_eigw, 6) && !memcmp(xmitted + 6, vpc_router1, 6));
+	cr_assert_eq(inet_to_a(443, 40000), VCORE_XMIT_DELIVERED, "the reply");
+	cr_assert_eq(harness.deliveries[1].cookie, &cookie_a);
+	cr_assert_eq(inet_to_a(443, 40001), VCORE_XMIT_DROPPED, "another port");
+	cr_assert_eq(inet_to_a(80, 40000), VCORE_XMIT_DROPPED, "another remote port");
+	cr_assert_eq(udp6(peigw, mac_eigw, vpc_router1, outside6, net1(iid_a2).b, 443, 40000),
+		     VCORE_XMIT_DROPPED, "another address of the ENI");
+	cr_assert_eq(stats().drop_egress_only, 4u);
+	vcore_port_stats ps;
+	vcore_fabric_port_get_stats(peigw, &ps);
+	cr_assert_eq(ps.conntrack_tracked, 1u, "the gateway tracks the flow");
+	cr_assert_eq(ps.sg_egress_dropped, 4u);
+	// Idle past EC2's UDP timeout (30 s), the flow is gone.
+	vcore_fabric_conntrack_advance(fab, 31);
+	cr_assert_eq(inet_to_a(443, 40000), VCORE_XMIT_DROPPED, "after the flow timed out");
+}
+
+// An ICMPv6 error about a flow an instance opened is related to it and comes in (PMTUD).
+CORE_TEST(fabric_ip6, an_egress_only_gateway_lets_errors_about_its_flows_in)
+{
+	uint8_t frame[256];
+	wire quote;
+
+	plug_v6();
+	default6_to_eigw();
+	cr_assert_eq(udp6(pa, mac_a, router1, net1(iid_a).b, outside6, 40000, 443),
+		     VCORE_XMIT_DELIVERED);
+	// "Packet too big" from a router on the internet, quoting A's datagram.
+	quote.u8(2).u8(0).u16(0).u32(1280).u8(0x60).u8(0).u16(0).u16(20).u8(17).u8(63)
+	     .put(net1(iid_a).b, 16).put(outside6, 16).u16(40000).u16(443).u16(20).u16(0);
+	cr_assert_eq(xmit(peigw, frame, v6_frame(frame, vpc_router1, mac_eigw, outside6,
+						 net1(iid_a).b, 58, 64, quote)),
+		     VCORE_XMIT_DELIVERED);
+	// The same error about a flow nobody opened stays out.
+	quote = wire();
+	quote.u8(2).u8(0).u16(0).u32(1280).u8(0x60).u8(0).u16(0).u16(20).u8(17).u8(63)
+	     .put(net1(iid_a).b, 16).put(outside6, 16).u16(40001).u16(443).u16(20).u16(0);
+	cr_assert_eq(xmit(peigw, frame, v6_frame(frame, vpc_router1, mac_eigw, outside6,
+						 net1(iid_a).b, 58, 64, quote)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_egress_only, 1u);
+}
+
+/*
+ * One internet gateway and one egress-only gateway per VPC, side by side;
+ * the egress-only one carries no IPv4 (no route, no ARP), and packets over
+ * its 1500 bytes get "packet too big" as at the internet gateway.
+ */
+CORE_TEST(fabric_ip6, an_egress_only_gateway_is_ipv6_only_and_one_per_vpc)
+{
+	static uint8_t big[14 + 40 + 8 + 1500];
+	vcore_fabric_subnet_desc sub = {};
+	vcore_port_desc g = igw_desc(0);
+	uint8_t frame[128];
+
+	plug_v6();
+	default6_to_eigw();
+	pigw = plug_desc(igw_desc(1));
+	g.mac[5] = 0x9f;
+	g.egress_only = 1;
+	cr_assert_eq(add_err(g), -EEXIST, "a second egress-only gateway in the VPC");
+	g.egress_only = 2;
+	g.vpc_key = vpc1 + 7;
+	cr_assert_eq(add_err(g), -EINVAL);
+	vcore_port_desc e = desc6(D, { 0x77 });
+	e.egress_only = 1;
+	cr_assert_eq(add_err(e), -EINVAL, "an ENI is no gateway");
+	// An IPv4 route to it is refused: the table keeps what it had.
+	sub.key = key1;
+	sub.vpc_key = vpc1;
+	sub.addr = subnet1;
+	sub.prefixlen = 20;
+	sub.route_count = 1;
+	sub.routes[0].target = VCORE_ROUTE_EIGW;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &sub), -EINVAL);
+	cr_assert_eq(udp6(pa, mac_a, router1, net1(iid_a).b, outside6, 40000, 443),
+		     VCORE_XMIT_DELIVERED);
+	// ARP from its side finds nothing.
+	cr_assert_eq(xmit(peigw, frame, arp_request(frame, bcast, mac_eigw, 0x08080808, ip_a)),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().arp_replies, 0u);
+	v6_frame(big, router1, mac_a, net1(iid_a).b, outside6, 17, 64,
+		 wire().u16(40000).u16(443).u16(1508).u16(0));
+	put_be16_at(big + 18, 1508);
+	cr_assert_eq(xmit(pa, big, sizeof(big)), VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_too_big, 1u);
+	cr_assert_eq(harness.deliveries[harness.delivery_count - 1].frame[v6_l4_off], 2,
+		     "packet too big");
 }

@@ -298,3 +298,83 @@ CORE_TEST(route, ipv6_local_route_and_routes_to_the_gateway)
 	cr_assert_eq(count_routes(), 4, "the /56 local routes went with the block");
 	cr_assert_eq(fake.last_igw_port.has_ipv6, 0, "and the gateway no longer answers for it");
 }
+
+/* ---- egress-only internet gateways ---- */
+
+/*
+ * EC2's egress-only internet gateway: "eigw-…", one per VPC beside its
+ * internet gateway, IPv6 routes only; its port is an egress-only IGW port
+ * that follows the VPC's IPv6 block as the internet gateway's does.
+ */
+CORE_TEST(route, egress_only_gateway_lifecycle)
+{
+	static vcore_fabric_subnet_desc table;
+	vcore_igw_info g;
+	vcore_route_info r;
+	vcore_err err = {};
+
+	add_igw("igw-1", "vpc-default", &internet);
+	vpc_ipv6("vpc-default", "2600:1f18:ab:1200::");
+	g = add_igw("eigw-1", "vpc-default", &internet2);
+	cr_assert_eq(g.egress_only, 1);
+	cr_assert_eq(g.frag_needed, 0, "frag-needed is IPv4's");
+	cr_assert_eq(fake.last_igw.port.egress_only, 1);
+	cr_assert_eq(fake.last_igw.port.has_ipv6, 1);
+	cr_assert_eq(fake.last_igw.port.ipv6_prefix, 0x26001f1800ab1200ull);
+	cr_assert_eq(vcore_ctl_igw_get(ctl, "igw-1", &g, &err), 0);
+	cr_assert_eq(g.egress_only, 0);
+	cr_assert_eq(vcore_ctl_route6_add(ctl, "subnet-b", any6, 0, "eigw-1", &r, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_EIGW);
+	cr_assert_str_eq(r.target_id, "eigw-1");
+	cr_assert_eq(fabric_table(2, &table), 0);
+	cr_assert_eq(table.routes[table.route_count - 1].target, VCORE_ROUTE_EIGW);
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_route_add(ctl, "subnet-b", 0, 0, "eigw-1", &r, e);
+	}, "egress-only internet gateway eigw-1", "IPv6 alone");
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_igw_set(ctl, "eigw-1", 1, &g, e);
+	}, "eigw-1", "egress-only");
+	assert_refused(-EBUSY, [](vcore_err *e) {
+		return vcore_ctl_igw_del(ctl, "eigw-1", e);
+	}, "egress-only internet gateway eigw-1", "subnet-b", "delete that route first");
+	assert_refused(-EEXIST, [&](vcore_err *e) {
+		return vcore_ctl_igw_add(ctl, "eigw-2", "vpc-default", &internet2, "inet", 1, &g, e);
+	}, "already has egress-only internet gateway eigw-1");
+	assert_refused(-ENOENT, [&](vcore_err *e) {
+		return vcore_ctl_igw_get(ctl, "eigw-9", &g, e);
+	}, "egress-only internet gateway \"eigw-9\" does not exist");
+	assert_refused(-EINVAL, [&](vcore_err *e) {
+		return vcore_ctl_igw_add(ctl, "eigw-", "vpc-x", &internet2, "inet", 1, &g, e);
+	}, "invalid internet gateway id", "eigw-");
+	// The VPC keeps it until it is deleted; the block cannot go while the route is there.
+	cr_assert_eq(vcore_ctl_route6_del(ctl, "subnet-b", any6, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_ctl_igw_del(ctl, "igw-1", &err), 0, "%s", err.msg);
+	assert_refused(-EBUSY, [](vcore_err *e) {
+		return vcore_ctl_vpc_del(ctl, "vpc-default", e);
+	}, "vpc-default");
+	cr_assert_eq(vcore_ctl_igw_del(ctl, "eigw-1", &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.last_release, &internet2);
+	// Gone, the VPC can have another.
+	add_igw("eigw-2", "vpc-default", &internet2);
+}
+
+// A failure to update the second gateway with a new block puts the first one back.
+CORE_TEST(route, a_gateway_that_cannot_take_the_block_undoes_it)
+{
+	vcore_vpc_info v;
+	uint8_t block[16] = {};
+
+	add_igw("igw-1", "vpc-default", &internet);
+	add_igw("eigw-1", "vpc-default", &internet2);
+	inet_pton(AF_INET6, "2600:1f18:ab:1200::", block);
+	fake.igw_updates_to_pass = 1;
+	fake_fail_next(&fake.fail_next_igw, -ENOMEM, "cannot update");
+	vcore_err err = {};
+	cr_assert_eq(vcore_ctl_vpc_ipv6_set(ctl, "vpc-default", block, 56, &v, &err), -ENOMEM);
+	cr_assert_str_eq(err.msg, "cannot update");
+	cr_assert_eq(fake.igw_updates, 2u, "the first gateway took the block, then gave it back");
+	cr_assert_eq(fake.last_igw_port.has_ipv6, 0, "the first gateway has no block again");
+	cr_assert_eq(fake.last_igw_port.egress_only, 0);
+	cr_assert_eq(count_routes(), 3, "no /56 local route");
+}

@@ -20,18 +20,7 @@ routes6() {
 	"$VNITRO" -j route show | jq -r '[.[] | select(.subnet == "subnet-default") | .destination] | join(" ")'
 }
 
-"$VNITRO" vpc set vpc-default ipv6-cidr "$VPC6" >/dev/null
-"$VNITRO" subnet set subnet-default ipv6-cidr 2600:1f18:ab:1200::/64 >/dev/null
-"$VNITRO" instance add i-a subnet subnet-default >/dev/null
-eni_a=$(primary_eni i-a)
-bring_up i-a "$eni_a"
-"$VNITRO" eni assign "$eni_a" ipv6 "$A6" >/dev/null
-ip -n i-a addr add "$A6/128" dev eth0 nodad
-ip -n i-a link set eth0 mtu 9001
-for ((i = 0; i < 100; i++)); do	# the default route, from the router's advertisement
-	[[ -n $(ip -n i-a -6 route show default) ]] && break
-	sleep 0.1
-done
+dual_stack_a "$A6"
 internet_gateway
 ip -n internet addr add "$NET6/64" dev igw0 nodad
 ip -n internet -6 route add "$VPC6" dev igw0

@@ -40,6 +40,45 @@ bool fake_ipv6()
 	return getenv("VNITRO_FAKE_IPV6");
 }
 
+/*
+ * With VNITRO_FAKE_EIGW set, vpc-default has the egress-only internet gateway
+ * eigw-d (in the namespace "internet"), and the ::/0 of VNITRO_FAKE_IPV6 goes
+ * through it; vnitro_eigw_add() makes one, vnitro_igw_del() deletes it.
+ */
+bool fake_eigw()
+{
+	return getenv("VNITRO_FAKE_EIGW");
+}
+
+/* The egress-only gateway of vpc-default, as VNITRO_FAKE_EIGW or vnitro_eigw_add() makes it. */
+struct vnitro_igw make_eigw(const char *id, const char *netns)
+{
+	struct vnitro_igw g = {};
+	const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xe9 };
+
+	snprintf(g.id, sizeof(g.id), "%s", id);
+	snprintf(g.vpc_id, sizeof(g.vpc_id), "vpc-default");
+	snprintf(g.netns_name, sizeof(g.netns_name), "%s", netns ? netns : "");
+	memcpy(g.mac, mac, 6);
+	g.frag_needed = 1;	/* the kernel sends it for both kinds */
+	snprintf(g.ifname, sizeof(g.ifname), "eigw0");
+	g.ifindex = 9;
+	g.egress_only = 1;
+	return g;
+}
+
+struct vnitro_igw eigw;
+bool eigw_added, eigw_gone;
+
+bool eigw_exists()
+{
+	if (fake_eigw() && !eigw_added && !eigw_gone) {
+		eigw = make_eigw("eigw-d", "internet");
+		return true;
+	}
+	return eigw_added && !eigw_gone;
+}
+
 bool vpc_has_ipv6()
 {
 	return (fake_ipv6() && !vpc6_disassociated) || vpc6_associated;
@@ -487,7 +526,8 @@ int vnitro_subnet_del(struct vnitro_handle *h, const char *)
 /*
  * The route table of subnet-default: its local routes (172.31.0.0/16, and
  * VPC6/56 while vpc-default has that block), then the others, first those
- * of VNITRO_FAKE_IPV6 (::/0 via igw-d), then what route_add adds in this
+ * of VNITRO_FAKE_IPV6 (::/0 via igw-d, or via eigw-d with VNITRO_FAKE_EIGW),
+ * then what route_add adds in this
  * process, less what route_del deletes.
  */
 struct vnitro_route routes[8];	/* the routes that are not local */
@@ -506,7 +546,8 @@ struct vnitro_route make_route(uint8_t ipv6, uint32_t addr, const uint8_t *addr6
 		memcpy(r.addr6, addr6, 16);
 	r.prefixlen = prefixlen;
 	r.target = !target ? VNITRO_ROUTE_TARGET_LOCAL :
-		   strncmp(target, "eni-", 4) ? VNITRO_ROUTE_TARGET_IGW : VNITRO_ROUTE_TARGET_ENI;
+		   !strncmp(target, "eni-", 4) ? VNITRO_ROUTE_TARGET_ENI :
+		   !strncmp(target, "eigw-", 5) ? VNITRO_ROUTE_TARGET_EIGW : VNITRO_ROUTE_TARGET_IGW;
 	snprintf(r.target_id, sizeof(r.target_id), "%s", target ? target : "");
 	snprintf(r.status, sizeof(r.status), "active");
 	return r;
@@ -518,7 +559,7 @@ void seed_routes()
 	static const uint8_t any[16] = {};
 
 	if (!routes_seeded && fake_ipv6())
-		routes[route_count++] = make_route(1, 0, any, 0, "igw-d");
+		routes[route_count++] = make_route(1, 0, any, 0, fake_eigw() ? "eigw-d" : "igw-d");
 	routes_seeded = true;
 }
 
@@ -557,8 +598,11 @@ int route_add(struct vnitro_handle *h, const char *subnet, const struct vnitro_r
 	if (strcmp(subnet, "subnet-default"))
 		return refuse(h, -ENOENT, "subnet %s not found", subnet);
 	if (strcmp(want.target_id, "igw-d") && strcmp(want.target_id, PRIMARY) &&
-	    strcmp(want.target_id, "eni-5"))
+	    strcmp(want.target_id, "eni-5") && !(eigw_exists() && !strcmp(want.target_id, eigw.id)))
 		return refuse(h, -ENOENT, "route target %s not found", want.target_id);
+	if (want.target == VNITRO_ROUTE_TARGET_EIGW && !want.ipv6)
+		return refuse(h, -EINVAL, "egress-only internet gateway %s takes IPv6 destinations only, not %s",
+			      want.target_id, route_text(want, text));
 	for (size_t i = 0; i < route_count; i++)
 		if (same_destination(routes[i], want))
 			return refuse(h, -EEXIST, "the route table of subnet-default already has a "
@@ -635,23 +679,33 @@ int vnitro_igw_add(struct vnitro_handle *h, const char *, const char *, int, con
 	return FAKE_REFUSE(h);
 }
 
-int vnitro_igw_del(struct vnitro_handle *h, const char *)
-{
-	return FAKE_REFUSE(h);
-}
-
 int vnitro_igw_set(struct vnitro_handle *h, const char *, int, struct vnitro_igw *)
 {
 	return FAKE_REFUSE(h);
 }
 
-int vnitro_igw_get(struct vnitro_handle *h, const char *, struct vnitro_igw *)
+int vnitro_eigw_add(struct vnitro_handle *h, const char *id, const char *vpc_id, int netns_fd,
+		    const char *netns_name, struct vnitro_igw *out)
 {
-	return FAKE_REFUSE(h);
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s %s %s %s", id, vpc_id, netns_name ? netns_name : "-",
+		 netns_fd >= 0 && fcntl(netns_fd, F_GETFD) >= 0 ? "fd" : "no-fd");
+	trace("eigw_add", what);
+	if (strcmp(vpc_id, "vpc-default"))
+		return refuse(h, -ENOENT, "VPC %s not found", vpc_id);
+	if (eigw_exists())
+		return refuse(h, -EEXIST, "VPC vpc-default has an egress-only internet gateway already");
+	eigw = make_eigw(id, netns_name);
+	eigw_added = true;
+	eigw_gone = false;
+	if (out)
+		*out = eigw;
+	return 0;
 }
 
 /* igw-d of vpc-default, which the associated Elastic IP eipalloc-1 needs. */
-int vnitro_igw_list(struct vnitro_handle *, struct vnitro_igw **items, size_t *count)
+struct vnitro_igw make_igw()
 {
 	struct vnitro_igw g = {};
 
@@ -659,7 +713,44 @@ int vnitro_igw_list(struct vnitro_handle *, struct vnitro_igw **items, size_t *c
 	snprintf(g.vpc_id, sizeof(g.vpc_id), "vpc-default");
 	g.frag_needed = 1;
 	snprintf(g.ifname, sizeof(g.ifname), "igw0");
-	return one_list(items, count, &g, 1);
+	g.ifindex = 8;
+	return g;
+}
+
+int vnitro_igw_get(struct vnitro_handle *h, const char *id, struct vnitro_igw *out)
+{
+	if (!strcmp(id, "igw-d"))
+		*out = make_igw();
+	else if (eigw_exists() && !strcmp(id, eigw.id))
+		*out = eigw;
+	else
+		return refuse(h, -ENOENT, "internet gateway %s not found", id);
+	return 0;
+}
+
+/* The kernel's dump: both kinds of gateway in one list. */
+int vnitro_igw_list(struct vnitro_handle *, struct vnitro_igw **items, size_t *count)
+{
+	struct vnitro_igw all[2] = { make_igw() };
+
+	if (eigw_exists())
+		all[1] = eigw;
+	return one_list(items, count, all, eigw_exists() ? 2 : 1);
+}
+
+int vnitro_igw_del(struct vnitro_handle *h, const char *id)
+{
+	struct vnitro_igw g;
+
+	if (vnitro_igw_get(h, id, &g))
+		return -ENOENT;
+	seed_routes();
+	for (size_t i = 0; i < route_count; i++)
+		if (!strcmp(routes[i].target_id, id))
+			return refuse(h, -EBUSY, "a route of subnet-default targets gateway %s", id);
+	if (g.egress_only)
+		eigw_gone = true;
+	return 0;
 }
 
 /*

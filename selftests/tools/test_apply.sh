@@ -182,7 +182,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
+	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -241,7 +241,7 @@ bad "a route to the VPC's own block" '.subnets[0].routes[0].destination: 10.0.0.
 	'.subnets[0].routes[0].destination = "10.0.0.0/16"'
 bad "two routes to one destination" '.subnets[0].routes[1].destination: subnet sn-a has two routes to 0.0.0.0/0' \
 	'.subnets[0].routes += [{"destination": "0.0.0.0/0", "target": "eni-1"}]'
-bad "a route target not in the file" '.subnets[0].routes[0].target: "igw-x" is neither a network interface nor an internet gateway of the file' \
+bad "a route target not in the file" '.subnets[0].routes[0].target: "igw-x" is not a network interface, internet gateway or egress-only internet gateway of the file' \
 	'.subnets[0].routes[0].target = "igw-x"'
 bad "a route target in another VPC" '.subnets[0].routes[0].target: route target eni-2 is in VPC vpc-b, not in vpc-a' \
 	'.subnets[0].routes[0].target = "eni-2"'
@@ -262,6 +262,33 @@ bad "two gateways for a VPC" '.internet_gateways[1].vpc: VPC vpc-a has two inter
 	'.internet_gateways += [{"id": "igw-b", "vpc": "vpc-a"}]'
 bad "an invalid namespace name" '.internet_gateways[0].netns: "a/b" is not a valid network namespace name' \
 	'.internet_gateways[0].netns = "a/b"'
+bad "an egress-only gateway among the internet gateways" \
+	'.internet_gateways[1].id: "eigw-a" is an egress-only internet gateway id: list it in "egress_only_internet_gateways"' \
+	'.internet_gateways += [{"id": "eigw-a", "vpc": "vpc-b"}]'
+bad "an egress-only gateway's id starts with eigw-" \
+	".egress_only_internet_gateways[0].id: \"igw-e\" is not a valid egress-only internet gateway id (\"eigw-\" and 1 to 26 characters a-z, 0-9 and '-')" \
+	'. + {"egress_only_internet_gateways": [{"id": "igw-e", "vpc": "vpc-a"}]}'
+bad "an egress-only gateway's id: lowercase" \
+	".egress_only_internet_gateways[0].id: \"eigw-A\" is not a valid egress-only internet gateway id (\"eigw-\" and 1 to 26 characters a-z, 0-9 and '-')" \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-A", "vpc": "vpc-a"}]}'
+bad "an egress-only gateway of a VPC not in the file" '.egress_only_internet_gateways[0].vpc: VPC "vpc-x" is not in the file' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-x"}]}'
+bad "an egress-only gateway twice" '.egress_only_internet_gateways[1].id: egress-only internet gateway eigw-a appears twice' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-a"}, {"id": "eigw-a", "vpc": "vpc-b"}]}'
+bad "two egress-only gateways for a VPC" \
+	'.egress_only_internet_gateways[1].vpc: VPC vpc-a has two egress-only internet gateways, eigw-a and eigw-b (at most one)' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-a"}, {"id": "eigw-b", "vpc": "vpc-a"}]}'
+bad "an egress-only gateway has no frag_needed" \
+	'.egress_only_internet_gateways[0]: unknown key "frag_needed" (expected id, vpc, netns)' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-a", "frag_needed": true}]}'
+bad "an egress-only gateway's namespace name" '.egress_only_internet_gateways[0].netns: "a/b" is not a valid network namespace name' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-a", "netns": "a/b"}]}'
+bad "an IPv4 route via an egress-only gateway" \
+	'.subnets[0].routes[1].target: egress-only internet gateway eigw-a carries IPv6 only, not 10.9.0.0/16' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-a"}]} | .subnets[0].routes += [{"destination": "10.9.0.0/16", "target": "eigw-a"}]'
+bad "a route via another VPC's egress-only gateway" \
+	'.subnets[0].routes[1].target: route target eigw-b is in VPC vpc-b, not in vpc-a' \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-b", "vpc": "vpc-b"}]} | .subnets[0].routes += [{"destination": "::/0", "target": "eigw-b"}]'
 bad "an invalid instance name" '.instances[1].name: ".." is not a valid instance name (a network namespace name: 1 to 63 characters, no "/", not "." or "..")' \
 	'.instances[1].name = ".."'
 bad "an instance twice" '.instances[1].name: instance i-a appears twice' '.instances[1].name = "i-a"'
@@ -502,6 +529,9 @@ good "IPv6 blocks in rules and entries, icmpv6 with a type and code" \
 	 | .security_groups[0].egress += [{"protocol": "all", "cidr": "::/0"}]
 	 | .network_acls[0].ingress += [{"rule": 101, "action": "allow", "protocol": "all", "cidr": "::/0"}]
 	 | .network_acls[1].egress += [{"rule": 110, "action": "deny", "protocol": "icmpv6", "icmp_type": 135, "cidr": "2001:db8::1/128"}]'
+good "an egress-only gateway beside the internet gateway, ::/0 through it" \
+	'. + {"egress_only_internet_gateways": [{"id": "eigw-a", "vpc": "vpc-a", "netns": "internet"}, {"id": "eigw-b", "vpc": "vpc-b"}]}
+	 | .subnets[0].routes += [{"destination": "::/0", "target": "eigw-a"}, {"destination": "2001:db8::/32", "target": "igw-a"}]'
 good "IPv6 routes: ::/0 beside 0.0.0.0/0, to an ENI, to a /56 of a VPC without that block" \
 	'.subnets[0].routes += [{"destination": "::/0", "target": "igw-a"}, {"destination": "2001:db8::/32", "target": "eni-1"},
 	                        {"destination": "2600:1f18:abcd:1200::/56", "target": "eni-a0"}]'
@@ -520,7 +550,7 @@ fi
 if [[ -x $FAKE ]]; then
 	VNITRO=$FAKE
 	run dump
-	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
 		pass "dump: one document, every list"
 	else
 		fail "dump: one document, every list"
@@ -726,6 +756,42 @@ disassociate vpc vpc-default ipv6-cidr 2600:1f18:abcd:1200::/56" ""
 	jq '.subnets[0].routes = []' <<<"$world6" >"$dir/keep6.json"
 	VNITRO_FAKE_IPV6=1 run apply "$dir/keep6.json"
 	expect "a block that stays: routes the file lacks stay" 0 "" ""
+	# Egress-only gateways: listed apart from internet gateways, created before the routes through them.
+	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run dump
+	world6e=$out
+	[[ $rc -eq 0 && $(jq -c '[.internet_gateways, .egress_only_internet_gateways, .subnets[0].routes]' <<<"$world6e") == \
+		'[[{"id":"igw-d","vpc":"vpc-default","netns":null,"frag_needed":true}],[{"id":"eigw-d","vpc":"vpc-default","netns":"internet"}],[{"destination":"::/0","target":"eigw-d"}]]' ]] &&
+		pass "dump: the egress-only gateway in its own list, without frag_needed; ::/0 through it" ||
+		fail "dump: egress-only internet gateways"
+	[[ $(jq -c '.egress_only_internet_gateways' <<<"$first") == '[]' ]] &&
+		pass "dump: no egress-only gateway, an empty list" || fail "dump: an empty egress_only_internet_gateways"
+	printf '%s' "$world6e" >"$dir/world6e.json"
+	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run apply "$dir/world6e.json"
+	expect "apply of a dump with an egress-only gateway and a route through it: no change" 0 "" ""
+	VNITRO_FAKE_IPV6=1 run apply "$dir/world6e.json"
+	expect "the egress-only gateway created (its namespace too) before the route through it" 0 \
+		"create netns internet
+create eigw eigw-d vpc vpc-default netns internet
+replace route ::/0 subnet subnet-default via eigw-d" ""
+	VNITRO_FAKE_IPV6=1 run -j apply "$dir/world6e.json"
+	[[ $rc -eq 0 && $(jq -c '.[1]' <<<"$out") == '{"action":"create","object":"eigw","id":"eigw-d","detail":"vpc vpc-default netns internet"}' ]] &&
+		pass "apply -j: an egress-only gateway created, as one object" || fail "apply -j: an egress-only gateway created"
+	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run apply "$dir/world6.json"
+	expect "an egress-only gateway the file leaves out stays; only the route changes" 0 \
+		"replace route ::/0 subnet subnet-default via igw-d" ""
+	jq '.egress_only_internet_gateways[0].id = "eigw-n" | .subnets[0].routes[0].target = "eigw-n"' \
+		<<<"$world6e" >"$dir/eigwtwo.json"
+	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run apply "$dir/eigwtwo.json"
+	expect "a second egress-only gateway for a VPC: before any change" 1 "" \
+		"Error: egress-only internet gateway eigw-n: VPC vpc-default has egress-only internet gateway eigw-d already (at most one); nothing was changed"
+	jq '.egress_only_internet_gateways[0].netns = null' <<<"$world6e" >"$dir/eigwns.json"
+	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run apply "$dir/eigwns.json"
+	expect "an egress-only gateway's namespace cannot change" 1 "" \
+		"Error: egress-only internet gateway eigw-d: netns is internet, the file says null (a gateway's namespace cannot change); nothing was changed"
+	jq '.internet_gateways = []' <<<"$world6e" >"$dir/eigwonly.json"
+	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run apply "$dir/eigwonly.json"
+	expect "an egress-only gateway is no internet gateway: the file's Elastic IP still needs igw-d" 2 "" \
+		"Error: $dir/eigwonly.json: .elastic_ips[0].eni: VPC vpc-default of eni-0a1b2c3d4e5f60718 has no internet gateway in the file (\"internet_gateways\"); an Elastic IP needs one"
 	echo '{"vpcs": [{"id": "vpc-new", "cidr": "10.9.0.0/16"}, {"id": "vpc-default", "cidr": "172.30.0.0/16"}]}' >"$dir/conflict.json"
 	run apply "$dir/conflict.json"
 	expect "a VPC with another CIDR: exit 1, before any change" 1 "" \

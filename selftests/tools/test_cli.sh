@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | sg | nacl | eip }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -128,9 +128,10 @@ help "vnitro eni help" "vnitro eni attach ID instance NAME index INDEX" eni help
 help "vnitro vpc help" "vnitro vpc { show | list }" vpc help
 help "vnitro subnet help" "vnitro subnet { show | list }" subnet help
 help "vnitro en h shows the eni help" "vnitro eni attach" en h
-usage "vnitro e is ambiguous between eni and eip" ='ambiguous object "e": could be eni, eip' e h
+usage "vnitro e is ambiguous between eni, eigw and eip" ='ambiguous object "e": could be eni, eigw, eip' e h
 help "vnitro eip help" "vnitro eip associate ALLOC eni ENI [ private-ip ADDRESS ]" eip help
-help "vnitro ei h (prefix)" "vnitro eip pool [ CIDR ]" ei h
+usage "vnitro ei is ambiguous between eigw and eip" ='ambiguous object "ei": could be eigw, eip' ei h
+help "vnitro eip h" "vnitro eip pool [ CIDR ]" eip h
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
 help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
@@ -180,6 +181,42 @@ usage "route del: an IPv6 length that is no number" route del ::/x subnet subnet
 usage "route add: an IPv4 destination is still checked as one" '="10.0.0.0/33": the prefix length must be 0 to 32' \
 	route add 10.0.0.0/33 subnet subnet-default via igw-1
 usage "igw set: on/off" igw set igw-1 frag-needed yes
+help "vnitro igw help names eigw" 'Egress-only internet gateways: "vnitro eigw".' igw help
+help "vnitro eigw help" "vnitro eigw add ID vpc VPC [ netns NAME ]" eigw help
+help "vnitro eig h (prefix)" "vnitro eigw { del | delete } ID" eig h
+help "vnitro eigw help: IPv6 only" "IPv6 only and stateful" eigw help
+help "vnitro route help: via eigw" '"vnitro route add ::/0 subnet SUBNET via eigw-..."' route help
+usage "eigw add: an internet gateway's id, refused before anything is sent" \
+	='"igw-x" is not an egress-only internet gateway id (expected "eigw-..."); for an internet gateway, use "vnitro igw add"' \
+	eigw add igw-x vpc vpc-default
+usage "eigw add: vpc required" ='"vpc VPC" is required; try "vnitro eigw help"' eigw add eigw-1
+usage "eigw add: the id required" ='the gateway id is required; try "vnitro eigw help"' eigw add
+usage "eigw add: no frag-needed (IPv4's)" ='unknown keyword "frag-needed"; try "vnitro eigw help"' \
+	eigw add eigw-1 vpc vpc-default frag-needed on
+usage "eigw add: lowercase ids" \
+	='"eigw-A" is not a valid egress-only internet gateway id (expected "eigw-" and lowercase letters, digits or '"'-')" \
+	eigw add eigw-A vpc vpc-default
+usage "eigw add: more than the prefix" eigw add eigw- vpc vpc-default
+usage "eigw add: vpc twice" ='duplicate "vpc"; try "vnitro eigw help"' eigw add eigw-1 vpc a vpc b
+usage "eigw add: a bad namespace name" eigw add eigw-1 vpc vpc-default netns a/b
+usage "eigw show: an internet gateway's id names igw show" \
+	='"igw-x" is not an egress-only internet gateway id (expected "eigw-..."); for an internet gateway, use "vnitro igw show"' \
+	eigw show igw-x
+usage "eigw del: an internet gateway's id names igw del" \
+	='"igw-x" is not an egress-only internet gateway id (expected "eigw-..."); for an internet gateway, use "vnitro igw del"' \
+	eigw delete igw-x
+usage "eigw del: the id required" ='the egress-only internet gateway id is required; try "vnitro eigw help"' eigw del
+usage "eigw del: one id" eigw del eigw-1 eigw-2
+usage "eigw has no set" ='unknown command "set" for object "eigw"; try "vnitro eigw help"' eigw set eigw-1 frag-needed on
+usage "igw show: an egress-only gateway's id names eigw show" \
+	='"eigw-x" is an egress-only internet gateway id; use "vnitro eigw show"' igw show eigw-x
+usage "igw add: an egress-only gateway's id names eigw add" \
+	='"eigw-x" is an egress-only internet gateway id; use "vnitro eigw add"' igw add eigw-x vpc vpc-default
+usage "igw del: an egress-only gateway's id names eigw del" \
+	='"eigw-x" is an egress-only internet gateway id; use "vnitro eigw del"' igw del eigw-x
+usage "igw set: an egress-only gateway has no frag-needed" \
+	='"eigw-x" is an egress-only internet gateway id; it has no frag-needed setting (it carries IPv6 only)' \
+	igw set eigw-x frag-needed off
 usage "vnitro i is ambiguous (instance, igw)" i he
 help "vnitro sg help" "vnitro sg rule { add | del } SG" sg help
 help "vnitro sg help: icmpv6" "PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }" sg help
@@ -368,6 +405,10 @@ not_loaded "instance show without the module" instance show
 not_loaded "default command is show" instance
 not_loaded "vnitro en sh (prefixes)" en sh
 not_loaded "eip show without the module" eip
+not_loaded "eigw show without the module" eigw
+not_loaded "eigw add, abbreviated" eig a eigw-1 v vpc-default n internet
+not_loaded "eigw del" eigw del eigw-1
+not_loaded "igw show still takes any other id" igw show egress-1
 not_loaded "eip associate, keywords abbreviated" eip assoc eipalloc-1 e eni-1 p 10.0.0.5 a
 not_loaded "eip disassociate by association id" eip disassociate eipassoc-0123456789abcdef0
 not_loaded "eip pool set" eip pool 198.51.100.0/24
@@ -658,6 +699,60 @@ fake_tests() {
 	run route del 2001:db8::/32 subnet subnet-default
 	check "route del of a missing IPv6 route: the kernel's message" \
 		'$rc -eq 1 && $err == "Error: the route table of subnet-default has no route to 2001:db8::/32"'
+
+	# Gateways: the kernel lists both kinds together; each object shows its own.
+	local gw_keys='["frag_needed","id","ifindex","ifname","mac","netns","vpc"]'
+	VNITRO_FAKE_EIGW=1 run igw show
+	check "igw show: internet gateways only, not the egress-only one" \
+		'$rc -eq 0 && $out == "igw-d: vpc vpc-default dev igw0 mac 00:00:00:00:00:00 frag-needed on"'
+	VNITRO_FAKE_EIGW=1 jcheck "igw show -j: one gateway, its keys with ifindex" \
+		"length == 1 and (.[0] | keys == $gw_keys and .id == \"igw-d\" and .ifindex == 8)" -j igw show
+	VNITRO_FAKE_EIGW=1 run eigw show
+	check "eigw show: the egress-only gateway, no frag-needed" \
+		'$rc -eq 0 && $out == "eigw-d: vpc vpc-default netns internet dev eigw0 mac 02:00:00:00:00:e9"'
+	VNITRO_FAKE_EIGW=1 jcheck "eigw show -j: id, vpc, netns, mac, ifname, ifindex" \
+		'. == [{"id":"eigw-d","vpc":"vpc-default","netns":"internet","ifname":"eigw0","ifindex":9,"mac":"02:00:00:00:00:e9"}]' \
+		-j eigw show
+	VNITRO_FAKE_EIGW=1 jcheck "eigw show ID -j: an array of one" \
+		'length == 1 and .[0].id == "eigw-d" and (.[0] | has("frag_needed") | not)' -j eigw list eigw-d
+	jcheck "eigw show -j without one: []" '. == []' -j eigw show
+	run eigw show
+	check "eigw show without one: nothing" '$rc -eq 0 && -z $out && -z $err'
+	trace=$(mktemp)
+	VNITRO_FAKE_TRACE=$trace jcheck "eigw add -j: one object" \
+		'. == {"id":"eigw-1","vpc":"vpc-default","netns":"internet","ifname":"eigw0","ifindex":9,"mac":"02:00:00:00:00:e9"}' \
+		-j eigw add eigw-1 vpc vpc-default netns internet
+	check "eigw add: the namespace opened and handed over with its name" \
+		'$(<"$trace") == "netns_open internet${nl}eigw_add eigw-1 vpc-default internet fd"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run eigw add eigw-2 vpc vpc-default
+	check "eigw add: without netns, the initial namespace, no fd" \
+		'$rc -eq 0 && $out == "eigw-2: vpc vpc-default dev eigw0 mac 02:00:00:00:00:e9" && $(<"$trace") == "eigw_add eigw-2 vpc-default - no-fd"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace run eigw add igw-2 vpc vpc-default
+	check "eigw add of an internet gateway's id: nothing reaches the library" '$rc -eq 2 && ! -s $trace'
+	rm -f "$trace"
+	VNITRO_FAKE_EIGW=1 run eigw add eigw-3 vpc vpc-default
+	check "eigw add of a second one: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: VPC vpc-default has an egress-only internet gateway already"'
+	VNITRO_FAKE_EIGW=1 VNITRO_FAKE_IPV6=1 run eigw del eigw-d
+	check "eigw del of a gateway a route targets: refused" \
+		'$rc -eq 1 && $err == "Error: a route of subnet-default targets gateway eigw-d"'
+	VNITRO_FAKE_EIGW=1 run eigw del eigw-d
+	check "eigw del prints nothing" '$rc -eq 0 && -z $out && -z $err'
+	want="172.31.0.0/16 subnet subnet-default via local active"
+	want+="${nl}2600:1f18:abcd:1200::/56 subnet subnet-default via local active"
+	want+="${nl}::/0 subnet subnet-default via eigw-d active"
+	VNITRO_FAKE_EIGW=1 VNITRO_FAKE_IPV6=1 run route show
+	check "route show: ::/0 via the egress-only gateway, by its id" '$rc -eq 0 && $out == "$want"'
+	VNITRO_FAKE_EIGW=1 VNITRO_FAKE_IPV6=1 jcheck "route show -j: target_type eigw" \
+		'.[2] == {"destination":"::/0","subnet":"subnet-default","target":"eigw-d","target_type":"eigw","state":"active"}' \
+		-j route show
+	VNITRO_FAKE_EIGW=1 run route add 2001:db8::/32 subnet subnet-default via eigw-d
+	check "route add via eigw: as text" '$rc -eq 0 && $out == "2001:db8::/32 subnet subnet-default via eigw-d active"'
+	VNITRO_FAKE_EIGW=1 run route add 10.0.0.0/8 subnet subnet-default via eigw-d
+	check "route add of an IPv4 destination via eigw: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: egress-only internet gateway eigw-d takes IPv6 destinations only, not 10.0.0.0/8"'
 
 	want="sg-1: vpc vpc-default name \"web\"$nl    ingress proto tcp port 22-22 cidr 203.0.113.0/24"
 	want+="$nl    egress proto all cidr 0.0.0.0/0"

@@ -701,6 +701,60 @@ Test(decode, route_with_two_destinations_half_of_one_or_none_is_refused)
 	cr_assert_eq(decode(route_reply(block_none), &route_decoder, &r), -EPROTO);
 }
 
+/* A route of subnet-default to ::/0 via the egress-only gateway eigw-1. */
+Test(decode, route_via_an_egress_only_gateway)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_route r;
+
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	block_all6(msg);
+	nla_put_u8(msg, VNITRO_A_ROUTE_TARGET, VNITRO_ROUTE_TARGET_EIGW);
+	nla_put_string(msg, VNITRO_A_IGW_ID, "eigw-1");
+	nla_put_string(msg, VNITRO_A_STATUS, "active");
+	cr_assert_eq(decode(msg, &route_decoder, &r), 0);
+	cr_assert_eq(r.target, VNITRO_ROUTE_TARGET_EIGW);
+	cr_assert_str_eq(r.target_id, "eigw-1");
+	cr_assert_eq(r.ipv6, 1);
+}
+
+/* A gateway reply as IGW_GET's, with EGRESS_ONLY @egress_only (-1: none, as from an older module). */
+static struct nl_msg *igw_reply(const char *id, int egress_only)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xe9 };
+	struct nl_msg *msg = reply_new();
+
+	nla_put_string(msg, VNITRO_A_IGW_ID, id);
+	nla_put_string(msg, VNITRO_A_VPC_ID, "vpc-default");
+	nla_put(msg, VNITRO_A_MAC, 6, mac);
+	nla_put_u8(msg, VNITRO_A_FRAG_NEEDED, 1);
+	nla_put_string(msg, VNITRO_A_NETNS_NAME, "internet");
+	nla_put_string(msg, VNITRO_A_IFNAME, egress_only > 0 ? "eigw0" : "igw0");
+	nla_put_u32(msg, VNITRO_A_IFINDEX, 5);
+	if (egress_only >= 0)
+		nla_put_u8(msg, VNITRO_A_EGRESS_ONLY, uint8_t(egress_only));
+	return msg;
+}
+
+Test(decode, gateways_of_both_kinds)
+{
+	struct vnitro_igw g;
+
+	cr_assert_eq(decode(igw_reply("eigw-1", 1), &igw_decoder, &g), 0);
+	cr_assert_str_eq(g.id, "eigw-1");
+	cr_assert_eq(g.egress_only, 1);
+	cr_assert_str_eq(g.ifname, "eigw0");
+	cr_assert_eq(g.ifindex, 5u);
+	cr_assert_str_eq(g.netns_name, "internet");
+	cr_assert_eq(g.mac[5], 0xe9);
+	cr_assert_eq(decode(igw_reply("igw-1", 0), &igw_decoder, &g), 0);
+	cr_assert_eq(g.egress_only, 0);
+	cr_assert_eq(g.frag_needed, 1);
+	/* An older module sends no EGRESS_ONLY: an internet gateway. */
+	cr_assert_eq(decode(igw_reply("igw-1", -1), &igw_decoder, &g), 0);
+	cr_assert_eq(g.egress_only, 0);
+}
+
 /* ---- request encoding ---- */
 
 /* The attributes of the request built in @req into @tb; returns its message, for nlmsg_free(). */
@@ -737,6 +791,36 @@ Test(encode, route_destination_of_either_family)
 	cr_assert_eq(nla_get_u8(tb[VNITRO_A_IPV6_CIDR_PREFIXLEN]), 56);
 	cr_assert_null(tb[VNITRO_A_CIDR_ADDR], "never both families");
 	cr_assert_null(tb[VNITRO_A_CIDR_PREFIXLEN]);
+	nlmsg_free(msg);
+}
+
+Test(encode, gateway_add_with_and_without_frag_needed)
+{
+	struct vnitro_handle h = {};
+	struct nlattr *tb[VNITRO_A_MAX + 1];
+	struct request req;
+	struct nl_msg *msg;
+
+	h.family = 0x20;
+	request_init(&req, &h, VNITRO_CMD_IGW_ADD, NLM_F_ACK);
+	igw_put_add(&req, "igw-1", "vpc-default", 7, "internet", 0);
+	msg = parse_request(&req, tb);
+	cr_assert_str_eq(nla_get_string(tb[VNITRO_A_IGW_ID]), "igw-1");
+	cr_assert_str_eq(nla_get_string(tb[VNITRO_A_VPC_ID]), "vpc-default");
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_NETNS_FD]), 7u);
+	cr_assert_str_eq(nla_get_string(tb[VNITRO_A_NETNS_NAME]), "internet");
+	cr_assert_not_null(tb[VNITRO_A_FRAG_NEEDED]);
+	cr_assert_eq(nla_get_u8(tb[VNITRO_A_FRAG_NEEDED]), 0);
+	nlmsg_free(msg);
+
+	/* An egress-only gateway's: no FRAG_NEEDED, which the kernel refuses for it. */
+	request_init(&req, &h, VNITRO_CMD_IGW_ADD, NLM_F_ACK);
+	igw_put_add(&req, "eigw-1", "vpc-default", -1, nullptr, -1);
+	msg = parse_request(&req, tb);
+	cr_assert_str_eq(nla_get_string(tb[VNITRO_A_IGW_ID]), "eigw-1");
+	cr_assert_null(tb[VNITRO_A_FRAG_NEEDED]);
+	cr_assert_null(tb[VNITRO_A_NETNS_FD], "the initial namespace: none");
+	cr_assert_null(tb[VNITRO_A_NETNS_NAME]);
 	nlmsg_free(msg);
 }
 
@@ -995,6 +1079,19 @@ Test(request, oversized_string_is_not_sent)
 	cr_assert_eq(vnitro_instance_del(ctrl, name), -ENAMETOOLONG);
 	cr_assert(strstr(vnitro_last_error(ctrl), "too long"));
 	cr_assert_eq(vnitro_instance_del(ctrl, ""), -EINVAL);
+}
+
+Test(request, eigw_add_takes_egress_only_ids)
+{
+	struct vnitro_igw g;
+
+	/* Not "eigw-…": refused before anything is sent. */
+	cr_assert_eq(vnitro_eigw_add(ctrl, "igw-1", "vpc-default", -1, nullptr, &g), -EINVAL);
+	cr_assert_str_eq(vnitro_last_error(ctrl),
+			 "\"igw-1\" is not an egress-only internet gateway id (\"eigw-...\")");
+	cr_assert_eq(vnitro_eigw_add(ctrl, nullptr, "vpc-default", -1, nullptr, &g), -EINVAL);
+	/* "eigw-…" is sent: nlctrl knows no IGW_ADD. */
+	cr_assert_eq(vnitro_eigw_add(ctrl, "eigw-1", "vpc-default", -1, nullptr, nullptr), -EOPNOTSUPP);
 }
 
 /* ---- network namespaces, in a private mount namespace ---- */

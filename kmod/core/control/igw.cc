@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-// igw.cc - internet gateways: one per VPC, a port into a namespace the user calls the internet.
+// igw.cc - internet gateways and egress-only internet gateways: one of each per VPC, a port
+// into a namespace the user calls the internet.
 #include "control/world.h"
 
 using namespace vnitro::base;
 
 namespace vnitro::control {
 
+const char *kind_name(bool egress_only)
+{
+	return egress_only ? "egress-only internet gateway" : "internet gateway";
+}
+
 igw *find_igw(const world &w, const char *id, vcore_err *err)
 {
 	igw *g = w.igws.find([id](igw *it) { return str_eq(it->id, id); });
 
 	if (!g && err)
-		fail(err, ENOENT_).str("internet gateway \"").str(id).str("\" does not exist");
+		fail(err, ENOENT_).str(kind_name(str_len(id, 5) == 5 && mem_eq(id, "eigw-", 5)))
+			.str(" \"").str(id).str("\" does not exist");
 	return g;
 }
 
@@ -21,6 +28,7 @@ void port_desc_of(const igw &g, vcore_port_desc *out)
 	mem_copy(out->mac, g.mac, 6);
 	out->kind = VCORE_PORT_IGW;
 	out->frag_needed = g.frag_needed;
+	out->egress_only = g.egress_only;
 	out->vpc_key = g.owner->key;
 	out->vpc_addr = g.owner->addr;
 	out->vpc_prefixlen = g.owner->prefixlen;
@@ -36,6 +44,7 @@ void fill_info(const igw &g, vcore_igw_info *out)
 	str_copy(out->netns_name, sizeof(out->netns_name), g.netns_name);
 	mem_copy(out->mac, g.mac, 6);
 	out->frag_needed = g.frag_needed;
+	out->egress_only = g.egress_only;
 	out->cookie = g.cookie;
 }
 
@@ -50,24 +59,29 @@ int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 		      struct vcore_igw_info *out, struct vcore_err *err)
 {
 	vcore_igw_plug_desc desc = {};
+	bool egress_only;
 	vpc *v;
 	igw *g;
 
-	if (!valid_object_id(id) || !mem_eq(id, "igw-", 4) || !id[4]) {
+	// EC2's two kinds of gateway, told apart by their ids' prefixes.
+	egress_only = valid_object_id(id) && mem_eq(id, "eigw-", 5) && id[5];
+	if (!egress_only && (!valid_object_id(id) || !mem_eq(id, "igw-", 4) || !id[4])) {
 		fail(err, EINVAL_).str("invalid internet gateway id \"").str(id)
-			.str("\": expected \"igw-\" and up to 27 characters a-z, 0-9 and '-'");
+			.str("\": expected \"igw-\" (an internet gateway) or \"eigw-\" (an egress-only")
+			.str(" internet gateway) and up to 27 characters a-z, 0-9 and '-'");
 		return err->code;
 	}
 	if (find_igw(*ctl, id, nullptr)) {
-		fail(err, EEXIST_).str("internet gateway ").str(id).str(" already exists");
+		fail(err, EEXIST_).str(kind_name(egress_only)).str(" ").str(id).str(" already exists");
 		return err->code;
 	}
 	v = find_vpc(*ctl, vpc_id, err);
 	if (!v)
 		return err->code;
-	if (v->gateway) {
-		fail(err, EEXIST_).str("VPC ").str(v->id).str(" already has internet gateway ")
-			.str(v->gateway->id).str(": a VPC has at most one");
+	if (igw *other = egress_only ? v->egress_gateway : v->gateway) {
+		fail(err, EEXIST_).str("VPC ").str(v->id).str(" already has ")
+			.str(kind_name(egress_only)).str(" ").str(other->id)
+			.str(": a VPC has at most one");
 		return err->code;
 	}
 	if (str_len(netns_name, VCORE_NAME_MAX) >= VCORE_NAME_MAX) {
@@ -83,7 +97,8 @@ int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 	str_copy(g->netns_name, sizeof(g->netns_name), netns_name);
 	g->owner = v;
 	g->netns = cookie;
-	g->frag_needed = frag_needed;
+	g->frag_needed = !egress_only && frag_needed;
+	g->egress_only = egress_only;
 	generate_mac(*ctl, g->mac);
 	if (ctl->ops->igw_plug) {
 		str_copy(desc.igw_id, sizeof(desc.igw_id), id);
@@ -94,7 +109,7 @@ int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 			return err->code;
 		}
 	}
-	v->gateway = g;
+	(egress_only ? v->egress_gateway : v->gateway) = g;
 	ctl->igws.push_back(g);
 	fill_info(*g, out);
 	return 0;
@@ -108,13 +123,14 @@ int vcore_ctl_igw_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 	if (!g)
 		return err->code;
 	if (routes_use_igw(*ctl, g, &user)) {
-		fail(err, EBUSY_).str("internet gateway ").str(id).str(" is the target of a route in ")
+		fail(err, EBUSY_).str(kind_name(g->egress_only)).str(" ").str(id)
+			.str(" is the target of a route in ")
 			.str(user->id).str("; delete that route first");
 		return err->code;
 	}
 	// EC2's DetachInternetGateway refusal, word for word (it fills the
 	// message: `vnitro eip show` tells which addresses).
-	if (eips_vpc_mapped(*ctl, g->owner)) {
+	if (!g->egress_only && eips_vpc_mapped(*ctl, g->owner)) {
 		fail(err, EBUSY_).str("DependencyViolation: Network ").str(g->owner->id)
 			.str(" has some mapped public address(es). Please unmap those public")
 			.str(" address(es) before detaching the gateway.");
@@ -122,7 +138,7 @@ int vcore_ctl_igw_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 	}
 	if (ctl->ops->igw_unplug && g->cookie)
 		ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);
-	g->owner->gateway = nullptr;
+	(g->egress_only ? g->owner->egress_gateway : g->owner->gateway) = nullptr;
 	ctl->igws.remove(g);
 	ctl->ops->netns_release(ctl->ops_ctx, g->netns);
 	destroy(g);
@@ -138,6 +154,12 @@ int vcore_ctl_igw_set(struct vcore_ctl *ctl, const char *id, uint8_t frag_needed
 
 	if (!g)
 		return err->code;
+	if (g->egress_only) {
+		fail(err, EINVAL_).str(id).str(" is an egress-only internet gateway, which carries")
+			.str(" IPv6 alone: frag-needed is IPv4's, and IPv6 packets too big for its")
+			.str(" 1500 bytes always get ICMPv6 \"packet too big\"");
+		return err->code;
+	}
 	old = g->frag_needed;
 	g->frag_needed = frag_needed;
 	if (ctl->ops->igw_update && g->cookie) {

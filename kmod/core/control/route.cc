@@ -120,12 +120,19 @@ int set_target(world &w, const subnet &s, const char *target_id, route *r, vcore
 			return err->code;
 		}
 		if (g->owner != s.owner) {
-			fail(err, EINVAL_).str("internet gateway ").str(target_id)
+			fail(err, EINVAL_).str(kind_name(g->egress_only)).str(" ").str(target_id)
 				.str(" is attached to VPC ").str(g->owner->id).str(", not to ")
 				.str(s.owner->id);
 			return err->code;
 		}
-		r->target = VNITRO_ROUTE_TARGET_IGW;
+		// EC2 routes only IPv6 destinations to an egress-only internet gateway.
+		if (g->egress_only && !r->ipv6) {
+			fail(err, EINVAL_).str("egress-only internet gateway ").str(target_id)
+				.str(" carries IPv6 alone: route an IPv6 destination (such as ::/0)")
+				.str(" to it, and IPv4 to an internet gateway or a NAT instance");
+			return err->code;
+		}
+		r->target = g->egress_only ? VNITRO_ROUTE_TARGET_EIGW : VNITRO_ROUTE_TARGET_IGW;
 		r->to_igw = g;
 	}
 	str_copy(r->target_id, sizeof(r->target_id), target_id);
@@ -188,6 +195,9 @@ int routes_publish(world &w, const subnet &s, vcore_err *err)
 			// Unplugged or deleted: the fabric finds no port and drops (blackhole).
 			fr.target = VCORE_ROUTE_ENI;
 			mem_copy(fr.target_mac, r.eni_mac, 6);
+			break;
+		case VNITRO_ROUTE_TARGET_EIGW:
+			fr.target = VCORE_ROUTE_EIGW;
 			break;
 		default:
 			fr.target = VCORE_ROUTE_IGW;
@@ -284,11 +294,22 @@ int set_local6(subnet &s, const vpc &v, bool add)
 	return 0;
 }
 
+// Gives gateway @g (or none) its VPC's IPv6 block as it is now.
+int gateway_changed(world &w, const igw *g, vcore_err *err)
+{
+	vcore_port_desc port;
+
+	if (!g || !w.ops->igw_update || !g->cookie)
+		return 0;
+	port_desc_of(*g, &port);
+	return w.ops->igw_update(w.ops_ctx, g->cookie, &port, err);
+}
+
 } // namespace
 
 int routes_vpc_ipv6_changed(world &w, vpc *v, vcore_err *err)
 {
-	vcore_port_desc port;
+	igw *gws[2] = { v->gateway, v->egress_gateway };
 	subnet *s;
 
 	for (s = w.subnets.front(); s; s = s->next) {
@@ -311,10 +332,18 @@ int routes_vpc_ipv6_changed(world &w, vpc *v, vcore_err *err)
 			goto undo;
 		}
 	}
-	if (v->gateway && w.ops->igw_update && v->gateway->cookie) {
-		port_desc_of(*v->gateway, &port);
-		if (w.ops->igw_update(w.ops_ctx, v->gateway->cookie, &port, err))
+	// The gateways answer neighbour solicitations for the block.
+	for (uint32_t i = 0; i < 2; i++) {
+		if (gateway_changed(w, gws[i], err)) {
+			// The one before it gets its old block back (the caller flipped has_ipv6).
+			vcore_err ignored;
+
+			v->has_ipv6 = !v->has_ipv6;
+			if (i)
+				gateway_changed(w, gws[0], &ignored);
+			v->has_ipv6 = !v->has_ipv6;
 			goto undo;
+		}
 	}
 	return 0;
 undo:

@@ -257,9 +257,9 @@ int vcore_ctl_vpc_del(struct vcore_ctl *ctl, const char *id, struct vcore_err *e
 			.str("; delete its subnets first");
 		return err->code;
 	}
-	if (v->gateway) {
-		fail(err, EBUSY_).str("VPC ").str(id).str(" still has internet gateway ")
-			.str(v->gateway->id).str("; delete it first");
+	if (igw *gw = v->gateway ? v->gateway : v->egress_gateway) {
+		fail(err, EBUSY_).str("VPC ").str(id).str(" still has ").str(kind_name(gw->egress_only))
+			.str(" ").str(gw->id).str("; delete it first");
 		return err->code;
 	}
 	g = sg_vpc_busy(*ctl, v);

@@ -26,6 +26,7 @@ struct vpc {
 	uint8_t prefixlen;
 	uint32_t key;		// the fabric's name for this VPC
 	igw *gateway;		// at most one internet gateway
+	igw *egress_gateway;	// and one egress-only internet gateway
 	sg *default_group;	// from VPC_ADD to VPC_DEL
 	nacl *default_acl;	// from VPC_ADD to VPC_DEL
 	// Its IPv6 /56 (ipv6.cc): the address's upper 64 bits, the low 8 zero.
@@ -114,6 +115,7 @@ struct igw {
 	char netns_name[VCORE_NAME_MAX];
 	uint8_t mac[6];
 	bool frag_needed;
+	bool egress_only;	// "eigw-…": IPv6 only, outbound only
 	void *cookie;		// from ops->igw_plug
 };
 
@@ -208,6 +210,8 @@ subnet *find_subnet(const world &w, const char *id, vcore_err *err);
 instance *find_instance(const world &w, const char *name, vcore_err *err);
 eni *find_eni(const world &w, const char *id, vcore_err *err);
 igw *find_igw(const world &w, const char *id, vcore_err *err);
+// "internet gateway" or "egress-only internet gateway", for messages.
+const char *kind_name(bool egress_only);
 sg *find_sg(const world &w, const char *id, vcore_err *err);
 
 // Identifier rules shared by every object.

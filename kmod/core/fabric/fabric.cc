@@ -123,6 +123,9 @@ vcore_xmit_verdict xmit_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_
 
 	if (get_be16(frame + 12) == ethertype_ipv6)
 		return xmit6_from_igw(fab, src, frame, len, frame_ctx);
+	// An egress-only gateway carries IPv6 alone: nothing behind it answers ARP.
+	if (src->egress_only)
+		return drop(cpu_stats(fab).drop_no_dest, src);
 	vpc_router_mac(src->vpc_key, vmac);
 	to_router = mem_eq(frame, vmac, eth_alen);
 	if ((mac_is_broadcast(frame) || to_router) && get_be16(frame + 12) == ethertype_arp)
@@ -146,6 +149,7 @@ bool valid_unicast(const uint8_t *mac)
 bool same_identity(const port *p, const vcore_port_desc &d)
 {
 	return mem_eq(p->mac, d.mac, eth_alen) && p->kind == d.kind &&
+	       p->egress_only == d.egress_only &&
 	       p->subnet_key == d.subnet_key && p->subnet_addr == d.subnet_addr &&
 	       p->subnet_prefixlen == d.subnet_prefixlen && p->vpc_key == d.vpc_key &&
 	       p->vpc_addr == d.vpc_addr && p->vpc_prefixlen == d.vpc_prefixlen &&
@@ -159,11 +163,11 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 		return -EINVAL_;
 	switch (d.kind) {
 	case VCORE_PORT_ENI:
-		if (!d.subnet_key || d.subnet_key > VCORE_SUBNET_KEY_MAX)
+		if (!d.subnet_key || d.subnet_key > VCORE_SUBNET_KEY_MAX || d.egress_only)
 			return -EINVAL_;
 		break;
 	case VCORE_PORT_IGW:
-		if (!d.vpc_prefixlen)
+		if (!d.vpc_prefixlen || d.egress_only > 1)
 			return -EINVAL_;	// it answers ARP for the VPC CIDR
 		break;
 	default:
@@ -263,7 +267,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	}
 	if (desc->kind == VCORE_PORT_IGW) {
 		for (port *igw = fab->igws; igw; igw = igw->igw_next) {
-			if (igw->vpc_key == desc->vpc_key) {
+			if (igw->vpc_key == desc->vpc_key && igw->egress_only == desc->egress_only) {
 				*err = -EEXIST_;
 				return nullptr;
 			}
@@ -275,6 +279,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 		return nullptr;
 	}
 	p->kind = desc->kind;
+	p->egress_only = desc->kind == VCORE_PORT_IGW && desc->egress_only;
 	*err = sg_port_init(fab, p);
 	if (*err) {
 		destroy(p);

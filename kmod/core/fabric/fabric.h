@@ -77,6 +77,7 @@ struct port {
 	// Fixed while plugged: port_update refuses to change them.
 	uint8_t mac[eth_alen];
 	uint8_t kind;
+	uint8_t egress_only;		// IGW: an egress-only internet gateway
 	uint8_t subnet_prefixlen;
 	uint8_t vpc_prefixlen;
 	uint32_t subnet_key;
@@ -89,7 +90,8 @@ struct port {
 	// The ENI's EFA endpoint (efa.cc), or nullptr: set and cleared under the
 	// writer lock, read under RCU by the EFA engine's pass.
 	vcore_efa_dev *efa;
-	// ENI ports: its tracked flows (sg.cc), for the port's whole life.
+	// ENI and egress-only gateway ports: its tracked flows (sg.cc), for the
+	// port's whole life.
 	conntrack *ct;
 	// Counters, updated atomically from any CPU.
 	uint64_t tx_dropped;
@@ -257,8 +259,9 @@ vcore_xmit_verdict route_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 // The IPv6 route for @dst from @src's subnet (longest prefix first), or false. RCU held.
 bool lookup_route6(const fabric *fab, const port *src, const base::addr128 &dst,
 		   vcore_fabric_route *out);
-// VPC @vpc_key's internet gateway port, or nullptr. RCU held.
-port *find_igw(const fabric *fab, uint32_t vpc_key);
+// VPC @vpc_key's internet gateway port (@egress_only: its egress-only
+// internet gateway's), or nullptr. RCU held.
+port *find_igw(const fabric *fab, uint32_t vpc_key, bool egress_only = false);
 
 /* ---- sg.cc: security groups and connection tracking ---- */
 

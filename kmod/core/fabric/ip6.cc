@@ -292,7 +292,8 @@ port *route6_target(fabric *fab, port *src, const port_state *st, const addr128 
 		return nullptr;
 	switch (r.target) {
 	case VCORE_ROUTE_IGW:
-		dst = find_igw(fab, src->vpc_key);
+	case VCORE_ROUTE_EIGW:
+		dst = find_igw(fab, src->vpc_key, r.target == VCORE_ROUTE_EIGW);
 		return dst && rcu_load(dst->state)->has_ipv6 ? dst : nullptr;
 	case VCORE_ROUTE_ENI:
 		dst = lookup_mac(fab, r.target_mac);

@@ -60,10 +60,10 @@ bool lookup_route6(const fabric *fab, const port *src, const addr128 &dst, vcore
 	return false;
 }
 
-port *find_igw(const fabric *fab, uint32_t vpc_key)
+port *find_igw(const fabric *fab, uint32_t vpc_key, bool egress_only)
 {
 	for (port *p = rcu_load(fab->igws); p; p = rcu_load(p->igw_next))
-		if (p->vpc_key == vpc_key)
+		if (p->vpc_key == vpc_key && p->egress_only == egress_only)
 			return p;
 	return nullptr;
 }
@@ -162,7 +162,9 @@ bool valid_routes(const vcore_fabric_subnet_desc &d)
 	for (uint32_t i = 0; i < d.route_count; i++) {
 		const vcore_fabric_route &r = d.routes[i];
 
-		if (r.ipv6 > 1 || r.target > VCORE_ROUTE_IGW)
+		// An egress-only internet gateway carries IPv6 alone.
+		if (r.ipv6 > 1 || r.target > VCORE_ROUTE_EIGW ||
+		    (r.target == VCORE_ROUTE_EIGW && !r.ipv6))
 			return false;
 		if (r.ipv6 ? (r.prefixlen > 128 || r.addr || !prefix6_exact({ r.addr6_hi, r.addr6_lo },
 									    r.prefixlen))
@@ -223,6 +225,8 @@ vcore_xmit_verdict route_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		if (!dst)
 			return drop(cpu_stats(fab).drop_no_route, src);	// blackhole
 		break;
+	default:
+		return drop(cpu_stats(fab).drop_no_route, src);
 	}
 	if (!nacl_leaves(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;

@@ -441,6 +441,24 @@ void frag_note(conntrack *ct, const sg_packet &pk, uint64_t now)
 enum class side_verdict { pass, no_rule, full };
 
 /*
+ * The rules of @p's side @dir. An ENI's are its groups'. An egress-only
+ * internet gateway has its own, fixed: what the VPC sends through it (its
+ * ingress side) opens a tracked flow, and nothing the internet sends does,
+ * so only replies come in (EC2: it "prevents the internet from initiating
+ * an IPv6 connection with your instances").
+ */
+bool side_rules_allow(const fabric *fab, const port *p, const port_state *st, sg_dir dir,
+		      const sg_packet &pk, bool *untracked)
+{
+	if (p->kind != VCORE_PORT_ENI) {
+		*untracked = false;
+		return dir == sg_dir::ingress;
+	}
+	return rules_allow(fab, st, p->vpc_key, dir, pk, dir == sg_dir::egress ? pk.dst : pk.src,
+			   untracked);
+}
+
+/*
  * One ENI's side of a packet: @p sends it (egress) or receives it
  * (ingress). What it tracks passes and is refreshed; otherwise its groups'
  * rules decide, and what they allow is tracked unless EC2 would not track
@@ -478,8 +496,7 @@ side_verdict side_check(fabric *fab, port *p, sg_dir dir, const sg_packet &pk)
 	}
 	vnitro_env_spin_unlock(ct->lock);
 
-	if (!rules_allow(fab, st, p->vpc_key, dir, pk, dir == sg_dir::egress ? pk.dst : pk.src,
-			 &untracked))
+	if (!side_rules_allow(fab, p, st, dir, pk, &untracked))
 		return side_verdict::no_rule;
 
 	vnitro_env_spin_lock(ct->lock);
@@ -523,6 +540,9 @@ bool refuse(fabric *fab, port *src, port *p, sg_dir dir, side_verdict v)
 	if (v == side_verdict::full) {
 		counter_inc(p->conntrack_exceeded);
 		drop(cpu_stats(fab).drop_conntrack_full, src);
+	} else if (p->kind != VCORE_PORT_ENI) {
+		counter_inc(p->sg_egress_dropped);
+		drop(cpu_stats(fab).drop_egress_only, src);
 	} else {
 		counter_inc(dir == sg_dir::egress ? p->sg_egress_dropped : p->sg_ingress_dropped);
 		drop(cpu_stats(fab).drop_sg, src);
@@ -530,9 +550,10 @@ bool refuse(fabric *fab, port *src, port *p, sg_dir dir, side_verdict v)
 	return false;
 }
 
+// An ENI with groups, or an egress-only internet gateway (side_rules_allow).
 bool filtered(const port *p)
 {
-	return p->kind == VCORE_PORT_ENI && rcu_load(p->state)->sg_count;
+	return p->kind == VCORE_PORT_ENI ? rcu_load(p->state)->sg_count != 0 : p->egress_only;
 }
 
 // Whether one of @st's groups has an "all traffic" rule in @dir covering
@@ -778,7 +799,7 @@ bool sg_allows_efa(fabric *fab, port *src, port *dst)
 
 int sg_port_init(fabric *fab, port *p)
 {
-	if (p->kind != VCORE_PORT_ENI)
+	if (p->kind != VCORE_PORT_ENI && !p->egress_only)
 		return 0;
 	p->ct = create<conntrack>();
 	if (!p->ct)

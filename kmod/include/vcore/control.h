@@ -195,6 +195,7 @@ struct vcore_igw_info {
 	char netns_name[VCORE_NAME_MAX];
 	uint8_t mac[6];
 	uint8_t frag_needed;
+	uint8_t egress_only;		/* an egress-only internet gateway ("eigw-…") */
 	void *cookie;			/* what igw_plug returned (NULL without the op) */
 };
 

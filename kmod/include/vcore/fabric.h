@@ -73,6 +73,14 @@ struct vcore_port_desc {
 	 * (PMTUD works); 0 = drop them silently (the PMTUD "black hole"). */
 	uint8_t frag_needed;
 	/*
+	 * IGW: 1 = the VPC's egress-only internet gateway (EC2's eigw, at most
+	 * one per VPC besides its internet gateway): IPv6 only, stateful. What
+	 * the VPC sends through it opens a tracked flow at the gateway; what
+	 * the internet sends passes only as part of such a flow (replies, and
+	 * ICMPv6 errors about it). Fixed while plugged.
+	 */
+	uint8_t egress_only;
+	/*
 	 * ENI: primary private IPv4 (the DHCP lease) and the secondaries, host
 	 * order; all inside the subnet, none 0, no repeats (-EINVAL), none used
 	 * by another port of the VPC (-EADDRINUSE). IGW: none.
@@ -204,6 +212,9 @@ struct vcore_fabric_stats {
 	uint64_t ra_sent;
 	uint64_t dhcp6_replies;
 	uint64_t drop_no_ipv6;		/* IPv6 from or to an ENI whose subnet has no IPv6 block */
+	/* What the internet sent through an egress-only internet gateway that belongs to no
+	 * flow an instance opened through it (a full table there: drop_conntrack_full). */
+	uint64_t drop_egress_only;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -225,7 +236,8 @@ void vcore_fabric_destroy(struct vcore_fabric *fab);
 /*
  * Returns the port, or NULL with *err = -ENOMEM, -EADDRINUSE (MAC taken or
  * a router's, or an IP already used in that VPC), -EEXIST (the VPC has an
- * IGW port already: one per VPC, as EC2 allows) or -EINVAL (kind, MAC not
+ * IGW port of that kind already, internet or egress-only: one each per VPC,
+ * as EC2 allows) or -EINVAL (kind, MAC not
  * unicast, key or IPs out of range).
  */
 struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
@@ -249,6 +261,7 @@ enum vcore_route_target {
 	VCORE_ROUTE_LOCAL,	/* inside the VPC: to the ENI that owns the destination IP */
 	VCORE_ROUTE_ENI,	/* to the ENI with target_mac (e.g. a NAT instance) */
 	VCORE_ROUTE_IGW,	/* to the VPC's internet gateway port */
+	VCORE_ROUTE_EIGW,	/* to its egress-only internet gateway port (IPv6 routes only) */
 };
 
 struct vcore_fabric_route {

@@ -116,20 +116,28 @@ struct vnitro_route {
 	uint32_t addr;			/* IPv4, network byte order ... */
 	uint8_t prefixlen;		/* ... 0-32; IPv6: 0-128 */
 	uint8_t target;			/* enum vnitro_route_target_kind */
-	char target_id[VNITRO_ID_LEN];	/* ENI or IGW id; "" for local */
+	char target_id[VNITRO_ID_LEN];	/* ENI, IGW or EIGW id; "" for local */
 	char status[VNITRO_STATUS_LEN];	/* "active" | "blackhole" */
 	uint8_t ipv6;			/* 1: the destination is addr6, not addr */
 	uint8_t addr6[16];		/* IPv6, network order */
 };
+
+/*
+ * A VPC's internet gateway or, with egress_only 1, its egress-only internet
+ * gateway (an id starting with VNITRO_EIGW_ID_PREFIX): the kernel lists both
+ * kinds together.
+ */
+#define VNITRO_EIGW_ID_PREFIX	"eigw-"
 
 struct vnitro_igw {
 	char id[VNITRO_ID_LEN];
 	char vpc_id[VNITRO_ID_LEN];
 	char netns_name[VNITRO_NAME_LEN];
 	uint8_t mac[VNITRO_MAC_LEN];
-	uint8_t frag_needed;		/* 0 or 1 */
-	char ifname[IF_NAMESIZE];	/* its netdev in the namespace, e.g. "igw0" */
+	uint8_t frag_needed;		/* 0 or 1; meaningless for an egress-only one */
+	char ifname[IF_NAMESIZE];	/* its netdev in the namespace: "igw0", "eigw0" */
 	uint32_t ifindex;
+	uint8_t egress_only;		/* 0 or 1; 0 from a module without them */
 };
 
 /*
@@ -399,8 +407,8 @@ int vnitro_subnet_del(struct vnitro_handle *h, const char *id);
 
 /*
  * ROUTE_ADD/DEL/GET to the IPv4 destination @addr/@prefixlen (network
- * order): @target_id is an ENI id or an internet gateway id. The local
- * routes cannot be deleted.
+ * order): @target_id is an ENI id or an internet gateway id (an egress-only
+ * one takes IPv6 destinations only). The local routes cannot be deleted.
  */
 int vnitro_route_add(struct vnitro_handle *h, const char *subnet_id,
 		     uint32_t addr, uint8_t prefixlen, const char *target_id,
@@ -428,6 +436,15 @@ int vnitro_igw_get(struct vnitro_handle *h, const char *id,
 		   struct vnitro_igw *out);
 int vnitro_igw_list(struct vnitro_handle *h, struct vnitro_igw **items,
 		    size_t *count);
+/*
+ * IGW_ADD of the VPC's egress-only internet gateway (IPv6 only, outbound
+ * only): @id must start with VNITRO_EIGW_ID_PREFIX (else -EINVAL, nothing is
+ * sent); no frag-needed, which the kernel refuses for it. vnitro_igw_del(),
+ * vnitro_igw_get() and vnitro_igw_list() serve both kinds; vnitro_igw_set()
+ * is refused for this one.
+ */
+int vnitro_eigw_add(struct vnitro_handle *h, const char *id, const char *vpc_id,
+		    int netns_fd, const char *netns_name, struct vnitro_igw *out);
 
 /*
  * SG_ADD: a security group in @vpc_id. @id NULL: the kernel picks one;

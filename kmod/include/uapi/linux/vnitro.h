@@ -59,7 +59,9 @@
  * ROUTE_ADD     SUBNET_ID, the destination: CIDR_ADDR and CIDR_PREFIXLEN
  *               (IPv4) or IPV6_CIDR_ADDR and IPV6_CIDR_PREFIXLEN (IPv6, /0
  *               to /128), and the target: ENI_ID (an ENI of the same VPC)
- *               or IGW_ID (the VPC's internet gateway). Reply: the route
+ *               or IGW_ID (the VPC's internet gateway, or its egress-only
+ *               internet gateway "eigw-…": IPv6 destinations only).
+ *               Reply: the route
  *               (as ROUTE_GET). A VPC with an IPv6 block has a second
  *               local route, its /56, in every table.
  * ROUTE_DEL     SUBNET_ID and the destination. The local routes stay.
@@ -71,12 +73,18 @@
  * IGW_ADD       IGW_ID, VPC_ID, NETNS_FD (the "internet" namespace; omit
  *               for the init namespace), optional NETNS_NAME (shown back),
  *               optional FRAG_NEEDED (default 1). One per VPC.
+ *               An IGW_ID "eigw-…" makes the VPC's egress-only internet
+ *               gateway instead (EC2's eigw, one per VPC besides its
+ *               internet gateway): IPv6 only, outbound only (what comes
+ *               in must answer a flow an instance opened), a netdev
+ *               "eigwN"; FRAG_NEEDED (IPv4's) is refused for it.
  *               Reply: the gateway (as IGW_GET).
  * IGW_DEL       IGW_ID. Refused while a route targets it.
- * IGW_GET       [IGW_ID]. Reply: IGW_ID, VPC_ID, MAC, FRAG_NEEDED,
+ * IGW_GET       [IGW_ID]. Reply: IGW_ID, VPC_ID, MAC, FRAG_NEEDED, EGRESS_ONLY,
  *               NETNS_NAME (if given), IFNAME and IFINDEX of the gateway's
  *               netdev in its namespace ("igw0": the first free igwN).
- * IGW_SET       IGW_ID, FRAG_NEEDED. Reply: the gateway.
+ * IGW_SET       IGW_ID, FRAG_NEEDED. Reply: the gateway. Refused for an
+ *               egress-only gateway.
  * TYPE_GET      [INSTANCE_TYPE]: the instance types and their limits
  *               (the attributes of an instance reply after INSTANCE_TYPE).
  * SG_ADD        VPC_ID, optional SECURITY_GROUP_ID ("sg-" and 1 to 17
@@ -301,6 +309,7 @@ enum vnitro_route_target_kind {
 	VNITRO_ROUTE_TARGET_LOCAL,	/* the VPC itself: the ENI owning the address */
 	VNITRO_ROUTE_TARGET_ENI,	/* an ENI, e.g. a NAT instance's */
 	VNITRO_ROUTE_TARGET_IGW,	/* the VPC's internet gateway */
+	VNITRO_ROUTE_TARGET_EIGW,	/* its egress-only internet gateway (IPv6 routes) */
 };
 
 /* IPv4 addresses are u32 in network byte order, as in IFA_ADDRESS. */
@@ -335,7 +344,7 @@ enum vnitro_attr {
 	VNITRO_A_ENA_EXPRESS,		/* u8, 0 or 1: ENA Express (SRD) for TCP */
 	VNITRO_A_ENA_EXPRESS_UDP,	/* u8, 0 or 1: ENA Express for UDP too */
 	VNITRO_A_ROUTE_TARGET,		/* u8, enum vnitro_route_target_kind (reply only) */
-	VNITRO_A_IGW_ID,		/* string, "igw-…" */
+	VNITRO_A_IGW_ID,		/* string, "igw-…" or "eigw-…" */
 	VNITRO_A_FRAG_NEEDED,		/* u8, 0 or 1: ICMP frag-needed at the 1500-byte edge */
 	VNITRO_A_NETNS_NAME,		/* string: the gateway's namespace, as the user named it */
 	VNITRO_A_MAX_ENIS,		/* u32 (reply only): network interfaces per instance */
@@ -390,6 +399,7 @@ enum vnitro_attr {
 	VNITRO_A_IPV6_COUNT,		/* u32: how many IPv6 addresses to pick */
 	VNITRO_A_IPV6_ADDRS,		/* nested: IPV6_ADDR each (ENI reply only) */
 	VNITRO_A_ASSIGN_IPV6_ON_CREATION,	/* u8, 0 or 1: a new ENI of the subnet gets an IPv6 address */
+	VNITRO_A_EGRESS_ONLY,		/* u8 (reply only): 1 for an egress-only internet gateway */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
