@@ -178,16 +178,9 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 
 } // namespace
 
-vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, ip_packet *pkt, void *frame_ctx)
+vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx)
 {
-	if (!sg_allows(fab, src, dst, pkt))
-		return VCORE_XMIT_DROPPED;
-	return deliver_to(fab, src, dst, frame_ctx);
-}
-
-vcore_xmit_verdict deliver_to(fabric *fab, port *src, port *dst, void *frame_ctx)
-{
-	if (path_loses_frame(fab, src))
+	if (!sg_allows(fab, src, dst, pkt) || path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;
 	port_deliver(dst, frame_ctx);
 	counter_inc(cpu_stats(fab).forwarded);

@@ -12,24 +12,37 @@ namespace vnitro::fabric {
 struct port;
 
 /*
- * An IPv4 packet crossing the fabric: its header view, its frame, and the
+ * An IP packet crossing the fabric, IPv4 or IPv6: its frame, and the
  * protocol fields the groups and ACLs match, read once by the first check
  * that needs them (a routed packet meets up to three: the source subnet's
- * ACL, the destination subnet's, the groups).
+ * ACL, the destination subnet's, the groups), and never when nothing
+ * filters it.
  */
-class ip_packet {
+class packet {
 public:
-	ip_packet(const ipv4_view &v, const uint8_t *f, uint32_t l) : ip(v), frame(f), len(l) {}
+	// IPv6: the frame whose IPv6 header follows the Ethernet header.
+	packet(const uint8_t *f, uint32_t l) : frame(f), len(l), v4_(nullptr) {}
 
 	const sg_packet &fields();	// sg.cc
 
-	const ipv4_view &ip;
 	const uint8_t *const frame;
 	const uint32_t len;
 
+protected:
+	packet(const uint8_t *f, uint32_t l, const ipv4_view *v4) : frame(f), len(l), v4_(v4) {}
+
 private:
+	const ipv4_view *const v4_;	// IPv4: its parsed header; nullptr: IPv6
 	bool parsed_ = false;
 	sg_packet fields_ = {};
+};
+
+// An IPv4 packet, with its header view for the router.
+class ip_packet : public packet {
+public:
+	ip_packet(const ipv4_view &v, const uint8_t *f, uint32_t l) : packet(f, l, &v), ip(v) {}
+
+	const ipv4_view &ip;
 };
 
 // One IP of a port in the IP index: a bucket chain read under RCU.
@@ -217,10 +230,8 @@ inline void port_deliver_copy(port *dst, const uint8_t *frame, uint32_t len)
 // Caller holds an RCU read section or the writer lock.
 port *lookup_mac(const fabric *fab, const uint8_t *mac);
 // The last steps of a frame switched within a subnet: the groups (@pkt
-// nullptr: not IPv4), the path model, delivery. RCU held.
-vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, ip_packet *pkt, void *frame_ctx);
-// The path model and delivery alone, for a frame the groups have passed.
-vcore_xmit_verdict deliver_to(fabric *fab, port *src, port *dst, void *frame_ctx);
+// nullptr: not IP), the path model, delivery. RCU held.
+vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx);
 
 /* ---- ipindex.cc: ports by (VPC, IP) ---- */
 
@@ -266,29 +277,20 @@ port *find_igw(const fabric *fab, uint32_t vpc_key, bool egress_only = false);
 /* ---- sg.cc: security groups and connection tracking ---- */
 
 // The groups' verdict on a packet @src sends to @dst (either may be an IGW,
-// whose side is not filtered): @src's egress, then @dst's ingress, each
-// passing what it tracks or its rules allow. @pkt nullptr: not IPv4 (ARP and
-// DHCP never get here; the VPC carries nothing else an ENI filters). Counts
-// drops. RCU held.
-bool sg_allows(fabric *fab, port *src, port *dst, ip_packet *pkt);
+// whose side is filtered only when it is egress-only): @src's egress, then
+// @dst's ingress, each passing what it tracks or its rules allow. @pkt
+// nullptr: not IP (ARP and DHCP never get here; the VPC carries nothing
+// else an ENI filters). Counts drops. RCU held.
+bool sg_allows(fabric *fab, port *src, port *dst, packet *pkt);
 // @src's egress side alone, for a packet the VPC router answers instead of
-// forwarding (TTL, frag-needed): on EC2 the group sees it leave first, so
-// the flow is tracked and the router's error is related to it. RCU held.
-bool sg_sends(fabric *fab, port *src, ip_packet &pkt);
-// What the VPC itself sends @dst (the router's ICMP errors): @dst's
-// ingress side only, so an error about a tracked flow passes and one about
-// an untracked flow needs a rule, as EC2's PMTUD advice says. RCU held.
-bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
-// The same for an IPv6 packet, its fields read by sg_parse6; and its
-// sender's side alone (sg_sends), and the receiver's alone for what the
-// router itself sends (sg_admits).
-bool sg_allows6(fabric *fab, port *src, port *dst, const sg_packet &pk);
-bool sg_sends6(fabric *fab, port *src, const sg_packet &pk);
-bool sg_admits6(fabric *fab, port *dst, const sg_packet &pk);
-// What the groups and ACLs read of the IPv6 packet at @ip6 (header first;
-// @avail bytes of it at hand): extension headers are walked past (at most
-// eight), a fragment header noted.
-sg_packet sg_parse6(const uint8_t *ip6, uint32_t avail);
+// forwarding (TTL, frag-needed, too big): on EC2 the group sees it leave
+// first, so the flow is tracked and the router's error is related to it.
+// RCU held.
+bool sg_sends(fabric *fab, port *src, packet &pkt);
+// What the VPC itself sends @dst (the router's ICMP and ICMPv6 errors):
+// @dst's ingress side only, so an error about a tracked flow passes and one
+// about an untracked flow needs a rule, as EC2's PMTUD advice says. RCU held.
+bool sg_admits(fabric *fab, port *dst, packet &pkt);
 // EFA packets: EC2 lets them through only where an "all traffic" rule
 // allows the peer both ways (the self-referencing rule). RCU held.
 bool sg_allows_efa(fabric *fab, port *src, port *dst);
@@ -306,15 +308,10 @@ int sg_state_fill(port_state *st, const vcore_port_desc &desc);
 // (nacl_leaves), @dst's subnet's ingress rules when it enters one
 // (nacl_enters). Traffic within a subnet meets none. Counts drop_nacl and
 // @src's tx_dropped. RCU held.
-bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt);
-bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt);
-// What the VPC router itself sends into @dst's subnet (its ICMP errors).
-bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len);
-// An IPv6 packet from @src to @dst across the router: both edges, as
-// nacl_leaves and nacl_enters.
-bool nacl_crosses6(fabric *fab, port *src, port *dst, const sg_packet &pk);
-// What the VPC router itself sends an ENI over IPv6 (its ICMPv6 errors).
-bool nacl_admits6(fabric *fab, port *dst, const sg_packet &pk);
+bool nacl_leaves(fabric *fab, port *src, port *dst, packet &pkt);
+bool nacl_enters(fabric *fab, port *src, port *dst, packet &pkt);
+// What the VPC router itself sends into @dst's subnet (its ICMP and ICMPv6 errors).
+bool nacl_admits(fabric *fab, port *dst, packet &pkt);
 // The table of subnet @key, or nullptr. RCU or writer lock (router.cc).
 const route_table *find_table(const fabric *fab, uint32_t key);
 

@@ -31,6 +31,7 @@ enum : uint32_t {
 
 enum : uint8_t {
 	ipproto_icmp = 1,
+	ipproto_tcp = 6,
 	ipproto_udp = 17,
 };
 

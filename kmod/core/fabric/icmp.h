@@ -10,8 +10,10 @@ enum : uint8_t {
 	icmp_echo_reply = 0,
 	icmp_dest_unreach = 3,
 	icmp_code_frag_needed = 4,
+	icmp_source_quench = 4,
 	icmp_echo_request = 8,
 	icmp_time_exceeded = 11,
+	icmp_param_problem = 12,
 	icmp_code_ttl = 0,
 };
 

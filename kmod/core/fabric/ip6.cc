@@ -210,8 +210,6 @@ bool is_dhcp6_to_server(const ipv6_view &v, uint32_t len)
 	       get_be16(udp + 2) == dhcp6_server_port;
 }
 
-// ICMPv6 errors the router sends (RFC 4443): packet too big, time exceeded.
-constexpr uint8_t icmp6_too_big = 2, icmp6_time_exceeded = 3;
 // An error quotes as much of the packet as keeps it within the minimum MTU (RFC 4443 2.4 (c)).
 constexpr uint32_t icmp6_error_max = 1280;
 
@@ -228,7 +226,6 @@ __attribute__((noinline)) void send_icmp6(fabric *fab, port *to, const uint8_t *
 	const port_state *st = rcu_load(to->state);
 	uint8_t *out = cpu_scratch(fab), *icmp, rmac[eth_alen], router[ipv6_alen];
 	uint32_t quoted = len - eth_hlen, l4_len;
-	sg_packet pk;
 
 	static_assert(eth_hlen + icmp6_error_max <= scratch_stride, "an error fits the scratch buffer");
 	if (quoted > icmp6_error_max - ipv6_hlen - 8)
@@ -246,10 +243,9 @@ __attribute__((noinline)) void send_icmp6(fabric *fab, port *to, const uint8_t *
 	mem_copy(icmp + 8, frame + eth_hlen, quoted);
 	put_be16(icmp + 2, ipv6_l4_check(router, frame + eth_hlen + ip6_saddr, icmp, l4_len,
 					 ipproto_icmpv6));
-	pk = sg_parse6(out + eth_hlen, ipv6_hlen + l4_len);
-	if (!nacl_admits6(fab, to, pk) || !sg_admits6(fab, to, pk))
-		return;
-	port_deliver_copy(to, out, eth_hlen + ipv6_hlen + l4_len);
+	packet err(out, eth_hlen + ipv6_hlen + l4_len);
+	if (nacl_admits(fab, to, err) && sg_admits(fab, to, err))
+		port_deliver_copy(to, out, err.len);
 }
 
 // @frame, routed by the VPC router, to @dst: readdressed from the router, one hop fewer.
@@ -318,24 +314,23 @@ __attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint
 	const port_state *st = rcu_load(src->state);
 	port *dst = route6_target(fab, src, st, addr128_of(v.dst));
 	uint32_t wire_len = seg_len ? seg_len : ipv6_hlen + v.payload_len;
-	sg_packet pk;
+	packet pkt(frame, len);
 
 	if (!dst)
 		return drop(cpu_stats(fab).drop_no_route, src);
-	pk = sg_parse6(v.hdr, len - eth_hlen);
 	if (v.hop_limit <= 1) {
-		if (sg_sends6(fab, src, pk))
+		if (sg_sends(fab, src, pkt))
 			send_icmp6(fab, src, frame, len, icmp6_time_exceeded, 0, 0);
 		return drop(cpu_stats(fab).drop_ttl, src);
 	}
-	if (!nacl_crosses6(fab, src, dst, pk))
+	if (!nacl_leaves(fab, src, dst, pkt) || !nacl_enters(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;
 	if (dst->kind == VCORE_PORT_IGW && wire_len > VCORE_IGW_MTU) {
-		if (sg_sends6(fab, src, pk))
+		if (sg_sends(fab, src, pkt))
 			send_icmp6(fab, src, frame, len, icmp6_too_big, 0, VCORE_IGW_MTU);
 		return drop(cpu_stats(fab).drop_too_big, src);
 	}
-	if (!sg_allows6(fab, src, dst, pk))
+	if (!sg_allows(fab, src, dst, &pkt))
 		return VCORE_XMIT_DROPPED;
 	if (dst->kind == VCORE_PORT_ENI && path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;
@@ -395,9 +390,8 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		counter_inc(dst->rx_src_dst_dropped);
 		return drop(cpu_stats(fab).drop_src_dst_check, src);
 	}
-	if (!sg_allows6(fab, src, dst, sg_parse6(v.hdr, len - eth_hlen)))
-		return VCORE_XMIT_DROPPED;
-	return deliver_to(fab, src, dst, frame_ctx);
+	packet pkt(frame, len);
+	return switch_to(fab, src, dst, &pkt, frame_ctx);
 }
 
 /*
@@ -413,7 +407,6 @@ vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 	uint8_t vmac[eth_alen], out[nd6_na_frame_len];
 	nd6_message m;
 	ipv6_view v;
-	sg_packet pk;
 	addr128 d;
 	port *dst;
 
@@ -440,8 +433,8 @@ vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 		return drop(cpu_stats(fab).drop_no_dest, src);
 	if (v.hop_limit <= 1)
 		return drop(cpu_stats(fab).drop_ttl, src);
-	pk = sg_parse6(v.hdr, len - eth_hlen);
-	if (!nacl_crosses6(fab, src, dst, pk) || !sg_allows6(fab, src, dst, pk))
+	packet pkt(frame, len);
+	if (!nacl_enters(fab, src, dst, pkt) || !sg_allows(fab, src, dst, &pkt))
 		return VCORE_XMIT_DROPPED;
 	return forward6(fab, dst, frame, v, frame_ctx);
 }

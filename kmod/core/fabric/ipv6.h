@@ -31,6 +31,16 @@ enum : uint8_t {
 	ipproto_icmpv6 = 58,
 };
 
+// ICMPv6 (RFC 4443): the errors are types 1 to 4; echo request and reply.
+enum : uint8_t {
+	icmp6_dest_unreach = 1,
+	icmp6_too_big = 2,
+	icmp6_time_exceeded = 3,
+	icmp6_param_problem = 4,
+	icmp6_echo_request = 128,
+	icmp6_echo_reply = 129,
+};
+
 // ff02::1, every node on the link (RFC 4291 2.7.1).
 inline constexpr uint8_t ipv6_all_nodes[ipv6_alen] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
 						       0, 0, 0, 0, 0, 0, 0, 0x01 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // nacl.cc - network ACLs: stateless, numbered allow/deny rules at the edge of each subnet.
 #include "fabric/fabric.h"
+#include "fabric/ipv6.h"
 #include "base/ipv4.h"
 
 using namespace vnitro::base;
@@ -9,7 +10,6 @@ namespace vnitro::fabric {
 
 namespace {
 
-constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17, proto_icmpv6 = 58;
 constexpr uint32_t ingress = 0, egress = 1;
 
 bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, const addr128 &remote)
@@ -23,32 +23,35 @@ bool rule_matches(const vcore_nacl_rule &r, const sg_packet &pk, const addr128 &
 		return false;
 	if (!pk.l4)		// a later fragment shows its protocol only
 		return true;
-	if (pk.proto == proto_tcp || pk.proto == proto_udp)
+	if (pk.proto == ipproto_tcp || pk.proto == ipproto_udp)
 		return pk.dport >= r.port_lo && pk.dport <= r.port_hi;
-	if (pk.proto == proto_icmp || pk.proto == proto_icmpv6)
+	if (pk.proto == ipproto_icmp || pk.proto == ipproto_icmpv6)
 		return (r.icmp_type < 0 || r.icmp_type == pk.icmp_type) &&
 		       (r.icmp_code < 0 || r.icmp_code == pk.icmp_code);
 	return true;
 }
 
 /*
- * Subnet @subnet_key's verdict in direction @d on @pk with the remote end
- * @remote: no ACL passes; an ACL decides by its lowest-numbered matching
- * rule of the packet's address family; nothing matching, or an ACL the
- * fabric does not hold, denies.
+ * Subnet @subnet_key's verdict in direction @d on @pkt, whose remote end is
+ * its source (ingress) or destination (egress): no ACL passes (the packet
+ * unread); an ACL decides by its lowest-numbered matching rule of the
+ * packet's address family; nothing matching, or an ACL the fabric does not
+ * hold, denies.
  */
-bool subnet_allows(const fabric *fab, uint32_t subnet_key, uint32_t d, const sg_packet &pk,
-		   const addr128 &remote)
+bool subnet_allows(const fabric *fab, uint32_t subnet_key, uint32_t d, packet &pkt)
 {
 	const route_table *t = find_table(fab, subnet_key);
 	const nacl *a;
-	uint32_t fam = pk.v6;
 
 	if (!t || !t->nacl_key)
 		return true;
 	a = fab->nacls.find(t->nacl_key);
 	if (!a)
 		return false;
+	const sg_packet &pk = pkt.fields();
+	const addr128 &remote = d == ingress ? pk.src : pk.dst;
+	uint32_t fam = pk.v6;
+
 	for (uint32_t i = 0; i < a->count[d][fam]; i++)
 		if (rule_matches(a->rules[d][fam][i], pk, remote))
 			return a->rules[d][fam][i].allow;
@@ -79,9 +82,9 @@ bool valid_rule(const vcore_nacl_rule &r)
 		return true;
 	if (r.proto > 255)
 		return false;
-	if (r.proto == proto_tcp || r.proto == proto_udp)
+	if (r.proto == ipproto_tcp || r.proto == ipproto_udp)
 		return r.port_lo <= r.port_hi;
-	if (r.proto == proto_icmp || r.proto == proto_icmpv6)
+	if (r.proto == ipproto_icmp || r.proto == ipproto_icmpv6)
 		return r.icmp_type >= -1 && r.icmp_type <= 255 && r.icmp_code >= -1 &&
 		       r.icmp_code <= 255 && !(r.icmp_type < 0 && r.icmp_code >= 0);
 	return true;
@@ -114,60 +117,27 @@ bool sorted_rules(const vcore_nacl_rule *in, uint32_t n, vcore_nacl_rule (*out)[
 	return true;
 }
 
-bool leaves(fabric *fab, port *src, port *dst, const sg_packet &pk)
-{
-	if (src->kind != VCORE_PORT_ENI || !crossing(src, dst))
-		return true;
-	if (subnet_allows(fab, src->subnet_key, egress, pk, pk.dst))
-		return true;
-	return refuse(fab, src);
-}
-
-bool enters(fabric *fab, port *src, port *dst, const sg_packet &pk)
-{
-	if (dst->kind != VCORE_PORT_ENI || !crossing(src, dst))
-		return true;
-	if (subnet_allows(fab, dst->subnet_key, ingress, pk, pk.src))
-		return true;
-	return refuse(fab, src);
-}
-
 } // namespace
 
-bool nacl_leaves(fabric *fab, port *src, port *dst, ip_packet &pkt)
+bool nacl_leaves(fabric *fab, port *src, port *dst, packet &pkt)
 {
-	return leaves(fab, src, dst, pkt.fields());
-}
-
-bool nacl_enters(fabric *fab, port *src, port *dst, ip_packet &pkt)
-{
-	return enters(fab, src, dst, pkt.fields());
-}
-
-bool nacl_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
-{
-	ipv4_view ip;
-
-	if (dst->kind != VCORE_PORT_ENI)
+	if (src->kind != VCORE_PORT_ENI || !crossing(src, dst) ||
+	    subnet_allows(fab, src->subnet_key, egress, pkt))
 		return true;
-	if (ipv4_parse(frame, len, &ip)) {
-		ip_packet pkt(ip, frame, len);
-
-		if (subnet_allows(fab, dst->subnet_key, ingress, pkt.fields(), pkt.fields().src))
-			return true;
-	}
-	counter_inc(cpu_stats(fab).drop_nacl);
-	return false;
+	return refuse(fab, src);
 }
 
-bool nacl_crosses6(fabric *fab, port *src, port *dst, const sg_packet &pk)
+bool nacl_enters(fabric *fab, port *src, port *dst, packet &pkt)
 {
-	return leaves(fab, src, dst, pk) && enters(fab, src, dst, pk);
+	if (dst->kind != VCORE_PORT_ENI || !crossing(src, dst) ||
+	    subnet_allows(fab, dst->subnet_key, ingress, pkt))
+		return true;
+	return refuse(fab, src);
 }
 
-bool nacl_admits6(fabric *fab, port *dst, const sg_packet &pk)
+bool nacl_admits(fabric *fab, port *dst, packet &pkt)
 {
-	if (subnet_allows(fab, dst->subnet_key, ingress, pk, pk.src))
+	if (dst->kind != VCORE_PORT_ENI || subnet_allows(fab, dst->subnet_key, ingress, pkt))
 		return true;
 	counter_inc(cpu_stats(fab).drop_nacl);
 	return false;

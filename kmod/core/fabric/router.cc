@@ -77,12 +77,16 @@ __attribute__((noinline)) void send_icmp(fabric *fab, port *to, const uint8_t *f
 {
 	uint8_t out[icmp_frame_max];
 	uint8_t mac[eth_alen];
+	ipv4_view err_ip;
 	uint32_t n;
 
 	// From the sender's own router, the address it has as its gateway.
 	router_mac(to->subnet_key, mac);
 	n = icmp_build_error(out, frame, len, ip, mac, to->subnet_addr + 1, type, code, mtu);
-	if (nacl_admits(fab, to, out, n) && sg_admits(fab, to, out, n))
+	if (!ipv4_parse(out, n, &err_ip))
+		return;
+	ip_packet err(err_ip, out, n);
+	if (nacl_admits(fab, to, err) && sg_admits(fab, to, err))
 		port_deliver_copy(to, out, n);
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // sg.cc - security groups on every frame: the groups' rules, EC2's untracked case, each ENI's tracked flows.
 #include "fabric/fabric.h"
+#include "fabric/icmp.h"
+#include "fabric/ipv6.h"
 #include "base/ipv4.h"
 
 using namespace vnitro::base;
@@ -9,18 +11,11 @@ namespace vnitro::fabric {
 
 namespace {
 
-constexpr uint8_t proto_icmp = 1, proto_tcp = 6, proto_udp = 17, proto_icmpv6 = 58;
 constexpr uint8_t tcp_fin = 0x01, tcp_rst = 0x04;
-constexpr uint8_t icmp_echo_reply = 0, icmp_echo = 8;
-constexpr uint8_t icmp_unreach = 3, icmp_quench = 4, icmp_time_exceeded = 11, icmp_param = 12;
-// ICMPv6 (RFC 4443): the errors are types 1 to 4 (unreachable, packet too
-// big, time exceeded, parameter problem); echo request and reply.
-constexpr uint8_t icmp6_error_last = 4, icmp6_echo = 128, icmp6_echo_reply = 129;
-constexpr uint16_t ip_mf = 0x2000, ip_offset = 0x1fff;
 // IPv6 extension headers (RFC 8200 4) the parser walks past.
 constexpr uint8_t ip6_hop_by_hop = 0, ip6_routing = 43, ip6_fragment = 44, ip6_auth = 51,
 		  ip6_dest_opts = 60;
-constexpr uint32_t ip6_hlen = 40, ip6_max_ext = 8;
+constexpr uint32_t ip6_max_ext = 8;
 constexpr uint64_t ns_per_s = 1000000000ull;
 /*
  * Idle timeouts EC2 does not document (Documentation/security-groups.md):
@@ -46,8 +41,8 @@ uint64_t ct_now(const fabric *fab)
 
 bool icmp_error_type(uint8_t type)
 {
-	return type == icmp_unreach || type == icmp_quench || type == icmp_time_exceeded ||
-	       type == icmp_param;
+	return type == icmp_dest_unreach || type == icmp_source_quench || type == icmp_time_exceeded ||
+	       type == icmp_param_problem;
 }
 
 // The ports (TCP, UDP) or echo identifier of the transport header @l4 of
@@ -57,18 +52,18 @@ bool quoted_ports(uint8_t proto, const uint8_t *l4, uint32_t avail, sg_packet::q
 	if (avail < 8)
 		return false;
 	switch (proto) {
-	case proto_tcp:
-	case proto_udp:
+	case ipproto_tcp:
+	case ipproto_udp:
 		out->sport = get_be16(l4);
 		out->dport = get_be16(l4 + 2);
 		return true;
-	case proto_icmp:
-		if (l4[0] != icmp_echo && l4[0] != icmp_echo_reply)
+	case ipproto_icmp:
+		if (l4[0] != icmp_echo_request && l4[0] != icmp_echo_reply)
 			return false;
 		out->sport = out->dport = get_be16(l4 + 4);
 		return true;
-	case proto_icmpv6:
-		if (l4[0] != icmp6_echo && l4[0] != icmp6_echo_reply)
+	case ipproto_icmpv6:
+		if (l4[0] != icmp6_echo_request && l4[0] != icmp6_echo_reply)
 			return false;
 		out->sport = out->dport = get_be16(l4 + 4);
 		return true;
@@ -101,12 +96,12 @@ bool parse_quoted(const uint8_t *q, uint32_t avail, sg_packet::quoted *out)
 // The same for the IPv6 packet an ICMPv6 error quotes (RFC 4443 2.4: as much as fits).
 bool parse_quoted6(const uint8_t *q, uint32_t avail, sg_packet::quoted *out)
 {
-	if (avail < ip6_hlen || q[0] >> 4 != 6)
+	if (avail < ipv6_hlen || q[0] >> 4 != 6)
 		return false;
 	out->proto = q[6];
 	out->src = addr128_of(q + 8);
 	out->dst = addr128_of(q + 24);
-	return quoted_ports(out->proto, q + ip6_hlen, avail - ip6_hlen, out);
+	return quoted_ports(out->proto, q + ipv6_hlen, avail - ipv6_hlen, out);
 }
 
 // The L4 fields at @l4 (@avail bytes) of a whole packet or first fragment.
@@ -115,21 +110,21 @@ void parse_l4(sg_packet &pk, const uint8_t *l4, uint32_t avail)
 	bool echo, error;
 
 	switch (pk.proto) {
-	case proto_tcp:
+	case ipproto_tcp:
 		if (avail < 14)
 			return;
 		pk.tcp_flags = l4[13];
 		[[fallthrough]];
-	case proto_udp:
+	case ipproto_udp:
 		if (avail < 4)
 			return;
 		pk.sport = get_be16(l4);
 		pk.dport = get_be16(l4 + 2);
 		pk.l4 = true;
 		break;
-	case proto_icmp:
-	case proto_icmpv6:
-		if (pk.v6 != (pk.proto == proto_icmpv6)) {
+	case ipproto_icmp:
+	case ipproto_icmpv6:
+		if (pk.v6 != (pk.proto == ipproto_icmpv6)) {
 			pk.l4 = true;	// ICMP of the other family: nothing to read
 			return;
 		}
@@ -138,10 +133,10 @@ void parse_l4(sg_packet &pk, const uint8_t *l4, uint32_t avail)
 		pk.icmp_type = l4[0];
 		pk.icmp_code = l4[1];
 		if (pk.v6) {
-			echo = pk.icmp_type == icmp6_echo || pk.icmp_type == icmp6_echo_reply;
-			error = pk.icmp_type >= 1 && pk.icmp_type <= icmp6_error_last;
+			echo = pk.icmp_type == icmp6_echo_request || pk.icmp_type == icmp6_echo_reply;
+			error = pk.icmp_type >= icmp6_dest_unreach && pk.icmp_type <= icmp6_param_problem;
 		} else {
-			echo = pk.icmp_type == icmp_echo || pk.icmp_type == icmp_echo_reply;
+			echo = pk.icmp_type == icmp_echo_request || pk.icmp_type == icmp_echo_reply;
 			error = icmp_error_type(pk.icmp_type);
 		}
 		// An echo and its reply share the identifier: the flow's "port".
@@ -168,8 +163,8 @@ sg_packet parse(const ipv4_view &ip, const uint8_t *frame, uint32_t len)
 	pk.src = v4_mapped(ip.src);
 	pk.dst = v4_mapped(ip.dst);
 	pk.frag_id = get_be16(ip.hdr + 4);
-	pk.later_frag = ip.frag & ip_offset;
-	pk.first_frag = (ip.frag & ip_mf) && !pk.later_frag;
+	pk.later_frag = ip.frag & ip_offset_mask;
+	pk.first_frag = (ip.frag & ip_flag_mf) && !pk.later_frag;
 	if (!pk.later_frag)
 		parse_l4(pk, l4, len - static_cast<uint32_t>(l4 - frame));
 	return pk;
@@ -216,9 +211,9 @@ bool traffic_matches(const vcore_sg_rule &r, const sg_packet &pk)
 		return false;
 	if (!pk.l4)		// a later fragment: the protocol is all it shows
 		return true;
-	if (pk.proto == proto_tcp || pk.proto == proto_udp)
+	if (pk.proto == ipproto_tcp || pk.proto == ipproto_udp)
 		return pk.dport >= r.port_lo && pk.dport <= r.port_hi;
-	if (pk.proto == proto_icmp || pk.proto == proto_icmpv6)
+	if (pk.proto == ipproto_icmp || pk.proto == ipproto_icmpv6)
 		return (r.icmp_type < 0 || r.icmp_type == pk.icmp_type) &&
 		       (r.icmp_code < 0 || r.icmp_code == pk.icmp_code);
 	return true;
@@ -261,12 +256,12 @@ bool rules_allow(const fabric *fab, const port_state *st, uint32_t vpc_key, sg_d
 			}
 		}
 	}
-	if (!allowed || !by_open || (pk.proto != proto_tcp && pk.proto != proto_udp))
+	if (!allowed || !by_open || (pk.proto != ipproto_tcp && pk.proto != ipproto_udp))
 		return allowed;
 	for (uint32_t i = 0; i < st->sg_count; i++) {
 		const sg_group *g = find_group(fab, st->sg_keys[i]);
 
-		if (g && g->open[dir_index(opposite(dir))][fam][pk.proto == proto_tcp ? 0 : 1])
+		if (g && g->open[dir_index(opposite(dir))][fam][pk.proto == ipproto_tcp ? 0 : 1])
 			*untracked = true;
 	}
 	return true;
@@ -300,8 +295,8 @@ flow_key quoted_key(const sg_packet &pk, sg_dir dir)
 
 flow_key key_of(const sg_packet &pk, sg_dir dir)
 {
-	bool tracks_ports = pk.proto == proto_tcp || pk.proto == proto_udp ||
-			    pk.proto == proto_icmp || pk.proto == proto_icmpv6;
+	bool tracks_ports = pk.proto == ipproto_tcp || pk.proto == ipproto_udp ||
+			    pk.proto == ipproto_icmp || pk.proto == ipproto_icmpv6;
 	flow_key k = {};
 
 	k.proto = pk.proto;
@@ -334,15 +329,15 @@ uint64_t idle_limit_ns(const ct_flow *f, const port_state *st)
 	uint32_t s;
 
 	switch (f->proto) {
-	case proto_tcp:
+	case ipproto_tcp:
 		s = f->flags & ct_closing ? tcp_closing_s
 		    : f->flags & ct_replied ? st->timeout_s[0] : tcp_unreplied_s;
 		break;
-	case proto_udp:
+	case ipproto_udp:
 		s = f->flags & ct_stream ? st->timeout_s[2] : st->timeout_s[1];
 		break;
-	case proto_icmp:
-	case proto_icmpv6:
+	case ipproto_icmp:
+	case ipproto_icmpv6:
 		s = icmp_s;
 		break;
 	default:
@@ -403,9 +398,9 @@ void ct_touch(ct_flow *f, sg_dir dir, const sg_packet &pk, uint64_t now)
 
 	if (reply)
 		f->flags |= ct_replied;
-	else if ((f->flags & ct_replied) && f->proto == proto_udp)
+	else if ((f->flags & ct_replied) && f->proto == ipproto_udp)
 		f->flags |= ct_stream;
-	if (f->proto == proto_tcp) {
+	if (f->proto == ipproto_tcp) {
 		if (pk.tcp_flags & tcp_rst)
 			f->flags |= ct_closing;
 		if (pk.tcp_flags & tcp_fin)
@@ -638,9 +633,9 @@ bool valid_rule(const vcore_sg_rule &r)
 		return true;
 	if (r.proto > 255)
 		return false;
-	if (r.proto == proto_tcp || r.proto == proto_udp)
+	if (r.proto == ipproto_tcp || r.proto == ipproto_udp)
 		return r.port_lo <= r.port_hi;
-	if (r.proto == proto_icmp || r.proto == proto_icmpv6)
+	if (r.proto == ipproto_icmp || r.proto == ipproto_icmpv6)
 		return r.icmp_type >= -1 && r.icmp_type <= 255 && r.icmp_code >= -1 &&
 		       r.icmp_code <= 255 && !(r.icmp_type < 0 && r.icmp_code >= 0);
 	return true;
@@ -664,64 +659,16 @@ bool both_sides(fabric *fab, port *src, port *dst, bool out, bool in, const sg_p
 	return true;
 }
 
-} // namespace
-
-const sg_packet &ip_packet::fields()
-{
-	if (!parsed_) {
-		fields_ = parse(ip, frame, len);
-		parsed_ = true;
-	}
-	return fields_;
-}
-
-bool sg_allows(fabric *fab, port *src, port *dst, ip_packet *pkt)
-{
-	bool out = filtered(src), in = filtered(dst);
-
-	if (!out && !in)
-		return true;
-	if (!pkt) {
-		if (out && !all_traffic_to_port(fab, rcu_load(src->state), sg_dir::egress, dst))
-			return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
-		if (in && !all_traffic_to_port(fab, rcu_load(dst->state), sg_dir::ingress, src))
-			return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
-		return true;
-	}
-	return both_sides(fab, src, dst, out, in, pkt->fields());
-}
-
-bool sg_allows6(fabric *fab, port *src, port *dst, const sg_packet &pk)
-{
-	bool out = filtered(src), in = filtered(dst);
-
-	return (!out && !in) || both_sides(fab, src, dst, out, in, pk);
-}
-
-bool sg_sends6(fabric *fab, port *src, const sg_packet &pk)
-{
-	side_verdict v;
-
-	if (!filtered(src))
-		return true;
-	v = side_check(fab, src, sg_dir::egress, pk);
-	return v == side_verdict::pass || refuse(fab, src, src, sg_dir::egress, v);
-}
-
-bool sg_admits6(fabric *fab, port *dst, const sg_packet &pk)
-{
-	if (!filtered(dst) || side_check(fab, dst, sg_dir::ingress, pk) == side_verdict::pass)
-		return true;
-	counter_inc(dst->sg_ingress_dropped);
-	counter_inc(cpu_stats(fab).drop_sg);
-	return false;
-}
-
-sg_packet sg_parse6(const uint8_t *ip6, uint32_t avail)
+/*
+ * What the groups and ACLs read of the IPv6 packet at @ip6 (header first;
+ * @avail bytes of it at hand): extension headers are walked past (at most
+ * eight), a fragment header noted.
+ */
+sg_packet parse6(const uint8_t *ip6, uint32_t avail)
 {
 	sg_packet pk = {};
 	uint8_t next = ip6[6];
-	uint32_t off = ip6_hlen;
+	uint32_t off = ipv6_hlen;
 
 	pk.v6 = true;
 	pk.src = addr128_of(ip6 + 8);
@@ -757,7 +704,34 @@ sg_packet sg_parse6(const uint8_t *ip6, uint32_t avail)
 	return pk;
 }
 
-bool sg_sends(fabric *fab, port *src, ip_packet &pkt)
+} // namespace
+
+const sg_packet &packet::fields()
+{
+	if (!parsed_) {
+		fields_ = v4_ ? parse(*v4_, frame, len) : parse6(frame + eth_hlen, len - eth_hlen);
+		parsed_ = true;
+	}
+	return fields_;
+}
+
+bool sg_allows(fabric *fab, port *src, port *dst, packet *pkt)
+{
+	bool out = filtered(src), in = filtered(dst);
+
+	if (!out && !in)
+		return true;
+	if (!pkt) {
+		if (out && !all_traffic_to_port(fab, rcu_load(src->state), sg_dir::egress, dst))
+			return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
+		if (in && !all_traffic_to_port(fab, rcu_load(dst->state), sg_dir::ingress, src))
+			return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
+		return true;
+	}
+	return both_sides(fab, src, dst, out, in, pkt->fields());
+}
+
+bool sg_sends(fabric *fab, port *src, packet &pkt)
 {
 	side_verdict v;
 
@@ -767,18 +741,10 @@ bool sg_sends(fabric *fab, port *src, ip_packet &pkt)
 	return v == side_verdict::pass || refuse(fab, src, src, sg_dir::egress, v);
 }
 
-bool sg_admits(fabric *fab, port *dst, uint8_t *frame, uint32_t len)
+bool sg_admits(fabric *fab, port *dst, packet &pkt)
 {
-	ipv4_view ip;
-
-	if (!filtered(dst))
+	if (!filtered(dst) || side_check(fab, dst, sg_dir::ingress, pkt.fields()) == side_verdict::pass)
 		return true;
-	if (ipv4_parse(frame, len, &ip)) {
-		ip_packet pkt(ip, frame, len);
-
-		if (side_check(fab, dst, sg_dir::ingress, pkt.fields()) == side_verdict::pass)
-			return true;
-	}
 	counter_inc(dst->sg_ingress_dropped);
 	counter_inc(cpu_stats(fab).drop_sg);
 	return false;
@@ -895,8 +861,8 @@ int vcore_fabric_sg_set(struct vcore_fabric *fab, const struct vcore_fabric_sg_d
 					return -EINVAL_;
 				}
 				g->rules[d][fam][g->count[d][fam]++] = r;
-				g->open[d][fam][0] |= open_rule(r, proto_tcp);
-				g->open[d][fam][1] |= open_rule(r, proto_udp);
+				g->open[d][fam][0] |= open_rule(r, ipproto_tcp);
+				g->open[d][fam][1] |= open_rule(r, ipproto_udp);
 			}
 		}
 	}
