@@ -147,8 +147,21 @@ static int vnitro_conntrack_advance_set(void *data, u64 val)
 	vcore_fabric_conntrack_advance(vnitro.fabric, val);
 	return 0;
 }
+
 DEFINE_DEBUGFS_ATTRIBUTE(vnitro_conntrack_advance_fops, NULL, vnitro_conntrack_advance_set,
 			 "%llu\n");
+
+/*
+ * advertise: writing anything sends the subnet routers' periodic IPv6
+ * advertisements now (tests: the next round is minutes away).
+ */
+static int vnitro_advertise_set(void *data, u64 val)
+{
+	vnitro_advertise_now();
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(vnitro_advertise_fops, NULL, vnitro_advertise_set, "%llu\n");
 
 /*
  * Live objects (leak checks: the torture suite reads it before and after).
@@ -174,6 +187,7 @@ void vnitro_debugfs_init(void)
 	debugfs_create_file("objects", 0400, vnitro.debugfs, NULL, &vnitro_objects_fops);
 	debugfs_create_file_unsafe("conntrack_advance", 0200, vnitro.debugfs, NULL,
 				   &vnitro_conntrack_advance_fops);
+	debugfs_create_file_unsafe("advertise", 0200, vnitro.debugfs, NULL, &vnitro_advertise_fops);
 	vnitro_path_debugfs(vnitro.debugfs);
 }
 

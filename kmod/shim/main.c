@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
@@ -142,11 +143,44 @@ static void vnitro_ctl_teardown(void)
 	mutex_unlock(&vnitro.ctl_lock);
 }
 
+/*
+ * RFC 4861 6.2.4: a router advertises at random intervals between
+ * MinRtrAdvInterval and MaxRtrAdvInterval, whose defaults are 200 and 600
+ * seconds; EC2 documents no other values.
+ */
+#define VNITRO_RA_MIN_S		200
+#define VNITRO_RA_MAX_S		600
+
+static void vnitro_ra_schedule(void)
+{
+	unsigned long s = VNITRO_RA_MIN_S + get_random_u32_below(VNITRO_RA_MAX_S - VNITRO_RA_MIN_S + 1);
+
+	mod_delayed_work(system_wq, &vnitro.ra_work, s * HZ);
+}
+
+static void vnitro_ra_work(struct work_struct *work)
+{
+	/* Delivery to an ENI's rings runs with bottom halves off, as xmit does. */
+	local_bh_disable();
+	vcore_fabric_advertise(vnitro.fabric);
+	local_bh_enable();
+	vnitro_ra_schedule();
+}
+
+/* debugfs "advertise": a round now (tests), then the usual wait. */
+void vnitro_advertise_now(void)
+{
+	mod_delayed_work(system_wq, &vnitro.ra_work, 0);
+	flush_delayed_work(&vnitro.ra_work);
+}
+
 static int __init vnitro_init(void)
 {
 	int ret;
 
 	mutex_init(&vnitro.ctl_lock);
+	/* Before debugfs's "advertise" can queue it; first run planned below. */
+	INIT_DELAYED_WORK(&vnitro.ra_work, vnitro_ra_work);
 	vcore_core_init(&vnitro_services);
 	vnitro.fabric = vcore_fabric_create();
 	if (!vnitro.fabric) {
@@ -172,13 +206,16 @@ static int __init vnitro_init(void)
 		if (ret)
 			goto err_teardown_ctl;
 	}
+	vnitro_ra_schedule();
 	/* Last: userspace may call in as soon as the family exists. */
 	ret = vnitro_genl_init();
 	if (ret)
-		goto err_teardown_ctl;
+		goto err_cancel_ra;
 	pr_info("loaded\n");
 	return 0;
 
+err_cancel_ra:
+	cancel_delayed_work_sync(&vnitro.ra_work);
 err_teardown_ctl:
 	vnitro_ctl_teardown();		/* unplugs the default world's ENIs */
 err_pci_exit:
@@ -187,6 +224,7 @@ err_engine_exit:
 	vnitro_engine_exit();
 err_debugfs_exit:
 	vnitro_debugfs_exit();
+	cancel_delayed_work_sync(&vnitro.ra_work);	/* "advertise" may have queued it */
 	vcore_fabric_destroy(vnitro.fabric);
 err_core_exit:
 	vcore_core_exit();
@@ -197,10 +235,13 @@ err_core_exit:
 static void __exit vnitro_exit(void)
 {
 	vnitro_genl_exit();
+	cancel_delayed_work_sync(&vnitro.ra_work);
 	vnitro_ctl_teardown();		/* unplugs every ENI */
 	vnitro_pci_exit();
 	vnitro_engine_exit();
 	vnitro_debugfs_exit();
+	/* Again: a write to "advertise" since the first may have queued it. */
+	cancel_delayed_work_sync(&vnitro.ra_work);
 	vcore_fabric_destroy(vnitro.fabric);
 	vcore_core_exit();
 	mutex_destroy(&vnitro.ctl_lock);

@@ -10,6 +10,7 @@
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/xdp.h>
 
@@ -34,7 +35,12 @@ struct vnitro {
 	struct vcore_ctl *ctl;
 	struct vcore_fabric *fabric;
 	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro, or an error pointer */
+	/* The subnet routers' periodic IPv6 router advertisements (main.c). */
+	struct delayed_work ra_work;
 };
+
+/* Sends the routers' advertisements now and plans the next round (main.c). */
+void vnitro_advertise_now(void);
 
 extern struct vnitro vnitro;
 

@@ -289,6 +289,38 @@ CORE_TEST(fabric_ip6, rs_gets_a_router_advertisement)
 	cr_assert_eq(stats().nd6_replies, 0u);
 }
 
+/*
+ * The routers' periodic advertisements (RFC 4861 6.2.4): one to all nodes
+ * for each ENI whose subnet has a block, exactly what a solicitation from ::
+ * gets; none for an ENI of a subnet without one, nor for a gateway.
+ */
+CORE_TEST(fabric_ip6, periodic_advertisements_reach_every_ipv6_eni)
+{
+	vcore_port_desc d = desc6(D, {});
+	uint8_t want[128];
+	uint32_t to_a = 0, to_b = 0, to_c = 0;
+
+	plug_v6();
+	d.has_ipv6 = 0;
+	plug_desc(d);
+	pigw = plug_desc(igw_desc(1));
+	cr_assert_eq(vcore_fabric_advertise(fab), 3u);
+	cr_assert_eq(harness.delivery_count, 3u);
+	cr_assert_eq(stats().ra_sent, 3u);
+	for (uint32_t i = 0; i < 3; i++) {
+		const harness_delivery &del = harness.deliveries[i];
+
+		cr_assert(del.copy);
+		cr_assert(!memcmp(del.frame, all_nodes_mac, 6), "to all nodes");
+		to_a += del.cookie == &cookie_a;
+		to_b += del.cookie == &cookie_b;
+		to_c += del.cookie == &cookie_c;
+		if (del.cookie == &cookie_a)
+			assert_copy_to_a(i, want, ra_frame(want, all_nodes_mac, all_nodes));
+	}
+	cr_assert(to_a == 1 && to_b == 1 && to_c == 1, "one each for A, B and C");
+}
+
 /* ---- DHCPv6 (RFC 8415) ---- */
 
 // A's DUID-LLT.

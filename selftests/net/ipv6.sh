@@ -116,6 +116,12 @@ gw=$(default6 i-a)
 check_match "i-a's default route is the router's link-local address (RA)" '^fe80::56:4eff:fe' "$gw"
 check_match "the route came from a router advertisement" 'proto ra' \
 	"$(ip -n i-a -6 route show default)"
+ip -n i-a -6 route del default
+ip -n i-b -6 route del default 2>/dev/null
+echo 1 >/sys/kernel/debug/vnitro/advertise
+check_match "the routers' periodic advertisement (forced now) gives the default route back" \
+	'^fe80::56:4eff:fe' "$(default6 i-a)"
+check_match "  ... to every instance of an IPv6 subnet" '^fe80::56:4eff:fe' "$(default6 i-b)"
 check_match "the /64 is on-link (prefix information, L flag)" "^2600:1f18:ab:1200::/64 .*proto (ra|kernel)" \
 	"$(ip -n i-a -6 route show 2600:1f18:ab:1200::/64)"
 check_eq "no address by SLAAC (A flag clear): none yet" "" "$(v6addrs i-a)"

@@ -440,3 +440,26 @@ vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 }
 
 } // namespace vnitro::fabric
+
+using namespace vnitro::fabric;
+
+extern "C" uint32_t vcore_fabric_advertise(struct vcore_fabric *fab)
+{
+	static const uint8_t unspecified[ipv6_alen] = {};	// send_ra: to all nodes
+	uint8_t rmac[eth_alen];
+	uint32_t sent = 0;
+	rcu_guard rcu;
+
+	for (port *head : fab->buckets) {
+		for (port *p = rcu_load(head); p; p = rcu_load(p->next)) {
+			const port_state *st = rcu_load(p->state);
+
+			if (p->kind != VCORE_PORT_ENI || !st->has_ipv6)
+				continue;
+			router_mac(p->subnet_key, rmac);
+			send_ra(fab, p, st, rmac, nullptr, unspecified);
+			sent++;
+		}
+	}
+	return sent;
+}

@@ -419,6 +419,15 @@ uint32_t vcore_fabric_eip_public(const struct vcore_fabric *fab,
 				 const struct vcore_fabric_port *igw, uint32_t private_ip);
 /* Moves connection tracking's clock @seconds ahead: tests of the idle timeouts. */
 void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds);
+/*
+ * The routers' periodic advertisements (RFC 4861 6.2.4): an unsolicited
+ * router advertisement to all nodes on every ENI port whose subnet has an
+ * IPv6 block, from its subnet router, so that a host keeps its default
+ * route without soliciting again. The caller calls it every 200 to 600
+ * seconds (RFC 4861's MinRtrAdvInterval and MaxRtrAdvInterval defaults),
+ * with bottom halves off. Returns how many it sent.
+ */
+uint32_t vcore_fabric_advertise(struct vcore_fabric *fab);
 /* Flows tracked now, over every ENI (each is one of the core's allocations). */
 uint64_t vcore_fabric_conntrack_flows(const struct vcore_fabric *fab);
 /* The table subnet_set gave subnet @key (routes longest prefix first; addr/prefixlen 0), or -ENOENT. */
