@@ -58,6 +58,22 @@ CORE_TEST(text, str_eq_compares_whole_strings)
 	cr_assert_not(str_eq("abd", "abc"));
 }
 
+// A short string against a longer prefix: no byte past its NUL is read
+// (an exact-size allocation, which ASan-style tools would catch).
+CORE_TEST(text, has_prefix_stops_at_the_strings_end)
+{
+	char *igw = static_cast<char *>(malloc(4));
+
+	memcpy(igw, "igw", 4);
+	cr_assert_not(has_prefix(igw, "igw-"));
+	cr_assert_not(has_prefix(igw, "eigw-"));
+	cr_assert(has_prefix(igw, "igw"));
+	cr_assert(has_prefix(igw, ""));
+	cr_assert(has_prefix("eigw-1", "eigw-"));
+	cr_assert_not(has_prefix("", "e"));
+	free(igw);
+}
+
 CORE_TEST(text, str_copy_fits)
 {
 	char *dst = exact_buf(8);

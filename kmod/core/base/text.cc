@@ -43,6 +43,14 @@ bool mem_eq(const void *a, const void *b, size_t len)
 	return __builtin_memcmp(a, b, len) == 0;
 }
 
+bool has_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if (*s != *prefix)
+			return false;
+	return true;
+}
+
 text::text(char *buf, size_t cap) : buf_(buf), cap_(cap), len_(0)
 {
 	if (cap_)

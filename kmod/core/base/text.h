@@ -12,6 +12,8 @@ bool str_eq(const char *a, const char *b);
 void str_copy(char *dst, size_t cap, const char *src);
 void mem_copy(void *dst, const void *src, size_t len);
 bool mem_eq(const void *a, const void *b, size_t len);
+// Does string @s start with @prefix? Reads no byte of @s past its NUL.
+bool has_prefix(const char *s, const char *prefix);
 
 // Appends to a fixed buffer, truncating silently; never overflows.
 class text {

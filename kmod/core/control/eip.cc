@@ -290,7 +290,7 @@ int vcore_ctl_eip_disassociate(struct vcore_ctl *ctl, const char *id, struct vco
 {
 	eip *a;
 
-	if (mem_eq(id, "eipassoc-", 9)) {
+	if (has_prefix(id, "eipassoc-")) {
 		a = ctl->eips.find([id](eip *it) { return str_eq(it->association_id, id); });
 		// EC2 answers success for an association that is already gone.
 		if (!a && !valid_hex_id(id, "eipassoc-")) {

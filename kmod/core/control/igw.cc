@@ -17,7 +17,7 @@ igw *find_igw(const world &w, const char *id, vcore_err *err)
 	igw *g = w.igws.find([id](igw *it) { return str_eq(it->id, id); });
 
 	if (!g && err)
-		fail(err, ENOENT_).str(kind_name(str_len(id, 5) == 5 && mem_eq(id, "eigw-", 5)))
+		fail(err, ENOENT_).str(kind_name(has_prefix(id, "eigw-")))
 			.str(" \"").str(id).str("\" does not exist");
 	return g;
 }
@@ -64,8 +64,8 @@ int vcore_ctl_igw_add(struct vcore_ctl *ctl, const char *id, const char *vpc_id,
 	igw *g;
 
 	// EC2's two kinds of gateway, told apart by their ids' prefixes.
-	egress_only = valid_object_id(id) && mem_eq(id, "eigw-", 5) && id[5];
-	if (!egress_only && (!valid_object_id(id) || !mem_eq(id, "igw-", 4) || !id[4])) {
+	egress_only = valid_object_id(id) && has_prefix(id, "eigw-") && id[5];
+	if (!egress_only && (!valid_object_id(id) || !has_prefix(id, "igw-") || !id[4])) {
 		fail(err, EINVAL_).str("invalid internet gateway id \"").str(id)
 			.str("\": expected \"igw-\" (an internet gateway) or \"eigw-\" (an egress-only")
 			.str(" internet gateway) and up to 27 characters a-z, 0-9 and '-'");

@@ -98,7 +98,7 @@ int check_destination(const dest &d, vcore_err *err)
 // Resolves @target_id into @r's target; the ENI or IGW must be of @s's VPC.
 int set_target(world &w, const subnet &s, const char *target_id, route *r, vcore_err *err)
 {
-	if (str_len(target_id, 5) >= 4 && mem_eq(target_id, "eni-", 4)) {
+	if (has_prefix(target_id, "eni-")) {
 		eni *e = find_eni(w, target_id, err);
 
 		if (!e)

@@ -200,7 +200,7 @@ int check_name(const world &w, const vpc &v, const char *name, vcore_err *err)
 		fail(err, EINVAL_).str("the name \"default\" is reserved for the VPC's default security group");
 		return err->code;
 	}
-	if (mem_eq(name, "sg-", 3)) {
+	if (has_prefix(name, "sg-")) {
 		fail(err, EINVAL_).str("security group names may not start with \"sg-\" (\"")
 			.str(name).str("\"), as EC2 refuses them");
 		return err->code;
