@@ -58,9 +58,12 @@ check "ping -6 i-a -> the internet, and the replies back" \
 check_match "a 1600-byte ping -6 gets \"packet too big\", MTU 1500" '[Pp]acket too big.*1500' \
 	"$(ip netns exec i-a ping -6 -c 1 -W 2 -M do -s 1600 "$NET6" 2>&1)"
 eo=$(fabric drop_egress_only)
+txd() { ip -n internet -j -s link show eigw0 | jq '.[0].stats64.tx.dropped'; }
+td=$(txd)
 check "the internet -> i-a: no ping, though i-a's group allows it" no_ping6 internet "$A6"
 check "  ... dropped at the gateway, counted as drop_egress_only" \
 	test "$(fabric drop_egress_only)" -gt "$eo"
+check "  ... and in eigw0's TX dropped (ip -s link)" test "$(txd)" -gt "$td"
 listen internet 7000
 check "TCP i-a -> the internet opens" tcp6_to i-a "$NET6" 7000
 wait

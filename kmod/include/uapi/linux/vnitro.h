@@ -38,7 +38,8 @@
  * VPC_ADD       VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28). Creates the
  *               VPC's default security group. Reply: the VPC.
  * VPC_DEL       VPC_ID. Refused while it has subnets, an internet gateway
- *               or security groups but its default one (deleted with it).
+ *               or egress-only internet gateway, or security groups but
+ *               its default one (deleted with it).
  * SUBNET_ADD    SUBNET_ID, VPC_ID, CIDR_ADDR, CIDR_PREFIXLEN (/16 to /28,
  *               inside the VPC, overlapping no other subnet), AZ.
  *               Creates the subnet's route table with the "local" route
