@@ -140,6 +140,7 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_IPV6_ADDRS] = nested("IPV6_ADDRS");
 	t.a[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = u8("ASSIGN_IPV6_ON_CREATION");
 	t.a[VNITRO_A_EGRESS_ONLY] = u8("EGRESS_ONLY");
+	t.a[VNITRO_A_INBOUND_DROPPED] = u64("INBOUND_DROPPED");
 	return t;
 }
 
@@ -167,6 +168,11 @@ void get_string(char (&dst)[N], struct nlattr **tb, int attr)
 {
 	if (tb[attr])
 		nla_strlcpy(dst, tb[attr], N);
+}
+
+uint64_t get_u64(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
 }
 
 uint8_t get_u8(struct nlattr **tb, int attr)
@@ -308,6 +314,10 @@ int decode_igw(struct nlattr **tb, void *out)
 	if (tb[VNITRO_A_IFINDEX])
 		g->ifindex = nla_get_u32(tb[VNITRO_A_IFINDEX]);
 	g->egress_only = get_u8(tb, VNITRO_A_EGRESS_ONLY);	/* absent: an older module's igw */
+	g->conntrack_tracked = get_u64(tb, VNITRO_A_CONNTRACK_TRACKED);
+	g->conntrack_max = get_u64(tb, VNITRO_A_CONNTRACK_MAX);
+	g->conntrack_allowance_exceeded = get_u64(tb, VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED);
+	g->inbound_dropped = get_u64(tb, VNITRO_A_INBOUND_DROPPED);
 	return 0;
 }
 
@@ -341,21 +351,13 @@ int decode_attachment(struct nlattr **tb, struct vnitro_eni *e)
 	e->network_card = int32_t(card);
 	get_string(e->instance, tb, VNITRO_A_INSTANCE_NAME);
 	get_string(e->ifname, tb, VNITRO_A_IFNAME);
-	if (tb[VNITRO_A_TX_SRC_DST_DROPPED])
-		e->tx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_TX_SRC_DST_DROPPED]);
-	if (tb[VNITRO_A_RX_SRC_DST_DROPPED])
-		e->rx_src_dst_dropped = nla_get_u64(tb[VNITRO_A_RX_SRC_DST_DROPPED]);
-	if (tb[VNITRO_A_SG_INGRESS_DROPPED])
-		e->sg_ingress_dropped = nla_get_u64(tb[VNITRO_A_SG_INGRESS_DROPPED]);
-	if (tb[VNITRO_A_SG_EGRESS_DROPPED])
-		e->sg_egress_dropped = nla_get_u64(tb[VNITRO_A_SG_EGRESS_DROPPED]);
-	if (tb[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED])
-		e->conntrack_allowance_exceeded =
-			nla_get_u64(tb[VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED]);
-	if (tb[VNITRO_A_CONNTRACK_TRACKED])
-		e->conntrack_tracked = nla_get_u64(tb[VNITRO_A_CONNTRACK_TRACKED]);
-	if (tb[VNITRO_A_CONNTRACK_MAX])
-		e->conntrack_max = nla_get_u64(tb[VNITRO_A_CONNTRACK_MAX]);
+	e->tx_src_dst_dropped = get_u64(tb, VNITRO_A_TX_SRC_DST_DROPPED);
+	e->rx_src_dst_dropped = get_u64(tb, VNITRO_A_RX_SRC_DST_DROPPED);
+	e->sg_ingress_dropped = get_u64(tb, VNITRO_A_SG_INGRESS_DROPPED);
+	e->sg_egress_dropped = get_u64(tb, VNITRO_A_SG_EGRESS_DROPPED);
+	e->conntrack_allowance_exceeded = get_u64(tb, VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED);
+	e->conntrack_tracked = get_u64(tb, VNITRO_A_CONNTRACK_TRACKED);
+	e->conntrack_max = get_u64(tb, VNITRO_A_CONNTRACK_MAX);
 	get_string(e->pci_slot, tb, VNITRO_A_PCI_SLOT);
 	get_string(e->rdma_device, tb, VNITRO_A_RDMA_DEVICE);
 	if (tb[VNITRO_A_IFINDEX])

@@ -103,8 +103,19 @@ void print_gateway(printer &p, const struct vnitro_igw &g)
 	p.string("ifname", " dev %s", g.ifname[0] ? g.ifname : nullptr);
 	p.uint("ifindex", nullptr, g.ifindex);
 	p.string("mac", " mac %s", format_mac(g.mac, mac));
-	if (!g.egress_only)
+	if (!g.egress_only) {
 		p.boolean("frag_needed", " frag-needed %s", g.frag_needed);
+	} else {
+		/* As an ENI's: shown in text once the gateway has seen traffic. */
+		bool any = g.conntrack_tracked || g.conntrack_allowance_exceeded || g.inbound_dropped;
+
+		p.uint("conntrack_tracked", any ? "\n    conntrack tracked %s" : nullptr,
+		       g.conntrack_tracked);
+		p.uint("conntrack_max", any ? " max %s" : nullptr, g.conntrack_max);
+		p.uint("conntrack_allowance_exceeded", any ? " full %s" : nullptr,
+		       g.conntrack_allowance_exceeded);
+		p.uint("inbound_dropped", any ? " inbound-dropped %s" : nullptr, g.inbound_dropped);
+	}
 	p.close_object();
 }
 

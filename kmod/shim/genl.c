@@ -69,6 +69,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_IPV6_COUNT] = NLA_POLICY_RANGE(NLA_U32, 1, VNITRO_MAX_ENI_IPV6),
 	[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VNITRO_A_EGRESS_ONLY] = { .type = NLA_REJECT },	/* reply only: the id says it */
+	[VNITRO_A_INBOUND_DROPPED] = { .type = NLA_REJECT },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -292,6 +293,27 @@ static int vnitro_put_route(struct sk_buff *msg, const void *obj)
 	return 0;
 }
 
+/* An egress-only gateway's tracking table and what it kept out. */
+static int vnitro_put_gateway_table(struct sk_buff *msg, const struct vnitro_igw_dev *igw)
+{
+	struct vcore_port_stats st = {};
+	struct vcore_fabric_port *port;
+
+	rcu_read_lock();
+	port = rcu_dereference(igw->port);
+	if (port)
+		vcore_fabric_port_get_stats(port, &st);
+	rcu_read_unlock();
+	if (nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_TRACKED, st.conntrack_tracked, VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_MAX, st.conntrack_max, VNITRO_A_PAD) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_ALLOWANCE_EXCEEDED,
+			      st.conntrack_allowance_exceeded, VNITRO_A_PAD) ||
+	    /* The gateway's side "sends" what comes in from the internet (sg.cc). */
+	    nla_put_u64_64bit(msg, VNITRO_A_INBOUND_DROPPED, st.sg_egress_dropped, VNITRO_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
 {
 	const struct vcore_igw_info *g = obj;
@@ -302,6 +324,8 @@ static int vnitro_put_igw(struct sk_buff *msg, const void *obj)
 	    nla_put_u8(msg, VNITRO_A_FRAG_NEEDED, g->frag_needed) ||
 	    nla_put_u8(msg, VNITRO_A_EGRESS_ONLY, g->egress_only) ||
 	    (g->netns_name[0] && nla_put_string(msg, VNITRO_A_NETNS_NAME, g->netns_name)))
+		return -EMSGSIZE;
+	if (g->cookie && g->egress_only && vnitro_put_gateway_table(msg, g->cookie))
 		return -EMSGSIZE;
 	if (g->cookie) {
 		const struct vnitro_igw_dev *igw = g->cookie;

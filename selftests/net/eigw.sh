@@ -64,6 +64,8 @@ check "the internet -> i-a: no ping, though i-a's group allows it" no_ping6 inte
 check "  ... dropped at the gateway, counted as drop_egress_only" \
 	test "$(fabric drop_egress_only)" -gt "$eo"
 check "  ... and in eigw0's TX dropped (ip -s link)" test "$(txd)" -gt "$td"
+check_eq "  ... and in eigw show: the flow out is tracked, the ping in dropped" "true" \
+	"$("$VNITRO" -j eigw show eigw-1 | jq '.[0] | .conntrack_tracked >= 1 and .inbound_dropped >= 1 and .conntrack_max == 65536')"
 listen internet 7000
 check "TCP i-a -> the internet opens" tcp6_to i-a "$NET6" 7000
 wait

@@ -64,6 +64,7 @@ struct vnitro_igw make_eigw(const char *id, const char *netns)
 	snprintf(g.ifname, sizeof(g.ifname), "eigw0");
 	g.ifindex = 9;
 	g.egress_only = 1;
+	g.conntrack_max = 65536;
 	return g;
 }
 
@@ -74,6 +75,8 @@ bool eigw_exists()
 {
 	if (fake_eigw() && !eigw_added && !eigw_gone) {
 		eigw = make_eigw("eigw-d", "internet");
+		eigw.conntrack_tracked = 2;	/* a gateway in use */
+		eigw.inbound_dropped = 7;
 		return true;
 	}
 	return eigw_added && !eigw_gone;

@@ -708,10 +708,11 @@ fake_tests() {
 	VNITRO_FAKE_EIGW=1 jcheck "igw show -j: one gateway, its keys with ifindex" \
 		"length == 1 and (.[0] | keys == $gw_keys and .id == \"igw-d\" and .ifindex == 8)" -j igw show
 	VNITRO_FAKE_EIGW=1 run eigw show
-	check "eigw show: the egress-only gateway, no frag-needed" \
-		'$rc -eq 0 && $out == "eigw-d: vpc vpc-default netns internet dev eigw0 mac 02:00:00:00:00:e9"'
-	VNITRO_FAKE_EIGW=1 jcheck "eigw show -j: id, vpc, netns, mac, ifname, ifindex" \
-		'. == [{"id":"eigw-d","vpc":"vpc-default","netns":"internet","ifname":"eigw0","ifindex":9,"mac":"02:00:00:00:00:e9"}]' \
+	check "eigw show: the egress-only gateway, no frag-needed, its table and what it kept out" \
+		'$rc -eq 0 && $out == "eigw-d: vpc vpc-default netns internet dev eigw0 mac 02:00:00:00:00:e9
+    conntrack tracked 2 max 65536 full 0 inbound-dropped 7"'
+	VNITRO_FAKE_EIGW=1 jcheck "eigw show -j: id, vpc, netns, mac, ifname, ifindex, the table's counters" \
+		'. == [{"id":"eigw-d","vpc":"vpc-default","netns":"internet","ifname":"eigw0","ifindex":9,"mac":"02:00:00:00:00:e9","conntrack_tracked":2,"conntrack_max":65536,"conntrack_allowance_exceeded":0,"inbound_dropped":7}]' \
 		-j eigw show
 	VNITRO_FAKE_EIGW=1 jcheck "eigw show ID -j: an array of one" \
 		'length == 1 and .[0].id == "eigw-d" and (.[0] | has("frag_needed") | not)' -j eigw list eigw-d
@@ -720,7 +721,7 @@ fake_tests() {
 	check "eigw show without one: nothing" '$rc -eq 0 && -z $out && -z $err'
 	trace=$(mktemp)
 	VNITRO_FAKE_TRACE=$trace jcheck "eigw add -j: one object" \
-		'. == {"id":"eigw-1","vpc":"vpc-default","netns":"internet","ifname":"eigw0","ifindex":9,"mac":"02:00:00:00:00:e9"}' \
+		'. == {"id":"eigw-1","vpc":"vpc-default","netns":"internet","ifname":"eigw0","ifindex":9,"mac":"02:00:00:00:00:e9","conntrack_tracked":0,"conntrack_max":65536,"conntrack_allowance_exceeded":0,"inbound_dropped":0}' \
 		-j eigw add eigw-1 vpc vpc-default netns internet
 	check "eigw add: the namespace opened and handed over with its name" \
 		'$(<"$trace") == "netns_open internet${nl}eigw_add eigw-1 vpc-default internet fd"'

@@ -138,6 +138,11 @@ struct vnitro_igw {
 	char ifname[IF_NAMESIZE];	/* its netdev in the namespace: "igw0", "eigw0" */
 	uint32_t ifindex;
 	uint8_t egress_only;		/* 0 or 1; 0 from a module without them */
+	/* An egress-only gateway's tracking table, and what it kept out. */
+	uint64_t conntrack_tracked;
+	uint64_t conntrack_max;
+	uint64_t conntrack_allowance_exceeded;
+	uint64_t inbound_dropped;	/* from the internet, answering no flow */
 };
 
 /*

@@ -81,7 +81,9 @@
  *               "eigwN"; FRAG_NEEDED (IPv4's) is refused for it.
  *               Reply: the gateway (as IGW_GET).
  * IGW_DEL       IGW_ID. Refused while a route targets it.
- * IGW_GET       [IGW_ID]. Reply: IGW_ID, VPC_ID, MAC, FRAG_NEEDED, EGRESS_ONLY,
+ * IGW_GET       [IGW_ID]. Reply: IGW_ID, VPC_ID, MAC, FRAG_NEEDED, EGRESS_ONLY
+ *               (an egress-only gateway: its table's CONNTRACK_TRACKED,
+ *               CONNTRACK_MAX, CONNTRACK_ALLOWANCE_EXCEEDED and INBOUND_DROPPED),
  *               NETNS_NAME (if given), IFNAME and IFINDEX of the gateway's
  *               netdev in its namespace ("igw0": the first free igwN).
  * IGW_SET       IGW_ID, FRAG_NEEDED. Reply: the gateway. Refused for an
@@ -401,6 +403,10 @@ enum vnitro_attr {
 	VNITRO_A_IPV6_ADDRS,		/* nested: IPV6_ADDR each (ENI reply only) */
 	VNITRO_A_ASSIGN_IPV6_ON_CREATION,	/* u8, 0 or 1: a new ENI of the subnet gets an IPv6 address */
 	VNITRO_A_EGRESS_ONLY,		/* u8 (reply only): 1 for an egress-only internet gateway */
+	/* u64 (egress-only gateway reply only): what the internet sent through it that
+	 * belonged to no flow an instance opened; with CONNTRACK_TRACKED, _MAX and
+	 * CONNTRACK_ALLOWANCE_EXCEEDED for the gateway's own table. */
+	VNITRO_A_INBOUND_DROPPED,
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
