@@ -1081,18 +1081,26 @@ static const uint8_t outside6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 
 
 // Plugs gateway @g with the VPC's /56 and gives subnet 1 the IPv4 and IPv6
 // local routes and ::/0 to @target, the gateway.
-static vcore_fabric_port *default6_to(vcore_port_desc g, uint8_t target)
+// Subnet 1 (172.31.0.0/20 in vpc1) with no routes yet.
+static vcore_fabric_subnet_desc subnet1_table(void)
 {
 	vcore_fabric_subnet_desc sub = {};
+
+	sub.key = key1;
+	sub.vpc_key = vpc1;
+	sub.addr = subnet1;
+	sub.prefixlen = 20;
+	return sub;
+}
+
+static vcore_fabric_port *default6_to(vcore_port_desc g, uint8_t target)
+{
+	vcore_fabric_subnet_desc sub = subnet1_table();
 	vcore_fabric_port *p;
 
 	g.has_ipv6 = 1;
 	g.ipv6_prefix = prefix1;	// the VPC's /56: ...:1200::/56
 	p = plug_desc(g);
-	sub.key = key1;
-	sub.vpc_key = vpc1;
-	sub.addr = subnet1;
-	sub.prefixlen = 20;
 	sub.route_count = 2;
 	sub.routes[0].target = VCORE_ROUTE_LOCAL;
 	sub.routes[0].addr = 0xac1f0000;
@@ -1307,7 +1315,7 @@ CORE_TEST(fabric_ip6, an_egress_only_gateway_lets_errors_about_its_flows_in)
 CORE_TEST(fabric_ip6, an_egress_only_gateway_is_ipv6_only_and_one_per_vpc)
 {
 	static uint8_t big[14 + 40 + 8 + 1500];
-	vcore_fabric_subnet_desc sub = {};
+	vcore_fabric_subnet_desc sub = subnet1_table();
 	vcore_port_desc g = igw_desc(0);
 	uint8_t frame[128];
 
@@ -1324,10 +1332,6 @@ CORE_TEST(fabric_ip6, an_egress_only_gateway_is_ipv6_only_and_one_per_vpc)
 	e.egress_only = 1;
 	cr_assert_eq(add_err(e), -EINVAL, "an ENI is no gateway");
 	// An IPv4 route to it is refused: the table keeps what it had.
-	sub.key = key1;
-	sub.vpc_key = vpc1;
-	sub.addr = subnet1;
-	sub.prefixlen = 20;
 	sub.route_count = 1;
 	sub.routes[0].target = VCORE_ROUTE_EIGW;
 	cr_assert_eq(vcore_fabric_subnet_set(fab, &sub), -EINVAL);
