@@ -34,6 +34,7 @@ lib:
 
 tools: lib
 	$(MAKE) -C tools
+	$(MAKE) -C tools/vnitrod
 
 # run and check set up a fresh machine first (deps is quick when all is there).
 run: deps
@@ -98,6 +99,7 @@ MANDIR	?= $(PREFIX)/share/man
 install: all
 	$(MAKE) -C lib install
 	$(MAKE) -C tools install
+	$(MAKE) -C tools/vnitrod install
 	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 Documentation/vnitro.8 $(DESTDIR)$(MANDIR)/man8/vnitro.8
 
@@ -105,6 +107,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	-$(MAKE) -C lib clean
 	-$(MAKE) -C tools clean
+	-$(MAKE) -C tools/vnitrod clean
 	-$(MAKE) -C selftests/core clean
 	-$(MAKE) -C selftests/net clean
 	-$(MAKE) -C selftests/rdma clean

@@ -61,6 +61,9 @@ VARIABLE_COMMANDS = {
         "tool": "xz",
     },
     "qemu/guest-init": {"bb": "busybox"},       # $VNITRO_BUSYBOX
+    # Debian's AWS CLI v2 and python3, by path (a user's PATH may hold others)
+    "selftests/tools/test_ec2api.sh": {"AWS": "aws", "PY": "python3"},
+    "selftests/net/ec2api.sh": {"AWS": "aws"},
 }
 
 # Variables that hold a program of the project: $VNITRO is tools/vnitro (selftests/lib.sh).

@@ -13,8 +13,12 @@ packages=(
 	libxdp-dev
 	# vnitro apply: the topology file (JSON)
 	libjson-c-dev
+	# vnitrod, the EC2 API endpoint: HTTP, XML, SigV4's SHA-256 and HMAC
+	libmicrohttpd-dev libpugixml-dev libssl-dev
 	# tests
 	libcriterion-dev jq isc-dhcp-client
+	# the EC2 API's stock clients (AWS CLI v2, boto3)
+	awscli python3-boto3
 	# the tests' Python helpers (selftests/net/*.py, tso.sh's servers) and scripts/check-deps.py
 	python3
 	# the man page check of selftests/tools/test_apply.sh (groff -man -ww)
@@ -29,10 +33,11 @@ packages=(
 	# the kernel for a direct (PVH) boot, much faster under TCG, zstd modules so packed
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	# what users type inside it
-	iproute2 ethtool pciutils pci.ids iputils-ping procps util-linux iperf3
+	iproute2 ethtool pciutils pci.ids iputils-ping procps util-linux iperf3 curl
 	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
-	# make check-debug: a debug kernel built from Debian's source (bc and libelf-dev are above)
-	linux-source-6.1 bison flex libssl-dev
+	# make check-debug: a debug kernel built from Debian's source (bc, libelf-dev and
+	# libssl-dev are above)
+	linux-source-6.1 bison flex
 )
 
 case ${1:-} in

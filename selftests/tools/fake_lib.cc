@@ -175,6 +175,28 @@ struct vnitro_eni primary_eni()
 
 } // namespace
 
+/*
+ * With VNITRO_FAKE_WORLD set (vnitrod_fake's tests, test_ec2api.sh), the
+ * ENI and instance calls below keep their state in the process instead of
+ * answering from the canned objects: defined at the end of this file.
+ */
+bool fake_world();
+int world_instance_get(struct vnitro_handle *h, const char *name, struct vnitro_instance *out);
+int world_instance_list(struct vnitro_instance **items, size_t *count);
+int world_eni_add(struct vnitro_handle *h, const struct vnitro_eni_spec *spec, struct vnitro_eni *out);
+int world_eni_del(struct vnitro_handle *h, const char *id);
+int world_eni_get(struct vnitro_handle *h, const char *id, struct vnitro_eni *out);
+int world_eni_list(struct vnitro_eni **items, size_t *count);
+int world_eni_attach(struct vnitro_handle *h, const char *id, const char *instance, uint32_t card,
+		     uint32_t index, struct vnitro_eni *out);
+int world_eni_detach(struct vnitro_handle *h, const char *id);
+int world_eni_set(struct vnitro_handle *h, const char *id, const struct vnitro_eni_settings *s,
+		  struct vnitro_eni *out);
+int world_eni_ip_assign(struct vnitro_handle *h, const char *id, uint32_t ip, uint32_t count,
+			struct vnitro_eni *out);
+int world_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
+			  struct vnitro_eni *out);
+
 extern "C" {
 
 const char *vnitro_version(void) { return "0.0.0-fake"; }
@@ -214,6 +236,8 @@ int vnitro_instance_del(struct vnitro_handle *h, const char *name)
 int vnitro_instance_get(struct vnitro_handle *h, const char *name,
 			struct vnitro_instance *out)
 {
+	if (fake_world())
+		return world_instance_get(h, name, out);
 	if (strcmp(name, "i-host"))
 		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
 	*out = make_instance("i-host", PRIMARY, 2);
@@ -223,6 +247,8 @@ int vnitro_instance_get(struct vnitro_handle *h, const char *name,
 int vnitro_instance_list(struct vnitro_handle *, struct vnitro_instance **items,
 			 size_t *count)
 {
+	if (fake_world())
+		return world_instance_list(items, count);
 	const struct vnitro_instance all[] = {
 		make_instance("i-host", PRIMARY, 2),
 		make_instance("web1", "eni-00000000000000001", 1),
@@ -234,6 +260,8 @@ int vnitro_instance_list(struct vnitro_handle *, struct vnitro_instance **items,
 int vnitro_eni_add(struct vnitro_handle *h, const struct vnitro_eni_spec *spec,
 		   struct vnitro_eni *out)
 {
+	if (fake_world())
+		return world_eni_add(h, spec, out);
 	if (strcmp(spec->subnet_id, "subnet-default"))
 		return refuse(h, -ENOENT, "subnet \"%s\" not found",
 			      spec->subnet_id);
@@ -262,6 +290,8 @@ int vnitro_eni_add(struct vnitro_handle *h, const struct vnitro_eni_spec *spec,
 
 int vnitro_eni_del(struct vnitro_handle *h, const char *id)
 {
+	if (fake_world())
+		return world_eni_del(h, id);
 	if (!strcmp(id, PRIMARY))
 		return refuse(h, -EBUSY, "ENI %s is attached", id);
 	return 0;
@@ -270,6 +300,8 @@ int vnitro_eni_del(struct vnitro_handle *h, const char *id)
 int vnitro_eni_get(struct vnitro_handle *h, const char *id,
 		   struct vnitro_eni *out)
 {
+	if (fake_world())
+		return world_eni_get(h, id, out);
 	if (!strcmp(id, "eni-5")) {
 		*out = make_eni(id, 5);
 		return 0;
@@ -283,6 +315,8 @@ int vnitro_eni_get(struct vnitro_handle *h, const char *id,
 int vnitro_eni_list(struct vnitro_handle *, struct vnitro_eni **items,
 		    size_t *count)
 {
+	if (fake_world())
+		return world_eni_list(items, count);
 	const struct vnitro_eni all[] = { primary_eni(), make_eni("eni-5", 5) };
 
 	return one_list(items, count, all, 2);
@@ -292,6 +326,8 @@ int vnitro_eni_attach_card(struct vnitro_handle *h, const char *id,
 			   const char *instance, uint32_t card, uint32_t index,
 			   struct vnitro_eni *out)
 {
+	if (fake_world())
+		return world_eni_attach(h, id, instance, card, index, out);
 	if (index == 0 && card == 0)
 		return refuse(h, -EBUSY, "device index 0 of %s is taken", instance);
 	if (card > 1)
@@ -311,6 +347,8 @@ int vnitro_eni_attach(struct vnitro_handle *h, const char *id,
 
 int vnitro_eni_detach(struct vnitro_handle *h, const char *id)
 {
+	if (fake_world())
+		return world_eni_detach(h, id);
 	if (!strcmp(id, PRIMARY))
 		return refuse(h, -EINVAL, "cannot detach the primary ENI (device index 0)");
 	return 0;
@@ -407,8 +445,11 @@ int vnitro_type_list(struct vnitro_handle *, struct vnitro_type **items, size_t 
 int vnitro_eni_set(struct vnitro_handle *h, const char *id,
 		   const struct vnitro_eni_settings *s, struct vnitro_eni *out)
 {
-	int rc = vnitro_eni_get(h, id, out);
+	int rc;
 
+	if (fake_world())
+		return world_eni_set(h, id, s, out);
+	rc = vnitro_eni_get(h, id, out);
 	if (rc)
 		return rc;
 	trace("eni_set", id);
@@ -447,14 +488,19 @@ int vnitro_eni_set_mtu(struct vnitro_handle *h, const char *id, uint32_t)
 	return 0 * h->error[0];
 }
 
-int vnitro_eni_ip_assign(struct vnitro_handle *h, const char *, uint32_t, uint32_t,
-			 struct vnitro_eni *)
+int vnitro_eni_ip_assign(struct vnitro_handle *h, const char *id, uint32_t ip, uint32_t count,
+			 struct vnitro_eni *out)
 {
+	if (fake_world())
+		return world_eni_ip_assign(h, id, ip, count, out);
 	return FAKE_REFUSE(h);
 }
 
-int vnitro_eni_ip_unassign(struct vnitro_handle *h, const char *, uint32_t, struct vnitro_eni *)
+int vnitro_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
+			   struct vnitro_eni *out)
 {
+	if (fake_world())
+		return world_eni_ip_unassign(h, id, ip, out);
 	return FAKE_REFUSE(h);
 }
 
@@ -1228,4 +1274,334 @@ int vnitro_eip_pool_set(struct vnitro_handle *h, uint32_t addr, uint8_t prefixle
 	out->addr = addr;
 	out->prefixlen = prefixlen;
 	return 0;
+}
+
+/*
+ * VNITRO_FAKE_WORLD: a world whose ENIs change, for vnitrod's tests.
+ * i-host (c5n.18xlarge) has PRIMARY at device index 0 and
+ * eni-0b00000000000000001 at 1; web1 has eni-00000000000000001 at 0;
+ * eni-5 and eni-0b00000000000000002 .. 0b0000000000000000b are detached:
+ * 14 ENIs in subnet-default (172.31.0.0/20). Security groups are sg-d and
+ * sg-1 (and what sg_add adds); each instance takes 15 ENIs, each ENI 50
+ * private IPv4 addresses, as c5n.18xlarge does.
+ */
+namespace {
+
+constexpr size_t WORLD_MAX = 64;
+constexpr uint32_t WORLD_MAX_IPS = 50, WORLD_MAX_ENIS = 15;
+struct vnitro_eni world[WORLD_MAX];
+size_t world_count;
+unsigned world_next_id;
+bool world_seeded;
+
+void world_seed()
+{
+	char id[VNITRO_ID_LEN];
+
+	if (world_seeded)
+		return;
+	world_seeded = true;
+	world[world_count++] = primary_eni();
+	world[world_count] = make_eni("eni-00000000000000001", 0x10);
+	attach(&world[world_count++], "web1", 0);
+	world[world_count++] = make_eni("eni-5", 5);
+	for (unsigned i = 1; i <= 11; i++) {
+		snprintf(id, sizeof(id), "eni-0b%015x", i);
+		world[world_count] = make_eni(id, uint8_t(0x20 + i));
+		if (i == 1)
+			attach(&world[world_count], "i-host", 1);
+		world_count++;
+	}
+}
+
+struct vnitro_eni *world_find(const char *id)
+{
+	world_seed();
+	for (size_t i = 0; i < world_count; i++)
+		if (!strcmp(world[i].id, id))
+			return &world[i];
+	return nullptr;
+}
+
+int world_no_eni(struct vnitro_handle *h, const char *id)
+{
+	return refuse(h, -ENOENT, "network interface %s not found", id);
+}
+
+bool world_ip_used(uint32_t ip)
+{
+	for (size_t i = 0; i < world_count; i++) {
+		if (world[i].private_ip == ip)
+			return true;
+		for (uint32_t k = 0; k < world[i].secondary_count; k++)
+			if (world[i].secondary_ips[k] == ip)
+				return true;
+	}
+	return false;
+}
+
+bool world_in_subnet(uint32_t ip)
+{
+	uint32_t a = ntohl(ip);
+
+	return (a & 0xfffff000) == 0xac1f0000 && (a & 0xfff) > 3 && (a & 0xfff) != 0xfff;
+}
+
+/* The lowest free address of subnet-default from 172.31.1.0 (what the kernel picks). */
+uint32_t world_free_ip()
+{
+	for (uint32_t a = 0xac1f0100; a < 0xac1f0fff; a++)
+		if (!world_ip_used(htonl(a)))
+			return htonl(a);
+	return 0;
+}
+
+int world_check_ip(struct vnitro_handle *h, uint32_t ip)
+{
+	char text[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &ip, text, sizeof(text));
+	if (!world_in_subnet(ip))
+		return refuse(h, -EINVAL, "address %s is not in subnet subnet-default (172.31.0.0/20)",
+			      text);
+	if (world_ip_used(ip))
+		return refuse(h, -EADDRINUSE, "address %s is already in use in subnet subnet-default",
+			      text);
+	return 0;
+}
+
+uint32_t world_enis_of(const char *instance)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < world_count; i++)
+		n += !strcmp(world[i].instance, instance);
+	return n;
+}
+
+} // namespace
+
+bool fake_world()
+{
+	return getenv("VNITRO_FAKE_WORLD");
+}
+
+int world_instance_get(struct vnitro_handle *h, const char *name, struct vnitro_instance *out)
+{
+	world_seed();
+	if (!strcmp(name, "i-host"))
+		*out = make_instance("i-host", PRIMARY, world_enis_of("i-host"));
+	else if (!strcmp(name, "web1"))
+		*out = make_instance("web1", "eni-00000000000000001", world_enis_of("web1"));
+	else
+		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
+	return 0;
+}
+
+int world_instance_list(struct vnitro_instance **items, size_t *count)
+{
+	struct vnitro_instance all[2];
+
+	world_instance_get(nullptr, "i-host", &all[0]);
+	world_instance_get(nullptr, "web1", &all[1]);
+	return one_list(items, count, all, 2);
+}
+
+int world_eni_get(struct vnitro_handle *h, const char *id, struct vnitro_eni *out)
+{
+	struct vnitro_eni *e = world_find(id);
+
+	if (!e)
+		return world_no_eni(h, id);
+	*out = *e;
+	return 0;
+}
+
+int world_eni_list(struct vnitro_eni **items, size_t *count)
+{
+	world_seed();
+	return one_list(items, count, world, world_count);
+}
+
+int world_eni_add(struct vnitro_handle *h, const struct vnitro_eni_spec *spec, struct vnitro_eni *out)
+{
+	struct vnitro_eni e;
+	char id[VNITRO_ID_LEN];
+	int rc;
+
+	world_seed();
+	if (strcmp(spec->subnet_id, "subnet-default"))
+		return refuse(h, -ENOENT, "subnet \"%s\" not found", spec->subnet_id);
+	if (world_count == WORLD_MAX)
+		return refuse(h, -ENOSPC, "subnet subnet-default has no free IPv4 address left");
+	if (spec->private_ip && (rc = world_check_ip(h, spec->private_ip)))
+		return rc;
+	snprintf(id, sizeof(id), "eni-0f%015x", ++world_next_id);
+	e = make_eni(spec->id ? spec->id : id, 0);
+	e.private_ip = spec->private_ip ? spec->private_ip : world_free_ip();
+	e.mac[4] = 0x0f;
+	e.mac[5] = uint8_t(world_next_id);
+	if (spec->type >= 0)
+		e.type = uint8_t(spec->type);
+	world[world_count] = e;
+	if (spec->settings && (rc = world_eni_set(h, e.id, spec->settings, &e)))
+		return rc;
+	world_count++;
+	if (out)
+		*out = e;
+	return 0;
+}
+
+int world_eni_del(struct vnitro_handle *h, const char *id)
+{
+	struct vnitro_eni *e = world_find(id);
+
+	if (!e)
+		return world_no_eni(h, id);
+	if (e->instance[0])
+		return refuse(h, -EBUSY, "network interface %s is attached to instance %s and cannot "
+			      "be deleted; detach it first", id, e->instance);
+	*e = world[--world_count];
+	return 0;
+}
+
+int world_eni_attach(struct vnitro_handle *h, const char *id, const char *instance, uint32_t card,
+		     uint32_t index, struct vnitro_eni *out)
+{
+	struct vnitro_eni *e = world_find(id);
+	struct vnitro_instance in;
+
+	if (!e)
+		return world_no_eni(h, id);
+	if (world_instance_get(h, instance, &in))
+		return -ENOENT;
+	if (e->instance[0])
+		return refuse(h, -EBUSY, "network interface %s is already attached to instance %s",
+			      id, e->instance);
+	if (index > 31)
+		return refuse(h, -ERANGE, "device index %u is out of range (0 to 31)", index);
+	if (card > 1)
+		return refuse(h, -ERANGE, "network card %u is out of range", card);
+	for (size_t i = 0; i < world_count; i++)
+		if (!strcmp(world[i].instance, instance) && world[i].network_card == int32_t(card) &&
+		    world[i].device_index == int32_t(index))
+			return refuse(h, -EBUSY, "device index %u of instance %s is already used by %s",
+				      index, instance, world[i].id);
+	if (in.eni_count >= WORLD_MAX_ENIS)
+		return refuse(h, -ENOSPC, "c5n.18xlarge supports at most %u network interfaces; "
+			      "instance %s has %u", WORLD_MAX_ENIS, instance, in.eni_count);
+	attach(e, instance, index);
+	e->network_card = int32_t(card);
+	if (out)
+		*out = *e;
+	return 0;
+}
+
+int world_eni_detach(struct vnitro_handle *h, const char *id)
+{
+	struct vnitro_eni *e = world_find(id);
+
+	if (!e)
+		return world_no_eni(h, id);
+	if (!e->instance[0])
+		return refuse(h, -EINVAL, "network interface %s is not attached", id);
+	if (e->device_index == 0 && e->network_card == 0)
+		return refuse(h, -EPERM, "network interface %s is the primary network interface "
+			      "(device index 0) of instance %s and cannot be detached", id, e->instance);
+	snprintf(e->status, sizeof(e->status), "available");
+	e->instance[0] = e->ifname[0] = e->pci_slot[0] = '\0';
+	e->device_index = e->network_card = -1;
+	e->ifindex = 0;
+	return 0;
+}
+
+/* All or nothing, with the kernel's checks on groups and ENA Express. */
+int world_eni_set(struct vnitro_handle *h, const char *id, const struct vnitro_eni_settings *s,
+		  struct vnitro_eni *out)
+{
+	struct vnitro_eni *e = world_find(id);
+	struct vnitro_eni n;
+	struct vnitro_sg g;
+
+	if (!e && world_count < WORLD_MAX && !strcmp(world[world_count].id, id))
+		e = &world[world_count];	/* the ENI world_eni_add is making */
+	if (!e)
+		return world_no_eni(h, id);
+	n = *e;
+	if (s->description && strlen(s->description) >= VNITRO_DESCRIPTION_LEN)
+		return refuse(h, -EINVAL, "a description has at most 255 characters");
+	if (s->description)
+		snprintf(n.description, sizeof(n.description), "%s", s->description);
+	if (s->set_security_groups) {
+		if (s->security_group_count > VNITRO_MAX_SECURITY_GROUPS)
+			return refuse(h, -ENOSPC, "a network interface has at most 5 security groups");
+		for (size_t i = 0; i < s->security_group_count; i++) {
+			if (vnitro_sg_get(h, s->security_groups[i], &g))
+				return -ENOENT;
+			snprintf(n.security_groups[i], sizeof(n.security_groups[i]), "%s",
+				 s->security_groups[i]);
+		}
+		n.security_group_count = uint32_t(s->security_group_count);
+	}
+	if (s->set_source_dest_check)
+		n.source_dest_check = uint8_t(!!s->source_dest_check);
+	if (s->set_ena_express)
+		n.ena_express = uint8_t(!!s->ena_express);
+	if (s->set_ena_express_udp)
+		n.ena_express_udp = uint8_t(!!s->ena_express_udp);
+	if (n.ena_express_udp && !n.ena_express)
+		return refuse(h, -EINVAL, "ENA Express for UDP needs ENA Express turned on");
+	*e = n;
+	if (out)
+		*out = n;
+	return 0;
+}
+
+int world_eni_ip_assign(struct vnitro_handle *h, const char *id, uint32_t ip, uint32_t count,
+			struct vnitro_eni *out)
+{
+	struct vnitro_eni *e = world_find(id);
+	int rc;
+
+	if (!e)
+		return world_no_eni(h, id);
+	if (!ip && !count)
+		return refuse(h, -EINVAL, "give an address to assign, or how many to pick");
+	if (1 + e->secondary_count + (ip ? 1 : count) > WORLD_MAX_IPS)
+		return refuse(h, -ENOSPC, "c5n.18xlarge supports at most %u private IPv4 addresses "
+			      "per network interface; %s has %u", WORLD_MAX_IPS, id,
+			      1 + e->secondary_count);
+	if (ip && (rc = world_check_ip(h, ip)))
+		return rc;
+	if (ip)
+		e->secondary_ips[e->secondary_count++] = ip;
+	for (uint32_t i = 0; !ip && i < count; i++)
+		e->secondary_ips[e->secondary_count++] = world_free_ip();
+	if (out)
+		*out = *e;
+	return 0;
+}
+
+int world_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
+			  struct vnitro_eni *out)
+{
+	struct vnitro_eni *e = world_find(id);
+	char text[INET_ADDRSTRLEN];
+
+	if (!e)
+		return world_no_eni(h, id);
+	inet_ntop(AF_INET, &ip, text, sizeof(text));
+	if (ip == e->private_ip)
+		return refuse(h, -EINVAL, "address %s is the primary private IPv4 address of %s", text, id);
+	for (uint32_t i = 0; i < e->secondary_count; i++) {
+		if (e->secondary_ips[i] != ip)
+			continue;
+		memmove(&e->secondary_ips[i], &e->secondary_ips[i + 1],
+			(e->secondary_count - i - 1) * sizeof(e->secondary_ips[0]));
+		e->secondary_count--;
+		if (out)
+			*out = *e;
+		return 0;
+	}
+	return refuse(h, -ENOENT, "address %s is not assigned to %s", text, id);
 }

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vnitro's instances as EC2's: DescribeInstances and ModifyInstanceAttribute.
+ * An instance's id is its vnitro name; each is alone in a reservation whose
+ * id is derived from that name.
+ */
+#include <errno.h>
+
+#include <algorithm>
+
+#include "vnitrod.h"
+
+namespace vnitro::ec2 {
+
+namespace {
+
+using inst_filter = filter_def<vnitro_instance, snapshot>;
+using values = std::vector<std::string>;
+
+/* The instance's ENIs by network card, then device index. */
+std::vector<const vnitro_eni *> enis_of(const vnitro_instance &in, const snapshot &s)
+{
+	std::vector<const vnitro_eni *> out;
+
+	for (auto &n : s.enis)
+		if (!strcmp(n.instance, in.name))
+			out.push_back(&n);
+	std::sort(out.begin(), out.end(), [](const vnitro_eni *a, const vnitro_eni *b) {
+		return a->network_card != b->network_card ? a->network_card < b->network_card :
+							    a->device_index < b->device_index;
+	});
+	return out;
+}
+
+std::string reservation_id(const vnitro_instance &in)
+{
+	return "r-" + sha256_hex(in.name).substr(0, 17);
+}
+
+std::string vpc_of(const vnitro_instance &in, const snapshot &s)
+{
+	const vnitro_subnet *sn = s.subnet(in.subnet_id);
+
+	return sn ? sn->vpc_id : "";
+}
+
+void f_id(const vnitro_instance &in, const snapshot &, values &v) { v.push_back(in.name); }
+void f_type(const vnitro_instance &in, const snapshot &, values &v) { v.push_back(in.type.name); }
+void f_subnet(const vnitro_instance &in, const snapshot &, values &v) { v.push_back(in.subnet_id); }
+void f_az(const vnitro_instance &in, const snapshot &, values &v) { v.push_back(in.az); }
+void f_vpc(const vnitro_instance &in, const snapshot &s, values &v) { v.push_back(vpc_of(in, s)); }
+void f_state(const vnitro_instance &, const snapshot &, values &v) { v.push_back("running"); }
+void f_code(const vnitro_instance &, const snapshot &, values &v) { v.push_back("16"); }
+void f_reservation(const vnitro_instance &in, const snapshot &, values &v)
+{
+	v.push_back(reservation_id(in));
+}
+
+void f_private_ip(const vnitro_instance &in, const snapshot &s, values &v)
+{
+	if (const vnitro_eni *n = s.eni(in.primary_eni_id))
+		v.push_back(ipv4_text(n->private_ip));
+}
+
+void f_dns(const vnitro_instance &in, const snapshot &s, values &v)
+{
+	if (const vnitro_eni *n = s.eni(in.primary_eni_id))
+		v.push_back(private_dns_name(n->private_ip, in.az));
+}
+
+void f_eni(const vnitro_instance &in, const snapshot &s, values &v)
+{
+	for (const vnitro_eni *n : enis_of(in, s))
+		v.push_back(n->id);
+}
+
+void f_eni_ips(const vnitro_instance &in, const snapshot &s, values &v)
+{
+	for (const vnitro_eni *n : enis_of(in, s)) {
+		v.push_back(ipv4_text(n->private_ip));
+		for (uint32_t i = 0; i < n->secondary_count; i++)
+			v.push_back(ipv4_text(n->secondary_ips[i]));
+	}
+}
+
+void f_group(const vnitro_instance &in, const snapshot &s, values &v)
+{
+	if (const vnitro_eni *n = s.eni(in.primary_eni_id))
+		for (uint32_t i = 0; i < n->security_group_count; i++)
+			v.push_back(n->security_groups[i]);
+}
+
+const inst_filter INSTANCE_FILTERS[] = {
+	{ "instance-id", f_id },
+	{ "instance-type", f_type },
+	{ "vpc-id", f_vpc },
+	{ "subnet-id", f_subnet },
+	{ "availability-zone", f_az },
+	{ "private-ip-address", f_private_ip },
+	{ "private-dns-name", f_dns },
+	{ "network-interface.network-interface-id", f_eni },
+	{ "network-interface.addresses.private-ip-address", f_eni_ips },
+	{ "instance-state-name", f_state },
+	{ "instance-state-code", f_code },
+	{ "reservation-id", f_reservation },
+	{ "instance.group-id", f_group },
+	{ "tag:Name", f_id },
+};
+
+std::string instance_id(const vnitro_instance &in)
+{
+	return in.name;
+}
+
+/* What vnitro carries; no image, launch time, key, architecture or block devices. */
+void instance_xml(pugi::xml_node item, const vnitro_instance &in, const snapshot &s,
+		  const config &cfg)
+{
+	const vnitro_eni *primary = s.eni(in.primary_eni_id);
+	pugi::xml_node x;
+
+	xml_text(item, "instanceId", in.name);
+	x = item.append_child("instanceState");
+	xml_int(x, "code", 16);
+	xml_text(x, "name", "running");
+	if (primary) {
+		xml_text(item, "privateDnsName", private_dns_name(primary->private_ip, in.az));
+		xml_text(item, "privateIpAddress", ipv4_text(primary->private_ip));
+	}
+	xml_text(item, "instanceType", in.type.name);
+	x = item.append_child("placement");
+	xml_text(x, "availabilityZone", in.az);
+	xml_text(x, "tenancy", "default");
+	xml_text(item, "subnetId", in.subnet_id);
+	xml_text(item, "vpcId", vpc_of(in, s));
+	xml_bool(item, "enaSupport", true);
+	if (primary) {
+		xml_bool(item, "sourceDestCheck", primary->source_dest_check);
+		groups_xml(item, *primary, s);
+	}
+	x = item.append_child("networkInterfaceSet");
+	for (const vnitro_eni *n : enis_of(in, s))
+		eni_xml(x.append_child("item"), *n, s, cfg, true);
+	x = item.append_child("tagSet").append_child("item");
+	xml_text(x, "key", "Name");
+	xml_text(x, "value", in.name);
+}
+
+bool describe_instances(context &c, error &e)
+{
+	std::vector<const vnitro_instance *> shown;
+	std::string next;
+	snapshot s;
+
+	if (param(c.req.args, "MaxResults") && param(c.req.args, "InstanceId.1"))
+		return client_error(e, "InvalidParameterCombination", "The parameter InstanceIds "
+				    "cannot be used with the parameter maxResults");
+	if (!snapshot_load(s, c.cfg, SNAP_SUBNETS | SNAP_INSTANCES | SNAP_ENIS | SNAP_SGS | SNAP_EIPS, e) ||
+	    !describe_select(c, s.instances, s, INSTANCE_FILTERS,
+			     sizeof(INSTANCE_FILTERS) / sizeof(INSTANCE_FILTERS[0]), instance_id,
+			     "InstanceId", nullptr, nullptr, "InvalidInstanceID.NotFound", "instance",
+			     shown, next, e))
+		return false;
+
+	pugi::xml_node set = c.out.append_child("reservationSet");
+	for (const vnitro_instance *in : shown) {
+		pugi::xml_node r = set.append_child("item");
+
+		xml_text(r, "reservationId", reservation_id(*in));
+		xml_text(r, "ownerId", c.cfg.account);
+		r.append_child("groupSet");
+		instance_xml(r.append_child("instancesSet").append_child("item"), *in, s, c.cfg);
+	}
+	if (!next.empty())
+		xml_text(c.out, "nextToken", next);
+	return true;
+}
+
+/*
+ * SourceDestCheck (also as Attribute=sourceDestCheck with Value) and
+ * GroupId.N, applied to the instance's primary ENI; groups only while it
+ * is the instance's one ENI, as EC2 requires.
+ */
+bool modify_instance_attribute(context &c, error &e)
+{
+	const params &p = c.req.args;
+	std::vector<std::string> groups = param_list(p, "GroupId");
+	std::vector<const char *> ptrs;
+	const std::string *attr = param(p, "Attribute");
+	bool sdc = false, sdc_given;
+	vnitro_eni_settings set = {};
+	std::string id;
+	vnitro_instance in;
+	vnitro_eni scratch;
+	vnitro_handle *h;
+	int rc;
+
+	if (!require(p, "InstanceId", id, e) || !param_bool(p, "SourceDestCheck.Value", sdc, sdc_given, e))
+		return false;
+	if (attr) {
+		if (*attr != "sourceDestCheck")
+			return client_error(e, "InvalidParameterValue", "Value (" + attr->substr(0, 64) +
+					    ") for parameter attribute is invalid: vnitrod modifies only "
+					    "sourceDestCheck and groups");
+		if (sdc_given)
+			return client_error(e, "InvalidParameterCombination", "Give SourceDestCheck or "
+					    "Attribute with Value, not both");
+		if (!param(p, "Value"))
+			return client_error(e, "MissingParameter", "The request must contain the parameter Value");
+		if (!param_bool(p, "Value", sdc, sdc_given, e))
+			return false;
+	} else if (param(p, "Value")) {
+		return client_error(e, "MissingParameter", "The request must contain the parameter Attribute");
+	}
+	if (sdc_given + !groups.empty() != 1)
+		return client_error(e, sdc_given ? "InvalidParameterCombination" : "MissingParameter",
+				    "Give one attribute to modify: SourceDestCheck or GroupId");
+	if (!(h = world_handle(e)))
+		return false;
+	rc = vnitro_instance_get(h, id.c_str(), &in);
+	if (rc == -ENOENT)
+		return client_error(e, "InvalidInstanceID.NotFound", "The instance ID '" +
+				    id.substr(0, 128) + "' does not exist");
+	if (rc)
+		return world_error(e, rc, "InvalidInstanceID.NotFound");
+	if (!groups.empty() && in.eni_count > 1)
+		return client_error(e, "InvalidInstanceID", "There are multiple interfaces attached to "
+				    "instance '" + id + "'. Please specify an interface ID for the operation instead.");
+	if (c.dry_run)
+		return dry_run_ok(e);
+	set.set_source_dest_check = sdc_given;
+	set.source_dest_check = sdc;
+	for (auto &g : groups)
+		ptrs.push_back(g.c_str());
+	set.set_security_groups = !groups.empty();
+	set.security_groups = ptrs.data();
+	set.security_group_count = ptrs.size();
+	rc = vnitro_eni_set(h, in.primary_eni_id, &set, &scratch);
+	if (rc)
+		return world_error(e, rc, "InvalidGroup.NotFound", "SecurityGroupsPerInterfaceLimitExceeded");
+	xml_bool(c.out, "return", true);
+	return true;
+}
+
+const char *const DESCRIBE[] = { "InstanceId.N", "Filter.N.Name", "Filter.N.Value.N", "MaxResults",
+				 "NextToken", "DryRun", nullptr };
+const char *const MODIFY[] = { "InstanceId", "SourceDestCheck.Value", "Attribute", "Value",
+			       "GroupId.N", "DryRun", nullptr };
+
+} // namespace
+
+const action_def instance_actions[] = {
+	{ "DescribeInstances", describe_instances, DESCRIBE },
+	{ "ModifyInstanceAttribute", modify_instance_attribute, MODIFY },
+};
+const size_t instance_action_count = sizeof(instance_actions) / sizeof(instance_actions[0]);
+
+} // namespace vnitro::ec2
