@@ -141,6 +141,10 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = u8("ASSIGN_IPV6_ON_CREATION");
 	t.a[VNITRO_A_EGRESS_ONLY] = u8("EGRESS_ONLY");
 	t.a[VNITRO_A_INBOUND_DROPPED] = u64("INBOUND_DROPPED");
+	t.a[VNITRO_A_SVC_ADDR] = u32("SVC_ADDR");
+	t.a[VNITRO_A_SVC_REQUESTS] = u64("SVC_REQUESTS");
+	t.a[VNITRO_A_SVC_REPLIES] = u64("SVC_REPLIES");
+	t.a[VNITRO_A_SVC_DROPPED] = u64("SVC_DROPPED");
 	return t;
 }
 
@@ -391,6 +395,8 @@ int decode_eni(struct nlattr **tb, void *out)
 	e->udp_stream_timeout = get_u32(tb, VNITRO_A_UDP_STREAM_TIMEOUT);
 	e->udp_timeout = get_u32(tb, VNITRO_A_UDP_TIMEOUT);
 	get_string(e->description, tb, VNITRO_A_DESCRIPTION);
+	/* Network order, as PRIVATE_IP. */
+	e->svc_addr = get_u32(tb, VNITRO_A_SVC_ADDR);
 	if (decode_eni_lists(tb, e) < 0)
 		return -EPROTO;
 	return decode_attachment(tb, e);
@@ -537,8 +543,29 @@ int decode_eip_pool(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_services(struct nlattr **tb, void *out)
+{
+	auto *v = static_cast<struct vnitro_services *>(out);
+
+	if (!tb[VNITRO_A_IFNAME])
+		return -EPROTO;
+	get_string(v->ifname, tb, VNITRO_A_IFNAME);
+	get_string(v->netns_name, tb, VNITRO_A_NETNS_NAME);
+	v->ifindex = get_u32(tb, VNITRO_A_IFINDEX);
+	if (tb[VNITRO_A_MAC])
+		memcpy(v->mac, nla_data(tb[VNITRO_A_MAC]), VNITRO_MAC_LEN);
+	decode_cidr(tb, &v->alias_addr, &v->alias_prefixlen);
+	v->requests = get_u64(tb, VNITRO_A_SVC_REQUESTS);
+	v->replies = get_u64(tb, VNITRO_A_SVC_REPLIES);
+	v->dropped = get_u64(tb, VNITRO_A_SVC_DROPPED);
+	return 0;
+}
+
 } // namespace
 
+const struct decoder services_decoder = {
+	sizeof(struct vnitro_services), decode_services, "link-local services",
+};
 const struct decoder eip_decoder = {
 	sizeof(struct vnitro_eip), decode_eip, "Elastic IP address",
 };

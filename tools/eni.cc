@@ -50,8 +50,9 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 {
 	static const char *const keys[] = {
 		"instance", "network_card", "device_index", "ifname", "ifindex", "pci_slot",
-		"rdma_device",
+		"rdma_device", "svc_addr",
 	};
+	char alias[IPV4_STRLEN];
 
 	if (e.device_index < 0) {
 		for (const char *key : keys)
@@ -70,6 +71,11 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 		p.string("rdma_device", " rdma %s", e.rdma_device);
 	else
 		p.null("rdma_device");
+	/* JSON only: what a server of the services' namespace sees it as. */
+	if (e.svc_addr)
+		p.string("svc_addr", nullptr, format_ipv4(e.svc_addr, alias));
+	else
+		p.null("svc_addr");
 }
 
 void print_lists(printer &p, const struct vnitro_eni &e)

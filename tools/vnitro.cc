@@ -30,7 +30,7 @@ const struct object help_object = {
 
 const struct object *const objects[] = {
 	&instance_object, &eni_object, &vpc_object, &subnet_object, &route_object,
-	&igw_object, &eigw_object, &sg_object, &nacl_object, &eip_object,
+	&igw_object, &eigw_object, &sg_object, &nacl_object, &eip_object, &services_object,
 	&apply_object, &dump_object, &help_object,
 };
 constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);

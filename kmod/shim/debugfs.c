@@ -42,6 +42,9 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "nd6_replies: %llu\nra_sent: %llu\ndhcp6_replies: %llu\ndrop_no_ipv6: %llu\n",
 		   s.nd6_replies, s.ra_sent, s.dhcp6_replies, s.drop_no_ipv6);
 	seq_printf(m, "drop_egress_only: %llu\n", s.drop_egress_only);
+	seq_printf(m, "svc_requests: %llu\n", s.svc_requests);
+	seq_printf(m, "svc_replies: %llu\n", s.svc_replies);
+	seq_printf(m, "drop_svc: %llu\n", s.drop_svc);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

@@ -70,6 +70,10 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_ASSIGN_IPV6_ON_CREATION] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VNITRO_A_EGRESS_ONLY] = { .type = NLA_REJECT },	/* reply only: the id says it */
 	[VNITRO_A_INBOUND_DROPPED] = { .type = NLA_REJECT },
+	[VNITRO_A_SVC_ADDR] = { .type = NLA_REJECT },
+	[VNITRO_A_SVC_REQUESTS] = { .type = NLA_REJECT },
+	[VNITRO_A_SVC_REPLIES] = { .type = NLA_REJECT },
+	[VNITRO_A_SVC_DROPPED] = { .type = NLA_REJECT },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -121,6 +125,8 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_IPV6_CIDR_PREFIXLEN] =
 		"missing IPv6 prefix length, 0 to disassociate (VNITRO_A_IPV6_CIDR_PREFIXLEN)",
 	[VNITRO_A_IPV6_ADDR] = "missing IPv6 address (VNITRO_A_IPV6_ADDR)",
+	[VNITRO_A_NETNS_FD] =
+		"missing namespace (VNITRO_A_NETNS_FD): the services need one of their own",
 };
 
 /*
@@ -219,6 +225,7 @@ static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_de
 	struct vcore_port_stats st = {};
 	char name[IFNAMSIZ];
 	struct net_device *dev;
+	u32 alias = 0;
 	int ifindex;
 
 	rcu_read_lock();
@@ -230,9 +237,13 @@ static int vnitro_put_eni_netdev(struct sk_buff *msg, const struct vnitro_eni_de
 	strscpy(name, dev->name, sizeof(name));
 	ifindex = dev->ifindex;
 	port = rcu_dereference(((struct vnitro_netdev *)netdev_priv(dev))->port);
-	if (port)
+	if (port) {
 		vcore_fabric_port_get_stats(port, &st);
+		alias = vcore_fabric_port_svc_alias(port);
+	}
 	rcu_read_unlock();
+	if (alias && nla_put_be32(msg, VNITRO_A_SVC_ADDR, htonl(alias)))
+		return -EMSGSIZE;
 	if (nla_put_string(msg, VNITRO_A_IFNAME, name) ||
 	    nla_put_u32(msg, VNITRO_A_IFINDEX, ifindex) ||
 	    nla_put_u64_64bit(msg, VNITRO_A_TX_SRC_DST_DROPPED, st.tx_src_dst_dropped,
@@ -565,8 +576,7 @@ static int vnitro_cmd_by_id(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- instances ---- */
 
-/* A reference on the namespace NETNS_FD names, or on the initial one without it. */
-static struct net *vnitro_genl_netns(struct genl_info *info)
+struct net *vnitro_genl_netns(struct genl_info *info)
 {
 	struct net *net;
 
@@ -1296,6 +1306,9 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_VPC_IPV6_SET, .doit = vnitro_cmd_ipv6_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_SUBNET_IPV6_SET, .doit = vnitro_cmd_ipv6_set, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SVC_ADD, .doit = vnitro_cmd_svc_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SVC_DEL, .doit = vnitro_cmd_svc_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_SVC_GET, .doit = vnitro_cmd_svc_get, .flags = GENL_ADMIN_PERM },
 };
 
 struct genl_family vnitro_genl_family __ro_after_init = {

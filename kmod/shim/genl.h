@@ -49,6 +49,13 @@ int vnitro_cmd_nacl(struct sk_buff *skb, struct genl_info *info);
 int vnitro_cmd_nacl_associate(struct sk_buff *skb, struct genl_info *info);
 int vnitro_dump_nacls(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* The link-local services' port (linklocal.c). */
+int vnitro_cmd_svc_add(struct sk_buff *skb, struct genl_info *info);
+int vnitro_cmd_svc_del(struct sk_buff *skb, struct genl_info *info);
+int vnitro_cmd_svc_get(struct sk_buff *skb, struct genl_info *info);
+/* A reference on the namespace NETNS_FD names, or on the initial one without it. */
+struct net *vnitro_genl_netns(struct genl_info *info);
+
 /* Elastic IP commands (genl_eip.c). */
 enum { VNITRO_GENL_EIP_OPS = 7 };
 extern const struct genl_small_ops vnitro_genl_eip_ops[VNITRO_GENL_EIP_OPS];

@@ -28,15 +28,52 @@
 #define VNITRO_IGW_IFNAME	"igw%d"
 #define VNITRO_EIGW_IFNAME	"eigw%d"
 
-static int vnitro_igw_ndo_init(struct net_device *dev)
+/* ---- what the edge devices share (the gateways' and the services' svc0) ---- */
+
+int vnitro_edge_ndo_init(struct net_device *dev)
 {
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	return dev->tstats ? 0 : -ENOMEM;
 }
 
-static void vnitro_igw_ndo_uninit(struct net_device *dev)
+void vnitro_edge_ndo_uninit(struct net_device *dev)
 {
 	free_percpu(dev->tstats);
+}
+
+/* A frame the fabric delivers, received by @dev's namespace as veth does it (RCU, atomic). */
+void vnitro_edge_rx(struct net_device *dev, struct sk_buff *skb)
+{
+	unsigned int len;
+
+	/* Scrubs the sender's state, checks our MTU; counts and frees on failure. */
+	if (__dev_forward_skb(dev, skb) != NET_RX_SUCCESS)
+		return;
+	len = skb->len;
+	if (netif_rx(skb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, len);
+	else
+		dev_core_stats_rx_dropped_inc(dev);
+}
+
+/*
+ * An Ethernet device of its namespace and its object (NETIF_F_NETNS_LOCAL,
+ * no rtnl_link_ops: `ip link del` cannot remove it), lockless with
+ * per-CPU counters, no qdisc, the checksum left to the receiver as on
+ * veth; MTU @mtu at most.
+ */
+void vnitro_edge_setup(struct net_device *dev, unsigned int mtu)
+{
+	ether_setup(dev);
+	dev->priv_flags |= IFF_NO_QUEUE;
+	/* ndo_start_xmit hands the skb itself on: a shared one (pktgen's clone_skb) would be corrupted. */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->features |= NETIF_F_LLTX | NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			 NETIF_F_NETNS_LOCAL;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
+	dev->mtu = mtu;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = mtu;
 }
 
 /* ---- Elastic IPs: the gateway's 1:1 NAT (the core holds the translations) ---- */
@@ -89,9 +126,10 @@ static void vnitro_igw_nat_icmp(struct sk_buff *skb, unsigned int off, bool src,
  * @to, with every checksum that covers it: the IP header's, TCP's and
  * UDP's (pseudo-header; a partial checksum left to the device is updated
  * as such), an ICMP error's quote. The headers are linear and writable
- * (xmit_prepare made them so for the router, which rewrote them).
+ * (xmit_prepare made them so for the router, which rewrote them; the
+ * services port's xmit makes them so). Also the services' aliases (linklocal.c).
  */
-static bool vnitro_igw_nat(struct sk_buff *skb, bool src, __be32 to)
+bool vnitro_nat4(struct sk_buff *skb, bool src, __be32 to)
 {
 	unsigned int off = ETH_HLEN, l4;
 	struct iphdr *iph;
@@ -153,7 +191,7 @@ static void vnitro_igw_translate(struct vcore_fabric_port *port, struct sk_buff 
 	to = out ? vcore_fabric_eip_public(vnitro.fabric, port, ntohl(iph->saddr))
 		 : vcore_fabric_eip_private(vnitro.fabric, port, ntohl(iph->daddr));
 	if (to)
-		vnitro_igw_nat(skb, out, htonl(to));
+		vnitro_nat4(skb, out, htonl(to));
 }
 
 /* The internet sends: into the VPC router, which answers ARP for the VPC CIDR. */
@@ -194,20 +232,11 @@ static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
  */
 void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb)
 {
-	struct net_device *dev = igw->dev;
 	struct vcore_fabric_port *port = rcu_dereference(igw->port);
-	unsigned int len;
 
 	if (port)
 		vnitro_igw_translate(port, skb, true);
-	/* Scrubs the sender's state, checks our MTU; counts and frees on failure. */
-	if (__dev_forward_skb(dev, skb) != NET_RX_SUCCESS)
-		return;
-	len = skb->len;
-	if (netif_rx(skb) == NET_RX_SUCCESS)
-		dev_sw_netstats_rx_add(dev, len);
-	else
-		dev_core_stats_rx_dropped_inc(dev);
+	vnitro_edge_rx(igw->dev, skb);
 }
 
 /* services.deliver_copy for a gateway: the VPC router's ARP replies. */
@@ -246,8 +275,8 @@ static const struct ethtool_ops vnitro_igw_ethtool_ops = {
 };
 
 static const struct net_device_ops vnitro_igw_netdev_ops = {
-	.ndo_init = vnitro_igw_ndo_init,
-	.ndo_uninit = vnitro_igw_ndo_uninit,
+	.ndo_init = vnitro_edge_ndo_init,
+	.ndo_uninit = vnitro_edge_ndo_uninit,
 	.ndo_start_xmit = vnitro_igw_xmit,
 	.ndo_get_stats64 = dev_get_tstats64,
 	.ndo_validate_addr = eth_validate_addr,
@@ -255,19 +284,9 @@ static const struct net_device_ops vnitro_igw_netdev_ops = {
 
 static void vnitro_igw_setup(struct net_device *dev)
 {
-	ether_setup(dev);
+	vnitro_edge_setup(dev, VCORE_IGW_MTU);	/* EC2: 1500 bytes through an internet gateway */
 	dev->netdev_ops = &vnitro_igw_netdev_ops;
 	dev->ethtool_ops = &vnitro_igw_ethtool_ops;
-	dev->priv_flags |= IFF_NO_QUEUE;
-	/* ndo_start_xmit hands the skb itself on: a shared one (pktgen's clone_skb) would be corrupted. */
-	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	/* Lockless transmit (per-CPU counters); the checksum is the receiver's problem, as on veth. */
-	dev->features |= NETIF_F_LLTX | NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
-			 NETIF_F_NETNS_LOCAL;
-	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
-	dev->mtu = VCORE_IGW_MTU;
-	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = VCORE_IGW_MTU;	/* EC2: 1500 bytes through an internet gateway */
 }
 
 /*

@@ -236,6 +236,7 @@ static void __exit vnitro_exit(void)
 {
 	vnitro_genl_exit();
 	cancel_delayed_work_sync(&vnitro.ra_work);
+	vnitro_linklocal_exit();		/* svc0 and its port; the namespace's reference */
 	vnitro_ctl_teardown();		/* unplugs every ENI */
 	vnitro_pci_exit();
 	vnitro_engine_exit();

@@ -93,6 +93,8 @@ static void vnitro_svc_deliver(void *port_cookie, void *frame_ctx)
 
 	if (sink->kind == VNITRO_SINK_IGW)
 		vnitro_igw_deliver(container_of(sink, struct vnitro_igw_dev, sink), frame_ctx);
+	else if (sink->kind == VNITRO_SINK_LINKLOCAL)
+		vnitro_linklocal_deliver(container_of(sink, struct vnitro_linklocal_dev, sink), frame_ctx);
 	else
 		vnitro_netdev_deliver(container_of(sink, struct vnitro_netdev, sink), frame_ctx);
 }
@@ -103,6 +105,8 @@ static void vnitro_svc_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 
 	if (sink->kind == VNITRO_SINK_IGW)
 		vnitro_igw_deliver_copy(container_of(sink, struct vnitro_igw_dev, sink), frame, len);
+	else if (sink->kind == VNITRO_SINK_LINKLOCAL)
+		return;		/* the fabric answers nothing to the services' port */
 	else
 		vnitro_netdev_deliver_copy(container_of(sink, struct vnitro_netdev, sink), frame,
 					   len);

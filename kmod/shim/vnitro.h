@@ -37,6 +37,8 @@ struct vnitro {
 	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro, or an error pointer */
 	/* The subnet routers' periodic IPv6 router advertisements (main.c). */
 	struct delayed_work ra_work;
+	/* The link-local services' device, or NULL (linklocal.c; ctl_lock). */
+	struct vnitro_linklocal_dev *linklocal;
 };
 
 /* Sends the routers' advertisements now and plans the next round (main.c). */
@@ -63,6 +65,7 @@ extern struct vnitro_objects vnitro_objects;
 enum vnitro_sink_kind {
 	VNITRO_SINK_ENA,		/* an ENI's netdev: struct vnitro_netdev */
 	VNITRO_SINK_IGW,		/* an internet gateway's: struct vnitro_igw_dev */
+	VNITRO_SINK_LINKLOCAL,		/* the link-local services': struct vnitro_linklocal_dev */
 };
 
 struct vnitro_sink {
@@ -355,6 +358,30 @@ int vnitro_igw_update(void *ops_ctx, void *cookie, const struct vcore_port_desc 
 		      struct vcore_err *err);
 void vnitro_igw_deliver(struct vnitro_igw_dev *igw, struct sk_buff *skb);
 void vnitro_igw_deliver_copy(struct vnitro_igw_dev *igw, const u8 *frame, u32 len);
+/* What the edge devices (igw0, eigw0, svc0) share. */
+int vnitro_edge_ndo_init(struct net_device *dev);
+void vnitro_edge_ndo_uninit(struct net_device *dev);
+void vnitro_edge_rx(struct net_device *dev, struct sk_buff *skb);
+void vnitro_edge_setup(struct net_device *dev, unsigned int mtu);
+/* An Ethernet/IPv4 frame's source (@src) or destination becomes @to, checksums kept right. */
+bool vnitro_nat4(struct sk_buff *skb, bool src, __be32 to);
+
+/*
+ * linklocal.c: the link-local services' netdev "svc0" in a namespace of
+ * their own, its fabric port the services port (one per host).
+ */
+struct vnitro_linklocal_dev {
+	struct vnitro_sink sink;		/* VNITRO_SINK_LINKLOCAL: its fabric port's cookie */
+	struct net_device *dev;
+	/* Set by SVC_ADD, cleared by SVC_DEL (ctl_lock); read under RCU. */
+	struct vcore_fabric_port __rcu *port;
+	struct net *net;			/* our reference: the namespace outlives svc0 */
+	char netns_name[VNITRO_NAME_LEN];
+};
+
+void vnitro_linklocal_deliver(struct vnitro_linklocal_dev *svc, struct sk_buff *skb);
+/* Module unload (ctl_lock not held): unplugs the services port, if any. */
+void vnitro_linklocal_exit(void);
 
 /* efa_verbs.c: the RDMA device of an EFA ENI */
 int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);

@@ -429,6 +429,16 @@ void harness_random_script(size_t call_len, const void *bytes, size_t len)
 	script_pos = 0;
 }
 
+void harness_rcu_read_lock(void)
+{
+	svc_rcu_read_lock();
+}
+
+void harness_rcu_read_unlock(void)
+{
+	svc_rcu_read_unlock();
+}
+
 void harness_clear_deliveries(void)
 {
 	memset(harness.deliveries, 0, sizeof(harness.deliveries));

@@ -149,6 +149,20 @@ CORE_TEST(world, vpc_host_bits)
 	}, "host bits", "10.0.0.0/28");
 }
 
+CORE_TEST(world, vpc_link_local_restricted)
+{
+	// The metadata service's and the services' aliases' block (link-local-services.md).
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_vpc_add(ctl, "vpc-a", ip4(169, 254, 0, 0), 16, err);
+	}, "169.254.0.0/16", "restricted", "link-local");
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_vpc_add(ctl, "vpc-a", ip4(169, 254, 169, 240), 28, err);
+	}, "169.254.169.240/28", "restricted");
+	// Its neighbours are fine.
+	add_vpc("vpc-b", ip4(169, 255, 0, 0), 16);
+	add_vpc("vpc-c", ip4(169, 253, 255, 240), 28);
+}
+
 CORE_TEST(world, vpc_duplicate_id)
 {
 	default_world();

@@ -163,6 +163,8 @@ void attach(struct vnitro_eni *e, const char *instance, uint32_t index)
 	snprintf(e->ifname, sizeof(e->ifname), "eth%u", index);
 	e->ifindex = 2 + index;
 	snprintf(e->pci_slot, sizeof(e->pci_slot), "10000:00:%02x.0", 3 + index);
+	/* The services' alias of slot 1 + index: 169.254.0.4 for eth0. */
+	e->svc_addr = htonl(0xa9fe0000u | (1 + index) << 2);
 }
 
 struct vnitro_eni primary_eni()
@@ -1512,6 +1514,7 @@ int world_eni_detach(struct vnitro_handle *h, const char *id)
 	e->instance[0] = e->ifname[0] = e->pci_slot[0] = '\0';
 	e->device_index = e->network_card = -1;
 	e->ifindex = 0;
+	e->svc_addr = 0;
 	return 0;
 }
 
@@ -1604,4 +1607,53 @@ int world_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
 		return 0;
 	}
 	return refuse(h, -ENOENT, "address %s is not assigned to %s", text, id);
+}
+
+/*
+ * The link-local services: plugged in ("vnitro-services") with
+ * VNITRO_FAKE_SERVICES set, or once vnitro_services_add() plugs them.
+ */
+static bool services_plugged = getenv("VNITRO_FAKE_SERVICES");
+static char services_netns[VNITRO_NAME_LEN] = VNITRO_SERVICES_NETNS;
+
+int vnitro_services_get(struct vnitro_handle *h, struct vnitro_services *out)
+{
+	const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x5e };
+
+	if (!services_plugged)
+		return refuse(h, -ENOENT, "no services are plugged in (vnitro services add netns NAME)");
+	memset(out, 0, sizeof(*out));
+	snprintf(out->netns_name, sizeof(out->netns_name), "%s", services_netns);
+	snprintf(out->ifname, sizeof(out->ifname), "svc0");
+	out->ifindex = 2;
+	memcpy(out->mac, mac, sizeof(mac));
+	out->alias_addr = htonl(0xa9fe0000u);
+	out->alias_prefixlen = 17;
+	out->requests = 12;
+	out->replies = 11;
+	out->dropped = 1;
+	return 0;
+}
+
+int vnitro_services_add(struct vnitro_handle *h, const char *netns_name,
+			struct vnitro_services *out)
+{
+	struct vnitro_services scratch;
+
+	if (services_plugged)
+		return refuse(h, -EEXIST, "the services are plugged in already, in \"%s\" "
+			      "(vnitro services show)", services_netns);
+	snprintf(services_netns, sizeof(services_netns), "%s",
+		 netns_name ? netns_name : VNITRO_SERVICES_NETNS);
+	trace("services_add", services_netns);
+	services_plugged = true;
+	return vnitro_services_get(h, out ? out : &scratch);
+}
+
+int vnitro_services_del(struct vnitro_handle *h)
+{
+	if (!services_plugged)
+		return refuse(h, -ENOENT, "no services are plugged in (vnitro services add netns NAME)");
+	services_plugged = false;
+	return 0;
 }

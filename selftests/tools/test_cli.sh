@@ -132,6 +132,7 @@ usage "vnitro e is ambiguous between eni, eigw and eip" ='ambiguous object "e": 
 help "vnitro eip help" "vnitro eip associate ALLOC eni ENI [ private-ip ADDRESS ]" eip help
 usage "vnitro ei is ambiguous between eigw and eip" ='ambiguous object "ei": could be eigw, eip' ei h
 help "vnitro eip h" "vnitro eip pool [ CIDR ]" eip h
+help "vnitro services help" "vnitro services add [ netns NAME ]" services help
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
 help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
@@ -391,6 +392,12 @@ usage "eip associate: 0.0.0.0 is no private address" \
 usage "eip associate: eni twice" ='duplicate "eni"; try "vnitro eip help"' \
 	eip associate eipalloc-1 eni eni-1 eni eni-2
 usage "eip disassociate: nothing named" eip disassociate
+usage "services add: a bad namespace name" services add netns a/b
+usage "services add: netns twice" ='duplicate "netns"; try "vnitro services help"' \
+	services add netns a netns b
+usage "services add: unknown keyword" services add vpc vpc-default
+usage "services show takes nothing" ='unexpected argument "x"; try "vnitro services help"' services show x
+usage "services del takes nothing" services del vnitro-services
 usage "eip disassociate: a bad association id" \
 	='"eipassoc-Q" is not a valid association id (expected "eipassoc-" and 1 to 17 lowercase hex digits)' \
 	eip disassociate eipassoc-Q
@@ -408,6 +415,8 @@ not_loaded "eip show without the module" eip
 not_loaded "eigw show without the module" eigw
 not_loaded "eigw add, abbreviated" eig a eigw-1 v vpc-default n internet
 not_loaded "eigw del" eigw del eigw-1
+not_loaded "services show without the module" services
+not_loaded "services add" services add netns svc
 not_loaded "igw show still takes any other id" igw show egress-1
 not_loaded "eip associate, keywords abbreviated" eip assoc eipalloc-1 e eni-1 p 10.0.0.5 a
 not_loaded "eip disassociate by association id" eip disassociate eipassoc-0123456789abcdef0
@@ -467,7 +476,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","ipv6_addresses","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
+	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","ipv6_addresses","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","svc_addr","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
@@ -480,10 +489,10 @@ fake_tests() {
 	jcheck "eni show -j: an array of ENIs with exactly the ENI keys" \
 		"type == \"array\" and length == 2 and all(.[]; keys == $eni_keys)" -j eni show
 	jcheck "eni show -j: attachment fields" \
-		'.[0] | .instance == "i-host" and .device_index == 0 and .ifname == "eth0" and .ifindex == 2 and .pci_slot == "10000:00:03.0" and .source_dest_check == true and .type == "interface" and .rdma_device == null' \
+		'.[0] | .instance == "i-host" and .device_index == 0 and .ifname == "eth0" and .ifindex == 2 and .pci_slot == "10000:00:03.0" and .source_dest_check == true and .type == "interface" and .rdma_device == null and .svc_addr == "169.254.0.4"' \
 		-j eni show
 	jcheck "eni show -j: null attachment when detached" \
-		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot] == [null, null, null, null, null]' \
+		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot, .svc_addr] == [null, null, null, null, null, null]' \
 		-j eni show
 	jcheck "eni show ID -j: still an array" 'type == "array" and length == 1' -j eni show $primary
 	jcheck "eni show -j: conntrack timeouts in force, EC2's defaults included" \
@@ -851,6 +860,26 @@ fake_tests() {
 	jcheck "eip pool CIDR -j: the new pool" '. == {"pool":"198.51.100.0/24"}' -j eip pool 198.51.100.0/24
 	run eip pool 10.0.0.0/8
 	check "eip pool /8: the kernel's message, exit 1" '$rc -eq 1 && $err == *"/16 to /30"*'
+
+	run services show
+	check "services show, none plugged: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: no services are plugged in (vnitro services add netns NAME)"'
+	VNITRO_FAKE_SERVICES=1 run services
+	want="netns vnitro-services dev svc0 mac 02:00:00:00:00:5e aliases 169.254.0.0/17"
+	want+="$nl    requests 12 replies 11 dropped 1"
+	check "services: show by default, counters on a second line" '$rc -eq 0 && $out == "$want"'
+	VNITRO_FAKE_SERVICES=1 jcheck "services show -j: one object" \
+		'. == {"netns":"vnitro-services","ifname":"svc0","ifindex":2,"mac":"02:00:00:00:00:5e","aliases":"169.254.0.0/17","requests":12,"replies":11,"dropped":1}' \
+		-j services show
+	VNITRO_FAKE_SERVICES=1 run services add netns other
+	check "services add, plugged already: refused, exit 1" \
+		'$rc -eq 1 && -z $out && $err == *"plugged in already, in \"vnitro-services\""*'
+	jcheck "services add netns NAME -j: the services, in NAME" \
+		'.netns == "svc-ns" and .ifname == "svc0"' -j services add netns svc-ns
+	run services del
+	check "services del, none plugged: refused, exit 1" '$rc -eq 1 && $err == *"no services are plugged in"*'
+	VNITRO_FAKE_SERVICES=1 run services del
+	check "services del prints nothing" '$rc -eq 0 && -z $out && -z $err'
 }
 
 if [[ ! -x $FAKE && $FAKE == "$here/vnitro_fake" ]]; then

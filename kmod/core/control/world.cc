@@ -31,6 +31,13 @@ int check_block(uint32_t addr, uint8_t prefixlen, const char *what, vcore_err *e
 			.cidr(addr & prefix_mask(prefixlen), prefixlen).str("?");
 		return err->code;
 	}
+	// Blocks are /16 or longer: inside 169.254.0.0/16 or apart from it.
+	if ((addr & 0xffff0000u) == (VCORE_SVC_ALIAS_NET & 0xffff0000u)) {
+		fail(err, EINVAL_).str(what).str(" CIDR block ").cidr(addr, prefixlen)
+			.str(" is restricted: 169.254.0.0/16 is link-local, where the instance "
+			     "metadata service and the VPC's DNS are");
+		return err->code;
+	}
 	return 0;
 }
 

@@ -22,7 +22,20 @@ uint32_t mac_bucket(const uint8_t *mac)
 }
 
 /*
- * ENI: the subnet router (.1) and every IP of the sender's subnet. IGW: any
+ * A link-local service's address an ENI may ask ARP for: those in
+ * 169.254.0.0/16 (where a link-scope route for it sends the instance, as
+ * some distributions install one), and the VPC's DNS address when it lies
+ * in the sender's subnet. The subnet router answers for them.
+ */
+bool svc_on_link(const port *src, uint32_t ip)
+{
+	return svc_of(src, ip) >= 0 &&
+	       (ip != src->vpc_addr + 2 || prefix_contains(src->subnet_addr, src->subnet_prefixlen, ip));
+}
+
+/*
+ * ENI: the subnet router (.1), the link-local services (svc_on_link) and
+ * every IP of the sender's subnet. IGW: any
  * address of the VPC CIDR, at the VPC router. Kept out of line so that the
  * reply buffer is on the stack only while a reply is built.
  */
@@ -42,7 +55,7 @@ __attribute__((noinline)) vcore_xmit_verdict answer_arp(fabric *fab, port *src,
 		    !eip_by_public(fab, src->vpc_key, req.target_ip))
 			return drop(cpu_stats(fab).drop_no_dest, src);
 		vpc_router_mac(src->vpc_key, mac);
-	} else if (req.target_ip == src->subnet_addr + 1) {
+	} else if (req.target_ip == src->subnet_addr + 1 || svc_on_link(src, req.target_ip)) {
 		router_mac(src->subnet_key, mac);
 	} else {
 		target = lookup_ip(fab, src->vpc_key, req.target_ip);
@@ -95,6 +108,9 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 	}
 	if (!egress_allowed(fab, src, ip_ok ? &ipv : nullptr))
 		return VCORE_XMIT_DROPPED;
+	// The link-local services, whatever the routes, ACLs and groups say.
+	if (to_router && ip_ok && svc_of(src, ipv.dst) >= 0)
+		return svc_request(fab, src, ipv, frame, len, frame_ctx);
 	if (to_router)
 		return route_from_eni(fab, src, frame, len, ip_ok ? &ipv : nullptr, seg_len,
 				      frame_ctx);
@@ -169,6 +185,12 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 	case VCORE_PORT_IGW:
 		if (!d.vpc_prefixlen || d.egress_only > 1)
 			return -EINVAL_;	// it answers ARP for the VPC CIDR
+		break;
+	case VCORE_PORT_SERVICES:
+		// No subnet, VPC or addresses: it serves every VPC.
+		if (d.subnet_key || d.vpc_key || d.vpc_prefixlen || d.egress_only || d.has_ipv6 ||
+		    d.sg_count)
+			return -EINVAL_;
 		break;
 	default:
 		return -EINVAL_;
@@ -295,6 +317,13 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->cookie = desc->cookie;
 	p->state = st;
 	// Fully built before any reader can find it.
+	*err = svc_port_add(fab, p);
+	if (*err) {
+		sg_port_free(p);
+		destroy(st);
+		destroy(p);
+		return nullptr;
+	}
 	state_link(fab, st);
 	head = &fab->buckets[mac_bucket(desc->mac)];
 	p->next = *head;
@@ -355,6 +384,7 @@ void vcore_fabric_port_del(struct vcore_fabric *fab, struct vcore_fabric_port *v
 			}
 		}
 		state_unlink(fab, victim->state);
+		svc_port_del(fab, victim);
 		efa_port_gone(victim);
 	}
 	// After this no CPU is inside xmit (or an EFA resolve) with a pointer to the victim.
@@ -375,6 +405,9 @@ enum vcore_xmit_verdict vcore_fabric_xmit_gso(struct vcore_fabric *fab,
 		return drop(cpu_stats(fab).drop_malformed, src);
 	if (src->kind == VCORE_PORT_IGW)
 		return xmit_from_igw(fab, src, frame, len, frame_ctx);
+	// The services port sends only through vcore_fabric_svc_reply_to.
+	if (src->kind == VCORE_PORT_SERVICES)
+		return drop(cpu_stats(fab).drop_svc, src);
 	return xmit_from_eni(fab, src, frame, len, seg_len, frame_ctx);
 }
 

@@ -98,6 +98,8 @@ struct port {
 	uint32_t vpc_key;
 	uint32_t vpc_addr;
 	void *cookie;
+	// ENI: its link-local services slot (linklocal.cc), 0: none.
+	uint16_t svc_slot;
 	// Set by port_del under the writer lock: an update after it changes nothing.
 	bool unplugged;
 	// The ENI's EFA endpoint (efa.cc), or nullptr: set and cleared under the
@@ -163,6 +165,9 @@ struct fabric {
 	ip6_entry *ips6[ip6_buckets];	// by (vpc_key, IPv6 address)
 	keyed_table<route_table, 8> tables;	// by subnet key (router.cc)
 	port *igws;			// the IGW ports, one per VPC
+	port *svc;			// the services port, or nullptr (linklocal.cc)
+	port *svc_slots[VCORE_SVC_SLOTS];	// ENI ports by services slot
+	uint32_t svc_cursor;		// the last slot given (writer lock)
 	keyed_table<sg_group, 10> groups;	// security groups by key (sg.cc)
 	keyed_table<nacl, 8> nacls;	// network ACLs by key (nacl.cc)
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
@@ -380,6 +385,17 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 // An IPv6 frame the internet gateway @src sent.
 vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32_t len,
 				  void *frame_ctx);
+
+/* ---- linklocal.cc: the link-local services (vcore/fabric.h) ---- */
+
+// The service an IPv4 packet @src sends to its router is for, or -1.
+int svc_of(const port *src, uint32_t dst_ip);
+// Hands it to the services port (or drops it: another protocol or port).
+vcore_xmit_verdict svc_request(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame,
+			       uint32_t len, void *frame_ctx);
+// Port life cycle, writer lock held: an ENI's slot, the services port.
+int svc_port_add(fabric *fab, port *p);
+void svc_port_del(fabric *fab, port *p);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

@@ -57,6 +57,35 @@ enum {
 enum vcore_port_kind {
 	VCORE_PORT_ENI,	/* an attached ENI: one subnet, its private IPs */
 	VCORE_PORT_IGW,	/* a VPC's internet gateway: the "internet" side */
+	VCORE_PORT_SERVICES,	/* the link-local services' port (one per fabric) */
+};
+
+/*
+ * EC2's link-local services, reached from every instance over its own ENI:
+ * the instance metadata service (169.254.169.254, TCP 80), the VPC's DNS
+ * resolver (169.254.169.253 and the VPC's base address + 2, UDP and TCP
+ * 53) and Time Sync (169.254.169.123, UDP 123). The fabric hands what an
+ * ENI sends them to the services port, whose namespace holds the servers;
+ * the shim rewrites the destination to an alias in 169.254.0.0/17 that
+ * names the asking ENI and the service: alias = 169.254.0.0 | slot << 2 |
+ * service. An ENI port gets its slot (1..VCORE_SVC_SLOTS - 1) when it is
+ * plugged, round robin so that a slot is not soon reused. Replies come
+ * back from the alias and leave the fabric from the service's address.
+ */
+enum {
+	VCORE_SVC_ALIAS_NET = 0xa9fe0000,	/* 169.254.0.0 */
+	VCORE_SVC_ALIAS_PREFIXLEN = 17,
+	VCORE_SVC_SLOTS = 1 << (32 - VCORE_SVC_ALIAS_PREFIXLEN - 2),
+	VCORE_SVC_IMDS_IP = 0xa9fea9fe,		/* 169.254.169.254 */
+	VCORE_SVC_DNS_IP = 0xa9fea9fd,		/* 169.254.169.253 */
+	VCORE_SVC_NTP_IP = 0xa9fea97b,		/* 169.254.169.123 */
+};
+
+enum vcore_svc {
+	VCORE_SVC_IMDS,		/* 169.254.169.254 */
+	VCORE_SVC_DNS,		/* 169.254.169.253 */
+	VCORE_SVC_DNS_VPC,	/* the VPC's base + 2 ("AmazonProvidedDNS") */
+	VCORE_SVC_NTP,		/* 169.254.169.123 */
 };
 
 /* What the fabric must know about a port when it is plugged in. */
@@ -215,6 +244,11 @@ struct vcore_fabric_stats {
 	/* What the internet sent through an egress-only internet gateway that belongs to no
 	 * flow an instance opened through it (a full table there: drop_conntrack_full). */
 	uint64_t drop_egress_only;
+	/* The link-local services: requests handed to the services port, replies it sent
+	 * back, and what was refused (another port or protocol; no services port). */
+	uint64_t svc_requests;
+	uint64_t svc_replies;
+	uint64_t drop_svc;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -237,7 +271,7 @@ void vcore_fabric_destroy(struct vcore_fabric *fab);
  * Returns the port, or NULL with *err = -ENOMEM, -EADDRINUSE (MAC taken or
  * a router's, or an IP already used in that VPC), -EEXIST (the VPC has an
  * IGW port of that kind already, internet or egress-only: one each per VPC,
- * as EC2 allows) or -EINVAL (kind, MAC not
+ * as EC2 allows; the fabric has its services port already) or -EINVAL (kind, MAC not
  * unicast, key or IPs out of range).
  */
 struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
@@ -417,6 +451,29 @@ uint32_t vcore_fabric_eip_private(const struct vcore_fabric *fab,
 				  const struct vcore_fabric_port *igw, uint32_t public_ip);
 uint32_t vcore_fabric_eip_public(const struct vcore_fabric *fab,
 				 const struct vcore_fabric_port *igw, uint32_t private_ip);
+/*
+ * The link-local services (the enum above). An ENI port's alias base (its
+ * slot's IMDS alias; | service gives the others), 0 for another port.
+ */
+uint32_t vcore_fabric_port_svc_alias(const struct vcore_fabric_port *port);
+/*
+ * What a request the fabric delivered to the services port becomes there:
+ * the alias its destination is rewritten to, or 0 (drop it). RCU held.
+ */
+uint32_t vcore_fabric_svc_alias(struct vcore_fabric *fab, const uint8_t *frame, uint32_t len);
+/*
+ * A frame the services port @svc sends: the ENI port its source alias
+ * names (plugged), with *@service_ip the address the source must become;
+ * the frame's MACs are rewritten (the ENI's subnet router to the ENI).
+ * NULL: drop it (counted). RCU held until vcore_fabric_svc_deliver.
+ */
+struct vcore_fabric_port *vcore_fabric_svc_reply_to(struct vcore_fabric *fab,
+						    struct vcore_fabric_port *svc,
+						    uint8_t *frame, uint32_t len,
+						    uint32_t *service_ip);
+/* Delivers that frame, its source rewritten, to @dst. RCU held. */
+void vcore_fabric_svc_deliver(struct vcore_fabric *fab, struct vcore_fabric_port *dst,
+			      void *frame_ctx);
 /* Moves connection tracking's clock @seconds ahead: tests of the idle timeouts. */
 void vcore_fabric_conntrack_advance(struct vcore_fabric *fab, uint32_t seconds);
 /*

@@ -104,6 +104,13 @@ struct vnitro_eni {
 	/* IPv6 addresses, 16 bytes each (network order), in assignment order. */
 	uint8_t ipv6[VNITRO_MAX_ENI_IPV6][16];
 	uint32_t ipv6_count;
+	/*
+	 * Network order: the alias under which the link-local services'
+	 * namespace sees this ENI's requests (the metadata service's; + 1:
+	 * DNS at 169.254.169.253, + 2: DNS at the VPC's base + 2, + 3: Time
+	 * Sync). 0 while detached.
+	 */
+	uint32_t svc_addr;
 };
 
 /*
@@ -603,6 +610,42 @@ int vnitro_env_del(struct vnitro_handle *h, const char *name);
  * tore down, or a negative errno.
  */
 int vnitro_env_sweep(struct vnitro_handle *h, int module_loaded);
+
+/*
+ * The link-local services (EC2's instance metadata service at
+ * 169.254.169.254, the VPC's DNS resolver at 169.254.169.253 and at each
+ * VPC's base + 2, Time Sync at 169.254.169.123): servers in a network
+ * namespace of their own behind the netdev "svc0", one per host. Each
+ * request reaches them addressed to its ENI's alias (struct vnitro_eni
+ * svc_addr) in @alias_addr/@alias_prefixlen.
+ */
+#define VNITRO_SERVICES_NETNS	"vnitro-services"
+
+struct vnitro_services {
+	char netns_name[VNITRO_NAME_LEN];
+	char ifname[IF_NAMESIZE];	/* "svc0" */
+	uint32_t ifindex;
+	uint8_t mac[VNITRO_MAC_LEN];
+	uint32_t alias_addr;		/* network order: 169.254.0.0 */
+	uint8_t alias_prefixlen;	/* 17 */
+	uint64_t requests;		/* handed to the namespace */
+	uint64_t replies;		/* sent back to the instances */
+	uint64_t dropped;		/* refused: another port or protocol */
+};
+
+/*
+ * Plugs the services into namespace @netns_name (NULL: VNITRO_SERVICES_NETNS),
+ * creating it as "ip netns add" would if it does not exist, and readies it:
+ * lo and svc0 up, 169.254.0.0/17 local (every alias is an address of the
+ * namespace), a default route by svc0. Needs CAP_SYS_ADMIN and CAP_NET_ADMIN.
+ * Returns 0 or a negative errno (-EEXIST: plugged in already); nothing is
+ * left plugged on failure.
+ */
+int vnitro_services_add(struct vnitro_handle *h, const char *netns_name,
+			struct vnitro_services *out);
+/* Unplugs them (svc0 goes; the namespace stays). -ENOENT: none. */
+int vnitro_services_del(struct vnitro_handle *h);
+int vnitro_services_get(struct vnitro_handle *h, struct vnitro_services *out);
 
 #ifdef __cplusplus
 }

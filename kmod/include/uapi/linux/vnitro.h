@@ -176,6 +176,20 @@
  *               assign) instead of PRIVATE_IP (IP_COUNT): IPv6 addresses of
  *               the subnet's block, as many as IPv4 ones (the type's limit).
  *               The ENI reply lists them in IPV6_ADDRS.
+ * SVC_ADD       NETNS_FD (not the initial namespace), optional NETNS_NAME:
+ *               plugs the link-local services' port (one per host), netdev
+ *               "svc0" in that namespace. What an instance sends to
+ *               169.254.169.254 (TCP 80), 169.254.169.253 and its VPC's
+ *               base + 2 (UDP and TCP 53) or 169.254.169.123 (UDP 123)
+ *               arrives there addressed to an alias in CIDR_ADDR/
+ *               CIDR_PREFIXLEN (169.254.0.0/17): the ENI's SVC_ADDR plus
+ *               0, 1, 2 or 3 for those four; what the namespace sends back
+ *               from the alias reaches that ENI from the service's address.
+ *               Reply: as SVC_GET.
+ * SVC_DEL       Unplugs it.
+ * SVC_GET       Reply: IFNAME, IFINDEX, NETNS_NAME, MAC, CIDR_ADDR,
+ *               CIDR_PREFIXLEN, SVC_REQUESTS, SVC_REPLIES, SVC_DROPPED.
+ *               An attached ENI's reply carries its SVC_ADDR.
  *
  * ADD, ATTACH and GET answer with the object; DEL and DETACH only ack.
  * ENI ids are "eni-" and 1 to 17 lowercase hex digits. Device indexes run
@@ -233,6 +247,9 @@ enum vnitro_cmd {
 	VNITRO_CMD_EIP_POOL_SET,
 	VNITRO_CMD_VPC_IPV6_SET,
 	VNITRO_CMD_SUBNET_IPV6_SET,
+	VNITRO_CMD_SVC_ADD,
+	VNITRO_CMD_SVC_DEL,
+	VNITRO_CMD_SVC_GET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -407,6 +424,11 @@ enum vnitro_attr {
 	 * belonged to no flow an instance opened; with CONNTRACK_TRACKED, _MAX and
 	 * CONNTRACK_ALLOWANCE_EXCEEDED for the gateway's own table. */
 	VNITRO_A_INBOUND_DROPPED,
+	/* The link-local services (SVC_*; reply only). */
+	VNITRO_A_SVC_ADDR,		/* u32, network order: an attached ENI's alias base */
+	VNITRO_A_SVC_REQUESTS,		/* u64: requests handed to the services' namespace */
+	VNITRO_A_SVC_REPLIES,		/* u64: replies it sent back */
+	VNITRO_A_SVC_DROPPED,		/* u64: refused (another port or protocol; no services) */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
