@@ -5,6 +5,11 @@ set -eu -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$top/tools:$PATH"
 
+# The EC2 API's credentials for the tour's one call (Documentation/ec2-api.md).
+creds=$(mktemp)
+chmod 600 "$creds"
+echo "AKIDVNITROTOUR tour-secret" >"$creds"
+
 if [[ -t 1 ]]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 say() { printf '\n%s# %s%s\n' "$bold" "$*" "$plain"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -43,4 +48,19 @@ run vnitro exec i-a cat /etc/resolv.conf
 run vnitro exec i-a mkdir /sys/fs/bpf/mine
 run vnitro exec i-a ls /sys/fs/bpf
 run vnitro exec i-b ls /sys/fs/bpf
+say "EC2's link-local services: the instance metadata service at 169.254.169.254, per ENI"
+run vnitro services add
+"$top/tools/vnitrod/vnitrod" --imds vnitro-services --credentials "$creds" 2>/dev/null &
+vnitrod=$!
+sleep 1
+run ip -n i-a route add default via 172.31.0.1
+run vnitro exec i-a ec2-metadata -i -t -o
+run vnitro exec i-a curl -s http://169.254.169.254/latest/meta-data/network/interfaces/macs/
+echo
+say "the EC2 API (vnitrod): the AWS CLI describes the world, as on EC2"
+run env AWS_ACCESS_KEY_ID=AKIDVNITROTOUR AWS_SECRET_ACCESS_KEY=tour-secret AWS_DEFAULT_REGION=us-east-1 \
+	AWS_EC2_METADATA_DISABLED=true AWS_PAGER= /usr/bin/aws --endpoint-url http://127.0.0.1:8773 ec2 \
+	describe-network-interfaces --query 'NetworkInterfaces[].[NetworkInterfaceId,PrivateIpAddress,Attachment.InstanceId]' \
+	--output table
+kill "$vnitrod"
 say "tour done: see Documentation/tour.md for what each step shows"

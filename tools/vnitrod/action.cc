@@ -17,8 +17,6 @@ namespace vnitro::ec2 {
 
 namespace {
 
-/* Serialises every action: the libvnitro handle, and checks followed by changes. */
-std::mutex action_lock;
 
 const action_def *find_action(const std::string &name)
 {
@@ -100,7 +98,8 @@ bool run(const config &cfg, request &r, time_t now, std::string &action, respons
 
 	context c{ cfg, r, action, xml_begin(doc, action, r.request_id), dry_run };
 	{
-		std::lock_guard<std::mutex> hold(action_lock);
+		/* Serialises every action: the handle, and checks followed by changes. */
+		std::lock_guard<std::mutex> hold(world_lock);
 
 		if (!a->run(c, e))
 			return false;

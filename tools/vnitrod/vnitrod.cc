@@ -22,15 +22,18 @@ using namespace vnitro::ec2;
 namespace {
 
 const char USAGE[] =
-	"Usage: vnitrod --credentials FILE [--listen ADDR:PORT] [--region REGION]\n"
-	"               [--account ACCOUNT]\n"
+	"Usage: vnitrod [--credentials FILE] [--listen ADDR:PORT] [--region REGION]\n"
+	"               [--account ACCOUNT] [--imds NETNS]\n"
 	"\n"
-	"Serves the EC2 Query API (2016-11-15) for the vnitro world on this host.\n"
+	"Serves the EC2 Query API (2016-11-15) for the vnitro world on this host (with\n"
+	"--credentials) and the instance metadata service (with --imds); one at least.\n"
 	"  --credentials FILE  lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\"; '#' starts a comment;\n"
 	"                      readable by its owner only (mode 0600 or 0400)\n"
 	"  --listen ADDR:PORT  IPv4 address and port (default 127.0.0.1:8773; port 0: any free)\n"
 	"  --region REGION     the region requests are signed for (default us-east-1)\n"
 	"  --account ACCOUNT   the 12-digit owner id of every object (default 123456789012)\n"
+	"  --imds NETNS        answer 169.254.169.254 in the link-local services' namespace\n"
+	"                      NETNS (\"vnitro services add\" makes \"vnitro-services\")\n"
 	"Runs in the foreground until SIGTERM or SIGINT; logs one line per request to stderr.\n";
 
 int usage_error(const std::string &msg)
@@ -129,10 +132,12 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, nullptr, 'l' },
 		{ "region", required_argument, nullptr, 'r' },
 		{ "account", required_argument, nullptr, 'a' },
+		{ "imds", required_argument, nullptr, 'm' },
 		{ "help", no_argument, nullptr, 'h' },
 		{ nullptr, 0, nullptr, 0 },
 	};
-	const char *credentials = nullptr;
+	const char *credentials = nullptr, *imds_netns = nullptr;
+	imds_server *imds = nullptr;
 	std::string addr = "127.0.0.1", err;
 	uint16_t port = 8773;
 	config cfg;
@@ -162,6 +167,9 @@ int main(int argc, char **argv)
 			    cfg.account.find_first_not_of("0123456789") != std::string::npos)
 				return usage_error("--account: expected 12 digits");
 			break;
+		case 'm':
+			imds_netns = optarg;
+			break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
@@ -172,9 +180,10 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(std::string("unexpected argument \"") + argv[optind] + "\"");
-	if (!credentials)
-		return usage_error("--credentials FILE is required");
-	if (!load_credentials(credentials, cfg, err)) {
+	if (!credentials && !imds_netns)
+		return usage_error("--credentials FILE (the EC2 API) or --imds NETNS (instance "
+				   "metadata) is required");
+	if (credentials && !load_credentials(credentials, cfg, err)) {
 		fprintf(stderr, "Error: %s\n", err.c_str());
 		return 1;
 	}
@@ -190,17 +199,30 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 	signal(SIGPIPE, SIG_IGN);
 
-	srv = server_start(cfg, addr, port, e);
-	if (!srv) {
-		fprintf(stderr, "Error: %s\n", e.message.c_str());
-		return 1;
+	srv = nullptr;
+	if (imds_netns) {
+		imds = imds_start(cfg, imds_netns, e);
+		if (!imds) {
+			fprintf(stderr, "Error: %s\n", e.message.c_str());
+			return 1;
+		}
+		fprintf(stderr, "vnitrod: instance metadata at 169.254.169.254 in %s\n", imds_netns);
 	}
-	fprintf(stderr, "vnitrod: listening on %s:%u (region %s, API %s)\n", addr.c_str(),
-		server_port(srv), cfg.region.c_str(), API_VERSION);
+	if (credentials) {
+		srv = server_start(cfg, addr, port, e);
+		if (!srv) {
+			fprintf(stderr, "Error: %s\n", e.message.c_str());
+			imds_stop(imds);
+			return 1;
+		}
+		fprintf(stderr, "vnitrod: listening on %s:%u (region %s, API %s)\n", addr.c_str(),
+			server_port(srv), cfg.region.c_str(), API_VERSION);
+	}
 	fflush(stderr);
 	sigwait(&stop, &sig);
 	fprintf(stderr, "vnitrod: %s, stopping\n", strsignal(sig));
 	server_stop(srv);
+	imds_stop(imds);
 	world_close();
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -150,7 +151,7 @@ std::string region_of_az(const std::string &az);
 std::string attachment_id(const std::string &eni_id);
 std::string eni_of_attachment(const std::string &attachment_id);
 
-/* A consistent view of the objects an action needs, loaded under the action lock. */
+/* A consistent view of the objects an action needs, loaded under world_lock. */
 enum snapshot_parts : unsigned {
 	SNAP_VPCS = 1, SNAP_SUBNETS = 2, SNAP_INSTANCES = 4, SNAP_ENIS = 8, SNAP_SGS = 16,
 	SNAP_EIPS = 32,
@@ -178,6 +179,16 @@ void eni_xml(pugi::xml_node item, const vnitro_eni &eni, const snapshot &s, cons
 	     bool in_instance);
 std::string az_of_eni(const vnitro_eni &eni, const snapshot &s);
 void groups_xml(pugi::xml_node parent, const vnitro_eni &eni, const snapshot &s);
+
+/*
+ * imds.cc: the instance metadata service in the link-local services'
+ * namespace, and the lock that serialises every use of the libvnitro handle
+ * (the EC2 API's actions and the metadata service's reads).
+ */
+extern std::mutex world_lock;
+struct imds_server;
+imds_server *imds_start(const config &cfg, const std::string &netns, error &e);
+void imds_stop(imds_server *s);
 
 /* action.cc: the dispatch table and the request pipeline. */
 struct context {

@@ -18,7 +18,7 @@ namespace vnitro::ec2 {
 
 namespace {
 
-struct vnitro_handle *live;	/* opened on first use; action lock held */
+struct vnitro_handle *live;	/* opened on first use; world_lock held */
 
 constexpr const char ATTACH_PREFIX[] = "eni-attach-";
 
