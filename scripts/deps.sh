@@ -19,6 +19,8 @@ packages=(
 	libcriterion-dev jq isc-dhcp-client
 	# the EC2 API's stock clients (AWS CLI v2, boto3); the metadata service's (ec2-metadata)
 	awscli python3-boto3 amazon-ec2-utils
+	# the VPCs' DNS: dnsmasq behind the services port (vnitrod --dns), dig to ask it
+	dnsmasq-base bind9-dnsutils
 	# the tests' Python helpers (selftests/net/*.py, tso.sh's servers) and scripts/check-deps.py
 	python3
 	# the man page check of selftests/tools/test_apply.sh (groff -man -ww)

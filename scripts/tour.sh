@@ -50,13 +50,16 @@ run vnitro exec i-a ls /sys/fs/bpf
 run vnitro exec i-b ls /sys/fs/bpf
 say "EC2's link-local services: the instance metadata service at 169.254.169.254, per ENI"
 run vnitro services add
-"$top/tools/vnitrod/vnitrod" --imds vnitro-services --credentials "$creds" 2>/dev/null &
+"$top/tools/vnitrod/vnitrod" --imds vnitro-services --dns vnitro-services --credentials "$creds" \
+	2>/dev/null &
 vnitrod=$!
-sleep 1
+sleep 2		# the metadata service listens at once; dnsmasq starts once vnitrod has read the VPCs
 run ip -n i-a route add default via 172.31.0.1
 run vnitro exec i-a ec2-metadata -i -t -o
 run vnitro exec i-a curl -s http://169.254.169.254/latest/meta-data/network/interfaces/macs/
 echo
+say "the VPC's DNS (dnsmasq behind the same port): EC2's private names, from inside i-a"
+run vnitro exec i-a getent hosts "ip-${ip_b//./-}"
 say "the EC2 API (vnitrod): the AWS CLI describes the world, as on EC2"
 run env AWS_ACCESS_KEY_ID=AKIDVNITROTOUR AWS_SECRET_ACCESS_KEY=tour-secret AWS_DEFAULT_REGION=us-east-1 \
 	AWS_EC2_METADATA_DISABLED=true AWS_PAGER= /usr/bin/aws --endpoint-url http://127.0.0.1:8773 ec2 \

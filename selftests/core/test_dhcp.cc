@@ -211,6 +211,19 @@ CORE_TEST(dhcp, discover_gets_an_offer)
 	cr_assert_eq(port_stats(pa).tx_dropped, 0u);
 }
 
+CORE_TEST(dhcp, the_domain_is_the_ports_region)
+{
+	vcore_port_desc d = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	client_msg m;
+	options o;
+
+	memcpy(d.dns_domain, "us-west-2.compute.internal", sizeof("us-west-2.compute.internal"));
+	pa = plug_desc(d);
+	assert_answered(m);
+	o = check_reply(2, mac_a, ip_a, ip_a, 0, 0);
+	assert_str_option(o, 15, "us-west-2.compute.internal");
+}
+
 CORE_TEST(dhcp, broadcast_flag_gets_a_broadcast)
 {
 	client_msg m;

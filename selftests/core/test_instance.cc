@@ -34,6 +34,17 @@ CORE_TEST(instance, add_reports_the_instance)
 	cr_assert_str_eq(e.id, i.primary_eni_id);
 }
 
+CORE_TEST(instance, the_port_names_its_regions_dns_domain)
+{
+	// DHCP's option 15 (the port's dns_domain): EC2's private name domain of the zone's region.
+	add_instance("i2", &ns2, "subnet-b");
+	cr_assert_str_eq(fake.last_plug.port.dns_domain, "ec2.internal");
+	add_vpc("vpc-w", ip4(10, 8, 0, 0), 16);
+	add_subnet("subnet-w", "vpc-w", ip4(10, 8, 0, 0), 24, "eu-west-1b");
+	add_instance("i3", &ns3, "subnet-w");
+	cr_assert_str_eq(fake.last_plug.port.dns_domain, "eu-west-1.compute.internal");
+}
+
 CORE_TEST(instance, explicit_primary_ip)
 {
 	vcore_instance_info i = add_instance("i2", &ns2, "subnet-default", ip4(172, 31, 9, 9));

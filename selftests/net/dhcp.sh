@@ -54,6 +54,16 @@ check "a second udhcpc run in i-a gets a lease again" udhcpc i-a
 check_eq "the same address the second time" "$ip_a" \
 	"$(ip -n i-a -j -4 addr show dev eth0 | jq -r '.[0].addr_info[0].local')"
 
+# Outside us-east-1 the domain is the region's (EC2's REGION.compute.internal).
+"$VNITRO" vpc add vpc-w cidr 10.8.0.0/16 >/dev/null
+"$VNITRO" subnet add subnet-w vpc vpc-w cidr 10.8.0.0/24 az us-west-2b >/dev/null
+"$VNITRO" instance add i-w subnet subnet-w >/dev/null
+ip -n i-w link set lo up
+ip -n i-w link set eth0 up
+check "udhcpc in i-w (us-west-2b) gets a lease" udhcpc i-w
+check_eq "  ... the domain is us-west-2.compute.internal" "us-west-2.compute.internal" \
+	"$(lease i-w domain)"
+
 if command -v dhclient >/dev/null; then
 	"$VNITRO" instance add i-c subnet subnet-default >/dev/null
 	ip -n i-c link set lo up

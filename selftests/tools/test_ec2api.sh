@@ -151,7 +151,7 @@ run_fake --credentials "$tmp/short"
 check "a line without a secret refused, with its number" '$rc -eq 1 && $err == *"line 1: expected"*'
 run_fake
 check "neither --credentials nor --imds: usage error, exit 2" \
-	'$rc -eq 2 && $err == "Error: --credentials FILE (the EC2 API) or --imds NETNS"*'
+	'$rc -eq 2 && $err == "Error: --credentials FILE (the EC2 API), --imds NETNS"*'
 run_fake --imds no-such-netns-$$
 check "--imds with no such namespace: refused, exit 1" \
 	'$rc -eq 1 && $err == *"cannot open network namespace \"no-such-netns-"*'

@@ -71,6 +71,9 @@ expect "PUT /latest/api/token: a token" "1" "$([[ -n $tok ]] && echo 1)"
 expect "  ... accepted" "200 i-host" "$(get -H "X-aws-ec2-metadata-token: $tok" /latest/meta-data/instance-id)"
 expect "  ... altered: 401" "401" "$(code -H "X-aws-ec2-metadata-token: ${tok%????}AAAA" /latest/meta-data/instance-id)"
 expect "  ... garbage: 401" "401" "$(code -H 'X-aws-ec2-metadata-token: !!' /latest/meta-data/instance-id)"
+expect "  ... all padding: 401" "401" "$(code -H 'X-aws-ec2-metadata-token: ====' /latest/meta-data/instance-id)"
+expect "  ... 128 bytes of base64: 401" "401" \
+	"$(code -H "X-aws-ec2-metadata-token: $(head -c 96 /dev/zero | base64 -w0)" /latest/meta-data/instance-id)"
 expect "PUT without a TTL: 400" "400" "$(code -X PUT /latest/api/token)"
 expect "PUT with TTL 0: 400" "400" "$(code -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 0' /latest/api/token)"
 expect "PUT with TTL 21601: 400" "400" \

@@ -264,17 +264,18 @@ std::string token_new(const std::string &instance, uint64_t expiry)
 bool token_valid(const std::string &token, const std::string &instance, uint64_t now)
 {
 	std::string raw(token.size(), '\0');
-	size_t colon;
+	size_t colon, last = token.find_last_not_of('='), pad;
 	uint64_t expiry;
 	int n;
 
-	if (token.empty() || token.size() > 128 || token.size() % 4)
+	if (token.empty() || token.size() > 128 || token.size() % 4 || last == std::string::npos)
 		return false;
+	pad = token.size() - last - 1;
 	n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(&raw[0]),
 			    reinterpret_cast<const unsigned char *>(token.data()), int(token.size()));
-	if (n < 0)
+	if (n < 0 || pad > 2 || size_t(n) < pad)
 		return false;
-	raw.resize(size_t(n) - (token.size() - token.find_last_not_of('=') - 1));
+	raw.resize(size_t(n) - pad);
 	colon = raw.find(':');
 	if (colon == std::string::npos || raw.size() != colon + 17)
 		return false;

@@ -23,10 +23,11 @@ namespace {
 
 const char USAGE[] =
 	"Usage: vnitrod [--credentials FILE] [--listen ADDR:PORT] [--region REGION]\n"
-	"               [--account ACCOUNT] [--imds NETNS]\n"
+	"               [--account ACCOUNT] [--imds NETNS] [--dns NETNS]\n"
 	"\n"
 	"Serves the EC2 Query API (2016-11-15) for the vnitro world on this host (with\n"
-	"--credentials) and the instance metadata service (with --imds); one at least.\n"
+	"--credentials), the instance metadata service (--imds) and the VPCs' DNS (--dns);\n"
+	"one at least.\n"
 	"  --credentials FILE  lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\"; '#' starts a comment;\n"
 	"                      readable by its owner only (mode 0600 or 0400)\n"
 	"  --listen ADDR:PORT  IPv4 address and port (default 127.0.0.1:8773; port 0: any free)\n"
@@ -34,6 +35,8 @@ const char USAGE[] =
 	"  --account ACCOUNT   the 12-digit owner id of every object (default 123456789012)\n"
 	"  --imds NETNS        answer 169.254.169.254 in the link-local services' namespace\n"
 	"                      NETNS (\"vnitro services add\" makes \"vnitro-services\")\n"
+	"  --dns NETNS         run dnsmasq there as the VPCs' resolver (169.254.169.253 and\n"
+	"                      each VPC's base + 2)\n"
 	"Runs in the foreground until SIGTERM or SIGINT; logs one line per request to stderr.\n";
 
 int usage_error(const std::string &msg)
@@ -133,11 +136,13 @@ int main(int argc, char **argv)
 		{ "region", required_argument, nullptr, 'r' },
 		{ "account", required_argument, nullptr, 'a' },
 		{ "imds", required_argument, nullptr, 'm' },
+		{ "dns", required_argument, nullptr, 'd' },
 		{ "help", no_argument, nullptr, 'h' },
 		{ nullptr, 0, nullptr, 0 },
 	};
-	const char *credentials = nullptr, *imds_netns = nullptr;
+	const char *credentials = nullptr, *imds_netns = nullptr, *dns_netns = nullptr;
 	imds_server *imds = nullptr;
+	dns_server *dns = nullptr;
 	std::string addr = "127.0.0.1", err;
 	uint16_t port = 8773;
 	config cfg;
@@ -170,6 +175,9 @@ int main(int argc, char **argv)
 		case 'm':
 			imds_netns = optarg;
 			break;
+		case 'd':
+			dns_netns = optarg;
+			break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
@@ -180,9 +188,9 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(std::string("unexpected argument \"") + argv[optind] + "\"");
-	if (!credentials && !imds_netns)
-		return usage_error("--credentials FILE (the EC2 API) or --imds NETNS (instance "
-				   "metadata) is required");
+	if (!credentials && !imds_netns && !dns_netns)
+		return usage_error("--credentials FILE (the EC2 API), --imds NETNS (instance "
+				   "metadata) or --dns NETNS (the VPCs' DNS) is required");
 	if (credentials && !load_credentials(credentials, cfg, err)) {
 		fprintf(stderr, "Error: %s\n", err.c_str());
 		return 1;
@@ -208,10 +216,20 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "vnitrod: instance metadata at 169.254.169.254 in %s\n", imds_netns);
 	}
+	if (dns_netns) {
+		dns = dns_start(cfg, dns_netns, e);
+		if (!dns) {
+			fprintf(stderr, "Error: %s\n", e.message.c_str());
+			imds_stop(imds);
+			return 1;
+		}
+		fprintf(stderr, "vnitrod: the VPCs' DNS (dnsmasq) in %s\n", dns_netns);
+	}
 	if (credentials) {
 		srv = server_start(cfg, addr, port, e);
 		if (!srv) {
 			fprintf(stderr, "Error: %s\n", e.message.c_str());
+			dns_stop(dns);
 			imds_stop(imds);
 			return 1;
 		}
@@ -223,6 +241,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "vnitrod: %s, stopping\n", strsignal(sig));
 	server_stop(srv);
 	imds_stop(imds);
+	dns_stop(dns);
 	world_close();
 	return 0;
 }

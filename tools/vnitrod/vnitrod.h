@@ -147,6 +147,7 @@ std::string ipv4_text(uint32_t be);
 std::string ipv6_text(const uint8_t *addr);
 std::string mac_text(const uint8_t *mac);
 std::string private_dns_name(uint32_t ip_be, const std::string &az);
+std::string dns_domain(const std::string &region);
 std::string region_of_az(const std::string &az);
 std::string attachment_id(const std::string &eni_id);
 std::string eni_of_attachment(const std::string &attachment_id);
@@ -189,6 +190,10 @@ extern std::mutex world_lock;
 struct imds_server;
 imds_server *imds_start(const config &cfg, const std::string &netns, error &e);
 void imds_stop(imds_server *s);
+/* dns.cc: dnsmasq in that namespace, the VPCs' resolver, restarted as they change. */
+struct dns_server;
+dns_server *dns_start(const config &cfg, const std::string &netns, error &e);
+void dns_stop(dns_server *s);
 
 /* action.cc: the dispatch table and the request pipeline. */
 struct context {

@@ -119,17 +119,23 @@ std::string region_of_az(const std::string &az)
 	return az;
 }
 
-/* EC2's IP-based names: ip-a-b-c-d.ec2.internal in us-east-1, REGION.compute.internal elsewhere. */
+/* The domain of a region's private names: ec2.internal in us-east-1, REGION.compute.internal elsewhere. */
+std::string dns_domain(const std::string &region)
+{
+	if (region.empty() || region == "us-east-1")
+		return "ec2.internal";
+	return region + ".compute.internal";
+}
+
+/* EC2's IP-based names: ip-a-b-c-d and the domain of the zone's region. */
 std::string private_dns_name(uint32_t ip_be, const std::string &az)
 {
-	std::string name = "ip-" + ipv4_text(ip_be), region = region_of_az(az);
+	std::string name = "ip-" + ipv4_text(ip_be);
 
 	for (char &c : name)
 		if (c == '.')
 			c = '-';
-	if (region.empty() || region == "us-east-1")
-		return name + ".ec2.internal";
-	return name + "." + region + ".compute.internal";
+	return name + "." + dns_domain(region_of_az(az));
 }
 
 /* vnitro has no attachment objects: an ENI's attachment id is derived from its id. */

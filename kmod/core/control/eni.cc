@@ -306,6 +306,32 @@ void generate_mac(const world &w, uint8_t *mac)
 	} while (mac_in_use(w, mac) || fabric::mac_is_vpc_reserved(mac));
 }
 
+namespace {
+
+/*
+ * The domain of the private names of @az's region, as EC2's DHCP hands it
+ * out: "us-east-1a" -> "ec2.internal", "eu-west-1b" ->
+ * "eu-west-1.compute.internal" (the region is the zone without its
+ * trailing letters).
+ */
+void dns_domain_of(const char *az, char *out, size_t cap)
+{
+	size_t n = str_len(az, VCORE_ID_MAX);
+	text t(out, cap);
+
+	while (n && az[n - 1] >= 'a' && az[n - 1] <= 'z')
+		n--;
+	if (!n || (n == 9 && mem_eq(az, "us-east-1", 9))) {
+		t.str("ec2.internal");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		t.ch(az[i]);
+	t.str(".compute.internal");
+}
+
+} // namespace
+
 void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 {
 	*out = vcore_port_desc{};
@@ -322,6 +348,7 @@ void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 	out->vpc_key = e.home->owner->key;
 	out->vpc_addr = e.home->owner->addr;
 	out->vpc_prefixlen = e.home->owner->prefixlen;
+	dns_domain_of(e.home->az, out->dns_domain, sizeof(out->dns_domain));
 	for (uint32_t i = 0; i < e.group_count; i++)
 		out->sg_keys[i] = e.groups[i]->key;
 	out->sg_count = e.group_count;

@@ -46,7 +46,7 @@ enum : uint8_t {
 };
 
 constexpr uint32_t magic_cookie = 0x63825363;	// 99.130.83.99
-// What EC2 hands out in us-east-1; other regions use REGION.compute.internal.
+// What EC2 hands out in us-east-1; the port names other regions' REGION.compute.internal.
 constexpr char domain_name[] = "ec2.internal";
 
 // The UDP payload of an IPv4/UDP frame to the DHCP server port, bounded by
@@ -109,7 +109,7 @@ uint8_t *write_options(uint8_t *p, uint8_t type, const dhcp_lease &lease)
 	w.u32(opt_router, lease.router);
 	if (lease.dns)
 		w.u32(opt_dns, lease.dns);
-	w.str(opt_domain_name, domain_name);
+	w.str(opt_domain_name, lease.domain && lease.domain[0] ? lease.domain : domain_name);
 	// EC2's private host names: ip-172-31-0-4.
 	name.str("ip-").u32(lease.host_ip >> 24).ch('-').u32((lease.host_ip >> 16) & 0xff).ch('-')
 		.u32((lease.host_ip >> 8) & 0xff).ch('-').u32(lease.host_ip & 0xff);
@@ -254,6 +254,7 @@ __attribute__((noinline)) vcore_xmit_verdict dhcp_serve(fabric *fab, port *src, 
 	lease.dns = src->vpc_prefixlen ? src->vpc_addr + 2 : 0;
 	lease.lease_secs = dhcp_lease_secs;
 	lease.mtu = VCORE_VPC_MTU;
+	lease.domain = src->dns_domain;
 
 	switch (req.type) {
 	case dhcp_discover:

@@ -28,7 +28,9 @@ enum : uint32_t {
 	bootp_fixed_len = 236,
 	bootp_options_off = 240,
 	bootp_min_len = 300,		// RFC 1542 2.1: padded to at least 300 bytes
-	dhcp_options_max = 78,		// everything dhcp_build_reply writes, END included
+	// Everything dhcp_build_reply writes, END included: 78 with "ec2.internal" as the
+	// domain (option 15), which a region's may exceed by up to 51 bytes.
+	dhcp_options_max = 78 - 12 + (VCORE_DNS_DOMAIN_MAX - 1),
 	dhcp_frame_max = eth_hlen + ipv4_min_hlen + udp_hlen + bootp_options_off + dhcp_options_max,
 	dhcp_lease_secs = 3600,		// EC2's lease time
 };
@@ -59,6 +61,7 @@ struct dhcp_lease {
 	uint32_t dns;			// 0: no option 6
 	uint32_t lease_secs;		// 0: no option 51 (ACK to INFORM)
 	uint16_t mtu;
+	const char *domain;		// option 15; nullptr or "": ec2.internal
 };
 
 /*

@@ -169,13 +169,14 @@ bool same_identity(const port *p, const vcore_port_desc &d)
 	       p->subnet_key == d.subnet_key && p->subnet_addr == d.subnet_addr &&
 	       p->subnet_prefixlen == d.subnet_prefixlen && p->vpc_key == d.vpc_key &&
 	       p->vpc_addr == d.vpc_addr && p->vpc_prefixlen == d.vpc_prefixlen &&
-	       p->cookie == d.cookie;
+	       mem_eq(p->dns_domain, d.dns_domain, sizeof(p->dns_domain)) && p->cookie == d.cookie;
 }
 
 // Everything but the IPs and their uniqueness (state_create checks those).
 int check_desc(const fabric *fab, const vcore_port_desc &d)
 {
-	if (!valid_unicast(d.mac) || d.subnet_prefixlen > 32 || d.vpc_prefixlen > 32)
+	if (!valid_unicast(d.mac) || d.subnet_prefixlen > 32 || d.vpc_prefixlen > 32 ||
+	    str_len(d.dns_domain, sizeof(d.dns_domain)) == sizeof(d.dns_domain))
 		return -EINVAL_;
 	switch (d.kind) {
 	case VCORE_PORT_ENI:
@@ -314,6 +315,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->vpc_key = desc->vpc_key;
 	p->vpc_addr = desc->vpc_addr;
 	p->vpc_prefixlen = desc->vpc_prefixlen;
+	mem_copy(p->dns_domain, desc->dns_domain, sizeof(p->dns_domain));
 	p->cookie = desc->cookie;
 	p->state = st;
 	// Fully built before any reader can find it.

@@ -97,6 +97,7 @@ struct port {
 	uint32_t subnet_addr;
 	uint32_t vpc_key;
 	uint32_t vpc_addr;
+	char dns_domain[VCORE_DNS_DOMAIN_MAX];	// ENI: DHCP's option 15 ("" = ec2.internal)
 	void *cookie;
 	// ENI: its link-local services slot (linklocal.cc), 0: none.
 	uint16_t svc_slot;

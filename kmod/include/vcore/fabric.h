@@ -51,6 +51,8 @@ enum {
 	 * interface" (5 by default; 16 at most on request). */
 	VCORE_PORT_MAX_SGS = VNITRO_MAX_SECURITY_GROUPS,
 	VCORE_SG_PROTO_ALL = 0xffff,	/* a rule for every IP protocol ("-1") */
+	/* "us-gov-west-1.compute.internal" and longer regions, NUL included. */
+	VCORE_DNS_DOMAIN_MAX = 64,
 };
 
 /* What sits behind a port. */
@@ -129,6 +131,12 @@ struct vcore_port_desc {
 	 */
 	uint32_t vpc_addr;
 	uint8_t vpc_prefixlen;
+	/*
+	 * ENI: the domain of its region's private names, which DHCP hands out
+	 * (option 15): "ec2.internal" in us-east-1, "REGION.compute.internal"
+	 * elsewhere; "" = ec2.internal. Fixed while plugged.
+	 */
+	char dns_domain[VCORE_DNS_DOMAIN_MAX];
 	void *cookie;			/* passed back to deliver() */
 	/*
 	 * ENI: the keys of its security groups (vcore_fabric_sg_set), which

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host-side tests of vnitrod --dns (tools/vnitrod/dns.cc) over the canned world of fake_lib.cc
+# (vpc-default, 172.31.0.0/16, us-east-1): dnsmasq in a namespace of its own answers EC2's
+# private IP names forward and reverse, over UDP and TCP, and refuses the rest; vnitrod stops it
+# when it stops. The VM suite selftests/net/dns.sh asks through the fabric. Needs root.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+FAKE=${FAKED:-$here/vnitrod_fake}
+ns=vnitrod-dns-$$
+n=0 passed=0 failed=0
+
+pass() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got: [$2]"; }
+expect() { if [[ $3 == "$2" ]]; then pass "$1"; else fail "$1 (want [$2])" "$3"; fi; }
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "ok 1 - dns # SKIP needs root for a network namespace"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+[[ -x $FAKE ]] || make -s -C "$here" vnitrod_fake >/dev/null
+ip netns add "$ns" || exit 1
+trap 'kill $daemon 2>/dev/null; ip netns del "$ns"' EXIT
+ip -n "$ns" link set lo up
+
+"$FAKE" --dns "$ns" 2>/dev/null &
+daemon=$!
+for ((i = 0; i < 50; i++)); do
+	ip netns exec "$ns" ss -Hlun "sport = :53" | grep -q . && break
+	sleep 0.1
+done
+q() { ip netns exec "$ns" dig +time=2 +tries=1 @127.0.0.1 "$@"; }
+
+expect "a VPC name: its address" "172.31.0.9" "$(q +short ip-172-31-0-9.ec2.internal)"
+expect "  ... any address of the VPC's block" "172.31.255.254" "$(q +short ip-172-31-255-254.ec2.internal)"
+expect "  ... over TCP" "172.31.0.9" "$(q +short +tcp ip-172-31-0-9.ec2.internal)"
+expect "reverse" "ip-172-31-0-9.ec2.internal." "$(q +short -x 172.31.0.9)"
+expect "outside the block: no address" "" "$(q +short ip-10-0-0-1.ec2.internal)"
+expect "a name elsewhere: REFUSED" "1" "$(q www.example.com | grep -c 'status: REFUSED')"
+kill "$daemon"
+wait "$daemon"
+expect "SIGTERM: vnitrod stops cleanly" "0" "$?"
+expect "  ... and dnsmasq is gone" "" "$(ip netns pids "$ns")"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
