@@ -34,10 +34,7 @@ done
 check "services add" "$VNITRO" services add
 "$VNITRO_TOP/tools/vnitrod/vnitrod" --imds vnitro-services 2>/tmp/vnitrod-imds.log &
 daemon=$!
-for ((i = 0; i < 50; i++)); do
-	ip netns exec vnitro-services ss -Hltn "sport = :80" | grep -q . && break
-	sleep 0.1
-done
+wait_listen vnitro-services 80
 
 check_eq "IMDSv1: i-a's instance-id" "i-a[200]" "$(md i-a meta-data/instance-id)"
 check_eq "  ... i-b's" "i-b[200]" "$(md i-b meta-data/instance-id)"

@@ -7,24 +7,7 @@
 # when it stops. The VM suite selftests/net/dns.sh asks through the fabric. Needs root.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-FAKE=${FAKED:-$here/vnitrod_fake}
-ns=vnitrod-dns-$$
-n=0 passed=0 failed=0
-
-pass() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; echo "#   got: [$2]"; }
-expect() { if [[ $3 == "$2" ]]; then pass "$1"; else fail "$1 (want [$2])" "$3"; fi; }
-
-if [[ $(id -u) -ne 0 ]]; then
-	echo "ok 1 - dns # SKIP needs root for a network namespace"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-[[ -x $FAKE ]] || make -s -C "$here" vnitrod_fake >/dev/null
-ip netns add "$ns" || exit 1
-trap 'kill $daemon 2>/dev/null; ip netns del "$ns"' EXIT
-ip -n "$ns" link set lo up
+source "$(dirname "$0")/vnitrod_netns.sh" dns
 
 "$FAKE" --dns "$ns" 2>/dev/null &
 daemon=$!
@@ -44,5 +27,4 @@ kill "$daemon"
 wait "$daemon"
 expect "SIGTERM: vnitrod stops cleanly" "0" "$?"
 expect "  ... and dnsmasq is gone" "" "$(ip netns pids "$ns")"
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
