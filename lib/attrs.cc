@@ -145,6 +145,9 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_SVC_REQUESTS] = u64("SVC_REQUESTS");
 	t.a[VNITRO_A_SVC_REPLIES] = u64("SVC_REPLIES");
 	t.a[VNITRO_A_SVC_DROPPED] = u64("SVC_DROPPED");
+	t.a[VNITRO_A_MD_HTTP_TOKENS] = u8("MD_HTTP_TOKENS");
+	t.a[VNITRO_A_MD_HOP_LIMIT] = u8("MD_HOP_LIMIT");
+	t.a[VNITRO_A_MD_ENDPOINT] = u8("MD_ENDPOINT");
 	return t;
 }
 
@@ -337,6 +340,16 @@ int decode_instance(struct nlattr **tb, void *out)
 	get_string(in->az, tb, VNITRO_A_AZ);
 	if (tb[VNITRO_A_ENI_COUNT])
 		in->eni_count = nla_get_u32(tb[VNITRO_A_ENI_COUNT]);
+	/* EC2's defaults where a reply has no options. */
+	in->md_tokens = uint8_t(VNITRO_MD_TOKENS_OPTIONAL);
+	in->md_hop_limit = uint8_t(VNITRO_MD_HOP_LIMIT_MIN);
+	in->md_endpoint = 1;
+	if (tb[VNITRO_A_MD_HTTP_TOKENS])
+		in->md_tokens = nla_get_u8(tb[VNITRO_A_MD_HTTP_TOKENS]);
+	if (tb[VNITRO_A_MD_HOP_LIMIT])
+		in->md_hop_limit = nla_get_u8(tb[VNITRO_A_MD_HOP_LIMIT]);
+	if (tb[VNITRO_A_MD_ENDPOINT])
+		in->md_endpoint = nla_get_u8(tb[VNITRO_A_MD_ENDPOINT]);
 	decode_type_fields(tb, &in->type);
 	return 0;
 }

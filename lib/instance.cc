@@ -72,3 +72,25 @@ VNITRO_EXPORT int vnitro_instance_list(struct vnitro_handle *h,
 	return request_list_of(h, VNITRO_CMD_INSTANCE_GET, &instance_decoder,
 			       items, count);
 }
+
+VNITRO_EXPORT int vnitro_instance_set(struct vnitro_handle *h, const char *name,
+				      const struct vnitro_md_changes *c,
+				      struct vnitro_instance *out)
+{
+	struct vnitro_instance scratch;
+	struct request req;
+
+	/* Above a u8 the kernel would see a truncated value: refuse here. */
+	if (c->tokens > UINT8_MAX || c->hop_limit > UINT8_MAX || c->endpoint > UINT8_MAX)
+		return set_error(h, -EINVAL, "metadata option out of range (hop limit: 1 to %d)",
+				 VNITRO_MD_HOP_LIMIT_MAX);
+	request_init(&req, h, VNITRO_CMD_INSTANCE_SET, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_INSTANCE_NAME, name);
+	if (c->tokens >= 0)
+		request_put_u8(&req, VNITRO_A_MD_HTTP_TOKENS, uint8_t(c->tokens));
+	if (c->hop_limit >= 0)
+		request_put_u8(&req, VNITRO_A_MD_HOP_LIMIT, uint8_t(c->hop_limit));
+	if (c->endpoint >= 0)
+		request_put_u8(&req, VNITRO_A_MD_ENDPOINT, uint8_t(c->endpoint));
+	return request_do(&req, &instance_decoder, out ? out : &scratch);
+}

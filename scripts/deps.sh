@@ -19,6 +19,8 @@ packages=(
 	libcriterion-dev jq isc-dhcp-client
 	# the EC2 API's stock clients (AWS CLI v2, boto3); the metadata service's (ec2-metadata)
 	awscli python3-boto3 amazon-ec2-utils
+	# cloud-init's EC2 data source, run against the metadata service (disabled at boot: below)
+	cloud-init
 	# the VPCs' DNS: dnsmasq behind the services port (vnitrod --dns), dig to ask it
 	dnsmasq-base bind9-dnsutils
 	# the tests' Python helpers (selftests/net/*.py, tso.sh's servers) and scripts/check-deps.py
@@ -54,6 +56,13 @@ for p in "${packages[@]}"; do
 done
 
 if ((${#missing[@]})); then
+	# cloud-init is here for its EC2 data source, which a test drives; it must never
+	# configure this machine at boot, so where make deps installs it, it is disabled with
+	# cloud-init's documented switch first (an existing cloud-init is left as it is).
+	if [[ " ${missing[*]} " == *" cloud-init "* && ! -e /etc/cloud/cloud-init.disabled ]]; then
+		mkdir -p /etc/cloud
+		echo "vnitro's make deps: cloud-init is installed for tests only" >/etc/cloud/cloud-init.disabled
+	fi
 	echo "deps: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq

@@ -90,6 +90,7 @@ private:
 	int create_vpcs_and_subnets();
 	int create_gateways(bool egress_only);
 	int create_instances();
+	int converge_metadata(const struct topo_instance &in, const struct vnitro_instance &now);
 	int create_enis();
 	int attach_enis();
 	int converge_ips();
@@ -797,6 +798,8 @@ int applier::create_instances()
 		if (wi) {
 			if (in.primary >= 0)
 				memcpy(primary_ids_[in.primary], wi->primary_eni_id, VNITRO_ID_LEN);
+			if ((rc = converge_metadata(in, *wi)))
+				return rc;
 			continue;
 		}
 		fd = open_netns(in.name, &created);
@@ -819,9 +822,12 @@ int applier::create_instances()
 		change("create", "instance", in.name, detail);
 		if (in.primary >= 0)
 			memcpy(primary_ids_[in.primary], out.primary_eni_id, VNITRO_ID_LEN);
+		if ((rc = converge_metadata(in, out)))
+			return rc;
 	}
 	return STATUS_OK;
 }
+
 
 int applier::create_enis()
 {
@@ -1141,6 +1147,34 @@ void timeout_detail(int *set, uint32_t *value, uint32_t now, uint32_t want, uint
 	*value = want;
 	snprintf(seconds, sizeof(seconds), "%u", want);
 	detail_add(detail, keyword, seconds);
+}
+
+/* One INSTANCE_SET where the file's metadata options differ from @now's. */
+int applier::converge_metadata(const struct topo_instance &in, const struct vnitro_instance &now)
+{
+	struct vnitro_md_changes c = { -1, -1, -1 };
+	char detail[DETAIL_LEN] = "", hops[8];
+
+	if (now.md_tokens != in.md_tokens) {
+		c.tokens = in.md_tokens;
+		detail_add(detail, "metadata tokens",
+			   in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
+	}
+	if (now.md_hop_limit != in.md_hop_limit) {
+		c.hop_limit = in.md_hop_limit;
+		snprintf(hops, sizeof(hops), "%u", in.md_hop_limit);
+		detail_add(detail, "hop-limit", hops);
+	}
+	if (!now.md_endpoint != !in.md_endpoint) {
+		c.endpoint = in.md_endpoint;
+		detail_add(detail, "endpoint", in.md_endpoint ? "on" : "off");
+	}
+	if (!detail[0])
+		return STATUS_OK;
+	if (vnitro_instance_set(s_.handle(), in.name, &c, nullptr))
+		return refused("set", "instance", in.name, detail);
+	change("set", "instance", in.name, detail);
+	return STATUS_OK;
 }
 
 /* One ENI_SET per ENI whose settings differ: all of them or none. */

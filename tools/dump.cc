@@ -171,6 +171,11 @@ void print_world(printer &p, const world &w)
 		p.string("name", nullptr, w.instances[i].name);
 		p.string("subnet", nullptr, w.instances[i].subnet_id);
 		p.string("type", nullptr, w.instances[i].type.name);
+		p.string("metadata_tokens", nullptr,
+			 w.instances[i].md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required"
+									     : "optional");
+		p.uint("metadata_hop_limit", nullptr, w.instances[i].md_hop_limit);
+		p.boolean("metadata_endpoint", nullptr, w.instances[i].md_endpoint);
 		p.close_object();
 	}
 	p.close_array();

@@ -17,6 +17,8 @@ void usage(FILE *out)
 	fprintf(out,
 		"Usage: vnitro instance { show | list } [ NAME ]\n"
 		"       vnitro instance add NAME subnet SUBNET [ ip ADDRESS ] [ type TYPE ]\n"
+		"       vnitro instance set NAME metadata [ tokens { optional | required } ]\n"
+		"                                    [ hop-limit N ] [ endpoint { on | off } ]\n"
 		"       vnitro instance types [ TYPE ]\n"
 		"       vnitro instance { del | delete } NAME\n"
 		"       vnitro instance help\n"
@@ -24,10 +26,14 @@ void usage(FILE *out)
 		"       ADDRESS := A.B.C.D, the primary ENI's address in SUBNET\n"
 		"       TYPE := an EC2 instance type, e.g. t3.micro (default c5n.18xlarge);\n"
 		"               \"vnitro instance types\" lists them with their limits\n"
+		"       N := 1-64, the IP TTL of the metadata token's response (default 1)\n"
 		"\"add\" creates the namespace like \"ip netns add\" unless it exists,\n"
 		"and the environment \"vnitro exec\" enters; \"del\" removes both, the\n"
 		"namespace like \"ip netns del\". Listing instances (\"show\" without\n"
-		"NAME) tears down environments left by instances that are gone.\n");
+		"NAME) tears down environments left by instances that are gone.\n"
+		"\"set ... metadata\" sets EC2's instance metadata options, which the metadata\n"
+		"service (vnitrod --imds) enforces: tokens required refuses IMDSv1, endpoint\n"
+		"off answers 403. A new instance has tokens optional, hop-limit 1, endpoint on.\n");
 }
 
 void print_instance(printer &p, const struct vnitro_instance &in)
@@ -39,6 +45,10 @@ void print_instance(printer &p, const struct vnitro_instance &in)
 	p.string("primary_eni", " primary-eni %s", in.primary_eni_id);
 	p.uint("eni_count", " enis %s", in.eni_count);
 	p.string("type", " type %s", in.type.name);
+	p.string("metadata_tokens", " metadata tokens %s",
+		 in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
+	p.uint("metadata_hop_limit", " hop-limit %s", in.md_hop_limit);
+	p.boolean("metadata_endpoint", " endpoint %s", in.md_endpoint);
 	p.close_object();
 }
 
@@ -170,6 +180,61 @@ int do_add(const struct options *opts, int argc, char **argv)
 	return STATUS_OK;
 }
 
+enum md_keyword { MD_TOKENS, MD_HOP_LIMIT, MD_ENDPOINT };
+
+void parse_metadata(arg_cursor &args, struct vnitro_md_changes *c)
+{
+	static const char *const words[] = { "metadata" };
+	static const char *const keywords[] = { "tokens", "hop-limit", "endpoint" };
+	static const char *const tokens[] = { "optional", "required" };
+	unsigned seen = 0;
+
+	*c = { -1, -1, -1 };
+	if (!args.more())
+		args.missing("\"metadata\" and a setting");
+	args.keyword(words, 1);
+	while (args.more()) {
+		int k = args.keyword(keywords, 3);
+		const char *value = args.value(keywords[k]);
+
+		args.once(&seen, k, keywords[k]);
+		if (k == MD_TOKENS) {
+			c->tokens = match_word(value, tokens, 2, "tokens setting");
+			if (c->tokens < 0)
+				usage_error("\"%s\" is not a metadata tokens setting (expected optional or required)",
+					    value);
+		} else if (k == MD_HOP_LIMIT) {
+			c->hop_limit = int(parse_u32(value, "hop-limit", VNITRO_MD_HOP_LIMIT_MIN,
+						     VNITRO_MD_HOP_LIMIT_MAX));
+		} else {
+			c->endpoint = parse_on_off(value, keywords[k]);
+		}
+	}
+	if (!seen)
+		args.missing("a metadata setting (tokens, hop-limit or endpoint)");
+}
+
+int do_set(const struct options *opts, int argc, char **argv)
+{
+	arg_cursor args(argc, argv, "instance");
+	struct vnitro_md_changes c;
+	struct vnitro_instance in;
+	const char *name;
+	session s;
+
+	if (!args.more())
+		args.missing("the instance NAME");
+	name = check_instance_name(args.next());
+	parse_metadata(args, &c);
+	if (!s.open())
+		return STATUS_ERROR;
+	if (vnitro_instance_set(s.handle(), name, &c, &in))
+		return s.fail();
+	printer p(stdout, opts->json, opts->pretty);
+	print_instance(p, in);
+	return STATUS_OK;
+}
+
 int do_del(const struct options *, int argc, char **argv)
 {
 	arg_cursor args(argc, argv, "instance");
@@ -204,6 +269,7 @@ const struct command commands[] = {
 	{ "show", do_show },	/* the default */
 	{ "list", do_show },
 	{ "add", do_add },
+	{ "set", do_set },
 	{ "del", do_del },
 	{ "delete", do_del },
 	{ "types", do_types },

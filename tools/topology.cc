@@ -899,10 +899,15 @@ void parser::instance(json_object *o, const char *path, struct topo_instance *in
 		{ "name", K_STRING, true, false },
 		{ "subnet", K_STRING, true, false },
 		{ "type", K_STRING, false, true },
+		{ "metadata_tokens", K_STRING, false, false },
+		{ "metadata_hop_limit", K_INT, false, false },
+		{ "metadata_endpoint", K_BOOL, false, false },
 	};
+	json_object *hops = get(o, "metadata_hop_limit");
+	const char *tokens;
 	char p[PATH_LEN];
 
-	check_keys(o, path, keys, 3);
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
 	in->name = string(o, "name");
 	subpath(p, path, ".name");
 	if (vnitro_netns_name_check(in->name))
@@ -919,6 +924,22 @@ void parser::instance(json_object *o, const char *path, struct topo_instance *in
 	if (in->type && (!in->type[0] || strlen(in->type) >= VNITRO_TYPE_LEN))
 		bad(p, "\"%s\" is not an instance type name", in->type);
 	in->primary = -1;
+	tokens = string(o, "metadata_tokens");
+	subpath(p, path, ".metadata_tokens");
+	if (tokens && strcmp(tokens, "optional") && strcmp(tokens, "required"))
+		bad(p, "\"%s\" is not a metadata tokens setting (expected \"optional\" or \"required\")",
+		    tokens);
+	in->md_tokens = uint8_t(tokens && !strcmp(tokens, "required") ? VNITRO_MD_TOKENS_REQUIRED
+								    : VNITRO_MD_TOKENS_OPTIONAL);
+	in->md_hop_limit = uint8_t(VNITRO_MD_HOP_LIMIT_MIN);
+	subpath(p, path, ".metadata_hop_limit");
+	if (hops && (json_object_get_int64(hops) < VNITRO_MD_HOP_LIMIT_MIN ||
+		     json_object_get_int64(hops) > VNITRO_MD_HOP_LIMIT_MAX))
+		bad(p, "%s is out of range: EC2's HttpPutResponseHopLimit is %d to %d",
+		    json_object_get_string(hops), VNITRO_MD_HOP_LIMIT_MIN, VNITRO_MD_HOP_LIMIT_MAX);
+	if (hops)
+		in->md_hop_limit = uint8_t(json_object_get_int64(hops));
+	in->md_endpoint = boolean(o, "metadata_endpoint", true);
 }
 
 void parser::eni(json_object *o, const char *path, struct topo_eni *e)

@@ -97,6 +97,10 @@ struct topo_instance {
 	const char *subnet;
 	const char *type;		/* NULL: not pinned (the kernel's default) */
 	int primary;			/* index in enis[] of its device index 0, or -1 */
+	/* Metadata options; absent keys are EC2's defaults. */
+	uint8_t md_tokens;		/* enum vnitro_md_tokens */
+	uint8_t md_hop_limit;
+	bool md_endpoint;
 };
 
 struct topo_eni {

@@ -74,6 +74,10 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_SVC_REQUESTS] = { .type = NLA_REJECT },
 	[VNITRO_A_SVC_REPLIES] = { .type = NLA_REJECT },
 	[VNITRO_A_SVC_DROPPED] = { .type = NLA_REJECT },
+	/* Ranges are the core's to check, with a message that names EC2's. */
+	[VNITRO_A_MD_HTTP_TOKENS] = { .type = NLA_U8 },
+	[VNITRO_A_MD_HOP_LIMIT] = { .type = NLA_U8 },
+	[VNITRO_A_MD_ENDPOINT] = { .type = NLA_U8 },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
@@ -406,7 +410,10 @@ static int vnitro_put_instance(struct sk_buff *msg, const void *obj)
 	    nla_put_string(msg, VNITRO_A_AZ, inst->az) ||
 	    nla_put_u32(msg, VNITRO_A_ENI_COUNT, inst->eni_count) ||
 	    (inst->primary_eni_id[0] &&
-	     nla_put_string(msg, VNITRO_A_PRIMARY_ENI_ID, inst->primary_eni_id)))
+	     nla_put_string(msg, VNITRO_A_PRIMARY_ENI_ID, inst->primary_eni_id)) ||
+	    nla_put_u8(msg, VNITRO_A_MD_HTTP_TOKENS, inst->md.tokens) ||
+	    nla_put_u8(msg, VNITRO_A_MD_HOP_LIMIT, inst->md.hop_limit) ||
+	    nla_put_u8(msg, VNITRO_A_MD_ENDPOINT, inst->md.endpoint))
 		return -EMSGSIZE;
 	return vnitro_put_type(msg, &inst->type);
 }
@@ -616,6 +623,33 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 		put_net(net);
 		return vnitro_genl_fail(skb, info, &err);
 	}
+	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
+}
+
+static int vnitro_genl_u8_or(struct genl_info *info, int attr)
+{
+	return info->attrs[attr] ? nla_get_u8(info->attrs[attr]) : -1;
+}
+
+static int vnitro_cmd_instance_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vcore_md_changes c = {
+		.tokens = vnitro_genl_u8_or(info, VNITRO_A_MD_HTTP_TOKENS),
+		.hop_limit = vnitro_genl_u8_or(info, VNITRO_A_MD_HOP_LIMIT),
+		.endpoint = vnitro_genl_u8_or(info, VNITRO_A_MD_ENDPOINT),
+	};
+	struct vcore_instance_info inst;
+	struct vcore_err err = {};
+	int ret;
+
+	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_NAME))
+		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
+	ret = vcore_ctl_instance_set(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
+				     &c, &inst, &err);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
 }
 
@@ -1254,6 +1288,7 @@ static int vnitro_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 
 static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_INSTANCE_ADD, .doit = vnitro_cmd_instance_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_INSTANCE_SET, .doit = vnitro_cmd_instance_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_instances,

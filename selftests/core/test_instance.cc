@@ -253,3 +253,55 @@ CORE_TEST(instance, iterate_in_insertion_order)
 	}
 	cr_assert_eq(vcore_ctl_instance_at(ctl, 3, &i), -ENOENT);
 }
+
+CORE_TEST(instance, metadata_options_default_as_ec2s)
+{
+	vcore_instance_info i = add_instance("i2", &ns2, "subnet-b");
+
+	cr_assert_eq(i.md.tokens, VNITRO_MD_TOKENS_OPTIONAL);
+	cr_assert_eq(i.md.hop_limit, 1);
+	cr_assert_eq(i.md.endpoint, 1);
+}
+
+CORE_TEST(instance, metadata_options_set_only_what_is_given)
+{
+	vcore_md_changes c = { VNITRO_MD_TOKENS_REQUIRED, -1, -1 };
+	vcore_instance_info i;
+	vcore_err err = {};
+
+	cr_assert_eq(vcore_ctl_instance_set(ctl, "i1", &c, &i, &err), 0, "%s", err.msg);
+	cr_assert_eq(i.md.tokens, VNITRO_MD_TOKENS_REQUIRED);
+	cr_assert_eq(i.md.hop_limit, 1);
+	c = { -1, 64, 0 };
+	cr_assert_eq(vcore_ctl_instance_set(ctl, "i1", &c, &i, &err), 0, "%s", err.msg);
+	i = get_instance("i1");
+	cr_assert_eq(i.md.tokens, VNITRO_MD_TOKENS_REQUIRED);
+	cr_assert_eq(i.md.hop_limit, 64);
+	cr_assert_eq(i.md.endpoint, 0);
+}
+
+CORE_TEST(instance, metadata_options_refused_change_nothing)
+{
+	static const vcore_md_changes bad[] = {
+		{ VNITRO_MD_TOKENS_REQUIRED, 0, -1 },	// hop limit below 1
+		{ VNITRO_MD_TOKENS_REQUIRED, 65, -1 },	// above 64
+		{ 2, -1, 1 },				// no such tokens setting
+		{ VNITRO_MD_TOKENS_REQUIRED, 3, 2 },	// endpoint neither 0 nor 1
+		{ -1, -1, -1 },				// nothing
+	};
+	static const char *const words[] = { "1 to 64", "1 to 64", "optional or required",
+					     "endpoint", "nothing to set" };
+	vcore_instance_info i;
+
+	for (size_t n = 0; n < sizeof(bad) / sizeof(bad[0]); n++)
+		assert_refused(-EINVAL, [&](vcore_err *err) {
+			return vcore_ctl_instance_set(ctl, "i1", &bad[n], &i, err);
+		}, words[n]);
+	i = get_instance("i1");
+	cr_assert_eq(i.md.tokens, VNITRO_MD_TOKENS_OPTIONAL);
+	cr_assert_eq(i.md.hop_limit, 1);
+	cr_assert_eq(i.md.endpoint, 1);
+	assert_refused(-ENOENT, [&](vcore_err *err) {
+		return vcore_ctl_instance_set(ctl, "nope", &bad[0], &i, err);
+	}, "nope");
+}

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # imds.sh - the instance metadata service at 169.254.169.254 (vnitrod --imds), through each
-# instance's own ENI: Debian's ec2-metadata and curl, IMDSv1 and IMDSv2, answers from the live
-# world, and no instance seeing or using another's.
+# instance's own ENI: Debian's ec2-metadata, curl and cloud-init's EC2 data source, IMDSv1 and
+# IMDSv2, answers from the live world, no instance seeing or using another's, and each
+# instance's metadata options (tokens, hop limit with a container behind i-a, endpoint).
 #
 #   +-- i-a --+  +-- i-b --+        +-- i-c (vpc-o, i-a's address) --+
 #   +----+----+  +----+----+        +---------------+----------------+
@@ -90,9 +91,68 @@ check_eq "  ... interface-id" "$eni[200]" "$(md i-a "meta-data/network/interface
 check "assign it a secondary address" "$VNITRO" eni assign "$eni" ip 172.31.0.77
 check_match "  ... local-ipv4s lists it" "172.31.0.77" \
 	"$(md i-a "meta-data/network/interfaces/macs/$mac/local-ipv4s")"
+# cloud-init's EC2 data source (Debian's cloud-init), as its network stage runs it: the
+# platform identified as AWS from the VM's DMI (qemu/run gives it EC2's), the crawl over
+# IMDSv2, and a network configuration with both ENIs.
+ci=$(ip netns exec i-a "$VNITRO_TOP/selftests/net/cloudinit_ec2.py" 2>/tmp/cloudinit.log)
+[[ $(jq -r .found <<<"$ci") == true ]] || tail -40 /tmp/cloudinit.log | sed 's/^/# /'
+check_eq "cloud-init's Ec2 data source finds i-a on aws, over IMDSv2" "true aws true i-a us-east-1a us-east-1" \
+	"$(jq -r '"\(.found) \(.cloud_name) \(.imdsv2) \(.instance_id) \(.availability_zone) \(.region)"' <<<"$ci")"
+check_eq "  ... its local hostname: EC2's private name" "ip-${ip_a//./-}" "$(jq -r .local_hostname <<<"$ci")"
+eth1=$(eni_field "$eni" ifname)
+check_eq "  ... network config: eth0 and $eth1 by MAC, DHCP, route metrics by device number" \
+	"eth0 $(eni_field "$(primary_eni i-a)" mac) true 100|$eth1 $mac true 200" \
+	"$(jq -r '[.network_config.ethernets | to_entries[] | "\(.key) \(.value.match.macaddress) \(.value.dhcp4) \(.value["dhcp4-overrides"]["route-metric"])"] | join("|")' <<<"$ci")"
+check_eq "  ... the secondary address on the secondary ENI, with the subnet's prefix" "172.31.0.77/20" \
+	"$(jq -r --arg n "$eth1" '.network_config.ethernets[$n].addresses | join(",")' <<<"$ci")"
 check "detach it" "$VNITRO" eni detach "$eni"
 check_eq "  ... gone from the listing" "404" \
 	"$(md i-a "meta-data/network/interfaces/macs/$mac/" | grep -o '[0-9]*]$' | tr -d ']')"
+
+# The instance's metadata options (vnitro instance set NAME metadata ...), at the next request.
+check "tokens required for i-a" "$VNITRO" instance set i-a metadata tokens required
+check_eq "  ... IMDSv1 in i-a: 401" "401" "$(code http://169.254.169.254/latest/meta-data/instance-id)"
+check_match "  ... ec2-metadata (IMDSv2 first) still works" "^instance-id: i-a$" \
+	"$(ip netns exec i-a ec2-metadata -i 2>&1)"
+check_eq "  ... i-b keeps IMDSv1" "i-b[200]" "$(md i-b meta-data/instance-id)"
+check_eq "  ... instance show says so" "required 1 true" \
+	"$("$VNITRO" -j instance show i-a | jq -r '.[0] | "\(.metadata_tokens) \(.metadata_hop_limit) \(.metadata_endpoint)"')"
+
+# A container one routed hop behind i-a: a namespace on a veth, masqueraded as Docker's bridge
+# does. The token's reply leaves with IP TTL = the hop limit: at 1, i-a's forwarding drops it.
+ip netns add c-a
+ip link add vc netns i-a type veth peer name eth0 netns c-a
+ip -n i-a addr add 10.99.0.1/24 dev vc
+ip -n i-a link set vc up
+ip -n c-a addr add 10.99.0.2/24 dev eth0
+ip -n c-a link set eth0 up
+ip -n c-a route add default via 10.99.0.1
+ip netns exec i-a sysctl -qw net.ipv4.ip_forward=1
+ip netns exec i-a nft -f - <<EOF
+table ip nat {
+	chain post { type nat hook postrouting priority srcnat; oifname "eth0" masquerade; }
+}
+EOF
+ctoken() { ip netns exec c-a curl -s --max-time 4 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' \
+	http://169.254.169.254/latest/api/token; }
+check_eq "the container: no token at hop limit 1 (the reply dies at i-a)" "" "$(ctoken)"
+check_eq "  ... nor IMDSv1 (tokens required)" "401" \
+	"$(ip netns exec c-a curl -s --max-time 5 -o /dev/null -w '%{http_code}' http://169.254.169.254/latest/meta-data/instance-id)"
+check_eq "  ... i-a itself still gets one" "i-a[200]" "$(md i-a meta-data/instance-id -H "X-aws-ec2-metadata-token: $(token i-a)")"
+check "hop limit 2" "$VNITRO" instance set i-a metadata hop-limit 2
+tok=$(ctoken)
+check_eq "  ... the container gets a token, and i-a's metadata with it" "i-a[200]" \
+	"$(ip netns exec c-a curl -sS --max-time 5 -w '[%{http_code}]' -H "X-aws-ec2-metadata-token: $tok" \
+		http://169.254.169.254/latest/meta-data/instance-id)"
+ip netns del c-a
+check "endpoint off" "$VNITRO" instance set i-a metadata endpoint off
+check_eq "  ... every request of i-a: 403" "403 403" \
+	"$(code http://169.254.169.254/latest/meta-data/instance-id) $(code -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)"
+check_eq "  ... i-b unaffected" "i-b[200]" "$(md i-b meta-data/instance-id)"
+check "back to EC2's defaults" "$VNITRO" instance set i-a metadata tokens optional hop-limit 1 endpoint on
+check_eq "  ... IMDSv1 in i-a again" "i-a[200]" "$(md i-a meta-data/instance-id)"
+check_match "  ... a hop limit of 0 is refused with EC2's range" "1-64|1 to 64" \
+	"$("$VNITRO" instance set i-a metadata hop-limit 0 2>&1)"
 
 kill "$daemon"
 wait "$daemon"

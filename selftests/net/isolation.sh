@@ -147,6 +147,8 @@ check_err "a plain user cannot read one ENI" "Operation not permitted" \
 	plain "$VNITRO" eni show "$(primary_eni i-b)"
 check_err "a plain user cannot change one" "Operation not permitted" \
 	plain "$VNITRO" eni set "$(primary_eni i-b)" description mine
+check_err "nor an instance's metadata options" "Operation not permitted" \
+	plain "$VNITRO" instance set i-b metadata endpoint off
 check "root can" "$VNITRO" eni show "$(primary_eni i-b)"
 
 # ---- error messages are per request: concurrent failures never see each other's ----

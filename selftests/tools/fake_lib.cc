@@ -117,6 +117,33 @@ int one_list(T **items, size_t *count, const T *src, size_t n)
 	return 0;
 }
 
+/*
+ * Metadata options: per instance name, EC2's defaults until
+ * vnitro_instance_set() changes them; its arguments are checked as the
+ * kernel checks them.
+ */
+struct {
+	char name[VNITRO_NAME_LEN];
+	struct vnitro_md_changes md;
+} md_set[8];
+
+void md_options(struct vnitro_instance *in)
+{
+	in->md_tokens = VNITRO_MD_TOKENS_OPTIONAL;
+	in->md_hop_limit = 1;
+	in->md_endpoint = 1;
+	for (auto &m : md_set) {
+		if (strcmp(m.name, in->name))
+			continue;
+		if (m.md.tokens >= 0)
+			in->md_tokens = uint8_t(m.md.tokens);
+		if (m.md.hop_limit >= 0)
+			in->md_hop_limit = uint8_t(m.md.hop_limit);
+		if (m.md.endpoint >= 0)
+			in->md_endpoint = uint8_t(m.md.endpoint);
+	}
+}
+
 struct vnitro_instance make_instance(const char *name, const char *eni,
 				     uint32_t count)
 {
@@ -128,6 +155,7 @@ struct vnitro_instance make_instance(const char *name, const char *eni,
 	snprintf(in.az, sizeof(in.az), "us-east-1a");
 	in.eni_count = count;
 	snprintf(in.type.name, sizeof(in.type.name), "c5n.18xlarge");
+	md_options(&in);
 	return in;
 }
 
@@ -1655,5 +1683,49 @@ int vnitro_services_del(struct vnitro_handle *h)
 	if (!services_plugged)
 		return refuse(h, -ENOENT, "no services are plugged in (vnitro services add netns NAME)");
 	services_plugged = false;
+	return 0;
+}
+
+int vnitro_instance_set(struct vnitro_handle *h, const char *name,
+			const struct vnitro_md_changes *c, struct vnitro_instance *out)
+{
+	struct vnitro_instance *all;
+	size_t n = 0;
+	bool found = false;
+
+	vnitro_instance_list(h, &all, &n);
+	for (size_t i = 0; i < n; i++)
+		found |= !strcmp(all[i].name, name);
+	free(all);
+	if (!found)
+		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
+	if (c->tokens > 1 || c->endpoint > 1 ||
+	    (c->hop_limit >= 0 && (c->hop_limit < 1 || c->hop_limit > 64)))
+		return refuse(h, -EINVAL, "metadata option out of range");
+	if (c->tokens < 0 && c->hop_limit < 0 && c->endpoint < 0)
+		return refuse(h, -EINVAL, "nothing to set");
+	for (auto &m : md_set) {
+		if (m.name[0] && strcmp(m.name, name))
+			continue;
+		if (!m.name[0]) {
+			snprintf(m.name, sizeof(m.name), "%s", name);
+			m.md = { -1, -1, -1 };
+		}
+		if (c->tokens >= 0)
+			m.md.tokens = c->tokens;
+		if (c->hop_limit >= 0)
+			m.md.hop_limit = c->hop_limit;
+		if (c->endpoint >= 0)
+			m.md.endpoint = c->endpoint;
+		break;
+	}
+	char what[VNITRO_NAME_LEN + 48];
+
+	snprintf(what, sizeof(what), "%s %d %d %d", name, c->tokens, c->hop_limit, c->endpoint);
+	trace("instance_set", what);
+	if (out) {
+		*out = make_instance(name, PRIMARY, 1);
+		md_options(out);
+	}
 	return 0;
 }

@@ -291,6 +291,19 @@ bad "a route via another VPC's egress-only gateway" \
 	'. + {"egress_only_internet_gateways": [{"id": "eigw-b", "vpc": "vpc-b"}]} | .subnets[0].routes += [{"destination": "::/0", "target": "eigw-b"}]'
 bad "an invalid instance name" '.instances[1].name: ".." is not a valid instance name (a network namespace name: 1 to 63 characters, no "/", not "." or "..")' \
 	'.instances[1].name = ".."'
+bad "metadata tokens neither optional nor required" \
+	'.instances[0].metadata_tokens: "v2" is not a metadata tokens setting (expected "optional" or "required")' \
+	'.instances[0].metadata_tokens = "v2"'
+bad "a metadata hop limit of 0" \
+	".instances[1].metadata_hop_limit: 0 is out of range: EC2's HttpPutResponseHopLimit is 1 to 64" \
+	'.instances[1].metadata_hop_limit = 0'
+bad "a metadata hop limit of 65" \
+	".instances[1].metadata_hop_limit: 65 is out of range: EC2's HttpPutResponseHopLimit is 1 to 64" \
+	'.instances[1].metadata_hop_limit = 65'
+bad "metadata_endpoint not a boolean" '.instances[0]: "metadata_endpoint" must be true or false, not a string' \
+	'.instances[0].metadata_endpoint = "off"'
+good "metadata options within EC2's ranges" \
+	'.instances[0] += {"metadata_tokens": "required", "metadata_hop_limit": 64, "metadata_endpoint": false}'
 bad "an instance twice" '.instances[1].name: instance i-a appears twice' '.instances[1].name = "i-a"'
 bad "an instance in a subnet not in the file" '.instances[0].subnet: subnet "sn-x" is not in the file' \
 	'.instances[0].subnet = "sn-x"'
@@ -576,8 +589,8 @@ if [[ -x $FAKE ]]; then
 	[[ $(jq -c '.network_acls[0]' <<<"$out") == \
 		'{"id":"acl-d","vpc":"vpc-default","default":true,"ingress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}],"egress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}]}' ]] &&
 		pass "dump: an ACL as apply reads it" || fail "dump: an ACL as apply reads it"
-	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge"}' ]] &&
-		pass "dump: an instance" || fail "dump: an instance"
+	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge","metadata_tokens":"optional","metadata_hop_limit":1,"metadata_endpoint":true}' ]] &&
+		pass "dump: an instance, its metadata options with it" || fail "dump: an instance"
 	[[ $(jq -c '{eip_pool, elastic_ips}' <<<"$out") == \
 		'{"eip_pool":"203.0.113.0/24","elastic_ips":[{"allocation_id":"eipalloc-1","public_ip":"203.0.113.1","eni":"eni-0a1b2c3d4e5f60718","private_ip":"172.31.0.4"},{"allocation_id":"eipalloc-2","public_ip":"203.0.113.2","eni":null,"private_ip":null}]}' ]] &&
 		pass "dump: the pool, Elastic IPs by id, associations without their ids" ||
@@ -620,6 +633,16 @@ delete sg-rule sg-2 egress proto all cidr 0.0.0.0/0' ""
 	printf '%s' "$first" >"$dir/world.json"
 	run apply "$dir/world.json"
 	expect "apply of the whole dump, Elastic IPs with it: no change" 0 "" ""
+	jq '.instances[0] += {"metadata_tokens": "required", "metadata_hop_limit": 2} | .instances[1] += {"metadata_endpoint": false}' \
+		<<<"$first" >"$dir/md.json"
+	run apply "$dir/md.json"
+	expect "instances' metadata options converge: one set per instance, only what differs" 0 \
+		"set instance i-host metadata tokens required hop-limit 2
+set instance web1 endpoint off" ""
+	jq '.instances[0] += {"metadata_tokens": "optional", "metadata_hop_limit": 1, "metadata_endpoint": true}' \
+		<<<"$first" >"$dir/md-same.json"
+	run apply "$dir/md-same.json"
+	expect "EC2's default metadata options, given or not, change nothing" 0 "" ""
 	jq '.elastic_ips[0] += {"eni": null, "private_ip": null} | .elastic_ips[1].eni = "eni-0a1b2c3d4e5f60718"' \
 		<<<"$first" >"$dir/eips.json"
 	run apply "$dir/eips.json"

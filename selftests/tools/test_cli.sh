@@ -367,6 +367,17 @@ usage "detach without id" eni detach
 usage "instance add without name" instance add
 usage "instance add without subnet" instance add web
 usage "instance del without name" instance del
+usage "instance set without name" instance set
+usage "instance set without metadata" '="metadata" and a setting is required; try "vnitro instance help"' instance set web
+usage "instance set metadata without a setting" instance set web metadata
+usage "instance set: unknown setting" instance set web metadata ttl 1
+usage "instance set: hop-limit 0" instance set web metadata hop-limit 0
+usage "instance set: hop-limit 65" instance set web metadata hop-limit 65
+usage "instance set: hop-limit abc" instance set web metadata hop-limit abc
+usage "instance set: tokens v1" instance set web metadata tokens v1
+usage "instance set: endpoint maybe" instance set web metadata endpoint maybe
+usage "instance set: tokens twice" instance set web metadata tokens required tokens optional
+usage "instance set: a bad name" instance set a/b metadata endpoint on
 help "vnitro exec help" "vnitro exec INSTANCE [ -- ] [ COMMAND [ ARGS... ] ]" exec help
 help "vnitro help names exec" "vnitro exec INSTANCE" help
 usage "exec without an instance" ='the instance NAME is required; try "vnitro exec help"' exec
@@ -505,11 +516,26 @@ fake_tests() {
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \
-		'all(.[]; keys == ["az","eni_count","name","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
+		'all(.[]; keys == ["az","eni_count","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
+		-j instance show
+	jcheck "instance show -j: EC2's default metadata options" \
+		'all(.[]; .metadata_tokens == "optional" and .metadata_hop_limit == 1 and .metadata_endpoint == true)' \
 		-j instance show
 	run instance show i-host
 	check "instance show NAME: text" \
-		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge"'
+		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge metadata tokens optional hop-limit 1 endpoint on"'
+	trace=$(mktemp)
+	VNITRO_FAKE_TRACE=$trace run instance set i-host metadata tokens required hop-limit 2 endpoint off
+	check "instance set: the options reach the library, the instance is printed" \
+		'$rc -eq 0 && $(<"$trace") == "instance_set i-host 1 2 0" && $out == *" metadata tokens required hop-limit 2 endpoint off"'
+	: >"$trace"
+	VNITRO_FAKE_TRACE=$trace jcheck "instance set -j: only the given option changes" \
+		'.metadata_tokens == "optional" and .metadata_hop_limit == 64 and .metadata_endpoint == true' \
+		-j instance set i-host metadata hop-limit 64
+	check "instance set: an option not given is left (-1)" '$(<"$trace") == "instance_set i-host -1 64 -1"'
+	run instance set nosuch metadata tokens required
+	check "instance set of a missing instance: the library's error" '$rc -eq 1 && $err == "Error: instance \"nosuch\" not found"'
+	rm -f "$trace"
 	jcheck "vpc show -j" '. == [{"id":"vpc-default","cidr":"172.31.0.0/16","ipv6_cidr":null}]' -j vpc show
 	jcheck "subnet show ID -j" \
 		'. == [{"id":"subnet-default","vpc":"vpc-default","cidr":"172.31.0.0/20","az":"us-east-1a","nacl":"acl-d","ipv6_cidr":null,"assign_ipv6_on_creation":false}]' \

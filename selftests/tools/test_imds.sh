@@ -5,18 +5,42 @@
 # canned world of fake_lib.cc: a namespace made like the services' (169.254.0.0/17 local),
 # where 169.254.0.4 is the alias of i-host's primary ENI (eth0) and nothing else is an ENI's.
 # curl asks as an instance would; the VM suite selftests/net/imds.sh does it over the module.
+# The same daemon serves the EC2 API, through which boto3 changes i-host's metadata options.
 # Needs root (a network namespace); skipped otherwise.
 set -u
 
 source "$(dirname "$0")/vnitrod_netns.sh" imds
 ip -n "$ns" route add local 169.254.0.0/17 dev lo
 
-"$FAKE" --imds "$ns" 2>/dev/null &
+creds=$(mktemp)
+log=$(mktemp)
+echo "AKIDVNITROIMDS c2VjcmV0LW9mLXRoZS1pbWRzLXRlc3Q" >"$creds"
+"$FAKE" --imds "$ns" --credentials "$creds" --listen 127.0.0.1:0 2>"$log" &
 daemon=$!
 for ((i = 0; i < 50; i++)); do
-	ip netns exec "$ns" ss -Hltn "sport = :80" | grep -q . && break
+	ip netns exec "$ns" ss -Hltn "sport = :80" | grep -q . && grep -q listening "$log" && break
 	sleep 0.1
 done
+port=$(sed -n 's/^vnitrod: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log")
+
+# modify ARGS...: ModifyInstanceMetadataOptions of i-host through boto3, keyword=value
+# pairs; prints the answer's options (or the error code), then DescribeInstances' options.
+modify() {
+	PORT=$port /usr/bin/python3 - "$@" <<'PY' 2>&1
+import os, sys, boto3, botocore
+c = boto3.client("ec2", endpoint_url="http://127.0.0.1:" + os.environ["PORT"], region_name="us-east-1",
+                 aws_access_key_id="AKIDVNITROIMDS",
+                 aws_secret_access_key="c2VjcmV0LW9mLXRoZS1pbWRzLXRlc3Q")
+kw = {k: (int(v) if v.isdigit() else v) for k, v in (a.split("=") for a in sys.argv[1:])}
+try:
+    o = c.modify_instance_metadata_options(InstanceId="i-host", **kw)["InstanceMetadataOptions"]
+    print(o["State"], o["HttpTokens"], o["HttpPutResponseHopLimit"], o["HttpEndpoint"])
+except botocore.exceptions.ClientError as e:
+    print(e.response["Error"]["Code"])
+o = c.describe_instances(InstanceIds=["i-host"])["Reservations"][0]["Instances"][0]["MetadataOptions"]
+print(o["State"], o["HttpTokens"], o["HttpPutResponseHopLimit"], o["HttpEndpoint"])
+PY
+}
 
 # get [curl options] PATH: "CODE BODY" as the alias of eth0 asks.
 get() {
@@ -76,7 +100,45 @@ expect "a 20,000-byte path: answered, not a crash" "1" \
 	"$(c=$(code "/latest/$big"); [[ $c =~ ^4 ]] && echo 1)"
 expect "still answering after it" "200 i-host" "$(get /latest/meta-data/instance-id)"
 
+## the instance's metadata options, changed through the EC2 API of the same daemon
+
+expect "DescribeInstances: EC2's default options" $'pending optional 1 enabled\napplied optional 1 enabled' \
+	"$(modify)"
+expect "HttpTokens=required: pending, then applied" $'pending required 1 enabled\napplied required 1 enabled' \
+	"$(modify HttpTokens=required)"
+expect "  ... a GET without a token: 401" "401" "$(code /latest/meta-data/instance-id)"
+expect "  ... GET / without a token: 401 too" "401" "$(code /)"
+tok=$(ip netns exec "$ns" curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' \
+	http://169.254.0.4/latest/api/token)
+expect "  ... with a token: 200" "200 i-host" "$(get -H "X-aws-ec2-metadata-token: $tok" /latest/meta-data/instance-id)"
+expect "HttpPutResponseHopLimit=65: refused, nothing changed" $'InvalidParameterValue\napplied required 1 enabled' \
+	"$(modify HttpPutResponseHopLimit=65 HttpTokens=optional)"
+expect "HttpProtocolIpv6=enabled: refused (no IPv6 endpoint)" $'InvalidParameterValue\napplied required 1 enabled' \
+	"$(modify HttpProtocolIpv6=enabled)"
+expect "HttpTokens=v3: refused" $'InvalidParameterValue\napplied required 1 enabled' \
+	"$(modify HttpTokens=v3)"
+expect "HttpEndpoint=disabled" $'pending required 1 disabled\napplied required 1 disabled' \
+	"$(modify HttpEndpoint=disabled)"
+expect "  ... every request: 403, a token's too" "403 403 403" \
+	"$(code /latest/meta-data/instance-id) $(code -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' /latest/api/token) $(code -H "X-aws-ec2-metadata-token: $tok" /)"
+expect "back to EC2's defaults, hop limit 2" $'pending optional 2 enabled\napplied optional 2 enabled' \
+	"$(modify HttpTokens=optional HttpEndpoint=enabled HttpPutResponseHopLimit=2)"
+expect "  ... IMDSv1 again" "200 i-host" "$(get /latest/meta-data/instance-id)"
+ttl=$(ip netns exec "$ns" /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+s.settimeout(5)
+c = socket.create_connection(("169.254.0.4", 80))
+c.sendall(b"PUT /latest/api/token HTTP/1.0\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n\r\n")
+while True:
+    d = s.recv(65535)
+    if d[9] == 6 and int.from_bytes(d[20:22], "big") == 80 and len(d) > 20 + (d[32] >> 4) * 4:
+        print(d[8]); break
+')
+expect "  ... the token's reply leaves with IP TTL 2" "2" "$ttl"
+
 kill "$daemon"
 wait "$daemon"
+rm -f "$creds" "$log"
 expect "SIGTERM: stops cleanly, exit 0" "0" "$?"
 finish

@@ -9,7 +9,9 @@
  * "Access instance metadata" (listings end in "/" for directories, 404 for
  * what does not exist) and "Use IMDSv2" (PUT /latest/api/token with a TTL of
  * 1 to 21600 seconds, 400 without one, 401 for a token that is not valid,
- * the token's reply sent with IP TTL = the hop limit, 1 by default).
+ * the token's reply sent with IP TTL = the hop limit, 1 by default), and
+ * "Configure the instance metadata options" (tokens required: 401 without
+ * one; endpoint disabled: 403).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,7 +42,6 @@ enum imds_limits : unsigned {
 	IMDS_CONNECTIONS = 256,
 	IMDS_IDLE_TIMEOUT = 10,
 	TOKEN_TTL_MAX = 21600,		/* seconds: IMDSv2's bound */
-	HOP_LIMIT = 1,			/* EC2's default HttpPutResponseHopLimit */
 	DEFAULT_TTL = 64,		/* what other replies leave with */
 };
 
@@ -360,6 +361,9 @@ reply answer(const config &cfg, const std::string &method, const std::string &ur
 	}
 	if (!asker(s, alias_be, &in))
 		return status_reply(404, "Not Found");
+	/* The instance's metadata options (vnitro instance set NAME metadata ...). */
+	if (!in->md_endpoint)
+		return status_reply(403, "Forbidden");
 	if (method == "PUT") {
 		char *end = nullptr;
 		unsigned long n;
@@ -375,12 +379,12 @@ reply answer(const config &cfg, const std::string &method, const std::string &ur
 			return status_reply(400, "Bad Request");
 		r.body = token_new(in->name, now + n);
 		r.ttl_header = std::to_string(n);
-		r.ip_ttl = HOP_LIMIT;
+		r.ip_ttl = in->md_hop_limit;
 		return r;
 	}
 	if (method != "GET" && method != "HEAD")
 		return status_reply(405, "Method Not Allowed");
-	if (token && !token_valid(token, in->name, now))
+	if (token ? !token_valid(token, in->name, now) : in->md_tokens == VNITRO_MD_TOKENS_REQUIRED)
 		return status_reply(401, "Unauthorized");
 	if (seg.empty()) {
 		r.body = lines(std::vector<std::string>(std::begin(VERSIONS), std::end(VERSIONS)));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vnitro's instances as EC2's: DescribeInstances and ModifyInstanceAttribute.
+ * vnitro's instances as EC2's: DescribeInstances, ModifyInstanceAttribute
+ * and ModifyInstanceMetadataOptions.
  * An instance's id is its vnitro name; each is alone in a reservation whose
  * id is derived from that name.
  */
@@ -112,6 +113,21 @@ std::string instance_id(const vnitro_instance &in)
 	return in.name;
 }
 
+/*
+ * EC2's InstanceMetadataOptionsResponse. A change is "pending" in
+ * ModifyInstanceMetadataOptions' answer and "applied" afterwards, as EC2
+ * says; here it is in force as soon as the call returns.
+ */
+void metadata_options_xml(pugi::xml_node x, const vnitro_instance &in, const char *state)
+{
+	xml_text(x, "state", state);
+	xml_text(x, "httpTokens", in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
+	xml_int(x, "httpPutResponseHopLimit", in.md_hop_limit);
+	xml_text(x, "httpEndpoint", in.md_endpoint ? "enabled" : "disabled");
+	xml_text(x, "httpProtocolIpv6", "disabled");
+	xml_text(x, "instanceMetadataTags", "disabled");
+}
+
 /* What vnitro carries; no image, launch time, key, architecture or block devices. */
 void instance_xml(pugi::xml_node item, const vnitro_instance &in, const snapshot &s,
 		  const config &cfg)
@@ -138,6 +154,7 @@ void instance_xml(pugi::xml_node item, const vnitro_instance &in, const snapshot
 		xml_bool(item, "sourceDestCheck", primary->source_dest_check);
 		groups_xml(item, *primary, s);
 	}
+	metadata_options_xml(item.append_child("metadataOptions"), in, "applied");
 	x = item.append_child("networkInterfaceSet");
 	for (const vnitro_eni *n : enis_of(in, s))
 		eni_xml(x.append_child("item"), *n, s, cfg, true);
@@ -174,6 +191,23 @@ bool describe_instances(context &c, error &e)
 	if (!next.empty())
 		xml_text(c.out, "nextToken", next);
 	return true;
+}
+
+/* The libvnitro handle with instance @id read into @in; nullptr and @e if not. */
+vnitro_handle *instance_handle(const std::string &id, vnitro_instance &in, error &e)
+{
+	vnitro_handle *h = world_handle(e);
+	int rc;
+
+	if (!h)
+		return nullptr;
+	rc = vnitro_instance_get(h, id.c_str(), &in);
+	if (rc == -ENOENT)
+		client_error(e, "InvalidInstanceID.NotFound", "The instance ID '" + id.substr(0, 128) +
+			     "' does not exist");
+	else if (rc)
+		world_error(e, rc, "InvalidInstanceID.NotFound");
+	return rc ? nullptr : h;
 }
 
 /*
@@ -215,14 +249,8 @@ bool modify_instance_attribute(context &c, error &e)
 	if (sdc_given + !groups.empty() != 1)
 		return client_error(e, sdc_given ? "InvalidParameterCombination" : "MissingParameter",
 				    "Give one attribute to modify: SourceDestCheck or GroupId");
-	if (!(h = world_handle(e)))
+	if (!(h = instance_handle(id, in, e)))
 		return false;
-	rc = vnitro_instance_get(h, id.c_str(), &in);
-	if (rc == -ENOENT)
-		return client_error(e, "InvalidInstanceID.NotFound", "The instance ID '" +
-				    id.substr(0, 128) + "' does not exist");
-	if (rc)
-		return world_error(e, rc, "InvalidInstanceID.NotFound");
 	if (!groups.empty() && in.eni_count > 1)
 		return client_error(e, "InvalidInstanceID", "There are multiple interfaces attached to "
 				    "instance '" + id + "'. Please specify an interface ID for the operation instead.");
@@ -242,16 +270,76 @@ bool modify_instance_attribute(context &c, error &e)
 	return true;
 }
 
+/* "enabled"/"disabled" (or another pair) of @name into *@out; absent: unchanged. */
+bool param_choice(const params &p, const char *name, const char *no, const char *yes, int &out,
+		  error &e)
+{
+	const std::string *v = param(p, name);
+
+	if (!v)
+		return true;
+	if (*v != no && *v != yes)
+		return client_error(e, "InvalidParameterValue", "Value (" + v->substr(0, 64) +
+				    ") for parameter " + name + " is invalid. Valid values: " + no +
+				    ", " + yes);
+	out = *v == yes;
+	return true;
+}
+
+/* HttpTokens, HttpPutResponseHopLimit and HttpEndpoint onto INSTANCE_SET. */
+bool modify_instance_metadata_options(context &c, error &e)
+{
+	const params &p = c.req.args;
+	vnitro_md_changes md = { -1, -1, -1 };
+	int ipv6 = 0, tags = 0;
+	uint32_t hops = 0;
+	bool given = false;
+	vnitro_instance in;
+	std::string id;
+	vnitro_handle *h;
+	int rc;
+
+	if (!require(p, "InstanceId", id, e) ||
+	    !param_choice(p, "HttpTokens", "optional", "required", md.tokens, e) ||
+	    !param_choice(p, "HttpEndpoint", "disabled", "enabled", md.endpoint, e) ||
+	    !param_choice(p, "HttpProtocolIpv6", "disabled", "enabled", ipv6, e) ||
+	    !param_choice(p, "InstanceMetadataTags", "disabled", "enabled", tags, e) ||
+	    !param_uint(p, "HttpPutResponseHopLimit", VNITRO_MD_HOP_LIMIT_MIN,
+			VNITRO_MD_HOP_LIMIT_MAX, hops, given, e))
+		return false;
+	if (ipv6 || tags)
+		return client_error(e, "InvalidParameterValue", std::string("vnitrod does not serve ") +
+				    (ipv6 ? "the metadata service over IPv6 (HttpProtocolIpv6)" :
+					    "instance tags in the metadata (InstanceMetadataTags)"));
+	if (given)
+		md.hop_limit = int(hops);
+	if (!(h = instance_handle(id, in, e)))
+		return false;
+	if (c.dry_run)
+		return dry_run_ok(e);
+	/* Nothing to change is no error on EC2: the options are answered as they are. */
+	if ((md.tokens >= 0 || md.hop_limit >= 0 || md.endpoint >= 0) &&
+	    (rc = vnitro_instance_set(h, id.c_str(), &md, &in)))
+		return world_error(e, rc, "InvalidInstanceID.NotFound");
+	xml_text(c.out, "instanceId", in.name);
+	metadata_options_xml(c.out.append_child("instanceMetadataOptions"), in, "pending");
+	return true;
+}
+
 const char *const DESCRIBE[] = { "InstanceId.N", "Filter.N.Name", "Filter.N.Value.N", "MaxResults",
 				 "NextToken", "DryRun", nullptr };
 const char *const MODIFY[] = { "InstanceId", "SourceDestCheck.Value", "Attribute", "Value",
 			       "GroupId.N", "DryRun", nullptr };
+const char *const MODIFY_MD[] = { "InstanceId", "HttpTokens", "HttpPutResponseHopLimit",
+				  "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags",
+				  "DryRun", nullptr };
 
 } // namespace
 
 const action_def instance_actions[] = {
 	{ "DescribeInstances", describe_instances, DESCRIBE },
 	{ "ModifyInstanceAttribute", modify_instance_attribute, MODIFY },
+	{ "ModifyInstanceMetadataOptions", modify_instance_metadata_options, MODIFY_MD },
 };
 const size_t instance_action_count = sizeof(instance_actions) / sizeof(instance_actions[0]);
 

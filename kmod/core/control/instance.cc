@@ -17,7 +17,40 @@ void fill_info(const instance &i, vcore_instance_info *out)
 	out->eni_count = i.eni_count;
 	out->type = *i.type;
 	out->cookie = i.cookie;
+	out->md = i.md;
 }
+
+namespace {
+
+// EC2's defaults for a new instance: IMDSv1 and v2, one hop, the endpoint on.
+constexpr vcore_md_options md_defaults = {
+	VNITRO_MD_TOKENS_OPTIONAL, VNITRO_MD_HOP_LIMIT_MIN, 1,
+};
+
+bool md_check(const vcore_md_changes &c, vcore_err *err)
+{
+	if (c.tokens > VNITRO_MD_TOKENS_REQUIRED) {
+		fail(err, EINVAL_).str("metadata tokens must be optional or required");
+		return false;
+	}
+	if (c.hop_limit >= 0 &&
+	    (c.hop_limit < VNITRO_MD_HOP_LIMIT_MIN || c.hop_limit > VNITRO_MD_HOP_LIMIT_MAX)) {
+		fail(err, EINVAL_).str("metadata hop limit ").u32(uint32_t(c.hop_limit))
+			.str(" is out of range: EC2 allows 1 to 64");
+		return false;
+	}
+	if (c.endpoint > 1) {
+		fail(err, EINVAL_).str("metadata endpoint must be enabled (1) or disabled (0)");
+		return false;
+	}
+	if (c.tokens < 0 && c.hop_limit < 0 && c.endpoint < 0) {
+		fail(err, EINVAL_).str("nothing to set: give the metadata tokens, hop limit or endpoint");
+		return false;
+	}
+	return true;
+}
+
+} // namespace
 
 } // namespace vnitro::control
 
@@ -67,6 +100,7 @@ int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie
 	inst->cookie = cookie;
 	inst->home = primary->home;
 	inst->type = t;
+	inst->md = md_defaults;
 	if (eni_plug(*ctl, primary, inst, 0, 0, err))
 		goto err_free_instance;
 	ctl->instances.push_back(inst);
@@ -100,6 +134,24 @@ int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore
 	ctl->instances.remove(inst);
 	ctl->ops->netns_release(ctl->ops_ctx, inst->cookie);
 	destroy(inst);
+	return 0;
+}
+
+int vcore_ctl_instance_set(struct vcore_ctl *ctl, const char *name,
+			   const struct vcore_md_changes *changes,
+			   struct vcore_instance_info *out, struct vcore_err *err)
+{
+	instance *inst = find_instance(*ctl, name, err);
+
+	if (!inst || !md_check(*changes, err))
+		return err->code;
+	if (changes->tokens >= 0)
+		inst->md.tokens = uint8_t(changes->tokens);
+	if (changes->hop_limit >= 0)
+		inst->md.hop_limit = uint8_t(changes->hop_limit);
+	if (changes->endpoint >= 0)
+		inst->md.endpoint = uint8_t(changes->endpoint);
+	fill_info(*inst, out);
 	return 0;
 }
 

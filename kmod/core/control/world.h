@@ -105,6 +105,7 @@ struct instance {
 	// Attached ENIs in attachment order, the primary first.
 	eni *enis[max_instance_enis];
 	uint32_t eni_count;
+	vcore_md_options md;	// what the metadata service in userspace enforces
 };
 
 struct igw {

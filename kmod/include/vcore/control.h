@@ -104,6 +104,18 @@ struct vcore_subnet_info {
 	uint8_t assign_ipv6_on_creation;	/* a new ENI gets an IPv6 address */
 };
 
+/* An instance's metadata options (EC2's InstanceMetadataOptions). */
+struct vcore_md_options {
+	uint8_t tokens;			/* enum vnitro_md_tokens */
+	uint8_t hop_limit;		/* VNITRO_MD_HOP_LIMIT_MIN .. _MAX */
+	uint8_t endpoint;		/* 0 or 1 */
+};
+
+/* INSTANCE_SET's changes: a field below 0 is left as it is. */
+struct vcore_md_changes {
+	int tokens, hop_limit, endpoint;
+};
+
 struct vcore_instance_info {
 	char name[VCORE_NAME_MAX];
 	char subnet_id[VCORE_ID_MAX];
@@ -112,6 +124,7 @@ struct vcore_instance_info {
 	uint32_t eni_count;
 	struct vcore_type_info type;
 	void *cookie;			/* the instance's namespace */
+	struct vcore_md_options md;
 };
 
 struct vcore_eni_info {
@@ -308,6 +321,10 @@ int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie
 			   const char *subnet_id, uint32_t primary_ip, const char *type,
 			   struct vcore_instance_info *out, struct vcore_err *err);
 int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore_err *err);
+/* All or nothing: every given option is checked before any is set. */
+int vcore_ctl_instance_set(struct vcore_ctl *ctl, const char *name,
+			   const struct vcore_md_changes *changes,
+			   struct vcore_instance_info *out, struct vcore_err *err);
 
 int vcore_ctl_eni_add(struct vcore_ctl *ctl, const struct vcore_eni_spec *spec,
 		      struct vcore_eni_info *out, struct vcore_err *err);

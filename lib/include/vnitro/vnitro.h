@@ -52,6 +52,10 @@ struct vnitro_instance {
 	uint32_t eni_count;
 	char az[VNITRO_AZ_LEN];
 	struct vnitro_type type;
+	/* Metadata options: enum vnitro_md_tokens, the PUT response hop limit, endpoint on. */
+	uint8_t md_tokens;
+	uint8_t md_hop_limit;
+	uint8_t md_endpoint;
 };
 
 struct vnitro_eni {
@@ -339,6 +343,15 @@ int vnitro_type_get(struct vnitro_handle *h, const char *name,
 		    struct vnitro_type *out);
 int vnitro_type_list(struct vnitro_handle *h, struct vnitro_type **items,
 		     size_t *count);
+/* INSTANCE_SET: the instance's metadata options; a field below 0 stays as it is. */
+struct vnitro_md_changes {
+	int tokens;			/* enum vnitro_md_tokens */
+	int hop_limit;			/* 1 .. 64 */
+	int endpoint;			/* 0 or 1 */
+};
+int vnitro_instance_set(struct vnitro_handle *h, const char *name,
+			const struct vnitro_md_changes *changes,
+			struct vnitro_instance *out);
 /* INSTANCE_DEL: detaches every ENI of @name and deletes its primary ENI. */
 int vnitro_instance_del(struct vnitro_handle *h, const char *name);
 /* INSTANCE_GET of instance @name, and the dump of all instances. */

@@ -23,7 +23,11 @@
  *               RSS_KEY_CONFIGURABLE, CONNTRACK_MAX (flows each ENI of
  *               the type may track).
  * INSTANCE_DEL  NAME. Detaches every ENI; deletes the primary ENI.
- * INSTANCE_GET  [NAME].
+ * INSTANCE_GET  [NAME]. Replies carry the instance metadata options
+ *               MD_HTTP_TOKENS, MD_HOP_LIMIT and MD_ENDPOINT.
+ * INSTANCE_SET  NAME and any of MD_HTTP_TOKENS, MD_HOP_LIMIT, MD_ENDPOINT
+ *               (EC2's ModifyInstanceMetadataOptions; the metadata service
+ *               in userspace enforces them). Reply: the instance.
  * ENI_ADD       SUBNET_ID, optional ENI_ID, PRIVATE_IP, MAC, ENI_TYPE,
  *               and any setting of ENI_SET (EC2's CreateNetworkInterface
  *               takes a description, groups and tracking timeouts): a
@@ -250,6 +254,7 @@ enum vnitro_cmd {
 	VNITRO_CMD_SVC_ADD,
 	VNITRO_CMD_SVC_DEL,
 	VNITRO_CMD_SVC_GET,
+	VNITRO_CMD_INSTANCE_SET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -318,6 +323,18 @@ enum vnitro_nacl_action {
 
 /* VNITRO_A_SG_PROTOCOL: an IP protocol number 0-255, or this for every protocol (EC2's -1). */
 #define VNITRO_SG_PROTO_ALL	256
+
+/* MD_HTTP_TOKENS: whether the metadata service requires IMDSv2's session token. */
+enum vnitro_md_tokens {
+	VNITRO_MD_TOKENS_OPTIONAL,
+	VNITRO_MD_TOKENS_REQUIRED,
+};
+
+/* MD_HOP_LIMIT's range, as EC2 bounds HttpPutResponseHopLimit. */
+enum {
+	VNITRO_MD_HOP_LIMIT_MIN = 1,
+	VNITRO_MD_HOP_LIMIT_MAX = 64,
+};
 
 enum vnitro_eni_type {
 	VNITRO_ENI_TYPE_INTERFACE,
@@ -429,6 +446,10 @@ enum vnitro_attr {
 	VNITRO_A_SVC_REQUESTS,		/* u64: requests handed to the services' namespace */
 	VNITRO_A_SVC_REPLIES,		/* u64: replies it sent back */
 	VNITRO_A_SVC_DROPPED,		/* u64: refused (another port or protocol; no services) */
+	/* An instance's metadata options (INSTANCE_SET; every instance reply). */
+	VNITRO_A_MD_HTTP_TOKENS,	/* u8, enum vnitro_md_tokens: optional (default) or required */
+	VNITRO_A_MD_HOP_LIMIT,		/* u8: the token PUT response's IP TTL, 1-64, default 1 */
+	VNITRO_A_MD_ENDPOINT,		/* u8: 1 enabled (default), 0 disabled */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
