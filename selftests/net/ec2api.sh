@@ -7,6 +7,7 @@
 #   +-- i-a --+   +-- i-b --+
 #   | eth0    |   | eth0    |      a new ENI: created, attached to i-a as eth1, detached, deleted
 #   +---------+   +---------+      a secondary address moved from i-a's ENI to i-b's (failover)
+#   boto3: a security group on i-b's ENI that the fabric enforces; an Elastic IP on i-a's ENI
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
@@ -88,6 +89,73 @@ check_eq "  ... and no longer i-a's" "0" "$(eni_field "$eni_a" 'secondary_ips | 
 ip -n i-a addr del "$vip/20" dev eth0
 ip -n i-b addr add "$vip/20" dev eth0
 check "  ... traffic follows: i-a reaches it on i-b" ip netns exec i-a ping -c 1 -W 2 -q "$vip"
+
+# Security groups and Elastic IPs through boto3, one process (a coprocess: a request a line,
+# an answer a line), over the module: a group made and authorized through the API is what
+# the fabric enforces on i-b's ENI.
+coproc API { /usr/bin/python3 -u -c '
+import sys, boto3, botocore
+c = boto3.client("ec2", endpoint_url="http://127.0.0.1:8773")
+ping = {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "172.31.0.0/16"}]}
+def run(op, a):
+    if op == "sg-create":
+        g = c.create_security_group(GroupName="api-web", Description="from boto3", VpcId="vpc-default")
+        c.authorize_security_group_ingress(GroupId=g["GroupId"], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        c.modify_network_interface_attribute(NetworkInterfaceId=a["eni"], Groups=[g["GroupId"]])
+        return g["GroupId"]
+    if op in ("sg-icmp", "sg-noicmp"):
+        (c.authorize_security_group_ingress if op == "sg-icmp" else
+         c.revoke_security_group_ingress)(GroupId=a["sg"], IpPermissions=[ping])
+        g = c.describe_security_groups(GroupIds=[a["sg"]])["SecurityGroups"][0]
+        return " ".join(sorted(p["IpProtocol"] for p in g["IpPermissions"]))
+    if op == "sg-delete":
+        c.delete_security_group(GroupId=a["sg"])
+        return "deleted"
+    if op == "eip":
+        x = c.allocate_address(Domain="vpc")
+        s = c.associate_address(AllocationId=x["AllocationId"], NetworkInterfaceId=a["eni"])
+        d = c.describe_addresses(AllocationIds=[x["AllocationId"]])["Addresses"][0]
+        return " ".join((x["AllocationId"], x["PublicIp"], d["NetworkInterfaceId"],
+                         d["PrivateIpAddress"], s["AssociationId"][:9]))
+    if op == "eip-disassociate":
+        d = c.describe_addresses(AllocationIds=[a["alloc"]])["Addresses"][0]
+        c.disassociate_address(AssociationId=d["AssociationId"])
+        return "disassociated"
+    if op == "eip-release":
+        c.release_address(AllocationId=a["alloc"])
+        return "released"
+for line in sys.stdin:
+    op, *kv = line.split()
+    try:
+        print(run(op, dict(x.split("=", 1) for x in kv)))
+    except botocore.exceptions.ClientError as e:
+        print(e.response["Error"]["Code"])
+'; }
+api() { local r; echo "$*" >&"${API[1]}"; read -r -t 60 r <&"${API[0]}"; echo "$r"; }
+no_ping() { ! ip netns exec i-a ping -c 1 -W 1 -q "$ip_b"; }
+sg=$(api sg-create eni="$eni_b")
+check_match "boto3: a group made, tcp 22 authorized, set on i-b's ENI" "^sg-" "$sg"
+check_eq "  ... vnitro shows it on the ENI" "$sg" "$(eni_field "$eni_b" 'security_groups | join(",")')"
+check "  ... the fabric enforces it: no ping from i-a to i-b" no_ping
+check_eq "  ... authorize-security-group-ingress icmp" "icmp tcp" "$(api sg-icmp sg="$sg")"
+check "  ... ping from i-a to i-b passes" ip netns exec i-a ping -c 1 -W 2 -q "$ip_b"
+check_eq "  ... revoke it" "tcp" "$(api sg-noicmp sg="$sg")"
+check "  ... no ping again" no_ping
+check_eq "  ... delete while i-b uses it: DependencyViolation" "DependencyViolation" "$(api sg-delete sg="$sg")"
+check "an internet gateway for vpc-default (EC2 associates an Elastic IP only then)" \
+	"$VNITRO" igw add igw-api vpc vpc-default
+read -r alloc pub eip_eni eip_ip assoc <<<"$(api eip eni="$eni_a")"
+check_eq "boto3: an Elastic IP allocated and associated with i-a's ENI" "$eni_a $ip_a eipassoc-" \
+	"$eip_eni $eip_ip $assoc"
+check_eq "  ... vnitro has the same association" "$eni_a $pub" \
+	"$("$VNITRO" -j eip show "$alloc" | jq -r '.[0] | "\(.eni) \(.public_ip)"')"
+check_eq "  ... release while associated: InvalidIPAddress.InUse" "InvalidIPAddress.InUse" \
+	"$(api eip-release alloc="$alloc")"
+check_eq "  ... disassociate, release" "disassociated released" \
+	"$(api eip-disassociate alloc="$alloc") $(api eip-release alloc="$alloc")"
+eval "exec ${API[1]}>&-"
+wait "$API_PID"
 
 out=$(ec2 describe-network-interfaces --network-interface-ids eni-0123456789abcdef0 2>&1)
 check_match "an unknown ENI: InvalidNetworkInterfaceID.NotFound" \

@@ -226,6 +226,23 @@ int world_eni_ip_assign(struct vnitro_handle *h, const char *id, uint32_t ip, ui
 			struct vnitro_eni *out);
 int world_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
 			  struct vnitro_eni *out);
+void world_eips_gone(const char *eni, uint32_t ip);
+int world_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id, const char *name,
+		 const char *description, struct vnitro_sg *out);
+int world_sg_del(struct vnitro_handle *h, const char *id);
+int world_sg_get(struct vnitro_handle *h, const char *id, struct vnitro_sg *out);
+int world_sg_list(struct vnitro_sg **items, size_t *count);
+int world_sg_rule_add(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
+		      struct vnitro_sg *out);
+int world_sg_rule_del(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
+		      struct vnitro_sg *out);
+int world_eip_add(struct vnitro_handle *h, const char *id, uint32_t public_ip, struct vnitro_eip *out);
+int world_eip_del(struct vnitro_handle *h, const char *id);
+int world_eip_get(struct vnitro_handle *h, const char *id, struct vnitro_eip *out);
+int world_eip_list(struct vnitro_eip **items, size_t *count);
+int world_eip_associate(struct vnitro_handle *h, const char *id, const char *eni_id,
+			uint32_t private_ip, int allow_reassociation, struct vnitro_eip *out);
+int world_eip_disassociate(struct vnitro_handle *h, const char *id);
 
 extern "C" {
 
@@ -901,6 +918,8 @@ bool sg_was_added;
 int vnitro_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id, const char *name,
 		  const char *description, struct vnitro_sg *out)
 {
+	if (fake_world())
+		return world_sg_add(h, id, vpc_id, name, description, out);
 	if (strcmp(vpc_id, "vpc-default"))
 		return refuse(h, -ENOENT, "VPC \"%s\" does not exist", vpc_id);
 	if (!out)
@@ -918,6 +937,8 @@ int vnitro_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id, c
 
 int vnitro_sg_del(struct vnitro_handle *h, const char *id)
 {
+	if (fake_world())
+		return world_sg_del(h, id);
 	if (!strcmp(id, "sg-f"))
 		return refuse(h, -EBUSY, "security group %s has a dependent object: network "
 			      "interface eni-5 uses it; give that interface other groups first", id);
@@ -926,6 +947,8 @@ int vnitro_sg_del(struct vnitro_handle *h, const char *id)
 
 int vnitro_sg_get(struct vnitro_handle *h, const char *id, struct vnitro_sg *out)
 {
+	if (fake_world())
+		return world_sg_get(h, id, out);
 	if (!out)
 		out = &scratch_sg;
 	if (sg_was_added && !strcmp(id, added_sg.id)) {
@@ -942,6 +965,9 @@ int vnitro_sg_list(struct vnitro_handle *, struct vnitro_sg **items, size_t *cou
 {
 	static struct vnitro_sg all[3];
 
+	if (fake_world())
+		return world_sg_list(items, count);
+
 	all[0] = make_sg("sg-d", "default");
 	all[1] = make_sg("sg-1", "web");
 	all[2] = added_sg;
@@ -951,6 +977,8 @@ int vnitro_sg_list(struct vnitro_handle *, struct vnitro_sg **items, size_t *cou
 int vnitro_sg_rule_add(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
 		       struct vnitro_sg *out)
 {
+	if (fake_world())
+		return world_sg_rule_add(h, id, rule, out);
 	if (!out)
 		out = &scratch_sg;
 	if (vnitro_sg_get(h, id, out))
@@ -964,6 +992,8 @@ int vnitro_sg_rule_add(struct vnitro_handle *h, const char *id, const struct vni
 int vnitro_sg_rule_del(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
 		       struct vnitro_sg *out)
 {
+	if (fake_world())
+		return world_sg_rule_del(h, id, rule, out);
 	if (!out)
 		out = &scratch_sg;
 	if (vnitro_sg_get(h, id, out))
@@ -1220,6 +1250,8 @@ int vnitro_eip_add(struct vnitro_handle *h, const char *id, uint32_t public_ip,
 {
 	uint32_t ip = ntohl(public_ip);
 
+	if (fake_world())
+		return world_eip_add(h, id, public_ip, out);
 	if (public_ip && ((ip & 0xffffff00) != 0xcb007100 || (ip & 0xff) == 0 || (ip & 0xff) == 255))
 		return refuse(h, -EINVAL, "InvalidAddress.NotFound: %u.%u.%u.%u is not an address of "
 			      "the public pool 203.0.113.0/24", ip >> 24, (ip >> 16) & 0xff,
@@ -1231,6 +1263,8 @@ int vnitro_eip_add(struct vnitro_handle *h, const char *id, uint32_t public_ip,
 
 int vnitro_eip_get(struct vnitro_handle *h, const char *id, struct vnitro_eip *out)
 {
+	if (fake_world())
+		return world_eip_get(h, id, out);
 	if (strcmp(id, "eipalloc-1") && strcmp(id, "eipalloc-2"))
 		return refuse(h, -ENOENT, "InvalidAllocationID.NotFound: Elastic IP address \"%s\" "
 			      "does not exist", id);
@@ -1240,6 +1274,8 @@ int vnitro_eip_get(struct vnitro_handle *h, const char *id, struct vnitro_eip *o
 
 int vnitro_eip_del(struct vnitro_handle *h, const char *id)
 {
+	if (fake_world())
+		return world_eip_del(h, id);
 	if (vnitro_eip_get(h, id, nullptr))
 		return -ENOENT;
 	if (!strcmp(id, "eipalloc-1"))
@@ -1250,6 +1286,8 @@ int vnitro_eip_del(struct vnitro_handle *h, const char *id)
 
 int vnitro_eip_list(struct vnitro_handle *, struct vnitro_eip **items, size_t *count)
 {
+	if (fake_world())
+		return world_eip_list(items, count);
 	const struct vnitro_eip all[2] = {
 		make_eip("eipalloc-1", 1, true), make_eip("eipalloc-2", 2, false),
 	};
@@ -1260,6 +1298,8 @@ int vnitro_eip_list(struct vnitro_handle *, struct vnitro_eip **items, size_t *c
 int vnitro_eip_associate(struct vnitro_handle *h, const char *id, const char *eni_id,
 			 uint32_t private_ip, int allow_reassociation, struct vnitro_eip *out)
 {
+	if (fake_world())
+		return world_eip_associate(h, id, eni_id, private_ip, allow_reassociation, out);
 	if (!out)
 		out = &scratch_eip;
 	if (vnitro_eip_get(h, id, out))
@@ -1283,6 +1323,8 @@ int vnitro_eip_associate(struct vnitro_handle *h, const char *id, const char *en
 
 int vnitro_eip_disassociate(struct vnitro_handle *h, const char *id)
 {
+	if (fake_world())
+		return world_eip_disassociate(h, id);
 	if (!strncmp(id, "eipassoc-", 9))
 		return 0;
 	return vnitro_eip_get(h, id, nullptr);
@@ -1344,13 +1386,20 @@ void world_seed()
 	}
 }
 
+/* The one of @n @items whose id is @id, or nullptr. */
+template <typename T>
+T *find_id(T *items, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(items[i].id, id))
+			return &items[i];
+	return nullptr;
+}
+
 struct vnitro_eni *world_find(const char *id)
 {
 	world_seed();
-	for (size_t i = 0; i < world_count; i++)
-		if (!strcmp(world[i].id, id))
-			return &world[i];
-	return nullptr;
+	return find_id(world, world_count, id);
 }
 
 int world_no_eni(struct vnitro_handle *h, const char *id)
@@ -1491,6 +1540,7 @@ int world_eni_del(struct vnitro_handle *h, const char *id)
 	if (e->instance[0])
 		return refuse(h, -EBUSY, "network interface %s is attached to instance %s and cannot "
 			      "be deleted; detach it first", id, e->instance);
+	world_eips_gone(id, 0);
 	*e = world[--world_count];
 	return 0;
 }
@@ -1630,11 +1680,495 @@ int world_eni_ip_unassign(struct vnitro_handle *h, const char *id, uint32_t ip,
 		memmove(&e->secondary_ips[i], &e->secondary_ips[i + 1],
 			(e->secondary_count - i - 1) * sizeof(e->secondary_ips[0]));
 		e->secondary_count--;
+		world_eips_gone(id, ip);
 		if (out)
 			*out = *e;
 		return 0;
 	}
 	return refuse(h, -ENOENT, "address %s is not assigned to %s", text, id);
+}
+
+/*
+ * VNITRO_FAKE_WORLD's security groups and Elastic IPs, with the kernel's
+ * checks and errnos (kmod/core/control/sg.cc and eip.cc). Groups: sg-d,
+ * vpc-default's default group, and sg-1 ("web", an ssh rule), with room for
+ * six more in the fake's table (vnitro itself has no such limit). Addresses:
+ * eipalloc-1 (203.0.113.1) associated with PRIMARY's 172.31.0.4 as
+ * eipassoc-1, and eipalloc-2 (203.0.113.2); deleting an ENI or unassigning
+ * its address disassociates the address on it, as the kernel does.
+ */
+namespace {
+
+constexpr size_t WORLD_MAX_SGS = 8;
+struct vnitro_sg world_sgs[WORLD_MAX_SGS];
+size_t world_sg_count;
+unsigned world_next_sg;
+struct vnitro_eip world_eips[VNITRO_MAX_EIPS];
+size_t world_eip_count;
+unsigned world_next_eip, world_next_assoc;
+
+/* "sg-" and 1 to 17 lowercase hex digits, as the kernel's ids. */
+bool valid_hex_id(const char *id, const char *prefix)
+{
+	size_t n = strlen(prefix), len = strlen(id);
+
+	return !strncmp(id, prefix, n) && len > n && len <= n + 17 &&
+	       strspn(id + n, "0123456789abcdef") == len - n;
+}
+
+void world_objects_seed()
+{
+	static bool seeded;
+
+	if (seeded)
+		return;
+	seeded = true;
+	world_sgs[world_sg_count++] = make_sg("sg-d", "default");
+	world_sgs[world_sg_count++] = make_sg("sg-1", "web");
+	world_eips[world_eip_count++] = make_eip("eipalloc-1", 1, true);
+	world_eips[world_eip_count++] = make_eip("eipalloc-2", 2, false);
+}
+
+struct vnitro_sg *world_sg_find(const char *id)
+{
+	world_objects_seed();
+	return find_id(world_sgs, world_sg_count, id);
+}
+
+int world_no_sg(struct vnitro_handle *h, const char *id)
+{
+	return refuse(h, -ENOENT, "security group \"%s\" does not exist", id);
+}
+
+const char *direction_name(uint8_t d)
+{
+	return d == VNITRO_SG_EGRESS ? "egress" : "ingress";
+}
+
+/* The address families a rule counts in: a group names members of both. */
+unsigned rule_families(const struct vnitro_sg_rule &r)
+{
+	return r.peer_id[0] ? 3 : r.ipv6 ? 2 : 1;
+}
+
+bool host_bits(const struct vnitro_sg_rule &r)
+{
+	const uint8_t *a = r.ipv6 ? r.cidr6 : reinterpret_cast<const uint8_t *>(&r.cidr_addr);
+
+	for (unsigned bit = r.cidr_prefixlen; bit < (r.ipv6 ? 128u : 32u); bit++)
+		if (a[bit / 8] & (0x80 >> (bit % 8)))
+			return true;
+	return false;
+}
+
+/* The kernel's check_rule(): *@out is @in as the group keeps it. */
+int world_sg_check(struct vnitro_handle *h, const struct vnitro_sg &g, const struct vnitro_sg_rule &in,
+		   struct vnitro_sg_rule *out)
+{
+	bool ported = in.protocol == 6 || in.protocol == 17, icmp = in.protocol == 1 || in.protocol == 58;
+	struct vnitro_sg *peer;
+
+	if (in.direction > VNITRO_SG_EGRESS || in.protocol > VNITRO_SG_PROTO_ALL)
+		return refuse(h, -EINVAL, "a rule is ingress or egress, of a protocol 0-255 or all");
+	if (ported && !in.has_ports)
+		return refuse(h, -EINVAL, "a %s rule needs a port range (0-65535)",
+			      in.protocol == 6 ? "tcp" : "udp");
+	if (!ported && in.has_ports)
+		return refuse(h, -EINVAL, "only tcp and udp rules take ports");
+	if (ported && in.port_from > in.port_to)
+		return refuse(h, -EINVAL, "port range %u-%u is backwards: the first port must not be "
+			      "above the last", in.port_from, in.port_to);
+	if (!icmp && (in.icmp_type != -1 || in.icmp_code != -1))
+		return refuse(h, -EINVAL, "only icmp and icmpv6 rules take an icmp type and code");
+	if (icmp && (in.icmp_type < -1 || in.icmp_type > 255 || in.icmp_code < -1 || in.icmp_code > 255))
+		return refuse(h, -EINVAL, "an icmp type and code run from 0 to 255 (-1: any)");
+	if (icmp && in.icmp_type == -1 && in.icmp_code != -1)
+		return refuse(h, -EINVAL, "an icmp rule for any type must be for any code too");
+	*out = {};
+	out->direction = in.direction;
+	out->protocol = in.protocol;
+	out->has_ports = in.has_ports;
+	out->port_from = in.has_ports ? in.port_from : 0;
+	out->port_to = in.has_ports ? in.port_to : 0;
+	out->icmp_type = in.icmp_type;
+	out->icmp_code = in.icmp_code;
+	if (in.peer_id[0]) {
+		peer = world_sg_find(in.peer_id);
+		if (!peer)
+			return world_no_sg(h, in.peer_id);
+		if (strcmp(peer->vpc_id, g.vpc_id))
+			return refuse(h, -EINVAL, "a rule can name only a group of its own VPC");
+		snprintf(out->peer_id, sizeof(out->peer_id), "%s", in.peer_id);
+		return 0;
+	}
+	out->ipv6 = in.ipv6;
+	out->cidr_addr = in.ipv6 ? 0 : in.cidr_addr;
+	if (in.ipv6)
+		memcpy(out->cidr6, in.cidr6, 16);
+	out->cidr_prefixlen = in.cidr_prefixlen;
+	if (in.cidr_prefixlen > (in.ipv6 ? 128 : 32))
+		return refuse(h, -EINVAL, "CIDR block prefix length /%u is out of range", in.cidr_prefixlen);
+	if (host_bits(*out))
+		return refuse(h, -EINVAL, "CIDR block has host bits set");
+	return 0;
+}
+
+} // namespace
+
+int world_sg_get(struct vnitro_handle *h, const char *id, struct vnitro_sg *out)
+{
+	struct vnitro_sg *g = world_sg_find(id);
+
+	if (!g)
+		return world_no_sg(h, id);
+	if (out)
+		*out = *g;
+	return 0;
+}
+
+int world_sg_list(struct vnitro_sg **items, size_t *count)
+{
+	world_objects_seed();
+	return one_list(items, count, world_sgs, world_sg_count);
+}
+
+int world_sg_add(struct vnitro_handle *h, const char *id, const char *vpc_id, const char *name,
+		 const char *description, struct vnitro_sg *out)
+{
+	struct vnitro_sg g = {};
+	struct vnitro_sg_rule &all_out = g.rules[0];
+	bool named = name && name[0];
+	size_t len;
+
+	world_objects_seed();
+	if (strcmp(vpc_id, "vpc-default"))
+		return refuse(h, -ENOENT, "VPC \"%s\" does not exist", vpc_id);
+	if (id && !valid_hex_id(id, "sg-"))
+		return refuse(h, -EINVAL, "invalid security group id \"%s\": expected \"sg-\" and 1 to "
+			      "17 lowercase hex digits", id);
+	if (id && world_sg_find(id))
+		return refuse(h, -EEXIST, "security group %s already exists", id);
+	if (id)
+		snprintf(g.id, sizeof(g.id), "%s", id);
+	else
+		snprintf(g.id, sizeof(g.id), "sg-0f%015x", world_next_sg + 1);
+	len = strlen(named ? name : g.id);
+	if (len >= sizeof(g.name))
+		return refuse(h, -EINVAL, "a security group name has at most 255 characters");
+	while (len && (named ? name : g.id)[len - 1] == ' ')
+		len--;
+	memcpy(g.name, named ? name : g.id, len);
+	if (named && !len)
+		return refuse(h, -EINVAL, "a security group name cannot be empty (or only spaces)");
+	if (named && (!strcmp(g.name, "default") || !strncmp(g.name, "sg-", 3)))
+		return refuse(h, -EINVAL, "security group names may not be \"default\" or start with "
+			      "\"sg-\" (\"%s\")", g.name);
+	for (size_t i = 0; i < world_sg_count; i++)
+		if (!strcmp(world_sgs[i].vpc_id, vpc_id) && !strcmp(world_sgs[i].name, g.name))
+			return refuse(h, -EEXIST, "VPC %s already has a security group named \"%s\" (%s)",
+				      vpc_id, g.name, world_sgs[i].id);
+	if (description && strlen(description) >= sizeof(g.description))
+		return refuse(h, -EINVAL, "a security group description has at most 255 characters");
+	if (world_sg_count == WORLD_MAX_SGS)
+		return refuse(h, -ENOSPC, "the fake's security group table is full");
+	snprintf(g.vpc_id, sizeof(g.vpc_id), "%s", vpc_id);
+	snprintf(g.description, sizeof(g.description), "%s", description ? description : "");
+	len = strlen(g.description);
+	while (len && g.description[len - 1] == ' ')
+		g.description[--len] = '\0';
+	/* EC2: no inbound rules, and one outbound rule allowing everything. */
+	all_out.direction = VNITRO_SG_EGRESS;
+	all_out.protocol = VNITRO_SG_PROTO_ALL;
+	all_out.icmp_type = all_out.icmp_code = -1;
+	g.rule_count = 1;
+	world_next_sg += !id;
+	world_sgs[world_sg_count++] = g;
+	if (out)
+		*out = g;
+	return 0;
+}
+
+int world_sg_del(struct vnitro_handle *h, const char *id)
+{
+	struct vnitro_sg *g = world_sg_find(id);
+
+	if (!g)
+		return world_no_sg(h, id);
+	if (!strcmp(g->name, "default"))
+		return refuse(h, -EPERM, "CannotDelete: the specified group: \"%s\" name: \"default\" "
+			      "cannot be deleted by a user; it goes with VPC %s", id, g->vpc_id);
+	world_seed();
+	for (size_t i = 0; i < world_count; i++)
+		for (uint32_t k = 0; k < world[i].security_group_count; k++)
+			if (!strcmp(world[i].security_groups[k], id))
+				return refuse(h, -EBUSY, "security group %s has a dependent object: network "
+					      "interface %s uses it; give that interface other groups "
+					      "first", id, world[i].id);
+	for (size_t i = 0; i < world_sg_count; i++)
+		for (uint32_t k = 0; &world_sgs[i] != g && k < world_sgs[i].rule_count; k++)
+			if (!strcmp(world_sgs[i].rules[k].peer_id, id))
+				return refuse(h, -EBUSY, "security group %s has a dependent object: a rule "
+					      "of security group %s names it; delete that rule first",
+					      id, world_sgs[i].id);
+	memmove(g, g + 1, (world_sgs + --world_sg_count - g) * sizeof(*g));
+	return 0;
+}
+
+/* Ingress rules first, each direction in the order added, as the kernel lists them. */
+int world_sg_rule_add(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
+		      struct vnitro_sg *out)
+{
+	struct vnitro_sg *g = world_sg_find(id);
+	struct vnitro_sg_rule r;
+	uint32_t at = 0, n;
+	int rc;
+
+	if (!g)
+		return world_no_sg(h, id);
+	if ((rc = world_sg_check(h, *g, *rule, &r)))
+		return rc;
+	for (uint32_t i = 0; i < g->rule_count; i++)
+		if (same_rule(g->rules[i], r))
+			return refuse(h, -EEXIST, "the specified rule already exists as an %s rule of %s",
+				      direction_name(r.direction), id);
+	for (unsigned f = 1; f <= 2; f++) {
+		n = 0;
+		for (uint32_t i = 0; i < g->rule_count; i++)
+			n += g->rules[i].direction == r.direction && (rule_families(g->rules[i]) & f);
+		if ((rule_families(r) & f) && n >= VNITRO_MAX_SG_RULES)
+			return refuse(h, -ENOSPC, "security group %s already has %u %s rules for %s: the "
+				      "quota \"Inbound or outbound rules per security group\" is %u per "
+				      "address family", id, n, direction_name(r.direction),
+				      f == 1 ? "IPv4" : "IPv6", VNITRO_MAX_SG_RULES);
+	}
+	while (at < g->rule_count && (r.direction == VNITRO_SG_EGRESS ||
+				      g->rules[at].direction == VNITRO_SG_INGRESS))
+		at++;
+	memmove(&g->rules[at + 1], &g->rules[at], (g->rule_count - at) * sizeof(r));
+	g->rules[at] = r;
+	g->rule_count++;
+	if (out)
+		*out = *g;
+	return 0;
+}
+
+int world_sg_rule_del(struct vnitro_handle *h, const char *id, const struct vnitro_sg_rule *rule,
+		      struct vnitro_sg *out)
+{
+	struct vnitro_sg *g = world_sg_find(id);
+	struct vnitro_sg_rule r;
+	int rc;
+
+	if (!g)
+		return world_no_sg(h, id);
+	if ((rc = world_sg_check(h, *g, *rule, &r)))
+		return rc;
+	for (uint32_t i = 0; i < g->rule_count; i++) {
+		if (!same_rule(g->rules[i], r))
+			continue;
+		memmove(&g->rules[i], &g->rules[i + 1], (g->rule_count - i - 1) * sizeof(r));
+		g->rule_count--;
+		if (out)
+			*out = *g;
+		return 0;
+	}
+	return refuse(h, -ENOENT, "the specified rule does not exist as an %s rule of security "
+		      "group %s", direction_name(r.direction), id);
+}
+
+namespace {
+
+struct vnitro_eip *world_eip_find(const char *id)
+{
+	world_objects_seed();
+	return find_id(world_eips, world_eip_count, id);
+}
+
+int world_no_eip(struct vnitro_handle *h, const char *id)
+{
+	return refuse(h, -ENOENT, "InvalidAllocationID.NotFound: Elastic IP address \"%s\" does not "
+		      "exist", id);
+}
+
+/* As EIP_GET answers: the ENI's VPC and instance as they are now. */
+struct vnitro_eip world_eip_view(const struct vnitro_eip &a)
+{
+	struct vnitro_eip v = a;
+	struct vnitro_eni *e = a.association_id[0] ? world_find(a.eni_id) : nullptr;
+
+	v.vpc_id[0] = v.instance[0] = '\0';
+	if (e) {
+		snprintf(v.vpc_id, sizeof(v.vpc_id), "%s", e->vpc_id);
+		snprintf(v.instance, sizeof(v.instance), "%s", e->instance);
+	}
+	return v;
+}
+
+void world_eip_unmap(struct vnitro_eip &a)
+{
+	a.association_id[0] = a.eni_id[0] = '\0';
+	a.private_ip = 0;
+}
+
+const char *ip_text(uint32_t ip, char buf[INET_ADDRSTRLEN])
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+} // namespace
+
+/* The addresses on ENI @eni (@ip 0: all of them) lose their association: the ENI or address went. */
+void world_eips_gone(const char *eni, uint32_t ip)
+{
+	world_objects_seed();
+	for (size_t i = 0; i < world_eip_count; i++)
+		if (!strcmp(world_eips[i].eni_id, eni) && (!ip || world_eips[i].private_ip == ip))
+			world_eip_unmap(world_eips[i]);
+}
+
+int world_eip_get(struct vnitro_handle *h, const char *id, struct vnitro_eip *out)
+{
+	struct vnitro_eip *a = world_eip_find(id);
+
+	if (!a)
+		return world_no_eip(h, id);
+	if (out)
+		*out = world_eip_view(*a);
+	return 0;
+}
+
+int world_eip_list(struct vnitro_eip **items, size_t *count)
+{
+	struct vnitro_eip all[VNITRO_MAX_EIPS];
+
+	world_objects_seed();
+	for (size_t i = 0; i < world_eip_count; i++)
+		all[i] = world_eip_view(world_eips[i]);
+	return one_list(items, count, all, world_eip_count);
+}
+
+/* The pool is 203.0.113.0/24; its network and broadcast addresses are never allocated. */
+int world_eip_add(struct vnitro_handle *h, const char *id, uint32_t public_ip, struct vnitro_eip *out)
+{
+	uint32_t ip = ntohl(public_ip);
+	struct vnitro_eip a = {};
+	char text[INET_ADDRSTRLEN];
+
+	world_objects_seed();
+	if (id && !valid_hex_id(id, "eipalloc-"))
+		return refuse(h, -EINVAL, "invalid Elastic IP allocation id \"%s\": expected "
+			      "\"eipalloc-\" and 1 to 17 lowercase hex digits", id);
+	if (id && world_eip_find(id))
+		return refuse(h, -EEXIST, "Elastic IP allocation %s already exists", id);
+	if (world_eip_count >= VNITRO_MAX_EIPS)
+		return refuse(h, -ENOSPC, "AddressLimitExceeded: %u Elastic IP addresses are allocated: "
+			      "the quota \"Elastic IP addresses per Region\" is %u; release one first",
+			      VNITRO_MAX_EIPS, VNITRO_MAX_EIPS);
+	if (public_ip && ((ip & 0xffffff00) != 0xcb007100 || (ip & 0xff) == 0 || (ip & 0xff) == 255))
+		return refuse(h, -EINVAL, "InvalidAddress.NotFound: %s is not an address of the public "
+			      "pool 203.0.113.0/24 (its network and broadcast addresses excluded)",
+			      ip_text(public_ip, text));
+	for (ip = public_ip ? ip : 0xcb007101; ip < 0xcb0071ff; ip++) {
+		size_t i = 0;
+
+		while (i < world_eip_count && world_eips[i].public_ip != htonl(ip))
+			i++;
+		if (i == world_eip_count)
+			break;
+		if (public_ip)
+			return refuse(h, -EEXIST, "InvalidAddress.InUse: %s is already allocated to %s",
+				      ip_text(public_ip, text), world_eips[i].id);
+	}
+	if (ip == 0xcb0071ff)
+		return refuse(h, -ENOSPC, "InsufficientAddressCapacity: the public pool "
+			      "203.0.113.0/24 has no free address");
+	if (id)
+		snprintf(a.id, sizeof(a.id), "%s", id);
+	else
+		snprintf(a.id, sizeof(a.id), "eipalloc-0f%015x", ++world_next_eip);
+	a.public_ip = htonl(ip);
+	world_eips[world_eip_count++] = a;
+	if (out)
+		*out = a;
+	return 0;
+}
+
+int world_eip_del(struct vnitro_handle *h, const char *id)
+{
+	struct vnitro_eip *a = world_eip_find(id);
+	char text[INET_ADDRSTRLEN];
+
+	if (!a)
+		return world_no_eip(h, id);
+	if (a->association_id[0])
+		return refuse(h, -EBUSY, "InvalidIPAddress.InUse: %s (%s) is associated with %s (%s); "
+			      "disassociate it first", id, ip_text(a->public_ip, text), a->eni_id,
+			      a->association_id);
+	memmove(a, a + 1, (world_eips + --world_eip_count - a) * sizeof(*a));
+	return 0;
+}
+
+/* vpc-default has its internet gateway, igw-d: the kernel's Gateway.NotAttached never applies. */
+int world_eip_associate(struct vnitro_handle *h, const char *id, const char *eni_id,
+			uint32_t private_ip, int allow_reassociation, struct vnitro_eip *out)
+{
+	struct vnitro_eip *a = world_eip_find(id);
+	struct vnitro_eni *e;
+	char text[INET_ADDRSTRLEN];
+	bool has = false;
+
+	if (!a)
+		return world_no_eip(h, id);
+	e = world_find(eni_id);
+	if (!e)
+		return refuse(h, -ENOENT, "network interface \"%s\" does not exist", eni_id);
+	if (!private_ip)
+		private_ip = e->private_ip;
+	has = private_ip == e->private_ip;
+	for (uint32_t i = 0; i < e->secondary_count; i++)
+		has = has || e->secondary_ips[i] == private_ip;
+	if (!has)
+		return refuse(h, -EINVAL, "InvalidParameterValue: %s is not a private address of %s",
+			      ip_text(private_ip, text), eni_id);
+	if (a->association_id[0] && (strcmp(a->eni_id, eni_id) || a->private_ip != private_ip) &&
+	    !allow_reassociation)
+		return refuse(h, -EBUSY, "Resource.AlreadyAssociated: %s is already associated with %s "
+			      "(%s); use allow-reassociation to move it", id, a->eni_id,
+			      ip_text(a->private_ip, text));
+	/* One address per private address: the one there goes (in one VPC, all of the fake's). */
+	for (size_t i = 0; i < world_eip_count; i++)
+		if (&world_eips[i] != a && world_eips[i].association_id[0] &&
+		    world_eips[i].private_ip == private_ip)
+			world_eip_unmap(world_eips[i]);
+	if (!a->association_id[0] || strcmp(a->eni_id, eni_id) || a->private_ip != private_ip)
+		snprintf(a->association_id, sizeof(a->association_id), "eipassoc-0f%015x",
+			 ++world_next_assoc);
+	snprintf(a->eni_id, sizeof(a->eni_id), "%s", eni_id);
+	a->private_ip = private_ip;
+	if (out)
+		*out = world_eip_view(*a);
+	return 0;
+}
+
+/* By allocation or association; an association that is gone is no error (idempotent). */
+int world_eip_disassociate(struct vnitro_handle *h, const char *id)
+{
+	struct vnitro_eip *a = nullptr;
+
+	world_objects_seed();
+	if (!strncmp(id, "eipassoc-", 9)) {
+		for (size_t i = 0; i < world_eip_count; i++)
+			if (!strcmp(world_eips[i].association_id, id))
+				a = &world_eips[i];
+		if (!a && !valid_hex_id(id, "eipassoc-"))
+			return refuse(h, -EINVAL, "invalid association id \"%s\": expected \"eipassoc-\" "
+				      "and 1 to 17 lowercase hex digits", id);
+	} else if (!(a = world_eip_find(id))) {
+		return world_no_eip(h, id);
+	}
+	if (a)
+		world_eip_unmap(*a);
+	return 0;
 }
 
 /*

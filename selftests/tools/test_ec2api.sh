@@ -14,6 +14,9 @@
 #               eni-0b000000000000001 (index 1, 172.31.0.33)
 #       web1:   eni-00000000000000001 (index 0, 172.31.0.16)
 #       detached: eni-5 (172.31.0.5), eni-0b000000000000002..00b (.34-.43)
+#     security groups: sg-d (default), sg-1 (web: ssh from 203.0.113.0/24)
+#     Elastic IPs (pool 203.0.113.0/24): eipalloc-1 .1 on i-host's primary ENI
+#       (eipassoc-1), eipalloc-2 .2 not associated
 #
 # The fake keeps its state in the daemon's process, so a change shows in
 # the next describe. Needs no vnitro module.
@@ -77,6 +80,25 @@ ecode() {
 		pass "$desc"
 	else
 		fail "$desc" "expected the error code $code"
+	fi
+}
+
+# pysuite SCENARIO ARGS...: ec2api_test.py's many checks, one "ok DESC" or "not ok DESC: WHY" a
+# line, each a test here; anything else it prints, or its failing, is one failure more.
+pysuite() {
+	local line lines other=''
+	rc=0
+	lines=$(timeout 300 "$PY" "$HELPER" "$port" "$@" 2>&1) || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass "${line#ok }" ;;
+		"not ok "*) out=$line err=''; fail "${line#not ok }" ;;
+		*) other+="$line"$'\n' ;;
+		esac
+	done <<<"$lines"
+	if [[ $rc -ne 0 || -n $other ]]; then
+		out=$other err=''
+		fail "ec2api_test.py $1 runs to its end"
 	fi
 }
 
@@ -241,7 +263,7 @@ jcheck "DescribeNetworkInterfaces of the primary ENI: every field vnitro has" \
 	 and .Attachment.DeleteOnTermination == true
 	 and .Attachment.EnaSrdSpecification == {"EnaSrdEnabled": false, "EnaSrdUdpSpecification": {"EnaSrdUdpEnabled": false}}
 	 and .PrivateIpAddresses == [{"Association": {"AllocationId": "eipalloc-1", "AssociationId": "eipassoc-1",
-	     "IpOwnerId": "amazon", "PublicDnsName": "", "PublicIp": "203.0.113.1"}, "Primary": true,
+	     "IpOwnerId": "123456789012", "PublicDnsName": "", "PublicIp": "203.0.113.1"}, "Primary": true,
 	     "PrivateDnsName": "ip-172-31-0-4.ec2.internal", "PrivateIpAddress": "172.31.0.4"}]
 	 and .Association.PublicIp == "203.0.113.1" and .Ipv6Addresses == [])' \
 	describe-network-interfaces --network-interface-ids "$PRIMARY"
@@ -440,6 +462,103 @@ ecode "... then describing it: InvalidNetworkInterfaceID.NotFound" InvalidNetwor
 	describe-network-interfaces --network-interface-ids "$new"
 ecode "delete an unknown ENI: InvalidNetworkInterfaceID.NotFound" InvalidNetworkInterfaceID.NotFound \
 	delete-network-interface --network-interface-id "$new"
+
+## Security groups: the CLI as people type it, then boto3 for the rest
+
+jcheck "CreateSecurityGroup: a new sg- id" '.GroupId | test("^sg-[0-9a-f]{1,17}$")' \
+	create-security-group --group-name app --description "app servers" --vpc-id vpc-default
+sg=$(jq -r .GroupId <<<"$out")
+ec2 authorize-security-group-ingress --group-id "$sg" --protocol tcp --port 22 --cidr 0.0.0.0/0
+check "authorize-security-group-ingress --protocol tcp --port 22 --cidr 0.0.0.0/0: Return true" \
+	'$rc -eq 0 && $(jq -c . <<<"$out") == "{\"Return\":true}"'
+ec2 authorize-security-group-ingress --group-id "$sg" --ip-permissions \
+	'IpProtocol=icmp,FromPort=8,ToPort=-1,IpRanges=[{CidrIp=10.0.0.0/8}]' \
+	'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=sg-1}],Ipv6Ranges=[{CidrIpv6=::/0}]'
+check "--ip-permissions: ICMP echo requests, https from sg-1 and from ::/0" '$rc -eq 0'
+jcheck "DescribeSecurityGroups: the group and its rules in EC2's shape" \
+	'.SecurityGroups == [.SecurityGroups[0]] and (.SecurityGroups[0] | .GroupName == "app"
+	 and .Description == "app servers" and .VpcId == "vpc-default" and .OwnerId == "123456789012"
+	 and (.IpPermissions | sort_by(.FromPort)) == [
+	  {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+	   "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
+	  {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+	   "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
+	  {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [], "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+	   "PrefixListIds": [], "UserIdGroupPairs": [{"GroupId": "sg-1", "UserId": "123456789012"}]}]
+	 and .IpPermissionsEgress == [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+	   "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}])' \
+	describe-security-groups --group-ids "$sg"
+jcheck "filters group-name and vpc-id (ANDed)" "[.SecurityGroups[].GroupId] == [\"$sg\"]" \
+	describe-security-groups --filters Name=group-name,Values=app Name=vpc-id,Values=vpc-default
+jcheck "filter ip-permission.from-port=22: app and web" "[.SecurityGroups[].GroupId] == [\"$sg\", \"sg-1\"]" \
+	describe-security-groups --filters Name=ip-permission.from-port,Values=22
+jcheck "--group-names web (names are the default VPC's)" '[.SecurityGroups[].GroupId] == ["sg-1"]' \
+	describe-security-groups --group-names web
+ecode "the same rule again: InvalidPermission.Duplicate" InvalidPermission.Duplicate \
+	authorize-security-group-ingress --group-id "$sg" --protocol tcp --port 22 --cidr 0.0.0.0/0
+ec2 revoke-security-group-ingress --group-id "$sg" --protocol tcp --port 22 --cidr 0.0.0.0/0
+check "revoke-security-group-ingress: Return true" '$rc -eq 0 && $(jq -r .Return <<<"$out") == true'
+ecode "revoke it again: InvalidPermission.NotFound" InvalidPermission.NotFound \
+	revoke-security-group-ingress --group-id "$sg" --protocol tcp --port 22 --cidr 0.0.0.0/0
+ec2 authorize-security-group-egress --group-id "$sg" \
+	--ip-permissions 'IpProtocol=udp,FromPort=53,ToPort=53,IpRanges=[{CidrIp=172.31.0.2/32}]'
+check "authorize-security-group-egress: exit 0" '$rc -eq 0'
+ec2 revoke-security-group-egress --group-id "$sg" --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'
+check "revoke-security-group-egress of the all-out rule: exit 0" '$rc -eq 0'
+jcheck "... egress is DNS to the resolver only" \
+	'.SecurityGroups[0].IpPermissionsEgress | length == 1 and .[0].IpProtocol == "udp"
+	 and .[0].IpRanges == [{"CidrIp": "172.31.0.2/32"}]' describe-security-groups --group-ids "$sg"
+ecode "create app again: InvalidGroup.Duplicate" InvalidGroup.Duplicate \
+	create-security-group --group-name app --description again --vpc-id vpc-default
+ecode "delete the default group: CannotDelete" CannotDelete delete-security-group --group-id sg-d
+ec2 modify-network-interface-attribute --network-interface-id eni-5 --groups "$sg"
+jcheck "an ENI given the group: Groups names it" \
+	"[.NetworkInterfaces[0].Groups[] | [.GroupId, .GroupName]] == [[\"$sg\", \"app\"]]" \
+	describe-network-interfaces --network-interface-ids eni-5
+ecode "delete a group an ENI has: DependencyViolation" DependencyViolation delete-security-group --group-id "$sg"
+ec2 modify-network-interface-attribute --network-interface-id eni-5 --groups sg-1 sg-d
+ec2 delete-security-group --group-id "$sg"
+check "delete-security-group once no ENI has it: exit 0" '$rc -eq 0'
+ecode "... then describing it: InvalidGroup.NotFound" InvalidGroup.NotFound describe-security-groups --group-ids "$sg"
+pysuite sg-suite
+
+## Elastic IPs: the CLI as people type it, then boto3 for the rest
+
+jcheck "AllocateAddress --domain vpc: the lowest free address of the pool" \
+	'.Domain == "vpc" and .PublicIp == "203.0.113.3" and (.AllocationId | test("^eipalloc-[0-9a-f]{1,17}$"))' \
+	allocate-address --domain vpc
+alloc=$(jq -r .AllocationId <<<"$out")
+jcheck "AssociateAddress with eni-5: an association id" '.AssociationId | test("^eipassoc-[0-9a-f]{1,17}$")' \
+	associate-address --allocation-id "$alloc" --network-interface-id eni-5
+assoc=$(jq -r .AssociationId <<<"$out")
+jcheck "DescribeAddresses: on eni-5's primary address; no instance (eni-5 is detached)" \
+	".Addresses == [{\"PublicIp\": \"203.0.113.3\", \"AllocationId\": \"$alloc\", \"AssociationId\": \"$assoc\",
+	  \"Domain\": \"vpc\", \"NetworkInterfaceId\": \"eni-5\", \"NetworkInterfaceOwnerId\": \"123456789012\",
+	  \"PrivateIpAddress\": \"172.31.0.5\", \"Tags\": [], \"PublicIpv4Pool\": \"amazon\",
+	  \"NetworkBorderGroup\": \"us-east-1\"}]" \
+	describe-addresses --allocation-ids "$alloc"
+jcheck "filter network-interface-id" "[.Addresses[].AllocationId] == [\"$alloc\"]" \
+	describe-addresses --filters Name=network-interface-id,Values=eni-5
+jcheck "DescribeNetworkInterfaces: eni-5's association" \
+	".NetworkInterfaces[0].Association == {\"AllocationId\": \"$alloc\", \"AssociationId\": \"$assoc\",
+	  \"IpOwnerId\": \"123456789012\", \"PublicDnsName\": \"\", \"PublicIp\": \"203.0.113.3\"}" \
+	describe-network-interfaces --network-interface-ids eni-5
+jcheck "--public-ips 203.0.113.1: on i-host's primary ENI" \
+	'[.Addresses[] | [.AllocationId, .AssociationId, .InstanceId, .NetworkInterfaceId]] ==
+	 [["eipalloc-1", "eipassoc-1", "i-host", "eni-0a1b2c3d4e5f60718"]]' describe-addresses --public-ips 203.0.113.1
+ecode "associate it elsewhere without --allow-reassociation: Resource.AlreadyAssociated" Resource.AlreadyAssociated \
+	associate-address --allocation-id "$alloc" --network-interface-id "$SECOND"
+ecode "release it while associated: InvalidIPAddress.InUse" InvalidIPAddress.InUse \
+	release-address --allocation-id "$alloc"
+ec2 disassociate-address --association-id "$assoc"
+check "disassociate-address: exit 0" '$rc -eq 0'
+ecode "disassociate it again: InvalidAssociationID.NotFound" InvalidAssociationID.NotFound \
+	disassociate-address --association-id "$assoc"
+ec2 release-address --allocation-id "$alloc"
+check "release-address: exit 0" '$rc -eq 0'
+ecode "release it again: InvalidAllocationID.NotFound" InvalidAllocationID.NotFound \
+	release-address --allocation-id "$alloc"
+pysuite eip-suite "$SECOND"
 
 ## errors: signatures, protocol
 

@@ -27,6 +27,8 @@ const action_def *find_action(const std::string &name)
 		{ describe_actions, &describe_action_count },
 		{ instance_actions, &instance_action_count },
 		{ eni_actions, &eni_action_count },
+		{ sg_actions, &sg_action_count },
+		{ eip_actions, &eip_action_count },
 	};
 
 	for (auto &t : tables)

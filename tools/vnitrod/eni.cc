@@ -19,8 +19,12 @@ const vnitro_eip *eip_of(const snapshot &s, const vnitro_eni &n, uint32_t ip)
 	return nullptr;
 }
 
-/* An Elastic IP's association; the instance form has no allocation or association id. */
-void association_xml(pugi::xml_node parent, const vnitro_eip &a, bool in_instance)
+/*
+ * An Elastic IP's association; the instance form has no allocation or
+ * association id. Its ipOwnerId is the address's owner: the account.
+ */
+void association_xml(pugi::xml_node parent, const vnitro_eip &a, const snapshot &s,
+		     bool in_instance)
 {
 	pugi::xml_node x = parent.append_child("association");
 
@@ -28,7 +32,7 @@ void association_xml(pugi::xml_node parent, const vnitro_eip &a, bool in_instanc
 		xml_text(x, "allocationId", a.id);
 		xml_text(x, "associationId", a.association_id);
 	}
-	xml_text(x, "ipOwnerId", "amazon");
+	xml_text(x, "ipOwnerId", s.account);
 	xml_text(x, "publicDnsName", "");
 	xml_text(x, "publicIp", ipv4_text(a.public_ip));
 }
@@ -43,7 +47,7 @@ void private_ip_xml(pugi::xml_node set, const vnitro_eni &n, const snapshot &s,
 	xml_text(item, "privateDnsName", private_dns_name(ip, az));
 	xml_bool(item, "primary", primary);
 	if (a)
-		association_xml(item, *a, in_instance);
+		association_xml(item, *a, s, in_instance);
 }
 
 /* The values of each filter name for one ENI. */
@@ -136,11 +140,16 @@ void f_att_dot(const vnitro_eni &n, const snapshot &, values &v)
 		v.push_back(n.device_index == 0 ? "true" : "false");
 }
 
-void f_public_ip(const vnitro_eni &n, const snapshot &s, values &v)
+/* The Elastic IPs on the ENI's addresses: their public address, allocation or association id. */
+enum eip_field { EIP_PUBLIC_IP, EIP_ALLOCATION, EIP_ASSOCIATION };
+
+template <eip_field F>
+void f_eip(const vnitro_eni &n, const snapshot &s, values &v)
 {
 	for (auto &a : s.eips)
 		if (!strcmp(a.eni_id, n.id))
-			v.push_back(ipv4_text(a.public_ip));
+			v.push_back(F == EIP_PUBLIC_IP ? ipv4_text(a.public_ip) :
+				    F == EIP_ALLOCATION ? a.id : a.association_id);
 }
 
 void f_requester_managed(const vnitro_eni &, const snapshot &, values &v)
@@ -162,7 +171,9 @@ const eni_filter ENI_FILTERS[] = {
 	{ "private-ip-address", f_primary_ip },
 	{ "addresses.private-ip-address", f_ips },
 	{ "ipv6-addresses.ipv6-address", f_ipv6 },
-	{ "association.public-ip", f_public_ip },
+	{ "association.public-ip", f_eip<EIP_PUBLIC_IP> },
+	{ "association.allocation-id", f_eip<EIP_ALLOCATION> },
+	{ "association.association-id", f_eip<EIP_ASSOCIATION> },
 	{ "mac-address", f_mac },
 	{ "status", f_status },
 	{ "group-id", f_group_id },
@@ -215,7 +226,7 @@ void eni_xml(pugi::xml_node item, const vnitro_eni &n, const snapshot &s, const 
 	const vnitro_eip *primary_eip = eip_of(s, n, n.private_ip);
 
 	if (primary_eip)
-		association_xml(item, *primary_eip, in_instance);
+		association_xml(item, *primary_eip, s, in_instance);
 	if (attached(n)) {
 		pugi::xml_node att = item.append_child("attachment");
 

@@ -37,22 +37,6 @@ bool get_eni(const std::string &id, vnitro_eni &out, error &e)
 	return !rc || world_error(e, rc, "InvalidNetworkInterfaceID.NotFound");
 }
 
-/* The N of every PREFIX.N.* given, in index order. */
-std::vector<std::string> list_indices(const params &p, const std::string &prefix)
-{
-	std::map<size_t, std::string> byindex;
-
-	for (auto it = p.lower_bound(prefix); it != p.end() && !it->first.compare(0, prefix.size(), prefix); ++it) {
-		std::string idx = it->first.substr(prefix.size(), it->first.find('.', prefix.size()) - prefix.size());
-
-		byindex[strtoul(idx.c_str(), nullptr, 10)] = idx;
-	}
-	std::vector<std::string> out;
-	for (auto &kv : byindex)
-		out.push_back(kv.second);
-	return out;
-}
-
 bool has_secondary(const vnitro_eni &n, uint32_t ip)
 {
 	return std::find(n.secondary_ips, n.secondary_ips + n.secondary_count, ip) !=

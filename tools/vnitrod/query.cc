@@ -248,4 +248,19 @@ std::vector<std::string> param_list(const params &p, const std::string &name)
 	return out;
 }
 
+std::vector<std::string> list_indices(const params &p, const std::string &prefix)
+{
+	std::map<size_t, std::string> byindex;
+
+	for (auto it = p.lower_bound(prefix); it != p.end() && !it->first.compare(0, prefix.size(), prefix); ++it) {
+		std::string idx = it->first.substr(prefix.size(), it->first.find('.', prefix.size()) - prefix.size());
+
+		byindex[strtoul(idx.c_str(), nullptr, 10)] = idx;
+	}
+	std::vector<std::string> out;
+	for (auto &kv : byindex)
+		out.push_back(kv.second);
+	return out;
+}
+
 } // namespace vnitro::ec2

@@ -79,6 +79,8 @@ bool param_uint(const params &p, const std::string &name, uint32_t lo, uint32_t 
 bool param_ipv4(const std::string &name, const std::string &text, uint32_t &out, error &e);
 /* Name.1, Name.2, ... in index order (the N need not be contiguous). */
 std::vector<std::string> param_list(const params &p, const std::string &name);
+/* The N of every PREFIX.N.* given (PREFIX ends with '.'), in index order: lists of structures. */
+std::vector<std::string> list_indices(const params &p, const std::string &prefix);
 const std::string *param(const params &p, const std::string &name);
 bool require(const params &p, const std::string &name, std::string &out, error &e);
 
@@ -289,13 +291,21 @@ bool describe_select(context &c, const std::vector<T> &items, const C &ctx,
 	return true;
 }
 
-/* describe.cc, instance.cc, eni.cc: the actions. */
+/* describe.cc: VPCs and subnets; a CIDR block as EC2 writes one. */
+std::string cidr_text(uint32_t addr, uint8_t prefixlen);
+std::string cidr6_text(const uint8_t *addr, uint8_t prefixlen);
+
+/* describe.cc, instance.cc, eni.cc, sg.cc, eip.cc: the actions. */
 extern const action_def describe_actions[];
 extern const size_t describe_action_count;
 extern const action_def instance_actions[];
 extern const size_t instance_action_count;
 extern const action_def eni_actions[];
 extern const size_t eni_action_count;
+extern const action_def sg_actions[];
+extern const size_t sg_action_count;
+extern const action_def eip_actions[];
+extern const size_t eip_action_count;
 
 /* http.cc: libmicrohttpd. */
 struct server;
