@@ -15,6 +15,7 @@ import re
 import socket
 import sys
 import threading
+import time
 
 import boto3
 import botocore.auth
@@ -200,6 +201,64 @@ def scenario_parallel(n):
     for t in threads:
         t.join()
     return "%d/%d" % (sum(1 for r in results if r == 200), n)
+
+
+def scenario_slow(n):
+    """@n slow clients hold connections open (a request line and half a header, a body that
+    stops short of its Content-Length); a signed request on a new connection is answered at
+    once meanwhile, and the slow ones are still waiting, not answered. Then they go."""
+    n = int(n)
+    held = []
+    for i in range(n):
+        s = socket.create_connection(("127.0.0.1", PORT), timeout=10)
+        if i % 2:
+            s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        else:
+            s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nAction=")
+        held.append(s)
+    body = "Action=DescribeVpcs&Version=2016-11-15"
+    start = time.monotonic()
+    status = send("POST", body, signed(body), timeout=10)[0]
+    took = time.monotonic() - start
+    waiting = 0
+    for s in held:
+        s.setblocking(False)
+        try:
+            s.recv(1)  # an answer, or the connection closed: not waiting
+        except BlockingIOError:
+            waiting += 1
+        s.close()
+    return "%d %s %d/%d" % (status, "at-once" if took < 5 else "after-%.1fs" % took, waiting, n)
+
+
+def scenario_many(total, at_once):
+    """@total signed requests, @at_once at a time, each on its own connection."""
+    total, at_once = int(total), int(at_once)
+    body = "Action=DescribeVpcs&Version=2016-11-15"
+    headers = signed(body)
+    ok = [0]
+    lock = threading.Lock()
+    left = list(range(total))
+
+    def worker():
+        while True:
+            with lock:
+                if not left:
+                    return
+                left.pop()
+            try:
+                code = send("POST", body, headers, timeout=60)[0]
+            except OSError:
+                code = 0
+            with lock:
+                ok[0] += code == 200
+
+    threads = [threading.Thread(target=worker) for _ in range(at_once)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return "%d/%d" % (ok[0], total)
 
 
 def scenario_request_ids():

@@ -594,6 +594,9 @@ py "request ids: a fresh UUID v4 on every answer, errors too" "v4 distinct" requ
 py "2 MiB body: 413, a chunked body past 1 MiB: closed" "413 RequestEntityTooLarge closed" big
 py "garbage, an endless header, a huge request line: 400, 431, 414" "400 431 414" garbage
 py "200 parallel requests all answered" "200/200" parallel 200
+py "100 slow clients holding connections: a new request is answered at once, they still wait" \
+	"200 at-once 100/100" slow 100
+py "3,000 requests, 150 at a time: all answered" "3000/3000" many 3000 150
 jcheck "... and it still answers" '.Vpcs[0].VpcId == "vpc-default"' describe-vpcs
 check "the log names each request by id, action and status" \
 	'$(grep -c "^vnitrod: [0-9a-f-]\{36\} POST DescribeVpcs 200$" "$tmp/log") -gt 3'
