@@ -460,41 +460,11 @@ MHD_Result imds_serve(void *cls, struct MHD_Connection *conn, const char *url, c
 /* A listening socket on 0.0.0.0:80 made inside the namespace @netns. */
 int listen_in(const std::string &netns, error &e)
 {
-	std::string path = std::string(VNITRO_NETNS_RUN_DIR) + "/" + netns;
-	int ns, self, fd = -1, one = 1, err = 0;
-	struct sockaddr_in sin = {};
+	int fd = socket_in_netns(netns, SOCK_STREAM, INADDR_ANY, 80, "imds", e);
 
-	/* As "ip netns" names them. */
-	ns = netns.empty() || netns == "." || netns == ".." || netns.find('/') != std::string::npos ?
-		     -1 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-	if (ns < 0) {
-		fail(e, 0, "imds", "cannot open network namespace \"" + netns + "\": " +
-		     strerror(errno ? errno : EINVAL) + " (is it there? vnitro services add)");
-		return -1;
-	}
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0 || setns(ns, CLONE_NEWNET)) {
-		fail(e, 0, "imds", std::string("cannot enter the services' namespace: ") +
-		     strerror(errno));
-		if (self >= 0)
-			close(self);
-		close(ns);
-		return -1;
-	}
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(80);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, reinterpret_cast<sockaddr *>(&sin), sizeof(sin)) || listen(fd, 128))
-		err = errno;
-	if (setns(self, CLONE_NEWNET) && !err)
-		err = errno;
-	close(self);
-	close(ns);
-	if (err) {
-		if (fd >= 0)
-			close(fd);
-		fail(e, 0, "imds", "cannot listen on port 80 in \"" + netns + "\": " + strerror(err));
+	if (fd >= 0 && listen(fd, 128)) {
+		fail(e, 0, "imds", "cannot listen on port 80 in \"" + netns + "\": " + strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return fd;

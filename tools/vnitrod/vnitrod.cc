@@ -3,6 +3,7 @@
  * vnitrod: the EC2 Query API (2016-11-15) over HTTP, answered from the live
  * vnitro world through libvnitro. Options, the credentials file, signals.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,7 +24,7 @@ namespace {
 
 const char USAGE[] =
 	"Usage: vnitrod [--credentials FILE] [--listen ADDR:PORT] [--region REGION]\n"
-	"               [--account ACCOUNT] [--imds NETNS] [--dns NETNS]\n"
+	"               [--account ACCOUNT] [--imds NETNS] [--dns NETNS [--dns-forward ADDR[#PORT]]]\n"
 	"\n"
 	"Serves the EC2 Query API (2016-11-15) for the vnitro world on this host (with\n"
 	"--credentials), the instance metadata service (--imds) and the VPCs' DNS (--dns);\n"
@@ -37,6 +38,8 @@ const char USAGE[] =
 	"                      NETNS (\"vnitro services add\" makes \"vnitro-services\")\n"
 	"  --dns NETNS         run dnsmasq there as the VPCs' resolver (169.254.169.253 and\n"
 	"                      each VPC's base + 2)\n"
+	"  --dns-forward ADDR[#PORT]  send names outside the VPCs to this resolver (from\n"
+	"                      this host's namespace, UDP; default: refuse them)\n"
 	"Runs in the foreground until SIGTERM or SIGINT; logs one line per request to stderr.\n";
 
 int usage_error(const std::string &msg)
@@ -128,6 +131,29 @@ bool parse_listen(const std::string &s, std::string &addr, uint16_t &port)
 
 } // namespace
 
+/* "A.B.C.D" or "A.B.C.D#PORT" (dnsmasq's notation), the port 53 by default. */
+bool parse_forward(const char *text, config &cfg)
+{
+	std::string s = text, host = s.substr(0, s.find('#'));
+	unsigned long port = 53;
+	struct in_addr a;
+	char *end;
+
+	if (s.find('#') != std::string::npos) {
+		std::string p = s.substr(s.find('#') + 1);
+
+		errno = 0;
+		port = strtoul(p.c_str(), &end, 10);
+		if (p.empty() || *end || errno || p[0] == '-' || port < 1 || port > 65535)
+			return false;
+	}
+	if (inet_pton(AF_INET, host.c_str(), &a) != 1 || !a.s_addr)
+		return false;
+	cfg.dns_forward_addr = a.s_addr;
+	cfg.dns_forward_port = uint16_t(port);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -137,6 +163,7 @@ int main(int argc, char **argv)
 		{ "account", required_argument, nullptr, 'a' },
 		{ "imds", required_argument, nullptr, 'm' },
 		{ "dns", required_argument, nullptr, 'd' },
+		{ "dns-forward", required_argument, nullptr, 'f' },
 		{ "help", no_argument, nullptr, 'h' },
 		{ nullptr, 0, nullptr, 0 },
 	};
@@ -178,6 +205,11 @@ int main(int argc, char **argv)
 		case 'd':
 			dns_netns = optarg;
 			break;
+		case 'f':
+			if (!parse_forward(optarg, cfg))
+				return usage_error(std::string("--dns-forward: expected an IPv4 address "
+							       "and optionally #PORT, not \"") + optarg + "\"");
+			break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
@@ -188,6 +220,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(std::string("unexpected argument \"") + argv[optind] + "\"");
+	if (cfg.dns_forward_port && !dns_netns)
+		return usage_error("--dns-forward goes with --dns NETNS");
 	if (!credentials && !imds_netns && !dns_netns)
 		return usage_error("--credentials FILE (the EC2 API), --imds NETNS (instance "
 				   "metadata) or --dns NETNS (the VPCs' DNS) is required");

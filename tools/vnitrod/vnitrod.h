@@ -35,6 +35,9 @@ struct config {
 	std::string region = "us-east-1";
 	std::string account = "123456789012";
 	uint8_t token_key[32];		/* per-daemon key binding NextToken to its query */
+	/* --dns-forward: where the VPCs' resolver sends other names (host's namespace); port 0: refuse them. */
+	uint32_t dns_forward_addr = 0;	/* network order */
+	uint16_t dns_forward_port = 0;
 };
 
 /* An EC2 error: code "" means none. status is the HTTP status EC2 answers it with. */
@@ -192,6 +195,9 @@ extern std::mutex world_lock;
 struct imds_server;
 imds_server *imds_start(const config &cfg, const std::string &netns, error &e);
 void imds_stop(imds_server *s);
+/* world.cc: a socket of @type bound to @addr_be:@port inside namespace @netns; -1 and @e if not. */
+int socket_in_netns(const std::string &netns, int type, uint32_t addr_be, uint16_t port,
+		    const char *what, error &e);
 /* dns.cc: dnsmasq in that namespace, the VPCs' resolver, restarted as they change. */
 struct dns_server;
 dns_server *dns_start(const config &cfg, const std::string &netns, error &e);

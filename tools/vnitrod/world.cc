@@ -6,9 +6,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <vnitro/vnitro.h>
 
@@ -202,6 +207,52 @@ bool snapshot_load(snapshot &s, const config &cfg, unsigned parts, error &e)
 	       (!(parts & SNAP_ENIS) || load(s.enis, vnitro_eni_list, e)) &&
 	       (!(parts & SNAP_SGS) || load(s.sgs, vnitro_sg_list, e)) &&
 	       (!(parts & SNAP_EIPS) || load(s.eips, vnitro_eip_list, e));
+}
+
+/* A socket of @type bound to @addr_be:@port, made inside the namespace @netns (@what names the error). */
+int socket_in_netns(const std::string &netns, int type, uint32_t addr_be, uint16_t port,
+		    const char *what, error &e)
+{
+	std::string path = std::string(VNITRO_NETNS_RUN_DIR) + "/" + netns;
+	int ns, self, fd = -1, one = 1, err = 0;
+	struct sockaddr_in sin = {};
+
+	/* As "ip netns" names them. */
+	ns = netns.empty() || netns == "." || netns == ".." || netns.find('/') != std::string::npos ?
+		     -1 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (ns < 0) {
+		fail(e, 0, what, "cannot open network namespace \"" + netns + "\": " +
+		     strerror(errno ? errno : EINVAL) + " (is it there? vnitro services add)");
+		return -1;
+	}
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || setns(ns, CLONE_NEWNET)) {
+		fail(e, 0, what, std::string("cannot enter the services' namespace: ") +
+		     strerror(errno));
+		if (self >= 0)
+			close(self);
+		close(ns);
+		return -1;
+	}
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = addr_be;
+	fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, reinterpret_cast<sockaddr *>(&sin), sizeof(sin)))
+		err = errno;
+	if (setns(self, CLONE_NEWNET) && !err)
+		err = errno;
+	close(self);
+	close(ns);
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		fail(e, 0, what, "cannot bind port " + std::to_string(port) + " in \"" + netns +
+		     "\": " + strerror(err));
+		return -1;
+	}
+	return fd;
 }
 
 } // namespace vnitro::ec2
