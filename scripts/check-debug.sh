@@ -49,27 +49,9 @@ tally() {
 
 kmemleak=/sys/kernel/debug/kmemleak
 
-# reset_vm: what the previous suite left behind, as far as the next one could trip over it.
-reset_vm() {
-	local ns
-	for ns in $(ip netns list | awk '{ print $1 }'); do
-		# shellcheck disable=SC2046 # one pid a word
-		kill -9 $(ip netns pids "$ns") 2>/dev/null
-	done
-	ip -all netns delete 2>/dev/null
-	for _ in 1 2 3 4 5; do
-		[[ -d /sys/module/vnitro ]] || break
-		rmmod vnitro 2>/dev/null && break
-		sleep 1
-	done
-	if [[ -d /sys/module/vnitro ]]; then
-		echo "check-debug: rmmod vnitro failed: $(rmmod vnitro 2>&1)"
-		return 1
-	fi
-	[[ -d /sys/module/rdma_rxe ]] && modprobe -r rdma_rxe
-	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
-	return 0
-}
+# reset_vm
+# shellcheck source=scripts/vm-reset.sh
+. "$(dirname "$0")/vm-reset.sh"
 
 # report NAME LOG: prints the kernel log LOG from its first splat on; $nsplats: how many.
 report() {

@@ -44,6 +44,7 @@ GUARD_PROGRAMS = ("dpkg-query", "dpkg", "apt-cache")
 # scripts/check-fresh.sh, a host tool that installs its own debootstrap.
 SCRIPTS = ("scripts/deps.sh", "scripts/krel.sh", "scripts/check.sh", "scripts/run-tour.sh",
            "scripts/tour.sh", "scripts/check-debug.sh", "scripts/debug-kernel.sh",
+           "scripts/vm-reset.sh",
            "qemu/run", "qemu/guest-init", "qemu/initramfs-init")
 MAKEFILES = ("Makefile", "lib/Makefile", "tools/Makefile")
 KBUILD = ("kmod/Kbuild",)

@@ -31,7 +31,7 @@ tally() {
 }
 
 run_suite() {
-	local name=$1 rc counts p f
+	local name=$1 rc counts p f start=$SECONDS
 	shift
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log"
@@ -49,7 +49,91 @@ run_suite() {
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "=== $name: $p passed, $f failed"
+	# The seconds each suite took: CI's budget is watched with them (grep '^=== .*s)$').
+	echo "=== $name: $p passed, $f failed ($((SECONDS - start))s)"
+}
+
+# ---- several suites in one VM boot (VM_BATCH) ----------------------------------------------
+
+# shellcheck source=scripts/vm-reset.sh
+. "$(dirname "$0")/vm-reset.sh"
+
+# limit_of SUITE: its --timeout (qemu/run's default 600 s otherwise).
+limit_of() {
+	local t
+	t=$(sed -n 's/^# vm: .*--timeout[ =]\([0-9]*\).*/\1/p' "$1")
+	echo "${t:-600}"
+}
+
+# in_vm SUITE... (in the VM, as qemu/run --no-module's command): each suite as a boot of its
+# own would run it: the module loaded before it with qemu/run's parameters, and after it,
+# whatever it left cleared (the processes of its session, namespaces, the module, rdma_rxe,
+# nftables rules, /tmp) and its part of the kernel log scanned as guest-init scans a run.
+in_vm() {
+	local t name rc mark sid sidfile=/run/check-suite.sid
+	# shellcheck source=/dev/null
+	. /run/vnitro/env
+	for t in "$@"; do
+		name=${t#selftests/}
+		echo "=== vm: $name"
+		read -r mark </proc/sys/kernel/random/uuid
+		mark="vnitro-suite: begin $mark"
+		echo "$mark" >/dev/kmsg
+		read -r -a params <<<"${VNITRO_MODPARAMS:-}"
+		rc=0
+		rm -f "$sidfile"
+		insmod kmod/vnitro.ko "${params[@]}" || rc=$?
+		if ((rc == 0)); then
+			# A session of its own: what it leaves running is found by it afterwards.
+			setsid -w bash -c 'echo $$ >"$1"; shift; exec timeout -k 10 "$@"' _ "$sidfile" \
+				"$(limit_of "$t")" "$t" </dev/null 2>&1
+			rc=$?
+		else
+			echo "check: insmod kmod/vnitro.ko failed (exit $rc)"
+		fi
+		read -r sid <"$sidfile" 2>/dev/null && pkill -9 -s "$sid" 2>/dev/null
+		reset_vm || echo "0 passed, 1 failed"
+		dmesg | awk -v mark="$mark" -v bad="$VNITRO_BAD_KMSG" '
+			index($0, mark) { n = 0; next } { line[++n] = $0 }
+			END { for (i = 1; i <= n; i++) if (line[i] ~ bad) { print "check: kernel: " line[i]; hits++ }
+			      if (hits) print "0 passed, 1 failed" }'
+		echo "=== vm: $name: exit $rc"
+	done
+}
+
+if [[ ${1:-} == --in-vm ]]; then
+	shift
+	in_vm "$@"
+	exit 0
+fi
+
+# run_batch SUITE...: one boot for all of them; each is tallied from its own part of the log.
+run_batch() {
+	local t mem=2048 limit=0 m blog start=$SECONDS
+	blog=$(mktemp)
+	for t in "$@"; do
+		m=$(sed -n 's/^# vm: .*--mem[ =]\([0-9]*\).*/\1/p' "$t")
+		[[ -n $m ]] && ((m > mem)) && mem=$m
+		limit=$((limit + $(limit_of "$t") + 60))
+	done
+	echo "=== batch: ${*#selftests/}"
+	qemu/run --no-module --mem "$mem" --timeout "$limit" -- scripts/check.sh --in-vm "$@" 2>&1 |
+		tee "$blog"
+	echo "=== batch: ${#@} suites in one boot took $((SECONDS - start))s (qemu/run exit ${PIPESTATUS[0]})"
+	for t in "$@"; do
+		run_suite "vm: ${t#selftests/}" replay "$blog" "${t#selftests/}"
+	done
+	rm -f "$blog"
+}
+
+# replay LOG NAME: the lines of suite NAME in a batch's LOG, and its exit status (1 if the
+# batch ended before it did).
+replay() {
+	awk -v name="$2" '
+		$0 == "=== vm: " name { on = 1; next }
+		on && index($0, "=== vm: " name ": exit ") == 1 { rc = substr($0, length("=== vm: " name ": exit ") + 1); done = 1; exit }
+		on { print }
+		END { exit done ? rc : 1 }' "$1"
 }
 
 run_suite deps scripts/check-deps.py
@@ -60,11 +144,23 @@ make -s -C selftests/rdma >/dev/null
 make -s -C selftests/fuzz >/dev/null
 # TORTURE_CYCLES and FUZZ_SECS, when set, reach the torture and fuzz suites in their VMs.
 export VNITRO_PASSENV="${VNITRO_PASSENV:+$VNITRO_PASSENV }TORTURE_CYCLES FUZZ_SECS FUZZ_SEED"
+# VM_BATCH=N (default 5) runs up to N suites in one boot (in_vm above), those whose "# vm:"
+# line has only --timeout and --mem; the others, and every suite with VM_BATCH=1, boot alone.
+batch_size=${VM_BATCH:-5}
+[[ $batch_size =~ ^[1-9][0-9]*$ ]] || { echo "check: invalid VM_BATCH: $batch_size" >&2; exit 2; }
+batch=()
 for t in selftests/net/*.sh selftests/rdma/*.sh; do
 	opts=$(sed -n 's/^# vm: //p' "$t")
+	if ((batch_size > 1)) && [[ -z $(sed -E 's/--(mem|timeout)[ =][0-9]+//g' <<<"$opts" | tr -d ' ') ]]; then
+		batch+=("$t")
+		((${#batch[@]} < batch_size)) || { run_batch "${batch[@]}"; batch=(); }
+		continue
+	fi
 	# shellcheck disable=SC2086
 	run_suite "vm: ${t#selftests/}" qemu/run $opts -- "$t"
 done
+((${#batch[@]})) && run_batch "${batch[@]}"
 
+echo "=== all suites: ${SECONDS}s"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# vm-reset.sh - sourced in the test VM by scripts/check.sh (VM_BATCH) and scripts/check-debug.sh,
+# which run several suites in one boot.
+
+# reset_vm: what the previous suite left behind, as far as the next one could trip over it:
+# the processes in namespaces, the namespaces, the module (rmmod, retried: 1 if it stays),
+# rdma_rxe, the initial namespace's nftables rules, /tmp.
+reset_vm() {
+	local ns
+	for ns in $(ip netns list | awk '{ print $1 }'); do
+		# shellcheck disable=SC2046 # one pid a word
+		kill -9 $(ip netns pids "$ns") 2>/dev/null
+	done
+	ip -all netns delete 2>/dev/null
+	for _ in 1 2 3 4 5; do
+		[[ -d /sys/module/vnitro ]] || break
+		rmmod vnitro 2>/dev/null && break
+		sleep 1
+	done
+	if [[ -d /sys/module/vnitro ]]; then
+		echo "reset: rmmod vnitro failed: $(rmmod vnitro 2>&1)"
+		return 1
+	fi
+	[[ -d /sys/module/rdma_rxe ]] && modprobe -r rdma_rxe
+	nft flush ruleset 2>/dev/null
+	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+	return 0
+}
