@@ -17,8 +17,9 @@ packages=(
 	libmicrohttpd-dev libpugixml-dev libssl-dev
 	# tests
 	libcriterion-dev jq isc-dhcp-client
-	# the EC2 API's stock clients (AWS CLI v2, boto3); the metadata service's (ec2-metadata)
-	awscli python3-boto3 amazon-ec2-utils
+	# the EC2 API's stock clients (AWS CLI v2, boto3); the metadata service's (ec2-metadata);
+	# systemd-analyze, which checks vnitrod's unit
+	awscli python3-boto3 amazon-ec2-utils systemd
 	# cloud-init's EC2 data source, run against the metadata service (disabled at boot: below)
 	cloud-init
 	# the VPCs' DNS: dnsmasq behind the services port (vnitrod --dns), dig to ask it

@@ -610,6 +610,22 @@ pid=''
 out='' err=$(tail -3 "$tmp/log")
 check "SIGTERM: stops cleanly, exit 0 (ASan: no leak)" '$rc -eq 0 && $err == *"vnitrod: Terminated, stopping" && $err != *"ERROR"*'
 
+## the systemd unit (make install puts it in UNITDIR), as systemd reads it
+
+unit=$tmp/unit
+mkdir -p "$unit"
+ln -s "$here/../../tools/vnitro" "$unit/vnitro"
+ln -s "$here/../../tools/vnitrod/vnitrod" "$unit/vnitrod"
+make -s -C "$here/../../tools/vnitrod" vnitrod >/dev/null 2>&1
+sed -e "s|@SBINDIR@|$unit|g" -e "s|@UNITDIR@|$unit|g" "$here/../../tools/vnitrod/vnitrod.service.in" \
+	>"$unit/vnitrod.service"
+out=$(systemd-analyze verify --man=no "$unit/vnitrod.service" 2>&1)
+rc=$?
+err=''
+check "vnitrod.service: systemd-analyze verify finds nothing wrong" '$rc -eq 0 && -z $out'
+out=$(grep -c '^ExecStart=.*/vnitrod \$VNITROD_ARGS$' "$unit/vnitrod.service")
+check "  ... it starts vnitrod with the options of /etc/default/vnitrod" '$out -eq 1'
+
 [[ $skipped -gt 0 ]] && echo "# $skipped skipped"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
