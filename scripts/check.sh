@@ -109,7 +109,7 @@ fi
 
 # run_batch SUITE...: one boot for all of them; each is tallied from its own part of the log.
 run_batch() {
-	local t mem=2048 limit=0 m blog start=$SECONDS
+	local t mem=2048 limit=0 m blog rc start=$SECONDS
 	blog=$(mktemp)
 	for t in "$@"; do
 		m=$(sed -n 's/^# vm: .*--mem[ =]\([0-9]*\).*/\1/p' "$t")
@@ -117,9 +117,12 @@ run_batch() {
 		limit=$((limit + $(limit_of "$t") + 60))
 	done
 	echo "=== batch: ${*#selftests/}"
-	qemu/run --no-module --mem "$mem" --timeout "$limit" -- scripts/check.sh --in-vm "$@" 2>&1 |
-		tee "$blog"
-	echo "=== batch: ${#@} suites in one boot took $((SECONDS - start))s (qemu/run exit ${PIPESTATUS[0]})"
+	qemu/run --no-module --mem "$mem" --timeout "$limit" -- scripts/check.sh --in-vm "$@" >"$blog" 2>&1
+	rc=$?
+	# What is no suite's (qemu/run's own lines, a crash) here; each suite's under its name below.
+	awk '/^=== vm: / && !/: exit -?[0-9]+$/ { on = 1; next } /^=== vm: .*: exit -?[0-9]+$/ { on = 0; next }
+		!on' "$blog"
+	echo "=== batch: ${#@} suites in one boot took $((SECONDS - start))s (qemu/run exit $rc)"
 	for t in "$@"; do
 		run_suite "vm: ${t#selftests/}" replay "$blog" "${t#selftests/}"
 	done
@@ -144,9 +147,9 @@ make -s -C selftests/rdma >/dev/null
 make -s -C selftests/fuzz >/dev/null
 # TORTURE_CYCLES and FUZZ_SECS, when set, reach the torture and fuzz suites in their VMs.
 export VNITRO_PASSENV="${VNITRO_PASSENV:+$VNITRO_PASSENV }TORTURE_CYCLES FUZZ_SECS FUZZ_SEED"
-# VM_BATCH=N (default 5) runs up to N suites in one boot (in_vm above), those whose "# vm:"
-# line has only --timeout and --mem; the others, and every suite with VM_BATCH=1, boot alone.
-batch_size=${VM_BATCH:-5}
+# VM_BATCH=N runs up to N suites in one boot (in_vm above), those whose "# vm:" line has
+# only --timeout and --mem; the others, and every suite with VM_BATCH unset or 1, boot alone.
+batch_size=${VM_BATCH:-1}
 [[ $batch_size =~ ^[1-9][0-9]*$ ]] || { echo "check: invalid VM_BATCH: $batch_size" >&2; exit 2; }
 batch=()
 for t in selftests/net/*.sh selftests/rdma/*.sh; do

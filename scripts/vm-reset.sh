@@ -4,9 +4,10 @@
 
 # reset_vm: what the previous suite left behind, as far as the next one could trip over it:
 # the processes in namespaces, the namespaces, the module (rmmod, retried: 1 if it stays),
-# rdma_rxe, the initial namespace's nftables rules, /tmp.
+# rdma_rxe, the initial namespace's nftables rules, /tmp (but the repository, the working
+# directory, when it is a clone under /tmp).
 reset_vm() {
-	local ns
+	local ns f
 	for ns in $(ip netns list | awk '{ print $1 }'); do
 		# shellcheck disable=SC2046 # one pid a word
 		kill -9 $(ip netns pids "$ns") 2>/dev/null
@@ -23,6 +24,8 @@ reset_vm() {
 	fi
 	[[ -d /sys/module/rdma_rxe ]] && modprobe -r rdma_rxe
 	nft flush ruleset 2>/dev/null
-	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+	for f in /tmp/* /tmp/.[!.]*; do
+		[[ -e $f && $PWD != "$f" && $PWD != "$f"/* ]] && rm -rf "$f"
+	done
 	return 0
 }
