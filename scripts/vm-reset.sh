@@ -4,8 +4,9 @@
 
 # reset_vm: what the previous suite left behind, as far as the next one could trip over it:
 # the processes in namespaces, the namespaces, the module (rmmod, retried: 1 if it stays),
-# rdma_rxe, the initial namespace's nftables rules, /tmp (but the repository, the working
-# directory, when it is a clone under /tmp).
+# the environments of "vnitro exec" (their mounts under /run/vnitro-instances: the CLI's
+# sweep, which works without the module), rdma_rxe, the initial namespace's nftables rules,
+# /tmp (but the repository, the working directory, when it is a clone under /tmp).
 reset_vm() {
 	local ns f
 	for ns in $(ip netns list | awk '{ print $1 }'); do
@@ -22,6 +23,7 @@ reset_vm() {
 		echo "reset: rmmod vnitro failed: $(rmmod vnitro 2>&1)"
 		return 1
 	fi
+	tools/vnitro instance show >/dev/null 2>&1
 	[[ -d /sys/module/rdma_rxe ]] && modprobe -r rdma_rxe
 	nft flush ruleset 2>/dev/null
 	for f in /tmp/* /tmp/.[!.]*; do
