@@ -148,8 +148,8 @@ make -s -C selftests/fuzz >/dev/null
 # TORTURE_CYCLES and FUZZ_SECS, when set, reach the torture and fuzz suites in their VMs.
 export VNITRO_PASSENV="${VNITRO_PASSENV:+$VNITRO_PASSENV }TORTURE_CYCLES FUZZ_SECS FUZZ_SEED"
 # VM_BATCH=N runs up to N suites in one boot (in_vm above), those whose "# vm:" line has
-# only --timeout and --mem; the others, and every suite with VM_BATCH unset or 1, boot alone.
-batch_size=${VM_BATCH:-1}
+# only --timeout and --mem; the others, and every suite with VM_BATCH=1, boot alone.
+batch_size=${VM_BATCH:-5}
 [[ $batch_size =~ ^[1-9][0-9]*$ ]] || { echo "check: invalid VM_BATCH: $batch_size" >&2; exit 2; }
 batch=()
 for t in selftests/net/*.sh selftests/rdma/*.sh; do
