@@ -99,6 +99,7 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_ENA_EXPRESS_SUPPORTED] = u8("ENA_EXPRESS_SUPPORTED");
 	t.a[VNITRO_A_BASELINE_MBPS] = u32("BASELINE_MBPS");
 	t.a[VNITRO_A_RSS_KEY_CONFIGURABLE] = u8("RSS_KEY_CONFIGURABLE");
+	t.a[VNITRO_A_ADAPTER] = u8("ADAPTER");
 	t.a[VNITRO_A_TX_SRC_DST_DROPPED] = u64("TX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_RX_SRC_DST_DROPPED] = u64("RX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_SG_INGRESS_DROPPED] = u64("SG_INGRESS_DROPPED");
@@ -202,6 +203,7 @@ void decode_type_fields(struct nlattr **tb, struct vnitro_type *t)
 	t->efa = get_u8(tb, VNITRO_A_EFA_SUPPORTED);
 	t->ena_express = get_u8(tb, VNITRO_A_ENA_EXPRESS_SUPPORTED);
 	t->rss_key_configurable = get_u8(tb, VNITRO_A_RSS_KEY_CONFIGURABLE);
+	t->adapter = get_u8(tb, VNITRO_A_ADAPTER);
 	t->network_cards = get_u32(tb, VNITRO_A_NETWORK_CARDS);
 	t->max_enis_per_card = get_u32(tb, VNITRO_A_MAX_ENIS_PER_CARD);
 	if (tb[VNITRO_A_CONNTRACK_MAX])
@@ -376,6 +378,7 @@ int decode_attachment(struct nlattr **tb, struct vnitro_eni *e)
 	e->conntrack_tracked = get_u64(tb, VNITRO_A_CONNTRACK_TRACKED);
 	e->conntrack_max = get_u64(tb, VNITRO_A_CONNTRACK_MAX);
 	get_string(e->pci_slot, tb, VNITRO_A_PCI_SLOT);
+	e->adapter = get_u8(tb, VNITRO_A_ADAPTER);
 	get_string(e->rdma_device, tb, VNITRO_A_RDMA_DEVICE);
 	if (tb[VNITRO_A_IFINDEX])
 		e->ifindex = nla_get_u32(tb[VNITRO_A_IFINDEX]);

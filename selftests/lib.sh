@@ -229,6 +229,18 @@ two_instances() {
 	ip_b=$(eni_field "$(primary_eni i-b)" private_ip)
 }
 
+# vnitrod_api CREDENTIALS: vnitrod's EC2 API endpoint in the background (its pid in
+# vnitrod_pid, its log in /tmp/vnitrod.log), once it listens on 127.0.0.1:8773 (5 s at most).
+vnitrod_api() {
+	local i
+	"$VNITRO_TOP/tools/vnitrod/vnitrod" --credentials "$1" 2>/tmp/vnitrod.log &
+	vnitrod_pid=$!
+	for ((i = 0; i < 50; i++)); do
+		ss -Hltn "sport = :8773" | grep -q . && return
+		sleep 0.1
+	done
+}
+
 # wait_listen INSTANCE PORT: until a TCP socket listens on PORT there (5 s at most).
 wait_listen() {
 	local i

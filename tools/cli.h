@@ -116,6 +116,7 @@ const char *format_mac(const uint8_t mac[VNITRO_MAC_LEN], char buf[MAC_STRLEN]);
 const char *format_cidr(uint32_t addr, uint8_t prefixlen,
 			char buf[CIDR_STRLEN]);
 const char *eni_type_name(uint8_t type);
+const char *adapter_name(uint8_t adapter);
 void parse_cidr(const char *s, uint32_t *addr, uint8_t *prefixlen);	/* network order */
 bool parse_on_off(const char *s, const char *keyword);
 /* IPv6: inet_pton's text; an address or a block ADDR/N (N 0 to 128). */

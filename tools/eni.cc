@@ -50,7 +50,7 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 {
 	static const char *const keys[] = {
 		"instance", "network_card", "device_index", "ifname", "ifindex", "pci_slot",
-		"rdma_device", "svc_addr",
+		"adapter", "rdma_device", "svc_addr",
 	};
 	char alias[IPV4_STRLEN];
 
@@ -67,6 +67,9 @@ void print_attachment(printer &p, const struct vnitro_eni &e)
 	p.string("ifname", " dev %s", e.ifname);
 	p.uint("ifindex", " ifindex %s", e.ifindex);
 	p.string("pci_slot", " pci %s", e.pci_slot);
+	/* Text names it only where it is not ENA, as most instance types have ENA. */
+	p.string("adapter", e.adapter != VNITRO_ADAPTER_ENA ? " adapter %s" : nullptr,
+		 adapter_name(e.adapter));
 	if (e.rdma_device[0])
 		p.string("rdma_device", " rdma %s", e.rdma_device);
 	else

@@ -45,6 +45,9 @@ void print_instance(printer &p, const struct vnitro_instance &in)
 	p.string("primary_eni", " primary-eni %s", in.primary_eni_id);
 	p.uint("eni_count", " enis %s", in.eni_count);
 	p.string("type", " type %s", in.type.name);
+	/* Text names the interface only where it is not ENA. */
+	p.string("adapter", in.type.adapter != VNITRO_ADAPTER_ENA ? " adapter %s" : nullptr,
+		 adapter_name(in.type.adapter));
 	p.string("metadata_tokens", " metadata tokens %s",
 		 in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
 	p.uint("metadata_hop_limit", " hop-limit %s", in.md_hop_limit);
@@ -64,6 +67,7 @@ void print_type(printer &p, const struct vnitro_type &t)
 	       t.max_enis_per_card);
 	p.uint("max_ips_per_eni", " ips-per-eni %s", t.max_ips_per_eni);
 	p.uint("max_queues", " queues %s", t.max_queues);
+	p.string("adapter", " adapter %s", adapter_name(t.adapter));
 	p.uint("baseline_mbps", " baseline-mbps %s", t.baseline_mbps);
 	p.boolean("efa", " efa %s", t.efa);
 	p.boolean("ena_express", " ena-express %s", t.ena_express);

@@ -179,6 +179,16 @@ const char *format_cidr(uint32_t addr, uint8_t prefixlen,
 	return buf;
 }
 
+/* The enhanced-networking interface, named by the driver that ethtool -i reports. */
+const char *adapter_name(uint8_t adapter)
+{
+	switch (adapter) {
+	case VNITRO_ADAPTER_ENA:	return "ena";
+	case VNITRO_ADAPTER_IXGBEVF:	return "ixgbevf";
+	default:			return "unknown";
+	}
+}
+
 const char *eni_type_name(uint8_t type)
 {
 	switch (type) {

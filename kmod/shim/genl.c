@@ -94,6 +94,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_ENA_EXPRESS_SUPPORTED] = { .type = NLA_REJECT },
 	[VNITRO_A_BASELINE_MBPS] = { .type = NLA_REJECT },
 	[VNITRO_A_RSS_KEY_CONFIGURABLE] = { .type = NLA_REJECT },
+	[VNITRO_A_ADAPTER] = { .type = NLA_REJECT },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
@@ -280,7 +281,8 @@ static int vnitro_put_type(struct sk_buff *msg, const struct vcore_type_info *t)
 	    nla_put_u8(msg, VNITRO_A_ENA_EXPRESS_SUPPORTED, t->ena_express) ||
 	    nla_put_u8(msg, VNITRO_A_RSS_KEY_CONFIGURABLE,
 		       t->rss_key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE) ||
-	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_MAX, t->conntrack_max, VNITRO_A_PAD))
+	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_MAX, t->conntrack_max, VNITRO_A_PAD) ||
+	    nla_put_u8(msg, VNITRO_A_ADAPTER, t->adapter))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -388,7 +390,8 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 		char slot[32];
 
 		vnitro_pci_slot_name(edev, slot, sizeof(slot));
-		if (nla_put_string(msg, VNITRO_A_PCI_SLOT, slot))
+		if (nla_put_string(msg, VNITRO_A_PCI_SLOT, slot) ||
+		    nla_put_u8(msg, VNITRO_A_ADAPTER, edev->adapter))
 			return -EMSGSIZE;
 		if (eni->type == VNITRO_ENI_TYPE_EFA) {
 			char rdma[IB_DEVICE_NAME_MAX];

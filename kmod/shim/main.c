@@ -44,6 +44,7 @@ static int vnitro_plug(void *ops_ctx, const struct vcore_plug_desc *desc, void *
 	edev->rss_key_mode = desc->rss_key_mode;
 	edev->eni_type = desc->eni_type;
 	edev->efa_gen = desc->efa_gen;
+	edev->adapter = desc->adapter;
 	ret = vnitro_pci_plug(edev, err);
 	if (ret) {
 		kfree(edev);

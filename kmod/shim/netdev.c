@@ -8,6 +8,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
@@ -88,10 +89,25 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 	struct vnitro_queue_stats *stats = &vnd->tx[skb_get_queue_mapping(skb)];
 	enum vcore_xmit_verdict verdict = VCORE_XMIT_DROPPED;
 	struct vcore_fabric_port *port;
-	unsigned int len = skb->len;
 	u32 q = skb_get_queue_mapping(skb);
-	u32 descs = vnitro_tx_descs(skb);	/* before the receiver owns the frame */
+	unsigned int len;
+	u32 descs;
 
+	/* The Intel VF's offloads: it inserts VLAN tags and computes SCTP's CRC. */
+	if (unlikely(skb_vlan_tag_present(skb))) {
+		skb = __vlan_hwaccel_push_inside(skb);
+		if (!skb) {
+			vnitro_stats_drop(stats);
+			return NETDEV_TX_OK;
+		}
+	}
+	if (unlikely(vnd->ixgbevf && !vnitro_ixgbevf_tx_csum(skb))) {
+		vnitro_stats_drop(stats);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	len = skb->len;
+	descs = vnitro_tx_descs(skb);	/* before the receiver owns the frame */
 	skb_tx_timestamp(skb);
 	rcu_read_lock();
 	port = rcu_dereference(vnd->port);
@@ -686,14 +702,44 @@ static void vnitro_netdev_get_stats64(struct net_device *dev, struct rtnl_link_s
 
 /* ---- XDP: attaching a program (xdp.c runs it) ---- */
 
+/* Swaps @vnd's program; the first program and the removal of the last rebuild the rings. */
+static void vnitro_xdp_swap(struct vnitro_netdev *vnd, struct bpf_prog *prog)
+{
+	struct bpf_prog *old = rtnl_dereference(vnd->xdp_prog);
+	bool bounce = netif_running(vnd->dev) && !old != !prog;
+
+	if (bounce)
+		vnitro_netdev_down(vnd);
+	rcu_assign_pointer(vnd->xdp_prog, prog);
+	if (bounce)
+		vnitro_netdev_up(vnd);
+}
+
+/*
+ * ixgbevf_xdp_setup: a frame of the current MTU with a VLAN tag must fit one
+ * RX buffer (2 KiB, or 3 KiB for an MTU above 1646 without legacy-rx), so
+ * an MTU up to 3050; an XDP TX ring beside each RX ring, whatever the count.
+ */
+static int vnitro_xdp_set_ixgbevf(struct vnitro_netdev *vnd, struct netdev_bpf *bpf)
+{
+	if (bpf->prog && !vnitro_ixgbevf_xdp_fits(vnd)) {
+		NL_SET_ERR_MSG_MOD(bpf->extack,
+				   "the MTU's frames do not fit one RX buffer of the 82599 VF: lower the MTU for XDP");
+		return -EINVAL;
+	}
+	vnitro_xdp_swap(vnd, bpf->prog);
+	return 0;
+}
+
 static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
 	struct bpf_prog *prog = bpf->prog;
 	struct bpf_prog *old = rtnl_dereference(vnd->xdp_prog);
 	int prev_max = dev->max_mtu;
-	bool bounce;
 
+	if (vnd->ixgbevf)
+		return vnitro_xdp_set_ixgbevf(vnd, bpf);
 	if (prog && !vnitro_xdp_mtu_ok(dev->mtu, prog)) {
 		netdev_err(dev, "Failed to set xdp program, the current MTU (%d) is larger than the maximum allowed MTU (%lu) while xdp is on",
 			   dev->mtu, (unsigned long)VNITRO_ENA_XDP_MAX_MTU);
@@ -718,12 +764,7 @@ static int vnitro_xdp_set(struct net_device *dev, struct netdev_bpf *bpf)
 	 * reference to @old after we return, and a program is freed only
 	 * after a grace period.
 	 */
-	bounce = netif_running(dev) && !old != !prog;
-	if (bounce)
-		vnitro_netdev_down(vnd);
-	rcu_assign_pointer(vnd->xdp_prog, prog);
-	if (bounce)
-		vnitro_netdev_up(vnd);
+	vnitro_xdp_swap(vnd, prog);
 	dev->max_mtu = prog && !prog->aux->xdp_has_frags ? VNITRO_ENA_XDP_MAX_MTU : VNITRO_ENA_MAX_MTU;
 	if (!old && prog)
 		netdev_info(dev, "XDP program is set, changing the max_mtu from %d to %d",
@@ -743,12 +784,38 @@ static int vnitro_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
 	}
 }
 
+static int vnitro_netdev_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	if (vnd->ixgbevf)
+		return vnitro_ixgbevf_change_mtu(dev, new_mtu);
+	WRITE_ONCE(dev->mtu, new_mtu);	/* as the core does without the hook */
+	return 0;
+}
+
+static netdev_features_t vnitro_netdev_features_check(struct sk_buff *skb, struct net_device *dev,
+						      netdev_features_t features)
+{
+	struct vnitro_netdev *vnd = netdev_priv(dev);
+
+	if (vnd->ixgbevf)
+		return vnitro_ixgbevf_features_check(skb, features);
+	return vlan_features_check(skb, features);	/* the core's default */
+}
+
+/* One set for both personalities: what differs asks vnd->ixgbevf. */
 static const struct net_device_ops vnitro_netdev_ops = {
 	.ndo_open = vnitro_netdev_open,
 	.ndo_stop = vnitro_netdev_stop,
 	.ndo_start_xmit = vnitro_netdev_xmit,
 	.ndo_get_stats64 = vnitro_netdev_get_stats64,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_change_mtu = vnitro_netdev_change_mtu,
+	.ndo_features_check = vnitro_netdev_features_check,
+	/* Called only for NETIF_F_HW_VLAN_CTAG_FILTER, which only the Intel VF has. */
+	.ndo_vlan_rx_add_vid = vnitro_ixgbevf_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid = vnitro_ixgbevf_vlan_rx_kill_vid,
 	.ndo_bpf = vnitro_xdp_bpf,
 	.ndo_xdp_xmit = vnitro_xdp_xmit,
 };
@@ -778,7 +845,10 @@ static int vnitro_rss_init(struct vnitro_netdev *vnd)
 	if (!rss)
 		return -ENOMEM;
 	netdev_rss_key_fill(key, sizeof(key));
-	ret = vcore_ena_rss_init(&rss->cfg, vnd->num_queues, vnd->edev->rss_key_mode, key, &err);
+	/* The Intel VF shows its PF's key (ethtool -x), so the hash uses the key it shows. */
+	ret = vcore_ena_rss_init(&rss->cfg, vnd->num_queues,
+				 vnd->ixgbevf ? VCORE_ENA_RSS_KEY_CONFIGURABLE : vnd->edev->rss_key_mode,
+				 key, &err);
 	if (ret) {
 		netdev_err(vnd->dev, "RSS: %s\n", err.msg);
 		kfree(rss);
@@ -837,9 +907,12 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	struct vcore_port_desc desc;
 	struct vnitro_netdev *vnd;
 	struct net_device *dev;
+	unsigned int queues;
 	int ret;
 
-	dev = alloc_etherdev_mqs(sizeof(*vnd), VNITRO_ENA_MAX_QUEUES, VNITRO_ENA_MAX_QUEUES);
+	queues = edev->adapter == VNITRO_ADAPTER_IXGBEVF ? VNITRO_IXGBEVF_NETDEV_QUEUES :
+							   VNITRO_ENA_MAX_QUEUES;
+	dev = alloc_etherdev_mqs(sizeof(*vnd), queues, queues);
 	if (!dev)
 		return -ENOMEM;
 	atomic_inc(&vnitro_objects.netdevs);
@@ -847,6 +920,7 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	vnd->sink.kind = VNITRO_SINK_ENA;
 	vnd->dev = dev;
 	vnd->edev = edev;
+	vnd->ixgbevf = edev->adapter == VNITRO_ADAPTER_IXGBEVF;
 	vnitro_queues_init(vnd);
 	ret = vnitro_xdp_init(vnd);
 	if (ret)
@@ -866,13 +940,18 @@ int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	 * then refuses clone_skb instead of corrupting its lists).
 	 */
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->ethtool_ops = &vnitro_ethtool_ops;
-	dev->min_mtu = VNITRO_ENA_MIN_MTU;
-	dev->max_mtu = VNITRO_ENA_MAX_MTU;
-	/* As ena_set_dev_offloads for a device with checksum offload (and TSO if modelled). */
-	dev->features |= NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | NETIF_F_RXCSUM |
-			 NETIF_F_RXHASH | NETIF_F_HIGHDMA | vnitro_tso_features();
-	dev->hw_features |= dev->features;
+	if (vnd->ixgbevf) {
+		dev->ethtool_ops = &vnitro_ixgbevf_ethtool_ops;
+		vnitro_ixgbevf_setup(vnd);
+	} else {
+		dev->ethtool_ops = &vnitro_ethtool_ops;
+		dev->min_mtu = VNITRO_ENA_MIN_MTU;
+		dev->max_mtu = VNITRO_ENA_MAX_MTU;
+		/* As ena_set_dev_offloads for a device with checksum offload (and TSO if modelled). */
+		dev->features |= NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | NETIF_F_RXCSUM |
+				 NETIF_F_RXHASH | NETIF_F_HIGHDMA | vnitro_tso_features();
+		dev->hw_features |= dev->features;
+	}
 	netif_carrier_off(dev);
 
 	desc = edev->port;

@@ -2,10 +2,10 @@
 /*
  * pci.c - vnitro's virtual PCI topology: root buses in PCI domains of their
  * own (a bus per instance, more when one is full) whose configuration space
- * the module emulates, one hot-plugged ENA function per attached ENI (and,
+ * the module emulates, one hot-plugged ENA (or Intel 82599 VF) function per attached ENI (and,
  * beside it, an EFA function for an ENI of type efa), and
  * vnitro's PCI driver, which binds those functions (and only those:
- * driver_override keeps the distribution's ena and efa drivers away).
+ * driver_override keeps the distribution's ena, ixgbevf and efa drivers away).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -135,20 +135,46 @@ static struct pci_ops vnitro_pci_ops = {
 	.write = vnitro_pci_write,
 };
 
-/* A type-0 header of an ENA or EFA function: no BARs, no INTx. */
-static void vnitro_pci_fill_config(struct vnitro_pci_slot *slot, u16 device)
+/* What a function says it is: vendor and device, the subsystem the same. */
+struct vnitro_pci_id {
+	u16 vendor;
+	u16 device;
+	u8 revision;
+};
+
+/*
+ * The ENA function of @edev, or the Intel 82599 VF (8086:10ed, "82599
+ * Ethernet Controller Virtual Function" to lspci) on the instance types
+ * that present one; its revision 01 and subsystem are vnitro's choice, as no
+ * capture from EC2 gives them (Documentation/ixgbevf.md).
+ */
+static struct vnitro_pci_id vnitro_pci_net_id(const struct vnitro_eni_dev *edev)
+{
+	if (edev->adapter == VNITRO_ADAPTER_IXGBEVF)
+		return (struct vnitro_pci_id){ PCI_VENDOR_ID_INTEL, VNITRO_IXGBEVF_DEVICE_ID, 1 };
+	return (struct vnitro_pci_id){ PCI_VENDOR_ID_AMAZON, VNITRO_ENA_DEVICE_ID, 0 };
+}
+
+static const char *vnitro_pci_net_what(const struct vnitro_eni_dev *edev)
+{
+	return edev->adapter == VNITRO_ADAPTER_IXGBEVF ? "Intel 82599 VF" : "ENA";
+}
+
+/* A type-0 header of an ENA, Intel VF or EFA function: no BARs, no INTx. */
+static void vnitro_pci_fill_config(struct vnitro_pci_slot *slot, struct vnitro_pci_id id)
 {
 	u8 *c = slot->cfg;
 
 	memset(slot->cfg, 0, sizeof(slot->cfg));
 	memset(slot->wmask, 0, sizeof(slot->wmask));
-	put_unaligned_le16(PCI_VENDOR_ID_AMAZON, c + PCI_VENDOR_ID);
-	put_unaligned_le16(device, c + PCI_DEVICE_ID);
+	put_unaligned_le16(id.vendor, c + PCI_VENDOR_ID);
+	put_unaligned_le16(id.device, c + PCI_DEVICE_ID);
+	c[PCI_REVISION_ID] = id.revision;
 	c[PCI_CLASS_PROG] = 0;
 	put_unaligned_le16(PCI_CLASS_NETWORK_ETHERNET, c + PCI_CLASS_DEVICE);
 	c[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
-	put_unaligned_le16(PCI_VENDOR_ID_AMAZON, c + PCI_SUBSYSTEM_VENDOR_ID);
-	put_unaligned_le16(device, c + PCI_SUBSYSTEM_ID);
+	put_unaligned_le16(id.vendor, c + PCI_SUBSYSTEM_VENDOR_ID);
+	put_unaligned_le16(id.device, c + PCI_SUBSYSTEM_ID);
 	put_unaligned_le16(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
 			   PCI_COMMAND_PARITY | PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE,
 			   slot->wmask + PCI_COMMAND);
@@ -255,7 +281,7 @@ static int vnitro_pci_no_room(struct vnitro_eni_dev *edev, const char *what, int
  * Puts a function of @edev in the first free slot of the buses of its
  * instance and network card, on a new one when they are full. Fills *fn.
  */
-static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 device,
+static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, struct vnitro_pci_id id,
 				struct vnitro_pci_fn *fn, struct vcore_err *err)
 {
 	struct vnitro_pci_bus *vbus = NULL;
@@ -272,12 +298,13 @@ static int vnitro_pci_slot_fill(struct vnitro_eni_dev *edev, bool efa, u16 devic
 	if (!vbus) {
 		vbus = vnitro_pci_bus_create(edev->net, edev->network_card);
 		if (IS_ERR(vbus))
-			return vnitro_pci_no_room(edev, efa ? "EFA" : "ENA", PTR_ERR(vbus), err);
+			return vnitro_pci_no_room(edev, efa ? "EFA" : vnitro_pci_net_what(edev),
+						  PTR_ERR(vbus), err);
 	}
 	raw_spin_lock_irqsave(&vpci.cfg_lock, flags);
 	s = vnitro_pci_free_slot(vbus);
 	slot = &vbus->slots[s];
-	vnitro_pci_fill_config(slot, device);
+	vnitro_pci_fill_config(slot, id);
 	slot->edev = edev;
 	slot->efa = efa;
 	vbus->used++;
@@ -347,7 +374,9 @@ static int vnitro_pci_plug_efa(struct vnitro_eni_dev *edev, struct vcore_err *er
 			 edev->eni_id, edev->efa_gen);
 		return err->code;
 	}
-	ret = vnitro_pci_slot_fill(edev, true, attr.device_id, &edev->efa_fn, err);
+	ret = vnitro_pci_slot_fill(edev, true,
+				   (struct vnitro_pci_id){ PCI_VENDOR_ID_AMAZON, attr.device_id, 0 },
+				   &edev->efa_fn, err);
 	if (ret)
 		return ret;
 	edev->efa_probe_err = -ENODEV;
@@ -370,7 +399,7 @@ int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vcore_err *err)
 	struct pci_dev *pdev;
 	int ret;
 
-	ret = vnitro_pci_slot_fill(edev, false, VNITRO_ENA_DEVICE_ID, &edev->fn, err);
+	ret = vnitro_pci_slot_fill(edev, false, vnitro_pci_net_id(edev), &edev->fn, err);
 	if (ret)
 		return ret;
 	edev->probe_err = -ENODEV;
@@ -378,8 +407,8 @@ int vnitro_pci_plug(struct vnitro_eni_dev *edev, struct vcore_err *err)
 	if (!pdev || !edev->netdev) {
 		err->code = pdev ? edev->probe_err : -ENODEV;
 		snprintf(err->msg, sizeof(err->msg),
-			 "could not bring up the ENA function for %s: %s (errno %d)",
-			 edev->eni_id, pdev ? "the driver failed to probe it" :
+			 "could not bring up the %s function for %s: %s (errno %d)",
+			 vnitro_pci_net_what(edev), edev->eni_id, pdev ? "the driver failed to probe it" :
 			 "the PCI scan did not find it", -err->code);
 		vnitro_pci_remove_slot(&edev->fn);
 		return err->code;
@@ -446,9 +475,10 @@ static void vnitro_pci_remove(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
-/* Only functions whose driver_override names us: never real ENA hardware. */
+/* Only functions whose driver_override names us: never real ENA or Intel hardware. */
 static const struct pci_device_id vnitro_pci_ids[] = {
 	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_ENA_DEVICE_ID, 1) },
+	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_INTEL, VNITRO_IXGBEVF_DEVICE_ID, 1) },
 	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_EFA0_DEVICE_ID, 1) },
 	{ PCI_DEVICE_DRIVER_OVERRIDE(PCI_VENDOR_ID_AMAZON, VNITRO_EFA2_DEVICE_ID, 1) },
 	{ }

@@ -24,6 +24,8 @@ struct vnitro_efa;
 #define VNITRO_DRV_NAME		"vnitro"
 #define VNITRO_ENA_DRV_NAME	"ena"	/* what `ethtool -i` reports, as on EC2 */
 #define VNITRO_ENA_DEVICE_ID	0xec20	/* ENA virtual function */
+#define VNITRO_IXGBEVF_DRV_NAME	"ixgbevf"	/* the Intel 82599 VF's, likewise */
+#define VNITRO_IXGBEVF_DEVICE_ID 0x10ed	/* IXGBE_DEV_ID_82599_VF, vendor Intel */
 /* EFA functions: the id follows the instance type's generation (core/efa/device.h). */
 #define VNITRO_EFA0_DEVICE_ID	0xefa0	/* EFA v1 */
 #define VNITRO_EFA2_DEVICE_ID	0xefa2	/* EFA v2: RDMA read */
@@ -100,6 +102,7 @@ struct vnitro_eni_dev {
 	int probe_err;			/* why the last probe failed */
 	u8 eni_type;			/* enum vnitro_eni_type */
 	u8 efa_gen;			/* enum vcore_efa_gen: the EFA function's generation */
+	u8 adapter;			/* enum vnitro_adapter: ENA or the Intel 82599 VF */
 	/* ENIs of type efa: the EFA function and its RDMA device. */
 	struct vnitro_pci_fn efa_fn;
 	int efa_probe_err;
@@ -110,6 +113,7 @@ struct vnitro_eni_dev {
 
 enum {
 	VNITRO_ENA_MAX_QUEUES = 32,		/* the largest instance types */
+	VNITRO_IXGBEVF_NETDEV_QUEUES = 8,	/* IXGBE_VF_MAX_TX_QUEUES: ixgbevf's alloc_etherdev_mq */
 	VNITRO_ENA_MIN_MTU = 128,		/* ENA_MIN_MTU */
 	VNITRO_ENA_MAX_MTU = 9216,		/* the device's max_mtu on Nitro */
 	/* Ring sizes, as ena_calc_io_queue_size and ena_set_ringparam treat them. */
@@ -271,6 +275,12 @@ struct vnitro_netdev {
 	struct bpf_prog __rcu *xdp_prog;
 	/* num_queues of them in use while a program is attached. */
 	struct vnitro_xdp_txq xdp_tx[VNITRO_ENA_MAX_QUEUES];
+	/* The Intel 82599 VF personality (ixgbevf.c), fixed at probe; false: ENA. */
+	bool ixgbevf;
+	/* Its ethtool settings, under RTNL. */
+	bool legacy_rx;				/* --set-priv-flags legacy-rx */
+	u32 itr_setting;			/* rx-usecs: 0, 1 (dynamic) or usecs << 2 */
+	u32 msg_enable;				/* -s msglvl */
 };
 
 /* services.c */
@@ -393,6 +403,16 @@ u32 vnitro_efa_users(const struct vnitro_eni_dev *edev, char *dev, size_t len);
 
 /* ethtool.c */
 extern const struct ethtool_ops vnitro_ethtool_ops;
+
+/* ixgbevf.c: the Intel 82599 VF personality of the netdev */
+extern const struct ethtool_ops vnitro_ixgbevf_ethtool_ops;
+void vnitro_ixgbevf_setup(struct vnitro_netdev *vnd);
+netdev_features_t vnitro_ixgbevf_features_check(struct sk_buff *skb, netdev_features_t features);
+bool vnitro_ixgbevf_tx_csum(struct sk_buff *skb);
+int vnitro_ixgbevf_change_mtu(struct net_device *dev, int new_mtu);
+bool vnitro_ixgbevf_xdp_fits(const struct vnitro_netdev *vnd);
+int vnitro_ixgbevf_vlan_rx_add_vid(struct net_device *dev, __be16 proto, u16 vid);
+int vnitro_ixgbevf_vlan_rx_kill_vid(struct net_device *dev, __be16 proto, u16 vid);
 
 /* genl.c: the "vnitro" generic netlink family */
 int vnitro_genl_init(void);

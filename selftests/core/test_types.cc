@@ -16,12 +16,17 @@ static void setup(void)
 
 TestSuite(types, .init = setup, .fini = harness_fini);
 
-static vcore_type_info type(const char *name)
+// @name's row; with @known false, a zeroed one when vnitro does not model it.
+static vcore_type_info type(const char *name, bool known = true)
 {
-	vcore_type_info t;
+	vcore_type_info t = {};
 	vcore_err err = {};
+	int ret = vcore_ctl_type_get(name, &t, &err);
 
-	cr_assert_eq(vcore_ctl_type_get(name, &t, &err), 0, "%s", err.msg);
+	if (known)
+		cr_assert_eq(ret, 0, "%s", err.msg);
+	else
+		cr_assert_eq(ret, -EINVAL, "%s is not modelled", name);
 	return t;
 }
 
@@ -184,4 +189,60 @@ CORE_TEST(types, ena_express_needs_a_type_with_it)
 	add_instance("big", &ns4, "subnet-default", 0, "p5.48xlarge");
 	attach(a.id, "big", 1);
 	vcore_ctl_instance_del(ctl, "big", &err);
+}
+
+// EC2 User Guide, "Enhanced networking": C3, C4, D2, I2, M4 (but m4.16xlarge) and R3.
+CORE_TEST(types, intel_vf_types_and_their_limits)
+{
+	static const char *const intel[] = {
+		"c3.large", "c4.large", "c4.8xlarge", "d2.xlarge", "i2.xlarge", "m4.large",
+		"m4.xlarge", "m4.10xlarge", "r3.large", "r3.8xlarge",
+	};
+	vcore_type_info t;
+
+	for (const char *name : intel) {
+		t = type(name);
+		cr_assert_eq(t.adapter, VNITRO_ADAPTER_IXGBEVF, "%s", name);
+		cr_assert_eq(t.efa, 0, "%s", name);
+		cr_assert_eq(t.ena_express, 0, "%s", name);
+		cr_assert_eq(t.max_queues, 2, "%s: ixgbevf's two queue pairs", name);
+		cr_assert_leq(t.baseline_mbps, 10000, "%s: up to 10 Gbps", name);
+	}
+	cr_assert_eq(type("m5.large").adapter, VNITRO_ADAPTER_ENA);
+	cr_assert_eq(type("p5.48xlarge").adapter, VNITRO_ADAPTER_ENA);
+	t = type("c4.large");
+	cr_assert_eq(t.max_enis, 3);
+	cr_assert_eq(t.max_ips_per_eni, 10);
+	cr_assert_eq(t.baseline_mbps, 625);
+	cr_assert_eq(type("m4.large").max_enis, 2, "m4.large: 2 interfaces, unlike the other .large");
+	cr_assert_eq(type("c4.8xlarge").max_ips_per_eni, 30);
+	cr_assert_eq(type("m4.16xlarge", false).max_enis, 0, "m4.16xlarge is ENA: not modelled");
+}
+
+CORE_TEST(types, intel_vf_types_refuse_efa_and_ena_express_with_the_reason)
+{
+	vcore_eni_info efa = add_eni(eni_spec("subnet-default", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info a = add_eni(eni_spec("subnet-default"));
+	vcore_eni_changes c = {};
+	vcore_eni_info e;
+	vcore_err err = {};
+	int ns4;
+
+	add_instance("old", &ns4, "subnet-default", 0, "c4.large");
+	cr_assert_eq(get_instance("old").type.adapter, VNITRO_ADAPTER_IXGBEVF);
+	assert_refused(-EOPNOTSUPP, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, efa.id, "old", 0, 1, &e, err);
+	}, "c4.large does not support EFA: its enhanced networking is the Intel 82599 VF interface");
+	attach(a.id, "old", 1);
+	cr_assert_eq(fake.last_plug.adapter, VNITRO_ADAPTER_IXGBEVF, "the shim is told the personality");
+	c.set_ena_express = 1;
+	c.ena_express = 1;
+	assert_refused(-EOPNOTSUPP, [&](vcore_err *err) {
+		return vcore_ctl_eni_set(ctl, a.id, &c, &e, err);
+	}, "c4.large does not support ENA Express: its enhanced networking is the Intel 82599 VF");
+	cr_assert_eq(get_eni(a.id).ena_express, 0, "nothing half-applied");
+	detach(a.id);
+	attach(a.id, "mid", 1);
+	cr_assert_eq(fake.last_plug.adapter, VNITRO_ADAPTER_ENA);
+	vcore_ctl_instance_del(ctl, "old", &err);
 }

@@ -24,12 +24,8 @@ two_instances
 eni_a=$(primary_eni i-a)
 eni_b=$(primary_eni i-b)
 
-"$VNITRO_TOP/tools/vnitrod/vnitrod" --credentials "$creds" 2>/tmp/vnitrod.log &
-daemon=$!
-for ((i = 0; i < 50; i++)); do
-	ss -Hltn "sport = :8773" | grep -q . && break
-	sleep 0.1
-done
+vnitrod_api "$creds"
+daemon=$vnitrod_pid
 
 out=$(ec2 describe-network-interfaces --filters Name=vpc-id,Values=vpc-default \
 	Name=attachment.instance-id,Values=i-a,i-b)

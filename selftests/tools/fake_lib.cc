@@ -476,17 +476,29 @@ int vnitro_type_get(struct vnitro_handle *h, const char *, struct vnitro_type *)
 	return FAKE_REFUSE(h);
 }
 
-int vnitro_type_list(struct vnitro_handle *, struct vnitro_type **items, size_t *count)
+static struct vnitro_type fake_type(const char *name, uint32_t enis, uint32_t ips,
+				     uint32_t mbps, uint8_t adapter)
 {
 	struct vnitro_type t = {};
 
-	snprintf(t.name, sizeof(t.name), "t3.micro");
-	t.max_enis = 2;
-	t.max_ips_per_eni = 2;
+	snprintf(t.name, sizeof(t.name), "%s", name);
+	t.max_enis = enis;
+	t.max_ips_per_eni = ips;
 	t.max_queues = 2;
-	t.baseline_mbps = 64;
-	t.conntrack_max = 8192;
-	return one_list(items, count, &t, 1);
+	t.baseline_mbps = mbps;
+	t.conntrack_max = mbps * 16 < 8192 ? 8192 : mbps * 16;
+	t.adapter = adapter;
+	return t;
+}
+
+int vnitro_type_list(struct vnitro_handle *, struct vnitro_type **items, size_t *count)
+{
+	const struct vnitro_type t[] = {
+		fake_type("t3.micro", 2, 2, 64, VNITRO_ADAPTER_ENA),
+		fake_type("c4.large", 3, 10, 625, VNITRO_ADAPTER_IXGBEVF),
+	};
+
+	return one_list(items, count, t, 2);
 }
 
 int vnitro_eni_set(struct vnitro_handle *h, const char *id,

@@ -487,7 +487,7 @@ jcheck() {
 # shellcheck disable=SC2016
 fake_tests() {
 	local VNITRO=$FAKE primary=eni-0a1b2c3d4e5f60718 trace
-	local eni_keys='["conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","ipv6_addresses","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","svc_addr","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
+	local eni_keys='["adapter","conntrack_allowance_exceeded","conntrack_max","conntrack_tracked","description","device_index","ena_express","ena_express_udp","id","ifindex","ifname","instance","ipv6_addresses","mac","network_card","pci_slot","private_ip","rdma_device","rx_src_dst_dropped","secondary_ips","security_groups","sg_egress_dropped","sg_ingress_dropped","source_dest_check","status","subnet","svc_addr","tcp_established_timeout","tx_src_dst_dropped","type","udp_stream_timeout","udp_timeout","vpc"]'
 
 	local nl=$'\n' want
 	want="$primary: subnet subnet-default vpc vpc-default mac 02:00:00:00:00:04 ip 172.31.0.4 type interface source-dest-check on status in-use"
@@ -503,7 +503,7 @@ fake_tests() {
 		'.[0] | .instance == "i-host" and .device_index == 0 and .ifname == "eth0" and .ifindex == 2 and .pci_slot == "10000:00:03.0" and .source_dest_check == true and .type == "interface" and .rdma_device == null and .svc_addr == "169.254.0.4"' \
 		-j eni show
 	jcheck "eni show -j: null attachment when detached" \
-		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot, .svc_addr] == [null, null, null, null, null, null]' \
+		'.[1] | [.instance, .device_index, .ifname, .ifindex, .pci_slot, .adapter, .svc_addr] == [null, null, null, null, null, null, null]' \
 		-j eni show
 	jcheck "eni show ID -j: still an array" 'type == "array" and length == 1' -j eni show $primary
 	jcheck "eni show -j: conntrack timeouts in force, EC2's defaults included" \
@@ -511,12 +511,16 @@ fake_tests() {
 		-j eni show
 	jcheck "instance types -j: each type's conntrack_max" \
 		'.[0].name == "t3.micro" and .[0].conntrack_max == 8192' -j instance types
+	jcheck "instance types -j: the interface each type's ENIs present" \
+		'[.[].adapter] == ["ena", "ixgbevf"]' -j instance types
 	run instance types
-	check "instance types: conntrack-max in the text" '$rc -eq 0 && $out == *" conntrack-max 8192"'
+	check "instance types: conntrack-max in the text" '$rc -eq 0 && $out == *" conntrack-max 8192"$nl*'
+	check "instance types: the Intel VF type says so" \
+		'$out == *"c4.large: "*" adapter ixgbevf"*'
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \
-		'all(.[]; keys == ["az","eni_count","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
+		'all(.[]; keys == ["adapter","az","eni_count","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
 		-j instance show
 	jcheck "instance show -j: EC2's default metadata options" \
 		'all(.[]; .metadata_tokens == "optional" and .metadata_hop_limit == 1 and .metadata_endpoint == true)' \

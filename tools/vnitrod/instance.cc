@@ -149,7 +149,10 @@ void instance_xml(pugi::xml_node item, const vnitro_instance &in, const snapshot
 	xml_text(x, "tenancy", "default");
 	xml_text(item, "subnetId", in.subnet_id);
 	xml_text(item, "vpcId", vpc_of(in, s));
-	xml_bool(item, "enaSupport", true);
+	/* The Intel VF types' enhanced networking is EC2's sriovNetSupport "simple". */
+	xml_bool(item, "enaSupport", in.type.adapter == VNITRO_ADAPTER_ENA);
+	if (in.type.adapter == VNITRO_ADAPTER_IXGBEVF)
+		xml_text(item, "sriovNetSupport", "simple");
 	if (primary) {
 		xml_bool(item, "sourceDestCheck", primary->source_dest_check);
 		groups_xml(item, *primary, s);

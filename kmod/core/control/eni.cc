@@ -122,6 +122,14 @@ int sync_port(world &w, eni *e, vcore_err *err)
 
 namespace {
 
+// Why a type lacks an ENA feature when it has no ENA at all (EC2 User Guide,
+// "Enhanced networking": these types use the Intel 82599 VF interface).
+const char *not_ena(const vcore_type_info &t)
+{
+	return t.adapter == VNITRO_ADAPTER_IXGBEVF
+	       ? ": its enhanced networking is the Intel 82599 VF interface, not ENA" : "";
+}
+
 // The attach-time rules of the instance type.
 int check_type_limits(const eni &e, const instance &inst, uint32_t card, vcore_err *err)
 {
@@ -149,13 +157,13 @@ int check_type_limits(const eni &e, const instance &inst, uint32_t card, vcore_e
 		return err->code;
 	}
 	if (e.type == VNITRO_ENI_TYPE_EFA && !t.efa) {
-		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support EFA; ").str(e.id)
-			.str(" is of type efa");
+		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support EFA")
+			.str(not_ena(t)).str("; ").str(e.id).str(" is of type efa");
 		return err->code;
 	}
 	if (e.ena_express && !t.ena_express) {
-		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support ENA Express, which ")
-			.str(e.id).str(" has turned on");
+		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support ENA Express")
+			.str(not_ena(t)).str(", which ").str(e.id).str(" has turned on");
 		return err->code;
 	}
 	return 0;
@@ -446,6 +454,7 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vc
 	desc.rss_key_mode = inst->type->rss_key_mode;
 	desc.max_queues = inst->type->max_queues;
 	desc.efa_gen = e->type == VNITRO_ENI_TYPE_EFA ? inst->type->efa : uint8_t(VCORE_EFA_GEN_NONE);
+	desc.adapter = inst->type->adapter;
 	ret = w.ops->plug(w.ops_ctx, &desc, &cookie, err);
 	if (ret) {
 		err->code = ret;
@@ -675,7 +684,8 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 	}
 	if (express && !e->ena_express && e->owner && !e->owner->type->ena_express) {
 		fail(err, EOPNOTSUPP_).str(e->owner->type->name)
-			.str(" does not support ENA Express (").str(e->id)
+			.str(" does not support ENA Express").str(not_ena(*e->owner->type))
+			.str(" (").str(e->id)
 			.str(" is attached to instance ").str(e->owner->name).str(")");
 		return err->code;
 	}

@@ -43,8 +43,19 @@ constexpr uint8_t fixed = VCORE_ENA_RSS_KEY_FIXED;
  *  - conntrack_max: vnitro's own figure, not EC2's (EC2 does not publish
  *    the tracking allowance): 16 flows per Mbit/s of baseline bandwidth,
  *    within 8192 and 1048576 (with_conntrack_max below).
- * Sorted by size, smallest first; the table is the list "vnitro instance
- * types" shows.
+ *  - adapter: EC2 User Guide, "Enhanced networking on Amazon EC2 instances":
+ *    "The following instance types use the Intel 82599 VF interface for
+ *    enhanced networking: C3, C4, D2, I2, M4 (excluding m4.16xlarge), and
+ *    R3", up to 10 Gbps; every other type here uses ENA. Their limits come
+ *    from the same pages as above (using-eni.md, the per-family bandwidth
+ *    tables) and DescribeInstanceTypes (EnaSupport unsupported, EfaSupported
+ *    and EnaSrdSupported false); where the two disagree on the largest
+ *    sizes' baseline (5 or 10 Gbps) vnitro takes DescribeInstanceTypes'.
+ *    Their "queues" are the ixgbevf driver's two queue pairs
+ *    (IXGBEVF_MAX_RSS_QUEUES), not ENA queues. Documentation/ixgbevf.md
+ *    has the sources.
+ * ENA types sorted by size, smallest first, then the Intel VF types; the
+ * table is the list "vnitro instance types" shows.
  */
 constexpr uint32_t conntrack_per_mbps = 16, conntrack_min = 8192, conntrack_max = 1048576;
 
@@ -58,6 +69,14 @@ constexpr vcore_type_info with_conntrack_max(vcore_type_info t)
 	return t;
 }
 
+// @t, a type whose enhanced networking is the Intel 82599 VF.
+constexpr vcore_type_info intel_vf(vcore_type_info t)
+{
+	t = with_conntrack_max(t);
+	t.adapter = VNITRO_ADAPTER_IXGBEVF;
+	return t;
+}
+
 constexpr vcore_type_info types[] = {
 	// name, max_enis, network_cards, max_enis_per_card, max_ips_per_eni,
 	// max_queues, baseline_mbps, efa, ena_express, rss key mode
@@ -68,6 +87,35 @@ constexpr vcore_type_info types[] = {
 			     configurable }),
 	with_conntrack_max({ "p5.48xlarge", 64, 32, 2, 50, 32, 3200000, VCORE_EFA_GEN_2, 1,
 			     configurable }),
+	// The Intel 82599 VF types, by family, then size.
+	intel_vf({ "c3.large", 3, 1, 3, 10, 2, 500, 0, 0, fixed }),
+	intel_vf({ "c3.xlarge", 4, 1, 4, 15, 2, 700, 0, 0, fixed }),
+	intel_vf({ "c3.2xlarge", 4, 1, 4, 15, 2, 1000, 0, 0, fixed }),
+	intel_vf({ "c3.4xlarge", 8, 1, 8, 30, 2, 2000, 0, 0, fixed }),
+	intel_vf({ "c3.8xlarge", 8, 1, 8, 30, 2, 5000, 0, 0, fixed }),
+	intel_vf({ "c4.large", 3, 1, 3, 10, 2, 625, 0, 0, fixed }),
+	intel_vf({ "c4.xlarge", 4, 1, 4, 15, 2, 1250, 0, 0, fixed }),
+	intel_vf({ "c4.2xlarge", 4, 1, 4, 15, 2, 2500, 0, 0, fixed }),
+	intel_vf({ "c4.4xlarge", 8, 1, 8, 30, 2, 5000, 0, 0, fixed }),
+	intel_vf({ "c4.8xlarge", 8, 1, 8, 30, 2, 10000, 0, 0, fixed }),
+	intel_vf({ "d2.xlarge", 4, 1, 4, 15, 2, 1250, 0, 0, fixed }),
+	intel_vf({ "d2.2xlarge", 4, 1, 4, 15, 2, 2500, 0, 0, fixed }),
+	intel_vf({ "d2.4xlarge", 8, 1, 8, 30, 2, 5000, 0, 0, fixed }),
+	intel_vf({ "d2.8xlarge", 8, 1, 8, 30, 2, 10000, 0, 0, fixed }),
+	intel_vf({ "i2.xlarge", 4, 1, 4, 15, 2, 700, 0, 0, fixed }),
+	intel_vf({ "i2.2xlarge", 4, 1, 4, 15, 2, 1000, 0, 0, fixed }),
+	intel_vf({ "i2.4xlarge", 8, 1, 8, 30, 2, 2000, 0, 0, fixed }),
+	intel_vf({ "i2.8xlarge", 8, 1, 8, 30, 2, 10000, 0, 0, fixed }),
+	intel_vf({ "m4.large", 2, 1, 2, 10, 2, 450, 0, 0, fixed }),
+	intel_vf({ "m4.xlarge", 4, 1, 4, 15, 2, 750, 0, 0, fixed }),
+	intel_vf({ "m4.2xlarge", 4, 1, 4, 15, 2, 1000, 0, 0, fixed }),
+	intel_vf({ "m4.4xlarge", 8, 1, 8, 30, 2, 2000, 0, 0, fixed }),
+	intel_vf({ "m4.10xlarge", 8, 1, 8, 30, 2, 10000, 0, 0, fixed }),
+	intel_vf({ "r3.large", 3, 1, 3, 10, 2, 500, 0, 0, fixed }),
+	intel_vf({ "r3.xlarge", 4, 1, 4, 15, 2, 700, 0, 0, fixed }),
+	intel_vf({ "r3.2xlarge", 4, 1, 4, 15, 2, 1000, 0, 0, fixed }),
+	intel_vf({ "r3.4xlarge", 8, 1, 8, 30, 2, 2000, 0, 0, fixed }),
+	intel_vf({ "r3.8xlarge", 8, 1, 8, 30, 2, 5000, 0, 0, fixed }),
 };
 
 constexpr uint32_t type_count = sizeof(types) / sizeof(types[0]);

@@ -29,6 +29,7 @@ struct vcore_plug_desc {
 	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
 	uint32_t max_queues;		/* ENA queue pairs per ENI */
 	uint8_t efa_gen;		/* enum vcore_efa_gen of the EFA function (ENIs of type efa) */
+	uint8_t adapter;		/* enum vnitro_adapter: the function's personality */
 };
 
 /* What the shim must do when an internet gateway is created. */
@@ -82,6 +83,7 @@ struct vcore_type_info {
 	uint8_t ena_express;		/* ENA Express supported */
 	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
 	uint32_t conntrack_max;		/* flows each ENI tracks at once: vnitro's figure */
+	uint8_t adapter;		/* enum vnitro_adapter: what its ENIs present */
 };
 
 struct vcore_vpc_info {

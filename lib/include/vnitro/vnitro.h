@@ -43,6 +43,7 @@ struct vnitro_type {
 	uint32_t network_cards;		/* cards 0 .. network_cards - 1 */
 	uint32_t max_enis_per_card;
 	uint64_t conntrack_max;		/* flows each ENI may track at once */
+	uint8_t adapter;		/* enum vnitro_adapter: what its ENIs present */
 };
 
 struct vnitro_instance {
@@ -80,6 +81,7 @@ struct vnitro_eni {
 	char ifname[IF_NAMESIZE];
 	uint32_t ifindex;		/* 0 while detached */
 	char pci_slot[VNITRO_PCI_SLOT_LEN];
+	uint8_t adapter;		/* enum vnitro_adapter of the attached function */
 	/* Frames the fabric dropped for source/dest check (attached only). */
 	uint64_t tx_src_dst_dropped;
 	uint64_t rx_src_dst_dropped;

@@ -21,7 +21,8 @@
  *               limits: MAX_ENIS, MAX_IPS_PER_ENI, MAX_QUEUES,
  *               EFA_SUPPORTED, ENA_EXPRESS_SUPPORTED, BASELINE_MBPS,
  *               RSS_KEY_CONFIGURABLE, CONNTRACK_MAX (flows each ENI of
- *               the type may track).
+ *               the type may track), ADAPTER (the interface its ENIs
+ *               present: ENA or the Intel 82599 VF).
  * INSTANCE_DEL  NAME. Detaches every ENI; deletes the primary ENI.
  * INSTANCE_GET  [NAME]. Replies carry the instance metadata options
  *               MD_HTTP_TOKENS, MD_HOP_LIMIT and MD_ENDPOINT.
@@ -341,6 +342,17 @@ enum vnitro_eni_type {
 	VNITRO_ENI_TYPE_EFA,
 };
 
+/*
+ * The enhanced-networking interface an instance type's ENIs present
+ * (VNITRO_A_ADAPTER): ENA on Nitro types; the Intel 82599 Virtual Function
+ * (driver ixgbevf, EC2's sriovNetSupport "simple") on C3, C4, D2, I2, M4
+ * below 16xlarge and R3.
+ */
+enum vnitro_adapter {
+	VNITRO_ADAPTER_ENA,
+	VNITRO_ADAPTER_IXGBEVF,
+};
+
 /* What a route sends its matching packets to (VNITRO_A_ROUTE_TARGET). */
 enum vnitro_route_target_kind {
 	VNITRO_ROUTE_TARGET_LOCAL,	/* the VPC itself: the ENI owning the address */
@@ -450,6 +462,9 @@ enum vnitro_attr {
 	VNITRO_A_MD_HTTP_TOKENS,	/* u8, enum vnitro_md_tokens: optional (default) or required */
 	VNITRO_A_MD_HOP_LIMIT,		/* u8: the token PUT response's IP TTL, 1-64, default 1 */
 	VNITRO_A_MD_ENDPOINT,		/* u8: 1 enabled (default), 0 disabled */
+	/* u8, enum vnitro_adapter (reply only): an instance type's enhanced-networking
+	 * interface (type and instance replies), the one an attached ENI presents. */
+	VNITRO_A_ADAPTER,
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
