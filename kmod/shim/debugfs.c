@@ -45,6 +45,7 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "svc_requests: %llu\n", s.svc_requests);
 	seq_printf(m, "svc_replies: %llu\n", s.svc_replies);
 	seq_printf(m, "drop_svc: %llu\n", s.drop_svc);
+	seq_printf(m, "drop_linklocal_allowance: %llu\n", s.drop_linklocal_allowance);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

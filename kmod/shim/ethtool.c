@@ -40,7 +40,10 @@ static const char *const vnitro_stats_device[] = {
 
 /* Positions of the counted entries in the tables above. */
 enum { VNITRO_STAT_INTERFACE_UP = 4, VNITRO_STAT_INTERFACE_DOWN = 5 };
-enum { VNITRO_STAT_CONNTRACK_EXCEEDED = 3, VNITRO_STAT_CONNTRACK_AVAILABLE = 5 };
+enum {
+	VNITRO_STAT_CONNTRACK_EXCEEDED = 3, VNITRO_STAT_LINKLOCAL_EXCEEDED = 4,
+	VNITRO_STAT_CONNTRACK_AVAILABLE = 5,
+};
 enum { VNITRO_STAT_CNT, VNITRO_STAT_BYTES };	/* the first two of each queue group */
 
 static const char *const vnitro_stats_tx[] = {
@@ -147,7 +150,7 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	memset(data, 0, n_global * sizeof(*data));
 	data[VNITRO_STAT_INTERFACE_UP] = vnd->interface_up;
 	data[VNITRO_STAT_INTERFACE_DOWN] = vnd->interface_down;
-	/* The security groups' connection tracking, as EC2 reports it per ENI. */
+	/* Connection tracking and the link-local allowance, as EC2 reports them per ENI. */
 	rcu_read_lock();
 	port = rcu_dereference(vnd->port);
 	if (port)
@@ -155,6 +158,7 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	rcu_read_unlock();
 	device = data + ARRAY_SIZE(vnitro_stats_global);
 	device[VNITRO_STAT_CONNTRACK_EXCEEDED] = ps.conntrack_allowance_exceeded;
+	device[VNITRO_STAT_LINKLOCAL_EXCEEDED] = ps.linklocal_allowance_exceeded;
 	device[VNITRO_STAT_CONNTRACK_AVAILABLE] =
 		ps.conntrack_max > ps.conntrack_tracked ? ps.conntrack_max - ps.conntrack_tracked : 0;
 	data += n_global;

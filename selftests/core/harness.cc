@@ -439,6 +439,11 @@ void harness_rcu_read_unlock(void)
 	svc_rcu_read_unlock();
 }
 
+void harness_advance_clock(uint64_t ns)
+{
+	clock_ns += ns;
+}
+
 void harness_clear_deliveries(void)
 {
 	memset(harness.deliveries, 0, sizeof(harness.deliveries));

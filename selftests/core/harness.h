@@ -100,6 +100,8 @@ void harness_seed(uint64_t seed);
 void harness_random_script(size_t call_len, const void *bytes, size_t len);
 // Forget the deliveries recorded so far.
 void harness_clear_deliveries(void);
+// Moves svc->now_ns()'s clock @ns on (it also advances 1 us a read).
+void harness_advance_clock(uint64_t ns);
 // The services' RCU read section, for a test calling what needs one held.
 void harness_rcu_read_lock(void);
 void harness_rcu_read_unlock(void);

@@ -324,3 +324,39 @@ Test(fabric_svc, the_internet_cannot_reach_the_services)
 		cr_assert_neq(harness.deliveries[i].cookie, &cookie_svc);
 	cr_assert_eq(stats().svc_requests, 0u);
 }
+
+// EC2: 1024 packets per second per ENI to the link-local services, all of them together.
+Test(fabric_svc, the_link_local_allowance_is_1024_packets_a_second_per_eni)
+{
+	uint8_t f[128];
+	uint32_t len, sent = 0;
+	vcore_port_stats ps = {};
+
+	plug_all();
+	len = l4_frame(f, router1, mac_a, ip_a, dns, 17, 53);
+	// The clock moves 1 us a read: 1100 requests take about a millisecond.
+	for (uint32_t i = 0; i < 1100; i++)
+		sent += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
+	cr_assert(sent >= VCORE_LINKLOCAL_PPS && sent <= VCORE_LINKLOCAL_PPS + 2,
+		  "a second's worth at once, then one a millisecond: %u", sent);
+	vcore_fabric_port_get_stats(pa, &ps);
+	cr_assert_eq(ps.linklocal_allowance_exceeded, 1100 - sent);
+	cr_assert_eq(stats().drop_linklocal_allowance, 1100 - sent);
+	cr_assert_eq(stats().svc_requests, sent);
+	// Another ENI has its own allowance; another service shares this one's.
+	assert_request(pb, mac_b, router1, ip_b, imds, 6, 80, alias_of(pb) | VCORE_SVC_IMDS);
+	len = l4_frame(f, router1, mac_a, ip_a, imds, 6, 80);
+	cr_assert_eq(xmit(pa, f, len), VCORE_XMIT_DROPPED, "IMDS counts against the same 1024");
+	// Half a second later, half the allowance is back.
+	harness_advance_clock(500000000ull);
+	sent = 0;
+	for (uint32_t i = 0; i < 600; i++)
+		sent += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
+	cr_assert(sent >= 511 && sent <= 514, "%u", sent);
+	// A second with nothing sent refills it whole, and no more.
+	harness_advance_clock(2000000000ull);
+	sent = 0;
+	for (uint32_t i = 0; i < 1100; i++)
+		sent += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
+	cr_assert(sent >= VCORE_LINKLOCAL_PPS && sent <= VCORE_LINKLOCAL_PPS + 2, "%u", sent);
+}

@@ -148,6 +148,30 @@ check_eq "UDP to the VPC's base + 2 (172.31.0.2): alias + 2, answered from it" \
 	"$(alias_plus "$(svc_addr i-c)" 2) $ip_a 172.31.0.2" "$(udp_ask i-c 172.31.0.2)"
 kill "$udp_server"
 
+# EC2's link-local allowance: 1024 packets a second per ENI to these services, dropped above
+# it and counted in ENA's linklocal_allowance_exceeded. 3000 datagrams to Time Sync at once:
+# 1024 pass at once, then 1024 a second of the time the burst takes.
+estat_b() { ip netns exec i-b ethtool -S eth0 | awk -v k="$1:" '$1 == k {print $2}'; }
+before=$(estat_b linklocal_allowance_exceeded) requests=$(fabric svc_requests)
+dropped=$(fabric drop_linklocal_allowance)
+secs=$(ip netns exec i-b python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+t = time.monotonic()
+for _ in range(3000):
+    s.sendto(b"t", ("169.254.169.123", 123))
+print(f"{time.monotonic() - t:.3f}")')
+exceeded=$(($(estat_b linklocal_allowance_exceeded) - before))
+passed=$(($(fabric svc_requests) - requests))
+min=$(python3 -c "import math, sys; print(max(0, 3000 - 1024 - math.ceil(1024 * float(sys.argv[1])) - 2))" "$secs")
+check "3000 datagrams in ${secs}s: $exceeded over the allowance, at least $min" test "$exceeded" -ge "$min"
+check_eq "  ... each one either passed or was dropped and counted" 3000 "$((passed + exceeded))"
+check_eq "  ... the fabric counted the same drops" "$exceeded" "$(($(fabric drop_linklocal_allowance) - dropped))"
+check_eq "  ... i-a's allowance is its own: nothing counted there" 0 \
+	"$(ip netns exec i-a ethtool -S eth0 | awk '$1 == "linklocal_allowance_exceeded:" {print $2}')"
+sleep 1
+check_eq "  ... a second later i-b is served again" "$(svc_addr i-b) $ip_b" "$(ask i-b)"
+
 # Tenants: an instance reaches its own alias only through the service's address.
 check_err "i-a cannot address i-b's alias directly" "timed out" \
 	ip netns exec i-a curl -sS --max-time 2 "http://$(svc_addr i-b)/"

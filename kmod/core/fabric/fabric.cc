@@ -449,6 +449,7 @@ void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 	out->rx_arp_replies = counter_read(port->rx_arp_replies);
 	out->tx_src_dst_dropped = counter_read(port->tx_src_dst_dropped);
 	out->rx_src_dst_dropped = counter_read(port->rx_src_dst_dropped);
+	out->linklocal_allowance_exceeded = counter_read(port->linklocal_exceeded);
 }
 
 } // extern "C"

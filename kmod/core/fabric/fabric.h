@@ -117,6 +117,9 @@ struct port {
 	uint64_t rx_arp_replies;
 	uint64_t tx_src_dst_dropped;
 	uint64_t rx_src_dst_dropped;
+	uint64_t linklocal_exceeded;
+	// ENI: the link-local allowance's clock (linklocal.cc), changed with CAS.
+	uint64_t linklocal_tat;
 };
 
 // A subnet's route table, sorted longest prefix first.

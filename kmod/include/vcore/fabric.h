@@ -81,6 +81,17 @@ enum {
 	VCORE_SVC_IMDS_IP = 0xa9fea9fe,		/* 169.254.169.254 */
 	VCORE_SVC_DNS_IP = 0xa9fea9fd,		/* 169.254.169.253 */
 	VCORE_SVC_NTP_IP = 0xa9fea97b,		/* 169.254.169.123 */
+	/*
+	 * The link-local allowance: "each network interface ... has a hard
+	 * limit of 1024 packets that it can send to the Amazon-provided DNS
+	 * server every second" (VPC User Guide, DNS quotas), and ENA's
+	 * linklocal_allowance_exceeded counts "packets dropped because the PPS
+	 * of the traffic to local proxy services exceeded the maximum for the
+	 * network interface", DNS, metadata and Time Sync alike (EC2 User
+	 * Guide, ENA's network performance metrics). vnitro applies the 1024
+	 * to the three together; above it a request is dropped and counted.
+	 */
+	VCORE_LINKLOCAL_PPS = 1024,
 };
 
 enum vcore_svc {
@@ -257,6 +268,8 @@ struct vcore_fabric_stats {
 	uint64_t svc_requests;
 	uint64_t svc_replies;
 	uint64_t drop_svc;
+	/* Requests above an ENI's link-local allowance (VCORE_LINKLOCAL_PPS). */
+	uint64_t drop_linklocal_allowance;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -271,6 +284,8 @@ struct vcore_port_stats {
 	uint64_t rx_arp_replies;
 	uint64_t tx_src_dst_dropped;	/* sent with a source IP not ours */
 	uint64_t rx_src_dst_dropped;	/* addressed to an IP not ours */
+	/* Requests to the link-local services above EC2's 1024 packets per second. */
+	uint64_t linklocal_allowance_exceeded;
 };
 
 struct vcore_fabric *vcore_fabric_create(void);
