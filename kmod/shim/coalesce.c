@@ -59,6 +59,23 @@ u32 vnitro_irq_rx_usecs(const struct vnitro_rx_queue *rxq)
 	return READ_ONCE(rxq->vnd->rx_usecs);
 }
 
+/*
+ * ethtool -C's intervals and adaptive-rx (RTNL): the data path reads them
+ * at the next event; net_dim starts again from @rx_usecs
+ * (ena_update_rx_rings_nonadaptive_intr_moderation).
+ */
+void vnitro_irq_set_moderation(struct vnitro_netdev *vnd, u32 tx_usecs, u32 rx_usecs,
+			       bool adaptive_rx)
+{
+	u32 q;
+
+	WRITE_ONCE(vnd->tx_usecs, tx_usecs);
+	WRITE_ONCE(vnd->rx_usecs, rx_usecs);
+	for (q = 0; q < vnd->max_queues; q++)
+		WRITE_ONCE(vnd->rx[q].irq.rx_usecs, rx_usecs);
+	WRITE_ONCE(vnd->adaptive_rx, adaptive_rx);
+}
+
 void vnitro_irq_init(struct vnitro_rx_queue *rxq)
 {
 	hrtimer_init(&rxq->irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);

@@ -324,12 +324,9 @@ static int vnitro_set_ringparam(struct net_device *dev, struct ethtool_ringparam
 				struct kernel_ethtool_ringparam *kernel_ring,
 				struct netlink_ext_ack *extack)
 {
-	struct vnitro_netdev *vnd = netdev_priv(dev);
 	u32 tx = rounddown_pow_of_two(max_t(u32, ring->tx_pending, VNITRO_RING_SIZE_MIN));
 	u32 rx = rounddown_pow_of_two(max_t(u32, ring->rx_pending, VNITRO_RING_SIZE_MIN));
 
-	if (tx == vnd->tx_ring_size && rx == vnd->rx_ring_size)
-		return 0;
 	return vnitro_netdev_set_rings(dev, tx, rx);
 }
 
@@ -359,7 +356,6 @@ static int vnitro_set_coalesce(struct net_device *dev, struct ethtool_coalesce *
 			       struct netlink_ext_ack *extack)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	u32 q;
 
 	if (coal->tx_coalesce_usecs > VNITRO_USECS_MAX || coal->rx_coalesce_usecs > VNITRO_USECS_MAX) {
 		NL_SET_ERR_MSG_MOD(extack, "interrupt interval above the device's maximum of 32767 usecs");
@@ -367,12 +363,8 @@ static int vnitro_set_coalesce(struct net_device *dev, struct ethtool_coalesce *
 			    VNITRO_USECS_MAX);
 		return -EINVAL;
 	}
-	WRITE_ONCE(vnd->tx_usecs, coal->tx_coalesce_usecs);
-	WRITE_ONCE(vnd->rx_usecs, coal->rx_coalesce_usecs);
-	/* ena_update_rx_rings_nonadaptive_intr_moderation: net_dim starts from here. */
-	for (q = 0; q < vnd->max_queues; q++)
-		WRITE_ONCE(vnd->rx[q].irq.rx_usecs, coal->rx_coalesce_usecs);
-	WRITE_ONCE(vnd->adaptive_rx, !!coal->use_adaptive_rx_coalesce);
+	vnitro_irq_set_moderation(vnd, coal->tx_coalesce_usecs, coal->rx_coalesce_usecs,
+				  coal->use_adaptive_rx_coalesce);
 	return 0;
 }
 

@@ -120,6 +120,15 @@ bool vnitro_ixgbevf_tx_csum(struct sk_buff *skb)
 	return true;
 }
 
+/* ixgbevf_reinit_locked: what settings that rebuild the rings do (MTU, ethtool). */
+static void vnitro_ixgbevf_reinit(struct vnitro_netdev *vnd)
+{
+	if (!netif_running(vnd->dev))
+		return;
+	vnitro_netdev_down(vnd);
+	vnitro_netdev_up(vnd);
+}
+
 /* ixgbevf_change_mtu: no MTU change under an XDP program. */
 int vnitro_ixgbevf_change_mtu(struct net_device *dev, int new_mtu)
 {
@@ -130,10 +139,7 @@ int vnitro_ixgbevf_change_mtu(struct net_device *dev, int new_mtu)
 		return -EPERM;
 	}
 	WRITE_ONCE(dev->mtu, new_mtu);
-	if (netif_running(dev)) {
-		vnitro_netdev_down(vnd);
-		vnitro_netdev_up(vnd);
-	}
+	vnitro_ixgbevf_reinit(vnd);
 	return 0;
 }
 
@@ -162,15 +168,6 @@ int vnitro_ixgbevf_vlan_rx_add_vid(struct net_device *dev, __be16 proto, u16 vid
 int vnitro_ixgbevf_vlan_rx_kill_vid(struct net_device *dev, __be16 proto, u16 vid)
 {
 	return 0;
-}
-
-/* ixgbevf_reinit_locked: what ethtool settings that rebuild the rings do. */
-static void vnitro_ixgbevf_reinit(struct vnitro_netdev *vnd)
-{
-	if (!netif_running(vnd->dev))
-		return;
-	vnitro_netdev_down(vnd);
-	vnitro_netdev_up(vnd);
 }
 
 /* ---- ethtool: ixgbevf's ethtool_ops ---- */
@@ -357,7 +354,6 @@ static int vnitro_ixgbevf_set_ringparam(struct net_device *dev, struct ethtool_r
 					struct kernel_ethtool_ringparam *kernel_ring,
 					struct netlink_ext_ack *extack)
 {
-	struct vnitro_netdev *vnd = netdev_priv(dev);
 	u32 tx, rx;
 
 	if (ring->rx_mini_pending || ring->rx_jumbo_pending)
@@ -366,8 +362,6 @@ static int vnitro_ixgbevf_set_ringparam(struct net_device *dev, struct ethtool_r
 		   VNITRO_IXGBEVF_DESC_MULTIPLE);
 	rx = ALIGN(clamp_t(u32, ring->rx_pending, VNITRO_IXGBEVF_MIN_RXD, VNITRO_IXGBEVF_MAX_RXD),
 		   VNITRO_IXGBEVF_DESC_MULTIPLE);
-	if (tx == vnd->tx_ring_size && rx == vnd->rx_ring_size)
-		return 0;
 	return vnitro_netdev_set_rings(dev, tx, rx);
 }
 
@@ -423,7 +417,7 @@ static int vnitro_ixgbevf_set_coalesce(struct net_device *dev, struct ethtool_co
 				       struct netlink_ext_ack *extack)
 {
 	struct vnitro_netdev *vnd = netdev_priv(dev);
-	u32 usecs = coal->rx_coalesce_usecs, q;
+	u32 usecs = coal->rx_coalesce_usecs;
 	bool dynamic = usecs == VNITRO_IXGBEVF_DYNAMIC_ITR;
 
 	if (coal->tx_coalesce_usecs)
@@ -433,11 +427,7 @@ static int vnitro_ixgbevf_set_coalesce(struct net_device *dev, struct ethtool_co
 	vnd->itr_setting = usecs > 1 ? usecs << 2 : usecs;
 	if (dynamic)
 		usecs = VNITRO_IXGBEVF_20K_ITR_USECS;
-	WRITE_ONCE(vnd->rx_usecs, usecs);
-	WRITE_ONCE(vnd->tx_usecs, usecs);
-	for (q = 0; q < vnd->max_queues; q++)
-		WRITE_ONCE(vnd->rx[q].irq.rx_usecs, usecs);
-	WRITE_ONCE(vnd->adaptive_rx, dynamic);
+	vnitro_irq_set_moderation(vnd, usecs, usecs, dynamic);
 	return 0;
 }
 

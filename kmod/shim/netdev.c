@@ -618,8 +618,9 @@ int vnitro_netdev_set_queues(struct net_device *dev, u32 count)
 }
 
 /*
- * ethtool -G: like ena_update_queue_sizes, the queues go down (ena_close,
- * counted as interface_down), take the new sizes and come up again.
+ * ethtool -G: like ena_update_queue_sizes (and ixgbevf_set_ringparam), the
+ * queues go down (ena_close, counted as interface_down), take the new sizes
+ * and come up again; sizes that do not change change nothing.
  */
 int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size)
 {
@@ -627,6 +628,8 @@ int vnitro_netdev_set_rings(struct net_device *dev, u32 tx_size, u32 rx_size)
 	bool running = netif_running(dev);
 
 	ASSERT_RTNL();
+	if (tx_size == vnd->tx_ring_size && rx_size == vnd->rx_ring_size)
+		return 0;
 	if (running)
 		vnitro_netdev_down(vnd);
 	WRITE_ONCE(vnd->tx_ring_size, tx_size);

@@ -319,6 +319,8 @@ void vnitro_irq_raise(struct vnitro_rx_queue *rxq, enum vnitro_irq_event ev);
 void vnitro_irq_polled(struct vnitro_rx_queue *rxq);
 void vnitro_irq_poll_done(struct vnitro_rx_queue *rxq, int rx_done);
 u32 vnitro_irq_rx_usecs(const struct vnitro_rx_queue *rxq);
+void vnitro_irq_set_moderation(struct vnitro_netdev *vnd, u32 tx_usecs, u32 rx_usecs,
+			       bool adaptive_rx);
 void vnitro_read_napi_stats(struct vnitro_rx_queue *rxq, struct vnitro_napi_stats *out);
 
 /* rings.c: RX ring fill; TX descriptors in flight, queue stop and wake-up */
