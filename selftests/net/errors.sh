@@ -62,6 +62,8 @@ check_match "errors under -j are JSON" 'does not exist' "$(jq -r .error <<<"$jso
 # Raw netlink: the kernel's own policy, beyond what the CLI lets through.
 check_err "kernel rejects reply-only attributes (strict policy)" 'failed policy validation' \
 	"$VNITRO_TOP/selftests/net/genl-raw" reply-only-attr
+check_err "  ... the adapter too: the instance type chooses it" 'failed policy validation' \
+	"$VNITRO_TOP/selftests/net/genl-raw" adapter-attr
 check_err "kernel rejects a short MAC attribute" 'size out of range' \
 	"$VNITRO_TOP/selftests/net/genl-raw" short-mac
 check_err "kernel names a missing attribute" 'missing subnet id' \

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -190,7 +191,7 @@ int main(int argc, char **argv)
 	char msg[256];
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s reply-only-attr|short-mac|missing-subnet|sg-dump|nacl-dump\n",
+		fprintf(stderr, "usage: %s reply-only-attr|adapter-attr|short-mac|missing-subnet|sg-dump|nacl-dump\n",
 			argv[0]);
 		return 2;
 	}
@@ -214,6 +215,13 @@ int main(int argc, char **argv)
 		start(&req, family, VNITRO_CMD_ENI_ADD);
 		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
 		put_attr(&req, VNITRO_A_IFNAME, ifname, sizeof(ifname));
+	} else if (!strcmp(argv[1], "adapter-attr")) {
+		/* An ENI cannot choose its adapter: the instance type does. */
+		uint8_t adapter = VNITRO_ADAPTER_IXGBEVF;
+
+		start(&req, family, VNITRO_CMD_ENI_ADD);
+		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
+		put_attr(&req, VNITRO_A_ADAPTER, &adapter, sizeof(adapter));
 	} else if (!strcmp(argv[1], "short-mac")) {
 		start(&req, family, VNITRO_CMD_ENI_ADD);
 		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
