@@ -100,6 +100,9 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_BASELINE_MBPS] = u32("BASELINE_MBPS");
 	t.a[VNITRO_A_RSS_KEY_CONFIGURABLE] = u8("RSS_KEY_CONFIGURABLE");
 	t.a[VNITRO_A_ADAPTER] = u8("ADAPTER");
+	t.a[VNITRO_A_VCPUS] = u32("VCPUS");
+	t.a[VNITRO_A_PEAK_MBPS] = u32("PEAK_MBPS");
+	t.a[VNITRO_A_MAX_EFAS] = u32("MAX_EFAS");
 	t.a[VNITRO_A_TX_SRC_DST_DROPPED] = u64("TX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_RX_SRC_DST_DROPPED] = u64("RX_SRC_DST_DROPPED");
 	t.a[VNITRO_A_SG_INGRESS_DROPPED] = u64("SG_INGRESS_DROPPED");
@@ -204,6 +207,9 @@ void decode_type_fields(struct nlattr **tb, struct vnitro_type *t)
 	t->ena_express = get_u8(tb, VNITRO_A_ENA_EXPRESS_SUPPORTED);
 	t->rss_key_configurable = get_u8(tb, VNITRO_A_RSS_KEY_CONFIGURABLE);
 	t->adapter = get_u8(tb, VNITRO_A_ADAPTER);
+	t->vcpus = get_u32(tb, VNITRO_A_VCPUS);
+	t->peak_mbps = get_u32(tb, VNITRO_A_PEAK_MBPS);
+	t->max_efas = get_u32(tb, VNITRO_A_MAX_EFAS);
 	t->network_cards = get_u32(tb, VNITRO_A_NETWORK_CARDS);
 	t->max_enis_per_card = get_u32(tb, VNITRO_A_MAX_ENIS_PER_CARD);
 	if (tb[VNITRO_A_CONNTRACK_MAX])

@@ -59,6 +59,7 @@ void print_type(printer &p, const struct vnitro_type &t)
 {
 	p.open_object();
 	p.string("name", "%s:", t.name);
+	p.uint("vcpus", " vcpus %s", t.vcpus);
 	p.uint("max_enis", " max-enis %s", t.max_enis);
 	/* Text names the cards only where there are several. */
 	p.uint("network_cards", t.network_cards > 1 ? " network-cards %s" : nullptr,
@@ -69,7 +70,11 @@ void print_type(printer &p, const struct vnitro_type &t)
 	p.uint("max_queues", " queues %s", t.max_queues);
 	p.string("adapter", " adapter %s", adapter_name(t.adapter));
 	p.uint("baseline_mbps", " baseline-mbps %s", t.baseline_mbps);
+	/* Text gives the burst only where the type has one ("up to"). */
+	p.uint("peak_mbps", t.peak_mbps != t.baseline_mbps ? " peak-mbps %s" : nullptr,
+	       t.peak_mbps);
 	p.boolean("efa", " efa %s", t.efa);
+	p.uint("max_efas", t.efa ? " max-efas %s" : nullptr, t.max_efas);
 	p.boolean("ena_express", " ena-express %s", t.ena_express);
 	p.boolean("rss_key_configurable", " rss-key %s", t.rss_key_configurable);
 	p.uint("conntrack_max", " conntrack-max %s", t.conntrack_max);

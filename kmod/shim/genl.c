@@ -95,6 +95,9 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_BASELINE_MBPS] = { .type = NLA_REJECT },
 	[VNITRO_A_RSS_KEY_CONFIGURABLE] = { .type = NLA_REJECT },
 	[VNITRO_A_ADAPTER] = { .type = NLA_REJECT },
+	[VNITRO_A_VCPUS] = { .type = NLA_REJECT },
+	[VNITRO_A_PEAK_MBPS] = { .type = NLA_REJECT },
+	[VNITRO_A_MAX_EFAS] = { .type = NLA_REJECT },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
@@ -282,7 +285,10 @@ static int vnitro_put_type(struct sk_buff *msg, const struct vcore_type_info *t)
 	    nla_put_u8(msg, VNITRO_A_RSS_KEY_CONFIGURABLE,
 		       t->rss_key_mode == VCORE_ENA_RSS_KEY_CONFIGURABLE) ||
 	    nla_put_u64_64bit(msg, VNITRO_A_CONNTRACK_MAX, t->conntrack_max, VNITRO_A_PAD) ||
-	    nla_put_u8(msg, VNITRO_A_ADAPTER, t->adapter))
+	    nla_put_u8(msg, VNITRO_A_ADAPTER, t->adapter) ||
+	    nla_put_u32(msg, VNITRO_A_VCPUS, t->vcpus) ||
+	    nla_put_u32(msg, VNITRO_A_PEAK_MBPS, t->peak_mbps) ||
+	    nla_put_u32(msg, VNITRO_A_MAX_EFAS, t->max_efas))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -16,17 +16,13 @@ static void setup(void)
 
 TestSuite(types, .init = setup, .fini = harness_fini);
 
-// @name's row; with @known false, a zeroed one when vnitro does not model it.
-static vcore_type_info type(const char *name, bool known = true)
+// @name's row.
+static vcore_type_info type(const char *name)
 {
 	vcore_type_info t = {};
 	vcore_err err = {};
-	int ret = vcore_ctl_type_get(name, &t, &err);
 
-	if (known)
-		cr_assert_eq(ret, 0, "%s", err.msg);
-	else
-		cr_assert_eq(ret, -EINVAL, "%s is not modelled", name);
+	cr_assert_eq(vcore_ctl_type_get(name, &t, &err), 0, "%s", err.msg);
 	return t;
 }
 
@@ -80,9 +76,59 @@ CORE_TEST(types, iteration_and_unknown_names)
 
 	while (vcore_ctl_type_at(n, &t) == 0)
 		n++;
-	cr_assert_geq(n, 4);
+	cr_assert_geq(n, 1300, "EC2's catalogue, not a handful");
 	cr_assert_eq(vcore_ctl_type_get("x9.huge", &t, &err), -EINVAL);
-	cr_assert(strstr(err.msg, "x9.huge") && strstr(err.msg, "t3.micro"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "x9.huge") && strstr(err.msg, "vnitro instance types"), "%s",
+		  err.msg);
+}
+
+// EC2 gives these only the Xen netfront interface: neither ENA nor the Intel VF.
+CORE_TEST(types, types_without_enhanced_networking_refused_with_the_reason)
+{
+	vcore_type_info t;
+	vcore_err err = {};
+
+	for (const char *name : { "t2.micro", "m3.medium", "c1.xlarge", "t1.micro" }) {
+		err = {};
+		cr_assert_eq(vcore_ctl_type_get(name, &t, &err), -EINVAL, "%s", name);
+		cr_assert(strstr(err.msg, name) && strstr(err.msg, "no enhanced networking") &&
+			  strstr(err.msg, "netfront"), "%s", err.msg);
+	}
+}
+
+// Figures straight from the catalogue (DescribeInstanceTypes), and the rules it lacks.
+CORE_TEST(types, catalogue_figures_and_rules)
+{
+	vcore_type_info t = type("m5.large");
+
+	cr_assert_eq(t.vcpus, 2);
+	cr_assert_eq(t.max_queues, 8, "the device offers 8 (DefaultEnaQueueCountPerInterface)");
+	cr_assert_eq(t.baseline_mbps, 750);
+	cr_assert_eq(t.peak_mbps, 10000, "up to 10 Gigabit");
+	t = type("p5.48xlarge");
+	cr_assert_eq(t.baseline_mbps, 3200000, "32 cards of 100 Gbps");
+	cr_assert_eq(t.max_efas, 32, "an EFA on each card");
+	t = type("trn1n.32xlarge");
+	cr_assert_eq(t.max_enis, 80);
+	cr_assert_eq(t.network_cards, 16);
+	t = type("c8i.48xlarge");
+	cr_assert_eq(t.max_ips_per_eni, 64);
+	cr_assert_eq(t.rss_key_mode, VCORE_ENA_RSS_KEY_CONFIGURABLE, "Nitro v6");
+	// RDMA read: Nitro v4 and later, and p4d; not the other Nitro v3 EFA types.
+	cr_assert_eq(type("p4d.24xlarge").efa, VCORE_EFA_GEN_2);
+	cr_assert_eq(type("c6gn.16xlarge").efa, VCORE_EFA_GEN_2);
+	cr_assert_eq(type("m5zn.12xlarge").efa, VCORE_EFA_GEN_1);
+	// The key: fixed on Nitro v2 and ENA on Xen, configurable from Nitro v3.
+	cr_assert_eq(type("t3.micro").rss_key_mode, VCORE_ENA_RSS_KEY_FIXED);
+	cr_assert_eq(type("c6g.large").rss_key_mode, VCORE_ENA_RSS_KEY_FIXED);
+	cr_assert_eq(type("i3.large").rss_key_mode, VCORE_ENA_RSS_KEY_FIXED, "ENA on Xen");
+	cr_assert_eq(type("m5n.large").rss_key_mode, VCORE_ENA_RSS_KEY_CONFIGURABLE);
+	cr_assert_eq(type("m6i.large").rss_key_mode, VCORE_ENA_RSS_KEY_CONFIGURABLE);
+	for (uint32_t n = 0; vcore_ctl_type_at(n, &t) == 0; n++) {
+		cr_assert(t.peak_mbps >= t.baseline_mbps && t.baseline_mbps, "%s", t.name);
+		cr_assert(t.max_queues >= 1 && t.vcpus >= 1, "%s", t.name);
+		cr_assert(!t.efa == !t.max_efas && t.max_efas <= t.network_cards, "%s", t.name);
+	}
 }
 
 CORE_TEST(types, default_type_and_instance_reports_it)
@@ -216,7 +262,7 @@ CORE_TEST(types, intel_vf_types_and_their_limits)
 	cr_assert_eq(t.baseline_mbps, 625);
 	cr_assert_eq(type("m4.large").max_enis, 2, "m4.large: 2 interfaces, unlike the other .large");
 	cr_assert_eq(type("c4.8xlarge").max_ips_per_eni, 30);
-	cr_assert_eq(type("m4.16xlarge", false).max_enis, 0, "m4.16xlarge is ENA: not modelled");
+	cr_assert_eq(type("m4.16xlarge").adapter, VNITRO_ADAPTER_ENA, "m4.16xlarge: ENA on Xen");
 }
 
 CORE_TEST(types, intel_vf_types_refuse_efa_and_ena_express_with_the_reason)

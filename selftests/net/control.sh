@@ -70,6 +70,16 @@ check_eq "t3.micro: 2 queues (1 if the VM has 1 CPU)" "$(( $(nproc) < 2 ? $(npro
 	"$(ip netns exec i-small ethtool -l eth0 | awk '/^Pre-set/ {p = 1} p && /^Combined/ {print $2; exit}')"
 refused "unknown type refused" 'unknown instance type' \
 	"$VNITRO" instance add i-bad subnet subnet-default type t3.gigantic
+refused "a type without enhanced networking refused, with the reason" \
+	'instance type "t2.micro" has no enhanced networking \(EC2 gives it only the Xen netfront' \
+	"$VNITRO" instance add i-bad subnet subnet-default type t2.micro
+check_match "instance types: EC2's catalogue, over 1300 types" '^1[3-9][0-9][0-9]$' \
+	"$("$VNITRO" instance types | wc -l)"
+check "instance add type m5.large (its device offers 8 queues, it has 2 vCPUs)" \
+	"$VNITRO" instance add i-m5 subnet subnet-default type m5.large
+check_eq "m5.large: ethtool -l shows at most its 2 vCPUs' queues" "$(( $(nproc) < 2 ? $(nproc) : 2 ))" \
+	"$(ip netns exec i-m5 ethtool -l eth0 | awk '/^Pre-set/ {p = 1} p && /^Combined/ {print $2; exit}')"
+check "instance del i-m5" "$VNITRO" instance del i-m5
 check "a t3.micro's second ENI" sh -c "e=\$('$VNITRO' -j eni add subnet subnet-default | jq -r .id) &&
 	'$VNITRO' eni attach \$e instance i-small index 1 >/dev/null && echo \$e >$VNITRO_TOP/.cache/ctl-e2"
 e3=$("$VNITRO" -j eni add subnet subnet-default | jq -r .id)

@@ -29,7 +29,7 @@ check_match "eni show: the text names the Intel VF" " adapter ixgbevf" "$("$VNIT
 check_eq "instance show -j: the type's interface" "ixgbevf" \
 	"$("$VNITRO" -j instance show i-c4 | jq -r '.[0].adapter')"
 check_match "instance types: c4.large is an Intel VF type, 3 ENIs of 10 addresses" \
-	'^c4.large: max-enis 3 ips-per-eni 10 queues 2 adapter ixgbevf ' "$("$VNITRO" instance types)"
+	'^c4.large: vcpus 2 max-enis 3 ips-per-eni 10 queues 2 adapter ixgbevf ' "$("$VNITRO" instance types)"
 
 # ---- PCI: 8086:10ed, bound by vnitro only ----
 slot=$(eni_field "$eni_c" pci_slot)

@@ -26,7 +26,7 @@ snapshot() {
 
 check "insmod" insmod "$KO"
 check_match "instance types: p5.48xlarge has 32 network cards of 2 interfaces" \
-	'^p5.48xlarge: max-enis 64 network-cards 32 enis-per-card 2 ' "$("$VNITRO" instance types)"
+	'^p5.48xlarge: vcpus 192 max-enis 64 network-cards 32 enis-per-card 2 ' "$("$VNITRO" instance types)"
 check "a p5.48xlarge" "$VNITRO" instance add i-big subnet subnet-default type p5.48xlarge
 # EC2's P5 layout, filled: an EFA at device index 1 of every card, and an ENA-only ENI at
 # device index 0 of cards 1-31 (the primary holds card 0's).

@@ -477,15 +477,17 @@ int vnitro_type_get(struct vnitro_handle *h, const char *, struct vnitro_type *)
 }
 
 static struct vnitro_type fake_type(const char *name, uint32_t enis, uint32_t ips,
-				     uint32_t mbps, uint8_t adapter)
+				     uint32_t mbps, uint32_t peak, uint8_t adapter)
 {
 	struct vnitro_type t = {};
 
 	snprintf(t.name, sizeof(t.name), "%s", name);
+	t.vcpus = 2;
 	t.max_enis = enis;
 	t.max_ips_per_eni = ips;
 	t.max_queues = 2;
 	t.baseline_mbps = mbps;
+	t.peak_mbps = peak;
 	t.conntrack_max = mbps * 16 < 8192 ? 8192 : mbps * 16;
 	t.adapter = adapter;
 	return t;
@@ -494,8 +496,8 @@ static struct vnitro_type fake_type(const char *name, uint32_t enis, uint32_t ip
 int vnitro_type_list(struct vnitro_handle *, struct vnitro_type **items, size_t *count)
 {
 	const struct vnitro_type t[] = {
-		fake_type("t3.micro", 2, 2, 64, VNITRO_ADAPTER_ENA),
-		fake_type("c4.large", 3, 10, 625, VNITRO_ADAPTER_IXGBEVF),
+		fake_type("t3.micro", 2, 2, 64, 5000, VNITRO_ADAPTER_ENA),
+		fake_type("c4.large", 3, 10, 625, 625, VNITRO_ADAPTER_IXGBEVF),
 	};
 
 	return one_list(items, count, t, 2);

@@ -517,6 +517,11 @@ fake_tests() {
 	check "instance types: conntrack-max in the text" '$rc -eq 0 && $out == *" conntrack-max 8192"$nl*'
 	check "instance types: the Intel VF type says so" \
 		'$out == *"c4.large: "*" adapter ixgbevf"*'
+	check "instance types: vCPUs, and the burst only where there is one" \
+		'$out == *"t3.micro: vcpus 2 "*" baseline-mbps 64 peak-mbps 5000 "*"c4.large: vcpus 2 "*" baseline-mbps 625 efa off"*'
+	jcheck "instance types -j: vcpus, peak_mbps and max_efas of every type" \
+		'all(.[]; .vcpus == 2 and (.peak_mbps | type) == "number" and .max_efas == 0) and .[0].peak_mbps == 5000' \
+		-j instance types
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \

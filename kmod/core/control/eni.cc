@@ -452,7 +452,10 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vc
 	desc.device_index = index;
 	desc.eni_type = e->type;
 	desc.rss_key_mode = inst->type->rss_key_mode;
-	desc.max_queues = inst->type->max_queues;
+	// The guest's driver sets up at most one queue pair per vCPU (ena_calc_max_io_queue_num:
+	// num_online_cpus()); the shim clamps again by the VM's own CPUs.
+	desc.max_queues = inst->type->vcpus < inst->type->max_queues ? inst->type->vcpus
+								   : inst->type->max_queues;
 	desc.efa_gen = e->type == VNITRO_ENI_TYPE_EFA ? inst->type->efa : uint8_t(VCORE_EFA_GEN_NONE);
 	desc.adapter = inst->type->adapter;
 	ret = w.ops->plug(w.ops_ctx, &desc, &cookie, err);

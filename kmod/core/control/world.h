@@ -17,7 +17,7 @@ struct nacl;
 struct eip;
 
 // The most network interfaces an instance type has (p5.48xlarge).
-constexpr uint32_t max_instance_enis = 64;
+constexpr uint32_t max_instance_enis = 80;	// trn1n.32xlarge, p6-b300.48xlarge
 
 struct vpc {
 	vpc *next;

@@ -192,7 +192,7 @@ struct fabric {
 };
 
 constexpr uint32_t stats_stride = (sizeof(vcore_fabric_stats) + 63) / 64 * 64;
-constexpr uint32_t scratch_stride = 2560;	// a DHCPv6 reply and the addresses it lists (ip6.cc)
+constexpr uint32_t scratch_stride = 3072;	// a DHCPv6 reply and the addresses it lists (ip6.cc)
 
 inline uint8_t *cpu_scratch(fabric *fab)
 {

@@ -27,7 +27,7 @@ struct vcore_plug_desc {
 	uint8_t eni_type;		/* enum vnitro_eni_type */
 	/* From the instance type: */
 	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
-	uint32_t max_queues;		/* ENA queue pairs per ENI */
+	uint32_t max_queues;		/* ENA queue pairs per ENI: the device's, at most the vCPUs */
 	uint8_t efa_gen;		/* enum vcore_efa_gen of the EFA function (ENIs of type efa) */
 	uint8_t adapter;		/* enum vnitro_adapter: the function's personality */
 };
@@ -77,13 +77,16 @@ struct vcore_type_info {
 	uint32_t network_cards;		/* network cards: 0 to network_cards - 1 */
 	uint32_t max_enis_per_card;	/* network interfaces per network card */
 	uint32_t max_ips_per_eni;	/* private IPv4 per ENI, primary included */
-	uint32_t max_queues;		/* ENA queue pairs per ENI */
-	uint32_t baseline_mbps;		/* baseline bandwidth */
+	uint32_t max_queues;		/* ENA queue pairs the device offers per ENI */
+	uint32_t baseline_mbps;		/* baseline bandwidth of the instance, all cards */
 	uint8_t efa;			/* EFA generation (enum vcore_efa_gen); 0: no EFA */
 	uint8_t ena_express;		/* ENA Express supported */
 	uint8_t rss_key_mode;		/* enum vcore_ena_rss_key_mode */
 	uint32_t conntrack_max;		/* flows each ENI tracks at once: vnitro's figure */
 	uint8_t adapter;		/* enum vnitro_adapter: what its ENIs present */
+	uint32_t vcpus;			/* the guest driver uses at most one queue pair per vCPU */
+	uint32_t peak_mbps;		/* burst bandwidth ("up to"); baseline_mbps if none */
+	uint32_t max_efas;		/* EFAs per instance, one per network card at most */
 };
 
 struct vcore_vpc_info {

@@ -22,9 +22,9 @@ struct vcore_efa_dev;		/* an EFA endpoint (the efa section below) */
 enum {
 	/*
 	 * Private IPv4 addresses per ENI, primary included: the largest
-	 * per-ENI limit of the instance types we model (50, e.g. c5n.18xlarge).
+	 * per-ENI limit of the instance types we model (64, e.g. c8i.48xlarge).
 	 */
-	VCORE_PORT_MAX_IPS = 50,
+	VCORE_PORT_MAX_IPS = 64,
 	/* IPv6 addresses per ENI: EC2 gives a type as many as IPv4 addresses. */
 	VCORE_PORT_MAX_IPV6 = VNITRO_MAX_ENI_IPV6,
 	/* Routes per route table: the default VPC quota ("Routes per route table", 50). */

@@ -35,8 +35,8 @@ struct vnitro_type {
 	char name[VNITRO_TYPE_LEN];
 	uint32_t max_enis;
 	uint32_t max_ips_per_eni;	/* private IPv4, primary included */
-	uint32_t max_queues;		/* ENA queue pairs per ENI */
-	uint32_t baseline_mbps;
+	uint32_t max_queues;		/* ENA queue pairs the device offers per ENI */
+	uint32_t baseline_mbps;		/* the instance's, all network cards */
 	uint8_t efa;			/* 0 or 1: supported */
 	uint8_t ena_express;
 	uint8_t rss_key_configurable;
@@ -44,6 +44,9 @@ struct vnitro_type {
 	uint32_t max_enis_per_card;
 	uint64_t conntrack_max;		/* flows each ENI may track at once */
 	uint8_t adapter;		/* enum vnitro_adapter: what its ENIs present */
+	uint32_t vcpus;
+	uint32_t peak_mbps;		/* burst bandwidth, all cards; baseline_mbps if none */
+	uint32_t max_efas;		/* EFAs per instance, at most one per card */
 };
 
 struct vnitro_instance {

@@ -273,7 +273,7 @@ enum {
 	VNITRO_TYPE_LEN = 32,		/* "c5n.18xlarge" */
 	VNITRO_DESCRIPTION_LEN = 256,	/* EC2: up to 255 characters */
 	VNITRO_MAX_SECURITY_GROUPS = 5,	/* EC2 quota "Security groups per network interface" */
-	VNITRO_MAX_ENI_IPS = 50,	/* private IPv4 per ENI, primary included: the largest type's */
+	VNITRO_MAX_ENI_IPS = 64,	/* private IPv4 per ENI, primary included: the largest type's (c8i) */
 	VNITRO_SG_NAME_LEN = 256,	/* EC2: up to 255 characters */
 	/* EC2 quota "Inbound or outbound rules per security group", per address family */
 	VNITRO_MAX_SG_RULES = 60,
@@ -291,7 +291,7 @@ enum {
 	VNITRO_EIP_POOL_MAX_PREFIXLEN = 30,	/* ... to /30 */
 	VNITRO_VPC_IPV6_PREFIXLEN = 56,	/* EC2: a VPC's IPv6 block is a /56 ... */
 	VNITRO_SUBNET_IPV6_PREFIXLEN = 64,	/* ... and a subnet's a /64 */
-	VNITRO_MAX_ENI_IPV6 = 50,	/* IPv6 per ENI: as many as IPv4 (the largest type's) */
+	VNITRO_MAX_ENI_IPV6 = 64,	/* IPv6 per ENI: as many as IPv4 (the largest type's) */
 };
 
 /*
@@ -465,6 +465,10 @@ enum vnitro_attr {
 	/* u8, enum vnitro_adapter (reply only): an instance type's enhanced-networking
 	 * interface (type and instance replies), the one an attached ENI presents. */
 	VNITRO_A_ADAPTER,
+	/* An instance type's (type and instance replies; reply only): */
+	VNITRO_A_VCPUS,			/* u32: default vCPUs */
+	VNITRO_A_PEAK_MBPS,		/* u32: burst bandwidth, all cards; the baseline if none */
+	VNITRO_A_MAX_EFAS,		/* u32: EFAs per instance, one per network card at most */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
