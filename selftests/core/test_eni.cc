@@ -808,15 +808,16 @@ CORE_TEST(eni, assign_by_address_checks_subnet_reserved_and_uniqueness)
 	}, "already assigned");
 }
 
-CORE_TEST(eni, detached_eni_holds_at_most_50_addresses)
+// Detached, an ENI may hold what the largest type's ENI holds (c8i: 64).
+CORE_TEST(eni, detached_eni_holds_at_most_64_addresses)
 {
 	vcore_eni_info a = add_eni(eni_spec("subnet-b"));
-	vcore_eni_info e = assign(a.id, 0, 49);
+	vcore_eni_info e = assign(a.id, 0, 63);
 
-	cr_assert_eq(e.secondary_count, 49);
+	cr_assert_eq(e.secondary_count, 63);
 	assert_refused(-ENOSPC, [&](vcore_err *err) {
 		return vcore_ctl_eni_ip_assign(ctl, a.id, 0, 1, &e, err);
-	}, "at most 50");
+	}, "at most 64");
 }
 
 CORE_TEST(eni, count_beyond_the_free_addresses_changes_nothing)
