@@ -38,6 +38,12 @@ def run(op, a):
     if op == "instances":
         r = c.describe_instances()["Reservations"]
         return " ".join(sorted(i["InstanceId"] for x in r for i in x["Instances"]))
+    if op == "type":
+        t = c.describe_instance_types(InstanceTypes=[a["name"]])["InstanceTypes"][0]
+        n = t["NetworkInfo"]
+        return "%d %d %d %s %s" % (t["VCpuInfo"]["DefaultVCpus"], n["MaximumNetworkCards"],
+                                   n["EfaInfo"]["MaximumEfaInterfaces"], n["EnaSrdSupported"],
+                                   n["NetworkPerformance"].replace(" ", "_"))
     if op == "attach":
         return c.attach_network_interface(NetworkInterfaceId=a["eni"], InstanceId=a["inst"],
                                           DeviceIndex=int(a["index"]))["AttachmentId"]
@@ -112,6 +118,9 @@ check_eq "  ... i-a's: in-use, its address, attached at index 0 to i-a" \
 	"$(jq -r --arg e "$eni_a" '.NetworkInterfaces[] | select(.NetworkInterfaceId == $e) |
 		"\(.Status) \(.PrivateIpAddress) \(.Attachment.DeviceIndex) \(.Attachment.InstanceId)"' <<<"$out")"
 check_match "describe-instances names i-a and i-b" '(^| )i-a i-b( |$)' "$(api instances)"
+
+check_eq "describe-instance-types p5.48xlarge: the module's catalogue (vCPUs, cards, EFAs, ENA Express)" \
+	"192 32 32 True 3200_Gigabit" "$(api type name=p5.48xlarge)"
 
 eni=$(ec2 create-network-interface --subnet-id subnet-default --description "from the AWS CLI" |
 	jq -r .NetworkInterface.NetworkInterfaceId)

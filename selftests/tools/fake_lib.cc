@@ -484,6 +484,8 @@ static struct vnitro_type fake_type(const char *name, uint32_t enis, uint32_t ip
 	snprintf(t.name, sizeof(t.name), "%s", name);
 	t.vcpus = 2;
 	t.max_enis = enis;
+	t.network_cards = 1;
+	t.max_enis_per_card = enis;
 	t.max_ips_per_eni = ips;
 	t.max_queues = 2;
 	t.baseline_mbps = mbps;

@@ -227,6 +227,29 @@ jcheck "DescribeSubnets filter cidr-block that matches nothing" '.Subnets == []'
 	describe-subnets --filters Name=cidr-block,Values=10.0.0.0/8
 ecode "DescribeSubnets of a malformed id: InvalidSubnetID.Malformed" InvalidSubnetID.Malformed \
 	describe-subnets --subnet-ids sn-1
+jcheck "DescribeInstanceTypes t3.micro: the module's figures in EC2's fields" \
+	'(.InstanceTypes | length) == 1 and (.InstanceTypes[0] | .InstanceType == "t3.micro"
+	 and .VCpuInfo.DefaultVCpus == 2 and .NetworkInfo.MaximumNetworkInterfaces == 2
+	 and .NetworkInfo.Ipv4AddressesPerInterface == 2 and .NetworkInfo.EnaSupport == "required"
+	 and .NetworkInfo.NetworkPerformance == "Up to 5 Gigabit" and .NetworkInfo.EfaSupported == false
+	 and .NetworkInfo.MaximumNetworkCards == 1 and .NetworkInfo.NetworkCards[0].NetworkCardIndex == 0
+	 and .NetworkInfo.NetworkCards[0].MaximumNetworkInterfaces == 2)' \
+	describe-instance-types --instance-types t3.micro
+jcheck "DescribeInstanceTypes: the card's baseline and peak in Gbps" \
+	'.InstanceTypes[0].NetworkInfo.NetworkCards[0] | (.BaselineBandwidthInGbps // 0.064) == 0.064
+	 and (.PeakBandwidthInGbps // 5) == 5' \
+	describe-instance-types --instance-types t3.micro
+jcheck "DescribeInstanceTypes filter network-info.ena-support=unsupported: the Intel VF type" \
+	'[.InstanceTypes[].InstanceType] == ["c4.large"]' \
+	describe-instance-types --filters Name=network-info.ena-support,Values=unsupported
+jcheck "DescribeInstanceTypes filter instance-type with a wildcard" \
+	'[.InstanceTypes[].InstanceType] == ["t3.micro"]' \
+	describe-instance-types --filters 'Name=instance-type,Values=t3.*'
+ecode "DescribeInstanceTypes of unknown types: InvalidInstanceType, naming them" InvalidInstanceType \
+	describe-instance-types --instance-types x9.huge t3.micro t2.nano
+check "  ... the message lists both" '$err == *"do not exist: [x9.huge, t2.nano]"*'
+ecode "DescribeInstanceTypes MaxResults 200: InvalidParameterValue (5-100)" InvalidParameterValue \
+	describe-instance-types --max-results 200 --no-paginate
 jcheck "DescribeInstances: i-host and web1, each alone in a reservation" \
 	'[.Reservations[].Instances[].InstanceId] == ["i-host", "web1"]
 	 and ([.Reservations[].ReservationId | test("^r-[0-9a-f]{17}$")] | all)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The read-only network objects: DescribeVpcs and DescribeSubnets. */
+/* The read-only objects: DescribeVpcs, DescribeSubnets and DescribeInstanceTypes. */
 #include <arpa/inet.h>
 
 #include "vnitrod.h"
@@ -205,6 +205,167 @@ bool describe_subnets(context &c, error &e)
 	return true;
 }
 
+/* ---- Instance types: the module's catalogue (vnitro instance types). */
+
+/* Mbit/s as EC2 writes Gbps: "0.75", "12.5", "100.0" (one decimal at least, as the API does). */
+std::string gbps_text(uint64_t mbps)
+{
+	std::string s = std::to_string(mbps / 1000) + ".";
+	uint64_t frac = mbps % 1000;
+
+	if (!frac)
+		return s + "0";
+	s += std::to_string(frac / 100);
+	if (frac % 100)
+		s += std::to_string(frac / 10 % 10);
+	if (frac % 10)
+		s += std::to_string(frac % 10);
+	return s;
+}
+
+/*
+ * EC2's "network performance" text, from the figures: "Up to 10 Gigabit" for a type that
+ * bursts, "100 Gigabit" for one that does not. EC2's own text is in the catalogue
+ * (Documentation/data/ec2-instance-types.tsv) and differs for a few types (instance-types.md).
+ */
+std::string performance_text(uint64_t baseline, uint64_t peak)
+{
+	std::string g = gbps_text(peak);
+
+	if (g.size() > 2 && !g.compare(g.size() - 2, 2, ".0"))
+		g.resize(g.size() - 2);
+	return (peak > baseline ? "Up to " : "") + g + " Gigabit";
+}
+
+const char *ena_support(const vnitro_type &t)
+{
+	return t.adapter == VNITRO_ADAPTER_ENA ? "required" : "unsupported";
+}
+
+void t_name(const vnitro_type &t, const snapshot &, values &out) { out.push_back(t.name); }
+void t_vcpus(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(std::to_string(t.vcpus));
+}
+void t_enis(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(std::to_string(t.max_enis));
+}
+void t_cards(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(std::to_string(t.network_cards));
+}
+void t_ips(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(std::to_string(t.max_ips_per_eni));
+}
+void t_efa(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(t.efa ? "true" : "false");
+}
+void t_efas(const vnitro_type &t, const snapshot &, values &out)
+{
+	if (t.efa)
+		out.push_back(std::to_string(t.max_efas));
+}
+void t_ena(const vnitro_type &t, const snapshot &, values &out) { out.push_back(ena_support(t)); }
+void t_srd(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(t.ena_express ? "true" : "false");
+}
+void t_ipv6(const vnitro_type &, const snapshot &, values &out) { out.push_back("true"); }
+void t_perf(const vnitro_type &t, const snapshot &, values &out)
+{
+	out.push_back(performance_text(t.baseline_mbps, t.peak_mbps));
+}
+
+const filter_def<vnitro_type, snapshot> TYPE_FILTERS[] = {
+	{ "instance-type", t_name },
+	{ "vcpu-info.default-vcpus", t_vcpus },
+	{ "network-info.maximum-network-interfaces", t_enis },
+	{ "network-info.maximum-network-cards", t_cards },
+	{ "network-info.ipv4-addresses-per-interface", t_ips },
+	{ "network-info.ipv6-addresses-per-interface", t_ips },
+	{ "network-info.ipv6-supported", t_ipv6 },
+	{ "network-info.efa-supported", t_efa },
+	{ "network-info.efa-info.maximum-efa-interfaces", t_efas },
+	{ "network-info.ena-support", t_ena },
+	{ "network-info.ena-srd-supported", t_srd },
+	{ "network-info.network-performance", t_perf },
+};
+
+std::string type_name(const vnitro_type &t) { return t.name; }
+
+bool describe_instance_types(context &c, error &e)
+{
+	std::vector<const vnitro_type *> shown;
+	const std::string *max = param(c.req.args, "MaxResults");
+	std::string next;
+	snapshot s;
+
+	/* DescribeInstanceTypes pages by at most 100 (DITMaxResults: 5-100). */
+	if (max && (max->size() > 3 || atoi(max->c_str()) > 100))
+		return client_error(e, "InvalidParameterValue", "MaxResults must be between 5 and 100");
+	if (!snapshot_load(s, c.cfg, SNAP_TYPES, e))
+		return false;
+	/* EC2 names every unknown type at once. */
+	std::string unknown;
+	for (auto &want : param_list(c.req.args, "InstanceType")) {
+		bool known = false;
+
+		for (auto &t : s.types)
+			known = known || want == t.name;
+		if (!known)
+			unknown += (unknown.empty() ? "" : ", ") + want.substr(0, 64);
+	}
+	if (!unknown.empty() && !c.dry_run)
+		return client_error(e, "InvalidInstanceType",
+				    "The following supplied instance types do not exist: [" + unknown + "]");
+	if (!describe_select(c, s.types, s, TYPE_FILTERS,
+			     sizeof(TYPE_FILTERS) / sizeof(TYPE_FILTERS[0]), type_name,
+			     "InstanceType", nullptr, nullptr, "InvalidInstanceType", "instance type",
+			     shown, next, e))
+		return false;
+
+	pugi::xml_node set = c.out.append_child("instanceTypeSet");
+	for (const vnitro_type *t : shown) {
+		pugi::xml_node item = set.append_child("item"), n, card;
+		uint32_t cards = t->network_cards ? t->network_cards : 1;
+
+		xml_text(item, "instanceType", t->name);
+		xml_int(item.append_child("vCpuInfo"), "defaultVCpus", t->vcpus);
+		n = item.append_child("networkInfo");
+		xml_text(n, "networkPerformance", performance_text(t->baseline_mbps, t->peak_mbps));
+		xml_int(n, "maximumNetworkInterfaces", t->max_enis);
+		xml_int(n, "maximumNetworkCards", cards);
+		xml_int(n, "defaultNetworkCardIndex", 0);
+		card = n.append_child("networkCards");
+		for (uint32_t i = 0; i < cards; i++) {
+			pugi::xml_node ci = card.append_child("item");
+			uint64_t base = t->baseline_mbps / cards, peak = t->peak_mbps / cards;
+
+			xml_int(ci, "networkCardIndex", i);
+			xml_text(ci, "networkPerformance", performance_text(base, peak));
+			xml_int(ci, "maximumNetworkInterfaces", t->max_enis_per_card);
+			xml_text(ci, "baselineBandwidthInGbps", gbps_text(base));
+			xml_text(ci, "peakBandwidthInGbps", gbps_text(peak));
+		}
+		xml_int(n, "ipv4AddressesPerInterface", t->max_ips_per_eni);
+		xml_int(n, "ipv6AddressesPerInterface", t->max_ips_per_eni);
+		xml_bool(n, "ipv6Supported", true);
+		xml_text(n, "enaSupport", ena_support(*t));
+		xml_bool(n, "efaSupported", t->efa);
+		if (t->efa)
+			xml_int(n.append_child("efaInfo"), "maximumEfaInterfaces", t->max_efas);
+		xml_bool(n, "enaSrdSupported", t->ena_express);
+	}
+	if (!next.empty())
+		xml_text(c.out, "nextToken", next);
+	return true;
+}
+
+const char *const TYPES[] = { "InstanceType.N", "Filter.N.Name", "Filter.N.Value.N",
+			      "MaxResults", "NextToken", "DryRun", nullptr };
 const char *const VPCS[] = { "VpcId.N", "Filter.N.Name", "Filter.N.Value.N", "MaxResults",
 			     "NextToken", "DryRun", nullptr };
 const char *const SUBNETS[] = { "SubnetId.N", "Filter.N.Name", "Filter.N.Value.N", "MaxResults",
@@ -215,6 +376,7 @@ const char *const SUBNETS[] = { "SubnetId.N", "Filter.N.Name", "Filter.N.Value.N
 const action_def describe_actions[] = {
 	{ "DescribeVpcs", describe_vpcs, VPCS },
 	{ "DescribeSubnets", describe_subnets, SUBNETS },
+	{ "DescribeInstanceTypes", describe_instance_types, TYPES },
 };
 const size_t describe_action_count = sizeof(describe_actions) / sizeof(describe_actions[0]);
 

@@ -160,7 +160,7 @@ std::string eni_of_attachment(const std::string &attachment_id);
 /* A consistent view of the objects an action needs, loaded under world_lock. */
 enum snapshot_parts : unsigned {
 	SNAP_VPCS = 1, SNAP_SUBNETS = 2, SNAP_INSTANCES = 4, SNAP_ENIS = 8, SNAP_SGS = 16,
-	SNAP_EIPS = 32,
+	SNAP_EIPS = 32, SNAP_TYPES = 64,
 };
 
 struct snapshot {
@@ -170,6 +170,7 @@ struct snapshot {
 	std::vector<vnitro_eni> enis;
 	std::vector<vnitro_sg> sgs;
 	std::vector<vnitro_eip> eips;
+	std::vector<vnitro_type> types;
 	std::string account;		/* the owner of everything */
 
 	const vnitro_subnet *subnet(const char *id) const;

@@ -206,7 +206,8 @@ bool snapshot_load(snapshot &s, const config &cfg, unsigned parts, error &e)
 	       (!(parts & SNAP_INSTANCES) || load(s.instances, vnitro_instance_list, e)) &&
 	       (!(parts & SNAP_ENIS) || load(s.enis, vnitro_eni_list, e)) &&
 	       (!(parts & SNAP_SGS) || load(s.sgs, vnitro_sg_list, e)) &&
-	       (!(parts & SNAP_EIPS) || load(s.eips, vnitro_eip_list, e));
+	       (!(parts & SNAP_EIPS) || load(s.eips, vnitro_eip_list, e)) &&
+	       (!(parts & SNAP_TYPES) || load(s.types, vnitro_type_list, e));
 }
 
 /* A socket of @type bound to @addr_be:@port, made inside the namespace @netns (@what names the error). */
