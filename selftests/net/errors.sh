@@ -64,6 +64,11 @@ check_err "kernel rejects reply-only attributes (strict policy)" 'failed policy 
 	"$VNITRO_TOP/selftests/net/genl-raw" reply-only-attr
 check_err "  ... the adapter too: the instance type chooses it" 'failed policy validation' \
 	"$VNITRO_TOP/selftests/net/genl-raw" adapter-attr
+for a in vcpus peak efas; do
+	check_err "  ... and the type's $a: an instance has what its type has" 'failed policy validation' \
+		"$VNITRO_TOP/selftests/net/genl-raw" "$a-attr"
+done
+check_eq "  ... none of them made an instance" "" "$(ip netns list | grep -w i-genl-raw)"
 check_err "kernel rejects a short MAC attribute" 'size out of range' \
 	"$VNITRO_TOP/selftests/net/genl-raw" short-mac
 check_err "kernel names a missing attribute" 'missing subnet id' \

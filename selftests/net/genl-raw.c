@@ -191,7 +191,8 @@ int main(int argc, char **argv)
 	char msg[256];
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s reply-only-attr|adapter-attr|short-mac|missing-subnet|sg-dump|nacl-dump\n",
+		fprintf(stderr, "usage: %s reply-only-attr|adapter-attr|vcpus-attr|peak-attr|efas-attr|"
+			"short-mac|missing-subnet|sg-dump|nacl-dump\n",
 			argv[0]);
 		return 2;
 	}
@@ -222,6 +223,19 @@ int main(int argc, char **argv)
 		start(&req, family, VNITRO_CMD_ENI_ADD);
 		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
 		put_attr(&req, VNITRO_A_ADAPTER, &adapter, sizeof(adapter));
+	} else if (!strcmp(argv[1], "vcpus-attr") || !strcmp(argv[1], "peak-attr") ||
+		   !strcmp(argv[1], "efas-attr")) {
+		/* An instance cannot give itself more than its type has. */
+		static const char name[] = "i-genl-raw", type[] = "t3.micro";
+		uint32_t big = 1000000;
+		int attr = argv[1][0] == 'v' ? VNITRO_A_VCPUS :
+			   argv[1][0] == 'p' ? VNITRO_A_PEAK_MBPS : VNITRO_A_MAX_EFAS;
+
+		start(&req, family, VNITRO_CMD_INSTANCE_ADD);
+		put_attr(&req, VNITRO_A_INSTANCE_NAME, name, sizeof(name));
+		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
+		put_attr(&req, VNITRO_A_INSTANCE_TYPE, type, sizeof(type));
+		put_attr(&req, attr, &big, sizeof(big));
 	} else if (!strcmp(argv[1], "short-mac")) {
 		start(&req, family, VNITRO_CMD_ENI_ADD);
 		put_attr(&req, VNITRO_A_SUBNET_ID, subnet, sizeof(subnet));
