@@ -46,6 +46,9 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "svc_replies: %llu\n", s.svc_replies);
 	seq_printf(m, "drop_svc: %llu\n", s.drop_svc);
 	seq_printf(m, "drop_linklocal_allowance: %llu\n", s.drop_linklocal_allowance);
+	seq_printf(m, "drop_bw_in_allowance: %llu\ndrop_bw_out_allowance: %llu\n"
+		   "drop_pps_allowance: %llu\ndrop_flow_limit: %llu\n", s.drop_bw_in_allowance,
+		   s.drop_bw_out_allowance, s.drop_pps_allowance, s.drop_flow_limit);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

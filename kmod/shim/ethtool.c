@@ -41,6 +41,7 @@ static const char *const vnitro_stats_device[] = {
 /* Positions of the counted entries in the tables above. */
 enum { VNITRO_STAT_INTERFACE_UP = 4, VNITRO_STAT_INTERFACE_DOWN = 5 };
 enum {
+	VNITRO_STAT_BW_IN_EXCEEDED = 0, VNITRO_STAT_BW_OUT_EXCEEDED = 1, VNITRO_STAT_PPS_EXCEEDED = 2,
 	VNITRO_STAT_CONNTRACK_EXCEEDED = 3, VNITRO_STAT_LINKLOCAL_EXCEEDED = 4,
 	VNITRO_STAT_CONNTRACK_AVAILABLE = 5,
 };
@@ -150,13 +151,16 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	memset(data, 0, n_global * sizeof(*data));
 	data[VNITRO_STAT_INTERFACE_UP] = vnd->interface_up;
 	data[VNITRO_STAT_INTERFACE_DOWN] = vnd->interface_down;
-	/* Connection tracking and the link-local allowance, as EC2 reports them per ENI. */
+	/* The allowances, as EC2 reports them per ENI. */
 	rcu_read_lock();
 	port = rcu_dereference(vnd->port);
 	if (port)
 		vcore_fabric_port_get_stats(port, &ps);
 	rcu_read_unlock();
 	device = data + ARRAY_SIZE(vnitro_stats_global);
+	device[VNITRO_STAT_BW_IN_EXCEEDED] = ps.bw_in_allowance_exceeded;
+	device[VNITRO_STAT_BW_OUT_EXCEEDED] = ps.bw_out_allowance_exceeded;
+	device[VNITRO_STAT_PPS_EXCEEDED] = ps.pps_allowance_exceeded;
 	device[VNITRO_STAT_CONNTRACK_EXCEEDED] = ps.conntrack_allowance_exceeded;
 	device[VNITRO_STAT_LINKLOCAL_EXCEEDED] = ps.linklocal_allowance_exceeded;
 	device[VNITRO_STAT_CONNTRACK_AVAILABLE] =

@@ -98,6 +98,8 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_VCPUS] = { .type = NLA_REJECT },
 	[VNITRO_A_PEAK_MBPS] = { .type = NLA_REJECT },
 	[VNITRO_A_MAX_EFAS] = { .type = NLA_REJECT },
+	[VNITRO_A_RATE_SCALE] = { .type = NLA_U32 },
+	[VNITRO_A_BURST_SECONDS] = { .type = NLA_U32 },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
@@ -660,6 +662,53 @@ static int vnitro_cmd_instance_set(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
+}
+
+/* ---- the world's settings ---- */
+
+static int vnitro_put_world(struct sk_buff *msg, const void *obj)
+{
+	const struct vcore_world_settings *w = obj;
+
+	if (nla_put_u32(msg, VNITRO_A_RATE_SCALE, w->rate_scale) ||
+	    nla_put_u32(msg, VNITRO_A_BURST_SECONDS, w->burst_s))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* WORLD_GET, and WORLD_SET: both reply with the settings. */
+static int vnitro_cmd_world(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *scale = info->attrs[VNITRO_A_RATE_SCALE];
+	struct nlattr *burst = info->attrs[VNITRO_A_BURST_SECONDS];
+	struct vcore_world_settings c = {}, now;
+	struct vcore_err err = {};
+	int ret = 0;
+
+	/* The core reads 0 as "unchanged": a 0 given is refused here. */
+	if (info->genlhdr->cmd == VNITRO_CMD_WORLD_SET) {
+		c.rate_scale = scale ? nla_get_u32(scale) : 0;
+		c.burst_s = burst ? nla_get_u32(burst) : 0;
+		if (scale && !c.rate_scale) {
+			NL_SET_ERR_MSG_ATTR(info->extack, scale,
+					    "rate scale 0 is out of range: 1 to 1000000");
+			return -EINVAL;
+		}
+		if (burst && !c.burst_s) {
+			NL_SET_ERR_MSG_ATTR(info->extack, burst,
+					    "burst seconds 0 is out of range: 1 to 3600");
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&vnitro.ctl_lock);
+	if (info->genlhdr->cmd == VNITRO_CMD_WORLD_SET)
+		ret = vcore_ctl_world_set(vnitro.ctl, &c, &now, &err);
+	else
+		vcore_ctl_world_get(vnitro.ctl, &now);
+	mutex_unlock(&vnitro.ctl_lock);
+	if (ret)
+		return vnitro_genl_fail(skb, info, &err);
+	return vnitro_genl_reply(info, VNITRO_CMD_WORLD_GET, vnitro_put_world, &now);
 }
 
 /* ---- ENIs ---- */
@@ -1298,6 +1347,8 @@ static int vnitro_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_INSTANCE_ADD, .doit = vnitro_cmd_instance_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_SET, .doit = vnitro_cmd_instance_set, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_WORLD_GET, .doit = vnitro_cmd_world, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_WORLD_SET, .doit = vnitro_cmd_world, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_instances,

@@ -175,3 +175,12 @@ uint32_t vnitro_env_cpu(void)
 {
 	return raw_smp_processor_id();
 }
+
+/* Every frame context the fabric charges is an skb: ENA, XDP and gateway transmits. */
+void vnitro_env_frame_size(void *frame_ctx, uint32_t *bytes, uint32_t *packets)
+{
+	const struct sk_buff *skb = frame_ctx;
+
+	*bytes = skb->len;
+	*packets = skb_is_gso(skb) ? max_t(u32, skb_shinfo(skb)->gso_segs, 1) : 1;
+}

@@ -330,7 +330,9 @@ inline uint64_t stats_total(const vcore_fabric_stats &s)
 	       s.drop_src_dst_check + s.drop_no_route + s.drop_ttl + s.drop_too_big + s.drop_arp +
 	       s.drop_spoofed_mac + s.path_lost + s.drop_sg + s.drop_conntrack_full + s.drop_nacl +
 	       s.nd6_replies + s.ra_sent + s.dhcp6_replies + s.drop_no_ipv6 + s.drop_egress_only +
-	       s.svc_requests + s.svc_replies + s.drop_svc;
+	       s.svc_requests + s.svc_replies + s.drop_svc + s.drop_linklocal_allowance +
+	       s.drop_bw_in_allowance + s.drop_bw_out_allowance + s.drop_pps_allowance +
+	       s.drop_flow_limit;
 }
 
 // Exactly one drop, counted under @reason and against the sender; nothing delivered.

@@ -382,6 +382,12 @@ uint32_t vnitro_env_cpu(void)
 	return next++ % 4;
 }
 
+void vnitro_env_frame_size(void *, uint32_t *bytes, uint32_t *packets)
+{
+	*bytes = harness.frame_bytes ? harness.frame_bytes : 100;
+	*packets = harness.frame_packets ? harness.frame_packets : 1;
+}
+
 const vcore_ctl_ops fake_ctl_ops = {
 	.plug = fake_plug,
 	.unplug = fake_unplug,

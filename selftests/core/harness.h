@@ -46,6 +46,8 @@ struct harness_record {
 	unsigned int delivery_count;
 	harness_delivery deliveries[harness_max_deliveries];
 	char violation[256];		// first breach of the services contract, "" if none
+	// What vnitro_env_frame_size says of every frame: bytes (0: 100) and packets (0: 1).
+	uint32_t frame_bytes, frame_packets;
 };
 
 extern harness_record harness;

@@ -305,3 +305,91 @@ CORE_TEST(instance, metadata_options_refused_change_nothing)
 		return vcore_ctl_instance_set(ctl, "nope", &bad[0], &i, err);
 	}, "nope");
 }
+
+/* ---- bandwidth allowances and the world's settings (core/control/settings.cc) ---- */
+
+static vcore_allowance_desc allowance_of_port(void)
+{
+	vcore_allowance_desc d = {};
+
+	cr_assert_neq(fake.last_plug.port.allowance_key, 0u, "the port names its allowances");
+	cr_assert_eq(vcore_fabric_allowance_get(ctl_fab, fake.last_plug.port.allowance_key, &d), 0);
+	return d;
+}
+
+// EC2's figures per network card, in bits per second, divided by the rate scale.
+CORE_TEST(instance, an_instance_gets_its_types_allowances)
+{
+	vcore_allowance_desc d;
+	vcore_world_settings w;
+
+	vcore_ctl_world_get(ctl, &w);
+	cr_assert_eq(w.rate_scale, 1u);
+	cr_assert_eq(w.burst_s, 300u);
+	add_instance("i2", &ns2, "subnet-b", 0, "t3.micro");
+	d = allowance_of_port();
+	cr_assert_eq(d.cards, 1u);
+	cr_assert_eq(d.baseline_bps, 64000000ull, "t3.micro: 0.064 Gbps baseline");
+	cr_assert_eq(d.peak_bps, 5000000000ull, "up to 5 Gbps");
+	cr_assert_eq(d.burst_s, 300u);
+	add_instance("i3", &ns3, "subnet-b", 0, "p5.48xlarge");
+	d = allowance_of_port();
+	cr_assert_eq(d.cards, 32u);
+	cr_assert_eq(d.baseline_bps, 100000000000ull, "3200 Gbps over 32 cards");
+	cr_assert_eq(d.peak_bps, d.baseline_bps);
+	cr_assert_eq(fake.last_plug.port.network_card, 0u);
+}
+
+CORE_TEST(instance, the_rate_scale_divides_every_instances_allowances)
+{
+	vcore_world_settings c = {1000, 0}, w;
+	vcore_allowance_desc d;
+	vcore_err err = {};
+	uint32_t key;
+
+	add_instance("i2", &ns2, "subnet-b", 0, "t3.micro");
+	key = fake.last_plug.port.allowance_key;
+	cr_assert_eq(vcore_ctl_world_set(ctl, &c, &w, &err), 0, "%s", err.msg);
+	cr_assert_eq(w.rate_scale, 1000u);
+	cr_assert_eq(w.burst_s, 300u, "unchanged");
+	cr_assert_eq(vcore_fabric_allowance_get(ctl_fab, key, &d), 0);
+	cr_assert_eq(d.baseline_bps, 64000ull);
+	cr_assert_eq(d.peak_bps, 5000000ull, "5 Gbps is 5 Mbit/s at 1/1000");
+	// A new instance gets the scaled rates; burst seconds change every one.
+	c = {0, 2};
+	cr_assert_eq(vcore_ctl_world_set(ctl, &c, &w, &err), 0, "%s", err.msg);
+	cr_assert_eq(w.rate_scale, 1000u);
+	cr_assert_eq(vcore_fabric_allowance_get(ctl_fab, key, &d), 0);
+	cr_assert_eq(d.burst_s, 2u);
+	add_instance("i3", &ns3, "subnet-b", 0, "c5n.18xlarge");
+	d = allowance_of_port();
+	cr_assert_eq(d.peak_bps, 100000000ull);
+	cr_assert_eq(d.burst_s, 2u);
+	// The scale floors at 8 bit/s: t3.micro's 64 Mbit/s at 1/1000000.
+	c = {VNITRO_RATE_SCALE_MAX, 0};
+	cr_assert_eq(vcore_ctl_world_set(ctl, &c, &w, &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_fabric_allowance_get(ctl_fab, key, &d), 0);
+	cr_assert_eq(d.baseline_bps, 64ull);
+	// The instance goes, and its allowances with it.
+	cr_assert_eq(vcore_ctl_instance_del(ctl, "i2", &err), 0, "%s", err.msg);
+	cr_assert_eq(vcore_fabric_allowance_get(ctl_fab, key, &d), -ENOENT);
+}
+
+CORE_TEST(instance, world_set_refuses_out_of_range_and_changes_nothing)
+{
+	vcore_world_settings w, too_fast = {VNITRO_RATE_SCALE_MAX + 1, 2};
+	vcore_world_settings too_long = {10, 3601}, nothing = {0, 0};
+
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_world_set(ctl, &too_fast, &w, err);
+	}, "rate scale 1000001 is out of range: 1 to 1000000");
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_world_set(ctl, &too_long, &w, err);
+	}, "burst seconds 3601 is out of range: 1 to 3600");
+	assert_refused(-EINVAL, [&](vcore_err *err) {
+		return vcore_ctl_world_set(ctl, &nothing, &w, err);
+	}, "nothing to set");
+	vcore_ctl_world_get(ctl, &w);
+	cr_assert_eq(w.rate_scale, 1u);
+	cr_assert_eq(w.burst_s, 300u);
+}

@@ -85,6 +85,11 @@ inline void counter_inc(uint64_t &counter)
 	__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
 }
 
+inline void counter_add(uint64_t &counter, uint64_t n)
+{
+	__atomic_fetch_add(&counter, n, __ATOMIC_RELAXED);
+}
+
 inline uint64_t counter_read(const uint64_t &counter)
 {
 	return __atomic_load_n(&counter, __ATOMIC_RELAXED);

@@ -369,6 +369,8 @@ void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 	out->tcp_established_timeout = e.tcp_established_timeout;
 	out->udp_timeout = e.udp_timeout;
 	out->udp_stream_timeout = e.udp_stream_timeout;
+	out->allowance_key = owner.key;
+	out->network_card = e.network_card;
 }
 
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)

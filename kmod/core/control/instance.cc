@@ -101,12 +101,17 @@ int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie
 	inst->home = primary->home;
 	inst->type = t;
 	inst->md = md_defaults;
-	if (eni_plug(*ctl, primary, inst, 0, 0, err))
+	inst->key = ctl->next_instance_key++;
+	if (allowances_publish(*ctl, *inst, err))
 		goto err_free_instance;
+	if (eni_plug(*ctl, primary, inst, 0, 0, err))
+		goto err_withdraw;
 	ctl->instances.push_back(inst);
 	fill_info(*inst, out);
 	return 0;
 
+err_withdraw:
+	allowances_withdraw(*ctl, *inst);
 err_free_instance:
 	destroy(inst);
 err_free_eni:
@@ -132,6 +137,7 @@ int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore
 		eni_free(*ctl, primary);
 	}
 	ctl->instances.remove(inst);
+	allowances_withdraw(*ctl, *inst);
 	ctl->ops->netns_release(ctl->ops_ctx, inst->cookie);
 	destroy(inst);
 	return 0;

@@ -173,6 +173,10 @@ struct vcore_ctl *vcore_ctl_create(const struct vcore_ctl_ops *ops, void *ops_ct
 	ctl->next_vpc_key = 1;
 	ctl->next_sg_key = 1;
 	ctl->next_nacl_key = 1;
+	ctl->next_instance_key = 1;
+	ctl->rate_scale = VNITRO_RATE_SCALE_DEFAULT;
+	ctl->burst_s = VNITRO_BURST_SECONDS_DEFAULT;
+	flow_limit_publish(*ctl);
 	ctl->eip_pool_addr = VCORE_EIP_POOL_ADDR;
 	ctl->eip_pool_prefixlen = VCORE_EIP_POOL_PREFIXLEN;
 	return ctl;

@@ -106,6 +106,7 @@ struct instance {
 	eni *enis[max_instance_enis];
 	uint32_t eni_count;
 	vcore_md_options md;	// what the metadata service in userspace enforces
+	uint32_t key;		// the fabric's name for its bandwidth allowances
 };
 
 struct igw {
@@ -203,6 +204,11 @@ struct world {
 	uint32_t next_vpc_key;
 	uint32_t next_sg_key;
 	uint32_t next_nacl_key;
+	uint32_t next_instance_key;
+	// The world's settings (settings.cc): EC2's rates are divided by
+	// rate_scale; "up to" types burst burst_s seconds on full credits.
+	uint32_t rate_scale;
+	uint32_t burst_s;
 };
 
 // Lookups; nullptr when absent (and a message in err when err is given).
@@ -309,6 +315,13 @@ void eips_eni_gone(world &w, const eni *e);
 void eips_ip_gone(world &w, const eni *e, uint32_t ip);
 const eip *eips_vpc_mapped(const world &w, const vpc *v);
 void eips_free(world &w);
+
+// Bandwidth allowances (settings.cc): @i's, from its type and the world's
+// settings, given to the fabric (before its ENIs are plugged), or taken back.
+int allowances_publish(world &w, const instance &i, vcore_err *err);
+void allowances_withdraw(world &w, const instance &i);
+// The single-flow limit at the world's rate scale, given to the fabric.
+void flow_limit_publish(world &w);
 
 // Instance types (types.cc); nullptr and a message listing them if unknown.
 const vcore_type_info *find_type(const char *name, vcore_err *err);

@@ -108,6 +108,8 @@ vcore_xmit_verdict xmit_from_eni(fabric *fab, port *src, uint8_t *frame, uint32_
 	}
 	if (!egress_allowed(fab, src, ip_ok ? &ipv : nullptr))
 		return VCORE_XMIT_DROPPED;
+	if (ip_ok && (ipv.frag & (ip_flag_mf | ip_offset_mask)) && !fragment_allowed(fab, src))
+		return VCORE_XMIT_DROPPED;
 	// The link-local services, whatever the routes, ACLs and groups say.
 	if (to_router && ip_ok && svc_of(src, ipv.dst) >= 0)
 		return svc_request(fab, src, ipv, frame, len, frame_ctx);
@@ -169,7 +171,8 @@ bool same_identity(const port *p, const vcore_port_desc &d)
 	       p->subnet_key == d.subnet_key && p->subnet_addr == d.subnet_addr &&
 	       p->subnet_prefixlen == d.subnet_prefixlen && p->vpc_key == d.vpc_key &&
 	       p->vpc_addr == d.vpc_addr && p->vpc_prefixlen == d.vpc_prefixlen &&
-	       mem_eq(p->dns_domain, d.dns_domain, sizeof(p->dns_domain)) && p->cookie == d.cookie;
+	       mem_eq(p->dns_domain, d.dns_domain, sizeof(p->dns_domain)) && p->cookie == d.cookie &&
+	       p->allowance_key == d.allowance_key && p->network_card == d.network_card;
 }
 
 // Everything but the IPs and their uniqueness (state_create checks those).
@@ -180,9 +183,10 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 		return -EINVAL_;
 	switch (d.kind) {
 	case VCORE_PORT_ENI:
-		if (!d.subnet_key || d.subnet_key > VCORE_SUBNET_KEY_MAX || d.egress_only)
+		if (!d.subnet_key || d.subnet_key > VCORE_SUBNET_KEY_MAX || d.egress_only ||
+		    d.network_card >= VCORE_MAX_CARDS)
 			return -EINVAL_;
-		break;
+		return 0;
 	case VCORE_PORT_IGW:
 		if (!d.vpc_prefixlen || d.egress_only > 1)
 			return -EINVAL_;	// it answers ARP for the VPC CIDR
@@ -196,14 +200,16 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 	default:
 		return -EINVAL_;
 	}
-	return 0;
+	// Only an instance's ENIs have allowances.
+	return d.allowance_key || d.network_card ? -EINVAL_ : 0;
 }
 
 } // namespace
 
 vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx)
 {
-	if (!sg_allows(fab, src, dst, pkt) || path_loses_frame(fab, src))
+	if (!sg_allows(fab, src, dst, pkt) || !allowances_pass(fab, src, dst, pkt, frame_ctx) ||
+	    path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;
 	port_deliver(dst, frame_ctx);
 	counter_inc(cpu_stats(fab).forwarded);
@@ -236,11 +242,14 @@ struct vcore_fabric *vcore_fabric_create(void)
 						     VCORE_ALLOC_SLEEP));
 	fab->scratch = static_cast<uint8_t *>(svc->alloc(size_t(fab->stats_cpus) * scratch_stride,
 							  VCORE_ALLOC_SLEEP));
-	if (!fab->writer_lock || !fab->stats || !fab->scratch) {
+	fab->flow_clocks = static_cast<uint64_t *>(svc->alloc(sizeof(uint64_t) << flow_slot_bits,
+							       VCORE_ALLOC_SLEEP));
+	if (!fab->writer_lock || !fab->stats || !fab->scratch || !fab->flow_clocks) {
 		if (fab->writer_lock)
 			svc->mutex_destroy(fab->writer_lock);
 		svc->free(fab->stats);
 		svc->free(fab->scratch);
+		svc->free(fab->flow_clocks);
 		destroy(fab);
 		return nullptr;
 	}
@@ -259,10 +268,12 @@ void vcore_fabric_destroy(struct vcore_fabric *fab)
 	fab->tables.free_all();
 	fab->groups.free_all();
 	fab->nacls.free_all();
+	fab->allowances.free_all();
 	eips_free(fab);
 	svc->mutex_destroy(fab->writer_lock);
 	svc->free(fab->stats);
 	svc->free(fab->scratch);
+	svc->free(fab->flow_clocks);
 	destroy(fab);
 }
 
@@ -317,6 +328,8 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->vpc_prefixlen = desc->vpc_prefixlen;
 	mem_copy(p->dns_domain, desc->dns_domain, sizeof(p->dns_domain));
 	p->cookie = desc->cookie;
+	p->allowance_key = desc->allowance_key;
+	p->network_card = desc->network_card;
 	p->state = st;
 	// Fully built before any reader can find it.
 	*err = svc_port_add(fab, p);
@@ -450,6 +463,9 @@ void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 	out->tx_src_dst_dropped = counter_read(port->tx_src_dst_dropped);
 	out->rx_src_dst_dropped = counter_read(port->rx_src_dst_dropped);
 	out->linklocal_allowance_exceeded = counter_read(port->linklocal_exceeded);
+	out->bw_in_allowance_exceeded = counter_read(port->bw_in_exceeded);
+	out->bw_out_allowance_exceeded = counter_read(port->bw_out_exceeded);
+	out->pps_allowance_exceeded = counter_read(port->pps_exceeded);
 }
 
 } // extern "C"

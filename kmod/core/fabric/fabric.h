@@ -120,6 +120,37 @@ struct port {
 	uint64_t linklocal_exceeded;
 	// ENI: the link-local allowance's clock (linklocal.cc), changed with CAS.
 	uint64_t linklocal_tat;
+	// ENI: its instance's bandwidth allowances and its card (allowance.cc),
+	// fixed while plugged; the counters and the fragment allowance's clock.
+	uint32_t allowance_key;
+	uint32_t network_card;
+	uint64_t bw_in_exceeded;
+	uint64_t bw_out_exceeded;
+	uint64_t pps_exceeded;
+	uint64_t fragment_tat;
+};
+
+/*
+ * An instance's bandwidth allowances (allowance.cc). The costs and
+ * tolerances are set in place (each field on its own: a frame may see old
+ * and new ones mixed, once); the clocks are a generic cell rate algorithm's
+ * theoretical arrival times, in nanoseconds, changed with CAS from any CPU.
+ */
+struct allowance_clock {
+	uint64_t peak;			// at the peak: the short-term cap
+	uint64_t base;			// at the baseline: the credit bucket
+};
+
+struct allowance {
+	allowance *next;		// bucket chain, read under RCU
+	uint32_t key;
+	uint32_t cards;
+	uint64_t peak_cost;		// nanoseconds per byte << 16, at the peak
+	uint64_t base_cost;		// the same at the baseline; 0: no burst (peak = baseline)
+	uint64_t peak_tol_ns;		// how far ahead of now a clock may run
+	uint64_t base_tol_ns;
+	uint64_t peak_bps, base_bps, burst_s;	// as set (vcore_fabric_allowance_get)
+	allowance_clock clock[VCORE_MAX_CARDS][2];	// [card][0 in, 1 out]
 };
 
 // A subnet's route table, sorted longest prefix first.
@@ -174,6 +205,11 @@ struct fabric {
 	uint32_t svc_cursor;		// the last slot given (writer lock)
 	keyed_table<sg_group, 10> groups;	// security groups by key (sg.cc)
 	keyed_table<nacl, 8> nacls;	// network ACLs by key (nacl.cc)
+	keyed_table<allowance, 10> allowances;	// instances' bandwidth allowances (allowance.cc)
+	// The single-flow limit (allowance.cc): flow_slots clocks by a hash of the
+	// flow, and the cost, tolerance and rate of each (rate 0: no limit).
+	uint64_t *flow_clocks;
+	uint64_t flow_cost, flow_tol_ns, flow_bps;
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
 	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
@@ -191,6 +227,7 @@ struct fabric {
 	path_model path;		// path.cc
 };
 
+constexpr uint32_t flow_slot_bits = 12;	// flows sharing a slot share a limit
 constexpr uint32_t stats_stride = (sizeof(vcore_fabric_stats) + 63) / 64 * 64;
 constexpr uint32_t scratch_stride = 3072;	// a DHCPv6 reply and the addresses it lists (ip6.cc)
 
@@ -400,6 +437,16 @@ vcore_xmit_verdict svc_request(fabric *fab, port *src, const ipv4_view &ip, cons
 // Port life cycle, writer lock held: an ENI's slot, the services port.
 int svc_port_add(fabric *fab, port *p);
 void svc_port_del(fabric *fab, port *p);
+
+/* ---- allowance.cc: instances' bandwidth allowances, ENIs' fragment allowance ---- */
+
+// Charges a frame @src sends to @dst to the sender's outbound allowance and
+// the receiver's inbound one (ENI ports only): false, counted, when it is
+// over either. RCU held.
+// Then the single-flow limit, on @pkt's flow (nullptr: not IP, not limited).
+bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx);
+// An IP fragment @src sends: false, counted, over VCORE_FRAGMENT_PPS.
+bool fragment_allowed(fabric *fab, port *src);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

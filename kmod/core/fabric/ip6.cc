@@ -330,7 +330,7 @@ __attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint
 			send_icmp6(fab, src, frame, len, icmp6_too_big, 0, VCORE_IGW_MTU);
 		return drop(cpu_stats(fab).drop_too_big, src);
 	}
-	if (!sg_allows(fab, src, dst, &pkt))
+	if (!sg_allows(fab, src, dst, &pkt) || !allowances_pass(fab, src, dst, &pkt, frame_ctx))
 		return VCORE_XMIT_DROPPED;
 	if (dst->kind == VCORE_PORT_ENI && path_loses_frame(fab, src))
 		return VCORE_XMIT_DROPPED;
@@ -376,6 +376,9 @@ vcore_xmit_verdict xmit6_from_eni(fabric *fab, port *src, uint8_t *frame, uint32
 		counter_inc(src->tx_src_dst_dropped);
 		return drop(cpu_stats(fab).drop_src_dst_check, src);
 	}
+	// A fragment header right after the fixed one, as every sender puts it.
+	if (v.next_header == ipproto_fragment && !fragment_allowed(fab, src))
+		return VCORE_XMIT_DROPPED;
 	if (to_router)
 		return route6(fab, src, frame, len, v, seg_len, frame_ctx);
 	dst = lookup_mac(fab, frame);
@@ -434,7 +437,8 @@ vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 	if (v.hop_limit <= 1)
 		return drop(cpu_stats(fab).drop_ttl, src);
 	packet pkt(frame, len);
-	if (!nacl_enters(fab, src, dst, pkt) || !sg_allows(fab, src, dst, &pkt))
+	if (!nacl_enters(fab, src, dst, pkt) || !sg_allows(fab, src, dst, &pkt) ||
+	    !allowances_pass(fab, src, dst, &pkt, frame_ctx))
 		return VCORE_XMIT_DROPPED;
 	return forward6(fab, dst, frame, v, frame_ctx);
 }

@@ -28,6 +28,7 @@ enum : uint32_t {
 };
 
 enum : uint8_t {
+	ipproto_fragment = 44,		// the IPv6 fragment header
 	ipproto_icmpv6 = 58,
 };
 

@@ -130,7 +130,7 @@ vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, ip
 		return VCORE_XMIT_DROPPED;
 	if (!nacl_enters(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;
-	if (!sg_allows(fab, src, dst, &pkt))
+	if (!sg_allows(fab, src, dst, &pkt) || !allowances_pass(fab, src, dst, &pkt, frame_ctx))
 		return VCORE_XMIT_DROPPED;
 	// The path model between ENIs (the internet gateway's side is not the VPC's path).
 	if (src->kind == VCORE_PORT_ENI && dst->kind == VCORE_PORT_ENI &&

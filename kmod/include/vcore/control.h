@@ -491,6 +491,25 @@ int vcore_ctl_eip_pool_set(struct vcore_ctl *ctl, uint32_t addr, uint8_t prefixl
 			   struct vcore_err *err);
 void vcore_ctl_eip_pool_get(const struct vcore_ctl *ctl, uint32_t *addr, uint8_t *prefixlen);
 
+/*
+ * The world's settings (control/settings.cc): every instance's bandwidth
+ * allowances are its type's rates divided by rate_scale, and "up to" types
+ * burst burst_s seconds on full credits (uapi: VNITRO_A_RATE_SCALE,
+ * VNITRO_A_BURST_SECONDS). A new world has 1 and 300.
+ */
+struct vcore_world_settings {
+	uint32_t rate_scale;		/* 1..VNITRO_RATE_SCALE_MAX */
+	uint32_t burst_s;		/* VNITRO_BURST_SECONDS_MIN..MAX */
+};
+void vcore_ctl_world_get(const struct vcore_ctl *ctl, struct vcore_world_settings *out);
+/*
+ * Sets the fields of @changes that are not 0, all or nothing (-EINVAL with
+ * a message), and gives every instance its new allowances; what they used
+ * of their credits carries over. *out: the settings now.
+ */
+int vcore_ctl_world_set(struct vcore_ctl *ctl, const struct vcore_world_settings *changes,
+			struct vcore_world_settings *out, struct vcore_err *err);
+
 /* Lookups by id/name (-ENOENT with a message) and iteration by position. */
 int vcore_ctl_vpc_get(const struct vcore_ctl *ctl, const char *id,
 		      struct vcore_vpc_info *out, struct vcore_err *err);

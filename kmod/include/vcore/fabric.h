@@ -181,6 +181,14 @@ struct vcore_port_desc {
 	uint32_t tcp_established_timeout;	/* 60..432000, default 432000 */
 	uint32_t udp_timeout;			/* 30..60, default 30 */
 	uint32_t udp_stream_timeout;		/* 60..180, default 180 */
+	/*
+	 * ENI: its instance's bandwidth allowances (vcore_fabric_allowance_set)
+	 * and the network card it is attached to, whose share it draws on; key
+	 * 0 = none (a key with no allowances set yet limits nothing). Fixed
+	 * while plugged.
+	 */
+	uint32_t allowance_key;
+	uint32_t network_card;		/* below the allowance's cards */
 };
 
 enum {
@@ -270,6 +278,13 @@ struct vcore_fabric_stats {
 	uint64_t drop_svc;
 	/* Requests above an ENI's link-local allowance (VCORE_LINKLOCAL_PPS). */
 	uint64_t drop_linklocal_allowance;
+	/* Packets (a TSO frame's segments each) over an instance's bandwidth allowances,
+	 * and an ENI's fragments over VCORE_FRAGMENT_PPS. */
+	uint64_t drop_bw_in_allowance;
+	uint64_t drop_bw_out_allowance;
+	uint64_t drop_pps_allowance;
+	/* Packets of a flow over the single-flow limit (vcore_fabric_set_flow_limit). */
+	uint64_t drop_flow_limit;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -286,7 +301,68 @@ struct vcore_port_stats {
 	uint64_t rx_src_dst_dropped;	/* addressed to an IP not ours */
 	/* Requests to the link-local services above EC2's 1024 packets per second. */
 	uint64_t linklocal_allowance_exceeded;
+	/* ENA's bw_in/bw_out/pps_allowance_exceeded: packets this ENI received or sent
+	 * over its instance's bandwidth allowances; fragments it sent over 1024 a second. */
+	uint64_t bw_in_allowance_exceeded;
+	uint64_t bw_out_allowance_exceeded;
+	uint64_t pps_allowance_exceeded;
 };
+
+/*
+ * An instance's bandwidth allowances: EC2's "separate network I/O credit
+ * buckets for inbound and outbound traffic", per network card (EC2 gives
+ * each card its own baseline and peak). Rates are bits per second, already
+ * divided by the world's rate scale; peak_bps >= baseline_bps >= 1. While
+ * the peak is above the baseline (an "up to" type), a card's direction may
+ * send at its peak until its credits run out, burst_s seconds from full,
+ * and then at its baseline; sending below the baseline earns credits back.
+ * A packet over an allowance is dropped and counted (bw_in/bw_out) at the
+ * ENI it arrived at or left.
+ */
+struct vcore_allowance_desc {
+	uint32_t key;			/* not 0 */
+	uint32_t cards;			/* 1..VCORE_MAX_CARDS */
+	uint64_t peak_bps;		/* per card and direction */
+	uint64_t baseline_bps;
+	uint32_t burst_s;		/* 1..VNITRO_BURST_SECONDS_MAX */
+};
+
+enum {
+	VCORE_MAX_CARDS = VNITRO_MAX_NETWORK_CARD + 1,
+	VCORE_ALLOWANCE_MIN_BPS = 8,	/* the least an allowance's rates may be */
+	/*
+	 * "EC2 enforces a PPS limit per ENI for egress fragmented IP packets"
+	 * (amzn-drivers, ENA Linux Best Practices), "1024 PPS for the network
+	 * interface" (EC2 User Guide, ENA metrics), counted in
+	 * pps_allowance_exceeded.
+	 */
+	VCORE_FRAGMENT_PPS = 1024,
+};
+
+/* The most they may be: 1 Tbit/s. */
+#define VCORE_ALLOWANCE_MAX_BPS 1000000000000ull
+
+/*
+ * Sets the allowances of @desc->key: new ones start with full credits; an
+ * existing one takes the new rates in place and keeps its credits (-EINVAL:
+ * a value out of range; -ENOMEM). Sleeps.
+ */
+int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allowance_desc *desc);
+/*
+ * EC2's single-flow limit: "when instances are not in the same cluster
+ * placement group, bandwidth for single-flow traffic is limited to 5 Gbps"
+ * (a 5-tuple for TCP and UDP, source, destination and protocol otherwise),
+ * divided by the world's rate scale; 0: none. Applies where an ENI whose
+ * allowance's peak is above it sends or receives.
+ */
+#define VCORE_FLOW_LIMIT_BPS 5000000000ull
+void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps);
+
+/* What was set for @key last (-ENOENT: nothing). */
+int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,
+			       struct vcore_allowance_desc *out);
+/* Forgets the allowances of @key (no port uses it any more). Sleeps. */
+void vcore_fabric_allowance_del(struct vcore_fabric *fab, uint32_t key);
 
 struct vcore_fabric *vcore_fabric_create(void);
 void vcore_fabric_destroy(struct vcore_fabric *fab);

@@ -107,6 +107,12 @@ struct vcore_services {
  * defines it (the shim: raw_smp_processor_id; the unit tests: sched_getcpu).
  */
 uint32_t vnitro_env_cpu(void);
+/*
+ * The same reason: what a frame context (deliver's) stands for on the wire,
+ * its bytes (all of it, not only the part the core reads) and packets (a
+ * TSO/GSO frame's segments; 1 otherwise), for the bandwidth allowances.
+ */
+void vnitro_env_frame_size(void *frame_ctx, uint32_t *bytes, uint32_t *packets);
 /* The same reason: per frame, a spinlock of spin_create. */
 void vnitro_env_spin_lock(void *lock);
 void vnitro_env_spin_unlock(void *lock);

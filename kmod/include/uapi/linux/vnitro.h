@@ -256,6 +256,12 @@ enum vnitro_cmd {
 	VNITRO_CMD_SVC_DEL,
 	VNITRO_CMD_SVC_GET,
 	VNITRO_CMD_INSTANCE_SET,
+	/*
+	 * The world's settings (WORLD_GET replies with them; WORLD_SET changes
+	 * those given, all or nothing): RATE_SCALE and BURST_SECONDS.
+	 */
+	VNITRO_CMD_WORLD_GET,
+	VNITRO_CMD_WORLD_SET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -308,6 +314,20 @@ enum {
 	VNITRO_UDP_TIMEOUT_MIN = 30,
 	VNITRO_UDP_TIMEOUT_MAX = 60,
 	VNITRO_UDP_TIMEOUT_DEFAULT = 30,
+};
+
+/*
+ * The world's settings (VNITRO_CMD_WORLD_SET). Rates are EC2's divided by
+ * the rate scale; "up to" instances burst for BURST_SECONDS on full credits
+ * (EC2 User Guide, "Amazon EC2 instance network bandwidth": "typically from
+ * 5 to 60 minutes"; vnitro's default is the 5). Lower values are for tests.
+ */
+enum {
+	VNITRO_RATE_SCALE_DEFAULT = 1,
+	VNITRO_RATE_SCALE_MAX = 1000000,
+	VNITRO_BURST_SECONDS_MIN = 1,
+	VNITRO_BURST_SECONDS_MAX = 3600,
+	VNITRO_BURST_SECONDS_DEFAULT = 300,
 };
 
 /* Which traffic a security group rule admits (VNITRO_A_SG_DIRECTION). */
@@ -469,6 +489,16 @@ enum vnitro_attr {
 	VNITRO_A_VCPUS,			/* u32: default vCPUs */
 	VNITRO_A_PEAK_MBPS,		/* u32: burst bandwidth, all cards; the baseline if none */
 	VNITRO_A_MAX_EFAS,		/* u32: EFAs per instance, one per network card at most */
+	/*
+	 * The world's settings (WORLD_GET, WORLD_SET). An emulated host cannot
+	 * move EC2's 100 Gbps: every bandwidth allowance is EC2's figure
+	 * divided by RATE_SCALE (1, the default, to VNITRO_RATE_SCALE_MAX), so
+	 * 1000 turns 5 Gbps into 5 Mbit/s. BURST_SECONDS: how long an "up to"
+	 * instance with full network I/O credits bursts at its peak before it
+	 * falls to its baseline (EC2: "typically from 5 to 60 minutes").
+	 */
+	VNITRO_A_RATE_SCALE,		/* u32: 1 to VNITRO_RATE_SCALE_MAX */
+	VNITRO_A_BURST_SECONDS,		/* u32: VNITRO_BURST_SECONDS_MIN to _MAX */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

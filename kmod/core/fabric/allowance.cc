@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+// allowance.cc - instances' bandwidth allowances, in and out, with the credits of "up to" types; ENIs' fragment allowance.
+//
+// EC2 gives each instance type a baseline and a peak bandwidth per network
+// card, inbound and outbound apart, with "separate network I/O credit
+// buckets for inbound and outbound traffic"; an "up to" type bursts at its
+// peak while it has credits and falls to its baseline when they run out
+// (EC2 User Guide, "Amazon EC2 instance network bandwidth"). Each direction
+// of a card is two generic cell rate algorithms on the bytes it carries:
+//  - at the peak, with a short tolerance: the rate is never above the peak
+//    for longer than a millisecond (or two maximal TSO frames' worth);
+//  - at the baseline, with a tolerance that is the credit bucket: running
+//    at the peak from full credits puts this clock burst_s seconds' worth
+//    of (peak - baseline) traffic ahead of now, and then it refuses what is
+//    above the baseline; sending below the baseline lets now catch up,
+//    which is earning credits back.
+// A packet over either is dropped and counted at the ENI it arrived at or
+// left, as ENA's bw_in/bw_out_allowance_exceeded do ("queued or dropped";
+// vnitro has no queue: the tolerance stands for the Nitro card's).
+//
+// Before them, the single-flow limit: a clock per flow (hashed into
+// flow_slots; flows that share a slot share a limit), at EC2's 5 Gbps with
+// the peak's tolerance, where an instance whose own peak is above it sends
+// or receives (below, the instance's allowance is the tighter cap anyway).
+#include "fabric/fabric.h"
+
+using namespace vnitro::base;
+
+namespace vnitro::fabric {
+
+namespace {
+
+constexpr uint64_t ns_per_s = 1000000000ull;
+constexpr uint32_t cost_shift = 16;
+// The most bytes one frame is charged: a TSO frame and then some (the costs'
+// fixed point keeps bytes * cost below 2^64 up to here at the slowest rate).
+constexpr uint32_t max_charge = 1u << 17;
+// The peak's tolerance: a millisecond at the rate, at least two 64 KiB
+// frames, so a TSO frame at a low rate scale is not refused for its size.
+constexpr uint64_t peak_window_ns = 1000000;
+constexpr uint64_t peak_min_bytes = 2 * 65536;
+
+uint64_t load(const uint64_t &v)
+{
+	return __atomic_load_n(&v, __ATOMIC_RELAXED);
+}
+
+void store(uint64_t &v, uint64_t val)
+{
+	__atomic_store_n(&v, val, __ATOMIC_RELAXED);
+}
+
+// Nanoseconds per byte at @bps, << cost_shift.
+uint64_t cost_of(uint64_t bps)
+{
+	return ((8 * ns_per_s) << cost_shift) / bps;
+}
+
+uint64_t charge(uint32_t bytes, uint64_t cost)
+{
+	return uint64_t(bytes < max_charge ? bytes : max_charge) * cost >> cost_shift;
+}
+
+/*
+ * Takes @inc nanoseconds on clock @tat: refused (false) when the clock is
+ * already more than @tol ahead of @now; otherwise it moves on from the later
+ * of itself and now. Lock-free for the queues of several CPUs.
+ */
+bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
+{
+	uint64_t t = load(tat), next;
+
+	do {
+		if (t > now + tol)
+			return false;
+		next = (t > now ? t : now) + inc;
+	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+// One direction of @a's card @card takes @bytes at @now: false when over.
+bool allowance_take(allowance *a, uint32_t card, int dir, uint32_t bytes, uint64_t now)
+{
+	allowance_clock &c = a->clock[card][dir];
+	uint64_t base_cost = load(a->base_cost);
+	uint64_t inc = charge(bytes, load(a->peak_cost));
+
+	if (!gcra_take(c.peak, inc, load(a->peak_tol_ns), now))
+		return false;
+	if (!base_cost || gcra_take(c.base, charge(bytes, base_cost), load(a->base_tol_ns), now))
+		return true;
+	// Refused by the credits: the peak did not carry it either.
+	__atomic_fetch_sub(&c.peak, inc, __ATOMIC_RELAXED);
+	return false;
+}
+
+// @p's allowances, or nullptr when it has none (a gateway; no key; not set yet).
+allowance *allowance_of(fabric *fab, const port *p)
+{
+	allowance *a;
+
+	if (p->kind != VCORE_PORT_ENI || !p->allowance_key)
+		return nullptr;
+	a = fab->allowances.find(p->allowance_key);
+	return a && p->network_card < a->cards ? a : nullptr;
+}
+
+int check(const vcore_allowance_desc &d)
+{
+	if (!d.key || !d.cards || d.cards > VCORE_MAX_CARDS ||
+	    d.baseline_bps < VCORE_ALLOWANCE_MIN_BPS || d.peak_bps < d.baseline_bps ||
+	    d.peak_bps > VCORE_ALLOWANCE_MAX_BPS || !d.burst_s ||
+	    d.burst_s > VNITRO_BURST_SECONDS_MAX)
+		return -EINVAL_;
+	return 0;
+}
+
+// How far a clock at @cost may run ahead: a millisecond, or two 64 KiB frames.
+uint64_t tolerance_of(uint64_t cost)
+{
+	uint64_t tol = charge(peak_min_bytes, cost);
+
+	return tol < peak_window_ns ? peak_window_ns : tol;
+}
+
+// @d's costs and tolerances into @a, field by field.
+void apply(allowance *a, const vcore_allowance_desc &d)
+{
+	uint64_t peak_cost = cost_of(d.peak_bps);
+	uint64_t peak_tol = tolerance_of(peak_cost), base_tol = 0, ratio;
+	if (d.peak_bps > d.baseline_bps) {
+		// (peak - baseline) / baseline, << 16: at most 1e12 << 16 / 8 < 2^56.
+		ratio = ((d.peak_bps - d.baseline_bps) << 16) / d.baseline_bps;
+		// burst_s of that, in milliseconds first: 3.6e6 * ratio stays in 64 bits
+		// for any ratio a type has (EC2's steepest: 5 Gbps over 32 Mbps, 155).
+		base_tol = (uint64_t(d.burst_s) * 1000 * ratio >> 16) * 1000000 + peak_tol;
+	}
+	store(a->peak_cost, peak_cost);
+	store(a->peak_tol_ns, peak_tol);
+	store(a->base_tol_ns, base_tol);
+	store(a->base_cost, d.peak_bps > d.baseline_bps ? cost_of(d.baseline_bps) : 0);
+	store(a->peak_bps, d.peak_bps);
+	store(a->base_bps, d.baseline_bps);
+	store(a->burst_s, d.burst_s);
+}
+
+// The GCRA that drops at 1024 fragments a second, a second's worth at once.
+bool fragment_take(uint64_t &tat, uint64_t now)
+{
+	constexpr uint64_t interval = ns_per_s / VCORE_FRAGMENT_PPS;
+
+	return gcra_take(tat, interval, ns_per_s - interval, now);
+}
+
+// splitmix64's finaliser.
+uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+// EC2's flow: "a unique 5-tuple TCP or UDP flow. For other protocols ... the
+// 3 tuple of source IP, destination IP, and next protocol". In its VPC.
+uint64_t &flow_clock(fabric *fab, const port *src, const sg_packet &f)
+{
+	bool ports = (f.proto == ipproto_tcp || f.proto == ipproto_udp) && f.l4 && !f.later_frag;
+	uint64_t h = mix(f.src.hi ^ mix(f.src.lo ^ mix(f.dst.hi ^ mix(f.dst.lo))));
+
+	h = mix(h ^ (uint64_t(src->vpc_key) << 32 | uint64_t(f.proto) << 16 | f.v6));
+	if (ports)
+		h = mix(h ^ (uint64_t(f.sport) << 16 | f.dport));
+	return fab->flow_clocks[h >> (64 - flow_slot_bits)];
+}
+
+// Is the single-flow limit tighter than both ends' own peaks (an end
+// without allowances has none)?
+bool flow_limited(uint64_t flow_bps, const allowance *out, const allowance *in)
+{
+	return flow_bps && (!out || load(out->peak_bps) > flow_bps) &&
+	       (!in || load(in->peak_bps) > flow_bps);
+}
+
+} // namespace
+
+bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx)
+{
+	allowance *out = allowance_of(fab, src), *in = allowance_of(fab, dst);
+	uint64_t now, flow_bps = load(fab->flow_bps);
+	uint32_t bytes, packets;
+
+	if (!out && !in)
+		return true;
+	vnitro_env_frame_size(frame_ctx, &bytes, &packets);
+	now = svc->now_ns();
+	if (pkt && flow_limited(flow_bps, out, in)) {
+		uint64_t cost = load(fab->flow_cost);
+
+		if (!gcra_take(flow_clock(fab, src, pkt->fields()), charge(bytes, cost),
+			       load(fab->flow_tol_ns), now)) {
+			counter_add(cpu_stats(fab).drop_flow_limit, packets);
+			counter_inc(src->tx_dropped);
+			return false;
+		}
+	}
+	if (out && !allowance_take(out, src->network_card, 1, bytes, now)) {
+		counter_add(src->bw_out_exceeded, packets);
+		counter_add(cpu_stats(fab).drop_bw_out_allowance, packets);
+		counter_inc(src->tx_dropped);
+		return false;
+	}
+	if (in && !allowance_take(in, dst->network_card, 0, bytes, now)) {
+		counter_add(dst->bw_in_exceeded, packets);
+		counter_add(cpu_stats(fab).drop_bw_in_allowance, packets);
+		counter_inc(src->tx_dropped);
+		return false;
+	}
+	return true;
+}
+
+bool fragment_allowed(fabric *fab, port *src)
+{
+	if (fragment_take(src->fragment_tat, svc->now_ns()))
+		return true;
+	counter_inc(src->pps_exceeded);
+	counter_inc(cpu_stats(fab).drop_pps_allowance);
+	counter_inc(src->tx_dropped);
+	return false;
+}
+
+} // namespace vnitro::fabric
+
+using namespace vnitro::fabric;
+
+extern "C" {
+
+int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allowance_desc *desc)
+{
+	allowance *a;
+	int err = check(*desc);
+
+	if (err)
+		return err;
+	{
+		mutex_guard guard(fab->writer_lock);
+
+		a = fab->allowances.find(desc->key);
+		if (a) {
+			// In place: the clocks (the credits) carry on. The card count
+			// is the instance type's, which never changes.
+			if (a->cards != desc->cards)
+				return -EINVAL_;
+			apply(a, *desc);
+			return 0;
+		}
+	}
+	a = create<allowance>();
+	if (!a)
+		return -ENOMEM_;
+	a->key = desc->key;
+	a->cards = desc->cards;
+	apply(a, *desc);
+	// Nothing is replaced (the writer lock is the caller's serialisation:
+	// the control plane sets one key from one place), so no grace period.
+	fab->allowances.publish(fab->writer_lock, a);
+	return 0;
+}
+
+void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps)
+{
+	uint64_t floor = VCORE_ALLOWANCE_MIN_BPS;
+	uint64_t cost = bps ? cost_of(bps < floor ? floor : bps) : 0;
+
+	store(fab->flow_cost, cost);
+	store(fab->flow_tol_ns, cost ? tolerance_of(cost) : 0);
+	store(fab->flow_bps, bps);
+}
+
+int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,
+				struct vcore_allowance_desc *out)
+{
+	rcu_guard rcu;
+	allowance *a = fab->allowances.find(key);
+
+	if (!a)
+		return -ENOENT_;
+	*out = vcore_allowance_desc{};
+	out->key = key;
+	out->cards = a->cards;
+	out->peak_bps = load(a->peak_bps);
+	out->baseline_bps = load(a->base_bps);
+	out->burst_s = uint32_t(load(a->burst_s));
+	return 0;
+}
+
+void vcore_fabric_allowance_del(struct vcore_fabric *fab, uint32_t key)
+{
+	fab->allowances.remove(fab->writer_lock, key);
+}
+
+} // extern "C"
