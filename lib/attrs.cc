@@ -152,6 +152,8 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_MD_HTTP_TOKENS] = u8("MD_HTTP_TOKENS");
 	t.a[VNITRO_A_MD_HOP_LIMIT] = u8("MD_HOP_LIMIT");
 	t.a[VNITRO_A_MD_ENDPOINT] = u8("MD_ENDPOINT");
+	t.a[VNITRO_A_RATE_SCALE] = u32("RATE_SCALE");
+	t.a[VNITRO_A_BURST_SECONDS] = u32("BURST_SECONDS");
 	return t;
 }
 
@@ -565,6 +567,17 @@ int decode_eip_pool(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_world(struct nlattr **tb, void *out)
+{
+	auto *w = static_cast<struct vnitro_world *>(out);
+
+	if (!tb[VNITRO_A_RATE_SCALE] || !tb[VNITRO_A_BURST_SECONDS])
+		return -EPROTO;
+	w->rate_scale = get_u32(tb, VNITRO_A_RATE_SCALE);
+	w->burst_seconds = get_u32(tb, VNITRO_A_BURST_SECONDS);
+	return 0;
+}
+
 int decode_services(struct nlattr **tb, void *out)
 {
 	auto *v = static_cast<struct vnitro_services *>(out);
@@ -585,6 +598,9 @@ int decode_services(struct nlattr **tb, void *out)
 
 } // namespace
 
+const struct decoder world_decoder = {
+	sizeof(struct vnitro_world), decode_world, "world settings",
+};
 const struct decoder services_decoder = {
 	sizeof(struct vnitro_services), decode_services, "link-local services",
 };

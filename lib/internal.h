@@ -55,6 +55,7 @@ extern const struct decoder nacl_decoder;
 extern const struct decoder eip_decoder;
 extern const struct decoder eip_pool_decoder;
 extern const struct decoder services_decoder;
+extern const struct decoder world_decoder;
 /* Validates a reply against the policy into @tb; 0 or a libnl error. */
 int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 /* "ENI_ID" for VNITRO_A_ENI_ID; NULL if unknown. */

@@ -20,17 +20,19 @@ void usage(FILE *out)
 		"Usage: vnitro [ -j [ -p ] ] apply FILE\n"
 		"       vnitro apply help\n"
 		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
-		"Creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
-		"and their entries and associations, security groups and their rules,\n"
-		"internet gateways, egress-only internet gateways, the public pool,\n"
-		"Elastic IPs, instances, ENIs, attachments, secondary IPs, IPv6 blocks\n"
-		"and addresses, ENI settings, routes, Elastic IP associations) and\n"
-		"changes the settings that differ; prints one line per change. A group's\n"
-		"rules and an ACL's entries become the file's (what the file lacks is\n"
-		"deleted); a group named \"default\" and an ACL with \"default\": true are\n"
-		"their VPC's, whatever their id in the file; a subnet without\n"
-		"\"network_acl\" uses its VPC's default ACL; an Elastic IP without \"eni\"\n"
-		"is disassociated; without \"eip_pool\" the pool stays as it is.\n"
+		"Sets the world's settings the file gives, then creates what is missing\n"
+		"in dependency order (VPCs, subnets, network ACLs and their entries and\n"
+		"associations, security groups and their rules, internet gateways,\n"
+		"egress-only internet gateways, the public pool, Elastic IPs, instances,\n"
+		"ENIs, attachments, secondary IPs, IPv6 blocks and addresses, ENI\n"
+		"settings, routes, Elastic IP associations) and changes the settings\n"
+		"that differ; prints one line per change. A group's rules and an ACL's\n"
+		"entries become the file's (what the file lacks is deleted); a group named\n"
+		"\"default\" and an ACL with \"default\": true are their VPC's, whatever\n"
+		"their id in the file; a subnet without \"network_acl\" uses its VPC's\n"
+		"default ACL; an Elastic IP without \"eni\" is disassociated; without\n"
+		"\"eip_pool\" the pool stays as it is, and so does each of the world's\n"
+		"settings \"world\" does not give.\n"
 		"An object that exists with another immutable attribute is an error, found\n"
 		"before anything changes. No object absent from the file is deleted, but\n"
 		"the IPv6 routes of a VPC whose IPv6 block goes (EC2 keeps a block while\n"
@@ -87,6 +89,7 @@ private:
 	int associate_eips();
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
+	int set_world();
 	int create_vpcs_and_subnets();
 	int create_gateways(bool egress_only);
 	int create_instances();
@@ -1294,6 +1297,30 @@ int applier::converge_routes()
 	return STATUS_OK;
 }
 
+/*
+ * First, so that what is created gets the file's allowances from the start:
+ * one WORLD_SET of the settings the file gives that differ.
+ */
+int applier::set_world()
+{
+	uint32_t rate_scale = t_.rate_scale != w_.settings.rate_scale ? t_.rate_scale : 0;
+	uint32_t burst_seconds =
+		t_.burst_seconds != w_.settings.burst_seconds ? t_.burst_seconds : 0;
+	char settings[DETAIL_LEN], rate[32] = "", burst[32] = "";
+
+	if (!rate_scale && !burst_seconds)
+		return STATUS_OK;
+	if (rate_scale)
+		snprintf(rate, sizeof(rate), "rate-scale 1/%u", rate_scale);
+	if (burst_seconds)
+		snprintf(burst, sizeof(burst), "burst-seconds %u", burst_seconds);
+	snprintf(settings, sizeof(settings), "%s%s%s", rate, rate[0] && burst[0] ? " " : "", burst);
+	if (vnitro_world_set(s_.handle(), rate_scale, burst_seconds, nullptr))
+		return refused("set", "world", settings, "");
+	change("set", "world", settings, "");
+	return STATUS_OK;
+}
+
 /* The file's pool first (if it has one), so that the new addresses are in it. */
 int applier::create_eips()
 {
@@ -1376,7 +1403,7 @@ int applier::run()
 	int rc;
 
 	p_.open_array();
-	if ((rc = create_vpcs_and_subnets()) || (rc = create_nacls()) ||
+	if ((rc = set_world()) || (rc = create_vpcs_and_subnets()) || (rc = create_nacls()) ||
 	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
 	    (rc = converge_sg_rules()) || (rc = create_gateways(false)) ||
 	    (rc = create_gateways(true)) || (rc = create_eips()) ||

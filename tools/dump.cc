@@ -15,11 +15,12 @@ void usage(FILE *out)
 	fprintf(out,
 		"Usage: vnitro [ -p ] dump\n"
 		"       vnitro dump help\n"
-		"Writes every VPC, subnet (with its non-local routes), internet gateway,\n"
-		"egress-only internet gateway, security group (with its rules), network\n"
-		"ACL (with its entries), the public pool, Elastic IP (with its\n"
-		"association), instance and ENI as one JSON document (-p: pretty), in a\n"
-		"stable order: the topology file \"vnitro apply\" reads. See vnitro(8).\n");
+		"Writes the world's settings and every VPC, subnet (with its non-local\n"
+		"routes), internet gateway, egress-only internet gateway, security group\n"
+		"(with its rules), network ACL (with its entries), the public pool,\n"
+		"Elastic IP (with its association), instance and ENI as one JSON document\n"
+		"(-p: pretty), in a stable order: the topology file \"vnitro apply\" reads.\n"
+		"See vnitro(8).\n");
 }
 
 /* Both local routes (IPv4, and the IPv6 /56) come with the VPC and its block: not written. */
@@ -123,6 +124,10 @@ void print_world(printer &p, const world &w)
 
 	p.open_object();
 	p.uint("version", nullptr, TOPOLOGY_VERSION);
+	p.open_object_key("world");
+	p.uint("rate_scale", nullptr, w.settings.rate_scale);
+	p.uint("burst_seconds", nullptr, w.settings.burst_seconds);
+	p.close_object();
 	p.open_array_key("vpcs");
 	for (size_t i = 0; i < w.vpc_count; i++) {
 		p.open_object();

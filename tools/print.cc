@@ -84,6 +84,12 @@ void printer::open_object()
 		open('{');
 }
 
+void printer::open_object_key(const char *key)
+{
+	if (json_)
+		open('{', key);
+}
+
 void printer::close_object()
 {
 	if (json_)

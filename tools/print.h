@@ -24,6 +24,8 @@ public:
 	void open_array_key(const char *key);
 	void close_array();
 	void open_object();
+	/* An object as the value of @key in the enclosing object; as text, open_object(). */
+	void open_object_key(const char *key);
 	void close_object();
 
 	/* A NULL @value is JSON null and prints nothing as text. */

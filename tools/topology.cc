@@ -205,6 +205,9 @@ private:
 			 uint32_t max, uint32_t dflt, const char *ec2_name);
 	void cross_checks();
 	void eip_pool(json_object *root);
+	void world_settings(json_object *root);
+	uint32_t setting(json_object *o, const char *name, const char *what, uint32_t min,
+			 uint32_t max);
 	void eip(json_object *o, const char *path, struct topo_eip *a);
 	void eip_association(json_object *o, const char *path, struct topo_eip *a);
 	uint32_t eip_private_ip(json_object *o, const char *path, const struct topo_eni &e);
@@ -1249,6 +1252,38 @@ void parser::eip_pool(json_object *root)
 		    VNITRO_EIP_POOL_MIN_PREFIXLEN, VNITRO_EIP_POOL_MAX_PREFIXLEN);
 }
 
+/* "world": "rate_scale" and "burst_seconds", each optional, as WORLD_SET takes them. */
+void parser::world_settings(json_object *root)
+{
+	static const struct key keys[] = {
+		{ "rate_scale", K_INT, false, false },
+		{ "burst_seconds", K_INT, false, false },
+	};
+	json_object *o = get(root, "world");
+
+	if (!o)
+		return;
+	check_keys(o, ".world", keys, sizeof(keys) / sizeof(keys[0]));
+	t_.rate_scale = setting(o, "rate_scale", "rate scale", 1, VNITRO_RATE_SCALE_MAX);
+	t_.burst_seconds = setting(o, "burst_seconds", "burst seconds", VNITRO_BURST_SECONDS_MIN,
+				   VNITRO_BURST_SECONDS_MAX);
+}
+
+/* One of them within the kernel's range, refused in the kernel's words; absent: 0. */
+uint32_t parser::setting(json_object *o, const char *name, const char *what, uint32_t min,
+			 uint32_t max)
+{
+	json_object *v = get(o, name);
+	char p[PATH_LEN];
+
+	if (!v)
+		return 0;
+	subpath(p, ".world", ".%s", name);
+	if (json_object_get_int64(v) < min || json_object_get_int64(v) > max)
+		bad(p, "%s %s is out of range: %u to %u", what, json_object_get_string(v), min, max);
+	return uint32_t(json_object_get_int64(v));
+}
+
 void parser::eip(json_object *o, const char *path, struct topo_eip *a)
 {
 	static const struct key keys[] = {
@@ -1356,6 +1391,7 @@ void parser::top(json_object *root)
 {
 	static const struct key keys[] = {
 		{ "version", K_INT, false, false },
+		{ "world", K_OBJECT, false, false },
 		{ "vpcs", K_ARRAY, false, false },
 		{ "subnets", K_ARRAY, false, false },
 		{ "internet_gateways", K_ARRAY, false, false },
@@ -1374,6 +1410,7 @@ void parser::top(json_object *root)
 	if ((v = get(root, "version")) && json_object_get_int64(v) != TOPOLOGY_VERSION)
 		bad(".version", "version %s is not supported (this vnitro reads version %d)",
 		    json_object_get_string(v), TOPOLOGY_VERSION);
+	world_settings(root);
 
 	/* In dependency order, so that every reference points backwards... */
 	t_.vpcs = alloc_array<struct topo_vpc>(array(root, "vpcs"));

@@ -179,6 +179,9 @@ public:
 	uint8_t eip_pool_prefixlen = 0;
 	struct topo_eip *eips = nullptr;
 	size_t eip_count = 0;
+	/* "world": the settings WORLD_SET takes; 0, one the file does not give (left as it is). */
+	uint32_t rate_scale = 0;
+	uint32_t burst_seconds = 0;
 
 	const struct topo_vpc *find_vpc(const char *id) const;
 	const struct topo_subnet *find_subnet(const char *id) const;
@@ -230,6 +233,7 @@ public:
 	struct vnitro_eip *eips = nullptr;
 	size_t eip_count = 0;
 	struct vnitro_eip_pool eip_pool = {};
+	struct vnitro_world settings = {};
 
 	const struct vnitro_vpc *find_vpc(const char *id) const;
 	const struct vnitro_subnet *find_subnet(const char *id) const;

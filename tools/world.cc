@@ -175,7 +175,8 @@ bool world::read(session &s)
 	    vnitro_sg_list(h, &sgs, &sg_count) ||
 	    vnitro_nacl_list(h, &nacls, &nacl_count) ||
 	    vnitro_eip_list(h, &eips, &eip_count) ||
-	    vnitro_eip_pool_get(h, &eip_pool)) {
+	    vnitro_eip_pool_get(h, &eip_pool) ||
+	    vnitro_world_get(h, &settings)) {
 		s.fail();
 		return false;
 	}

@@ -1364,6 +1364,41 @@ int vnitro_eip_pool_set(struct vnitro_handle *h, uint32_t addr, uint8_t prefixle
 	return 0;
 }
 
+namespace {
+
+/* The world's settings: the kernel's defaults until vnitro_world_set() changes them. */
+struct vnitro_world settings = { VNITRO_RATE_SCALE_DEFAULT, VNITRO_BURST_SECONDS_DEFAULT };
+
+} // namespace
+
+int vnitro_world_get(struct vnitro_handle *, struct vnitro_world *out)
+{
+	*out = settings;
+	return 0;
+}
+
+/* The library's check (something to set), then the kernel's ranges: all or nothing. */
+int vnitro_world_set(struct vnitro_handle *h, uint32_t rate_scale, uint32_t burst_seconds,
+		     struct vnitro_world *out)
+{
+	if (!rate_scale && !burst_seconds)
+		return refuse(h, -EINVAL, "nothing to set: a rate scale, burst seconds or both");
+	if (rate_scale > VNITRO_RATE_SCALE_MAX)
+		return refuse(h, -EINVAL, "rate scale %u is out of range: 1 to %d", rate_scale,
+			      VNITRO_RATE_SCALE_MAX);
+	if (burst_seconds && (burst_seconds < VNITRO_BURST_SECONDS_MIN ||
+			      burst_seconds > VNITRO_BURST_SECONDS_MAX))
+		return refuse(h, -EINVAL, "burst seconds %u is out of range: %d to %d", burst_seconds,
+			      VNITRO_BURST_SECONDS_MIN, VNITRO_BURST_SECONDS_MAX);
+	if (rate_scale)
+		settings.rate_scale = rate_scale;
+	if (burst_seconds)
+		settings.burst_seconds = burst_seconds;
+	if (out)
+		*out = settings;
+	return 0;
+}
+
 /*
  * VNITRO_FAKE_WORLD: a world whose ENIs change, for vnitrod's tests.
  * i-host (c5n.18xlarge) has PRIMARY at device index 0 and

@@ -182,7 +182,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
+	'top level: unknown key "vpc" (expected version, world, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -522,6 +522,21 @@ bad "two Elastic IPs on a primary address, one named" '.elastic_ips[2].private_i
 bad "two Elastic IPs on a primary address, neither named" '.elastic_ips[2].eni: 10.0.1.10 of eni-a0 has Elastic IP eipalloc-a0 already (one per private address)' \
 	'.elastic_ips[2].eni = "eni-a0"'
 
+bad "the world's settings are an object" 'top level: "world" must be an object, not a string' '.world = "1/1000"'
+bad "an unknown key in the world's settings" '.world: unknown key "rate" (expected rate_scale, burst_seconds)' \
+	'.world = {"rate": 1000}'
+bad "a rate scale is the divisor, a number" '.world: "rate_scale" must be an integer, not a string' \
+	'.world.rate_scale = "1/1000"'
+bad "a rate scale 0, in the kernel's words" '.world.rate_scale: rate scale 0 is out of range: 1 to 1000000' \
+	'.world.rate_scale = 0'
+bad "a rate scale past 1000000" '.world.rate_scale: rate scale 1000001 is out of range: 1 to 1000000' \
+	'.world.rate_scale = 1000001'
+bad "burst seconds 0" '.world.burst_seconds: burst seconds 0 is out of range: 1 to 3600' '.world.burst_seconds = 0'
+bad "burst seconds past an hour" '.world.burst_seconds: burst seconds 3601 is out of range: 1 to 3600' \
+	'.world = {"rate_scale": 1000, "burst_seconds": 3601}'
+bad "burst seconds past a u32" '.world.burst_seconds: burst seconds 4294967296 is out of range: 1 to 3600' \
+	'.world.burst_seconds = 4294967296'
+
 ## a valid file reaches the kernel
 
 jq . <<<"$base" >"$dir/good.json"
@@ -535,6 +550,8 @@ else
 	run dump
 	expect "dump needs the module" 1 "" "Error: $NOT_LOADED"
 fi
+good "the world's settings, both at their largest" '.world = {"rate_scale": 1000000, "burst_seconds": 3600}'
+good "one of the world's settings, the other left as it is" '.world = {"burst_seconds": 1}'
 good "IPv6 blocks in rules and entries, icmpv6 with a type and code" \
 	'.vpcs[1].ipv6_cidr = "2600:1f18:abcd:1200::/56"
 	 | .security_groups[1].ingress += [{"protocol": "icmpv6", "icmp_type": 128, "icmp_code": 0, "cidr": "2600:1f18:abcd:1200::/56"},
@@ -563,7 +580,7 @@ fi
 if [[ -x $FAKE ]]; then
 	VNITRO=$FAKE
 	run dump
-	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","world","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
 		pass "dump: one document, every list"
 	else
 		fail "dump: one document, every list"
@@ -595,6 +612,8 @@ if [[ -x $FAKE ]]; then
 		'{"eip_pool":"203.0.113.0/24","elastic_ips":[{"allocation_id":"eipalloc-1","public_ip":"203.0.113.1","eni":"eni-0a1b2c3d4e5f60718","private_ip":"172.31.0.4"},{"allocation_id":"eipalloc-2","public_ip":"203.0.113.2","eni":null,"private_ip":null}]}' ]] &&
 		pass "dump: the pool, Elastic IPs by id, associations without their ids" ||
 		fail "dump: the pool and Elastic IPs"
+	[[ $(jq -c .world <<<"$out") == '{"rate_scale":1,"burst_seconds":300}' ]] &&
+		pass "dump: the world's settings, the defaults written too" || fail "dump: the world's settings"
 	first=$out
 	run dump
 	[[ $out == "$first" && $out != *$'\n'*$'\n'* ]] && pass "dump: the same twice, one line without -p" ||
@@ -662,6 +681,29 @@ create eip eipalloc-3 public-ip 203.0.113.7" ""
 	run -j apply "$dir/eipnew.json"
 	[[ $rc -eq 0 && $(jq -c '.[1]' <<<"$out") == '{"action":"create","object":"eip","id":"eipalloc-3","detail":"public-ip 203.0.113.7"}' ]] &&
 		pass "apply -j: an Elastic IP created, as one object" || fail "apply -j: an Elastic IP created"
+	jq '.world.rate_scale = 1000' <<<"$first" >"$dir/scale.json"
+	run apply "$dir/scale.json"
+	expect "the world's settings: only the one that differs is set" 0 "set world rate-scale 1/1000" ""
+	jq '.world = {"rate_scale": 1000, "burst_seconds": 60} | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' \
+		<<<"$first" >"$dir/settings.json"
+	run apply "$dir/settings.json"
+	expect "the world's settings first, both in one set, before anything is created" 0 \
+		"set world rate-scale 1/1000 burst-seconds 60
+create eip eipalloc-3 public-ip 203.0.113.7" ""
+	run -j apply "$dir/settings.json"
+	[[ $rc -eq 0 && $(jq -c '.[0]' <<<"$out") == '{"action":"set","object":"world","id":"rate-scale 1/1000 burst-seconds 60","detail":""}' ]] &&
+		pass "apply -j: the world's settings, as one object" || fail "apply -j: the world's settings"
+	jq 'del(.world)' <<<"$first" >"$dir/noworld.json"
+	run apply "$dir/noworld.json"
+	expect "a file without world leaves the settings alone" 0 "" ""
+	jq '.world = {"burst_seconds": 300}' <<<"$first" >"$dir/burst.json"
+	run apply "$dir/burst.json"
+	expect "a setting the world has already, the other absent: no change" 0 "" ""
+	jq '.world.burst_seconds = 3601 | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' \
+		<<<"$first" >"$dir/badworld.json"
+	run apply "$dir/badworld.json"
+	expect "a bad setting in a dump: refused with its path, nothing changed" 2 "" \
+		"Error: $dir/badworld.json: .world.burst_seconds: burst seconds 3601 is out of range: 1 to 3600"
 	jq 'del(.eip_pool)' <<<"$first" >"$dir/nopool.json"
 	run apply "$dir/nopool.json"
 	expect "a file without eip_pool leaves the pool alone" 0 "" ""

@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -133,6 +133,9 @@ help "vnitro eip help" "vnitro eip associate ALLOC eni ENI [ private-ip ADDRESS 
 usage "vnitro ei is ambiguous between eigw and eip" ='ambiguous object "ei": could be eigw, eip' ei h
 help "vnitro eip h" "vnitro eip pool [ CIDR ]" eip h
 help "vnitro services help" "vnitro services add [ netns NAME ]" services help
+help "vnitro world help" "vnitro world set [ rate-scale 1/N ] [ burst-seconds SECONDS ]" world help
+help "vnitro w h: w is world, no other object starts with it" "vnitro world [ show ]" w h
+help "vnitro world help: what the rate scale means" "EC2's figure divided by N" world help
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
 help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
@@ -416,6 +419,31 @@ usage "eip disassociate: one id only" eip disassociate eipalloc-1 eipalloc-2
 usage "eip del: an id required" eip del
 usage "eip pool: not a CIDR" eip pool 198.51.100.0
 usage "eip pool: one CIDR only" ='unexpected argument "x"; try "vnitro eip help"' eip pool 198.51.100.0/24 x
+usage "world set: a setting required" ='a setting (rate-scale or burst-seconds) is required; try "vnitro world help"' \
+	world set
+usage "world set: rate-scale is a fraction 1/N, not N" \
+	='"rate-scale" needs 1/N (N 1 to 1000000) or 1, not "1000"' world set rate-scale 1000
+usage "world set: rate-scale 2/3" ='"rate-scale" needs 1/N (N 1 to 1000000) or 1, not "2/3"' \
+	world set rate-scale 2/3
+usage "world set: rate-scale 1/0 cannot be sent: refused here, in the kernel's words" \
+	='rate scale 0 is out of range: 1 to 1000000' world set rate-scale 1/0
+usage "world set: rate-scale 1/ without N" world set rate-scale 1/
+usage "world set: rate-scale as a decimal" world set rate-scale 0.001
+usage "world set: rate-scale 1/N past a u32" ='rate scale 4294967296 is out of range: 1 to 1000000' \
+	world set rate-scale 1/4294967296
+usage "world set: rate-scale 1/N of 30 digits" world set rate-scale 1/100000000000000000000000000000
+usage "world set: rate-scale needs a value" ='"rate-scale" needs a value; try "vnitro world help"' \
+	world set rate-scale
+usage "world set: burst-seconds 0" ='burst seconds 0 is out of range: 1 to 3600' world set burst-seconds 0
+usage "world set: burst-seconds in minutes" ='"burst-seconds" needs a number of seconds (1 to 3600), not "5m"' \
+	world set burst-seconds 5m
+usage "world set: burst-seconds negative" world set burst-seconds -1
+usage "world set: all or nothing, a bad value stops the rest" world set rate-scale 1/1000 burst-seconds 0
+usage "world set: a setting twice" ='duplicate "rate-scale"; try "vnitro world help"' \
+	world set rate-scale 1/10 rate-scale 1/100
+usage "world set: unknown keyword" ='unknown keyword "scale"; try "vnitro world help"' world set scale 1/10
+usage "world show takes nothing" ='unexpected argument "x"; try "vnitro world help"' world show x
+usage "vnitro world s: show or set" ='ambiguous command "s": could be show, set' world s
 
 ## valid syntax reaches netlink: module absent here
 
@@ -432,6 +460,11 @@ not_loaded "igw show still takes any other id" igw show egress-1
 not_loaded "eip associate, keywords abbreviated" eip assoc eipalloc-1 e eni-1 p 10.0.0.5 a
 not_loaded "eip disassociate by association id" eip disassociate eipassoc-0123456789abcdef0
 not_loaded "eip pool set" eip pool 198.51.100.0/24
+not_loaded "world show without the module" world
+not_loaded "world set, both settings" world set rate-scale 1/1000 burst-seconds 60
+not_loaded "world set rate-scale 1 (1/1)" world set rate-scale 1
+not_loaded "world set, object, command and keywords abbreviated" w se r 1/10 b 60
+not_loaded "world set past the kernel's range: its check, not ours" world set rate-scale 1/1000001
 not_loaded "exec without the module" exec i-a -- true
 not_loaded "exec of a shell without the module" exec i-a
 not_loaded "vnitro eni list" eni list
@@ -895,6 +928,31 @@ fake_tests() {
 	jcheck "eip pool CIDR -j: the new pool" '. == {"pool":"198.51.100.0/24"}' -j eip pool 198.51.100.0/24
 	run eip pool 10.0.0.0/8
 	check "eip pool /8: the kernel's message, exit 1" '$rc -eq 1 && $err == *"/16 to /30"*'
+
+	run world
+	check "world (show): the settings, the rate scale always a fraction" \
+		'$rc -eq 0 && $out == "rate-scale 1/1 burst-seconds 300"'
+	jcheck "world show -j: one object, the divisor as a number" \
+		'. == {"rate_scale":1,"burst_seconds":300}' -j world show
+	run -j -p world
+	check "world -j -p: pretty" '$rc -eq 0 && $out == "{$nl  \"rate_scale\": 1,$nl  \"burst_seconds\": 300$nl}"'
+	run world set rate-scale 1/1000
+	check "world set rate-scale 1/N: the settings in force, the other unchanged" \
+		'$rc -eq 0 && -z $err && $out == "rate-scale 1/1000 burst-seconds 300"'
+	jcheck "world set -j, both, rate-scale 1: one object" \
+		'. == {"rate_scale":1,"burst_seconds":60}' -j world set burst-seconds 60 rate-scale 1
+	jcheck "world set: the largest of both" \
+		'. == {"rate_scale":1000000,"burst_seconds":3600}' -j world set rate-scale 1/1000000 burst-seconds 3600
+	jcheck "world set: the smallest burst" '.burst_seconds == 1' -j world set burst-seconds 1
+	run world set rate-scale 1/1000001
+	check "world set rate-scale past 1/1000000: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: rate scale 1000001 is out of range: 1 to 1000000"'
+	run world set rate-scale 1/10 burst-seconds 3601
+	check "world set burst-seconds past 3600: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: burst seconds 3601 is out of range: 1 to 3600"'
+	run -j world set burst-seconds 86400
+	check "world set refused under -j: the kernel's message as JSON" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "burst seconds 86400 is out of range: 1 to 3600"'
 
 	run services show
 	check "services show, none plugged: the kernel's message, exit 1" \

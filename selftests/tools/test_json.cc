@@ -115,6 +115,24 @@ Test(json, pretty)
 			 "[\n  {\n    \"id\": \"vpc-1\",\n    \"ok\": false\n  }\n]\n");
 }
 
+Test(json, object_under_a_key)
+{
+	capture c;
+	printer p(c.f, true, true);
+
+	p.open_object();
+	p.uint("version", nullptr, 1);
+	p.open_object_key("world");
+	p.uint("n", nullptr, 1000);
+	p.close_object();
+	p.open_array_key("vpcs");
+	p.close_array();
+	p.close_object();
+	expect(c,
+			 "{\n  \"version\": 1,\n  \"world\": {\n    \"n\": 1000\n  },\n"
+			 "  \"vpcs\": []\n}\n");
+}
+
 Test(json, escaping)
 {
 	capture c;

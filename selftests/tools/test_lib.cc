@@ -533,6 +533,21 @@ Test(decode, eip_pool)
 	cr_assert_eq(decode(msg, &eip_pool_decoder, &p), -EPROTO, "a pool needs its length");
 }
 
+Test(decode, world)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_world w;
+
+	nla_put_u32(msg, VNITRO_A_RATE_SCALE, 1000);
+	nla_put_u32(msg, VNITRO_A_BURST_SECONDS, 60);
+	cr_assert_eq(decode(msg, &world_decoder, &w), 0);
+	cr_assert_eq(w.rate_scale, 1000u);
+	cr_assert_eq(w.burst_seconds, 60u);
+	msg = reply_new();
+	nla_put_u32(msg, VNITRO_A_RATE_SCALE, 1000);
+	cr_assert_eq(decode(msg, &world_decoder, &w), -EPROTO, "the settings come together");
+}
+
 /* A dump cuts a group into messages with the same id: the list joins them, in order. */
 Test(decode, split_groups_are_joined)
 {
@@ -1092,6 +1107,19 @@ Test(request, eigw_add_takes_egress_only_ids)
 	cr_assert_eq(vnitro_eigw_add(ctrl, nullptr, "vpc-default", -1, nullptr, &g), -EINVAL);
 	/* "eigw-…" is sent: nlctrl knows no IGW_ADD. */
 	cr_assert_eq(vnitro_eigw_add(ctrl, "eigw-1", "vpc-default", -1, nullptr, nullptr), -EOPNOTSUPP);
+}
+
+Test(request, world_set_needs_a_setting)
+{
+	struct vnitro_world w;
+
+	/* 0 leaves a setting as it is: with nothing to set, nothing is sent. */
+	cr_assert_eq(vnitro_world_set(ctrl, 0, 0, &w), -EINVAL);
+	cr_assert_str_eq(vnitro_last_error(ctrl),
+			 "nothing to set: a rate scale, burst seconds or both");
+	/* One is sent: nlctrl knows no WORLD_SET. */
+	cr_assert_eq(vnitro_world_set(ctrl, 1000, 0, nullptr), -EOPNOTSUPP);
+	cr_assert_eq(vnitro_world_set(ctrl, 0, 60, nullptr), -EOPNOTSUPP);
 }
 
 /* ---- network namespaces, in a private mount namespace ---- */

@@ -241,6 +241,17 @@ struct vnitro_eip_pool {
 	uint8_t prefixlen;
 };
 
+/*
+ * The world's settings (WORLD_GET, WORLD_SET). Every bandwidth allowance the
+ * module enforces is EC2's figure divided by rate_scale (1000 turns 5 Gbps
+ * into 5 Mbit/s); an "up to" instance type with full network I/O credits
+ * bursts at its peak for burst_seconds before it falls to its baseline.
+ */
+struct vnitro_world {
+	uint32_t rate_scale;		/* 1 (the default) to VNITRO_RATE_SCALE_MAX */
+	uint32_t burst_seconds;		/* VNITRO_BURST_SECONDS_MIN to _MAX, default 300 */
+};
+
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */
 struct vnitro_eni_settings {
 	int set_source_dest_check, source_dest_check;
@@ -539,6 +550,15 @@ int vnitro_eip_disassociate(struct vnitro_handle *h, const char *id);
 int vnitro_eip_pool_get(struct vnitro_handle *h, struct vnitro_eip_pool *out);
 int vnitro_eip_pool_set(struct vnitro_handle *h, uint32_t addr, uint8_t prefixlen,
 			struct vnitro_eip_pool *out);
+
+/*
+ * WORLD_GET, and WORLD_SET of the settings that are not 0 (0 leaves one as it
+ * is; both 0: -EINVAL, nothing is sent), all or nothing: the kernel checks
+ * the ranges. *out is the settings in force (set's @out may be NULL).
+ */
+int vnitro_world_get(struct vnitro_handle *h, struct vnitro_world *out);
+int vnitro_world_set(struct vnitro_handle *h, uint32_t rate_scale, uint32_t burst_seconds,
+		     struct vnitro_world *out);
 
 /* VPC_GET and SUBNET_GET: one by id, or the dump of all. */
 int vnitro_vpc_get(struct vnitro_handle *h, const char *id,
