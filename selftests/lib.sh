@@ -301,6 +301,30 @@ udp_burst() {
 	ip netns exec "$1" bash -c 'for ((i = 0; i < $2; i++)); do echo >/dev/udp/$1/9; done' _ "$2" "$3"
 }
 
+# udp_paced FROM ADDR MBITS SECONDS [SIZE]: UDP datagrams of SIZE bytes (1400) from
+# instance FROM to ADDR port 9000, paced at MBITS Mbit/s for SECONDS; prints the seconds
+# it took. A full qdisc (ENOBUFS) skips a datagram, as a real sender's would be lost.
+udp_paced() {
+	ip netns exec "$1" python3 - "$2" "$3" "$4" "${5:-1400}" <<'PY'
+import socket, sys, time
+addr, mbit, secs, size = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+buf, gap = bytes(size), size * 8 / (mbit * 1e6)
+start = time.monotonic()
+due = start
+while due < start + secs:
+    now = time.monotonic()
+    if now < due:
+        time.sleep(due - now)
+    try:
+        s.sendto(buf, (addr, 9000))
+    except OSError:
+        pass
+    due += gap
+print(f"{time.monotonic() - start:.3f}")
+PY
+}
+
 # ---- the internet edge ----
 
 INET_ADDR=198.51.100.10		# an address "on the internet" (TEST-NET-2)

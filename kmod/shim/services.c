@@ -177,10 +177,16 @@ uint32_t vnitro_env_cpu(void)
 }
 
 /* Every frame context the fabric charges is an skb: ENA, XDP and gateway transmits. */
-void vnitro_env_frame_size(void *frame_ctx, uint32_t *bytes, uint32_t *packets)
+void vnitro_env_frame_size(void *frame_ctx, struct vcore_frame_size *out)
 {
 	const struct sk_buff *skb = frame_ctx;
 
-	*bytes = skb->len;
-	*packets = skb_is_gso(skb) ? max_t(u32, skb_shinfo(skb)->gso_segs, 1) : 1;
+	out->bytes = skb->len;
+	if (skb_is_gso(skb)) {
+		out->packets = max_t(u32, skb_shinfo(skb)->gso_segs, 1);
+		out->ip_len = vnitro_netdev_seg_len(skb);
+	} else {
+		out->packets = 1;
+		out->ip_len = skb->len > ETH_HLEN ? skb->len - ETH_HLEN : 0;
+	}
 }

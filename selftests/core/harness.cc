@@ -382,10 +382,11 @@ uint32_t vnitro_env_cpu(void)
 	return next++ % 4;
 }
 
-void vnitro_env_frame_size(void *, uint32_t *bytes, uint32_t *packets)
+void vnitro_env_frame_size(void *, vcore_frame_size *out)
 {
-	*bytes = harness.frame_bytes ? harness.frame_bytes : 100;
-	*packets = harness.frame_packets ? harness.frame_packets : 1;
+	out->bytes = harness.frame_bytes ? harness.frame_bytes : 100;
+	out->packets = harness.frame_packets ? harness.frame_packets : 1;
+	out->ip_len = harness.frame_ip_len ? harness.frame_ip_len : out->bytes - 14;
 }
 
 const vcore_ctl_ops fake_ctl_ops = {

@@ -46,8 +46,9 @@ struct harness_record {
 	unsigned int delivery_count;
 	harness_delivery deliveries[harness_max_deliveries];
 	char violation[256];		// first breach of the services contract, "" if none
-	// What vnitro_env_frame_size says of every frame: bytes (0: 100) and packets (0: 1).
-	uint32_t frame_bytes, frame_packets;
+	// What vnitro_env_frame_size says of every frame: bytes (0: 100), packets
+	// (0: 1) and its largest packet's IP length (0: bytes - 14).
+	uint32_t frame_bytes, frame_packets, frame_ip_len;
 };
 
 extern harness_record harness;

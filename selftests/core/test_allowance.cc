@@ -302,7 +302,7 @@ CORE_TEST(allowance, one_flow_is_limited_below_the_instances_bandwidth)
 {
 	uint32_t one, other;
 
-	vcore_fabric_set_flow_limit(fab, 8 * mbit);
+	vcore_fabric_set_flow_limit(fab, 8 * mbit, 40 * mbit);
 	cr_assert_eq(set_allowance(inst1, 8000ull * mbit, 8000ull * mbit), 0);
 	cr_assert_eq(set_allowance(inst2, 8000ull * mbit, 8000ull * mbit), 0);
 	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);
@@ -319,7 +319,7 @@ CORE_TEST(allowance, one_flow_is_limited_below_the_instances_bandwidth)
 	one = flow_burst(1000, 100);
 	cr_assert(one >= 19 && one <= 22, "%u", one);
 	// No limit: the instance's allowance is the cap.
-	vcore_fabric_set_flow_limit(fab, 0);
+	vcore_fabric_set_flow_limit(fab, 0, 0);
 	harness_advance_clock(200 * ms);
 	cr_assert_geq(flow_burst(1000, 300), 299u);
 }
@@ -330,7 +330,7 @@ CORE_TEST(allowance, the_flow_limit_applies_only_above_an_ends_peak)
 	uint8_t f[128];
 	uint32_t len;
 
-	vcore_fabric_set_flow_limit(fab, 8 * mbit);
+	vcore_fabric_set_flow_limit(fab, 8 * mbit, 40 * mbit);
 	cr_assert_eq(set_allowance(inst1, 80 * mbit, 80 * mbit), 0);
 	cr_assert_eq(set_allowance(inst2, 8 * mbit, 8 * mbit), 0);
 	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);

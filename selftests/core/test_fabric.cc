@@ -36,11 +36,14 @@ CORE_TEST(fabric, create_fails_cleanly_without_memory)
 	harness.fail_alloc_in = 3;	// the per-CPU scratch buffers
 	other = vcore_fabric_create();
 	cr_assert_null(other);
+	harness.fail_alloc_in = 4;	// the single-flow limit's clocks
+	other = vcore_fabric_create();
+	cr_assert_null(other);
 	harness.fail_mutex_create = true;
 	other = vcore_fabric_create();
 	cr_assert_null(other);
-	cr_assert_eq(harness.live_allocs, 3,
-		     "only the fixture's fabric, its counters and scratch buffers are allocated");
+	cr_assert_eq(harness.live_allocs, 4, "only the fixture's fabric, its counters, scratch "
+		     "buffers and flow clocks are allocated");
 	cr_assert_eq(harness.live_mutexes, 1, "only the fixture's fabric has a mutex");
 }
 
@@ -97,7 +100,8 @@ CORE_TEST(fabric, port_add_refuses_the_router_mac)
 	err = 0;
 	cr_assert_null(vcore_fabric_port_add(fab, &d, &err));
 	cr_assert_eq(err, -EADDRINUSE);
-	cr_assert_eq(harness.live_allocs, 3, "only the fabric, its counters and scratch are allocated");
+	cr_assert_eq(harness.live_allocs, 4,
+		     "only the fabric, its counters, scratch and flow clocks are allocated");
 }
 
 CORE_TEST(fabric, port_add_fails_cleanly_without_memory)

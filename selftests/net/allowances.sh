@@ -15,33 +15,8 @@ set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
 plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
-estat() { ip netns exec "$1" ethtool -S eth0 | awk -v k="$2:" '$1 == k {print $2}'; }
 fabric() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-
-# flood FROM ADDR MBITS SECONDS [SIZE]: UDP datagrams of SIZE bytes (1400) to ADDR port
-# 9000, paced at MBITS for SECONDS; prints the seconds it took. Nothing answers:
-# i-b and i-c drop them (an nftables-free way: a socket that never reads).
-flood() {
-	ip netns exec "$1" python3 - "$2" "$3" "$4" "${5:-1400}" <<'PY'
-import socket, sys, time
-addr, mbit, secs, size = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-buf, gap = bytes(size), size * 8 / (mbit * 1e6)
-start = time.monotonic()
-due = start
-while due < start + secs:
-    now = time.monotonic()
-    if now < due:
-        time.sleep(due - now)
-    try:
-        s.sendto(buf, (addr, 9000))
-    except OSError:
-        pass        # a full qdisc (ENOBUFS): the next one
-    due += gap
-print(f"{time.monotonic() - start:.3f}")
-PY
-}
 
 # received INST: the bytes eth0 of INST received so far.
 received() { link_stat "$1" rx bytes; }
@@ -82,7 +57,7 @@ allowed() { awk -v r="$1" -v t="$2" 'BEGIN {printf "%d", r * t / 8 * 1.02 + 1310
 at_peak() {
 	local rx took got
 	rx=$(received "$2")
-	took=$(flood "$1" "$3" 20 "$4")
+	took=$(udp_paced "$1" "$3" 20 "$4")
 	got=$(($(received "$2") - rx))
 	check "$5: $got bytes in ${took}s (5 Mbit/s allows $(allowed 5e6 "$took"))" \
 		test "$got" -le "$(allowed 5e6 "$took")"
@@ -103,11 +78,11 @@ out_a=$(estat i-a bw_out_allowance_exceeded)
 check "i-a's bw_out_allowance_exceeded counted the rest: $out_a" test "$out_a" -gt 0
 check_eq "i-b's inbound was not the limit" 0 "$(estat i-b bw_in_allowance_exceeded)"
 # 2 burst seconds from full: 1.5 s are spent; 3 more seconds spend the rest.
-flood i-a "$ip_b" 20 3 >/dev/null
+udp_paced i-a "$ip_b" 20 3 >/dev/null
 # From here, the time between floods (Python starting) earns credits too: count it.
 start=$(date +%s%N)
 rx=$(received i-b)
-flood i-a "$ip_b" 20 2 >/dev/null
+udp_paced i-a "$ip_b" 20 2 >/dev/null
 got=$(($(received i-b) - rx))
 took=$((($(date +%s%N) - start) / 1000000))
 base=$(awk -v t="$took" 'BEGIN {printf "%d", 64e3 * t / 8000 + 4400}')
@@ -122,7 +97,7 @@ check_eq "i-b sent nothing over its allowances" "0 0" \
 # ---- one flow: EC2's 5 Gbps (5 Mbit/s here) between two c5n.18xlarge (100 Mbit/s) ----
 flows=$(fabric drop_flow_limit)
 rx=$(received i-b)
-took=$(flood i-c "$ip_b" 20 1.5)
+took=$(udp_paced i-c "$ip_b" 20 1.5)
 got=$(($(received i-b) - rx))
 check "one flow from i-c carried at most 5 Mbit/s: $got bytes in ${took}s (allows $(allowed 5e6 "$took"))" \
 	test "$got" -le "$(allowed 5e6 "$took")"
@@ -130,8 +105,8 @@ check "... held back by the flow limit" test "$(fabric drop_flow_limit)" -gt "$f
 check_eq "... not by an allowance" "0 0" \
 	"$(estat i-c bw_out_allowance_exceeded) $(estat i-b bw_in_allowance_exceeded)"
 rx=$(received i-b)
-flood i-c "$ip_b" 20 1.5 >/tmp/allowances.took &
-took=$(flood i-c "$ip_b" 20 1.5)
+udp_paced i-c "$ip_b" 20 1.5 >/tmp/allowances.took &
+took=$(udp_paced i-c "$ip_b" 20 1.5)
 wait $!
 got=$(($(received i-b) - rx))
 check "two flows carry more than one: $got bytes in ${took}s" \
@@ -140,7 +115,7 @@ check "two flows carry more than one: $got bytes in ${took}s" \
 # ---- a new scale applies at once, to every instance ----
 check "rate scale back to 1/1" "$VNITRO" world set rate-scale 1/1
 rx=$(received i-b)
-took=$(flood i-a "$ip_b" 20 1)
+took=$(udp_paced i-a "$ip_b" 20 1)
 got=$(($(received i-b) - rx))
 check "i-a's 64 Mbit/s baseline now carries 20 Mbit/s: $got bytes in ${took}s" \
 	test "$got" -ge "$(awk -v t="$took" 'BEGIN {printf "%d", 20e6 * t / 8 * 0.7}')"
@@ -148,7 +123,7 @@ check "i-a's 64 Mbit/s baseline now carries 20 Mbit/s: $got bytes in ${took}s" \
 # ---- fragments: 1024 a second per ENI, counted in pps_allowance_exceeded ----
 # 20000-byte datagrams leave in three fragments (MTU 9001): 1500 a second are 4500 fragments.
 frames=$(link_stat i-c rx packets)
-took=$(flood i-b "$ip_c" 240 1.5 20000)
+took=$(udp_paced i-b "$ip_c" 240 1.5 20000)
 frames=$(($(link_stat i-c rx packets) - frames))
 pps=$(estat i-b pps_allowance_exceeded)
 check "i-b's fragments over 1024 a second were dropped and counted: $pps" test "$pps" -gt 0

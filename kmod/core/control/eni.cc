@@ -260,6 +260,7 @@ struct port_settings {
 	sg *groups[VNITRO_MAX_SECURITY_GROUPS];
 	uint32_t group_count;
 	uint32_t tcp_established_timeout, udp_stream_timeout, udp_timeout;
+	bool ena_express, ena_express_udp;
 };
 
 port_settings port_settings_of(const eni &e)
@@ -273,6 +274,8 @@ port_settings port_settings_of(const eni &e)
 	p.tcp_established_timeout = e.tcp_established_timeout;
 	p.udp_stream_timeout = e.udp_stream_timeout;
 	p.udp_timeout = e.udp_timeout;
+	p.ena_express = e.ena_express;
+	p.ena_express_udp = e.ena_express_udp;
 	return p;
 }
 
@@ -285,13 +288,16 @@ void port_settings_restore(eni *e, const port_settings &p)
 	e->tcp_established_timeout = p.tcp_established_timeout;
 	e->udp_stream_timeout = p.udp_stream_timeout;
 	e->udp_timeout = p.udp_timeout;
+	e->ena_express = p.ena_express;
+	e->ena_express_udp = p.ena_express_udp;
 }
 
 bool port_settings_differ(const port_settings &a, const port_settings &b)
 {
 	if (a.source_dest_check != b.source_dest_check || a.group_count != b.group_count ||
 	    a.tcp_established_timeout != b.tcp_established_timeout ||
-	    a.udp_stream_timeout != b.udp_stream_timeout || a.udp_timeout != b.udp_timeout)
+	    a.udp_stream_timeout != b.udp_stream_timeout || a.udp_timeout != b.udp_timeout ||
+	    a.ena_express != b.ena_express || a.ena_express_udp != b.ena_express_udp)
 		return true;
 	for (uint32_t i = 0; i < a.group_count; i++)
 		if (a.groups[i] != b.groups[i])
@@ -371,6 +377,8 @@ void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 	out->udp_stream_timeout = e.udp_stream_timeout;
 	out->allowance_key = owner.key;
 	out->network_card = e.network_card;
+	out->ena_express = (e.ena_express ? VCORE_SRD_ENABLED : 0) |
+			   (e.ena_express_udp ? VCORE_SRD_UDP : 0);
 }
 
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)
@@ -711,14 +719,14 @@ int vcore_ctl_eni_set(struct vcore_ctl *ctl, const char *id,
 		e->udp_stream_timeout = c->udp_stream_timeout;
 	if (c->set_udp_timeout)
 		e->udp_timeout = c->udp_timeout;
+	e->ena_express = express;
+	e->ena_express_udp = express_udp;
 	if (port_settings_differ(before, port_settings_of(*e)) && sync_port(*ctl, e, err)) {
 		port_settings_restore(e, before);
 		return err->code;
 	}
 	if (c->set_description)
 		str_copy(e->description, sizeof(e->description), c->description);
-	e->ena_express = express;
-	e->ena_express_udp = express_udp;
 	fill_info(*e, out);
 	return 0;
 }

@@ -66,7 +66,8 @@ void allowances_withdraw(world &w, const instance &i)
 void flow_limit_publish(world &w)
 {
 	if (w.fab)
-		vcore_fabric_set_flow_limit(w.fab, VCORE_FLOW_LIMIT_BPS / w.rate_scale);
+		vcore_fabric_set_flow_limit(w.fab, VCORE_FLOW_LIMIT_BPS / w.rate_scale,
+					    VCORE_SRD_FLOW_LIMIT_BPS / w.rate_scale);
 }
 
 } // namespace vnitro::control

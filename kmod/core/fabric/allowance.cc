@@ -185,21 +185,20 @@ bool flow_limited(uint64_t flow_bps, const allowance *out, const allowance *in)
 
 } // namespace
 
-bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx)
+bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carriage &c)
 {
 	allowance *out = allowance_of(fab, src), *in = allowance_of(fab, dst);
-	uint64_t now, flow_bps = load(fab->flow_bps);
-	uint32_t bytes, packets;
+	uint64_t now, flow_bps = load(c.srd ? fab->srd_flow_bps : fab->flow_bps);
+	uint32_t bytes = c.size.bytes, packets = c.size.packets;
 
 	if (!out && !in)
 		return true;
-	vnitro_env_frame_size(frame_ctx, &bytes, &packets);
 	now = svc->now_ns();
 	if (pkt && flow_limited(flow_bps, out, in)) {
-		uint64_t cost = load(fab->flow_cost);
+		uint64_t cost = load(c.srd ? fab->srd_flow_cost : fab->flow_cost);
+		uint64_t tol = load(c.srd ? fab->srd_flow_tol_ns : fab->flow_tol_ns);
 
-		if (!gcra_take(flow_clock(fab, src, pkt->fields()), charge(bytes, cost),
-			       load(fab->flow_tol_ns), now)) {
+		if (!gcra_take(flow_clock(fab, src, pkt->fields()), charge(bytes, cost), tol, now)) {
 			counter_add(cpu_stats(fab).drop_flow_limit, packets);
 			counter_inc(src->tx_dropped);
 			return false;
@@ -268,14 +267,18 @@ int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allo
 	return 0;
 }
 
-void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps)
+void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t srd_bps)
 {
 	uint64_t floor = VCORE_ALLOWANCE_MIN_BPS;
 	uint64_t cost = bps ? cost_of(bps < floor ? floor : bps) : 0;
+	uint64_t srd_cost = srd_bps ? cost_of(srd_bps < floor ? floor : srd_bps) : 0;
 
 	store(fab->flow_cost, cost);
 	store(fab->flow_tol_ns, cost ? tolerance_of(cost) : 0);
 	store(fab->flow_bps, bps);
+	store(fab->srd_flow_cost, srd_cost);
+	store(fab->srd_flow_tol_ns, srd_cost ? tolerance_of(srd_cost) : 0);
+	store(fab->srd_flow_bps, srd_bps);
 }
 
 int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,

@@ -208,10 +208,12 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 
 vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx)
 {
-	if (!sg_allows(fab, src, dst, pkt) || !allowances_pass(fab, src, dst, pkt, frame_ctx) ||
-	    path_loses_frame(fab, src))
+	carriage c;
+
+	if (!sg_allows(fab, src, dst, pkt) || !crossing(fab, src, dst, pkt, frame_ctx, &c))
 		return VCORE_XMIT_DROPPED;
 	port_deliver(dst, frame_ctx);
+	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).forwarded);
 	return VCORE_XMIT_DELIVERED;
 }
@@ -330,6 +332,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->cookie = desc->cookie;
 	p->allowance_key = desc->allowance_key;
 	p->network_card = desc->network_card;
+	p->region = region_of(desc->dns_domain);
 	p->state = st;
 	// Fully built before any reader can find it.
 	*err = svc_port_add(fab, p);
@@ -466,6 +469,10 @@ void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 	out->bw_in_allowance_exceeded = counter_read(port->bw_in_exceeded);
 	out->bw_out_allowance_exceeded = counter_read(port->bw_out_exceeded);
 	out->pps_allowance_exceeded = counter_read(port->pps_exceeded);
+	out->srd_mode = rcu_load(port->state)->ena_express;
+	out->srd_tx_pkts = counter_read(port->srd_tx);
+	out->srd_eligible_tx_pkts = counter_read(port->srd_eligible);
+	out->srd_rx_pkts = counter_read(port->srd_rx);
 }
 
 } // extern "C"

@@ -69,6 +69,7 @@ struct ip6_entry {
 struct port_state {
 	uint8_t source_dest_check;
 	uint8_t frag_needed;
+	uint8_t ena_express;		// VCORE_SRD_* (express.cc)
 	// Security groups and tracking (sg.cc); sg_count 0: not filtered.
 	uint32_t sg_count;
 	uint32_t sg_keys[VCORE_PORT_MAX_SGS];
@@ -128,6 +129,10 @@ struct port {
 	uint64_t bw_out_exceeded;
 	uint64_t pps_exceeded;
 	uint64_t fragment_tat;
+	// ENI: ENA Express (express.cc): its Region (a hash of its DNS domain,
+	// fixed) and counters.
+	uint32_t region;
+	uint64_t srd_tx, srd_eligible, srd_rx;
 };
 
 /*
@@ -210,6 +215,7 @@ struct fabric {
 	// flow, and the cost, tolerance and rate of each (rate 0: no limit).
 	uint64_t *flow_clocks;
 	uint64_t flow_cost, flow_tol_ns, flow_bps;
+	uint64_t srd_flow_cost, srd_flow_tol_ns, srd_flow_bps;	// the same over SRD
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
 	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
@@ -440,13 +446,32 @@ void svc_port_del(fabric *fab, port *p);
 
 /* ---- allowance.cc: instances' bandwidth allowances, ENIs' fragment allowance ---- */
 
+// How a frame from @src to @dst crosses (express.cc): its size on the wire,
+// and whether ENA Express carries it over SRD.
+struct carriage {
+	vcore_frame_size size;
+	bool srd;
+};
+
 // Charges a frame @src sends to @dst to the sender's outbound allowance and
 // the receiver's inbound one (ENI ports only): false, counted, when it is
-// over either. RCU held.
-// Then the single-flow limit, on @pkt's flow (nullptr: not IP, not limited).
-bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx);
+// over either. Then the single-flow limit, on @pkt's flow (nullptr: not IP,
+// not limited), SRD's when it goes over SRD. RCU held.
+bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carriage &c);
 // An IP fragment @src sends: false, counted, over VCORE_FRAGMENT_PPS.
 bool fragment_allowed(fabric *fab, port *src);
+
+/* ---- express.cc: ENA Express ---- */
+
+// The last checks of a frame the groups and routes let through, from @src
+// to @dst (any kinds of port): whether ENA Express carries it (counted as
+// eligible at @src), the allowances, and the path between ENIs, whose
+// losses SRD recovers. False: dropped and counted. RCU held.
+bool crossing(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx, carriage *c);
+// After delivery: ena_srd_tx_pkts and ena_srd_rx_pkts.
+void crossed(port *src, port *dst, const carriage &c);
+// A port's Region, from its DNS domain (port_add).
+uint32_t region_of(const char *dns_domain);
 
 /* ---- dhcp.cc: the VPC's DHCP server ---- */
 

@@ -248,9 +248,10 @@ __attribute__((noinline)) void send_icmp6(fabric *fab, port *to, const uint8_t *
 		port_deliver_copy(to, out, err.len);
 }
 
-// @frame, routed by the VPC router, to @dst: readdressed from the router, one hop fewer.
-vcore_xmit_verdict forward6(fabric *fab, port *dst, uint8_t *frame, const ipv6_view &v,
-			    void *frame_ctx)
+// @frame, routed by the VPC router from @src to @dst (crossing() passed it as @c):
+// readdressed from the router, one hop fewer.
+vcore_xmit_verdict forward6(fabric *fab, port *src, port *dst, uint8_t *frame, const ipv6_view &v,
+			    const carriage &c, void *frame_ctx)
 {
 	mem_copy(frame, dst->mac, eth_alen);
 	if (dst->kind == VCORE_PORT_ENI)
@@ -259,6 +260,7 @@ vcore_xmit_verdict forward6(fabric *fab, port *dst, uint8_t *frame, const ipv6_v
 		vpc_router_mac(dst->vpc_key, frame + eth_alen);
 	v.hdr[ip6_hop_limit] = static_cast<uint8_t>(v.hop_limit - 1);
 	port_deliver(dst, frame_ctx);
+	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).routed);
 	return VCORE_XMIT_DELIVERED;
 }
@@ -315,6 +317,7 @@ __attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint
 	port *dst = route6_target(fab, src, st, addr128_of(v.dst));
 	uint32_t wire_len = seg_len ? seg_len : ipv6_hlen + v.payload_len;
 	packet pkt(frame, len);
+	carriage c;
 
 	if (!dst)
 		return drop(cpu_stats(fab).drop_no_route, src);
@@ -330,11 +333,9 @@ __attribute__((noinline)) vcore_xmit_verdict route6(fabric *fab, port *src, uint
 			send_icmp6(fab, src, frame, len, icmp6_too_big, 0, VCORE_IGW_MTU);
 		return drop(cpu_stats(fab).drop_too_big, src);
 	}
-	if (!sg_allows(fab, src, dst, &pkt) || !allowances_pass(fab, src, dst, &pkt, frame_ctx))
+	if (!sg_allows(fab, src, dst, &pkt) || !crossing(fab, src, dst, &pkt, frame_ctx, &c))
 		return VCORE_XMIT_DROPPED;
-	if (dst->kind == VCORE_PORT_ENI && path_loses_frame(fab, src))
-		return VCORE_XMIT_DROPPED;
-	return forward6(fab, dst, frame, v, frame_ctx);
+	return forward6(fab, src, dst, frame, v, c, frame_ctx);
 }
 
 } // namespace
@@ -410,6 +411,7 @@ vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 	uint8_t vmac[eth_alen], out[nd6_na_frame_len];
 	nd6_message m;
 	ipv6_view v;
+	carriage c;
 	addr128 d;
 	port *dst;
 
@@ -438,9 +440,9 @@ vcore_xmit_verdict xmit6_from_igw(fabric *fab, port *src, uint8_t *frame, uint32
 		return drop(cpu_stats(fab).drop_ttl, src);
 	packet pkt(frame, len);
 	if (!nacl_enters(fab, src, dst, pkt) || !sg_allows(fab, src, dst, &pkt) ||
-	    !allowances_pass(fab, src, dst, &pkt, frame_ctx))
+	    !crossing(fab, src, dst, &pkt, frame_ctx, &c))
 		return VCORE_XMIT_DROPPED;
-	return forward6(fab, dst, frame, v, frame_ctx);
+	return forward6(fab, src, dst, frame, v, c, frame_ctx);
 }
 
 } // namespace vnitro::fabric

@@ -135,6 +135,9 @@ port_state *state_create(const fabric *fab, const vcore_port_desc &desc, port *o
 	}
 	st->source_dest_check = desc.source_dest_check ? 1 : 0;
 	st->frag_needed = desc.frag_needed ? 1 : 0;
+	// Only an ENI has ENA Express; the bits are ena_srd_mode's, UDP only with it on.
+	st->ena_express = desc.kind == VCORE_PORT_ENI && (desc.ena_express & VCORE_SRD_ENABLED) ?
+				  desc.ena_express & (VCORE_SRD_ENABLED | VCORE_SRD_UDP) : 0;
 	st->count = count;
 	for (uint32_t i = 0; i < count; i++) {
 		st->ents[i].owner = owner;

@@ -125,16 +125,13 @@ vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, ip
 	const ipv4_view &ip = pkt.ip;
 	uint8_t *ttl_word = ip.hdr + ip_ttl;
 	uint16_t before, after;
+	carriage c;
 
 	if (!ingress_allowed(fab, src, dst, &ip))
 		return VCORE_XMIT_DROPPED;
 	if (!nacl_enters(fab, src, dst, pkt))
 		return VCORE_XMIT_DROPPED;
-	if (!sg_allows(fab, src, dst, &pkt) || !allowances_pass(fab, src, dst, &pkt, frame_ctx))
-		return VCORE_XMIT_DROPPED;
-	// The path model between ENIs (the internet gateway's side is not the VPC's path).
-	if (src->kind == VCORE_PORT_ENI && dst->kind == VCORE_PORT_ENI &&
-	    path_loses_frame(fab, src))
+	if (!sg_allows(fab, src, dst, &pkt) || !crossing(fab, src, dst, &pkt, frame_ctx, &c))
 		return VCORE_XMIT_DROPPED;
 	mem_copy(frame, dst->mac, eth_alen);
 	if (dst->kind == VCORE_PORT_ENI)
@@ -147,6 +144,7 @@ vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, ip
 	after = get_be16(ttl_word);
 	put_be16(ip.hdr + ip_check, csum_replace16(get_be16(ip.hdr + ip_check), before, after));
 	port_deliver(dst, frame_ctx);
+	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).routed);
 	return VCORE_XMIT_DELIVERED;
 }

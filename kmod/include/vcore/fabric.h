@@ -189,6 +189,11 @@ struct vcore_port_desc {
 	 */
 	uint32_t allowance_key;
 	uint32_t network_card;		/* below the allowance's cards */
+	/*
+	 * ENI: ENA Express (VCORE_SRD_*), which its instance type supports (the
+	 * control plane checks); may change while plugged.
+	 */
+	uint8_t ena_express;
 };
 
 enum {
@@ -306,7 +311,28 @@ struct vcore_port_stats {
 	uint64_t bw_in_allowance_exceeded;
 	uint64_t bw_out_allowance_exceeded;
 	uint64_t pps_allowance_exceeded;
+	/* ENA Express, as ENA's ena_srd_* (VCORE_SRD_*). */
+	uint64_t srd_mode;			/* VCORE_SRD_ENABLED | VCORE_SRD_UDP */
+	uint64_t srd_tx_pkts;			/* sent over SRD */
+	uint64_t srd_eligible_tx_pkts;		/* sent, meeting this ENI's side of the rules */
+	uint64_t srd_rx_pkts;			/* received over SRD */
 };
+
+/*
+ * ENA Express (EC2 User Guide, "Improve network performance between EC2
+ * instances with ENA Express"): a packet goes over SRD when both ENIs have
+ * it turned on (their types support it), both are in the same Region, it is
+ * TCP, or UDP with both ENIs' UDP setting on, and it fits the MTU ENA
+ * Express needs (8900); otherwise it falls back to plain ENA, silently.
+ * SRD retransmits what the path loses (no loss is seen), and lifts the
+ * single-flow limit to 25 Gbps. The bits are ena_srd_mode's (ENA driver).
+ */
+enum {
+	VCORE_SRD_ENABLED = 1,
+	VCORE_SRD_UDP = 2,
+	VCORE_SRD_MTU = 8900,
+};
+#define VCORE_SRD_FLOW_LIMIT_BPS 25000000000ull
 
 /*
  * An instance's bandwidth allowances: EC2's "separate network I/O credit
@@ -356,7 +382,8 @@ int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allo
  * allowance's peak is above it sends or receives.
  */
 #define VCORE_FLOW_LIMIT_BPS 5000000000ull
-void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps);
+/* @bps for plain ENA, @srd_bps over SRD (ENA Express: VCORE_SRD_FLOW_LIMIT_BPS). */
+void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t srd_bps);
 
 /* What was set for @key last (-ENOENT: nothing). */
 int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,

@@ -109,10 +109,16 @@ struct vcore_services {
 uint32_t vnitro_env_cpu(void);
 /*
  * The same reason: what a frame context (deliver's) stands for on the wire,
- * its bytes (all of it, not only the part the core reads) and packets (a
- * TSO/GSO frame's segments; 1 otherwise), for the bandwidth allowances.
+ * its bytes (all of it, not only the part the core reads), packets (a
+ * TSO/GSO frame's segments; 1 otherwise) and the IP length of its largest
+ * packet, for the bandwidth allowances and ENA Express's MTU.
  */
-void vnitro_env_frame_size(void *frame_ctx, uint32_t *bytes, uint32_t *packets);
+struct vcore_frame_size {
+	uint32_t bytes;
+	uint32_t packets;
+	uint32_t ip_len;
+};
+void vnitro_env_frame_size(void *frame_ctx, struct vcore_frame_size *out);
 /* The same reason: per frame, a spinlock of spin_create. */
 void vnitro_env_spin_lock(void *lock);
 void vnitro_env_spin_unlock(void *lock);
