@@ -344,3 +344,23 @@ CORE_TEST(allowance, the_flow_limit_applies_only_above_an_ends_peak)
 	cr_assert_eq(xmit(pa, f, len), VCORE_XMIT_DELIVERED);
 	cr_assert_eq(stats().drop_flow_limit, 0u);
 }
+
+// The shim's clock moves by ticks (4 ms at HZ=250): the full rate must pass
+// through such a clock, not only a tolerance's worth per tick.
+CORE_TEST(allowance, a_clock_that_ticks_still_gives_the_full_rate)
+{
+	uint32_t sent = 0;
+
+	// 8 Gbit/s is 1 MB a millisecond: 62 frames of 64 KB a 4 ms tick.
+	cr_assert_eq(set_allowance(inst1, 8000ull * mbit, 8000ull * mbit), 0);
+	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);
+	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
+	harness.frame_bytes = 64000;
+	harness.frame_packets = 44;
+	burst(pa, mac_b, ip_a, ip_b, 1000);	// the tolerance's worth, spent
+	for (int tick = 0; tick < 20; tick++) {
+		harness_advance_clock(4 * ms - 100 * 1000);
+		sent += burst(pa, mac_b, ip_a, ip_b, 100);	// the clock reads add 100 us
+	}
+	cr_assert(sent >= 20 * 60 && sent <= 20 * 64, "80 ms at 8 Gbit/s: %u of 64 KB", sent);
+}

@@ -8,7 +8,7 @@
 // (EC2 User Guide, "Amazon EC2 instance network bandwidth"). Each direction
 // of a card is two generic cell rate algorithms on the bytes it carries:
 //  - at the peak, with a short tolerance: the rate is never above the peak
-//    for longer than a millisecond (or two maximal TSO frames' worth);
+//    for longer than 10 ms (or two maximal TSO frames' worth);
 //  - at the baseline, with a tolerance that is the credit bucket: running
 //    at the peak from full credits puts this clock burst_s seconds' worth
 //    of (peak - baseline) traffic ahead of now, and then it refuses what is
@@ -35,9 +35,12 @@ constexpr uint32_t cost_shift = 16;
 // The most bytes one frame is charged: a TSO frame and then some (the costs'
 // fixed point keeps bytes * cost below 2^64 up to here at the slowest rate).
 constexpr uint32_t max_charge = 1u << 17;
-// The peak's tolerance: a millisecond at the rate, at least two 64 KiB
-// frames, so a TSO frame at a low rate scale is not refused for its size.
-constexpr uint64_t peak_window_ns = 1000000;
+// The peak's tolerance: 10 ms at the rate, at least two 64 KiB frames, so
+// a TSO frame at a low rate scale is not refused for its size. Not less than
+// the clock's tick (the shim's clock is the tick's: 4 ms at HZ=250, 10 ms at
+// HZ=100): a clock that jumps by more than the tolerance would let through
+// only the tolerance's worth per tick, a fraction of the rate.
+constexpr uint64_t peak_window_ns = 10000000;
 constexpr uint64_t peak_min_bytes = 2 * 65536;
 
 uint64_t load(const uint64_t &v)
@@ -116,7 +119,7 @@ int check(const vcore_allowance_desc &d)
 	return 0;
 }
 
-// How far a clock at @cost may run ahead: a millisecond, or two 64 KiB frames.
+// How far a clock at @cost may run ahead: 10 ms, or two 64 KiB frames.
 uint64_t tolerance_of(uint64_t cost)
 {
 	uint64_t tol = charge(peak_min_bytes, cost);
