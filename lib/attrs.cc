@@ -154,6 +154,11 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_MD_ENDPOINT] = u8("MD_ENDPOINT");
 	t.a[VNITRO_A_RATE_SCALE] = u32("RATE_SCALE");
 	t.a[VNITRO_A_BURST_SECONDS] = u32("BURST_SECONDS");
+	t.a[VNITRO_A_PATH_LOSS_PPM] = u32("PATH_LOSS_PPM");
+	t.a[VNITRO_A_PATH_REORDER_PPM] = u32("PATH_REORDER_PPM");
+	t.a[VNITRO_A_PATH_DELAY_US] = u32("PATH_DELAY_US");
+	t.a[VNITRO_A_PATH_REORDER_DELAY_US] = u32("PATH_REORDER_DELAY_US");
+	t.a[VNITRO_A_PATH_SEED] = u64("PATH_SEED");
 	return t;
 }
 
@@ -578,6 +583,22 @@ int decode_world(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_path(struct nlattr **tb, void *out)
+{
+	auto *p = static_cast<struct vnitro_path *>(out);
+
+	if (!tb[VNITRO_A_PATH_LOSS_PPM] || !tb[VNITRO_A_PATH_REORDER_PPM] ||
+	    !tb[VNITRO_A_PATH_DELAY_US] || !tb[VNITRO_A_PATH_REORDER_DELAY_US] ||
+	    !tb[VNITRO_A_PATH_SEED])
+		return -EPROTO;
+	p->loss_ppm = get_u32(tb, VNITRO_A_PATH_LOSS_PPM);
+	p->reorder_ppm = get_u32(tb, VNITRO_A_PATH_REORDER_PPM);
+	p->delay_us = get_u32(tb, VNITRO_A_PATH_DELAY_US);
+	p->reorder_delay_us = get_u32(tb, VNITRO_A_PATH_REORDER_DELAY_US);
+	p->seed = get_u64(tb, VNITRO_A_PATH_SEED);
+	return 0;
+}
+
 int decode_services(struct nlattr **tb, void *out)
 {
 	auto *v = static_cast<struct vnitro_services *>(out);
@@ -600,6 +621,9 @@ int decode_services(struct nlattr **tb, void *out)
 
 const struct decoder world_decoder = {
 	sizeof(struct vnitro_world), decode_world, "world settings",
+};
+const struct decoder path_decoder = {
+	sizeof(struct vnitro_path), decode_path, "path model",
 };
 const struct decoder services_decoder = {
 	sizeof(struct vnitro_services), decode_services, "link-local services",

@@ -56,6 +56,7 @@ extern const struct decoder eip_decoder;
 extern const struct decoder eip_pool_decoder;
 extern const struct decoder services_decoder;
 extern const struct decoder world_decoder;
+extern const struct decoder path_decoder;
 /* Validates a reply against the policy into @tb; 0 or a libnl error. */
 int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 /* "ENI_ID" for VNITRO_A_ENI_ID; NULL if unknown. */
@@ -115,6 +116,7 @@ void request_init(struct request *req, struct vnitro_handle *h, uint8_t cmd,
 /* Puts record a failure in req->err, which request_do() reports. */
 void request_put_string(struct request *req, int attr, const char *value);
 void request_put_u32(struct request *req, int attr, uint32_t value);
+void request_put_u64(struct request *req, int attr, uint64_t value);
 void request_put_u8(struct request *req, int attr, uint8_t value);
 void request_put_u16(struct request *req, int attr, uint16_t value);
 void request_put(struct request *req, int attr, size_t len, const void *data);

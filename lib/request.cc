@@ -265,6 +265,12 @@ void request_put_u32(struct request *req, int attr, uint32_t value)
 		put_result(req, nla_put_u32(req->msg, attr, value));
 }
 
+void request_put_u64(struct request *req, int attr, uint64_t value)
+{
+	if (!req->err)
+		put_result(req, nla_put_u64(req->msg, attr, value));
+}
+
 void request_put_u8(struct request *req, int attr, uint8_t value)
 {
 	if (!req->err)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* "vnitro apply FILE": makes the world what a topology file says, changing only what differs. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +21,21 @@ void usage(FILE *out)
 		"Usage: vnitro [ -j [ -p ] ] apply FILE\n"
 		"       vnitro apply help\n"
 		"where  FILE := a topology file, as \"vnitro dump\" writes it (\"-\": stdin)\n"
-		"Sets the world's settings the file gives, then creates what is missing\n"
-		"in dependency order (VPCs, subnets, network ACLs and their entries and\n"
-		"associations, security groups and their rules, internet gateways,\n"
-		"egress-only internet gateways, the public pool, Elastic IPs, instances,\n"
-		"ENIs, attachments, secondary IPs, IPv6 blocks and addresses, ENI\n"
-		"settings, routes, Elastic IP associations) and changes the settings\n"
-		"that differ; prints one line per change. A group's rules and an ACL's\n"
-		"entries become the file's (what the file lacks is deleted); a group named\n"
-		"\"default\" and an ACL with \"default\": true are their VPC's, whatever\n"
-		"their id in the file; a subnet without \"network_acl\" uses its VPC's\n"
-		"default ACL; an Elastic IP without \"eni\" is disassociated; without\n"
-		"\"eip_pool\" the pool stays as it is, and so does each of the world's\n"
-		"settings \"world\" does not give.\n"
+		"Sets the world's settings and the path model the file gives, then\n"
+		"creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
+		"and their entries and associations, security groups and their rules,\n"
+		"internet gateways, egress-only internet gateways, the public pool,\n"
+		"Elastic IPs, instances, ENIs, attachments, secondary IPs, IPv6 blocks\n"
+		"and addresses, ENI settings, routes, Elastic IP associations) and\n"
+		"changes the settings that differ; prints one line per change. A group's\n"
+		"rules and an ACL's entries become the file's (what the file lacks is\n"
+		"deleted); a group named \"default\" and an ACL with \"default\": true are\n"
+		"their VPC's, whatever their id in the file; a subnet without\n"
+		"\"network_acl\" uses its VPC's default ACL; an Elastic IP without \"eni\"\n"
+		"is disassociated; without \"eip_pool\" the pool stays as it is, and so\n"
+		"does each of the world's settings \"world\" does not give and each field\n"
+		"of the model \"path\" does not give (a seed is written only if it\n"
+		"differs: writing one restarts the model's draws).\n"
 		"An object that exists with another immutable attribute is an error, found\n"
 		"before anything changes. No object absent from the file is deleted, but\n"
 		"the IPv6 routes of a VPC whose IPv6 block goes (EC2 keeps a block while\n"
@@ -90,6 +93,7 @@ private:
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int set_world();
+	int set_path();
 	int create_vpcs_and_subnets();
 	int create_gateways(bool egress_only);
 	int create_instances();
@@ -1321,6 +1325,47 @@ int applier::set_world()
 	return STATUS_OK;
 }
 
+/*
+ * A field of the path model to set if the file gives it (*@set) and the
+ * kernel's (@now) differs; else *@set is cleared.
+ */
+void path_detail(int *set, uint64_t want, uint64_t now, const char *keyword, char *detail)
+{
+	char value[24];
+
+	if (!*set || want == now) {
+		*set = 0;
+		return;
+	}
+	snprintf(value, sizeof(value), "%" PRIu64, want);
+	detail_add(detail, keyword, value);
+}
+
+/*
+ * Right after the world's settings: one PATH_SET of the fields the file
+ * gives that differ. The seed only if it differs too, since writing it, even
+ * the same, restarts every draw of the model.
+ */
+int applier::set_path()
+{
+	struct vnitro_path_change c = t_.path;
+	const struct vnitro_path &now = w_.path;
+	char detail[DETAIL_LEN] = "";
+
+	path_detail(&c.set_loss_ppm, c.loss_ppm, now.loss_ppm, "loss-ppm", detail);
+	path_detail(&c.set_reorder_ppm, c.reorder_ppm, now.reorder_ppm, "reorder-ppm", detail);
+	path_detail(&c.set_delay_us, c.delay_us, now.delay_us, "delay-us", detail);
+	path_detail(&c.set_reorder_delay_us, c.reorder_delay_us, now.reorder_delay_us,
+		    "reorder-delay-us", detail);
+	path_detail(&c.set_seed, c.seed, now.seed, "seed", detail);
+	if (!detail[0])
+		return STATUS_OK;
+	if (vnitro_path_set(s_.handle(), &c, nullptr))
+		return refused("set", "path", detail, "");
+	change("set", "path", detail, "");
+	return STATUS_OK;
+}
+
 /* The file's pool first (if it has one), so that the new addresses are in it. */
 int applier::create_eips()
 {
@@ -1403,9 +1448,9 @@ int applier::run()
 	int rc;
 
 	p_.open_array();
-	if ((rc = set_world()) || (rc = create_vpcs_and_subnets()) || (rc = create_nacls()) ||
-	    (rc = converge_nacl_entries()) || (rc = associate_nacls()) || (rc = create_sgs()) ||
-	    (rc = converge_sg_rules()) || (rc = create_gateways(false)) ||
+	if ((rc = set_world()) || (rc = set_path()) || (rc = create_vpcs_and_subnets()) ||
+	    (rc = create_nacls()) || (rc = converge_nacl_entries()) || (rc = associate_nacls()) ||
+	    (rc = create_sgs()) || (rc = converge_sg_rules()) || (rc = create_gateways(false)) ||
 	    (rc = create_gateways(true)) || (rc = create_eips()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
 	    (rc = converge_ips()) || (rc = converge_ipv6()) || (rc = converge_ipv6_default_rules()) ||

@@ -53,6 +53,7 @@ extern const struct object nacl_object;
 extern const struct object eip_object;
 extern const struct object services_object;
 extern const struct object world_object;
+extern const struct object path_object;
 extern const struct object apply_object;
 extern const struct object dump_object;
 /* "exec INSTANCE ...", matched only in full (see vnitro.cc). */

@@ -2,6 +2,7 @@
 /* Reads a topology file (JSON, with json-c) and checks it whole, before any kernel call. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,9 @@ private:
 	void world_settings(json_object *root);
 	uint32_t setting(json_object *o, const char *name, const char *what, uint32_t min,
 			 uint32_t max);
+	void path_model(json_object *root);
+	int path_field(json_object *o, const char *name, const char *what, const char *unit,
+		       uint32_t max, uint32_t *out);
 	void eip(json_object *o, const char *path, struct topo_eip *a);
 	void eip_association(json_object *o, const char *path, struct topo_eip *a);
 	uint32_t eip_private_ip(json_object *o, const char *path, const struct topo_eni &e);
@@ -1284,6 +1288,55 @@ uint32_t parser::setting(json_object *o, const char *name, const char *what, uin
 	return uint32_t(json_object_get_int64(v));
 }
 
+/* "path": each field optional, as PATH_SET takes them, within the kernel's ranges. */
+void parser::path_model(json_object *root)
+{
+	static const struct key keys[] = {
+		{ "loss_ppm", K_INT, false, false },
+		{ "reorder_ppm", K_INT, false, false },
+		{ "delay_us", K_INT, false, false },
+		{ "reorder_delay_us", K_INT, false, false },
+		{ "seed", K_INT, false, false },
+	};
+	struct vnitro_path_change &c = t_.path;
+	json_object *o = get(root, "path"), *seed;
+
+	if (!o)
+		return;
+	check_keys(o, ".path", keys, sizeof(keys) / sizeof(keys[0]));
+	c.set_loss_ppm = path_field(o, "loss_ppm", "loss", "ppm", VNITRO_PATH_MAX_PPM, &c.loss_ppm);
+	c.set_reorder_ppm = path_field(o, "reorder_ppm", "reorder", "ppm", VNITRO_PATH_MAX_PPM,
+				       &c.reorder_ppm);
+	c.set_delay_us = path_field(o, "delay_us", "delay", "us", VNITRO_PATH_MAX_US, &c.delay_us);
+	c.set_reorder_delay_us = path_field(o, "reorder_delay_us", "reorder delay", "us",
+					    VNITRO_PATH_MAX_US, &c.reorder_delay_us);
+	/* json-c reads a number past a u64 as the largest u64: only a negative seed is caught. */
+	if ((seed = get(o, "seed"))) {
+		if (json_object_get_int64(seed) < 0)
+			bad(".path.seed", "seed %s is out of range: 0 to %" PRIu64,
+			    json_object_get_string(seed), UINT64_MAX);
+		c.seed = json_object_get_uint64(seed);
+		c.set_seed = 1;
+	}
+}
+
+/* One of its u32 fields into *@out, refused in the kernel's words; whether the file gives it. */
+int parser::path_field(json_object *o, const char *name, const char *what, const char *unit,
+		       uint32_t max, uint32_t *out)
+{
+	json_object *v = get(o, name);
+	char p[PATH_LEN];
+
+	if (!v)
+		return 0;
+	subpath(p, ".path", ".%s", name);
+	if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > max)
+		bad(p, "path %s %s %s is out of range: 0 to %u", what, json_object_get_string(v),
+		    unit, max);
+	*out = uint32_t(json_object_get_int64(v));
+	return 1;
+}
+
 void parser::eip(json_object *o, const char *path, struct topo_eip *a)
 {
 	static const struct key keys[] = {
@@ -1392,6 +1445,7 @@ void parser::top(json_object *root)
 	static const struct key keys[] = {
 		{ "version", K_INT, false, false },
 		{ "world", K_OBJECT, false, false },
+		{ "path", K_OBJECT, false, false },
 		{ "vpcs", K_ARRAY, false, false },
 		{ "subnets", K_ARRAY, false, false },
 		{ "internet_gateways", K_ARRAY, false, false },
@@ -1411,6 +1465,7 @@ void parser::top(json_object *root)
 		bad(".version", "version %s is not supported (this vnitro reads version %d)",
 		    json_object_get_string(v), TOPOLOGY_VERSION);
 	world_settings(root);
+	path_model(root);
 
 	/* In dependency order, so that every reference points backwards... */
 	t_.vpcs = alloc_array<struct topo_vpc>(array(root, "vpcs"));

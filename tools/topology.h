@@ -182,6 +182,8 @@ public:
 	/* "world": the settings WORLD_SET takes; 0, one the file does not give (left as it is). */
 	uint32_t rate_scale = 0;
 	uint32_t burst_seconds = 0;
+	/* "path": the fields PATH_SET takes; those the file gives are set, the rest left alone. */
+	struct vnitro_path_change path = {};
 
 	const struct topo_vpc *find_vpc(const char *id) const;
 	const struct topo_subnet *find_subnet(const char *id) const;
@@ -234,6 +236,7 @@ public:
 	size_t eip_count = 0;
 	struct vnitro_eip_pool eip_pool = {};
 	struct vnitro_world settings = {};
+	struct vnitro_path path = {};
 
 	const struct vnitro_vpc *find_vpc(const char *id) const;
 	const struct vnitro_subnet *find_subnet(const char *id) const;

@@ -176,7 +176,8 @@ bool world::read(session &s)
 	    vnitro_nacl_list(h, &nacls, &nacl_count) ||
 	    vnitro_eip_list(h, &eips, &eip_count) ||
 	    vnitro_eip_pool_get(h, &eip_pool) ||
-	    vnitro_world_get(h, &settings)) {
+	    vnitro_world_get(h, &settings) ||
+	    vnitro_path_get(h, &path)) {
 		s.fail();
 		return false;
 	}

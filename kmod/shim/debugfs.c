@@ -59,7 +59,7 @@ DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
  * parts per million stop at 1000000, delays at 1 s. The core keeps the
  * values; this lock only makes each write a whole read-modify-write.
  */
-static DEFINE_MUTEX(vnitro_path_lock);
+DEFINE_MUTEX(vnitro_path_lock);
 
 static u32 *vnitro_path_field(struct vcore_fabric_path_config *cfg, void *data)
 {

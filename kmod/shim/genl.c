@@ -100,6 +100,11 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_MAX_EFAS] = { .type = NLA_REJECT },
 	[VNITRO_A_RATE_SCALE] = { .type = NLA_U32 },
 	[VNITRO_A_BURST_SECONDS] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_LOSS_PPM] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_REORDER_PPM] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_DELAY_US] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_REORDER_DELAY_US] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_SEED] = { .type = NLA_U64 },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
@@ -709,6 +714,94 @@ static int vnitro_cmd_world(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return vnitro_genl_fail(skb, info, &err);
 	return vnitro_genl_reply(info, VNITRO_CMD_WORLD_GET, vnitro_put_world, &now);
+}
+
+/* ---- the path model ---- */
+
+struct vnitro_path {
+	struct vcore_fabric_path_config cfg;
+	u64 seed;
+};
+
+static int vnitro_put_path(struct sk_buff *msg, const void *obj)
+{
+	const struct vnitro_path *p = obj;
+
+	if (nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, p->cfg.loss_ppm) ||
+	    nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, p->cfg.reorder_ppm) ||
+	    nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, p->cfg.delay_ns / NSEC_PER_USEC) ||
+	    nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US,
+			p->cfg.reorder_delay_ns / NSEC_PER_USEC) ||
+	    nla_put_u64_64bit(msg, VNITRO_A_PATH_SEED, p->seed, VNITRO_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One PATH_SET field: @attr's value, at most @max, into *@field (times
+ * @scale). False, with a message naming it in @err, when out of range.
+ */
+static bool vnitro_path_field(struct genl_info *info, int attr, u32 max, u32 scale, u32 *field,
+			      const char *what, const char *unit, struct vcore_err *err)
+{
+	struct nlattr *a = info->attrs[attr];
+	u32 v;
+
+	if (!a)
+		return true;
+	v = nla_get_u32(a);
+	if (v > max) {
+		err->code = -EINVAL;
+		snprintf(err->msg, sizeof(err->msg), "path %s %u %s is out of range: 0 to %u", what, v,
+			 unit, max);
+		return false;
+	}
+	*field = v * scale;
+	return true;
+}
+
+/* PATH_GET, and PATH_SET: both reply with the model; a seed restarts every draw. */
+static int vnitro_cmd_path(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int fields[] = {
+		VNITRO_A_PATH_LOSS_PPM, VNITRO_A_PATH_REORDER_PPM, VNITRO_A_PATH_DELAY_US,
+		VNITRO_A_PATH_REORDER_DELAY_US, VNITRO_A_PATH_SEED,
+	};
+	bool set = info->genlhdr->cmd == VNITRO_CMD_PATH_SET, any = false;
+	struct vcore_err err = {};
+	struct vnitro_path p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		any |= !!info->attrs[fields[i]];
+	if (set && !any) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give the loss, reordering, delays or seed");
+		return -EINVAL;
+	}
+	mutex_lock(&vnitro_path_lock);
+	vcore_fabric_get_path(vnitro.fabric, &p.cfg);
+	if (set) {
+		if (!vnitro_path_field(info, VNITRO_A_PATH_LOSS_PPM, VNITRO_PATH_MAX_PPM, 1,
+				       &p.cfg.loss_ppm, "loss", "ppm", &err) ||
+		    !vnitro_path_field(info, VNITRO_A_PATH_REORDER_PPM, VNITRO_PATH_MAX_PPM, 1,
+				       &p.cfg.reorder_ppm, "reorder", "ppm", &err) ||
+		    !vnitro_path_field(info, VNITRO_A_PATH_DELAY_US, VNITRO_PATH_MAX_US,
+				       NSEC_PER_USEC, &p.cfg.delay_ns, "delay", "us", &err) ||
+		    !vnitro_path_field(info, VNITRO_A_PATH_REORDER_DELAY_US, VNITRO_PATH_MAX_US,
+				       NSEC_PER_USEC, &p.cfg.reorder_delay_ns, "reorder delay",
+				       "us", &err)) {
+			mutex_unlock(&vnitro_path_lock);
+			return vnitro_genl_fail(skb, info, &err);
+		}
+		vcore_fabric_set_path(vnitro.fabric, &p.cfg);
+		if (info->attrs[VNITRO_A_PATH_SEED])
+			vcore_fabric_seed(vnitro.fabric,
+					  nla_get_u64(info->attrs[VNITRO_A_PATH_SEED]));
+	}
+	p.seed = vcore_fabric_get_seed(vnitro.fabric);
+	mutex_unlock(&vnitro_path_lock);
+	return vnitro_genl_reply(info, VNITRO_CMD_PATH_GET, vnitro_put_path, &p);
 }
 
 /* ---- ENIs ---- */
@@ -1349,6 +1442,8 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_INSTANCE_SET, .doit = vnitro_cmd_instance_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_WORLD_GET, .doit = vnitro_cmd_world, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_WORLD_SET, .doit = vnitro_cmd_world, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_PATH_GET, .doit = vnitro_cmd_path, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_PATH_SET, .doit = vnitro_cmd_path, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_instances,

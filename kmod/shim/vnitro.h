@@ -332,6 +332,8 @@ void vnitro_tx_ring_reset(struct vnitro_netdev *vnd, u32 q);
 void vnitro_read_tx_ring_stats(struct vnitro_tx_ring *txr, u64 *stop, u64 *wakeup);
 
 /* debugfs.c: fault injection under /sys/kernel/debug/vnitro/ENI-ID/ */
+/* Serialises read-modify-writes of the path model (debugfs and PATH_SET). */
+extern struct mutex vnitro_path_lock;
 void vnitro_debugfs_init(void);
 void vnitro_debugfs_exit(void);
 void vnitro_debugfs_add(struct vnitro_netdev *vnd);

@@ -14,7 +14,7 @@ source "$(dirname "$0")/../lib.sh"
 srd() { echo "$(estat i-a ena_srd_eligible_tx_pkts) $(estat i-a ena_srd_tx_pkts) $(estat i-b ena_srd_rx_pkts)"; }
 retrans() { ip netns exec i-a nstat -az TcpRetransSegs | awk '$1 == "TcpRetransSegs" {print $2}'; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-loss() { echo "$1" >/sys/kernel/debug/vnitro/efa_fabric/loss_ppm; }
+loss() { "$VNITRO" path set loss-ppm "$1" >/dev/null; }
 
 for i in i-a i-b; do
 	"$VNITRO" instance add "$i" subnet subnet-default type m6i.32xlarge >/dev/null

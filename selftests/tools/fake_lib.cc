@@ -1399,6 +1399,53 @@ int vnitro_world_set(struct vnitro_handle *h, uint32_t rate_scale, uint32_t burs
 	return 0;
 }
 
+namespace {
+
+/* The path model: the kernel's defaults until vnitro_path_set() changes it. */
+struct vnitro_path path = { 0, 0, 0, VNITRO_PATH_REORDER_DELAY_DEFAULT_US, 0 };
+
+} // namespace
+
+int vnitro_path_get(struct vnitro_handle *, struct vnitro_path *out)
+{
+	*out = path;
+	return 0;
+}
+
+/* The library's check (something to set), then the kernel's ranges in its order: all or nothing. */
+int vnitro_path_set(struct vnitro_handle *h, const struct vnitro_path_change *c,
+		    struct vnitro_path *out)
+{
+	if (!c->set_loss_ppm && !c->set_reorder_ppm && !c->set_delay_us &&
+	    !c->set_reorder_delay_us && !c->set_seed)
+		return refuse(h, -EINVAL, "nothing to set: give the loss, reordering, delays or seed");
+	if (c->set_loss_ppm && c->loss_ppm > VNITRO_PATH_MAX_PPM)
+		return refuse(h, -EINVAL, "path loss %u ppm is out of range: 0 to %d", c->loss_ppm,
+			      VNITRO_PATH_MAX_PPM);
+	if (c->set_reorder_ppm && c->reorder_ppm > VNITRO_PATH_MAX_PPM)
+		return refuse(h, -EINVAL, "path reorder %u ppm is out of range: 0 to %d",
+			      c->reorder_ppm, VNITRO_PATH_MAX_PPM);
+	if (c->set_delay_us && c->delay_us > VNITRO_PATH_MAX_US)
+		return refuse(h, -EINVAL, "path delay %u us is out of range: 0 to %d", c->delay_us,
+			      VNITRO_PATH_MAX_US);
+	if (c->set_reorder_delay_us && c->reorder_delay_us > VNITRO_PATH_MAX_US)
+		return refuse(h, -EINVAL, "path reorder delay %u us is out of range: 0 to %d",
+			      c->reorder_delay_us, VNITRO_PATH_MAX_US);
+	if (c->set_loss_ppm)
+		path.loss_ppm = c->loss_ppm;
+	if (c->set_reorder_ppm)
+		path.reorder_ppm = c->reorder_ppm;
+	if (c->set_delay_us)
+		path.delay_us = c->delay_us;
+	if (c->set_reorder_delay_us)
+		path.reorder_delay_us = c->reorder_delay_us;
+	if (c->set_seed)
+		path.seed = c->seed;
+	if (out)
+		*out = path;
+	return 0;
+}
+
 /*
  * VNITRO_FAKE_WORLD: a world whose ENIs change, for vnitrod's tests.
  * i-host (c5n.18xlarge) has PRIMARY at device index 0 and

@@ -182,7 +182,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, world, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
+	'top level: unknown key "vpc" (expected version, world, path, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -537,6 +537,25 @@ bad "burst seconds past an hour" '.world.burst_seconds: burst seconds 3601 is ou
 bad "burst seconds past a u32" '.world.burst_seconds: burst seconds 4294967296 is out of range: 1 to 3600' \
 	'.world.burst_seconds = 4294967296'
 
+bad "the path model is an object" 'top level: "path" must be an object, not an integer' '.path = 1000'
+bad "an unknown key in the path model" \
+	'.path: unknown key "loss" (expected loss_ppm, reorder_ppm, delay_us, reorder_delay_us, seed)' \
+	'.path = {"loss": 1000}'
+bad "a loss in ppm, not a percentage" '.path: "loss_ppm" must be an integer, not a string' '.path.loss_ppm = "1%"'
+bad "a loss in whole ppm" '.path: "loss_ppm" must be an integer, not a number' '.path.loss_ppm = 0.5'
+bad "a loss past 1000000 ppm, in the kernel's words" \
+	'.path.loss_ppm: path loss 1000001 ppm is out of range: 0 to 1000000' '.path.loss_ppm = 1000001'
+bad "a negative reordering" '.path.reorder_ppm: path reorder -1 ppm is out of range: 0 to 1000000' \
+	'.path.reorder_ppm = -1'
+bad "a delay past a second" '.path.delay_us: path delay 1000001 us is out of range: 0 to 1000000' \
+	'.path = {"loss_ppm": 0, "delay_us": 1000001}'
+bad "a reorder delay past a u32" \
+	'.path.reorder_delay_us: path reorder delay 4294967296 us is out of range: 0 to 1000000' \
+	'.path.reorder_delay_us = 4294967296'
+bad "a negative seed" '.path.seed: seed -1 is out of range: 0 to 18446744073709551615' '.path.seed = -1'
+bad "a seed is a number, not a string" '.path: "seed" must be an integer, not a string' '.path.seed = "42"'
+bad "a seed is never null" '.path: "seed" must be an integer, not null' '.path.seed = null'
+
 ## a valid file reaches the kernel
 
 jq . <<<"$base" >"$dir/good.json"
@@ -552,6 +571,11 @@ else
 fi
 good "the world's settings, both at their largest" '.world = {"rate_scale": 1000000, "burst_seconds": 3600}'
 good "one of the world's settings, the other left as it is" '.world = {"burst_seconds": 1}'
+good "the path model, every range at its largest, a seed past a u32" \
+	'.path = {"loss_ppm": 1000000, "reorder_ppm": 1000000, "delay_us": 1000000, "reorder_delay_us": 1000000, "seed": 4294967296}'
+good "the path model, every field 0" \
+	'.path = {"loss_ppm": 0, "reorder_ppm": 0, "delay_us": 0, "reorder_delay_us": 0, "seed": 0}'
+good "only the seed of the path model" '.path = {"seed": 42}'
 good "IPv6 blocks in rules and entries, icmpv6 with a type and code" \
 	'.vpcs[1].ipv6_cidr = "2600:1f18:abcd:1200::/56"
 	 | .security_groups[1].ingress += [{"protocol": "icmpv6", "icmp_type": 128, "icmp_code": 0, "cidr": "2600:1f18:abcd:1200::/56"},
@@ -580,7 +604,7 @@ fi
 if [[ -x $FAKE ]]; then
 	VNITRO=$FAKE
 	run dump
-	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","world","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","world","path","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
 		pass "dump: one document, every list"
 	else
 		fail "dump: one document, every list"
@@ -614,6 +638,8 @@ if [[ -x $FAKE ]]; then
 		fail "dump: the pool and Elastic IPs"
 	[[ $(jq -c .world <<<"$out") == '{"rate_scale":1,"burst_seconds":300}' ]] &&
 		pass "dump: the world's settings, the defaults written too" || fail "dump: the world's settings"
+	[[ $(jq -c .path <<<"$out") == '{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"seed":0}' ]] &&
+		pass "dump: the path model, a new world's written too" || fail "dump: the path model"
 	first=$out
 	run dump
 	[[ $out == "$first" && $out != *$'\n'*$'\n'* ]] && pass "dump: the same twice, one line without -p" ||
@@ -704,6 +730,35 @@ create eip eipalloc-3 public-ip 203.0.113.7" ""
 	run apply "$dir/badworld.json"
 	expect "a bad setting in a dump: refused with its path, nothing changed" 2 "" \
 		"Error: $dir/badworld.json: .world.burst_seconds: burst seconds 3601 is out of range: 1 to 3600"
+	jq '.path.loss_ppm = 1000' <<<"$first" >"$dir/loss.json"
+	run apply "$dir/loss.json"
+	expect "the path model: only the field that differs is set, not the seed" 0 "set path loss-ppm 1000" ""
+	jq '.path = {"seed": 42, "delay_us": 50} | .world.rate_scale = 1000
+	    | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' \
+		<<<"$first" >"$dir/path.json"
+	run apply "$dir/path.json"
+	expect "the path model right after the world's settings, in one set, before anything is created" 0 \
+		"set world rate-scale 1/1000
+set path delay-us 50 seed 42
+create eip eipalloc-3 public-ip 203.0.113.7" ""
+	run -j apply "$dir/path.json"
+	[[ $rc -eq 0 && $(jq -c '.[1]' <<<"$out") == '{"action":"set","object":"path","id":"delay-us 50 seed 42","detail":""}' ]] &&
+		pass "apply -j: the path model, as one object" || fail "apply -j: the path model"
+	jq 'del(.path)' <<<"$first" >"$dir/nopath.json"
+	run apply "$dir/nopath.json"
+	expect "a file without path leaves the model alone" 0 "" ""
+	jq '.path = {"seed": 0, "reorder_delay_us": 1000, "loss_ppm": 0}' <<<"$first" >"$dir/sameseed.json"
+	run apply "$dir/sameseed.json"
+	expect "the seed in force is not written again (that would restart the draws): no change" 0 "" ""
+	# jq would round a seed past 2^53: the file is edited as text.
+	sed 's/"seed":0}/"seed":18446744073709551615}/' <<<"$first" >"$dir/bigseed.json"
+	run apply "$dir/bigseed.json"
+	expect "the largest seed, every digit read and sent" 0 "set path seed 18446744073709551615" ""
+	jq '.path.reorder_ppm = 1000001 | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' \
+		<<<"$first" >"$dir/badpath.json"
+	run apply "$dir/badpath.json"
+	expect "a bad path model in a dump: refused with its path, nothing changed" 2 "" \
+		"Error: $dir/badpath.json: .path.reorder_ppm: path reorder 1000001 ppm is out of range: 0 to 1000000"
 	jq 'del(.eip_pool)' <<<"$first" >"$dir/nopool.json"
 	run apply "$dir/nopool.json"
 	expect "a file without eip_pool leaves the pool alone" 0 "" ""

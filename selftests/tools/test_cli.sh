@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -136,6 +136,11 @@ help "vnitro services help" "vnitro services add [ netns NAME ]" services help
 help "vnitro world help" "vnitro world set [ rate-scale 1/N ] [ burst-seconds SECONDS ]" world help
 help "vnitro w h: w is world, no other object starts with it" "vnitro world [ show ]" w h
 help "vnitro world help: what the rate scale means" "EC2's figure divided by N" world help
+help "vnitro path help" "vnitro path set [ loss-ppm PPM ] [ reorder-ppm PPM ] [ delay-us US ]" path help
+help "vnitro path help: the rest of set" "[ reorder-delay-us US ] [ seed SEED ]" path help
+help "vnitro p h: p is path, no other object starts with it" "vnitro path [ show ]" p h
+help "vnitro path help: what the loss applies to" "not those ENA Express carries over SRD" path help
+help "vnitro path help: what a seed does" "restarts every pseudo-random draw" path help
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
 help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
@@ -444,6 +449,39 @@ usage "world set: a setting twice" ='duplicate "rate-scale"; try "vnitro world h
 usage "world set: unknown keyword" ='unknown keyword "scale"; try "vnitro world help"' world set scale 1/10
 usage "world show takes nothing" ='unexpected argument "x"; try "vnitro world help"' world show x
 usage "vnitro world s: show or set" ='ambiguous command "s": could be show, set' world s
+usage "path set: a setting required" \
+	='a setting (loss-ppm, reorder-ppm, delay-us, reorder-delay-us or seed) is required; try "vnitro path help"' \
+	path set
+usage "path set: loss-ppm is in ppm, not a percentage" \
+	='"loss-ppm" needs parts per million (0 to 1000000), not "1%"' path set loss-ppm 1%
+usage "path set: loss abbreviates loss-ppm, no percentage" \
+	='"loss-ppm" needs parts per million (0 to 1000000), not "1%"' path set loss 1%
+usage "path set: reorder-ppm as a fraction" \
+	='"reorder-ppm" needs parts per million (0 to 1000000), not "0.5"' path set reorder-ppm 0.5
+usage "path set: delay-us with a unit" ='"delay-us" needs microseconds (0 to 1000000), not "5ms"' \
+	path set delay-us 5ms
+usage "path set: reorder-delay-us negative" \
+	='"reorder-delay-us" needs microseconds (0 to 1000000), not "-1"' path set reorder-delay-us -1
+usage "path set: loss-ppm past a u32, in the kernel's words" \
+	='path loss 4294967296 ppm is out of range: 0 to 1000000' path set loss-ppm 4294967296
+usage "path set: reorder-ppm of 30 digits" \
+	='path reorder 100000000000000000000000000000 ppm is out of range: 0 to 1000000' \
+	path set reorder-ppm 100000000000000000000000000000
+usage "path set: delay-us past a u32" ='path delay 4294967296 us is out of range: 0 to 1000000' \
+	path set delay-us 4294967296
+usage "path set: reorder-delay-us past a u32" \
+	='path reorder delay 4294967296 us is out of range: 0 to 1000000' path set reorder-delay-us 4294967296
+usage "path set: a seed past a u64" \
+	='seed 18446744073709551616 is out of range: 0 to 18446744073709551615' path set seed 18446744073709551616
+usage "path set: a seed in hex" ='"seed" needs a number (0 to 18446744073709551615), not "0x2a"' \
+	path set seed 0x2a
+usage "path set: a seed needs a value" ='"seed" needs a value; try "vnitro path help"' path set seed
+usage "path set: all or nothing, a bad value stops the rest" path set loss-ppm 1000 delay-us x
+usage "path set: a setting twice" ='duplicate "seed"; try "vnitro path help"' path set seed 1 seed 2
+usage "path set: reorder is reorder-ppm or reorder-delay-us" \
+	='ambiguous keyword "reorder": could be reorder-ppm, reorder-delay-us' path set reorder 10
+usage "path show takes nothing" ='unexpected argument "x"; try "vnitro path help"' path show x
+usage "vnitro path s: show or set" ='ambiguous command "s": could be show, set' path s
 
 ## valid syntax reaches netlink: module absent here
 
@@ -465,6 +503,11 @@ not_loaded "world set, both settings" world set rate-scale 1/1000 burst-seconds 
 not_loaded "world set rate-scale 1 (1/1)" world set rate-scale 1
 not_loaded "world set, object, command and keywords abbreviated" w se r 1/10 b 60
 not_loaded "world set past the kernel's range: its check, not ours" world set rate-scale 1/1000001
+not_loaded "path show without the module" path
+not_loaded "path set, every field, 0 a value" \
+	path set loss-ppm 0 reorder-ppm 100 delay-us 50 reorder-delay-us 0 seed 18446744073709551615
+not_loaded "path set, object, command and keywords abbreviated" p se l 1000 d 50 s 42
+not_loaded "path set past the kernel's range: its check, not ours" path set loss-ppm 1000001
 not_loaded "exec without the module" exec i-a -- true
 not_loaded "exec of a shell without the module" exec i-a
 not_loaded "vnitro eni list" eni list
@@ -953,6 +996,41 @@ fake_tests() {
 	run -j world set burst-seconds 86400
 	check "world set refused under -j: the kernel's message as JSON" \
 		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "burst seconds 86400 is out of range: 1 to 3600"'
+
+	run path
+	check "path (show): a new world's model" \
+		'$rc -eq 0 && -z $err && $out == "loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 seed 0"'
+	run -j path show
+	check "path show -j: one object, the seed a number" \
+		'$rc -eq 0 && $out == '"'"'{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"seed":0}'"'"
+	run -j -p path
+	check "path -j -p: pretty" '$rc -eq 0 && $out == "{$nl  \"loss_ppm\": 0,$nl"*"$nl  \"seed\": 0$nl}"'
+	run path set loss-ppm 1000
+	check "path set loss-ppm: the model in force, the rest unchanged" \
+		'$rc -eq 0 && -z $err && $out == "loss-ppm 1000 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 seed 0"'
+	jcheck "path set -j, every field: one object" \
+		'. == {"loss_ppm":1000000,"reorder_ppm":1000000,"delay_us":1000000,"reorder_delay_us":1000000,"seed":42}' \
+		-j path set seed 42 reorder-delay-us 1000000 delay-us 1000000 reorder-ppm 1000000 loss-ppm 1000000
+	jcheck "path set: 0 is a value, not \"unchanged\"" \
+		'. == {"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":0,"seed":0}' \
+		-j path set reorder-delay-us 0 seed 0
+	run -j path set seed 18446744073709551615
+	check "path set: the largest seed, every digit in the JSON" '$rc -eq 0 && $out == *"\"seed\":18446744073709551615}"'
+	run path set loss-ppm 1000001
+	check "path set loss-ppm past 1000000: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: path loss 1000001 ppm is out of range: 0 to 1000000"'
+	run path set reorder-ppm 1000001
+	check "path set reorder-ppm past 1000000: the kernel's message" \
+		'$rc -eq 1 && -z $out && $err == "Error: path reorder 1000001 ppm is out of range: 0 to 1000000"'
+	run path set delay-us 1000001
+	check "path set delay-us past a second: the kernel's message" \
+		'$rc -eq 1 && -z $out && $err == "Error: path delay 1000001 us is out of range: 0 to 1000000"'
+	run path set loss-ppm 5 reorder-delay-us 1000001
+	check "path set reorder-delay-us past a second: the kernel's message" \
+		'$rc -eq 1 && -z $out && $err == "Error: path reorder delay 1000001 us is out of range: 0 to 1000000"'
+	run -j path set delay-us 4000000
+	check "path set refused under -j: the kernel's message as JSON" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "path delay 4000000 us is out of range: 0 to 1000000"'
 
 	run services show
 	check "services show, none plugged: the kernel's message, exit 1" \

@@ -133,6 +133,23 @@ Test(json, object_under_a_key)
 			 "  \"vpcs\": []\n}\n");
 }
 
+Test(json, objects_under_keys_in_a_row)
+{
+	capture c;
+	printer p(c.f, true, false);
+
+	/* The dump's "world" and "path", a u64 seed a JSON number, all its digits. */
+	p.open_object();
+	p.open_object_key("world");
+	p.uint("n", nullptr, 1);
+	p.close_object();
+	p.open_object_key("path");
+	p.uint("seed", nullptr, UINT64_MAX);
+	p.close_object();
+	p.close_object();
+	expect(c, "{\"world\":{\"n\":1},\"path\":{\"seed\":18446744073709551615}}\n");
+}
+
 Test(json, escaping)
 {
 	capture c;

@@ -548,6 +548,31 @@ Test(decode, world)
 	cr_assert_eq(decode(msg, &world_decoder, &w), -EPROTO, "the settings come together");
 }
 
+Test(decode, path)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_path m;
+
+	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 1000);
+	nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, 50);
+	nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US, 1000);
+	nla_put(msg, VNITRO_A_PAD, 0, nullptr);	/* as nla_put_u64_64bit() may align it */
+	nla_put_u64(msg, VNITRO_A_PATH_SEED, UINT64_MAX);
+	cr_assert_eq(decode(msg, &path_decoder, &m), 0);
+	cr_assert_eq(m.loss_ppm, 1000u);
+	cr_assert_eq(m.reorder_ppm, 0u);
+	cr_assert_eq(m.delay_us, 50u);
+	cr_assert_eq(m.reorder_delay_us, 1000u);
+	cr_assert_eq(m.seed, UINT64_MAX);
+	msg = reply_new();
+	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US, 1000);
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO, "the model comes whole, seed too");
+}
+
 /* A dump cuts a group into messages with the same id: the list joins them, in order. */
 Test(decode, split_groups_are_joined)
 {
@@ -839,6 +864,25 @@ Test(encode, gateway_add_with_and_without_frag_needed)
 	nlmsg_free(msg);
 }
 
+Test(encode, path_seed_is_a_u64)
+{
+	struct vnitro_handle h = {};
+	struct nlattr *tb[VNITRO_A_MAX + 1];
+	struct request req;
+	struct nl_msg *msg;
+
+	h.family = 0x20;
+	request_init(&req, &h, VNITRO_CMD_PATH_SET, NLM_F_ACK);
+	request_put_u32(&req, VNITRO_A_PATH_LOSS_PPM, 0);
+	request_put_u64(&req, VNITRO_A_PATH_SEED, UINT64_MAX);
+	msg = parse_request(&req, tb);
+	cr_assert_eq(nla_len(tb[VNITRO_A_PATH_SEED]), 8);
+	cr_assert_eq(nla_get_u64(tb[VNITRO_A_PATH_SEED]), UINT64_MAX);
+	cr_assert_not_null(tb[VNITRO_A_PATH_LOSS_PPM], "0 is a loss to set");
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_LOSS_PPM]), 0u);
+	nlmsg_free(msg);
+}
+
 /* ---- extack parsing ---- */
 
 /* Builds an NLMSG_ERROR or NLMSG_DONE as the kernel's netlink_ack() does. */
@@ -1120,6 +1164,23 @@ Test(request, world_set_needs_a_setting)
 	/* One is sent: nlctrl knows no WORLD_SET. */
 	cr_assert_eq(vnitro_world_set(ctrl, 1000, 0, nullptr), -EOPNOTSUPP);
 	cr_assert_eq(vnitro_world_set(ctrl, 0, 60, nullptr), -EOPNOTSUPP);
+}
+
+Test(request, path_set_needs_a_field)
+{
+	struct vnitro_path_change c = {};
+	struct vnitro_path m;
+
+	/* 0 is a value of every field: only the set_* flags say what to send. */
+	cr_assert_eq(vnitro_path_set(ctrl, &c, &m), -EINVAL);
+	cr_assert_str_eq(vnitro_last_error(ctrl),
+			 "nothing to set: give the loss, reordering, delays or seed");
+	/* One is sent, 0 or not: nlctrl knows no PATH_SET. */
+	c.set_loss_ppm = 1;
+	cr_assert_eq(vnitro_path_set(ctrl, &c, nullptr), -EOPNOTSUPP);
+	c = {};
+	c.set_seed = 1;
+	cr_assert_eq(vnitro_path_set(ctrl, &c, nullptr), -EOPNOTSUPP);
 }
 
 /* ---- network namespaces, in a private mount namespace ---- */

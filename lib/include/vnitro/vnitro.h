@@ -252,6 +252,35 @@ struct vnitro_world {
 	uint32_t burst_seconds;		/* VNITRO_BURST_SECONDS_MIN to _MAX, default 300 */
 };
 
+/*
+ * The path model (PATH_GET, PATH_SET): what every path of the VPC's network
+ * loses, delays and reorders. Loss applies to ENA frames between ENIs (not
+ * those ENA Express carries: SRD recovers them) and to EFA packets; delay
+ * and reordering to EFA's SRD packets only. A new world loses, delays and
+ * reorders nothing, and a held-back packet is late by 1000 us.
+ */
+struct vnitro_path {
+	uint32_t loss_ppm;		/* parts per million, 0 to VNITRO_PATH_MAX_PPM */
+	uint32_t reorder_ppm;		/* parts per million held back, 0 to _MAX_PPM */
+	uint32_t delay_us;		/* one-way latency, 0 to VNITRO_PATH_MAX_US */
+	uint32_t reorder_delay_us;	/* a held-back packet's extra latency, 0 to _MAX_US */
+	uint64_t seed;			/* the last seed written (0: none yet) */
+};
+
+/* What PATH_SET changes: only the fields whose set_* is non-zero (0 is a value of each). */
+struct vnitro_path_change {
+	int set_loss_ppm;
+	uint32_t loss_ppm;
+	int set_reorder_ppm;
+	uint32_t reorder_ppm;
+	int set_delay_us;
+	uint32_t delay_us;
+	int set_reorder_delay_us;
+	uint32_t reorder_delay_us;
+	int set_seed;			/* restarts every draw of the model from it */
+	uint64_t seed;
+};
+
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */
 struct vnitro_eni_settings {
 	int set_source_dest_check, source_dest_check;
@@ -559,6 +588,16 @@ int vnitro_eip_pool_set(struct vnitro_handle *h, uint32_t addr, uint8_t prefixle
 int vnitro_world_get(struct vnitro_handle *h, struct vnitro_world *out);
 int vnitro_world_set(struct vnitro_handle *h, uint32_t rate_scale, uint32_t burst_seconds,
 		     struct vnitro_world *out);
+
+/*
+ * PATH_GET, and PATH_SET of the fields @c marks (none: -EINVAL, nothing is
+ * sent), all or nothing: the kernel checks the ranges. A seed, even the one
+ * in force, restarts every pseudo-random draw of the model from it, so that a
+ * run can be replayed. *out is the model in force (set's @out may be NULL).
+ */
+int vnitro_path_get(struct vnitro_handle *h, struct vnitro_path *out);
+int vnitro_path_set(struct vnitro_handle *h, const struct vnitro_path_change *c,
+		    struct vnitro_path *out);
 
 /* VPC_GET and SUBNET_GET: one by id, or the dump of all. */
 int vnitro_vpc_get(struct vnitro_handle *h, const char *id,

@@ -262,6 +262,14 @@ enum vnitro_cmd {
 	 */
 	VNITRO_CMD_WORLD_GET,
 	VNITRO_CMD_WORLD_SET,
+	/*
+	 * The path model between ENIs (PATH_GET replies with it; PATH_SET
+	 * changes the PATH_* attributes given, all or nothing): what every path
+	 * of the VPC's network loses, delays and reorders, and the seed its
+	 * draws start from.
+	 */
+	VNITRO_CMD_PATH_GET,
+	VNITRO_CMD_PATH_SET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -328,6 +336,9 @@ enum {
 	VNITRO_BURST_SECONDS_MIN = 1,
 	VNITRO_BURST_SECONDS_MAX = 3600,
 	VNITRO_BURST_SECONDS_DEFAULT = 300,
+	VNITRO_PATH_MAX_PPM = 1000000,
+	VNITRO_PATH_MAX_US = 1000000,	/* a second */
+	VNITRO_PATH_REORDER_DELAY_DEFAULT_US = 1000,
 };
 
 /* Which traffic a security group rule admits (VNITRO_A_SG_DIRECTION). */
@@ -499,6 +510,19 @@ enum vnitro_attr {
 	 */
 	VNITRO_A_RATE_SCALE,		/* u32: 1 to VNITRO_RATE_SCALE_MAX */
 	VNITRO_A_BURST_SECONDS,		/* u32: VNITRO_BURST_SECONDS_MIN to _MAX */
+	/*
+	 * The path model (PATH_GET, PATH_SET). Loss applies to ENA frames
+	 * between ENIs (not those ENA Express carries: SRD recovers them) and
+	 * to EFA packets; delay and reordering to EFA's SRD packets. A new
+	 * world loses, delays and reorders nothing; a held-back packet is late
+	 * by 1000 us. Writing a seed restarts every draw from it, so that a run
+	 * replays the same losses.
+	 */
+	VNITRO_A_PATH_LOSS_PPM,		/* u32: parts per million, 0 to 1000000 */
+	VNITRO_A_PATH_REORDER_PPM,	/* u32: parts per million held back, 0 to 1000000 */
+	VNITRO_A_PATH_DELAY_US,		/* u32: one-way latency, 0 to VNITRO_PATH_MAX_US */
+	VNITRO_A_PATH_REORDER_DELAY_US,	/* u32: a held-back packet's extra latency, 0 to _MAX_US */
+	VNITRO_A_PATH_SEED,		/* u64: the last seed written (0: none yet) */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1

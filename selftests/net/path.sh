@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# path.sh - the path model through "vnitro path": loss between ENIs, a seed that replays
+# the same losses, the bounds, and who may set it.
+#
+#   +------ i-a ------+              +------ i-b ------+
+#   | eth0            | -- fabric -- | eth0            |   (UDP a -> b, port 9000)
+#   +-----------------+              +-----------------+
+set -u -o pipefail
+source "$(dirname "$0")/../lib.sh"
+
+plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+knob() { cat "/sys/kernel/debug/vnitro/efa_fabric/$1"; }
+
+check_eq "a new world's paths lose, delay and reorder nothing" \
+	"loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 seed 0" "$("$VNITRO" path show)"
+check_err "a plain user cannot read the path model" "Operation not permitted" \
+	plain "$VNITRO" path show
+check_err "nor set it" "Operation not permitted" plain "$VNITRO" path set loss-ppm 1000000
+check_err "loss above a million ppm is refused" "0 to 1000000" \
+	"$VNITRO" path set loss-ppm 1000001 delay-us 5
+check_err "so is a delay above a second" "0 to 1000000" "$VNITRO" path set delay-us 1000001
+check_eq "... and nothing changed" "0 0" "$(knob loss_ppm) $(knob delay_us)"
+check "10 % loss, 20 us, seed 42" "$VNITRO" path set loss-ppm 100000 delay-us 20 seed 42
+check_eq "debugfs shows the same model" "100000 20 42" \
+	"$(knob loss_ppm) $(knob delay_us) $(knob seed)"
+check_eq "JSON" "100000 0 20 1000 42" "$("$VNITRO" -j path show |
+	jq -r '"\(.loss_ppm) \(.reorder_ppm) \(.delay_us) \(.reorder_delay_us) \(.seed)"')"
+
+two_instances
+pin_neighbours
+# A reader that answers nothing (no ICMP goes back to draw from the same losses) and
+# writes down the number of each datagram it gets.
+ip netns exec i-b python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", 9000))
+with open("/tmp/path.rx", "a", buffering=1) as f:
+    while True:
+        f.write(s.recv(2048).split(b" ")[0].decode() + "\n")' &
+for ((i = 0; i < 50; i++)); do
+	ip netns exec i-b ss -Hlun "sport = :9000" | grep -q . && break
+	sleep 0.1
+done
+# run SEED: 500 numbered datagrams from i-a, one a millisecond, the seed written
+# first; prints how many reached i-b and a digest of which.
+run() {
+	"$VNITRO" path set seed "$1" >/dev/null
+	: >/tmp/path.rx
+	ip netns exec i-a python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(500):
+    s.sendto(b"%d " % i + b"x" * 100, (sys.argv[1], 9000))
+    time.sleep(0.001)' "$ip_b"
+	sleep 0.5
+	echo "$(wc -l </tmp/path.rx) $(sort -n /tmp/path.rx | md5sum | cut -c1-8)"
+}
+read -r got digest <<<"$(run 42)"
+check "about 10 % of 500 datagrams lost: $((500 - got))" test "$got" -ge 400 -a "$got" -le 480
+check_eq "the same seed loses the same datagrams again" "$got $digest" "$(run 42)"
+read -r other other_digest <<<"$(run 7)"
+check "another seed loses others: $((500 - other)), digest $other_digest, not $digest" \
+	test "$other" -ge 400 -a "$other" -le 480 -a "$other_digest" != "$digest"
+check "no loss" "$VNITRO" path set loss-ppm 0 delay-us 0
+check_eq "everything arrives" 500 "$(run 1 | cut -d' ' -f1)"
+kill %1 2>/dev/null
+rm -f /tmp/path.rx
+summary
