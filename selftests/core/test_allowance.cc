@@ -364,3 +364,48 @@ CORE_TEST(allowance, a_clock_that_ticks_still_gives_the_full_rate)
 	}
 	cr_assert(sent >= 20 * 60 && sent <= 20 * 64, "80 ms at 8 Gbit/s: %u of 64 KB", sent);
 }
+
+// Through the internet gateway, an instance has a limit of its own, all cards together.
+CORE_TEST(allowance, the_internet_gateway_has_its_own_limit)
+{
+	vcore_allowance_desc d = {};
+	uint8_t f[128];
+	uint32_t len, out = 0, within = 0;
+
+	d.key = inst1;
+	d.cards = 2;
+	d.peak_bps = d.baseline_bps = 8000ull * mbit;
+	d.burst_s = 1;
+	d.internet_bps = 8 * mbit;
+	cr_assert_eq(vcore_fabric_allowance_set(fab, &d), 0);
+	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);
+	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
+	pigw = plug_desc(igw_desc(1));
+	// subnet 1's table: the VPC local, the rest to the internet gateway.
+	vcore_fabric_subnet_desc t = {};
+
+	t.key = key1;
+	t.vpc_key = vpc1;
+	t.addr = subnet1;
+	t.prefixlen = 20;
+	t.route_count = 2;
+	t.routes[0].addr = vpc_block;
+	t.routes[0].prefixlen = 16;
+	t.routes[0].target = VCORE_ROUTE_LOCAL;
+	t.routes[1].target = VCORE_ROUTE_IGW;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &t), 0);
+	len = ip_frame(f, router1, mac_a, ip_a, 0x08080808, 40);
+	for (int i = 0; i < 300; i++) {
+		out += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
+		harness_clear_deliveries();
+	}
+	cr_assert(out >= 131 && out <= 134, "8 Mbit/s to the internet: %u", out);
+	cr_assert_eq(port_stats(pa).bw_out_allowance_exceeded, 300 - out);
+	// Within the VPC, the card's 8 Gbit/s.
+	within = burst(pa, mac_b, ip_a, ip_b, 300);
+	cr_assert_eq(within, 300u);
+	cr_assert_eq(vcore_fabric_allowance_get(fab, inst1, &d), 0);
+	cr_assert_eq(d.internet_bps, 8 * mbit);
+	d.internet_bps = 7;
+	cr_assert_eq(vcore_fabric_allowance_set(fab, &d), -EINVAL, "below 8 bit/s");
+}

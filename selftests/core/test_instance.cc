@@ -393,3 +393,29 @@ CORE_TEST(instance, world_set_refuses_out_of_range_and_changes_nothing)
 	cr_assert_eq(w.rate_scale, 1u);
 	cr_assert_eq(w.burst_s, 300u);
 }
+
+// EC2: through an internet gateway, 5 Gbps below 32 vCPUs; half the bandwidth (at least
+// 5 Gbps) from 32 on; C8in and its like their baseline.
+CORE_TEST(instance, the_internet_gateways_limit_follows_the_vcpus)
+{
+	vcore_allowance_desc d;
+
+	add_instance("i2", &ns2, "subnet-b", 0, "m5.large");
+	d = allowance_of_port();
+	cr_assert_eq(d.internet_bps, 5000000000ull, "2 vCPUs, up to 10 Gbps: 5 Gbps");
+	add_instance("i3", &ns3, "subnet-b", 0, "t3.micro");
+	d = allowance_of_port();
+	cr_assert_eq(d.internet_bps, 0u, "up to 5 Gbps: its own allowance is the limit");
+	add_vpc("vpc-x", ip4(10, 9, 0, 0), 16);
+	add_subnet("subnet-x", "vpc-x", ip4(10, 9, 0, 0), 24, "us-east-1a");
+	static int ns4, ns5, ns6;
+	add_instance("i4", &ns4, "subnet-x", 0, "c5n.18xlarge");
+	d = allowance_of_port();
+	cr_assert_eq(d.internet_bps, 50000000000ull, "72 vCPUs, 100 Gbps: 50");
+	add_instance("i5", &ns5, "subnet-x", 0, "c8in.48xlarge");
+	d = allowance_of_port();
+	cr_assert_eq(d.internet_bps, 0u, "C8in: its baseline");
+	add_instance("i6", &ns6, "subnet-x", 0, "p5.48xlarge");
+	d = allowance_of_port();
+	cr_assert_eq(d.internet_bps, 1600000000000ull / 1000 * 1000, "3200 Gbps: 1600");
+}

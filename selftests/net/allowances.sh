@@ -112,6 +112,40 @@ got=$(($(received i-b) - rx))
 check "two flows carry more than one: $got bytes in ${took}s" \
 	test "$got" -gt "$(allowed 5e6 "$took")"
 
+# ---- the internet gateway: 5 Gbps below 32 vCPUs (5 Mbit/s here) ----
+# i-d, an m5.large (2 vCPUs, up to 10 Gbps), sends two flows of 20 Mbit/s (each held to
+# the single-flow limit's 5) to the internet, then to i-b; an hour of credits, so that
+# its peak lasts.
+"$VNITRO" world set burst-seconds 3600 >/dev/null
+internet_gateway
+"$VNITRO" instance add i-d subnet subnet-default type m5.large >/dev/null
+bring_up i-d "$(primary_eni i-d)"
+ip -n i-d route add default via 172.31.0.1
+ip netns exec internet busybox nc -u -l -p 9000 >/dev/null 2>&1 &
+check "i-d reaches the internet" ip netns exec i-d ping -c 2 -W 2 -q "$INET_ADDR"
+inet_rx() { ip -n internet -j -s link show igw0 | jq '.[0].stats64.rx.bytes'; }
+# two_flows TO: two 20 Mbit/s flows from i-d to TO for 1.5 s; prints the seconds from
+# the first one's start to the last one's end (Python's start-up included: an upper bound).
+two_flows() {
+	local start
+	start=$(date +%s%N)
+	udp_paced i-d "$1" 20 1.5 >/dev/null &
+	udp_paced i-d "$1" 20 1.5 >/dev/null
+	wait $!
+	awk -v ns=$(($(date +%s%N) - start)) 'BEGIN {printf "%.3f", ns / 1e9}'
+}
+rx=$(inet_rx)
+took=$(two_flows "$INET_ADDR")
+got=$(($(inet_rx) - rx))
+check "i-d sent at most 5 Mbit/s to the internet: $got bytes in ${took}s (allows $(allowed 5e6 "$took"))" \
+	test "$got" -le "$(allowed 5e6 "$took")"
+check "... counted in its bw_out_allowance_exceeded" test "$(estat i-d bw_out_allowance_exceeded)" -gt 0
+rx=$(received i-b)
+took=$(two_flows "$ip_b")
+got=$(($(received i-b) - rx))
+check "within the VPC the two flows carry more: $got bytes in ${took}s" \
+	test "$got" -gt "$(allowed 5e6 "$took")"
+
 # ---- a new scale applies at once, to every instance ----
 check "rate scale back to 1/1" "$VNITRO" world set rate-scale 1/1
 rx=$(received i-b)
@@ -135,6 +169,7 @@ check "whole packets still pass" ip netns exec i-b ping -c 2 -W 2 -q "$ip_c"
 check "... and so do fragments a second later" \
 	ip netns exec i-b ping -c 2 -W 2 -q -s 12000 "$ip_c"
 
-kill %1 %2 %3 2>/dev/null
+mapfile -t pids < <(jobs -p)
+kill "${pids[@]}" 2>/dev/null
 wait 2>/dev/null
 summary

@@ -18,6 +18,33 @@ uint64_t per_card_bps(uint32_t mbps, const vcore_type_info &t, uint32_t scale)
 	return bps < VCORE_ALLOWANCE_MIN_BPS ? uint64_t(VCORE_ALLOWANCE_MIN_BPS) : bps;
 }
 
+/*
+ * Through an internet gateway (EC2 User Guide, "Amazon EC2 instance network
+ * bandwidth"): "For instances with fewer than 32 vCPUs, bandwidth is limited
+ * to 5 Gbps"; with 32 or more, "limited to 50% of the available bandwidth
+ * ... or 5 Gbps, whichever is larger"; C8in, C8ine, M8in, M8ine, M8idn,
+ * R8in and R8idn to their baseline, which their allowances are already.
+ * Bits per second, all cards, before the rate scale; 0: no limit of its own.
+ */
+uint64_t internet_bps(const vcore_type_info &t)
+{
+	static const char *const whole[] = {"c8in.", "c8ine.", "m8in.", "m8ine.", "m8idn.",
+					     "r8in.", "r8idn."};
+	constexpr uint64_t floor = 5000000000ull;
+	uint64_t total = uint64_t(t.peak_mbps > t.baseline_mbps ? t.peak_mbps : t.baseline_mbps) *
+			 1000000;
+	uint64_t bps;
+
+	for (const char *prefix : whole) {
+		size_t n = str_len(prefix, VNITRO_TYPE_LEN);
+
+		if (str_len(t.name, VNITRO_TYPE_LEN) > n && mem_eq(t.name, prefix, n))
+			return 0;
+	}
+	bps = t.vcpus < 32 ? floor : (total / 2 > floor ? total / 2 : floor);
+	return bps < total ? bps : 0;
+}
+
 bool check(const vcore_world_settings &c, vcore_err *err)
 {
 	if (c.rate_scale > VNITRO_RATE_SCALE_MAX) {
@@ -51,6 +78,9 @@ int allowances_publish(world &w, const instance &i, vcore_err *err)
 	d.peak_bps = per_card_bps(t.peak_mbps > t.baseline_mbps ? t.peak_mbps : t.baseline_mbps, t,
 				  w.rate_scale);
 	d.burst_s = w.burst_s;
+	d.internet_bps = internet_bps(t) / w.rate_scale;
+	if (d.internet_bps && d.internet_bps < VCORE_ALLOWANCE_MIN_BPS)
+		d.internet_bps = VCORE_ALLOWANCE_MIN_BPS;
 	ret = vcore_fabric_allowance_set(w.fab, &d);
 	if (ret)
 		fail(err, -ret).str(ret == -ENOMEM_ ? "out of memory"

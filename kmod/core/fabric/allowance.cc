@@ -74,7 +74,7 @@ bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
 	uint64_t t = load(tat), next;
 
 	do {
-		if (t > now + tol)
+		if (t > now && t - now > tol)
 			return false;
 		next = (t > now ? t : now) + inc;
 	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
@@ -114,7 +114,9 @@ int check(const vcore_allowance_desc &d)
 	if (!d.key || !d.cards || d.cards > VCORE_MAX_CARDS ||
 	    d.baseline_bps < VCORE_ALLOWANCE_MIN_BPS || d.peak_bps < d.baseline_bps ||
 	    d.peak_bps > VCORE_ALLOWANCE_MAX_BPS || !d.burst_s ||
-	    d.burst_s > VNITRO_BURST_SECONDS_MAX)
+	    d.burst_s > VNITRO_BURST_SECONDS_MAX ||
+	    (d.internet_bps && (d.internet_bps < VCORE_ALLOWANCE_MIN_BPS ||
+				d.internet_bps > VCORE_ALLOWANCE_MAX_BPS)))
 		return -EINVAL_;
 	return 0;
 }
@@ -127,17 +129,29 @@ uint64_t tolerance_of(uint64_t cost)
 	return tol < peak_window_ns ? peak_window_ns : tol;
 }
 
+// @a * @b, or the largest value when that does not fit.
+uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? ~0ull : r;
+}
+
 // @d's costs and tolerances into @a, field by field.
 void apply(allowance *a, const vcore_allowance_desc &d)
 {
 	uint64_t peak_cost = cost_of(d.peak_bps);
 	uint64_t peak_tol = tolerance_of(peak_cost), base_tol = 0, ratio;
+
 	if (d.peak_bps > d.baseline_bps) {
-		// (peak - baseline) / baseline, << 16: at most 1e12 << 16 / 8 < 2^56.
+		// (peak - baseline) / baseline, << 16: at most 1e13 << 16 / 8 < 2^60.
 		ratio = ((d.peak_bps - d.baseline_bps) << 16) / d.baseline_bps;
-		// burst_s of that, in milliseconds first: 3.6e6 * ratio stays in 64 bits
-		// for any ratio a type has (EC2's steepest: 5 Gbps over 32 Mbps, 155).
-		base_tol = (uint64_t(d.burst_s) * 1000 * ratio >> 16) * 1000000 + peak_tol;
+		// burst_s of that, in milliseconds first. A type's ratio keeps this
+		// far from 64 bits (EC2's steepest: 5 Gbps over 32 Mbps, 155); an
+		// absurd one saturates: credits that never run out.
+		base_tol = mul_sat(mul_sat(uint64_t(d.burst_s) * 1000, ratio) >> 16, 1000000);
+		// At most 2^62 ns (146 years): a clock that far ahead still adds up.
+		base_tol = base_tol > (1ull << 62) ? 1ull << 62 : base_tol + peak_tol;
 	}
 	store(a->peak_cost, peak_cost);
 	store(a->peak_tol_ns, peak_tol);
@@ -146,6 +160,18 @@ void apply(allowance *a, const vcore_allowance_desc &d)
 	store(a->peak_bps, d.peak_bps);
 	store(a->base_bps, d.baseline_bps);
 	store(a->burst_s, d.burst_s);
+	store(a->internet_cost, d.internet_bps ? cost_of(d.internet_bps) : 0);
+	store(a->internet_tol_ns, d.internet_bps ? tolerance_of(cost_of(d.internet_bps)) : 0);
+	store(a->internet_bps, d.internet_bps);
+}
+
+// The internet gateway's limit on @a's direction @dir: false when over.
+bool internet_take(allowance *a, int dir, uint32_t bytes, uint64_t now)
+{
+	uint64_t cost = load(a->internet_cost);
+
+	return !cost || gcra_take(a->internet_clock[dir], charge(bytes, cost),
+				  load(a->internet_tol_ns), now);
 }
 
 // The GCRA that drops at 1024 fragments a second, a second's worth at once.
@@ -207,13 +233,16 @@ bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carri
 			return false;
 		}
 	}
-	if (out && !allowance_take(out, src->network_card, 1, bytes, now)) {
+	// The gateway's limit first: what it refuses does not spend the card's credits.
+	if (out && ((dst->kind == VCORE_PORT_IGW && !internet_take(out, 1, bytes, now)) ||
+		    !allowance_take(out, src->network_card, 1, bytes, now))) {
 		counter_add(src->bw_out_exceeded, packets);
 		counter_add(cpu_stats(fab).drop_bw_out_allowance, packets);
 		counter_inc(src->tx_dropped);
 		return false;
 	}
-	if (in && !allowance_take(in, dst->network_card, 0, bytes, now)) {
+	if (in && ((src->kind == VCORE_PORT_IGW && !internet_take(in, 0, bytes, now)) ||
+		   !allowance_take(in, dst->network_card, 0, bytes, now))) {
 		counter_add(dst->bw_in_exceeded, packets);
 		counter_add(cpu_stats(fab).drop_bw_in_allowance, packets);
 		counter_inc(src->tx_dropped);
@@ -298,6 +327,7 @@ int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,
 	out->peak_bps = load(a->peak_bps);
 	out->baseline_bps = load(a->base_bps);
 	out->burst_s = uint32_t(load(a->burst_s));
+	out->internet_bps = load(a->internet_bps);
 	return 0;
 }
 

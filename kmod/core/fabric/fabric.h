@@ -155,6 +155,9 @@ struct allowance {
 	uint64_t peak_tol_ns;		// how far ahead of now a clock may run
 	uint64_t base_tol_ns;
 	uint64_t peak_bps, base_bps, burst_s;	// as set (vcore_fabric_allowance_get)
+	// Through an internet gateway, all cards: cost 0 = no limit of its own.
+	uint64_t internet_cost, internet_tol_ns, internet_bps;
+	uint64_t internet_clock[2];			// [0 in, 1 out]
 	allowance_clock clock[VCORE_MAX_CARDS][2];	// [card][0 in, 1 out]
 };
 

@@ -351,6 +351,13 @@ struct vcore_allowance_desc {
 	uint64_t peak_bps;		/* per card and direction */
 	uint64_t baseline_bps;
 	uint32_t burst_s;		/* 1..VNITRO_BURST_SECONDS_MAX */
+	/*
+	 * What the instance may send to and receive from an internet gateway,
+	 * each direction, all cards together (EC2: 5 Gbps below 32 vCPUs,
+	 * else half the instance's bandwidth and at least 5 Gbps); 0 = only
+	 * the cards' allowances. At least VCORE_ALLOWANCE_MIN_BPS otherwise.
+	 */
+	uint64_t internet_bps;
 };
 
 enum {
@@ -365,8 +372,8 @@ enum {
 	VCORE_FRAGMENT_PPS = 1024,
 };
 
-/* The most they may be: 1 Tbit/s. */
-#define VCORE_ALLOWANCE_MAX_BPS 1000000000000ull
+/* The most they may be: 10 Tbit/s. */
+#define VCORE_ALLOWANCE_MAX_BPS 10000000000000ull
 
 /*
  * Sets the allowances of @desc->key: new ones start with full credits; an
