@@ -64,24 +64,6 @@ uint64_t charge(uint32_t bytes, uint64_t cost)
 	return uint64_t(bytes < max_charge ? bytes : max_charge) * cost >> cost_shift;
 }
 
-/*
- * Takes @inc nanoseconds on clock @tat: refused (false) when the clock is
- * already more than @tol ahead of @now; otherwise it moves on from the later
- * of itself and now. Lock-free for the queues of several CPUs.
- */
-bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
-{
-	uint64_t t = load(tat), next;
-
-	do {
-		if (t > now && t - now > tol)
-			return false;
-		next = (t > now ? t : now) + inc;
-	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
-	return true;
-}
-
 // One direction of @a's card @card takes @bytes at @now: false when over.
 bool allowance_take(allowance *a, uint32_t card, int dir, uint32_t bytes, uint64_t now)
 {
@@ -174,33 +156,16 @@ bool internet_take(allowance *a, int dir, uint32_t bytes, uint64_t now)
 				  load(a->internet_tol_ns), now);
 }
 
-// The GCRA that drops at 1024 fragments a second, a second's worth at once.
-bool fragment_take(uint64_t &tat, uint64_t now)
-{
-	constexpr uint64_t interval = ns_per_s / VCORE_FRAGMENT_PPS;
-
-	return gcra_take(tat, interval, ns_per_s - interval, now);
-}
-
-// splitmix64's finaliser.
-uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 // EC2's flow: "a unique 5-tuple TCP or UDP flow. For other protocols ... the
 // 3 tuple of source IP, destination IP, and next protocol". In its VPC.
 uint64_t &flow_clock(fabric *fab, const port *src, const sg_packet &f)
 {
 	bool ports = (f.proto == ipproto_tcp || f.proto == ipproto_udp) && f.l4 && !f.later_frag;
-	uint64_t h = mix(f.src.hi ^ mix(f.src.lo ^ mix(f.dst.hi ^ mix(f.dst.lo))));
+	uint64_t h = mix64(f.src.hi ^ mix64(f.src.lo ^ mix64(f.dst.hi ^ mix64(f.dst.lo))));
 
-	h = mix(h ^ (uint64_t(src->vpc_key) << 32 | uint64_t(f.proto) << 16 | f.v6));
+	h = mix64(h ^ (uint64_t(src->vpc_key) << 32 | uint64_t(f.proto) << 16 | f.v6));
 	if (ports)
-		h = mix(h ^ (uint64_t(f.sport) << 16 | f.dport));
+		h = mix64(h ^ (uint64_t(f.sport) << 16 | f.dport));
 	return fab->flow_clocks[h >> (64 - flow_slot_bits)];
 }
 
@@ -253,7 +218,7 @@ bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carri
 
 bool fragment_allowed(fabric *fab, port *src)
 {
-	if (fragment_take(src->fragment_tat, svc->now_ns()))
+	if (rate_take(src->fragment_tat, VCORE_FRAGMENT_PPS, svc->now_ns()))
 		return true;
 	counter_inc(src->pps_exceeded);
 	counter_inc(cpu_stats(fab).drop_pps_allowance);

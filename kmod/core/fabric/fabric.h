@@ -259,6 +259,34 @@ inline vcore_fabric_stats &cpu_stats(fabric *fab)
 	return *reinterpret_cast<vcore_fabric_stats *>(fab->stats + cpu * stats_stride);
 }
 
+/*
+ * A generic cell rate algorithm: takes @inc nanoseconds on clock @tat,
+ * refused (false) when the clock is already more than @tol ahead of @now;
+ * otherwise it moves on from the later of itself and now. Lock-free for the
+ * queues of several CPUs (allowance.cc, linklocal.cc).
+ */
+inline bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
+{
+	uint64_t t = __atomic_load_n(&tat, __ATOMIC_RELAXED), next;
+
+	do {
+		if (t > now && t - now > tol)
+			return false;
+		next = (t > now ? t : now) + inc;
+	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+// @per_s events a second on clock @tat, a second's worth at once (as a
+// bucket of @per_s tokens refilled at @per_s a second would allow).
+inline bool rate_take(uint64_t &tat, uint64_t per_s, uint64_t now)
+{
+	const uint64_t interval = 1000000000ull / per_s;
+
+	return gcra_take(tat, interval, 1000000000ull - interval, now);
+}
+
 inline vcore_xmit_verdict drop(uint64_t &reason, port *src)
 {
 	base::counter_inc(reason);

@@ -86,33 +86,6 @@ int svc_of(const port *src, uint32_t dst_ip)
 	return -1;
 }
 
-namespace {
-
-constexpr uint64_t ns_per_s = 1000000000ull;
-
-// The link-local allowance as a generic cell rate algorithm: each request
-// moves the port's theoretical arrival time one interval (1 s / 1024) on
-// from the later of itself and now; a request that would put it more than
-// a second ahead is over the allowance. So 1024 requests may come at once,
-// then one each interval, as a bucket of 1024 tokens refilled at 1024 a
-// second would allow; lock-free for the ENI's queues on several CPUs.
-bool linklocal_allowed(port *src)
-{
-	constexpr uint64_t window = ns_per_s, interval = ns_per_s / VCORE_LINKLOCAL_PPS;
-	uint64_t now = svc->now_ns();
-	uint64_t tat = __atomic_load_n(&src->linklocal_tat, __ATOMIC_RELAXED), next;
-
-	do {
-		next = (tat > now ? tat : now) + interval;
-		if (next - now > window)
-			return false;
-	} while (!__atomic_compare_exchange_n(&src->linklocal_tat, &tat, next, true,
-					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	return true;
-}
-
-} // namespace
-
 vcore_xmit_verdict svc_request(fabric *fab, port *src, const ipv4_view &ip, const uint8_t *frame,
 			       uint32_t len, void *frame_ctx)
 {
@@ -120,7 +93,8 @@ vcore_xmit_verdict svc_request(fabric *fab, port *src, const ipv4_view &ip, cons
 
 	if (!svc || !src->svc_slot || !serves(svc_of(src, ip.dst), ip, dst_port(ip, frame, len)))
 		return drop(cpu_stats(fab).drop_svc, src);
-	if (!linklocal_allowed(src)) {
+	// 1024 requests may come at once, then one each 1/1024 s.
+	if (!rate_take(src->linklocal_tat, VCORE_LINKLOCAL_PPS, base::svc->now_ns())) {
 		counter_inc(src->linklocal_exceeded);
 		return drop(cpu_stats(fab).drop_linklocal_allowance, src);
 	}

@@ -18,17 +18,6 @@ void store(uint32_t &v, uint32_t val)
 	__atomic_store_n(&v, val, __ATOMIC_RELAXED);
 }
 
-// splitmix64: a counter turned into a well-mixed draw. ENA frames are sent on
-// every CPU at once; a shared counter (not a shared generator state) keeps
-// their draws race-free, and reproducible for one sender.
-uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 } // namespace
 
 path_config path_config_of(const fabric *fab)
@@ -39,6 +28,9 @@ path_config path_config_of(const fabric *fab)
 			   load(c.reorder_delay_ns)};
 }
 
+// ENA frames are sent on every CPU at once; a shared counter (not a shared
+// generator state), mixed by mix64, keeps their draws race-free, and
+// reproducible for one sender.
 bool path_loses_frame(fabric *fab, port *src)
 {
 	uint32_t ppm = load(fab->path.cfg.loss_ppm);
@@ -47,7 +39,7 @@ bool path_loses_frame(fabric *fab, port *src)
 	if (!ppm)
 		return false;
 	n = __atomic_fetch_add(&fab->path.draws, 1, __ATOMIC_RELAXED);
-	if (mix(n ^ __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED)) % 1000000 >= ppm)
+	if (mix64(n ^ __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED)) % 1000000 >= ppm)
 		return false;
 	counter_inc(cpu_stats(fab).path_lost);
 	counter_inc(src->tx_dropped);
