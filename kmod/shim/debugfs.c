@@ -49,6 +49,7 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "drop_bw_in_allowance: %llu\ndrop_bw_out_allowance: %llu\n"
 		   "drop_pps_allowance: %llu\ndrop_flow_limit: %llu\n", s.drop_bw_in_allowance,
 		   s.drop_bw_out_allowance, s.drop_pps_allowance, s.drop_flow_limit);
+	seq_printf(m, "path_delayed: %llu\nsrd_resent: %llu\n", s.path_delayed, s.srd_resent);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);
@@ -98,7 +99,7 @@ static int vnitro_path_set(void *data, u64 val)
 	mutex_lock(&vnitro_path_lock);
 	vcore_fabric_get_path(vnitro.fabric, &cfg);
 	*vnitro_path_field(&cfg, data) = delay ? val * NSEC_PER_USEC : val;
-	vcore_fabric_set_path(vnitro.fabric, &cfg);
+	vcore_fabric_set_path(vnitro.fabric, &cfg, true);
 	mutex_unlock(&vnitro_path_lock);
 	return 0;
 }
@@ -270,6 +271,7 @@ static int vnitro_irq_show(struct seq_file *m, void *v)
 	seq_printf(m, "tx_usecs: %u\n", READ_ONCE(vnd->tx_usecs));
 	seq_printf(m, "rx_ring: %u/%u\n", vnitro_rx_ring_fill(rxq),
 		   READ_ONCE(vnd->rx_ring_size));
+	seq_printf(m, "rx_held: %u\n", vnitro_hold_len(rxq));
 	seq_printf(m, "tx_ring: %d/%u\n", atomic_read(&vnd->txr[rxq->qid].used),
 		   READ_ONCE(vnd->tx_ring_size));
 	return 0;

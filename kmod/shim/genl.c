@@ -105,6 +105,14 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_PATH_DELAY_US] = { .type = NLA_U32 },
 	[VNITRO_A_PATH_REORDER_DELAY_US] = { .type = NLA_U32 },
 	[VNITRO_A_PATH_SEED] = { .type = NLA_U64 },
+	[VNITRO_A_PATH_JITTER_US] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_CONGESTION_PPM] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_CONGESTION_DELAY_US] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_CONGESTION_LOSS_PPM] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_EPISODE_US] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_COUNT] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_INDEX] = { .type = NLA_U32 },
+	[VNITRO_A_PATHS] = { .type = NLA_REJECT },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RDMA_DEVICE] = { .type = NLA_REJECT },
@@ -720,88 +728,198 @@ static int vnitro_cmd_world(struct sk_buff *skb, struct genl_info *info)
 
 struct vnitro_path {
 	struct vcore_fabric_path_config cfg;
+	struct vcore_fabric_one_path one[VCORE_PATHS_MAX];
 	u64 seed;
 };
+
+/*
+ * The settings PATH_SET takes: where each goes in the world's model and in
+ * one path's (-1: the world's only), its unit and range.
+ */
+static const struct vnitro_path_knob {
+	int attr;
+	const char *name;	/* as vnitro path set spells it */
+	int world_off, one_off;
+	u32 min, max;
+	bool us;		/* microseconds, kept in ns */
+} vnitro_path_knobs[] = {
+#define W(f) offsetof(struct vcore_fabric_path_config, f)
+#define O(f) offsetof(struct vcore_fabric_one_path, f)
+	{ VNITRO_A_PATH_LOSS_PPM, "loss-ppm", W(loss_ppm), O(loss_ppm), 0, VNITRO_PATH_MAX_PPM },
+	{ VNITRO_A_PATH_REORDER_PPM, "reorder-ppm", W(reorder_ppm), -1, 0, VNITRO_PATH_MAX_PPM },
+	{ VNITRO_A_PATH_DELAY_US, "delay-us", W(delay_ns), O(delay_ns), 0, VNITRO_PATH_MAX_US, true },
+	{ VNITRO_A_PATH_REORDER_DELAY_US, "reorder-delay-us", W(reorder_delay_ns), -1, 0,
+	  VNITRO_PATH_MAX_US, true },
+	{ VNITRO_A_PATH_JITTER_US, "jitter-us", W(jitter_ns), O(jitter_ns), 0, VNITRO_PATH_MAX_US,
+	  true },
+	{ VNITRO_A_PATH_CONGESTION_PPM, "congestion-ppm", W(congestion_ppm), O(congestion_ppm), 0,
+	  VNITRO_PATH_MAX_PPM },
+	{ VNITRO_A_PATH_CONGESTION_DELAY_US, "congestion-delay-us", W(congestion_delay_ns),
+	  O(congestion_delay_ns), 0, VNITRO_PATH_MAX_US, true },
+	{ VNITRO_A_PATH_CONGESTION_LOSS_PPM, "congestion-loss-ppm", W(congestion_loss_ppm),
+	  O(congestion_loss_ppm), 0, VNITRO_PATH_MAX_PPM },
+	{ VNITRO_A_PATH_EPISODE_US, "episode-us", W(episode_ns), -1, 1, VNITRO_PATH_MAX_US, true },
+	{ VNITRO_A_PATH_COUNT, "paths", W(paths), -1, 1, VNITRO_PATH_COUNT_MAX },
+#undef W
+#undef O
+};
+
+static u32 *vnitro_path_slot(void *base, int off)
+{
+	return (u32 *)((char *)base + off);
+}
+
+static u32 vnitro_path_value(const struct vnitro_path_knob *k, const void *base, int off)
+{
+	u32 v = *vnitro_path_slot((void *)base, off);
+
+	return k->us ? v / NSEC_PER_USEC : v;
+}
 
 static int vnitro_put_path(struct sk_buff *msg, const void *obj)
 {
 	const struct vnitro_path *p = obj;
+	struct nlattr *list, *one;
+	unsigned int i, k;
 
-	if (nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, p->cfg.loss_ppm) ||
-	    nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, p->cfg.reorder_ppm) ||
-	    nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, p->cfg.delay_ns / NSEC_PER_USEC) ||
-	    nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US,
-			p->cfg.reorder_delay_ns / NSEC_PER_USEC) ||
-	    nla_put_u64_64bit(msg, VNITRO_A_PATH_SEED, p->seed, VNITRO_A_PAD))
+	for (k = 0; k < ARRAY_SIZE(vnitro_path_knobs); k++)
+		if (nla_put_u32(msg, vnitro_path_knobs[k].attr,
+				vnitro_path_value(&vnitro_path_knobs[k], &p->cfg,
+						  vnitro_path_knobs[k].world_off)))
+			return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, VNITRO_A_PATH_SEED, p->seed, VNITRO_A_PAD))
 		return -EMSGSIZE;
+	list = nla_nest_start(msg, VNITRO_A_PATHS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < p->cfg.paths && i < VCORE_PATHS_MAX; i++) {
+		one = nla_nest_start(msg, i + 1);
+		if (!one || nla_put_u32(msg, VNITRO_A_PATH_INDEX, i))
+			return -EMSGSIZE;
+		for (k = 0; k < ARRAY_SIZE(vnitro_path_knobs); k++) {
+			const struct vnitro_path_knob *kn = &vnitro_path_knobs[k];
+
+			if (kn->one_off >= 0 &&
+			    nla_put_u32(msg, kn->attr, vnitro_path_value(kn, &p->one[i], kn->one_off)))
+				return -EMSGSIZE;
+		}
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, list);
 	return 0;
 }
 
 /*
- * One PATH_SET field: @attr's value, at most @max, into *@field (times
- * @scale). False, with a message naming it in @err, when out of range.
+ * PATH_SET's values into the world's model (@one NULL) or one path's: all
+ * checked first. False, with a message naming the first bad one in @err.
  */
-static bool vnitro_path_field(struct genl_info *info, int attr, u32 max, u32 scale, u32 *field,
-			      const char *what, const char *unit, struct vcore_err *err)
+static bool vnitro_path_take(struct genl_info *info, struct vcore_fabric_path_config *cfg,
+			     struct vcore_fabric_one_path *one, u32 index, struct vcore_err *err)
 {
-	struct nlattr *a = info->attrs[attr];
-	u32 v;
+	unsigned int k;
 
-	if (!a)
-		return true;
-	v = nla_get_u32(a);
-	if (v > max) {
+	for (k = 0; k < ARRAY_SIZE(vnitro_path_knobs); k++) {
+		const struct vnitro_path_knob *kn = &vnitro_path_knobs[k];
+		struct nlattr *a = info->attrs[kn->attr];
+		u32 v;
+
+		if (!a)
+			continue;
+		v = nla_get_u32(a);
 		err->code = -EINVAL;
-		snprintf(err->msg, sizeof(err->msg), "path %s %u %s is out of range: 0 to %u", what, v,
-			 unit, max);
+		if (one && kn->one_off < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s is the world's, not one path's: set it without a path", kn->name);
+			return false;
+		}
+		if (v < kn->min || v > kn->max) {
+			snprintf(err->msg, sizeof(err->msg), "path %s %u is out of range: %u to %u",
+				 kn->name, v, kn->min, kn->max);
+			return false;
+		}
+		*vnitro_path_slot(one ? (void *)one : (void *)cfg, one ? kn->one_off : kn->world_off) =
+			kn->us ? v * NSEC_PER_USEC : v;
+	}
+	if (one && info->attrs[VNITRO_A_PATH_SEED]) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "the seed is the world's, not one path's: set it without a path");
 		return false;
 	}
-	*field = v * scale;
+	err->code = 0;
 	return true;
+}
+
+/* The model as PATH_GET replies it. vnitro_path_lock held. */
+static void vnitro_path_read(struct vnitro_path *p)
+{
+	unsigned int i;
+
+	vcore_fabric_get_path(vnitro.fabric, &p->cfg);
+	for (i = 0; i < VCORE_PATHS_MAX; i++)
+		vcore_fabric_get_one_path(vnitro.fabric, i, &p->one[i]);
+	p->seed = vcore_fabric_get_seed(vnitro.fabric);
 }
 
 /* PATH_GET, and PATH_SET: both reply with the model; a seed restarts every draw. */
 static int vnitro_cmd_path(struct sk_buff *skb, struct genl_info *info)
 {
-	static const int fields[] = {
-		VNITRO_A_PATH_LOSS_PPM, VNITRO_A_PATH_REORDER_PPM, VNITRO_A_PATH_DELAY_US,
-		VNITRO_A_PATH_REORDER_DELAY_US, VNITRO_A_PATH_SEED,
-	};
 	bool set = info->genlhdr->cmd == VNITRO_CMD_PATH_SET, any = false;
+	struct nlattr *idx = info->attrs[VNITRO_A_PATH_INDEX];
 	struct vcore_err err = {};
-	struct vnitro_path p;
-	unsigned int i;
+	struct vnitro_path *p;
+	unsigned int k;
+	u32 index = 0;
+	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		any |= !!info->attrs[fields[i]];
+	for (k = 0; k < ARRAY_SIZE(vnitro_path_knobs); k++)
+		any |= !!info->attrs[vnitro_path_knobs[k].attr];
+	any |= !!info->attrs[VNITRO_A_PATH_SEED];
 	if (set && !any) {
-		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give the loss, reordering, delays or seed");
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give the loss, delays, congestion, "
+					     "paths or seed");
 		return -EINVAL;
 	}
-	mutex_lock(&vnitro_path_lock);
-	vcore_fabric_get_path(vnitro.fabric, &p.cfg);
-	if (set) {
-		if (!vnitro_path_field(info, VNITRO_A_PATH_LOSS_PPM, VNITRO_PATH_MAX_PPM, 1,
-				       &p.cfg.loss_ppm, "loss", "ppm", &err) ||
-		    !vnitro_path_field(info, VNITRO_A_PATH_REORDER_PPM, VNITRO_PATH_MAX_PPM, 1,
-				       &p.cfg.reorder_ppm, "reorder", "ppm", &err) ||
-		    !vnitro_path_field(info, VNITRO_A_PATH_DELAY_US, VNITRO_PATH_MAX_US,
-				       NSEC_PER_USEC, &p.cfg.delay_ns, "delay", "us", &err) ||
-		    !vnitro_path_field(info, VNITRO_A_PATH_REORDER_DELAY_US, VNITRO_PATH_MAX_US,
-				       NSEC_PER_USEC, &p.cfg.reorder_delay_ns, "reorder delay",
-				       "us", &err)) {
-			mutex_unlock(&vnitro_path_lock);
-			return vnitro_genl_fail(skb, info, &err);
-		}
-		vcore_fabric_set_path(vnitro.fabric, &p.cfg);
-		if (info->attrs[VNITRO_A_PATH_SEED])
-			vcore_fabric_seed(vnitro.fabric,
-					  nla_get_u64(info->attrs[VNITRO_A_PATH_SEED]));
+	if (!set && idx) {
+		NL_SET_ERR_MSG(info->extack, "PATH_GET replies with every path: give no path");
+		return -EINVAL;
 	}
-	p.seed = vcore_fabric_get_seed(vnitro.fabric);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	mutex_lock(&vnitro_path_lock);
+	vnitro_path_read(p);
+	if (set) {
+		if (idx) {
+			index = nla_get_u32(idx);
+			if (index >= p->cfg.paths) {
+				err.code = -EINVAL;
+				snprintf(err.msg, sizeof(err.msg),
+					 "path %u does not exist: the world has %u (0 to %u)", index,
+					 p->cfg.paths, p->cfg.paths - 1);
+			} else if (vnitro_path_take(info, &p->cfg, &p->one[index], index, &err)) {
+				vcore_fabric_set_one_path(vnitro.fabric, index, &p->one[index]);
+			}
+		} else if (vnitro_path_take(info, &p->cfg, NULL, 0, &err)) {
+			bool to_paths = false;
+
+			/* The paths take the world's fields only when one of theirs is given. */
+			for (k = 0; k < ARRAY_SIZE(vnitro_path_knobs); k++)
+				to_paths |= vnitro_path_knobs[k].one_off >= 0 &&
+					    info->attrs[vnitro_path_knobs[k].attr];
+			vcore_fabric_set_path(vnitro.fabric, &p->cfg, to_paths);
+			if (info->attrs[VNITRO_A_PATH_SEED])
+				vcore_fabric_seed(vnitro.fabric,
+						  nla_get_u64(info->attrs[VNITRO_A_PATH_SEED]));
+		}
+		vnitro_path_read(p);
+	}
 	mutex_unlock(&vnitro_path_lock);
-	return vnitro_genl_reply(info, VNITRO_CMD_PATH_GET, vnitro_put_path, &p);
+	if (err.code)
+		ret = vnitro_genl_fail(skb, info, &err);
+	else
+		ret = vnitro_genl_reply(info, VNITRO_CMD_PATH_GET, vnitro_put_path, p);
+	kfree(p);
+	return ret;
 }
 
 /* ---- ENIs ---- */

@@ -169,7 +169,7 @@ static void vnitro_rx_set_hash(struct vnitro_netdev *vnd, struct sk_buff *skb,
  * ring drops it, counted as the device's rx_drops (ena reports those as
  * rx_dropped); otherwise the queue pair's interrupt is raised.
  */
-static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
+void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 {
 	if (vnitro_fault_rx(rxq, skb))
 		return;
@@ -182,11 +182,16 @@ static void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 	vnitro_irq_raise(rxq, VNITRO_IRQ_RX);
 }
 
-/* One frame into the RX queue RSS picks for it. skb->data: the Ethernet header. */
+/*
+ * One frame into the RX queue RSS picks for it, when it is due
+ * (vnitro_skb_due, which segmentation copies to every segment).
+ * skb->data: the Ethernet header.
+ */
 static void vnitro_netdev_deliver_one(struct vnitro_netdev *vnd, struct sk_buff *skb)
 {
 	struct vcore_ena_rss_result res;
 	struct vnitro_rx_queue *rxq = vnitro_rx_queue_of(vnd, skb, &res);
+	u64 due = *vnitro_skb_due(skb);
 
 	if (!rxq) {
 		atomic64_inc(&vnd->rx[0].dropped);
@@ -199,12 +204,16 @@ static void vnitro_netdev_deliver_one(struct vnitro_netdev *vnd, struct sk_buff 
 		return;
 	}
 	vnitro_rx_set_hash(vnd, skb, &res);
-	vnitro_rx_enqueue(rxq, skb);
+	vnitro_hold_enqueue(rxq, skb, due);
 }
 
-/* services.deliver for an ENI: called by the fabric under RCU, in atomic context. */
-void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb)
+/*
+ * services.deliver for an ENI: called by the fabric under RCU, in atomic
+ * context; @due_ns: when the path model has it arrive (latency.c).
+ */
+void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb, u64 due_ns)
 {
+	*vnitro_skb_due(skb) = due_ns;
 	if (skb_is_gso(skb))
 		vnitro_tso_deliver(vnd, skb, vnitro_netdev_deliver_one);
 	else
@@ -231,7 +240,7 @@ void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 
 	}
 	skb->protocol = eth_type_trans(skb, vnd->dev);
 	vnitro_rx_set_hash(vnd, skb, &res);
-	vnitro_rx_enqueue(rxq, skb);
+	vnitro_hold_enqueue(rxq, skb, 0);
 }
 
 /*
@@ -536,6 +545,7 @@ static void vnitro_queues_down(struct vnitro_netdev *vnd)
 	netif_tx_disable(vnd->dev);
 	synchronize_rcu();
 	for (q = 0; q < vnd->num_queues; q++) {
+		vnitro_hold_stop(&vnd->rx[q]);
 		napi_disable(&vnd->rx[q].napi);
 		vnitro_irq_stop(&vnd->rx[q]);
 		skb_queue_purge(&vnd->rx[q].ring);
@@ -882,6 +892,7 @@ static void vnitro_queues_init(struct vnitro_netdev *vnd)
 		rxq->vnd = vnd;
 		rxq->qid = q;
 		skb_queue_head_init(&rxq->ring);
+		vnitro_hold_init(rxq);
 		u64_stats_init(&rxq->stats.syncp);
 		u64_stats_init(&rxq->napi_stats.syncp);
 		u64_stats_init(&vnd->tx[q].syncp);
@@ -898,6 +909,7 @@ static void vnitro_queues_uninit(struct vnitro_netdev *vnd)
 	for (q = 0; q < vnd->max_queues; q++) {
 		/* A debugfs unstall may have armed the timer after the queues went down. */
 		hrtimer_cancel(&vnd->rx[q].irq.timer);
+		vnitro_hold_stop(&vnd->rx[q]);
 		skb_queue_purge(&vnd->rx[q].ring);
 		netif_napi_del(&vnd->rx[q].napi);
 	}

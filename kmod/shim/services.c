@@ -87,7 +87,7 @@ static void vnitro_svc_mutex_unlock(void *m)
 }
 
 /* The fabric delivers to a port's cookie: an ENI's netdev or a gateway's. */
-static void vnitro_svc_deliver(void *port_cookie, void *frame_ctx)
+static void vnitro_svc_deliver(void *port_cookie, void *frame_ctx, u64 due_ns)
 {
 	struct vnitro_sink *sink = port_cookie;
 
@@ -96,7 +96,8 @@ static void vnitro_svc_deliver(void *port_cookie, void *frame_ctx)
 	else if (sink->kind == VNITRO_SINK_LINKLOCAL)
 		vnitro_linklocal_deliver(container_of(sink, struct vnitro_linklocal_dev, sink), frame_ctx);
 	else
-		vnitro_netdev_deliver(container_of(sink, struct vnitro_netdev, sink), frame_ctx);
+		vnitro_netdev_deliver(container_of(sink, struct vnitro_netdev, sink), frame_ctx,
+				      due_ns);
 }
 
 static void vnitro_svc_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
@@ -174,6 +175,12 @@ const struct vcore_services vnitro_services = {
 uint32_t vnitro_env_cpu(void)
 {
 	return raw_smp_processor_id();
+}
+
+/* The path model's clock: the one hrtimers run on (latency.c). */
+u64 vnitro_env_clock_ns(void)
+{
+	return ktime_get_ns();
 }
 
 /* Every frame context the fabric charges is an skb: ENA, XDP and gateway transmits. */

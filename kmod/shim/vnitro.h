@@ -227,6 +227,9 @@ struct vnitro_rx_queue {
 	struct vnitro_faults faults;
 	struct vnitro_xdp_rx_stats xdp;		/* written by this queue's NAPI, under stats.syncp */
 	struct xdp_rxq_info xdp_rxq;
+	/* latency.c: frames the path model delivers later, by due time, and their timer */
+	struct sk_buff_head held;
+	struct hrtimer held_timer;
 };
 
 /* One XDP TX queue (ena's tx_ring[xdp_first_ring + i]): XDP_TX and ndo_xdp_xmit. */
@@ -297,7 +300,8 @@ void vnitro_pci_slot_name(const struct vnitro_eni_dev *edev, char *buf, size_t l
 int vnitro_netdev_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev);
 void vnitro_netdev_destroy(struct vnitro_eni_dev *edev);
 struct net_device *vnitro_netdev_of_rcu(const struct vnitro_eni_dev *edev);
-void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb);
+void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb, u64 due_ns);
+void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
 void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len);
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb);
 u32 vnitro_netdev_seg_len(const struct sk_buff *skb);
@@ -309,6 +313,22 @@ struct vnitro_rss *vnitro_netdev_rss_copy(struct vnitro_netdev *vnd);
 void vnitro_netdev_rss_publish(struct vnitro_netdev *vnd, struct vnitro_rss *rss);
 void vnitro_read_csum_stats(struct vnitro_rx_queue *rxq, struct vnitro_csum_stats *out);
 void vnitro_read_stats(struct vnitro_queue_stats *s, u64 *packets, u64 *bytes, u64 *dropped);
+
+/* latency.c: frames held until the path model has them arrive */
+struct vnitro_skb_cb {
+	u64 due_ns;		/* from the fabric's deliver to the hold list */
+};
+
+static inline u64 *vnitro_skb_due(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct vnitro_skb_cb) > sizeof(skb->cb));
+	return &((struct vnitro_skb_cb *)skb->cb)->due_ns;
+}
+
+void vnitro_hold_init(struct vnitro_rx_queue *rxq);
+void vnitro_hold_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb, u64 due_ns);
+void vnitro_hold_stop(struct vnitro_rx_queue *rxq);
+u32 vnitro_hold_len(const struct vnitro_rx_queue *rxq);
 
 /* coalesce.c: the emulated interrupt of each queue pair, moderated */
 enum vnitro_irq_event { VNITRO_IRQ_RX, VNITRO_IRQ_TX };

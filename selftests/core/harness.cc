@@ -178,12 +178,14 @@ harness_delivery *record_delivery(void *cookie)
 	return d;
 }
 
-void svc_deliver(void *port_cookie, void *frame_ctx)
+void svc_deliver(void *port_cookie, void *frame_ctx, uint64_t due_ns)
 {
 	harness_delivery *d = record_delivery(port_cookie);
 
-	if (d)
-		d->frame_ctx = frame_ctx;
+	if (!d)
+		return;
+	d->frame_ctx = frame_ctx;
+	d->due_ns = due_ns;
 }
 
 void svc_deliver_copy(void *port_cookie, const uint8_t *frame, uint32_t len)
@@ -380,6 +382,12 @@ uint32_t vnitro_env_cpu(void)
 	static uint32_t next;
 
 	return next++ % 4;
+}
+
+// The path model's clock: svc->now_ns's, without its step.
+uint64_t vnitro_env_clock_ns(void)
+{
+	return clock_ns;
 }
 
 void vnitro_env_frame_size(void *, vcore_frame_size *out)

@@ -21,6 +21,7 @@ enum {
 struct harness_delivery {
 	void *cookie;
 	void *frame_ctx;		// deliver(): the context the core handed over
+	uint64_t due_ns;		// deliver(): when it arrives (0: now)
 	bool copy;			// deliver_copy(): frame/len hold the bytes
 	uint8_t frame[harness_frame_max];
 	uint32_t len;

@@ -629,7 +629,7 @@ Test(efa_engine, srd_over_loss_and_reordering_delivers_each_message_once)
 	qp_init(*a, VCORE_EFA_QP_SRD, 1);
 	qp_init(*b, VCORE_EFA_QP_SRD, 1);
 	uint16_t ah = ah_to(*a, *b);
-	vcore_fabric_set_path(fab, &cfg);
+	vcore_fabric_set_path(fab, &cfg, true);
 	for (uint32_t i = 0; i < rq_n; i++)
 		post_recv(b->qp, uint16_t(i), addr(*b, i * 64), 64, b->key);
 	// Send buffers by req_id, free again when that send completes (in any order).
@@ -716,7 +716,7 @@ static void slow_path(uint32_t loss_ppm = 0)
 {
 	vcore_fabric_path_config cfg = {loss_ppm, 0, 100 * 1000, 0};
 
-	vcore_fabric_set_path(fab, &cfg);
+	vcore_fabric_set_path(fab, &cfg, true);
 }
 
 // With the default lossless, immediate path a send is delivered and both

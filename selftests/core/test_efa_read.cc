@@ -242,7 +242,7 @@ Test(efa_read, srd_loss_and_reordering)
 
 	both_srd();
 	uint16_t ah = ah_to(*a, *b);
-	vcore_fabric_set_path(fab, &cfg);
+	vcore_fabric_set_path(fab, &cfg, true);
 	vcore_fabric_seed(fab, 42);
 	for (uint16_t i = 0; i < 64; i++) {
 		post_send(a->qp, read_req(i, ah, addr(*b, 4096 + i * 64), rkey, i * 64, 64));

@@ -150,7 +150,7 @@ CORE_TEST(express, srd_recovers_the_paths_losses)
 	plug_pair(tcp, tcp);
 	pc = plug_desc(eni(mac_c, ip_a + 9, key1, subnet1, &cookie_c, off));
 	lossy.loss_ppm = 500000;
-	vcore_fabric_set_path(fab, &lossy);
+	vcore_fabric_set_path(fab, &lossy, true);
 	for (int i = 0; i < 100; i++)
 		cr_assert(send_ab(proto_tcp), "frame %d lost over SRD", i);
 	cr_assert_eq(stats().path_lost, 0u);

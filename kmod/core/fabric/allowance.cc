@@ -156,17 +156,9 @@ bool internet_take(allowance *a, int dir, uint32_t bytes, uint64_t now)
 				  load(a->internet_tol_ns), now);
 }
 
-// EC2's flow: "a unique 5-tuple TCP or UDP flow. For other protocols ... the
-// 3 tuple of source IP, destination IP, and next protocol". In its VPC.
 uint64_t &flow_clock(fabric *fab, const port *src, const sg_packet &f)
 {
-	bool ports = (f.proto == ipproto_tcp || f.proto == ipproto_udp) && f.l4 && !f.later_frag;
-	uint64_t h = mix64(f.src.hi ^ mix64(f.src.lo ^ mix64(f.dst.hi ^ mix64(f.dst.lo))));
-
-	h = mix64(h ^ (uint64_t(src->vpc_key) << 32 | uint64_t(f.proto) << 16 | f.v6));
-	if (ports)
-		h = mix64(h ^ (uint64_t(f.sport) << 16 | f.dport));
-	return fab->flow_clocks[h >> (64 - flow_slot_bits)];
+	return fab->flow_clocks[flow_hash(src, f) >> (64 - flow_slot_bits)];
 }
 
 // Is the single-flow limit tighter than both ends' own peaks (an end
@@ -178,6 +170,19 @@ bool flow_limited(uint64_t flow_bps, const allowance *out, const allowance *in)
 }
 
 } // namespace
+
+// EC2's flow: "a unique 5-tuple TCP or UDP flow. For other protocols ... the
+// 3 tuple of source IP, destination IP, and next protocol". In its VPC.
+uint64_t flow_hash(const port *src, const sg_packet &f)
+{
+	bool ports = (f.proto == ipproto_tcp || f.proto == ipproto_udp) && f.l4 && !f.later_frag;
+	uint64_t h = mix64(f.src.hi ^ mix64(f.src.lo ^ mix64(f.dst.hi ^ mix64(f.dst.lo))));
+
+	h = mix64(h ^ (uint64_t(src->vpc_key) << 32 | uint64_t(f.proto) << 16 | f.v6));
+	if (ports)
+		h = mix64(h ^ (uint64_t(f.sport) << 16 | f.dport));
+	return h;
+}
 
 bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carriage &c)
 {

@@ -11,9 +11,10 @@
 // TCP/UDP protocol but without SRD to communicate". ena_srd_eligible_tx_pkts
 // counts what meets the sender's side of these (ENA's "transmitted or could
 // have been transmitted over ENA SRD"); ena_srd_tx_pkts and ena_srd_rx_pkts
-// what went over SRD. What SRD does to a packet here: the path's losses are recovered
-// (SRD resends within microseconds, below TCP's timeout) and the flow may
-// use 25 Gbps instead of 5.
+// what went over SRD. What SRD does to a packet here (path.cc): it is sprayed
+// over the spine paths, steering clear of congested ones, the path's losses
+// are recovered (SRD resends within microseconds, below TCP's timeout), it
+// arrives in its flow's order, and the flow may use 25 Gbps instead of 5.
 #include "fabric/fabric.h"
 
 using namespace vnitro::base;
@@ -66,8 +67,8 @@ bool crossing(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx, c
 	if (!allowances_pass(fab, src, dst, pkt, *c))
 		return false;
 	// The path model is the VPC's, between ENIs (the gateway's side is the internet's).
-	return c->srd || src->kind != VCORE_PORT_ENI || dst->kind != VCORE_PORT_ENI ||
-	       !path_loses_frame(fab, src);
+	return src->kind != VCORE_PORT_ENI || dst->kind != VCORE_PORT_ENI ||
+	       path_carries(fab, src, pkt ? &pkt->fields() : nullptr, c->srd, &c->due_ns);
 }
 
 void crossed(port *src, port *dst, const carriage &c)

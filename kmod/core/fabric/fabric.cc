@@ -212,7 +212,7 @@ vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, packet *pkt, voi
 
 	if (!sg_allows(fab, src, dst, pkt) || !crossing(fab, src, dst, pkt, frame_ctx, &c))
 		return VCORE_XMIT_DROPPED;
-	port_deliver(dst, frame_ctx);
+	port_deliver(dst, frame_ctx, c.due_ns);
 	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).forwarded);
 	return VCORE_XMIT_DELIVERED;
@@ -244,8 +244,10 @@ struct vcore_fabric *vcore_fabric_create(void)
 						     VCORE_ALLOC_SLEEP));
 	fab->scratch = static_cast<uint8_t *>(svc->alloc(size_t(fab->stats_cpus) * scratch_stride,
 							  VCORE_ALLOC_SLEEP));
-	fab->flow_clocks = static_cast<uint64_t *>(svc->alloc(sizeof(uint64_t) << flow_slot_bits,
+	// One allocation for both per-flow tables: the clocks, then the dues.
+	fab->flow_clocks = static_cast<uint64_t *>(svc->alloc(2 * sizeof(uint64_t) << flow_slot_bits,
 							       VCORE_ALLOC_SLEEP));
+	fab->flow_dues = fab->flow_clocks + (1u << flow_slot_bits);
 	if (!fab->writer_lock || !fab->stats || !fab->scratch || !fab->flow_clocks) {
 		if (fab->writer_lock)
 			svc->mutex_destroy(fab->writer_lock);
@@ -257,6 +259,8 @@ struct vcore_fabric *vcore_fabric_create(void)
 	}
 	// A held-back packet arrives 1 ms late: after SRD's first resend (0.5 ms).
 	fab->path.cfg.reorder_delay_ns = 1000 * 1000;
+	fab->path.episode_ns = 10 * 1000 * 1000;
+	fab->path.paths = 8;
 	return fab;
 }
 

@@ -217,6 +217,9 @@ struct fabric {
 	// The single-flow limit (allowance.cc): flow_slots clocks by a hash of the
 	// flow, and the cost, tolerance and rate of each (rate 0: no limit).
 	uint64_t *flow_clocks;
+	// The path model's (path.cc): by the same hash, when the flow's last
+	// frame arrives, so that a later one never overtakes it.
+	uint64_t *flow_dues;
 	uint64_t flow_cost, flow_tol_ns, flow_bps;
 	uint64_t srd_flow_cost, srd_flow_tol_ns, srd_flow_bps;	// the same over SRD
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
@@ -300,9 +303,9 @@ inline vcore_xmit_verdict drop(uint64_t &reason, port *src)
  * it (an ENI's netdev, a gateway's). A remote port (an ENI of another host,
  * over a tunnel) is one more kind of cookie there; nothing here changes.
  */
-inline void port_deliver(port *dst, void *frame_ctx)
+inline void port_deliver(port *dst, void *frame_ctx, uint64_t due_ns = 0)
 {
-	base::svc->deliver(dst->cookie, frame_ctx);
+	base::svc->deliver(dst->cookie, frame_ctx, due_ns);
 }
 
 inline void port_deliver_copy(port *dst, const uint8_t *frame, uint32_t len)
@@ -410,9 +413,12 @@ void eips_free(fabric *fab);
 // The configuration every path uses now (fields read one by one: a writer
 // may change it meanwhile).
 path_config path_config_of(const fabric *fab);
-// True when an ENA frame @src sent is lost on its way (counted: path_lost
-// and @src's tx_dropped). Any CPU; draws only while loss_ppm is set.
-bool path_loses_frame(fabric *fab, port *src);
+// A frame between two ENIs, from @src, of flow @flow (nullptr: not IP),
+// over SRD or not: false when the path loses it (counted: path_lost and
+// @src's tx_dropped); otherwise *@due_ns is when it arrives on
+// vnitro_env_clock_ns's clock (0: at once). Any CPU; no draw, no clock read
+// while the model can neither lose nor delay.
+bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint64_t *due_ns);
 // EFA: true when a UD datagram drawn from @rng is lost (counted as path_lost).
 bool path_loses_datagram(fabric *fab, prng &rng);
 // EFA: puts @pkt on an SRD flow's path @p under the fabric's configuration
@@ -482,7 +488,12 @@ void svc_port_del(fabric *fab, port *p);
 struct carriage {
 	vcore_frame_size size;
 	bool srd;
+	uint64_t due_ns;		// when the path model has it arrive (0: now)
 };
+
+// EC2's flow, hashed: the 5-tuple of TCP and UDP, source, destination and
+// protocol otherwise, in @src's VPC. Its top flow_slot_bits pick the slot.
+uint64_t flow_hash(const port *src, const sg_packet &f);
 
 // Charges a frame @src sends to @dst to the sender's outbound allowance and
 // the receiver's inbound one (ENI ports only): false, counted, when it is

@@ -28,21 +28,129 @@ path_config path_config_of(const fabric *fab)
 			   load(c.reorder_delay_ns)};
 }
 
-// ENA frames are sent on every CPU at once; a shared counter (not a shared
-// generator state), mixed by mix64, keeps their draws race-free, and
-// reproducible for one sender.
-bool path_loses_frame(fabric *fab, port *src)
-{
-	uint32_t ppm = load(fab->path.cfg.loss_ppm);
-	uint64_t n;
+namespace {
 
-	if (!ppm)
-		return false;
-	n = __atomic_fetch_add(&fab->path.draws, 1, __ATOMIC_RELAXED);
-	if (mix64(n ^ __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED)) % 1000000 >= ppm)
-		return false;
+// SRD's tries of one packet before the path is given up on (each on a path
+// drawn anew), and its resend: after the path's round trip (the sender sees
+// no acknowledgement), plus this.
+constexpr uint32_t srd_tries = 32;
+constexpr uint64_t srd_resend_ns = 25 * 1000;
+
+// A path at a moment: what it loses and how long it takes (jitter aside).
+struct leg {
+	uint32_t loss_ppm;
+	uint64_t delay_ns;
+	uint32_t jitter_ns;
+};
+
+// Path @i at @now. An episode is congested when a draw from the seed, the
+// path and the episode's number says so: the same for every frame in it.
+leg leg_of(const fabric *fab, uint32_t i, uint64_t now, uint64_t seed)
+{
+	const vcore_fabric_one_path &p = fab->path.one[i];
+	leg l{load(p.loss_ppm), load(p.delay_ns), load(p.jitter_ns)};
+	uint32_t cppm = load(p.congestion_ppm), episode = load(fab->path.episode_ns);
+
+	if (cppm && episode &&
+	    mix64(seed ^ mix64(uint64_t(i) << 56 ^ now / episode)) % 1000000 < cppm) {
+		uint32_t closs = load(p.congestion_loss_ppm);
+
+		l.delay_ns += load(p.congestion_delay_ns);
+		if (closs > l.loss_ppm)
+			l.loss_ppm = closs;
+	}
+	return l;
+}
+
+// The @k-th value derived from a frame's draw @r.
+uint64_t derive(uint64_t r, uint32_t k)
+{
+	return k ? mix64(r + k * 0x9e3779b97f4a7c15ull) : r;
+}
+
+uint64_t jitter_of(const leg &l, uint64_t r)
+{
+	return l.jitter_ns ? r % (uint64_t(l.jitter_ns) + 1) : 0;
+}
+
+// The frame arrives no earlier than its flow's last one: max(@due, the
+// slot's), which becomes the slot's.
+uint64_t in_order(fabric *fab, uint64_t hash, uint64_t due)
+{
+	uint64_t &slot = fab->flow_dues[hash >> (64 - flow_slot_bits)];
+	uint64_t seen = __atomic_load_n(&slot, __ATOMIC_RELAXED);
+
+	while (seen < due && !__atomic_compare_exchange_n(&slot, &seen, due, true,
+							   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return seen > due ? seen : due;
+}
+
+bool lost(fabric *fab, port *src)
+{
 	counter_inc(cpu_stats(fab).path_lost);
 	counter_inc(src->tx_dropped);
+	return false;
+}
+
+} // namespace
+
+// ENA frames are sent on every CPU at once; a shared counter (not a shared
+// generator state), mixed by mix64, keeps their draws race-free, and
+// reproducible for one sender: the n-th frame after a seed write meets the
+// same loss whatever the time (congestion episodes aside, which are the
+// clock's).
+bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint64_t *due_ns)
+{
+	uint32_t paths = load(fab->path.paths);
+	uint64_t seed, r, now, delay = 0, hash = 0;
+
+	*due_ns = 0;
+	if (!load(fab->path.active))
+		return true;
+	seed = __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED);
+	r = mix64(__atomic_fetch_add(&fab->path.draws, 1, __ATOMIC_RELAXED) ^ seed);
+	now = vnitro_env_clock_ns();
+	if (flow)
+		hash = flow_hash(src, *flow);
+	if (!paths || paths > VCORE_PATHS_MAX)
+		paths = 1;
+	if (!srd) {
+		// ECMP: the flow's path, by its hash (non-IP frames: the first path).
+		leg l = leg_of(fab, flow ? uint32_t(mix64(hash ^ seed) % paths) : 0, now, seed);
+
+		if (r % 1000000 < l.loss_ppm)
+			return lost(fab, src);
+		delay = l.delay_ns + jitter_of(l, derive(r, 1));
+	} else {
+		// SRD sprays each packet: of two paths drawn, the one that answers
+		// faster (or, as fast, loses less: SRD measures both per path);
+		// after a loss, a resend on two paths drawn anew.
+		uint32_t t;
+
+		for (t = 0; t < srd_tries; t++) {
+			uint64_t d = derive(r, 2 + 3 * t);
+			leg a = leg_of(fab, uint32_t(d % paths), now + delay, seed);
+			leg b = leg_of(fab, uint32_t(derive(r, 3 + 3 * t) % paths), now + delay, seed);
+			const leg &l = b.delay_ns < a.delay_ns ||
+						(b.delay_ns == a.delay_ns && b.loss_ppm < a.loss_ppm)
+					       ? b
+					       : a;
+			uint64_t roll = derive(r, 4 + 3 * t);
+
+			if (roll % 1000000 >= l.loss_ppm) {
+				delay += l.delay_ns + jitter_of(l, roll >> 20);
+				break;
+			}
+			counter_inc(cpu_stats(fab).srd_resent);
+			delay += 2 * l.delay_ns + srd_resend_ns;
+		}
+		if (t == srd_tries)
+			return lost(fab, src);
+	}
+	if (delay)
+		counter_inc(cpu_stats(fab).path_delayed);
+	*due_ns = flow ? in_order(fab, hash, now + delay) : now + delay;
 	return true;
 }
 
@@ -68,23 +176,103 @@ uint64_t path_seed(const fabric *fab)
 
 using namespace vnitro::fabric;
 
+namespace {
+
+bool one_is_active(const vcore_fabric_one_path &p)
+{
+	return p.loss_ppm || p.delay_ns || p.jitter_ns ||
+	       (p.congestion_ppm && (p.congestion_delay_ns || p.congestion_loss_ppm));
+}
+
+// Recomputes fab->path.active after a change (the environment's lock held).
+void refresh_active(fabric *fab)
+{
+	uint32_t paths = load(fab->path.paths), active = 0;
+
+	for (uint32_t i = 0; i < paths && i < VCORE_PATHS_MAX; i++)
+		active |= one_is_active(fab->path.one[i]);
+	store(fab->path.active, active);
+}
+
+} // namespace
+
 extern "C" {
 
-void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_path_config *cfg)
+void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_path_config *cfg,
+			   bool to_paths)
 {
-	path_config &c = fab->path.cfg;
+	path_model &m = fab->path;
+	const vcore_fabric_one_path one{cfg->loss_ppm,	     cfg->delay_ns,
+					cfg->jitter_ns,	     cfg->congestion_ppm,
+					cfg->congestion_delay_ns, cfg->congestion_loss_ppm};
 
-	store(c.loss_ppm, cfg->loss_ppm);
-	store(c.reorder_ppm, cfg->reorder_ppm);
-	store(c.delay_ns, cfg->delay_ns);
-	store(c.reorder_delay_ns, cfg->reorder_delay_ns);
+	store(m.cfg.loss_ppm, cfg->loss_ppm);
+	store(m.cfg.reorder_ppm, cfg->reorder_ppm);
+	store(m.cfg.delay_ns, cfg->delay_ns);
+	store(m.cfg.reorder_delay_ns, cfg->reorder_delay_ns);
+	store(m.jitter_ns, cfg->jitter_ns);
+	store(m.congestion_ppm, cfg->congestion_ppm);
+	store(m.congestion_delay_ns, cfg->congestion_delay_ns);
+	store(m.congestion_loss_ppm, cfg->congestion_loss_ppm);
+	store(m.episode_ns, cfg->episode_ns ? cfg->episode_ns : 1);
+	store(m.paths, cfg->paths < 1 ? 1 : cfg->paths > VCORE_PATHS_MAX ? VCORE_PATHS_MAX
+									   : cfg->paths);
+	for (uint32_t i = 0; to_paths && i < VCORE_PATHS_MAX; i++)
+		vcore_fabric_set_one_path(fab, i, &one);
+	refresh_active(fab);
 }
 
 void vcore_fabric_get_path(const struct vcore_fabric *fab, struct vcore_fabric_path_config *out)
 {
+	const path_model &m = fab->path;
 	path_config c = path_config_of(fab);
 
-	*out = vcore_fabric_path_config{c.loss_ppm, c.reorder_ppm, c.delay_ns, c.reorder_delay_ns};
+	*out = vcore_fabric_path_config{c.loss_ppm,
+					c.reorder_ppm,
+					c.delay_ns,
+					c.reorder_delay_ns,
+					load(m.jitter_ns),
+					load(m.congestion_ppm),
+					load(m.congestion_delay_ns),
+					load(m.congestion_loss_ppm),
+					load(m.episode_ns),
+					load(m.paths)};
+}
+
+int vcore_fabric_set_one_path(struct vcore_fabric *fab, uint32_t index,
+			      const struct vcore_fabric_one_path *p)
+{
+	vcore_fabric_one_path *o;
+
+	if (index >= VCORE_PATHS_MAX)
+		return -EINVAL_;
+	o = &fab->path.one[index];
+	store(o->loss_ppm, p->loss_ppm);
+	store(o->delay_ns, p->delay_ns);
+	store(o->jitter_ns, p->jitter_ns);
+	store(o->congestion_ppm, p->congestion_ppm);
+	store(o->congestion_delay_ns, p->congestion_delay_ns);
+	store(o->congestion_loss_ppm, p->congestion_loss_ppm);
+	// A path that became active makes the model so; the world's setter recounts.
+	if (one_is_active(*p) && index < load(fab->path.paths))
+		store(fab->path.active, 1u);
+	else
+		refresh_active(fab);
+	return 0;
+}
+
+int vcore_fabric_get_one_path(const struct vcore_fabric *fab, uint32_t index,
+			      struct vcore_fabric_one_path *out)
+{
+	const vcore_fabric_one_path *o;
+
+	if (index >= VCORE_PATHS_MAX)
+		return -EINVAL_;
+	o = &fab->path.one[index];
+	*out = vcore_fabric_one_path{load(o->loss_ppm),	     load(o->delay_ns),
+				     load(o->jitter_ns),	     load(o->congestion_ppm),
+				     load(o->congestion_delay_ns), load(o->congestion_loss_ppm)};
+	return 0;
 }
 
 void vcore_fabric_seed(struct vcore_fabric *fab, uint64_t seed)

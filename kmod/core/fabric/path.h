@@ -9,6 +9,7 @@
 #pragma once
 
 #include "base/base.h"
+#include "vcore/fabric.h"
 
 namespace vnitro::fabric {
 
@@ -27,11 +28,21 @@ struct path_stats {
 	uint64_t delivered;
 };
 
-// The fabric's path model (path.cc): the configuration every path takes and
-// the seed their generators start from. Written by the environment's knob,
-// read on every CPU: each field is loaded and stored atomically.
+// The fabric's path model (path.cc): the world's configuration (cfg: what
+// EFA's paths take; the rest: what the spine paths between ENIs took last),
+// each spine path's own, and the seed the draws start from. Written under
+// the environment's lock, read on every CPU: each field is loaded and stored
+// atomically.
 struct path_model {
 	path_config cfg;
+	uint32_t jitter_ns;
+	uint32_t congestion_ppm;
+	uint32_t congestion_delay_ns;
+	uint32_t congestion_loss_ppm;
+	uint32_t episode_ns;
+	uint32_t paths;			// spine paths in use
+	uint32_t active;		// any path in use may lose or delay a frame
+	vcore_fabric_one_path one[VCORE_PATHS_MAX];
 	uint64_t seed;			// the last one set, 0: none
 	uint32_t epoch;			// bumped by every seed write
 	uint64_t draws;			// ENA frames' draws since the last seed

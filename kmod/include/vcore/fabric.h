@@ -290,6 +290,12 @@ struct vcore_fabric_stats {
 	uint64_t drop_pps_allowance;
 	/* Packets of a flow over the single-flow limit (vcore_fabric_set_flow_limit). */
 	uint64_t drop_flow_limit;
+	/*
+	 * The path model between ENIs: frames it had arrive later than at once
+	 * (delay, jitter, congestion), and SRD packets it lost and resent.
+	 */
+	uint64_t path_delayed;
+	uint64_t srd_resent;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -625,23 +631,58 @@ int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
 			    struct vcore_fabric_subnet_desc *out);
 
 /*
- * The path model every packet between two ports crosses (debugfs
- * efa_fabric): losses and reordering in parts per million, delays in ns.
- * EFA SRD packets meet all four (each SRD QP's flow is a path of its own);
- * UD datagrams and ENA frames between ENIs meet the loss only, since
- * holding them back would need deferred delivery. Lossless and immediate
- * by default, with reorder_delay_ns 1 ms. Any context; a reader may see a
- * mix of an old and a new configuration for one packet.
+ * The path model: the network between two ENIs is VCORE_PATHS_MAX spine
+ * paths, of which `paths` are in use. Each has a one-way latency (delay_ns,
+ * plus up to jitter_ns drawn per frame), a loss, and congestion episodes:
+ * time is cut into episodes of episode_ns, and in a share congestion_ppm of
+ * them (drawn per path and episode from the seed) the path adds
+ * congestion_delay_ns and loses congestion_loss_ppm when that is more than
+ * loss_ppm. A plain ENA frame takes its flow's path (ECMP: a hash of the
+ * 5-tuple); a frame ENA Express carries over SRD takes the less loaded of
+ * two paths drawn per packet and is resent on another after a loss. Frames
+ * of one flow arrive in order. EFA packets meet the world's loss, delay and
+ * reordering (reorder_ppm, reorder_delay_ns: EFA SRD packets only).
+ * Lossless and immediate by default (reorder_delay_ns 1 ms, episode_ns
+ * 10 ms, 8 paths). Any context; a reader may see a mix of an old and a new
+ * configuration for one frame.
  */
+#define VCORE_PATHS_MAX 16
+
 struct vcore_fabric_path_config {
 	uint32_t loss_ppm;
 	uint32_t reorder_ppm;
 	uint32_t delay_ns;		/* every packet */
 	uint32_t reorder_delay_ns;	/* extra, for a held-back packet */
+	uint32_t jitter_ns;
+	uint32_t congestion_ppm;
+	uint32_t congestion_delay_ns;
+	uint32_t congestion_loss_ppm;
+	uint32_t episode_ns;		/* > 0 */
+	uint32_t paths;			/* 1 .. VCORE_PATHS_MAX */
 };
 
-void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_path_config *cfg);
+/* One path's own model: the fields of the world's that a path may change. */
+struct vcore_fabric_one_path {
+	uint32_t loss_ppm;
+	uint32_t delay_ns;
+	uint32_t jitter_ns;
+	uint32_t congestion_ppm;
+	uint32_t congestion_delay_ns;
+	uint32_t congestion_loss_ppm;
+};
+
+/*
+ * The world's model; with @to_paths every path takes its fields (what was
+ * set per path is replaced), otherwise the paths keep theirs.
+ */
+void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_path_config *cfg,
+			   bool to_paths);
 void vcore_fabric_get_path(const struct vcore_fabric *fab, struct vcore_fabric_path_config *out);
+/* Path @index (< VCORE_PATHS_MAX, else -EINVAL) alone. */
+int vcore_fabric_set_one_path(struct vcore_fabric *fab, uint32_t index,
+			      const struct vcore_fabric_one_path *p);
+int vcore_fabric_get_one_path(const struct vcore_fabric *fab, uint32_t index,
+			      struct vcore_fabric_one_path *out);
 /*
  * Restarts the path model's pseudo-random losses and reordering from @seed:
  * the ENA frames' draws at once, and every EFA device's and SRD flow's

@@ -82,9 +82,11 @@ struct vcore_services {
 	/*
 	 * Data path, called inside an rcu_read_lock section in atomic context:
 	 * deliver hands the frame context (the shim's packet) to a port and
-	 * consumes it; deliver_copy gives a port a new frame built by the core.
+	 * consumes it, to arrive at @due_ns on vnitro_env_clock_ns's clock (0 or
+	 * past: now; the path model's latency); deliver_copy gives a port a new
+	 * frame built by the core.
 	 */
-	void (*deliver)(void *port_cookie, void *frame_ctx);
+	void (*deliver)(void *port_cookie, void *frame_ctx, uint64_t due_ns);
 	void (*deliver_copy)(void *port_cookie, const uint8_t *frame, uint32_t len);
 	/* CPU numbers run from 0 to cpu_count() - 1 (nr_cpu_ids in the shim). */
 	uint32_t (*cpu_count)(void);
@@ -119,6 +121,11 @@ struct vcore_frame_size {
 	uint32_t ip_len;
 };
 void vnitro_env_frame_size(void *frame_ctx, struct vcore_frame_size *out);
+/*
+ * The same reason: a monotonic clock with the resolution of a frame's
+ * latency (now_ns may tick every few milliseconds), for the path model.
+ */
+uint64_t vnitro_env_clock_ns(void);
 /* The same reason: per frame, a spinlock of spin_create. */
 void vnitro_env_spin_lock(void *lock);
 void vnitro_env_spin_unlock(void *lock);

@@ -264,9 +264,10 @@ enum vnitro_cmd {
 	VNITRO_CMD_WORLD_SET,
 	/*
 	 * The path model between ENIs (PATH_GET replies with it; PATH_SET
-	 * changes the PATH_* attributes given, all or nothing): what every path
-	 * of the VPC's network loses, delays and reorders, and the seed its
-	 * draws start from.
+	 * changes the PATH_* attributes given, all or nothing): what the
+	 * VPC's network loses, delays and reorders, path by path, and the seed
+	 * its draws start from. PATH_SET without PATH_INDEX sets the world's
+	 * model, which every path takes; with it, that path's own fields.
 	 */
 	VNITRO_CMD_PATH_GET,
 	VNITRO_CMD_PATH_SET,
@@ -339,6 +340,9 @@ enum {
 	VNITRO_PATH_MAX_PPM = 1000000,
 	VNITRO_PATH_MAX_US = 1000000,	/* a second */
 	VNITRO_PATH_REORDER_DELAY_DEFAULT_US = 1000,
+	VNITRO_PATH_EPISODE_DEFAULT_US = 10000,
+	VNITRO_PATH_COUNT_DEFAULT = 8,
+	VNITRO_PATH_COUNT_MAX = 16,
 };
 
 /* Which traffic a security group rule admits (VNITRO_A_SG_DIRECTION). */
@@ -511,18 +515,37 @@ enum vnitro_attr {
 	VNITRO_A_RATE_SCALE,		/* u32: 1 to VNITRO_RATE_SCALE_MAX */
 	VNITRO_A_BURST_SECONDS,		/* u32: VNITRO_BURST_SECONDS_MIN to _MAX */
 	/*
-	 * The path model (PATH_GET, PATH_SET). Loss applies to ENA frames
-	 * between ENIs (not those ENA Express carries: SRD recovers them) and
-	 * to EFA packets; delay and reordering to EFA's SRD packets. A new
-	 * world loses, delays and reorders nothing; a held-back packet is late
-	 * by 1000 us. Writing a seed restarts every draw from it, so that a run
-	 * replays the same losses.
+	 * The path model (PATH_GET, PATH_SET). Between two ENIs the network
+	 * has PATH_COUNT spine paths; each has a one-way latency (DELAY_US,
+	 * plus up to JITTER_US drawn per frame), a loss (LOSS_PPM) and
+	 * congestion episodes: time is cut into episodes of EPISODE_US, in a
+	 * share CONGESTION_PPM of which (drawn per path from the seed) the path
+	 * adds CONGESTION_DELAY_US and loses CONGESTION_LOSS_PPM (when above
+	 * LOSS_PPM). A plain ENA flow keeps one path (ECMP on its 5-tuple);
+	 * ENA Express (SRD) sprays its packets over the paths, avoids congested
+	 * ones and resends what is lost. EFA packets meet the world's LOSS_PPM
+	 * and DELAY_US, and EFA SRD packets REORDER_PPM and REORDER_DELAY_US.
+	 * A new world loses, delays and reorders nothing (8 paths, episodes of
+	 * 10000 us, a held-back packet late by 1000 us). Writing a seed
+	 * restarts every draw from it, so that a run replays the same losses.
 	 */
 	VNITRO_A_PATH_LOSS_PPM,		/* u32: parts per million, 0 to 1000000 */
 	VNITRO_A_PATH_REORDER_PPM,	/* u32: parts per million held back, 0 to 1000000 */
 	VNITRO_A_PATH_DELAY_US,		/* u32: one-way latency, 0 to VNITRO_PATH_MAX_US */
 	VNITRO_A_PATH_REORDER_DELAY_US,	/* u32: a held-back packet's extra latency, 0 to _MAX_US */
 	VNITRO_A_PATH_SEED,		/* u64: the last seed written (0: none yet) */
+	VNITRO_A_PATH_JITTER_US,	/* u32: 0 to VNITRO_PATH_MAX_US */
+	VNITRO_A_PATH_CONGESTION_PPM,	/* u32: share of episodes congested, 0 to 1000000 */
+	VNITRO_A_PATH_CONGESTION_DELAY_US,	/* u32: 0 to VNITRO_PATH_MAX_US */
+	VNITRO_A_PATH_CONGESTION_LOSS_PPM,	/* u32: 0 to 1000000 */
+	VNITRO_A_PATH_EPISODE_US,	/* u32: 1 to VNITRO_PATH_MAX_US (world only) */
+	VNITRO_A_PATH_COUNT,		/* u32: 1 to VNITRO_PATH_COUNT_MAX (world only) */
+	VNITRO_A_PATH_INDEX,		/* u32: a path, 0 to PATH_COUNT - 1 */
+	/*
+	 * Reply only: a nest of one nest per path in use, each with
+	 * PATH_INDEX, LOSS_PPM, DELAY_US, JITTER_US and CONGESTION_*.
+	 */
+	VNITRO_A_PATHS,
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
