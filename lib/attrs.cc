@@ -159,6 +159,14 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_PATH_DELAY_US] = u32("PATH_DELAY_US");
 	t.a[VNITRO_A_PATH_REORDER_DELAY_US] = u32("PATH_REORDER_DELAY_US");
 	t.a[VNITRO_A_PATH_SEED] = u64("PATH_SEED");
+	t.a[VNITRO_A_PATH_JITTER_US] = u32("PATH_JITTER_US");
+	t.a[VNITRO_A_PATH_CONGESTION_PPM] = u32("PATH_CONGESTION_PPM");
+	t.a[VNITRO_A_PATH_CONGESTION_DELAY_US] = u32("PATH_CONGESTION_DELAY_US");
+	t.a[VNITRO_A_PATH_CONGESTION_LOSS_PPM] = u32("PATH_CONGESTION_LOSS_PPM");
+	t.a[VNITRO_A_PATH_EPISODE_US] = u32("PATH_EPISODE_US");
+	t.a[VNITRO_A_PATH_COUNT] = u32("PATH_COUNT");
+	t.a[VNITRO_A_PATH_INDEX] = u32("PATH_INDEX");
+	t.a[VNITRO_A_PATHS] = nested("PATHS");
 	return t;
 }
 
@@ -583,19 +591,65 @@ int decode_world(struct nlattr **tb, void *out)
 	return 0;
 }
 
+/* The fields a path has, the world's too: all of them, or -EPROTO. */
+int decode_path_fields(struct nlattr **tb, uint32_t *loss_ppm, uint32_t *delay_us,
+		       uint32_t *jitter_us, uint32_t *congestion_ppm,
+		       uint32_t *congestion_delay_us, uint32_t *congestion_loss_ppm)
+{
+	if (!tb[VNITRO_A_PATH_LOSS_PPM] || !tb[VNITRO_A_PATH_DELAY_US] ||
+	    !tb[VNITRO_A_PATH_JITTER_US] || !tb[VNITRO_A_PATH_CONGESTION_PPM] ||
+	    !tb[VNITRO_A_PATH_CONGESTION_DELAY_US] || !tb[VNITRO_A_PATH_CONGESTION_LOSS_PPM])
+		return -EPROTO;
+	*loss_ppm = get_u32(tb, VNITRO_A_PATH_LOSS_PPM);
+	*delay_us = get_u32(tb, VNITRO_A_PATH_DELAY_US);
+	*jitter_us = get_u32(tb, VNITRO_A_PATH_JITTER_US);
+	*congestion_ppm = get_u32(tb, VNITRO_A_PATH_CONGESTION_PPM);
+	*congestion_delay_us = get_u32(tb, VNITRO_A_PATH_CONGESTION_DELAY_US);
+	*congestion_loss_ppm = get_u32(tb, VNITRO_A_PATH_CONGESTION_LOSS_PPM);
+	return 0;
+}
+
+/* One nest of PATHS (its type is the path's number plus one): its index and fields. */
+int decode_one_path(struct nlattr *nest, struct vnitro_one_path *o)
+{
+	struct nlattr *tb[VNITRO_A_MAX + 1] = {};
+
+	if (nla_parse_nested(tb, VNITRO_A_MAX, nest, const_cast<nla_policy *>(policy.p)) < 0 ||
+	    !tb[VNITRO_A_PATH_INDEX])
+		return -EPROTO;
+	o->index = nla_get_u32(tb[VNITRO_A_PATH_INDEX]);
+	if (o->index >= VNITRO_PATH_COUNT_MAX)
+		return -EPROTO;
+	return decode_path_fields(tb, &o->loss_ppm, &o->delay_us, &o->jitter_us,
+				  &o->congestion_ppm, &o->congestion_delay_us,
+				  &o->congestion_loss_ppm);
+}
+
+/* The world's model and every path in use: the model comes whole. */
 int decode_path(struct nlattr **tb, void *out)
 {
 	auto *p = static_cast<struct vnitro_path *>(out);
+	struct nlattr *a;
+	int rem;
 
-	if (!tb[VNITRO_A_PATH_LOSS_PPM] || !tb[VNITRO_A_PATH_REORDER_PPM] ||
-	    !tb[VNITRO_A_PATH_DELAY_US] || !tb[VNITRO_A_PATH_REORDER_DELAY_US] ||
-	    !tb[VNITRO_A_PATH_SEED])
+	if (!tb[VNITRO_A_PATH_REORDER_PPM] || !tb[VNITRO_A_PATH_REORDER_DELAY_US] ||
+	    !tb[VNITRO_A_PATH_EPISODE_US] || !tb[VNITRO_A_PATH_COUNT] ||
+	    !tb[VNITRO_A_PATH_SEED] || !tb[VNITRO_A_PATHS] ||
+	    decode_path_fields(tb, &p->loss_ppm, &p->delay_us, &p->jitter_us, &p->congestion_ppm,
+			       &p->congestion_delay_us, &p->congestion_loss_ppm))
 		return -EPROTO;
-	p->loss_ppm = get_u32(tb, VNITRO_A_PATH_LOSS_PPM);
 	p->reorder_ppm = get_u32(tb, VNITRO_A_PATH_REORDER_PPM);
-	p->delay_us = get_u32(tb, VNITRO_A_PATH_DELAY_US);
 	p->reorder_delay_us = get_u32(tb, VNITRO_A_PATH_REORDER_DELAY_US);
+	p->episode_us = get_u32(tb, VNITRO_A_PATH_EPISODE_US);
+	p->paths = get_u32(tb, VNITRO_A_PATH_COUNT);
 	p->seed = get_u64(tb, VNITRO_A_PATH_SEED);
+	nla_for_each_nested(a, tb[VNITRO_A_PATHS], rem) {
+		if (p->n_paths == VNITRO_PATH_COUNT_MAX ||
+		    decode_one_path(a, &p->one[p->n_paths]) < 0 ||
+		    p->one[p->n_paths].index != p->n_paths)
+			return -EPROTO;
+		p->n_paths++;
+	}
 	return 0;
 }
 

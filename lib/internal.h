@@ -167,6 +167,13 @@ void route_put_destination(struct request *req, const char *subnet_id, uint32_t 
 void igw_put_add(struct request *req, const char *id, const char *vpc_id, int netns_fd,
 		 const char *netns_name, int frag_needed);
 
+/*
+ * path.cc: whether @c marks no field (the index is none), and PATH_SET's
+ * attributes for those it marks: PATH_INDEX first with has_index.
+ */
+bool path_change_empty(const struct vnitro_path_change *c);
+void path_put_change(struct request *req, const struct vnitro_path_change *c);
+
 } // namespace vnitro::lib
 
 #endif /* VNITRO_LIB_INTERNAL_H */

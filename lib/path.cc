@@ -1,8 +1,65 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The path model: the loss, delay and reordering of every path between ENIs, and its seed. */
+/* The path model: the spine paths between ENIs, the world's model and each path's, and its seed. */
 #include <errno.h>
 
 #include "internal.h"
+
+namespace vnitro::lib {
+
+namespace {
+
+/* A u32 field of PATH_SET: its attribute, and where vnitro_path_change keeps it. */
+struct path_field {
+	int attr;
+	int vnitro_path_change::*set;
+	uint32_t vnitro_path_change::*value;
+};
+
+/* In the order of the attributes. */
+const struct path_field path_fields[] = {
+	{ VNITRO_A_PATH_LOSS_PPM, &vnitro_path_change::set_loss_ppm,
+	  &vnitro_path_change::loss_ppm },
+	{ VNITRO_A_PATH_REORDER_PPM, &vnitro_path_change::set_reorder_ppm,
+	  &vnitro_path_change::reorder_ppm },
+	{ VNITRO_A_PATH_DELAY_US, &vnitro_path_change::set_delay_us,
+	  &vnitro_path_change::delay_us },
+	{ VNITRO_A_PATH_REORDER_DELAY_US, &vnitro_path_change::set_reorder_delay_us,
+	  &vnitro_path_change::reorder_delay_us },
+	{ VNITRO_A_PATH_JITTER_US, &vnitro_path_change::set_jitter_us,
+	  &vnitro_path_change::jitter_us },
+	{ VNITRO_A_PATH_CONGESTION_PPM, &vnitro_path_change::set_congestion_ppm,
+	  &vnitro_path_change::congestion_ppm },
+	{ VNITRO_A_PATH_CONGESTION_DELAY_US, &vnitro_path_change::set_congestion_delay_us,
+	  &vnitro_path_change::congestion_delay_us },
+	{ VNITRO_A_PATH_CONGESTION_LOSS_PPM, &vnitro_path_change::set_congestion_loss_ppm,
+	  &vnitro_path_change::congestion_loss_ppm },
+	{ VNITRO_A_PATH_EPISODE_US, &vnitro_path_change::set_episode_us,
+	  &vnitro_path_change::episode_us },
+	{ VNITRO_A_PATH_COUNT, &vnitro_path_change::set_paths, &vnitro_path_change::paths },
+};
+
+} // namespace
+
+bool path_change_empty(const struct vnitro_path_change *c)
+{
+	for (const struct path_field &f : path_fields)
+		if (c->*f.set)
+			return false;
+	return !c->set_seed;
+}
+
+void path_put_change(struct request *req, const struct vnitro_path_change *c)
+{
+	if (c->has_index)
+		request_put_u32(req, VNITRO_A_PATH_INDEX, c->index);
+	for (const struct path_field &f : path_fields)
+		if (c->*f.set)
+			request_put_u32(req, f.attr, c->*f.value);
+	if (c->set_seed)
+		request_put_u64(req, VNITRO_A_PATH_SEED, c->seed);
+}
+
+} // namespace vnitro::lib
 
 using namespace vnitro::lib;
 
@@ -20,20 +77,11 @@ VNITRO_EXPORT int vnitro_path_set(struct vnitro_handle *h, const struct vnitro_p
 	struct vnitro_path scratch;
 	struct request req;
 
-	/* Without an attribute PATH_SET would change nothing: refused here, as the kernel would. */
-	if (!c->set_loss_ppm && !c->set_reorder_ppm && !c->set_delay_us &&
-	    !c->set_reorder_delay_us && !c->set_seed)
-		return set_error(h, -EINVAL, "nothing to set: give the loss, reordering, delays or seed");
+	/* Without a field PATH_SET would change nothing: refused here, as the kernel would. */
+	if (path_change_empty(c))
+		return set_error(h, -EINVAL,
+				 "nothing to set: give the loss, delays, congestion, paths or seed");
 	request_init(&req, h, VNITRO_CMD_PATH_SET, NLM_F_ACK);
-	if (c->set_loss_ppm)
-		request_put_u32(&req, VNITRO_A_PATH_LOSS_PPM, c->loss_ppm);
-	if (c->set_reorder_ppm)
-		request_put_u32(&req, VNITRO_A_PATH_REORDER_PPM, c->reorder_ppm);
-	if (c->set_delay_us)
-		request_put_u32(&req, VNITRO_A_PATH_DELAY_US, c->delay_us);
-	if (c->set_reorder_delay_us)
-		request_put_u32(&req, VNITRO_A_PATH_REORDER_DELAY_US, c->reorder_delay_us);
-	if (c->set_seed)
-		request_put_u64(&req, VNITRO_A_PATH_SEED, c->seed);
+	path_put_change(&req, c);
 	return request_do(&req, &path_decoder, out ? out : &scratch);
 }

@@ -35,7 +35,10 @@ void usage(FILE *out)
 		"is disassociated; without \"eip_pool\" the pool stays as it is, and so\n"
 		"does each of the world's settings \"world\" does not give and each field\n"
 		"of the model \"path\" does not give (a seed is written only if it\n"
-		"differs: writing one restarts the model's draws).\n"
+		"differs: writing one restarts the model's draws). With \"per_path\" in\n"
+		"\"path\", every path in use is then set to what it lists for it, or to the\n"
+		"world's fields; without, the paths keep theirs, unless the file changes\n"
+		"one of the world's fields a path has, which every path takes.\n"
 		"An object that exists with another immutable attribute is an error, found\n"
 		"before anything changes. No object absent from the file is deleted, but\n"
 		"the IPv6 routes of a VPC whose IPv6 block goes (EC2 keeps a block while\n"
@@ -93,7 +96,9 @@ private:
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int set_world();
+	int check_path() const;
 	int set_path();
+	int set_one_path(const struct vnitro_path &now, const struct vnitro_one_path &o);
 	int create_vpcs_and_subnets();
 	int create_gateways(bool egress_only);
 	int create_instances();
@@ -387,10 +392,27 @@ int applier::check_eips() const
 	return 0;
 }
 
+/* A path "per_path" lists must be one the world has, if the file leaves "paths" as it is. */
+int applier::check_path() const
+{
+	if (t_.path.set_paths)
+		return 0;	/* the file's count: the parser checked it */
+	for (size_t i = 0; i < t_.per_path_count; i++) {
+		uint32_t index = t_.per_path[i].index;
+
+		if (index >= w_.path.paths)
+			return conflict("path %u does not exist: the world has %u (0 to %u), and the file gives no .path.paths",
+					index, w_.path.paths, w_.path.paths - 1);
+	}
+	return 0;
+}
+
 int applier::check() const
 {
 	char have[CIDR_STRLEN], want[CIDR_STRLEN];
 
+	if (int rc = check_path())
+		return rc;
 	for (size_t i = 0; i < t_.vpc_count; i++) {
 		const struct topo_vpc &v = t_.vpcs[i];
 		const struct vnitro_vpc *wv = w_.find_vpc(v.id);
@@ -1342,27 +1364,63 @@ void path_detail(int *set, uint64_t want, uint64_t now, const char *keyword, cha
 }
 
 /*
- * Right after the world's settings: one PATH_SET of the fields the file
- * gives that differ. The seed only if it differs too, since writing it, even
- * the same, restarts every draw of the model.
+ * Right after the world's settings: one PATH_SET of the world's fields the
+ * file gives that differ, the seed only if it differs too, since writing it,
+ * even the same, restarts every draw of the model. A path's field set so
+ * becomes every path's, so the paths are then compared with the model that
+ * PATH_SET returns.
  */
 int applier::set_path()
 {
 	struct vnitro_path_change c = t_.path;
-	const struct vnitro_path &now = w_.path;
+	struct vnitro_path now = w_.path;
 	char detail[DETAIL_LEN] = "";
 
-	path_detail(&c.set_loss_ppm, c.loss_ppm, now.loss_ppm, "loss-ppm", detail);
-	path_detail(&c.set_reorder_ppm, c.reorder_ppm, now.reorder_ppm, "reorder-ppm", detail);
-	path_detail(&c.set_delay_us, c.delay_us, now.delay_us, "delay-us", detail);
-	path_detail(&c.set_reorder_delay_us, c.reorder_delay_us, now.reorder_delay_us,
-		    "reorder-delay-us", detail);
+	for (const struct path_field &f : path_fields)
+		path_detail(&(c.*f.set), c.*f.change, now.*f.world, f.keyword, detail);
 	path_detail(&c.set_seed, c.seed, now.seed, "seed", detail);
+	if (detail[0]) {
+		if (vnitro_path_set(s_.handle(), &c, &now))
+			return refused("set", "path", detail, "");
+		change("set", "path", detail, "");
+	}
+	if (!t_.has_per_path)
+		return STATUS_OK;
+	for (uint32_t i = 0; i < now.n_paths; i++)
+		if (int rc = set_one_path(now, now.one[i]))
+			return rc;
+	return STATUS_OK;
+}
+
+/*
+ * With "per_path": path @o to what the file gives it, the world's fields
+ * (@now's) for what it does not, or for all if the file does not list it;
+ * one PATH_SET of those that differ.
+ */
+int applier::set_one_path(const struct vnitro_path &now, const struct vnitro_one_path &o)
+{
+	const struct vnitro_path_change *want = nullptr;
+	struct vnitro_path_change c = {};
+	char id[32], detail[DETAIL_LEN] = "";
+
+	for (size_t i = 0; i < t_.per_path_count; i++)
+		if (t_.per_path[i].index == o.index)
+			want = &t_.per_path[i];
+	c.has_index = 1;
+	c.index = o.index;
+	for (const struct path_field &f : path_fields) {
+		if (!f.one)
+			continue;
+		c.*f.change = want && want->*f.set ? want->*f.change : now.*f.world;
+		c.*f.set = 1;
+		path_detail(&(c.*f.set), c.*f.change, o.*f.one, f.keyword, detail);
+	}
 	if (!detail[0])
 		return STATUS_OK;
+	snprintf(id, sizeof(id), "path %u", o.index);
 	if (vnitro_path_set(s_.handle(), &c, nullptr))
-		return refused("set", "path", detail, "");
-	change("set", "path", detail, "");
+		return refused("set", "path", id, detail);
+	change("set", "path", id, detail);
 	return STATUS_OK;
 }
 

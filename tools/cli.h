@@ -224,6 +224,33 @@ bool same_destination(const A &a, const B &b)
 const char *check_nacl_id(const char *s);
 void print_nacl(printer &p, const struct vnitro_nacl &a);
 
+/*
+ * path.cc: the u32 fields of the path model, in the order "vnitro path show"
+ * prints them, shared with dump, apply and the topology file. A field with
+ * @one is a path's as well as the world's; one without, the world's only.
+ */
+struct path_field {
+	const char *keyword;	/* "loss-ppm", as vnitro path set spells it */
+	const char *key;	/* "loss_ppm", as JSON */
+	const char *what;	/* "loss" in "path loss 1000001 ppm is out of range: 0 to 1000000" */
+	const char *unit;	/* " ppm", " us", or "" */
+	const char *needs;	/* "parts per million", for a value that is no number */
+	uint32_t min, max;
+	int vnitro_path_change::*set;
+	uint32_t vnitro_path_change::*change;
+	uint32_t vnitro_path::*world;
+	uint32_t vnitro_one_path::*one;
+};
+enum { PATH_FIELDS = 10 };
+extern const struct path_field path_fields[PATH_FIELDS];
+/* Whether path @o's own fields are the world's (@m's): show and dump print only those that differ. */
+bool path_is_the_worlds(const struct vnitro_path &m, const struct vnitro_one_path &o);
+/*
+ * The model's fields, its seed and the array "per_path" into the object
+ * open on @p: every path in use, or (@every_path false) those that differ.
+ */
+void print_path_fields(printer &p, const struct vnitro_path &m, bool every_path);
+
 /* session.cc: the connection to the kernel module for one command. */
 class session {
 public:

@@ -15,12 +15,13 @@ void usage(FILE *out)
 	fprintf(out,
 		"Usage: vnitro [ -p ] dump\n"
 		"       vnitro dump help\n"
-		"Writes the world's settings, the path model and every VPC, subnet (with\n"
-		"its non-local routes), internet gateway, egress-only internet gateway,\n"
-		"security group (with its rules), network ACL (with its entries), the\n"
-		"public pool, Elastic IP (with its association), instance and ENI as one\n"
-		"JSON document (-p: pretty), in a stable order: the topology file\n"
-		"\"vnitro apply\" reads. See vnitro(8).\n");
+		"Writes the world's settings, the path model (with the paths whose fields\n"
+		"differ from the world's) and every VPC, subnet (with its non-local\n"
+		"routes), internet gateway, egress-only internet gateway, security group\n"
+		"(with its rules), network ACL (with its entries), the public pool,\n"
+		"Elastic IP (with its association), instance and ENI as one JSON document\n"
+		"(-p: pretty), in a stable order: the topology file \"vnitro apply\"\n"
+		"reads. See vnitro(8).\n");
 }
 
 /* Both local routes (IPv4, and the IPv6 /56) come with the VPC and its block: not written. */
@@ -128,12 +129,9 @@ void print_world(printer &p, const world &w)
 	p.uint("rate_scale", nullptr, w.settings.rate_scale);
 	p.uint("burst_seconds", nullptr, w.settings.burst_seconds);
 	p.close_object();
+	/* The world's model, then only the paths it does not describe. */
 	p.open_object_key("path");
-	p.uint("loss_ppm", nullptr, w.path.loss_ppm);
-	p.uint("reorder_ppm", nullptr, w.path.reorder_ppm);
-	p.uint("delay_us", nullptr, w.path.delay_us);
-	p.uint("reorder_delay_us", nullptr, w.path.reorder_delay_us);
-	p.uint("seed", nullptr, w.path.seed);
+	print_path_fields(p, w.path, false);
 	p.close_object();
 	p.open_array_key("vpcs");
 	for (size_t i = 0; i < w.vpc_count; i++) {

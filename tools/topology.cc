@@ -210,8 +210,9 @@ private:
 	uint32_t setting(json_object *o, const char *name, const char *what, uint32_t min,
 			 uint32_t max);
 	void path_model(json_object *root);
-	int path_field(json_object *o, const char *name, const char *what, const char *unit,
-		       uint32_t max, uint32_t *out);
+	void path_field(json_object *o, const char *path, const struct path_field &f,
+			struct vnitro_path_change *c);
+	void one_path(json_object *o, const char *path, struct vnitro_path_change *c);
 	void eip(json_object *o, const char *path, struct topo_eip *a);
 	void eip_association(json_object *o, const char *path, struct topo_eip *a);
 	uint32_t eip_private_ip(json_object *o, const char *path, const struct topo_eni &e);
@@ -1288,28 +1289,26 @@ uint32_t parser::setting(json_object *o, const char *name, const char *what, uin
 	return uint32_t(json_object_get_int64(v));
 }
 
-/* "path": each field optional, as PATH_SET takes them, within the kernel's ranges. */
+/*
+ * "path": each field optional, as PATH_SET takes them, within the kernel's
+ * ranges; "per_path", the paths whose fields are not the world's.
+ */
 void parser::path_model(json_object *root)
 {
-	static const struct key keys[] = {
-		{ "loss_ppm", K_INT, false, false },
-		{ "reorder_ppm", K_INT, false, false },
-		{ "delay_us", K_INT, false, false },
-		{ "reorder_delay_us", K_INT, false, false },
-		{ "seed", K_INT, false, false },
-	};
+	struct key keys[PATH_FIELDS + 2];
 	struct vnitro_path_change &c = t_.path;
 	json_object *o = get(root, "path"), *seed;
+	size_t n = 0;
 
 	if (!o)
 		return;
-	check_keys(o, ".path", keys, sizeof(keys) / sizeof(keys[0]));
-	c.set_loss_ppm = path_field(o, "loss_ppm", "loss", "ppm", VNITRO_PATH_MAX_PPM, &c.loss_ppm);
-	c.set_reorder_ppm = path_field(o, "reorder_ppm", "reorder", "ppm", VNITRO_PATH_MAX_PPM,
-				       &c.reorder_ppm);
-	c.set_delay_us = path_field(o, "delay_us", "delay", "us", VNITRO_PATH_MAX_US, &c.delay_us);
-	c.set_reorder_delay_us = path_field(o, "reorder_delay_us", "reorder delay", "us",
-					    VNITRO_PATH_MAX_US, &c.reorder_delay_us);
+	for (const struct path_field &f : path_fields)
+		keys[n++] = { f.key, K_INT, false, false };
+	keys[n++] = { "seed", K_INT, false, false };
+	keys[n++] = { "per_path", K_ARRAY, false, false };
+	check_keys(o, ".path", keys, n);
+	for (const struct path_field &f : path_fields)
+		path_field(o, ".path", f, &c);
 	/* json-c reads a number past a u64 as the largest u64: only a negative seed is caught. */
 	if ((seed = get(o, "seed"))) {
 		if (json_object_get_int64(seed) < 0)
@@ -1318,23 +1317,80 @@ void parser::path_model(json_object *root)
 		c.seed = json_object_get_uint64(seed);
 		c.set_seed = 1;
 	}
+	if (!get(o, "per_path"))
+		return;
+	t_.has_per_path = true;
+	if (array(o, "per_path") > VNITRO_PATH_COUNT_MAX)
+		bad(".path.per_path", "at most %d entries, one per path", VNITRO_PATH_COUNT_MAX);
+	for (size_t i = 0; i < array(o, "per_path"); i++) {
+		char p[PATH_LEN];
+
+		snprintf(p, sizeof(p), ".path.per_path[%zu]", i);
+		one_path(item(o, "per_path", i), p, &t_.per_path[t_.per_path_count]);
+		t_.per_path_count++;
+	}
 }
 
-/* One of its u32 fields into *@out, refused in the kernel's words; whether the file gives it. */
-int parser::path_field(json_object *o, const char *name, const char *what, const char *unit,
-		       uint32_t max, uint32_t *out)
+/*
+ * Field @f of the object @o at @path into @c, if the file gives it, refused
+ * in the words of the path model's messages.
+ */
+void parser::path_field(json_object *o, const char *path, const struct path_field &f,
+			struct vnitro_path_change *c)
 {
-	json_object *v = get(o, name);
+	json_object *v = get(o, f.key);
 	char p[PATH_LEN];
 
 	if (!v)
-		return 0;
-	subpath(p, ".path", ".%s", name);
-	if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > max)
-		bad(p, "path %s %s %s is out of range: 0 to %u", what, json_object_get_string(v),
-		    unit, max);
-	*out = uint32_t(json_object_get_int64(v));
-	return 1;
+		return;
+	subpath(p, path, ".%s", f.key);
+	if (json_object_get_int64(v) < f.min || json_object_get_int64(v) > f.max)
+		bad(p, "path %s %s%s is out of range: %u to %u", f.what, json_object_get_string(v),
+		    f.unit, f.min, f.max);
+	c->*f.change = uint32_t(json_object_get_int64(v));
+	c->*f.set = 1;
+}
+
+/*
+ * One of "per_path": the path's number, which the world (the file's
+ * "paths", else the kernel's: apply checks that) must have, once; its own
+ * fields, but none of the world's.
+ */
+void parser::one_path(json_object *o, const char *path, struct vnitro_path_change *c)
+{
+	struct key keys[PATH_FIELDS + 1];
+	json_object *v;
+	char p[PATH_LEN];
+	int64_t index;
+	size_t n = 0;
+
+	keys[n++] = { "path", K_INT, true, false };
+	for (const struct path_field &f : path_fields) {
+		if (f.one)
+			keys[n++] = { f.key, K_INT, false, false };
+		else if (is_kind(o, K_OBJECT) && get(o, f.key))
+			bad(path, "\"%s\" is the world's, not one path's: give it in .path", f.key);
+	}
+	if (is_kind(o, K_OBJECT) && get(o, "seed"))
+		bad(path, "the seed is the world's, not one path's: give it in .path");
+	check_keys(o, path, keys, n);
+	v = get(o, "path");
+	index = json_object_get_int64(v);
+	subpath(p, path, ".path");
+	if (index < 0 || index >= VNITRO_PATH_COUNT_MAX)
+		bad(p, "path index %s is out of range: 0 to %d", json_object_get_string(v),
+		    VNITRO_PATH_COUNT_MAX - 1);
+	if (t_.path.set_paths && index >= t_.path.paths)
+		bad(p, "path %" PRId64 " does not exist: .path.paths is %u (0 to %u)", index,
+		    t_.path.paths, t_.path.paths - 1);
+	for (size_t i = 0; i < t_.per_path_count; i++)
+		if (t_.per_path[i].index == index)
+			bad(p, "path %" PRId64 " appears twice", index);
+	c->has_index = 1;
+	c->index = uint32_t(index);
+	for (const struct path_field &f : path_fields)
+		if (f.one)
+			path_field(o, path, f, c);
 }
 
 void parser::eip(json_object *o, const char *path, struct topo_eip *a)

@@ -184,6 +184,14 @@ public:
 	uint32_t burst_seconds = 0;
 	/* "path": the fields PATH_SET takes; those the file gives are set, the rest left alone. */
 	struct vnitro_path_change path = {};
+	/*
+	 * "per_path" (has_per_path: the file has it, even empty): one change per
+	 * path it lists, has_index set, in the file's order; the other paths in
+	 * use are to be the world's.
+	 */
+	bool has_per_path = false;
+	size_t per_path_count = 0;
+	struct vnitro_path_change per_path[VNITRO_PATH_COUNT_MAX] = {};
 
 	const struct topo_vpc *find_vpc(const char *id) const;
 	const struct topo_subnet *find_subnet(const char *id) const;

@@ -1401,48 +1401,143 @@ int vnitro_world_set(struct vnitro_handle *h, uint32_t rate_scale, uint32_t burs
 
 namespace {
 
-/* The path model: the kernel's defaults until vnitro_path_set() changes it. */
-struct vnitro_path path = { 0, 0, 0, VNITRO_PATH_REORDER_DELAY_DEFAULT_US, 0 };
+/*
+ * The path model: the world's fields and seed, and each of the kernel's
+ * VNITRO_PATH_COUNT_MAX paths (those past the count in use keep theirs);
+ * the kernel's defaults until vnitro_path_set() changes them. With
+ * VNITRO_FAKE_PATHS set, two paths start with their own fields, as "vnitro
+ * path set path 3 delay-us 5000" and "path set path 5 loss-ppm 1000
+ * congestion-ppm 20000" would make them.
+ */
+struct vnitro_path path_world;
+struct vnitro_one_path path_one[VNITRO_PATH_COUNT_MAX];
+bool path_ready;
+
+/* A field PATH_SET takes, in the kernel's order: where the world and a path (if it has it) keep it. */
+struct path_knob {
+	const char *name;
+	uint32_t min, max;
+	int vnitro_path_change::*set;
+	uint32_t vnitro_path_change::*value;
+	uint32_t vnitro_path::*world;
+	uint32_t vnitro_one_path::*one;
+};
+
+#define KNOB(name, field, min, max, one)                                                 \
+	{ name, min, max, &vnitro_path_change::set_##field, &vnitro_path_change::field, \
+	  &vnitro_path::field, one }
+const struct path_knob path_knobs[] = {
+	KNOB("loss-ppm", loss_ppm, 0, VNITRO_PATH_MAX_PPM, &vnitro_one_path::loss_ppm),
+	KNOB("reorder-ppm", reorder_ppm, 0, VNITRO_PATH_MAX_PPM, nullptr),
+	KNOB("delay-us", delay_us, 0, VNITRO_PATH_MAX_US, &vnitro_one_path::delay_us),
+	KNOB("reorder-delay-us", reorder_delay_us, 0, VNITRO_PATH_MAX_US, nullptr),
+	KNOB("jitter-us", jitter_us, 0, VNITRO_PATH_MAX_US, &vnitro_one_path::jitter_us),
+	KNOB("congestion-ppm", congestion_ppm, 0, VNITRO_PATH_MAX_PPM,
+	     &vnitro_one_path::congestion_ppm),
+	KNOB("congestion-delay-us", congestion_delay_us, 0, VNITRO_PATH_MAX_US,
+	     &vnitro_one_path::congestion_delay_us),
+	KNOB("congestion-loss-ppm", congestion_loss_ppm, 0, VNITRO_PATH_MAX_PPM,
+	     &vnitro_one_path::congestion_loss_ppm),
+	KNOB("episode-us", episode_us, 1, VNITRO_PATH_MAX_US, nullptr),
+	KNOB("paths", paths, 1, VNITRO_PATH_COUNT_MAX, nullptr),
+};
+#undef KNOB
+
+/* Every path takes the world's own fields, as a world's PATH_SET of one of them does. */
+void paths_take_the_worlds()
+{
+	for (uint32_t i = 0; i < VNITRO_PATH_COUNT_MAX; i++) {
+		path_one[i].index = i;
+		for (const struct path_knob &k : path_knobs)
+			if (k.one)
+				path_one[i].*k.one = path_world.*k.world;
+	}
+}
+
+void path_init()
+{
+	if (path_ready)
+		return;
+	path_ready = true;
+	path_world.reorder_delay_us = VNITRO_PATH_REORDER_DELAY_DEFAULT_US;
+	path_world.episode_us = VNITRO_PATH_EPISODE_DEFAULT_US;
+	path_world.paths = VNITRO_PATH_COUNT_DEFAULT;
+	paths_take_the_worlds();
+	if (getenv("VNITRO_FAKE_PATHS")) {
+		path_one[3].delay_us = 5000;
+		path_one[5].loss_ppm = 1000;
+		path_one[5].congestion_ppm = 20000;
+	}
+}
+
+/* What PATH_GET replies: the world's model and the paths in use. */
+void path_read(struct vnitro_path *out)
+{
+	*out = path_world;
+	out->n_paths = path_world.paths;
+	memcpy(out->one, path_one, sizeof(out->one));
+}
 
 } // namespace
 
 int vnitro_path_get(struct vnitro_handle *, struct vnitro_path *out)
 {
-	*out = path;
+	path_init();
+	path_read(out);
 	return 0;
 }
 
-/* The library's check (something to set), then the kernel's ranges in its order: all or nothing. */
+/*
+ * The library's check (something to set), then the kernel's: the path's
+ * existence, each field in its order (the world's only with a path, then its
+ * range), the seed with a path; all or nothing.
+ */
 int vnitro_path_set(struct vnitro_handle *h, const struct vnitro_path_change *c,
 		    struct vnitro_path *out)
 {
-	if (!c->set_loss_ppm && !c->set_reorder_ppm && !c->set_delay_us &&
-	    !c->set_reorder_delay_us && !c->set_seed)
-		return refuse(h, -EINVAL, "nothing to set: give the loss, reordering, delays or seed");
-	if (c->set_loss_ppm && c->loss_ppm > VNITRO_PATH_MAX_PPM)
-		return refuse(h, -EINVAL, "path loss %u ppm is out of range: 0 to %d", c->loss_ppm,
-			      VNITRO_PATH_MAX_PPM);
-	if (c->set_reorder_ppm && c->reorder_ppm > VNITRO_PATH_MAX_PPM)
-		return refuse(h, -EINVAL, "path reorder %u ppm is out of range: 0 to %d",
-			      c->reorder_ppm, VNITRO_PATH_MAX_PPM);
-	if (c->set_delay_us && c->delay_us > VNITRO_PATH_MAX_US)
-		return refuse(h, -EINVAL, "path delay %u us is out of range: 0 to %d", c->delay_us,
-			      VNITRO_PATH_MAX_US);
-	if (c->set_reorder_delay_us && c->reorder_delay_us > VNITRO_PATH_MAX_US)
-		return refuse(h, -EINVAL, "path reorder delay %u us is out of range: 0 to %d",
-			      c->reorder_delay_us, VNITRO_PATH_MAX_US);
-	if (c->set_loss_ppm)
-		path.loss_ppm = c->loss_ppm;
-	if (c->set_reorder_ppm)
-		path.reorder_ppm = c->reorder_ppm;
-	if (c->set_delay_us)
-		path.delay_us = c->delay_us;
-	if (c->set_reorder_delay_us)
-		path.reorder_delay_us = c->reorder_delay_us;
-	if (c->set_seed)
-		path.seed = c->seed;
+	struct vnitro_one_path *one = nullptr;
+	bool to_paths = false, any = c->set_seed;
+
+	path_init();
+	for (const struct path_knob &k : path_knobs)
+		any |= !!(c->*k.set);
+	if (!any)
+		return refuse(h, -EINVAL,
+			      "nothing to set: give the loss, delays, congestion, paths or seed");
+	if (c->has_index && c->index >= path_world.paths)
+		return refuse(h, -EINVAL, "path %u does not exist: the world has %u (0 to %u)",
+			      c->index, path_world.paths, path_world.paths - 1);
+	if (c->has_index)
+		one = &path_one[c->index];
+	for (const struct path_knob &k : path_knobs) {
+		if (!(c->*k.set))
+			continue;
+		if (one && !k.one)
+			return refuse(h, -EINVAL,
+				      "%s is the world's, not one path's: set it without a path", k.name);
+		if (c->*k.value < k.min || c->*k.value > k.max)
+			return refuse(h, -EINVAL, "path %s %u is out of range: %u to %u", k.name,
+				      c->*k.value, k.min, k.max);
+	}
+	if (one && c->set_seed)
+		return refuse(h, -EINVAL,
+			      "the seed is the world's, not one path's: set it without a path");
+	for (const struct path_knob &k : path_knobs) {
+		if (!(c->*k.set))
+			continue;
+		if (one) {
+			one->*k.one = c->*k.value;
+		} else {
+			path_world.*k.world = c->*k.value;
+			to_paths |= k.one != nullptr;
+		}
+	}
+	if (to_paths)
+		paths_take_the_worlds();
+	if (!one && c->set_seed)
+		path_world.seed = c->seed;
 	if (out)
-		*out = path;
+		path_read(out);
 	return 0;
 }
 

@@ -539,7 +539,7 @@ bad "burst seconds past a u32" '.world.burst_seconds: burst seconds 4294967296 i
 
 bad "the path model is an object" 'top level: "path" must be an object, not an integer' '.path = 1000'
 bad "an unknown key in the path model" \
-	'.path: unknown key "loss" (expected loss_ppm, reorder_ppm, delay_us, reorder_delay_us, seed)' \
+	'.path: unknown key "loss" (expected loss_ppm, reorder_ppm, delay_us, reorder_delay_us, jitter_us, congestion_ppm, congestion_delay_us, congestion_loss_ppm, episode_us, paths, seed, per_path)' \
 	'.path = {"loss": 1000}'
 bad "a loss in ppm, not a percentage" '.path: "loss_ppm" must be an integer, not a string' '.path.loss_ppm = "1%"'
 bad "a loss in whole ppm" '.path: "loss_ppm" must be an integer, not a number' '.path.loss_ppm = 0.5'
@@ -555,6 +555,50 @@ bad "a reorder delay past a u32" \
 bad "a negative seed" '.path.seed: seed -1 is out of range: 0 to 18446744073709551615' '.path.seed = -1'
 bad "a seed is a number, not a string" '.path: "seed" must be an integer, not a string' '.path.seed = "42"'
 bad "a seed is never null" '.path: "seed" must be an integer, not null' '.path.seed = null'
+bad "a jitter past a second" '.path.jitter_us: path jitter 1000001 us is out of range: 0 to 1000000' \
+	'.path.jitter_us = 1000001'
+bad "a negative congestion" '.path.congestion_ppm: path congestion -5 ppm is out of range: 0 to 1000000' \
+	'.path.congestion_ppm = -5'
+bad "a congestion delay past a second" \
+	'.path.congestion_delay_us: path congestion delay 1000001 us is out of range: 0 to 1000000' \
+	'.path.congestion_delay_us = 1000001'
+bad "a congestion loss past 1000000 ppm" \
+	'.path.congestion_loss_ppm: path congestion loss 1000001 ppm is out of range: 0 to 1000000' \
+	'.path.congestion_loss_ppm = 1000001'
+bad "an episode of 0 us" '.path.episode_us: path episode 0 us is out of range: 1 to 1000000' '.path.episode_us = 0'
+bad "no paths" '.path.paths: path count 0 is out of range: 1 to 16' '.path.paths = 0'
+bad "more paths than a world has" '.path.paths: path count 17 is out of range: 1 to 16' '.path.paths = 17'
+bad "the count is a number" '.path: "paths" must be an integer, not a string' '.path.paths = "8"'
+bad "per_path is an array" '.path: "per_path" must be an array, not an object' '.path.per_path = {"3": {}}'
+bad "a path of per_path is an object" '.path.per_path[0]: expected an object, got an integer' \
+	'.path.per_path = [3]'
+bad "a path of per_path names its path" '.path.per_path[0]: "path" is required' \
+	'.path.per_path = [{"delay_us": 5000}]'
+bad "an unknown key in a path" \
+	'.path.per_path[0]: unknown key "delay" (expected path, loss_ppm, delay_us, jitter_us, congestion_ppm, congestion_delay_us, congestion_loss_ppm)' \
+	'.path.per_path = [{"path": 3, "delay": 5000}]'
+bad "a world's field in a path" \
+	'.path.per_path[1]: "reorder_ppm" is the world'"'"'s, not one path'"'"'s: give it in .path' \
+	'.path.per_path = [{"path": 3}, {"path": 4, "reorder_ppm": 10}]'
+bad "the count in a path" '.path.per_path[0]: "paths" is the world'"'"'s, not one path'"'"'s: give it in .path' \
+	'.path.per_path = [{"path": 3, "paths": 4}]'
+bad "the seed in a path" '.path.per_path[0]: the seed is the world'"'"'s, not one path'"'"'s: give it in .path' \
+	'.path.per_path = [{"path": 3, "seed": 4}]'
+bad "a negative path" '.path.per_path[0].path: path index -1 is out of range: 0 to 15' \
+	'.path.per_path = [{"path": -1}]'
+bad "path 16, past any world's" '.path.per_path[0].path: path index 16 is out of range: 0 to 15' \
+	'.path.per_path = [{"path": 16}]'
+bad "a path past the file's count" '.path.per_path[0].path: path 4 does not exist: .path.paths is 4 (0 to 3)' \
+	'.path.paths = 4 | .path.per_path = [{"path": 4, "loss_ppm": 1}]'
+bad "a path twice" '.path.per_path[2].path: path 3 appears twice' \
+	'.path.per_path = [{"path": 3}, {"path": 1}, {"path": 3, "loss_ppm": 1}]'
+bad "more entries than a world has paths" '.path.per_path: at most 16 entries, one per path' \
+	'.path.per_path = [range(17) | {"path": .}]'
+bad "a path's field out of its range, in the words of the world's" \
+	'.path.per_path[0].delay_us: path delay 1000001 us is out of range: 0 to 1000000' \
+	'.path.per_path = [{"path": 0, "delay_us": 1000001}]'
+bad "a path's field is a number" '.path.per_path[0]: "loss_ppm" must be an integer, not a string' \
+	'.path.per_path = [{"path": 0, "loss_ppm": "1%"}]'
 
 ## a valid file reaches the kernel
 
@@ -576,6 +620,15 @@ good "the path model, every range at its largest, a seed past a u32" \
 good "the path model, every field 0" \
 	'.path = {"loss_ppm": 0, "reorder_ppm": 0, "delay_us": 0, "reorder_delay_us": 0, "seed": 0}'
 good "only the seed of the path model" '.path = {"seed": 42}'
+good "the path model's new fields, every range at its largest" \
+	'.path = {"jitter_us": 1000000, "congestion_ppm": 1000000, "congestion_delay_us": 1000000, "congestion_loss_ppm": 1000000, "episode_us": 1000000, "paths": 16}'
+good "the smallest episode and count, the one path there is" \
+	'.path = {"episode_us": 1, "paths": 1, "per_path": [{"path": 0, "delay_us": 50}]}'
+good "per_path empty: every path the world's" '.path = {"per_path": []}'
+good "per_path with every path of 16 and every field of one" \
+	'.path = {"paths": 16, "per_path": ([range(16) | {"path": .}] | .[15] += {"loss_ppm": 1000000, "delay_us": 1000000, "jitter_us": 1000000, "congestion_ppm": 1000000, "congestion_delay_us": 1000000, "congestion_loss_ppm": 1000000})}'
+good "a path past the kernel's count when the file does not give one: apply's check, against the world" \
+	'.path = {"per_path": [{"path": 15, "delay_us": 5}]}'
 good "IPv6 blocks in rules and entries, icmpv6 with a type and code" \
 	'.vpcs[1].ipv6_cidr = "2600:1f18:abcd:1200::/56"
 	 | .security_groups[1].ingress += [{"protocol": "icmpv6", "icmp_type": 128, "icmp_code": 0, "cidr": "2600:1f18:abcd:1200::/56"},
@@ -638,8 +691,9 @@ if [[ -x $FAKE ]]; then
 		fail "dump: the pool and Elastic IPs"
 	[[ $(jq -c .world <<<"$out") == '{"rate_scale":1,"burst_seconds":300}' ]] &&
 		pass "dump: the world's settings, the defaults written too" || fail "dump: the world's settings"
-	[[ $(jq -c .path <<<"$out") == '{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"seed":0}' ]] &&
-		pass "dump: the path model, a new world's written too" || fail "dump: the path model"
+	[[ $(jq -c .path <<<"$out") == '{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0,"per_path":[]}' ]] &&
+		pass "dump: the path model, a new world's written too, no path that differs" ||
+		fail "dump: the path model"
 	first=$out
 	run dump
 	[[ $out == "$first" && $out != *$'\n'*$'\n'* ]] && pass "dump: the same twice, one line without -p" ||
@@ -751,7 +805,7 @@ create eip eipalloc-3 public-ip 203.0.113.7" ""
 	run apply "$dir/sameseed.json"
 	expect "the seed in force is not written again (that would restart the draws): no change" 0 "" ""
 	# jq would round a seed past 2^53: the file is edited as text.
-	sed 's/"seed":0}/"seed":18446744073709551615}/' <<<"$first" >"$dir/bigseed.json"
+	sed 's/"seed":0,"per_path"/"seed":18446744073709551615,"per_path"/' <<<"$first" >"$dir/bigseed.json"
 	run apply "$dir/bigseed.json"
 	expect "the largest seed, every digit read and sent" 0 "set path seed 18446744073709551615" ""
 	jq '.path.reorder_ppm = 1000001 | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' \
@@ -759,6 +813,70 @@ create eip eipalloc-3 public-ip 203.0.113.7" ""
 	run apply "$dir/badpath.json"
 	expect "a bad path model in a dump: refused with its path, nothing changed" 2 "" \
 		"Error: $dir/badpath.json: .path.reorder_ppm: path reorder 1000001 ppm is out of range: 0 to 1000000"
+
+	# VNITRO_FAKE_PATHS: path 3 has a delay of 5000 us, path 5 a loss of 1000 ppm and
+	# congestion of 20000 ppm; the other paths are the world's.
+	VNITRO_FAKE_PATHS=1 run dump
+	paths=$out
+	[[ $rc -eq 0 && $(jq -c .path.per_path <<<"$paths") == '[{"path":3,"loss_ppm":0,"delay_us":5000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0},{"path":5,"loss_ppm":1000,"delay_us":0,"jitter_us":0,"congestion_ppm":20000,"congestion_delay_us":0,"congestion_loss_ppm":0}]' ]] &&
+		pass "dump: per_path lists only the paths that differ from the world's, every field of each" ||
+		fail "dump: per_path"
+	[[ $(jq -c '.path | del(.per_path)' <<<"$paths") == $(jq -c '.path | del(.per_path)' <<<"$first") ]] &&
+		pass "dump: the world's model the same, whatever its paths" || fail "dump: the world's model with paths"
+	printf '%s\n' "$paths" >"$dir/paths.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/paths.json"
+	expect "apply of a dump with paths to its own world: no change" 0 "" ""
+	run apply "$dir/paths.json"
+	expect "apply of it to a new world: one set per path that differs, only its fields that do" 0 \
+		"set path path 3 delay-us 5000
+set path path 5 loss-ppm 1000 congestion-ppm 20000" ""
+	run -j apply "$dir/paths.json"
+	[[ $rc -eq 0 && $(jq -c '.[0]' <<<"$out") == '{"action":"set","object":"path","id":"path 3","detail":"delay-us 5000"}' ]] &&
+		pass "apply -j: one path, its number as the id" || fail "apply -j: one path"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/loss.json"
+	expect "apply of a new world's dump (per_path empty) with another loss: the world's set, which every path takes" 0 \
+		"set path loss-ppm 1000" ""
+	jq '.path.reorder_ppm = 10' <<<"$first" >"$dir/reorder.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/reorder.json"
+	expect "per_path empty, the world's only field changed: the paths that differ go back to the world's" 0 \
+		"set path reorder-ppm 10
+set path path 3 delay-us 0
+set path path 5 loss-ppm 0 congestion-ppm 0" ""
+	jq 'del(.path.per_path) | .path.reorder_ppm = 10' <<<"$first" >"$dir/noperpath.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/noperpath.json"
+	expect "without per_path the paths keep theirs" 0 "set path reorder-ppm 10" ""
+	jq 'del(.path.per_path) | .path.jitter_us = 7' <<<"$first" >"$dir/jitter.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/jitter.json"
+	expect "without per_path, a path's field of the world: every path takes it, as path set does" 0 \
+		"set path jitter-us 7" ""
+	jq '.path.jitter_us = 7' <<<"$paths" >"$dir/jitterpaths.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/jitterpaths.json"
+	expect "the world's set first, then the paths the file lists, against the model it left" 0 \
+		"set path jitter-us 7
+set path path 3 delay-us 5000 jitter-us 0
+set path path 5 loss-ppm 1000 jitter-us 0 congestion-ppm 20000" ""
+	jq '.path.per_path = [{"path": 3, "jitter_us": 9}]' <<<"$first" >"$dir/partial.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/partial.json"
+	expect "a path's fields the file leaves out are the world's" 0 \
+		"set path path 3 delay-us 0 jitter-us 9
+set path path 5 loss-ppm 0 congestion-ppm 0" ""
+	jq '.path.paths = 4 | .path.per_path |= map(select(.path < 4))' <<<"$paths" >"$dir/four.json"
+	VNITRO_FAKE_PATHS=1 run apply "$dir/four.json"
+	expect "fewer paths: those past the count are left as they are" 0 "set path paths 4" ""
+	jq '.path.paths = 12 | .path.per_path += [{"path": 10, "loss_ppm": 5}]' <<<"$first" >"$dir/twelve.json"
+	run apply "$dir/twelve.json"
+	expect "more paths: the count first, then a path it brings" 0 \
+		"set path paths 12
+set path path 10 loss-ppm 5" ""
+	jq 'del(.path.paths) | .path.per_path = [{"path": 9, "loss_ppm": 5}] | .world.rate_scale = 1000' \
+		<<<"$first" >"$dir/nine.json"
+	run apply "$dir/nine.json"
+	expect "a path past the world's count, the file giving none: a conflict, nothing changed" 1 "" \
+		"Error: path 9 does not exist: the world has 8 (0 to 7), and the file gives no .path.paths; nothing was changed"
+	jq '.path.paths = 10 | .path.per_path = [{"path": 9, "loss_ppm": 5}]' <<<"$first" >"$dir/ten.json"
+	run apply "$dir/ten.json"
+	expect "... but one within the count the file gives" 0 "set path paths 10
+set path path 9 loss-ppm 5" ""
 	jq 'del(.eip_pool)' <<<"$first" >"$dir/nopool.json"
 	run apply "$dir/nopool.json"
 	expect "a file without eip_pool leaves the pool alone" 0 "" ""

@@ -137,9 +137,15 @@ help "vnitro world help" "vnitro world set [ rate-scale 1/N ] [ burst-seconds SE
 help "vnitro w h: w is world, no other object starts with it" "vnitro world [ show ]" w h
 help "vnitro world help: what the rate scale means" "EC2's figure divided by N" world help
 help "vnitro path help" "vnitro path set [ loss-ppm PPM ] [ reorder-ppm PPM ] [ delay-us US ]" path help
-help "vnitro path help: the rest of set" "[ reorder-delay-us US ] [ seed SEED ]" path help
+help "vnitro path help: the world's fields of set" "[ reorder-delay-us US ] [ jitter-us US ]" path help
+help "vnitro path help: the world's only, last" "[ paths COUNT ] [ seed SEED ]" path help
+help "vnitro path help: one path's set" "vnitro path set path N [ loss-ppm PPM ] [ delay-us US ] [ jitter-us US ]" path help
 help "vnitro p h: p is path, no other object starts with it" "vnitro path [ show ]" p h
-help "vnitro path help: what the loss applies to" "not those ENA Express carries over SRD" path help
+help "vnitro path help: several spine paths" "the VPC's network has COUNT spine paths" path help
+help "vnitro path help: a plain ENA flow keeps its path" "keeps one path (ECMP on its 5-tuple)" path help
+help "vnitro path help: ENA Express sprays, avoiding congestion" "ENA Express sprays its packets over" path help
+help "vnitro path help: the world's settings apply to all paths" "The world's settings apply to all paths" path help
+help "vnitro path help: path N changes one" '"path N" changes path N'"'"'s alone' path help
 help "vnitro path help: what a seed does" "restarts every pseudo-random draw" path help
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
@@ -450,8 +456,11 @@ usage "world set: unknown keyword" ='unknown keyword "scale"; try "vnitro world 
 usage "world show takes nothing" ='unexpected argument "x"; try "vnitro world help"' world show x
 usage "vnitro world s: show or set" ='ambiguous command "s": could be show, set' world s
 usage "path set: a setting required" \
-	='a setting (loss-ppm, reorder-ppm, delay-us, reorder-delay-us or seed) is required; try "vnitro path help"' \
+	='a setting (loss-ppm, reorder-ppm, delay-us, reorder-delay-us, jitter-us, congestion-ppm, congestion-delay-us, congestion-loss-ppm, episode-us, paths or seed) is required; try "vnitro path help"' \
 	path set
+usage "path set path N: one of its settings required" \
+	='a setting of path 3 (loss-ppm, delay-us, jitter-us, congestion-ppm, congestion-delay-us or congestion-loss-ppm) is required; try "vnitro path help"' \
+	path set path 3
 usage "path set: loss-ppm is in ppm, not a percentage" \
 	='"loss-ppm" needs parts per million (0 to 1000000), not "1%"' path set loss-ppm 1%
 usage "path set: loss abbreviates loss-ppm, no percentage" \
@@ -471,6 +480,60 @@ usage "path set: delay-us past a u32" ='path delay 4294967296 us is out of range
 	path set delay-us 4294967296
 usage "path set: reorder-delay-us past a u32" \
 	='path reorder delay 4294967296 us is out of range: 0 to 1000000' path set reorder-delay-us 4294967296
+usage "path set: loss-ppm past 1000000, checked here" \
+	='path loss 1000001 ppm is out of range: 0 to 1000000' path set loss-ppm 1000001
+usage "path set: reorder-ppm past 1000000" \
+	='path reorder 1000001 ppm is out of range: 0 to 1000000' path set reorder-ppm 1000001
+usage "path set: delay-us past a second" ='path delay 1000001 us is out of range: 0 to 1000000' \
+	path set delay-us 1000001
+usage "path set: reorder-delay-us past a second, after a good value" \
+	='path reorder delay 1000001 us is out of range: 0 to 1000000' path set loss-ppm 5 reorder-delay-us 1000001
+usage "path set: jitter-us past a second" ='path jitter 1000001 us is out of range: 0 to 1000000' \
+	path set jitter-us 1000001
+usage "path set: jitter-us with a unit" ='"jitter-us" needs microseconds (0 to 1000000), not "1ms"' \
+	path set jitter-us 1ms
+usage "path set: congestion-ppm past 1000000" \
+	='path congestion 1000001 ppm is out of range: 0 to 1000000' path set congestion-ppm 1000001
+usage "path set: congestion-delay-us past a second" \
+	='path congestion delay 1000001 us is out of range: 0 to 1000000' path set congestion-delay-us 1000001
+usage "path set: congestion-loss-ppm past 1000000" \
+	='path congestion loss 1000001 ppm is out of range: 0 to 1000000' path set congestion-loss-ppm 1000001
+usage "path set: congestion-loss-ppm past a u32" \
+	='path congestion loss 4294967296 ppm is out of range: 0 to 1000000' path set congestion-loss-ppm 4294967296
+usage "path set: an episode of 0 us" ='path episode 0 us is out of range: 1 to 1000000' path set episode-us 0
+usage "path set: an episode past a second" ='path episode 1000001 us is out of range: 1 to 1000000' \
+	path set episode-us 1000001
+usage "path set: episode-us that is no number" \
+	='"episode-us" needs microseconds (1 to 1000000), not "10ms"' path set episode-us 10ms
+usage "path set: no paths" ='path count 0 is out of range: 1 to 16' path set paths 0
+usage "path set: more paths than a world has" ='path count 17 is out of range: 1 to 16' path set paths 17
+usage "path set: paths that is no number" ='"paths" needs a number of paths (1 to 16), not "eight"' \
+	path set paths eight
+usage "path set: path 16, past any world's" ='path index 16 is out of range: 0 to 15' \
+	path set path 16 loss-ppm 1
+usage "path set: path past a u64" ='path index 18446744073709551616 is out of range: 0 to 15' \
+	path set path 18446744073709551616 loss-ppm 1
+usage "path set: a path by number" ='"path" needs a path number (0 to 15), not "-1"' path set path -1 loss-ppm 1
+usage "path set: a path needs a value" ='"path" needs a value; try "vnitro path help"' path set loss-ppm 1 path
+usage "path set: a path twice" ='duplicate "path"; try "vnitro path help"' path set path 1 path 2 loss-ppm 1
+usage "path set path N: reorder-ppm is the world's, in the kernel's words" \
+	='reorder-ppm is the world'"'"'s, not one path'"'"'s: set it without a path' path set path 3 reorder-ppm 10
+usage "path set path N: so is reorder-delay-us, given before the path" \
+	='reorder-delay-us is the world'"'"'s, not one path'"'"'s: set it without a path' \
+	path set reorder-delay-us 10 path 3
+usage "path set path N: so is episode-us, after one of the path's" \
+	='episode-us is the world'"'"'s, not one path'"'"'s: set it without a path' \
+	path set path 3 loss-ppm 1 episode-us 100
+usage "path set path N: so is the count" \
+	='paths is the world'"'"'s, not one path'"'"'s: set it without a path' path set paths 4 path 3
+usage "path set path N: so is the seed" \
+	='the seed is the world'"'"'s, not one path'"'"'s: set it without a path' path set path 0 seed 42
+usage "path set path N: a world-only key refused before its bad value" \
+	='reorder-ppm is the world'"'"'s, not one path'"'"'s: set it without a path' path set path 3 reorder-ppm x
+usage "path set: pa is path or paths" ='ambiguous keyword "pa": could be paths, path' path set pa 3
+usage "path set: congestion is one of three" \
+	='ambiguous keyword "congestion": could be congestion-ppm, congestion-delay-us, congestion-loss-ppm' \
+	path set congestion 10
 usage "path set: a seed past a u64" \
 	='seed 18446744073709551616 is out of range: 0 to 18446744073709551615' path set seed 18446744073709551616
 usage "path set: a seed in hex" ='"seed" needs a number (0 to 18446744073709551615), not "0x2a"' \
@@ -507,7 +570,14 @@ not_loaded "path show without the module" path
 not_loaded "path set, every field, 0 a value" \
 	path set loss-ppm 0 reorder-ppm 100 delay-us 50 reorder-delay-us 0 seed 18446744073709551615
 not_loaded "path set, object, command and keywords abbreviated" p se l 1000 d 50 s 42
-not_loaded "path set past the kernel's range: its check, not ours" path set loss-ppm 1000001
+not_loaded "path set, every world's field at its largest" \
+	path set jitter-us 1000000 congestion-ppm 1000000 congestion-delay-us 1000000 \
+	congestion-loss-ppm 1000000 episode-us 1000000 paths 16
+not_loaded "path set, the smallest episode and count" path set episode-us 1 paths 1
+not_loaded "path set path N, every one of its fields" \
+	path set path 15 loss-ppm 0 delay-us 1 jitter-us 2 congestion-ppm 3 congestion-delay-us 4 congestion-loss-ppm 5
+not_loaded "path set path N past the world's count: the kernel's check, not ours" path set path 15 loss-ppm 1
+not_loaded "path set, path and paths spelled out, j and e abbreviated" p se paths 4 j 10 e 500
 not_loaded "exec without the module" exec i-a -- true
 not_loaded "exec of a shell without the module" exec i-a
 not_loaded "vnitro eni list" eni list
@@ -997,40 +1067,87 @@ fake_tests() {
 	check "world set refused under -j: the kernel's message as JSON" \
 		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "burst seconds 86400 is out of range: 1 to 3600"'
 
+	local world paths path3 path5 per_path_keys
+	world="loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 jitter-us 0 congestion-ppm 0"
+	world+=" congestion-delay-us 0 congestion-loss-ppm 0 episode-us 10000 paths 8 seed 0"
+	path3="path 3: loss-ppm 0 delay-us 5000 jitter-us 0 congestion-ppm 0 congestion-delay-us 0 congestion-loss-ppm 0"
+	path5="path 5: loss-ppm 1000 delay-us 0 jitter-us 0 congestion-ppm 20000 congestion-delay-us 0 congestion-loss-ppm 0"
+	per_path_keys='["path","loss_ppm","delay_us","jitter_us","congestion_ppm","congestion_delay_us","congestion_loss_ppm"]'
 	run path
-	check "path (show): a new world's model" \
-		'$rc -eq 0 && -z $err && $out == "loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 seed 0"'
+	check "path (show): a new world's model, one line when every path is the world's" \
+		'$rc -eq 0 && -z $err && $out == "$world"'
 	run -j path show
-	check "path show -j: one object, the seed a number" \
-		'$rc -eq 0 && $out == '"'"'{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"seed":0}'"'"
+	check "path show -j: one object, the world's keys, the seed a number, then per_path" \
+		'$rc -eq 0 && $out == '"'"'{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0,"per_path":[{"path":0,'"'"'*'"'"'}]}'"'"
+	jcheck "path show -j: per_path holds every path in use, in order, each with its six fields" \
+		"(.per_path | length) == 8 and [.per_path[].path] == [range(8)] and all(.per_path[]; keys_unsorted == $per_path_keys)" \
+		-j path show
+	jcheck "path show -j: the paths take the world's fields" \
+		'all(.per_path[]; .loss_ppm == 0 and .delay_us == 0 and .jitter_us == 0 and .congestion_ppm == 0 and .congestion_delay_us == 0 and .congestion_loss_ppm == 0)' \
+		-j path show
 	run -j -p path
-	check "path -j -p: pretty" '$rc -eq 0 && $out == "{$nl  \"loss_ppm\": 0,$nl"*"$nl  \"seed\": 0$nl}"'
+	check "path -j -p: pretty" \
+		'$rc -eq 0 && $out == "{$nl  \"loss_ppm\": 0,$nl"*"$nl  \"seed\": 0,$nl  \"per_path\": [$nl    {$nl      \"path\": 0,$nl"*"$nl    }$nl  ]$nl}"'
 	run path set loss-ppm 1000
-	check "path set loss-ppm: the model in force, the rest unchanged" \
-		'$rc -eq 0 && -z $err && $out == "loss-ppm 1000 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 seed 0"'
-	jcheck "path set -j, every field: one object" \
-		'. == {"loss_ppm":1000000,"reorder_ppm":1000000,"delay_us":1000000,"reorder_delay_us":1000000,"seed":42}' \
+	check "path set loss-ppm: the model in force, the rest unchanged, every path with the loss" \
+		'$rc -eq 0 && -z $err && $out == "${world/loss-ppm 0/loss-ppm 1000}"'
+	jcheck "path set -j, every field of before: one object" \
+		'del(.per_path) == {"loss_ppm":1000000,"reorder_ppm":1000000,"delay_us":1000000,"reorder_delay_us":1000000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":42}' \
 		-j path set seed 42 reorder-delay-us 1000000 delay-us 1000000 reorder-ppm 1000000 loss-ppm 1000000
 	jcheck "path set: 0 is a value, not \"unchanged\"" \
-		'. == {"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":0,"seed":0}' \
+		'del(.per_path) == {"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":0,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0}' \
 		-j path set reorder-delay-us 0 seed 0
 	run -j path set seed 18446744073709551615
-	check "path set: the largest seed, every digit in the JSON" '$rc -eq 0 && $out == *"\"seed\":18446744073709551615}"'
-	run path set loss-ppm 1000001
-	check "path set loss-ppm past 1000000: the kernel's message, exit 1" \
-		'$rc -eq 1 && -z $out && $err == "Error: path loss 1000001 ppm is out of range: 0 to 1000000"'
-	run path set reorder-ppm 1000001
-	check "path set reorder-ppm past 1000000: the kernel's message" \
-		'$rc -eq 1 && -z $out && $err == "Error: path reorder 1000001 ppm is out of range: 0 to 1000000"'
-	run path set delay-us 1000001
-	check "path set delay-us past a second: the kernel's message" \
-		'$rc -eq 1 && -z $out && $err == "Error: path delay 1000001 us is out of range: 0 to 1000000"'
-	run path set loss-ppm 5 reorder-delay-us 1000001
-	check "path set reorder-delay-us past a second: the kernel's message" \
-		'$rc -eq 1 && -z $out && $err == "Error: path reorder delay 1000001 us is out of range: 0 to 1000000"'
-	run -j path set delay-us 4000000
+	check "path set: the largest seed, every digit in the JSON" \
+		'$rc -eq 0 && $out == *"\"seed\":18446744073709551615,\"per_path\":["*'
+	jcheck "path set: jitter, congestion, episodes and count, the world's and so every path's" \
+		'.jitter_us == 20 and .congestion_ppm == 30000 and .congestion_delay_us == 400 and .congestion_loss_ppm == 5000 and .episode_us == 2000 and .paths == 4 and (.per_path | length) == 4 and all(.per_path[]; .jitter_us == 20 and .congestion_ppm == 30000 and .congestion_delay_us == 400 and .congestion_loss_ppm == 5000)' \
+		-j path set jitter-us 20 congestion-ppm 30000 congestion-delay-us 400 congestion-loss-ppm 5000 episode-us 2000 paths 4
+	jcheck "path set: every range at its largest" \
+		'.jitter_us == 1000000 and .congestion_ppm == 1000000 and .congestion_delay_us == 1000000 and .congestion_loss_ppm == 1000000 and .episode_us == 1000000 and .paths == 16 and (.per_path | length) == 16' \
+		-j path set jitter-us 1000000 congestion-ppm 1000000 congestion-delay-us 1000000 congestion-loss-ppm 1000000 episode-us 1000000 paths 16
+	run path set path 3 delay-us 5000
+	want="$world$nl$path3"
+	check "path set path 3: the world's line, then path 3's, the one that differs" \
+		'$rc -eq 0 && -z $err && $out == "$want"'
+	jcheck "path set path 3 -j: its fields, the world's and the other paths' as they were" \
+		'.delay_us == 0 and .loss_ppm == 0 and .per_path[3] == {"path":3,"loss_ppm":7,"delay_us":5000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0} and all(.per_path[] | select(.path != 3); .delay_us == 0 and .loss_ppm == 0)' \
+		-j path set path 3 delay-us 5000 loss-ppm 7
+	jcheck "path set path 7: the last path of 8, every one of its fields" \
+		'.per_path[7] == {"path":7,"loss_ppm":1,"delay_us":2,"jitter_us":3,"congestion_ppm":4,"congestion_delay_us":5,"congestion_loss_ppm":6}' \
+		-j path set path 7 loss-ppm 1 delay-us 2 jitter-us 3 congestion-ppm 4 congestion-delay-us 5 congestion-loss-ppm 6
+	VNITRO_FAKE_PATHS=1 run path
+	want="$world$nl$path3$nl$path5"
+	check "path show: a line per path that differs from the world's, in order" \
+		'$rc -eq 0 && -z $err && $out == "$want"'
+	VNITRO_FAKE_PATHS=1 jcheck "path show -j: every path, those that differ among them" \
+		'(.per_path | length) == 8 and .per_path[3].delay_us == 5000 and .per_path[5].loss_ppm == 1000 and .per_path[5].congestion_ppm == 20000 and .per_path[4].delay_us == 0' \
+		-j path show
+	VNITRO_FAKE_PATHS=1 run path set jitter-us 10
+	check "path set of a path's field without a path: every path takes the world's, what was set per path goes" \
+		'$rc -eq 0 && -z $err && $out == "${world/jitter-us 0/jitter-us 10}"'
+	VNITRO_FAKE_PATHS=1 run path set loss-ppm 0
+	check "path set, even to the value in force: the paths take the world's" \
+		'$rc -eq 0 && -z $err && $out == "$world"'
+	VNITRO_FAKE_PATHS=1 run path set reorder-ppm 10 reorder-delay-us 5 episode-us 500 seed 3
+	paths="${world/reorder-ppm 0/reorder-ppm 10}"
+	paths="${paths/reorder-delay-us 1000/reorder-delay-us 5}"
+	paths="${paths/episode-us 10000/episode-us 500}"
+	want="${paths/seed 0/seed 3}$nl$path3$nl$path5"
+	check "path set of the world's only fields and the seed: the paths keep theirs" \
+		'$rc -eq 0 && -z $err && $out == "$want"'
+	VNITRO_FAKE_PATHS=1 run path set paths 4
+	want="${world/paths 8/paths 4}$nl$path3"
+	check "path set paths 4: paths past the count are not shown" '$rc -eq 0 && -z $err && $out == "$want"'
+	VNITRO_FAKE_PATHS=1 run path set path 5 loss-ppm 0 congestion-ppm 0
+	want="$world$nl$path3"
+	check "path set path 5 back to the world's: its line goes" '$rc -eq 0 && -z $err && $out == "$want"'
+	run path set path 8 loss-ppm 1
+	check "path set path 8 of 8: the kernel's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: path 8 does not exist: the world has 8 (0 to 7)"'
+	run -j path set path 15 delay-us 4000
 	check "path set refused under -j: the kernel's message as JSON" \
-		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "path delay 4000000 us is out of range: 0 to 1000000"'
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "path 15 does not exist: the world has 8 (0 to 7)"'
 
 	run services show
 	check "services show, none plugged: the kernel's message, exit 1" \

@@ -150,6 +150,52 @@ Test(json, objects_under_keys_in_a_row)
 	expect(c, "{\"world\":{\"n\":1},\"path\":{\"seed\":18446744073709551615}}\n");
 }
 
+/*
+ * "vnitro path show": the world's fields, then "per_path", an array of
+ * objects after a u64; as text, a line per path under the world's, which
+ * the object's close ends. The paths' objects are JSON's only, as
+ * print_one_path() opens them.
+ */
+static void path_model(printer &p)
+{
+	p.open_object();
+	p.uint("loss_ppm", "loss-ppm %s", 0);
+	p.uint("seed", " seed %s", UINT64_MAX);
+	p.open_array_key("per_path");
+	for (unsigned i = 3; i <= 5; i += 2) {
+		if (p.json())
+			p.open_object();
+		p.text("\n");
+		p.uint("path", "path %s:", i);
+		p.uint("delay_us", " delay-us %s", i * 1000);
+		if (p.json())
+			p.close_object();
+	}
+	p.close_array();
+	p.close_object();
+}
+
+Test(json, array_of_objects_after_a_u64)
+{
+	capture c;
+	printer p(c.f, true, false);
+
+	path_model(p);
+	expect(c, "{\"loss_ppm\":0,\"seed\":18446744073709551615,\"per_path\":"
+		  "[{\"path\":3,\"delay_us\":3000},{\"path\":5,\"delay_us\":5000}]}\n");
+}
+
+Test(json, text_lines_under_an_objects_line)
+{
+	capture c;
+	printer p(c.f, false, false);
+
+	path_model(p);
+	expect(c, "loss-ppm 0 seed 18446744073709551615\n"
+		  "path 3: delay-us 3000\n"
+		  "path 5: delay-us 5000\n");
+}
+
 Test(json, escaping)
 {
 	capture c;

@@ -548,29 +548,145 @@ Test(decode, world)
 	cr_assert_eq(decode(msg, &world_decoder, &w), -EPROTO, "the settings come together");
 }
 
-Test(decode, path)
+/* A path model's world, as PATH_GET replies it, the nest of paths left open for them. */
+static struct nlattr *put_path_world(struct nl_msg *msg, uint32_t paths)
 {
-	struct nl_msg *msg = reply_new();
-	struct vnitro_path m;
-
 	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 1000);
 	nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, 0);
 	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, 50);
 	nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US, 1000);
+	nla_put_u32(msg, VNITRO_A_PATH_JITTER_US, 7);
+	nla_put_u32(msg, VNITRO_A_PATH_CONGESTION_PPM, 20000);
+	nla_put_u32(msg, VNITRO_A_PATH_CONGESTION_DELAY_US, 300);
+	nla_put_u32(msg, VNITRO_A_PATH_CONGESTION_LOSS_PPM, 5000);
+	nla_put_u32(msg, VNITRO_A_PATH_EPISODE_US, 10000);
+	nla_put_u32(msg, VNITRO_A_PATH_COUNT, paths);
 	nla_put(msg, VNITRO_A_PAD, 0, nullptr);	/* as nla_put_u64_64bit() may align it */
 	nla_put_u64(msg, VNITRO_A_PATH_SEED, UINT64_MAX);
+	return nla_nest_start(msg, VNITRO_A_PATHS);
+}
+
+/* Path @index, nest type index + 1 as the kernel numbers them; its delay @delay_us, the rest 0. */
+static void put_one_path(struct nl_msg *msg, uint32_t index, uint32_t delay_us)
+{
+	struct nlattr *one = nla_nest_start(msg, int(index) + 1);
+
+	nla_put_u32(msg, VNITRO_A_PATH_INDEX, index);
+	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, delay_us);
+	nla_put_u32(msg, VNITRO_A_PATH_JITTER_US, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_CONGESTION_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_CONGESTION_DELAY_US, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_CONGESTION_LOSS_PPM, index);
+	nla_nest_end(msg, one);
+}
+
+Test(decode, path)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_path m;
+	struct nlattr *paths;
+
+	paths = put_path_world(msg, 3);
+	for (uint32_t i = 0; i < 3; i++)
+		put_one_path(msg, i, i == 1 ? 5000 : 50);
+	nla_nest_end(msg, paths);
 	cr_assert_eq(decode(msg, &path_decoder, &m), 0);
 	cr_assert_eq(m.loss_ppm, 1000u);
 	cr_assert_eq(m.reorder_ppm, 0u);
 	cr_assert_eq(m.delay_us, 50u);
 	cr_assert_eq(m.reorder_delay_us, 1000u);
+	cr_assert_eq(m.jitter_us, 7u);
+	cr_assert_eq(m.congestion_ppm, 20000u);
+	cr_assert_eq(m.congestion_delay_us, 300u);
+	cr_assert_eq(m.congestion_loss_ppm, 5000u);
+	cr_assert_eq(m.episode_us, 10000u);
+	cr_assert_eq(m.paths, 3u);
 	cr_assert_eq(m.seed, UINT64_MAX);
-	msg = reply_new();
+	cr_assert_eq(m.n_paths, 3u, "one entry per nest");
+	for (uint32_t i = 0; i < 3; i++) {
+		cr_assert_eq(m.one[i].index, i);
+		cr_assert_eq(m.one[i].delay_us, i == 1 ? 5000u : 50u);
+		cr_assert_eq(m.one[i].congestion_loss_ppm, i);
+	}
+	cr_assert_eq(m.one[3].index, 0u, "past the paths in use: untouched");
+}
+
+Test(decode, path_comes_whole)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_path m;
+
 	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 0);
 	nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, 0);
 	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, 0);
 	nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US, 1000);
 	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO, "the model comes whole, seed too");
+
+	/* A module's reply of before the paths: refused, not read as a world of none. */
+	msg = reply_new();
+	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_REORDER_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_REORDER_DELAY_US, 1000);
+	nla_put_u64(msg, VNITRO_A_PATH_SEED, 0);
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO);
+
+	msg = reply_new();
+	nla_nest_end(msg, put_path_world(msg, 1));	/* libnl drops the empty nest */
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO, "the paths in use come with it");
+}
+
+Test(decode, path_nests_are_checked)
+{
+	struct nl_msg *msg = reply_new();
+	struct nlattr *paths, *one;
+	struct vnitro_path m;
+
+	/* Without its index. */
+	paths = put_path_world(msg, 1);
+	one = nla_nest_start(msg, 1);
+	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 0);
+	nla_nest_end(msg, one);
+	nla_nest_end(msg, paths);
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO);
+
+	/* Without one of its fields. */
+	msg = reply_new();
+	paths = put_path_world(msg, 1);
+	one = nla_nest_start(msg, 1);
+	nla_put_u32(msg, VNITRO_A_PATH_INDEX, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_LOSS_PPM, 0);
+	nla_put_u32(msg, VNITRO_A_PATH_DELAY_US, 0);
+	nla_nest_end(msg, one);
+	nla_nest_end(msg, paths);
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO);
+
+	/* Out of order: one[i] is path i. */
+	msg = reply_new();
+	paths = put_path_world(msg, 2);
+	put_one_path(msg, 1, 0);
+	put_one_path(msg, 0, 0);
+	nla_nest_end(msg, paths);
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO);
+
+	/* More paths than a world has. */
+	msg = reply_new();
+	paths = put_path_world(msg, VNITRO_PATH_COUNT_MAX);
+	for (uint32_t i = 0; i <= VNITRO_PATH_COUNT_MAX; i++)
+		put_one_path(msg, i, 0);
+	nla_nest_end(msg, paths);
+	cr_assert_eq(decode(msg, &path_decoder, &m), -EPROTO);
+
+	/* All of them is fine. */
+	msg = reply_new();
+	paths = put_path_world(msg, VNITRO_PATH_COUNT_MAX);
+	for (uint32_t i = 0; i < VNITRO_PATH_COUNT_MAX; i++)
+		put_one_path(msg, i, i);
+	nla_nest_end(msg, paths);
+	cr_assert_eq(decode(msg, &path_decoder, &m), 0);
+	cr_assert_eq(m.n_paths, uint32_t(VNITRO_PATH_COUNT_MAX));
+	cr_assert_eq(m.one[VNITRO_PATH_COUNT_MAX - 1].delay_us, uint32_t(VNITRO_PATH_COUNT_MAX - 1));
 }
 
 /* A dump cuts a group into messages with the same id: the list joins them, in order. */
@@ -883,6 +999,77 @@ Test(encode, path_seed_is_a_u64)
 	nlmsg_free(msg);
 }
 
+Test(encode, path_change_of_the_world)
+{
+	struct vnitro_path_change c = {};
+	struct vnitro_handle h = {};
+	struct nlattr *tb[VNITRO_A_MAX + 1];
+	struct request req;
+	struct nl_msg *msg;
+
+	h.family = 0x20;
+	cr_assert(path_change_empty(&c));
+	c.set_jitter_us = 1;
+	c.set_congestion_ppm = 1;
+	c.congestion_ppm = 20000;
+	c.set_congestion_delay_us = 1;
+	c.congestion_delay_us = 300;
+	c.set_congestion_loss_ppm = 1;
+	c.congestion_loss_ppm = 5000;
+	c.set_episode_us = 1;
+	c.episode_us = 1;
+	c.set_paths = 1;
+	c.paths = 16;
+	c.index = 3;	/* without has_index: not sent */
+	cr_assert_not(path_change_empty(&c));
+	request_init(&req, &h, VNITRO_CMD_PATH_SET, NLM_F_ACK);
+	path_put_change(&req, &c);
+	msg = parse_request(&req, tb);
+	cr_assert_not_null(tb[VNITRO_A_PATH_JITTER_US], "0 is a jitter to set");
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_JITTER_US]), 0u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_CONGESTION_PPM]), 20000u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_CONGESTION_DELAY_US]), 300u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_CONGESTION_LOSS_PPM]), 5000u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_EPISODE_US]), 1u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_COUNT]), 16u);
+	cr_assert_null(tb[VNITRO_A_PATH_INDEX], "the world's: no path");
+	cr_assert_null(tb[VNITRO_A_PATH_LOSS_PPM], "only what set_* marks");
+	cr_assert_null(tb[VNITRO_A_PATH_REORDER_PPM]);
+	cr_assert_null(tb[VNITRO_A_PATH_SEED]);
+	nlmsg_free(msg);
+}
+
+Test(encode, path_change_of_one_path)
+{
+	struct vnitro_path_change c = {};
+	struct vnitro_handle h = {};
+	struct nlattr *tb[VNITRO_A_MAX + 1];
+	struct request req;
+	struct nl_msg *msg;
+
+	h.family = 0x20;
+	c.has_index = 1;
+	c.index = 0;
+	cr_assert(path_change_empty(&c), "a path alone is nothing to set");
+	c.set_delay_us = 1;
+	c.delay_us = 5000;
+	/* What is not a path's is sent all the same: the kernel refuses it, in its words. */
+	c.set_reorder_ppm = 1;
+	request_init(&req, &h, VNITRO_CMD_PATH_SET, NLM_F_ACK);
+	path_put_change(&req, &c);
+	msg = parse_request(&req, tb);
+	cr_assert_not_null(tb[VNITRO_A_PATH_INDEX], "path 0 is a path");
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_INDEX]), 0u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_DELAY_US]), 5000u);
+	cr_assert_not_null(tb[VNITRO_A_PATH_REORDER_PPM]);
+	cr_assert_null(tb[VNITRO_A_PATH_LOSS_PPM]);
+	/* The kernel reads PATH_INDEX first: it leads. */
+	cr_assert_eq(nla_type(genlmsg_attrdata(
+			     static_cast<const struct genlmsghdr *>(nlmsg_data(nlmsg_hdr(msg))), 0)),
+		     VNITRO_A_PATH_INDEX);
+	nlmsg_free(msg);
+}
+
 /* ---- extack parsing ---- */
 
 /* Builds an NLMSG_ERROR or NLMSG_DONE as the kernel's netlink_ack() does. */
@@ -1174,12 +1361,24 @@ Test(request, path_set_needs_a_field)
 	/* 0 is a value of every field: only the set_* flags say what to send. */
 	cr_assert_eq(vnitro_path_set(ctrl, &c, &m), -EINVAL);
 	cr_assert_str_eq(vnitro_last_error(ctrl),
-			 "nothing to set: give the loss, reordering, delays or seed");
+			 "nothing to set: give the loss, delays, congestion, paths or seed");
+	/* A path alone is nothing to set either. */
+	c.has_index = 1;
+	c.index = 3;
+	cr_assert_eq(vnitro_path_set(ctrl, &c, &m), -EINVAL);
+	cr_assert_str_eq(vnitro_last_error(ctrl),
+			 "nothing to set: give the loss, delays, congestion, paths or seed");
 	/* One is sent, 0 or not: nlctrl knows no PATH_SET. */
 	c.set_loss_ppm = 1;
 	cr_assert_eq(vnitro_path_set(ctrl, &c, nullptr), -EOPNOTSUPP);
 	c = {};
 	c.set_seed = 1;
+	cr_assert_eq(vnitro_path_set(ctrl, &c, nullptr), -EOPNOTSUPP);
+	c = {};
+	c.set_paths = 1;
+	cr_assert_eq(vnitro_path_set(ctrl, &c, nullptr), -EOPNOTSUPP);
+	c = {};
+	c.set_episode_us = 1;
 	cr_assert_eq(vnitro_path_set(ctrl, &c, nullptr), -EOPNOTSUPP);
 }
 

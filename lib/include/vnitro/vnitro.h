@@ -253,21 +253,53 @@ struct vnitro_world {
 };
 
 /*
- * The path model (PATH_GET, PATH_SET): what every path of the VPC's network
- * loses, delays and reorders. Loss applies to ENA frames between ENIs (not
- * those ENA Express carries: SRD recovers them) and to EFA packets; delay
- * and reordering to EFA's SRD packets only. A new world loses, delays and
- * reorders nothing, and a held-back packet is late by 1000 us.
+ * The path model (PATH_GET, PATH_SET). Between two ENIs the VPC's network has
+ * `paths` spine paths; each has a one-way latency (delay_us, plus up to
+ * jitter_us drawn per frame), a loss and congestion episodes: time is cut
+ * into episodes of episode_us, in a share congestion_ppm of which a path
+ * adds congestion_delay_us and loses congestion_loss_ppm (when above its
+ * loss). A plain ENA flow keeps one path (ECMP on its 5-tuple); ENA Express
+ * (SRD) sprays its packets over the paths, avoids congested ones and resends
+ * what is lost. EFA packets meet the world's loss and delay, EFA's SRD
+ * packets its reordering too. The world's per-path fields are what every
+ * path takes when one of them is set; a path may then be given its own.
+ * A new world loses, delays and reorders nothing, with 8 paths, episodes of
+ * 10000 us and a held-back packet late by 1000 us.
  */
+struct vnitro_one_path {
+	uint32_t index;			/* 0 to paths - 1 */
+	uint32_t loss_ppm;		/* parts per million, 0 to VNITRO_PATH_MAX_PPM */
+	uint32_t delay_us;		/* one-way latency, 0 to VNITRO_PATH_MAX_US */
+	uint32_t jitter_us;		/* 0 to _MAX_US */
+	uint32_t congestion_ppm;	/* share of episodes congested, 0 to _MAX_PPM */
+	uint32_t congestion_delay_us;	/* 0 to _MAX_US */
+	uint32_t congestion_loss_ppm;	/* 0 to _MAX_PPM */
+};
+
 struct vnitro_path {
 	uint32_t loss_ppm;		/* parts per million, 0 to VNITRO_PATH_MAX_PPM */
 	uint32_t reorder_ppm;		/* parts per million held back, 0 to _MAX_PPM */
 	uint32_t delay_us;		/* one-way latency, 0 to VNITRO_PATH_MAX_US */
 	uint32_t reorder_delay_us;	/* a held-back packet's extra latency, 0 to _MAX_US */
 	uint64_t seed;			/* the last seed written (0: none yet) */
+	uint32_t jitter_us;		/* 0 to VNITRO_PATH_MAX_US */
+	uint32_t congestion_ppm;	/* share of episodes congested, 0 to _MAX_PPM */
+	uint32_t congestion_delay_us;	/* 0 to _MAX_US */
+	uint32_t congestion_loss_ppm;	/* 0 to _MAX_PPM */
+	uint32_t episode_us;		/* 1 to _MAX_US */
+	uint32_t paths;			/* spine paths in use, 1 to VNITRO_PATH_COUNT_MAX */
+	/* Each path in use, in order: one[i].index is i. */
+	uint32_t n_paths;
+	struct vnitro_one_path one[VNITRO_PATH_COUNT_MAX];
 };
 
-/* What PATH_SET changes: only the fields whose set_* is non-zero (0 is a value of each). */
+/*
+ * What PATH_SET changes: only the fields whose set_* is non-zero (0 is a
+ * value of each). With has_index, path @index's own fields (loss, delay,
+ * jitter and congestion: the kernel refuses the rest and the seed); without,
+ * the world's, and every path takes the world's per-path fields when one of
+ * them is set (what was set per path is replaced).
+ */
 struct vnitro_path_change {
 	int set_loss_ppm;
 	uint32_t loss_ppm;
@@ -279,6 +311,20 @@ struct vnitro_path_change {
 	uint32_t reorder_delay_us;
 	int set_seed;			/* restarts every draw of the model from it */
 	uint64_t seed;
+	int set_jitter_us;
+	uint32_t jitter_us;
+	int set_congestion_ppm;
+	uint32_t congestion_ppm;
+	int set_congestion_delay_us;
+	uint32_t congestion_delay_us;
+	int set_congestion_loss_ppm;
+	uint32_t congestion_loss_ppm;
+	int set_episode_us;
+	uint32_t episode_us;
+	int set_paths;
+	uint32_t paths;
+	int has_index;			/* one path's fields, not the world's */
+	uint32_t index;
 };
 
 /* What ENI_SET changes: only the fields whose set_* is non-zero. */
@@ -591,9 +637,11 @@ int vnitro_world_set(struct vnitro_handle *h, uint32_t rate_scale, uint32_t burs
 
 /*
  * PATH_GET, and PATH_SET of the fields @c marks (none: -EINVAL, nothing is
- * sent), all or nothing: the kernel checks the ranges. A seed, even the one
+ * sent), all or nothing: the kernel checks the ranges, that the path exists
+ * and that only a path's own fields are given with one. A seed, even the one
  * in force, restarts every pseudo-random draw of the model from it, so that a
- * run can be replayed. *out is the model in force (set's @out may be NULL).
+ * run can be replayed. *out is the model in force, every path in use with it
+ * (set's @out may be NULL).
  */
 int vnitro_path_get(struct vnitro_handle *h, struct vnitro_path *out);
 int vnitro_path_set(struct vnitro_handle *h, const struct vnitro_path_change *c,
