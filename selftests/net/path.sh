@@ -14,7 +14,8 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 knob() { cat "/sys/kernel/debug/vnitro/efa_fabric/$1"; }
 
 check_eq "a new world's paths lose, delay and reorder nothing" \
-	"loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 seed 0" "$("$VNITRO" path show)"
+	"loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 jitter-us 0 congestion-ppm 0 congestion-delay-us 0 congestion-loss-ppm 0 episode-us 10000 paths 8 seed 0" \
+	"$("$VNITRO" path show)"
 check_err "a plain user cannot read the path model" "Operation not permitted" \
 	plain "$VNITRO" path show
 check_err "nor set it" "Operation not permitted" plain "$VNITRO" path set loss-ppm 1000000
@@ -63,6 +64,27 @@ check "another seed loses others: $((500 - other)), digest $other_digest, not $d
 	test "$other" -ge 400 -a "$other" -le 480 -a "$other_digest" != "$digest"
 check "no loss" "$VNITRO" path set loss-ppm 0 delay-us 0
 check_eq "everything arrives" 500 "$(run 1 | cut -d' ' -f1)"
+
+# ---- one path's own settings ----
+check "path 2 alone: 700 us, jitter 100 us" "$VNITRO" path set path 2 delay-us 700 jitter-us 100
+check_eq "path show lists it after the world" \
+	"path 2: loss-ppm 0 delay-us 700 jitter-us 100 congestion-ppm 0 congestion-delay-us 0 congestion-loss-ppm 0" \
+	"$("$VNITRO" path show | sed -n 2p)"
+check_err "the seed is the world's, not a path's" "the world's, not one path's" \
+	"$VNITRO" path set path 2 seed 5
+check_err "a path past the world's count does not exist" "path 8 does not exist: the world has 8" \
+	"$VNITRO" path set path 8 delay-us 5
+check "fewer paths" "$VNITRO" path set paths 4
+check_eq "path 2 keeps its own when only the count changes" 700 \
+	"$("$VNITRO" -j path show | jq '.per_path[2].delay_us')"
+"$VNITRO" dump >/tmp/path.dump
+check "a world setting of a path's field" "$VNITRO" path set delay-us 0
+check_eq "... replaces every path's" 0 "$("$VNITRO" -j path show | jq '[.per_path[].delay_us] | add')"
+check "apply the dump" "$VNITRO" apply /tmp/path.dump
+check_eq "path 2 is back, the world's count too" "700 100 4" \
+	"$("$VNITRO" -j path show | jq -r '"\(.per_path[2].delay_us) \(.per_path[2].jitter_us) \(.paths)"')"
+check "and back to a lossless world of 8 paths" "$VNITRO" path set delay-us 0 jitter-us 0 paths 8
+check_eq "everything arrives again" 500 "$(run 1 | cut -d' ' -f1)"
 kill %1 2>/dev/null
-rm -f /tmp/path.rx
+rm -f /tmp/path.rx /tmp/path.dump
 summary
