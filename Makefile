@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check check-debug check-fresh bench-ena bench-efa bench-scale fuzz torture clean install help
+.PHONY: all kmod lib tools deps run check check-debug check-fresh bench-ena bench-ena-express bench-efa bench-scale fuzz torture clean install help
 
 all: kmod lib tools
 
@@ -16,6 +16,7 @@ help:
 	@echo "make check-debug  the in-VM suites under a KASAN/lockdep/kmemleak kernel (SUITES=... for some)"
 	@echo "make check-fresh  make run and make check in a fresh debootstrapped Debian 12 (root)"
 	@echo "make bench-ena  vnitro ENIs against veth, figures and ratios"
+	@echo "make bench-ena-express  ENA Express against plain ENA over congested paths"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
 	@echo "make bench-scale  1,000 instances: control-plane times, memory per ENI, traffic cost"
 	@echo "make fuzz     the genl and uverbs fuzzers and trinity, FUZZ_SECS each (default 300)"
@@ -63,6 +64,12 @@ bench-ena: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -s -C selftests/bench
 	@VNITRO_SMP=$${BENCH_SMP:-1} VNITRO_PASSENV="BENCH_SECS BENCH_ROUNDS" qemu/run --timeout 1800 -- selftests/bench/ena.sh
+
+# ENA Express (SRD) against plain ENA over a path model with congestion, one VM boot:
+# latency percentiles (sockperf), one flow's throughput, a silent fall back.
+bench-ena-express: deps
+	@$(MAKE) --no-print-directory all
+	@VNITRO_SMP=$${BENCH_SMP:-1} VNITRO_PASSENV="BENCH_SECS BENCH_RATE_SCALE" qemu/run --timeout 1800 -- selftests/bench/ena-express.sh
 
 # The same for EFA: perftest and fi_pingpong on vnitro, rdma_rxe, libfabric's shm and tcp.
 bench-efa: deps

@@ -39,6 +39,8 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	# what users type inside it
 	iproute2 ethtool pciutils pci.ids iputils-ping procps util-linux iperf3 curl
+	# make bench-ena-express: request/response latency percentiles
+	sockperf
 	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
 	# make check-debug: a debug kernel built from Debian's source (bc, libelf-dev and
 	# libssl-dev are above)
