@@ -35,6 +35,8 @@ namespace {
 // no acknowledgement), plus this.
 constexpr uint32_t srd_tries = 32;
 constexpr uint64_t srd_resend_ns = 25 * 1000;
+// The paths SRD compares for each packet (see path_carries).
+constexpr uint32_t srd_choices = 4;
 
 // A path at a moment: what it loses and how long it takes (jitter aside).
 struct leg {
@@ -123,21 +125,25 @@ bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint6
 			return lost(fab, src);
 		delay = l.delay_ns + jitter_of(l, derive(r, 1));
 	} else {
-		// SRD sprays each packet: of two paths drawn, the one that answers
-		// faster (or, as fast, loses less: SRD measures both per path);
-		// after a loss, a resend on two paths drawn anew.
+		// SRD sprays each packet over the paths, measuring each path's
+		// round trip and losses as it goes, so that it steers clear of a
+		// congested one within a few packets: here, of srd_choices
+		// different paths from a random one on, the one that is faster now
+		// (or, as fast, loses less). After a loss, a resend the same way.
 		uint32_t t;
 
 		for (t = 0; t < srd_tries; t++) {
-			uint64_t d = derive(r, 2 + 3 * t);
-			leg a = leg_of(fab, uint32_t(d % paths), now + delay, seed);
-			leg b = leg_of(fab, uint32_t(derive(r, 3 + 3 * t) % paths), now + delay, seed);
-			const leg &l = b.delay_ns < a.delay_ns ||
-						(b.delay_ns == a.delay_ns && b.loss_ppm < a.loss_ppm)
-					       ? b
-					       : a;
-			uint64_t roll = derive(r, 4 + 3 * t);
+			uint32_t first = uint32_t(derive(r, 2 + 2 * t) % paths);
+			uint64_t roll = derive(r, 3 + 2 * t);
+			leg l = leg_of(fab, first, now + delay, seed);
 
+			for (uint32_t k = 1; k < srd_choices && k < paths; k++) {
+				leg o = leg_of(fab, (first + k) % paths, now + delay, seed);
+
+				if (o.delay_ns < l.delay_ns ||
+				    (o.delay_ns == l.delay_ns && o.loss_ppm < l.loss_ppm))
+					l = o;
+			}
 			if (roll % 1000000 >= l.loss_ppm) {
 				delay += l.delay_ns + jitter_of(l, roll >> 20);
 				break;
