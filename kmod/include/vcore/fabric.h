@@ -638,8 +638,8 @@ int vcore_fabric_subnet_get(struct vcore_fabric *fab, uint32_t key,
  * them (drawn per path and episode from the seed) the path adds
  * congestion_delay_ns and loses congestion_loss_ppm when that is more than
  * loss_ppm. A plain ENA frame takes its flow's path (ECMP: a hash of the
- * 5-tuple); a frame ENA Express carries over SRD takes the less loaded of
- * two paths drawn per packet and is resent on another after a loss. Frames
+ * 5-tuple); a frame ENA Express carries over SRD takes the least loaded of
+ * four paths per packet and is resent after a loss. Frames
  * of one flow arrive in order. EFA packets meet the world's loss, delay and
  * reordering (reorder_ppm, reorder_delay_ns: EFA SRD packets only).
  * Lossless and immediate by default (reorder_delay_ns 1 ms, episode_ns
