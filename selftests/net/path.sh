@@ -19,6 +19,7 @@ check_eq "a new world's paths lose, delay and reorder nothing" \
 check_err "a plain user cannot read the path model" "Operation not permitted" \
 	plain "$VNITRO" path show
 check_err "nor set it" "Operation not permitted" plain "$VNITRO" path set loss-ppm 1000000
+check_err "nor one path of it" "Operation not permitted" plain "$VNITRO" path set path 2 delay-us 5
 check_err "loss above a million ppm is refused" "0 to 1000000" \
 	"$VNITRO" path set loss-ppm 1000001 delay-us 5
 check_err "so is a delay above a second" "0 to 1000000" "$VNITRO" path set delay-us 1000001
@@ -31,6 +32,10 @@ check_eq "JSON" "100000 0 20 1000 42" "$("$VNITRO" -j path show |
 
 two_instances
 pin_neighbours
+before=$("$VNITRO" -j path show)
+check_err "root inside an instance does not even see the control plane" 'family "vnitro" not found' \
+	ip netns exec i-a "$VNITRO" path set path 2 delay-us 5
+check_eq "... and nothing changed" "$before" "$("$VNITRO" -j path show)"
 # A reader that answers nothing (no ICMP goes back to draw from the same losses) and
 # writes down the number of each datagram it gets.
 ip netns exec i-b python3 -c 'import socket

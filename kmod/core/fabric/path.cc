@@ -104,7 +104,7 @@ bool lost(fabric *fab, port *src)
 // clock's).
 bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint64_t *due_ns)
 {
-	uint32_t paths = load(fab->path.paths);
+	uint32_t paths = load(fab->path.paths);	// 1 .. VCORE_PATHS_MAX (the setter's)
 	uint64_t seed, r, now, delay = 0, hash = 0;
 
 	*due_ns = 0;
@@ -115,8 +115,6 @@ bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint6
 	now = vnitro_env_clock_ns();
 	if (flow)
 		hash = flow_hash(src, *flow);
-	if (!paths || paths > VCORE_PATHS_MAX)
-		paths = 1;
 	if (!srd) {
 		// ECMP: the flow's path, by its hash (non-IP frames: the first path).
 		leg l = leg_of(fab, flow ? uint32_t(mix64(hash ^ seed) % paths) : 0, now, seed);
