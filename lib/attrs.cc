@@ -167,6 +167,17 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_PATH_COUNT] = u32("PATH_COUNT");
 	t.a[VNITRO_A_PATH_INDEX] = u32("PATH_INDEX");
 	t.a[VNITRO_A_PATHS] = nested("PATHS");
+	t.a[VNITRO_A_PATH_NODE_DELAY_US] = u32("PATH_NODE_DELAY_US");
+	t.a[VNITRO_A_PATH_AZ_DELAY_US] = u32("PATH_AZ_DELAY_US");
+	t.a[VNITRO_A_PG_NAME] = str("PG_NAME", VNITRO_PG_NAME_LEN);
+	t.a[VNITRO_A_PG_ID] = str("PG_ID", VNITRO_ID_LEN);
+	t.a[VNITRO_A_PG_STRATEGY] = u8("PG_STRATEGY");
+	t.a[VNITRO_A_PG_PARTITION_COUNT] = u32("PG_PARTITION_COUNT");
+	t.a[VNITRO_A_PG_SPREAD_LEVEL] = u8("PG_SPREAD_LEVEL");
+	t.a[VNITRO_A_PG_INSTANCE_COUNT] = u32("PG_INSTANCE_COUNT");
+	t.a[VNITRO_A_PG_PARTITION] = u32("PG_PARTITION");
+	t.a[VNITRO_A_NETWORK_NODES] = nested("NETWORK_NODES");
+	t.a[VNITRO_A_NETWORK_NODE] = str("NETWORK_NODE", VNITRO_ID_LEN);
 	return t;
 }
 
@@ -374,6 +385,38 @@ int decode_instance(struct nlattr **tb, void *out)
 	if (tb[VNITRO_A_MD_ENDPOINT])
 		in->md_endpoint = nla_get_u8(tb[VNITRO_A_MD_ENDPOINT]);
 	decode_type_fields(tb, &in->type);
+	get_string(in->placement_group, tb, VNITRO_A_PG_NAME);
+	get_string(in->placement_group_id, tb, VNITRO_A_PG_ID);
+	in->partition = get_u32(tb, VNITRO_A_PG_PARTITION);
+	if (tb[VNITRO_A_NETWORK_NODES]) {
+		struct nlattr *a;
+		uint32_t n = 0;
+		int rem;
+
+		nla_for_each_nested(a, tb[VNITRO_A_NETWORK_NODES], rem) {
+			if (nla_type(a) != VNITRO_A_NETWORK_NODE || nla_len(a) < 1 ||
+			    nla_len(a) > VNITRO_ID_LEN || n == VNITRO_TOPOLOGY_LAYERS)
+				return -EPROTO;
+			nla_strlcpy(in->network_nodes[n++], a, VNITRO_ID_LEN);
+		}
+	}
+	return 0;
+}
+
+int decode_pg(struct nlattr **tb, void *out)
+{
+	auto *g = static_cast<struct vnitro_placement_group *>(out);
+
+	if (!tb[VNITRO_A_PG_NAME] || !tb[VNITRO_A_PG_ID] || !tb[VNITRO_A_PG_STRATEGY])
+		return -EPROTO;
+	get_string(g->name, tb, VNITRO_A_PG_NAME);
+	get_string(g->id, tb, VNITRO_A_PG_ID);
+	get_string(g->az, tb, VNITRO_A_AZ);
+	g->strategy = nla_get_u8(tb[VNITRO_A_PG_STRATEGY]);
+	g->partition_count = get_u32(tb, VNITRO_A_PG_PARTITION_COUNT);
+	if (tb[VNITRO_A_PG_SPREAD_LEVEL])
+		g->spread_level = nla_get_u8(tb[VNITRO_A_PG_SPREAD_LEVEL]);
+	g->instance_count = get_u32(tb, VNITRO_A_PG_INSTANCE_COUNT);
 	return 0;
 }
 
@@ -643,6 +686,8 @@ int decode_path(struct nlattr **tb, void *out)
 	p->episode_us = get_u32(tb, VNITRO_A_PATH_EPISODE_US);
 	p->paths = get_u32(tb, VNITRO_A_PATH_COUNT);
 	p->seed = get_u64(tb, VNITRO_A_PATH_SEED);
+	p->node_delay_us = get_u32(tb, VNITRO_A_PATH_NODE_DELAY_US);
+	p->az_delay_us = get_u32(tb, VNITRO_A_PATH_AZ_DELAY_US);
 	nla_for_each_nested(a, tb[VNITRO_A_PATHS], rem) {
 		if (p->n_paths == VNITRO_PATH_COUNT_MAX ||
 		    decode_one_path(a, &p->one[p->n_paths]) < 0 ||
@@ -696,6 +741,9 @@ const struct decoder sg_decoder = {
 };
 const struct decoder instance_decoder = {
 	sizeof(struct vnitro_instance), decode_instance, "instance",
+};
+const struct decoder pg_decoder = {
+	sizeof(struct vnitro_placement_group), decode_pg, "placement group",
 };
 const struct decoder eni_decoder = {
 	sizeof(struct vnitro_eni), decode_eni, "ENI",

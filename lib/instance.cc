@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Instances: network namespaces registered with their primary ENI. */
 #include <errno.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -22,6 +23,16 @@ VNITRO_EXPORT int vnitro_instance_add_typed(struct vnitro_handle *h,
 					    const char *type,
 					    struct vnitro_instance *out)
 {
+	return vnitro_instance_add_placed(h, name, netns_fd, subnet_id, private_ip, type,
+					  nullptr, 0, out);
+}
+
+VNITRO_EXPORT int vnitro_instance_add_placed(struct vnitro_handle *h, const char *name,
+					     int netns_fd, const char *subnet_id,
+					     uint32_t private_ip, const char *type,
+					     const char *placement_group, uint32_t partition,
+					     struct vnitro_instance *out)
+{
 	struct vnitro_instance scratch;
 	struct request req;
 
@@ -34,6 +45,10 @@ VNITRO_EXPORT int vnitro_instance_add_typed(struct vnitro_handle *h,
 		request_put_u32(&req, VNITRO_A_PRIVATE_IP, private_ip);
 	if (type)
 		request_put_string(&req, VNITRO_A_INSTANCE_TYPE, type);
+	if (placement_group && *placement_group)
+		request_put_string(&req, VNITRO_A_PG_NAME, placement_group);
+	if (partition)
+		request_put_u32(&req, VNITRO_A_PG_PARTITION, partition);
 	return request_do(&req, &instance_decoder, out ? out : &scratch);
 }
 
@@ -93,4 +108,43 @@ VNITRO_EXPORT int vnitro_instance_set(struct vnitro_handle *h, const char *name,
 	if (c->endpoint >= 0)
 		request_put_u8(&req, VNITRO_A_MD_ENDPOINT, uint8_t(c->endpoint));
 	return request_do(&req, &instance_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_pg_add(struct vnitro_handle *h, const char *name, uint8_t strategy,
+				uint32_t partition_count, uint8_t spread_level,
+				struct vnitro_placement_group *out)
+{
+	struct vnitro_placement_group scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_PG_ADD, NLM_F_ACK);
+	request_put_string(&req, VNITRO_A_PG_NAME, name);
+	request_put_u8(&req, VNITRO_A_PG_STRATEGY, strategy);
+	if (partition_count)
+		request_put_u32(&req, VNITRO_A_PG_PARTITION_COUNT, partition_count);
+	if (spread_level)
+		request_put_u8(&req, VNITRO_A_PG_SPREAD_LEVEL, spread_level);
+	return request_do(&req, &pg_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_pg_del(struct vnitro_handle *h, const char *name)
+{
+	return request_by_key(h, VNITRO_CMD_PG_DEL, VNITRO_A_PG_NAME, name, nullptr, nullptr);
+}
+
+VNITRO_EXPORT int vnitro_pg_get(struct vnitro_handle *h, const char *name_or_id,
+				struct vnitro_placement_group *out)
+{
+	/* A name may begin with "pg-" too: only "pg-" and 17 hex digits is an id. */
+	bool by_id = strlen(name_or_id) == 20 && !strncmp(name_or_id, "pg-", 3) &&
+		     strspn(name_or_id + 3, "0123456789abcdef") == 17;
+
+	return request_by_key(h, VNITRO_CMD_PG_GET, by_id ? VNITRO_A_PG_ID : VNITRO_A_PG_NAME,
+			      name_or_id, &pg_decoder, out);
+}
+
+VNITRO_EXPORT int vnitro_pg_list(struct vnitro_handle *h, struct vnitro_placement_group **items,
+				 size_t *count)
+{
+	return request_list_of(h, VNITRO_CMD_PG_GET, &pg_decoder, items, count);
 }

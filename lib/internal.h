@@ -57,6 +57,7 @@ extern const struct decoder eip_pool_decoder;
 extern const struct decoder services_decoder;
 extern const struct decoder world_decoder;
 extern const struct decoder path_decoder;
+extern const struct decoder pg_decoder;
 /* Validates a reply against the policy into @tb; 0 or a libnl error. */
 int attrs_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 /* "ENI_ID" for VNITRO_A_ENI_ID; NULL if unknown. */

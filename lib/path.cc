@@ -36,6 +36,10 @@ const struct path_field path_fields[] = {
 	{ VNITRO_A_PATH_EPISODE_US, &vnitro_path_change::set_episode_us,
 	  &vnitro_path_change::episode_us },
 	{ VNITRO_A_PATH_COUNT, &vnitro_path_change::set_paths, &vnitro_path_change::paths },
+	{ VNITRO_A_PATH_NODE_DELAY_US, &vnitro_path_change::set_node_delay_us,
+	  &vnitro_path_change::node_delay_us },
+	{ VNITRO_A_PATH_AZ_DELAY_US, &vnitro_path_change::set_az_delay_us,
+	  &vnitro_path_change::az_delay_us },
 };
 
 } // namespace

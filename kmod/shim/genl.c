@@ -112,6 +112,18 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_PATH_EPISODE_US] = { .type = NLA_U32 },
 	[VNITRO_A_PATH_COUNT] = { .type = NLA_U32 },
 	[VNITRO_A_PATH_INDEX] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_NODE_DELAY_US] = { .type = NLA_U32 },
+	[VNITRO_A_PATH_AZ_DELAY_US] = { .type = NLA_U32 },
+	/* A name one character too long reaches the core, whose message says the limit. */
+	[VNITRO_A_PG_NAME] = { .type = NLA_NUL_STRING, .len = VNITRO_PG_NAME_LEN },
+	[VNITRO_A_PG_ID] = { .type = NLA_NUL_STRING, .len = VNITRO_ID_LEN - 1 },
+	[VNITRO_A_PG_STRATEGY] = { .type = NLA_U8 },
+	[VNITRO_A_PG_PARTITION_COUNT] = { .type = NLA_U32 },
+	[VNITRO_A_PG_SPREAD_LEVEL] = { .type = NLA_U8 },
+	[VNITRO_A_PG_INSTANCE_COUNT] = { .type = NLA_REJECT },
+	[VNITRO_A_PG_PARTITION] = { .type = NLA_U32 },
+	[VNITRO_A_NETWORK_NODES] = { .type = NLA_REJECT },
+	[VNITRO_A_NETWORK_NODE] = { .type = NLA_REJECT },
 	[VNITRO_A_PATHS] = { .type = NLA_REJECT },
 	[VNITRO_A_TX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_RX_SRC_DST_DROPPED] = { .type = NLA_REJECT },
@@ -145,6 +157,9 @@ static const char *const vnitro_missing_msg[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_SG_DIRECTION] = "missing rule direction (VNITRO_A_SG_DIRECTION)",
 	[VNITRO_A_SG_PROTOCOL] = "missing rule protocol (VNITRO_A_SG_PROTOCOL)",
 	[VNITRO_A_EIP_ALLOCATION_ID] = "missing allocation id (VNITRO_A_EIP_ALLOCATION_ID)",
+	[VNITRO_A_PG_NAME] = "missing placement group name (VNITRO_A_PG_NAME)",
+	[VNITRO_A_PG_STRATEGY] =
+		"missing placement strategy: cluster, spread or partition (VNITRO_A_PG_STRATEGY)",
 	[VNITRO_A_IPV6_CIDR_PREFIXLEN] =
 		"missing IPv6 prefix length, 0 to disassociate (VNITRO_A_IPV6_CIDR_PREFIXLEN)",
 	[VNITRO_A_IPV6_ADDR] = "missing IPv6 address (VNITRO_A_IPV6_ADDR)",
@@ -437,7 +452,8 @@ static int vnitro_put_instance(struct sk_buff *msg, const void *obj)
 	     nla_put_string(msg, VNITRO_A_PRIMARY_ENI_ID, inst->primary_eni_id)) ||
 	    nla_put_u8(msg, VNITRO_A_MD_HTTP_TOKENS, inst->md.tokens) ||
 	    nla_put_u8(msg, VNITRO_A_MD_HOP_LIMIT, inst->md.hop_limit) ||
-	    nla_put_u8(msg, VNITRO_A_MD_ENDPOINT, inst->md.endpoint))
+	    nla_put_u8(msg, VNITRO_A_MD_ENDPOINT, inst->md.endpoint) ||
+	    vnitro_put_placement(msg, inst))
 		return -EMSGSIZE;
 	return vnitro_put_type(msg, &inst->type);
 }
@@ -638,10 +654,15 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(net);
 
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vcore_ctl_instance_add(vnitro.ctl, vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME),
-				     net, vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
-				     vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE),
-				     &inst, &err);
+	ret = vcore_ctl_instance_add_placed(vnitro.ctl,
+					    vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME), net,
+					    vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
+					    vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE),
+					    vnitro_genl_str(info, VNITRO_A_PG_NAME),
+					    info->attrs[VNITRO_A_PG_PARTITION]
+						    ? nla_get_u32(info->attrs[VNITRO_A_PG_PARTITION])
+						    : 0,
+					    &inst, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		put_net(net);
@@ -760,6 +781,10 @@ static const struct vnitro_path_knob {
 	  O(congestion_loss_ppm), 0, VNITRO_PATH_MAX_PPM },
 	{ VNITRO_A_PATH_EPISODE_US, "episode-us", W(episode_ns), -1, 1, VNITRO_PATH_MAX_US, true },
 	{ VNITRO_A_PATH_COUNT, "paths", W(paths), -1, 1, VNITRO_PATH_COUNT_MAX },
+	{ VNITRO_A_PATH_NODE_DELAY_US, "node-delay-us", W(node_delay_ns), -1, 0, VNITRO_PATH_MAX_US,
+	  true },
+	{ VNITRO_A_PATH_AZ_DELAY_US, "az-delay-us", W(az_delay_ns), -1, 0, VNITRO_PATH_MAX_US,
+	  true },
 #undef W
 #undef O
 };
@@ -1562,6 +1587,10 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_WORLD_SET, .doit = vnitro_cmd_world, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_PATH_GET, .doit = vnitro_cmd_path, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_PATH_SET, .doit = vnitro_cmd_path, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_PG_ADD, .doit = vnitro_cmd_pg, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_PG_DEL, .doit = vnitro_cmd_pg, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_PG_GET, .doit = vnitro_cmd_pg, .dumpit = vnitro_dump_pgs,
+	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_instances,

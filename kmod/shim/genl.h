@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * genl.h - what genl.c shares with the files that hold some of the "vnitro"
- * family's commands (genl_filter.c, genl_eip.c): attribute helpers, replies,
+ * family's commands (genl_filter.c, genl_eip.c, genl_placement.c): attribute
+ * helpers, replies,
  * dumps, and those files' handlers.
  */
 #ifndef VNITRO_GENL_H
@@ -55,6 +56,11 @@ int vnitro_cmd_svc_del(struct sk_buff *skb, struct genl_info *info);
 int vnitro_cmd_svc_get(struct sk_buff *skb, struct genl_info *info);
 /* A reference on the namespace NETNS_FD names, or on the initial one without it. */
 struct net *vnitro_genl_netns(struct genl_info *info);
+
+/* Placement groups (genl_placement.c), and an instance's placement attributes. */
+int vnitro_cmd_pg(struct sk_buff *skb, struct genl_info *info);
+int vnitro_dump_pgs(struct sk_buff *skb, struct netlink_callback *cb);
+int vnitro_put_placement(struct sk_buff *msg, const struct vcore_instance_info *inst);
 
 /* Elastic IP commands (genl_eip.c). */
 enum { VNITRO_GENL_EIP_OPS = 7 };

@@ -197,6 +197,7 @@ DEFINE_COUNT(igw, vcore_igw_info)
 DEFINE_COUNT(sg, vcore_sg_info)
 DEFINE_COUNT(nacl, vcore_nacl_info)
 DEFINE_COUNT(eip, vcore_eip_info)
+DEFINE_COUNT(pg, vcore_pg_info)
 #undef DEFINE_COUNT
 
 inline bool mac_is_local_unicast(const uint8_t *mac)
@@ -230,7 +231,8 @@ inline void take(snapshot *s)
 {
 	vcore_vpc_info v;
 	vcore_subnet_info sn;
-	vcore_instance_info i;
+	static vcore_instance_info i;	// large: not on the stack
+	static vcore_pg_info pg;
 	static vcore_eni_info e;	// large: not on the stack
 	vcore_route_info r;
 	vcore_igw_info g;
@@ -250,8 +252,11 @@ inline void take(snapshot *s)
 		snap_append(s, "subnet %s %s %s %08x/%u %s\n", sn.id, sn.vpc_id, sn.az, sn.cidr_addr,
 			    sn.cidr_prefixlen, sn.nacl_id);
 	for (uint32_t n = 0; vcore_ctl_instance_at(ctl, n, &i) == 0; n++)
-		snap_append(s, "instance %s %s %s %s %u %p\n", i.name, i.subnet_id, i.az,
-			    i.primary_eni_id, i.eni_count, i.cookie);
+		snap_append(s, "instance %s %s %s %s %u %p pg \"%s\" %u\n", i.name, i.subnet_id, i.az,
+			    i.primary_eni_id, i.eni_count, i.cookie, i.pg_name, i.partition);
+	for (uint32_t n = 0; vcore_ctl_pg_at(ctl, n, &pg) == 0; n++)
+		snap_append(s, "pg \"%s\" %s %u %u %u %u %s\n", pg.name, pg.id, pg.strategy,
+			    pg.partition_count, pg.spread_level, pg.instance_count, pg.az);
 	for (uint32_t n = 0; vcore_ctl_eni_at(ctl, n, &e) == 0; n++)
 		snap_append(s, "eni %s %s %s %02x:%02x:%02x:%02x:%02x:%02x %08x %u %u %u %s %u %p\n",
 			    e.id, e.subnet_id, e.vpc_id, e.mac[0], e.mac[1], e.mac[2], e.mac[3],

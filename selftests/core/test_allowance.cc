@@ -302,7 +302,7 @@ CORE_TEST(allowance, one_flow_is_limited_below_the_instances_bandwidth)
 {
 	uint32_t one, other;
 
-	vcore_fabric_set_flow_limit(fab, 8 * mbit, 40 * mbit);
+	vcore_fabric_set_flow_limit(fab, 8 * mbit, 16 * mbit, 40 * mbit);
 	cr_assert_eq(set_allowance(inst1, 8000ull * mbit, 8000ull * mbit), 0);
 	cr_assert_eq(set_allowance(inst2, 8000ull * mbit, 8000ull * mbit), 0);
 	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);
@@ -319,9 +319,40 @@ CORE_TEST(allowance, one_flow_is_limited_below_the_instances_bandwidth)
 	one = flow_burst(1000, 100);
 	cr_assert(one >= 19 && one <= 22, "%u", one);
 	// No limit: the instance's allowance is the cap.
-	vcore_fabric_set_flow_limit(fab, 0, 0);
+	vcore_fabric_set_flow_limit(fab, 0, 0, 0);
 	harness_advance_clock(200 * ms);
 	cr_assert_geq(flow_burst(1000, 300), 299u);
+}
+
+// EC2: "Instances within a cluster placement group can use up to 10 Gbps for
+// single-flow traffic": both ends in one cluster group, twice the limit.
+CORE_TEST(allowance, one_flow_within_a_cluster_group_has_twice_the_limit)
+{
+	vcore_port_desc da = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc db = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+	uint32_t one;
+
+	vcore_fabric_set_flow_limit(fab, 8 * mbit, 16 * mbit, 40 * mbit);
+	cr_assert_eq(set_allowance(inst1, 8000ull * mbit, 8000ull * mbit), 0);
+	cr_assert_eq(set_allowance(inst2, 8000ull * mbit, 8000ull * mbit), 0);
+	da.allowance_key = inst1;
+	db.allowance_key = inst2;
+	da.cluster_key = db.cluster_key = 7;
+	pa = plug_desc(da);
+	pb = plug_desc(db);
+	// The flow's tolerance spent, 20 ms buy 40 frames' worth (20 at 8 Mbit/s).
+	flow_burst(1000, 300);
+	harness_advance_clock(20 * ms);
+	one = flow_burst(1000, 100);
+	cr_assert(one >= 39 && one <= 43, "%u", one);
+	// B in another group (or none): 8 Mbit/s again.
+	unplug(pb);
+	db.cluster_key = 8;
+	pb = plug_desc(db);
+	flow_burst(2000, 300);
+	harness_advance_clock(20 * ms);
+	one = flow_burst(2000, 100);
+	cr_assert(one >= 19 && one <= 22, "%u", one);
 }
 
 // Where an end's own peak is the tighter cap (a t3.micro's 5 Gbps), the flow limit is moot.
@@ -330,7 +361,7 @@ CORE_TEST(allowance, the_flow_limit_applies_only_above_an_ends_peak)
 	uint8_t f[128];
 	uint32_t len;
 
-	vcore_fabric_set_flow_limit(fab, 8 * mbit, 40 * mbit);
+	vcore_fabric_set_flow_limit(fab, 8 * mbit, 16 * mbit, 40 * mbit);
 	cr_assert_eq(set_allowance(inst1, 80 * mbit, 80 * mbit), 0);
 	cr_assert_eq(set_allowance(inst2, 8 * mbit, 8 * mbit), 0);
 	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);

@@ -191,7 +191,7 @@ CORE_TEST(express, srd_lifts_the_single_flow_limit)
 	vcore_allowance_desc big = {};
 	uint32_t over_srd = 0, plain = 0;
 
-	vcore_fabric_set_flow_limit(fab, 8 * 1000000ull, 40 * 1000000ull);
+	vcore_fabric_set_flow_limit(fab, 8 * 1000000ull, 16 * 1000000ull, 40 * 1000000ull);
 	big.cards = 1;
 	big.peak_bps = big.baseline_bps = 100000ull * 1000000;
 	big.burst_s = 1;

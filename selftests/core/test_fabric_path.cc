@@ -293,3 +293,62 @@ CORE_TEST(fabric_path, srd_sprays_around_a_dead_path)
 	cr_assert_gt(stats().srd_resent, 0, "half the packets start among dead paths only");
 	cr_assert_eq(port_stats(pb).srd_rx_pkts, 320);
 }
+
+/* ---- placement: the network nodes between two instances ---- */
+
+// Replugs A and B with network nodes @a and @b (zone, block, rack).
+static void place_ab(const uint64_t (&a)[3], const uint64_t (&b)[3])
+{
+	vcore_port_desc da = desc_of(mac_a, ip_a, key1, subnet1, &cookie_a);
+	vcore_port_desc db = desc_of(mac_b, ip_b, key1, subnet1, &cookie_b);
+
+	unplug(pa);
+	unplug(pb);
+	memcpy(da.nodes, a, sizeof(a));
+	memcpy(db.nodes, b, sizeof(b));
+	pa = plug_desc(da);
+	pb = plug_desc(db);
+}
+
+// One-way: node_delay per node crossed (1 on a rack, 3 in a block, 5 in a
+// zone, 6 between zones), az_delay more between zones, on top of the path's.
+CORE_TEST(fabric_path, placement_adds_each_node_crossed_and_the_zones_distance)
+{
+	vcore_fabric_path_config cfg;
+	uint64_t due, now;
+
+	place_ab({1, 2, 3}, {1, 2, 3});
+	now = vnitro_env_clock_ns();
+	cr_assert(send_flow(9, &due));
+	cr_assert_eq(due, 0, "no placement delays set: at once");
+	vcore_fabric_get_path(fab, &cfg);
+	cfg.node_delay_ns = 10000;
+	cfg.az_delay_ns = 500000;
+	cfg.delay_ns = 1000;
+	vcore_fabric_set_path(fab, &cfg, true);
+	vcore_fabric_get_path(fab, &cfg);
+	cr_assert_eq(cfg.node_delay_ns, 10000);
+	cr_assert_eq(cfg.az_delay_ns, 500000);
+	struct {
+		uint64_t b[3];
+		uint64_t want;
+	} cases[] = {
+		{{1, 2, 3}, 1000 + 10000},		// one rack node (a cluster group)
+		{{1, 2, 4}, 1000 + 30000},		// one block
+		{{1, 5, 6}, 1000 + 50000},		// one zone
+		{{7, 8, 9}, 1000 + 60000 + 500000},	// another zone
+	};
+	for (auto &c : cases) {
+		place_ab({1, 2, 3}, c.b);
+		now = vnitro_env_clock_ns();
+		cr_assert(send_flow(9, &due));
+		cr_assert_eq(due - now, c.want, "%llu ns, expected %llu",
+			     (unsigned long long)(due - now), (unsigned long long)c.want);
+	}
+	// Placement alone (no path delay) is a model in force.
+	cfg.delay_ns = 0;
+	vcore_fabric_set_path(fab, &cfg, true);
+	now = vnitro_env_clock_ns();
+	cr_assert(send_flow(10, &due));
+	cr_assert_eq(due - now, 560000u);
+}

@@ -379,6 +379,10 @@ void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 	out->network_card = e.network_card;
 	out->ena_express = (e.ena_express ? VCORE_SRD_ENABLED : 0) |
 			   (e.ena_express_udp ? VCORE_SRD_UDP : 0);
+	for (uint32_t l = 0; l < VCORE_TOPOLOGY_LAYERS; l++)
+		out->nodes[l] = owner.nodes[l];
+	out->cluster_key = owner.group && owner.group->strategy == VNITRO_PG_CLUSTER
+				   ? owner.group->key : 0;
 }
 
 eni *eni_create(world &w, const vcore_eni_spec &spec, vcore_err *err)

@@ -18,6 +18,13 @@ void fill_info(const instance &i, vcore_instance_info *out)
 	out->type = *i.type;
 	out->cookie = i.cookie;
 	out->md = i.md;
+	if (i.group) {
+		str_copy(out->pg_name, sizeof(out->pg_name), i.group->name);
+		str_copy(out->pg_id, sizeof(out->pg_id), i.group->id);
+	}
+	out->partition = i.partition;
+	for (uint32_t l = 0; l < VNITRO_TOPOLOGY_LAYERS; l++)
+		out->nodes[l] = i.nodes[l];
 }
 
 namespace {
@@ -62,6 +69,15 @@ int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie
 			   const char *subnet_id, uint32_t primary_ip, const char *type,
 			   struct vcore_instance_info *out, struct vcore_err *err)
 {
+	return vcore_ctl_instance_add_placed(ctl, name, cookie, subnet_id, primary_ip, type,
+					     nullptr, 0, out, err);
+}
+
+int vcore_ctl_instance_add_placed(struct vcore_ctl *ctl, const char *name, void *cookie,
+				  const char *subnet_id, uint32_t primary_ip, const char *type,
+				  const char *pg_name, uint32_t partition,
+				  struct vcore_instance_info *out, struct vcore_err *err)
+{
 	const vcore_type_info *t;
 	vcore_eni_spec spec = {};
 	instance *inst, *other;
@@ -102,8 +118,10 @@ int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie
 	inst->type = t;
 	inst->md = md_defaults;
 	inst->key = ctl->next_instance_key++;
-	if (allowances_publish(*ctl, *inst, err))
+	if (placement_join(*ctl, *inst, pg_name, partition, err))
 		goto err_free_instance;
+	if (allowances_publish(*ctl, *inst, err))
+		goto err_leave;
 	if (eni_plug(*ctl, primary, inst, 0, 0, err))
 		goto err_withdraw;
 	ctl->instances.push_back(inst);
@@ -112,6 +130,8 @@ int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie
 
 err_withdraw:
 	allowances_withdraw(*ctl, *inst);
+err_leave:
+	placement_leave(*inst);
 err_free_instance:
 	destroy(inst);
 err_free_eni:
@@ -137,6 +157,7 @@ int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore
 		eni_free(*ctl, primary);
 	}
 	ctl->instances.remove(inst);
+	placement_leave(*inst);
 	allowances_withdraw(*ctl, *inst);
 	ctl->ops->netns_release(ctl->ops_ctx, inst->cookie);
 	destroy(inst);

@@ -97,6 +97,7 @@ void flow_limit_publish(world &w)
 {
 	if (w.fab)
 		vcore_fabric_set_flow_limit(w.fab, VCORE_FLOW_LIMIT_BPS / w.rate_scale,
+					    VCORE_CLUSTER_FLOW_LIMIT_BPS / w.rate_scale,
 					    VCORE_SRD_FLOW_LIMIT_BPS / w.rate_scale);
 }
 

@@ -193,6 +193,7 @@ void vcore_ctl_destroy(struct vcore_ctl *ctl)
 	while (eni *e = ctl->enis.front())
 		eni_free(*ctl, e);
 	eips_free(*ctl);
+	pgs_free(*ctl);
 	while (igw *g = ctl->igws.front()) {
 		if (ctl->ops->igw_unplug && g->cookie)
 			ctl->ops->igw_unplug(ctl->ops_ctx, g->cookie);

@@ -15,6 +15,7 @@ struct igw;
 struct sg;
 struct nacl;
 struct eip;
+struct pg;
 
 // The most network interfaces an instance type has (p5.48xlarge).
 constexpr uint32_t max_instance_enis = 80;	// trn1n.32xlarge, p6-b300.48xlarge
@@ -107,6 +108,24 @@ struct instance {
 	uint32_t eni_count;
 	vcore_md_options md;	// what the metadata service in userspace enforces
 	uint32_t key;		// the fabric's name for its bandwidth allowances
+	// Placement (placement.cc): its group or nullptr, partition (partition
+	// groups, 1..count) and network nodes, fixed for its life.
+	pg *group;
+	uint32_t partition;
+	uint64_t nodes[VNITRO_TOPOLOGY_LAYERS];
+};
+
+// A placement group (placement.cc).
+struct pg {
+	pg *next;
+	char name[VNITRO_PG_NAME_LEN];
+	char id[VCORE_ID_MAX];		// "pg-…"
+	uint8_t strategy;		// enum vnitro_pg_strategy
+	uint32_t partition_count;	// partition groups
+	uint8_t spread_level;		// spread groups
+	uint32_t key;			// its network nodes' seed; a cluster group's fabric key
+	uint32_t instance_count;
+	char az[VCORE_ID_MAX];		// a cluster group's zone, from its first instance on
 };
 
 struct igw {
@@ -198,6 +217,8 @@ struct world {
 	base::slist<sg> groups;
 	base::slist<nacl> acls;
 	base::slist<eip> eips;
+	base::slist<pg> pgs;
+	uint32_t next_pg_key;
 	uint32_t eip_pool_addr;		// where Elastic IPs come from
 	uint8_t eip_pool_prefixlen;
 	uint32_t next_subnet_key;
@@ -254,6 +275,13 @@ int choose_hex_id(const char *wanted, const char *prefix, const char *what, Take
 	return 0;
 }
 bool valid_instance_name(const char *name);
+
+// Placement (placement.cc): puts @i (its type and home set) into group
+// @name (nullptr or "": none) and partition @partition, and gives it its
+// network nodes; placement_leave takes it out of its group.
+int placement_join(world &w, instance &i, const char *name, uint32_t partition, vcore_err *err);
+void placement_leave(instance &i);
+void pgs_free(world &w);
 
 // Pushes an attached ENI's new addresses or flags to the fabric (eni.cc).
 int sync_port(world &w, eni *e, vcore_err *err);

@@ -187,15 +187,20 @@ uint64_t flow_hash(const port *src, const sg_packet &f)
 bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carriage &c)
 {
 	allowance *out = allowance_of(fab, src), *in = allowance_of(fab, dst);
-	uint64_t now, flow_bps = load(c.srd ? fab->srd_flow_bps : fab->flow_bps);
+	// Plain ENA within one cluster placement group has its own limit.
+	bool cluster = !c.srd && src->cluster_key && src->cluster_key == dst->cluster_key;
+	uint64_t now, flow_bps = load(c.srd ? fab->srd_flow_bps
+					    : cluster ? fab->cluster_flow_bps : fab->flow_bps);
 	uint32_t bytes = c.size.bytes, packets = c.size.packets;
 
 	if (!out && !in)
 		return true;
 	now = svc->now_ns();
 	if (pkt && flow_limited(flow_bps, out, in)) {
-		uint64_t cost = load(c.srd ? fab->srd_flow_cost : fab->flow_cost);
-		uint64_t tol = load(c.srd ? fab->srd_flow_tol_ns : fab->flow_tol_ns);
+		uint64_t cost = load(c.srd ? fab->srd_flow_cost
+					   : cluster ? fab->cluster_flow_cost : fab->flow_cost);
+		uint64_t tol = load(c.srd ? fab->srd_flow_tol_ns
+					  : cluster ? fab->cluster_flow_tol_ns : fab->flow_tol_ns);
 
 		if (!gcra_take(flow_clock(fab, src, pkt->fields()), charge(bytes, cost), tol, now)) {
 			counter_add(cpu_stats(fab).drop_flow_limit, packets);
@@ -220,6 +225,21 @@ bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carri
 	}
 	return true;
 }
+
+namespace {
+
+// One single-flow limit's cost, tolerance and rate (0: none), floored at the allowances' floor.
+void set_flow_limit(uint64_t &cost_out, uint64_t &tol_out, uint64_t &bps_out, uint64_t bps)
+{
+	uint64_t floor = VCORE_ALLOWANCE_MIN_BPS;
+	uint64_t cost = bps ? cost_of(bps < floor ? floor : bps) : 0;
+
+	store(cost_out, cost);
+	store(tol_out, cost ? tolerance_of(cost) : 0);
+	store(bps_out, bps);
+}
+
+} // namespace
 
 bool fragment_allowed(fabric *fab, port *src)
 {
@@ -269,18 +289,13 @@ int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allo
 	return 0;
 }
 
-void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t srd_bps)
+void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t cluster_bps,
+				 uint64_t srd_bps)
 {
-	uint64_t floor = VCORE_ALLOWANCE_MIN_BPS;
-	uint64_t cost = bps ? cost_of(bps < floor ? floor : bps) : 0;
-	uint64_t srd_cost = srd_bps ? cost_of(srd_bps < floor ? floor : srd_bps) : 0;
-
-	store(fab->flow_cost, cost);
-	store(fab->flow_tol_ns, cost ? tolerance_of(cost) : 0);
-	store(fab->flow_bps, bps);
-	store(fab->srd_flow_cost, srd_cost);
-	store(fab->srd_flow_tol_ns, srd_cost ? tolerance_of(srd_cost) : 0);
-	store(fab->srd_flow_bps, srd_bps);
+	set_flow_limit(fab->flow_cost, fab->flow_tol_ns, fab->flow_bps, bps);
+	set_flow_limit(fab->cluster_flow_cost, fab->cluster_flow_tol_ns, fab->cluster_flow_bps,
+		       cluster_bps);
+	set_flow_limit(fab->srd_flow_cost, fab->srd_flow_tol_ns, fab->srd_flow_bps, srd_bps);
 }
 
 int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,

@@ -68,7 +68,7 @@ bool crossing(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx, c
 		return false;
 	// The path model is the VPC's, between ENIs (the gateway's side is the internet's).
 	return src->kind != VCORE_PORT_ENI || dst->kind != VCORE_PORT_ENI ||
-	       path_carries(fab, src, pkt ? &pkt->fields() : nullptr, c->srd, &c->due_ns);
+	       path_carries(fab, src, dst, pkt ? &pkt->fields() : nullptr, c->srd, &c->due_ns);
 }
 
 void crossed(port *src, port *dst, const carriage &c)

@@ -172,7 +172,8 @@ bool same_identity(const port *p, const vcore_port_desc &d)
 	       p->subnet_prefixlen == d.subnet_prefixlen && p->vpc_key == d.vpc_key &&
 	       p->vpc_addr == d.vpc_addr && p->vpc_prefixlen == d.vpc_prefixlen &&
 	       mem_eq(p->dns_domain, d.dns_domain, sizeof(p->dns_domain)) && p->cookie == d.cookie &&
-	       p->allowance_key == d.allowance_key && p->network_card == d.network_card;
+	       p->allowance_key == d.allowance_key && p->network_card == d.network_card &&
+	       mem_eq(p->nodes, d.nodes, sizeof(p->nodes)) && p->cluster_key == d.cluster_key;
 }
 
 // Everything but the IPs and their uniqueness (state_create checks those).
@@ -337,6 +338,8 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->allowance_key = desc->allowance_key;
 	p->network_card = desc->network_card;
 	p->region = region_of(desc->dns_domain);
+	mem_copy(p->nodes, desc->nodes, sizeof(p->nodes));
+	p->cluster_key = desc->cluster_key;
 	p->state = st;
 	// Fully built before any reader can find it.
 	*err = svc_port_add(fab, p);

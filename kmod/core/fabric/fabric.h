@@ -133,6 +133,10 @@ struct port {
 	// fixed) and counters.
 	uint32_t region;
 	uint64_t srd_tx, srd_eligible, srd_rx;
+	// ENI: its place in the zone's network and its cluster placement group
+	// (path.cc, allowance.cc), fixed while plugged.
+	uint64_t nodes[VCORE_TOPOLOGY_LAYERS];
+	uint32_t cluster_key;
 };
 
 /*
@@ -222,6 +226,8 @@ struct fabric {
 	uint64_t *flow_dues;
 	uint64_t flow_cost, flow_tol_ns, flow_bps;
 	uint64_t srd_flow_cost, srd_flow_tol_ns, srd_flow_bps;	// the same over SRD
+	// ... and between two ENIs of one cluster placement group
+	uint64_t cluster_flow_cost, cluster_flow_tol_ns, cluster_flow_bps;
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
 	eip_entry *eips_private[eip_buckets];	// and by (VPC, private address)
 	uint64_t ct_skew_ns;		// added to the clock of tracking (tests run time faster)
@@ -418,7 +424,8 @@ path_config path_config_of(const fabric *fab);
 // @src's tx_dropped); otherwise *@due_ns is when it arrives on
 // vnitro_env_clock_ns's clock (0: at once). Any CPU; no draw, no clock read
 // while the model can neither lose nor delay.
-bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint64_t *due_ns);
+bool path_carries(fabric *fab, port *src, port *dst, const sg_packet *flow, bool srd,
+		  uint64_t *due_ns);
 // EFA: true when a UD datagram drawn from @rng is lost (counted as path_lost).
 bool path_loses_datagram(fabric *fab, prng &rng);
 // EFA: puts @pkt on an SRD flow's path @p under the fabric's configuration

@@ -88,6 +88,23 @@ uint64_t in_order(fabric *fab, uint64_t hash, uint64_t due)
 	return seen > due ? seen : due;
 }
 
+// Placement: the network nodes a frame crosses between @a and @b (one when
+// they share their rack's node, three a block's, five their zone's, six
+// between zones), each adding node_delay_ns, and az_delay_ns between zones.
+uint64_t placement_ns(const fabric *fab, const port *a, const port *b)
+{
+	uint64_t node = load(fab->path.node_delay_ns), az = load(fab->path.az_delay_ns);
+	uint32_t crossed = 6;
+
+	if (a->nodes[2] == b->nodes[2])
+		crossed = 1;
+	else if (a->nodes[1] == b->nodes[1])
+		crossed = 3;
+	else if (a->nodes[0] == b->nodes[0])
+		crossed = 5;
+	return node * crossed + (a->nodes[0] != b->nodes[0] ? az : 0);
+}
+
 bool lost(fabric *fab, port *src)
 {
 	counter_inc(cpu_stats(fab).path_lost);
@@ -102,10 +119,11 @@ bool lost(fabric *fab, port *src)
 // reproducible for one sender: the n-th frame after a seed write meets the
 // same loss whatever the time (congestion episodes aside, which are the
 // clock's).
-bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint64_t *due_ns)
+bool path_carries(fabric *fab, port *src, port *dst, const sg_packet *flow, bool srd,
+		  uint64_t *due_ns)
 {
 	uint32_t paths = load(fab->path.paths);	// 1 .. VCORE_PATHS_MAX (the setter's)
-	uint64_t seed, r, now, delay = 0, hash = 0;
+	uint64_t seed, r, now, delay, hash = 0;
 
 	*due_ns = 0;
 	if (!load(fab->path.active))
@@ -113,6 +131,7 @@ bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint6
 	seed = __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED);
 	r = mix64(__atomic_fetch_add(&fab->path.draws, 1, __ATOMIC_RELAXED) ^ seed);
 	now = vnitro_env_clock_ns();
+	delay = placement_ns(fab, src, dst);
 	if (flow)
 		hash = flow_hash(src, *flow);
 	if (!srd) {
@@ -121,7 +140,7 @@ bool path_carries(fabric *fab, port *src, const sg_packet *flow, bool srd, uint6
 
 		if (r % 1000000 < l.loss_ppm)
 			return lost(fab, src);
-		delay = l.delay_ns + jitter_of(l, derive(r, 1));
+		delay += l.delay_ns + jitter_of(l, derive(r, 1));
 	} else {
 		// SRD sprays each packet over the paths, measuring each path's
 		// round trip and losses as it goes, so that it steers clear of a
@@ -191,7 +210,8 @@ bool one_is_active(const vcore_fabric_one_path &p)
 // Recomputes fab->path.active after a change (the environment's lock held).
 void refresh_active(fabric *fab)
 {
-	uint32_t paths = load(fab->path.paths), active = 0;
+	uint32_t paths = load(fab->path.paths);
+	uint32_t active = load(fab->path.node_delay_ns) || load(fab->path.az_delay_ns);
 
 	for (uint32_t i = 0; i < paths && i < VCORE_PATHS_MAX; i++)
 		active |= one_is_active(fab->path.one[i]);
@@ -219,6 +239,8 @@ void vcore_fabric_set_path(struct vcore_fabric *fab, const struct vcore_fabric_p
 	store(m.congestion_delay_ns, cfg->congestion_delay_ns);
 	store(m.congestion_loss_ppm, cfg->congestion_loss_ppm);
 	store(m.episode_ns, cfg->episode_ns ? cfg->episode_ns : 1);
+	store(m.node_delay_ns, cfg->node_delay_ns);
+	store(m.az_delay_ns, cfg->az_delay_ns);
 	store(m.paths, cfg->paths < 1 ? 1 : cfg->paths > VCORE_PATHS_MAX ? VCORE_PATHS_MAX
 									   : cfg->paths);
 	for (uint32_t i = 0; to_paths && i < VCORE_PATHS_MAX; i++)
@@ -240,7 +262,9 @@ void vcore_fabric_get_path(const struct vcore_fabric *fab, struct vcore_fabric_p
 					load(m.congestion_delay_ns),
 					load(m.congestion_loss_ppm),
 					load(m.episode_ns),
-					load(m.paths)};
+					load(m.paths),
+					load(m.node_delay_ns),
+					load(m.az_delay_ns)};
 }
 
 int vcore_fabric_set_one_path(struct vcore_fabric *fab, uint32_t index,

@@ -41,6 +41,8 @@ struct path_model {
 	uint32_t congestion_loss_ppm;
 	uint32_t episode_ns;
 	uint32_t paths;			// spine paths in use
+	uint32_t node_delay_ns;		// placement: per network node crossed
+	uint32_t az_delay_ns;		// and between zones
 	uint32_t active;		// any path in use may lose or delay a frame
 	vcore_fabric_one_path one[VCORE_PATHS_MAX];
 	uint64_t seed;			// the last one set, 0: none

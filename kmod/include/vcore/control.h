@@ -130,6 +130,23 @@ struct vcore_instance_info {
 	struct vcore_type_info type;
 	void *cookie;			/* the instance's namespace */
 	struct vcore_md_options md;
+	/* Its placement group ("": none), and partition (partition groups). */
+	char pg_name[VNITRO_PG_NAME_LEN];
+	char pg_id[VCORE_ID_MAX];
+	uint32_t partition;
+	/* Its network nodes, top layer first (shown as "nn-" and 17 hex digits). */
+	uint64_t nodes[VNITRO_TOPOLOGY_LAYERS];
+};
+
+/* A placement group (placement.cc). */
+struct vcore_pg_info {
+	char name[VNITRO_PG_NAME_LEN];
+	char id[VCORE_ID_MAX];		/* "pg-" and 17 lowercase hex digits */
+	uint8_t strategy;		/* enum vnitro_pg_strategy */
+	uint32_t partition_count;	/* partition groups; else 0 */
+	uint8_t spread_level;		/* spread groups; else 0 */
+	uint32_t instance_count;
+	char az[VCORE_ID_MAX];		/* a cluster group's zone, once set */
 };
 
 struct vcore_eni_info {
@@ -325,7 +342,31 @@ int vcore_ctl_type_at(uint32_t pos, struct vcore_type_info *out);
 int vcore_ctl_instance_add(struct vcore_ctl *ctl, const char *name, void *cookie,
 			   const char *subnet_id, uint32_t primary_ip, const char *type,
 			   struct vcore_instance_info *out, struct vcore_err *err);
+/*
+ * The same, launched into placement group @pg_name (NULL or "": none), in
+ * @partition of a partition group (0: the one with the fewest instances).
+ * Refused as EC2 refuses: a cluster group whose instances are in another
+ * zone, or a burstable type in one; an eighth instance of a spread group
+ * in a zone; a partition beyond the group's count.
+ */
+int vcore_ctl_instance_add_placed(struct vcore_ctl *ctl, const char *name, void *cookie,
+				  const char *subnet_id, uint32_t primary_ip, const char *type,
+				  const char *pg_name, uint32_t partition,
+				  struct vcore_instance_info *out, struct vcore_err *err);
 int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore_err *err);
+/*
+ * Placement groups: @partition_count for a partition group (0: 2), @spread_level
+ * for a spread group (0: rack); at most VNITRO_MAX_PGS. Deleting one with
+ * instances is refused (-EBUSY). Get by name, or by id ("pg-…") when
+ * @by_id; at: by position.
+ */
+int vcore_ctl_pg_add(struct vcore_ctl *ctl, const char *name, uint8_t strategy,
+		     uint32_t partition_count, uint8_t spread_level,
+		     struct vcore_pg_info *out, struct vcore_err *err);
+int vcore_ctl_pg_del(struct vcore_ctl *ctl, const char *name, struct vcore_err *err);
+int vcore_ctl_pg_get(const struct vcore_ctl *ctl, const char *key, bool by_id,
+		     struct vcore_pg_info *out, struct vcore_err *err);
+int vcore_ctl_pg_at(const struct vcore_ctl *ctl, uint32_t pos, struct vcore_pg_info *out);
 /* All or nothing: every given option is checked before any is set. */
 int vcore_ctl_instance_set(struct vcore_ctl *ctl, const char *name,
 			   const struct vcore_md_changes *changes,

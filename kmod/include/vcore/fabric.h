@@ -101,6 +101,9 @@ enum vcore_svc {
 	VCORE_SVC_NTP,		/* 169.254.169.123 */
 };
 
+/* Network nodes between an instance and the rest of its zone (vcore_port_desc). */
+#define VCORE_TOPOLOGY_LAYERS 3
+
 /* What the fabric must know about a port when it is plugged in. */
 struct vcore_port_desc {
 	uint8_t mac[6];
@@ -194,6 +197,14 @@ struct vcore_port_desc {
 	 * control plane checks); may change while plugged.
 	 */
 	uint8_t ena_express;
+	/*
+	 * ENI: where its instance sits in its zone's network, as network
+	 * nodes top layer first (the zone's, a block's, a rack's; equal keys
+	 * = the same node, 0 = unknown), and its cluster placement group
+	 * (0: none). Fixed while plugged.
+	 */
+	uint64_t nodes[VCORE_TOPOLOGY_LAYERS];
+	uint32_t cluster_key;
 };
 
 enum {
@@ -395,8 +406,15 @@ int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allo
  * allowance's peak is above it sends or receives.
  */
 #define VCORE_FLOW_LIMIT_BPS 5000000000ull
-/* @bps for plain ENA, @srd_bps over SRD (ENA Express: VCORE_SRD_FLOW_LIMIT_BPS). */
-void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t srd_bps);
+/* "Instances within a cluster placement group can use up to 10 Gbps for single-flow traffic." */
+#define VCORE_CLUSTER_FLOW_LIMIT_BPS 10000000000ull
+/*
+ * @bps for plain ENA, @cluster_bps for plain ENA between two ENIs of one
+ * cluster placement group, @srd_bps over SRD (ENA Express:
+ * VCORE_SRD_FLOW_LIMIT_BPS).
+ */
+void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t cluster_bps,
+				 uint64_t srd_bps);
 
 /* What was set for @key last (-ENOENT: nothing). */
 int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,
@@ -659,6 +677,13 @@ struct vcore_fabric_path_config {
 	uint32_t congestion_loss_ppm;
 	uint32_t episode_ns;		/* > 0 */
 	uint32_t paths;			/* 1 .. VCORE_PATHS_MAX */
+	/*
+	 * Placement: each network node a frame crosses between two ENIs
+	 * adds node_delay_ns (1 on one rack node, 3 in one block, 5 in one
+	 * zone, 6 between zones), and az_delay_ns more between zones.
+	 */
+	uint32_t node_delay_ns;
+	uint32_t az_delay_ns;
 };
 
 /* One path's own model: the fields of the world's that a path may change. */

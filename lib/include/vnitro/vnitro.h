@@ -60,6 +60,23 @@ struct vnitro_instance {
 	uint8_t md_tokens;
 	uint8_t md_hop_limit;
 	uint8_t md_endpoint;
+	/* Its placement group ("" and 0: none) and partition (partition groups: 1..count). */
+	char placement_group[VNITRO_PG_NAME_LEN];
+	char placement_group_id[VNITRO_ID_LEN];
+	uint32_t partition;
+	/* Its network nodes, top layer first ("nn-…", as DescribeInstanceTopology's). */
+	char network_nodes[VNITRO_TOPOLOGY_LAYERS][VNITRO_ID_LEN];
+};
+
+/* A placement group (PG_ADD, PG_GET). */
+struct vnitro_placement_group {
+	char name[VNITRO_PG_NAME_LEN];
+	char id[VNITRO_ID_LEN];		/* "pg-" and 17 lowercase hex digits */
+	uint8_t strategy;		/* enum vnitro_pg_strategy */
+	uint32_t partition_count;	/* partition groups; else 0 */
+	uint8_t spread_level;		/* spread groups: enum vnitro_pg_spread_level; else 0 */
+	uint32_t instance_count;	/* instances in it */
+	char az[VNITRO_AZ_LEN];		/* a cluster group's zone once it has had an instance */
 };
 
 struct vnitro_eni {
@@ -288,6 +305,9 @@ struct vnitro_path {
 	uint32_t congestion_loss_ppm;	/* 0 to _MAX_PPM */
 	uint32_t episode_us;		/* 1 to _MAX_US */
 	uint32_t paths;			/* spine paths in use, 1 to VNITRO_PATH_COUNT_MAX */
+	/* Placement: per network node a frame crosses, and between zones (0 to _MAX_US). */
+	uint32_t node_delay_us;
+	uint32_t az_delay_us;
 	/* Each path in use, in order: one[i].index is i. */
 	uint32_t n_paths;
 	struct vnitro_one_path one[VNITRO_PATH_COUNT_MAX];
@@ -323,6 +343,10 @@ struct vnitro_path_change {
 	uint32_t episode_us;
 	int set_paths;
 	uint32_t paths;
+	int set_node_delay_us;		/* world only */
+	uint32_t node_delay_us;
+	int set_az_delay_us;		/* world only */
+	uint32_t az_delay_us;
 	int has_index;			/* one path's fields, not the world's */
 	uint32_t index;
 };
@@ -429,6 +453,32 @@ int vnitro_instance_add_typed(struct vnitro_handle *h, const char *name,
 			      int netns_fd, const char *subnet_id,
 			      uint32_t private_ip, const char *type,
 			      struct vnitro_instance *out);
+/*
+ * The same, launched into placement group @placement_group (NULL or "":
+ * none), in @partition of a partition group (0: vnitro picks the one with
+ * the fewest instances). A group refuses what EC2's would: a cluster group
+ * another zone than its instances' or a burstable type, an eighth
+ * instance of a spread group in one zone, a partition beyond its count.
+ */
+int vnitro_instance_add_placed(struct vnitro_handle *h, const char *name,
+			       int netns_fd, const char *subnet_id,
+			       uint32_t private_ip, const char *type,
+			       const char *placement_group, uint32_t partition,
+			       struct vnitro_instance *out);
+/*
+ * PG_ADD: placement group @name, enum vnitro_pg_strategy @strategy;
+ * @partition_count for a partition group (0: 2), @spread_level for a
+ * spread group (0: rack). PG_DEL: refused while it has instances.
+ * PG_GET: by name or by id ("pg-…").
+ */
+int vnitro_pg_add(struct vnitro_handle *h, const char *name, uint8_t strategy,
+		  uint32_t partition_count, uint8_t spread_level,
+		  struct vnitro_placement_group *out);
+int vnitro_pg_del(struct vnitro_handle *h, const char *name);
+int vnitro_pg_get(struct vnitro_handle *h, const char *name_or_id,
+		  struct vnitro_placement_group *out);
+int vnitro_pg_list(struct vnitro_handle *h, struct vnitro_placement_group **items,
+		   size_t *count);
 /* TYPE_GET: one instance type by name, or all of them. */
 int vnitro_type_get(struct vnitro_handle *h, const char *name,
 		    struct vnitro_type *out);

@@ -22,7 +22,10 @@
  *               EFA_SUPPORTED, ENA_EXPRESS_SUPPORTED, BASELINE_MBPS,
  *               RSS_KEY_CONFIGURABLE, CONNTRACK_MAX (flows each ENI of
  *               the type may track), ADAPTER (the interface its ENIs
- *               present: ENA or the Intel 82599 VF).
+ *               present: ENA or the Intel 82599 VF). Optional PG_NAME
+ *               (and PG_PARTITION) launches it into a placement group;
+ *               replies carry PG_NAME, PG_ID, PG_PARTITION and
+ *               NETWORK_NODES (its place in the zone's network).
  * INSTANCE_DEL  NAME. Detaches every ENI; deletes the primary ENI.
  * INSTANCE_GET  [NAME]. Replies carry the instance metadata options
  *               MD_HTTP_TOKENS, MD_HOP_LIMIT and MD_ENDPOINT.
@@ -271,6 +274,22 @@ enum vnitro_cmd {
 	 */
 	VNITRO_CMD_PATH_GET,
 	VNITRO_CMD_PATH_SET,
+	/*
+	 * Placement groups (EC2's CreatePlacementGroup, DescribePlacementGroups,
+	 * DeletePlacementGroup). PG_ADD: PG_NAME, PG_STRATEGY, optional
+	 * PG_PARTITION_COUNT (partition only: 1 to VNITRO_PG_MAX_PARTITIONS,
+	 * default 2) and PG_SPREAD_LEVEL (spread only: rack, the default).
+	 * Reply: the group (PG_NAME, PG_ID, PG_STRATEGY, PG_PARTITION_COUNT,
+	 * PG_SPREAD_LEVEL, PG_INSTANCE_COUNT, AZ: a cluster group's zone once
+	 * it has an instance). PG_DEL: PG_NAME, refused while it has
+	 * instances. PG_GET: [PG_NAME or PG_ID]. An instance joins a group at
+	 * INSTANCE_ADD (PG_NAME, and PG_PARTITION for a partition group) and
+	 * leaves it when deleted: EC2 moves only stopped instances, and
+	 * vnitro's never stop.
+	 */
+	VNITRO_CMD_PG_ADD,
+	VNITRO_CMD_PG_DEL,
+	VNITRO_CMD_PG_GET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -343,6 +362,40 @@ enum {
 	VNITRO_PATH_EPISODE_DEFAULT_US = 10000,
 	VNITRO_PATH_COUNT_DEFAULT = 8,
 	VNITRO_PATH_COUNT_MAX = 16,
+};
+
+/*
+ * Placement groups (EC2 User Guide, "Placement groups"): "maximum of 500
+ * placement groups per account in each Region"; names "Up to 255 ASCII
+ * characters"; a partition group has at most seven partitions per
+ * Availability Zone; a spread group "supports a maximum of seven running
+ * instances per Availability Zone".
+ */
+enum {
+	VNITRO_PG_NAME_LEN = 256,
+	VNITRO_MAX_PGS = 500,
+	VNITRO_PG_MAX_PARTITIONS = 7,
+	VNITRO_PG_DEFAULT_PARTITIONS = 2,
+	VNITRO_PG_SPREAD_PER_AZ = 7,
+	/*
+	 * The network nodes between an instance and the rest of its zone, top
+	 * layer first (EC2's DescribeInstanceTopology: "The AWS network is
+	 * arranged in a hierarchy of layers"; three nodes per instance).
+	 */
+	VNITRO_TOPOLOGY_LAYERS = 3,
+};
+
+/* VNITRO_A_PG_STRATEGY */
+enum vnitro_pg_strategy {
+	VNITRO_PG_CLUSTER = 1,
+	VNITRO_PG_SPREAD,
+	VNITRO_PG_PARTITION,
+};
+
+/* VNITRO_A_PG_SPREAD_LEVEL: host is for AWS Outposts only (refused). */
+enum vnitro_pg_spread_level {
+	VNITRO_PG_SPREAD_RACK = 1,
+	VNITRO_PG_SPREAD_HOST,
 };
 
 /* Which traffic a security group rule admits (VNITRO_A_SG_DIRECTION). */
@@ -546,6 +599,26 @@ enum vnitro_attr {
 	 * PATH_INDEX, LOSS_PPM, DELAY_US, JITTER_US and CONGESTION_*.
 	 */
 	VNITRO_A_PATHS,
+	/*
+	 * Placement (PATH_GET, PATH_SET; world only): a frame between two ENIs
+	 * also spends NODE_DELAY_US at each network node it crosses (one
+	 * between instances on one rack node, as a cluster placement group
+	 * puts them; three within a block; five within a zone; six between
+	 * zones) and AZ_DELAY_US more between Availability Zones. Default 0.
+	 */
+	VNITRO_A_PATH_NODE_DELAY_US,	/* u32: 0 to VNITRO_PATH_MAX_US */
+	VNITRO_A_PATH_AZ_DELAY_US,	/* u32: 0 to VNITRO_PATH_MAX_US */
+	/* Placement groups (PG_*), and an instance's (INSTANCE_ADD; instance replies). */
+	VNITRO_A_PG_NAME,		/* string: 1 to 255 ASCII characters */
+	VNITRO_A_PG_ID,			/* string: "pg-" and 17 lowercase hex digits (reply only) */
+	VNITRO_A_PG_STRATEGY,		/* u8, enum vnitro_pg_strategy */
+	VNITRO_A_PG_PARTITION_COUNT,	/* u32: 1 to VNITRO_PG_MAX_PARTITIONS (partition groups) */
+	VNITRO_A_PG_SPREAD_LEVEL,	/* u8, enum vnitro_pg_spread_level (spread groups) */
+	VNITRO_A_PG_INSTANCE_COUNT,	/* u32 (reply only): instances in the group */
+	VNITRO_A_PG_PARTITION,		/* u32: an instance's partition, 1 to the count; 0 or absent: vnitro picks */
+	/* Reply only: nest of VNITRO_TOPOLOGY_LAYERS NETWORK_NODE, top layer first. */
+	VNITRO_A_NETWORK_NODES,
+	VNITRO_A_NETWORK_NODE,		/* string: "nn-" and 17 lowercase hex digits */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
