@@ -742,6 +742,29 @@ Test(efa_engine, srd_lossless_path_completes_in_the_same_pass)
 	cr_assert_eq(s.srd_resent, 0);
 }
 
+// Placement: the network nodes between the two instances add their latency
+// to an SRD message (here, ports without nodes: one rack node apart).
+Test(efa_engine, srd_messages_meet_the_placement_latency)
+{
+	vcore_fabric_path_config cfg = {};
+	completion c;
+
+	vcore_fabric_get_path(fab, &cfg);
+	cfg.node_delay_ns = 50 * 1000;
+	vcore_fabric_set_path(fab, &cfg, true);
+	qp_init(*a, VCORE_EFA_QP_SRD, 1);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
+	post_recv(b->qp, 2, addr(*b, 4096), 64, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 64));
+	vcore_efa_engine_poll(eng, 0);
+	vcore_efa_engine_poll(eng, 40 * 1000);
+	cr_assert_not(poll(b->cq, &c), "one node: 50 us on its way");
+	vcore_efa_engine_poll(eng, 60 * 1000);
+	cr_assert(poll(b->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	cr_assert(poll(a->cq, &c), "acknowledged");
+}
+
 // The bytes are read when the copy arrives: an MR deregistered meanwhile
 // fails the send with the lkey status and nothing moves.
 Test(efa_engine, srd_sender_mr_gone_before_arrival_fails_the_send)

@@ -416,14 +416,16 @@ void srd_forget(srd_flow *f, uint32_t seq, bool all)
 	f->wire.drop_if([&](const srd_packet &p) { return all || p.seq == seq; });
 }
 
-// Puts a copy of message @seq on the QP's path (the first one or a resend):
-// the fabric's path model decides its fate and counts it; this engine
-// counts its share.
-void srd_put(vcore_efa_engine *eng, srd_flow *f, uint32_t seq, uint64_t now)
+// Puts a copy of message @seq of @dev's QP on its path (the first one or a
+// resend): the fabric's path model decides its fate and counts it, and the
+// two instances' placement adds its latency; this engine counts its share.
+void srd_put(vcore_efa_engine *eng, vcore_efa_dev *dev, srd_flow *f, uint32_t seq, uint64_t now)
 {
 	const fabric::path_stats before = f->wire.stats();
+	const tx_request &req = f->pending[seq % srd::window];
 
-	fabric::path_send(eng->fab, f->wire, srd_packet{seq}, now);
+	fabric::path_send(eng->fab, f->wire, srd_packet{seq}, now,
+			  fabric::efa_placement_ns(eng->fab, dev, dev->ah_tab[req.ah].gid));
 	eng->stats.path_lost += f->wire.stats().lost - before.lost +
 				f->wire.stats().overflow - before.overflow;
 	eng->stats.path_reordered += f->wire.stats().reordered - before.reordered;
@@ -493,7 +495,7 @@ bool srd_progress(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t now
 		work = true;
 		if (ev.action == srd::due_action::resend) {
 			eng->stats.srd_resent++;
-			srd_put(eng, f, ev.seq, now);
+			srd_put(eng, dev, f, ev.seq, now);
 			continue;
 		}
 		// No answer after srd::max_tries sends: the remote is unresponsive.
@@ -579,7 +581,7 @@ uint32_t process_sq(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t n
 			q->srd->tx.submit(seq, q->rnr_retry, now, &seq);
 			q->srd->pending[seq % srd::window] = req;
 			eng->stats.srd_sent++;
-			srd_put(eng, q->srd, seq, now);
+			srd_put(eng, dev, q->srd, seq, now);
 			continue;
 		}
 		if (st == status::ok) {

@@ -64,6 +64,16 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 	return efa_verdict::deliver;
 }
 
+uint64_t efa_placement_ns(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid)
+{
+	rcu_guard rcu;
+	uint8_t mac[eth_alen];
+	port *sp = rcu_load(src->port);
+	port *dp = mac_of_gid(dst_gid, mac) ? lookup_mac(fab, mac) : nullptr;
+
+	return sp && dp ? placement_ns(fab, sp, dp) : 0;
+}
+
 void efa_port_gone(port *p)
 {
 	if (p->efa) {

@@ -426,18 +426,22 @@ path_config path_config_of(const fabric *fab);
 // while the model can neither lose nor delay.
 bool path_carries(fabric *fab, port *src, port *dst, const sg_packet *flow, bool srd,
 		  uint64_t *due_ns);
+// The latency placement adds between @a's and @b's instances (network nodes
+// crossed, zones): 0 unless the model's node or zone delay is set.
+uint64_t placement_ns(const fabric *fab, const port *a, const port *b);
 // EFA: true when a UD datagram drawn from @rng is lost (counted as path_lost).
 bool path_loses_datagram(fabric *fab, prng &rng);
 // EFA: puts @pkt on an SRD flow's path @p under the fabric's configuration
 // and counts its fate; the caller serialises @p (the engine's pass).
+// @extra_ns: the placement's share of the latency (efa_placement_ns).
 template <typename T, uint32_t N>
-bool path_send(fabric *fab, path<T, N> &p, const T &pkt, uint64_t now)
+bool path_send(fabric *fab, path<T, N> &p, const T &pkt, uint64_t now, uint64_t extra_ns = 0)
 {
 	const path_stats before = p.stats();
 	bool sent;
 
 	p.configure(path_config_of(fab));
-	sent = p.send(pkt, now);
+	sent = p.send(pkt, now, extra_ns);
 	if (p.stats().lost != before.lost || p.stats().overflow != before.overflow)
 		base::counter_inc(cpu_stats(fab).path_lost);
 	if (p.stats().reordered != before.reordered)
@@ -465,6 +469,9 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 			vcore_efa_dev **dst);
 // port_del: the port's endpoint (if any) loses its port. Writer lock held.
 void efa_port_gone(port *p);
+// The placement latency (placement_ns) between @src's port and the one that
+// has @dst_gid; 0 when either is unknown.
+uint64_t efa_placement_ns(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid);
 
 /* ---- ip6.cc: IPv6 from an ENI (neighbour discovery, DHCPv6, switching) ---- */
 

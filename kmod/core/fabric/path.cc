@@ -88,7 +88,16 @@ uint64_t in_order(fabric *fab, uint64_t hash, uint64_t due)
 	return seen > due ? seen : due;
 }
 
-// Placement: the network nodes a frame crosses between @a and @b (one when
+bool lost(fabric *fab, port *src)
+{
+	counter_inc(cpu_stats(fab).path_lost);
+	counter_inc(src->tx_dropped);
+	return false;
+}
+
+} // namespace
+
+// The network nodes a frame crosses between @a and @b (one when
 // they share their rack's node, three a block's, five their zone's, six
 // between zones), each adding node_delay_ns, and az_delay_ns between zones.
 uint64_t placement_ns(const fabric *fab, const port *a, const port *b)
@@ -104,15 +113,6 @@ uint64_t placement_ns(const fabric *fab, const port *a, const port *b)
 		crossed = 5;
 	return node * crossed + (a->nodes[0] != b->nodes[0] ? az : 0);
 }
-
-bool lost(fabric *fab, port *src)
-{
-	counter_inc(cpu_stats(fab).path_lost);
-	counter_inc(src->tx_dropped);
-	return false;
-}
-
-} // namespace
 
 // ENA frames are sent on every CPU at once; a shared counter (not a shared
 // generator state), mixed by mix64, keeps their draws race-free, and

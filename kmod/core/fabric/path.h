@@ -87,8 +87,9 @@ public:
 	void seed(uint64_t s) { rng_ = prng(s); }
 	uint32_t in_flight() const { return count_; }
 
-	// Takes @pkt at time @now; false when it was dropped (loss or a full path).
-	bool send(const T &pkt, uint64_t now)
+	// Takes @pkt at time @now, @extra_ns later than the path's latency has
+	// it; false when it was dropped (loss or a full path).
+	bool send(const T &pkt, uint64_t now, uint64_t extra_ns = 0)
 	{
 		stats_.sent++;
 		if (rng_.chance(cfg_.loss_ppm)) {
@@ -99,7 +100,7 @@ public:
 			stats_.overflow++;
 			return false;
 		}
-		uint64_t due = now + cfg_.delay_ns;
+		uint64_t due = now + cfg_.delay_ns + extra_ns;
 		if (rng_.chance(cfg_.reorder_ppm)) {
 			stats_.reordered++;
 			due += cfg_.reorder_delay_ns;
