@@ -49,7 +49,8 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "drop_bw_in_allowance: %llu\ndrop_bw_out_allowance: %llu\n"
 		   "drop_pps_allowance: %llu\ndrop_flow_limit: %llu\n", s.drop_bw_in_allowance,
 		   s.drop_bw_out_allowance, s.drop_pps_allowance, s.drop_flow_limit);
-	seq_printf(m, "path_delayed: %llu\nsrd_resent: %llu\n", s.path_delayed, s.srd_resent);
+	seq_printf(m, "path_delayed: %llu\nsrd_resent: %llu\nsrd_mss_clamped: %llu\n",
+		   s.path_delayed, s.srd_resent, s.srd_mss_clamped);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

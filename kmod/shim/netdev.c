@@ -46,11 +46,33 @@ static void vnitro_stats_drop(struct vnitro_queue_stats *s)
 	u64_stats_update_end(&s->syncp);
 }
 
+/* A TCP SYN (IPv4 without options in the way of the flags, or IPv6 with TCP next). */
+static bool vnitro_is_tcp_syn(const u8 *d, unsigned int len)
+{
+	unsigned int l4;
+
+	if (len < ETH_HLEN + 20)
+		return false;
+	if (d[12] == 0x08 && d[13] == 0x00) {
+		if (d[ETH_HLEN + 9] != IPPROTO_TCP)
+			return false;
+		l4 = ETH_HLEN + (d[ETH_HLEN] & 0xf) * 4;
+	} else if (d[12] == 0x86 && d[13] == 0xdd) {
+		if (len < ETH_HLEN + 40 || d[ETH_HLEN + 6] != IPPROTO_TCP)
+			return false;
+		l4 = ETH_HLEN + 40;
+	} else {
+		return false;
+	}
+	return len > l4 + 13 && (d[l4 + 13] & 0x02);
+}
+
 /*
  * The bytes the fabric may read, linear, and writable when it may rewrite
  * them: it routes (rewrites MACs, TTL and the IPv4 header checksum) only
- * frames sent to a VPC router's MAC, so the copy of a cloned header (TCP
- * clones every segment) is paid on routed frames alone. Returns the length.
+ * frames sent to a VPC router's MAC, and ENA Express clamps the MSS of TCP
+ * SYNs, so the copy of a cloned header (TCP clones every segment) is paid
+ * on those frames alone. Returns the length.
  */
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb)
 {
@@ -59,8 +81,10 @@ unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb)
 
 	if (!pskb_may_pull(skb, len))
 		return 0;
-	if (len >= ETH_HLEN && skb->data[0] == VCORE_ROUTER_MAC_0 &&
-	    skb->data[1] == VCORE_ROUTER_MAC_1 && skb->data[2] == VCORE_ROUTER_MAC_2 &&
+	if (len >= ETH_HLEN &&
+	    ((skb->data[0] == VCORE_ROUTER_MAC_0 && skb->data[1] == VCORE_ROUTER_MAC_1 &&
+	      skb->data[2] == VCORE_ROUTER_MAC_2) ||
+	     vnitro_is_tcp_syn(skb->data, len)) &&
 	    skb_ensure_writable(skb, len))
 		return 0;
 	return skb_headlen(skb);

@@ -196,4 +196,5 @@ void vnitro_env_frame_size(void *frame_ctx, struct vcore_frame_size *out)
 		out->packets = 1;
 		out->ip_len = skb->len > ETH_HLEN ? skb->len - ETH_HLEN : 0;
 	}
+	out->csum_partial = skb->ip_summed == CHECKSUM_PARTIAL;
 }

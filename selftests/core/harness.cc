@@ -395,6 +395,7 @@ void vnitro_env_frame_size(void *, vcore_frame_size *out)
 	out->bytes = harness.frame_bytes ? harness.frame_bytes : 100;
 	out->packets = harness.frame_packets ? harness.frame_packets : 1;
 	out->ip_len = harness.frame_ip_len ? harness.frame_ip_len : out->bytes - 14;
+	out->csum_partial = harness.frame_csum_partial;
 }
 
 const vcore_ctl_ops fake_ctl_ops = {

@@ -50,6 +50,7 @@ struct harness_record {
 	// What vnitro_env_frame_size says of every frame: bytes (0: 100), packets
 	// (0: 1) and its largest packet's IP length (0: bytes - 14).
 	uint32_t frame_bytes, frame_packets, frame_ip_len;
+	uint8_t frame_csum_partial;	// what vnitro_env_frame_size says of every frame
 };
 
 extern harness_record harness;

@@ -76,6 +76,29 @@ udp_paced i-a "$ip_b" 5 0.5 8950 >/dev/null
 read -r e1 t1 r1 <<<"$(srd)"
 check "8978-byte UDP packets count as eligible ($((e1 - e0))) ..." test $((e1 - e0)) -gt 0
 check_eq "... but fall back to plain ENA" "$t0 $r0" "$t1 $r1"
+# TCP at MTU 9001: EC2 "Newly established TCP connections automatically clamp
+# the MSS", so its segments fit 8900 bytes and go over SRD all the same.
+clamped() { awk '$1 == "srd_mss_clamped:" {print $2}' /sys/kernel/debug/vnitro/fabric; }
+m=$(clamped)
+read -r e0 t0 r0 <<<"$(srd)"
+check "TCP at MTU 9001" tcp_copy i-a i-b "$ip_b"
+read -r e1 t1 r1 <<<"$(srd)"
+check "the SYN and SYN-ACK had their MSS clamped ($(($(clamped) - m)))" test $(($(clamped) - m)) -ge 2
+check "every eligible TCP packet went over SRD: $((t1 - t0)) of $((e1 - e0))" \
+	test $((t1 - t0)) -eq $((e1 - e0)) -a $((t1 - t0)) -gt 100
+ip netns exec i-b timeout 10 python3 -c 'import socket, time
+s = socket.create_server(("", 7009))
+c, _ = s.accept()
+time.sleep(1)' &
+lpid=$!
+wait_listen i-b 7009
+# TCP_MAXSEG of a connected socket: what ss shows as "mss" (less the timestamps' 12 bytes).
+mss=$(ip netns exec i-a python3 -c 'import socket, sys
+s = socket.create_connection((sys.argv[1], 7009))
+print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG))' "$ip_b")
+check "the connection's MSS fits 8900 bytes: ${mss:-none} (8937 unclamped)" \
+	test "${mss:-99999}" -le 8860
+wait "$lpid"
 ip -n i-a link set eth0 mtu 8900
 ip -n i-b link set eth0 mtu 8900
 

@@ -15,6 +15,7 @@
 // over the spine paths, steering clear of congested ones, the path's losses
 // are recovered (SRD resends within microseconds, below TCP's timeout), it
 // arrives in its flow's order, and the flow may use 25 Gbps instead of 5.
+#include "base/csum.h"
 #include "fabric/fabric.h"
 
 using namespace vnitro::base;
@@ -32,6 +33,57 @@ bool carries(uint8_t mode, packet *pkt)
 		return false;
 	proto = pkt->fields().proto;
 	return proto == ipproto_tcp || (proto == ipproto_udp && (mode & VCORE_SRD_UDP));
+}
+
+// The largest MSS whose segments fit ENA Express's MTU: its IP packet less
+// the IP and TCP headers.
+constexpr uint8_t tcp_syn = 0x02;
+constexpr uint16_t srd_mss_v4 = VCORE_SRD_MTU - 20 - 20;
+constexpr uint16_t srd_mss_v6 = VCORE_SRD_MTU - 40 - 20;
+
+// EC2 (User Guide, ENA Express, "MTU size"): "ENA Express requires a lower
+// MTU than the default to accommodate additional AWS SRD headers. Newly
+// established TCP connections automatically clamp the MSS to mitigate
+// this". A SYN (or SYN-ACK) that ENA Express would carry has its MSS option
+// lowered to what fits, so the connection's segments stay eligible; its
+// checksum follows (RFC 1624) unless the device is to compute it. The frame
+// is the sender's, made writable for SYNs (xmit's contract).
+void clamp_mss(fabric *fab, packet *pkt, const carriage &c)
+{
+	const sg_packet &f = pkt->fields();
+	uint8_t *tcp = const_cast<uint8_t *>(f.tcp);
+	uint16_t limit = f.v6 ? srd_mss_v6 : srd_mss_v4;
+	uint32_t hlen, i;
+
+	if (!tcp || !(f.tcp_flags & tcp_syn) || f.tcp_avail < 20)
+		return;
+	hlen = (tcp[12] >> 4) * 4u;
+	if (hlen < 20 || hlen > f.tcp_avail)
+		return;
+	for (i = 20; i < hlen;) {
+		uint8_t kind = tcp[i];
+
+		if (kind == 0)		// end of options
+			return;
+		if (kind == 1) {	// no-op
+			i++;
+			continue;
+		}
+		if (i + 1 >= hlen || tcp[i + 1] < 2 || i + tcp[i + 1] > hlen)
+			return;
+		if (kind == 2 && tcp[i + 1] == 4) {
+			uint16_t mss = get_be16(tcp + i + 2);
+
+			if (mss <= limit)
+				return;
+			put_be16(tcp + i + 2, limit);
+			if (!c.size.csum_partial)
+				put_be16(tcp + 16, csum_replace16(get_be16(tcp + 16), mss, limit));
+			counter_inc(cpu_stats(fab).srd_mss_clamped);
+			return;
+		}
+		i += tcp[i + 1];
+	}
 }
 
 } // namespace
@@ -60,9 +112,12 @@ bool crossing(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx, c
 		// though the packet is still reflected as eligible in the counter".
 		counter_add(src->srd_eligible, c->size.packets);
 		// The receiver's side: ENA Express (and for UDP its UDP setting) on, the same Region.
-		c->srd = c->size.ip_len <= VCORE_SRD_MTU && dst->kind == VCORE_PORT_ENI &&
-			 dst->region == src->region &&
-			 carries(rcu_load(dst->state)->ena_express, pkt);
+		bool both = dst->kind == VCORE_PORT_ENI && dst->region == src->region &&
+			    carries(rcu_load(dst->state)->ena_express, pkt);
+
+		c->srd = both && c->size.ip_len <= VCORE_SRD_MTU;
+		if (both)
+			clamp_mss(fab, pkt, *c);
 	}
 	if (!allowances_pass(fab, src, dst, pkt, *c))
 		return false;

@@ -114,6 +114,8 @@ void parse_l4(sg_packet &pk, const uint8_t *l4, uint32_t avail)
 		if (avail < 14)
 			return;
 		pk.tcp_flags = l4[13];
+		pk.tcp = l4;
+		pk.tcp_avail = avail;
 		[[fallthrough]];
 	case ipproto_udp:
 		if (avail < 4)

@@ -32,6 +32,10 @@ struct sg_packet {
 	bool v6;
 	bool l4;			// the ports (ICMP type, code, id) were read
 	uint8_t tcp_flags;
+	// TCP: its header in the frame and the bytes from there on (ENA
+	// Express clamps a SYN's MSS option: express.cc); nullptr otherwise.
+	const uint8_t *tcp;
+	uint32_t tcp_avail;
 	uint8_t icmp_type, icmp_code;
 	uint16_t sport, dport;		// TCP/UDP ports; ICMP echo: the identifier in both
 	base::addr128 src, dst;

@@ -307,6 +307,8 @@ struct vcore_fabric_stats {
 	 */
 	uint64_t path_delayed;
 	uint64_t srd_resent;
+	/* TCP SYNs between two ENIs of ENA Express whose MSS option was clamped. */
+	uint64_t srd_mss_clamped;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */

@@ -119,6 +119,9 @@ struct vcore_frame_size {
 	uint32_t bytes;
 	uint32_t packets;
 	uint32_t ip_len;
+	/* The sender left its L4 checksum to the device: the field holds the
+	 * pseudo-header's sum, and the core must not adjust it for a rewrite. */
+	uint8_t csum_partial;
 };
 void vnitro_env_frame_size(void *frame_ctx, struct vcore_frame_size *out);
 /*
