@@ -51,6 +51,7 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 		   s.drop_bw_out_allowance, s.drop_pps_allowance, s.drop_flow_limit);
 	seq_printf(m, "path_delayed: %llu\nsrd_resent: %llu\nsrd_mss_clamped: %llu\n",
 		   s.path_delayed, s.srd_resent, s.srd_mss_clamped);
+	seq_printf(m, "allowance_queued: %llu\n", s.allowance_queued);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

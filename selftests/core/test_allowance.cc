@@ -87,6 +87,72 @@ CORE_TEST(allowance, outbound_is_capped_at_the_peak_and_counted_at_the_sender)
 	cr_assert(sent >= 49 && sent <= 52, "the rate: %u in 50 ms", sent);
 }
 
+// EC2 "shapes the traffic that exceeds the maximum by queueing and then
+// dropping network packets": with a queue of 50 ms, 50 frames past the
+// tolerance wait their turn (due later and later, counted as exceeded),
+// and only the rest are dropped.
+CORE_TEST(allowance, over_the_peak_a_packet_waits_in_the_queue_then_is_dropped)
+{
+	uint8_t f[128];
+	uint32_t len = ip_frame(f, mac_b, mac_a, ip_a, ip_b, 40), at_once = 0, queued = 0;
+	uint64_t last_due = 0, start;
+
+	vcore_fabric_set_allowance_queue(fab, 50 * ms);
+	limited_a_and_b();
+	start = vnitro_env_clock_ns();
+	for (int i = 0; i < 300; i++) {
+		if (xmit(pa, f, len) == VCORE_XMIT_DELIVERED) {
+			uint64_t due = harness.deliveries[0].due_ns;
+
+			if (!due)
+				at_once++;
+			else
+				queued++;
+			cr_assert_geq(due, last_due, "frame %d overtook one queued before it", i);
+			cr_assert_leq(due, start + 50 * ms + ms, "at most the queue's 50 ms late");
+			last_due = due;
+		}
+		harness_clear_deliveries();
+	}
+	cr_assert(at_once >= 131 && at_once <= 134, "a tolerance's worth at once: %u", at_once);
+	cr_assert(queued >= 48 && queued <= 52, "50 ms of queue at 1000 bytes a ms: %u", queued);
+	cr_assert_eq(stats().allowance_queued, queued);
+	cr_assert_eq(stats().drop_bw_out_allowance, 300 - at_once - queued, "dropped: the rest");
+	cr_assert_eq(port_stats(pa).bw_out_allowance_exceeded, 300 - at_once,
+		     "EC2 counts a packet queued or dropped");
+	cr_assert_eq(port_stats(pa).tx_dropped, 300 - at_once - queued);
+}
+
+// A gateway delivers at once, so what goes to it does not wait: dropped.
+CORE_TEST(allowance, nothing_waits_on_the_way_to_a_gateway)
+{
+	uint8_t f[128];
+	uint32_t len, sent = 0;
+
+	vcore_fabric_subnet_desc t = {};
+
+	vcore_fabric_set_allowance_queue(fab, 50 * ms);
+	limited_a_and_b();
+	pigw = plug_desc(igw_desc(1));
+	t.key = key1;
+	t.vpc_key = vpc1;
+	t.addr = subnet1;
+	t.prefixlen = 20;
+	t.route_count = 2;
+	t.routes[0].addr = vpc_block;
+	t.routes[0].prefixlen = 16;
+	t.routes[0].target = VCORE_ROUTE_LOCAL;
+	t.routes[1].target = VCORE_ROUTE_IGW;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &t), 0);
+	len = ip_frame(f, router1, mac_a, ip_a, 0x08080808, 40);
+	for (int i = 0; i < 300; i++) {
+		sent += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
+		harness_clear_deliveries();
+	}
+	cr_assert(sent >= 131 && sent <= 134, "%u", sent);
+	cr_assert_eq(stats().allowance_queued, 0u);
+}
+
 CORE_TEST(allowance, inbound_is_capped_at_the_receiver_and_counted_there)
 {
 	uint32_t sent;

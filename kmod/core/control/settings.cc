@@ -95,10 +95,12 @@ void allowances_withdraw(world &w, const instance &i)
 
 void flow_limit_publish(world &w)
 {
-	if (w.fab)
-		vcore_fabric_set_flow_limit(w.fab, VCORE_FLOW_LIMIT_BPS / w.rate_scale,
-					    VCORE_CLUSTER_FLOW_LIMIT_BPS / w.rate_scale,
-					    VCORE_SRD_FLOW_LIMIT_BPS / w.rate_scale);
+	if (!w.fab)
+		return;
+	vcore_fabric_set_flow_limit(w.fab, VCORE_FLOW_LIMIT_BPS / w.rate_scale,
+				    VCORE_CLUSTER_FLOW_LIMIT_BPS / w.rate_scale,
+				    VCORE_SRD_FLOW_LIMIT_BPS / w.rate_scale);
+	vcore_fabric_set_allowance_queue(w.fab, VCORE_ALLOWANCE_QUEUE_NS);
 }
 
 } // namespace vnitro::control

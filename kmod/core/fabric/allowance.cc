@@ -64,17 +64,22 @@ uint64_t charge(uint32_t bytes, uint64_t cost)
 	return uint64_t(bytes < max_charge ? bytes : max_charge) * cost >> cost_shift;
 }
 
-// One direction of @a's card @card takes @bytes at @now: false when over.
-bool allowance_take(allowance *a, uint32_t card, int dir, uint32_t bytes, uint64_t now)
+// One direction of @a's card @card takes @bytes at @now, waiting up to
+// @queue for its turn (*@wait): false when over.
+bool allowance_take(allowance *a, uint32_t card, int dir, uint32_t bytes, uint64_t now,
+		    uint64_t queue, uint64_t *wait)
 {
 	allowance_clock &c = a->clock[card][dir];
-	uint64_t base_cost = load(a->base_cost);
+	uint64_t base_cost = load(a->base_cost), peak_wait, base_wait = 0;
 	uint64_t inc = charge(bytes, load(a->peak_cost));
 
-	if (!gcra_take(c.peak, inc, load(a->peak_tol_ns), now))
+	if (!gcra_queue(c.peak, inc, load(a->peak_tol_ns), queue, now, &peak_wait))
 		return false;
-	if (!base_cost || gcra_take(c.base, charge(bytes, base_cost), load(a->base_tol_ns), now))
+	if (!base_cost || gcra_queue(c.base, charge(bytes, base_cost), load(a->base_tol_ns), queue,
+				     now, &base_wait)) {
+		*wait = peak_wait > base_wait ? peak_wait : base_wait;
 		return true;
+	}
 	// Refused by the credits: the peak did not carry it either.
 	__atomic_fetch_sub(&c.peak, inc, __ATOMIC_RELAXED);
 	return false;
@@ -148,12 +153,18 @@ void apply(allowance *a, const vcore_allowance_desc &d)
 }
 
 // The internet gateway's limit on @a's direction @dir: false when over.
+// Frames to or from a gateway do not wait (its side has no queue).
 bool internet_take(allowance *a, int dir, uint32_t bytes, uint64_t now)
 {
 	uint64_t cost = load(a->internet_cost);
 
 	return !cost || gcra_take(a->internet_clock[dir], charge(bytes, cost),
 				  load(a->internet_tol_ns), now);
+}
+
+uint64_t later(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
 }
 
 uint64_t &flow_clock(fabric *fab, const port *src, const sg_packet &f)
@@ -184,7 +195,7 @@ uint64_t flow_hash(const port *src, const sg_packet &f)
 	return h;
 }
 
-bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carriage &c)
+bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, carriage &c)
 {
 	allowance *out = allowance_of(fab, src), *in = allowance_of(fab, dst);
 	// Plain ENA within one cluster placement group has its own limit.
@@ -192,6 +203,9 @@ bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carri
 	uint64_t now, flow_bps = load(c.srd ? fab->srd_flow_bps
 					    : cluster ? fab->cluster_flow_bps : fab->flow_bps);
 	uint32_t bytes = c.size.bytes, packets = c.size.packets;
+	// Only what goes to an ENI may wait: its RX queue holds a frame until it
+	// is due; a gateway delivers at once.
+	uint64_t queue = dst->kind == VCORE_PORT_ENI ? load(fab->allowance_queue_ns) : 0, wait = 0;
 
 	if (!out && !in)
 		return true;
@@ -202,27 +216,40 @@ bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carri
 		uint64_t tol = load(c.srd ? fab->srd_flow_tol_ns
 					  : cluster ? fab->cluster_flow_tol_ns : fab->flow_tol_ns);
 
-		if (!gcra_take(flow_clock(fab, src, pkt->fields()), charge(bytes, cost), tol, now)) {
+		if (!gcra_queue(flow_clock(fab, src, pkt->fields()), charge(bytes, cost), tol, queue,
+				now, &wait)) {
 			counter_add(cpu_stats(fab).drop_flow_limit, packets);
 			counter_inc(src->tx_dropped);
 			return false;
 		}
+		c.queued_ns = wait;
 	}
 	// The gateway's limit first: what it refuses does not spend the card's credits.
 	if (out && ((dst->kind == VCORE_PORT_IGW && !internet_take(out, 1, bytes, now)) ||
-		    !allowance_take(out, src->network_card, 1, bytes, now))) {
+		    !allowance_take(out, src->network_card, 1, bytes, now, queue, &wait))) {
 		counter_add(src->bw_out_exceeded, packets);
 		counter_add(cpu_stats(fab).drop_bw_out_allowance, packets);
 		counter_inc(src->tx_dropped);
 		return false;
 	}
+	if (out && wait) {
+		// EC2 counts a packet "queued or dropped".
+		counter_add(src->bw_out_exceeded, packets);
+		c.queued_ns = later(c.queued_ns, wait);
+	}
 	if (in && ((src->kind == VCORE_PORT_IGW && !internet_take(in, 0, bytes, now)) ||
-		   !allowance_take(in, dst->network_card, 0, bytes, now))) {
+		   !allowance_take(in, dst->network_card, 0, bytes, now, queue, &wait))) {
 		counter_add(dst->bw_in_exceeded, packets);
 		counter_add(cpu_stats(fab).drop_bw_in_allowance, packets);
 		counter_inc(src->tx_dropped);
 		return false;
 	}
+	if (in && wait) {
+		counter_add(dst->bw_in_exceeded, packets);
+		c.queued_ns = later(c.queued_ns, wait);
+	}
+	if (c.queued_ns)
+		counter_add(cpu_stats(fab).allowance_queued, packets);
 	return true;
 }
 
@@ -296,6 +323,11 @@ void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_
 	set_flow_limit(fab->cluster_flow_cost, fab->cluster_flow_tol_ns, fab->cluster_flow_bps,
 		       cluster_bps);
 	set_flow_limit(fab->srd_flow_cost, fab->srd_flow_tol_ns, fab->srd_flow_bps, srd_bps);
+}
+
+void vcore_fabric_set_allowance_queue(struct vcore_fabric *fab, uint64_t ns)
+{
+	store(fab->allowance_queue_ns, ns);
 }
 
 int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,

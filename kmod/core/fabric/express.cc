@@ -122,8 +122,17 @@ bool crossing(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx, c
 	if (!allowances_pass(fab, src, dst, pkt, *c))
 		return false;
 	// The path model is the VPC's, between ENIs (the gateway's side is the internet's).
-	return src->kind != VCORE_PORT_ENI || dst->kind != VCORE_PORT_ENI ||
-	       path_carries(fab, src, dst, pkt ? &pkt->fields() : nullptr, c->srd, &c->due_ns);
+	if (src->kind == VCORE_PORT_ENI && dst->kind == VCORE_PORT_ENI &&
+	    !path_carries(fab, src, dst, pkt ? &pkt->fields() : nullptr, c->srd, &c->due_ns))
+		return false;
+	// A packet that waited in an allowance's queue leaves when its turn comes.
+	if (c->queued_ns) {
+		uint64_t turn = vnitro_env_clock_ns() + c->queued_ns;
+
+		if (turn > c->due_ns)
+			c->due_ns = turn;
+	}
+	return true;
 }
 
 void crossed(port *src, port *dst, const carriage &c)

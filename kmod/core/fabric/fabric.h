@@ -226,6 +226,9 @@ struct fabric {
 	uint64_t *flow_dues;
 	uint64_t flow_cost, flow_tol_ns, flow_bps;
 	uint64_t srd_flow_cost, srd_flow_tol_ns, srd_flow_bps;	// the same over SRD
+	// How long a packet over an allowance or flow limit may wait before it
+	// is dropped instead (vcore_fabric_set_allowance_queue; 0: at once).
+	uint64_t allowance_queue_ns;
 	// ... and between two ENIs of one cluster placement group
 	uint64_t cluster_flow_cost, cluster_flow_tol_ns, cluster_flow_bps;
 	eip_entry *eips_public[eip_buckets];	// Elastic IPs by public address
@@ -284,6 +287,27 @@ inline bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
 		next = (t > now ? t : now) + inc;
 	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
+	return true;
+}
+
+/*
+ * The same with a queue behind the tolerance: a packet up to @queue later
+ * than the tolerance allows is taken too, and *@wait says how long it must
+ * wait to conform (0: at once); beyond that, refused.
+ */
+inline bool gcra_queue(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t queue, uint64_t now,
+		       uint64_t *wait)
+{
+	uint64_t t = __atomic_load_n(&tat, __ATOMIC_RELAXED), next, w;
+
+	do {
+		w = t > now && t - now > tol ? t - now - tol : 0;
+		if (w > queue)
+			return false;
+		next = (t > now ? t : now) + inc;
+	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	*wait = w;
 	return true;
 }
 
@@ -503,6 +527,7 @@ struct carriage {
 	vcore_frame_size size;
 	bool srd;
 	uint64_t due_ns;		// when the path model has it arrive (0: now)
+	uint64_t queued_ns;		// how long the allowances hold it back (0: not)
 };
 
 // EC2's flow, hashed: the 5-tuple of TCP and UDP, source, destination and
@@ -513,7 +538,7 @@ uint64_t flow_hash(const port *src, const sg_packet &f);
 // the receiver's inbound one (ENI ports only): false, counted, when it is
 // over either. Then the single-flow limit, on @pkt's flow (nullptr: not IP,
 // not limited), SRD's when it goes over SRD. RCU held.
-bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, const carriage &c);
+bool allowances_pass(fabric *fab, port *src, port *dst, packet *pkt, carriage &c);
 // An IP fragment @src sends: false, counted, over VCORE_FRAGMENT_PPS.
 bool fragment_allowed(fabric *fab, port *src);
 

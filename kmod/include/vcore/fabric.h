@@ -309,6 +309,8 @@ struct vcore_fabric_stats {
 	uint64_t srd_resent;
 	/* TCP SYNs between two ENIs of ENA Express whose MSS option was clamped. */
 	uint64_t srd_mss_clamped;
+	/* Packets over an allowance or the single-flow limit that waited in its queue. */
+	uint64_t allowance_queued;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -417,6 +419,17 @@ int vcore_fabric_allowance_set(struct vcore_fabric *fab, const struct vcore_allo
  */
 void vcore_fabric_set_flow_limit(struct vcore_fabric *fab, uint64_t bps, uint64_t cluster_bps,
 				 uint64_t srd_bps);
+/*
+ * EC2 "shapes the traffic that exceeds the maximum by queueing and then
+ * dropping network packets" (User Guide, "Monitor network performance for
+ * ENA settings"): a packet between two ENIs over a bandwidth allowance or
+ * the single-flow limit waits up to @ns for its turn (delivered that much
+ * later, and counted in the ENIs' bw_*_allowance_exceeded as EC2 counts
+ * queued packets) before it is dropped instead. 0 (a new fabric's): dropped
+ * at once. The queue depth is vnitro's choice (EC2 gives none).
+ */
+#define VCORE_ALLOWANCE_QUEUE_NS 10000000ull
+void vcore_fabric_set_allowance_queue(struct vcore_fabric *fab, uint64_t ns);
 
 /* What was set for @key last (-ENOENT: nothing). */
 int vcore_fabric_allowance_get(struct vcore_fabric *fab, uint32_t key,
