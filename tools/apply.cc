@@ -25,7 +25,7 @@ void usage(FILE *out)
 		"creates what is missing in dependency order (VPCs, subnets, network ACLs\n"
 		"and their entries and associations, security groups and their rules,\n"
 		"internet gateways, egress-only internet gateways, the public pool,\n"
-		"Elastic IPs, instances, ENIs, attachments, secondary IPs, IPv6 blocks\n"
+		"Elastic IPs, placement groups, instances, ENIs, attachments, secondary IPs, IPv6 blocks\n"
 		"and addresses, ENI settings, routes, Elastic IP associations) and\n"
 		"changes the settings that differ; prints one line per change. A group's\n"
 		"rules and an ACL's entries become the file's (what the file lacks is\n"
@@ -47,6 +47,23 @@ void usage(FILE *out)
 }
 
 enum { DETAIL_LEN = 512 };
+
+/* Adds " KEY VALUE" to @detail. */
+void detail_add(char *detail, const char *key, const char *value)
+{
+	size_t len = strlen(detail);
+
+	snprintf(detail + len, DETAIL_LEN - len, "%s%s %s", len ? " " : "", key, value);
+}
+
+/* Adds " KEY N" to @detail. */
+void detail_add_u32(char *detail, const char *key, uint32_t value)
+{
+	char text[12];
+
+	snprintf(text, sizeof(text), "%u", value);
+	detail_add(detail, key, text);
+}
 
 class applier {
 public:
@@ -93,6 +110,8 @@ private:
 	int check_eips() const;
 	int create_eips();
 	int associate_eips();
+	int check_pg(const struct topo_pg &g) const;
+	int check_placement(const struct topo_instance &in) const;
 	int check_instance(const struct topo_instance &in) const;
 	int check_eni(const struct topo_eni &e) const;
 	int set_world();
@@ -101,6 +120,7 @@ private:
 	int set_one_path(const struct vnitro_path &now, const struct vnitro_one_path &o);
 	int create_vpcs_and_subnets();
 	int create_gateways(bool egress_only);
+	int create_pgs();
 	int create_instances();
 	int converge_metadata(const struct topo_instance &in, const struct vnitro_instance &now);
 	int create_enis();
@@ -205,13 +225,69 @@ int applier::open_netns(const char *name, bool *created)
 
 /* ---- before anything changes: what the file says against what exists ---- */
 
+/* A group's strategy and partition count cannot change (EC2). */
+int applier::check_pg(const struct topo_pg &g) const
+{
+	const struct vnitro_placement_group *wg = w_.find_pg(g.name);
+
+	if (!wg)
+		return 0;
+	if (wg->strategy != g.strategy)
+		return conflict("placement group %s: strategy is %s, the file says %s (a placement group's strategy cannot change)",
+				g.name, pg_strategy_name(wg->strategy), pg_strategy_name(g.strategy));
+	if (wg->partition_count != g.partition_count)
+		return conflict("placement group %s: partition_count is %u, the file says %u (a placement group's partition count cannot change)",
+				g.name, wg->partition_count, g.partition_count);
+	return 0;
+}
+
+/*
+ * A new instance of the file in a group that has instances already: a
+ * cluster group's zone, a spread group's seven per zone, counting the
+ * file's new instances before it.
+ */
+int applier::check_placement(const struct topo_instance &in) const
+{
+	const struct vnitro_placement_group *wg = w_.find_pg(in.placement_group);
+	const char *az = t_.find_subnet(in.subnet)->az;
+	uint32_t in_az = 0;
+
+	if (!wg)
+		return 0;
+	if (wg->strategy == VNITRO_PG_CLUSTER && wg->az[0] && strcmp(wg->az, az))
+		return conflict("instance %s: placement group %s is in use in another availability zone: %s, the file puts the instance in %s",
+				in.name, wg->name, wg->az, az);
+	if (wg->strategy != VNITRO_PG_SPREAD)
+		return 0;
+	for (size_t i = 0; i < w_.instance_count; i++)
+		in_az += !strcmp(w_.instances[i].placement_group, wg->name) &&
+			 !strcmp(w_.instances[i].az, az);
+	for (const struct topo_instance *other = t_.instances; other < &in; other++)
+		in_az += other->placement_group && !strcmp(other->placement_group, wg->name) &&
+			 !w_.find_instance(other->name) &&
+			 !strcmp(t_.find_subnet(other->subnet)->az, az);
+	if (in_az >= VNITRO_PG_SPREAD_PER_AZ)
+		return conflict("instance %s: spread placement group %s would have %u instances in %s (EC2: seven running instances per Availability Zone)",
+				in.name, wg->name, in_az + 1, az);
+	return 0;
+}
+
 int applier::check_instance(const struct topo_instance &in) const
 {
 	const struct vnitro_instance *wi = w_.find_instance(in.name);
+	const char *group = in.placement_group ? in.placement_group : "";
 	char want[IPV4_STRLEN], have[IPV4_STRLEN];
 
 	if (!wi)
-		return 0;
+		return in.placement_group ? check_placement(in) : 0;
+	/* EC2 moves only a stopped instance between groups, and vnitro's never stop. */
+	if (strcmp(wi->placement_group, group))
+		return conflict("instance %s: placement_group is %s, the file says %s (an instance's placement group cannot change)",
+				in.name, wi->placement_group[0] ? wi->placement_group : "null",
+				in.placement_group ? in.placement_group : "null");
+	if (in.partition && wi->partition != in.partition)
+		return conflict("instance %s: partition is %u, the file says %u (an instance's partition cannot change)",
+				in.name, wi->partition, in.partition);
 	if (strcmp(wi->subnet_id, in.subnet))
 		return conflict("instance %s: subnet is %s, the file says %s (an instance's subnet cannot change)",
 				in.name, wi->subnet_id, in.subnet);
@@ -450,6 +526,9 @@ int applier::check() const
 			return rc;
 	for (size_t i = 0; i < t_.nacl_count; i++)
 		if (int rc = check_nacl(t_.nacls[i]))
+			return rc;
+	for (size_t i = 0; i < t_.pg_count; i++)
+		if (int rc = check_pg(t_.pgs[i]))
 			return rc;
 	for (size_t i = 0; i < t_.instance_count; i++)
 		if (int rc = check_instance(t_.instances[i]))
@@ -812,6 +891,29 @@ int applier::create_gateways(bool egress_only)
 	return STATUS_OK;
 }
 
+/* Before the instances that go in them. */
+int applier::create_pgs()
+{
+	char detail[DETAIL_LEN];
+
+	for (size_t i = 0; i < t_.pg_count; i++) {
+		const struct topo_pg &g = t_.pgs[i];
+
+		if (w_.find_pg(g.name))
+			continue;
+		snprintf(detail, sizeof(detail), "strategy %s", pg_strategy_name(g.strategy));
+		if (g.partition_count)
+			detail_add_u32(detail, "partition-count", g.partition_count);
+		if (g.spread_level)
+			detail_add(detail, "spread-level", pg_spread_level_name(g.spread_level));
+		if (vnitro_pg_add(s_.handle(), g.name, g.strategy, g.partition_count, g.spread_level,
+				  nullptr))
+			return refused("create", "placement-group", g.name, detail);
+		change("create", "placement-group", g.name, detail);
+	}
+	return STATUS_OK;
+}
+
 int applier::create_instances()
 {
 	char detail[DETAIL_LEN], ip[IPV4_STRLEN];
@@ -837,8 +939,12 @@ int applier::create_instances()
 		snprintf(detail, sizeof(detail), "subnet %s%s%s%s%s", in.subnet,
 			 addr ? " ip " : "", addr ? format_ipv4(addr, ip) : "",
 			 in.type ? " type " : "", in.type ? in.type : "");
-		rc = vnitro_instance_add_typed(s_.handle(), in.name, fd, in.subnet, addr, in.type,
-					       &out);
+		if (in.placement_group)
+			detail_add(detail, "placement-group", in.placement_group);
+		if (in.partition)
+			detail_add_u32(detail, "partition", in.partition);
+		rc = vnitro_instance_add_placed(s_.handle(), in.name, fd, in.subnet, addr, in.type,
+						in.placement_group, in.partition, &out);
 		close(fd);
 		if (rc) {
 			rc = refused("create", "instance", in.name, detail);
@@ -846,6 +952,9 @@ int applier::create_instances()
 				vnitro_netns_del(in.name);
 			return rc;
 		}
+		/* Where the kernel put it, when the file leaves the partition to it. */
+		if (!in.partition && out.partition)
+			detail_add_u32(detail, "partition", out.partition);
 		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
 			 " primary-eni %s", out.primary_eni_id);
 		change("create", "instance", in.name, detail);
@@ -1153,14 +1262,6 @@ bool same_groups(const struct vnitro_eni &now, const char *const *groups, size_t
 	return true;
 }
 
-/* Adds " KEY VALUE" to @detail. */
-void detail_add(char *detail, const char *key, const char *value)
-{
-	size_t len = strlen(detail);
-
-	snprintf(detail + len, DETAIL_LEN - len, "%s%s %s", len ? " " : "", key, value);
-}
-
 /*
  * A connection tracking timeout to set if the file's (@want) is not the
  * kernel's (@now; 0 from a module without timeouts: its default).
@@ -1182,7 +1283,7 @@ void timeout_detail(int *set, uint32_t *value, uint32_t now, uint32_t want, uint
 int applier::converge_metadata(const struct topo_instance &in, const struct vnitro_instance &now)
 {
 	struct vnitro_md_changes c = { -1, -1, -1 };
-	char detail[DETAIL_LEN] = "", hops[8];
+	char detail[DETAIL_LEN] = "";
 
 	if (now.md_tokens != in.md_tokens) {
 		c.tokens = in.md_tokens;
@@ -1191,8 +1292,7 @@ int applier::converge_metadata(const struct topo_instance &in, const struct vnit
 	}
 	if (now.md_hop_limit != in.md_hop_limit) {
 		c.hop_limit = in.md_hop_limit;
-		snprintf(hops, sizeof(hops), "%u", in.md_hop_limit);
-		detail_add(detail, "hop-limit", hops);
+		detail_add_u32(detail, "hop-limit", in.md_hop_limit);
 	}
 	if (!now.md_endpoint != !in.md_endpoint) {
 		c.endpoint = in.md_endpoint;
@@ -1509,7 +1609,7 @@ int applier::run()
 	if ((rc = set_world()) || (rc = set_path()) || (rc = create_vpcs_and_subnets()) ||
 	    (rc = create_nacls()) || (rc = converge_nacl_entries()) || (rc = associate_nacls()) ||
 	    (rc = create_sgs()) || (rc = converge_sg_rules()) || (rc = create_gateways(false)) ||
-	    (rc = create_gateways(true)) || (rc = create_eips()) ||
+	    (rc = create_gateways(true)) || (rc = create_eips()) || (rc = create_pgs()) ||
 	    (rc = create_instances()) || (rc = create_enis()) || (rc = attach_enis()) ||
 	    (rc = converge_ips()) || (rc = converge_ipv6()) || (rc = converge_ipv6_default_rules()) ||
 	    (rc = converge_settings()) || (rc = converge_routes()) ||

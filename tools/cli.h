@@ -54,6 +54,8 @@ extern const struct object eip_object;
 extern const struct object services_object;
 extern const struct object world_object;
 extern const struct object path_object;
+extern const struct object placement_group_object;
+extern const struct object pg_object;	/* "pg": the same, shorter */
 extern const struct object apply_object;
 extern const struct object dump_object;
 /* "exec INSTANCE ...", matched only in full (see vnitro.cc). */
@@ -225,6 +227,16 @@ const char *check_nacl_id(const char *s);
 void print_nacl(printer &p, const struct vnitro_nacl &a);
 
 /*
+ * placement.cc: placement groups' strategies and spread levels by name
+ * ("cluster", "rack"), shared with dump, apply and the topology file; an
+ * unknown name is 0.
+ */
+const char *pg_strategy_name(uint8_t strategy);
+const char *pg_spread_level_name(uint8_t level);
+uint8_t pg_strategy_of(const char *name);
+uint8_t pg_spread_level_of(const char *name);
+
+/*
  * path.cc: the u32 fields of the path model, in the order "vnitro path show"
  * prints them, shared with dump, apply and the topology file. A field with
  * @one is a path's as well as the world's; one without, the world's only.
@@ -241,7 +253,7 @@ struct path_field {
 	uint32_t vnitro_path::*world;
 	uint32_t vnitro_one_path::*one;
 };
-enum { PATH_FIELDS = 10 };
+enum { PATH_FIELDS = 12 };
 extern const struct path_field path_fields[PATH_FIELDS];
 /* Whether path @o's own fields are the world's (@m's): show and dump print only those that differ. */
 bool path_is_the_worlds(const struct vnitro_path &m, const struct vnitro_one_path &o);

@@ -19,9 +19,9 @@ void usage(FILE *out)
 		"differ from the world's) and every VPC, subnet (with its non-local\n"
 		"routes), internet gateway, egress-only internet gateway, security group\n"
 		"(with its rules), network ACL (with its entries), the public pool,\n"
-		"Elastic IP (with its association), instance and ENI as one JSON document\n"
-		"(-p: pretty), in a stable order: the topology file \"vnitro apply\"\n"
-		"reads. See vnitro(8).\n");
+		"Elastic IP (with its association), placement group, instance (with its\n"
+		"group and partition) and ENI as one JSON document (-p: pretty), in a\n"
+		"stable order: the topology file \"vnitro apply\" reads. See vnitro(8).\n");
 }
 
 /* Both local routes (IPv4, and the IPv6 /56) come with the VPC and its block: not written. */
@@ -84,6 +84,39 @@ void print_eni(printer &p, const struct vnitro_eni &e)
 		p.null("network_card_index");
 		p.null("device_index");
 	}
+	p.close_object();
+}
+
+/* By name, not id: apply creates a group the kernel gives a new id. */
+void print_placement_group(printer &p, const struct vnitro_placement_group &g)
+{
+	p.open_object();
+	p.string("name", nullptr, g.name);
+	p.string("strategy", nullptr, pg_strategy_name(g.strategy));
+	if (g.strategy == VNITRO_PG_PARTITION)
+		p.uint("partition_count", nullptr, g.partition_count);
+	else
+		p.null("partition_count");
+	p.string("spread_level", nullptr,
+		 g.strategy == VNITRO_PG_SPREAD ? pg_spread_level_name(g.spread_level) : nullptr);
+	p.close_object();
+}
+
+void print_instance(printer &p, const struct vnitro_instance &in)
+{
+	p.open_object();
+	p.string("name", nullptr, in.name);
+	p.string("subnet", nullptr, in.subnet_id);
+	p.string("type", nullptr, in.type.name);
+	p.string("placement_group", nullptr, in.placement_group[0] ? in.placement_group : nullptr);
+	if (in.partition)
+		p.uint("partition", nullptr, in.partition);
+	else
+		p.null("partition");
+	p.string("metadata_tokens", nullptr,
+		 in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
+	p.uint("metadata_hop_limit", nullptr, in.md_hop_limit);
+	p.boolean("metadata_endpoint", nullptr, in.md_endpoint);
 	p.close_object();
 }
 
@@ -175,19 +208,13 @@ void print_world(printer &p, const world &w)
 	for (size_t i = 0; i < w.eip_count; i++)
 		print_elastic_ip(p, w.eips[i]);
 	p.close_array();
+	p.open_array_key("placement_groups");
+	for (size_t i = 0; i < w.pg_count; i++)
+		print_placement_group(p, w.pgs[i]);
+	p.close_array();
 	p.open_array_key("instances");
-	for (size_t i = 0; i < w.instance_count; i++) {
-		p.open_object();
-		p.string("name", nullptr, w.instances[i].name);
-		p.string("subnet", nullptr, w.instances[i].subnet_id);
-		p.string("type", nullptr, w.instances[i].type.name);
-		p.string("metadata_tokens", nullptr,
-			 w.instances[i].md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required"
-									     : "optional");
-		p.uint("metadata_hop_limit", nullptr, w.instances[i].md_hop_limit);
-		p.boolean("metadata_endpoint", nullptr, w.instances[i].md_endpoint);
-		p.close_object();
-	}
+	for (size_t i = 0; i < w.instance_count; i++)
+		print_instance(p, w.instances[i]);
 	p.close_array();
 	p.open_array_key("enis");
 	for (size_t i = 0; i < w.eni_count; i++)

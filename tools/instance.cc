@@ -17,6 +17,7 @@ void usage(FILE *out)
 	fprintf(out,
 		"Usage: vnitro instance { show | list } [ NAME ]\n"
 		"       vnitro instance add NAME subnet SUBNET [ ip ADDRESS ] [ type TYPE ]\n"
+		"                           [ placement-group GROUP [ partition P ] ]\n"
 		"       vnitro instance set NAME metadata [ tokens { optional | required } ]\n"
 		"                                    [ hop-limit N ] [ endpoint { on | off } ]\n"
 		"       vnitro instance types [ TYPE ]\n"
@@ -26,14 +27,40 @@ void usage(FILE *out)
 		"       ADDRESS := A.B.C.D, the primary ENI's address in SUBNET\n"
 		"       TYPE := an EC2 instance type, e.g. t3.micro (default c5n.18xlarge);\n"
 		"               \"vnitro instance types\" lists them with their limits\n"
+		"       GROUP := a placement group's name (vnitro placement-group help)\n"
+		"       P := 1-7, a partition of GROUP, a partition group (default: the\n"
+		"            one with the fewest instances, the lowest of those)\n"
 		"       N := 1-64, the IP TTL of the metadata token's response (default 1)\n"
 		"\"add\" creates the namespace like \"ip netns add\" unless it exists,\n"
 		"and the environment \"vnitro exec\" enters; \"del\" removes both, the\n"
 		"namespace like \"ip netns del\". Listing instances (\"show\" without\n"
-		"NAME) tears down environments left by instances that are gone.\n"
+		"NAME) tears down environments left by instances that are gone. \"show\"\n"
+		"names an instance's placement group and partition, and its network\n"
+		"nodes, top layer first (EC2's DescribeInstanceTopology).\n"
 		"\"set ... metadata\" sets EC2's instance metadata options, which the metadata\n"
 		"service (vnitrod --imds) enforces: tokens required refuses IMDSv1, endpoint\n"
 		"off answers 403. A new instance has tokens optional, hop-limit 1, endpoint on.\n");
+}
+
+/* Text: a second line, "placement-group G partition N network-nodes A B C", as far as it has them. */
+void print_placement(printer &p, const struct vnitro_instance &in)
+{
+	bool placed = in.placement_group[0], nodes = in.network_nodes[0][0];
+
+	if (placed || nodes)
+		p.text("\n   ");
+	p.string("placement_group", " placement-group %s", placed ? in.placement_group : nullptr);
+	p.string("placement_group_id", nullptr, placed ? in.placement_group_id : nullptr);
+	if (in.partition)
+		p.uint("partition", " partition %s", in.partition);
+	else
+		p.null("partition");
+	if (nodes)
+		p.text(" network-nodes");
+	p.open_array_key("network_nodes");
+	for (size_t i = 0; i < VNITRO_TOPOLOGY_LAYERS && in.network_nodes[i][0]; i++)
+		p.string(nullptr, " %s", in.network_nodes[i]);
+	p.close_array();
 }
 
 void print_instance(printer &p, const struct vnitro_instance &in)
@@ -52,6 +79,7 @@ void print_instance(printer &p, const struct vnitro_instance &in)
 		 in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
 	p.uint("metadata_hop_limit", " hop-limit %s", in.md_hop_limit);
 	p.boolean("metadata_endpoint", " endpoint %s", in.md_endpoint);
+	print_placement(p, in);
 	p.close_object();
 }
 
@@ -109,20 +137,23 @@ struct add_args {
 	const char *subnet_id;
 	uint32_t private_ip;	/* 0: the kernel picks */
 	const char *type;	/* NULL: the kernel's default */
+	const char *placement_group;	/* NULL: none */
+	uint32_t partition;	/* 0: the kernel picks (in a partition group) */
 };
 
-enum add_keyword { ADD_SUBNET, ADD_IP, ADD_TYPE };
+enum add_keyword { ADD_SUBNET, ADD_IP, ADD_TYPE, ADD_PLACEMENT_GROUP, ADD_PARTITION };
 
 void parse_add(arg_cursor &args, struct add_args *a)
 {
-	static const char *const keywords[] = { "subnet", "ip", "type" };
+	static const char *const keywords[] = { "subnet", "ip", "type", "placement-group",
+						"partition" };
 	unsigned seen = 0;
 
 	if (!args.more())
 		args.missing("the instance NAME");
 	a->name = check_instance_name(args.next());
 	while (args.more()) {
-		int k = args.keyword(keywords, 3);
+		int k = args.keyword(keywords, 5);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
@@ -130,11 +161,17 @@ void parse_add(arg_cursor &args, struct add_args *a)
 			a->subnet_id = check_id(value, "subnet");
 		else if (k == ADD_IP)
 			a->private_ip = parse_private_ip(value);
-		else
+		else if (k == ADD_TYPE)
 			a->type = check_id(value, "instance type");
+		else if (k == ADD_PLACEMENT_GROUP)
+			a->placement_group = value;
+		else
+			a->partition = parse_u32(value, "partition", 1, VNITRO_PG_MAX_PARTITIONS);
 	}
 	if (!a->subnet_id)
 		args.missing("\"subnet SUBNET\"");
+	if (a->partition && !a->placement_group)
+		usage_error("a partition needs its placement group (\"placement-group GROUP partition P\"); try \"vnitro instance help\"");
 }
 
 /* Registers the namespace, which exists by now, with the kernel. */
@@ -147,8 +184,8 @@ int register_netns(session &s, const struct add_args &a,
 	if (fd < 0)
 		return report_error("cannot open network namespace \"%s\": %s",
 				    a.name, strerror(-fd));
-	rc = vnitro_instance_add_typed(s.handle(), a.name, fd, a.subnet_id,
-				       a.private_ip, a.type, out);
+	rc = vnitro_instance_add_placed(s.handle(), a.name, fd, a.subnet_id, a.private_ip, a.type,
+					a.placement_group, a.partition, out);
 	close(fd);
 	return rc ? s.fail() : STATUS_OK;
 }

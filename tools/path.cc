@@ -38,6 +38,10 @@ const struct path_field path_fields[PATH_FIELDS] = {
 	PATH_FIELD("episode-us", episode_us, "episode", " us", US, 1, VNITRO_PATH_MAX_US, nullptr),
 	PATH_FIELD("paths", paths, "count", "", "a number of paths", 1, VNITRO_PATH_COUNT_MAX,
 		   nullptr),
+	PATH_FIELD("node-delay-us", node_delay_us, "node delay", " us", US, 0, VNITRO_PATH_MAX_US,
+		   nullptr),
+	PATH_FIELD("az-delay-us", az_delay_us, "AZ delay", " us", US, 0, VNITRO_PATH_MAX_US,
+		   nullptr),
 };
 
 #undef PATH_FIELD
@@ -62,7 +66,8 @@ void usage(FILE *out)
 		"                       [ reorder-delay-us US ] [ jitter-us US ]\n"
 		"                       [ congestion-ppm PPM ] [ congestion-delay-us US ]\n"
 		"                       [ congestion-loss-ppm PPM ] [ episode-us US ]\n"
-		"                       [ paths COUNT ] [ seed SEED ]\n"
+		"                       [ paths COUNT ] [ node-delay-us US ]\n"
+		"                       [ az-delay-us US ] [ seed SEED ]\n"
 		"       vnitro path set path N [ loss-ppm PPM ] [ delay-us US ] [ jitter-us US ]\n"
 		"                       [ congestion-ppm PPM ] [ congestion-delay-us US ]\n"
 		"                       [ congestion-loss-ppm PPM ]\n"
@@ -83,15 +88,19 @@ void usage(FILE *out)
 		"congestion-delay-us and loses congestion-loss-ppm (when above its\n"
 		"loss-ppm). EFA packets meet the world's loss and delay, EFA's SRD packets\n"
 		"its reordering too (reorder-ppm held back, each late by reorder-delay-us).\n"
+		"Placement adds to every frame between two ENIs node-delay-us per network\n"
+		"node it crosses (one between instances on one rack, as a cluster\n"
+		"placement group puts them; three within a block; five within an\n"
+		"availability zone; six between zones) and az-delay-us between zones.\n"
 		"The world's settings apply to all paths: one of a path's fields set\n"
 		"without \"path\" is every path's, replacing what was set path by path;\n"
-		"\"path N\" changes path N's alone (reorder-*, episode-us, paths and the\n"
-		"seed are the world's only). Writing a seed, even the one in force,\n"
-		"restarts every pseudo-random draw of the model from it, so that a run's\n"
-		"losses can be replayed. set changes those given, at least one, all or\n"
-		"nothing, and prints the model in force as show does: the world's line,\n"
-		"then one line per path whose fields differ from the world's (-j: every\n"
-		"path in use, under \"per_path\").\n",
+		"\"path N\" changes path N's alone (reorder-*, episode-us, paths,\n"
+		"node-delay-us, az-delay-us and the seed are the world's only). Writing a\n"
+		"seed, even the one in force, restarts every pseudo-random draw of the\n"
+		"model from it, so that a run's losses can be replayed. set changes those\n"
+		"given, at least one, all or nothing, and prints the model in force as\n"
+		"show does: the world's line, then one line per path whose fields differ\n"
+		"from the world's (-j: every path in use, under \"per_path\").\n",
 		VNITRO_PATH_MAX_PPM, VNITRO_PATH_MAX_US, VNITRO_PATH_REORDER_DELAY_DEFAULT_US,
 		VNITRO_PATH_EPISODE_DEFAULT_US, VNITRO_PATH_COUNT_MAX, VNITRO_PATH_COUNT_DEFAULT,
 		UINT64_MAX);
@@ -252,7 +261,7 @@ int do_set(const struct options *opts, int argc, char **argv)
 	if (!seen)
 		args.missing("a setting (loss-ppm, reorder-ppm, delay-us, reorder-delay-us, "
 			     "jitter-us, congestion-ppm, congestion-delay-us, congestion-loss-ppm, "
-			     "episode-us, paths or seed)");
+			     "episode-us, paths, node-delay-us, az-delay-us or seed)");
 	if (!s.open())
 		return STATUS_ERROR;
 	if (vnitro_path_set(s.handle(), &c, &m))

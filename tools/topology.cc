@@ -87,6 +87,17 @@ bool is_object_id(const char *s)
 	return len >= 1 && len <= ID_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
 }
 
+/* 1 to @max printable ASCII characters, as EC2's placement group names. */
+bool is_ascii_name(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	for (const char *c = s; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			return false;
+	return len >= 1 && len <= max;
+}
+
 bool parse_ip(const char *s, uint32_t *addr)
 {
 	struct in_addr in;
@@ -197,7 +208,9 @@ private:
 	void nacl(json_object *o, const char *path, struct topo_nacl *a);
 	void nacl_entry(json_object *o, const char *path, uint8_t direction,
 			struct vnitro_nacl_entry *e);
+	void placement_group(json_object *o, const char *path, struct topo_pg *g);
 	void instance(json_object *o, const char *path, struct topo_instance *in);
+	void instance_placement(json_object *o, const char *path, struct topo_instance *in);
 	void eni(json_object *o, const char *path, struct topo_eni *e);
 	void eni_lists(json_object *o, const char *path, const struct topo_subnet &sn,
 		       struct topo_eni *e);
@@ -901,12 +914,116 @@ void parser::nacl_entry(json_object *o, const char *path, uint8_t direction,
 	any_block(p, string(o, "cidr"), &e->ipv6, &e->cidr_addr, e->cidr6, &e->cidr_prefixlen);
 }
 
+/* As PG_ADD takes it, refused in the kernel's words; the defaults written in. */
+void parser::placement_group(json_object *o, const char *path, struct topo_pg *g)
+{
+	static const struct key keys[] = {
+		{ "name", K_STRING, true, false },
+		{ "strategy", K_STRING, true, false },
+		{ "partition_count", K_INT, false, true },
+		{ "spread_level", K_STRING, false, true },
+	};
+	json_object *count = get(o, "partition_count");
+	const char *level, *strategy;
+	char p[PATH_LEN];
+
+	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
+	g->name = string(o, "name");
+	subpath(p, path, ".name");
+	if (!is_ascii_name(g->name, VNITRO_PG_NAME_LEN - 1))
+		bad(p, "a placement group name is 1 to %d ASCII characters", VNITRO_PG_NAME_LEN - 1);
+	if (t_.find_pg(g->name))
+		bad(p, "placement group %s appears twice", g->name);
+	strategy = string(o, "strategy");
+	g->strategy = pg_strategy_of(strategy);
+	subpath(p, path, ".strategy");
+	if (!g->strategy)
+		bad(p, "\"%s\" is not a placement strategy (expected \"cluster\", \"spread\" or \"partition\")",
+		    strategy);
+	subpath(p, path, ".partition_count");
+	if (count && g->strategy != VNITRO_PG_PARTITION)
+		bad(p, "a partition count is valid only for a partition placement group");
+	if (count && (json_object_get_int64(count) < 1 ||
+		      json_object_get_int64(count) > VNITRO_PG_MAX_PARTITIONS))
+		bad(p, "partition count %s is out of range: 1 to %d", json_object_get_string(count),
+		    VNITRO_PG_MAX_PARTITIONS);
+	if (g->strategy == VNITRO_PG_PARTITION)
+		g->partition_count = count ? uint32_t(json_object_get_int64(count))
+					   : uint32_t(VNITRO_PG_DEFAULT_PARTITIONS);
+	level = string(o, "spread_level");
+	subpath(p, path, ".spread_level");
+	if (level && g->strategy != VNITRO_PG_SPREAD)
+		bad(p, "a spread level is valid only for a spread placement group");
+	if (level && !pg_spread_level_of(level))
+		bad(p, "\"%s\" is not a spread level (expected \"rack\" or \"host\")", level);
+	if (level && pg_spread_level_of(level) == VNITRO_PG_SPREAD_HOST)
+		bad(p, "spread level host is only for placement groups on AWS Outposts");
+	if (g->strategy == VNITRO_PG_SPREAD)
+		g->spread_level = VNITRO_PG_SPREAD_RACK;
+}
+
+/* Burstable performance types (t2, t3, t3a, t4g ...), which no cluster group takes. */
+bool is_burstable(const char *type)
+{
+	return type[0] == 't' && type[1] >= '0' && type[1] <= '9';
+}
+
+/*
+ * "placement_group" and "partition", with what the kernel would refuse at
+ * INSTANCE_ADD that the file alone shows: against the group, and against
+ * the group's instances before this one in the file.
+ */
+void parser::instance_placement(json_object *o, const char *path, struct topo_instance *in)
+{
+	json_object *partition = get(o, "partition");
+	const struct topo_pg *g;
+	const char *az = t_.find_subnet(in->subnet)->az;
+	uint32_t in_az = 0;
+	char p[PATH_LEN];
+
+	in->placement_group = string(o, "placement_group");
+	subpath(p, path, ".partition");
+	if (partition && !in->placement_group)
+		bad(p, "a partition number needs a placement group");
+	if (!in->placement_group)
+		return;
+	g = t_.find_pg(in->placement_group);
+	if (partition && g && g->strategy != VNITRO_PG_PARTITION)
+		bad(p, "a partition number is valid only in a partition placement group");
+	if (partition && g && (json_object_get_int64(partition) < 1 ||
+			       json_object_get_int64(partition) > g->partition_count))
+		bad(p, "partition %s is out of range: placement group '%s' has %u partitions",
+		    json_object_get_string(partition), g->name, g->partition_count);
+	if (partition)
+		in->partition = uint32_t(json_object_get_int64(partition));
+	subpath(p, path, ".placement_group");
+	if (!g)
+		bad(p, "placement group \"%s\" is not in the file", in->placement_group);
+	if (g->strategy == VNITRO_PG_CLUSTER && in->type && is_burstable(in->type))
+		bad(p, "placement groups may not be used with instances of type '%s'", in->type);
+	for (const struct topo_instance *other = t_.instances; other < in; other++) {
+		const char *other_az = t_.find_subnet(other->subnet)->az;
+
+		if (!other->placement_group || strcmp(other->placement_group, g->name))
+			continue;
+		if (g->strategy == VNITRO_PG_CLUSTER && strcmp(other_az, az))
+			bad(p, "cluster placement group '%s' has instance %s in %s; %s is in %s (one availability zone)",
+			    g->name, other->name, other_az, in->name, az);
+		in_az += !strcmp(other_az, az);
+	}
+	if (g->strategy == VNITRO_PG_SPREAD && in_az >= VNITRO_PG_SPREAD_PER_AZ)
+		bad(p, "spread placement group '%s' already has %d instances in %s (EC2: seven running instances per Availability Zone)",
+		    g->name, VNITRO_PG_SPREAD_PER_AZ, az);
+}
+
 void parser::instance(json_object *o, const char *path, struct topo_instance *in)
 {
 	static const struct key keys[] = {
 		{ "name", K_STRING, true, false },
 		{ "subnet", K_STRING, true, false },
 		{ "type", K_STRING, false, true },
+		{ "placement_group", K_STRING, false, true },
+		{ "partition", K_INT, false, true },
 		{ "metadata_tokens", K_STRING, false, false },
 		{ "metadata_hop_limit", K_INT, false, false },
 		{ "metadata_endpoint", K_BOOL, false, false },
@@ -948,6 +1065,7 @@ void parser::instance(json_object *o, const char *path, struct topo_instance *in
 	if (hops)
 		in->md_hop_limit = uint8_t(json_object_get_int64(hops));
 	in->md_endpoint = boolean(o, "metadata_endpoint", true);
+	instance_placement(o, path, in);
 }
 
 void parser::eni(json_object *o, const char *path, struct topo_eni *e)
@@ -1508,6 +1626,7 @@ void parser::top(json_object *root)
 		{ "egress_only_internet_gateways", K_ARRAY, false, false },
 		{ "security_groups", K_ARRAY, false, false },
 		{ "network_acls", K_ARRAY, false, false },
+		{ "placement_groups", K_ARRAY, false, false },
 		{ "instances", K_ARRAY, false, false },
 		{ "enis", K_ARRAY, false, false },
 		{ "eip_pool", K_STRING, false, false },
@@ -1566,6 +1685,13 @@ void parser::top(json_object *root)
 		snprintf(p, sizeof(p), ".vpcs[%zu]", i);
 		if (defaults > 1)
 			bad(p, "VPC %s has %zu default security groups (one)", t_.vpcs[i].id, defaults);
+	}
+	if (array(root, "placement_groups") > VNITRO_MAX_PGS)
+		bad(".placement_groups", "at most %d placement groups", VNITRO_MAX_PGS);
+	t_.pgs = alloc_array<struct topo_pg>(array(root, "placement_groups"));
+	for (size_t i = 0; i < array(root, "placement_groups"); i++, t_.pg_count++) {
+		snprintf(p, sizeof(p), ".placement_groups[%zu]", i);
+		placement_group(item(root, "placement_groups", i), p, &t_.pgs[i]);
 	}
 	t_.instances = alloc_array<struct topo_instance>(array(root, "instances"));
 	for (size_t i = 0; i < array(root, "instances"); i++, t_.instance_count++) {
@@ -1626,6 +1752,7 @@ topology::~topology()
 	free(subnets);
 	free(igws);
 	free(eigws);
+	free(pgs);
 	free(instances);
 	free(enis);
 	free(eips);
@@ -1652,10 +1779,12 @@ const struct topo_subnet *topology::find_subnet(const char *id) const
 
 const struct topo_instance *topology::find_instance(const char *name) const
 {
-	for (size_t i = 0; i < instance_count; i++)
-		if (!strcmp(instances[i].name, name))
-			return &instances[i];
-	return nullptr;
+	return find_name(instances, instance_count, name);
+}
+
+const struct topo_pg *topology::find_pg(const char *name) const
+{
+	return find_name(pgs, pg_count, name);
 }
 
 const struct topo_eni *topology::find_eni(const char *id) const

@@ -92,10 +92,20 @@ inline bool topo_default(const struct topo_sg &g)
 	return !__builtin_strcmp(g.name, "default");
 }
 
+/* A placement group: the file names it, the kernel gives it its id. */
+struct topo_pg {
+	const char *name;
+	uint8_t strategy;		/* enum vnitro_pg_strategy */
+	uint32_t partition_count;	/* a partition group's, 2 unless given; else 0 */
+	uint8_t spread_level;		/* a spread group's: rack; else 0 */
+};
+
 struct topo_instance {
 	const char *name;
 	const char *subnet;
 	const char *type;		/* NULL: not pinned (the kernel's default) */
+	const char *placement_group;	/* a group of the file; NULL: none */
+	uint32_t partition;		/* in a partition group; 0: the kernel picks */
 	int primary;			/* index in enis[] of its device index 0, or -1 */
 	/* Metadata options; absent keys are EC2's defaults. */
 	uint8_t md_tokens;		/* enum vnitro_md_tokens */
@@ -169,6 +179,8 @@ public:
 	size_t sg_count = 0;
 	struct topo_nacl *nacls = nullptr;
 	size_t nacl_count = 0;
+	struct topo_pg *pgs = nullptr;		/* "placement_groups" */
+	size_t pg_count = 0;
 	struct topo_instance *instances = nullptr;
 	size_t instance_count = 0;
 	struct topo_eni *enis = nullptr;
@@ -196,6 +208,7 @@ public:
 	const struct topo_vpc *find_vpc(const char *id) const;
 	const struct topo_subnet *find_subnet(const char *id) const;
 	const struct topo_instance *find_instance(const char *name) const;
+	const struct topo_pg *find_pg(const char *name) const;
 	/* By the id in the file (for a primary ENI, a name the file gives it). */
 	const struct topo_eni *find_eni(const char *id) const;
 	const struct topo_igw *find_igw(const char *id) const;
@@ -232,6 +245,8 @@ public:
 	size_t eigw_count = 0;
 	struct vnitro_instance *instances = nullptr;
 	size_t instance_count = 0;
+	struct vnitro_placement_group *pgs = nullptr;
+	size_t pg_count = 0;
 	struct vnitro_eni *enis = nullptr;
 	size_t eni_count = 0;
 	struct vnitro_route *routes = nullptr;
@@ -253,6 +268,7 @@ public:
 	const struct vnitro_igw *find_eigw(const char *id) const;
 	const struct vnitro_igw *find_eigw_of(const char *vpc_id) const;
 	const struct vnitro_instance *find_instance(const char *name) const;
+	const struct vnitro_placement_group *find_pg(const char *name) const;
 	const struct vnitro_eni *find_eni(const char *id) const;
 	/* The ENI attached to @instance at @index, or NULL. */
 	const struct vnitro_eni *eni_at(const char *instance, int32_t card, int32_t index) const;
@@ -266,14 +282,28 @@ public:
 					      const struct topo_route &dest) const;
 };
 
+/* The item of @items whose string @key is @value, or NULL. */
+template <typename T, typename K>
+const T *find_by(const T *items, size_t count, K T::*key, const char *value)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!__builtin_strcmp(items[i].*key, value))
+			return &items[i];
+	return nullptr;
+}
+
 /* The item of @items whose id is @id, or NULL. */
 template <typename T>
 const T *find_id(const T *items, size_t count, const char *id)
 {
-	for (size_t i = 0; i < count; i++)
-		if (!__builtin_strcmp(items[i].id, id))
-			return &items[i];
-	return nullptr;
+	return find_by(items, count, &T::id, id);
+}
+
+/* The item of @items whose name is @name (instances, placement groups), or NULL. */
+template <typename T>
+const T *find_name(const T *items, size_t count, const char *name)
+{
+	return find_by(items, count, &T::name, name);
 }
 
 /* Host-order helpers shared by topology.cc, apply.cc and dump.cc. */

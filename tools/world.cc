@@ -34,6 +34,12 @@ int by_instance_name(const void *a, const void *b)
 		      static_cast<const vnitro_instance *>(b)->name);
 }
 
+int by_pg_name(const void *a, const void *b)
+{
+	return strcmp(static_cast<const vnitro_placement_group *>(a)->name,
+		      static_cast<const vnitro_placement_group *>(b)->name);
+}
+
 /*
  * Attached ENIs by instance, network card and device index, then available ones by id:
  * an order that holds when apply re-creates a primary ENI under a new id.
@@ -155,6 +161,7 @@ world::~world()
 	free(igws);
 	free(eigws);
 	free(instances);
+	free(pgs);
 	free(enis);
 	free(routes);
 	free(sgs);
@@ -170,6 +177,7 @@ bool world::read(session &s)
 	    vnitro_subnet_list(h, &subnets, &subnet_count) ||
 	    vnitro_igw_list(h, &igws, &igw_count) ||
 	    vnitro_instance_list(h, &instances, &instance_count) ||
+	    vnitro_pg_list(h, &pgs, &pg_count) ||
 	    vnitro_eni_list(h, &enis, &eni_count) ||
 	    vnitro_route_list(h, &routes, &route_count) ||
 	    vnitro_sg_list(h, &sgs, &sg_count) ||
@@ -195,6 +203,7 @@ void world::sort()
 	sort_items(igws, igw_count, by_igw_id);
 	sort_items(eigws, eigw_count, by_igw_id);
 	sort_items(instances, instance_count, by_instance_name);
+	sort_items(pgs, pg_count, by_pg_name);
 	sort_items(enis, eni_count, by_attachment);
 	for (size_t i = 0; i < eni_count; i++)
 		sort_items(enis[i].secondary_ips, enis[i].secondary_count, by_address);
@@ -236,10 +245,12 @@ const struct vnitro_igw *world::find_eigw_of(const char *vpc_id) const
 
 const struct vnitro_instance *world::find_instance(const char *name) const
 {
-	for (size_t i = 0; i < instance_count; i++)
-		if (!strcmp(instances[i].name, name))
-			return &instances[i];
-	return nullptr;
+	return find_name(instances, instance_count, name);
+}
+
+const struct vnitro_placement_group *world::find_pg(const char *name) const
+{
+	return find_name(pgs, pg_count, name);
 }
 
 const struct vnitro_eni *world::find_eni(const char *id) const

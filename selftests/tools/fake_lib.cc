@@ -20,6 +20,10 @@ struct vnitro_handle {
 	char error[256];
 };
 
+/* An instance's placement group, partition and network nodes: defined with the groups, at the end. */
+void placement_fill(struct vnitro_instance *in);
+void placement_leave(const char *instance);
+
 namespace {
 
 const char PRIMARY[] = "eni-0a1b2c3d4e5f60718";
@@ -156,6 +160,7 @@ struct vnitro_instance make_instance(const char *name, const char *eni,
 	in.eni_count = count;
 	snprintf(in.type.name, sizeof(in.type.name), "c5n.18xlarge");
 	md_options(&in);
+	placement_fill(&in);
 	return in;
 }
 
@@ -277,6 +282,7 @@ int vnitro_instance_del(struct vnitro_handle *h, const char *name)
 {
 	if (!strcmp(name, "nosuch"))
 		return refuse(h, -ENOENT, "instance \"%s\" not found", name);
+	placement_leave(name);
 	return 0;
 }
 
@@ -463,12 +469,8 @@ int vnitro_instance_add_typed(struct vnitro_handle *h, const char *name,
 			      uint32_t private_ip, const char *type,
 			      struct vnitro_instance *out)
 {
-	int rc = vnitro_instance_add(h, name, netns_fd, subnet_id, private_ip, out);
-
-	if (!rc && out)
-		snprintf(out->type.name, sizeof(out->type.name), "%s",
-			 type ? type : "c5n.18xlarge");
-	return rc;
+	return vnitro_instance_add_placed(h, name, netns_fd, subnet_id, private_ip, type, nullptr, 0,
+					  out);
 }
 
 int vnitro_type_get(struct vnitro_handle *h, const char *, struct vnitro_type *)
@@ -1440,6 +1442,8 @@ const struct path_knob path_knobs[] = {
 	     &vnitro_one_path::congestion_loss_ppm),
 	KNOB("episode-us", episode_us, 1, VNITRO_PATH_MAX_US, nullptr),
 	KNOB("paths", paths, 1, VNITRO_PATH_COUNT_MAX, nullptr),
+	KNOB("node-delay-us", node_delay_us, 0, VNITRO_PATH_MAX_US, nullptr),
+	KNOB("az-delay-us", az_delay_us, 0, VNITRO_PATH_MAX_US, nullptr),
 };
 #undef KNOB
 
@@ -2456,3 +2460,359 @@ int vnitro_instance_set(struct vnitro_handle *h, const char *name,
 	}
 	return 0;
 }
+
+/*
+ * Placement groups, with the kernel's checks, errnos and messages: the
+ * groups and who is in which, kept in the process (both modes). An
+ * instance's network nodes are made up from what it shares: the top one
+ * from its zone, the two below from its cluster group (all three shared),
+ * its partition (those of one partition share them) or itself. With
+ * VNITRO_FAKE_PGS set the process starts with six groups, whose members
+ * but i-host and web1 are no instances of the fake's (they only count):
+ *   hpc    cluster, i-host in it (us-east-1a)
+ *   racks  spread (rack), web1 in it
+ *   full   spread, seven instances in us-east-1a: the eighth is refused
+ *   far    cluster, one instance in us-east-1b
+ *   parts  partition, 3 partitions, one instance in 1 and one in 2
+ *   spare  cluster, empty
+ * and, with VNITRO_FAKE_PGS a number N past 6, empty cluster groups
+ * "fill-7" to "fill-N" after them.
+ */
+namespace {
+
+constexpr size_t PG_FAKE_MEMBERS = 64;
+
+struct pg_member {
+	char instance[VNITRO_NAME_LEN];
+	char group[VNITRO_PG_NAME_LEN];
+	uint32_t partition;
+	char az[VNITRO_AZ_LEN];
+};
+
+struct vnitro_placement_group pgs[VNITRO_MAX_PGS];
+size_t pg_count;
+unsigned pg_next_id;
+struct pg_member pg_members[PG_FAKE_MEMBERS];
+size_t pg_member_count;
+
+struct vnitro_placement_group *pg_find(const char *name_or_id)
+{
+	for (size_t i = 0; i < pg_count; i++)
+		if (!strcmp(pgs[i].name, name_or_id) || !strcmp(pgs[i].id, name_or_id))
+			return &pgs[i];
+	return nullptr;
+}
+
+void pg_join(const char *instance, const char *group, uint32_t partition, const char *az)
+{
+	struct pg_member &m = pg_members[pg_member_count++];
+
+	snprintf(m.instance, sizeof(m.instance), "%s", instance);
+	snprintf(m.group, sizeof(m.group), "%s", group);
+	m.partition = partition;
+	snprintf(m.az, sizeof(m.az), "%s", az);
+}
+
+void pg_seed_one(const char *name, uint8_t strategy, uint32_t partitions)
+{
+	struct vnitro_placement_group &g = pgs[pg_count++];
+
+	g = {};
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	snprintf(g.id, sizeof(g.id), "pg-0a%015zx", pg_count);
+	g.strategy = strategy;
+	g.partition_count = partitions;
+	g.spread_level = strategy == VNITRO_PG_SPREAD ? VNITRO_PG_SPREAD_RACK : 0;
+}
+
+void pg_seed()
+{
+	static bool seeded;
+	char name[VNITRO_NAME_LEN];
+
+	if (seeded)
+		return;
+	seeded = true;
+	if (!getenv("VNITRO_FAKE_PGS"))
+		return;
+	pg_seed_one("hpc", VNITRO_PG_CLUSTER, 0);
+	pg_seed_one("racks", VNITRO_PG_SPREAD, 0);
+	pg_seed_one("full", VNITRO_PG_SPREAD, 0);
+	pg_seed_one("far", VNITRO_PG_CLUSTER, 0);
+	pg_seed_one("parts", VNITRO_PG_PARTITION, 3);
+	pg_join("i-host", "hpc", 0, "us-east-1a");
+	pg_join("web1", "racks", 0, "us-east-1a");
+	for (unsigned i = 1; i <= VNITRO_PG_SPREAD_PER_AZ; i++) {
+		snprintf(name, sizeof(name), "i-full%u", i);
+		pg_join(name, "full", 0, "us-east-1a");
+	}
+	pg_join("i-far", "far", 0, "us-east-1b");
+	pg_join("i-part1", "parts", 1, "us-east-1a");
+	pg_join("i-part2", "parts", 2, "us-east-1a");
+	pg_seed_one("spare", VNITRO_PG_CLUSTER, 0);
+	while (pg_count < strtoul(getenv("VNITRO_FAKE_PGS"), nullptr, 10) && pg_count < VNITRO_MAX_PGS) {
+		snprintf(name, sizeof(name), "fill-%zu", pg_count + 1);
+		pg_seed_one(name, VNITRO_PG_CLUSTER, 0);
+	}
+}
+
+struct pg_member *pg_member_of(const char *instance)
+{
+	pg_seed();
+	for (size_t i = 0; i < pg_member_count; i++)
+		if (!strcmp(pg_members[i].instance, instance))
+			return &pg_members[i];
+	return nullptr;
+}
+
+/* Its instances (in @az, or anywhere for nullptr; in @partition, or any for 0). */
+uint32_t pg_instances(const char *group, const char *az, uint32_t partition)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < pg_member_count; i++)
+		n += !strcmp(pg_members[i].group, group) && (!az || !strcmp(pg_members[i].az, az)) &&
+		     (!partition || pg_members[i].partition == partition);
+	return n;
+}
+
+/* As PG_GET answers: its instances counted, a cluster group's zone while it has any. */
+struct vnitro_placement_group pg_view(const struct vnitro_placement_group &g)
+{
+	struct vnitro_placement_group v = g;
+
+	v.instance_count = pg_instances(g.name, nullptr, 0);
+	v.az[0] = '\0';
+	for (size_t i = 0; i < pg_member_count && g.strategy == VNITRO_PG_CLUSTER; i++)
+		if (!strcmp(pg_members[i].group, g.name))
+			snprintf(v.az, sizeof(v.az), "%s", pg_members[i].az);
+	return v;
+}
+
+int pg_unknown(struct vnitro_handle *h, const char *name)
+{
+	return refuse(h, -ENOENT, "InvalidPlacementGroup.Unknown: The Placement Group '%s' is unknown.",
+		      name);
+}
+
+bool pg_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *c = name; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			return false;
+	return len >= 1 && len < VNITRO_PG_NAME_LEN;
+}
+
+/* "nn-" and 17 hex digits from what the node stands for (FNV-1a). */
+void network_node(char out[VNITRO_ID_LEN], unsigned layer, const char *what, uint32_t partition)
+{
+	unsigned long long x = 0xcbf29ce484222325ull;
+	char key[VNITRO_PG_NAME_LEN + 32];
+
+	snprintf(key, sizeof(key), "%u/%s/%u", layer, what, partition);
+	for (const char *c = key; *c; c++)
+		x = (x ^ static_cast<unsigned char>(*c)) * 0x100000001b3ull;
+	snprintf(out, VNITRO_ID_LEN, "nn-%017llx", x);
+}
+
+/* The partition with the fewest instances, the lowest on ties. */
+uint32_t pg_pick_partition(const struct vnitro_placement_group &g)
+{
+	uint32_t best = 1;
+
+	for (uint32_t p = 2; p <= g.partition_count; p++)
+		if (pg_instances(g.name, nullptr, p) < pg_instances(g.name, nullptr, best))
+			best = p;
+	return best;
+}
+
+/* The kernel's order: the group, the partition, the type, the zone. */
+int pg_check_place(struct vnitro_handle *h, const char *group, uint32_t partition, const char *type,
+		   const char *az)
+{
+	struct vnitro_placement_group *g;
+
+	if (!group || !*group)
+		return partition ? refuse(h, -EINVAL, "InvalidParameterCombination: a partition number "
+					  "needs a placement group") : 0;
+	g = pg_find(group);
+	if (!g || strcmp(g->name, group))
+		return pg_unknown(h, group);
+	if (partition && g->strategy != VNITRO_PG_PARTITION)
+		return refuse(h, -EINVAL, "InvalidParameterCombination: a partition number is valid "
+			      "only in a partition placement group");
+	if (partition > g->partition_count)
+		return refuse(h, -EINVAL, "InvalidParameterValue: partition %u is out of range: "
+			      "placement group '%s' has %u partitions", partition, group,
+			      g->partition_count);
+	if (g->strategy == VNITRO_PG_CLUSTER && type[0] == 't' && type[1] >= '0' && type[1] <= '9')
+		return refuse(h, -EINVAL, "InvalidParameterCombination: Placement groups may not be "
+			      "used with instances of type '%s'.", type);
+	if (g->strategy == VNITRO_PG_CLUSTER && pg_view(*g).az[0] && strcmp(pg_view(*g).az, az))
+		return refuse(h, -EBUSY, "InvalidPlacementGroup.InUse: The placement group '%s' is in "
+			      "use in another availability zone: %s", group, pg_view(*g).az);
+	if (g->strategy == VNITRO_PG_SPREAD && pg_instances(group, az, 0) >= VNITRO_PG_SPREAD_PER_AZ)
+		return refuse(h, -ENOSPC, "InsufficientInstanceCapacity: spread placement group '%s' "
+			      "already has %d instances in %s (EC2: seven running instances per "
+			      "Availability Zone)", group, VNITRO_PG_SPREAD_PER_AZ, az);
+	return 0;
+}
+
+} // namespace
+
+void placement_fill(struct vnitro_instance *in)
+{
+	struct pg_member *m = pg_member_of(in->name);
+	struct vnitro_placement_group *g = m ? pg_find(m->group) : nullptr;
+
+	network_node(in->network_nodes[0], 0, in->az, 0);
+	if (!g) {
+		network_node(in->network_nodes[1], 1, in->name, 0);
+		network_node(in->network_nodes[2], 2, in->name, 0);
+		return;
+	}
+	snprintf(in->placement_group, sizeof(in->placement_group), "%s", g->name);
+	snprintf(in->placement_group_id, sizeof(in->placement_group_id), "%s", g->id);
+	in->partition = m->partition;
+	if (g->strategy == VNITRO_PG_SPREAD) {
+		network_node(in->network_nodes[1], 1, in->name, 0);
+		network_node(in->network_nodes[2], 2, in->name, 0);
+	} else {
+		network_node(in->network_nodes[1], 1, g->id, m->partition);
+		network_node(in->network_nodes[2], 2, g->id, m->partition);
+	}
+}
+
+void placement_leave(const char *instance)
+{
+	struct pg_member *m = pg_member_of(instance);
+
+	if (m)
+		*m = pg_members[--pg_member_count];
+}
+
+extern "C" {
+
+int vnitro_instance_add_placed(struct vnitro_handle *h, const char *name, int netns_fd,
+			       const char *subnet_id, uint32_t private_ip, const char *type,
+			       const char *placement_group, uint32_t partition,
+			       struct vnitro_instance *out)
+{
+	struct vnitro_instance scratch;
+	struct vnitro_placement_group *g;
+	char what[VNITRO_NAME_LEN + VNITRO_PG_NAME_LEN + 16];
+	int rc;
+
+	if (!out)
+		out = &scratch;
+	pg_seed();
+	rc = vnitro_instance_add(h, name, netns_fd, subnet_id, private_ip, out);
+	if (!rc && type)
+		snprintf(out->type.name, sizeof(out->type.name), "%s", type);
+	if (!rc)
+		rc = pg_check_place(h, placement_group, partition, out->type.name, out->az);
+	if (rc || !placement_group || !*placement_group)
+		return rc;
+	if (pg_member_count == PG_FAKE_MEMBERS)
+		return refuse(h, -ENOSPC, "the fake's placement table is full");
+	g = pg_find(placement_group);
+	if (g->strategy == VNITRO_PG_PARTITION && !partition)
+		partition = pg_pick_partition(*g);
+	placement_leave(name);
+	pg_join(name, g->name, partition, out->az);
+	placement_fill(out);
+	snprintf(what, sizeof(what), "%s %s %u", name, g->name, partition);
+	trace("instance_placed", what);
+	return 0;
+}
+
+int vnitro_pg_add(struct vnitro_handle *h, const char *name, uint8_t strategy,
+		  uint32_t partition_count, uint8_t spread_level, struct vnitro_placement_group *out)
+{
+	struct vnitro_placement_group g = {};
+
+	pg_seed();
+	if (!pg_name_ok(name))
+		return refuse(h, -EINVAL, "InvalidParameterValue: a placement group name is 1 to 255 "
+			      "ASCII characters");
+	if (strategy < VNITRO_PG_CLUSTER || strategy > VNITRO_PG_PARTITION)
+		return refuse(h, -EINVAL, "InvalidParameterValue: strategy must be cluster, spread or "
+			      "partition");
+	if (partition_count && strategy != VNITRO_PG_PARTITION)
+		return refuse(h, -EINVAL, "InvalidParameterCombination: a partition count is valid "
+			      "only for a partition placement group");
+	if (partition_count > VNITRO_PG_MAX_PARTITIONS)
+		return refuse(h, -EINVAL, "InvalidParameterValue: partition count %u is out of range: "
+			      "1 to %d", partition_count, VNITRO_PG_MAX_PARTITIONS);
+	if (spread_level && strategy != VNITRO_PG_SPREAD)
+		return refuse(h, -EINVAL, "InvalidParameterCombination: a spread level is valid only "
+			      "for a spread placement group");
+	if (spread_level == VNITRO_PG_SPREAD_HOST)
+		return refuse(h, -EINVAL, "InvalidParameterValue: spread level host is only for "
+			      "placement groups on AWS Outposts");
+	if (spread_level > VNITRO_PG_SPREAD_HOST)
+		return refuse(h, -EINVAL, "InvalidParameterValue: spread level must be rack or host");
+	for (size_t i = 0; i < pg_count; i++)
+		if (!strcmp(pgs[i].name, name))
+			return refuse(h, -EEXIST, "InvalidPlacementGroup.Duplicate: The placement group "
+				      "'%s' already exists.", name);
+	if (pg_count == VNITRO_MAX_PGS)
+		return refuse(h, -ENOSPC, "PlacementGroupLimitExceeded: you can create at most %d "
+			      "placement groups", VNITRO_MAX_PGS);
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	snprintf(g.id, sizeof(g.id), "pg-0f%015x", ++pg_next_id);
+	g.strategy = strategy;
+	if (strategy == VNITRO_PG_PARTITION)
+		g.partition_count = partition_count ? partition_count : uint32_t(VNITRO_PG_DEFAULT_PARTITIONS);
+	if (strategy == VNITRO_PG_SPREAD)
+		g.spread_level = VNITRO_PG_SPREAD_RACK;
+	pgs[pg_count++] = g;
+	trace("pg_add", name);
+	if (out)
+		*out = g;
+	return 0;
+}
+
+int vnitro_pg_del(struct vnitro_handle *h, const char *name)
+{
+	struct vnitro_placement_group *g;
+
+	pg_seed();
+	g = pg_find(name);
+	if (!g || strcmp(g->name, name))
+		return pg_unknown(h, name);
+	if (pg_instances(name, nullptr, 0))
+		return refuse(h, -EBUSY, "InvalidPlacementGroup.InUse: The placement group '%s' is in "
+			      "use and may not be deleted.", name);
+	trace("pg_del", name);
+	memmove(g, g + 1, (pgs + --pg_count - g) * sizeof(*g));
+	return 0;
+}
+
+int vnitro_pg_get(struct vnitro_handle *h, const char *name_or_id, struct vnitro_placement_group *out)
+{
+	struct vnitro_placement_group *g;
+
+	pg_seed();
+	g = pg_find(name_or_id);
+	if (!g)
+		return pg_unknown(h, name_or_id);
+	if (out)
+		*out = pg_view(*g);
+	return 0;
+}
+
+int vnitro_pg_list(struct vnitro_handle *, struct vnitro_placement_group **items, size_t *count)
+{
+	pg_seed();
+	*items = static_cast<struct vnitro_placement_group *>(calloc(pg_count ? pg_count : 1,
+								     sizeof(**items)));
+	for (size_t i = 0; i < pg_count; i++)
+		(*items)[i] = pg_view(pgs[i]);
+	*count = pg_count;
+	return 0;
+}
+
+} // extern "C"

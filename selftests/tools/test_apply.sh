@@ -111,6 +111,14 @@ bad_file() {
 	fi
 }
 
+# converge DESC DUMP JQ-FILTER RC STDOUT STDERR: a dump of the fake's world changed by the
+# filter, applied (over vnitro_fake, with the caller's VNITRO_FAKE_* settings).
+converge() {
+	jq "$3" <<<"$2" >"$dir/converge.json" || { fail "$1" "bad jq filter"; return; }
+	run apply "$dir/converge.json"
+	expect "$1" "$4" "$5" "$6"
+}
+
 # good DESC JQ-FILTER: the base file changed by the filter passes every
 # check, so apply goes on to need the module (skipped when it is loaded).
 good() {
@@ -182,7 +190,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, world, path, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, instances, enis, eip_pool, elastic_ips)' \
+	'top level: unknown key "vpc" (expected version, world, path, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, placement_groups, instances, enis, eip_pool, elastic_ips)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -539,7 +547,7 @@ bad "burst seconds past a u32" '.world.burst_seconds: burst seconds 4294967296 i
 
 bad "the path model is an object" 'top level: "path" must be an object, not an integer' '.path = 1000'
 bad "an unknown key in the path model" \
-	'.path: unknown key "loss" (expected loss_ppm, reorder_ppm, delay_us, reorder_delay_us, jitter_us, congestion_ppm, congestion_delay_us, congestion_loss_ppm, episode_us, paths, seed, per_path)' \
+	'.path: unknown key "loss" (expected loss_ppm, reorder_ppm, delay_us, reorder_delay_us, jitter_us, congestion_ppm, congestion_delay_us, congestion_loss_ppm, episode_us, paths, node_delay_us, az_delay_us, seed, per_path)' \
 	'.path = {"loss": 1000}'
 bad "a loss in ppm, not a percentage" '.path: "loss_ppm" must be an integer, not a string' '.path.loss_ppm = "1%"'
 bad "a loss in whole ppm" '.path: "loss_ppm" must be an integer, not a number' '.path.loss_ppm = 0.5'
@@ -600,6 +608,92 @@ bad "a path's field out of its range, in the words of the world's" \
 bad "a path's field is a number" '.path.per_path[0]: "loss_ppm" must be an integer, not a string' \
 	'.path.per_path = [{"path": 0, "loss_ppm": "1%"}]'
 
+bad "a node delay past a second" '.path.node_delay_us: path node delay 1000001 us is out of range: 0 to 1000000' \
+	'.path.node_delay_us = 1000001'
+bad "a negative AZ delay" '.path.az_delay_us: path AZ delay -1 us is out of range: 0 to 1000000' \
+	'.path.az_delay_us = -1'
+bad "the node delay in a path: the world's" \
+	'.path.per_path[0]: "node_delay_us" is the world'"'"'s, not one path'"'"'s: give it in .path' \
+	'.path.per_path = [{"path": 3, "node_delay_us": 4}]'
+bad "the AZ delay in a path" '.path.per_path[0]: "az_delay_us" is the world'"'"'s, not one path'"'"'s: give it in .path' \
+	'.path.per_path = [{"path": 0, "az_delay_us": 4}]'
+
+## placement groups
+
+# pg FILTER: the base file with a group of each strategy, i-b in the partition group, then FILTER.
+pgs='. + {"placement_groups": [{"name": "hpc", "strategy": "cluster"}, {"name": "racks", "strategy": "spread"},
+                           {"name": "parts", "strategy": "partition", "partition_count": 3}]}
+     | .instances[1] += {"placement_group": "parts", "partition": 3}'
+bad "placement_groups is an array" 'top level: "placement_groups" must be an array, not an object' \
+	'.placement_groups = {}'
+bad "a group has a name" '.placement_groups[0]: "name" is required' '.placement_groups = [{"strategy": "cluster"}]'
+bad "a group has a strategy" '.placement_groups[0]: "strategy" is required' '.placement_groups = [{"name": "a"}]'
+bad "an unknown key in a group" \
+	'.placement_groups[0]: unknown key "id" (expected name, strategy, partition_count, spread_level)' \
+	'.placement_groups = [{"name": "a", "strategy": "cluster", "id": "pg-1"}]'
+bad "no such strategy" \
+	'.placement_groups[0].strategy: "ring" is not a placement strategy (expected "cluster", "spread" or "partition")' \
+	'.placement_groups = [{"name": "a", "strategy": "ring"}]'
+bad "an empty group name, in the kernel's words" \
+	'.placement_groups[0].name: a placement group name is 1 to 255 ASCII characters' \
+	'.placement_groups = [{"name": "", "strategy": "cluster"}]'
+bad "a group name past 255 characters" \
+	'.placement_groups[0].name: a placement group name is 1 to 255 ASCII characters' \
+	'.placement_groups = [{"name": ("x" * 256), "strategy": "cluster"}]'
+bad "a group name not ASCII" '.placement_groups[0].name: a placement group name is 1 to 255 ASCII characters' \
+	'.placement_groups = [{"name": "caf\u00e9", "strategy": "cluster"}]'
+bad "a group twice" '.placement_groups[1].name: placement group hpc appears twice' \
+	'.placement_groups = [{"name": "hpc", "strategy": "cluster"}, {"name": "hpc", "strategy": "spread"}]'
+bad "a partition count for a cluster group" \
+	'.placement_groups[0].partition_count: a partition count is valid only for a partition placement group' \
+	'.placement_groups = [{"name": "a", "strategy": "cluster", "partition_count": 2}]'
+bad "8 partitions" '.placement_groups[0].partition_count: partition count 8 is out of range: 1 to 7' \
+	'.placement_groups = [{"name": "a", "strategy": "partition", "partition_count": 8}]'
+bad "0 partitions" '.placement_groups[0].partition_count: partition count 0 is out of range: 1 to 7' \
+	'.placement_groups = [{"name": "a", "strategy": "partition", "partition_count": 0}]'
+bad "a spread level for a partition group" \
+	'.placement_groups[0].spread_level: a spread level is valid only for a spread placement group' \
+	'.placement_groups = [{"name": "a", "strategy": "partition", "spread_level": "rack"}]'
+bad "spread level host: AWS Outposts' only" \
+	'.placement_groups[0].spread_level: spread level host is only for placement groups on AWS Outposts' \
+	'.placement_groups = [{"name": "a", "strategy": "spread", "spread_level": "host"}]'
+bad "no such spread level" '.placement_groups[0].spread_level: "floor" is not a spread level (expected "rack" or "host")' \
+	'.placement_groups = [{"name": "a", "strategy": "spread", "spread_level": "floor"}]'
+bad "more than 500 groups" '.placement_groups: at most 500 placement groups' \
+	'.placement_groups = [range(501) | {"name": "g\(.)", "strategy": "cluster"}]'
+bad "an instance's group must be in the file" '.instances[0].placement_group: placement group "hpc" is not in the file' \
+	'.instances[0].placement_group = "hpc"'
+bad "a partition needs a group" '.instances[0].partition: a partition number needs a placement group' \
+	'.instances[0].partition = 1'
+bad "a partition in a spread group" \
+	'.instances[0].partition: a partition number is valid only in a partition placement group' \
+	"$pgs"' | .instances[0] += {"placement_group": "racks", "partition": 1}'
+bad "partition 4 of 3" \
+	'.instances[1].partition: partition 4 is out of range: placement group '"'"'parts'"'"' has 3 partitions' \
+	"$pgs"' | .instances[1].partition = 4'
+bad "partition 0: leave it out for vnitro to pick" \
+	'.instances[1].partition: partition 0 is out of range: placement group '"'"'parts'"'"' has 3 partitions' \
+	"$pgs"' | .instances[1].partition = 0'
+bad "a burstable type in a cluster group" \
+	'.instances[0].placement_group: placement groups may not be used with instances of type '"'"'t3.micro'"'"'' \
+	"$pgs"' | .instances[0].placement_group = "hpc"'
+bad "a cluster group in two zones" \
+	'.instances[2].placement_group: cluster placement group '"'"'hpc'"'"' has instance i-c in us-east-1a; i-b is in us-east-1b (one availability zone)' \
+	"$pgs"' | .instances = [{"name": "i-c", "subnet": "sn-a", "placement_group": "hpc"}] + .instances
+	 | .instances[2].placement_group = "hpc" | del(.instances[2].partition)'
+bad "an eighth instance of a spread group in a zone" \
+	'.instances[9].placement_group: spread placement group '"'"'racks'"'"' already has 7 instances in us-east-1a (EC2: seven running instances per Availability Zone)' \
+	"$pgs"' | .instances += [range(8) | {"name": "s\(.)", "subnet": "sn-a", "placement_group": "racks"}]'
+good "groups of each strategy, instances in them" \
+	"$pgs"' | .instances += [range(7) | {"name": "s\(.)", "subnet": "sn-a", "placement_group": "racks"}]
+	 + [{"name": "c1", "subnet": "sn-b", "type": "c5n.18xlarge", "placement_group": "hpc"}, {"name": "c2", "subnet": "sn-b", "placement_group": "hpc"},
+	    {"name": "s7", "subnet": "sn-b", "placement_group": "racks", "partition": null}, {"name": "p0", "subnet": "sn-a", "placement_group": "parts"}]'
+good "every key of a group, nulls where a strategy has none" \
+	'. + {"placement_groups": [{"name": "a b", "strategy": "partition", "partition_count": 7, "spread_level": null},
+	                          {"name": "s", "strategy": "spread", "partition_count": null, "spread_level": "rack"}]}
+	 | .instances[0] += {"placement_group": "a b", "partition": 7}'
+good "the placement delays at their largest" '.path = {"node_delay_us": 1000000, "az_delay_us": 1000000}'
+
 ## a valid file reaches the kernel
 
 jq . <<<"$base" >"$dir/good.json"
@@ -657,7 +751,7 @@ fi
 if [[ -x $FAKE ]]; then
 	VNITRO=$FAKE
 	run dump
-	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","world","path","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","instances","enis"]' ]]; then
+	if [[ $rc -eq 0 && $(jq -c 'keys_unsorted' <<<"$out") == '["version","world","path","vpcs","subnets","internet_gateways","egress_only_internet_gateways","security_groups","network_acls","eip_pool","elastic_ips","placement_groups","instances","enis"]' ]]; then
 		pass "dump: one document, every list"
 	else
 		fail "dump: one document, every list"
@@ -683,7 +777,7 @@ if [[ -x $FAKE ]]; then
 	[[ $(jq -c '.network_acls[0]' <<<"$out") == \
 		'{"id":"acl-d","vpc":"vpc-default","default":true,"ingress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}],"egress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}]}' ]] &&
 		pass "dump: an ACL as apply reads it" || fail "dump: an ACL as apply reads it"
-	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge","metadata_tokens":"optional","metadata_hop_limit":1,"metadata_endpoint":true}' ]] &&
+	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge","placement_group":null,"partition":null,"metadata_tokens":"optional","metadata_hop_limit":1,"metadata_endpoint":true}' ]] &&
 		pass "dump: an instance, its metadata options with it" || fail "dump: an instance"
 	[[ $(jq -c '{eip_pool, elastic_ips}' <<<"$out") == \
 		'{"eip_pool":"203.0.113.0/24","elastic_ips":[{"allocation_id":"eipalloc-1","public_ip":"203.0.113.1","eni":"eni-0a1b2c3d4e5f60718","private_ip":"172.31.0.4"},{"allocation_id":"eipalloc-2","public_ip":"203.0.113.2","eni":null,"private_ip":null}]}' ]] &&
@@ -691,7 +785,7 @@ if [[ -x $FAKE ]]; then
 		fail "dump: the pool and Elastic IPs"
 	[[ $(jq -c .world <<<"$out") == '{"rate_scale":1,"burst_seconds":300}' ]] &&
 		pass "dump: the world's settings, the defaults written too" || fail "dump: the world's settings"
-	[[ $(jq -c .path <<<"$out") == '{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0,"per_path":[]}' ]] &&
+	[[ $(jq -c .path <<<"$out") == '{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"node_delay_us":0,"az_delay_us":0,"seed":0,"per_path":[]}' ]] &&
 		pass "dump: the path model, a new world's written too, no path that differs" ||
 		fail "dump: the path model"
 	first=$out
@@ -1030,6 +1124,69 @@ replace route ::/0 subnet subnet-default via eigw-d" ""
 	VNITRO_FAKE_IPV6=1 VNITRO_FAKE_EIGW=1 run apply "$dir/eigwonly.json"
 	expect "an egress-only gateway is no internet gateway: the file's Elastic IP still needs igw-d" 2 "" \
 		"Error: $dir/eigwonly.json: .elastic_ips[0].eni: VPC vpc-default of eni-0a1b2c3d4e5f60718 has no internet gateway in the file (\"internet_gateways\"); an Elastic IP needs one"
+	# Placement groups (VNITRO_FAKE_PGS: hpc with i-host, racks with web1, full, far, parts, spare).
+	VNITRO_FAKE_PGS=1 run dump
+	pgworld=$out
+	[[ $rc -eq 0 && $(jq -c '[.placement_groups[] | [.name, .strategy, .partition_count, .spread_level]]' <<<"$pgworld") == \
+		'[["far","cluster",null,null],["full","spread",null,"rack"],["hpc","cluster",null,null],["parts","partition",3,null],["racks","spread",null,"rack"],["spare","cluster",null,null]]' ]] &&
+		pass "dump: placement groups by name, their strategy, partition count and spread level" ||
+		fail "dump: placement groups"
+	[[ $(jq -c '.placement_groups[0] | keys_unsorted' <<<"$pgworld") == '["name","strategy","partition_count","spread_level"]' &&
+	   $(jq -c '[.instances[] | [.name, .placement_group, .partition]]' <<<"$pgworld") == '[["i-host","hpc",null],["web1","racks",null]]' ]] &&
+		pass "dump: a group's keys (no id: apply gets a new one), each instance's group" ||
+		fail "dump: a group's keys and the instances' groups"
+	printf '%s' "$pgworld" >"$dir/pgworld.json"
+	VNITRO_FAKE_PGS=1 run apply "$dir/pgworld.json"
+	expect "apply of a dump with placement groups: no change" 0 "" ""
+	run apply "$dir/pgworld.json"
+	expect "onto a world without the group: an instance's group cannot change" 1 "" \
+		"Error: instance i-host: placement_group is null, the file says hpc (an instance's placement group cannot change); nothing was changed"
+	jq '.placement_groups = [{"name": "g1", "strategy": "partition"}, {"name": "s1", "strategy": "spread"}, {"name": "c1", "strategy": "cluster"}]
+	    | .instances += [{"name": "n1", "subnet": "subnet-default", "placement_group": "g1"},
+	                     {"name": "n2", "subnet": "subnet-default", "placement_group": "g1", "partition": 1},
+	                     {"name": "n3", "subnet": "subnet-default", "placement_group": "g1"},
+	                     {"name": "n4", "subnet": "subnet-default", "placement_group": "s1", "type": "t3.micro"}]
+	    | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' <<<"$first" >"$dir/pgnew.json"
+	run apply "$dir/pgnew.json"
+	expect "groups created after the Elastic IPs, before their instances; the partitions vnitro picks printed" 0 \
+		"create eip eipalloc-3 public-ip 203.0.113.7
+create placement-group g1 strategy partition partition-count 2
+create placement-group s1 strategy spread spread-level rack
+create placement-group c1 strategy cluster
+create instance n1 subnet subnet-default placement-group g1 partition 1 primary-eni eni-00000000000000001
+create instance n2 subnet subnet-default placement-group g1 partition 1 primary-eni eni-00000000000000001
+create instance n3 subnet subnet-default placement-group g1 partition 2 primary-eni eni-00000000000000001
+create instance n4 subnet subnet-default type t3.micro placement-group s1 primary-eni eni-00000000000000001" ""
+	run -j apply "$dir/pgnew.json"
+	[[ $rc -eq 0 && $(jq -c '.[1]' <<<"$out") == '{"action":"create","object":"placement-group","id":"g1","detail":"strategy partition partition-count 2"}' ]] &&
+		pass "apply -j: a placement group created, as one object" || fail "apply -j: a placement group created"
+	VNITRO_FAKE_PGS=1 converge "a group's strategy cannot change" "$pgworld" \
+		'(.placement_groups[] | select(.name == "hpc")) |= (.strategy = "spread" | .spread_level = "rack")' 1 "" \
+		"Error: placement group hpc: strategy is cluster, the file says spread (a placement group's strategy cannot change); nothing was changed"
+	VNITRO_FAKE_PGS=1 converge "a group's partition count cannot change" "$pgworld" \
+		'(.placement_groups[] | select(.name == "parts")).partition_count = 4' 1 "" \
+		"Error: placement group parts: partition_count is 3, the file says 4 (a placement group's partition count cannot change); nothing was changed"
+	VNITRO_FAKE_PGS=1 converge "an instance cannot move to another group (vnitro's instances never stop)" "$pgworld" \
+		'.instances[0].placement_group = "spare"' 1 "" \
+		"Error: instance i-host: placement_group is hpc, the file says spare (an instance's placement group cannot change); nothing was changed"
+	VNITRO_FAKE_PGS=1 converge "a cluster group in use in another zone: before any change" "$pgworld" \
+		'.instances += [{"name": "n1", "subnet": "subnet-default", "placement_group": "far"}]
+		 | .elastic_ips += [{"allocation_id": "eipalloc-3", "public_ip": "203.0.113.7"}]' 1 "" \
+		"Error: instance n1: placement group far is in use in another availability zone: us-east-1b, the file puts the instance in us-east-1a; nothing was changed"
+	VNITRO_FAKE_PGS=1 converge "a spread group's instances in the world and new ones in the file: seven per zone" "$pgworld" \
+		'del(.instances[1]) | .instances += [range(7) | {"name": "r\(.)", "subnet": "subnet-default", "placement_group": "racks"}]' 1 "" \
+		"Error: instance r6: spread placement group racks would have 8 instances in us-east-1a (EC2: seven running instances per Availability Zone); nothing was changed"
+	jq 'del(.instances[1]) | .instances += [range(6) | {"name": "r\(.)", "subnet": "subnet-default", "placement_group": "racks"}]' \
+		<<<"$pgworld" >"$dir/pgracks6.json"
+	VNITRO_FAKE_PGS=1 run apply "$dir/pgracks6.json"
+	[[ $rc -eq 0 && $(grep -c '^create instance r[0-5] subnet subnet-default placement-group racks primary-eni' <<<"$out") == 6 ]] &&
+		pass "... six more beside the one there" || fail "six more instances in the spread group"
+	VNITRO_FAKE_PGS=1 converge "the kernel's refusal names the change" "$pgworld" \
+		'.instances += [{"name": "n1", "subnet": "subnet-default", "placement_group": "full"}]' 1 "" \
+		"Error: create instance n1 subnet subnet-default placement-group full: InsufficientInstanceCapacity: spread placement group 'full' already has 7 instances in us-east-1a (EC2: seven running instances per Availability Zone)"
+	converge "the placement delays: set as the path model's other fields" "$first" \
+		'.path.node_delay_us = 5 | .path.az_delay_us = 700' 0 "set path node-delay-us 5 az-delay-us 700" ""
+	converge "the placement delays in force: no change" "$first" '.path.node_delay_us = 0 | .path.az_delay_us = 0' 0 "" ""
 	echo '{"vpcs": [{"id": "vpc-new", "cidr": "10.9.0.0/16"}, {"id": "vpc-default", "cidr": "172.30.0.0/16"}]}' >"$dir/conflict.json"
 	run apply "$dir/conflict.json"
 	expect "a VPC with another CIDR: exit 1, before any change" 1 "" \

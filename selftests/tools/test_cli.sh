@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path | placement-group }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -138,15 +138,25 @@ help "vnitro w h: w is world, no other object starts with it" "vnitro world [ sh
 help "vnitro world help: what the rate scale means" "EC2's figure divided by N" world help
 help "vnitro path help" "vnitro path set [ loss-ppm PPM ] [ reorder-ppm PPM ] [ delay-us US ]" path help
 help "vnitro path help: the world's fields of set" "[ reorder-delay-us US ] [ jitter-us US ]" path help
-help "vnitro path help: the world's only, last" "[ paths COUNT ] [ seed SEED ]" path help
+help "vnitro path help: the world's only, last" "[ paths COUNT ] [ node-delay-us US ]" path help
+help "vnitro path help: the placement delays, the seed last" "[ az-delay-us US ] [ seed SEED ]" path help
+help "vnitro path help: what the placement delays add" "node-delay-us per network" path help
 help "vnitro path help: one path's set" "vnitro path set path N [ loss-ppm PPM ] [ delay-us US ] [ jitter-us US ]" path help
-help "vnitro p h: p is path, no other object starts with it" "vnitro path [ show ]" p h
+usage "vnitro p is ambiguous between path and placement-group (and pg)" \
+	='ambiguous object "p": could be path, placement-group, pg' p h
+help "vnitro pa h: pa is path" "vnitro path [ show ]" pa h
 help "vnitro path help: several spine paths" "the VPC's network has COUNT spine paths" path help
 help "vnitro path help: a plain ENA flow keeps its path" "keeps one path (ECMP on its 5-tuple)" path help
 help "vnitro path help: ENA Express sprays, avoiding congestion" "ENA Express sprays its packets over" path help
 help "vnitro path help: the world's settings apply to all paths" "The world's settings apply to all paths" path help
 help "vnitro path help: path N changes one" '"path N" changes path N'"'"'s alone' path help
 help "vnitro path help: what a seed does" "restarts every pseudo-random draw" path help
+help "vnitro placement-group help" "vnitro placement-group { create | add } NAME strategy STRATEGY" \
+	placement-group help
+help "vnitro pg help: pg is short for placement-group" "vnitro placement-group { delete | del } NAME" pg help
+help "vnitro pl h: pl is placement-group" "STRATEGY := { cluster | spread | partition }" pl h
+help "vnitro pg create help" "[ partition-count N ] [ spread-level LEVEL ]" pg create help
+help "vnitro instance help: placement group and partition" "[ placement-group GROUP [ partition P ] ]" instance help
 help "vnitro in he shows the instance help" "vnitro instance add" in he
 help "vnitro route help" "vnitro route add CIDR subnet SUBNET via TARGET" route help
 help "vnitro igw help" "vnitro igw set ID frag-needed" igw help
@@ -456,7 +466,7 @@ usage "world set: unknown keyword" ='unknown keyword "scale"; try "vnitro world 
 usage "world show takes nothing" ='unexpected argument "x"; try "vnitro world help"' world show x
 usage "vnitro world s: show or set" ='ambiguous command "s": could be show, set' world s
 usage "path set: a setting required" \
-	='a setting (loss-ppm, reorder-ppm, delay-us, reorder-delay-us, jitter-us, congestion-ppm, congestion-delay-us, congestion-loss-ppm, episode-us, paths or seed) is required; try "vnitro path help"' \
+	='a setting (loss-ppm, reorder-ppm, delay-us, reorder-delay-us, jitter-us, congestion-ppm, congestion-delay-us, congestion-loss-ppm, episode-us, paths, node-delay-us, az-delay-us or seed) is required; try "vnitro path help"' \
 	path set
 usage "path set path N: one of its settings required" \
 	='a setting of path 3 (loss-ppm, delay-us, jitter-us, congestion-ppm, congestion-delay-us or congestion-loss-ppm) is required; try "vnitro path help"' \
@@ -526,6 +536,19 @@ usage "path set path N: so is episode-us, after one of the path's" \
 	path set path 3 loss-ppm 1 episode-us 100
 usage "path set path N: so is the count" \
 	='paths is the world'"'"'s, not one path'"'"'s: set it without a path' path set paths 4 path 3
+usage "path set path N: so is node-delay-us (placement's)" \
+	='node-delay-us is the world'"'"'s, not one path'"'"'s: set it without a path' path set path 3 node-delay-us 5
+usage "path set path N: so is az-delay-us, given before the path" \
+	='az-delay-us is the world'"'"'s, not one path'"'"'s: set it without a path' \
+	path set az-delay-us 500 path 0
+usage "path set: node-delay-us past a second" ='path node delay 1000001 us is out of range: 0 to 1000000' \
+	path set node-delay-us 1000001
+usage "path set: az-delay-us past a u32" ='path AZ delay 4294967296 us is out of range: 0 to 1000000' \
+	path set az-delay-us 4294967296
+usage "path set: az-delay-us with a unit" ='"az-delay-us" needs microseconds (0 to 1000000), not "1ms"' \
+	path set az-delay-us 1ms
+usage "path set: node-delay-us needs a value" ='"node-delay-us" needs a value; try "vnitro path help"' \
+	path set node-delay-us
 usage "path set path N: so is the seed" \
 	='the seed is the world'"'"'s, not one path'"'"'s: set it without a path' path set path 0 seed 42
 usage "path set path N: a world-only key refused before its bad value" \
@@ -539,6 +562,47 @@ usage "path set: a seed past a u64" \
 usage "path set: a seed in hex" ='"seed" needs a number (0 to 18446744073709551615), not "0x2a"' \
 	path set seed 0x2a
 usage "path set: a seed needs a value" ='"seed" needs a value; try "vnitro path help"' path set seed
+usage "pg create: a name required" ='the placement group NAME is required; try "vnitro placement-group help"' \
+	placement-group create
+usage "pg create: a strategy required" \
+	='"strategy cluster|spread|partition" is required; try "vnitro placement-group help"' pg create hpc
+usage "pg create: no such strategy" ='"ring" is not a placement strategy (expected cluster, spread or partition)' \
+	pg create hpc strategy ring
+usage "pg create: a strategy needs a value" ='"strategy" needs a value; try "vnitro placement-group help"' \
+	placement-group create hpc strategy
+usage "pg create: strategy twice" ='duplicate "strategy"; try "vnitro placement-group help"' \
+	pg create hpc strategy cluster strategy spread
+usage "pg create: 0 partitions" ='"0" is not a valid partition count (expected 1 to 7)' \
+	pg create p strategy partition partition-count 0
+usage "pg create: 8 partitions, past EC2's seven" ='"8" is not a valid partition count (expected 1 to 7)' \
+	pg create p strategy partition partition-count 8
+usage "pg create: a partition count that is no number" \
+	='"two" is not a valid partition count (expected 1 to 7)' pg create p strategy partition partition-count two
+usage "pg create: no such spread level" ='"floor" is not a spread level (expected rack or host)' \
+	pg create s strategy spread spread-level floor
+usage "pg create: unknown keyword" ='unknown keyword "count"; try "vnitro placement-group help"' \
+	pg create p strategy partition count 3
+usage "pg create: p is partition-count, no other keyword starts with it" \
+	='"x" is not a valid partition count (expected 1 to 7)' pg create p st partition p x
+usage "pg create: s is strategy or spread-level" ='ambiguous keyword "s": could be strategy, spread-level' \
+	pg create p s partition
+usage "pg delete: a name required" ='the placement group NAME is required; try "vnitro placement-group help"' pg delete
+usage "pg delete: one name" ='unexpected argument "b"; try "vnitro placement-group help"' pg del a b
+usage "pg show: one name or id" ='unexpected argument "b"; try "vnitro placement-group help"' \
+	placement-group show a b
+usage "instance add: a partition needs its group" \
+	='a partition needs its placement group ("placement-group GROUP partition P"); try "vnitro instance help"' \
+	instance add web subnet subnet-default partition 2
+usage "instance add: partition 0 (vnitro picks: leave it out)" ='"0" is not a valid partition (expected 1 to 7)' \
+	instance add web subnet subnet-default placement-group parts partition 0
+usage "instance add: partition 8" ='"8" is not a valid partition (expected 1 to 7)' \
+	instance add web subnet subnet-default placement-group parts partition 8
+usage "instance add: a placement group needs a value" \
+	='"placement-group" needs a value; try "vnitro instance help"' instance add web subnet subnet-default placement-group
+usage "instance add: p is placement-group or partition" \
+	='ambiguous keyword "p": could be placement-group, partition' instance add web subnet subnet-default p hpc
+usage "instance add: placement-group twice" ='duplicate "placement-group"; try "vnitro instance help"' \
+	instance add web subnet subnet-default placement-group a placement-group b
 usage "path set: all or nothing, a bad value stops the rest" path set loss-ppm 1000 delay-us x
 usage "path set: a setting twice" ='duplicate "seed"; try "vnitro path help"' path set seed 1 seed 2
 usage "path set: reorder is reorder-ppm or reorder-delay-us" \
@@ -569,15 +633,28 @@ not_loaded "world set past the kernel's range: its check, not ours" world set ra
 not_loaded "path show without the module" path
 not_loaded "path set, every field, 0 a value" \
 	path set loss-ppm 0 reorder-ppm 100 delay-us 50 reorder-delay-us 0 seed 18446744073709551615
-not_loaded "path set, object, command and keywords abbreviated" p se l 1000 d 50 s 42
+not_loaded "path set, object, command and keywords abbreviated" pa se l 1000 d 50 s 42
 not_loaded "path set, every world's field at its largest" \
 	path set jitter-us 1000000 congestion-ppm 1000000 congestion-delay-us 1000000 \
 	congestion-loss-ppm 1000000 episode-us 1000000 paths 16
 not_loaded "path set, the smallest episode and count" path set episode-us 1 paths 1
+not_loaded "path set, the placement delays at their largest, n and a abbreviated" \
+	pa se n 1000000 a 1000000
+not_loaded "path set, the placement delays 0" path set node-delay-us 0 az-delay-us 0
+not_loaded "pg show without the module" pg
+not_loaded "placement-group show by id" placement-group show pg-0123456789abcdef0
+not_loaded "pg create of each strategy and keyword, abbreviated" pg cr hpc st partition partition-count 7
+not_loaded "pg create spread-level host: the kernel's to refuse" pg create s strategy spread spread-level host
+not_loaded "pg create partition-count for a cluster group: the kernel's to refuse" \
+	pg create c strategy cluster partition-count 2
+not_loaded "pg delete" pg delete hpc
+not_loaded "pg d: delete and del are one command" pg d hpc
+not_loaded "instance add into a placement group's partition, keywords abbreviated" \
+	instance add vnitro-test-$$ s subnet-default pl parts pa 7
 not_loaded "path set path N, every one of its fields" \
 	path set path 15 loss-ppm 0 delay-us 1 jitter-us 2 congestion-ppm 3 congestion-delay-us 4 congestion-loss-ppm 5
 not_loaded "path set path N past the world's count: the kernel's check, not ours" path set path 15 loss-ppm 1
-not_loaded "path set, path and paths spelled out, j and e abbreviated" p se paths 4 j 10 e 500
+not_loaded "path set, path and paths spelled out, j and e abbreviated" pa se paths 4 j 10 e 500
 not_loaded "exec without the module" exec i-a -- true
 not_loaded "exec of a shell without the module" exec i-a
 not_loaded "vnitro eni list" eni list
@@ -671,18 +748,18 @@ fake_tests() {
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \
-		'all(.[]; keys == ["adapter","az","eni_count","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
+		'all(.[]; keys == ["adapter","az","eni_count","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","network_nodes","partition","placement_group","placement_group_id","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
 		-j instance show
 	jcheck "instance show -j: EC2's default metadata options" \
 		'all(.[]; .metadata_tokens == "optional" and .metadata_hop_limit == 1 and .metadata_endpoint == true)' \
 		-j instance show
 	run instance show i-host
-	check "instance show NAME: text" \
-		'$out == "i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge metadata tokens optional hop-limit 1 endpoint on"'
+	check "instance show NAME: text, its network nodes on a second line" \
+		'$out =~ ^"i-host: subnet subnet-default az us-east-1a primary-eni $primary enis 2 type c5n.18xlarge metadata tokens optional hop-limit 1 endpoint on$nl    network-nodes"( nn-[0-9a-f]{17}){3}$'
 	trace=$(mktemp)
 	VNITRO_FAKE_TRACE=$trace run instance set i-host metadata tokens required hop-limit 2 endpoint off
 	check "instance set: the options reach the library, the instance is printed" \
-		'$rc -eq 0 && $(<"$trace") == "instance_set i-host 1 2 0" && $out == *" metadata tokens required hop-limit 2 endpoint off"'
+		'$rc -eq 0 && $(<"$trace") == "instance_set i-host 1 2 0" && $out == *" metadata tokens required hop-limit 2 endpoint off$nl"*'
 	: >"$trace"
 	VNITRO_FAKE_TRACE=$trace jcheck "instance set -j: only the given option changes" \
 		'.metadata_tokens == "optional" and .metadata_hop_limit == 64 and .metadata_endpoint == true' \
@@ -1069,7 +1146,7 @@ fake_tests() {
 
 	local world paths path3 path5 per_path_keys
 	world="loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 jitter-us 0 congestion-ppm 0"
-	world+=" congestion-delay-us 0 congestion-loss-ppm 0 episode-us 10000 paths 8 seed 0"
+	world+=" congestion-delay-us 0 congestion-loss-ppm 0 episode-us 10000 paths 8 node-delay-us 0 az-delay-us 0 seed 0"
 	path3="path 3: loss-ppm 0 delay-us 5000 jitter-us 0 congestion-ppm 0 congestion-delay-us 0 congestion-loss-ppm 0"
 	path5="path 5: loss-ppm 1000 delay-us 0 jitter-us 0 congestion-ppm 20000 congestion-delay-us 0 congestion-loss-ppm 0"
 	per_path_keys='["path","loss_ppm","delay_us","jitter_us","congestion_ppm","congestion_delay_us","congestion_loss_ppm"]'
@@ -1078,7 +1155,7 @@ fake_tests() {
 		'$rc -eq 0 && -z $err && $out == "$world"'
 	run -j path show
 	check "path show -j: one object, the world's keys, the seed a number, then per_path" \
-		'$rc -eq 0 && $out == '"'"'{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0,"per_path":[{"path":0,'"'"'*'"'"'}]}'"'"
+		'$rc -eq 0 && $out == '"'"'{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"node_delay_us":0,"az_delay_us":0,"seed":0,"per_path":[{"path":0,'"'"'*'"'"'}]}'"'"
 	jcheck "path show -j: per_path holds every path in use, in order, each with its six fields" \
 		"(.per_path | length) == 8 and [.per_path[].path] == [range(8)] and all(.per_path[]; keys_unsorted == $per_path_keys)" \
 		-j path show
@@ -1092,10 +1169,10 @@ fake_tests() {
 	check "path set loss-ppm: the model in force, the rest unchanged, every path with the loss" \
 		'$rc -eq 0 && -z $err && $out == "${world/loss-ppm 0/loss-ppm 1000}"'
 	jcheck "path set -j, every field of before: one object" \
-		'del(.per_path) == {"loss_ppm":1000000,"reorder_ppm":1000000,"delay_us":1000000,"reorder_delay_us":1000000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":42}' \
+		'del(.per_path) == {"loss_ppm":1000000,"reorder_ppm":1000000,"delay_us":1000000,"reorder_delay_us":1000000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"node_delay_us":0,"az_delay_us":0,"seed":42}' \
 		-j path set seed 42 reorder-delay-us 1000000 delay-us 1000000 reorder-ppm 1000000 loss-ppm 1000000
 	jcheck "path set: 0 is a value, not \"unchanged\"" \
-		'del(.per_path) == {"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":0,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0}' \
+		'del(.per_path) == {"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":0,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"node_delay_us":0,"az_delay_us":0,"seed":0}' \
 		-j path set reorder-delay-us 0 seed 0
 	run -j path set seed 18446744073709551615
 	check "path set: the largest seed, every digit in the JSON" \
@@ -1142,12 +1219,155 @@ fake_tests() {
 	VNITRO_FAKE_PATHS=1 run path set path 5 loss-ppm 0 congestion-ppm 0
 	want="$world$nl$path3"
 	check "path set path 5 back to the world's: its line goes" '$rc -eq 0 && -z $err && $out == "$want"'
+	run path set node-delay-us 5 az-delay-us 1000
+	paths="${world/node-delay-us 0/node-delay-us 5}"
+	check "path set node-delay-us and az-delay-us: the world's line, no path's" \
+		'$rc -eq 0 && -z $err && $out == "${paths/az-delay-us 0/az-delay-us 1000}"'
+	jcheck "path set -j: node_delay_us and az_delay_us, and no path takes them" \
+		'.node_delay_us == 1000000 and .az_delay_us == 0 and all(.per_path[]; has("node_delay_us") | not)' \
+		-j path set node-delay-us 1000000 az-delay-us 0
+	VNITRO_FAKE_PATHS=1 run path set az-delay-us 20
+	want="${world/az-delay-us 0/az-delay-us 20}$nl$path3$nl$path5"
+	check "path set az-delay-us: the paths keep their own fields" '$rc -eq 0 && -z $err && $out == "$want"'
 	run path set path 8 loss-ppm 1
 	check "path set path 8 of 8: the kernel's message, exit 1" \
 		'$rc -eq 1 && -z $out && $err == "Error: path 8 does not exist: the world has 8 (0 to 7)"'
 	run -j path set path 15 delay-us 4000
 	check "path set refused under -j: the kernel's message as JSON" \
 		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "path 15 does not exist: the world has 8 (0 to 7)"'
+
+	# Placement groups: none until VNITRO_FAKE_PGS seeds hpc (cluster, i-host), racks
+	# (spread, web1), full (spread, 7 in us-east-1a), far (cluster, us-east-1b),
+	# parts (3 partitions, one instance in 1 and one in 2) and spare (cluster, empty).
+	local pg_keys='["az","id","instances","name","partition_count","spread_level","strategy"]'
+	run placement-group show
+	check "pg show, no group: nothing as text" '$rc -eq 0 && -z $out && -z $err'
+	jcheck "pg show -j, no group: []" '. == []' -j pg
+	VNITRO_FAKE_PGS=1 run pg
+	want="hpc: id pg-0a000000000000001 strategy cluster instances 1 az us-east-1a"
+	want+="${nl}racks: id pg-0a000000000000002 strategy spread spread-level rack instances 1"
+	want+="${nl}full: id pg-0a000000000000003 strategy spread spread-level rack instances 7"
+	want+="${nl}far: id pg-0a000000000000004 strategy cluster instances 1 az us-east-1b"
+	want+="${nl}parts: id pg-0a000000000000005 strategy partition partition-count 3 instances 2"
+	want+="${nl}spare: id pg-0a000000000000006 strategy cluster instances 0"
+	check "pg show: a line per group, its partition count or spread level, a cluster group's zone" \
+		'$rc -eq 0 && -z $err && $out == "$want"'
+	VNITRO_FAKE_PGS=1 jcheck "pg show -j: exactly the group keys, null where a strategy has none" \
+		"length == 6 and all(.[]; keys == $pg_keys) and .[0] == {\"name\":\"hpc\",\"id\":\"pg-0a000000000000001\",\"strategy\":\"cluster\",\"partition_count\":null,\"spread_level\":null,\"instances\":1,\"az\":\"us-east-1a\"} and .[4].partition_count == 3 and .[1].spread_level == \"rack\" and .[5].az == null" \
+		-j pg show
+	VNITRO_FAKE_PGS=1 jcheck "pg show NAME -j: an array of one" \
+		'. == [{"name":"parts","id":"pg-0a000000000000005","strategy":"partition","partition_count":3,"spread_level":null,"instances":2,"az":null}]' \
+		-j pg show parts
+	VNITRO_FAKE_PGS=1 jcheck "pg show ID: by its id too" '.[0].name == "full" and .[0].instances == 7' \
+		-j placement-group show pg-0a000000000000003
+	VNITRO_FAKE_PGS=1 run pg show nosuch
+	check "pg show of an unknown group: EC2's message, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: InvalidPlacementGroup.Unknown: The Placement Group '"'"'nosuch'"'"' is unknown."'
+	run pg create hpc strategy cluster
+	check "pg create: the group as show prints it, a new id" \
+		'$rc -eq 0 && -z $err && $out =~ ^"hpc: id pg-"[0-9a-f]{17}" strategy cluster instances 0"$'
+	jcheck "pg create -j: one object, a partition group's 2 partitions by default" \
+		'.name == "p" and .strategy == "partition" and .partition_count == 2 and .spread_level == null and .instances == 0 and .az == null' \
+		-j pg create p strategy partition
+	jcheck "pg create: 7 partitions, strategy abbreviated" '.partition_count == 7' \
+		-j pg create p strategy part partition-count 7
+	jcheck "pg create: a spread group is at rack level" '.strategy == "spread" and .spread_level == "rack"' \
+		-j pg create s strategy spread
+	jcheck "pg create: spread-level rack, given" '.spread_level == "rack"' -j pg create s st sp sp rack
+	jcheck "pg create: any printable ASCII name, spaces too" '.name == "web tier ~ #1"' \
+		-j pg create "web tier ~ #1" strategy cluster
+	VNITRO_FAKE_PGS=1 run pg create hpc strategy spread
+	check "pg create of a name in use: EC2's Duplicate, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: InvalidPlacementGroup.Duplicate: The placement group '"'"'hpc'"'"' already exists."'
+	VNITRO_FAKE_PGS=500 run pg create one-more strategy cluster
+	check "pg create past 500 groups: EC2's PlacementGroupLimitExceeded" \
+		'$rc -eq 1 && $err == "Error: PlacementGroupLimitExceeded: you can create at most 500 placement groups"'
+	VNITRO_FAKE_PGS=499 jcheck "pg create: the 500th group" '.name == "one-more"' -j pg create one-more strategy cluster
+	# shellcheck disable=SC2034 # read by check's eval
+	local name_msg="Error: InvalidParameterValue: a placement group name is 1 to 255 ASCII characters"
+	run pg create "" strategy cluster
+	check "pg create: an empty name, the kernel's message" '$rc -eq 1 && -z $out && $err == "$name_msg"'
+	run pg create "caf$(printf '\xc3\xa9')" strategy cluster
+	check "pg create: a name not ASCII" '$rc -eq 1 && $err == "$name_msg"'
+	run pg create "a$(printf '\t')b" strategy cluster
+	check "pg create: a name with a control character" '$rc -eq 1 && $err == "$name_msg"'
+	run pg create "$(printf '%0256d' 0)" strategy cluster
+	check "pg create: a name of 256 characters" '$rc -eq 1 && -z $out && $err == "$name_msg"'
+	jcheck "pg create: a name of 255" '(.name | length) == 255' -j pg create "$(printf '%0255d' 0)" strategy cluster
+	run pg create c strategy cluster partition-count 2
+	check "pg create: a partition count for a cluster group, EC2's message" \
+		'$rc -eq 1 && -z $out && $err == "Error: InvalidParameterCombination: a partition count is valid only for a partition placement group"'
+	run -j pg create c strategy spread partition-count 3
+	check "pg create: ... for a spread group, under -j" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "InvalidParameterCombination: a partition count is valid only for a partition placement group"'
+	run pg create c strategy partition spread-level rack
+	check "pg create: a spread level for a partition group" \
+		'$rc -eq 1 && $err == "Error: InvalidParameterCombination: a spread level is valid only for a spread placement group"'
+	run pg create c strategy spread spread-level host
+	check "pg create: spread level host is AWS Outposts' only" \
+		'$rc -eq 1 && $err == "Error: InvalidParameterValue: spread level host is only for placement groups on AWS Outposts"'
+	VNITRO_FAKE_PGS=1 run pg delete spare
+	check "pg delete: nothing printed" '$rc -eq 0 && -z $out && -z $err'
+	VNITRO_FAKE_PGS=1 run pg delete hpc
+	check "pg delete of a group with instances: EC2's InUse, exit 1" \
+		'$rc -eq 1 && -z $out && $err == "Error: InvalidPlacementGroup.InUse: The placement group '"'"'hpc'"'"' is in use and may not be deleted."'
+	VNITRO_FAKE_PGS=1 run placement-group del nosuch
+	check "pg delete of an unknown group" \
+		'$rc -eq 1 && $err == "Error: InvalidPlacementGroup.Unknown: The Placement Group '"'"'nosuch'"'"' is unknown."'
+	VNITRO_FAKE_PGS=1 run pg delete pg-0a000000000000006
+	check "pg delete takes a name, not an id (EC2's DeletePlacementGroup)" \
+		'$rc -eq 1 && $err == "Error: InvalidPlacementGroup.Unknown: The Placement Group '"'"'pg-0a000000000000006'"'"' is unknown."'
+
+	# Instances in groups: a second line with the group, the partition and the network nodes.
+	VNITRO_FAKE_PGS=1 run instance show i-host
+	check "instance show: the group on the second line, before the nodes" \
+		'$rc -eq 0 && $out =~ "${nl}    placement-group hpc network-nodes"( nn-[0-9a-f]{17}){3}$'
+	local host_nodes web1_nodes
+	host_nodes=$(VNITRO_FAKE_PGS=1 "$FAKE" -j instance show i-host | jq -c '.[0].network_nodes')
+	web1_nodes=$(VNITRO_FAKE_PGS=1 "$FAKE" -j instance show | jq -c '.[1].network_nodes')
+	VNITRO_FAKE_PGS=1 jcheck "instance show -j: the group's name and id, no partition outside a partition group" \
+		'.[0].placement_group == "hpc" and .[0].placement_group_id == "pg-0a000000000000001" and .[0].partition == null and .[1].placement_group == "racks"' \
+		-j instance show
+	jcheck "instance show -j: no group: null, the nodes all the same" \
+		'all(.[]; .placement_group == null and .placement_group_id == null and .partition == null and (.network_nodes | length) == 3)' \
+		-j instance show
+	trace=$(mktemp)
+	VNITRO_FAKE_PGS=1 VNITRO_FAKE_TRACE=$trace run instance add web9 subnet subnet-default placement-group hpc
+	check "instance add into a cluster group: printed with its group" \
+		'$rc -eq 0 && -z $err && $out == "web9: subnet subnet-default az us-east-1a "*"${nl}    placement-group hpc network-nodes "* && $(<"$trace") == *"instance_placed web9 hpc 0"*'
+	VNITRO_FAKE_PGS=1 jcheck "instance add: a cluster group's instances share their three network nodes" \
+		".network_nodes == $host_nodes" -j instance add web9 subnet subnet-default placement-group hpc
+	VNITRO_FAKE_PGS=1 jcheck "instance add: a spread group's, only the zone's top node" \
+		".network_nodes[0] == ${web1_nodes}[0] and .network_nodes[1] != ${web1_nodes}[1] and .network_nodes[2] != ${web1_nodes}[2] and .placement_group == \"racks\"" \
+		-j instance add web9 subnet subnet-default placement-group racks
+	VNITRO_FAKE_PGS=1 jcheck "instance add into a partition group: the partition with the fewest instances" \
+		'.placement_group == "parts" and .placement_group_id == "pg-0a000000000000005" and .partition == 3' \
+		-j instance add web9 subnet subnet-default placement-group parts
+	VNITRO_FAKE_PGS=1 run instance add web9 subnet subnet-default placement-group parts partition 2
+	check "instance add partition 2: that one, on the text's second line" \
+		'$rc -eq 0 && $out == *"${nl}    placement-group parts partition 2 network-nodes nn-"*'
+	VNITRO_FAKE_PGS=1 VNITRO_FAKE_TRACE=$trace run instance add web8 subnet subnet-default placement-group spare type t3.micro
+	check "instance add of a burstable type into a cluster group: EC2's message, the namespace gone" \
+		'$rc -eq 1 && -z $out && $err == "Error: InvalidParameterCombination: Placement groups may not be used with instances of type '"'"'t3.micro'"'"'." && $(<"$trace") == *"netns_del web8"'
+	VNITRO_FAKE_PGS=1 jcheck "instance add of a burstable type into a spread group" \
+		'.type == "t3.micro" and .placement_group == "racks"' \
+		-j instance add web8 subnet subnet-default placement-group racks type t3.micro
+	VNITRO_FAKE_PGS=1 run instance add web8 subnet subnet-default placement-group far
+	check "instance add into a cluster group in use in another zone: EC2's InUse" \
+		'$rc -eq 1 && $err == "Error: InvalidPlacementGroup.InUse: The placement group '"'"'far'"'"' is in use in another availability zone: us-east-1b"'
+	VNITRO_FAKE_PGS=1 run instance add web8 subnet subnet-default placement-group full
+	check "instance add: an eighth instance of a spread group in a zone" \
+		'$rc -eq 1 && $err == "Error: InsufficientInstanceCapacity: spread placement group '"'"'full'"'"' already has 7 instances in us-east-1a (EC2: seven running instances per Availability Zone)"'
+	VNITRO_FAKE_PGS=1 run instance add web8 subnet subnet-default placement-group racks partition 1
+	check "instance add: a partition in a spread group" \
+		'$rc -eq 1 && $err == "Error: InvalidParameterCombination: a partition number is valid only in a partition placement group"'
+	VNITRO_FAKE_PGS=1 run -j instance add web8 subnet subnet-default placement-group parts partition 4
+	check "instance add: partition 4 of 3, under -j" \
+		'$rc -eq 1 && -z $out && $(jq -r .error <<<"$err") == "InvalidParameterValue: partition 4 is out of range: placement group '"'"'parts'"'"' has 3 partitions"'
+	VNITRO_FAKE_PGS=1 run instance add web8 subnet subnet-default placement-group nosuch
+	check "instance add into an unknown group" \
+		'$rc -eq 1 && $err == "Error: InvalidPlacementGroup.Unknown: The Placement Group '"'"'nosuch'"'"' is unknown."'
+	rm -f "$trace"
 
 	run services show
 	check "services show, none plugged: the kernel's message, exit 1" \

@@ -188,6 +188,96 @@ Test(decode, instance)
 	cr_assert_str_eq(in.primary_eni_id, "eni-5");
 	cr_assert_eq(in.eni_count, 2u);
 	cr_assert_str_eq(in.az, "us-east-1a");
+	cr_assert_str_eq(in.placement_group, "", "no placement group");
+	cr_assert_eq(in.partition, 0u);
+	cr_assert_str_eq(in.network_nodes[0], "", "a module without topology: no node");
+}
+
+/* An instance's reply with its placement group, partition and @nodes network nodes. */
+static struct nl_msg *placed_instance_reply(int nodes)
+{
+	struct nl_msg *msg = reply_new();
+	struct nlattr *nest;
+
+	nla_put_string(msg, VNITRO_A_INSTANCE_NAME, "web1");
+	nla_put_string(msg, VNITRO_A_SUBNET_ID, "subnet-default");
+	nla_put_string(msg, VNITRO_A_PRIMARY_ENI_ID, "eni-5");
+	nla_put_string(msg, VNITRO_A_AZ, "us-east-1a");
+	nla_put_string(msg, VNITRO_A_PG_NAME, "parts");
+	nla_put_string(msg, VNITRO_A_PG_ID, "pg-0123456789abcdef0");
+	nla_put_u32(msg, VNITRO_A_PG_PARTITION, 3);
+	nest = nla_nest_start(msg, VNITRO_A_NETWORK_NODES);
+	for (int i = 0; i < nodes; i++) {
+		char id[VNITRO_ID_LEN];
+
+		snprintf(id, sizeof(id), "nn-%017x", i + 1);
+		nla_put_string(msg, VNITRO_A_NETWORK_NODE, id);
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+Test(decode, instance_placement_and_network_nodes)
+{
+	struct vnitro_instance in;
+
+	cr_assert_eq(decode(placed_instance_reply(3), &instance_decoder, &in), 0);
+	cr_assert_str_eq(in.placement_group, "parts");
+	cr_assert_str_eq(in.placement_group_id, "pg-0123456789abcdef0");
+	cr_assert_eq(in.partition, 3u);
+	cr_assert_str_eq(in.network_nodes[0], "nn-00000000000000001", "top layer first");
+	cr_assert_str_eq(in.network_nodes[2], "nn-00000000000000003");
+}
+
+Test(decode, more_network_nodes_than_layers_are_refused)
+{
+	struct vnitro_instance in;
+
+	cr_assert_eq(decode(placed_instance_reply(VNITRO_TOPOLOGY_LAYERS + 1), &instance_decoder, &in),
+		     -EPROTO);
+}
+
+Test(decode, placement_group)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_placement_group g;
+
+	nla_put_string(msg, VNITRO_A_PG_NAME, "hpc");
+	nla_put_string(msg, VNITRO_A_PG_ID, "pg-0123456789abcdef0");
+	nla_put_u8(msg, VNITRO_A_PG_STRATEGY, VNITRO_PG_CLUSTER);
+	nla_put_u32(msg, VNITRO_A_PG_INSTANCE_COUNT, 2);
+	nla_put_string(msg, VNITRO_A_AZ, "us-east-1a");
+	cr_assert_eq(decode(msg, &pg_decoder, &g), 0);
+	cr_assert_str_eq(g.name, "hpc");
+	cr_assert_str_eq(g.id, "pg-0123456789abcdef0");
+	cr_assert_eq(g.strategy, VNITRO_PG_CLUSTER);
+	cr_assert_eq(g.partition_count, 0u);
+	cr_assert_eq(g.spread_level, 0);
+	cr_assert_eq(g.instance_count, 2u);
+	cr_assert_str_eq(g.az, "us-east-1a");
+
+	msg = reply_new();
+	nla_put_string(msg, VNITRO_A_PG_NAME, "parts");
+	nla_put_string(msg, VNITRO_A_PG_ID, "pg-0123456789abcdef1");
+	nla_put_u8(msg, VNITRO_A_PG_STRATEGY, VNITRO_PG_PARTITION);
+	nla_put_u32(msg, VNITRO_A_PG_PARTITION_COUNT, 7);
+	cr_assert_eq(decode(msg, &pg_decoder, &g), 0);
+	cr_assert_eq(g.partition_count, 7u);
+	cr_assert_str_eq(g.az, "", "no zone but a cluster group's");
+}
+
+Test(decode, placement_group_without_id_or_strategy_is_refused)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_placement_group g;
+
+	nla_put_string(msg, VNITRO_A_PG_NAME, "hpc");
+	nla_put_u8(msg, VNITRO_A_PG_STRATEGY, VNITRO_PG_CLUSTER);
+	cr_assert_eq(decode(msg, &pg_decoder, &g), -EPROTO);
+	msg = reply_new();
+	nla_put_string(msg, VNITRO_A_PG_NAME, "hpc");
+	nla_put_string(msg, VNITRO_A_PG_ID, "pg-0123456789abcdef0");
+	cr_assert_eq(decode(msg, &pg_decoder, &g), -EPROTO);
 }
 
 static void put_rule(struct nl_msg *msg, uint8_t direction, uint16_t protocol, uint16_t port,
@@ -612,6 +702,22 @@ Test(decode, path)
 	cr_assert_eq(m.one[3].index, 0u, "past the paths in use: untouched");
 }
 
+Test(decode, path_placement_delays)
+{
+	struct nl_msg *msg = reply_new();
+	struct vnitro_path m;
+	struct nlattr *paths;
+
+	nla_put_u32(msg, VNITRO_A_PATH_NODE_DELAY_US, 5);
+	nla_put_u32(msg, VNITRO_A_PATH_AZ_DELAY_US, 700);
+	paths = put_path_world(msg, 1);
+	put_one_path(msg, 0, 50);
+	nla_nest_end(msg, paths);
+	cr_assert_eq(decode(msg, &path_decoder, &m), 0);
+	cr_assert_eq(m.node_delay_us, 5u);
+	cr_assert_eq(m.az_delay_us, 700u);
+}
+
 Test(decode, path_comes_whole)
 {
 	struct nl_msg *msg = reply_new();
@@ -1020,6 +1126,9 @@ Test(encode, path_change_of_the_world)
 	c.episode_us = 1;
 	c.set_paths = 1;
 	c.paths = 16;
+	c.set_node_delay_us = 1;
+	c.set_az_delay_us = 1;
+	c.az_delay_us = 1000000;
 	c.index = 3;	/* without has_index: not sent */
 	cr_assert_not(path_change_empty(&c));
 	request_init(&req, &h, VNITRO_CMD_PATH_SET, NLM_F_ACK);
@@ -1032,6 +1141,9 @@ Test(encode, path_change_of_the_world)
 	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_CONGESTION_LOSS_PPM]), 5000u);
 	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_EPISODE_US]), 1u);
 	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_COUNT]), 16u);
+	cr_assert_not_null(tb[VNITRO_A_PATH_NODE_DELAY_US], "0 is a node delay to set");
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_NODE_DELAY_US]), 0u);
+	cr_assert_eq(nla_get_u32(tb[VNITRO_A_PATH_AZ_DELAY_US]), 1000000u);
 	cr_assert_null(tb[VNITRO_A_PATH_INDEX], "the world's: no path");
 	cr_assert_null(tb[VNITRO_A_PATH_LOSS_PPM], "only what set_* marks");
 	cr_assert_null(tb[VNITRO_A_PATH_REORDER_PPM]);
@@ -1325,6 +1437,22 @@ Test(request, oversized_string_is_not_sent)
 	cr_assert_eq(vnitro_instance_del(ctrl, name), -ENAMETOOLONG);
 	cr_assert(strstr(vnitro_last_error(ctrl), "too long"));
 	cr_assert_eq(vnitro_instance_del(ctrl, ""), -EINVAL);
+}
+
+Test(request, placement_group_name_is_checked_before_sending)
+{
+	struct vnitro_placement_group g;
+	char name[VNITRO_PG_NAME_LEN + 1];
+
+	memset(name, 'g', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	cr_assert_eq(vnitro_pg_add(ctrl, name, VNITRO_PG_CLUSTER, 0, 0, nullptr), -ENAMETOOLONG);
+	cr_assert(strstr(vnitro_last_error(ctrl), "too long"));
+	name[VNITRO_PG_NAME_LEN - 1] = '\0';
+	/* 255 characters are sent: nlctrl knows no PG_ADD. */
+	cr_assert_eq(vnitro_pg_add(ctrl, name, VNITRO_PG_CLUSTER, 0, 0, nullptr), -EOPNOTSUPP);
+	cr_assert_eq(vnitro_pg_del(ctrl, ""), -EINVAL);
+	cr_assert_eq(vnitro_pg_get(ctrl, "pg-0123456789abcdef0", &g), -EOPNOTSUPP);
 }
 
 Test(request, eigw_add_takes_egress_only_ids)
