@@ -124,9 +124,8 @@ def scenario_expired():
     return status_code(send("POST", body, signed(body, skew=-20 * 60)))
 
 
-def scenario_unsigned():
-    return status_code(send("POST", "Action=DescribeVpcs&Version=2016-11-15",
-                            {"Content-Type": FORM}))
+def scenario_unsigned(body="Action=DescribeVpcs&Version=2016-11-15"):
+    return status_code(send("POST", body, {"Content-Type": FORM}))
 
 
 def scenario_body(body):
@@ -288,6 +287,28 @@ def scenario_presigned():
     botocore.auth.SigV4QueryAuth(creds, "ec2", REGION, expires=60).add_auth(req)
     r = send("GET", b"", {}, path=req.url[len("http://" + HOST):])
     return "%d %s" % (r[0], "vpc-default" if "<vpcId>vpc-default</vpcId>" in r[3] else r[1])
+
+
+def scenario_pg_limit():
+    """Placement groups made until refused: how many there were then, the code, and whether
+    deleting the ones made brought the list back to what it was."""
+    c = client()
+
+    def names():
+        return sorted(g["GroupName"] for g in c.describe_placement_groups()["PlacementGroups"])
+
+    before, made, code = names(), [], "none"
+    while len(made) < 1000:
+        try:
+            c.create_placement_group(GroupName="limit-%d" % len(made), Strategy="cluster")
+            made.append("limit-%d" % len(made))
+        except ClientError as e:
+            code = e.response["Error"]["Code"]
+            break
+    at_limit = len(names())
+    for name in made:
+        c.delete_placement_group(GroupName=name)
+    return "%d %s %s" % (at_limit, code, "same" if names() == before else "changed")
 
 
 class Suite:

@@ -17,6 +17,9 @@
 #     security groups: sg-d (default), sg-1 (web: ssh from 203.0.113.0/24)
 #     Elastic IPs (pool 203.0.113.0/24): eipalloc-1 .1 on i-host's primary ENI
 #       (eipassoc-1), eipalloc-2 .2 not associated
+#     placement groups (VNITRO_FAKE_PGS): hpc (cluster, pg-0a000000000000001, i-host),
+#       racks (spread, web1), parts (partition, 3) and others; their other members
+#       are no instances of the fake's
 #
 # The fake keeps its state in the daemon's process, so a change shows in
 # the next describe. Needs no vnitro module.
@@ -186,7 +189,7 @@ check "--listen without a port: usage error" '$rc -eq 2 && $err == *"expected AD
 	echo "$AWS_ACCESS_KEY_ID $AWS_SECRET_ACCESS_KEY"
 } >"$tmp/creds"
 chmod 600 "$tmp/creds"
-VNITRO_FAKE_WORLD=1 "$FAKE" --credentials "$tmp/creds" --listen 127.0.0.1:0 2>"$tmp/log" &
+VNITRO_FAKE_WORLD=1 VNITRO_FAKE_PGS=1 "$FAKE" --credentials "$tmp/creds" --listen 127.0.0.1:0 2>"$tmp/log" &
 pid=$!
 port=''
 for _ in $(seq 100); do
@@ -582,6 +585,135 @@ check "release-address: exit 0" '$rc -eq 0'
 ecode "release it again: InvalidAllocationID.NotFound" InvalidAllocationID.NotFound \
 	release-address --allocation-id "$alloc"
 pysuite eip-suite "$SECOND"
+
+## Placement groups: create, describe, delete; instances' placement
+
+pg_names() { jq -c '[.PlacementGroups[].GroupName]' <<<"$out"; }
+jcheck "DescribePlacementGroups: the fake's groups in EC2's fields, by id" \
+	'(.PlacementGroups | map(.GroupId) | . == sort) and (.PlacementGroups | map({(.GroupName): .}) | add
+	 | .hpc == {"GroupName": "hpc", "State": "available", "Strategy": "cluster", "GroupId": "pg-0a000000000000001",
+	  "GroupArn": "arn:aws:ec2:us-east-1:123456789012:placement-group/hpc"}
+	 and .racks.SpreadLevel == "rack" and (.racks | has("PartitionCount") | not)
+	 and .parts.PartitionCount == 3 and (.parts | has("SpreadLevel") | not))' \
+	describe-placement-groups
+pgs0=$(pg_names)
+jcheck "CreatePlacementGroup cluster: available, pg- and 17 hex digits, the ARN by name" \
+	'.PlacementGroup | (.GroupId | test("^pg-[0-9a-f]{17}$")) and .GroupName == "my-cluster"
+	 and .State == "available" and .Strategy == "cluster"
+	 and .GroupArn == "arn:aws:ec2:us-east-1:123456789012:placement-group/my-cluster"
+	 and (has("PartitionCount") or has("SpreadLevel") | not)' \
+	create-placement-group --group-name my-cluster --strategy cluster
+pg=$(jq -r .PlacementGroup.GroupId <<<"$out")
+jcheck "create partition --partition-count 5: PartitionCount 5" \
+	'.PlacementGroup | .Strategy == "partition" and .PartitionCount == 5 and (has("SpreadLevel") | not)' \
+	create-placement-group --group-name HDFS-Group-A --strategy partition --partition-count 5
+jcheck "create partition without a count: 2, vnitro's default" '.PlacementGroup.PartitionCount == 2' \
+	create-placement-group --group-name two-parts --strategy partition
+jcheck "create spread without a level: rack, as EC2 answers" \
+	'.PlacementGroup | .Strategy == "spread" and .SpreadLevel == "rack"' \
+	create-placement-group --group-name my-spread --strategy spread
+jcheck "--group-names my-cluster: the group made" ".PlacementGroups == [{\"GroupName\": \"my-cluster\",
+	 \"State\": \"available\", \"Strategy\": \"cluster\", \"GroupId\": \"$pg\",
+	 \"GroupArn\": \"arn:aws:ec2:us-east-1:123456789012:placement-group/my-cluster\"}]" \
+	describe-placement-groups --group-names my-cluster
+jcheck "--group-ids: the same group by its id" '[.PlacementGroups[].GroupName] == ["my-cluster"]' \
+	describe-placement-groups --group-ids "$pg"
+jcheck "filter strategy=partition: partition groups only, the two made among them" \
+	'(.PlacementGroups | map(.Strategy) | unique) == ["partition"]
+	 and (["parts", "HDFS-Group-A", "two-parts"] - [.PlacementGroups[].GroupName]) == []' \
+	describe-placement-groups --filters Name=strategy,Values=partition
+ec2 describe-placement-groups --filters 'Name=group-name,Values=my-*' Name=spread-level,Values=rack
+check "filters group-name my-* and spread-level rack (ANDed)" '$rc -eq 0 && $(pg_names) == "[\"my-spread\"]"'
+ec2 describe-placement-groups --filters Name=group-arn,Values='arn:aws:ec2:*:placement-group/hpc' Name=state,Values=available
+check "filters group-arn and state" '$rc -eq 0 && $(pg_names) == "[\"hpc\"]"'
+ecode "filter tag:Name (no tags in vnitro): InvalidParameterValue" InvalidParameterValue \
+	describe-placement-groups --filters Name=tag:Name,Values=x
+ecode "create it again: InvalidPlacementGroup.Duplicate" InvalidPlacementGroup.Duplicate \
+	create-placement-group --group-name my-cluster --strategy spread
+check "  ... EC2's message" '$err == *"The placement group '"'my-cluster'"' already exists."'
+ecode "create without GroupName: MissingParameter" MissingParameter create-placement-group --strategy cluster
+ecode "create without Strategy: MissingParameter (vnitro's groups have one)" MissingParameter \
+	create-placement-group --group-name no-strategy
+ecode "--partition-count 8: InvalidParameterValue (seven at most)" InvalidParameterValue \
+	create-placement-group --group-name eight --strategy partition --partition-count 8
+ecode "--partition-count 0: InvalidParameterValue" InvalidParameterValue \
+	create-placement-group --group-name zero --strategy partition --partition-count 0
+ecode "--partition-count with cluster: InvalidParameterCombination" InvalidParameterCombination \
+	create-placement-group --group-name c2 --strategy cluster --partition-count 2
+ecode "--spread-level host (Outposts only): InvalidParameterValue" InvalidParameterValue \
+	create-placement-group --group-name h --strategy spread --spread-level host
+ecode "--strategy precision-time: InvalidParameterValue" InvalidParameterValue \
+	create-placement-group --group-name pt --strategy precision-time
+ecode "a name of 256 characters: InvalidParameterValue" InvalidParameterValue \
+	create-placement-group --group-name "$(printf 'a%.0s' {1..256})" --strategy cluster
+ecode "--tag-specifications: UnknownParameter (vnitro keeps no tags)" UnknownParameter \
+	create-placement-group --group-name tagged --strategy cluster \
+	--tag-specifications 'ResourceType=placement-group,Tags=[{Key=purpose,Value=production}]'
+ecode "DryRun create: DryRunOperation" DryRunOperation \
+	create-placement-group --group-name dry --strategy cluster --dry-run
+ecode "... and nothing was created" InvalidPlacementGroup.Unknown describe-placement-groups --group-names dry
+ecode "DryRun create of a duplicate: the Duplicate, not DryRunOperation" InvalidPlacementGroup.Duplicate \
+	create-placement-group --group-name hpc --strategy cluster --dry-run
+ecode "describe an unknown name: InvalidPlacementGroup.Unknown" InvalidPlacementGroup.Unknown \
+	describe-placement-groups --group-names my-cluster nosuch
+check "  ... EC2's message" '$err == *"The Placement Group '"'nosuch'"' is unknown."'
+ecode "describe an unknown id: InvalidPlacementGroup.Unknown" InvalidPlacementGroup.Unknown \
+	describe-placement-groups --group-ids pg-0123456789abcdef0
+ecode "describe a malformed id: InvalidPlacementGroupId.Malformed" InvalidPlacementGroupId.Malformed \
+	describe-placement-groups --group-ids sg-1
+ecode "delete hpc, which i-host is in: InvalidPlacementGroup.InUse" InvalidPlacementGroup.InUse \
+	delete-placement-group --group-name hpc
+check "  ... EC2's message" '$err == *"The placement group '"'hpc'"' is in use and may not be deleted."'
+ecode "delete an unknown group: InvalidPlacementGroup.Unknown" InvalidPlacementGroup.Unknown \
+	delete-placement-group --group-name nosuch
+py "delete without GroupName: MissingParameter" "400 MissingParameter" body 'Action=DeletePlacementGroup&Version=2016-11-15'
+ecode "DryRun delete: DryRunOperation" DryRunOperation delete-placement-group --group-name my-cluster --dry-run
+ec2 delete-placement-group --group-name my-cluster
+check "DeletePlacementGroup: exit 0, no output" '$rc -eq 0 && -z $out'
+ecode "... then describing it: InvalidPlacementGroup.Unknown" InvalidPlacementGroup.Unknown \
+	describe-placement-groups --group-names my-cluster
+for g in HDFS-Group-A two-parts my-spread; do ec2 delete-placement-group --group-name "$g"; done
+ec2 describe-placement-groups
+check "... and the others made: the groups are as they were" "\$rc -eq 0 && \$(pg_names) == '$pgs0'"
+py "groups made until refused: PlacementGroupLimitExceeded at 500, the list back as it was" \
+	"500 PlacementGroupLimitExceeded same" pg-limit
+py "an unsigned CreatePlacementGroup: MissingAuthenticationToken, HTTP 401" "401 MissingAuthenticationToken" \
+	unsigned 'Action=CreatePlacementGroup&Version=2016-11-15&GroupName=unsigned&Strategy=cluster'
+AWS_SECRET_ACCESS_KEY=wrong ecode "create with a wrong secret: AuthFailure" AuthFailure \
+	create-placement-group --group-name unsigned --strategy cluster
+ecode "... neither was created" InvalidPlacementGroup.Unknown describe-placement-groups --group-names unsigned
+
+jcheck "DescribeInstances i-host: Placement with its group's name and id" \
+	'.Reservations[0].Instances[0].Placement == {"AvailabilityZone": "us-east-1a", "GroupName": "hpc",
+	 "Tenancy": "default", "GroupId": "pg-0a000000000000001"}' \
+	describe-instances --instance-ids i-host
+jcheck "filter placement-group-name=racks: web1" '[.Reservations[].Instances[].InstanceId] == ["web1"]' \
+	describe-instances --filters Name=placement-group-name,Values=racks
+jcheck "filter placement-group-name with a wildcard: both" '[.Reservations[].Instances[].InstanceId] == ["i-host", "web1"]' \
+	describe-instances --filters 'Name=placement-group-name,Values=hpc,rack?'
+jcheck "filter placement-partition-number=1: none (no instance of the fake is in a partition group)" \
+	'.Reservations == []' describe-instances --filters Name=placement-partition-number,Values=1
+ecode "ModifyInstancePlacement of a running instance: IncorrectInstanceState" IncorrectInstanceState \
+	modify-instance-placement --instance-id i-host --group-name far
+check "  ... EC2's message" '$err == *"The instance '"'i-host'"' is not in the '"'stopped'"' state."'
+ecode "  ... out of its group (--group-name \"\"): IncorrectInstanceState" IncorrectInstanceState \
+	modify-instance-placement --instance-id i-host --group-name ""
+ecode "  ... into an unknown group: InvalidPlacementGroup.Unknown" InvalidPlacementGroup.Unknown \
+	modify-instance-placement --instance-id i-host --group-name nosuch
+ecode "  ... by a malformed group id: InvalidPlacementGroupId.Malformed" InvalidPlacementGroupId.Malformed \
+	modify-instance-placement --instance-id i-host --group-id hpc
+ecode "  ... by name and id: InvalidParameterCombination" InvalidParameterCombination \
+	modify-instance-placement --instance-id i-host --group-name hpc --group-id pg-0a000000000000001
+ecode "  ... a partition of a cluster group: InvalidParameterCombination" InvalidParameterCombination \
+	modify-instance-placement --instance-id i-host --group-name hpc --partition-number 1
+ecode "  ... partition 4 of three: InvalidParameterValue" InvalidParameterValue \
+	modify-instance-placement --instance-id i-host --group-id pg-0a000000000000005 --partition-number 4
+ecode "  ... of an unknown instance: InvalidInstanceID.NotFound" InvalidInstanceID.NotFound \
+	modify-instance-placement --instance-id i-nosuch --group-name far
+py "  ... DryRun: UnknownParameter (EC2's call takes none)" "400 UnknownParameter" \
+	body 'Action=ModifyInstancePlacement&Version=2016-11-15&InstanceId=i-host&GroupName=far&DryRun=true'
+jcheck "  ... i-host is still in hpc" '.Reservations[0].Instances[0].Placement.GroupName == "hpc"' \
+	describe-instances --instance-ids i-host
 
 ## errors: signatures, protocol
 

@@ -6,6 +6,7 @@
 # where 169.254.0.4 is the alias of i-host's primary ENI (eth0) and nothing else is an ENI's.
 # curl asks as an instance would; the VM suite selftests/net/imds.sh does it over the module.
 # The same daemon serves the EC2 API, through which boto3 changes i-host's metadata options.
+# Then a second daemon with VNITRO_FAKE_PGS=1, where i-host is in cluster placement group hpc.
 # Needs root (a network namespace); skipped otherwise.
 set -u
 
@@ -15,13 +16,17 @@ ip -n "$ns" route add local 169.254.0.0/17 dev lo
 creds=$(mktemp)
 log=$(mktemp)
 echo "AKIDVNITROIMDS c2VjcmV0LW9mLXRoZS1pbWRzLXRlc3Q" >"$creds"
-"$FAKE" --imds "$ns" --credentials "$creds" --listen 127.0.0.1:0 2>"$log" &
-daemon=$!
-for ((i = 0; i < 50; i++)); do
-	ip netns exec "$ns" ss -Hltn "sport = :80" | grep -q . && grep -q listening "$log" && break
-	sleep 0.1
-done
-port=$(sed -n 's/^vnitrod: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log")
+# start [VAR=VALUE...]: the daemon, with the fake's environment VAR=VALUE; sets daemon and port.
+start() {
+	env "$@" "$FAKE" --imds "$ns" --credentials "$creds" --listen 127.0.0.1:0 2>"$log" &
+	daemon=$!
+	for ((i = 0; i < 50; i++)); do
+		ip netns exec "$ns" ss -Hltn "sport = :80" | grep -q . && grep -q listening "$log" && break
+		sleep 0.1
+	done
+	port=$(sed -n 's/^vnitrod: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log")
+}
+start
 
 # modify ARGS...: ModifyInstanceMetadataOptions of i-host through boto3, keyword=value
 # pairs; prints the answer's options (or the error code), then DescribeInstances' options.
@@ -61,6 +66,12 @@ expect "// collapses (ec2-metadata asks latest//meta-data/...)" "200 c5n.18xlarg
 	"$(get //latest//meta-data/instance-type)"
 expect "a directory without its trailing slash lists too" "200 availability-zone" \
 	"$(get /latest/meta-data/placement | head -1)"
+expect "placement/ outside a placement group: the zone and the region only" \
+	$'200 availability-zone\nregion' "$(get /latest/meta-data/placement/)"
+expect "  ... placement/group-name: 404" "404" "$(code /latest/meta-data/placement/group-name)"
+expect "  ... placement/partition-number: 404" "404" "$(code /latest/meta-data/placement/partition-number)"
+expect "  ... placement/availability-zone-id: 404 (vnitro's zones have no ids)" "404" \
+	"$(code /latest/meta-data/placement/availability-zone-id)"
 expect "network/interfaces/macs/: the MAC, as a directory" "200 02:00:00:00:00:04/" \
 	"$(get /latest/meta-data/network/interfaces/macs/)"
 expect "  ... device-number" "200 0" "$(get /latest/meta-data/network/interfaces/macs/02:00:00:00:00:04/device-number)"
@@ -137,6 +148,19 @@ while True:
 ')
 expect "  ... the token's reply leaves with IP TTL 2" "2" "$ttl"
 
+kill "$daemon"
+wait "$daemon"
+expect "SIGTERM: stops cleanly, exit 0 (then again, i-host in a group)" "0" "$?"
+
+## i-host launched into placement group hpc (cluster), as the fake has it with VNITRO_FAKE_PGS
+
+start VNITRO_FAKE_PGS=1
+expect "placement/ lists group-name, not partition-number (not a partition group)" \
+	$'200 availability-zone\ngroup-name\nregion' "$(get /latest/meta-data/placement/)"
+expect "  ... placement/group-name" "200 hpc" "$(get /latest/meta-data/placement/group-name)"
+expect "  ... placement/partition-number: 404" "404" "$(code /latest/meta-data/placement/partition-number)"
+expect "  ... an instance cannot create a group through the metadata address: 405" "405" \
+	"$(code -X POST -d 'Action=CreatePlacementGroup&Version=2016-11-15&GroupName=x&Strategy=cluster' /)"
 kill "$daemon"
 wait "$daemon"
 rm -f "$creds" "$log"

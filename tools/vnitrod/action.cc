@@ -29,6 +29,7 @@ const action_def *find_action(const std::string &name)
 		{ eni_actions, &eni_action_count },
 		{ sg_actions, &sg_action_count },
 		{ eip_actions, &eip_action_count },
+		{ placement_actions, &placement_action_count },
 	};
 
 	for (auto &t : tables)
@@ -116,6 +117,12 @@ bool run(const config &cfg, request &r, time_t now, std::string &action, respons
 bool dry_run_ok(error &e)
 {
 	return fail(e, 412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
+}
+
+bool return_true(context &c)
+{
+	xml_bool(c.out, "return", true);
+	return true;
 }
 
 /* A version 4 UUID from RAND_bytes. */

@@ -180,8 +180,7 @@ bool describe_subnets(context &c, error &e)
 		pugi::xml_node item = set.append_child("item"), a;
 
 		xml_text(item, "subnetId", sn->id);
-		xml_text(item, "subnetArn", "arn:aws:ec2:" + c.cfg.region + ":" + c.cfg.account +
-			 ":subnet/" + sn->id);
+		xml_text(item, "subnetArn", arn(c.cfg, std::string("subnet/") + sn->id));
 		xml_text(item, "state", "available");
 		xml_text(item, "ownerId", c.cfg.account);
 		xml_text(item, "vpcId", sn->vpc_id);

@@ -6,9 +6,6 @@
  * "vpc"); the kernel starts its refusals with EC2's code ("AddressLimitExceeded:
  * ..."), which becomes the answer's.
  */
-#include <ctype.h>
-#include <errno.h>
-
 #include "vnitrod.h"
 
 namespace vnitro::ec2 {
@@ -20,39 +17,6 @@ constexpr const char ALLOC_PREFIX[] = "eipalloc-";
 bool associated(const vnitro_eip &a)
 {
 	return a.association_id[0] != '\0';
-}
-
-/* "Code" of the kernel's "Code: why": a word of letters and dots, or "". */
-std::string leading_code(const std::string &msg)
-{
-	size_t colon = msg.find(": ");
-
-	if (colon == std::string::npos || colon == 0 || colon > 64 || msg[0] < 'A' || msg[0] > 'Z')
-		return "";
-	for (size_t i = 0; i < colon; i++)
-		if (!isalpha(static_cast<unsigned char>(msg[i])) && msg[i] != '.')
-			return "";
-	return msg.substr(0, colon);
-}
-
-/* A refusal of libvnitro: the code the kernel named, else world_error()'s for the errno. */
-bool eip_error(error &e, int rc, const char *notfound, const char *limit = nullptr)
-{
-	std::string msg = vnitro_last_error(world_handle(e));
-	std::string code = leading_code(msg);
-
-	switch (-rc) {
-	case EINVAL:
-	case ENOENT:
-	case ENOSPC:
-	case EEXIST:
-	case EBUSY:
-	case EPERM:
-		if (!code.empty())
-			return client_error(e, code.c_str(), msg.substr(code.size() + 2));
-		break;
-	}
-	return world_error(e, rc, notfound, limit);
 }
 
 bool find_allocation(const snapshot &s, const std::string &id, const vnitro_eip *&a, error &e)
@@ -68,12 +32,6 @@ bool find_allocation(const snapshot &s, const std::string &id, const vnitro_eip 
 	}
 	return client_error(e, "InvalidAllocationID.NotFound", "The allocation ID '" +
 			    id.substr(0, 128) + "' does not exist");
-}
-
-bool return_true(context &c)
-{
-	xml_bool(c.out, "return", true);
-	return true;
 }
 
 /* Domain=vpc (or none), and Address: one of the public pool's, free. */
@@ -106,7 +64,7 @@ bool allocate_address(context &c, error &e)
 		return dry_run_ok(e);
 	rc = vnitro_eip_add(world_handle(e), nullptr, ip, &a);
 	if (rc)
-		return eip_error(e, rc, "InvalidAddress.NotFound", "AddressLimitExceeded");
+		return world_coded_error(e, rc, "InvalidAddress.NotFound", "AddressLimitExceeded");
 	xml_text(c.out, "publicIp", ipv4_text(a.public_ip));
 	xml_text(c.out, "domain", "vpc");
 	xml_text(c.out, "allocationId", a.id);
@@ -293,7 +251,7 @@ bool associate_address(context &c, error &e)
 		return dry_run_ok(e);
 	rc = vnitro_eip_associate(world_handle(e), a->id, n->id, ip, reassociate, &out);
 	if (rc)
-		return eip_error(e, rc, "InvalidAllocationID.NotFound");
+		return world_coded_error(e, rc, "InvalidAllocationID.NotFound");
 	xml_text(c.out, "associationId", out.association_id);
 	return true;
 }
@@ -320,7 +278,7 @@ bool disassociate_address(context &c, error &e)
 	if (c.dry_run)
 		return dry_run_ok(e);
 	rc = vnitro_eip_disassociate(world_handle(e), id.c_str());
-	return rc ? eip_error(e, rc, "InvalidAssociationID.NotFound") : return_true(c);
+	return rc ? world_coded_error(e, rc, "InvalidAssociationID.NotFound") : return_true(c);
 }
 
 /* Refused while associated (EC2's rule for a nondefault VPC, vnitro's for every VPC). */
@@ -341,7 +299,7 @@ bool release_address(context &c, error &e)
 	if (c.dry_run)
 		return dry_run_ok(e);
 	rc = vnitro_eip_del(world_handle(e), id.c_str());
-	return rc ? eip_error(e, rc, "InvalidAllocationID.NotFound") : return_true(c);
+	return rc ? world_coded_error(e, rc, "InvalidAllocationID.NotFound") : return_true(c);
 }
 
 const char *const ALLOCATE[] = { "Domain", "Address", "DryRun", nullptr };

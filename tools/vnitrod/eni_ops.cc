@@ -54,12 +54,6 @@ bool render_eni(context &c, pugi::xml_node item, const vnitro_eni &n, error &e)
 	return true;
 }
 
-bool return_true(context &c)
-{
-	xml_bool(c.out, "return", true);
-	return true;
-}
-
 /* SecurityGroupId.N as the C array vnitro_eni_settings takes. */
 struct group_list {
 	std::vector<std::string> ids;

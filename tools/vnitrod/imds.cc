@@ -189,8 +189,14 @@ void build_tree(node &root, const vnitro_instance &in, const snapshot &s, const 
 	md.put("instance-type", in.type.name);
 	md.put("profile", "default-hvm");
 	md.put("reservation-id", "r-" + sha256_hex(in.name).substr(0, 17));
-	md.dir("placement").put("availability-zone", in.az);
-	md.dir("placement").put("region", region);
+	/* group-name and partition-number only where they apply (else 404), as on EC2. */
+	node &placement = md.dir("placement");
+	placement.put("availability-zone", in.az);
+	placement.put("region", region);
+	if (in.placement_group[0])
+		placement.put("group-name", in.placement_group);
+	if (in.partition)
+		placement.put("partition-number", std::to_string(in.partition));
 	md.dir("services").put("domain", "amazonaws.com");
 	md.dir("services").put("partition", "aws");
 	if (primary) {

@@ -84,6 +84,19 @@ void f_eni_ips(const vnitro_instance &in, const snapshot &s, values &v)
 	}
 }
 
+/* Only an instance in a placement group (a partition group's) has these values. */
+void f_pg_name(const vnitro_instance &in, const snapshot &, values &v)
+{
+	if (in.placement_group[0])
+		v.push_back(in.placement_group);
+}
+
+void f_partition(const vnitro_instance &in, const snapshot &, values &v)
+{
+	if (in.partition)
+		v.push_back(std::to_string(in.partition));
+}
+
 void f_group(const vnitro_instance &in, const snapshot &s, values &v)
 {
 	if (const vnitro_eni *n = s.eni(in.primary_eni_id))
@@ -105,6 +118,8 @@ const inst_filter INSTANCE_FILTERS[] = {
 	{ "instance-state-code", f_code },
 	{ "reservation-id", f_reservation },
 	{ "instance.group-id", f_group },
+	{ "placement-group-name", f_pg_name },
+	{ "placement-partition-number", f_partition },
 	{ "tag:Name", f_id },
 };
 
@@ -144,9 +159,15 @@ void instance_xml(pugi::xml_node item, const vnitro_instance &in, const snapshot
 		xml_text(item, "privateIpAddress", ipv4_text(primary->private_ip));
 	}
 	xml_text(item, "instanceType", in.type.name);
+	/* As EC2 shows it: groupName "" outside a group; partitionNumber in a partition group. */
 	x = item.append_child("placement");
 	xml_text(x, "availabilityZone", in.az);
+	xml_text(x, "groupName", in.placement_group);
+	if (in.partition)
+		xml_int(x, "partitionNumber", in.partition);
 	xml_text(x, "tenancy", "default");
+	if (in.placement_group_id[0])
+		xml_text(x, "groupId", in.placement_group_id);
 	xml_text(item, "subnetId", in.subnet_id);
 	xml_text(item, "vpcId", vpc_of(in, s));
 	/* The Intel VF types' enhanced networking is EC2's sriovNetSupport "simple". */

@@ -248,6 +248,15 @@ std::vector<std::string> param_list(const params &p, const std::string &name)
 	return out;
 }
 
+bool group_names(const params &p, std::vector<std::string> &names, error &e)
+{
+	names = param_list(p, "GroupName");
+	if (!names.empty() && param(p, "GroupId.1"))
+		return client_error(e, "InvalidParameterCombination", "Give GroupId.N or GroupName.N, "
+				    "not both");
+	return true;
+}
+
 std::vector<std::string> list_indices(const params &p, const std::string &prefix)
 {
 	std::map<size_t, std::string> byindex;

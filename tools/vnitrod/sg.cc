@@ -705,16 +705,13 @@ void group_xml(pugi::xml_node item, const vnitro_sg &g, const config &cfg)
 /* GroupName.N: groups of the default VPC, as EC2 looks names up. */
 bool describe_security_groups(context &c, error &e)
 {
-	std::vector<std::string> names = param_list(c.req.args, "GroupName");
+	std::vector<std::string> names;
 	std::vector<const vnitro_sg *> shown;
 	std::vector<vnitro_sg> named;
 	std::string next;
 	snapshot s;
 
-	if (!names.empty() && param(c.req.args, "GroupId.1"))
-		return client_error(e, "InvalidParameterCombination", "Give GroupId.N or GroupName.N, "
-				    "not both");
-	if (!snapshot_load(s, c.cfg, SNAP_SGS, e))
+	if (!group_names(c.req.args, names, e) || !snapshot_load(s, c.cfg, SNAP_SGS, e))
 		return false;
 	for (auto &n : names) {
 		const vnitro_sg *g;

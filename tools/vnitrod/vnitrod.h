@@ -84,6 +84,8 @@ bool param_ipv4(const std::string &name, const std::string &text, uint32_t &out,
 std::vector<std::string> param_list(const params &p, const std::string &name);
 /* The N of every PREFIX.N.* given (PREFIX ends with '.'), in index order: lists of structures. */
 std::vector<std::string> list_indices(const params &p, const std::string &prefix);
+/* GroupName.N of the group describe calls, which take it or GroupId.N, not both. */
+bool group_names(const params &p, std::vector<std::string> &names, error &e);
 const std::string *param(const params &p, const std::string &name);
 bool require(const params &p, const std::string &name, std::string &out, error &e);
 
@@ -148,6 +150,13 @@ struct vnitro_handle *world_handle(error &e);
 void world_close();
 /* Turns a libvnitro failure into an EC2 error; @notfound names ENOENT's code. */
 bool world_error(error &e, int rc, const char *notfound, const char *limit = nullptr);
+/*
+ * The same, but where the kernel's message begins with EC2's code and a
+ * colon ("InvalidPlacementGroup.Duplicate: ..."), that code answers.
+ */
+bool world_coded_error(error &e, int rc, const char *notfound, const char *limit = nullptr);
+/* arn:aws:ec2:REGION:ACCOUNT:@resource ("subnet/subnet-1", "placement-group/NAME"). */
+std::string arn(const config &cfg, const std::string &resource);
 std::string ipv4_text(uint32_t be);
 std::string ipv6_text(const uint8_t *addr);
 std::string mac_text(const uint8_t *mac);
@@ -160,7 +169,7 @@ std::string eni_of_attachment(const std::string &attachment_id);
 /* A consistent view of the objects an action needs, loaded under world_lock. */
 enum snapshot_parts : unsigned {
 	SNAP_VPCS = 1, SNAP_SUBNETS = 2, SNAP_INSTANCES = 4, SNAP_ENIS = 8, SNAP_SGS = 16,
-	SNAP_EIPS = 32, SNAP_TYPES = 64,
+	SNAP_EIPS = 32, SNAP_TYPES = 64, SNAP_PGS = 128,
 };
 
 struct snapshot {
@@ -171,6 +180,7 @@ struct snapshot {
 	std::vector<vnitro_sg> sgs;
 	std::vector<vnitro_eip> eips;
 	std::vector<vnitro_type> types;
+	std::vector<vnitro_placement_group> pgs;
 	std::string account;		/* the owner of everything */
 
 	const vnitro_subnet *subnet(const char *id) const;
@@ -225,6 +235,8 @@ response handle(const config &cfg, request &r, time_t now);
 
 /* A DryRun request that would have succeeded. */
 bool dry_run_ok(error &e);
+/* An action without output: <return>true</return>. */
+bool return_true(context &c);
 std::string new_request_id();
 
 /*
@@ -302,7 +314,7 @@ bool describe_select(context &c, const std::vector<T> &items, const C &ctx,
 std::string cidr_text(uint32_t addr, uint8_t prefixlen);
 std::string cidr6_text(const uint8_t *addr, uint8_t prefixlen);
 
-/* describe.cc, instance.cc, eni.cc, sg.cc, eip.cc: the actions. */
+/* describe.cc, instance.cc, eni.cc, sg.cc, eip.cc, placement.cc: the actions. */
 extern const action_def describe_actions[];
 extern const size_t describe_action_count;
 extern const action_def instance_actions[];
@@ -313,6 +325,8 @@ extern const action_def sg_actions[];
 extern const size_t sg_action_count;
 extern const action_def eip_actions[];
 extern const size_t eip_action_count;
+extern const action_def placement_actions[];
+extern const size_t placement_action_count;
 
 /* http.cc: libmicrohttpd. */
 struct server;

@@ -5,6 +5,7 @@
  * as EC2's, and the names EC2 derives from vnitro's objects.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -91,6 +92,47 @@ bool world_error(error &e, int rc, const char *notfound, const char *limit)
 	default:
 		return fail(e, 500, "InternalError", msg);
 	}
+}
+
+namespace {
+
+/* "Code" of the kernel's "Code: why": a word of letters and dots, or "". */
+std::string leading_code(const std::string &msg)
+{
+	size_t colon = msg.find(": ");
+
+	if (colon == std::string::npos || colon == 0 || colon > 64 || msg[0] < 'A' || msg[0] > 'Z')
+		return "";
+	for (size_t i = 0; i < colon; i++)
+		if (!isalpha(static_cast<unsigned char>(msg[i])) && msg[i] != '.')
+			return "";
+	return msg.substr(0, colon);
+}
+
+} // namespace
+
+bool world_coded_error(error &e, int rc, const char *notfound, const char *limit)
+{
+	std::string msg = vnitro_last_error(live);
+	std::string code = leading_code(msg);
+
+	switch (-rc) {
+	case EINVAL:
+	case ENOENT:
+	case ENOSPC:
+	case EEXIST:
+	case EBUSY:
+	case EPERM:
+		if (!code.empty())
+			return client_error(e, code.c_str(), msg.substr(code.size() + 2));
+		break;
+	}
+	return world_error(e, rc, notfound, limit);
+}
+
+std::string arn(const config &cfg, const std::string &resource)
+{
+	return "arn:aws:ec2:" + cfg.region + ":" + cfg.account + ":" + resource;
 }
 
 std::string ipv4_text(uint32_t be)
@@ -207,7 +249,8 @@ bool snapshot_load(snapshot &s, const config &cfg, unsigned parts, error &e)
 	       (!(parts & SNAP_ENIS) || load(s.enis, vnitro_eni_list, e)) &&
 	       (!(parts & SNAP_SGS) || load(s.sgs, vnitro_sg_list, e)) &&
 	       (!(parts & SNAP_EIPS) || load(s.eips, vnitro_eip_list, e)) &&
-	       (!(parts & SNAP_TYPES) || load(s.types, vnitro_type_list, e));
+	       (!(parts & SNAP_TYPES) || load(s.types, vnitro_type_list, e)) &&
+	       (!(parts & SNAP_PGS) || load(s.pgs, vnitro_pg_list, e));
 }
 
 /* A socket of @type bound to @addr_be:@port, made inside the namespace @netns (@what names the error). */
