@@ -242,7 +242,7 @@ while read -r -a words; do
 	"$VNITRO" "${words[@]}" || failed=1
 done <"$dir/teardown"
 check_eq "delete everything with the CLI" 0 "$failed"
-check_eq "the world is empty" '{"version":1,"world":{"rate_scale":1,"burst_seconds":300},"path":{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"seed":0,"per_path":[]},"vpcs":[],"subnets":[],"internet_gateways":[],"egress_only_internet_gateways":[],"security_groups":[],"network_acls":[],"eip_pool":"203.0.113.0/24","elastic_ips":[],"instances":[],"enis":[]}' \
+check_eq "the world is empty" '{"version":1,"world":{"rate_scale":1,"burst_seconds":300},"path":{"loss_ppm":0,"reorder_ppm":0,"delay_us":0,"reorder_delay_us":1000,"jitter_us":0,"congestion_ppm":0,"congestion_delay_us":0,"congestion_loss_ppm":0,"episode_us":10000,"paths":8,"node_delay_us":0,"az_delay_us":0,"seed":0,"per_path":[]},"vpcs":[],"subnets":[],"internet_gateways":[],"egress_only_internet_gateways":[],"security_groups":[],"network_acls":[],"eip_pool":"203.0.113.0/24","elastic_ips":[],"placement_groups":[],"instances":[],"enis":[]}' \
 	"$("$VNITRO" dump)"
 
 out=$("$VNITRO" apply "$dir/d1.json")

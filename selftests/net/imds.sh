@@ -29,7 +29,12 @@ check "vpc-o with subnet-o, the same CIDR as vpc-default" sh -c "'$VNITRO' vpc a
 	'$VNITRO' subnet add subnet-o vpc vpc-o cidr 172.31.0.0/20 az us-west-2b"
 check "i-c in it, with i-a's address" "$VNITRO" instance add i-c subnet subnet-o ip "$ip_a"
 bring_up i-c "$(primary_eni i-c)"
-for inst in i-a i-b i-c; do
+check "a partition placement group" "$VNITRO" placement-group create hdfs strategy partition \
+	partition-count 3
+check "i-p in its partition 2" "$VNITRO" instance add i-p subnet subnet-default \
+	placement-group hdfs partition 2
+bring_up i-p "$(primary_eni i-p)"
+for inst in i-a i-b i-c i-p; do
 	ip -n "$inst" route replace default via 172.31.0.1
 done
 check "services add" "$VNITRO" services add
@@ -47,6 +52,12 @@ check_eq "local-hostname: EC2's name in us-east-1" "ip-${ip_a//./-}.ec2.internal
 check_eq "  ... and in us-west-2" "ip-${ip_a//./-}.us-west-2.compute.internal[200]" \
 	"$(md i-c meta-data/local-hostname)"
 check_eq "placement/region" "us-west-2[200]" "$(md i-c meta-data/placement/region)"
+check_eq "placement/group-name" "hdfs[200]" "$(md i-p meta-data/placement/group-name)"
+check_eq "placement/partition-number" "2[200]" "$(md i-p meta-data/placement/partition-number)"
+check_eq "outside a group: no group-name (404)" "404" \
+	"$(md i-a meta-data/placement/group-name | grep -o '\[404\]$' | tr -d '[]')"
+check_match "  ... and placement/ lists group-name only where it applies" "^group-name$" \
+	"$(md i-p meta-data/placement/)"
 check_eq "security-groups: the group's name" "default[200]" "$(md i-a meta-data/security-groups)"
 check_match "a directory lists its entries, subdirectories with /" "^ami-id$" \
 	"$(md i-a meta-data/)"

@@ -14,7 +14,7 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 knob() { cat "/sys/kernel/debug/vnitro/efa_fabric/$1"; }
 
 check_eq "a new world's paths lose, delay and reorder nothing" \
-	"loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 jitter-us 0 congestion-ppm 0 congestion-delay-us 0 congestion-loss-ppm 0 episode-us 10000 paths 8 seed 0" \
+	"loss-ppm 0 reorder-ppm 0 delay-us 0 reorder-delay-us 1000 jitter-us 0 congestion-ppm 0 congestion-delay-us 0 congestion-loss-ppm 0 episode-us 10000 paths 8 node-delay-us 0 az-delay-us 0 seed 0" \
 	"$("$VNITRO" path show)"
 check_err "a plain user cannot read the path model" "Operation not permitted" \
 	plain "$VNITRO" path show
