@@ -57,6 +57,33 @@ static uint32_t burst(vcore_fabric_port *from, const uint8_t *to_mac, uint32_t s
 	return sent;
 }
 
+// Plugs the internet gateway, routes subnet 1's default to it and sends @n
+// frames from A to 8.8.8.8: how many went through.
+static uint32_t to_the_internet(uint32_t n)
+{
+	vcore_fabric_subnet_desc t = {};
+	uint8_t f[128];
+	uint32_t len, sent = 0;
+
+	pigw = plug_desc(igw_desc(1));
+	t.key = key1;
+	t.vpc_key = vpc1;
+	t.addr = subnet1;
+	t.prefixlen = 20;
+	t.route_count = 2;
+	t.routes[0].addr = vpc_block;
+	t.routes[0].prefixlen = 16;
+	t.routes[0].target = VCORE_ROUTE_LOCAL;
+	t.routes[1].target = VCORE_ROUTE_IGW;
+	cr_assert_eq(vcore_fabric_subnet_set(fab, &t), 0);
+	len = ip_frame(f, router1, mac_a, ip_a, 0x08080808, 40);
+	for (uint32_t i = 0; i < n; i++) {
+		sent += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
+		harness_clear_deliveries();
+	}
+	return sent;
+}
+
 /* ---- the peak: a short-term cap ---- */
 
 // A of instance inst1 at 8 Mbit/s each way (no burst), B without allowances.
@@ -126,29 +153,11 @@ CORE_TEST(allowance, over_the_peak_a_packet_waits_in_the_queue_then_is_dropped)
 // A gateway delivers at once, so what goes to it does not wait: dropped.
 CORE_TEST(allowance, nothing_waits_on_the_way_to_a_gateway)
 {
-	uint8_t f[128];
-	uint32_t len, sent = 0;
-
-	vcore_fabric_subnet_desc t = {};
+	uint32_t sent;
 
 	vcore_fabric_set_allowance_queue(fab, 50 * ms);
 	limited_a_and_b();
-	pigw = plug_desc(igw_desc(1));
-	t.key = key1;
-	t.vpc_key = vpc1;
-	t.addr = subnet1;
-	t.prefixlen = 20;
-	t.route_count = 2;
-	t.routes[0].addr = vpc_block;
-	t.routes[0].prefixlen = 16;
-	t.routes[0].target = VCORE_ROUTE_LOCAL;
-	t.routes[1].target = VCORE_ROUTE_IGW;
-	cr_assert_eq(vcore_fabric_subnet_set(fab, &t), 0);
-	len = ip_frame(f, router1, mac_a, ip_a, 0x08080808, 40);
-	for (int i = 0; i < 300; i++) {
-		sent += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
-		harness_clear_deliveries();
-	}
+	sent = to_the_internet(300);
 	cr_assert(sent >= 131 && sent <= 134, "%u", sent);
 	cr_assert_eq(stats().allowance_queued, 0u);
 }
@@ -466,8 +475,7 @@ CORE_TEST(allowance, a_clock_that_ticks_still_gives_the_full_rate)
 CORE_TEST(allowance, the_internet_gateway_has_its_own_limit)
 {
 	vcore_allowance_desc d = {};
-	uint8_t f[128];
-	uint32_t len, out = 0, within = 0;
+	uint32_t out, within;
 
 	d.key = inst1;
 	d.cards = 2;
@@ -477,25 +485,7 @@ CORE_TEST(allowance, the_internet_gateway_has_its_own_limit)
 	cr_assert_eq(vcore_fabric_allowance_set(fab, &d), 0);
 	pa = plug_eni(mac_a, ip_a, key1, subnet1, &cookie_a, inst1);
 	pb = plug(mac_b, ip_b, key1, subnet1, &cookie_b);
-	pigw = plug_desc(igw_desc(1));
-	// subnet 1's table: the VPC local, the rest to the internet gateway.
-	vcore_fabric_subnet_desc t = {};
-
-	t.key = key1;
-	t.vpc_key = vpc1;
-	t.addr = subnet1;
-	t.prefixlen = 20;
-	t.route_count = 2;
-	t.routes[0].addr = vpc_block;
-	t.routes[0].prefixlen = 16;
-	t.routes[0].target = VCORE_ROUTE_LOCAL;
-	t.routes[1].target = VCORE_ROUTE_IGW;
-	cr_assert_eq(vcore_fabric_subnet_set(fab, &t), 0);
-	len = ip_frame(f, router1, mac_a, ip_a, 0x08080808, 40);
-	for (int i = 0; i < 300; i++) {
-		out += xmit(pa, f, len) == VCORE_XMIT_DELIVERED;
-		harness_clear_deliveries();
-	}
+	out = to_the_internet(300);
 	cr_assert(out >= 131 && out <= 134, "8 Mbit/s to the internet: %u", out);
 	cr_assert_eq(port_stats(pa).bw_out_allowance_exceeded, 300 - out);
 	// Within the VPC, the card's 8 Gbit/s.

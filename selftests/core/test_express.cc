@@ -226,11 +226,25 @@ CORE_TEST(express, srd_lifts_the_single_flow_limit)
 
 /* ---- MSS clamping ---- */
 
+// The TCP checksum over @frame's 24-byte TCP header (IPv4 pseudo-header and
+// all): 0 when the header's own checksum is right.
+static uint16_t tcp_sum(const uint8_t *frame)
+{
+	uint8_t pseudo[12 + 24];
+
+	memcpy(pseudo, frame + 26, 8);	// source, destination
+	pseudo[8] = 0;
+	pseudo[9] = proto_tcp;
+	pseudo[10] = 0;
+	pseudo[11] = 24;
+	memcpy(pseudo + 12, frame + 34, 24);
+	return ref_csum(pseudo, sizeof(pseudo));
+}
+
 // A TCP SYN (@flags) from A to B with an MSS option of @mss, checksum right.
 static uint32_t syn_ab(uint8_t *f, uint16_t mss, uint8_t flags = 0x02)
 {
 	ip_opts o;
-	uint8_t pseudo[12 + 24];
 	uint32_t n;
 	uint8_t *t;
 	uint16_t c;
@@ -248,13 +262,7 @@ static uint32_t syn_ab(uint8_t *f, uint16_t mss, uint8_t flags = 0x02)
 	t[21] = 4;
 	t[22] = uint8_t(mss >> 8);
 	t[23] = uint8_t(mss);
-	memcpy(pseudo, f + 26, 8);	// source, destination
-	pseudo[8] = 0;
-	pseudo[9] = proto_tcp;
-	pseudo[10] = 0;
-	pseudo[11] = 24;
-	memcpy(pseudo + 12, t, 24);
-	c = ref_csum(pseudo, sizeof(pseudo));
+	c = tcp_sum(f);
 	t[16] = uint8_t(c >> 8);
 	t[17] = uint8_t(c);
 	return n;
@@ -263,15 +271,7 @@ static uint32_t syn_ab(uint8_t *f, uint16_t mss, uint8_t flags = 0x02)
 // The MSS option and whether the TCP checksum of what the core left in xmitted[] is right.
 static uint16_t sent_mss(bool *csum_ok)
 {
-	uint8_t pseudo[12 + 24];
-
-	memcpy(pseudo, xmitted + 26, 8);
-	pseudo[8] = 0;
-	pseudo[9] = proto_tcp;
-	pseudo[10] = 0;
-	pseudo[11] = 24;
-	memcpy(pseudo + 12, xmitted + 34, 24);
-	*csum_ok = ref_csum(pseudo, sizeof(pseudo)) == 0;
+	*csum_ok = tcp_sum(xmitted) == 0;
 	return uint16_t(xmitted[34 + 22] << 8 | xmitted[34 + 23]);
 }
 
