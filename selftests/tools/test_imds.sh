@@ -154,7 +154,7 @@ expect "SIGTERM: stops cleanly, exit 0 (then again, i-host in a group)" "0" "$?"
 
 ## i-host launched into placement group hpc (cluster), as the fake has it with VNITRO_FAKE_PGS
 
-start VNITRO_FAKE_PGS=1
+VNITRO_FAKE_PGS=1 start
 expect "placement/ lists group-name, not partition-number (not a partition group)" \
 	$'200 availability-zone\ngroup-name\nregion' "$(get /latest/meta-data/placement/)"
 expect "  ... placement/group-name" "200 hpc" "$(get /latest/meta-data/placement/group-name)"
