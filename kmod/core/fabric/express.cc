@@ -57,6 +57,10 @@ void clamp_mss(fabric *fab, packet *pkt, const carriage &c)
 
 	if (!tcp || !(f.tcp_flags & tcp_syn) || f.tcp_avail < 20)
 		return;
+	// The shim makes a SYN writable where it finds one: IPv6 without
+	// extension headers (TCP right after the 40-byte header) only.
+	if (f.v6 && f.tcp != pkt->frame + eth_hlen + 40)
+		return;
 	hlen = (tcp[12] >> 4) * 4u;
 	if (hlen < 20 || hlen > f.tcp_avail)
 		return;
