@@ -95,4 +95,13 @@ inline uint64_t counter_read(const uint64_t &counter)
 	return __atomic_load_n(&counter, __ATOMIC_RELAXED);
 }
 
+// splitmix64's finaliser: a counter or key turned into a well-mixed value.
+inline uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
 } // namespace vnitro::base

@@ -29,14 +29,6 @@ static_assert(VNITRO_TOPOLOGY_LAYERS == VCORE_TOPOLOGY_LAYERS, "one topology for
 // The blocks of a zone that instances outside cluster groups (and partitions) spread over.
 constexpr uint32_t zone_blocks = 4;
 
-uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 // FNV-1a: equal zone names, equal hashes.
 uint64_t zone_hash(const char *az)
 {
@@ -50,7 +42,7 @@ uint64_t zone_hash(const char *az)
 // A node's id from what makes it that node; never 0 ("unknown" to the fabric).
 uint64_t node_id(uint64_t a, uint64_t b, uint64_t layer)
 {
-	uint64_t id = mix(a ^ mix(b ^ mix(layer)));
+	uint64_t id = mix64(a ^ mix64(b ^ mix64(layer)));
 
 	return id ? id : 1;
 }

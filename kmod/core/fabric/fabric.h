@@ -275,25 +275,10 @@ inline vcore_fabric_stats &cpu_stats(fabric *fab)
  * A generic cell rate algorithm: takes @inc nanoseconds on clock @tat,
  * refused (false) when the clock is already more than @tol ahead of @now;
  * otherwise it moves on from the later of itself and now. Lock-free for the
- * queues of several CPUs (allowance.cc, linklocal.cc).
- */
-inline bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
-{
-	uint64_t t = __atomic_load_n(&tat, __ATOMIC_RELAXED), next;
-
-	do {
-		if (t > now && t - now > tol)
-			return false;
-		next = (t > now ? t : now) + inc;
-	} while (!__atomic_compare_exchange_n(&tat, &t, next, true, __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
-	return true;
-}
-
-/*
- * The same with a queue behind the tolerance: a packet up to @queue later
- * than the tolerance allows is taken too, and *@wait says how long it must
- * wait to conform (0: at once); beyond that, refused.
+ * queues of several CPUs (allowance.cc, linklocal.cc). With a queue behind
+ * the tolerance, a packet up to @queue later than the tolerance allows is
+ * taken too, and *@wait says how long it must wait to conform (0: at
+ * once); beyond that, refused. gcra_take has no queue.
  */
 inline bool gcra_queue(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t queue, uint64_t now,
 		       uint64_t *wait)
@@ -309,6 +294,13 @@ inline bool gcra_queue(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t queue
 					      __ATOMIC_RELAXED));
 	*wait = w;
 	return true;
+}
+
+inline bool gcra_take(uint64_t &tat, uint64_t inc, uint64_t tol, uint64_t now)
+{
+	uint64_t wait;
+
+	return gcra_queue(tat, inc, tol, 0, now, &wait);
 }
 
 // @per_s events a second on clock @tat, a second's worth at once (as a
