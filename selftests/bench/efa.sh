@@ -6,7 +6,11 @@
 #   vnitro:  i-a efa_N --(engine, fabric)--> i-b efa_M   perftest -c UD / -c SRD, fi_pingpong -p efa
 #   rxe:     rxe0 on veth0 (10.99.0.1), client and server on the same device, RC
 #   shm/tcp: fi_pingpong over 127.0.0.1 (libfabric's shared-memory and TCP providers)
-# Latency is perftest's t_typical (the median) and fi_pingpong's usec/xfer, in µs.
+# Latency is perftest's t_typical (the median) and t_avg, and fi_pingpong's usec/xfer (a mean), in µs.
+# fi_pingpong's timer also covers libfabric's set-up of the endpoint (its first progress call
+# allocates and posts 32,768 receive buffers) and any RNR back-off while the peer does the same,
+# so it also runs with a quarter of the iterations, and the difference of the two runs gives
+# the per-transfer cost without that one-time part ("steady").
 # The vnitro runs come first: libfabric 1.17's efa provider gives up once an
 # rdma_rxe device exists, so rxe is loaded only afterwards.
 set -u -o pipefail
@@ -23,34 +27,49 @@ in_ns() {
 	if [[ $ns == - ]]; then "$@"; else ip netns exec "$ns" "$@"; fi
 }
 
-# perftest SERVER_NS CLIENT_NS ADDR TOOL ARGS...: the client's result line.
+# perftest SERVER_NS SERVER_DEV CLIENT_NS CLIENT_DEV ADDR TOOL ARGS...: the client's result
+# line. Each instance sees only its own EFA device, so each side names its own.
 perftest() {
-	local s=$1 c=$2 addr=$3 tool=$4
-	shift 4
-	in_ns "$s" timeout 60 "$tool" "$@" >/dev/null 2>&1 &
+	local s=$1 sdev=$2 c=$3 cdev=$4 addr=$5 tool=$6
+	shift 6
+	in_ns "$s" timeout 60 "$tool" -d "$sdev" "$@" >/dev/null 2>&1 &
 	sleep 1
-	in_ns "$c" timeout 60 "$tool" "$@" "$addr" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {line = $0} END {print line}'
+	in_ns "$c" timeout 60 "$tool" -d "$cdev" "$@" "$addr" 2>/dev/null |
+		awk '$1 ~ /^[0-9]+$/ {line = $0} END {print line}'
 	wait
 }
 lat_of() { awk '{print $5}' <<<"$1"; }		# t_typical [usec]
+avg_of() { awk '{print $6}' <<<"$1"; }		# t_avg [usec]
 bw_of() { awk '{print $4}' <<<"$1"; }		# BW average [MB/sec]
 
-# pingpong SERVER_NS CLIENT_NS ADDR ARGS...: fi_pingpong's usec/xfer.
+# pingpong SERVER_NS CLIENT_NS ADDR N ARGS...: fi_pingpong's "SECONDS USEC_PER_XFER" for N iterations.
 pingpong() {
-	local s=$1 c=$2 addr=$3
-	shift 3
-	in_ns "$s" timeout 60 fi_pingpong "$@" -S 64 -I "$ITERS" >/dev/null 2>&1 &
+	local s=$1 c=$2 addr=$3 n=$4
+	shift 4
+	in_ns "$s" timeout 120 fi_pingpong "$@" -S 64 -I "$n" >/dev/null 2>&1 &
 	sleep 1
-	in_ns "$c" timeout 60 fi_pingpong "$@" -S 64 -I "$ITERS" "$addr" 2>/dev/null |
-		awk '$1 == "64" {print $7}'
+	in_ns "$c" timeout 120 fi_pingpong "$@" -S 64 -I "$n" "$addr" 2>/dev/null |
+		awk '$1 == "64" {sub(/s$/, "", $5); print $5, $7}'
 	wait
 }
 
+# steady T_FEW N_FEW T_MANY N_MANY: µs per transfer from the difference of two runs
+# (fi_pingpong counts two transfers per iteration).
+steady() {
+	awk -v a="$1" -v na="$2" -v b="$3" -v nb="$4" 'BEGIN {
+		if (a == "" || b == "" || nb <= na || b <= a) print "n/a"
+		else printf "%.1f", (b - a) * 1e6 / (2 * (nb - na)) }'
+}
+# setup T_FEW N_FEW STEADY_US: the one-time part of a run, in ms.
+setup() {
+	awk -v a="$1" -v na="$2" -v st="$3" 'BEGIN {
+		if (a == "" || st == "n/a") print "n/a"; else printf "%.0f", (a - 2 * na * st / 1e6) * 1e3 }'
+}
 echo "vnitro EFA benchmark: $(nproc) vCPU(s) under QEMU TCG, kernel $(uname -r), $ITERS iterations"
 ip link set lo up
 
 # ---- vnitro ----
-declare -A lat bw
+declare -A lat avg bw
 dev=()
 two_instances
 efa_ok=1
@@ -65,14 +84,20 @@ if ((efa_ok)) && [[ ${#dev[@]} == 2 && ${dev[0]} != null ]]; then
 	msg=$(($(ip netns exec i-a ibv_devinfo -v -d "${dev[0]}" | awk '/max_msg_sz/ {print $2}')))
 	bwsize=$((msg && msg < 65536 ? msg : 65536))
 	for c in UD SRD; do
-		r=$(perftest i-b i-a "$ip_b" ib_send_lat -d "${dev[1]}" -x 0 -c $c -s 64 -n "$ITERS")
+		r=$(perftest i-b "${dev[1]}" i-a "${dev[0]}" "$ip_b" ib_send_lat -x 0 -c $c -s 64 -n "$ITERS")
 		lat[vnitro-$c]=$(lat_of "$r")
+		avg[vnitro-$c]=$(avg_of "$r")
 	done
-	r=$(perftest i-b i-a "$ip_b" ib_send_bw -d "${dev[1]}" -x 0 -c SRD -s "$bwsize" -n "$ITERS")
+	r=$(perftest i-b "${dev[1]}" i-a "${dev[0]}" "$ip_b" ib_send_bw -x 0 -c SRD -s "$bwsize" -n "$ITERS")
 	bw[vnitro-SRD]=$(bw_of "$r")
 	export FI_EFA_ENABLE_SHM_TRANSFER=0
-	lat[efa-rdm]=$(pingpong i-b i-a "$ip_b" -p efa -e rdm)
-	lat[efa-dgram]=$(pingpong i-b i-a "$ip_b" -p efa -e dgram)
+	few=$((ITERS / 4 > 0 ? ITERS / 4 : 1))
+	for e in rdm dgram; do
+		read -r secs "lat[efa-$e]" < <(pingpong i-b i-a "$ip_b" "$ITERS" -p efa -e $e)
+		read -r secs_few _ < <(pingpong i-b i-a "$ip_b" "$few" -p efa -e $e)
+		lat[efa-$e-steady]=$(steady "$secs_few" "$few" "$secs" "$ITERS")
+		lat[efa-$e-setup]=$(setup "$secs_few" "$few" "${lat[efa-$e-steady]}")
+	done
 	unset FI_EFA_ENABLE_SHM_TRANSFER
 else
 	echo "vnitro EFA: not available here ($(head -c 200 /tmp/efa.err)); its rows are n/a"
@@ -87,26 +112,38 @@ ip link set veth0 up
 ip link set veth1 up
 rdma link add rxe0 type rxe netdev veth0
 # GID 1 is veth0's IPv4 address as a RoCE v2 GID.
-r=$(perftest - - 10.99.0.1 ib_send_lat -d rxe0 -x 1 -c RC -s 64 -n "$ITERS")
+r=$(perftest - rxe0 - rxe0 10.99.0.1 ib_send_lat -x 1 -c RC -s 64 -n "$ITERS")
 lat[rxe]=$(lat_of "$r")
-r=$(perftest - - 10.99.0.1 ib_send_bw -d rxe0 -x 1 -c RC -s 65536 -n "$ITERS")
+r=$(perftest - rxe0 - rxe0 10.99.0.1 ib_send_bw -x 1 -c RC -s 65536 -n "$ITERS")
 bw[rxe]=$(bw_of "$r")
-lat[shm]=$(pingpong - - 127.0.0.1 -p shm -e rdm)
-lat[tcp]=$(pingpong - - 127.0.0.1 -p "tcp;ofi_rxm" -e rdm)
+read -r _ 'lat[shm]' < <(pingpong - - 127.0.0.1 "$ITERS" -p shm -e rdm)
+read -r _ 'lat[tcp]' < <(pingpong - - 127.0.0.1 "$ITERS" -p "tcp;ofi_rxm" -e rdm)
 rdma link del rxe0
 
 echo
 row "64 B latency [usec]" ""
 row "  perftest ib_send_lat, vnitro UD" "${lat[vnitro-UD]:-n/a}"
+row "  perftest ib_send_lat, vnitro UD, t_avg" "${avg[vnitro-UD]:-n/a}"
 row "  perftest ib_send_lat, vnitro SRD" "${lat[vnitro-SRD]:-n/a}"
+row "  perftest ib_send_lat, vnitro SRD, t_avg" "${avg[vnitro-SRD]:-n/a}"
 row "  perftest ib_send_lat, rxe RC" "${lat[rxe]:-n/a}"
 row "  fi_pingpong efa rdm (vnitro)" "${lat[efa-rdm]:-n/a}"
+row "  fi_pingpong efa rdm, steady" "${lat[efa-rdm-steady]:-n/a}"
+row "  fi_pingpong efa rdm, set-up [ms]" "${lat[efa-rdm-setup]:-n/a}"
 row "  fi_pingpong efa dgram (vnitro)" "${lat[efa-dgram]:-n/a}"
+row "  fi_pingpong efa dgram, steady" "${lat[efa-dgram-steady]:-n/a}"
+row "  fi_pingpong efa dgram, set-up [ms]" "${lat[efa-dgram-setup]:-n/a}"
 row "  fi_pingpong shm rdm" "${lat[shm]:-n/a}"
 row "  fi_pingpong tcp;ofi_rxm rdm" "${lat[tcp]:-n/a}"
 row "bandwidth [MB/s]" ""
 row "  ib_send_bw vnitro SRD, $bwsize B" "${bw[vnitro-SRD]:-n/a}"
 row "  ib_send_bw rxe RC, 65536 B" "${bw[rxe]:-n/a}"
+echo
+echo "libfabric against verbs on the same devices (targets: rdm <= 1.5x SRD, dgram <= 1.2x UD)"
+row "efa rdm / ib_send_lat SRD" "$(ratio "${lat[efa-rdm]:-}" "${lat[vnitro-SRD]:-}")"
+row "efa rdm steady / SRD t_avg" "$(ratio "${lat[efa-rdm-steady]:-}" "${avg[vnitro-SRD]:-}")"
+row "efa dgram / ib_send_lat UD" "$(ratio "${lat[efa-dgram]:-}" "${lat[vnitro-UD]:-}")"
+row "efa dgram steady / UD t_avg" "$(ratio "${lat[efa-dgram-steady]:-}" "${avg[vnitro-UD]:-}")"
 echo
 echo "targets: vnitro latency <= 2x shm and <= rxe/5"
 row "efa rdm / shm (target <= 2)" "$(ratio "${lat[efa-rdm]:-}" "${lat[shm]:-}")"
