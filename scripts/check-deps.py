@@ -44,7 +44,7 @@ GUARD_PROGRAMS = ("dpkg-query", "dpkg", "apt-cache")
 # scripts/check-fresh.sh, a host tool that installs its own debootstrap.
 SCRIPTS = ("scripts/deps.sh", "scripts/krel.sh", "scripts/check.sh", "scripts/run-tour.sh",
            "scripts/tour.sh", "scripts/check-debug.sh", "scripts/debug-kernel.sh",
-           "scripts/vm-reset.sh",
+           "scripts/vm-reset.sh", "tools/vnitro-rsh", "tools/vnitro-hostfile",
            "qemu/run", "qemu/guest-init", "qemu/initramfs-init")
 MAKEFILES = ("Makefile", "lib/Makefile", "tools/Makefile")
 KBUILD = ("kmod/Kbuild",)
@@ -73,7 +73,7 @@ PROJECT_VARIABLES = {"VNITRO"}
 # Programs built in the tree that scripts call by bare name (lib.sh and tour.sh put
 # tools/ on PATH). Anything called by a path with a slash in it (./x, qemu/run,
 # $VNITRO_TOP/..., "$bpf/xdp_load") is the project's own too.
-PROJECT_PROGRAMS = {"vnitro"}
+PROJECT_PROGRAMS = {"vnitro", "vnitro-rsh", "vnitro-hostfile"}
 
 # False positives of the scan, words in command position that are no program: NAME -> why.
 # None today; an entry here silences NAME everywhere.

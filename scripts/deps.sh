@@ -42,6 +42,8 @@ packages=(
 	# make bench-ena-express: request/response latency percentiles
 	sockperf
 	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
+	# MPI across instances over EFA (selftests/rdma/mpi.sh): Open MPI 4.1 with its ofi MTL
+	openmpi-bin libopenmpi-dev
 	# make check-debug: a debug kernel built from Debian's source (bc, libelf-dev and
 	# libssl-dev are above)
 	linux-source-6.1 bison flex
