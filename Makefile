@@ -74,7 +74,7 @@ bench-ena-express: deps
 # The same for EFA: perftest and fi_pingpong on vnitro, rdma_rxe, libfabric's shm and tcp.
 bench-efa: deps
 	@$(MAKE) --no-print-directory all
-	@VNITRO_SMP=$${BENCH_SMP:-2} VNITRO_PASSENV=BENCH_ITERS qemu/run --timeout 1500 -- selftests/bench/efa.sh
+	@VNITRO_SMP=$${BENCH_SMP:-2} VNITRO_PASSENV="BENCH_ITERS BENCH_ROUNDS" qemu/run --timeout 2400 -- selftests/bench/efa.sh
 
 # A cluster-sized world (BENCH_INSTANCES, default 1000) in one boot, on one vCPU by default
 # (the traffic ratios compare the same pair with an empty and a full fabric).

@@ -3,7 +3,8 @@
 # efa.sh - `make bench-efa`: vnitro's EFA against rdma_rxe and libfabric's shm and tcp, in one VM boot.
 # Prints figures and ratios; asserts nothing (a benchmark, not a test).
 #
-#   vnitro:  i-a efa_N --(engine, fabric)--> i-b efa_M   perftest -c UD / -c SRD, fi_pingpong -p efa
+#   vnitro:  i-a efa_N --(engine, fabric)--> i-b efa_M   perftest -c UD / -c SRD, fi_pingpong -p efa,
+#            Open MPI (one rank per instance, mpi_check -l/-b) over efa and over its TCP BTL
 #   rxe:     rxe0 on veth0 (10.99.0.1), client and server on the same device, RC
 #   shm/tcp: fi_pingpong over 127.0.0.1 (libfabric's shared-memory and TCP providers)
 # Latency is perftest's t_typical (the median) and t_avg, and fi_pingpong's usec/xfer (a mean), in µs.
@@ -16,7 +17,16 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 ITERS=${BENCH_ITERS:-2000}
+ROUNDS=${BENCH_ROUNDS:-3}
 
+# add KEY VALUE: one more round's figure; median KEY: the median of KEY's figures ("n/a" if none).
+declare -A runs
+add() { [[ -n $2 && $2 != n/a ]] && runs[$1]+="$2 "; return 0; }
+median() {
+	tr ' ' '\n' <<<"${runs[$1]:-}" | grep . | sort -g |
+		awk '{v[NR] = $1} END {if (!NR) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2];
+			else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 row() { printf '%-36s %12s\n' "$1" "$2"; }
 
@@ -65,7 +75,8 @@ setup() {
 	awk -v a="$1" -v na="$2" -v st="$3" 'BEGIN {
 		if (a == "" || st == "n/a") print "n/a"; else printf "%.0f", (a - 2 * na * st / 1e6) * 1e3 }'
 }
-echo "vnitro EFA benchmark: $(nproc) vCPU(s) under QEMU TCG, kernel $(uname -r), $ITERS iterations"
+echo "vnitro EFA benchmark: $(nproc) vCPU(s) under QEMU TCG, kernel $(uname -r), $ITERS iterations," \
+	"vnitro rows: the median of $ROUNDS rounds"
 ip link set lo up
 
 # ---- vnitro ----
@@ -83,22 +94,56 @@ if ((efa_ok)) && [[ ${#dev[@]} == 2 && ${dev[0]} != null ]]; then
 	# max_msg_sz is printed in hex; bash arithmetic reads 0x... (mawk has no strtonum).
 	msg=$(($(ip netns exec i-a ibv_devinfo -v -d "${dev[0]}" | awk '/max_msg_sz/ {print $2}')))
 	bwsize=$((msg && msg < 65536 ? msg : 65536))
-	for c in UD SRD; do
-		r=$(perftest i-b "${dev[1]}" i-a "${dev[0]}" "$ip_b" ib_send_lat -x 0 -c $c -s 64 -n "$ITERS")
-		lat[vnitro-$c]=$(lat_of "$r")
-		avg[vnitro-$c]=$(avg_of "$r")
-	done
 	r=$(perftest i-b "${dev[1]}" i-a "${dev[0]}" "$ip_b" ib_send_bw -x 0 -c SRD -s "$bwsize" -n "$ITERS")
 	bw[vnitro-SRD]=$(bw_of "$r")
-	export FI_EFA_ENABLE_SHM_TRANSFER=0
 	few=$((ITERS / 4 > 0 ? ITERS / 4 : 1))
-	for e in rdm dgram; do
-		read -r secs "lat[efa-$e]" < <(pingpong i-b i-a "$ip_b" "$ITERS" -p efa -e $e)
-		read -r secs_few _ < <(pingpong i-b i-a "$ip_b" "$few" -p efa -e $e)
-		lat[efa-$e-steady]=$(steady "$secs_few" "$few" "$secs" "$ITERS")
-		lat[efa-$e-setup]=$(setup "$secs_few" "$few" "${lat[efa-$e-steady]}")
+	# Open MPI, one rank per instance: over efa (ofi MTL, shm off) and over its TCP BTL.
+	# Every instance sees the VM's CPUs, so Open MPI's binding of each node's first rank
+	# to core 0 would put both ranks on one vCPU: --bind-to none.
+	hosts=$(mktemp)
+	vnitro-hostfile --slots 1 i-a i-b >"$hosts"
+	mpi=(mpirun --allow-run-as-root -np 2 --hostfile "$hosts" --bind-to none
+		--mca plm_rsh_agent vnitro-rsh -x PATH)
+	# Rounds, each measuring everything once, so that the medians' ratios compare runs
+	# that saw the same host.
+	for ((round = 0; round < ROUNDS; round++)); do
+		for c in UD SRD; do
+			r=$(perftest i-b "${dev[1]}" i-a "${dev[0]}" "$ip_b" ib_send_lat -x 0 -c $c -s 64 -n "$ITERS")
+			add vnitro-$c "$(lat_of "$r")"
+			add vnitro-$c-avg "$(avg_of "$r")"
+		done
+		export FI_EFA_ENABLE_SHM_TRANSFER=0
+		for e in rdm dgram; do
+			read -r secs us < <(pingpong i-b i-a "$ip_b" "$ITERS" -p efa -e $e)
+			read -r secs_few _ < <(pingpong i-b i-a "$ip_b" "$few" -p efa -e $e)
+			add efa-$e "$us"
+			st=$(steady "$secs_few" "$few" "$secs" "$ITERS")
+			add efa-$e-steady "$st"
+			add efa-$e-setup "$(setup "$secs_few" "$few" "$st")"
+		done
+		unset FI_EFA_ENABLE_SHM_TRANSFER
+		for t in efa tcp; do
+			if [[ $t == efa ]]; then
+				mca=(--mca pml cm --mca mtl ofi --mca mtl_ofi_provider_include efa
+					-x FI_EFA_ENABLE_SHM_TRANSFER=0)
+			else
+				# shellcheck disable=SC2054 # tcp,self is one word, Open MPI's list
+				mca=(--mca pml ob1 --mca btl tcp,self --mca btl_tcp_if_include eth0)
+			fi
+			out=$(timeout 300 "$VNITRO" exec i-a -- "${mpi[@]}" "${mca[@]}" \
+				"$VNITRO_TOP/selftests/rdma/mpi_check" \
+				-l "$ITERS" -b $((ITERS / 10 > 0 ? ITERS / 10 : 1)) 2>&1)
+			add mpi-$t "$(sed -n 's/.*round trips: \([0-9.]*\) usec.*/\1/p' <<<"$out")"
+			add mpi-$t-bw "$(sed -n 's/.*them: \([0-9.]*\) MB\/s.*/\1/p' <<<"$out")"
+		done
 	done
-	unset FI_EFA_ENABLE_SHM_TRANSFER
+	for k in vnitro-UD vnitro-SRD efa-rdm efa-rdm-steady efa-rdm-setup efa-dgram efa-dgram-steady \
+		efa-dgram-setup mpi-efa mpi-tcp; do
+		lat[$k]=$(median "$k")
+	done
+	for k in vnitro-UD vnitro-SRD; do avg[$k]=$(median "$k-avg"); done
+	for k in mpi-efa mpi-tcp; do bw[$k]=$(median "$k-bw"); done
+	rm -f "$hosts"
 else
 	echo "vnitro EFA: not available here ($(head -c 200 /tmp/efa.err)); its rows are n/a"
 	bwsize=65536
@@ -133,17 +178,25 @@ row "  fi_pingpong efa rdm, set-up [ms]" "${lat[efa-rdm-setup]:-n/a}"
 row "  fi_pingpong efa dgram (vnitro)" "${lat[efa-dgram]:-n/a}"
 row "  fi_pingpong efa dgram, steady" "${lat[efa-dgram-steady]:-n/a}"
 row "  fi_pingpong efa dgram, set-up [ms]" "${lat[efa-dgram-setup]:-n/a}"
+row "  Open MPI 8 B ping-pong, efa (vnitro)" "${lat[mpi-efa]:-n/a}"
+row "  Open MPI 8 B ping-pong, TCP BTL" "${lat[mpi-tcp]:-n/a}"
 row "  fi_pingpong shm rdm" "${lat[shm]:-n/a}"
 row "  fi_pingpong tcp;ofi_rxm rdm" "${lat[tcp]:-n/a}"
 row "bandwidth [MB/s]" ""
 row "  ib_send_bw vnitro SRD, $bwsize B" "${bw[vnitro-SRD]:-n/a}"
 row "  ib_send_bw rxe RC, 65536 B" "${bw[rxe]:-n/a}"
+row "  Open MPI 1 MiB messages, efa (vnitro)" "${bw[mpi-efa]:-n/a}"
+row "  Open MPI 1 MiB messages, TCP BTL" "${bw[mpi-tcp]:-n/a}"
 echo
 echo "libfabric against verbs on the same devices (targets: rdm <= 1.5x SRD, dgram <= 1.2x UD)"
 row "efa rdm / ib_send_lat SRD" "$(ratio "${lat[efa-rdm]:-}" "${lat[vnitro-SRD]:-}")"
 row "efa rdm steady / SRD t_avg" "$(ratio "${lat[efa-rdm-steady]:-}" "${avg[vnitro-SRD]:-}")"
 row "efa dgram / ib_send_lat UD" "$(ratio "${lat[efa-dgram]:-}" "${lat[vnitro-UD]:-}")"
 row "efa dgram steady / UD t_avg" "$(ratio "${lat[efa-dgram-steady]:-}" "${avg[vnitro-UD]:-}")"
+row "MPI efa / ib_send_lat SRD (target <= 2)" "$(ratio "${lat[mpi-efa]:-}" "${lat[vnitro-SRD]:-}")"
+row "MPI efa / SRD t_avg" "$(ratio "${lat[mpi-efa]:-}" "${avg[vnitro-SRD]:-}")"
+row "MPI latency efa / TCP BTL" "$(ratio "${lat[mpi-efa]:-}" "${lat[mpi-tcp]:-}")"
+row "MPI bandwidth efa / TCP BTL" "$(ratio "${bw[mpi-efa]:-}" "${bw[mpi-tcp]:-}")"
 echo
 echo "targets: vnitro latency <= 2x shm and <= rxe/5"
 row "efa rdm / shm (target <= 2)" "$(ratio "${lat[efa-rdm]:-}" "${lat[shm]:-}")"
