@@ -18,6 +18,20 @@ struct vnitro_efa_usage {
 extern struct vnitro_efa_usage vnitro_efa_usage;
 
 /* The RDMA device of one EFA ENI (efa_N). */
+/* The device-level hw_counters (efa_stats.c). */
+struct vnitro_efa_stats {
+	atomic64_t submitted_cmds;	/* control verbs, each an admin command on EFA */
+	atomic64_t cmds_err;
+	atomic64_t alloc_pd_err;
+	atomic64_t create_qp_err;
+	atomic64_t create_cq_err;
+	atomic64_t reg_mr_err;
+	atomic64_t alloc_ucontext_err;
+	atomic64_t create_ah_err;
+	atomic64_t mmap_err;
+	time64_t up_since;		/* boot-time seconds at probe: keep_alive_rcvd */
+};
+
 struct vnitro_efa {
 	struct ib_device ibdev;
 	/*
@@ -30,7 +44,13 @@ struct vnitro_efa {
 	struct vcore_efa_attr attr;	/* constant after probe */
 	u8 gid[VCORE_EFA_GID_LEN];	/* GID[0], from the ENI's MAC */
 	atomic_t ucontexts;		/* open user contexts */
+	struct vnitro_efa_stats stats;
 };
+
+static inline struct vnitro_efa *to_vefa(struct ib_device *ibdev)
+{
+	return container_of(ibdev, struct vnitro_efa, ibdev);
+}
 
 struct vnitro_efa_ucontext {
 	struct ib_ucontext ibuc;
@@ -87,6 +107,13 @@ extern struct mutex vnitro_efa_lock;
 struct vnitro_efa_mmap *vnitro_efa_mmap_alloc(struct ib_ucontext *uctx, size_t size, u64 *key);
 void vnitro_efa_mmap_remove(struct vnitro_efa_mmap *m);
 int vnitro_efa_mmap(struct ib_ucontext *uctx, struct vm_area_struct *vma);
+
+/* efa_stats.c */
+struct rdma_hw_stats *vnitro_efa_alloc_hw_port_stats(struct ib_device *ibdev, u32 port_num);
+struct rdma_hw_stats *vnitro_efa_alloc_hw_device_stats(struct ib_device *ibdev);
+int vnitro_efa_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats, u32 port,
+			    int index);
+void vnitro_efa_count_cmd(struct vnitro_efa *efa, int ret, atomic64_t *err);
 void vnitro_efa_mmap_free(struct rdma_user_mmap_entry *e);
 
 /* engine.c */

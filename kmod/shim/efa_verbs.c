@@ -60,11 +60,6 @@ VNITRO_EFA_SAME(VCORE_EFA_QP_RNR_RETRY, IB_QP_RNR_RETRY);
 VNITRO_EFA_SAME(VCORE_EFA_QP_CAP, IB_QP_CAP);
 VNITRO_EFA_SAME(VCORE_EFA_QP_ATTR_STANDARD_BITS, IB_QP_ATTR_STANDARD_BITS);
 
-static struct vnitro_efa *to_vefa(struct ib_device *ibdev)
-{
-	return container_of(ibdev, struct vnitro_efa, ibdev);
-}
-
 static struct vnitro_efa_pd *to_vpd(struct ib_pd *ibpd)
 {
 	return container_of(ibpd, struct vnitro_efa_pd, ibpd);
@@ -691,6 +686,70 @@ static int vnitro_efa_destroy_ah(struct ib_ah *ibah, u32 flags)
 	return 0;
 }
 
+/*
+ * The device's hw_counters (efa_stats.c): each control verb is one admin
+ * command on EFA, and the efa driver counts the failures of some of them.
+ * The device is taken before the call: a destroy frees its object.
+ */
+#define VNITRO_EFA_COUNTED(fn, ibobj, err_counter, params, args)		\
+static int fn##_counted params							\
+{										\
+	struct vnitro_efa *efa = to_vefa((ibobj)->device);			\
+	int ret = fn args;							\
+										\
+	vnitro_efa_count_cmd(efa, ret, err_counter);				\
+	return ret;								\
+}
+
+VNITRO_EFA_COUNTED(vnitro_efa_alloc_ucontext, ibuc, &efa->stats.alloc_ucontext_err,
+		   (struct ib_ucontext *ibuc, struct ib_udata *udata), (ibuc, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_alloc_pd, ibpd, &efa->stats.alloc_pd_err,
+		   (struct ib_pd *ibpd, struct ib_udata *udata), (ibpd, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_create_cq, ibcq, &efa->stats.create_cq_err,
+		   (struct ib_cq *ibcq, const struct ib_cq_init_attr *attr, struct ib_udata *udata),
+		   (ibcq, attr, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_create_qp, ibqp, &efa->stats.create_qp_err,
+		   (struct ib_qp *ibqp, struct ib_qp_init_attr *init, struct ib_udata *udata),
+		   (ibqp, init, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_create_ah, ibah, &efa->stats.create_ah_err,
+		   (struct ib_ah *ibah, struct rdma_ah_init_attr *init, struct ib_udata *udata),
+		   (ibah, init, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_modify_qp, ibqp, NULL,
+		   (struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask, struct ib_udata *udata),
+		   (ibqp, attr, mask, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_query_qp, ibqp, NULL,
+		   (struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
+		    struct ib_qp_init_attr *init), (ibqp, attr, mask, init))
+VNITRO_EFA_COUNTED(vnitro_efa_destroy_qp, ibqp, NULL,
+		   (struct ib_qp *ibqp, struct ib_udata *udata), (ibqp, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_destroy_cq, ibcq, NULL,
+		   (struct ib_cq *ibcq, struct ib_udata *udata), (ibcq, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_destroy_ah, ibah, NULL, (struct ib_ah *ibah, u32 flags),
+		   (ibah, flags))
+VNITRO_EFA_COUNTED(vnitro_efa_dealloc_pd, ibpd, NULL,
+		   (struct ib_pd *ibpd, struct ib_udata *udata), (ibpd, udata))
+VNITRO_EFA_COUNTED(vnitro_efa_dereg_mr, ibmr, NULL,
+		   (struct ib_mr *ibmr, struct ib_udata *udata), (ibmr, udata))
+
+static struct ib_mr *vnitro_efa_reg_mr_counted(struct ib_pd *ibpd, u64 start, u64 length,
+					       u64 iova, int access, struct ib_udata *udata)
+{
+	struct ib_mr *mr = vnitro_efa_reg_mr(ibpd, start, length, iova, access, udata);
+	struct vnitro_efa *efa = to_vefa(ibpd->device);
+
+	vnitro_efa_count_cmd(efa, IS_ERR(mr) ? PTR_ERR(mr) : 0, &efa->stats.reg_mr_err);
+	return mr;
+}
+
+static int vnitro_efa_mmap_counted(struct ib_ucontext *uctx, struct vm_area_struct *vma)
+{
+	int ret = vnitro_efa_mmap(uctx, vma);
+
+	if (ret)
+		atomic64_inc(&to_vefa(uctx->device)->stats.mmap_err);
+	return ret;
+}
+
 static const struct ib_device_ops vnitro_efa_ops = {
 	/*
 	 * With disassociate_ucontext, ib_uverbs does not pin the owner for an
@@ -700,29 +759,32 @@ static const struct ib_device_ops vnitro_efa_ops = {
 	.driver_id = RDMA_DRIVER_EFA,
 	.uverbs_abi_ver = EFA_UVERBS_ABI_VERSION,
 
-	.alloc_pd = vnitro_efa_alloc_pd,
-	.alloc_ucontext = vnitro_efa_alloc_ucontext,
-	.create_cq = vnitro_efa_create_cq,
-	.create_qp = vnitro_efa_create_qp,
-	.create_user_ah = vnitro_efa_create_ah,
-	.dealloc_pd = vnitro_efa_dealloc_pd,
+	.alloc_hw_device_stats = vnitro_efa_alloc_hw_device_stats,
+	.alloc_hw_port_stats = vnitro_efa_alloc_hw_port_stats,
+	.alloc_pd = vnitro_efa_alloc_pd_counted,
+	.alloc_ucontext = vnitro_efa_alloc_ucontext_counted,
+	.create_cq = vnitro_efa_create_cq_counted,
+	.create_qp = vnitro_efa_create_qp_counted,
+	.create_user_ah = vnitro_efa_create_ah_counted,
+	.dealloc_pd = vnitro_efa_dealloc_pd_counted,
 	.dealloc_ucontext = vnitro_efa_dealloc_ucontext,
-	.dereg_mr = vnitro_efa_dereg_mr,
+	.dereg_mr = vnitro_efa_dereg_mr_counted,
 	.disassociate_ucontext = vnitro_efa_disassociate_ucontext,
-	.destroy_ah = vnitro_efa_destroy_ah,
-	.destroy_cq = vnitro_efa_destroy_cq,
-	.destroy_qp = vnitro_efa_destroy_qp,
+	.destroy_ah = vnitro_efa_destroy_ah_counted,
+	.destroy_cq = vnitro_efa_destroy_cq_counted,
+	.destroy_qp = vnitro_efa_destroy_qp_counted,
+	.get_hw_stats = vnitro_efa_get_hw_stats,
 	.get_link_layer = vnitro_efa_link_layer,
 	.get_port_immutable = vnitro_efa_get_port_immutable,
-	.mmap = vnitro_efa_mmap,
+	.mmap = vnitro_efa_mmap_counted,
 	.mmap_free = vnitro_efa_mmap_free,
-	.modify_qp = vnitro_efa_modify_qp,
+	.modify_qp = vnitro_efa_modify_qp_counted,
 	.query_device = vnitro_efa_query_device,
 	.query_gid = vnitro_efa_query_gid,
 	.query_pkey = vnitro_efa_query_pkey,
 	.query_port = vnitro_efa_query_port,
-	.query_qp = vnitro_efa_query_qp,
-	.reg_user_mr = vnitro_efa_reg_mr,
+	.query_qp = vnitro_efa_query_qp_counted,
+	.reg_user_mr = vnitro_efa_reg_mr_counted,
 
 	INIT_RDMA_OBJ_SIZE(ib_ah, vnitro_efa_ah, ibah),
 	INIT_RDMA_OBJ_SIZE(ib_cq, vnitro_efa_cq, ibcq),
@@ -786,6 +848,7 @@ int vnitro_efa_create(struct vnitro_eni_dev *edev, struct pci_dev *pdev)
 	efa->edev = edev;
 	mutex_init(&efa->lock);
 	atomic_set(&efa->ucontexts, 0);
+	efa->stats.up_since = ktime_get_boottime_seconds();
 	ret = vcore_efa_get_attr(edev->efa_gen, &efa->attr);
 	if (ret)
 		goto err_dealloc_device;

@@ -165,6 +165,64 @@ Test(efa_engine, srd_gives_up_after_rnr_retry)
 	cr_assert_eq(c.st, status::remote_rnr);
 }
 
+static vcore_efa_port_stats hw(dev_fx &d)
+{
+	vcore_efa_port_stats s;
+
+	vcore_efa_get_port_stats(d.dev, &s);
+	return s;
+}
+
+// The efa driver's port hw_counters, per device: packets and bytes on the wire, work
+// requests and their bytes, drops at the receiver.
+Test(efa_engine, port_counters_count_each_side)
+{
+	completion c;
+
+	qp_init(*a, VCORE_EFA_QP_UD, 1);
+	qp_init(*b, VCORE_EFA_QP_UD, 1);
+	post_recv(b->qp, 1, addr(*b, 0), 200, b->key);
+	post_send(a->qp, send_req(*a, 1, ah_to(*a, *b), b->qp.qpn, 1, 0, 100));
+	post_send(a->qp, send_req(*a, 2, ah_to(*a, *b), b->qp.qpn, 1, 0, 60));	// no buffer left
+	vcore_efa_engine_poll(eng, 0);
+	vcore_efa_port_stats sa = hw(*a), sb = hw(*b);
+	cr_assert_eq(sa.send_wrs, 2);
+	cr_assert_eq(sa.send_bytes, 160);
+	cr_assert_eq(sa.tx_pkts, 2);
+	cr_assert_eq(sa.tx_bytes, 160);
+	cr_assert_eq(sa.rx_pkts + sa.recv_wrs + sa.rx_drops, 0, "a received nothing");
+	cr_assert_eq(sb.rx_pkts, 2);
+	cr_assert_eq(sb.rx_bytes, 160);
+	cr_assert_eq(sb.recv_wrs, 1);
+	cr_assert_eq(sb.recv_bytes, 100);
+	cr_assert_eq(sb.rx_drops, 1, "the datagram without a receive buffer");
+	cr_assert_eq(sb.tx_pkts + sb.send_wrs, 0, "b sent nothing");
+	while (poll(a->cq, &c) || poll(b->cq, &c))
+		;
+}
+
+Test(efa_engine, port_counters_count_srd_resends_and_rnr)
+{
+	completion c;
+
+	qp_init(*a, VCORE_EFA_QP_SRD, 1, 7);
+	qp_init(*b, VCORE_EFA_QP_SRD, 1);
+	post_send(a->qp, send_req(*a, 3, ah_to(*a, *b), b->qp.qpn, 1, 0, 32));
+	vcore_efa_engine_poll(eng, 0);			// RNR: no buffer
+	post_recv(b->qp, 8, addr(*b, 100), 32, b->key);
+	vcore_efa_engine_poll(eng, 2 * 1000 * 1000);	// the resend is delivered
+	cr_assert(poll(a->cq, &c));
+	cr_assert_eq(c.st, status::ok);
+	vcore_efa_port_stats sa = hw(*a), sb = hw(*b);
+	cr_assert_eq(sa.send_wrs, 1, "one work request");
+	cr_assert_eq(sa.tx_pkts, 2, "two copies on the wire");
+	cr_assert_eq(sa.tx_bytes, 64);
+	cr_assert_eq(sb.rx_pkts, 2);
+	cr_assert_eq(sb.rx_drops, 1, "the copy that met RNR");
+	cr_assert_eq(sb.recv_wrs, 1);
+	cr_assert_eq(sb.recv_bytes, 32);
+}
+
 Test(efa_engine, bad_lkey_is_refused_before_any_byte_moves)
 {
 	completion c;

@@ -115,6 +115,18 @@ Test(efa_read, moves_the_remote_bytes_into_the_local_buffer)
 	cr_assert_eq(s.rdma_read_bytes, 1000);
 	cr_assert_eq(s.rdma_read_wr_err, 0);
 	cr_assert_eq(s.rx_delivered, 0, "no receive buffer is consumed");
+	// Each device's hw_counters: the requester's read, the responder's response.
+	vcore_efa_port_stats ra, rb;
+	vcore_efa_get_port_stats(a->dev, &ra);
+	vcore_efa_get_port_stats(b->dev, &rb);
+	cr_assert_eq(ra.rdma_read_wrs, 1);
+	cr_assert_eq(ra.rdma_read_bytes, 1000);
+	cr_assert_eq(ra.rx_bytes, 1000);
+	cr_assert_eq(ra.send_wrs + ra.recv_wrs, 0, "a read is neither a send nor a receive");
+	cr_assert_eq(rb.rdma_read_resp_bytes, 1000);
+	cr_assert_eq(rb.tx_bytes, 1000);
+	cr_assert_eq(rb.rx_pkts, 1, "the request");
+	cr_assert_eq(rb.rdma_read_wrs + rb.recv_wrs, 0);
 }
 
 Test(efa_read, whole_region_and_zero_length)

@@ -297,6 +297,11 @@ void vcore_efa_get_counts(const struct vcore_efa_dev *dev, struct vcore_efa_coun
 	out->ahs = dev->ahs.used();
 }
 
+void vcore_efa_get_port_stats(const struct vcore_efa_dev *dev, struct vcore_efa_port_stats *out)
+{
+	*out = dev->hw;
+}
+
 void vcore_efa_engine_counts(const struct vcore_efa_engine *eng, struct vcore_efa_counts *out)
 {
 	*out = {};

@@ -208,6 +208,7 @@ struct vcore_efa_dev {
 	vnitro::efa::mr_slots **mr_dir;	// chunks of mr_chunk slots, by key index
 	vnitro::efa::live_list<vnitro::efa::qp> live_qps;	// what a pass walks
 	vnitro::efa::live_list<vnitro::efa::cq> armable_cqs;
+	vcore_efa_port_stats hw;	// its traffic (hw_counters), under its lock
 
 	vnitro::efa::mr *mr_find(uint32_t key) const;
 	bool rdma_read() const { return attr->device_caps & VCORE_EFA_CAP_RDMA_READ; }

@@ -221,13 +221,19 @@ status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
 	*rnr = false;
 	if (!dst_dev)
 		return lost(msg, unreachable(eng, peer.verdict));
+	vcore_efa_port_stats &hw = dst_dev->hw;
+
+	hw.rx_pkts++;
+	hw.rx_bytes += msg.length;
 	qp *dst = dst_dev->qp_find(req.dest_qpn);
 	if (!dst || dst->type != msg.src_qp->type || !receiving(dst->state) ||
 	    dst->qkey != req.qkey) {
 		eng->stats.drop_bad_qp++;
+		hw.rx_drops++;
 		return lost(msg, status::remote_bad_dest_qpn);
 	}
 	if (!take_rx(dst, &buf, &valid)) {
+		hw.rx_drops++;
 		if (dst->type == VCORE_EFA_QP_UD) {
 			eng->stats.drop_no_buffer++;
 			return status::ok;
@@ -237,6 +243,7 @@ status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
 		return status::remote_rnr;
 	}
 	if (!valid) {
+		hw.rx_drops++;
 		eng->stats.bad_rx_desc++;
 		complete_recv(dst, buf, status::local_qp_internal_error, nullptr, 0);
 		return lost(msg, status::remote_abort);
@@ -246,22 +253,27 @@ status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
 	if (dmr && !(dmr->access & VCORE_EFA_ACCESS_LOCAL_WRITE))
 		dmr = nullptr;
 	if (!dmr) {
+		hw.rx_drops++;
 		eng->stats.bad_rx_desc++;
 		complete_recv(dst, buf, status::local_invalid_lkey, nullptr, 0);
 		return lost(msg, status::remote_bad_address);
 	}
 	if (buf.length < msg.length) {
+		hw.rx_drops++;
 		complete_recv(dst, buf, status::local_bad_length, nullptr, 0);
 		return lost(msg, status::remote_bad_length);
 	}
 
 	// Every range is checked: the bytes move.
 	if (!place(eng, msg, dmr, buf.addr - dmr->iova)) {
+		hw.rx_drops++;
 		complete_recv(dst, buf, status::local_qp_internal_error, nullptr, 0);
 		return status::local_qp_internal_error;
 	}
 	complete_recv(dst, buf, status::ok, &msg, dst_dev->ah_lookup(dst->pdn, msg.src_dev->gid));
 	eng->stats.rx_delivered++;
+	hw.recv_wrs++;
+	hw.recv_bytes += msg.length;
 	return status::ok;
 }
 
@@ -338,8 +350,14 @@ status read_execute(vcore_efa_engine *eng, const message &msg)
 	status st = status::ok;
 	qp *dst = read_peer(eng, msg, peer, &st);
 
-	if (!dst)
+	if (!dst) {
+		if (dst_dev) {
+			dst_dev->hw.rx_pkts++;
+			dst_dev->hw.rx_drops++;
+		}
 		return st;
+	}
+	dst_dev->hw.rx_pkts++;		// the request
 	const mr *rmr = (req.remote.lkey & ~key_mask) ? nullptr :
 			check_range(dst_dev, dst->pdn, req.remote.lkey, req.remote.addr,
 				    req.remote.length);
@@ -355,17 +373,40 @@ status read_execute(vcore_efa_engine *eng, const message &msg)
 		}
 	}
 	eng->stats.rdma_read_bytes += msg.length;
+	// The response: the responder sends the bytes, the requester receives them.
+	dst_dev->hw.rdma_read_resp_bytes += msg.length;
+	dst_dev->hw.tx_pkts++;
+	dst_dev->hw.tx_bytes += msg.length;
+	msg.src_dev->hw.rdma_read_bytes += msg.length;
+	msg.src_dev->hw.rx_pkts++;
+	msg.src_dev->hw.rx_bytes += msg.length;
 	return status::ok;
 }
 
-// Counts a finished WQE of @req's kind that completes with @st.
-void count_done(vcore_efa_engine *eng, const tx_request &req, status st)
+// Counts a finished WQE of @dev's, of @req's kind, that completes with @st.
+void count_done(vcore_efa_engine *eng, vcore_efa_dev *dev, const tx_request &req, status st)
 {
 	if (st == status::ok)
 		return;
 	eng->stats.tx_errors++;
-	if (req.op == send_op::rdma_read)
+	if (req.op == send_op::rdma_read) {
 		eng->stats.rdma_read_wr_err++;
+		dev->hw.rdma_read_wr_err++;
+	}
+}
+
+// The bytes a packet of @req carries to the peer: a send's payload; a read request none.
+uint32_t payload_len(const tx_request &req)
+{
+	uint32_t n = 0;
+
+	if (req.op != send_op::send)
+		return 0;
+	if (req.inline_msg)
+		return req.inline_len;
+	for (uint32_t i = 0; i < req.sge_count && i < tx_max_sge; i++)
+		n += req.sgl[i].length;
+	return n;
 }
 
 // Checks a decoded send against the sender's tables; fills @msg.
@@ -424,6 +465,8 @@ void srd_put(vcore_efa_engine *eng, vcore_efa_dev *dev, srd_flow *f, uint32_t se
 	const fabric::path_stats before = f->wire.stats();
 	const tx_request &req = f->pending[seq % srd::window];
 
+	dev->hw.tx_pkts++;
+	dev->hw.tx_bytes += payload_len(req);
 	fabric::path_send(eng->fab, f->wire, srd_packet{seq}, now,
 			  fabric::efa_placement_ns(eng->fab, dev, dev->ah_tab[req.ah].gid));
 	eng->stats.path_lost += f->wire.stats().lost - before.lost +
@@ -478,7 +521,7 @@ void srd_arrive(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint32_t seq,
 	if (!f->tx.ack(seq, &cookie))
 		return;
 	eng->stats.srd_acked++;
-	count_done(eng, req, st);
+	count_done(eng, dev, req, st);
 	if (req.comp_req || st != status::ok)
 		complete_send(q, req.req_id, st);
 }
@@ -501,7 +544,7 @@ bool srd_progress(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t now
 		// No answer after srd::max_tries sends: the remote is unresponsive.
 		srd_forget(f, ev.seq, false);
 		eng->stats.srd_given_up++;
-		count_done(eng, f->pending[ev.seq % srd::window], status::local_unresp_remote);
+		count_done(eng, dev, f->pending[ev.seq % srd::window], status::local_unresp_remote);
 		complete_send(q, f->pending[ev.seq % srd::window].req_id,
 			      status::local_unresp_remote);
 	}
@@ -572,8 +615,13 @@ uint32_t process_sq(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t n
 		pending--;
 		done++;
 		eng->stats.tx_wqes++;
-		if (req.op == send_op::rdma_read)
+		if (req.op == send_op::rdma_read) {
 			eng->stats.rdma_read_wrs++;
+			dev->hw.rdma_read_wrs++;
+		} else if (st == status::ok) {
+			dev->hw.send_wrs++;
+			dev->hw.send_bytes += msg.length;
+		}
 		if (st == status::ok && q->srd) {
 			// Completed when the receiver answers (srd_arrive).
 			uint32_t seq = q->srd->tx.next_seq();
@@ -589,12 +637,14 @@ uint32_t process_sq(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t n
 			msg.src_dev = dev;
 			msg.src_qp = q;
 			msg.req = &req;
+			dev->hw.tx_pkts++;
+			dev->hw.tx_bytes += msg.length;
 			if (fabric::path_loses_datagram(eng->fab, dev->rng))
 				eng->stats.path_lost++;
 			else
 				st = transmit(eng, msg, &rnr);
 		}
-		count_done(eng, req, st);
+		count_done(eng, dev, req, st);
 		if (req.comp_req || st != status::ok)
 			complete_send(q, req.req_id, st);
 	}

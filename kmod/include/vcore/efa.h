@@ -171,6 +171,30 @@ struct vcore_efa_engine_stats {
 	uint64_t drop_filtered;		/* a security group of either ENI allows no "all traffic" from the peer */
 };
 
+/*
+ * One device's traffic, as the efa driver's port hw_counters name it (rdma statistic,
+ * /sys/class/infiniband/efa_N/ports/1/hw_counters). Packets are copies on the wire: a
+ * UD datagram, each SRD copy (resends too), an RDMA read's request and its response.
+ */
+struct vcore_efa_port_stats {
+	uint64_t tx_bytes;		/* payload bytes of the packets this device sent */
+	uint64_t tx_pkts;
+	uint64_t rx_bytes;		/* payload bytes of the packets that reached it */
+	uint64_t rx_pkts;
+	uint64_t rx_drops;		/* arrived, not delivered: no QP, no buffer (UD; SRD's RNR), bad descriptor */
+	uint64_t send_bytes;		/* send WQEs taken from its SQs, and their bytes */
+	uint64_t send_wrs;
+	uint64_t recv_bytes;		/* messages placed in its receive buffers, and their bytes */
+	uint64_t recv_wrs;
+	uint64_t rdma_read_wrs;		/* read WQEs it took as requester */
+	uint64_t rdma_read_bytes;	/* bytes its reads brought in */
+	uint64_t rdma_read_wr_err;	/* its read WQEs completed with an error */
+	uint64_t rdma_read_resp_bytes;	/* bytes it sent as a responder to others' reads */
+};
+
+/* @dev's counters; the caller holds the device's lock (ops.dev_lock), as the engine does. */
+void vcore_efa_get_port_stats(const struct vcore_efa_dev *dev, struct vcore_efa_port_stats *out);
+
 /* An engine whose messages cross @fab (which must outlive it). */
 struct vcore_efa_engine *vcore_efa_engine_create(const struct vcore_efa_engine_ops *ops,
 						 struct vcore_fabric *fab);
