@@ -571,6 +571,26 @@ CORE_TEST(eni, network_cards_of_the_instance_type)
 	detach(b.id);
 }
 
+// EC2's MaximumEfaInterfaces: one EFA on a c5n.18xlarge, whatever its free device indexes.
+CORE_TEST(eni, efas_per_instance_are_limited)
+{
+	vcore_eni_info a = add_eni(eni_spec("subnet-default", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info b = add_eni(eni_spec("subnet-default", 0, "", nullptr, VNITRO_ENI_TYPE_EFA));
+	vcore_eni_info c = add_eni(eni_spec("subnet-default"));
+	vcore_eni_info out;
+
+	attach_on(a.id, "i1", 0, 1);
+	assert_refused(-ENOSPC, [&](vcore_err *err) {
+		return vcore_ctl_eni_attach(ctl, b.id, "i1", 0, 2, &out, err);
+	}, "c5n.18xlarge supports at most 1 EFA (MaximumEfaInterfaces)",
+	   "instance i1 has 1");
+	attach_on(c.id, "i1", 0, 2);	// an ENA interface still fits
+	detach(a.id);
+	attach_on(b.id, "i1", 0, 1);	// the EFA's place is free again
+	detach(b.id);
+	detach(c.id);
+}
+
 CORE_TEST(eni, attach_across_availability_zones)
 {
 	vcore_eni_info e = add_eni(eni_spec("subnet-b"));

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # multi.sh - several EFAs per instance, one per network card (EC2's p5.48xlarge has one on
-# each of its 32 cards): each its own PCI function and efa_N, all listed by ibv_devinfo and
+# each of its 32 cards, and at most its MaximumEfaInterfaces): each its own PCI function and efa_N, all listed by ibv_devinfo and
 # fi_info in the instance and nowhere else, and each with its own hardware counters, as the
 # efa driver names them (rdma statistic, /sys/class/infiniband/efa_N/.../hw_counters): traffic
 # on one device counts there and not on the other.
@@ -24,6 +24,17 @@ for inst in i-a i-b; do
 done
 # shellcheck disable=SC2034 # read by pair (lib.sh): the server's address
 ip_a=$(eni_field "$(primary_eni i-a)" private_ip)
+# EC2's MaximumEfaInterfaces: one on a c5n.18xlarge, whatever device indexes are free.
+check "i-c: a c5n.18xlarge" "$VNITRO" instance add i-c subnet subnet-default
+one=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+two=$("$VNITRO" -j eni add subnet subnet-default type efa | jq -r .id)
+check "i-c: one EFA" "$VNITRO" eni attach "$one" instance i-c index 1
+check_err "i-c: a second EFA is refused, naming EC2's limit" \
+	"c5n.18xlarge supports at most 1 EFA \(MaximumEfaInterfaces\), and instance i-c has 1" \
+	"$VNITRO" eni attach "$two" instance i-c index 2
+check "i-c deleted, its EFA and the refused one too" \
+	sh -c "$VNITRO instance del i-c && $VNITRO eni del $one && $VNITRO eni del $two"
+
 check_eq "ibv_devinfo -l in i-a: its two EFAs" "${dev[i-a-0]} ${dev[i-a-1]}" \
 	"$(ip netns exec i-a ibv_devinfo -l | awk 'NR > 1 && NF {print $1}' | sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq "fi_info -p efa in i-a: an RDM endpoint on each" "${dev[i-a-0]}-rdm ${dev[i-a-1]}-rdm" \

@@ -161,6 +161,20 @@ int check_type_limits(const eni &e, const instance &inst, uint32_t card, vcore_e
 			.str(not_ena(t)).str("; ").str(e.id).str(" is of type efa");
 		return err->code;
 	}
+	if (e.type == VNITRO_ENI_TYPE_EFA) {
+		uint32_t efas = 0;
+
+		for (uint32_t i = 0; i < inst.eni_count; i++)
+			efas += inst.enis[i]->type == VNITRO_ENI_TYPE_EFA;
+		// EC2's EfaInfo.MaximumEfaInterfaces (1 on a c5n.18xlarge, 32 on a p5.48xlarge).
+		if (efas >= t.max_efas) {
+			fail(err, ENOSPC_).str(t.name).str(" supports at most ").u32(t.max_efas)
+				.str(t.max_efas == 1 ? " EFA" : " EFAs")
+				.str(" (MaximumEfaInterfaces), and instance ").str(inst.name)
+				.str(" has ").u32(efas);
+			return err->code;
+		}
+	}
 	if (e.ena_express && !t.ena_express) {
 		fail(err, EOPNOTSUPP_).str(t.name).str(" does not support ENA Express")
 			.str(not_ena(t)).str(", which ").str(e.id).str(" has turned on");
