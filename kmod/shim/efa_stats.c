@@ -9,6 +9,7 @@
  * keep_alive_rcvd the device's once-a-second heartbeat since it came up.
  */
 #include <linux/ktime.h>
+#include <linux/stddef.h>
 #include <linux/timekeeping.h>
 #include <rdma/ib_verbs.h>
 
@@ -46,13 +47,20 @@ static const struct rdma_stat_desc vnitro_efa_device_descs[] = {
 	[VNITRO_EFA_MMAP_ERR].name = "mmap_err",
 };
 
-/* The port's, in the efa driver's order. */
+/* The port's, in the efa driver's order: the core's fields of the same names. */
+#define VNITRO_EFA_PORT_STATS(op)						\
+	op(tx_bytes) op(tx_pkts) op(rx_bytes) op(rx_pkts) op(rx_drops)		\
+	op(send_bytes) op(send_wrs) op(recv_bytes) op(recv_wrs)			\
+	op(rdma_read_wrs) op(rdma_read_bytes) op(rdma_read_wr_err)		\
+	op(rdma_read_resp_bytes)
+#define VNITRO_EFA_PORT_DESC(f) { .name = #f },
+#define VNITRO_EFA_PORT_OFFSET(f) offsetof(struct vcore_efa_port_stats, f),
+
 static const struct rdma_stat_desc vnitro_efa_port_descs[] = {
-	{ .name = "tx_bytes" }, { .name = "tx_pkts" }, { .name = "rx_bytes" },
-	{ .name = "rx_pkts" }, { .name = "rx_drops" }, { .name = "send_bytes" },
-	{ .name = "send_wrs" }, { .name = "recv_bytes" }, { .name = "recv_wrs" },
-	{ .name = "rdma_read_wrs" }, { .name = "rdma_read_bytes" },
-	{ .name = "rdma_read_wr_err" }, { .name = "rdma_read_resp_bytes" },
+	VNITRO_EFA_PORT_STATS(VNITRO_EFA_PORT_DESC)
+};
+static const size_t vnitro_efa_port_offsets[] = {
+	VNITRO_EFA_PORT_STATS(VNITRO_EFA_PORT_OFFSET)
 };
 
 struct rdma_hw_stats *vnitro_efa_alloc_hw_port_stats(struct ib_device *ibdev, u32 port_num)
@@ -94,19 +102,8 @@ int vnitro_efa_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats
 	mutex_lock(&efa->lock);
 	vcore_efa_get_port_stats(efa->core, &p);
 	mutex_unlock(&efa->lock);
-	v[0] = p.tx_bytes;
-	v[1] = p.tx_pkts;
-	v[2] = p.rx_bytes;
-	v[3] = p.rx_pkts;
-	v[4] = p.rx_drops;
-	v[5] = p.send_bytes;
-	v[6] = p.send_wrs;
-	v[7] = p.recv_bytes;
-	v[8] = p.recv_wrs;
-	v[9] = p.rdma_read_wrs;
-	v[10] = p.rdma_read_bytes;
-	v[11] = p.rdma_read_wr_err;
-	v[12] = p.rdma_read_resp_bytes;
+	for (size_t i = 0; i < ARRAY_SIZE(vnitro_efa_port_offsets); i++)
+		v[i] = *(const u64 *)((const char *)&p + vnitro_efa_port_offsets[i]);
 	return ARRAY_SIZE(vnitro_efa_port_descs);
 }
 
