@@ -178,6 +178,12 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_PG_PARTITION] = u32("PG_PARTITION");
 	t.a[VNITRO_A_NETWORK_NODES] = nested("NETWORK_NODES");
 	t.a[VNITRO_A_NETWORK_NODE] = str("NETWORK_NODE", VNITRO_ID_LEN);
+	t.a[VNITRO_A_INSTANCE_HOST] = u32("INSTANCE_HOST");
+	t.a[VNITRO_A_TUNNEL_DEV] = str("TUNNEL_DEV", IF_NAMESIZE);
+	t.a[VNITRO_A_TUNNEL_TX_PACKETS] = u64("TUNNEL_TX_PACKETS");
+	t.a[VNITRO_A_TUNNEL_TX_DROPPED] = u64("TUNNEL_TX_DROPPED");
+	t.a[VNITRO_A_TUNNEL_RX_PACKETS] = u64("TUNNEL_RX_PACKETS");
+	t.a[VNITRO_A_TUNNEL_RX_DROPPED] = u64("TUNNEL_RX_DROPPED");
 	return t;
 }
 
@@ -388,6 +394,8 @@ int decode_instance(struct nlattr **tb, void *out)
 	get_string(in->placement_group, tb, VNITRO_A_PG_NAME);
 	get_string(in->placement_group_id, tb, VNITRO_A_PG_ID);
 	in->partition = get_u32(tb, VNITRO_A_PG_PARTITION);
+	if (tb[VNITRO_A_INSTANCE_HOST])
+		in->host = nla_get_u32(tb[VNITRO_A_INSTANCE_HOST]);	/* network order */
 	if (tb[VNITRO_A_NETWORK_NODES]) {
 		struct nlattr *a;
 		uint32_t n = 0;
@@ -716,8 +724,25 @@ int decode_services(struct nlattr **tb, void *out)
 	return 0;
 }
 
+int decode_tunnel(struct nlattr **tb, void *out)
+{
+	auto *t = static_cast<struct vnitro_tunnel *>(out);
+
+	if (!tb[VNITRO_A_TUNNEL_DEV])
+		return -EPROTO;
+	get_string(t->dev, tb, VNITRO_A_TUNNEL_DEV);
+	t->tx_packets = get_u64(tb, VNITRO_A_TUNNEL_TX_PACKETS);
+	t->tx_dropped = get_u64(tb, VNITRO_A_TUNNEL_TX_DROPPED);
+	t->rx_packets = get_u64(tb, VNITRO_A_TUNNEL_RX_PACKETS);
+	t->rx_dropped = get_u64(tb, VNITRO_A_TUNNEL_RX_DROPPED);
+	return 0;
+}
+
 } // namespace
 
+const struct decoder tunnel_decoder = {
+	sizeof(struct vnitro_tunnel), decode_tunnel, "tunnel",
+};
 const struct decoder world_decoder = {
 	sizeof(struct vnitro_world), decode_world, "world settings",
 };

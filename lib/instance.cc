@@ -33,23 +33,67 @@ VNITRO_EXPORT int vnitro_instance_add_placed(struct vnitro_handle *h, const char
 					     const char *placement_group, uint32_t partition,
 					     struct vnitro_instance *out)
 {
+	struct vnitro_instance_spec spec = {};
+
+	spec.name = name;
+	spec.subnet_id = subnet_id;
+	spec.netns_fd = netns_fd;
+	spec.private_ip = private_ip;
+	spec.type = type;
+	spec.placement_group = placement_group;
+	spec.partition = partition;
+	return vnitro_instance_create(h, &spec, out);
+}
+
+VNITRO_EXPORT int vnitro_instance_create(struct vnitro_handle *h,
+					 const struct vnitro_instance_spec *spec,
+					 struct vnitro_instance *out)
+{
 	struct vnitro_instance scratch;
 	struct request req;
 
 	request_init(&req, h, VNITRO_CMD_INSTANCE_ADD, NLM_F_ACK);
-	request_put_string(&req, VNITRO_A_INSTANCE_NAME, name);
-	request_put_string(&req, VNITRO_A_SUBNET_ID, subnet_id);
-	if (netns_fd >= 0)
-		request_put_u32(&req, VNITRO_A_NETNS_FD, uint32_t(netns_fd));
-	if (private_ip)
-		request_put_u32(&req, VNITRO_A_PRIVATE_IP, private_ip);
-	if (type)
-		request_put_string(&req, VNITRO_A_INSTANCE_TYPE, type);
-	if (placement_group && *placement_group)
-		request_put_string(&req, VNITRO_A_PG_NAME, placement_group);
-	if (partition)
-		request_put_u32(&req, VNITRO_A_PG_PARTITION, partition);
+	request_put_string(&req, VNITRO_A_INSTANCE_NAME, spec->name);
+	request_put_string(&req, VNITRO_A_SUBNET_ID, spec->subnet_id);
+	if (spec->host)
+		request_put_u32(&req, VNITRO_A_INSTANCE_HOST, spec->host);
+	else if (spec->netns_fd >= 0)
+		request_put_u32(&req, VNITRO_A_NETNS_FD, uint32_t(spec->netns_fd));
+	if (spec->private_ip)
+		request_put_u32(&req, VNITRO_A_PRIVATE_IP, spec->private_ip);
+	if (spec->type)
+		request_put_string(&req, VNITRO_A_INSTANCE_TYPE, spec->type);
+	if (spec->placement_group && *spec->placement_group)
+		request_put_string(&req, VNITRO_A_PG_NAME, spec->placement_group);
+	if (spec->partition)
+		request_put_u32(&req, VNITRO_A_PG_PARTITION, spec->partition);
+	if (spec->primary_eni_id)
+		request_put_string(&req, VNITRO_A_ENI_ID, spec->primary_eni_id);
+	if (spec->mac)
+		request_put(&req, VNITRO_A_MAC, VNITRO_MAC_LEN, spec->mac);
 	return request_do(&req, &instance_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_tunnel_set(struct vnitro_handle *h, const char *dev,
+				    struct vnitro_tunnel *out)
+{
+	struct vnitro_tunnel scratch;
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_TUNNEL_SET, NLM_F_ACK);
+	if (dev && !dev[0])
+		request_put(&req, VNITRO_A_TUNNEL_DEV, 1, "");	/* none */
+	else
+		request_put_string(&req, VNITRO_A_TUNNEL_DEV, dev);
+	return request_do(&req, &tunnel_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_tunnel_get(struct vnitro_handle *h, struct vnitro_tunnel *out)
+{
+	struct request req;
+
+	request_init(&req, h, VNITRO_CMD_TUNNEL_GET, NLM_F_ACK);
+	return request_do(&req, &tunnel_decoder, out);
 }
 
 VNITRO_EXPORT int vnitro_type_get(struct vnitro_handle *h, const char *name,

@@ -44,6 +44,7 @@ struct decoder {
 	const char *what;	/* "ENI", for messages */
 };
 extern const struct decoder instance_decoder;
+extern const struct decoder tunnel_decoder;
 extern const struct decoder eni_decoder;
 extern const struct decoder subnet_decoder;
 extern const struct decoder vpc_decoder;

@@ -18,6 +18,7 @@ void usage(FILE *out)
 		"Usage: vnitro instance { show | list } [ NAME ]\n"
 		"       vnitro instance add NAME subnet SUBNET [ ip ADDRESS ] [ type TYPE ]\n"
 		"                           [ placement-group GROUP [ partition P ] ]\n"
+		"                           [ host HOST [ eni ENI ] [ mac MAC ] ]\n"
 		"       vnitro instance set NAME metadata [ tokens { optional | required } ]\n"
 		"                                    [ hop-limit N ] [ endpoint { on | off } ]\n"
 		"       vnitro instance types [ TYPE ]\n"
@@ -31,6 +32,11 @@ void usage(FILE *out)
 		"       P := 1-7, a partition of GROUP, a partition group (default: the\n"
 		"            one with the fewest instances, the lowest of those)\n"
 		"       N := 1-64, the IP TTL of the metadata token's response (default 1)\n"
+		"       HOST := A.B.C.D, the underlay address of the host the instance runs\n"
+		"               on when that is another one: no namespace here, its ENIs are\n"
+		"               reached through the tunnel (vnitro tunnel help)\n"
+		"       ENI, MAC := its primary ENI's id and MAC (default: picked), as every\n"
+		"                   host of the VPC must know them\n"
 		"\"add\" creates the namespace like \"ip netns add\" unless it exists,\n"
 		"and the environment \"vnitro exec\" enters; \"del\" removes both, the\n"
 		"namespace like \"ip netns del\". Listing instances (\"show\" without\n"
@@ -79,6 +85,13 @@ void print_instance(printer &p, const struct vnitro_instance &in)
 		 in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
 	p.uint("metadata_hop_limit", " hop-limit %s", in.md_hop_limit);
 	p.boolean("metadata_endpoint", " endpoint %s", in.md_endpoint);
+	if (in.host) {
+		char host[IPV4_STRLEN];
+
+		p.string("host", " host %s", format_ipv4(in.host, host));
+	} else {
+		p.null("host");
+	}
 	print_placement(p, in);
 	p.close_object();
 }
@@ -139,25 +152,39 @@ struct add_args {
 	const char *type;	/* NULL: the kernel's default */
 	const char *placement_group;	/* NULL: none */
 	uint32_t partition;	/* 0: the kernel picks (in a partition group) */
+	uint32_t host;		/* network order; 0: this host */
+	const char *eni_id;	/* the primary ENI's; NULL: picked */
+	uint8_t mac[VNITRO_MAC_LEN];
+	bool has_mac;
 };
 
-enum add_keyword { ADD_SUBNET, ADD_IP, ADD_TYPE, ADD_PLACEMENT_GROUP, ADD_PARTITION };
+enum add_keyword { ADD_SUBNET, ADD_IP, ADD_TYPE, ADD_PLACEMENT_GROUP, ADD_PARTITION, ADD_HOST,
+		   ADD_ENI, ADD_MAC };
 
 void parse_add(arg_cursor &args, struct add_args *a)
 {
 	static const char *const keywords[] = { "subnet", "ip", "type", "placement-group",
-						"partition" };
+						"partition", "host", "eni", "mac" };
 	unsigned seen = 0;
 
 	if (!args.more())
 		args.missing("the instance NAME");
 	a->name = check_instance_name(args.next());
 	while (args.more()) {
-		int k = args.keyword(keywords, 5);
+		int k = args.keyword(keywords, 8);
 		const char *value = args.value(keywords[k]);
 
 		args.once(&seen, k, keywords[k]);
-		if (k == ADD_SUBNET)
+		if (k == ADD_HOST) {
+			a->host = parse_ipv4(value);
+			if (!a->host)
+				usage_error("host 0.0.0.0 is no host's address: give the underlay address of the host the instance runs on");
+		} else if (k == ADD_ENI) {
+			a->eni_id = check_eni_id(value);
+		} else if (k == ADD_MAC) {
+			parse_mac(value, a->mac);
+			a->has_mac = true;
+		} else if (k == ADD_SUBNET)
 			a->subnet_id = check_id(value, "subnet");
 		else if (k == ADD_IP)
 			a->private_ip = parse_private_ip(value);
@@ -174,6 +201,24 @@ void parse_add(arg_cursor &args, struct add_args *a)
 		usage_error("a partition needs its placement group (\"placement-group GROUP partition P\"); try \"vnitro instance help\"");
 }
 
+/* The instance as the kernel takes it: in @netns_fd, or another host's (a.host). */
+int create(session &s, const struct add_args &a, int netns_fd, struct vnitro_instance *out)
+{
+	struct vnitro_instance_spec spec = {};
+
+	spec.name = a.name;
+	spec.subnet_id = a.subnet_id;
+	spec.netns_fd = netns_fd;
+	spec.private_ip = a.private_ip;
+	spec.type = a.type;
+	spec.placement_group = a.placement_group;
+	spec.partition = a.partition;
+	spec.host = a.host;
+	spec.primary_eni_id = a.eni_id;
+	spec.mac = a.has_mac ? a.mac : nullptr;
+	return vnitro_instance_create(s.handle(), &spec, out) ? s.fail() : STATUS_OK;
+}
+
 /* Registers the namespace, which exists by now, with the kernel. */
 int register_netns(session &s, const struct add_args &a,
 		   struct vnitro_instance *out)
@@ -184,10 +229,21 @@ int register_netns(session &s, const struct add_args &a,
 	if (fd < 0)
 		return report_error("cannot open network namespace \"%s\": %s",
 				    a.name, strerror(-fd));
-	rc = vnitro_instance_add_placed(s.handle(), a.name, fd, a.subnet_id, a.private_ip, a.type,
-					a.placement_group, a.partition, out);
+	rc = create(s, a, fd, out);
 	close(fd);
-	return rc ? s.fail() : STATUS_OK;
+	return rc;
+}
+
+/* Another host's instance: no namespace, no environment here. */
+int add_remote(const struct options *opts, session &s, const struct add_args &a)
+{
+	struct vnitro_instance in;
+
+	if (create(s, a, -1, &in))
+		return STATUS_ERROR;
+	printer p(stdout, opts->json, opts->pretty);
+	print_instance(p, in);
+	return STATUS_OK;
 }
 
 int do_add(const struct options *opts, int argc, char **argv)
@@ -204,6 +260,8 @@ int do_add(const struct options *opts, int argc, char **argv)
 	/* Connect first: no namespace is left behind without the module. */
 	if (!s.open())
 		return STATUS_ERROR;
+	if (a.host)
+		return add_remote(opts, s, a);
 
 	rc = vnitro_netns_add(a.name, why, sizeof(why));
 	if (rc && rc != -EEXIST)

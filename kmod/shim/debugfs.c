@@ -52,6 +52,8 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "path_delayed: %llu\nsrd_resent: %llu\nsrd_mss_clamped: %llu\n",
 		   s.path_delayed, s.srd_resent, s.srd_mss_clamped);
 	seq_printf(m, "allowance_queued: %llu\n", s.allowance_queued);
+	seq_printf(m, "tunnel_rx: %llu\ndrop_tunnel_mapping: %llu\n", s.tunnel_rx,
+		   s.drop_tunnel_mapping);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vnitro_fabric_stats);

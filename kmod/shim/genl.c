@@ -78,7 +78,13 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_MD_HTTP_TOKENS] = { .type = NLA_U8 },
 	[VNITRO_A_MD_HOP_LIMIT] = { .type = NLA_U8 },
 	[VNITRO_A_MD_ENDPOINT] = { .type = NLA_U8 },
+	[VNITRO_A_INSTANCE_HOST] = { .type = NLA_BE32 },
+	[VNITRO_A_TUNNEL_DEV] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	/* Attributes that only replies carry. */
+	[VNITRO_A_TUNNEL_TX_PACKETS] = { .type = NLA_REJECT },
+	[VNITRO_A_TUNNEL_TX_DROPPED] = { .type = NLA_REJECT },
+	[VNITRO_A_TUNNEL_RX_PACKETS] = { .type = NLA_REJECT },
+	[VNITRO_A_TUNNEL_RX_DROPPED] = { .type = NLA_REJECT },
 	[VNITRO_A_IFNAME] = { .type = NLA_REJECT },
 	[VNITRO_A_IFINDEX] = { .type = NLA_REJECT },
 	[VNITRO_A_PCI_SLOT] = { .type = NLA_REJECT },
@@ -422,7 +428,8 @@ static int vnitro_put_eni(struct sk_buff *msg, const void *obj)
 	    nla_put_u32(msg, VNITRO_A_NETWORK_CARD, eni->network_card) ||
 	    nla_put_u32(msg, VNITRO_A_DEVICE_INDEX, eni->device_index))
 		return -EMSGSIZE;
-	if (edev) {
+	/* Another host's ENI has no function here. */
+	if (edev && !edev->remote_port) {
 		char slot[32];
 
 		vnitro_pci_slot_name(edev, slot, sizeof(slot));
@@ -453,6 +460,7 @@ static int vnitro_put_instance(struct sk_buff *msg, const void *obj)
 	    nla_put_u8(msg, VNITRO_A_MD_HTTP_TOKENS, inst->md.tokens) ||
 	    nla_put_u8(msg, VNITRO_A_MD_HOP_LIMIT, inst->md.hop_limit) ||
 	    nla_put_u8(msg, VNITRO_A_MD_ENDPOINT, inst->md.endpoint) ||
+	    (inst->host && nla_put_be32(msg, VNITRO_A_INSTANCE_HOST, htonl(inst->host))) ||
 	    vnitro_put_placement(msg, inst))
 		return -EMSGSIZE;
 	return vnitro_put_type(msg, &inst->type);
@@ -638,34 +646,51 @@ struct net *vnitro_genl_netns(struct genl_info *info)
 
 static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 {
+	struct vcore_instance_spec spec = {};
 	struct vcore_instance_info inst;
 	struct vcore_err err = {};
-	struct net *net;
-	u32 ip = 0;
+	struct net *net = NULL;
 	int ret;
 
 	if (!vnitro_genl_require(info, VNITRO_A_INSTANCE_NAME) ||
 	    !vnitro_genl_require(info, VNITRO_A_SUBNET_ID))
 		return -EINVAL;
+	spec.name = vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME);
+	spec.subnet_id = vnitro_genl_str(info, VNITRO_A_SUBNET_ID);
 	if (info->attrs[VNITRO_A_PRIVATE_IP])
-		ip = ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP]));
-	net = vnitro_genl_netns(info);
-	if (IS_ERR(net))
-		return PTR_ERR(net);
+		spec.primary_ip = ntohl(nla_get_be32(info->attrs[VNITRO_A_PRIVATE_IP]));
+	spec.type = vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE);
+	spec.pg_name = vnitro_genl_str(info, VNITRO_A_PG_NAME);
+	if (info->attrs[VNITRO_A_PG_PARTITION])
+		spec.partition = nla_get_u32(info->attrs[VNITRO_A_PG_PARTITION]);
+	strscpy(spec.eni_id, vnitro_genl_str(info, VNITRO_A_ENI_ID), sizeof(spec.eni_id));
+	if (info->attrs[VNITRO_A_MAC])
+		memcpy(spec.mac, nla_data(info->attrs[VNITRO_A_MAC]), ETH_ALEN);
+	/* Another host's instance has no namespace here. */
+	if (info->attrs[VNITRO_A_INSTANCE_HOST]) {
+		if (info->attrs[VNITRO_A_NETNS_FD]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_NETNS_FD],
+					    "an instance of another host (INSTANCE_HOST) has no network namespace here");
+			return -EINVAL;
+		}
+		spec.host = ntohl(nla_get_be32(info->attrs[VNITRO_A_INSTANCE_HOST]));
+		if (!spec.host) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VNITRO_A_INSTANCE_HOST],
+					    "host 0.0.0.0 is no host's address");
+			return -EINVAL;
+		}
+	} else {
+		net = vnitro_genl_netns(info);
+		if (IS_ERR(net))
+			return PTR_ERR(net);
+	}
 
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vcore_ctl_instance_add_placed(vnitro.ctl,
-					    vnitro_genl_str(info, VNITRO_A_INSTANCE_NAME), net,
-					    vnitro_genl_str(info, VNITRO_A_SUBNET_ID), ip,
-					    vnitro_genl_str(info, VNITRO_A_INSTANCE_TYPE),
-					    vnitro_genl_str(info, VNITRO_A_PG_NAME),
-					    info->attrs[VNITRO_A_PG_PARTITION]
-						    ? nla_get_u32(info->attrs[VNITRO_A_PG_PARTITION])
-						    : 0,
-					    &inst, &err);
+	ret = vcore_ctl_instance_add_spec(vnitro.ctl, &spec, net, &inst, &err);
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
-		put_net(net);
+		if (net)
+			put_net(net);
 		return vnitro_genl_fail(skb, info, &err);
 	}
 	return vnitro_genl_reply(info, VNITRO_CMD_INSTANCE_GET, vnitro_put_instance, &inst);
@@ -1591,6 +1616,8 @@ static const struct genl_ops vnitro_genl_ops[] = {
 	{ .cmd = VNITRO_CMD_PG_DEL, .doit = vnitro_cmd_pg, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_PG_GET, .doit = vnitro_cmd_pg, .dumpit = vnitro_dump_pgs,
 	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_TUNNEL_SET, .doit = vnitro_cmd_tunnel, .flags = GENL_ADMIN_PERM },
+	{ .cmd = VNITRO_CMD_TUNNEL_GET, .doit = vnitro_cmd_tunnel, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_DEL, .doit = vnitro_cmd_by_id, .flags = GENL_ADMIN_PERM },
 	{ .cmd = VNITRO_CMD_INSTANCE_GET, .doit = vnitro_cmd_by_id,
 	  .dumpit = vnitro_dump_instances,

@@ -59,6 +59,7 @@ struct net *vnitro_genl_netns(struct genl_info *info);
 
 /* Placement groups (genl_placement.c), and an instance's placement attributes. */
 int vnitro_cmd_pg(struct sk_buff *skb, struct genl_info *info);
+int vnitro_cmd_tunnel(struct sk_buff *skb, struct genl_info *info);	/* tunnel.c */
 int vnitro_dump_pgs(struct sk_buff *skb, struct netlink_callback *cb);
 int vnitro_put_placement(struct sk_buff *msg, const struct vcore_instance_info *inst);
 

@@ -45,7 +45,8 @@ static int vnitro_plug(void *ops_ctx, const struct vcore_plug_desc *desc, void *
 	edev->eni_type = desc->eni_type;
 	edev->efa_gen = desc->efa_gen;
 	edev->adapter = desc->adapter;
-	ret = vnitro_pci_plug(edev, err);
+	/* Another host's instance: a port of the fabric, no function here. */
+	ret = desc->host ? vnitro_tunnel_plug(edev, err) : vnitro_pci_plug(edev, err);
 	if (ret) {
 		kfree(edev);
 		return ret;
@@ -60,7 +61,10 @@ static void vnitro_unplug(void *ops_ctx, void *cookie)
 	struct vnitro_eni_dev *edev = cookie;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
-	vnitro_pci_unplug(edev);
+	if (edev->remote_port)
+		vnitro_tunnel_unplug(edev);
+	else
+		vnitro_pci_unplug(edev);
 	kfree(edev);
 	atomic_dec(&vnitro_objects.eni_functions);
 }
@@ -83,6 +87,12 @@ static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vcore_po
 	int ret = 0;
 
 	lockdep_assert_held(&vnitro.ctl_lock);
+	if (edev->remote_port) {
+		ret = vnitro_tunnel_update(edev, port);
+		if (!ret)
+			edev->port = *port;
+		goto out;
+	}
 	rtnl_lock();
 	if (edev->netdev) {
 		struct vnitro_netdev *vnd = netdev_priv(edev->netdev);
@@ -95,6 +105,7 @@ static int vnitro_port_update(void *ops_ctx, void *cookie, const struct vcore_po
 	if (!ret)
 		edev->port = *port;
 	rtnl_unlock();
+out:
 	if (ret) {
 		err->code = ret;
 		snprintf(err->msg, sizeof(err->msg),
@@ -197,10 +208,13 @@ static int __init vnitro_init(void)
 	ret = vnitro_pci_init();
 	if (ret)
 		goto err_engine_exit;
+	ret = vnitro_tunnel_init();
+	if (ret)
+		goto err_pci_exit;
 	vnitro.ctl = vcore_ctl_create(&vnitro_ctl_ops, NULL, vnitro.fabric);
 	if (!vnitro.ctl) {
 		ret = -ENOMEM;
-		goto err_pci_exit;
+		goto err_tunnel_exit;
 	}
 	if (default_world) {
 		ret = vnitro_default_world_create();
@@ -219,6 +233,8 @@ err_cancel_ra:
 	cancel_delayed_work_sync(&vnitro.ra_work);
 err_teardown_ctl:
 	vnitro_ctl_teardown();		/* unplugs the default world's ENIs */
+err_tunnel_exit:
+	vnitro_tunnel_exit();
 err_pci_exit:
 	vnitro_pci_exit();
 err_engine_exit:
@@ -239,6 +255,7 @@ static void __exit vnitro_exit(void)
 	cancel_delayed_work_sync(&vnitro.ra_work);
 	vnitro_linklocal_exit();		/* svc0 and its port; the namespace's reference */
 	vnitro_ctl_teardown();		/* unplugs every ENI */
+	vnitro_tunnel_exit();		/* no remote port is left to send through it */
 	vnitro_pci_exit();
 	vnitro_engine_exit();
 	vnitro_debugfs_exit();

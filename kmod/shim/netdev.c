@@ -67,6 +67,13 @@ static bool vnitro_is_tcp_syn(const u8 *d, unsigned int len)
 	return len > l4 + 13 && (d[l4 + 13] & 0x02);
 }
 
+/* How much of @skb the fabric reads: all of a small frame (a DHCP message), else the headers. */
+unsigned int vnitro_netdev_parse_len(const struct sk_buff *skb)
+{
+	return skb->len <= VNITRO_LINEAR_ALL_LEN ? skb->len :
+	       min_t(unsigned int, skb->len, VNITRO_PARSE_LEN);
+}
+
 /*
  * The bytes the fabric may read, linear, and writable when it may rewrite
  * them: it routes (rewrites MACs, TTL and the IPv4 header checksum) only
@@ -76,8 +83,7 @@ static bool vnitro_is_tcp_syn(const u8 *d, unsigned int len)
  */
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb)
 {
-	unsigned int len = skb->len <= VNITRO_LINEAR_ALL_LEN ? skb->len :
-			   min_t(unsigned int, skb->len, VNITRO_PARSE_LEN);
+	unsigned int len = vnitro_netdev_parse_len(skb);
 
 	if (!pskb_may_pull(skb, len))
 		return 0;

@@ -100,14 +100,23 @@ static void vnitro_svc_deliver(void *port_cookie, void *frame_ctx, u64 due_ns)
 				      due_ns);
 }
 
+/* A remote port's: the frame crosses to its host (the path model's delay stays behind). */
+static void vnitro_svc_deliver_tunneled(void *port_cookie, const u8 *src_mac, void *frame_ctx,
+					u64 due_ns)
+{
+	struct vnitro_sink *sink = port_cookie;
+
+	vnitro_tunnel_deliver(container_of(sink, struct vnitro_eni_dev, sink), src_mac, frame_ctx);
+}
+
 static void vnitro_svc_deliver_copy(void *port_cookie, const u8 *frame, u32 len)
 {
 	struct vnitro_sink *sink = port_cookie;
 
 	if (sink->kind == VNITRO_SINK_IGW)
 		vnitro_igw_deliver_copy(container_of(sink, struct vnitro_igw_dev, sink), frame, len);
-	else if (sink->kind == VNITRO_SINK_LINKLOCAL)
-		return;		/* the fabric answers nothing to the services' port */
+	else if (sink->kind == VNITRO_SINK_LINKLOCAL || sink->kind == VNITRO_SINK_TUNNEL)
+		return;		/* the fabric answers nothing to the services' port, nor across hosts */
 	else
 		vnitro_netdev_deliver_copy(container_of(sink, struct vnitro_netdev, sink), frame,
 					   len);
@@ -167,6 +176,7 @@ const struct vcore_services vnitro_services = {
 	.mutex_unlock = vnitro_svc_mutex_unlock,
 	.deliver = vnitro_svc_deliver,
 	.deliver_copy = vnitro_svc_deliver_copy,
+	.deliver_tunneled = vnitro_svc_deliver_tunneled,
 	.cpu_count = vnitro_svc_cpu_count,
 	.spin_create = vnitro_svc_spin_create,
 	.spin_destroy = vnitro_svc_spin_destroy,

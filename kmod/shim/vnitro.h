@@ -68,6 +68,7 @@ enum vnitro_sink_kind {
 	VNITRO_SINK_ENA,		/* an ENI's netdev: struct vnitro_netdev */
 	VNITRO_SINK_IGW,		/* an internet gateway's: struct vnitro_igw_dev */
 	VNITRO_SINK_LINKLOCAL,		/* the link-local services': struct vnitro_linklocal_dev */
+	VNITRO_SINK_TUNNEL,		/* another host's ENI: struct vnitro_eni_dev (tunnel.c) */
 };
 
 struct vnitro_sink {
@@ -109,7 +110,18 @@ struct vnitro_eni_dev {
 	/* Set by the EFA function's probe, cleared by its remove, under vnitro_efa_lock. */
 	struct vnitro_efa *efa;
 	char rdma_device[IB_DEVICE_NAME_MAX];	/* "efa_0", "" without a device */
+	/* An ENI of another host's instance (port.remote_host): no function, a remote port. */
+	struct vnitro_sink sink;		/* VNITRO_SINK_TUNNEL: its port's cookie */
+	struct vcore_fabric_port *remote_port;
 };
+
+/* tunnel.c: another host's ENIs, and the Geneve device frames cross hosts through. */
+int vnitro_tunnel_init(void);
+void vnitro_tunnel_exit(void);
+int vnitro_tunnel_plug(struct vnitro_eni_dev *edev, struct vcore_err *err);
+void vnitro_tunnel_unplug(struct vnitro_eni_dev *edev);
+int vnitro_tunnel_update(struct vnitro_eni_dev *edev, const struct vcore_port_desc *port);
+void vnitro_tunnel_deliver(struct vnitro_eni_dev *edev, const u8 *src_mac, struct sk_buff *skb);
 
 enum {
 	VNITRO_ENA_MAX_QUEUES = 32,		/* the largest instance types */
@@ -303,6 +315,7 @@ struct net_device *vnitro_netdev_of_rcu(const struct vnitro_eni_dev *edev);
 void vnitro_netdev_deliver(struct vnitro_netdev *vnd, struct sk_buff *skb, u64 due_ns);
 void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb);
 void vnitro_netdev_deliver_copy(struct vnitro_netdev *vnd, const u8 *frame, u32 len);
+unsigned int vnitro_netdev_parse_len(const struct sk_buff *skb);
 unsigned int vnitro_netdev_xmit_prepare(struct sk_buff *skb);
 u32 vnitro_netdev_seg_len(const struct sk_buff *skb);
 void vnitro_netdev_up(struct vnitro_netdev *vnd);

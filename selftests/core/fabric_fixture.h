@@ -332,7 +332,7 @@ inline uint64_t stats_total(const vcore_fabric_stats &s)
 	       s.nd6_replies + s.ra_sent + s.dhcp6_replies + s.drop_no_ipv6 + s.drop_egress_only +
 	       s.svc_requests + s.svc_replies + s.drop_svc + s.drop_linklocal_allowance +
 	       s.drop_bw_in_allowance + s.drop_bw_out_allowance + s.drop_pps_allowance +
-	       s.drop_flow_limit;
+	       s.drop_flow_limit + s.tunnel_rx + s.drop_tunnel_mapping;
 }
 
 // Exactly one drop, counted under @reason and against the sender; nothing delivered.

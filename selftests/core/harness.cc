@@ -188,6 +188,19 @@ void svc_deliver(void *port_cookie, void *frame_ctx, uint64_t due_ns)
 	d->due_ns = due_ns;
 }
 
+void svc_deliver_tunneled(void *port_cookie, const uint8_t *src_mac, void *frame_ctx,
+			  uint64_t due_ns)
+{
+	harness_delivery *d = record_delivery(port_cookie);
+
+	if (!d)
+		return;
+	d->tunneled = true;
+	memcpy(d->src_mac, src_mac, sizeof(d->src_mac));
+	d->frame_ctx = frame_ctx;
+	d->due_ns = due_ns;
+}
+
 void svc_deliver_copy(void *port_cookie, const uint8_t *frame, uint32_t len)
 {
 	harness_delivery *d = record_delivery(port_cookie);
@@ -359,6 +372,7 @@ const vcore_services harness_services = {
 	.mutex_unlock = svc_mutex_unlock,
 	.deliver = svc_deliver,
 	.deliver_copy = svc_deliver_copy,
+	.deliver_tunneled = svc_deliver_tunneled,
 	.cpu_count = svc_cpu_count,
 	.spin_create = svc_mutex_create,
 	.spin_destroy = svc_mutex_destroy,

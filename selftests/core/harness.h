@@ -23,6 +23,8 @@ struct harness_delivery {
 	void *frame_ctx;		// deliver(): the context the core handed over
 	uint64_t due_ns;		// deliver(): when it arrives (0: now)
 	bool copy;			// deliver_copy(): frame/len hold the bytes
+	bool tunneled;			// deliver_tunneled(): to another host, from src_mac
+	uint8_t src_mac[6];
 	uint8_t frame[harness_frame_max];
 	uint32_t len;
 	int rcu_depth;			// read-side nesting at the time of the call

@@ -419,3 +419,76 @@ CORE_TEST(instance, the_internet_gateways_limit_follows_the_vcpus)
 	d = allowance_of_port();
 	cr_assert_eq(d.internet_bps, 1600000000000ull / 1000 * 1000, "3200 Gbps: 1600");
 }
+
+// Another host's instance (cluster.md): no namespace here, its ENIs remote ports.
+static int add_spec(const char *name, void *cookie, uint32_t host, const char *eni_id,
+		    const uint8_t *mac, vcore_instance_info *out, vcore_err *err)
+{
+	vcore_instance_spec spec = {};
+
+	spec.name = name;
+	spec.subnet_id = "subnet-b";
+	spec.host = host;
+	if (eni_id)
+		snprintf(spec.eni_id, sizeof(spec.eni_id), "%s", eni_id);
+	if (mac)
+		memcpy(spec.mac, mac, 6);
+	return vcore_ctl_instance_add_spec(ctl, &spec, cookie, out, err);
+}
+
+CORE_TEST(instance, another_hosts_instance)
+{
+	const uint8_t mac[6] = { 0x02, 0x0b, 0, 0, 0, 0x01 };
+	unsigned long releases = fake.releases;
+	vcore_instance_info i;
+	vcore_err err = {};
+	vcore_eni_info e;
+
+	cr_assert_eq(add_spec("db", nullptr, ip4(192, 168, 56, 2), "eni-0b1", mac, &i, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(i.host, ip4(192, 168, 56, 2));
+	cr_assert_null(i.cookie);
+	cr_assert_str_eq(i.primary_eni_id, "eni-0b1", "the primary ENI's id as given");
+	e = get_eni("eni-0b1");
+	cr_assert_arr_eq(e.mac, mac, 6, "and its MAC");
+	cr_assert_eq(fake.last_plug.host, ip4(192, 168, 56, 2));
+	cr_assert_null(fake.last_plug.instance_cookie);
+	cr_assert_eq(fake.last_plug.port.remote_host, ip4(192, 168, 56, 2));
+	cr_assert_eq(fake.last_plug.port.allowance_key, 0u, "its allowances are its host's");
+	cr_assert_neq(fake.last_plug.port.vni, 0u);
+	cr_assert_leq(fake.last_plug.port.vni, (uint32_t)VCORE_VNI_MAX);
+	cr_assert_eq(vcore_ctl_instance_del(ctl, "db", &err), 0, "%s", err.msg);
+	cr_assert_eq(fake.releases, releases, "no namespace to release");
+}
+
+CORE_TEST(instance, every_host_gives_a_vpc_the_same_vni)
+{
+	vcore_instance_info i;
+	vcore_err err = {};
+	uint32_t vni;
+
+	add_instance("i2", &ns2, "subnet-b");
+	vni = fake.last_plug.port.vni;
+	cr_assert_eq(fake.last_plug.port.remote_host, 0u);
+	cr_assert_eq(add_spec("db", nullptr, ip4(10, 0, 0, 2), nullptr, nullptr, &i, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(fake.last_plug.port.vni, vni, "a VPC's VNI comes from its id alone");
+}
+
+CORE_TEST(instance, another_hosts_instance_refused)
+{
+	vcore_instance_info i;
+	vcore_err err = {};
+
+	cr_assert_eq(add_spec("db", &ns2, ip4(192, 168, 56, 2), nullptr, nullptr, &i, &err), -EINVAL);
+	cr_assert_str_eq(err.msg, "an instance of another host has no network namespace here");
+	cr_assert_eq(add_spec("db", nullptr, 0, nullptr, nullptr, &i, &err), -EINVAL);
+	cr_assert_str_eq(err.msg, "an instance of this host needs its network namespace");
+	cr_assert_eq(add_spec("db", nullptr, ip4(127, 0, 0, 1), nullptr, nullptr, &i, &err), -EINVAL);
+	cr_assert_str_eq(err.msg, "host 127.0.0.1 is no host's address: give the underlay IPv4 "
+				  "address of the host the instance runs on");
+	cr_assert_eq(add_spec("db", nullptr, ip4(224, 0, 0, 1), nullptr, nullptr, &i, &err), -EINVAL);
+	cr_assert_eq(add_spec("db", nullptr, ip4(10, 0, 0, 2), "eni-bad!", nullptr, &i, &err),
+		     -EINVAL, "the primary ENI's id is checked as eni add checks it");
+	cr_assert_eq(vcore_ctl_instance_get(ctl, "db", &i, &err), -ENOENT, "nothing was added");
+}

@@ -358,6 +358,19 @@ void dns_domain_of(const char *az, char *out, size_t cap)
 	t.str(".compute.internal");
 }
 
+/*
+ * A VPC's Geneve VNI, the same on every host: 24 bits of the FNV-1a hash
+ * of its id (ids are the world's; keys are each host's own).
+ */
+uint32_t vni_of(const char *vpc_id)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < VCORE_ID_MAX && vpc_id[i]; i++)
+		h = (h ^ uint8_t(vpc_id[i])) * 16777619u;
+	return (h ^ (h >> 24)) & VCORE_VNI_MAX;
+}
+
 } // namespace
 
 void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
@@ -389,7 +402,10 @@ void port_desc_of(const eni &e, const instance &owner, vcore_port_desc *out)
 	out->tcp_established_timeout = e.tcp_established_timeout;
 	out->udp_timeout = e.udp_timeout;
 	out->udp_stream_timeout = e.udp_stream_timeout;
-	out->allowance_key = owner.key;
+	// Another host's instance: its allowances are counted there.
+	out->allowance_key = owner.host ? 0 : owner.key;
+	out->remote_host = owner.host;
+	out->vni = vni_of(e.home->owner->id);
 	out->network_card = e.network_card;
 	out->ena_express = (e.ena_express ? VCORE_SRD_ENABLED : 0) |
 			   (e.ena_express_udp ? VCORE_SRD_UDP : 0);
@@ -476,6 +492,7 @@ int eni_plug(world &w, eni *e, instance *inst, uint32_t card, uint32_t index, vc
 	str_copy(desc.eni_id, sizeof(desc.eni_id), e->id);
 	port_desc_of(*e, *inst, &desc.port);
 	desc.instance_cookie = inst->cookie;
+	desc.host = inst->host;
 	desc.network_card = card;
 	desc.device_index = index;
 	desc.eni_type = e->type;

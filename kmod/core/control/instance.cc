@@ -25,6 +25,7 @@ void fill_info(const instance &i, vcore_instance_info *out)
 	out->partition = i.partition;
 	for (uint32_t l = 0; l < VNITRO_TOPOLOGY_LAYERS; l++)
 		out->nodes[l] = i.nodes[l];
+	out->host = i.host;
 }
 
 namespace {
@@ -78,6 +79,22 @@ int vcore_ctl_instance_add_placed(struct vcore_ctl *ctl, const char *name, void 
 				  const char *pg_name, uint32_t partition,
 				  struct vcore_instance_info *out, struct vcore_err *err)
 {
+	vcore_instance_spec spec = {};
+
+	spec.name = name;
+	spec.subnet_id = subnet_id;
+	spec.primary_ip = primary_ip;
+	spec.type = type;
+	spec.pg_name = pg_name;
+	spec.partition = partition;
+	return vcore_ctl_instance_add_spec(ctl, &spec, cookie, out, err);
+}
+
+int vcore_ctl_instance_add_spec(struct vcore_ctl *ctl, const struct vcore_instance_spec *is,
+				void *cookie, struct vcore_instance_info *out,
+				struct vcore_err *err)
+{
+	const char *name = is->name;
 	const vcore_type_info *t;
 	vcore_eni_spec spec = {};
 	instance *inst, *other;
@@ -92,17 +109,35 @@ int vcore_ctl_instance_add_placed(struct vcore_ctl *ctl, const char *name, void 
 		fail(err, EEXIST_).str("instance \"").str(name).str("\" already exists");
 		return err->code;
 	}
-	other = ctl->instances.find([cookie](instance *it) { return it->cookie == cookie; });
-	if (other) {
-		fail(err, EEXIST_).str("this network namespace is already instance \"")
-			.str(other->name).str("\"");
+	if (!is->host != !!cookie) {
+		fail(err, EINVAL_).str(is->host ? "an instance of another host has no network namespace here"
+						: "an instance of this host needs its network namespace");
 		return err->code;
 	}
-	t = find_type(type, err);
+	if (is->host) {
+		uint8_t first = uint8_t(is->host >> 24);
+
+		// A unicast address a host can have: not 0/8, 127/8, multicast or reserved.
+		if (!first || first == 127 || first >= 224) {
+			fail(err, EINVAL_).str("host ").ipv4(is->host)
+				.str(" is no host's address: give the underlay IPv4 address of the host the instance runs on");
+			return err->code;
+		}
+	} else {
+		other = ctl->instances.find([cookie](instance *it) { return it->cookie == cookie; });
+		if (other) {
+			fail(err, EEXIST_).str("this network namespace is already instance \"")
+				.str(other->name).str("\"");
+			return err->code;
+		}
+	}
+	t = find_type(is->type, err);
 	if (!t)
 		return err->code;
-	str_copy(spec.subnet_id, sizeof(spec.subnet_id), subnet_id);
-	spec.private_ip = primary_ip;
+	str_copy(spec.id, sizeof(spec.id), is->eni_id);
+	mem_copy(spec.mac, is->mac, sizeof(spec.mac));
+	str_copy(spec.subnet_id, sizeof(spec.subnet_id), is->subnet_id);
+	spec.private_ip = is->primary_ip;
 	spec.type = VNITRO_ENI_TYPE_INTERFACE;
 	primary = eni_create(*ctl, spec, err);
 	if (!primary)
@@ -114,11 +149,12 @@ int vcore_ctl_instance_add_placed(struct vcore_ctl *ctl, const char *name, void 
 	}
 	str_copy(inst->name, sizeof(inst->name), name);
 	inst->cookie = cookie;
+	inst->host = is->host;
 	inst->home = primary->home;
 	inst->type = t;
 	inst->md = md_defaults;
 	inst->key = ctl->next_instance_key++;
-	if (placement_join(*ctl, *inst, pg_name, partition, err))
+	if (placement_join(*ctl, *inst, is->pg_name, is->partition, err))
 		goto err_free_instance;
 	if (allowances_publish(*ctl, *inst, err))
 		goto err_leave;
@@ -159,7 +195,8 @@ int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore
 	ctl->instances.remove(inst);
 	placement_leave(*inst);
 	allowances_withdraw(*ctl, *inst);
-	ctl->ops->netns_release(ctl->ops_ctx, inst->cookie);
+	if (inst->cookie)
+		ctl->ops->netns_release(ctl->ops_ctx, inst->cookie);
 	destroy(inst);
 	return 0;
 }

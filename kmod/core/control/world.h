@@ -113,6 +113,7 @@ struct instance {
 	pg *group;
 	uint32_t partition;
 	uint64_t nodes[VNITRO_TOPOLOGY_LAYERS];
+	uint32_t host;		// 0: here (cookie: its namespace); else its host's underlay IPv4
 };
 
 // A placement group (placement.cc).

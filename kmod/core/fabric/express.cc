@@ -106,6 +106,12 @@ bool crossing(fabric *fab, port *src, port *dst, packet *pkt, void *frame_ctx, c
 	uint8_t mode = 0;
 
 	*c = carriage{};
+	// Only what an ENI sends crosses to another host (the gateway's, the
+	// internet's, is not carried there yet).
+	if (dst->remote_host && src->kind != VCORE_PORT_ENI) {
+		drop(cpu_stats(fab).drop_no_dest, src);
+		return false;
+	}
 	if (src->kind != VCORE_PORT_ENI && dst->kind != VCORE_PORT_ENI)
 		return true;
 	vnitro_env_frame_size(frame_ctx, &c->size);

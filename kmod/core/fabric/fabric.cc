@@ -173,7 +173,8 @@ bool same_identity(const port *p, const vcore_port_desc &d)
 	       p->vpc_addr == d.vpc_addr && p->vpc_prefixlen == d.vpc_prefixlen &&
 	       mem_eq(p->dns_domain, d.dns_domain, sizeof(p->dns_domain)) && p->cookie == d.cookie &&
 	       p->allowance_key == d.allowance_key && p->network_card == d.network_card &&
-	       mem_eq(p->nodes, d.nodes, sizeof(p->nodes)) && p->cluster_key == d.cluster_key;
+	       mem_eq(p->nodes, d.nodes, sizeof(p->nodes)) && p->cluster_key == d.cluster_key &&
+	       p->remote_host == d.remote_host && p->vni == d.vni;
 }
 
 // Everything but the IPs and their uniqueness (state_create checks those).
@@ -185,7 +186,10 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 	switch (d.kind) {
 	case VCORE_PORT_ENI:
 		if (!d.subnet_key || d.subnet_key > VCORE_SUBNET_KEY_MAX || d.egress_only ||
-		    d.network_card >= VCORE_MAX_CARDS)
+		    d.network_card >= VCORE_MAX_CARDS || d.vni > VCORE_VNI_MAX)
+			return -EINVAL_;
+		// Another host's ENI: its allowances are that host's.
+		if (d.remote_host && (d.allowance_key || !svc->deliver_tunneled))
 			return -EINVAL_;
 		return 0;
 	case VCORE_PORT_IGW:
@@ -201,8 +205,8 @@ int check_desc(const fabric *fab, const vcore_port_desc &d)
 	default:
 		return -EINVAL_;
 	}
-	// Only an instance's ENIs have allowances.
-	return d.allowance_key || d.network_card ? -EINVAL_ : 0;
+	// Only an instance's ENIs have allowances, or another host.
+	return d.allowance_key || d.network_card || d.remote_host || d.vni ? -EINVAL_ : 0;
 }
 
 } // namespace
@@ -213,7 +217,7 @@ vcore_xmit_verdict switch_to(fabric *fab, port *src, port *dst, packet *pkt, voi
 
 	if (!sg_allows(fab, src, dst, pkt) || !crossing(fab, src, dst, pkt, frame_ctx, &c))
 		return VCORE_XMIT_DROPPED;
-	port_deliver(dst, frame_ctx, c.due_ns);
+	port_deliver(src, dst, frame_ctx, c.due_ns);
 	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).forwarded);
 	return VCORE_XMIT_DELIVERED;
@@ -340,9 +344,12 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->region = region_of(desc->dns_domain);
 	mem_copy(p->nodes, desc->nodes, sizeof(p->nodes));
 	p->cluster_key = desc->cluster_key;
+	p->remote_host = desc->remote_host;
+	p->vni = desc->vni;
 	p->state = st;
-	// Fully built before any reader can find it.
-	*err = svc_port_add(fab, p);
+	// Fully built before any reader can find it. Another host's ENI asks
+	// that host's link-local services.
+	*err = p->remote_host ? 0 : svc_port_add(fab, p);
 	if (*err) {
 		sg_port_free(p);
 		destroy(st);
@@ -441,6 +448,51 @@ enum vcore_xmit_verdict vcore_fabric_xmit(struct vcore_fabric *fab,
 					  uint8_t *frame, uint32_t len, void *frame_ctx)
 {
 	return vcore_fabric_xmit_gso(fab, src, frame, len, 0, frame_ctx);
+}
+
+enum vcore_xmit_verdict vcore_fabric_xmit_tunneled(struct vcore_fabric *fab,
+						   const struct vcore_tunnel_meta *m,
+						   uint8_t *frame, uint32_t len, void *frame_ctx)
+{
+	rcu_guard rcu;
+	port *src = lookup_mac(fab, m->src_mac), *dst = lookup_mac(fab, m->dst_mac);
+	bool ip_ok = false;
+	ipv4_view ipv;
+
+	// What the sender says must be what this host knows: the source an ENI
+	// of the sending host, the destination one of ours, one VPC, and the
+	// frame addressed to that ENI.
+	if (len < eth_hlen || !src || !dst || src->kind != VCORE_PORT_ENI ||
+	    dst->kind != VCORE_PORT_ENI || !m->host || src->remote_host != m->host ||
+	    dst->remote_host || src->vpc_key != dst->vpc_key || src->vni != m->vni ||
+	    dst->vni != m->vni || !mem_eq(frame, dst->mac, eth_alen)) {
+		counter_inc(cpu_stats(fab).drop_tunnel_mapping);
+		return VCORE_XMIT_DROPPED;
+	}
+	// The receiver's half: what its source/dest check and groups say.
+	if (get_be16(frame + 12) == ethertype_ipv4) {
+		ip_ok = ipv4_parse(frame, len, &ipv);
+		if (!ip_ok && rcu_load(dst->state)->source_dest_check)
+			return drop(cpu_stats(fab).drop_malformed, src);
+		if (!ingress_allowed(fab, src, dst, ip_ok ? &ipv : nullptr))
+			return VCORE_XMIT_DROPPED;
+	}
+	if (ip_ok) {
+		ip_packet pkt(ipv, frame, len);
+
+		if (!sg_allows(fab, src, dst, &pkt))
+			return VCORE_XMIT_DROPPED;
+	} else if (get_be16(frame + 12) == ethertype_ipv6) {
+		packet pkt(frame, len);
+
+		if (!sg_allows(fab, src, dst, &pkt))
+			return VCORE_XMIT_DROPPED;
+	} else if (!sg_allows(fab, src, dst, nullptr)) {
+		return VCORE_XMIT_DROPPED;
+	}
+	port_deliver(src, dst, frame_ctx);
+	counter_inc(cpu_stats(fab).tunnel_rx);
+	return VCORE_XMIT_DELIVERED;
 }
 
 void vcore_fabric_get_stats(const struct vcore_fabric *fab, struct vcore_fabric_stats *out)

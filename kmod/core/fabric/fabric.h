@@ -137,6 +137,10 @@ struct port {
 	// (path.cc, allowance.cc), fixed while plugged.
 	uint64_t nodes[VCORE_TOPOLOGY_LAYERS];
 	uint32_t cluster_key;
+	// ENI: 0, or the underlay address of the host it is on (a remote
+	// port: the sender's half of the pipeline only), and its VPC's VNI.
+	uint32_t remote_host;
+	uint32_t vni;
 };
 
 /*
@@ -325,9 +329,14 @@ inline vcore_xmit_verdict drop(uint64_t &reason, port *src)
  * it (an ENI's netdev, a gateway's). A remote port (an ENI of another host,
  * over a tunnel) is one more kind of cookie there; nothing here changes.
  */
-inline void port_deliver(port *dst, void *frame_ctx, uint64_t due_ns = 0)
+inline void port_deliver(const port *src, port *dst, void *frame_ctx, uint64_t due_ns = 0)
 {
-	base::svc->deliver(dst->cookie, frame_ctx, due_ns);
+	if (!dst->remote_host) {
+		base::svc->deliver(dst->cookie, frame_ctx, due_ns);
+		return;
+	}
+	// Only an ENI's frame crosses to another host (port_add checked the op).
+	base::svc->deliver_tunneled(dst->cookie, src->mac, frame_ctx, due_ns);
 }
 
 inline void port_deliver_copy(port *dst, const uint8_t *frame, uint32_t len)

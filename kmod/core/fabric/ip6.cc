@@ -259,7 +259,7 @@ vcore_xmit_verdict forward6(fabric *fab, port *src, port *dst, uint8_t *frame, c
 	else
 		vpc_router_mac(dst->vpc_key, frame + eth_alen);
 	v.hdr[ip6_hop_limit] = static_cast<uint8_t>(v.hop_limit - 1);
-	port_deliver(dst, frame_ctx, c.due_ns);
+	port_deliver(src, dst, frame_ctx, c.due_ns);
 	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).routed);
 	return VCORE_XMIT_DELIVERED;

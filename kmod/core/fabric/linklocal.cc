@@ -98,7 +98,7 @@ vcore_xmit_verdict svc_request(fabric *fab, port *src, const ipv4_view &ip, cons
 		counter_inc(src->linklocal_exceeded);
 		return drop(cpu_stats(fab).drop_linklocal_allowance, src);
 	}
-	port_deliver(svc, frame_ctx);
+	port_deliver(src, svc, frame_ctx);
 	counter_inc(cpu_stats(fab).svc_requests);
 	return VCORE_XMIT_DELIVERED;
 }
@@ -193,7 +193,7 @@ struct vcore_fabric_port *vcore_fabric_svc_reply_to(struct vcore_fabric *fab,
 void vcore_fabric_svc_deliver(struct vcore_fabric *fab, struct vcore_fabric_port *dst,
 			      void *frame_ctx)
 {
-	port_deliver(dst, frame_ctx);
+	port_deliver(nullptr, dst, frame_ctx);
 	counter_inc(cpu_stats(fab).svc_replies);
 }
 

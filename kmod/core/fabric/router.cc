@@ -143,7 +143,7 @@ vcore_xmit_verdict forward(fabric *fab, port *src, port *dst, uint8_t *frame, ip
 	ttl_word[0]--;
 	after = get_be16(ttl_word);
 	put_be16(ip.hdr + ip_check, csum_replace16(get_be16(ip.hdr + ip_check), before, after));
-	port_deliver(dst, frame_ctx, c.due_ns);
+	port_deliver(src, dst, frame_ctx, c.due_ns);
 	crossed(src, dst, c);
 	counter_inc(cpu_stats(fab).routed);
 	return VCORE_XMIT_DELIVERED;

@@ -548,8 +548,11 @@ bool refuse(fabric *fab, port *src, port *p, sg_dir dir, side_verdict v)
 }
 
 // An ENI with groups, or an egress-only internet gateway (side_rules_allow).
+// Another host's ENI: its groups are that host's to apply (xmit_tunneled).
 bool filtered(const port *p)
 {
+	if (p->remote_host)
+		return false;
 	return p->kind == VCORE_PORT_ENI ? rcu_load(p->state)->sg_count != 0 : p->egress_only;
 }
 

@@ -21,7 +21,8 @@ struct vcore_ctl;
 struct vcore_plug_desc {
 	char eni_id[VCORE_ID_MAX];
 	struct vcore_port_desc port;	/* complete but for the cookie */
-	void *instance_cookie;		/* the instance's namespace (shim's) */
+	void *instance_cookie;		/* the instance's namespace (shim's); NULL on another host */
+	uint32_t host;			/* 0: this host; else the instance's host (port.remote_host) */
 	uint32_t network_card;
 	uint32_t device_index;
 	uint8_t eni_type;		/* enum vnitro_eni_type */
@@ -136,6 +137,8 @@ struct vcore_instance_info {
 	uint32_t partition;
 	/* Its network nodes, top layer first (shown as "nn-" and 17 hex digits). */
 	uint64_t nodes[VNITRO_TOPOLOGY_LAYERS];
+	/* 0: it runs on this host; else its host's underlay IPv4 address, host order. */
+	uint32_t host;
 };
 
 /* A placement group (placement.cc). */
@@ -353,6 +356,28 @@ int vcore_ctl_instance_add_placed(struct vcore_ctl *ctl, const char *name, void 
 				  const char *subnet_id, uint32_t primary_ip, const char *type,
 				  const char *pg_name, uint32_t partition,
 				  struct vcore_instance_info *out, struct vcore_err *err);
+/*
+ * The same, all of it given: @spec->host 0 runs it here, in namespace
+ * @cookie; another host's underlay IPv4 address (host order) makes it that
+ * host's instance (@cookie NULL): its ENIs are remote ports, reached over
+ * the tunnel. @spec->eni_id and @spec->mac give its primary ENI's id and
+ * MAC ("" and all zero: chosen), so that every host's world names the
+ * same ENI alike.
+ */
+struct vcore_instance_spec {
+	const char *name;
+	const char *subnet_id;
+	uint32_t primary_ip;		/* 0: allocated */
+	const char *type;		/* NULL or "": the default */
+	const char *pg_name;		/* NULL or "": none */
+	uint32_t partition;
+	uint32_t host;
+	char eni_id[VCORE_ID_MAX];
+	uint8_t mac[6];
+};
+int vcore_ctl_instance_add_spec(struct vcore_ctl *ctl, const struct vcore_instance_spec *spec,
+				void *cookie, struct vcore_instance_info *out,
+				struct vcore_err *err);
 int vcore_ctl_instance_del(struct vcore_ctl *ctl, const char *name, struct vcore_err *err);
 /*
  * Placement groups: @partition_count for a partition group (0: 2), @spread_level

@@ -42,6 +42,8 @@ enum {
 	VCORE_ROUTER_MAC_1 = 0x56,
 	VCORE_ROUTER_MAC_2 = 0x4e,
 	VCORE_SUBNET_KEY_MAX = 0x7fffff,
+	/* A Geneve VNI: 24 bits (vcore_port_desc.vni). */
+	VCORE_VNI_MAX = 0xffffff,
 	/* Rules per security group, direction and address family: EC2's
 	 * quota "Inbound or outbound rules per security group" (60), which
 	 * it enforces for IPv4 and IPv6 rules separately; a rule naming a
@@ -205,6 +207,23 @@ struct vcore_port_desc {
 	 */
 	uint64_t nodes[VCORE_TOPOLOGY_LAYERS];
 	uint32_t cluster_key;
+	/*
+	 * ENI: the host it is on. 0: this one; otherwise the underlay IPv4
+	 * address (host order) of the host whose module delivers to it: a
+	 * remote port. The fabric finds it, answers ARP for it and routes to
+	 * it as to any ENI, applies the sender's half of the pipeline here,
+	 * and hands what it delivers to deliver_tunneled; the receiver's half
+	 * (its groups, source/dest check, allowances) is that host's
+	 * (vcore_fabric_xmit_tunneled). A remote port has no allowances. Fixed
+	 * while plugged.
+	 */
+	uint32_t remote_host;
+	/*
+	 * ENI: its VPC's virtual network identifier on the wire between hosts
+	 * (24 bits, the same on every host: derived from the VPC's id). Fixed
+	 * while plugged.
+	 */
+	uint32_t vni;
 };
 
 enum {
@@ -311,6 +330,14 @@ struct vcore_fabric_stats {
 	uint64_t srd_mss_clamped;
 	/* Packets over an allowance or the single-flow limit that waited in its queue. */
 	uint64_t allowance_queued;
+	/*
+	 * Between hosts: frames from another host delivered here, and those
+	 * refused because the mapping disagrees with the sender (an ENI that
+	 * is not where it says, another VPC, a destination that is not this
+	 * host's). What went the other way the tunnel counts (shim/tunnel.c).
+	 */
+	uint64_t tunnel_rx;
+	uint64_t drop_tunnel_mapping;
 };
 
 /* Per-port counters of frames the fabric refused, as seen by that port. */
@@ -593,6 +620,28 @@ enum vcore_xmit_verdict vcore_fabric_xmit_gso(struct vcore_fabric *fab,
 					      struct vcore_fabric_port *src,
 					      uint8_t *frame, uint32_t len, uint32_t seg_len,
 					      void *frame_ctx);
+
+/* What the tunnel between hosts says of a frame (shim/tunnel.c). */
+struct vcore_tunnel_meta {
+	uint32_t host;			/* the sending host's underlay IPv4, host order */
+	uint32_t vni;			/* the VPC's (vcore_port_desc.vni) */
+	uint8_t src_mac[6];		/* the ENI that sent it (a remote port here) */
+	uint8_t dst_mac[6];		/* the ENI it is for (a port of this host) */
+};
+
+/*
+ * A frame another host's fabric delivered to one of this host's ENIs
+ * through the tunnel: the sender's half of the pipeline ran there. Checked
+ * against this host's mapping (the source a remote port on @m->host, the
+ * destination a port of this host with @m->dst_mac as the frame's
+ * destination, both of VPC @m->vni, in one VPC; otherwise dropped as
+ * drop_tunnel_mapping), then the receiver's half: its source/dest check
+ * and security groups (with its tracking), and delivered. Atomic, as
+ * vcore_fabric_xmit.
+ */
+enum vcore_xmit_verdict vcore_fabric_xmit_tunneled(struct vcore_fabric *fab,
+						   const struct vcore_tunnel_meta *m,
+						   uint8_t *frame, uint32_t len, void *frame_ctx);
 void vcore_fabric_get_stats(const struct vcore_fabric *fab, struct vcore_fabric_stats *out);
 void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 				 struct vcore_port_stats *out);

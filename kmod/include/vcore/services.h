@@ -88,6 +88,13 @@ struct vcore_services {
 	 */
 	void (*deliver)(void *port_cookie, void *frame_ctx, uint64_t due_ns);
 	void (*deliver_copy)(void *port_cookie, const uint8_t *frame, uint32_t len);
+	/*
+	 * deliver for a remote port (vcore_port_desc.remote_host): the frame
+	 * goes to that host through the tunnel, saying that the ENI of MAC
+	 * @src_mac sent it. NULL: frames to remote ports are dropped.
+	 */
+	void (*deliver_tunneled)(void *port_cookie, const uint8_t *src_mac, void *frame_ctx,
+				 uint64_t due_ns);
 	/* CPU numbers run from 0 to cpu_count() - 1 (nr_cpu_ids in the shim). */
 	uint32_t (*cpu_count)(void);
 	/*

@@ -66,6 +66,17 @@ struct vnitro_instance {
 	uint32_t partition;
 	/* Its network nodes, top layer first ("nn-…", as DescribeInstanceTopology's). */
 	char network_nodes[VNITRO_TOPOLOGY_LAYERS][VNITRO_ID_LEN];
+	/* 0: it runs on this host; else its host's underlay IPv4 address (network order). */
+	uint32_t host;
+};
+
+/* The tunnel to other hosts (TUNNEL_GET). */
+struct vnitro_tunnel {
+	char dev[IF_NAMESIZE];		/* the Geneve device; "" none */
+	uint64_t tx_packets;		/* frames sent to other hosts' ENIs */
+	uint64_t tx_dropped;		/* ... that could not leave (no device, no memory) */
+	uint64_t rx_packets;		/* frames from other hosts delivered here */
+	uint64_t rx_dropped;		/* ... refused (no vnitro option, the mapping disagrees) */
 };
 
 /* A placement group (PG_ADD, PG_GET). */
@@ -465,6 +476,34 @@ int vnitro_instance_add_placed(struct vnitro_handle *h, const char *name,
 			       uint32_t private_ip, const char *type,
 			       const char *placement_group, uint32_t partition,
 			       struct vnitro_instance *out);
+/*
+ * INSTANCE_ADD with everything: an instance of another host when @host
+ * (network order) is that host's underlay IPv4 address (@netns_fd is then
+ * not used: it has no namespace here, and its ENIs are reached through the
+ * tunnel); @primary_eni_id and @mac (NULL: chosen) name its primary ENI as
+ * the other hosts do. Zero the spec, then set what you need.
+ */
+struct vnitro_instance_spec {
+	const char *name;		/* required */
+	const char *subnet_id;		/* required */
+	int netns_fd;			/* -1: the initial namespace */
+	uint32_t private_ip;		/* network order; 0: picked */
+	const char *type;		/* NULL: c5n.18xlarge */
+	const char *placement_group;	/* NULL or "": none */
+	uint32_t partition;
+	uint32_t host;			/* network order; 0: this host */
+	const char *primary_eni_id;	/* NULL: picked */
+	const uint8_t *mac;		/* 6 bytes; NULL: picked */
+};
+int vnitro_instance_create(struct vnitro_handle *h, const struct vnitro_instance_spec *spec,
+			   struct vnitro_instance *out);
+/*
+ * TUNNEL_SET: frames between hosts go through Geneve device @dev (one in
+ * external mode, "ip link add NAME type geneve external"); "" lets go of
+ * it. TUNNEL_GET: the device and its counters.
+ */
+int vnitro_tunnel_set(struct vnitro_handle *h, const char *dev, struct vnitro_tunnel *out);
+int vnitro_tunnel_get(struct vnitro_handle *h, struct vnitro_tunnel *out);
 /*
  * PG_ADD: placement group @name, enum vnitro_pg_strategy @strategy;
  * @partition_count for a partition group (0: 2), @spread_level for a

@@ -290,6 +290,20 @@ enum vnitro_cmd {
 	VNITRO_CMD_PG_ADD,
 	VNITRO_CMD_PG_DEL,
 	VNITRO_CMD_PG_GET,
+	/*
+	 * The tunnel to other hosts (Documentation/cluster.md). TUNNEL_SET:
+	 * TUNNEL_DEV, the name of a Geneve device in external (collect
+	 * metadata) mode in the caller's namespace ("ip link add NAME type
+	 * geneve external"), through which frames for another host's ENIs
+	 * leave and theirs arrive; "" lets go of the one in use. Reply as
+	 * TUNNEL_GET: TUNNEL_DEV ("" none), TUNNEL_TX_PACKETS,
+	 * TUNNEL_TX_DROPPED (no tunnel, no memory), TUNNEL_RX_PACKETS,
+	 * TUNNEL_RX_DROPPED (no vnitro option, or the fabric refused it).
+	 * An instance of another host: INSTANCE_ADD with INSTANCE_HOST (no
+	 * NETNS_FD), and ENI_ID and MAC for its primary ENI.
+	 */
+	VNITRO_CMD_TUNNEL_SET,
+	VNITRO_CMD_TUNNEL_GET,
 
 	__VNITRO_CMD_MAX,
 	VNITRO_CMD_MAX = __VNITRO_CMD_MAX - 1
@@ -619,6 +633,13 @@ enum vnitro_attr {
 	/* Reply only: nest of VNITRO_TOPOLOGY_LAYERS NETWORK_NODE, top layer first. */
 	VNITRO_A_NETWORK_NODES,
 	VNITRO_A_NETWORK_NODE,		/* string: "nn-" and 17 lowercase hex digits */
+	/* Between hosts (TUNNEL_*; INSTANCE_ADD and instance replies). */
+	VNITRO_A_INSTANCE_HOST,		/* be32: the underlay IPv4 address of its host; absent: this one */
+	VNITRO_A_TUNNEL_DEV,		/* string: a Geneve device's name, "" none */
+	VNITRO_A_TUNNEL_TX_PACKETS,	/* u64 (reply only) */
+	VNITRO_A_TUNNEL_TX_DROPPED,	/* u64 (reply only) */
+	VNITRO_A_TUNNEL_RX_PACKETS,	/* u64 (reply only) */
+	VNITRO_A_TUNNEL_RX_DROPPED,	/* u64 (reply only) */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
