@@ -4,7 +4,7 @@
 KREL ?= $(shell scripts/krel.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KREL)/build
 
-.PHONY: all kmod lib tools deps run check check-debug check-fresh bench-ena bench-ena-express bench-efa bench-scale fuzz torture clean install help
+.PHONY: all kmod lib tools deps run check check-debug check-fresh bench-ena bench-ena-express bench-efa bench-scale bench-cluster fuzz torture clean install help
 
 all: kmod lib tools
 
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-ena-express  ENA Express against plain ENA over congested paths"
 	@echo "make bench-efa  vnitro EFA against rdma_rxe, libfabric shm and tcp"
 	@echo "make bench-scale  1,000 instances: control-plane times, memory per ENI, traffic cost"
+	@echo "make bench-cluster  two VMs: one host against two, and against the underlay"
 	@echo "make fuzz     the genl and uverbs fuzzers and trinity, FUZZ_SECS each (default 300)"
 	@echo "make torture  attach/detach, kill -9, netns del and rmmod under traffic (10000 cycles)"
 	@echo "make install    library, headers, CLI and vnitro(8) under PREFIX (DESTDIR honoured)"
@@ -81,6 +82,12 @@ bench-efa: deps
 bench-scale: deps
 	@$(MAKE) --no-print-directory all
 	@VNITRO_SMP=$${BENCH_SMP:-1} VNITRO_PASSENV="BENCH_INSTANCES BENCH_SECS BENCH_ROUNDS" qemu/run --mem 4096 --timeout 3600 -- selftests/bench/scale.sh
+
+# Two VMs of one vCPU each (selftests/cluster/two-hosts.sh): ping and TCP between instances of
+# one host, of two hosts, and over the underlay alone.
+bench-cluster: deps
+	@$(MAKE) --no-print-directory all
+	@VNITRO_PASSENV="BENCH_SECS BENCH_ROUNDS" selftests/cluster/two-hosts.sh selftests/bench/cluster.sh 900
 
 # The fuzz suite alone and longer (make check runs it for 20 s per fuzzer): FUZZ_SECS per
 # fuzzer (default 300), FUZZ_SEED to repeat a run. Under the debug kernel:

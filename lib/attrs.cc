@@ -184,6 +184,7 @@ constexpr attr_table make_table()
 	t.a[VNITRO_A_TUNNEL_TX_DROPPED] = u64("TUNNEL_TX_DROPPED");
 	t.a[VNITRO_A_TUNNEL_RX_PACKETS] = u64("TUNNEL_RX_PACKETS");
 	t.a[VNITRO_A_TUNNEL_RX_DROPPED] = u64("TUNNEL_RX_DROPPED");
+	t.a[VNITRO_A_TUNNEL_LOCAL] = u32("TUNNEL_LOCAL");
 	return t;
 }
 
@@ -731,6 +732,8 @@ int decode_tunnel(struct nlattr **tb, void *out)
 	if (!tb[VNITRO_A_TUNNEL_DEV])
 		return -EPROTO;
 	get_string(t->dev, tb, VNITRO_A_TUNNEL_DEV);
+	if (tb[VNITRO_A_TUNNEL_LOCAL])
+		t->local = nla_get_u32(tb[VNITRO_A_TUNNEL_LOCAL]);	/* network order */
 	t->tx_packets = get_u64(tb, VNITRO_A_TUNNEL_TX_PACKETS);
 	t->tx_dropped = get_u64(tb, VNITRO_A_TUNNEL_TX_DROPPED);
 	t->rx_packets = get_u64(tb, VNITRO_A_TUNNEL_RX_PACKETS);

@@ -74,8 +74,8 @@ VNITRO_EXPORT int vnitro_instance_create(struct vnitro_handle *h,
 	return request_do(&req, &instance_decoder, out ? out : &scratch);
 }
 
-VNITRO_EXPORT int vnitro_tunnel_set(struct vnitro_handle *h, const char *dev,
-				    struct vnitro_tunnel *out)
+static int tunnel_set(struct vnitro_handle *h, const char *dev, const uint32_t *local,
+		      struct vnitro_tunnel *out)
 {
 	struct vnitro_tunnel scratch;
 	struct request req;
@@ -85,7 +85,21 @@ VNITRO_EXPORT int vnitro_tunnel_set(struct vnitro_handle *h, const char *dev,
 		request_put(&req, VNITRO_A_TUNNEL_DEV, 1, "");	/* none */
 	else
 		request_put_string(&req, VNITRO_A_TUNNEL_DEV, dev);
+	if (local)
+		request_put_u32(&req, VNITRO_A_TUNNEL_LOCAL, *local);
 	return request_do(&req, &tunnel_decoder, out ? out : &scratch);
+}
+
+VNITRO_EXPORT int vnitro_tunnel_set(struct vnitro_handle *h, const char *dev,
+				    struct vnitro_tunnel *out)
+{
+	return tunnel_set(h, dev, nullptr, out);
+}
+
+VNITRO_EXPORT int vnitro_tunnel_set_local(struct vnitro_handle *h, const char *dev,
+					  uint32_t local, struct vnitro_tunnel *out)
+{
+	return tunnel_set(h, dev, &local, out);
 }
 
 VNITRO_EXPORT int vnitro_tunnel_get(struct vnitro_handle *h, struct vnitro_tunnel *out)

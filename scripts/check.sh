@@ -6,7 +6,7 @@
 # comes from a package `make deps` installs), the core's unit tests (Criterion, userspace),
 # the library's and the CLI's host-side tests, each selftests/{net,rdma}/*.sh in a
 # fresh VM (qemu/run; a line "# vm: OPTIONS" in a test passes OPTIONS to qemu/run), and
-# each selftests/cluster/*.sh marked "# cluster: suite", which starts its own VMs. A
+# each selftests/cluster/*.sh marked "# cluster: two-hosts" in two VMs at once. A
 # suite that dies without a tally, or whose VM reports a kernel warning, counts as a failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -193,10 +193,11 @@ for t in selftests/net/*.sh selftests/rdma/*.sh; do
 	run_suite "vm: ${t#selftests/}" qemu/run $opts -- "$t"
 done
 ((${#batch[@]})) && run_batch "${batch[@]}"
-# Several hosts: each suite starts its own VMs (one vCPU each) and sums their checks.
+# Several hosts: two VMs (one vCPU each) run each suite marked "# cluster: two-hosts", one
+# as host a, one as host b; two-hosts.sh sums their checks.
 for t in selftests/cluster/*.sh; do
-	[[ -x $t && $(sed -n 's/^# cluster: //p' "$t") == suite ]] || continue
-	run_suite "cluster: ${t#selftests/}" "$t"
+	[[ $(sed -n 's/^# cluster: //p' "$t") == two-hosts ]] || continue
+	run_suite "cluster: ${t#selftests/}" selftests/cluster/two-hosts.sh "$t"
 done
 if [[ -n ${host_pid:-} ]]; then
 	wait "$host_pid"

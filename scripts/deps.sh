@@ -44,6 +44,9 @@ packages=(
 	rdma-core ibverbs-utils libibverbs-dev libfabric-bin libfabric-dev perftest
 	# MPI across instances over EFA (selftests/rdma/mpi.sh): Open MPI 4.1 with its ofi MTL
 	openmpi-bin libopenmpi-dev
+	# several hosts (Documentation/cluster.md): the world in etcd, spoken to over its JSON
+	# gateway with libcurl; etcdctl to look at it
+	etcd-server etcd-client libcurl4-openssl-dev
 	# make check-debug: a debug kernel built from Debian's source (bc, libelf-dev and
 	# libssl-dev are above)
 	linux-source-6.1 bison flex
@@ -72,6 +75,12 @@ if ((${#missing[@]})); then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	# etcd-server's package starts a member on localhost at once; vnitro's tests start
+	# their own in the VMs, and a cluster's hosts choose theirs: the one make deps
+	# installed is stopped and disabled (where systemd runs).
+	if [[ " ${missing[*]} " == *" etcd-server "* ]] && [[ -d /run/systemd/system ]]; then
+		systemctl disable --now etcd.service >/dev/null 2>&1 || true
+	fi
 fi
 
 # The headers must match an installed kernel image: that pair is what we build for and boot.

@@ -122,6 +122,7 @@ private:
 	int create_gateways(bool egress_only);
 	int create_pgs();
 	int create_instances();
+	uint32_t remote_host(const struct topo_instance &in) const;
 	int converge_metadata(const struct topo_instance &in, const struct vnitro_instance &now);
 	int create_enis();
 	int attach_enis();
@@ -280,6 +281,14 @@ int applier::check_instance(const struct topo_instance &in) const
 
 	if (!wi)
 		return in.placement_group ? check_placement(in) : 0;
+	/* Another host's instance is that host's for its life, as this host's are this one's. */
+	if (wi->host != remote_host(in)) {
+		char file_host[IPV4_STRLEN], world_host[IPV4_STRLEN];
+
+		return conflict("instance %s: host is %s, the file says %s (an instance stays on its host)",
+				in.name, wi->host ? format_ipv4(wi->host, world_host) : "this host",
+				remote_host(in) ? format_ipv4(in.host, file_host) : "this host");
+	}
 	/* EC2 moves only a stopped instance between groups, and vnitro's never stop. */
 	if (strcmp(wi->placement_group, group))
 		return conflict("instance %s: placement_group is %s, the file says %s (an instance's placement group cannot change)",
@@ -914,17 +923,28 @@ int applier::create_pgs()
 	return STATUS_OK;
 }
 
+/*
+ * The instance's host as the kernel takes it: 0 for this host's (no "host" in the file, or
+ * this host's own address, vnitro tunnel set ... local), else the other host's address.
+ */
+uint32_t applier::remote_host(const struct topo_instance &in) const
+{
+	return in.host && in.host != w_.tunnel.local ? in.host : 0;
+}
+
 int applier::create_instances()
 {
-	char detail[DETAIL_LEN], ip[IPV4_STRLEN];
+	char detail[DETAIL_LEN], ip[IPV4_STRLEN], host[IPV4_STRLEN];
 
 	for (size_t i = 0; i < t_.instance_count; i++) {
 		const struct topo_instance &in = t_.instances[i];
 		const struct vnitro_instance *wi = w_.find_instance(in.name);
-		uint32_t addr = in.primary >= 0 ? t_.enis[in.primary].private_ip : 0;
+		const struct topo_eni *pe = in.primary >= 0 ? &t_.enis[in.primary] : nullptr;
+		uint32_t addr = pe ? pe->private_ip : 0;
+		struct vnitro_instance_spec spec = {};
 		struct vnitro_instance out;
-		bool created;
-		int fd, rc;
+		bool created = false;
+		int fd = -1, rc;
 
 		if (wi) {
 			if (in.primary >= 0)
@@ -933,8 +953,8 @@ int applier::create_instances()
 				return rc;
 			continue;
 		}
-		fd = open_netns(in.name, &created);
-		if (fd < 0)
+		/* Another host's instance has no namespace here. */
+		if (!remote_host(in) && (fd = open_netns(in.name, &created)) < 0)
 			return STATUS_ERROR;
 		snprintf(detail, sizeof(detail), "subnet %s%s%s%s%s", in.subnet,
 			 addr ? " ip " : "", addr ? format_ipv4(addr, ip) : "",
@@ -943,9 +963,24 @@ int applier::create_instances()
 			detail_add(detail, "placement-group", in.placement_group);
 		if (in.partition)
 			detail_add_u32(detail, "partition", in.partition);
-		rc = vnitro_instance_add_placed(s_.handle(), in.name, fd, in.subnet, addr, in.type,
-						in.placement_group, in.partition, &out);
-		close(fd);
+		if (remote_host(in))
+			detail_add(detail, "host", format_ipv4(in.host, host));
+		spec.name = in.name;
+		spec.subnet_id = in.subnet;
+		spec.netns_fd = fd;
+		spec.private_ip = addr;
+		spec.type = in.type;
+		spec.placement_group = in.placement_group;
+		spec.partition = in.partition;
+		spec.host = remote_host(in);
+		/* A file that names hosts names every host's ENIs alike: the primary's id and MAC too. */
+		if (in.host && pe) {
+			spec.primary_eni_id = pe->id;
+			spec.mac = pe->has_mac ? pe->mac : nullptr;
+		}
+		rc = vnitro_instance_create(s_.handle(), &spec, &out);
+		if (fd >= 0)
+			close(fd);
 		if (rc) {
 			rc = refused("create", "instance", in.name, detail);
 			if (created)

@@ -57,6 +57,7 @@ extern const struct object path_object;
 extern const struct object placement_group_object;
 extern const struct object pg_object;	/* "pg": the same, shorter */
 extern const struct object tunnel_object;
+extern const struct object cluster_object;
 extern const struct object apply_object;
 extern const struct object dump_object;
 /* "exec INSTANCE ...", matched only in full (see vnitro.cc). */

@@ -102,8 +102,15 @@ void print_placement_group(printer &p, const struct vnitro_placement_group &g)
 	p.close_object();
 }
 
-void print_instance(printer &p, const struct vnitro_instance &in)
+/*
+ * @local: this host's underlay address (vnitro tunnel set ... local), 0 if none: what
+ * "host" says of this host's instances, so that the file names every instance's host.
+ */
+void print_instance(printer &p, const struct vnitro_instance &in, uint32_t local)
 {
+	char host[IPV4_STRLEN];
+	uint32_t h = in.host ? in.host : local;
+
 	p.open_object();
 	p.string("name", nullptr, in.name);
 	p.string("subnet", nullptr, in.subnet_id);
@@ -117,6 +124,7 @@ void print_instance(printer &p, const struct vnitro_instance &in)
 		 in.md_tokens == VNITRO_MD_TOKENS_REQUIRED ? "required" : "optional");
 	p.uint("metadata_hop_limit", nullptr, in.md_hop_limit);
 	p.boolean("metadata_endpoint", nullptr, in.md_endpoint);
+	p.string("host", nullptr, h ? format_ipv4(h, host) : nullptr);
 	p.close_object();
 }
 
@@ -214,7 +222,7 @@ void print_world(printer &p, const world &w)
 	p.close_array();
 	p.open_array_key("instances");
 	for (size_t i = 0; i < w.instance_count; i++)
-		print_instance(p, w.instances[i]);
+		print_instance(p, w.instances[i], w.tunnel.local);
 	p.close_array();
 	p.open_array_key("enis");
 	for (size_t i = 0; i < w.eni_count; i++)

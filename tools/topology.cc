@@ -1027,9 +1027,10 @@ void parser::instance(json_object *o, const char *path, struct topo_instance *in
 		{ "metadata_tokens", K_STRING, false, false },
 		{ "metadata_hop_limit", K_INT, false, false },
 		{ "metadata_endpoint", K_BOOL, false, false },
+		{ "host", K_STRING, false, true },
 	};
 	json_object *hops = get(o, "metadata_hop_limit");
-	const char *tokens;
+	const char *tokens, *host;
 	char p[PATH_LEN];
 
 	check_keys(o, path, keys, sizeof(keys) / sizeof(keys[0]));
@@ -1065,6 +1066,11 @@ void parser::instance(json_object *o, const char *path, struct topo_instance *in
 	if (hops)
 		in->md_hop_limit = uint8_t(json_object_get_int64(hops));
 	in->md_endpoint = boolean(o, "metadata_endpoint", true);
+	host = string(o, "host");
+	subpath(p, path, ".host");
+	if (host && (!parse_ip(host, &in->host) || !in->host || (ntohl(in->host) >> 24) == 127 ||
+		     (ntohl(in->host) >> 24) >= 224))
+		bad(p, "\"%s\" is not a host's underlay address (A.B.C.D)", host);
 	instance_placement(o, path, in);
 }
 
@@ -1631,6 +1637,8 @@ void parser::top(json_object *root)
 		{ "enis", K_ARRAY, false, false },
 		{ "eip_pool", K_STRING, false, false },
 		{ "elastic_ips", K_ARRAY, false, false },
+		// The revision of the world in etcd the file was read at (vnitro cluster dump).
+		{ "cluster_revision", K_INT, false, false },
 	};
 	char p[PATH_LEN];
 	json_object *v;
@@ -1639,6 +1647,9 @@ void parser::top(json_object *root)
 	if ((v = get(root, "version")) && json_object_get_int64(v) != TOPOLOGY_VERSION)
 		bad(".version", "version %s is not supported (this vnitro reads version %d)",
 		    json_object_get_string(v), TOPOLOGY_VERSION);
+	if ((v = get(root, "cluster_revision")) && json_object_get_int64(v) < 1)
+		bad(".cluster_revision", "%s is no revision of etcd's (1 and up)", json_object_get_string(v));
+	t_.cluster_revision = v ? json_object_get_int64(v) : 0;
 	world_settings(root);
 	path_model(root);
 

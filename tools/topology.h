@@ -106,6 +106,7 @@ struct topo_instance {
 	const char *type;		/* NULL: not pinned (the kernel's default) */
 	const char *placement_group;	/* a group of the file; NULL: none */
 	uint32_t partition;		/* in a partition group; 0: the kernel picks */
+	uint32_t host;			/* "host": its host's underlay address (network order); 0: none */
 	int primary;			/* index in enis[] of its device index 0, or -1 */
 	/* Metadata options; absent keys are EC2's defaults. */
 	uint8_t md_tokens;		/* enum vnitro_md_tokens */
@@ -166,6 +167,10 @@ public:
 	 * shows. A bad file is a usage error: "FILE: PATH: why", exit 2.
 	 */
 	void load(const char *file);
+	/* The document as read (the file's JSON), for vnitro cluster apply to store. */
+	struct json_object *document() const { return root_; }
+	/* "cluster_revision": the world's revision in etcd the file was dumped at; 0: none. */
+	int64_t cluster_revision = 0;
 
 	struct topo_vpc *vpcs = nullptr;
 	size_t vpc_count = 0;
@@ -259,6 +264,7 @@ public:
 	size_t eip_count = 0;
 	struct vnitro_eip_pool eip_pool = {};
 	struct vnitro_world settings = {};
+	struct vnitro_tunnel tunnel = {};	/* its local address: this host's in the file */
 	struct vnitro_path path = {};
 
 	const struct vnitro_vpc *find_vpc(const char *id) const;

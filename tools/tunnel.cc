@@ -14,11 +14,15 @@ namespace {
 void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: vnitro tunnel set dev { DEV | none }\n"
+		"Usage: vnitro tunnel set dev { DEV | none } [ local ADDRESS ]\n"
 		"       vnitro tunnel [ show ]\n"
 		"       vnitro tunnel help\n"
 		"where  DEV := a Geneve device in external mode on this host, made with\n"
 		"              \"ip link add DEV type geneve external\" and set up\n"
+		"       ADDRESS := A.B.C.D, this host's own underlay address (0.0.0.0: none):\n"
+		"              the tunnel's source, and what \"dump\" says of this host's\n"
+		"              instances, so that \"apply\" of its file on another host knows\n"
+		"              them as this host's\n"
 		"Frames for the ENIs of another host's instances (\"vnitro instance add\n"
 		"... host HOST\") leave through DEV to HOST, in Geneve (UDP 6081) with the\n"
 		"VPC's VNI and an option naming both ENIs; what other hosts send arrives\n"
@@ -34,6 +38,13 @@ void print_tunnel(printer &p, const struct vnitro_tunnel &t)
 	} else {
 		p.text("dev none");
 		p.null("dev");
+	}
+	if (t.local) {
+		char local[IPV4_STRLEN];
+
+		p.string("local", " local %s", format_ipv4(t.local, local));
+	} else {
+		p.null("local");
 	}
 	p.uint("tx_packets", " tx-packets %s", t.tx_packets);
 	p.uint("tx_dropped", " tx-dropped %s", t.tx_dropped);
@@ -58,18 +69,26 @@ int do_show(const struct options *opts, int argc, char **argv)
 
 int do_set(const struct options *opts, int argc, char **argv)
 {
-	static const char *const keywords[] = { "dev" };
+	static const char *const keywords[] = { "dev", "local" };
 	arg_cursor args(argc, argv, "tunnel");
 	const char *dev = nullptr;
+	bool has_local = false;
+	uint32_t local = 0;
 	struct vnitro_tunnel t;
 	unsigned seen = 0;
 	session s;
+	int rc;
 
 	while (args.more()) {
-		int k = args.keyword(keywords, 1);
+		int k = args.keyword(keywords, 2);
 
 		args.once(&seen, k, keywords[k]);
-		dev = args.value(keywords[k]);
+		if (k == 0) {
+			dev = args.value(keywords[k]);
+		} else {
+			local = parse_ipv4(args.value(keywords[k]));
+			has_local = true;
+		}
 	}
 	if (!dev)
 		args.missing("\"dev DEV\" (or \"dev none\")");
@@ -80,7 +99,9 @@ int do_set(const struct options *opts, int argc, char **argv)
 			    IF_NAMESIZE - 1);
 	if (!s.open())
 		return STATUS_ERROR;
-	if (vnitro_tunnel_set(s.handle(), dev, &t))
+	rc = has_local ? vnitro_tunnel_set_local(s.handle(), dev, local, &t)
+		   : vnitro_tunnel_set(s.handle(), dev, &t);
+	if (rc)
 		return s.fail();
 	return print_object(opts, t, print_tunnel);
 }

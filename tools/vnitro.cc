@@ -15,7 +15,7 @@ void usage(FILE *out)
 		"       vnitro [ OPTIONS ] { apply FILE | dump }\n"
 		"       vnitro exec INSTANCE [ -- ] [ COMMAND [ ARGS... ] ]\n"
 		"       vnitro [ -V | -h ]\n"
-		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path | placement-group | tunnel }\n"
+		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path | placement-group | tunnel | cluster }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
 		"Objects, commands and keywords may be abbreviated: \"vnitro en sh\";\n"
 		"\"exec\" never is.\n"
@@ -32,7 +32,7 @@ const struct object *const objects[] = {
 	&instance_object, &eni_object, &vpc_object, &subnet_object, &route_object,
 	&igw_object, &eigw_object, &sg_object, &nacl_object, &eip_object, &services_object,
 	&world_object, &path_object, &placement_group_object, &pg_object, &tunnel_object,
-	&apply_object, &dump_object, &help_object,
+	&cluster_object, &apply_object, &dump_object, &help_object,
 };
 constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);
 

@@ -185,7 +185,8 @@ bool world::read(session &s)
 	    vnitro_eip_list(h, &eips, &eip_count) ||
 	    vnitro_eip_pool_get(h, &eip_pool) ||
 	    vnitro_world_get(h, &settings) ||
-	    vnitro_path_get(h, &path)) {
+	    vnitro_path_get(h, &path) ||
+	    vnitro_tunnel_get(h, &tunnel)) {
 		s.fail();
 		return false;
 	}

@@ -80,6 +80,7 @@ static const struct nla_policy vnitro_policy[VNITRO_A_MAX + 1] = {
 	[VNITRO_A_MD_ENDPOINT] = { .type = NLA_U8 },
 	[VNITRO_A_INSTANCE_HOST] = { .type = NLA_BE32 },
 	[VNITRO_A_TUNNEL_DEV] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[VNITRO_A_TUNNEL_LOCAL] = { .type = NLA_BE32 },
 	/* Attributes that only replies carry. */
 	[VNITRO_A_TUNNEL_TX_PACKETS] = { .type = NLA_REJECT },
 	[VNITRO_A_TUNNEL_TX_DROPPED] = { .type = NLA_REJECT },
@@ -679,6 +680,7 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 					    "host 0.0.0.0 is no host's address");
 			return -EINVAL;
 		}
+
 	} else {
 		net = vnitro_genl_netns(info);
 		if (IS_ERR(net))
@@ -686,7 +688,15 @@ static int vnitro_cmd_instance_add(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&vnitro.ctl_lock);
-	ret = vcore_ctl_instance_add_spec(vnitro.ctl, &spec, net, &inst, &err);
+	/* Under ctl_lock, as TUNNEL_SET's local address is set. */
+	if (spec.host && spec.host == vnitro_tunnel_local()) {
+		err.code = ret = -EINVAL;
+		snprintf(err.msg, sizeof(err.msg),
+			 "%pI4h is this host's own address (vnitro tunnel show): an instance of this host is added without a host",
+			 &spec.host);
+	} else {
+		ret = vcore_ctl_instance_add_spec(vnitro.ctl, &spec, net, &inst, &err);
+	}
 	mutex_unlock(&vnitro.ctl_lock);
 	if (ret) {
 		if (net)

@@ -40,7 +40,8 @@ struct vnitro_geneve_enis {
 static_assert(sizeof(struct vnitro_geneve_enis) % 4 == 0);
 
 struct vnitro_tunnel {
-	struct net_device __rcu *dev;	/* set under RTNL and ctl_lock */
+	struct net_device __rcu *dev;	/* set under RTNL */
+	u32 local;			/* this host's underlay address, host order; 0: none */
 	atomic64_t tx_packets, tx_dropped, rx_packets, rx_dropped;
 };
 
@@ -70,6 +71,7 @@ void vnitro_tunnel_deliver(struct vnitro_eni_dev *edev, const u8 *src_mac, struc
 	info = &md->u.tun_info;
 	info->mode = IP_TUNNEL_INFO_TX;
 	info->key.u.ipv4.dst = htonl(edev->port.remote_host);
+	info->key.u.ipv4.src = htonl(READ_ONCE(vnitro_tunnel.local));	/* 0: the route's */
 	info->key.tun_id = cpu_to_be64(edev->port.vni);
 	info->key.tun_flags = TUNNEL_KEY;
 	info->key.ttl = 64;
@@ -218,11 +220,18 @@ static int vnitro_tunnel_set(struct net *net, const char *name, struct vcore_err
 	return 0;
 }
 
+u32 vnitro_tunnel_local(void)
+{
+	return READ_ONCE(vnitro_tunnel.local);
+}
+
 static int vnitro_put_tunnel(struct sk_buff *msg, const void *obj)
 {
 	const struct net_device *dev = obj;
+	u32 local = READ_ONCE(vnitro_tunnel.local);
 
 	if (nla_put_string(msg, VNITRO_A_TUNNEL_DEV, dev ? dev->name : "") ||
+	    (local && nla_put_be32(msg, VNITRO_A_TUNNEL_LOCAL, htonl(local))) ||
 	    nla_put_u64_64bit(msg, VNITRO_A_TUNNEL_TX_PACKETS,
 			      atomic64_read(&vnitro_tunnel.tx_packets), VNITRO_A_UNSPEC) ||
 	    nla_put_u64_64bit(msg, VNITRO_A_TUNNEL_TX_DROPPED,
@@ -235,25 +244,58 @@ static int vnitro_put_tunnel(struct sk_buff *msg, const void *obj)
 	return 0;
 }
 
-/* TUNNEL_SET (TUNNEL_DEV) and TUNNEL_GET: the reply names the device and its counters. */
+/*
+ * This host's own address: refused while an instance of another host has it
+ * (that instance would be this host's). ctl_lock held: INSTANCE_ADD checks it so.
+ */
+static int vnitro_tunnel_check_local(u32 local, struct vcore_err *err)
+{
+	struct vcore_instance_info inst;
+	u32 i;
+
+	lockdep_assert_held(&vnitro.ctl_lock);
+	for (i = 0; local && !vcore_ctl_instance_at(vnitro.ctl, i, &inst); i++) {
+		if (inst.host == local) {
+			err->code = -EEXIST;
+			snprintf(err->msg, sizeof(err->msg),
+				 "instance \"%s\" runs on host %pI4h: that cannot be this host's address",
+				 inst.name, &local);
+			return err->code;
+		}
+	}
+	return 0;
+}
+
+/*
+ * TUNNEL_SET (TUNNEL_DEV, TUNNEL_LOCAL) and TUNNEL_GET: the reply names the device, the
+ * address and the counters. All or nothing: the address is checked before the device
+ * changes. ctl_lock before RTNL, as everywhere.
+ */
 int vnitro_cmd_tunnel(struct sk_buff *skb, struct genl_info *info)
 {
+	bool set = info->genlhdr->cmd == VNITRO_CMD_TUNNEL_SET;
+	struct nlattr *local = info->attrs[VNITRO_A_TUNNEL_LOCAL];
 	struct vcore_err err = {};
 	int ret = 0;
 
-	if (info->genlhdr->cmd == VNITRO_CMD_TUNNEL_SET &&
-	    !vnitro_genl_require(info, VNITRO_A_TUNNEL_DEV))
+	if (set && !vnitro_genl_require(info, VNITRO_A_TUNNEL_DEV))
 		return -EINVAL;
+	mutex_lock(&vnitro.ctl_lock);
 	rtnl_lock();
-	if (info->genlhdr->cmd == VNITRO_CMD_TUNNEL_SET)
+	if (set && local)
+		ret = vnitro_tunnel_check_local(ntohl(nla_get_be32(local)), &err);
+	if (set && !ret)
 		ret = vnitro_tunnel_set(genl_info_net(info),
 					vnitro_genl_str(info, VNITRO_A_TUNNEL_DEV), &err);
+	if (set && !ret && local)
+		WRITE_ONCE(vnitro_tunnel.local, ntohl(nla_get_be32(local)));
 	if (ret)
 		ret = vnitro_genl_fail(skb, info, &err);
 	else
 		ret = vnitro_genl_reply(info, VNITRO_CMD_TUNNEL_GET, vnitro_put_tunnel,
 					rtnl_dereference(vnitro_tunnel.dev));
 	rtnl_unlock();
+	mutex_unlock(&vnitro.ctl_lock);
 	return ret;
 }
 

@@ -117,6 +117,7 @@ struct vnitro_eni_dev {
 
 /* tunnel.c: another host's ENIs, and the Geneve device frames cross hosts through. */
 int vnitro_tunnel_init(void);
+u32 vnitro_tunnel_local(void);		/* this host's underlay address, host order; 0: none */
 void vnitro_tunnel_exit(void);
 int vnitro_tunnel_plug(struct vnitro_eni_dev *edev, struct vcore_err *err);
 void vnitro_tunnel_unplug(struct vnitro_eni_dev *edev);

@@ -12,64 +12,22 @@
 # is not where the sender says (ghost, which host a places on host b) dropped and counted
 # by host b; the tunnel's counters. The hosts meet at numbered points (meet) over the
 # underlay, so that neither checks what the other has not set up yet.
+# cluster: two-hosts
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
-
-role=${1:?usage: host.sh a|b}
-case $role in
-a) me=1 peer=2 ;;
-b) me=2 peer=1 ;;
-*) echo "host.sh: role a or b, not $role" >&2; exit 2 ;;
-esac
-peer_ul=192.168.56.$peer
-
-# meet N: both hosts have reached point N (each listens on 7100+N and calls the other's).
-meet() {
-	local port=$((7100 + $1)) i listener
-	busybox nc -l -p "$port" >/dev/null 2>&1 &
-	listener=$!
-	for ((i = 0; i < 900; i++)); do
-		echo "$role" | busybox nc -w 1 "$peer_ul" "$port" >/dev/null 2>&1 && break
-		sleep 0.2
-	done
-	# The other host calls in turn; 3 minutes at most.
-	for ((i = 0; i < 900; i++)); do
-		kill -0 "$listener" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill "$listener" 2>/dev/null
-	wait "$listener" 2>/dev/null
-	((i < 900))
-}
-
-# until_ok SECONDS CMD...: CMD retried each second until it succeeds.
-until_ok() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return
-		sleep 1
-	done
-	"$@"
-}
-
+# shellcheck source=selftests/cluster/common.sh
+source "$(dirname "$0")/common.sh"
+cluster_role "${1:-}"
 fstat() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
 tunnel() { "$VNITRO" -j tunnel show | jq -r ".$1"; }
 
 # ---- the underlay and the tunnel ----
-check "modprobe virtio_net geneve" modprobe -a virtio_net geneve
-ul=
-for d in /sys/class/net/*; do
-	[[ $(cat "$d/address") == "52:54:00:56:00:0$me" ]] && ul=${d##*/}
-done
-check "the underlay NIC (52:54:00:56:00:0$me) is there" test -n "$ul"
-ip link set "$ul" name ul0 && ip link set ul0 mtu 9100 up && ip addr add "192.168.56.$me/24" dev ul0
-check "gnv0: a Geneve device in external mode" ip link add gnv0 type geneve external
-ip link set gnv0 up
+check "the underlay (ul0) and gnv0, a Geneve device in external mode" underlay_up
 check_err "a device that is no Geneve device is refused" 'is no Geneve device in external mode' \
 	"$VNITRO" tunnel set dev ul0
-check "vnitro tunnel set dev gnv0" "$VNITRO" tunnel set dev gnv0
+check "vnitro tunnel set dev gnv0 local 192.168.56.$me" "$VNITRO" tunnel set dev gnv0 local "192.168.56.$me"
 check_eq "tunnel show names gnv0" gnv0 "$(tunnel dev)"
+check_eq "and this host's address" "192.168.56.$me" "$(tunnel local)"
 
 # ---- one VPC, as both hosts know it ----
 "$VNITRO" vpc add vpc-0c1 cidr 10.1.0.0/16 >/dev/null
@@ -85,6 +43,9 @@ if [[ $role == a ]]; then
 	check "eni-0a2 attached to web" "$VNITRO" eni attach eni-0a2 instance web index 1
 	check_match "instance show says where db runs" '^db: .* host 192\.168\.56\.2( |$)' \
 		"$("$VNITRO" instance show db)"
+	check_err "this host's address cannot be one another host's instance has" \
+		'instance "db" runs on host 192\.168\.56\.2: that cannot be this host' \
+		"$VNITRO" tunnel set dev gnv0 local 192.168.56.2
 	check_err "host 0.0.0.0 is refused" "is no host's address" \
 		"$VNITRO" instance add other subnet subnet-0c1 host 0.0.0.0
 	local_inst=web local_eni=eni-0a1 peer_ip=10.1.0.20
@@ -135,17 +96,70 @@ check "host $role meets the other host (ghost tried)" meet 5
 if [[ $role == b ]]; then
 	check_match "host b dropped the frames for ghost (drop_tunnel_mapping)" '^[1-9]' "$(fstat drop_tunnel_mapping)"
 	check_match "and counts them in tunnel rx-dropped" '^[1-9]' "$(tunnel rx_dropped)"
+	check_err "an instance of this host's own address is refused" "is this host's own address" \
+		"$VNITRO" instance add other subnet subnet-0c1 host 192.168.56.2
+fi
+
+# ---- one file for both hosts: host a's dump, applied on host b ----
+# cache (10.1.0.40) is added on host a by hand; host b learns of it from the file, whose
+# "host" fields say where each instance runs (this host's own: its tunnel's local address).
+# i-host, each host's default instance, is its own and stays out of the file.
+if [[ $role == a ]]; then
+	check "ghost deleted" "$VNITRO" instance del ghost
+	check "cache, here" "$VNITRO" instance add cache subnet subnet-0c1 ip 10.1.0.40 eni eni-0ca1 \
+		mac 02:0c:0a:00:00:01
+	check "cache is up" bring_up cache eni-0ca1
+	"$VNITRO" dump | jq 'del(.instances[] | select(.name == "i-host")) |
+		del(.enis[] | select(.instance == "i-host"))' >/tmp/world.json
+	check_eq "the dump says where every instance runs" \
+		"cache 192.168.56.1 db 192.168.56.2 web 192.168.56.1" \
+		"$(jq -r '[.instances[] | "\(.name) \(.host)"] | sort | join(" ")' /tmp/world.json)"
+	check "host a meets host b (b listens for the file)" meet 6
+	check "the file sent to host b" bash -c 'cat /tmp/world.json > /dev/tcp/192.168.56.2/7000'
+	check "host a meets host b (b applied it)" meet 7
+else
+	timeout 60 busybox nc -l -p 7000 >/tmp/world.json &
+	receiver=$!
+	check "host b meets host a (listening for the file)" meet 6
+	wait "$receiver"
+	check "vnitro apply of host a's file" "$VNITRO" apply /tmp/world.json
+	check_match "cache is host a's, with its primary ENI as host a named it" \
+		'^cache: .* primary-eni eni-0ca1 .* host 192\.168\.56\.1( |$)' "$("$VNITRO" instance show cache)"
+	check_eq "and its MAC" 02:0c:0a:00:00:01 "$(eni_field eni-0ca1 mac)"
+	check_eq "applied again: nothing to change" "" "$("$VNITRO" apply /tmp/world.json)"
+	check "db reaches cache, on host a" until_ok 30 ip netns exec db ping -c 1 -W 2 10.1.0.40
+	check "host b meets host a (applied)" meet 7
 fi
 check_match "tunnel tx-packets counts what left for the other host" '^[1-9]' "$(tunnel tx_packets)"
 check_match "tunnel rx-packets counts what came from it" '^[1-9]' "$(tunnel rx_packets)"
 check_match "fabric tunnel_rx as well" '^[1-9]' "$(fstat tunnel_rx)"
 check_eq "tunnel tx-dropped" 0 "$(tunnel tx_dropped)"
-check "host $role meets the other host (done)" meet 6
+check "host $role meets the other host (done)" meet 8
+
+# ---- who may see and change it ----
+plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+check_err "a plain user cannot read the tunnel" 'Operation not permitted|not permitted' \
+	plain "$VNITRO" tunnel show
+check_err "nor set it" 'Operation not permitted|not permitted' plain "$VNITRO" tunnel set dev none
+check_err "an instance does not see the control plane at all" 'not loaded|not found' \
+	ip netns exec "$local_inst" "$VNITRO" tunnel show
+check_eq "an instance sees its own interfaces only, never the tunnel's" "eth0 lo" \
+	"$(ip -n "$local_inst" -o link show | awk -F': ' '{print $2}' | grep -v '^eth1' | sort | xargs)"
 
 # ---- letting go ----
 check "vnitro tunnel set dev none" "$VNITRO" tunnel set dev none
 check_eq "tunnel show: none (null)" null "$(tunnel dev)"
 check_match "text: dev none" '^dev none ' "$("$VNITRO" tunnel show)"
 check "the Geneve device can go" ip link del gnv0
-check "instances deleted" bash -c "$VNITRO instance del web && $VNITRO instance del db && { [[ $role == b ]] || $VNITRO instance del ghost; }"
+check "instances deleted" bash -c "$VNITRO instance del web && $VNITRO instance del db && $VNITRO instance del cache"
+# A device deleted while in use, and the module unloaded while one is: nothing is left.
+ip link add gnv1 type geneve external && ip link set gnv1 up
+check "the tunnel through gnv1" "$VNITRO" tunnel set dev gnv1
+check "gnv1 deleted while in use" ip link del gnv1
+check_eq "the tunnel let go of it" null "$(tunnel dev)"
+ip link add gnv2 type geneve external && ip link set gnv2 up
+"$VNITRO" instance add far subnet subnet-0c1 host 192.168.56.9 >/dev/null
+check "the tunnel through gnv2, an instance of another host there" "$VNITRO" tunnel set dev gnv2
+check "rmmod with the tunnel in use" rmmod vnitro
+check "gnv2 is the kernel's again: it can go" ip link del gnv2
 summary

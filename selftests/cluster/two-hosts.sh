@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# two-hosts.sh - one VPC over two hosts: two VMs (qemu/run, one vCPU each) on one underlay
-# link (UDP on the host's loopback), each running host.sh with its role, at the same time.
-# Prints both hosts' checks, then the sum as "N passed, N failed". Runs on the host (make
-# check runs every selftests/cluster/*.sh marked as below this way); Documentation/cluster.md.
-# cluster: suite
+# two-hosts.sh [SCRIPT [TIMEOUT]] - one VPC over two hosts: two VMs (qemu/run, one vCPU each)
+# on one underlay link (UDP on the host's loopback), each running SCRIPT (default
+# selftests/cluster/host.sh) with its role, a or b, at the same time, for TIMEOUT seconds at
+# most (420). Prints both hosts' output, then the sum of their tallies as "N passed, N
+# failed" (make bench-cluster runs selftests/bench/cluster.sh so). Runs on the host (make
+# check runs every selftests/cluster/*.sh marked "# cluster: two-hosts" so); cluster.md.
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
@@ -12,12 +13,12 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # Ports of this run's underlay: two free ones above 40000, by the pid.
 base=$((40000 + ($$ % 10000) * 2))
+script=${1:-selftests/cluster/host.sh}
+limit=${2:-420}
 export VNITRO_SMP=1
-qemu/run --timeout 420 --underlay "$base:$((base + 1)):1" -- selftests/cluster/host.sh a \
-	>"$out/a" 2>&1 &
+qemu/run --timeout "$limit" --underlay "$base:$((base + 1)):1" -- "$script" a >"$out/a" 2>&1 &
 a=$!
-qemu/run --timeout 420 --underlay "$((base + 1)):$base:2" -- selftests/cluster/host.sh b \
-	>"$out/b" 2>&1 &
+qemu/run --timeout "$limit" --underlay "$((base + 1)):$base:2" -- "$script" b >"$out/b" 2>&1 &
 b=$!
 # When one host is done, the other has 90 seconds more: a host whose peer died would
 # otherwise wait at its next meeting point until its own timeout.

@@ -2728,6 +2728,34 @@ int vnitro_instance_add_placed(struct vnitro_handle *h, const char *name, int ne
 	return 0;
 }
 
+/* Another host's instance, or a given primary ENI: not in the fake. */
+int vnitro_instance_create(struct vnitro_handle *h, const struct vnitro_instance_spec *spec,
+			   struct vnitro_instance *out)
+{
+	if (spec->host || spec->primary_eni_id || spec->mac)
+		return FAKE_REFUSE(h);
+	return vnitro_instance_add_placed(h, spec->name, spec->netns_fd, spec->subnet_id,
+					  spec->private_ip, spec->type, spec->placement_group,
+					  spec->partition, out);
+}
+
+/* The fake has no tunnel: none, and setting one is refused. */
+int vnitro_tunnel_get(struct vnitro_handle *, struct vnitro_tunnel *out)
+{
+	*out = {};
+	return 0;
+}
+
+int vnitro_tunnel_set(struct vnitro_handle *h, const char *, struct vnitro_tunnel *)
+{
+	return FAKE_REFUSE(h);
+}
+
+int vnitro_tunnel_set_local(struct vnitro_handle *h, const char *, uint32_t, struct vnitro_tunnel *)
+{
+	return FAKE_REFUSE(h);
+}
+
 int vnitro_pg_add(struct vnitro_handle *h, const char *name, uint8_t strategy,
 		  uint32_t partition_count, uint8_t spread_level, struct vnitro_placement_group *out)
 {

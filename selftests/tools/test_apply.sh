@@ -308,6 +308,12 @@ bad "a metadata hop limit of 0" \
 bad "a metadata hop limit of 65" \
 	".instances[1].metadata_hop_limit: 65 is out of range: EC2's HttpPutResponseHopLimit is 1 to 64" \
 	'.instances[1].metadata_hop_limit = 65'
+bad "host not an address" '.instances[0].host: "host-b" is not a host'"'"'s underlay address (A.B.C.D)' \
+	'.instances[0].host = "host-b"'
+bad "host a loopback address" '.instances[0].host: "127.0.0.2" is not a host'"'"'s underlay address (A.B.C.D)' \
+	'.instances[0].host = "127.0.0.2"'
+bad "host not a string" '.instances[0]: "host" must be a string or null, not an integer' \
+	'.instances[0].host = 3'
 bad "metadata_endpoint not a boolean" '.instances[0]: "metadata_endpoint" must be true or false, not a string' \
 	'.instances[0].metadata_endpoint = "off"'
 good "metadata options within EC2's ranges" \
@@ -777,7 +783,7 @@ if [[ -x $FAKE ]]; then
 	[[ $(jq -c '.network_acls[0]' <<<"$out") == \
 		'{"id":"acl-d","vpc":"vpc-default","default":true,"ingress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}],"egress":[{"rule":100,"action":"allow","protocol":"all","cidr":"0.0.0.0/0"}]}' ]] &&
 		pass "dump: an ACL as apply reads it" || fail "dump: an ACL as apply reads it"
-	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge","placement_group":null,"partition":null,"metadata_tokens":"optional","metadata_hop_limit":1,"metadata_endpoint":true}' ]] &&
+	[[ $(jq -c '.instances[0]' <<<"$out") == '{"name":"i-host","subnet":"subnet-default","type":"c5n.18xlarge","placement_group":null,"partition":null,"metadata_tokens":"optional","metadata_hop_limit":1,"metadata_endpoint":true,"host":null}' ]] &&
 		pass "dump: an instance, its metadata options with it" || fail "dump: an instance"
 	[[ $(jq -c '{eip_pool, elastic_ips}' <<<"$out") == \
 		'{"eip_pool":"203.0.113.0/24","elastic_ips":[{"allocation_id":"eipalloc-1","public_ip":"203.0.113.1","eni":"eni-0a1b2c3d4e5f60718","private_ip":"172.31.0.4"},{"allocation_id":"eipalloc-2","public_ip":"203.0.113.2","eni":null,"private_ip":null}]}' ]] &&

@@ -119,7 +119,7 @@ fi
 run --version
 if [[ $rc -eq 0 && $out == vnitro\ * ]]; then pass "--version"; else fail "--version"; fi
 
-help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path | placement-group }" help
+help "vnitro help" "OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path | placement-group | tunnel | cluster }" help
 help "vnitro -h" "OBJECT :=" -h
 help "vnitro --help" "OBJECT :=" --help
 help "vnitro h (prefix)" "OBJECT :=" h
@@ -311,7 +311,24 @@ usage "unknown long option" --frob eni
 usage "ambiguous command d (del, detach)" eni d
 usage "ambiguous keyword in (instance, index)" eni attach eni-1 in x index 1
 usage "unknown keyword" '=unknown keyword "frob"; try "vnitro eni help"' eni add subnet s frob 1
-usage "mac is no instance keyword" instance add web subnet s mac 02:00:00:00:00:01
+usage "instance add: a mac that is no MAC" instance add web subnet s mac 02:00:00:00:00
+usage "instance add: host 0.0.0.0 is no host" \
+	"=host 0.0.0.0 is no host's address: give the underlay address of the host the instance runs on" \
+	instance add web subnet s host 0.0.0.0
+usage "instance add: a host that is no address" instance add web subnet s host a.b.c.d
+usage "instance add: eni that is no ENI id" instance add web subnet s eni vol-1 host 10.0.0.2
+usage "tunnel set without dev" tunnel set
+usage "cluster apply without FILE" cluster apply
+usage "cluster: an endpoint that is no http:// URL" \
+	'="ftp://x" is not an etcd endpoint (http://HOST:PORT)' cluster dump etcd ftp://x
+usage "cluster: a prefix with a trailing slash" \
+	'="/vnitro/" is not a key prefix ("/NAME", no trailing "/")' cluster hosts prefix /vnitro/
+usage "cluster apply: a bad file is refused before etcd is asked" \
+	cluster apply /dev/null etcd http://127.0.0.1:1
+usage "tunnel set: a local address that is no address" tunnel set dev gnv0 local 300.0.0.1
+usage "tunnel set: a device name too long" \
+	'=device name "abcdefghijklmnopq" is too long (at most 15 characters)' \
+	tunnel set dev abcdefghijklmnopq
 usage "duplicate keyword" eni add subnet a subnet b
 usage "unexpected argument after del" eni del eni-1 extra
 usage "unexpected argument after show" vpc show vpc-1 extra
@@ -748,7 +765,7 @@ fake_tests() {
 	run -j -p eni show
 	check "-j -p: pretty JSON" '$rc -eq 0 && $out == "[$nl  {$nl    \"id\": "* && $(jq length <<<"$out") == 2'
 	jcheck "instance show -j: exactly the instance keys" \
-		'all(.[]; keys == ["adapter","az","eni_count","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","network_nodes","partition","placement_group","placement_group_id","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
+		'all(.[]; keys == ["adapter","az","eni_count","host","metadata_endpoint","metadata_hop_limit","metadata_tokens","name","network_nodes","partition","placement_group","placement_group_id","primary_eni","subnet","type"]) and .[0].eni_count == 2 and .[0].type == "c5n.18xlarge"' \
 		-j instance show
 	jcheck "instance show -j: EC2's default metadata options" \
 		'all(.[]; .metadata_tokens == "optional" and .metadata_hop_limit == 1 and .metadata_endpoint == true)' \

@@ -25,10 +25,11 @@ namespace {
 const char USAGE[] =
 	"Usage: vnitrod [--credentials FILE] [--listen ADDR:PORT] [--region REGION]\n"
 	"               [--account ACCOUNT] [--imds NETNS] [--dns NETNS [--dns-forward ADDR[#PORT]]]\n"
+	"               [--etcd URLS --host ADDRESS [--prefix PREFIX]]\n"
 	"\n"
 	"Serves the EC2 Query API (2016-11-15) for the vnitro world on this host (with\n"
-	"--credentials), the instance metadata service (--imds) and the VPCs' DNS (--dns);\n"
-	"one at least.\n"
+	"--credentials), the instance metadata service (--imds) and the VPCs' DNS (--dns),\n"
+	"and keeps this host a member of a cluster (--etcd); one at least.\n"
 	"  --credentials FILE  lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\"; '#' starts a comment;\n"
 	"                      readable by its owner only (mode 0600 or 0400)\n"
 	"  --listen ADDR:PORT  IPv4 address and port (default 127.0.0.1:8773; port 0: any free)\n"
@@ -40,6 +41,10 @@ const char USAGE[] =
 	"                      each VPC's base + 2)\n"
 	"  --dns-forward ADDR[#PORT]  send names outside the VPCs to this resolver (from\n"
 	"                      this host's namespace, UDP; default: refuse them)\n"
+	"  --etcd URLS         etcd's endpoints (http://HOST:PORT[,...]): apply the world kept\n"
+	"                      there (vnitro cluster apply) as it changes, say this host is alive\n"
+	"  --host ADDRESS      this host's underlay address, as its tunnel's local address says\n"
+	"  --prefix PREFIX     where the world lives in etcd (default /vnitro)\n"
 	"Runs in the foreground until SIGTERM or SIGINT; logs one line per request to stderr.\n";
 
 int usage_error(const std::string &msg)
@@ -164,10 +169,15 @@ int main(int argc, char **argv)
 		{ "imds", required_argument, nullptr, 'm' },
 		{ "dns", required_argument, nullptr, 'd' },
 		{ "dns-forward", required_argument, nullptr, 'f' },
+		{ "etcd", required_argument, nullptr, 'e' },
+		{ "host", required_argument, nullptr, 'H' },
+		{ "prefix", required_argument, nullptr, 'p' },
 		{ "help", no_argument, nullptr, 'h' },
 		{ nullptr, 0, nullptr, 0 },
 	};
 	const char *credentials = nullptr, *imds_netns = nullptr, *dns_netns = nullptr;
+	const char *etcd = nullptr, *host = nullptr, *prefix = "/vnitro";
+	cluster_member *member = nullptr;
 	imds_server *imds = nullptr;
 	dns_server *dns = nullptr;
 	std::string addr = "127.0.0.1", err;
@@ -210,6 +220,17 @@ int main(int argc, char **argv)
 				return usage_error(std::string("--dns-forward: expected an IPv4 address "
 							       "and optionally #PORT, not \"") + optarg + "\"");
 			break;
+		case 'e':
+			etcd = optarg;
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			prefix = optarg;
+			if (prefix[0] != '/' || strlen(prefix) < 2 || prefix[strlen(prefix) - 1] == '/')
+				return usage_error("--prefix: expected \"/NAME\", no trailing \"/\"");
+			break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
@@ -222,9 +243,12 @@ int main(int argc, char **argv)
 		return usage_error(std::string("unexpected argument \"") + argv[optind] + "\"");
 	if (cfg.dns_forward_port && !dns_netns)
 		return usage_error("--dns-forward goes with --dns NETNS");
-	if (!credentials && !imds_netns && !dns_netns)
+	if (!etcd != !host)
+		return usage_error("--etcd URLS and --host ADDRESS go together");
+	if (!credentials && !imds_netns && !dns_netns && !etcd)
 		return usage_error("--credentials FILE (the EC2 API), --imds NETNS (instance "
-				   "metadata) or --dns NETNS (the VPCs' DNS) is required");
+				   "metadata), --dns NETNS (the VPCs' DNS) or --etcd URLS (a "
+				   "cluster) is required");
 	if (credentials && !load_credentials(credentials, cfg, err)) {
 		fprintf(stderr, "Error: %s\n", err.c_str());
 		return 1;
@@ -270,9 +294,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vnitrod: listening on %s:%u (region %s, API %s)\n", addr.c_str(),
 			server_port(srv), cfg.region.c_str(), API_VERSION);
 	}
+	if (etcd) {
+		member = cluster_start(etcd, prefix, host, e);
+		if (!member) {
+			fprintf(stderr, "Error: %s\n", e.message.c_str());
+			server_stop(srv);
+			dns_stop(dns);
+			imds_stop(imds);
+			return e.code == "usage" ? 2 : 1;
+		}
+		fprintf(stderr, "vnitrod: cluster member %s of etcd %s (%s)\n", host, etcd, prefix);
+	}
 	fflush(stderr);
 	sigwait(&stop, &sig);
 	fprintf(stderr, "vnitrod: %s, stopping\n", strsignal(sig));
+	cluster_stop(member);
 	server_stop(srv);
 	imds_stop(imds);
 	dns_stop(dns);

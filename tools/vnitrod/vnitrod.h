@@ -214,6 +214,15 @@ struct dns_server;
 dns_server *dns_start(const config &cfg, const std::string &netns, error &e);
 void dns_stop(dns_server *s);
 
+/*
+ * cluster.cc: vnitrod --etcd: this host alive under PREFIX/hosts/@host (a lease), the
+ * world PREFIX/world applied as it changes, a dead host's ENIs detached.
+ */
+struct cluster_member;
+cluster_member *cluster_start(const std::string &endpoints, const std::string &prefix,
+			      const std::string &host, error &e);
+void cluster_stop(cluster_member *m);
+
 /* action.cc: the dispatch table and the request pipeline. */
 struct context {
 	const config &cfg;

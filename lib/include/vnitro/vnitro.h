@@ -73,6 +73,7 @@ struct vnitro_instance {
 /* The tunnel to other hosts (TUNNEL_GET). */
 struct vnitro_tunnel {
 	char dev[IF_NAMESIZE];		/* the Geneve device; "" none */
+	uint32_t local;			/* this host's underlay address (network order); 0: none */
 	uint64_t tx_packets;		/* frames sent to other hosts' ENIs */
 	uint64_t tx_dropped;		/* ... that could not leave (no device, no memory) */
 	uint64_t rx_packets;		/* frames from other hosts delivered here */
@@ -503,6 +504,9 @@ int vnitro_instance_create(struct vnitro_handle *h, const struct vnitro_instance
  * it. TUNNEL_GET: the device and its counters.
  */
 int vnitro_tunnel_set(struct vnitro_handle *h, const char *dev, struct vnitro_tunnel *out);
+/* The same, and this host's own underlay address @local (network order; 0: none). */
+int vnitro_tunnel_set_local(struct vnitro_handle *h, const char *dev, uint32_t local,
+			    struct vnitro_tunnel *out);
 int vnitro_tunnel_get(struct vnitro_handle *h, struct vnitro_tunnel *out);
 /*
  * PG_ADD: placement group @name, enum vnitro_pg_strategy @strategy;

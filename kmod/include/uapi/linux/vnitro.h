@@ -295,8 +295,11 @@ enum vnitro_cmd {
 	 * TUNNEL_DEV, the name of a Geneve device in external (collect
 	 * metadata) mode in the caller's namespace ("ip link add NAME type
 	 * geneve external"), through which frames for another host's ENIs
-	 * leave and theirs arrive; "" lets go of the one in use. Reply as
-	 * TUNNEL_GET: TUNNEL_DEV ("" none), TUNNEL_TX_PACKETS,
+	 * leave and theirs arrive; "" lets go of the one in use; and
+	 * optionally TUNNEL_LOCAL, this host's own underlay address (the
+	 * outer source; 0.0.0.0: none), which no instance of another host may
+	 * have. Reply as TUNNEL_GET: TUNNEL_DEV ("" none), TUNNEL_LOCAL (if
+	 * set), TUNNEL_TX_PACKETS,
 	 * TUNNEL_TX_DROPPED (no tunnel, no memory), TUNNEL_RX_PACKETS,
 	 * TUNNEL_RX_DROPPED (no vnitro option, or the fabric refused it).
 	 * An instance of another host: INSTANCE_ADD with INSTANCE_HOST (no
@@ -640,6 +643,7 @@ enum vnitro_attr {
 	VNITRO_A_TUNNEL_TX_DROPPED,	/* u64 (reply only) */
 	VNITRO_A_TUNNEL_RX_PACKETS,	/* u64 (reply only) */
 	VNITRO_A_TUNNEL_RX_DROPPED,	/* u64 (reply only) */
+	VNITRO_A_TUNNEL_LOCAL,		/* be32: this host's underlay address */
 
 	__VNITRO_A_MAX,
 	VNITRO_A_MAX = __VNITRO_A_MAX - 1
