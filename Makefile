@@ -84,10 +84,10 @@ bench-scale: deps
 	@VNITRO_SMP=$${BENCH_SMP:-1} VNITRO_PASSENV="BENCH_INSTANCES BENCH_SECS BENCH_ROUNDS" qemu/run --mem 4096 --timeout 3600 -- selftests/bench/scale.sh
 
 # Two VMs of one vCPU each (selftests/cluster/two-hosts.sh): ping and TCP between instances of
-# one host, of two hosts, and over the underlay alone.
+# one host, of two hosts, and over the underlay alone; changes of the world in etcd a second.
 bench-cluster: deps
 	@$(MAKE) --no-print-directory all
-	@VNITRO_PASSENV="BENCH_SECS BENCH_ROUNDS" selftests/cluster/two-hosts.sh selftests/bench/cluster.sh 900
+	@VNITRO_PASSENV="BENCH_SECS BENCH_ROUNDS BENCH_OPS" selftests/cluster/two-hosts.sh selftests/bench/cluster.sh 900
 
 # The fuzz suite alone and longer (make check runs it for 20 s per fuzzer): FUZZ_SECS per
 # fuzzer (default 300), FUZZ_SEED to repeat a run. Under the debug kernel:

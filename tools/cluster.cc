@@ -37,7 +37,8 @@ void usage(FILE *out)
 		"\"cluster_revision\" (as \"dump\" writes it) is stored only if the world is\n"
 		"still at that revision: a change made since is not overwritten, and the\n"
 		"command fails saying so. \"dump\" prints the world with its revision;\n"
-		"\"hosts\" the hosts whose vnitrod is alive (PREFIX/hosts/ADDRESS).\n");
+		"\"hosts\" the hosts whose vnitrod is alive (PREFIX/hosts/ADDRESS), each\n"
+		"with the world's revision it applied last.\n");
 }
 
 struct cluster_args {
@@ -165,8 +166,12 @@ int do_hosts(const struct options *opts, int argc, char **argv)
 
 		if (!o)
 			o = json_object_new_object();
-		if (!opts->json)
-			printf("%s\n", h.first.c_str() + a.prefix.size() + strlen("/hosts/"));
+		if (!opts->json) {
+			json_object *applied = json_object_object_get(o, "applied");
+
+			printf("%s applied %lld\n", h.first.c_str() + a.prefix.size() + strlen("/hosts/"),
+			       applied ? (long long)json_object_get_int64(applied) : 0LL);
+		}
 		json_object_array_add(list, o);
 	}
 	if (opts->json)

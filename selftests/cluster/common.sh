@@ -4,7 +4,7 @@
 # the underlay NIC qemu/run --underlay gave it, a Geneve device in external mode, and meeting
 # the other host at numbered points. Sourced after ../lib.sh.
 
-role='' me='' peer='' peer_ul=''
+role='' me='' peer='' peer_ul='' etcd_pid=''
 
 # cluster_role a|b: sets role, me, peer and peer_ul (the other host's underlay address).
 cluster_role() {
@@ -61,4 +61,17 @@ until_ok() {
 		sleep 1
 	done
 	"$@"
+}
+
+# start_etcd: one etcd member on host a, its clients on 192.168.56.1:2379 (etcd_pid, log in
+# /tmp/etcd.log, data in /tmp/etcd: a restart keeps the world).
+start_etcd() {
+	etcd --name a --data-dir /tmp/etcd --listen-client-urls http://192.168.56.1:2379 \
+		--advertise-client-urls http://192.168.56.1:2379 \
+		--listen-peer-urls http://127.0.0.1:2380 \
+		--initial-advertise-peer-urls http://127.0.0.1:2380 \
+		--initial-cluster a=http://127.0.0.1:2380 >>/tmp/etcd.log 2>&1 &
+	# shellcheck disable=SC2034 # the sourcing script's, to stop it
+	etcd_pid=$!
+	until_ok 30 etcdctl --endpoints http://192.168.56.1:2379 endpoint health
 }

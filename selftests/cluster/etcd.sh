@@ -21,16 +21,6 @@ source "$(dirname "$0")/common.sh"
 cluster_role "${1:-}"
 export VNITRO_ETCD=http://192.168.56.1:2379
 
-start_etcd() {
-	etcd --name a --data-dir /tmp/etcd --listen-client-urls http://192.168.56.1:2379 \
-		--advertise-client-urls http://192.168.56.1:2379 \
-		--listen-peer-urls http://127.0.0.1:2380 \
-		--initial-advertise-peer-urls http://127.0.0.1:2380 \
-		--initial-cluster a=http://127.0.0.1:2380 >>/tmp/etcd.log 2>&1 &
-	etcd_pid=$!
-	until_ok 30 etcdctl --endpoints "$VNITRO_ETCD" endpoint health
-}
-
 # world FILE: the cluster's world as dumped, less its revision, in FILE.
 dumped() { "$VNITRO" cluster dump >"$1"; }
 
@@ -45,7 +35,7 @@ check "host $role meets the other host (etcd up)" meet 1
 "$VNITRO_TOP/tools/vnitrod/vnitrod" --etcd "$VNITRO_ETCD" --host "192.168.56.$me" 2>/tmp/vnitrod.log &
 vnitrod=$!
 check "vnitrod says host $role is alive" until_ok 20 bash -c \
-	"$VNITRO cluster hosts | grep -qx 192.168.56.$me"
+	"$VNITRO cluster hosts | grep -q '^192\.168\.56\.$me applied '"
 
 # ---- the world, stored once ----
 cat >/tmp/world.json <<'EOF'
@@ -84,6 +74,9 @@ else
 fi
 check "host $role meets the other host (world applied)" meet 2
 check "ping $peer_ip on the other host" until_ok 30 ip netns exec "$local_inst" ping -c 1 -W 2 "$peer_ip"
+rev=$("$VNITRO" cluster dump | jq .cluster_revision)
+check "cluster hosts: both hosts applied revision $rev" until_ok 20 bash -c \
+	"$VNITRO -j cluster hosts | jq -e 'length == 2 and all(.[]; .applied == $rev)'"
 
 # ---- two hosts change the world read at one revision ----
 check "the world as both hosts read it" dumped /tmp/read.json
@@ -146,7 +139,7 @@ if [[ $role == b ]]; then
 fi
 check "cache is up" bring_up cache eni-0ca1
 check "host b's lease expires: it is no longer alive" until_ok 30 bash -c \
-	"! $VNITRO cluster hosts | grep -qx 192.168.56.2"
+	"! $VNITRO cluster hosts | grep -q '^192\.168\.56\.2 '"
 check "eni-0a2 is detached from db in the world" until_ok 20 bash -c \
 	"$VNITRO cluster dump | jq -e '.enis[] | select(.id == \"eni-0a2\") | .instance == null'"
 check "and here" until_ok 20 bash -c "$VNITRO -j eni show eni-0a2 | jq -e '.[0].status == \"available\"'"

@@ -85,6 +85,7 @@ struct cluster_member {
 	void run();
 	bool round();
 	bool keep_alive();
+	bool announce();
 	bool apply(const std::string &world, int64_t rev);
 	bool reap(const std::set<std::string> &now);
 };
@@ -119,11 +120,20 @@ bool cluster_member::apply(const std::string &world, int64_t rev)
 	return ok;
 }
 
+/* This host's key, under its lease: its address and the world's revision it applied last. */
+bool cluster_member::announce()
+{
+	char value[160];
+
+	snprintf(value, sizeof(value), "{\"address\": \"%s\", \"lease_ttl\": %lld, \"applied\": %lld}",
+		 host.c_str(), (long long)LEASE_TTL_S, (long long)applied);
+	return store.put(prefix + "/hosts/" + host, value, lease);
+}
+
 /* The lease and this host's key under it: granted anew when it expired or etcd lost it. */
 bool cluster_member::keep_alive()
 {
 	int64_t left = 0;
-	char value[128];
 
 	if (lease && time(nullptr) - kept_alive < KEEPALIVE_S)
 		return true;
@@ -131,11 +141,7 @@ bool cluster_member::keep_alive()
 		kept_alive = time(nullptr);
 		return true;
 	}
-	if (!store.lease_grant(LEASE_TTL_S, &lease))
-		return false;
-	snprintf(value, sizeof(value), "{\"address\": \"%s\", \"lease_ttl\": %lld}", host.c_str(),
-		 (long long)LEASE_TTL_S);
-	if (!store.put(prefix + "/hosts/" + host, value, lease))
+	if (!store.lease_grant(LEASE_TTL_S, &lease) || !announce())
 		return false;
 	kept_alive = time(nullptr);
 	fprintf(stderr, "vnitrod: cluster: %s is alive under %s/hosts (lease %lld s)\n",
@@ -230,6 +236,7 @@ bool cluster_member::round()
 		return true;
 	if (apply(world, rev)) {
 		applied = rev;
+		return announce();
 	} else {
 		failed = rev;
 		failed_at = time(nullptr);
