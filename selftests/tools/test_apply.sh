@@ -190,7 +190,7 @@ expect "stdin is named <stdin>" 2 "" "Error: <stdin>: top level: expected an obj
 ## keys and types
 
 bad "an unknown top-level key" \
-	'top level: unknown key "vpc" (expected version, world, path, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, placement_groups, instances, enis, eip_pool, elastic_ips)' \
+	'top level: unknown key "vpc" (expected version, world, path, vpcs, subnets, internet_gateways, egress_only_internet_gateways, security_groups, network_acls, placement_groups, instances, enis, eip_pool, elastic_ips, cluster_revision)' \
 	'. + {"vpc": []}'
 bad "another version" '.version: version 2 is not supported (this vnitro reads version 1)' '.version = 2'
 bad "a list that is no array" 'top level: "vpcs" must be an array, not an object' '.vpcs = {}'
@@ -308,6 +308,8 @@ bad "a metadata hop limit of 0" \
 bad "a metadata hop limit of 65" \
 	".instances[1].metadata_hop_limit: 65 is out of range: EC2's HttpPutResponseHopLimit is 1 to 64" \
 	'.instances[1].metadata_hop_limit = 65'
+bad "cluster_revision below 1" '.cluster_revision: 0 is no revision of etcd'"'"'s (1 and up)' \
+	'.cluster_revision = 0'
 bad "host not an address" '.instances[0].host: "host-b" is not a host'"'"'s underlay address (A.B.C.D)' \
 	'.instances[0].host = "host-b"'
 bad "host a loopback address" '.instances[0].host: "127.0.0.2" is not a host'"'"'s underlay address (A.B.C.D)' \
