@@ -28,6 +28,14 @@ check "the underlay and gnv0" underlay_up
 check "the tunnel, local 192.168.56.$me" "$VNITRO" tunnel set dev gnv0 local "192.168.56.$me"
 if [[ $role == a ]]; then
 	check "etcd on host a" start_etcd
+	check_err "vnitrod: --etcd without --host" '--etcd URLS and --host ADDRESS go together' \
+		"$VNITRO_TOP/tools/vnitrod/vnitrod" --etcd "$VNITRO_ETCD"
+	check_err "vnitrod: a prefix with a trailing slash" '--prefix: expected "/NAME"' \
+		"$VNITRO_TOP/tools/vnitrod/vnitrod" --etcd "$VNITRO_ETCD" --host 192.168.56.1 --prefix /v/
+	check_err "vnitrod: an endpoint that is no http:// URL" 'is not an etcd endpoint' \
+		"$VNITRO_TOP/tools/vnitrod/vnitrod" --etcd ftp://x --host 192.168.56.1
+	check_err "vnitrod: a host that is no address" 'expected this host.s underlay IPv4 address' \
+		"$VNITRO_TOP/tools/vnitrod/vnitrod" --etcd "$VNITRO_ETCD" --host host-a
 	check_err "vnitrod refuses a host that is not the tunnel's" "tunnel says its address is 192.168.56.1" \
 		timeout 10 "$VNITRO_TOP/tools/vnitrod/vnitrod" --etcd "$VNITRO_ETCD" --host 192.168.56.7
 fi
