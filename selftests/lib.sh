@@ -49,6 +49,7 @@ check_eq() {
 		not_ok "$1"
 		echo "#   expected: $2"
 		echo "#   actual:   $3"
+		return 1
 	fi
 }
 

@@ -120,6 +120,7 @@ static int server(uint32_t n)
 	struct peer mine, theirs;
 	struct ibv_wc wc[16];
 	uint8_t done, verdict;
+	bool finished = false;
 	int ls, fd, k;
 
 	if (!seen)
@@ -130,7 +131,11 @@ static int server(uint32_t n)
 	fd = tcp_serve(PORT, &ls);
 	full_io(fd, &theirs, sizeof(theirs), false);
 	full_io(fd, &mine, sizeof(mine), true);
-	/* Until the client says all its sends completed: by then every message was delivered. */
+	/*
+	 * Until the client says all its sends completed: by then every message was delivered,
+	 * so what the CQ holds then is drained once more (messages and the word may both come
+	 * between a poll that finds nothing and the look for the word).
+	 */
 	for (;;) {
 		k = ibv_poll_cq(cq, 16, wc);
 		if (k < 0)
@@ -156,8 +161,9 @@ static int server(uint32_t n)
 		}
 		if (k)
 			continue;
-		if (recv(fd, &done, 1, MSG_DONTWAIT) == 1)
+		if (finished)
 			break;
+		finished = recv(fd, &done, 1, MSG_DONTWAIT) == 1;
 	}
 	/* One more look for anything late (a duplicate would be one). */
 	usleep(100 * 1000);
