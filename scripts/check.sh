@@ -8,16 +8,14 @@
 # fresh VM (qemu/run; a line "# vm: OPTIONS" in a test passes OPTIONS to qemu/run), and
 # each selftests/cluster/*.sh marked "# cluster: two-hosts" in two VMs at once. A
 # suite that dies without a tally, or whose VM reports a kernel warning, counts as a failure.
-# The suites but the cluster's run as jobs, two at once (CHECK_LANES), the cluster's after them.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 passed=0
 failed=0
 log=$(mktemp)
-jobdir=
-workers=()
-trap 'rm -f "$log"; ((${#workers[@]})) && kill "${workers[@]}" 2>/dev/null; [[ -n $jobdir ]] && rm -rf "$jobdir"' EXIT
+hostdir=
+trap 'rm -f "$log"; [[ -n $hostdir ]] && rm -rf "$hostdir"; [[ -n ${host_pid:-} ]] && kill "$host_pid" 2>/dev/null' EXIT
 
 # tally LOG: "P F" from the suite's own summary lines; empty when there are none.
 tally() {
@@ -56,7 +54,7 @@ run_suite() {
 	# The seconds each suite took: CI's budget is watched with them (grep '^=== .*s)$'). A
 	# suite of a batch reports its own time in the VM (in_vm's "took" line).
 	secs=$(sed -n 's/^=== .*: took \([0-9]*\)s$/\1/p' "$log" | tail -n 1)
-	echo "=== $name: $p passed, $f failed (${secs:-${job_secs:-$((SECONDS - start))}}s)"
+	echo "=== $name: $p passed, $f failed (${secs:-$((SECONDS - start))}s)"
 }
 
 # ---- several suites in one VM boot (VM_BATCH) ----------------------------------------------
@@ -115,6 +113,28 @@ if [[ ${1:-} == --in-vm ]]; then
 	exit 0
 fi
 
+# run_batch SUITE...: one boot for all of them; each is tallied from its own part of the log.
+run_batch() {
+	local t mem=2048 limit=0 m blog rc start=$SECONDS
+	blog=$(mktemp)
+	for t in "$@"; do
+		m=$(sed -n 's/^# vm: .*--mem[ =]\([0-9]*\).*/\1/p' "$t")
+		[[ -n $m ]] && ((m > mem)) && mem=$m
+		limit=$((limit + $(limit_of "$t") + 60))
+	done
+	echo "=== batch: ${*#selftests/}"
+	qemu/run --no-module --mem "$mem" --timeout "$limit" -- scripts/check.sh --in-vm "$@" >"$blog" 2>&1
+	rc=$?
+	# What is no suite's (qemu/run's own lines, a crash) here; each suite's under its name below.
+	awk '/^=== vm: / && !/: exit -?[0-9]+$/ { on = 1; next } /^=== vm: .*: exit -?[0-9]+$/ { on = 0; next }
+		!on' "$blog"
+	echo "=== batch: ${#@} suites in one boot took $((SECONDS - start))s (qemu/run exit $rc)"
+	for t in "$@"; do
+		run_suite "vm: ${t#selftests/}" replay "$blog" "${t#selftests/}"
+	done
+	rm -f "$blog"
+}
+
 # replay LOG NAME: the lines of suite NAME in a batch's LOG, and its exit status (1 if the
 # batch ended before it did).
 replay() {
@@ -125,131 +145,66 @@ replay() {
 		END { exit done ? rc : 1 }' "$1"
 }
 
-# ---- the jobs, run by CHECK_LANES workers at once ------------------------------------------
-# A job is a boot of several suites ("batch"), a suite booting alone ("alone") or a host suite
-# ("host": deps, core, tools). Each worker takes the next job not yet taken, so the second
-# core works as long as the first does (a guest has one vCPU); the jobs' logs are reported
-# here in the order the jobs were listed, each as soon as it and those before it are done.
-
-# run_job I: job I, its output into $jobdir/I.log, its status into I.rc (written last: the
-# job is done), its seconds into I.secs.
-run_job() {
-	local kind t m mem=2048 limit=0 rc start=$SECONDS
-	read -r kind t <<<"${jobs[$1]}"
-	case $kind in
-	batch)
-		# shellcheck disable=SC2086 # the suites, one a word
-		for t in ${jobs[$1]#batch }; do
-			m=$(sed -n 's/^# vm: .*--mem[ =]\([0-9]*\).*/\1/p' "$t")
-			[[ -n $m ]] && ((m > mem)) && mem=$m
-			limit=$((limit + $(limit_of "$t") + 60))
-		done
-		# shellcheck disable=SC2086
-		qemu/run --no-module --mem "$mem" --timeout "$limit" -- scripts/check.sh --in-vm ${jobs[$1]#batch } \
-			>"$jobdir/$1.log" 2>&1
-		rc=$? ;;
-	alone)
-		# shellcheck disable=SC2046,SC2086 # its "# vm:" options, one a word
-		qemu/run $(sed -n 's/^# vm: //p' "$t") -- "$t" >"$jobdir/$1.log" 2>&1
-		rc=$? ;;
-	host)
-		case $t in
-		deps) scripts/check-deps.py ;;
-		*) make -s -C "selftests/$t" "$([[ $t == core ]] && echo run || echo check)" ;;
-		esac >"$jobdir/$1.log" 2>&1
-		rc=$?
-		echo "=== $t: took $((SECONDS - start))s" >>"$jobdir/$1.log" ;;
-	esac
-	echo $((SECONDS - start)) >"$jobdir/$1.secs"
-	echo "$rc" >"$jobdir/$1.rc"
+# from_file DIR NAME: what host suite NAME printed (run_host below), and its exit status.
+from_file() {
+	cat "$1/$2.out"
+	return "$(cat "$1/$2.rc" 2>/dev/null || echo 1)"
 }
 
-# worker: jobs until none is left.
-worker() {
-	local i
-	for (( ; ; )); do
-		i=$(flock "$jobdir/next" bash -c 'read -r n <"$1"; echo $((n + 1)) >"$1"; echo "$n"' _ "$jobdir/next")
-		((i < ${#jobs[@]})) || return 0
-		run_job "$i"
-	done
-}
-
-# report I: job I's suites, tallied.
-report() {
-	local kind t rest rc
-	read -r kind rest <<<"${jobs[$1]}"
-	read -r rc <"$jobdir/$1.rc"
-	case $kind in
-	batch)
-		echo "=== batch: ${rest//selftests\//}"
-		# What is no suite's (qemu/run's own lines, a crash) here; each suite's under its name below.
-		awk '/^=== vm: / && !/: exit -?[0-9]+$/ { on = 1; next } /^=== vm: .*: exit -?[0-9]+$/ { on = 0; next }
-			!on' "$jobdir/$1.log"
-		echo "=== batch: $(wc -w <<<"$rest") suites in one boot took $(cat "$jobdir/$1.secs")s (qemu/run exit $rc)"
-		for t in $rest; do
-			run_suite "vm: ${t#selftests/}" replay "$jobdir/$1.log" "${t#selftests/}"
-		done ;;
-	alone) job_secs=$(cat "$jobdir/$1.secs") run_suite "vm: ${rest#selftests/}" from_job "$1" ;;
-	host) run_suite "$rest" from_job "$1" ;;
-	esac
-}
-
-# from_job I: what job I printed, and its exit status.
-from_job() {
-	cat "$jobdir/$1.log"
-	return "$(cat "$jobdir/$1.rc")"
+# run_host DIR: the host suites, each into DIR/NAME.out (with its time as a "took" line) and
+# DIR/NAME.rc. With CHECK_SERIAL unset they run beside the VM suites, at a lower priority:
+# the guest has one vCPU, so the second core would otherwise idle for most of the run.
+run_host() {
+	local start
+	start=$SECONDS; scripts/check-deps.py >"$1/deps.out" 2>&1; echo $? >"$1/deps.rc"
+	echo "=== deps: took $((SECONDS - start))s" >>"$1/deps.out"
+	start=$SECONDS; make -s -C selftests/core run >"$1/core.out" 2>&1; echo $? >"$1/core.rc"
+	echo "=== core: took $((SECONDS - start))s" >>"$1/core.out"
+	start=$SECONDS; make -s -C selftests/tools check >"$1/tools.out" 2>&1; echo $? >"$1/tools.rc"
+	echo "=== tools: took $((SECONDS - start))s" >>"$1/tools.out"
 }
 
 make -s -C selftests/net >/dev/null
 make -s -C selftests/rdma >/dev/null
 make -s -C selftests/fuzz >/dev/null
-# CHECK_LANES: jobs at once (default 2, one a core; CHECK_SERIAL=1 is CHECK_LANES=1).
-lanes=${CHECK_LANES:-2}
-[[ -n ${CHECK_SERIAL:-} ]] && lanes=1
-[[ $lanes =~ ^[1-9][0-9]*$ ]] || { echo "check: invalid CHECK_LANES: $lanes" >&2; exit 2; }
+hostdir=$(mktemp -d)
+if [[ -n ${CHECK_SERIAL:-} ]]; then
+	run_host "$hostdir"
+else
+	echo "=== host suites (deps, core, tools) run beside the VM suites; their output follows them"
+	(renice -n 10 -p "$BASHPID" >/dev/null; run_host "$hostdir") &
+	host_pid=$!
+fi
 # TORTURE_CYCLES and FUZZ_SECS, when set, reach the torture and fuzz suites in their VMs.
 export VNITRO_PASSENV="${VNITRO_PASSENV:+$VNITRO_PASSENV }TORTURE_CYCLES FUZZ_SECS FUZZ_SEED"
 # VM_BATCH=N runs up to N suites in one boot (in_vm above), those whose "# vm:" line has
 # only --timeout and --mem; the others, and every suite with VM_BATCH=1, boot alone.
 batch_size=${VM_BATCH:-5}
 [[ $batch_size =~ ^[1-9][0-9]*$ ]] || { echo "check: invalid VM_BATCH: $batch_size" >&2; exit 2; }
-# The longest first, so that no lane is left with one at the end: the tools and core suites
-# (6 to 13 minutes), the suites that boot alone (torture, half an hour's limit, first), then
-# the batches.
-jobs=("host tools" "host core")
 batch=()
-batches=()
-for t in selftests/rdma/torture.sh selftests/net/*.sh selftests/rdma/*.sh; do
-	[[ " ${jobs[*]} " == *" $t "* ]] && continue
+for t in selftests/net/*.sh selftests/rdma/*.sh; do
 	opts=$(sed -n 's/^# vm: //p' "$t")
 	if ((batch_size > 1)) && [[ -z $(sed -E 's/--(mem|timeout)[ =][0-9]+//g' <<<"$opts" | tr -d ' ') ]]; then
 		batch+=("$t")
-		((${#batch[@]} < batch_size)) || { batches+=("batch ${batch[*]}"); batch=(); }
+		((${#batch[@]} < batch_size)) || { run_batch "${batch[@]}"; batch=(); }
 		continue
 	fi
-	jobs+=("alone $t")
+	# shellcheck disable=SC2086
+	run_suite "vm: ${t#selftests/}" qemu/run $opts -- "$t"
 done
-((${#batch[@]})) && batches+=("batch ${batch[*]}")
-jobs+=("${batches[@]}" "host deps")
-jobdir=$(mktemp -d)
-echo 0 >"$jobdir/next"
-echo "=== ${#jobs[@]} jobs, $lanes at once; each reported when it and those before it are done"
-workers=()
-for ((l = 0; l < lanes; l++)); do
-	worker &
-	workers+=($!)
-done
-for i in "${!jobs[@]}"; do
-	until [[ -s $jobdir/$i.rc ]]; do sleep 2; done
-	report "$i"
-done
-wait "${workers[@]}"
-workers=()
+((${#batch[@]})) && run_batch "${batch[@]}"
 # Several hosts: two VMs (one vCPU each) run each suite marked "# cluster: two-hosts", one
-# as host a, one as host b; two-hosts.sh sums their checks. They run after the lanes, alone.
+# as host a, one as host b; two-hosts.sh sums their checks.
 for t in selftests/cluster/*.sh; do
 	[[ $(sed -n 's/^# cluster: //p' "$t") == two-hosts ]] || continue
 	run_suite "cluster: ${t#selftests/}" selftests/cluster/two-hosts.sh "$t"
+done
+if [[ -n ${host_pid:-} ]]; then
+	wait "$host_pid"
+	host_pid=
+fi
+for s in deps core tools; do
+	run_suite "$s" from_file "$hostdir" "$s"
 done
 
 echo "=== all suites: ${SECONDS}s"
