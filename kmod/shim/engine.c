@@ -3,9 +3,10 @@
  * engine.c - the kthread that drives the core's EFA engine, and the copy
  * between pinned pages it asks for. Adaptive: it busy-polls while work
  * arrived within the last engine_spin_us, then sleeps engine_idle_us
- * between passes, and 1 ms once idle for long; with no EFA device it
- * waits until one appears. It sleeps as TASK_IDLE: not "D" in ps and top,
- * and no load average. efa_engine's poll_us is the time spent in passes.
+ * between passes, and 1 ms once idle for long (a frame from another host
+ * wakes it at once); with no EFA device it waits until one appears. It
+ * sleeps interruptibly: "S" in ps and top, no load average. efa_engine's
+ * poll_us is the time spent in passes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,7 +48,13 @@ static struct {
 	struct dentry *debugfs;		/* /sys/kernel/debug/vnitro/efa_engine */
 	struct dentry *objects;		/* /sys/kernel/debug/vnitro/efa_objects */
 	u64 poll_ns;				/* time in passes, under vnitro_efa_lock */
+	struct sk_buff_head rxq;		/* EFA frames from other hosts (vnitro_engine_rx) */
 } veng;
+
+/* Frames from other hosts waiting for a pass; more are dropped (their senders resend). */
+enum { VNITRO_ENGINE_RXQ_MAX = 4096, VNITRO_ENGINE_RX_BUDGET = 256 };
+/* Room in front of a frame for the tunnel's headers (outer Ethernet, IPv4, UDP, Geneve, option). */
+enum { VNITRO_ENGINE_HEADROOM = 128 };
 
 /* Bytes at @off of a pinned MR: page and offset in it. */
 static struct page *vnitro_mr_page(struct vnitro_efa_mr *mr, u64 off, unsigned int *pofs)
@@ -99,24 +106,86 @@ static bool vnitro_engine_copy(void *dst_mr, u64 dst_off, void *src_mr, u64 src_
 	return true;
 }
 
+/* Between a pinned MR's bytes at @off and a kernel buffer: into the MR with @to_mr. */
+static void vnitro_mr_copy_buf(struct vnitro_efa_mr *mr, u64 off, u8 *buf, u32 len, bool to_mr)
+{
+	while (len) {
+		unsigned int pofs, n;
+		struct page *p = vnitro_mr_page(mr, off, &pofs);
+		void *m;
+
+		n = min((unsigned int)len, (unsigned int)PAGE_SIZE - pofs);
+		m = kmap_local_page(p);
+		if (to_mr)
+			memcpy(m + pofs, buf, n);
+		else
+			memcpy(buf, m + pofs, n);
+		kunmap_local(m);
+		off += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+static bool vnitro_engine_copy_out(void *src_mr, u64 src_off, u8 *dst, u32 len)
+{
+	if (WARN_ONCE(!vnitro_mr_holds(src_mr, src_off, len),
+		      "vnitro: EFA copy out of %u bytes outside a memory region refused\n", len))
+		return false;
+	vnitro_mr_copy_buf(src_mr, src_off, dst, len, false);
+	return true;
+}
+
+/* A frame for another host (engine pass: process context, may sleep). */
+static void *vnitro_engine_frame_alloc(u32 len, u8 **data)
+{
+	struct sk_buff *skb = alloc_skb(VNITRO_ENGINE_HEADROOM + len, GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, VNITRO_ENGINE_HEADROOM);
+	*data = skb_put(skb, len);
+	skb->protocol = htons(VCORE_ETHERTYPE_EFA);
+	return skb;
+}
+
+static void vnitro_engine_frame_free(void *frame)
+{
+	kfree_skb(frame);
+}
+
+bool vnitro_engine_rx(struct sk_buff *skb)
+{
+	if (!atomic_read(&veng.devices) || skb_queue_len(&veng.rxq) >= VNITRO_ENGINE_RXQ_MAX) {
+		kfree_skb(skb);
+		return false;
+	}
+	skb->dev = NULL;	/* the tunnel's device may go before the pass takes it */
+	skb_queue_tail(&veng.rxq, skb);
+	wake_up(&veng.wait);
+	return true;
+}
+
+/* Hands the frames other hosts sent to the engine (vnitro_efa_lock held). */
+static bool vnitro_engine_drain_rx(u64 now)
+{
+	struct sk_buff *skb;
+	int n = 0;
+
+	while (n < VNITRO_ENGINE_RX_BUDGET && (skb = skb_dequeue(&veng.rxq))) {
+		vcore_efa_engine_rx(veng.core, skb->data, skb_headlen(skb), now);
+		consume_skb(skb);
+		n++;
+	}
+	return n;
+}
+
 static bool vnitro_engine_copy_in(void *dst_mr, u64 dst_off, const u8 *src, u32 len)
 {
 	if (WARN_ONCE(!vnitro_mr_holds(dst_mr, dst_off, len),
 		      "vnitro: EFA inline copy of %u bytes outside a memory region refused\n", len))
 		return false;
-	while (len) {
-		unsigned int dofs, n;
-		struct page *dp = vnitro_mr_page(dst_mr, dst_off, &dofs);
-		void *d;
-
-		n = min((unsigned int)len, (unsigned int)PAGE_SIZE - dofs);
-		d = kmap_local_page(dp);
-		memcpy(d + dofs, src, n);
-		kunmap_local(d);
-		dst_off += n;
-		src += n;
-		len -= n;
-	}
+	vnitro_mr_copy_buf(dst_mr, dst_off, (u8 *)src, len, true);
 	return true;
 }
 
@@ -164,11 +233,22 @@ static const struct vcore_efa_engine_ops vnitro_engine_ops = {
 	.dev_lock = vnitro_engine_dev_lock,
 	.dev_unlock = vnitro_engine_dev_unlock,
 	.resched = vnitro_engine_resched,
+	.frame_alloc = vnitro_engine_frame_alloc,
+	.frame_free = vnitro_engine_frame_free,
+	.copy_out = vnitro_engine_copy_out,
 };
+
+static bool vnitro_engine_wake(void)
+{
+	return !skb_queue_empty_lockless(&veng.rxq) || kthread_should_stop();
+}
 
 static int vnitro_engine_thread(void *arg)
 {
 	u64 last_work = 0;
+
+	/* Its short sleeps end within 10 us of their time (as a usleep_range of 20-30 us did). */
+	current->timer_slack_ns = 10 * NSEC_PER_USEC;
 
 	while (!kthread_should_stop()) {
 		u64 now;
@@ -181,20 +261,21 @@ static int vnitro_engine_thread(void *arg)
 		}
 		mutex_lock(&vnitro_efa_lock);
 		now = ktime_get_ns();
-		work = vcore_efa_engine_poll(veng.core, now);
+		work = vnitro_engine_drain_rx(now);
+		work |= vcore_efa_engine_poll(veng.core, now);
 		veng.poll_ns += ktime_get_ns() - now;
 		mutex_unlock(&vnitro_efa_lock);
 		if (work)
 			last_work = now;
 		if (now - last_work < (u64)READ_ONCE(engine_spin_us) * NSEC_PER_USEC) {
 			cond_resched();
-		} else if (now - last_work < VNITRO_ENGINE_DEEP_IDLE_NS) {
-			unsigned int us = max(READ_ONCE(engine_idle_us), 1u);
-
-			usleep_range_state(us, us + us / 2 + 1, TASK_IDLE);
 		} else {
-			usleep_range_state(VNITRO_ENGINE_DEEP_SLEEP_US, 2 * VNITRO_ENGINE_DEEP_SLEEP_US,
-					   TASK_IDLE);
+			unsigned int us = now - last_work < VNITRO_ENGINE_DEEP_IDLE_NS ?
+					  max(READ_ONCE(engine_idle_us), 1u) : VNITRO_ENGINE_DEEP_SLEEP_US;
+
+			/* A frame from another host ends the sleep (vnitro_engine_rx). */
+			wait_event_interruptible_hrtimeout(veng.wait, vnitro_engine_wake(),
+							   ns_to_ktime((u64)us * NSEC_PER_USEC));
 		}
 	}
 	return 0;
@@ -239,6 +320,8 @@ static int vnitro_engine_stats_show(struct seq_file *m, void *v)
 		   s.rdma_read_wrs, s.rdma_read_bytes, s.rdma_read_wr_err);
 	seq_printf(m, "copy_refused: %llu\ndrop_filtered: %llu\n", s.copy_refused,
 		   s.drop_filtered);
+	seq_printf(m, "remote_tx: %llu\nremote_rx: %llu\nremote_dropped: %llu\n", s.remote_tx,
+		   s.remote_rx, s.remote_dropped);
 	seq_printf(m, "poll_us: %llu\n", READ_ONCE(veng.poll_ns) / NSEC_PER_USEC);
 	return 0;
 }
@@ -270,6 +353,7 @@ int vnitro_engine_init(void)
 {
 	init_waitqueue_head(&veng.wait);
 	atomic_set(&veng.devices, 0);
+	skb_queue_head_init(&veng.rxq);
 	veng.core = vcore_efa_engine_create(&vnitro_engine_ops, vnitro.fabric);
 	if (!veng.core)
 		return -ENOMEM;
@@ -295,5 +379,6 @@ void vnitro_engine_exit(void)
 	debugfs_remove(veng.debugfs);	/* waits for readers: none after this */
 	debugfs_remove(veng.objects);
 	kthread_stop(veng.thread);
+	skb_queue_purge(&veng.rxq);
 	vcore_efa_engine_destroy(veng.core);
 }

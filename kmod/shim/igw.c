@@ -219,6 +219,7 @@ static netdev_tx_t vnitro_igw_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev_consume_skb_any(skb);
 		break;
 	case VCORE_XMIT_DROPPED:
+	case VCORE_XMIT_EFA:	/* only a frame between hosts is one */
 		dev_core_stats_tx_dropped_inc(dev);
 		dev_kfree_skb_any(skb);
 		break;

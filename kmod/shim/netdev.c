@@ -155,6 +155,7 @@ static netdev_tx_t vnitro_netdev_xmit(struct sk_buff *skb, struct net_device *de
 		dev_consume_skb_any(skb);
 		break;
 	case VCORE_XMIT_DROPPED:
+	case VCORE_XMIT_EFA:	/* only a frame between hosts is one */
 		vnitro_stats_drop(stats);
 		dev_kfree_skb_any(skb);
 		break;

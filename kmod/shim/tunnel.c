@@ -135,9 +135,18 @@ static rx_handler_result_t vnitro_tunnel_rx(struct sk_buff **pskb)
 		goto drop;
 	/* The tunnel's metadata stays here (__dev_forward_skb scrubs the rest). */
 	skb_dst_drop(skb);
-	if (vcore_fabric_xmit_tunneled(vnitro.fabric, &m, skb->data, skb_headlen(skb), skb) !=
-	    VCORE_XMIT_DELIVERED)
+	switch (vcore_fabric_xmit_tunneled(vnitro.fabric, &m, skb->data, skb_headlen(skb), skb)) {
+	case VCORE_XMIT_DELIVERED:
+		break;
+	case VCORE_XMIT_EFA:
+		if (!vnitro_engine_rx(skb)) {
+			atomic64_inc(&vnitro_tunnel.rx_dropped);
+			goto out;
+		}
+		break;
+	default:
 		goto drop;
+	}
 	atomic64_inc(&vnitro_tunnel.rx_packets);
 	goto out;
 drop:

@@ -123,6 +123,8 @@ int vnitro_tunnel_plug(struct vnitro_eni_dev *edev, struct vcore_err *err);
 void vnitro_tunnel_unplug(struct vnitro_eni_dev *edev);
 int vnitro_tunnel_update(struct vnitro_eni_dev *edev, const struct vcore_port_desc *port);
 void vnitro_tunnel_deliver(struct vnitro_eni_dev *edev, const u8 *src_mac, struct sk_buff *skb);
+/* engine.c: an EFA frame from another host for the engine's thread; consumes @skb. */
+bool vnitro_engine_rx(struct sk_buff *skb);
 
 enum {
 	VNITRO_ENA_MAX_QUEUES = 32,		/* the largest instance types */

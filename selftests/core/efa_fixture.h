@@ -105,11 +105,9 @@ inline void engine_destroy(vcore_efa_engine *eng)
 	fab = nullptr;
 }
 
-inline vcore_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
+inline vcore_port_desc eni_desc(uint8_t id, uint32_t subnet, void *cookie)
 {
 	vcore_port_desc d = {};
-	vcore_fabric_port *p;
-	int err;
 
 	d.mac[0] = 0x02;
 	d.mac[5] = id;
@@ -122,6 +120,15 @@ inline vcore_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
 	d.vpc_addr = 10u << 24;
 	d.vpc_prefixlen = 8;
 	d.cookie = cookie;
+	return d;
+}
+
+inline vcore_fabric_port *eni_port(uint8_t id, uint32_t subnet, void *cookie)
+{
+	vcore_port_desc d = eni_desc(id, subnet, cookie);
+	vcore_fabric_port *p;
+	int err;
+
 	p = vcore_fabric_port_add(fab, &d, &err);
 	cr_assert(p, "port_add: %d", err);
 	return p;

@@ -186,3 +186,116 @@ CORE_TEST(fabric_efa, a_destroyed_device_leaves_the_fabric)
 	eb = efa_of(mac_b, gid_b);
 	cr_assert_eq(vcore_fabric_efa_attach(fab, pb, eb), 0, "the port is free for a new device");
 }
+
+// ---- Another host's ENIs (remote ports): Documentation/cluster.md ----
+
+static const uint8_t mac_e[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0e };
+static const uint32_t host_b = 0xc0a83802;	// 192.168.56.2
+
+// E: an ENI of host_b in A's subnet (E2: in C's). vni 0, as A's.
+static vcore_fabric_port *plug_remote(const uint8_t *mac, uint32_t key, uint32_t net)
+{
+	vcore_port_desc d = desc_of(mac, ip_b + 2, key, net, &cookie_b);
+
+	d.remote_host = host_b;
+	return plug_desc(d);
+}
+
+// An EFA frame (VCORE_ETHERTYPE_EFA) from @src to @dst with @len bytes in all.
+static uint32_t efa_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+	memset(f, 0, len);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = VCORE_ETHERTYPE_EFA >> 8;
+	f[13] = VCORE_ETHERTYPE_EFA & 0xff;
+	return len;
+}
+
+static vcore_tunnel_meta meta_of(const uint8_t *src, const uint8_t *dst)
+{
+	vcore_tunnel_meta m = {};
+
+	m.host = host_b;
+	memcpy(m.src_mac, src, 6);
+	memcpy(m.dst_mac, dst, 6);
+	return m;
+}
+
+CORE_TEST(fabric_efa, another_hosts_eni_resolves_as_remote_after_the_same_checks)
+{
+	vcore_efa_dev *dst = ea;
+	uint8_t gid_e[16];
+
+	plug_remote(mac_e, key1, subnet1);
+	vcore_efa_gid(mac_e, gid_e);
+	cr_assert(resolve(ea, gid_e, &dst) == efa_verdict::remote, "a frame for the tunnel");
+	cr_assert_null(dst, "no device of this host");
+	cr_assert_eq(stats().efa_forwarded, 1);
+	// EFA stays in its subnet across hosts too: refused here, before anything leaves.
+	cr_assert(resolve(ec, gid_e, &dst) == efa_verdict::cross_subnet);
+	cr_assert_eq(stats().drop_cross_subnet, 1);
+}
+
+CORE_TEST(fabric_efa, an_efa_frame_from_another_host_goes_to_the_engine)
+{
+	uint8_t f[64];
+	vcore_tunnel_meta m = meta_of(mac_e, mac_a);
+
+	plug_remote(mac_e, key1, subnet1);
+	efa_frame(f, mac_a, mac_e, sizeof(f));
+	cr_assert_eq(vcore_fabric_xmit_tunneled(fab, &m, f, sizeof(f), &frame_token), VCORE_XMIT_EFA);
+	cr_assert_eq(stats().tunnel_rx, 1);
+	cr_assert_eq(harness.delivery_count, 0, "never to the ENI's netdev");
+	cr_assert_eq(harness.rcu_depth, 0);
+}
+
+CORE_TEST(fabric_efa, an_efa_frame_from_another_host_keeps_to_its_subnet_and_needs_a_device)
+{
+	uint8_t f[64];
+	vcore_tunnel_meta m = meta_of(mac_e, mac_c);
+
+	// E (subnet 1) to C (subnet 2, with a device): dropped as on one host.
+	plug_remote(mac_e, key1, subnet1);
+	efa_frame(f, mac_c, mac_e, sizeof(f));
+	cr_assert_eq(vcore_fabric_xmit_tunneled(fab, &m, f, sizeof(f), &frame_token),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_cross_subnet, 1);
+	// To D, in E's subnet but without an EFA device.
+	plug(mac_d, ip_b + 1, key1, subnet1, &cookie_b);
+	m = meta_of(mac_e, mac_d);
+	efa_frame(f, mac_d, mac_e, sizeof(f));
+	cr_assert_eq(vcore_fabric_xmit_tunneled(fab, &m, f, sizeof(f), &frame_token),
+		     VCORE_XMIT_DROPPED);
+	cr_assert_eq(stats().drop_no_dest, 1);
+	cr_assert_eq(stats().tunnel_rx, 0);
+}
+
+// What the engine makes of frames that no engine sent, or for no device here.
+CORE_TEST(fabric_efa, the_engine_drops_malformed_frames_and_counts_them)
+{
+	uint8_t f[128];
+	vcore_efa_engine_stats s;
+
+	efa_frame(f, mac_a, mac_e, sizeof(f));
+	vcore_efa_engine_rx(eng, f, sizeof(f), 0);		// version 0
+	f[14] = 1;
+	f[15] = 9;						// no such type
+	vcore_efa_engine_rx(eng, f, sizeof(f), 0);
+	f[15] = 1;						// UD, but the length is wrong
+	vcore_efa_engine_rx(eng, f, sizeof(f), 0);
+	vcore_efa_engine_rx(eng, f, 20, 0);			// shorter than the header
+	f[45] = sizeof(f) - 14 - 32;				// the length now matches
+	memcpy(f, mac_d, 6);					// but no device has D's MAC
+	vcore_efa_engine_rx(eng, f, sizeof(f), 0);
+	vcore_efa_engine_get_stats(eng, &s);
+	cr_assert_eq(s.remote_dropped, 5);
+	cr_assert_eq(s.remote_rx, 0);
+	// To A's device: taken, and dropped there as any message for a QP it does not have.
+	memcpy(f, mac_a, 6);
+	vcore_efa_engine_rx(eng, f, sizeof(f), 0);
+	vcore_efa_engine_get_stats(eng, &s);
+	cr_assert_eq(s.remote_rx, 1);
+	cr_assert_eq(s.drop_bad_qp, 1);
+	cr_assert_eq(s.remote_tx, 0, "nothing is answered to a UD datagram");
+}

@@ -147,8 +147,29 @@ bool take_rx(qp *q, rx_buffer *buf, bool *valid)
 	return true;
 }
 
-void complete_recv(qp *q, const rx_buffer &buf, status st, const message *msg,
-		   uint16_t ah)
+// What a receiver sees of a message, from a device of this host or another's.
+struct arrival {
+	const uint8_t *src_gid;
+	uint32_t src_qpn;
+	uint8_t qp_type;		// the sender's QP's
+	uint32_t dst_qpn;
+	uint32_t qkey;
+	bool has_imm;
+	uint32_t imm;
+	uint32_t length;
+	const message *local;		// its bytes in the sender's MRs (this host), or
+	const uint8_t *bytes;		// in the frame that brought it
+};
+
+arrival arrival_of(const message &msg)
+{
+	const tx_request &req = *msg.req;
+
+	return arrival{msg.src_dev->gid, msg.src_qp->qpn, msg.src_qp->type, req.dest_qpn, req.qkey,
+		       req.has_imm, req.imm, msg.length, &msg, nullptr};
+}
+
+void complete_recv(qp *q, const rx_buffer &buf, status st, const arrival *a, uint16_t ah)
 {
 	completion c{};
 
@@ -156,22 +177,22 @@ void complete_recv(qp *q, const rx_buffer &buf, status st, const message *msg,
 	c.st = st;
 	c.type = queue_type::recv;
 	c.qpn = uint16_t(q->qpn);
-	if (msg && st == status::ok) {
-		c.length = uint16_t(msg->length);
+	if (a && st == status::ok) {
+		c.length = uint16_t(a->length);
 		c.ah = ah;
-		c.src_qpn = uint16_t(msg->src_qp->qpn);
-		c.has_imm = msg->req->has_imm;
-		c.imm = msg->req->imm;
-		mem_copy(c.src_gid, msg->src_dev->gid, VCORE_EFA_GID_LEN);
+		c.src_qpn = uint16_t(a->src_qpn);
+		c.has_imm = a->has_imm;
+		c.imm = a->imm;
+		mem_copy(c.src_gid, a->src_gid, VCORE_EFA_GID_LEN);
 	}
 	complete(q->recv_cq, c);
 }
 
 // What the sender of a message that did not arrive completes with: UD is
 // unreliable (the send succeeded, the datagram was lost); SRD reports.
-status lost(const message &msg, status srd_status)
+status lost(const arrival &a, status srd_status)
 {
-	return msg.src_qp->type == VCORE_EFA_QP_UD ? status::ok : srd_status;
+	return a.qp_type == VCORE_EFA_QP_UD ? status::ok : srd_status;
 }
 
 bool receiving(uint8_t state)
@@ -182,8 +203,15 @@ bool receiving(uint8_t state)
 
 // Copies @msg's bytes to @dst_off of @dmr. False when the environment
 // refused a copy (a range outside what it pinned: an engine bug, counted).
-bool place(vcore_efa_engine *eng, const message &msg, const mr *dmr, uint64_t dst_off)
+bool place(vcore_efa_engine *eng, const arrival &a, const mr *dmr, uint64_t dst_off)
 {
+	if (!a.local) {
+		if (!a.length || eng->ops.copy_in(dmr->cookie, dst_off, a.bytes, a.length))
+			return true;
+		eng->stats.copy_refused++;
+		return false;
+	}
+	const message &msg = *a.local;
 	const tx_request &req = *msg.req;
 
 	if (req.inline_msg) {
@@ -209,28 +237,162 @@ bool place(vcore_efa_engine *eng, const message &msg, const mr *dmr, uint64_t ds
 
 } // namespace
 
-status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
+namespace {
+
+// ---- Between hosts: messages and answers as frames through the tunnel ----
+//
+// A frame from the sending ENI's MAC to the receiving one's, of type
+// VCORE_ETHERTYPE_EFA, then this header (big-endian) and the payload:
+//   0 version  1 type  2 flags  3 status  4 source QPN  8 destination QPN
+//   12 QKey  16 sequence  20 flow nonce  24 immediate  28 payload length
+// An SRD message is answered with an ACK (its status: what the sender
+// completes with) or an RNR; the sender's flow resends until one arrives,
+// the receiving QP keeps a duplicate filter per sending flow (remote_flow).
+// The nonce tells a sending QP from an earlier one with the same number.
+// Documentation/cluster.md.
+constexpr uint8_t remote_version = 1;
+constexpr uint32_t remote_hlen = 32;
+constexpr uint8_t remote_flag_imm = 1;
+
+enum class remote_type : uint8_t { ud_send = 1, srd_send = 2, srd_ack = 3, srd_rnr = 4 };
+
+struct remote_header {
+	remote_type type;
+	bool has_imm;
+	uint8_t st;
+	uint32_t src_qpn, dst_qpn, qkey, seq, nonce, imm, length;
+};
+
+void remote_encode(const remote_header &h, uint8_t *p)
+{
+	p[0] = remote_version;
+	p[1] = uint8_t(h.type);
+	p[2] = h.has_imm ? remote_flag_imm : 0;
+	p[3] = h.st;
+	fabric::put_be32(p + 4, h.src_qpn);
+	fabric::put_be32(p + 8, h.dst_qpn);
+	fabric::put_be32(p + 12, h.qkey);
+	fabric::put_be32(p + 16, h.seq);
+	fabric::put_be32(p + 20, h.nonce);
+	fabric::put_be32(p + 24, h.imm);
+	fabric::put_be32(p + 28, h.length);
+}
+
+// False for what no engine sends: another version or type, a length that
+// is not the rest of the frame or more than the MTU, an answer with bytes.
+bool remote_decode(const uint8_t *frame, uint32_t len, remote_header *h)
+{
+	const uint8_t *p = frame + fabric::eth_hlen;
+
+	if (len < fabric::eth_hlen + remote_hlen || fabric::get_be16(frame + 12) != VCORE_ETHERTYPE_EFA ||
+	    p[0] != remote_version || p[1] < uint8_t(remote_type::ud_send) ||
+	    p[1] > uint8_t(remote_type::srd_rnr))
+		return false;
+	h->type = remote_type(p[1]);
+	h->has_imm = p[2] & remote_flag_imm;
+	h->st = p[3];
+	h->src_qpn = fabric::get_be32(p + 4);
+	h->dst_qpn = fabric::get_be32(p + 8);
+	h->qkey = fabric::get_be32(p + 12);
+	h->seq = fabric::get_be32(p + 16);
+	h->nonce = fabric::get_be32(p + 20);
+	h->imm = fabric::get_be32(p + 24);
+	h->length = fabric::get_be32(p + 28);
+	if (h->length > attr().mtu || h->length != len - fabric::eth_hlen - remote_hlen)
+		return false;
+	return h->type == remote_type::ud_send || h->type == remote_type::srd_send || !h->length;
+}
+
+// A frame of @h (and @h.length payload bytes the caller writes at the
+// returned pointer) from @src's ENI to the ENI of @dst_mac; nullptr when no
+// frame could be had (counted). *@ctx: the frame, for remote_put.
+uint8_t *remote_frame(vcore_efa_engine *eng, const vcore_efa_dev *src, const uint8_t *dst_mac,
+		      const remote_header &h, void **ctx)
+{
+	uint8_t *p;
+
+	*ctx = eng->ops.frame_alloc ?
+	       eng->ops.frame_alloc(fabric::eth_hlen + remote_hlen + h.length, &p) : nullptr;
+	if (!*ctx) {
+		eng->stats.remote_dropped++;
+		return nullptr;
+	}
+	mem_copy(p, dst_mac, fabric::eth_alen);
+	fabric::mac_of_gid(src->gid, p + fabric::eth_alen);
+	fabric::put_be16(p + 12, VCORE_ETHERTYPE_EFA);
+	remote_encode(h, p + fabric::eth_hlen);
+	return p + fabric::eth_hlen + remote_hlen;
+}
+
+// Sends a frame remote_frame made (counted either way).
+void remote_put(vcore_efa_engine *eng, const vcore_efa_dev *src, const uint8_t *dst_mac, void *ctx)
+{
+	if (fabric::efa_send_remote(eng->fab, src, dst_mac, ctx)) {
+		eng->stats.remote_tx++;
+		return;
+	}
+	eng->ops.frame_free(ctx);
+	eng->stats.remote_dropped++;
+}
+
+// Message @seq (SRD; UD: 0) of @msg to the device of @gid on another host.
+void send_message(vcore_efa_engine *eng, const message &msg, const uint8_t *gid, uint32_t seq)
 {
 	const tx_request &req = *msg.req;
-	const ah_entry &ah = msg.src_dev->ah_tab[req.ah];
-	peer_device peer(eng, msg.src_dev, ah.gid);
-	vcore_efa_dev *dst_dev = peer.dev;
+	remote_header h{};
+	uint8_t mac[fabric::eth_alen];
+	void *ctx;
+
+	h.type = msg.src_qp->srd ? remote_type::srd_send : remote_type::ud_send;
+	h.has_imm = req.has_imm;
+	h.src_qpn = msg.src_qp->qpn;
+	h.dst_qpn = req.dest_qpn;
+	h.qkey = req.qkey;
+	h.seq = seq;
+	h.nonce = msg.src_qp->srd ? msg.src_qp->srd->nonce : 0;
+	h.imm = req.imm;
+	h.length = msg.length;
+	fabric::mac_of_gid(gid, mac);
+	uint8_t *p = remote_frame(eng, msg.src_dev, mac, h, &ctx);
+	if (!p)
+		return;
+	if (req.inline_msg) {
+		mem_copy(p, req.inline_data, req.inline_len);
+	} else {
+		for (uint32_t i = 0; i < req.sge_count; i++) {
+			const sge &sg = req.sgl[i];
+
+			if (!sg.length)
+				continue;
+			if (!eng->ops.copy_out(msg.src_mrs[i]->cookie, sg.addr - msg.src_mrs[i]->iova, p,
+					       sg.length)) {
+				eng->stats.copy_refused++;
+				eng->ops.frame_free(ctx);
+				return;
+			}
+			p += sg.length;
+		}
+	}
+	remote_put(eng, msg.src_dev, mac, ctx);
+}
+
+// A message reaches device @dst_dev (held): the QP it names, a receive
+// buffer, the bytes placed, the receiver's completion. Returns the status
+// the sender completes with; *rnr when an SRD receiver had no buffer.
+status receive(vcore_efa_engine *eng, vcore_efa_dev *dst_dev, const arrival &a, bool *rnr)
+{
+	vcore_efa_port_stats &hw = dst_dev->hw;
 	rx_buffer buf;
 	bool valid;
 
 	*rnr = false;
-	if (!dst_dev)
-		return lost(msg, unreachable(eng, peer.verdict));
-	vcore_efa_port_stats &hw = dst_dev->hw;
-
 	hw.rx_pkts++;
-	hw.rx_bytes += msg.length;
-	qp *dst = dst_dev->qp_find(req.dest_qpn);
-	if (!dst || dst->type != msg.src_qp->type || !receiving(dst->state) ||
-	    dst->qkey != req.qkey) {
+	hw.rx_bytes += a.length;
+	qp *dst = dst_dev->qp_find(a.dst_qpn);
+	if (!dst || dst->type != a.qp_type || !receiving(dst->state) || dst->qkey != a.qkey) {
 		eng->stats.drop_bad_qp++;
 		hw.rx_drops++;
-		return lost(msg, status::remote_bad_dest_qpn);
+		return lost(a, status::remote_bad_dest_qpn);
 	}
 	if (!take_rx(dst, &buf, &valid)) {
 		hw.rx_drops++;
@@ -246,7 +408,7 @@ status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
 		hw.rx_drops++;
 		eng->stats.bad_rx_desc++;
 		complete_recv(dst, buf, status::local_qp_internal_error, nullptr, 0);
-		return lost(msg, status::remote_abort);
+		return lost(a, status::remote_abort);
 	}
 	const mr *dmr = check_range(dst_dev, dst->pdn, buf.lkey, buf.addr, buf.length);
 	// Pages pinned without write access (a read-only mapping) are never written.
@@ -256,25 +418,46 @@ status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr)
 		hw.rx_drops++;
 		eng->stats.bad_rx_desc++;
 		complete_recv(dst, buf, status::local_invalid_lkey, nullptr, 0);
-		return lost(msg, status::remote_bad_address);
+		return lost(a, status::remote_bad_address);
 	}
-	if (buf.length < msg.length) {
+	if (buf.length < a.length) {
 		hw.rx_drops++;
 		complete_recv(dst, buf, status::local_bad_length, nullptr, 0);
-		return lost(msg, status::remote_bad_length);
+		return lost(a, status::remote_bad_length);
 	}
 
 	// Every range is checked: the bytes move.
-	if (!place(eng, msg, dmr, buf.addr - dmr->iova)) {
+	if (!place(eng, a, dmr, buf.addr - dmr->iova)) {
 		hw.rx_drops++;
 		complete_recv(dst, buf, status::local_qp_internal_error, nullptr, 0);
 		return status::local_qp_internal_error;
 	}
-	complete_recv(dst, buf, status::ok, &msg, dst_dev->ah_lookup(dst->pdn, msg.src_dev->gid));
+	complete_recv(dst, buf, status::ok, &a, dst_dev->ah_lookup(dst->pdn, a.src_gid));
 	eng->stats.rx_delivered++;
 	hw.recv_wrs++;
-	hw.recv_bytes += msg.length;
+	hw.recv_bytes += a.length;
 	return status::ok;
+}
+
+} // namespace
+
+status transmit(vcore_efa_engine *eng, const message &msg, uint32_t seq, bool *rnr, bool *remote)
+{
+	const tx_request &req = *msg.req;
+	const ah_entry &ah = msg.src_dev->ah_tab[req.ah];
+	peer_device peer(eng, msg.src_dev, ah.gid);
+
+	*rnr = false;
+	*remote = false;
+	if (peer.verdict == fabric::efa_verdict::remote) {
+		// Another host's: a frame there; an SRD message is answered from there.
+		*remote = true;
+		send_message(eng, msg, ah.gid, seq);
+		return status::ok;
+	}
+	if (!peer.dev)
+		return lost(arrival_of(msg), unreachable(eng, peer.verdict));
+	return receive(eng, peer.dev, arrival_of(msg), rnr);
 }
 
 namespace {
@@ -324,6 +507,11 @@ qp *read_peer(vcore_efa_engine *eng, const message &msg, const peer_device &peer
 {
 	const tx_request &req = *msg.req;
 
+	// Not built between hosts (Documentation/cluster.md): the remote side does not execute it.
+	if (peer.verdict == fabric::efa_verdict::remote) {
+		*st = status::remote_abort;
+		return nullptr;
+	}
 	if (!peer.dev) {
 		*st = unreachable(eng, peer.verdict);
 		return nullptr;
@@ -483,7 +671,7 @@ void srd_arrive(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint32_t seq,
 	const tx_request &req = f->pending[seq % srd::window];
 	uint64_t cookie;
 	message msg{};
-	bool rnr = false;
+	bool rnr = false, remote = false;
 	status st;
 
 	if (f->rx.seen(seq)) {
@@ -504,8 +692,11 @@ void srd_arrive(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint32_t seq,
 		if (req.op == send_op::rdma_read)
 			st = read_execute(eng, msg);
 		else
-			st = transmit(eng, msg, &rnr);
+			st = transmit(eng, msg, seq, &rnr, &remote);
 	}
+	// Another host's device answers it (remote_answer); until then it is resent.
+	if (remote)
+		return;
 	if (rnr) {
 		f->rx.count_rnr();
 		if (f->tx.rnr(seq, now, &cookie)) {
@@ -600,7 +791,7 @@ uint32_t process_sq(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t n
 		const uint8_t *src = q->llq + size_t(ring_slot(q->sq_cons, q->sq_entries)) * tx_wqe_size;
 		tx_request req;
 		message msg{};
-		bool rnr = false;
+		bool rnr = false, remote = false;
 		status st;
 
 		// SRD: a full window holds new work back in the SQ.
@@ -642,7 +833,7 @@ uint32_t process_sq(vcore_efa_engine *eng, vcore_efa_dev *dev, qp *q, uint64_t n
 			if (fabric::path_loses_datagram(eng->fab, dev->rng))
 				eng->stats.path_lost++;
 			else
-				st = transmit(eng, msg, &rnr);
+				st = transmit(eng, msg, 0, &rnr, &remote);
 		}
 		count_done(eng, dev, req, st);
 		if (req.comp_req || st != status::ok)
@@ -681,6 +872,123 @@ bool poll_device(vcore_efa_engine *eng, vcore_efa_dev *dev, uint64_t now)
 		}
 	}
 	return work;
+}
+
+// ---- Between hosts: what arrives ----
+
+// The duplicate filter QP @f keeps for the flow (@mac, @qpn, @nonce) of another host.
+srd::receiver &remote_filter(srd_flow *f, const uint8_t *mac, uint32_t qpn, uint32_t nonce,
+			     uint64_t now)
+{
+	remote_flow *pick = &f->remotes[0];
+
+	for (remote_flow &r : f->remotes) {
+		if (r.used && r.qpn == qpn && r.nonce == nonce && mem_eq(r.mac, mac, fabric::eth_alen)) {
+			if (now - r.last_ns > remote_idle_ns)
+				r.rx = srd::receiver{};
+			r.last_ns = now;
+			return r.rx;
+		}
+		if (pick->used && (!r.used || r.last_ns < pick->last_ns))
+			pick = &r;
+	}
+	*pick = remote_flow{};
+	mem_copy(pick->mac, mac, fabric::eth_alen);
+	pick->used = true;
+	pick->qpn = qpn;
+	pick->nonce = nonce;
+	pick->last_ns = now;
+	return pick->rx;
+}
+
+// Answers SRD message @h of the ENI of @mac (another host's) at device @dev.
+void answer(vcore_efa_engine *eng, const vcore_efa_dev *dev, const uint8_t *mac,
+	    const remote_header &h, remote_type type, status st)
+{
+	remote_header a{};
+	void *ctx;
+
+	a.type = type;
+	a.st = uint8_t(st);
+	a.src_qpn = h.dst_qpn;
+	a.dst_qpn = h.src_qpn;
+	a.seq = h.seq;
+	a.nonce = h.nonce;
+	if (remote_frame(eng, dev, mac, a, &ctx))
+		remote_put(eng, dev, mac, ctx);
+}
+
+// A message from another host for device @dev (held): delivered as one
+// from here would be; an SRD message once, and answered.
+void remote_receive(vcore_efa_engine *eng, vcore_efa_dev *dev, const uint8_t *frame,
+		    const remote_header &h, uint64_t now)
+{
+	const uint8_t *mac = frame + fabric::eth_alen;
+	uint8_t gid[VCORE_EFA_GID_LEN];
+	bool rnr;
+
+	vcore_efa_gid(mac, gid);
+	arrival a{gid, h.src_qpn,
+		  uint8_t(h.type == remote_type::ud_send ? VCORE_EFA_QP_UD : VCORE_EFA_QP_SRD),
+		  h.dst_qpn, h.qkey, h.has_imm, h.imm, h.length, nullptr,
+		  frame + fabric::eth_hlen + remote_hlen};
+	if (h.type == remote_type::ud_send) {
+		receive(eng, dev, a, &rnr);
+		return;
+	}
+	qp *q = dev->qp_find(h.dst_qpn);
+	srd::receiver *rx = q && q->srd ? &remote_filter(q->srd, mac, h.src_qpn, h.nonce, now) : nullptr;
+	if (rx && rx->seen(h.seq)) {
+		rx->count_duplicate();
+		eng->stats.srd_duplicates++;
+		answer(eng, dev, mac, h, remote_type::srd_ack, status::ok);
+		return;
+	}
+	status st = receive(eng, dev, a, &rnr);
+	if (rnr) {
+		if (rx)
+			rx->count_rnr();
+		answer(eng, dev, mac, h, remote_type::srd_rnr, st);
+		return;
+	}
+	if (rx)
+		rx->delivered(h.seq);
+	answer(eng, dev, mac, h, remote_type::srd_ack, st);
+}
+
+// Another host's answer to SRD message @h.seq of a QP of @dev (held).
+void remote_answer(vcore_efa_engine *eng, vcore_efa_dev *dev, const remote_header &h, uint64_t now)
+{
+	qp *q = dev->qp_find(h.dst_qpn);
+	uint64_t cookie;
+
+	// A QP that is gone, or a new one with the number (another nonce): nothing of it is on its way.
+	if (!q || !q->srd || q->srd->nonce != h.nonce ||
+	    (q->state != VCORE_EFA_QPS_RTS && q->state != VCORE_EFA_QPS_SQD)) {
+		eng->stats.remote_dropped++;
+		return;
+	}
+	srd_flow *f = q->srd;
+	const tx_request &req = f->pending[h.seq % srd::window];
+	if (h.type == remote_type::srd_rnr) {
+		if (f->tx.rnr(h.seq, now, &cookie)) {
+			srd_forget(f, h.seq, false);
+			eng->stats.srd_given_up++;
+			eng->stats.tx_errors++;
+			complete_send(q, req.req_id, status::remote_rnr);
+		}
+		return;
+	}
+	if (!f->tx.ack(h.seq, &cookie))
+		return;		// answered already, or given up
+	srd_forget(f, h.seq, false);
+	eng->stats.srd_acked++;
+	// The receiver's status, as the device reports it; anything else is the remote's abort.
+	status st = h.st <= uint8_t(status::local_unresp_remote) && h.st != uint8_t(status::flushed) ?
+		    status(h.st) : status::remote_abort;
+	count_done(eng, dev, req, st);
+	if (req.comp_req || st != status::ok)
+		complete_send(q, req.req_id, st);
 }
 
 } // namespace
@@ -745,6 +1053,25 @@ bool vcore_efa_engine_poll(struct vcore_efa_engine *eng, uint64_t now_ns)
 			eng->ops.resched();
 	}
 	return work;
+}
+
+void vcore_efa_engine_rx(struct vcore_efa_engine *eng, const uint8_t *frame, uint32_t len,
+			 uint64_t now_ns)
+{
+	efa::remote_header h;
+	vcore_efa_dev *dev;
+
+	if (!efa::remote_decode(frame, len, &h) || !(dev = fabric::efa_local(eng->fab, frame))) {
+		eng->stats.remote_dropped++;
+		return;
+	}
+	eng->stats.remote_rx++;
+	efa::dev_lock(dev, false);
+	if (h.type == efa::remote_type::ud_send || h.type == efa::remote_type::srd_send)
+		efa::remote_receive(eng, dev, frame, h, now_ns);
+	else
+		efa::remote_answer(eng, dev, h, now_ns);
+	efa::dev_unlock(dev);
 }
 
 void vcore_efa_engine_get_stats(const struct vcore_efa_engine *eng,

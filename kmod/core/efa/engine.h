@@ -28,6 +28,23 @@ struct srd_packet {
 	uint32_t seq;
 };
 
+// Another host's SRD flow sending to a QP here, as the QP's duplicate filter
+// for it: its ENI's MAC, its QP number and nonce. A filter idle for
+// remote_idle_ns is started afresh (no copy of that flow can still be on its
+// way: a sender gives up within a second); with every one busy, the one idle
+// longest is taken over.
+struct remote_flow {
+	uint8_t mac[6];
+	bool used;
+	uint32_t qpn;
+	uint32_t nonce;
+	uint64_t last_ns;
+	srd::receiver rx;
+};
+
+constexpr uint32_t remote_flows = 32;
+constexpr uint64_t remote_idle_ns = 2000ull * 1000 * 1000;
+
 // An SRD QP's sends on their way. The sender numbers each message and keeps
 // its WQE (by sequence % window) until the receiver's answer, resending
 // copies across the path; rx is the duplicate filter the receiving side
@@ -42,6 +59,10 @@ struct srd_flow {
 	srd::receiver rx;
 	fabric::path<srd_packet, 2 * srd::window> wire;
 	tx_request pending[srd::window];
+	// Between hosts: this flow's nonce in the frames it sends, and the
+	// duplicate filters this QP keeps for flows of other hosts' QPs.
+	uint32_t nonce;
+	remote_flow remotes[remote_flows];
 };
 
 // What a send needs to reach the receiver.
@@ -57,7 +78,9 @@ struct message {
 // fabric for the destination, places the message in a receive buffer and
 // completes it there. Returns the status to complete the send WQE with; *rnr is set
 // when an SRD receiver had no buffer (the WQE stays and is resent later).
-status transmit(vcore_efa_engine *eng, const message &msg, bool *rnr);
+// For a device of another host it sends message @seq (SRD) there, sets
+// *remote and returns ok: an SRD message then waits for that host's answer.
+status transmit(vcore_efa_engine *eng, const message &msg, uint32_t seq, bool *rnr, bool *remote);
 
 // Restarts the engine's generators, every device's and every SRD flow's path,
 // from @seed (the fabric's, when its path epoch changed). Engine lock held.

@@ -12,6 +12,20 @@ namespace {
 
 using namespace vnitro::base;
 
+// A new SRD flow's nonce (engine.h: remote_flow): one counter for every
+// device, started from the clock, so a QP number used again, even after the
+// module was loaded again, comes with another nonce.
+uint32_t next_nonce()
+{
+	static uint32_t last;
+	uint32_t seen = __atomic_load_n(&last, __ATOMIC_RELAXED);
+
+	if (!seen)
+		__atomic_compare_exchange_n(&last, &seen, uint32_t(vnitro_env_clock_ns() >> 10) | 1,
+					    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
 enum : uint32_t {
 	m_state = VCORE_EFA_QP_STATE,
 	m_cur = VCORE_EFA_QP_CUR_STATE,
@@ -169,6 +183,8 @@ int vcore_efa_qp_add(struct vcore_efa_dev *dev, const struct vcore_efa_qp_desc *
 		if (!q->srd) {
 			base::destroy(q);
 			q = nullptr;
+		} else {
+			q->srd->nonce = efa::next_nonce();
 		}
 	}
 	if (!q || !dev->qps.alloc(&idx)) {

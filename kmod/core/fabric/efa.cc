@@ -8,10 +8,6 @@ using namespace vnitro::base;
 
 namespace vnitro::fabric {
 
-namespace {
-
-// The MAC whose modified EUI-64 @gid carries (vcore_efa_gid), or false when
-// @gid is not fe80::/64 with an EUI-64 made from a MAC.
 bool mac_of_gid(const uint8_t *gid, uint8_t *mac)
 {
 	static const uint8_t link_local[8] = {0xfe, 0x80};
@@ -26,8 +22,6 @@ bool mac_of_gid(const uint8_t *gid, uint8_t *mac)
 	mac[5] = gid[15];
 	return true;
 }
-
-} // namespace
 
 efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid,
 			vcore_efa_dev **dst)
@@ -45,7 +39,9 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 	}
 	dp = mac_of_gid(dst_gid, mac) ? lookup_mac(fab, mac) : nullptr;
 	*dst = dp && dp->kind == VCORE_PORT_ENI ? rcu_load(dp->efa) : nullptr;
-	if (!*dst) {
+	// Another host's ENI: the same checks here, the receiver's half there
+	// (vcore_fabric_xmit_tunneled), whether it has an EFA device too.
+	if (!*dst && !(dp && dp->kind == VCORE_PORT_ENI && dp->remote_host)) {
 		drop(cpu_stats(fab).drop_no_dest, sp);
 		return efa_verdict::no_dest;
 	}
@@ -61,7 +57,27 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 		return efa_verdict::filtered;
 	}
 	counter_inc(cpu_stats(fab).efa_forwarded);
-	return efa_verdict::deliver;
+	return dp->remote_host ? efa_verdict::remote : efa_verdict::deliver;
+}
+
+vcore_efa_dev *efa_local(fabric *fab, const uint8_t *mac)
+{
+	rcu_guard rcu;
+	port *p = lookup_mac(fab, mac);
+
+	return p && p->kind == VCORE_PORT_ENI && !p->remote_host ? rcu_load(p->efa) : nullptr;
+}
+
+bool efa_send_remote(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_mac,
+		     void *frame_ctx)
+{
+	rcu_guard rcu;
+	port *sp = rcu_load(src->port), *dp = lookup_mac(fab, dst_mac);
+
+	if (!sp || !dp || dp->kind != VCORE_PORT_ENI || !dp->remote_host || !svc->deliver_tunneled)
+		return false;
+	port_deliver(sp, dp, frame_ctx);
+	return true;
 }
 
 uint64_t efa_placement_ns(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid)

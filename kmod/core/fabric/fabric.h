@@ -485,6 +485,7 @@ enum class efa_verdict : uint8_t {
 	no_dest,		// no endpoint has the GID, or the sender's port is gone
 	cross_subnet,		// EFA traffic does not leave its subnet
 	filtered,		// a security group refused it (sg.cc)
+	remote,			// an ENI of another host: the engine sends a frame (efa_send_remote)
 };
 
 // Where an EFA packet @src sends to @dst_gid goes; refusals are counted in
@@ -492,6 +493,17 @@ enum class efa_verdict : uint8_t {
 // engine's lock: *dst stays valid until it lets go (vcore/efa.h).
 efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid,
 			vcore_efa_dev **dst);
+// The MAC whose modified EUI-64 @gid carries (vcore_efa_gid), or false when
+// @gid is not fe80::/64 with an EUI-64 made from a MAC.
+bool mac_of_gid(const uint8_t *gid, uint8_t *mac);
+// The EFA device of this host's ENI of MAC @mac, or nullptr. The caller
+// holds the EFA engine's lock (the device stays valid until it lets go).
+vcore_efa_dev *efa_local(fabric *fab, const uint8_t *mac);
+// Hands @frame_ctx (an EFA frame from @src's ENI to the ENI of @dst_mac, of
+// another host) to the tunnel; false (the caller keeps the frame) when
+// @src has no port or @dst_mac is not another host's ENI.
+bool efa_send_remote(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_mac,
+		     void *frame_ctx);
 // port_del: the port's endpoint (if any) loses its port. Writer lock held.
 void efa_port_gone(port *p);
 // The placement latency (placement_ns) between @src's port and the one that

@@ -759,11 +759,12 @@ bool sg_allows_efa(fabric *fab, port *src, port *dst)
 {
 	const port_state *ss = rcu_load(src->state), *ds = rcu_load(dst->state);
 
-	if (ss->sg_count && !all_traffic_allowed(fab, ss, src->vpc_key, sg_dir::egress,
-						 ds->ents[0].ip))
+	// Another host's ENI's groups are that host's (filtered()).
+	if (filtered(src) && !all_traffic_allowed(fab, ss, src->vpc_key, sg_dir::egress,
+						  ds->ents[0].ip))
 		return refuse(fab, src, src, sg_dir::egress, side_verdict::no_rule);
-	if (ds->sg_count && !all_traffic_allowed(fab, ds, dst->vpc_key, sg_dir::ingress,
-						 ss->ents[0].ip))
+	if (filtered(dst) && !all_traffic_allowed(fab, ds, dst->vpc_key, sg_dir::ingress,
+						  ss->ents[0].ip))
 		return refuse(fab, src, dst, sg_dir::ingress, side_verdict::no_rule);
 	return true;
 }

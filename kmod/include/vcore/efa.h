@@ -139,6 +139,16 @@ struct vcore_efa_engine_ops {
 	void (*dev_unlock)(void *dev_cookie);
 	/* Between two devices of a pass, no device held: let others run. Optional. */
 	void (*resched)(void);
+	/*
+	 * EFA between hosts (Documentation/cluster.md), optional (NULL: a
+	 * message for another host's device is not sent). frame_alloc: a frame
+	 * of @len bytes for the fabric to send, its bytes at *@data; NULL when
+	 * there is no memory. frame_free: one the fabric did not take.
+	 * copy_out: @len bytes of a region into @dst; refuses as copy does.
+	 */
+	void *(*frame_alloc)(uint32_t len, uint8_t **data);
+	void (*frame_free)(void *frame);
+	bool (*copy_out)(void *src_mr, uint64_t src_off, uint8_t *dst, uint32_t len);
 };
 
 /* Engine-wide counters (monotonic). */
@@ -169,6 +179,11 @@ struct vcore_efa_engine_stats {
 	/* A copy the environment refused (a range outside its pinned pages): a bug, never traffic. */
 	uint64_t copy_refused;
 	uint64_t drop_filtered;		/* a security group of either ENI allows no "all traffic" from the peer */
+	/* Between hosts: frames sent to another host's devices (messages, answers), those that arrived, */
+	uint64_t remote_tx;
+	uint64_t remote_rx;
+	/* and those dropped: not sent (no memory, no route), or arrived malformed or for no device here. */
+	uint64_t remote_dropped;
 };
 
 /*
@@ -194,6 +209,15 @@ struct vcore_efa_port_stats {
 
 /* @dev's counters; the caller holds the device's lock (ops.dev_lock), as the engine does. */
 void vcore_efa_get_port_stats(const struct vcore_efa_dev *dev, struct vcore_efa_port_stats *out);
+
+/*
+ * A frame another host's engine sent to a device of this one (the fabric
+ * returned VCORE_XMIT_EFA for it): a message, delivered as from a local
+ * device (the receiving QP, its buffer, its completion), or an answer to one
+ * of ours. Engine lock held, as for a pass; the caller keeps the frame.
+ */
+void vcore_efa_engine_rx(struct vcore_efa_engine *eng, const uint8_t *frame, uint32_t len,
+			 uint64_t now_ns);
 
 /* An engine whose messages cross @fab (which must outlive it). */
 struct vcore_efa_engine *vcore_efa_engine_create(const struct vcore_efa_engine_ops *ops,

@@ -588,7 +588,16 @@ enum vcore_xmit_verdict {
 	VCORE_XMIT_DELIVERED,	/* frame_ctx was consumed by deliver() */
 	VCORE_XMIT_ANSWERED,	/* the fabric answered it (ARP, DHCP, ICMP): caller frees */
 	VCORE_XMIT_DROPPED,	/* refused and counted: caller frees */
+	/* vcore_fabric_xmit_tunneled: an EFA frame, for vcore_efa_engine_rx (caller's to hand on) */
+	VCORE_XMIT_EFA,
 };
+
+/*
+ * The Ethernet type of EFA frames between hosts (IEEE 802's "Local
+ * Experimental Ethertype 1"): from the sending ENI's MAC to the receiving
+ * one's, never seen by an instance (Documentation/cluster.md).
+ */
+#define VCORE_ETHERTYPE_EFA 0x88b5
 
 /*
  * Switch or route one Ethernet frame sent by @src. @frame/@len are the bytes
@@ -636,8 +645,10 @@ struct vcore_tunnel_meta {
  * destination a port of this host with @m->dst_mac as the frame's
  * destination, both of VPC @m->vni, in one VPC; otherwise dropped as
  * drop_tunnel_mapping), then the receiver's half: its source/dest check
- * and security groups (with its tracking), and delivered. Atomic, as
- * vcore_fabric_xmit.
+ * and security groups (with its tracking), and delivered. An EFA frame
+ * (VCORE_ETHERTYPE_EFA) must stay in its subnet and reach an ENI with an EFA
+ * device whose groups allow the peer (as on one host); then the caller
+ * hands it to the EFA engine (VCORE_XMIT_EFA). Atomic, as vcore_fabric_xmit.
  */
 enum vcore_xmit_verdict vcore_fabric_xmit_tunneled(struct vcore_fabric *fab,
 						   const struct vcore_tunnel_meta *m,
