@@ -24,6 +24,7 @@ check() {
 	else
 		not_ok "$desc"
 		sed 's/^/#   /' "$_out"
+		return 1
 	fi
 }
 
@@ -166,19 +167,19 @@ bring_up() {
 	netns_cmd "$inst" ip link set "$ifname" up
 }
 
-# source_routed INSTANCE ENI ADDR: the ENI's private ADDR on its netdev in INSTANCE, up,
-# with source-based policy routing in table 100 (as ec2-net-utils sets up), so that
-# replies from ADDR leave through that ENI and not eth0, whose source/dest check
-# would drop them.
+# source_routed INSTANCE ENI ADDR [TABLE]: the ENI's private ADDR on its netdev in INSTANCE,
+# up, with source-based policy routing in TABLE (default 100; one per ENI, as ec2-net-utils
+# sets up), so that replies from ADDR leave through that ENI and not eth0, whose
+# source/dest check would drop them.
 source_routed() {
-	local inst=$1 eni=$2 addr=$3 ifname subnet cidr
+	local inst=$1 eni=$2 addr=$3 table=${4:-100} ifname subnet cidr
 	ifname=$(eni_field "$eni" ifname)
 	subnet=$(eni_field "$eni" subnet)
 	cidr=$("$VNITRO" -j subnet show | jq -r --arg s "$subnet" '.[] | select(.id == $s) | .cidr')
 	ip -n "$inst" addr add "$addr/${cidr#*/}" dev "$ifname" &&
 	ip -n "$inst" link set "$ifname" up &&
-	ip -n "$inst" rule add from "$addr" table 100 &&
-	ip -n "$inst" route add "$cidr" dev "$ifname" src "$addr" table 100
+	ip -n "$inst" rule add from "$addr" table "$table" &&
+	ip -n "$inst" route add "$cidr" dev "$ifname" src "$addr" table "$table"
 }
 
 # efa_eni INSTANCE [SUBNET]: an EFA ENI in SUBNET (default subnet-default) attached to

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <string>
+
 #include <vnitro/vnitro.h>
 
 namespace vnitro::cli {
@@ -21,6 +23,7 @@ enum status {
 struct options {
 	bool json;
 	bool pretty;
+	bool cluster;		/* -c: the change is the world's, through etcd (cluster.cc) */
 };
 
 /* One COMMAND of an OBJECT. */
@@ -79,6 +82,14 @@ int match_word(const char *word, const char *const *names, size_t count,
 	       const char *kind);
 int run_object(const struct options *opts, const struct object *obj,
 	       int argc, char **argv);
+/*
+ * "vnitro --cluster OBJECT COMMAND...": the command runs here, on a host that
+ * runs the world's latest revision, and the world this host then has is
+ * stored in etcd if no other change came first (else this host goes back).
+ */
+int run_in_cluster(const struct options *opts, const struct object *obj, int argc, char **argv);
+/* What "vnitro dump" prints (pretty JSON), into @out; false when it could not read. */
+bool dump_to_string(std::string *out);
 
 /* The words after COMMAND, consumed left to right. */
 class arg_cursor {

@@ -247,6 +247,36 @@ int do_dump(const struct options *opts, int argc, char **argv)
 	return STATUS_OK;
 }
 
+} // namespace
+
+bool dump_to_string(std::string *out)
+{
+	session s;
+	world w;
+	char *buf = nullptr;
+	size_t len = 0;
+	FILE *f;
+
+	if (!s.open() || !w.read(s))
+		return false;
+	w.sort();
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		report_error("out of memory");
+		return false;
+	}
+	{
+		printer p(f, true, true);
+		print_world(p, w);
+	}
+	fclose(f);
+	out->assign(buf, len);
+	free(buf);
+	return true;
+}
+
+namespace {
+
 /* An object that is its own command: "vnitro dump". */
 const struct command commands[] = {
 	{ nullptr, do_dump },

@@ -16,7 +16,10 @@ void usage(FILE *out)
 		"       vnitro exec INSTANCE [ -- ] [ COMMAND [ ARGS... ] ]\n"
 		"       vnitro [ -V | -h ]\n"
 		"where  OBJECT := { instance | eni | vpc | subnet | route | igw | eigw | sg | nacl | eip | world | path | placement-group | tunnel | cluster }\n"
-		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -c[luster] | -V[ersion] | -h[elp] }\n"
+		"-cluster: the change is made to the world of every host, in etcd\n"
+		"($VNITRO_ETCD, under $VNITRO_ETCD_PREFIX or /vnitro), from a host whose\n"
+		"vnitrod runs its latest revision (Documentation/cluster.md).\n"
 		"Objects, commands and keywords may be abbreviated: \"vnitro en sh\";\n"
 		"\"exec\" never is.\n"
 		"Exit status: 0 success, 1 failure (e.g. the kernel refused),\n"
@@ -36,18 +39,18 @@ const struct object *const objects[] = {
 };
 constexpr size_t object_count = sizeof(objects) / sizeof(objects[0]);
 
-enum option { OPT_JSON, OPT_PRETTY, OPT_VERSION, OPT_HELP };
+enum option { OPT_JSON, OPT_PRETTY, OPT_VERSION, OPT_HELP, OPT_CLUSTER };
 
 /* -j, -json, --json, ...: iproute2 takes one or two dashes. */
 enum option parse_option(const char *arg)
 {
 	static const char *const names[] = { "json", "pretty", "Version",
-					     "version", "help" };
+					     "version", "help", "cluster" };
 	static const enum option options[] = { OPT_JSON, OPT_PRETTY,
 					       OPT_VERSION, OPT_VERSION,
-					       OPT_HELP };
+					       OPT_HELP, OPT_CLUSTER };
 	const char *word = arg + (arg[1] == '-' ? 2 : 1);
-	int i = match_word(word, names, 5, "option");
+	int i = match_word(word, names, 6, "option");
 
 	if (i < 0)
 		usage_error("unknown option \"%s\"; try \"vnitro help\"", arg);
@@ -94,11 +97,23 @@ int main(int argc, char **argv)
 		case OPT_HELP:
 			usage(stdout);
 			return STATUS_OK;
+		case OPT_CLUSTER:
+			opts.cluster = true;
+			break;
 		}
 	}
 	if (argc == 0) {
 		usage(stderr);
 		return STATUS_USAGE;
 	}
-	return run_object(&opts, find_object(argv[0]), argc - 1, argv + 1);
+	const struct object *obj = find_object(argv[0]);
+	if (!opts.cluster)
+		return run_object(&opts, obj, argc - 1, argv + 1);
+	/* What is not the world's: the cluster's own commands, a host's tunnel, programs. */
+	if (obj == &cluster_object || obj == &tunnel_object || obj == &exec_object ||
+	    obj == &apply_object || obj == &dump_object || obj == &help_object)
+		usage_error("-cluster is for the commands that change the world, not \"%s\" "
+			    "(vnitro cluster apply FILE and vnitro cluster dump are the whole world's)",
+			    obj->name);
+	return run_in_cluster(&opts, obj, argc - 1, argv + 1);
 }

@@ -112,6 +112,48 @@ check "host $role meets the other host (both changes made)" meet 5
 check "vnitrod applied both on host $role" until_ok 20 bash -c \
 	"$VNITRO -j eni show | jq -e '[.[] | select(.id == \"eni-0a1\" or .id == \"eni-0b1\") | .description] | sort == [\"changed on host a\", \"changed on host b\"]'"
 
+# ---- one command for every host: vnitro --cluster ----
+if [[ $role == a ]]; then
+	check "vnitro --cluster eni add on host a" "$VNITRO" --cluster eni add eni-0a3 \
+		subnet subnet-0c1 ip 10.1.0.12 mac 02:0a:00:00:00:03
+	check_eq "  ... stored: the world has it" 10.1.0.12 \
+		"$("$VNITRO" cluster dump | jq -r '.enis[] | select(.id == "eni-0a3") | .private_ip')"
+fi
+check "host $role meets the other host (eni-0a3 added)" meet 21
+check "vnitrod made eni-0a3 on host $role" until_ok 20 "$VNITRO" eni show eni-0a3 ||
+	sed 's/^/# vnitrod: /' /tmp/vnitrod.log | tail -8
+if [[ $role == b ]]; then
+	check "vnitro --cluster eni attach on host b: host a's ENI to db" \
+		until_ok 20 "$VNITRO" --cluster eni attach eni-0a3 instance db index 2
+	check "eni-0a3 up in db, source-routed" source_routed db eni-0a3 10.1.0.12 101
+	# As if host b's vnitrod lagged behind: its key says it applied revision 1.
+	etcdctl --endpoints "$VNITRO_ETCD" put /vnitro/hosts/192.168.56.2 \
+		'{"address": "192.168.56.2", "applied": 1}' >/dev/null
+	check_err "a host behind the world's latest revision is refused" \
+		'runs revision 1 of the world, not the latest \([0-9]+\): nothing done' \
+		"$VNITRO" --cluster eni set eni-0a1 description "set on host b"
+	check_eq "  ... nothing changed here" "changed on host b" \
+		"$("$VNITRO" -j eni show eni-0a1 | jq -r '.[0].description')"
+	check_err "the tunnel is each host's own: not with --cluster" 'not "tunnel"' \
+		"$VNITRO" --cluster tunnel show
+fi
+check "host $role meets the other host (eni-0a3 attached)" meet 22
+if [[ $role == a ]]; then
+	check "vnitrod attached eni-0a3 to db here too" until_ok 20 bash -c \
+		"$VNITRO -j eni show eni-0a3 | jq -e '.[0].instance == \"db\"'"
+	check "web reaches 10.1.0.12 on host b" until_ok 20 ip netns exec web ping -c 1 -W 2 10.1.0.12
+	check "vnitro --cluster eni set on host a" \
+		until_ok 20 "$VNITRO" --cluster eni set eni-0a3 description "set on host a"
+fi
+check "host $role meets the other host (host a changed eni-0a3)" meet 23
+if [[ $role == b ]]; then
+	check "host b, once its vnitrod applied that, makes its own change" \
+		until_ok 20 "$VNITRO" --cluster eni set eni-0a1 description "set on host b"
+fi
+check "host $role meets the other host (--cluster done)" meet 24
+check "both changes on host $role" until_ok 20 bash -c \
+	"$VNITRO -j eni show | jq -e '[.[] | select(.id == \"eni-0a1\" or .id == \"eni-0a3\") | .description] | sort == [\"set on host a\", \"set on host b\"]'"
+
 # ---- etcd stops ----
 if [[ $role == a ]]; then
 	kill "$etcd_pid"

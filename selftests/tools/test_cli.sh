@@ -325,6 +325,15 @@ usage "cluster: a prefix with a trailing slash" \
 	'="/vnitro/" is not a key prefix ("/NAME", no trailing "/")' cluster hosts prefix /vnitro/
 usage "cluster apply: a bad file is refused before etcd is asked" \
 	cluster apply /dev/null etcd http://127.0.0.1:1
+usage "--cluster: not for a host's tunnel" \
+	'=-cluster is for the commands that change the world, not "tunnel" (vnitro cluster apply FILE and vnitro cluster dump are the whole world'"'"'s)' \
+	--cluster tunnel show
+usage "-c: not for the cluster's own commands" -c cluster hosts
+usage "-c: not for dump" -c dump
+usage "-c: nor for exec" -c exec web
+VNITRO_ETCD_PREFIX=/v/ usage "--cluster: a prefix with a trailing slash" \
+	'=VNITRO_ETCD_PREFIX "/v/" is not a key prefix ("/NAME", no trailing "/")' \
+	--cluster eni show
 usage "tunnel set: a local address that is no address" tunnel set dev gnv0 local 300.0.0.1
 usage "tunnel set: a device name too long" \
 	'=device name "abcdefghijklmnopq" is too long (at most 15 characters)' \

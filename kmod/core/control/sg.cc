@@ -413,13 +413,33 @@ sg *find_sg(const world &w, const char *id, vcore_err *err)
 	return g;
 }
 
+// A VPC's default group's id: 17 hex digits of the 64-bit FNV-1a hash of
+// its VPC's id, so that every host of a cluster gives it the same
+// (Documentation/cluster.md); another one if a group has it already.
+static void default_id(const world &w, const vpc &v, char *id, vcore_err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	char wanted[VCORE_ID_MAX] = "sg-";
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < VCORE_ID_MAX && v.id[i]; i++)
+		h = (h ^ uint8_t(v.id[i])) * 1099511628211ull;
+	wanted[3] = hex[(h >> 60) & 1];		// 17 digits: the 65th bit is 0 or 1
+	for (int i = 0; i < 16; i++)
+		wanted[4 + i] = hex[(h >> (60 - 4 * i)) & 15];
+	wanted[20] = '\0';
+	if (find_sg(w, wanted, nullptr))
+		wanted[0] = '\0';
+	choose_id(w, wanted, id, err);
+}
+
 // EC2's default group: ingress all from itself, egress all to 0.0.0.0/0.
 sg *sg_create_default(world &w, vpc *v, vcore_err *err)
 {
 	char id[VCORE_ID_MAX];
 	sg *g;
 
-	choose_id(w, "", id, err);
+	default_id(w, *v, id, err);
 	g = sg_alloc(w, v, id);
 	if (!g) {
 		fail(err, ENOMEM_).str("out of memory");
