@@ -195,13 +195,15 @@ std::string identity(json_object *item)
 	return std::string("=") + json_object_to_json_string_ext(item, JSON_C_TO_STRING_PLAIN);
 }
 
-json_object *find_item(json_object *array, const std::string &key, size_t *at)
+/* The item of @array whose identity is @key (its index in *@at if @at), or nullptr. */
+json_object *find_item(json_object *array, const std::string &key, size_t *at = nullptr)
 {
 	for (size_t i = 0; i < json_object_array_length(array); i++) {
 		json_object *item = json_object_array_get_idx(array, i);
 
 		if (identity(item) == key) {
-			*at = i;
+			if (at)
+				*at = i;
 			return item;
 		}
 	}
@@ -234,15 +236,14 @@ void pull_references(json_object *world, json_object *after, json_object *item, 
 	std::string name = json_object_get_string(item);
 	json_object_object_foreach(after, key, list) {
 		json_object *found, *mine = nullptr;
-		size_t at, w;
 
-		if (!json_object_is_type(list, json_type_array) || !(found = find_item(list, name, &at)))
+		if (!json_object_is_type(list, json_type_array) || !(found = find_item(list, name)))
 			continue;
 		if (!json_object_object_get_ex(world, key, &mine)) {
 			mine = json_object_new_array();
 			json_object_object_add(world, key, mine);
 		}
-		if (!json_object_is_type(mine, json_type_array) || find_item(mine, name, &w))
+		if (!json_object_is_type(mine, json_type_array) || find_item(mine, name))
 			continue;
 		json_object_array_add(mine, json_object_get(found));
 		pull_references(world, after, found, depth + 1);
@@ -277,9 +278,9 @@ void patch_world(json_object *world, json_object *before, json_object *after)
 		for (size_t i = 0; i < json_object_array_length(val); i++) {
 			json_object *item = json_object_array_get_idx(val, i), *was;
 			std::string id = identity(item);
-			size_t at, w;
+			size_t w;
 
-			was = old ? find_item(old, id, &at) : nullptr;
+			was = old ? find_item(old, id) : nullptr;
 			if (was && json_object_equal(was, item))
 				continue;
 			if (find_item(mine, id, &w))
@@ -290,9 +291,9 @@ void patch_world(json_object *world, json_object *before, json_object *after)
 		}
 		for (size_t i = 0; old && i < json_object_array_length(old); i++) {
 			std::string id = identity(json_object_array_get_idx(old, i));
-			size_t at, w;
+			size_t w;
 
-			if (!find_item(val, id, &at) && find_item(mine, id, &w))
+			if (!find_item(val, id) && find_item(mine, id, &w))
 				json_object_array_del_idx(mine, w, 1);
 		}
 	}

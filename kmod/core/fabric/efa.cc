@@ -45,19 +45,24 @@ efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *ds
 		drop(cpu_stats(fab).drop_no_dest, sp);
 		return efa_verdict::no_dest;
 	}
-	// EFA OS-bypass traffic does not leave its subnet (EC2 User Guide, EFA
-	// limitations); subnet keys are unique across VPCs.
-	if (dp->subnet_key != sp->subnet_key || dp->vpc_key != sp->vpc_key) {
+	efa_verdict v = efa_admit(fab, sp, dp);
+	if (v != efa_verdict::deliver) {
 		*dst = nullptr;
-		drop(cpu_stats(fab).drop_cross_subnet, sp);
-		return efa_verdict::cross_subnet;
-	}
-	if (!sg_allows_efa(fab, sp, dp)) {
-		*dst = nullptr;
-		return efa_verdict::filtered;
+		return v;
 	}
 	counter_inc(cpu_stats(fab).efa_forwarded);
 	return dp->remote_host ? efa_verdict::remote : efa_verdict::deliver;
+}
+
+efa_verdict efa_admit(fabric *fab, port *sp, port *dp)
+{
+	// EFA OS-bypass traffic does not leave its subnet (EC2 User Guide, EFA
+	// limitations); subnet keys are unique across VPCs.
+	if (dp->subnet_key != sp->subnet_key || dp->vpc_key != sp->vpc_key) {
+		drop(cpu_stats(fab).drop_cross_subnet, sp);
+		return efa_verdict::cross_subnet;
+	}
+	return sg_allows_efa(fab, sp, dp) ? efa_verdict::deliver : efa_verdict::filtered;
 }
 
 vcore_efa_dev *efa_local(fabric *fab, const uint8_t *mac)

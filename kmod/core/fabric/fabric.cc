@@ -471,11 +471,9 @@ enum vcore_xmit_verdict vcore_fabric_xmit_tunneled(struct vcore_fabric *fab,
 	}
 	// EFA between hosts: the subnet, an EFA device, the groups, as on one host (efa_resolve).
 	if (get_be16(frame + 12) == VCORE_ETHERTYPE_EFA) {
-		if (src->subnet_key != dst->subnet_key)
-			return drop(cpu_stats(fab).drop_cross_subnet, src);
 		if (!rcu_load(dst->efa))
 			return drop(cpu_stats(fab).drop_no_dest, src);
-		if (!sg_allows_efa(fab, src, dst))
+		if (efa_admit(fab, src, dst) != efa_verdict::deliver)
 			return VCORE_XMIT_DROPPED;
 		counter_inc(cpu_stats(fab).tunnel_rx);
 		return VCORE_XMIT_EFA;

@@ -493,6 +493,10 @@ enum class efa_verdict : uint8_t {
 // engine's lock: *dst stays valid until it lets go (vcore/efa.h).
 efa_verdict efa_resolve(fabric *fab, const vcore_efa_dev *src, const uint8_t *dst_gid,
 			vcore_efa_dev **dst);
+// The VPC's checks on an EFA packet from port @sp to ENI port @dp (on one
+// host, or arriving from another): one subnet, then the groups; refusals
+// counted. deliver when it may pass. RCU held.
+efa_verdict efa_admit(fabric *fab, port *sp, port *dp);
 // The MAC whose modified EUI-64 @gid carries (vcore_efa_gid), or false when
 // @gid is not fe80::/64 with an EUI-64 made from a MAC.
 bool mac_of_gid(const uint8_t *gid, uint8_t *mac);
