@@ -2,9 +2,11 @@
 /* etcd.cc - the v3 JSON gateway client of etcd.h. */
 #include "etcd.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <openssl/evp.h>
@@ -13,10 +15,78 @@ namespace vnitro::etcd {
 
 namespace {
 
+/*
+ * libcurl and OpenSSL's libcrypto are opened when the first client is made: every other
+ * command of vnitro starts without loading them and the 30 libraries they pull in (a run of
+ * `vnitro --help` took 190 ms with them linked in, 73 without, under TCG; cluster.md).
+ */
+struct libs {
+	bool ok = false;
+	std::string why;
+	decltype(&curl_global_init) global_init;
+	decltype(&curl_easy_init) easy_init;
+	decltype(&curl_easy_cleanup) easy_cleanup;
+	decltype(&curl_easy_reset) easy_reset;
+	decltype(&curl_easy_setopt) easy_setopt;
+	decltype(&curl_easy_perform) easy_perform;
+	decltype(&curl_easy_getinfo) easy_getinfo;
+	decltype(&curl_easy_strerror) easy_strerror;
+	decltype(&curl_slist_append) slist_append;
+	decltype(&curl_slist_free_all) slist_free_all;
+	decltype(&EVP_EncodeBlock) encode_block;
+	decltype(&EVP_DecodeBlock) decode_block;
+};
+
+template <typename F> bool sym(void *lib, const char *name, F *fn, std::string *why)
+{
+	*fn = reinterpret_cast<F>(dlsym(lib, name));
+	if (!*fn)
+		*why = std::string("no ") + name + " in it";
+	return *fn != nullptr;
+}
+
+const libs &lib()
+{
+	static libs l = [] {
+		libs r;
+		void *curl = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+		void *crypto = curl ? dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL) : nullptr;
+
+		if (!curl || !crypto) {
+			const char *e = dlerror();
+
+			r.why = std::string("etcd needs ") + (curl ? "libcrypto.so.3 (libssl3)" :
+							      "libcurl.so.4 (libcurl4)") +
+				": " + (e ? e : "not found");
+			return r;
+		}
+		r.ok = sym(curl, "curl_global_init", &r.global_init, &r.why) &&
+		       sym(curl, "curl_easy_init", &r.easy_init, &r.why) &&
+		       sym(curl, "curl_easy_cleanup", &r.easy_cleanup, &r.why) &&
+		       sym(curl, "curl_easy_reset", &r.easy_reset, &r.why) &&
+		       sym(curl, "curl_easy_setopt", &r.easy_setopt, &r.why) &&
+		       sym(curl, "curl_easy_perform", &r.easy_perform, &r.why) &&
+		       sym(curl, "curl_easy_getinfo", &r.easy_getinfo, &r.why) &&
+		       sym(curl, "curl_easy_strerror", &r.easy_strerror, &r.why) &&
+		       sym(curl, "curl_slist_append", &r.slist_append, &r.why) &&
+		       sym(curl, "curl_slist_free_all", &r.slist_free_all, &r.why) &&
+		       sym(crypto, "EVP_EncodeBlock", &r.encode_block, &r.why) &&
+		       sym(crypto, "EVP_DecodeBlock", &r.decode_block, &r.why);
+		if (!r.ok)
+			r.why = "libcurl/libcrypto: " + r.why;
+		else
+			r.global_init(CURL_GLOBAL_DEFAULT);
+		return r;
+	}();
+	return l;
+}
+
 std::string b64(const std::string &in)
 {
+	if (!lib().ok)
+		return std::string();
 	std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-	int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(&out[0]),
+	int n = lib().encode_block(reinterpret_cast<unsigned char *>(&out[0]),
 				reinterpret_cast<const unsigned char *>(in.data()), int(in.size()));
 
 	out.resize(size_t(n));
@@ -28,10 +98,10 @@ bool unb64(const char *in, std::string *out)
 	size_t len = strlen(in), pad = 0;
 	int n;
 
-	if (len % 4)
+	if (len % 4 || !lib().ok)
 		return false;
 	out->assign(len / 4 * 3 + 1, '\0');
-	n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(&(*out)[0]),
+	n = lib().decode_block(reinterpret_cast<unsigned char *>(&(*out)[0]),
 			    reinterpret_cast<const unsigned char *>(in), int(len));
 	if (n < 0)
 		return false;
@@ -119,7 +189,6 @@ client::client(const std::string &endpoints)
 {
 	size_t start = 0;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	while (start <= endpoints.size()) {
 		size_t comma = endpoints.find(',', start);
 		std::string e = endpoints.substr(start, comma == std::string::npos ? std::string::npos
@@ -136,7 +205,10 @@ client::client(const std::string &endpoints)
 			break;
 		start = comma + 1;
 	}
-	curl_ = curl_easy_init();
+	// Without libcurl the endpoints are still valid; every call fails, saying why.
+	if (!lib().ok)
+		return;
+	curl_ = lib().easy_init();
 	if (!curl_) {
 		err_ = "libcurl could not start";
 		endpoints_.clear();
@@ -146,24 +218,24 @@ client::client(const std::string &endpoints)
 client::~client()
 {
 	if (curl_)
-		curl_easy_cleanup(static_cast<CURL *>(curl_));
+		lib().easy_cleanup(static_cast<CURL *>(curl_));
 }
 
 // The options of one POST of @body to @url, its answer to @write(@data).
 void setup(CURL *c, const std::string &url, const std::string &body, struct curl_slist *hdrs,
 	   curl_write_callback write, void *data, long timeout_ms)
 {
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, long(body.size()));
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, data);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	lib().easy_reset(c);
+	lib().easy_setopt(c, CURLOPT_URL, url.c_str());
+	lib().easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	lib().easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+	lib().easy_setopt(c, CURLOPT_POSTFIELDSIZE, long(body.size()));
+	lib().easy_setopt(c, CURLOPT_WRITEFUNCTION, write);
+	lib().easy_setopt(c, CURLOPT_WRITEDATA, data);
+	lib().easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	lib().easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	lib().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
 }
 
 /*
@@ -174,9 +246,14 @@ bool client::post(const char *path, const std::string &body, std::string *reply,
 		  long timeout_ms)
 {
 	CURL *c = static_cast<CURL *>(curl_);
-	struct curl_slist *hdrs = curl_slist_append(nullptr, "Content-Type: application/json");
+	struct curl_slist *hdrs;
 	std::string tried;
 
+	if (!c) {
+		err_ = lib().ok ? "no etcd endpoint" : lib().why;
+		return false;
+	}
+	hdrs = lib().slist_append(nullptr, "Content-Type: application/json");
 	for (size_t n = 0; n < endpoints_.size(); n++) {
 		const std::string &ep = endpoints_[(current_ + n) % endpoints_.size()];
 		std::string url = ep + path;
@@ -185,14 +262,14 @@ bool client::post(const char *path, const std::string &body, std::string *reply,
 
 		reply->clear();
 		setup(c, url, body, hdrs, collect, reply, timeout_ms);
-		rc = curl_easy_perform(c);
+		rc = lib().easy_perform(c);
 		if (rc != CURLE_OK) {
-			tried += (tried.empty() ? "" : "; ") + ep + ": " + curl_easy_strerror(rc);
+			tried += (tried.empty() ? "" : "; ") + ep + ": " + lib().easy_strerror(rc);
 			continue;
 		}
 		current_ = (current_ + n) % endpoints_.size();
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		curl_slist_free_all(hdrs);
+		lib().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		lib().slist_free_all(hdrs);
 		if (status != 200) {
 			json_object *r = json_tokener_parse(reply->c_str());
 			json_object *m = member(r, "error") ? member(r, "error") : member(r, "message");
@@ -204,7 +281,7 @@ bool client::post(const char *path, const std::string &body, std::string *reply,
 		}
 		return true;
 	}
-	curl_slist_free_all(hdrs);
+	lib().slist_free_all(hdrs);
 	err_ = "etcd cannot be reached (" + tried + ")";
 	return false;
 }
@@ -359,6 +436,12 @@ bool client::wait(const std::string &prefix, int64_t after, long timeout_ms, boo
 	std::string seen, body, url;
 	CURLcode rc;
 
+	if (!c) {
+		err_ = lib().ok ? "no etcd endpoint" : lib().why;
+		json_object_put(req);
+		json_object_put(create);
+		return false;
+	}
 	json_object_object_add(create, "range_end",
 			       json_object_new_string(b64(prefix_end(prefix)).c_str()));
 	json_object_object_add(create, "start_revision",
@@ -366,14 +449,14 @@ bool client::wait(const std::string &prefix, int64_t after, long timeout_ms, boo
 	json_object_object_add(req, "create_request", create);
 	body = body_of(req);
 	url = endpoints_[current_] + "/v3/watch";
-	hdrs = curl_slist_append(nullptr, "Content-Type: application/json");
+	hdrs = lib().slist_append(nullptr, "Content-Type: application/json");
 	setup(c, url, body, hdrs, until_event, &seen, timeout_ms);
-	rc = curl_easy_perform(c);
-	curl_slist_free_all(hdrs);
+	rc = lib().easy_perform(c);
+	lib().slist_free_all(hdrs);
 	*changed = seen.find("\"events\"") != std::string::npos;
 	if (*changed || rc == CURLE_OPERATION_TIMEDOUT)
 		return true;
-	err_ = "etcd at " + endpoints_[current_] + ": watch: " + curl_easy_strerror(rc);
+	err_ = "etcd at " + endpoints_[current_] + ": watch: " + lib().easy_strerror(rc);
 	current_ = (current_ + 1) % endpoints_.size();	// the next one, next time
 	return false;
 }

@@ -732,6 +732,17 @@ jcheck() {
 	fi
 }
 
+# libcurl is opened only by the commands that talk to etcd: without it they fail saying so,
+# and every other command works.
+nocurl=$(mktemp -d)
+: >"$nocurl/libcurl.so.4"
+LD_LIBRARY_PATH=$nocurl run cluster hosts etcd http://127.0.0.1:1
+check "cluster without libcurl: exit 1, says what is missing" \
+	'$rc -eq 1 && -z $out && $err == "Error: etcd needs libcurl.so.4 (libcurl4): "*"libcurl.so.4"*'
+LD_LIBRARY_PATH=$nocurl run eni help
+check "without libcurl, other commands work" '$rc -eq 0 && $out == *"Usage: vnitro eni"* && -z $err'
+rm -rf "$nocurl"
+
 # The conditions are single-quoted on purpose: check() evaluates them.
 # shellcheck disable=SC2016
 fake_tests() {
@@ -889,7 +900,7 @@ fake_tests() {
 		'$rc -eq 127 && $(jq -r .error <<<"$err") == "cannot run \"vnitro-no-such-command\" in instance i-host: No such file or directory"'
 	out=$(SHELL=/bin/echo "$VNITRO" exec i-host 2>&1) rc=$?
 	check "exec INSTANCE alone runs \$SHELL" '$rc -eq 0 && $out == ""'
-	out=$(echo 'echo from sh' | SHELL= "$VNITRO" exec i-host 2>&1) rc=$?
+	out=$(echo 'echo from sh' | SHELL='' "$VNITRO" exec i-host 2>&1) rc=$?
 	check "exec INSTANCE alone runs /bin/sh without \$SHELL" '$rc -eq 0 && $out == "from sh"'
 	run exec nosuch -- true
 	check "exec of a missing instance: the kernel's error, exit 1" \
