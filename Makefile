@@ -99,7 +99,7 @@ fuzz: deps
 	@VNITRO_PASSENV="FUZZ_SECS FUZZ_SEED" FUZZ_SECS=$${FUZZ_SECS:-300} \
 		qemu/run --mem 2048 --timeout $$(($${FUZZ_SECS:-300} * 4 + 600)) -- selftests/rdma/fuzz.sh
 
-# The torture suite alone (make check runs it too): 10000 ENI attach/detach cycles under
+# The torture suite alone (make check runs it with 2000 cycles): 10000 ENI attach/detach cycles under
 # traffic, kill -9, netns del, rmmod; about 7 minutes. TORTURE_CYCLES=N for another count.
 torture: deps
 	@$(MAKE) --no-print-directory all
