@@ -60,6 +60,39 @@ Test(srd, unanswered_messages_are_resent_with_backoff_then_given_up)
 	cr_assert_eq(tx.stats().given_up_timeout, 1);
 }
 
+// A sender's own timing (ENA Express's links set theirs), and one message's
+// timer alone: expire() leaves the others as they are.
+Test(srd, a_senders_timing_and_one_messages_timer)
+{
+	srd::sender tx;
+	srd::timing t;
+	srd::due_event ev;
+	uint32_t a, b;
+
+	t.first_ns = 1000;
+	t.most_ns = 4000;
+	t.tries = 4;
+	tx.set_timing(t);
+	cr_assert(tx.submit(1, 0, 0, &a));
+	cr_assert(tx.submit(2, 0, 500, &b));
+	cr_assert_eq(tx.deadline_of(a), 1000);
+	cr_assert_eq(tx.deadline_of(b), 1500);
+	cr_assert_eq(tx.deadline_of(b + 1), ~0ull, "not outstanding");
+	cr_assert_not(tx.expire(b, 1499, &ev), "not due yet");
+	cr_assert(tx.expire(b, 1500, &ev));
+	cr_assert_eq(ev.action, srd::due_action::resend);
+	cr_assert_eq(ev.seq, b);
+	cr_assert_eq(tx.deadline_of(b), 1500 + 2000, "doubled");
+	cr_assert_eq(tx.deadline_of(a), 1000, "the other message's timer is untouched");
+	cr_assert(tx.expire(b, 3500, &ev));
+	cr_assert_eq(tx.deadline_of(b), 3500 + 4000, "up to most_ns");
+	cr_assert(tx.expire(b, 7500, &ev));
+	cr_assert(tx.expire(b, 11500, &ev));
+	cr_assert_eq(ev.action, srd::due_action::give_up_timeout, "given up after 4 sends");
+	cr_assert_eq(tx.deadline_of(b), ~0ull);
+	cr_assert_eq(tx.outstanding(), 2, "a's slot still holds the window's start");
+}
+
 Test(srd, rnr_retry_counts_the_waits_then_gives_up)
 {
 	srd::sender tx;

@@ -12,16 +12,16 @@ bool after(uint32_t a, uint32_t b)
 	return int32_t(a - b) > 0;
 }
 
-uint64_t backoff(uint32_t tries)
-{
-	uint64_t rto = rto_min_ns;
-
-	while (--tries && rto < rto_max_ns)
-		rto <<= 1;
-	return rto < rto_max_ns ? rto : rto_max_ns;
-}
-
 } // namespace
+
+uint64_t sender::backoff(uint32_t tries) const
+{
+	uint64_t rto = timing_.first_ns;
+
+	while (--tries && rto < timing_.most_ns)
+		rto <<= 1;
+	return rto < timing_.most_ns ? rto : timing_.most_ns;
+}
 
 bool sender::submit(uint64_t cookie, uint8_t rnr_retry, uint64_t now, uint32_t *seq)
 {
@@ -45,6 +45,11 @@ sender::slot *sender::find(uint32_t seq)
 		return nullptr;
 	slot &sl = slots_[seq % window];
 	return sl.busy ? &sl : nullptr;
+}
+
+const sender::slot *sender::find(uint32_t seq) const
+{
+	return const_cast<sender *>(this)->find(seq);
 }
 
 void sender::release(uint32_t seq)
@@ -88,33 +93,52 @@ bool sender::rnr(uint32_t seq, uint64_t now, uint64_t *cookie)
 	return false;
 }
 
+// Slot @sl (message @seq) whose timer ran out at @now: resent or given up.
+bool sender::fire(slot &sl, uint32_t seq, uint64_t now, due_event *ev)
+{
+	ev->seq = seq;
+	ev->cookie = sl.cookie;
+	if (sl.rnr_wait) {
+		// The receiver answered: the path works, so the resend count starts over.
+		sl.rnr_wait = false;
+		sl.tries = 1;
+	} else if (sl.tries >= timing_.tries) {
+		ev->action = due_action::give_up_timeout;
+		release(seq);
+		stats_.given_up_timeout++;
+		return true;
+	} else {
+		sl.tries++;
+	}
+	sl.deadline_ns = now + backoff(sl.tries);
+	ev->action = due_action::resend;
+	stats_.resent++;
+	return true;
+}
+
 bool sender::due(uint64_t now, due_event *ev)
 {
 	for (uint32_t s = oldest_; s != next_; s++) {
 		slot &sl = slots_[s % window];
 
-		if (!sl.busy || sl.deadline_ns > now)
-			continue;
-		ev->seq = s;
-		ev->cookie = sl.cookie;
-		if (sl.rnr_wait) {
-			// The receiver answered: the path works, so the resend count starts over.
-			sl.rnr_wait = false;
-			sl.tries = 1;
-		} else if (sl.tries >= max_tries) {
-			ev->action = due_action::give_up_timeout;
-			release(s);
-			stats_.given_up_timeout++;
-			return true;
-		} else {
-			sl.tries++;
-		}
-		sl.deadline_ns = now + backoff(sl.tries);
-		ev->action = due_action::resend;
-		stats_.resent++;
-		return true;
+		if (sl.busy && sl.deadline_ns <= now)
+			return fire(sl, s, now, ev);
 	}
 	return false;
+}
+
+bool sender::expire(uint32_t seq, uint64_t now, due_event *ev)
+{
+	slot *sl = find(seq);
+
+	return sl && sl->deadline_ns <= now && fire(*sl, seq, now, ev);
+}
+
+uint64_t sender::deadline_of(uint32_t seq) const
+{
+	const slot *sl = find(seq);
+
+	return sl ? sl->deadline_ns : ~0ull;
 }
 
 uint64_t sender::next_deadline() const

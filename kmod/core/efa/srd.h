@@ -35,6 +35,15 @@ constexpr uint32_t max_tries = 20;
 constexpr uint64_t rnr_delay_ns = 1000 * 1000ull;
 constexpr uint8_t rnr_retry_infinite = 7;
 
+// One sender's resend timing: the constants above for EFA's engine; ENA
+// Express's links (fabric/srd.cc) set theirs from the path model's round
+// trip, in the model's own time, where no emulation stalls.
+struct timing {
+	uint64_t first_ns = rto_min_ns;	// the first resend's wait; doubling from there
+	uint64_t most_ns = rto_max_ns;	// up to this
+	uint32_t tries = max_tries;	// sends of a message before it is given up
+};
+
 struct sender_stats {
 	uint64_t sent;			// first transmissions
 	uint64_t resent;		// after a timeout or an RNR
@@ -70,6 +79,12 @@ public:
 	// The next message whose timer ran out by @now; false when none.
 	// On give-up the message is no longer outstanding.
 	bool due(uint64_t now, due_event *ev);
+	// The same for message @seq alone: false when it is not outstanding or
+	// its timer runs out after @now.
+	bool expire(uint32_t seq, uint64_t now, due_event *ev);
+	// When message @seq's timer runs out; ~0 when it is not outstanding.
+	uint64_t deadline_of(uint32_t seq) const;
+	void set_timing(const timing &t) { timing_ = t; }
 	// Forgets every outstanding message (the QP or device went away); the
 	// cookies are reported to @fn so the engine can flush them.
 	template <typename Fn>
@@ -101,12 +116,16 @@ private:
 	};
 
 	slot *find(uint32_t seq);
+	const slot *find(uint32_t seq) const;
 	void release(uint32_t seq);
+	uint64_t backoff(uint32_t tries) const;
+	bool fire(slot &sl, uint32_t seq, uint64_t now, due_event *ev);
 
 	uint32_t next_ = 0;		// sequence of the next new message
 	uint32_t oldest_ = 0;		// lowest sequence that may still be outstanding
 	slot slots_[window] = {};
 	sender_stats stats_{};
+	timing timing_{};
 };
 
 struct receiver_stats {
