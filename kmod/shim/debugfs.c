@@ -51,6 +51,9 @@ static int vnitro_fabric_stats_show(struct seq_file *m, void *v)
 		   s.drop_bw_out_allowance, s.drop_pps_allowance, s.drop_flow_limit);
 	seq_printf(m, "path_delayed: %llu\nsrd_resent: %llu\nsrd_mss_clamped: %llu\n",
 		   s.path_delayed, s.srd_resent, s.srd_mss_clamped);
+	seq_printf(m, "srd_duplicates: %llu\nsrd_given_up: %llu\nsrd_window_waits: %llu\n"
+		   "srd_no_link: %llu\n", s.srd_duplicates, s.srd_given_up, s.srd_window_waits,
+		   s.srd_no_link);
 	seq_printf(m, "allowance_queued: %llu\n", s.allowance_queued);
 	seq_printf(m, "tunnel_rx: %llu\ndrop_tunnel_mapping: %llu\n", s.tunnel_rx,
 		   s.drop_tunnel_mapping);

@@ -44,7 +44,7 @@ enum {
 	VNITRO_STAT_BW_IN_EXCEEDED = 0, VNITRO_STAT_BW_OUT_EXCEEDED = 1, VNITRO_STAT_PPS_EXCEEDED = 2,
 	VNITRO_STAT_CONNTRACK_EXCEEDED = 3, VNITRO_STAT_LINKLOCAL_EXCEEDED = 4,
 	VNITRO_STAT_CONNTRACK_AVAILABLE = 5, VNITRO_STAT_SRD_MODE = 6, VNITRO_STAT_SRD_TX = 7,
-	VNITRO_STAT_SRD_ELIGIBLE_TX = 8, VNITRO_STAT_SRD_RX = 9,
+	VNITRO_STAT_SRD_ELIGIBLE_TX = 8, VNITRO_STAT_SRD_RX = 9, VNITRO_STAT_SRD_UTILIZATION = 10,
 };
 enum { VNITRO_STAT_CNT, VNITRO_STAT_BYTES };	/* the first two of each queue group */
 
@@ -171,6 +171,7 @@ static void vnitro_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	device[VNITRO_STAT_SRD_TX] = ps.srd_tx_pkts;
 	device[VNITRO_STAT_SRD_ELIGIBLE_TX] = ps.srd_eligible_tx_pkts;
 	device[VNITRO_STAT_SRD_RX] = ps.srd_rx_pkts;
+	device[VNITRO_STAT_SRD_UTILIZATION] = ps.srd_resource_utilization;
 	data += n_global;
 	for (q = 0; q < vnd->num_queues; q++) {
 		struct vnitro_xdp_rx_stats xdp;

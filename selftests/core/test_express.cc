@@ -147,6 +147,7 @@ CORE_TEST(express, srd_recovers_the_paths_losses)
 	vcore_fabric_path_config lossy = {};
 	uint32_t plain = 0;
 
+	srd_links_may_allocate = true;
 	plug_pair(tcp, tcp);
 	pc = plug_desc(eni(mac_c, ip_a + 9, key1, subnet1, &cookie_c, off));
 	lossy.loss_ppm = 500000;
@@ -183,6 +184,107 @@ CORE_TEST(express, a_port_update_turns_it_on)
 	d.ena_express = VCORE_SRD_UDP;
 	cr_assert_eq(vcore_fabric_port_update(fab, pa, &d), 0);
 	cr_assert_eq(port_stats(pa).srd_mode, 0u);
+}
+
+/* ---- SRD links: EFA's state machines carry the packets (fabric/srdlink.cc) ---- */
+
+// A frame of @proto from A to B; *@due: when it arrives (0: lost).
+static uint64_t send_due(uint8_t proto)
+{
+	uint8_t f[128];
+	ip_opts o;
+	uint64_t due = 0;
+
+	o.proto = proto;
+	if (xmit(pa, f, ip_frame(f, mac_b, mac_a, ip_a, ip_b, 40, o)) == VCORE_XMIT_DELIVERED)
+		due = harness.deliveries[0].due_ns;
+	harness_clear_deliveries();
+	return due;
+}
+
+static void set_world(uint32_t loss_ppm, uint32_t delay_ns)
+{
+	vcore_fabric_path_config c = {};
+
+	c.loss_ppm = loss_ppm;
+	c.delay_ns = delay_ns;
+	vcore_fabric_set_path(fab, &c, true);
+}
+
+// Copies and acknowledgements are lost alike: a packet whose acknowledgement
+// was lost is sent again and the receiver drops the second copy; every packet
+// arrives, once, after its first copy.
+CORE_TEST(express, lost_acknowledgements_make_duplicates_the_receiver_drops)
+{
+	srd_links_may_allocate = true;
+	plug_pair(tcp, tcp);
+	set_world(300000, 10000);
+	for (int i = 0; i < 200; i++)
+		cr_assert_neq(send_due(proto_tcp), 0u, "packet %d lost over SRD", i);
+	cr_assert_eq(stats().path_lost, 0u);
+	cr_assert_gt(stats().srd_resent, 0u);
+	cr_assert_gt(stats().srd_duplicates, 0u, "30 %% of acknowledgements lost, no copy twice");
+	cr_assert_lt(stats().srd_duplicates, stats().srd_resent, "a resend after a lost copy is no duplicate");
+	assert_srd(200, 200, 200);
+}
+
+// A packet in flight holds a slot of the sender's window until its
+// acknowledgement is back: ena_srd_resource_utilization is the share held.
+CORE_TEST(express, resource_utilization_is_the_window_held_in_flight)
+{
+	srd_links_may_allocate = true;
+	plug_pair(tcp, tcp);
+	set_world(0, 1000000);		// 1 ms each way
+	for (int i = 0; i < 64; i++)
+		cr_assert_neq(send_due(proto_tcp), 0u);
+	cr_assert_eq(port_stats(pa).srd_resource_utilization, 50u, "64 of 128 in flight");
+	cr_assert_eq(port_stats(pb).srd_resource_utilization, 0u, "B sent nothing");
+	harness_advance_clock(2000000);
+	cr_assert_eq(port_stats(pa).srd_resource_utilization, 0u, "every acknowledgement back");
+}
+
+// The window is of sequences: the 129th packet in flight leaves when the
+// first one's acknowledgement is back, a round trip later.
+CORE_TEST(express, a_full_window_holds_the_next_packet_a_round_trip)
+{
+	uint64_t first, last = 0;
+
+	srd_links_may_allocate = true;
+	plug_pair(tcp, tcp);
+	set_world(0, 1000000);
+	first = send_due(proto_tcp);
+	cr_assert_eq(first, vnitro_env_clock_ns() + 1000000);
+	for (int i = 1; i < 128; i++)
+		cr_assert_eq(send_due(proto_tcp), first);
+	cr_assert_eq(stats().srd_window_waits, 0u);
+	last = send_due(proto_tcp);
+	cr_assert_eq(stats().srd_window_waits, 1u);
+	cr_assert_eq(last, first + 2000000, "sent when the first is acknowledged, 2 ms later");
+	cr_assert_eq(port_stats(pa).srd_resource_utilization, 100u);
+}
+
+// Every path losing everything: each packet is given up after its last
+// resend, and lost as a plain frame would be.
+CORE_TEST(express, a_packet_no_path_carries_is_given_up)
+{
+	srd_links_may_allocate = true;
+	plug_pair(tcp, tcp);
+	set_world(1000000, 0);
+	cr_assert_eq(send_due(proto_tcp), 0u);
+	cr_assert_eq(stats().srd_given_up, 1u);
+	cr_assert_eq(stats().srd_resent, 31u, "32 sends, then given up");
+	cr_assert_eq(stats().path_lost, 1u);
+	cr_assert_eq(port_stats(pa).srd_resource_utilization, 0u, "a given-up packet holds no slot");
+}
+
+// Without a path model nothing is lost or late: no link is made.
+CORE_TEST(express, no_path_model_no_link)
+{
+	plug_pair(tcp, tcp);
+	for (int i = 0; i < 10; i++)
+		cr_assert(send_ab(proto_tcp));
+	assert_srd(10, 10, 10);
+	cr_assert_eq(port_stats(pa).srd_resource_utilization, 0u);
 }
 
 // Over SRD a flow may use 25 Gbps where plain ENA gives it 5: here 25 and 5 Mbit/s.

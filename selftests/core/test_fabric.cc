@@ -52,7 +52,8 @@ CORE_TEST(fabric, port_add_and_del)
 	long base = harness.live_allocs;
 
 	plug_abc();
-	cr_assert_eq(harness.live_allocs, base + 9, "a port, its IP set and its tracking table each");
+	cr_assert_eq(harness.live_allocs, base + 12,
+		     "a port, its IP set, its tracking table and its SRD links each");
 	cr_assert_eq(harness.last_alloc_flags, VCORE_ALLOC_SLEEP);
 	cr_assert_eq(port_stats(pa).tx_dropped, 0u);
 	cr_assert_eq(port_stats(pa).rx_arp_replies, 0u);

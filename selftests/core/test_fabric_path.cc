@@ -272,6 +272,8 @@ CORE_TEST(fabric_path, srd_sprays_around_a_dead_path)
 {
 	vcore_fabric_one_path bad = one_path(1000000, 0);
 
+	srd_links_may_allocate = true;
+
 	unplug(pa);
 	unplug(pb);
 	pa = plug_desc([] {

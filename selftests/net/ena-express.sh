@@ -108,6 +108,9 @@ check "the path loses 10 % of frames" loss 100000
 l=$(lost)
 check "1 MiB over ENA Express, byte for byte" tcp_copy i-a i-b "$ip_b"
 check_eq "the path lost none of it: SRD recovered every loss" "$l" "$(lost)"
+fstat() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
+check "  ... SRD resent $(fstat srd_resent) copies; $(fstat srd_duplicates) second copies dropped" \
+	test "$(fstat srd_resent)" -gt 0 -a "$(fstat srd_duplicates)" -gt 0
 check "ENA Express off for i-b" "$VNITRO" eni set "$eni_b" ena-express off ena-express-udp off
 # A copy is some 30 frames (TSO) each way: until TCP had to resend one, at most five copies.
 r=$(retrans) l=$(lost) intact=1
@@ -135,4 +138,22 @@ check "one UDP flow: $plain Mbit/s plain, at most 5 Mbit/s and its tolerance" \
 	awk -v r="$plain" 'BEGIN {exit !(r <= 5 * 1.02 + 0.8)}'
 check "... $express Mbit/s over ENA Express: more than 4.5 times" \
 	awk -v p="$plain" -v e="$express" 'BEGIN {exit !(e >= 4.5 * p)}'
+
+# ---- ena_srd_resource_utilization: the SRD window held by packets in flight ----
+check_eq "ena_srd_resource_utilization 0: nothing in flight" 0 "$(estat i-a ena_srd_resource_utilization)"
+"$VNITRO" path set delay-us 20000 >/dev/null
+udp_paced i-a "$ip_b" 20 3 8000 >/dev/null &
+upid=$!
+most=0
+for ((n = 0; n < 10; n++)); do
+	u=$(estat i-a ena_srd_resource_utilization)
+	((u > most)) && most=$u
+	sleep 0.2
+done
+wait "$upid"
+check "while UDP crosses a 20 ms path, packets in flight hold ${most} % of the window" \
+	test "$most" -gt 0 -a "$most" -le 100
+sleep 0.1
+check_eq "  ... and 0 once they are acknowledged" 0 "$(estat i-a ena_srd_resource_utilization)"
+"$VNITRO" path set delay-us 0 >/dev/null
 summary

@@ -319,6 +319,11 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	p->kind = desc->kind;
 	p->egress_only = desc->kind == VCORE_PORT_IGW && desc->egress_only;
 	*err = sg_port_init(fab, p);
+	if (!*err) {
+		*err = srd_port_init(p);
+		if (*err)
+			sg_port_free(p);
+	}
 	if (*err) {
 		destroy(p);
 		return nullptr;
@@ -326,6 +331,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	st = state_create(fab, *desc, p, nullptr, err);
 	if (!st) {
 		sg_port_free(p);
+		srd_port_free(p);
 		destroy(p);
 		return nullptr;
 	}
@@ -352,6 +358,7 @@ struct vcore_fabric_port *vcore_fabric_port_add(struct vcore_fabric *fab,
 	*err = p->remote_host ? 0 : svc_port_add(fab, p);
 	if (*err) {
 		sg_port_free(p);
+		srd_port_free(p);
 		destroy(st);
 		destroy(p);
 		return nullptr;
@@ -423,6 +430,7 @@ void vcore_fabric_port_del(struct vcore_fabric *fab, struct vcore_fabric_port *v
 	svc->synchronize_rcu();
 	destroy(victim->state);
 	sg_port_free(victim);
+	srd_port_free(victim);
 	destroy(victim);
 }
 
@@ -541,6 +549,7 @@ void vcore_fabric_port_get_stats(const struct vcore_fabric_port *port,
 	out->srd_tx_pkts = counter_read(port->srd_tx);
 	out->srd_eligible_tx_pkts = counter_read(port->srd_eligible);
 	out->srd_rx_pkts = counter_read(port->srd_rx);
+	out->srd_resource_utilization = srd_utilization(port, vnitro_env_clock_ns());
 }
 
 } // extern "C"

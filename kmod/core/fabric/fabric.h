@@ -84,6 +84,8 @@ struct port_state {
 	ip6_entry ents6[VCORE_PORT_MAX_IPV6];
 };
 
+struct srd_links;
+
 struct port {
 	port *next;			// MAC bucket chain, read under RCU
 	port *igw_next;			// fabric::igws, read under RCU (IGW ports)
@@ -141,6 +143,9 @@ struct port {
 	// port: the sender's half of the pipeline only), and its VPC's VNI.
 	uint32_t remote_host;
 	uint32_t vni;
+	// ENI: its SRD links to the peers ENA Express carries its packets to
+	// (srdlink.cc), made while a path model is set.
+	srd_links *srd;
 };
 
 /*
@@ -454,6 +459,34 @@ bool path_carries(fabric *fab, port *src, port *dst, const sg_packet *flow, bool
 // The latency placement adds between @a's and @b's instances (network nodes
 // crossed, zones): 0 unless the model's node or zone delay is set.
 uint64_t placement_ns(const fabric *fab, const port *a, const port *b);
+// A spine path at a moment: what it loses and how long it takes (jitter aside).
+struct path_leg {
+	uint32_t loss_ppm;
+	uint64_t delay_ns;
+	uint32_t jitter_ns;
+};
+// Path @i at @now, in or out of a congestion episode.
+path_leg path_leg_of(const fabric *fab, uint32_t i, uint64_t now, uint64_t seed);
+// SRD's choice for one packet sent at @now: the best of a few paths, from draw @r on.
+path_leg path_best_leg(const fabric *fab, uint64_t r, uint64_t now);
+// The @k-th value derived from a frame's draw @r (k 0: @r itself).
+uint64_t path_draw(uint64_t r, uint32_t k);
+// The jitter @l adds to a packet, from draw @r.
+uint64_t path_jitter(const path_leg &l, uint64_t r);
+
+/* ---- srdlink.cc: ENA Express's SRD, EFA's state machines in the model's time ---- */
+
+// An ENI port's links (none for other kinds); freed with the port.
+int srd_port_init(port *p);
+void srd_port_free(port *p);
+// A packet @src sends @dst over SRD at @now, @hop_ns of placement each way,
+// from the frame's draw @r: false when every copy was lost (given up,
+// counted); otherwise *@arrive_ns is when its first copy arrives. Any CPU.
+bool srd_carry(fabric *fab, port *src, port *dst, uint64_t r, uint64_t now, uint64_t hop_ns,
+	       uint64_t *arrive_ns);
+// ena_srd_resource_utilization: the percentage of its busiest link's window
+// that @p's packets still in flight at @now hold.
+uint32_t srd_utilization(const port *p, uint64_t now);
 // EFA: true when a UD datagram drawn from @rng is lost (counted as path_lost).
 bool path_loses_datagram(fabric *fab, prng &rng);
 // EFA: puts @pkt on an SRD flow's path @p under the fabric's configuration

@@ -30,27 +30,17 @@ path_config path_config_of(const fabric *fab)
 
 namespace {
 
-// SRD's tries of one packet before the path is given up on (each on a path
-// drawn anew), and its resend: after the path's round trip (the sender sees
-// no acknowledgement), plus this.
-constexpr uint32_t srd_tries = 32;
-constexpr uint64_t srd_resend_ns = 25 * 1000;
-// The paths SRD compares for each packet (see path_carries).
+// The paths SRD compares for each packet (see path_best_leg).
 constexpr uint32_t srd_choices = 4;
 
-// A path at a moment: what it loses and how long it takes (jitter aside).
-struct leg {
-	uint32_t loss_ppm;
-	uint64_t delay_ns;
-	uint32_t jitter_ns;
-};
+} // namespace
 
 // Path @i at @now. An episode is congested when a draw from the seed, the
 // path and the episode's number says so: the same for every frame in it.
-leg leg_of(const fabric *fab, uint32_t i, uint64_t now, uint64_t seed)
+path_leg path_leg_of(const fabric *fab, uint32_t i, uint64_t now, uint64_t seed)
 {
 	const vcore_fabric_one_path &p = fab->path.one[i];
-	leg l{load(p.loss_ppm), load(p.delay_ns), load(p.jitter_ns)};
+	path_leg l{load(p.loss_ppm), load(p.delay_ns), load(p.jitter_ns)};
 	uint32_t cppm = load(p.congestion_ppm), episode = load(fab->path.episode_ns);
 
 	if (cppm && episode &&
@@ -64,16 +54,37 @@ leg leg_of(const fabric *fab, uint32_t i, uint64_t now, uint64_t seed)
 	return l;
 }
 
-// The @k-th value derived from a frame's draw @r.
-uint64_t derive(uint64_t r, uint32_t k)
+uint64_t path_draw(uint64_t r, uint32_t k)
 {
 	return k ? mix64(r + k * 0x9e3779b97f4a7c15ull) : r;
 }
 
-uint64_t jitter_of(const leg &l, uint64_t r)
+uint64_t path_jitter(const path_leg &l, uint64_t r)
 {
 	return l.jitter_ns ? r % (uint64_t(l.jitter_ns) + 1) : 0;
 }
+
+// SRD sprays each packet over the paths, measuring each path's round trip
+// and losses as it goes, so that it steers clear of a congested one within a
+// few packets: here, of srd_choices different paths from a random one on,
+// the one that is faster now (or, as fast, loses less).
+path_leg path_best_leg(const fabric *fab, uint64_t r, uint64_t now)
+{
+	uint32_t paths = load(fab->path.paths);
+	uint64_t seed = __atomic_load_n(&fab->path.seed, __ATOMIC_RELAXED);
+	uint32_t first = uint32_t(r % paths);
+	path_leg l = path_leg_of(fab, first, now, seed);
+
+	for (uint32_t k = 1; k < srd_choices && k < paths; k++) {
+		path_leg o = path_leg_of(fab, (first + k) % paths, now, seed);
+
+		if (o.delay_ns < l.delay_ns || (o.delay_ns == l.delay_ns && o.loss_ppm < l.loss_ppm))
+			l = o;
+	}
+	return l;
+}
+
+namespace {
 
 // The frame arrives no earlier than its flow's last one: max(@due, the
 // slot's), which becomes the slot's.
@@ -136,40 +147,19 @@ bool path_carries(fabric *fab, port *src, port *dst, const sg_packet *flow, bool
 		hash = flow_hash(src, *flow);
 	if (!srd) {
 		// ECMP: the flow's path, by its hash (non-IP frames: the first path).
-		leg l = leg_of(fab, flow ? uint32_t(mix64(hash ^ seed) % paths) : 0, now, seed);
+		path_leg l = path_leg_of(fab, flow ? uint32_t(mix64(hash ^ seed) % paths) : 0, now,
+					 seed);
 
 		if (r % 1000000 < l.loss_ppm)
 			return lost(fab, src);
-		delay += l.delay_ns + jitter_of(l, derive(r, 1));
+		delay += l.delay_ns + path_jitter(l, path_draw(r, 1));
 	} else {
-		// SRD sprays each packet over the paths, measuring each path's
-		// round trip and losses as it goes, so that it steers clear of a
-		// congested one within a few packets: here, of srd_choices
-		// different paths from a random one on, the one that is faster now
-		// (or, as fast, loses less). After a loss, a resend the same way.
-		uint32_t t;
+		// Over SRD (srdlink.cc): resent until acknowledged; given up, it is lost.
+		uint64_t arrive;
 
-		for (t = 0; t < srd_tries; t++) {
-			uint32_t first = uint32_t(derive(r, 2 + 2 * t) % paths);
-			uint64_t roll = derive(r, 3 + 2 * t);
-			leg l = leg_of(fab, first, now + delay, seed);
-
-			for (uint32_t k = 1; k < srd_choices && k < paths; k++) {
-				leg o = leg_of(fab, (first + k) % paths, now + delay, seed);
-
-				if (o.delay_ns < l.delay_ns ||
-				    (o.delay_ns == l.delay_ns && o.loss_ppm < l.loss_ppm))
-					l = o;
-			}
-			if (roll % 1000000 >= l.loss_ppm) {
-				delay += l.delay_ns + jitter_of(l, roll >> 20);
-				break;
-			}
-			counter_inc(cpu_stats(fab).srd_resent);
-			delay += 2 * l.delay_ns + srd_resend_ns;
-		}
-		if (t == srd_tries)
+		if (!srd_carry(fab, src, dst, r, now, delay, &arrive))
 			return lost(fab, src);
+		delay = arrive - now;
 	}
 	if (delay)
 		counter_inc(cpu_stats(fab).path_delayed);

@@ -326,6 +326,16 @@ struct vcore_fabric_stats {
 	 */
 	uint64_t path_delayed;
 	uint64_t srd_resent;
+	/*
+	 * ENA Express's SRD links (fabric/srdlink.cc): copies a receiver got
+	 * twice (an acknowledgement was lost or late), packets given up after
+	 * every resend was lost, packets that waited for a full window, and
+	 * packets dropped because no link could be made (no memory).
+	 */
+	uint64_t srd_duplicates;
+	uint64_t srd_given_up;
+	uint64_t srd_window_waits;
+	uint64_t srd_no_link;
 	/* TCP SYNs between two ENIs of ENA Express whose MSS option was clamped. */
 	uint64_t srd_mss_clamped;
 	/* Packets over an allowance or the single-flow limit that waited in its queue. */
@@ -364,6 +374,8 @@ struct vcore_port_stats {
 	uint64_t srd_tx_pkts;			/* sent over SRD */
 	uint64_t srd_eligible_tx_pkts;		/* sent, meeting this ENI's side of the rules */
 	uint64_t srd_rx_pkts;			/* received over SRD */
+	/* The percentage of its SRD window the busiest peer's packets in flight hold. */
+	uint64_t srd_resource_utilization;
 };
 
 /*
