@@ -70,6 +70,28 @@ check "  ... keep_alive_rcvd, the device's heartbeat" test "$(dhw keep_alive_rcv
 check "i-b cannot read i-a's counters" \
 	sh -c "! ip netns exec i-b rdma statistic show link ${dev[i-a-0]}/1 >/dev/null 2>&1"
 
+# ---- Open MPI over both cards: a rank per EFA (EC2's p5: each GPU's rank on its own card) ----
+# Open MPI's ofi MTL gives each local rank one of the instance's NICs (it has no locality to go
+# by here: the local rank modulo the NICs), so two ranks per instance use both devices: each
+# carries a rank's share (60 to 120 packets measured; a device no rank opened sends none).
+bin=$(cd "$(dirname "$0")" && pwd)
+hosts=$(mktemp)
+vnitro-hostfile --slots 2 i-a i-b >"$hosts"
+declare -A tx0
+for k in "${!dev[@]}"; do tx0[$k]=$(hw tx_pkts "${dev[$k]}" "${k%-*}"); done
+check "mpirun -np 4 mpi_check: 2 instances x 2 ranks on two p5.48xlarge" \
+	sh -c "timeout 300 $VNITRO exec i-a -- mpirun --allow-run-as-root --hostfile $hosts \
+		--bind-to none --mca plm_rsh_agent vnitro-rsh --mca pml cm --mca mtl ofi \
+		--mca mtl_ofi_provider_include efa --mca osc pt2pt -x FI_EFA_ENABLE_SHM_TRANSFER=0 \
+		-x PATH -np 4 $bin/mpi_check > /tmp/mpi-multi.out 2>&1"
+check_match "  ... every check passed" "^mpi_check: [1-9][0-9]* passed, 0 failed" "$(cat /tmp/mpi-multi.out)"
+for k in i-a-0 i-a-1 i-b-0 i-b-1; do
+	d=$(( $(hw tx_pkts "${dev[$k]}" "${k%-*}") - ${tx0[$k]} ))
+	check "  ... ${k%-*}'s card ${k##*-} device ${dev[$k]} carried ranks' traffic ($d packets sent)" \
+		test "$d" -ge 20
+done
+rm -f "$hosts"
+
 check "rmmod succeeds" rmmod vnitro
 check_eq "kernel log is clean" "" "$(dmesg | grep -E 'WARNING|BUG|Oops|refcount|leak|objects left' || true)"
 summary
