@@ -110,4 +110,4 @@ read -r e1 t1 r1 <<<"$(srd)"
 row "1 stream, one end on [bit/s]" "$off" "$half" "$(ratio "$half" "$off")"
 echo "i-a ena_srd_eligible_tx_pkts +$((e1 - e0)), ena_srd_tx_pkts +$((t1 - t0)); i-b ena_srd_rx_pkts +$((r1 - r0))"
 echo
-echo "fabric: $(awk '/^(path_lost|path_delayed|srd_resent|drop_flow_limit):/ {printf "%s %s ", $1, $2}' /sys/kernel/debug/vnitro/fabric 2>/dev/null)"
+echo "fabric: $(awk '/^(path_lost|path_delayed|srd_resent|srd_duplicates|srd_window_waits|srd_given_up|drop_flow_limit):/ {printf "%s %s ", $1, $2}' /sys/kernel/debug/vnitro/fabric 2>/dev/null)"
