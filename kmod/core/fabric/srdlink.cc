@@ -56,22 +56,20 @@ struct srd_links {
 
 namespace {
 
+// The sequence of the oldest packet still in flight: the window's start.
+uint32_t oldest(const srd_link *l)
+{
+	return l->tx.next_seq() - l->tx.outstanding();
+}
+
 // Frees the window slots whose acknowledgement is back by @now.
 void retire(srd_link *l, uint64_t now)
 {
-	uint32_t next = l->tx.next_seq();
 	uint64_t cookie;
 
-	for (uint32_t s = next - l->tx.outstanding(); s != next; s++)
+	for (uint32_t s = oldest(l); s != l->tx.next_seq(); s++)
 		if (l->acked_at[s % srd::window] <= now)
 			l->tx.ack(s, &cookie);
-}
-
-// When the oldest packet in flight is acknowledged: the window is one of
-// sequences, so a full one moves on only then.
-uint64_t oldest_ack(const srd_link *l)
-{
-	return l->acked_at[(l->tx.next_seq() - l->tx.outstanding()) % srd::window];
 }
 
 // @src's link to @dst's MAC: found, made, or the least recently used one reset.
@@ -157,11 +155,13 @@ bool srd_carry(fabric *fab, port *src, port *dst, uint64_t r, uint64_t now, uint
 	l->tx.set_timing(timing);
 	retire(l, now);
 	if (l->tx.outstanding() == srd::window) {
-		// Window full: the packet leaves when the oldest one's acknowledgement is back.
+		// Window full (a window of sequences): the packet leaves when the
+		// oldest one's acknowledgement is back.
+		uint32_t first = oldest(l);
 		uint64_t cookie;
 
-		at = oldest_ack(l);
-		l->tx.ack(l->tx.next_seq() - srd::window, &cookie);
+		at = l->acked_at[first % srd::window];
+		l->tx.ack(first, &cookie);
 		counter_inc(cpu_stats(fab).srd_window_waits);
 	}
 	l->tx.submit(0, 0, at, &seq);	// room: the oldest is acknowledged by @at
