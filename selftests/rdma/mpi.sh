@@ -47,7 +47,7 @@ check_eq "a plain user cannot enter an instance with vnitro-rsh (exit 255)" 255 
 check "  ... and nothing ran" test ! -e /tmp/mpi-nobody
 
 # ---- Open MPI: 2 instances x 2 ranks, everything over EFA ----
-mpi=(mpirun --allow-run-as-root --hostfile "$hosts" --bind-to none --mca plm_rsh_agent vnitro-rsh
+mpi=(mpirun --allow-run-as-root --hostfile "$hosts" --bind-to socket --mca plm_rsh_agent vnitro-rsh
 	--mca pml cm --mca mtl ofi --mca mtl_ofi_provider_include efa --mca osc pt2pt
 	-x FI_EFA_ENABLE_SHM_TRANSFER=0 -x PATH)
 sent0=$(stat srd_sent)

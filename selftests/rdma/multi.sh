@@ -71,9 +71,13 @@ check "i-b cannot read i-a's counters" \
 	sh -c "! ip netns exec i-b rdma statistic show link ${dev[i-a-0]}/1 >/dev/null 2>&1"
 
 # ---- Open MPI over both cards: a rank per EFA (EC2's p5: each GPU's rank on its own card) ----
-# Open MPI's ofi MTL gives each local rank one of the instance's NICs (it has no locality to go
-# by here: the local rank modulo the NICs), so two ranks per instance use both devices: each
-# carries a rank's share (60 to 120 packets measured; a device no rank opened sends none).
+# Open MPI 4.1's ofi MTL gives each rank of an instance one of its NICs by the rank's place
+# among the ranks bound to the same package (its "package rank") modulo the NICs, so two ranks
+# per instance use both devices: each carries a rank's share (60 to 120 packets measured; a
+# device no rank opened sends none). --bind-to socket: the ranks may run on every CPU of the
+# instance (one socket), and Open MPI knows where they are bound; with --bind-to none it cannot
+# compute package ranks and falls back to the process id modulo the NICs, so two ranks whose
+# ids have the same parity share one device (seen in CI: 193 packets on one card, 0 on the other).
 bin=$(cd "$(dirname "$0")" && pwd)
 hosts=$(mktemp)
 vnitro-hostfile --slots 2 i-a i-b >"$hosts"
@@ -81,7 +85,7 @@ declare -A tx0
 for k in "${!dev[@]}"; do tx0[$k]=$(hw tx_pkts "${dev[$k]}" "${k%-*}"); done
 check "mpirun -np 4 mpi_check: 2 instances x 2 ranks on two p5.48xlarge" \
 	sh -c "timeout 300 $VNITRO exec i-a -- mpirun --allow-run-as-root --hostfile $hosts \
-		--bind-to none --mca plm_rsh_agent vnitro-rsh --mca pml cm --mca mtl ofi \
+		--bind-to socket --mca plm_rsh_agent vnitro-rsh --mca pml cm --mca mtl ofi \
 		--mca mtl_ofi_provider_include efa --mca osc pt2pt -x FI_EFA_ENABLE_SHM_TRANSFER=0 \
 		-x PATH -np 4 $bin/mpi_check > /tmp/mpi-multi.out 2>&1"
 check_match "  ... every check passed" "^mpi_check: [1-9][0-9]* passed, 0 failed" "$(cat /tmp/mpi-multi.out)"
