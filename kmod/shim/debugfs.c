@@ -272,13 +272,19 @@ static int vnitro_irq_show(struct seq_file *m, void *v)
 {
 	struct vnitro_rx_queue *rxq = m->private;
 	struct vnitro_netdev *vnd = rxq->vnd;
+	struct vnitro_hold_stats held;
 
 	seq_printf(m, "interrupts: %lld\n", (long long)atomic64_read(&rxq->irq.interrupts));
 	seq_printf(m, "rx_usecs: %u\n", vnitro_irq_rx_usecs(rxq));
 	seq_printf(m, "tx_usecs: %u\n", READ_ONCE(vnd->tx_usecs));
 	seq_printf(m, "rx_ring: %u/%u\n", vnitro_rx_ring_fill(rxq),
 		   READ_ONCE(vnd->rx_ring_size));
+	vnitro_hold_read_stats(rxq, &held);
 	seq_printf(m, "rx_held: %u\n", vnitro_hold_len(rxq));
+	seq_printf(m, "rx_held_released: %llu\n", held.released);
+	seq_printf(m, "rx_held_late_100us: %llu\n", held.late_100us);
+	seq_printf(m, "rx_held_late_1ms: %llu\n", held.late_1ms);
+	seq_printf(m, "rx_held_late_max_us: %llu\n", div_u64(held.late_max_ns, NSEC_PER_USEC));
 	seq_printf(m, "tx_ring: %d/%u\n", atomic_read(&vnd->txr[rxq->qid].used),
 		   READ_ONCE(vnd->tx_ring_size));
 	return 0;

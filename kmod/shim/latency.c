@@ -35,7 +35,15 @@ static void vnitro_hold_release(struct vnitro_rx_queue *rxq, u64 now)
 {
 	struct sk_buff *skb;
 
+	struct vnitro_hold_stats *st = &rxq->held_stats;
+
 	while ((skb = skb_peek(&rxq->held)) && *vnitro_skb_due(skb) <= now) {
+		u64 late = now - *vnitro_skb_due(skb);
+
+		st->released++;
+		st->late_100us += late >= 100 * NSEC_PER_USEC;
+		st->late_1ms += late >= NSEC_PER_MSEC;
+		st->late_max_ns = max(st->late_max_ns, late);
 		__skb_unlink(skb, &rxq->held);
 		vnitro_rx_enqueue(rxq, skb);
 	}
@@ -115,4 +123,12 @@ void vnitro_hold_stop(struct vnitro_rx_queue *rxq)
 u32 vnitro_hold_len(const struct vnitro_rx_queue *rxq)
 {
 	return skb_queue_len_lockless(&rxq->held);
+}
+
+/* A copy of the lateness counters, for debugfs. */
+void vnitro_hold_read_stats(struct vnitro_rx_queue *rxq, struct vnitro_hold_stats *out)
+{
+	spin_lock_bh(&rxq->held.lock);
+	*out = rxq->held_stats;
+	spin_unlock_bh(&rxq->held.lock);
 }

@@ -227,6 +227,17 @@ struct vnitro_xdp_rx_stats {
 	u64 redirect;
 };
 
+/*
+ * latency.c: how late the emulation delivered held frames (released at their
+ * timer, past their due time): what the host adds to the path model's latency.
+ */
+struct vnitro_hold_stats {
+	u64 released;		/* frames that waited and were moved into the ring */
+	u64 late_100us;		/* of them, released 100 us or more after their due time */
+	u64 late_1ms;		/* 1 ms or more */
+	u64 late_max_ns;	/* the latest */
+};
+
 /* One RX queue: the ring the fabric delivers into and the NAPI that drains it. */
 struct vnitro_rx_queue {
 	struct napi_struct napi;
@@ -245,6 +256,7 @@ struct vnitro_rx_queue {
 	/* latency.c: frames the path model delivers later, by due time, and their timer */
 	struct sk_buff_head held;
 	struct hrtimer held_timer;
+	struct vnitro_hold_stats held_stats;	/* under held.lock */
 };
 
 /* One XDP TX queue (ena's tx_ring[xdp_first_ring + i]): XDP_TX and ndo_xdp_xmit. */
@@ -345,6 +357,7 @@ void vnitro_hold_init(struct vnitro_rx_queue *rxq);
 void vnitro_hold_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb, u64 due_ns);
 void vnitro_hold_stop(struct vnitro_rx_queue *rxq);
 u32 vnitro_hold_len(const struct vnitro_rx_queue *rxq);
+void vnitro_hold_read_stats(struct vnitro_rx_queue *rxq, struct vnitro_hold_stats *out);
 
 /* coalesce.c: the emulated interrupt of each queue pair, moderated */
 enum vnitro_irq_event { VNITRO_IRQ_RX, VNITRO_IRQ_TX };

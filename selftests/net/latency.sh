@@ -18,9 +18,11 @@ min_rtt() {
 	ip netns exec "$1" ping -n -c 5 -i 0.2 "$2" |
 		awk '/^rtt/ {split($0, a, "= "); split(a[2], b, "/"); print int(b[1])}'
 }
-# held INSTANCE: frames its primary ENI's RX queues hold, all queues together.
+# held INSTANCE [FIELD]: frames its primary ENI's RX queues hold (or FIELD of their irq
+# files, e.g. rx_held_released), all queues together (the largest, for a _max_ field).
 held() {
-	cat /sys/kernel/debug/vnitro/"$(primary_eni "$1")"/queue-*/irq | awk '$1 == "rx_held:" {n += $2} END {print n + 0}'
+	cat /sys/kernel/debug/vnitro/"$(primary_eni "$1")"/queue-*/irq |
+		awk -v k="${2:-rx_held}:" '$1 == k {n = k ~ /max/ ? ($2 > n ? $2 : n) : n + $2} END {print n + 0}'
 }
 # burst N: N UDP datagrams from i-a to i-b, port 9, from 16 source ports, at once.
 burst() {
@@ -53,6 +55,11 @@ check "every path 25 ms one way" "$VNITRO" path set delay-us 25000
 slow=$(min_rtt i-a "$ip_b")
 check "ping crosses twice: at least 50 ms (${slow} ms)" test "$slow" -ge 50 -a "$slow" -lt 150
 check "the fabric counts the frames it delayed" test "$(fabric path_delayed)" -gt 0
+check "i-b's queues held the echo requests and released them ($(held i-b rx_held_released), the latest $(held i-b rx_held_late_max_us) us past due)" \
+	test "$(held i-b rx_held_released)" -ge 5
+check "  ... and counted how late, no more of them than were released" \
+	test "$(held i-b rx_held_late_100us)" -ge "$(held i-b rx_held_late_1ms)" -a \
+	"$(held i-b rx_held_released)" -ge "$(held i-b rx_held_late_100us)"
 check "back to none" "$VNITRO" path set delay-us 0
 
 # ---- ECMP: one slow path, whole flows on it ----
