@@ -14,7 +14,8 @@
  * interrupt, and the timer runs as a softirq. The hold list is the network's, not the
  * device's: its frames are not in the RX ring (they do not fill it), and
  * they are dropped when the queues go down, like frames on a wire to a
- * device that is being reset.
+ * device that is being reset. Each queue counts how late it moved frames
+ * past their due time (held_stats, debugfs): the host's share of the latency.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,9 +34,8 @@
  */
 static void vnitro_hold_release(struct vnitro_rx_queue *rxq, u64 now)
 {
-	struct sk_buff *skb;
-
 	struct vnitro_hold_stats *st = &rxq->held_stats;
+	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&rxq->held)) && *vnitro_skb_due(skb) <= now) {
 		u64 late = now - *vnitro_skb_due(skb);
