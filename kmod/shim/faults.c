@@ -51,7 +51,7 @@ bool vnitro_fault_rx(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 	if (vnitro_fault_take(&f->rx_drop) ||
 	    (vnitro_fault_take(&f->rx_corrupt) && vnitro_corrupt(skb))) {
 		atomic64_inc(&rxq->dropped);
-		kfree_skb(skb);
+		dev_kfree_skb_any(skb);
 		return true;
 	}
 	return false;

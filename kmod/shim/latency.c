@@ -9,9 +9,10 @@
  * times), and a timer per queue moves the due ones into the ring at their
  * time, as if they had just crossed the wire. A frame due now arrives at
  * once, unless others wait: then it takes its place among them, so that
- * nothing it follows is overtaken. The hold lock is taken with bottom halves
- * off: the fabric delivers from softirq or with them off, never from a hard
- * interrupt, and the timer runs as a softirq. The hold list is the network's, not the
+ * nothing it follows is overtaken. The timer runs in hard-interrupt context,
+ * as a NIC's interrupt would (a softirq timer waits behind the softirq that is
+ * running, often the other instance's receive), so the hold lock is taken
+ * with interrupts off. The hold list is the network's, not the
  * device's: its frames are not in the RX ring (they do not fill it), and
  * they are dropped when the queues go down, like frames on a wire to a
  * device that is being reset. Each queue counts how late it moved frames
@@ -49,23 +50,24 @@ static void vnitro_hold_release(struct vnitro_rx_queue *rxq, u64 now)
 	}
 	if (skb)
 		hrtimer_start(&rxq->held_timer, ns_to_ktime(*vnitro_skb_due(skb)),
-			      HRTIMER_MODE_ABS_SOFT);
+			      HRTIMER_MODE_ABS_HARD);
 }
 
 static enum hrtimer_restart vnitro_hold_timer(struct hrtimer *t)
 {
 	struct vnitro_rx_queue *rxq = container_of(t, struct vnitro_rx_queue, held_timer);
+	unsigned long flags;
 
-	spin_lock_bh(&rxq->held.lock);
+	spin_lock_irqsave(&rxq->held.lock, flags);
 	vnitro_hold_release(rxq, ktime_get_ns());
-	spin_unlock_bh(&rxq->held.lock);
+	spin_unlock_irqrestore(&rxq->held.lock, flags);
 	return HRTIMER_NORESTART;
 }
 
 void vnitro_hold_init(struct vnitro_rx_queue *rxq)
 {
 	skb_queue_head_init(&rxq->held);
-	hrtimer_init(&rxq->held_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	hrtimer_init(&rxq->held_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	rxq->held_timer.function = vnitro_hold_timer;
 }
 
@@ -76,6 +78,7 @@ void vnitro_hold_init(struct vnitro_rx_queue *rxq)
 void vnitro_hold_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb, u64 due_ns)
 {
 	struct sk_buff *prev;
+	unsigned long flags;
 	u64 now;
 
 	/* Nothing waits (read without the lock: a frame due now needs no order). */
@@ -84,14 +87,14 @@ void vnitro_hold_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb, u64 d
 		return;
 	}
 	now = ktime_get_ns();
-	spin_lock_bh(&rxq->held.lock);
+	spin_lock_irqsave(&rxq->held.lock, flags);
 	if (skb_queue_empty(&rxq->held) && due_ns <= now) {
-		spin_unlock_bh(&rxq->held.lock);
+		spin_unlock_irqrestore(&rxq->held.lock, flags);
 		vnitro_rx_enqueue(rxq, skb);
 		return;
 	}
 	if (skb_queue_len(&rxq->held) >= VNITRO_HOLD_MAX) {
-		spin_unlock_bh(&rxq->held.lock);
+		spin_unlock_irqrestore(&rxq->held.lock, flags);
 		atomic64_inc(&rxq->dropped);
 		kfree_skb(skb);
 		return;
@@ -108,8 +111,8 @@ void vnitro_hold_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb, u64 d
 	if (due_ns <= now)
 		vnitro_hold_release(rxq, now);
 	else if (skb_peek(&rxq->held) == skb)
-		hrtimer_start(&rxq->held_timer, ns_to_ktime(due_ns), HRTIMER_MODE_ABS_SOFT);
-	spin_unlock_bh(&rxq->held.lock);
+		hrtimer_start(&rxq->held_timer, ns_to_ktime(due_ns), HRTIMER_MODE_ABS_HARD);
+	spin_unlock_irqrestore(&rxq->held.lock, flags);
 }
 
 /* The queue goes down: no deliveries any more (rx_up cleared, a grace period passed). */
@@ -128,7 +131,7 @@ u32 vnitro_hold_len(const struct vnitro_rx_queue *rxq)
 /* A copy of the lateness counters, for debugfs. */
 void vnitro_hold_read_stats(struct vnitro_rx_queue *rxq, struct vnitro_hold_stats *out)
 {
-	spin_lock_bh(&rxq->held.lock);
+	spin_lock_irq(&rxq->held.lock);
 	*out = rxq->held_stats;
-	spin_unlock_bh(&rxq->held.lock);
+	spin_unlock_irq(&rxq->held.lock);
 }

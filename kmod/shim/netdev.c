@@ -206,7 +206,7 @@ void vnitro_rx_enqueue(struct vnitro_rx_queue *rxq, struct sk_buff *skb)
 		return;
 	if (vnitro_rx_ring_fill(rxq) >= READ_ONCE(rxq->vnd->rx_ring_size)) {
 		atomic64_inc(&rxq->dropped);
-		kfree_skb(skb);
+		dev_kfree_skb_any(skb);
 		return;
 	}
 	skb_queue_tail(&rxq->ring, skb);
