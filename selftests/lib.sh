@@ -292,6 +292,15 @@ fault_dir() { echo "/sys/kernel/debug/vnitro/$(primary_eni "$1")/queue-${2:-0}";
 # irq_field INSTANCE FIELD: a field of queue 0's debugfs irq file (interrupts, rx_usecs, rx_ring ...).
 irq_field() { awk -v k="$2:" '$1 == k {print $2}' "$(fault_dir "$1")/irq"; }
 
+# held_stat FIELD ENI...: FIELD of the debugfs irq files of every queue of the ENIs, summed (the
+# largest, for a _max_ field): rx_held, rx_held_released, rx_held_late_100us ... (latency.c).
+held_stat() {
+	local f=$1 e
+	shift
+	for e in "$@"; do cat /sys/kernel/debug/vnitro/"$e"/queue-*/irq; done |
+		awk -v k="$f:" '$1 == k {n = k ~ /max/ ? ($2 > n ? $2 : n) : n + $2} END {print n + 0}'
+}
+
 # estat INSTANCE NAME: one `ethtool -S eth0` counter.
 estat() { ip netns exec "$1" ethtool -S eth0 | awk -v k="$2:" '$1 == k {print $2}'; }
 

@@ -70,10 +70,9 @@ latency() {
 # held: the frames both ENIs' queues held for the path model: released, 100 us or more
 # late, 1 ms or more late, the latest (us): what the host adds to the model's time.
 held() {
-	cat /sys/kernel/debug/vnitro/{"$eni_a","$eni_b"}/queue-*/irq | awk '
-		$1 == "rx_held_released:" {r += $2} $1 == "rx_held_late_100us:" {a += $2}
-		$1 == "rx_held_late_1ms:" {b += $2} $1 == "rx_held_late_max_us:" && $2 > m {m = $2}
-		END {print r + 0, a + 0, b + 0, m + 0}'
+	local f
+	for f in released late_100us late_1ms late_max_us; do held_stat "rx_held_$f" "$eni_a" "$eni_b"; done |
+		paste -sd ' '
 }
 srd() { echo "$(estat i-a ena_srd_eligible_tx_pkts) $(estat i-a ena_srd_tx_pkts) $(estat i-b ena_srd_rx_pkts)"; }
 row() { printf '%-34s %12s %12s %8s\n' "$@"; }

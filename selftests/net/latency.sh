@@ -18,12 +18,8 @@ min_rtt() {
 	ip netns exec "$1" ping -n -c 5 -i 0.2 "$2" |
 		awk '/^rtt/ {split($0, a, "= "); split(a[2], b, "/"); print int(b[1])}'
 }
-# held INSTANCE [FIELD]: frames its primary ENI's RX queues hold (or FIELD of their irq
-# files, e.g. rx_held_released), all queues together (the largest, for a _max_ field).
-held() {
-	cat /sys/kernel/debug/vnitro/"$(primary_eni "$1")"/queue-*/irq |
-		awk -v k="${2:-rx_held}:" '$1 == k {n = k ~ /max/ ? ($2 > n ? $2 : n) : n + $2} END {print n + 0}'
-}
+# held INSTANCE [FIELD]: frames its primary ENI's RX queues hold (or FIELD of held_stat).
+held() { held_stat "${2:-rx_held}" "$(primary_eni "$1")"; }
 # burst N: N UDP datagrams from i-a to i-b, port 9, from 16 source ports, at once.
 burst() {
 	ip netns exec i-a python3 -c 'import socket, sys
