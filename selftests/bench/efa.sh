@@ -70,10 +70,13 @@ steady() {
 		if (a == "" || b == "" || nb <= na || b <= a) print "n/a"
 		else printf "%.1f", (b - a) * 1e6 / (2 * (nb - na)) }'
 }
-# setup T_FEW N_FEW STEADY_US: the one-time part of a run, in ms.
+# setup T_FEW N_FEW STEADY_US: the one-time part of a run, in ms; "n/a" when it comes out
+# below zero (the two runs differed by more than the set-up: no figure, not a negative one).
 setup() {
 	awk -v a="$1" -v na="$2" -v st="$3" 'BEGIN {
-		if (a == "" || st == "n/a") print "n/a"; else printf "%.0f", (a - 2 * na * st / 1e6) * 1e3 }'
+		if (a == "" || st == "n/a") { print "n/a"; exit }
+		ms = (a - 2 * na * st / 1e6) * 1e3
+		if (ms < 0) print "n/a"; else printf "%.0f", ms }'
 }
 echo "vnitro EFA benchmark: $(nproc) vCPU(s) under QEMU TCG, kernel $(uname -r), $ITERS iterations," \
 	"vnitro rows: the median of $ROUNDS rounds"
