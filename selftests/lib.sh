@@ -301,6 +301,9 @@ held_stat() {
 		awk -v k="$f:" '$1 == k {n = k ~ /max/ ? ($2 > n ? $2 : n) : n + $2} END {print n + 0}'
 }
 
+# plain COMMAND...: COMMAND as a plain host user (uid 65534, no groups, no capabilities).
+plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+
 # estat INSTANCE NAME: one `ethtool -S eth0` counter.
 estat() { ip netns exec "$1" ethtool -S eth0 | awk -v k="$2:" '$1 == k {print $2}'; }
 

@@ -14,7 +14,6 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 fabric() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 

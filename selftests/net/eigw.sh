@@ -14,7 +14,6 @@ source "$(dirname "$0")/../lib.sh"
 VPC6=2600:1f18:ab:1200::/56
 A6=2600:1f18:ab:1200::a
 NET6=2001:db8:100::10
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 fabric() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
 no_ping6() { ! ip netns exec "$1" ping -6 -c 1 -W 1 -q "$2" >/dev/null 2>&1; }
 # tcp6_to INSTANCE ADDR PORT: a TCP connection to ADDR:PORT opens (a listener waits there).

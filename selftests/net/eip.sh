@@ -41,7 +41,6 @@ stop_web() {
 # fetch ADDR: what the internet host gets from ADDR:80 (nothing after 5 s).
 fetch() { ip netns exec internet timeout 5 busybox nc "$1" 80 2>/dev/null | head -1; }
 eip_field() { "$VNITRO" -j eip show "$1" | jq -r ".[0] | $2"; }
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 
 two_instances
 for inst in i-a i-b; do

@@ -17,7 +17,6 @@ VPC6=2600:1f18:ab:1200::/56
 SUB6=2600:1f18:ab:1200::/64
 A6=2600:1f18:ab:1200::10
 script=$(cd "$(dirname "$0")" && pwd)/dhclient6.script
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 v6addrs() { ip -n "$1" -j -6 addr show dev eth0 scope global | jq -r '[.[0].addr_info // [] | .[] | .local // empty] | join(" ")'; }
 # dhcp6 INSTANCE: one DHCPv6 exchange on eth0 once its link-local address is usable.
 dhcp6() {

@@ -138,7 +138,6 @@ check "detach and delete it" sh -c "'$VNITRO' eni detach '$sec' && '$VNITRO' eni
 
 # ---- the control plane: a plain host user can neither read nor change the world ----
 # (EC2's Describe calls need credentials too.) uid 65534 with no capabilities.
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 for obj in instance eni vpc subnet route igw sg; do
 	check_err "a plain user cannot list: vnitro $obj show" "Operation not permitted" \
 		plain "$VNITRO" "$obj" show

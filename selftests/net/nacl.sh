@@ -160,7 +160,6 @@ refuse "vpc del: refused while it still has subnets and custom ACLs" 'still has'
 
 ## who may list and change them
 
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 check_err "a plain user cannot list ACLs" 'Operation not permitted' plain "$VNITRO" nacl show
 refuse "a plain user cannot add an ACL" 'Operation not permitted' plain "$VNITRO" nacl add vpc vpc-default
 refuse "a plain user cannot add an entry" 'Operation not permitted' \

@@ -9,7 +9,6 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 knob() { cat "/sys/kernel/debug/vnitro/efa_fabric/$1"; }
 

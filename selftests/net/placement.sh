@@ -12,7 +12,6 @@
 set -u -o pipefail
 source "$(dirname "$0")/../lib.sh"
 
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 fabric() { awk -v k="$1:" '$1 == k {print $2}' /sys/kernel/debug/vnitro/fabric; }
 pg() { "$VNITRO" -j placement-group show "$1" | jq -r ".[0].$2"; }

@@ -188,7 +188,6 @@ refuse "a group's description cannot change" "security group $web: description i
 
 ## who may change groups
 
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 refuse "a plain user cannot add a group" 'Operation not permitted' plain "$VNITRO" sg add vpc vpc-s name mine
 refuse "a plain user cannot add a rule" 'Operation not permitted' \
 	plain "$VNITRO" sg rule add "$web" ingress proto all cidr 0.0.0.0/0

@@ -18,7 +18,6 @@ SUB6=2600:1f18:ab:1200::/64
 A6=2600:1f18:ab:1200::a
 B6=2600:1f18:ab:1200::b
 C6=2600:1f18:ab:1201::c
-plain() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 default_of() {
 	"$VNITRO" -j sg show | jq -r --arg v "$1" '.[] | select(.vpc == $v and .name == "default") | .id'
 }
