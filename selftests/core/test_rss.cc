@@ -237,10 +237,12 @@ CORE_TEST(rss, aws_example_with_initial_value_zero)
  */
 static vcore_ena_rss_config textbook_config(const uint8_t *key)
 {
-	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, key);
+	uint8_t reversed[40];
 
 	for (int i = 0; i < 40; i++)
-		cfg.key[i] = key[39 - i];
+		reversed[i] = key[39 - i];
+	vcore_ena_rss_config cfg = config(128, VCORE_ENA_RSS_KEY_CONFIGURABLE, reversed);
+
 	cfg.init_val = 0;
 	return cfg;
 }

@@ -193,6 +193,36 @@ CORE_TEST(rxfh, set_table_key_and_function)
 	cr_assert_arr_eq(cfg.key, key_a, 40);
 }
 
+// A frame is hashed with the key just set, not with the one before.
+CORE_TEST(rxfh, frames_hash_with_the_key_set)
+{
+	vcore_ena_rss_config cfg, fresh;
+	uint8_t other[40];
+	// A UDP/IPv4 frame: 10.0.0.1:1000 -> 10.0.0.2:2000.
+	uint8_t frame[42] = { 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00,
+			      0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+			      0x03, 0xe8, 0x07, 0xd0, 0, 8, 0, 0 };
+	vcore_ena_rss_result before, after, want;
+	vcore_err err = {};
+
+	for (int i = 0; i < 40; i++)
+		other[i] = static_cast<uint8_t>(i * 13);
+	cr_assert_eq(vcore_ena_rss_init(&cfg, 4, VCORE_ENA_RSS_KEY_CONFIGURABLE, other, &err), 0);
+	vcore_ena_rss_hash_frame(&cfg, frame, sizeof(frame), &before);
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, nullptr, key_a, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
+	vcore_ena_rss_hash_frame(&cfg, frame, sizeof(frame), &after);
+	cr_assert_eq(vcore_ena_rss_init(&fresh, 4, VCORE_ENA_RSS_KEY_CONFIGURABLE, key_a, &err), 0);
+	vcore_ena_rss_hash_frame(&fresh, frame, sizeof(frame), &want);
+	cr_assert_eq(after.hash, want.hash, "%#x, not %#x", after.hash, want.hash);
+	cr_assert_neq(after.hash, before.hash);
+	// A table alone keeps the key's hash.
+	uint32_t indir[VCORE_ENA_RSS_TABLE_SIZE] = {};
+	cr_assert_eq(vcore_ena_rss_set_rxfh(&cfg, indir, nullptr, ETH_RSS_HASH_NO_CHANGE_, &err), 0);
+	vcore_ena_rss_hash_frame(&cfg, frame, sizeof(frame), &after);
+	cr_assert_eq(after.hash, want.hash);
+	cr_assert_eq(after.queue, 0);
+}
+
 // ena_set_rxfh() always resends init_val 0xffffffff (the v2.6 "before setting the key" fix).
 CORE_TEST(rxfh, any_set_restores_the_linux_initial_value)
 {

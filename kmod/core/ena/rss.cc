@@ -52,6 +52,16 @@ int check_queue_count(uint32_t queue_count, vcore_err *err)
 
 } // namespace
 
+void fill_key_nibbles(vcore_ena_rss_config *cfg)
+{
+	if (cfg->key_mode == VCORE_ENA_RSS_KEY_FIXED)
+		toeplitz_nibbles_fill(cfg->key_nibbles, hash_input_max, fixed_default_key, rss_key_len,
+				      key_order::as_given);
+	else
+		toeplitz_nibbles_fill(cfg->key_nibbles, hash_input_max, cfg->key, rss_key_len,
+				      key_order::reversed);
+}
+
 vcore_ena_rss_proto classify(const flow &f)
 {
 	bool tcp = f.l4 == l4_proto::tcp, udp = f.l4 == l4_proto::udp;
@@ -107,13 +117,13 @@ void rss_hash_flow(const vcore_ena_rss_config &cfg, const flow &f, vcore_ena_rss
 	uint16_t queue;
 
 	len = hash_input(f, cfg.fields[proto], fixed, input, &type);
+	// key_nibbles hold the key of either kind (fill_key_nibbles).
 	if (len && fixed)
-		hash = fold16(toeplitz(fixed_default_key, rss_key_len, key_order::as_given,
-				       linux_init_val, input, len));
+		hash = fold16(toeplitz_nibbles(cfg.key_nibbles, linux_init_val, input, len));
 	else if (len && cfg.hfunc == VCORE_ENA_RSS_CRC32)
 		hash = crc32(cfg.init_val, input, len);
 	else if (len)
-		hash = toeplitz(cfg.key, rss_key_len, key_order::reversed, cfg.init_val, input, len);
+		hash = toeplitz_nibbles(cfg.key_nibbles, cfg.init_val, input, len);
 	queue = cfg.table[hash % rss_table_size];
 	// The table was checked against queue_count when set; still never steer outside.
 	out->queue = queue < cfg.queue_count ? queue : 0;
@@ -152,6 +162,7 @@ int vcore_ena_rss_init(struct vcore_ena_rss_config *cfg, uint32_t queue_count,
 	for (uint32_t proto = 0; proto < VCORE_ENA_RSS_PROTO_NUM; proto++)
 		cfg->fields[proto] = default_fields(proto);
 	fill_default_table(cfg);
+	fill_key_nibbles(cfg);
 	return 0;
 }
 

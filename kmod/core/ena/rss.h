@@ -10,6 +10,7 @@ constexpr uint32_t rss_key_len = VCORE_ENA_RSS_KEY_LEN;
 constexpr uint32_t rss_table_size = VCORE_ENA_RSS_TABLE_SIZE;
 constexpr uint32_t rss_max_queues = VCORE_ENA_RSS_MAX_QUEUES;
 constexpr uint32_t hash_input_max = 2 * ipv6_addr_len + 4;	// TCP/UDP over IPv6
+static_assert(hash_input_max == VCORE_ENA_RSS_INPUT_MAX, "the key table covers every input");
 
 // The initial value the Linux driver passes with every hash function it sets,
 // and the one the fixed-key device always uses.
@@ -55,6 +56,12 @@ constexpr uint32_t fold16(uint32_t hash)
 {
 	return (hash & 0xffff) | hash << 16;
 }
+
+/*
+ * cfg->key_nibbles for the key @cfg hashes with: the fixed key as given, or
+ * cfg->key as the device reads it (reversed). Whenever key_mode or key change.
+ */
+void fill_key_nibbles(vcore_ena_rss_config *cfg);
 
 // The ENA flow type (index of cfg.fields) of a parsed frame.
 vcore_ena_rss_proto classify(const flow &f);

@@ -216,8 +216,10 @@ int vcore_ena_rss_set_rxfh(struct vcore_ena_rss_config *cfg, const uint32_t *ind
 	 * device restarts from that initial value whatever was set before.
 	 * Unlike ena_com, the key is kept for CRC32 too, so get echoes set.
 	 */
-	if (key)
+	if (key) {
 		mem_copy(cfg->key, key, rss_key_len);
+		fill_key_nibbles(cfg);
+	}
 	cfg->hfunc = func;
 	cfg->init_val = linux_init_val;
 	return 0;

@@ -19,6 +19,7 @@ enum {
 	VCORE_ENA_RSS_KEY_LEN = 40,		/* ENA_HASH_KEY_SIZE */
 	VCORE_ENA_RSS_TABLE_SIZE = 128,	/* ENA_RX_RSS_TABLE_SIZE: hash % 128 picks the entry */
 	VCORE_ENA_RSS_MAX_QUEUES = 128,	/* ENA_MAX_NUM_IO_QUEUES */
+	VCORE_ENA_RSS_INPUT_MAX = 36,	/* bytes hashed at most: TCP/UDP over IPv6 */
 };
 
 /* Hash functions, numbered as ena_admin_hash_functions. */
@@ -95,6 +96,12 @@ struct vcore_ena_rss_config {
 	uint16_t queue_count;			/* RX queues, 1 to VCORE_ENA_RSS_MAX_QUEUES */
 	uint16_t fields[VCORE_ENA_RSS_PROTO_NUM];	/* enum vcore_ena_rss_field bits */
 	uint16_t table[VCORE_ENA_RSS_TABLE_SIZE];	/* RX queue of each entry */
+	/*
+	 * Derived from the key the device hashes with (kept by the calls below,
+	 * never set by hand): what each 4-bit half of each input byte XORs into
+	 * a Toeplitz hash. Two lookups per byte instead of a loop over its bits.
+	 */
+	uint32_t key_nibbles[VCORE_ENA_RSS_INPUT_MAX][2][16];
 };
 
 struct vcore_ena_rss_result {
