@@ -55,11 +55,10 @@ int check_queue_count(uint32_t queue_count, vcore_err *err)
 void fill_key_nibbles(vcore_ena_rss_config *cfg)
 {
 	if (cfg->key_mode == VCORE_ENA_RSS_KEY_FIXED)
-		toeplitz_nibbles_fill(cfg->key_nibbles, hash_input_max, fixed_default_key, rss_key_len,
+		toeplitz_nibbles_fill(cfg->key_nibbles, fixed_default_key, rss_key_len,
 				      key_order::as_given);
 	else
-		toeplitz_nibbles_fill(cfg->key_nibbles, hash_input_max, cfg->key, rss_key_len,
-				      key_order::reversed);
+		toeplitz_nibbles_fill(cfg->key_nibbles, cfg->key, rss_key_len, key_order::reversed);
 }
 
 vcore_ena_rss_proto classify(const flow &f)

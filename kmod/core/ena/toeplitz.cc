@@ -47,32 +47,20 @@ uint32_t toeplitz(const uint8_t *key, uint32_t key_len, key_order order, uint32_
 	return result;
 }
 
-void toeplitz_nibbles_fill(uint32_t (*nibbles)[2][16], uint32_t max_len, const uint8_t *key,
-			   uint32_t key_len, key_order order)
+// Each entry is toeplitz() of one nibble at its place: equal to it by construction.
+void toeplitz_nibbles_fill(uint32_t (*nibbles)[2][16], const uint8_t *key, uint32_t key_len,
+			   key_order order)
 {
-	uint64_t window = 0;
+	uint8_t one[VCORE_ENA_RSS_INPUT_MAX] = {};
 
-	for (uint32_t i = 0; i < 4; i++)
-		window = window << 8 | (key_len ? key_byte(key, key_len, order, i) : 0);
-	for (uint32_t i = 0; i < max_len; i++) {
-		uint32_t bit[8];
-
-		window = (window << 8 | (key_len ? key_byte(key, key_len, order, i + 4) : 0)) &
-			 0xffffffffffull;
-		// As toeplitz(): the 32-bit window of bit b of this byte.
-		for (int b = 0; b < 8; b++)
-			bit[b] = static_cast<uint32_t>(window >> (b + 1));
+	for (uint32_t i = 0; i < VCORE_ENA_RSS_INPUT_MAX; i++) {
 		for (uint32_t v = 0; v < 16; v++) {
-			uint32_t lo = 0, hi = 0;
-
-			for (int b = 0; b < 4; b++)
-				if (v >> b & 1) {
-					lo ^= bit[b];
-					hi ^= bit[b + 4];
-				}
-			nibbles[i][0][v] = lo;
-			nibbles[i][1][v] = hi;
+			one[i] = static_cast<uint8_t>(v);
+			nibbles[i][0][v] = toeplitz(key, key_len, order, 0, one, i + 1);
+			one[i] = static_cast<uint8_t>(v << 4);
+			nibbles[i][1][v] = toeplitz(key, key_len, order, 0, one, i + 1);
 		}
+		one[i] = 0;
 	}
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/base.h"
+#include "vcore/ena.h"
 
 namespace vnitro::ena {
 
@@ -26,12 +27,12 @@ uint32_t toeplitz(const uint8_t *key, uint32_t key_len, key_order order, uint32_
 /*
  * The same hash from a table: @nibbles[i][1][v] is what a high half v of input
  * byte i XORs into the result, [i][0][v] a low half (toeplitz() of that byte
- * alone, init 0). toeplitz_nibbles_fill() builds it for @max_len input bytes;
- * toeplitz_nibbles() then hashes up to that many with two lookups a byte,
- * equal to toeplitz() with the same key, order and @init.
+ * alone, init 0). toeplitz_nibbles_fill() builds it for VCORE_ENA_RSS_INPUT_MAX
+ * input bytes; toeplitz_nibbles() then hashes up to that many with two lookups
+ * a byte, equal to toeplitz() with the same key, order and @init.
  */
-void toeplitz_nibbles_fill(uint32_t (*nibbles)[2][16], uint32_t max_len, const uint8_t *key,
-			   uint32_t key_len, key_order order);
+void toeplitz_nibbles_fill(uint32_t (*nibbles)[2][16], const uint8_t *key, uint32_t key_len,
+			   key_order order);
 uint32_t toeplitz_nibbles(const uint32_t (*nibbles)[2][16], uint32_t init, const uint8_t *data,
 			  uint32_t len);
 
